@@ -1,0 +1,139 @@
+"""Corpus -> index: chunk every note, embed what the cache lacks, save atomically.
+
+An up-to-date index (same corpus bytes, embedder and chunking settings) is left alone, so
+a rebuild after no change costs only reading and hashing the notes. A build holds a file
+lock, so two builds never interleave, and every embedded batch goes to the cache at once,
+so an interrupted build resumes where it stopped.
+"""
+from __future__ import annotations
+
+import fcntl
+import logging
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import store
+from .cache import EmbeddingCache
+from .chunking import Chunk, chunk_note
+from .config import Settings
+from .embedding import Embedder, load_embedder
+from .errors import AssistantError, CorpusError
+from .notes import load_notes
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    status: str  # "built" or "up-to-date"
+    n_notes: int
+    n_chunks: int
+    n_embedded: int  # chunks that had to go through the model
+    seconds: float
+    path: Path
+
+
+@contextmanager
+def build_lock(index_dir: Path):
+    """Hold an exclusive lock on the index folder for the duration of a build."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / "build.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.warning("another build of %s is running; waiting for it to finish", index_dir)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def chunking_settings(settings: Settings) -> dict:
+    return {
+        "max_lines": settings.max_chunk_lines,
+        "max_tokens": settings.max_chunk_tokens,
+        "anchor_style": settings.anchor_style,
+    }
+
+
+def is_current(manifest: store.Manifest, embedder: Embedder, settings: Settings, corpus: dict) -> bool:
+    """True when an index was built from exactly this corpus with this model and chunking."""
+    return (
+        manifest.format_version == store.FORMAT_VERSION
+        and manifest.embedder == embedder.name
+        and manifest.dim == embedder.dim
+        and manifest.chunking == chunking_settings(settings)
+        and manifest.corpus == corpus
+    )
+
+
+def _embed_missing(chunks: list[Chunk], embedder: Embedder, cache: EmbeddingCache, progress: bool) -> tuple[np.ndarray, int]:
+    """Vectors for all chunks, embedding only those whose content hash is not cached."""
+    from tqdm import tqdm
+
+    hashes = [c.content_hash for c in chunks]
+    known = cache.get_many(hashes)
+    todo = {h: c.embed_text for h, c in zip(hashes, chunks) if h not in known}
+    items = list(todo.items())
+    batch = 16
+    with tqdm(total=len(items), desc="embedding", unit="chunk", disable=not progress or not items, file=sys.stderr) as bar:
+        for i in range(0, len(items), batch):
+            part = items[i : i + batch]
+            vectors = embedder.embed_passages([text for _, text in part], batch_size=batch)
+            cache.put_many(zip([h for h, _ in part], vectors))
+            known.update(zip([h for h, _ in part], vectors))
+            bar.update(len(part))
+    return np.stack([known[h] for h in hashes]).astype(np.float32), len(items)
+
+
+def build_index(
+    settings: Settings, embedder: Embedder | None = None, rebuild: bool = False, progress: bool = True
+) -> BuildReport:
+    """Build or update the index in settings.index_dir; returns what was done."""
+    started = time.perf_counter()
+    embedder = embedder or load_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
+    with build_lock(settings.index_dir):
+        notes = load_notes(settings.corpus_dir)
+        corpus = {n.source: n.sha256 for n in notes}
+        version = store.current_version(settings.index_dir)
+        if not rebuild and version is not None:
+            try:
+                if is_current(store.read_manifest(version), embedder, settings, corpus):
+                    chunks = store.read_manifest(version).n_chunks
+                    return BuildReport("up-to-date", len(notes), chunks, 0, time.perf_counter() - started, version)
+            except AssistantError:
+                pass  # unreadable or old index: build a fresh one below
+        chunks = [
+            chunk
+            for note in notes
+            for chunk in chunk_note(
+                note,
+                settings.max_chunk_lines,
+                min(settings.max_chunk_tokens, embedder.max_tokens - 16),
+                embedder.count_tokens,
+                settings.anchor_style,
+            )
+        ]
+        if not chunks:
+            raise CorpusError(f"the notes in {settings.corpus_dir} have no text to index; add some content")
+        cache = EmbeddingCache(settings.index_dir / "cache.sqlite", embedder.name, embedder.dim)
+        try:
+            vectors, n_embedded = _embed_missing(chunks, embedder, cache, progress)
+        finally:
+            cache.close()
+        manifest = store.Manifest(
+            format_version=store.FORMAT_VERSION,
+            embedder=embedder.name,
+            dim=embedder.dim,
+            chunking=chunking_settings(settings),
+            corpus=corpus,
+            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            n_chunks=len(chunks),
+            index_type="flat" if len(chunks) < store.HNSW_THRESHOLD else "hnsw",
+            checksums={},
+        )
+        path = store.save(settings.index_dir, chunks, vectors, manifest)
+        return BuildReport("built", len(notes), len(chunks), n_embedded, time.perf_counter() - started, path)

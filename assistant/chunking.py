@@ -1,0 +1,163 @@
+"""Note -> Chunks: one per heading section, split at natural boundaries when too long.
+
+A chunk is what a person is shown and what gets embedded, so it must fit the model's window
+and stay short enough to read (at most `max_lines` lines). Long sections are split along the
+markdown block tree: top-level bullets first, then nested bullets, paragraphs and whole code
+fences; a single line is never split. Every content line of a note lands in exactly one chunk.
+What this leaves out: embedding and anchors' URL form (cite.py builds the URL).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from .cite import heading_anchors
+from .notes import LIQUID_INLINE, Block, Note
+
+TokenCounter = Callable[[str], int]
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_WORD = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]")
+
+
+def estimate_tokens(text: str) -> int:
+    """A deliberately generous token estimate for SentencePiece-style multilingual models."""
+    cjk = len(_CJK.findall(text))
+    return cjk + len(_WORD.findall(_CJK.sub(" ", text))) * 3 // 2 + 2
+
+
+@dataclass(frozen=True)
+class Chunk:
+    source: str
+    title: str
+    heading_path: tuple[str, ...]  # page title > chapter > section > ...
+    anchor: str  # of the nearest heading; "" for text before the first heading
+    permalink: str | None
+    line_start: int  # 1-based, inclusive
+    line_end: int
+    text: str  # the note's lines line_start..line_end, as written
+
+    @property
+    def embed_text(self) -> str:
+        """What the model sees: the heading path gives a sub-chunk its topic."""
+        body = "\n".join(
+            line for line in (LIQUID_INLINE.sub("", x).rstrip() for x in self.text.split("\n")) if line.strip()
+        )
+        return " > ".join(self.heading_path) + "\n" + body
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.embed_text.encode("utf-8")).hexdigest()
+
+    @property
+    def n_lines(self) -> int:
+        return self.line_end - self.line_start + 1
+
+
+@dataclass(frozen=True)
+class _Section:
+    start: int  # 1-based line of the heading (or 1 for the preamble)
+    end: int
+    path: tuple[str, ...]
+    anchor: str
+
+
+def _sections(note: Note, anchor_style: str) -> list[_Section]:
+    """Heading sections with their paths; a heading with no text of its own joins the next."""
+    anchors = heading_anchors([h.text for h in note.headings], anchor_style)
+    bounds = [(h.line, h, a) for h, a in zip(note.headings, anchors)]
+    sections, stack = [], []
+    first = bounds[0][0] if bounds else len(note.lines) + 1
+    if first > 1:
+        sections.append(_Section(1, first - 1, (note.title,), ""))
+    for i, (line, heading, anchor) in enumerate(bounds):
+        end = bounds[i + 1][0] - 1 if i + 1 < len(bounds) else len(note.lines)
+        stack = [h for h in stack if h.level < heading.level] + [heading]
+        names = [h.text for h in stack if not (h.level == 1 and h.text == note.title)]
+        sections.append(_Section(line, end, (note.title, *names), anchor))
+    merged: list[_Section] = []
+    for sec in sections:
+        prev = merged[-1] if merged else None
+        if prev and prev.start > 1 and not _has_body(note, prev) and len(sec.path) > len(prev.path):
+            merged[-1] = _Section(prev.start, sec.end, sec.path, sec.anchor)
+        else:
+            merged.append(sec)
+    return merged
+
+
+def _has_body(note: Note, sec: _Section) -> bool:
+    heading_end = next((h.end_line for h in note.headings if h.line == sec.start), sec.start)
+    return any(note.content[i - 1] for i in range(heading_end + 1, sec.end + 1))
+
+
+def _pieces(block: Block, fits: Callable[[int, int], bool]) -> list[tuple[int, int]]:
+    """Split a block into ranges that fit, following its nested blocks; lines as a last resort."""
+    if fits(block.start, block.end):
+        return [(block.start, block.end)]
+    if not block.children:
+        return [(n, n) for n in range(block.start, block.end + 1)]
+    cuts = sorted({block.start} | {c.start for c in block.children})
+    out = []
+    for a, b in zip(cuts, cuts[1:] + [block.end + 1]):
+        child = next((c for c in block.children if c.start == a), None)
+        inner = child.children if child else ()
+        out += _pieces(Block(block.kind, a, b - 1, inner), fits)
+    return out
+
+
+def _blocks_in(note: Note, start: int, end: int) -> list[Block]:
+    """Top-level blocks of a line range, with uncovered lines (headings, HTML) as their own."""
+    inside = [b for b in note.blocks if start <= b.start <= end]
+    covered = {n for b in inside for n in range(b.start, b.end + 1)}
+    loose = [Block("line", n, n) for n in range(start, end + 1) if n not in covered]
+    blocks = sorted(inside + loose, key=lambda b: b.start)
+    return [Block(b.kind, b.start, min(b.end, end), b.children) for b in blocks]
+
+
+def _pack(pieces: Iterable[tuple[int, int]], fits: Callable[[int, int], bool]) -> list[tuple[int, int]]:
+    """Greedily join consecutive pieces while the joined range still fits."""
+    ranges: list[tuple[int, int]] = []
+    for a, b in pieces:
+        if ranges and fits(ranges[-1][0], b):
+            ranges[-1] = (ranges[-1][0], b)
+        else:
+            ranges.append((a, b))
+    return ranges
+
+
+def chunk_note(
+    note: Note,
+    max_lines: int = 40,
+    max_tokens: int = 400,
+    count_tokens: TokenCounter = estimate_tokens,
+    anchor_style: str = "kramdown",
+) -> list[Chunk]:
+    """Chunks of one note, in line order, covering every content line exactly once."""
+    line_tokens = [count_tokens(line) if line.strip() else 0 for line in note.lines]
+    chunks = []
+    for sec in _sections(note, anchor_style):
+        budget = max_tokens - count_tokens(" > ".join(sec.path))
+
+        def fits(a: int, b: int) -> bool:
+            return b - a + 1 <= max_lines and sum(line_tokens[a - 1 : b]) <= budget
+
+        pieces = [p for block in _blocks_in(note, sec.start, sec.end) for p in _pieces(block, fits)]
+        for a, b in _pack(pieces, fits):
+            content = [n for n in range(a, b + 1) if note.content[n - 1]]
+            if content:
+                chunks.append(_make_chunk(note, sec, content[0], content[-1]))
+    return chunks
+
+
+def _make_chunk(note: Note, sec: _Section, start: int, end: int) -> Chunk:
+    return Chunk(
+        source=note.source,
+        title=note.title,
+        heading_path=sec.path,
+        anchor=sec.anchor,
+        permalink=note.permalink,
+        line_start=start,
+        line_end=end,
+        text="\n".join(note.lines[start - 1 : end]),
+    )

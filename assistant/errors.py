@@ -1,0 +1,33 @@
+"""Errors the library raises on purpose.
+
+Every message says what happened and what to do next; adapters (CLI, API, UI) show
+`str(error)` as-is and never a traceback.
+"""
+
+
+class AssistantError(Exception):
+    """Base class: a problem the user can fix, with a message that says how."""
+
+
+class IndexMissingError(AssistantError):
+    """No built index where one was expected."""
+
+
+class IndexStaleError(AssistantError):
+    """The index was built for another model, format or corpus."""
+
+
+class IndexCorruptError(AssistantError):
+    """Index files exist but do not agree with each other or their checksums."""
+
+
+class CorpusError(AssistantError):
+    """The corpus folder is missing or holds no readable notes."""
+
+
+class ModelError(AssistantError):
+    """The embedding model cannot be loaded (unknown name, missing files)."""
+
+
+class QueryError(AssistantError):
+    """The question or its parameters are not usable."""

@@ -1,0 +1,55 @@
+"""Lexical search: a tokenizer for Japanese text with embedded English, and BM25 over chunks.
+
+Japanese has no spaces, so words are approximated by overlapping character bigrams of each
+CJK run (plus the single character for one-character runs); ASCII words are lowercased whole,
+which keeps service names such as `DynamoDB` or `X-Ray` intact. Bigrams need no dictionary,
+never miss an unknown katakana term, and measured better than a morphological analyzer
+here (see docs/evaluation.md). What this leaves out: dense search and fusion (retrieve.py).
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import numpy as np
+
+# Runs of kana/kanji (incl. the prolonged sound mark), or ASCII alphanumerics.
+_TOKEN_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u30fc]+|[A-Za-z0-9]+")
+_FULLWIDTH = str.maketrans({c: chr(ord(c) - 0xFEE0) for c in map(chr, range(0xFF01, 0xFF5F))})
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercased ASCII words and CJK character bigrams, in order of appearance."""
+    tokens = []
+    for run in _TOKEN_RUN.findall(text.translate(_FULLWIDTH)):
+        if run.isascii():
+            tokens.append(run.lower())
+        elif len(run) == 1:
+            tokens.append(run)
+        else:
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return tokens
+
+
+class LexicalIndex:
+    """BM25 (bm25s) over pre-tokenized texts; scores every document for fusion."""
+
+    def __init__(self, texts: Sequence[str]):
+        import bm25s  # scipy-backed; imported only where lexical search is built
+
+        self.size = len(texts)
+        self._bm25 = bm25s.BM25()
+        # create_empty_token keeps a document that has no tokens from breaking the matrix.
+        self._bm25.index([tokenize(t) for t in texts], show_progress=False)
+        self._vocab = set(self._bm25.vocab_dict)
+
+    def known(self, tokens: Sequence[str]) -> list[str]:
+        """The tokens that occur somewhere in the indexed texts."""
+        return [t for t in tokens if t in self._vocab]
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every document for the query (zeros when no term is known)."""
+        tokens = self.known(tokenize(query))
+        if not tokens or not self.size:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)

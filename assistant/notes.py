@@ -1,0 +1,210 @@
+"""Markdown files -> Note: lines, front matter, headings and the block structure.
+
+Line numbers are the product's citations, so a Note keeps every line of its file exactly
+(1-based, CRLF folded to LF) and the parser sees a copy in which front matter and Liquid
+tag lines are blanked out rather than removed, so its line map stays the file's.
+What this leaves out: rendering, chunking (chunking.py) and anchors (cite.py).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import frontmatter
+from markdown_it import MarkdownIt
+
+from .errors import CorpusError
+
+log = logging.getLogger(__name__)
+
+NOTE_SUFFIXES = (".md", ".markdown")
+MAX_NOTE_BYTES = 5 * 1024 * 1024
+# A line that is nothing but Liquid tags ({% raw %}, {{ page.x }}) is template, not content.
+LIQUID_LINE = re.compile(r"^\s*(\{%.*?%\}|\{\{.*?\}\})(\s*(\{%.*?%\}|\{\{.*?\}\}))*\s*$")
+LIQUID_INLINE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str  # plain text, inline markup removed
+    line: int  # 1-based first line (a setext heading spans two)
+    end_line: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """A parsed block (paragraph, list, list item, fence...) and the blocks nested in it."""
+
+    kind: str
+    start: int  # 1-based inclusive
+    end: int
+    children: tuple["Block", ...] = ()
+
+
+@dataclass(frozen=True)
+class Note:
+    source: str  # path relative to the corpus folder, '/'-separated
+    title: str
+    permalink: str | None
+    lines: tuple[str, ...]  # lines[i - 1] is line i of the file
+    content: tuple[bool, ...]  # content[i - 1]: line i is note content (not front matter/Liquid/blank)
+    headings: tuple[Heading, ...]
+    blocks: tuple[Block, ...]  # top-level blocks outside headings, in order
+    sha256: str
+
+
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
+
+
+def _split_lines(text: str) -> list[str]:
+    """Split on LF only (as editors number lines); a trailing newline ends the last line."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _front_matter_end(lines: list[str]) -> int:
+    """Number of leading lines taken by a YAML front matter block (0 if none)."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for i in range(1, len(lines)):
+        if lines[i].strip() in ("---", "..."):
+            return i + 1
+    return 0
+
+
+def _inline_text(token) -> str:
+    """Plain text of an inline token: code spans keep their content, markup is dropped."""
+    parts = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return "".join(parts).strip()
+
+
+def _block_tree(tokens, start: int, stop: int, level: int) -> tuple[list[Block], int]:
+    """Blocks at `level` among tokens[start:stop], each with its nested blocks."""
+    blocks, i = [], start
+    while i < stop:
+        tok = tokens[i]
+        if tok.level != level or tok.map is None or tok.nesting == -1 or tok.type == "inline":
+            i += 1
+            continue
+        kind = tok.type.removesuffix("_open")
+        first, last = tok.map[0] + 1, tok.map[1]
+        if tok.nesting == 1:
+            close = i + 1
+            while not (tokens[close].nesting == -1 and tokens[close].level == level):
+                close += 1
+            close += 1
+            children, _ = _block_tree(tokens, i + 1, close - 1, level + 1)
+            blocks.append(Block(kind, first, last, tuple(children)))
+            i = close
+        else:
+            blocks.append(Block(kind, first, last))
+            i += 1
+    return blocks, i
+
+
+def parse_note(text: str, source: str) -> Note:
+    """Parse one note's text; `source` is its path relative to the corpus folder."""
+    lines = _split_lines(text)
+    fm_end = _front_matter_end(lines)
+    meta = {}
+    if fm_end:
+        try:
+            meta = frontmatter.loads("\n".join(lines[:fm_end]) + "\n").metadata
+        except Exception as exc:  # YAML errors come in many types; a bad header must not lose the note
+            log.warning("%s: front matter ignored (%s)", source, str(exc).splitlines()[0])
+    parsed = [
+        "" if i < fm_end or LIQUID_LINE.match(line) else line for i, line in enumerate(lines)
+    ]
+    tokens = _parser().parse("\n".join(parsed) + "\n")
+    headings, blocks = [], []
+    top, _ = _block_tree(tokens, 0, len(tokens), 0)
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.map:
+            headings.append(
+                Heading(int(tok.tag[1:]), _inline_text(tokens[i + 1]), tok.map[0] + 1, tok.map[1])
+            )
+    blocks = [b for b in top if b.kind != "heading"]
+    title = meta.get("title") if isinstance(meta.get("title"), str) else None
+    if not title:
+        h1 = [h for h in headings if h.level == 1]
+        title = h1[0].text if len(h1) == 1 else Path(source).stem
+    permalink = meta.get("permalink") if isinstance(meta.get("permalink"), str) else None
+    return Note(
+        source=source,
+        title=title.strip(),
+        permalink=permalink,
+        lines=tuple(lines),
+        content=tuple(bool(p.strip()) for p in parsed),
+        headings=tuple(headings),
+        blocks=tuple(blocks),
+        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    )
+
+
+def _is_inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def read_note(path: Path, root: Path) -> Note | None:
+    """Read and parse one file; None (with a warning naming it) when it is not a usable note."""
+    source = path.relative_to(root).as_posix()
+    if not _is_inside(path, root):
+        log.warning("skipped %s: it links outside the corpus folder", source)
+        return None
+    try:
+        if path.stat().st_size > MAX_NOTE_BYTES:
+            log.warning("skipped %s: larger than %d MB", source, MAX_NOTE_BYTES // 2**20)
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        log.warning("skipped %s: cannot read it (%s)", source, exc.strerror or exc)
+        return None
+    if b"\x00" in data:
+        log.warning("skipped %s: looks like a binary file", source)
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        log.warning("skipped %s: not UTF-8 text", source)
+        return None
+    return parse_note(text, source)
+
+
+def note_paths(corpus_dir: Path) -> list[Path]:
+    """Every *.md / *.markdown file under the folder, sorted, hidden folders skipped."""
+    if not corpus_dir.is_dir():
+        raise CorpusError(f"corpus folder {corpus_dir} does not exist; create it and put notes (*.md) in it")
+    found = []
+    for dirpath, dirnames, filenames in os.walk(corpus_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found += [Path(dirpath) / f for f in filenames if f.lower().endswith(NOTE_SUFFIXES)]
+    return sorted(found)
+
+
+def load_notes(corpus_dir: Path) -> list[Note]:
+    """All readable notes of the corpus; raises CorpusError when there are none."""
+    notes = [n for n in (read_note(p, corpus_dir) for p in note_paths(corpus_dir)) if n]
+    if not notes:
+        raise CorpusError(
+            f"no readable notes (*.md, *.markdown) in {corpus_dir}; add some or pass --corpus"
+        )
+    return notes

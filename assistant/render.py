@@ -1,0 +1,43 @@
+"""Answers as text for a person: breadcrumb, citation, then the section.
+
+The answering lines (when known) come first, marked, so the reader sees the answer before
+the context. Plain text only; the UI renders markdown itself.
+"""
+from __future__ import annotations
+
+from .retrieve import Answer, Hit
+
+NO_ANSWER = {
+    "ja": "ノートにはこの質問への答えが見つかりませんでした。近い内容を下に示します（弱い一致）。",
+    "en": "The notes do not seem to answer this question. The closest sections are below (weak matches).",
+}
+
+
+def language(text: str) -> str:
+    """'ja' when the text contains any kana or kanji, else 'en'."""
+    return "ja" if any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+
+
+def citation(hit: Hit) -> str:
+    c = hit.chunk
+    return f"{c.source}  L{c.line_start}–L{c.line_end}"
+
+
+def format_hit(rank: int, hit: Hit) -> str:
+    c = hit.chunk
+    lines = [f"{rank}. {' > '.join(c.heading_path)}", f"   {citation(hit)}  {hit.url}"]
+    body = c.text.split("\n")
+    if hit.highlight_lines:
+        lines.append("   answer:")
+        lines += [f"   ▶ L{n}: {body[n - c.line_start].strip()}" for n in hit.highlight_lines]
+        lines.append("")
+    lines += ["   " + line for line in body]
+    return "\n".join(lines)
+
+
+def format_answer(answer: Answer) -> str:
+    parts = []
+    if answer.no_answer:
+        parts.append(NO_ANSWER[language(answer.question)])
+    parts += [format_hit(rank, hit) for rank, hit in enumerate(answer.hits, 1)]
+    return "\n\n".join(parts)

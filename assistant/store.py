@@ -1,0 +1,182 @@
+"""The index on disk: FAISS vectors + chunks.jsonl + manifest.json, saved atomically.
+
+Layout of the index folder:
+
+    index/
+      current -> v-<time>-<id>/   symlink, swapped atomically when a build finishes
+      v-<time>-<id>/index.faiss, chunks.jsonl, manifest.json
+      cache.sqlite                embedding cache (cache.py), shared by builds
+      build.lock                  held while a build runs
+
+A reader resolves `current` once and reads one version directory, so a build that swaps in
+a new version never shows it half an index. The manifest records checksums of the other two
+files; loading verifies them and raises a named error instead of returning wrong results.
+No pickle anywhere. What this leaves out: deciding what to build (build.py).
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import Chunk
+from .errors import IndexCorruptError, IndexMissingError, IndexStaleError
+
+FORMAT_VERSION = 1
+CURRENT = "current"
+# Exact search is fast enough below this many vectors; above it HNSW keeps queries flat.
+HNSW_THRESHOLD = 200_000
+
+
+@dataclass(frozen=True)
+class Manifest:
+    format_version: int
+    embedder: str
+    dim: int
+    chunking: dict  # the settings that shaped the chunks (lines, tokens, anchor style)
+    corpus: dict  # source -> sha256 of the note file
+    built_at: str
+    n_chunks: int
+    index_type: str
+    checksums: dict  # file name -> sha256
+
+
+@dataclass(frozen=True)
+class StoredIndex:
+    path: Path  # the version directory it was read from
+    manifest: Manifest
+    chunks: list[Chunk]
+    vectors: object  # faiss.Index
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def make_faiss_index(vectors: np.ndarray):
+    """Inner product over normalized vectors; exact below HNSW_THRESHOLD vectors, HNSW above."""
+    import faiss
+
+    dim = vectors.shape[1]
+    if len(vectors) < HNSW_THRESHOLD:
+        index = faiss.IndexFlatIP(dim)
+    else:
+        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = 80
+        index.hnsw.efSearch = 128
+    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def save(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, manifest: Manifest) -> Path:
+    """Write a new version directory, then point `current` at it in one atomic step."""
+    import faiss
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-v-{stamp}-", dir=index_dir))
+    try:
+        faiss.write_index(make_faiss_index(vectors), str(tmp / "index.faiss"))
+        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as f:
+            for chunk in chunks:
+                f.write(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False) + "\n")
+        checksums = {name: _sha256(tmp / name) for name in ("index.faiss", "chunks.jsonl")}
+        manifest = dataclasses.replace(manifest, checksums=checksums)
+        (tmp / "manifest.json").write_text(json.dumps(dataclasses.asdict(manifest), indent=2, ensure_ascii=False))
+        for name in ("index.faiss", "chunks.jsonl", "manifest.json"):
+            with open(tmp / name, "rb") as f:
+                os.fsync(f.fileno())
+        final = index_dir / tmp.name.removeprefix(".tmp-")
+        os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    link = index_dir / f".{CURRENT}.{os.getpid()}"
+    if link.is_symlink():
+        link.unlink()
+    os.symlink(final.name, link)
+    os.replace(link, index_dir / CURRENT)
+    _remove_old_versions(index_dir, keep={final.name})
+    return final
+
+
+def _remove_old_versions(index_dir: Path, keep: set[str], grace_seconds: float = 60.0) -> None:
+    """Delete superseded versions once no reader can still be opening them."""
+    now = time.time()
+    for entry in index_dir.iterdir():
+        stale_tmp = entry.name.startswith(".tmp-v-") and now - entry.stat().st_mtime > 3600
+        old = entry.name.startswith("v-") and entry.name not in keep and now - entry.stat().st_mtime > grace_seconds
+        if entry.is_dir() and not entry.is_symlink() and (old or stale_tmp):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def current_version(index_dir: Path) -> Path | None:
+    """The version directory `current` points at, or None when there is no index."""
+    link = index_dir / CURRENT
+    try:
+        return index_dir / os.readlink(link)
+    except OSError:
+        return None
+
+
+def read_manifest(version: Path) -> Manifest:
+    try:
+        data = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+        if data.get("format_version") != FORMAT_VERSION:
+            raise IndexStaleError(
+                f"index at {version.parent} has format {data.get('format_version')!r}, "
+                f"this version reads {FORMAT_VERSION}; run `python -m assistant index`"
+            )
+        return Manifest(**data)
+    except (OSError, ValueError, TypeError) as exc:
+        raise IndexCorruptError(
+            f"index manifest in {version} is unreadable ({exc.__class__.__name__}); "
+            "run `python -m assistant index --rebuild`"
+        ) from None
+
+
+def load(index_dir: Path) -> StoredIndex:
+    """Read and verify the current index; named errors for missing, stale or corrupt files."""
+    import faiss
+
+    version = current_version(index_dir)
+    if version is None or not version.is_dir():
+        raise IndexMissingError(f"no index in {index_dir}; run `python -m assistant index` to build it")
+    manifest = read_manifest(version)
+    for name, expected in manifest.checksums.items():
+        if not (version / name).is_file() or _sha256(version / name) != expected:
+            raise IndexCorruptError(
+                f"index file {version / name} is missing or damaged (checksum mismatch); "
+                "run `python -m assistant index --rebuild`"
+            )
+    try:
+        with open(version / "chunks.jsonl", encoding="utf-8") as f:
+            chunks = [_chunk_from_json(json.loads(line)) for line in f]
+        vectors = faiss.read_index(str(version / "index.faiss"))
+    except (ValueError, TypeError, KeyError, RuntimeError) as exc:
+        raise IndexCorruptError(
+            f"index in {version} cannot be read ({exc.__class__.__name__}); run `python -m assistant index --rebuild`"
+        ) from None
+    if vectors.ntotal != len(chunks) or len(chunks) != manifest.n_chunks or vectors.d != manifest.dim:
+        raise IndexCorruptError(
+            f"index in {version} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks); "
+            "run `python -m assistant index --rebuild`"
+        )
+    return StoredIndex(version, manifest, chunks, vectors)
+
+
+def _chunk_from_json(data: dict) -> Chunk:
+    data["heading_path"] = tuple(data["heading_path"])
+    return Chunk(**data)
