@@ -90,10 +90,26 @@ class Searcher:
         dense[ids[0][valid]] = scores[0][valid]
         return dense
 
-    def search(self, question: str, top_k: int | None = None, history: tuple[str, ...] = ()) -> Answer:
+    def scopes(self) -> list[str]:
+        """Names a search can be limited to: each note's source, then 'source > chapter'."""
+        names = dict.fromkeys(c.source for c in self.chunks)
+        names.update(dict.fromkeys(f"{c.source} > {c.heading_path[1]}" for c in self.chunks if len(c.heading_path) > 1))
+        return list(names)
+
+    def _in_scope(self, scope: str | None) -> np.ndarray:
+        if not scope:
+            return np.ones(len(self.chunks), dtype=bool)
+        if scope not in self.scopes():
+            raise QueryError(f"unknown filter {scope!r}; choose a note or chapter from the list")
+        return np.array([scope in (c.source, f"{c.source} > {' > '.join(c.heading_path[1:2])}") for c in self.chunks])
+
+    def search(
+        self, question: str, top_k: int | None = None, history: tuple[str, ...] = (), scope: str | None = None
+    ) -> Answer:
         """The top_k chunks for a question, best first, with citation URLs."""
         question = validate_question(question)
         top_k = validate_top_k(self.settings.top_k if top_k is None else top_k)
+        allowed = self._in_scope(scope)
         dense = self._dense_scores(question)
         lexical = self.lexical.scores(question)
         rankings = [np.argsort(-dense, kind="stable")]
@@ -101,7 +117,8 @@ class Searcher:
             hits = np.flatnonzero(lexical)
             rankings.append(hits[np.argsort(-lexical[hits], kind="stable")])
         fused = rrf(rankings, len(self.chunks))
-        order = np.argsort(-fused, kind="stable")[:top_k]
+        fused[~allowed] = -1.0
+        order = [i for i in np.argsort(-fused, kind="stable")[:top_k] if allowed[i]]
         return Answer(question, tuple(self._hit(i, fused[i]) for i in order), history=tuple(history))
 
     def _hit(self, i: int, score: float) -> Hit:

@@ -6,11 +6,14 @@ matches the notes on disk (an update re-embeds only changed sections, see build.
 from __future__ import annotations
 
 import logging
+import threading
 
-from .build import build_index
+from . import store
+from .build import BuildReport, build_index
 from .config import Settings
 from .embedding import Embedder, load_embedder
-from .retrieve import Searcher
+from .errors import AssistantError
+from .retrieve import Answer, Searcher
 
 log = logging.getLogger(__name__)
 
@@ -22,3 +25,32 @@ def open_searcher(settings: Settings, embedder: Embedder | None = None, progress
     if report.status == "built":
         log.info("index updated: %d chunks, %d embedded", report.n_chunks, report.n_embedded)
     return Searcher(settings, embedder)
+
+
+class SearchService:
+    """A Searcher that follows the index on disk: when a build swaps in a new version,
+    the next query loads it; in-flight queries finish on the old one (never a mix)."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, progress: bool = True):
+        self.settings = settings
+        self._searcher = open_searcher(settings, embedder, progress)
+        self._lock = threading.Lock()
+
+    @property
+    def searcher(self) -> Searcher:
+        version = store.current_version(self.settings.index_dir)
+        if version is not None and version != self._searcher.index.path:
+            with self._lock:
+                if version != self._searcher.index.path:
+                    try:
+                        self._searcher = Searcher(self.settings, self._searcher.embedder)
+                    except AssistantError as exc:  # keep answering from the old index
+                        log.warning("kept the previous index: %s", exc)
+        return self._searcher
+
+    def search(self, question: str, top_k: int | None = None, history=(), scope: str | None = None) -> Answer:
+        return self.searcher.search(question, top_k, tuple(history), scope)
+
+    def refresh(self) -> BuildReport:
+        """Re-index after the notes changed (only changed sections are embedded)."""
+        return build_index(self.settings, self._searcher.embedder, progress=False)
