@@ -248,3 +248,13 @@ def test_base_class_applies_prefixes_and_normalises():
     np.testing.assert_allclose(v, [[0.6, 0.8], [0.0, 0.0]])  # zero rows stay zero, no NaN
     s.embed_queries(["x"])
     assert s.seen[-1] == "Q:x"
+
+
+def test_e5_load_does_not_leak_omp_wait_policy():
+    code = (
+        "import os, sys; from assistant.embedding import E5Embedder; E5Embedder(); "
+        "sys.exit(0 if 'OMP_WAIT_POLICY' not in os.environ else 1)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
