@@ -8,6 +8,7 @@ so an interrupted build resumes where it stopped.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import logging
 import sys
 import time
@@ -19,10 +20,11 @@ import numpy as np
 
 from . import store
 from .cache import EmbeddingCache
-from .chunking import Chunk, chunk_note
+from .chunking import chunk_note
 from .config import Settings
 from .embedding import Embedder, load_embedder
 from .errors import AssistantError, CorpusError
+from .lines import UNIT_VERSION, line_units
 from .notes import load_notes
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,7 @@ class BuildReport:
     status: str  # "built" or "up-to-date"
     n_notes: int
     n_chunks: int
-    n_embedded: int  # chunks that had to go through the model
+    n_embedded: int  # texts (chunks and answer lines) that had to go through the model
     seconds: float
     path: Path
 
@@ -56,6 +58,7 @@ def chunking_settings(settings: Settings) -> dict:
         "max_lines": settings.max_chunk_lines,
         "max_tokens": settings.max_chunk_tokens,
         "anchor_style": settings.anchor_style,
+        "line_units": UNIT_VERSION,
     }
 
 
@@ -70,23 +73,28 @@ def is_current(manifest: store.Manifest, embedder: Embedder, settings: Settings,
     )
 
 
-def _embed_missing(chunks: list[Chunk], embedder: Embedder, cache: EmbeddingCache, progress: bool) -> tuple[np.ndarray, int]:
-    """Vectors for all chunks, embedding only those whose content hash is not cached."""
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _embed_missing(texts: list[str], embedder: Embedder, cache: EmbeddingCache, progress: bool) -> tuple[np.ndarray, int]:
+    """Vectors for all texts, embedding only those whose content hash is not cached."""
     from tqdm import tqdm
 
-    hashes = [c.content_hash for c in chunks]
+    hashes = [text_hash(t) for t in texts]
     known = cache.get_many(hashes)
-    todo = {h: c.embed_text for h, c in zip(hashes, chunks) if h not in known}
-    items = list(todo.items())
-    batch = 16
-    with tqdm(total=len(items), desc="embedding", unit="chunk", disable=not progress or not items, file=sys.stderr) as bar:
-        for i in range(0, len(items), batch):
-            part = items[i : i + batch]
+    todo = list({h: t for h, t in zip(hashes, texts) if h not in known}.items())
+    batch = 8
+    with tqdm(total=len(todo), desc="embedding", unit="text", disable=not progress or not todo, file=sys.stderr) as bar:
+        for i in range(0, len(todo), batch):
+            part = todo[i : i + batch]
             vectors = embedder.embed_passages([text for _, text in part], batch_size=batch)
             cache.put_many(zip([h for h, _ in part], vectors))
             known.update(zip([h for h, _ in part], vectors))
             bar.update(len(part))
-    return np.stack([known[h] for h in hashes]).astype(np.float32), len(items)
+    if not hashes:
+        return np.zeros((0, embedder.dim), dtype=np.float32), 0
+    return np.stack([known[h] for h in hashes]).astype(np.float32), len(todo)
 
 
 def build_index(
@@ -101,27 +109,29 @@ def build_index(
         version = store.current_version(settings.index_dir)
         if not rebuild and version is not None:
             try:
-                if is_current(store.read_manifest(version), embedder, settings, corpus):
-                    chunks = store.read_manifest(version).n_chunks
-                    return BuildReport("up-to-date", len(notes), chunks, 0, time.perf_counter() - started, version)
+                manifest = store.verify(version)
+                if is_current(manifest, embedder, settings, corpus):
+                    elapsed = time.perf_counter() - started
+                    return BuildReport("up-to-date", len(notes), manifest.n_chunks, 0, elapsed, version)
             except AssistantError:
-                pass  # unreadable or old index: build a fresh one below
-        chunks = [
-            chunk
-            for note in notes
+                pass  # damaged or old index: build a fresh one below (the cache makes it cheap)
+        chunks, lines = [], []
+        for note in notes:
             for chunk in chunk_note(
                 note,
                 settings.max_chunk_lines,
                 min(settings.max_chunk_tokens, embedder.max_tokens - 16),
                 embedder.count_tokens,
                 settings.anchor_style,
-            )
-        ]
+            ):
+                lines += line_units(chunk, len(chunks), note.lines)
+                chunks.append(chunk)
         if not chunks:
             raise CorpusError(f"the notes in {settings.corpus_dir} have no text to index; add some content")
         cache = EmbeddingCache(settings.index_dir / "cache.sqlite", embedder.name, embedder.dim)
         try:
-            vectors, n_embedded = _embed_missing(chunks, embedder, cache, progress)
+            texts = [c.embed_text for c in chunks] + [u.text for u in lines]
+            vectors, n_embedded = _embed_missing(texts, embedder, cache, progress)
         finally:
             cache.close()
         manifest = store.Manifest(
@@ -135,5 +145,5 @@ def build_index(
             index_type="flat" if len(chunks) < store.HNSW_THRESHOLD else "hnsw",
             checksums={},
         )
-        path = store.save(settings.index_dir, chunks, vectors, manifest)
+        path = store.save(settings.index_dir, chunks, vectors[: len(chunks)], lines, vectors[len(chunks) :], manifest)
         return BuildReport("built", len(notes), len(chunks), n_embedded, time.perf_counter() - started, path)

@@ -8,6 +8,7 @@ here (see docs/evaluation.md). What this leaves out: dense search and fusion (re
 """
 from __future__ import annotations
 
+import logging
 import re
 from typing import Sequence
 
@@ -16,6 +17,11 @@ import numpy as np
 # Runs of kana/kanji (incl. the prolonged sound mark), or ASCII alphanumerics.
 _TOKEN_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u30fc]+|[A-Za-z0-9]+")
 _FULLWIDTH = str.maketrans({c: chr(ord(c) - 0xFEE0) for c in map(chr, range(0xFF01, 0xFF5F))})
+
+
+def language(text: str) -> str:
+    """'ja' when the text contains any kana or kanji, else 'en'."""
+    return "ja" if any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
 
 
 def tokenize(text: str) -> list[str]:
@@ -36,6 +42,8 @@ class LexicalIndex:
 
     def __init__(self, texts: Sequence[str]):
         import bm25s  # scipy-backed; imported only where lexical search is built
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index at DEBUG
 
         self.size = len(texts)
         self._bm25 = bm25s.BM25()

@@ -5,17 +5,15 @@ the context. Plain text only; the UI renders markdown itself.
 """
 from __future__ import annotations
 
+from .lexical import language
 from .retrieve import Answer, Hit
+
+__all__ = ["NO_ANSWER", "citation", "format_answer", "format_hit", "language"]
 
 NO_ANSWER = {
     "ja": "ノートにはこの質問への答えが見つかりませんでした。近い内容を下に示します（弱い一致）。",
     "en": "The notes do not seem to answer this question. The closest sections are below (weak matches).",
 }
-
-
-def language(text: str) -> str:
-    """'ja' when the text contains any kana or kanji, else 'en'."""
-    return "ja" if any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
 
 
 def citation(hit: Hit) -> str:

@@ -18,9 +18,10 @@ from .cite import citation_url
 from .config import Settings
 from .embedding import Embedder, load_embedder
 from .errors import IndexStaleError, QueryError
-from .lexical import LexicalIndex
+from .lexical import LexicalIndex, language
+from .noanswer import Vocabulary, is_unanswered
 
-RRF_K = 60
+HIGHLIGHTS = 3
 MAX_TOP_K = 50
 
 
@@ -57,16 +58,35 @@ class Answer:
         return {"question": self.question, "no_answer": self.no_answer, "hits": [h.to_json() for h in self.hits]}
 
 
-def rrf(rankings: list[np.ndarray], n: int, k: int = RRF_K) -> np.ndarray:
-    """Reciprocal rank fusion of rankings (arrays of document ids, best first)."""
-    fused = np.zeros(n, dtype=np.float64)
-    for ranking in rankings:
-        fused[ranking] += 1.0 / (k + 1 + np.arange(len(ranking)))
-    return fused
+CANDIDATES = 1000  # chunks and lines scored exactly per query; the rest get the floor score
+SECTION_WEIGHT = 0.5
+LEXICAL_WEIGHT = 0.1
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Per-chunk relevance signals for one query vector, and the line scores behind them."""
+
+    chunk: np.ndarray  # fused score per chunk
+    line_ids: np.ndarray  # candidate line ids, best first
+    line_scores: np.ndarray
+
+
+def _candidates(index, query: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    scores, ids = index.search(query[None, :], min(n, CANDIDATES))
+    keep = ids[0] >= 0
+    return scores[0][keep], ids[0][keep]
 
 
 class Searcher:
-    """A loaded index, ready to answer; cheap to query from many threads."""
+    """A loaded index, ready to answer; cheap to query from many threads.
+
+    A chunk's score adds three dense signals and one lexical: the chunk's own similarity,
+    its best line's (questions usually target one bullet), its section's (a mean of its
+    chunk vectors, so sub-chunks of the right section stay together), and BM25 scaled to
+    [0, 1] as a tie-breaker for exact terms. Weights were set on the dev sets with few
+    free parameters; see docs/evaluation.md.
+    """
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None):
         self.settings = settings
@@ -79,16 +99,54 @@ class Searcher:
                 "run `python -m assistant index`"
             )
         self.chunks = self.index.chunks
+        self.lines = self.index.lines
+        self.line_chunk = np.array([u.chunk for u in self.lines], dtype=np.int64)
+        self.chunk_lines: list[list[int]] = [[] for _ in self.chunks]
+        for i, unit in enumerate(self.lines):
+            self.chunk_lines[unit.chunk].append(i)
+        self._sections()
         self.lexical = LexicalIndex([c.embed_text for c in self.chunks])
+        self.vocabulary = Vocabulary(c.embed_text for c in self.chunks)
 
-    def _dense_scores(self, text: str) -> np.ndarray:
-        query = self.embedder.embed_queries([text])
+    def _sections(self) -> None:
+        """Section vectors: the normalized mean of each heading section's chunk vectors."""
+        keys = [(c.source, c.heading_path) for c in self.chunks]
+        ids = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+        self.chunk_section = np.array([ids[k] for k in keys], dtype=np.int64)
+        vectors = self.index.vectors.reconstruct_n(0, len(self.chunks))
+        sections = np.zeros((len(ids), vectors.shape[1]), dtype=np.float32)
+        np.add.at(sections, self.chunk_section, vectors)
+        self.section_vectors = sections / np.maximum(np.linalg.norm(sections, axis=1, keepdims=True), 1e-9)
+
+    def embed(self, text: str) -> np.ndarray:
+        return self.embedder.embed_queries([text])[0]
+
+    def score(self, query: np.ndarray, text: str) -> Scores:
+        """All signals for one query vector (and its text, for BM25), fused per chunk."""
         n = len(self.chunks)
-        scores, ids = self.index.vectors.search(query, n if n <= 1000 else 1000)
-        dense = np.full(n, -1.0, dtype=np.float32)
-        valid = ids[0] >= 0
-        dense[ids[0][valid]] = scores[0][valid]
-        return dense
+        c_scores, c_ids = _candidates(self.index.vectors, query, n)
+        dense = np.full(n, c_scores.min() if len(c_scores) else 0.0, dtype=np.float32)
+        dense[c_ids] = c_scores
+        l_scores, l_ids = _candidates(self.index.line_vectors, query, len(self.lines))
+        best_line = np.full(n, l_scores.min() if len(l_scores) else 0.0, dtype=np.float32)
+        np.maximum.at(best_line, self.line_chunk[l_ids], l_scores)
+        section = (self.section_vectors @ query)[self.chunk_section]
+        fused = dense + best_line + SECTION_WEIGHT * section
+        if language(text) == "ja":
+            # Measured: BM25 over the few English words an English question shares with
+            # Japanese notes only adds noise (en Hit@1 0.57 -> 0.46 at this weight).
+            lexical = self.lexical.scores(text)
+            fused += LEXICAL_WEIGHT * (lexical / lexical.max() if lexical.max() > 0 else lexical)
+        return Scores(fused, l_ids, l_scores)
+
+    def line_scores(self, chunk_id: int, query: np.ndarray) -> list[tuple[float, int]]:
+        """(score, line number) for every answer line of a chunk, best first."""
+        ids = self.chunk_lines[chunk_id]
+        if not ids:
+            return []
+        vectors = self.index.line_vectors.reconstruct_batch(np.array(ids, dtype=np.int64))
+        scored = sorted(zip((vectors @ query).tolist(), ids), reverse=True)
+        return [(score, self.lines[i].line) for score, i in scored]
 
     def scopes(self) -> list[str]:
         """Names a search can be limited to: each note's source, then 'source > chapter'."""
@@ -110,21 +168,28 @@ class Searcher:
         question = validate_question(question)
         top_k = validate_top_k(self.settings.top_k if top_k is None else top_k)
         allowed = self._in_scope(scope)
-        dense = self._dense_scores(question)
-        lexical = self.lexical.scores(question)
-        rankings = [np.argsort(-dense, kind="stable")]
-        if lexical.any():
-            hits = np.flatnonzero(lexical)
-            rankings.append(hits[np.argsort(-lexical[hits], kind="stable")])
-        fused = rrf(rankings, len(self.chunks))
-        fused[~allowed] = -1.0
+        query = self.embed(question)
+        scores = self.score(query, question)
+        fused, evidence = scores.chunk, scores.chunk
+        if history:
+            # A follow-up ("その保持期間は？") names its topic only in an earlier turn: add the
+            # scores of the question joined with the previous turn. The question's own scores
+            # stay in the sum, so a new, self-contained question keeps its own topic.
+            joined = f"{history[-1]} {question}"
+            evidence = self.score(self.embed(joined), joined).chunk
+            fused = fused + evidence
+        fused = np.where(allowed, fused, -np.inf)
         order = [i for i in np.argsort(-fused, kind="stable")[:top_k] if allowed[i]]
-        return Answer(question, tuple(self._hit(i, fused[i]) for i in order), history=tuple(history))
+        hits = tuple(self._hit(i, fused[i], query) for i in order)
+        top_score = float(evidence[order[0]]) if order else -np.inf
+        no_answer = is_unanswered(question, language(question), top_score, self.vocabulary)
+        return Answer(question, hits, no_answer, tuple(history))
 
-    def _hit(self, i: int, score: float) -> Hit:
+    def _hit(self, i: int, score: float, query: np.ndarray) -> Hit:
         c = self.chunks[i]
         url = citation_url(self.settings.wiki_base_url, c.source, c.permalink, c.anchor)
-        return Hit(c, float(score), url)
+        highlights = tuple(line for _, line in self.line_scores(i, query)[:HIGHLIGHTS])
+        return Hit(c, float(score), url, highlights)
 
 
 MAX_QUESTION_CHARS = 2000

@@ -5,6 +5,7 @@ Layout of the index folder:
     index/
       current -> v-<time>-<id>/   symlink, swapped atomically when a build finishes
       v-<time>-<id>/index.faiss, chunks.jsonl, manifest.json
+                    lines.faiss, lines.jsonl      answer-line vectors (lines.py)
       cache.sqlite                embedding cache (cache.py), shared by builds
       build.lock                  held while a build runs
 
@@ -28,9 +29,10 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import Chunk
+from .lines import LineUnit
 from .errors import IndexCorruptError, IndexMissingError, IndexStaleError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "current"
 # Exact search is fast enough below this many vectors; above it HNSW keeps queries flat.
 HNSW_THRESHOLD = 200_000
@@ -54,7 +56,9 @@ class StoredIndex:
     path: Path  # the version directory it was read from
     manifest: Manifest
     chunks: list[Chunk]
-    vectors: object  # faiss.Index
+    vectors: object  # faiss.Index over chunks
+    lines: list[LineUnit]
+    line_vectors: object  # faiss.Index over lines
 
 
 def _sha256(path: Path) -> str:
@@ -80,7 +84,23 @@ def make_faiss_index(vectors: np.ndarray):
     return index
 
 
-def save(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, manifest: Manifest) -> Path:
+DATA_FILES = ("index.faiss", "chunks.jsonl", "lines.faiss", "lines.jsonl")
+
+
+def _write_jsonl(path: Path, records) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        for record in records:
+            f.write(json.dumps(dataclasses.asdict(record), ensure_ascii=False) + "\n")
+
+
+def save(
+    index_dir: Path,
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    lines: list[LineUnit],
+    line_vectors: np.ndarray,
+    manifest: Manifest,
+) -> Path:
     """Write a new version directory, then point `current` at it in one atomic step."""
     import faiss
 
@@ -89,13 +109,12 @@ def save(index_dir: Path, chunks: list[Chunk], vectors: np.ndarray, manifest: Ma
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-v-{stamp}-", dir=index_dir))
     try:
         faiss.write_index(make_faiss_index(vectors), str(tmp / "index.faiss"))
-        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as f:
-            for chunk in chunks:
-                f.write(json.dumps(dataclasses.asdict(chunk), ensure_ascii=False) + "\n")
-        checksums = {name: _sha256(tmp / name) for name in ("index.faiss", "chunks.jsonl")}
-        manifest = dataclasses.replace(manifest, checksums=checksums)
+        faiss.write_index(make_faiss_index(line_vectors), str(tmp / "lines.faiss"))
+        _write_jsonl(tmp / "chunks.jsonl", chunks)
+        _write_jsonl(tmp / "lines.jsonl", lines)
+        manifest = dataclasses.replace(manifest, checksums={name: _sha256(tmp / name) for name in DATA_FILES})
         (tmp / "manifest.json").write_text(json.dumps(dataclasses.asdict(manifest), indent=2, ensure_ascii=False))
-        for name in ("index.faiss", "chunks.jsonl", "manifest.json"):
+        for name in (*DATA_FILES, "manifest.json"):
             with open(tmp / name, "rb") as f:
                 os.fsync(f.fileno())
         final = index_dir / tmp.name.removeprefix(".tmp-")
@@ -134,6 +153,8 @@ def current_version(index_dir: Path) -> Path | None:
 def read_manifest(version: Path) -> Manifest:
     try:
         data = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("checksums"), dict):
+            raise ValueError("manifest.json is not a manifest object")
         if data.get("format_version") != FORMAT_VERSION:
             raise IndexStaleError(
                 f"index at {version.parent} has format {data.get('format_version')!r}, "
@@ -147,6 +168,18 @@ def read_manifest(version: Path) -> Manifest:
         ) from None
 
 
+def verify(version: Path) -> Manifest:
+    """The manifest of a version whose data files all match their recorded checksums."""
+    manifest = read_manifest(version)
+    for name in DATA_FILES:
+        if not (version / name).is_file() or _sha256(version / name) != manifest.checksums.get(name):
+            raise IndexCorruptError(
+                f"index file {version / name} is missing or damaged (checksum mismatch); "
+                "run `python -m assistant index --rebuild`"
+            )
+    return manifest
+
+
 def load(index_dir: Path) -> StoredIndex:
     """Read and verify the current index; named errors for missing, stale or corrupt files."""
     import faiss
@@ -154,27 +187,30 @@ def load(index_dir: Path) -> StoredIndex:
     version = current_version(index_dir)
     if version is None or not version.is_dir():
         raise IndexMissingError(f"no index in {index_dir}; run `python -m assistant index` to build it")
-    manifest = read_manifest(version)
-    for name, expected in manifest.checksums.items():
-        if not (version / name).is_file() or _sha256(version / name) != expected:
-            raise IndexCorruptError(
-                f"index file {version / name} is missing or damaged (checksum mismatch); "
-                "run `python -m assistant index --rebuild`"
-            )
+    manifest = verify(version)
     try:
         with open(version / "chunks.jsonl", encoding="utf-8") as f:
             chunks = [_chunk_from_json(json.loads(line)) for line in f]
+        with open(version / "lines.jsonl", encoding="utf-8") as f:
+            lines = [LineUnit(**json.loads(line)) for line in f]
         vectors = faiss.read_index(str(version / "index.faiss"))
-    except (ValueError, TypeError, KeyError, RuntimeError) as exc:
+        line_vectors = faiss.read_index(str(version / "lines.faiss"))
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexCorruptError(
             f"index in {version} cannot be read ({exc.__class__.__name__}); run `python -m assistant index --rebuild`"
         ) from None
-    if vectors.ntotal != len(chunks) or len(chunks) != manifest.n_chunks or vectors.d != manifest.dim:
+    consistent = (
+        vectors.ntotal == len(chunks) == manifest.n_chunks
+        and line_vectors.ntotal == len(lines)
+        and vectors.d == line_vectors.d == manifest.dim
+        and all(0 <= unit.chunk < len(chunks) for unit in lines)
+    )
+    if not consistent:
         raise IndexCorruptError(
             f"index in {version} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks); "
             "run `python -m assistant index --rebuild`"
         )
-    return StoredIndex(version, manifest, chunks, vectors)
+    return StoredIndex(version, manifest, chunks, vectors, lines, line_vectors)
 
 
 def _chunk_from_json(data: dict) -> Chunk:
