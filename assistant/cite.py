@@ -118,7 +118,8 @@ def _github_unique(bases: list[str]) -> list[str]:
 
 def _quote_path(path: str) -> str:
     """Percent-encode each segment once; already-encoded '%XX' is not double-encoded."""
-    return "/".join(quote(unquote(seg), safe=_PATH_SAFE) for seg in path.split("/"))
+    # errors="replace": a file name undecodable as UTF-8 arrives with lone surrogates.
+    return "/".join(quote(unquote(seg), safe=_PATH_SAFE, errors="replace") for seg in path.split("/"))
 
 
 def _source_path(source: str) -> str:
@@ -145,4 +146,4 @@ def page_url(base_url: str, source: str, permalink: str | None) -> str:
 def citation_url(base_url: str, source: str, permalink: str | None, anchor: str) -> str:
     """page_url plus '#anchor'; the anchor is a raw id, so it is always encoded (never unquoted)."""
     url = page_url(base_url, source, permalink)
-    return f"{url}#{quote(anchor, safe=_FRAGMENT_SAFE)}" if anchor else url
+    return f"{url}#{quote(anchor, safe=_FRAGMENT_SAFE, errors='replace')}" if anchor else url
