@@ -1,0 +1,336 @@
+"""Tests for assistant.chunking: coverage, order and size invariants, heading paths, splitting.
+
+Examples run over every note in tests/data and the real corpus; hypothesis generates
+markdown-ish documents (headings of both kinds, nested bullets, fences with '#' lines,
+Liquid lines, CRLF) for the invariants examples miss.
+"""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant.chunking import Chunk, chunk_note, estimate_tokens
+from assistant.config import PROJECT_ROOT
+from assistant.notes import Note, load_notes, parse_note
+
+DATA = PROJECT_ROOT / "tests" / "data"
+CORPUS = PROJECT_ROOT / "corpus"
+REAL = "aws-developer-associate.md"
+TITLE = "AWS Developer Associate 勉強ノート"
+
+
+def _all_notes() -> list[Note]:
+    return load_notes(DATA) + load_notes(CORPUS)
+
+
+NOTES = {n.source if n.source != REAL else "corpus/" + REAL: n for n in _all_notes()}
+
+
+@pytest.fixture(scope="module")
+def real_chunks() -> tuple[Note, list[Chunk]]:
+    note = NOTES["corpus/" + REAL]
+    return note, chunk_note(note)
+
+
+def assert_chunk_invariants(note: Note, chunks: list[Chunk], max_lines: int = 40, max_tokens: int = 400, count=estimate_tokens):
+    """Every content line in exactly one chunk; ordered, in-file ranges; size limits."""
+    owner: dict[int, int] = {}
+    for i, c in enumerate(chunks):
+        assert 1 <= c.line_start <= c.line_end <= len(note.lines), (c.line_start, c.line_end)
+        assert c.n_lines <= max_lines, (c.line_start, c.line_end)
+        assert c.text == "\n".join(note.lines[c.line_start - 1 : c.line_end])  # whole lines, as written
+        assert note.content[c.line_start - 1] and note.content[c.line_end - 1]  # trimmed to content
+        assert c.source == note.source and c.title == note.title and c.heading_path[0] == note.title
+        if i:
+            assert chunks[i - 1].line_end < c.line_start, "chunks overlap or are out of order"
+        for n in range(c.line_start, c.line_end + 1):
+            if note.content[n - 1]:
+                assert n not in owner
+                owner[n] = i
+        tokens = count(" > ".join(c.heading_path)) + sum(
+            count(line) for line in c.text.split("\n") if line.strip()
+        )
+        assert tokens <= max_tokens or c.n_lines == 1, (c.line_start, c.line_end, tokens)
+    content = {n for n, is_content in enumerate(note.content, 1) if is_content}
+    assert set(owner) == content, sorted(content ^ set(owner))[:10]
+
+
+# ----------------------------------------------------------------------------- every example file
+
+
+@pytest.mark.parametrize("source", sorted(NOTES))
+def test_invariants_on_every_example_note(source):
+    note = NOTES[source]
+    assert_chunk_invariants(note, chunk_note(note))
+
+
+@pytest.mark.parametrize("source", sorted(NOTES))
+@pytest.mark.parametrize("max_lines,max_tokens", [(5, 400), (40, 60), (3, 25)])
+def test_invariants_hold_for_tight_limits(source, max_lines, max_tokens):
+    note = NOTES[source]
+    chunks = chunk_note(note, max_lines=max_lines, max_tokens=max_tokens)
+    assert_chunk_invariants(note, chunks, max_lines, max_tokens)
+
+
+def test_empty_note_has_no_chunks():
+    assert chunk_note(NOTES["empty.md"]) == []
+
+
+def test_note_without_headings_is_one_chunk_with_the_title_as_path():
+    (chunk,) = chunk_note(NOTES["no_headings.md"])
+
+    assert (chunk.line_start, chunk.line_end) == (1, 6)
+    assert chunk.heading_path == ("no_headings",)
+    assert chunk.anchor == ""
+
+
+def test_fence_hash_lines_stay_in_the_first_section():
+    chunks = chunk_note(NOTES["code_fence_hash.md"])
+
+    assert [(c.line_start, c.line_end, c.heading_path) for c in chunks] == [
+        (1, 9, ("Fence Note",)),
+        (11, 13, ("Fence Note", "Real Section")),
+    ]
+    assert "# not a heading" in chunks[0].text
+
+
+def test_front_matter_is_in_no_chunk_and_permalink_is_carried():
+    chunks = chunk_note(NOTES["front_matter.md"])
+
+    assert chunks[0].line_start == 7
+    assert all(c.permalink == "/notes/front-matter/" for c in chunks)
+    assert chunks[0].heading_path == ("Front Matter Title", "A Different H1")
+
+
+def test_crlf_chunks_have_no_carriage_returns():
+    chunks = chunk_note(NOTES["crlf.md"])
+
+    assert [(c.line_start, c.line_end) for c in chunks] == [(1, 3), (5, 8)]
+    assert not any("\r" in c.text for c in chunks)
+
+
+def test_setext_sections_start_at_the_heading_text_line():
+    chunks = chunk_note(NOTES["setext.md"])
+
+    assert [(c.line_start, c.line_end, c.heading_path[-1]) for c in chunks] == [
+        (1, 4, "Setext Title"),
+        (6, 9, "Second Level"),
+    ]
+
+
+def test_liquid_is_dropped_from_embed_text_but_kept_in_text():
+    (chunk,) = chunk_note(NOTES["liquid.md"])
+
+    assert (chunk.line_start, chunk.line_end) == (1, 9)  # {{ page.date }} on line 10 is not content
+    assert "{{ page.title }}" in chunk.text
+    assert "{{" not in chunk.embed_text and "{%" not in chunk.embed_text
+    assert "The page is called  in the template." in chunk.embed_text
+
+
+def test_long_section_is_split_and_every_piece_carries_the_heading():
+    note = NOTES["long_section.md"]
+    chunks = chunk_note(note)
+
+    assert len(chunks) >= 6
+    assert all(c.heading_path == ("Long Section",) and c.anchor == "long-section" for c in chunks)
+    assert chunks[-1].line_end == len(note.lines)
+    # The 60-line fence (lines 207-266) cannot fit one chunk: it is cut between lines.
+    fence_chunks = [c for c in chunks if c.line_end >= 207 and c.line_start <= 266]
+    assert len(fence_chunks) >= 2
+
+
+def test_emoji_anchor_and_path():
+    chunks = chunk_note(NOTES["emoji.md"])
+
+    assert chunks[1].heading_path == ("Emoji 🚀 Note", "☁️ Cloud 🌧 Section")
+    assert chunks[1].anchor == "cloud--section"
+
+
+def test_nested_markdown_note_is_chunked():
+    (chunk,) = chunk_note(NOTES["nested/deeper/note.markdown"])
+
+    assert chunk.source == "nested/deeper/note.markdown"
+    assert chunk.heading_path == ("Deep Note",)
+
+
+def test_empty_heading_joins_the_next_section():
+    note = parse_note("# T\n\n## Chapter\n\n### Section\n\nbody\n", "t.md")
+
+    chunks = chunk_note(note)
+    assert [(c.line_start, c.line_end, c.heading_path) for c in chunks] == [
+        (1, 1, ("T",)),  # the title line itself
+        (3, 7, ("T", "Chapter", "Section")),  # "## Chapter" has no text of its own
+    ]
+
+
+def test_text_before_first_heading_is_a_preamble_chunk():
+    note = parse_note("intro line\n\n# Title\n\nbody\n", "p.md")
+
+    chunks = chunk_note(note)
+    assert [(c.line_start, c.line_end, c.anchor) for c in chunks] == [(1, 1, ""), (3, 5, "title")]
+
+
+def test_github_anchor_style():
+    note = parse_note("# T\n\n## 日本語 Heading\n\nbody\n", "g.md")
+
+    assert chunk_note(note, anchor_style="github")[1].anchor == "日本語-heading"
+    assert chunk_note(note, anchor_style="kramdown")[1].anchor == "heading"
+
+
+# ----------------------------------------------------------------------------- real corpus
+
+
+def _chunk_at(chunks: list[Chunk], line: int) -> Chunk:
+    (chunk,) = [c for c in chunks if c.line_start <= line <= c.line_end]
+    return chunk
+
+
+@pytest.mark.parametrize(
+    "line,path",
+    [
+        (1910, ("第4章 開発関連サービス", "Amazon SQS (Simple Queue Service)")),
+        (1247, ("第4章 開発関連サービス", "AWS Lambda")),
+        (325, ("第1章 AWSサービス全体の概要", "Amazon EBS (Elastic Block Store)")),
+        (2330, ("試験情報", "第1分野: AWS のサービスによる開発")),
+        (16, ()),
+    ],
+)
+def test_real_corpus_heading_paths(real_chunks, line, path):
+    _, chunks = real_chunks
+
+    chunk = _chunk_at(chunks, line)
+    assert chunk.heading_path == (TITLE, *path)
+
+
+def test_real_corpus_anchor_of_sqs(real_chunks):
+    _, chunks = real_chunks
+
+    assert _chunk_at(chunks, 1910).anchor == "amazon-sqs-simple-queue-service"
+
+
+def test_cloudformation_fence_is_split_between_lines(real_chunks):
+    note, chunks = real_chunks
+    assert note.lines[606].strip().startswith("```")
+    assert note.lines[679].strip() == "```"  # the fence is lines 607-680 (74 lines)
+
+    covering = [c for c in chunks if c.line_end >= 607 and c.line_start <= 680]
+    assert len(covering) >= 2
+    assert all(c.heading_path[-1] == "AWS CloudFormation" for c in covering)
+    covered = {n for c in covering for n in range(c.line_start, c.line_end + 1)}
+    assert all(n in covered for n in range(607, 681) if note.content[n - 1])
+
+
+def test_sub_chunks_embed_their_heading_path(real_chunks):
+    _, chunks = real_chunks
+    cfn = [c for c in chunks if c.heading_path[-1] == "AWS CloudFormation"]
+    assert len(cfn) >= 3
+
+    for c in cfn:
+        assert c.embed_text.startswith(" > ".join(c.heading_path) + "\n")
+        assert c.embed_text.startswith(f"{TITLE} > 第2章 展開（デプロイ）関連サービス > AWS CloudFormation\n")
+
+
+def test_content_hash_depends_on_the_embedded_text_only(real_chunks):
+    _, chunks = real_chunks
+
+    hashes = [c.content_hash for c in chunks]
+    assert len(set(hashes)) == len(hashes)
+    c = chunks[10]
+    moved = Chunk(c.source, c.title, c.heading_path, c.anchor, c.permalink, c.line_start + 5, c.line_end + 5, c.text)
+    assert moved.content_hash == c.content_hash
+
+
+def test_real_token_counter_keeps_every_chunk_in_the_model_window(real_chunks):
+    from assistant.embedding import load_embedder
+
+    e5 = load_embedder("e5")
+    note, _ = real_chunks
+    budget = e5.max_tokens - 16
+    chunks = chunk_note(note, 40, budget, e5.count_tokens)
+
+    assert_chunk_invariants(note, chunks, 40, budget, e5.count_tokens)
+    assert all(e5.count_tokens(c.embed_text) <= e5.max_tokens or c.n_lines == 1 for c in chunks)
+
+
+# ----------------------------------------------------------------------------- property tests
+
+_WORDS = st.sampled_from(
+    ["S3", "Lambda", "キュー", "可視性", "タイムアウト", "🚀", "a*b", "`code`", "[link](x)", "#tag",
+     "x", "-", "**bold**", "{{ page.title }}", "|", ">", "1.", "=", "日本語のテキスト", "longwordlongwordlongword"]
+)
+_TEXT = st.lists(_WORDS, min_size=1, max_size=12).map(" ".join)
+
+
+def _atx(level, text):
+    return ["#" * level + " " + text]
+
+
+def _setext(level, text):
+    return [text, ("=" if level == 1 else "-") * 3]
+
+
+_HEADING = st.one_of(
+    st.builds(_atx, st.integers(1, 6), _TEXT),
+    st.builds(_setext, st.integers(1, 2), _TEXT),
+    st.builds(_atx, st.integers(1, 6), st.just("")),  # empty heading
+)
+_BULLETS = st.lists(
+    st.tuples(st.integers(0, 5), st.sampled_from(["-", "*", "1."]), _TEXT), min_size=1, max_size=25
+).map(lambda items: ["  " * depth + marker + " " + text for depth, marker, text in items])
+_PARAGRAPH = st.lists(_TEXT, min_size=1, max_size=8)
+_FENCE = st.tuples(
+    st.integers(0, 3),
+    st.lists(st.one_of(_TEXT, st.just("# not a heading"), st.just("## also not"), st.just("")), max_size=50),
+    st.booleans(),
+).map(lambda t: [" " * t[0] + "```"] + [" " * t[0] + x for x in t[1]] + ([" " * t[0] + "```"] if t[2] else []))
+_LIQUID = st.sampled_from([["{% raw %}"], ["{% endraw %}"], ["{{ page.date }}"], ["  {% include x.html %}  "]])
+_BLANK = st.integers(1, 3).map(lambda n: [""] * n)
+_OTHER = st.sampled_from([["---"], ["> quote"], ["| a | b |", "|---|---|", "| 1 | 2 |"], ["<div>", "html", "</div>"], ["    indented code"], ["   "]])
+_BLOCK = st.one_of(_HEADING, _BULLETS, _PARAGRAPH, _FENCE, _LIQUID, _BLANK, _OTHER)
+
+
+@st.composite
+def documents(draw) -> str:
+    lines = []
+    if draw(st.booleans()):
+        lines += ["---", "title: " + draw(_TEXT).replace(":", ""), "---"]
+    for block in draw(st.lists(_BLOCK, max_size=30)):
+        lines += block
+        if draw(st.booleans()):
+            lines.append("")
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    return newline.join(lines) + (newline if draw(st.booleans()) else "")
+
+
+@settings(deadline=None, max_examples=150, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=documents(), max_lines=st.integers(1, 40), max_tokens=st.integers(10, 400))
+def test_property_chunks_cover_every_content_line_once(text, max_lines, max_tokens):
+    note = parse_note(text, "gen/doc.md")
+
+    chunks = chunk_note(note, max_lines=max_lines, max_tokens=max_tokens)
+
+    expected = text.replace("\r\n", "\n").split("\n")
+    assert list(note.lines) == (expected[:-1] if expected[-1] == "" else expected)
+    assert_chunk_invariants(note, chunks, max_lines, max_tokens)
+
+
+@settings(deadline=None, max_examples=150, database=None)
+@given(text=documents())
+def test_property_default_limits_and_heading_paths(text):
+    note = parse_note(text, "doc.md")
+
+    chunks = chunk_note(note)
+
+    assert_chunk_invariants(note, chunks)
+    for c in chunks:
+        assert c.embed_text.startswith(" > ".join(c.heading_path) + "\n")
+        assert c.heading_path[0] == note.title
+
+
+@settings(deadline=None, max_examples=150, database=None)
+@given(text=st.text(st.characters(blacklist_categories=("Cs",)), max_size=400))
+def test_property_arbitrary_text_never_crashes(text):
+    note = parse_note(text, "any.md")
+
+    assert_chunk_invariants(note, chunk_note(note, max_lines=7, max_tokens=50), 7, 50)
