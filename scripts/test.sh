@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Set up (first time), install Chromium for the browser tests, and run the whole test suite.
+# Set up (first time), install Chromium (and CJK fonts for its screenshots) for the browser tests, and run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
 exec .venv/bin/python -m pytest "$@"

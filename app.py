@@ -1,0 +1,38 @@
+"""Start the notes assistant: chat UI at /, JSON API at /api/ask, embeddable page at /embed.
+
+    python app.py [--host 127.0.0.1] [--port 7860] [--no-watch] [--corpus DIR] [--index-dir DIR] [--model NAME]
+
+The first run builds the index (with a progress bar); later runs start from it.
+Everything else lives in assistant/server.py.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Serve the notes assistant (chat UI + JSON API).")
+    parser.add_argument("--host", help="address to bind (default 127.0.0.1: this machine only)")
+    parser.add_argument("--port", type=int, help="port (default 7860)")
+    parser.add_argument("--no-watch", action="store_true", help="do not re-index when the notes change")
+    parser.add_argument("--corpus", type=Path, help="folder of markdown notes (default: corpus/)")
+    parser.add_argument("--index-dir", type=Path, help="where the index lives (default: index/)")
+    parser.add_argument("--model", help="embedding model: 'e5' (bundled, default) or a sentence-transformers name/path")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+
+    from assistant.config import from_env
+    from assistant.server import serve
+
+    settings = from_env(
+        host=args.host, port=args.port, corpus_dir=args.corpus, index_dir=args.index_dir, model=args.model,
+        watch=False if args.no_watch else None,
+    )
+    return serve(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

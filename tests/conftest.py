@@ -1,0 +1,152 @@
+"""Shared fixtures: the real corpus indexed once per test session with the real model."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from assistant.config import PROJECT_ROOT, Settings, from_env
+from assistant.embedding import HashEmbedder
+
+REAL_CORPUS = PROJECT_ROOT / "corpus"
+DATA = PROJECT_ROOT / "tests" / "data"
+
+
+@pytest.fixture(scope="session")
+def built_settings(tmp_path_factory) -> Settings:
+    """Settings pointing at a real index of corpus/ built with the bundled e5 model.
+
+    The build is real; only the embedding cache of a developer's own index/ is reused
+    when present (it is keyed by content hash, so it cannot change results), which keeps
+    local runs fast. A fresh machine (CI) embeds everything.
+    """
+    from assistant.build import build_index
+
+    index_dir = tmp_path_factory.mktemp("real-index")
+    seed = PROJECT_ROOT / "index" / "cache.sqlite"
+    if seed.exists():
+        shutil.copy(seed, index_dir / "cache.sqlite")
+    settings = from_env({}, corpus_dir=REAL_CORPUS, index_dir=index_dir)
+    build_index(settings, progress=False)
+    return settings
+
+
+# --- Serving (API and browser tests) ---------------------------------------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def search_service(built_settings):
+    """One SearchService over the shared real index, for every app a test builds."""
+    from assistant.service import SearchService
+
+    return SearchService(built_settings, progress=False)
+
+
+@pytest.fixture
+def live_server():
+    """Factory: serve a FastAPI app with a real uvicorn on a free loopback port; returns its URL.
+    Every server started is stopped when the test ends."""
+    import threading
+    import time
+
+    import uvicorn
+
+    servers = []
+
+    def start(app) -> str:
+        port = free_port()
+        server = uvicorn.Server(uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=1
+        ))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.05)
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+# --- Index building with the fake embedder (store, build and CLI tests) ----------------------
+
+SMALL_NOTE = """---
+title: Small AWS Notes
+---
+
+# Small AWS Notes
+
+## Amazon S3
+
+- S3 stores objects in buckets.
+- One object can be up to 5 TB.
+
+## AWS Lambda
+
+- Lambda runs functions without servers.
+- The timeout is at most 900 seconds.
+
+## Amazon SQS
+
+- SQS is a message queue.
+- The visibility timeout defaults to 30 seconds.
+"""
+
+
+@pytest.fixture
+def small_corpus(tmp_path):
+    """A tmp corpus folder: one three-section note plus a few edge-case notes from tests/data."""
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "aws.md").write_text(SMALL_NOTE, encoding="utf-8")
+    for name in ("crlf.md", "emoji.md", "setext.md"):
+        shutil.copy(DATA / name, corpus / "sub" / name)
+    return corpus
+
+
+@pytest.fixture
+def fake_settings(tmp_path, small_corpus) -> Settings:
+    """Settings for `small_corpus` with the index in tmp and the fast fake-hash model."""
+    return from_env({}, corpus_dir=small_corpus, index_dir=tmp_path / "index", model="fake-hash")
+
+
+class CountingEmbedder(HashEmbedder):
+    """The hash fake, recording every batch it embeds; it can fail on a chosen batch
+    (1-based) to test interrupted builds, and take another name to test staleness."""
+
+    def __init__(self, fail_on_batch: int | None = None, name: str | None = None):
+        super().__init__()
+        self.fail_on_batch = fail_on_batch
+        self.batches: list[list[str]] = []
+        if name:
+            self.name = name
+
+    @property
+    def texts(self) -> list[str]:
+        return [t for batch in self.batches for t in batch]
+
+    def _embed_batch(self, texts):
+        if self.fail_on_batch is not None and len(self.batches) + 1 == self.fail_on_batch:
+            raise RuntimeError(f"simulated model failure on batch {self.fail_on_batch}")
+        self.batches.append(list(texts))
+        return super()._embed_batch(texts)
+
+
+@pytest.fixture
+def counting_embedder():
+    """CountingEmbedder(fail_on_batch=None, name=None) -> a recording fake embedder."""
+    return CountingEmbedder
