@@ -1,9 +1,9 @@
-"""Hybrid search: dense (FAISS) and lexical (BM25) rankings fused into one list of hits.
+"""Hybrid search: dense (FAISS) and lexical (BM25) signals fused into one list of hits.
 
 This is the one search function behind the CLI, the JSON API, the UI and evaluation.
-Dense vectors catch paraphrases and cross-lingual questions; BM25 catches exact service
-names, numbers and option names that small embedding models blur. Reciprocal rank fusion
-combines the two without calibrating their score scales against each other.
+Dense vectors of chunks, of single answer lines and of whole sections catch paraphrases and
+cross-lingual questions; BM25 adds exact Japanese terms, numbers and option names. The
+signals are summed with fixed weights (measured against rank fusion in docs/evaluation.md).
 """
 from __future__ import annotations
 
@@ -63,15 +63,6 @@ SECTION_WEIGHT = 0.5
 LEXICAL_WEIGHT = 0.1
 
 
-@dataclass(frozen=True)
-class Scores:
-    """Per-chunk relevance signals for one query vector, and the line scores behind them."""
-
-    chunk: np.ndarray  # fused score per chunk
-    line_ids: np.ndarray  # candidate line ids, best first
-    line_scores: np.ndarray
-
-
 def _candidates(index, query: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     scores, ids = index.search(query[None, :], min(n, CANDIDATES))
     keep = ids[0] >= 0
@@ -105,6 +96,10 @@ class Searcher:
         for i, unit in enumerate(self.lines):
             self.chunk_lines[unit.chunk].append(i)
         self._sections()
+        self._chunk_scopes = [
+            (c.source, f"{c.source} > {c.heading_path[1]}") if len(c.heading_path) > 1 else (c.source,)
+            for c in self.chunks
+        ]
         self.lexical = LexicalIndex([c.embed_text for c in self.chunks])
         self.vocabulary = Vocabulary(c.embed_text for c in self.chunks)
 
@@ -121,7 +116,7 @@ class Searcher:
     def embed(self, text: str) -> np.ndarray:
         return self.embedder.embed_queries([text])[0]
 
-    def score(self, query: np.ndarray, text: str) -> Scores:
+    def score(self, query: np.ndarray, text: str) -> np.ndarray:
         """All signals for one query vector (and its text, for BM25), fused per chunk."""
         n = len(self.chunks)
         c_scores, c_ids = _candidates(self.index.vectors, query, n)
@@ -137,7 +132,7 @@ class Searcher:
             # Japanese notes only adds noise (en Hit@1 0.57 -> 0.46 at this weight).
             lexical = self.lexical.scores(text)
             fused += LEXICAL_WEIGHT * (lexical / lexical.max() if lexical.max() > 0 else lexical)
-        return Scores(fused, l_ids, l_scores)
+        return fused
 
     def line_scores(self, chunk_id: int, query: np.ndarray) -> list[tuple[float, int]]:
         """(score, line number) for every answer line of a chunk, best first."""
@@ -150,16 +145,15 @@ class Searcher:
 
     def scopes(self) -> list[str]:
         """Names a search can be limited to: each note's source, then 'source > chapter'."""
-        names = dict.fromkeys(c.source for c in self.chunks)
-        names.update(dict.fromkeys(f"{c.source} > {c.heading_path[1]}" for c in self.chunks if len(c.heading_path) > 1))
-        return list(names)
+        return list(dict.fromkeys(name for names in self._chunk_scopes for name in names))
 
     def _in_scope(self, scope: str | None) -> np.ndarray:
         if not scope:
             return np.ones(len(self.chunks), dtype=bool)
-        if scope not in self.scopes():
+        allowed = np.array([scope in names for names in self._chunk_scopes])
+        if not allowed.any():
             raise QueryError(f"unknown filter {scope!r}; choose a note or chapter from the list")
-        return np.array([scope in (c.source, f"{c.source} > {' > '.join(c.heading_path[1:2])}") for c in self.chunks])
+        return allowed
 
     def search(
         self, question: str, top_k: int | None = None, history: tuple[str, ...] = (), scope: str | None = None
@@ -170,13 +164,14 @@ class Searcher:
         allowed = self._in_scope(scope)
         query = self.embed(question)
         scores = self.score(query, question)
-        fused, evidence = scores.chunk, scores.chunk
+        fused = evidence = scores
         if history:
             # A follow-up ("その保持期間は？") names its topic only in an earlier turn: add the
             # scores of the question joined with the previous turn. The question's own scores
             # stay in the sum, so a new, self-contained question keeps its own topic.
             joined = f"{history[-1]} {question}"
-            evidence = self.score(self.embed(joined), joined).chunk
+            query = self.embed(joined)
+            evidence = self.score(query, joined)
             fused = fused + evidence
         fused = np.where(allowed, fused, -np.inf)
         order = [i for i in np.argsort(-fused, kind="stable")[:top_k] if allowed[i]]
