@@ -2,9 +2,10 @@
 
 Japanese has no spaces, so words are approximated by overlapping character bigrams of each
 CJK run (plus the single character for one-character runs); ASCII words are lowercased whole,
-which keeps service names such as `DynamoDB` or `X-Ray` intact. Bigrams need no dictionary,
-never miss an unknown katakana term, and measured better than a morphological analyzer
-here (see docs/evaluation.md). What this leaves out: dense search and fusion (retrieve.py).
+which keeps names such as `DynamoDB` intact. Bigrams need no dictionary and never miss an
+unknown katakana term. Measured with BM25 alone on the Japanese dev questions (Hit@1 / Hit@5): bigrams 0.80 / 0.94, SudachiPy mode A
+0.80 / 0.94, fugashi + unidic-lite 0.83 / 0.91; no analyzer was clearly better, so the
+dependency-free bigrams stay. What this leaves out: dense search and fusion (retrieve.py).
 """
 from __future__ import annotations
 
