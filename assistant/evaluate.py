@@ -71,21 +71,35 @@ def read_jsonl(path: Path) -> list[dict]:
         raise AssistantError(f"cannot read evaluation file {path}: {exc}") from None
 
 
+def _unrelated_turn(rows: list[dict], i: int) -> str | None:
+    """A question from another section, as an earlier turn that must not drag this one."""
+    for other in rows[i + 1 :] + rows[:i]:
+        if other.get("gold_lines") and "question" in other and other.get("section") != rows[i].get("section"):
+            return other["question"]
+    return None
+
+
 def evaluate(searcher: Searcher, rows: list[dict], top_k: int = 5) -> dict[str, dict[str, Tally]]:
-    """Tallies keyed by set kind, then by group ('all', 'lang=ja', 'style=numeric', ...)."""
+    """Tallies keyed by set kind, then by group ('all', 'lang=ja', 'style=numeric', ...).
+
+    Answerable questions are asked twice: alone, and after an unrelated earlier turn
+    ("unrelated-history"), which shows whether follow-up handling drags new topics back."""
     tallies: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
-    for row in rows:
+    for i, row in enumerate(rows):
         if "turns" in row:
-            kind, history = "followup", tuple(row["turns"][:-1])
-            answer = searcher.search(row["turns"][-1], top_k, history=history)
-            gold = set(row["gold_lines"][-1])
+            runs = [("followup", row["turns"][-1], tuple(row["turns"][:-1]), set(row["gold_lines"][-1]))]
         else:
-            kind = "answerable" if row.get("gold_lines") else "no-answer"
-            answer = searcher.search(row["question"], top_k)
             gold = set(row.get("gold_lines") or ())
-        groups = ["all", f"lang={row.get('lang', '?')}", f"style={row.get('style') or row.get('kind', '?')}"]
-        for group in groups:
-            tallies[kind][group].add(answer, gold)
+            runs = [("answerable" if gold else "no-answer", row["question"], (), gold)]
+            unrelated = _unrelated_turn(rows, i) if gold else None
+            if unrelated:
+                runs.append(("unrelated-history", row["question"], (unrelated,), gold))
+        style = row.get("style") or row.get("kind")
+        groups = ["all", f"lang={row.get('lang', '?')}"] + ([f"style={style}"] if style else [])
+        for kind, question, history, gold in runs:
+            answer = searcher.search(question, top_k, history=history)
+            for group in groups:
+                tallies[kind][group].add(answer, gold)
     return tallies
 
 
@@ -95,9 +109,10 @@ def format_report(tallies: dict[str, dict[str, Tally]]) -> str:
     columns = {
         "answerable": ("hit@1", "hit@5", "mrr", "line@3", "line±1", "flagged"),
         "followup": ("hit@1", "hit@5", "mrr"),
+        "unrelated-history": ("hit@1", "hit@5", "mrr"),
         "no-answer": ("flagged",),
     }
-    for kind in ("answerable", "followup", "no-answer"):
+    for kind in ("answerable", "followup", "unrelated-history", "no-answer"):
         if kind not in tallies:
             continue
         cols = columns[kind]

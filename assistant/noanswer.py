@@ -18,7 +18,8 @@ from typing import Iterable
 # fall below them (see docs/evaluation.md); they move if the scoring weights change.
 MIN_TOP_SCORE = {"ja": 2.27, "en": 2.0}
 
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]|[A-Za-z0-9]")
+# A leading "/" is kept: a path such as /tmp is a name even in lower case.
+_TOKEN = re.compile(r"/?[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]|[A-Za-z0-9]")
 _FUNCTION_WORDS = frozenset(
     "what how which when where why who whom whose can could is are was were does do did if i a an the "
     "my our your in on of to for and or with by from at it its this that these those there be as any much many "
@@ -37,12 +38,12 @@ class Vocabulary:
     def __init__(self, texts: Iterable[str]):
         self.words: set[str] = set()
         for text in texts:
-            self.words.update(t.lower() for t in _tokens(text))
+            self.words.update(t.lower().lstrip("/") for t in _tokens(text))
 
     def knows(self, run: list[str]) -> bool:
         """True when the words of a name occur in the corpus, allowing plurals and spacing
         variants such as "Route 53" / "Route53"."""
-        words = [w.lower() for w in run]
+        words = [w.lower().lstrip("/") for w in run]
         while len(words) > 1 and words[0] in _SERVICE_PREFIXES:
             words = words[1:]
         if "".join(words) in self.words:
@@ -59,6 +60,7 @@ def _is_name(token: str, sentence_start: bool) -> bool:
         any(c.isdigit() for c in token)
         or any(c.isupper() for c in token[1:])
         or "_" in token
+        or token.startswith("/")
         or re.search(r"\w{2,}[./]\w{2,}", token) is not None
     )
     return technical or (token[0].isupper() and not sentence_start)

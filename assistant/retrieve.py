@@ -7,6 +7,7 @@ signals are summed with fixed weights (measured against rank fusion in docs/eval
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +23,13 @@ from .lexical import LexicalIndex, language
 from .noanswer import Vocabulary, is_unanswered
 
 HIGHLIGHTS = 3
+HISTORY_PRIOR = 0.3  # weight of the earlier turn for a question that does not refer back
+# Words that point back to an earlier turn: pronouns, demonstratives, "what about", 場合は.
+_REFERS_BACK = re.compile(
+    r"\b(it|its|they|them|their|there|those|these|this one|that one|the same)\b"
+    r"|^\s*(and|what about|how about)\b|その|それ|そこ|そちら|この|これ|あれ|同じ|場合は",
+    re.IGNORECASE,
+)
 MAX_TOP_K = 50
 
 
@@ -167,12 +175,12 @@ class Searcher:
         fused = evidence = scores
         if history:
             # A follow-up ("その保持期間は？") names its topic only in an earlier turn: add the
-            # scores of the question joined with the previous turn. The question's own scores
-            # stay in the sum, so a new, self-contained question keeps its own topic.
+            # scores of the question joined with the previous turn, in full when the question
+            # refers back, as a weak prior otherwise, so a new topic is not dragged back.
             joined = f"{history[-1]} {question}"
             query = self.embed(joined)
             evidence = self.score(query, joined)
-            fused = fused + evidence
+            fused = fused + (1.0 if refers_back(question) else HISTORY_PRIOR) * evidence
         fused = np.where(allowed, fused, -np.inf)
         order = [i for i in np.argsort(-fused, kind="stable")[:top_k] if allowed[i]]
         hits = tuple(self._hit(i, fused[i], query) for i in order)
@@ -188,6 +196,11 @@ class Searcher:
 
 
 MAX_QUESTION_CHARS = 2000
+
+
+def refers_back(question: str) -> bool:
+    """True when a question leans on an earlier turn for its topic."""
+    return _REFERS_BACK.search(question) is not None
 
 
 def validate_question(question: object) -> str:
