@@ -1,0 +1,129 @@
+"""Answer lines, "not in the notes" and follow-ups: the logic, then the real model on the real notes."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from assistant.chunking import Chunk
+from assistant.config import PROJECT_ROOT
+from assistant.lines import line_units
+from assistant.noanswer import Vocabulary, is_unanswered, names, unknown_names
+from assistant.retrieve import Searcher, refers_back
+
+
+def _chunk(text: str, start: int = 10) -> Chunk:
+    n = text.count("\n") + 1
+    return Chunk("n.md", "T", ("T", "Sec"), "sec", None, start, start + n - 1, text)
+
+
+def test_line_units_skip_blank_fences_and_keep_the_section_name():
+    text = "- **可視性タイムアウト** : 30秒\n\n  ```yaml\n  Key: v\n  ```\n- x"
+    chunk = _chunk(text)
+    units = line_units(chunk, 7, [""] * 9 + text.split("\n"))
+    assert [u.line for u in units] == [10, 13]
+    assert units[0].text == "Sec: 可視性タイムアウト : 30秒"
+    assert all(u.chunk == 7 for u in units)
+
+
+VOCAB = Vocabulary(["Amazon SQS のキュー", "Route53 と X-Ray", "Block Public Access は S3 の機能", "APIs Lambda /tmp", "EBS の IOPS"])
+
+
+@pytest.mark.parametrize(
+    "question, unknown",
+    [
+        ("What port speeds can I order for an AWS Direct Connect dedicated connection?", ["AWS Direct Connect"]),
+        ("AWS Control Towerのガードレールは？", ["AWS Control Tower"]),
+        ("EBSのgp3ボリュームのIOPSは？", ["gp3"]),
+        ("How much /tmp storage can a Lambda use?", []),  # a path the notes mention
+        ("How do I set up Route 53 for a private zone?", []),  # spacing variant of a known name
+        ("What is S3 Block Public Access for?", []),  # every word known
+        ("Which Lambda APIs exist?", []),  # plural of a known word
+        ("What does a consumer see in SQS?", []),  # lower-case English is not a name
+    ],
+)
+def test_unknown_names(question, unknown):
+    assert unknown_names(question, VOCAB) == unknown
+
+
+def test_sentence_initial_capital_is_not_a_name():
+    assert names("Above what size does SQS split?") == [["SQS"]]
+
+
+def test_unanswered_by_unknown_name_or_weak_score():
+    assert is_unanswered("Helmチャートとは？", "ja", 9.0, VOCAB)
+    assert is_unanswered("SQSのキューとは？", "ja", 0.1, VOCAB)
+    assert not is_unanswered("SQSのキューとは？", "ja", 9.0, VOCAB)
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("その保持期間は？", True),
+        ("Can I attach a security group to it?", True),
+        ("外部で作成してインポートした鍵の場合は？", True),
+        ("What is the maximum execution time of a Lambda function?", False),
+        ("Lambdaの最大実行時間は？", False),
+    ],
+)
+def test_refers_back(question, expected):
+    assert refers_back(question) is expected
+
+
+# --- the real model on the real notes -------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def searcher(built_settings) -> Searcher:
+    return Searcher(built_settings)
+
+
+def test_english_question_finds_the_japanese_answer_line(searcher):
+    answer = searcher.search("What is the maximum execution time of a Lambda function?", 3)
+    lines = [n for hit in answer.hits for n in hit.highlight_lines]
+    assert 1247 in lines  # "最大実行時間 : 900秒（15分）"
+    assert not answer.no_answer
+
+
+def test_japanese_answer_line_is_first(searcher):
+    hit = searcher.search("SQSの可視性タイムアウトのデフォルトは？", 1).hits[0]
+    assert hit.highlight_lines[0] == 1910
+    assert hit.chunk.line_start <= 1910 <= hit.chunk.line_end
+
+
+def test_follow_up_uses_history_and_new_topic_keeps_its_own(searcher):
+    follow = searcher.search("外部で作成してインポートした鍵の場合は？", 3,
+                             history=("KMSで生成したカスタマー管理CMKは、どのくらいの頻度で自動ローテーションされる？",))
+    assert any(h.chunk.heading_path[-1].startswith("AWS KMS") for h in follow.hits[:1])
+    fresh = searcher.search("Route 53の複数回答ルーティングでは最大いくつのレコードを返す？", 1,
+                            history=("KMSで生成したカスタマー管理CMKのローテーション頻度は？",))
+    assert fresh.hits[0].chunk.heading_path[-1] == "Amazon Route53"
+
+
+def test_not_in_the_notes(searcher):
+    assert searcher.search("Azure Cosmos DBの整合性レベルは何種類ある？").no_answer
+    assert searcher.search("How do I override values.yaml in a Helm chart at install time?").no_answer
+    assert not searcher.search("SQSの可視性タイムアウトとは？").no_answer
+
+
+def test_eval_command_reports_every_set(built_settings, tmp_path):
+    env_file = tmp_path / "eval.jsonl"
+    rows = [
+        {"id": "1", "lang": "ja", "style": "term", "question": "SQSの可視性タイムアウトとは？", "gold_lines": [1910],
+         "section": "Amazon SQS (Simple Queue Service)"},
+        {"id": "1b", "lang": "en", "style": "direct", "question": "What is the maximum execution time of a Lambda function?",
+         "gold_lines": [1247], "section": "AWS Lambda"},
+        {"id": "2", "lang": "en", "kind": "off-topic", "question": "How do Helm charts work?", "gold_lines": []},
+        {"id": "3", "lang": "ja", "turns": ["KMSのCMKの自動ローテーション頻度は？", "インポートした鍵の場合は？"],
+         "gold_lines": [[1000], [1001]]},
+    ]
+    env_file.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    env = {"ASSISTANT_CORPUS_DIR": str(built_settings.corpus_dir), "ASSISTANT_INDEX_DIR": str(built_settings.index_dir),
+           "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-m", "assistant", "eval", str(env_file)], cwd=PROJECT_ROOT, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    for block in ("[answerable]", "[followup]", "[unrelated-history]", "[no-answer]", "line@3", "flagged"):
+        assert block in out.stdout
