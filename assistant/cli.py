@@ -5,6 +5,7 @@
     python -m assistant ask --json "..."    one JSON object
     python -m assistant ask --batch q.jsonl JSON Lines in, JSON Lines out
     python -m assistant eval [FILE ...]     Hit@1 / Hit@5 / MRR on question sets
+    python -m assistant bench [--quick]     speed and memory benchmarks (docs/performance.md)
 
 Library errors become one line on stderr and exit code 1; usage errors exit 2 (argparse).
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -54,8 +56,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="evaluate on question sets", description="Hit@1, Hit@5 and MRR per language and style.")
     _common(p)
     p.add_argument("files", nargs="*", type=Path, help=f"JSON Lines question sets (default: the dev sets in {EVAL_DIR})")
-    p.add_argument("--top-k", type=int, default=5)
+    p.add_argument("--top-k", type=int, default=5, help="hits per question that count for Hit@5 and MRR (default 5)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON")
+
+    p = sub.add_parser("bench", help="measure speed and memory", description="Cold start, latency, builds, HTTP load and scale; writes bench/out/results.json.")
+    from .bench import add_arguments  # light: numpy and the standard library only
+
+    add_arguments(p)
     return parser
 
 
@@ -99,12 +106,14 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def _ask_batch(searcher, args: argparse.Namespace) -> int:
     """One JSON object per input line, in order; a bad line gets an error object, not a crash."""
-    stream = sys.stdin if str(args.batch) == "-" else _open_batch(args.batch)
+    # Bytes, decoded line by line: one line of invalid UTF-8 must cost that line, not the batch.
+    stream = sys.stdin.buffer if str(args.batch) == "-" else _open_batch(args.batch)
     failures = 0
-    for number, line in enumerate(stream, 1):
-        if not line.strip():
+    for number, raw in enumerate(stream, 1):
+        if not raw.strip():
             continue
         try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             request = json.loads(line)
             if not isinstance(request, dict):
                 raise QueryError('each line must be a JSON object like {"question": "..."}')
@@ -114,7 +123,9 @@ def _ask_batch(searcher, args: argparse.Namespace) -> int:
             out = searcher.search(request.get("question"), args.top_k, history=tuple(history)).to_json()
         except (ValueError, AssistantError) as exc:
             failures += 1
-            message = f"invalid JSON: {exc}" if isinstance(exc, ValueError) else str(exc)
+            message = str(exc) if isinstance(exc, AssistantError) else f"invalid JSON: {exc}"
+            if isinstance(exc, UnicodeDecodeError):
+                message = "the line is not valid UTF-8 text"
             out = {"line": number, "error": message}
         print(json.dumps(out, ensure_ascii=False), flush=True)
     return 1 if failures else 0
@@ -122,7 +133,7 @@ def _ask_batch(searcher, args: argparse.Namespace) -> int:
 
 def _open_batch(path: Path):
     try:
-        return open(path, encoding="utf-8")
+        return open(path, "rb")
     except OSError as exc:
         raise QueryError(f"cannot read batch file {path}: {exc.strerror}") from None
 
@@ -143,11 +154,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval}
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import main as bench_main
+
+    return bench_main(args)
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "bench": cmd_bench}
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    # The level sits on the handler too: libraries that set their own logger to DEBUG
+    # (bm25s does) would otherwise print debug lines through the root handler.
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.WARNING)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", handlers=[handler])
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
@@ -157,3 +178,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; the existing index is unchanged", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `ask ... | head`: the reader left; nothing to report
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141

@@ -1,0 +1,298 @@
+"""The real entry point, `python -m assistant`, driven in a subprocess with the fake-hash model.
+
+Every command must have --help text; `ask --json` and `--batch` print the documented objects;
+library errors are one line on stderr with exit code 1 and never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import build_parser
+from assistant.config import PROJECT_ROOT
+
+DATA = PROJECT_ROOT / "tests" / "data"
+HIT_FIELDS = {"source", "title", "heading_path", "line_start", "line_end", "score", "url", "text"}
+
+
+def run(*args: str, env: dict | None = None, stdin: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    base.update({"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PYTHONIOENCODING": "utf-8"})
+    base.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        cwd=PROJECT_ROOT, env=base, input=stdin, capture_output=True, text=True, encoding="utf-8", timeout=timeout,
+    )
+
+
+def fake_env(corpus, index) -> dict:
+    return {"ASSISTANT_CORPUS_DIR": str(corpus), "ASSISTANT_INDEX_DIR": str(index), "ASSISTANT_MODEL": "fake-hash"}
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess, *words: str) -> None:
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    for word in words:
+        assert word in lines[0], lines[0]
+
+
+def small_corpus_at(path):
+    path.mkdir(parents=True)
+    for name in ("code_fence_hash.md", "emoji.md", "setext.md", "liquid.md", "long_section.md"):
+        shutil.copy(DATA / name, path / name)
+    (path / "aws.md").write_text(
+        "# AWS\n\n## Amazon SQS\n\n- The visibility timeout defaults to 30 seconds.\n\n"
+        "## AWS Lambda\n\n- A function runs for at most 900 seconds.\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory) -> dict:
+    """A small corpus indexed once through the CLI; tests only read it."""
+    root = tmp_path_factory.mktemp("cli")
+    env = fake_env(small_corpus_at(root / "corpus"), root / "index")
+    result = run("index", "--quiet", env=env)
+    assert result.returncode == 0, result.stderr
+    return env
+
+
+# ----------------------------------------------------------------------------- help
+
+
+def _commands() -> list[tuple[str, ...]]:
+    """Every command path of the real parser, found by walking its subparsers."""
+    found = [()]
+
+    def walk(parser: argparse.ArgumentParser, prefix: tuple[str, ...]):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    found.append((*prefix, name))
+                    walk(sub, (*prefix, name))
+
+    walk(build_parser(), ())
+    return found
+
+
+def test_the_known_commands_exist():
+    assert {("index",), ("ask",), ("eval",)} <= set(_commands())
+
+
+@pytest.mark.parametrize("command", _commands(), ids=lambda c: " ".join(c) or "main")
+def test_every_command_has_help(command):
+    result = run(*command, "--help")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: python -m assistant")
+    parser = build_parser()
+    for name in command:
+        parser = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[name]
+    assert parser.description, f"`{' '.join(command)}` has no description"
+    assert parser.description.split()[0] in result.stdout
+    for action in parser._actions:
+        if action.option_strings and action.dest != "help":
+            assert action.help, f"{action.option_strings} of `{' '.join(command)}` has no help text"
+
+
+def test_no_command_is_a_usage_error():
+    result = run()
+
+    assert result.returncode == 2
+    assert "usage:" in result.stderr and "Traceback" not in result.stderr
+
+
+# ----------------------------------------------------------------------------- index and ask
+
+
+def test_index_then_up_to_date(tmp_path):
+    env = fake_env(small_corpus_at(tmp_path / "corpus"), tmp_path / "index")
+
+    first = run("index", "--quiet", env=env)
+    second = run("index", "--quiet", env=env)
+
+    assert first.returncode == 0 and "built index" in first.stdout, first.stderr
+    assert second.returncode == 0 and "up to date" in second.stdout
+    assert (tmp_path / "index" / "current").is_symlink()
+
+
+def test_ask_json_has_the_documented_fields(indexed):
+    result = run("ask", "SQS visibility timeout", "--json", "--top-k", "3", env=indexed)
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    answer = json.loads(lines[0])
+    assert {"question", "no_answer", "hits"} <= set(answer)
+    assert answer["question"] == "SQS visibility timeout"
+    assert isinstance(answer["no_answer"], bool)
+    assert 1 <= len(answer["hits"]) <= 3
+    for hit in answer["hits"]:
+        assert HIT_FIELDS <= set(hit) and "highlight_lines" in hit
+        assert isinstance(hit["heading_path"], list) and hit["heading_path"][0] == hit["title"]
+        assert isinstance(hit["line_start"], int) and 1 <= hit["line_start"] <= hit["line_end"]
+        assert isinstance(hit["score"], float)
+        assert hit["url"].startswith("https://")
+        assert isinstance(hit["highlight_lines"], list)
+        assert all(hit["line_start"] <= n <= hit["line_end"] for n in hit["highlight_lines"])
+        note = Path(indexed["ASSISTANT_CORPUS_DIR"]) / hit["source"]
+        lines_of_note = note.read_text(encoding="utf-8").split("\n")
+        assert hit["text"] == "\n".join(lines_of_note[hit["line_start"] - 1 : hit["line_end"]])
+    scores = [h["score"] for h in answer["hits"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_text_output_cites_lines(indexed):
+    result = run("ask", "Lambda 900 seconds", "--top-k", "2", env=indexed)
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert re.search(r"^1\. AWS > ", out, re.M), out  # breadcrumb (a no-answer note may come first)
+    assert re.search(r"^2\. ", out, re.M) and not re.search(r"^3\. ", out, re.M)
+    assert re.search(r"^   \S+\.md  L\d+–L\d+  https://\S+$", out, re.M), out  # file, lines, link
+
+
+def test_ask_without_index_builds_it(tmp_path):
+    env = fake_env(small_corpus_at(tmp_path / "corpus"), tmp_path / "index")
+
+    result = run("ask", "Lambda", "--json", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["hits"]
+    assert (tmp_path / "index" / "current").is_symlink()
+
+
+def test_batch_answers_every_line_in_order_and_reports_bad_lines(indexed, tmp_path):
+    batch = tmp_path / "questions.jsonl"
+    batch.write_text(
+        "\n".join([
+            json.dumps({"question": "SQS visibility timeout"}),
+            "{not json",
+            json.dumps({"question": "Lambda", "history": ["SQS?"]}),
+            json.dumps({"question": ""}),
+            "",
+            json.dumps(["a list"]),
+            json.dumps({"question": "rocket 🚀", "history": "not a list"}),
+            json.dumps({"question": "絵文字 🚀"}),
+        ]) + "\n",
+        encoding="utf-8",
+    )
+
+    result = run("ask", "--batch", str(batch), "--top-k", "2", env=indexed)
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 7  # the blank line is skipped
+    assert [o.get("question") for o in out] == ["SQS visibility timeout", None, "Lambda", None, None, None, "絵文字 🚀"]
+    assert [o.get("line") for o in out] == [None, 2, None, 4, 6, 7, None]
+    for o in out:
+        if "error" in o:
+            assert set(o) == {"line", "error"} and o["error"]
+        else:
+            assert {"question", "no_answer", "hits"} <= set(o) and len(o["hits"]) <= 2
+    assert "invalid JSON" in out[1]["error"]
+
+
+def test_batch_from_stdin_all_good_exits_0(indexed):
+    stdin = json.dumps({"question": "SQS"}) + "\n" + json.dumps({"question": "Lambda"}) + "\n"
+
+    result = run("ask", "--batch", "-", "--json", env=indexed, stdin=stdin)
+
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["question"] for line in result.stdout.splitlines()] == ["SQS", "Lambda"]
+
+
+# ----------------------------------------------------------------------------- errors are one line
+
+
+def test_empty_corpus_is_one_line_exit_1(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    env = fake_env(tmp_path / "corpus", tmp_path / "index")
+
+    for args in (("index",), ("ask", "SQS")):
+        assert_one_line_error(run(*args, env=env), "no readable notes")
+
+
+def test_missing_corpus_folder_is_one_line_exit_1(tmp_path):
+    assert_one_line_error(run("index", env=fake_env(tmp_path / "nope", tmp_path / "index")), "does not exist")
+
+
+def test_unknown_model_is_one_line_exit_1_and_fast(tmp_path):
+    env = fake_env(small_corpus_at(tmp_path / "corpus"), tmp_path / "index")
+
+    started = time.monotonic()
+    result = run("ask", "SQS", "--model", "no-such-org/no-such-model-xyz", env=env)
+    elapsed = time.monotonic() - started
+
+    assert_one_line_error(result, "no-such-org/no-such-model-xyz")
+    assert elapsed < 20, elapsed
+    assert not (tmp_path / "index" / "current").exists()
+
+
+def test_unknown_model_from_environment(tmp_path):
+    env = {**fake_env(small_corpus_at(tmp_path / "corpus"), tmp_path / "index"), "ASSISTANT_MODEL": "no-such-model-xyz"}
+
+    assert_one_line_error(run("index", env=env), "no-such-model-xyz")
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\t\n"])
+def test_empty_question_is_one_line_exit_1(indexed, question):
+    assert_one_line_error(run("ask", question, env=indexed), "empty")
+
+
+def test_question_and_batch_together_is_an_error(indexed, tmp_path):
+    batch = tmp_path / "b.jsonl"
+    batch.write_text("{}\n")
+
+    assert_one_line_error(run("ask", "SQS", "--batch", str(batch), env=indexed))
+    assert_one_line_error(run("ask", env=indexed))
+
+
+def test_missing_batch_file_is_one_line(indexed, tmp_path):
+    assert_one_line_error(run("ask", "--batch", str(tmp_path / "nope.jsonl"), env=indexed), "nope.jsonl")
+
+
+def test_bad_top_k_is_one_line(indexed):
+    assert_one_line_error(run("ask", "SQS", "--top-k", "0", env=indexed), "top_k")
+
+
+def test_corrupt_index_says_rebuild(tmp_path):
+    env = fake_env(small_corpus_at(tmp_path / "corpus"), tmp_path / "index")
+    assert run("index", "--quiet", env=env).returncode == 0
+    (tmp_path / "index" / "current" / "chunks.jsonl").write_text("garbage\n")
+
+    assert_one_line_error(run("ask", "SQS", env=env), "--rebuild")
+    assert run("index", "--rebuild", "--quiet", env=env).returncode == 0
+    assert run("ask", "SQS", "--json", env=env).returncode == 0
+
+
+def test_eval_with_missing_file_is_one_line(indexed, tmp_path):
+    assert_one_line_error(run("eval", str(tmp_path / "none.jsonl"), env=indexed), "none.jsonl")
+
+
+def test_eval_prints_a_report(indexed, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(
+        json.dumps({"id": "1", "lang": "en", "style": "term", "question": "SQS visibility timeout", "gold_lines": [5]}) + "\n"
+        + json.dumps({"id": "2", "lang": "ja", "style": "term", "question": "Lambdaの最大実行時間", "gold_lines": [9]}) + "\n",
+        encoding="utf-8",
+    )
+
+    result = run("eval", str(questions), env=indexed)
+
+    assert result.returncode == 0, result.stderr
+    assert "lang=en" in result.stdout and "lang=ja" in result.stdout and "mrr" in result.stdout
