@@ -94,7 +94,7 @@ def _embed_missing(texts: list[str], embedder: Embedder, cache: EmbeddingCache, 
             bar.update(len(part))
     if not hashes:
         return np.zeros((0, embedder.dim), dtype=np.float32), 0
-    return np.stack([known[h] for h in hashes]).astype(np.float32), len(todo)
+    return np.stack([known[h] for h in hashes]).astype(np.float32, copy=False), len(todo)  # no second copy: 350 MB at 100x
 
 
 def build_index(

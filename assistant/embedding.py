@@ -234,6 +234,10 @@ class E5Embedder(Embedder):
 
     def _truncate(self, body: str, is_query: bool) -> str:
         """Longest prefix of `body` that fits `max_tokens` (prefix + specials included)."""
+        # A token covers at least one byte, so a short text fits without counting; this
+        # skips the tokenizer (~0.5 ms, as much as all of retrieval) on every query.
+        if len(body.encode("utf-8")) + 16 <= self.max_tokens:
+            return body
         count = self._model.token_count
         if count(body, is_query) <= self.max_tokens:  # ~0.2 ms for a typical chunk
             return body

