@@ -30,6 +30,7 @@ from .retrieve import MAX_TOP_K
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
+UPLOAD_ROUTES = ("/gradio_api/upload", "/upload")
 MAX_HISTORY = 20
 
 
@@ -94,6 +95,10 @@ class GuardMiddleware:
                 message = {**message, "headers": kept + self.headers}
             await send(message)
 
+        if scope["path"].rstrip("/").endswith(UPLOAD_ROUTES):
+            # The page has no file inputs; left open, Gradio's upload route would let anyone
+            # store files on this machine and have them served back from /gradio_api/file=.
+            return await _error(404, "file uploads are disabled")(scope, receive, send_with_headers)
         if not scope["path"].startswith("/api/"):
             return await self.app(scope, receive, send_with_headers)
         problem = _query_problem(scope)

@@ -11,6 +11,7 @@ import hashlib
 import logging
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -164,19 +165,38 @@ def _is_inside(path: Path, root: Path) -> bool:
         return False
 
 
+def _shown(source: str) -> str:
+    """A file name fit for a log line, even when its bytes are not UTF-8."""
+    return source.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def read_note(path: Path, root: Path) -> Note | None:
     """Read and parse one file; None (with a warning naming it) when it is not a usable note."""
     source = path.relative_to(root).as_posix()
-    if not _is_inside(path, root):
-        log.warning("skipped %s: it links outside the corpus folder", source)
+    if source != _shown(source):
+        # The name would be cited and written to chunks.jsonl, which holds UTF-8 only.
+        log.warning("skipped %s: its name is not valid UTF-8; rename the file", _shown(source))
         return None
     try:
-        if path.stat().st_size > MAX_NOTE_BYTES:
-            log.warning("skipped %s: larger than %d MB", source, MAX_NOTE_BYTES // 2**20)
-            return None
-        data = path.read_bytes()
+        inside = _is_inside(path, root)
+        info = path.stat()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        log.warning("skipped %s: cannot read it (%s)", source, getattr(exc, "strerror", None) or exc)
+        return None
+    if not inside:
+        log.warning("skipped %s: it links outside the corpus folder", source)
+        return None
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+        log.warning("skipped %s: not a regular file", source)
+        return None
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_NOTE_BYTES + 1)  # bounded, even if the file grew since stat()
     except OSError as exc:
         log.warning("skipped %s: cannot read it (%s)", source, exc.strerror or exc)
+        return None
+    if max(info.st_size, len(data)) > MAX_NOTE_BYTES:
+        log.warning("skipped %s: larger than %d MB", source, MAX_NOTE_BYTES // 2**20)
         return None
     if b"\x00" in data:
         log.warning("skipped %s: looks like a binary file", source)

@@ -11,7 +11,7 @@ import logging
 import os
 
 from .config import Settings
-from .errors import AssistantError
+from .errors import AssistantError, QueryError
 from .render import language
 from .webrender import answer_html, error_html
 
@@ -138,7 +138,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         question = (question or "").strip()
         lang = language(question) if question else "en"
         try:
-            answer = service.search(question, int(k), history=tuple(asked), scope=None if scope in (None, ALL) else scope)
+            answer = service.search(question, _whole(k), history=tuple(asked), scope=None if scope in (None, ALL) else scope)
             reply = answer_html(answer, settings.link_target)
             asked.append(answer.question)
         except AssistantError as exc:
@@ -192,3 +192,11 @@ def _escape(text: str) -> str:
     import html
 
     return html.escape(text).replace("\n", "<br>")
+
+
+def _whole(k) -> int:
+    """The slider's value as an int; a client posting to Gradio directly can send anything."""
+    try:
+        return int(k)
+    except (TypeError, ValueError, OverflowError):
+        raise QueryError("the number of results must be a whole number") from None
