@@ -23,7 +23,7 @@ from .cache import EmbeddingCache
 from .chunking import chunk_note
 from .config import Settings
 from .embedding import Embedder, load_embedder
-from .errors import AssistantError, CorpusError
+from .errors import CorpusError, IndexStaleError
 from .lines import UNIT_VERSION, line_units
 from .notes import load_notes
 
@@ -113,8 +113,10 @@ def build_index(
                 if is_current(manifest, embedder, settings, corpus):
                     elapsed = time.perf_counter() - started
                     return BuildReport("up-to-date", len(notes), manifest.n_chunks, 0, elapsed, version)
-            except AssistantError:
-                pass  # damaged or old index: build a fresh one below (the cache makes it cheap)
+            except IndexStaleError:
+                pass  # an index of an older format: build a fresh one below
+            # A damaged index (IndexCorruptError) is reported, not silently replaced: the
+            # user learns about it and rebuilds with --rebuild (cheap: the cache survives).
         chunks, lines = [], []
         for note in notes:
             for chunk in chunk_note(

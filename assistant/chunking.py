@@ -76,19 +76,20 @@ def _sections(note: Note, anchor_style: str) -> list[_Section]:
         stack = [h for h in stack if h.level < heading.level] + [heading]
         names = [h.text for h in stack if not (h.level == 1 and h.text == note.title)]
         sections.append(_Section(line, end, (note.title, *names), anchor))
+    heading_end = {h.line: h.end_line for h in note.headings}
     merged: list[_Section] = []
     for sec in sections:
         prev = merged[-1] if merged else None
-        if prev and prev.start > 1 and not _has_body(note, prev) and len(sec.path) > len(prev.path):
+        if prev and prev.start > 1 and not _has_body(note, prev, heading_end) and len(sec.path) > len(prev.path):
             merged[-1] = _Section(prev.start, sec.end, sec.path, sec.anchor)
         else:
             merged.append(sec)
     return merged
 
 
-def _has_body(note: Note, sec: _Section) -> bool:
-    heading_end = next((h.end_line for h in note.headings if h.line == sec.start), sec.start)
-    return any(note.content[i - 1] for i in range(heading_end + 1, sec.end + 1))
+def _has_body(note: Note, sec: _Section, heading_end: dict[int, int]) -> bool:
+    first_body_line = heading_end.get(sec.start, sec.start) + 1
+    return any(note.content[i - 1] for i in range(first_body_line, sec.end + 1))
 
 
 def _pieces(block: Block, fits: Callable[[int, int], bool]) -> list[tuple[int, int]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 
@@ -112,11 +113,12 @@ class Searcher:
         self.vocabulary = Vocabulary(c.embed_text for c in self.chunks)
 
     def _sections(self) -> None:
-        """Section vectors: the normalized mean of each heading section's chunk vectors."""
+        """Chunk vectors as one matrix, and section vectors: the normalized mean of each
+        heading section's chunk vectors."""
         keys = [(c.source, c.heading_path) for c in self.chunks]
         ids = {k: i for i, k in enumerate(dict.fromkeys(keys))}
         self.chunk_section = np.array([ids[k] for k in keys], dtype=np.int64)
-        vectors = self.index.vectors.reconstruct_n(0, len(self.chunks))
+        vectors = self.chunk_vectors = self.index.vectors.reconstruct_n(0, len(self.chunks))
         sections = np.zeros((len(ids), vectors.shape[1]), dtype=np.float32)
         np.add.at(sections, self.chunk_section, vectors)
         self.section_vectors = sections / np.maximum(np.linalg.norm(sections, axis=1, keepdims=True), 1e-9)
@@ -127,9 +129,7 @@ class Searcher:
     def score(self, query: np.ndarray, text: str) -> np.ndarray:
         """All signals for one query vector (and its text, for BM25), fused per chunk."""
         n = len(self.chunks)
-        c_scores, c_ids = _candidates(self.index.vectors, query, n)
-        dense = np.full(n, c_scores.min() if len(c_scores) else 0.0, dtype=np.float32)
-        dense[c_ids] = c_scores
+        dense = self.chunk_vectors @ query  # exact for every chunk; ~1 ms even at 20k chunks
         l_scores, l_ids = _candidates(self.index.line_vectors, query, len(self.lines))
         best_line = np.full(n, l_scores.min() if len(l_scores) else 0.0, dtype=np.float32)
         np.maximum.at(best_line, self.line_chunk[l_ids], l_scores)
@@ -164,11 +164,12 @@ class Searcher:
         return allowed
 
     def search(
-        self, question: str, top_k: int | None = None, history: tuple[str, ...] = (), scope: str | None = None
+        self, question: str, top_k: int | None = None, history: Sequence[str] = (), scope: str | None = None
     ) -> Answer:
         """The top_k chunks for a question, best first, with citation URLs."""
         question = validate_question(question)
         top_k = validate_top_k(self.settings.top_k if top_k is None else top_k)
+        history = validate_history(history)
         allowed = self._in_scope(scope)
         query = self.embed(question)
         scores = self.score(query, question)
@@ -182,7 +183,8 @@ class Searcher:
             evidence = self.score(query, joined)
             fused = fused + (1.0 if refers_back(question) else HISTORY_PRIOR) * evidence
         fused = np.where(allowed, fused, -np.inf)
-        order = [i for i in np.argsort(-fused, kind="stable")[:top_k] if allowed[i]]
+        top = np.argpartition(-fused, top_k - 1)[:top_k] if top_k < len(fused) else np.arange(len(fused))
+        order = [int(i) for i in top[np.argsort(-fused[top], kind="stable")] if allowed[i]]
         hits = tuple(self._hit(i, fused[i], query) for i in order)
         top_score = float(evidence[order[0]]) if order else -np.inf
         no_answer = is_unanswered(question, language(question), top_score, self.vocabulary)
@@ -212,6 +214,15 @@ def validate_question(question: object) -> str:
         raise QueryError("the question is empty; type a question about the notes")
     # Longer questions are cut, not refused: the model only reads ~512 tokens anyway.
     return cleaned[:MAX_QUESTION_CHARS]
+
+
+def validate_history(history: object) -> tuple[str, ...]:
+    """Earlier user turns, oldest first, as a tuple of strings."""
+    if isinstance(history, (str, bytes)) or not isinstance(history, (list, tuple)):
+        raise QueryError("history must be a list of earlier questions (strings)")
+    if not all(isinstance(turn, str) for turn in history):
+        raise QueryError("history must be a list of earlier questions (strings)")
+    return tuple(turn[:MAX_QUESTION_CHARS] for turn in history if turn.strip())
 
 
 def validate_top_k(top_k: object) -> int:

@@ -35,21 +35,24 @@ class SearchService:
         self.settings = settings
         self._searcher = open_searcher(settings, embedder, progress)
         self._lock = threading.Lock()
+        self._refused = None  # a version that failed to load; not retried until `current` moves
 
     @property
     def searcher(self) -> Searcher:
         version = store.current_version(self.settings.index_dir)
-        if version is not None and version != self._searcher.index.path:
+        if version is not None and version not in (self._searcher.index.path, self._refused):
             with self._lock:
-                if version != self._searcher.index.path:
+                if version not in (self._searcher.index.path, self._refused):
                     try:
                         self._searcher = Searcher(self.settings, self._searcher.embedder)
                     except AssistantError as exc:  # keep answering from the old index
+                        # Once per bad version: retrying on every question would re-hash it each time.
+                        self._refused = version
                         log.warning("kept the previous index: %s", exc)
         return self._searcher
 
     def search(self, question: str, top_k: int | None = None, history=(), scope: str | None = None) -> Answer:
-        return self.searcher.search(question, top_k, tuple(history), scope)
+        return self.searcher.search(question, top_k, history, scope)
 
     def refresh(self) -> BuildReport:
         """Re-index after the notes changed (only changed sections are embedded)."""
