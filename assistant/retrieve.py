@@ -67,7 +67,7 @@ class Answer:
         return {"question": self.question, "no_answer": self.no_answer, "hits": [h.to_json() for h in self.hits]}
 
 
-CANDIDATES = 1000  # chunks and lines scored exactly per query; the rest get the floor score
+CANDIDATES = 1000  # answer lines scored per query (FAISS); the rest get the lowest of those scores
 SECTION_WEIGHT = 0.5
 LEXICAL_WEIGHT = 0.1
 
@@ -186,7 +186,8 @@ class Searcher:
         top = np.argpartition(-fused, top_k - 1)[:top_k] if top_k < len(fused) else np.arange(len(fused))
         order = [int(i) for i in top[np.argsort(-fused[top], kind="stable")] if allowed[i]]
         hits = tuple(self._hit(i, fused[i], query) for i in order)
-        top_score = float(evidence[order[0]]) if order else -np.inf
+        # The better of the question alone and joined with the previous turn: either may carry it.
+        top_score = float(max(scores[order[0]], evidence[order[0]])) if order else -np.inf
         no_answer = is_unanswered(question, language(question), top_score, self.vocabulary)
         return Answer(question, hits, no_answer, tuple(history))
 
