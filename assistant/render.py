@@ -21,12 +21,12 @@ def citation(hit: Hit) -> str:
     return f"{c.source}  L{c.line_start}–L{c.line_end}"
 
 
-def format_hit(rank: int, hit: Hit) -> str:
+def format_hit(rank: int, hit: Hit, weak: bool = False) -> str:
     c = hit.chunk
     lines = [f"{rank}. {' > '.join(c.heading_path)}", f"   {citation(hit)}  {hit.url}"]
     body = c.text.split("\n")
     if hit.highlight_lines:
-        lines.append("   answer:")
+        lines.append("   closest lines (weak match):" if weak else "   answer:")
         lines += [f"   ▶ L{n}: {body[n - c.line_start].strip()}" for n in hit.highlight_lines]
         lines.append("")
     lines += ["   " + line for line in body]
@@ -37,5 +37,5 @@ def format_answer(answer: Answer) -> str:
     parts = []
     if answer.no_answer:
         parts.append(NO_ANSWER[language(answer.question)])
-    parts += [format_hit(rank, hit) for rank, hit in enumerate(answer.hits, 1)]
+    parts += [format_hit(rank, hit, answer.no_answer) for rank, hit in enumerate(answer.hits, 1)]
     return "\n\n".join(parts)
