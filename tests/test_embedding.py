@@ -21,6 +21,7 @@ from assistant.embedding import (
     Embedder,
     HashEmbedder,
     SentenceTransformerEmbedder,
+    _e5_model,
     load_embedder,
 )
 from assistant.errors import ModelError
@@ -100,8 +101,9 @@ def test_long_text_is_truncated_not_crashing(e5):
     assert time.perf_counter() - t < 10
     assert_unit_rows(v, 2, 384)
     # Truncation: the tail past 512 tokens does not change the vector.
-    head = e5._truncate(long, False)
-    assert e5._model.token_count(head, False) <= e5.max_tokens
+    with _e5_model() as model:
+        head = e5._truncate(model, long, False)
+        assert model.token_count(head, False) <= e5.max_tokens
     assert len(head) < len(long)
     np.testing.assert_allclose(v[0], e5.embed_passages([head])[0], atol=1e-5)
 
@@ -117,8 +119,20 @@ def test_e5_count_tokens_includes_prefix_and_specials(e5):
     assert e5.count_tokens("日本語の文章です") < e5.count_tokens("日本語の文章です" * 3)
 
 
-def test_e5_instance_is_shared():
-    assert E5Embedder()._model is E5Embedder()._model
+def test_e5_models_are_a_shared_pool_safe_under_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    import assistant.embedding as emb
+
+    first = E5Embedder()
+    pool = emb._E5_POOL
+    assert E5Embedder() and emb._E5_POOL is pool and pool.qsize() == emb.E5_INSTANCES
+    questions = [f"SQSの可視性タイムアウト {i}" for i in range(8)]
+    serial = first.embed_queries(questions)
+    with ThreadPoolExecutor(4) as ex:
+        parallel = list(ex.map(lambda q: first.embed_queries([q])[0], questions))
+    np.testing.assert_allclose(np.stack(parallel), serial, atol=1e-5)
+    assert pool.qsize() == emb.E5_INSTANCES  # every borrowed model came back
 
 
 def test_import_does_not_import_torch():
