@@ -8,7 +8,6 @@ What this leaves out: embedding and anchors' URL form (cite.py builds the URL).
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -45,10 +44,6 @@ class Chunk:
             line for line in (LIQUID_INLINE.sub("", x).rstrip() for x in self.text.split("\n")) if line.strip()
         )
         return " > ".join(self.heading_path) + "\n" + body
-
-    @property
-    def content_hash(self) -> str:
-        return hashlib.sha256(self.embed_text.encode("utf-8")).hexdigest()
 
     @property
     def n_lines(self) -> int:

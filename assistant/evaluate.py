@@ -112,7 +112,8 @@ def format_report(tallies: dict[str, dict[str, Tally]]) -> str:
         "unrelated-history": ("hit@1", "hit@5", "mrr"),
         "no-answer": ("flagged",),
     }
-    for kind in ("answerable", "followup", "unrelated-history", "no-answer"):
+    # Answerable last: it holds the headline numbers, so a `tail` of the report shows them.
+    for kind in ("followup", "unrelated-history", "no-answer", "answerable"):
         if kind not in tallies:
             continue
         cols = columns[kind]

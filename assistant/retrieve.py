@@ -8,7 +8,7 @@ signals are summed with fixed weights (measured against rank fusion in docs/eval
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -61,7 +61,6 @@ class Answer:
     question: str
     hits: tuple[Hit, ...]
     no_answer: bool = False
-    history: tuple[str, ...] = field(default=())
 
     def to_json(self) -> dict:
         return {"question": self.question, "no_answer": self.no_answer, "hits": [h.to_json() for h in self.hits]}
@@ -193,7 +192,7 @@ class Searcher:
         # The better of the question alone and joined with the previous turn: either may carry it.
         top_score = float(max(scores[order[0]], evidence[order[0]])) if order else -np.inf
         no_answer = is_unanswered(question, language(question), top_score, self.vocabulary)
-        return Answer(question, hits, no_answer, tuple(history))
+        return Answer(question, hits, no_answer)
 
     def _hit(self, i: int, score: float, query: np.ndarray, question: str) -> Hit:
         c = self.chunks[i]

@@ -231,14 +231,16 @@ def test_sub_chunks_embed_their_heading_path(real_chunks):
         assert c.embed_text.startswith(f"{TITLE} > 第2章 展開（デプロイ）関連サービス > AWS CloudFormation\n")
 
 
-def test_content_hash_depends_on_the_embedded_text_only(real_chunks):
+def test_cache_key_depends_on_the_embedded_text_only(real_chunks):
+    from assistant.build import text_hash
+
     _, chunks = real_chunks
 
-    hashes = [c.content_hash for c in chunks]
+    hashes = [text_hash(c.embed_text) for c in chunks]
     assert len(set(hashes)) == len(hashes)
     c = chunks[10]
     moved = Chunk(c.source, c.title, c.heading_path, c.anchor, c.permalink, c.line_start + 5, c.line_end + 5, c.text)
-    assert moved.content_hash == c.content_hash
+    assert text_hash(moved.embed_text) == text_hash(c.embed_text)
 
 
 def test_real_token_counter_keeps_every_chunk_in_the_model_window(real_chunks):
