@@ -144,7 +144,7 @@ def build_index(
             corpus=corpus,
             built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             n_chunks=len(chunks),
-            index_type="flat" if len(chunks) < store.HNSW_THRESHOLD else "hnsw",
+            index_type=f"chunks:{store.index_kind(len(chunks))} lines:{store.index_kind(len(lines))}",
             checksums={},
         )
         path = store.save(settings.index_dir, chunks, vectors[: len(chunks)], lines, vectors[len(chunks) :], manifest)

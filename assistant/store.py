@@ -47,7 +47,7 @@ class Manifest:
     corpus: dict  # source -> sha256 of the note file
     built_at: str
     n_chunks: int
-    index_type: str
+    index_type: str  # e.g. 'chunks:flat lines:hnsw'
     checksums: dict  # file name -> sha256
 
 
@@ -69,12 +69,17 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def index_kind(n_vectors: int) -> str:
+    """'flat' (exact) below HNSW_THRESHOLD vectors, 'hnsw' above."""
+    return "flat" if n_vectors < HNSW_THRESHOLD else "hnsw"
+
+
 def make_faiss_index(vectors: np.ndarray):
-    """Inner product over normalized vectors; exact below HNSW_THRESHOLD vectors, HNSW above."""
+    """Inner product over normalized vectors, of the kind `index_kind` picks for their number."""
     import faiss
 
     dim = vectors.shape[1]
-    if len(vectors) < HNSW_THRESHOLD:
+    if index_kind(len(vectors)) == "flat":
         index = faiss.IndexFlatIP(dim)
     else:
         index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
