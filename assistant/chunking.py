@@ -8,23 +8,14 @@ What this leaves out: embedding and anchors' URL form (cite.py builds the URL).
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from .cite import heading_anchors
+from .embedding import estimate_tokens
 from .notes import LIQUID_INLINE, Block, Note
 
 TokenCounter = Callable[[str], int]
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
-_WORD = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9]")
-
-
-def estimate_tokens(text: str) -> int:
-    """A deliberately generous token estimate for SentencePiece-style multilingual models."""
-    cjk = len(_CJK.findall(text))
-    return cjk + len(_WORD.findall(_CJK.sub(" ", text))) * 3 // 2 + 2
-
 
 @dataclass(frozen=True)
 class Chunk:

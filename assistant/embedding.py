@@ -40,6 +40,7 @@ __all__ = [
     "SentenceTransformerEmbedder",
     "HashEmbedder",
     "load_embedder",
+    "estimate_tokens",
     "E5_ALIASES",
     "MINILM_ALIASES",
 ]
@@ -102,7 +103,7 @@ class Embedder(ABC):
 
         Default: a rough estimate (one token per CJK character, per word piece of about
         4 characters, and per punctuation mark) for backends without a tokenizer."""
-        return _approx_tokens(self.passage_prefix + text) + 2
+        return estimate_tokens(self.passage_prefix + text) + 2
 
     @abstractmethod
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
@@ -145,7 +146,9 @@ _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66
 _APPROX_TOKEN_RE = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|[^\w\s]")
 
 
-def _approx_tokens(text: str) -> int:
+def estimate_tokens(text: str) -> int:
+    """Rough model-token count for backends without a tokenizer (and the chunker's default):
+    one per CJK character, one per ~4 characters of a word, one per punctuation mark."""
     n = 0
     for m in _APPROX_TOKEN_RE.finditer(text):
         n += max(1, -(-len(m.group()) // 4)) if len(m.group()) > 1 else 1

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from .lexical import language
+
 # Fused-score floors, calibrated on the dev sets so that about 3% of answerable questions
 # fall below them (see docs/evaluation.md); they move if the scoring weights change.
 MIN_TOP_SCORE = {"ja": 2.27, "en": 2.0}
@@ -69,7 +71,7 @@ def _is_name(token: str, sentence_start: bool) -> bool:
 def names(question: str) -> list[list[str]]:
     """Runs of consecutive name-like ASCII words. In a Japanese question every ASCII word
     is a name; in English, capitalised or technical words not opening the sentence."""
-    japanese = bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", question))
+    japanese = language(question) == "ja"
     runs: list[list[str]] = []
     previous_end = None  # end of the previous name, while the run is open
     for match in _TOKEN.finditer(question):
