@@ -26,6 +26,7 @@ from .embedding import Embedder, load_embedder
 from .errors import CorpusError, IndexStaleError
 from .lines import UNIT_VERSION, line_units
 from .notes import load_notes
+from .passages import PASSAGE_TOKENS, note_passages
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class BuildReport:
     status: str  # "built" or "up-to-date"
     n_notes: int
     n_chunks: int
-    n_embedded: int  # texts (chunks and answer lines) that had to go through the model
+    n_embedded: int  # texts (chunks, answer lines, passages) that had to go through the model
     seconds: float
     path: Path
 
@@ -59,7 +60,15 @@ def chunking_settings(settings: Settings) -> dict:
         "max_tokens": settings.max_chunk_tokens,
         "anchor_style": settings.anchor_style,
         "line_units": UNIT_VERSION,
+        "passage_tokens": PASSAGE_TOKENS,
     }
+
+
+def chunk_token_budget(settings: Settings, embedder: Embedder) -> int:
+    """Tokens a chunk may hold: the model's window less room for the prefix and special
+    tokens, or the configured cap when smaller."""
+    window = embedder.max_tokens - 16
+    return window if settings.max_chunk_tokens is None else min(settings.max_chunk_tokens, window)
 
 
 def is_current(manifest: store.Manifest, embedder: Embedder, settings: Settings, corpus: dict) -> bool:
@@ -117,22 +126,28 @@ def build_index(
                 pass  # an index of an older format: build a fresh one below
             # A damaged index (IndexCorruptError) is reported, not silently replaced: the
             # user learns about it and rebuilds with --rebuild (cheap: the cache survives).
-        chunks, lines = [], []
+        chunks, lines, passages = [], [], []
+        budget = chunk_token_budget(settings, embedder)
         for note in notes:
+            first = len(chunks)
             for chunk in chunk_note(
-                note,
-                settings.max_chunk_lines,
-                min(settings.max_chunk_tokens, embedder.max_tokens - 16),
-                embedder.count_tokens,
-                settings.anchor_style,
+                note, settings.max_chunk_lines, budget, embedder.count_tokens, settings.anchor_style
             ):
                 lines += line_units(chunk, len(chunks), note.lines)
                 chunks.append(chunk)
+            passages += note_passages(
+                note, chunks[first:], first, settings.max_chunk_lines, min(PASSAGE_TOKENS, budget),
+                embedder.count_tokens, settings.anchor_style,
+            )
         if not chunks:
             raise CorpusError(f"the notes in {settings.corpus_dir} have no text to index; add some content")
         cache = EmbeddingCache(settings.index_dir / "cache.sqlite", embedder.name, embedder.dim)
         try:
-            texts = [c.embed_text for c in chunks] + [u.text for u in lines]
+            texts = (
+                [c.embed_text for c in chunks]
+                + [u.text for u in lines]
+                + [text for _, text in passages]
+            )
             vectors, n_embedded = _embed_missing(texts, embedder, cache, progress)
         finally:
             cache.close()
@@ -144,8 +159,18 @@ def build_index(
             corpus=corpus,
             built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             n_chunks=len(chunks),
-            index_type=f"chunks:{store.index_kind(len(chunks))} lines:{store.index_kind(len(lines))}",
+            index_type=" ".join(
+                f"{name}:{store.index_kind(n)}"
+                for name, n in (("chunks", len(chunks)), ("lines", len(lines)), ("passages", len(passages)))
+            ),
             checksums={},
         )
-        path = store.save(settings.index_dir, chunks, vectors[: len(chunks)], lines, vectors[len(chunks) :], manifest)
+        n_units = len(chunks) + len(lines)
+        path = store.save(
+            settings.index_dir,
+            store.Units(chunks, vectors[: len(chunks)]),
+            store.Units(lines, vectors[len(chunks) : n_units]),
+            store.Units([p for p, _ in passages], vectors[n_units:]),
+            manifest,
+        )
         return BuildReport("built", len(notes), len(chunks), n_embedded, time.perf_counter() - started, path)

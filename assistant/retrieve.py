@@ -1,15 +1,15 @@
 """Hybrid search: dense (FAISS) and lexical (BM25) signals fused into one list of hits.
 
 This is the one search function behind the CLI, the JSON API, the UI and evaluation.
-Dense vectors of chunks, of single answer lines and of whole sections catch paraphrases and
-cross-lingual questions; BM25 adds exact Japanese terms, numbers and option names. The
+Dense vectors of chunks, of their shorter passages, of single answer lines and of whole
+sections catch paraphrases and cross-lingual questions; BM25 adds exact Japanese terms, numbers and option names. The
 signals are summed with fixed weights (measured against rank fusion in docs/evaluation.md).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 
@@ -66,25 +66,43 @@ class Answer:
         return {"question": self.question, "no_answer": self.no_answer, "hits": [h.to_json() for h in self.hits]}
 
 
-CANDIDATES = 1000  # answer lines scored per query (FAISS); the rest get the lowest of those scores
+CANDIDATES = 1000  # lines (or passages) scored per query (FAISS); the rest get the lowest of those scores
 SECTION_WEIGHT = 0.5
+PASSAGE_WEIGHT = 0.75
 LEXICAL_WEIGHT = 0.1
 LINE_LEXICAL_WEIGHT = 0.1  # share of the question's words found in a line, for highlights
 
 
-def _candidates(index, query: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    scores, ids = index.search(query[None, :], min(n, CANDIDATES))
+def _best_per_chunk(index, owners: tuple[np.ndarray, np.ndarray], query: np.ndarray, n_chunks: int) -> np.ndarray:
+    """Per chunk, the best similarity of its units (lines or passages) among the top
+    CANDIDATES; chunks with none there get the lowest score seen. `owners` pairs unit
+    ids with chunk ids (a passage at a seam belongs to two chunks)."""
+    units, chunks = owners
+    if not index.ntotal:
+        return np.zeros(n_chunks, dtype=np.float32)
+    scores, ids = index.search(query[None, :], min(index.ntotal, CANDIDATES))
     keep = ids[0] >= 0
-    return scores[0][keep], ids[0][keep]
+    scores, ids = scores[0][keep], ids[0][keep]
+    best = np.full(n_chunks, scores.min() if len(scores) else 0.0, dtype=np.float32)
+    unit_score = np.full(index.ntotal, -np.inf, dtype=np.float32)
+    unit_score[ids] = scores
+    np.maximum.at(best, chunks, unit_score[units])
+    return best
+
+
+class Scores(NamedTuple):
+    ranking: np.ndarray  # per chunk, what hits are ordered by
+    match: np.ndarray  # per chunk, the part calibrated for "not in the notes" (noanswer.py)
 
 
 class Searcher:
     """A loaded index, ready to answer; cheap to query from many threads.
 
-    A chunk's score adds three dense signals and one lexical: the chunk's own similarity,
-    its best line's (questions usually target one bullet), its section's (a mean of its
-    chunk vectors, so sub-chunks of the right section stay together), and BM25 scaled to
-    [0, 1] as a tie-breaker for exact terms. Weights were set on the dev sets with few
+    A chunk's score adds four dense signals and one lexical: the chunk's own similarity,
+    its best line's (questions usually target one bullet), its best passage's (a ~200-token
+    piece, sharper than the whole chunk), its section's (a mean of its chunk vectors, so
+    sub-chunks of the right section stay together), and BM25 scaled to [0, 1] as a
+    tie-breaker for exact terms. Weights were set on the dev sets with few
     free parameters; see docs/evaluation.md.
     """
 
@@ -101,6 +119,10 @@ class Searcher:
         self.chunks = self.index.chunks
         self.lines = self.index.lines
         self.line_chunk = np.array([u.chunk for u in self.lines], dtype=np.int64)
+        self.line_owners = (np.arange(len(self.lines)), self.line_chunk)
+        pairs = [(i, c) for i, p in enumerate(self.index.passages) for c in p.chunks]
+        self.passage_owners = tuple(np.array(x, dtype=np.int64).reshape(-1) for x in zip(*pairs)) if pairs else (
+            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
         self.chunk_lines: list[list[int]] = [[] for _ in self.chunks]
         for i, unit in enumerate(self.lines):
             self.chunk_lines[unit.chunk].append(i)
@@ -126,21 +148,22 @@ class Searcher:
     def embed(self, text: str) -> np.ndarray:
         return self.embedder.embed_queries([text])[0]
 
-    def score(self, query: np.ndarray, text: str) -> np.ndarray:
+    def score(self, query: np.ndarray, text: str) -> Scores:
         """All signals for one query vector (and its text, for BM25), fused per chunk."""
         n = len(self.chunks)
         dense = self.chunk_vectors @ query  # exact for every chunk; ~1 ms even at 20k chunks
-        l_scores, l_ids = _candidates(self.index.line_vectors, query, len(self.lines))
-        best_line = np.full(n, l_scores.min() if len(l_scores) else 0.0, dtype=np.float32)
-        np.maximum.at(best_line, self.line_chunk[l_ids], l_scores)
+        best_line = _best_per_chunk(self.index.line_vectors, self.line_owners, query, n)
         section = (self.section_vectors @ query)[self.chunk_section]
-        fused = dense + best_line + SECTION_WEIGHT * section
+        match = dense + best_line + SECTION_WEIGHT * section
         if language(text) == "ja":
             # Measured: BM25 over the few English words an English question shares with
             # Japanese notes only adds noise (en Hit@1 0.57 -> 0.46 at this weight).
             lexical = self.lexical.scores(text)
-            fused += LEXICAL_WEIGHT * (lexical / lexical.max() if lexical.max() > 0 else lexical)
-        return fused
+            match += LEXICAL_WEIGHT * (lexical / lexical.max() if lexical.max() > 0 else lexical)
+        # Passages came later than the no-answer floors: kept out of `match`, so the floors
+        # stay calibrated on the signals they were measured with.
+        best_passage = _best_per_chunk(self.index.passage_vectors, self.passage_owners, query, n)
+        return Scores(match + PASSAGE_WEIGHT * best_passage, match)
 
     def line_scores(self, chunk_id: int, query: np.ndarray, text: str) -> list[tuple[float, int]]:
         """(score, line number) for every answer line of a chunk, best first: its similarity
@@ -175,8 +198,8 @@ class Searcher:
         history = validate_history(history)
         allowed = self._in_scope(scope)
         query = self.embed(question)
-        scores = self.score(query, question)
-        fused = evidence = scores
+        scores = evidence = self.score(query, question)
+        fused = scores.ranking
         if history:
             # A follow-up ("その保持期間は？") names its topic only in an earlier turn: add the
             # scores of the question joined with the previous turn, in full when the question
@@ -184,13 +207,13 @@ class Searcher:
             joined = f"{history[-1]} {question}"
             query = self.embed(joined)
             evidence = self.score(query, joined)
-            fused = fused + (1.0 if refers_back(question) else HISTORY_PRIOR) * evidence
+            fused = fused + (1.0 if refers_back(question) else HISTORY_PRIOR) * evidence.ranking
         fused = np.where(allowed, fused, -np.inf)
         top = np.argpartition(-fused, top_k - 1)[:top_k] if top_k < len(fused) else np.arange(len(fused))
         order = [int(i) for i in top[np.argsort(-fused[top], kind="stable")] if allowed[i]]
         hits = tuple(self._hit(i, fused[i], query, question) for i in order)
         # The better of the question alone and joined with the previous turn: either may carry it.
-        top_score = float(max(scores[order[0]], evidence[order[0]])) if order else -np.inf
+        top_score = float(max(scores.match[order[0]], evidence.match[order[0]])) if order else -np.inf
         no_answer = is_unanswered(question, language(question), top_score, self.vocabulary)
         return Answer(question, hits, no_answer)
 

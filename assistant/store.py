@@ -6,6 +6,7 @@ Layout of the index folder:
       current -> v-<time>-<id>/   symlink, swapped atomically when a build finishes
       v-<time>-<id>/index.faiss, chunks.jsonl, manifest.json
                     lines.faiss, lines.jsonl      answer-line vectors (lines.py)
+                    passages.faiss, passages.jsonl  shorter pieces of chunks (passages.py)
       cache.sqlite                embedding cache (cache.py), shared by builds
       build.lock                  held while a build runs
 
@@ -30,9 +31,10 @@ import numpy as np
 
 from .chunking import Chunk
 from .lines import LineUnit
+from .passages import Passage
 from .errors import IndexCorruptError, IndexMissingError, IndexStaleError
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT = "current"
 # Exact search is fast enough below this many vectors; above it HNSW keeps queries flat.
 HNSW_THRESHOLD = 200_000
@@ -47,7 +49,7 @@ class Manifest:
     corpus: dict  # source -> sha256 of the note file
     built_at: str
     n_chunks: int
-    index_type: str  # e.g. 'chunks:flat lines:hnsw'
+    index_type: str  # e.g. 'chunks:flat lines:hnsw passages:flat'
     checksums: dict  # file name -> sha256
 
 
@@ -59,6 +61,16 @@ class StoredIndex:
     vectors: object  # faiss.Index over chunks
     lines: list[LineUnit]
     line_vectors: object  # faiss.Index over lines
+    passages: list[Passage]
+    passage_vectors: object  # faiss.Index over passages
+
+
+@dataclass(frozen=True)
+class Units:
+    """Records (chunks, answer lines or passages) and their vectors, row for row."""
+
+    records: list
+    vectors: np.ndarray
 
 
 def _sha256(path: Path) -> str:
@@ -89,7 +101,9 @@ def make_faiss_index(vectors: np.ndarray):
     return index
 
 
-DATA_FILES = ("index.faiss", "chunks.jsonl", "lines.faiss", "lines.jsonl")
+# (vectors, records) file names per kind of unit, in the order save() takes them.
+UNIT_FILES = (("index.faiss", "chunks.jsonl"), ("lines.faiss", "lines.jsonl"), ("passages.faiss", "passages.jsonl"))
+DATA_FILES = tuple(name for pair in UNIT_FILES for name in pair)
 
 
 def _write_jsonl(path: Path, records) -> None:
@@ -98,14 +112,7 @@ def _write_jsonl(path: Path, records) -> None:
             f.write(json.dumps(dataclasses.asdict(record), ensure_ascii=False) + "\n")
 
 
-def save(
-    index_dir: Path,
-    chunks: list[Chunk],
-    vectors: np.ndarray,
-    lines: list[LineUnit],
-    line_vectors: np.ndarray,
-    manifest: Manifest,
-) -> Path:
+def save(index_dir: Path, chunks: Units, lines: Units, passages: Units, manifest: Manifest) -> Path:
     """Write a new version directory, then point `current` at it in one atomic step."""
     import faiss
 
@@ -113,10 +120,9 @@ def save(
     stamp = time.strftime("%Y%m%dT%H%M%S")
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-v-{stamp}-", dir=index_dir))
     try:
-        faiss.write_index(make_faiss_index(vectors), str(tmp / "index.faiss"))
-        faiss.write_index(make_faiss_index(line_vectors), str(tmp / "lines.faiss"))
-        _write_jsonl(tmp / "chunks.jsonl", chunks)
-        _write_jsonl(tmp / "lines.jsonl", lines)
+        for units, (vectors_file, records_file) in zip((chunks, lines, passages), UNIT_FILES):
+            faiss.write_index(make_faiss_index(units.vectors), str(tmp / vectors_file))
+            _write_jsonl(tmp / records_file, units.records)
         manifest = dataclasses.replace(manifest, checksums={name: _sha256(tmp / name) for name in DATA_FILES})
         (tmp / "manifest.json").write_text(json.dumps(dataclasses.asdict(manifest), indent=2, ensure_ascii=False))
         for name in (*DATA_FILES, "manifest.json"):
@@ -198,8 +204,11 @@ def load(index_dir: Path) -> StoredIndex:
             chunks = [_chunk_from_json(json.loads(line)) for line in f]
         with open(version / "lines.jsonl", encoding="utf-8") as f:
             lines = [LineUnit(**json.loads(line)) for line in f]
+        with open(version / "passages.jsonl", encoding="utf-8") as f:
+            passages = [_passage_from_json(json.loads(line)) for line in f]
         vectors = faiss.read_index(str(version / "index.faiss"))
         line_vectors = faiss.read_index(str(version / "lines.faiss"))
+        passage_vectors = faiss.read_index(str(version / "passages.faiss"))
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexCorruptError(
             f"index in {version} cannot be read ({exc.__class__.__name__}); run `python -m assistant index --rebuild`"
@@ -207,15 +216,22 @@ def load(index_dir: Path) -> StoredIndex:
     consistent = (
         vectors.ntotal == len(chunks) == manifest.n_chunks
         and line_vectors.ntotal == len(lines)
-        and vectors.d == line_vectors.d == manifest.dim
+        and passage_vectors.ntotal == len(passages)
+        and vectors.d == line_vectors.d == passage_vectors.d == manifest.dim
         and all(0 <= unit.chunk < len(chunks) for unit in lines)
+        and all(0 <= c < len(chunks) for p in passages for c in p.chunks)
     )
     if not consistent:
         raise IndexCorruptError(
             f"index in {version} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks); "
             "run `python -m assistant index --rebuild`"
         )
-    return StoredIndex(version, manifest, chunks, vectors, lines, line_vectors)
+    return StoredIndex(version, manifest, chunks, vectors, lines, line_vectors, passages, passage_vectors)
+
+
+def _passage_from_json(data: dict) -> Passage:
+    data["chunks"] = tuple(data["chunks"])
+    return Passage(**data)
 
 
 def _chunk_from_json(data: dict) -> Chunk:

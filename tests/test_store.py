@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from assistant import store
-from assistant.build import build_index
+from assistant.build import build_index, chunk_token_budget
 from assistant.cache import EmbeddingCache
 from assistant.chunking import chunk_note
 from assistant.embedding import HashEmbedder
@@ -39,7 +39,7 @@ def test_build_then_load_gives_the_chunks_that_were_built(fake_settings):
     loaded = store.load(fake_settings.index_dir)
 
     fake = HashEmbedder()
-    budget = min(fake_settings.max_chunk_tokens, fake.max_tokens - 16)
+    budget = chunk_token_budget(fake_settings, fake)
     expected = [c for n in load_notes(fake_settings.corpus_dir) for c in chunk_note(n, 40, budget, fake.count_tokens)]
     assert loaded.chunks == expected
     assert loaded.path == report.path == store.current_version(fake_settings.index_dir)
