@@ -2,8 +2,8 @@
 
 This is the one search function behind the CLI, the JSON API, the UI and evaluation.
 Dense vectors of chunks, of their shorter passages, of single answer lines and of whole
-sections catch paraphrases and cross-lingual questions; BM25 adds exact Japanese terms, numbers and option names. The
-signals are summed with fixed weights (measured against rank fusion in docs/evaluation.md).
+sections catch paraphrases and cross-lingual questions; BM25 adds exact Japanese terms,
+numbers and option names. The signals are summed with fixed weights (measured against rank fusion in docs/evaluation.md).
 """
 from __future__ import annotations
 
@@ -73,21 +73,29 @@ LEXICAL_WEIGHT = 0.1
 LINE_LEXICAL_WEIGHT = 0.1  # share of the question's words found in a line, for highlights
 
 
-def _best_per_chunk(index, owners: tuple[np.ndarray, np.ndarray], query: np.ndarray, n_chunks: int) -> np.ndarray:
+def _best_per_chunk(index, owners: np.ndarray, query: np.ndarray, n_chunks: int) -> np.ndarray:
     """Per chunk, the best similarity of its units (lines or passages) among the top
-    CANDIDATES; chunks with none there get the lowest score seen. `owners` pairs unit
-    ids with chunk ids (a passage at a seam belongs to two chunks)."""
-    units, chunks = owners
+    CANDIDATES; chunks with none there get the lowest score seen. Row i of `owners` holds
+    the chunks unit i belongs to, padded with -1 (a passage at a seam belongs to two)."""
     if not index.ntotal:
         return np.zeros(n_chunks, dtype=np.float32)
     scores, ids = index.search(query[None, :], min(index.ntotal, CANDIDATES))
     keep = ids[0] >= 0
     scores, ids = scores[0][keep], ids[0][keep]
     best = np.full(n_chunks, scores.min() if len(scores) else 0.0, dtype=np.float32)
-    unit_score = np.full(index.ntotal, -np.inf, dtype=np.float32)
-    unit_score[ids] = scores
-    np.maximum.at(best, chunks, unit_score[units])
+    chunks = owners[ids]
+    valid = chunks >= 0
+    np.maximum.at(best, chunks[valid], np.broadcast_to(scores[:, None], chunks.shape)[valid])
     return best
+
+
+def _owner_matrix(owners: Sequence[Sequence[int]]) -> np.ndarray:
+    """Chunk ids per unit as a -1 padded matrix, for `_best_per_chunk`."""
+    width = max((len(o) for o in owners), default=1)
+    matrix = np.full((len(owners), width), -1, dtype=np.int64)
+    for i, o in enumerate(owners):
+        matrix[i, : len(o)] = o
+    return matrix
 
 
 class Scores(NamedTuple):
@@ -119,10 +127,8 @@ class Searcher:
         self.chunks = self.index.chunks
         self.lines = self.index.lines
         self.line_chunk = np.array([u.chunk for u in self.lines], dtype=np.int64)
-        self.line_owners = (np.arange(len(self.lines)), self.line_chunk)
-        pairs = [(i, c) for i, p in enumerate(self.index.passages) for c in p.chunks]
-        self.passage_owners = tuple(np.array(x, dtype=np.int64).reshape(-1) for x in zip(*pairs)) if pairs else (
-            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        self.line_owners = self.line_chunk[:, None]
+        self.passage_owners = _owner_matrix([p.chunks for p in self.index.passages])
         self.chunk_lines: list[list[int]] = [[] for _ in self.chunks]
         for i, unit in enumerate(self.lines):
             self.chunk_lines[unit.chunk].append(i)
