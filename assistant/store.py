@@ -179,8 +179,25 @@ def read_manifest(version: Path) -> Manifest:
         ) from None
 
 
+# Version directories are written once and never changed in place, so a check that passed
+# stays valid while the files keep their size and mtime: start-up (build's up-to-date check,
+# then load) hashes a large index once, not twice.
+_verified: dict[tuple, Manifest] = {}
+
+
+def _stat_key(version: Path) -> tuple | None:
+    try:
+        stats = [(version / name).stat() for name in (*DATA_FILES, "manifest.json")]
+    except OSError:
+        return None
+    return (str(version.resolve()), *((st.st_size, st.st_mtime_ns, st.st_ino) for st in stats))
+
+
 def verify(version: Path) -> Manifest:
     """The manifest of a version whose data files all match their recorded checksums."""
+    key = _stat_key(version)
+    if key is not None and key in _verified:
+        return _verified[key]
     manifest = read_manifest(version)
     for name in DATA_FILES:
         if not (version / name).is_file() or _sha256(version / name) != manifest.checksums.get(name):
@@ -188,6 +205,8 @@ def verify(version: Path) -> Manifest:
                 f"index file {version / name} is missing or damaged (checksum mismatch); "
                 "run `python -m assistant index --rebuild`"
             )
+    if key is not None:
+        _verified[key] = manifest
     return manifest
 
 

@@ -287,3 +287,20 @@ def test_cache_handles_many_hashes(tmp_path):
 
     assert len(found) == 1234 and found["h1000"][0] == 1000
     cache.close()
+
+
+def test_verify_hashes_an_unchanged_version_once_and_a_changed_one_again(fake_settings, monkeypatch):
+    built(fake_settings)
+    version = store.current_version(fake_settings.index_dir)
+    store._verified.clear()
+    hashed = []
+    real_sha256 = store._sha256
+    monkeypatch.setattr(store, "_sha256", lambda path: hashed.append(path.name) or real_sha256(path))
+
+    store.verify(version)
+    store.verify(version)
+    assert sorted(hashed) == sorted(store.DATA_FILES)  # the second call hashed nothing
+
+    _truncate(version / "lines.faiss")
+    with pytest.raises(IndexCorruptError):
+        store.verify(version)
