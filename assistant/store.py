@@ -11,7 +11,7 @@ Layout of the index folder:
       build.lock                  held while a build runs
 
 A reader resolves `current` once and reads one version directory, so a build that swaps in
-a new version never shows it half an index. The manifest records checksums of the other two
+a new version never shows it half an index. The manifest records checksums of the other
 files; loading verifies them and raises a named error instead of returning wrong results.
 No pickle anywhere. What this leaves out: deciding what to build (build.py).
 """
@@ -206,6 +206,8 @@ def verify(version: Path) -> Manifest:
                 "run `python -m assistant index --rebuild`"
             )
     if key is not None:
+        if len(_verified) > 16:  # a long-running server rebuilds on every edit
+            _verified.clear()
         _verified[key] = manifest
     return manifest
 
