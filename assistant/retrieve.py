@@ -204,22 +204,22 @@ class Searcher:
         history = validate_history(history)
         allowed = self._in_scope(scope)
         query = self.embed(question)
-        scores = evidence = self.score(query, question)
-        fused = scores.ranking
+        alone = with_history = self.score(query, question)
+        fused = alone.ranking
         if history:
             # A follow-up ("その保持期間は？") names its topic only in an earlier turn: add the
             # scores of the question joined with the previous turn, in full when the question
             # refers back, as a weak prior otherwise, so a new topic is not dragged back.
             joined = f"{history[-1]} {question}"
             query = self.embed(joined)
-            evidence = self.score(query, joined)
-            fused = fused + (1.0 if refers_back(question) else HISTORY_PRIOR) * evidence.ranking
+            with_history = self.score(query, joined)
+            fused = fused + (1.0 if refers_back(question) else HISTORY_PRIOR) * with_history.ranking
         fused = np.where(allowed, fused, -np.inf)
         top = np.argpartition(-fused, top_k - 1)[:top_k] if top_k < len(fused) else np.arange(len(fused))
         order = [int(i) for i in top[np.argsort(-fused[top], kind="stable")] if allowed[i]]
         hits = tuple(self._hit(i, fused[i], query, question) for i in order)
         # The better of the question alone and joined with the previous turn: either may carry it.
-        top_score = float(max(scores.match[order[0]], evidence.match[order[0]])) if order else -np.inf
+        top_score = float(max(alone.match[order[0]], with_history.match[order[0]])) if order else -np.inf
         no_answer = is_unanswered(question, language(question), top_score, self.vocabulary)
         return Answer(question, hits, no_answer)
 
