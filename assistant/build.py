@@ -8,6 +8,7 @@ so an interrupted build resumes where it stopped.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import logging
 import sys
@@ -130,14 +131,14 @@ def build_index(
         budget = chunk_token_budget(settings, embedder)
         for note in notes:
             first = len(chunks)
-            for chunk in chunk_note(
-                note, settings.max_chunk_lines, budget, embedder.count_tokens, settings.anchor_style
-            ):
+            # Chunks and passages split the same lines: count each line's tokens once.
+            count_tokens = functools.lru_cache(maxsize=None)(embedder.count_tokens)
+            for chunk in chunk_note(note, settings.max_chunk_lines, budget, count_tokens, settings.anchor_style):
                 lines += line_units(chunk, len(chunks), note.lines)
                 chunks.append(chunk)
             passages += note_passages(
                 note, chunks[first:], first, settings.max_chunk_lines, min(PASSAGE_TOKENS, budget),
-                embedder.count_tokens, settings.anchor_style,
+                count_tokens, settings.anchor_style,
             )
         if not chunks:
             raise CorpusError(f"the notes in {settings.corpus_dir} have no text to index; add some content")
