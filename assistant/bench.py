@@ -180,7 +180,7 @@ def running_server(settings: config.Settings):
         log.close()
 
 
-def _vm_hwm_mb(pid: int, field: str = "VmHWM") -> int:
+def vm_hwm_mb(pid: int, field: str = "VmHWM") -> int:
     """Peak (VmHWM) or current (VmRSS) resident memory of a process, in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -188,8 +188,8 @@ def _vm_hwm_mb(pid: int, field: str = "VmHWM") -> int:
     return -1
 
 
-def _vm_rss_mb(pid: int) -> int:
-    return _vm_hwm_mb(pid, "VmRSS")
+def vm_rss_mb(pid: int) -> int:
+    return vm_hwm_mb(pid, "VmRSS")
 
 
 def bench_http(settings: config.Settings, questions: list[tuple[str, str]], seconds: float, clients: int) -> dict:
@@ -205,7 +205,7 @@ def bench_http(settings: config.Settings, questions: list[tuple[str, str]], seco
                 http.get("/api/ask", params={"q": q}).raise_for_status()
                 lat[lang].append(time.perf_counter() - t0)
         load = _load(url, [q for _, q in questions], seconds, clients)
-        rss = _vm_hwm_mb(pid)
+        rss = vm_hwm_mb(pid)
     result = {lang: {"p50": pct(v, 50), "p95": pct(v, 95)} for lang, v in lat.items()}
     return {**result, "startup_s": startup, "server_peak_rss_mb": rss, "load": load}
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from . import config
-from .bench import PY, QUESTIONS, _vm_hwm_mb, _vm_rss_mb, bench_queries, load_questions, run_child
+from .bench import PY, QUESTIONS, bench_queries, load_questions, run_child, vm_hwm_mb, vm_rss_mb
 from .embedding import E5Embedder, Embedder
 
 
@@ -149,7 +149,7 @@ def scale_worker(work: Path, factor: int, questions_path: Path, limit: int | Non
     load_s = time.perf_counter() - t0
     questions = load_questions(questions_path, limit)
     query = bench_queries(searcher, questions, rounds=2)
-    peak_mb, serving_mb = _vm_hwm_mb(os.getpid()), _vm_rss_mb(os.getpid())  # before recall's exact copies
+    peak_mb, serving_mb = vm_hwm_mb(os.getpid()), vm_rss_mb(os.getpid())  # before recall's exact copies
     qv = embedder.embed_queries([q for _, q in questions])
     recall = {}
     indexes = (
