@@ -28,6 +28,7 @@ from .errors import CorpusError, IndexStaleError
 from .lines import UNIT_VERSION, line_units
 from .notes import load_notes
 from .passages import PASSAGE_TOKENS, note_passages
+from .terms import TERMS_VERSION, TermMatrix
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class BuildReport:
     status: str  # "built" or "up-to-date"
     n_notes: int
     n_chunks: int
-    n_embedded: int  # texts (chunks, answer lines, passages) that had to go through the model
+    n_embedded: int  # texts (chunks, answer lines, passages, line terms) that went through the model
     seconds: float
     path: Path
 
@@ -62,6 +63,7 @@ def chunking_settings(settings: Settings) -> dict:
         "anchor_style": settings.anchor_style,
         "line_units": UNIT_VERSION,
         "passage_tokens": PASSAGE_TOKENS,
+        "line_terms": TERMS_VERSION,
     }
 
 
@@ -107,6 +109,27 @@ def _embed_missing(texts: list[str], embedder: Embedder, cache: EmbeddingCache, 
     return np.stack([known[h] for h in hashes]).astype(np.float32, copy=False), len(todo)  # no second copy: 350 MB at 100x
 
 
+def _terms_missing(texts: list[str], embedder: Embedder, cache: EmbeddingCache, progress: bool) -> tuple[TermMatrix, int]:
+    """Latent-term codes of the answer lines (terms.py), encoding only uncached ones; an
+    empty matrix for a backend without terms."""
+    from tqdm import tqdm
+
+    if not embedder.terms_dim:
+        return TermMatrix.from_codes([], 0, n_rows=len(texts)), 0
+    hashes = [text_hash(t) for t in texts]
+    known = cache.get_terms(hashes, TERMS_VERSION)
+    todo = list({h: t for h, t in zip(hashes, texts) if h not in known}.items())
+    batch = 64
+    with tqdm(total=len(todo), desc="latent terms", unit="line", disable=not progress or not todo, file=sys.stderr) as bar:
+        for i in range(0, len(todo), batch):
+            part = todo[i : i + batch]
+            codes = embedder.embed_terms([text for _, text in part])
+            cache.put_terms(zip([h for h, _ in part], codes), TERMS_VERSION)
+            known.update(zip([h for h, _ in part], codes))
+            bar.update(len(part))
+    return TermMatrix.from_codes([known[h] for h in hashes], embedder.terms_dim), len(todo)
+
+
 def build_index(
     settings: Settings, embedder: Embedder | None = None, rebuild: bool = False, progress: bool = True
 ) -> BuildReport:
@@ -150,6 +173,7 @@ def build_index(
                 + [text for _, text in passages]
             )
             vectors, n_embedded = _embed_missing(texts, embedder, cache, progress)
+            line_terms, n_encoded = _terms_missing([u.text for u in lines], embedder, cache, progress)
         finally:
             cache.close()
         manifest = store.Manifest(
@@ -172,6 +196,7 @@ def build_index(
             store.Units(chunks, vectors[: len(chunks)]),
             store.Units(lines, vectors[len(chunks) : n_units]),
             store.Units([p for p, _ in passages], vectors[n_units:]),
+            line_terms,
             manifest,
         )
-        return BuildReport("built", len(notes), len(chunks), n_embedded, time.perf_counter() - started, path)
+        return BuildReport("built", len(notes), len(chunks), n_embedded + n_encoded, time.perf_counter() - started, path)

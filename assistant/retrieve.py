@@ -22,6 +22,7 @@ from .embedding import Embedder, load_embedder
 from .errors import IndexStaleError, QueryError
 from .lexical import LexicalIndex, language, tokenize
 from .noanswer import Vocabulary, is_unanswered
+from .terms import TermCode
 
 HIGHLIGHTS = 3
 HISTORY_PRIOR = 0.3  # weight of the earlier turn for a question that does not refer back
@@ -70,6 +71,7 @@ CANDIDATES = 1000  # lines (or passages) scored per query (FAISS); the rest get 
 SECTION_WEIGHT = 0.5
 PASSAGE_WEIGHT = 0.75
 LEXICAL_WEIGHT = 0.1
+TERMS_WEIGHT = 0.5  # best line's latent-term match, English questions only (terms.py)
 LINE_LEXICAL_WEIGHT = 0.1  # share of the question's words found in a line, for highlights
 
 
@@ -98,9 +100,15 @@ def _owner_matrix(owners: Sequence[Sequence[int]]) -> np.ndarray:
     return matrix
 
 
+class Query(NamedTuple):
+    vector: np.ndarray  # the question's unit vector
+    terms: TermCode | None  # its latent-term code, for English questions when the index has codes
+
+
 class Scores(NamedTuple):
     ranking: np.ndarray  # per chunk, what hits are ordered by
     match: np.ndarray  # per chunk, the part calibrated for "not in the notes" (noanswer.py)
+    line_terms: np.ndarray | None = None  # per answer line, its latent-term match (English)
 
 
 class Searcher:
@@ -110,7 +118,8 @@ class Searcher:
     its best line's (questions usually target one bullet), its best passage's (a ~200-token
     piece, sharper than the whole chunk), its section's (a mean of its chunk vectors, so
     sub-chunks of the right section stay together), and BM25 scaled to [0, 1] as a
-    tie-breaker for exact terms. Weights were set on the dev sets with few
+    tie-breaker for exact terms (Japanese questions). English questions add their best
+    line's latent-term match instead (terms.py). Weights were set on the dev sets with few
     free parameters; see docs/evaluation.md.
     """
 
@@ -129,6 +138,8 @@ class Searcher:
         self.line_chunk = np.array([u.chunk for u in self.lines], dtype=np.int64)
         self.line_owners = self.line_chunk[:, None]
         self.passage_owners = _owner_matrix([p.chunks for p in self.index.passages])
+        self.line_terms = self.index.line_terms
+        self.has_terms = self.line_terms.dim > 0 and self.line_terms.dim == self.embedder.terms_dim
         self.chunk_lines: list[list[int]] = [[] for _ in self.chunks]
         for i, unit in enumerate(self.lines):
             self.chunk_lines[unit.chunk].append(i)
@@ -152,10 +163,26 @@ class Searcher:
         self.section_vectors = sections / np.maximum(np.linalg.norm(sections, axis=1, keepdims=True), 1e-9)
 
     def embed(self, text: str) -> np.ndarray:
+        """The question's dense vector alone (what benchmarks call the embedding)."""
         return self.embedder.embed_queries([text])[0]
 
-    def score(self, query: np.ndarray, text: str) -> Scores:
-        """All signals for one query vector (and its text, for BM25), fused per chunk."""
+    def encode(self, text: str) -> Query:
+        """Everything a search needs from the model: the vector, and for an English
+        question the latent-term code (from the same pass when the engine is compiled)."""
+        if self.has_terms and language(text) == "en":
+            return Query(*self.embedder.embed_query_with_terms(text))
+        return Query(self.embed(text), None)
+
+    def _best_per_chunk_terms(self, line_terms: np.ndarray) -> np.ndarray:
+        """Per chunk, its best line's latent-term match (0 when no line shares a feature)."""
+        best = np.zeros(len(self.chunks), dtype=np.float32)
+        matched = np.flatnonzero(line_terms)
+        np.maximum.at(best, self.line_chunk[matched], line_terms[matched])
+        return best
+
+    def score(self, encoded: Query, text: str) -> Scores:
+        """All signals for one encoded question (and its text, for BM25), fused per chunk."""
+        query = encoded.vector
         n = len(self.chunks)
         dense = self.chunk_vectors @ query  # exact for every chunk; ~1 ms even at 20k chunks
         best_line = _best_per_chunk(self.index.line_vectors, self.line_owners, query, n)
@@ -169,11 +196,19 @@ class Searcher:
         # Passages came later than the no-answer floors: kept out of `match`, so the floors
         # stay calibrated on the signals they were measured with.
         best_passage = _best_per_chunk(self.index.passage_vectors, self.passage_owners, query, n)
-        return Scores(match + PASSAGE_WEIGHT * best_passage, match)
+        ranking = match + PASSAGE_WEIGHT * best_passage
+        if encoded.terms is None:
+            return Scores(ranking, match)
+        line_terms = self.line_terms.scores(encoded.terms)  # likewise kept out of `match`
+        return Scores(ranking + TERMS_WEIGHT * self._best_per_chunk_terms(line_terms), match, line_terms)
 
-    def line_scores(self, chunk_id: int, query: np.ndarray, text: str) -> list[tuple[float, int]]:
+    def line_scores(
+        self, chunk_id: int, query: np.ndarray, text: str, line_terms: np.ndarray | None = None
+    ) -> list[tuple[float, int]]:
         """(score, line number) for every answer line of a chunk, best first: its similarity
-        plus a little for sharing the question's words (Japanese line@3 0.77 -> 0.86 on dev)."""
+        plus a little for sharing the question's words (Japanese line@3 0.77 -> 0.86 on dev)
+        and, for English questions, its latent-term match (`Scores.line_terms`; English
+        line@3 0.63 -> 0.69, line±1 0.57 -> 0.66)."""
         ids = self.chunk_lines[chunk_id]
         if not ids:
             return []
@@ -181,6 +216,8 @@ class Searcher:
         words = set(tokenize(text))
         shared = [len(words.intersection(tokenize(self.lines[i].text))) / max(len(words), 1) for i in ids]
         scores = vectors @ query + LINE_LEXICAL_WEIGHT * np.array(shared)
+        if line_terms is not None:
+            scores += TERMS_WEIGHT * line_terms[ids]
         return [(score, self.lines[i].line) for score, i in sorted(zip(scores.tolist(), ids), reverse=True)]
 
     def scopes(self) -> list[str]:
@@ -203,7 +240,7 @@ class Searcher:
         top_k = validate_top_k(self.settings.top_k if top_k is None else top_k)
         history = validate_history(history)
         allowed = self._in_scope(scope)
-        query = self.embed(question)
+        query = self.encode(question)
         alone = with_history = self.score(query, question)
         fused = alone.ranking
         if history:
@@ -211,22 +248,22 @@ class Searcher:
             # scores of the question joined with the previous turn, in full when the question
             # refers back, as a weak prior otherwise, so a new topic is not dragged back.
             joined = f"{history[-1]} {question}"
-            query = self.embed(joined)
+            query = self.encode(joined)
             with_history = self.score(query, joined)
             fused = fused + (1.0 if refers_back(question) else HISTORY_PRIOR) * with_history.ranking
         fused = np.where(allowed, fused, -np.inf)
         top = np.argpartition(-fused, top_k - 1)[:top_k] if top_k < len(fused) else np.arange(len(fused))
         order = [int(i) for i in top[np.argsort(-fused[top], kind="stable")] if allowed[i]]
-        hits = tuple(self._hit(i, fused[i], query, question) for i in order)
+        hits = tuple(self._hit(i, fused[i], query.vector, with_history.line_terms, question) for i in order)
         # The better of the question alone and joined with the previous turn: either may carry it.
         top_score = float(max(alone.match[order[0]], with_history.match[order[0]])) if order else -np.inf
         no_answer = is_unanswered(question, language(question), top_score, self.vocabulary)
         return Answer(question, hits, no_answer)
 
-    def _hit(self, i: int, score: float, query: np.ndarray, question: str) -> Hit:
+    def _hit(self, i: int, score: float, query: np.ndarray, line_terms: np.ndarray | None, question: str) -> Hit:
         c = self.chunks[i]
         url = citation_url(self.settings.wiki_base_url, c.source, c.permalink, c.anchor)
-        highlights = tuple(line for _, line in self.line_scores(i, query, question)[:HIGHLIGHTS])
+        highlights = tuple(line for _, line in self.line_scores(i, query, question, line_terms)[:HIGHLIGHTS])
         return Hit(c, float(score), url, highlights)
 
 

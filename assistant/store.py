@@ -7,6 +7,7 @@ Layout of the index folder:
       v-<time>-<id>/index.faiss, chunks.jsonl, manifest.json
                     lines.faiss, lines.jsonl      answer-line vectors (lines.py)
                     passages.faiss, passages.jsonl  shorter pieces of chunks (passages.py)
+                    line_terms.npz                latent-term codes of the answer lines (terms.py)
       cache.sqlite                embedding cache (cache.py), shared by builds
       build.lock                  held while a build runs
 
@@ -24,6 +25,7 @@ import os
 import shutil
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,9 +34,10 @@ import numpy as np
 from .chunking import Chunk
 from .lines import LineUnit
 from .passages import Passage
+from .terms import TermMatrix
 from .errors import IndexCorruptError, IndexMissingError, IndexStaleError
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 CURRENT = "current"
 # Exact search is fast enough below this many vectors; above it HNSW keeps queries flat.
 HNSW_THRESHOLD = 200_000
@@ -63,6 +66,7 @@ class StoredIndex:
     line_vectors: object  # faiss.Index over lines
     passages: list[Passage]
     passage_vectors: object  # faiss.Index over passages
+    line_terms: TermMatrix  # a row per answer line (no columns for a backend without terms)
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,8 @@ def make_faiss_index(vectors: np.ndarray):
 
 # (vectors, records) file names per kind of unit, in the order save() takes them.
 UNIT_FILES = (("index.faiss", "chunks.jsonl"), ("lines.faiss", "lines.jsonl"), ("passages.faiss", "passages.jsonl"))
-DATA_FILES = tuple(name for pair in UNIT_FILES for name in pair)
+TERMS_FILE = "line_terms.npz"
+DATA_FILES = (*(name for pair in UNIT_FILES for name in pair), TERMS_FILE)
 
 
 def _write_jsonl(path: Path, records) -> None:
@@ -112,7 +117,7 @@ def _write_jsonl(path: Path, records) -> None:
             f.write(json.dumps(dataclasses.asdict(record), ensure_ascii=False) + "\n")
 
 
-def save(index_dir: Path, chunks: Units, lines: Units, passages: Units, manifest: Manifest) -> Path:
+def save(index_dir: Path, chunks: Units, lines: Units, passages: Units, line_terms: TermMatrix, manifest: Manifest) -> Path:
     """Write a new version directory, then point `current` at it in one atomic step."""
     import faiss
 
@@ -123,6 +128,7 @@ def save(index_dir: Path, chunks: Units, lines: Units, passages: Units, manifest
         for units, (vectors_file, records_file) in zip((chunks, lines, passages), UNIT_FILES):
             faiss.write_index(make_faiss_index(units.vectors), str(tmp / vectors_file))
             _write_jsonl(tmp / records_file, units.records)
+        line_terms.save(tmp / TERMS_FILE)
         manifest = dataclasses.replace(manifest, checksums={name: _sha256(tmp / name) for name in DATA_FILES})
         (tmp / "manifest.json").write_text(json.dumps(dataclasses.asdict(manifest), indent=2, ensure_ascii=False))
         for name in (*DATA_FILES, "manifest.json"):
@@ -230,7 +236,8 @@ def load(index_dir: Path) -> StoredIndex:
         vectors = faiss.read_index(str(version / "index.faiss"))
         line_vectors = faiss.read_index(str(version / "lines.faiss"))
         passage_vectors = faiss.read_index(str(version / "passages.faiss"))
-    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+        line_terms = TermMatrix.load(version / TERMS_FILE)
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError, zipfile.BadZipFile) as exc:
         raise IndexCorruptError(
             f"index in {version} cannot be read ({exc.__class__.__name__}); run `python -m assistant index --rebuild`"
         ) from None
@@ -238,6 +245,7 @@ def load(index_dir: Path) -> StoredIndex:
         vectors.ntotal == len(chunks) == manifest.n_chunks
         and line_vectors.ntotal == len(lines)
         and passage_vectors.ntotal == len(passages)
+        and line_terms.n_rows == len(lines)
         and vectors.d == line_vectors.d == passage_vectors.d == manifest.dim
         and all(0 <= unit.chunk < len(chunks) for unit in lines)
         and all(0 <= c < len(chunks) for p in passages for c in p.chunks)
@@ -247,7 +255,7 @@ def load(index_dir: Path) -> StoredIndex:
             f"index in {version} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks); "
             "run `python -m assistant index --rebuild`"
         )
-    return StoredIndex(version, manifest, chunks, vectors, lines, line_vectors, passages, passage_vectors)
+    return StoredIndex(version, manifest, chunks, vectors, lines, line_vectors, passages, passage_vectors, line_terms)
 
 
 def _passage_from_json(data: dict) -> Passage:

@@ -373,13 +373,14 @@ def many_sections(n: int, word: str = "fact") -> str:
     )
 
 
-def cache_rows(index_dir: Path) -> int:
+def cache_rows(index_dir: Path, table: str = "embeddings") -> int:
+    """Rows in the cache's vectors ("embeddings") or latent-term codes ("terms") table."""
     path = index_dir / "cache.sqlite"
     if not path.exists():
         return 0
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
     try:
-        return db.execute("SELECT count(*) FROM embeddings").fetchone()[0]
+        return db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     except sqlite3.OperationalError:  # the table is not created yet
         return 0
     finally:
@@ -431,7 +432,7 @@ def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_pat
     proc.wait(timeout=30)
     proc.stdout.close()
     proc.stderr.close()
-    rows_at_kill = cache_rows(index_dir)
+    rows_at_kill, terms_at_kill = cache_rows(index_dir), cache_rows(index_dir, "terms")
 
     # The old index is still current, complete, and answers.
     assert proc.returncode == -signal.SIGKILL
@@ -443,11 +444,14 @@ def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_pat
     # The next build resumes: it embeds only what the killed one had not committed.
     resumed = build_index(settings, progress=False)
     final = assert_index_sound(index_dir)
-    texts = {text_hash(c.embed_text) for c in final.chunks} | {text_hash(u.text) for u in final.lines}
-    from_scratch = len(texts)
+    line_texts = {text_hash(u.text) for u in final.lines}
+    from_scratch = len({text_hash(c.embed_text) for c in final.chunks} | line_texts)
     assert resumed.status == "built" and resumed.path == final.path
-    assert resumed.n_embedded == from_scratch - rows_at_kill
-    assert 0 < resumed.n_embedded < from_scratch - rows_before
+    # Vectors the killed build had not committed, and the new lines' latent terms (after vectors).
+    assert cache_rows(index_dir, "terms") == len(line_texts)
+    vectors_resumed = resumed.n_embedded - (len(line_texts) - terms_at_kill)
+    assert vectors_resumed == from_scratch - rows_at_kill
+    assert 0 < vectors_resumed < from_scratch - rows_before
     assert {c.source for c in final.chunks} == {"base.md", "extra.md"}
 
 

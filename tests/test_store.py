@@ -137,6 +137,7 @@ CORRUPTIONS = {
     "deleted-chunk-line": ("chunks.jsonl", _delete_line),
     "broken-manifest": ("manifest.json", _truncate),
     "deleted-faiss": ("index.faiss", lambda p: p.unlink()),
+    "truncated-line-terms": ("line_terms.npz", _truncate),
     "manifest-not-an-object": ("manifest.json", lambda p: p.write_text("[1, 2]")),
     "manifest-missing-field": ("manifest.json", lambda p: p.write_text(json.dumps({"format_version": store.FORMAT_VERSION, "checksums": {}}))),
     "manifest-checksums-not-a-dict": ("manifest.json", lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "checksums": []}))),

