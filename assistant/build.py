@@ -25,6 +25,7 @@ from .chunking import chunk_note
 from .config import Settings
 from .embedding import Embedder, load_embedder
 from .errors import CorpusError, IndexStaleError
+from .lexical import LexicalIndex
 from .lines import UNIT_VERSION, line_units
 from .notes import load_notes
 from .passages import PASSAGE_TOKENS, note_passages
@@ -197,6 +198,7 @@ def build_index(
             store.Units(lines, vectors[len(chunks) : n_units]),
             store.Units([p for p, _ in passages], vectors[n_units:]),
             line_terms,
+            LexicalIndex([c.embed_text for c in chunks]),
             manifest,
         )
         return BuildReport("built", len(notes), len(chunks), n_embedded + n_encoded, time.perf_counter() - started, path)

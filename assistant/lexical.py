@@ -5,12 +5,15 @@ CJK run (plus the single character for one-character runs); ASCII words are lowe
 which keeps names such as `DynamoDB` intact. Bigrams need no dictionary and never miss an
 unknown katakana term. Measured with BM25 alone on the Japanese dev questions (Hit@1 / Hit@5): bigrams 0.80 / 0.94, SudachiPy mode A
 0.80 / 0.94, fugashi + unidic-lite 0.83 / 0.91; no analyzer was clearly better, so the
-dependency-free bigrams stay. What this leaves out: dense search and fusion (retrieve.py).
+dependency-free bigrams stay. The index is built once per index build and saved with it
+(bm25s's own pickle-free format): rebuilding it on every load took ~5 s at 100x the notes.
+What this leaves out: dense search and fusion (retrieve.py).
 """
 from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -38,19 +41,41 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+# What bm25s.BM25.save writes for the default (Lucene) method.
+BM25_FILES = ("data.csc.index.npy", "indices.csc.index.npy", "indptr.csc.index.npy", "vocab.index.json", "params.index.json")
+
+
+def _bm25s():
+    import bm25s  # scipy-backed; imported only where lexical search is built or loaded
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index at DEBUG
+    return bm25s
+
+
 class LexicalIndex:
     """BM25 (bm25s) over pre-tokenized texts; scores every document for fusion."""
 
     def __init__(self, texts: Sequence[str]):
-        import bm25s  # scipy-backed; imported only where lexical search is built
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index at DEBUG
-
-        self.size = len(texts)
-        self._bm25 = bm25s.BM25()
+        self._bm25 = _bm25s().BM25()
         # create_empty_token keeps a document that has no tokens from breaking the matrix.
         self._bm25.index([tokenize(t) for t in texts], show_progress=False)
         self._vocab = set(self._bm25.vocab_dict)
+
+    @property
+    def size(self) -> int:
+        """Number of indexed documents."""
+        return int(self._bm25.scores["num_docs"])
+
+    def save(self, directory: Path) -> None:
+        self._bm25.save(directory, show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path) -> "LexicalIndex":
+        """The index `save` wrote (raises OSError or ValueError for missing or bad files)."""
+        lexical = cls.__new__(cls)
+        lexical._bm25 = _bm25s().BM25.load(directory, allow_pickle=False)
+        lexical._vocab = set(lexical._bm25.vocab_dict)
+        return lexical
 
     def known(self, tokens: Sequence[str]) -> list[str]:
         """The tokens that occur somewhere in the indexed texts."""

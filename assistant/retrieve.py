@@ -20,7 +20,7 @@ from .cite import citation_url
 from .config import Settings
 from .embedding import Embedder, load_embedder
 from .errors import IndexStaleError, QueryError
-from .lexical import LexicalIndex, language, tokenize
+from .lexical import language, tokenize
 from .noanswer import Vocabulary, is_unanswered
 from .terms import TermCode
 
@@ -148,7 +148,7 @@ class Searcher:
             (c.source, f"{c.source} > {c.heading_path[1]}") if len(c.heading_path) > 1 else (c.source,)
             for c in self.chunks
         ]
-        self.lexical = LexicalIndex([c.embed_text for c in self.chunks])
+        self.lexical = self.index.lexical
         self.vocabulary = Vocabulary(c.embed_text for c in self.chunks)
 
     def _sections(self) -> None:

@@ -8,6 +8,7 @@ Layout of the index folder:
                     lines.faiss, lines.jsonl      answer-line vectors (lines.py)
                     passages.faiss, passages.jsonl  shorter pieces of chunks (passages.py)
                     line_terms.npz                latent-term codes of the answer lines (terms.py)
+                    bm25/                         BM25 over the chunks (lexical.py)
       cache.sqlite                embedding cache (cache.py), shared by builds
       build.lock                  held while a build runs
 
@@ -34,6 +35,7 @@ import numpy as np
 from .chunking import Chunk
 from .lines import LineUnit
 from .passages import Passage
+from .lexical import BM25_FILES, LexicalIndex
 from .terms import TermMatrix
 from .errors import IndexCorruptError, IndexMissingError, IndexStaleError
 
@@ -67,6 +69,7 @@ class StoredIndex:
     passages: list[Passage]
     passage_vectors: object  # faiss.Index over passages
     line_terms: TermMatrix  # a row per answer line (no columns for a backend without terms)
+    lexical: LexicalIndex  # BM25 over the chunks' texts
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,8 @@ def make_faiss_index(vectors: np.ndarray):
 # (vectors, records) file names per kind of unit, in the order save() takes them.
 UNIT_FILES = (("index.faiss", "chunks.jsonl"), ("lines.faiss", "lines.jsonl"), ("passages.faiss", "passages.jsonl"))
 TERMS_FILE = "line_terms.npz"
-DATA_FILES = (*(name for pair in UNIT_FILES for name in pair), TERMS_FILE)
+BM25_DIR = "bm25"
+DATA_FILES = (*(name for pair in UNIT_FILES for name in pair), TERMS_FILE, *(f"{BM25_DIR}/{f}" for f in BM25_FILES))
 
 
 def _write_jsonl(path: Path, records) -> None:
@@ -117,7 +121,10 @@ def _write_jsonl(path: Path, records) -> None:
             f.write(json.dumps(dataclasses.asdict(record), ensure_ascii=False) + "\n")
 
 
-def save(index_dir: Path, chunks: Units, lines: Units, passages: Units, line_terms: TermMatrix, manifest: Manifest) -> Path:
+def save(
+    index_dir: Path, chunks: Units, lines: Units, passages: Units, line_terms: TermMatrix, lexical: LexicalIndex,
+    manifest: Manifest,
+) -> Path:
     """Write a new version directory, then point `current` at it in one atomic step."""
     import faiss
 
@@ -129,6 +136,7 @@ def save(index_dir: Path, chunks: Units, lines: Units, passages: Units, line_ter
             faiss.write_index(make_faiss_index(units.vectors), str(tmp / vectors_file))
             _write_jsonl(tmp / records_file, units.records)
         line_terms.save(tmp / TERMS_FILE)
+        lexical.save(tmp / BM25_DIR)
         manifest = dataclasses.replace(manifest, checksums={name: _sha256(tmp / name) for name in DATA_FILES})
         (tmp / "manifest.json").write_text(json.dumps(dataclasses.asdict(manifest), indent=2, ensure_ascii=False))
         for name in (*DATA_FILES, "manifest.json"):
@@ -237,6 +245,7 @@ def load(index_dir: Path) -> StoredIndex:
         line_vectors = faiss.read_index(str(version / "lines.faiss"))
         passage_vectors = faiss.read_index(str(version / "passages.faiss"))
         line_terms = TermMatrix.load(version / TERMS_FILE)
+        lexical = LexicalIndex.load(version / BM25_DIR)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError, zipfile.BadZipFile) as exc:
         raise IndexCorruptError(
             f"index in {version} cannot be read ({exc.__class__.__name__}); run `python -m assistant index --rebuild`"
@@ -246,6 +255,7 @@ def load(index_dir: Path) -> StoredIndex:
         and line_vectors.ntotal == len(lines)
         and passage_vectors.ntotal == len(passages)
         and line_terms.n_rows == len(lines)
+        and lexical.size == len(chunks)
         and vectors.d == line_vectors.d == passage_vectors.d == manifest.dim
         and all(0 <= unit.chunk < len(chunks) for unit in lines)
         and all(0 <= c < len(chunks) for p in passages for c in p.chunks)
@@ -255,7 +265,7 @@ def load(index_dir: Path) -> StoredIndex:
             f"index in {version} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks); "
             "run `python -m assistant index --rebuild`"
         )
-    return StoredIndex(version, manifest, chunks, vectors, lines, line_vectors, passages, passage_vectors, line_terms)
+    return StoredIndex(version, manifest, chunks, vectors, lines, line_vectors, passages, passage_vectors, line_terms, lexical)
 
 
 def _passage_from_json(data: dict) -> Passage:
