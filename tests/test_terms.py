@@ -51,6 +51,12 @@ def test_scores_equal_dense_dot_products(tmp_path):
     np.testing.assert_allclose(TermMatrix.load(tmp_path / "t.npz").scores(query), want, atol=1e-6)
 
 
+def test_rows_read_back_as_the_codes_they_were_built_from():
+    codes = random_codes(np.random.default_rng(1), 12)
+    back = TermMatrix.from_codes(codes, 50).codes()
+    assert [dense(c, 50).tolist() for c in back] == [dense(c, 50).tolist() for c in codes]
+
+
 def test_codes_are_unit_length_and_empty_codes_stay_empty():
     code = TermCode.from_raw(np.array([3, 1]), np.array([3.0, 4.0]))
     assert np.isclose(np.linalg.norm(code.values), 1.0)
