@@ -13,6 +13,7 @@ at build time; a question 'query: '-prefixed, from the same pass as its dense ve
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -37,15 +38,28 @@ class TermCode:
 
 
 class TermMatrix:
-    """Codes of many texts (one row each), kept by feature for fast query-time lookups."""
+    """Codes of many texts, one row each. Built and saved by row; searched by feature (a
+    question's 64 features -> 64 column slices), converted once when loaded for search.
+    Only one of the two forms is held at a time: at 100x the notes each is ~120 MB."""
 
     def __init__(self, indptr: np.ndarray, indices: np.ndarray, values: np.ndarray, dim: int):
         from scipy.sparse import csr_matrix
 
         self.dim = int(dim)
         self.n_rows = len(indptr) - 1
-        rows = csr_matrix((values, indices, indptr), shape=(self.n_rows, max(self.dim, 1)))
-        self._by_feature = rows.tocsc()  # a question's 64 features -> 64 column slices
+        self._rows = csr_matrix((values, indices, indptr), shape=(self.n_rows, max(self.dim, 1)))
+        self._columns = None
+        self._lock = threading.Lock()
+
+    def _by_row(self):
+        with self._lock:
+            return self._rows if self._rows is not None else self._columns.tocsr()
+
+    def _by_feature(self):
+        with self._lock:
+            if self._columns is None:
+                self._columns, self._rows = self._rows.tocsc(), None
+            return self._columns
 
     @classmethod
     def from_codes(cls, codes: Sequence[TermCode], dim: int, n_rows: int | None = None) -> "TermMatrix":
@@ -60,13 +74,14 @@ class TermMatrix:
 
     def save(self, path: Path) -> None:
         """An .npz of plain arrays (no pickle)."""
-        rows = self._by_feature.tocsr()
+        rows = self._by_row()
         with open(path, "wb") as f:
             np.savez(f, indptr=rows.indptr.astype(np.int64), indices=rows.indices.astype(np.int32),
                      values=rows.data.astype(np.float32), dim=np.array(self.dim))
 
     @classmethod
     def load(cls, path: Path) -> "TermMatrix":
+        """The matrix `save` wrote, ready to search (raises ValueError for a bad file)."""
         with np.load(path, allow_pickle=False) as data:
             indptr, indices, values, dim = data["indptr"], data["indices"], data["values"], int(data["dim"])
         valid = (
@@ -76,11 +91,13 @@ class TermMatrix:
         )
         if not valid:
             raise ValueError(f"{path.name} does not hold a valid code matrix")
-        return cls(indptr, indices, values, dim)
+        matrix = cls(indptr, indices, values, dim)
+        matrix._by_feature()  # now, so no question pays for it
+        return matrix
 
     def codes(self) -> list[TermCode]:
         """Every row's code, in row order."""
-        rows = self._by_feature.tocsr()
+        rows = self._by_row().copy()
         rows.sort_indices()
         return [
             TermCode(rows.indices[a:b].astype(np.int32), rows.data[a:b].astype(np.float32))
@@ -92,5 +109,5 @@ class TermMatrix:
         if not self.dim or not len(code.indices):
             return np.zeros(self.n_rows, dtype=np.float32)
         keep = code.indices < self.dim
-        columns = self._by_feature[:, code.indices[keep]]
+        columns = self._by_feature()[:, code.indices[keep]]
         return np.asarray(columns @ code.values[keep], dtype=np.float32).ravel()
