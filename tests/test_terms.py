@@ -80,13 +80,18 @@ def test_inconsistent_file_is_refused(tmp_path):
 
 def test_cache_round_trip_per_version(tmp_path):
     cache = EmbeddingCache(tmp_path / "c.sqlite", "m", 4)
-    code = TermCode.from_raw(np.array([7, 2]), np.array([0.5, 0.25]))
-    cache.put_terms([("h", code)], "v1")
-    got = cache.get_terms(["h", "missing"], "v1")
-    assert list(got) == ["h"]
-    np.testing.assert_array_equal(got["h"].indices, code.indices)
-    np.testing.assert_allclose(got["h"].values, code.values)
-    assert cache.get_terms(["h"], "v2") == {}  # a new recipe never reuses old codes
+    codes = random_codes(np.random.default_rng(2), 700)  # more than one 500-hash query
+    keys = [f"h{i}" for i in range(len(codes))]
+    assert cache.missing_terms(keys + keys[:3], "v1") == keys
+    cache.put_terms(zip(keys, codes), "v1")
+    assert cache.missing_terms(["h5", "new", "h5"], "v1") == ["new"]
+    assert cache.missing_terms(["h5"], "v2") == ["h5"]  # a new recipe never reuses old codes
+    order = keys[::-1] + keys[10:20]  # any order, repeated texts included
+    matrix = TermMatrix(*cache.read_terms(order, "v1"), 50)
+    want = [dense(codes[int(k[1:])], 50).tolist() for k in order]
+    assert [dense(c, 50).tolist() for c in matrix.codes()] == want
+    with pytest.raises(KeyError):
+        cache.read_terms(["new"], "v1")
     cache.close()
 
 
