@@ -90,15 +90,17 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _embed_missing(texts: list[str], embedder: Embedder, cache: EmbeddingCache, progress: bool) -> tuple[np.ndarray, int]:
+def _embed_missing(
+    texts: list[str], hashes: list[str], embedder: Embedder, cache: EmbeddingCache, progress: bool
+) -> tuple[np.ndarray, int]:
     """Vectors for all texts, embedding only those whose content hash is not cached. Each
     vector goes straight into its rows of the result: holding them all as separate arrays
     first (then stacking) cost ~400 MB more at the peak of a 100x build."""
     from tqdm import tqdm
 
     rows: dict[str, list[int]] = {}
-    for i, text in enumerate(texts):
-        rows.setdefault(text_hash(text), []).append(i)
+    for i, key in enumerate(hashes):
+        rows.setdefault(key, []).append(i)
     out = np.empty((len(texts), embedder.dim), dtype=np.float32)
     cached = set()
     for key, vector in cache.iter_many(list(rows)):
@@ -117,7 +119,9 @@ def _embed_missing(texts: list[str], embedder: Embedder, cache: EmbeddingCache, 
     return out, len(todo)
 
 
-def _terms_missing(texts: list[str], embedder: Embedder, cache: EmbeddingCache, progress: bool) -> tuple[TermMatrix, int]:
+def _terms_missing(
+    texts: list[str], hashes: list[str], embedder: Embedder, cache: EmbeddingCache, progress: bool
+) -> tuple[TermMatrix, int]:
     """Latent-term codes of the answer lines (terms.py), encoding only uncached ones; an
     empty matrix for a backend without terms. Every code goes through the cache, which
     assembles the matrix without holding one object per line."""
@@ -125,7 +129,6 @@ def _terms_missing(texts: list[str], embedder: Embedder, cache: EmbeddingCache, 
 
     if not embedder.terms_dim:
         return TermMatrix.from_codes([], 0, n_rows=len(texts)), 0
-    hashes = [text_hash(t) for t in texts]
     missing = set(cache.missing_terms(hashes, TERMS_VERSION))
     todo = list({h: t for h, t in zip(hashes, texts) if h in missing}.items())
     batch = 64
@@ -173,9 +176,10 @@ def build_index(
             )
         if not chunks:
             raise CorpusError(f"the notes in {settings.corpus_dir} have no text to index; add some content")
-        # BM25 first: its indexing briefly holds every chunk's tokens (~600 MB at 100x the
-        # notes), which on top of the vectors below raised a 100x build's peak by ~450 MB.
+        # BM25 before the vectors exist: its indexing briefly holds every chunk's tokens
+        # (~600 MB at 100x the notes).
         lexical = LexicalIndex([c.embed_text for c in chunks])
+        lines_at = slice(len(chunks), len(chunks) + len(lines))  # texts (and vectors): chunks, lines, passages
         cache = EmbeddingCache(settings.index_dir / "cache.sqlite", embedder.name, embedder.dim)
         try:
             texts = (
@@ -183,8 +187,9 @@ def build_index(
                 + [u.text for u in lines]
                 + [text for _, text in passages]
             )
-            vectors, n_embedded = _embed_missing(texts, embedder, cache, progress)
-            line_terms, n_encoded = _terms_missing([u.text for u in lines], embedder, cache, progress)
+            hashes = [text_hash(t) for t in texts]  # the lines' hashes also key their latent terms
+            vectors, n_embedded = _embed_missing(texts, hashes, embedder, cache, progress)
+            line_terms, n_encoded = _terms_missing(texts[lines_at], hashes[lines_at], embedder, cache, progress)
         finally:
             cache.close()
         manifest = store.Manifest(
@@ -201,12 +206,11 @@ def build_index(
             ),
             checksums={},
         )
-        n_units = len(chunks) + len(lines)
         path = store.save(
             settings.index_dir,
             store.Units(chunks, vectors[: len(chunks)]),
-            store.Units(lines, vectors[len(chunks) : n_units]),
-            store.Units([p for p, _ in passages], vectors[n_units:]),
+            store.Units(lines, vectors[lines_at]),
+            store.Units([p for p, _ in passages], vectors[lines_at.stop :]),
             line_terms,
             lexical,
             manifest,
