@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,20 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     allowed_origins: tuple[str, ...] = ()
+    # Host header values the server answers (DNS rebinding); empty: loopback names plus the
+    # bound address when it is a specific one.
+    allowed_hosts: tuple[str, ...] = ()
     api_token: str | None = None
     watch: bool = True
+
+    def trusted_hosts(self) -> tuple[str, ...]:
+        """Host header values (no port) the server answers: `allowed_hosts` when set, else the
+        loopback names and the bound address (IPv6 in brackets, as Host headers write it)."""
+        if self.allowed_hosts:
+            return self.allowed_hosts
+        bound = self.host.strip("[]")
+        extra = () if bound in ("0.0.0.0", "::", "") else ((f"[{bound}]" if ":" in bound else bound.lower()),)
+        return tuple(dict.fromkeys(LOOPBACK_HOSTS + extra))
 
 
 _ENV_FIELDS = {
@@ -49,7 +62,12 @@ _ENV_FIELDS = {
     "ASSISTANT_PORT": ("port", int),
     "ASSISTANT_API_TOKEN": ("api_token", str),
     "ASSISTANT_ALLOWED_ORIGINS": ("allowed_origins", lambda v: tuple(o.strip() for o in v.split(",") if o.strip())),
+    "ASSISTANT_ALLOWED_HOSTS": ("allowed_hosts", lambda v: tuple(h.strip().lower() for h in v.split(",") if h.strip())),
 }
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+_WILDCARD_BINDS = ("0.0.0.0", "::", "")
+
 
 
 def from_env(environ: dict[str, str] | None = None, **overrides) -> Settings:
