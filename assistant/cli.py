@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import config
 from .errors import AssistantError, QueryError
+from .wiki import ENGINES
 
 DEV_SETS = ("dev.jsonl", "noanswer-dev.jsonl", "followup-dev.jsonl")
 EVAL_DIR = config.PROJECT_ROOT.parent / "shared" / "eval"
@@ -30,7 +31,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index-dir", type=Path, help="where the index lives (default: index/)")
     parser.add_argument("--model", help="embedding model: 'e5' (bundled, default) or a sentence-transformers name/path")
     parser.add_argument("--wiki-base-url", help="base URL of the team wiki, for citation links")
-    parser.add_argument("--anchor-style", choices=("kramdown", "github"), help="how the wiki makes heading anchors")
+    parser.add_argument("--wiki-engine", choices=ENGINES, help="the wiki that publishes the notes: heading ids, page URLs, titles (default: jekyll)")
+    parser.add_argument("--wiki-clean-urls", action=argparse.BooleanOptionalAction, default=None,
+                        help="page URLs without .html (Jekyll permalink: pretty, VitePress cleanUrls, MkDocs use_directory_urls)")
+    parser.add_argument("--anchor-style", choices=("kramdown", "github"), help=argparse.SUPPRESS)  # deprecated: --wiki-engine
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +76,8 @@ def _settings(args: argparse.Namespace) -> config.Settings:
         index_dir=args.index_dir,
         model=args.model,
         wiki_base_url=args.wiki_base_url,
+        wiki_engine=args.wiki_engine,
+        wiki_clean_urls=args.wiki_clean_urls,
         anchor_style=args.anchor_style,
     )
 
