@@ -12,7 +12,7 @@ URL path of a note `dir/page.md` (before the base URL, which may carry a base pa
 
 A front-matter `permalink` wins under Jekyll; `slug` under Docusaurus.
 Titles: front matter `title`, else the first h1 (VitePress: then `hero.name`/`hero.text` of a
-home page), else the file name made readable; for index/README files the folder's name.
+home page), else the file name made readable; for index/README files the folder's name ("Home" at the root).
 """
 from __future__ import annotations
 
@@ -107,6 +107,8 @@ def page_title(note: Note, engine: str, headings: Sequence[WikiHeading]) -> str:
                 return hero[key].strip()
     path = PurePosixPath(note.source)
     stem = path.stem
-    if stem.lower() in ("index", "readme") and path.parent.name:
+    if stem.lower() in ("index", "readme"):
+        if not path.parent.name:
+            return "Home"  # the site's front page (MkDocs' nav calls it so too)
         stem = path.parent.name
     return _readable(stem) or stem
