@@ -66,6 +66,7 @@ def chunking_settings(settings: Settings) -> dict:
         "line_units": UNIT_VERSION,
         "passage_tokens": PASSAGE_TOKENS,
         "line_terms": TERMS_VERSION,
+        "lexical": "nfkc-1",  # textnorm.match_form: BM25 terms of an older index differ
     }
 
 
