@@ -61,10 +61,12 @@ def chunking_settings(settings: Settings) -> dict:
     return {
         "max_lines": settings.max_chunk_lines,
         "max_tokens": settings.max_chunk_tokens,
-        "anchor_style": settings.anchor_style,
+        "wiki_engine": settings.wiki_engine,
+        "wiki_clean_urls": settings.wiki_clean_urls,
         "line_units": UNIT_VERSION,
         "passage_tokens": PASSAGE_TOKENS,
         "line_terms": TERMS_VERSION,
+        "lexical": "nfkc-1",  # textnorm.match_form: BM25 terms of an older index differ
     }
 
 
@@ -167,12 +169,14 @@ def build_index(
             first = len(chunks)
             # Chunks and passages split the same lines: count each line's tokens once.
             count_tokens = functools.lru_cache(maxsize=None)(embedder.count_tokens)
-            for chunk in chunk_note(note, settings.max_chunk_lines, budget, count_tokens, settings.anchor_style):
+            for chunk in chunk_note(
+                note, settings.max_chunk_lines, budget, count_tokens, settings.wiki_engine, settings.wiki_clean_urls
+            ):
                 lines += line_units(chunk, len(chunks), note.lines)
                 chunks.append(chunk)
             passages += note_passages(
                 note, chunks[first:], first, settings.max_chunk_lines, min(PASSAGE_TOKENS, budget),
-                count_tokens, settings.anchor_style,
+                count_tokens, settings.wiki_engine,
             )
         if not chunks:
             raise CorpusError(f"the notes in {settings.corpus_dir} have no text to index; add some content")

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .cite import heading_anchors
 from .embedding import estimate_tokens
 from .notes import LIQUID_INLINE, Block, Note
+from .wiki import DEFAULT_ENGINE, WikiPage, wiki_page
 
 TokenCounter = Callable[[str], int]
 
@@ -23,7 +23,7 @@ class Chunk:
     title: str
     heading_path: tuple[str, ...]  # page title > chapter > section > ...
     anchor: str  # of the nearest heading; "" for text before the first heading
-    permalink: str | None
+    permalink: str | None  # the page's URL path in the wiki (wiki.pages.page_path)
     line_start: int  # 1-based, inclusive
     line_end: int
     text: str  # the note's lines line_start..line_end, as written
@@ -49,20 +49,22 @@ class _Section:
     anchor: str
 
 
-def _sections(note: Note, anchor_style: str) -> list[_Section]:
-    """Heading sections with their paths; a heading with no text of its own joins the next."""
-    anchors = heading_anchors([h.text for h in note.headings], anchor_style)
-    bounds = [(h.line, h, a) for h, a in zip(note.headings, anchors)]
+def _sections(note: Note, page: WikiPage) -> list[_Section]:
+    """Heading sections with their paths; a heading with no text of its own joins the next.
+
+    Headings, their ids and their text are the wiki page's (page.headings), not the raw lines'.
+    """
+    bounds = [(h.line, h, h.anchor) for h in page.headings]
     sections, stack = [], []
     first = bounds[0][0] if bounds else len(note.lines) + 1
     if first > 1:
-        sections.append(_Section(1, first - 1, (note.title,), ""))
+        sections.append(_Section(1, first - 1, (page.title,), ""))
     for i, (line, heading, anchor) in enumerate(bounds):
         end = bounds[i + 1][0] - 1 if i + 1 < len(bounds) else len(note.lines)
         stack = [h for h in stack if h.level < heading.level] + [heading]
-        names = [h.text for h in stack if not (h.level == 1 and h.text == note.title)]
-        sections.append(_Section(line, end, (note.title, *names), anchor))
-    heading_end = {h.line: h.end_line for h in note.headings}
+        names = [h.text for h in stack if not (h.level == 1 and h.text == page.title)]
+        sections.append(_Section(line, end, (page.title, *names), anchor))
+    heading_end = {h.line: h.end_line for h in page.headings}
     merged: list[_Section] = []
     for sec in sections:
         prev = merged[-1] if merged else None
@@ -118,12 +120,17 @@ def chunk_note(
     max_lines: int = 40,
     max_tokens: int = 400,
     count_tokens: TokenCounter = estimate_tokens,
-    anchor_style: str = "kramdown",
+    wiki_engine: str = DEFAULT_ENGINE,
+    clean_urls: bool | None = None,
 ) -> list[Chunk]:
-    """Chunks of one note, in line order, covering every content line exactly once."""
+    """Chunks of one note, in line order, covering every content line exactly once.
+
+    `wiki_engine` (assistant.wiki.ENGINES) decides headings, anchors, title and page URL.
+    """
+    page = wiki_page(note, wiki_engine, clean_urls)
     line_tokens = [count_tokens(line) if line.strip() else 0 for line in note.lines]
     chunks = []
-    for sec in _sections(note, anchor_style):
+    for sec in _sections(note, page):
         budget = max_tokens - count_tokens(" > ".join(sec.path))
 
         def fits(a: int, b: int) -> bool:
@@ -133,17 +140,17 @@ def chunk_note(
         for a, b in _pack(pieces, fits):
             content = [n for n in range(a, b + 1) if note.content[n - 1]]
             if content:
-                chunks.append(_make_chunk(note, sec, content[0], content[-1]))
+                chunks.append(_make_chunk(note, page, sec, content[0], content[-1]))
     return chunks
 
 
-def _make_chunk(note: Note, sec: _Section, start: int, end: int) -> Chunk:
+def _make_chunk(note: Note, page: WikiPage, sec: _Section, start: int, end: int) -> Chunk:
     return Chunk(
         source=note.source,
-        title=note.title,
+        title=page.title,
         heading_path=sec.path,
         anchor=sec.anchor,
-        permalink=note.permalink,
+        permalink=page.path,
         line_start=start,
         line_end=end,
         text="\n".join(note.lines[start - 1 : end]),

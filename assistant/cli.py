@@ -5,6 +5,7 @@
     python -m assistant ask --json "..."    one JSON object
     python -m assistant ask --batch q.jsonl JSON Lines in, JSON Lines out
     python -m assistant eval [FILE ...]     Hit@1 / Hit@5 / MRR on question sets
+    python -m assistant links [--json]      every heading with its wiki URL, to spot-check
     python -m assistant bench [--quick]     speed and memory benchmarks (docs/performance.md)
 
 Library errors become one line on stderr and exit code 1; usage errors exit 2 (argparse).
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from . import config
 from .errors import AssistantError, QueryError
+from .wiki import ENGINES
 
 DEV_SETS = ("dev.jsonl", "noanswer-dev.jsonl", "followup-dev.jsonl")
 EVAL_DIR = config.PROJECT_ROOT.parent / "shared" / "eval"
@@ -30,7 +32,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index-dir", type=Path, help="where the index lives (default: index/)")
     parser.add_argument("--model", help="embedding model: 'e5' (bundled, default) or a sentence-transformers name/path")
     parser.add_argument("--wiki-base-url", help="base URL of the team wiki, for citation links")
-    parser.add_argument("--anchor-style", choices=("kramdown", "github"), help="how the wiki makes heading anchors")
+    parser.add_argument("--wiki-engine", choices=ENGINES, help="the wiki that publishes the notes: heading ids, page URLs, titles (default: jekyll)")
+    parser.add_argument("--wiki-clean-urls", action=argparse.BooleanOptionalAction, default=None,
+                        help="page URLs without .html (Jekyll permalink: pretty, VitePress cleanUrls, MkDocs use_directory_urls)")
+    parser.add_argument("--anchor-style", choices=("kramdown", "github"), help=argparse.SUPPRESS)  # deprecated: --wiki-engine
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=int, default=5, help="hits per question that count for Hit@5 and MRR (default 5)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON")
 
+    p = sub.add_parser("links", help="list every heading with its wiki URL",
+                       description="Every page and heading of the notes with the URL citations use, to check against the wiki.")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="one JSON object per page")
+
     p = sub.add_parser("bench", help="measure speed and memory", description="Cold start, latency, builds, HTTP load and scale; writes bench/out/results.json.")
     from .bench import add_arguments  # light: numpy and the standard library only
 
@@ -72,6 +82,8 @@ def _settings(args: argparse.Namespace) -> config.Settings:
         index_dir=args.index_dir,
         model=args.model,
         wiki_base_url=args.wiki_base_url,
+        wiki_engine=args.wiki_engine,
+        wiki_clean_urls=args.wiki_clean_urls,
         anchor_style=args.anchor_style,
     )
 
@@ -154,13 +166,19 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_links(args: argparse.Namespace) -> int:
+    from .wiki.links import print_links
+
+    return print_links(_settings(args), args.json)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import main as bench_main
 
     return bench_main(args)
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "bench": cmd_bench}
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "links": cmd_links, "bench": cmd_bench}
 
 
 def main(argv: list[str] | None = None) -> int:

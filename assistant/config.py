@@ -28,7 +28,11 @@ class Settings:
     # better than a 400-token cap (docs/evaluation.md).
     max_chunk_tokens: int | None = None
     wiki_base_url: str = "https://wiki.example.com"
-    anchor_style: str = "kramdown"  # or "github"
+    # The wiki engine the notes are published with (assistant/wiki): heading ids, page URLs,
+    # titles. `anchor_style` is its deprecated older name (its values are engine names).
+    wiki_engine: str = "jekyll"
+    wiki_clean_urls: bool | None = None  # None: the engine's default (pages.CLEAN_URLS_DEFAULT)
+    anchor_style: str | None = None
     link_target: str = "_top"
     host: str = "127.0.0.1"
     port: int = 7860
@@ -56,6 +60,8 @@ _ENV_FIELDS = {
     "ASSISTANT_QUERY_PREFIX": ("query_prefix", str),
     "ASSISTANT_PASSAGE_PREFIX": ("passage_prefix", str),
     "ASSISTANT_WIKI_BASE_URL": ("wiki_base_url", str),
+    "ASSISTANT_WIKI_ENGINE": ("wiki_engine", str),
+    "ASSISTANT_WIKI_CLEAN_URLS": ("wiki_clean_urls", lambda v: v.strip().lower() in ("1", "true", "yes", "on")),
     "ASSISTANT_ANCHOR_STYLE": ("anchor_style", str),
     "ASSISTANT_LINK_TARGET": ("link_target", str),
     "ASSISTANT_HOST": ("host", str),
@@ -78,4 +84,18 @@ def from_env(environ: dict[str, str] | None = None, **overrides) -> Settings:
         if environ.get(var):
             values[field] = convert(environ[var])
     values.update({k: v for k, v in overrides.items() if v is not None})
-    return dataclasses.replace(Settings(), **values)
+    return _resolve_wiki_engine(dataclasses.replace(Settings(), **values), values)
+
+
+def _resolve_wiki_engine(settings: Settings, given: dict) -> Settings:
+    """`anchor_style` (deprecated) names the engine unless `wiki_engine` is given; an unknown
+    engine is a one-line ConfigError."""
+    from .errors import ConfigError
+    from .wiki import ENGINES
+
+    engine = settings.wiki_engine
+    if "wiki_engine" not in given and settings.anchor_style:
+        engine = settings.anchor_style
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown wiki engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    return dataclasses.replace(settings, wiki_engine=engine)

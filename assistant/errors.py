@@ -31,3 +31,7 @@ class ModelError(AssistantError):
 
 class QueryError(AssistantError):
     """The question or its parameters are not usable."""
+
+
+class ConfigError(AssistantError):
+    """A setting has a value the assistant does not know."""
