@@ -7,7 +7,8 @@
     python -m assistant eval [FILE ...]     Hit@1 / Hit@5 / MRR on question sets
     python -m assistant bench [--quick]     speed and memory benchmarks (docs/performance.md)
 
-Library errors become one line on stderr and exit code 1; usage errors exit 2 (argparse).
+Library errors become one line on stderr and exit code 1; usage errors exit 2 (argparse,
+and ConfigError for a bad setting from an option or an ASSISTANT_* variable).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import sys
 from pathlib import Path
 
 from . import config
-from .errors import AssistantError, QueryError
+from .errors import AssistantError, ConfigError, QueryError
 
 DEV_SETS = ("dev.jsonl", "noanswer-dev.jsonl", "followup-dev.jsonl")
 EVAL_DIR = config.PROJECT_ROOT.parent / "shared" / "eval"
@@ -172,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except ConfigError as exc:  # a usage error, like argparse's own
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

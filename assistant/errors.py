@@ -31,3 +31,7 @@ class ModelError(AssistantError):
 
 class QueryError(AssistantError):
     """The question or its parameters are not usable."""
+
+
+class ConfigError(AssistantError):
+    """A setting from the command line or the environment is not valid (e.g. ASSISTANT_PORT=abc)."""
