@@ -100,3 +100,48 @@ def test_good_settings_are_normalized():
     assert (s.port, s.allowed_origins, s.link_target) == (8000, ("https://a.example", "http://b.example:8080"), "_blank")
     assert from_env({"ASSISTANT_PORT": ""}).port == 7860  # empty means unset
     assert from_env({"ASSISTANT_PORT": "1"}, port=9000).port == 9000  # the option wins
+
+
+# --- cli-terminal-escapes: a note's control characters never reach the terminal ----------------
+
+CASES = PROJECT_ROOT.parent / "shared" / "cases"
+ESCAPES_CORPUS = CASES / "security" / "cli-terminal-escapes" / "corpus"
+_TERMINAL_CONTROLS = [bytes([c]) for c in range(0x20) if c not in (0x09, 0x0A)] + [b"\x7f"] + [
+    chr(c).encode() for c in range(0x80, 0xA0)
+]
+
+
+def _escapes_corpus(tmp_path: Path) -> Path:
+    """The case's corpus when present, else the same note written here (CI has no ../shared)."""
+    if ESCAPES_CORPUS.is_dir():
+        return ESCAPES_CORPUS
+    corpus = tmp_path / "esc"
+    corpus.mkdir()
+    (corpus / "escapes.md").write_text(
+        "# Escapes\n\n## Copy helper\n\nESCCANARY run the deploy \x1b]52;c;Y3VybA==\x07 then "
+        "\x1b]8;;https://evil.example/\x07click here\x1b]8;;\x07 and \x1b[8mhidden text\x1b[0m, "
+        "title \x1b]0;owned\x07, C1 \x9b31mred\n", encoding="utf-8")
+    return corpus
+
+
+def test_cli_prints_no_terminal_control_characters(tmp_path):
+    corpus = _escapes_corpus(tmp_path)
+    env = fake_env(corpus, tmp_path / "index")
+    assert run("index", "--quiet", env=env).returncode == 0
+    text = run("ask", "ESCCANARY deploy", "--top-k", "1", env=env)
+    assert text.returncode == 0, text.stderr
+    assert b"ESCCANARY" in text.stdout
+    for control in _TERMINAL_CONTROLS:
+        assert control not in text.stdout + text.stderr, control
+    assert "\u241b]52;c;".encode() in text.stdout  # shown, visibly, not dropped
+
+    raw = run("ask", "--json", "ESCCANARY deploy", "--top-k", "1", env=env)
+    assert raw.returncode == 0, raw.stderr
+    for control in _TERMINAL_CONTROLS:
+        assert control not in raw.stdout, control
+    import json
+
+    hit = json.loads(raw.stdout)["hits"][0]
+    note = (corpus / hit["source"]).read_text(encoding="utf-8").split("\n")
+    assert hit["text"] == "\n".join(note[hit["line_start"] - 1 : hit["line_end"]])  # exact, not cleaned
+    assert "\x1b]52;c;" in hit["text"] and "\x9b" in hit["text"]
