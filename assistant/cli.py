@@ -98,7 +98,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     if (args.question is None) == (args.batch is None):
         raise QueryError("give either a question or --batch FILE")
-    searcher = open_searcher(_settings(args))
+    # wait=False: while a long build runs elsewhere (the server's watcher), answer from the
+    # previous index at once instead of waiting for that build's lock.
+    searcher = open_searcher(_settings(args), wait=False)
     if args.batch is None:
         answer = searcher.search(args.question, args.top_k, history=tuple(args.history))
         print(json_text(answer.to_json()) if args.json else format_answer(answer))
