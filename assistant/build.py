@@ -186,7 +186,12 @@ _DAMAGED = {getattr(sqlite3, name, code) for name, code in (("SQLITE_CORRUPT", 1
 
 def _set_aside(path: Path) -> Path:
     """Rename a damaged cache (and its journal files) out of the way; returns the new name."""
-    aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%dT%H%M%S')}")
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while aside.exists():  # never overwrite an earlier one
+        n += 1
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
     for suffix in ("-wal", "-shm", "-journal"):
         extra = path.with_name(path.name + suffix)
         if extra.exists():

@@ -20,7 +20,7 @@ from . import store
 from .build import BuildReport, build_index
 from .config import Settings
 from .embedding import Embedder, load_embedder
-from .errors import AssistantError, BuildInProgressError, IndexWriteError
+from .errors import AssistantError, BuildInProgressError, IndexCorruptError, IndexWriteError
 from .retrieve import Answer, Searcher
 
 log = logging.getLogger(__name__)
@@ -109,12 +109,20 @@ class SearchService:
 
     def refresh(self) -> BuildReport:
         """Re-index after the notes changed (only changed sections are embedded); the
-        outcome is recorded for status(). Raises what build_index raises."""
+        outcome is recorded for status(). A damaged current version is replaced by a fresh
+        build. Raises what build_index raises."""
         with self._build_lock:
             began = time.time()
             self._building_since = began
             try:
-                report = build_index(self.settings, self._searcher.embedder, progress=False)
+                try:
+                    report = build_index(self.settings, self._searcher.embedder, progress=False)
+                except IndexCorruptError as exc:
+                    # The CLI reports a damaged `current` and leaves it to `index --rebuild`; a
+                    # running server heals itself instead: the notes, not that version, are the
+                    # truth, the cache makes it cheap, and health shows the refused version.
+                    log.warning("%s; building a new version from the notes", _one_line(exc))
+                    report = build_index(self.settings, self._searcher.embedder, rebuild=True, progress=False)
             except Exception as exc:
                 self._last_error = _one_line(exc)
                 raise

@@ -145,3 +145,241 @@ def test_cli_prints_no_terminal_control_characters(tmp_path):
     note = (corpus / hit["source"]).read_text(encoding="utf-8").split("\n")
     assert hit["text"] == "\n".join(note[hit["line_start"] - 1 : hit["line_end"]])  # exact, not cleaned
     assert "\x1b]52;c;" in hit["text"] and "\x9b" in hit["text"]
+
+
+# --- The watcher: hidden-notes, watcher-dir-swap, watch-folder-moved-out ------------------------
+
+import shutil  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
+from assistant.embedding import HashEmbedder  # noqa: E402
+from assistant.service import SearchService  # noqa: E402
+from assistant.watch import start_watching  # noqa: E402
+
+
+def _sources(service) -> set[str]:
+    return {c.source for c in service.searcher.chunks}
+
+
+def wait_for(condition, within: float = 10.0, step: float = 0.1) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return condition()
+
+
+@pytest.fixture
+def watched(tmp_path):
+    """Factory: a real SearchService (fake-hash model) over a tmp corpus, with the real
+    watcher running; stopped at the end."""
+    stops = []
+
+    def start(files: dict[str, str], embedder=None) -> SearchService:
+        corpus = tmp_path / "notes"
+        for name, text in files.items():
+            (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+            (corpus / name).write_text(text, encoding="utf-8")
+        settings = from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index", model="fake-hash")
+        service = SearchService(settings, embedder or HashEmbedder(), progress=False)
+        stops.append(start_watching(service))
+        return service
+
+    yield start
+    for stop in stops:
+        stop()
+
+
+def test_hidden_notes_are_neither_built_nor_watched(watched):
+    service = watched({"team.md": "# Team\n\nvisible text\n", ".draft.md": "# Draft\n\nHIDDENCANARY\n",
+                       ".obsidian/cfg.md": "# Cfg\n\nHIDDENCANARY\n", "sub/.wip/x.md": "# X\n\nHIDDENCANARY\n"})
+    corpus = service.settings.corpus_dir
+    assert _sources(service) == {"team.md"}  # the build's rule
+    (corpus / ".draft.md").write_text("# Draft\n\nHIDDENCANARY edited\n", encoding="utf-8")
+    (corpus / ".new.md").write_text("# New\n\nHIDDENCANARY\n", encoding="utf-8")
+    time.sleep(1.5)
+    assert service.status()["index_behind_notes"] is False  # hidden changes are not note changes
+    (corpus / "team.md").write_text("# Team\n\nvisible text, edited\n", encoding="utf-8")  # a real edit
+    assert wait_for(lambda: "edited" in service.searcher.chunks[0].text)
+    assert _sources(service) == {"team.md"}  # the watcher's rebuild does not publish them either
+
+
+def test_watcher_follows_the_folder_through_a_rename_swap(watched):
+    service = watched({"team.md": "# Team\n\nold deploy text\n"})
+    corpus = service.settings.corpus_dir
+    new = corpus.with_name("notes.new")
+    shutil.copytree(corpus, new)
+    (new / "swap.md").write_text("# Swapped\n\nSWAPCANARY new deploy\n", encoding="utf-8")
+    corpus.rename(corpus.with_name("notes.old"))
+    new.rename(corpus)
+    assert wait_for(lambda: "swap.md" in _sources(service)), "the swapped-in folder was not indexed"
+    (corpus / "post.md").write_text("# Post\n\nPOSTSWAPCANARY edit after the swap\n", encoding="utf-8")
+    assert wait_for(lambda: "post.md" in _sources(service)), "an edit in the new folder was not seen"
+    assert wait_for(lambda: service.status()["status"] == "ok")
+
+
+def test_watcher_survives_rm_rf_and_recreate_and_health_says_when_the_folder_is_gone(watched):
+    service = watched({"team.md": "# Team\n\nteam text\n", "gone.md": "# Gone\n\nto be deleted\n"})
+    corpus = service.settings.corpus_dir
+    shutil.rmtree(corpus)
+    assert wait_for(lambda: service.status()["watching"] is False)
+    status = service.status()
+    assert status["status"] == "degraded" and status["index_behind_notes"]
+    corpus.mkdir()
+    (corpus / "team.md").write_text("# Team\n\nrecreated RECREATECANARY\n", encoding="utf-8")
+    assert wait_for(lambda: _sources(service) == {"team.md"} and "RECREATECANARY" in service.searcher.chunks[0].text)
+    (corpus / "later.md").write_text("# Later\n\nlater edit\n", encoding="utf-8")
+    assert wait_for(lambda: "later.md" in _sources(service))
+    assert wait_for(lambda: service.status()["status"] == "ok"), service.status()
+
+
+MOVED_OUT = CASES / "retrieval" / "watch-folder-moved-out" / "notes"
+
+
+def test_subfolder_moved_out_removes_its_notes(watched, tmp_path):
+    files = ({str(p.relative_to(MOVED_OUT)): p.read_text(encoding="utf-8") for p in MOVED_OUT.rglob("*.md")}
+             if MOVED_OUT.is_dir() else
+             {"current.md": "# Current\n\n新VPN\n", "archive2025/old.md": "# Old\n\n旧VPN\n",
+              "archive2025/old2.md": "# Old2\n\n旧VPNサーバー\n"})
+    service = watched(files)
+    assert any(s.startswith("archive2025/") for s in _sources(service))
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (service.settings.corpus_dir / "archive2025").rename(outside / "archive2025")
+    assert wait_for(lambda: not any(s.startswith("archive2025/") for s in _sources(service))), _sources(service)
+    hits = service.search("旧VPNサーバーの名前は？").hits
+    assert hits and not any(h.chunk.source.startswith("archive2025/") for h in hits)
+    # ...and moved back in, they return (a folder event, no note event)
+    (outside / "archive2025").rename(service.settings.corpus_dir / "archive2025")
+    assert wait_for(lambda: any(s.startswith("archive2025/") for s in _sources(service)))
+
+
+# --- damaged-manifest: a version that fails to load in any way is refused ----------------------
+
+
+def test_version_whose_manifest_raises_recursion_error_is_refused(watched):
+    service = watched({"team.md": "# Team\n\n## Deploy\n\n- deploy with the blue pipeline\n"})
+    service.searcher  # loaded
+    index_dir = service.settings.index_dir
+    good = store.current_version(index_dir)
+    bad = index_dir / "v-20991231T000000-damaged"
+    shutil.copytree(good, bad)
+    (bad / "manifest.json").write_text("[" * 20000 + "]" * 20000)  # json raises RecursionError
+    link = index_dir / "current.tmp"
+    link.symlink_to(bad.name)
+    os.replace(link, index_dir / "current")
+
+    for _ in range(3):  # every question is answered from the previous version
+        assert service.search("deploy pipeline").hits[0].chunk.source == "team.md"
+    status = service.status()
+    assert status["status"] == "degraded"
+    assert status["refused_version"] == bad.name and "manifest" in status["refused_reason"]
+    assert status["index_version"] == good.name
+    # A good build moves `current` on: the refusal is over.
+    (service.settings.corpus_dir / "more.md").write_text("# More\n\nmore text\n", encoding="utf-8")
+    assert wait_for(lambda: "more.md" in _sources(service))
+    assert service.status()["refused_version"] is None
+
+
+# --- big-note: a long build does not stop answering, and health says it runs --------------------
+
+
+class SlowEmbedder(HashEmbedder):
+    """The hash fake at ~5 ms a text: a note of 300 bullets takes seconds to embed."""
+
+    def _embed_batch(self, texts):
+        time.sleep(0.005 * len(texts))
+        return super()._embed_batch(texts)
+
+
+def test_answers_from_the_last_index_while_a_long_build_runs(watched):
+    service = watched({"team.md": "# Team\n\n## Deploy\n\n- deploy with the blue pipeline\n"}, SlowEmbedder())
+    big = "# Big\n\n" + "\n".join(f"## Part {s}\n\n" + "\n".join(f"- distinct fact {s}-{i} zq{i * 7919 % 10007}"
+                                                             for i in range(50)) for s in range(12)) + "\n"
+    (service.settings.corpus_dir / "big.md").write_text(big, encoding="utf-8")
+    assert wait_for(lambda: service.status()["build_in_progress"], within=10), "no build started"
+    status = service.status()
+    assert status["status"] == "building" and status["build_started_at"]
+    answered = 0
+    while service.status()["build_in_progress"]:
+        started = time.perf_counter()
+        hit = service.search("deploy pipeline").hits[0]
+        assert time.perf_counter() - started < 1.0
+        assert hit.chunk.source == "team.md"
+        answered += 1
+        time.sleep(0.1)
+    assert answered >= 5, "the build was too short to show anything"
+    assert wait_for(lambda: "big.md" in _sources(service))
+    assert wait_for(lambda: service.status()["status"] == "ok"), service.status()
+
+
+# --- cache-corrupt: a damaged cache is set aside and rebuilt, everywhere ------------------------
+
+from assistant import store  # noqa: E402
+
+
+def _small_corpus(root: Path) -> Path:
+    corpus = root / "corpus"
+    corpus.mkdir(parents=True)
+    (corpus / "a.md").write_text("# Note\n\n## A\n\n- some text about the deploy pipeline\n", encoding="utf-8")
+    return corpus
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_damaged_cache_is_set_aside_and_rebuilt_by_every_command(tmp_path, damage):
+    corpus, index = _small_corpus(tmp_path), tmp_path / "index"
+    env = fake_env(corpus, index)
+    assert run("index", "--quiet", env=env).returncode == 0
+    cache = index / "cache.sqlite"
+
+    def spoil():
+        if damage == "garbage":
+            cache.write_bytes(os.urandom(5000))
+        else:
+            data = cache.read_bytes()
+            cache.write_bytes(data[:100] + os.urandom(len(data) - 100))
+
+    for argv in (("index", "--quiet"), ("index", "--rebuild", "--quiet"), ("ask", "deploy pipeline")):
+        spoil()
+        with open(corpus / "a.md", "a", encoding="utf-8") as f:
+            f.write(f"- one more line for {argv[-1]}\n")  # the build must use the cache
+        result = run(*argv, env=env)
+        err = result.stderr.decode()
+        assert result.returncode == 0, err
+        assert "Traceback" not in err
+        warnings = [line for line in err.splitlines() if line.startswith(("WARNING", "error"))]  # not tqdm's
+        assert len(warnings) == 1 and "set it aside" in warnings[0], err
+    assert len(list(index.glob("cache.sqlite.damaged-*"))) >= 3
+    assert b"a.md" in run("ask", "deploy pipeline", env=env).stdout
+
+
+def test_server_starts_with_a_damaged_cache(tmp_path):
+    import httpx
+
+    from conftest import free_port
+
+    corpus, index = _small_corpus(tmp_path), tmp_path / "index"
+    env = fake_env(corpus, index)
+    assert run("index", "--quiet", env=env).returncode == 0
+    (index / "cache.sqlite").write_bytes(os.urandom(5000))
+    (corpus / "b.md").write_text("# B\n\nnew note\n", encoding="utf-8")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "app.py", "--no-watch", "--port", str(port)], cwd=PROJECT_ROOT,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        def healthy():
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                assert server.poll() is None, server.stderr.read().decode()
+                return False
+
+        assert wait_for(healthy, within=90, step=0.5)
+        hits = httpx.get(f"http://127.0.0.1:{port}/api/ask", params={"q": "new note"}, timeout=10).json()["hits"]
+        assert {h["source"] for h in hits} >= {"b.md"}
+    finally:
+        server.terminate()
+        _, err = server.communicate(timeout=20)
+    assert "Traceback" not in err.decode() and "set it aside" in err.decode()
