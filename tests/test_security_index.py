@@ -383,3 +383,82 @@ def test_server_starts_with_a_damaged_cache(tmp_path):
         server.terminate()
         _, err = server.communicate(timeout=20)
     assert "Traceback" not in err.decode() and "set it aside" in err.decode()
+
+
+# --- readonly-index, disk-full: reading needs no write; a failed build keeps the old index ------
+
+import contextlib  # noqa: E402
+import errno  # noqa: E402
+
+
+@contextlib.contextmanager
+def tmpfs(at: Path, size: str):
+    """A small tmpfs at `at` (root and mount(8) needed; else the test is skipped)."""
+    at.mkdir(parents=True, exist_ok=True)
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(at)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        yield at
+    finally:
+        subprocess.run(["umount", "-l", str(at)], capture_output=True)
+
+
+def test_cli_answers_from_a_read_only_index(tmp_path):
+    corpus = _small_corpus(tmp_path)
+    with tmpfs(tmp_path / "ro", "20m") as mount:
+        env = fake_env(corpus, mount / "index")
+        assert run("index", "--quiet", env=env).returncode == 0
+        assert subprocess.run(["mount", "-o", "remount,ro", str(mount)]).returncode == 0
+        up_to_date = run("ask", "deploy pipeline", env=env)
+        assert up_to_date.returncode == 0 and b"a.md" in up_to_date.stdout, up_to_date.stderr
+        assert up_to_date.stderr.strip() == b""  # nothing to say: nothing needed writing
+        (corpus / "b.md").write_text("# B\n\nnew note\n", encoding="utf-8")  # now the index is behind
+        behind = run("ask", "deploy pipeline", env=env)
+        err = behind.stderr.decode()
+        assert behind.returncode == 0 and b"a.md" in behind.stdout, err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1 and "Read-only file system" in err
+        assert "Read-only file system" in one_line_error(run("index", "--quiet", env=env), 1)
+
+
+def test_full_disk_build_fails_in_one_line_and_the_old_index_answers(tmp_path):
+    corpus = _small_corpus(tmp_path)
+    with tmpfs(tmp_path / "full", "4m") as mount:
+        env = fake_env(corpus, mount / "index")
+        assert run("index", "--quiet", env=env).returncode == 0
+        current = os.readlink(mount / "index" / "current")
+        with open(mount / "filler", "wb") as f:  # fill the disk
+            with contextlib.suppress(OSError):
+                while True:
+                    f.write(b"\0" * 65536)
+                    f.flush()
+        (corpus / "a.md").write_text("# Note\n\n## A\n\n- " + " ".join(f"w{i}" for i in range(20000)) + "\n",
+                                     encoding="utf-8")
+        line = one_line_error(run("index", "--quiet", env=env), 1)
+        assert "No space left on device" in line or "full" in line, line
+        answer = run("ask", "deploy pipeline", env=env)
+        assert answer.returncode == 0 and b"a.md" in answer.stdout, answer.stderr
+        assert os.readlink(mount / "index" / "current") == current
+        assert not list((mount / "index").glob(".tmp-*"))
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.ENOSPC, errno.EACCES])
+def test_service_starts_from_the_old_index_when_the_build_cannot_write(tmp_path, monkeypatch, code):
+    """Unit-level, for machines without mount(8): every write a build starts with fails."""
+    from assistant import build
+
+    corpus = _small_corpus(tmp_path)
+    settings = from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index", model="fake-hash")
+    build.build_index(settings, HashEmbedder(), progress=False)
+    (corpus / "b.md").write_text("# B\n\nnew note\n", encoding="utf-8")
+    real_open = open
+
+    def refusing_open(file, mode="r", *args, **kwargs):
+        if any(m in mode for m in "wax+"):
+            raise OSError(code, os.strerror(code), str(file))
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(build, "open", refusing_open, raising=False)
+    service = SearchService(settings, HashEmbedder(), progress=False)
+    assert service.search("deploy pipeline").hits[0].chunk.source == "a.md"
+    status = service.status()
+    assert status["status"] == "degraded" and os.strerror(code) in status["last_build_error"]
