@@ -10,7 +10,7 @@ IndexWriteError and leaves the previous version in place; a damaged cache.sqlite
 """
 from __future__ import annotations
 
-import errno
+import dataclasses
 import fcntl
 import functools
 import hashlib
@@ -27,7 +27,7 @@ import numpy as np
 
 from . import store
 from .cache import EmbeddingCache
-from .chunking import chunk_note
+from .chunking import chunk_note, path_label
 from .config import Settings
 from .embedding import Embedder, load_embedder
 from .errors import BuildInProgressError, CorpusError, IndexStaleError, IndexWriteError
@@ -38,6 +38,56 @@ from .passages import PASSAGE_TOKENS, note_passages
 from .terms import TERMS_VERSION, TermMatrix
 
 log = logging.getLogger(__name__)
+
+
+# Text embedded for one note (chunks + answer lines + passages, in characters) stays within
+# AMPLIFICATION x max(its characters, MIN_NOTE_CHARS), whatever its shape. Each of the three
+# holds the note's text once (3x), plus heading labels; the notes of the dev corpora measure
+# 2.8x-4.3x. A note over the limit (headings repeated on thousands of tiny lines or sections)
+# is embedded without labels, which is at most ~3.5x.
+AMPLIFICATION = 8
+MIN_NOTE_CHARS = 256
+
+
+@dataclass(frozen=True)
+class NoteUnits:
+    """What one note adds to the index: chunks, answer lines and passages, and the texts
+    that get embedded for them (row for row)."""
+
+    chunks: list
+    chunk_texts: list[str]
+    lines: list  # LineUnit, their texts are what gets embedded
+    passages: list  # (Passage, text to embed)
+
+    @property
+    def embedded_chars(self) -> int:
+        return sum(map(len, self.chunk_texts)) + sum(len(u.text) for u in self.lines) + sum(len(t) for _, t in self.passages)
+
+
+def _unlabelled(text: str, label: str, separator: str) -> str:
+    return text[len(label) + len(separator):] if text.startswith(label + separator) else text
+
+
+def note_units(note, first: int, settings: Settings, budget: int, count_tokens) -> NoteUnits:
+    """Chunks, answer lines and passages of one note (chunk ids start at `first`), keeping
+    the text to embed within AMPLIFICATION x the note's size (see there)."""
+    chunks = chunk_note(note, settings.max_chunk_lines, budget, count_tokens, settings.anchor_style)
+    lines = [u for i, chunk in enumerate(chunks) for u in line_units(chunk, first + i, note.lines)]
+    passages = note_passages(note, chunks, first, settings.max_chunk_lines, min(PASSAGE_TOKENS, budget),
+                             count_tokens, settings.anchor_style)
+    units = NoteUnits(chunks, [c.embed_text for c in chunks], lines, passages)
+    size = max(sum(map(len, note.lines)) + len(note.lines), MIN_NOTE_CHARS)
+    if units.embedded_chars <= AMPLIFICATION * size:
+        return units
+    log.warning("%s: its headings would be repeated in %d characters of text to embed (over %dx the note); "
+                "embedding it without heading labels", note.source, units.embedded_chars, AMPLIFICATION)
+    owner = {u.line: chunks[u.chunk - first] for u in lines}
+    return NoteUnits(
+        chunks,
+        [_unlabelled(c.embed_text, path_label(c.heading_path), "\n") for c in chunks],
+        [dataclasses.replace(u, text=_unlabelled(u.text, owner[u.line].heading_path[-1], ": ")) for u in lines],
+        [(p, _unlabelled(t, t.split("\n", 1)[0], "\n")) for p, t in passages],
+    )
 
 
 @dataclass(frozen=True)
@@ -258,26 +308,23 @@ def build_index(
 
 def _build(settings: Settings, embedder: Embedder, notes, corpus: dict, progress: bool, started: float) -> BuildReport:
     """Chunk, embed and save a new version (the caller holds the build lock)."""
-    chunks, lines, passages = [], [], []
+    chunks, chunk_texts, lines, passages = [], [], [], []
     budget = chunk_token_budget(settings, embedder)
     for note in notes:
-        first = len(chunks)
         # Chunks and passages split the same lines: count each line's tokens once.
         count_tokens = functools.lru_cache(maxsize=None)(embedder.count_tokens)
-        for chunk in chunk_note(note, settings.max_chunk_lines, budget, count_tokens, settings.anchor_style):
-            lines += line_units(chunk, len(chunks), note.lines)
-            chunks.append(chunk)
-        passages += note_passages(
-            note, chunks[first:], first, settings.max_chunk_lines, min(PASSAGE_TOKENS, budget),
-            count_tokens, settings.anchor_style,
-        )
+        units = note_units(note, len(chunks), settings, budget, count_tokens)
+        chunks += units.chunks
+        chunk_texts += units.chunk_texts
+        lines += units.lines
+        passages += units.passages
     if not chunks:
         raise CorpusError(f"the notes in {settings.corpus_dir} have no text to index; add some content")
     # BM25 before the vectors exist: its indexing briefly holds every chunk's tokens
     # (~600 MB at 100x the notes).
-    lexical = LexicalIndex([c.embed_text for c in chunks])
+    lexical = LexicalIndex(chunk_texts)
     lines_at = slice(len(chunks), len(chunks) + len(lines))  # texts (and vectors): chunks, lines, passages
-    texts = [c.embed_text for c in chunks] + [u.text for u in lines] + [text for _, text in passages]
+    texts = chunk_texts + [u.text for u in lines] + [text for _, text in passages]
     vectors, line_terms, n_encoded = _embed_all(settings, embedder, texts, lines_at, progress)
     manifest = store.Manifest(
         format_version=store.FORMAT_VERSION,

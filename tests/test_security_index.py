@@ -462,3 +462,66 @@ def test_service_starts_from_the_old_index_when_the_build_cannot_write(tmp_path,
     assert service.search("deploy pipeline").hits[0].chunk.source == "a.md"
     status = service.status()
     assert status["status"] == "degraded" and os.strerror(code) in status["last_build_error"]
+
+
+# --- amplification: text embedded per note is within AMPLIFICATION x its size ------------------
+
+import functools  # noqa: E402
+
+from assistant.build import AMPLIFICATION, MIN_NOTE_CHARS, chunk_token_budget, note_units  # noqa: E402
+from assistant.notes import parse_note  # noqa: E402
+
+_NESTED = "\n".join("  " * d + f"- level {d} item" for d in range(40))
+AMPLIFYING_NOTES = {
+    "long heading": "# Amplify\n\n## " + "longheading " * 850 + "\n\n" + "\n".join(f"- x{i}" for i in range(2000)),
+    "long title": '---\ntitle: "' + "word " * 2000 + '"\n---\n# H\n\n' + "\n".join(f"- item {i}" for i in range(300)),
+    "long Japanese heading": "# 題\n\n## " + "長い見出し" * 2000 + "\n\n" + "\n".join(f"- 項目{i}" for i in range(1000)),
+    "deep headings": "\n\n".join("#" * lvl + " " + f"level{lvl} " * 200 + "\n\n- a b" for lvl in range(1, 7)) * 50,
+    "deep nesting": ("# Nest\n\n## " + "n" * 500 + "\n\n" + _NESTED + "\n\n") * 30,
+    "one-word bullets": "# Bullets\n\n## Section\n\n" + "\n".join(f"- w{i}" for i in range(5000)),
+    "many tiny sections": '---\ntitle: "' + "t" * 5000 + '"\n---\n' + "\n".join(f"## s{i}\nab" for i in range(3000)),
+}
+
+
+@pytest.fixture(scope="module", params=["fake-hash", "e5"])
+def token_counter(request):
+    from assistant.embedding import load_embedder
+
+    embedder = load_embedder(request.param)
+    settings = from_env({}, model=request.param)
+    return settings, chunk_token_budget(settings, embedder), embedder.count_tokens
+
+
+@pytest.mark.parametrize("shape", AMPLIFYING_NOTES)
+def test_text_to_embed_is_within_a_constant_factor_of_the_note(token_counter, shape):
+    settings, budget, count = token_counter
+    text = AMPLIFYING_NOTES[shape] + "\n"
+    note = parse_note(text, "n.md")
+    units = note_units(note, 0, settings, budget, functools.lru_cache(maxsize=None)(count))
+    limit = AMPLIFICATION * max(len(text), MIN_NOTE_CHARS)
+    assert units.embedded_chars <= limit, (shape, units.embedded_chars, len(text))
+    assert units.chunks and units.lines  # still indexed, not dropped
+    assert len(units.chunks) <= len(note.lines) // 10 + 3100  # no chunk per line from an oversized label
+
+
+def test_ordinary_notes_keep_their_heading_labels(caplog, token_counter):
+    settings, budget, count = token_counter
+    for path in sorted((PROJECT_ROOT / "tests" / "data").glob("*.md")):
+        note = parse_note(path.read_text(encoding="utf-8"), path.name)
+        note_units(note, 0, settings, budget, count)
+    assert "without heading labels" not in caplog.text
+
+
+def test_amplifying_note_builds_fast_through_the_cli(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = AMPLIFYING_NOTES["long heading"] + "\n"
+    (corpus / "heading.md").write_text(text, encoding="utf-8")
+    env = fake_env(corpus, tmp_path / "index")
+    result = run("index", "--quiet", env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    version = tmp_path / "index" / os.readlink(tmp_path / "index" / "current")
+    stored = sum(f.stat().st_size for f in version.glob("*.jsonl"))
+    # The texts within the factor, plus each record's JSON keys (~50 bytes a line unit); no
+    # 10 KB anchor per chunk. Before the fix this note stored 40.9 MB.
+    assert stored < AMPLIFICATION * len(text.encode()) + 64 * text.count("\n"), stored
