@@ -95,7 +95,7 @@ class SearchService:
                     except Exception as exc:  # noqa: BLE001 - any failure: keep answering from the old index
                         # Once per bad version: retrying on every question would re-hash it each time.
                         self._refused, self._refused_reason = version, _one_line(exc)
-                        log.warning("refused index version %s, kept the previous one: %s",
+                        log.warning("kept the previous index; refused version %s: %s",
                                     version.name, self._refused_reason)
         return self._searcher
 

@@ -525,3 +525,52 @@ def test_amplifying_note_builds_fast_through_the_cli(tmp_path):
     # The texts within the factor, plus each record's JSON keys (~50 bytes a line unit); no
     # 10 KB anchor per chunk. Before the fix this note stored 40.9 MB.
     assert stored < AMPLIFICATION * len(text.encode()) + 64 * text.count("\n"), stored
+
+
+# --- symlink-race: what is read is checked on the opened descriptor ---------------------------
+
+from assistant.notes import load_notes, read_note  # noqa: E402
+
+
+def test_note_behind_a_swapped_folder_is_refused_by_its_opened_path(tmp_path):
+    """The walk saw `sub/` as a folder; by the time the note is opened `sub` is a symlink to
+    an outside folder. O_NOFOLLOW covers only the last name: the descriptor's real path is
+    what must be inside the corpus."""
+    corpus, outside = tmp_path / "corpus", tmp_path / "outside"
+    (corpus / "sub").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "x.md").write_text("# Secret\n\nCANARY outside\n", encoding="utf-8")
+    (corpus / "sub" / "x.md").write_text("# Fine\n\ninside\n", encoding="utf-8")
+    assert read_note(corpus / "sub" / "x.md", corpus).lines[-1] == "inside"
+    shutil.rmtree(corpus / "sub")
+    (corpus / "sub").symlink_to(outside, target_is_directory=True)
+    assert read_note(corpus / "sub" / "x.md", corpus) is None
+
+
+def test_symlinked_note_is_never_read_even_while_swapped(watched, tmp_path):
+    service = watched({"note.md": "# Note\n\nordinary text\n", "other.md": "# Other\n\nother text\n"})
+    corpus = service.settings.corpus_dir
+    secret = tmp_path / "secret.txt"
+    secret.write_text("# Secret\n\nSYMLINKCANARY outside the corpus\n", encoding="utf-8")
+    stop = threading.Event()
+
+    def swap():  # each state atomic, as in the case's race.py
+        regular, link = corpus / ".tmp-regular", corpus / ".tmp-link"
+        while not stop.is_set():
+            regular.write_text("# Note\n\nordinary text\n", encoding="utf-8")
+            os.replace(regular, corpus / "note.md")
+            link.symlink_to(secret)
+            os.replace(link, corpus / "note.md")
+
+    swapper = threading.Thread(target=swap, daemon=True)
+    swapper.start()
+    seen = []
+    try:
+        deadline = time.monotonic() + 6
+        while time.monotonic() < deadline:
+            seen += [n.lines for n in load_notes(corpus)]  # builds read through the same function
+            seen += [c.text for c in service.searcher.chunks]  # what the watcher's builds serve
+    finally:
+        stop.set()
+        swapper.join(5)
+    assert seen and not any("SYMLINKCANARY" in str(x) for x in seen)
