@@ -25,12 +25,17 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
 
     from assistant.config import from_env
+    from assistant.errors import ConfigError
     from assistant.server import serve
 
-    settings = from_env(
-        host=args.host, port=args.port, corpus_dir=args.corpus, index_dir=args.index_dir, model=args.model,
-        watch=False if args.no_watch else None,
-    )
+    try:
+        settings = from_env(
+            host=args.host, port=args.port, corpus_dir=args.corpus, index_dir=args.index_dir, model=args.model,
+            watch=False if args.no_watch else None,
+        )
+    except ConfigError as exc:  # a bad option or ASSISTANT_* variable: one line, exit 2 as argparse does
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     return serve(settings)
 
 

@@ -132,10 +132,10 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
     def ask_post(body: AskRequest) -> dict:
         return answer(body.question, body.k, body.history, body.scope)
 
-    @app.get("/api/health", summary="Is the index loaded?")
+    @app.get("/api/health", summary="Is the index loaded, and does it follow the notes?")
     def health() -> dict:
-        searcher = service.searcher
-        return {"status": "ok", "chunks": len(searcher.chunks), "index_built_at": searcher.index.manifest.built_at}
+        """`status` is "ok", "building", "behind" or "degraded"; see SearchService.status."""
+        return service.status()
 
     @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
     def not_found(rest: str) -> None:

@@ -17,6 +17,33 @@ from .wiki import DEFAULT_ENGINE, WikiPage, wiki_page
 
 TokenCounter = Callable[[str], int]
 
+# A heading or title is cut to HEADING_CHARS in heading paths, and the path that labels a
+# chunk's embedded text to its last LABEL_CHARS (whole names, most specific kept): a label
+# is repeated in every chunk, passage and answer line of its section, so an uncapped 10 KB
+# heading made a 25 KB note 61 MB of text to embed (issue 11). No heading of the dev corpora
+# reaches either cap. Anchors are still made from the full heading text.
+HEADING_CHARS = 80
+LABEL_CHARS = 160
+# Every chunk of a section stores its anchor: a heading of megabytes would be stored once per
+# chunk. An id this long is no real heading's; such a section links to its page, no fragment.
+ANCHOR_CHARS = 512
+
+
+def short_name(name: str) -> str:
+    """A heading or title as used in paths: at most HEADING_CHARS characters."""
+    return name if len(name) <= HEADING_CHARS else name[: HEADING_CHARS - 1].rstrip() + "…"
+
+
+def path_label(path: tuple[str, ...]) -> str:
+    """' > '-joined heading path, keeping the most specific names within LABEL_CHARS."""
+    kept: list[str] = []
+    for name in reversed(path):
+        if kept and len(" > ".join([name, *kept])) > LABEL_CHARS:
+            break
+        kept.insert(0, name)
+    return " > ".join(kept)
+
+
 @dataclass(frozen=True)
 class Chunk:
     source: str
@@ -34,7 +61,7 @@ class Chunk:
         body = "\n".join(
             line for line in (LIQUID_INLINE.sub("", x).rstrip() for x in self.text.split("\n")) if line.strip()
         )
-        return " > ".join(self.heading_path) + "\n" + body
+        return path_label(self.heading_path) + "\n" + body
 
     @property
     def n_lines(self) -> int:
@@ -53,17 +80,19 @@ def _sections(note: Note, page: WikiPage) -> list[_Section]:
     """Heading sections with their paths; a heading with no text of its own joins the next.
 
     Headings, their ids and their text are the wiki page's (page.headings), not the raw lines'.
+    Names in paths are capped (short_name) and over-long anchors dropped (case amplification).
     """
-    bounds = [(h.line, h, h.anchor) for h in page.headings]
+    bounds = [(h.line, h, h.anchor if len(h.anchor) <= ANCHOR_CHARS else "") for h in page.headings]
     sections, stack = [], []
     first = bounds[0][0] if bounds else len(note.lines) + 1
+    title = short_name(page.title)
     if first > 1:
-        sections.append(_Section(1, first - 1, (page.title,), ""))
+        sections.append(_Section(1, first - 1, (title,), ""))
     for i, (line, heading, anchor) in enumerate(bounds):
         end = bounds[i + 1][0] - 1 if i + 1 < len(bounds) else len(note.lines)
         stack = [h for h in stack if h.level < heading.level] + [heading]
-        names = [h.text for h in stack if not (h.level == 1 and h.text == page.title)]
-        sections.append(_Section(line, end, (page.title, *names), anchor))
+        names = [short_name(h.text) for h in stack if not (h.level == 1 and h.text == page.title)]
+        sections.append(_Section(line, end, (title, *names), anchor))
     heading_end = {h.line: h.end_line for h in page.headings}
     merged: list[_Section] = []
     for sec in sections:
@@ -131,7 +160,7 @@ def chunk_note(
     line_tokens = [count_tokens(line) if line.strip() else 0 for line in note.lines]
     chunks = []
     for sec in _sections(note, page):
-        budget = max_tokens - count_tokens(" > ".join(sec.path))
+        budget = max_tokens - count_tokens(path_label(sec.path))
 
         def fits(a: int, b: int) -> bool:
             return b - a + 1 <= max_lines and sum(line_tokens[a - 1 : b]) <= budget
@@ -147,7 +176,7 @@ def chunk_note(
 def _make_chunk(note: Note, page: WikiPage, sec: _Section, start: int, end: int) -> Chunk:
     return Chunk(
         source=note.source,
-        title=page.title,
+        title=short_name(page.title),
         heading_path=sec.path,
         anchor=sec.anchor,
         permalink=page.path,

@@ -8,7 +8,8 @@
     python -m assistant links [--json]      every heading with its wiki URL, to spot-check
     python -m assistant bench [--quick]     speed and memory benchmarks (docs/performance.md)
 
-Library errors become one line on stderr and exit code 1; usage errors exit 2 (argparse).
+Library errors become one line on stderr and exit code 1; usage errors exit 2 (argparse,
+and ConfigError for a bad setting from an option or an ASSISTANT_* variable).
 """
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ import sys
 from pathlib import Path
 
 from . import config
-from .errors import AssistantError, QueryError
+from .errors import AssistantError, ConfigError, QueryError
+from .termsafe import json_text, terminal_safe
 from .wiki import ENGINES
 
 DEV_SETS = ("dev.jsonl", "noanswer-dev.jsonl", "followup-dev.jsonl")
@@ -95,10 +97,10 @@ def cmd_index(args: argparse.Namespace) -> int:
     if report.status == "up-to-date":
         print(f"index is up to date: {report.n_chunks} chunks from {report.n_notes} notes ({report.seconds:.1f} s)")
     else:
-        print(
+        print(terminal_safe(
             f"built index: {report.n_chunks} chunks from {report.n_notes} notes, "
             f"{report.n_embedded} embedded, {report.seconds:.1f} s -> {report.path}"
-        )
+        ))
     return 0
 
 
@@ -108,10 +110,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     if (args.question is None) == (args.batch is None):
         raise QueryError("give either a question or --batch FILE")
-    searcher = open_searcher(_settings(args))
+    # wait=False: while a long build runs elsewhere (the server's watcher), answer from the
+    # previous index at once instead of waiting for that build's lock.
+    searcher = open_searcher(_settings(args), wait=False)
     if args.batch is None:
         answer = searcher.search(args.question, args.top_k, history=tuple(args.history))
-        print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else format_answer(answer))
+        print(json_text(answer.to_json()) if args.json else format_answer(answer))
         return 0
     return _ask_batch(searcher, args)
 
@@ -139,7 +143,7 @@ def _ask_batch(searcher, args: argparse.Namespace) -> int:
             if isinstance(exc, UnicodeDecodeError):
                 message = "the line is not valid UTF-8 text"
             out = {"line": number, "error": message}
-        print(json.dumps(out, ensure_ascii=False), flush=True)
+        print(json_text(out), flush=True)
     return 1 if failures else 0
 
 
@@ -178,6 +182,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench_main(args)
 
 
+class _SafeFormatter(logging.Formatter):
+    """Log lines name notes and quote their text: no control character reaches the terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().format(record))
+
+
 COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "links": cmd_links, "bench": cmd_bench}
 
 
@@ -186,12 +197,16 @@ def main(argv: list[str] | None = None) -> int:
     # (bm25s does) would otherwise print debug lines through the root handler.
     handler = logging.StreamHandler()
     handler.setLevel(logging.WARNING)
+    handler.setFormatter(_SafeFormatter("%(levelname)s: %(message)s"))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", handlers=[handler])
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except ConfigError as exc:  # a usage error, like argparse's own
+        print(terminal_safe(f"error: {exc}"), file=sys.stderr)
+        return 2
     except AssistantError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(terminal_safe(f"error: {exc}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; the existing index is unchanged", file=sys.stderr)

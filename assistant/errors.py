@@ -34,4 +34,13 @@ class QueryError(AssistantError):
 
 
 class ConfigError(AssistantError):
-    """A setting has a value the assistant does not know."""
+    """A setting from the command line or the environment is not valid (e.g. ASSISTANT_PORT=abc)."""
+
+
+class IndexWriteError(AssistantError):
+    """A build could not write the index folder (read-only, disk full, no permission); the
+    previous index, if any, is unchanged and still answers."""
+
+
+class BuildInProgressError(AssistantError):
+    """Another build holds the index folder's lock and the caller chose not to wait."""

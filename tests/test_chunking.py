@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.wiki import wiki_page
-from assistant.chunking import Chunk, chunk_note, estimate_tokens
+from assistant.chunking import Chunk, chunk_note, estimate_tokens, path_label, short_name
 from assistant.config import PROJECT_ROOT
 from assistant.notes import Note, load_notes, parse_note
 
@@ -42,7 +42,7 @@ def assert_chunk_invariants(note: Note, chunks: list[Chunk], max_lines: int = 40
         assert c.n_lines <= max_lines, (c.line_start, c.line_end)
         assert c.text == "\n".join(note.lines[c.line_start - 1 : c.line_end])  # whole lines, as written
         assert note.content[c.line_start - 1] and note.content[c.line_end - 1]  # trimmed to content
-        title = wiki_page(note).title  # the wiki's title rules (assistant/wiki/pages.py)
+        title = short_name(wiki_page(note).title)  # the wiki's title rules (assistant/wiki/pages.py), capped
         assert c.source == note.source and c.title == title and c.heading_path[0] == title
         if i:
             assert chunks[i - 1].line_end < c.line_start, "chunks overlap or are out of order"
@@ -331,8 +331,8 @@ def test_property_default_limits_and_heading_paths(text):
 
     assert_chunk_invariants(note, chunks)
     for c in chunks:
-        assert c.embed_text.startswith(" > ".join(c.heading_path) + "\n")
-        assert c.heading_path[0] == wiki_page(note).title
+        assert c.embed_text.startswith(path_label(c.heading_path) + "\n")  # capped labels (issue 11)
+        assert c.heading_path[0] == short_name(wiki_page(note).title)
 
 
 @settings(deadline=None, max_examples=150, database=None)

@@ -8,12 +8,12 @@ that they land on the heading. Output, one page after another:
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from ..cite import citation_url, page_url
 from ..config import Settings
 from ..notes import load_notes
+from ..termsafe import json_text, terminal_safe
 from . import wiki_page
 
 
@@ -36,10 +36,10 @@ def page_links(settings: Settings) -> Iterator[dict]:
 def print_links(settings: Settings, as_json: bool = False) -> int:
     for page in page_links(settings):
         if as_json:
-            print(json.dumps(page, ensure_ascii=False))
+            print(json_text(page))
             continue
-        print(f"{page['title']}  {page['url']}   ({page['source']})")
+        print(terminal_safe(f"{page['title']}  {page['url']}   ({page['source']})"))
         for h in page["headings"]:
-            print(f"  L{h['line']:<5} {'#' * h['level']} {h['text']}  {h['url']}")
+            print(terminal_safe(f"  L{h['line']:<5} {'#' * h['level']} {h['text']}  {h['url']}"))
         print()
     return 0
