@@ -128,7 +128,7 @@ def test_answers_japanese_and_english_with_citations(live_server, page, search_s
     first = ask(page, JA_QUESTION, 1)
     assert "Amazon SQS (Simple Queue Service)" in first.locator(".crumb").first.inner_text()
     link = first.locator("a.cite").first
-    assert link.get_attribute("href").startswith(built_settings.wiki_base_url.rstrip("/") + "/aws-developer-associate/#")
+    assert link.get_attribute("href").startswith(built_settings.wiki_base_url.rstrip("/") + "/aws-developer-associate.html#")
     assert "cite-target" + built_settings.link_target in link.get_attribute("class")  # read by ui.HEAD's script
     assert "aws-developer-associate.md" in link.inner_text() and "L" in link.inner_text()
     assert first.locator(".copy-cite").count() >= 1
