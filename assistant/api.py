@@ -32,6 +32,8 @@ from .retrieve import MAX_TOP_K
 log = logging.getLogger(__name__)
 
 MAX_HISTORY = 20
+QUEUE_SIZE = 64  # questions waiting per page; beyond that Gradio answers "queue full"
+SESSIONS_KEPT = 500  # chat sessions kept in memory per page (oldest evicted)
 
 
 class AskRequest(BaseModel):
@@ -137,13 +139,13 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
         """`status` is "ok", "building", "behind" or "degraded"; see SearchService.status."""
         return service.status()
 
-    @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
-    def not_found(rest: str) -> None:
-        raise ApiError(404, f"no such endpoint /api/{rest}; see /docs")
-
     @app.get("/api/scopes", summary="Values the `scope` filter takes")
     def scopes() -> dict:
         return {"scopes": service.searcher.scopes()}
+
+    @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+    def not_found(rest: str) -> None:
+        raise ApiError(404, f"no such endpoint /api/{rest}; see /docs")
 
     @app.get("/embed", include_in_schema=False)
     def embed_without_slash(request: Request) -> RedirectResponse:
@@ -160,15 +162,17 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
         allow_headers=["Authorization", "Content-Type"],
         max_age=600,
     )
-    app.add_middleware(GuardMiddleware, allowed_origins=settings.allowed_origins)
+    events: dict[str, set[int]] = {}  # filled by mount_ui with each page's event ids
+    app.add_middleware(GuardMiddleware, allowed_origins=settings.allowed_origins, events=events)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_hosts()), www_redirect=False)
     if with_ui:
-        mount_ui(app, service, settings)
+        events.update(mount_ui(app, service, settings))
     return app
 
 
-def mount_ui(app: FastAPI, service, settings: Settings) -> None:
-    """Gradio at /embed (compact) and / (full); /embed first, since / matches everything."""
+def mount_ui(app: FastAPI, service, settings: Settings) -> dict[str, set[int]]:
+    """Gradio at /embed (compact) and / (full); /embed first, since / matches everything.
+    Returns each mount's event ids ("" for /), for the guard."""
     import gradio as gr
 
     from .ui import CSS, HEAD, build_ui
@@ -186,10 +190,17 @@ def mount_ui(app: FastAPI, service, settings: Settings) -> None:
         head=HEAD,
         show_error=False,
     )
+    events = {}
     for path, embed in (("/embed", True), ("/", False)):
-        blocks = build_ui(service, settings, embed=embed).queue(default_concurrency_limit=8)
+        # A bounded queue and session store: a flood of questions or of new sessions gets
+        # "queue full" or evicts the oldest sessions instead of growing memory.
+        blocks = build_ui(service, settings, embed=embed).queue(default_concurrency_limit=8, max_size=QUEUE_SIZE)
+        blocks.state_session_capacity = SESSIONS_KEPT
         gr.mount_gradio_app(app, blocks, path, **options)
+        blocks.state_holder.capacity = SESSIONS_KEPT
+        events[path.rstrip("/")] = set(blocks.fns)
         # gr.mount_gradio_app never marks the Blocks launched, and Gradio's path guard
         # (processing_utils._check_allowed) is a no-op until it is: set it, so Gradio itself
         # refuses any file a client names, on top of the guard's text-only rule.
         blocks.has_launched = True
+    return events

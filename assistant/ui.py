@@ -13,6 +13,7 @@ import re
 
 from .config import Settings
 from .errors import AssistantError, QueryError
+from .retrieve import MAX_QUESTION_CHARS
 from .render import language
 from .webrender import answer_html, error_html, question_html
 
@@ -21,8 +22,9 @@ log = logging.getLogger(__name__)
 ALL = "__all__"
 MAX_K = 10
 MAX_HISTORY = 20  # earlier questions kept for follow-ups, as on the API
-MAX_TURNS_SHOWN = 50  # a session's memory stays bounded however long the chat
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+MAX_TURNS_SHOWN = 10  # question-and-reply pairs a session keeps: its memory stays bounded
+# Controls, and the invisible and direction-changing characters that can disguise text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 TEXT = {
     "ja": {
@@ -153,7 +155,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         except Exception:  # a bug must not show a traceback; it is logged for the operator
             log.exception("search failed")
             reply = error_html(TEXT[lang]["error"] + (": 内部エラーが発生しました。" if lang == "ja" else ": internal error."))
-        chat = (chat + [{"role": "user", "content": question_html(question)}, {"role": "assistant", "content": reply}])[-2 * MAX_TURNS_SHOWN:]
+        chat = (chat + [{"role": "user", "content": question_html(question[:MAX_QUESTION_CHARS])}, {"role": "assistant", "content": reply}])[-2 * MAX_TURNS_SHOWN:]
         _, *rest = labels(lang, scope)
         return (gr.update(value="", placeholder=TEXT[lang]["placeholder"]), chat, {"chat": chat, "asked": asked}, *rest)
 
@@ -172,6 +174,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         chat = gr.Chatbot(
             height=360 if embed else 560, elem_id="chat", show_label=False, buttons=["copy"], feedback_options=None,
             sanitize_html=True, group_consecutive_messages=False,
+            latex_delimiters=[],  # no KaTeX: neither a question nor a note may typeset in the chat
         )
         conversation = gr.State(empty_conversation())
         with gr.Row():

@@ -225,6 +225,7 @@ def test_html_in_notes_never_executes(live_server, page, tmp_path):
 PERMALINK_MARKUP = (  # ../shared/cases/security/permalink-markup: markdown link, image and a mermaid fence, CR-separated
     "[**Your session expired - sign in again**](https://evil.example/login)\r![](https://evil.example/pixel.png)\r"
     "```mermaid\rflowchart TD\rA[\"<b>IT notice</b><br><a href='https://evil.example/x'>Re-enter your password</a>\"]\r```"
+    "\r$$\\color{red}\\Huge\\text{SESSION EXPIRED}$$"  # KaTeX
 )
 
 
@@ -236,7 +237,7 @@ def test_a_permalink_question_is_shown_as_plain_text(live_server, page, search_s
     page.goto(base + mount + "?q=" + quote(PERMALINK_MARKUP))
     page.locator("#chat .answer").first.wait_for(timeout=TIMEOUT)
     chat = page.locator("#chat")
-    assert chat.locator("a[href*='evil.example'], img[src*='evil.example'], .mermaid, svg a").count() == 0
+    assert chat.locator("a[href*='evil.example'], img[src*='evil.example'], .mermaid, svg a, .katex").count() == 0
     assert "Your session expired" in chat.inner_text() and "evil.example/login" in chat.inner_text()
 
 
@@ -261,3 +262,11 @@ def test_a_note_cannot_give_its_code_block_a_class(live_server, page, tmp_path):
     classes = answer.evaluate("el => [...el.querySelectorAll('[class]')].flatMap(e => [...e.classList])")
     from assistant.webrender import _CLASSES
     assert set(classes) <= _CLASSES, set(classes) - _CLASSES
+
+
+def test_question_text_drops_invisible_and_direction_characters():
+    from assistant.ui import _plain
+
+    assert _plain("a\u202eb\u2066c\u200bd\ufeffe\rf") == "a b c d e f"
+    with pytest.raises(Exception, match="text only"):
+        _plain({"path": "/etc/passwd"})
