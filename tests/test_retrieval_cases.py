@@ -107,3 +107,18 @@ def test_names_written_in_japanese_combined_or_full_width_are_known(question):
 
 def test_a_name_the_notes_never_write_is_still_unknown():
     assert unknown_names("Does it run on Linux in the Osaka region?", VOCAB) == ["Linux", "Osaka"]
+
+
+# --- answers in tables ------------------------------------------------------------------------------
+
+
+def test_a_table_row_is_embedded_with_its_header_and_html_tags_are_dropped():
+    from assistant.chunking import Chunk
+    from assistant.lines import line_units
+
+    lines = ["| Priority | Response |", "|---|---|", "| Medium | 24時間以内 |", '<p class="response">JIRAチケット</p>']
+    chunk = Chunk("a.md", "T", ("T", "Alerts"), "", None, 1, 4, "\n".join(lines))
+    units = {u.line: u.text for u in line_units(chunk, 0, lines)}
+    assert 2 not in units  # the |---| rule is no answer line
+    assert units[3] == "Alerts: Priority: Medium; Response: 24時間以内"
+    assert units[4] == "Alerts: JIRAチケット"
