@@ -89,7 +89,14 @@ class Vocabulary:
             return True
         # Every word known is enough: requiring the exact phrase would flag English names
         # whose notes spell them in katakana ("Block Public Access" / ブロックパブリックアクセス).
-        return all(self._has(w, extra) or all(self._has(p, extra) for p in w.split("/") if p) for w in words)
+        return all(self._has(w, extra) or all(self._has(p, extra) for p in _parts(w)) for w in words)
+
+
+def _parts(word: str) -> list[str]:
+    """The words a combined token joins: "windows/mac", "medium-priority". A hyphen with a
+    digit next to it stays (SEV-0, gp-3 are names of their own)."""
+    separators = r"[/]" if any(c.isdigit() for c in word) else r"[/-]"
+    return [p for p in re.split(separators, word) if p]
 
 
 def _romanize(runs: set[str]) -> set[str]:

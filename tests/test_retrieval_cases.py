@@ -122,3 +122,9 @@ def test_a_table_row_is_embedded_with_its_header_and_html_tags_are_dropped():
     assert 2 not in units  # the |---| rule is no answer line
     assert units[3] == "Alerts: Priority: Medium; Response: 24時間以内"
     assert units[4] == "Alerts: JIRAチケット"
+
+
+def test_hyphenated_words_are_known_by_their_parts_but_numbered_names_are_not():
+    vocab = Vocabulary(["| Medium | 高優先度 |", "alert priority", "SEV-1 と SEV-2"])
+    assert unknown_names("For a Medium-priority alert, who answers?", vocab) == []
+    assert unknown_names("SEV-0はどんな状況？", vocab) == ["SEV-0"]
