@@ -161,7 +161,8 @@ def evaluate(
         style = row.get("style") or row.get("kind")
         lang = row.get("lang", "?")
         groups = ["all", f"lang={lang}"]
-        if source or languages:
+        answerable = bool(row.get("gold_lines")) and (source or languages)
+        if answerable:  # a no-answer question has no notes language
             groups.append(f"cell={lang}>{_notes_language(row, languages)}")
         if style:
             groups.append(f"style={style}")
