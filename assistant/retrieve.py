@@ -129,7 +129,9 @@ class Searcher:
     piece, sharper than the whole chunk), its section's (a mean of its chunk vectors, so
     sub-chunks of the right section stay together), and BM25 scaled to [0, 1] as a
     tie-breaker for exact terms (Japanese questions). English questions add their best
-    line's latent-term match instead (terms.py). Weights were set on the dev sets with few
+    line's latent-term match instead (terms.py); Japanese questions add it toward English
+    notes only. Each chunk then loses the index's measured offset of its notes language for
+    the question's language (calibration.py). Weights were set on the dev sets with few
     free parameters; see docs/evaluation.md.
     """
 
