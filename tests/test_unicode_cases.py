@@ -54,8 +54,6 @@ def test_halfwidth_katakana_note_answers(tmp_path):
     assert answer.hits[0].chunk.heading_path[-1] == "ｻｰﾊﾞｰﾚｽ構成"  # shown as written
 
 
-@pytest.mark.xfail(strict=True, reason="BM25 matches the NFKC form now, but the dense score of the "
-                   "half-width line stays under the no-answer threshold; embedding notes in NFKC is not done yet")
 def test_halfwidth_katakana_note_is_not_flagged_unanswered(tmp_path):
     searcher = _searcher("note-halfwidth-katakana", tmp_path)
     (question,) = _questions("note-halfwidth-katakana")
