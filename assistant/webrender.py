@@ -147,7 +147,7 @@ def hit_html(hit: Hit, lang: str, link_target: str = "_top") -> str:
         f'<button type="button" class="copy-cite" title="{COPY_LABEL[lang]}">{COPY_LABEL[lang]}'
         f'<span class="cite-text">{html.escape(cite + "  " + hit.url)}</span></button></div>'
     )
-    body = section_html(c.text, c.line_start, hit.highlight_lines)
+    body = section_html(c.page_text, c.line_start, hit.highlight_lines)  # what the wiki page shows
     return clean(f'<div class="hit">{head}<div class="section">{body}</div></div>')
 
 
