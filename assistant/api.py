@@ -137,13 +137,14 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
         """`status` is "ok", "building", "behind" or "degraded"; see SearchService.status."""
         return service.status()
 
-    @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
-    def not_found(rest: str) -> None:
-        raise ApiError(404, f"no such endpoint /api/{rest}; see /docs")
-
     @app.get("/api/scopes", summary="Values the `scope` filter takes")
     def scopes() -> dict:
         return {"scopes": service.searcher.scopes()}
+
+    # Last among /api routes: routes match in order, so one defined after it is never reached.
+    @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
+    def not_found(rest: str) -> None:
+        raise ApiError(404, f"no such endpoint /api/{rest}; see /docs")
 
     @app.get("/embed", include_in_schema=False)
     def embed_without_slash(request: Request) -> RedirectResponse:

@@ -229,7 +229,7 @@ class Searcher:
     def _in_scope(self, scope: str | None) -> np.ndarray:
         if not scope:
             return np.ones(len(self.chunks), dtype=bool)
-        if " > " in scope and scope not in self.scopes():  # the earlier 'source > chapter' spelling
+        if isinstance(scope, str) and " > " in scope and scope not in self.scopes():  # the earlier 'source > chapter' spelling
             scope = scope.replace(" > ", PATH_SEPARATOR, 1)
         allowed = np.array([scope in names for names in self._chunk_scopes])
         if not allowed.any():

@@ -160,7 +160,7 @@ def test_ask_text_output_cites_lines(indexed):
 
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert re.search(r"^1\. AWS > ", out, re.M), out  # breadcrumb (a no-answer note may come first)
+    assert re.search(r"^1\. AWS › ", out, re.M), out  # breadcrumb (a no-answer note may come first)
     assert re.search(r"^2\. ", out, re.M) and not re.search(r"^3\. ", out, re.M)
     assert re.search(r"^   \S+\.md  L\d+–L\d+  https://\S+$", out, re.M), out  # file, lines, link
 
