@@ -45,7 +45,7 @@ class AskRequest(BaseModel):
     history: list[Annotated[str, Field(max_length=4000)]] = Field(
         default_factory=list, max_length=MAX_HISTORY, description="earlier questions of the conversation, oldest first"
     )
-    scope: str | None = Field(None, description="limit to a note or 'note > chapter' (see the UI filter)")
+    scope: str | None = Field(None, description="limit to a note or 'note › chapter' (values: /api/scopes)")
 
 
 class ApiError(Exception):
@@ -126,7 +126,7 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
         q: Annotated[str, Query(min_length=1, max_length=4000, description="the question")],
         k: Annotated[int | None, Query(ge=1, le=MAX_TOP_K, description="how many sections (default 5)")] = None,
         history: Annotated[list[str], Query(description="earlier questions, oldest first (repeatable)")] = [],  # noqa: B006
-        scope: Annotated[str | None, Query(description="a note or 'note > chapter'")] = None,
+        scope: Annotated[str | None, Query(description="a note or 'note › chapter' (values: /api/scopes)")] = None,
     ) -> dict:
         return answer(q, k, history, scope)
 
@@ -143,6 +143,7 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
     def scopes() -> dict:
         return {"scopes": service.searcher.scopes()}
 
+    # Last among /api routes: routes match in order, so one defined after it is never reached.
     @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
     def not_found(rest: str) -> None:
         raise ApiError(404, f"no such endpoint /api/{rest}; see /docs")

@@ -10,16 +10,17 @@ Some lines frame an answer without being one: headings, `<details>`/`<summary>` 
 admonition openers (`::: tip`, `!!! note "..."`), a bare label (`理由:`), a line of links
 only, a lone TODO. `is_boilerplate` names them, so they are never the highlighted answer
 and a chunk made of nothing else (a title line, a two-line link list) does not outrank content.
+Lines are read as the wiki page shows them (wiki/shown.py): a hidden line (an HTML comment,
+Liquid, a container marker) is never an answer line, nor is a caption (`<summary>`).
 What this leaves out: scoring (retrieve.py).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Collection, Sequence
 
 from .chunking import Chunk
-from .notes import LIQUID_INLINE
 
 # Bump when the embedded line text changes, so existing indexes are rebuilt.
 UNIT_VERSION = 2
@@ -56,7 +57,7 @@ _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 def _plain(line: str) -> str:
-    text = LIQUID_INLINE.sub("", _BULLET.sub("", line.strip())).replace("**", "")
+    text = _BULLET.sub("", line.strip()).replace("**", "")
     return _HTML_TAG.sub("", text).strip()
 
 
@@ -99,17 +100,23 @@ def is_content(raw: str) -> bool:
     return len(_plain(raw)) >= 2 and not _FENCE.match(raw) and not is_boilerplate(raw)
 
 
-def line_units(chunk: Chunk, chunk_id: int, file_lines: Sequence[str]) -> list[LineUnit]:
-    """One unit per line worth pinpointing: not blank, not a fence marker, not a lone symbol."""
+def line_units(
+    chunk: Chunk, chunk_id: int, page_lines: Sequence[str], captions: Collection[int] = ()
+) -> list[LineUnit]:
+    """One unit per line worth pinpointing: shown, not a caption, not blank, not a fence
+    marker, not a lone symbol. `page_lines[n - 1]` is line n as the page shows it
+    (wiki.PageText.lines, "" when hidden); `captions` are 1-based line numbers."""
     units = []
     for n in range(chunk.line_start, chunk.line_end + 1):
-        raw = file_lines[n - 1]
+        raw = page_lines[n - 1]
+        if n in captions:
+            continue
         body = _plain(raw)
         if len(body) < 2 or _FENCE.match(raw):
             continue
         if _TABLE_RULE.match(raw):  # a table's |---| rule or a horizontal rule
             continue
-        header = table_header(file_lines, n)
+        header = table_header(page_lines, n)
         if header is not None:
             body = _row_text(header, raw) or body
         units.append(LineUnit(n, chunk_id, f"{chunk.heading_path[-1]}: {body}"))

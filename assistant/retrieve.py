@@ -18,7 +18,7 @@ import numpy as np
 
 from . import store
 from .build import chunking_settings
-from .chunking import Chunk
+from .chunking import PATH_SEPARATOR, Chunk
 from .cite import citation_url
 from .textnorm import match_form
 from .config import Settings
@@ -159,7 +159,7 @@ class Searcher:
         self._sections()
         self._content()
         self._chunk_scopes = [
-            (c.source, f"{c.source} > {c.heading_path[1]}") if len(c.heading_path) > 1 else (c.source,)
+            (c.source, f"{c.source}{PATH_SEPARATOR}{c.heading_path[1]}") if len(c.heading_path) > 1 else (c.source,)
             for c in self.chunks
         ]
         self.lexical = self.index.lexical
@@ -311,12 +311,15 @@ class Searcher:
         return [(score, self.lines[i].line) for score, i in sorted(zip(scores.tolist(), ids), reverse=True)]
 
     def scopes(self) -> list[str]:
-        """Names a search can be limited to: each note's source, then 'source > chapter'."""
+        """Names a search can be limited to: each note's source, then 'source › chapter'
+        (chunking.PATH_SEPARATOR: a heading may itself contain ' > ')."""
         return list(dict.fromkeys(name for names in self._chunk_scopes for name in names))
 
     def _in_scope(self, scope: str | None) -> np.ndarray:
         if not scope:
             return np.ones(len(self.chunks), dtype=bool)
+        if isinstance(scope, str) and " > " in scope and scope not in self.scopes():  # the earlier 'source > chapter' spelling
+            scope = scope.replace(" > ", PATH_SEPARATOR, 1)
         allowed = np.array([scope in names for names in self._chunk_scopes])
         if not allowed.any():
             raise QueryError(f"unknown filter {scope!r}; choose a note or chapter from the list")

@@ -13,6 +13,7 @@ import html
 import re
 from functools import lru_cache
 
+from .chunking import PATH_SEPARATOR
 from .render import NO_ANSWER, citation, language
 from .retrieve import Answer, Hit
 
@@ -136,7 +137,7 @@ def one_line(fragment: str) -> str:
 
 def hit_html(hit: Hit, lang: str, link_target: str = "_top") -> str:
     c = hit.chunk
-    crumb = " › ".join(html.escape(h) for h in c.heading_path)
+    crumb = PATH_SEPARATOR.join(html.escape(h) for h in c.heading_path)
     cite = citation(hit)
     # Gradio's sanitizer drops data-* attributes and forces target=_blank, so the link target
     # and the text to copy travel in a class name and a hidden span; ui.HEAD reads them.
@@ -147,7 +148,7 @@ def hit_html(hit: Hit, lang: str, link_target: str = "_top") -> str:
         f'<button type="button" class="copy-cite" title="{COPY_LABEL[lang]}">{COPY_LABEL[lang]}'
         f'<span class="cite-text">{html.escape(cite + "  " + hit.url)}</span></button></div>'
     )
-    body = section_html(c.text, c.line_start, hit.highlight_lines)
+    body = section_html(c.page_text, c.line_start, hit.highlight_lines)  # what the wiki page shows
     return clean(f'<div class="hit">{head}<div class="section">{body}</div></div>')
 
 
