@@ -95,9 +95,69 @@ def _mark_inline(inline, first_line: int, marked: set[int]) -> None:
     inline.children = out
 
 
+_LEADING_WS = re.compile(r"^[ \t]*")
+
+
+def _columns(indent: str) -> int:
+    """Width of leading whitespace in columns (CommonMark: tabs stop every 4 columns)."""
+    return len(indent.expandtabs(4))
+
+
+_LIST_ITEM = re.compile(r"^[ \t]*([-+*]|\d{1,9}[.)])([ \t]|$)")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
+
+
+def _starts_inside_fence(lines: list[str]) -> int | None:
+    """Index of the line closing a code fence opened before the chunk, else None.
+
+    A fence longer than the chunk budget is split, so a chunk can start inside it. Its first
+    fence line is then a closer: it has no info string and either has no partner (odd count)
+    or the next fence line opens another block (has an info string). Without that, CommonMark
+    would read the closer as an opener and show the prose after it as code."""
+    fences = [(i, m) for i, m in ((i, _FENCE.match(line)) for i, line in enumerate(lines)) if m]
+    if not fences or fences[0][1].group(2).strip():
+        return None
+    if len(fences) % 2 == 1 or fences[1][1].group(2).strip():
+        return fences[0][0]
+    return None
+
+
+def outdent(text: str) -> tuple[str, int]:
+    """A chunk cut from inside a nested list or a code fence, made to render as in the note.
+
+    Long sections are split into chunks between list items (and long fences between lines),
+    so a chunk can start at a nested item ("    - **署名付きURL**") or inside a fence. Rendered
+    alone, four leading spaces make CommonMark read the fragment as an indented code block,
+    and a fence's closing line opens a new block, while the wiki, which renders the whole
+    note, shows a list and code. So the starting indentation (the first non-blank line's, or
+    the closing fence's) is taken off every line (lines indented less go to column 0), which
+    keeps the nesting below it, and a chunk starting inside a fence gets its opening line
+    back. Other indented starts are left alone. Returns (text, lines added before the first line: 0 or 1), so that answer-line
+    numbers can be shifted to match.
+    """
+    lines = text.split("\n")
+    closer = _starts_inside_fence(lines)
+    anchor = lines[closer] if closer is not None else next((line for line in lines if line.strip()), "")
+    # Only a list item or a fence closer says "cut from a list": other indented text may be
+    # the inside of a long fence (no markers in the chunk), which an indented block shows right.
+    base = _columns(_LEADING_WS.match(anchor).group()) if closer is not None or _LIST_ITEM.match(anchor) else 0
+    if base:
+        out = []
+        for line in lines:
+            indent = _LEADING_WS.match(line).group()
+            out.append(" " * max(0, _columns(indent) - base) + line[len(indent):])
+        lines = out
+    if closer is not None:
+        return "\n".join([lines[closer].strip(), *lines]), 1
+    return "\n".join(lines), 0
+
+
 def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()) -> str:
-    """A note section (markdown) as sanitized HTML; `highlight` lines are marked."""
+    """A note section (markdown) as sanitized HTML; `highlight` lines are marked. A section cut
+    from inside a nested list renders as the list it is (see `outdent`)."""
     md = _markdown()
+    text, added = outdent(text)
+    first_line -= added
     marked = {n - first_line for n in highlight}  # 0-based lines of `text`
     env = {"marked": marked}
     tokens = md.parse(text, env)

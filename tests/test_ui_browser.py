@@ -53,6 +53,48 @@ def test_raw_html_in_notes_is_neutralised():
     assert "&lt;script&gt;" in out
 
 
+def _code_lines(md, text: str, first_line: int) -> set[int]:
+    """Source line numbers shown as code (fence marker lines excluded) when `text` is rendered."""
+    import re
+
+    source, lines = text.split("\n"), set()
+    for t in md.parse(text):
+        if t.type in ("fence", "code_block") and t.map:
+            for i in range(t.map[0] + (t.type == "fence"), t.map[1]):
+                if not (t.type == "fence" and re.match(r"^\s*(```|~~~)", source[i])):
+                    lines.add(i + first_line)
+    return lines
+
+
+def test_every_section_renders_its_code_as_the_whole_note_does(built_settings):
+    """A chunk cut from inside a nested list or a long fence shows code exactly where the whole
+    note does (21 of 166 sections were a grey code box: 「S3の署名付きURLとは？」)."""
+    import json
+
+    from assistant.webrender import _markdown, outdent
+
+    md = _markdown()
+    chunks = [json.loads(line) for line in (built_settings.index_dir / "current" / "chunks.jsonl").open(encoding="utf-8")]
+    notes = {}
+    for c in chunks:
+        if c["source"] not in notes:
+            note = (built_settings.corpus_dir / c["source"]).read_text(encoding="utf-8")
+            notes[c["source"]] = _code_lines(md, note, 1)
+        text, added = outdent(c["text"])
+        in_chunk = _code_lines(md, text, c["line_start"] - added) & set(range(c["line_start"], c["line_end"] + 1))
+        note_code = notes[c["source"]] & set(range(c["line_start"], c["line_end"] + 1))
+        assert in_chunk == note_code, (c["heading_path"], sorted(in_chunk ^ note_code)[:5])
+
+
+def test_a_chunk_from_a_nested_list_or_a_fence_keeps_its_shape():
+    nested = "    - **signed URL**\n      - temporary access\n        - expires\n  - sibling\n"
+    out = section_html(nested, first_line=10, highlight=(11,))
+    assert "<pre" not in out and out.count("<ul>") >= 2 and '<mark class="hl">temporary access</mark>' in out
+    in_fence = "      x: 1\n        y: 2\n    ```\n  - after the code\n    ```yaml\n    z: 3\n    ```\n"
+    out = section_html(in_fence, first_line=20, highlight=(21,))
+    assert '<span class="hl">    y: 2</span>' in out and '<code>  x: 1' in out and "after the code</li>" in out and out.count("<pre>") == 2
+
+
 # --- browser ---------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
