@@ -59,20 +59,41 @@ EXAMPLES = [
 ]
 
 CSS = """
-.answer .hit { border-top: 1px solid var(--border-color-primary); padding-top: .5em; margin-top: .5em; }
-.answer .hit:first-of-type { border-top: none; margin-top: 0; }
-.answer .crumb { font-size: .85em; opacity: .8; }
-.answer .cite { font-family: var(--font-mono); font-size: .85em; margin-right: .5em; }
-.answer .copy-cite { font-size: .75em; padding: 0 .4em; border: 1px solid var(--border-color-primary);
-  border-radius: 4px; cursor: pointer; background: transparent; }
-.answer .section h1, .answer .section h2, .answer .section h3, .answer .section h4 { font-size: 1.05em; margin: .4em 0; }
-.answer mark.hl { background: #fff3a3; color: inherit; padding: 0 .1em; }
-.answer mark.hl::before { content: "▶ "; color: #c05800; }
-.answer pre span.hl { background: #fff3a3; display: inline-block; min-width: 100%; }
-.answer pre span.hl::before { content: "▶ "; color: #c05800; }
-.embed-mode #header, .embed-mode #examples { display: none !important; }
+.answer { font-size: 16px; line-height: 1.55; }
+.answer .lead { background: #fff7e0; color: #1f1f1f; border-left: 5px solid #b35300; border-radius: 6px;
+  padding: .55em .8em; margin-bottom: .4em; }
+.answer .lead-label { font-size: .8em; font-weight: 600; color: #7a3a00; margin: 0; text-transform: none; }
+.answer .lead-line { font-size: 1.15em; font-weight: 600; margin: .15em 0 .4em; color: #1f1f1f; }
+.answer.weak .lead { background: #f1f1f1; border-left: 5px dashed #6b6b6b; }
+.answer.weak .lead-label { color: #4a4a4a; }
+.answer.weak .lead-line { font-weight: 400; }
+.answer .notice { background: #f1f1f1; color: #333; border: 1px solid #8a8a8a; border-radius: 6px;
+  padding: .4em .7em; font-style: normal; }
+.answer .notice::before { content: "⚠ "; }
+.answer .hit-head { font-size: .9em; }
+.answer .crumb { font-size: .85em; opacity: .85; }
+.answer .cite { font-family: var(--font-mono); font-size: .85em; margin-right: .5em; word-break: break-all; }
+.answer .copy-cite { font-size: .8em; padding: 0 .5em; border: 1px solid currentColor;
+  border-radius: 4px; cursor: pointer; background: transparent; color: inherit; }
 .answer .copy-cite .cite-text { display: none; }
-.answer .notice { font-style: italic; }
+.answer details { margin: .3em 0; }
+.answer details > summary { cursor: pointer; padding: .15em 0; }
+.answer .context > summary { font-size: .85em; }
+.answer .more-label { font-size: .85em; font-weight: 600; margin: .6em 0 .1em; opacity: .85; }
+.answer details.hit { border-top: 1px solid var(--border-color-primary); font-size: .92em; }
+.answer details.hit > summary { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.answer details.hit[open] > summary { white-space: normal; }
+.answer details.hit .preview { opacity: .8; }
+.answer .section h1, .answer .section h2, .answer .section h3, .answer .section h4 { font-size: 1.05em; margin: .4em 0; }
+.answer mark.hl, .answer pre span.hl { color: inherit; padding: 0 .1em; background: #fff3a3; }
+.answer mark.hl.rank-1, .answer pre span.hl.rank-1 { background: #ffd166; color: #1f1f1f; font-weight: 600; }
+.answer mark.hl::before, .answer pre span.hl::before { color: #8a3d00; font-weight: 700; }
+.answer mark.hl.rank-1::before, .answer pre span.hl.rank-1::before { content: "① "; }
+.answer mark.hl.rank-2::before, .answer pre span.hl.rank-2::before { content: "② "; }
+.answer mark.hl.rank-3::before, .answer pre span.hl.rank-3::before { content: "③ "; }
+.answer pre span.hl { display: inline-block; min-width: 100%; }
+.answer.weak mark.hl, .answer.weak pre span.hl { background: #e6e6e6; font-weight: 400; }
+.embed-mode #header, .embed-mode #examples { display: none !important; }
 .answer .error { color: #b00020; font-weight: 600; }
 """
 
@@ -96,12 +117,43 @@ document.addEventListener("click", function (event) {
   }
   const button = path.find(el => el.classList && el.classList.contains("copy-cite"));
   if (!button) return;
-  const text = button.querySelector(".cite-text").textContent;
+  const text = [...button.querySelector(".cite-text").children].map(span => span.textContent).join("\\n");
   const done = () => { button.classList.add("copied"); button.firstChild.textContent = "✓ "; };
   if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done, done); }
   else { const area = document.createElement("textarea"); area.value = text; document.body.appendChild(area);
          area.select(); try { document.execCommand("copy"); } catch (e) {} area.remove(); done(); }
 });
+// Each reply opens at its top (Gradio's autoscroll, off, would show its last, weakest hit):
+// when a new reply appears, its question goes to the top of the chat, and the answer line is
+// brought into the window if the page itself scrolls (phones).
+(function () {
+  let seen = 0;
+  function scroller(el) {
+    for (let node = el.parentElement; node; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (/(auto|scroll)/.test(style.overflowY) && node.scrollHeight > node.clientHeight) return node;
+    }
+    return null;
+  }
+  function showNewest() {
+    const answers = document.querySelectorAll("#chat .answer");
+    if (answers.length === seen) return;
+    const grew = answers.length > seen;
+    seen = answers.length;
+    if (!grew) return;
+    const answer = answers[answers.length - 1];
+    const rows = [...document.querySelectorAll("#chat .message-row, #chat [class*='message-row']")];
+    const row = rows.find(r => r.contains(answer));
+    const question = row && rows[rows.indexOf(row) - 1];
+    const top = question || answer;
+    const box = scroller(answer);
+    if (box) box.scrollTop += top.getBoundingClientRect().top - box.getBoundingClientRect().top - 4;
+    const lead = answer.querySelector(".lead") || answer;
+    const r = lead.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > window.innerHeight) lead.scrollIntoView({block: "nearest"});
+  }
+  new MutationObserver(() => requestAnimationFrame(showNewest)).observe(document.documentElement, {childList: true, subtree: true});
+})();
 </script>
 """
 
@@ -170,7 +222,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         with gr.Column(visible=not embed, elem_id="header") as header:
             title = gr.Markdown(f"## {TEXT['en']['title']}\n{TEXT['en']['intro']}", elem_id="title")
         chat = gr.Chatbot(
-            height=360 if embed else 560, elem_id="chat", show_label=False, buttons=["copy"], feedback_options=None,
+            height=360 if embed else 560, elem_id="chat", show_label=False, autoscroll=False, buttons=["copy"], feedback_options=None,
             sanitize_html=True, group_consecutive_messages=False,
         )
         conversation = gr.State(empty_conversation())

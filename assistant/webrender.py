@@ -16,19 +16,20 @@ from functools import lru_cache
 from .render import NO_ANSWER, citation, language
 from .retrieve import Answer, Hit
 
-MARK_OPEN = '<mark class="hl">'
+MARK_OPEN = '<mark class="hl">'  # the unranked form; ranked marks add "rank-N" (see _mark_open)
 MARK_CLOSE = "</mark>"
 
 _ALLOWED_TAGS = {
     "a", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6",
     "hr", "i", "li", "mark", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table",
-    "tbody", "td", "th", "thead", "tr", "ul", "img", "button", "nav",
+    "tbody", "td", "th", "thead", "tr", "ul", "img", "button", "nav", "details", "summary",
 }
 # Only the classes this module writes itself survive cleaning (nh3 drops every other one).
 LINK_TARGETS = ("_top", "_blank", "_self", "_parent")
 _CLASSES = {
     "hl", "hl-block", "hit", "hit-head", "crumb", "cite", "copy-cite", "cite-text", "section",
-    "answer", "notice", "error", "question", *("cite-target" + t for t in LINK_TARGETS),
+    "answer", "notice", "error", "question", "lead", "lead-label", "lead-line", "context", "more",
+    "more-label", "preview", "top", "weak", "rank-1", "rank-2", "rank-3", *("cite-target" + t for t in LINK_TARGETS),
 }
 _ALLOWED_ATTRS = {  # `class` is kept through allowed_classes (nh3 forbids it in both places)
     "a": {"href", "title"},
@@ -43,7 +44,13 @@ NOTHING_FOUND = {
     "ja": "該当するノートが見つかりませんでした。言い換えるか、フィルターを「すべて」にしてみてください。",
     "en": "Nothing found in the notes. Try other words or set the filter to “all”.",
 }
-COPY_LABEL = {"ja": "引用をコピー", "en": "Copy citation"}
+COPY_LABEL = {"ja": "コピー", "en": "Copy"}
+COPY_TITLE = {"ja": "見出し・引用・答えの行をテキストでコピー", "en": "Copy the heading path, citation and answer lines as text"}
+LEAD_LABEL = {"ja": "答えの行", "en": "Answer"}
+WEAK_LABEL = {"ja": "最も近い行（弱い一致）", "en": "Closest line (weak match)"}
+SECTION_LABEL = {"ja": "節の全文", "en": "Whole section"}
+MORE_LABEL = {"ja": "ほかの候補", "en": "Other matches"}
+MAX_RANK_STYLED = 3
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +67,7 @@ def _markdown():
 def _render_code(self, tokens, idx, options, env) -> str:
     """Code blocks line by line, so single answer lines can be marked."""
     token = tokens[idx]
-    marked = env.get("marked", set())
+    marked = env.get("marked", {})
     first = token.map[0] + (1 if token.type == "fence" else 0) if token.map else -1
     lines = token.content.split("\n")
     if lines and lines[-1] == "":
@@ -68,21 +75,28 @@ def _render_code(self, tokens, idx, options, env) -> str:
     out = []
     for i, line in enumerate(lines):
         text = html.escape(line)
-        out.append(f'<span class="hl">{text}</span>' if first + i in marked else text)
+        rank = marked.get(first + i)
+        out.append(f'<span class="hl {_rank_class(rank)}">{text}</span>' if rank else text)
     # The info string is the note's to choose, so it sets no class: a class such as
     # "mermaid" would hand the block to another renderer in the page (case note-mermaid-class).
     return "<pre><code>" + "\n".join(out) + "</code></pre>\n"
 
 
-def _mark_inline(inline, first_line: int, marked: set[int]) -> None:
-    """Wrap the parts of a paragraph that come from marked source lines in <mark>."""
+def _rank_class(rank: int) -> str:
+    """CSS class of the rank-th best answer line (1 = best); ranks past the styled ones share one."""
+    return f"rank-{min(rank, MAX_RANK_STYLED)}"
+
+
+def _mark_inline(inline, first_line: int, marked: dict[int, int]) -> None:
+    """Wrap the parts of a paragraph that come from marked source lines in <mark>, with the
+    line's rank (1 = best) as a class."""
     from markdown_it.token import Token
 
     children, out, line = inline.children or [], [], first_line
     is_open = False
     for child in children:
         if not is_open and line in marked:
-            out.append(Token("html_inline", "", 0, content=MARK_OPEN))
+            out.append(Token("html_inline", "", 0, content=f'<mark class="hl {_rank_class(marked[line])}">'))
             is_open = True
         if child.type in ("softbreak", "hardbreak"):
             if is_open:
@@ -104,6 +118,7 @@ def _columns(indent: str) -> int:
 
 
 _LIST_ITEM = re.compile(r"^[ \t]*([-+*]|\d{1,9}[.)])([ \t]|$)")
+_BLOCK_MARKER = re.compile(r"^[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|#{1,6}[ \t]+|>[ \t]?)")  # list, heading, quote
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
 
 
@@ -153,12 +168,14 @@ def outdent(text: str) -> tuple[str, int]:
 
 
 def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()) -> str:
-    """A note section (markdown) as sanitized HTML; `highlight` lines are marked. A section cut
+    """A note section (markdown) as sanitized HTML; `highlight` lines (source line numbers,
+    best first) are marked with their rank (class rank-1 for the best). A section cut
     from inside a nested list renders as the list it is (see `outdent`)."""
     md = _markdown()
     text, added = outdent(text)
     first_line -= added
-    marked = {n - first_line for n in highlight}  # 0-based lines of `text`
+    # 0-based lines of `text` -> rank (1 = best): highlight lines come best first.
+    marked = {n - first_line: rank for rank, n in enumerate(highlight, 1)}
     env = {"marked": marked}
     tokens = md.parse(text, env)
     for i, token in enumerate(tokens):
@@ -194,33 +211,109 @@ def one_line(fragment: str) -> str:
     return "".join(p.replace("\n", "&#10;") if p.startswith("<pre") else p.replace("\n", " ") for p in parts)
 
 
-def hit_html(hit: Hit, lang: str, link_target: str = "_top") -> str:
+def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str]) -> str:
+    """Breadcrumb, citation link and a copy button whose text is the breadcrumb, the citation
+    with its URL and the answer lines, as plain text (never the reply's HTML)."""
     c = hit.chunk
-    crumb = " › ".join(html.escape(h) for h in c.heading_path)
+    crumb = " › ".join(c.heading_path)
     cite = citation(hit)
     # Gradio's sanitizer drops data-* attributes and forces target=_blank, so the link target
     # and the text to copy travel in a class name and a hidden span; ui.HEAD reads them.
     target = "cite-target" + re.sub(r"[^A-Za-z0-9_-]", "", link_target)
-    head = (
-        f'<div class="hit-head"><nav class="crumb">{crumb}</nav>'
+    # One span per line: the page joins them with newlines (layout newlines are dropped here).
+    copy_text = "".join(f"<span>{html.escape(line)}</span>" for line in [crumb, f"{cite}  {hit.url}", *answer_lines])
+    return (
+        f'<div class="hit-head"><nav class="crumb">{html.escape(crumb)}</nav>'
         f'<a class="cite {target}" href="{html.escape(hit.url, quote=True)}">{html.escape(cite)}</a> '
-        f'<button type="button" class="copy-cite" title="{COPY_LABEL[lang]}">{COPY_LABEL[lang]}'
-        f'<span class="cite-text">{html.escape(cite + "  " + hit.url)}</span></button></div>'
+        f'<button type="button" class="copy-cite" title="{COPY_TITLE[lang]}">{COPY_LABEL[lang]}'
+        f'<span class="cite-text">{copy_text}</span></button></div>'
     )
+
+
+def _source_lines(hit: Hit) -> list[str]:
+    """The hit's answer lines as written, best first, without list markers and indentation."""
+    body = hit.chunk.text.split("\n")
+    out = []
+    for n in hit.highlight_lines:
+        i = n - hit.chunk.line_start
+        if 0 <= i < len(body) and body[i].strip():
+            out.append(_BLOCK_MARKER.sub("", body[i], count=1).strip())
+    return out
+
+
+def _in_code(hit: Hit) -> bool:
+    """Whether the best answer line sits in a code block (then it is shown as code)."""
+    return '<span class="hl rank-1">' in section_html(hit.chunk.text, hit.chunk.line_start, hit.highlight_lines[:1])
+
+
+def answer_lines(hit: Hit) -> list[str]:
+    """The hit's answer lines as plain text, best first: inline markdown (`**`, links) rendered
+    and its tags dropped, so copying and previews show what the reader sees."""
+    import nh3
+
+    lines = _source_lines(hit)
+    if lines and _in_code(hit):
+        return lines[:1] + [html.unescape(nh3.clean(_markdown().renderInline(x), tags=set())) for x in lines[1:]]
+    return [html.unescape(nh3.clean(_markdown().renderInline(x), tags=set())) for x in lines]
+
+
+def _lead_line_html(hit: Hit) -> str:
+    """The best answer line on its own, inline markdown rendered (a code line as code)."""
+    lines = _source_lines(hit)
+    if not lines:
+        return ""
+    if _in_code(hit):
+        return f"<code>{html.escape(lines[0])}</code>"
+    return _markdown().renderInline(lines[0])
+
+
+def hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False) -> str:
+    """A hit other than the best: collapsed to one line (heading and its best line); opening
+    it shows the citation and the whole section with its answer lines marked, best first."""
+    c = hit.chunk
+    lines = answer_lines(hit)
+    preview = f'<span class="preview">{html.escape(lines[0])}</span>' if lines else ""
     body = section_html(c.text, c.line_start, hit.highlight_lines)
-    return clean(f'<div class="hit">{head}<div class="section">{body}</div></div>')
+    return clean(
+        f'<details class="hit"><summary><span class="crumb">{html.escape(c.heading_path[-1] if c.heading_path else c.source)}'
+        f"</span> {preview}</summary>{_head(hit, lang, link_target, lines)}<div class=\"section\">{body}</div></details>"
+    )
+
+
+def best_hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False) -> str:
+    """The best hit, opened at its answer: the best line, large, with its citation; the whole
+    section below it, collapsed."""
+    c = hit.chunk
+    lead = _lead_line_html(hit)
+    label = (WEAK_LABEL if weak else LEAD_LABEL)[lang]
+    lead_line = f'<p class="lead-label">{label}</p><p class="lead-line">{lead}</p>' if lead else ""
+    body = section_html(c.text, c.line_start, hit.highlight_lines)
+    return clean(
+        f'<div class="hit top"><div class="lead">{lead_line}{_head(hit, lang, link_target, answer_lines(hit))}</div>'
+        f'<details class="context"><summary>{SECTION_LABEL[lang]} (L{c.line_start}–L{c.line_end})</summary>'
+        f'<div class="section">{body}</div></details></div>'
+    )
 
 
 def answer_html(answer: Answer, link_target: str = "_top") -> str:
-    """The whole reply for one question, in the question's language."""
+    """The whole reply for one question, in the question's language: a "not in the notes"
+    notice when the match is weak, the best hit opened at its answer line, then the other
+    hits collapsed, in rank order. Weak replies carry the class `weak` (grey, not yellow)."""
     lang = language(answer.question)
+    weak = bool(answer.no_answer or not answer.hits)
     parts = []
     if not answer.hits:
         parts.append(f'<p class="notice">{html.escape(NOTHING_FOUND[lang])}</p>')
     elif answer.no_answer:
         parts.append(f'<p class="notice">{html.escape(NO_ANSWER[lang])}</p>')
-    parts += [hit_html(hit, lang, link_target) for hit in answer.hits]
-    return one_line('<div class="answer">' + "".join(parts) + "</div>")
+    if answer.hits:
+        parts.append(best_hit_html(answer.hits[0], lang, link_target, weak))
+    if len(answer.hits) > 1:
+        parts.append(f'<div class="more"><p class="more-label">{MORE_LABEL[lang]}</p>')
+        parts += [hit_html(hit, lang, link_target, weak) for hit in answer.hits[1:]]
+        parts.append("</div>")
+    css = "answer weak" if weak else "answer"
+    return one_line(f'<div class="{css}">' + "".join(parts) + "</div>")
 
 
 def question_html(question: str) -> str:

@@ -12,6 +12,7 @@ import functools
 import http.server
 import os
 import shutil
+import re
 import threading
 from pathlib import Path
 
@@ -37,10 +38,10 @@ TIMEOUT = 30_000
 
 def test_marks_answer_lines_in_lists_paragraphs_and_code():
     text = "### T\n- first\n  - nested `code`\n\nplain\nsecond line\n\n```python\nx = 1\ny = 2\n```\n"
-    out = section_html(text, first_line=100, highlight=(102, 105, 109))
-    assert '<mark class="hl">nested <code>code</code></mark>' in out
-    assert '<mark class="hl">second line</mark>' in out and "<mark class=\"hl\">plain" not in out
-    assert '<span class="hl">y = 2</span>' in out and '<span class="hl">x = 1' not in out
+    out = section_html(text, first_line=100, highlight=(109, 102, 105))  # best first
+    assert '<mark class="hl rank-2">nested <code>code</code></mark>' in out
+    assert '<mark class="hl rank-3">second line</mark>' in out and "plain</mark>" not in out
+    assert '<span class="hl rank-1">y = 2</span>' in out and 'x = 1</span>' not in out
     assert "<ul>" in out and "<pre><code>" in out
 
 
@@ -89,10 +90,10 @@ def test_every_section_renders_its_code_as_the_whole_note_does(built_settings):
 def test_a_chunk_from_a_nested_list_or_a_fence_keeps_its_shape():
     nested = "    - **signed URL**\n      - temporary access\n        - expires\n  - sibling\n"
     out = section_html(nested, first_line=10, highlight=(11,))
-    assert "<pre" not in out and out.count("<ul>") >= 2 and '<mark class="hl">temporary access</mark>' in out
+    assert "<pre" not in out and out.count("<ul>") >= 2 and '<mark class="hl rank-1">temporary access</mark>' in out
     in_fence = "      x: 1\n        y: 2\n    ```\n  - after the code\n    ```yaml\n    z: 3\n    ```\n"
     out = section_html(in_fence, first_line=20, highlight=(21,))
-    assert '<span class="hl">    y: 2</span>' in out and '<code>  x: 1' in out and "after the code</li>" in out and out.count("<pre>") == 2
+    assert '<span class="hl rank-1">    y: 2</span>' in out and '<code>  x: 1' in out and "after the code</li>" in out and out.count("<pre>") == 2
 
 
 # --- browser ---------------------------------------------------------------------------------
@@ -123,11 +124,12 @@ class RecordingService:
     """The real SearchService, remembering the history each question arrived with."""
 
     def __init__(self, service):
-        self._service, self.calls = service, []
+        self._service, self.calls, self.answers = service, [], []
 
     def search(self, question, top_k=None, history=(), scope=None):
         self.calls.append((question, tuple(history)))
-        return self._service.search(question, top_k, history, scope)
+        self.answers.append(self._service.search(question, top_k, history, scope))
+        return self.answers[-1]
 
     def __getattr__(self, name):
         return getattr(self._service, name)
@@ -150,6 +152,11 @@ def static_server(tmp_path):
 def wait_loaded(frame) -> None:
     """The page-load event has run: labels follow the browser language (ja-JP here)."""
     frame.locator('#question textarea[placeholder^="質問"]').wait_for(timeout=TIMEOUT)
+
+
+def expand(answer) -> None:
+    """Open every collapsed part of a reply (the whole sections and the other hits)."""
+    answer.evaluate("el => el.querySelectorAll('details').forEach(d => { d.open = true; })")
 
 
 def ask(frame, question: str, n_answers: int):
@@ -175,7 +182,7 @@ def test_answers_japanese_and_english_with_citations(live_server, page, search_s
     assert "aws-developer-associate.md" in link.inner_text() and "L" in link.inner_text()
     assert first.locator(".copy-cite").count() >= 1
     if any(hit.highlight_lines for hit in search_service.search(JA_QUESTION).hits):
-        assert first.locator("mark.hl, pre span.hl").count() >= 1
+        assert first.locator("mark.hl.rank-1, pre span.hl.rank-1").count() >= 1
     assert page.locator("#send").inner_text().strip() == "質問する"  # labels follow the question
     first.locator(".hit").first.evaluate("el => el.scrollIntoView({block: 'start'})")
     shot = tmp_path / "screenshot-ja.png"
@@ -256,6 +263,7 @@ def test_html_in_notes_never_executes(live_server, page, tmp_path):
     wait_loaded(page)
     answer = ask(page, "zebra pineapple facts", 1)
     assert "Zebra pineapple section" in answer.locator(".crumb").first.inner_text()
+    expand(answer)
     assert "<script>window.__xss=1</script>" in answer.inner_text()  # shown as text
     answer.locator("text=click me").first.click()
     page.wait_for_timeout(500)
@@ -297,9 +305,100 @@ def test_a_note_cannot_give_its_code_block_a_class(live_server, page, tmp_path):
     page.goto(base + "/")
     wait_loaded(page)
     answer = ask(page, "deploy flow chart", 1)
+    expand(answer)
     assert "flowchart TD" in answer.inner_text()
     page.wait_for_timeout(1000)  # mermaid, if it ran, would have replaced the block by now
     assert answer.locator(".mermaid, svg, a[href*='evil.example']").count() == 0
     classes = answer.evaluate("el => [...el.querySelectorAll('[class]')].flatMap(e => [...e.classList])")
     from assistant.webrender import _CLASSES
     assert set(classes) <= _CLASSES, set(classes) - _CLASSES
+
+
+# --- issue 17: each reply opens at its answer ------------------------------------------------
+
+WEAK_QUESTION = "What is Azure Cosmos DB?"  # a service the notes never mention: "not in the notes"
+VIEWPORTS = {"desktop": (1200, 900), "phone": (360, 740)}
+
+
+def lead_in_view(frame) -> dict:
+    """Where the newest reply's answer line is, seen from inside its own document: on screen
+    (inside the window and not hidden by the chat's scrolling) and how large its text is."""
+    return frame.locator("#chat .answer").last.evaluate("""answer => {
+        const line = answer.querySelector('.lead-line') || answer.querySelector('.notice');
+        const r = line.getBoundingClientRect();
+        const x = r.left + Math.min(r.width / 2, 40), y = r.top + Math.min(r.height / 2, 12);
+        const hit = document.elementFromPoint(x, y);
+        return {top: r.top, bottom: r.bottom, height: window.innerHeight, visible: !!hit && line.contains(hit),
+                font: parseFloat(getComputedStyle(line).fontSize)};
+    }""")
+
+
+def check_reply_opens_at_its_answer(frame, question: str, n: int, service) -> None:
+    """After asking: the best line (with its citation) is on screen, large; the other hits are
+    collapsed; the top hit's marks are numbered best first, from Hit.highlight_lines."""
+    answer = ask(frame, question, n)
+    answer.page.wait_for_timeout(300)  # let the reply's own scrolling settle
+    where = lead_in_view(frame)
+    assert where["visible"] and 0 <= where["top"] and where["bottom"] <= where["height"], (question, where)
+    assert where["font"] >= 16, where
+    expected = service.answers[-1]  # what the page was sent (asked with the chat's history)
+    best = expected.hits[0]
+    lead = answer.locator(".lead")
+    assert lead.locator("a.cite").inner_text().startswith(best.chunk.source)
+    if best.highlight_lines:
+        line = best.chunk.text.split("\n")[best.highlight_lines[0] - best.chunk.line_start]
+        words = [w for w in re.split(r"[\s*`:：|-]+", line) if len(w) > 1][:3]
+        assert all(w in lead.locator(".lead-line").inner_text() for w in words), (line, lead.inner_text())
+        ranks = answer.locator(".hit.top .section .hl").evaluate_all(
+            "els => els.map(e => +[...e.classList].find(c => c.startsWith('rank-')).slice(5))")
+        assert sorted(ranks) == list(range(1, len(best.highlight_lines) + 1)), ranks  # one mark per line, 1 = best
+    others = answer.locator("details.hit")
+    assert others.count() == len(expected.hits) - 1
+    assert others.evaluate_all("els => els.every(d => !d.open)")
+    assert answer.locator(".hit.top details.context").evaluate("d => !d.open")
+
+
+@pytest.mark.parametrize("device", list(VIEWPORTS))
+def test_each_reply_opens_at_its_answer_line(live_server, browser, search_service, built_settings, device):
+    width, height = VIEWPORTS[device]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP",
+                                  is_mobile=device == "phone", has_touch=device == "phone")
+    page = context.new_page()
+    try:
+        service = RecordingService(search_service)
+        base = live_server(create_app(service, built_settings))
+        page.goto(base + "/")
+        wait_loaded(page)
+        questions = ["SQSの可視性タイムアウトの最大値は？", "Lambdaのタイムアウトの最大値は？", EN_QUESTION, "S3の署名付きURLとは？"]
+        for n, question in enumerate(questions, 1):
+            check_reply_opens_at_its_answer(page, question, n, service)
+        weak = ask(page, WEAK_QUESTION, len(questions) + 1)
+        assert "weak" in weak.get_attribute("class") and weak.locator(".notice").is_visible()
+        strong = page.locator("#chat .answer").first
+        colours = [a.locator(".lead").evaluate("e => getComputedStyle(e).backgroundColor") for a in (weak, strong)]
+        assert colours[0] != colours[1]  # weak matches do not look like answers
+    finally:
+        context.close()
+
+
+def test_a_reply_in_a_400px_iframe_opens_at_its_answer(live_server, static_server, browser, search_service, built_settings):
+    root, wiki = static_server
+    settings = dataclasses.replace(built_settings, allowed_origins=(wiki,))
+    service = RecordingService(search_service)
+    base = live_server(create_app(service, settings))
+    (root / "panel.html").write_text(
+        f'<!doctype html><meta charset="utf-8"><body style="margin:0"><p style="height:40px">wiki</p>'
+        f'<iframe id="assistant" src="{base}/embed/" style="width:400px;height:640px;border:0"></iframe>',
+        encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1000, "height": 720}, locale="ja-JP")
+    page = context.new_page()
+    try:
+        page.goto(wiki + "/panel.html")
+        frame = page.frame_locator("#assistant")
+        wait_loaded(frame)
+        for n, question in enumerate(["SQSの可視性タイムアウトの最大値は？", EN_QUESTION], 1):
+            check_reply_opens_at_its_answer(frame, question, n, service)
+            box = frame.locator("#chat .answer").last.locator(".lead-line").bounding_box()  # page coordinates
+            assert box["y"] >= 40 and box["y"] + min(box["height"], 20) <= 40 + 640, box
+    finally:
+        context.close()
