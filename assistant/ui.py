@@ -10,6 +10,9 @@ What this leaves out: HTTP concerns (api.py) and search itself (retrieve.py).
 import logging
 import os
 import re
+import secrets
+import threading
+from collections import OrderedDict
 
 from .config import Settings
 from .errors import AssistantError, QueryError
@@ -22,6 +25,8 @@ ALL = "__all__"
 MAX_K = 10
 MAX_HISTORY = 20  # earlier questions kept for follow-ups, as on the API
 MAX_TURNS_SHOWN = 50  # a session's memory stays bounded however long the chat
+SESSION_KEY = "notes-assistant-chat"  # sessionStorage key holding this tab's chat id
+_SESSION_ID = re.compile(r"[A-Za-z0-9_-]{22}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 TEXT = {
@@ -101,6 +106,12 @@ CSS = """
 # and citation links, which Gradio's chatbot would otherwise force to open in a new tab.
 HEAD = """
 <script>
+function notesChatId(id) {  // read (no argument) or store this tab's chat id; storage may be off
+  try { if (id === undefined) return sessionStorage.getItem("notes-assistant-chat") || "";
+        if (id) sessionStorage.setItem("notes-assistant-chat", id); else sessionStorage.removeItem("notes-assistant-chat"); }
+  catch (e) {}
+  return id || "";
+}
 // ?embed=1: hide the header at once, before Gradio's load event hides it for good.
 if (["1", "true"].includes(new URLSearchParams(location.search).get("embed"))) {
   document.documentElement.classList.add("embed-mode");
@@ -111,7 +122,11 @@ document.addEventListener("click", function (event) {
   const target = link && [...link.classList].find(c => c.startsWith("cite-target"));
   if (target && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
     event.preventDefault();
-    const name = target.slice("cite-target".length) || "_top";
+    // The standalone page keeps the chat by opening a new tab; in a frame the citation opens
+    // in the wiki page around it (ASSISTANT_LINK_TARGET, _top by default), and the chat comes
+    // back from the server when the frame reloads (its id is in sessionStorage).
+    const framed = window.self !== window.top;
+    const name = framed ? (target.slice("cite-target".length) || "_top") : "_blank";
     window.open(link.href, name, name === "_blank" ? "noopener" : "");
     return;
   }
@@ -206,26 +221,41 @@ def build_ui(service, settings: Settings, embed: bool = False):
             log.exception("search failed")
             reply = error_html(TEXT[lang]["error"] + (": 内部エラーが発生しました。" if lang == "ja" else ": internal error."))
         chat = (chat + [{"role": "user", "content": question_html(question)}, {"role": "assistant", "content": reply}])[-2 * MAX_TURNS_SHOWN:]
+        conversation = {**conversation, "chat": chat, "asked": asked, "id": conversation.get("id") or new_session_id()}
+        SESSIONS.save(conversation)
         _, *rest = labels(lang, scope)
-        return (gr.update(value="", placeholder=TEXT[lang]["placeholder"]), chat, {"chat": chat, "asked": asked}, *rest)
+        return (gr.update(value="", placeholder=TEXT[lang]["placeholder"]), chat, conversation, *rest, conversation["id"])
 
-    def load(k, scope, conversation, request: gr.Request):
+    def load(k, scope, conversation, chat_id, request: gr.Request):
+        """Page load: the chat this tab had (a frame reloaded by a citation opening in its
+        wiki page), then a ?q= permalink question, and labels in the browser's language."""
         params = dict(request.query_params) if request is not None else {}
         show = not embed and params.get("embed") not in ("1", "true")
         chrome = (gr.update(visible=show), gr.update(visible=show))
+        restored = SESSIONS.get(_plain(chat_id)) if not conversation["chat"] else None
+        if restored:
+            conversation = restored
         if _plain(params.get("q", "")):
             return (*ask(params["q"], k, scope, conversation), *chrome)
         box, *rest = labels(_accept_language(request))
-        return (box, gr.update(), gr.update(), *rest, *chrome)  # never overwrite a chat in progress
+        if restored:
+            return (box, restored["chat"], restored, *rest, restored["id"], *chrome)
+        return (box, gr.update(), gr.update(), *rest, gr.update(), *chrome)  # never overwrite a chat in progress
+
+    def clear_chat(conversation):
+        SESSIONS.drop(conversation.get("id"))
+        return [], empty_conversation(), ""
 
     with gr.Blocks(title=TEXT["ja"]["title"] + " / " + TEXT["en"]["title"], analytics_enabled=False) as demo:
         with gr.Column(visible=not embed, elem_id="header") as header:
             title = gr.Markdown(f"## {TEXT['en']['title']}\n{TEXT['en']['intro']}", elem_id="title")
         chat = gr.Chatbot(
-            height=360 if embed else 560, elem_id="chat", show_label=False, autoscroll=False, buttons=["copy"], feedback_options=None,
+            height=360 if embed else 560, elem_id="chat", show_label=False, autoscroll=False, buttons=[], feedback_options=None,
             sanitize_html=True, group_consecutive_messages=False,
         )
         conversation = gr.State(empty_conversation())
+        # This tab's chat id, kept in sessionStorage by the page (text only, made by the server).
+        chat_id = gr.Textbox(visible="hidden", elem_id="chat-id", show_label=False, container=False)
         with gr.Row():
             box = gr.Textbox(show_label=False, placeholder=TEXT["en"]["placeholder"], scale=5, elem_id="question",
                              max_lines=4, submit_btn=False)
@@ -242,18 +272,64 @@ def build_ui(service, settings: Settings, embed: bool = False):
                     gr.Button(example, size="sm").click(lambda text=example: text, None, box, api_visibility="private")
 
         # Every event's inputs are text or numbers; the chat itself is output only.
-        ask_outputs = [box, chat, conversation, title, send, clear, k, scope]
+        ask_outputs = [box, chat, conversation, title, send, clear, k, scope, chat_id]
         inputs = [box, k, scope, conversation]
-        box.submit(ask, inputs, ask_outputs, api_visibility="private")
-        send.click(ask, inputs, ask_outputs, api_visibility="private")
-        clear.click(lambda: ([], empty_conversation()), None, [chat, conversation], api_visibility="private")
-        demo.load(load, [k, scope, conversation], ask_outputs + [header, extras], api_visibility="private")
+        remember = "(id) => { notesChatId(id); }"  # runs in the browser only
+        box.submit(ask, inputs, ask_outputs, api_visibility="private").then(None, chat_id, None, js=remember)
+        send.click(ask, inputs, ask_outputs, api_visibility="private").then(None, chat_id, None, js=remember)
+        clear.click(clear_chat, conversation, [chat, conversation, chat_id], api_visibility="private").then(
+            None, chat_id, None, js=remember)
+        demo.load(None, None, chat_id, js="() => notesChatId()").then(
+            load, [k, scope, conversation, chat_id], ask_outputs + [header, extras], api_visibility="private").then(
+            None, chat_id, None, js=remember)
     return demo
 
 
 def empty_conversation() -> dict:
-    """A new chat's server-side state: the messages shown and the questions asked so far."""
-    return {"chat": [], "asked": []}
+    """A new chat's server-side state: the messages shown, the questions asked so far and,
+    once it has one, the chat's id (see Sessions)."""
+    return {"chat": [], "asked": [], "id": ""}
+
+
+def new_session_id() -> str:
+    """22 URL-safe characters (128 random bits): not guessable, so a chat id read back from
+    the page can only reopen that tab's own chat."""
+    return secrets.token_urlsafe(16)
+
+
+class Sessions:
+    """The latest chats, by id, so that a frame reloaded by its wiki page (a citation opened
+    in the page around it) shows its chat again. Bounded: at most `max_sessions` chats of at
+    most `max_turns` question/answer pairs each (~15 KB a turn), least recently used dropped."""
+
+    def __init__(self, max_sessions: int = 256, max_turns: int = 20):
+        self.max_sessions, self.max_turns = max_sessions, max_turns
+        self._chats: OrderedDict[str, dict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def save(self, conversation: dict) -> None:
+        kept = {**conversation, "chat": conversation["chat"][-2 * self.max_turns:]}
+        with self._lock:
+            self._chats[conversation["id"]] = kept
+            self._chats.move_to_end(conversation["id"])
+            while len(self._chats) > self.max_sessions:
+                self._chats.popitem(last=False)
+
+    def get(self, chat_id: str) -> dict | None:
+        if not _SESSION_ID.fullmatch(chat_id or ""):
+            return None
+        with self._lock:
+            found = self._chats.get(chat_id)
+            if found is not None:
+                self._chats.move_to_end(chat_id)
+            return found
+
+    def drop(self, chat_id: str | None) -> None:
+        with self._lock:
+            self._chats.pop(chat_id or "", None)
+
+
+SESSIONS = Sessions()
 
 
 def _plain(value) -> str:

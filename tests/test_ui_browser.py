@@ -402,3 +402,99 @@ def test_a_reply_in_a_400px_iframe_opens_at_its_answer(live_server, static_serve
             assert box["y"] >= 40 and box["y"] + min(box["height"], 20) <= 40 + 640, box
     finally:
         context.close()
+
+
+# --- issue 17: sections as the wiki shows them, citations that keep the chat, copy as text ----
+
+def test_a_section_cut_from_a_nested_list_shows_as_a_list(live_server, page, search_service, built_settings):
+    """「S3の署名付きURLとは？」 was a grey code box of raw markdown (the chunk starts at an indented item)."""
+    base = live_server(create_app(search_service, built_settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    answer = ask(page, "S3の署名付きURLとは？", 1)
+    expand(answer)
+    assert answer.locator(".hit.top .section pre").count() == 0
+    assert answer.locator(".hit.top .section li").count() >= 2
+    # No section anywhere in the reply shows list markdown as code.
+    code = answer.locator(".section pre").evaluate_all("els => els.map(e => e.textContent)")
+    assert not any(re.search(r"^\s*- \S|\*\*", text, re.M) for text in code), code
+    assert "**" not in answer.locator(".hit.top .section").inner_text()
+
+
+def test_copy_gives_text_not_html(live_server, browser, search_service, built_settings):
+    """../shared/cases/retrieval/ui-copy-html: the copy icon copied the reply's HTML."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ja-JP",
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        service = RecordingService(search_service)
+        base = live_server(create_app(service, built_settings))
+        page.goto(base + "/")
+        wait_loaded(page)
+        answer = ask(page, "put-retention-policy & <retention> の使い方は？", 1)
+        answer.locator(".lead .copy-cite").click()
+        page.wait_for_timeout(300)
+        copied = page.evaluate("navigator.clipboard.readText()")
+        best = service.answers[-1].hits[0]
+        lines = copied.split("\n")
+        assert lines[0] == " › ".join(best.chunk.heading_path)
+        assert lines[1].startswith(f"{best.chunk.source}  L{best.chunk.line_start}") and lines[1].endswith(best.url)
+        assert len(lines) == 2 + len([n for n in best.highlight_lines if best.chunk.text.split("\n")[n - best.chunk.line_start].strip()])
+        assert "<" not in "".join(lines[:2]) and 'class="' not in copied and "**" not in copied
+        # Gradio's own copy button (which copied message HTML) is gone from the chat.
+        labels = page.locator("#chat button:not(.copy-cite)").evaluate_all(
+            "bs => bs.map(b => (b.getAttribute('aria-label') || '') + (b.title || '')).join(' ')")
+        assert "opy" not in labels, labels
+    finally:
+        context.close()
+
+
+def test_a_citation_opens_a_new_tab_and_keeps_the_chat(live_server, browser, search_service, built_settings):
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    try:
+        base = live_server(create_app(search_service, built_settings))
+        page.goto(base + "/")
+        wait_loaded(page)
+        ask(page, JA_QUESTION, 1)
+        href = page.locator("#chat .answer .lead a.cite").get_attribute("href")
+        page.route("https://wiki.example.com/**", lambda route: route.fulfill(body="<h1>wiki</h1>", content_type="text/html"))
+        with context.expect_page() as opened:
+            page.locator("#chat .answer .lead a.cite").click()
+        assert opened.value.url == href
+        assert page.url.startswith(base) and page.locator("#chat .answer").count() == 1  # the chat is still there
+    finally:
+        context.close()
+
+
+def test_a_citation_in_the_wiki_panel_opens_in_the_wiki_and_the_chat_comes_back(
+        live_server, static_server, browser, search_service, built_settings):
+    root, wiki = static_server
+    settings = dataclasses.replace(built_settings, allowed_origins=(wiki,), wiki_base_url=wiki)
+    service = RecordingService(search_service)
+    base = live_server(create_app(service, settings))
+    panel = (f'<!doctype html><meta charset="utf-8"><body><h1>{{title}}</h1>'
+             f'<iframe id="assistant" src="{base}/embed/" style="width:400px;height:640px;border:0"></iframe>')
+    (root / "index.html").write_text(panel.replace("{title}", "Home"), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1000, "height": 760}, locale="ja-JP")
+    page = context.new_page()
+    try:
+        page.goto(wiki + "/index.html")
+        frame = page.frame_locator("#assistant")
+        wait_loaded(frame)
+        ask(frame, JA_QUESTION, 1)
+        ask(frame, "その最大値は？", 2)
+        href = frame.locator("#chat .answer").last.locator(".lead a.cite").get_attribute("href")
+        target = root / href[len(wiki):].split("#")[0].strip("/") / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(panel.replace("{title}", "SQS page"), encoding="utf-8")
+        frame.locator("#chat .answer").last.locator(".lead a.cite").click()
+        page.wait_for_url(href, timeout=TIMEOUT)  # the wiki page itself went to the citation
+        assert page.locator("h1").inner_text() == "SQS page" and len(context.pages) == 1
+        frame = page.frame_locator("#assistant")
+        frame.locator("#chat .answer").nth(1).wait_for(timeout=TIMEOUT)  # both replies are back
+        assert frame.locator("#chat .answer").count() == 2
+        ask(frame, "デフォルト値は？", 3)  # and follow-ups still know the earlier questions
+        assert service.calls[-1] == ("デフォルト値は？", (JA_QUESTION, "その最大値は？"))
+    finally:
+        context.close()
