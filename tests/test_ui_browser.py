@@ -219,7 +219,8 @@ def test_wiki_page_embeds_the_assistant(live_server, static_server, page, search
     settings = dataclasses.replace(built_settings, allowed_origins=(wiki,))
     base = live_server(create_app(search_service, settings))
     html = (PROJECT_ROOT / "examples" / "wiki.html").read_text(encoding="utf-8")
-    (root / "wiki.html").write_text(html.replace("http://127.0.0.1:7860", base), encoding="utf-8")
+    assert 'src="/embed/"' in html
+    (root / "wiki.html").write_text(html.replace('src="/embed/"', f'src="{base}/embed/"'), encoding="utf-8")
     page.goto(wiki + "/wiki.html")
     frame = page.frame_locator("#assistant")
     wait_loaded(frame)
@@ -496,5 +497,66 @@ def test_a_citation_in_the_wiki_panel_opens_in_the_wiki_and_the_chat_comes_back(
         assert frame.locator("#chat .answer").count() == 2
         ask(frame, "デフォルト値は？", 3)  # and follow-ups still know the earlier questions
         assert service.calls[-1] == ("デフォルト値は？", (JA_QUESTION, "その最大値は？"))
+    finally:
+        context.close()
+
+
+# --- issue 17: /embed with or without the slash, the example page, /docs offline -------------
+
+@pytest.mark.parametrize("path", ["/embed", "/embed/", "/embed?q=" + JA_QUESTION])
+def test_embed_works_with_and_without_the_slash(live_server, page, search_service, built_settings, path):
+    """`/embed` is the URL printed at start-up; it was a 404."""
+    base = live_server(create_app(search_service, built_settings))
+    page.goto(base + path)
+    assert page.url.split("?")[0] == base + "/embed/"
+    if "?q=" in path:  # the query string survives the redirect
+        answer = page.locator("#chat .answer").first
+        answer.wait_for(timeout=TIMEOUT)
+    else:
+        wait_loaded(page)
+        answer = ask(page, JA_QUESTION, 1)
+    assert "Amazon SQS (Simple Queue Service)" in answer.locator(".crumb").first.inner_text()
+    assert not page.locator("#header").is_visible()
+
+
+def test_the_example_wiki_page_is_served_and_says_how_when_opened_as_a_file(live_server, page, search_service, built_settings):
+    base = live_server(create_app(search_service, built_settings))
+    page.goto(base + "/example/wiki.html")
+    frame = page.frame_locator("#assistant")
+    wait_loaded(frame)
+    answer = ask(frame, JA_QUESTION, 1)
+    assert "Amazon SQS (Simple Queue Service)" in answer.locator(".crumb").first.inner_text()
+    page.goto((PROJECT_ROOT / "examples" / "wiki.html").as_uri())
+    assert page.locator("#opened-as-file").is_visible() and page.locator("iframe").count() == 0
+    assert "/example/wiki.html" in page.locator("#opened-as-file").inner_text()
+
+
+def test_api_docs_work_offline(live_server, browser, search_service, built_settings):
+    """/docs was blank offline: Swagger UI came from a CDN. Every other host is unreachable here."""
+    base = live_server(create_app(search_service, built_settings))
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    elsewhere = []
+
+    def offline(route):
+        if route.request.url.startswith(base + "/"):
+            return route.continue_()
+        elsewhere.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", offline)
+    page = context.new_page()
+    try:
+        page.goto(base + "/docs")
+        paths = page.locator(".opblock-summary-path")
+        paths.first.wait_for(timeout=TIMEOUT)
+        listed = paths.all_inner_texts()
+        assert {"/api/ask", "/api/scopes", "/api/health"} <= {p.strip().replace("\u200b", "") for p in listed}, listed
+        assert elsewhere == []
+        page.locator(".opblock-post .opblock-summary").first.click()  # POST /api/ask
+        responses = page.locator(".opblock-post .responses-table").first
+        responses.wait_for(timeout=TIMEOUT)
+        text = responses.inner_text()
+        assert '"error": "the request body is not valid JSON"' in text and "HTTPValidationError" not in text
+        assert page.locator(".models").get_by_text("AnswerOut").count() >= 1
     finally:
         context.close()
