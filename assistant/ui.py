@@ -17,6 +17,7 @@ from collections import OrderedDict
 from .config import Settings
 from .errors import AssistantError, QueryError
 from .render import language
+from .retrieve import MAX_QUESTION_CHARS
 from .webrender import answer_html, error_html, question_html
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ MAX_HISTORY = 20  # earlier questions kept for follow-ups, as on the API
 MAX_TURNS_SHOWN = 50  # a session's memory stays bounded however long the chat
 SESSION_KEY = "notes-assistant-chat"  # sessionStorage key holding this tab's chat id
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{22}")
+_WORD = re.compile(r"[A-Za-z]{2,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 TEXT = {
@@ -34,6 +36,7 @@ TEXT = {
         "title": "ノート検索アシスタント",
         "intro": "勉強ノートに質問すると、答えが書かれている節を引用付きで示します。",
         "placeholder": "質問を入力（例：SQSの可視性タイムアウトとは？）",
+        "label": "ノートへの質問",
         "send": "質問する",
         "clear": "会話をクリア",
         "k": "表示する件数",
@@ -46,6 +49,7 @@ TEXT = {
         "title": "Notes assistant",
         "intro": "Ask the study notes a question; the sections that answer it are shown with citations.",
         "placeholder": "Ask a question (e.g. What is the X-Ray trace header?)",
+        "label": "Question to the notes",
         "send": "Ask",
         "clear": "Clear chat",
         "k": "Number of results",
@@ -98,6 +102,27 @@ CSS = """
 .answer mark.hl.rank-3::before, .answer pre span.hl.rank-3::before { content: "③ "; }
 .answer pre span.hl { display: inline-block; min-width: 100%; }
 .answer.weak mark.hl, .answer.weak pre span.hl { background: #e6e6e6; font-weight: 400; }
+.answer .scope-note { font-size: .9em; margin: 0 0 .4em; }
+.answer .search-all { margin-left: .4em; padding: .1em .6em; border: 1px solid currentColor; border-radius: 4px;
+  background: transparent; color: inherit; cursor: pointer; }
+.answer .notice.cut { margin-bottom: .4em; }
+.question { max-height: 9em; overflow-y: auto; overflow-wrap: anywhere; }
+.question p { margin: 0; }
+/* WCAG AA: white on #b33c00 is 5.6:1 (Gradio's orange gave 2.8:1); placeholders 5.7:1 on white. */
+#send, #send:hover { background: #b33c00; border-color: #b33c00; color: #ffffff; }
+#send:hover { background: #8f3000; }
+#question textarea::placeholder { color: #5e5e5e; opacity: 1; }
+/* A focus ring that shows on any background: a dark outline with a white halo. */
+button:focus-visible, a:focus-visible, summary:focus-visible, input:focus-visible, textarea:focus-visible,
+#question textarea:focus { outline: 3px solid #1747a6 !important; outline-offset: 2px !important; }
+/* From 360 px phones to 400 px side panels: the question box and buttons take whole rows. */
+@media (max-width: 540px) {
+  #ask-row, #options-row { flex-direction: column; align-items: stretch; }
+  #ask-row > *, #options-row > * { width: 100%; min-width: 0 !important; flex: none; }
+  .gradio-container { padding-left: 6px !important; padding-right: 6px !important; }
+  #chat .message-row { max-width: 100% !important; margin-left: 0 !important; margin-right: 0 !important; }
+  #chat .bubble-wrap, #chat .message-wrap { padding-left: 4px !important; padding-right: 4px !important; }
+}
 .embed-mode #header, .embed-mode #examples { display: none !important; }
 .answer .error { color: #b00020; font-weight: 600; }
 """
@@ -111,6 +136,11 @@ function notesChatId(id) {  // read (no argument) or store this tab's chat id; s
         if (id) sessionStorage.setItem("notes-assistant-chat", id); else sessionStorage.removeItem("notes-assistant-chat"); }
   catch (e) {}
   return id || "";
+}
+function notesPermalink(question) {  // the address follows the latest question (?q=), other parameters kept
+  const url = new URL(location.href);
+  if (question) url.searchParams.set("q", question); else url.searchParams.delete("q");
+  if (url.href !== location.href) history.replaceState(history.state, "", url);
 }
 // ?embed=1: hide the header at once, before Gradio's load event hides it for good.
 if (["1", "true"].includes(new URLSearchParams(location.search).get("embed"))) {
@@ -128,6 +158,11 @@ document.addEventListener("click", function (event) {
     const framed = window.self !== window.top;
     const name = framed ? (target.slice("cite-target".length) || "_top") : "_blank";
     window.open(link.href, name, name === "_blank" ? "noopener" : "");
+    return;
+  }
+  if (path.find(el => el.classList && el.classList.contains("search-all"))) {
+    const hidden = document.querySelector("#search-everywhere");
+    if (hidden) hidden.click();
     return;
   }
   const button = path.find(el => el.classList && el.classList.contains("copy-cite"));
@@ -196,7 +231,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         left alone, so a page-load update cannot wipe what the user is already typing."""
         t = TEXT[lang]
         return (
-            gr.update(placeholder=t["placeholder"]),
+            gr.update(placeholder=t["placeholder"], label=t["label"]),
             gr.update(value=f"## {t['title']}\n{t['intro']}"),
             gr.update(value=t["send"]),
             gr.update(value=t["clear"]),
@@ -205,26 +240,39 @@ def build_ui(service, settings: Settings, embed: bool = False):
         )
 
     def ask(question, k, scope, conversation):
-        """One question -> the updated chat. The conversation (shown messages and earlier
-        questions) lives in server-side session state: the client sends only text and numbers,
-        never the chat history, so no client value can name a file (case gradio-filedata-read)."""
+        """One question -> the updated chat. The conversation (shown messages, earlier
+        questions, the UI language) lives in server-side session state: the client sends only
+        text and numbers, never the chat history, so no client value can name a file (case
+        gradio-filedata-read)."""
         chat, asked = list(conversation["chat"]), list(conversation["asked"])
         question = _plain(question)
-        lang = language(question) if question else "en"
+        lang = ui_language(question, conversation.get("lang") or "en")
+        scope = None if scope in (None, "", ALL) else _plain(scope)
+        used = question
         try:
-            answer = service.search(question, _whole(k), history=tuple(asked), scope=None if scope in (None, ALL) else _plain(scope))
-            reply = answer_html(answer, settings.link_target)
+            answer = service.search(question, _whole(k), history=tuple(asked), scope=scope)
+            used = answer.question
+            reply = answer_html(answer, settings.link_target, lang=lang, scope=scope, cut_from=len(question))
             asked = (asked + [answer.question])[-MAX_HISTORY:]
         except AssistantError as exc:
             reply = error_html(f"{TEXT[lang]['error']}: {exc}")
         except Exception:  # a bug must not show a traceback; it is logged for the operator
             log.exception("search failed")
             reply = error_html(TEXT[lang]["error"] + (": 内部エラーが発生しました。" if lang == "ja" else ": internal error."))
-        chat = (chat + [{"role": "user", "content": question_html(question)}, {"role": "assistant", "content": reply}])[-2 * MAX_TURNS_SHOWN:]
-        conversation = {**conversation, "chat": chat, "asked": asked, "id": conversation.get("id") or new_session_id()}
+        shown = question_html(used)
+        chat = (chat + [{"role": "user", "content": shown}, {"role": "assistant", "content": reply}])[-2 * MAX_TURNS_SHOWN:]
+        conversation = {**conversation, "chat": chat, "asked": asked, "lang": lang, "last": question, "scope": scope,
+                        "id": conversation.get("id") or new_session_id()}
         SESSIONS.save(conversation)
         _, *rest = labels(lang, scope)
-        return (gr.update(value="", placeholder=TEXT[lang]["placeholder"]), chat, conversation, *rest, conversation["id"])
+        box = gr.update(value="", placeholder=TEXT[lang]["placeholder"], label=TEXT[lang]["label"])
+        return (box, chat, conversation, *rest, conversation["id"], used)
+
+    def search_everywhere(k, conversation):
+        """The reply's "search everywhere" button: the last question again, without the filter."""
+        if not conversation.get("last"):
+            return (gr.update(), gr.update(), conversation, *(gr.update(),) * 5, gr.update(), gr.update())
+        return ask(conversation["last"], k, ALL, conversation)
 
     def load(k, scope, conversation, chat_id, request: gr.Request):
         """Page load: the chat this tab had (a frame reloaded by a citation opening in its
@@ -233,18 +281,21 @@ def build_ui(service, settings: Settings, embed: bool = False):
         show = not embed and params.get("embed") not in ("1", "true")
         chrome = (gr.update(visible=show), gr.update(visible=show))
         restored = SESSIONS.get(_plain(chat_id)) if not conversation["chat"] else None
+        lang = (restored or {}).get("lang") or _accept_language(request)
+        conversation = restored or {**conversation, "lang": conversation.get("lang") or lang}
+        question = _plain(params.get("q", ""))
+        if question and not (restored and restored.get("last") == question[:MAX_QUESTION_CHARS]):
+            return (*ask(question, k, scope, conversation), *chrome)
+        box, *rest = labels(lang)
         if restored:
-            conversation = restored
-        if _plain(params.get("q", "")):
-            return (*ask(params["q"], k, scope, conversation), *chrome)
-        box, *rest = labels(_accept_language(request))
-        if restored:
-            return (box, restored["chat"], restored, *rest, restored["id"], *chrome)
-        return (box, gr.update(), gr.update(), *rest, gr.update(), *chrome)  # never overwrite a chat in progress
+            return (box, restored["chat"], restored, *rest, restored["id"], restored.get("last", ""), *chrome)
+        # A chat in progress is never overwritten; only the language is remembered.
+        return (box, gr.update(), conversation, *rest, gr.update(), gr.update(), *chrome)
 
     def clear_chat(conversation):
+        """Both clear controls: the chat, its follow-up history and its saved copy go."""
         SESSIONS.drop(conversation.get("id"))
-        return [], empty_conversation(), ""
+        return [], {**empty_conversation(), "lang": conversation.get("lang", "")}, "", ""
 
     with gr.Blocks(title=TEXT["ja"]["title"] + " / " + TEXT["en"]["title"], analytics_enabled=False) as demo:
         with gr.Column(visible=not embed, elem_id="header") as header:
@@ -254,16 +305,21 @@ def build_ui(service, settings: Settings, embed: bool = False):
             sanitize_html=True, group_consecutive_messages=False,
         )
         conversation = gr.State(empty_conversation())
-        # This tab's chat id, kept in sessionStorage by the page (text only, made by the server).
+        # This tab's chat id, kept in sessionStorage by the page (text only, made by the server),
+        # and the latest question as searched, for the permalink (history.replaceState).
         chat_id = gr.Textbox(visible="hidden", elem_id="chat-id", show_label=False, container=False)
-        with gr.Row():
-            box = gr.Textbox(show_label=False, placeholder=TEXT["en"]["placeholder"], scale=5, elem_id="question",
-                             max_lines=4, submit_btn=False)
-            send = gr.Button(TEXT["en"]["send"], variant="primary", scale=1, elem_id="send")
-        with gr.Row():
-            k = gr.Slider(1, MAX_K, value=min(settings.top_k, MAX_K), step=1, label=TEXT["en"]["k"], elem_id="k")
-            scope = gr.Dropdown(choices=_scope_choices(service, "en"), value=ALL, label=TEXT["en"]["scope"], elem_id="scope")
-            clear = gr.Button(TEXT["en"]["clear"], elem_id="clear", scale=0)
+        asked_last = gr.Textbox(visible="hidden", elem_id="asked-last", show_label=False, container=False)
+        with gr.Row(elem_id="ask-row"):
+            box = gr.Textbox(label=TEXT["en"]["label"], show_label=False, placeholder=TEXT["en"]["placeholder"], scale=5,
+                             elem_id="question", max_lines=4, submit_btn=False, min_width=200)
+            send = gr.Button(TEXT["en"]["send"], variant="primary", scale=1, elem_id="send", min_width=90)
+        with gr.Row(elem_id="options-row"):
+            k = gr.Slider(1, MAX_K, value=min(settings.top_k, MAX_K), step=1, label=TEXT["en"]["k"], elem_id="k", min_width=160)
+            scope = gr.Dropdown(choices=_scope_choices(service, "en"), value=ALL, label=TEXT["en"]["scope"], elem_id="scope",
+                                min_width=160)
+            clear = gr.Button(TEXT["en"]["clear"], elem_id="clear", scale=0, min_width=120)
+        # Clicked by the reply's own "search everywhere" button (see HEAD); takes no text.
+        everywhere = gr.Button("search everywhere", visible="hidden", elem_id="search-everywhere")
         with gr.Column(visible=not embed, elem_id="examples") as extras:
             gr.Markdown(TEXT["ja"]["examples"] + " / " + TEXT["en"]["examples"])
             with gr.Row():
@@ -272,23 +328,38 @@ def build_ui(service, settings: Settings, embed: bool = False):
                     gr.Button(example, size="sm").click(lambda text=example: text, None, box, api_visibility="private")
 
         # Every event's inputs are text or numbers; the chat itself is output only.
-        ask_outputs = [box, chat, conversation, title, send, clear, k, scope, chat_id]
+        ask_outputs = [box, chat, conversation, title, send, clear, k, scope, chat_id, asked_last]
         inputs = [box, k, scope, conversation]
-        remember = "(id) => { notesChatId(id); }"  # runs in the browser only
-        box.submit(ask, inputs, ask_outputs, api_visibility="private").then(None, chat_id, None, js=remember)
-        send.click(ask, inputs, ask_outputs, api_visibility="private").then(None, chat_id, None, js=remember)
-        clear.click(clear_chat, conversation, [chat, conversation, chat_id], api_visibility="private").then(
-            None, chat_id, None, js=remember)
+        # In the browser only: keep the chat id, and make the address a permalink to the latest question.
+        remember = "(id, q) => { notesChatId(id); notesPermalink(q); }"
+        box.submit(ask, inputs, ask_outputs, api_visibility="private").then(None, [chat_id, asked_last], None, js=remember)
+        send.click(ask, inputs, ask_outputs, api_visibility="private").then(None, [chat_id, asked_last], None, js=remember)
+        everywhere.click(search_everywhere, [k, conversation], ask_outputs, api_visibility="private").then(
+            None, [chat_id, asked_last], None, js=remember)
+        clear_outputs = [chat, conversation, chat_id, asked_last]
+        clear.click(clear_chat, conversation, clear_outputs, api_visibility="private").then(
+            None, [chat_id, asked_last], None, js=remember)
+        chat.clear(clear_chat, conversation, clear_outputs, api_visibility="private").then(  # the chat's own trash icon
+            None, [chat_id, asked_last], None, js=remember)
         demo.load(None, None, chat_id, js="() => notesChatId()").then(
             load, [k, scope, conversation, chat_id], ask_outputs + [header, extras], api_visibility="private").then(
-            None, chat_id, None, js=remember)
+            None, [chat_id, asked_last], None, js=remember)
     return demo
+
+
+def ui_language(question: str, current: str) -> str:
+    """The UI language after `question`: Japanese text switches to Japanese, English prose
+    (three or more words) to English; an empty question, a keyword ("EC2") or a number keeps
+    the conversation's language, so one English product name does not flip a Japanese UI."""
+    if language(question) == "ja":
+        return "ja"
+    return "en" if len(_WORD.findall(question)) >= 3 else current
 
 
 def empty_conversation() -> dict:
     """A new chat's server-side state: the messages shown, the questions asked so far and,
     once it has one, the chat's id (see Sessions)."""
-    return {"chat": [], "asked": [], "id": ""}
+    return {"chat": [], "asked": [], "id": "", "lang": "", "last": "", "scope": None}
 
 
 def new_session_id() -> str:

@@ -29,7 +29,7 @@ LINK_TARGETS = ("_top", "_blank", "_self", "_parent")
 _CLASSES = {
     "hl", "hl-block", "hit", "hit-head", "crumb", "cite", "copy-cite", "cite-text", "section",
     "answer", "notice", "error", "question", "lead", "lead-label", "lead-line", "context", "more",
-    "more-label", "preview", "top", "weak", "rank-1", "rank-2", "rank-3", *("cite-target" + t for t in LINK_TARGETS),
+    "more-label", "preview", "top", "weak", "cut", "scope-note", "search-all", "rank-1", "rank-2", "rank-3", *("cite-target" + t for t in LINK_TARGETS),
 }
 _ALLOWED_ATTRS = {  # `class` is kept through allowed_classes (nh3 forbids it in both places)
     "a": {"href", "title"},
@@ -51,6 +51,10 @@ WEAK_LABEL = {"ja": "最も近い行（弱い一致）", "en": "Closest line (we
 SECTION_LABEL = {"ja": "節の全文", "en": "Whole section"}
 MORE_LABEL = {"ja": "ほかの候補", "en": "Other matches"}
 MAX_RANK_STYLED = 3
+CUT_NOTICE = {"ja": "質問が長すぎるため、最初の{used:,}文字だけを使いました（全{total:,}文字）。",
+              "en": "The question is long: only its first {used:,} characters were used (of {total:,})."}
+SCOPE_NOTE = {"ja": "絞り込み中:", "en": "Searched only in:"}
+SEARCH_ALL = {"ja": "すべてのノートで検索", "en": "Search everywhere"}
 
 
 @lru_cache(maxsize=1)
@@ -295,22 +299,63 @@ def best_hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = F
     )
 
 
-def answer_html(answer: Answer, link_target: str = "_top") -> str:
-    """The whole reply for one question, in the question's language: a "not in the notes"
-    notice when the match is weak, the best hit opened at its answer line, then the other
-    hits collapsed, in rank order. Weak replies carry the class `weak` (grey, not yellow)."""
-    lang = language(answer.question)
-    weak = bool(answer.no_answer or not answer.hits)
+def merge_hits(hits) -> list[Hit]:
+    """Hits of one section shown once: hits with the same source and heading path whose line
+    ranges overlap or touch (a long section split into chunks) become one hit spanning them,
+    ranked where its best part was, with the best MAX_RANK_STYLED answer lines of its parts
+    (the best part's first).
+    Only display: retrieval still ranks the chunks separately (retrieve.py is not changed)."""
+    from dataclasses import replace
+
+    merged: list[Hit] = []
+    for hit in hits:
+        c = hit.chunk
+        for i, kept in enumerate(merged):
+            k = kept.chunk
+            if (k.source, k.heading_path) != (c.source, c.heading_path):
+                continue
+            if c.line_start > k.line_end + 1 or k.line_start > c.line_end + 1:
+                continue
+            lines = {**dict.fromkeys(range(k.line_start, k.line_end + 1)), **dict.fromkeys(range(c.line_start, c.line_end + 1))}
+            by_line = {n: t for ch in (k, c) for n, t in zip(range(ch.line_start, ch.line_end + 1), ch.text.split("\n"))}
+            start, end = min(lines), max(lines)
+            chunk = replace(k, line_start=start, line_end=end, text="\n".join(by_line[n] for n in range(start, end + 1)))
+            highlights = tuple(dict.fromkeys(kept.highlight_lines + hit.highlight_lines))[:MAX_RANK_STYLED]
+            merged[i] = replace(kept, chunk=chunk, highlight_lines=highlights)
+            break
+        else:
+            merged.append(hit)
+    return merged
+
+
+def answer_html(answer: Answer, link_target: str = "_top", lang: str | None = None, scope: str | None = None,
+                cut_from: int = 0) -> str:
+    """The whole reply for one question, in `lang` (default: the question's language): a
+    notice when the question was cut (`cut_from`: its length in characters, when longer than
+    the MAX_QUESTION_CHARS used), the filter searched (`scope`) with a "search everywhere"
+    button, a "not in the notes" notice when the match is weak, the best hit opened at its
+    answer line, then the other hits collapsed, in rank order, each section once (merge_hits).
+    Weak replies carry the class `weak` (grey, not yellow)."""
+    from .retrieve import MAX_QUESTION_CHARS
+
+    lang = lang or language(answer.question)
+    hits = merge_hits(answer.hits)
+    weak = bool(answer.no_answer or not hits)
     parts = []
-    if not answer.hits:
+    if cut_from > MAX_QUESTION_CHARS:
+        parts.append(f'<p class="notice cut">{html.escape(CUT_NOTICE[lang].format(used=MAX_QUESTION_CHARS, total=cut_from))}</p>')
+    if scope:
+        parts.append(f'<p class="scope-note">{html.escape(SCOPE_NOTE[lang])} <b>{html.escape(scope)}</b> '
+                     f'<button type="button" class="search-all">{SEARCH_ALL[lang]}</button></p>')
+    if not hits:
         parts.append(f'<p class="notice">{html.escape(NOTHING_FOUND[lang])}</p>')
     elif answer.no_answer:
         parts.append(f'<p class="notice">{html.escape(NO_ANSWER[lang])}</p>')
-    if answer.hits:
-        parts.append(best_hit_html(answer.hits[0], lang, link_target, weak))
-    if len(answer.hits) > 1:
+    if hits:
+        parts.append(best_hit_html(hits[0], lang, link_target, weak))
+    if len(hits) > 1:
         parts.append(f'<div class="more"><p class="more-label">{MORE_LABEL[lang]}</p>')
-        parts += [hit_html(hit, lang, link_target, weak) for hit in answer.hits[1:]]
+        parts += [hit_html(hit, lang, link_target, weak) for hit in hits[1:]]
         parts.append("</div>")
     css = "answer weak" if weak else "answer"
     return one_line(f'<div class="{css}">' + "".join(parts) + "</div>")
