@@ -197,7 +197,7 @@ document.addEventListener("click", function (event) {
     const question = row && rows[rows.indexOf(row) - 1];
     const top = question || answer;
     const box = scroller(answer);
-    if (box) box.scrollTop += top.getBoundingClientRect().top - box.getBoundingClientRect().top - 4;
+    if (box) box.scrollTop += top.getBoundingClientRect().top - box.getBoundingClientRect().top - 16;
     const lead = answer.querySelector(".lead") || answer;
     const r = lead.getBoundingClientRect();
     if (r.top < 0 || r.bottom > window.innerHeight) lead.scrollIntoView({block: "nearest"});

@@ -2,8 +2,9 @@
 
 Covers: answers in Japanese and English with heading and citation link, follow-ups sending
 history, the example wiki page embedding the assistant in an iframe, and notes carrying
-script/HTML that must never execute. Set ASSISTANT_SCREENSHOT=1 to also refresh
-docs/screenshot-ja.png. A few fast tests of the HTML rendering (no browser) come first.
+script/HTML that must never execute, and everything issue 17 asked of the page (each test says
+which defect it covers), ending with a new user's walkthrough on a desktop, a phone and a 400 px
+wiki panel. Set ASSISTANT_SCREENSHOT=1 to refresh docs/screenshot-ja.png from that walkthrough. A few fast tests of the HTML rendering (no browser) come first.
 """
 from __future__ import annotations
 
@@ -184,11 +185,6 @@ def test_answers_japanese_and_english_with_citations(live_server, page, search_s
     if any(hit.highlight_lines for hit in search_service.search(JA_QUESTION).hits):
         assert first.locator("mark.hl.rank-1, pre span.hl.rank-1").count() >= 1
     assert page.locator("#send").inner_text().strip() == "質問する"  # labels follow the question
-    first.locator(".hit").first.evaluate("el => el.scrollIntoView({block: 'start'})")
-    shot = tmp_path / "screenshot-ja.png"
-    page.screenshot(path=str(shot), full_page=True)
-    if os.environ.get("ASSISTANT_SCREENSHOT"):
-        shutil.copy(shot, PROJECT_ROOT / "docs" / "screenshot-ja.png")
 
     follow = ask(page, "その最大値は？", 2)
     assert follow.locator(".hit").count() >= 1
@@ -789,5 +785,56 @@ def test_the_permalink_follows_the_latest_question(live_server, browser, search_
         answer.wait_for(timeout=TIMEOUT)
         assert parse_qs(urlparse(permalink).query)["q"] == [EN_QUESTION]
         assert "AWS X-Ray" in answer.locator(".crumb").first.inner_text() and other.locator("#chat .answer").count() == 1
+    finally:
+        context.close()
+
+
+# --- issue 17: a new user's walkthrough, with screenshots -------------------------------------
+
+WALKTHROUGH = [JA_QUESTION, "その最大値は？", "What is the maximum size of an SQS message?"]
+DEVICES = {  # name -> (viewport, page to open, whether the chat is in the example wiki's side panel)
+    "desktop": ((1280, 800), "/", False),
+    "phone": ((360, 740), "/", False),
+    "panel": ((1100, 760), "/example/wiki.html", True),
+}
+
+
+@pytest.mark.parametrize("device", list(DEVICES))
+def test_new_user_walkthrough(live_server, browser, search_service, built_settings, tmp_path, device):
+    """A first visit: pick an example question, then a follow-up, then an English question. After
+    each, the screen (a viewport screenshot, not the full page) shows the answering line, and
+    the reply is the one the service gave. The desktop run's first screenshot is the README's."""
+    (width, height), path, in_panel = DEVICES[device]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP",
+                                  is_mobile=device == "phone", has_touch=device == "phone")
+    page = context.new_page()
+    try:
+        service = RecordingService(search_service)
+        base = live_server(create_app(service, built_settings))
+        page.goto(base + path)
+        frame = page.frame_locator("#assistant") if in_panel else page
+        wait_loaded(frame)
+        if in_panel:
+            assert 380 <= page.locator("#assistant").bounding_box()["width"] <= 420
+        for n, question in enumerate(WALKTHROUGH, 1):
+            example = frame.locator("#examples button", has_text=question)
+            if n == 1 and not in_panel:
+                example.click()  # a new user starts from an example
+                frame.locator("#send").click()
+                answer = frame.locator("#chat .answer").nth(0)
+                answer.wait_for(timeout=TIMEOUT)
+            else:
+                answer = ask(frame, question, n)
+            page.wait_for_timeout(400)
+            where = lead_in_view(frame)
+            assert where["visible"] and 0 <= where["top"] and where["bottom"] <= where["height"], (device, question, where)
+            if in_panel:  # and the panel itself shows it on the wiki page
+                box = answer.locator(".lead-line").bounding_box()
+                assert 0 <= box["y"] and box["y"] + min(box["height"], 20) <= height, box
+            assert service.calls[-1][0] == question
+            shot = tmp_path / f"walkthrough-{device}-{n}.png"
+            page.screenshot(path=str(shot))
+            if device == "desktop" and n == 1 and os.environ.get("ASSISTANT_SCREENSHOT"):
+                shutil.copy(shot, PROJECT_ROOT / "docs" / "screenshot-ja.png")
     finally:
         context.close()
