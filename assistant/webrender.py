@@ -29,7 +29,7 @@ LINK_TARGETS = ("_top", "_blank", "_self", "_parent")
 _CLASSES = {
     "hl", "hl-block", "hit", "hit-head", "crumb", "cite", "copy-cite", "cite-text", "section",
     "answer", "notice", "error", "question", "lead", "lead-label", "lead-line", "context", "more",
-    "more-label", "preview", "top", "weak", "cut", "scope-note", "search-all", "rank-1", "rank-2", "rank-3", *("cite-target" + t for t in LINK_TARGETS),
+    "more-label", "preview", "weak", "cut", "scope-note", "search-all", "rank-1", "rank-2", "rank-3", *("cite-target" + t for t in LINK_TARGETS),
 }
 _ALLOWED_ATTRS = {  # `class` is kept through allowed_classes (nh3 forbids it in both places)
     "a": {"href", "title"},
@@ -293,7 +293,7 @@ def best_hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = F
     lead_line = f'<p class="lead-label">{label}</p><p class="lead-line">{lead}</p>' if lead else ""
     body = section_html(c.text, c.line_start, hit.highlight_lines)
     return clean(
-        f'<div class="hit top"><div class="lead">{lead_line}{_head(hit, lang, link_target, answer_lines(hit))}</div>'
+        f'<div class="hit"><div class="lead">{lead_line}{_head(hit, lang, link_target, answer_lines(hit))}</div>'
         f'<details class="context"><summary>{SECTION_LABEL[lang]} (L{c.line_start}–L{c.line_end})</summary>'
         f'<div class="section">{body}</div></details></div>'
     )

@@ -348,13 +348,13 @@ def check_reply_opens_at_its_answer(frame, question: str, n: int, service) -> No
         line = best.chunk.text.split("\n")[best.highlight_lines[0] - best.chunk.line_start]
         words = [w for w in re.split(r"[\s*`:：|-]+", line) if len(w) > 1][:3]
         assert all(w in lead.locator(".lead-line").inner_text() for w in words), (line, lead.inner_text())
-        ranks = answer.locator(".hit.top .section .hl").evaluate_all(
+        ranks = answer.locator(".context .section .hl").evaluate_all(
             "els => els.map(e => +[...e.classList].find(c => c.startsWith('rank-')).slice(5))")
         assert sorted(ranks) == list(range(1, len(best.highlight_lines) + 1)), ranks  # one mark per line, 1 = best
     others = answer.locator("details.hit")
     assert others.count() == len(expected) - 1
     assert others.evaluate_all("els => els.every(d => !d.open)")
-    assert answer.locator(".hit.top details.context").evaluate("d => !d.open")
+    assert answer.locator("details.context").evaluate("d => !d.open")
 
 
 @pytest.mark.parametrize("device", list(VIEWPORTS))
@@ -412,12 +412,12 @@ def test_a_section_cut_from_a_nested_list_shows_as_a_list(live_server, page, sea
     wait_loaded(page)
     answer = ask(page, "S3の署名付きURLとは？", 1)
     expand(answer)
-    assert answer.locator(".hit.top .section li").filter(has_text="署名付きURL").count() >= 1
-    assert answer.locator(".hit.top .section li").count() >= 2
+    assert answer.locator(".context .section li").filter(has_text="署名付きURL").count() >= 1
+    assert answer.locator(".context .section li").count() >= 2
     # No section anywhere in the reply shows list markdown as code.
     code = answer.locator(".section pre").evaluate_all("els => els.map(e => e.textContent)")
     assert not any(re.search(r"^\s*- \S|\*\*", text, re.M) for text in code), code
-    assert "**" not in answer.locator(".hit.top .section").inner_text()
+    assert "**" not in answer.locator(".context .section").inner_text()
 
 
 def test_copy_gives_text_not_html(live_server, browser, search_service, built_settings):
