@@ -40,7 +40,10 @@ _GRADIO_GET = (
 _GRADIO_POST = (r"/gradio_api/queue/join", r"/gradio_api/cancel")
 GRADIO_EVENT_PATHS = {m + "/gradio_api/queue/join": m for m in GRADIO_MOUNTS}
 _API = {
-    "GET": (r"/api/ask", r"/api/health", r"/api/scopes", r"/docs", r"/openapi\.json", r"/api/.*"),
+    # /docs/static: Swagger UI's own files, served from the fastapi-offline package (no CDN).
+    "GET": (r"/api/ask", r"/api/health", r"/api/scopes", r"/docs", r"/openapi\.json", r"/api/.*",
+            r"/docs/static/(?:swagger-ui-bundle\.js|swagger-ui\.css|favicon\.png)",
+            r"/example/wiki\.html"),  # examples/wiki.html, served as a preview of an embed
     "POST": (r"/api/ask", r"/api/.*"),
 }
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Set up (first time), install Chromium (and CJK fonts for its screenshots) for the browser tests and the
-# wiki renderers for the heading-id tests, and run the whole test suite.
+# Set up (first time, with the test packages of requirements-dev.txt), install Chromium (and CJK
+# fonts for its screenshots) for the browser tests and the wiki renderers for the heading-id
+# tests, and run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --dev
 # The wiki engines' real renderers for tests/test_wiki_engines_real.py: kramdown (Jekyll) from
 # Debian, the JavaScript slugifiers from npm (pinned by tests/renderers/package-lock.json).
 APT_PACKAGES="chromium fonts-noto-cjk ruby-kramdown ruby-kramdown-parser-gfm"
