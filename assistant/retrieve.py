@@ -22,6 +22,7 @@ from .embedding import Embedder, load_embedder
 from .errors import IndexStaleError, QueryError
 from .lexical import language, tokenize
 from .noanswer import Vocabulary, is_unanswered
+from .profiles import profile_of
 from .terms import TermCode
 
 HIGHLIGHTS = 3
@@ -150,6 +151,7 @@ class Searcher:
         ]
         self.lexical = self.index.lexical
         self.vocabulary = Vocabulary(c.embed_text for c in self.chunks)
+        self.no_answer_floors = profile_of(self.embedder).no_answer_floors  # per model's score scale
 
     def _sections(self) -> None:
         """Chunk vectors as one matrix, and section vectors: the normalized mean of each
@@ -257,7 +259,7 @@ class Searcher:
         hits = tuple(self._hit(i, fused[i], query.vector, with_history.line_terms, question) for i in order)
         # The better of the question alone and joined with the previous turn: either may carry it.
         top_score = float(max(alone.match[order[0]], with_history.match[order[0]])) if order else -np.inf
-        no_answer = is_unanswered(question, language(question), top_score, self.vocabulary)
+        no_answer = is_unanswered(question, language(question), top_score, self.vocabulary, self.no_answer_floors)
         return Answer(question, hits, no_answer)
 
     def _hit(self, i: int, score: float, query: np.ndarray, line_terms: np.ndarray | None, question: str) -> Hit:
