@@ -207,3 +207,12 @@ def test_pinned_hashes_cover_every_version_of_the_real_model():
     source = models.EMBEDDINGGEMMA_300M
     assert list(source.wheel_sha256) == [f"0.2.{n}" for n in range(1, 26)]
     assert set(source.upstream_sha256) == {"model.safetensors", "2_Dense/model.safetensors", "3_Dense/model.safetensors", "tokenizer.model"}
+
+
+def test_a_set_up_step_added_later_runs_once_on_the_installed_folder(tmp_path):
+    source, index_dir = _build(tmp_path)
+    _fetch(source, tmp_path, Downloads(index_dir))  # installed without the step
+    runs = []
+    for _ in range(2):
+        _fetch(source, tmp_path, Downloads(index_dir), post_install=runs.append)
+    assert runs == [tmp_path / "models" / "fake-model"]
