@@ -41,3 +41,11 @@ def test_gemma_document_prompt_uses_the_heading_path_as_title():
     assert gemma.document("制限: 最大15分") == "title: none | text: 制限: 最大15分"  # a line has no heading line
     gemma.heading_title = False
     assert gemma.document("Lambda > 制限\n- 最大15分") == "title: none | text: Lambda > 制限\n- 最大15分"
+
+
+def test_start_up_line_names_the_model_and_the_other_profile(tmp_path, monkeypatch):
+    monkeypatch.setattr(models, "MODELS_DIR", tmp_path)  # gemma not installed
+    assert profiles.DEFAULT == "e5"
+    line = profiles.startup_line("e5")
+    assert line.startswith("model: e5 - ") and "get-model.sh embeddinggemma-300m" in line
+    assert profiles.startup_line("embeddinggemma").startswith("model: embeddinggemma-300m - ")
