@@ -25,10 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 WORKER = r"""
 import json, sys, time
+from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from assistant import config
 from assistant.retrieve import Searcher
-settings = config.from_env(corpus_dir=sys.argv[2], index_dir=sys.argv[3], model=sys.argv[4])
+settings = config.from_env(corpus_dir=Path(sys.argv[2]), index_dir=Path(sys.argv[3]), model=sys.argv[4])
 searcher = Searcher(settings)
 questions = [json.loads(l)["question"] for l in open(sys.argv[5], encoding="utf-8") if l.strip()]
 for q in questions[:3]:
