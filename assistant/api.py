@@ -19,18 +19,18 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .config import Settings
 from .errors import AssistantError, QueryError
+from .guard import GuardMiddleware
 from .retrieve import MAX_TOP_K
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 64 * 1024
-UPLOAD_ROUTES = ("/gradio_api/upload", "/upload")
 MAX_HISTORY = 20
 
 
@@ -69,84 +69,6 @@ def _validation_message(exc: RequestValidationError) -> str:
         else:
             parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
     return "; ".join(parts) or "invalid request"
-
-
-class GuardMiddleware:
-    """Pure ASGI (safe for Gradio's streaming): security headers on every response, and a
-    size limit and UTF-8 check on /api request bodies before any parsing happens."""
-
-    def __init__(self, app, frame_ancestors: str, max_body: int = MAX_BODY_BYTES):
-        self.app, self.max_body = app, max_body
-        self.headers = [
-            (b"content-security-policy", f"frame-ancestors {frame_ancestors}".encode()),
-            (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"strict-origin-when-cross-origin"),
-        ]
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-
-        async def send_with_headers(message):
-            if message["type"] == "http.response.start":
-                names = {h[0] for h in self.headers}
-                # Drop any X-Frame-Options: frame-ancestors is the one embedding policy.
-                kept = [h for h in message.get("headers", []) if h[0].lower() not in names | {b"x-frame-options"}]
-                message = {**message, "headers": kept + self.headers}
-            await send(message)
-
-        if scope["path"].rstrip("/").endswith(UPLOAD_ROUTES):
-            # The page has no file inputs; left open, Gradio's upload route would let anyone
-            # store files on this machine and have them served back from /gradio_api/file=.
-            return await _error(404, "file uploads are disabled")(scope, receive, send_with_headers)
-        if not scope["path"].startswith("/api/"):
-            return await self.app(scope, receive, send_with_headers)
-        problem = _query_problem(scope)
-        if problem:
-            return await _error(400, problem)(scope, receive, send_with_headers)
-        length = dict(scope.get("headers", [])).get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body):
-            return await _error(413, f"request body too large; the limit is {self.max_body // 1024} KB")(
-                scope, receive, send_with_headers
-            )
-        body = b""
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
-            if len(body) > self.max_body:
-                return await _error(413, f"request body too large; the limit is {self.max_body // 1024} KB")(
-                    scope, receive, send_with_headers
-                )
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            return await _error(400, "the request body is not valid UTF-8")(scope, receive, send_with_headers)
-        replayed = False
-
-        async def replay():
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send_with_headers)
-
-
-def _query_problem(scope) -> str | None:
-    """Starlette decodes bad percent-escapes leniently; refuse them instead of guessing."""
-    from urllib.parse import unquote_to_bytes
-
-    raw = scope.get("query_string", b"")
-    try:
-        unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
-    except UnicodeDecodeError:
-        return "the query string is not valid UTF-8"
-    return None
 
 
 def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
@@ -210,24 +132,36 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
     def ask_post(body: AskRequest) -> dict:
         return answer(body.question, body.k, body.history, body.scope)
 
-    @app.get("/api/health", summary="Is the index loaded?")
+    @app.get("/api/health", summary="Is the index loaded, and does it follow the notes?")
     def health() -> dict:
-        searcher = service.searcher
-        return {"status": "ok", "chunks": len(searcher.chunks), "index_built_at": searcher.index.manifest.built_at}
+        """`status` is "ok", "building", "behind" or "degraded"; see SearchService.status."""
+        return service.status()
 
     @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
     def not_found(rest: str) -> None:
         raise ApiError(404, f"no such endpoint /api/{rest}; see /docs")
 
-    if settings.allowed_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=list(settings.allowed_origins),
-            allow_methods=["GET", "POST"],
-            allow_headers=["Authorization", "Content-Type"],
-            max_age=600,
-        )
-    app.add_middleware(GuardMiddleware, frame_ancestors=" ".join(("'self'", *settings.allowed_origins)))
+    @app.get("/api/scopes", summary="Values the `scope` filter takes")
+    def scopes() -> dict:
+        return {"scopes": service.searcher.scopes()}
+
+    @app.get("/embed", include_in_schema=False)
+    def embed_without_slash(request: Request) -> RedirectResponse:
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(f"embed/{query}", status_code=307)
+
+    # Middleware runs outermost-last-added: Host check, then the guard, then CORS. CORS is
+    # always installed (an empty list allows no origin) so that Gradio leaves out its own,
+    # which would accept any http://localhost:* origin with credentials (case host-header).
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=list(settings.allowed_origins),
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type"],
+        max_age=600,
+    )
+    app.add_middleware(GuardMiddleware, allowed_origins=settings.allowed_origins)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_hosts()), www_redirect=False)
     if with_ui:
         mount_ui(app, service, settings)
     return app
@@ -239,17 +173,23 @@ def mount_ui(app: FastAPI, service, settings: Settings) -> None:
 
     from .ui import CSS, HEAD, build_ui
 
-    # No allowed_paths: Gradio then serves only its own cache and assets. The notes and the
-    # index are blocked on top, in case a future Gradio widens its default.
+    # No allowed_paths: Gradio then serves only its own cache and assets (and the guard
+    # serves none of its file routes). The notes and the index are blocked on top.
     options = dict(
+        allowed_paths=[],
         blocked_paths=[str(settings.corpus_dir.resolve()), str(settings.index_dir.resolve())],
         footer_links=[],
         ssr_mode=False,
-        max_file_size="1mb",
+        max_file_size="1kb",
         mcp_server=False,
         css=CSS,
         head=HEAD,
         show_error=False,
     )
-    gr.mount_gradio_app(app, build_ui(service, settings, embed=True).queue(default_concurrency_limit=8), "/embed", **options)
-    gr.mount_gradio_app(app, build_ui(service, settings).queue(default_concurrency_limit=8), "/", **options)
+    for path, embed in (("/embed", True), ("/", False)):
+        blocks = build_ui(service, settings, embed=embed).queue(default_concurrency_limit=8)
+        gr.mount_gradio_app(app, blocks, path, **options)
+        # gr.mount_gradio_app never marks the Blocks launched, and Gradio's path guard
+        # (processing_utils._check_allowed) is a no-op until it is: set it, so Gradio itself
+        # refuses any file a client names, on top of the guard's text-only rule.
+        blocks.has_launched = True

@@ -1,16 +1,22 @@
 """Corpus -> index: chunk every note, embed what the cache lacks, save atomically.
 
 An up-to-date index (same corpus bytes, embedder and chunking settings) is left alone, so
-a rebuild after no change costs only reading and hashing the notes. A build holds a file
-lock, so two builds never interleave, and every embedded batch goes to the cache at once,
-so an interrupted build resumes where it stopped.
+a rebuild after no change costs only reading and hashing the notes, and needs no write access
+at all (a read-only index folder, a full disk). A build holds a file lock, so two builds never
+interleave, and every embedded batch goes to the cache at once, so an interrupted build
+resumes where it stopped. A build that cannot write (ENOSPC, EROFS, EACCES) raises
+IndexWriteError and leaves the previous version in place; a damaged cache.sqlite is set aside
+(renamed) and rebuilt, with one warning: it is a cache, nothing in it is lost for good.
 """
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import functools
 import hashlib
 import logging
+import os
+import sqlite3
 import sys
 import time
 from contextlib import contextmanager
@@ -21,10 +27,10 @@ import numpy as np
 
 from . import store
 from .cache import EmbeddingCache
-from .chunking import chunk_note
+from .chunking import chunk_note, path_label
 from .config import Settings
 from .embedding import Embedder, load_embedder
-from .errors import CorpusError, IndexStaleError
+from .errors import BuildInProgressError, CorpusError, IndexStaleError, IndexWriteError
 from .lexical import LexicalIndex
 from .lines import UNIT_VERSION, line_units
 from .notes import load_notes
@@ -32,6 +38,56 @@ from .passages import PASSAGE_TOKENS, note_passages
 from .terms import TERMS_VERSION, TermMatrix
 
 log = logging.getLogger(__name__)
+
+
+# Text embedded for one note (chunks + answer lines + passages, in characters) stays within
+# AMPLIFICATION x max(its characters, MIN_NOTE_CHARS), whatever its shape. Each of the three
+# holds the note's text once (3x), plus heading labels; the notes of the dev corpora measure
+# 2.8x-4.3x. A note over the limit (headings repeated on thousands of tiny lines or sections)
+# is embedded without labels, which is at most ~3.5x.
+AMPLIFICATION = 8
+MIN_NOTE_CHARS = 256
+
+
+@dataclass(frozen=True)
+class NoteUnits:
+    """What one note adds to the index: chunks, answer lines and passages, and the texts
+    that get embedded for them (row for row)."""
+
+    chunks: list
+    chunk_texts: list[str]
+    lines: list  # LineUnit, their texts are what gets embedded
+    passages: list  # (Passage, text to embed)
+
+    @property
+    def embedded_chars(self) -> int:
+        return sum(map(len, self.chunk_texts)) + sum(len(u.text) for u in self.lines) + sum(len(t) for _, t in self.passages)
+
+
+def _unlabelled(text: str, label: str, separator: str) -> str:
+    return text[len(label) + len(separator):] if text.startswith(label + separator) else text
+
+
+def note_units(note, first: int, settings: Settings, budget: int, count_tokens) -> NoteUnits:
+    """Chunks, answer lines and passages of one note (chunk ids start at `first`), keeping
+    the text to embed within AMPLIFICATION x the note's size (see there)."""
+    chunks = chunk_note(note, settings.max_chunk_lines, budget, count_tokens, settings.wiki_engine, settings.wiki_clean_urls)
+    lines = [u for i, chunk in enumerate(chunks) for u in line_units(chunk, first + i, note.lines)]
+    passages = note_passages(note, chunks, first, settings.max_chunk_lines, min(PASSAGE_TOKENS, budget),
+                             count_tokens, settings.wiki_engine)
+    units = NoteUnits(chunks, [c.embed_text for c in chunks], lines, passages)
+    size = max(sum(map(len, note.lines)) + len(note.lines), MIN_NOTE_CHARS)
+    if units.embedded_chars <= AMPLIFICATION * size:
+        return units
+    log.warning("%s: its headings would be repeated in %d characters of text to embed (over %dx the note); "
+                "embedding it without heading labels", note.source, units.embedded_chars, AMPLIFICATION)
+    owner = {u.line: chunks[u.chunk - first] for u in lines}
+    return NoteUnits(
+        chunks,
+        [_unlabelled(c.embed_text, path_label(c.heading_path), "\n") for c in chunks],
+        [dataclasses.replace(u, text=_unlabelled(u.text, owner[u.line].heading_path[-1], ": ")) for u in lines],
+        [(p, _unlabelled(t, t.split("\n", 1)[0], "\n")) for p, t in passages],
+    )
 
 
 @dataclass(frozen=True)
@@ -44,14 +100,31 @@ class BuildReport:
     path: Path
 
 
+def _cannot_write(index_dir: Path, exc: BaseException) -> IndexWriteError:
+    text = str(exc).strip()
+    reason = getattr(exc, "strerror", None) or (text.splitlines()[0] if text else exc.__class__.__name__)
+    return IndexWriteError(
+        f"cannot write the index in {index_dir} ({reason}); the previous index is unchanged"
+    )
+
+
 @contextmanager
-def build_lock(index_dir: Path):
-    """Hold an exclusive lock on the index folder for the duration of a build."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with open(index_dir / "build.lock", "w") as handle:
+def build_lock(index_dir: Path, wait: bool = True):
+    """Hold an exclusive lock on the index folder for the duration of a build.
+
+    Raises IndexWriteError when the folder cannot be written (the lock file is the first
+    write), BuildInProgressError when another build holds it and `wait` is False."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(index_dir / "build.lock", "a")
+    except OSError as exc:
+        raise _cannot_write(index_dir, exc) from None
+    with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            if not wait:
+                raise BuildInProgressError(f"another build of {index_dir} is running") from None
             log.warning("another build of %s is running; waiting for it to finish", index_dir)
             fcntl.flock(handle, fcntl.LOCK_EX)
         yield
@@ -61,10 +134,12 @@ def chunking_settings(settings: Settings) -> dict:
     return {
         "max_lines": settings.max_chunk_lines,
         "max_tokens": settings.max_chunk_tokens,
-        "anchor_style": settings.anchor_style,
+        "wiki_engine": settings.wiki_engine,
+        "wiki_clean_urls": settings.wiki_clean_urls,
         "line_units": UNIT_VERSION,
         "passage_tokens": PASSAGE_TOKENS,
         "line_terms": TERMS_VERSION,
+        "lexical": "nfkc-1",  # textnorm.match_form: BM25 terms of an older index differ
     }
 
 
@@ -141,71 +216,133 @@ def _terms_missing(
     return TermMatrix(*cache.read_terms(hashes, TERMS_VERSION), embedder.terms_dim), len(todo)
 
 
+def _up_to_date(settings: Settings, embedder: Embedder, n_notes: int, corpus: dict, started: float) -> BuildReport | None:
+    """A report when the current index matches the notes, else None; reads only."""
+    version = store.current_version(settings.index_dir)
+    if version is None:
+        return None
+    try:
+        manifest = store.verify(version)
+    except IndexStaleError:
+        return None  # an index of an older format: build a fresh one
+    # A damaged index (IndexCorruptError) is reported, not silently replaced: the
+    # user learns about it and rebuilds with --rebuild (cheap: the cache survives).
+    if not is_current(manifest, embedder, settings, corpus):
+        return None
+    return BuildReport("up-to-date", n_notes, manifest.n_chunks, 0, time.perf_counter() - started, version)
+
+
+# SQLite result codes of a damaged database file (as opposed to a full disk or a lock).
+_DAMAGED = {getattr(sqlite3, name, code) for name, code in (("SQLITE_CORRUPT", 11), ("SQLITE_NOTADB", 26))}
+
+
+def _set_aside(path: Path) -> Path:
+    """Rename a damaged cache (and its journal files) out of the way; returns the new name."""
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while aside.exists():  # never overwrite an earlier one
+        n += 1
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    for suffix in ("-wal", "-shm", "-journal"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            os.replace(extra, aside.with_name(aside.name + suffix))
+    os.replace(path, aside)
+    return aside
+
+
+def _embed_all(settings: Settings, embedder: Embedder, texts: list[str], lines_at: slice, progress: bool):
+    """(vectors, line terms, number encoded) through the embedding cache. A damaged cache is
+    set aside and the work redone once with a fresh one; any other cache failure (full disk,
+    read-only) is an IndexWriteError."""
+    hashes = [text_hash(t) for t in texts]  # the lines' hashes also key their latent terms
+    path = settings.index_dir / "cache.sqlite"
+    for attempt in (1, 2):
+        try:
+            cache = EmbeddingCache(path, embedder.name, embedder.dim)
+            try:
+                vectors, n_embedded = _embed_missing(texts, hashes, embedder, cache, progress)
+                line_terms, n_encoded = _terms_missing(texts[lines_at], hashes[lines_at], embedder, cache, progress)
+                return vectors, line_terms, n_embedded + n_encoded
+            finally:
+                cache.close()
+        except sqlite3.DatabaseError as exc:
+            if attempt == 1 and getattr(exc, "sqlite_errorcode", None) in _DAMAGED and path.exists():
+                try:
+                    aside = _set_aside(path)
+                except OSError as move_error:
+                    raise _cannot_write(settings.index_dir, move_error) from None
+                log.warning("the embedding cache %s was damaged (%s); set it aside as %s and rebuilt it",
+                            path, exc, aside.name)
+                continue
+            raise _cannot_write(settings.index_dir, exc) from None
+        except OSError as exc:
+            raise _cannot_write(settings.index_dir, exc) from None
+    raise AssertionError("unreachable")
+
+
 def build_index(
-    settings: Settings, embedder: Embedder | None = None, rebuild: bool = False, progress: bool = True
+    settings: Settings, embedder: Embedder | None = None, rebuild: bool = False, progress: bool = True,
+    wait: bool = True,
 ) -> BuildReport:
-    """Build or update the index in settings.index_dir; returns what was done."""
+    """Build or update the index in settings.index_dir; returns what was done.
+
+    An up-to-date index is checked without any write (no lock file), so a read-only index
+    folder serves. Raises CorpusError (no notes), IndexCorruptError (damaged current index;
+    --rebuild), IndexWriteError (cannot write: the previous index is unchanged) and, with
+    `wait` False, BuildInProgressError when another build holds the lock."""
     started = time.perf_counter()
     embedder = embedder or load_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
-    with build_lock(settings.index_dir):
-        notes = load_notes(settings.corpus_dir)
-        corpus = {n.source: n.sha256 for n in notes}
-        version = store.current_version(settings.index_dir)
-        if not rebuild and version is not None:
-            try:
-                manifest = store.verify(version)
-                if is_current(manifest, embedder, settings, corpus):
-                    elapsed = time.perf_counter() - started
-                    return BuildReport("up-to-date", len(notes), manifest.n_chunks, 0, elapsed, version)
-            except IndexStaleError:
-                pass  # an index of an older format: build a fresh one below
-            # A damaged index (IndexCorruptError) is reported, not silently replaced: the
-            # user learns about it and rebuilds with --rebuild (cheap: the cache survives).
-        chunks, lines, passages = [], [], []
-        budget = chunk_token_budget(settings, embedder)
-        for note in notes:
-            first = len(chunks)
-            # Chunks and passages split the same lines: count each line's tokens once.
-            count_tokens = functools.lru_cache(maxsize=None)(embedder.count_tokens)
-            for chunk in chunk_note(note, settings.max_chunk_lines, budget, count_tokens, settings.anchor_style):
-                lines += line_units(chunk, len(chunks), note.lines)
-                chunks.append(chunk)
-            passages += note_passages(
-                note, chunks[first:], first, settings.max_chunk_lines, min(PASSAGE_TOKENS, budget),
-                count_tokens, settings.anchor_style,
-            )
-        if not chunks:
-            raise CorpusError(f"the notes in {settings.corpus_dir} have no text to index; add some content")
-        # BM25 before the vectors exist: its indexing briefly holds every chunk's tokens
-        # (~600 MB at 100x the notes).
-        lexical = LexicalIndex([c.embed_text for c in chunks])
-        lines_at = slice(len(chunks), len(chunks) + len(lines))  # texts (and vectors): chunks, lines, passages
-        cache = EmbeddingCache(settings.index_dir / "cache.sqlite", embedder.name, embedder.dim)
-        try:
-            texts = (
-                [c.embed_text for c in chunks]
-                + [u.text for u in lines]
-                + [text for _, text in passages]
-            )
-            hashes = [text_hash(t) for t in texts]  # the lines' hashes also key their latent terms
-            vectors, n_embedded = _embed_missing(texts, hashes, embedder, cache, progress)
-            line_terms, n_encoded = _terms_missing(texts[lines_at], hashes[lines_at], embedder, cache, progress)
-        finally:
-            cache.close()
-        manifest = store.Manifest(
-            format_version=store.FORMAT_VERSION,
-            embedder=embedder.name,
-            dim=embedder.dim,
-            chunking=chunking_settings(settings),
-            corpus=corpus,
-            built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            n_chunks=len(chunks),
-            index_type=" ".join(
-                f"{name}:{store.index_kind(n)}"
-                for name, n in (("chunks", len(chunks)), ("lines", len(lines)), ("passages", len(passages)))
-            ),
-            checksums={},
-        )
+    notes = load_notes(settings.corpus_dir)
+    corpus = {n.source: n.sha256 for n in notes}
+    if not rebuild:
+        report = _up_to_date(settings, embedder, len(notes), corpus, started)
+        if report:
+            return report
+    with build_lock(settings.index_dir, wait):
+        if not rebuild:  # another build may have finished while we waited for the lock
+            report = _up_to_date(settings, embedder, len(notes), corpus, started)
+            if report:
+                return report
+        return _build(settings, embedder, notes, corpus, progress, started)
+
+
+def _build(settings: Settings, embedder: Embedder, notes, corpus: dict, progress: bool, started: float) -> BuildReport:
+    """Chunk, embed and save a new version (the caller holds the build lock)."""
+    chunks, chunk_texts, lines, passages = [], [], [], []
+    budget = chunk_token_budget(settings, embedder)
+    for note in notes:
+        # Chunks and passages split the same lines: count each line's tokens once.
+        count_tokens = functools.lru_cache(maxsize=None)(embedder.count_tokens)
+        units = note_units(note, len(chunks), settings, budget, count_tokens)
+        chunks += units.chunks
+        chunk_texts += units.chunk_texts
+        lines += units.lines
+        passages += units.passages
+    if not chunks:
+        raise CorpusError(f"the notes in {settings.corpus_dir} have no text to index; add some content")
+    # BM25 before the vectors exist: its indexing briefly holds every chunk's tokens
+    # (~600 MB at 100x the notes).
+    lexical = LexicalIndex(chunk_texts)
+    lines_at = slice(len(chunks), len(chunks) + len(lines))  # texts (and vectors): chunks, lines, passages
+    texts = chunk_texts + [u.text for u in lines] + [text for _, text in passages]
+    vectors, line_terms, n_encoded = _embed_all(settings, embedder, texts, lines_at, progress)
+    manifest = store.Manifest(
+        format_version=store.FORMAT_VERSION,
+        embedder=embedder.name,
+        dim=embedder.dim,
+        chunking=chunking_settings(settings),
+        corpus=corpus,
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        n_chunks=len(chunks),
+        index_type=" ".join(
+            f"{name}:{store.index_kind(n)}"
+            for name, n in (("chunks", len(chunks)), ("lines", len(lines)), ("passages", len(passages)))
+        ),
+        checksums={},
+    )
+    try:
         path = store.save(
             settings.index_dir,
             store.Units(chunks, vectors[: len(chunks)]),
@@ -215,4 +352,6 @@ def build_index(
             lexical,
             manifest,
         )
-        return BuildReport("built", len(notes), len(chunks), n_embedded + n_encoded, time.perf_counter() - started, path)
+    except (OSError, RuntimeError) as exc:  # faiss reports a failed write as RuntimeError
+        raise _cannot_write(settings.index_dir, exc) from None
+    return BuildReport("built", len(notes), len(chunks), n_encoded, time.perf_counter() - started, path)

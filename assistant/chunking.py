@@ -11,11 +11,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .cite import heading_anchors
 from .embedding import estimate_tokens
 from .notes import LIQUID_INLINE, Block, Note
+from .wiki import DEFAULT_ENGINE, WikiPage, wiki_page
 
 TokenCounter = Callable[[str], int]
+
+# A heading or title is cut to HEADING_CHARS in heading paths, and the path that labels a
+# chunk's embedded text to its last LABEL_CHARS (whole names, most specific kept): a label
+# is repeated in every chunk, passage and answer line of its section, so an uncapped 10 KB
+# heading made a 25 KB note 61 MB of text to embed (issue 11). No heading of the dev corpora
+# reaches either cap. Anchors are still made from the full heading text.
+HEADING_CHARS = 80
+LABEL_CHARS = 160
+# Every chunk of a section stores its anchor: a heading of megabytes would be stored once per
+# chunk. An id this long is no real heading's; such a section links to its page, no fragment.
+ANCHOR_CHARS = 512
+
+
+def short_name(name: str) -> str:
+    """A heading or title as used in paths: at most HEADING_CHARS characters."""
+    return name if len(name) <= HEADING_CHARS else name[: HEADING_CHARS - 1].rstrip() + "…"
+
+
+def path_label(path: tuple[str, ...]) -> str:
+    """' > '-joined heading path, keeping the most specific names within LABEL_CHARS."""
+    kept: list[str] = []
+    for name in reversed(path):
+        if kept and len(" > ".join([name, *kept])) > LABEL_CHARS:
+            break
+        kept.insert(0, name)
+    return " > ".join(kept)
+
 
 @dataclass(frozen=True)
 class Chunk:
@@ -23,7 +50,7 @@ class Chunk:
     title: str
     heading_path: tuple[str, ...]  # page title > chapter > section > ...
     anchor: str  # of the nearest heading; "" for text before the first heading
-    permalink: str | None
+    permalink: str | None  # the page's URL path in the wiki (wiki.pages.page_path)
     line_start: int  # 1-based, inclusive
     line_end: int
     text: str  # the note's lines line_start..line_end, as written
@@ -34,7 +61,7 @@ class Chunk:
         body = "\n".join(
             line for line in (LIQUID_INLINE.sub("", x).rstrip() for x in self.text.split("\n")) if line.strip()
         )
-        return " > ".join(self.heading_path) + "\n" + body
+        return path_label(self.heading_path) + "\n" + body
 
     @property
     def n_lines(self) -> int:
@@ -49,20 +76,24 @@ class _Section:
     anchor: str
 
 
-def _sections(note: Note, anchor_style: str) -> list[_Section]:
-    """Heading sections with their paths; a heading with no text of its own joins the next."""
-    anchors = heading_anchors([h.text for h in note.headings], anchor_style)
-    bounds = [(h.line, h, a) for h, a in zip(note.headings, anchors)]
+def _sections(note: Note, page: WikiPage) -> list[_Section]:
+    """Heading sections with their paths; a heading with no text of its own joins the next.
+
+    Headings, their ids and their text are the wiki page's (page.headings), not the raw lines'.
+    Names in paths are capped (short_name) and over-long anchors dropped (case amplification).
+    """
+    bounds = [(h.line, h, h.anchor if len(h.anchor) <= ANCHOR_CHARS else "") for h in page.headings]
     sections, stack = [], []
     first = bounds[0][0] if bounds else len(note.lines) + 1
+    title = short_name(page.title)
     if first > 1:
-        sections.append(_Section(1, first - 1, (note.title,), ""))
+        sections.append(_Section(1, first - 1, (title,), ""))
     for i, (line, heading, anchor) in enumerate(bounds):
         end = bounds[i + 1][0] - 1 if i + 1 < len(bounds) else len(note.lines)
         stack = [h for h in stack if h.level < heading.level] + [heading]
-        names = [h.text for h in stack if not (h.level == 1 and h.text == note.title)]
-        sections.append(_Section(line, end, (note.title, *names), anchor))
-    heading_end = {h.line: h.end_line for h in note.headings}
+        names = [short_name(h.text) for h in stack if not (h.level == 1 and h.text == page.title)]
+        sections.append(_Section(line, end, (title, *names), anchor))
+    heading_end = {h.line: h.end_line for h in page.headings}
     merged: list[_Section] = []
     for sec in sections:
         prev = merged[-1] if merged else None
@@ -118,13 +149,18 @@ def chunk_note(
     max_lines: int = 40,
     max_tokens: int = 400,
     count_tokens: TokenCounter = estimate_tokens,
-    anchor_style: str = "kramdown",
+    wiki_engine: str = DEFAULT_ENGINE,
+    clean_urls: bool | None = None,
 ) -> list[Chunk]:
-    """Chunks of one note, in line order, covering every content line exactly once."""
+    """Chunks of one note, in line order, covering every content line exactly once.
+
+    `wiki_engine` (assistant.wiki.ENGINES) decides headings, anchors, title and page URL.
+    """
+    page = wiki_page(note, wiki_engine, clean_urls)
     line_tokens = [count_tokens(line) if line.strip() else 0 for line in note.lines]
     chunks = []
-    for sec in _sections(note, anchor_style):
-        budget = max_tokens - count_tokens(" > ".join(sec.path))
+    for sec in _sections(note, page):
+        budget = max_tokens - count_tokens(path_label(sec.path))
 
         def fits(a: int, b: int) -> bool:
             return b - a + 1 <= max_lines and sum(line_tokens[a - 1 : b]) <= budget
@@ -133,17 +169,17 @@ def chunk_note(
         for a, b in _pack(pieces, fits):
             content = [n for n in range(a, b + 1) if note.content[n - 1]]
             if content:
-                chunks.append(_make_chunk(note, sec, content[0], content[-1]))
+                chunks.append(_make_chunk(note, page, sec, content[0], content[-1]))
     return chunks
 
 
-def _make_chunk(note: Note, sec: _Section, start: int, end: int) -> Chunk:
+def _make_chunk(note: Note, page: WikiPage, sec: _Section, start: int, end: int) -> Chunk:
     return Chunk(
         source=note.source,
-        title=note.title,
+        title=short_name(page.title),
         heading_path=sec.path,
         anchor=sec.anchor,
-        permalink=note.permalink,
+        permalink=page.path,
         line_start=start,
         line_end=end,
         text="\n".join(note.lines[start - 1 : end]),

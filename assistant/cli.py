@@ -5,9 +5,11 @@
     python -m assistant ask --json "..."    one JSON object
     python -m assistant ask --batch q.jsonl JSON Lines in, JSON Lines out
     python -m assistant eval [FILE ...]     Hit@1 / Hit@5 / MRR on question sets
+    python -m assistant links [--json]      every heading with its wiki URL, to spot-check
     python -m assistant bench [--quick]     speed and memory benchmarks (docs/performance.md)
 
-Library errors become one line on stderr and exit code 1; usage errors exit 2 (argparse).
+Library errors become one line on stderr and exit code 1; usage errors exit 2 (argparse,
+and ConfigError for a bad setting from an option or an ASSISTANT_* variable).
 """
 from __future__ import annotations
 
@@ -19,7 +21,9 @@ import sys
 from pathlib import Path
 
 from . import config
-from .errors import AssistantError, QueryError
+from .errors import AssistantError, ConfigError, QueryError
+from .termsafe import json_text, terminal_safe
+from .wiki import ENGINES
 
 DEV_SETS = ("dev.jsonl", "noanswer-dev.jsonl", "followup-dev.jsonl")
 EVAL_DIR = config.PROJECT_ROOT.parent / "shared" / "eval"
@@ -30,7 +34,10 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index-dir", type=Path, help="where the index lives (default: index/)")
     parser.add_argument("--model", help="embedding model: 'e5' (bundled, default), 'embeddinggemma-300m' (after scripts/get-model.sh) or a sentence-transformers name/path")
     parser.add_argument("--wiki-base-url", help="base URL of the team wiki, for citation links")
-    parser.add_argument("--anchor-style", choices=("kramdown", "github"), help="how the wiki makes heading anchors")
+    parser.add_argument("--wiki-engine", choices=ENGINES, help="the wiki that publishes the notes: heading ids, page URLs, titles (default: jekyll)")
+    parser.add_argument("--wiki-clean-urls", action=argparse.BooleanOptionalAction, default=None,
+                        help="page URLs without .html (Jekyll permalink: pretty, VitePress cleanUrls, MkDocs use_directory_urls)")
+    parser.add_argument("--anchor-style", choices=("kramdown", "github"), help=argparse.SUPPRESS)  # deprecated: --wiki-engine
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=int, default=5, help="hits per question that count for Hit@5 and MRR (default 5)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON")
 
+    p = sub.add_parser("links", help="list every heading with its wiki URL",
+                       description="Every page and heading of the notes with the URL citations use, to check against the wiki.")
+    _common(p)
+    p.add_argument("--json", action="store_true", help="one JSON object per page")
+
     p = sub.add_parser("bench", help="measure speed and memory", description="Cold start, latency, builds, HTTP load and scale; writes bench/out/results.json.")
     from .bench import add_arguments  # light: numpy and the standard library only
 
@@ -72,6 +84,8 @@ def _settings(args: argparse.Namespace) -> config.Settings:
         index_dir=args.index_dir,
         model=args.model,
         wiki_base_url=args.wiki_base_url,
+        wiki_engine=args.wiki_engine,
+        wiki_clean_urls=args.wiki_clean_urls,
         anchor_style=args.anchor_style,
     )
 
@@ -83,10 +97,10 @@ def cmd_index(args: argparse.Namespace) -> int:
     if report.status == "up-to-date":
         print(f"index is up to date: {report.n_chunks} chunks from {report.n_notes} notes ({report.seconds:.1f} s)")
     else:
-        print(
+        print(terminal_safe(
             f"built index: {report.n_chunks} chunks from {report.n_notes} notes, "
             f"{report.n_embedded} embedded, {report.seconds:.1f} s -> {report.path}"
-        )
+        ))
     return 0
 
 
@@ -96,10 +110,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     if (args.question is None) == (args.batch is None):
         raise QueryError("give either a question or --batch FILE")
-    searcher = open_searcher(_settings(args))
+    # wait=False: while a long build runs elsewhere (the server's watcher), answer from the
+    # previous index at once instead of waiting for that build's lock.
+    searcher = open_searcher(_settings(args), wait=False)
     if args.batch is None:
         answer = searcher.search(args.question, args.top_k, history=tuple(args.history))
-        print(json.dumps(answer.to_json(), ensure_ascii=False) if args.json else format_answer(answer))
+        print(json_text(answer.to_json()) if args.json else format_answer(answer))
         return 0
     return _ask_batch(searcher, args)
 
@@ -127,7 +143,7 @@ def _ask_batch(searcher, args: argparse.Namespace) -> int:
             if isinstance(exc, UnicodeDecodeError):
                 message = "the line is not valid UTF-8 text"
             out = {"line": number, "error": message}
-        print(json.dumps(out, ensure_ascii=False), flush=True)
+        print(json_text(out), flush=True)
     return 1 if failures else 0
 
 
@@ -154,13 +170,26 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_links(args: argparse.Namespace) -> int:
+    from .wiki.links import print_links
+
+    return print_links(_settings(args), args.json)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from .bench import main as bench_main
 
     return bench_main(args)
 
 
-COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "bench": cmd_bench}
+class _SafeFormatter(logging.Formatter):
+    """Log lines name notes and quote their text: no control character reaches the terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().format(record))
+
+
+COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "links": cmd_links, "bench": cmd_bench}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -168,12 +197,16 @@ def main(argv: list[str] | None = None) -> int:
     # (bm25s does) would otherwise print debug lines through the root handler.
     handler = logging.StreamHandler()
     handler.setLevel(logging.WARNING)
+    handler.setFormatter(_SafeFormatter("%(levelname)s: %(message)s"))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", handlers=[handler])
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
+    except ConfigError as exc:  # a usage error, like argparse's own
+        print(terminal_safe(f"error: {exc}"), file=sys.stderr)
+        return 2
     except AssistantError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(terminal_safe(f"error: {exc}"), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; the existing index is unchanged", file=sys.stderr)

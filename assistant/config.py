@@ -1,16 +1,24 @@
 """One frozen Settings object for the whole assistant.
 
 Environment variables (`ASSISTANT_*`) are read here and only here; CLI options are merged
-on top with `dataclasses.replace`, so every stage receives a complete, immutable config.
+on top, and every value from either source goes through its field's check in `_FIELDS`, so
+every stage receives a complete, valid, immutable config and a bad value is one ConfigError
+line naming the variable or option (never a traceback deep inside a stage).
 """
 from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from .errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
 @dataclass(frozen=True)
@@ -27,37 +35,202 @@ class Settings:
     # better than a 400-token cap (docs/evaluation.md).
     max_chunk_tokens: int | None = None
     wiki_base_url: str = "https://wiki.example.com"
-    anchor_style: str = "kramdown"  # or "github"
+    # The wiki engine the notes are published with (assistant/wiki): heading ids, page URLs,
+    # titles. `anchor_style` is its deprecated older name (its values are engine names).
+    wiki_engine: str = "jekyll"
+    wiki_clean_urls: bool | None = None  # None: the engine's default (pages.CLEAN_URLS_DEFAULT)
+    anchor_style: str | None = None
     link_target: str = "_top"
     host: str = "127.0.0.1"
     port: int = 7860
     allowed_origins: tuple[str, ...] = ()
+    # Host header values the server answers (DNS rebinding); empty: loopback names plus the
+    # bound address when it is a specific one.
+    allowed_hosts: tuple[str, ...] = ()
     api_token: str | None = None
     watch: bool = True
 
+    def trusted_hosts(self) -> tuple[str, ...]:
+        """Host header values (no port) the server answers: `allowed_hosts` when set, else the
+        loopback names and the bound address (IPv6 in brackets, as Host headers write it)."""
+        if self.allowed_hosts:
+            return self.allowed_hosts
+        bound = self.host.strip("[]")
+        extra = () if bound in ("0.0.0.0", "::", "") else ((f"[{bound}]" if ":" in bound else bound.lower()),)
+        return tuple(dict.fromkeys(LOOPBACK_HOSTS + extra))
 
-_ENV_FIELDS = {
-    "ASSISTANT_CORPUS_DIR": ("corpus_dir", Path),
-    "ASSISTANT_INDEX_DIR": ("index_dir", Path),
-    "ASSISTANT_MODEL": ("model", str),
-    "ASSISTANT_QUERY_PREFIX": ("query_prefix", str),
-    "ASSISTANT_PASSAGE_PREFIX": ("passage_prefix", str),
-    "ASSISTANT_WIKI_BASE_URL": ("wiki_base_url", str),
-    "ASSISTANT_ANCHOR_STYLE": ("anchor_style", str),
-    "ASSISTANT_LINK_TARGET": ("link_target", str),
-    "ASSISTANT_HOST": ("host", str),
-    "ASSISTANT_PORT": ("port", int),
-    "ASSISTANT_API_TOKEN": ("api_token", str),
-    "ASSISTANT_ALLOWED_ORIGINS": ("allowed_origins", lambda v: tuple(o.strip() for o in v.split(",") if o.strip())),
+
+
+# --- Checks: each takes the raw value (text from the environment, or the typed value an
+# option gave) and returns the setting, or raises ValueError saying what is expected.
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or _CONTROL.search(value):
+        raise ValueError("expected non-empty text without control characters")
+    return value
+
+
+def _any_text(value: Any) -> str:
+    """Free text (query/passage prefixes): anything but control characters."""
+    if not isinstance(value, str) or _CONTROL.search(value):
+        raise ValueError("expected text without control characters")
+    return value
+
+
+def _path(value: Any) -> Path:
+    if isinstance(value, str):
+        value = Path(_text(value))
+    if not isinstance(value, Path) or _CONTROL.search(str(value)):
+        raise ValueError("expected a folder path")
+    return value
+
+
+def _int_in(low: int, high: int, what: str) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,9}\s*", value):
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"expected {what}, a whole number from {low} to {high}")
+        return value
+
+    return check
+
+
+def _optional(check: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: None if value is None else check(value)
+
+
+def _choice(*allowed: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if value not in allowed:
+            raise ValueError("expected one of " + ", ".join(allowed))
+        return value
+
+    return check
+
+
+def _web_origin(value: str, path_allowed: bool) -> str:
+    """An http(s) URL with a host; an origin (no path) unless `path_allowed`."""
+    _text(value)
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # raises ValueError for a bad port
+    except ValueError:
+        raise ValueError("expected an http:// or https:// URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value.strip()):
+        raise ValueError("expected an http:// or https:// URL")
+    if not path_allowed and (parts.path not in ("", "/") or parts.query or parts.fragment or parts.username):
+        raise ValueError(f"expected an origin like https://wiki.example.com (no path), not {value!r}")
+    return value.strip() if path_allowed else f"{parts.scheme}://{parts.netloc}"
+
+
+def _base_url(value: Any) -> str:
+    return _web_origin(value, path_allowed=True)
+
+
+def _origins(value: Any) -> tuple[str, ...]:
+    items = [o.strip() for o in value.split(",") if o.strip()] if isinstance(value, str) else list(value)
+    return tuple(_web_origin(o, path_allowed=False) for o in items)
+
+
+def _host(value: Any) -> str:
+    # An address or a host name (IDNA-encodable, no spaces): what uvicorn can bind.
+    value = _text(value).strip()
+    if not re.fullmatch(r"[A-Za-z0-9.:_-]+|\[[0-9A-Fa-f:.]+\]", value):
+        raise ValueError("expected an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0")
+    return value.strip("[]")
+
+
+def _token(value: Any) -> str:
+    value = _text(value)
+    if any(c.isspace() for c in value) or not value.isascii():
+        raise ValueError("expected printable ASCII without spaces (it is sent in an HTTP header)")
+    return value
+
+
+def _hosts(value: Any) -> tuple[str, ...]:
+    """Host names for the Host-header check: names or addresses, IPv6 in brackets."""
+    items = [h.strip().lower() for h in value.split(",") if h.strip()] if isinstance(value, str) else list(value)
+    for item in items:
+        if not re.fullmatch(r"\*?[a-z0-9.\-_]+|\[[0-9a-f:.]+\]", item):
+            raise ValueError(f"expected host names like notes.example.com or [::1], not {item!r}")
+    return tuple(items)
+
+
+def _engine(value: Any) -> str:
+    from .wiki import check_engine  # lazy: the wiki package imports the notes parser
+
+    return check_engine(_text(value))
+
+
+def _bool_text(value: Any) -> bool:
+    if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return _flag(value)
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError("expected true or false")
+
+
+# field -> (environment variable or None, command line option or None, check).
+# Adding a setting is one line here plus its default in Settings.
+_FIELDS: dict[str, tuple[str | None, str | None, Callable[[Any], Any]]] = {
+    "corpus_dir": ("ASSISTANT_CORPUS_DIR", "--corpus", _path),
+    "index_dir": ("ASSISTANT_INDEX_DIR", "--index-dir", _path),
+    "model": ("ASSISTANT_MODEL", "--model", _text),
+    "query_prefix": ("ASSISTANT_QUERY_PREFIX", None, _optional(_any_text)),
+    "passage_prefix": ("ASSISTANT_PASSAGE_PREFIX", None, _optional(_any_text)),
+    "top_k": (None, "--top-k", _int_in(1, 50, "a number of results")),
+    "max_chunk_lines": (None, None, _int_in(1, 10_000, "a number of lines")),
+    "max_chunk_tokens": (None, None, _optional(_int_in(32, 100_000, "a number of tokens"))),
+    "wiki_base_url": ("ASSISTANT_WIKI_BASE_URL", "--wiki-base-url", _base_url),
+    "wiki_engine": ("ASSISTANT_WIKI_ENGINE", "--wiki-engine", _engine),
+    "wiki_clean_urls": ("ASSISTANT_WIKI_CLEAN_URLS", "--wiki-clean-urls", _optional(_bool_text)),
+    "anchor_style": ("ASSISTANT_ANCHOR_STYLE", "--anchor-style", _optional(_choice("kramdown", "github"))),
+    "link_target": ("ASSISTANT_LINK_TARGET", None, _choice("_top", "_blank", "_self", "_parent")),
+    "host": ("ASSISTANT_HOST", "--host", _host),
+    "port": ("ASSISTANT_PORT", "--port", _int_in(1, 65535, "a TCP port")),
+    "allowed_origins": ("ASSISTANT_ALLOWED_ORIGINS", None, _origins),
+    "allowed_hosts": ("ASSISTANT_ALLOWED_HOSTS", None, _hosts),
+    "api_token": ("ASSISTANT_API_TOKEN", None, _optional(_token)),
+    "watch": (None, "--no-watch", _flag),
 }
+assert set(_FIELDS) == {f.name for f in dataclasses.fields(Settings)}, "every setting needs a check"
+
+
+def _shown(value: Any) -> str:
+    """A value fit for a one-line message: control characters escaped, long text cut."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def from_env(environ: dict[str, str] | None = None, **overrides) -> Settings:
-    """Defaults, then `ASSISTANT_*` variables, then explicit overrides (None means unset)."""
+    """Defaults, then `ASSISTANT_*` variables, then explicit overrides (None means unset).
+
+    Raises ConfigError (one line naming the variable or option, the value and what is
+    expected) for any value that fails its check, e.g. ASSISTANT_PORT=abc or a port of -1.
+    An empty variable counts as unset."""
     environ = os.environ if environ is None else environ
+    unknown = set(overrides) - set(_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown settings: {sorted(unknown)}")  # a programming error, not user input
     values = {}
-    for var, (field, convert) in _ENV_FIELDS.items():
-        if environ.get(var):
-            values[field] = convert(environ[var])
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    for field, (var, option, check) in _FIELDS.items():
+        raw, source = overrides.get(field), option or field
+        if raw is None and var and environ.get(var):
+            raw, source = environ[var], var
+        if raw is None:
+            continue
+        try:
+            values[field] = check(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{source}={_shown(raw)} is not valid: {exc}") from None
+    if "wiki_engine" not in values and values.get("anchor_style"):
+        values["wiki_engine"] = values["anchor_style"]  # the deprecated name of the same setting
     return dataclasses.replace(Settings(), **values)

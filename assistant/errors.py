@@ -31,3 +31,16 @@ class ModelError(AssistantError):
 
 class QueryError(AssistantError):
     """The question or its parameters are not usable."""
+
+
+class ConfigError(AssistantError):
+    """A setting from the command line or the environment is not valid (e.g. ASSISTANT_PORT=abc)."""
+
+
+class IndexWriteError(AssistantError):
+    """A build could not write the index folder (read-only, disk full, no permission); the
+    previous index, if any, is unchanged and still answers."""
+
+
+class BuildInProgressError(AssistantError):
+    """Another build holds the index folder's lock and the caller chose not to wait."""

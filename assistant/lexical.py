@@ -18,9 +18,10 @@ from typing import Sequence
 
 import numpy as np
 
+from .textnorm import match_form
+
 # Runs of kana/kanji (incl. the prolonged sound mark), or ASCII alphanumerics.
 _TOKEN_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u30fc]+|[A-Za-z0-9]+")
-_FULLWIDTH = str.maketrans({c: chr(ord(c) - 0xFEE0) for c in map(chr, range(0xFF01, 0xFF5F))})
 
 
 def language(text: str) -> str:
@@ -31,7 +32,7 @@ def language(text: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Lowercased ASCII words and CJK character bigrams, in order of appearance."""
     tokens = []
-    for run in _TOKEN_RUN.findall(text.translate(_FULLWIDTH)):
+    for run in _TOKEN_RUN.findall(match_form(text)):  # NFKC: full-width ASCII, half-width kana
         if run.isascii():
             tokens.append(run.lower())
         elif len(run) == 1:

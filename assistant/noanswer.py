@@ -11,6 +11,8 @@ question's wording still matches well (measured and reported in docs/evaluation.
 """
 from __future__ import annotations
 
+from .textnorm import match_form
+
 import re
 from typing import Iterable
 
@@ -31,7 +33,7 @@ _SERVICE_PREFIXES = ("aws", "amazon")
 
 
 def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text)
+    return _TOKEN.findall(match_form(text))  # NBSP/U+3000 separate words; full-width ASCII folds
 
 
 class Vocabulary:

@@ -7,6 +7,7 @@ What this leaves out: rendering, chunking (chunking.py) and anchors (cite.py).
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -157,45 +158,83 @@ def parse_note(text: str, source: str) -> Note:
     )
 
 
-def _is_inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
-        return False
-
-
 def _shown(source: str) -> str:
     """A file name fit for a log line, even when its bytes are not UTF-8."""
     return source.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def read_note(path: Path, root: Path) -> Note | None:
-    """Read and parse one file; None (with a warning naming it) when it is not a usable note."""
+def is_hidden(name: str) -> bool:
+    """A file or folder name that git and Jekyll treat as hidden ('.draft.md', '.obsidian')."""
+    return name.startswith(".")
+
+
+def is_note_path(relative: str | Path) -> bool:
+    """The one rule, for builds and the watcher alike: a note is a *.md / *.markdown file
+    no part of whose path (relative to the corpus folder) is hidden."""
+    parts = Path(relative).parts
+    return bool(parts) and parts[-1].lower().endswith(NOTE_SUFFIXES) and not any(is_hidden(p) for p in parts)
+
+
+# Opened without following a final symlink and without blocking on a FIFO; what is read is
+# then checked on the descriptor itself (fstat, its real path), never on the name again:
+# between a check by name and the open, a writer could swap the file for a symlink.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _fd_inside(fd: int, info: os.stat_result, path: Path, real_root: Path) -> bool:
+    """Whether the open file `fd` lies inside `real_root`: by the descriptor's own path in
+    /proc (Linux), else by the resolved name, accepted only if it is still the same inode."""
+    try:
+        real = Path(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:  # no /proc: resolve the name, then prove it names what we opened
+        real = path.resolve()
+        try:
+            now = os.stat(real)
+        except OSError:
+            return False
+        if (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):
+            return False
+    return real.is_relative_to(real_root) and real != real_root
+
+
+def read_note(path: Path, root: Path, real_root: Path | None = None) -> Note | None:
+    """Read and parse one file; None (with a warning naming it) when it is not a usable note:
+    a symlink, not a regular file, outside `root` once opened, over MAX_NOTE_BYTES, binary or
+    not UTF-8. `real_root` is root.resolve() (pass it when reading many notes)."""
     source = path.relative_to(root).as_posix()
     if source != _shown(source):
         # The name would be cited and written to chunks.jsonl, which holds UTF-8 only.
         log.warning("skipped %s: its name is not valid UTF-8; rename the file", _shown(source))
         return None
+    real_root = real_root or root.resolve()
     try:
-        inside = _is_inside(path, root)
-        info = path.stat()
-    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
-        log.warning("skipped %s: cannot read it (%s)", source, getattr(exc, "strerror", None) or exc)
-        return None
-    if not inside:
-        log.warning("skipped %s: it links outside the corpus folder", source)
-        return None
-    if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
-        log.warning("skipped %s: not a regular file", source)
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a symlink (or a symlink loop)
+            log.warning("skipped %s: it is a symbolic link; notes are read only from regular files", source)
+        else:
+            log.warning("skipped %s: cannot read it (%s)", source, exc.strerror or exc)
         return None
     try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_NOTE_BYTES + 1)  # bounded, even if the file grew since stat()
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            log.warning("skipped %s: not a regular file", source)
+            return None
+        if not _fd_inside(fd, info, path, real_root):
+            log.warning("skipped %s: it lies outside the corpus folder", source)
+            return None
+        if info.st_size > MAX_NOTE_BYTES:
+            log.warning("skipped %s: larger than %d MB", source, MAX_NOTE_BYTES // 2**20)
+            return None
+        os.set_blocking(fd, True)
+        with os.fdopen(os.dup(fd), "rb") as f:
+            data = f.read(MAX_NOTE_BYTES + 1)  # bounded, even if the file grew since fstat()
     except OSError as exc:
         log.warning("skipped %s: cannot read it (%s)", source, exc.strerror or exc)
         return None
-    if max(info.st_size, len(data)) > MAX_NOTE_BYTES:
+    finally:
+        os.close(fd)
+    if len(data) > MAX_NOTE_BYTES:
         log.warning("skipped %s: larger than %d MB", source, MAX_NOTE_BYTES // 2**20)
         return None
     if b"\x00" in data:
@@ -210,19 +249,21 @@ def read_note(path: Path, root: Path) -> Note | None:
 
 
 def note_paths(corpus_dir: Path) -> list[Path]:
-    """Every *.md / *.markdown file under the folder, sorted, hidden folders skipped."""
+    """Every note (is_note_path) under the folder, sorted; hidden files and folders are
+    skipped, symlinked folders are not followed."""
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder {corpus_dir} does not exist; create it and put notes (*.md) in it")
     found = []
     for dirpath, dirnames, filenames in os.walk(corpus_dir, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found += [Path(dirpath) / f for f in filenames if f.lower().endswith(NOTE_SUFFIXES)]
+        dirnames[:] = sorted(d for d in dirnames if not is_hidden(d))
+        found += [Path(dirpath) / f for f in filenames if is_note_path(f)]
     return sorted(found)
 
 
 def load_notes(corpus_dir: Path) -> list[Note]:
     """All readable notes of the corpus; raises CorpusError when there are none."""
-    notes = [n for n in (read_note(p, corpus_dir) for p in note_paths(corpus_dir)) if n]
+    real_root = corpus_dir.resolve()
+    notes = [n for n in (read_note(p, corpus_dir, real_root) for p in note_paths(corpus_dir)) if n]
     if not notes:
         raise CorpusError(
             f"no readable notes (*.md, *.markdown) in {corpus_dir}; add some or pass --corpus"

@@ -34,14 +34,14 @@ def note_passages(
     max_lines: int,
     max_tokens: int,
     count_tokens: TokenCounter,
-    anchor_style: str,
+    wiki_engine: str,
 ) -> list[tuple[Passage, str]]:
     """Passages of one note, with the text to embed: the note chunked again at `max_tokens`,
     each piece credited to the chunks it overlaps (`chunks` in file order, the first at
     index `first_id`). A piece that straddles two chunks keeps its whole text: cut at the
     seam it measured worse (docs/evaluation.md)."""
     passages, j = [], 0
-    for piece in chunk_note(note, max_lines, max_tokens, count_tokens, anchor_style):
+    for piece in chunk_note(note, max_lines, max_tokens, count_tokens, wiki_engine):
         while j < len(chunks) and chunks[j].line_end < piece.line_start:
             j += 1
         k = j

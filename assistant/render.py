@@ -2,13 +2,18 @@
 
 The answering lines (when known) come first, marked, so the reader sees the answer before
 the context. Plain text only; the UI renders markdown itself.
+
+Notes are untrusted text for a terminal: an ESC in a note could write the clipboard (OSC 52),
+disguise a link (OSC 8), hide text or retitle the window, so an answer goes through
+termsafe.terminal_safe before it is printed.
 """
 from __future__ import annotations
 
 from .lexical import language
+from .termsafe import json_text, terminal_safe
 from .retrieve import Answer, Hit
 
-__all__ = ["NO_ANSWER", "citation", "format_answer", "format_hit", "language"]
+__all__ = ["NO_ANSWER", "citation", "format_answer", "format_hit", "json_text", "language", "terminal_safe"]
 
 NO_ANSWER = {
     "ja": "ノートにはこの質問への答えが見つかりませんでした。近い内容を下に示します（弱い一致）。",
@@ -38,4 +43,4 @@ def format_answer(answer: Answer) -> str:
     if answer.no_answer:
         parts.append(NO_ANSWER[language(answer.question)])
     parts += [format_hit(rank, hit, answer.no_answer) for rank, hit in enumerate(answer.hits, 1)]
-    return "\n\n".join(parts)
+    return terminal_safe("\n\n".join(parts))

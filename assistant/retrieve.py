@@ -17,6 +17,7 @@ from . import store
 from .build import chunking_settings
 from .chunking import Chunk
 from .cite import citation_url
+from .textnorm import match_form
 from .config import Settings
 from .embedding import Embedder, load_embedder
 from .errors import IndexStaleError, QueryError
@@ -238,7 +239,8 @@ class Searcher:
         self, question: str, top_k: int | None = None, history: Sequence[str] = (), scope: str | None = None
     ) -> Answer:
         """The top_k chunks for a question, best first, with citation URLs."""
-        question = validate_question(question)
+        shown = validate_question(question)
+        question = match_form(shown)  # matched in NFKC with plain spaces; the Answer keeps the original
         top_k = validate_top_k(self.settings.top_k if top_k is None else top_k)
         history = validate_history(history)
         allowed = self._in_scope(scope)
@@ -260,7 +262,7 @@ class Searcher:
         # The better of the question alone and joined with the previous turn: either may carry it.
         top_score = float(max(alone.match[order[0]], with_history.match[order[0]])) if order else -np.inf
         no_answer = is_unanswered(question, language(question), top_score, self.vocabulary, self.no_answer_floors)
-        return Answer(question, hits, no_answer)
+        return Answer(shown, hits, no_answer)
 
     def _hit(self, i: int, score: float, query: np.ndarray, line_terms: np.ndarray | None, question: str) -> Hit:
         c = self.chunks[i]
@@ -281,7 +283,8 @@ def validate_question(question: object) -> str:
     """A usable question string, or a QueryError saying what is wrong with it."""
     if not isinstance(question, str):
         raise QueryError("the question must be text")
-    cleaned = "".join(ch for ch in question if ch.isprintable() or ch in "\n\t").strip()
+    # Spaces of any kind (NBSP, U+3000) are kept: they separate words (textnorm.match_form).
+    cleaned = "".join(ch for ch in question if ch.isprintable() or ch.isspace()).strip()
     if not cleaned:
         raise QueryError("the question is empty; type a question about the notes")
     # Longer questions are cut, not refused: the model only reads ~512 tokens anyway.

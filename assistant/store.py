@@ -186,7 +186,7 @@ def read_manifest(version: Path) -> Manifest:
                 f"this version reads {FORMAT_VERSION}; run `python -m assistant index`"
             )
         return Manifest(**data)
-    except (OSError, ValueError, TypeError) as exc:
+    except (OSError, ValueError, TypeError, RecursionError, MemoryError) as exc:  # RecursionError: '['*20000
         raise IndexCorruptError(
             f"index manifest in {version} is unreadable ({exc.__class__.__name__}); "
             "run `python -m assistant index --rebuild`"

@@ -9,16 +9,20 @@ What this leaves out: HTTP concerns (api.py) and search itself (retrieve.py).
 # No `from __future__ import annotations`: Gradio finds gr.Request by its evaluated annotation.
 import logging
 import os
+import re
 
 from .config import Settings
 from .errors import AssistantError, QueryError
 from .render import language
-from .webrender import answer_html, error_html
+from .webrender import answer_html, error_html, question_html
 
 log = logging.getLogger(__name__)
 
 ALL = "__all__"
 MAX_K = 10
+MAX_HISTORY = 20  # earlier questions kept for follow-ups, as on the API
+MAX_TURNS_SHOWN = 50  # a session's memory stays bounded however long the chat
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 TEXT = {
     "ja": {
@@ -133,29 +137,32 @@ def build_ui(service, settings: Settings, embed: bool = False):
             gr.update(label=t["scope"], choices=_scope_choices(service, lang), value=scope_value or ALL),
         )
 
-    def ask(question, chat, asked, k, scope):
-        chat, asked = list(chat or []), list(asked or [])
-        question = (question or "").strip()
+    def ask(question, k, scope, conversation):
+        """One question -> the updated chat. The conversation (shown messages and earlier
+        questions) lives in server-side session state: the client sends only text and numbers,
+        never the chat history, so no client value can name a file (case gradio-filedata-read)."""
+        chat, asked = list(conversation["chat"]), list(conversation["asked"])
+        question = _plain(question)
         lang = language(question) if question else "en"
         try:
-            answer = service.search(question, _whole(k), history=tuple(asked), scope=None if scope in (None, ALL) else scope)
+            answer = service.search(question, _whole(k), history=tuple(asked), scope=None if scope in (None, ALL) else _plain(scope))
             reply = answer_html(answer, settings.link_target)
-            asked.append(answer.question)
+            asked = (asked + [answer.question])[-MAX_HISTORY:]
         except AssistantError as exc:
             reply = error_html(f"{TEXT[lang]['error']}: {exc}")
         except Exception:  # a bug must not show a traceback; it is logged for the operator
             log.exception("search failed")
             reply = error_html(TEXT[lang]["error"] + (": 内部エラーが発生しました。" if lang == "ja" else ": internal error."))
-        chat += [{"role": "user", "content": _escape(question)}, {"role": "assistant", "content": reply}]
+        chat = (chat + [{"role": "user", "content": question_html(question)}, {"role": "assistant", "content": reply}])[-2 * MAX_TURNS_SHOWN:]
         _, *rest = labels(lang, scope)
-        return (gr.update(value="", placeholder=TEXT[lang]["placeholder"]), chat, asked, *rest)
+        return (gr.update(value="", placeholder=TEXT[lang]["placeholder"]), chat, {"chat": chat, "asked": asked}, *rest)
 
-    def load(chat, asked, k, scope, request: gr.Request):
+    def load(k, scope, conversation, request: gr.Request):
         params = dict(request.query_params) if request is not None else {}
         show = not embed and params.get("embed") not in ("1", "true")
         chrome = (gr.update(visible=show), gr.update(visible=show))
-        if params.get("q", "").strip():
-            return (*ask(params["q"], chat, asked, k, scope), *chrome)
+        if _plain(params.get("q", "")):
+            return (*ask(params["q"], k, scope, conversation), *chrome)
         box, *rest = labels(_accept_language(request))
         return (box, gr.update(), gr.update(), *rest, *chrome)  # never overwrite a chat in progress
 
@@ -166,7 +173,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
             height=360 if embed else 560, elem_id="chat", show_label=False, buttons=["copy"], feedback_options=None,
             sanitize_html=True, group_consecutive_messages=False,
         )
-        asked = gr.State([])
+        conversation = gr.State(empty_conversation())
         with gr.Row():
             box = gr.Textbox(show_label=False, placeholder=TEXT["en"]["placeholder"], scale=5, elem_id="question",
                              max_lines=4, submit_btn=False)
@@ -176,22 +183,35 @@ def build_ui(service, settings: Settings, embed: bool = False):
             scope = gr.Dropdown(choices=_scope_choices(service, "en"), value=ALL, label=TEXT["en"]["scope"], elem_id="scope")
             clear = gr.Button(TEXT["en"]["clear"], elem_id="clear", scale=0)
         with gr.Column(visible=not embed, elem_id="examples") as extras:
-            gr.Examples(EXAMPLES, inputs=box, label=TEXT["ja"]["examples"] + " / " + TEXT["en"]["examples"])
+            gr.Markdown(TEXT["ja"]["examples"] + " / " + TEXT["en"]["examples"])
+            with gr.Row():
+                # Plain buttons (no gr.Examples): their events take no input from the client.
+                for example in EXAMPLES:
+                    gr.Button(example, size="sm").click(lambda text=example: text, None, box, api_visibility="private")
 
-        ask_outputs = [box, chat, asked, title, send, clear, k, scope]
-        inputs = [box, chat, asked, k, scope]
+        # Every event's inputs are text or numbers; the chat itself is output only.
+        ask_outputs = [box, chat, conversation, title, send, clear, k, scope]
+        inputs = [box, k, scope, conversation]
         box.submit(ask, inputs, ask_outputs, api_visibility="private")
         send.click(ask, inputs, ask_outputs, api_visibility="private")
-        clear.click(lambda: ([], []), None, [chat, asked], api_visibility="private")
-        demo.load(load, [chat, asked, k, scope], ask_outputs + [header, extras], api_visibility="private")
+        clear.click(lambda: ([], empty_conversation()), None, [chat, conversation], api_visibility="private")
+        demo.load(load, [k, scope, conversation], ask_outputs + [header, extras], api_visibility="private")
     return demo
 
 
-def _escape(text: str) -> str:
-    """The user's own words, shown as text (a ?q= permalink must not inject markup)."""
-    import html
+def empty_conversation() -> dict:
+    """A new chat's server-side state: the messages shown and the questions asked so far."""
+    return {"chat": [], "asked": []}
 
-    return html.escape(text).replace("\n", "<br>")
+
+def _plain(value) -> str:
+    """Client text as plain text: anything but a string is refused, and control characters
+    (CR included, which Gradio's markdown would treat as a line break) become spaces."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise QueryError("this form takes text only")
+    return _CONTROL.sub(" ", value).strip()
 
 
 def _whole(k) -> int:

@@ -1,53 +1,128 @@
 """Watch the notes folder and re-index in the background, so an edit is answerable at once.
 
-    stop = start_watching(service)   # a daemon thread; returns at once
+    stop = start_watching(service)   # two daemon threads; returns once watching
     ...
-    stop()                           # ends the thread (waits up to a few seconds)
+    stop()                           # ends them (waits up to a few seconds)
 
 A burst of saves is debounced into one refresh. SearchService.refresh() re-embeds only the
 changed sections (build.py) and swaps the index atomically; the new version is loaded right
 away so the next question neither waits for it nor sees half an index. A failed refresh
 (e.g. a note saved half-way) is logged and the previous index keeps answering.
+
+The folder is followed by its path, not by the inode first watched: when the path names
+another folder (a deploy that renames a new folder into place, `rm -rf` and recreate, a
+re-pointed symlink) the watch moves to it and everything is re-indexed; while the path names
+nothing, service.watching is False (health says so). Events on folders count too: a sub-folder
+moved out of the notes removes its notes. Which paths are notes is notes.is_note_path, the
+rule builds use (hidden files and folders are not notes).
+
+Watching (watchfiles) and re-indexing run in separate threads: changes seen during a long
+build are recorded at once (service.notes_changed, so health says the index is behind) and
+folded into one more refresh when that build ends.
 What this leaves out: deciding what changed inside a note (build.py's content hashes).
 """
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from .errors import AssistantError, CorpusError
-from .notes import NOTE_SUFFIXES
+from .notes import is_hidden, is_note_path
 
 log = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 400  # editors write a file in several steps; wait for the burst to end
+POLL_MS = 500  # how often the folder's identity is checked (and stop() is noticed)
 
 
-def _is_note(change, path: str) -> bool:
-    name = Path(path).name
-    hidden = name.startswith((".", "~"))  # editor swap and backup files
-    return (name.lower().endswith(NOTE_SUFFIXES) and not hidden) or Path(path).is_dir()
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """(device, inode) of the folder the path names now, following symlinks; None if none."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if os.path.isdir(folder) else None
 
 
-def start_watching(service, debounce_ms: int = DEBOUNCE_MS) -> Callable[[], None]:
-    """Re-index whenever a note under service.settings.corpus_dir changes; returns stop()."""
+def note_event_filter(corpus: Path) -> Callable[[object, str], bool]:
+    """A watchfiles filter: events on notes, and on anything that is not a plain file now
+    (a folder, or a path that is gone: a moved-out folder is gone, not a folder); never on
+    hidden paths (editor swap files, .git, drafts) or other files (images, backups)."""
+    roots = [corpus.absolute(), corpus.resolve()]
+
+    def relevant(change, path: str) -> bool:
+        for root in roots:
+            try:
+                relative = Path(path).relative_to(root)
+                break
+            except ValueError:
+                continue
+        else:
+            return True  # the watched folder itself (or a path notify spelled otherwise)
+        if any(is_hidden(part) for part in relative.parts):
+            return False
+        return is_note_path(relative) or not os.path.isfile(path)
+
+    return relevant
+
+
+def start_watching(service, debounce_ms: int = DEBOUNCE_MS, poll_ms: int = POLL_MS) -> Callable[[], None]:
+    """Re-index whenever a note under service.settings.corpus_dir changes; returns stop().
+
+    Raises CorpusError when the folder does not exist at start."""
     from watchfiles import watch  # imported here: only the server needs it
 
     corpus = Path(service.settings.corpus_dir)
-    if not corpus.is_dir():
+    if _identity(corpus) is None:
         raise CorpusError(f"cannot watch {corpus}: not a folder; check --corpus")
     stop_event = threading.Event()
+    dirty = threading.Event()  # the notes changed since the last refresh began
     ready = threading.Event()
+    accept = note_event_filter(corpus)
 
-    def loop() -> None:
-        changes = watch(corpus, watch_filter=_is_note, debounce=debounce_ms, step=50, stop_event=stop_event,
-                        yield_on_timeout=True, rust_timeout=500)
-        for batch in changes:  # the first batch (or empty timeout tick) means it is watching
-            ready.set()
-            if not batch:  # timeout tick: lets stop() end the loop promptly
+    def changed() -> None:
+        service.notes_changed()
+        dirty.set()
+
+    def watch_loop() -> None:
+        resync = False  # after a swap: re-index once the new folder is watched
+        while not stop_event.is_set():
+            identity = _identity(corpus)
+            if identity is None:
+                if service.watching is not False:
+                    log.warning("the notes folder %s is gone; still answering from the last index", corpus)
+                    service.watching = False
+                    service.notes_changed()
+                ready.set()
+                stop_event.wait(poll_ms / 1000)
+                resync = True
                 continue
+            try:
+                for batch in watch(corpus, watch_filter=accept, debounce=debounce_ms, step=50, stop_event=stop_event,
+                                   yield_on_timeout=True, rust_timeout=poll_ms, raise_interrupt=False):
+                    if service.watching is not True:
+                        service.watching = True
+                    ready.set()  # the first batch (or empty timeout tick) means it is watching
+                    if resync or batch:
+                        resync = False
+                        changed()
+                    if _identity(corpus) != identity:  # the path names another folder now
+                        log.warning("the notes folder %s was replaced; watching the new one", corpus)
+                        resync = True
+                        break
+            except Exception as exc:  # noqa: BLE001 - e.g. the folder vanished under notify
+                log.warning("watching %s failed (%s); retrying", corpus, exc)
+                resync = True
+                stop_event.wait(poll_ms / 1000)
+
+    def build_loop() -> None:
+        while not stop_event.is_set():
+            if not dirty.wait(poll_ms / 1000):
+                continue
+            dirty.clear()
             try:
                 report = service.refresh()
                 service.searcher  # load the new version now, not on the next question
@@ -58,12 +133,16 @@ def start_watching(service, debounce_ms: int = DEBOUNCE_MS) -> Callable[[], None
             except Exception:  # the watcher must outlive any one bad refresh
                 log.exception("re-indexing crashed; still answering from the previous index")
 
-    thread = threading.Thread(target=loop, name="corpus-watch", daemon=True)
-    thread.start()
+    threads = [threading.Thread(target=watch_loop, name="corpus-watch", daemon=True),
+               threading.Thread(target=build_loop, name="corpus-reindex", daemon=True)]
+    for thread in threads:
+        thread.start()
     ready.wait(5)
 
     def stop() -> None:
         stop_event.set()
-        thread.join(5)
+        for thread in threads:
+            thread.join(5)
+        service.watching = None
 
     return stop

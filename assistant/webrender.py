@@ -24,8 +24,13 @@ _ALLOWED_TAGS = {
     "hr", "i", "li", "mark", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table",
     "tbody", "td", "th", "thead", "tr", "ul", "img", "button", "nav",
 }
-_ALLOWED_ATTRS = {
-    "*": {"class"},
+# Only the classes this module writes itself survive cleaning (nh3 drops every other one).
+LINK_TARGETS = ("_top", "_blank", "_self", "_parent")
+_CLASSES = {
+    "hl", "hl-block", "hit", "hit-head", "crumb", "cite", "copy-cite", "cite-text", "section",
+    "answer", "notice", "error", "question", *("cite-target" + t for t in LINK_TARGETS),
+}
+_ALLOWED_ATTRS = {  # `class` is kept through allowed_classes (nh3 forbids it in both places)
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
@@ -64,9 +69,9 @@ def _render_code(self, tokens, idx, options, env) -> str:
     for i, line in enumerate(lines):
         text = html.escape(line)
         out.append(f'<span class="hl">{text}</span>' if first + i in marked else text)
-    lang = html.escape(token.info.strip().split(" ")[0]) if token.info else ""
-    cls = f' class="language-{lang}"' if lang else ""
-    return f"<pre><code{cls}>" + "\n".join(out) + "</code></pre>\n"
+    # The info string is the note's to choose, so it sets no class: a class such as
+    # "mermaid" would hand the block to another renderer in the page (case note-mermaid-class).
+    return "<pre><code>" + "\n".join(out) + "</code></pre>\n"
 
 
 def _mark_inline(inline, first_line: int, marked: set[int]) -> None:
@@ -119,6 +124,7 @@ def clean(fragment: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
         strip_comments=True,
+        allowed_classes={tag: _CLASSES for tag in _ALLOWED_TAGS},
     )
 
 
@@ -155,6 +161,13 @@ def answer_html(answer: Answer, link_target: str = "_top") -> str:
         parts.append(f'<p class="notice">{html.escape(NO_ANSWER[lang])}</p>')
     parts += [hit_html(hit, lang, link_target) for hit in answer.hits]
     return one_line('<div class="answer">' + "".join(parts) + "</div>")
+
+
+def question_html(question: str) -> str:
+    """The user's own words as plain text in an HTML block, so that neither a ?q= permalink
+    nor a pasted question can put links, images or diagrams into the chat (Gradio renders
+    chat messages as markdown; an HTML block on one line is left alone)."""
+    return one_line(f'<div class="question"><p>{html.escape(question).replace(chr(10), "<br>")}</p></div>')
 
 
 def error_html(message: str) -> str:

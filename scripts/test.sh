@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
-# Set up (first time), install Chromium (and CJK fonts for its screenshots) for the browser tests, and run the whole test suite.
+# Set up (first time), install Chromium (and CJK fonts for its screenshots) for the browser tests and the
+# wiki renderers for the heading-id tests, and run the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-if ! dpkg -s chromium fonts-noto-cjk >/dev/null 2>&1; then
+# The wiki engines' real renderers for tests/test_wiki_engines_real.py: kramdown (Jekyll) from
+# Debian, the JavaScript slugifiers from npm (pinned by tests/renderers/package-lock.json).
+APT_PACKAGES="chromium fonts-noto-cjk ruby-kramdown ruby-kramdown-parser-gfm"
+command -v npm >/dev/null 2>&1 || APT_PACKAGES="$APT_PACKAGES nodejs npm"  # a node of its own is kept
+if ! dpkg -s $APT_PACKAGES >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $APT_PACKAGES >/dev/null
+fi
+lock=tests/renderers/package-lock.json
+if [ "$(cat tests/renderers/node_modules/.lock.sha256 2>/dev/null)" != "$(sha256sum $lock | cut -d' ' -f1)" ]; then
+  (cd tests/renderers && npm ci --silent --no-audit --no-fund)
+  sha256sum $lock | cut -d' ' -f1 > tests/renderers/node_modules/.lock.sha256
 fi
 # The quality profile's tests run the real EmbeddingGemma model (tests/test_gemma_model.py).
 # Fetching it needs the Gemma terms accepted (ASSISTANT_ACCEPT_GEMMA_TERMS=1, set by .ci/run);

@@ -63,9 +63,10 @@ def live_server():
 
     def start(app) -> str:
         port = free_port()
-        server = uvicorn.Server(uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=1
-        ))
+        from assistant.server import uvicorn_config
+
+        settings = from_env({}, host="127.0.0.1", port=port)
+        server = uvicorn.Server(uvicorn_config(app, settings, timeout_graceful_shutdown=1))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         deadline = time.monotonic() + 30
@@ -150,3 +151,7 @@ class CountingEmbedder(HashEmbedder):
 def counting_embedder():
     """CountingEmbedder(fail_on_batch=None, name=None) -> a recording fake embedder."""
     return CountingEmbedder
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: builds a real index, starts a real server or a browser")

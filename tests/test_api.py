@@ -27,7 +27,7 @@ WIKI = "http://wiki.test"
 @pytest.fixture(scope="module")
 def client(search_service, built_settings):
     settings = dataclasses.replace(built_settings, allowed_origins=(WIKI,))
-    with TestClient(create_app(search_service, settings)) as c:
+    with TestClient(create_app(search_service, settings), base_url="http://localhost") as c:
         yield c
 
 
@@ -139,7 +139,7 @@ def test_real_server_survives_bad_requests(search_service, built_settings, live_
 
 def test_token_is_required_when_configured(search_service, built_settings):
     settings = dataclasses.replace(built_settings, api_token="s3cret-token")
-    with TestClient(create_app(search_service, settings, with_ui=False)) as c:
+    with TestClient(create_app(search_service, settings, with_ui=False), base_url="http://localhost") as c:
         for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "s3cret-token"}):
             r = c.get("/api/ask", params={"q": JA_QUESTION}, headers=headers)
             assert r.status_code == 401 and "token" in r.json()["error"]
@@ -163,7 +163,7 @@ def test_cors_only_for_allowed_origins(client):
 
 
 def test_no_cors_by_default(search_service, built_settings):
-    with TestClient(create_app(search_service, built_settings, with_ui=False)) as c:
+    with TestClient(create_app(search_service, built_settings, with_ui=False), base_url="http://localhost") as c:
         r = c.get("/api/ask", params={"q": JA_QUESTION}, headers={"Origin": WIKI})
         assert r.status_code == 200 and "access-control-allow-origin" not in r.headers
 
@@ -176,7 +176,7 @@ def test_frame_ancestors_on_every_response(client, path):
 
 
 def test_frame_ancestors_self_only_by_default(search_service, built_settings):
-    with TestClient(create_app(search_service, built_settings, with_ui=False)) as c:
+    with TestClient(create_app(search_service, built_settings, with_ui=False), base_url="http://localhost") as c:
         assert c.get("/api/health").headers["content-security-policy"] == "frame-ancestors 'self'"
 
 

@@ -150,10 +150,10 @@ def test_changed_chunking_settings_make_the_index_stale(fake_settings):
     assert all(c.n_lines <= 2 for c in Searcher(smaller, HashEmbedder()).chunks)
 
 
-def test_changed_anchor_style_rebuilds(fake_settings):
+def test_changed_wiki_engine_rebuilds(fake_settings):
     build_index(fake_settings, HashEmbedder(), progress=False)
 
-    github = replace(fake_settings, anchor_style="github")
+    github = replace(fake_settings, wiki_engine="github")
     assert build_index(github, HashEmbedder(), progress=False).status == "built"
     emoji = [c for c in store.load(fake_settings.index_dir).chunks if c.source == "sub/emoji.md"]
     assert emoji[0].anchor == "emoji--note"

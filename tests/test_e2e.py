@@ -52,7 +52,7 @@ def test_urls_use_kramdown_anchors(searcher, built_settings):
     hit = searcher.search("SQSの可視性タイムアウトとは？").hits[0]
 
     base = built_settings.wiki_base_url.rstrip("/")
-    assert hit.url == f"{base}/aws-developer-associate/#amazon-sqs-simple-queue-service"
+    assert hit.url == f"{base}/aws-developer-associate.html#amazon-sqs-simple-queue-service"  # Jekyll: page.html
     lam = next(h for h in searcher.search("Lambda function timeout").hits if h.chunk.heading_path[-1] == LAMBDA)
     assert lam.url.endswith("#aws-lambda")
 

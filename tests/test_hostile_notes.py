@@ -57,9 +57,10 @@ def hostile_corpus(root: Path) -> tuple[Path, dict[str, str]]:
         "binary.md": "binary",
         "huge-sparse.md": "larger than 5 MB",
         "just-over.md": "larger than 5 MB",
-        "outside-link.md": "outside the corpus",
-        "loop.md": "cannot read",
-        "dangling.md": "cannot read",
+        # Notes are opened with O_NOFOLLOW (issue 11, symlink-race): no symlink is read.
+        "outside-link.md": "symbolic link",
+        "loop.md": "symbolic link",
+        "dangling.md": "symbolic link",
         "fifo.md": "not a regular file",
         "denied.md": "Permission denied",
         "bad-name-\ufffd.md": "not valid UTF-8",
@@ -71,7 +72,12 @@ def hostile_corpus(root: Path) -> tuple[Path, dict[str, str]]:
 def deny_denied_md(monkeypatch):
     """Tests run as root, which ignores `chmod 000`; so a PermissionError is injected for
     files named denied.md at every way notes.py could open them."""
-    real_open, real_read_bytes = open, Path.read_bytes
+    real_open, real_read_bytes, real_os_open = open, Path.read_bytes, os.open
+
+    def guarded_os_open(file, *args, **kwargs):
+        if Path(os.fsdecode(file)).name == "denied.md":
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_os_open(file, *args, **kwargs)
 
     def guarded_open(file, *args, **kwargs):
         if Path(os.fsdecode(file)).name == "denied.md":
@@ -85,6 +91,7 @@ def deny_denied_md(monkeypatch):
 
     monkeypatch.setattr(notes_module, "open", guarded_open, raising=False)
     monkeypatch.setattr(Path, "read_bytes", guarded_read_bytes)
+    monkeypatch.setattr(os, "open", guarded_os_open)
 
 
 def _in_thread(fn, timeout: float = 20.0):

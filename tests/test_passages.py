@@ -16,7 +16,7 @@ from test_chunking import CORPUS, DATA, documents
 
 def _check(note, max_tokens: int, passage_tokens: int, first_id: int = 0) -> None:
     chunks = chunk_note(note, 40, max_tokens)
-    passages = note_passages(note, chunks, first_id, 40, passage_tokens, len, "kramdown")
+    passages = note_passages(note, chunks, first_id, 40, passage_tokens, len, "jekyll")  # the engine the chunks were made with
     covered = set()
     for passage, text in passages:
         assert passage.chunks, "every passage belongs to a chunk"
@@ -45,7 +45,7 @@ def test_passages_of_real_notes(note):
 def test_real_corpus_chunks_get_several_shorter_passages():
     note = load_notes(CORPUS)[0]
     chunks = chunk_note(note, 40, 496)
-    passages = note_passages(note, chunks, 0, 40, 200, len, "kramdown")
+    passages = note_passages(note, chunks, 0, 40, 200, len, "jekyll")  # the engine the chunks were made with
     assert len(passages) > 1.5 * len(chunks)
     assert max(p.line_end - p.line_start for p, _ in passages) < max(c.line_end - c.line_start for c in chunks)
 

@@ -250,7 +250,7 @@ API_BAD = [
 
 @pytest.fixture(scope="module")
 def api(search_service, built_settings):
-    with TestClient(create_app(search_service, built_settings, with_ui=False)) as client:
+    with TestClient(create_app(search_service, built_settings, with_ui=False), base_url="http://localhost") as client:
         yield client
 
 
@@ -334,6 +334,12 @@ def _reply(out) -> str:
     return out[1][-1]["content"]
 
 
+def _new_chat() -> dict:
+    from assistant.ui import empty_conversation
+
+    return empty_conversation()
+
+
 @pytest.mark.parametrize("question,k,scope,words", [
     ("", 5, "__all__", "empty"),
     ("  \x00\x01\x1b ", 5, "__all__", "empty"),
@@ -347,22 +353,22 @@ def _reply(out) -> str:
     (JA_QUESTION, 5, "no-such-note.md", "filter"),
 ], ids=repr)
 def test_ui_bad_input_shows_a_message_and_the_next_question_works(ui_ask, question, k, scope, words):
-    out = ui_ask(question, [], [], k, scope)
+    out = ui_ask(question, k, scope, _new_chat())
 
     reply = _reply(out)
     assert 'class="error"' in reply and "⚠" in reply and words in reply, reply
     assert "Traceback" not in reply and "internal error" not in reply
-    assert out[2] == []  # a failed question is not added to the conversation
-    good = ui_ask(JA_QUESTION, out[1], out[2], 3, "__all__")
+    assert out[2]["asked"] == []  # a failed question is not added to the conversation
+    good = ui_ask(JA_QUESTION, 3, "__all__", out[2])
     assert "Amazon SQS" in _reply(good) and 'class="error"' not in _reply(good)
 
 
 def test_ui_100kb_question_is_answered_and_shown_escaped(ui_ask):
-    out = ui_ask("<script>alert(1)</script>" + LONG_QUESTION, [], [], 3, "__all__")
+    out = ui_ask("<script>alert(1)</script>" + LONG_QUESTION, 3, "__all__", _new_chat())
 
     assert 'class="error"' not in _reply(out) and 'class="hit"' in _reply(out)
     assert "<script>" not in out[1][0]["content"] and "&lt;script&gt;" in out[1][0]["content"]
-    assert len(out[2][0]) == MAX_QUESTION_CHARS
+    assert len(out[2]["asked"][0]) == MAX_QUESTION_CHARS
 
 
 # ============================================================================= index: kills and races
@@ -579,7 +585,7 @@ def test_serving_with_no_index_builds_it_first(fake_settings):
     assert store.current_version(fake_settings.index_dir) is None
     app, service = make_app(fake_settings, progress=False)
 
-    with TestClient(app) as client:
+    with TestClient(app, base_url="http://localhost") as client:
         assert client.get("/api/health").json()["chunks"] > 0
         assert client.get("/api/ask", params={"q": "Lambda"}).status_code == 200
 
@@ -610,15 +616,8 @@ def test_gradio_is_the_pinned_version_without_known_advisories():
 
 @pytest.fixture(scope="module")
 def full_app(search_service, built_settings):
-    with TestClient(create_app(search_service, built_settings)) as client:
+    with TestClient(create_app(search_service, built_settings), base_url="http://localhost") as client:
         yield client
-
-
-@pytest.mark.parametrize("path", ["/gradio_api/upload", "/embed/gradio_api/upload", "/gradio_api/upload/", "/upload"])
-def test_gradio_upload_route_is_closed(full_app, path):
-    r = full_app.post(path, files={"files": ("a.html", b"<script>alert(1)</script>", "text/html")})
-
-    assert r.status_code == 404 and r.json()["error"] == "file uploads are disabled"
 
 
 @pytest.mark.parametrize("url", [

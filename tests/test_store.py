@@ -14,7 +14,7 @@ from assistant.build import build_index, chunk_token_budget
 from assistant.cache import EmbeddingCache
 from assistant.chunking import chunk_note
 from assistant.embedding import HashEmbedder
-from assistant.errors import IndexCorruptError, IndexMissingError, IndexStaleError
+from assistant.errors import IndexCorruptError, IndexWriteError, IndexMissingError, IndexStaleError
 from assistant.lexical import LexicalIndex
 from assistant.notes import load_notes
 from assistant.retrieve import Searcher
@@ -255,7 +255,7 @@ def test_failed_save_leaves_no_temporary_folder_and_keeps_current(fake_settings,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(store, "_sha256", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(IndexWriteError, match="No space left on device"):
         build_index(fake_settings, HashEmbedder(), progress=False)
     monkeypatch.undo()
 

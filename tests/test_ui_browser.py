@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 from assistant.api import create_app
 from assistant.config import PROJECT_ROOT, from_env
 from assistant.webrender import section_html
@@ -39,7 +41,7 @@ def test_marks_answer_lines_in_lists_paragraphs_and_code():
     assert '<mark class="hl">nested <code>code</code></mark>' in out
     assert '<mark class="hl">second line</mark>' in out and "<mark class=\"hl\">plain" not in out
     assert '<span class="hl">y = 2</span>' in out and '<span class="hl">x = 1' not in out
-    assert "<ul>" in out and '<pre><code class="language-python">' in out
+    assert "<ul>" in out and "<pre><code>" in out
 
 
 def test_raw_html_in_notes_is_neutralised():
@@ -126,7 +128,7 @@ def test_answers_japanese_and_english_with_citations(live_server, page, search_s
     first = ask(page, JA_QUESTION, 1)
     assert "Amazon SQS (Simple Queue Service)" in first.locator(".crumb").first.inner_text()
     link = first.locator("a.cite").first
-    assert link.get_attribute("href").startswith(built_settings.wiki_base_url.rstrip("/") + "/aws-developer-associate/#")
+    assert link.get_attribute("href").startswith(built_settings.wiki_base_url.rstrip("/") + "/aws-developer-associate.html#")
     assert "cite-target" + built_settings.link_target in link.get_attribute("class")  # read by ui.HEAD's script
     assert "aws-developer-associate.md" in link.inner_text() and "L" in link.inner_text()
     assert first.locator(".copy-cite").count() >= 1
@@ -218,3 +220,44 @@ def test_html_in_notes_never_executes(live_server, page, tmp_path):
     assert page.evaluate("typeof window.__xss") == "undefined"
     assert page.dialogs == []
     assert answer.locator("script, iframe, img[onerror], [onclick], a[href^='javascript']").count() == 0
+
+
+PERMALINK_MARKUP = (  # ../shared/cases/security/permalink-markup: markdown link, image and a mermaid fence, CR-separated
+    "[**Your session expired - sign in again**](https://evil.example/login)\r![](https://evil.example/pixel.png)\r"
+    "```mermaid\rflowchart TD\rA[\"<b>IT notice</b><br><a href='https://evil.example/x'>Re-enter your password</a>\"]\r```"
+)
+
+
+@pytest.mark.parametrize("mount", ["/", "/embed/"])
+def test_a_permalink_question_is_shown_as_plain_text(live_server, page, search_service, built_settings, mount):
+    from urllib.parse import quote
+
+    base = live_server(create_app(search_service, built_settings))
+    page.goto(base + mount + "?q=" + quote(PERMALINK_MARKUP))
+    page.locator("#chat .answer").first.wait_for(timeout=TIMEOUT)
+    chat = page.locator("#chat")
+    assert chat.locator("a[href*='evil.example'], img[src*='evil.example'], .mermaid, svg a").count() == 0
+    assert "Your session expired" in chat.inner_text() and "evil.example/login" in chat.inner_text()
+
+
+MERMAID_NOTE = "# Diagram\n\n## Flow chart notes\n\nThe deploy flow chart follows.\n\n```x\tmermaid\nflowchart TD\n  A[\"<a href='https://evil.example'>click</a>\"]\n```\n"
+
+
+def test_a_note_cannot_give_its_code_block_a_class(live_server, page, tmp_path):
+    """../shared/cases/security/note-mermaid-class: a tab in the info string made `mermaid` a class."""
+    from assistant.service import SearchService
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "diagram.md").write_text(MERMAID_NOTE, encoding="utf-8")
+    settings = from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index", model="fake-hash")
+    base = live_server(create_app(SearchService(settings, progress=False), settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    answer = ask(page, "deploy flow chart", 1)
+    assert "flowchart TD" in answer.inner_text()
+    page.wait_for_timeout(1000)  # mermaid, if it ran, would have replaced the block by now
+    assert answer.locator(".mermaid, svg, a[href*='evil.example']").count() == 0
+    classes = answer.evaluate("el => [...el.querySelectorAll('[class]')].flatMap(e => [...e.classList])")
+    from assistant.webrender import _CLASSES
+    assert set(classes) <= _CLASSES, set(classes) - _CLASSES

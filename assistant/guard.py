@@ -1,0 +1,177 @@
+"""The HTTP guard in front of every route: which requests reach the app at all.
+
+One pure-ASGI middleware (safe for Gradio's streaming responses), applied before routing:
+- Routes: an allowlist of (method, path pattern) - the JSON API, its docs and the routes the
+  Gradio page itself uses. Everything else, Gradio's upload, file, proxy, run/call and
+  component routes included, is a 404 before it reaches Gradio (case upload-newline: a
+  blocklist matched on strings was bypassed with `/gradio_api/upload%0A`).
+- Bodies: one size limit for every route, counted while reading, before anything parses them
+  (case gradio-body-size); invalid UTF-8 is refused.
+- Gradio events: the page's events take text and numbers only, so a body whose `data` holds
+  anything else (a FileData dict naming a local path, a list) is refused before Gradio's
+  preprocessing can copy a file into its cache (case gradio-filedata-read).
+- Origins: a cross-origin POST is refused unless its Origin is in the allowlist (the same
+  list drives CORS on /api and frame-ancestors).
+- Headers: `X-Forwarded-Host` is dropped (Gradio builds URLs from it); security headers
+  (CSP frame-ancestors, nosniff, referrer policy) go on every response.
+Host checking is Starlette's TrustedHostMiddleware (api.py); read timeouts and the connection
+cap are the server's (server.py).
+"""
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import unquote_to_bytes
+
+from starlette.responses import JSONResponse
+
+MAX_BODY_BYTES = 64 * 1024
+GRADIO_MOUNTS = ("", "/embed")
+
+_SAFE_TAIL = r"[A-Za-z0-9_.\-/]*"  # assets and the like: no "..", checked separately
+# What the page loads and calls, seen in a real browser session (tests/test_security_http.py
+# checks the page still works with only these): the page, its config (for <gradio-app>
+# embeds), theme, assets and fonts, and the queue's join / data / heartbeat / cancel.
+_GRADIO_GET = (
+    r"/?", r"/config/?", r"/theme\.css", r"/gradio_api/theme\.css", r"/favicon\.ico",
+    r"/gradio_api/startup-events", r"/gradio_api/queue/data", r"/gradio_api/heartbeat/[A-Za-z0-9_\-]+",
+    rf"/assets/{_SAFE_TAIL}", rf"/static/{_SAFE_TAIL}", rf"/svelte/{_SAFE_TAIL}",
+)
+_GRADIO_POST = (r"/gradio_api/queue/join", r"/gradio_api/cancel")
+GRADIO_EVENT_PATHS = tuple(m + "/gradio_api/queue/join" for m in GRADIO_MOUNTS)
+_API = {
+    "GET": (r"/api/ask", r"/api/health", r"/api/scopes", r"/docs", r"/openapi\.json", r"/api/.*"),
+    "POST": (r"/api/ask", r"/api/.*"),
+}
+
+
+def _compile(patterns) -> re.Pattern:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+_ALLOWED = {
+    "GET": _compile([*_API["GET"], *(re.escape(m) + p for m in GRADIO_MOUNTS for p in _GRADIO_GET)]),
+    "POST": _compile([*_API["POST"], *(re.escape(m) + p for m in GRADIO_MOUNTS for p in _GRADIO_POST)]),
+}
+_ALLOWED["HEAD"] = _ALLOWED["GET"]
+_ALLOWED["OPTIONS"] = _compile([r"/api/.*"])  # CORS preflight, answered by CORSMiddleware
+_BAD_PATH = re.compile(r"\.\.|\\|[\x00-\x1f\x7f]|//")
+
+
+def route_allowed(method: str, path: str) -> bool:
+    """True when `method path` is a route the product serves (full match, decoded path)."""
+    pattern = _ALLOWED.get(method)
+    return bool(pattern and not _BAD_PATH.search(path) and pattern.fullmatch(path))
+
+
+def event_payload_problem(body: bytes) -> str | None:
+    """None when a Gradio event body carries text and numbers only; else why not."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):
+        return "the request body is not valid JSON"
+    data = payload.get("data") if isinstance(payload, dict) else None
+    if not isinstance(data, list):
+        return "an event needs a 'data' list"
+    if any(not (value is None or isinstance(value, (str, int, float, bool))) for value in data):
+        return "this form takes text and numbers only"
+    if payload.get("event_data") is not None and not isinstance(payload.get("event_data"), (str, int, float, bool)):
+        return "this form takes text and numbers only"
+    return None
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def _same_origin(origin: str, headers: dict) -> bool:
+    host = headers.get(b"host", b"").decode("latin-1")
+    return origin in (f"http://{host}", f"https://{host}")
+
+
+class GuardMiddleware:
+    """See the module docstring. `allowed_origins`: exact origins (scheme://host[:port])
+    that may embed the page and call the API cross-origin; `max_body`: bytes per request."""
+
+    def __init__(self, app, allowed_origins: tuple[str, ...] = (), max_body: int = MAX_BODY_BYTES):
+        self.app, self.max_body, self.allowed_origins = app, max_body, set(allowed_origins)
+        frame_ancestors = " ".join(("'self'", *allowed_origins))
+        self.headers = [
+            (b"content-security-policy", f"frame-ancestors {frame_ancestors}".encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        ]
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":  # websockets are not served; lifespan passes through
+            if scope["type"] == "websocket":
+                return await send({"type": "websocket.close", "code": 1008})
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                names = {h[0] for h in self.headers}
+                # Drop any X-Frame-Options: frame-ancestors is the one embedding policy.
+                kept = [h for h in message.get("headers", []) if h[0].lower() not in names | {b"x-frame-options"}]
+                message = {**message, "headers": kept + self.headers}
+            await send(message)
+
+        def refuse(status: int, message: str):
+            return _error(status, message)(scope, receive, send_with_headers)
+
+        method, path = scope["method"], scope["path"]
+        if not route_allowed(method, path):
+            return await refuse(404, "not found")
+        headers = dict(scope.get("headers", []))
+        if _query_problem(scope):
+            return await refuse(400, "the query string is not valid UTF-8")
+        origin = headers.get(b"origin", b"").decode("latin-1")
+        if method == "POST" and origin and origin not in self.allowed_origins and not _same_origin(origin, headers):
+            return await refuse(403, "requests from this origin are not allowed")
+        # Gradio builds its root URL from X-Forwarded-Host; a client must not choose it.
+        scope = {**scope, "headers": [h for h in scope.get("headers", []) if h[0].lower() != b"x-forwarded-host"]}
+        if method not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send_with_headers)
+
+        too_large = f"request body too large; the limit is {self.max_body // 1024} KB"
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            return await refuse(413, too_large)
+        body = bytearray()
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_body:
+                return await refuse(413, too_large)
+        try:
+            bytes(body).decode("utf-8")
+        except UnicodeDecodeError:
+            return await refuse(400, "the request body is not valid UTF-8")
+        if path in GRADIO_EVENT_PATHS:
+            problem = event_payload_problem(bytes(body))
+            if problem:
+                return await refuse(400, problem)
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+        await self.app(scope, replay, send_with_headers)
+
+
+def _query_problem(scope) -> bool:
+    """Starlette decodes bad percent-escapes leniently; refuse them instead of guessing."""
+    raw = scope.get("query_string", b"")
+    try:
+        unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False

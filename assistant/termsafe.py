@@ -1,0 +1,40 @@
+"""Text for a terminal: notes are untrusted, so no control character of theirs is printed.
+
+An ESC in a note could write the clipboard (OSC 52), disguise a link (OSC 8), hide text or
+retitle the window. `terminal_safe` makes every control character visible; `json_text` keeps
+JSON output exact while escaping what `ensure_ascii=False` would pass raw (C1 controls, DEL,
+line/paragraph separators, bidi controls). Standard library only: the CLI imports it at once.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+# C0 (but \t and \n), DEL, C1, and the bidi embedding/override/isolate controls (they make a
+# terminal show text in another order than it is, e.g. a disguised file name).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# In JSON the same, plus U+2028/2029 (line breaks to JavaScript); only ever inside strings.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _visible(match: re.Match) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # Unicode control pictures: ESC -> U+241B
+    if code == 0x7F:
+        return "\u2421"
+    return f"<U+{code:04X}>"
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every control character except tab and newline replaced by a visible
+    stand-in (C0 by its control picture, e.g. ESC -> U+241B; DEL -> U+2421; C1 and bidi
+    controls by `<U+009B>`), so printing it cannot drive the terminal."""
+    return _UNSAFE.sub(_visible, text)
+
+
+def json_text(obj, **kwargs) -> str:
+    """json.dumps(obj, ensure_ascii=False) with C1/DEL/U+2028/U+2029/bidi controls written as
+    \\uXXXX escapes: the same JSON value, and no raw control byte reaches a terminal."""
+    text = json.dumps(obj, ensure_ascii=False, **kwargs)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -1,0 +1,53 @@
+"""The team wiki the notes are published with: heading ids, page URLs, titles, shown text.
+
+One setting (`wiki_engine`) names the engine; everything a citation needs to land on the
+real heading of the real page follows from it. See headings.py (which lines are headings
+and their ids), slugs.py (each engine's slug code), pages.py (URLs and titles).
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from ..notes import Note
+from .headings import WikiHeading, page_headings
+from .pages import front_matter, page_path, page_title
+
+ENGINES = ("jekyll", "kramdown", "github", "gitlab", "mkdocs", "vitepress", "docusaurus")
+DEFAULT_ENGINE = "jekyll"
+# The old `anchor_style` values, mapped to the engine that gives the same ids.
+ANCHOR_STYLE_ENGINES = {"kramdown": "kramdown", "github": "github"}
+
+
+def check_engine(engine: str) -> str:
+    """The engine name, or ValueError with the choices."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown wiki engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    return engine
+
+
+@dataclass(frozen=True)
+class WikiPage:
+    """What the wiki shows for one note: title, URL path (under the base URL) and headings."""
+
+    title: str
+    path: str
+    headings: tuple[WikiHeading, ...]
+
+
+def wiki_page(note: Note, engine: str = DEFAULT_ENGINE, clean_urls: bool | None = None) -> WikiPage:
+    """The page of one note under `engine`; ValueError for an unknown engine.
+
+    Cached by the note's content hash: a build chunks each note twice (chunks, passages).
+    """
+    check_engine(engine)
+    return _cached_page(note.source, note.sha256, engine, clean_urls, note)
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_page(source: str, sha256: str, engine: str, clean_urls: bool | None, note: Note) -> WikiPage:
+    headings = tuple(page_headings(note, engine))
+    return WikiPage(page_title(note, engine, headings), page_path(note, engine, clean_urls), headings)
+
+
+__all__ = ["ENGINES", "DEFAULT_ENGINE", "WikiHeading", "WikiPage", "wiki_page", "check_engine", "front_matter"]

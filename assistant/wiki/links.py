@@ -1,0 +1,45 @@
+"""`python -m assistant links`: every page and heading with the URL the citations use.
+
+For a wiki owner to spot-check against the live site in a minute: open a few URLs and see
+that they land on the heading. Output, one page after another:
+
+    Page title  https://wiki.example.com/dir/page.html   (dir/page.md)
+      L12  ## Heading text  https://wiki.example.com/dir/page.html#heading-text
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..cite import citation_url, page_url
+from ..config import Settings
+from ..notes import load_notes
+from ..termsafe import json_text, terminal_safe
+from . import wiki_page
+
+
+def page_links(settings: Settings) -> Iterator[dict]:
+    """One dict per note: source, title, url, headings [{line, level, text, anchor, url}]."""
+    for note in load_notes(settings.corpus_dir):
+        page = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls)
+        yield {
+            "source": note.source,
+            "title": page.title,
+            "url": page_url(settings.wiki_base_url, note.source, page.path),
+            "headings": [
+                {"line": h.line, "level": h.level, "text": h.text, "anchor": h.anchor,
+                 "url": citation_url(settings.wiki_base_url, note.source, page.path, h.anchor)}
+                for h in page.headings
+            ],
+        }
+
+
+def print_links(settings: Settings, as_json: bool = False) -> int:
+    for page in page_links(settings):
+        if as_json:
+            print(json_text(page))
+            continue
+        print(terminal_safe(f"{page['title']}  {page['url']}   ({page['source']})"))
+        for h in page["headings"]:
+            print(terminal_safe(f"  L{h['line']:<5} {'#' * h['level']} {h['text']}  {h['url']}"))
+        print()
+    return 0

@@ -1,0 +1,114 @@
+"""Page URLs and titles as each wiki engine makes them.
+
+URL path of a note `dir/page.md` (before the base URL, which may carry a base path):
+
+| engine | default | with clean URLs on | index.md |
+|---|---|---|---|
+| jekyll, kramdown | `/dir/page.html` (Jekyll's page default) | `/dir/page/` (`permalink: pretty`) | `/dir/` |
+| mkdocs | `/dir/page/` (`use_directory_urls: true`) | same; off: `/dir/page.html` | `/dir/` (README.md too) |
+| vitepress | `/dir/page.html` | `/dir/page` (`cleanUrls: true`) | `/dir/` |
+| docusaurus | `/dir/page` | same | `/dir/` (README.md too) |
+| github, gitlab | `/dir/page.md` (the file view; the base URL ends in `/blob/main`) | same | same |
+
+A front-matter `permalink` wins under Jekyll; `slug` under Docusaurus.
+Titles: front matter `title`, else the first h1 (VitePress: then `hero.name`/`hero.text` of a
+home page), else the file name made readable; for index/README files the folder's name ("Home" at the root).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import PurePosixPath
+
+import frontmatter
+
+from ..notes import Note, _front_matter_end
+from .headings import WikiHeading
+
+_NOTE_SUFFIXES = (".md", ".markdown")
+_INDEX_NAMES = {"jekyll": ("index",), "kramdown": ("index",), "mkdocs": ("index", "readme"),
+                "vitepress": ("index",), "docusaurus": ("index", "readme")}
+# Clean URLs by default (None = the engine has no such choice)
+CLEAN_URLS_DEFAULT = {"jekyll": False, "kramdown": False, "mkdocs": True, "vitepress": False,
+                      "docusaurus": True, "github": None, "gitlab": None}
+
+
+def front_matter(note: Note) -> dict:
+    """The note's YAML front matter as a dict ({} when absent or unreadable)."""
+    end = _front_matter_end(list(note.lines))
+    if not end:
+        return {}
+    try:
+        meta = frontmatter.loads("\n".join(note.lines[:end]) + "\n").metadata
+    except Exception:  # notes.py already warned about a bad header
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _parts(source: str) -> list[str]:
+    parts = [p for p in source.replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts or ".." in parts:
+        raise ValueError(f"note source must be a path inside the corpus folder, got {source!r}")
+    return parts
+
+
+def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
+    """URL path of the note's page, '/'-rooted, not yet percent-encoded."""
+    meta = front_matter(note)
+    if engine in ("jekyll", "kramdown") and isinstance(meta.get("permalink"), str) and meta["permalink"]:
+        return "/" + meta["permalink"].lstrip("/")
+    parts = _parts(note.source)
+    if engine in ("github", "gitlab"):
+        return "/" + "/".join(parts)
+    name = parts[-1]
+    for suffix in _NOTE_SUFFIXES:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    folder = parts[:-1]
+    if engine == "docusaurus":
+        if isinstance(meta.get("slug"), str) and meta["slug"]:
+            slug = meta["slug"]
+            return slug if slug.startswith("/") else "/" + "/".join(folder + [slug])
+        name = re.sub(r"^\d+[-_.]", "", name)  # number prefixes order the sidebar, not the URL
+        folder = [re.sub(r"^\d+[-_.]", "", p) for p in folder]
+    clean = CLEAN_URLS_DEFAULT[engine] if clean_urls is None else clean_urls
+    prefix = "/" + "".join(p + "/" for p in folder)
+    if name.lower() in _INDEX_NAMES[engine]:
+        return prefix
+    if engine == "docusaurus":
+        return prefix + name
+    if engine == "mkdocs":
+        return prefix + name + ("/" if clean else ".html")
+    if engine == "vitepress":
+        return prefix + name + ("" if clean else ".html")
+    return prefix + name + ("/" if clean else ".html")
+
+
+def _readable(name: str) -> str:
+    """A file or folder name as a title: 'going-out-of-office' -> 'Going out of office'."""
+    name = re.sub(r"[-_]+", " ", name).strip()
+    return name[:1].upper() + name[1:] if name else name
+
+
+def page_title(note: Note, engine: str, headings: Sequence[WikiHeading]) -> str:
+    """The page's title: front matter, first h1, VitePress hero, file or folder name."""
+    meta = front_matter(note)
+    title = meta.get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    h1 = next((h.text for h in headings if h.level == 1 and h.text), None)
+    if h1:
+        return h1
+    hero = meta.get("hero")
+    if engine == "vitepress" and isinstance(hero, dict):
+        for key in ("name", "text"):
+            if isinstance(hero.get(key), str) and hero[key].strip():
+                return hero[key].strip()
+    path = PurePosixPath(note.source)
+    stem = path.stem
+    if stem.lower() in ("index", "readme"):
+        if not path.parent.name:
+            return "Home"  # the site's front page (MkDocs' nav calls it so too)
+        stem = path.parent.name
+    return _readable(stem) or stem

@@ -1,0 +1,366 @@
+"""Attacks on the real server, started as the README starts it (`python app.py`), over real sockets.
+
+One test per kind of attack in ../shared/cases/security (see docs/reliability.md):
+- no Gradio event takes a file, a path or a file-like value, in any input slot (gradio-filedata-read),
+  and Gradio's own path guard is active;
+- only the routes the product serves answer, whatever the path's spelling (upload-newline);
+- one body-size limit for every route, and memory stays near its baseline (gradio-body-size);
+- Host checking, no X-Forwarded-Host reflection, one origin allowlist (host-header);
+- slow clients are cut off while normal requests keep answering (slowloris).
+The server runs the bundled e5 model over a two-note corpus, with an API token set.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from assistant.config import PROJECT_ROOT
+
+from conftest import free_port
+
+TOKEN = "tok-" + uuid.uuid4().hex
+NOTE = ("# Team notes\n\n## Deploys\n\n- Deploys run every Tuesday from the release branch.\n"
+        "- デプロイは毎週火曜日にリリースブランチから行う。\n\n## On call\n\n- The on-call rotation changes on Monday.\n")
+SECRET_NOTE = "# Private\n\n## Salaries\n\n- PRIVATECANARY salary bands are confidential.\n"
+pytestmark = pytest.mark.slow
+
+
+@dataclass
+class Served:
+    base: str
+    port: int
+    pid: int
+    root: Path
+    index_dir: Path
+    gradio_tmp: Path
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
+                timeout: float = 30) -> tuple[int, dict, bytes]:
+        """A raw HTTP request: `path` goes on the wire exactly as given (no re-encoding)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+            for name, value in {"Host": f"127.0.0.1:{self.port}", **(headers or {})}.items():
+                conn.putheader(name, value)
+            if body is not None:
+                conn.putheader("Content-Length", str(len(body)))
+            conn.endheaders(body)
+            response = conn.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            conn.close()
+
+    def rss_mb(self) -> float:
+        status = Path(f"/proc/{self.pid}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    root = tmp_path_factory.mktemp("served")
+    corpus, index_dir, gradio_tmp = root / "corpus", root / "index", root / "gradio-tmp"
+    corpus.mkdir()
+    gradio_tmp.mkdir()
+    (corpus / "team.md").write_text(NOTE, encoding="utf-8")
+    (corpus / "private.md").write_text(SECRET_NOTE, encoding="utf-8")
+    port = free_port()
+    env = {**os.environ, "ASSISTANT_API_TOKEN": TOKEN, "GRADIO_TEMP_DIR": str(gradio_tmp)}
+    env.pop("ASSISTANT_ALLOWED_ORIGINS", None)
+    env.pop("ASSISTANT_ALLOWED_HOSTS", None)
+    log = (root / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "app.py", "--corpus", str(corpus), "--index-dir", str(index_dir), "--port", str(port),
+         "--no-watch"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    served = Served(f"http://127.0.0.1:{port}", port, proc.pid, root, index_dir, gradio_tmp)
+    deadline = time.monotonic() + 600
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError("server exited: " + (root / "server.log").read_text()[-2000:])
+        try:
+            if served.request("GET", "/api/health", timeout=5)[0] == 200:
+                break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError("server did not start")
+        time.sleep(0.5)
+    yield served
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def ask_ok(served: Served) -> float:
+    """One real question through the JSON API; returns the seconds it took."""
+    start = time.monotonic()
+    status, _, body = served.request("GET", "/api/ask?q=deploy%20day&k=1", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert status == 200 and "Deploys" in json.loads(body)["hits"][0]["heading_path"], body[:300]
+    return time.monotonic() - start
+
+
+# ============================================================================ files through events
+
+def file_payloads(targets: list[str]) -> list:
+    """The shapes a client could use to name a file in an event input."""
+    shapes = []
+    for target in targets:
+        data = {"path": target, "meta": {"_type": "gradio.FileData"}}
+        shapes += [
+            data,
+            {"path": target, "url": None, "orig_name": "x", "meta": {"_type": "gradio.FileData"}},
+            [{"role": "user", "content": [{"type": "file", "file": data}]}],
+            {"role": "user", "content": {"file": data}},
+            {"path": target},
+            [target],
+        ]
+    return shapes
+
+
+def secret_targets(served: Served) -> tuple[list[str], list[bytes]]:
+    link = served.root / "link-to-passwd"
+    if not link.exists():
+        link.symlink_to("/etc/passwd")
+    fifo = served.root / "fifo"
+    if not fifo.exists():
+        os.mkfifo(fifo)
+    index_file = next(served.index_dir.glob("v-*/chunks.jsonl"))
+    targets = ["/etc/passwd", "/proc/self/environ", str(index_file), str(served.index_dir / "cache.sqlite"),
+               str(link), str(fifo), "/dev/zero", str(PROJECT_ROOT / "app.py"), "../../../../etc/passwd"]
+    secrets = [b"root:x:0:0", TOKEN.encode(), b"PRIVATECANARY", b"SQLite format", b"def main(argv"]
+    return targets, secrets
+
+
+def events(served: Served, mount: str) -> list[dict]:
+    status, _, body = served.request("GET", f"{mount}/config")
+    assert status == 200
+    config = json.loads(body)
+    deps = [d for d in config["dependencies"] if d.get("targets")]
+    assert len(deps) >= 4  # ask (submit, click), clear, load, the examples
+    return deps
+
+
+def join(served: Served, mount: str, fn_index: int, trigger: int, data: list, event_data=None) -> tuple[int, bytes]:
+    body = {"data": data, "event_data": event_data, "fn_index": fn_index, "trigger_id": trigger,
+            "session_hash": uuid.uuid4().hex[:11]}
+    status, _, out = served.request("POST", f"{mount}/gradio_api/queue/join", json.dumps(body).encode(),
+                                    {"Content-Type": "application/json"})
+    return status, out
+
+
+@pytest.mark.parametrize("mount", ["", "/embed"])
+def test_no_gradio_event_takes_a_file_in_any_slot(served, mount):
+    targets, secrets = secret_targets(served)
+    payloads = file_payloads(targets)
+    for dep in events(served, mount):
+        fn, trigger = dep["id"], dep["targets"][0][0]
+        slots = max(len(dep.get("inputs", [])), 1)
+        for slot in range(slots):
+            for payload in payloads:
+                data = [None] * slots
+                data[slot] = payload
+                status, out = join(served, mount, fn, trigger, data)
+                assert status == 400 and b"text and numbers only" in out, (dep.get("api_name"), slot, status, out[:200])
+                assert not any(secret in out for secret in secrets)
+        status, out = join(served, mount, fn, trigger, [None] * slots, event_data=payloads[0])
+        assert status == 400
+    copies = [p for p in served.gradio_tmp.rglob("*") if p.is_file()]
+    assert not any(any(s in p.read_bytes() for s in secrets) for p in copies), copies
+    assert ask_ok(served) < 5  # the server keeps answering; health answers at once
+    start = time.monotonic()
+    assert served.request("GET", "/api/health")[0] == 200 and time.monotonic() - start < 1
+
+
+def read_event_stream(served: Served, mount: str, session: str) -> list[dict]:
+    conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=60)
+    conn.request("GET", f"{mount}/gradio_api/queue/data?session_hash={session}", headers={"Host": f"127.0.0.1:{served.port}"})
+    response = conn.getresponse()
+    messages = []
+    for raw in response:
+        line = raw.decode().strip()
+        if line.startswith("data:"):
+            messages.append(json.loads(line[5:]))
+            if messages[-1].get("msg") == "process_completed":
+                break
+    conn.close()
+    return messages
+
+
+def test_a_text_question_still_works_through_the_event_route(served):
+    dep = next(d for d in events(served, "") if d.get("api_name") == "ask")
+    session = uuid.uuid4().hex[:11]
+    body = {"data": ["When do deploys run?", 3, "__all__", None], "event_data": None, "fn_index": dep["id"],
+            "trigger_id": dep["targets"][0][0], "session_hash": session}
+    status, _, _ = served.request("POST", "/gradio_api/queue/join", json.dumps(body).encode(),
+                                  {"Content-Type": "application/json"})
+    assert status == 200
+    done = read_event_stream(served, "", session)[-1]
+    assert done["msg"] == "process_completed" and done["success"], done
+    assert "Tuesday" in json.dumps(done["output"], ensure_ascii=False)
+
+
+def test_gradio_path_guard_is_active_in_the_mounted_app(search_service, built_settings, tmp_path):
+    """Gradio's own guard refuses to copy a client-named file (it is inactive unless the
+    Blocks are marked launched, which gr.mount_gradio_app does not do)."""
+    from gradio import processing_utils
+    from gradio.context import LocalContext
+    from gradio.exceptions import InvalidPathError
+
+    from assistant.api import create_app
+
+    app = create_app(search_service, built_settings)
+    mounted = [r.app.get_blocks() for r in app.routes if hasattr(getattr(r, "app", None), "get_blocks")]
+    assert len(mounted) == 2 and all(b.has_launched for b in mounted)
+    for blocks in mounted:
+        token = LocalContext.blocks.set(blocks)
+        try:
+            with pytest.raises(InvalidPathError):
+                processing_utils.move_files_to_cache(
+                    {"path": "/etc/passwd", "meta": {"_type": "gradio.FileData"}}, blocks.children[0],
+                    check_in_upload_folder=True,
+                )
+        finally:
+            LocalContext.blocks.reset(token)
+
+
+# ============================================================================ routes
+
+@pytest.mark.parametrize("method,path", [
+    ("POST", "/gradio_api/upload"), ("POST", "/gradio_api/upload%0A"), ("POST", "/gradio_api/upload%0a"),
+    ("POST", "/gradio_api/upload%0D%0A"), ("POST", "/embed/gradio_api/upload%0A"), ("POST", "/gradio_api/upload%20"),
+    ("POST", "/gradio_api/upload/"), ("POST", "/gradio_api//upload"), ("POST", "/GRADIO_API/upload"),
+    ("POST", "/gradio_api/upload%2F"), ("POST", "/gradio_api/upload%09"), ("POST", "/upload"),
+    ("POST", "/gradio_api/queue/join%0A"), ("GET", "/gradio_api/file=/etc/passwd"),
+    ("GET", "/gradio_api/file=%2Fetc%2Fpasswd%0A"), ("GET", "/gradio_api/proxy=http://127.0.0.1/"),
+    ("POST", "/gradio_api/run/ask"), ("POST", "/gradio_api/call/ask"), ("POST", "/gradio_api/api/ask"),
+    ("POST", "/gradio_api/component_server"), ("POST", "/gradio_api/vibe-edit"), ("GET", "/gradio_api/info"),
+    ("GET", "/monitoring"), ("POST", "/login"), ("GET", "/gradio_api/runs"), ("POST", "/gradio_api/reset"),
+    ("GET", "/static/..%2F..%2F..%2Fetc%2Fpasswd"), ("GET", "/assets/%2e%2e/%2e%2e/etc/passwd"),
+    ("PUT", "/api/ask"), ("DELETE", "/"), ("GET", "/redoc"), ("TRACE", "/"),
+])
+def test_only_the_routes_the_product_serves_answer(served, method, path):
+    body = b"--x\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.html\"\r\n\r\n<script>1</script>\r\n--x--\r\n"
+    status, headers, out = served.request(method, path, body if method in ("POST", "PUT") else None,
+                                          {"Content-Type": "multipart/form-data; boundary=x"})
+    assert status == 404, (path, status, out[:200])
+    assert b"root:x:0:0" not in out and b"gradio_api/file" not in out
+
+
+@pytest.mark.parametrize("path", ["/", "/embed/", "/embed", "/config", "/embed/config", "/docs", "/openapi.json",
+                                  "/api/health"])
+def test_the_routes_the_page_needs_still_answer(served, path):
+    status, headers, _ = served.request("GET", path)
+    assert status in (200, 307), (path, status)
+
+
+# ============================================================================ body size
+
+def test_one_body_limit_for_every_route_and_memory_stays_near_baseline(served):
+    ask_ok(served)
+    baseline = served.rss_mb()
+    big = b'{"data": ["' + b"a" * (52 * 1024 * 1024) + b'"]}'
+    for path in ["/gradio_api/queue/join", "/embed/gradio_api/queue/join", "/api/ask", "/gradio_api/cancel"]:
+        status, _, out = served.request("POST", path, big, {"Content-Type": "application/json"})
+        assert status == 413 and b"limit" in out, (path, status)
+    for _ in range(4):  # no Content-Length: the body is counted while it is read
+        conn = socket.create_connection(("127.0.0.1", served.port), timeout=30)
+        conn.sendall(b"POST /gradio_api/queue/join HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n"
+                     b"Content-Type: application/json\r\n\r\n")
+        reply = b""
+        try:
+            for _ in range(200):
+                conn.sendall(b"100000\r\n" + b"a" * 0x100000 + b"\r\n")
+        except OSError:
+            pass  # the server answered and closed while we were still sending
+        conn.settimeout(10)
+        try:
+            reply = conn.recv(200)
+        except OSError:
+            pass
+        conn.close()
+        assert reply == b"" or reply.startswith(b"HTTP/1.1 413"), reply
+    ask_ok(served)
+    assert served.rss_mb() - baseline < 60, (baseline, served.rss_mb())
+
+
+# ============================================================================ hosts and origins
+
+@pytest.mark.parametrize("path", ["/", "/config", "/api/health", "/api/ask?q=deploy"])
+def test_foreign_host_header_is_refused(served, path):
+    status, _, _ = served.request("GET", path, headers={"Host": "attacker.example"})
+    assert status == 400
+    status, _, _ = served.request("GET", path, headers={"Host": f"attacker.example:{served.port}"})
+    assert status == 400
+
+
+def test_loopback_host_names_are_served(served):
+    for host in (f"localhost:{served.port}", f"127.0.0.1:{served.port}", "localhost"):
+        assert served.request("GET", "/api/health", headers={"Host": host})[0] == 200
+
+
+def test_forwarded_host_is_not_reflected(served):
+    status, _, body = served.request("GET", "/config", headers={"X-Forwarded-Host": "evil.example"})
+    assert status == 200 and b"evil.example" not in body
+
+
+@pytest.mark.parametrize("origin", ["http://localhost:9999", "http://evil.example", "null"])
+def test_no_cors_for_foreign_origins_and_no_cross_origin_posts(served, origin):
+    for path in ["/config", "/api/health"]:
+        _, headers, _ = served.request("GET", path, headers={"Origin": origin})
+        assert "access-control-allow-origin" not in headers and "access-control-allow-credentials" not in headers
+    dep = next(d for d in events(served, "") if d.get("api_name") == "ask")
+    body = {"data": ["deploy", 1, "__all__", None], "fn_index": dep["id"], "trigger_id": dep["targets"][0][0],
+            "session_hash": "abc", "event_data": None}
+    status, _, _ = served.request("POST", "/gradio_api/queue/join", json.dumps(body).encode(),
+                                  {"Content-Type": "application/json", "Origin": origin})
+    assert status == 403
+
+
+# ============================================================================ slow clients
+
+def test_slow_clients_are_cut_off_and_normal_requests_keep_answering(served):
+    """Bounded slowloris on loopback: 60 connections trickle headers, 60 trickle a body."""
+    from assistant.server import REQUEST_DEADLINE_S
+
+    socks = []
+    for i in range(120):
+        s = socket.create_connection(("127.0.0.1", served.port), timeout=5)
+        if i % 2:
+            s.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        else:
+            s.sendall(b"POST /api/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                      b"Content-Length: 60000\r\n\r\n{\"question\": \"")
+        socks.append(s)
+    latencies = []
+    end = time.monotonic() + REQUEST_DEADLINE_S + 4
+    while time.monotonic() < end:
+        for i, s in enumerate(socks):
+            try:
+                s.sendall(b"X-a: b\r\n" if i % 2 else b"a")
+            except OSError:
+                pass
+        latencies.append(ask_ok(served))
+        time.sleep(1)
+    closed = 0
+    for s in socks:
+        s.settimeout(2)
+        try:
+            data = s.recv(1)
+            closed += data == b""
+        except OSError:
+            closed += 1
+        s.close()
+    assert closed == len(socks), f"{closed}/{len(socks)} slow connections closed"
+    assert max(latencies) < 5, latencies

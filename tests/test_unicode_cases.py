@@ -1,0 +1,62 @@
+"""Unicode matching (issue 13): the shared cases query-nbsp, query-ideographic-space and
+note-halfwidth-katakana, each on its own small corpus with the real model and index.
+
+Questions and notes are matched in NFKC form with every space a plain space
+(assistant/textnorm.py); the answer keeps the question as typed.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.build import build_index
+from assistant.config import PROJECT_ROOT, from_env
+from assistant.lexical import tokenize
+from assistant.service import open_searcher
+from assistant.textnorm import match_form
+
+CASES = PROJECT_ROOT.parent / "shared" / "cases" / "retrieval"
+
+
+def _searcher(case: str, tmp_path):
+    settings = from_env({}, corpus_dir=CASES / case / "notes", index_dir=tmp_path / "index")
+    build_index(settings, progress=False)
+    return open_searcher(settings)
+
+
+def _questions(case: str) -> list[str]:
+    return [json.loads(line)["question"] for line in (CASES / case / "questions.jsonl").read_text().splitlines()]
+
+
+def test_match_form_folds_width_and_keeps_spaces_as_separators():
+    assert match_form("Lambda\u00a0timeout") == "Lambda timeout"
+    assert match_form("SQS\u3000FIFO") == "SQS FIFO"
+    assert match_form("ｲﾍﾞﾝﾄｿｰｽﾏｯﾋﾟﾝｸﾞ") == "イベントソースマッピング"
+    assert match_form("ＡＢＣ１２３") == "ABC123"
+    assert tokenize("ｻｰﾊﾞｰ") == tokenize("サーバー") != []
+
+
+@pytest.mark.parametrize("case, heading", [("query-nbsp", "Lambda timeout"), ("query-ideographic-space", "SQS FIFO キュー")])
+def test_unusual_spaces_answer_like_plain_spaces(case, heading, tmp_path):
+    searcher = _searcher(case, tmp_path)
+    plain, odd = _questions(case)
+    a, b = searcher.search(plain, 2), searcher.search(odd, 2)
+    assert b.question == odd  # shown as typed
+    assert b.hits[0].chunk.heading_path[-1] == heading == a.hits[0].chunk.heading_path[-1]
+    assert not b.no_answer and not a.no_answer
+
+
+def test_halfwidth_katakana_note_answers(tmp_path):
+    searcher = _searcher("note-halfwidth-katakana", tmp_path)
+    (question,) = _questions("note-halfwidth-katakana")
+    answer = searcher.search(question, 2)
+    assert answer.hits[0].chunk.heading_path[-1] == "ｻｰﾊﾞｰﾚｽ構成"  # shown as written
+
+
+@pytest.mark.xfail(strict=True, reason="BM25 matches the NFKC form now, but the dense score of the "
+                   "half-width line stays under the no-answer threshold; embedding notes in NFKC is not done yet")
+def test_halfwidth_katakana_note_is_not_flagged_unanswered(tmp_path):
+    searcher = _searcher("note-halfwidth-katakana", tmp_path)
+    (question,) = _questions("note-halfwidth-katakana")
+    assert not searcher.search(question, 2).no_answer

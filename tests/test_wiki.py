@@ -1,0 +1,157 @@
+"""assistant.wiki: the engine setting, page URLs, titles, cases, the links command.
+
+Heading ids against the real renderers are in test_wiki_engines_real.py; these are the rules
+no renderer run gives (URLs, titles, GitLab) and the shared cases of issue 13.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant import cli, config
+from assistant.chunking import chunk_note
+from assistant.errors import ConfigError
+from assistant.notes import load_notes, parse_note
+from assistant.wiki import ENGINES, wiki_page
+from assistant.wiki.slugs import GitlabIds
+
+CASES = config.PROJECT_ROOT.parent / "shared" / "cases" / "retrieval"
+
+
+def _note(text: str, source: str = "dir/page.md"):
+    return parse_note(text, source)
+
+
+# --- shared cases -----------------------------------------------------------------------
+
+def test_case_kramdown_explicit_id():
+    (note,) = load_notes(CASES / "kramdown-explicit-id" / "notes")
+    for engine in ("jekyll", "kramdown"):
+        chunks = chunk_note(note, wiki_engine=engine)
+        by_heading = {c.heading_path[-1]: c for c in chunks}
+        assert by_heading["Timeout settings"].anchor == "timeout"  # {#timeout} is syntax, not text
+        assert by_heading["Concurrency"].anchor == "concurrency-limits"  # the IAL line after it
+
+
+def test_case_kramdown_rawtext_id():
+    (note,) = load_notes(CASES / "kramdown-rawtext-id" / "notes")
+    anchors = [h.anchor for h in wiki_page(note, "kramdown").headings]
+    assert anchors[1:] == ["layers-and-the-runtime-apihttpsdocsawsamazoncomlambdalatestdgruntimes-apihtml", "qampa"]
+    assert [h.anchor for h in wiki_page(note, "jekyll").headings][1:] == ["layers-and-the-runtime-api", "qa"]
+    assert [h.text for h in wiki_page(note, "kramdown").headings][1:] == ["Layers and the runtime API", "Q&A"]
+
+
+# --- settings ---------------------------------------------------------------------------
+
+def test_default_engine_is_jekyll_and_anchor_style_is_an_alias():
+    assert config.from_env({}).wiki_engine == "jekyll"
+    assert config.from_env({"ASSISTANT_ANCHOR_STYLE": "github"}).wiki_engine == "github"
+    both = {"ASSISTANT_ANCHOR_STYLE": "github", "ASSISTANT_WIKI_ENGINE": "mkdocs"}
+    assert config.from_env(both).wiki_engine == "mkdocs"
+    assert config.from_env({}, wiki_engine="vitepress").wiki_engine == "vitepress"
+
+
+def test_unknown_engine_is_one_clear_error(capsys):
+    with pytest.raises(ConfigError, match="unknown wiki engine 'hugo'; expected one of jekyll, kramdown"):
+        config.from_env({"ASSISTANT_WIKI_ENGINE": "hugo"})
+    with pytest.raises(SystemExit):
+        cli.main(["links", "--wiki-engine", "hugo"])
+    assert "invalid choice: 'hugo'" in capsys.readouterr().err
+
+
+# --- page URLs --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "engine, clean, page, index",
+    [
+        ("jekyll", None, "/dir/page.html", "/dir/"),
+        ("jekyll", True, "/dir/page/", "/dir/"),
+        ("kramdown", None, "/dir/page.html", "/dir/"),
+        ("mkdocs", None, "/dir/page/", "/dir/"),
+        ("mkdocs", False, "/dir/page.html", "/dir/"),
+        ("vitepress", None, "/dir/page.html", "/dir/"),
+        ("vitepress", True, "/dir/page", "/dir/"),
+        ("docusaurus", None, "/dir/page", "/dir/"),
+        ("github", None, "/dir/page.md", "/dir/index.md"),
+        ("gitlab", None, "/dir/page.md", "/dir/index.md"),
+    ],
+)
+def test_page_paths(engine, clean, page, index):
+    assert wiki_page(_note("# T\n"), engine, clean).path == page
+    assert wiki_page(_note("# T\n", "dir/index.md"), engine, clean).path == index
+
+
+def test_front_matter_permalink_and_docusaurus_slug():
+    note = _note("---\npermalink: /handbook/tools/\nslug: tools-page\n---\n# T\n")
+    assert wiki_page(note, "jekyll").path == "/handbook/tools/"
+    assert wiki_page(note, "docusaurus").path == "/dir/tools-page"
+    assert wiki_page(note, "mkdocs").path == "/dir/page/"  # MkDocs has no per-page permalink
+
+
+def test_docusaurus_drops_number_prefixes():
+    assert wiki_page(_note("# T\n", "01-guide/02-setup.md"), "docusaurus").path == "/guide/setup"
+
+
+def test_citation_url_with_base_path():
+    (note,) = load_notes(CASES / "kramdown-explicit-id" / "notes")
+    chunk = [c for c in chunk_note(note) if c.anchor == "timeout"][0]
+    from assistant.cite import citation_url
+
+    url = citation_url("https://team.github.io/handbook/", chunk.source, chunk.permalink, chunk.anchor)
+    assert url == "https://team.github.io/handbook/lambda.html#timeout"
+
+
+# --- titles -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_titles_never_index_when_something_better_exists(engine):
+    assert wiki_page(_note("text\n", "runbooks/index.md"), engine).title == "Runbooks"
+    assert wiki_page(_note("text\n", "runbooks/README.md"), engine).title == "Runbooks"
+    assert wiki_page(_note("# On-call runbook\n\ntext\n", "runbooks/index.md"), engine).title == "On-call runbook"
+    assert wiki_page(_note("---\ntitle: Front\n---\n# H1\n", "x/index.md"), engine).title == "Front"
+    assert wiki_page(_note("text\n", "going-out_of-office.md"), engine).title == "Going out of office"
+
+
+def test_first_h1_is_the_title_even_with_several_and_explicit_id_is_not_shown():
+    note = _note("# First {#first}\n\n# Second\n", "a.md")
+    assert wiki_page(note, "jekyll").title == "First"
+
+
+def test_vitepress_hero_title():
+    note = _note("---\nlayout: home\nhero:\n  name: Team Wiki\n  text: All we know\n---\n\ntext\n", "index.md")
+    assert wiki_page(note, "vitepress").title == "Team Wiki"
+    assert wiki_page(note, "jekyll").title == "Home"  # the root index: no folder name, no h1
+
+
+# --- GitLab (ported from lib/gitlab/utils/markdown.rb; no GitLab to run here) -------------
+
+def test_gitlab_ids():
+    ids = GitlabIds()
+    got = [ids.add(t) for t in ["Hello World", "Hello World", "This -- is -- it!", "123", "日本語 見出し", "Plans (premium)"]]
+    assert got == ["hello-world", "hello-world-1", "this-is-it", "anchor-123", "日本語-見出し", "plans"]
+
+
+# --- breadcrumbs ------------------------------------------------------------------------
+
+def test_heading_path_shows_rendered_headings():
+    note = _note("# Doc\n\n## Why? {#why}\n\nbecause\n\n## `code` and [a link](https://x.y) &amp; more\n\ntext\n")
+    paths = [c.heading_path for c in chunk_note(note)]
+    assert ("Doc", "Why?") in paths
+    assert ("Doc", "code and a link & more") in paths
+
+
+# --- links command ----------------------------------------------------------------------
+
+def test_links_command_lists_every_heading_with_its_url(capsys):
+    corpus = CASES / "kramdown-explicit-id" / "notes"
+    assert cli.main(["links", "--corpus", str(corpus), "--wiki-base-url", "https://w.example/base"]) == 0
+    out = capsys.readouterr().out
+    assert "Lambda メモ  https://w.example/base/lambda.html   (lambda.md)" in out
+    assert "## Timeout settings  https://w.example/base/lambda.html#timeout" in out
+    assert "## Concurrency  https://w.example/base/lambda.html#concurrency-limits" in out
+    assert cli.main(["links", "--json", "--corpus", str(corpus), "--wiki-engine", "github"]) == 0
+    page = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert page["url"].endswith("/lambda.md")
+    assert [h["anchor"] for h in page["headings"]] == ["lambda-メモ", "timeout-settings-timeout", "concurrency"]

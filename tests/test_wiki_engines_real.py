@@ -1,0 +1,104 @@
+"""Heading ids against the wiki engines' REAL renderers, one test per engine.
+
+Every heading of the seed corpus, of the wiki-dev notes (../shared/eval/wiki-dev/notes) and of
+tests/renderers/hostile-headings.md is rendered by the engine's own code and compared, in document
+order, with what assistant.wiki gives:
+
+| engine | real code run |
+|---|---|
+| jekyll | Debian ruby-kramdown + ruby-kramdown-parser-gfm with Jekyll's kramdown defaults (input GFM) |
+| kramdown | the same kramdown, `input: kramdown` |
+| github | markdown-it + github-slugger (npm; the slugger GitHub's ids are reproduced by) |
+| docusaurus | markdown-it + github-slugger + Docusaurus' `{#id}` rule (its regex, copied) |
+| vitepress | markdown-it + markdown-it-attrs + markdown-it-anchor + @mdit-vue/shared's slugify |
+| mkdocs | python-markdown's toc extension (MkDocs' defaults: toc, tables, fenced_code) |
+
+scripts/test.sh installs all of them (apt, npm ci in tests/renderers/, pip); a missing
+renderer fails the test rather than skipping it. GitLab's renderer is the GitLab app itself:
+its rules are ported from source and covered by unit tests in test_wiki.py only.
+"""
+from __future__ import annotations
+
+import html
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from assistant.config import PROJECT_ROOT
+from assistant.notes import parse_note
+from assistant.wiki import wiki_page
+from assistant.wiki.headings import parse_source
+
+RENDERERS = PROJECT_ROOT / "tests" / "renderers"
+WIKI_DEV = PROJECT_ROOT.parent / "shared" / "eval" / "wiki-dev" / "notes"
+CORPORA = [
+    PROJECT_ROOT / "corpus" / "aws-developer-associate.md",
+    RENDERERS / "hostile-headings.md",
+    *sorted(WIKI_DEV.rglob("*.md")),
+]
+
+
+@pytest.fixture(scope="module")
+def rendered_inputs(tmp_path_factory):
+    """Each note as the wiki's parser gets it (front matter and Liquid-only lines blanked)."""
+    folder = tmp_path_factory.mktemp("render")
+    out = []
+    for i, path in enumerate(p for p in CORPORA if p.exists()):
+        note = parse_note(path.read_text(encoding="utf-8"), path.name)
+        copy = folder / f"{i:03d}.md"
+        copy.write_text("\n".join(parse_source(note)) + "\n", encoding="utf-8")
+        out.append((path, note, copy))
+    return out
+
+
+def _run(command: list[str]) -> list[list]:
+    tool = shutil.which(command[0])
+    assert tool, f"{command[0]} is not installed: run scripts/test.sh (it installs the wiki renderers)"
+    done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=RENDERERS)
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def _real_ids(engine: str, files: list[Path]) -> list[list]:
+    names = [str(f) for f in files]
+    if engine in ("jekyll", "kramdown"):
+        return _run(["ruby", "kramdown_ids.rb", engine, *names])
+    if engine == "mkdocs":
+        import markdown
+
+        def flat(tokens):
+            return [x for t in tokens for x in [[t["level"], t["id"], html.unescape(t["name"])], *flat(t["children"])]]
+
+        out = []
+        for f in files:
+            md = markdown.Markdown(extensions=["toc", "tables", "fenced_code"])
+            md.convert(f.read_text(encoding="utf-8"))
+            out.append(flat(md.toc_tokens))
+        return out
+    assert (RENDERERS / "node_modules").is_dir(), "npm packages missing: run scripts/test.sh (npm ci in tests/renderers)"
+    return _run(["node", "mdit_ids.mjs", engine, *names])
+
+
+@pytest.mark.parametrize("engine", ["jekyll", "kramdown", "github", "docusaurus", "vitepress", "mkdocs"])
+def test_every_heading_gets_the_real_renderers_id(engine, rendered_inputs):
+    assert len(rendered_inputs) >= 3, "the seed, hostile headings and wiki-dev notes must all be there"
+    real = _real_ids(engine, [copy for _, _, copy in rendered_inputs])
+    total, mismatches = 0, []
+    for (path, note, _), theirs in zip(rendered_inputs, real):
+        ours = [(h.level, h.anchor) for h in wiki_page(note, engine).headings]
+        expected = [(level, anchor) for level, anchor, _ in theirs]
+        total += len(expected)
+        if ours != expected:
+            mismatches.append(f"{path.name}: ours {ours} != real {expected}")
+    print(f"{engine}: {total} headings, {len(mismatches)} pages differ")
+    assert total > 400
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_breadcrumb_text_is_the_rendered_heading(rendered_inputs):
+    """Heading text as GitHub's renderer shows it: no markup, entities decoded."""
+    real = _real_ids("github", [copy for _, _, copy in rendered_inputs])
+    for (path, note, _), theirs in zip(rendered_inputs, real):
+        assert [h.text for h in wiki_page(note, "github").headings] == [t.strip() for _, _, t in theirs], path
