@@ -180,12 +180,13 @@ def load(version_dir: Path, embedder: str) -> Calibration | None:
 
 
 def save(version_dir: Path, calibration: Calibration) -> None:
-    """Write atomically beside the index; a read-only index folder only costs a warning
-    (the calibration is then recomputed on the next load)."""
+    """Write atomically beside the index. An index folder that cannot be written (read-only,
+    full) is served all the same: the calibration is kept in memory and measured again at the
+    next load (~50 question encodings), so this is logged at info level, not a warning."""
     try:
         fd, tmp = tempfile.mkstemp(dir=version_dir, prefix=".calibration-", suffix=".json")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(asdict(calibration), f)
         os.replace(tmp, version_dir / FILE)
     except OSError as exc:
-        log.warning("could not save the no-answer calibration in %s: %s", version_dir, exc)
+        log.info("could not save the no-answer calibration in %s: %s", version_dir, exc)
