@@ -37,7 +37,9 @@ ANCHOR_CHARS = 512
 
 
 def short_name(name: str) -> str:
-    """A heading or title as used in paths: at most HEADING_CHARS characters."""
+    """A heading or title as used in paths: on one line (a setext heading may span several,
+    and the page shows them as one) and at most HEADING_CHARS characters."""
+    name = " ".join(name.split()) if "\n" in name or "\r" in name else name
     return name if len(name) <= HEADING_CHARS else name[: HEADING_CHARS - 1].rstrip() + "…"
 
 
