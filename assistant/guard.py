@@ -39,12 +39,13 @@ _GRADIO_GET = (
 )
 _GRADIO_POST = (r"/gradio_api/queue/join", r"/gradio_api/cancel")
 GRADIO_EVENT_PATHS = {m + "/gradio_api/queue/join": m for m in GRADIO_MOUNTS}
+# Everything under /api/ reaches the API, whose own catch-all answers unknown paths with a
+# JSON 404 (api.py). /docs/static: Swagger UI's files from the fastapi-offline package.
 _API = {
-    # /docs/static: Swagger UI's own files, served from the fastapi-offline package (no CDN).
-    "GET": (r"/api/ask", r"/api/health", r"/api/scopes", r"/docs", r"/openapi\.json", r"/api/.*",
+    "GET": (r"/api/.*", r"/docs", r"/openapi\.json",
             r"/docs/static/(?:swagger-ui-bundle\.js|swagger-ui\.css|favicon\.png)",
             r"/example/wiki\.html"),  # examples/wiki.html, served as a preview of an embed
-    "POST": (r"/api/ask", r"/api/.*"),
+    "POST": (r"/api/.*",),
 }
 
 
