@@ -479,13 +479,11 @@ class GemmaOnnxEmbedder(Embedder):
     profile = "embeddinggemma-300m"
 
     def __init__(self, model_dir: Path, heading_title: bool = True) -> None:
-        from tokenizers import Tokenizer
-
-        from assistant.gemma_onnx import ONNX_DIR, OnnxRunner
+        from assistant.gemma_onnx import ONNX_DIR, OnnxRunner, load_tokenizer
 
         try:
             self._runner = OnnxRunner(Path(model_dir) / ONNX_DIR)
-            self._tok = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
+            self._tok = load_tokenizer(Path(model_dir) / "tokenizer.json")
         except Exception as exc:  # damaged or partial files: say which folder, in one line
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelError(f"embeddinggemma-300m in {model_dir} does not load ({first}); re-run scripts/get-model.sh") from None
