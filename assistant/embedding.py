@@ -467,9 +467,9 @@ class GemmaOnnxEmbedder(Embedder):
     "section: body") gets `title: none`. Whether the title helps is measured in
     docs/evaluation.md.
 
-    Tokens are counted and truncated by the model's own tokenizer (tokenizer.json with the
-    `tokenizers` library, the same ids sentence-transformers uses): a text longer than the
-    window keeps its first `max_tokens` tokens, specials included.
+    Tokens are counted and truncated by the model's own tokenizer (gemma_onnx.GemmaTokenizer:
+    the ids sentence-transformers gets from tokenizer.json): a text longer than the window
+    keeps its first `max_tokens` tokens, specials included.
     """
 
     dim = 768
@@ -483,7 +483,7 @@ class GemmaOnnxEmbedder(Embedder):
 
         try:
             self._runner = OnnxRunner(Path(model_dir) / ONNX_DIR)
-            self._tok = load_tokenizer(Path(model_dir) / "tokenizer.json")
+            self._tok = load_tokenizer(Path(model_dir))
         except Exception as exc:  # damaged or partial files: say which folder, in one line
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelError(f"embeddinggemma-300m in {model_dir} does not load ({first}); re-run scripts/get-model.sh") from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from assistant.config import PROJECT_ROOT
 from assistant.gemma_onnx import RowFile, load_tokenizer
 
 
@@ -49,8 +50,23 @@ def test_a_table_that_is_not_two_dimensional_is_refused(tmp_path):
         RowFile(path)
 
 
-def test_tokenizer_loads_from_json(tmp_path):
-    from tokenizers import Tokenizer, models as tmodels
+def test_sentencepiece_ids_equal_the_tokenizer_json_ids_with_truncation():
+    """GemmaTokenizer (tokenizer.model) against the tokenizer sentence-transformers uses."""
+    from tokenizers import Tokenizer
 
-    Tokenizer(tmodels.WordLevel({"a": 0, "[UNK]": 1}, unk_token="[UNK]")).save(str(tmp_path / "tok.json"))
-    assert load_tokenizer(tmp_path / "tok.json").encode("a").ids == [0]
+    from assistant import models
+
+    folder = models.installed(models.EMBEDDINGGEMMA_300M)
+    if folder is None:
+        pytest.fail("embeddinggemma-300m is not installed: run ./scripts/get-model.sh embeddinggemma-300m --accept-gemma-terms")
+    reference = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    ours = load_tokenizer(folder)
+    corpus = PROJECT_ROOT / "corpus"
+    lines = [l for f in sorted(corpus.rglob("*.md")) for l in f.read_text(encoding="utf-8").splitlines()][:400]
+    texts = ["task: search result | query: SQSの可視性タイムアウトとは？", "title: A > B | text: " + "\n".join(lines[:40]),
+             "tab\tand  two  spaces", "  leading and trailing ", "ｶﾀｶﾅ　全角 😀 <start_of_turn>", *lines]
+    assert [e.ids for e in ours.encode_batch(texts)] == [e.ids for e in reference.encode_batch(texts)]
+    reference.enable_truncation(16)
+    ours.enable_truncation(16)
+    long = "title: none | text: " + " ".join(lines[:60])
+    assert ours.encode(long).ids == reference.encode(long).ids and len(ours.encode(long).ids) == 16
