@@ -26,18 +26,20 @@ def main(argv: list[str] | None = None) -> int:
 
     from assistant.config import from_env
     from assistant.errors import ConfigError
-    from assistant.profiles import startup_line
+    from assistant.profiles import choose_model, startup_line
     from assistant.server import serve
 
+    # --model or ASSISTANT_MODEL wins; else the measured default (profiles.default_model).
+    model, why = choose_model(args.model)
     try:
         settings = from_env(
-            host=args.host, port=args.port, corpus_dir=args.corpus, index_dir=args.index_dir, model=args.model,
+            host=args.host, port=args.port, corpus_dir=args.corpus, index_dir=args.index_dir, model=model,
             watch=False if args.no_watch else None,
         )
     except ConfigError as exc:  # a bad option or ASSISTANT_* variable: one line, exit 2 as argparse does
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(startup_line(settings.model), file=sys.stderr, flush=True)
+    print(startup_line(settings.model, why), file=sys.stderr, flush=True)
     return serve(settings)
 
 

@@ -82,10 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> config.Settings:
+    from .profiles import choose_model  # the server's default too, so both use one index
+
     return config.from_env(
         corpus_dir=args.corpus,
         index_dir=args.index_dir,
-        model=args.model,
+        model=choose_model(args.model)[0],
         wiki_base_url=args.wiki_base_url,
         wiki_engine=args.wiki_engine,
         wiki_clean_urls=args.wiki_clean_urls,

@@ -12,6 +12,7 @@ gets e5's floors, which are not calibrated for it.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,18 +109,65 @@ def post_install_for(source_name: str) -> Callable[[Path], None] | None:
     return None
 
 
-# The default profile. EmbeddingGemma becomes the default only when its measured numbers meet
-# the serving targets on this hardware (issue 15: cold start <= 3 s, lone query p50 <= 100 ms,
-# seed build <= 1.5x e5's, serving RSS <= 800 MB); docs/evaluation.md has the measurements.
+# The default when neither --model nor ASSISTANT_MODEL names one: default_model() below.
+# DEFAULT is the fallback, always available (bundled).
 DEFAULT = E5.name
+MODEL_ENV = "ASSISTANT_MODEL"
 
 
-def startup_line(model: str) -> str:
-    """One line for the start-up log: which model answers, and why not the other one."""
+def default_model(models_dir: Path | None = None) -> tuple[str, str]:
+    """(profile name, why) when no model is named: embeddinggemma-300m when it is installed,
+    its terms were accepted and the measurement recorded at set-up on this machine meets
+    every serving target (profilecheck.TARGETS), else the bundled e5.
+
+    Reads `measured.json` beside the model (profilecheck.record); no timing here, so it costs
+    a file read. Never raises: an unreadable record means e5, with the reason."""
+    from . import profilecheck
+
+    folder = models.installed(models.EMBEDDINGGEMMA_300M, models_dir)
+    if folder is None or not (folder / "onnx").is_dir():
+        return E5.name, "embeddinggemma-300m is not installed (./scripts/get-model.sh embeddinggemma-300m)"
+    measured = profilecheck.read(folder)
+    remeasure = "./scripts/get-model.sh embeddinggemma-300m --accept-gemma-terms measures it"
+    if measured is None:
+        return E5.name, f"embeddinggemma-300m is installed but was never measured on this machine ({remeasure})"
+    if measured.get("terms_accepted") is not True:
+        return E5.name, f"the Gemma Terms of Use were not accepted for embeddinggemma-300m ({remeasure})"
+    if measured.get("machine") != profilecheck.machine():
+        return E5.name, f"embeddinggemma-300m was measured on another machine ({remeasure})"
+    try:
+        ok, parts = profilecheck.verdict(measured)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return E5.name, f"the measurement of embeddinggemma-300m is unreadable ({remeasure})"
+    when = str(measured.get("when", ""))[:10]
+    if ok:
+        return EMBEDDINGGEMMA_300M.name, f"installed, terms accepted, meets the targets here ({', '.join(parts)}; measured {when})"
+    missed = [part for part in parts if "(target" in part]
+    return E5.name, f"embeddinggemma-300m misses the targets here ({', '.join(missed)}; measured {when})"
+
+
+def choose_model(option: str | None, environ=None, models_dir: Path | None = None) -> tuple[str | None, str]:
+    """(the model override to pass to config.from_env, why) for a command that starts serving.
+
+    An explicit `--model` or ASSISTANT_MODEL always wins: the override is then the option
+    (None for the variable: from_env reads and checks it). Otherwise default_model()."""
+    environ = os.environ if environ is None else environ
+    if option:
+        return option, "chosen with --model"
+    if environ.get(MODEL_ENV):
+        return None, f"chosen with {MODEL_ENV}"
+    return default_model(models_dir)
+
+
+def startup_line(model: str, why: str | None = None) -> str:
+    """One line for the start-up log: which model answers, and why (`why` from choose_model)."""
     profile = find(model)
     if profile is None:
-        return f"model: {model} (sentence-transformers; no-answer floors are e5's, not calibrated for it)"
+        line = f"model: {model} (sentence-transformers; no-answer floors are e5's, not calibrated for it)"
+        return f"{line}; {why}" if why else line
     line = f"model: {profile.name} - {profile.summary}"
+    if why:
+        return f"{line}; {why}"
     if profile is E5 and EMBEDDINGGEMMA_300M.installed():
         line += "; embeddinggemma-300m is installed: --model embeddinggemma-300m for better English-over-Japanese answers"
     elif profile is E5:
