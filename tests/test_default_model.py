@@ -149,3 +149,27 @@ def test_real_measurement_of_both_profiles_on_a_small_sample(tmp_path):
     (folder / models.INSTALLED_MARKER).write_text("{}")
     profilecheck.record(folder, measured, terms_accepted=True)
     assert profiles.default_model(tmp_path)[0] == (GEMMA if ok else "e5")
+
+
+def test_set_up_measures_once_per_machine(models_dir, monkeypatch):
+    folder = models_dir / GEMMA
+    calls = []
+    monkeypatch.setattr(profilecheck, "measure", lambda corpus, chars, log: calls.append(corpus) or numbers())
+    monkeypatch.setenv("ASSISTANT_MODELS_DIR", str(models_dir))
+    logged = []
+    assert profilecheck.measure_installed(folder, True, log=logged.append)[GEMMA]["serving_rss_mb"]["rss"] == 340
+    assert profiles.default_model(models_dir)[0] == GEMMA
+    profilecheck.measure_installed(folder, True, log=logged.append)  # recorded for this machine: not again
+    assert len(calls) == 1 and "measured on this machine" in logged[-1]
+
+
+def test_a_failed_measurement_is_one_line_and_leaves_e5(models_dir, monkeypatch):
+    def fail(corpus, chars, log):
+        raise profilecheck.MeasureError("building with embeddinggemma-300m failed: out of memory")
+
+    monkeypatch.setattr(profilecheck, "measure", fail)
+    monkeypatch.setenv("ASSISTANT_MODELS_DIR", str(models_dir))
+    logged = []
+    assert profilecheck.measure_installed(models_dir / GEMMA, True, log=logged.append) is None
+    assert logged[-1].startswith("warning: could not measure") and "e5 stays the default" in logged[-1]
+    assert profiles.default_model(models_dir)[0] == "e5"
