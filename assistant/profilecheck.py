@@ -258,7 +258,7 @@ def measure_installed(folder: Path, terms_accepted: bool, log=print) -> dict | N
         corpus = from_env().corpus_dir
     except AssistantError:
         corpus = PROJECT_ROOT / "corpus"
-    log(f"measuring both profiles on this machine (once; a sample of {corpus}, a few minutes) - the default follows the numbers")
+    log(f"measuring both profiles on this machine (once; a sample of {corpus}: ~5 min idle, longer on a busy machine) - the default follows the numbers")
     # The children must find this model folder, wherever --models-dir put it.
     os.environ["ASSISTANT_MODELS_DIR"] = str(folder.parent)
     try:
