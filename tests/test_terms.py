@@ -230,8 +230,11 @@ def test_compile_into_a_fresh_environment(tmp_path, monkeypatch):
 
 def test_compiler_failure_is_reported_and_leaves_nothing(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(sys, "prefix", str(tmp_path))
-    monkeypatch.setenv("CC", "false")
-    with pytest.raises(RuntimeError, match="compiling onepass.c failed"):
+    failing = tmp_path / "cc"  # a compiler that fails, on any machine (no real one needed)
+    failing.write_text("#!/bin/sh\necho 'cc: error: simulated' >&2\nexit 1\n")
+    failing.chmod(0o755)
+    monkeypatch.setenv("CC", str(failing))
+    with pytest.raises(RuntimeError, match="compiling onepass.c failed: cc: error: simulated"):
         onepass.compile_engine()
     assert not list((tmp_path / "lib").iterdir())
     assert onepass.main([]) == 1
