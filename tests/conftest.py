@@ -154,12 +154,24 @@ def counting_embedder():
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: builds a real index, starts a real server or a browser")
+    config.addinivalue_line(
+        "markers", "slow: a real model, a real index build, a subprocess, a server, a browser or a stress run"
+    )
 
 
-# Fixtures that build the real index of corpus/ (bundled e5) or start a server or a browser:
-# a test using one is `slow`, so `pytest -m "not slow"` runs the rest in about a minute.
-SLOW_FIXTURES = {"built_settings", "search_service", "live_server", "browser", "page", "served", "searcher"}
+# `slow` (excluded by `pytest -m "not slow"`, which runs the rest in under a minute; CI runs
+# everything): a test that loads a real model (e5, sentence-transformers, Gemma) or builds an
+# index with one, runs the product, pip, a compiler or a wiki renderer as a subprocess,
+# starts a server or a browser, waits on the real file watcher, or is a multi-second stress
+# or sweep. Marked by one of these fixtures, by `pytestmark` in a module that is all slow,
+# or by `@pytest.mark.slow` on the test.
+SLOW_FIXTURES = {
+    "built_settings", "search_service", "live_server", "browser", "page", "served", "searcher",  # real index, servers
+    "e5", "minilm",  # test_embedding / test_terms: the real models
+    "duplicates", "chain",  # test_retrieval_cases: real e5 indexes of the shared cases
+    "indexed", "cli_env",  # test_cli / test_reliability: an index built by the CLI subprocess
+    "watched",  # test_security_index: the real file watcher
+}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -68,6 +68,7 @@ def test_invariants_on_every_example_note(source):
     assert_chunk_invariants(note, chunk_note(note))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", sorted(NOTES))
 @pytest.mark.parametrize("max_lines,max_tokens", [(5, 400), (40, 60), (3, 25)])
 def test_invariants_hold_for_tight_limits(source, max_lines, max_tokens):
@@ -257,6 +258,7 @@ def test_cache_key_depends_on_the_embedded_text_only(real_chunks):
     assert text_hash(moved.embed_text) == text_hash(c.embed_text)
 
 
+@pytest.mark.slow
 def test_real_token_counter_keeps_every_chunk_in_the_model_window(real_chunks):
     from assistant.embedding import load_embedder
 

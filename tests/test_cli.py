@@ -19,6 +19,8 @@ import pytest
 from assistant.cli import build_parser
 from assistant.config import PROJECT_ROOT
 
+pytestmark = pytest.mark.slow  # every test runs `python -m assistant` as a subprocess
+
 DATA = PROJECT_ROOT / "tests" / "data"
 HIT_FIELDS = {"source", "title", "heading_path", "line_start", "line_end", "score", "url", "text"}
 

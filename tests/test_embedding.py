@@ -122,6 +122,7 @@ def test_e5_count_tokens_includes_prefix_and_specials(e5):
     assert e5.count_tokens("日本語の文章です") < e5.count_tokens("日本語の文章です" * 3)
 
 
+@pytest.mark.slow
 def test_e5_models_are_a_shared_pool_safe_under_threads():
     from concurrent.futures import ThreadPoolExecutor
 
@@ -138,6 +139,7 @@ def test_e5_models_are_a_shared_pool_safe_under_threads():
     assert pool.qsize() == emb.E5_INSTANCES  # every borrowed model came back
 
 
+@pytest.mark.slow
 def test_import_does_not_import_torch():
     code = (
         "import sys; import assistant.embedding as e; e.load_embedder('e5').embed_queries(['x']); "
@@ -277,6 +279,7 @@ def test_base_class_applies_prefixes_and_normalises():
     assert s.seen[-1] == "Q:x"
 
 
+@pytest.mark.slow
 def test_e5_load_does_not_leak_omp_wait_policy():
     code = (
         "import os, sys; from assistant.embedding import E5Embedder; E5Embedder(); "

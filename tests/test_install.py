@@ -8,6 +8,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from assistant.config import PROJECT_ROOT
 
 NOT_FOR_RUNNING = {"torch", "sentence-transformers", "transformers", "pytest", "hypothesis", "playwright",
@@ -85,6 +87,7 @@ print("HEAVY:", heavy)
 """
 
 
+@pytest.mark.slow
 def test_the_default_path_never_imports_torch(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

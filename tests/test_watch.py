@@ -11,6 +11,8 @@ from assistant.errors import CorpusError
 from assistant.service import SearchService
 from assistant.watch import start_watching
 
+pytestmark = pytest.mark.slow  # the real e5 model and the real file watcher
+
 NOTE = """# チームメモ
 
 ## ネットワーク
