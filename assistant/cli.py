@@ -94,7 +94,7 @@ def _settings(args: argparse.Namespace) -> config.Settings:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from .build import build_index
+    from . import build_index
 
     report = build_index(_settings(args), rebuild=args.rebuild, progress=not args.quiet)
     if report.status == "up-to-date":
@@ -108,7 +108,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .service import open_searcher
+    from . import open_searcher
     from .render import format_answer
 
     if (args.question is None) == (args.batch is None):

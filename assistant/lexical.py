@@ -24,11 +24,6 @@ from .textnorm import match_form
 _TOKEN_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u30fc]+|[A-Za-z0-9]+")
 
 
-def language(text: str) -> str:
-    """'ja' when the text contains any kana or kanji, else 'en'."""
-    return "ja" if any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
-
-
 def tokenize(text: str) -> list[str]:
     """Lowercased ASCII words and CJK character bigrams, in order of appearance."""
     tokens = []

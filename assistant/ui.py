@@ -16,15 +16,14 @@ from collections import OrderedDict
 
 from .config import Settings
 from .errors import AssistantError, QueryError
-from .retrieve import MAX_QUESTION_CHARS
-from .render import language
+from . import MAX_HISTORY, MAX_QUESTION_CHARS
+from .language import language
 from .webrender import answer_html, error_html, question_html
 
 log = logging.getLogger(__name__)
 
 ALL = "__all__"
 MAX_K = 10
-MAX_HISTORY = 20  # earlier questions kept for follow-ups, as on the API
 MAX_TURNS_SHOWN = 10  # question-and-reply pairs a session keeps: its memory stays bounded
 SESSION_KEY = "notes-assistant-chat"  # sessionStorage key holding this tab's chat id
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{22}")

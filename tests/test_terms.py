@@ -169,11 +169,12 @@ def test_japanese_questions_use_terms_toward_english_notes_only(built_settings):
     assert searcher.has_terms
     assert searcher.encode(EN_QUESTION).terms is not None
     ja = "SQSの可視性タイムアウトのデフォルトは？"
-    japanese = searcher.score(searcher.encode(ja), ja)
+    japanese = searcher.terms.line_matches(searcher.encode(ja))
     assert set(searcher.chunk_languages.tolist()) == {"ja"}  # the seed is one Japanese note
-    assert japanese.line_terms is not None and not japanese.line_terms.any()
-    english = searcher.score(searcher.encode(EN_QUESTION), EN_QUESTION)
-    assert english.line_terms is not None and english.line_terms.shape == (len(searcher.lines),)
+    assert japanese is not None and not japanese.any()
+    english_terms = searcher.terms.line_matches(searcher.encode(EN_QUESTION))
+    assert english_terms is not None and english_terms.shape == (len(searcher.lines),) and english_terms.any()
+    english = searcher.score(searcher.encode(EN_QUESTION))
     # Terms move the ranking, never the no-answer signal calibrated without them.
     assert not np.allclose(english.ranking - english.match, 0)
 
