@@ -17,6 +17,8 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Signal:
+    """One row of the fusion table."""
+
     name: str  # the view's name (views/)
     weight: float
     languages: tuple[str, ...]  # question languages it is computed for
@@ -48,6 +50,8 @@ def signals_for(language: str) -> tuple[Signal, ...]:
 
 
 class Fused(NamedTuple):
+    """What `fuse` returns."""
+
     ranking: np.ndarray  # float32[n_chunks]: every signal, what hits are ordered by
     match: np.ndarray  # float32[n_chunks]: the calibrated signals only (noanswer.py)
 

@@ -17,12 +17,15 @@ from .chunking import Chunk
 
 @dataclass(frozen=True)
 class Hit:
+    """One result: a chunk (or adjacent chunks joined), its score, link and answer lines."""
+
     chunk: Chunk
     score: float  # the fused ranking score (fusion.py), comparable within one answer only
     url: str  # the citation link to the heading in the team's wiki
     highlight_lines: tuple[int, ...] = ()  # 1-based source line numbers, best answer line first
 
     def to_json(self) -> dict:
+        """The hit as the JSON API returns it (docs: /docs, `AnswerOut`)."""
         c = self.chunk
         return {
             "source": c.source,
@@ -39,11 +42,14 @@ class Hit:
 
 @dataclass(frozen=True)
 class Answer:
+    """What a search returns: the question, its hits best first, and the no-answer flag."""
+
     question: str  # as asked (control characters removed, cut at query.MAX_QUESTION_CHARS)
     hits: tuple[Hit, ...]
     no_answer: bool = False  # True: the notes do not answer it (noanswer.py)
 
     def to_json(self) -> dict:
+        """The answer as the JSON API returns it."""
         return {"question": self.question, "no_answer": self.no_answer, "hits": [h.to_json() for h in self.hits]}
 
 

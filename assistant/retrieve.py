@@ -45,6 +45,8 @@ EMPTY_CHUNK_PENALTY = 100.0  # ranks a chunk with no answer line after all other
 
 
 class Scores(NamedTuple):
+    """A question's fused scores over all chunks."""
+
     ranking: np.ndarray  # float32[n_chunks]: what hits are ordered by
     match: np.ndarray  # float32[n_chunks]: the part calibrated for "not in the notes" (fusion.py)
 

@@ -63,6 +63,8 @@ def chunking_settings(settings: Settings) -> dict:
 
 @dataclass(frozen=True)
 class Manifest:
+    """manifest.json of a version folder: what the index was built from and with."""
+
     format_version: int
     embedder: str
     dim: int
@@ -187,6 +189,8 @@ def current_version(index_dir: Path) -> Path | None:
 
 
 def read_manifest(version: Path) -> Manifest:
+    """The manifest of a version folder, unverified. Raises IndexStaleError for another
+    format version, IndexCorruptError for an unreadable file."""
     try:
         data = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
         if not isinstance(data, dict) or not isinstance(data.get("checksums"), dict):

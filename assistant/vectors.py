@@ -84,27 +84,33 @@ class FaissIndex:
 
     @property
     def size(self) -> int:
+        """Number of vectors held (`VectorIndex.size`)."""
         return int(self._index.ntotal)
 
     @property
     def dim(self) -> int:
+        """Their dimension (`VectorIndex.dim`)."""
         return int(self._index.d)
 
     @property
     def kind(self) -> str:
+        """'flat' or 'hnsw' (`VectorIndex.kind`)."""
         import faiss
 
         return "flat" if isinstance(self._index, faiss.IndexFlat) else "hnsw"
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(scores float32[q, k], ids int64[q, k]) for queries float32[q, dim] (`VectorIndex.search`)."""
         return self._index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
 
     def vectors(self, ids: np.ndarray | None = None) -> np.ndarray:
+        """float32[len(ids) or size, dim] (`VectorIndex.vectors`)."""
         if ids is None:
             return self._index.reconstruct_n(0, self._index.ntotal)
         return self._index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
 
     def save(self, path: Path) -> None:
+        """One FAISS file; RuntimeError (FAISS) or OSError when it cannot write."""
         import faiss
 
         faiss.write_index(self._index, str(path))

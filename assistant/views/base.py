@@ -24,6 +24,8 @@ class Question(NamedTuple):
 
 
 class View(Protocol):
+    """A signal: `name` is its row in fusion.SIGNALS."""
+
     name: str
 
     def score(self, question: Question) -> np.ndarray | None:

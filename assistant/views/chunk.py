@@ -15,4 +15,5 @@ class ChunkView:
         self.vectors = vectors  # float32[n_chunks, dim], unit rows
 
     def score(self, question: Question) -> np.ndarray:
+        """float32[n_chunks]: the inner product of each chunk vector with the question's."""
         return self.vectors @ question.vector

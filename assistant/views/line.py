@@ -12,6 +12,8 @@ from .base import Question, best_per_chunk
 
 
 class LineView:
+    """Answer-line vectors (lines.py) behind a VectorIndex, pooled per chunk."""
+
     name = "line"
 
     def __init__(self, index: VectorIndex, lines: Sequence[LineUnit], n_chunks: int):
@@ -22,4 +24,5 @@ class LineView:
         self._owners = self.line_chunk[:, None]
 
     def score(self, question: Question) -> np.ndarray:
+        """float32[n_chunks]: each chunk's best answer-line similarity (views.base.best_per_chunk)."""
         return best_per_chunk(self.index, self._owners, question.vector, self.n_chunks)

@@ -12,6 +12,8 @@ from .base import Question, best_per_chunk, owner_matrix
 
 
 class PassageView:
+    """Passage vectors (passages.py) behind a VectorIndex, pooled per chunk."""
+
     name = "passage"
 
     def __init__(self, index: VectorIndex, passages: Sequence[Passage], n_chunks: int):
@@ -20,4 +22,5 @@ class PassageView:
         self._owners = owner_matrix([p.chunks for p in passages])
 
     def score(self, question: Question) -> np.ndarray:
+        """float32[n_chunks]: each chunk's best passage similarity (views.base.best_per_chunk)."""
         return best_per_chunk(self.index, self._owners, question.vector, self.n_chunks)

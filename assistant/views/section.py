@@ -11,6 +11,8 @@ from .base import Question
 
 
 class SectionView:
+    """Section vectors: the normalized mean of each heading section's chunk vectors."""
+
     name = "section"
 
     def __init__(self, chunks: Sequence[Chunk], chunk_vectors: np.ndarray):
@@ -23,4 +25,5 @@ class SectionView:
         self.vectors = sections / np.maximum(np.linalg.norm(sections, axis=1, keepdims=True), 1e-9)
 
     def score(self, question: Question) -> np.ndarray:
+        """float32[n_chunks]: the similarity of each chunk's section vector."""
         return (self.vectors @ question.vector)[self.chunk_section]

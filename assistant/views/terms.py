@@ -12,6 +12,8 @@ from .base import Question
 
 
 class LatentTermsView:
+    """Latent-term codes of the answer lines (terms.TermMatrix), matched with the question's."""
+
     name = "terms"
 
     def __init__(self, line_terms: TermMatrix, line_chunk: np.ndarray, line_english: np.ndarray, n_chunks: int):
@@ -31,6 +33,7 @@ class LatentTermsView:
         return matches
 
     def score(self, question: Question) -> np.ndarray | None:
+        """float32[n_chunks]: each chunk's best line match, or None without a question code."""
         return self.best_per_chunk(self.line_matches(question))
 
     def best_per_chunk(self, line_matches: np.ndarray | None) -> np.ndarray | None:
