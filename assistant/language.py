@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 # Hiragana, katakana (incl. the prolonged sound mark U+30FC), CJK ideographs incl. extension A,
-# and CJK compatibility ideographs.
-JAPANESE_CHARS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+# CJK compatibility ideographs, and half-width katakana (ｶﾀｶﾅ, which NFKC folds to katakana).
+JAPANESE_CHARS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f"
 JAPANESE_RUN = re.compile(f"[{JAPANESE_CHARS}]+")
 _JAPANESE_CHAR = re.compile(f"[{JAPANESE_CHARS}]")
 NOTES_JAPANESE_SHARE = 0.1  # share of letters that makes a note Japanese (see the module doc)
