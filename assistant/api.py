@@ -78,6 +78,8 @@ class ErrorOut(BaseModel):
 
 
 class ScopesOut(BaseModel):
+    """GET /api/scopes: every value the `scope` filter of /api/ask accepts, notes first."""
+
     scopes: list[str] = Field(description="values the `scope` parameter takes: a note, or 'note > chapter'",
                               examples=[["aws-developer-associate.md", "aws-developer-associate.md > 第4章 開発関連サービス"]])
 
@@ -121,6 +123,9 @@ def _error_responses(*statuses: int) -> dict:
 
 
 class ApiError(Exception):
+    """Raised inside a route: answered as `{"error": message}` with this HTTP status (e.g.
+    401, 404) and optional extra headers (`WWW-Authenticate`); never shows a traceback."""
+
     def __init__(self, status: int, message: str, headers: dict | None = None):
         super().__init__(message)
         self.status, self.message, self.headers = status, message, headers

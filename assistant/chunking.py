@@ -55,6 +55,12 @@ def path_label(path: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True)
 class Chunk:
+    """One retrievable piece of a note: a heading section, or a part of one split at
+    top-level bullets, paragraphs or code fences (chunk_note), with what a citation needs.
+
+    `source` is the note's path relative to the corpus folder, '/'-separated; line numbers
+    are the file's, 1-based and inclusive. Made by chunk_note, stored in chunks.jsonl."""
+
     source: str
     title: str
     heading_path: tuple[str, ...]  # page title > chapter > section > ...
@@ -86,6 +92,7 @@ class Chunk:
 
     @property
     def n_lines(self) -> int:
+        """Source lines covered, blank ones included (line_end - line_start + 1)."""
         return self.line_end - self.line_start + 1
 
 

@@ -184,6 +184,8 @@ class OnnxRunner:
         return self.session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})[0]
 
     def embed(self, texts: list[str], tokenizer_json: Path, max_tokens: int) -> np.ndarray:
+        """(len(texts), 768) float32 unit vectors of texts as given (prompts already added),
+        each cut to `max_tokens` tokens by the tokenizer in `tokenizer_json`."""
         from tokenizers import Tokenizer
 
         tok = Tokenizer.from_file(str(tokenizer_json))
@@ -192,6 +194,8 @@ class OnnxRunner:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m assistant.gemma_onnx export MODEL_DIR`: 0 when MODEL_DIR/onnx is written,
+    1 with one `error: ...` line (ModelFetchError) when it cannot be."""
     parser = argparse.ArgumentParser(prog="python -m assistant.gemma_onnx")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("export", help="write MODEL_DIR/onnx from the sentence-transformers model")

@@ -64,6 +64,7 @@ class LexicalIndex:
         return int(self._bm25.scores["num_docs"])
 
     def save(self, directory: Path) -> None:
+        """Write bm25s's files (BM25_FILES: .npy arrays and JSON, no pickle) into `directory`."""
         self._bm25.save(directory, show_progress=False)
 
     @classmethod

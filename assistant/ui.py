@@ -250,6 +250,7 @@ class Sessions:
         self._lock = threading.Lock()
 
     def save(self, conversation: dict) -> None:
+        """Keep a chat ({"id", "chat", ...}): its last `max_turns` pairs, as the most recent."""
         kept = {**conversation, "chat": conversation["chat"][-2 * self.max_turns:]}
         with self._lock:
             self._chats[conversation["id"]] = kept
@@ -258,6 +259,7 @@ class Sessions:
                 self._chats.popitem(last=False)
 
     def get(self, chat_id: str) -> dict | None:
+        """The chat saved under `chat_id`, or None for an unknown or malformed id."""
         if not _SESSION_ID.fullmatch(chat_id or ""):
             return None
         with self._lock:
@@ -267,6 +269,7 @@ class Sessions:
             return found
 
     def drop(self, chat_id: str | None) -> None:
+        """Forget a chat ("clear chat"); an unknown id or None is ignored."""
         with self._lock:
             self._chats.pop(chat_id or "", None)
 

@@ -371,4 +371,5 @@ def question_html(question: str) -> str:
 
 
 def error_html(message: str) -> str:
+    """A visible one-line ⚠ error in the chat, the message as escaped plain text."""
     return one_line(f'<div class="answer"><p class="error">⚠ {html.escape(message)}</p></div>')

@@ -47,6 +47,23 @@ def test_every_pin_is_exact_and_torch_is_2_13_0():
     assert seen_torch
 
 
+def test_the_environment_runs_the_pinned_versions():
+    """What the tests exercise is what requirements.txt pins (Gradio, FastAPI, Starlette's
+    behaviour are relied on at those versions, docs/reliability.md): a stale environment
+    fails here, by name, rather than somewhere in a security test."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    wrong = {}
+    for name, pinned in pins(PROJECT_ROOT / "requirements.txt").items():
+        try:
+            installed = version(name)
+        except PackageNotFoundError:
+            installed = None
+        if installed != pinned:
+            wrong[name] = (pinned, installed)
+    assert not wrong, f"pinned vs installed: {wrong}; run scripts/setup.sh"
+
+
 DEFAULT_PATH = r"""
 import sys
 from pathlib import Path

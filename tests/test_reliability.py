@@ -606,14 +606,6 @@ def test_serves_on_loopback_by_default(monkeypatch):
     assert seen[0].host == "127.0.0.1" and seen[0].api_token is None and seen[0].allowed_origins == ()
 
 
-def test_gradio_is_the_pinned_version_without_known_advisories():
-    from importlib.metadata import version
-
-    requirements = (PROJECT_ROOT / "requirements.txt").read_text()
-    assert "gradio==6.31.0" in requirements.splitlines()
-    assert version("gradio") == "6.31.0"
-
-
 @pytest.fixture(scope="module")
 def full_app(search_service, built_settings):
     with TestClient(create_app(search_service, built_settings), base_url="http://localhost") as client:

@@ -286,32 +286,45 @@ def test_version_whose_manifest_raises_recursion_error_is_refused(watched):
 # --- big-note: a long build does not stop answering, and health says it runs --------------------
 
 
-class SlowEmbedder(HashEmbedder):
-    """The hash fake at ~5 ms a text: a note of 300 bullets takes seconds to embed."""
+class GatedEmbedder(HashEmbedder):
+    """The hash fake, whose build of the big note stops mid-embedding until the test opens
+    the gate: the build is provably running for as long as the test needs, on any machine."""
+
+    def __init__(self):
+        super().__init__()
+        self.reached = threading.Event()  # the build is embedding the big note
+        self.release = threading.Event()
 
     def _embed_batch(self, texts):
-        time.sleep(0.005 * len(texts))
+        if any("distinct fact" in t for t in texts) and not self.release.is_set():
+            self.reached.set()
+            self.release.wait(timeout=300)
         return super()._embed_batch(texts)
 
 
 def test_answers_from_the_last_index_while_a_long_build_runs(watched):
-    service = watched({"team.md": "# Team\n\n## Deploy\n\n- deploy with the blue pipeline\n"}, SlowEmbedder())
+    from concurrent.futures import ThreadPoolExecutor
+
+    embedder = GatedEmbedder()
+    service = watched({"team.md": "# Team\n\n## Deploy\n\n- deploy with the blue pipeline\n"}, embedder)
     big = "# Big\n\n" + "\n".join(f"## Part {s}\n\n" + "\n".join(f"- distinct fact {s}-{i} zq{i * 7919 % 10007}"
                                                              for i in range(50)) for s in range(12)) + "\n"
-    (service.settings.corpus_dir / "big.md").write_text(big, encoding="utf-8")
-    assert wait_for(lambda: service.status()["build_in_progress"], within=10), "no build started"
-    status = service.status()
-    assert status["status"] == "building" and status["build_started_at"]
-    answered = 0
-    while service.status()["build_in_progress"]:
-        started = time.perf_counter()
-        hit = service.search("deploy pipeline").hits[0]
-        assert time.perf_counter() - started < 1.0
-        assert hit.chunk.source == "team.md"
-        answered += 1
-        time.sleep(0.1)
-    assert answered >= 5, "the build was too short to show anything"
-    assert wait_for(lambda: "big.md" in _sources(service))
+    pool = ThreadPoolExecutor(1)
+    try:
+        (service.settings.corpus_dir / "big.md").write_text(big, encoding="utf-8")
+        assert embedder.reached.wait(timeout=60), "no build started"
+        status = service.status()
+        assert status["build_in_progress"] and status["status"] == "building" and status["build_started_at"]
+        # The build cannot finish until the gate opens: every answer here is given while it runs
+        # (a search waiting for the build would time out instead of hanging the suite).
+        for _ in range(5):
+            hit = pool.submit(lambda: service.search("deploy pipeline").hits[0]).result(timeout=60)
+            assert hit.chunk.source == "team.md"
+        assert service.status()["build_in_progress"]
+    finally:
+        embedder.release.set()  # first: a search stuck behind the build can then end
+        pool.shutdown()
+    assert wait_for(lambda: "big.md" in _sources(service), within=60)
     assert wait_for(lambda: service.status()["status"] == "ok"), service.status()
 
 
