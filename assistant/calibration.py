@@ -33,6 +33,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .language import language
+
 log = logging.getLogger(__name__)
 
 CALIBRATION_VERSION = 3
@@ -158,8 +160,6 @@ def compute(
                 float(match[mask][np.argmax((ranking - delta - penalty)[mask])]) for ranking, match in scores
             ]
     on_topic: dict[str, list[float]] = defaultdict(list)
-    from .lexical import language
-
     for text, notes_lang in on_topic_texts:
         ranking, match = probe(text)
         on_topic[notes_lang].append(float(match[np.argmax(ranking - shift(language(text)) - penalty)]))

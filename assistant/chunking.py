@@ -15,7 +15,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .embedding import estimate_tokens
+from .tokens import estimate_tokens
 from .notes import Block, Note
 from .textnorm import width_fold
 from .wiki import DEFAULT_ENGINE, WikiPage, wiki_page

@@ -98,7 +98,7 @@ def _settings(args: argparse.Namespace) -> config.Settings:
 def cmd_index(args: argparse.Namespace) -> int:
     """Build or update the index; prints one summary line and returns 0. Errors (no notes,
     unwritable folder, another build with --rebuild...) are raised as AssistantError."""
-    from .build import build_index
+    from . import build_index
 
     report = build_index(_settings(args), rebuild=args.rebuild, progress=not args.quiet)
     if report.status == "up-to-date":
@@ -115,7 +115,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question (text, or one JSON object with --json) or a --batch of JSON
     Lines; builds the index first when there is none. Returns 0, or 1 when a batch line
     failed; raises QueryError for a question and --batch together (or neither)."""
-    from .service import open_searcher
+    from . import open_searcher
     from .render import format_answer
 
     if (args.question is None) == (args.batch is None):

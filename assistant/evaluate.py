@@ -10,7 +10,7 @@ A *suite* is one corpus with its question files (`Suite`); each gets its own ind
 or reused in a cache folder (`index/eval/<suite>-<model>/`). Numbers are grouped per
 question language x notes language (`cell=ja>en`: a Japanese question about English notes),
 per language and per style. The notes language of a question is read from its source file
-(`lexical.language` over the file's text: any kana or kanji makes it Japanese).
+(`language.notes_language`, as search reads it).
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .errors import AssistantError
-from .lexical import language
+from .language import notes_language
 from .retrieve import Answer, Searcher
 
 MAX_HIT_LINES = 40
@@ -126,7 +126,7 @@ def notes_languages(corpus: Path) -> dict[str, str]:
     for path in sorted(corpus.rglob("*")):
         if path.suffix.lower() in (".md", ".markdown") and path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
-            out[path.relative_to(corpus).as_posix()] = language(text)
+            out[path.relative_to(corpus).as_posix()] = notes_language(text)
     return out
 
 

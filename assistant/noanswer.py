@@ -18,7 +18,7 @@ import threading
 import unicodedata
 from typing import Iterable
 
-from .lexical import language
+from .language import JAPANESE_RUN, language
 
 # A leading "/" is kept: a path such as /tmp is a name even in lower case.
 _TOKEN = re.compile(r"/?[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]|[A-Za-z0-9]")
@@ -34,7 +34,6 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(match_form(text))  # NBSP/U+3000 separate words; full-width ASCII folds
 
 
-_JAPANESE_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def normalize(text: str) -> str:
@@ -58,7 +57,7 @@ class Vocabulary:
                 self.words.add(word)
                 # Combined tokens ("Windows/Mac", "CI/CD") also name each part.
                 self.words.update(p for p in re.split(r"[/]", word) if p)
-            self._japanese.update(_JAPANESE_RUN.findall(text))
+            self._japanese.update(JAPANESE_RUN.findall(text))
         self._romaji: set[str] | None = None
         self._lock = threading.Lock()
 

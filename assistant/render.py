@@ -9,9 +9,9 @@ termsafe.terminal_safe before it is printed.
 """
 from __future__ import annotations
 
-from .lexical import language
+from .language import language
 from .termsafe import json_text, terminal_safe
-from .retrieve import Answer, Hit
+from .hits import Answer, Hit
 
 __all__ = ["NO_ANSWER", "citation", "format_answer", "format_hit", "json_text", "language", "terminal_safe"]
 

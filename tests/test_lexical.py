@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.lexical import LexicalIndex, language, tokenize
+from assistant.language import language
+from assistant.lexical import LexicalIndex, tokenize
 
 # --- tokenize ---------------------------------------------------------------------------
 
@@ -100,8 +101,6 @@ def test_language(text, lang):
     assert language(text) == lang
 
 
-@pytest.mark.xfail(strict=True, reason="language() does not fold half-width katakana (a known kind; "
-                                        "issue 12: one module for the language helpers)")
 def test_half_width_katakana_is_japanese():
     assert language("ｻｰﾊﾞｰﾚｽ") == "ja"
 

@@ -185,20 +185,21 @@ def test_japanese_questions_use_terms_toward_english_notes_only(built_settings):
     assert searcher.encode(EN_QUESTION).terms is not None
     ja = "SQSの可視性タイムアウトのデフォルトは？"
     encoded_ja = searcher.encode(ja)
-    japanese = searcher.score(encoded_ja, ja)
+    japanese = searcher.terms.line_matches(encoded_ja)
     assert set(searcher.chunk_languages.tolist()) == {"ja"}  # the seed is one Japanese note
     # The question's code does match Japanese lines; only the language rule zeroes it.
-    assert encoded_ja.terms is not None and searcher.line_terms.scores(encoded_ja.terms).max() > 0
-    assert japanese.line_terms is not None and not japanese.line_terms.any()
+    assert encoded_ja.terms is not None and searcher.index.line_terms.scores(encoded_ja.terms).max() > 0
+    assert japanese is not None and not japanese.any()
     encoded = searcher.encode(EN_QUESTION)
-    english = searcher.score(encoded, EN_QUESTION)
-    assert english.line_terms is not None and english.line_terms.shape == (len(searcher.lines),)
+    english_terms = searcher.terms.line_matches(encoded)
+    assert english_terms is not None and english_terms.shape == (len(searcher.lines),)
     # The index holds real codes and the question shares features with its answer lines:
     # an index of empty codes (or a question without a code) gives no positive match.
-    assert searcher.line_terms.n_rows == len(searcher.lines) and english.line_terms.max() > 0
+    assert searcher.index.line_terms.n_rows == len(searcher.lines) and english_terms.max() > 0
     # Terms move the ranking, never the no-answer signal calibrated without them: the same
     # question scored without its code differs in `ranking` only, by the terms' share.
-    without = searcher.score(encoded._replace(terms=None), EN_QUESTION)
+    english = searcher.score(encoded)
+    without = searcher.score(encoded._replace(terms=None))
     np.testing.assert_array_equal(english.match, without.match)
     moved = english.ranking - without.ranking
     assert moved.min() >= -1e-6 and moved.max() > 0

@@ -1,0 +1,61 @@
+"""Answer lines: which lines of a hit are highlighted as the answer, best first.
+
+A line's score is its embedding's similarity to the question, plus a little for sharing the
+question's words (Japanese line@3 0.77 -> 0.86 on the seed dev set) and, when the question
+has a latent-term code, its latent-term match at the fusion table's weight (English line@3
+0.63 -> 0.69, line±1 0.57 -> 0.66). Headings, `<summary>`, admonition openers, bare labels and
+link-only lines frame an answer; they are never highlighted unless a chunk has nothing else.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .chunking import Chunk
+from .fusion import WEIGHTS
+from .lexical import tokenize
+from .lines import LineUnit, is_content
+from .vectors import VectorIndex
+
+HIGHLIGHTS = 3  # lines shown per hit
+LINE_LEXICAL_WEIGHT = 0.1  # per share of the question's words found in the line
+
+
+class LineRanker:
+    """Ranks the answer lines of a chunk for one question."""
+
+    def __init__(self, chunks: Sequence[Chunk], lines: Sequence[LineUnit], line_vectors: VectorIndex):
+        self.lines = lines
+        self.line_vectors = line_vectors
+        self.chunk_lines: list[list[int]] = [[] for _ in chunks]
+        for i, unit in enumerate(lines):
+            self.chunk_lines[unit.chunk].append(i)
+        # bool[n_lines]: whether the line can be an answer (lines.is_content)
+        self.line_content = np.zeros(len(lines), dtype=bool)
+        for i, unit in enumerate(lines):
+            c = chunks[unit.chunk]
+            self.line_content[i] = is_content(c.text.split("\n")[unit.line - c.line_start])
+
+    def line_scores(
+        self, chunk_id: int, query: np.ndarray, text: str, line_terms: np.ndarray | None = None
+    ) -> list[tuple[float, int]]:
+        """(score, 1-based line number) for every answer line of a chunk, best first.
+        `query` is the question's float32[dim] vector, `line_terms` the float32[n_lines]
+        latent-term matches (views.LatentTermsView.line_matches) or None."""
+        ids = self.chunk_lines[chunk_id]
+        ids = [i for i in ids if self.line_content[i]] or ids
+        if not ids:
+            return []
+        vectors = self.line_vectors.vectors(np.array(ids, dtype=np.int64))
+        words = set(tokenize(text))
+        shared = [len(words.intersection(tokenize(self.lines[i].text))) / max(len(words), 1) for i in ids]
+        scores = vectors @ query + LINE_LEXICAL_WEIGHT * np.array(shared)
+        if line_terms is not None:
+            scores += WEIGHTS["terms"] * line_terms[ids]
+        return [(score, self.lines[i].line) for score, i in sorted(zip(scores.tolist(), ids), reverse=True)]
+
+    def highlights(self, group: Sequence[int], query: np.ndarray, text: str, line_terms: np.ndarray | None) -> tuple[int, ...]:
+        """The HIGHLIGHTS best answer lines over the chunks of one hit."""
+        scored = sorted((s for i in group for s in self.line_scores(i, query, text, line_terms)), reverse=True)
+        return tuple(line for _, line in scored[:HIGHLIGHTS])
