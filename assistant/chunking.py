@@ -143,7 +143,9 @@ def _pieces(block: Block, fits: Callable[[int, int], bool]) -> list[tuple[int, i
         return [(block.start, block.end)]
     if not block.children:
         return [(n, n) for n in range(block.start, block.end + 1)]
-    cuts = sorted({block.start} | {c.start for c in block.children})
+    # A block cut short at its section's end (a heading nested in a list item or a quote
+    # starts the next section) keeps only the children that start before that end.
+    cuts = sorted({block.start} | {c.start for c in block.children if c.start <= block.end})
     out = []
     for a, b in zip(cuts, cuts[1:] + [block.end + 1]):
         child = next((c for c in block.children if c.start == a), None)
