@@ -178,3 +178,34 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def fast_tests_stay_fast(request, monkeypatch):
+    """A test not marked `slow` that starts Python in a subprocess or loads the bundled e5
+    model fails at once, naming the fix: the fast subset stays fast as tests are added.
+    (In a full run a slow test may have loaded e5 already; `pytest -m "not slow"` is where
+    this guard matters.)"""
+    if request.node.get_closest_marker("slow"):
+        yield
+        return
+    import os
+    import subprocess
+    import sys
+
+    from assistant import embedding
+
+    real_popen = subprocess.Popen.__init__
+
+    def popen(self, args, *rest, **kwargs):
+        first = args if isinstance(args, (str, bytes, os.PathLike)) else next(iter(args), "")
+        if os.fsdecode(first) == sys.executable:
+            pytest.fail("this test runs Python in a subprocess: mark it `slow` (tests/conftest.py)", pytrace=False)
+        return real_popen(self, args, *rest, **kwargs)
+
+    def load_e5(*args, **kwargs):
+        pytest.fail("this test loads the real e5 model: mark it `slow` (tests/conftest.py)", pytrace=False)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", popen)
+    monkeypatch.setattr(embedding, "_load_e5", load_e5)
+    yield

