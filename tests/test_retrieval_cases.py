@@ -8,7 +8,7 @@ import pytest
 
 from assistant.build import build_index
 from assistant.config import PROJECT_ROOT, from_env
-from assistant.lines import is_boilerplate, is_content
+from assistant.lines import is_boilerplate, is_content, is_placeholder
 from assistant.noanswer import Vocabulary, unknown_names
 from assistant.retrieve import Searcher, conversation
 
@@ -75,7 +75,7 @@ def test_conversation_joins_every_earlier_turn_oldest_first():
     "line",
     ["## Setup", '<details markdown="block">', "<summary> Compliance and records</summary>", "</details>",
      "::: tip", '!!! note "ドキュメント化"', "理由:", "**理由：**", "- [Internal Guide](https://example.com/a)",
-     "* [A](a) / [B](b)", "TODO", "</td>"],
+     "* [A](a) / [B](b)", "TODO", "</td>", "- Edge prediction pattern: To do", "ログ設計 - TBD", "運用手順（準備中）"],
 )
 def test_boilerplate_lines(line):
     assert is_boilerplate(line) and not is_content(line)
@@ -128,3 +128,37 @@ def test_hyphenated_words_are_known_by_their_parts_but_numbered_names_are_not():
     vocab = Vocabulary(["| Medium | 高優先度 |", "alert priority", "SEV-1 と SEV-2"])
     assert unknown_names("For a Medium-priority alert, who answers?", vocab) == []
     assert unknown_names("SEV-0はどんな状況？", vocab) == ["SEV-0"]
+
+
+# --- a topic the notes only promise (a placeholder line) is not in the notes --------------------
+
+
+@pytest.mark.parametrize("line", ["TODO", "- Edge prediction pattern: To do", "ログ設計 - TBD", "運用手順（準備中）", "  - Todo"])
+def test_placeholder_lines(line):
+    assert is_placeholder(line)
+
+
+@pytest.mark.parametrize("line", ["- TODO: write the retry policy", "The plan: to do it later", "Status: done"])
+def test_lines_that_only_mention_todo_are_not_placeholders(line):
+    assert not is_placeholder(line)
+
+
+def test_a_name_written_only_on_a_placeholder_line_is_unknown():
+    vocab = Vocabulary(["- [Batch pattern](./batch.md): 夜間に推論", "- Edge prediction pattern: To do"])
+    assert unknown_names("Edge prediction patternの構成は？", vocab) == ["Edge prediction pattern"]
+    assert unknown_names("Batch patternはいつ動く？", vocab) == []
+
+
+@pytest.fixture(scope="module")
+def placeholder(tmp_path_factory) -> Searcher:
+    return _searcher("placeholder-topic", tmp_path_factory)
+
+
+def test_a_question_about_a_placeholder_topic_is_not_in_the_notes(placeholder):
+    assert placeholder.search("Federated learning patternはどういう構成？").no_answer
+
+
+def test_a_listed_topic_with_a_page_is_answered_from_that_page(placeholder):
+    answer = placeholder.search("Batch patternの推論結果はどこに保存する？")
+    assert not answer.no_answer
+    assert answer.hits[0].chunk.source == "batch.md"
