@@ -35,7 +35,7 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-CALIBRATION_VERSION = 3
+CALIBRATION_VERSION = 4  # 4: a chunk's best line is an answer line (retrieve.py)
 FILE = "calibration.json"
 TOP_PER_LANGUAGE = 10  # chunk scores averaged per notes language for the offsets
 ON_TOPIC_PROBES = 24

@@ -162,3 +162,19 @@ def test_a_listed_topic_with_a_page_is_answered_from_that_page(placeholder):
     answer = placeholder.search("Batch patternの推論結果はどこに保存する？")
     assert not answer.no_answer
     assert answer.hits[0].chunk.source == "batch.md"
+
+
+# --- an index page of links does not outrank the page it links to --------------------------------
+
+
+@pytest.fixture(scope="module")
+def index_page(tmp_path_factory) -> Searcher:
+    return _searcher("index-page", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [("In the prediction cache pattern, what is stored as the cache key?", "cache.md")],
+)
+def test_the_page_a_link_points_to_outranks_the_link_list(index_page, question, source):
+    assert index_page.search(question).hits[0].chunk.source == source
