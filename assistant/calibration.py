@@ -50,6 +50,11 @@ ON_TOPIC_PROBES = 24
 # questions (0.6 same-language: wiki-dev 11 of 14) at more false flags (5 of 70).
 SAME_LANGUAGE_POSITION = 0.3
 CROSS_LANGUAGE_POSITION = 0.1
+# Same language, and the best answer line shares none of the question's key words: a
+# question in the notes' own language is nearly always answered by a line that repeats one
+# of its words (dev: 1 of 74 answered same-language questions has none), while uncovered
+# details of covered topics often do not. Such a question needs a higher score.
+SAME_LANGUAGE_NO_SHARED_TERM_POSITION = 0.6
 
 # Generic questions about things team notes are unlikely to hold, in both languages.
 OFF_TOPIC = {
@@ -98,13 +103,15 @@ class Calibration:
     def offset(self, question_language: str, notes_language: str) -> float:
         return self.offsets.get(question_language, {}).get(notes_language, 0.0)
 
-    def floor(self, question_language: str, notes_language: str) -> float:
+    def floor(self, question_language: str, notes_language: str, shares_terms: bool = True) -> float:
         """The top score under which a question counts as not answered by a hit in
         `notes_language`: the off-topic median of that cell plus a share of the notes
         language's own spread (on-topic median - off-topic median, same language). The
         share is SAME_LANGUAGE_POSITION when the languages match; e5 scores questions in
         another language barely above off-topic ones even when they are answered, so the
-        cross-language share is CROSS_LANGUAGE_POSITION."""
+        cross-language share is CROSS_LANGUAGE_POSITION. `shares_terms` False (the best
+        answer line holds none of the question's key terms) raises a same-language share
+        to SAME_LANGUAGE_NO_SHARED_TERM_POSITION."""
         off = self.off_topic.get(question_language, {}).get(notes_language)
         own_off = self.off_topic.get(notes_language, {}).get(notes_language)
         on = self.on_topic.get(notes_language)
@@ -115,7 +122,9 @@ class Calibration:
             return low
         spread = max(float(np.median(on)) - float(np.median(own_off)), 0.0)
         same = question_language == notes_language
-        return low + (SAME_LANGUAGE_POSITION if same else CROSS_LANGUAGE_POSITION) * spread
+        if not same:
+            return low + CROSS_LANGUAGE_POSITION * spread
+        return low + (SAME_LANGUAGE_POSITION if shares_terms else SAME_LANGUAGE_NO_SHARED_TERM_POSITION) * spread
 
 
 def language_level(scores: np.ndarray) -> float:

@@ -366,11 +366,12 @@ class Searcher:
         top = groups[0][0]
         # The better of the question alone and with the conversation: either may carry it.
         top_score = float(max(alone.match[top], with_history.match[top]))
-        floor = self.calibration.floor(language(question), str(self.chunk_languages[top]))
         hit = hits[0]
         first = hit.highlight_lines[0] if hit.highlight_lines else hit.chunk.line_start
         line = hit.chunk.text.split("\n")[first - hit.chunk.line_start]
-        if key_term_share(question, line) >= KEY_TERMS_CARRIED:
+        share = key_term_share(question, line)
+        floor = self.calibration.floor(language(question), str(self.chunk_languages[top]), shares_terms=share > 0)
+        if share >= KEY_TERMS_CARRIED:
             floor = -np.inf
         return is_unanswered(question, top_score, floor, self.vocabulary)
 

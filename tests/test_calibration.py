@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from assistant import calibration
 
@@ -39,3 +40,26 @@ def test_offsets_measure_a_real_preference_for_one_notes_language():
 
 def test_language_level_of_no_chunks_is_zero():
     assert calibration.language_level(np.array([], dtype=np.float32)) == 0.0
+
+
+def _calibration() -> calibration.Calibration:
+    # Off-topic medians: ja>ja 2.0, en>ja 1.9; on-topic median of Japanese notes 2.4 (spread 0.4).
+    return calibration.Calibration(
+        "fake", calibration.CALIBRATION_VERSION, {"ja": {"ja": 0.0}, "en": {"ja": 0.0}},
+        {"ja": {"ja": [1.9, 2.0, 2.1]}, "en": {"ja": [1.8, 1.9, 2.0]}}, {"ja": [2.3, 2.4, 2.5]},
+    )
+
+
+def test_floor_is_a_share_of_the_notes_languages_spread():
+    found = _calibration()
+    assert found.floor("ja", "ja") == pytest.approx(2.0 + calibration.SAME_LANGUAGE_POSITION * 0.4)
+    assert found.floor("en", "ja") == pytest.approx(1.9 + calibration.CROSS_LANGUAGE_POSITION * 0.4)
+
+
+def test_a_same_language_answer_line_without_the_questions_words_needs_a_higher_score():
+    found = _calibration()
+    raised = found.floor("ja", "ja", shares_terms=False)
+    assert raised == pytest.approx(2.0 + calibration.SAME_LANGUAGE_NO_SHARED_TERM_POSITION * 0.4)
+    assert raised > found.floor("ja", "ja")
+    # Across languages a question shares no words with the notes anyway: unchanged.
+    assert found.floor("en", "ja", shares_terms=False) == found.floor("en", "ja")
