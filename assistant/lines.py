@@ -115,6 +115,20 @@ def is_content(raw: str) -> bool:
     return len(_plain(raw)) >= 2 and not _FENCE.match(raw) and not is_boilerplate(raw)
 
 
+def parent_line(lines: Sequence[str], at: int) -> int | None:
+    """For a nested list item (`lines[at]` indented, with a bullet), the index of its parent:
+    the nearest earlier non-blank line indented less; None for any other line. "- 最大IOPS :
+    16000" under "- **汎用SSD** (gp2)" says which volume only through its parent."""
+    raw = lines[at]
+    indent = len(raw) - len(raw.lstrip())
+    if not indent or not _BULLET.match(raw):
+        return None
+    for j in range(at - 1, -1, -1):
+        if lines[j].strip() and len(lines[j]) - len(lines[j].lstrip()) < indent:
+            return j
+    return None
+
+
 def line_units(
     chunk: Chunk, chunk_id: int, page_lines: Sequence[str], captions: Collection[int] = ()
 ) -> list[LineUnit]:

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.build import build_index
 from assistant.config import PROJECT_ROOT, from_env
-from assistant.lines import is_boilerplate, is_content, is_placeholder
+from assistant.lines import is_boilerplate, is_content, is_placeholder, parent_line
 from assistant.noanswer import Vocabulary, unknown_names
 from assistant.retrieve import Searcher, conversation
 
@@ -178,3 +178,29 @@ def index_page(tmp_path_factory) -> Searcher:
 )
 def test_the_page_a_link_points_to_outranks_the_link_list(index_page, question, source):
     assert index_page.search(question).hits[0].chunk.source == source
+
+
+# --- a nested bullet is read with its parent ---------------------------------------------------------
+
+
+def test_parent_line_of_nested_bullets():
+    lines = ["- **汎用SSD** (gp2)", "  - 最大IOPS : 16000", "", "  - 最大スループット : 250MB/s", "text", "- top"]
+    assert parent_line(lines, 1) == 0
+    assert parent_line(lines, 3) == 0  # a blank line between does not cut the list
+    assert parent_line(lines, 0) is None and parent_line(lines, 4) is None and parent_line(lines, 5) is None
+
+
+@pytest.fixture(scope="module")
+def nested(tmp_path_factory) -> Searcher:
+    return _searcher("nested-bullets", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    "question, line",
+    [("汎用SSD（gp2）の最大IOPSは？", 7), ("What is the maximum IOPS of a Cold HDD (sc1) volume?", 13)],
+)
+def test_the_detail_under_the_asked_parent_is_highlighted(nested, question, line):
+    # Lines 7, 10 and 13 all read "最大IOPS : n"; only their parents tell them apart.
+    highlights = nested.search(question).hits[0].highlight_lines
+    assert line in highlights
+    assert all(highlights.index(line) < highlights.index(other) for other in (7, 10, 13) if other != line and other in highlights)
