@@ -19,6 +19,7 @@ import unicodedata
 from typing import Iterable
 
 from .language import JAPANESE_RUN, language
+from .lines import is_placeholder
 
 # A leading "/" is kept: a path such as /tmp is a name even in lower case.
 _TOKEN = re.compile(r"/?[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]|[A-Za-z0-9]")
@@ -45,13 +46,14 @@ class Vocabulary:
     """The ASCII words of the corpus, lowercased, for O(1) look-ups; the romaji of its
     Japanese words are added on first need (`romanized`), so names a question writes in
     Latin letters count as known when the notes write them in Japanese (Tokyo / 東京,
-    Slack / スラック)."""
+    Slack / スラック). Placeholder lines ("Edge prediction pattern: To do") are left out:
+    a name the notes only promise to cover is not in the notes."""
 
     def __init__(self, texts: Iterable[str]):
         self.words: set[str] = set()
         self._japanese: set[str] = set()
         for text in texts:
-            text = normalize(text)
+            text = normalize("\n".join(line for line in text.split("\n") if not is_placeholder(line)))
             for token in _tokens(text):
                 word = token.lower().lstrip("/")
                 self.words.add(word)

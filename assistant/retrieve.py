@@ -73,9 +73,9 @@ class Searcher:
         n = len(self.chunks)
         self.has_terms = self.index.line_terms.dim > 0 and self.index.line_terms.dim == self.embedder.terms_dim
         chunk_vectors = self.index.chunk_vectors.vectors()
-        line_view = LineView(self.index.line_vectors, self.lines, n)
-        self.sections = SectionView(self.chunks, chunk_vectors)
         self.ranker = LineRanker(self.chunks, self.lines, self.index.line_vectors)
+        line_view = LineView(self.index.line_vectors, self.lines, n, answer_lines=self.ranker.line_content)
+        self.sections = SectionView(self.chunks, chunk_vectors)
         self.chunk_languages = _chunk_languages(self.chunks)  # str[n_chunks]: 'ja' / 'en'
         line_english = (self.chunk_languages[line_view.line_chunk] == "en").astype(np.float32)
         self.terms = LatentTermsView(self.index.line_terms, line_view.line_chunk, line_english, n)
@@ -223,11 +223,12 @@ class Searcher:
         top = groups[0][0]
         # The better of the question alone and with the conversation: either may carry it.
         top_score = float(max(alone.match[top], with_history.match[top]))
-        floor = self.calibration.floor(language(question), str(self.chunk_languages[top]))
         hit = hits[0]
         first = hit.highlight_lines[0] if hit.highlight_lines else hit.chunk.line_start
         line = hit.chunk.text.split("\n")[first - hit.chunk.line_start]
-        if key_term_share(question, line) >= KEY_TERMS_CARRIED:
+        share = key_term_share(question, line)
+        floor = self.calibration.floor(language(question), str(self.chunk_languages[top]), shares_terms=share > 0)
+        if share >= KEY_TERMS_CARRIED:
             floor = -np.inf
         return is_unanswered(question, top_score, floor, self.vocabulary)
 
