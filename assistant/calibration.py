@@ -93,6 +93,9 @@ OFF_TOPIC = {
 
 @dataclass(frozen=True)
 class Calibration:
+    """One index's measured score levels (scores are fused `match` values, fusion.py), as
+    stored in calibration.json."""
+
     embedder: str
     version: int
     # offsets[question language][notes language]: off-topic probes' level (language_level)
@@ -103,6 +106,8 @@ class Calibration:
     on_topic: dict[str, list[float]]  # per notes language, each on-topic probe's top score
 
     def offset(self, question_language: str, notes_language: str) -> float:
+        """How much more a question in `question_language` scores toward notes in
+        `notes_language` than toward its preferred notes language (<= 0; 0 when unmeasured)."""
         return self.offsets.get(question_language, {}).get(notes_language, 0.0)
 
     def floor(self, question_language: str, notes_language: str, shares_terms: bool = True) -> float:

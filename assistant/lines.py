@@ -48,6 +48,8 @@ _PLACEHOLDER_VALUE = re.compile(
 
 @dataclass(frozen=True)
 class LineUnit:
+    """One answer line of a chunk, as embedded."""
+
     line: int  # 1-based line number in the source file
     chunk: int  # position of its chunk in the index
     text: str  # what gets embedded

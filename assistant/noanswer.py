@@ -155,6 +155,7 @@ def names(question: str) -> list[list[str]]:
 
 
 def unknown_names(question: str, vocabulary: Vocabulary) -> list[str]:
+    """The names of the question (`names`) the notes never mention, each as one string."""
     return [" ".join(run) for run in names(question) if not vocabulary.knows(run)]
 
 
