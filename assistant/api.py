@@ -28,11 +28,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .config import PROJECT_ROOT, Settings
 from .errors import AssistantError, QueryError
 from .guard import GuardMiddleware
-from .retrieve import MAX_TOP_K
+from . import MAX_HISTORY, MAX_TOP_K
 
 log = logging.getLogger(__name__)
 
-MAX_HISTORY = 20
 QUEUE_SIZE = 64  # questions waiting per page; beyond that Gradio answers "queue full"
 SESSIONS_KEPT = 500  # chat sessions kept in memory per page (oldest evicted)
 DOCS_ASSETS = "/docs/static"  # Swagger UI's script, style and icon (guard.py allows these three)
@@ -79,6 +78,8 @@ class ErrorOut(BaseModel):
 
 
 class ScopesOut(BaseModel):
+    """GET /api/scopes: every value the `scope` filter of /api/ask accepts, notes first."""
+
     scopes: list[str] = Field(description="values the `scope` parameter takes: a note, or 'note > chapter'",
                               examples=[["aws-developer-associate.md", "aws-developer-associate.md > 第4章 開発関連サービス"]])
 
@@ -122,6 +123,9 @@ def _error_responses(*statuses: int) -> dict:
 
 
 class ApiError(Exception):
+    """Raised inside a route: answered as `{"error": message}` with this HTTP status (e.g.
+    401, 404) and optional extra headers (`WWW-Authenticate`); never shows a traceback."""
+
     def __init__(self, status: int, message: str, headers: dict | None = None):
         super().__init__(message)
         self.status, self.message, self.headers = status, message, headers
@@ -196,8 +200,6 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
         return _error(500, "internal error; the server log has the details")
 
     def answer(question: str, k: int | None, history: list[str], scope: str | None) -> dict:
-        if len(history) > MAX_HISTORY:
-            raise QueryError(f"history may hold at most {MAX_HISTORY} earlier questions")
         return service.search(question, k, history=tuple(history), scope=scope or None).to_json()
 
     ask_errors = _error_responses(400, 401, 413, 422, 503)

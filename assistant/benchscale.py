@@ -142,7 +142,7 @@ def seed_table(index_dir: Path) -> tuple[list[str], np.ndarray, TermMatrix]:
     from . import store
 
     idx = store.load(index_dir)
-    vectors = idx.line_vectors.reconstruct_n(0, idx.line_vectors.ntotal)
+    vectors = idx.line_vectors.vectors()
     keys = []
     for unit in idx.lines:
         head = idx.chunks[unit.chunk].heading_path[-1]
@@ -152,11 +152,10 @@ def seed_table(index_dir: Path) -> tuple[list[str], np.ndarray, TermMatrix]:
 
 def scale_worker(work: Path, factor: int, questions_path: Path, limit: int | None) -> dict:
     """One size, in its own process: generate, build with the surrogate, load, query."""
-    import faiss
-
     from . import store
     from .build import build_index
     from .retrieve import Searcher
+    from .vectors import FaissIndex
 
     keys = json.loads((work / "seed-keys.json").read_text(encoding="utf-8"))
     embedder = SurrogateEmbedder(keys, np.load(work / "seed-vectors.npy"), TermMatrix.load(work / "seed-terms.npz"))
@@ -177,20 +176,19 @@ def scale_worker(work: Path, factor: int, questions_path: Path, limit: int | Non
     qv = embedder.embed_queries([q for _, q in questions])
     recall = {}
     indexes = (
-        ("chunks", searcher.index.vectors),
+        ("chunks", searcher.index.chunk_vectors),
         ("lines", searcher.index.line_vectors),
         ("passages", searcher.index.passage_vectors),
     )
     for name, index in indexes:
-        if isinstance(index, faiss.IndexFlat):
-            recall[name] = {"type": "flat", "n": index.ntotal}
+        if index.kind == "flat":
+            recall[name] = {"type": "flat", "n": index.size}
             continue
-        exact = faiss.IndexFlatIP(index.d)
-        exact.add(index.reconstruct_n(0, index.ntotal))
+        exact = FaissIndex.build(index.vectors(), kind="flat")
         _, want = exact.search(qv, 10)
         _, got = index.search(qv, 10)
         hit = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(want, got)])
-        recall[name] = {"type": "hnsw", "n": index.ntotal, "recall_at_10": float(hit)}
+        recall[name] = {"type": "hnsw", "n": index.size, "recall_at_10": float(hit)}
     return {
         "factor": factor, **synth, "gen_s": gen_s, "build_s": report.seconds, "chunks": report.n_chunks,
         "lines_indexed": len(searcher.lines), "index_mb": size_mb, "load_s": load_s, "query": query,

@@ -29,10 +29,11 @@ from . import store
 from .cache import EmbeddingCache
 from .chunking import chunk_note, path_label
 from .config import Settings
+from .store import chunking_settings
 from .embedding import Embedder, load_embedder
 from .errors import BuildInProgressError, CorpusError, IndexStaleError, IndexWriteError
 from .lexical import LexicalIndex
-from .lines import UNIT_VERSION, line_units
+from .lines import line_units
 from .notes import load_notes
 from .passages import PASSAGE_TOKENS, note_passages
 from .terms import TERMS_VERSION, TermMatrix
@@ -134,20 +135,6 @@ def build_lock(index_dir: Path, wait: bool = True):
             log.warning("another build of %s is running; waiting for it to finish", index_dir)
             fcntl.flock(handle, fcntl.LOCK_EX)
         yield
-
-
-def chunking_settings(settings: Settings) -> dict:
-    return {
-        "max_lines": settings.max_chunk_lines,
-        "max_tokens": settings.max_chunk_tokens,
-        "wiki_engine": settings.wiki_engine,
-        "wiki_clean_urls": settings.wiki_clean_urls,
-        "line_units": UNIT_VERSION,
-        "passage_tokens": PASSAGE_TOKENS,
-        "line_terms": TERMS_VERSION,
-        "lexical": "nfkc-1",  # textnorm.match_form: BM25 terms of an older index differ
-        "page_text": 1,  # wiki/shown.py: what is embedded and indexed is the text the page shows
-    }
 
 
 def chunk_token_budget(settings: Settings, embedder: Embedder) -> int:
@@ -343,22 +330,15 @@ def _build(settings: Settings, embedder: Embedder, notes, corpus: dict, progress
         corpus=corpus,
         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         n_chunks=len(chunks),
-        index_type=" ".join(
-            f"{name}:{store.index_kind(n)}"
-            for name, n in (("chunks", len(chunks)), ("lines", len(lines)), ("passages", len(passages)))
-        ),
+        index_type="",
         checksums={},
     )
     try:
-        path = store.save(
-            settings.index_dir,
-            store.Units(chunks, vectors[: len(chunks)]),
-            store.Units(lines, vectors[lines_at]),
-            store.Units([p for p, _ in passages], vectors[lines_at.stop :]),
-            line_terms,
-            lexical,
-            manifest,
+        contents = store.IndexContents(
+            chunks, vectors[: len(chunks)], lines, vectors[lines_at], [p for p, _ in passages],
+            vectors[lines_at.stop :], line_terms, lexical,
         )
+        path = store.save(settings.index_dir, contents, manifest)
     except (OSError, RuntimeError) as exc:  # faiss reports a failed write as RuntimeError
         raise _cannot_write(settings.index_dir, exc) from None
     return BuildReport("built", len(notes), len(chunks), n_encoded, time.perf_counter() - started, path)

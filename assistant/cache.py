@@ -18,6 +18,16 @@ from .terms import TermCode
 
 
 class EmbeddingCache:
+    """One SQLite file of vectors and latent-term codes, keyed by (embedder name, content
+    hash); the hash is build.text_hash, the sha256 hex of the embedded text.
+
+    Vectors are `dim` float32 values (4 * dim bytes); a row of another length is ignored
+    as damaged. Codes are int32 feature ids and float32 weights (terms.TermCode), keyed by
+    the embedder name and the codes' version (terms.TERMS_VERSION). Creates the folder and
+    tables when missing; raises sqlite3.Error for a file that is not a database. Safe to read
+    from several threads (one connection, `check_same_thread=False`, 30 s busy timeout).
+    """
+
     def __init__(self, path: Path, embedder_name: str, dim: int):
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
@@ -119,4 +129,5 @@ class EmbeddingCache:
         self._db.commit()
 
     def close(self) -> None:
+        """Close the database; the cache cannot be used afterwards."""
         self._db.close()

@@ -15,7 +15,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .embedding import estimate_tokens
+from .tokens import estimate_tokens
 from .notes import Block, Note
 from .textnorm import width_fold
 from .wiki import DEFAULT_ENGINE, WikiPage, wiki_page
@@ -55,6 +55,12 @@ def path_label(path: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True)
 class Chunk:
+    """One retrievable piece of a note: a heading section, or a part of one split at
+    top-level bullets, paragraphs or code fences (chunk_note), with what a citation needs.
+
+    `source` is the note's path relative to the corpus folder, '/'-separated; line numbers
+    are the file's, 1-based and inclusive. Made by chunk_note, stored in chunks.jsonl."""
+
     source: str
     title: str
     heading_path: tuple[str, ...]  # page title > chapter > section > ...
@@ -86,6 +92,7 @@ class Chunk:
 
     @property
     def n_lines(self) -> int:
+        """Source lines covered, blank ones included (line_end - line_start + 1)."""
         return self.line_end - self.line_start + 1
 
 
@@ -136,7 +143,9 @@ def _pieces(block: Block, fits: Callable[[int, int], bool]) -> list[tuple[int, i
         return [(block.start, block.end)]
     if not block.children:
         return [(n, n) for n in range(block.start, block.end + 1)]
-    cuts = sorted({block.start} | {c.start for c in block.children})
+    # A block cut short at its section's end (a heading nested in a list item or a quote
+    # starts the next section) keeps only the children that start before that end.
+    cuts = sorted({block.start} | {c.start for c in block.children if c.start <= block.end})
     out = []
     for a, b in zip(cuts, cuts[1:] + [block.end + 1]):
         child = next((c for c in block.children if c.start == a), None)

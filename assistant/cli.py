@@ -41,6 +41,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `python -m assistant` parser: commands index, ask, eval, links, bench, each with
+    the common settings options (--corpus, --index-dir, --model, wiki options)."""
     parser = argparse.ArgumentParser(
         prog="python -m assistant",
         description="Ask your team's markdown notes a question, in Japanese or English.",
@@ -96,7 +98,9 @@ def _settings(args: argparse.Namespace) -> config.Settings:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from .build import build_index
+    """Build or update the index; prints one summary line and returns 0. Errors (no notes,
+    unwritable folder, another build with --rebuild...) are raised as AssistantError."""
+    from . import build_index
 
     report = build_index(_settings(args), rebuild=args.rebuild, progress=not args.quiet)
     if report.status == "up-to-date":
@@ -110,7 +114,10 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .service import open_searcher
+    """Answer one question (text, or one JSON object with --json) or a --batch of JSON
+    Lines; builds the index first when there is none. Returns 0, or 1 when a batch line
+    failed; raises QueryError for a question and --batch together (or neither)."""
+    from . import open_searcher
     from .render import format_answer
 
     if (args.question is None) == (args.batch is None):
@@ -174,6 +181,8 @@ def default_suites() -> list:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    """Hit@1, Hit@5, MRR, line@3 and no-answer rates (evaluate.py) of question files or dev
+    suites, as a table or --json. Raises AssistantError when no question file is found."""
     from .evaluate import Suite, as_json, format_report, run_suites
 
     settings = _settings(args)
@@ -199,12 +208,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_links(args: argparse.Namespace) -> int:
+    """Print every page and heading with the URL citations use (wiki/links.py)."""
     from .wiki.links import print_links
 
     return print_links(_settings(args), args.json)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    """Run the speed and memory benchmark (bench.py); its exit code."""
     from .bench import main as bench_main
 
     return bench_main(args)
@@ -221,6 +232,9 @@ COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "links": cmd_l
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line: the exit code, never a traceback for bad input. 0 ok; 1 an
+    AssistantError (one `error: ...` line on stderr); 2 a usage or ConfigError (as argparse);
+    130 interrupted (Ctrl-C); 141 the output pipe was closed."""
     # The level sits on the handler too: libraries that set their own logger to DEBUG
     # (bm25s does) would otherwise print debug lines through the root handler.
     handler = logging.StreamHandler()

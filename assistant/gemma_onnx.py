@@ -186,6 +186,8 @@ class OnnxRunner:
         return self.session.run(None, {"inputs_embeds": embeds, "attention_mask": mask})[0]
 
     def embed(self, texts: list[str], model_dir: Path, max_tokens: int) -> np.ndarray:
+        """(len(texts), 768) float32 unit vectors of texts as given (prompts already added),
+        each cut to `max_tokens` tokens by the tokenizer of the model in `model_dir`."""
         tok = load_tokenizer(model_dir)
         tok.enable_truncation(max_tokens)
         return self.run([e.ids for e in tok.encode_batch(texts)])
@@ -212,6 +214,8 @@ class RowFile:
         self._fd = os.open(path, os.O_RDONLY)
 
     def rows(self, ids: np.ndarray) -> np.ndarray:
+        """float32 rows of `ids` (any int shape) -> shape ids.shape + (width,); ValueError
+        for an id outside the table."""
         ids = np.asarray(ids)
         unique, inverse = np.unique(ids, return_inverse=True)
         if unique.size and (unique[0] < 0 or unique[-1] >= self.shape[0]):
@@ -240,6 +244,8 @@ class GemmaTokenizer:
     tokenizer.json template adds; truncation keeps the first `max_tokens` - 2 pieces."""
 
     class Encoding:
+        """One text's token ids (`ids`, list of int, specials included), as tokenizers gives."""
+
         __slots__ = ("ids",)
 
         def __init__(self, ids: list[int]):
@@ -253,6 +259,7 @@ class GemmaTokenizer:
         self._max_pieces: int | None = None
 
     def enable_truncation(self, max_length: int) -> None:
+        """Cut every later encoding to `max_length` ids, `<bos>` and `<eos>` included."""
         self._max_pieces = max(0, max_length - 2)
 
     def _wrap(self, pieces: list[int]) -> "GemmaTokenizer.Encoding":
@@ -261,9 +268,11 @@ class GemmaTokenizer:
         return self.Encoding([self._bos, *pieces, self._eos])
 
     def encode(self, text: str) -> "GemmaTokenizer.Encoding":
+        """The ids of one text (prompt included), `<bos>` ... `<eos>`."""
         return self._wrap(self._sp.encode(text))
 
     def encode_batch(self, texts: list[str]) -> list["GemmaTokenizer.Encoding"]:
+        """encode() of each text, in order."""
         return [self._wrap(ids) for ids in self._sp.encode(list(texts))]
 
 
@@ -272,6 +281,8 @@ def load_tokenizer(model_dir: Path) -> GemmaTokenizer:
     return GemmaTokenizer(Path(model_dir) / "tokenizer.model")
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m assistant.gemma_onnx export MODEL_DIR`: 0 when MODEL_DIR/onnx is written,
+    1 with one `error: ...` line (ModelFetchError) when it cannot be."""
     parser = argparse.ArgumentParser(prog="python -m assistant.gemma_onnx")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("export", help="write MODEL_DIR/onnx from the sentence-transformers model")

@@ -18,15 +18,11 @@ from typing import Sequence
 
 import numpy as np
 
+from .language import JAPANESE_CHARS
 from .textnorm import match_form
 
-# Runs of kana/kanji (incl. the prolonged sound mark), or ASCII alphanumerics.
-_TOKEN_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u30fc]+|[A-Za-z0-9]+")
-
-
-def language(text: str) -> str:
-    """'ja' when the text contains any kana or kanji, else 'en'."""
-    return "ja" if any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+# Runs of kana/kanji (language.JAPANESE_CHARS), or ASCII alphanumerics.
+_TOKEN_RUN = re.compile(f"[{JAPANESE_CHARS}]+|[A-Za-z0-9]+")
 
 
 def tokenize(text: str) -> list[str]:
@@ -68,6 +64,7 @@ class LexicalIndex:
         return int(self._bm25.scores["num_docs"])
 
     def save(self, directory: Path) -> None:
+        """Write bm25s's files (BM25_FILES: .npy arrays and JSON, no pickle) into `directory`."""
         self._bm25.save(directory, show_progress=False)
 
     @classmethod

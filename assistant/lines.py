@@ -36,11 +36,20 @@ _ADMONITION = re.compile(r"^\s*(:{3,}|!{3}|\?{3}\+?)\s*[\w-]*(\s+(\"[^\"]*\"|'[^
 _LABEL = re.compile(r"^\W*[^\s:：]{1,20}\s?[:：]\W*$")
 # Markdown links, bare URLs and separators, with no other words.
 _LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<?https?://\S+>?|\{%.*?%\}")
-_PLACEHOLDER = re.compile(r"^(todo|tbd|tba|wip|fixme|xxx|未定|準備中|作成中|工事中)[\s:：.。!！-]*$", re.IGNORECASE)
+_PLACEHOLDER_WORD = r"(?:to ?do|tbd|tba|wip|fixme|xxx|未定|準備中|作成中|工事中)"
+_PLACEHOLDER = re.compile(rf"^{_PLACEHOLDER_WORD}[\s:：.。!！-]*$", re.IGNORECASE)
+# A topic named with nothing but a placeholder after it: "Edge prediction pattern: To do",
+# "ログ設計 - TBD", "運用手順（準備中）". "TODO: write the retry policy" is a note, not this.
+_PLACEHOLDER_VALUE = re.compile(
+    rf"^[^:：]{{1,80}}?(?:\s*[:：]\s*|\s+[-–—]\s+|\s*[(（]\s*){_PLACEHOLDER_WORD}\s*[)）]?[\s.。!！]*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
 class LineUnit:
+    """One answer line of a chunk, as embedded."""
+
     line: int  # 1-based line number in the source file
     chunk: int  # position of its chunk in the index
     text: str  # what gets embedded
@@ -89,15 +98,37 @@ def is_boilerplate(raw: str) -> bool:
     if _HEADING.match(raw) or _TAGS_ONLY.match(raw) or _SUMMARY.match(raw) or _ADMONITION.match(raw) or _TABLE_RULE.match(raw):
         return True
     body = _plain(raw)
-    if _LABEL.match(body) or _PLACEHOLDER.match(body):
+    if _LABEL.match(body) or is_placeholder(raw):
         return True
     rest = _LINK.sub(" ", body)
     return bool(_LINK.search(body)) and not re.search(r"\w", re.sub(r"[-–—|,、・/]", " ", rest))
 
 
+def is_placeholder(raw: str) -> bool:
+    """True for a line that only promises content: a lone TODO, or a topic followed by one
+    ("Edge prediction pattern: To do"). Such a line is no answer, and a name it carries is
+    not something the notes say anything about (noanswer.Vocabulary leaves it out)."""
+    body = _plain(raw)
+    return bool(_PLACEHOLDER.match(body) or _PLACEHOLDER_VALUE.match(body))
+
+
 def is_content(raw: str) -> bool:
     """A line a reader would take as (part of) an answer: not blank, not boilerplate."""
     return len(_plain(raw)) >= 2 and not _FENCE.match(raw) and not is_boilerplate(raw)
+
+
+def parent_line(lines: Sequence[str], at: int) -> int | None:
+    """For a nested list item (`lines[at]` indented, with a bullet), the index of its parent:
+    the nearest earlier non-blank line indented less; None for any other line. "- 最大IOPS :
+    16000" under "- **汎用SSD** (gp2)" says which volume only through its parent."""
+    raw = lines[at]
+    indent = len(raw) - len(raw.lstrip())
+    if not indent or not _BULLET.match(raw):
+        return None
+    for j in range(at - 1, -1, -1):
+        if lines[j].strip() and len(lines[j]) - len(lines[j].lstrip()) < indent:
+            return j
+    return None
 
 
 def line_units(

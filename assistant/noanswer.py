@@ -18,7 +18,8 @@ import threading
 import unicodedata
 from typing import Iterable
 
-from .lexical import language
+from .language import JAPANESE_RUN, language
+from .lines import is_placeholder
 
 # A leading "/" is kept: a path such as /tmp is a name even in lower case.
 _TOKEN = re.compile(r"/?[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]|[A-Za-z0-9]")
@@ -34,7 +35,6 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(match_form(text))  # NBSP/U+3000 separate words; full-width ASCII folds
 
 
-_JAPANESE_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def normalize(text: str) -> str:
@@ -46,19 +46,20 @@ class Vocabulary:
     """The ASCII words of the corpus, lowercased, for O(1) look-ups; the romaji of its
     Japanese words are added on first need (`romanized`), so names a question writes in
     Latin letters count as known when the notes write them in Japanese (Tokyo / 東京,
-    Slack / スラック)."""
+    Slack / スラック). Placeholder lines ("Edge prediction pattern: To do") are left out:
+    a name the notes only promise to cover is not in the notes."""
 
     def __init__(self, texts: Iterable[str]):
         self.words: set[str] = set()
         self._japanese: set[str] = set()
         for text in texts:
-            text = normalize(text)
+            text = normalize("\n".join(line for line in text.split("\n") if not is_placeholder(line)))
             for token in _tokens(text):
                 word = token.lower().lstrip("/")
                 self.words.add(word)
                 # Combined tokens ("Windows/Mac", "CI/CD") also name each part.
                 self.words.update(p for p in re.split(r"[/]", word) if p)
-            self._japanese.update(_JAPANESE_RUN.findall(text))
+            self._japanese.update(JAPANESE_RUN.findall(text))
         self._romaji: set[str] | None = None
         self._lock = threading.Lock()
 
@@ -154,6 +155,7 @@ def names(question: str) -> list[list[str]]:
 
 
 def unknown_names(question: str, vocabulary: Vocabulary) -> list[str]:
+    """The names of the question (`names`) the notes never mention, each as one string."""
     return [" ".join(run) for run in names(question) if not vocabulary.knows(run)]
 
 

@@ -32,6 +32,8 @@ LIQUID_INLINE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
 
 @dataclass(frozen=True)
 class Heading:
+    """A markdown heading as markdown-it parses it: level 1-6, its plain text and lines."""
+
     level: int
     text: str  # plain text, inline markup removed
     line: int  # 1-based first line (a setext heading spans two)
@@ -50,6 +52,10 @@ class Block:
 
 @dataclass(frozen=True)
 class Note:
+    """One markdown file, read and parsed once (parse_note / load_notes): its lines as
+    written, which of them are content, its headings and block tree, and the sha256 hex
+    of its text as UTF-8 (what the wiki page cache keys on)."""
+
     source: str  # path relative to the corpus folder, '/'-separated
     title: str
     permalink: str | None

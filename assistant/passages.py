@@ -22,6 +22,9 @@ PASSAGE_TOKENS = 200
 
 @dataclass(frozen=True)
 class Passage:
+    """A ~PASSAGE_TOKENS-token piece of a note (note_passages): the lines it covers and the
+    chunks (their positions in the index) it scores for; its vector is stored with the index."""
+
     chunks: tuple[int, ...]  # positions of the chunks it overlaps (usually one; two at a seam)
     line_start: int  # 1-based, inclusive
     line_end: int

@@ -272,6 +272,8 @@ def measure_installed(folder: Path, terms_accepted: bool, log=print) -> dict | N
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m assistant.profilecheck measure|show`: 0 on success, 1 with one `error: ...`
+    line (model not installed, terms not accepted for --record, a measuring step failed)."""
     parser = argparse.ArgumentParser(prog="python -m assistant.profilecheck", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("measure", help="build and serve both profiles over the same notes, print the numbers")

@@ -9,9 +9,9 @@ termsafe.terminal_safe before it is printed.
 """
 from __future__ import annotations
 
-from .lexical import language
+from .language import language
 from .termsafe import json_text, terminal_safe
-from .retrieve import Answer, Hit
+from .hits import Answer, Hit
 
 __all__ = ["NO_ANSWER", "citation", "format_answer", "format_hit", "json_text", "language", "terminal_safe"]
 
@@ -22,11 +22,14 @@ NO_ANSWER = {
 
 
 def citation(hit: Hit) -> str:
+    """'source  L<start>–L<end>': the note and the hit's line range (1-based, inclusive)."""
     c = hit.chunk
     return f"{c.source}  L{c.line_start}–L{c.line_end}"
 
 
 def format_hit(rank: int, hit: Hit, weak: bool = False) -> str:
+    """One hit as terminal text: rank and breadcrumb, citation and URL, the answer lines
+    best first (labelled as the closest lines when `weak`), then the section as written."""
     c = hit.chunk
     lines = [f"{rank}. {c.breadcrumb}", f"   {citation(hit)}  {hit.url}"]  # ' › ': a heading may hold ' > '
     body = c.text.split("\n")
@@ -39,6 +42,8 @@ def format_hit(rank: int, hit: Hit, weak: bool = False) -> str:
 
 
 def format_answer(answer: Answer) -> str:
+    """What `ask` prints: the no-answer notice in the question's language when there is
+    one, then every hit (format_hit), with terminal control characters made harmless."""
     parts = []
     if answer.no_answer:
         parts.append(NO_ANSWER[language(answer.question)])

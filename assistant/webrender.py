@@ -14,8 +14,10 @@ import re
 from functools import lru_cache
 
 from .chunking import PATH_SEPARATOR
-from .render import NO_ANSWER, citation, language
-from .retrieve import Answer, Hit
+from .hits import Answer, Hit
+from .language import language
+from .query import MAX_QUESTION_CHARS
+from .render import NO_ANSWER, citation
 
 MARK_OPEN = '<mark class="hl">'  # the unranked form; ranked marks add "rank-N" (see _mark_open)
 MARK_CLOSE = "</mark>"
@@ -337,7 +339,6 @@ def answer_html(answer: Answer, link_target: str = "_top", lang: str | None = No
     button, a "not in the notes" notice when the match is weak, the best hit opened at its
     answer line, then the other hits collapsed, in rank order, each section once (merge_hits).
     Weak replies carry the class `weak` (grey, not yellow)."""
-    from .retrieve import MAX_QUESTION_CHARS
 
     lang = lang or language(answer.question)
     hits = merge_hits(answer.hits)
@@ -370,4 +371,5 @@ def question_html(question: str) -> str:
 
 
 def error_html(message: str) -> str:
+    """A visible one-line ⚠ error in the chat, the message as escaped plain text."""
     return one_line(f'<div class="answer"><p class="error">⚠ {html.escape(message)}</p></div>')

@@ -161,15 +161,58 @@ def counting_embedder():
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: builds a real index, starts a real server or a browser")
+    config.addinivalue_line(
+        "markers", "slow: a real model, a real index build, a subprocess, a server, a browser or a stress run"
+    )
 
 
-# Fixtures that build the real index of corpus/ (bundled e5) or start a server or a browser:
-# a test using one is `slow`, so `pytest -m "not slow"` runs the rest in about a minute.
-SLOW_FIXTURES = {"built_settings", "search_service", "live_server", "browser", "page", "served", "searcher"}
+# `slow` (excluded by `pytest -m "not slow"`, which runs the rest in under a minute; CI runs
+# everything): a test that loads a real model (e5, sentence-transformers, Gemma) or builds an
+# index with one, runs the product, pip, a compiler or a wiki renderer as a subprocess,
+# starts a server or a browser, waits on the real file watcher, or is a multi-second stress
+# or sweep. Marked by one of these fixtures, by `pytestmark` in a module that is all slow,
+# or by `@pytest.mark.slow` on the test.
+SLOW_FIXTURES = {
+    "built_settings", "search_service", "live_server", "browser", "page", "served", "searcher",  # real index, servers
+    "e5", "minilm",  # test_embedding / test_terms: the real models
+    "duplicates", "chain",  # test_retrieval_cases: real e5 indexes of the shared cases
+    "indexed", "cli_env",  # test_cli / test_reliability: an index built by the CLI subprocess
+    "watched",  # test_security_index: the real file watcher
+}
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def fast_tests_stay_fast(request, monkeypatch):
+    """A test not marked `slow` that starts Python in a subprocess or loads the bundled e5
+    model fails at once, naming the fix: the fast subset stays fast as tests are added.
+    (In a full run a slow test may have loaded e5 already; `pytest -m "not slow"` is where
+    this guard matters.)"""
+    if request.node.get_closest_marker("slow"):
+        yield
+        return
+    import os
+    import subprocess
+    import sys
+
+    from assistant import embedding
+
+    real_popen = subprocess.Popen.__init__
+
+    def popen(self, args, *rest, **kwargs):
+        first = args if isinstance(args, (str, bytes, os.PathLike)) else next(iter(args), "")
+        if os.fsdecode(first) == sys.executable:
+            pytest.fail("this test runs Python in a subprocess: mark it `slow` (tests/conftest.py)", pytrace=False)
+        return real_popen(self, args, *rest, **kwargs)
+
+    def load_e5(*args, **kwargs):
+        pytest.fail("this test loads the real e5 model: mark it `slow` (tests/conftest.py)", pytrace=False)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", popen)
+    monkeypatch.setattr(embedding, "_load_e5", load_e5)
+    yield

@@ -1,6 +1,8 @@
 """Smoke test of `python -m assistant bench --quick` on a tiny corpus (the numbers are not checked)."""
 from __future__ import annotations
 
+import pytest
+
 import json
 
 from assistant.cli import main
@@ -37,6 +39,7 @@ QUESTIONS = [
 ]
 
 
+@pytest.mark.slow
 def test_bench_quick_writes_table_and_json(tmp_path, capsys):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-import time
 
 import pytest
 
@@ -226,8 +225,21 @@ def test_notes_without_text_raise_corpus_error(fake_settings, tmp_path):
         build_index(replace(fake_settings, corpus_dir=corpus), HashEmbedder(), progress=False)
 
 
-def test_second_build_waits_for_the_lock(fake_settings):
+def test_second_build_waits_for_the_lock(fake_settings, monkeypatch):
+    """Event-driven, no sleeps: the other build is released only once it is seen blocking
+    on the lock, so the order below holds however slow the machine is."""
+    import fcntl
+
     order = []
+    blocking = threading.Event()
+    real_flock = fcntl.flock
+
+    def flock(handle, operation):
+        if operation & fcntl.LOCK_EX and not operation & fcntl.LOCK_NB and threading.current_thread() is thread:
+            blocking.set()  # the other build is about to wait on the held lock
+        return real_flock(handle, operation)
+
+    monkeypatch.setattr(fcntl, "flock", flock)
     fake_settings.index_dir.mkdir(parents=True)
 
     def other_build():
@@ -235,12 +247,12 @@ def test_second_build_waits_for_the_lock(fake_settings):
         build_index(fake_settings, HashEmbedder(), progress=False)
         order.append("other-done")
 
+    thread = threading.Thread(target=other_build)
     with build_lock(fake_settings.index_dir):
-        thread = threading.Thread(target=other_build)
         thread.start()
-        time.sleep(0.3)
+        assert blocking.wait(timeout=60), "the second build never waited for the lock"
         order.append("lock-released")
-    thread.join(timeout=30)
+    thread.join(timeout=60)
 
     assert order == ["other-start", "lock-released", "other-done"]
     store.load(fake_settings.index_dir)

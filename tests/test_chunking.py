@@ -68,6 +68,7 @@ def test_invariants_on_every_example_note(source):
     assert_chunk_invariants(note, chunk_note(note))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", sorted(NOTES))
 @pytest.mark.parametrize("max_lines,max_tokens", [(5, 400), (40, 60), (3, 25)])
 def test_invariants_hold_for_tight_limits(source, max_lines, max_tokens):
@@ -168,6 +169,20 @@ def test_nested_markdown_note_is_chunked():
     assert chunk.heading_path == ("Deep Note",)
 
 
+@pytest.mark.parametrize("max_lines", [1, 2, 40])
+@pytest.mark.parametrize("text", [
+    "- item one\n  more\n  # heading in item\n  after\n- item two\n",
+    "- S3\n  ```\n  ```\n  # not a heading\n  S3\n  ```",  # found by the property test below
+    "> quoted\n> # heading in a quote\n> after\n",
+])
+def test_heading_nested_in_a_block_starts_a_section_without_overlap(text, max_lines):
+    """A list item or quote holding a heading is cut at it: the lines after the heading are
+    in the heading's section only (they were also split off the cut block, in two chunks)."""
+    note = parse_note(text, "gen/doc.md")
+    assert note.headings
+    assert_chunk_invariants(note, chunk_note(note, max_lines=max_lines, max_tokens=400), max_lines, 400)
+
+
 def test_empty_heading_joins_the_next_section():
     note = parse_note("# T\n\n## Chapter\n\n### Section\n\nbody\n", "t.md")
 
@@ -257,6 +272,7 @@ def test_cache_key_depends_on_the_embedded_text_only(real_chunks):
     assert text_hash(moved.embed_text) == text_hash(c.embed_text)
 
 
+@pytest.mark.slow
 def test_real_token_counter_keeps_every_chunk_in_the_model_window(real_chunks):
     from assistant.embedding import load_embedder
 

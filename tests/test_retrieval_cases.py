@@ -8,7 +8,7 @@ import pytest
 
 from assistant.build import build_index
 from assistant.config import PROJECT_ROOT, from_env
-from assistant.lines import is_boilerplate, is_content
+from assistant.lines import is_boilerplate, is_content, is_placeholder, parent_line
 from assistant.noanswer import Vocabulary, unknown_names
 from assistant.retrieve import Searcher, conversation
 
@@ -75,7 +75,7 @@ def test_conversation_joins_every_earlier_turn_oldest_first():
     "line",
     ["## Setup", '<details markdown="block">', "<summary> Compliance and records</summary>", "</details>",
      "::: tip", '!!! note "ドキュメント化"', "理由:", "**理由：**", "- [Internal Guide](https://example.com/a)",
-     "* [A](a) / [B](b)", "TODO", "</td>"],
+     "* [A](a) / [B](b)", "TODO", "</td>", "- Edge prediction pattern: To do", "ログ設計 - TBD", "運用手順（準備中）"],
 )
 def test_boilerplate_lines(line):
     assert is_boilerplate(line) and not is_content(line)
@@ -128,3 +128,79 @@ def test_hyphenated_words_are_known_by_their_parts_but_numbered_names_are_not():
     vocab = Vocabulary(["| Medium | 高優先度 |", "alert priority", "SEV-1 と SEV-2"])
     assert unknown_names("For a Medium-priority alert, who answers?", vocab) == []
     assert unknown_names("SEV-0はどんな状況？", vocab) == ["SEV-0"]
+
+
+# --- a topic the notes only promise (a placeholder line) is not in the notes --------------------
+
+
+@pytest.mark.parametrize("line", ["TODO", "- Edge prediction pattern: To do", "ログ設計 - TBD", "運用手順（準備中）", "  - Todo"])
+def test_placeholder_lines(line):
+    assert is_placeholder(line)
+
+
+@pytest.mark.parametrize("line", ["- TODO: write the retry policy", "The plan: to do it later", "Status: done"])
+def test_lines_that_only_mention_todo_are_not_placeholders(line):
+    assert not is_placeholder(line)
+
+
+def test_a_name_written_only_on_a_placeholder_line_is_unknown():
+    vocab = Vocabulary(["- [Batch pattern](./batch.md): 夜間に推論", "- Edge prediction pattern: To do"])
+    assert unknown_names("Edge prediction patternの構成は？", vocab) == ["Edge prediction pattern"]
+    assert unknown_names("Batch patternはいつ動く？", vocab) == []
+
+
+@pytest.fixture(scope="module")
+def placeholder(tmp_path_factory) -> Searcher:
+    return _searcher("placeholder-topic", tmp_path_factory)
+
+
+def test_a_question_about_a_placeholder_topic_is_not_in_the_notes(placeholder):
+    assert placeholder.search("Federated learning patternはどういう構成？").no_answer
+
+
+def test_a_listed_topic_with_a_page_is_answered_from_that_page(placeholder):
+    answer = placeholder.search("Batch patternの推論結果はどこに保存する？")
+    assert not answer.no_answer
+    assert answer.hits[0].chunk.source == "batch.md"
+
+
+# --- an index page of links does not outrank the page it links to --------------------------------
+
+
+@pytest.fixture(scope="module")
+def index_page(tmp_path_factory) -> Searcher:
+    return _searcher("index-page", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [("In the prediction cache pattern, what is stored as the cache key?", "cache.md")],
+)
+def test_the_page_a_link_points_to_outranks_the_link_list(index_page, question, source):
+    assert index_page.search(question).hits[0].chunk.source == source
+
+
+# --- a nested bullet is read with its parent ---------------------------------------------------------
+
+
+def test_parent_line_of_nested_bullets():
+    lines = ["- **汎用SSD** (gp2)", "  - 最大IOPS : 16000", "", "  - 最大スループット : 250MB/s", "text", "- top"]
+    assert parent_line(lines, 1) == 0
+    assert parent_line(lines, 3) == 0  # a blank line between does not cut the list
+    assert parent_line(lines, 0) is None and parent_line(lines, 4) is None and parent_line(lines, 5) is None
+
+
+@pytest.fixture(scope="module")
+def nested(tmp_path_factory) -> Searcher:
+    return _searcher("nested-bullets", tmp_path_factory)
+
+
+@pytest.mark.parametrize(
+    "question, line",
+    [("汎用SSD（gp2）の最大IOPSは？", 7), ("What is the maximum IOPS of a Cold HDD (sc1) volume?", 13)],
+)
+def test_the_detail_under_the_asked_parent_is_highlighted(nested, question, line):
+    # Lines 7, 10 and 13 all read "最大IOPS : n"; only their parents tell them apart.
+    highlights = nested.search(question).hits[0].highlight_lines
+    assert line in highlights
+    assert all(highlights.index(line) < highlights.index(other) for other in (7, 10, 13) if other != line and other in highlights)

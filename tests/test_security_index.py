@@ -69,6 +69,7 @@ def test_bad_setting_in_the_environment_is_one_line(var, value):
 
 @pytest.mark.parametrize("var,value", [("ASSISTANT_ANCHOR_STYLE", "mkdocs"), ("ASSISTANT_PORT", "abc"),
                                        ("ASSISTANT_LINK_TARGET", "evil")])
+@pytest.mark.slow
 def test_cli_bad_environment_setting_is_one_line_exit_2(tmp_path, var, value):
     env = fake_env(tmp_path / "corpus", tmp_path / "index", **{var: value})
     for argv in (("index", "--quiet"), ("ask", "question")):
@@ -81,6 +82,7 @@ def test_cli_bad_environment_setting_is_one_line_exit_2(tmp_path, var, value):
     (("--port", "0"), "--port"),
     (("--host", "bad host"), "--host"),
 ])
+@pytest.mark.slow
 def test_app_bad_option_is_one_line_exit_2(tmp_path, argv, word):
     env = fake_env(tmp_path / "corpus", tmp_path / "index")
     line = one_line_error(run(*argv, env=env, entry=("app.py",)), 2)
@@ -89,6 +91,7 @@ def test_app_bad_option_is_one_line_exit_2(tmp_path, argv, word):
 
 @pytest.mark.parametrize("var,value", [("ASSISTANT_PORT", "abc"), ("ASSISTANT_ANCHOR_STYLE", "mkdocs"),
                                        ("ASSISTANT_ALLOWED_ORIGINS", "ftp://x")])
+@pytest.mark.slow
 def test_app_bad_environment_setting_is_one_line_exit_2(tmp_path, var, value):
     env = fake_env(tmp_path / "corpus", tmp_path / "index", **{var: value})
     assert var in one_line_error(run(env=env, entry=("app.py",)), 2)
@@ -124,6 +127,7 @@ def _escapes_corpus(tmp_path: Path) -> Path:
     return corpus
 
 
+@pytest.mark.slow
 def test_cli_prints_no_terminal_control_characters(tmp_path):
     corpus = _escapes_corpus(tmp_path)
     env = fake_env(corpus, tmp_path / "index")
@@ -286,32 +290,45 @@ def test_version_whose_manifest_raises_recursion_error_is_refused(watched):
 # --- big-note: a long build does not stop answering, and health says it runs --------------------
 
 
-class SlowEmbedder(HashEmbedder):
-    """The hash fake at ~5 ms a text: a note of 300 bullets takes seconds to embed."""
+class GatedEmbedder(HashEmbedder):
+    """The hash fake, whose build of the big note stops mid-embedding until the test opens
+    the gate: the build is provably running for as long as the test needs, on any machine."""
+
+    def __init__(self):
+        super().__init__()
+        self.reached = threading.Event()  # the build is embedding the big note
+        self.release = threading.Event()
 
     def _embed_batch(self, texts):
-        time.sleep(0.005 * len(texts))
+        if any("distinct fact" in t for t in texts) and not self.release.is_set():
+            self.reached.set()
+            self.release.wait(timeout=300)
         return super()._embed_batch(texts)
 
 
 def test_answers_from_the_last_index_while_a_long_build_runs(watched):
-    service = watched({"team.md": "# Team\n\n## Deploy\n\n- deploy with the blue pipeline\n"}, SlowEmbedder())
+    from concurrent.futures import ThreadPoolExecutor
+
+    embedder = GatedEmbedder()
+    service = watched({"team.md": "# Team\n\n## Deploy\n\n- deploy with the blue pipeline\n"}, embedder)
     big = "# Big\n\n" + "\n".join(f"## Part {s}\n\n" + "\n".join(f"- distinct fact {s}-{i} zq{i * 7919 % 10007}"
                                                              for i in range(50)) for s in range(12)) + "\n"
-    (service.settings.corpus_dir / "big.md").write_text(big, encoding="utf-8")
-    assert wait_for(lambda: service.status()["build_in_progress"], within=10), "no build started"
-    status = service.status()
-    assert status["status"] == "building" and status["build_started_at"]
-    answered = 0
-    while service.status()["build_in_progress"]:
-        started = time.perf_counter()
-        hit = service.search("deploy pipeline").hits[0]
-        assert time.perf_counter() - started < 1.0
-        assert hit.chunk.source == "team.md"
-        answered += 1
-        time.sleep(0.1)
-    assert answered >= 5, "the build was too short to show anything"
-    assert wait_for(lambda: "big.md" in _sources(service))
+    pool = ThreadPoolExecutor(1)
+    try:
+        (service.settings.corpus_dir / "big.md").write_text(big, encoding="utf-8")
+        assert embedder.reached.wait(timeout=60), "no build started"
+        status = service.status()
+        assert status["build_in_progress"] and status["status"] == "building" and status["build_started_at"]
+        # The build cannot finish until the gate opens: every answer here is given while it runs
+        # (a search waiting for the build would time out instead of hanging the suite).
+        for _ in range(5):
+            hit = pool.submit(lambda: service.search("deploy pipeline").hits[0]).result(timeout=60)
+            assert hit.chunk.source == "team.md"
+        assert service.status()["build_in_progress"]
+    finally:
+        embedder.release.set()  # first: a search stuck behind the build can then end
+        pool.shutdown()
+    assert wait_for(lambda: "big.md" in _sources(service), within=60)
     assert wait_for(lambda: service.status()["status"] == "ok"), service.status()
 
 
@@ -327,6 +344,7 @@ def _small_corpus(root: Path) -> Path:
     return corpus
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["garbage", "truncated"])
 def test_damaged_cache_is_set_aside_and_rebuilt_by_every_command(tmp_path, damage):
     corpus, index = _small_corpus(tmp_path), tmp_path / "index"
@@ -355,6 +373,7 @@ def test_damaged_cache_is_set_aside_and_rebuilt_by_every_command(tmp_path, damag
     assert b"a.md" in run("ask", "deploy pipeline", env=env).stdout
 
 
+@pytest.mark.slow
 def test_server_starts_with_a_damaged_cache(tmp_path):
     import httpx
 
@@ -403,6 +422,7 @@ def tmpfs(at: Path, size: str):
         subprocess.run(["umount", "-l", str(at)], capture_output=True)
 
 
+@pytest.mark.slow
 def test_cli_answers_from_a_read_only_index(tmp_path):
     corpus = _small_corpus(tmp_path)
     with tmpfs(tmp_path / "ro", "20m") as mount:
@@ -420,6 +440,7 @@ def test_cli_answers_from_a_read_only_index(tmp_path):
         assert "Read-only file system" in one_line_error(run("index", "--quiet", env=env), 1)
 
 
+@pytest.mark.slow
 def test_full_disk_build_fails_in_one_line_and_the_old_index_answers(tmp_path):
     corpus = _small_corpus(tmp_path)
     with tmpfs(tmp_path / "full", "4m") as mount:
@@ -483,7 +504,7 @@ AMPLIFYING_NOTES = {
 }
 
 
-@pytest.fixture(scope="module", params=["fake-hash", "e5"])
+@pytest.fixture(scope="module", params=["fake-hash", pytest.param("e5", marks=pytest.mark.slow)])
 def token_counter(request):
     from assistant.embedding import load_embedder
 
@@ -512,6 +533,7 @@ def test_ordinary_notes_keep_their_heading_labels(caplog, token_counter):
     assert "without heading labels" not in caplog.text
 
 
+@pytest.mark.slow
 def test_amplifying_note_builds_fast_through_the_cli(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -45,7 +45,7 @@ def test_build_then_load_gives_the_chunks_that_were_built(fake_settings):
     expected = [c for n in load_notes(fake_settings.corpus_dir) for c in chunk_note(n, 40, budget, fake.count_tokens)]
     assert loaded.chunks == expected
     assert loaded.path == report.path == store.current_version(fake_settings.index_dir)
-    assert loaded.manifest.n_chunks == len(expected) == loaded.vectors.ntotal
+    assert loaded.manifest.n_chunks == len(expected) == loaded.chunk_vectors.size
     assert loaded.manifest.embedder == "fake-hash" and loaded.manifest.dim == 64
     assert set(loaded.manifest.corpus) == {"aws.md", "sub/crlf.md", "sub/emoji.md", "sub/setext.md"}
 
@@ -55,7 +55,7 @@ def test_stored_vectors_are_the_embeddings_of_the_chunks(fake_settings):
 
     loaded = store.load(fake_settings.index_dir)
 
-    stored = loaded.vectors.reconstruct_n(0, loaded.vectors.ntotal)
+    stored = loaded.chunk_vectors.vectors()
     fresh = HashEmbedder().embed_passages([c.embed_text for c in loaded.chunks])
     np.testing.assert_allclose(stored, fresh, rtol=1e-6, atol=1e-6)
 

@@ -16,6 +16,8 @@ from assistant.lexical import tokenize
 from assistant.service import open_searcher
 from assistant.textnorm import match_form
 
+pytestmark = pytest.mark.slow  # real e5 indexes of the shared cases
+
 CASES = PROJECT_ROOT.parent / "shared" / "cases" / "retrieval"
 
 

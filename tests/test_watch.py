@@ -1,8 +1,8 @@
-"""The corpus watcher: an edited note is answerable within seconds, without a restart."""
+"""The corpus watcher: an edited note becomes answerable without a restart. How long the
+rebuild of an edit takes is measured by `python -m assistant bench` (edit_s), not asserted here."""
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -10,6 +10,8 @@ from assistant.config import from_env
 from assistant.errors import CorpusError
 from assistant.service import SearchService
 from assistant.watch import start_watching
+
+pytestmark = pytest.mark.slow  # the real e5 model and the real file watcher
 
 NOTE = """# チームメモ
 
@@ -33,48 +35,60 @@ def service(tmp_path):
     return SearchService(settings, progress=False)
 
 
-def _answerable(service, question: str, needle: str, within: float) -> float | None:
-    """Seconds until the top hit for `question` contains `needle`, or None."""
-    started = time.perf_counter()
-    while time.perf_counter() - started < within:
-        hits = service.search(question).hits
-        if hits and needle in hits[0].chunk.text:
-            return time.perf_counter() - started
-        time.sleep(0.1)
-    return None
+class Refreshes:
+    """Every rebuild the watcher runs (service.refresh, wrapped), with a condition the test
+    waits on: event-driven, so nothing depends on how fast this machine is. The timeouts
+    below only stop a hang; how fast an edit becomes answerable is the benchmark's job."""
+
+    def __init__(self, service):
+        self.reports = []
+        self.changed = threading.Condition()
+        original = service.refresh
+
+        def refresh():
+            report = original()
+            with self.changed:
+                self.reports.append(report)
+                self.changed.notify_all()
+            return report
+
+        service.refresh = refresh
+
+    def wait_for(self, predicate, timeout: float = 120) -> bool:
+        with self.changed:
+            return self.changed.wait_for(predicate, timeout)
 
 
-def test_edited_section_is_answerable_within_5_seconds(service):
+def test_edited_section_is_answerable_after_the_watcher_rebuilds(service):
+    refreshes = Refreshes(service)
+
+    def answerable() -> bool:
+        hits = service.search("Zephyr クラスタのノード上限は何台？").hits
+        return bool(hits) and "4711" in hits[0].chunk.text
+
+    assert not answerable()
     stop = start_watching(service)
     try:
         path = service.settings.corpus_dir / "team.md"
         path.write_text(NOTE + "\n## 社内クラスタ\n\n- 社内クラスタ Zephyr のノード上限は 4711 台\n", encoding="utf-8")
-        took = _answerable(service, "Zephyr クラスタのノード上限は何台？", "4711", within=5)
-        assert took is not None, "the edited note was not answerable within 5 s"
+        # Checked after each rebuild (an editor's write may be seen in more than one event).
+        assert refreshes.wait_for(lambda: bool(refreshes.reports) and answerable()), "no rebuild made the edit answerable"
     finally:
         stop()
 
 
 def test_only_the_edited_section_is_embedded(service):
-    reports = []
-    original = service.refresh
-
-    def spy():
-        reports.append(original())
-        return reports[-1]
-
-    service.refresh = spy
+    refreshes = Refreshes(service)
     stop = start_watching(service)
     try:
         path = service.settings.corpus_dir / "team.md"
         path.write_text(NOTE.replace("最大 5 TB", "最大 5 TB (1 回の PUT は 5 GB まで)"), encoding="utf-8")
-        deadline = time.perf_counter() + 5
-        while not reports and time.perf_counter() < deadline:
-            time.sleep(0.05)
+        assert refreshes.wait_for(lambda: bool(refreshes.reports)), "the watcher never rebuilt"
     finally:
         stop()
-    assert reports and reports[0].status == "built"
-    assert reports[0].n_embedded == 3  # the section's chunk, its one changed line and that line's terms
+    report = refreshes.reports[0]
+    assert report.status == "built"
+    assert report.n_embedded == 3  # the section's chunk, its one changed line and that line's terms
 
 
 def test_stop_ends_the_thread(service):

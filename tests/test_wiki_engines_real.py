@@ -32,6 +32,8 @@ from assistant.notes import parse_note
 from assistant.wiki import wiki_page
 from assistant.wiki.headings import parse_source
 
+pytestmark = pytest.mark.slow  # the real renderers (kramdown, node) as subprocesses
+
 RENDERERS = PROJECT_ROOT / "tests" / "renderers"
 WIKI_DEV = PROJECT_ROOT.parent / "shared" / "eval" / "wiki-dev" / "notes"
 CORPORA = [

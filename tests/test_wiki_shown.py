@@ -134,6 +134,7 @@ def _ask(corpus, index, *questions: str) -> list[dict]:
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
+@pytest.mark.slow
 def test_case_html_comment_answer_is_never_highlighted(tmp_path):
     (answer,) = _ask(CASES / "html-comment-answer" / "notes", tmp_path / "index", "デプロイのタイムアウトは何分？")
     top = answer["hits"][0]
@@ -141,6 +142,7 @@ def test_case_html_comment_answer_is_never_highlighted(tmp_path):
     assert "<!--" in top["text"]  # the cited lines are the file's
 
 
+@pytest.mark.slow
 def test_page_shows_what_is_indexed_through_the_cli(tmp_path):
     corpus = tmp_path / "notes"
     corpus.mkdir()

@@ -30,6 +30,8 @@ from . import slugs
 
 @dataclass(frozen=True)
 class WikiHeading:
+    """One heading as the engine's page renders it (page_headings): text shown and id."""
+
     level: int  # 1-6
     line: int  # 1-based first line of the heading
     end_line: int  # 1-based last line (a setext heading spans two or more)

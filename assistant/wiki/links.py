@@ -34,6 +34,8 @@ def page_links(settings: Settings) -> Iterator[dict]:
 
 
 def print_links(settings: Settings, as_json: bool = False) -> int:
+    """Print page_links as text (a page line, then one line per heading) or one JSON object
+    per page; returns 0. Raises CorpusError when the folder holds no readable notes."""
     for page in page_links(settings):
         if as_json:
             print(json_text(page))

@@ -27,9 +27,13 @@ class Ids:
     """One document's ids under one engine (duplicate numbering needs the whole document)."""
 
     def add(self, text: str) -> str:  # pragma: no cover - interface
+        """The id of the next heading of the document, whose text is `text` (each engine
+        says which text: shown or raw source), numbered as the engine numbers repeats."""
         raise NotImplementedError
 
     def explicit(self, anchor: str) -> str:
+        """The id of a heading that names its own (`{#id}`, an IAL); recorded where the
+        engine counts it against later repeats. The base keeps it as written."""
         return anchor
 
 
@@ -157,6 +161,8 @@ _MDIT_COMBINING = re.compile(r"[\u0300-\u036f]")
 
 
 def vitepress_slug(text: str) -> str:
+    """@mdit-vue/shared's slugify: accents stripped (NFKD), runs of spaces and punctuation
+    one '-', none at the ends, '_' before a leading digit, lowercased; repeats not numbered."""
     text = _MDIT_COMBINING.sub("", unicodedata.normalize("NFKD", text))
     text = _MDIT_SPECIAL.sub("-", _MDIT_CONTROL.sub("", text))
     text = re.sub(r"-{2,}", "-", text)

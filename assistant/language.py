@@ -1,0 +1,31 @@
+"""Which language a text is in: the one definition of "Japanese text" for the package.
+
+A question is Japanese when it holds any kana or kanji (an English question rarely does; a
+Japanese one often carries English product names). A note is Japanese when kana and kanji are
+at least a tenth of its letters (a Japanese note full of English service names stays Japanese;
+an English page quoting one Japanese word stays English). Only 'ja' and 'en' are told apart:
+the notes and questions this product serves are in those two.
+"""
+from __future__ import annotations
+
+import re
+
+# Hiragana, katakana (incl. the prolonged sound mark U+30FC), CJK ideographs incl. extension A,
+# CJK compatibility ideographs, and half-width katakana (ｶﾀｶﾅ, which NFKC folds to katakana).
+JAPANESE_CHARS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f"
+JAPANESE_RUN = re.compile(f"[{JAPANESE_CHARS}]+")
+_JAPANESE_CHAR = re.compile(f"[{JAPANESE_CHARS}]")
+NOTES_JAPANESE_SHARE = 0.1  # share of letters that makes a note Japanese (see the module doc)
+
+
+def language(text: str) -> str:
+    """A question's language: 'ja' when the text contains any kana or kanji, else 'en'."""
+    return "ja" if _JAPANESE_CHAR.search(text) else "en"
+
+
+def notes_language(text: str) -> str:
+    """A note's language: 'ja' when kana and kanji make up at least NOTES_JAPANESE_SHARE of
+    the text's letters (kana, kanji and ASCII letters), else 'en'."""
+    japanese = sum(len(run) for run in JAPANESE_RUN.findall(text))
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return "ja" if japanese and japanese >= NOTES_JAPANESE_SHARE * (japanese + latin) else "en"

@@ -1,0 +1,72 @@
+"""What a question may be: the limits on questions, k and history, in one place, and the
+checks every entry point (CLI, API, UI, evaluation) goes through via `Searcher.search`.
+
+The limits are the product's, not a model's: a question is cut at MAX_QUESTION_CHARS (the
+model reads ~512 tokens anyway, so a longer one is cut, not refused), a search returns at most
+MAX_TOP_K hits, and a conversation sends at most MAX_HISTORY earlier questions, of which the
+search reads the last MAX_CONTEXT_TURNS.
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from .errors import QueryError
+
+MAX_QUESTION_CHARS = 2000
+MAX_TOP_K = 50
+MAX_HISTORY = 20  # earlier questions an API call or a chat session may send
+MAX_CONTEXT_TURNS = 4  # earlier turns a follow-up is searched with
+
+# Words that point back to an earlier turn: pronouns, demonstratives, "what about", 場合は,
+# "going back to", さっきの.
+_REFERS_BACK = re.compile(
+    r"\b(it|its|they|them|their|there|those|these|this one|that one|the same)\b"
+    r"|^\s*(and|what about|how about)\b|\b(going back|earlier|previous|mentioned|first one)\b"
+    r"|その|それ|そこ|そちら|この|これ|あれ|同じ|場合は|ときは|さっき|先ほど|最初に|前の|戻る|^\s*(じゃあ|では|なら)",
+    re.IGNORECASE,
+)
+
+
+def validate_question(question: object) -> str:
+    """A usable question string (at most MAX_QUESTION_CHARS characters, control characters
+    removed), or a QueryError saying what is wrong with it."""
+    if not isinstance(question, str):
+        raise QueryError("the question must be text")
+    # Spaces of any kind (NBSP, U+3000) are kept: they separate words (textnorm.match_form).
+    cleaned = "".join(ch for ch in question if ch.isprintable() or ch.isspace()).strip()
+    if not cleaned:
+        raise QueryError("the question is empty; type a question about the notes")
+    return cleaned[:MAX_QUESTION_CHARS]
+
+
+def validate_history(history: object) -> tuple[str, ...]:
+    """Earlier user turns, oldest first, each cut at MAX_QUESTION_CHARS, blank ones dropped;
+    a QueryError for anything but a list of at most MAX_HISTORY strings."""
+    if isinstance(history, (str, bytes)) or not isinstance(history, (list, tuple)):
+        raise QueryError("history must be a list of earlier questions (strings)")
+    if not all(isinstance(turn, str) for turn in history):
+        raise QueryError("history must be a list of earlier questions (strings)")
+    if len(history) > MAX_HISTORY:
+        raise QueryError(f"history may hold at most {MAX_HISTORY} earlier questions")
+    return tuple(turn[:MAX_QUESTION_CHARS] for turn in history if turn.strip())
+
+
+def validate_top_k(top_k: object) -> int:
+    """top_k as an int in 1..MAX_TOP_K, or a QueryError."""
+    if isinstance(top_k, bool) or not isinstance(top_k, int):
+        raise QueryError("top_k must be a whole number")
+    if not 1 <= top_k <= MAX_TOP_K:
+        raise QueryError(f"top_k must be between 1 and {MAX_TOP_K}")
+    return top_k
+
+
+def conversation(history: Sequence[str], question: str) -> str:
+    """The text a follow-up is searched with: the last MAX_CONTEXT_TURNS earlier turns,
+    oldest first, then the question."""
+    return " ".join([*history[-MAX_CONTEXT_TURNS:], question])
+
+
+def refers_back(question: str) -> bool:
+    """True when a question leans on an earlier turn for its topic."""
+    return _REFERS_BACK.search(question) is not None

@@ -1,0 +1,65 @@
+"""Calibration logic with fake probes (no model): language offsets and floors."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant import calibration
+
+
+def _probe_with(scores_by_language: dict[str, np.ndarray], languages: np.ndarray):
+    """A fake probe: every text gets the same per-chunk scores."""
+    ranking = np.empty(len(languages), dtype=np.float32)
+    for lang, scores in scores_by_language.items():
+        ranking[languages == lang] = scores
+    return lambda text: (ranking, ranking)
+
+
+def test_offsets_do_not_depend_on_how_many_chunks_a_language_has():
+    # The same score distribution for both notes languages, ten times more Japanese chunks:
+    # the model prefers neither language, so the offsets must be (nearly) zero. The mean of
+    # the best 10 read the larger pool as preferred (its extremes sit higher by chance).
+    rng = np.random.default_rng(0)
+    languages = np.array(["ja"] * 3000 + ["en"] * 300)
+    scores = {"ja": rng.normal(1.8, 0.05, 3000), "en": rng.normal(1.8, 0.05, 300)}
+    found = calibration.compute("fake", _probe_with(scores, languages), languages, [])
+    for question_language in ("en", "ja"):
+        assert abs(found.offset(question_language, "en") - found.offset(question_language, "ja")) < 0.01
+    best_ten = {lang: np.sort(s)[-10:].mean() for lang, s in scores.items()}
+    assert best_ten["ja"] - best_ten["en"] > 0.01  # what the old measure would have called a preference
+
+
+def test_offsets_measure_a_real_preference_for_one_notes_language():
+    rng = np.random.default_rng(1)
+    languages = np.array(["ja"] * 400 + ["en"] * 100)
+    scores = {"ja": rng.normal(1.9, 0.05, 400), "en": rng.normal(1.8, 0.05, 100)}
+    found = calibration.compute("fake", _probe_with(scores, languages), languages, [])
+    assert found.offset("en", "ja") == 0.0
+    assert abs(found.offset("en", "en") - (-0.1)) < 0.02
+
+
+def test_language_level_of_no_chunks_is_zero():
+    assert calibration.language_level(np.array([], dtype=np.float32)) == 0.0
+
+
+def _calibration() -> calibration.Calibration:
+    # Off-topic medians: ja>ja 2.0, en>ja 1.9; on-topic median of Japanese notes 2.4 (spread 0.4).
+    return calibration.Calibration(
+        "fake", calibration.CALIBRATION_VERSION, {"ja": {"ja": 0.0}, "en": {"ja": 0.0}},
+        {"ja": {"ja": [1.9, 2.0, 2.1]}, "en": {"ja": [1.8, 1.9, 2.0]}}, {"ja": [2.3, 2.4, 2.5]},
+    )
+
+
+def test_floor_is_a_share_of_the_notes_languages_spread():
+    found = _calibration()
+    assert found.floor("ja", "ja") == pytest.approx(2.0 + calibration.SAME_LANGUAGE_POSITION * 0.4)
+    assert found.floor("en", "ja") == pytest.approx(1.9 + calibration.CROSS_LANGUAGE_POSITION * 0.4)
+
+
+def test_a_same_language_answer_line_without_the_questions_words_needs_a_higher_score():
+    found = _calibration()
+    raised = found.floor("ja", "ja", shares_terms=False)
+    assert raised == pytest.approx(2.0 + calibration.SAME_LANGUAGE_NO_SHARED_TERM_POSITION * 0.4)
+    assert raised > found.floor("ja", "ja")
+    # Across languages a question shares no words with the notes anyway: unchanged.
+    assert found.floor("en", "ja", shares_terms=False) == found.floor("en", "ja")

@@ -1,0 +1,91 @@
+"""Golden answers: the top hits, scores, highlights and "not in the notes" for a fixed set of
+questions, on an index built with the fake embedder and on the real e5 index.
+
+They pin what the search returns so that a change meant to keep answers (a refactor, a faster
+build) can show it did. A change meant to alter answers (a new signal, new weights) rewrites
+them on purpose, with its eval numbers in the commit message:
+
+    UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+
+import pytest
+
+from assistant.build import build_index
+from assistant.config import PROJECT_ROOT, from_env
+from assistant.retrieve import Searcher
+
+from conftest import DATA, SMALL_NOTE
+
+GOLDEN = PROJECT_ROOT / "tests" / "golden"
+TOP_K = 5
+# The fake embedder is plain arithmetic; the real model's 4-bit kernels may round a last
+# digit differently on another CPU, so real scores are compared to 1e-5.
+FAKE_TOLERANCE = 1e-6
+REAL_TOLERANCE = 1e-5
+
+
+def _questions() -> list[dict]:
+    with open(GOLDEN / "questions.jsonl", encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def answers(searcher: Searcher) -> list[dict]:
+    """What the golden files record for each question: no_answer and per hit (source, line
+    range, score, highlighted lines)."""
+    out = []
+    for case in _questions():
+        answer = searcher.search(
+            case["question"], top_k=TOP_K, history=case.get("history", ()), scope=case.get("scope")
+        )
+        out.append(
+            {
+                "question": case["question"],
+                "no_answer": answer.no_answer,
+                "hits": [
+                    [h.chunk.source, h.chunk.line_start, h.chunk.line_end, round(float(h.score), 7), list(h.highlight_lines)]
+                    for h in answer.hits
+                ],
+            }
+        )
+    return out
+
+
+def check(name: str, got: list[dict], tolerance: float) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    expected = json.loads(path.read_text(encoding="utf-8"))
+    assert [e["question"] for e in expected] == [g["question"] for g in got], "questions.jsonl changed: UPDATE_GOLDEN=1"
+    for want, have in zip(expected, got):
+        where = want["question"]
+        assert have["no_answer"] == want["no_answer"], where
+        assert [h[:3] + h[4:] for h in have["hits"]] == [h[:3] + h[4:] for h in want["hits"]], where
+        for h, w in zip(have["hits"], want["hits"]):
+            assert abs(h[3] - w[3]) <= tolerance, (where, h, w)
+
+
+@pytest.fixture(scope="module")
+def fake_searcher(tmp_path_factory):
+    """The seed page plus a small English note and edge-case notes, indexed with the fake."""
+    corpus = tmp_path_factory.mktemp("golden-corpus")
+    shutil.copy(PROJECT_ROOT / "corpus" / "aws-developer-associate.md", corpus)
+    (corpus / "sub").mkdir()
+    (corpus / "aws.md").write_text(SMALL_NOTE, encoding="utf-8")
+    for name in ("crlf.md", "emoji.md", "setext.md"):
+        shutil.copy(DATA / name, corpus / "sub" / name)
+    settings = from_env({}, corpus_dir=corpus, index_dir=tmp_path_factory.mktemp("golden-index"), model="fake-hash")
+    build_index(settings, progress=False)
+    return Searcher(settings)
+
+
+def test_fake_index_answers_are_golden(fake_searcher):
+    check("fake-hash.json", answers(fake_searcher), FAKE_TOLERANCE)
+
+
+def test_real_index_answers_are_golden(built_settings):
+    check("e5.json", answers(Searcher(built_settings)), REAL_TOLERANCE)

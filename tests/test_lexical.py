@@ -1,0 +1,139 @@
+"""The lexical side (assistant/lexical.py): the tokenizer and BM25, without a model.
+
+Expected tokens are written by hand from the rule in lexical.py's docstring (ASCII words
+lowercased whole; each kana/kanji run as overlapping bigrams, a one-character run as
+itself; everything else separates), after NFKC with every space as ' ' (textnorm.py).
+"""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant.language import language
+from assistant.lexical import LexicalIndex, tokenize
+
+# --- tokenize ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, tokens",
+    [
+        # English: words lowercased whole, punctuation separates, digits are words.
+        ("What is the Lambda timeout?", ["what", "is", "the", "lambda", "timeout"]),
+        ("DynamoDB max-items_v2 900", ["dynamodb", "max", "items", "v2", "900"]),
+        # Japanese: one run, overlapping bigrams (kanji, hiragana and katakana alike).
+        ("可視性タイムアウト", ["可視", "視性", "性タ", "タイ", "イム", "ムア", "アウ", "ウト"]),
+        ("キャパシティー", ["キャ", "ャパ", "パシ", "シテ", "ティ", "ィー"]),  # the prolonged mark is a letter
+        ("火", ["火"]),  # a one-character run is kept whole
+        ("東京", ["東京"]),
+        # Mixed: an ASCII word ends the run; the order of appearance is kept.
+        ("SQSの可視性", ["sqs", "の可", "可視", "視性"]),
+        ("DynamoDB のキャパシティ", ["dynamodb", "のキ", "キャ", "ャパ", "パシ", "シテ", "ティ"]),
+        ("900秒", ["900", "秒"]),
+        ("EC2とS3", ["ec2", "と", "s3"]),
+        # Japanese punctuation separates runs: no bigram spans '、' or '。'.
+        ("最大、12時間。", ["最大", "12", "時間"]),
+    ],
+)
+def test_tokens(text, tokens):
+    assert tokenize(text) == tokens
+
+
+@pytest.mark.parametrize(
+    "written, usual",
+    [
+        ("ＤｙｎａｍｏＤＢ", "DynamoDB"),  # full-width letters
+        ("１２時間", "12時間"),  # full-width digits
+        ("ｻｰﾊﾞｰﾚｽ", "サーバーレス"),  # half-width katakana, voiced mark joined
+        ("ＥＣ２の料金", "EC2の料金"),
+    ],
+)
+def test_width_variants_tokenize_as_their_usual_form(written, usual):
+    assert tokenize(written) == tokenize(usual)
+
+
+@pytest.mark.parametrize("space", ["\u3000", "\u00a0", "\u2009", "\t"])
+def test_every_space_separates_words(space):
+    # An ideographic or no-break space splits a run like a plain one: no bigram across it.
+    assert tokenize(f"可視性{space}タイムアウト") == tokenize("可視性 タイムアウト")
+    assert "性タ" not in tokenize(f"可視性{space}タイムアウト")
+    assert tokenize(f"S3{space}bucket") == ["s3", "bucket"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!! ... ---", "、。「」", "🙂🚀", "\n\n"])
+def test_text_without_words_has_no_tokens(text):
+    assert tokenize(text) == []
+
+
+def test_a_question_and_the_note_line_share_tokens_whatever_the_width():
+    note = "- 可視性タイムアウト (Visibility Timeout): デフォルト30秒"
+    question = "ＳＱＳの可視性タイムアウトは？"
+    assert {"可視", "タイ", "ウト"} <= set(tokenize(note)) & set(tokenize(question))
+    assert "visibility" in tokenize(note) and "sqs" in tokenize(question)
+
+
+@given(st.text(max_size=60))
+def test_property_tokens_are_short_lowercase_and_never_blank(text):
+    for token in tokenize(text):
+        assert token and token == token.strip()
+        if token.isascii():
+            assert token.isalnum() and token == token.lower()
+        else:
+            assert len(token) <= 2  # a bigram or a one-character run
+
+
+@given(st.text(max_size=60))
+def test_property_tokenizing_is_stable_under_nfkc(text):
+    import unicodedata
+
+    assert tokenize(unicodedata.normalize("NFKC", text)) == tokenize(text)
+
+
+# --- language ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [("What is SQS?", "en"), ("SQSとは？", "ja"), ("EC2", "en"), ("", "en"), ("可視性", "ja"), ("カタカナ", "ja")],
+)
+def test_language(text, lang):
+    assert language(text) == lang
+
+
+def test_half_width_katakana_is_japanese():
+    assert language("ｻｰﾊﾞｰﾚｽ") == "ja"
+
+
+# --- BM25 ------------------------------------------------------------------------------
+
+DOCS = [
+    "SQS の可視性タイムアウトはデフォルト30秒",
+    "Lambda functions time out after at most 900 seconds",
+    "DynamoDB のキャパシティモード",
+    "",  # a document without tokens must not break the matrix
+]
+
+
+def test_bm25_ranks_the_document_sharing_the_terms_first():
+    index = LexicalIndex(DOCS)
+    assert index.size == len(DOCS)
+    scores = index.scores("可視性タイムアウトとは")
+    assert scores.dtype.name == "float32" and scores.shape == (len(DOCS),)
+    assert int(scores.argmax()) == 0 and scores[3] == 0
+    assert int(index.scores("ＬＡＭＢＤＡ timeout").argmax()) == 1  # full-width, any case
+
+
+def test_bm25_unknown_terms_score_zero_everywhere():
+    index = LexicalIndex(DOCS)
+    assert index.known(tokenize("Kubernetes のポッド")) == []
+    assert index.scores("Kubernetes").tolist() == [0.0] * len(DOCS)
+    assert index.scores("").tolist() == [0.0] * len(DOCS)
+
+
+def test_bm25_save_load_gives_identical_scores(tmp_path):
+    index = LexicalIndex(DOCS)
+    index.save(tmp_path)
+    loaded = LexicalIndex.load(tmp_path)
+    for query in ("可視性タイムアウト", "lambda seconds", "キャパシティ", "nothing"):
+        assert loaded.scores(query).tolist() == index.scores(query).tolist()
