@@ -10,6 +10,7 @@ The public API, which the CLI, the JSON API and the UI use (docs/architecture.md
     Searcher                           a loaded index that answers (retrieve.py)
     SearchService, open_searcher       a searcher kept current with the notes (service.py)
     build_index, BuildReport           build or update the index (build.py)
+    choose_model                       the model when none is named: the measured default (profiles.py)
 
 The search and build names load on first use, so `import assistant` stays light (no
 markdown parser, model or FAISS until they are needed).
@@ -26,6 +27,7 @@ _LAZY = {
     "open_searcher": "service",
     "build_index": "build",
     "BuildReport": "build",
+    "choose_model": "profiles",
 }
 
 __all__ = [

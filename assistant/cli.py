@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> config.Settings:
-    from .profiles import choose_model  # the server's default too, so both use one index
+    from . import choose_model  # the server's default too, so both use one index
 
     return config.from_env(
         corpus_dir=args.corpus,

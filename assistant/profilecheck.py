@@ -242,6 +242,27 @@ def report(measured: dict) -> str:
     return "\n".join(lines)
 
 
+def judge_installed(folder: Path) -> tuple[bool, str]:
+    """(the installed profile in `folder` may be the default, why) from its recorded
+    measurement: recorded, terms accepted, this machine, every target met. Never raises."""
+    measured = read(folder)
+    remeasure = "./scripts/get-model.sh embeddinggemma-300m --accept-gemma-terms measures it"
+    if measured is None:
+        return False, f"embeddinggemma-300m is installed but was never measured on this machine ({remeasure})"
+    if measured.get("terms_accepted") is not True:
+        return False, f"the Gemma Terms of Use were not accepted for embeddinggemma-300m ({remeasure})"
+    if measured.get("machine") != machine():
+        return False, f"embeddinggemma-300m was measured on another machine ({remeasure})"
+    try:
+        ok, parts = verdict(measured)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False, f"the measurement of embeddinggemma-300m is unreadable ({remeasure})"
+    when = str(measured.get("when", ""))[:10]
+    if ok:
+        return True, f"installed, terms accepted, meets the targets here ({', '.join(parts)}; measured {when})"
+    missed = [part for part in parts if "(target" in part]
+    return False, f"embeddinggemma-300m misses the targets here ({', '.join(missed)}; measured {when})"
+
 def measure_installed(folder: Path, terms_accepted: bool, log=print) -> dict | None:
     """The set-up step after installing embeddinggemma-300m (models.py's fetch command):
     measure once on this machine and record it, unless a record for this machine exists.
@@ -284,15 +305,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     sub.add_parser("show", help="print the recorded measurement and what start-up makes of it")
     args = parser.parse_args(argv)
-    from .profiles import default_model
-
     folder = models.installed(models.EMBEDDINGGEMMA_300M)
     if args.command == "show":
         measured = read(folder) if folder else None
         if measured:
             print(report(measured))
-        name, reason = default_model()
-        print(f"default model: {name} ({reason})")
+        ok, reason = judge_installed(folder) if folder else (False, "embeddinggemma-300m is not installed")
+        print(f"default model: {'embeddinggemma-300m' if ok else 'e5'} ({reason})")
         return 0
     if folder is None:
         print("error: embeddinggemma-300m is not installed; run ./scripts/get-model.sh embeddinggemma-300m --accept-gemma-terms",

@@ -136,23 +136,8 @@ def default_model(models_dir: Path | None = None) -> tuple[str, str]:
     folder = models.installed(models.EMBEDDINGGEMMA_300M, models_dir)
     if folder is None or not (folder / "onnx").is_dir():
         return E5.name, "embeddinggemma-300m is not installed (./scripts/get-model.sh embeddinggemma-300m)"
-    measured = profilecheck.read(folder)
-    remeasure = "./scripts/get-model.sh embeddinggemma-300m --accept-gemma-terms measures it"
-    if measured is None:
-        return E5.name, f"embeddinggemma-300m is installed but was never measured on this machine ({remeasure})"
-    if measured.get("terms_accepted") is not True:
-        return E5.name, f"the Gemma Terms of Use were not accepted for embeddinggemma-300m ({remeasure})"
-    if measured.get("machine") != profilecheck.machine():
-        return E5.name, f"embeddinggemma-300m was measured on another machine ({remeasure})"
-    try:
-        ok, parts = profilecheck.verdict(measured)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return E5.name, f"the measurement of embeddinggemma-300m is unreadable ({remeasure})"
-    when = str(measured.get("when", ""))[:10]
-    if ok:
-        return EMBEDDINGGEMMA_300M.name, f"installed, terms accepted, meets the targets here ({', '.join(parts)}; measured {when})"
-    missed = [part for part in parts if "(target" in part]
-    return E5.name, f"embeddinggemma-300m misses the targets here ({', '.join(missed)}; measured {when})"
+    ok, why = profilecheck.judge_installed(folder)
+    return (EMBEDDINGGEMMA_300M.name if ok else E5.name), why
 
 
 def choose_model(option: str | None, environ=None, models_dir: Path | None = None) -> tuple[str | None, str]:
