@@ -253,7 +253,7 @@ def _load(url: str, questions: list[str], seconds: float, clients: int) -> dict:
 
 
 def bench_backend(model: str, corpus: Path, work: Path, questions, opts, http: bool) -> dict:
-    from .embedding import load_embedder
+    from .profiles import load_embedder
     from .service import SearchService
 
     settings = config.from_env({}, corpus_dir=work / "corpus", index_dir=work / f"index-{model}", model=model)

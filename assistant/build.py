@@ -30,7 +30,8 @@ from .cache import EmbeddingCache
 from .chunking import chunk_note, path_label
 from .config import Settings
 from .store import chunking_settings
-from .embedding import Embedder, load_embedder
+from .embedding import Embedder
+from .profiles import load_embedder
 from .errors import BuildInProgressError, CorpusError, IndexStaleError, IndexWriteError
 from .lexical import LexicalIndex
 from .lines import line_units

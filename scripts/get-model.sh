@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || bash scripts/setup.sh
 # What the profile runs on (ONNX Runtime) and what its one-time export needs (torch, onnx).
 .venv/bin/python -m pip install --quiet -r requirements-gemma.txt
-exec .venv/bin/python -m assistant.models fetch "$@"
+exec .venv/bin/python -m assistant.getmodel fetch "$@"

