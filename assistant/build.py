@@ -32,6 +32,7 @@ from .config import Settings
 from .embedding import Embedder, load_embedder
 from .errors import BuildInProgressError, CorpusError, IndexStaleError, IndexWriteError
 from .lexical import LexicalIndex
+from .latechunks import LATE_VERSION, chunk_window, passage_key, piece_key
 from .lines import UNIT_VERSION, line_units
 from .notes import load_notes
 from .passages import PASSAGE_TOKENS, note_passages
@@ -95,7 +96,7 @@ class BuildReport:
     status: str  # "built" or "up-to-date"
     n_notes: int
     n_chunks: int
-    n_embedded: int  # texts (chunks, answer lines, passages, line terms) that went through the model
+    n_embedded: int  # model inputs run: chunk windows (late chunking) and texts embedded or coded alone
     seconds: float
     path: Path
 
@@ -139,6 +140,7 @@ def chunking_settings(settings: Settings) -> dict:
         "line_units": UNIT_VERSION,
         "passage_tokens": PASSAGE_TOKENS,
         "line_terms": TERMS_VERSION,
+        "late_chunking": LATE_VERSION,
         "lexical": "nfkc-1",  # textnorm.match_form: BM25 terms of an older index differ
     }
 
@@ -165,14 +167,30 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _embed_missing(
-    texts: list[str], hashes: list[str], embedder: Embedder, cache: EmbeddingCache, progress: bool
-) -> tuple[np.ndarray, int]:
-    """Vectors for all texts, embedding only those whose content hash is not cached. Each
-    vector goes straight into its rows of the result: holding them all as separate arrays
-    first (then stacking) cost ~400 MB more at the peak of a 100x build."""
-    from tqdm import tqdm
+# Characters of model input per native call: short calls (~1 s of model time) let questions
+# of a serving process interleave with a refresh; the model uses both cores either way.
+CALL_CHARS = 4096
+WINDOW_CHARS = 2048  # progress is counted in input characters, a window's capped at this
 
+
+def _batches(items: list, size_of, limit: int = CALL_CHARS):
+    """Consecutive runs of items whose sizes add up to about `limit` (at least one each)."""
+    batch, total = [], 0
+    for item in items:
+        if batch and total + size_of(item) > limit:
+            yield batch
+            batch, total = [], 0
+        batch.append(item)
+        total += size_of(item)
+    if batch:
+        yield batch
+
+
+def _embed_missing(texts: list[str], hashes: list[str], embedder: Embedder, cache: EmbeddingCache, bar) -> tuple[np.ndarray, int]:
+    """Vectors for all texts, embedding only those whose key is not cached (each distinct
+    text once), sorted by length so a call holds texts of similar length. Each vector goes
+    straight into its rows of the result: holding them all as separate arrays first (then
+    stacking) cost ~400 MB more at the peak of a 100x build."""
     rows: dict[str, list[int]] = {}
     for i, key in enumerate(hashes):
         rows.setdefault(key, []).append(i)
@@ -181,39 +199,144 @@ def _embed_missing(
     for key, vector in cache.iter_many(list(rows)):
         out[rows[key]] = vector
         cached.add(key)
-    todo = [(key, texts[at[0]]) for key, at in rows.items() if key not in cached]
-    batch = 8
-    with tqdm(total=len(todo), desc="embedding", unit="text", disable=not progress or not todo, file=sys.stderr) as bar:
-        for i in range(0, len(todo), batch):
-            part = todo[i : i + batch]
-            vectors = embedder.embed_passages([text for _, text in part], batch_size=batch)
-            cache.put_many(zip([key for key, _ in part], vectors))
-            for (key, _), vector in zip(part, vectors):
-                out[rows[key]] = vector
-            bar.update(len(part))
+    todo = sorted(((key, texts[at[0]]) for key, at in rows.items() if key not in cached), key=lambda kt: len(kt[1]))
+    for part in _batches(todo, lambda kt: min(len(kt[1]), WINDOW_CHARS)):
+        vectors = embedder.embed_passages([text for _, text in part], batch_size=len(part))
+        cache.put_many(zip([key for key, _ in part], vectors))
+        for (key, _), vector in zip(part, vectors):
+            out[rows[key]] = vector
+        bar.update(sum(min(len(t), WINDOW_CHARS) for _, t in part))
     return out, len(todo)
 
 
-def _terms_missing(
-    texts: list[str], hashes: list[str], embedder: Embedder, cache: EmbeddingCache, progress: bool
-) -> tuple[TermMatrix, int]:
+def _terms_missing(texts: list[str], hashes: list[str], embedder: Embedder, cache: EmbeddingCache, bar) -> tuple[TermMatrix, int]:
     """Latent-term codes of the answer lines (terms.py), encoding only uncached ones; an
     empty matrix for a backend without terms. Every code goes through the cache, which
     assembles the matrix without holding one object per line."""
-    from tqdm import tqdm
-
     if not embedder.terms_dim:
         return TermMatrix.from_codes([], 0, n_rows=len(texts)), 0
     missing = set(cache.missing_terms(hashes, TERMS_VERSION))
-    todo = list({h: t for h, t in zip(hashes, texts) if h in missing}.items())
-    batch = 64
-    with tqdm(total=len(todo), desc="latent terms", unit="line", disable=not progress or not todo, file=sys.stderr) as bar:
-        for i in range(0, len(todo), batch):
-            part = todo[i : i + batch]
-            codes = embedder.embed_terms([text for _, text in part])
-            cache.put_terms(zip([h for h, _ in part], codes), TERMS_VERSION)
-            bar.update(len(part))
+    todo = sorted({h: t for h, t in zip(hashes, texts) if h in missing}.items(), key=lambda kt: len(kt[1]))
+    for part in _batches(todo, lambda kt: min(len(kt[1]), WINDOW_CHARS)):
+        codes = embedder.embed_terms([text for _, text in part])
+        cache.put_terms(zip([h for h, _ in part], codes), TERMS_VERSION)
+        bar.update(sum(min(len(t), WINDOW_CHARS) for _, t in part))
     return TermMatrix(*cache.read_terms(hashes, TERMS_VERSION), embedder.terms_dim), len(todo)
+
+
+@dataclass
+class _Plan:
+    """Every text to embed (chunks, lines, passages, in index order), its cache key, and
+    the late-chunking work: the chunk windows to run and the passages to pool."""
+
+    texts: list[str]
+    keys: list[str]
+    lines_at: slice
+    windows: list  # (chunk hash, Window, pieces wanting a code) of every chunk pooled late
+    passages: list  # (key, [(chunk hash, first piece, last piece)], label piece (hash, i) or None)
+
+
+def _plan(embedder: Embedder, chunks, chunk_texts, lines, passages) -> _Plan:
+    """Keys for every text. With late chunking (embedder.late_chunking), a line or passage
+    inside a chunk's window gets the key of its pooled vector (latechunks.py); any other
+    keeps its content hash and is embedded alone."""
+    texts = chunk_texts + [u.text for u in lines] + [t for _, t in passages]
+    keys = [text_hash(t) for t in texts]
+    plan = _Plan(texts, keys, slice(len(chunks), len(chunks) + len(lines)), [], [])
+    if not getattr(embedder, "late_chunking", False):
+        return plan
+    windows = [chunk_window(c, t) for c, t in zip(chunks, chunk_texts)]
+    coded: dict[int, set[int]] = {}
+    for j, unit in enumerate(lines):
+        window = windows[unit.chunk]
+        piece = window.piece_of(unit.line) if window else None
+        if piece is not None:
+            keys[len(chunks) + j] = piece_key(keys[unit.chunk], piece, "line")
+            coded.setdefault(unit.chunk, set()).add(piece)
+    for j, (passage, _) in enumerate(passages):
+        parts, label = [], None
+        for c in passage.chunks:
+            window = windows[c]
+            if window is None:
+                break
+            inside = [i for i, n in enumerate(window.lines) if n and passage.line_start <= n <= passage.line_end]
+            if inside:
+                parts.append((keys[c], inside[0], inside[-1]))
+            if label is None and window.lines and window.lines[0] == 0:
+                label = (keys[c], 0)
+        else:
+            if parts:
+                at = len(chunks) + len(lines) + j
+                keys[at] = passage_key(parts + ([(label[0], 0, 0)] if label else []))
+                plan.passages.append((keys[at], parts, label))
+    plan.windows = [(keys[i], w, coded.get(i, set())) for i, w in enumerate(windows) if w is not None]
+    return plan
+
+
+def _run_windows(plan: _Plan, embedder: Embedder, cache: EmbeddingCache, bar) -> int:
+    """Run every chunk window whose pooled vectors are not all cached; returns how many ran.
+    Each call's chunk vectors, line vectors and codes, and piece sums go to the cache at once
+    (an interrupted build resumes after the last call)."""
+    def keys_of(chunk_hash, window, coded):
+        return [chunk_hash, *(piece_key(chunk_hash, i, "sum") for i in range(len(window.pieces))),
+                *(piece_key(chunk_hash, i, "line") for i in coded)]
+
+    wanted = {k for w in plan.windows for k in keys_of(*w)}
+    have = {k for k, _ in cache.iter_many(list(wanted))}
+    code_keys = [piece_key(h, i, "line") for h, _, coded in plan.windows for i in coded]
+    missing_codes = set(cache.missing_terms(code_keys, TERMS_VERSION))
+    todo = [w for w in plan.windows if not set(keys_of(*w)) <= have
+            or any(piece_key(w[0], i, "line") in missing_codes for i in w[2])]
+    todo = list({w[0]: w for w in todo}.values())  # identical chunks run once
+    size = lambda w: min(sum(map(len, w[1].pieces)), WINDOW_CHARS)
+    for part in _batches(sorted(todo, key=size), size):
+        results = embedder.embed_late([w.pieces for _, w, _ in part],
+                                      [[i in coded for i in range(len(w.pieces))] for _, w, coded in part])
+        vectors, codes = [], []
+        for (chunk_hash, window, coded), result in zip(part, results):
+            vectors.append((chunk_hash, result.vector))
+            vectors += [(piece_key(chunk_hash, i, "sum"), result.piece_sums[i]) for i in range(len(window.pieces))]
+            for i in coded:
+                if result.piece_tokens[i] > 0:  # else it falls back to the line alone
+                    vectors.append((piece_key(chunk_hash, i, "line"), _unit(result.piece_sums[i])))
+                    codes.append((piece_key(chunk_hash, i, "line"), result.codes[i]))
+        cache.put_many(vectors)
+        cache.put_terms(codes, TERMS_VERSION)
+        bar.update(sum(map(size, part)))
+    return len(todo)
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(v))
+    return v / norm if norm > 0 else v
+
+
+def _pool_passages(plan: _Plan, cache: EmbeddingCache) -> None:
+    """Pool every late passage not cached yet from its chunks' cached piece sums (no model)."""
+    have = {k for k, _ in cache.iter_many([k for k, _, _ in plan.passages])}
+    todo = [p for p in plan.passages if p[0] not in have]
+    for part in _batches(todo, lambda p: 1, 512):
+        need = {piece_key(h, i, "sum") for _, parts, label in part
+                for h, a, b in parts + ([(label[0], 0, 0)] if label else []) for i in range(a, b + 1)}
+        sums = dict(cache.iter_many(list(need)))
+        pooled = []
+        for key, parts, label in part:
+            total = sum(sums[piece_key(h, i, "sum")] for h, a, b in parts for i in range(a, b + 1))
+            if label:
+                total = total + sums[piece_key(label[0], 0, "sum")]
+            if float(np.linalg.norm(total)) > 0:  # else every line was cut off: embedded alone
+                pooled.append((key, _unit(total)))
+        cache.put_many(pooled)
+
+
+def _fall_back(plan: _Plan, cache: EmbeddingCache) -> None:
+    """A late key with nothing cached after the windows ran (its tokens were cut off by the
+    window): embed that unit alone, by its content hash."""
+    late = [i for i, k in enumerate(plan.keys) if k != text_hash(plan.texts[i])]
+    have = {k for k, _ in cache.iter_many([plan.keys[i] for i in late])}
+    for i in late:
+        if plan.keys[i] not in have:
+            plan.keys[i] = text_hash(plan.texts[i])
 
 
 def _up_to_date(settings: Settings, embedder: Embedder, n_notes: int, corpus: dict, started: float) -> BuildReport | None:
@@ -252,19 +375,29 @@ def _set_aside(path: Path) -> Path:
     return aside
 
 
-def _embed_all(settings: Settings, embedder: Embedder, texts: list[str], lines_at: slice, progress: bool):
-    """(vectors, line terms, number encoded) through the embedding cache. A damaged cache is
-    set aside and the work redone once with a fresh one; any other cache failure (full disk,
-    read-only) is an IndexWriteError."""
-    hashes = [text_hash(t) for t in texts]  # the lines' hashes also key their latent terms
+def _embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, lines, passages, progress: bool):
+    """(vectors of chunks + lines + passages, line terms, model inputs run) through the
+    embedding cache, with one progress bar (in input characters) for the whole stage. A
+    damaged cache is set aside and the work redone once with a fresh one; any other cache
+    failure (full disk, read-only) is an IndexWriteError."""
+    from tqdm import tqdm
+
     path = settings.index_dir / "cache.sqlite"
     for attempt in (1, 2):
+        plan = _plan(embedder, chunks, chunk_texts, lines, passages)
         try:
             cache = EmbeddingCache(path, embedder.name, embedder.dim)
             try:
-                vectors, n_embedded = _embed_missing(texts, hashes, embedder, cache, progress)
-                line_terms, n_encoded = _terms_missing(texts[lines_at], hashes[lines_at], embedder, cache, progress)
-                return vectors, line_terms, n_embedded + n_encoded
+                total = _work_chars(plan, cache)
+                with tqdm(total=total, desc="embedding", unit="char", unit_scale=True,
+                          disable=not progress or not total, file=sys.stderr) as bar:
+                    n_windows = _run_windows(plan, embedder, cache, bar) if plan.windows else 0
+                    _pool_passages(plan, cache)
+                    _fall_back(plan, cache)
+                    vectors, n_embedded = _embed_missing(plan.texts, plan.keys, embedder, cache, bar)
+                    at = plan.lines_at
+                    line_terms, n_encoded = _terms_missing(plan.texts[at], plan.keys[at], embedder, cache, bar)
+                return vectors, line_terms, n_windows + n_embedded + n_encoded
             finally:
                 cache.close()
         except sqlite3.DatabaseError as exc:
@@ -280,6 +413,16 @@ def _embed_all(settings: Settings, embedder: Embedder, texts: list[str], lines_a
         except OSError as exc:
             raise _cannot_write(settings.index_dir, exc) from None
     raise AssertionError("unreachable")
+
+
+def _work_chars(plan: _Plan, cache: EmbeddingCache) -> int:
+    """The progress bar's total: input characters of every window and text not cached (a
+    unit that falls back after the windows ran adds to it then; see _fall_back)."""
+    late_keys = {w[0] for w in plan.windows}
+    have = {k for k, _ in cache.iter_many(list(set(plan.keys) | late_keys))}
+    windows = sum(min(sum(map(len, w.pieces)), WINDOW_CHARS) for h, w, _ in {w[0]: w for w in plan.windows}.values() if h not in have)
+    alone = {k: t for k, t in zip(plan.keys, plan.texts) if k not in have and k not in late_keys and k == text_hash(t)}
+    return windows + sum(min(len(t), WINDOW_CHARS) for t in alone.values())
 
 
 def build_index(
@@ -325,9 +468,8 @@ def _build(settings: Settings, embedder: Embedder, notes, corpus: dict, progress
     # BM25 before the vectors exist: its indexing briefly holds every chunk's tokens
     # (~600 MB at 100x the notes).
     lexical = LexicalIndex(chunk_texts)
-    lines_at = slice(len(chunks), len(chunks) + len(lines))  # texts (and vectors): chunks, lines, passages
-    texts = chunk_texts + [u.text for u in lines] + [text for _, text in passages]
-    vectors, line_terms, n_encoded = _embed_all(settings, embedder, texts, lines_at, progress)
+    lines_at = slice(len(chunks), len(chunks) + len(lines))  # vectors: chunks, lines, passages
+    vectors, line_terms, n_encoded = _embed_all(settings, embedder, chunks, chunk_texts, lines, passages, progress)
     manifest = store.Manifest(
         format_version=store.FORMAT_VERSION,
         embedder=embedder.name,

@@ -26,6 +26,7 @@ import os
 import re
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -361,6 +362,48 @@ class E5Embedder(Embedder):
                 progress(len(batch))
         return out
 
+    @property
+    def late_chunking(self) -> bool:
+        """True when `embed_late` works (the compiled engine, onepass.py)."""
+        return bool(getattr(_e5_shared().model, "late", False)) and self.terms_dim > 0
+
+    def embed_late(self, texts: Sequence[Sequence[str]], want_codes: Sequence[Sequence[bool]]) -> list[LateResult]:
+        """One model pass per text given as pieces (late chunking, onepass.c e5_late_chunks):
+        the text's unit vector (the 'passage: ' prefix is added here, as a piece of its own),
+        and per piece the raw sum of its token states (float32, dim), how many of its tokens
+        fit the window (0: truncated away), and for pieces with want_codes its latent-term
+        code. Pieces should start at a word boundary (a line): they are tokenized alone."""
+        import ctypes
+
+        out: list[LateResult] = []
+        with _e5_model() as model:
+            pieces = [_clean(p) for text in texts for p in [self.passage_prefix.strip(), *text]]
+            flags = [int(w) for ws in want_codes for w in [False, *ws]]
+            poff = np.cumsum([0] + [len(t) + 1 for t in texts]).astype(np.int32)
+            n, n_pieces = len(texts), len(pieces)
+            P = ctypes.POINTER
+            dense = np.zeros((max(n, 1), self.dim), np.float32)
+            sums = np.zeros((max(n_pieces, 1), self.dim), np.float32)
+            ntok = np.zeros(max(n_pieces, 1), np.int32)
+            idx = np.zeros((max(n_pieces, 1), TERMS_K), np.int32)
+            val = np.zeros((max(n_pieces, 1), TERMS_K), np.float32)
+            nnz = np.zeros(max(n_pieces, 1), np.int32)
+            want = np.asarray(flags or [0], np.int32)
+            status = model._lib.e5_late_chunks(
+                model._m, (ctypes.c_char_p * max(n_pieces, 1))(*[p.encode("utf-8") for p in pieces]),
+                poff.ctypes.data_as(P(ctypes.c_int)), n, want.ctypes.data_as(P(ctypes.c_int)), TERMS_K,
+                dense.ctypes.data_as(P(ctypes.c_float)), sums.ctypes.data_as(P(ctypes.c_float)),
+                ntok.ctypes.data_as(P(ctypes.c_int)), idx.ctypes.data_as(P(ctypes.c_int32)),
+                val.ctypes.data_as(P(ctypes.c_float)), nnz.ctypes.data_as(P(ctypes.c_int)),
+            )
+        if status != 0:
+            raise ModelError("the one-pass engine failed; reinstall with scripts/setup.sh")
+        for i in range(n):
+            a, b = int(poff[i]) + 1, int(poff[i + 1])  # + 1: the prefix piece
+            codes = [TermCode.from_raw(idx[p, : nnz[p]], val[p, : nnz[p]]) if nnz[p] >= 0 else None for p in range(a, b)]
+            out.append(LateResult(dense[i], sums[a:b], ntok[a:b], codes))
+        return out
+
     def count_tokens(self, text: str) -> int:
         return _e5_shared().model.token_count(_clean(text), False)  # the tokenizer is reentrant
 
@@ -412,6 +455,16 @@ class E5Embedder(Embedder):
             else:
                 hi = mid
         return body[:lo]
+
+
+@dataclass(frozen=True)
+class LateResult:
+    """What one pass over a text gives (E5Embedder.embed_late)."""
+
+    vector: np.ndarray  # (dim,) float32 unit vector of the whole text
+    piece_sums: np.ndarray  # (pieces, dim) float32 raw sums of each piece's token states
+    piece_tokens: np.ndarray  # (pieces,) int32 tokens of each piece inside the window
+    codes: list  # TermCode per piece (None where none was asked for)
 
 
 def _one_pass(model, texts: list[str], want_dense: bool) -> tuple[np.ndarray | None, list[TermCode | None]]:
