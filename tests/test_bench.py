@@ -58,6 +58,11 @@ def test_bench_quick_writes_table_and_json(tmp_path, capsys):
     assert e5["cold"]["heavy_imports"] == []
     assert e5["http"]["load"]["answers"] > 0 and e5["http"]["load"]["errors"] == 0
     assert results["scale"][0]["chunks"] > e5["build"]["chunks"]
+    # issue 14's rows: the build against one pass over the chunks, the bare model, hostile shapes
+    assert e5["build"]["chunk_pass_s"] > 0 and e5["build"]["build_ratio"] > 0
+    assert e5["query"]["bare_p50"] > 0 and e5["query"]["bare_ratio"] > 0
+    assert set(e5["hostile"]) >= {"long heading", "5 MB note", "worst"} and e5["hostile"]["worst"] > 0
+    assert "hostile shapes" in table and "bare E5().query" in table
 
 
 def test_bench_has_help(capsys):
