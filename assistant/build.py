@@ -226,33 +226,32 @@ def _terms_missing(texts: list[str], hashes: list[str], embedder: Embedder, cach
 
 @dataclass
 class _Plan:
-    """Every text to embed (chunks, lines, passages, in index order), its cache key, and
-    the late-chunking work: the chunk windows to run and the passages to pool."""
+    """Every text to embed (chunks, lines, passages, in index order), its cache key, the
+    lines' code keys, and the late work: chunk windows to run and passages to pool."""
 
     texts: list[str]
     keys: list[str]
     lines_at: slice
-    windows: list  # (chunk hash, Window, pieces wanting a code) of every chunk pooled late
-    passages: list  # (key, [(chunk hash, first piece, last piece)], label piece (hash, i) or None)
+    code_keys: list[str]  # cache keys of the answer lines' latent-term codes
+    late_lines: bool = False  # lines' vectors and codes from one pass of each line
+    windows: list = dataclasses.field(default_factory=list)  # (chunk hash, Window)
+    passages: list = dataclasses.field(default_factory=list)  # (key, [(chunk hash, first, last piece)], label)
 
 
 def _plan(embedder: Embedder, chunks, chunk_texts, lines, passages) -> _Plan:
-    """Keys for every text. With late chunking (embedder.late_chunking), a line or passage
-    inside a chunk's window gets the key of its pooled vector (latechunks.py); any other
-    keeps its content hash and is embedded alone."""
+    """Keys for every text. With late chunking (embedder.late_chunking) a passage inside
+    its chunks' windows gets the key of its pooled vector (latechunks.py), and a line's
+    code the key of the code from its own dense pass; any other text keeps its content
+    hash and is embedded alone."""
     texts = chunk_texts + [u.text for u in lines] + [t for _, t in passages]
     keys = [text_hash(t) for t in texts]
-    plan = _Plan(texts, keys, slice(len(chunks), len(chunks) + len(lines)), [], [])
+    at = slice(len(chunks), len(chunks) + len(lines))
+    plan = _Plan(texts, keys, at, keys[at])
     if not getattr(embedder, "late_chunking", False):
         return plan
+    plan.late_lines = True
+    plan.code_keys = [piece_key(k, 0, "code") for k in keys[at]]
     windows = [chunk_window(c, t) for c, t in zip(chunks, chunk_texts)]
-    coded: dict[int, set[int]] = {}
-    for j, unit in enumerate(lines):
-        window = windows[unit.chunk]
-        piece = window.piece_of(unit.line) if window else None
-        if piece is not None:
-            keys[len(chunks) + j] = piece_key(keys[unit.chunk], piece, "line")
-            coded.setdefault(unit.chunk, set()).add(piece)
     for j, (passage, _) in enumerate(passages):
         parts, label = [], None
         for c in passage.chunks:
@@ -266,42 +265,50 @@ def _plan(embedder: Embedder, chunks, chunk_texts, lines, passages) -> _Plan:
                 label = (keys[c], 0)
         else:
             if parts:
-                at = len(chunks) + len(lines) + j
-                keys[at] = passage_key(parts + ([(label[0], 0, 0)] if label else []))
-                plan.passages.append((keys[at], parts, label))
-    plan.windows = [(keys[i], w, coded.get(i, set())) for i, w in enumerate(windows) if w is not None]
+                k = len(chunks) + len(lines) + j
+                keys[k] = passage_key(parts + ([(label[0], 0, 0)] if label else []))
+                plan.passages.append((keys[k], parts, label))
+    plan.windows = [(keys[i], w) for i, w in enumerate(windows) if w is not None]
     return plan
 
 
-def _run_windows(plan: _Plan, embedder: Embedder, cache: EmbeddingCache, bar) -> int:
-    """Run every chunk window whose pooled vectors are not all cached; returns how many ran.
-    Each call's chunk vectors, line vectors and codes, and piece sums go to the cache at once
-    (an interrupted build resumes after the last call)."""
-    def keys_of(chunk_hash, window, coded):
-        return [chunk_hash, *(piece_key(chunk_hash, i, "sum") for i in range(len(window.pieces))),
-                *(piece_key(chunk_hash, i, "line") for i in coded)]
+def _window_keys(chunk_hash: str, window) -> list[str]:
+    return [chunk_hash, *(piece_key(chunk_hash, i, "sum") for i in range(len(window.pieces)))]
 
-    wanted = {k for w in plan.windows for k in keys_of(*w)}
-    have = {k for k, _ in cache.iter_many(list(wanted))}
-    code_keys = [piece_key(h, i, "line") for h, _, coded in plan.windows for i in coded]
-    missing_codes = set(cache.missing_terms(code_keys, TERMS_VERSION))
-    todo = [w for w in plan.windows if not set(keys_of(*w)) <= have
-            or any(piece_key(w[0], i, "line") in missing_codes for i in w[2])]
-    todo = list({w[0]: w for w in todo}.values())  # identical chunks run once
-    size = lambda w: min(sum(map(len, w[1].pieces)), WINDOW_CHARS)
+
+def _run_windows(plan: _Plan, embedder: Embedder, cache: EmbeddingCache, bar) -> int:
+    """Run every chunk window whose vector or piece sums are not all cached; returns how
+    many ran. Each call's vectors and sums go to the cache at once (an interrupted build
+    resumes after the last call)."""
+    have = {k for k, _ in cache.iter_many(list({k for w in plan.windows for k in _window_keys(*w)}))}
+    todo = list({h: (h, w) for h, w in plan.windows if not set(_window_keys(h, w)) <= have}.values())
+    size = lambda hw: min(sum(map(len, hw[1].pieces)), WINDOW_CHARS)  # noqa: E731
     for part in _batches(sorted(todo, key=size), size):
-        results = embedder.embed_late([w.pieces for _, w, _ in part],
-                                      [[i in coded for i in range(len(w.pieces))] for _, w, coded in part])
-        vectors, codes = [], []
-        for (chunk_hash, window, coded), result in zip(part, results):
+        results = embedder.embed_late([w.pieces for _, w in part], [[False] * len(w.pieces) for _, w in part])
+        vectors = []
+        for (chunk_hash, window), result in zip(part, results):
             vectors.append((chunk_hash, result.vector))
             vectors += [(piece_key(chunk_hash, i, "sum"), result.piece_sums[i]) for i in range(len(window.pieces))]
-            for i in coded:
-                if result.piece_tokens[i] > 0:  # else it falls back to the line alone
-                    vectors.append((piece_key(chunk_hash, i, "line"), _unit(result.piece_sums[i])))
-                    codes.append((piece_key(chunk_hash, i, "line"), result.codes[i]))
         cache.put_many(vectors)
-        cache.put_terms(codes, TERMS_VERSION)
+        bar.update(sum(map(size, part)))
+    return len(todo)
+
+
+def _run_lines(plan: _Plan, embedder: Embedder, cache: EmbeddingCache, bar) -> int:
+    """Each answer line whose vector or code is missing: one pass of the line alone gives
+    both (its vector exactly as embedding it alone; its code from the same token states,
+    without the 'passage:' prefix's tokens). Pooling lines from their chunk's pass instead
+    measured worse (Japanese line@3 0.83 -> 0.66 on dev; docs/performance.md)."""
+    at = plan.lines_at
+    have = {k for k, _ in cache.iter_many(list(set(plan.keys[at])))}
+    no_code = set(cache.missing_terms(plan.code_keys, TERMS_VERSION))
+    todo = sorted({k: (k, c, t) for k, c, t in zip(plan.keys[at], plan.code_keys, plan.texts[at])
+                   if k not in have or c in no_code}.values(), key=lambda x: len(x[2]))
+    size = lambda x: min(len(x[2]), WINDOW_CHARS)  # noqa: E731
+    for part in _batches(todo, size):
+        results = embedder.embed_late([[t] for _, _, t in part], [[True] for _ in part])
+        cache.put_many([(k, r.vector) for (k, _, _), r in zip(part, results)])
+        cache.put_terms([(c, r.codes[0]) for (_, c, _), r in zip(part, results)], TERMS_VERSION)
         bar.update(sum(map(size, part)))
     return len(todo)
 
@@ -392,11 +399,12 @@ def _embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, line
                 with tqdm(total=total, desc="embedding", unit="char", unit_scale=True,
                           disable=not progress or not total, file=sys.stderr) as bar:
                     n_windows = _run_windows(plan, embedder, cache, bar) if plan.windows else 0
+                    n_windows += _run_lines(plan, embedder, cache, bar) if plan.late_lines else 0
                     _pool_passages(plan, cache)
                     _fall_back(plan, cache)
                     vectors, n_embedded = _embed_missing(plan.texts, plan.keys, embedder, cache, bar)
                     at = plan.lines_at
-                    line_terms, n_encoded = _terms_missing(plan.texts[at], plan.keys[at], embedder, cache, bar)
+                    line_terms, n_encoded = _terms_missing(plan.texts[at], plan.code_keys, embedder, cache, bar)
                 return vectors, line_terms, n_windows + n_embedded + n_encoded
             finally:
                 cache.close()
@@ -418,10 +426,16 @@ def _embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, line
 def _work_chars(plan: _Plan, cache: EmbeddingCache) -> int:
     """The progress bar's total: input characters of every window and text not cached (a
     unit that falls back after the windows ran adds to it then; see _fall_back)."""
-    late_keys = {w[0] for w in plan.windows}
+    late_keys = {h for h, _ in plan.windows}
     have = {k for k, _ in cache.iter_many(list(set(plan.keys) | late_keys))}
-    windows = sum(min(sum(map(len, w.pieces)), WINDOW_CHARS) for h, w, _ in {w[0]: w for w in plan.windows}.values() if h not in have)
-    alone = {k: t for k, t in zip(plan.keys, plan.texts) if k not in have and k not in late_keys and k == text_hash(t)}
+    windows = sum(min(sum(map(len, w.pieces)), WINDOW_CHARS) for h, w in dict(plan.windows).items() if h not in have)
+    alone = {k: t for k, t in zip(plan.keys, plan.texts) if k not in have and k == text_hash(t)}
+    if plan.late_lines:  # a line with its vector cached may still lack its code
+        no_code = set(cache.missing_terms(plan.code_keys, TERMS_VERSION))
+        alone.update({k: t for k, c, t in zip(plan.keys[plan.lines_at], plan.code_keys, plan.texts[plan.lines_at]) if c in no_code})
+    elif plan.code_keys:
+        no_code = set(cache.missing_terms(plan.code_keys, TERMS_VERSION))
+        alone.update({"code" + c: t for c, t in zip(plan.code_keys, plan.texts[plan.lines_at]) if c in no_code})
     return windows + sum(min(len(t), WINDOW_CHARS) for t in alone.values())
 
 

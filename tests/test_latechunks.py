@@ -1,5 +1,6 @@
 """Late chunking (latechunks.py, onepass.c e5_late_chunks) with the real model: one pass
-per chunk window gives the chunk's own vector unchanged and its lines' and passages'."""
+per chunk window gives the chunk's own vector unchanged and its passages'; one pass per
+line gives its vector (as embedded alone) and its latent-term code."""
 from __future__ import annotations
 
 import dataclasses
@@ -49,19 +50,24 @@ def test_one_pass_gives_the_chunk_vector_and_pooled_parts(e5):
     assert cut.piece_tokens.tolist() == [e5.max_tokens - 4, 0]  # the window, less <s> </s> ▁passage :
 
 
-def test_build_pools_lines_and_passages_and_resumes(tmp_path, small_corpus, e5):
-    (small_corpus / "long.md").write_text("# Long\n\n## Huge\n\n- " + "word " * 2000 + "\n- after the cut\n", encoding="utf-8")
+def test_build_pools_passages_and_codes_lines_in_their_own_pass_and_resumes(tmp_path, small_corpus, e5):
+    (small_corpus / "long.md").write_text("# Long\n\n## Huge\n\n- " + "word " * 2000 + "\n- after it\n", encoding="utf-8")
     settings = from_env({}, corpus_dir=small_corpus, index_dir=tmp_path / "index", model="e5")
     first = build_index(settings, e5, progress=False)
     index = store.load(settings.index_dir)
-    n_chunks = len(index.chunks)
-    # model inputs: one window per distinct chunk, plus units cut off by a window, alone
-    assert n_chunks <= first.n_embedded < n_chunks + 8
+    # model inputs: one window per distinct chunk and one pass per distinct line, no more
+    assert first.n_embedded <= len(index.chunks) + len({u.text for u in index.lines})
     lines = index.line_vectors.reconstruct_n(0, len(index.lines))
     texts = [u.text for u in index.lines]
-    alone = e5.embed_passages(texts)
-    similarity = np.sum(lines * alone, axis=1)
-    assert np.all(similarity > 0.5) and np.median(similarity) < 0.999  # pooled, not embedded alone
-    assert index.line_terms.n_rows == len(texts) and all(len(c.indices) for c in index.line_terms.codes())
+    np.testing.assert_allclose(np.sum(lines * e5.embed_passages(texts), axis=1), 1.0, atol=1e-4)
+    codes = index.line_terms.codes()
+    for text, code in zip(texts[:5], codes[:5]):  # from the line's dense pass: close to coding it bare
+        bare = e5.embed_terms([text])[0]
+        assert len(set(code.indices) & set(bare.indices)) >= len(bare.indices) // 2
+    passages = index.passage_vectors.reconstruct_n(0, len(index.passages))
+    chunks = index.vectors.reconstruct_n(0, len(index.chunks))
+    np.testing.assert_allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-4)
+    to_chunk = np.array([float(v @ chunks[p.chunks[0]]) for p, v in zip(index.passages, passages)])
+    assert np.all(to_chunk > 0.7)  # pooled from (a part of) its chunk's pass
     again = build_index(dataclasses.replace(settings), e5, rebuild=True, progress=False)
     assert again.n_embedded == 0  # everything came from the cache
