@@ -478,11 +478,12 @@ def bench_hostile(embedder: Embedder, settings: config.Settings, scale: float = 
             t0 = time.perf_counter()
             units = note_units(note, 0, settings, chunk_token_budget(settings, embedder), count)
             late = getattr(embedder, "late_chunking", False)
-            inputs = list(units.chunk_texts)
-            if late:  # lines and passages of a chunk window cost no pass of their own
-                inputs += [u.text for u in units.lines if chunk_window(units.chunks[u.chunk], units.chunk_texts[u.chunk]) is None]
-            else:
-                inputs += [u.text for u in units.lines] * 2 + [t for _, t in units.passages]
+            inputs = list(units.chunk_texts) + [u.text for u in units.lines]
+            if late:  # a passage inside its chunks' windows costs no pass; a line's code shares its pass
+                windows = {c: chunk_window(units.chunks[c], units.chunk_texts[c]) for c in range(len(units.chunks))}
+                inputs += [t for p, t in units.passages if any(windows[c] is None for c in p.chunks)]
+            else:  # a line's code is a second pass
+                inputs += [u.text for u in units.lines] + [t for _, t in units.passages]
             fed = sum(min(embedder.count_tokens(t), embedder.max_tokens) for t in set(inputs))
             note_tokens = max(sum(embedder.count_tokens(line) - 4 for line in note.lines if line.strip()), 1)
             out[name] = {"bytes": len(text.encode()), "note_tokens": note_tokens, "model_tokens": fed,
