@@ -32,6 +32,7 @@ from assistant.build import build_index, text_hash
 from assistant.config import PROJECT_ROOT, from_env
 from assistant.embedding import HashEmbedder
 from assistant.errors import QueryError
+from assistant.latechunks import piece_key
 from assistant.retrieve import MAX_QUESTION_CHARS, Searcher
 from assistant.service import SearchService
 
@@ -379,6 +380,15 @@ def many_sections(n: int, word: str = "fact") -> str:
     )
 
 
+def cache_keys(index_dir: Path, table: str = "embeddings") -> set[str]:
+    """Keys in the cache's vectors ("embeddings") or latent-term codes ("terms") table."""
+    db = sqlite3.connect(f"file:{index_dir / 'cache.sqlite'}?mode=ro", uri=True, timeout=10)
+    try:
+        return {row[0] for row in db.execute(f"SELECT hash FROM {table}")}
+    finally:
+        db.close()
+
+
 def cache_rows(index_dir: Path, table: str = "embeddings") -> int:
     """Rows in the cache's vectors ("embeddings") or latent-term codes ("terms") table."""
     path = index_dir / "cache.sqlite"
@@ -415,6 +425,11 @@ def e5_extra(n: int = 30) -> str:
     )
 
 
+def old_inputs(index) -> set[str]:
+    """Model inputs of an index: its chunk windows and its lines' passes."""
+    return {text_hash(c.embed_text) for c in index.chunks} | {text_hash(u.text) for u in index.lines}
+
+
 def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_path):
     """SIGKILL a real `python -m assistant index` (bundled e5) while it embeds a new note."""
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
@@ -422,6 +437,7 @@ def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_pat
     (corpus / "base.md").write_text(E5_BASE, encoding="utf-8")
     settings = from_env({}, corpus_dir=corpus, index_dir=index_dir)
     old = build_index(settings, progress=False)
+    old_index = store.load(index_dir)
     rows_before = cache_rows(index_dir)
     (corpus / "extra.md").write_text(e5_extra(), encoding="utf-8")
 
@@ -430,7 +446,7 @@ def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_pat
         env=_env(ASSISTANT_CORPUS_DIR=str(corpus), ASSISTANT_INDEX_DIR=str(index_dir)),
     )
     deadline = time.monotonic() + 120
-    while cache_rows(index_dir) < rows_before + 24:  # three batches of 8 committed
+    while cache_rows(index_dir) < rows_before + 24:  # the first model call committed
         assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
         assert time.monotonic() < deadline, "the build made no progress"
         time.sleep(0.05)
@@ -438,7 +454,7 @@ def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_pat
     proc.wait(timeout=30)
     proc.stdout.close()
     proc.stderr.close()
-    rows_at_kill, terms_at_kill = cache_rows(index_dir), cache_rows(index_dir, "terms")
+    vectors_at_kill, codes_at_kill = cache_keys(index_dir), cache_keys(index_dir, "terms")
 
     # The old index is still current, complete, and answers.
     assert proc.returncode == -signal.SIGKILL
@@ -447,17 +463,19 @@ def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_pat
     answer = Searcher(settings).search("SQSの可視性タイムアウト", 1)
     assert answer.hits[0].chunk.heading_path[-1] == "Amazon SQS"
 
-    # The next build resumes: it embeds only what the killed one had not committed.
+    # The next build resumes: it runs only the model inputs the killed one had not committed:
+    # a chunk window (late chunking) whose vector is missing, a line whose code is missing
+    # (its vector and code come from one pass of the line).
     resumed = build_index(settings, progress=False)
     final = assert_index_sound(index_dir)
-    line_texts = {text_hash(u.text) for u in final.lines}
-    from_scratch = len({text_hash(c.embed_text) for c in final.chunks} | line_texts)
+    windows = {text_hash(c.embed_text) for c in final.chunks}
+    line_codes = {piece_key(text_hash(u.text), 0, "code") for u in final.lines}
     assert resumed.status == "built" and resumed.path == final.path
-    # Vectors the killed build had not committed, and the new lines' latent terms (after vectors).
-    assert cache_rows(index_dir, "terms") == len(line_texts)
-    vectors_resumed = resumed.n_embedded - (len(line_texts) - terms_at_kill)
-    assert vectors_resumed == from_scratch - rows_at_kill
-    assert 0 < vectors_resumed < from_scratch - rows_before
+    assert cache_keys(index_dir, "terms") >= line_codes  # every line has its code
+    from_scratch = len(windows) + len(line_codes)
+    committed = len(windows & vectors_at_kill) + len(line_codes & codes_at_kill)
+    assert resumed.n_embedded == from_scratch - committed
+    assert 0 < resumed.n_embedded < from_scratch - len(old_inputs(old_index))
     assert {c.source for c in final.chunks} == {"base.md", "extra.md"}
 
 
