@@ -459,12 +459,12 @@ def hostile_shapes(scale: float = 1.0) -> dict[str, str]:
 
 def bench_hostile(embedder: Embedder, settings: config.Settings, scale: float = 1.0) -> dict:
     """Model tokens a build feeds per token of each hostile note (every model input truncated
-    to the window, late chunking as the build does it): the worst ratio is the row."""
+    to the window; a line's code from its own pass when the backend can): the worst ratio is
+    the row."""
     import functools
     from pathlib import Path as _P
 
     from .build import chunk_token_budget, note_units
-    from .latechunks import chunk_window
     from .notes import load_notes
 
     out = {}
@@ -477,13 +477,9 @@ def bench_hostile(embedder: Embedder, settings: config.Settings, scale: float = 
             count = functools.lru_cache(maxsize=None)(embedder.count_tokens)
             t0 = time.perf_counter()
             units = note_units(note, 0, settings, chunk_token_budget(settings, embedder), count)
-            late = getattr(embedder, "late_chunking", False)
-            inputs = list(units.chunk_texts) + [u.text for u in units.lines]
-            if late:  # a passage inside its chunks' windows costs no pass; a line's code shares its pass
-                windows = {c: chunk_window(units.chunks[c], units.chunk_texts[c]) for c in range(len(units.chunks))}
-                inputs += [t for p, t in units.passages if any(windows[c] is None for c in p.chunks)]
-            else:  # a line's code is a second pass
-                inputs += [u.text for u in units.lines] + [t for _, t in units.passages]
+            inputs = list(units.chunk_texts) + [u.text for u in units.lines] + [t for _, t in units.passages]
+            if not getattr(embedder, "late_chunking", False):  # a line's code is a second pass
+                inputs += [u.text for u in units.lines]
             fed = sum(min(embedder.count_tokens(t), embedder.max_tokens) for t in set(inputs))
             note_tokens = max(sum(embedder.count_tokens(line) - 4 for line in note.lines if line.strip()), 1)
             out[name] = {"bytes": len(text.encode()), "note_tokens": note_tokens, "model_tokens": fed,

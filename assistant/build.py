@@ -32,7 +32,6 @@ from .config import Settings
 from .embedding import Embedder, load_embedder
 from .errors import BuildInProgressError, CorpusError, IndexStaleError, IndexWriteError
 from .lexical import LexicalIndex
-from .latechunks import LATE_VERSION, chunk_window, passage_key, piece_key
 from .lines import UNIT_VERSION, line_units
 from .notes import load_notes
 from .passages import PASSAGE_TOKENS, note_passages
@@ -96,7 +95,7 @@ class BuildReport:
     status: str  # "built" or "up-to-date"
     n_notes: int
     n_chunks: int
-    n_embedded: int  # model inputs run: chunk windows (late chunking) and texts embedded or coded alone
+    n_embedded: int  # model inputs run: texts embedded (a line's code from its own pass) or coded alone
     seconds: float
     path: Path
 
@@ -140,7 +139,7 @@ def chunking_settings(settings: Settings) -> dict:
         "line_units": UNIT_VERSION,
         "passage_tokens": PASSAGE_TOKENS,
         "line_terms": TERMS_VERSION,
-        "late_chunking": LATE_VERSION,
+        "line_pass": LINE_PASS_VERSION,
         "lexical": "nfkc-1",  # textnorm.match_form: BM25 terms of an older index differ
     }
 
@@ -166,6 +165,10 @@ def is_current(manifest: store.Manifest, embedder: Embedder, settings: Settings,
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
+
+# A line's latent-term code comes from the line's own dense pass (the tokens after the
+# 'passage:' prefix) instead of a second pass of the bare line; recorded in the manifest.
+LINE_PASS_VERSION = "line-pass-1"
 
 # Characters of model input per native call: short calls (~1 s of model time) let questions
 # of a serving process interleave with a refresh; the model uses both cores either way.
@@ -226,72 +229,31 @@ def _terms_missing(texts: list[str], hashes: list[str], embedder: Embedder, cach
 
 @dataclass
 class _Plan:
-    """Every text to embed (chunks, lines, passages, in index order), its cache key, the
-    lines' code keys, and the late work: chunk windows to run and passages to pool."""
+    """Every text to embed (chunks, lines, passages, in index order), its cache key, and the
+    answer lines' code keys."""
 
     texts: list[str]
     keys: list[str]
     lines_at: slice
     code_keys: list[str]  # cache keys of the answer lines' latent-term codes
-    late_lines: bool = False  # lines' vectors and codes from one pass of each line
-    windows: list = dataclasses.field(default_factory=list)  # (chunk hash, Window)
-    passages: list = dataclasses.field(default_factory=list)  # (key, [(chunk hash, first, last piece)], label)
+    line_pass: bool = False  # a line's vector and code from one pass of the line (_run_lines)
+
+
+def code_key(line_hash: str) -> str:
+    """Cache key of a line's latent-term code taken from its dense pass: the line's content
+    hash, tagged, so it never meets a code of the bare text (terms.py, another pass)."""
+    return hashlib.sha256(f"{LINE_PASS_VERSION}\x00{line_hash}".encode()).hexdigest()
 
 
 def _plan(embedder: Embedder, chunks, chunk_texts, lines, passages) -> _Plan:
-    """Keys for every text. With late chunking (embedder.late_chunking) a passage inside
-    its chunks' windows gets the key of its pooled vector (latechunks.py), and a line's
-    code the key of the code from its own dense pass; any other text keeps its content
-    hash and is embedded alone."""
+    """Keys for every text: the content hash; a line's code, with an embedder that gives
+    vector and code from one pass (embed_late), the code_key of its hash."""
     texts = chunk_texts + [u.text for u in lines] + [t for _, t in passages]
     keys = [text_hash(t) for t in texts]
     at = slice(len(chunks), len(chunks) + len(lines))
-    plan = _Plan(texts, keys, at, keys[at])
-    if not getattr(embedder, "late_chunking", False):
-        return plan
-    plan.late_lines = True
-    plan.code_keys = [piece_key(k, 0, "code") for k in keys[at]]
-    windows = [chunk_window(c, t) for c, t in zip(chunks, chunk_texts)]
-    for j, (passage, _) in enumerate(passages):
-        parts, label = [], None
-        for c in passage.chunks:
-            window = windows[c]
-            if window is None:
-                break
-            inside = [i for i, n in enumerate(window.lines) if n and passage.line_start <= n <= passage.line_end]
-            if inside:
-                parts.append((keys[c], inside[0], inside[-1]))
-            if label is None and window.lines and window.lines[0] == 0:
-                label = (keys[c], 0)
-        else:
-            if parts:
-                k = len(chunks) + len(lines) + j
-                keys[k] = passage_key(parts + ([(label[0], 0, 0)] if label else []))
-                plan.passages.append((keys[k], parts, label))
-    plan.windows = [(keys[i], w) for i, w in enumerate(windows) if w is not None]
-    return plan
-
-
-def _window_keys(chunk_hash: str, window) -> list[str]:
-    return [chunk_hash, *(piece_key(chunk_hash, i, "sum") for i in range(len(window.pieces)))]
-
-
-def _run_windows(plan: _Plan, embedder: Embedder, cache: EmbeddingCache, bar) -> int:
-    """Run every chunk window whose vector or piece sums are not all cached; returns how
-    many ran. Each call's vectors and sums go to the cache at once (an interrupted build
-    resumes after the last call)."""
-    have = {k for k, _ in cache.iter_many(list({k for w in plan.windows for k in _window_keys(*w)}))}
-    todo = list({h: (h, w) for h, w in plan.windows if not set(_window_keys(h, w)) <= have}.values())
-    size = lambda hw: min(sum(map(len, hw[1].pieces)), WINDOW_CHARS)  # noqa: E731
-    for part in _batches(sorted(todo, key=size), size):
-        results = embedder.embed_late([w.pieces for _, w in part], [[False] * len(w.pieces) for _, w in part])
-        vectors = []
-        for (chunk_hash, window), result in zip(part, results):
-            vectors.append((chunk_hash, result.vector))
-            vectors += [(piece_key(chunk_hash, i, "sum"), result.piece_sums[i]) for i in range(len(window.pieces))]
-        cache.put_many(vectors)
-        bar.update(sum(map(size, part)))
-    return len(todo)
+    if getattr(embedder, "late_chunking", False):
+        return _Plan(texts, keys, at, [code_key(k) for k in keys[at]], line_pass=True)
+    return _Plan(texts, keys, at, keys[at])
 
 
 def _run_lines(plan: _Plan, embedder: Embedder, cache: EmbeddingCache, bar) -> int:
@@ -311,39 +273,6 @@ def _run_lines(plan: _Plan, embedder: Embedder, cache: EmbeddingCache, bar) -> i
         cache.put_terms([(c, r.codes[0]) for (_, c, _), r in zip(part, results)], TERMS_VERSION)
         bar.update(sum(map(size, part)))
     return len(todo)
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(v))
-    return v / norm if norm > 0 else v
-
-
-def _pool_passages(plan: _Plan, cache: EmbeddingCache) -> None:
-    """Pool every late passage not cached yet from its chunks' cached piece sums (no model)."""
-    have = {k for k, _ in cache.iter_many([k for k, _, _ in plan.passages])}
-    todo = [p for p in plan.passages if p[0] not in have]
-    for part in _batches(todo, lambda p: 1, 512):
-        need = {piece_key(h, i, "sum") for _, parts, label in part
-                for h, a, b in parts + ([(label[0], 0, 0)] if label else []) for i in range(a, b + 1)}
-        sums = dict(cache.iter_many(list(need)))
-        pooled = []
-        for key, parts, label in part:
-            total = sum(sums[piece_key(h, i, "sum")] for h, a, b in parts for i in range(a, b + 1))
-            if label:
-                total = total + sums[piece_key(label[0], 0, "sum")]
-            if float(np.linalg.norm(total)) > 0:  # else every line was cut off: embedded alone
-                pooled.append((key, _unit(total)))
-        cache.put_many(pooled)
-
-
-def _fall_back(plan: _Plan, cache: EmbeddingCache) -> None:
-    """A late key with nothing cached after the windows ran (its tokens were cut off by the
-    window): embed that unit alone, by its content hash."""
-    late = [i for i, k in enumerate(plan.keys) if k != text_hash(plan.texts[i])]
-    have = {k for k, _ in cache.iter_many([plan.keys[i] for i in late])}
-    for i in late:
-        if plan.keys[i] not in have:
-            plan.keys[i] = text_hash(plan.texts[i])
 
 
 def _up_to_date(settings: Settings, embedder: Embedder, n_notes: int, corpus: dict, started: float) -> BuildReport | None:
@@ -398,14 +327,11 @@ def _embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, line
                 total = _work_chars(plan, cache)
                 with tqdm(total=total, desc="embedding", unit="char", unit_scale=True,
                           disable=not progress or not total, file=sys.stderr) as bar:
-                    n_windows = _run_windows(plan, embedder, cache, bar) if plan.windows else 0
-                    n_windows += _run_lines(plan, embedder, cache, bar) if plan.late_lines else 0
-                    _pool_passages(plan, cache)
-                    _fall_back(plan, cache)
+                    n_lines = _run_lines(plan, embedder, cache, bar) if plan.line_pass else 0
                     vectors, n_embedded = _embed_missing(plan.texts, plan.keys, embedder, cache, bar)
                     at = plan.lines_at
                     line_terms, n_encoded = _terms_missing(plan.texts[at], plan.code_keys, embedder, cache, bar)
-                return vectors, line_terms, n_windows + n_embedded + n_encoded
+                return vectors, line_terms, n_lines + n_embedded + n_encoded
             finally:
                 cache.close()
         except sqlite3.DatabaseError as exc:
@@ -424,19 +350,16 @@ def _embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, line
 
 
 def _work_chars(plan: _Plan, cache: EmbeddingCache) -> int:
-    """The progress bar's total: input characters of every window and text not cached (a
-    unit that falls back after the windows ran adds to it then; see _fall_back)."""
-    late_keys = {h for h, _ in plan.windows}
-    have = {k for k, _ in cache.iter_many(list(set(plan.keys) | late_keys))}
-    windows = sum(min(sum(map(len, w.pieces)), WINDOW_CHARS) for h, w in dict(plan.windows).items() if h not in have)
-    alone = {k: t for k, t in zip(plan.keys, plan.texts) if k not in have and k == text_hash(t)}
-    if plan.late_lines:  # a line with its vector cached may still lack its code
+    """The progress bar's total: input characters of every text not cached."""
+    have = {k for k, _ in cache.iter_many(list(set(plan.keys)))}
+    alone = {k: t for k, t in zip(plan.keys, plan.texts) if k not in have}
+    if plan.line_pass:  # a line with its vector cached may still lack its code
         no_code = set(cache.missing_terms(plan.code_keys, TERMS_VERSION))
         alone.update({k: t for k, c, t in zip(plan.keys[plan.lines_at], plan.code_keys, plan.texts[plan.lines_at]) if c in no_code})
     elif plan.code_keys:
         no_code = set(cache.missing_terms(plan.code_keys, TERMS_VERSION))
         alone.update({"code" + c: t for c, t in zip(plan.code_keys, plan.texts[plan.lines_at]) if c in no_code})
-    return windows + sum(min(len(t), WINDOW_CHARS) for t in alone.values())
+    return sum(min(len(t), WINDOW_CHARS) for t in alone.values())
 
 
 def build_index(

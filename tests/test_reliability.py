@@ -28,11 +28,10 @@ from fastapi.testclient import TestClient
 
 from assistant import store
 from assistant.api import create_app
-from assistant.build import build_index, text_hash
+from assistant.build import build_index, code_key, text_hash
 from assistant.config import PROJECT_ROOT, from_env
 from assistant.embedding import HashEmbedder
 from assistant.errors import QueryError
-from assistant.latechunks import piece_key
 from assistant.retrieve import MAX_QUESTION_CHARS, Searcher
 from assistant.service import SearchService
 
@@ -425,11 +424,6 @@ def e5_extra(n: int = 30) -> str:
     )
 
 
-def old_inputs(index) -> set[str]:
-    """Model inputs of an index: its chunk windows and its lines' passes."""
-    return {text_hash(c.embed_text) for c in index.chunks} | {text_hash(u.text) for u in index.lines}
-
-
 def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_path):
     """SIGKILL a real `python -m assistant index` (bundled e5) while it embeds a new note."""
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
@@ -437,8 +431,8 @@ def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_pat
     (corpus / "base.md").write_text(E5_BASE, encoding="utf-8")
     settings = from_env({}, corpus_dir=corpus, index_dir=index_dir)
     old = build_index(settings, progress=False)
-    old_index = store.load(index_dir)
     rows_before = cache_rows(index_dir)
+    vectors_before, codes_before = cache_keys(index_dir), cache_keys(index_dir, "terms")
     (corpus / "extra.md").write_text(e5_extra(), encoding="utf-8")
 
     proc = subprocess.Popen(
@@ -464,18 +458,18 @@ def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_pat
     assert answer.hits[0].chunk.heading_path[-1] == "Amazon SQS"
 
     # The next build resumes: it runs only the model inputs the killed one had not committed:
-    # a chunk window (late chunking) whose vector is missing, a line whose code is missing
-    # (its vector and code come from one pass of the line).
+    # a chunk or passage whose vector is missing, a line whose code is missing (a line's
+    # vector and code come from one pass of the line).
     resumed = build_index(settings, progress=False)
     final = assert_index_sound(index_dir)
-    windows = {text_hash(c.embed_text) for c in final.chunks}
-    line_codes = {piece_key(text_hash(u.text), 0, "code") for u in final.lines}
+    line_hashes = {text_hash(u.text) for u in final.lines}
+    line_codes = {code_key(h) for h in line_hashes}
     assert resumed.status == "built" and resumed.path == final.path
     assert cache_keys(index_dir, "terms") >= line_codes  # every line has its code
-    from_scratch = len(windows) + len(line_codes)
-    committed = len(windows & vectors_at_kill) + len(line_codes & codes_at_kill)
-    assert resumed.n_embedded == from_scratch - committed
-    assert 0 < resumed.n_embedded < from_scratch - len(old_inputs(old_index))
+    new_inputs = len(cache_keys(index_dir) - vectors_before - line_hashes) + len(line_codes - codes_before)
+    committed = len(vectors_at_kill - vectors_before - line_hashes) + len((codes_at_kill - codes_before) & line_codes)
+    assert resumed.n_embedded == new_inputs - committed
+    assert 0 < resumed.n_embedded < new_inputs
     assert {c.source for c in final.chunks} == {"base.md", "extra.md"}
 
 
