@@ -453,8 +453,15 @@ def hostile_shapes(scale: float = 1.0) -> dict[str, str]:
         "long title": "---\ntitle: " + "title " * n(5000) + "\n---\n\n## A\n\n- a line\n",
         "370 KB single line": "# One\n\n" + "x" * n(370_000) + "\n",
         "thousands of tiny bullets": "# Tiny\n\n## " + "長い見出し " * 40 + "\n\n" + "- a\n" * n(5000),
-        "5 MB note": "# Big\n\n" + "".join(f"## S{i}\n\n- 行 {i} の本文 SQS の設定\n\n" for i in range(n(200_000))),
+        "5 MB note": _just_under(int(4_990_000 * scale), "# Big\n\n" + "".join(
+            f"## S{i}\n\n- 行 {i} の本文 SQS の設定\n\n" for i in range(n(200_000)))),
     }
+
+
+def _just_under(limit: int, text: str) -> str:
+    """`text` cut at a section before `limit` bytes (load_notes skips notes over 5 MB)."""
+    head = text.encode("utf-8")[:limit].decode("utf-8", "ignore")
+    return head[: head.rfind("\n## ") + 1] if len(head) < len(text) else text
 
 
 def bench_hostile(embedder: Embedder, settings: config.Settings, scale: float = 1.0) -> dict:
@@ -478,7 +485,7 @@ def bench_hostile(embedder: Embedder, settings: config.Settings, scale: float = 
             t0 = time.perf_counter()
             units = note_units(note, 0, settings, chunk_token_budget(settings, embedder), count)
             inputs = list(units.chunk_texts) + [u.text for u in units.lines] + [t for _, t in units.passages]
-            if not getattr(embedder, "late_chunking", False):  # a line's code is a second pass
+            if not getattr(embedder, "can_embed_late", False):  # a line's code is a second pass
                 inputs += [u.text for u in units.lines]
             fed = sum(min(embedder.count_tokens(t), embedder.max_tokens) for t in set(inputs))
             note_tokens = max(sum(embedder.count_tokens(line) - 4 for line in note.lines if line.strip()), 1)

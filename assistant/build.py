@@ -251,7 +251,7 @@ def _plan(embedder: Embedder, chunks, chunk_texts, lines, passages) -> _Plan:
     texts = chunk_texts + [u.text for u in lines] + [t for _, t in passages]
     keys = [text_hash(t) for t in texts]
     at = slice(len(chunks), len(chunks) + len(lines))
-    if getattr(embedder, "late_chunking", False):
+    if getattr(embedder, "can_embed_late", False):
         return _Plan(texts, keys, at, [code_key(k) for k in keys[at]], line_pass=True)
     return _Plan(texts, keys, at, keys[at])
 

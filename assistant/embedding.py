@@ -387,7 +387,7 @@ class E5Embedder(Embedder):
         return out
 
     @property
-    def late_chunking(self) -> bool:
+    def can_embed_late(self) -> bool:
         """True when `embed_late` works (the compiled engine, onepass.py)."""
         return bool(getattr(_e5_shared().model, "late", False)) and self.terms_dim > 0
 

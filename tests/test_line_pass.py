@@ -16,7 +16,7 @@ from assistant.embedding import E5Embedder
 @pytest.fixture(scope="module")
 def e5() -> E5Embedder:
     embedder = E5Embedder()
-    if not embedder.late_chunking:
+    if not embedder.can_embed_late:
         pytest.fail("the one-pass engine is not compiled: run scripts/setup.sh")
     return embedder
 
