@@ -20,12 +20,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-watch", action="store_true", help="do not re-index when the notes change")
     parser.add_argument("--corpus", type=Path, help="folder of markdown notes (default: corpus/)")
     parser.add_argument("--index-dir", type=Path, help="where the index lives (default: index/)")
-    parser.add_argument("--model", help="embedding model: 'e5' (bundled, default) or a sentence-transformers name/path")
+    parser.add_argument("--model", help="embedding model: 'e5' (bundled, default), 'embeddinggemma-300m' (after scripts/get-model.sh) or a sentence-transformers name/path")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
 
     from assistant.config import from_env
     from assistant.errors import ConfigError
+    from assistant.profiles import startup_line
     from assistant.server import serve
 
     try:
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:  # a bad option or ASSISTANT_* variable: one line, exit 2 as argparse does
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    print(startup_line(settings.model), file=sys.stderr, flush=True)
     return serve(settings)
 
 

@@ -17,14 +17,15 @@ import logging
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi_offline import FastAPIOffline
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from .config import Settings
+from .config import PROJECT_ROOT, Settings
 from .errors import AssistantError, QueryError
 from .guard import GuardMiddleware
 from .retrieve import MAX_TOP_K
@@ -32,6 +33,9 @@ from .retrieve import MAX_TOP_K
 log = logging.getLogger(__name__)
 
 MAX_HISTORY = 20
+QUEUE_SIZE = 64  # questions waiting per page; beyond that Gradio answers "queue full"
+SESSIONS_KEPT = 500  # chat sessions kept in memory per page (oldest evicted)
+DOCS_ASSETS = "/docs/static"  # Swagger UI's script, style and icon (guard.py allows these three)
 
 
 class AskRequest(BaseModel):
@@ -43,7 +47,78 @@ class AskRequest(BaseModel):
     history: list[Annotated[str, Field(max_length=4000)]] = Field(
         default_factory=list, max_length=MAX_HISTORY, description="earlier questions of the conversation, oldest first"
     )
-    scope: str | None = Field(None, description="limit to a note or 'note > chapter' (see the UI filter)")
+    scope: str | None = Field(None, description="limit to a note or 'note › chapter' (values: /api/scopes)")
+
+
+class HitOut(BaseModel):
+    """One note section that answers the question (Hit.to_json)."""
+
+    source: str = Field(description="note file, relative to the notes folder", examples=["aws-developer-associate.md"])
+    title: str = Field(description="the note's title (front matter or first heading)")
+    heading_path: list[str] = Field(description="headings from the page title down to the section")
+    line_start: int = Field(description="first line of the section in the note, 1-based")
+    line_end: int = Field(description="last line of the section, inclusive")
+    score: float = Field(description="fused relevance score; higher is better, comparable within one answer only")
+    url: str = Field(description="the section in the team wiki: base URL + page + heading anchor")
+    text: str = Field(description="the section's markdown, as written in the note (untrusted: render it safely)")
+    highlight_lines: list[int] = Field(description="note line numbers of the lines that answer, best first")
+
+
+class AnswerOut(BaseModel):
+    """The answer object: the same JSON as `python -m assistant ask --json`."""
+
+    question: str = Field(description="the question as searched (cut to its first 2,000 characters)")
+    no_answer: bool = Field(description="true when the notes do not seem to answer; `hits` are then the closest sections")
+    hits: list[HitOut] = Field(description="best first; at most k")
+
+
+class ErrorOut(BaseModel):
+    """Every error, on every route: one line saying what is wrong."""
+
+    error: str
+
+
+class ScopesOut(BaseModel):
+    scopes: list[str] = Field(description="values the `scope` parameter takes: a note, or 'note > chapter'",
+                              examples=[["aws-developer-associate.md", "aws-developer-associate.md > 第4章 開発関連サービス"]])
+
+
+class HealthOut(BaseModel):
+    """SearchService.status(): the index answering now and whether it follows the notes."""
+
+    status: str = Field(description='"ok", "building" (a re-index runs), "behind" (the notes changed after the '
+                                    'index answering now) or "degraded" (a version was refused, a build failed, or '
+                                    "the notes folder is gone)", examples=["ok"])
+    chunks: int = Field(description="sections in the index answering now")
+    index_built_at: str = Field(description="when that index was built")
+    index_version: str = Field(description="its version folder")
+    build_in_progress: bool
+    build_started_at: str | None = None
+    index_behind_notes: bool = Field(description="the watcher saw a change the index answering now does not hold")
+    notes_changed_at: str | None = None
+    watching: bool | None = Field(None, description="None: no watcher; False: the notes folder is gone")
+    last_build_error: str | None = None
+    refused_version: str | None = None
+    refused_reason: str | None = None
+
+
+# Error bodies as the server really sends them (tests/test_api.py asks for each and compares).
+ERROR_EXAMPLES = {
+    400: ("bad request body", "the request body is not valid JSON"),
+    401: ("missing or wrong token (only when ASSISTANT_API_TOKEN is set)",
+          "missing or wrong API token; send 'Authorization: Bearer <token>'"),
+    413: ("request body over 64 KB", "request body too large; the limit is 64 KB"),
+    422: ("invalid parameter", "k: Input should be less than or equal to 50"),
+    503: ("the index is missing or being replaced", "no index in /srv/notes/index; run `python -m assistant index` to build it"),
+}
+
+
+def _error_responses(*statuses: int) -> dict:
+    return {
+        status: {"model": ErrorOut, "description": ERROR_EXAMPLES[status][0],
+                 "content": {"application/json": {"example": {"error": ERROR_EXAMPLES[status][1]}}}}
+        for status in statuses
+    }
 
 
 class ApiError(Exception):
@@ -73,10 +148,16 @@ def _validation_message(exc: RequestValidationError) -> str:
 
 def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
     """The API (and, with `with_ui`, the Gradio chat at / and /embed) over one SearchService."""
-    app = FastAPI(
+    # FastAPIOffline: FastAPI whose /docs loads Swagger UI from the package's own files under
+    # /docs/static (fastapi-offline ships them), not from a CDN, so the docs work offline.
+    app = FastAPIOffline(
         title="Notes assistant API",
-        description="Find the note sections that answer a question (Japanese or English).",
+        description=("Find the note sections that answer a question (Japanese or English). "
+                     "Errors are always `{\"error\": \"...\"}` with a 4xx/5xx status. "
+                     "`GET /api/scopes` lists the values of the `scope` filter."),
         version="1",
+        redoc_url=None,
+        static_url=DOCS_ASSETS,
     )
     app.state.service = service
 
@@ -119,31 +200,44 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
             raise QueryError(f"history may hold at most {MAX_HISTORY} earlier questions")
         return service.search(question, k, history=tuple(history), scope=scope or None).to_json()
 
-    @app.get("/api/ask", dependencies=[Depends(check_token)], summary="Ask a question (query string)")
+    ask_errors = _error_responses(400, 401, 413, 422, 503)
+
+    @app.get("/api/ask", dependencies=[Depends(check_token)], summary="Ask a question (query string)",
+             response_model=AnswerOut, responses={k: v for k, v in ask_errors.items() if k not in (400, 413)})
     def ask_get(
         q: Annotated[str, Query(min_length=1, max_length=4000, description="the question")],
         k: Annotated[int | None, Query(ge=1, le=MAX_TOP_K, description="how many sections (default 5)")] = None,
         history: Annotated[list[str], Query(description="earlier questions, oldest first (repeatable)")] = [],  # noqa: B006
-        scope: Annotated[str | None, Query(description="a note or 'note > chapter'")] = None,
+        scope: Annotated[str | None, Query(description="a note or 'note › chapter' (values: /api/scopes)")] = None,
     ) -> dict:
         return answer(q, k, history, scope)
 
-    @app.post("/api/ask", dependencies=[Depends(check_token)], summary="Ask a question (JSON body)")
+    @app.post("/api/ask", dependencies=[Depends(check_token)], summary="Ask a question (JSON body)",
+              response_model=AnswerOut, responses=ask_errors)
     def ask_post(body: AskRequest) -> dict:
         return answer(body.question, body.k, body.history, body.scope)
 
-    @app.get("/api/health", summary="Is the index loaded, and does it follow the notes?")
+    @app.get("/api/health", summary="Is the index loaded, and does it follow the notes?", response_model=HealthOut,
+             responses=_error_responses(503))
     def health() -> dict:
         """`status` is "ok", "building", "behind" or "degraded"; see SearchService.status."""
         return service.status()
 
+    # Before the catch-all below, which would otherwise answer /api/scopes with a 404.
+    @app.get("/api/scopes", summary="Values the `scope` filter takes", response_model=ScopesOut,
+             responses=_error_responses(503))
+    def scopes() -> dict:
+        return {"scopes": service.searcher.scopes()}
+
+    @app.get("/example/wiki.html", include_in_schema=False)
+    def example_wiki_page() -> FileResponse:
+        """examples/wiki.html, a wiki page with the assistant in a side panel (same origin)."""
+        return FileResponse(PROJECT_ROOT / "examples" / "wiki.html", media_type="text/html")
+
+    # Last among /api routes: routes match in order, so one defined after it is never reached.
     @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
     def not_found(rest: str) -> None:
         raise ApiError(404, f"no such endpoint /api/{rest}; see /docs")
-
-    @app.get("/api/scopes", summary="Values the `scope` filter takes")
-    def scopes() -> dict:
-        return {"scopes": service.searcher.scopes()}
 
     @app.get("/embed", include_in_schema=False)
     def embed_without_slash(request: Request) -> RedirectResponse:
@@ -160,15 +254,17 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
         allow_headers=["Authorization", "Content-Type"],
         max_age=600,
     )
-    app.add_middleware(GuardMiddleware, allowed_origins=settings.allowed_origins)
+    events: dict[str, set[int]] = {}  # filled by mount_ui with each page's event ids
+    app.add_middleware(GuardMiddleware, allowed_origins=settings.allowed_origins, events=events)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_hosts()), www_redirect=False)
     if with_ui:
-        mount_ui(app, service, settings)
+        events.update(mount_ui(app, service, settings))
     return app
 
 
-def mount_ui(app: FastAPI, service, settings: Settings) -> None:
-    """Gradio at /embed (compact) and / (full); /embed first, since / matches everything."""
+def mount_ui(app: FastAPI, service, settings: Settings) -> dict[str, set[int]]:
+    """Gradio at /embed (compact) and / (full); /embed first, since / matches everything.
+    Returns each mount's event ids ("" for /), for the guard."""
     import gradio as gr
 
     from .ui import CSS, HEAD, build_ui
@@ -186,10 +282,17 @@ def mount_ui(app: FastAPI, service, settings: Settings) -> None:
         head=HEAD,
         show_error=False,
     )
+    events = {}
     for path, embed in (("/embed", True), ("/", False)):
-        blocks = build_ui(service, settings, embed=embed).queue(default_concurrency_limit=8)
+        # A bounded queue and session store: a flood of questions or of new sessions gets
+        # "queue full" or evicts the oldest sessions instead of growing memory.
+        blocks = build_ui(service, settings, embed=embed).queue(default_concurrency_limit=8, max_size=QUEUE_SIZE)
+        blocks.state_session_capacity = SESSIONS_KEPT
         gr.mount_gradio_app(app, blocks, path, **options)
+        blocks.state_holder.capacity = SESSIONS_KEPT
+        events[path.rstrip("/")] = set(blocks.fns)
         # gr.mount_gradio_app never marks the Blocks launched, and Gradio's path guard
         # (processing_utils._check_allowed) is a no-op until it is: set it, so Gradio itself
         # refuses any file a client names, on top of the guard's text-only rule.
         blocks.has_launched = True
+    return events

@@ -36,6 +36,8 @@ from .lines import UNIT_VERSION, line_units
 from .notes import load_notes
 from .passages import PASSAGE_TOKENS, note_passages
 from .terms import TERMS_VERSION, TermMatrix
+from .textnorm import width_fold
+from .wiki import wiki_page
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +74,11 @@ def note_units(note, first: int, settings: Settings, budget: int, count_tokens) 
     """Chunks, answer lines and passages of one note (chunk ids start at `first`), keeping
     the text to embed within AMPLIFICATION x the note's size (see there)."""
     chunks = chunk_note(note, settings.max_chunk_lines, budget, count_tokens, settings.wiki_engine, settings.wiki_clean_urls)
-    lines = [u for i, chunk in enumerate(chunks) for u in line_units(chunk, first + i, note.lines)]
+    shown = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls).text  # what the page shows
+    lines = [
+        dataclasses.replace(u, text=width_fold(u.text))
+        for i, chunk in enumerate(chunks) for u in line_units(chunk, first + i, shown.lines, shown.captions)
+    ]
     passages = note_passages(note, chunks, first, settings.max_chunk_lines, min(PASSAGE_TOKENS, budget),
                              count_tokens, settings.wiki_engine)
     units = NoteUnits(chunks, [c.embed_text for c in chunks], lines, passages)
@@ -84,8 +90,8 @@ def note_units(note, first: int, settings: Settings, budget: int, count_tokens) 
     owner = {u.line: chunks[u.chunk - first] for u in lines}
     return NoteUnits(
         chunks,
-        [_unlabelled(c.embed_text, path_label(c.heading_path), "\n") for c in chunks],
-        [dataclasses.replace(u, text=_unlabelled(u.text, owner[u.line].heading_path[-1], ": ")) for u in lines],
+        [_unlabelled(c.embed_text, width_fold(path_label(c.heading_path)), "\n") for c in chunks],
+        [dataclasses.replace(u, text=_unlabelled(u.text, width_fold(owner[u.line].heading_path[-1]), ": ")) for u in lines],
         [(p, _unlabelled(t, t.split("\n", 1)[0], "\n")) for p, t in passages],
     )
 
@@ -141,6 +147,7 @@ def chunking_settings(settings: Settings) -> dict:
         "line_terms": TERMS_VERSION,
         "line_pass": LINE_PASS_VERSION,
         "lexical": "nfkc-1",  # textnorm.match_form: BM25 terms of an older index differ
+        "page_text": 1,  # wiki/shown.py: what is embedded and indexed is the text the page shows
     }
 
 

@@ -3,7 +3,9 @@
 A chunk is what a person is shown and what gets embedded, so it must fit the model's window
 and stay short enough to read (at most `max_lines` lines). Long sections are split along the
 markdown block tree: top-level bullets first, then nested bullets, paragraphs and whole code
-fences; a single line is never split. Every content line of a note lands in exactly one chunk.
+fences; a single line is never split. Every line the wiki page shows (wiki/shown.py) lands in
+exactly one chunk, and a chunk starts and ends on such a line. A chunk keeps its source lines
+(`text`, cited by line number); what is embedded and indexed is the page's text of them.
 What this leaves out: embedding and anchors' URL form (cite.py builds the URL).
 """
 from __future__ import annotations
@@ -14,7 +16,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from .embedding import estimate_tokens
-from .notes import LIQUID_INLINE, Block, Note
+from .notes import Block, Note
+from .textnorm import width_fold
 from .wiki import DEFAULT_ENGINE, WikiPage, wiki_page
 
 TokenCounter = Callable[[str], int]
@@ -26,13 +29,17 @@ TokenCounter = Callable[[str], int]
 # reaches either cap. Anchors are still made from the full heading text.
 HEADING_CHARS = 80
 LABEL_CHARS = 160
+# Heading paths shown as text (breadcrumbs, scope names): a heading may itself contain ' > '.
+PATH_SEPARATOR = " › "
 # Every chunk of a section stores its anchor: a heading of megabytes would be stored once per
 # chunk. An id this long is no real heading's; such a section links to its page, no fragment.
 ANCHOR_CHARS = 512
 
 
 def short_name(name: str) -> str:
-    """A heading or title as used in paths: at most HEADING_CHARS characters."""
+    """A heading or title as used in paths: on one line (a setext heading may span several,
+    and the page shows them as one) and at most HEADING_CHARS characters."""
+    name = " ".join(name.split()) if "\n" in name or "\r" in name else name
     return name if len(name) <= HEADING_CHARS else name[: HEADING_CHARS - 1].rstrip() + "…"
 
 
@@ -56,14 +63,26 @@ class Chunk:
     line_start: int  # 1-based, inclusive
     line_end: int
     text: str  # the note's lines line_start..line_end, as written
+    # The same lines as the wiki page shows them (hidden ones blank, wiki/shown.py); None
+    # when that is `text` itself, as for most chunks.
+    shown: str | None = None
+
+    @property
+    def page_text(self) -> str:
+        """The chunk's lines as the page shows them, one per source line."""
+        return self.text if self.shown is None else self.shown
 
     @property
     def embed_text(self) -> str:
-        """What the model sees: the heading path gives a sub-chunk its topic."""
-        body = "\n".join(
-            line for line in (LIQUID_INLINE.sub("", x).rstrip() for x in self.text.split("\n")) if line.strip()
-        )
-        return path_label(self.heading_path) + "\n" + body
+        """What the model and BM25 see: the heading path (it gives a sub-chunk its topic) and
+        the shown lines, width variants folded (textnorm.width_fold)."""
+        body = "\n".join(line.rstrip() for line in self.page_text.split("\n") if line.strip())
+        return width_fold(path_label(self.heading_path) + "\n" + body)
+
+    @property
+    def breadcrumb(self) -> str:
+        """The heading path as text, joined by PATH_SEPARATOR."""
+        return PATH_SEPARATOR.join(self.heading_path)
 
     @property
     def n_lines(self) -> int:
@@ -99,16 +118,16 @@ def _sections(note: Note, page: WikiPage) -> list[_Section]:
     merged: list[_Section] = []
     for sec in sections:
         prev = merged[-1] if merged else None
-        if prev and prev.start > 1 and not _has_body(note, prev, heading_end) and len(sec.path) > len(prev.path):
+        if prev and prev.start > 1 and not _has_body(page, prev, heading_end) and len(sec.path) > len(prev.path):
             merged[-1] = _Section(prev.start, sec.end, sec.path, sec.anchor)
         else:
             merged.append(sec)
     return merged
 
 
-def _has_body(note: Note, sec: _Section, heading_end: dict[int, int]) -> bool:
+def _has_body(page: WikiPage, sec: _Section, heading_end: dict[int, int]) -> bool:
     first_body_line = heading_end.get(sec.start, sec.start) + 1
-    return any(note.content[i - 1] for i in range(first_body_line, sec.end + 1))
+    return any(page.text.shows(i) for i in range(first_body_line, sec.end + 1))
 
 
 def _pieces(block: Block, fits: Callable[[int, int], bool]) -> list[tuple[int, int]]:
@@ -156,7 +175,7 @@ def chunk_note(
     wiki_engine: str = DEFAULT_ENGINE,
     clean_urls: bool | None = None,
 ) -> list[Chunk]:
-    """Chunks of one note, in line order, covering every content line exactly once.
+    """Chunks of one note, in line order, covering every line the page shows exactly once.
 
     `wiki_engine` (assistant.wiki.ENGINES) decides headings, anchors, title and page URL.
     """
@@ -171,13 +190,15 @@ def chunk_note(
 
         pieces = [p for block in _blocks_in(note, starts, sec.start, sec.end) for p in _pieces(block, fits)]
         for a, b in _pack(pieces, fits):
-            content = [n for n in range(a, b + 1) if note.content[n - 1]]
+            content = [n for n in range(a, b + 1) if page.text.shows(n)]
             if content:
                 chunks.append(_make_chunk(note, page, sec, content[0], content[-1]))
     return chunks
 
 
 def _make_chunk(note: Note, page: WikiPage, sec: _Section, start: int, end: int) -> Chunk:
+    text = "\n".join(note.lines[start - 1 : end])
+    shown = "\n".join(page.text.lines[start - 1 : end])
     return Chunk(
         source=note.source,
         title=short_name(page.title),
@@ -186,5 +207,6 @@ def _make_chunk(note: Note, page: WikiPage, sec: _Section, start: int, end: int)
         permalink=page.path,
         line_start=start,
         line_end=end,
-        text="\n".join(note.lines[start - 1 : end]),
+        text=text,
+        shown=None if shown == text else shown,
     )

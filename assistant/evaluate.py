@@ -1,18 +1,29 @@
 """Evaluation on question sets with gold line numbers: Hit@1, Hit@5, MRR and more.
 
-A hit counts when its line range contains a gold line and it is at most 40 lines long, so
-returning a whole chapter never scores. Three kinds of file are understood, by their fields:
-plain questions (`gold_lines`), follow-ups (`turns`, gold per turn) and no-answer questions
-(empty `gold_lines`). Numbers are grouped per language and per style.
+A hit counts when its line range contains a gold line, it is at most 40 lines long, and,
+when the question names its `source` file, it comes from that file; returning a whole
+chapter never scores. Three kinds of row are understood, by their fields: plain questions
+(`gold_lines`), follow-ups (`turns` of any length, gold per turn; scored on the last turn
+with every earlier turn as history) and no-answer questions (empty `gold_lines`).
+
+A *suite* is one corpus with its question files (`Suite`); each gets its own index, built
+or reused in a cache folder (`index/eval/<suite>-<model>/`). Numbers are grouped per
+question language x notes language (`cell=ja>en`: a Japanese question about English notes),
+per language and per style. The notes language of a question is read from its source file
+(`lexical.language` over the file's text: any kana or kanji makes it Japanese).
 """
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Sequence
 
 from .errors import AssistantError
+from .lexical import language
 from .retrieve import Answer, Searcher
 
 MAX_HIT_LINES = 40
@@ -24,20 +35,20 @@ class Tally:
     hit1: int = 0
     hit5: int = 0
     rr: float = 0.0
-    line_top3: int = 0  # a gold line among the top hit's first three highlight lines
-    line_near: int = 0  # first highlight within one line of a gold line
+    line_top3: int = 0  # the top hit is right and a gold line is among its first three highlights
+    line_near: int = 0  # the top hit is right and its first highlight is within one line of gold
     flagged: int = 0  # answered no_answer
 
-    def add(self, answer: Answer, gold: set[int]) -> None:
+    def add(self, answer: Answer, gold: set[int], source: str | None = None) -> None:
         self.n += 1
         self.flagged += answer.no_answer
         if not gold:
             return
-        rank = first_correct_rank(answer, gold)
+        rank = first_correct_rank(answer, gold, source)
         self.hit1 += rank == 1
         self.hit5 += rank is not None and rank <= 5
         self.rr += 1 / rank if rank else 0.0
-        if answer.hits:
+        if answer.hits and (source is None or answer.hits[0].chunk.source == source):
             lines = answer.hits[0].highlight_lines
             self.line_top3 += bool(gold & set(lines[:3]))
             self.line_near += bool(lines) and any(abs(lines[0] - g) <= 1 for g in gold)
@@ -55,9 +66,12 @@ class Tally:
         }
 
 
-def first_correct_rank(answer: Answer, gold: set[int]) -> int | None:
+def first_correct_rank(answer: Answer, gold: set[int], source: str | None = None) -> int | None:
+    """1-based rank of the first hit that holds a gold line (of `source`, when given)."""
     for rank, hit in enumerate(answer.hits, 1):
         c = hit.chunk
+        if source is not None and c.source != source:
+            continue
         if c.line_end - c.line_start + 1 <= MAX_HIT_LINES and any(c.line_start <= g <= c.line_end for g in gold):
             return rank
     return None
@@ -71,23 +85,73 @@ def read_jsonl(path: Path) -> list[dict]:
         raise AssistantError(f"cannot read evaluation file {path}: {exc}") from None
 
 
+@dataclass(frozen=True)
+class Suite:
+    """One corpus and the question files asked of it."""
+
+    name: str
+    corpus: Path
+    files: tuple[Path, ...]
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> "Suite":
+        """A folder laid out like wiki-dev: `notes/` and `*.jsonl` question files beside it."""
+        notes = folder / "notes"
+        files = tuple(sorted(folder.glob("*.jsonl")))
+        if not notes.is_dir() or not files:
+            raise AssistantError(f"{folder} is not an evaluation suite (needs notes/ and *.jsonl files)")
+        return cls(folder.name, notes, files)
+
+
+def index_dir_for(root: Path, suite: Suite, model: str) -> Path:
+    """The cache folder of a suite's index for one model: index/eval/<suite>-<model>/."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", f"{suite.name}-{Path(model).name or model}")
+    return root / "eval" / slug
+
+
+def notes_languages(corpus: Path) -> dict[str, str]:
+    """'ja' or 'en' per note (path relative to the corpus, '/'-separated)."""
+    out = {}
+    for path in sorted(corpus.rglob("*")):
+        if path.suffix.lower() in (".md", ".markdown") and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            out[path.relative_to(corpus).as_posix()] = language(text)
+    return out
+
+
 def _unrelated_turn(rows: list[dict], i: int) -> str | None:
-    """A question from another section, as an earlier turn that must not drag this one."""
+    """A question from another section (or file), as an earlier turn that must not drag this one."""
+    here = (rows[i].get("source"), rows[i].get("section"))
     for other in rows[i + 1 :] + rows[:i]:
-        if other.get("gold_lines") and "question" in other and other.get("section") != rows[i].get("section"):
+        there = (other.get("source"), other.get("section"))
+        if other.get("gold_lines") and "question" in other and there != here:
             return other["question"]
     return None
 
 
-def evaluate(searcher: Searcher, rows: list[dict], top_k: int = 5) -> dict[str, dict[str, Tally]]:
-    """Tallies keyed by set kind, then by group ('all', 'lang=ja', 'style=numeric', ...).
+def _notes_language(row: dict, languages: dict[str, str]) -> str:
+    if row.get("source") in languages:
+        return languages[row["source"]]
+    if len(set(languages.values())) == 1:
+        return next(iter(languages.values()))
+    return "?"
+
+
+def evaluate(
+    searcher: Searcher, rows: list[dict], top_k: int = 5, languages: dict[str, str] | None = None
+) -> dict[str, dict[str, Tally]]:
+    """Tallies keyed by set kind, then by group ('all', 'cell=ja>en', 'lang=ja', 'style=numeric',
+    'turns=3' ...).
 
     Answerable questions are asked twice: alone, and after an unrelated earlier turn
     ("unrelated-history"), which shows whether follow-up handling drags new topics back."""
+    languages = languages or {}
     tallies: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     for i, row in enumerate(rows):
+        source = row.get("source")
         if "turns" in row:
-            runs = [("followup", row["turns"][-1], tuple(row["turns"][:-1]), set(row["gold_lines"][-1]))]
+            turns = row["turns"]
+            runs = [("followup", turns[-1], tuple(turns[:-1]), set(row["gold_lines"][-1]))]
         else:
             gold = set(row.get("gold_lines") or ())
             runs = [("answerable" if gold else "no-answer", row["question"], (), gold)]
@@ -95,31 +159,79 @@ def evaluate(searcher: Searcher, rows: list[dict], top_k: int = 5) -> dict[str, 
             if unrelated:
                 runs.append(("unrelated-history", row["question"], (unrelated,), gold))
         style = row.get("style") or row.get("kind")
-        groups = ["all", f"lang={row.get('lang', '?')}"] + ([f"style={style}"] if style else [])
+        lang = row.get("lang", "?")
+        groups = ["all", f"lang={lang}"]
+        answerable = bool(row.get("gold_lines")) and (source or languages)
+        if answerable:  # a no-answer question has no notes language
+            groups.append(f"cell={lang}>{_notes_language(row, languages)}")
+        if style:
+            groups.append(f"style={style}")
+        if "turns" in row:
+            groups.append(f"turns={len(row['turns'])}")
         for kind, question, history, gold in runs:
             answer = searcher.search(question, top_k, history=history)
             for group in groups:
-                tallies[kind][group].add(answer, gold)
+                tallies[kind][group].add(answer, gold, source)
     return tallies
 
 
+COLUMNS = {
+    "answerable": ("hit@1", "hit@5", "mrr", "line@3", "line±1", "flagged"),
+    "followup": ("hit@1", "hit@5", "mrr", "flagged"),
+    "unrelated-history": ("hit@1", "hit@5", "mrr"),
+    "no-answer": ("flagged",),
+}
+
+
+def _group_order(group: str) -> tuple:
+    prefix = group.split("=")[0]
+    return ({"all": 0, "cell": 1, "lang": 2, "turns": 3}.get(prefix, 4), group)
+
+
 def format_report(tallies: dict[str, dict[str, Tally]]) -> str:
-    """A plain-text table per set kind, languages first, then styles."""
+    """A plain-text table per set kind: all, cells, languages, then styles. For no-answer
+    questions `flagged` is the catch rate; for answerable ones it is the false-flag rate."""
     lines = []
-    columns = {
-        "answerable": ("hit@1", "hit@5", "mrr", "line@3", "line±1", "flagged"),
-        "followup": ("hit@1", "hit@5", "mrr"),
-        "unrelated-history": ("hit@1", "hit@5", "mrr"),
-        "no-answer": ("flagged",),
-    }
     # Answerable last: it holds the headline numbers, so a `tail` of the report shows them.
     for kind in ("followup", "unrelated-history", "no-answer", "answerable"):
         if kind not in tallies:
             continue
-        cols = columns[kind]
+        cols = COLUMNS[kind]
         lines.append(f"[{kind}]  " + "  ".join(f"{c:>7}" for c in ("n", *cols)))
-        for group in sorted(tallies[kind], key=lambda g: (g != "all", not g.startswith("lang"), g)):
+        for group in sorted(tallies[kind], key=_group_order):
             row = tallies[kind][group].row()
             lines.append(f"  {group:<22}" + f"{row['n']:>7}  " + "  ".join(f"{row[c]:>7.3f}" for c in cols))
         lines.append("")
     return "\n".join(lines)
+
+
+def as_json(tallies: dict[str, dict[str, Tally]]) -> dict:
+    return {kind: {group: t.row() for group, t in groups.items()} for kind, groups in tallies.items()}
+
+
+@dataclass
+class SuiteResult:
+    suite: Suite
+    index_dir: Path
+    model: str
+    tallies: dict[str, dict[str, Tally]] = field(default_factory=dict)
+
+
+def run_suites(suites: Sequence[Suite], settings, top_k: int = 5, index_dir: Path | None = None, progress=True):
+    """Build or reuse each suite's index and evaluate it; a list of SuiteResult.
+
+    `index_dir` is used as given for a single suite; otherwise each suite gets its cache
+    folder under the settings' index folder (`index_dir_for`)."""
+    from .service import open_searcher
+
+    results = []
+    for suite in suites:
+        where = index_dir if index_dir is not None and len(suites) == 1 else index_dir_for(
+            settings.index_dir, suite, settings.model
+        )
+        suite_settings = dataclasses.replace(settings, corpus_dir=suite.corpus, index_dir=where)
+        searcher = open_searcher(suite_settings, progress=progress)
+        rows = [row for path in suite.files for row in read_jsonl(path)]
+        tallies = evaluate(searcher, rows, top_k, notes_languages(suite.corpus))
+        results.append(SuiteResult(suite, where, settings.model, tallies))
+    return results

@@ -38,10 +38,14 @@ _GRADIO_GET = (
     rf"/assets/{_SAFE_TAIL}", rf"/static/{_SAFE_TAIL}", rf"/svelte/{_SAFE_TAIL}",
 )
 _GRADIO_POST = (r"/gradio_api/queue/join", r"/gradio_api/cancel")
-GRADIO_EVENT_PATHS = tuple(m + "/gradio_api/queue/join" for m in GRADIO_MOUNTS)
+GRADIO_EVENT_PATHS = {m + "/gradio_api/queue/join": m for m in GRADIO_MOUNTS}
+# Everything under /api/ reaches the API, whose own catch-all answers unknown paths with a
+# JSON 404 (api.py). /docs/static: Swagger UI's files from the fastapi-offline package.
 _API = {
-    "GET": (r"/api/ask", r"/api/health", r"/api/scopes", r"/docs", r"/openapi\.json", r"/api/.*"),
-    "POST": (r"/api/ask", r"/api/.*"),
+    "GET": (r"/api/.*", r"/docs", r"/openapi\.json",
+            r"/docs/static/(?:swagger-ui-bundle\.js|swagger-ui\.css|favicon\.png)",
+            r"/example/wiki\.html"),  # examples/wiki.html, served as a preview of an embed
+    "POST": (r"/api/.*",),
 }
 
 
@@ -58,14 +62,18 @@ _ALLOWED["OPTIONS"] = _compile([r"/api/.*"])  # CORS preflight, answered by CORS
 _BAD_PATH = re.compile(r"\.\.|\\|[\x00-\x1f\x7f]|//")
 
 
+_CLIENT_CHOSEN_ROOT = {b"x-forwarded-host", b"x-forwarded-proto", b"x-gradio-server"}
+
+
 def route_allowed(method: str, path: str) -> bool:
     """True when `method path` is a route the product serves (full match, decoded path)."""
     pattern = _ALLOWED.get(method)
     return bool(pattern and not _BAD_PATH.search(path) and pattern.fullmatch(path))
 
 
-def event_payload_problem(body: bytes) -> str | None:
-    """None when a Gradio event body carries text and numbers only; else why not."""
+def event_payload_problem(body: bytes, events: set[int] | None = None) -> str | None:
+    """None when a Gradio event body names one of the page's `events` (fn_index; any when
+    None) and carries text and numbers only; else why not."""
     try:
         payload = json.loads(body)
     except (ValueError, RecursionError):
@@ -77,6 +85,9 @@ def event_payload_problem(body: bytes) -> str | None:
         return "this form takes text and numbers only"
     if payload.get("event_data") is not None and not isinstance(payload.get("event_data"), (str, int, float, bool)):
         return "this form takes text and numbers only"
+    fn_index = payload.get("fn_index")
+    if events is not None and (type(fn_index) is not int or fn_index not in events):
+        return "no such event"  # Gradio would answer a 500 and log a traceback
     return None
 
 
@@ -93,8 +104,12 @@ class GuardMiddleware:
     """See the module docstring. `allowed_origins`: exact origins (scheme://host[:port])
     that may embed the page and call the API cross-origin; `max_body`: bytes per request."""
 
-    def __init__(self, app, allowed_origins: tuple[str, ...] = (), max_body: int = MAX_BODY_BYTES):
+    def __init__(self, app, allowed_origins: tuple[str, ...] = (), max_body: int = MAX_BODY_BYTES,
+                 events: dict[str, set[int]] | None = None):
         self.app, self.max_body, self.allowed_origins = app, max_body, set(allowed_origins)
+        # mount ("" or "/embed") -> the fn_index values of its page's events; filled in when
+        # the pages are mounted (api.mount_ui), after this middleware is created.
+        self.events = events if events is not None else {}
         frame_ancestors = " ".join(("'self'", *allowed_origins))
         self.headers = [
             (b"content-security-policy", f"frame-ancestors {frame_ancestors}".encode()),
@@ -128,8 +143,9 @@ class GuardMiddleware:
         origin = headers.get(b"origin", b"").decode("latin-1")
         if method == "POST" and origin and origin not in self.allowed_origins and not _same_origin(origin, headers):
             return await refuse(403, "requests from this origin are not allowed")
-        # Gradio builds its root URL from X-Forwarded-Host; a client must not choose it.
-        scope = {**scope, "headers": [h for h in scope.get("headers", []) if h[0].lower() != b"x-forwarded-host"]}
+        # Gradio builds the page's root URL from these; a client must not choose it (uvicorn has
+        # already applied X-Forwarded-Proto from trusted proxies to the scope itself).
+        scope = {**scope, "headers": [h for h in scope.get("headers", []) if h[0].lower() not in _CLIENT_CHOSEN_ROOT]}
         if method not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send_with_headers)
 
@@ -152,7 +168,7 @@ class GuardMiddleware:
         except UnicodeDecodeError:
             return await refuse(400, "the request body is not valid UTF-8")
         if path in GRADIO_EVENT_PATHS:
-            problem = event_payload_problem(bytes(body))
+            problem = event_payload_problem(bytes(body), self.events.get(GRADIO_EVENT_PATHS[path]))
             if problem:
                 return await refuse(400, problem)
         replayed = False

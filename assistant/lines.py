@@ -3,22 +3,40 @@
 Questions usually target one bullet, so lines are embedded too: the best-matching lines
 rank the chunks (a chunk is as good as its best line) and are the answer shown first.
 A line carries its section name ("Amazon SQS (Simple Queue Service): 最大14日"); adding
-parent bullets as well measured no better on the dev sets, so it is left out.
+parent bullets as well measured no better on the dev sets, so it is left out. A table row
+carries its table's header ("Priority: Medium; Response: 24時間以内"), and HTML tags are
+dropped (`<p class="response">JIRAチケット</p>` reads "JIRAチケット").
+Some lines frame an answer without being one: headings, `<details>`/`<summary>` tags,
+admonition openers (`::: tip`, `!!! note "..."`), a bare label (`理由:`), a line of links
+only, a lone TODO. `is_boilerplate` names them, so they are never the highlighted answer
+and a chunk made of nothing else (a title line, a two-line link list) does not outrank content.
+Lines are read as the wiki page shows them (wiki/shown.py): a hidden line (an HTML comment,
+Liquid, a container marker) is never an answer line, nor is a caption (`<summary>`).
 What this leaves out: scoring (retrieve.py).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Collection, Sequence
 
 from .chunking import Chunk
-from .notes import LIQUID_INLINE
 
 # Bump when the embedded line text changes, so existing indexes are rebuilt.
-UNIT_VERSION = 1
+UNIT_VERSION = 2
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
+# A line that is only HTML tags (`<details markdown="block">`, `</td>`, `<tr>`), a summary,
+# or an admonition opener with at most its title.
+_TAGS_ONLY = re.compile(r"^\s*(<[^>]*>\s*)+$")
+_SUMMARY = re.compile(r"^\s*<summary\b", re.IGNORECASE)
+_ADMONITION = re.compile(r"^\s*(:{3,}|!{3}|\?{3}\+?)\s*[\w-]*(\s+(\"[^\"]*\"|'[^']*'|\S+))?\s*$")
+# A label with nothing after its colon: "理由:", "**Reason:**", "注意：".
+_LABEL = re.compile(r"^\W*[^\s:：]{1,20}\s?[:：]\W*$")
+# Markdown links, bare URLs and separators, with no other words.
+_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<?https?://\S+>?|\{%.*?%\}")
+_PLACEHOLDER = re.compile(r"^(todo|tbd|tba|wip|fixme|xxx|未定|準備中|作成中|工事中)[\s:：.。!！-]*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -28,17 +46,78 @@ class LineUnit:
     text: str  # what gets embedded
 
 
+def plain_line(line: str) -> str:
+    """A note line as a reader sees it: no bullet, emphasis or Liquid tags."""
+    return _plain(line)
+
+
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
 def _plain(line: str) -> str:
-    return LIQUID_INLINE.sub("", _BULLET.sub("", line.strip())).replace("**", "").strip()
+    text = _BULLET.sub("", line.strip()).replace("**", "")
+    return _HTML_TAG.sub("", text).strip()
 
 
-def line_units(chunk: Chunk, chunk_id: int, file_lines: Sequence[str]) -> list[LineUnit]:
-    """One unit per line worth pinpointing: not blank, not a fence marker, not a lone symbol."""
+def _cells(row: str) -> list[str]:
+    return [_plain(cell) for cell in row.strip().strip("|").split("|")]
+
+
+def table_header(file_lines: Sequence[str], n: int) -> list[str] | None:
+    """The header cells of the pipe table holding line n (1-based), or None when line n is
+    not a body row of one (the header row and the |---| rule are not body rows)."""
+    if not _TABLE_ROW.match(file_lines[n - 1]) or _TABLE_RULE.match(file_lines[n - 1]):
+        return None
+    first = n
+    while first > 1 and _TABLE_ROW.match(file_lines[first - 2]):
+        first -= 1
+    if first + 1 >= n or not _TABLE_RULE.match(file_lines[first]):  # line n is the header itself
+        return None
+    return _cells(file_lines[first - 1])
+
+
+def _row_text(header: list[str], row: str) -> str:
+    """A table row as "column: value; ...": a row's cells mean little without their header."""
+    return "; ".join(f"{h}: {v}" if h else v for h, v in zip(header, _cells(row)) if v)
+
+
+def is_boilerplate(raw: str) -> bool:
+    """True for a line that frames an answer but never is one (see the module docstring);
+    `raw` is the line as written in the note."""
+    if _HEADING.match(raw) or _TAGS_ONLY.match(raw) or _SUMMARY.match(raw) or _ADMONITION.match(raw) or _TABLE_RULE.match(raw):
+        return True
+    body = _plain(raw)
+    if _LABEL.match(body) or _PLACEHOLDER.match(body):
+        return True
+    rest = _LINK.sub(" ", body)
+    return bool(_LINK.search(body)) and not re.search(r"\w", re.sub(r"[-–—|,、・/]", " ", rest))
+
+
+def is_content(raw: str) -> bool:
+    """A line a reader would take as (part of) an answer: not blank, not boilerplate."""
+    return len(_plain(raw)) >= 2 and not _FENCE.match(raw) and not is_boilerplate(raw)
+
+
+def line_units(
+    chunk: Chunk, chunk_id: int, page_lines: Sequence[str], captions: Collection[int] = ()
+) -> list[LineUnit]:
+    """One unit per line worth pinpointing: shown, not a caption, not blank, not a fence
+    marker, not a lone symbol. `page_lines[n - 1]` is line n as the page shows it
+    (wiki.PageText.lines, "" when hidden); `captions` are 1-based line numbers."""
     units = []
     for n in range(chunk.line_start, chunk.line_end + 1):
-        raw = file_lines[n - 1]
+        raw = page_lines[n - 1]
+        if n in captions:
+            continue
         body = _plain(raw)
         if len(body) < 2 or _FENCE.match(raw):
             continue
+        if _TABLE_RULE.match(raw):  # a table's |---| rule or a horizontal rule
+            continue
+        header = table_header(page_lines, n)
+        if header is not None:
+            body = _row_text(header, raw) or body
         units.append(LineUnit(n, chunk_id, f"{chunk.heading_path[-1]}: {body}"))
     return units

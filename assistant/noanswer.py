@@ -4,8 +4,8 @@ Two signals that hold for unseen questions, not a list of them:
   * names the notes never mention: a service, tool or option in the question (a capitalised
     run such as "Control Tower", a token such as "gp3" or "values.yaml") that occurs nowhere
     in the corpus. Questions about something absent are the commonest no-answer case.
-  * a weak best match: the fused score of the top hit is below what answerable questions
-    reach. Dense similarities of e5 sit higher for Japanese text, so the floor is per language.
+  * a weak best match: the score of the top hit sits under a floor measured on the index
+    itself (calibration.py), per question language, for whatever model built it.
 What this leaves out: details the notes omit about a service they do cover, when the
 question's wording still matches well (measured and reported in docs/evaluation.md).
 """
@@ -14,13 +14,11 @@ from __future__ import annotations
 from .textnorm import match_form
 
 import re
+import threading
+import unicodedata
 from typing import Iterable
 
 from .lexical import language
-
-# Fused-score floors, calibrated on the dev sets so that about 3% of answerable questions
-# fall below them (see docs/evaluation.md); they move if the scoring weights change.
-MIN_TOP_SCORE = {"ja": 2.27, "en": 2.0}
 
 # A leading "/" is kept: a path such as /tmp is a name even in lower case.
 _TOKEN = re.compile(r"/?[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]|[A-Za-z0-9]")
@@ -36,25 +34,88 @@ def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(match_form(text))  # NBSP/U+3000 separate words; full-width ASCII folds
 
 
+_JAPANESE_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def normalize(text: str) -> str:
+    """NFKC: full-width letters and digits (ＡＷＳ, ２４) read as their ASCII forms."""
+    return unicodedata.normalize("NFKC", text)
+
+
 class Vocabulary:
-    """The ASCII words of the corpus, lowercased, for O(1) look-ups."""
+    """The ASCII words of the corpus, lowercased, for O(1) look-ups; the romaji of its
+    Japanese words are added on first need (`romanized`), so names a question writes in
+    Latin letters count as known when the notes write them in Japanese (Tokyo / 東京,
+    Slack / スラック)."""
 
     def __init__(self, texts: Iterable[str]):
         self.words: set[str] = set()
+        self._japanese: set[str] = set()
         for text in texts:
-            self.words.update(t.lower().lstrip("/") for t in _tokens(text))
+            text = normalize(text)
+            for token in _tokens(text):
+                word = token.lower().lstrip("/")
+                self.words.add(word)
+                # Combined tokens ("Windows/Mac", "CI/CD") also name each part.
+                self.words.update(p for p in re.split(r"[/]", word) if p)
+            self._japanese.update(_JAPANESE_RUN.findall(text))
+        self._romaji: set[str] | None = None
+        self._lock = threading.Lock()
+
+    def romanized(self) -> set[str]:
+        """Lowercased romaji words of the corpus's Japanese runs (cutlet: Hepburn, with the
+        original spelling of loanwords from UniDic), and each run's words joined ("Micro
+        soft" -> "microsoft"). Built once, on the first name the ASCII words do not know."""
+        with self._lock:
+            if self._romaji is None:
+                self._romaji = _romanize(self._japanese)
+            return self._romaji
+
+    def _has(self, word: str, extra: set[str]) -> bool:
+        return any(w in self.words or w in extra for w in (word, word[:-1] if word.endswith("s") else word))
 
     def knows(self, run: list[str]) -> bool:
-        """True when the words of a name occur in the corpus, allowing plurals and spacing
-        variants such as "Route 53" / "Route53"."""
-        words = [w.lower().lstrip("/") for w in run]
+        """True when the words of a name occur in the corpus, allowing plurals, spacing
+        variants such as "Route 53" / "Route53", parts of combined names ("Windows/Mac"), and
+        names the notes write in Japanese."""
+        words = [normalize(w).lower().lstrip("/") for w in run]
         while len(words) > 1 and words[0] in _SERVICE_PREFIXES:
             words = words[1:]
-        if "".join(words) in self.words:
+        if self._known(words, set()):
+            return True
+        return bool(self._japanese) and self._known(words, self.romanized())
+
+    def _known(self, words: list[str], extra: set[str]) -> bool:
+        joined = "".join(words)
+        if joined in self.words or joined in extra:
             return True
         # Every word known is enough: requiring the exact phrase would flag English names
         # whose notes spell them in katakana ("Block Public Access" / ブロックパブリックアクセス).
-        return all(w in self.words or (w.endswith("s") and w[:-1] in self.words) for w in words)
+        return all(self._has(w, extra) or all(self._has(p, extra) for p in _parts(w)) for w in words)
+
+
+def _parts(word: str) -> list[str]:
+    """The words a combined token joins: "windows/mac", "medium-priority". A hyphen with a
+    digit next to it stays (SEV-0, gp-3 are names of their own)."""
+    separators = r"[/]" if any(c.isdigit() for c in word) else r"[/-]"
+    return [p for p in re.split(separators, word) if p]
+
+
+def _romanize(runs: set[str]) -> set[str]:
+    import cutlet  # fugashi + unidic-lite; imported only when a name needs it
+
+    katsu = cutlet.Cutlet()
+    katsu.use_foreign_spelling = True
+    out: set[str] = set()
+    for run in runs:
+        try:
+            words = [w.lower() for w in _TOKEN.findall(katsu.romaji(run))]
+        except Exception:  # noqa: BLE001 - a run cutlet cannot read is simply not a name
+            continue
+        out.update(words)
+        if len(words) > 1:
+            out.add("".join(words))
+    return out
 
 
 def _is_name(token: str, sentence_start: bool) -> bool:
@@ -71,8 +132,10 @@ def _is_name(token: str, sentence_start: bool) -> bool:
 
 
 def names(question: str) -> list[list[str]]:
-    """Runs of consecutive name-like ASCII words. In a Japanese question every ASCII word
-    is a name; in English, capitalised or technical words not opening the sentence."""
+    """Runs of consecutive name-like ASCII words (after NFKC, so full-width letters count).
+    In a Japanese question every ASCII word is a name; in English, capitalised or technical
+    words not opening the sentence."""
+    question = normalize(question)
     japanese = language(question) == "ja"
     runs: list[list[str]] = []
     previous_end = None  # end of the previous name, while the run is open
@@ -94,5 +157,32 @@ def unknown_names(question: str, vocabulary: Vocabulary) -> list[str]:
     return [" ".join(run) for run in names(question) if not vocabulary.knows(run)]
 
 
-def is_unanswered(question: str, language: str, top_score: float, vocabulary: Vocabulary) -> bool:
-    return bool(unknown_names(question, vocabulary)) or top_score < MIN_TOP_SCORE[language]
+_KEY_RUN = re.compile(r"[\u30a0-\u30ff]{2,}|[\u3400-\u9fff\uf900-\ufaff]{2,}|[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]")
+# English words that carry no topic in a question about notes.
+_QUESTION_WORDS = _FUNCTION_WORDS | frozenset(
+    "does mean means need needs happen happens usually typically get gets make makes should we us "
+    "our someone something anything kind kinds type types way ways thing things say says said one ones "
+    "not no yes also only just about into than then so".split()
+)
+
+
+def key_terms(question: str) -> set[str]:
+    """The words a question is about: ASCII words that are not question or function words,
+    katakana and kanji runs of two or more characters (NFKC, lowercased)."""
+    question = normalize(question)
+    return {t.lower() for t in _KEY_RUN.findall(question) if t.lower() not in _QUESTION_WORDS}
+
+
+def key_term_share(question: str, text: str) -> float:
+    """Share of the question's key terms that occur in `text` (0 when it has none)."""
+    terms = key_terms(question)
+    if not terms:
+        return 0.0
+    haystack = normalize(text).lower()
+    return sum(t in haystack for t in terms) / len(terms)
+
+
+def is_unanswered(question: str, top_score: float, floor: float, vocabulary: Vocabulary) -> bool:
+    """True for a question naming something the notes never mention, or whose best match
+    scores under the index's calibrated floor (calibration.Calibration.floor)."""
+    return bool(unknown_names(question, vocabulary)) or top_score < floor

@@ -28,7 +28,7 @@ def citation(hit: Hit) -> str:
 
 def format_hit(rank: int, hit: Hit, weak: bool = False) -> str:
     c = hit.chunk
-    lines = [f"{rank}. {' > '.join(c.heading_path)}", f"   {citation(hit)}  {hit.url}"]
+    lines = [f"{rank}. {c.breadcrumb}", f"   {citation(hit)}  {hit.url}"]  # ' › ': a heading may hold ' > '
     body = c.text.split("\n")
     if hit.highlight_lines:
         lines.append("   closest lines (weak match):" if weak else "   answer:")

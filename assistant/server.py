@@ -24,27 +24,48 @@ def make_app(settings: Settings, progress: bool = True):
     return create_app(service, settings), service
 
 
-# Slow clients (case slowloris): a request must arrive whole, head and body, within this time,
-# and at most this many connections are open at once (more get a 503 from uvicorn).
+# Slow clients (case slowloris): a request must arrive whole, head and body, within this time;
+# a response the client does not read for this long is dropped; one client address holds at
+# most this many connections (so idle or never-ending streams from one client cannot take the
+# server's whole connection budget), and the server at most MAX_CONNECTIONS (more get a 503).
 REQUEST_DEADLINE_S = 10.0
+WRITE_STALL_S = 30.0
+MAX_CONNECTIONS_PER_CLIENT = 64
 MAX_CONNECTIONS = 1000
 
 
-def deadline_protocol(deadline_s: float = REQUEST_DEADLINE_S):
-    """uvicorn's h11 protocol with an absolute deadline for receiving each request.
+def deadline_protocol(deadline_s: float = REQUEST_DEADLINE_S, write_stall_s: float = WRITE_STALL_S,
+                      per_client: int = MAX_CONNECTIONS_PER_CLIENT):
+    """uvicorn's h11 protocol with the limits above (a class; uvicorn makes one per connection).
 
-    uvicorn has no such timeout of its own (its issue #157: "timeout-request-start" is still
-    open): `timeout_keep_alive` only covers idle time between requests and is reset by every
-    byte, so a client trickling a header or a body holds its connection forever. The deadline
-    starts when a connection opens and again after each response; once a request is fully
-    received it no longer applies, so long streaming responses (Gradio's SSE) are unaffected.
+    uvicorn has none of them (its issue #157: "timeout-request-start" is still open):
+    `timeout_keep_alive` only covers idle time between requests and is reset by every byte,
+    so a client trickling a header or a body holds its connection forever. The request
+    deadline starts when a connection opens and again after each response; once a request is
+    fully received it no longer applies, so long streaming responses (Gradio's SSE) are
+    unaffected - but a stream whose reader stops reading (the transport pauses writing) is
+    closed after `write_stall_s`. Behind a reverse proxy every user shares the proxy's
+    address: raise `per_client` there (the proxy should limit clients itself).
     """
+    import collections
+
     import h11
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
+    open_per_client: collections.Counter = collections.Counter()
+
     class DeadlineH11Protocol(H11Protocol):
+        _deadline = _stall = None
+        _counted = False  # whether this connection holds one of its client's places
+
         def connection_made(self, transport) -> None:
             super().connection_made(transport)
+            self._address = self.client[0] if self.client else None
+            if open_per_client[self._address] >= per_client:
+                transport.close()  # refused before any request: nothing is parsed or answered
+                return
+            open_per_client[self._address] += 1
+            self._counted = True
             self._arm_deadline()
 
         def on_response_complete(self) -> None:
@@ -52,27 +73,48 @@ def deadline_protocol(deadline_s: float = REQUEST_DEADLINE_S):
             self._arm_deadline()
 
         def connection_lost(self, exc) -> None:
-            self._disarm_deadline()
+            self._cancel("_deadline")
+            self._cancel("_stall")
+            if self._counted:
+                self._counted = False
+                open_per_client[self._address] -= 1
+                if open_per_client[self._address] <= 0:
+                    del open_per_client[self._address]
             super().connection_lost(exc)
 
+        def pause_writing(self) -> None:
+            super().pause_writing()
+            if self._stall is None:
+                self._stall = self.loop.call_later(write_stall_s, self._close)
+
+        def resume_writing(self) -> None:
+            super().resume_writing()
+            self._cancel("_stall")
+
         def _arm_deadline(self) -> None:
-            self._disarm_deadline()
+            self._cancel("_deadline")
             self._deadline = self.loop.call_later(deadline_s, self._deadline_passed)
 
-        def _disarm_deadline(self) -> None:
-            handle = getattr(self, "_deadline", None)
+        def _cancel(self, name: str) -> None:
+            handle = getattr(self, name)
             if handle is not None:
                 handle.cancel()
-                self._deadline = None
+                setattr(self, name, None)
 
         def _deadline_passed(self) -> None:
             self._deadline = None
             # A request still arriving (nothing yet, part of the head, or part of the body).
-            if self.conn.their_state in (h11.IDLE, h11.SEND_BODY) and not self.transport.is_closing():
-                if self.cycle is not None and not self.cycle.response_complete:
-                    self.cycle.disconnected = True
-                    self.cycle.message_event.set()
-                self.transport.close()
+            if self.conn.their_state in (h11.IDLE, h11.SEND_BODY):
+                self._close()
+
+        def _close(self) -> None:
+            self._stall = None
+            if self.transport.is_closing():
+                return
+            if self.cycle is not None and not self.cycle.response_complete:
+                self.cycle.disconnected = True
+                self.cycle.message_event.set()
+            self.transport.close()
 
     return DeadlineH11Protocol
 

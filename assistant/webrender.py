@@ -13,22 +13,24 @@ import html
 import re
 from functools import lru_cache
 
+from .chunking import PATH_SEPARATOR
 from .render import NO_ANSWER, citation, language
 from .retrieve import Answer, Hit
 
-MARK_OPEN = '<mark class="hl">'
+MARK_OPEN = '<mark class="hl">'  # the unranked form; ranked marks add "rank-N" (see _mark_open)
 MARK_CLOSE = "</mark>"
 
 _ALLOWED_TAGS = {
     "a", "b", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6",
     "hr", "i", "li", "mark", "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table",
-    "tbody", "td", "th", "thead", "tr", "ul", "img", "button", "nav",
+    "tbody", "td", "th", "thead", "tr", "ul", "img", "button", "nav", "details", "summary",
 }
 # Only the classes this module writes itself survive cleaning (nh3 drops every other one).
 LINK_TARGETS = ("_top", "_blank", "_self", "_parent")
 _CLASSES = {
     "hl", "hl-block", "hit", "hit-head", "crumb", "cite", "copy-cite", "cite-text", "section",
-    "answer", "notice", "error", "question", *("cite-target" + t for t in LINK_TARGETS),
+    "answer", "notice", "error", "question", "lead", "lead-label", "lead-line", "context", "more",
+    "more-label", "preview", "weak", "cut", "scope-note", "search-all", "rank-1", "rank-2", "rank-3", *("cite-target" + t for t in LINK_TARGETS),
 }
 _ALLOWED_ATTRS = {  # `class` is kept through allowed_classes (nh3 forbids it in both places)
     "a": {"href", "title"},
@@ -43,7 +45,17 @@ NOTHING_FOUND = {
     "ja": "該当するノートが見つかりませんでした。言い換えるか、フィルターを「すべて」にしてみてください。",
     "en": "Nothing found in the notes. Try other words or set the filter to “all”.",
 }
-COPY_LABEL = {"ja": "引用をコピー", "en": "Copy citation"}
+COPY_LABEL = {"ja": "コピー", "en": "Copy"}
+COPY_TITLE = {"ja": "見出し・引用・答えの行をテキストでコピー", "en": "Copy the heading path, citation and answer lines as text"}
+LEAD_LABEL = {"ja": "答えの行", "en": "Answer"}
+WEAK_LABEL = {"ja": "最も近い行（弱い一致）", "en": "Closest line (weak match)"}
+SECTION_LABEL = {"ja": "節の全文", "en": "Whole section"}
+MORE_LABEL = {"ja": "ほかの候補", "en": "Other matches"}
+MAX_RANK_STYLED = 3
+CUT_NOTICE = {"ja": "質問が長すぎるため、最初の{used:,}文字だけを使いました（全{total:,}文字）。",
+              "en": "The question is long: only its first {used:,} characters were used (of {total:,})."}
+SCOPE_NOTE = {"ja": "絞り込み中:", "en": "Searched only in:"}
+SEARCH_ALL = {"ja": "すべてのノートで検索", "en": "Search everywhere"}
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +72,7 @@ def _markdown():
 def _render_code(self, tokens, idx, options, env) -> str:
     """Code blocks line by line, so single answer lines can be marked."""
     token = tokens[idx]
-    marked = env.get("marked", set())
+    marked = env.get("marked", {})
     first = token.map[0] + (1 if token.type == "fence" else 0) if token.map else -1
     lines = token.content.split("\n")
     if lines and lines[-1] == "":
@@ -68,21 +80,28 @@ def _render_code(self, tokens, idx, options, env) -> str:
     out = []
     for i, line in enumerate(lines):
         text = html.escape(line)
-        out.append(f'<span class="hl">{text}</span>' if first + i in marked else text)
+        rank = marked.get(first + i)
+        out.append(f'<span class="hl {_rank_class(rank)}">{text}</span>' if rank else text)
     # The info string is the note's to choose, so it sets no class: a class such as
     # "mermaid" would hand the block to another renderer in the page (case note-mermaid-class).
     return "<pre><code>" + "\n".join(out) + "</code></pre>\n"
 
 
-def _mark_inline(inline, first_line: int, marked: set[int]) -> None:
-    """Wrap the parts of a paragraph that come from marked source lines in <mark>."""
+def _rank_class(rank: int) -> str:
+    """CSS class of the rank-th best answer line (1 = best); ranks past the styled ones share one."""
+    return f"rank-{min(rank, MAX_RANK_STYLED)}"
+
+
+def _mark_inline(inline, first_line: int, marked: dict[int, int]) -> None:
+    """Wrap the parts of a paragraph that come from marked source lines in <mark>, with the
+    line's rank (1 = best) as a class."""
     from markdown_it.token import Token
 
     children, out, line = inline.children or [], [], first_line
     is_open = False
     for child in children:
         if not is_open and line in marked:
-            out.append(Token("html_inline", "", 0, content=MARK_OPEN))
+            out.append(Token("html_inline", "", 0, content=f'<mark class="hl {_rank_class(marked[line])}">'))
             is_open = True
         if child.type in ("softbreak", "hardbreak"):
             if is_open:
@@ -95,10 +114,73 @@ def _mark_inline(inline, first_line: int, marked: set[int]) -> None:
     inline.children = out
 
 
+_LEADING_WS = re.compile(r"^[ \t]*")
+
+
+def _columns(indent: str) -> int:
+    """Width of leading whitespace in columns (CommonMark: tabs stop every 4 columns)."""
+    return len(indent.expandtabs(4))
+
+
+_LIST_ITEM = re.compile(r"^[ \t]*([-+*]|\d{1,9}[.)])([ \t]|$)")
+_BLOCK_MARKER = re.compile(r"^[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|#{1,6}[ \t]+|>[ \t]?)")  # list, heading, quote
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
+
+
+def _starts_inside_fence(lines: list[str]) -> int | None:
+    """Index of the line closing a code fence opened before the chunk, else None.
+
+    A fence longer than the chunk budget is split, so a chunk can start inside it. Its first
+    fence line is then a closer: it has no info string and either has no partner (odd count)
+    or the next fence line opens another block (has an info string). Without that, CommonMark
+    would read the closer as an opener and show the prose after it as code."""
+    fences = [(i, m) for i, m in ((i, _FENCE.match(line)) for i, line in enumerate(lines)) if m]
+    if not fences or fences[0][1].group(2).strip():
+        return None
+    if len(fences) % 2 == 1 or fences[1][1].group(2).strip():
+        return fences[0][0]
+    return None
+
+
+def outdent(text: str) -> tuple[str, int]:
+    """A chunk cut from inside a nested list or a code fence, made to render as in the note.
+
+    Long sections are split into chunks between list items (and long fences between lines),
+    so a chunk can start at a nested item ("    - **署名付きURL**") or inside a fence. Rendered
+    alone, four leading spaces make CommonMark read the fragment as an indented code block,
+    and a fence's closing line opens a new block, while the wiki, which renders the whole
+    note, shows a list and code. So the starting indentation (the first non-blank line's, or
+    the closing fence's) is taken off every line (lines indented less go to column 0), which
+    keeps the nesting below it, and a chunk starting inside a fence gets its opening line
+    back. Other indented starts are left alone. Returns (text, lines added before the first line: 0 or 1), so that answer-line
+    numbers can be shifted to match.
+    """
+    lines = text.split("\n")
+    closer = _starts_inside_fence(lines)
+    anchor = lines[closer] if closer is not None else next((line for line in lines if line.strip()), "")
+    # Only a list item or a fence closer says "cut from a list": other indented text may be
+    # the inside of a long fence (no markers in the chunk), which an indented block shows right.
+    base = _columns(_LEADING_WS.match(anchor).group()) if closer is not None or _LIST_ITEM.match(anchor) else 0
+    if base:
+        out = []
+        for line in lines:
+            indent = _LEADING_WS.match(line).group()
+            out.append(" " * max(0, _columns(indent) - base) + line[len(indent):])
+        lines = out
+    if closer is not None:
+        return "\n".join([lines[closer].strip(), *lines]), 1
+    return "\n".join(lines), 0
+
+
 def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()) -> str:
-    """A note section (markdown) as sanitized HTML; `highlight` lines are marked."""
+    """A note section (markdown) as sanitized HTML; `highlight` lines (source line numbers,
+    best first) are marked with their rank (class rank-1 for the best). A section cut
+    from inside a nested list renders as the list it is (see `outdent`)."""
     md = _markdown()
-    marked = {n - first_line for n in highlight}  # 0-based lines of `text`
+    text, added = outdent(text)
+    first_line -= added
+    # 0-based lines of `text` -> rank (1 = best): highlight lines come best first.
+    marked = {n - first_line: rank for rank, n in enumerate(highlight, 1)}
     env = {"marked": marked}
     tokens = md.parse(text, env)
     for i, token in enumerate(tokens):
@@ -134,33 +216,150 @@ def one_line(fragment: str) -> str:
     return "".join(p.replace("\n", "&#10;") if p.startswith("<pre") else p.replace("\n", " ") for p in parts)
 
 
-def hit_html(hit: Hit, lang: str, link_target: str = "_top") -> str:
+def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str]) -> str:
+    """Breadcrumb, citation link and a copy button whose text is the breadcrumb, the citation
+    with its URL and the answer lines, as plain text (never the reply's HTML)."""
     c = hit.chunk
-    crumb = " › ".join(html.escape(h) for h in c.heading_path)
+    crumb = PATH_SEPARATOR.join(c.heading_path)
     cite = citation(hit)
     # Gradio's sanitizer drops data-* attributes and forces target=_blank, so the link target
     # and the text to copy travel in a class name and a hidden span; ui.HEAD reads them.
     target = "cite-target" + re.sub(r"[^A-Za-z0-9_-]", "", link_target)
-    head = (
-        f'<div class="hit-head"><nav class="crumb">{crumb}</nav>'
+    # One span per line: the page joins them with newlines (layout newlines are dropped here).
+    copy_text = "".join(f"<span>{html.escape(line)}</span>" for line in [crumb, f"{cite}  {hit.url}", *answer_lines])
+    return (
+        f'<div class="hit-head"><nav class="crumb">{html.escape(crumb)}</nav>'
         f'<a class="cite {target}" href="{html.escape(hit.url, quote=True)}">{html.escape(cite)}</a> '
-        f'<button type="button" class="copy-cite" title="{COPY_LABEL[lang]}">{COPY_LABEL[lang]}'
-        f'<span class="cite-text">{html.escape(cite + "  " + hit.url)}</span></button></div>'
+        f'<button type="button" class="copy-cite" title="{COPY_TITLE[lang]}">{COPY_LABEL[lang]}'
+        f'<span class="cite-text">{copy_text}</span></button></div>'
     )
-    body = section_html(c.text, c.line_start, hit.highlight_lines)
-    return clean(f'<div class="hit">{head}<div class="section">{body}</div></div>')
 
 
-def answer_html(answer: Answer, link_target: str = "_top") -> str:
-    """The whole reply for one question, in the question's language."""
-    lang = language(answer.question)
+def _source_lines(hit: Hit) -> list[str]:
+    """The hit's answer lines as written, best first, without list markers and indentation."""
+    body = hit.chunk.text.split("\n")
+    out = []
+    for n in hit.highlight_lines:
+        i = n - hit.chunk.line_start
+        if 0 <= i < len(body) and body[i].strip():
+            out.append(_BLOCK_MARKER.sub("", body[i], count=1).strip())
+    return out
+
+
+def _in_code(hit: Hit) -> bool:
+    """Whether the best answer line sits in a code block (then it is shown as code)."""
+    return '<span class="hl rank-1">' in section_html(hit.chunk.page_text, hit.chunk.line_start, hit.highlight_lines[:1])
+
+
+def answer_lines(hit: Hit) -> list[str]:
+    """The hit's answer lines as plain text, best first: inline markdown (`**`, links) rendered
+    and its tags dropped, so copying and previews show what the reader sees."""
+    import nh3
+
+    lines = _source_lines(hit)
+    if lines and _in_code(hit):
+        return lines[:1] + [html.unescape(nh3.clean(_markdown().renderInline(x), tags=set())) for x in lines[1:]]
+    return [html.unescape(nh3.clean(_markdown().renderInline(x), tags=set())) for x in lines]
+
+
+def _lead_line_html(hit: Hit) -> str:
+    """The best answer line on its own, inline markdown rendered (a code line as code)."""
+    lines = _source_lines(hit)
+    if not lines:
+        return ""
+    if _in_code(hit):
+        return f"<code>{html.escape(lines[0])}</code>"
+    return _markdown().renderInline(lines[0])
+
+
+def hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False) -> str:
+    """A hit other than the best: collapsed to one line (heading and its best line); opening
+    it shows the citation and the whole section with its answer lines marked, best first."""
+    c = hit.chunk
+    lines = answer_lines(hit)
+    preview = f'<span class="preview">{html.escape(lines[0])}</span>' if lines else ""
+    body = section_html(c.page_text, c.line_start, hit.highlight_lines)
+    return clean(
+        f'<details class="hit"><summary><span class="crumb">{html.escape(c.heading_path[-1] if c.heading_path else c.source)}'
+        f"</span> {preview}</summary>{_head(hit, lang, link_target, lines)}<div class=\"section\">{body}</div></details>"
+    )
+
+
+def best_hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False) -> str:
+    """The best hit, opened at its answer: the best line, large, with its citation; the whole
+    section below it, collapsed."""
+    c = hit.chunk
+    lead = _lead_line_html(hit)
+    label = (WEAK_LABEL if weak else LEAD_LABEL)[lang]
+    lead_line = f'<p class="lead-label">{label}</p><p class="lead-line">{lead}</p>' if lead else ""
+    body = section_html(c.page_text, c.line_start, hit.highlight_lines)
+    return clean(
+        f'<div class="hit"><div class="lead">{lead_line}{_head(hit, lang, link_target, answer_lines(hit))}</div>'
+        f'<details class="context"><summary>{SECTION_LABEL[lang]} (L{c.line_start}–L{c.line_end})</summary>'
+        f'<div class="section">{body}</div></details></div>'
+    )
+
+
+def merge_hits(hits) -> list[Hit]:
+    """Hits of one section shown once: hits with the same source and heading path whose line
+    ranges overlap or touch (a long section split into chunks) become one hit spanning them,
+    ranked where its best part was, with the best MAX_RANK_STYLED answer lines of its parts
+    (the best part's first).
+    Only display: retrieval still ranks the chunks separately (retrieve.py is not changed)."""
+    from dataclasses import replace
+
+    merged: list[Hit] = []
+    for hit in hits:
+        c = hit.chunk
+        for i, kept in enumerate(merged):
+            k = kept.chunk
+            if (k.source, k.heading_path) != (c.source, c.heading_path):
+                continue
+            if c.line_start > k.line_end + 1 or k.line_start > c.line_end + 1:
+                continue
+            lines = {**dict.fromkeys(range(k.line_start, k.line_end + 1)), **dict.fromkeys(range(c.line_start, c.line_end + 1))}
+            by_line = {n: t for ch in (k, c) for n, t in zip(range(ch.line_start, ch.line_end + 1), ch.text.split("\n"))}
+            start, end = min(lines), max(lines)
+            chunk = replace(k, line_start=start, line_end=end, text="\n".join(by_line[n] for n in range(start, end + 1)))
+            highlights = tuple(dict.fromkeys(kept.highlight_lines + hit.highlight_lines))[:MAX_RANK_STYLED]
+            merged[i] = replace(kept, chunk=chunk, highlight_lines=highlights)
+            break
+        else:
+            merged.append(hit)
+    return merged
+
+
+def answer_html(answer: Answer, link_target: str = "_top", lang: str | None = None, scope: str | None = None,
+                cut_from: int = 0) -> str:
+    """The whole reply for one question, in `lang` (default: the question's language): a
+    notice when the question was cut (`cut_from`: its length in characters, when longer than
+    the MAX_QUESTION_CHARS used), the filter searched (`scope`) with a "search everywhere"
+    button, a "not in the notes" notice when the match is weak, the best hit opened at its
+    answer line, then the other hits collapsed, in rank order, each section once (merge_hits).
+    Weak replies carry the class `weak` (grey, not yellow)."""
+    from .retrieve import MAX_QUESTION_CHARS
+
+    lang = lang or language(answer.question)
+    hits = merge_hits(answer.hits)
+    weak = bool(answer.no_answer or not hits)
     parts = []
-    if not answer.hits:
+    if cut_from > MAX_QUESTION_CHARS:
+        parts.append(f'<p class="notice cut">{html.escape(CUT_NOTICE[lang].format(used=MAX_QUESTION_CHARS, total=cut_from))}</p>')
+    if scope:
+        parts.append(f'<p class="scope-note">{html.escape(SCOPE_NOTE[lang])} <b>{html.escape(scope)}</b> '
+                     f'<button type="button" class="search-all">{SEARCH_ALL[lang]}</button></p>')
+    if not hits:
         parts.append(f'<p class="notice">{html.escape(NOTHING_FOUND[lang])}</p>')
     elif answer.no_answer:
         parts.append(f'<p class="notice">{html.escape(NO_ANSWER[lang])}</p>')
-    parts += [hit_html(hit, lang, link_target) for hit in answer.hits]
-    return one_line('<div class="answer">' + "".join(parts) + "</div>")
+    if hits:
+        parts.append(best_hit_html(hits[0], lang, link_target, weak))
+    if len(hits) > 1:
+        parts.append(f'<div class="more"><p class="more-label">{MORE_LABEL[lang]}</p>')
+        parts += [hit_html(hit, lang, link_target, weak) for hit in hits[1:]]
+        parts.append("</div>")
+    css = "answer weak" if weak else "answer"
+    return one_line(f'<div class="{css}">' + "".join(parts) + "</div>")
 
 
 def question_html(question: str) -> str:

@@ -155,3 +155,14 @@ def counting_embedder():
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: builds a real index, starts a real server or a browser")
+
+
+# Fixtures that build the real index of corpus/ (bundled e5) or start a server or a browser:
+# a test using one is `slow`, so `pytest -m "not slow"` runs the rest in about a minute.
+SLOW_FIXTURES = {"built_settings", "search_service", "live_server", "browser", "page", "served", "searcher"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

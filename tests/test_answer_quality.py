@@ -53,9 +53,9 @@ def test_sentence_initial_capital_is_not_a_name():
 
 
 def test_unanswered_by_unknown_name_or_weak_score():
-    assert is_unanswered("Helmチャートとは？", "ja", 9.0, VOCAB)
-    assert is_unanswered("SQSのキューとは？", "ja", 0.1, VOCAB)
-    assert not is_unanswered("SQSのキューとは？", "ja", 9.0, VOCAB)
+    assert is_unanswered("Helmチャートとは？", 9.0, 2.0, VOCAB)
+    assert is_unanswered("SQSのキューとは？", 0.1, 2.0, VOCAB)
+    assert not is_unanswered("SQSのキューとは？", 9.0, 2.0, VOCAB)
 
 
 @pytest.mark.parametrize(

@@ -52,10 +52,12 @@ def test_post_english_question_finds_xray(client):
 def test_history_and_scope_are_accepted(client):
     r = client.get("/api/ask", params=[("q", "それの最大値は？"), ("history", JA_QUESTION), ("k", "2")])
     assert r.status_code == 200 and len(r.json()["hits"]) == 2
-    scope = "aws-developer-associate.md > 第6章 監視関連サービス"
-    r = client.post("/api/ask", json={"question": "trace", "scope": scope, "history": []})
-    assert r.status_code == 200
-    assert all(hit["heading_path"][1] == "第6章 監視関連サービス" for hit in r.json()["hits"])
+    scope = "aws-developer-associate.md › 第6章 監視関連サービス"
+    assert scope in client.get("/api/scopes").json()["scopes"]
+    for spelling in (scope, scope.replace(" › ", " > ")):  # the earlier ' > ' spelling still works
+        r = client.post("/api/ask", json={"question": "trace", "scope": spelling, "history": []})
+        assert r.status_code == 200
+        assert all(hit["heading_path"][1] == "第6章 監視関連サービス" for hit in r.json()["hits"])
 
 
 def test_json_equals_cli_ask_json(client, built_settings):

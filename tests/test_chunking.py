@@ -35,26 +35,27 @@ def real_chunks() -> tuple[Note, list[Chunk]]:
 
 
 def assert_chunk_invariants(note: Note, chunks: list[Chunk], max_lines: int = 40, max_tokens: int = 400, count=estimate_tokens):
-    """Every content line in exactly one chunk; ordered, in-file ranges; size limits."""
+    """Every line the page shows in exactly one chunk; ordered, in-file ranges; size limits."""
+    page = wiki_page(note).text
     owner: dict[int, int] = {}
     for i, c in enumerate(chunks):
         assert 1 <= c.line_start <= c.line_end <= len(note.lines), (c.line_start, c.line_end)
         assert c.n_lines <= max_lines, (c.line_start, c.line_end)
         assert c.text == "\n".join(note.lines[c.line_start - 1 : c.line_end])  # whole lines, as written
-        assert note.content[c.line_start - 1] and note.content[c.line_end - 1]  # trimmed to content
+        assert page.shows(c.line_start) and page.shows(c.line_end)  # trimmed to shown text
         title = short_name(wiki_page(note).title)  # the wiki's title rules (assistant/wiki/pages.py), capped
         assert c.source == note.source and c.title == title and c.heading_path[0] == title
         if i:
             assert chunks[i - 1].line_end < c.line_start, "chunks overlap or are out of order"
         for n in range(c.line_start, c.line_end + 1):
-            if note.content[n - 1]:
+            if page.shows(n):
                 assert n not in owner
                 owner[n] = i
         tokens = count(" > ".join(c.heading_path)) + sum(
             count(line) for line in c.text.split("\n") if line.strip()
         )
         assert tokens <= max_tokens or c.n_lines == 1, (c.line_start, c.line_end, tokens)
-    content = {n for n, is_content in enumerate(note.content, 1) if is_content}
+    content = {n for n in range(1, len(note.lines) + 1) if page.shows(n)}
     assert set(owner) == content, sorted(content ^ set(owner))[:10]
 
 
@@ -126,8 +127,16 @@ def test_liquid_is_dropped_from_embed_text_but_kept_in_text():
 
     assert (chunk.line_start, chunk.line_end) == (1, 9)  # {{ page.date }} on line 10 is not content
     assert "{{ page.title }}" in chunk.text
-    assert "{{" not in chunk.embed_text and "{%" not in chunk.embed_text
+    assert "{%" not in chunk.embed_text and "{{ page" not in chunk.embed_text
     assert "The page is called  in the template." in chunk.embed_text
+    assert "Value: {{ not.liquid.here }}" in chunk.embed_text  # inside {% raw %}: shown as written
+
+
+def test_liquid_is_text_under_engines_without_liquid():
+    (chunk,) = chunk_note(NOTES["liquid.md"], wiki_engine="github")
+
+    assert "The page is called {{ page.title }} in the template." in chunk.embed_text
+    assert chunk.line_end == 10  # GitHub shows "{{ page.date }}" as written
 
 
 def test_long_section_is_split_and_every_piece_carries_the_heading():
@@ -223,7 +232,7 @@ def test_cloudformation_fence_is_split_between_lines(real_chunks):
     assert len(covering) >= 2
     assert all(c.heading_path[-1] == "AWS CloudFormation" for c in covering)
     covered = {n for c in covering for n in range(c.line_start, c.line_end + 1)}
-    assert all(n in covered for n in range(607, 681) if note.content[n - 1])
+    assert all(n in covered for n in range(607, 681) if wiki_page(note).text.shows(n))
 
 
 def test_sub_chunks_embed_their_heading_path(real_chunks):

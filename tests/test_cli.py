@@ -160,7 +160,7 @@ def test_ask_text_output_cites_lines(indexed):
 
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert re.search(r"^1\. AWS > ", out, re.M), out  # breadcrumb (a no-answer note may come first)
+    assert re.search(r"^1\. AWS › ", out, re.M), out  # breadcrumb (a no-answer note may come first)
     assert re.search(r"^2\. ", out, re.M) and not re.search(r"^3\. ", out, re.M)
     assert re.search(r"^   \S+\.md  L\d+–L\d+  https://\S+$", out, re.M), out  # file, lines, link
 
@@ -296,3 +296,25 @@ def test_eval_prints_a_report(indexed, tmp_path):
 
     assert result.returncode == 0, result.stderr
     assert "lang=en" in result.stdout and "lang=ja" in result.stdout and "mrr" in result.stdout
+
+
+def test_a_heading_with_the_old_separator_stays_unambiguous(tmp_path):
+    """Breadcrumbs join headings with ' › ', so a heading holding ' > ' reads as one heading;
+    JSON keeps heading_path a list, and the scope filter names it whole."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "io.md").write_text("# IO\n\n## Input > Output\n\n- Redirect output with a pipe.\n", encoding="utf-8")
+    env = fake_env(corpus, tmp_path / "index")
+    shown = run("ask", "redirect output", "--top-k", "1", env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert "1. IO › Input > Output\n" in shown.stdout
+    data = json.loads(run("ask", "--json", "redirect output", "--top-k", "1", env=env).stdout)
+    assert data["hits"][0]["heading_path"] == ["IO", "Input > Output"]
+
+    from assistant.config import from_env
+    from assistant.service import open_searcher
+
+    searcher = open_searcher(from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index", model="fake-hash"))
+    assert searcher.scopes() == ["io.md", "io.md › Input > Output"]
+    answer = searcher.search("redirect output", 1, scope="io.md › Input > Output")
+    assert answer.hits[0].chunk.heading_path[-1] == "Input > Output"

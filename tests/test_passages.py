@@ -6,11 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.chunking import chunk_note
+from assistant.chunking import chunk_note, path_label
 from assistant.notes import load_notes, parse_note
 from assistant.passages import note_passages
 from assistant.retrieve import _best_per_chunk, _owner_matrix
 from assistant.store import make_faiss_index
+from assistant.wiki import wiki_page
 from test_chunking import CORPUS, DATA, documents
 
 
@@ -29,11 +30,12 @@ def _check(note, max_tokens: int, passage_tokens: int, first_id: int = 0) -> Non
             if ch.line_start <= passage.line_end and passage.line_start <= ch.line_end
         ]
         assert list(passage.chunks) == overlapping
-        assert text.split("\n")[0] == " > ".join(chunks[passage.chunks[0] - first_id].heading_path)
+        assert text.split("\n")[0] == path_label(chunks[passage.chunks[0] - first_id].heading_path)  # capped label
         covered.update(range(passage.line_start, passage.line_end + 1))
-    # Every chunk's content lines are covered by some passage, so no chunk goes without one.
+    # Every line a chunk shows is covered by some passage, so no chunk goes without one.
+    shown = wiki_page(note).text
     for chunk in chunks:
-        content = [n for n in range(chunk.line_start, chunk.line_end + 1) if note.content[n - 1]]
+        content = [n for n in range(chunk.line_start, chunk.line_end + 1) if shown.shows(n)]
         assert set(content) <= covered
 
 

@@ -45,9 +45,10 @@ class Served:
     gradio_tmp: Path
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
-                timeout: float = 30) -> tuple[int, dict, bytes]:
-        """A raw HTTP request: `path` goes on the wire exactly as given (no re-encoding)."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+                timeout: float = 30, source: str = "127.0.0.1") -> tuple[int, dict, bytes]:
+        """A raw HTTP request: `path` goes on the wire exactly as given (no re-encoding);
+        `source` is the loopback address the client connects from."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout, source_address=(source, 0))
         try:
             conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
             for name, value in {"Host": f"127.0.0.1:{self.port}", **(headers or {})}.items():
@@ -103,10 +104,11 @@ def served(tmp_path_factory):
         proc.kill()
 
 
-def ask_ok(served: Served) -> float:
+def ask_ok(served: Served, source: str = "127.0.0.1") -> float:
     """One real question through the JSON API; returns the seconds it took."""
     start = time.monotonic()
-    status, _, body = served.request("GET", "/api/ask?q=deploy%20day&k=1", headers={"Authorization": f"Bearer {TOKEN}"})
+    status, _, body = served.request("GET", "/api/ask?q=deploy%20day&k=1", headers={"Authorization": f"Bearer {TOKEN}"},
+                                     source=source)
     assert status == 200 and "Deploys" in json.loads(body)["hits"][0]["heading_path"], body[:300]
     return time.monotonic() - start
 
@@ -331,12 +333,13 @@ def test_no_cors_for_foreign_origins_and_no_cross_origin_posts(served, origin):
 # ============================================================================ slow clients
 
 def test_slow_clients_are_cut_off_and_normal_requests_keep_answering(served):
-    """Bounded slowloris on loopback: 60 connections trickle headers, 60 trickle a body."""
+    """Bounded slowloris on loopback: 60 connections trickle headers, 60 trickle a body, from
+    two attacker addresses (each under the per-client cap, so the deadline is what cuts them)."""
     from assistant.server import REQUEST_DEADLINE_S
 
     socks = []
     for i in range(120):
-        s = socket.create_connection(("127.0.0.1", served.port), timeout=5)
+        s = socket.create_connection(("127.0.0.1", served.port), timeout=5, source_address=(f"127.0.0.{5 + i % 2}", 0))
         if i % 2:
             s.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         else:
@@ -364,3 +367,85 @@ def test_slow_clients_are_cut_off_and_normal_requests_keep_answering(served):
         s.close()
     assert closed == len(socks), f"{closed}/{len(socks)} slow connections closed"
     assert max(latencies) < 5, latencies
+
+
+def test_one_client_cannot_take_every_connection(served):
+    """Never-ending heartbeat streams from one address: its connections past the per-client
+    cap are closed at once, and another client keeps being answered."""
+    from assistant.server import MAX_CONNECTIONS_PER_CLIENT
+
+    streams, refused = [], 0
+    for i in range(MAX_CONNECTIONS_PER_CLIENT + 20):
+        s = socket.create_connection(("127.0.0.1", served.port), timeout=5, source_address=("127.0.0.3", 0))
+        s.sendall(f"GET /gradio_api/heartbeat/attacker{i} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        streams.append(s)
+    time.sleep(1)
+    for s in streams:
+        s.settimeout(0.5)
+        try:
+            refused += s.recv(1 << 16) == b""
+        except socket.timeout:
+            pass
+        except OSError:
+            refused += 1
+    try:
+        assert refused >= 20, refused
+        assert ask_ok(served, source="127.0.0.4") < 5
+    finally:
+        for s in streams:
+            s.close()
+
+
+def test_a_client_that_stops_reading_is_dropped(served):
+    """A slow reader of a large asset holds no connection (or kernel buffers) for long."""
+    from assistant.server import WRITE_STALL_S
+
+    import gradio
+
+    # The largest file the page may load (Gradio's plot bundle, ~4.6 MB): more than the
+    # kernel's socket buffers hold, so the server must wait on the reader.
+    assets = Path(gradio.__file__).parent / "templates" / "frontend" / "assets"
+    largest = max(assets.glob("*.js"), key=lambda p: p.stat().st_size)
+    size = largest.stat().st_size
+    biggest = f"/assets/{largest.name}"
+    assert size > 3_000_000, size
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+    s.connect(("127.0.0.1", served.port))
+    s.sendall(f"GET {biggest} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    time.sleep(WRITE_STALL_S + 5)
+    s.settimeout(5)
+    received, closed = 0, False
+    try:
+        while received < size + 10_000:
+            chunk = s.recv(1 << 16)
+            if not chunk:
+                closed = True
+                break
+            received += len(chunk)
+    except OSError:
+        closed = True
+    finally:
+        s.close()
+    assert closed and received < size, (closed, received)
+
+
+@pytest.mark.parametrize("fn_index", [99, -1, 1e30, "0", None, True])
+def test_an_unknown_event_is_a_400_not_a_server_error(served, fn_index):
+    body = {"data": ["deploy", 1, "__all__", None], "event_data": None, "fn_index": fn_index, "trigger_id": 1,
+            "session_hash": "abc"}
+    status, _, out = served.request("POST", "/gradio_api/queue/join", json.dumps(body).encode(),
+                                    {"Content-Type": "application/json"})
+    assert status == 400 and b"no such event" in out, (status, out[:200])
+
+
+@pytest.mark.parametrize("header", ["X-Gradio-Server", "X-Forwarded-Host", "X-Forwarded-Proto"])
+def test_the_page_root_is_not_chosen_by_a_header(served, header):
+    for path in ("/", "/embed/", "/config"):
+        _, _, body = served.request("GET", path, headers={header: "http://evil.example" if "Proto" not in header else "gopher"})
+        assert b"evil.example" not in body and b"gopher" not in body, (header, path)
+
+
+def test_scopes_route_lists_the_filter_values(served):
+    status, _, body = served.request("GET", "/api/scopes")
+    assert status == 200 and "team.md" in json.loads(body)["scopes"]

@@ -167,11 +167,14 @@ def test_two_passes_give_the_same_answers(built_settings, two_passes):
     assert slow.hits[0].highlight_lines == fast.hits[0].highlight_lines
 
 
-def test_only_english_questions_use_terms(built_settings):
+def test_japanese_questions_use_terms_toward_english_notes_only(built_settings):
     searcher = Searcher(built_settings)
     assert searcher.has_terms
     assert searcher.encode(EN_QUESTION).terms is not None
-    assert searcher.encode("SQSの可視性タイムアウトのデフォルトは？").terms is None
+    ja = "SQSの可視性タイムアウトのデフォルトは？"
+    japanese = searcher.score(searcher.encode(ja), ja)
+    assert set(searcher.chunk_languages.tolist()) == {"ja"}  # the seed is one Japanese note
+    assert japanese.line_terms is not None and not japanese.line_terms.any()
     english = searcher.score(searcher.encode(EN_QUESTION), EN_QUESTION)
     assert english.line_terms is not None and english.line_terms.shape == (len(searcher.lines),)
     # Terms move the ranking, never the no-answer signal calibrated without them.

@@ -2,8 +2,9 @@
 
 Covers: answers in Japanese and English with heading and citation link, follow-ups sending
 history, the example wiki page embedding the assistant in an iframe, and notes carrying
-script/HTML that must never execute. Set ASSISTANT_SCREENSHOT=1 to also refresh
-docs/screenshot-ja.png. A few fast tests of the HTML rendering (no browser) come first.
+script/HTML that must never execute, and everything issue 17 asked of the page (each test says
+which defect it covers), ending with a new user's walkthrough on a desktop, a phone and a 400 px
+wiki panel. Set ASSISTANT_SCREENSHOT=1 to refresh docs/screenshot-ja.png from that walkthrough. A few fast tests of the HTML rendering (no browser) come first.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import functools
 import http.server
 import os
 import shutil
+import re
 import threading
 from pathlib import Path
 
@@ -37,10 +39,10 @@ TIMEOUT = 30_000
 
 def test_marks_answer_lines_in_lists_paragraphs_and_code():
     text = "### T\n- first\n  - nested `code`\n\nplain\nsecond line\n\n```python\nx = 1\ny = 2\n```\n"
-    out = section_html(text, first_line=100, highlight=(102, 105, 109))
-    assert '<mark class="hl">nested <code>code</code></mark>' in out
-    assert '<mark class="hl">second line</mark>' in out and "<mark class=\"hl\">plain" not in out
-    assert '<span class="hl">y = 2</span>' in out and '<span class="hl">x = 1' not in out
+    out = section_html(text, first_line=100, highlight=(109, 102, 105))  # best first
+    assert '<mark class="hl rank-2">nested <code>code</code></mark>' in out
+    assert '<mark class="hl rank-3">second line</mark>' in out and "plain</mark>" not in out
+    assert '<span class="hl rank-1">y = 2</span>' in out and 'x = 1</span>' not in out
     assert "<ul>" in out and "<pre><code>" in out
 
 
@@ -51,6 +53,48 @@ def test_raw_html_in_notes_is_neutralised():
     for bad in ("<script", "<img", "<iframe", "href=\"javascript"):
         assert bad not in out  # onerror= etc. survive only as escaped text
     assert "&lt;script&gt;" in out
+
+
+def _code_lines(md, text: str, first_line: int) -> set[int]:
+    """Source line numbers shown as code (fence marker lines excluded) when `text` is rendered."""
+    import re
+
+    source, lines = text.split("\n"), set()
+    for t in md.parse(text):
+        if t.type in ("fence", "code_block") and t.map:
+            for i in range(t.map[0] + (t.type == "fence"), t.map[1]):
+                if not (t.type == "fence" and re.match(r"^\s*(```|~~~)", source[i])):
+                    lines.add(i + first_line)
+    return lines
+
+
+def test_every_section_renders_its_code_as_the_whole_note_does(built_settings):
+    """A chunk cut from inside a nested list or a long fence shows code exactly where the whole
+    note does (21 of 166 sections were a grey code box: 「S3の署名付きURLとは？」)."""
+    import json
+
+    from assistant.webrender import _markdown, outdent
+
+    md = _markdown()
+    chunks = [json.loads(line) for line in (built_settings.index_dir / "current" / "chunks.jsonl").open(encoding="utf-8")]
+    notes = {}
+    for c in chunks:
+        if c["source"] not in notes:
+            note = (built_settings.corpus_dir / c["source"]).read_text(encoding="utf-8")
+            notes[c["source"]] = _code_lines(md, note, 1)
+        text, added = outdent(c["text"])
+        in_chunk = _code_lines(md, text, c["line_start"] - added) & set(range(c["line_start"], c["line_end"] + 1))
+        note_code = notes[c["source"]] & set(range(c["line_start"], c["line_end"] + 1))
+        assert in_chunk == note_code, (c["heading_path"], sorted(in_chunk ^ note_code)[:5])
+
+
+def test_a_chunk_from_a_nested_list_or_a_fence_keeps_its_shape():
+    nested = "    - **signed URL**\n      - temporary access\n        - expires\n  - sibling\n"
+    out = section_html(nested, first_line=10, highlight=(11,))
+    assert "<pre" not in out and out.count("<ul>") >= 2 and '<mark class="hl rank-1">temporary access</mark>' in out
+    in_fence = "      x: 1\n        y: 2\n    ```\n  - after the code\n    ```yaml\n    z: 3\n    ```\n"
+    out = section_html(in_fence, first_line=20, highlight=(21,))
+    assert '<span class="hl rank-1">    y: 2</span>' in out and '<code>  x: 1' in out and "after the code</li>" in out and out.count("<pre>") == 2
 
 
 # --- browser ---------------------------------------------------------------------------------
@@ -81,11 +125,12 @@ class RecordingService:
     """The real SearchService, remembering the history each question arrived with."""
 
     def __init__(self, service):
-        self._service, self.calls = service, []
+        self._service, self.calls, self.answers = service, [], []
 
     def search(self, question, top_k=None, history=(), scope=None):
         self.calls.append((question, tuple(history)))
-        return self._service.search(question, top_k, history, scope)
+        self.answers.append(self._service.search(question, top_k, history, scope))
+        return self.answers[-1]
 
     def __getattr__(self, name):
         return getattr(self._service, name)
@@ -108,6 +153,11 @@ def static_server(tmp_path):
 def wait_loaded(frame) -> None:
     """The page-load event has run: labels follow the browser language (ja-JP here)."""
     frame.locator('#question textarea[placeholder^="質問"]').wait_for(timeout=TIMEOUT)
+
+
+def expand(answer) -> None:
+    """Open every collapsed part of a reply (the whole sections and the other hits)."""
+    answer.evaluate("el => el.querySelectorAll('details').forEach(d => { d.open = true; })")
 
 
 def ask(frame, question: str, n_answers: int):
@@ -133,13 +183,8 @@ def test_answers_japanese_and_english_with_citations(live_server, page, search_s
     assert "aws-developer-associate.md" in link.inner_text() and "L" in link.inner_text()
     assert first.locator(".copy-cite").count() >= 1
     if any(hit.highlight_lines for hit in search_service.search(JA_QUESTION).hits):
-        assert first.locator("mark.hl, pre span.hl").count() >= 1
+        assert first.locator("mark.hl.rank-1, pre span.hl.rank-1").count() >= 1
     assert page.locator("#send").inner_text().strip() == "質問する"  # labels follow the question
-    first.locator(".hit").first.evaluate("el => el.scrollIntoView({block: 'start'})")
-    shot = tmp_path / "screenshot-ja.png"
-    page.screenshot(path=str(shot), full_page=True)
-    if os.environ.get("ASSISTANT_SCREENSHOT"):
-        shutil.copy(shot, PROJECT_ROOT / "docs" / "screenshot-ja.png")
 
     follow = ask(page, "その最大値は？", 2)
     assert follow.locator(".hit").count() >= 1
@@ -170,7 +215,8 @@ def test_wiki_page_embeds_the_assistant(live_server, static_server, page, search
     settings = dataclasses.replace(built_settings, allowed_origins=(wiki,))
     base = live_server(create_app(search_service, settings))
     html = (PROJECT_ROOT / "examples" / "wiki.html").read_text(encoding="utf-8")
-    (root / "wiki.html").write_text(html.replace("http://127.0.0.1:7860", base), encoding="utf-8")
+    assert 'src="/embed/"' in html
+    (root / "wiki.html").write_text(html.replace('src="/embed/"', f'src="{base}/embed/"'), encoding="utf-8")
     page.goto(wiki + "/wiki.html")
     frame = page.frame_locator("#assistant")
     wait_loaded(frame)
@@ -214,6 +260,7 @@ def test_html_in_notes_never_executes(live_server, page, tmp_path):
     wait_loaded(page)
     answer = ask(page, "zebra pineapple facts", 1)
     assert "Zebra pineapple section" in answer.locator(".crumb").first.inner_text()
+    expand(answer)
     assert "<script>window.__xss=1</script>" in answer.inner_text()  # shown as text
     answer.locator("text=click me").first.click()
     page.wait_for_timeout(500)
@@ -225,6 +272,7 @@ def test_html_in_notes_never_executes(live_server, page, tmp_path):
 PERMALINK_MARKUP = (  # ../shared/cases/security/permalink-markup: markdown link, image and a mermaid fence, CR-separated
     "[**Your session expired - sign in again**](https://evil.example/login)\r![](https://evil.example/pixel.png)\r"
     "```mermaid\rflowchart TD\rA[\"<b>IT notice</b><br><a href='https://evil.example/x'>Re-enter your password</a>\"]\r```"
+    "\r$$\\color{red}\\Huge\\text{SESSION EXPIRED}$$"  # KaTeX
 )
 
 
@@ -236,7 +284,7 @@ def test_a_permalink_question_is_shown_as_plain_text(live_server, page, search_s
     page.goto(base + mount + "?q=" + quote(PERMALINK_MARKUP))
     page.locator("#chat .answer").first.wait_for(timeout=TIMEOUT)
     chat = page.locator("#chat")
-    assert chat.locator("a[href*='evil.example'], img[src*='evil.example'], .mermaid, svg a").count() == 0
+    assert chat.locator("a[href*='evil.example'], img[src*='evil.example'], .mermaid, svg a, .katex").count() == 0
     assert "Your session expired" in chat.inner_text() and "evil.example/login" in chat.inner_text()
 
 
@@ -255,9 +303,547 @@ def test_a_note_cannot_give_its_code_block_a_class(live_server, page, tmp_path):
     page.goto(base + "/")
     wait_loaded(page)
     answer = ask(page, "deploy flow chart", 1)
+    expand(answer)
     assert "flowchart TD" in answer.inner_text()
     page.wait_for_timeout(1000)  # mermaid, if it ran, would have replaced the block by now
     assert answer.locator(".mermaid, svg, a[href*='evil.example']").count() == 0
     classes = answer.evaluate("el => [...el.querySelectorAll('[class]')].flatMap(e => [...e.classList])")
     from assistant.webrender import _CLASSES
     assert set(classes) <= _CLASSES, set(classes) - _CLASSES
+
+
+def test_question_text_drops_invisible_and_direction_characters():
+    from assistant.ui import _plain
+
+    assert _plain("a\u202eb\u2066c\u200bd\ufeffe\rf") == "a b c d e f"
+    with pytest.raises(Exception, match="text only"):
+        _plain({"path": "/etc/passwd"})
+
+
+# --- issue 17: each reply opens at its answer ------------------------------------------------
+
+WEAK_QUESTION = "What is Azure Cosmos DB?"  # a service the notes never mention: "not in the notes"
+VIEWPORTS = {"desktop": (1200, 900), "phone": (360, 740)}
+
+
+def lead_in_view(frame) -> dict:
+    """Where the newest reply's answer line is, seen from inside its own document: on screen
+    (inside the window and not hidden by the chat's scrolling) and how large its text is."""
+    return frame.locator("#chat .answer").last.evaluate("""answer => {
+        const line = answer.querySelector('.lead-line') || answer.querySelector('.notice');
+        const r = line.getBoundingClientRect();
+        const x = r.left + Math.min(r.width / 2, 40), y = r.top + Math.min(r.height / 2, 12);
+        const hit = document.elementFromPoint(x, y);
+        return {top: r.top, bottom: r.bottom, height: window.innerHeight, visible: !!hit && line.contains(hit),
+                font: parseFloat(getComputedStyle(line).fontSize)};
+    }""")
+
+
+def check_reply_opens_at_its_answer(frame, question: str, n: int, service) -> None:
+    """After asking: the best line (with its citation) is on screen, large; the other hits are
+    collapsed; the top hit's marks are numbered best first, from Hit.highlight_lines."""
+    answer = ask(frame, question, n)
+    answer.page.wait_for_timeout(300)  # let the reply's own scrolling settle
+    where = lead_in_view(frame)
+    assert where["visible"] and 0 <= where["top"] and where["bottom"] <= where["height"], (question, where)
+    assert where["font"] >= 16, where
+    from assistant.webrender import merge_hits
+
+    expected = merge_hits(service.answers[-1].hits)  # what the page was sent (asked with the chat's history)
+    best = expected[0]
+    lead = answer.locator(".lead")
+    assert lead.locator("a.cite").inner_text().startswith(best.chunk.source)
+    if best.highlight_lines:
+        line = best.chunk.text.split("\n")[best.highlight_lines[0] - best.chunk.line_start]
+        words = [w for w in re.split(r"[\s*`:：|-]+", line) if len(w) > 1][:3]
+        assert all(w in lead.locator(".lead-line").inner_text() for w in words), (line, lead.inner_text())
+        ranks = answer.locator(".context .section .hl").evaluate_all(
+            "els => els.map(e => +[...e.classList].find(c => c.startsWith('rank-')).slice(5))")
+        assert sorted(ranks) == list(range(1, len(best.highlight_lines) + 1)), ranks  # one mark per line, 1 = best
+    others = answer.locator("details.hit")
+    assert others.count() == len(expected) - 1
+    assert others.evaluate_all("els => els.every(d => !d.open)")
+    assert answer.locator("details.context").evaluate("d => !d.open")
+
+
+@pytest.mark.parametrize("device", list(VIEWPORTS))
+def test_each_reply_opens_at_its_answer_line(live_server, browser, search_service, built_settings, device):
+    width, height = VIEWPORTS[device]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP",
+                                  is_mobile=device == "phone", has_touch=device == "phone")
+    page = context.new_page()
+    try:
+        service = RecordingService(search_service)
+        base = live_server(create_app(service, built_settings))
+        page.goto(base + "/")
+        wait_loaded(page)
+        questions = ["SQSの可視性タイムアウトの最大値は？", "Lambdaのタイムアウトの最大値は？", EN_QUESTION, "S3の署名付きURLとは？"]
+        for n, question in enumerate(questions, 1):
+            check_reply_opens_at_its_answer(page, question, n, service)
+        weak = ask(page, WEAK_QUESTION, len(questions) + 1)
+        assert "weak" in weak.get_attribute("class") and weak.locator(".notice").is_visible()
+        strong = page.locator("#chat .answer").first
+        colours = [a.locator(".lead").evaluate("e => getComputedStyle(e).backgroundColor") for a in (weak, strong)]
+        assert colours[0] != colours[1]  # weak matches do not look like answers
+    finally:
+        context.close()
+
+
+def test_a_reply_in_a_400px_iframe_opens_at_its_answer(live_server, static_server, browser, search_service, built_settings):
+    root, wiki = static_server
+    settings = dataclasses.replace(built_settings, allowed_origins=(wiki,))
+    service = RecordingService(search_service)
+    base = live_server(create_app(service, settings))
+    (root / "panel.html").write_text(
+        f'<!doctype html><meta charset="utf-8"><body style="margin:0"><p style="height:40px">wiki</p>'
+        f'<iframe id="assistant" src="{base}/embed/" style="width:400px;height:640px;border:0"></iframe>',
+        encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1000, "height": 720}, locale="ja-JP")
+    page = context.new_page()
+    try:
+        page.goto(wiki + "/panel.html")
+        frame = page.frame_locator("#assistant")
+        wait_loaded(frame)
+        for n, question in enumerate(["SQSの可視性タイムアウトの最大値は？", EN_QUESTION], 1):
+            check_reply_opens_at_its_answer(frame, question, n, service)
+            box = frame.locator("#chat .answer").last.locator(".lead-line").bounding_box()  # page coordinates
+            assert box["y"] >= 40 and box["y"] + min(box["height"], 20) <= 40 + 640, box
+    finally:
+        context.close()
+
+
+# --- issue 17: sections as the wiki shows them, citations that keep the chat, copy as text ----
+
+def test_a_section_cut_from_a_nested_list_shows_as_a_list(live_server, page, search_service, built_settings):
+    """「S3の署名付きURLとは？」 was a grey code box of raw markdown (the chunk starts at an indented item)."""
+    base = live_server(create_app(search_service, built_settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    answer = ask(page, "S3の署名付きURLとは？", 1)
+    expand(answer)
+    assert answer.locator(".context .section li").filter(has_text="署名付きURL").count() >= 1
+    assert answer.locator(".context .section li").count() >= 2
+    # No section anywhere in the reply shows list markdown as code.
+    code = answer.locator(".section pre").evaluate_all("els => els.map(e => e.textContent)")
+    assert not any(re.search(r"^\s*- \S|\*\*", text, re.M) for text in code), code
+    assert "**" not in answer.locator(".context .section").inner_text()
+
+
+def test_copy_gives_text_not_html(live_server, browser, search_service, built_settings):
+    """../shared/cases/retrieval/ui-copy-html: the copy icon copied the reply's HTML."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ja-JP",
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        service = RecordingService(search_service)
+        base = live_server(create_app(service, built_settings))
+        page.goto(base + "/")
+        wait_loaded(page)
+        answer = ask(page, "put-retention-policy & <retention> の使い方は？", 1)
+        answer.locator(".lead .copy-cite").click()
+        page.wait_for_timeout(300)
+        copied = page.evaluate("navigator.clipboard.readText()")
+        best = service.answers[-1].hits[0]
+        lines = copied.split("\n")
+        assert lines[0] == " › ".join(best.chunk.heading_path)
+        assert lines[1].startswith(f"{best.chunk.source}  L{best.chunk.line_start}") and lines[1].endswith(best.url)
+        assert len(lines) == 2 + len([n for n in best.highlight_lines if best.chunk.text.split("\n")[n - best.chunk.line_start].strip()])
+        assert "<" not in "".join(lines[:2]) and 'class="' not in copied and "**" not in copied
+        # Gradio's own copy button (which copied message HTML) is gone from the chat.
+        labels = page.locator("#chat button:not(.copy-cite)").evaluate_all(
+            "bs => bs.map(b => (b.getAttribute('aria-label') || '') + (b.title || '')).join(' ')")
+        assert "opy" not in labels, labels
+    finally:
+        context.close()
+
+
+def test_a_citation_opens_a_new_tab_and_keeps_the_chat(live_server, browser, search_service, built_settings):
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    try:
+        base = live_server(create_app(search_service, built_settings))
+        page.goto(base + "/")
+        wait_loaded(page)
+        ask(page, JA_QUESTION, 1)
+        href = page.locator("#chat .answer .lead a.cite").get_attribute("href")
+        context.route("https://wiki.example.com/**", lambda route: route.fulfill(body="<h1>wiki</h1>", content_type="text/html"))
+        with context.expect_page() as opened:
+            page.locator("#chat .answer .lead a.cite").click()
+        assert opened.value.url == href
+        assert page.url.startswith(base) and page.locator("#chat .answer").count() == 1  # the chat is still there
+    finally:
+        context.close()
+
+
+def test_a_citation_in_the_wiki_panel_opens_in_the_wiki_and_the_chat_comes_back(
+        live_server, browser, built_settings):
+    from assistant.service import SearchService
+
+    port = free_port()
+    wiki = f"http://127.0.0.1:{port}"  # the wiki the citations point at (same site as the pages)
+    settings = dataclasses.replace(built_settings, allowed_origins=(wiki,), wiki_base_url=wiki)
+    service = RecordingService(SearchService(settings, progress=False))
+    base = live_server(create_app(service, settings))
+
+    class WikiPage(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # every page of this wiki: its path as the title, the assistant beside it
+            body = (f'<!doctype html><meta charset="utf-8"><h1>{self.path}</h1><iframe id="assistant" '
+                    f'src="{base}/embed/" style="width:400px;height:640px;border:0"></iframe>').encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), WikiPage)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context(viewport={"width": 1000, "height": 760}, locale="ja-JP")
+    page = context.new_page()
+    try:
+        page.goto(wiki + "/home/")
+        frame = page.frame_locator("#assistant")
+        wait_loaded(frame)
+        ask(frame, JA_QUESTION, 1)
+        ask(frame, "その最大値は？", 2)
+        link = frame.locator("#chat .answer").last.locator(".lead a.cite")
+        href = link.get_attribute("href")
+        link.click()
+        page.wait_for_url(href, timeout=TIMEOUT)  # the wiki page itself went to the citation
+        assert page.locator("h1").inner_text() == href[len(wiki):].split("#")[0] and len(context.pages) == 1
+        frame = page.frame_locator("#assistant")
+        frame.locator("#chat .answer").nth(1).wait_for(timeout=TIMEOUT)  # both replies are back
+        assert frame.locator("#chat .answer").count() == 2
+        ask(frame, "デフォルト値は？", 3)  # and follow-ups still know the earlier questions
+        assert service.calls[-1] == ("デフォルト値は？", (JA_QUESTION, "その最大値は？"))
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+
+
+# --- issue 17: /embed with or without the slash, the example page, /docs offline -------------
+
+@pytest.mark.parametrize("path", ["/embed", "/embed/", "/embed?q=" + JA_QUESTION])
+def test_embed_works_with_and_without_the_slash(live_server, page, search_service, built_settings, path):
+    """`/embed` is the URL printed at start-up; it was a 404."""
+    base = live_server(create_app(search_service, built_settings))
+    page.goto(base + path)
+    assert page.url.split("?")[0] == base + "/embed/"
+    if "?q=" in path:  # the query string survives the redirect
+        answer = page.locator("#chat .answer").first
+        answer.wait_for(timeout=TIMEOUT)
+    else:
+        wait_loaded(page)
+        answer = ask(page, JA_QUESTION, 1)
+    assert "Amazon SQS (Simple Queue Service)" in answer.locator(".crumb").first.inner_text()
+    assert not page.locator("#header").is_visible()
+
+
+def test_the_example_wiki_page_is_served_and_says_how_when_opened_as_a_file(live_server, page, search_service, built_settings):
+    base = live_server(create_app(search_service, built_settings))
+    page.goto(base + "/example/wiki.html")
+    frame = page.frame_locator("#assistant")
+    wait_loaded(frame)
+    answer = ask(frame, JA_QUESTION, 1)
+    assert "Amazon SQS (Simple Queue Service)" in answer.locator(".crumb").first.inner_text()
+    page.goto((PROJECT_ROOT / "examples" / "wiki.html").as_uri())
+    assert page.locator("#opened-as-file").is_visible() and page.locator("iframe").count() == 0
+    assert "/example/wiki.html" in page.locator("#opened-as-file").inner_text()
+
+
+def test_api_docs_work_offline(live_server, browser, search_service, built_settings):
+    """/docs was blank offline: Swagger UI came from a CDN. Every other host is unreachable here."""
+    base = live_server(create_app(search_service, built_settings))
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    elsewhere = []
+
+    def offline(route):
+        if route.request.url.startswith(base + "/"):
+            return route.continue_()
+        elsewhere.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", offline)
+    page = context.new_page()
+    try:
+        page.goto(base + "/docs")
+        paths = page.locator(".opblock-summary-path")
+        paths.first.wait_for(timeout=TIMEOUT)
+        listed = paths.all_inner_texts()
+        assert {"/api/ask", "/api/scopes", "/api/health"} <= {p.strip().replace("\u200b", "") for p in listed}, listed
+        assert elsewhere == []
+        page.locator(".opblock-post .opblock-summary").first.click()  # POST /api/ask
+        responses = page.locator(".opblock-post .responses-table").first
+        responses.wait_for(timeout=TIMEOUT)
+        text = responses.inner_text()
+        assert '"error": "the request body is not valid JSON"' in text and "HTTPValidationError" not in text
+        assert page.locator(".models").get_by_text("AnswerOut").count() >= 1
+    finally:
+        context.close()
+
+
+# --- issue 17: clear, filter, language, accessibility, layout, long and markdown questions ----
+
+class ScopeRecordingService(RecordingService):
+    def __init__(self, service):
+        super().__init__(service)
+        self.scopes = []
+
+    def search(self, question, top_k=None, history=(), scope=None):
+        self.scopes.append(scope)
+        return super().search(question, top_k, history, scope)
+
+
+def test_clear_chat_resets_the_follow_up_history(live_server, page, search_service, built_settings):
+    """The trash icon cleared the screen but not the history; both clear controls reset both."""
+    service = RecordingService(search_service)
+    base = live_server(create_app(service, built_settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    for control in ("#clear", "#chat button.icon-button[aria-label]"):  # ours, then the chat's own trash icon
+        ask(page, JA_QUESTION, 1)
+        assert "q=" in page.url
+        page.locator(control).first.click()
+        page.locator("#chat .answer").first.wait_for(state="detached", timeout=TIMEOUT)
+        page.wait_for_timeout(500)
+        assert "q=" not in page.url and page.evaluate("sessionStorage.getItem('notes-assistant-chat')") is None
+        ask(page, "その最大値は？", 1)
+        assert service.calls[-1] == ("その最大値は？", ()), control  # no history left from before the clear
+        page.locator("#clear").click()
+        page.locator("#chat .answer").first.wait_for(state="detached", timeout=TIMEOUT)
+
+
+def test_a_filtered_reply_names_the_filter_and_searches_everywhere_in_one_click(live_server, page, search_service, built_settings):
+    service = ScopeRecordingService(search_service)
+    base = live_server(create_app(service, built_settings))
+    chapter = next(s for s in search_service.searcher.scopes() if "第1章" in s)
+    page.goto(base + "/")
+    wait_loaded(page)
+    page.locator("#scope input").click()
+    page.get_by_role("option", name=chapter).click()
+    answer = ask(page, JA_QUESTION, 1)
+    assert service.scopes[-1] == chapter
+    note = answer.locator(".scope-note")
+    assert chapter in note.inner_text()
+    note.locator(".search-all").click()
+    everywhere = page.locator("#chat .answer").nth(1)
+    everywhere.wait_for(timeout=TIMEOUT)
+    assert service.scopes[-1] is None and service.calls[-1][0] == JA_QUESTION
+    assert everywhere.locator(".scope-note").count() == 0
+    assert "Amazon SQS (Simple Queue Service)" in everywhere.locator(".crumb").first.inner_text()
+
+
+def test_the_ui_language_follows_the_conversation_not_a_keyword(live_server, browser, search_service, built_settings):
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-US")
+    page = context.new_page()
+    try:
+        base = live_server(create_app(search_service, built_settings))
+        page.goto(base + "/")
+        page.locator('#question textarea[placeholder^="Ask"]').wait_for(timeout=TIMEOUT)
+        ask(page, JA_QUESTION, 1)
+        assert page.locator("#send").inner_text().strip() == "質問する"
+        keyword = ask(page, "EC2", 2)
+        assert page.locator("#send").inner_text().strip() == "質問する"  # one English keyword keeps Japanese
+        assert keyword.locator(".lead-label").inner_text().strip() in ("答えの行", "最も近い行（弱い一致）")
+        ask(page, "   ", 3)
+        assert page.locator("#send").inner_text().strip() == "質問する"
+        ask(page, EN_QUESTION, 4)
+        assert page.locator("#send").inner_text().strip() == "Ask"
+    finally:
+        context.close()
+
+
+CONTRAST_JS = """
+function lum(c) { const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map(v => v / 255)
+  .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4); return 0.2126 * r + 0.7152 * g + 0.0722 * b; }
+function ratio(a, b) { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); }
+function background(el) { for (let n = el; n; n = n.parentElement) { const c = getComputedStyle(n).backgroundColor;
+  if (!/rgba\\(.*, 0\\)$/.test(c) && c !== 'transparent') return c; } return 'rgb(255, 255, 255)'; }
+"""
+
+
+def test_accessibility_label_contrast_and_focus_ring(live_server, page, search_service, built_settings):
+    base = live_server(create_app(search_service, built_settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    box = page.get_by_role("textbox", name="ノートへの質問")
+    assert box.count() == 1  # announced by its label, not as "Textbox"
+    send_ratio = page.locator("#send").evaluate(f"el => {{ {CONTRAST_JS} return ratio(getComputedStyle(el).color, background(el)); }}")
+    assert send_ratio >= 4.5, send_ratio
+    placeholder_ratio = box.evaluate(
+        f"el => {{ {CONTRAST_JS} return ratio(getComputedStyle(el, '::placeholder').color, background(el)); }}")
+    assert placeholder_ratio >= 4.5, placeholder_ratio
+    box.focus()
+    page.keyboard.press("Tab")  # keyboard focus moves to the Ask button
+    page.wait_for_timeout(600)  # Gradio's buttons transition their colours
+    ring = page.evaluate(f"""() => {{ {CONTRAST_JS} const el = document.activeElement, s = getComputedStyle(el);
+        return {{id: el.id, width: parseFloat(s.outlineWidth), style: s.outlineStyle,
+                 contrast: ratio(s.outlineColor, background(el.parentElement))}}; }}""")
+    assert ring["id"] == "send" and ring["width"] >= 2 and ring["style"] != "none" and ring["contrast"] >= 3, ring
+
+
+LAYOUTS = {"phone": (360, 740), "tablet": (768, 1000), "desktop": (1280, 900)}
+
+
+def check_layout(frame, width: int) -> None:
+    """No sideways scrolling; the question box is wide enough to type in; every control is on screen."""
+    sizes = frame.locator("body").evaluate("""() => {
+        const r = id => document.querySelector(id).getBoundingClientRect();
+        return {scroll: document.scrollingElement.scrollWidth, width: innerWidth, box: r('#question textarea').width,
+                clear: [r('#clear').left, r('#clear').right], send: [r('#send').left, r('#send').right]}; }""")
+    assert sizes["scroll"] <= sizes["width"], sizes
+    assert sizes["box"] >= min(0.75 * sizes["width"], 480), sizes
+    for control in ("clear", "send"):
+        assert 0 <= sizes[control][0] and sizes[control][1] <= sizes["width"], (control, sizes)
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_layout_from_phone_to_desktop(live_server, browser, search_service, built_settings, layout):
+    width, height = LAYOUTS[layout]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP")
+    page = context.new_page()
+    try:
+        base = live_server(create_app(search_service, built_settings))
+        page.goto(base + "/")
+        wait_loaded(page)
+        check_layout(page, width)
+        ask(page, JA_QUESTION, 1)
+        check_layout(page, width)
+    finally:
+        context.close()
+
+
+def test_layout_in_a_400px_side_panel(live_server, static_server, browser, search_service, built_settings):
+    root, wiki = static_server
+    settings = dataclasses.replace(built_settings, allowed_origins=(wiki,))
+    base = live_server(create_app(search_service, settings))
+    (root / "panel.html").write_text(f'<!doctype html><iframe id="assistant" src="{base}/embed/" '
+                                     'style="width:400px;height:640px;border:0"></iframe>', encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1000, "height": 720}, locale="ja-JP")
+    page = context.new_page()
+    try:
+        page.goto(wiki + "/panel.html")
+        frame = page.frame_locator("#assistant")
+        wait_loaded(frame)
+        check_layout(frame, 400)
+        ask(frame, JA_QUESTION, 1)
+        check_layout(frame, 400)
+    finally:
+        context.close()
+
+
+def test_a_long_question_says_what_was_used_and_markdown_stays_text(live_server, page, search_service, built_settings):
+    base = live_server(create_app(search_service, built_settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    long_question = (JA_QUESTION + " ") * 500  # ~8,000 characters
+    answer = ask(page, long_question, 1)
+    assert "2,000" in answer.locator(".notice.cut").inner_text()
+    bubble = page.locator("#chat .question").first
+    assert bubble.bounding_box()["height"] <= 200  # not a 3,862 px bubble
+    assert len(bubble.evaluate("el => el.textContent")) == 2000
+    markdown = "**太字** `code` [リンク](https://evil.example/) # 見出し _em_ SQSとは？"
+    ask(page, markdown, 2)
+    shown = page.locator("#chat .question").nth(1)
+    assert shown.inner_text().strip() == markdown
+    assert shown.locator("strong, code, a, h1, em, img").count() == 0
+
+
+def test_one_section_is_one_hit(live_server, page, search_service, built_settings):
+    """Adjacent chunks of one long section came back as several hits (e.g. SQS L1908-1923 and L1924-1940)."""
+    question = "SQSの可視性タイムアウトの最大値は？"
+    raw = search_service.search(question).hits
+    touching = lambda a, b: (a.chunk.source, a.chunk.heading_path) == (b.chunk.source, b.chunk.heading_path) and not (
+        a.chunk.line_start > b.chunk.line_end + 1 or b.chunk.line_start > a.chunk.line_end + 1)
+    assert any(touching(a, b) for i, a in enumerate(raw) for b in raw[i + 1:])  # the case is really there
+    base = live_server(create_app(search_service, built_settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    answer = ask(page, question, 1)
+    shown = answer.locator("a.cite").evaluate_all("els => els.map(a => [a.closest('.hit').querySelector('nav.crumb').textContent, a.textContent])")
+    spans = [(crumb, *map(int, re.findall(r"L(\d+)", cite))) for crumb, cite in shown]
+    for i, (crumb, start, end) in enumerate(spans):
+        for other, s2, e2 in spans[i + 1:]:
+            assert crumb != other or s2 > end + 1 or start > e2 + 1, spans
+
+
+def test_the_permalink_follows_the_latest_question(live_server, browser, search_service, built_settings):
+    from urllib.parse import parse_qs, urlparse
+
+    base = live_server(create_app(search_service, built_settings))
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ja-JP")
+    page = context.new_page()
+    try:
+        page.goto(base + "/")
+        wait_loaded(page)
+        ask(page, JA_QUESTION, 1)
+        page.wait_for_function("q => new URL(location.href).searchParams.get('q') === q", arg=JA_QUESTION, timeout=TIMEOUT)
+        ask(page, EN_QUESTION, 2)
+        page.wait_for_function("q => new URL(location.href).searchParams.get('q') === q", arg=EN_QUESTION, timeout=TIMEOUT)
+        permalink = page.url
+        page.reload()  # the same tab: the chat comes back, the last question is not asked twice
+        page.locator("#chat .answer").nth(1).wait_for(timeout=TIMEOUT)
+        page.wait_for_timeout(1500)
+        assert page.locator("#chat .answer").count() == 2
+        other = context.new_page()  # another tab: the permalink asks its question
+        other.goto(permalink)
+        answer = other.locator("#chat .answer").first
+        answer.wait_for(timeout=TIMEOUT)
+        assert parse_qs(urlparse(permalink).query)["q"] == [EN_QUESTION]
+        assert "AWS X-Ray" in answer.locator(".crumb").first.inner_text() and other.locator("#chat .answer").count() == 1
+    finally:
+        context.close()
+
+
+# --- issue 17: a new user's walkthrough, with screenshots -------------------------------------
+
+WALKTHROUGH = [JA_QUESTION, "その最大値は？", "What is the maximum size of an SQS message?"]
+DEVICES = {  # name -> (viewport, page to open, whether the chat is in the example wiki's side panel)
+    "desktop": ((1280, 800), "/", False),
+    "phone": ((360, 740), "/", False),
+    "panel": ((1100, 760), "/example/wiki.html", True),
+}
+
+
+@pytest.mark.parametrize("device", list(DEVICES))
+def test_new_user_walkthrough(live_server, browser, search_service, built_settings, tmp_path, device):
+    """A first visit: pick an example question, then a follow-up, then an English question. After
+    each, the screen (a viewport screenshot, not the full page) shows the answering line, and
+    the reply is the one the service gave. The desktop run's first screenshot is the README's."""
+    (width, height), path, in_panel = DEVICES[device]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP",
+                                  is_mobile=device == "phone", has_touch=device == "phone")
+    page = context.new_page()
+    try:
+        service = RecordingService(search_service)
+        base = live_server(create_app(service, built_settings))
+        page.goto(base + path)
+        frame = page.frame_locator("#assistant") if in_panel else page
+        wait_loaded(frame)
+        if in_panel:
+            assert 380 <= page.locator("#assistant").bounding_box()["width"] <= 420
+        for n, question in enumerate(WALKTHROUGH, 1):
+            example = frame.locator("#examples button", has_text=question)
+            if n == 1 and not in_panel:
+                example.click()  # a new user starts from an example
+                frame.locator("#send").click()
+                answer = frame.locator("#chat .answer").nth(0)
+                answer.wait_for(timeout=TIMEOUT)
+            else:
+                answer = ask(frame, question, n)
+            page.wait_for_timeout(400)
+            where = lead_in_view(frame)
+            assert where["visible"] and 0 <= where["top"] and where["bottom"] <= where["height"], (device, question, where)
+            if in_panel:  # and the panel itself shows it on the wiki page
+                box = answer.locator(".lead-line").bounding_box()
+                assert 0 <= box["y"] and box["y"] + min(box["height"], 20) <= height, box
+            assert service.calls[-1][0] == question
+            shot = tmp_path / f"walkthrough-{device}-{n}.png"
+            page.screenshot(path=str(shot))
+            if device == "desktop" and n == 1 and os.environ.get("ASSISTANT_SCREENSHOT"):
+                shutil.copy(shot, PROJECT_ROOT / "docs" / "screenshot-ja.png")
+    finally:
+        context.close()

@@ -2,7 +2,8 @@
 
 One setting (`wiki_engine`) names the engine; everything a citation needs to land on the
 real heading of the real page follows from it. See headings.py (which lines are headings
-and their ids), slugs.py (each engine's slug code), pages.py (URLs and titles).
+and their ids), slugs.py (each engine's slug code), pages.py (URLs and titles), shown.py
+(the text the page shows of each line: what gets indexed).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from ..notes import Note
 from .headings import WikiHeading, page_headings
 from .pages import front_matter, page_path, page_title
+from .shown import PageText, page_text
 
 ENGINES = ("jekyll", "kramdown", "github", "gitlab", "mkdocs", "vitepress", "docusaurus")
 DEFAULT_ENGINE = "jekyll"
@@ -28,11 +30,13 @@ def check_engine(engine: str) -> str:
 
 @dataclass(frozen=True)
 class WikiPage:
-    """What the wiki shows for one note: title, URL path (under the base URL) and headings."""
+    """What the wiki shows for one note: title, URL path (under the base URL), headings and
+    the text of each line (shown.py)."""
 
     title: str
     path: str
     headings: tuple[WikiHeading, ...]
+    text: PageText
 
 
 def wiki_page(note: Note, engine: str = DEFAULT_ENGINE, clean_urls: bool | None = None) -> WikiPage:
@@ -47,7 +51,9 @@ def wiki_page(note: Note, engine: str = DEFAULT_ENGINE, clean_urls: bool | None 
 @functools.lru_cache(maxsize=512)
 def _cached_page(source: str, sha256: str, engine: str, clean_urls: bool | None, note: Note) -> WikiPage:
     headings = tuple(page_headings(note, engine))
-    return WikiPage(page_title(note, engine, headings), page_path(note, engine, clean_urls), headings)
+    return WikiPage(page_title(note, engine, headings), page_path(note, engine, clean_urls), headings,
+                    page_text(note, engine, headings))
 
 
-__all__ = ["ENGINES", "DEFAULT_ENGINE", "WikiHeading", "WikiPage", "wiki_page", "check_engine", "front_matter"]
+__all__ = ["ENGINES", "DEFAULT_ENGINE", "PageText", "WikiHeading", "WikiPage", "wiki_page", "check_engine",
+           "front_matter"]

@@ -1,0 +1,183 @@
+"""The text a wiki page shows, line by line: what is not shown is never embedded, searched or
+highlighted.
+
+`page_text(note, engine, headings)` gives one string per source line, so line numbers (and
+citations, line ranges, highlights) stay the file's: "" where the page shows nothing of a line,
+else the line without the parts the page hides. A chunk keeps its source lines for citing;
+what is embedded, indexed for BM25 and offered as answer lines is this text.
+
+Hidden under every engine (the syntax carries no words, so where an engine does not render it
+it is noise anyway):
+  * HTML comments (`<!-- ... -->`, also inline and over several lines), outside code;
+  * lines of nothing but HTML tags (`<details markdown="block">`, `</div>`);
+  * kramdown attribute lists (`{: .note}`, `{:toc}` and the `* TOC` line it turns into the
+    table of contents), kramdown's `{::comment}` ... `{:/comment}` and `{::options /}`;
+  * container markers: `::: tip`, `:::` (VitePress, Docusaurus), `!!! note` / `??? note`
+    (MkDocs admonitions), `> [!NOTE]` (GitHub alerts); a title they carry (`!!! note "Title"`,
+    `::: tip Title`) is shown, as a caption;
+  * a heading's explicit id syntax (`## Why {#why}`) where the engine takes it as an id.
+Hidden under Jekyll only (`jekyll`, `kramdown`: Liquid runs before markdown, also in code):
+Liquid tags `{% ... %}` and output `{{ ... }}`, and `{% comment %}` blocks; text inside
+`{% raw %} ... {% endraw %}` is shown literally. Other engines show `{{ }}` as written (it is
+often code: GitHub Actions, Helm).
+Shown and indexed: table cells, `<details>` content, admonition bodies. Captions (`<summary>`
+lines, admonition titles) are shown and indexed but are labels, never an answer line.
+
+Written here because no library renders "what the page shows, per source line": the
+renderers give HTML without a line map.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+
+from ..notes import Note, _front_matter_end
+from .headings import WikiHeading, is_ial_line
+
+LIQUID_ENGINES = ("jekyll", "kramdown")
+KRAMDOWN_ENGINES = ("jekyll", "kramdown")
+# Engines that read `## Text {#id}` (or markdown-it-attrs' `{...}`) as the heading's id.
+EXPLICIT_ID_ENGINES = ("jekyll", "kramdown", "vitepress", "docusaurus")
+
+_LIQUID_TAG = re.compile(r"\{%-?\s*(\w*).*?-?%\}|\{\{.*?\}\}")
+_LIQUID_END = {"raw": re.compile(r"\{%-?\s*endraw\s*-?%\}"), "comment": re.compile(r"\{%-?\s*endcomment\s*-?%\}")}
+_TAG = r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"
+_TAGS_ONLY = re.compile(rf"^\s*(?:{_TAG}\s*)+$")
+_SUMMARY = re.compile(r"<summary\b", re.I)
+_KRAMDOWN_EXT_LINE = re.compile(r"^\s*\{::\w+\b[^}]*/\}\s*$")  # {::options key="v" /}
+_KRAMDOWN_COMMENT = (re.compile(r"\{::comment\}"), re.compile(r"\{:/(comment)?\}"))
+_TOC_ITEM = re.compile(r"^\s*(?:[*+-]|1\.)\s+TOC\s*$")
+_COLON_FENCE = re.compile(r"^\s*:::+\s*([A-Za-z][\w-]*)?\s*(.*?)\s*$")
+_ADMONITION = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s*[A-Za-z][\w-]*(?:\s+[\w-]+)*\s*(?:\"(.*)\")?\s*$")
+_GITHUB_ALERT = re.compile(r"^\s*>\s*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*$", re.I)
+_TRAILING_ATTRS = re.compile(r"\s*\{[^{}]*\}\s*$")
+
+
+@dataclass(frozen=True)
+class PageText:
+    """What the page shows of each source line (see the module docstring)."""
+
+    lines: tuple[str, ...]  # lines[i - 1]: line i as shown; "" when hidden or blank
+    captions: frozenset[int]  # 1-based lines shown as labels: indexed, never answer lines
+
+    def shows(self, line: int) -> bool:
+        """Whether the page shows any text of 1-based `line`."""
+        return bool(self.lines[line - 1].strip())
+
+
+def _liquid(lines: list[str]) -> list[str]:
+    """Lines with Liquid tags and output removed, `{% comment %}` blocks dropped and
+    `{% raw %}` text kept literally (tags on one line each; a tag split over lines stays)."""
+    out, mode = [], None  # mode: None, "raw" or "comment"
+    for line in lines:
+        kept, pos = [], 0
+        while pos <= len(line):
+            if mode:
+                end = _LIQUID_END[mode].search(line, pos)
+                if not end:
+                    if mode == "raw":
+                        kept.append(line[pos:])
+                    break
+                if mode == "raw":
+                    kept.append(line[pos : end.start()])
+                mode, pos = None, end.end()
+                continue
+            tag = _LIQUID_TAG.search(line, pos)
+            if not tag:
+                kept.append(line[pos:])
+                break
+            kept.append(line[pos : tag.start()])
+            if tag.group(1) in ("raw", "comment"):
+                mode = tag.group(1)
+            pos = tag.end()
+        out.append("".join(kept))
+    return out
+
+
+def _code_lines(lines: list[str]) -> set[int]:
+    """0-based lines inside fenced or indented code, where comments and markers are text."""
+    tokens = MarkdownIt("commonmark").enable("table").parse("\n".join(lines) + "\n")
+    return {n for t in tokens if t.type in ("fence", "code_block") and t.map for n in range(*t.map)}
+
+
+def _in_code_span(line: str, pos: int) -> bool:
+    return line.count("`", 0, pos) % 2 == 1
+
+
+def _drop_spans(lines: list[str], code: set[int], opener: re.Pattern, closer: re.Pattern) -> list[str]:
+    """Remove every opener...closer span (across lines too) outside code."""
+    out, inside = [], False
+    for i, line in enumerate(lines):
+        if i in code:
+            out.append(line)
+            continue
+        kept, pos = [], 0
+        while True:
+            if inside:
+                end = closer.search(line, pos)
+                if not end:
+                    break
+                inside, pos = False, end.end()
+                continue
+            start = opener.search(line, pos)
+            while start and _in_code_span(line, start.start()):
+                start = opener.search(line, start.end())
+            if not start:
+                kept.append(line[pos:])
+                break
+            kept.append(line[pos : start.start()])
+            inside, pos = True, start.end()
+        out.append("".join(kept))
+    return out
+
+
+def _marker(line: str) -> tuple[bool, str | None]:
+    """(is a container marker, the title it shows or None)."""
+    fence = _COLON_FENCE.match(line)
+    if fence:
+        title = fence.group(2)
+        if title.startswith("[") and title.endswith("]"):  # Docusaurus :::tip[Title]
+            title = title[1:-1]
+        title = _TRAILING_ATTRS.sub("", title).strip()
+        return True, title or None
+    admonition = _ADMONITION.match(line)
+    if admonition:
+        return True, (admonition.group(1) or "").strip() or None
+    return bool(_GITHUB_ALERT.match(line)), None
+
+
+def page_text(note: Note, engine: str, headings: Sequence[WikiHeading] = ()) -> PageText:
+    """What the page of `note` shows under `engine`, per source line (module docstring);
+    `headings` are the page's (wiki.headings.page_headings), for explicit id syntax."""
+    lines = list(note.lines)
+    fm_end = _front_matter_end(lines)
+    lines = [""] * fm_end + lines[fm_end:]
+    if engine in LIQUID_ENGINES:
+        lines = _liquid(lines)
+    code = _code_lines(lines)
+    lines = _drop_spans(lines, code, re.compile(r"<!--"), re.compile(r"-->"))
+    if engine in KRAMDOWN_ENGINES:
+        lines = _drop_spans(lines, code, *_KRAMDOWN_COMMENT)
+    captions = set()
+    for i, line in enumerate(lines):
+        if i in code or not line.strip():
+            continue
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        is_marker, title = _marker(line)
+        if is_marker:
+            lines[i] = title or ""
+            captions.add(i + 1)
+        elif (is_ial_line(line) or _KRAMDOWN_EXT_LINE.match(line) or _TAGS_ONLY.match(line)
+              or (_TOC_ITEM.match(line) and is_ial_line(following) and "toc" in following)):
+            lines[i] = ""
+        elif _SUMMARY.search(line):
+            captions.add(i + 1)
+    if engine in EXPLICIT_ID_ENGINES:
+        for heading in headings:
+            i = heading.line - 1
+            if heading.end_line == heading.line and not heading.text.endswith("}"):
+                lines[i] = _TRAILING_ATTRS.sub("", lines[i])
+    return PageText(tuple(lines), frozenset(n for n in captions if lines[n - 1].strip()))

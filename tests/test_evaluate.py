@@ -1,0 +1,87 @@
+"""The evaluation command's logic: suites, source-aware hits, N-turn follow-ups, cells.
+Ranking quality is not the point here, so the hashing fake embeds (fast, deterministic)."""
+from __future__ import annotations
+
+import json
+import shutil
+
+from assistant.config import PROJECT_ROOT, from_env
+from assistant.evaluate import Suite, first_correct_rank, index_dir_for, notes_languages, run_suites
+
+CASES = PROJECT_ROOT / "tests" / "cases"
+
+
+def _suite(tmp_path) -> Suite:
+    folder = tmp_path / "mini"
+    shutil.copytree(CASES / "duplicate-notes", folder / "notes")
+    (folder / "notes" / "guide.md").write_text("# Guide\n\n## Retries\n\nRetry a failed job three times.\n", encoding="utf-8")
+    rows = [
+        {"id": "a1", "lang": "ja", "style": "factual", "question": "可視性タイムアウトのデフォルトは？",
+         "source": "sqs.md", "gold_lines": [5]},
+        {"id": "a2", "lang": "en", "style": "factual", "question": "How many times is a failed job retried?",
+         "source": "guide.md", "gold_lines": [5]},
+        {"id": "a3", "lang": "ja", "style": "factual", "question": "Lambda の SQS トリガーは？",
+         "source": "guide.md", "gold_lines": [5]},  # a Japanese question about an English page
+        {"id": "n1", "lang": "en", "kind": "off-topic", "question": "How long do cats live?", "gold_lines": []},
+    ]
+    (folder / "answerable.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    follow = {"id": "f1", "lang": "ja", "turns": ["SQSの可視性タイムアウトとは？", "Lambdaの場合は？", "最初の話の最大値は？"],
+              "source": "sqs.md", "gold_lines": [[5], [5], [5]]}
+    (folder / "followup.jsonl").write_text(json.dumps(follow, ensure_ascii=False), encoding="utf-8")
+    return Suite.from_folder(folder)
+
+
+def test_suite_is_indexed_in_its_cache_folder_and_scored_per_cell(tmp_path):
+    suite = _suite(tmp_path)
+    settings = from_env({}, model="fake-hash", index_dir=tmp_path / "index")
+
+    (result,) = run_suites([suite], settings, progress=False)
+
+    assert result.index_dir == index_dir_for(tmp_path / "index", suite, "fake-hash") == tmp_path / "index" / "eval" / "mini-fake-hash"
+    assert (result.index_dir / "current").exists()
+    answerable = result.tallies["answerable"]
+    assert answerable["all"].n == 3
+    assert answerable["cell=ja>ja"].n == answerable["cell=ja>en"].n == answerable["cell=en>en"].n == 1
+    assert result.tallies["no-answer"]["all"].n == 1
+    follow = result.tallies["followup"]
+    assert follow["all"].n == 1 and follow["turns=3"].n == 1
+
+
+def test_follow_ups_are_scored_on_the_last_turn_with_every_earlier_turn(tmp_path):
+    suite = _suite(tmp_path)
+    settings = from_env({}, model="fake-hash", index_dir=tmp_path / "index")
+    seen = []
+
+    import assistant.retrieve as retrieve
+
+    original = retrieve.Searcher.search
+
+    def spy(self, question, top_k=None, history=(), scope=None):
+        seen.append((question, tuple(history)))
+        return original(self, question, top_k, history, scope)
+
+    retrieve.Searcher.search = spy
+    try:
+        run_suites([suite], settings, progress=False)
+    finally:
+        retrieve.Searcher.search = original
+    assert ("最初の話の最大値は？", ("SQSの可視性タイムアウトとは？", "Lambdaの場合は？")) in seen
+
+
+def test_a_hit_from_another_file_never_counts():
+    from assistant.chunking import Chunk
+    from assistant.retrieve import Answer, Hit
+
+    def hit(source):
+        return Hit(Chunk(source, "T", ("T",), "", None, 3, 6, "x"), 1.0, "u", (5,))
+
+    answer = Answer("q", (hit("copy.md"), hit("sqs.md")))
+    assert first_correct_rank(answer, {5}) == 1
+    assert first_correct_rank(answer, {5}, "sqs.md") == 2
+    assert first_correct_rank(answer, {5}, "other.md") is None
+
+
+def test_notes_language_is_read_from_each_file(tmp_path):
+    (tmp_path / "a.md").write_text("# メモ\n\nSQS の可視性タイムアウトは 30 秒。\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# Guide\n\nRetry a failed job three times.\n", encoding="utf-8")
+    assert notes_languages(tmp_path) == {"a.md": "ja", "b.md": "en"}

@@ -1,0 +1,161 @@
+"""What the page shows is what gets indexed (issue 13; assistant/wiki/shown.py).
+
+Unit tests of the per-line page text under each engine, then the real entry point
+(`python -m assistant ask --json`, real e5 model and index) on the shared case
+html-comment-answer and on a small wiki page with every kind of hidden and shown syntax.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.chunking import chunk_note
+from assistant.config import PROJECT_ROOT
+from assistant.notes import parse_note
+from assistant.wiki import wiki_page
+from test_cli import run
+
+CASES = PROJECT_ROOT.parent / "shared" / "cases" / "retrieval"
+
+
+def shown(text: str, engine: str = "jekyll"):
+    note = parse_note(text, "page.md")
+    page = wiki_page(note, engine).text
+    assert len(page.lines) == len(note.lines)  # a mask over the source lines: numbers stay
+    return page
+
+
+# ----------------------------------------------------------------------------- unit: page text
+
+
+def test_html_comments_are_hidden_outside_code():
+    page = shown("<!-- old: 5 min\nstill old -->\nNow <!-- was 5 --> 20 min `<!-- code -->`.\n\n"
+                 "```\n<!-- in a fence -->\n```\n")
+    assert page.lines[:3] == ("", "", "Now  20 min `<!-- code -->`.")
+    assert page.lines[5] == "<!-- in a fence -->"
+
+
+@pytest.mark.parametrize("engine", ["jekyll", "kramdown"])
+def test_liquid_is_hidden_but_raw_text_is_shown_under_jekyll(engine):
+    page = shown("{% raw %}\nUse `{{ secrets.TOKEN }}`.\n{% endraw %}\n{% comment %}\ndraft\n{% endcomment %}\n"
+                 "Site {{ site.title }} {% include x.html %}ok\n", engine)
+    assert page.lines == ("", "Use `{{ secrets.TOKEN }}`.", "", "", "", "", "Site  ok")
+
+
+@pytest.mark.parametrize("engine", ["github", "gitlab", "mkdocs", "vitepress", "docusaurus"])
+def test_liquid_is_text_where_the_engine_has_no_liquid(engine):
+    text = "{% raw %}\nSite {{ site.title }}\n"
+    assert shown(text, engine).lines == ("{% raw %}", "Site {{ site.title }}")
+
+
+def test_kramdown_attribute_lists_and_toc_are_hidden():
+    page = shown("# Page\n\n* TOC\n{:toc}\n\nText.\n{: .note #x}\n{::options parse_block_html=\"true\" /}\n"
+                 "{::comment}\nhidden\n{:/comment}\n")
+    assert [n for n in range(1, 12) if page.shows(n)] == [1, 6]
+
+
+@pytest.mark.parametrize("engine, heading", [("jekyll", "## Why"), ("vitepress", "## Why"),
+                                             ("github", "## Why {#why}")])
+def test_explicit_id_syntax_is_hidden_where_it_is_an_id(engine, heading):
+    assert shown("# T\n\n## Why {#why}\n\ntext\n", engine).lines[2] == heading
+
+
+def test_container_markers_hidden_titles_are_captions_bodies_shown():
+    page = shown('::: tip Remember\nbody one\n:::\n\n!!! note "Title"\n    body two\n\n!!! warning\n'
+                 "    body three\n\n:::info[Docusaurus title]\nx\n:::\n\n> [!NOTE]\n> alert body\n", "mkdocs")
+    assert page.lines[:6] == ("Remember", "body one", "", "", "Title", "    body two")
+    assert not page.shows(8) and page.shows(9) and page.lines[10] == "Docusaurus title"
+    assert not page.shows(15) and page.shows(16)
+    assert page.captions == {1, 5, 11}
+
+
+def test_details_content_and_table_cells_are_shown_summary_is_a_caption():
+    page = shown('<details markdown="block">\n<summary>Records</summary>\n\n| a | b |\n|---|---|\n'
+                 "| kept 90 days | x |\n</details>\n")
+    assert not page.shows(1) and not page.shows(7)
+    assert page.shows(2) and page.shows(6) and page.captions == {2}
+
+
+def test_hidden_lines_are_in_no_embedded_text_and_chunks_end_on_shown_lines():
+    note = parse_note("# T\n\n## Deploy\n\n<!-- old: 5 min -->\nTimeout is 20 min.\n{: .note}\n<!-- end -->\n", "d.md")
+    chunk = chunk_note(note)[-1]
+    assert (chunk.line_start, chunk.line_end) == (3, 6)
+    assert "<!--" in chunk.text  # the source lines, as cited
+    assert "old" not in chunk.embed_text and "5 min" not in chunk.embed_text
+    assert "Timeout is 20 min." in chunk.embed_text
+
+
+def test_width_variants_are_folded_in_embedded_text_only():
+    note = parse_note("# T\n\n## ｻｰﾊﾞｰﾚｽ\n\nｲﾍﾞﾝﾄｿｰｽﾏｯﾋﾟﾝｸﾞ（ＡＷＳ）\n", "k.md")
+    chunk = chunk_note(note)[-1]
+    assert "ｲﾍﾞﾝﾄ" in chunk.text and "ｻｰﾊﾞｰﾚｽ" in chunk.heading_path
+    assert "イベントソースマッピング（AWS）" in chunk.embed_text  # full-width brackets stay
+    assert "サーバーレス" in chunk.embed_text
+
+
+# ----------------------------------------------------------------------------- real entry point
+
+PAGE = """# Handbook
+
+## Deploys
+
+<!-- The legacy QuuxFrobnicator pipeline used a 5 minute timeout. -->
+The deploy timeout is set to 20 minutes.
+{: .note}
+
+## Workflow secrets
+
+{% raw %}
+Reference the token as `{{ secrets.DEPLOY_TOKEN }}` in the workflow file.
+{% endraw %}
+{% include footer.html %}
+
+## Chat tools
+
+<details markdown="block">
+<summary>Chat records</summary>
+
+- Slack messages are kept for 90 days.
+</details>
+
+::: tip Reminder
+Rotate the signing key every 30 days.
+:::
+"""
+HIDDEN_OR_CAPTION = {5, 7, 11, 13, 14, 18, 19, 22, 24, 26}
+
+
+def _ask(corpus, index, *questions: str) -> list[dict]:
+    env = {"ASSISTANT_CORPUS_DIR": str(corpus), "ASSISTANT_INDEX_DIR": str(index), "ASSISTANT_MODEL": "e5"}
+    batch = "".join(json.dumps({"question": q}) + "\n" for q in questions)
+    result = run("ask", "--json", "--top-k", "2", "--batch", "-", env=env, stdin=batch, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_case_html_comment_answer_is_never_highlighted(tmp_path):
+    (answer,) = _ask(CASES / "html-comment-answer" / "notes", tmp_path / "index", "デプロイのタイムアウトは何分？")
+    top = answer["hits"][0]
+    assert top["highlight_lines"][0] == 6 and 5 not in top["highlight_lines"]
+    assert "<!--" in top["text"]  # the cited lines are the file's
+
+
+def test_page_shows_what_is_indexed_through_the_cli(tmp_path):
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "handbook.md").write_text(PAGE, encoding="utf-8")
+    lines = PAGE.split("\n")
+    assert [lines[n - 1] for n in (5, 18, 24)] == [
+        lines[4], '<details markdown="block">', "::: tip Reminder"]  # the table above is right
+    answers = _ask(corpus, tmp_path / "index", "What is the deploy timeout?", "How long are Slack messages kept?",
+                   "How often is the signing key rotated?", "How do I reference secrets.DEPLOY_TOKEN?",
+                   "What timeout did QuuxFrobnicator use?")
+    for answer in answers:
+        for hit in answer["hits"]:
+            assert not HIDDEN_OR_CAPTION & set(hit["highlight_lines"]), (answer["question"], hit["highlight_lines"])
+    expected_line = [6, 21, 25, 12]
+    for answer, line in zip(answers, expected_line):
+        assert answer["hits"][0]["highlight_lines"][0] == line, answer
+    assert answers[3]["no_answer"] is False  # the token is shown (inside {% raw %})
+    assert answers[4]["no_answer"] is True  # QuuxFrobnicator is only in a comment
