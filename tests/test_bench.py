@@ -71,3 +71,54 @@ def test_bench_has_help(capsys):
     except SystemExit as exc:
         assert exc.code == 0
     assert "--quick" in capsys.readouterr().out
+
+
+BENCH_MODULES = {"bench", "benchscale", "benchcommon"}
+
+
+def _bench_imports(path) -> list[tuple[str, str]]:
+    """(enclosing top-level function or '<module>', imported bench module) of a source file."""
+    import ast
+
+    found = []
+    for top in ast.parse(path.read_text(encoding="utf-8")).body:
+        scope = top.name if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef)) else "<module>"
+        for node in ast.walk(top):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] if node.level else [(node.module or "").removeprefix("assistant.")]
+                names += [a.name for a in node.names] if node.module in (None, "assistant") else []
+            elif isinstance(node, ast.Import):
+                names = [a.name.removeprefix("assistant.") for a in node.names]
+            else:
+                continue
+            found += [(scope, n) for n in names if n in BENCH_MODULES]
+    return found
+
+
+def test_only_the_bench_command_imports_the_bench_modules():
+    """No import cycle among the bench modules, and none of them on a user's path: only
+    cli.cmd_bench imports bench (lazily); bench -> benchscale -> benchcommon."""
+    from pathlib import Path
+
+    import assistant
+
+    package = Path(assistant.__file__).parent
+    allowed = {"bench": {"benchscale", "benchcommon"}, "benchscale": {"benchcommon"}, "benchcommon": set()}
+    for path in sorted(package.rglob("*.py")):
+        imports = _bench_imports(path)
+        if path.stem in allowed and path.parent == package:
+            assert {n for _, n in imports} <= allowed[path.stem], (path.name, imports)
+        elif path.name == "cli.py" and path.parent == package:
+            assert imports == [("cmd_bench", "bench")], imports
+        else:
+            assert imports == [], (path, imports)
+
+
+def test_the_cli_parser_loads_no_bench_module():
+    import subprocess
+    import sys
+
+    code = ("import sys; from assistant import cli; cli.build_parser().parse_known_args(['bench', '--quick']); "
+            "print(sorted(m for m in sys.modules if m.startswith('assistant.bench')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
