@@ -104,6 +104,25 @@ class BuildReport:
     n_embedded: int  # model inputs run: texts embedded (a line's code from its own pass) or coded alone
     seconds: float
     path: Path
+    # Per stage of a build, (wall seconds, CPU seconds of the whole process) (_Stages);
+    # empty when up to date. The bench reports where a from-scratch build's time goes.
+    stages: dict = dataclasses.field(default_factory=dict)
+
+
+class _Stages:
+    """Wall and process CPU seconds per named stage: `with stages("bm25"): ...`."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, tuple[float, float]] = {}
+
+    @contextmanager
+    def __call__(self, name: str):
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            w, c = self.times.get(name, (0.0, 0.0))
+            self.times[name] = (w + time.perf_counter() - wall, c + time.process_time() - cpu)
 
 
 def _cannot_write(index_dir: Path, exc: BaseException) -> IndexWriteError:
@@ -318,7 +337,8 @@ def _set_aside(path: Path) -> Path:
     return aside
 
 
-def _embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, lines, passages, progress: bool):
+def _embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, lines, passages, progress: bool,
+               stages: _Stages | None = None):
     """(vectors of chunks + lines + passages, line terms, model inputs run) through the
     embedding cache, with one progress bar (in input characters) for the whole stage. A
     damaged cache is set aside and the work redone once with a fresh one; any other cache
@@ -334,10 +354,14 @@ def _embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, line
                 total = _work_chars(plan, cache)
                 with tqdm(total=total, desc="embedding", unit="char", unit_scale=True,
                           disable=not progress or not total, file=sys.stderr) as bar:
-                    n_lines = _run_lines(plan, embedder, cache, bar) if plan.line_pass else 0
-                    vectors, n_embedded = _embed_missing(plan.texts, plan.keys, embedder, cache, bar)
+                    stages = stages or _Stages()
+                    with stages("answer lines, one pass each"):
+                        n_lines = _run_lines(plan, embedder, cache, bar) if plan.line_pass else 0
+                    with stages("chunks, passages (and lines) embedded"):
+                        vectors, n_embedded = _embed_missing(plan.texts, plan.keys, embedder, cache, bar)
                     at = plan.lines_at
-                    line_terms, n_encoded = _terms_missing(plan.texts[at], plan.code_keys, embedder, cache, bar)
+                    with stages("latent-term codes alone"):
+                        line_terms, n_encoded = _terms_missing(plan.texts[at], plan.code_keys, embedder, cache, bar)
                 return vectors, line_terms, n_lines + n_embedded + n_encoded
             finally:
                 cache.close()
@@ -399,21 +423,24 @@ def _build(settings: Settings, embedder: Embedder, notes, corpus: dict, progress
     """Chunk, embed and save a new version (the caller holds the build lock)."""
     chunks, chunk_texts, lines, passages = [], [], [], []
     budget = chunk_token_budget(settings, embedder)
-    for note in notes:
-        # Chunks and passages split the same lines: count each line's tokens once.
-        count_tokens = functools.lru_cache(maxsize=None)(embedder.count_tokens)
-        units = note_units(note, len(chunks), settings, budget, count_tokens)
-        chunks += units.chunks
-        chunk_texts += units.chunk_texts
-        lines += units.lines
-        passages += units.passages
+    stages = _Stages()
+    with stages("chunks, lines, passages planned"):
+        for note in notes:
+            # Chunks and passages split the same lines: count each line's tokens once.
+            count_tokens = functools.lru_cache(maxsize=None)(embedder.count_tokens)
+            units = note_units(note, len(chunks), settings, budget, count_tokens)
+            chunks += units.chunks
+            chunk_texts += units.chunk_texts
+            lines += units.lines
+            passages += units.passages
     if not chunks:
         raise CorpusError(f"the notes in {settings.corpus_dir} have no text to index; add some content")
     # BM25 before the vectors exist: its indexing briefly holds every chunk's tokens
     # (~600 MB at 100x the notes).
-    lexical = LexicalIndex(chunk_texts)
+    with stages("BM25"):
+        lexical = LexicalIndex(chunk_texts)
     lines_at = slice(len(chunks), len(chunks) + len(lines))  # vectors: chunks, lines, passages
-    vectors, line_terms, n_encoded = _embed_all(settings, embedder, chunks, chunk_texts, lines, passages, progress)
+    vectors, line_terms, n_encoded = _embed_all(settings, embedder, chunks, chunk_texts, lines, passages, progress, stages)
     manifest = store.Manifest(
         format_version=store.FORMAT_VERSION,
         embedder=embedder.name,
@@ -429,15 +456,16 @@ def _build(settings: Settings, embedder: Embedder, notes, corpus: dict, progress
         checksums={},
     )
     try:
-        path = store.save(
-            settings.index_dir,
-            store.Units(chunks, vectors[: len(chunks)]),
-            store.Units(lines, vectors[lines_at]),
-            store.Units([p for p, _ in passages], vectors[lines_at.stop :]),
-            line_terms,
-            lexical,
-            manifest,
-        )
+        with stages("saved (FAISS, files)"):
+            path = store.save(
+                settings.index_dir,
+                store.Units(chunks, vectors[: len(chunks)]),
+                store.Units(lines, vectors[lines_at]),
+                store.Units([p for p, _ in passages], vectors[lines_at.stop :]),
+                line_terms,
+                lexical,
+                manifest,
+            )
     except (OSError, RuntimeError) as exc:  # faiss reports a failed write as RuntimeError
         raise _cannot_write(settings.index_dir, exc) from None
-    return BuildReport("built", len(notes), len(chunks), n_encoded, time.perf_counter() - started, path)
+    return BuildReport("built", len(notes), len(chunks), n_encoded, time.perf_counter() - started, path, stages.times)

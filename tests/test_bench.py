@@ -60,6 +60,10 @@ def test_bench_quick_writes_table_and_json(tmp_path, capsys):
     assert results["scale"][0]["chunks"] > e5["build"]["chunks"]
     # issue 14's rows: the build against one pass over the chunks, the bare model, hostile shapes
     assert e5["build"]["chunk_pass_s"] > 0 and e5["build"]["build_ratio"] > 0
+    assert e5["build"]["chunk_pass_cpu_s"] > 0 and e5["build"]["build_cpu_ratio"] > 0
+    stages = e5["build"]["scratch_stages"]  # where a from-scratch build's time goes
+    assert {"BM25", "saved (FAISS, files)"} <= set(stages) and all(t["wall_s"] >= 0 for t in stages.values())
+    assert "by stage" in table
     assert e5["query"]["bare_p50"] > 0 and e5["query"]["bare_ratio"] > 0
     assert set(e5["hostile"]) >= {"long heading", "5 MB note", "worst"} and e5["hostile"]["worst"] > 0
     assert "hostile shapes" in table and "bare E5().query" in table
