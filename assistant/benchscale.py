@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from . import config
-from .bench import PY, QUESTIONS, bench_queries, load_questions, run_child, vm_hwm_mb, vm_rss_mb
+from .benchcommon import PY, QUESTIONS, bench_queries, load_questions, run_child, vm_hwm_mb, vm_rss_mb
 from .embedding import E5Embedder, Embedder
 from .terms import TermCode, TermMatrix
 

@@ -34,7 +34,7 @@ from .embedding import Embedder
 from .profiles import load_embedder
 from .errors import BuildInProgressError, CorpusError, IndexStaleError, IndexWriteError
 from .lexical import LexicalIndex
-from .lines import line_units
+from .lines import LINE_PASS_VERSION, line_units
 from .notes import load_notes
 from .passages import PASSAGE_TOKENS, note_passages
 from .terms import TERMS_VERSION, TermMatrix
@@ -103,9 +103,28 @@ class BuildReport:
     status: str  # "built" or "up-to-date"
     n_notes: int
     n_chunks: int
-    n_embedded: int  # texts (chunks, answer lines, passages, line terms) that went through the model
+    n_embedded: int  # model inputs run: texts embedded (a line's code from its own pass) or coded alone
     seconds: float
     path: Path
+    # Per stage of a build, (wall seconds, CPU seconds of the whole process) (_Stages);
+    # empty when up to date. The bench reports where a from-scratch build's time goes.
+    stages: dict = dataclasses.field(default_factory=dict)
+
+
+class _Stages:
+    """Wall and process CPU seconds per named stage: `with stages("bm25"): ...`."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, tuple[float, float]] = {}
+
+    @contextmanager
+    def __call__(self, name: str):
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            w, c = self.times.get(name, (0.0, 0.0))
+            self.times[name] = (w + time.perf_counter() - wall, c + time.process_time() - cpu)
 
 
 def _cannot_write(index_dir: Path, exc: BaseException) -> IndexWriteError:
@@ -160,14 +179,30 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _embed_missing(
-    texts: list[str], hashes: list[str], embedder: Embedder, cache: EmbeddingCache, progress: bool
-) -> tuple[np.ndarray, int]:
-    """Vectors for all texts, embedding only those whose content hash is not cached. Each
-    vector goes straight into its rows of the result: holding them all as separate arrays
-    first (then stacking) cost ~400 MB more at the peak of a 100x build."""
-    from tqdm import tqdm
+# Characters of model input per native call: short calls (~1 s of model time) let questions
+# of a serving process interleave with a refresh; the model uses both cores either way.
+CALL_CHARS = 4096
+WINDOW_CHARS = 2048  # progress is counted in input characters, a window's capped at this
 
+
+def _batches(items: list, size_of, limit: int = CALL_CHARS):
+    """Consecutive runs of items whose sizes add up to about `limit` (at least one each)."""
+    batch, total = [], 0
+    for item in items:
+        if batch and total + size_of(item) > limit:
+            yield batch
+            batch, total = [], 0
+        batch.append(item)
+        total += size_of(item)
+    if batch:
+        yield batch
+
+
+def _embed_missing(texts: list[str], hashes: list[str], embedder: Embedder, cache: EmbeddingCache, bar) -> tuple[np.ndarray, int]:
+    """Vectors for all texts, embedding only those whose key is not cached (each distinct
+    text once), sorted by length so a call holds texts of similar length. Each vector goes
+    straight into its rows of the result: holding them all as separate arrays first (then
+    stacking) cost ~400 MB more at the peak of a 100x build."""
     rows: dict[str, list[int]] = {}
     for i, key in enumerate(hashes):
         rows.setdefault(key, []).append(i)
@@ -176,39 +211,77 @@ def _embed_missing(
     for key, vector in cache.iter_many(list(rows)):
         out[rows[key]] = vector
         cached.add(key)
-    todo = [(key, texts[at[0]]) for key, at in rows.items() if key not in cached]
-    batch = 8
-    with tqdm(total=len(todo), desc="embedding", unit="text", disable=not progress or not todo, file=sys.stderr) as bar:
-        for i in range(0, len(todo), batch):
-            part = todo[i : i + batch]
-            vectors = embedder.embed_passages([text for _, text in part], batch_size=batch)
-            cache.put_many(zip([key for key, _ in part], vectors))
-            for (key, _), vector in zip(part, vectors):
-                out[rows[key]] = vector
-            bar.update(len(part))
+    todo = sorted(((key, texts[at[0]]) for key, at in rows.items() if key not in cached), key=lambda kt: len(kt[1]))
+    for part in _batches(todo, lambda kt: min(len(kt[1]), WINDOW_CHARS)):
+        vectors = embedder.embed_passages([text for _, text in part], batch_size=len(part))
+        cache.put_many(zip([key for key, _ in part], vectors))
+        for (key, _), vector in zip(part, vectors):
+            out[rows[key]] = vector
+        bar.update(sum(min(len(t), WINDOW_CHARS) for _, t in part))
     return out, len(todo)
 
 
-def _terms_missing(
-    texts: list[str], hashes: list[str], embedder: Embedder, cache: EmbeddingCache, progress: bool
-) -> tuple[TermMatrix, int]:
+def _terms_missing(texts: list[str], hashes: list[str], embedder: Embedder, cache: EmbeddingCache, bar) -> tuple[TermMatrix, int]:
     """Latent-term codes of the answer lines (terms.py), encoding only uncached ones; an
     empty matrix for a backend without terms. Every code goes through the cache, which
     assembles the matrix without holding one object per line."""
-    from tqdm import tqdm
-
     if not embedder.terms_dim:
         return TermMatrix.from_codes([], 0, n_rows=len(texts)), 0
     missing = set(cache.missing_terms(hashes, TERMS_VERSION))
-    todo = list({h: t for h, t in zip(hashes, texts) if h in missing}.items())
-    batch = 64
-    with tqdm(total=len(todo), desc="latent terms", unit="line", disable=not progress or not todo, file=sys.stderr) as bar:
-        for i in range(0, len(todo), batch):
-            part = todo[i : i + batch]
-            codes = embedder.embed_terms([text for _, text in part])
-            cache.put_terms(zip([h for h, _ in part], codes), TERMS_VERSION)
-            bar.update(len(part))
+    todo = sorted({h: t for h, t in zip(hashes, texts) if h in missing}.items(), key=lambda kt: len(kt[1]))
+    for part in _batches(todo, lambda kt: min(len(kt[1]), WINDOW_CHARS)):
+        codes = embedder.embed_terms([text for _, text in part])
+        cache.put_terms(zip([h for h, _ in part], codes), TERMS_VERSION)
+        bar.update(sum(min(len(t), WINDOW_CHARS) for _, t in part))
     return TermMatrix(*cache.read_terms(hashes, TERMS_VERSION), embedder.terms_dim), len(todo)
+
+
+@dataclass
+class _Plan:
+    """Every text to embed (chunks, lines, passages, in index order), its cache key, and the
+    answer lines' code keys."""
+
+    texts: list[str]
+    keys: list[str]
+    lines_at: slice
+    code_keys: list[str]  # cache keys of the answer lines' latent-term codes
+    line_pass: bool = False  # a line's vector and code from one pass of the line (_run_lines)
+
+
+def code_key(line_hash: str) -> str:
+    """Cache key of a line's latent-term code taken from its dense pass: the line's content
+    hash, tagged, so it never meets a code of the bare text (terms.py, another pass)."""
+    return hashlib.sha256(f"{LINE_PASS_VERSION}\x00{line_hash}".encode()).hexdigest()
+
+
+def _plan(embedder: Embedder, chunks, chunk_texts, lines, passages) -> _Plan:
+    """Keys for every text: the content hash; a line's code, with an embedder that gives
+    vector and code from one pass (embed_late), the code_key of its hash."""
+    texts = chunk_texts + [u.text for u in lines] + [t for _, t in passages]
+    keys = [text_hash(t) for t in texts]
+    at = slice(len(chunks), len(chunks) + len(lines))
+    if getattr(embedder, "can_embed_late", False):
+        return _Plan(texts, keys, at, [code_key(k) for k in keys[at]], line_pass=True)
+    return _Plan(texts, keys, at, keys[at])
+
+
+def _run_lines(plan: _Plan, embedder: Embedder, cache: EmbeddingCache, bar) -> int:
+    """Each answer line whose vector or code is missing: one pass of the line alone gives
+    both (its vector exactly as embedding it alone; its code from the same token states,
+    without the 'passage:' prefix's tokens). Pooling lines from their chunk's pass instead
+    measured worse (Japanese line@3 0.83 -> 0.66 on dev; docs/performance.md)."""
+    at = plan.lines_at
+    have = {k for k, _ in cache.iter_many(list(set(plan.keys[at])))}
+    no_code = set(cache.missing_terms(plan.code_keys, TERMS_VERSION))
+    todo = sorted({k: (k, c, t) for k, c, t in zip(plan.keys[at], plan.code_keys, plan.texts[at])
+                   if k not in have or c in no_code}.values(), key=lambda x: len(x[2]))
+    size = lambda x: min(len(x[2]), WINDOW_CHARS)  # noqa: E731
+    for part in _batches(todo, size):
+        results = embedder.embed_late([[t] for _, _, t in part], [[True] for _ in part])
+        cache.put_many([(k, r.vector) for (k, _, _), r in zip(part, results)])
+        cache.put_terms([(c, r.codes[0]) for (_, c, _), r in zip(part, results)], TERMS_VERSION)
+        bar.update(sum(map(size, part)))
+    return len(todo)
 
 
 def _up_to_date(settings: Settings, embedder: Embedder, n_notes: int, corpus: dict, started: float) -> BuildReport | None:
@@ -247,19 +320,32 @@ def _set_aside(path: Path) -> Path:
     return aside
 
 
-def _embed_all(settings: Settings, embedder: Embedder, texts: list[str], lines_at: slice, progress: bool):
-    """(vectors, line terms, number encoded) through the embedding cache. A damaged cache is
-    set aside and the work redone once with a fresh one; any other cache failure (full disk,
-    read-only) is an IndexWriteError."""
-    hashes = [text_hash(t) for t in texts]  # the lines' hashes also key their latent terms
+def _embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, lines, passages, progress: bool,
+               stages: _Stages | None = None):
+    """(vectors of chunks + lines + passages, line terms, model inputs run) through the
+    embedding cache, with one progress bar (in input characters) for the whole stage. A
+    damaged cache is set aside and the work redone once with a fresh one; any other cache
+    failure (full disk, read-only) is an IndexWriteError."""
+    from tqdm import tqdm
+
     path = settings.index_dir / "cache.sqlite"
     for attempt in (1, 2):
+        plan = _plan(embedder, chunks, chunk_texts, lines, passages)
         try:
             cache = EmbeddingCache(path, embedder.name, embedder.dim)
             try:
-                vectors, n_embedded = _embed_missing(texts, hashes, embedder, cache, progress)
-                line_terms, n_encoded = _terms_missing(texts[lines_at], hashes[lines_at], embedder, cache, progress)
-                return vectors, line_terms, n_embedded + n_encoded
+                total = _work_chars(plan, cache)
+                with tqdm(total=total, desc="embedding", unit="char", unit_scale=True,
+                          disable=not progress or not total, file=sys.stderr) as bar:
+                    stages = stages or _Stages()
+                    with stages("answer lines, one pass each"):
+                        n_lines = _run_lines(plan, embedder, cache, bar) if plan.line_pass else 0
+                    with stages("chunks, passages (and lines) embedded"):
+                        vectors, n_embedded = _embed_missing(plan.texts, plan.keys, embedder, cache, bar)
+                    at = plan.lines_at
+                    with stages("latent-term codes alone"):
+                        line_terms, n_encoded = _terms_missing(plan.texts[at], plan.code_keys, embedder, cache, bar)
+                return vectors, line_terms, n_lines + n_embedded + n_encoded
             finally:
                 cache.close()
         except sqlite3.DatabaseError as exc:
@@ -275,6 +361,19 @@ def _embed_all(settings: Settings, embedder: Embedder, texts: list[str], lines_a
         except OSError as exc:
             raise _cannot_write(settings.index_dir, exc) from None
     raise AssertionError("unreachable")
+
+
+def _work_chars(plan: _Plan, cache: EmbeddingCache) -> int:
+    """The progress bar's total: input characters of every text not cached."""
+    have = {k for k, _ in cache.iter_many(list(set(plan.keys)))}
+    alone = {k: t for k, t in zip(plan.keys, plan.texts) if k not in have}
+    if plan.line_pass:  # a line with its vector cached may still lack its code
+        no_code = set(cache.missing_terms(plan.code_keys, TERMS_VERSION))
+        alone.update({k: t for k, c, t in zip(plan.keys[plan.lines_at], plan.code_keys, plan.texts[plan.lines_at]) if c in no_code})
+    elif plan.code_keys:
+        no_code = set(cache.missing_terms(plan.code_keys, TERMS_VERSION))
+        alone.update({"code" + c: t for c, t in zip(plan.code_keys, plan.texts[plan.lines_at]) if c in no_code})
+    return sum(min(len(t), WINDOW_CHARS) for t in alone.values())
 
 
 def build_index(
@@ -307,22 +406,24 @@ def _build(settings: Settings, embedder: Embedder, notes, corpus: dict, progress
     """Chunk, embed and save a new version (the caller holds the build lock)."""
     chunks, chunk_texts, lines, passages = [], [], [], []
     budget = chunk_token_budget(settings, embedder)
-    for note in notes:
-        # Chunks and passages split the same lines: count each line's tokens once.
-        count_tokens = functools.lru_cache(maxsize=None)(embedder.count_tokens)
-        units = note_units(note, len(chunks), settings, budget, count_tokens)
-        chunks += units.chunks
-        chunk_texts += units.chunk_texts
-        lines += units.lines
-        passages += units.passages
+    stages = _Stages()
+    with stages("chunks, lines, passages planned"):
+        for note in notes:
+            # Chunks and passages split the same lines: count each line's tokens once.
+            count_tokens = functools.lru_cache(maxsize=None)(embedder.count_tokens)
+            units = note_units(note, len(chunks), settings, budget, count_tokens)
+            chunks += units.chunks
+            chunk_texts += units.chunk_texts
+            lines += units.lines
+            passages += units.passages
     if not chunks:
         raise CorpusError(f"the notes in {settings.corpus_dir} have no text to index; add some content")
     # BM25 before the vectors exist: its indexing briefly holds every chunk's tokens
     # (~600 MB at 100x the notes).
-    lexical = LexicalIndex(chunk_texts)
-    lines_at = slice(len(chunks), len(chunks) + len(lines))  # texts (and vectors): chunks, lines, passages
-    texts = chunk_texts + [u.text for u in lines] + [text for _, text in passages]
-    vectors, line_terms, n_encoded = _embed_all(settings, embedder, texts, lines_at, progress)
+    with stages("BM25"):
+        lexical = LexicalIndex(chunk_texts)
+    lines_at = slice(len(chunks), len(chunks) + len(lines))  # vectors: chunks, lines, passages
+    vectors, line_terms, n_encoded = _embed_all(settings, embedder, chunks, chunk_texts, lines, passages, progress, stages)
     manifest = store.Manifest(
         format_version=store.FORMAT_VERSION,
         embedder=embedder.name,
@@ -339,7 +440,8 @@ def _build(settings: Settings, embedder: Embedder, notes, corpus: dict, progress
             chunks, vectors[: len(chunks)], lines, vectors[lines_at], [p for p, _ in passages],
             vectors[lines_at.stop :], line_terms, lexical,
         )
-        path = store.save(settings.index_dir, contents, manifest)
+        with stages("saved (FAISS, files)"):
+            path = store.save(settings.index_dir, contents, manifest)
     except (OSError, RuntimeError) as exc:  # faiss reports a failed write as RuntimeError
         raise _cannot_write(settings.index_dir, exc) from None
-    return BuildReport("built", len(notes), len(chunks), n_encoded, time.perf_counter() - started, path)
+    return BuildReport("built", len(notes), len(chunks), n_encoded, time.perf_counter() - started, path, stages.times)

@@ -76,10 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--json", action="store_true", help="one JSON object per page")
 
-    p = sub.add_parser("bench", help="measure speed and memory", description="Cold start, latency, builds, HTTP load and scale; writes bench/out/results.json.")
-    from .bench import add_arguments  # light: numpy and the standard library only
-
-    add_arguments(p)
+    # The bench modules are imported by `cmd_bench` alone, so its options are parsed there
+    # (bench.build_parser), `--help` included: everything after `bench` is handed over.
+    sub.add_parser("bench", help="measure speed and memory (options: bench --help)", add_help=False,
+                   description="Cold start, latency, builds, HTTP load and scale; writes bench/out/results.json.")
     return parser
 
 
@@ -218,7 +218,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     """Run the speed and memory benchmark (bench.py); its exit code."""
     from .bench import main as bench_main
 
-    return bench_main(args)
+    return bench_main(args.bench_args)
 
 
 class _SafeFormatter(logging.Formatter):
@@ -241,7 +241,12 @@ def main(argv: list[str] | None = None) -> int:
     handler.setLevel(logging.WARNING)
     handler.setFormatter(_SafeFormatter("%(levelname)s: %(message)s"))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", handlers=[handler])
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "bench":
+        args.bench_args = rest
+    elif rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
     try:
         return COMMANDS[args.command](args)
     except ConfigError as exc:  # a usage error, like argparse's own

