@@ -12,16 +12,12 @@ What this leaves out: the synthetic 10x/100x wikis (benchscale.py), search quali
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -32,12 +28,10 @@ from .benchcommon import (
     PY,
     QUESTIONS,
     bench_queries,
-    child_env,
     load_questions,
-    pct,
     run_child,
-    vm_hwm_mb,
 )
+from .benchhttp import bench_http
 from .embedding import Embedder
 
 OUT = config.PROJECT_ROOT / "bench" / "out" / "results.json"
@@ -96,115 +90,11 @@ def bench_cold(settings: config.Settings, question: str, model: str, repeat: int
     return {"cold_s": float(np.median(walls)), "cold_all_s": walls, "heavy_imports": heavy}
 
 
-# --------------------------------------------------------------------------- in-process queries
-
-
-# --------------------------------------------------------------------------- HTTP
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def running_server(settings: config.Settings):
-    """The real server (app.py: UI + API, no watcher) on a free loopback port."""
-    import httpx
-
-    port = free_port()
-    args = [PY, str(config.PROJECT_ROOT / "app.py"), "--no-watch", "--host", "127.0.0.1", "--port", str(port),
-            "--corpus", str(settings.corpus_dir), "--index-dir", str(settings.index_dir)]
-    log = tempfile.TemporaryFile()
-    started = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=log, stderr=log, env=child_env(), cwd=config.PROJECT_ROOT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"server exited ({proc.returncode}): {log.read().decode()[-800:]}")
-            try:
-                if httpx.get(url + "/api/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.perf_counter() - started > 120:
-                raise RuntimeError("server did not answer /api/health within 120 s")
-            time.sleep(0.1)
-        yield url, proc.pid, time.perf_counter() - started
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-def bench_http(settings: config.Settings, questions: list[tuple[str, str]], seconds: float, clients: int) -> dict:
-    import httpx
-
-    with running_server(settings) as (url, pid, startup):
-        lat: dict[str, list[float]] = {"ja": [], "en": []}
-        with httpx.Client(base_url=url, timeout=30) as http:
-            for _, q in questions[:3]:
-                http.get("/api/ask", params={"q": q})
-            for lang, q in questions:
-                t0 = time.perf_counter()
-                http.get("/api/ask", params={"q": q}).raise_for_status()
-                lat[lang].append(time.perf_counter() - t0)
-        load = _load(url, [q for _, q in questions], seconds, clients)
-        rss = vm_hwm_mb(pid)
-    result = {lang: {"p50": pct(v, 50), "p95": pct(v, 95)} for lang, v in lat.items()}
-    return {**result, "startup_s": startup, "server_peak_rss_mb": rss, "load": load}
-
-
-def _load(url: str, questions: list[str], seconds: float, clients: int) -> dict:
-    """`clients` threads, each with its own connection, asking for a fixed duration."""
-    import httpx
-
-    deadline = time.perf_counter() + seconds
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-
-    def worker(offset: int) -> None:
-        mine, failed = [], 0
-        with httpx.Client(base_url=url, timeout=30) as http:
-            i = offset
-            while time.perf_counter() < deadline:
-                t0 = time.perf_counter()
-                try:
-                    ok = http.get("/api/ask", params={"q": questions[i % len(questions)]}).status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                if ok:
-                    mine.append(time.perf_counter() - t0)
-                else:
-                    failed += 1
-                i += 1
-        with lock:
-            latencies.extend(mine)
-            errors[0] += failed
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, args=(k * 7,)) for k in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    return {"clients": clients, "seconds": elapsed, "answers": len(latencies), "errors": errors[0],
-            "per_s": len(latencies) / elapsed, "p50": pct(latencies, 50), "p95": pct(latencies, 95)}
-
-
 # --------------------------------------------------------------------------- one backend
 
 
 def bench_backend(model: str, corpus: Path, work: Path, questions, opts, http: bool) -> dict:
+    """One model profile's rows: builds, cold start, in-process queries, and HTTP when `http` (seconds, ms, MB)."""
     from .profiles import load_embedder
     from .service import SearchService
 
@@ -228,6 +118,7 @@ def _f(value, unit: str = "", digits: int = 0) -> str:
 
 
 def checks(r: dict) -> list[tuple[str, bool]]:
+    """(target, met) per issue-14 target, from the results dict `run` returns."""
     e5 = r["e5"]
     out = [
         ("warm query p50 <= 1.3x query embedding", e5["query"]["ratio"] <= 1.3),
@@ -250,6 +141,7 @@ def checks(r: dict) -> list[tuple[str, bool]]:
 
 
 def format_table(r: dict) -> str:
+    """The printed table of the results dict `run` returns."""
     cols = [k for k in ("e5", "baseline") if k in r]
     rows: list[tuple[str, ...]] = []
 
@@ -306,6 +198,7 @@ def format_table(r: dict) -> str:
 
 
 def loadavg() -> str:
+    """The 1-, 5- and 15-minute load averages, as /proc/loadavg gives them ("?" when unreadable)."""
     try:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
     except OSError:
@@ -313,6 +206,7 @@ def loadavg() -> str:
 
 
 def run(opts: argparse.Namespace) -> dict:
+    """Every benchmark the options ask for; returns the results (also written to bench/out/results.json)."""
     import resource
 
     limit = 6 if opts.quick else None

@@ -22,15 +22,18 @@ PY = sys.executable
 
 
 def pct(values, q: float) -> float:
+    """The q-th percentile of durations given in seconds, in milliseconds (NaN for none)."""
     return float(np.percentile(np.asarray(values, dtype=float) * 1000, q)) if len(values) else float("nan")
 
 
 def load_questions(path: Path, limit: int | None) -> list[tuple[str, str]]:
+    """(language, question) pairs of a JSON Lines question set, at most `limit` (all when None)."""
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [(r["lang"], r["question"]) for r in rows][:limit]
 
 
 def child_env() -> dict:
+    """The environment of a benchmark's child process: this checkout on PYTHONPATH, no network for Hugging Face."""
     env = dict(os.environ, PYTHONPATH=str(config.PROJECT_ROOT), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     env.pop("OMP_WAIT_POLICY", None)  # let embedding/e5model.py choose, as for a user
     return env
@@ -113,4 +116,5 @@ def vm_hwm_mb(pid: int, field: str = "VmHWM") -> int:
 
 
 def vm_rss_mb(pid: int) -> int:
+    """Resident memory of a process now, in MiB (/proc/PID/status VmRSS)."""
     return vm_hwm_mb(pid, "VmRSS")

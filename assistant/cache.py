@@ -19,7 +19,7 @@ from .terms import TermCode
 
 class EmbeddingCache:
     """One SQLite file of vectors and latent-term codes, keyed by (embedder name, content
-    hash); the hash is build.text_hash, the sha256 hex of the embedded text.
+    hash); the hash is encode.text_hash, the sha256 hex of the embedded text.
 
     Vectors are `dim` float32 values (4 * dim bytes); a row of another length is ignored
     as damaged. Codes are int32 feature ids and float32 weights (terms.TermCode), keyed by

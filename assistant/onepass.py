@@ -133,6 +133,7 @@ def bind_late(lib) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`python -m assistant.onepass`: compile the engine; 0 when compiled, 1 with one `error: ...` line."""
     parser = argparse.ArgumentParser(
         prog="python -m assistant.onepass",
         description="Compile the one-pass engine (dense + latent-term vectors from one model pass).",

@@ -9,7 +9,7 @@ nothing for Japanese questions, so only English questions use it.
 
 A code is a text's TERMS_K strongest features, L2-normalized: a line's from the pass of its
 dense vector at build time, pooled over the line's tokens without the 'passage:' prefix's
-(build._run_lines); a question's 'query: '-prefixed, from the same pass as its dense vector
+(encode._run_lines); a question's 'query: '-prefixed, from the same pass as its dense vector
 (onepass.py). What this leaves out: computing codes (embedding/) and fusion (retrieve.py).
 """
 from __future__ import annotations

@@ -80,7 +80,7 @@ def test_bench_has_help(capsys):
     assert "--quick" in capsys.readouterr().out
 
 
-BENCH_MODULES = {"bench", "benchscale", "benchcommon"}
+BENCH_MODULES = {"bench", "benchscale", "benchcommon", "benchhttp"}
 
 
 def _bench_imports(path) -> list[tuple[str, str]]:
@@ -104,13 +104,14 @@ def _bench_imports(path) -> list[tuple[str, str]]:
 
 def test_only_the_bench_command_imports_the_bench_modules():
     """No import cycle among the bench modules, and none of them on a user's path: only
-    cli.cmd_bench imports bench (lazily); bench -> benchscale -> benchcommon."""
+    cli.cmd_bench imports bench (lazily); bench -> benchscale, benchhttp -> benchcommon."""
     from pathlib import Path
 
     import assistant
 
     package = Path(assistant.__file__).parent
-    allowed = {"bench": {"benchscale", "benchcommon"}, "benchscale": {"benchcommon"}, "benchcommon": set()}
+    allowed = {"bench": {"benchscale", "benchhttp", "benchcommon"}, "benchscale": {"benchcommon"},
+               "benchhttp": {"benchcommon"}, "benchcommon": set()}
     for path in sorted(package.rglob("*.py")):
         imports = _bench_imports(path)
         if path.stem in allowed and path.parent == package:
@@ -121,6 +122,7 @@ def test_only_the_bench_command_imports_the_bench_modules():
             assert imports == [], (path, imports)
 
 
+@pytest.mark.slow
 def test_the_cli_parser_loads_no_bench_module():
     import subprocess
     import sys

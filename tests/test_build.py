@@ -7,7 +7,8 @@ import threading
 import pytest
 
 from assistant import store
-from assistant.build import build_index, build_lock, text_hash
+from assistant.build import build_index, build_lock
+from assistant.encode import text_hash
 from assistant.cache import EmbeddingCache
 from assistant.config import from_env
 from assistant.embedding import HashEmbedder
@@ -165,7 +166,7 @@ def test_failure_mid_build_keeps_the_old_index_and_resumes_from_the_cache(fake_s
     original = counting_embedder()
     build_index(fake_settings, original, progress=False)
     old = store.load(fake_settings.index_dir)
-    (fake_settings.corpus_dir / "many.md").write_text(many_sections(200), encoding="utf-8")  # several model calls (build.CALL_CHARS)
+    (fake_settings.corpus_dir / "many.md").write_text(many_sections(200), encoding="utf-8")  # several model calls (encode.CALL_CHARS)
 
     failing = counting_embedder(fail_on_batch=3)
     with pytest.raises(RuntimeError, match="batch 3"):

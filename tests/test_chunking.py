@@ -261,7 +261,7 @@ def test_sub_chunks_embed_their_heading_path(real_chunks):
 
 
 def test_cache_key_depends_on_the_embedded_text_only(real_chunks):
-    from assistant.build import text_hash
+    from assistant.encode import text_hash
 
     _, chunks = real_chunks
 

@@ -8,7 +8,7 @@ from assistant.config import PROJECT_ROOT
 
 # Modules being restructured (issue 12) whose docstrings come with that work; remove each
 # from this set once it passes, until the set is empty.
-PENDING = {"bench.py", "benchscale.py", "build.py", "onepass.py"}
+PENDING: set[str] = set()
 
 
 def _script():

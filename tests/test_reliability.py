@@ -28,7 +28,8 @@ from fastapi.testclient import TestClient
 
 from assistant import store
 from assistant.api import create_app
-from assistant.build import build_index, code_key, text_hash
+from assistant.build import build_index
+from assistant.encode import code_key, text_hash
 from assistant.config import PROJECT_ROOT, from_env
 from assistant.embedding import HashEmbedder
 from assistant.errors import QueryError

@@ -89,7 +89,7 @@ def test_only_the_edited_section_is_embedded(service):
     report = refreshes.reports[0]
     assert report.status == "built"
     # Model inputs: the section's chunk and its one changed line, whose vector and latent-term
-    # code come from one pass (build._run_lines); an engine without that runs the line twice.
+    # code come from one pass (encode._run_lines); an engine without that runs the line twice.
     one_pass = getattr(service.searcher.embedder, "can_embed_late", False)
     assert report.n_embedded == (2 if one_pass else 3)
 

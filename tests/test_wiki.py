@@ -6,7 +6,6 @@ no renderer run gives (URLs, titles, GitLab) and the shared cases of issue 13.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

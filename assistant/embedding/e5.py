@@ -117,6 +117,7 @@ class E5Embedder(Embedder):
         return out
 
     def count_tokens(self, text: str) -> int:
+        """Tokens the model reads for `text` as a passage, from its own tokenizer (Embedder.count_tokens)."""
         return _e5_shared().model.token_count(_clean(text), False)  # the tokenizer is reentrant
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:

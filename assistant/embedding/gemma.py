@@ -55,11 +55,13 @@ class GemmaOnnxEmbedder(Embedder):
         return self.passage_prefix + text
 
     def embed_passages(self, texts: Sequence[str], batch_size: int = 16, progress: Progress | None = None) -> np.ndarray:
+        """(n, 768) float32 unit vectors of documents, each with its title prompt (`document`)."""
         if isinstance(texts, str):
             raise TypeError("pass a list of texts, not a single str")
         return self._embed_all([self.document(t) for t in texts], "", batch_size=batch_size, progress=progress)
 
     def count_tokens(self, text: str) -> int:
+        """Tokens the model reads for `text` as a document, prompt included (Embedder.count_tokens)."""
         return len(self._tok.encode(self.document(_clean(text))).ids)
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:

@@ -99,6 +99,7 @@ class SentenceTransformerEmbedder(Embedder):
             self.name += f"|q={self.query_prefix!r}|p={self.passage_prefix!r}"
 
     def count_tokens(self, text: str) -> int:
+        """Tokens the model reads for `text` as a passage, from its own tokenizer (Embedder.count_tokens)."""
         tok = self._model.tokenizer
         return len(tok(self.passage_prefix + _clean(text), add_special_tokens=True, verbose=False)["input_ids"])
 
