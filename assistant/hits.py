@@ -59,31 +59,36 @@ def content_keys(chunks: Sequence[Chunk]) -> list[bytes]:
     return [hashlib.blake2b(" ".join(c.text.split()).encode(), digest_size=16).digest() for c in chunks]
 
 
-# A section of at most this many answer lines (a title line, a two-line subsection such as
-# "Needs consideration: one bullet") joins the sibling section next to it when both rank in
-# the top hits: the model scores so short a text on its heading as much as on its content,
-# so it often outranks the sibling that answers. Sibling sections of any size joined as
-# well (seed en>ja +1, wiki-dev ja>ja +1 more) but made parallel topics one hit (SQS with
-# Kinesis and CloudWatch Logs: tests/cases/followup-chain); 3 measured the same as 2
-# (docs/evaluation.md).
-TINY_SECTION = 2
+# A section is tiny when its answer lines hold less than this share of the text it is
+# embedded as (chunking.Chunk.embed_text: heading path, heading lines and body), so its
+# vector is mostly its headings ("Model load pattern > Needs consideration" + one bullet).
+# Such a section joins the whole sibling section next to it when both rank in the top hits:
+# it often outranks the sibling that answers on its heading alone. Counting answer lines
+# instead (<= 2 or <= 3) measured the same on both dev corpora but called a section of two
+# long sentences tiny. Sibling sections of any size joined as well (seed en>ja +1, wiki-dev
+# ja>ja +1 more) but made parallel topics one hit (SQS with Kinesis and CloudWatch Logs:
+# tests/cases/followup-chain); docs/evaluation.md.
+TINY_SHARE = 0.5
 
 
 class Grouper:
     """Turns a fused score per chunk into the top_k distinct hits, as groups of chunk ids."""
 
-    def __init__(self, chunks: Sequence[Chunk], max_lines: int, answer_lines: np.ndarray | None = None):
+    def __init__(self, chunks: Sequence[Chunk], max_lines: int, answer_chars: np.ndarray | None = None):
         self.chunks = chunks
         self.chunk_section = section_ids(chunks)  # int64[n_chunks]: the chunk's heading section
         self.chunk_parent = parent_ids(chunks)  # int64[n_chunks]: the heading above that section
         # bool[n_chunks]: the chunk is its whole section (a section cut into several chunks
         # keeps its pieces for each other)
         self.whole_section = np.bincount(self.chunk_section)[self.chunk_section] == 1
-        # bool[n_chunks]: a whole section of at most TINY_SECTION answer lines. `answer_lines`
-        # is int[n_chunks], the answer lines of each chunk (highlight.LineRanker.line_content);
-        # None: no section is tiny, sibling sections never join.
+        # bool[n_chunks]: a whole section whose answer lines are under TINY_SHARE of its
+        # embedded text. `answer_chars` is int[n_chunks], the characters of each chunk's
+        # answer lines (highlight.LineRanker.answer_chars); None: no section is tiny, sibling
+        # sections never join.
+        embedded = np.array([len(c.embed_text) for c in chunks], dtype=np.float64)
         self.tiny = self.whole_section & (
-            np.zeros(len(chunks), dtype=bool) if answer_lines is None else np.asarray(answer_lines) <= TINY_SECTION
+            np.zeros(len(chunks), dtype=bool) if answer_chars is None
+            else np.asarray(answer_chars) < TINY_SHARE * embedded
         )
         self.max_lines = max_lines  # the longest hit joined chunks may make (settings.max_chunk_lines)
         self._keys = content_keys(chunks)
@@ -109,7 +114,7 @@ class Grouper:
 
     def _joins(self, group: list[int], i: int) -> bool:
         """True when chunk i continues the group's span and fits with it: within one section,
-        or as whole sibling sections under one parent heading, one side tiny (TINY_SECTION)."""
+        or as whole sibling sections under one parent heading, one side tiny (TINY_SHARE)."""
         if not (i == min(group) - 1 or i == max(group) + 1):
             return False
         if self.chunk_section[i] != self.chunk_section[group[0]]:
@@ -139,7 +144,7 @@ def parent_ids(chunks: Sequence[Chunk]) -> np.ndarray:
     two ("Pros" / "Cons" / "Needs consideration", "オーナーの指名" / "オーナーの責務"); the
     model scores such a short piece on its heading as much as on its line, so the wrong
     neighbour often ranks first. Shown together, both reach the reader in one hit, still no
-    longer than max_lines (Grouper, TINY_SECTION). Only whole sections join a sibling: a
+    longer than max_lines (Grouper, TINY_SHARE). Only whole sections join a sibling: a
     section cut into several chunks keeps its pieces for each other (joining any adjacent
     sibling chunk glued the first piece of one AWS service's section to the previous
     service's)."""

@@ -94,8 +94,7 @@ class Searcher:
         has_content = np.zeros(n, dtype=bool)
         has_content[line_view.line_chunk[self.ranker.line_content]] = True
         self._empty_penalty = np.where(has_content, 0.0, EMPTY_CHUNK_PENALTY).astype(np.float32)
-        answer_lines = np.bincount(line_view.line_chunk[self.ranker.line_content], minlength=n)
-        self.grouper = Grouper(self.chunks, settings.max_chunk_lines, answer_lines)
+        self.grouper = Grouper(self.chunks, settings.max_chunk_lines, self.ranker.answer_chars(n))
         self._chunk_scopes = [
             (c.source, f"{c.source}{PATH_SEPARATOR}{c.heading_path[1]}") if len(c.heading_path) > 1 else (c.source,)
             for c in self.chunks

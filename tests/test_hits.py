@@ -6,30 +6,43 @@ import dataclasses
 import numpy as np
 
 from assistant.chunking import Chunk
-from assistant.hits import TINY_SECTION, Grouper, merged, parent_ids
+from assistant.hits import TINY_SHARE, Grouper, merged, parent_ids
 
 
-def _chunk(path: tuple[str, ...], start: int, end: int, source: str = "p.md") -> Chunk:
-    text = "\n".join(["## " + path[-1]] + [f"line {n}" for n in range(start + 1, end + 1)])
+def _chunk(path: tuple[str, ...], start: int, end: int, source: str = "p.md", long: bool = False) -> Chunk:
+    """A heading line and one body line per line after it ('line N', or a long sentence)."""
+    body = [f"line {n}" + (" of a long sentence that says something" if long else "") for n in range(start + 1, end + 1)]
     return Chunk(source=source, title=path[0], heading_path=path, anchor="", permalink=None,
-                 line_start=start, line_end=end, text=text)
+                 line_start=start, line_end=end, text="\n".join(["## " + path[-1], *body]))
+
+
+def _answer_chars(chunks) -> np.ndarray:
+    """What LineRanker.answer_chars gives when every body line is an answer line."""
+    return np.array([sum(len(line.strip()) for line in c.text.split("\n")[1:]) for c in chunks])
 
 
 # A pattern page cut into subsections of a line or a few, then another note.
 PAGE = [
     _chunk(("Load pattern",), 1, 3),
-    _chunk(("Load pattern", "Pros"), 5, 9),
-    _chunk(("Load pattern", "Cons"), 11, 15),
+    _chunk(("Load pattern", "Pros"), 5, 9, long=True),
+    _chunk(("Load pattern", "Cons"), 11, 15, long=True),
     _chunk(("Load pattern", "Needs consideration"), 17, 18),
     _chunk(("Load pattern", "Needs consideration", "Versions"), 20, 21),
     _chunk(("Other page",), 1, 2, source="q.md"),
 ]
-ANSWER_LINES = [2, 4, 4, 1, 1, 1]  # per chunk: Pros and Cons have 4, the others are tiny
 
 
-def _groups(scores, top_k=5, max_lines=40, chunks=PAGE, answer_lines=ANSWER_LINES):
+def _groups(scores, top_k=5, max_lines=40, chunks=PAGE):
     fused = np.array(scores, dtype=np.float32)
-    return Grouper(chunks, max_lines, np.array(answer_lines)).groups(fused, np.ones(len(chunks), dtype=bool), top_k)
+    return Grouper(chunks, max_lines, _answer_chars(chunks)).groups(fused, np.ones(len(chunks), dtype=bool), top_k)
+
+
+def test_a_section_is_tiny_when_its_headings_are_most_of_what_is_embedded():
+    tiny = Grouper(PAGE, 40, _answer_chars(PAGE)).tiny
+    assert tiny.tolist() == [True, False, False, True, True, True]
+    one_long_line = _chunk(("Load pattern", "Cons"), 1, 2, long=True)
+    assert not Grouper([one_long_line], 40, _answer_chars([one_long_line])).tiny[0]
+    assert _answer_chars([one_long_line])[0] >= TINY_SHARE * len(one_long_line.embed_text)
 
 
 def test_sibling_subsections_share_their_parent_and_a_page_intro_shares_the_page():
@@ -54,8 +67,7 @@ def test_a_tiny_subsection_joins_the_sibling_that_outranks_it_too():
 
 
 def test_sibling_sections_that_are_both_more_than_tiny_stay_apart():
-    # Pros and Cons: parallel topics of TINY_SECTION + 2 answer lines each.
-    assert ANSWER_LINES[1] > TINY_SECTION and ANSWER_LINES[2] > TINY_SECTION
+    # Pros and Cons: parallel topics, each mostly body text.
     assert _groups([0.0, 2.9, 3.0, 0.5, 0.0, 1.0], top_k=2) == [[2], [1]]
 
 
@@ -70,7 +82,7 @@ def test_a_neighbour_joins_only_when_it_ranks_above_the_last_hit():
     assert _groups([0.0, 0.0, 0.5, 3.0, 2.0, 1.0], top_k=2) == [[3], [4]]
 
 
-def test_without_answer_line_counts_no_sibling_joins():
+def test_without_answer_line_sizes_no_sibling_joins():
     fused = np.array([0.1, 0.2, 2.9, 3.0, 1.0, 0.0], dtype=np.float32)
     assert Grouper(PAGE, 40).groups(fused, np.ones(len(PAGE), dtype=bool), 2) == [[3], [2]]
 
@@ -78,13 +90,13 @@ def test_without_answer_line_counts_no_sibling_joins():
 def test_a_piece_of_a_section_cut_in_two_joins_its_own_section_not_a_sibling():
     chunks = [
         _chunk(("Guide", "Build"), 1, 2),  # tiny
-        _chunk(("Guide", "Deploy"), 4, 30),  # "Deploy" is cut into two chunks
-        _chunk(("Guide", "Deploy"), 31, 40),
+        _chunk(("Guide", "Deploy"), 4, 30, long=True),  # "Deploy" is cut into two chunks
+        _chunk(("Guide", "Deploy"), 31, 40, long=True),
     ]
     # The first piece of Deploy ranks first: Build, its tiny sibling, stays a hit of its
     # own, and the second piece of Deploy joins.
-    assert _groups([2.9, 3.0, 2.5], top_k=2, chunks=chunks, answer_lines=[1, 20, 9]) == [[1], [0]]
-    assert _groups([2.9, 3.0, 2.95], top_k=2, chunks=chunks, answer_lines=[1, 20, 9]) == [[1, 2], [0]]
+    assert _groups([2.9, 3.0, 2.5], top_k=2, chunks=chunks) == [[1], [0]]
+    assert _groups([2.9, 3.0, 2.95], top_k=2, chunks=chunks) == [[1, 2], [0]]
 
 
 def test_joined_siblings_never_exceed_max_lines():
@@ -93,7 +105,7 @@ def test_joined_siblings_never_exceed_max_lines():
 
 
 def test_a_joined_hit_keeps_the_shown_text_line_for_line():
-    a = dataclasses.replace(PAGE[1], shown="## Pros\n\nline 7\nline 8\nline 9")  # line 6 hidden on the page
-    hit = merged([a, PAGE[2]])
-    assert hit.shown.split("\n")[:7] == ["## Pros", "", "line 7", "line 8", "line 9", "", "## Cons"]
+    a = dataclasses.replace(PAGE[3], shown="## Needs consideration\n")  # line 18 hidden on the page
+    hit = merged([PAGE[2], a])
+    assert hit.shown.split("\n")[-3:] == ["", "## Needs consideration", ""]
     assert len(hit.text.split("\n")) == len(hit.shown.split("\n")) == hit.n_lines
