@@ -39,14 +39,23 @@ class LineRanker:
         self.line_content = np.zeros(len(lines), dtype=bool)
         # int64[n_lines]: the unit of each line's parent bullet (lines.parent_line), or itself
         self.line_context = np.arange(len(lines), dtype=np.int64)
+        self._line_chars = np.zeros(len(lines), dtype=np.int64)  # the line's characters, stripped
         unit_of = {(unit.chunk, unit.line): i for i, unit in enumerate(lines)}
         for i, unit in enumerate(lines):
             c = chunks[unit.chunk]
             text = c.text.split("\n")
             self.line_content[i] = is_content(text[unit.line - c.line_start])
+            self._line_chars[i] = len(text[unit.line - c.line_start].strip())
             parent = parent_line(text, unit.line - c.line_start)
             if parent is not None:
                 self.line_context[i] = unit_of.get((unit.chunk, c.line_start + parent), i)
+
+    def answer_chars(self, n_chunks: int) -> np.ndarray:
+        """int64[n_chunks]: the characters (stripped) of each chunk's answer lines."""
+        chars = np.zeros(n_chunks, dtype=np.int64)
+        for i in np.flatnonzero(self.line_content):
+            chars[self.lines[i].chunk] += self._line_chars[i]
+        return chars
 
     def line_scores(
         self, chunk_id: int, query: np.ndarray, text: str, line_terms: np.ndarray | None = None

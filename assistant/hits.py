@@ -1,7 +1,8 @@
 """Hits: what a search returns, and how the ranked chunks become distinct hits.
 
 A chunk whose text repeats a better one's (a copied note) takes no result slot, and a chunk
-next to a better chunk of the same section joins that hit when the two fit in one.
+next to a better chunk of the same section joins that hit when the two fit in one; so does a
+whole sibling section under the same parent heading ("Cons" beside "Needs consideration").
 """
 from __future__ import annotations
 
@@ -58,13 +59,38 @@ def content_keys(chunks: Sequence[Chunk]) -> list[bytes]:
     return [hashlib.blake2b(" ".join(c.text.split()).encode(), digest_size=16).digest() for c in chunks]
 
 
+# A section is tiny when its answer lines hold less than this share of the text it is
+# embedded as (chunking.Chunk.embed_text: heading path, heading lines and body), so its
+# vector is mostly its headings ("Model load pattern > Needs consideration" + one bullet).
+# Such a section joins the whole sibling section next to it when both rank in the top hits:
+# it often outranks the sibling that answers on its heading alone. Counting answer lines
+# instead (<= 2 or <= 3) measured the same on both dev corpora but called a section of two
+# long sentences tiny. Sibling sections of any size joined as well (seed en>ja +1, wiki-dev
+# ja>ja +1 more) but made parallel topics one hit (SQS with Kinesis and CloudWatch Logs:
+# tests/cases/followup-chain); docs/evaluation.md.
+TINY_SHARE = 0.5
+
+
 class Grouper:
     """Turns a fused score per chunk into the top_k distinct hits, as groups of chunk ids."""
 
-    def __init__(self, chunks: Sequence[Chunk], chunk_section: np.ndarray, max_lines: int):
+    def __init__(self, chunks: Sequence[Chunk], max_lines: int, answer_chars: np.ndarray | None = None):
         self.chunks = chunks
-        self.chunk_section = chunk_section  # int64[n_chunks] (views.SectionView)
-        self.max_lines = max_lines  # the longest hit two joined chunks may make (settings.max_chunk_lines)
+        self.chunk_section = section_ids(chunks)  # int64[n_chunks]: the chunk's heading section
+        self.chunk_parent = parent_ids(chunks)  # int64[n_chunks]: the heading above that section
+        # bool[n_chunks]: the chunk is its whole section (a section cut into several chunks
+        # keeps its pieces for each other)
+        self.whole_section = np.bincount(self.chunk_section)[self.chunk_section] == 1
+        # bool[n_chunks]: a whole section whose answer lines are under TINY_SHARE of its
+        # embedded text. `answer_chars` is int[n_chunks], the characters of each chunk's
+        # answer lines (highlight.LineRanker.answer_chars); None: no section is tiny, sibling
+        # sections never join.
+        embedded = np.array([len(c.embed_text) for c in chunks], dtype=np.float64)
+        self.tiny = self.whole_section & (
+            np.zeros(len(chunks), dtype=bool) if answer_chars is None
+            else np.asarray(answer_chars) < TINY_SHARE * embedded
+        )
+        self.max_lines = max_lines  # the longest hit joined chunks may make (settings.max_chunk_lines)
         self._keys = content_keys(chunks)
 
     def groups(self, fused: np.ndarray, allowed: np.ndarray, top_k: int) -> list[list[int]]:
@@ -87,18 +113,60 @@ class Grouper:
         return groups
 
     def _joins(self, group: list[int], i: int) -> bool:
-        """True when chunk i continues the group's span within one section and fits with it."""
-        if self.chunk_section[i] != self.chunk_section[group[0]] or not (i == min(group) - 1 or i == max(group) + 1):
+        """True when chunk i continues the group's span and fits with it: within one section,
+        or as whole sibling sections under one parent heading, one side tiny (TINY_SHARE)."""
+        if not (i == min(group) - 1 or i == max(group) + 1):
             return False
+        if self.chunk_section[i] != self.chunk_section[group[0]]:
+            siblings = self.chunk_parent[i] == self.chunk_parent[group[0]]
+            wholes = self.whole_section[i] and self.whole_section[group].all()
+            if not (siblings and wholes and (self.tiny[i] or self.tiny[group].all())):  # a tiny side
+                return False
         ids = [*group, i]
         span = self.chunks[max(ids)].line_end - self.chunks[min(ids)].line_start + 1
         return span <= self.max_lines
 
 
-def merged(chunks: list[Chunk]) -> Chunk:
-    """Adjacent chunks of one section (in line order) as one chunk; the lines between two
-    chunks are blank (every content line lands in a chunk), so they are restored as such."""
-    text = chunks[0].text
-    for before, after in zip(chunks, chunks[1:]):
-        text += "\n" * (after.line_start - before.line_end) + after.text
-    return dataclasses.replace(chunks[0], line_end=chunks[-1].line_end, text=text)
+def section_ids(chunks: Sequence[Chunk]) -> np.ndarray:
+    """int64[n_chunks]: an id per heading section (note and full heading path), as
+    views.SectionView numbers them."""
+    keys = [(c.source, c.heading_path) for c in chunks]
+    ids = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+    return np.array([ids[k] for k in keys], dtype=np.int64)
+
+
+def parent_ids(chunks: Sequence[Chunk]) -> np.ndarray:
+    """int64[n_chunks]: an id per parent heading (the chunk's heading path less its last
+    heading; the page itself for a chunk under the page title only), equal for the chunks of
+    one section and of its sibling subsections.
+
+    Why siblings and not only one section: wikis cut a topic into subsections of a line or
+    two ("Pros" / "Cons" / "Needs consideration", "オーナーの指名" / "オーナーの責務"); the
+    model scores such a short piece on its heading as much as on its line, so the wrong
+    neighbour often ranks first. Shown together, both reach the reader in one hit, still no
+    longer than max_lines (Grouper, TINY_SHARE). Only whole sections join a sibling: a
+    section cut into several chunks keeps its pieces for each other (joining any adjacent
+    sibling chunk glued the first piece of one AWS service's section to the previous
+    service's)."""
+    keys = [(c.source, c.heading_path[:-1] if len(c.heading_path) > 1 else c.heading_path) for c in chunks]
+    ids = {k: i for i, k in enumerate(dict.fromkeys(keys))}
+    return np.array([ids[k] for k in keys], dtype=np.int64)
+
+
+def merged(chunks: list[Chunk], best: Chunk | None = None) -> Chunk:
+    """Adjacent chunks (in line order) as one chunk; the lines between two chunks are blank
+    (every content line lands in a chunk), so they are restored as such. The heading path
+    and anchor are `best`'s (default: the first chunk's), so a hit of joined sibling
+    sections cites the section that ranked it. The shown text is joined alike when any
+    chunk has one (wiki/shown.py)."""
+    def joined(texts: list[str]) -> str:
+        text = texts[0]
+        for before, after, part in zip(chunks, chunks[1:], texts[1:]):
+            text += "\n" * (after.line_start - before.line_end) + part
+        return text
+
+    shown = joined([c.page_text for c in chunks]) if any(c.shown is not None for c in chunks) else None
+    return dataclasses.replace(
+        best or chunks[0], line_start=chunks[0].line_start, line_end=chunks[-1].line_end,
+        text=joined([c.text for c in chunks]), shown=shown,
+    )

@@ -95,7 +95,7 @@ class Searcher:
         has_content = np.zeros(n, dtype=bool)
         has_content[line_view.line_chunk[self.ranker.line_content]] = True
         self._empty_penalty = np.where(has_content, 0.0, EMPTY_CHUNK_PENALTY).astype(np.float32)
-        self.grouper = Grouper(self.chunks, self.sections.chunk_section, settings.max_chunk_lines)
+        self.grouper = Grouper(self.chunks, settings.max_chunk_lines, self.ranker.answer_chars(n))
         self._chunk_scopes = [
             (c.source, f"{c.source}{PATH_SEPARATOR}{c.heading_path[1]}") if len(c.heading_path) > 1 else (c.source,)
             for c in self.chunks
@@ -236,7 +236,7 @@ class Searcher:
     def _hit(
         self, group: list[int], score: float, query: np.ndarray, line_terms: np.ndarray | None, question: str
     ) -> Hit:
-        c = self.chunks[group[0]] if len(group) == 1 else merged([self.chunks[i] for i in sorted(group)])
+        c = self.chunks[group[0]] if len(group) == 1 else merged([self.chunks[i] for i in sorted(group)], self.chunks[group[0]])
         url = citation_url(self.settings.wiki_base_url, c.source, c.permalink, c.anchor)
         return Hit(c, float(score), url, self.ranker.highlights(group, query, question, line_terms))
 

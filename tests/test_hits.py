@@ -1,0 +1,111 @@
+"""How ranked chunks become distinct hits (hits.Grouper), on hand-made chunks and scores."""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from assistant.chunking import Chunk
+from assistant.hits import TINY_SHARE, Grouper, merged, parent_ids
+
+
+def _chunk(path: tuple[str, ...], start: int, end: int, source: str = "p.md", long: bool = False) -> Chunk:
+    """A heading line and one body line per line after it ('line N', or a long sentence)."""
+    body = [f"line {n}" + (" of a long sentence that says something" if long else "") for n in range(start + 1, end + 1)]
+    return Chunk(source=source, title=path[0], heading_path=path, anchor="", permalink=None,
+                 line_start=start, line_end=end, text="\n".join(["## " + path[-1], *body]))
+
+
+def _answer_chars(chunks) -> np.ndarray:
+    """What LineRanker.answer_chars gives when every body line is an answer line."""
+    return np.array([sum(len(line.strip()) for line in c.text.split("\n")[1:]) for c in chunks])
+
+
+# A pattern page cut into subsections of a line or a few, then another note.
+PAGE = [
+    _chunk(("Load pattern",), 1, 3),
+    _chunk(("Load pattern", "Pros"), 5, 9, long=True),
+    _chunk(("Load pattern", "Cons"), 11, 15, long=True),
+    _chunk(("Load pattern", "Needs consideration"), 17, 18),
+    _chunk(("Load pattern", "Needs consideration", "Versions"), 20, 21),
+    _chunk(("Other page",), 1, 2, source="q.md"),
+]
+
+
+def _groups(scores, top_k=5, max_lines=40, chunks=PAGE):
+    fused = np.array(scores, dtype=np.float32)
+    return Grouper(chunks, max_lines, _answer_chars(chunks)).groups(fused, np.ones(len(chunks), dtype=bool), top_k)
+
+
+def test_a_section_is_tiny_when_its_headings_are_most_of_what_is_embedded():
+    tiny = Grouper(PAGE, 40, _answer_chars(PAGE)).tiny
+    assert tiny.tolist() == [True, False, False, True, True, True]
+    one_long_line = _chunk(("Load pattern", "Cons"), 1, 2, long=True)
+    assert not Grouper([one_long_line], 40, _answer_chars([one_long_line])).tiny[0]
+    assert _answer_chars([one_long_line])[0] >= TINY_SHARE * len(one_long_line.embed_text)
+
+
+def test_sibling_subsections_share_their_parent_and_a_page_intro_shares_the_page():
+    ids = parent_ids(PAGE)
+    assert ids[0] == ids[1] == ids[2] == ids[3]  # the intro and the page's subsections
+    assert ids[4] != ids[3]  # a sub-subsection is under "Needs consideration", not the page
+    assert ids[5] != ids[0]  # another note
+
+
+def test_a_one_line_subsection_ranked_first_joins_its_sibling_next_to_it():
+    # "Needs consideration" (one line) outranks "Cons", the subsection just before it.
+    groups = _groups([0.1, 0.2, 2.9, 3.0, 1.0, 0.0], top_k=2)
+    assert groups == [[3, 2], [4]]  # best chunk first, the neighbour joined
+    hit = merged([PAGE[i] for i in sorted(groups[0])], PAGE[groups[0][0]])
+    assert (hit.line_start, hit.line_end) == (11, 18)
+    assert hit.text.split("\n")[0] == "## Cons" and hit.text.split("\n")[-1] == "line 18"
+    assert hit.heading_path[-1] == "Needs consideration"  # cites the section that ranked it
+
+
+def test_a_tiny_subsection_joins_the_sibling_that_outranks_it_too():
+    assert _groups([0.1, 0.2, 3.0, 2.9, 1.0, 0.0], top_k=2) == [[2, 3], [4]]
+
+
+def test_sibling_sections_that_are_both_more_than_tiny_stay_apart():
+    # Pros and Cons: parallel topics, each mostly body text.
+    assert _groups([0.0, 2.9, 3.0, 0.5, 0.0, 1.0], top_k=2) == [[2], [1]]
+
+
+def test_chunks_that_are_not_adjacent_or_under_another_parent_stay_apart():
+    # The intro (0) and Cons (2) are siblings but Pros sits between them; the
+    # sub-subsection (4) is under another parent; q.md (5) is another note.
+    assert _groups([2.8, 0.0, 3.0, 0.0, 2.9, 2.7], top_k=4) == [[2], [4], [0], [5]]
+
+
+def test_a_neighbour_joins_only_when_it_ranks_above_the_last_hit():
+    # A joined chunk is one that would otherwise have taken a slot of its own.
+    assert _groups([0.0, 0.0, 0.5, 3.0, 2.0, 1.0], top_k=2) == [[3], [4]]
+
+
+def test_without_answer_line_sizes_no_sibling_joins():
+    fused = np.array([0.1, 0.2, 2.9, 3.0, 1.0, 0.0], dtype=np.float32)
+    assert Grouper(PAGE, 40).groups(fused, np.ones(len(PAGE), dtype=bool), 2) == [[3], [2]]
+
+
+def test_a_piece_of_a_section_cut_in_two_joins_its_own_section_not_a_sibling():
+    chunks = [
+        _chunk(("Guide", "Build"), 1, 2),  # tiny
+        _chunk(("Guide", "Deploy"), 4, 30, long=True),  # "Deploy" is cut into two chunks
+        _chunk(("Guide", "Deploy"), 31, 40, long=True),
+    ]
+    # The first piece of Deploy ranks first: Build, its tiny sibling, stays a hit of its
+    # own, and the second piece of Deploy joins.
+    assert _groups([2.9, 3.0, 2.5], top_k=2, chunks=chunks) == [[1], [0]]
+    assert _groups([2.9, 3.0, 2.95], top_k=2, chunks=chunks) == [[1, 2], [0]]
+
+
+def test_joined_siblings_never_exceed_max_lines():
+    assert _groups([0.0, 0.0, 2.9, 3.0, 0.0, 0.0], max_lines=7, top_k=2) == [[3], [2]]
+    assert _groups([0.0, 0.0, 2.9, 3.0, 0.0, 0.0], max_lines=8, top_k=2)[0] == [3, 2]
+
+
+def test_a_joined_hit_keeps_the_shown_text_line_for_line():
+    a = dataclasses.replace(PAGE[3], shown="## Needs consideration\n")  # line 18 hidden on the page
+    hit = merged([PAGE[2], a])
+    assert hit.shown.split("\n")[-3:] == ["", "## Needs consideration", ""]
+    assert len(hit.text.split("\n")) == len(hit.shown.split("\n")) == hit.n_lines
