@@ -155,6 +155,31 @@ static int *content_tokens(e5_model *m, const char *text, int *n) {
     return ids;
 }
 
+/* One forward pass over texts i0 .. i0+segc-1 packed as segments (<s> content </s>, T tokens
+ * in all, each attending to its own segment only). Returns the token states (T x H; the
+ * caller frees them) and, in *segoff_out, each segment's first token (segc + 1 entries; the
+ * caller frees it). Shared by e5_embed_dense_sparse and e5_late_chunks. */
+static float *forward_group(e5_model *m, int **cont, const int *nc, int i0, int segc, long T, int **segoff_out) {
+    int *ids = (int *)malloc(sizeof(int) * (size_t)T), *pos = (int *)malloc(sizeof(int) * (size_t)T);
+    int *ss = (int *)malloc(sizeof(int) * (size_t)T), *se = (int *)malloc(sizeof(int) * (size_t)T);
+    int *segoff = (int *)malloc(sizeof(int) * (size_t)(segc + 1));
+    int t = 0; segoff[0] = 0;
+    for (int s = 0; s < segc; s++) {
+        int i = i0 + s, q = 0;
+        ids[t] = m->tok.bos; pos[t++] = q++;
+        for (int j = 0; j < nc[i]; j++) { ids[t] = cont[i][j]; pos[t++] = q++; }
+        ids[t] = m->tok.eos; pos[t++] = q++;
+        segoff[s + 1] = t;
+    }
+    for (int s = 0; s < segc; s++)
+        for (int u = segoff[s]; u < segoff[s + 1]; u++) { ss[u] = segoff[s]; se[u] = segoff[s + 1]; }
+    float *hid = (float *)malloc((size_t)T * m->H * sizeof(float));
+    forward_batch(m, ids, pos, ss, se, segoff, segc, (int)T, NULL, hid);
+    free(ids); free(pos); free(ss); free(se);
+    *segoff_out = segoff;
+    return hid;
+}
+
 /* Dense vectors and SAE codes of n texts from one batched pass. A text is used as
  * given: with a "query: "/"passage: " prefix both vectors describe the prefixed text.
  * dense (n x H, may be NULL): the L2-normalized mean of all hidden states, as
@@ -178,22 +203,8 @@ int e5_embed_dense_sparse(e5_model *m, const char **texts, int n, int top_k, flo
             if (i1 > i0 && T + nc[i1] + 2 > E5_CHUNK_TOKENS) break;
             T += nc[i1] + 2; i1++;
         }
-        int segc = i1 - i0;
-        int *ids = (int *)malloc(sizeof(int) * (size_t)T), *pos = (int *)malloc(sizeof(int) * (size_t)T);
-        int *ss = (int *)malloc(sizeof(int) * (size_t)T), *se = (int *)malloc(sizeof(int) * (size_t)T);
-        int *segoff = (int *)malloc(sizeof(int) * (size_t)(segc + 1));
-        int t = 0; segoff[0] = 0;
-        for (int s = 0; s < segc; s++) {
-            int i = i0 + s, p = 0;
-            ids[t] = m->tok.bos; pos[t++] = p++;
-            for (int j = 0; j < nc[i]; j++) { ids[t] = cont[i][j]; pos[t++] = p++; }
-            ids[t] = m->tok.eos; pos[t++] = p++;
-            segoff[s + 1] = t;
-        }
-        for (int s = 0; s < segc; s++)
-            for (int u = segoff[s]; u < segoff[s + 1]; u++) { ss[u] = segoff[s]; se[u] = segoff[s + 1]; }
-        float *hid = (float *)malloc((size_t)T * H * sizeof(float));
-        forward_batch(m, ids, pos, ss, se, segoff, segc, (int)T, NULL, hid);
+        int segc = i1 - i0, *segoff;
+        float *hid = forward_group(m, cont, nc, i0, segc, T, &segoff);
         if (dense) mean_pool(hid, segoff, segc, H, dense + (size_t)i0 * H);
         /* SAE codes of the group's texts, SAE_BATCH_TOKENS content tokens per matmul */
         for (int s0 = 0; s0 < segc; ) {
@@ -240,7 +251,7 @@ int e5_embed_dense_sparse(e5_model *m, const char **texts, int n, int top_k, flo
             free(pre); free(xc); free(off);
             s0 = s1;
         }
-        free(hid); free(ids); free(pos); free(ss); free(se); free(segoff);
+        free(hid); free(segoff);
         i0 = i1;
     }
     for (int i = 0; i < n; i++) free(cont[i]);
@@ -287,22 +298,8 @@ int e5_late_chunks(e5_model *m, const char **pieces, const int *poff, int n, con
             if (i1 > i0 && T + nc[i1] + 2 > E5_CHUNK_TOKENS) break;
             T += nc[i1] + 2; i1++;
         }
-        int segc = i1 - i0;
-        int *ids = (int *)malloc(sizeof(int) * (size_t)T), *pos = (int *)malloc(sizeof(int) * (size_t)T);
-        int *ss = (int *)malloc(sizeof(int) * (size_t)T), *se = (int *)malloc(sizeof(int) * (size_t)T);
-        int *segoff = (int *)malloc(sizeof(int) * (size_t)(segc + 1));
-        int t = 0; segoff[0] = 0;
-        for (int s = 0; s < segc; s++) {
-            int i = i0 + s, q = 0;
-            ids[t] = m->tok.bos; pos[t++] = q++;
-            for (int j = 0; j < nc[i]; j++) { ids[t] = cont[i][j]; pos[t++] = q++; }
-            ids[t] = m->tok.eos; pos[t++] = q++;
-            segoff[s + 1] = t;
-        }
-        for (int s = 0; s < segc; s++)
-            for (int u = segoff[s]; u < segoff[s + 1]; u++) { ss[u] = segoff[s]; se[u] = segoff[s + 1]; }
-        float *hid = (float *)malloc((size_t)T * H * sizeof(float));
-        forward_batch(m, ids, pos, ss, se, segoff, segc, (int)T, NULL, hid);
+        int segc = i1 - i0, *segoff;
+        float *hid = forward_group(m, cont, nc, i0, segc, T, &segoff);
         mean_pool(hid, segoff, segc, H, dense + (size_t)i0 * H);
         /* per-piece sums; the coded pieces' rows gathered for the SAE */
         int P0 = poff[i0], P1 = poff[i1], Lc = 0;
@@ -364,7 +361,7 @@ int e5_late_chunks(e5_model *m, const char **pieces, const int *poff, int n, con
             p0 = p1;
         }
         free(xc); free(rowof);
-        free(hid); free(ids); free(pos); free(ss); free(se); free(segoff);
+        free(hid); free(segoff);
         i0 = i1;
     }
     for (int i = 0; i < n; i++) free(cont[i]);
