@@ -320,9 +320,15 @@ def merge_hits(hits) -> list[Hit]:
             if c.line_start > k.line_end + 1 or k.line_start > c.line_end + 1:
                 continue
             lines = {**dict.fromkeys(range(k.line_start, k.line_end + 1)), **dict.fromkeys(range(c.line_start, c.line_end + 1))}
-            by_line = {n: t for ch in (k, c) for n, t in zip(range(ch.line_start, ch.line_end + 1), ch.text.split("\n"))}
             start, end = min(lines), max(lines)
-            chunk = replace(k, line_start=start, line_end=end, text="\n".join(by_line[n] for n in range(start, end + 1)))
+
+            def spanned(text_of) -> str:  # the lines start..end of both parts, as text_of gives them
+                by_line = {n: t for ch in (k, c) for n, t in zip(range(ch.line_start, ch.line_end + 1), text_of(ch).split("\n"))}
+                return "\n".join(by_line[n] for n in range(start, end + 1))
+
+            # The shown text (wiki/shown.py) is joined like the source text, not kept from one part.
+            shown = spanned(lambda ch: ch.page_text) if k.shown is not None or c.shown is not None else None
+            chunk = replace(k, line_start=start, line_end=end, text=spanned(lambda ch: ch.text), shown=shown)
             highlights = tuple(dict.fromkeys(kept.highlight_lines + hit.highlight_lines))[:MAX_RANK_STYLED]
             merged[i] = replace(kept, chunk=chunk, highlight_lines=highlights)
             break

@@ -109,3 +109,17 @@ def test_a_joined_hit_keeps_the_shown_text_line_for_line():
     hit = merged([PAGE[2], a])
     assert hit.shown.split("\n")[-3:] == ["", "## Needs consideration", ""]
     assert len(hit.text.split("\n")) == len(hit.shown.split("\n")) == hit.n_lines
+
+
+def test_hits_of_one_section_shown_once_join_their_shown_text_too():
+    from assistant.hits import Hit
+    from assistant.webrender import merge_hits
+
+    first = Chunk(source="a.md", title="A", heading_path=("A", "S"), anchor="s", permalink=None,
+                  line_start=3, line_end=4, text="<!-- hidden -->\nvisible one", shown="\nvisible one")
+    second = Chunk(source="a.md", title="A", heading_path=("A", "S"), anchor="s", permalink=None,
+                   line_start=5, line_end=6, text="visible two\n<!-- gone -->", shown="visible two\n")
+    (one,) = merge_hits([Hit(first, 1.0, "u", (4,)), Hit(second, 0.9, "u", (5,))])
+    assert one.chunk.text == "<!-- hidden -->\nvisible one\nvisible two\n<!-- gone -->"
+    assert one.chunk.page_text == "\nvisible one\nvisible two\n"
+    assert (one.chunk.line_start, one.chunk.line_end) == (3, 6)
