@@ -221,7 +221,7 @@ def run(opts: argparse.Namespace) -> dict:
         results["e5"] = bench_backend("e5", opts.corpus, work / "e5", questions, opts, http=not opts.skip_http)
         results["e5"]["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         print("bench: hostile shapes...", file=sys.stderr, flush=True)
-        from .embedding import load_embedder
+        from .profiles import load_embedder
 
         results["e5"]["hostile"] = bench_hostile(load_embedder("e5"), config.from_env({}), opts.hostile_scale or (0.01 if opts.quick else 1.0))
         if not opts.skip_scale:
