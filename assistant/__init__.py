@@ -4,8 +4,8 @@ The public API, which the CLI, the JSON API and the UI use (docs/architecture.md
 
     Settings, from_env                 configuration (config.py)
     AssistantError, QueryError, ...    the named errors (errors.py)
-    MAX_QUESTION_CHARS, MAX_TOP_K,     the limits on a question (query.py)
-    MAX_HISTORY
+    MAX_QUESTION_CHARS, MAX_TOP_K,     the limits on a question and the checks that apply them
+    MAX_HISTORY, validate_*            (query.py)
     Answer, Hit                        what a search returns (hits.py)
     Searcher                           a loaded index that answers (retrieve.py)
     SearchService, open_searcher       a searcher kept current with the notes (service.py)
@@ -17,7 +17,7 @@ markdown parser, model or FAISS until they are needed).
 """
 from .config import Settings, from_env
 from .errors import AssistantError, ConfigError, QueryError
-from .query import MAX_HISTORY, MAX_QUESTION_CHARS, MAX_TOP_K
+from .query import MAX_HISTORY, MAX_QUESTION_CHARS, MAX_TOP_K, validate_history, validate_question, validate_top_k
 
 _LAZY = {
     "Answer": "hits",
@@ -32,7 +32,8 @@ _LAZY = {
 
 __all__ = [
     "Settings", "from_env", "AssistantError", "ConfigError", "QueryError",
-    "MAX_HISTORY", "MAX_QUESTION_CHARS", "MAX_TOP_K", *_LAZY,
+    "MAX_HISTORY", "MAX_QUESTION_CHARS", "MAX_TOP_K", "validate_history", "validate_question", "validate_top_k",
+    *_LAZY,
 ]
 
 

@@ -117,11 +117,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question (text, or one JSON object with --json) or a --batch of JSON
     Lines; builds the index first when there is none. Returns 0, or 1 when a batch line
     failed; raises QueryError for a question and --batch together (or neither)."""
-    from . import open_searcher
+    from . import open_searcher, validate_history, validate_question, validate_top_k
     from .render import format_answer
 
     if (args.question is None) == (args.batch is None):
         raise QueryError("give either a question or --batch FILE")
+    if args.batch is None:  # a bad question is refused before any index work (a first build takes minutes)
+        validate_question(args.question)
+        validate_history(list(args.history))
+        if args.top_k is not None:
+            validate_top_k(args.top_k)
     # wait=False: while a long build runs elsewhere (the server's watcher), answer from the
     # previous index at once instead of waiting for that build's lock.
     searcher = open_searcher(_settings(args), wait=False)

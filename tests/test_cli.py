@@ -254,6 +254,13 @@ def test_empty_question_is_one_line_exit_1(indexed, question):
     assert_one_line_error(run("ask", question, env=indexed), "empty")
 
 
+@pytest.mark.parametrize("args", [("   ",), ("SQS", "--top-k", "0"), ("SQS", "--history", "a", "--history", "b") + ("--history", "c") * 19])
+def test_a_bad_question_without_an_index_is_refused_before_any_build(tmp_path, args):
+    env = fake_env(small_corpus_at(tmp_path / "corpus"), tmp_path / "index")
+    assert_one_line_error(run("ask", *args, env=env))
+    assert not (tmp_path / "index").exists()  # a first build takes minutes: nothing was started
+
+
 def test_question_and_batch_together_is_an_error(indexed, tmp_path):
     batch = tmp_path / "b.jsonl"
     batch.write_text("{}\n")
