@@ -26,6 +26,11 @@ _REFERS_BACK = re.compile(
     r"|その|それ|そこ|そちら|この|これ|あれ|同じ|場合は|ときは|さっき|先ほど|最初に|前の|戻る|^\s*(じゃあ|では|なら)",
     re.IGNORECASE,
 )
+# Of those, the words that point past the latest topic to an earlier one ("going back to",
+# "the first one", さっきの, 最初に).
+_GOES_BACK = re.compile(
+    r"\b(going back|earlier|previous|mentioned|first one)\b|さっき|先ほど|最初に|前の|戻る", re.IGNORECASE
+)
 
 
 def validate_question(question: object) -> str:
@@ -62,9 +67,20 @@ def validate_top_k(top_k: object) -> int:
 
 
 def conversation(history: Sequence[str], question: str) -> str:
-    """The text a follow-up is searched with: the last MAX_CONTEXT_TURNS earlier turns,
-    oldest first, then the question."""
-    return " ".join([*history[-MAX_CONTEXT_TURNS:], question])
+    """The text a follow-up is searched with, oldest first, then the question: the earlier
+    turns back to the latest one that names its own topic (does not `refer_back`), or, when
+    the question goes back past it ("going back to", さっきの), all of the last
+    MAX_CONTEXT_TURNS. In "SQS? / Lambda? / その最大値は？" the topic is Lambda, not both; in
+    "topic? / その最大値は？ / それを変更するには？" it is two turns back."""
+    recent = list(history[-MAX_CONTEXT_TURNS:])
+    if _GOES_BACK.search(question):  # "going back to ...": every earlier turn may hold the topic
+        return " ".join([*recent, question])
+    turns: list[str] = []
+    for turn in reversed(recent):
+        turns.insert(0, turn)
+        if not refers_back(turn):
+            break
+    return " ".join([*turns, question])
 
 
 def refers_back(question: str) -> bool:

@@ -63,9 +63,25 @@ def test_third_turn_keeps_the_first_turns_topic(chain, turns):
     assert not answer.no_answer
 
 
-def test_conversation_joins_every_earlier_turn_oldest_first():
-    assert conversation(("a", "b"), "c") == "a b c"
-    assert conversation(tuple("abcdefg"), "q").split() == ["d", "e", "f", "g", "q"]
+def test_conversation_goes_back_to_the_latest_turn_with_its_own_topic():
+    assert conversation(("SQS?", "Kinesis?"), "その最大値は？") == "Kinesis? その最大値は？"
+    assert conversation(("SQS?", "その最大値は？"), "それを変更するには？") == "SQS? その最大値は？ それを変更するには？"
+    # "going back to" reaches past the latest topic: every earlier turn, at most MAX_CONTEXT_TURNS
+    assert conversation(("SQS?", "Kinesis?"), "さっきの話に戻るけど、最大は？") == "SQS? Kinesis? さっきの話に戻るけど、最大は？"
+    assert conversation(tuple("abcdefg"), "going back, q").split()[:4] == ["d", "e", "f", "g"]
+
+
+@pytest.mark.parametrize(
+    "turns, heading",
+    [
+        (["SQSのメッセージ保持期間のデフォルトは？", "Kinesis Data Streamsのデータ保持期間のデフォルトは？", "その最大値は？"], "Kinesis Data Streams"),
+        (["Kinesis Data Streamsのデータ保持期間のデフォルトは？", "SQSのメッセージ保持期間のデフォルトは？", "その最大値は？"], "SQS"),
+    ],
+)
+def test_a_follow_up_takes_the_latest_topic_not_an_older_one(chain, turns, heading):
+    # Found by a new-user trial: "SQS? / Lambda? / その最大値は？" answered SQS's maximum.
+    top = chain.search(turns[-1], 2, history=turns[:-1]).hits[0]
+    assert top.chunk.heading_path[-1] == heading
 
 
 # --- boilerplate is never the answer -------------------------------------------------------------
