@@ -202,10 +202,9 @@ class Searcher:
         fused = alone.ranking
         if history:
             # A follow-up ("その保持期間は？") names its topic only in earlier turns: add the
-            # scores of the conversation so far (every earlier turn, then the question), in
-            # full when the question refers back, as a weak prior otherwise, so a new topic
-            # is not dragged back. Every turn, not only the last: in "topic? / その最大値は？ /
-            # それを変更するには？" the topic is two turns back.
+            # scores of the conversation (query.conversation: the turns back to the latest
+            # one with its own topic, then the question), in full when the question refers
+            # back, as a weak prior otherwise, so a new topic is not dragged back.
             encoded = self.encode(conversation(history, text))
             with_history = self.score(encoded)
             fused = fused + (1.0 if refers_back(text) else HISTORY_PRIOR) * with_history.ranking
