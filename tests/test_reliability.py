@@ -433,16 +433,19 @@ def test_real_build_killed_mid_embedding_keeps_the_old_index_and_resumes(tmp_pat
     (corpus / "base.md").write_text(E5_BASE, encoding="utf-8")
     settings = from_env({}, corpus_dir=corpus, index_dir=index_dir)
     old = build_index(settings, progress=False)
-    rows_before = cache_rows(index_dir)
+    rows_before, code_rows_before = cache_rows(index_dir), cache_rows(index_dir, "terms")
     vectors_before, codes_before = cache_keys(index_dir), cache_keys(index_dir, "terms")
     (corpus / "extra.md").write_text(e5_extra(), encoding="utf-8")
 
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant", "index"], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env=_env(ASSISTANT_CORPUS_DIR=str(corpus), ASSISTANT_INDEX_DIR=str(index_dir)),
+        # e5 named: without a model the CLI takes the quality profile where it is installed and measured
+        env=_env(ASSISTANT_CORPUS_DIR=str(corpus), ASSISTANT_INDEX_DIR=str(index_dir), ASSISTANT_MODEL="e5"),
     )
     deadline = time.monotonic() + 120
-    while cache_rows(index_dir) < rows_before + 24:  # the first model call committed
+    # The first model call committed: its vectors and, in a second commit, its lines' codes
+    # (a kill between the two leaves nothing the resumed build can skip).
+    while cache_rows(index_dir) < rows_before + 24 or cache_rows(index_dir, "terms") <= code_rows_before:
         assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
         assert time.monotonic() < deadline, "the build made no progress"
         time.sleep(0.05)
