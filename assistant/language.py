@@ -1,7 +1,9 @@
 """Which language a text is in: the one definition of "Japanese text" for the package.
 
-A question is Japanese when it holds any kana or kanji (an English question rarely does; a
-Japanese one often carries English product names). A note is Japanese when kana and kanji are
+A question is Japanese when it holds hiragana or kanji (an English question rarely does; a
+Japanese one often carries English product names), or when katakana make up at least a third
+of its letters: "Lambda タイムアウト" is Japanese, while an English sentence quoting one katakana
+term ("What is 'Amember' (アメンバー) in our terminology?") stays English. A note is Japanese when kana and kanji are
 at least a tenth of its letters (a Japanese note full of English service names stays Japanese;
 an English page quoting one Japanese word stays English). Only 'ja' and 'en' are told apart:
 the notes and questions this product serves are in those two.
@@ -15,12 +17,23 @@ import re
 JAPANESE_CHARS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f"
 JAPANESE_RUN = re.compile(f"[{JAPANESE_CHARS}]+")
 _JAPANESE_CHAR = re.compile(f"[{JAPANESE_CHARS}]")
+# Hiragana and kanji: the script of Japanese grammar, which an English sentence does not carry.
+_HIRAGANA_OR_KANJI = re.compile("[\u3040-\u309f\u3400-\u9fff\uf900-\ufaff]")
+_KATAKANA = re.compile("[\u30a0-\u30ff\uff66-\uff9f]")
+QUESTION_KATAKANA_SHARE = 1 / 3  # katakana share of letters that makes a question Japanese
 NOTES_JAPANESE_SHARE = 0.1  # share of letters that makes a note Japanese (see the module doc)
 
 
 def language(text: str) -> str:
-    """A question's language: 'ja' when the text contains any kana or kanji, else 'en'."""
-    return "ja" if _JAPANESE_CHAR.search(text) else "en"
+    """A question's language: 'ja' when the text contains hiragana or kanji, or katakana
+    are at least QUESTION_KATAKANA_SHARE of its letters (katakana and ASCII letters); else 'en'."""
+    if _HIRAGANA_OR_KANJI.search(text):
+        return "ja"
+    katakana = len(_KATAKANA.findall(text))
+    if not katakana:
+        return "en"
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    return "ja" if katakana >= QUESTION_KATAKANA_SHARE * (katakana + latin) else "en"
 
 
 def notes_language(text: str) -> str:

@@ -4,6 +4,10 @@ Two signals that hold for unseen questions, not a list of them:
   * names the notes never mention: a service, tool or option in the question (a capitalised
     run such as "Control Tower", a token such as "gp3" or "values.yaml") that occurs nowhere
     in the corpus. Questions about something absent are the commonest no-answer case.
+    Numbers and measurements ("75%", "2D", "24x24") are not names: they are the asker's
+    scenario, and notes write them another way (2次元, 24px × 24px). Words English capitalises
+    by grammar (languages, countries, weekdays, months: "Japanese", "Monday") are known when
+    the notes write them in either language (CLDR's names, via babel: 日本語, 月曜日).
   * a weak best match: the score of the top hit sits under a floor measured on the index
     itself (calibration.py), per question language, for whatever model built it.
 What this leaves out: details the notes omit about a service they do cover, when the
@@ -13,6 +17,7 @@ from __future__ import annotations
 
 from .textnorm import match_form
 
+import functools
 import re
 import threading
 import unicodedata
@@ -62,6 +67,7 @@ class Vocabulary:
             self._japanese.update(JAPANESE_RUN.findall(text))
         self._romaji: set[str] | None = None
         self._lock = threading.Lock()
+        self._text = "\n".join(sorted(self._japanese))  # for CLDR names written in Japanese
 
     def romanized(self) -> set[str]:
         """Lowercased romaji words of the corpus's Japanese runs (cutlet: Hepburn, with the
@@ -84,6 +90,9 @@ class Vocabulary:
             words = words[1:]
         if self._known(words, set()):
             return True
+        japanese_forms = _grammar_names().get(" ".join(words))
+        if japanese_forms is not None:
+            return any(form in self._text for form in japanese_forms)
         return bool(self._japanese) and self._known(words, self.romanized())
 
     def _known(self, words: list[str], extra: set[str]) -> bool:
@@ -100,6 +109,28 @@ def _parts(word: str) -> list[str]:
     digit next to it stays (SEV-0, gp-3 are names of their own)."""
     separators = r"[/]" if any(c.isdigit() for c in word) else r"[/-]"
     return [p for p in re.split(separators, word) if p]
+
+
+@functools.lru_cache(maxsize=1)
+def _grammar_names() -> dict[str, tuple[str, ...]]:
+    """Words English capitalises by grammar, not names of things: CLDR's English names of
+    languages, territories, weekdays and months (lowercased) -> the kanji and kana of their
+    Japanese names ("japanese" -> ("日本語",), "monday" -> ("月曜日",), "january" -> ("月",):
+    a month's digits are not in the Japanese runs, so its name counts as known wherever the
+    notes write a month). From babel's CLDR data, loaded on the first such word."""
+    from babel import Locale
+
+    english, japanese = Locale("en"), Locale("ja")
+    out: dict[str, tuple[str, ...]] = {}
+    pairs = [(english.languages, japanese.languages), (english.territories, japanese.territories)]
+    pairs += [(english.days["format"]["wide"], japanese.days["format"]["wide"])]
+    pairs += [(english.months["format"]["wide"], japanese.months["format"]["wide"])]
+    for names_en, names_ja in pairs:
+        for key, name in names_en.items():
+            forms = tuple(JAPANESE_RUN.findall(names_ja.get(key, "")))
+            if forms and re.fullmatch(r"[A-Za-z ]+", name):
+                out.setdefault(name.lower(), forms)
+    return out
 
 
 def _romanize(runs: set[str]) -> set[str]:
@@ -155,8 +186,13 @@ def names(question: str) -> list[list[str]]:
 
 
 def unknown_names(question: str, vocabulary: Vocabulary) -> list[str]:
-    """The names of the question (`names`) the notes never mention, each as one string."""
-    return [" ".join(run) for run in names(question) if not vocabulary.knows(run)]
+    """The names of the question (`names`) the notes never mention, each as one string. A
+    run of numbers and measurements alone ("75", "24x24", "2D") is not a name."""
+    return [
+        " ".join(run)
+        for run in names(question)
+        if not all(token[0].isdigit() for token in run) and not vocabulary.knows(run)
+    ]
 
 
 _KEY_RUN = re.compile(r"[\u30a0-\u30ff]{2,}|[\u3400-\u9fff\uf900-\ufaff]{2,}|[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]")

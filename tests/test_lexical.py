@@ -95,7 +95,10 @@ def test_property_tokenizing_is_stable_under_nfkc(text):
 
 @pytest.mark.parametrize(
     "text, lang",
-    [("What is SQS?", "en"), ("SQSとは？", "ja"), ("EC2", "en"), ("", "en"), ("可視性", "ja"), ("カタカナ", "ja")],
+    [("What is SQS?", "en"), ("SQSとは？", "ja"), ("EC2", "en"), ("", "en"), ("可視性", "ja"), ("カタカナ", "ja"),
+     ("Lambda タイムアウト", "ja"), ("What is アメンバー?", "ja"),
+     # an English sentence quoting one katakana term stays English
+     ("What is 'Amember' (アメンバー) in Ameba's own terminology?", "en")],
 )
 def test_language(text, lang):
     assert language(text) == lang

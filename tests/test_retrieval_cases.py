@@ -125,6 +125,23 @@ def test_a_name_the_notes_never_write_is_still_unknown():
     assert unknown_names("Does it run on Linux in the Osaka region?", VOCAB) == ["Linux", "Osaka"]
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["What alert priority is it when 75% of requests fail?", "Which content needs a 2D layout?",
+     "Why 44px when the rule asks for 24x24 px targets?", "1on1面談はいつ？"],
+)
+def test_numbers_and_measurements_are_not_names(question):
+    assert unknown_names(question, VOCAB) == []
+
+
+def test_words_english_capitalises_by_grammar_are_known_when_the_notes_write_them_in_japanese():
+    vocab = Vocabulary(["日本語の全角文字は24px以上", "毎週月曜日に定例"])
+    assert unknown_names("How big must Japanese text be?", vocab) == []
+    assert unknown_names("Is the meeting on Monday?", vocab) == []
+    assert unknown_names("Do we translate the pages into Korean?", vocab) == ["Korean"]
+    assert unknown_names("Is it in Japanese?", Vocabulary(["英語のみ"])) == ["Japanese"]
+
+
 # --- answers in tables ------------------------------------------------------------------------------
 
 
