@@ -16,7 +16,7 @@ import numpy as np
 from .chunking import Chunk
 from .fusion import WEIGHTS
 from .lexical import tokenize
-from .lines import LineUnit, is_content, parent_line
+from .lines import LineUnit, code_lines, is_content, parent_line
 from .vectors import VectorIndex
 
 HIGHLIGHTS = 3  # lines shown per hit
@@ -41,10 +41,13 @@ class LineRanker:
         self.line_context = np.arange(len(lines), dtype=np.int64)
         self._line_chars = np.zeros(len(lines), dtype=np.int64)  # the line's characters, stripped
         unit_of = {(unit.chunk, unit.line): i for i, unit in enumerate(lines)}
+        split_chunk, text, code = -1, [], []  # the current chunk's lines, and which are code
         for i, unit in enumerate(lines):
             c = chunks[unit.chunk]
-            text = c.text.split("\n")
-            self.line_content[i] = is_content(text[unit.line - c.line_start])
+            if unit.chunk != split_chunk:
+                split_chunk, text = unit.chunk, c.text.split("\n")
+                code = code_lines(text)
+            self.line_content[i] = is_content(text[unit.line - c.line_start], code[unit.line - c.line_start])
             self._line_chars[i] = len(text[unit.line - c.line_start].strip())
             parent = parent_line(text, unit.line - c.line_start)
             if parent is not None:

@@ -23,13 +23,17 @@ from typing import Collection, Sequence
 from .chunking import Chunk
 
 # Bump when the embedded line text changes, so existing indexes are rebuilt.
-UNIT_VERSION = 2
+UNIT_VERSION = 3  # 3: a code line that is a tag with attributes is embedded whole
 # A line's latent-term code comes from the line's own dense pass (the tokens after the
 # 'passage:' prefix) instead of a second pass of the bare line (build.py); recorded in the
 # manifest and in the cache key of line codes.
 LINE_PASS_VERSION = "line-pass-1"
 _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_FENCE_MARK = re.compile(r"^\s{0,3}(`{3,}|~{3,})(.*)$")
+# A tag with attributes: in code (`<ImageView android:contentDescription="..." />`) the line
+# is the answer; outside code it is framing (`<details markdown="block">`).
+_TAG_WITH_ATTRIBUTES = re.compile(r"<[A-Za-z][\w:.-]*\s+[^>]*=")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
 # A line that is only HTML tags (`<details markdown="block">`, `</td>`, `<tr>`), a summary,
 # or an admonition opener with at most its title.
@@ -116,9 +120,42 @@ def is_placeholder(raw: str) -> bool:
     return bool(_PLACEHOLDER.match(body) or _PLACEHOLDER_VALUE.match(body))
 
 
-def is_content(raw: str) -> bool:
-    """A line a reader would take as (part of) an answer: not blank, not boilerplate."""
+def is_content(raw: str, code: bool = False) -> bool:
+    """A line a reader would take as (part of) an answer: not blank, not boilerplate. `code`:
+    the line is inside a fenced code block (`code_lines`), where markup is the content."""
+    if code:
+        return len(_code_text(raw)) >= 2
     return len(_plain(raw)) >= 2 and not _FENCE.match(raw) and not is_boilerplate(raw)
+
+
+def code_lines(lines: Sequence[str]) -> list[bool]:
+    """bool per line: inside a fenced code block, between its opening and closing markers
+    (CommonMark: the closer uses the opener's character, at least as many, and nothing
+    else). Read from the first line given: a chunk cut from inside a long fence reads its
+    rest as text, as before."""
+    inside: list[bool] = []
+    opener: str | None = None
+    for line in lines:
+        mark = _FENCE_MARK.match(line)
+        if opener is None:
+            inside.append(False)
+            if mark and not (mark.group(1)[0] == "`" and "`" in mark.group(2)):
+                opener = mark.group(1)
+        elif mark and mark.group(1)[0] == opener[0] and len(mark.group(1)) >= len(opener) and not mark.group(2).strip():
+            inside.append(False)
+            opener = None
+        else:
+            inside.append(True)
+    return inside
+
+
+def _code_text(raw: str) -> str:
+    """A code line as an answer line: its text without tags, or the whole line when it is a
+    tag with attributes (an XML layout, a JSX element) that would otherwise read as nothing."""
+    body = _plain(raw)
+    if len(body) < 2 and _TAG_WITH_ATTRIBUTES.search(raw):
+        return raw.strip()
+    return body
 
 
 def parent_line(lines: Sequence[str], at: int) -> int | None:
@@ -142,11 +179,12 @@ def line_units(
     marker, not a lone symbol. `page_lines[n - 1]` is line n as the page shows it
     (wiki.PageText.lines, "" when hidden); `captions` are 1-based line numbers."""
     units = []
+    code = code_lines(page_lines[chunk.line_start - 1 : chunk.line_end])
     for n in range(chunk.line_start, chunk.line_end + 1):
         raw = page_lines[n - 1]
         if n in captions:
             continue
-        body = _plain(raw)
+        body = _code_text(raw) if code[n - chunk.line_start] else _plain(raw)
         if len(body) < 2 or _FENCE.match(raw):
             continue
         if _TABLE_RULE.match(raw):  # a table's |---| rule or a horizontal rule

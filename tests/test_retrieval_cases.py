@@ -8,7 +8,7 @@ import pytest
 
 from assistant.build import build_index
 from assistant.config import PROJECT_ROOT, from_env
-from assistant.lines import is_boilerplate, is_content, is_placeholder, parent_line
+from assistant.lines import code_lines, is_boilerplate, is_content, is_placeholder, line_units, parent_line
 from assistant.noanswer import Vocabulary, unknown_names
 from assistant.retrieve import Searcher, conversation
 
@@ -104,6 +104,30 @@ def test_boilerplate_lines(line):
 )
 def test_content_lines(line):
     assert is_content(line) and not is_boilerplate(line)
+
+
+# --- code: markup inside a fence is the answer, not framing ----------------------------------------
+
+CODE_SECTION = ["#### contentDescription属性に読み上げテキストを設定する", "", "```xml",
+                '<ImageView android:contentDescription="hoge" />', "</LinearLayout>", "```", '<details markdown="block">']
+
+
+def test_code_lines_are_the_lines_between_the_fence_markers():
+    assert code_lines(CODE_SECTION) == [False, False, False, True, True, False, False]
+    # a longer closer closes; a shorter one, or one with text after it, does not
+    assert code_lines(["~~~~", "~~~", "~~~~ x", "a", "~~~~~", "b"]) == [False, True, True, True, False, False]
+
+
+def test_a_tag_with_attributes_is_an_answer_line_in_code_but_framing_outside_it():
+    from assistant.chunking import Chunk
+
+    code = code_lines(CODE_SECTION)
+    assert is_content(CODE_SECTION[3], code[3])
+    assert not is_content(CODE_SECTION[4], code[4])  # a bare closing tag says nothing
+    assert not is_content(CODE_SECTION[6], code[6]) and not is_content(CODE_SECTION[3])
+    chunk = Chunk("a.md", "T", ("T", "Android"), "", None, 1, len(CODE_SECTION), "\n".join(CODE_SECTION))
+    units = {u.line: u.text for u in line_units(chunk, 0, CODE_SECTION)}
+    assert units[4] == 'Android: <ImageView android:contentDescription="hoge" />'
 
 
 # --- names the notes write otherwise -------------------------------------------------------------
