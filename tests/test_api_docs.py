@@ -7,9 +7,19 @@ import dataclasses
 import pytest
 from fastapi.testclient import TestClient
 
+from assistant import QueryError, validate_question
 from assistant.api import ERROR_EXAMPLES, create_app
 
 TOKEN = "docs-test-token"
+
+
+def _empty_question_message() -> str:
+    with pytest.raises(QueryError) as refused:
+        validate_question("   ")
+    return str(refused.value)
+
+
+EMPTY_QUESTION = _empty_question_message()
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +61,22 @@ def test_documented_error_examples_are_real(client, status):
     spec = client.get("/openapi.json").json()
     documented = spec["paths"]["/api/ask"]["post"]["responses"][str(status)]["content"]["application/json"]["example"]
     assert response.status_code == status and response.json() == documented == {"error": ERROR_EXAMPLES[status][1]}
+
+
+@pytest.mark.parametrize("query", [{}, {"q": ""}, {"q": "  "}, {"q": "\u3000"}], ids=["missing", "empty", "spaces", "ideographic-space"])
+def test_a_missing_or_empty_question_is_the_documented_400(client, query):
+    """GET /api/ask without a question: one 400, whatever the kind of emptiness (FastAPI's own
+    check would say 422 for a missing or empty `q`, the search 400 for spaces)."""
+    response = client.get("/api/ask", params=query, headers={"Authorization": f"Bearer {TOKEN}"})
+    spec = client.get("/openapi.json").json()
+    documented = spec["paths"]["/api/ask"]["get"]["responses"]["400"]["content"]["application/json"]["example"]
+    assert response.status_code == 400 and response.json() == documented == {"error": EMPTY_QUESTION}
+    q = next(p for p in spec["paths"]["/api/ask"]["get"]["parameters"] if p["name"] == "q")
+    assert q["required"] is True  # the schema still says a question is needed
+
+
+@pytest.mark.parametrize("body", [{}, {"question": ""}, {"question": " \t"}], ids=["missing", "empty", "spaces"])
+def test_a_missing_or_empty_question_in_the_body_is_the_same_400(client, body):
+    response = client.post("/api/ask", json=body, headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 400 and response.json() == {"error": EMPTY_QUESTION}
+
