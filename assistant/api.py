@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .config import PROJECT_ROOT, Settings
 from .errors import AssistantError, QueryError
 from .guard import GuardMiddleware
-from . import MAX_HISTORY, MAX_TOP_K
+from . import MAX_HISTORY, MAX_TOP_K, validate_question
 
 log = logging.getLogger(__name__)
 
@@ -114,12 +114,36 @@ ERROR_EXAMPLES = {
 }
 
 
-def _error_responses(*statuses: int) -> dict:
+def _empty_question_message() -> str:
+    try:
+        validate_question("")
+    except QueryError as refused:
+        return str(refused)
+    raise AssertionError("validate_question accepted an empty question")
+
+
+# A missing or empty question is refused like one of spaces (query.validate_question), not with
+# FastAPI's 422: to the caller they are one mistake.
+EMPTY_QUESTION = ("no question (missing, empty or only spaces)", _empty_question_message())
+
+
+def _error_responses(*statuses: int, examples: dict | None = None) -> dict:
+    examples = {**ERROR_EXAMPLES, **(examples or {})}
     return {
-        status: {"model": ErrorOut, "description": ERROR_EXAMPLES[status][0],
-                 "content": {"application/json": {"example": {"error": ERROR_EXAMPLES[status][1]}}}}
+        status: {"model": ErrorOut, "description": examples[status][0],
+                 "content": {"application/json": {"example": {"error": examples[status][1]}}}}
         for status in statuses
     }
+
+
+def _is_empty_question(exc: RequestValidationError) -> bool:
+    """True when the request failed validation only because its question (`q`, `question`)
+    is missing or shorter than one character."""
+    errors = exc.errors()
+    return bool(errors) and all(
+        err.get("type") in ("missing", "string_too_short") and tuple(err.get("loc", ()))[-1:] in (("q",), ("question",))
+        for err in errors
+    )
 
 
 class ApiError(Exception):
@@ -187,6 +211,8 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request, exc: RequestValidationError):
+        if _is_empty_question(exc):
+            return _error(400, EMPTY_QUESTION[1])
         message = _validation_message(exc)
         return _error(400 if message.startswith("the request body is not valid JSON") else 422, message)
 
@@ -205,7 +231,8 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
     ask_errors = _error_responses(400, 401, 413, 422, 503)
 
     @app.get("/api/ask", dependencies=[Depends(check_token)], summary="Ask a question (query string)",
-             response_model=AnswerOut, responses={k: v for k, v in ask_errors.items() if k not in (400, 413)})
+             response_model=AnswerOut,
+             responses=_error_responses(400, 401, 422, 503, examples={400: EMPTY_QUESTION}))
     def ask_get(
         q: Annotated[str, Query(min_length=1, max_length=4000, description="the question")],
         k: Annotated[int | None, Query(ge=1, le=MAX_TOP_K, description="how many sections (default 5)")] = None,

@@ -36,7 +36,7 @@ from .chunking import Chunk
 from .config import Settings
 from .lines import LINE_PASS_VERSION, UNIT_VERSION, LineUnit
 from .passages import PASSAGE_TOKENS, Passage
-from .lexical import BM25_FILES, LexicalIndex
+from .lexical import BM25_FILES, TOKENIZER_VERSION, LexicalIndex
 from .terms import TERMS_VERSION, TermMatrix
 from .errors import IndexCorruptError, IndexMissingError, IndexStaleError
 from .vectors import FaissIndex, VectorIndex
@@ -57,7 +57,7 @@ def chunking_settings(settings: Settings) -> dict:
         "passage_tokens": PASSAGE_TOKENS,
         "line_terms": TERMS_VERSION,
         "line_pass": LINE_PASS_VERSION,
-        "lexical": "nfkc-1",  # textnorm.match_form: BM25 terms of an older index differ
+        "lexical": TOKENIZER_VERSION,  # lexical.tokenize: BM25 terms of an older index differ
         "page_text": 1,  # wiki/shown.py: what is embedded and indexed is the text the page shows
     }
 

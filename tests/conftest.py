@@ -38,6 +38,38 @@ def built_settings(tmp_path_factory) -> Settings:
     return settings
 
 
+def _index_fingerprint(index_dir) -> tuple[str, bytes]:
+    """(the version `current` names, that version's manifest): what a rebuild changes."""
+    current = index_dir / "current"
+    return os.readlink(current), (current / "manifest.json").read_bytes()
+
+
+@pytest.fixture(autouse=True)
+def shared_index_stays_as_built(request):
+    """A test that uses the shared index (`built_settings`) must leave it as built: a test
+    that rebuilt it (e.g. a subprocess left to choose its own model) broke the tests after it,
+    in whatever order they ran. Such a test takes `index_copy` instead."""
+    if "built_settings" not in request.fixturenames:
+        yield
+        return
+    index_dir = request.getfixturevalue("built_settings").index_dir
+    before = _index_fingerprint(index_dir)
+    yield
+    if _index_fingerprint(index_dir) != before:
+        pytest.fail("this test changed the shared index (built_settings): give it `index_copy`", pytrace=False)
+
+
+@pytest.fixture
+def index_copy(built_settings, tmp_path) -> Settings:
+    """`built_settings` with the index copied into tmp_path: for a test whose subprocess or
+    build may write to the index (the eval command), so the shared one stays as built."""
+    import dataclasses
+
+    index_dir = tmp_path / "index-copy"
+    shutil.copytree(built_settings.index_dir, index_dir, symlinks=True)
+    return dataclasses.replace(built_settings, index_dir=index_dir)
+
+
 # --- Serving (API and browser tests) ---------------------------------------------------------
 
 
@@ -173,7 +205,7 @@ def pytest_configure(config):
 # or sweep. Marked by one of these fixtures, by `pytestmark` in a module that is all slow,
 # or by `@pytest.mark.slow` on the test.
 SLOW_FIXTURES = {
-    "built_settings", "search_service", "live_server", "browser", "page", "served", "searcher",  # real index, servers
+    "built_settings", "index_copy", "search_service", "live_server", "browser", "page", "served", "searcher",  # real index, servers
     "e5", "minilm",  # test_embedding / test_terms: the real models
     "duplicates", "chain",  # test_retrieval_cases: real e5 indexes of the shared cases
     "indexed", "cli_env",  # test_cli / test_reliability: an index built by the CLI subprocess

@@ -108,7 +108,9 @@ def test_not_in_the_notes(searcher):
     assert not searcher.search("SQSの可視性タイムアウトとは？").no_answer
 
 
-def test_eval_command_reports_every_set(built_settings, tmp_path):
+def test_eval_command_reports_every_set(index_copy, tmp_path):
+    """On a copy of the shared index, with its model named: left to choose, the command takes
+    embeddinggemma-300m where it is installed and rebuilt the shared index with it."""
     env_file = tmp_path / "eval.jsonl"
     rows = [
         {"id": "1", "lang": "ja", "style": "term", "question": "SQSの可視性タイムアウトとは？", "gold_lines": [1910],
@@ -120,8 +122,8 @@ def test_eval_command_reports_every_set(built_settings, tmp_path):
          "gold_lines": [[1000], [1001]]},
     ]
     env_file.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
-    env = {"ASSISTANT_CORPUS_DIR": str(built_settings.corpus_dir), "ASSISTANT_INDEX_DIR": str(built_settings.index_dir),
-           "PATH": "/usr/bin:/bin"}
+    env = {"ASSISTANT_CORPUS_DIR": str(index_copy.corpus_dir), "ASSISTANT_INDEX_DIR": str(index_copy.index_dir),
+           "ASSISTANT_MODEL": index_copy.model, "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-m", "assistant", "eval", str(env_file)], cwd=PROJECT_ROOT, env=env,
                          capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr

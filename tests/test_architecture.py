@@ -128,3 +128,18 @@ def test_faiss_is_imported_only_behind_the_vector_index():
              if isinstance(node, ast.Import) and any(a.name == "faiss" for a in node.names)
              or isinstance(node, ast.ImportFrom) and node.module == "faiss"}
     assert users == {"assistant.vectors"}
+
+
+def test_tests_read_their_cases_from_the_repo():
+    """A clone not placed next to ../shared still runs every test: the cases the tests use are
+    copied into tests/cases/. Only eval sets (../shared/eval) may stay outside, and a test that
+    reads one skips, naming the folder, when it is absent."""
+    import re
+
+    outside_cases = re.compile(r"""parent\s*/\s*["']shared["']\s*/\s*["']cases["']""")
+    outside_eval = re.compile(r"""parent\s*/\s*["']shared["']\s*/\s*["']eval["']""")
+    for path in sorted((PROJECT_ROOT / "tests").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        assert not outside_cases.search(source), f"{path.name} reads ../shared/cases: copy the case into tests/cases/"
+        if outside_eval.search(source):
+            assert "pytest.skip(" in source, f"{path.name} reads ../shared/eval without skipping when it is absent"

@@ -57,12 +57,12 @@ def test_urls_use_kramdown_anchors(searcher, built_settings):
     assert lam.url.endswith("#aws-lambda")
 
 
-def test_eval_command_prints_hit_and_mrr_per_language(built_settings):
+def test_eval_command_prints_hit_and_mrr_per_language(index_copy):
     env = {
         **os.environ,
-        "ASSISTANT_CORPUS_DIR": str(built_settings.corpus_dir),
-        "ASSISTANT_INDEX_DIR": str(built_settings.index_dir),
-        "ASSISTANT_MODEL": built_settings.model,
+        "ASSISTANT_CORPUS_DIR": str(index_copy.corpus_dir),
+        "ASSISTANT_INDEX_DIR": str(index_copy.index_dir),
+        "ASSISTANT_MODEL": index_copy.model,
     }
 
     result = subprocess.run(

@@ -97,3 +97,37 @@ def test_the_default_path_never_imports_torch(tmp_path):
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "HEAVY: []" in done.stdout, done.stdout[-500:]
+
+
+def _setup_in(tmp_path, *args: str) -> list[str]:
+    """Run scripts/setup.sh in a copy of the project whose .venv/bin/python is a stand-in that
+    logs its arguments and succeeds (so pip and the compiler are not run); its output lines."""
+    import shutil
+
+    project = tmp_path / "project"
+    (project / "scripts").mkdir(parents=True, exist_ok=True)
+    shutil.copy(PROJECT_ROOT / "scripts" / "setup.sh", project / "scripts" / "setup.sh")
+    for path in REQUIREMENTS:
+        shutil.copy(path, project / path.name)
+    python = project / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True, exist_ok=True)
+    python.write_text('#!/bin/sh\necho "$@" >> "$(dirname "$0")/calls.log"\n', encoding="utf-8")
+    python.chmod(0o755)
+    done = subprocess.run(["bash", str(project / "scripts" / "setup.sh"), *args], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    return (done.stdout + done.stderr).splitlines()
+
+
+@pytest.mark.parametrize("requirements", ["requirements.txt", "requirements-dev.txt"])
+def test_setup_says_what_it_installs_before_each_step(tmp_path, requirements):
+    """The install step is ~50 s of pip's --quiet silence: a line first says what is installed
+    and roughly how long it takes; the compile step says so too; a second run says it is set up."""
+    args = ["--dev"] if requirements == "requirements-dev.txt" else []
+    first = _setup_in(tmp_path, *args)
+    install = [line for line in first if requirements in line]
+    assert len(install) == 1 and re.search(r"\d+\s*(s|min)", install[0]), first
+    assert any("one-pass engine" in line for line in first), first
+    again = _setup_in(tmp_path, *args)
+    assert not any(requirements in line and "installing" in line for line in again), again
+    assert any("up to date" in line for line in again), again

@@ -1,16 +1,19 @@
 """The lexical side (assistant/lexical.py): the tokenizer and BM25, without a model.
 
-Expected tokens are written by hand from the rule in lexical.py's docstring (ASCII words
-lowercased whole; each kana/kanji run as overlapping bigrams, a one-character run as
-itself; everything else separates), after NFKC with every space as ' ' (textnorm.py).
+Expected tokens are written by hand from the rule in lexical.py's docstring (words of letters
+and digits of any script but Japanese, accents included, case-folded whole; each kana/kanji
+run as overlapping bigrams, a one-character run as itself; everything else separates), after
+NFKC with every space as ' ' (textnorm.py).
 """
 from __future__ import annotations
+
+import unicodedata
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.language import language
+from assistant.language import JAPANESE_RUN, language
 from assistant.lexical import LexicalIndex, tokenize
 
 # --- tokenize ---------------------------------------------------------------------------
@@ -38,6 +41,38 @@ from assistant.lexical import LexicalIndex, tokenize
 )
 def test_tokens(text, tokens):
     assert tokenize(text) == tokens
+
+
+@pytest.mark.parametrize(
+    "text, tokens",
+    [
+        # Latin words with accents are whole words, case-folded (not "caf", "na", "ve").
+        ("Café naïve résumé", ["café", "naïve", "résumé"]),
+        ("ÉCOLE Ångström Straße", ["école", "ångström", "strasse"]),
+        ("cafe\u0301", ["café"]),  # a combining accent (NFD) is the same word
+        ("Ｃａｆé", ["café"]),  # full-width letters
+        ("Zürichのカフェ", ["zürich", "のカ", "カフ", "フェ"]),  # an accented word ends a kana run
+        ("naïve_bayes", ["naïve", "bayes"]),  # '_' separates, as between ASCII words
+        ("Привет мир", ["привет", "мир"]),  # letters of any script
+        ("様々な〆切", ["様", "な", "切"]),  # CJK symbols (々 〆) separate, as they did
+    ],
+)
+def test_words_keep_their_accents_and_letters_of_any_script(text, tokens):
+    assert tokenize(text) == tokens
+
+
+def test_an_index_tokenized_the_old_way_is_rebuilt(fake_settings):
+    """The manifest records the tokenizer: an index from the ASCII-only one ('caf') is stale."""
+    from assistant.lexical import TOKENIZER_VERSION
+    from assistant.store import chunking_settings
+
+    assert chunking_settings(fake_settings)["lexical"] == TOKENIZER_VERSION != "nfkc-1"
+
+
+def test_a_note_with_accents_is_found_by_the_word_as_typed():
+    index = LexicalIndex(["Le café ouvre à 8 h", "The cache expires after 5 minutes"])
+    assert index.known(tokenize("CAFÉ")) == ["café"]
+    assert int(index.scores("café").argmax()) == 0 and index.scores("caf").tolist() == [0.0, 0.0]
 
 
 @pytest.mark.parametrize(
@@ -74,11 +109,12 @@ def test_a_question_and_the_note_line_share_tokens_whatever_the_width():
 
 
 @given(st.text(max_size=60))
-def test_property_tokens_are_short_lowercase_and_never_blank(text):
+def test_property_tokens_are_words_or_short_and_never_blank(text):
     for token in tokenize(text):
         assert token and token == token.strip()
-        if token.isascii():
-            assert token.isalnum() and token == token.lower()
+        if not JAPANESE_RUN.fullmatch(token):  # a word: letters, digits and accents, case-folded
+            assert all(ch.isalnum() or unicodedata.combining(ch) for ch in token), token
+            assert token == token.casefold(), token
         else:
             assert len(token) <= 2  # a bigram or a one-character run
 

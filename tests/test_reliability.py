@@ -119,14 +119,22 @@ def test_python_api_odd_characters_are_dropped_and_the_question_answered(search_
     assert answer.question.isprintable() and "\udcff" not in answer.question
 
 
-def test_python_api_100kb_question_is_truncated_not_refused(search_service):
-    started = time.perf_counter()
+def test_python_api_100kb_question_is_truncated_not_refused(search_service, monkeypatch):
+    """The model is given the first MAX_QUESTION_CHARS of it (what keeps the answer quick is
+    that cut; its speed is measured by `python -m assistant bench`, not here)."""
+    searcher = search_service.searcher
+    encoded: list[str] = []
+    encode = searcher.encode
+    monkeypatch.setattr(searcher, "encode", lambda text: (encoded.append(text), encode(text))[1])
     answer = search_service.search(LONG_QUESTION, 3)
 
-    assert len(answer.question) == MAX_QUESTION_CHARS and answer.hits
-    assert time.perf_counter() - started < 30  # the model reads at most 512 tokens of it
+    assert len(answer.question) == MAX_QUESTION_CHARS and answer.hits and sqs_first(answer)
+    assert encoded and max(map(len, encoded)) <= MAX_QUESTION_CHARS
+    encoded.clear()
     answer = search_service.search("その最大値は？", 3, history=(LONG_QUESTION,))
     assert answer.hits
+    # the follow-up alone, then one earlier turn (cut the same way) and the follow-up
+    assert encoded and max(map(len, encoded)) <= MAX_QUESTION_CHARS + 1 + len("その最大値は？")
 
 
 # ============================================================================= CLI (real entry point)

@@ -107,29 +107,15 @@ def test_good_settings_are_normalized():
 
 # --- cli-terminal-escapes: a note's control characters never reach the terminal ----------------
 
-CASES = PROJECT_ROOT.parent / "shared" / "cases"
-ESCAPES_CORPUS = CASES / "security" / "cli-terminal-escapes" / "corpus"
+ESCAPES_CORPUS = PROJECT_ROOT / "tests" / "cases" / "cli-terminal-escapes"  # ../shared/cases/security/<case>/corpus
 _TERMINAL_CONTROLS = [bytes([c]) for c in range(0x20) if c not in (0x09, 0x0A)] + [b"\x7f"] + [
     chr(c).encode() for c in range(0x80, 0xA0)
 ]
 
 
-def _escapes_corpus(tmp_path: Path) -> Path:
-    """The case's corpus when present, else the same note written here (CI has no ../shared)."""
-    if ESCAPES_CORPUS.is_dir():
-        return ESCAPES_CORPUS
-    corpus = tmp_path / "esc"
-    corpus.mkdir()
-    (corpus / "escapes.md").write_text(
-        "# Escapes\n\n## Copy helper\n\nESCCANARY run the deploy \x1b]52;c;Y3VybA==\x07 then "
-        "\x1b]8;;https://evil.example/\x07click here\x1b]8;;\x07 and \x1b[8mhidden text\x1b[0m, "
-        "title \x1b]0;owned\x07, C1 \x9b31mred\n", encoding="utf-8")
-    return corpus
-
-
 @pytest.mark.slow
 def test_cli_prints_no_terminal_control_characters(tmp_path):
-    corpus = _escapes_corpus(tmp_path)
+    corpus = ESCAPES_CORPUS
     env = fake_env(corpus, tmp_path / "index")
     assert run("index", "--quiet", env=env).returncode == 0
     text = run("ask", "ESCCANARY deploy", "--top-k", "1", env=env)
@@ -239,14 +225,11 @@ def test_watcher_survives_rm_rf_and_recreate_and_health_says_when_the_folder_is_
     assert wait_for(lambda: service.status()["status"] == "ok"), service.status()
 
 
-MOVED_OUT = CASES / "retrieval" / "watch-folder-moved-out" / "notes"
+MOVED_OUT = PROJECT_ROOT / "tests" / "cases" / "watch-folder-moved-out"  # ../shared/cases/retrieval/<case>/notes
 
 
 def test_subfolder_moved_out_removes_its_notes(watched, tmp_path):
-    files = ({str(p.relative_to(MOVED_OUT)): p.read_text(encoding="utf-8") for p in MOVED_OUT.rglob("*.md")}
-             if MOVED_OUT.is_dir() else
-             {"current.md": "# Current\n\n新VPN\n", "archive2025/old.md": "# Old\n\n旧VPN\n",
-              "archive2025/old2.md": "# Old2\n\n旧VPNサーバー\n"})
+    files = {str(p.relative_to(MOVED_OUT)): p.read_text(encoding="utf-8") for p in MOVED_OUT.rglob("*.md")}
     service = watched(files)
     assert any(s.startswith("archive2025/") for s in _sources(service))
     outside = tmp_path / "outside"

@@ -112,13 +112,42 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ja-JP")
-    page = context.new_page()
-    page.dialogs = []
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    yield page
-    context.close()
+def new_page(browser):
+    """Factory: new_page(width=1200, height=900, locale="ja-JP", **context_options) -> a page
+    in a browser context of its own (playwright's new_context options: is_mobile, permissions,
+    ...), its dialogs recorded in `page.dialogs` and dismissed; `page.context` is the context.
+    Every context opened is closed when the test ends."""
+    contexts = []
+
+    def open_page(width: int = 1200, height: int = 900, locale: str | None = "ja-JP", **options):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.dialogs = []
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """A 1200x900 page with the ja-JP locale (new_page's defaults)."""
+    return new_page()
+
+
+def test_every_page_comes_from_the_new_page_fixture():
+    """One place opens and closes browser contexts: a test with a context of its own repeats
+    the set-up, misses the dialog recorder, and must remember to close it."""
+    import ast
+
+    tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name != "new_page":
+            calls = [n for n in ast.walk(node) if isinstance(n, ast.Attribute) and n.attr == "new_context"]
+            assert not calls, f"{node.name} opens a browser context itself: take `new_page` (or `page`)"
 
 
 class RecordingService:
@@ -367,29 +396,24 @@ def check_reply_opens_at_its_answer(frame, question: str, n: int, service) -> No
 
 
 @pytest.mark.parametrize("device", list(VIEWPORTS))
-def test_each_reply_opens_at_its_answer_line(live_server, browser, search_service, built_settings, device):
+def test_each_reply_opens_at_its_answer_line(live_server, new_page, search_service, built_settings, device):
     width, height = VIEWPORTS[device]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP",
-                                  is_mobile=device == "phone", has_touch=device == "phone")
-    page = context.new_page()
-    try:
-        service = RecordingService(search_service)
-        base = live_server(create_app(service, built_settings))
-        page.goto(base + "/")
-        wait_loaded(page)
-        questions = ["SQSの可視性タイムアウトの最大値は？", "Lambdaのタイムアウトの最大値は？", EN_QUESTION, "S3の署名付きURLとは？"]
-        for n, question in enumerate(questions, 1):
-            check_reply_opens_at_its_answer(page, question, n, service)
-        weak = ask(page, WEAK_QUESTION, len(questions) + 1)
-        assert "weak" in weak.get_attribute("class") and weak.locator(".notice").is_visible()
-        strong = page.locator("#chat .answer").first
-        colours = [a.locator(".lead").evaluate("e => getComputedStyle(e).backgroundColor") for a in (weak, strong)]
-        assert colours[0] != colours[1]  # weak matches do not look like answers
-    finally:
-        context.close()
+    page = new_page(width, height, is_mobile=device == "phone", has_touch=device == "phone")
+    service = RecordingService(search_service)
+    base = live_server(create_app(service, built_settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    questions = ["SQSの可視性タイムアウトの最大値は？", "Lambdaのタイムアウトの最大値は？", EN_QUESTION, "S3の署名付きURLとは？"]
+    for n, question in enumerate(questions, 1):
+        check_reply_opens_at_its_answer(page, question, n, service)
+    weak = ask(page, WEAK_QUESTION, len(questions) + 1)
+    assert "weak" in weak.get_attribute("class") and weak.locator(".notice").is_visible()
+    strong = page.locator("#chat .answer").first
+    colours = [a.locator(".lead").evaluate("e => getComputedStyle(e).backgroundColor") for a in (weak, strong)]
+    assert colours[0] != colours[1]  # weak matches do not look like answers
 
 
-def test_a_reply_in_a_400px_iframe_opens_at_its_answer(live_server, static_server, browser, search_service, built_settings):
+def test_a_reply_in_a_400px_iframe_opens_at_its_answer(live_server, static_server, new_page, search_service, built_settings):
     root, wiki = static_server
     settings = dataclasses.replace(built_settings, allowed_origins=(wiki,))
     service = RecordingService(search_service)
@@ -398,18 +422,14 @@ def test_a_reply_in_a_400px_iframe_opens_at_its_answer(live_server, static_serve
         f'<!doctype html><meta charset="utf-8"><body style="margin:0"><p style="height:40px">wiki</p>'
         f'<iframe id="assistant" src="{base}/embed/" style="width:400px;height:640px;border:0"></iframe>',
         encoding="utf-8")
-    context = browser.new_context(viewport={"width": 1000, "height": 720}, locale="ja-JP")
-    page = context.new_page()
-    try:
-        page.goto(wiki + "/panel.html")
-        frame = page.frame_locator("#assistant")
-        wait_loaded(frame)
-        for n, question in enumerate(["SQSの可視性タイムアウトの最大値は？", EN_QUESTION], 1):
-            check_reply_opens_at_its_answer(frame, question, n, service)
-            box = frame.locator("#chat .answer").last.locator(".lead-line").bounding_box()  # page coordinates
-            assert box["y"] >= 40 and box["y"] + min(box["height"], 20) <= 40 + 640, box
-    finally:
-        context.close()
+    page = new_page(1000, 720)
+    page.goto(wiki + "/panel.html")
+    frame = page.frame_locator("#assistant")
+    wait_loaded(frame)
+    for n, question in enumerate(["SQSの可視性タイムアウトの最大値は？", EN_QUESTION], 1):
+        check_reply_opens_at_its_answer(frame, question, n, service)
+        box = frame.locator("#chat .answer").last.locator(".lead-line").bounding_box()  # page coordinates
+        assert box["y"] >= 40 and box["y"] + min(box["height"], 20) <= 40 + 640, box
 
 
 # --- issue 17: sections as the wiki shows them, citations that keep the chat, copy as text ----
@@ -429,54 +449,45 @@ def test_a_section_cut_from_a_nested_list_shows_as_a_list(live_server, page, sea
     assert "**" not in answer.locator(".context .section").inner_text()
 
 
-def test_copy_gives_text_not_html(live_server, browser, search_service, built_settings):
+def test_copy_gives_text_not_html(live_server, new_page, search_service, built_settings):
     """../shared/cases/retrieval/ui-copy-html: the copy icon copied the reply's HTML."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ja-JP",
-                                  permissions=["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    try:
-        service = RecordingService(search_service)
-        base = live_server(create_app(service, built_settings))
-        page.goto(base + "/")
-        wait_loaded(page)
-        answer = ask(page, "put-retention-policy & <retention> の使い方は？", 1)
-        answer.locator(".lead .copy-cite").click()
-        page.wait_for_timeout(300)
-        copied = page.evaluate("navigator.clipboard.readText()")
-        best = service.answers[-1].hits[0]
-        lines = copied.split("\n")
-        assert lines[0] == " › ".join(best.chunk.heading_path)
-        assert lines[1].startswith(f"{best.chunk.source}  L{best.chunk.line_start}") and lines[1].endswith(best.url)
-        assert len(lines) == 2 + len([n for n in best.highlight_lines if best.chunk.text.split("\n")[n - best.chunk.line_start].strip()])
-        assert "<" not in "".join(lines[:2]) and 'class="' not in copied and "**" not in copied
-        # Gradio's own copy button (which copied message HTML) is gone from the chat.
-        labels = page.locator("#chat button:not(.copy-cite)").evaluate_all(
-            "bs => bs.map(b => (b.getAttribute('aria-label') || '') + (b.title || '')).join(' ')")
-        assert "opy" not in labels, labels
-    finally:
-        context.close()
+    page = new_page(permissions=["clipboard-read", "clipboard-write"])
+    service = RecordingService(search_service)
+    base = live_server(create_app(service, built_settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    answer = ask(page, "put-retention-policy & <retention> の使い方は？", 1)
+    answer.locator(".lead .copy-cite").click()
+    page.wait_for_timeout(300)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    best = service.answers[-1].hits[0]
+    lines = copied.split("\n")
+    assert lines[0] == " › ".join(best.chunk.heading_path)
+    assert lines[1].startswith(f"{best.chunk.source}  L{best.chunk.line_start}") and lines[1].endswith(best.url)
+    assert len(lines) == 2 + len([n for n in best.highlight_lines if best.chunk.text.split("\n")[n - best.chunk.line_start].strip()])
+    assert "<" not in "".join(lines[:2]) and 'class="' not in copied and "**" not in copied
+    # Gradio's own copy button (which copied message HTML) is gone from the chat.
+    labels = page.locator("#chat button:not(.copy-cite)").evaluate_all(
+        "bs => bs.map(b => (b.getAttribute('aria-label') || '') + (b.title || '')).join(' ')")
+    assert "opy" not in labels, labels
 
 
-def test_a_citation_opens_a_new_tab_and_keeps_the_chat(live_server, browser, search_service, built_settings):
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ja-JP")
-    page = context.new_page()
-    try:
-        base = live_server(create_app(search_service, built_settings))
-        page.goto(base + "/")
-        wait_loaded(page)
-        ask(page, JA_QUESTION, 1)
-        href = page.locator("#chat .answer .lead a.cite").get_attribute("href")
-        context.route("https://wiki.example.com/**", lambda route: route.fulfill(body="<h1>wiki</h1>", content_type="text/html"))
-        with context.expect_page() as opened:
-            page.locator("#chat .answer .lead a.cite").click()
-        assert opened.value.url == href
-        assert page.url.startswith(base) and page.locator("#chat .answer").count() == 1  # the chat is still there
-    finally:
-        context.close()
+def test_a_citation_opens_a_new_tab_and_keeps_the_chat(live_server, new_page, search_service, built_settings):
+    page = new_page()
+    base = live_server(create_app(search_service, built_settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    ask(page, JA_QUESTION, 1)
+    href = page.locator("#chat .answer .lead a.cite").get_attribute("href")
+    page.context.route("https://wiki.example.com/**", lambda route: route.fulfill(body="<h1>wiki</h1>", content_type="text/html"))
+    with page.context.expect_page() as opened:
+        page.locator("#chat .answer .lead a.cite").click()
+    assert opened.value.url == href
+    assert page.url.startswith(base) and page.locator("#chat .answer").count() == 1  # the chat is still there
 
 
 def test_a_citation_in_the_wiki_panel_opens_in_the_wiki_and_the_chat_comes_back(
-        live_server, browser, built_settings):
+        live_server, new_page, built_settings):
     from assistant.service import SearchService
 
     port = free_port()
@@ -500,8 +511,7 @@ def test_a_citation_in_the_wiki_panel_opens_in_the_wiki_and_the_chat_comes_back(
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), WikiPage)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    context = browser.new_context(viewport={"width": 1000, "height": 760}, locale="ja-JP")
-    page = context.new_page()
+    page = new_page(1000, 760)
     try:
         page.goto(wiki + "/home/")
         frame = page.frame_locator("#assistant")
@@ -512,14 +522,13 @@ def test_a_citation_in_the_wiki_panel_opens_in_the_wiki_and_the_chat_comes_back(
         href = link.get_attribute("href")
         link.click()
         page.wait_for_url(href, timeout=TIMEOUT)  # the wiki page itself went to the citation
-        assert page.locator("h1").inner_text() == href[len(wiki):].split("#")[0] and len(context.pages) == 1
+        assert page.locator("h1").inner_text() == href[len(wiki):].split("#")[0] and len(page.context.pages) == 1
         frame = page.frame_locator("#assistant")
         frame.locator("#chat .answer").nth(1).wait_for(timeout=TIMEOUT)  # both replies are back
         assert frame.locator("#chat .answer").count() == 2
         ask(frame, "デフォルト値は？", 3)  # and follow-ups still know the earlier questions
         assert service.calls[-1] == ("デフォルト値は？", (JA_QUESTION, "その最大値は？"))
     finally:
-        context.close()
         server.shutdown()
         server.server_close()
 
@@ -554,10 +563,10 @@ def test_the_example_wiki_page_is_served_and_says_how_when_opened_as_a_file(live
     assert "/example/wiki.html" in page.locator("#opened-as-file").inner_text()
 
 
-def test_api_docs_work_offline(live_server, browser, search_service, built_settings):
+def test_api_docs_work_offline(live_server, new_page, search_service, built_settings):
     """/docs was blank offline: Swagger UI came from a CDN. Every other host is unreachable here."""
     base = live_server(create_app(search_service, built_settings))
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = new_page(locale=None)
     elsewhere = []
 
     def offline(route):
@@ -566,23 +575,19 @@ def test_api_docs_work_offline(live_server, browser, search_service, built_setti
         elsewhere.append(route.request.url)
         return route.abort()
 
-    context.route("**/*", offline)
-    page = context.new_page()
-    try:
-        page.goto(base + "/docs")
-        paths = page.locator(".opblock-summary-path")
-        paths.first.wait_for(timeout=TIMEOUT)
-        listed = paths.all_inner_texts()
-        assert {"/api/ask", "/api/scopes", "/api/health"} <= {p.strip().replace("\u200b", "") for p in listed}, listed
-        assert elsewhere == []
-        page.locator(".opblock-post .opblock-summary").first.click()  # POST /api/ask
-        responses = page.locator(".opblock-post .responses-table").first
-        responses.wait_for(timeout=TIMEOUT)
-        text = responses.inner_text()
-        assert '"error": "the request body is not valid JSON"' in text and "HTTPValidationError" not in text
-        assert page.locator(".models").get_by_text("AnswerOut").count() >= 1
-    finally:
-        context.close()
+    page.context.route("**/*", offline)
+    page.goto(base + "/docs")
+    paths = page.locator(".opblock-summary-path")
+    paths.first.wait_for(timeout=TIMEOUT)
+    listed = paths.all_inner_texts()
+    assert {"/api/ask", "/api/scopes", "/api/health"} <= {p.strip().replace("\u200b", "") for p in listed}, listed
+    assert elsewhere == []
+    page.locator(".opblock-post .opblock-summary").first.click()  # POST /api/ask
+    responses = page.locator(".opblock-post .responses-table").first
+    responses.wait_for(timeout=TIMEOUT)
+    text = responses.inner_text()
+    assert '"error": "the request body is not valid JSON"' in text and "HTTPValidationError" not in text
+    assert page.locator(".models").get_by_text("AnswerOut").count() >= 1
 
 
 # --- issue 17: clear, filter, language, accessibility, layout, long and markdown questions ----
@@ -636,24 +641,20 @@ def test_a_filtered_reply_names_the_filter_and_searches_everywhere_in_one_click(
     assert "Amazon SQS (Simple Queue Service)" in everywhere.locator(".crumb").first.inner_text()
 
 
-def test_the_ui_language_follows_the_conversation_not_a_keyword(live_server, browser, search_service, built_settings):
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-US")
-    page = context.new_page()
-    try:
-        base = live_server(create_app(search_service, built_settings))
-        page.goto(base + "/")
-        page.locator('#question textarea[placeholder^="Ask"]').wait_for(timeout=TIMEOUT)
-        ask(page, JA_QUESTION, 1)
-        assert page.locator("#send").inner_text().strip() == "質問する"
-        keyword = ask(page, "EC2", 2)
-        assert page.locator("#send").inner_text().strip() == "質問する"  # one English keyword keeps Japanese
-        assert keyword.locator(".lead-label").inner_text().strip() in ("答えの行", "最も近い行（弱い一致）")
-        ask(page, "   ", 3)
-        assert page.locator("#send").inner_text().strip() == "質問する"
-        ask(page, EN_QUESTION, 4)
-        assert page.locator("#send").inner_text().strip() == "Ask"
-    finally:
-        context.close()
+def test_the_ui_language_follows_the_conversation_not_a_keyword(live_server, new_page, search_service, built_settings):
+    page = new_page(locale="en-US")
+    base = live_server(create_app(search_service, built_settings))
+    page.goto(base + "/")
+    page.locator('#question textarea[placeholder^="Ask"]').wait_for(timeout=TIMEOUT)
+    ask(page, JA_QUESTION, 1)
+    assert page.locator("#send").inner_text().strip() == "質問する"
+    keyword = ask(page, "EC2", 2)
+    assert page.locator("#send").inner_text().strip() == "質問する"  # one English keyword keeps Japanese
+    assert keyword.locator(".lead-label").inner_text().strip() in ("答えの行", "最も近い行（弱い一致）")
+    ask(page, "   ", 3)
+    assert page.locator("#send").inner_text().strip() == "質問する"
+    ask(page, EN_QUESTION, 4)
+    assert page.locator("#send").inner_text().strip() == "Ask"
 
 
 CONTRAST_JS = """
@@ -701,38 +702,30 @@ def check_layout(frame, width: int) -> None:
 
 
 @pytest.mark.parametrize("layout", list(LAYOUTS))
-def test_layout_from_phone_to_desktop(live_server, browser, search_service, built_settings, layout):
+def test_layout_from_phone_to_desktop(live_server, new_page, search_service, built_settings, layout):
     width, height = LAYOUTS[layout]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP")
-    page = context.new_page()
-    try:
-        base = live_server(create_app(search_service, built_settings))
-        page.goto(base + "/")
-        wait_loaded(page)
-        check_layout(page, width)
-        ask(page, JA_QUESTION, 1)
-        check_layout(page, width)
-    finally:
-        context.close()
+    page = new_page(width, height)
+    base = live_server(create_app(search_service, built_settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    check_layout(page, width)
+    ask(page, JA_QUESTION, 1)
+    check_layout(page, width)
 
 
-def test_layout_in_a_400px_side_panel(live_server, static_server, browser, search_service, built_settings):
+def test_layout_in_a_400px_side_panel(live_server, static_server, new_page, search_service, built_settings):
     root, wiki = static_server
     settings = dataclasses.replace(built_settings, allowed_origins=(wiki,))
     base = live_server(create_app(search_service, settings))
     (root / "panel.html").write_text(f'<!doctype html><iframe id="assistant" src="{base}/embed/" '
                                      'style="width:400px;height:640px;border:0"></iframe>', encoding="utf-8")
-    context = browser.new_context(viewport={"width": 1000, "height": 720}, locale="ja-JP")
-    page = context.new_page()
-    try:
-        page.goto(wiki + "/panel.html")
-        frame = page.frame_locator("#assistant")
-        wait_loaded(frame)
-        check_layout(frame, 400)
-        ask(frame, JA_QUESTION, 1)
-        check_layout(frame, 400)
-    finally:
-        context.close()
+    page = new_page(1000, 720)
+    page.goto(wiki + "/panel.html")
+    frame = page.frame_locator("#assistant")
+    wait_loaded(frame)
+    check_layout(frame, 400)
+    ask(frame, JA_QUESTION, 1)
+    check_layout(frame, 400)
 
 
 def test_a_long_question_says_what_was_used_and_markdown_stays_text(live_server, page, search_service, built_settings):
@@ -770,32 +763,28 @@ def test_one_section_is_one_hit(live_server, page, search_service, built_setting
             assert crumb != other or s2 > end + 1 or start > e2 + 1, spans
 
 
-def test_the_permalink_follows_the_latest_question(live_server, browser, search_service, built_settings):
+def test_the_permalink_follows_the_latest_question(live_server, new_page, search_service, built_settings):
     from urllib.parse import parse_qs, urlparse
 
     base = live_server(create_app(search_service, built_settings))
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ja-JP")
-    page = context.new_page()
-    try:
-        page.goto(base + "/")
-        wait_loaded(page)
-        ask(page, JA_QUESTION, 1)
-        page.wait_for_function("q => new URL(location.href).searchParams.get('q') === q", arg=JA_QUESTION, timeout=TIMEOUT)
-        ask(page, EN_QUESTION, 2)
-        page.wait_for_function("q => new URL(location.href).searchParams.get('q') === q", arg=EN_QUESTION, timeout=TIMEOUT)
-        permalink = page.url
-        page.reload()  # the same tab: the chat comes back, the last question is not asked twice
-        page.locator("#chat .answer").nth(1).wait_for(timeout=TIMEOUT)
-        page.wait_for_timeout(1500)
-        assert page.locator("#chat .answer").count() == 2
-        other = context.new_page()  # another tab: the permalink asks its question
-        other.goto(permalink)
-        answer = other.locator("#chat .answer").first
-        answer.wait_for(timeout=TIMEOUT)
-        assert parse_qs(urlparse(permalink).query)["q"] == [EN_QUESTION]
-        assert "AWS X-Ray" in answer.locator(".crumb").first.inner_text() and other.locator("#chat .answer").count() == 1
-    finally:
-        context.close()
+    page = new_page()
+    page.goto(base + "/")
+    wait_loaded(page)
+    ask(page, JA_QUESTION, 1)
+    page.wait_for_function("q => new URL(location.href).searchParams.get('q') === q", arg=JA_QUESTION, timeout=TIMEOUT)
+    ask(page, EN_QUESTION, 2)
+    page.wait_for_function("q => new URL(location.href).searchParams.get('q') === q", arg=EN_QUESTION, timeout=TIMEOUT)
+    permalink = page.url
+    page.reload()  # the same tab: the chat comes back, the last question is not asked twice
+    page.locator("#chat .answer").nth(1).wait_for(timeout=TIMEOUT)
+    page.wait_for_timeout(1500)
+    assert page.locator("#chat .answer").count() == 2
+    other = page.context.new_page()  # another tab: the permalink asks its question
+    other.goto(permalink)
+    answer = other.locator("#chat .answer").first
+    answer.wait_for(timeout=TIMEOUT)
+    assert parse_qs(urlparse(permalink).query)["q"] == [EN_QUESTION]
+    assert "AWS X-Ray" in answer.locator(".crumb").first.inner_text() and other.locator("#chat .answer").count() == 1
 
 
 # --- issue 17: a new user's walkthrough, with screenshots -------------------------------------
@@ -809,41 +798,36 @@ DEVICES = {  # name -> (viewport, page to open, whether the chat is in the examp
 
 
 @pytest.mark.parametrize("device", list(DEVICES))
-def test_new_user_walkthrough(live_server, browser, search_service, built_settings, tmp_path, device):
+def test_new_user_walkthrough(live_server, new_page, search_service, built_settings, tmp_path, device):
     """A first visit: pick an example question, then a follow-up, then an English question. After
     each, the screen (a viewport screenshot, not the full page) shows the answering line, and
     the reply is the one the service gave. The desktop run's first screenshot is the README's."""
     (width, height), path, in_panel = DEVICES[device]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="ja-JP",
-                                  is_mobile=device == "phone", has_touch=device == "phone")
-    page = context.new_page()
-    try:
-        service = RecordingService(search_service)
-        base = live_server(create_app(service, built_settings))
-        page.goto(base + path)
-        frame = page.frame_locator("#assistant") if in_panel else page
-        wait_loaded(frame)
-        if in_panel:
-            assert 380 <= page.locator("#assistant").bounding_box()["width"] <= 420
-        for n, question in enumerate(WALKTHROUGH, 1):
-            example = frame.locator("#examples button", has_text=question)
-            if n == 1 and not in_panel:
-                example.click()  # a new user starts from an example
-                frame.locator("#send").click()
-                answer = frame.locator("#chat .answer").nth(0)
-                answer.wait_for(timeout=TIMEOUT)
-            else:
-                answer = ask(frame, question, n)
-            page.wait_for_timeout(400)
-            where = lead_in_view(frame)
-            assert where["visible"] and 0 <= where["top"] and where["bottom"] <= where["height"], (device, question, where)
-            if in_panel:  # and the panel itself shows it on the wiki page
-                box = answer.locator(".lead-line").bounding_box()
-                assert 0 <= box["y"] and box["y"] + min(box["height"], 20) <= height, box
-            assert service.calls[-1][0] == question
-            shot = tmp_path / f"walkthrough-{device}-{n}.png"
-            page.screenshot(path=str(shot))
-            if device == "desktop" and n == 1 and os.environ.get("ASSISTANT_SCREENSHOT"):
-                shutil.copy(shot, PROJECT_ROOT / "docs" / "screenshot-ja.png")
-    finally:
-        context.close()
+    page = new_page(width, height, is_mobile=device == "phone", has_touch=device == "phone")
+    service = RecordingService(search_service)
+    base = live_server(create_app(service, built_settings))
+    page.goto(base + path)
+    frame = page.frame_locator("#assistant") if in_panel else page
+    wait_loaded(frame)
+    if in_panel:
+        assert 380 <= page.locator("#assistant").bounding_box()["width"] <= 420
+    for n, question in enumerate(WALKTHROUGH, 1):
+        example = frame.locator("#examples button", has_text=question)
+        if n == 1 and not in_panel:
+            example.click()  # a new user starts from an example
+            frame.locator("#send").click()
+            answer = frame.locator("#chat .answer").nth(0)
+            answer.wait_for(timeout=TIMEOUT)
+        else:
+            answer = ask(frame, question, n)
+        page.wait_for_timeout(400)
+        where = lead_in_view(frame)
+        assert where["visible"] and 0 <= where["top"] and where["bottom"] <= where["height"], (device, question, where)
+        if in_panel:  # and the panel itself shows it on the wiki page
+            box = answer.locator(".lead-line").bounding_box()
+            assert 0 <= box["y"] and box["y"] + min(box["height"], 20) <= height, box
+        assert service.calls[-1][0] == question
+        shot = tmp_path / f"walkthrough-{device}-{n}.png"
+        page.screenshot(path=str(shot))
+        if device == "desktop" and n == 1 and os.environ.get("ASSISTANT_SCREENSHOT"):
+            shutil.copy(shot, PROJECT_ROOT / "docs" / "screenshot-ja.png")

@@ -18,11 +18,11 @@ from assistant.textnorm import match_form
 
 pytestmark = pytest.mark.slow  # real e5 indexes of the shared cases
 
-CASES = PROJECT_ROOT.parent / "shared" / "cases" / "retrieval"
+CASES = PROJECT_ROOT / "tests" / "cases"  # copies of ../shared/cases/retrieval/<case>/notes + questions
 
 
 def _searcher(case: str, tmp_path):
-    settings = from_env({}, corpus_dir=CASES / case / "notes", index_dir=tmp_path / "index")
+    settings = from_env({}, corpus_dir=CASES / case, index_dir=tmp_path / "index")
     build_index(settings, progress=False)
     return open_searcher(settings)
 

@@ -16,7 +16,7 @@ from assistant.notes import load_notes, parse_note
 from assistant.wiki import ENGINES, wiki_page
 from assistant.wiki.slugs import GitlabIds
 
-CASES = config.PROJECT_ROOT.parent / "shared" / "cases" / "retrieval"
+CASES = config.PROJECT_ROOT / "tests" / "cases"  # copies of ../shared/cases/retrieval/<case>/notes
 
 
 def _note(text: str, source: str = "dir/page.md"):
@@ -26,7 +26,7 @@ def _note(text: str, source: str = "dir/page.md"):
 # --- shared cases -----------------------------------------------------------------------
 
 def test_case_kramdown_explicit_id():
-    (note,) = load_notes(CASES / "kramdown-explicit-id" / "notes")
+    (note,) = load_notes(CASES / "kramdown-explicit-id")
     for engine in ("jekyll", "kramdown"):
         chunks = chunk_note(note, wiki_engine=engine)
         by_heading = {c.heading_path[-1]: c for c in chunks}
@@ -35,7 +35,7 @@ def test_case_kramdown_explicit_id():
 
 
 def test_case_kramdown_rawtext_id():
-    (note,) = load_notes(CASES / "kramdown-rawtext-id" / "notes")
+    (note,) = load_notes(CASES / "kramdown-rawtext-id")
     anchors = [h.anchor for h in wiki_page(note, "kramdown").headings]
     assert anchors[1:] == ["layers-and-the-runtime-apihttpsdocsawsamazoncomlambdalatestdgruntimes-apihtml", "qampa"]
     assert [h.anchor for h in wiki_page(note, "jekyll").headings][1:] == ["layers-and-the-runtime-api", "qa"]
@@ -94,7 +94,7 @@ def test_docusaurus_drops_number_prefixes():
 
 
 def test_citation_url_with_base_path():
-    (note,) = load_notes(CASES / "kramdown-explicit-id" / "notes")
+    (note,) = load_notes(CASES / "kramdown-explicit-id")
     chunk = [c for c in chunk_note(note) if c.anchor == "timeout"][0]
     from assistant.cite import citation_url
 
@@ -144,7 +144,7 @@ def test_heading_path_shows_rendered_headings():
 # --- links command ----------------------------------------------------------------------
 
 def test_links_command_lists_every_heading_with_its_url(capsys):
-    corpus = CASES / "kramdown-explicit-id" / "notes"
+    corpus = CASES / "kramdown-explicit-id"
     assert cli.main(["links", "--corpus", str(corpus), "--wiki-base-url", "https://w.example/base"]) == 0
     out = capsys.readouterr().out
     assert "Lambda メモ  https://w.example/base/lambda.html   (lambda.md)" in out

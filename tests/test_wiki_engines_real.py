@@ -1,8 +1,8 @@
 """Heading ids against the wiki engines' REAL renderers, one test per engine.
 
-Every heading of the seed corpus, of the wiki-dev notes (../shared/eval/wiki-dev/notes) and of
-tests/renderers/hostile-headings.md is rendered by the engine's own code and compared, in document
-order, with what assistant.wiki gives:
+Every heading of the seed corpus and tests/renderers/hostile-headings.md, and of the wiki-dev
+notes (../shared/eval/wiki-dev/notes; skipped, saying so, where absent), is rendered by the
+engine's own code and compared, in document order, with what assistant.wiki gives:
 
 | engine | real code run |
 |---|---|
@@ -36,24 +36,31 @@ pytestmark = pytest.mark.slow  # the real renderers (kramdown, node) as subproce
 
 RENDERERS = PROJECT_ROOT / "tests" / "renderers"
 WIKI_DEV = PROJECT_ROOT.parent / "shared" / "eval" / "wiki-dev" / "notes"
-CORPORA = [
-    PROJECT_ROOT / "corpus" / "aws-developer-associate.md",
-    RENDERERS / "hostile-headings.md",
-    *sorted(WIKI_DEV.rglob("*.md")),
-]
+# Two groups, each compared on its own: the repo's notes always; the wiki-dev eval set (472 kB,
+# kept outside the repo with the other eval sets) where the clone sits next to ../shared.
+CORPORA = {
+    "seed+hostile": lambda: [PROJECT_ROOT / "corpus" / "aws-developer-associate.md", RENDERERS / "hostile-headings.md"],
+    "wiki-dev": lambda: sorted(WIKI_DEV.rglob("*.md")),
+}
+# Headings each group has at least (111 and ~390 today): a renderer that read nothing fails.
+MIN_HEADINGS = {"seed+hostile": 100, "wiki-dev": 350}
 
 
-@pytest.fixture(scope="module")
-def rendered_inputs(tmp_path_factory):
-    """Each note as the wiki's parser gets it (front matter and Liquid-only lines blanked)."""
+@pytest.fixture(scope="module", params=list(CORPORA))
+def rendered_inputs(request, tmp_path_factory):
+    """(group, [(path, note, copy)]): each note as the wiki's parser gets it (front matter and
+    Liquid-only lines blanked). Skips the wiki-dev group when ../shared/eval is absent."""
+    files = CORPORA[request.param]()
+    if not files:
+        pytest.skip(f"{WIKI_DEV} is absent (the wiki-dev eval set lives in ../shared/eval, beside the clone)")
     folder = tmp_path_factory.mktemp("render")
     out = []
-    for i, path in enumerate(p for p in CORPORA if p.exists()):
+    for i, path in enumerate(files):
         note = parse_note(path.read_text(encoding="utf-8"), path.name)
         copy = folder / f"{i:03d}.md"
         copy.write_text("\n".join(parse_source(note)) + "\n", encoding="utf-8")
         out.append((path, note, copy))
-    return out
+    return request.param, out
 
 
 def _run(command: list[str]) -> list[list]:
@@ -85,22 +92,24 @@ def _real_ids(engine: str, files: list[Path]) -> list[list]:
 
 @pytest.mark.parametrize("engine", ["jekyll", "kramdown", "github", "docusaurus", "vitepress", "mkdocs"])
 def test_every_heading_gets_the_real_renderers_id(engine, rendered_inputs):
-    assert len(rendered_inputs) >= 3, "the seed, hostile headings and wiki-dev notes must all be there"
-    real = _real_ids(engine, [copy for _, _, copy in rendered_inputs])
+    group, inputs = rendered_inputs
+    real = _real_ids(engine, [copy for _, _, copy in inputs])
+    assert len(real) == len(inputs), f"the renderer answered {len(real)} of {len(inputs)} files"
     total, mismatches = 0, []
-    for (path, note, _), theirs in zip(rendered_inputs, real):
+    for (path, note, _), theirs in zip(inputs, real):
         ours = [(h.level, h.anchor) for h in wiki_page(note, engine).headings]
         expected = [(level, anchor) for level, anchor, _ in theirs]
         total += len(expected)
         if ours != expected:
             mismatches.append(f"{path.name}: ours {ours} != real {expected}")
-    print(f"{engine}: {total} headings, {len(mismatches)} pages differ")
-    assert total > 400
+    print(f"{engine} {group}: {total} headings, {len(mismatches)} pages differ")
+    assert total >= MIN_HEADINGS[group]
     assert not mismatches, "\n".join(mismatches)
 
 
 def test_breadcrumb_text_is_the_rendered_heading(rendered_inputs):
     """Heading text as GitHub's renderer shows it: no markup, entities decoded."""
-    real = _real_ids("github", [copy for _, _, copy in rendered_inputs])
-    for (path, note, _), theirs in zip(rendered_inputs, real):
+    _, inputs = rendered_inputs
+    real = _real_ids("github", [copy for _, _, copy in inputs])
+    for (path, note, _), theirs in zip(inputs, real):
         assert [h.text for h in wiki_page(note, "github").headings] == [t.strip() for _, _, t in theirs], path

@@ -16,7 +16,7 @@ from assistant.notes import parse_note
 from assistant.wiki import wiki_page
 from test_cli import run
 
-CASES = PROJECT_ROOT.parent / "shared" / "cases" / "retrieval"
+CASES = PROJECT_ROOT / "tests" / "cases"  # copies of ../shared/cases/retrieval/<case>/notes
 
 
 def shown(text: str, engine: str = "jekyll"):
@@ -136,7 +136,7 @@ def _ask(corpus, index, *questions: str) -> list[dict]:
 
 @pytest.mark.slow
 def test_case_html_comment_answer_is_never_highlighted(tmp_path):
-    (answer,) = _ask(CASES / "html-comment-answer" / "notes", tmp_path / "index", "デプロイのタイムアウトは何分？")
+    (answer,) = _ask(CASES / "html-comment-answer", tmp_path / "index", "デプロイのタイムアウトは何分？")
     top = answer["hits"][0]
     assert top["highlight_lines"][0] == 6 and 5 not in top["highlight_lines"]
     assert "<!--" in top["text"]  # the cited lines are the file's
