@@ -59,7 +59,10 @@ class HitOut(BaseModel):
     line_end: int = Field(description="last line of the section, inclusive")
     score: float = Field(description="fused relevance score; higher is better, comparable within one answer only")
     url: str = Field(description="the section in the team wiki: base URL + page + heading anchor")
-    text: str = Field(description="the section's markdown, as written in the note (untrusted: render it safely)")
+    text: str = Field(description="the section's markdown, as written in the note (untrusted: render it safely); "
+                                  "a line over 2,000 characters (or, in a section over 16,000, over its equal share) "
+                                  "is cut and ends in '…': the url and line numbers name the whole note")
+    truncated: bool = Field(description="true when a line of `text` was cut")
     highlight_lines: list[int] = Field(description="note line numbers of the lines that answer, best first")
 
 

@@ -33,6 +33,10 @@ HEAD = (STATIC / "ui-head.html").read_text(encoding="utf-8")
 ALL = "__all__"
 MAX_K = 10
 MAX_TURNS_SHOWN = 10  # question-and-reply pairs a session keeps: its memory stays bounded
+# Characters of HTML a session's chat keeps (each reply resends the whole chat): the oldest
+# pairs go first, the latest pair always stays. A reply is bounded by hits.MAX_HIT_CHARS a
+# hit (~0.2 MB at most with MAX_K hits), an ordinary one is 5-20 KB.
+MAX_CHAT_CHARS = 1_000_000
 SESSION_KEY = "notes-assistant-chat"  # sessionStorage key holding this tab's chat id
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{22}")
 _WORD = re.compile(r"[A-Za-z]{2,}")
@@ -130,7 +134,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
             log.exception("search failed")
             reply = error_html(TEXT[lang]["error"] + (": 内部エラーが発生しました。" if lang == "ja" else ": internal error."))
         shown = question_html(used)
-        chat = (chat + [{"role": "user", "content": shown}, {"role": "assistant", "content": reply}])[-2 * MAX_TURNS_SHOWN:]
+        chat = bounded_chat(chat + [{"role": "user", "content": shown}, {"role": "assistant", "content": reply}])
         conversation = {**conversation, "chat": chat, "asked": asked, "lang": lang, "last": used, "scope": scope,
                         "id": conversation.get("id") or new_session_id()}
         SESSIONS.save(conversation)
@@ -227,6 +231,17 @@ def ui_language(question: str, current: str) -> str:
     return "en" if len(_WORD.findall(question)) >= 3 else current
 
 
+def bounded_chat(chat: list[dict], max_pairs: int = MAX_TURNS_SHOWN, max_chars: int = MAX_CHAT_CHARS) -> list[dict]:
+    """The latest question/reply pairs of `chat` (messages {"role", "content": str}) that fit
+    in `max_pairs` pairs and `max_chars` characters of content; the latest pair always stays."""
+    chat = chat[-2 * max_pairs:]
+    size = sum(len(m["content"]) for m in chat)
+    while len(chat) > 2 and size > max_chars:
+        size -= len(chat[0]["content"]) + len(chat[1]["content"])
+        chat = chat[2:]
+    return chat
+
+
 def empty_conversation() -> dict:
     """A new chat's server-side state: the messages shown, the questions asked so far and,
     once it has one, the chat's id (see Sessions)."""
@@ -242,7 +257,8 @@ def new_session_id() -> str:
 class Sessions:
     """The latest chats, by id, so that a frame reloaded by its wiki page (a citation opened
     in the page around it) shows its chat again. Bounded: at most `max_sessions` chats of at
-    most `max_turns` question/answer pairs each (~15 KB a turn), least recently used dropped."""
+    most `max_turns` question/answer pairs and MAX_CHAT_CHARS each (~15 KB a turn), least
+    recently used dropped."""
 
     def __init__(self, max_sessions: int = 256, max_turns: int = 20):
         self.max_sessions, self.max_turns = max_sessions, max_turns
@@ -251,7 +267,7 @@ class Sessions:
 
     def save(self, conversation: dict) -> None:
         """Keep a chat ({"id", "chat", ...}): its last `max_turns` pairs, as the most recent."""
-        kept = {**conversation, "chat": conversation["chat"][-2 * self.max_turns:]}
+        kept = {**conversation, "chat": bounded_chat(conversation["chat"], self.max_turns)}
         with self._lock:
             self._chats[conversation["id"]] = kept
             self._chats.move_to_end(conversation["id"])

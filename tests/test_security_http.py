@@ -32,6 +32,9 @@ TOKEN = "tok-" + uuid.uuid4().hex
 NOTE = ("# Team notes\n\n## Deploys\n\n- Deploys run every Tuesday from the release branch.\n"
         "- デプロイは毎週火曜日にリリースブランチから行う。\n\n## On call\n\n- The on-call rotation changes on Monday.\n")
 SECRET_NOTE = "# Private\n\n## Salaries\n\n- PRIVATECANARY salary bands are confidential.\n"
+# A pasted log: one 300 KB line in a code fence (finding: a 1 MB line made a 3 MB answer).
+BIG_LINE = "".join(f"{i:06d}-LOGLINECANARY " for i in range(20_000))
+LOG_NOTE = f"# Pasted logs\n\n## Crash log\n\nThe crash log of the build follows:\n\n```\n{BIG_LINE}\n```\n"
 pytestmark = pytest.mark.slow
 
 
@@ -74,6 +77,7 @@ def served(tmp_path_factory):
     gradio_tmp.mkdir()
     (corpus / "team.md").write_text(NOTE, encoding="utf-8")
     (corpus / "private.md").write_text(SECRET_NOTE, encoding="utf-8")
+    (corpus / "logs.md").write_text(LOG_NOTE, encoding="utf-8")
     port = free_port()
     env = {**os.environ, "ASSISTANT_API_TOKEN": TOKEN, "GRADIO_TEMP_DIR": str(gradio_tmp)}
     env.pop("ASSISTANT_ALLOWED_ORIGINS", None)
@@ -449,3 +453,50 @@ def test_the_page_root_is_not_chosen_by_a_header(served, header):
 def test_scopes_route_lists_the_filter_values(served):
     status, _, body = served.request("GET", "/api/scopes")
     assert status == 200 and "team.md" in json.loads(body)["scopes"]
+
+
+# ============================================================================ answer size
+
+def ask_ui(served: Served, question: str, session: str, mount: str = "") -> dict:
+    """One question through the page's own event route; the process_completed message."""
+    dep = next(d for d in events(served, mount) if d.get("api_name") == "ask")
+    body = {"data": [question, 5, "__all__", None], "event_data": None, "fn_index": dep["id"],
+            "trigger_id": dep["targets"][0][0], "session_hash": session}
+    status, _, out = served.request("POST", f"{mount}/gradio_api/queue/join", json.dumps(body).encode(),
+                                    {"Content-Type": "application/json"})
+    assert status == 200, out[:200]
+    done = read_event_stream(served, mount, session)[-1]
+    assert done["msg"] == "process_completed" and done["success"], str(done)[:300]
+    return done
+
+
+def test_an_answer_is_bounded_in_bytes_whatever_the_note_holds(served):
+    """A 300 KB line is cut at hits.MAX_LINE_CHARS with a visible '…' in the JSON API and
+    the UI; the citation still names the whole note; a chat resent with every reply stays
+    bounded in bytes however many such replies it holds."""
+    from assistant.hits import MAX_HIT_CHARS, MAX_LINE_CHARS
+
+    status, _, body = served.request("GET", "/api/ask?q=crash%20log&k=5", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert status == 200
+    hit = next(h for h in json.loads(body)["hits"] if h["source"] == "logs.md")
+    assert hit["truncated"] and "…" in hit["text"] and "LOGLINECANARY" in hit["text"]
+    assert max(len(line) for line in hit["text"].split("\n")) <= MAX_LINE_CHARS + 1
+    assert hit["url"].endswith("/logs.html#crash-log") and hit["line_end"] >= 8  # the citation: the whole note
+    assert len(body) < 5 * (MAX_HIT_CHARS + 2_000) * 3  # k=5 hits, UTF-8 and JSON escaping included
+    assert len(body) < len(BIG_LINE) // 2
+
+    session = uuid.uuid4().hex[:11]
+    sizes = [len(json.dumps(ask_ui(served, "crash log", session))) for _ in range(4)]
+    assert "LOGLINECANARY" in json.dumps(ask_ui(served, "crash log", session))
+    assert sizes[0] < len(BIG_LINE) // 2, sizes  # one reply carries the cut line, not the whole
+    assert all(size < 4 * sizes[0] for size in sizes), sizes  # the chat grows by one bounded reply a turn
+
+
+def test_a_chat_is_bounded_in_characters():
+    from assistant.ui import MAX_CHAT_CHARS, bounded_chat
+
+    pair = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "x" * (MAX_CHAT_CHARS // 3)}]
+    chat = bounded_chat(pair * 8)
+    assert sum(len(m["content"]) for m in chat) <= MAX_CHAT_CHARS and len(chat) == 4
+    huge = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "x" * (2 * MAX_CHAT_CHARS)}]
+    assert bounded_chat(pair + huge) == huge  # the latest pair always stays
