@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .config import PROJECT_ROOT, Settings
 from .errors import AssistantError, QueryError
 from .guard import GuardMiddleware
+from .scopes import listed_scopes
 from . import MAX_HISTORY, MAX_TOP_K
 
 log = logging.getLogger(__name__)
@@ -83,8 +84,10 @@ class ErrorOut(BaseModel):
 class ScopesOut(BaseModel):
     """GET /api/scopes: every value the `scope` filter of /api/ask accepts, notes first."""
 
-    scopes: list[str] = Field(description="values the `scope` parameter takes: a note, or 'note > chapter'",
+    scopes: list[str] = Field(description="values the `scope` parameter takes: every note, then 'note › chapter' "
+                                          "(at most 100 chapters a note, 1,000 names in all: assistant/scopes.py)",
                               examples=[["aws-developer-associate.md", "aws-developer-associate.md > 第4章 開発関連サービス"]])
+    complete: bool = Field(True, description="false when chapters were left out of `scopes` (they are still accepted)")
 
 
 class HealthOut(BaseModel):
@@ -232,7 +235,8 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
     @app.get("/api/scopes", summary="Values the `scope` filter takes", response_model=ScopesOut,
              responses=_error_responses(503))
     def scopes() -> dict:
-        return {"scopes": service.searcher.scopes()}
+        scopes, cut = listed_scopes(service.searcher.scopes())
+        return {"scopes": scopes, "complete": not cut}
 
     @app.get("/example/wiki.html", include_in_schema=False)
     def example_wiki_page() -> FileResponse:

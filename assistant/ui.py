@@ -19,6 +19,7 @@ from .config import Settings
 from .errors import AssistantError, QueryError
 from . import MAX_HISTORY, MAX_QUESTION_CHARS
 from .language import language
+from .scopes import listed_scopes, scope_label
 from .webrender import answer_html, error_html, question_html
 
 log = logging.getLogger(__name__)
@@ -83,11 +84,13 @@ EXAMPLES = [
 
 
 def _scope_choices(service, lang: str) -> list[tuple[str, str]]:
+    """The filter dropdown's (label, value) pairs: "all", then the notes and chapters within
+    scopes.py's caps (the page's /config carries them, so they must not grow with headings)."""
     try:
-        scopes = service.searcher.scopes()
+        scopes, _ = listed_scopes(service.searcher.scopes())
     except AssistantError:
         scopes = []
-    return [(TEXT[lang]["all"], ALL)] + [(s, s) for s in scopes]
+    return [(TEXT[lang]["all"], ALL)] + [(scope_label(s), s) for s in scopes]
 
 
 def _accept_language(request) -> str:
@@ -100,27 +103,36 @@ def build_ui(service, settings: Settings, embed: bool = False):
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
-    def labels(lang: str, scope_value=None) -> tuple:
+    def labels(lang: str, scope_value=None, choices: bool = True) -> tuple:
         """Updates for: textbox, title, send, clear, k, scope — in `lang`. The textbox value is
-        left alone, so a page-load update cannot wipe what the user is already typing."""
+        left alone, so a page-load update cannot wipe what the user is already typing. The
+        filter's choices are sent only with `choices` (page load, a change of language): a
+        reply does not carry the whole list again."""
         t = TEXT[lang]
+        scope = dict(choices=_scope_choices(service, lang)) if choices else {}
         return (
             gr.update(placeholder=t["placeholder"], label=t["label"]),
             gr.update(value=f"## {t['title']}\n{t['intro']}"),
             gr.update(value=t["send"]),
             gr.update(value=t["clear"]),
             gr.update(label=t["k"]),
-            gr.update(label=t["scope"], choices=_scope_choices(service, lang), value=scope_value or ALL),
+            gr.update(label=t["scope"], value=scope_value or ALL, **scope),
         )
 
     def ask(question, k, scope, conversation):
-        """One question -> the updated chat. The conversation (shown messages, earlier
+        """The Ask button and Enter: one question -> the updated chat (see `turn`)."""
+        return turn(question, k, scope, conversation)
+
+    def turn(question, k, scope, conversation, with_choices: bool = False):
+        """One question -> the updated chat (the filter's choices only with `with_choices` or
+        when the language changes). The conversation (shown messages, earlier
         questions, the UI language) lives in server-side session state: the client sends only
         text and numbers, never the chat history, so no client value can name a file (case
         gradio-filedata-read)."""
         chat, asked = list(conversation["chat"]), list(conversation["asked"])
         question = _plain(question)
-        lang = ui_language(question, conversation.get("lang") or "en")
+        conversation_lang = conversation.get("lang")
+        lang = ui_language(question, conversation_lang or "en")
         scope = None if scope in (None, "", ALL) else _plain(scope)
         used = question[:MAX_QUESTION_CHARS]  # all that is searched, and all that is kept
         try:
@@ -138,7 +150,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         conversation = {**conversation, "chat": chat, "asked": asked, "lang": lang, "last": used, "scope": scope,
                         "id": conversation.get("id") or new_session_id()}
         SESSIONS.save(conversation)
-        _, *rest = labels(lang, scope)
+        _, *rest = labels(lang, scope, choices=with_choices or lang != (conversation_lang or "en"))
         box = gr.update(value="", placeholder=TEXT[lang]["placeholder"], label=TEXT[lang]["label"])
         return (box, chat, conversation, *rest, conversation["id"], used)
 
@@ -146,7 +158,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         """The reply's "search everywhere" button: the last question again, without the filter."""
         if not conversation.get("last"):
             return (gr.update(), gr.update(), conversation, *(gr.update(),) * 5, gr.update(), gr.update())
-        return ask(conversation["last"], k, ALL, conversation)
+        return turn(conversation["last"], k, ALL, conversation)
 
     def load(k, scope, conversation, chat_id, request: gr.Request):
         """Page load: the chat this tab had (a frame reloaded by a citation opening in its
@@ -159,7 +171,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         conversation = restored or {**conversation, "lang": conversation.get("lang") or lang}
         question = _plain(params.get("q", ""))
         if question and not (restored and restored.get("last") == question[:MAX_QUESTION_CHARS]):
-            return (*ask(question, k, scope, conversation), *chrome)
+            return (*turn(question, k, scope, conversation, with_choices=True), *chrome)
         box, *rest = labels(lang)
         if restored:
             return (box, restored["chat"], restored, *rest, restored["id"], restored.get("last", ""), *chrome)

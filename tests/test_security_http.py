@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,15 +70,11 @@ class Served:
         return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    root = tmp_path_factory.mktemp("served")
-    corpus, index_dir, gradio_tmp = root / "corpus", root / "index", root / "gradio-tmp"
-    corpus.mkdir()
+def start_server(root: Path, corpus: Path, extra_args: tuple[str, ...] = ()):
+    """`python app.py` over `corpus` (API token set, no watcher), waited for until /api/health
+    answers; yields a Served and stops the server afterwards. Its output goes to root/server.log."""
+    index_dir, gradio_tmp = root / "index", root / "gradio-tmp"
     gradio_tmp.mkdir()
-    (corpus / "team.md").write_text(NOTE, encoding="utf-8")
-    (corpus / "private.md").write_text(SECRET_NOTE, encoding="utf-8")
-    (corpus / "logs.md").write_text(LOG_NOTE, encoding="utf-8")
     port = free_port()
     env = {**os.environ, "ASSISTANT_API_TOKEN": TOKEN, "GRADIO_TEMP_DIR": str(gradio_tmp)}
     env.pop("ASSISTANT_ALLOWED_ORIGINS", None)
@@ -85,7 +82,7 @@ def served(tmp_path_factory):
     log = (root / "server.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "app.py", "--corpus", str(corpus), "--index-dir", str(index_dir), "--port", str(port),
-         "--no-watch"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+         "--no-watch", *extra_args], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     served = Served(f"http://127.0.0.1:{port}", port, proc.pid, root, index_dir, gradio_tmp)
     deadline = time.monotonic() + 600
@@ -106,6 +103,32 @@ def served(tmp_path_factory):
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    root = tmp_path_factory.mktemp("served")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "team.md").write_text(NOTE, encoding="utf-8")
+    (corpus / "private.md").write_text(SECRET_NOTE, encoding="utf-8")
+    (corpus / "logs.md").write_text(LOG_NOTE, encoding="utf-8")
+    yield from start_server(root, corpus)
+
+
+# Hostile notes where ranking does not matter, served with the fake-hash model (fast to build).
+MANY_HEADINGS = 1_500
+HEADINGS_NOTE = "# Outline\n\n" + "".join(f"## Topic {i:05d} {'x' * 50}\n\nline {i}\n\n" for i in range(MANY_HEADINGS))
+
+
+@pytest.fixture(scope="module")
+def served_hostile(tmp_path_factory):
+    root = tmp_path_factory.mktemp("served-hostile")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "team.md").write_text(NOTE, encoding="utf-8")
+    (corpus / "outline.md").write_text(HEADINGS_NOTE, encoding="utf-8")
+    yield from start_server(root, corpus, ("--model", "fake-hash"))
 
 
 def ask_ok(served: Served, source: str = "127.0.0.1") -> float:
@@ -500,3 +523,31 @@ def test_a_chat_is_bounded_in_characters():
     assert sum(len(m["content"]) for m in chat) <= MAX_CHAT_CHARS and len(chat) == 4
     huge = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "x" * (2 * MAX_CHAT_CHARS)}]
     assert bounded_chat(pair + huge) == huge  # the latest pair always stays
+
+
+# ============================================================================ filter choices
+
+def test_filter_choices_are_bounded_and_not_resent_with_every_answer(served_hostile):
+    """A note with 1,500 chapters: the page's /config and /api/scopes list every note and at
+    most MAX_CHAPTERS_PER_NOTE chapters of each; a reply does not carry the choices again."""
+    from assistant.scopes import MAX_CHAPTERS_PER_NOTE
+
+    for path in ("/config", "/embed/config"):
+        status, _, body = served_hostile.request("GET", path)
+        dropdowns = [c for c in json.loads(body)["components"] if c.get("props", {}).get("elem_id") == "scope"]
+        assert status == 200 and len(dropdowns) == 1
+        assert len(dropdowns[0]["props"]["choices"]) <= MAX_CHAPTERS_PER_NOTE + 10, (path, len(body))
+        assert len(body) < 200_000, (path, len(body))
+    status, _, body = served_hostile.request("GET", "/api/scopes")
+    listed = json.loads(body)
+    assert status == 200 and {"team.md", "outline.md"} <= set(listed["scopes"]) and listed["complete"] is False
+    assert len(listed["scopes"]) <= MAX_CHAPTERS_PER_NOTE + 10
+    unlisted = f"outline.md › Topic {MANY_HEADINGS - 1:05d} {'x' * 50}"
+    assert unlisted not in listed["scopes"]
+    status, _, body = served_hostile.request("GET", "/api/ask?q=line&scope=" + urllib.parse.quote(unlisted),
+                                             headers={"Authorization": f"Bearer {TOKEN}"})
+    assert status == 200, body[:300]  # a chapter not listed is still a filter
+    session = uuid.uuid4().hex[:11]
+    for question in ("When do deploys run?", "Who is on call?"):
+        updates = ask_ui(served_hostile, question, session)["output"]["data"]
+        assert not any(isinstance(u, dict) and "choices" in u for u in updates), len(json.dumps(updates))
