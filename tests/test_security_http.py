@@ -121,6 +121,10 @@ MANY_HEADINGS = 1_500
 HEADINGS_NOTE = "# Outline\n\n" + "".join(f"## Topic {i:05d} {'x' * 50}\n\nline {i}\n\n" for i in range(MANY_HEADINGS))
 
 
+# A note named with terminal escapes (OSC 0 retitles the window, SGR 8 hides text).
+ESCAPE_NAME = "evil\x1b]0;PWNED\x07\x1b[8m.md"
+
+
 @pytest.fixture(scope="module")
 def served_hostile(tmp_path_factory):
     root = tmp_path_factory.mktemp("served-hostile")
@@ -128,6 +132,7 @@ def served_hostile(tmp_path_factory):
     corpus.mkdir()
     (corpus / "team.md").write_text(NOTE, encoding="utf-8")
     (corpus / "outline.md").write_text(HEADINGS_NOTE, encoding="utf-8")
+    (corpus / ESCAPE_NAME).write_bytes(b"\xff\xfe not UTF-8: skipped with a warning naming the file\n")
     yield from start_server(root, corpus, ("--model", "fake-hash"))
 
 
@@ -551,3 +556,23 @@ def test_filter_choices_are_bounded_and_not_resent_with_every_answer(served_host
     for question in ("When do deploys run?", "Who is on call?"):
         updates = ask_ui(served_hostile, question, session)["output"]["data"]
         assert not any(isinstance(u, dict) and "choices" in u for u in updates), len(json.dumps(updates))
+
+
+# ============================================================================ the server's log
+
+def test_no_control_character_reaches_the_servers_log(served_hostile):
+    """A note file named with ESC/OSC sequences (skipped: not UTF-8) and a client's event
+    inputs holding them (Gradio prints 'Received inputs' for too few values) are logged with
+    visible stand-ins (termsafe.terminal_safe), never raw."""
+    dep = next(d for d in events(served_hostile, "") if d.get("api_name") == "ask")
+    session = uuid.uuid4().hex[:11]
+    body = {"data": ["\x1b]52;c;SGVsbG8=\x07\x1b]0;PWNED\x07"], "event_data": None, "fn_index": dep["id"],
+            "trigger_id": dep["targets"][0][0], "session_hash": session}
+    status, _, out = served_hostile.request("POST", "/gradio_api/queue/join", json.dumps(body).encode(),
+                                            {"Content-Type": "application/json"})
+    if status == 200:
+        read_event_stream(served_hostile, "", session)
+    time.sleep(0.5)
+    log = (served_hostile.root / "server.log").read_bytes()
+    assert b"skipped" in log and "evil␛]0;PWNED␇".encode() in log, log[-2000:]
+    assert not any(c in log for c in (b"\x1b", b"\x07", "\x9b".encode())), log[-2000:]
