@@ -121,6 +121,16 @@ MANY_HEADINGS = 1_500
 HEADINGS_NOTE = "# Outline\n\n" + "".join(f"## Topic {i:05d} {'x' * 50}\n\nline {i}\n\n" for i in range(MANY_HEADINGS))
 
 
+# Notes the wiki (Jekyll, the default engine) does not publish, and one it does (_posts/).
+UNPUBLISHED = {
+    "_drafts/reorg.md": "# Reorg\n\n## Plan\n\n- DRAFTCANARY the reorg plan.\n",
+    "_private.md": "# Private\n\n## Pay\n\n- UNDERSCORECANARY pay bands.\n",
+    "sub/_partial/snippet.md": "# Snippet\n\n## Part\n\n- PARTIALCANARY included text.\n",
+    "unpublished.md": "---\npublished: false\n---\n# Later\n\n## News\n\n- UNPUBLISHEDCANARY the news.\n",
+    "_posts/2024-01-01-release.md": "# Release\n\n## Notes\n\n- POSTCANARY release notes are out.\n",
+}
+
+
 # A note named with terminal escapes (OSC 0 retitles the window, SGR 8 hides text).
 ESCAPE_NAME = "evil\x1b]0;PWNED\x07\x1b[8m.md"
 
@@ -132,6 +142,9 @@ def served_hostile(tmp_path_factory):
     corpus.mkdir()
     (corpus / "team.md").write_text(NOTE, encoding="utf-8")
     (corpus / "outline.md").write_text(HEADINGS_NOTE, encoding="utf-8")
+    for name, text in UNPUBLISHED.items():
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / name).write_text(text, encoding="utf-8")
     (corpus / ESCAPE_NAME).write_bytes(b"\xff\xfe not UTF-8: skipped with a warning naming the file\n")
     yield from start_server(root, corpus, ("--model", "fake-hash"))
 
@@ -576,3 +589,21 @@ def test_no_control_character_reaches_the_servers_log(served_hostile):
     log = (served_hostile.root / "server.log").read_bytes()
     assert b"skipped" in log and "evil␛]0;PWNED␇".encode() in log, log[-2000:]
     assert not any(c in log for c in (b"\x1b", b"\x07", "\x9b".encode())), log[-2000:]
+
+
+# ============================================================================ unpublished notes
+
+def test_notes_the_wiki_does_not_publish_are_not_served(served_hostile):
+    """Jekyll's `_drafts/`, `_`-named files and folders and `published: false` are not indexed
+    (wiki/published.py); `_posts/` is."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    _, _, body = served_hostile.request("GET", "/api/scopes")
+    scopes = json.loads(body)["scopes"]
+    assert "_posts/2024-01-01-release.md" in scopes
+    assert not any(name in scopes for name in ("_drafts/reorg.md", "_private.md", "sub/_partial/snippet.md",
+                                                "unpublished.md")), scopes[:10]
+    for canary in ("DRAFTCANARY", "UNDERSCORECANARY", "PARTIALCANARY", "UNPUBLISHEDCANARY"):
+        status, _, body = served_hostile.request("GET", f"/api/ask?q={canary}&k=50", headers=auth)
+        assert status == 200 and canary not in json.dumps(json.loads(body)["hits"])
+    status, _, body = served_hostile.request("GET", "/api/ask?q=POSTCANARY&k=50", headers=auth)
+    assert "POSTCANARY" in json.dumps(json.loads(body)["hits"])
