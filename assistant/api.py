@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -137,6 +138,17 @@ class ApiError(Exception):
         self.status, self.message, self.headers = status, message, headers
 
 
+# An absolute file path in a message: '/' not after a word character, ':' or '/' (so URLs
+# stay), up to whitespace, a quote or punctuation that ends a sentence.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w:/])/[^\s'\"`,;()]+")
+
+
+def without_paths(message):
+    """`message` with each absolute path written as '<path>' (None stays None): for what an
+    unauthenticated route shows, e.g. 'corpus folder <path> does not exist'."""
+    return _ABSOLUTE_PATH.sub("<path>", message) if isinstance(message, str) else message
+
+
 def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=headers)
 
@@ -228,8 +240,10 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
     @app.get("/api/health", summary="Is the index loaded, and does it follow the notes?", response_model=HealthOut,
              responses=_error_responses(503))
     def health() -> dict:
-        """`status` is "ok", "building", "behind" or "degraded"; see SearchService.status."""
-        return service.status()
+        """`status` is "ok", "building", "behind" or "degraded"; see SearchService.status.
+        The route needs no token, so its messages carry no server path (the log keeps them)."""
+        return {k: without_paths(v) if k in ("last_build_error", "refused_reason") else v
+                for k, v in service.status().items()}
 
     # Before the catch-all below, which would otherwise answer /api/scopes with a 404.
     @app.get("/api/scopes", summary="Values the `scope` filter takes", response_model=ScopesOut,

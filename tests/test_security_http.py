@@ -607,3 +607,25 @@ def test_notes_the_wiki_does_not_publish_are_not_served(served_hostile):
         assert status == 200 and canary not in json.dumps(json.loads(body)["hits"])
     status, _, body = served_hostile.request("GET", "/api/ask?q=POSTCANARY&k=50", headers=auth)
     assert "POSTCANARY" in json.dumps(json.loads(body)["hits"])
+
+
+# ============================================================================ health without paths
+
+def test_health_names_no_server_path(tmp_path, fake_settings):
+    """/api/health needs no token: its messages keep the state but not the server's paths."""
+    from fastapi.testclient import TestClient
+
+    from assistant.api import create_app
+
+    class Degraded:  # SearchService.status() as it reads after a failed rebuild and a refused version
+        def status(self):
+            return {"status": "degraded", "chunks": 3, "index_built_at": "t", "index_version": "v-1",
+                    "build_in_progress": False, "index_behind_notes": False, "watching": False,
+                    "last_build_error": f"corpus folder {tmp_path}/notes does not exist; create it",
+                    "refused_version": "v-2", "refused_reason": f"index manifest in {tmp_path}/index/v-2 is unreadable"}
+
+    client = TestClient(create_app(Degraded(), fake_settings, with_ui=False), base_url="http://127.0.0.1")
+    body = client.get("/api/health").json()
+    assert str(tmp_path) not in json.dumps(body) and body["status"] == "degraded"
+    assert body["last_build_error"] == "corpus folder <path> does not exist; create it"
+    assert body["refused_reason"] == "index manifest in <path> is unreadable"
