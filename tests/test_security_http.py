@@ -629,3 +629,22 @@ def test_health_names_no_server_path(tmp_path, fake_settings):
     assert str(tmp_path) not in json.dumps(body) and body["status"] == "degraded"
     assert body["last_build_error"] == "corpus folder <path> does not exist; create it"
     assert body["refused_reason"] == "index manifest in <path> is unreadable"
+
+
+# ============================================================================ cross-site GET
+
+def test_a_cross_site_get_of_the_api_is_refused(served):
+    """An <img src=.../api/ask?q=...> on another site (Sec-Fetch-Site: cross-site, no or a
+    foreign Origin) is a 403 before any search; same-origin, same-site, typed and
+    non-browser requests are answered."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    for extra in ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"},
+                  {"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"}):
+        status, _, body = served.request("GET", "/api/ask?q=deploy%20day", headers={**auth, **extra})
+        assert status == 403 and b"cross-site" in body, (extra, status, body[:200])
+    for site in ("same-origin", "same-site", "none", None):
+        extra = {"Sec-Fetch-Site": site} if site else {}
+        status, _, body = served.request("GET", "/api/ask?q=deploy%20day&k=1", headers={**auth, **extra})
+        assert status == 200, (site, status, body[:200])
+    status, _, _ = served.request("GET", "/?q=deploy", headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"})
+    assert status == 200  # a wiki's link to a permalink still opens the page
