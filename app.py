@@ -22,7 +22,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--index-dir", type=Path, help="where the index lives (default: index/)")
     parser.add_argument("--model", help="embedding model: 'e5' (bundled, default), 'embeddinggemma-300m' (after scripts/get-model.sh) or a sentence-transformers name/path")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    from assistant.termsafe import safe_log_handler
+
+    # Log lines name note files and quote clients: control characters shown as stand-ins (ESC -> ␛).
+    logging.basicConfig(level=logging.WARNING, handlers=[safe_log_handler()])
 
     from assistant.config import from_env
     from assistant.errors import ConfigError

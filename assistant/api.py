@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -29,6 +30,7 @@ from .config import PROJECT_ROOT, Settings
 from .errors import AssistantError, QueryError
 from .guard import GuardMiddleware
 from . import MAX_HISTORY, MAX_TOP_K, validate_question
+from .scopes import listed_scopes
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +61,10 @@ class HitOut(BaseModel):
     line_end: int = Field(description="last line of the section, inclusive")
     score: float = Field(description="fused relevance score; higher is better, comparable within one answer only")
     url: str = Field(description="the section in the team wiki: base URL + page + heading anchor")
-    text: str = Field(description="the section's markdown, as written in the note (untrusted: render it safely)")
+    text: str = Field(description="the section's markdown, as written in the note (untrusted: render it safely); "
+                                  "a line over 2,000 characters (or, in a section over 16,000, over its equal share) "
+                                  "is cut and ends in '…': the url and line numbers name the whole note")
+    truncated: bool = Field(description="true when a line of `text` was cut")
     highlight_lines: list[int] = Field(description="note line numbers of the lines that answer, best first")
 
 
@@ -80,8 +85,10 @@ class ErrorOut(BaseModel):
 class ScopesOut(BaseModel):
     """GET /api/scopes: every value the `scope` filter of /api/ask accepts, notes first."""
 
-    scopes: list[str] = Field(description="values the `scope` parameter takes: a note, or 'note > chapter'",
+    scopes: list[str] = Field(description="values the `scope` parameter takes: every note, then 'note › chapter' "
+                                          "(at most 100 chapters a note, 1,000 names in all: assistant/scopes.py)",
                               examples=[["aws-developer-associate.md", "aws-developer-associate.md > 第4章 開発関連サービス"]])
+    complete: bool = Field(True, description="false when chapters were left out of `scopes` (they are still accepted)")
 
 
 class HealthOut(BaseModel):
@@ -153,6 +160,17 @@ class ApiError(Exception):
     def __init__(self, status: int, message: str, headers: dict | None = None):
         super().__init__(message)
         self.status, self.message, self.headers = status, message, headers
+
+
+# An absolute file path in a message: '/' not after a word character, ':' or '/' (so URLs
+# stay), up to whitespace, a quote or punctuation that ends a sentence.
+_ABSOLUTE_PATH = re.compile(r"(?<![\w:/])/[^\s'\"`,;()]+")
+
+
+def without_paths(message):
+    """`message` with each absolute path written as '<path>' (None stays None): for what an
+    unauthenticated route shows, e.g. 'corpus folder <path> does not exist'."""
+    return _ABSOLUTE_PATH.sub("<path>", message) if isinstance(message, str) else message
 
 
 def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
@@ -249,14 +267,17 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
     @app.get("/api/health", summary="Is the index loaded, and does it follow the notes?", response_model=HealthOut,
              responses=_error_responses(503))
     def health() -> dict:
-        """`status` is "ok", "building", "behind" or "degraded"; see SearchService.status."""
-        return service.status()
+        """`status` is "ok", "building", "behind" or "degraded"; see SearchService.status.
+        The route needs no token, so its messages carry no server path (the log keeps them)."""
+        return {k: without_paths(v) if k in ("last_build_error", "refused_reason") else v
+                for k, v in service.status().items()}
 
     # Before the catch-all below, which would otherwise answer /api/scopes with a 404.
     @app.get("/api/scopes", summary="Values the `scope` filter takes", response_model=ScopesOut,
              responses=_error_responses(503))
     def scopes() -> dict:
-        return {"scopes": service.searcher.scopes()}
+        scopes, cut = listed_scopes(service.searcher.scopes())
+        return {"scopes": scopes, "complete": not cut}
 
     @app.get("/example/wiki.html", include_in_schema=False)
     def example_wiki_page() -> FileResponse:

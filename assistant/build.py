@@ -28,6 +28,7 @@ from .errors import BuildInProgressError, CorpusError, IndexStaleError
 from .lexical import LexicalIndex
 from .lines import line_units
 from .notes import load_notes
+from .wiki.published import is_published
 from .passages import PASSAGE_TOKENS, note_passages
 from .profiles import load_embedder
 from .store import chunking_settings
@@ -175,7 +176,10 @@ def build_index(
     `wait` False, BuildInProgressError when another build holds the lock."""
     started = time.perf_counter()
     embedder = embedder or load_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
-    notes = load_notes(settings.corpus_dir)
+    # Notes the wiki does not publish (drafts, `published: false`, `_private.md`) are not indexed.
+    notes = [n for n in load_notes(settings.corpus_dir) if is_published(n, settings.wiki_engine)]
+    if not notes:
+        raise CorpusError(f"every note in {settings.corpus_dir} is a draft or unpublished for the {settings.wiki_engine} wiki")
     corpus = {n.source: n.sha256 for n in notes}
     if not rebuild:
         report = _up_to_date(settings, embedder, len(notes), corpus, started)

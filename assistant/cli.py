@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import config
 from .errors import AssistantError, ConfigError, QueryError
-from .termsafe import json_text, terminal_safe
+from .termsafe import json_text, safe_log_handler, terminal_safe
 from .wiki import ENGINES
 
 DEV_SETS = ("dev.jsonl", "noanswer-dev.jsonl", "followup-dev.jsonl")
@@ -226,13 +226,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench_main(args.bench_args)
 
 
-class _SafeFormatter(logging.Formatter):
-    """Log lines name notes and quote their text: no control character reaches the terminal."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        return terminal_safe(super().format(record))
-
-
 COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "links": cmd_links, "bench": cmd_bench}
 
 
@@ -240,12 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     """The command line: the exit code, never a traceback for bad input. 0 ok; 1 an
     AssistantError (one `error: ...` line on stderr); 2 a usage or ConfigError (as argparse);
     130 interrupted (Ctrl-C); 141 the output pipe was closed."""
-    # The level sits on the handler too: libraries that set their own logger to DEBUG
-    # (bm25s does) would otherwise print debug lines through the root handler.
-    handler = logging.StreamHandler()
-    handler.setLevel(logging.WARNING)
-    handler.setFormatter(_SafeFormatter("%(levelname)s: %(message)s"))
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", handlers=[handler])
+    logging.basicConfig(level=logging.WARNING, handlers=[safe_log_handler()])
     parser = build_parser()
     args, rest = parser.parse_known_args(argv)
     if args.command == "bench":

@@ -11,7 +11,8 @@ One pure-ASGI middleware (safe for Gradio's streaming responses), applied before
   anything else (a FileData dict naming a local path, a list) is refused before Gradio's
   preprocessing can copy a file into its cache (case gradio-filedata-read).
 - Origins: a cross-origin POST is refused unless its Origin is in the allowlist (the same
-  list drives CORS on /api and frame-ancestors).
+  list drives CORS on /api and frame-ancestors); so is a browser's cross-site GET of /api/ask
+  (`Sec-Fetch-Site: cross-site`, e.g. an <img> on any intranet page).
 - Headers: `X-Forwarded-Host` is dropped (Gradio builds URLs from it); security headers
   (CSP frame-ancestors, nosniff, referrer policy) go on every response.
 Host checking is Starlette's TrustedHostMiddleware (api.py); read timeouts and the connection
@@ -143,6 +144,14 @@ class GuardMiddleware:
         origin = headers.get(b"origin", b"").decode("latin-1")
         if method == "POST" and origin and origin not in self.allowed_origins and not _same_origin(origin, headers):
             return await refuse(403, "requests from this origin are not allowed")
+        # A GET of /api/ask costs a search (~0.05-2.7 CPU-s): a cross-site page (<img src=...>, a
+        # script's no-cors fetch) must not make every visitor's browser ask. Browsers say so in
+        # Sec-Fetch-Site (Fetch Metadata); clients without it (curl, scripts) and same-origin,
+        # same-site, typed ("none") and allowed-origin requests are served.
+        fetch_site = headers.get(b"sec-fetch-site", b"").decode("latin-1").lower()
+        if (method == "GET" and path.startswith("/api/ask") and fetch_site == "cross-site"
+                and origin not in self.allowed_origins):
+            return await refuse(403, "cross-site requests are not allowed; ask from the assistant's page or an allowed origin")
         # Gradio builds the page's root URL from these; a client must not choose it (uvicorn has
         # already applied X-Forwarded-Proto from trusted proxies to the scope itself).
         scope = {**scope, "headers": [h for h in scope.get("headers", []) if h[0].lower() not in _CLIENT_CHOSEN_ROOT]}

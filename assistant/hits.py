@@ -15,6 +15,30 @@ import numpy as np
 
 from .chunking import Chunk
 
+# What one hit carries, in characters (an answer is then bounded whatever the note holds: a
+# pasted 1 MB log line or minified JSON would otherwise be sent whole, in every reply and in
+# every UI chat resent). A line is cut at MAX_LINE_CHARS; when a hit's lines still exceed
+# MAX_HIT_CHARS in all, each is cut to an equal share (at least MIN_LINE_CHARS). Cut lines
+# end in ELLIPSIS; the line numbers and the citation link still name the whole note. The
+# dev corpora's longest line is 1,265 characters and longest chunk 3,552: nothing real is cut.
+MAX_LINE_CHARS = 2_000
+MAX_HIT_CHARS = 16_000
+MIN_LINE_CHARS = 80
+ELLIPSIS = "…"
+
+
+def clip_lines(text: str) -> tuple[str, bool]:
+    """`text` with each line cut to the caps above (MAX_LINE_CHARS, then an equal share of
+    MAX_HIT_CHARS), a cut line ending in ELLIPSIS; the number of lines is unchanged, so
+    source line numbers still match. Returns (text, whether anything was cut)."""
+    lines = text.split("\n")
+    cap = MAX_LINE_CHARS
+    if sum(min(len(line), cap) for line in lines) > MAX_HIT_CHARS:
+        cap = max(MAX_HIT_CHARS // len(lines), MIN_LINE_CHARS)
+    if all(len(line) <= cap for line in lines):
+        return text, False
+    return "\n".join(line if len(line) <= cap else line[:cap] + ELLIPSIS for line in lines), True
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -25,9 +49,20 @@ class Hit:
     url: str  # the citation link to the heading in the team's wiki
     highlight_lines: tuple[int, ...] = ()  # 1-based source line numbers, best answer line first
 
+    def bounded(self) -> Hit:
+        """This hit as shown: its text (and shown text) cut by `clip_lines`, so what one
+        hit carries is at most ~MAX_HIT_CHARS characters (plus one ELLIPSIS a line)."""
+        text, cut = clip_lines(self.chunk.text)
+        shown, cut_shown = clip_lines(self.chunk.shown) if self.chunk.shown is not None else (None, False)
+        if not (cut or cut_shown):
+            return self
+        return dataclasses.replace(self, chunk=dataclasses.replace(self.chunk, text=text, shown=shown))
+
     def to_json(self) -> dict:
-        """The hit as the JSON API returns it (docs: /docs, `AnswerOut`)."""
+        """The hit as the JSON API returns it (docs: /docs, `AnswerOut`): `text` is the
+        section as written, each line cut by `clip_lines` (`truncated` says whether any was)."""
         c = self.chunk
+        text, truncated = clip_lines(c.text)
         return {
             "source": c.source,
             "title": c.title,
@@ -36,7 +71,8 @@ class Hit:
             "line_end": c.line_end,
             "score": round(float(self.score), 6),
             "url": self.url,
-            "text": c.text,
+            "text": text,
+            "truncated": truncated,
             "highlight_lines": list(self.highlight_lines),
         }
 

@@ -47,5 +47,5 @@ def format_answer(answer: Answer) -> str:
     parts = []
     if answer.no_answer:
         parts.append(NO_ANSWER[language(answer.question)])
-    parts += [format_hit(rank, hit, answer.no_answer) for rank, hit in enumerate(answer.hits, 1)]
+    parts += [format_hit(rank, hit.bounded(), answer.no_answer) for rank, hit in enumerate(answer.hits, 1)]
     return terminal_safe("\n\n".join(parts))

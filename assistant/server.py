@@ -7,6 +7,7 @@ What this leaves out: routes and pages (api.py, ui.py).
 """
 from __future__ import annotations
 
+import logging
 import sys
 
 from .config import Settings
@@ -126,9 +127,22 @@ def uvicorn_config(app, settings: Settings, **overrides):
     options = dict(
         host=settings.host, port=settings.port, log_level="warning", http=deadline_protocol(),
         limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=5, h11_max_incomplete_event_size=16 * 1024,
-        server_header=False,
+        server_header=False, use_colors=False,  # no ANSI colours: every log line is control-free (safe_output)
     )
     return uvicorn.Config(app, **{**options, **overrides})
+
+
+def safe_output() -> None:
+    """While serving, everything written to stdout and stderr (Gradio print()s a client's event
+    inputs and tracebacks; uvicorn's log handlers, made after this, write to sys.stderr) shows
+    control characters as stand-ins (termsafe.SafeStream), as do the root logger's handlers."""
+    from .termsafe import SafeFormatter, SafeStream
+
+    if not isinstance(sys.stdout, SafeStream):
+        sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
+    for handler in logging.getLogger().handlers:
+        if not isinstance(handler.formatter, SafeFormatter):
+            handler.setFormatter(SafeFormatter(handler.formatter._fmt if handler.formatter else None))
 
 
 def serve(settings: Settings) -> int:
@@ -143,6 +157,7 @@ def serve(settings: Settings) -> int:
     stop_watching = start_watching(service) if settings.watch else (lambda: None)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     print(f"Notes assistant: http://{host}:{settings.port}/  (API: /api/ask, docs: /docs, embed: /embed)", flush=True)
+    safe_output()
     try:
         uvicorn.Server(uvicorn_config(app, settings)).run()
     finally:

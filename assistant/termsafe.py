@@ -8,6 +8,7 @@ line/paragraph separators, bidi controls). Standard library only: the CLI import
 from __future__ import annotations
 
 import json
+import logging
 import re
 
 # C0 (but \t and \n), DEL, C1, and the bidi embedding/override/isolate controls (they make a
@@ -38,3 +39,37 @@ def json_text(obj, **kwargs) -> str:
     \\uXXXX escapes: the same JSON value, and no raw control byte reaches a terminal."""
     text = json.dumps(obj, ensure_ascii=False, **kwargs)
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class SafeFormatter(logging.Formatter):
+    """Log lines name notes and quote their text (and a server logs what clients send):
+    every line goes through terminal_safe, so no control character reaches the terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().format(record))
+
+
+class SafeStream:
+    """A text stream (sys.stdout, sys.stderr) whose writes go through terminal_safe: for
+    what libraries print() or write directly while a server runs (Gradio prints a client's
+    event inputs and tracebacks). Everything else is the wrapped stream's."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(terminal_safe(text))
+        return len(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def safe_log_handler(level: int = logging.WARNING) -> logging.Handler:
+    """A stderr handler at `level` with SafeFormatter ("LEVEL: message"). The level sits on
+    the handler too: libraries that set their own logger to DEBUG (bm25s does) would
+    otherwise print debug lines through the root handler."""
+    handler = logging.StreamHandler()
+    handler.setLevel(level)
+    handler.setFormatter(SafeFormatter("%(levelname)s: %(message)s"))
+    return handler

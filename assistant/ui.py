@@ -19,6 +19,7 @@ from .config import Settings
 from .errors import AssistantError, QueryError
 from . import MAX_HISTORY, MAX_QUESTION_CHARS
 from .language import language
+from .scopes import listed_scopes, scope_label
 from .webrender import answer_html, error_html, question_html
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,10 @@ HEAD = (STATIC / "ui-head.html").read_text(encoding="utf-8")
 ALL = "__all__"
 MAX_K = 10
 MAX_TURNS_SHOWN = 10  # question-and-reply pairs a session keeps: its memory stays bounded
+# Characters of HTML a session's chat keeps (each reply resends the whole chat): the oldest
+# pairs go first, the latest pair always stays. A reply is bounded by hits.MAX_HIT_CHARS a
+# hit (~0.2 MB at most with MAX_K hits), an ordinary one is 5-20 KB.
+MAX_CHAT_CHARS = 1_000_000
 SESSION_KEY = "notes-assistant-chat"  # sessionStorage key holding this tab's chat id
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{22}")
 _WORD = re.compile(r"[A-Za-z]{2,}")
@@ -79,11 +84,13 @@ EXAMPLES = [
 
 
 def _scope_choices(service, lang: str) -> list[tuple[str, str]]:
+    """The filter dropdown's (label, value) pairs: "all", then the notes and chapters within
+    scopes.py's caps (the page's /config carries them, so they must not grow with headings)."""
     try:
-        scopes = service.searcher.scopes()
+        scopes, _ = listed_scopes(service.searcher.scopes())
     except AssistantError:
         scopes = []
-    return [(TEXT[lang]["all"], ALL)] + [(s, s) for s in scopes]
+    return [(TEXT[lang]["all"], ALL)] + [(scope_label(s), s) for s in scopes]
 
 
 def _accept_language(request) -> str:
@@ -96,27 +103,36 @@ def build_ui(service, settings: Settings, embed: bool = False):
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import gradio as gr
 
-    def labels(lang: str, scope_value=None) -> tuple:
+    def labels(lang: str, scope_value=None, choices: bool = True) -> tuple:
         """Updates for: textbox, title, send, clear, k, scope — in `lang`. The textbox value is
-        left alone, so a page-load update cannot wipe what the user is already typing."""
+        left alone, so a page-load update cannot wipe what the user is already typing. The
+        filter's choices are sent only with `choices` (page load, a change of language): a
+        reply does not carry the whole list again."""
         t = TEXT[lang]
+        scope = dict(choices=_scope_choices(service, lang)) if choices else {}
         return (
             gr.update(placeholder=t["placeholder"], label=t["label"]),
             gr.update(value=f"## {t['title']}\n{t['intro']}"),
             gr.update(value=t["send"]),
             gr.update(value=t["clear"]),
             gr.update(label=t["k"]),
-            gr.update(label=t["scope"], choices=_scope_choices(service, lang), value=scope_value or ALL),
+            gr.update(label=t["scope"], value=scope_value or ALL, **scope),
         )
 
     def ask(question, k, scope, conversation):
-        """One question -> the updated chat. The conversation (shown messages, earlier
+        """The Ask button and Enter: one question -> the updated chat (see `turn`)."""
+        return turn(question, k, scope, conversation)
+
+    def turn(question, k, scope, conversation, with_choices: bool = False):
+        """One question -> the updated chat (the filter's choices only with `with_choices` or
+        when the language changes). The conversation (shown messages, earlier
         questions, the UI language) lives in server-side session state: the client sends only
         text and numbers, never the chat history, so no client value can name a file (case
         gradio-filedata-read)."""
         chat, asked = list(conversation["chat"]), list(conversation["asked"])
         question = _plain(question)
-        lang = ui_language(question, conversation.get("lang") or "en")
+        conversation_lang = conversation.get("lang")
+        lang = ui_language(question, conversation_lang or "en")
         scope = None if scope in (None, "", ALL) else _plain(scope)
         used = question[:MAX_QUESTION_CHARS]  # all that is searched, and all that is kept
         try:
@@ -130,11 +146,11 @@ def build_ui(service, settings: Settings, embed: bool = False):
             log.exception("search failed")
             reply = error_html(TEXT[lang]["error"] + (": 内部エラーが発生しました。" if lang == "ja" else ": internal error."))
         shown = question_html(used)
-        chat = (chat + [{"role": "user", "content": shown}, {"role": "assistant", "content": reply}])[-2 * MAX_TURNS_SHOWN:]
+        chat = bounded_chat(chat + [{"role": "user", "content": shown}, {"role": "assistant", "content": reply}])
         conversation = {**conversation, "chat": chat, "asked": asked, "lang": lang, "last": used, "scope": scope,
                         "id": conversation.get("id") or new_session_id()}
         SESSIONS.save(conversation)
-        _, *rest = labels(lang, scope)
+        _, *rest = labels(lang, scope, choices=with_choices or lang != (conversation_lang or "en"))
         box = gr.update(value="", placeholder=TEXT[lang]["placeholder"], label=TEXT[lang]["label"])
         return (box, chat, conversation, *rest, conversation["id"], used)
 
@@ -142,7 +158,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         """The reply's "search everywhere" button: the last question again, without the filter."""
         if not conversation.get("last"):
             return (gr.update(), gr.update(), conversation, *(gr.update(),) * 5, gr.update(), gr.update())
-        return ask(conversation["last"], k, ALL, conversation)
+        return turn(conversation["last"], k, ALL, conversation)
 
     def load(k, scope, conversation, chat_id, request: gr.Request):
         """Page load: the chat this tab had (a frame reloaded by a citation opening in its
@@ -155,7 +171,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         conversation = restored or {**conversation, "lang": conversation.get("lang") or lang}
         question = _plain(params.get("q", ""))
         if question and not (restored and restored.get("last") == question[:MAX_QUESTION_CHARS]):
-            return (*ask(question, k, scope, conversation), *chrome)
+            return (*turn(question, k, scope, conversation, with_choices=True), *chrome)
         box, *rest = labels(lang)
         if restored:
             return (box, restored["chat"], restored, *rest, restored["id"], restored.get("last", ""), *chrome)
@@ -227,6 +243,17 @@ def ui_language(question: str, current: str) -> str:
     return "en" if len(_WORD.findall(question)) >= 3 else current
 
 
+def bounded_chat(chat: list[dict], max_pairs: int = MAX_TURNS_SHOWN, max_chars: int = MAX_CHAT_CHARS) -> list[dict]:
+    """The latest question/reply pairs of `chat` (messages {"role", "content": str}) that fit
+    in `max_pairs` pairs and `max_chars` characters of content; the latest pair always stays."""
+    chat = chat[-2 * max_pairs:]
+    size = sum(len(m["content"]) for m in chat)
+    while len(chat) > 2 and size > max_chars:
+        size -= len(chat[0]["content"]) + len(chat[1]["content"])
+        chat = chat[2:]
+    return chat
+
+
 def empty_conversation() -> dict:
     """A new chat's server-side state: the messages shown, the questions asked so far and,
     once it has one, the chat's id (see Sessions)."""
@@ -242,7 +269,8 @@ def new_session_id() -> str:
 class Sessions:
     """The latest chats, by id, so that a frame reloaded by its wiki page (a citation opened
     in the page around it) shows its chat again. Bounded: at most `max_sessions` chats of at
-    most `max_turns` question/answer pairs each (~15 KB a turn), least recently used dropped."""
+    most `max_turns` question/answer pairs and MAX_CHAT_CHARS each (~15 KB a turn), least
+    recently used dropped."""
 
     def __init__(self, max_sessions: int = 256, max_turns: int = 20):
         self.max_sessions, self.max_turns = max_sessions, max_turns
@@ -251,7 +279,7 @@ class Sessions:
 
     def save(self, conversation: dict) -> None:
         """Keep a chat ({"id", "chat", ...}): its last `max_turns` pairs, as the most recent."""
-        kept = {**conversation, "chat": conversation["chat"][-2 * self.max_turns:]}
+        kept = {**conversation, "chat": bounded_chat(conversation["chat"], self.max_turns)}
         with self._lock:
             self._chats[conversation["id"]] = kept
             self._chats.move_to_end(conversation["id"])

@@ -343,11 +343,14 @@ def answer_html(answer: Answer, link_target: str = "_top", lang: str | None = No
     notice when the question was cut (`cut_from`: its length in characters, when longer than
     the MAX_QUESTION_CHARS used), the filter searched (`scope`) with a "search everywhere"
     button, a "not in the notes" notice when the match is weak, the best hit opened at its
-    answer line, then the other hits collapsed, in rank order, each section once (merge_hits).
+    answer line, then the other hits collapsed, in rank order, each section once (merge_hits),
+    each hit's lines cut to hits.MAX_LINE_CHARS / MAX_HIT_CHARS (Hit.bounded).
     Weak replies carry the class `weak` (grey, not yellow)."""
 
     lang = lang or language(answer.question)
-    hits = merge_hits(answer.hits)
+    # Bounded after merging: a hit's shown lines are cut (hits.clip_lines), so a reply's size
+    # does not grow with a note's longest line.
+    hits = [hit.bounded() for hit in merge_hits(answer.hits)]
     weak = bool(answer.no_answer or not hits)
     parts = []
     if cut_from > MAX_QUESTION_CHARS:

@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,9 @@ TOKEN = "tok-" + uuid.uuid4().hex
 NOTE = ("# Team notes\n\n## Deploys\n\n- Deploys run every Tuesday from the release branch.\n"
         "- デプロイは毎週火曜日にリリースブランチから行う。\n\n## On call\n\n- The on-call rotation changes on Monday.\n")
 SECRET_NOTE = "# Private\n\n## Salaries\n\n- PRIVATECANARY salary bands are confidential.\n"
+# A pasted log: one 300 KB line in a code fence (finding: a 1 MB line made a 3 MB answer).
+BIG_LINE = "".join(f"{i:06d}-LOGLINECANARY " for i in range(20_000))
+LOG_NOTE = f"# Pasted logs\n\n## Crash log\n\nThe crash log of the build follows:\n\n```\n{BIG_LINE}\n```\n"
 pytestmark = pytest.mark.slow
 
 
@@ -66,14 +70,11 @@ class Served:
         return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    root = tmp_path_factory.mktemp("served")
-    corpus, index_dir, gradio_tmp = root / "corpus", root / "index", root / "gradio-tmp"
-    corpus.mkdir()
+def start_server(root: Path, corpus: Path, extra_args: tuple[str, ...] = ()):
+    """`python app.py` over `corpus` (API token set, no watcher), waited for until /api/health
+    answers; yields a Served and stops the server afterwards. Its output goes to root/server.log."""
+    index_dir, gradio_tmp = root / "index", root / "gradio-tmp"
     gradio_tmp.mkdir()
-    (corpus / "team.md").write_text(NOTE, encoding="utf-8")
-    (corpus / "private.md").write_text(SECRET_NOTE, encoding="utf-8")
     port = free_port()
     env = {**os.environ, "ASSISTANT_API_TOKEN": TOKEN, "GRADIO_TEMP_DIR": str(gradio_tmp)}
     env.pop("ASSISTANT_ALLOWED_ORIGINS", None)
@@ -81,7 +82,7 @@ def served(tmp_path_factory):
     log = (root / "server.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "app.py", "--corpus", str(corpus), "--index-dir", str(index_dir), "--port", str(port),
-         "--no-watch"], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+         "--no-watch", *extra_args], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     served = Served(f"http://127.0.0.1:{port}", port, proc.pid, root, index_dir, gradio_tmp)
     deadline = time.monotonic() + 600
@@ -102,6 +103,50 @@ def served(tmp_path_factory):
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    root = tmp_path_factory.mktemp("served")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "team.md").write_text(NOTE, encoding="utf-8")
+    (corpus / "private.md").write_text(SECRET_NOTE, encoding="utf-8")
+    (corpus / "logs.md").write_text(LOG_NOTE, encoding="utf-8")
+    yield from start_server(root, corpus)
+
+
+# Hostile notes where ranking does not matter, served with the fake-hash model (fast to build).
+MANY_HEADINGS = 1_500
+HEADINGS_NOTE = "# Outline\n\n" + "".join(f"## Topic {i:05d} {'x' * 50}\n\nline {i}\n\n" for i in range(MANY_HEADINGS))
+
+
+# Notes the wiki (Jekyll, the default engine) does not publish, and one it does (_posts/).
+UNPUBLISHED = {
+    "_drafts/reorg.md": "# Reorg\n\n## Plan\n\n- DRAFTCANARY the reorg plan.\n",
+    "_private.md": "# Private\n\n## Pay\n\n- UNDERSCORECANARY pay bands.\n",
+    "sub/_partial/snippet.md": "# Snippet\n\n## Part\n\n- PARTIALCANARY included text.\n",
+    "unpublished.md": "---\npublished: false\n---\n# Later\n\n## News\n\n- UNPUBLISHEDCANARY the news.\n",
+    "_posts/2024-01-01-release.md": "# Release\n\n## Notes\n\n- POSTCANARY release notes are out.\n",
+}
+
+
+# A note named with terminal escapes (OSC 0 retitles the window, SGR 8 hides text).
+ESCAPE_NAME = "evil\x1b]0;PWNED\x07\x1b[8m.md"
+
+
+@pytest.fixture(scope="module")
+def served_hostile(tmp_path_factory):
+    root = tmp_path_factory.mktemp("served-hostile")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    (corpus / "team.md").write_text(NOTE, encoding="utf-8")
+    (corpus / "outline.md").write_text(HEADINGS_NOTE, encoding="utf-8")
+    for name, text in UNPUBLISHED.items():
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / name).write_text(text, encoding="utf-8")
+    (corpus / ESCAPE_NAME).write_bytes(b"\xff\xfe not UTF-8: skipped with a warning naming the file\n")
+    yield from start_server(root, corpus, ("--model", "fake-hash"))
 
 
 def ask_ok(served: Served, source: str = "127.0.0.1") -> float:
@@ -449,3 +494,157 @@ def test_the_page_root_is_not_chosen_by_a_header(served, header):
 def test_scopes_route_lists_the_filter_values(served):
     status, _, body = served.request("GET", "/api/scopes")
     assert status == 200 and "team.md" in json.loads(body)["scopes"]
+
+
+# ============================================================================ answer size
+
+def ask_ui(served: Served, question: str, session: str, mount: str = "") -> dict:
+    """One question through the page's own event route; the process_completed message."""
+    dep = next(d for d in events(served, mount) if d.get("api_name") == "ask")
+    body = {"data": [question, 5, "__all__", None], "event_data": None, "fn_index": dep["id"],
+            "trigger_id": dep["targets"][0][0], "session_hash": session}
+    status, _, out = served.request("POST", f"{mount}/gradio_api/queue/join", json.dumps(body).encode(),
+                                    {"Content-Type": "application/json"})
+    assert status == 200, out[:200]
+    done = read_event_stream(served, mount, session)[-1]
+    assert done["msg"] == "process_completed" and done["success"], str(done)[:300]
+    return done
+
+
+def test_an_answer_is_bounded_in_bytes_whatever_the_note_holds(served):
+    """A 300 KB line is cut at hits.MAX_LINE_CHARS with a visible '…' in the JSON API and
+    the UI; the citation still names the whole note; a chat resent with every reply stays
+    bounded in bytes however many such replies it holds."""
+    from assistant.hits import MAX_HIT_CHARS, MAX_LINE_CHARS
+
+    status, _, body = served.request("GET", "/api/ask?q=crash%20log&k=5", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert status == 200
+    hit = next(h for h in json.loads(body)["hits"] if h["source"] == "logs.md")
+    assert hit["truncated"] and "…" in hit["text"] and "LOGLINECANARY" in hit["text"]
+    assert max(len(line) for line in hit["text"].split("\n")) <= MAX_LINE_CHARS + 1
+    assert hit["url"].endswith("/logs.html#crash-log") and hit["line_end"] >= 8  # the citation: the whole note
+    assert len(body) < 5 * (MAX_HIT_CHARS + 2_000) * 3  # k=5 hits, UTF-8 and JSON escaping included
+    assert len(body) < len(BIG_LINE) // 2
+
+    session = uuid.uuid4().hex[:11]
+    sizes = [len(json.dumps(ask_ui(served, "crash log", session))) for _ in range(4)]
+    assert "LOGLINECANARY" in json.dumps(ask_ui(served, "crash log", session))
+    assert sizes[0] < len(BIG_LINE) // 2, sizes  # one reply carries the cut line, not the whole
+    assert all(size < 4 * sizes[0] for size in sizes), sizes  # the chat grows by one bounded reply a turn
+
+
+def test_a_chat_is_bounded_in_characters():
+    from assistant.ui import MAX_CHAT_CHARS, bounded_chat
+
+    pair = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "x" * (MAX_CHAT_CHARS // 3)}]
+    chat = bounded_chat(pair * 8)
+    assert sum(len(m["content"]) for m in chat) <= MAX_CHAT_CHARS and len(chat) == 4
+    huge = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "x" * (2 * MAX_CHAT_CHARS)}]
+    assert bounded_chat(pair + huge) == huge  # the latest pair always stays
+
+
+# ============================================================================ filter choices
+
+def test_filter_choices_are_bounded_and_not_resent_with_every_answer(served_hostile):
+    """A note with 1,500 chapters: the page's /config and /api/scopes list every note and at
+    most MAX_CHAPTERS_PER_NOTE chapters of each; a reply does not carry the choices again."""
+    from assistant.scopes import MAX_CHAPTERS_PER_NOTE
+
+    for path in ("/config", "/embed/config"):
+        status, _, body = served_hostile.request("GET", path)
+        dropdowns = [c for c in json.loads(body)["components"] if c.get("props", {}).get("elem_id") == "scope"]
+        assert status == 200 and len(dropdowns) == 1
+        assert len(dropdowns[0]["props"]["choices"]) <= MAX_CHAPTERS_PER_NOTE + 10, (path, len(body))
+        assert len(body) < 200_000, (path, len(body))
+    status, _, body = served_hostile.request("GET", "/api/scopes")
+    listed = json.loads(body)
+    assert status == 200 and {"team.md", "outline.md"} <= set(listed["scopes"]) and listed["complete"] is False
+    assert len(listed["scopes"]) <= MAX_CHAPTERS_PER_NOTE + 10
+    unlisted = f"outline.md › Topic {MANY_HEADINGS - 1:05d} {'x' * 50}"
+    assert unlisted not in listed["scopes"]
+    status, _, body = served_hostile.request("GET", "/api/ask?q=line&scope=" + urllib.parse.quote(unlisted),
+                                             headers={"Authorization": f"Bearer {TOKEN}"})
+    assert status == 200, body[:300]  # a chapter not listed is still a filter
+    session = uuid.uuid4().hex[:11]
+    for question in ("When do deploys run?", "Who is on call?"):
+        updates = ask_ui(served_hostile, question, session)["output"]["data"]
+        assert not any(isinstance(u, dict) and "choices" in u for u in updates), len(json.dumps(updates))
+
+
+# ============================================================================ the server's log
+
+def test_no_control_character_reaches_the_servers_log(served_hostile):
+    """A note file named with ESC/OSC sequences (skipped: not UTF-8) and a client's event
+    inputs holding them (Gradio prints 'Received inputs' for too few values) are logged with
+    visible stand-ins (termsafe.terminal_safe), never raw."""
+    dep = next(d for d in events(served_hostile, "") if d.get("api_name") == "ask")
+    session = uuid.uuid4().hex[:11]
+    body = {"data": ["\x1b]52;c;SGVsbG8=\x07\x1b]0;PWNED\x07"], "event_data": None, "fn_index": dep["id"],
+            "trigger_id": dep["targets"][0][0], "session_hash": session}
+    status, _, out = served_hostile.request("POST", "/gradio_api/queue/join", json.dumps(body).encode(),
+                                            {"Content-Type": "application/json"})
+    if status == 200:
+        read_event_stream(served_hostile, "", session)
+    time.sleep(0.5)
+    log = (served_hostile.root / "server.log").read_bytes()
+    assert b"skipped" in log and "evil␛]0;PWNED␇".encode() in log, log[-2000:]
+    assert not any(c in log for c in (b"\x1b", b"\x07", "\x9b".encode())), log[-2000:]
+
+
+# ============================================================================ unpublished notes
+
+def test_notes_the_wiki_does_not_publish_are_not_served(served_hostile):
+    """Jekyll's `_drafts/`, `_`-named files and folders and `published: false` are not indexed
+    (wiki/published.py); `_posts/` is."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    _, _, body = served_hostile.request("GET", "/api/scopes")
+    scopes = json.loads(body)["scopes"]
+    assert "_posts/2024-01-01-release.md" in scopes
+    assert not any(name in scopes for name in ("_drafts/reorg.md", "_private.md", "sub/_partial/snippet.md",
+                                                "unpublished.md")), scopes[:10]
+    for canary in ("DRAFTCANARY", "UNDERSCORECANARY", "PARTIALCANARY", "UNPUBLISHEDCANARY"):
+        status, _, body = served_hostile.request("GET", f"/api/ask?q={canary}&k=50", headers=auth)
+        assert status == 200 and canary not in json.dumps(json.loads(body)["hits"])
+    status, _, body = served_hostile.request("GET", "/api/ask?q=POSTCANARY&k=50", headers=auth)
+    assert "POSTCANARY" in json.dumps(json.loads(body)["hits"])
+
+
+# ============================================================================ health without paths
+
+def test_health_names_no_server_path(tmp_path, fake_settings):
+    """/api/health needs no token: its messages keep the state but not the server's paths."""
+    from fastapi.testclient import TestClient
+
+    from assistant.api import create_app
+
+    class Degraded:  # SearchService.status() as it reads after a failed rebuild and a refused version
+        def status(self):
+            return {"status": "degraded", "chunks": 3, "index_built_at": "t", "index_version": "v-1",
+                    "build_in_progress": False, "index_behind_notes": False, "watching": False,
+                    "last_build_error": f"corpus folder {tmp_path}/notes does not exist; create it",
+                    "refused_version": "v-2", "refused_reason": f"index manifest in {tmp_path}/index/v-2 is unreadable"}
+
+    client = TestClient(create_app(Degraded(), fake_settings, with_ui=False), base_url="http://127.0.0.1")
+    body = client.get("/api/health").json()
+    assert str(tmp_path) not in json.dumps(body) and body["status"] == "degraded"
+    assert body["last_build_error"] == "corpus folder <path> does not exist; create it"
+    assert body["refused_reason"] == "index manifest in <path> is unreadable"
+
+
+# ============================================================================ cross-site GET
+
+def test_a_cross_site_get_of_the_api_is_refused(served):
+    """An <img src=.../api/ask?q=...> on another site (Sec-Fetch-Site: cross-site, no or a
+    foreign Origin) is a 403 before any search; same-origin, same-site, typed and
+    non-browser requests are answered."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    for extra in ({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"},
+                  {"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"}):
+        status, _, body = served.request("GET", "/api/ask?q=deploy%20day", headers={**auth, **extra})
+        assert status == 403 and b"cross-site" in body, (extra, status, body[:200])
+    for site in ("same-origin", "same-site", "none", None):
+        extra = {"Sec-Fetch-Site": site} if site else {}
+        status, _, body = served.request("GET", "/api/ask?q=deploy%20day&k=1", headers={**auth, **extra})
+        assert status == 200, (site, status, body[:200])
+    status, _, _ = served.request("GET", "/?q=deploy", headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"})
+    assert status == 200  # a wiki's link to a permalink still opens the page
