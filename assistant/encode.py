@@ -23,7 +23,6 @@ from .cache import EmbeddingCache
 from .config import Settings
 from .embedding import Embedder
 from .errors import IndexWriteError
-from .latechunks import LatePlan, line_vector, part_sums, plan_lines, plan_passages, pooled
 from .lines import LINE_PASS_VERSION
 from .terms import TERMS_VERSION, TermMatrix
 
@@ -127,7 +126,6 @@ class _Plan:
     lines_at: slice
     code_keys: list[str]  # cache keys of the answer lines' latent-term codes
     line_pass: bool = False  # a line's vector and code from one pass of the line (_run_lines)
-    late: LatePlan | None = None  # passages pooled from their chunks' pass (latechunks.py)
 
 
 def code_key(line_hash: str) -> str:
@@ -137,76 +135,14 @@ def code_key(line_hash: str) -> str:
 
 
 def _plan(embedder: Embedder, chunks, chunk_texts, lines, passages) -> _Plan:
-    """Keys for every text: the content hash. With an embedder that gives several vectors
-    from one pass (embed_late): a line's code, the code_key of its hash; a passage pooled
-    from its chunk's pass, its pooled key (latechunks.plan_passages)."""
+    """Keys for every text: the content hash; a line's code, with an embedder that gives
+    vector and code from one pass (embed_late), the code_key of its hash."""
     texts = chunk_texts + [u.text for u in lines] + [t for _, t in passages]
     keys = [text_hash(t) for t in texts]
     at = slice(len(chunks), len(chunks) + len(lines))
-    if not getattr(embedder, "can_embed_late", False):
-        return _Plan(texts, keys, at, keys[at])
-    late, keys[at.stop :] = plan_passages(chunks, chunk_texts, keys[: len(chunks)], passages, texts[at.stop :])
-    codes = [code_key(k) for k in keys[at]]
-    pooled_lines = plan_lines(chunks, chunk_texts, keys[: len(chunks)], lines, late)
-    if pooled_lines:
-        for j, (vk, ck) in enumerate(zip(*pooled_lines)):
-            if vk:
-                keys[at.start + j], codes[j] = vk, ck
-    return _Plan(texts, keys, at, codes, line_pass=True, late=late)
-
-
-def _window_size(window) -> int:
-    return min(sum(map(len, window.pieces)), WINDOW_CHARS)
-
-
-def _windows_todo(plan: _Plan, cache: EmbeddingCache) -> list:
-    """The chunk windows whose vector or part sums are not all cached."""
-    windows = plan.late.windows.values() if plan.late else []
-    keys = lambda w: {*([w.key] if w.chunk_vector else []), *w.parts.values(), *(v for v, _ in w.line_keys.values())}  # noqa: E731
-    have = {k for k, _ in cache.iter_many([k for w in windows for k in keys(w)])}
-    no_code = set(cache.missing_terms([c for w in windows for _, c in w.line_keys.values()], TERMS_VERSION))
-    return [w for w in windows if not keys(w) <= have or any(c in no_code for _, c in w.line_keys.values())]
-
-
-def _run_windows(plan: _Plan, embedder: Embedder, cache: EmbeddingCache, bar) -> int:
-    """Run each chunk window (latechunks.Window) that its pooled passages still need: one
-    pass gives the chunk's vector and its parts' token-state sums, committed together per
-    call (an interrupted build resumes after the last call); then pool every passage whose
-    parts are all there. A passage left without its parts (the window cut them off) falls
-    back to its content hash and is embedded alone. Returns the windows run."""
-    todo = sorted(_windows_todo(plan, cache), key=_window_size)
-    for part in _batches(todo, _window_size):
-        results = embedder.embed_late([w.pieces for w in part], [[i in w.line_keys for i in range(len(w.pieces))] for w in part])
-        rows, codes = [], []
-        for window, result in zip(part, results):
-            rows += [(window.key, result.vector)] if window.chunk_vector else []
-            rows += part_sums(window, result.piece_sums, result.piece_tokens)
-            for i, (vk, ck) in window.line_keys.items():
-                vector = line_vector(window, i, result.piece_sums, result.piece_tokens)
-                if vector is not None:
-                    rows.append((vk, vector))
-                    codes.append((ck, result.codes[i]))
-        cache.put_many(rows)
-        cache.put_terms(codes, TERMS_VERSION)
-        bar.update(sum(map(_window_size, part)))
-    passages = plan.late.passages if plan.late else []
-    have = {k for k, _ in cache.iter_many([k for k, _ in passages])}
-    needed = list({k for key, parts in passages if key not in have for k in parts})
-    sums = dict(cache.iter_many(needed))
-    vectors = [(key, pooled([sums[k] for k in parts])) for key, parts in passages
-               if key not in have and all(k in sums for k in parts)]
-    cache.put_many([(k, v) for k, v in vectors if v is not None])
-    done = have | {k for k, v in vectors if v is not None}
-    for i in range(plan.lines_at.stop, len(plan.keys)):
-        if plan.keys[i] != text_hash(plan.texts[i]) and plan.keys[i] not in done:
-            plan.keys[i] = text_hash(plan.texts[i])
-    at = plan.lines_at  # a line its window cut off: its own pass
-    have = {k for k, _ in cache.iter_many(list({k for k, t in zip(plan.keys[at], plan.texts[at]) if k != text_hash(t)}))}
-    for j, i in enumerate(range(at.start, at.stop)):
-        if plan.keys[i] != text_hash(plan.texts[i]) and plan.keys[i] not in have:
-            plan.keys[i] = text_hash(plan.texts[i])
-            plan.code_keys[j] = code_key(plan.keys[i])
-    return len(todo)
+    if getattr(embedder, "can_embed_late", False):
+        return _Plan(texts, keys, at, [code_key(k) for k in keys[at]], line_pass=True)
+    return _Plan(texts, keys, at, keys[at])
 
 
 def _run_lines(plan: _Plan, embedder: Embedder, cache: EmbeddingCache, bar) -> int:
@@ -218,7 +154,7 @@ def _run_lines(plan: _Plan, embedder: Embedder, cache: EmbeddingCache, bar) -> i
     have = {k for k, _ in cache.iter_many(list(set(plan.keys[at])))}
     no_code = set(cache.missing_terms(plan.code_keys, TERMS_VERSION))
     todo = sorted({k: (k, c, t) for k, c, t in zip(plan.keys[at], plan.code_keys, plan.texts[at])
-                   if (k not in have or c in no_code) and k == text_hash(t)}.values(), key=lambda x: len(x[2]))
+                   if k not in have or c in no_code}.values(), key=lambda x: len(x[2]))
     size = lambda x: min(len(x[2]), WINDOW_CHARS)  # noqa: E731
     for part in _batches(todo, size):
         results = embedder.embed_late([[t] for _, _, t in part], [[True] for _ in part])
@@ -266,8 +202,6 @@ def embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, lines
                 with tqdm(total=total, desc="embedding", unit="char", unit_scale=True,
                           disable=not progress or not total, file=sys.stderr) as bar:
                     stages = stages or Stages()
-                    with stages("chunk windows (passages pooled)"):
-                        n_windows = _run_windows(plan, embedder, cache, bar) if plan.late else 0
                     with stages("answer lines, one pass each"):
                         n_lines = _run_lines(plan, embedder, cache, bar) if plan.line_pass else 0
                     with stages("chunks, passages (and lines) embedded"):
@@ -275,7 +209,7 @@ def embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, lines
                     at = plan.lines_at
                     with stages("latent-term codes alone"):
                         line_terms, n_encoded = _terms_missing(plan.texts[at], plan.code_keys, embedder, cache, bar)
-                return vectors, line_terms, n_lines + n_windows + n_embedded + n_encoded
+                return vectors, line_terms, n_lines + n_embedded + n_encoded
             finally:
                 cache.close()
         except sqlite3.DatabaseError as exc:
@@ -294,17 +228,13 @@ def embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, lines
 
 
 def _work_chars(plan: _Plan, cache: EmbeddingCache) -> int:
-    """The progress bar's total: input characters of every chunk window and text not cached
-    (a pooled passage costs nothing; one whose window cuts it off adds a little then)."""
+    """The progress bar's total: input characters of every text not cached."""
     have = {k for k, _ in cache.iter_many(list(set(plan.keys)))}
-    windows = _windows_todo(plan, cache)
-    run = {w.key for w in windows}
-    alone = {k: t for k, t in zip(plan.keys, plan.texts) if k not in have and k not in run and k == text_hash(t)}
+    alone = {k: t for k, t in zip(plan.keys, plan.texts) if k not in have}
     if plan.line_pass:  # a line with its vector cached may still lack its code
         no_code = set(cache.missing_terms(plan.code_keys, TERMS_VERSION))
-        alone.update({k: t for k, c, t in zip(plan.keys[plan.lines_at], plan.code_keys, plan.texts[plan.lines_at])
-                      if c in no_code and k == text_hash(t)})
+        alone.update({k: t for k, c, t in zip(plan.keys[plan.lines_at], plan.code_keys, plan.texts[plan.lines_at]) if c in no_code})
     elif plan.code_keys:
         no_code = set(cache.missing_terms(plan.code_keys, TERMS_VERSION))
         alone.update({"code" + c: t for c, t in zip(plan.code_keys, plan.texts[plan.lines_at]) if c in no_code})
-    return sum(map(_window_size, windows)) + sum(min(len(t), WINDOW_CHARS) for t in alone.values())
+    return sum(min(len(t), WINDOW_CHARS) for t in alone.values())

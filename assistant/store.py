@@ -34,7 +34,6 @@ import numpy as np
 
 from .chunking import Chunk
 from .config import Settings
-from .latechunks import LATE_VERSION
 from .lines import LINE_PASS_VERSION, UNIT_VERSION, LineUnit
 from .passages import PASSAGE_TOKENS, Passage
 from .lexical import BM25_FILES, LexicalIndex
@@ -58,8 +57,6 @@ def chunking_settings(settings: Settings) -> dict:
         "passage_tokens": PASSAGE_TOKENS,
         "line_terms": TERMS_VERSION,
         "line_pass": LINE_PASS_VERSION,
-        # passages pooled from their chunk's pass where the backend can (latechunks.py)
-        "passage_pool": LATE_VERSION,
         "lexical": "nfkc-1",  # textnorm.match_form: BM25 terms of an older index differ
         "page_text": 1,  # wiki/shown.py: what is embedded and indexed is the text the page shows
     }
