@@ -146,6 +146,18 @@ def test_hyphenated_words_are_known_by_their_parts_but_numbered_names_are_not():
     assert unknown_names("SEV-0はどんな状況？", vocab) == ["SEV-0"]
 
 
+def test_a_plain_word_joined_to_a_name_is_not_a_name_of_its_own():
+    # The notes (Japanese) write the table value "Medium" and 優先度, never "priority".
+    vocab = Vocabulary(["| Medium | 高優先度アラート |", "Slack"])
+    assert unknown_names("For a Medium-priority alert, how quickly must we act?", vocab) == []
+    assert unknown_names("Medium-priorityのアラートは？", vocab) == []
+    # Both parts of a name of two names still count; so do the parts when none is a name.
+    assert unknown_names("What's the Wi-Fi password?", Vocabulary(["wi fi"])) == []
+    assert unknown_names("What's the Wi-Fi password?", Vocabulary(["Wi only"])) == ["Wi-Fi"]
+    assert unknown_names("What's the High-Priority rule?", vocab) == ["High-Priority"]
+    assert unknown_names("on-callの手当は？", Vocabulary(["on duty"])) == ["on-call"]
+
+
 # --- a topic the notes only promise (a placeholder line) is not in the notes --------------------
 
 
