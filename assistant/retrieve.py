@@ -212,9 +212,10 @@ class Searcher:
         groups = self.grouper.groups(fused, allowed, top_k)
         line_terms = self.terms.line_matches(encoded)  # for the answer lines, as the ranking used them
         hits = tuple(self._hit(g, fused[g[0]], encoded.vector, line_terms, text) for g in groups)
-        return Answer(shown, hits, self._unanswered(text, groups, hits, alone, with_history))
+        asked = conversation(history, text) if history else text
+        return Answer(shown, hits, self._unanswered(text, asked, groups, hits, alone, with_history))
 
-    def _unanswered(self, question: str, groups, hits, alone: Scores, with_history: Scores) -> bool:
+    def _unanswered(self, question: str, asked: str, groups, hits, alone: Scores, with_history: Scores) -> bool:
         """"Not in the notes": a name the notes never mention, or a top score under the
         index's calibrated floor for this question language and the top hit's notes
         language, unless the top answer line carries the question's own key terms."""
@@ -226,7 +227,9 @@ class Searcher:
         hit = hits[0]
         first = hit.highlight_lines[0] if hit.highlight_lines else hit.chunk.line_start
         line = hit.chunk.text.split("\n")[first - hit.chunk.line_start]
-        share = key_term_share(question, line)
+        # A follow-up ("その場合は？") names its topic in earlier turns: the conversation's
+        # terms count as its own.
+        share = max(key_term_share(question, line), key_term_share(asked, line))
         floor = self.calibration.floor(language(question), str(self.chunk_languages[top]), shares_terms=share > 0)
         if share >= KEY_TERMS_CARRIED:
             floor = -np.inf

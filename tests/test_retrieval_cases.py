@@ -63,6 +63,20 @@ def test_third_turn_keeps_the_first_turns_topic(chain, turns):
     assert not answer.no_answer
 
 
+def test_a_follow_up_shares_its_conversations_words_for_not_in_the_notes(chain, monkeypatch):
+    # A follow-up names its topic only in earlier turns: its answer line ("保持期間は ...
+    # で変更する") repeats none of "どうやって変える？"'s own words. With the floor for
+    # questions sharing no word with their answer line put out of reach, the question alone
+    # is "not in the notes"; asked after its topic, the conversation's words count.
+    from assistant import calibration
+
+    monkeypatch.setattr(calibration, "SAME_LANGUAGE_NO_SHARED_TERM_POSITION", 50.0)
+    assert chain.search("どうやって変える？", 2).no_answer
+    answer = chain.search("どうやって変える？", 2, history=["SQSのメッセージ保持期間のデフォルトは？"])
+    assert answer.hits[0].chunk.heading_path[-1] == "SQS"
+    assert not answer.no_answer
+
+
 def test_conversation_goes_back_to_the_latest_turn_with_its_own_topic():
     assert conversation(("SQS?", "Kinesis?"), "その最大値は？") == "Kinesis? その最大値は？"
     assert conversation(("SQS?", "その最大値は？"), "それを変更するには？") == "SQS? その最大値は？ それを変更するには？"
