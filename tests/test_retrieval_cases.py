@@ -246,3 +246,23 @@ def test_the_detail_under_the_asked_parent_is_highlighted(nested, question, line
     highlights = nested.search(question).hits[0].highlight_lines
     assert line in highlights
     assert all(highlights.index(line) < highlights.index(other) for other in (7, 10, 13) if other != line and other in highlights)
+
+
+# --- page-lead: the text under a page's title summarises the page (leads.py) ---------------------
+
+
+@pytest.fixture(scope="module")
+def page_lead(tmp_path_factory) -> Searcher:
+    return _searcher("page-lead", tmp_path_factory)
+
+
+def test_the_section_that_answers_comes_before_the_pages_lead(page_lead):
+    for question in ("During a major incident, how often should the internal liaison post a status update for the executives?",
+                     "重大インシデント中、経営陣へのステータス更新はどのくらいの頻度で投稿する？"):
+        assert page_lead.search(question, 3).hits[0].chunk.heading_path[-1] == "内部連絡の手順"
+
+
+def test_a_question_the_lead_answers_still_finds_it_next(page_lead):
+    hits = page_lead.search("Where do we chat during an incident?", 3).hits
+    chat_line = 8  # "インシデント対応中の連絡先: Slack の #incident-chat ..."
+    assert any(h.chunk.line_start <= chat_line <= h.chunk.line_end for h in hits[:2])
