@@ -85,8 +85,8 @@ class Vocabulary:
         """True when the words of a name occur in the corpus, allowing plurals, spacing
         variants such as "Route 53" / "Route53", parts of combined names ("Windows/Mac"), and
         names the notes write in Japanese."""
-        words = [normalize(w).lower().lstrip("/") for w in run]
-        while len(words) > 1 and words[0] in _SERVICE_PREFIXES:
+        words = [normalize(w).lstrip("/") for w in run]
+        while len(words) > 1 and words[0].lower() in _SERVICE_PREFIXES:
             words = words[1:]
         if self._known(words, set()):
             return True
@@ -96,12 +96,15 @@ class Vocabulary:
         return bool(self._japanese) and self._known(words, self.romanized())
 
     def _known(self, words: list[str], extra: set[str]) -> bool:
-        joined = "".join(words)
+        """`words` as the question writes them (case kept: it tells a name part from a plain word)."""
+        joined = "".join(words).lower()
         if joined in self.words or joined in extra:
             return True
         # Every word known is enough: requiring the exact phrase would flag English names
         # whose notes spell them in katakana ("Block Public Access" / ブロックパブリックアクセス).
-        return all(self._has(w, extra) or all(self._has(p, extra) for p in _parts(w)) for w in words)
+        return all(
+            self._has(w.lower(), extra) or all(self._has(p.lower(), extra) for p in _name_parts(w)) for w in words
+        )
 
 
 def _parts(word: str) -> list[str]:
@@ -131,6 +134,17 @@ def _grammar_names() -> dict[str, tuple[str, ...]]:
             if forms and re.fullmatch(r"[A-Za-z ]+", name):
                 out.setdefault(name.lower(), forms)
     return out
+
+
+def _name_parts(word: str) -> list[str]:
+    """The parts of a combined token that must be known for it to count as known: those that
+    look like names themselves ("Medium" of "Medium-priority": the notes' table writes
+    "Medium" and 優先度 for priority; a lowercase "priority" is a plain English word an
+    English question adds, not a name). Every part when none looks like a name ("on-call"),
+    both parts of "Wi-Fi"."""
+    parts = _parts(word)
+    named = [p for p in parts if _is_name(p, sentence_start=False)]
+    return named or parts
 
 
 def _romanize(runs: set[str]) -> set[str]:

@@ -22,6 +22,7 @@ from .profiles import load_embedder
 from .errors import IndexStaleError, QueryError
 from .fusion import Fused, fuse, signals_for
 from .highlight import LineRanker
+from .leads import PageLeads
 from .hits import Answer, Grouper, Hit, merged
 from .language import language, notes_language
 from .lines import plain_line
@@ -95,6 +96,8 @@ class Searcher:
         has_content = np.zeros(n, dtype=bool)
         has_content[line_view.line_chunk[self.ranker.line_content]] = True
         self._empty_penalty = np.where(has_content, 0.0, EMPTY_CHUNK_PENALTY).astype(np.float32)
+        # A page's lead (text before its first section) ranks after the page's best section (leads.py).
+        self.leads = PageLeads(self.chunks, has_content)
         self.grouper = Grouper(self.chunks, settings.max_chunk_lines, self.ranker.answer_chars(n))
         self._chunk_scopes = [
             (c.source, f"{c.source}{PATH_SEPARATOR}{c.heading_path[1]}") if len(c.heading_path) > 1 else (c.source,)
@@ -111,7 +114,7 @@ class Searcher:
         if found is None:
             found = calibration.compute(
                 self.embedder.name,
-                lambda text: self.raw_score(self.encode(text))[:2],
+                lambda text: self._probe(self.encode(text)),
                 self.chunk_languages,
                 self._on_topic_probes(),
                 self._empty_penalty,
@@ -124,6 +127,13 @@ class Searcher:
             self._language_shift[lang] = np.array(
                 [found.offset(lang, notes) for notes in self.chunk_languages.tolist()], dtype=np.float32
             )
+
+    def _probe(self, question: Question) -> tuple[np.ndarray, np.ndarray]:
+        """(ranking, match) as calibration needs them: the fused views with page leads
+        after their page's best section; offsets and penalty are calibration's to apply (a
+        note's offset is the same for all its chunks, so the lead rule commutes with it)."""
+        raw = self.raw_score(question)
+        return self.leads.after_best_section(raw.ranking), raw.match
 
     def _on_topic_probes(self) -> list[tuple[str, str]]:
         """Content lines spread evenly over each notes language's chunks, as they would be
@@ -163,9 +173,11 @@ class Searcher:
 
     def score(self, question: Question) -> Scores:
         """`raw_score` less the index's measured preference of the question's language for each
-        notes language (calibration.py), with chunks that hold no answer line ranked last."""
+        notes language (calibration.py), with chunks that hold no answer line ranked last and
+        page leads after their page's best section (leads.py)."""
         raw = self.raw_score(question)
         ranking = raw.ranking - self._language_shift[question.language] - self._empty_penalty
+        ranking = self.leads.after_best_section(ranking)
         return raw._replace(ranking=ranking)
 
     # --- search -----------------------------------------------------------------------------
@@ -212,9 +224,10 @@ class Searcher:
         groups = self.grouper.groups(fused, allowed, top_k)
         line_terms = self.terms.line_matches(encoded)  # for the answer lines, as the ranking used them
         hits = tuple(self._hit(g, fused[g[0]], encoded.vector, line_terms, text) for g in groups)
-        return Answer(shown, hits, self._unanswered(text, groups, hits, alone, with_history))
+        asked = conversation(history, text) if history else text
+        return Answer(shown, hits, self._unanswered(text, asked, groups, hits, alone, with_history))
 
-    def _unanswered(self, question: str, groups, hits, alone: Scores, with_history: Scores) -> bool:
+    def _unanswered(self, question: str, asked: str, groups, hits, alone: Scores, with_history: Scores) -> bool:
         """"Not in the notes": a name the notes never mention, or a top score under the
         index's calibrated floor for this question language and the top hit's notes
         language, unless the top answer line carries the question's own key terms."""
@@ -226,7 +239,9 @@ class Searcher:
         hit = hits[0]
         first = hit.highlight_lines[0] if hit.highlight_lines else hit.chunk.line_start
         line = hit.chunk.text.split("\n")[first - hit.chunk.line_start]
-        share = key_term_share(question, line)
+        # A follow-up ("その場合は？") names its topic in earlier turns: the conversation's
+        # terms count as its own.
+        share = max(key_term_share(question, line), key_term_share(asked, line))
         floor = self.calibration.floor(language(question), str(self.chunk_languages[top]), shares_terms=share > 0)
         if share >= KEY_TERMS_CARRIED:
             floor = -np.inf

@@ -63,6 +63,20 @@ def test_third_turn_keeps_the_first_turns_topic(chain, turns):
     assert not answer.no_answer
 
 
+def test_a_follow_up_shares_its_conversations_words_for_not_in_the_notes(chain, monkeypatch):
+    # A follow-up names its topic only in earlier turns: its answer line ("保持期間は ...
+    # で変更する") repeats none of "どうやって変える？"'s own words. With the floor for
+    # questions sharing no word with their answer line put out of reach, the question alone
+    # is "not in the notes"; asked after its topic, the conversation's words count.
+    from assistant import calibration
+
+    monkeypatch.setattr(calibration, "SAME_LANGUAGE_NO_SHARED_TERM_POSITION", 50.0)
+    assert chain.search("どうやって変える？", 2).no_answer
+    answer = chain.search("どうやって変える？", 2, history=["SQSのメッセージ保持期間のデフォルトは？"])
+    assert answer.hits[0].chunk.heading_path[-1] == "SQS"
+    assert not answer.no_answer
+
+
 def test_conversation_goes_back_to_the_latest_turn_with_its_own_topic():
     assert conversation(("SQS?", "Kinesis?"), "その最大値は？") == "Kinesis? その最大値は？"
     assert conversation(("SQS?", "その最大値は？"), "それを変更するには？") == "SQS? その最大値は？ それを変更するには？"
@@ -187,6 +201,18 @@ def test_hyphenated_words_are_known_by_their_parts_but_numbered_names_are_not():
     assert unknown_names("SEV-0はどんな状況？", vocab) == ["SEV-0"]
 
 
+def test_a_plain_word_joined_to_a_name_is_not_a_name_of_its_own():
+    # The notes (Japanese) write the table value "Medium" and 優先度, never "priority".
+    vocab = Vocabulary(["| Medium | 高優先度アラート |", "Slack"])
+    assert unknown_names("For a Medium-priority alert, how quickly must we act?", vocab) == []
+    assert unknown_names("Medium-priorityのアラートは？", vocab) == []
+    # Both parts of a name of two names still count; so do the parts when none is a name.
+    assert unknown_names("What's the Wi-Fi password?", Vocabulary(["wi fi"])) == []
+    assert unknown_names("What's the Wi-Fi password?", Vocabulary(["Wi only"])) == ["Wi-Fi"]
+    assert unknown_names("What's the High-Priority rule?", vocab) == ["High-Priority"]
+    assert unknown_names("on-callの手当は？", Vocabulary(["on duty"])) == ["on-call"]
+
+
 # --- a topic the notes only promise (a placeholder line) is not in the notes --------------------
 
 
@@ -261,3 +287,23 @@ def test_the_detail_under_the_asked_parent_is_highlighted(nested, question, line
     highlights = nested.search(question).hits[0].highlight_lines
     assert line in highlights
     assert all(highlights.index(line) < highlights.index(other) for other in (7, 10, 13) if other != line and other in highlights)
+
+
+# --- page-lead: the text under a page's title summarises the page (leads.py) ---------------------
+
+
+@pytest.fixture(scope="module")
+def page_lead(tmp_path_factory) -> Searcher:
+    return _searcher("page-lead", tmp_path_factory)
+
+
+def test_the_section_that_answers_comes_before_the_pages_lead(page_lead):
+    for question in ("During a major incident, how often should the internal liaison post a status update for the executives?",
+                     "重大インシデント中、経営陣へのステータス更新はどのくらいの頻度で投稿する？"):
+        assert page_lead.search(question, 3).hits[0].chunk.heading_path[-1] == "内部連絡の手順"
+
+
+def test_a_question_the_lead_answers_still_finds_it_next(page_lead):
+    hits = page_lead.search("Where do we chat during an incident?", 3).hits
+    chat_line = 8  # "インシデント対応中の連絡先: Slack の #incident-chat ..."
+    assert any(h.chunk.line_start <= chat_line <= h.chunk.line_end for h in hits[:2])
