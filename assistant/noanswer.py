@@ -90,7 +90,7 @@ class Vocabulary:
             words = words[1:]
         if self._known(words, set()):
             return True
-        japanese_forms = _grammar_names().get(" ".join(words))
+        japanese_forms = _grammar_names().get(" ".join(words).lower())
         if japanese_forms is not None:
             return any(form in self._text for form in japanese_forms)
         return bool(self._japanese) and self._known(words, self.romanized())
