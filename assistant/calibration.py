@@ -118,6 +118,15 @@ class Calibration:
         `notes_language` than toward its preferred notes language (<= 0; 0 when unmeasured)."""
         return self.offsets.get(question_language, {}).get(notes_language, 0.0)
 
+    def spread(self, notes_language: str) -> float | None:
+        """On-topic median - off-topic median of same-language probes for `notes_language`
+        (>= 0), the index's own unit of score; None when unmeasured."""
+        on = self.on_topic.get(notes_language)
+        own_off = self.off_topic.get(notes_language, {}).get(notes_language)
+        if not on or not own_off:
+            return None
+        return max(float(np.median(on)) - float(np.median(own_off)), 0.0)
+
     def floor(self, question_language: str, notes_language: str, shares_terms: bool = True) -> float:
         """The top score under which a question counts as not answered by a hit in
         `notes_language`: the off-topic median of that cell plus a share of the notes

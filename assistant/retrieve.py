@@ -42,6 +42,7 @@ from .views import BM25View, ChunkView, LatentTermsView, LineView, PassageView, 
 __all__ = ["Answer", "Hit", "MAX_QUESTION_CHARS", "MAX_TOP_K", "Scores", "Searcher", "conversation", "refers_back"]
 
 HISTORY_PRIOR = 0.3  # weight of the earlier turns for a question that does not refer back
+LEAD_YIELD_SPREAD = 0.8  # a lead yields to its page's best section within this share of the spread (leads.py)
 KEY_TERMS_CARRIED = 0.6  # share of a question's key terms in the top line that rules out a weak-score flag
 EMPTY_CHUNK_PENALTY = 100.0  # ranks a chunk with no answer line after all others
 
@@ -177,7 +178,8 @@ class Searcher:
         page leads after their page's best section (leads.py)."""
         raw = self.raw_score(question)
         ranking = raw.ranking - self._language_shift[question.language] - self._empty_penalty
-        ranking = self.leads.after_best_section(ranking)
+        spread = self.calibration.spread(question.language)
+        ranking = self.leads.after_best_section(ranking, np.inf if spread is None else LEAD_YIELD_SPREAD * spread)
         return raw._replace(ranking=ranking)
 
     # --- search -----------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_json_equals_cli_ask_json(client, built_settings):
     assert api == json.loads(cli.stdout)
     assert set(api) == {"question", "no_answer", "hits"}
     assert set(api["hits"][0]) == {
-        "source", "title", "heading_path", "line_start", "line_end", "score", "url", "text", "highlight_lines"
+        "source", "title", "heading_path", "line_start", "line_end", "score", "url", "text", "truncated", "highlight_lines"
     }
 
 

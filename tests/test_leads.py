@@ -43,3 +43,12 @@ def test_sections_without_an_answer_line_and_pages_without_sections_do_not_count
     assert out[3] == 3.0  # b.md's only section is a link list
     assert out[5] == 3.5  # c.md has no section
     np.testing.assert_array_equal(PageLeads(CHUNKS[3:], HAS_CONTENT[3:]).after_best_section(ranking[3:]), ranking[3:])
+
+
+def test_a_lead_far_above_its_pages_sections_holds_the_answer_and_keeps_its_score():
+    # a long lead that answers (held-out OWASP wiki) scores well above every section of its page
+    ranking = np.array([3.0, 2.5, 2.6, 1.0, 0.5, 2.9], dtype=np.float32)
+    out = PageLeads(CHUNKS, HAS_CONTENT).after_best_section(ranking, max_gap=0.3)
+    np.testing.assert_array_equal(out, ranking)  # 0.4 above "Rules": not a summary
+    out = PageLeads(CHUNKS, HAS_CONTENT).after_best_section(ranking, max_gap=0.5)
+    assert out[0] == np.nextafter(np.float32(2.6), np.float32(-np.inf))
