@@ -105,14 +105,22 @@ def start_server(root: Path, corpus: Path, extra_args: tuple[str, ...] = ()):
         proc.kill()
 
 
+def _corpus(root, notes: dict):
+    """root/corpus holding `notes` (relative name -> text, or bytes written as they are)."""
+    corpus = root / "corpus"
+    for name, text in notes.items():
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            (corpus / name).write_bytes(text)
+        else:
+            (corpus / name).write_text(text, encoding="utf-8")
+    return corpus
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     root = tmp_path_factory.mktemp("served")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "team.md").write_text(NOTE, encoding="utf-8")
-    (corpus / "private.md").write_text(SECRET_NOTE, encoding="utf-8")
-    (corpus / "logs.md").write_text(LOG_NOTE, encoding="utf-8")
+    corpus = _corpus(root, {"team.md": NOTE, "private.md": SECRET_NOTE, "logs.md": LOG_NOTE})
     yield from start_server(root, corpus)
 
 
@@ -138,14 +146,10 @@ ESCAPE_NAME = "evil\x1b]0;PWNED\x07\x1b[8m.md"
 @pytest.fixture(scope="module")
 def served_hostile(tmp_path_factory):
     root = tmp_path_factory.mktemp("served-hostile")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    (corpus / "team.md").write_text(NOTE, encoding="utf-8")
-    (corpus / "outline.md").write_text(HEADINGS_NOTE, encoding="utf-8")
-    for name, text in UNPUBLISHED.items():
-        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
-        (corpus / name).write_text(text, encoding="utf-8")
-    (corpus / ESCAPE_NAME).write_bytes(b"\xff\xfe not UTF-8: skipped with a warning naming the file\n")
+    corpus = _corpus(root, {
+        "team.md": NOTE, "outline.md": HEADINGS_NOTE, **UNPUBLISHED,
+        ESCAPE_NAME: b"\xff\xfe not UTF-8: skipped with a warning naming the file\n",
+    })
     yield from start_server(root, corpus, ("--model", "fake-hash"))
 
 
