@@ -46,6 +46,7 @@ class SafeFormatter(logging.Formatter):
     every line goes through terminal_safe, so no control character reaches the terminal."""
 
     def format(self, record: logging.LogRecord) -> str:
+        """The record formatted as usual, then made terminal-safe (terminal_safe)."""
         return terminal_safe(super().format(record))
 
 
@@ -58,6 +59,7 @@ class SafeStream:
         self._stream = stream
 
     def write(self, text: str) -> int:
+        """Write `text` made terminal-safe; returns len(text), as the caller wrote it."""
         self._stream.write(terminal_safe(text))
         return len(text)
 

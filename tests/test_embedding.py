@@ -147,6 +147,7 @@ def test_e5_model_is_shared_and_batches_concurrent_questions_correctly():
     assert sum(calls) == len(questions) and not shared._queue  # every question answered once
 
 
+@pytest.mark.slow  # loads the real e5 model (the shared instance)
 def test_an_error_reaches_every_waiting_question():
     import assistant.embedding.e5model as emb
 
