@@ -2,10 +2,10 @@
 
 A question is Japanese when it holds hiragana or kanji (an English question rarely does; a
 Japanese one often carries English product names), or when katakana make up at least a third
-of its letters: "Lambda タイムアウト" is Japanese, while an English sentence quoting one katakana
-term ("What is 'Amember' (アメンバー) in our terminology?") stays English. A note is Japanese when kana and kanji are
-at least a tenth of its letters (a Japanese note full of English service names stays Japanese;
-an English page quoting one Japanese word stays English). Only 'ja' and 'en' are told apart:
+of its letters: "Lambda タイムアウト" is Japanese, while an English sentence quoting one
+katakana term ("What is 'Amember' (アメンバー) in our terminology?") stays English. A note is
+Japanese when kana and kanji are at least a tenth of its letters (a Japanese note full of
+English service names stays Japanese; an English page quoting one Japanese word stays English). Only 'ja' and 'en' are told apart:
 the notes and questions this product serves are in those two.
 """
 from __future__ import annotations
