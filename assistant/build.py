@@ -177,7 +177,16 @@ def build_index(
     started = time.perf_counter()
     embedder = embedder or load_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
     # Notes the wiki does not publish (drafts, `published: false`, `_private.md`) are not indexed.
-    notes = [n for n in load_notes(settings.corpus_dir) if is_published(n, settings.wiki_engine)]
+    notes, unpublished = [], []
+    for note in load_notes(settings.corpus_dir):
+        if is_published(note, settings.wiki_engine):
+            notes.append(note)
+        else:
+            unpublished.append(note.source)
+    if unpublished:  # said every time: a note missing from answers must not be a mystery
+        shown = ", ".join(unpublished[:5]) + (f" and {len(unpublished) - 5} more" if len(unpublished) > 5 else "")
+        log.warning("left out %d note(s) the %s wiki does not publish (a draft, published: false or a _ name): %s",
+                    len(unpublished), settings.wiki_engine, shown)
     if not notes:
         raise CorpusError(f"every note in {settings.corpus_dir} is a draft or unpublished for the {settings.wiki_engine} wiki")
     corpus = {n.source: n.sha256 for n in notes}

@@ -257,3 +257,15 @@ def test_second_build_waits_for_the_lock(fake_settings, monkeypatch):
 
     assert order == ["other-start", "lock-released", "other-done"]
     store.load(fake_settings.index_dir)
+
+
+def test_notes_the_wiki_does_not_publish_are_left_out_and_said_so(fake_settings, caplog):
+    (fake_settings.corpus_dir / "_drafts").mkdir()
+    (fake_settings.corpus_dir / "_drafts" / "plan.md").write_text("# Plan\n\nDRAFTWORD the plan\n", encoding="utf-8")
+    (fake_settings.corpus_dir / "later.md").write_text("---\npublished: false\n---\n# Later\n\nLATERWORD\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="assistant.build"):
+        build_index(fake_settings, HashEmbedder(), progress=False)
+    sources = {c.source for c in store.load(fake_settings.index_dir).chunks}
+    assert "_drafts/plan.md" not in sources and "later.md" not in sources
+    said = [r.getMessage() for r in caplog.records if "does not publish" in r.getMessage()]
+    assert said and "2 note(s)" in said[0] and "_drafts/plan.md" in said[0] and "later.md" in said[0]
