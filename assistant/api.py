@@ -340,7 +340,8 @@ def mount_ui(app: FastAPI, service, settings: Settings) -> dict[str, set[int]]:
         blocks.state_session_capacity = SESSIONS_KEPT
         gr.mount_gradio_app(app, blocks, path, **options)
         blocks.state_holder.capacity = SESSIONS_KEPT
-        events[path.rstrip("/")] = set(blocks.fns)
+        # fn_index -> inputs, for events with a Python function (js-only ones run in the page)
+        events[path.rstrip("/")] = {i: len(f.inputs) for i, f in blocks.fns.items() if f.fn is not None}
         # gr.mount_gradio_app never marks the Blocks launched, and Gradio's path guard
         # (processing_utils._check_allowed) is a no-op until it is: set it, so Gradio itself
         # refuses any file a client names, on top of the guard's text-only rule.

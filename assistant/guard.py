@@ -9,7 +9,9 @@ One pure-ASGI middleware (safe for Gradio's streaming responses), applied before
   (case gradio-body-size); invalid UTF-8 is refused.
 - Gradio events: the page's events take text and numbers only, so a body whose `data` holds
   anything else (a FileData dict naming a local path, a list) is refused before Gradio's
-  preprocessing can copy a file into its cache (case gradio-filedata-read).
+  preprocessing can copy a file into its cache (case gradio-filedata-read); an event must be
+  one of the page's Python events with as many values as it takes (a page-side js event or a
+  short payload only made Gradio log a traceback: a log flood).
 - Origins: a cross-origin POST is refused unless its Origin is in the allowlist (the same
   list drives CORS on /api and frame-ancestors); so is a browser's cross-site GET of /api/ask
   (`Sec-Fetch-Site: cross-site`, e.g. an <img> on any intranet page).
@@ -19,6 +21,8 @@ Host checking is Starlette's TrustedHostMiddleware (api.py); read timeouts and t
 cap are the server's (server.py).
 """
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import json
 import re
@@ -72,9 +76,11 @@ def route_allowed(method: str, path: str) -> bool:
     return bool(pattern and not _BAD_PATH.search(path) and pattern.fullmatch(path))
 
 
-def event_payload_problem(body: bytes, events: set[int] | None = None) -> str | None:
-    """None when a Gradio event body names one of the page's `events` (fn_index; any when
-    None) and carries text and numbers only; else why not."""
+def event_payload_problem(body: bytes, events: Mapping[int, int] | None = None) -> str | None:
+    """None when a Gradio event body names one of the page's `events` (fn_index -> how many
+    inputs its Python function takes; any event when None) with that many values, text and
+    numbers only; else why not. An event with no Python function (a page-side js event) or
+    the wrong number of values would reach Gradio only to print a traceback in the log."""
     try:
         payload = json.loads(body)
     except (ValueError, RecursionError):
@@ -89,6 +95,8 @@ def event_payload_problem(body: bytes, events: set[int] | None = None) -> str | 
     fn_index = payload.get("fn_index")
     if events is not None and (type(fn_index) is not int or fn_index not in events):
         return "no such event"  # Gradio would answer a 500 and log a traceback
+    if events is not None and len(data) != events[fn_index]:
+        return "this event takes a different number of values"
     return None
 
 
@@ -106,7 +114,7 @@ class GuardMiddleware:
     that may embed the page and call the API cross-origin; `max_body`: bytes per request."""
 
     def __init__(self, app, allowed_origins: tuple[str, ...] = (), max_body: int = MAX_BODY_BYTES,
-                 events: dict[str, set[int]] | None = None):
+                 events: dict[str, dict[int, int]] | None = None):
         self.app, self.max_body, self.allowed_origins = app, max_body, set(allowed_origins)
         # mount ("" or "/embed") -> the fn_index values of its page's events; filled in when
         # the pages are mounted (api.mount_ui), after this middleware is created.

@@ -479,6 +479,20 @@ def test_a_client_that_stops_reading_is_dropped(served):
     assert closed and received < size, (closed, received)
 
 
+def test_a_page_side_event_or_a_short_payload_is_a_400_not_a_traceback(served):
+    """Events without a Python function (the page's own js) and payloads with too few values
+    reached Gradio, which logged a 1-2.5 KB traceback each (a log flood)."""
+    page_side = [d for d in events(served, "") if not d.get("backend_fn", True)]
+    ask = next(d for d in events(served, "") if d.get("api_name") == "ask")
+    bodies = [{"data": [None, None], "fn_index": d["id"]} for d in page_side[:3]] + [{"data": ["deploy"], "fn_index": ask["id"]}]
+    assert len(bodies) > 1, "the page is expected to have page-side (js) events"
+    for body in bodies:
+        body.update(event_data=None, trigger_id=1, session_hash="abc")
+        status, _, out = served.request("POST", "/gradio_api/queue/join", json.dumps(body).encode(),
+                                        {"Content-Type": "application/json"})
+        assert status == 400 and (b"no such event" in out or b"number of values" in out), (body, status, out[:200])
+
+
 @pytest.mark.parametrize("fn_index", [99, -1, 1e30, "0", None, True])
 def test_an_unknown_event_is_a_400_not_a_server_error(served, fn_index):
     body = {"data": ["deploy", 1, "__all__", None], "event_data": None, "fn_index": fn_index, "trigger_id": 1,
@@ -578,17 +592,17 @@ def test_filter_choices_are_bounded_and_not_resent_with_every_answer(served_host
 # ============================================================================ the server's log
 
 def test_no_control_character_reaches_the_servers_log(served_hostile):
-    """A note file named with ESC/OSC sequences (skipped: not UTF-8) and a client's event
-    inputs holding them (Gradio prints 'Received inputs' for too few values) are logged with
-    visible stand-ins (termsafe.terminal_safe), never raw."""
+    """A note file named with ESC/OSC sequences (skipped: not UTF-8) is logged with visible
+    stand-ins (termsafe.terminal_safe), never raw; a client's event inputs holding them with
+    too few values (Gradio would print 'Received inputs' and a traceback) are refused by the
+    guard before Gradio sees them."""
     dep = next(d for d in events(served_hostile, "") if d.get("api_name") == "ask")
     session = uuid.uuid4().hex[:11]
     body = {"data": ["\x1b]52;c;SGVsbG8=\x07\x1b]0;PWNED\x07"], "event_data": None, "fn_index": dep["id"],
             "trigger_id": dep["targets"][0][0], "session_hash": session}
     status, _, out = served_hostile.request("POST", "/gradio_api/queue/join", json.dumps(body).encode(),
                                             {"Content-Type": "application/json"})
-    if status == 200:
-        read_event_stream(served_hostile, "", session)
+    assert status == 400 and b"number of values" in out, (status, out[:200])
     time.sleep(0.5)
     log = (served_hostile.root / "server.log").read_bytes()
     assert b"skipped" in log and "evil␛]0;PWNED␇".encode() in log, log[-2000:]
