@@ -137,14 +137,12 @@ class Calibration:
         answer line holds none of the question's key terms) raises a same-language share
         to SAME_LANGUAGE_NO_SHARED_TERM_POSITION."""
         off = self.off_topic.get(question_language, {}).get(notes_language)
-        own_off = self.off_topic.get(notes_language, {}).get(notes_language)
-        on = self.on_topic.get(notes_language)
         if not off:
             return -np.inf
         low = float(np.median(off))
-        if not on or not own_off:
+        spread = self.spread(notes_language)
+        if spread is None:
             return low
-        spread = max(float(np.median(on)) - float(np.median(own_off)), 0.0)
         same = question_language == notes_language
         if not same:
             return low + CROSS_LANGUAGE_POSITION * spread

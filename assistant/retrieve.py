@@ -122,6 +122,12 @@ class Searcher:
             )
             calibration.save(self.index.path, found)
         self.calibration = found
+        # Per question language: how far above its page's best section a lead may score and
+        # still yield to it (leads.py), in this index's own unit of score; inf when unmeasured.
+        self._lead_gap: dict[str, float] = {}
+        for lang in ("ja", "en"):
+            spread = found.spread(lang)
+            self._lead_gap[lang] = np.inf if spread is None else LEAD_YIELD_SPREAD * spread
         n = len(self.chunks)
         self._language_shift: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(n, dtype=np.float32))
         for lang in found.offsets:
@@ -131,7 +137,8 @@ class Searcher:
 
     def _probe(self, question: Question) -> tuple[np.ndarray, np.ndarray]:
         """(ranking, match) as calibration needs them: the fused views with page leads
-        after their page's best section; offsets and penalty are calibration's to apply (a
+        after their page's best section (always: the gap that limits it in `score` is
+        measured by this calibration); offsets and penalty are calibration's to apply (a
         note's offset is the same for all its chunks, so the lead rule commutes with it)."""
         raw = self.raw_score(question)
         return self.leads.after_best_section(raw.ranking), raw.match
@@ -178,8 +185,7 @@ class Searcher:
         page leads after their page's best section (leads.py)."""
         raw = self.raw_score(question)
         ranking = raw.ranking - self._language_shift[question.language] - self._empty_penalty
-        spread = self.calibration.spread(question.language)
-        ranking = self.leads.after_best_section(ranking, np.inf if spread is None else LEAD_YIELD_SPREAD * spread)
+        ranking = self.leads.after_best_section(ranking, self._lead_gap.get(question.language, np.inf))
         return raw._replace(ranking=ranking)
 
     # --- search -----------------------------------------------------------------------------
@@ -211,6 +217,7 @@ class Searcher:
         top_k = validate_top_k(self.settings.top_k if top_k is None else top_k)
         history = validate_history(history)
         allowed = self._in_scope(scope)
+        asked = conversation(history, text) if history else text  # what the follow-up is searched with
         encoded = self.encode(text)
         alone = with_history = self.score(encoded)
         fused = alone.ranking
@@ -219,14 +226,13 @@ class Searcher:
             # scores of the conversation (query.conversation: the turns back to the latest
             # one with its own topic, then the question), in full when the question refers
             # back, as a weak prior otherwise, so a new topic is not dragged back.
-            encoded = self.encode(conversation(history, text))
+            encoded = self.encode(asked)
             with_history = self.score(encoded)
             fused = fused + (1.0 if refers_back(text) else HISTORY_PRIOR) * with_history.ranking
         fused = np.where(allowed, fused, -np.inf)
         groups = self.grouper.groups(fused, allowed, top_k)
         line_terms = self.terms.line_matches(encoded)  # for the answer lines, as the ranking used them
         hits = tuple(self._hit(g, fused[g[0]], encoded.vector, line_terms, text) for g in groups)
-        asked = conversation(history, text) if history else text
         return Answer(shown, hits, self._unanswered(text, asked, groups, hits, alone, with_history))
 
     def _unanswered(self, question: str, asked: str, groups, hits, alone: Scores, with_history: Scores) -> bool:
