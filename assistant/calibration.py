@@ -37,7 +37,9 @@ from .language import language
 
 log = logging.getLogger(__name__)
 
-CALIBRATION_VERSION = 6  # 4: a chunk's best line is an answer line (retrieve.py); 5: LEVEL_QUANTILE; 6: page leads (leads.py)
+# 4: a chunk's best line is an answer line (retrieve.py); 5: LEVEL_QUANTILE; 6: page leads (leads.py);
+# 7: dictionary translation (translation.py)
+CALIBRATION_VERSION = 7
 FILE = "calibration.json"
 # Where in a notes language's chunk scores an off-topic probe's level is read. A quantile,
 # not the mean of the best N: the best 10 of 296 Japanese chunks sit higher than the best 10

@@ -40,6 +40,11 @@ SIGNALS = (
         "terms", 0.5, ("ja", "en"), False,
         "latent terms lift English Hit@1 0.66 -> 0.74 (seed dev); Japanese questions toward English notes only",
     ),
+    Signal(
+        "translated", 0.1, ("en",), False,
+        "English questions over Japanese notes: Hit@1 +3 and Hit@5 +4 questions over four wikis at 0.1, "
+        "fewer at 0.15; the Japanese-to-English direction hurt ja>ja (docs/evaluation.md)",
+    ),
 )
 WEIGHTS = {s.name: s.weight for s in SIGNALS}
 

@@ -12,7 +12,7 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
-from . import calibration, store
+from . import calibration, store, translation
 from .store import chunking_settings
 from .chunking import PATH_SEPARATOR
 from .cite import citation_url
@@ -23,6 +23,7 @@ from .errors import IndexStaleError, QueryError
 from .fusion import Fused, fuse, signals_for
 from .highlight import LineRanker
 from .leads import PageLeads
+from .lexical import tokenize
 from .hits import Answer, Grouper, Hit, merged
 from .language import language, notes_language
 from .lines import plain_line
@@ -37,7 +38,16 @@ from .query import (
     validate_top_k,
 )
 from .textnorm import match_form
-from .views import BM25View, ChunkView, LatentTermsView, LineView, PassageView, Question, SectionView
+from .views import (
+    BM25View,
+    ChunkView,
+    LatentTermsView,
+    LineView,
+    PassageView,
+    Question,
+    SectionView,
+    TranslatedBM25View,
+)
 
 __all__ = ["Answer", "Hit", "MAX_QUESTION_CHARS", "MAX_TOP_K", "Scores", "Searcher", "conversation", "refers_back"]
 
@@ -91,6 +101,7 @@ class Searcher:
                 BM25View(self.index.lexical),
                 PassageView(self.index.passage_vectors, self.index.passages, n),
                 self.terms,
+                TranslatedBM25View(self._lexicon()),
             )
         }
         # A chunk holding no answer line (a title line, a link list, a TODO section) ranks last.
@@ -106,6 +117,11 @@ class Searcher:
         ]
         self.vocabulary = Vocabulary(c.embed_text for c in self.chunks)
         self._calibrate()
+
+    def _lexicon(self) -> translation.Lexicon | None:
+        """The dictionary translations of this index (translation.py), stored with it."""
+        texts = [c.text for c in self.chunks]
+        return translation.load_or_build(self.index.path, texts, [len(tokenize(t)) for t in texts])
 
     # --- calibration ------------------------------------------------------------------------
 

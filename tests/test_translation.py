@@ -1,0 +1,134 @@
+"""Dictionary query translation (assistant/translation.py): English question words to the
+Japanese headwords the notes hold, scored as a structured query; the real JMdict file."""
+from __future__ import annotations
+
+import json
+import logging
+
+import numpy as np
+import pytest
+
+from assistant import translation
+from assistant.lexical import tokenize
+from assistant.translation import FILE, Lexicon, gloss_key, load_or_build
+
+NOTES = [
+    "データは保存する前に暗号化する。鍵はKMSで管理する。",  # encryption, key
+    "バケットのポリシーでアクセスを制限する。",  # bucket, policy, access
+    "障害が起きたらインシデントとして記録する。",  # incident
+    "English notes stay untouched: encryption here is an English word.",
+]
+
+
+def _build(texts=NOTES) -> Lexicon:
+    return Lexicon.build(texts, [len(tokenize(t)) for t in texts])
+
+
+@pytest.mark.parametrize(
+    "gloss, key",
+    [
+        ("to encrypt", "encrypt"),
+        ("(computer) file", "file"),
+        ("Access Control List", "access control list"),
+        ("a bucket", "bucket"),
+        ("one two three four", None),  # longer than MAX_KEY_WORDS
+        ("e.g. something", None),  # punctuation: not a lookup key
+    ],
+)
+def test_gloss_keys_are_lemmas_without_notes(gloss, key):
+    assert gloss_key(gloss) == key
+
+
+def test_contraction_letters_are_not_words():
+    assert translation.english_words("What's the A/B test's key?") == ["what", "the", "test", "key"]
+
+
+def test_real_dictionary_translates_english_words_to_headwords_in_the_notes():
+    lexicon = _build()
+    found = dict(lexicon.translate("Are buckets protected by encryption and policies?"))
+    assert "暗号化" in found["encryption"]
+    assert "バケット" in found["bucket"]  # plural looked up by its lemma
+    assert "ポリシー" in found["policy"]  # -ies -> -y
+    # Only headwords the notes hold are kept: JMdict has many more for "key".
+    assert set(found.get("protect", ())) <= {f for fs in lexicon.japanese.values() for f in fs}
+    assert all(f in "".join(NOTES) for forms in found.values() for f in forms)
+
+
+def test_the_chunk_holding_the_translations_scores_best_and_english_notes_none():
+    scores = _build().scores("How is data encryption done?")
+    assert scores.dtype == np.float32 and scores.shape == (len(NOTES),)
+    assert int(np.argmax(scores)) == 0
+    assert scores[3] == 0  # translations are Japanese: an English note never matches them
+    assert not _build().scores("zzz qqq").any()
+
+
+def test_hiragana_only_headwords_are_left_out():
+    lexicon = _build(["これはするためのことです。"])
+    assert not lexicon.postings
+
+
+def test_all_translations_of_one_word_are_one_term():
+    """Structured query: two chunks each holding one of a word's two translations score the
+    same as a word with one translation found in both (tf summed, df of the union)."""
+    lengths = np.array([10, 10, 10], dtype=np.float32)
+    postings = {"設定": (np.array([0]), np.array([1.0], dtype=np.float32)), "集合": (np.array([1]), np.array([1.0], dtype=np.float32))}
+    two = Lexicon({"set": ("設定", "集合")}, postings, lengths).scores("set")
+    merged = {"設定": (np.array([0, 1]), np.array([1.0, 1.0], dtype=np.float32))}
+    one = Lexicon({"set": ("設定",)}, merged, lengths).scores("set")
+    np.testing.assert_allclose(two, one)
+    assert two[0] == two[1] > 0 and two[2] == 0
+
+
+def test_the_lexicon_is_stored_with_the_index_and_read_back(tmp_path, monkeypatch):
+    lengths = [len(tokenize(t)) for t in NOTES]
+    built = load_or_build(tmp_path, NOTES, lengths)
+    assert (tmp_path / FILE).is_file() and not list(tmp_path.glob(".lexicon-*"))
+
+    def no_dictionary():
+        raise AssertionError("a stored lexicon must not read the dictionary again")
+
+    monkeypatch.setattr(translation, "dictionary_path", no_dictionary)
+    loaded = load_or_build(tmp_path, NOTES, lengths)
+    assert loaded.japanese == built.japanese
+    np.testing.assert_allclose(loaded.scores("bucket policy"), built.scores("bucket policy"))
+
+
+def test_a_damaged_or_other_version_file_is_rebuilt(tmp_path):
+    lengths = [len(tokenize(t)) for t in NOTES]
+    (tmp_path / FILE).write_text("{not json", encoding="utf-8")
+    assert load_or_build(tmp_path, NOTES, lengths).japanese
+    data = json.loads((tmp_path / FILE).read_text(encoding="utf-8"))
+    assert data["version"] == translation.LEXICON_VERSION
+    data["version"] = -1
+    (tmp_path / FILE).write_text(json.dumps(data), encoding="utf-8")
+    assert load_or_build(tmp_path, NOTES, lengths).japanese
+    assert json.loads((tmp_path / FILE).read_text(encoding="utf-8"))["version"] == translation.LEXICON_VERSION
+
+
+def test_without_the_dictionary_english_questions_go_untranslated(tmp_path, monkeypatch, caplog):
+    def missing():
+        raise FileNotFoundError("the JMdict dictionary (pip package jamdict-data) is not installed")
+
+    monkeypatch.setattr(translation, "dictionary_path", missing)
+    with caplog.at_level(logging.WARNING, logger="assistant.translation"):
+        assert load_or_build(tmp_path, NOTES, [1] * len(NOTES)) is None
+    assert "jamdict-data" in caplog.text
+    assert not (tmp_path / FILE).exists()
+
+
+def test_an_unwritable_index_folder_keeps_the_lexicon_in_memory(tmp_path):
+    # A folder that cannot take the file (here: gone; read-only behaves alike, except for root).
+    lexicon = load_or_build(tmp_path / "gone", NOTES, [len(tokenize(t)) for t in NOTES])
+    assert lexicon is not None and lexicon.japanese
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_built_index_serves_english_questions_with_translations(built_settings):
+    from assistant.retrieve import Searcher
+
+    searcher = Searcher(built_settings)
+    view = searcher.views["translated"]
+    assert view.lexicon is not None and (searcher.index.path / FILE).is_file()
+    question = searcher.encode("Which service rotates database passwords automatically?")
+    scores = view.score(question)
+    assert scores.max() == 1.0
