@@ -133,14 +133,17 @@ def build_ui(service, settings: Settings, embed: bool = False):
         question = _plain(question)
         conversation_lang = conversation.get("lang")
         lang = ui_language(question, conversation_lang or "en")
-        scope = None if scope in (None, "", ALL) else _plain(scope)
         used = question[:MAX_QUESTION_CHARS]  # all that is searched, and all that is kept
         try:
-            answer = service.search(question, _whole(k), history=tuple(asked), scope=scope)
+            # The slider and the filter hand over what the client sent (_ClientValue): a value
+            # the page cannot produce gets its message here, in the chat.
+            scope = None if scope in (None, "", ALL) else _plain(scope)
+            answer = service.search(question, _result_count(k), history=tuple(asked), scope=scope)
             used = answer.question
             reply = answer_html(answer, settings.link_target, lang=lang, scope=scope, cut_from=len(question))
             asked = (asked + [answer.question])[-MAX_HISTORY:]
         except AssistantError as exc:
+            scope = None  # an unknown filter is not kept: the dropdown goes back to "all"
             reply = error_html(f"{TEXT[lang]['error']}: {exc}")
         except Exception:  # a bug must not show a traceback; it is logged for the operator
             log.exception("search failed")
@@ -201,8 +204,9 @@ def build_ui(service, settings: Settings, embed: bool = False):
                              elem_id="question", max_lines=4, submit_btn=False, min_width=200)
             send = gr.Button(TEXT["en"]["send"], variant="primary", scale=1, elem_id="send", min_width=90)
         with gr.Row(elem_id="options-row"):
-            k = gr.Slider(1, MAX_K, value=min(settings.top_k, MAX_K), step=1, label=TEXT["en"]["k"], elem_id="k", min_width=160)
-            scope = gr.Dropdown(choices=_scope_choices(service, "en"), value=ALL, label=TEXT["en"]["scope"], elem_id="scope",
+            k = client_value(gr.Slider)(1, MAX_K, value=min(settings.top_k, MAX_K), step=1, label=TEXT["en"]["k"],
+                                        elem_id="k", min_width=160)
+            scope = client_value(gr.Dropdown)(choices=_scope_choices(service, "en"), value=ALL, label=TEXT["en"]["scope"], elem_id="scope",
                                 min_width=160)
             clear = gr.Button(TEXT["en"]["clear"], elem_id="clear", scale=0, min_width=120)
         # Clicked by the reply's own "search everywhere" button (see HEAD); takes no text.
@@ -315,9 +319,31 @@ def _plain(value) -> str:
     return _CONTROL.sub(" ", value).strip()
 
 
-def _whole(k) -> int:
-    """The slider's value as an int; a client posting to Gradio directly can send anything."""
-    try:
-        return int(k)
-    except (TypeError, ValueError, OverflowError):
-        raise QueryError("the number of results must be a whole number") from None
+def client_value(component_class):
+    """`component_class` (a Gradio input component) handing the value the client sent to the
+    event handler unchecked, which then checks it (`_result_count`, the search's scope check).
+
+    Gradio's own checks (Slider: within its range; Dropdown: one of its choices) raise while
+    preprocessing, before the handler runs: a client posting k = 99, "abc" or an unknown scope
+    to the event route directly got a bare "Error" and the server logged a traceback per
+    request. The page looks and behaves the same: `is_template` makes Gradio render it as the
+    component it extends (Blocks.get_block_name), as Gradio's own templates (gr.Text) do."""
+
+    class ClientValue(component_class):
+        is_template = True
+
+        def preprocess(self, payload):
+            return payload
+
+    ClientValue.__name__ = ClientValue.__qualname__ = f"ClientValue{component_class.__name__}"
+    return ClientValue
+
+
+def _result_count(k) -> int:
+    """The slider's value as an int in 1..MAX_K, else a QueryError: a client posting to
+    Gradio directly can send anything (a string, NaN, 10**30, a boolean)."""
+    if isinstance(k, bool) or not isinstance(k, (int, float)) or (isinstance(k, float) and not k.is_integer()):
+        raise QueryError("the number of results must be a whole number")
+    if not 1 <= k <= MAX_K:
+        raise QueryError(f"the number of results must be between 1 and {MAX_K}")
+    return int(k)

@@ -493,6 +493,64 @@ def test_a_page_side_event_or_a_short_payload_is_a_400_not_a_traceback(served):
         assert status == 400 and (b"no such event" in out or b"number of values" in out), (body, status, out[:200])
 
 
+def _chat_text(message: dict) -> str:
+    """A chat message's text as Gradio 6 sends it (content: a list of {"text", "type"} parts)."""
+    content = message["content"]
+    return content if isinstance(content, str) else "".join(part.get("text", "") for part in content)
+
+
+# A well-formed event whose values the page cannot produce: k outside the slider, not a
+# number, not finite; a filter that is not one of the choices, or not text.
+BAD_EVENT_VALUES = [
+    (99, "__all__", "between 1 and 10"), (0, "__all__", "between 1 and 10"), (11, "__all__", "between 1 and 10"),
+    (-1e30, "__all__", "between 1 and 10"), ("abc", "__all__", "whole number"), ("5", "__all__", "whole number"),
+    (float("nan"), "__all__", "whole number"), (float("inf"), "__all__", "whole number"),
+    (2.5, "__all__", "whole number"), (None, "__all__", "whole number"),
+    (5, "no-such-note.md", "unknown filter"), (5, 7, "text only"), (5, True, "text only"),
+]
+
+
+@pytest.mark.parametrize("mount", ["", "/embed"])
+def test_bad_values_in_a_well_formed_event_are_a_message_in_the_chat_not_a_traceback(served_hostile, mount):
+    """k = 99 / NaN / "abc" or an unknown scope in the page's own event (right event, right
+    number of values) failed in Gradio's Slider/Dropdown checks before the handler: a bare
+    "Error" for the client and a 1-3 KB traceback in the log per request. Now the chat shows
+    the ⚠ message, the log gets nothing, and the same chat then answers a good question."""
+    served = served_hostile
+    dep = next(d for d in events(served, mount) if d.get("api_name") == "ask")
+    log_path = served.root / "server.log"
+    log_before = log_path.stat().st_size
+    session = uuid.uuid4().hex[:11]
+
+    def ask(data: list) -> str:
+        body = {"data": data, "event_data": None, "fn_index": dep["id"], "trigger_id": dep["targets"][0][0],
+                "session_hash": session}
+        status, _, out = served.request("POST", f"{mount}/gradio_api/queue/join", json.dumps(body).encode(),
+                                        {"Content-Type": "application/json"})
+        assert status == 200, (data, status, out[:200])
+        done = read_event_stream(served, mount, session)[-1]
+        assert done["msg"] == "process_completed" and done["success"], (data, str(done)[:300])
+        return _chat_text(done["output"]["data"][1][-1])
+
+    for k, scope, words in BAD_EVENT_VALUES:
+        reply = ask(["When do deploys run?", k, scope, None])
+        assert '<p class="error">⚠' in reply and words in reply, (k, scope, reply[:300])
+    reply = ask(["When do deploys run?", 3, "__all__", None])
+    assert '<p class="error">' not in reply and 'class="hit"' in reply, reply[:300]  # fake-hash: any ranking
+    time.sleep(0.5)
+    logged = log_path.read_bytes()[log_before:]
+    assert b"Traceback" not in logged and b"Error" not in logged, logged[:2000]
+    assert len(logged.splitlines()) <= len(BAD_EVENT_VALUES), logged[:2000]
+
+
+def test_the_checked_slider_and_filter_are_shown_as_gradio_draws_them(served_hostile):
+    """ui.client_value keeps Gradio's own Slider and Dropdown on the page (their range and choices)."""
+    _, _, body = served_hostile.request("GET", "/config")
+    shown = {c["props"].get("elem_id"): c for c in json.loads(body)["components"]}
+    assert shown["k"]["type"] == "slider" and (shown["k"]["props"]["minimum"], shown["k"]["props"]["maximum"]) == (1, 10)
+    assert shown["scope"]["type"] == "dropdown" and ["all", "__all__"] in shown["scope"]["props"]["choices"]
+
+
 @pytest.mark.parametrize("fn_index", [99, -1, 1e30, "0", None, True])
 def test_an_unknown_event_is_a_400_not_a_server_error(served, fn_index):
     body = {"data": ["deploy", 1, "__all__", None], "event_data": None, "fn_index": fn_index, "trigger_id": 1,
