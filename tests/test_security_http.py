@@ -707,6 +707,38 @@ def test_health_names_no_server_path(tmp_path, fake_settings):
     assert body["refused_reason"] == "index manifest in <path> is unreadable"
 
 
+def test_health_hides_a_path_with_spaces_whole(tmp_path, fake_settings):
+    """A folder name with a space ("team notes") was cut at the space: '<path> notes does not
+    exist' still named part of it. The server's own folders are hidden whole (a space in their
+    last name included), other paths through any folder names holding spaces."""
+    import dataclasses
+
+    from fastapi.testclient import TestClient
+
+    from assistant.api import create_app
+
+    base = tmp_path / "home dir"
+    corpus, index = base / "team notes", base / "my index"
+    settings = dataclasses.replace(fake_settings, corpus_dir=corpus, index_dir=index)
+
+    class Degraded:
+        def status(self):
+            return {"status": "degraded", "chunks": 3, "index_built_at": "t", "index_version": "v-1",
+                    "build_in_progress": False, "index_behind_notes": False, "watching": False,
+                    "last_build_error": f"corpus folder {corpus} does not exist; create it",
+                    "refused_version": "v-2",
+                    "refused_reason": f"index manifest in {index}/v 2/manifest.json is unreadable; "
+                                      f"cannot write /srv/shared data/x.tmp (disk full). See {corpus}."}
+
+    client = TestClient(create_app(Degraded(), settings, with_ui=False), base_url="http://127.0.0.1")
+    body = client.get("/api/health").json()
+    shown = json.dumps(body)
+    for fragment in ("home dir", "dir/", " notes", "my index", "index/", "manifest.json", "shared data", "data/", "x.tmp"):
+        assert fragment not in shown, (fragment, body)
+    assert body["last_build_error"] == "corpus folder <path> does not exist; create it"
+    assert body["refused_reason"] == "index manifest in <path> is unreadable; cannot write <path> (disk full). See <path>."
+
+
 # ============================================================================ cross-site GET
 
 def test_a_cross_site_get_of_the_api_is_refused(served):
