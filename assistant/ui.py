@@ -130,12 +130,12 @@ def build_ui(service, settings: Settings, embed: bool = False):
         text and numbers, never the chat history, so no client value can name a file (case
         gradio-filedata-read)."""
         chat, asked = list(conversation["chat"]), list(conversation["asked"])
-        question = _plain(question)
+        question = _plain(_as_text(question))
         conversation_lang = conversation.get("lang")
         lang = ui_language(question, conversation_lang or "en")
         used = question[:MAX_QUESTION_CHARS]  # all that is searched, and all that is kept
         try:
-            # The slider and the filter hand over what the client sent (_ClientValue): a value
+            # k and scope arrive as the client sent them (preprocess=False, see below): a value
             # the page cannot produce gets its message here, in the chat.
             scope = None if scope in (None, "", ALL) else _plain(scope)
             answer = service.search(question, _result_count(k), history=tuple(asked), scope=scope)
@@ -169,7 +169,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         params = dict(request.query_params) if request is not None else {}
         show = not embed and params.get("embed") not in ("1", "true")
         chrome = (gr.update(visible=show), gr.update(visible=show))
-        restored = SESSIONS.get(_plain(chat_id)) if not conversation["chat"] else None
+        restored = SESSIONS.get(_plain(_as_text(chat_id))) if not conversation["chat"] else None
         lang = (restored or {}).get("lang") or _accept_language(request)
         conversation = restored or {**conversation, "lang": conversation.get("lang") or lang}
         question = _plain(params.get("q", ""))
@@ -204,9 +204,8 @@ def build_ui(service, settings: Settings, embed: bool = False):
                              elem_id="question", max_lines=4, submit_btn=False, min_width=200)
             send = gr.Button(TEXT["en"]["send"], variant="primary", scale=1, elem_id="send", min_width=90)
         with gr.Row(elem_id="options-row"):
-            k = client_value(gr.Slider)(1, MAX_K, value=min(settings.top_k, MAX_K), step=1, label=TEXT["en"]["k"],
-                                        elem_id="k", min_width=160)
-            scope = client_value(gr.Dropdown)(choices=_scope_choices(service, "en"), value=ALL, label=TEXT["en"]["scope"], elem_id="scope",
+            k = gr.Slider(1, MAX_K, value=min(settings.top_k, MAX_K), step=1, label=TEXT["en"]["k"], elem_id="k", min_width=160)
+            scope = gr.Dropdown(choices=_scope_choices(service, "en"), value=ALL, label=TEXT["en"]["scope"], elem_id="scope",
                                 min_width=160)
             clear = gr.Button(TEXT["en"]["clear"], elem_id="clear", scale=0, min_width=120)
         # Clicked by the reply's own "search everywhere" button (see HEAD); takes no text.
@@ -219,13 +218,20 @@ def build_ui(service, settings: Settings, embed: bool = False):
                     gr.Button(example, size="sm").click(lambda text=example: text, None, box, api_visibility="private")
 
         # Every event's inputs are text or numbers; the chat itself is output only.
+        # The events that take the slider or the filter get the values as the client sent them
+        # (preprocess=False): Gradio's own checks (Slider: within range; Dropdown: one of the
+        # choices) raised before the handler, so a client posting k = 99, "abc" or an unknown
+        # scope to the event route got a bare "Error" and the server logged a traceback per
+        # request. The handlers check every value themselves (_as_text, _plain, _result_count,
+        # the search's scope check) and answer with a ⚠ line in the chat.
+        raw = dict(preprocess=False, api_visibility="private")
         ask_outputs = [box, chat, conversation, title, send, clear, k, scope, chat_id, asked_last]
         inputs = [box, k, scope, conversation]
         # In the browser only: keep the chat id, and make the address a permalink to the latest question.
         remember = "(id, q) => { notesChatId(id); notesPermalink(q); }"
-        box.submit(ask, inputs, ask_outputs, api_visibility="private").then(None, [chat_id, asked_last], None, js=remember)
-        send.click(ask, inputs, ask_outputs, api_visibility="private").then(None, [chat_id, asked_last], None, js=remember)
-        everywhere.click(search_everywhere, [k, conversation], ask_outputs, api_visibility="private").then(
+        box.submit(ask, inputs, ask_outputs, **raw).then(None, [chat_id, asked_last], None, js=remember)
+        send.click(ask, inputs, ask_outputs, **raw).then(None, [chat_id, asked_last], None, js=remember)
+        everywhere.click(search_everywhere, [k, conversation], ask_outputs, **raw).then(
             None, [chat_id, asked_last], None, js=remember)
         clear_outputs = [chat, conversation, chat_id, asked_last]
         clear.click(clear_chat, conversation, clear_outputs, api_visibility="private").then(
@@ -233,7 +239,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         chat.clear(clear_chat, conversation, clear_outputs, api_visibility="private").then(  # the chat's own trash icon
             None, [chat_id, asked_last], None, js=remember)
         demo.load(None, None, chat_id, js="() => notesChatId()").then(
-            load, [k, scope, conversation, chat_id], ask_outputs + [header, extras], api_visibility="private").then(
+            load, [k, scope, conversation, chat_id], ask_outputs + [header, extras], **raw).then(
             None, [chat_id, asked_last], None, js=remember)
     return demo
 
@@ -319,24 +325,10 @@ def _plain(value) -> str:
     return _CONTROL.sub(" ", value).strip()
 
 
-def client_value(component_class):
-    """`component_class` (a Gradio input component) handing the value the client sent to the
-    event handler unchecked, which then checks it (`_result_count`, the search's scope check).
-
-    Gradio's own checks (Slider: within its range; Dropdown: one of its choices) raise while
-    preprocessing, before the handler runs: a client posting k = 99, "abc" or an unknown scope
-    to the event route directly got a bare "Error" and the server logged a traceback per
-    request. The page looks and behaves the same: `is_template` makes Gradio render it as the
-    component it extends (Blocks.get_block_name), as Gradio's own templates (gr.Text) do."""
-
-    class ClientValue(component_class):
-        is_template = True
-
-        def preprocess(self, payload):
-            return payload
-
-    ClientValue.__name__ = ClientValue.__qualname__ = f"ClientValue{component_class.__name__}"
-    return ClientValue
+def _as_text(value) -> str:
+    """A text input's value as Gradio's Textbox would hand it over (None -> "", else str):
+    the events take their values unprocessed (see `build_ui`), so a client may send a number."""
+    return "" if value is None else str(value)
 
 
 def _result_count(k) -> int:
