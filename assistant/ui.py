@@ -143,7 +143,8 @@ def build_ui(service, settings: Settings, embed: bool = False):
             reply = answer_html(answer, settings.link_target, lang=lang, scope=scope, cut_from=len(question))
             asked = (asked + [answer.question])[-MAX_HISTORY:]
         except AssistantError as exc:
-            scope = None  # an unknown filter is not kept: the dropdown goes back to "all"
+            if scope is not None and scope not in {value for _, value in _scope_choices(service, lang)}:
+                scope = None  # a filter the page does not offer is not sent back: the dropdown shows "all"
             reply = error_html(f"{TEXT[lang]['error']}: {exc}")
         except Exception:  # a bug must not show a traceback; it is logged for the operator
             log.exception("search failed")

@@ -376,6 +376,15 @@ def test_ui_bad_input_shows_a_message_and_the_next_question_works(ui_ask, questi
     assert "Amazon SQS" in _reply(good) and 'class="error"' not in _reply(good)
 
 
+def test_ui_error_keeps_a_valid_filter_and_drops_an_unknown_one(ui_ask, search_service):
+    from assistant.scopes import listed_scopes
+
+    valid = listed_scopes(search_service.searcher.scopes())[0][0]
+    assert _new_chat()["scope"] is None
+    assert ui_ask("", 5, valid, _new_chat())[2]["scope"] == valid  # an empty question: the filter stays
+    assert ui_ask(JA_QUESTION, 5, "no-such-note.md", _new_chat())[2]["scope"] is None
+
+
 def test_ui_100kb_question_is_answered_and_shown_escaped(ui_ask):
     out = ui_ask("<script>alert(1)</script>" + LONG_QUESTION, 3, "__all__", _new_chat())
 
