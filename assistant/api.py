@@ -15,6 +15,7 @@ from __future__ import annotations
 import hmac
 import logging
 import re
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -163,14 +164,28 @@ class ApiError(Exception):
 
 
 # An absolute file path in a message: '/' not after a word character, ':' or '/' (so URLs
-# stay), up to whitespace, a quote or punctuation that ends a sentence.
-_ABSOLUTE_PATH = re.compile(r"(?<![\w:/])/[^\s'\"`,;()]+")
+# stay), then folder names ending in '/', which may hold spaces ("/srv/team notes/"), and a
+# last name up to whitespace, a quote or punctuation that ends a sentence. The messages print
+# paths unquoted, so a space in the last name cannot be told from the sentence going on:
+# `without_paths` hides the server's own folders (where such names come from) whole first.
+_NAME = r"[^\s'\"`,;()/]+"
+_NAMES = rf"(?:{_NAME}(?: {_NAME})*/)*(?:{_NAME})?"  # after a '/': folders (spaces allowed), a last name
+_ABSOLUTE_PATH = re.compile(rf"(?<![\w:/])/{_NAMES}")
+# A known folder's name ends (a sentence's '.' or ':' may follow), then the path may go on.
+_FOLDER_END = rf"(?:(?!{_NAME})|(?=[.:](?:\s|$)))(?:/{_NAMES})?"
 
 
-def without_paths(message):
+def without_paths(message, folders=()):
     """`message` with each absolute path written as '<path>' (None stays None): for what an
-    unauthenticated route shows, e.g. 'corpus folder <path> does not exist'."""
-    return _ABSOLUTE_PATH.sub("<path>", message) if isinstance(message, str) else message
+    unauthenticated route shows, e.g. 'corpus folder <path> does not exist'. `folders`: the
+    server's own folders (corpus, index; Path or str), hidden whole with whatever path
+    follows them, spaces in their names included."""
+    if not isinstance(message, str):
+        return message
+    spellings = {str(f) for f in folders} | {str(Path(f).resolve()) for f in folders}
+    for folder in sorted((f.rstrip("/") for f in spellings if f.strip("/")), key=len, reverse=True):
+        message = re.sub(re.escape(folder) + _FOLDER_END, "<path>", message)
+    return _ABSOLUTE_PATH.sub("<path>", message)
 
 
 def _error(status: int, message: str, headers: dict | None = None) -> JSONResponse:
@@ -269,7 +284,8 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
     def health() -> dict:
         """`status` is "ok", "building", "behind" or "degraded"; see SearchService.status.
         The route needs no token, so its messages carry no server path (the log keeps them)."""
-        return {k: without_paths(v) if k in ("last_build_error", "refused_reason") else v
+        folders = (settings.corpus_dir, settings.index_dir)
+        return {k: without_paths(v, folders) if k in ("last_build_error", "refused_reason") else v
                 for k, v in service.status().items()}
 
     # Before the catch-all below, which would otherwise answer /api/scopes with a 404.

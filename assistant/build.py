@@ -24,7 +24,7 @@ from .chunking import chunk_note, path_label
 from .config import Settings
 from .embedding import Embedder
 from .encode import Stages, embed_all, write_error
-from .errors import BuildInProgressError, CorpusError, IndexStaleError
+from .errors import BuildInProgressError, CorpusError, IndexInUseError, IndexStaleError
 from .lexical import LexicalIndex
 from .lines import line_units
 from .notes import load_notes
@@ -164,16 +164,53 @@ def _up_to_date(settings: Settings, embedder: Embedder, n_notes: int, corpus: di
     return BuildReport("up-to-date", n_notes, manifest.n_chunks, 0, time.perf_counter() - started, version)
 
 
+def index_difference(manifest: store.Manifest, embedder: Embedder, settings: Settings, corpus: dict) -> str:
+    """What sets an index apart from these notes and settings, as words ("with model X, not
+    Y and with other settings (wiki_engine)"); "" when it is current (is_current)."""
+    parts = []
+    if manifest.embedder != embedder.name or manifest.dim != embedder.dim:
+        parts.append(f"with model {manifest.embedder}, not {embedder.name}")
+    wanted = chunking_settings(settings)
+    changed = sorted(k for k in {*manifest.chunking, *wanted} if manifest.chunking.get(k) != wanted.get(k))
+    if changed:
+        parts.append(f"with other settings ({', '.join(changed)})")
+    if manifest.corpus != corpus:
+        parts.append(f"from other notes than those now in {settings.corpus_dir}")
+    if manifest.format_version != store.FORMAT_VERSION:
+        parts.append("in an older format")
+    return " and ".join(parts)
+
+
+def _refuse_other_index(settings: Settings, embedder: Embedder, corpus: dict) -> None:
+    """Raise IndexInUseError when settings.index_dir holds an index that is not current for
+    these notes and settings (a build would replace it); nothing when it holds none."""
+    version = store.current_version(settings.index_dir)
+    if version is None:
+        return
+    try:
+        differs = index_difference(store.verify(version), embedder, settings, corpus)
+    except IndexStaleError:
+        differs = "in an older format"
+    if differs:
+        raise IndexInUseError(
+            f"{settings.index_dir} holds an index built {differs}; it is not replaced: give this command "
+            "its own folder with --index-dir, or, if that index should follow these notes and settings, "
+            "update it first with `python -m assistant index` and the same options"
+        )
+
+
 def build_index(
     settings: Settings, embedder: Embedder | None = None, rebuild: bool = False, progress: bool = True,
-    wait: bool = True,
+    wait: bool = True, replace_other: bool = True,
 ) -> BuildReport:
     """Build or update the index in settings.index_dir; returns what was done.
 
     An up-to-date index is checked without any write (no lock file), so a read-only index
     folder serves. Raises CorpusError (no notes), IndexCorruptError (damaged current index;
-    --rebuild), IndexWriteError (cannot write: the previous index is unchanged) and, with
-    `wait` False, BuildInProgressError when another build holds the lock."""
+    --rebuild), IndexWriteError (cannot write: the previous index is unchanged), with
+    `wait` False, BuildInProgressError when another build holds the lock and, with
+    `replace_other` False, IndexInUseError instead of replacing an index of other notes or
+    settings (eval over a folder it was given: a user's index is never rebuilt behind their back)."""
     started = time.perf_counter()
     embedder = embedder or load_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
     # Notes the wiki does not publish (drafts, `published: false`, `_private.md`) are not indexed.
@@ -194,11 +231,15 @@ def build_index(
         report = _up_to_date(settings, embedder, len(notes), corpus, started)
         if report:
             return report
+        if not replace_other:
+            _refuse_other_index(settings, embedder, corpus)
     with build_lock(settings.index_dir, wait):
         if not rebuild:  # another build may have finished while we waited for the lock
             report = _up_to_date(settings, embedder, len(notes), corpus, started)
             if report:
                 return report
+            if not replace_other:
+                _refuse_other_index(settings, embedder, corpus)
         return _build(settings, embedder, notes, corpus, progress, started)
 
 

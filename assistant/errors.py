@@ -17,6 +17,11 @@ class IndexStaleError(AssistantError):
     """The index was built for another model, format or corpus."""
 
 
+class IndexInUseError(AssistantError):
+    """The index folder holds an index of other notes or settings, and the caller (eval)
+    must not replace it: the message names what differs and the --index-dir option."""
+
+
 class IndexCorruptError(AssistantError):
     """Index files exist but do not agree with each other or their checksums."""
 

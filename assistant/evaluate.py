@@ -236,16 +236,17 @@ def run_suites(suites: Sequence[Suite], settings, top_k: int = 5, index_dir: Pat
     """Build or reuse each suite's index and evaluate it; a list of SuiteResult.
 
     `index_dir` is used as given for a single suite; otherwise each suite gets its cache
-    folder under the settings' index folder (`index_dir_for`)."""
+    folder under the settings' index folder (`index_dir_for`). A folder given is never
+    rebuilt for other notes or settings (IndexInUseError, naming --index-dir): it may be a
+    user's index; only eval's own cache folders are built and updated freely."""
     from .service import open_searcher
 
     results = []
     for suite in suites:
-        where = index_dir if index_dir is not None and len(suites) == 1 else index_dir_for(
-            settings.index_dir, suite, settings.model
-        )
+        given = index_dir is not None and len(suites) == 1
+        where = index_dir if given else index_dir_for(settings.index_dir, suite, settings.model)
         suite_settings = dataclasses.replace(settings, corpus_dir=suite.corpus, index_dir=where)
-        searcher = open_searcher(suite_settings, progress=progress)
+        searcher = open_searcher(suite_settings, progress=progress, replace_other=not given)
         rows = [row for path in suite.files for row in read_jsonl(path)]
         tallies = evaluate(searcher, rows, top_k, notes_languages(suite.corpus))
         results.append(SuiteResult(suite, where, settings.model, tallies))

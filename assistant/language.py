@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import re
 
-# Hiragana, katakana (incl. the prolonged sound mark U+30FC), CJK ideographs incl. extension A,
-# CJK compatibility ideographs, and half-width katakana (ｶﾀｶﾅ, which NFKC folds to katakana).
-JAPANESE_CHARS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f"
+# Hiragana, katakana (incl. the prolonged sound mark U+30FC, small ヶ and the iteration marks
+# ゝゞヽヾ), CJK ideographs incl. extension A, CJK compatibility ideographs, half-width katakana
+# (ｶﾀｶﾅ, which NFKC folds to katakana), and the kanji-like marks of the CJK symbols block
+# (KANJI_MARKS): 様々 and 〆切 are words, 二〇二四 a number, not runs cut by a symbol.
+KANJI_MARKS = "\u3005-\u3007\u303b"  # 々 iteration mark, 〆 closing mark, 〇 kanji zero, 〻 vertical iteration mark
+JAPANESE_CHARS = f"\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f{KANJI_MARKS}"
 JAPANESE_RUN = re.compile(f"[{JAPANESE_CHARS}]+")
 _JAPANESE_CHAR = re.compile(f"[{JAPANESE_CHARS}]")
 # Hiragana and kanji: the script of Japanese grammar, which an English sentence does not carry.
-_HIRAGANA_OR_KANJI = re.compile("[\u3040-\u309f\u3400-\u9fff\uf900-\ufaff]")
+_HIRAGANA_OR_KANJI = re.compile(f"[\u3040-\u309f\u3400-\u9fff\uf900-\ufaff{KANJI_MARKS}]")
 _KATAKANA = re.compile("[\u30a0-\u30ff\uff66-\uff9f]")
 QUESTION_KATAKANA_SHARE = 1 / 3  # katakana share of letters that makes a question Japanese
 NOTES_JAPANESE_SHARE = 0.1  # share of letters that makes a note Japanese (see the module doc)

@@ -23,13 +23,15 @@ from .language import JAPANESE_CHARS
 from .textnorm import match_form
 
 # Recorded in the index manifest (store.chunking_settings): an index whose BM25 terms came from
-# another tokenizer ("nfkc-1": ASCII-only words, "café" -> "caf") is rebuilt, not half-matched.
-TOKENIZER_VERSION = "unicode-words-2"
+# another tokenizer ("nfkc-1": ASCII-only words, "café" -> "caf"; "unicode-words-2": 々 〆 〇
+# cut Japanese runs) is rebuilt, not half-matched.
+TOKENIZER_VERSION = "unicode-words-3"
 
 # Runs of kana/kanji (language.JAPANESE_CHARS), or words: letters and digits of any other
 # script by their Unicode category (what `\w` means in `re`, less `_` and kana/kanji), with
 # the combining accents NFKC leaves uncomposed, so "café", "naïve" and "Ångström" stay whole.
-# CJK symbols (U+3000-303F: 々, 〆, 〇 count as letters to `\w`) still separate, as before.
+# The other CJK symbols (U+3000-303F: 、。「」 and the like) separate; the kanji-like marks among
+# them (々 〆 〇 〻, language.KANJI_MARKS) are part of Japanese runs: 様々 -> 様々, not 様.
 _JAPANESE_RUN = re.compile(f"[{JAPANESE_CHARS}]+")
 _NOT_WORD = f"\\W_{JAPANESE_CHARS}\u3000-\u303f"
 _TOKEN_RUN = re.compile(f"{_JAPANESE_RUN.pattern}|(?:[^{_NOT_WORD}]|[\u0300-\u036f])+")

@@ -27,16 +27,17 @@ from .retrieve import Answer, Searcher
 log = logging.getLogger(__name__)
 
 
-def _open(settings: Settings, embedder: Embedder, progress: bool, wait: bool) -> tuple[Searcher, str | None]:
+def _open(settings: Settings, embedder: Embedder, progress: bool, wait: bool,
+          replace_other: bool = True) -> tuple[Searcher, str | None]:
     """(searcher, why the index could not be updated or None)."""
     try:
-        report = build_index(settings, embedder, progress=progress, wait=wait)
+        report = build_index(settings, embedder, progress=progress, wait=wait, replace_other=replace_other)
     except (IndexWriteError, BuildInProgressError) as exc:
         try:
             searcher = Searcher(settings, embedder)
         except AssistantError:
             if isinstance(exc, BuildInProgressError):  # no index to fall back on: wait for that build
-                return _open(settings, embedder, progress, wait=True)
+                return _open(settings, embedder, progress, wait=True, replace_other=replace_other)
             raise exc from None
         problem = f"{exc}; answering from the index built {searcher.index.manifest.built_at}"
         log.warning("%s", problem)
@@ -47,11 +48,13 @@ def _open(settings: Settings, embedder: Embedder, progress: bool, wait: bool) ->
 
 
 def open_searcher(settings: Settings, embedder: Embedder | None = None, progress: bool = True,
-                  wait: bool = True) -> Searcher:
+                  wait: bool = True, replace_other: bool = True) -> Searcher:
     """Update the index if the corpus or settings changed, then load it. With `wait` False,
-    a build already running elsewhere is not waited for when a previous index can answer."""
+    a build already running elsewhere is not waited for when a previous index can answer;
+    with `replace_other` False, an index of other notes or settings raises IndexInUseError
+    instead of being rebuilt (build_index)."""
     embedder = embedder or load_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
-    return _open(settings, embedder, progress, wait)[0]
+    return _open(settings, embedder, progress, wait, replace_other)[0]
 
 
 def _iso(epoch: float | None) -> str | None:

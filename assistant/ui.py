@@ -130,17 +130,21 @@ def build_ui(service, settings: Settings, embed: bool = False):
         text and numbers, never the chat history, so no client value can name a file (case
         gradio-filedata-read)."""
         chat, asked = list(conversation["chat"]), list(conversation["asked"])
-        question = _plain(question)
+        question = _plain(_as_text(question))
         conversation_lang = conversation.get("lang")
         lang = ui_language(question, conversation_lang or "en")
-        scope = None if scope in (None, "", ALL) else _plain(scope)
         used = question[:MAX_QUESTION_CHARS]  # all that is searched, and all that is kept
         try:
-            answer = service.search(question, _whole(k), history=tuple(asked), scope=scope)
+            # k and scope arrive as the client sent them (preprocess=False, see below): a value
+            # the page cannot produce gets its message here, in the chat.
+            scope = None if scope in (None, "", ALL) else _plain(scope)
+            answer = service.search(question, _result_count(k), history=tuple(asked), scope=scope)
             used = answer.question
             reply = answer_html(answer, settings.link_target, lang=lang, scope=scope, cut_from=len(question))
             asked = (asked + [answer.question])[-MAX_HISTORY:]
         except AssistantError as exc:
+            if scope is not None and scope not in {value for _, value in _scope_choices(service, lang)}:
+                scope = None  # a filter the page does not offer is not sent back: the dropdown shows "all"
             reply = error_html(f"{TEXT[lang]['error']}: {exc}")
         except Exception:  # a bug must not show a traceback; it is logged for the operator
             log.exception("search failed")
@@ -166,7 +170,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         params = dict(request.query_params) if request is not None else {}
         show = not embed and params.get("embed") not in ("1", "true")
         chrome = (gr.update(visible=show), gr.update(visible=show))
-        restored = SESSIONS.get(_plain(chat_id)) if not conversation["chat"] else None
+        restored = SESSIONS.get(_plain(_as_text(chat_id))) if not conversation["chat"] else None
         lang = (restored or {}).get("lang") or _accept_language(request)
         conversation = restored or {**conversation, "lang": conversation.get("lang") or lang}
         question = _plain(params.get("q", ""))
@@ -215,13 +219,20 @@ def build_ui(service, settings: Settings, embed: bool = False):
                     gr.Button(example, size="sm").click(lambda text=example: text, None, box, api_visibility="private")
 
         # Every event's inputs are text or numbers; the chat itself is output only.
+        # The events that take the slider or the filter get the values as the client sent them
+        # (preprocess=False): Gradio's own checks (Slider: within range; Dropdown: one of the
+        # choices) raised before the handler, so a client posting k = 99, "abc" or an unknown
+        # scope to the event route got a bare "Error" and the server logged a traceback per
+        # request. The handlers check every value themselves (_as_text, _plain, _result_count,
+        # the search's scope check) and answer with a ⚠ line in the chat.
+        raw = dict(preprocess=False, api_visibility="private")
         ask_outputs = [box, chat, conversation, title, send, clear, k, scope, chat_id, asked_last]
         inputs = [box, k, scope, conversation]
         # In the browser only: keep the chat id, and make the address a permalink to the latest question.
         remember = "(id, q) => { notesChatId(id); notesPermalink(q); }"
-        box.submit(ask, inputs, ask_outputs, api_visibility="private").then(None, [chat_id, asked_last], None, js=remember)
-        send.click(ask, inputs, ask_outputs, api_visibility="private").then(None, [chat_id, asked_last], None, js=remember)
-        everywhere.click(search_everywhere, [k, conversation], ask_outputs, api_visibility="private").then(
+        box.submit(ask, inputs, ask_outputs, **raw).then(None, [chat_id, asked_last], None, js=remember)
+        send.click(ask, inputs, ask_outputs, **raw).then(None, [chat_id, asked_last], None, js=remember)
+        everywhere.click(search_everywhere, [k, conversation], ask_outputs, **raw).then(
             None, [chat_id, asked_last], None, js=remember)
         clear_outputs = [chat, conversation, chat_id, asked_last]
         clear.click(clear_chat, conversation, clear_outputs, api_visibility="private").then(
@@ -229,7 +240,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         chat.clear(clear_chat, conversation, clear_outputs, api_visibility="private").then(  # the chat's own trash icon
             None, [chat_id, asked_last], None, js=remember)
         demo.load(None, None, chat_id, js="() => notesChatId()").then(
-            load, [k, scope, conversation, chat_id], ask_outputs + [header, extras], api_visibility="private").then(
+            load, [k, scope, conversation, chat_id], ask_outputs + [header, extras], **raw).then(
             None, [chat_id, asked_last], None, js=remember)
     return demo
 
@@ -315,9 +326,17 @@ def _plain(value) -> str:
     return _CONTROL.sub(" ", value).strip()
 
 
-def _whole(k) -> int:
-    """The slider's value as an int; a client posting to Gradio directly can send anything."""
-    try:
-        return int(k)
-    except (TypeError, ValueError, OverflowError):
-        raise QueryError("the number of results must be a whole number") from None
+def _as_text(value) -> str:
+    """A text input's value as Gradio's Textbox would hand it over (None -> "", else str):
+    the events take their values unprocessed (see `build_ui`), so a client may send a number."""
+    return "" if value is None else str(value)
+
+
+def _result_count(k) -> int:
+    """The slider's value as an int in 1..MAX_K, else a QueryError: a client posting to
+    Gradio directly can send anything (a string, NaN, 10**30, a boolean)."""
+    if isinstance(k, bool) or not isinstance(k, (int, float)) or (isinstance(k, float) and not k.is_integer()):
+        raise QueryError("the number of results must be a whole number")
+    if not 1 <= k <= MAX_K:
+        raise QueryError(f"the number of results must be between 1 and {MAX_K}")
+    return int(k)

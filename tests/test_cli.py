@@ -305,6 +305,43 @@ def test_eval_prints_a_report(indexed, tmp_path):
     assert "lang=en" in result.stdout and "lang=ja" in result.stdout and "mrr" in result.stdout
 
 
+def _current(index) -> tuple[str, bytes]:
+    return os.readlink(index / "current"), (index / "current" / "manifest.json").read_bytes()
+
+
+def test_eval_never_rebuilds_an_index_of_other_settings_or_notes(tmp_path):
+    """`eval FILE` over the configured index, or `eval --suite DIR --index-dir` naming it,
+    rebuilt a user's index in place for other settings, or with the suite's notes. Now: one
+    line naming --index-dir, exit 1, the index untouched; a folder of its own works."""
+    corpus, index = small_corpus_at(tmp_path / "corpus"), tmp_path / "index"
+    env = fake_env(corpus, index)
+    assert run("index", "--quiet", env=env).returncode == 0
+    before = _current(index)
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "1", "lang": "en", "style": "term", "question": "SQS visibility timeout",
+                                     "gold_lines": [5]}) + "\n", encoding="utf-8")
+    suite = tmp_path / "suite"
+    (suite / "notes").mkdir(parents=True)
+    (suite / "notes" / "cats.md").write_text("# Cats\n\n## Sleep\n\n- Cats sleep sixteen hours a day.\n", encoding="utf-8")
+    shutil.copy(questions, suite / "q.jsonl")
+
+    refused = [
+        (run("eval", str(questions), "--wiki-engine", "github", env=env), "other settings (wiki_engine)"),
+        (run("eval", str(questions), "--model", "e5", env=env), "with model fake-hash, not"),  # the bundled model
+        (run("eval", "--suite", str(suite), "--index-dir", str(index), env=env), "other notes"),
+    ]
+    for result, why in refused:
+        assert_one_line_error(result, str(index), why, "--index-dir")
+        assert _current(index) == before
+    assert run("ask", "SQS", env=env).returncode == 0 and _current(index) == before  # the user's index still answers
+
+    own = run("eval", "--suite", str(suite), "--index-dir", str(tmp_path / "eval-own"), env=env)
+    assert own.returncode == 0 and "[answerable]" in own.stdout, own.stderr
+    again = run("eval", "--suite", str(suite), "--index-dir", str(tmp_path / "eval-own"), env=env)  # reused
+    assert again.returncode == 0 and "built index" not in again.stderr
+    assert run("eval", str(questions), env=env).returncode == 0 and _current(index) == before  # same settings: used as is
+
+
 def test_a_heading_with_the_old_separator_stays_unambiguous(tmp_path):
     """Breadcrumbs join headings with ' › ', so a heading holding ' > ' reads as one heading;
     JSON keeps heading_path a list, and the scope filter names it whole."""

@@ -54,11 +54,32 @@ def test_tokens(text, tokens):
         ("Zürichのカフェ", ["zürich", "のカ", "カフ", "フェ"]),  # an accented word ends a kana run
         ("naïve_bayes", ["naïve", "bayes"]),  # '_' separates, as between ASCII words
         ("Привет мир", ["привет", "мир"]),  # letters of any script
-        ("様々な〆切", ["様", "な", "切"]),  # CJK symbols (々 〆) separate, as they did
     ],
 )
 def test_words_keep_their_accents_and_letters_of_any_script(text, tokens):
     assert tokenize(text) == tokens
+
+
+@pytest.mark.parametrize(
+    "text, tokens",
+    [
+        ("様々な〆切", ["様々", "々な", "な〆", "〆切"]),  # 々 〆 were cut out: 様々 never matched 様々
+        ("人々", ["人々"]),
+        ("二〇二四年", ["二〇", "〇二", "二四", "四年"]),  # 〇, the kanji zero
+        ("時々〻", ["時々", "々〻"]),
+        ("３ヶ月", ["3", "ヶ月"]),  # ヶ (katakana block) already was Japanese
+        ("「様々」、時々。", ["様々", "時々"]),  # the other CJK symbols still separate
+    ],
+)
+def test_kanji_like_marks_are_part_of_japanese_runs(text, tokens):
+    assert tokenize(text) == tokens
+
+
+def test_a_word_with_an_iteration_mark_is_found_whole():
+    """様々 as typed matches 様々 in a note, and not every note that merely holds 様."""
+    index = LexicalIndex(["様式の一覧", "様々な設定がある"])
+    assert index.known(tokenize("様々")) == ["様々"]
+    assert int(index.scores("様々").argmax()) == 1 and index.scores("様々")[0] == 0
 
 
 def test_an_index_tokenized_the_old_way_is_rebuilt(fake_settings):
@@ -134,10 +155,19 @@ def test_property_tokenizing_is_stable_under_nfkc(text):
     [("What is SQS?", "en"), ("SQSとは？", "ja"), ("EC2", "en"), ("", "en"), ("可視性", "ja"), ("カタカナ", "ja"),
      ("Lambda タイムアウト", "ja"), ("What is アメンバー?", "ja"),
      # an English sentence quoting one katakana term stays English
-     ("What is 'Amember' (アメンバー) in Ameba's own terminology?", "en")],
+     ("What is 'Amember' (アメンバー) in Ameba's own terminology?", "en"),
+     ("々", "ja"), ("〆", "ja")],  # kanji-like marks (language.KANJI_MARKS) are Japanese
 )
 def test_language(text, lang):
     assert language(text) == lang
+
+
+def test_kanji_like_marks_count_as_japanese_letters_of_a_note():
+    from assistant.language import JAPANESE_RUN, notes_language
+
+    assert JAPANESE_RUN.findall("We saw 様々 and 〆切 today") == ["様々", "〆切"]
+    # 4 Japanese letters of 40: at the note threshold (a tenth) only when 々 and 〆 count.
+    assert notes_language("様々〆切" + "a" * 36) == "ja"
 
 
 def test_half_width_katakana_is_japanese():

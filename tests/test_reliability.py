@@ -353,13 +353,17 @@ def _new_chat() -> dict:
     ("", 5, "__all__", "empty"),
     ("  \x00\x01\x1b ", 5, "__all__", "empty"),
     ("\udcff\udcfe", 5, "__all__", "empty"),
-    (JA_QUESTION, 0, "__all__", "top_k"),
-    (JA_QUESTION, 1e9, "__all__", "top_k"),
+    (JA_QUESTION, 0, "__all__", "between 1 and 10"),
+    (JA_QUESTION, 1e9, "__all__", "between 1 and 10"),
+    (JA_QUESTION, 11, "__all__", "between 1 and 10"),  # the search takes 50; the page shows at most 10
+    (JA_QUESTION, 2.5, "__all__", "whole number"),
+    (JA_QUESTION, True, "__all__", "whole number"),
     (JA_QUESTION, None, "__all__", "whole number"),
     (JA_QUESTION, "abc", "__all__", "whole number"),
     (JA_QUESTION, float("nan"), "__all__", "whole number"),
     (JA_QUESTION, float("inf"), "__all__", "whole number"),
     (JA_QUESTION, 5, "no-such-note.md", "filter"),
+    (JA_QUESTION, 5, 7, "text only"),
 ], ids=repr)
 def test_ui_bad_input_shows_a_message_and_the_next_question_works(ui_ask, question, k, scope, words):
     out = ui_ask(question, k, scope, _new_chat())
@@ -370,6 +374,15 @@ def test_ui_bad_input_shows_a_message_and_the_next_question_works(ui_ask, questi
     assert out[2]["asked"] == []  # a failed question is not added to the conversation
     good = ui_ask(JA_QUESTION, 3, "__all__", out[2])
     assert "Amazon SQS" in _reply(good) and 'class="error"' not in _reply(good)
+
+
+def test_ui_error_keeps_a_valid_filter_and_drops_an_unknown_one(ui_ask, search_service):
+    from assistant.scopes import listed_scopes
+
+    valid = listed_scopes(search_service.searcher.scopes())[0][0]
+    assert _new_chat()["scope"] is None
+    assert ui_ask("", 5, valid, _new_chat())[2]["scope"] == valid  # an empty question: the filter stays
+    assert ui_ask(JA_QUESTION, 5, "no-such-note.md", _new_chat())[2]["scope"] is None
 
 
 def test_ui_100kb_question_is_answered_and_shown_escaped(ui_ask):

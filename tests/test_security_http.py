@@ -493,6 +493,60 @@ def test_a_page_side_event_or_a_short_payload_is_a_400_not_a_traceback(served):
         assert status == 400 and (b"no such event" in out or b"number of values" in out), (body, status, out[:200])
 
 
+def _chat_text(message: dict) -> str:
+    """A chat message's text as Gradio 6 sends it (content: a list of {"text", "type"} parts)."""
+    content = message["content"]
+    return content if isinstance(content, str) else "".join(part.get("text", "") for part in content)
+
+
+# A well-formed event whose values the page cannot produce: k outside the slider, not a
+# number, not finite; a filter that is not one of the choices, or not text.
+BAD_EVENT_VALUES = [
+    (99, "__all__", "between 1 and 10"), (0, "__all__", "between 1 and 10"), (11, "__all__", "between 1 and 10"),
+    (-1e30, "__all__", "between 1 and 10"), ("abc", "__all__", "whole number"), ("5", "__all__", "whole number"),
+    (float("nan"), "__all__", "whole number"), (float("inf"), "__all__", "whole number"),
+    (2.5, "__all__", "whole number"), (None, "__all__", "whole number"),
+    (5, "no-such-note.md", "unknown filter"), (5, 7, "text only"), (5, True, "text only"),
+]
+
+
+@pytest.mark.parametrize("mount", ["", "/embed"])
+def test_bad_values_in_a_well_formed_event_are_a_message_in_the_chat_not_a_traceback(served_hostile, mount):
+    """k = 99 / NaN / "abc" or an unknown scope in the page's own event (right event, right
+    number of values) failed in Gradio's Slider/Dropdown checks before the handler: a bare
+    "Error" for the client and a 1-3 KB traceback in the log per request. Now (the events take
+    their values unprocessed) the chat shows the ⚠ message, the log gets nothing, and the same
+    chat then answers good questions; no stub file is written into the package."""
+    served = served_hostile
+    dep = next(d for d in events(served, mount) if d.get("api_name") == "ask")
+    log_path = served.root / "server.log"
+    log_before = log_path.stat().st_size
+    session = uuid.uuid4().hex[:11]
+
+    def ask(data: list) -> str:
+        body = {"data": data, "event_data": None, "fn_index": dep["id"], "trigger_id": dep["targets"][0][0],
+                "session_hash": session}
+        status, _, out = served.request("POST", f"{mount}/gradio_api/queue/join", json.dumps(body).encode(),
+                                        {"Content-Type": "application/json"})
+        assert status == 200, (data, status, out[:200])
+        done = read_event_stream(served, mount, session)[-1]
+        assert done["msg"] == "process_completed" and done["success"], (data, str(done)[:300])
+        return _chat_text(done["output"]["data"][1][-1])
+
+    for k, scope, words in BAD_EVENT_VALUES:
+        reply = ask(["When do deploys run?", k, scope, None])
+        assert '<p class="error">⚠' in reply and words in reply, (k, scope, reply[:300])
+    reply = ask([12345, 3, "__all__", None])  # a number where the text goes: asked as text, as Gradio's Textbox did
+    assert '<p class="error">' not in reply and 'class="hit"' in reply, reply[:300]  # fake-hash: any ranking
+    reply = ask(["When do deploys run?", 3.0, "__all__", None])
+    assert '<p class="error">' not in reply and 'class="hit"' in reply, reply[:300]
+    time.sleep(0.5)
+    logged = log_path.read_bytes()[log_before:]
+    assert b"Traceback" not in logged and b"Error" not in logged, logged[:2000]
+    assert len(logged.splitlines()) <= len(BAD_EVENT_VALUES), logged[:2000]
+    assert not list((PROJECT_ROOT / "assistant").glob("*.pyi"))  # Gradio writes one beside any component subclass
+
+
 @pytest.mark.parametrize("fn_index", [99, -1, 1e30, "0", None, True])
 def test_an_unknown_event_is_a_400_not_a_server_error(served, fn_index):
     body = {"data": ["deploy", 1, "__all__", None], "event_data": None, "fn_index": fn_index, "trigger_id": 1,
@@ -647,6 +701,38 @@ def test_health_names_no_server_path(tmp_path, fake_settings):
     assert str(tmp_path) not in json.dumps(body) and body["status"] == "degraded"
     assert body["last_build_error"] == "corpus folder <path> does not exist; create it"
     assert body["refused_reason"] == "index manifest in <path> is unreadable"
+
+
+def test_health_hides_a_path_with_spaces_whole(tmp_path, fake_settings):
+    """A folder name with a space ("team notes") was cut at the space: '<path> notes does not
+    exist' still named part of it. The server's own folders are hidden whole (a space in their
+    last name included), other paths through any folder names holding spaces."""
+    import dataclasses
+
+    from fastapi.testclient import TestClient
+
+    from assistant.api import create_app
+
+    base = tmp_path / "home dir"
+    corpus, index = base / "team notes", base / "my index"
+    settings = dataclasses.replace(fake_settings, corpus_dir=corpus, index_dir=index)
+
+    class Degraded:
+        def status(self):
+            return {"status": "degraded", "chunks": 3, "index_built_at": "t", "index_version": "v-1",
+                    "build_in_progress": False, "index_behind_notes": False, "watching": False,
+                    "last_build_error": f"corpus folder {corpus} does not exist; create it",
+                    "refused_version": "v-2",
+                    "refused_reason": f"index manifest in {index}/v 2/manifest.json is unreadable; "
+                                      f"cannot write /srv/shared data/x.tmp (disk full). See {corpus}."}
+
+    client = TestClient(create_app(Degraded(), settings, with_ui=False), base_url="http://127.0.0.1")
+    body = client.get("/api/health").json()
+    shown = json.dumps(body)
+    for fragment in ("home dir", "dir/", " notes", "my index", "index/", "manifest.json", "shared data", "data/", "x.tmp"):
+        assert fragment not in shown, (fragment, body)
+    assert body["last_build_error"] == "corpus folder <path> does not exist; create it"
+    assert body["refused_reason"] == "index manifest in <path> is unreadable; cannot write <path> (disk full). See <path>."
 
 
 # ============================================================================ cross-site GET
