@@ -182,13 +182,17 @@ class Searcher:
         return self.embedder.embed_queries([text])[0]
 
     def encode(self, text: str) -> Question:
-        """Everything the views need from the model: the vector and, when the index has them,
-        the latent-term code (from the same pass when the engine is compiled)."""
+        """Everything the views need: from the model the vector and, when the index has them,
+        the latent-term code (from the same pass when the engine is compiled); for an English
+        question its dictionary translations (translation.py)."""
         if self.has_terms:
             vector, terms = self.embedder.embed_query_with_terms(text)
         else:
             vector, terms = self.embed(text), None
-        return Question(text, language(text), vector, terms)
+        lang = language(text)
+        lexicon = self.views["translated"].lexicon
+        translations = lexicon.translate(text) if lexicon is not None and lang == "en" else ()
+        return Question(text, lang, vector, terms, translations)
 
     def raw_score(self, question: Question) -> Scores:
         """The fused views alone (no language offsets, no penalty), as calibration probes them."""
@@ -248,7 +252,7 @@ class Searcher:
         fused = np.where(allowed, fused, -np.inf)
         groups = self.grouper.groups(fused, allowed, top_k)
         line_terms = self.terms.line_matches(encoded)  # for the answer lines, as the ranking used them
-        hits = tuple(self._hit(g, fused[g[0]], encoded.vector, line_terms, text) for g in groups)
+        hits = tuple(self._hit(g, fused[g[0]], encoded, line_terms, text) for g in groups)
         return Answer(shown, hits, self._unanswered(text, asked, groups, hits, alone, with_history))
 
     def _unanswered(self, question: str, asked: str, groups, hits, alone: Scores, with_history: Scores) -> bool:
@@ -272,11 +276,12 @@ class Searcher:
         return is_unanswered(question, top_score, floor, self.vocabulary)
 
     def _hit(
-        self, group: list[int], score: float, query: np.ndarray, line_terms: np.ndarray | None, question: str
+        self, group: list[int], score: float, encoded: Question, line_terms: np.ndarray | None, question: str
     ) -> Hit:
         c = self.chunks[group[0]] if len(group) == 1 else merged([self.chunks[i] for i in sorted(group)], self.chunks[group[0]])
         url = citation_url(self.settings.wiki_base_url, c.source, c.permalink, c.anchor)
-        return Hit(c, float(score), url, self.ranker.highlights(group, query, question, line_terms))
+        lines = self.ranker.highlights(group, encoded.vector, question, line_terms, encoded.translations)
+        return Hit(c, float(score), url, lines)
 
 
 def _chunk_languages(chunks) -> np.ndarray:

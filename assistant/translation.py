@@ -205,7 +205,7 @@ class Lexicon:
 
     # --- translating and scoring a question -------------------------------------------------
 
-    def translate(self, question: str) -> list[tuple[str, tuple[str, ...]]]:
+    def translate(self, question: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """[(English key, its headwords in the notes)] for the question's words, longest key
         first from left to right ("access key" before "access"); words without a
         translation are left out."""
@@ -220,7 +220,7 @@ class Lexicon:
                     break
             else:
                 i += 1
-        return out
+        return tuple(out)
 
     def _lookup(self, words: Sequence[str]) -> tuple[str, tuple[str, ...]] | None:
         head = " ".join(words[:-1])
@@ -231,14 +231,18 @@ class Lexicon:
         return None
 
     def scores(self, question: str) -> np.ndarray:
-        """float32[n_chunks]: BM25 of the question's translations as a structured query
-        (each English word one term, its headwords summed); zeros when none is in the notes."""
+        """`score_translations` of the question's `translate`."""
+        return self.score_translations(self.translate(question))
+
+    def score_translations(self, translations: Sequence[tuple[str, Sequence[str]]]) -> np.ndarray:
+        """float32[n_chunks]: BM25 of a question's translations (`translate`) as a structured
+        query (each English word one term, its headwords summed); zeros when there are none."""
         n = len(self.lengths)
         total = np.zeros(n, dtype=np.float32)
         if not n:
             return total
         norm = K1 * (1 - B + B * self.lengths / max(float(self.lengths.mean()), 1.0))
-        for _, forms in self.translate(question):
+        for _, forms in translations:
             tf = np.zeros(n, dtype=np.float32)
             for form in forms:
                 ids, occurrences = self.postings[form]

@@ -132,3 +132,27 @@ def test_a_built_index_serves_english_questions_with_translations(built_settings
     question = searcher.encode("Which service rotates database passwords automatically?")
     scores = view.score(question)
     assert scores.max() == 1.0
+
+
+def test_an_answer_line_holding_the_translations_is_highlighted_first():
+    """Lines the model scores alike: the one holding the question's translated words ranks
+    first (highlight.LINE_LEXICAL_WEIGHT per share of translated words found)."""
+    from assistant.chunking import Chunk
+    from assistant.highlight import LineRanker
+    from assistant.lines import LineUnit
+    from assistant.vectors import FaissIndex
+
+    text = "## 保存\n- ログは一年間残す。\n- データは暗号化して保存する。\n- 毎日バックアップを取る。"
+    chunk = Chunk(source="n.md", title="n", heading_path=("n", "保存"), anchor="", permalink=None,
+                  line_start=1, line_end=4, text=text)
+    body = text.split("\n")[1:]
+    lines = [LineUnit(line=n + 2, chunk=0, text=t) for n, t in enumerate(body)]
+    same = np.tile(np.array([[1.0, 0.0]], dtype=np.float32), (len(lines), 1))
+    ranker = LineRanker([chunk], lines, FaissIndex.build(same))
+    query = np.array([1.0, 0.0], dtype=np.float32)
+    translations = _build().translate("Is data stored with encryption?")
+    assert translations
+    assert ranker.highlights([0], query, "Is data stored with encryption?", None, translations)[0] == 3
+    # Without translations every line ties: the order carries no signal of its own.
+    scores = {s for s, _ in ranker.line_scores(0, query, "Is data stored with encryption?")}
+    assert len(scores) == 1

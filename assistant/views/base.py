@@ -21,6 +21,8 @@ class Question(NamedTuple):
     language: str  # 'ja' or 'en' (language.language)
     vector: np.ndarray  # float32[dim], unit length: the model's query embedding
     terms: TermCode | None  # its latent-term code, when the model and the index have them
+    # An English question's words with their Japanese headwords in the notes (translation.py)
+    translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 class View(Protocol):

@@ -17,9 +17,10 @@ class TranslatedBM25View:
         self.lexicon = lexicon  # None when the dictionary is not installed
 
     def score(self, question: Question) -> np.ndarray | None:
-        """float32[n_chunks] scaled so the best chunk is 1, or None without a dictionary."""
+        """float32[n_chunks] scaled so the best chunk is 1 (zeros for a question without
+        translations: any Japanese one), or None without a dictionary."""
         if self.lexicon is None:
             return None
-        scores = self.lexicon.scores(question.text)
+        scores = self.lexicon.score_translations(question.translations)
         top = scores.max() if len(scores) else 0.0
         return scores / top if top > 0 else scores
