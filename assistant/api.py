@@ -36,6 +36,8 @@ from .scopes import listed_scopes
 log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 64  # questions waiting per page; beyond that Gradio answers "queue full"
+UI_QUEUE_POLL_S = 0.02  # how often an idle Gradio queue looks for events (its default: 1 ms)
+UI_PROGRESS_POLL_S = 0.1  # how often it looks for progress to send (its default: 10 ms; the UI shows none)
 SESSIONS_KEPT = 500  # chat sessions kept in memory per page (oldest evicted)
 DOCS_ASSETS = "/docs/static"  # Swagger UI's script, style and icon (guard.py allows these three)
 
@@ -354,6 +356,14 @@ def mount_ui(app: FastAPI, service, settings: Settings) -> dict[str, set[int]]:
         # "queue full" or evicts the oldest sessions instead of growing memory.
         blocks = build_ui(service, settings, embed=embed).queue(default_concurrency_limit=8, max_size=QUEUE_SIZE)
         blocks.state_session_capacity = SESSIONS_KEPT
+        # Gradio's queue looks for waiting events every 1 ms, and for progress to send every
+        # 10 ms, even when there are none: 7.8% of a core for an idle server with both pages,
+        # taken from answering (docs/performance.md). Every UI_QUEUE_POLL_S and
+        # UI_PROGRESS_POLL_S instead (Gradio's own values on Windows are 50 and 100 ms); an
+        # event waits at most UI_QUEUE_POLL_S to start. Gradio has no option for them.
+        queue = blocks._queue
+        queue.sleep_when_free = max(queue.sleep_when_free, UI_QUEUE_POLL_S)
+        queue.progress_update_sleep_when_free = max(queue.progress_update_sleep_when_free, UI_PROGRESS_POLL_S)
         gr.mount_gradio_app(app, blocks, path, **options)
         blocks.state_holder.capacity = SESSIONS_KEPT
         # fn_index -> inputs, for events with a Python function (js-only ones run in the page)

@@ -131,6 +131,9 @@ def checks(r: dict) -> list[tuple[str, bool]]:
     ]
     if "http" in e5:
         load = e5["http"]["load"]
+        lone = e5["http"].get("lone", {})
+        if "bare_ratio" in lone:
+            out.append(("HTTP lone query p50 <= 1.3x bare E5().query", lone["bare_ratio"] <= 1.3))
         out += [("HTTP >= 25 answers/s with 8 clients", load["per_s"] >= 25),
                 ("HTTP p95 under load <= 400 ms", load["p95"] <= 400), ("HTTP zero errors", load["errors"] == 0)]
     scale = {s["factor"]: s for s in r.get("scale", [])}
@@ -170,6 +173,8 @@ def format_table(r: dict) -> str:
     row("bare E5().query p50 (ms) / in-process ratio", lambda x: f"{x['query']['bare_p50']:.1f} / {x['query']['bare_ratio']:.2f}x")
     for lang in ("ja", "en"):
         row(f"HTTP query {lang} p50 / p95 (ms)", lambda x, l=lang: f"{x['http'][l]['p50']:.1f} / {x['http'][l]['p95']:.1f}")
+    row("HTTP lone p50 (ms) / bare E5().query p50 (ms) / ratio",
+        lambda x: f"{x['http']['lone']['p50']:.1f} / {x['http']['lone']['bare_p50']:.1f} / {x['http']['lone']['bare_ratio']:.2f}x")
     row("HTTP 8 clients: answers/s (errors)", lambda x: f"{x['http']['load']['per_s']:.1f} ({x['http']['load']['errors']})")
     row("HTTP 8 clients: p50 / p95 (ms)", lambda x: f"{x['http']['load']['p50']:.0f} / {x['http']['load']['p95']:.0f}")
     row("server start to /api/health (s)", lambda x: f"{x['http']['startup_s']:.1f}")

@@ -15,7 +15,7 @@ import numpy as np
 
 from .chunking import Chunk
 from .fusion import WEIGHTS
-from .lexical import tokenize
+from .lexical import SharedTokens, tokenize
 from .lines import LineUnit, code_lines, is_content, parent_line
 from .vectors import VectorIndex
 
@@ -67,21 +67,21 @@ class LineRanker:
         self,
         chunk_id: int,
         query: np.ndarray,
-        text: str,
+        words: SharedTokens,
         line_terms: np.ndarray | None = None,
         translations: Sequence[tuple[str, Sequence[str]]] = (),
     ) -> list[tuple[float, int]]:
         """(score, 1-based line number) for every answer line of a chunk, best first.
-        `query` is the question's float32[dim] vector, `line_terms` the float32[n_lines]
-        latent-term matches (views.LatentTermsView.line_matches) or None, `translations`
-        the question's words with their Japanese headwords (translation.Lexicon.translate)."""
+        `query` is the question's float32[dim] vector, `words` its tokens
+        (lexical.SharedTokens), `line_terms` the float32[n_lines] latent-term matches
+        (views.LatentTermsView.line_matches) or None, `translations` the question's words
+        with their Japanese headwords (translation.Lexicon.translate)."""
         ids = self.chunk_lines[chunk_id]
         ids = [i for i in ids if self.line_content[i]] or ids
         if not ids:
             return []
         vectors = self.line_vectors.vectors(np.array(ids, dtype=np.int64))
-        words = set(tokenize(text))
-        shared = [len(words.intersection(tokenize(self.lines[i].text))) / max(len(words), 1) for i in ids]
+        shared = [words.count(self.lines[i].text) / max(words.n, 1) for i in ids]
         context = self.line_vectors.vectors(self.line_context[ids])
         scores = vectors @ query + LINE_CONTEXT_WEIGHT * (context @ query) + LINE_LEXICAL_WEIGHT * np.array(shared)
         if line_terms is not None:
@@ -99,8 +99,10 @@ class LineRanker:
         line_terms: np.ndarray | None,
         translations: Sequence[tuple[str, Sequence[str]]] = (),
     ) -> tuple[int, ...]:
-        """The HIGHLIGHTS best answer lines over the chunks of one hit (arguments as `line_scores`)."""
-        scored = sorted((s for i in group for s in self.line_scores(i, query, text, line_terms, translations)), reverse=True)
+        """The HIGHLIGHTS best answer lines over the chunks of one hit (`text`: the question;
+        the others as `line_scores`)."""
+        words = SharedTokens(tokenize(text))
+        scored = sorted((s for i in group for s in self.line_scores(i, query, words, line_terms, translations)), reverse=True)
         return tuple(line for _, line in scored[:HIGHLIGHTS])
 
 

@@ -58,10 +58,12 @@ EMPTY_CHUNK_PENALTY = 100.0  # ranks a chunk with no answer line after all other
 
 
 class Scores(NamedTuple):
-    """A question's fused scores over all chunks."""
+    """A question's fused scores over all chunks, and the per-line latent-term matches the
+    terms view pooled (the answer lines reuse them: computed once per question)."""
 
     ranking: np.ndarray  # float32[n_chunks]: what hits are ordered by
     match: np.ndarray  # float32[n_chunks]: the part calibrated for "not in the notes" (fusion.py)
+    line_terms: np.ndarray | None = None  # float32[n_lines] (LatentTermsView.line_matches), or None
 
 
 class Searcher:
@@ -195,9 +197,15 @@ class Searcher:
         return Question(text, lang, vector, terms, translations)
 
     def raw_score(self, question: Question) -> Scores:
-        """The fused views alone (no language offsets, no penalty), as calibration probes them."""
-        fused: Fused = fuse({s.name: self.views[s.name].score(question) for s in signals_for(question.language)})
-        return Scores(fused.ranking, fused.match)
+        """The fused views alone (no language offsets, no penalty), as calibration probes them.
+        The terms view is pooled from line matches computed here once, kept in the result."""
+        line_terms = self.terms.line_matches(question)
+        scores = {
+            s.name: self.terms.best_per_chunk(line_terms) if s.name == self.terms.name else self.views[s.name].score(question)
+            for s in signals_for(question.language)
+        }
+        fused: Fused = fuse(scores)
+        return Scores(fused.ranking, fused.match, line_terms)
 
     def score(self, question: Question) -> Scores:
         """`raw_score` less the index's measured preference of the question's language for each
@@ -251,7 +259,7 @@ class Searcher:
             fused = fused + (1.0 if refers_back(text) else HISTORY_PRIOR) * with_history.ranking
         fused = np.where(allowed, fused, -np.inf)
         groups = self.grouper.groups(fused, allowed, top_k)
-        line_terms = self.terms.line_matches(encoded)  # for the answer lines, as the ranking used them
+        line_terms = with_history.line_terms  # of `encoded`: the answer lines use them as the ranking did
         hits = tuple(self._hit(g, fused[g[0]], encoded, line_terms, text) for g in groups)
         return Answer(shown, hits, self._unanswered(text, asked, groups, hits, alone, with_history))
 

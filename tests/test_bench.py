@@ -60,6 +60,8 @@ def test_bench_quick_writes_table_and_json(tmp_path, capsys):
     assert 0 < e5["build"]["edit_embedded"] < e5["build"]["scratch_embedded"]
     assert e5["cold"]["heavy_imports"] == []
     assert e5["http"]["load"]["answers"] > 0 and e5["http"]["load"]["errors"] == 0
+    assert e5["http"]["lone"]["bare_p50"] > 0 and e5["http"]["lone"]["bare_ratio"] > 0  # lone HTTP vs the bare model
+    assert "HTTP lone p50" in table
     assert results["scale"][0]["chunks"] > e5["build"]["chunks"]
     # issue 14's rows: the build against one pass over the chunks, the bare model, hostile shapes
     assert e5["build"]["chunk_pass_s"] > 0 and e5["build"]["build_ratio"] > 0

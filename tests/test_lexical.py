@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant.language import JAPANESE_RUN, language
-from assistant.lexical import LexicalIndex, tokenize
+from assistant.lexical import LexicalIndex, SharedTokens, tokenize
 
 # --- tokenize ---------------------------------------------------------------------------
 
@@ -145,6 +145,26 @@ def test_property_tokenizing_is_stable_under_nfkc(text):
     import unicodedata
 
     assert tokenize(unicodedata.normalize("NFKC", text)) == tokenize(text)
+
+
+# Few letters, so a question and a text often share tokens: kana, kanji, the CJK symbols that
+# separate (々 〆 〇 、), half-width kana, Latin with case, ß, an accent, full-width letters.
+_MIXED = st.text(alphabet="あいア日本々〆〇、ｱｲaAbBßsS\u0301éＡ１1 _-\u3000", max_size=24)
+
+
+@given(_MIXED, _MIXED)
+def test_property_shared_tokens_count_as_tokenizing_both(question, text):
+    words = tokenize(question)
+    assert SharedTokens(words).count(text) == len(set(words) & set(tokenize(text)))
+
+
+def test_shared_tokens_of_a_question_and_note_line():
+    shared = SharedTokens(tokenize("ＳＱＳの可視性タイムアウトは？ 日"))
+    assert shared.n == len(set(tokenize("ＳＱＳの可視性タイムアウトは？ 日")))
+    # sqs, the 8 bigrams 可視..ウト; the lone 日 only as a one-character run
+    assert shared.count("- SQS 可視性タイムアウト: 日本") == 1 + 8
+    assert shared.count("- SQS 可視性タイムアウト: 毎 日") == 1 + 8 + 1
+    assert shared.count("Visibility timeout") == 0
 
 
 # --- language ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from assistant import translation
-from assistant.lexical import tokenize
+from assistant.lexical import SharedTokens, tokenize
 from assistant.translation import FILE, Lexicon, gloss_key, load_or_build
 
 NOTES = [
@@ -154,5 +154,6 @@ def test_an_answer_line_holding_the_translations_is_highlighted_first():
     assert translations
     assert ranker.highlights([0], query, "Is data stored with encryption?", None, translations)[0] == 3
     # Without translations every line ties: the order carries no signal of its own.
-    scores = {s for s, _ in ranker.line_scores(0, query, "Is data stored with encryption?")}
+    words = SharedTokens(tokenize("Is data stored with encryption?"))
+    scores = {s for s, _ in ranker.line_scores(0, query, words)}
     assert len(scores) == 1
