@@ -547,6 +547,38 @@ def test_bad_values_in_a_well_formed_event_are_a_message_in_the_chat_not_a_trace
     assert not list((PROJECT_ROOT / "assistant").glob("*.pyi"))  # Gradio writes one beside any component subclass
 
 
+@pytest.mark.parametrize("mount", ["", "/embed"])
+def test_a_lone_surrogate_in_a_question_does_not_break_the_chat(served_hostile, mount):
+    """A JSON "\\udfff" escape is valid JSON but not encodable text: a question of one lone
+    surrogate (or one with a bad k, so the question is shown unsearched) made Gradio's
+    serialization of the reply fail ("unexpected_error", a ~15 KB traceback in the log), and
+    every later reply of that chat failed the same way. Lone surrogates now become spaces."""
+    served = served_hostile
+    dep = next(d for d in events(served, mount) if d.get("api_name") == "ask")
+    log_path = served.root / "server.log"
+    log_before = log_path.stat().st_size
+    session = uuid.uuid4().hex[:11]
+
+    def ask(data: list) -> str:
+        body = {"data": data, "event_data": None, "fn_index": dep["id"], "trigger_id": dep["targets"][0][0],
+                "session_hash": session}
+        status, _, out = served.request("POST", f"{mount}/gradio_api/queue/join", json.dumps(body).encode(),
+                                        {"Content-Type": "application/json"})
+        assert status == 200, (data, status, out[:200])
+        done = read_event_stream(served, mount, session)[-1]
+        assert done["msg"] == "process_completed" and done["success"], (data, str(done)[:300])
+        return _chat_text(done["output"]["data"][1][-1])
+
+    assert "empty" in ask(["\udfff", 3, "__all__", None])
+    assert "between 1 and 10" in ask(["deploy \ud800 day", 99, "__all__", None])
+    assert "unknown filter" in ask(["deploy", 3, "\udc80nope.md", None])
+    reply = ask(["When do deploys run?", 3, "__all__", None])  # the same chat still answers
+    assert '<p class="error">' not in reply and 'class="hit"' in reply, reply[:300]
+    time.sleep(0.5)
+    logged = log_path.read_bytes()[log_before:]
+    assert b"Traceback" not in logged and b"surrogates" not in logged, logged[:2000]
+
+
 @pytest.mark.parametrize("fn_index", [99, -1, 1e30, "0", None, True])
 def test_an_unknown_event_is_a_400_not_a_server_error(served, fn_index):
     body = {"data": ["deploy", 1, "__all__", None], "event_data": None, "fn_index": fn_index, "trigger_id": 1,
