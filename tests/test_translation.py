@@ -132,3 +132,31 @@ def test_a_built_index_serves_english_questions_with_translations(built_settings
     question = searcher.encode("Which service rotates database passwords automatically?")
     scores = view.score(question)
     assert scores.max() == 1.0
+
+
+def test_glosses_are_read_by_entry_not_by_scanning_every_english_gloss():
+    """The gloss query on the real JMdict file searches by entry id (Sense_idseq), not by
+    its lang index: that plan read every English gloss once per batch of 500 entries (0.4 s a
+    batch), so notes holding many dictionary words (hostile random text) cost minutes of CPU
+    at every index version. The rows are the same either way."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(f"file:{translation.dictionary_path()}?mode=ro", uri=True)) as db:
+        batch = [row[0] for row in db.execute("SELECT idseq FROM Entry ORDER BY idseq LIMIT 500")]
+        query = translation._GLOSS_QUERY.format(marks=",".join("?" * len(batch)))
+        plan = " | ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + query, batch))
+        assert "SenseGloss_lang" not in plan and "Sense_idseq" in plan, plan
+        unhinted = query.replace("+g.lang", "g.lang")
+        assert sorted(db.execute(query, batch)) == sorted(db.execute(unhinted, batch))
+        steps = 0
+
+        def count() -> int:
+            nonlocal steps
+            steps += 1
+            return 0
+
+        db.set_progress_handler(count, 1000)
+        rows = db.execute(query, batch).fetchall()
+        # by entry: a few VM steps a row; the lang-index plan took ~1,000x as many (every English gloss)
+        assert rows and steps * 1000 < 500 * len(rows), (steps, len(rows))
