@@ -70,9 +70,10 @@ class Served:
         return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024
 
 
-def start_server(root: Path, corpus: Path, extra_args: tuple[str, ...] = ()):
-    """`python app.py` over `corpus` (API token set, no watcher), waited for until /api/health
-    answers; yields a Served and stops the server afterwards. Its output goes to root/server.log."""
+def start_server(root: Path, corpus: Path, extra_args: tuple[str, ...] = (), watch: bool = False):
+    """`python app.py` over `corpus` (API token set, no watcher unless `watch`), waited for until
+    /api/health answers; yields a Served and stops the server afterwards. Its output goes to
+    root/server.log."""
     index_dir, gradio_tmp = root / "index", root / "gradio-tmp"
     gradio_tmp.mkdir()
     port = free_port()
@@ -82,7 +83,7 @@ def start_server(root: Path, corpus: Path, extra_args: tuple[str, ...] = ()):
     log = (root / "server.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "app.py", "--corpus", str(corpus), "--index-dir", str(index_dir), "--port", str(port),
-         "--no-watch", *extra_args], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+         *(() if watch else ("--no-watch",)), *extra_args], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     served = Served(f"http://127.0.0.1:{port}", port, proc.pid, root, index_dir, gradio_tmp)
     deadline = time.monotonic() + 600
@@ -784,3 +785,55 @@ def test_a_cross_site_get_of_the_api_is_refused(served):
         assert status == 200, (site, status, body[:200])
     status, _, _ = served.request("GET", "/?q=deploy", headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"})
     assert status == 200  # a wiki's link to a permalink still opens the page
+
+
+# ============================================================================ loading a new version
+
+def _dictionary_words_note(n_words: int) -> str:
+    """A note of JMdict headwords (what makes a version's first load, its lexicon, slow)."""
+    import sqlite3
+    from contextlib import closing
+
+    from assistant.translation import dictionary_path
+
+    with closing(sqlite3.connect(f"file:{dictionary_path()}?mode=ro", uri=True)) as db:
+        words = [w for (w,) in db.execute(
+            "SELECT text FROM Kanji WHERE length(text) BETWEEN 2 AND 4 ORDER BY idseq LIMIT ?", (n_words,))]
+    lines = ["".join(words[i:i + 40]) for i in range(0, len(words), 40)]
+    return "# 用語\n\n" + "".join(f"## 節 {i}\n\n{line}\n\n" for i, line in enumerate(lines))
+
+
+def test_questions_do_not_wait_while_a_new_version_loads(tmp_path):
+    """After the watcher publishes a new version, its first load builds the version's lexicon
+    (seconds; tens of seconds for notes full of dictionary words). Every question, UI and API,
+    waited on that load after each edit of the notes; now the previous version answers
+    meanwhile and the new one takes over once loaded."""
+    corpus = _corpus(tmp_path, {"team.md": NOTE, "terms.md": _dictionary_words_note(30_000)})
+    served = next(gen := start_server(tmp_path, corpus, ("--model", "fake-hash"), watch=True))
+    try:
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        old = json.loads(served.request("GET", "/api/health")[2])["index_version"]
+        current = served.index_dir / "current"
+        published_before = os.path.realpath(current)
+        with (corpus / "team.md").open("a", encoding="utf-8") as note:
+            note.write("\n## Releases\n\n- Releases are tagged on Fridays.\n")
+        deadline = time.monotonic() + 120
+        while os.path.realpath(current) == published_before:
+            assert time.monotonic() < deadline, "the watcher did not publish a new version"
+            time.sleep(0.05)
+        published = time.monotonic()
+        time.sleep(0.3)  # the watcher loads the new version right after publishing it
+        start = time.monotonic()
+        status, _, body = served.request("GET", "/api/ask?q=deploy%20day&k=1", headers=auth)
+        waited = time.monotonic() - start
+        assert status == 200, body[:200]
+        while json.loads(served.request("GET", "/api/health")[2])["index_version"] == old:
+            assert time.monotonic() < deadline, "the new version was never loaded"
+            time.sleep(0.05)
+        loading = time.monotonic() - published
+        assert loading > 1.0, f"the load took {loading:.2f} s: too short for this test to tell"
+        assert waited < loading / 2, (waited, loading)
+        status, _, body = served.request("GET", "/api/ask?q=releases%20fridays&k=3", headers=auth)
+        assert status == 200 and "Fridays" in body.decode(), body[:300]  # the new version answers
+    finally:
+        next(gen, None)
