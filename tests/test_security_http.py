@@ -580,6 +580,23 @@ def test_a_lone_surrogate_in_a_question_does_not_break_the_chat(served_hostile, 
     assert b"Traceback" not in logged and b"surrogates" not in logged, logged[:2000]
 
 
+def test_an_event_stream_for_an_unknown_session_is_a_404_without_a_traceback(served):
+    """Gradio raised inside an already started response for a session with no events: two
+    tracebacks (~8 KB) in the log per GET, for any client. The guard answers 404 first; a
+    session that asked a question still gets its stream."""
+    log_path = served.root / "server.log"
+    log_before = log_path.stat().st_size
+    for mount in ("", "/embed"):
+        for query in ("session_hash=nosuchsession", "session_hash=", "", "session_hash=a&session_hash=b"):
+            status, _, body = served.request("GET", f"{mount}/gradio_api/queue/data?{query}".rstrip("?"), timeout=10)
+            assert status == 404 and json.loads(body) == {"error": "no such session"}, (mount, query, status, body[:200])
+    done = ask_ui(served, "When do deploys run?", uuid.uuid4().hex[:11], mount="/embed")
+    assert "Deploys" in json.dumps(done["output"]["data"][1][-1])
+    time.sleep(0.5)
+    logged = log_path.read_bytes()[log_before:]
+    assert b"Traceback" not in logged, logged[:2000]
+
+
 @pytest.mark.parametrize("fn_index", [99, -1, 1e30, "0", None, True])
 def test_an_unknown_event_is_a_400_not_a_server_error(served, fn_index):
     body = {"data": ["deploy", 1, "__all__", None], "event_data": None, "fn_index": fn_index, "trigger_id": 1,
