@@ -323,16 +323,18 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
         max_age=600,
     )
     events: dict[str, set[int]] = {}  # filled by mount_ui with each page's event ids
-    app.add_middleware(GuardMiddleware, allowed_origins=settings.allowed_origins, events=events)
+    sessions: dict = {}  # and with each page's "has this session events?" check
+    app.add_middleware(GuardMiddleware, allowed_origins=settings.allowed_origins, events=events, sessions=sessions)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_hosts()), www_redirect=False)
     if with_ui:
-        events.update(mount_ui(app, service, settings))
+        events.update(mount_ui(app, service, settings, sessions))
     return app
 
 
-def mount_ui(app: FastAPI, service, settings: Settings) -> dict[str, set[int]]:
+def mount_ui(app: FastAPI, service, settings: Settings, sessions: dict | None = None) -> dict[str, set[int]]:
     """Gradio at /embed (compact) and / (full); /embed first, since / matches everything.
-    Returns each mount's event ids ("" for /), for the guard."""
+    Returns each mount's event ids ("" for /), for the guard; fills `sessions` with each
+    mount's check of whether a session hash has events in its queue (also for the guard)."""
     import gradio as gr
 
     from .ui import CSS, HEAD, build_ui
@@ -368,6 +370,9 @@ def mount_ui(app: FastAPI, service, settings: Settings) -> dict[str, set[int]]:
         blocks.state_holder.capacity = SESSIONS_KEPT
         # fn_index -> inputs, for events with a Python function (js-only ones run in the page)
         events[path.rstrip("/")] = {i: len(f.inputs) for i, f in blocks.fns.items() if f.fn is not None}
+        if sessions is not None:
+            # Gradio's own test in its event stream (routes.py, sse_stream); read at request time.
+            sessions[path.rstrip("/")] = lambda session, b=blocks: session in b._queue.pending_messages_per_session
         # gr.mount_gradio_app never marks the Blocks launched, and Gradio's path guard
         # (processing_utils._check_allowed) is a no-op until it is: set it, so Gradio itself
         # refuses any file a client names, on top of the guard's text-only rule.

@@ -22,11 +22,11 @@ cap are the server's (server.py).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import json
 import re
-from urllib.parse import unquote_to_bytes
+from urllib.parse import parse_qs, unquote_to_bytes
 
 from starlette.responses import JSONResponse
 
@@ -44,6 +44,7 @@ _GRADIO_GET = (
 )
 _GRADIO_POST = (r"/gradio_api/queue/join", r"/gradio_api/cancel")
 GRADIO_EVENT_PATHS = {m + "/gradio_api/queue/join": m for m in GRADIO_MOUNTS}
+GRADIO_STREAM_PATHS = {m + "/gradio_api/queue/data": m for m in GRADIO_MOUNTS}
 # Everything under /api/ reaches the API, whose own catch-all answers unknown paths with a
 # JSON 404 (api.py). /docs/static: Swagger UI's files from the fastapi-offline package.
 _API = {
@@ -114,11 +115,14 @@ class GuardMiddleware:
     that may embed the page and call the API cross-origin; `max_body`: bytes per request."""
 
     def __init__(self, app, allowed_origins: tuple[str, ...] = (), max_body: int = MAX_BODY_BYTES,
-                 events: dict[str, dict[int, int]] | None = None):
+                 events: dict[str, dict[int, int]] | None = None,
+                 sessions: dict[str, Callable[[str], bool]] | None = None):
         self.app, self.max_body, self.allowed_origins = app, max_body, set(allowed_origins)
-        # mount ("" or "/embed") -> the fn_index values of its page's events; filled in when
-        # the pages are mounted (api.mount_ui), after this middleware is created.
+        # mount ("" or "/embed") -> the fn_index values of its page's events, and -> whether a
+        # session hash has events in its queue; filled in when the pages are mounted
+        # (api.mount_ui), after this middleware is created.
         self.events = events if events is not None else {}
+        self.sessions = sessions if sessions is not None else {}
         frame_ancestors = " ".join(("'self'", *allowed_origins))
         self.headers = [
             (b"content-security-policy", f"frame-ancestors {frame_ancestors}".encode()),
@@ -149,6 +153,10 @@ class GuardMiddleware:
         headers = dict(scope.get("headers", []))
         if _query_problem(scope):
             return await refuse(400, "the query string is not valid UTF-8")
+        if path in GRADIO_STREAM_PATHS and not self._session_known(scope, GRADIO_STREAM_PATHS[path]):
+            # Gradio answers an unknown session by raising inside a response already started:
+            # two tracebacks (~8 KB) in the log per request, for any client.
+            return await refuse(404, "no such session")
         origin = headers.get(b"origin", b"").decode("latin-1")
         if method == "POST" and origin and origin not in self.allowed_origins and not _same_origin(origin, headers):
             return await refuse(403, "requests from this origin are not allowed")
@@ -198,6 +206,16 @@ class GuardMiddleware:
             return {"type": "http.request", "body": bytes(body), "more_body": False}
 
         await self.app(scope, replay, send_with_headers)
+
+
+    def _session_known(self, scope, mount: str) -> bool:
+        """Whether the event stream asked for (?session_hash=) has events waiting or running
+        on that page (True when the page's queue is not known, e.g. without the UI)."""
+        known = self.sessions.get(mount)
+        if known is None:
+            return True
+        query = parse_qs(scope.get("query_string", b"").decode("utf-8"))
+        return known(query.get("session_hash", [""])[0])
 
 
 def _query_problem(scope) -> bool:

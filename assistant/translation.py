@@ -146,16 +146,22 @@ def _headword_entries(db: sqlite3.Connection) -> dict[str, list[int]]:
     return entries_of
 
 
+# Glosses of a batch of entries. The unary `+` keeps SQLite from searching by its lang index,
+# which it otherwise picks: that read every English gloss of JMdict per batch (0.4 s a batch,
+# so a note holding many dictionary words, e.g. hostile random text, cost up to ~380 batches,
+# minutes of CPU at every index version); by entry (Sense_idseq, then SenseGloss_sid) a batch
+# reads only its own rows (~20 ms), same result.
+_GLOSS_QUERY = ("SELECT s.idseq, g.text FROM Sense s JOIN SenseGloss g ON g.sid = s.ID "
+                "WHERE +g.lang = 'eng' AND s.idseq IN ({marks})")
+
+
 def _gloss_keys(db: sqlite3.Connection, entries: Iterable[int]) -> dict[int, set[str]]:
     """Gloss keys of each entry, stop words left out."""
     stop = _stop_words()
     keys_of: dict[int, set[str]] = defaultdict(set)
     for batch in _batches(sorted(set(entries))):
         marks = ",".join("?" * len(batch))
-        query = (
-            "SELECT s.idseq, g.text FROM Sense s JOIN SenseGloss g ON g.sid = s.ID "
-            f"WHERE g.lang = 'eng' AND s.idseq IN ({marks})"
-        )
+        query = _GLOSS_QUERY.format(marks=marks)
         for entry, gloss in db.execute(query, batch):
             key = gloss_key(gloss)
             if key and key not in stop:
@@ -266,13 +272,22 @@ class Lexicon:
 
     @classmethod
     def from_json(cls, data: dict) -> "Lexicon":
-        """The inverse of `to_json` (KeyError / TypeError / ValueError for other data)."""
+        """The inverse of `to_json`: KeyError / TypeError / ValueError for other data, and for
+        a file that parses but could not be searched (a chunk id out of range, a headword
+        without postings), so a damaged file is rebuilt rather than failing every question."""
         if data["version"] != LEXICON_VERSION:
             raise ValueError(f"lexicon version {data['version']!r}, expected {LEXICON_VERSION}")
-        postings = {
-            f: (np.asarray(ids, dtype=np.int64), np.asarray(occ, dtype=np.float32)) for f, (ids, occ) in data["postings"].items()
-        }
-        return cls({k: tuple(v) for k, v in data["japanese"].items()}, postings, np.asarray(data["lengths"], dtype=np.float32))
+        lengths = np.asarray(data["lengths"], dtype=np.float32)
+        postings = {}
+        for form, (ids, occ) in data["postings"].items():
+            ids, occ = np.asarray(ids, dtype=np.int64), np.asarray(occ, dtype=np.float32)
+            if ids.ndim != 1 or ids.shape != occ.shape or (len(ids) and not 0 <= ids.min() <= ids.max() < len(lengths)):
+                raise ValueError(f"lexicon postings of {form!r} do not fit {len(lengths)} chunks")
+            postings[form] = (ids, occ)
+        japanese = {str(k): tuple(str(f) for f in v) for k, v in data["japanese"].items()}
+        if any(f not in postings for forms in japanese.values() for f in forms):
+            raise ValueError("lexicon names a headword without postings")
+        return cls(japanese, postings, lengths)
 
 
 def load_or_build(version_dir: Path, texts: Sequence[str], lengths: Sequence[int]) -> Lexicon | None:

@@ -41,8 +41,10 @@ MAX_CHAT_CHARS = 1_000_000
 SESSION_KEY = "notes-assistant-chat"  # sessionStorage key holding this tab's chat id
 _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{22}")
 _WORD = re.compile(r"[A-Za-z]{2,}")
-# Controls, and the invisible and direction-changing characters that can disguise text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+# Controls, the invisible and direction-changing characters that can disguise text, and lone
+# surrogates (a JSON "\ud800" escape from a client posting to Gradio directly): UTF-8 cannot
+# encode them, so one in a reply failed Gradio's serialization of every later reply of the chat.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
 
 TEXT = {
     "ja": {
@@ -318,7 +320,8 @@ SESSIONS = Sessions()
 
 def _plain(value) -> str:
     """Client text as plain text: anything but a string is refused, and control characters
-    (CR included, which Gradio's markdown would treat as a line break) become spaces."""
+    (CR included, which Gradio's markdown would treat as a line break) and lone surrogates
+    become spaces."""
     if value is None:
         return ""
     if not isinstance(value, str):

@@ -70,9 +70,10 @@ class Served:
         return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024
 
 
-def start_server(root: Path, corpus: Path, extra_args: tuple[str, ...] = ()):
-    """`python app.py` over `corpus` (API token set, no watcher), waited for until /api/health
-    answers; yields a Served and stops the server afterwards. Its output goes to root/server.log."""
+def start_server(root: Path, corpus: Path, extra_args: tuple[str, ...] = (), watch: bool = False):
+    """`python app.py` over `corpus` (API token set, no watcher unless `watch`), waited for until
+    /api/health answers; yields a Served and stops the server afterwards. Its output goes to
+    root/server.log."""
     index_dir, gradio_tmp = root / "index", root / "gradio-tmp"
     gradio_tmp.mkdir()
     port = free_port()
@@ -82,7 +83,7 @@ def start_server(root: Path, corpus: Path, extra_args: tuple[str, ...] = ()):
     log = (root / "server.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "app.py", "--corpus", str(corpus), "--index-dir", str(index_dir), "--port", str(port),
-         "--no-watch", *extra_args], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+         *(() if watch else ("--no-watch",)), *extra_args], cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     served = Served(f"http://127.0.0.1:{port}", port, proc.pid, root, index_dir, gradio_tmp)
     deadline = time.monotonic() + 600
@@ -547,6 +548,55 @@ def test_bad_values_in_a_well_formed_event_are_a_message_in_the_chat_not_a_trace
     assert not list((PROJECT_ROOT / "assistant").glob("*.pyi"))  # Gradio writes one beside any component subclass
 
 
+@pytest.mark.parametrize("mount", ["", "/embed"])
+def test_a_lone_surrogate_in_a_question_does_not_break_the_chat(served_hostile, mount):
+    """A JSON "\\udfff" escape is valid JSON but not encodable text: a question of one lone
+    surrogate (or one with a bad k, so the question is shown unsearched) made Gradio's
+    serialization of the reply fail ("unexpected_error", a ~15 KB traceback in the log), and
+    every later reply of that chat failed the same way. Lone surrogates now become spaces."""
+    served = served_hostile
+    dep = next(d for d in events(served, mount) if d.get("api_name") == "ask")
+    log_path = served.root / "server.log"
+    log_before = log_path.stat().st_size
+    session = uuid.uuid4().hex[:11]
+
+    def ask(data: list) -> str:
+        body = {"data": data, "event_data": None, "fn_index": dep["id"], "trigger_id": dep["targets"][0][0],
+                "session_hash": session}
+        status, _, out = served.request("POST", f"{mount}/gradio_api/queue/join", json.dumps(body).encode(),
+                                        {"Content-Type": "application/json"})
+        assert status == 200, (data, status, out[:200])
+        done = read_event_stream(served, mount, session)[-1]
+        assert done["msg"] == "process_completed" and done["success"], (data, str(done)[:300])
+        return _chat_text(done["output"]["data"][1][-1])
+
+    assert "empty" in ask(["\udfff", 3, "__all__", None])
+    assert "between 1 and 10" in ask(["deploy \ud800 day", 99, "__all__", None])
+    assert "unknown filter" in ask(["deploy", 3, "\udc80nope.md", None])
+    reply = ask(["When do deploys run?", 3, "__all__", None])  # the same chat still answers
+    assert '<p class="error">' not in reply and 'class="hit"' in reply, reply[:300]
+    time.sleep(0.5)
+    logged = log_path.read_bytes()[log_before:]
+    assert b"Traceback" not in logged and b"surrogates" not in logged, logged[:2000]
+
+
+def test_an_event_stream_for_an_unknown_session_is_a_404_without_a_traceback(served):
+    """Gradio raised inside an already started response for a session with no events: two
+    tracebacks (~8 KB) in the log per GET, for any client. The guard answers 404 first; a
+    session that asked a question still gets its stream."""
+    log_path = served.root / "server.log"
+    log_before = log_path.stat().st_size
+    for mount in ("", "/embed"):
+        for query in ("session_hash=nosuchsession", "session_hash=", "", "session_hash=a&session_hash=b"):
+            status, _, body = served.request("GET", f"{mount}/gradio_api/queue/data?{query}".rstrip("?"), timeout=10)
+            assert status == 404 and json.loads(body) == {"error": "no such session"}, (mount, query, status, body[:200])
+    done = ask_ui(served, "When do deploys run?", uuid.uuid4().hex[:11], mount="/embed")
+    assert "Deploys" in json.dumps(done["output"]["data"][1][-1])
+    time.sleep(0.5)
+    logged = log_path.read_bytes()[log_before:]
+    assert b"Traceback" not in logged, logged[:2000]
+
+
 @pytest.mark.parametrize("fn_index", [99, -1, 1e30, "0", None, True])
 def test_an_unknown_event_is_a_400_not_a_server_error(served, fn_index):
     body = {"data": ["deploy", 1, "__all__", None], "event_data": None, "fn_index": fn_index, "trigger_id": 1,
@@ -752,3 +802,55 @@ def test_a_cross_site_get_of_the_api_is_refused(served):
         assert status == 200, (site, status, body[:200])
     status, _, _ = served.request("GET", "/?q=deploy", headers={"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate"})
     assert status == 200  # a wiki's link to a permalink still opens the page
+
+
+# ============================================================================ loading a new version
+
+def _dictionary_words_note(n_words: int) -> str:
+    """A note of JMdict headwords (what makes a version's first load, its lexicon, slow)."""
+    import sqlite3
+    from contextlib import closing
+
+    from assistant.translation import dictionary_path
+
+    with closing(sqlite3.connect(f"file:{dictionary_path()}?mode=ro", uri=True)) as db:
+        words = [w for (w,) in db.execute(
+            "SELECT text FROM Kanji WHERE length(text) BETWEEN 2 AND 4 ORDER BY idseq LIMIT ?", (n_words,))]
+    lines = ["".join(words[i:i + 40]) for i in range(0, len(words), 40)]
+    return "# 用語\n\n" + "".join(f"## 節 {i}\n\n{line}\n\n" for i, line in enumerate(lines))
+
+
+def test_questions_do_not_wait_while_a_new_version_loads(tmp_path):
+    """After the watcher publishes a new version, its first load builds the version's lexicon
+    (seconds; tens of seconds for notes full of dictionary words). Every question, UI and API,
+    waited on that load after each edit of the notes; now the previous version answers
+    meanwhile and the new one takes over once loaded."""
+    corpus = _corpus(tmp_path, {"team.md": NOTE, "terms.md": _dictionary_words_note(30_000)})
+    served = next(gen := start_server(tmp_path, corpus, ("--model", "fake-hash"), watch=True))
+    try:
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        old = json.loads(served.request("GET", "/api/health")[2])["index_version"]
+        current = served.index_dir / "current"
+        published_before = os.path.realpath(current)
+        with (corpus / "team.md").open("a", encoding="utf-8") as note:
+            note.write("\n## Releases\n\n- Releases are tagged on Fridays.\n")
+        deadline = time.monotonic() + 120
+        while os.path.realpath(current) == published_before:
+            assert time.monotonic() < deadline, "the watcher did not publish a new version"
+            time.sleep(0.05)
+        published = time.monotonic()
+        time.sleep(0.3)  # the watcher loads the new version right after publishing it
+        start = time.monotonic()
+        status, _, body = served.request("GET", "/api/ask?q=deploy%20day&k=1", headers=auth)
+        waited = time.monotonic() - start
+        assert status == 200, body[:200]
+        while json.loads(served.request("GET", "/api/health")[2])["index_version"] == old:
+            assert time.monotonic() < deadline, "the new version was never loaded"
+            time.sleep(0.05)
+        loading = time.monotonic() - published
+        assert loading > 1.0, f"the load took {loading:.2f} s: too short for this test to tell"
+        assert waited < loading / 2, (waited, loading)
+        status, _, body = served.request("GET", "/api/ask?q=releases%20fridays&k=3", headers=auth)
+        assert status == 200 and "Fridays" in body.decode(), body[:300]  # the new version answers
+    finally:
+        next(gen, None)
