@@ -183,17 +183,17 @@ class Searcher:
         """The question's dense vector alone, float32[dim] (what benchmarks call the embedding)."""
         return self.embedder.embed_queries([text])[0]
 
-    def encode(self, text: str) -> Question:
+    def encode(self, text: str, translate: bool = True) -> Question:
         """Everything the views need: from the model the vector and, when the index has them,
         the latent-term code (from the same pass when the engine is compiled); for an English
-        question its dictionary translations (translation.py)."""
+        question, unless `translate` is False, its dictionary translations (translation.py)."""
         if self.has_terms:
             vector, terms = self.embedder.embed_query_with_terms(text)
         else:
             vector, terms = self.embed(text), None
         lang = language(text)
         lexicon = self.views["translated"].lexicon
-        translations = lexicon.translate(text) if lexicon is not None and lang == "en" else ()
+        translations = lexicon.translate(text) if translate and lexicon is not None and lang == "en" else ()
         return Question(text, lang, vector, terms, translations)
 
     def raw_score(self, question: Question) -> Scores:
@@ -258,7 +258,7 @@ class Searcher:
             # The conversation is searched without dictionary translations: every turn's
             # words as equal BM25 terms pulled generic chunks up (wiki-dev follow-up Hit@5
             # 1.0 -> 0.9); the question's own translations count in `alone`.
-            encoded = self.encode(asked)._replace(translations=())
+            encoded = self.encode(asked, translate=False)
             with_history = self.score(encoded)
             fused = fused + (1.0 if refers_back(text) else HISTORY_PRIOR) * with_history.ranking
         fused = np.where(allowed, fused, -np.inf)
