@@ -502,6 +502,25 @@ def _chat_text(message: dict) -> str:
 
 # A well-formed event whose values the page cannot produce: k outside the slider, not a
 # number, not finite; a filter that is not one of the choices, or not text.
+def _ask_in_one_chat(served, mount: str):
+    """ask(values) -> the chat's last reply as text: the page's own `ask` event posted to the
+    real queue with these values, every call in the same chat session."""
+    dep = next(d for d in events(served, mount) if d.get("api_name") == "ask")
+    session = uuid.uuid4().hex[:11]
+
+    def ask(data: list) -> str:
+        body = {"data": data, "event_data": None, "fn_index": dep["id"], "trigger_id": dep["targets"][0][0],
+                "session_hash": session}
+        status, _, out = served.request("POST", f"{mount}/gradio_api/queue/join", json.dumps(body).encode(),
+                                        {"Content-Type": "application/json"})
+        assert status == 200, (data, status, out[:200])
+        done = read_event_stream(served, mount, session)[-1]
+        assert done["msg"] == "process_completed" and done["success"], (data, str(done)[:300])
+        return _chat_text(done["output"]["data"][1][-1])
+
+    return ask
+
+
 BAD_EVENT_VALUES = [
     (99, "__all__", "between 1 and 10"), (0, "__all__", "between 1 and 10"), (11, "__all__", "between 1 and 10"),
     (-1e30, "__all__", "between 1 and 10"), ("abc", "__all__", "whole number"), ("5", "__all__", "whole number"),
@@ -519,20 +538,9 @@ def test_bad_values_in_a_well_formed_event_are_a_message_in_the_chat_not_a_trace
     their values unprocessed) the chat shows the ⚠ message, the log gets nothing, and the same
     chat then answers good questions; no stub file is written into the package."""
     served = served_hostile
-    dep = next(d for d in events(served, mount) if d.get("api_name") == "ask")
     log_path = served.root / "server.log"
     log_before = log_path.stat().st_size
-    session = uuid.uuid4().hex[:11]
-
-    def ask(data: list) -> str:
-        body = {"data": data, "event_data": None, "fn_index": dep["id"], "trigger_id": dep["targets"][0][0],
-                "session_hash": session}
-        status, _, out = served.request("POST", f"{mount}/gradio_api/queue/join", json.dumps(body).encode(),
-                                        {"Content-Type": "application/json"})
-        assert status == 200, (data, status, out[:200])
-        done = read_event_stream(served, mount, session)[-1]
-        assert done["msg"] == "process_completed" and done["success"], (data, str(done)[:300])
-        return _chat_text(done["output"]["data"][1][-1])
+    ask = _ask_in_one_chat(served, mount)
 
     for k, scope, words in BAD_EVENT_VALUES:
         reply = ask(["When do deploys run?", k, scope, None])
@@ -555,20 +563,9 @@ def test_a_lone_surrogate_in_a_question_does_not_break_the_chat(served_hostile, 
     serialization of the reply fail ("unexpected_error", a ~15 KB traceback in the log), and
     every later reply of that chat failed the same way. Lone surrogates now become spaces."""
     served = served_hostile
-    dep = next(d for d in events(served, mount) if d.get("api_name") == "ask")
     log_path = served.root / "server.log"
     log_before = log_path.stat().st_size
-    session = uuid.uuid4().hex[:11]
-
-    def ask(data: list) -> str:
-        body = {"data": data, "event_data": None, "fn_index": dep["id"], "trigger_id": dep["targets"][0][0],
-                "session_hash": session}
-        status, _, out = served.request("POST", f"{mount}/gradio_api/queue/join", json.dumps(body).encode(),
-                                        {"Content-Type": "application/json"})
-        assert status == 200, (data, status, out[:200])
-        done = read_event_stream(served, mount, session)[-1]
-        assert done["msg"] == "process_completed" and done["success"], (data, str(done)[:300])
-        return _chat_text(done["output"]["data"][1][-1])
+    ask = _ask_in_one_chat(served, mount)
 
     assert "empty" in ask(["\udfff", 3, "__all__", None])
     assert "between 1 and 10" in ask(["deploy \ud800 day", 99, "__all__", None])
