@@ -125,7 +125,7 @@ def test_python_api_100kb_question_is_truncated_not_refused(search_service, monk
     searcher = search_service.searcher
     encoded: list[str] = []
     encode = searcher.encode
-    monkeypatch.setattr(searcher, "encode", lambda text: (encoded.append(text), encode(text))[1])
+    monkeypatch.setattr(searcher, "encode", lambda text, **options: (encoded.append(text), encode(text, **options))[1])
     answer = search_service.search(LONG_QUESTION, 3)
 
     assert len(answer.question) == MAX_QUESTION_CHARS and answer.hits and sqs_first(answer)
