@@ -23,7 +23,6 @@ from .errors import IndexStaleError, QueryError
 from .fusion import Fused, fuse, signals_for
 from .highlight import LineRanker
 from .leads import PageLeads
-from .lexical import tokenize
 from .hits import Answer, Grouper, Hit, merged
 from .language import language, notes_language
 from .lines import plain_line
@@ -122,8 +121,7 @@ class Searcher:
 
     def _lexicon(self) -> translation.Lexicon | None:
         """The dictionary translations of this index (translation.py), stored with it."""
-        texts = [c.text for c in self.chunks]
-        return translation.load_or_build(self.index.path, texts, [len(tokenize(t)) for t in texts])
+        return translation.load_or_build(self.index.path, [c.text for c in self.chunks])
 
     # --- calibration ------------------------------------------------------------------------
 

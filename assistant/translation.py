@@ -45,6 +45,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .language import JAPANESE_RUN
+from .lexical import tokenize
 from .textnorm import match_form
 
 log = logging.getLogger(__name__)
@@ -182,8 +183,9 @@ class Lexicon:
     lengths: np.ndarray
 
     @classmethod
-    def build(cls, texts: Sequence[str], lengths: Sequence[int]) -> "Lexicon":
-        """From the chunks' texts and their BM25 lengths; reads JMdict, then looks up every
+    def build(cls, texts: Sequence[str]) -> "Lexicon":
+        """From the chunks' texts (their BM25 lengths are counted here, so that loading a
+        stored lexicon tokenizes nothing); reads JMdict, then looks up every
         substring once per index version (measured at load 5 on this machine: the seed note
         3.5 s, a 5 MB note 34 s, one 370 KB line of random kanji 13 s). Raises
         FileNotFoundError without the dictionary, sqlite3.Error for a damaged one."""
@@ -207,7 +209,8 @@ class Lexicon:
             ids = np.fromiter(per_chunk.keys(), dtype=np.int64, count=len(per_chunk))
             occurrences = np.fromiter(per_chunk.values(), dtype=np.float32, count=len(per_chunk))
             postings[form] = (ids, occurrences)
-        return cls({k: tuple(sorted(v)) for k, v in japanese.items()}, postings, np.asarray(lengths, dtype=np.float32))
+        lengths = np.asarray([len(tokenize(t)) for t in texts], dtype=np.float32)
+        return cls({k: tuple(sorted(v)) for k, v in japanese.items()}, postings, lengths)
 
     # --- translating and scoring a question -------------------------------------------------
 
@@ -290,7 +293,7 @@ class Lexicon:
         return cls(japanese, postings, lengths)
 
 
-def load_or_build(version_dir: Path, texts: Sequence[str], lengths: Sequence[int]) -> Lexicon | None:
+def load_or_build(version_dir: Path, texts: Sequence[str]) -> Lexicon | None:
     """The index version's stored lexicon, or one built now and stored atomically beside it
     (a read-only folder keeps it in memory). None, with a warning, when the dictionary is not
     installed or unreadable: English questions then go without translated terms."""
@@ -302,7 +305,7 @@ def load_or_build(version_dir: Path, texts: Sequence[str], lengths: Sequence[int
     except (OSError, ValueError, KeyError, TypeError):
         pass
     try:
-        lexicon = Lexicon.build(texts, lengths)
+        lexicon = Lexicon.build(texts)
     except (FileNotFoundError, sqlite3.Error) as exc:
         log.warning("English questions are searched without dictionary translation: %s", exc)
         return None

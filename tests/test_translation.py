@@ -21,7 +21,7 @@ NOTES = [
 
 
 def _build(texts=NOTES) -> Lexicon:
-    return Lexicon.build(texts, [len(tokenize(t)) for t in texts])
+    return Lexicon.build(texts)
 
 
 @pytest.mark.parametrize(
@@ -80,35 +80,36 @@ def test_all_translations_of_one_word_are_one_term():
 
 
 def test_the_lexicon_is_stored_with_the_index_and_read_back(tmp_path, monkeypatch):
-    lengths = [len(tokenize(t)) for t in NOTES]
-    built = load_or_build(tmp_path, NOTES, lengths)
+    built = load_or_build(tmp_path, NOTES)
     assert (tmp_path / FILE).is_file() and not list(tmp_path.glob(".lexicon-*"))
 
     def no_dictionary():
         raise AssertionError("a stored lexicon must not read the dictionary again")
 
+    def no_tokenizing(text):
+        raise AssertionError("a stored lexicon holds the BM25 lengths; nothing is tokenized again")
+
     monkeypatch.setattr(translation, "dictionary_path", no_dictionary)
-    loaded = load_or_build(tmp_path, NOTES, lengths)
+    monkeypatch.setattr(translation, "tokenize", no_tokenizing)
+    loaded = load_or_build(tmp_path, NOTES)
     assert loaded.japanese == built.japanese
     np.testing.assert_allclose(loaded.scores("bucket policy"), built.scores("bucket policy"))
 
 
 def test_a_damaged_or_other_version_file_is_rebuilt(tmp_path):
-    lengths = [len(tokenize(t)) for t in NOTES]
     (tmp_path / FILE).write_text("{not json", encoding="utf-8")
-    assert load_or_build(tmp_path, NOTES, lengths).japanese
+    assert load_or_build(tmp_path, NOTES).japanese
     data = json.loads((tmp_path / FILE).read_text(encoding="utf-8"))
     assert data["version"] == translation.LEXICON_VERSION
     data["version"] = -1
     (tmp_path / FILE).write_text(json.dumps(data), encoding="utf-8")
-    assert load_or_build(tmp_path, NOTES, lengths).japanese
+    assert load_or_build(tmp_path, NOTES).japanese
     assert json.loads((tmp_path / FILE).read_text(encoding="utf-8"))["version"] == translation.LEXICON_VERSION
 
 
 @pytest.mark.parametrize("damage", ["id out of range", "headword without postings", "ids and counts differ"])
 def test_a_file_that_parses_but_cannot_be_searched_is_rebuilt(tmp_path, damage):
-    lengths = [len(tokenize(t)) for t in NOTES]
-    load_or_build(tmp_path, NOTES, lengths)
+    load_or_build(tmp_path, NOTES)
     data = json.loads((tmp_path / FILE).read_text(encoding="utf-8"))
     form = next(iter(data["postings"]))
     if damage == "id out of range":
@@ -121,7 +122,7 @@ def test_a_file_that_parses_but_cannot_be_searched_is_rebuilt(tmp_path, damage):
     (tmp_path / FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(ValueError):
         Lexicon.from_json(data)
-    lexicon = load_or_build(tmp_path, NOTES, lengths)
+    lexicon = load_or_build(tmp_path, NOTES)
     assert lexicon.scores("Is bucket data stored with encryption?").max() > 0
     assert json.loads((tmp_path / FILE).read_text(encoding="utf-8"))["postings"][form] != data["postings"].get(form)
 
@@ -132,14 +133,14 @@ def test_without_the_dictionary_english_questions_go_untranslated(tmp_path, monk
 
     monkeypatch.setattr(translation, "dictionary_path", missing)
     with caplog.at_level(logging.WARNING, logger="assistant.translation"):
-        assert load_or_build(tmp_path, NOTES, [1] * len(NOTES)) is None
+        assert load_or_build(tmp_path, NOTES) is None
     assert "jamdict-data" in caplog.text
     assert not (tmp_path / FILE).exists()
 
 
 def test_an_unwritable_index_folder_keeps_the_lexicon_in_memory(tmp_path):
     # A folder that cannot take the file (here: gone; read-only behaves alike, except for root).
-    lexicon = load_or_build(tmp_path / "gone", NOTES, [len(tokenize(t)) for t in NOTES])
+    lexicon = load_or_build(tmp_path / "gone", NOTES)
     assert lexicon is not None and lexicon.japanese
     assert not list(tmp_path.iterdir())
 
