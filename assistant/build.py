@@ -195,7 +195,8 @@ def _refuse_other_index(settings: Settings, embedder: Embedder, corpus: dict) ->
         raise IndexInUseError(
             f"{settings.index_dir} holds an index built {differs}; it is not replaced: give this command "
             "its own folder with --index-dir, or, if that index should follow these notes and settings, "
-            "update it first with `python -m assistant index` and the same options"
+            "update it first with `python -m assistant index` and the same options",
+            difference=differs,
         )
 
 

@@ -188,19 +188,32 @@ def default_suites() -> list:
 def cmd_eval(args: argparse.Namespace) -> int:
     """Hit@1, Hit@5, MRR, line@3 and no-answer rates (evaluate.py) of question files or dev
     suites, as a table or --json. Raises AssistantError when no question file is found."""
-    from .evaluate import Suite, as_json, format_report, run_suites
+    from .errors import IndexInUseError
+    from .evaluate import Suite, as_json, format_report, index_dir_for, run_suites
 
     settings = _settings(args)
     if args.files:
         # Files over the configured corpus and index, as given (no cache folder).
-        suites = [Suite("files", settings.corpus_dir, tuple(args.files))]
+        name = "seed" if settings.corpus_dir.resolve() == config.Settings().corpus_dir.resolve() else "files"
+        suites = [Suite(name, settings.corpus_dir, tuple(args.files))]
         index_dir = settings.index_dir
     else:
         suites = [Suite.from_folder(d) for d in args.suite] if args.suite else default_suites()
         index_dir = args.index_dir if len(suites) == 1 else None
     if not suites:
         raise AssistantError(f"no evaluation files given and none found in {EVAL_DIR}")
-    results = run_suites(suites, settings, args.top_k, index_dir, progress=not args.json)
+    try:
+        results = run_suites(suites, settings, args.top_k, index_dir, progress=not args.json)
+    except IndexInUseError as exc:
+        if not args.files or args.index_dir is not None:
+            raise  # a folder the user named is never swapped for another
+        # The configured index is of other notes or settings (say, built before the default
+        # model changed): it stays as it is, and the files are scored in eval's own folder
+        # for these settings (the seed's is shared with `eval` without arguments).
+        own = index_dir_for(settings.index_dir, suites[0], settings.model)
+        print(f"eval: {settings.index_dir} holds an index built {exc.difference}; it is left as it is, "
+              f"and the questions are scored over {own}", file=sys.stderr)
+        results = run_suites(suites, settings, args.top_k, None, progress=not args.json)
     if args.json:
         print(json.dumps({r.suite.name: {"corpus": str(r.suite.corpus), "model": r.model, **as_json(r.tallies)}
                           for r in results}, indent=2, ensure_ascii=False))

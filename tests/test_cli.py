@@ -326,13 +326,19 @@ def test_eval_never_rebuilds_an_index_of_other_settings_or_notes(tmp_path):
     shutil.copy(questions, suite / "q.jsonl")
 
     refused = [
-        (run("eval", str(questions), "--wiki-engine", "github", env=env), "other settings (wiki_engine)"),
-        (run("eval", str(questions), "--model", "e5", env=env), "with model fake-hash, not"),  # the bundled model
+        (run("eval", str(questions), "--wiki-engine", "github", "--index-dir", str(index), env=env),
+         "other settings (wiki_engine)"),
         (run("eval", "--suite", str(suite), "--index-dir", str(index), env=env), "other notes"),
     ]
     for result, why in refused:
         assert_one_line_error(result, str(index), why, "--index-dir")
         assert _current(index) == before
+    # Files over the configured index (no --index-dir named) are scored in eval's own folder
+    # when that index is of other settings, and say so; the user's index stays as it was.
+    elsewhere = run("eval", str(questions), "--wiki-engine", "github", env=env)
+    assert elsewhere.returncode == 0 and "[answerable]" in elsewhere.stdout, elsewhere.stderr
+    assert "other settings (wiki_engine)" in elsewhere.stderr and str(index / "eval" / "files-") in elsewhere.stderr
+    assert "Traceback" not in elsewhere.stderr and _current(index) == before
     assert run("ask", "SQS", env=env).returncode == 0 and _current(index) == before  # the user's index still answers
 
     own = run("eval", "--suite", str(suite), "--index-dir", str(tmp_path / "eval-own"), env=env)
