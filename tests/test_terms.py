@@ -189,11 +189,16 @@ def test_japanese_questions_use_terms_toward_english_notes_only(built_settings):
     assert searcher.encode(EN_QUESTION).terms is not None
     ja = "SQSの可視性タイムアウトのデフォルトは？"
     encoded_ja = searcher.encode(ja)
-    japanese = searcher.terms.line_matches(encoded_ja)
     assert set(searcher.chunk_languages.tolist()) == {"ja"}  # the seed is one Japanese note
-    # The question's code does match Japanese lines; only the language rule zeroes it.
-    assert encoded_ja.terms is not None and searcher.index.line_terms.scores(encoded_ja.terms).max() > 0
-    assert japanese is not None and not japanese.any()
+    # Over notes without English pages, a Japanese question's code is not computed at all.
+    assert encoded_ja.terms is None and searcher.terms.line_matches(encoded_ja) is None
+    # Computed anyway, it does match Japanese lines; the language rule zeroes it, so the
+    # ranking is the same with it as without it.
+    _, code = searcher.embedder.embed_query_with_terms(ja)
+    coded = encoded_ja._replace(terms=code)
+    assert searcher.index.line_terms.scores(code).max() > 0
+    assert not searcher.terms.line_matches(coded).any()
+    np.testing.assert_array_equal(searcher.score(coded).ranking, searcher.score(encoded_ja).ranking)
     encoded = searcher.encode(EN_QUESTION)
     english_terms = searcher.terms.line_matches(encoded)
     assert english_terms is not None and english_terms.shape == (len(searcher.lines),)
@@ -207,6 +212,22 @@ def test_japanese_questions_use_terms_toward_english_notes_only(built_settings):
     np.testing.assert_array_equal(english.match, without.match)
     moved = english.ranking - without.ranking
     assert moved.min() >= -1e-6 and moved.max() > 0
+
+
+def test_japanese_questions_get_a_code_when_the_notes_have_english_pages(tmp_path):
+    from assistant.build import build_index
+    from assistant.config import from_env
+
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "queue.md").write_text("# SQS\n\n- The visibility timeout is 30 seconds by default.\n", encoding="utf-8")
+    (corpus / "topic.md").write_text("# SNS\n\n- トピックにメッセージを発行する。\n", encoding="utf-8")
+    settings = from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index", model="e5")
+    build_index(settings, progress=False)
+    searcher = Searcher(settings)
+    encoded = searcher.encode("SQSの可視性タイムアウトのデフォルトは？")
+    assert encoded.language == "ja" and encoded.terms is not None
+    assert searcher.terms.line_matches(encoded).max() > 0  # toward the English note's line
 
 
 def test_index_without_terms_searches_with_dense_signals(tmp_path):
