@@ -64,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="evaluate on question sets", description="Hit@1, Hit@5, MRR, line@3 and no-answer rates per question x notes language, language and style, per corpus.")
     _common(p)
-    p.add_argument("files", nargs="*", type=Path, help="JSON Lines question sets over --corpus / --index-dir as given")
+    p.add_argument("files", nargs="*", type=Path, help="JSON Lines question sets over --corpus and the configured index "
+                   "(when that index is of other settings, eval's own folder under it)")
     p.add_argument("--suite", action="append", type=Path, default=[],
                    help="a folder with notes/ and *.jsonl question files (repeatable); default: the seed dev sets "
                         f"and every such folder in {EVAL_DIR}, each indexed in index/eval/<suite>-<model>/")
@@ -193,7 +194,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     if args.files:
-        # Files over the configured corpus and index, as given (no cache folder).
+        # Files over the configured corpus and index, as given (see below when it differs).
         name = "seed" if settings.corpus_dir.resolve() == config.Settings().corpus_dir.resolve() else "files"
         suites = [Suite(name, settings.corpus_dir, tuple(args.files))]
         index_dir = settings.index_dir
