@@ -307,3 +307,36 @@ def test_a_question_the_lead_answers_still_finds_it_next(page_lead):
     hits = page_lead.search("Where do we chat during an incident?", 3).hits
     chat_line = 8  # "インシデント対応中の連絡先: Slack の #incident-chat ..."
     assert any(h.chunk.line_start <= chat_line <= h.chunk.line_end for h in hits[:2])
+
+
+# --- long-line-index-time: a pasted 21,000-character line cost 76 s to index --------------------
+
+
+@pytest.mark.slow
+def test_a_huge_line_is_fed_to_the_model_one_window_at_most(tmp_path, monkeypatch):
+    """Issue 14's case: a table cell holding 21,000 characters of JSON took 76 s to index,
+    its latent terms computed over every window of the line. Every text the build hands
+    the model whole (passages, chunks, codes) is now cut to one window first; answer lines
+    go through the late-chunking pass, which cuts at the window itself (onepass.c,
+    e5_late_chunks). The note still answers."""
+    from assistant.embedding import e5model
+    from assistant.embedding.e5 import E5Embedder
+
+    fed: list[int] = []  # model tokens of each whole text, specials included
+    real_one_pass = e5model._one_pass
+
+    def one_pass(m, texts, want_dense):
+        fed.extend(m.token_count(t, False) - m.token_count("", False) + 2 for t in texts)
+        return real_one_pass(m, texts, want_dense)
+
+    for m in e5model._e5_shared().models:
+        real_encode = m.encode
+        monkeypatch.setattr(m, "encode", lambda texts, is_query, _e=real_encode, _m=m: (
+            fed.extend(_m.token_count(t, is_query) for t in texts), _e(texts, is_query))[1])
+    monkeypatch.setattr("assistant.embedding.e5._one_pass", one_pass)
+
+    settings = from_env({}, corpus_dir=CASES / "long-line-index-time", index_dir=tmp_path / "index", model="e5")
+    build_index(settings, progress=False)
+    assert len(fed) >= 3 and max(fed) <= E5Embedder.max_tokens, sorted(fed)[-3:]
+    hit = Searcher(settings).search("次のページはどうやって取得する？", 1).hits[0]
+    assert hit.chunk.heading_path[-1] == "ページング" and 9 in hit.highlight_lines
