@@ -74,7 +74,7 @@ def note_units(note, first: int, settings: Settings, budget: int, count_tokens) 
     shown = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls).text  # what the page shows
     lines = [
         dataclasses.replace(u, text=width_fold(u.text))
-        for i, chunk in enumerate(chunks) for u in line_units(chunk, first + i, shown.lines, shown.captions)
+        for i, chunk in enumerate(chunks) for u in line_units(chunk, first + i, shown.lines, shown.captions, note.lines)
     ]
     passages = note_passages(note, chunks, first, settings.max_chunk_lines, min(PASSAGE_TOKENS, budget),
                              count_tokens, settings.wiki_engine)

@@ -23,7 +23,7 @@ from typing import Collection, Sequence
 from .chunking import Chunk
 
 # Bump when the embedded line text changes, so existing indexes are rebuilt.
-UNIT_VERSION = 3  # 3: a code line that is a tag with attributes is embedded whole
+UNIT_VERSION = 4  # 3: a code line that is a tag with attributes is embedded whole; 4: HTML table rows' labels
 # A line's latent-term code comes from the line's own dense pass (the tokens after the
 # 'passage:' prefix) instead of a second pass of the bare line (build.py); recorded in the
 # manifest and in the cache key of line codes.
@@ -93,6 +93,40 @@ def table_header(file_lines: Sequence[str], n: int) -> list[str] | None:
     if first + 1 >= n or not _TABLE_RULE.match(file_lines[first]):  # line n is the header itself
         return None
     return _cells(file_lines[first - 1])
+
+
+# An HTML table row (<tr>) spreads its cells over many lines: "<td>SEV-4</td>", then the
+# response as a list of <li> lines that never say which level they belong to.
+_ROW_OPEN = re.compile(r"<tr\b", re.IGNORECASE)
+_ROW_END = re.compile(r"</tr\s*>|</?table\b", re.IGNORECASE)
+_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)(?:</t[dh]\s*>|$)", re.IGNORECASE)
+HTML_ROW_REACH = 40  # lines looked back for a row's start: a row of a few cells, each a short list
+
+
+def html_row_label(file_lines: Sequence[str], n: int, source_lines: Sequence[str] | None = None) -> str | None:
+    """The text of the first non-empty one-line cell of the HTML table row (<tr>) holding
+    line n (1-based), when that cell lies above line n; None for a line outside a row, the
+    label's own line, or a row starting more than HTML_ROW_REACH lines above. The row's
+    tags are read in `source_lines` (the note as written: a page hides tag-only lines like
+    "<tr>"), its label in `file_lines` (as the page shows them: nothing hidden leaks in)."""
+    source = file_lines if source_lines is None else source_lines
+    for j in range(n - 2, max(n - 2 - HTML_ROW_REACH, -1), -1):
+        start = None
+        for start in _ROW_OPEN.finditer(source[j]):
+            pass
+        if start is not None:  # the row's first lines, from its <tr> to above line n
+            for k in range(j, n - 1):
+                text = file_lines[k]
+                if k == j:
+                    text = text[start.end():] if text == source[j] else ""
+                for cell in _CELL.findall(text):
+                    label = _plain(cell)
+                    if label:
+                        return label
+            return None
+        if _ROW_END.search(source[j]):  # an earlier row's end, or the table's edge
+            return None
+    return None
 
 
 def _row_text(header: list[str], row: str) -> str:
@@ -173,13 +207,17 @@ def parent_line(lines: Sequence[str], at: int) -> int | None:
 
 
 def line_units(
-    chunk: Chunk, chunk_id: int, page_lines: Sequence[str], captions: Collection[int] = ()
+    chunk: Chunk, chunk_id: int, page_lines: Sequence[str], captions: Collection[int] = (),
+    source_lines: Sequence[str] | None = None,
 ) -> list[LineUnit]:
     """One unit per line worth pinpointing: shown, not a caption, not blank, not a fence
     marker, not a lone symbol. `page_lines[n - 1]` is line n as the page shows it
-    (wiki.PageText.lines, "" when hidden); `captions` are 1-based line numbers."""
+    (wiki.PageText.lines, "" when hidden); `captions` are 1-based line numbers;
+    `source_lines` the note as written, for the tags of HTML table rows (html_row_label)."""
     units = []
     code = code_lines(page_lines[chunk.line_start - 1 : chunk.line_end])
+    source = page_lines if source_lines is None else source_lines
+    in_html_table = any(_ROW_OPEN.search(source[n - 1]) for n in range(max(chunk.line_start - HTML_ROW_REACH, 1), chunk.line_end + 1))
     for n in range(chunk.line_start, chunk.line_end + 1):
         raw = page_lines[n - 1]
         if n in captions:
@@ -192,5 +230,9 @@ def line_units(
         header = table_header(page_lines, n)
         if header is not None:
             body = _row_text(header, raw) or body
+        elif in_html_table and not code[n - chunk.line_start]:
+            label = html_row_label(page_lines, n, source_lines)
+            if label and label not in body:
+                body = f"{label}: {body}"
         units.append(LineUnit(n, chunk_id, f"{chunk.heading_path[-1]}: {body}"))
     return units

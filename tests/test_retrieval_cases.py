@@ -2,6 +2,7 @@
 into tests/cases/) with the real bundled model and a real index; plus the logic behind them."""
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -193,6 +194,34 @@ def test_a_table_row_is_embedded_with_its_header_and_html_tags_are_dropped():
     assert 2 not in units  # the |---| rule is no answer line
     assert units[3] == "Alerts: Priority: Medium; Response: 24時間以内"
     assert units[4] == "Alerts: JIRAチケット"
+
+
+def test_lines_of_an_html_table_row_are_embedded_with_the_rows_label():
+    """An HTML row spreads its cells over lines; its list items never name the row
+    (wiki-dev's severity table: "最優先で問題に取り掛かる" belongs to SEV-4 only)."""
+    from assistant.chunking import Chunk
+    from assistant.lines import html_row_label, line_units
+
+    lines = [
+        "<table>", "<tr><th>Level</th><th>Response</th></tr>",  # 1-2
+        "<tr>", '<td class="sev-3">SEV-3</td>', "<td>", "<ul>", "<li>チームに連絡する</li>", "</ul>", "</td>", "</tr>",  # 3-10
+        "<tr>", "  <td>", "  SEV-4", "  </td>", "  <td><li>最優先で取り掛かる</li></td>", "</tr>", "</table>",  # 11-17
+        "<li>表の外の行</li>",  # 18
+    ]
+    chunk = Chunk("a.md", "T", ("T", "Levels"), "", None, 1, len(lines), "\n".join(lines))
+    units = {u.line: u.text for u in line_units(chunk, 0, lines)}
+    # A page hides tag-only lines ("<tr>"): the row is found in the note as written.
+    shown = ["" if re.fullmatch(r"\s*(<[^>]*>\s*)+", line) else line for line in lines]
+    assert {u.line: u.text for u in line_units(chunk, 0, shown, source_lines=lines)} == units
+    assert line_units(chunk, 0, shown) != list(line_units(chunk, 0, lines))  # the tags were needed
+    assert units[4] == "Levels: SEV-3"  # the label's own line is left as it is
+    assert units[7] == "Levels: SEV-3: チームに連絡する"
+    # A label on a line of its own is no one-line cell: the row gets none rather than a guess.
+    assert units[15] == "Levels: 最優先で取り掛かる" and html_row_label(lines, 15) is None
+    assert units[18] == "Levels: 表の外の行" and html_row_label(lines, 18) is None
+    assert html_row_label(lines, 11) is None  # a row's own <tr> line, after the last row's end
+    far = ["<tr>", "<td>Label</td>"] + ["<td>x</td>"] * 60 + ["<td>the line</td>"]
+    assert html_row_label(far, len(far)) is None  # the row's start is out of reach
 
 
 def test_hyphenated_words_are_known_by_their_parts_but_numbered_names_are_not():
