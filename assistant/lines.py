@@ -101,6 +101,7 @@ _ROW_OPEN = re.compile(r"<tr\b", re.IGNORECASE)
 _ROW_END = re.compile(r"</tr\s*>|</?table\b", re.IGNORECASE)
 _CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)(?:</t[dh]\s*>|$)", re.IGNORECASE)
 HTML_ROW_REACH = 40  # lines looked back for a row's start: a row of a few cells, each a short list
+HTML_ROW_LABEL_CHARS = 80  # a row's label is a short cell ("SEV-4"); a long one is cut, not repeated whole
 
 
 def html_row_label(file_lines: Sequence[str], n: int, source_lines: Sequence[str] | None = None) -> str | None:
@@ -120,7 +121,7 @@ def html_row_label(file_lines: Sequence[str], n: int, source_lines: Sequence[str
                 if k == j:
                     text = text[start.end():] if text == source[j] else ""
                 for cell in _CELL.findall(text):
-                    label = _plain(cell)
+                    label = _plain(cell)[:HTML_ROW_LABEL_CHARS]
                     if label:
                         return label
             return None

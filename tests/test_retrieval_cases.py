@@ -200,7 +200,7 @@ def test_lines_of_an_html_table_row_are_embedded_with_the_rows_label():
     """An HTML row spreads its cells over lines; its list items never name the row
     (wiki-dev's severity table: "最優先で問題に取り掛かる" belongs to SEV-4 only)."""
     from assistant.chunking import Chunk
-    from assistant.lines import html_row_label, line_units
+    from assistant.lines import HTML_ROW_LABEL_CHARS, html_row_label, line_units
 
     lines = [
         "<table>", "<tr><th>Level</th><th>Response</th></tr>",  # 1-2
@@ -222,6 +222,8 @@ def test_lines_of_an_html_table_row_are_embedded_with_the_rows_label():
     assert html_row_label(lines, 11) is None  # a row's own <tr> line, after the last row's end
     far = ["<tr>", "<td>Label</td>"] + ["<td>x</td>"] * 60 + ["<td>the line</td>"]
     assert html_row_label(far, len(far)) is None  # the row's start is out of reach
+    long_label = ["<tr>", "<td>" + "長い" * 5000 + "</td>", "<td>the line</td>"]
+    assert len(html_row_label(long_label, 3)) == HTML_ROW_LABEL_CHARS  # repeated on every line, so cut
 
 
 def test_hyphenated_words_are_known_by_their_parts_but_numbered_names_are_not():
