@@ -99,7 +99,10 @@ def table_header(file_lines: Sequence[str], n: int) -> list[str] | None:
 # response as a list of <li> lines that never say which level they belong to.
 _ROW_OPEN = re.compile(r"<tr\b", re.IGNORECASE)
 _ROW_END = re.compile(r"</tr\s*>|</?table\b", re.IGNORECASE)
-_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)(?:</t[dh]\s*>|$)", re.IGNORECASE)
+# Bounded repeats and reads: a hostile line of "<td <td <td ..." costs linear time, not quadratic.
+_CELL_OPEN = re.compile(r"<t[dh](?:\s[^>]{0,300})?>", re.IGNORECASE)
+_CELL_END = re.compile(r"</t[dh]\b|<t[dh]\b", re.IGNORECASE)
+_LABEL_SCAN_CHARS = 2000  # a row's label cell is near the start of its line
 HTML_ROW_REACH = 40  # lines looked back for a row's start: a row of a few cells, each a short list
 HTML_ROW_LABEL_CHARS = 80  # a row's label is a short cell ("SEV-4"); a long one is cut, not repeated whole
 
@@ -120,8 +123,8 @@ def html_row_label(file_lines: Sequence[str], n: int, source_lines: Sequence[str
                 text = file_lines[k]
                 if k == j:
                     text = text[start.end():] if text == source[j] else ""
-                for cell in _CELL.findall(text):
-                    label = _plain(cell)[:HTML_ROW_LABEL_CHARS]
+                for cell in _CELL_OPEN.finditer(text[:_LABEL_SCAN_CHARS]):
+                    label = _plain(_CELL_END.split(text[cell.end() : cell.end() + 300], 1)[0])[:HTML_ROW_LABEL_CHARS]
                     if label:
                         return label
             return None

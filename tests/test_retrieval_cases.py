@@ -222,6 +222,7 @@ def test_lines_of_an_html_table_row_are_embedded_with_the_rows_label():
     assert html_row_label(lines, 11) is None  # a row's own <tr> line, after the last row's end
     far = ["<tr>", "<td>Label</td>"] + ["<td>x</td>"] * 60 + ["<td>the line</td>"]
     assert html_row_label(far, len(far)) is None  # the row's start is out of reach
+    assert html_row_label(["<tr>", "<td></td><TD class='x'> <b>SEV-2</b> </TD>", "<li>y</li>"], 3) == "SEV-2"
     long_label = ["<tr>", "<td>" + "長い" * 5000 + "</td>", "<td>the line</td>"]
     assert len(html_row_label(long_label, 3)) == HTML_ROW_LABEL_CHARS  # repeated on every line, so cut
 
