@@ -1,6 +1,6 @@
 """Deciding that the notes do not answer a question.
 
-Two signals that hold for unseen questions, not a list of them:
+Three signals that hold for unseen questions, not a list of them:
   * names the notes never mention: a service, tool or option in the question (a capitalised
     run such as "Control Tower", a token such as "gp3" or "values.yaml") that occurs nowhere
     in the corpus. Questions about something absent are the commonest no-answer case.
@@ -10,7 +10,10 @@ Two signals that hold for unseen questions, not a list of them:
     the notes write them in either language (CLDR's names, via babel: 日本語, 月曜日).
   * a weak best match: the score of the top hit sits under a floor measured on the index
     itself (calibration.py), per question language, for whatever model built it.
-What this leaves out: details the notes omit about a service they do cover, when the
+  * an asked quantity the hits never give: a question naming the kind of number it wants
+    ("何日間", "how many minutes", "いくら") when none of the first hits holds a number of that
+    kind (`missing_quantity`): a covered topic without the asked detail.
+What this leaves out: other details the notes omit about a topic they do cover, when the
 question's wording still matches well (measured and reported in docs/evaluation.md).
 """
 from __future__ import annotations
@@ -232,6 +235,46 @@ def key_term_share(question: str, text: str) -> float:
         return 0.0
     haystack = normalize(text).lower()
     return sum(t in haystack for t in terms) / len(terms)
+
+
+# The expected answer type (question classification in QA, Li & Roth 2002): a question asking
+# for a quantity of one kind ("何日間", "how many minutes", "いくら") is answered only by a
+# number of that kind. Only questions that name the kind count ("how long" may want a length,
+# "how often" a word like "weekly"), and any number of the kind counts (asked in minutes,
+# "2時間" answers). Each row: the kind, what asks for it, what answers it.
+_NUMBER = (r"(?:\d[\d,.]*|[一二三四五六七八九十百千万数]+|an?|one|two|three|four|five|six|seven|eight|nine|"
+           r"ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred|few|several)")
+_QUANTITIES = (
+    ("duration",
+     re.compile(r"\bhow many (?:(?:business|working|calendar) )?(?:seconds|minutes|hours|days|weeks|months|years)\b"
+                r"|何(?:秒|分|時間|日|週|か月|ヶ月|カ月|ケ月|年)"),
+     re.compile(rf"{_NUMBER}\s*(?:秒|分|時|日|週|か月|ヶ月|カ月|ケ月|月|年|(?:business |working )?"
+                r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b|ms\b|[smhd]\b)")),
+    ("count of times", re.compile(r"\bhow many times\b|何回"), re.compile(rf"{_NUMBER}\s*(?:回|度|times?\b)")),
+    ("people",
+     re.compile(r"\bhow many (?:people|persons|users|participants|members|engineers|employees|testers)\b|何人|何名"),
+     re.compile(rf"{_NUMBER}\s*(?:人|名|(?:people|persons?|users?|participants?|members?|engineers?|employees?|testers?)\b)")),
+    ("percentage", re.compile(r"\bwhat percent(?:age)?\b|何(?:%|パーセント|割)"),
+     re.compile(rf"{_NUMBER}\s*(?:%|パーセント|割|percent\b)")),
+    ("amount of money",
+     re.compile(r"いくら|\bhow much (?:\w+ ){0,3}(?:cost|costs|pay|paid)\b|\bhow much money\b"),
+     re.compile(r"[$¥€£]\s*\d|\d[\d,.]*\s*(?:円|万|ドル|dollars?\b|usd\b|jpy\b|yen\b|k\b)")),
+)
+
+
+def missing_quantity(question: str, texts: Iterable[str]) -> str | None:
+    """The kind of quantity the question asks for ("duration", "amount of money"...) when
+    none of `texts` (the top hits' chunks) holds a number of that kind; None when the
+    question asks for no such quantity or one of the texts has it."""
+    question = normalize(question).lower()
+    asked = [(kind, answers) for kind, asks, answers in _QUANTITIES if asks.search(question)]
+    if not asked:
+        return None
+    haystack = normalize("\n".join(texts)).lower()
+    for kind, answers in asked:
+        if not answers.search(haystack):
+            return kind
+    return None
 
 
 def is_unanswered(question: str, top_score: float, floor: float, vocabulary: Vocabulary) -> bool:

@@ -26,7 +26,7 @@ from .leads import PageLeads
 from .hits import Answer, Grouper, Hit, merged
 from .language import language, notes_language
 from .lines import plain_line
-from .noanswer import Vocabulary, is_unanswered, key_term_share
+from .noanswer import Vocabulary, is_unanswered, key_term_share, missing_quantity
 from .query import (
     MAX_QUESTION_CHARS,
     MAX_TOP_K,
@@ -53,6 +53,7 @@ __all__ = ["Answer", "Hit", "MAX_QUESTION_CHARS", "MAX_TOP_K", "Scores", "Search
 HISTORY_PRIOR = 0.3  # weight of the earlier turns for a question that does not refer back
 LEAD_YIELD_SPREAD = 0.8  # a lead yields to its page's best section within this share of the spread (leads.py)
 KEY_TERMS_CARRIED = 0.6  # share of a question's key terms in the top line that rules out a weak-score flag
+QUANTITY_HITS = 3  # hits whose chunks may give the quantity a question asks for (noanswer.missing_quantity)
 EMPTY_CHUNK_PENALTY = 100.0  # ranks a chunk with no answer line after all others
 
 
@@ -287,6 +288,10 @@ class Searcher:
         floor = self.calibration.floor(language(question), str(self.chunk_languages[top]), shares_terms=share > 0)
         if share >= KEY_TERMS_CARRIED:
             floor = -np.inf
+        # A question asking for a quantity none of the first hits gives ("何日間保存する？" over
+        # a logging page that names no duration) is not answered, however well it matches.
+        if missing_quantity(question, (h.chunk.text for h in hits[:QUANTITY_HITS])):
+            return True
         return is_unanswered(question, top_score, floor, self.vocabulary)
 
     def _hit(

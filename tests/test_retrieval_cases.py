@@ -10,7 +10,7 @@ import pytest
 from assistant.build import build_index
 from assistant.config import PROJECT_ROOT, from_env
 from assistant.lines import code_lines, is_boilerplate, is_content, is_placeholder, line_units, parent_line
-from assistant.noanswer import Vocabulary, unknown_names
+from assistant.noanswer import Vocabulary, missing_quantity, unknown_names
 from assistant.retrieve import Searcher, conversation
 
 CASES = PROJECT_ROOT / "tests" / "cases"
@@ -62,6 +62,44 @@ def test_third_turn_keeps_the_first_turns_topic(chain, turns):
     assert top.chunk.heading_path[-1] == "SQS"
     assert top.chunk.line_start <= 13 <= top.chunk.line_end  # MessageRetentionPeriod
     assert not answer.no_answer
+
+
+@pytest.mark.parametrize(
+    "question, answered",
+    [
+        ("SQSのメッセージは最大で何日間保持できる？", True),  # "14 日"
+        ("How many days can SQS keep a message at most?", True),
+        ("CloudWatch Logsの保持期間は何年まで？", True),  # "10 年"
+        ("SQSのメッセージ保持の料金はいくら？", False),  # the notes name no price
+        ("How much does it cost to keep SQS messages?", False),
+        ("Kinesisの保持期間を延長するには何回APIを呼ぶ？", False),  # nor a count of calls
+    ],
+)
+def test_a_question_asking_for_a_quantity_the_hits_never_give_is_not_in_the_notes(chain, monkeypatch, question, answered):
+    assert chain.search(question, 3).no_answer is not answered
+    monkeypatch.setattr("assistant.retrieve.missing_quantity", lambda *args: None)
+    assert not chain.search(question, 3).no_answer  # the score alone would answer every one
+
+
+@pytest.mark.parametrize(
+    "question, text, kind",
+    [
+        ("セキュリティログは何日間保存すべき？", "ログは監査に使う。", "duration"),
+        ("セキュリティログは何日間保存すべき？", "ログは９０日間保存する。", None),  # full-width digits
+        ("How many minutes of inactivity before a session times out?", "Sessions end after 2 hours idle.", None),
+        ("How many minutes of inactivity before a session times out?", "Sessions end when idle.", "duration"),
+        ("How much extra pay do engineers get for an on-call shift?", "On-call is paid at $200 a week.", None),
+        ("How much extra pay do engineers get for an on-call shift?", "On-call is a shared duty.", "amount of money"),
+        ("ログイン失敗が何回続いたらロックする？", "5回失敗したらロックする。", None),
+        ("テキストは何%まで拡大できる必要がある？", "200％まで拡大できること。", None),
+        ("ICに直接報告する人が何人を超えると手に負えない？", "7-8人が限度。", None),
+        ("How long are logs kept?", "Logs are kept indefinitely.", None),  # "how long" may ask a length
+        ("How often do we rotate keys?", "Keys are rotated weekly.", None),
+        ("SQSとは？", "キューサービス。", None),
+    ],
+)
+def test_the_quantity_a_question_asks_for(question, text, kind):
+    assert missing_quantity(question, [text]) == kind
 
 
 def test_a_follow_up_shares_its_conversations_words_for_not_in_the_notes(chain, monkeypatch):
