@@ -32,7 +32,8 @@ EVAL_DIR = config.PROJECT_ROOT.parent / "shared" / "eval"
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", type=Path, help="folder of markdown notes (default: corpus/)")
     parser.add_argument("--index-dir", type=Path, help="where the index lives (default: index/)")
-    parser.add_argument("--model", help="embedding model: 'e5' (bundled, default), 'embeddinggemma-300m' (after scripts/get-model.sh) or a sentence-transformers name/path")
+    parser.add_argument("--model", help="embedding model: 'e5' (bundled), 'embeddinggemma-300m' (after scripts/get-model.sh; "
+                        "the default once installed, when it meets the serving targets here) or a sentence-transformers name/path")
     parser.add_argument("--wiki-base-url", help="base URL of the team wiki, for citation links")
     parser.add_argument("--wiki-engine", choices=ENGINES, help="the wiki that publishes the notes: heading ids, page URLs, titles (default: jekyll)")
     parser.add_argument("--wiki-clean-urls", action=argparse.BooleanOptionalAction, default=None,
