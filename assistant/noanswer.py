@@ -240,25 +240,58 @@ def key_term_share(question: str, text: str) -> float:
 # The expected answer type (question classification in QA, Li & Roth 2002): a question asking
 # for a quantity of one kind ("何日間", "how many minutes", "いくら") is answered only by a
 # number of that kind. Only questions that name the kind count ("how long" may want a length,
-# "how often" a word like "weekly"), and any number of the kind counts (asked in minutes,
-# "2時間" answers). Each row: the kind, what asks for it, what answers it.
-_NUMBER = (r"(?:\d[\d,.]*|[一二三四五六七八九十百千万数]+|an?|one|two|three|four|five|six|seven|eight|nine|"
-           r"ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|ninety|hundred|few|several)")
+# "how often" a word like "weekly"; "何回も" and "いくら待っても" ask for no number), and any
+# number of the kind counts (asked in minutes, "2時間" answers; "free" answers a price).
+# Each row: the kind, what asks for it, what answers it. A digit must not follow a letter
+# ("A09"), and a number word stands apart, with a whole unit word after it ("an hour", never
+# the "an"+"d" of "and").
+_DIGITS = r"(?<![A-Za-z0-9])\d[\d,.]*"
+_KANJI_NUMBER = r"[一二三四五六七八九十百千万数半両]+"
+_WORD_NUMBER = (r"\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+                r"ninety|hundred|few|several|half an?|a half|a couple of|couple of)")
+_SCALE = r"(?:\s*(?:hundred|thousand|million|billion|k|m|bn)\b|\s*[千万億兆])?"
+# Calendar dates are no durations: "2025年", "8月9日", "2025/8/9".
+_DATES = re.compile(r"(?<!\d)\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[/-]\d{1,2}[/-]\d{1,2}")
+_NOT_ASKING_JA = r"(?![もか]|でも)"  # 何日も, 何人か, いくらでも: "many days", "some people", "any amount"
+
+
+def _answers(units_ja: str, units_en: str, extra: str = "") -> re.Pattern:
+    """A number followed by a unit of one kind: digits or kanji numerals with a Japanese or
+    English unit, a number word with a whole English unit word, or `extra` alone."""
+    return re.compile(
+        rf"(?:{_DIGITS}|{_KANJI_NUMBER}){_SCALE}\s*(?:[-~〜～]\s*(?:{_DIGITS}|{_KANJI_NUMBER})\s*)?(?:{units_ja}|(?:{units_en})\b)"
+        rf"|{_WORD_NUMBER}(?:[\s-]+\w+)?[\s-]+(?:{units_en})\b" + (f"|{extra}" if extra else "")
+    )
+
+
+_DURATION_EN = (r"(?:business |working |calendar )?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|"
+                r"months?|years?|milliseconds?|ms|s|m|h|d|hr|yr)")
+_PEOPLE_EN = (r"(?:people|persons?|users?|participants?|members?|engineers?|employees?|testers?|children|customers?|"
+              r"reviewers?|approvers?|staff|developers?|individuals?|patients?|attendees?)")
 _QUANTITIES = (
     ("duration",
      re.compile(r"\bhow many (?:(?:business|working|calendar) )?(?:seconds|minutes|hours|days|weeks|months|years)\b"
-                r"|何(?:秒|分|時間|日|週|か月|ヶ月|カ月|ケ月|年)"),
-     re.compile(rf"{_NUMBER}\s*(?:秒|分|時|日|週|か月|ヶ月|カ月|ケ月|月|年|(?:business |working )?"
-                r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b|ms\b|[smhd]\b)")),
-    ("count of times", re.compile(r"\bhow many times\b|何回"), re.compile(rf"{_NUMBER}\s*(?:回|度|times?\b)")),
+                rf"|何(?:秒|分(?!の)|時間|日|営業日|週間?|か月|ヶ月|カ月|ケ月|ヵ月|年){_NOT_ASKING_JA}"),
+     _answers(r"秒|分|時間|時|日|営業日|週|か月|ヶ月|カ月|ケ月|ヵ月|月(?!曜)|年(?!生)", _DURATION_EN,
+              r"\bfortnight|半日|半年|半月|一晩|翌日|当日|即日|毎日|毎週|毎月|毎年|\b(?:daily|weekly|monthly|yearly|annually)\b")),
+    ("count of times",
+     re.compile(rf"(?<!no matter )\bhow many times\b|何回{_NOT_ASKING_JA}|何度目"),
+     _answers(r"回|度|倍", r"times?|x", r"\b(?:once|twice|thrice|never|annual|annually|yearly|daily|weekly|monthly|"
+              r"quarterly)\b|毎日|毎週|毎月|毎年|隔週|年次|月次|週次")),
     ("people",
-     re.compile(r"\bhow many (?:people|persons|users|participants|members|engineers|employees|testers)\b|何人|何名"),
-     re.compile(rf"{_NUMBER}\s*(?:人|名|(?:people|persons?|users?|participants?|members?|engineers?|employees?|testers?)\b)")),
-    ("percentage", re.compile(r"\bwhat percent(?:age)?\b|何(?:%|パーセント|割)"),
-     re.compile(rf"{_NUMBER}\s*(?:%|パーセント|割|percent\b)")),
+     re.compile(rf"\bhow many {_PEOPLE_EN}\b|何(?:人|名){_NOT_ASKING_JA}"),
+     _answers(r"人|名", _PEOPLE_EN, r"ひとり|ふたり|一人|二人")),
+    ("percentage",
+     re.compile(r"\bwhat percent(?:age)?\b|何(?:%|％|パーセント|割)"),
+     _answers(r"%|％|パーセント|割|分の", r"percent|per cent", r"\bhalf\b|半数|半分|過半数|大半|全て|すべて|\ball\b")),
     ("amount of money",
-     re.compile(r"いくら|\bhow much (?:\w+ ){0,3}(?:cost|costs|pay|paid)\b|\bhow much money\b"),
-     re.compile(r"[$¥€£]\s*\d|\d[\d,.]*\s*(?:円|万|ドル|dollars?\b|usd\b|jpy\b|yen\b|k\b)")),
+     re.compile(r"いくら(?!でも|も|か)(?![^、。？?]{0,12}ても)"
+                r"|\bhow much (?!time\b|effort\b|latency\b|attention\b)(?:\w+ ){0,6}?(?:cost|costs|pay|paid|charge|charged|fined|stolen)\b(?! attention| in (?:time|latency|effort|performance))"
+                r"|\bhow much money\b"),
+     re.compile(rf"[$¥€£]\s*\d|\b(?:usd|eur|jpy|gbp)\s*\d|(?:{_DIGITS}|{_KANJI_NUMBER}){_SCALE}\s*(?:円|ドル|ユーロ|ポンド|"
+                r"(?:dollars?|euros?|pounds?|cents?|usd|eur|jpy|gbp|yen)\b)"
+                r"|\bfree\b|\bno (?:cost|charge)\b|無料|無償|タダ")),
 )
 
 
@@ -270,7 +303,7 @@ def missing_quantity(question: str, texts: Iterable[str]) -> str | None:
     asked = [(kind, answers) for kind, asks, answers in _QUANTITIES if asks.search(question)]
     if not asked:
         return None
-    haystack = normalize("\n".join(texts)).lower()
+    haystack = _DATES.sub(" ", normalize("\n".join(texts)).lower())
     for kind, answers in asked:
         if not answers.search(haystack):
             return kind
