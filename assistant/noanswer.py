@@ -65,8 +65,9 @@ class Vocabulary:
             for token in _tokens(text):
                 word = token.lower().lstrip("/")
                 self.words.add(word)
-                # Combined tokens ("Windows/Mac", "CI/CD") also name each part.
-                self.words.update(p for p in re.split(r"[/]", word) if p)
+                # Combined tokens ("Windows/Mac", "CI/CD", "CodeDeployDefault.HalfAtTime")
+                # also name each part.
+                self.words.update(p for p in re.split(r"[/.]", word) if p)
             self._japanese.update(JAPANESE_RUN.findall(text))
         self._romaji: set[str] | None = None
         self._lock = threading.Lock()
