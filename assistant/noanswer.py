@@ -254,7 +254,8 @@ _WORD_NUMBER = (r"\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|ele
 _SCALE = r"(?:\s*(?:hundred|thousand|million|billion|k|m|bn)\b|\s*[千万億兆])?"
 # Calendar dates are no durations: "2025年", "8月9日", "2025/8/9".
 _DATES = re.compile(r"(?<!\d)\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[/-]\d{1,2}[/-]\d{1,2}")
-_NOT_ASKING_JA = r"(?![もか]|でも)"  # 何日も, 何人か, いくらでも: "many days", "some people", "any amount"
+# 何日も, 何人か, いくらでも: "many days", "some people", "any amount"; but 何日かかる asks.
+_NOT_ASKING_JA = r"(?!も|か(?!か|ら)|でも)"
 
 
 def _answers(units_ja: str, units_en: str, extra: str = "") -> re.Pattern:

@@ -85,6 +85,7 @@ def test_a_question_asking_for_a_quantity_the_hits_never_give_is_not_in_the_note
     "question, text, kind",
     [
         ("セキュリティログは何日間保存すべき？", "ログは監査に使う。", "duration"),
+        ("移行には何日かかる？", "移行は計画どおり進める。", "duration"),  # 何日か + かる: it does ask
         ("セキュリティログは何日間保存すべき？", "ログは９０日間保存する。", None),  # full-width digits
         ("How many minutes of inactivity before a session times out?", "Sessions end after 2 hours idle.", None),
         ("How many minutes of inactivity before a session times out?", "Sessions end when idle.", "duration"),
