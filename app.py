@@ -20,7 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-watch", action="store_true", help="do not re-index when the notes change")
     parser.add_argument("--corpus", type=Path, help="folder of markdown notes (default: corpus/)")
     parser.add_argument("--index-dir", type=Path, help="where the index lives (default: index/)")
-    parser.add_argument("--model", help="embedding model: 'e5' (bundled, default), 'embeddinggemma-300m' (after scripts/get-model.sh) or a sentence-transformers name/path")
+    parser.add_argument("--model", help="embedding model: 'e5' (bundled), 'embeddinggemma-300m' (after scripts/get-model.sh; "
+                        "the default once installed, when it meets the serving targets here) or a sentence-transformers name/path")
     args = parser.parse_args(argv)
     from assistant.termsafe import safe_log_handler
 
