@@ -27,6 +27,9 @@ from .wiki import ENGINES
 
 DEV_SETS = ("dev.jsonl", "noanswer-dev.jsonl", "followup-dev.jsonl")
 EVAL_DIR = config.PROJECT_ROOT.parent / "shared" / "eval"
+# The seed's suite name: `eval` without arguments and `eval FILES` over corpus/ share its
+# index folder (index/eval/seed-<model>/) through it.
+SEED_SUITE = "seed"
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -181,7 +184,7 @@ def default_suites() -> list:
     suites = []
     seed_files = tuple(EVAL_DIR / name for name in DEV_SETS if (EVAL_DIR / name).exists())
     if seed_files:
-        suites.append(Suite("seed", config.Settings().corpus_dir, seed_files))
+        suites.append(Suite(SEED_SUITE, config.Settings().corpus_dir, seed_files))
     if EVAL_DIR.is_dir():
         suites += [Suite.from_folder(d) for d in sorted(EVAL_DIR.iterdir()) if (d / "notes").is_dir()]
     return suites
@@ -196,7 +199,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.files:
         # Files over the configured corpus and index, as given (see below when it differs).
-        name = "seed" if settings.corpus_dir.resolve() == config.Settings().corpus_dir.resolve() else "files"
+        name = SEED_SUITE if settings.corpus_dir.resolve() == config.Settings().corpus_dir.resolve() else "files"
         suites = [Suite(name, settings.corpus_dir, tuple(args.files))]
         index_dir = settings.index_dir
     else:
