@@ -25,6 +25,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .config import PROJECT_ROOT, Settings
@@ -224,7 +225,11 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
     )
     app.state.service = service
 
-    def check_token(request: Request) -> None:
+    # The token check and the /api/ask endpoints are coroutines and only the search itself
+    # runs in a worker thread: FastAPI runs a plain `def` dependency, endpoint and its
+    # response-model validation each in a worker thread, three hand-offs per question where
+    # one is needed (docs/performance.md, 2026-12-01).
+    async def check_token(request: Request) -> None:
         if not settings.api_token:
             return
         scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -260,26 +265,27 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
         log.exception("unexpected error on %s", request.url.path)
         return _error(500, "internal error; the server log has the details")
 
-    def answer(question: str, k: int | None, history: list[str], scope: str | None) -> dict:
-        return service.search(question, k, history=tuple(history), scope=scope or None).to_json()
+    async def answer(question: str, k: int | None, history: list[str], scope: str | None) -> dict:
+        found = await run_in_threadpool(service.search, question, k, history=tuple(history), scope=scope or None)
+        return found.to_json()
 
     ask_errors = _error_responses(400, 401, 413, 422, 503)
 
     @app.get("/api/ask", dependencies=[Depends(check_token)], summary="Ask a question (query string)",
              response_model=AnswerOut,
              responses=_error_responses(400, 401, 422, 503, examples={400: EMPTY_QUESTION}))
-    def ask_get(
+    async def ask_get(
         q: Annotated[str, Query(min_length=1, max_length=4000, description="the question")],
         k: Annotated[int | None, Query(ge=1, le=MAX_TOP_K, description="how many sections (default 5)")] = None,
         history: Annotated[list[str], Query(description="earlier questions, oldest first (repeatable)")] = [],  # noqa: B006
         scope: Annotated[str | None, Query(description="a note or 'note › chapter' (values: /api/scopes)")] = None,
     ) -> dict:
-        return answer(q, k, history, scope)
+        return await answer(q, k, history, scope)
 
     @app.post("/api/ask", dependencies=[Depends(check_token)], summary="Ask a question (JSON body)",
               response_model=AnswerOut, responses=ask_errors)
-    def ask_post(body: AskRequest) -> dict:
-        return answer(body.question, body.k, body.history, body.scope)
+    async def ask_post(body: AskRequest) -> dict:
+        return await answer(body.question, body.k, body.history, body.scope)
 
     @app.get("/api/health", summary="Is the index loaded, and does it follow the notes?", response_model=HealthOut,
              responses=_error_responses(503))
