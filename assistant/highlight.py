@@ -17,6 +17,7 @@ from .chunking import Chunk
 from .fusion import WEIGHTS
 from .lexical import SharedTokens, tokenize
 from .lines import LineUnit, code_lines, is_content, parent_line
+from .textnorm import match_form
 from .vectors import VectorIndex
 
 HIGHLIGHTS = 3  # lines shown per hit
@@ -43,6 +44,9 @@ class LineRanker:
         # int64[n_lines]: the unit of each line's parent bullet (lines.parent_line), or itself
         self.line_context = np.arange(len(lines), dtype=np.int64)
         self._line_chars = np.zeros(len(lines), dtype=np.int64)  # the line's characters, stripped
+        # Each line's match form, made once here rather than for every hit of every question
+        # (~0.5 ms of a search's ~3 ms outside the model; docs/performance.md, 2026-12-01).
+        self._line_forms = [match_form(unit.text) for unit in lines]
         unit_of = {(unit.chunk, unit.line): i for i, unit in enumerate(lines)}
         split_chunk, text, code = -1, [], []  # the current chunk's lines, and which are code
         for i, unit in enumerate(lines):
@@ -81,13 +85,13 @@ class LineRanker:
         if not ids:
             return []
         vectors = self.line_vectors.vectors(np.array(ids, dtype=np.int64))
-        shared = [words.count(self.lines[i].text) / max(words.n, 1) for i in ids]
+        shared = [words.count_form(self._line_forms[i]) / max(words.n, 1) for i in ids]
         context = self.line_vectors.vectors(self.line_context[ids])
         scores = vectors @ query + LINE_CONTEXT_WEIGHT * (context @ query) + LINE_LEXICAL_WEIGHT * np.array(shared)
         if line_terms is not None:
             scores += WEIGHTS["terms"] * line_terms[ids]
         if translations:
-            found = [_translated_share(translations, self.lines[i].text) for i in ids]
+            found = [_translated_share(translations, self._line_forms[i]) for i in ids]
             scores += LINE_LEXICAL_WEIGHT * np.array(found)
         return [(score, self.lines[i].line) for score, i in sorted(zip(scores.tolist(), ids), reverse=True)]
 
@@ -107,5 +111,6 @@ class LineRanker:
 
 
 def _translated_share(translations: Sequence[tuple[str, Sequence[str]]], line: str) -> float:
-    """The share of translated question words with at least one headword in the line."""
+    """The share of translated question words with at least one headword in the line (in its
+    match form, as the headwords are: translation.Lexicon.build)."""
     return sum(any(form in line for form in forms) for _, forms in translations) / len(translations)

@@ -77,7 +77,10 @@ class SharedTokens:
 
     def count(self, text: str) -> int:
         """Distinct question tokens among `text`'s tokens (0..self.n)."""
-        form = match_form(text)
+        return self.count_form(match_form(text))
+
+    def count_form(self, form: str) -> int:
+        """`count` of a text already in its match form (textnorm.match_form)."""
         found = sum(1 for w in self._bigrams if w in form)
         if self._words:
             found += len(self._words.intersection(run.casefold() for run in _WORD_RUN.findall(form)))
