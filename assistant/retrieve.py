@@ -99,9 +99,9 @@ class Searcher:
         self.chunk_languages = _chunk_languages(self.chunks)  # str[n_chunks]: 'ja' / 'en'
         line_english = (self.chunk_languages[line_view.line_chunk] == "en").astype(np.float32)
         self.terms = LatentTermsView(self.index.line_terms, line_view.line_chunk, line_english, n)
-        # A Japanese question's code and glosses meet English notes only (views/terms.py,
-        # views/glossed.py); over notes with none, encode skips them.
-        self._has_english = bool(line_english.any())
+        # A Japanese question's code meets English notes' lines only (views/terms.py); over
+        # notes with none it would be multiplied by zero, so encode skips it.
+        self._ja_needs_code = bool(line_english.any())
         self._gloss_error_logged = False
         lexicon = self._lexicon()
         self.views = {
@@ -199,7 +199,7 @@ class Searcher:
         the latent-term code (from the same pass when the engine is compiled); for an English
         question, unless `translate` is False, its dictionary translations (translation.py)."""
         lang = language(text)
-        if self.has_terms and (lang == "en" or self._has_english):
+        if self.has_terms and (lang == "en" or self._ja_needs_code):
             vector, terms = self.embedder.embed_query_with_terms(text)
         else:  # the code's share of the pass (SAE over every token, ~0.2x of it) is saved
             vector, terms = self.embed(text), None
@@ -211,7 +211,7 @@ class Searcher:
         """A Japanese question's English glosses (translation.Lexicon.glosses), for notes with
         English pages; none when the dictionary cannot be read (logged once per searcher)."""
         lexicon = self.views["glossed"].lexicon
-        if lexicon is None or not self._has_english:
+        if lexicon is None or not self._ja_needs_code:
             return ()
         try:
             return lexicon.glosses(text)
