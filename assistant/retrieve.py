@@ -329,10 +329,7 @@ class Searcher:
     ) -> Hit:
         c = self.chunks[group[0]] if len(group) == 1 else merged([self.chunks[i] for i in sorted(group)], self.chunks[group[0]])
         url = citation_url(self.settings.wiki_base_url, c.source, c.permalink, c.anchor)
-        # Glosses meet English pages' lines only, as in ranking (views/glossed.py): in a Japanese
-        # line the question's own words count already (highlight.SharedTokens).
-        english = self.chunk_languages[group[0]] == "en"
-        lines = self.ranker.highlights(group, query, question, line_terms, translations, glosses if english else ())
+        lines = self.ranker.highlights(group, query, question, line_terms, translations, glosses)
         return Hit(c, float(score), url, lines)
 
 
