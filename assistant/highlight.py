@@ -18,7 +18,7 @@ from .fusion import WEIGHTS
 from .lexical import SharedTokens, tokenize
 from .lines import LineUnit, code_lines, is_content, parent_line
 from .textnorm import match_form
-from .wordforms import english_words, stem
+from .translation import english_words, stem
 from .vectors import VectorIndex
 
 HIGHLIGHTS = 3  # lines shown per hit

@@ -40,6 +40,7 @@ import tempfile
 from collections import defaultdict
 from contextlib import closing
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -49,7 +50,6 @@ import numpy as np
 from .language import JAPANESE_RUN
 from .lexical import tokenize
 from .textnorm import match_form
-from .wordforms import MAX_KEY_WORDS, english_stems, english_words, gloss_key, lemmas, stem, stop_words
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +57,79 @@ LEXICON_VERSION = 2  # recorded in lexicon.json: a change rebuilds it at the nex
 FILE = "lexicon.json"
 
 MAX_FORM_CHARS = 8  # longest headword looked for in the notes (longer JMdict terms are rare)
+MAX_KEY_WORDS = 3  # longest English gloss kept as one key ("access control list")
 # BM25's usual constants (Robertson & Zaragoza 2009), the same as bm25s's defaults for `bm25`.
 K1, B = 1.5, 0.75
 
 _HIRAGANA_ONLY = re.compile("[\u3040-\u309f\u30fc]+")
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_LEADING = re.compile(r"^(?:to|a|an|the) ")
+_KEY = re.compile(r"[a-z0-9](?:[a-z0-9\- ]*[a-z0-9])?")
+_ENGLISH_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SQL_BATCH = 500  # parameters per IN (...) query, under SQLite's limit
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    # scikit-learn's English list (a sentence-transformers dependency): function words whose
+    # glosses would translate to grammar or to everything (it -> それ, what -> 何).
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+def gloss_key(gloss: str) -> str | None:
+    """An English gloss as a lookup key: lower case, no parenthetical notes, no leading
+    'to'/'a'/'the'; None when it has more than MAX_KEY_WORDS words or other characters
+    ("to encrypt" -> "encrypt", "(computer) file" -> "file")."""
+    text = " ".join(_PARENTHESES.sub("", gloss.lower()).split())
+    text = _LEADING.sub("", text)
+    if not text or len(text.split()) > MAX_KEY_WORDS or not _KEY.fullmatch(text):
+        return None
+    return text
+
+
+def english_words(text: str) -> list[str]:
+    """Lower-case English words (letters, digits, inner hyphens) of a text, in order; the
+    one-letter pieces of contractions and initials ("what's", "A/B") are left out."""
+    return [w for w in _ENGLISH_WORD.findall(match_form(text).lower()) if len(w) > 1]
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer  # Snowball's English (Porter 2) stemmer, pure Python
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """A lower-case English word's Snowball stem, cached: the stemmer is pure Python (~50 µs
+    a word) and a wiki or a dictionary gloss repeats its words."""
+    return _stemmer().stemWord(word)
+
+
+def english_stems(text: str) -> list[str]:
+    """Snowball stems of a text's English words (`english_words`), stop words left out: how
+    a gloss ("deletion") meets the notes' forms of it ("delete", "deleting")."""
+    stop = _stop_words()
+    return [stem(w) for w in english_words(text) if w not in stop]
+
+
+def _lemmas(word: str) -> tuple[str, ...]:
+    """The word and its likely dictionary forms, plural and past endings dropped. JMdict
+    glosses are lemmas ('bucket', 'to encrypt'); a stemmer would over-cut them ('policy' ->
+    'polici'), and these rules cover the plural and past forms a lookup needs."""
+    out = [word]
+    if word.endswith("ies") and len(word) > 4:
+        out.append(word[:-3] + "y")
+    elif word.endswith("es") and len(word) > 4:
+        out += [word[:-2], word[:-1]]
+    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        out.append(word[:-1])
+    if word.endswith("ed") and len(word) > 4:
+        out += [word[:-2], word[:-1]]
+    return tuple(out)
 
 
 def _headword_candidates(text: str) -> Iterable[str]:
@@ -123,7 +191,7 @@ def _glosses(db: sqlite3.Connection, entries: Iterable[int]) -> dict[int, list[s
 
 def _gloss_keys(db: sqlite3.Connection, entries: Iterable[int]) -> dict[int, set[str]]:
     """Gloss keys of each entry, stop words left out."""
-    stop = stop_words()
+    stop = _stop_words()
     keys_of: dict[int, set[str]] = defaultdict(set)
     for entry, glosses in _glosses(db, entries).items():
         for gloss in glosses:
@@ -202,7 +270,7 @@ class Lexicon:
 
     def _lookup(self, words: Sequence[str]) -> tuple[str, tuple[str, ...]] | None:
         head = " ".join(words[:-1])
-        for last in lemmas(words[-1]):
+        for last in _lemmas(words[-1]):
             key = f"{head} {last}" if head else last
             if key in self.japanese:
                 return key, self.japanese[key]

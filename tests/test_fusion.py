@@ -39,9 +39,10 @@ def test_fuse_does_not_write_into_the_views_arrays():
     assert scores["chunk"][0] == pytest.approx(0.8)
 
 
-def test_bm25_and_glosses_are_for_japanese_questions_only():
-    assert {"bm25", "glossed"} <= {s.name for s in signals_for("ja")}
-    assert {s.name for s in signals_for("en")} == set(WEIGHTS) - {"bm25", "glossed"}
+def test_bm25_is_for_japanese_questions_only():
+    assert "bm25" in {s.name for s in signals_for("ja")}
+    assert "bm25" not in {s.name for s in signals_for("en")}
+    assert {s.name for s in signals_for("en")} == set(WEIGHTS) - {"bm25"}
 
 
 def test_every_signal_is_a_view_of_the_searcher(fake_settings):

@@ -8,10 +8,9 @@ import logging
 import numpy as np
 import pytest
 
-from assistant import translation, wordforms
+from assistant import translation
 from assistant.lexical import SharedTokens, tokenize
-from assistant.translation import FILE, Lexicon, load_or_build
-from assistant.wordforms import gloss_key
+from assistant.translation import FILE, Lexicon, gloss_key, load_or_build
 
 NOTES = [
     "データは保存する前に暗号化する。鍵はKMSで管理する。",  # encryption, key
@@ -41,7 +40,7 @@ def test_gloss_keys_are_lemmas_without_notes(gloss, key):
 
 
 def test_contraction_letters_are_not_words():
-    assert wordforms.english_words("What's the A/B test's key?") == ["what", "the", "test", "key"]
+    assert translation.english_words("What's the A/B test's key?") == ["what", "the", "test", "key"]
 
 
 def test_real_dictionary_translates_english_words_to_headwords_in_the_notes():
@@ -227,15 +226,15 @@ ENGLISH_PAGE = [
 
 
 def test_english_stems_meet_a_gloss_in_the_notes_word_forms():
-    assert wordforms.english_stems("Deleted repositories") == wordforms.english_stems("deletion of a repository")
-    assert wordforms.english_stems("the and of") == []  # stop words
+    assert translation.english_stems("Deleted repositories") == translation.english_stems("deletion of a repository")
+    assert translation.english_stems("the and of") == []  # stop words
 
 
 def test_real_dictionary_glosses_japanese_question_words_with_stems_the_notes_hold():
     lexicon = _build(ENGLISH_PAGE)
     glosses = dict(lexicon.glosses("リポジトリを削除したいときは？"))
-    assert wordforms.stem("deletion") in glosses["削除"]
-    assert glosses["リポジトリ"] == (wordforms.stem("repository"),)
+    assert translation.stem("deletion") in glosses["削除"]
+    assert glosses["リポジトリ"] == (translation.stem("repository"),)
     # Only stems the notes hold: JMdict glosses 削除 as "erasure", "elimination" too.
     assert all(stem in lexicon.stems for stems in glosses.values() for stem in stems)
     assert lexicon.glosses("これはペンです") == ()  # no gloss in these notes
@@ -273,41 +272,3 @@ def test_an_english_answer_line_holding_the_glosses_is_highlighted_first():
     assert glosses
     assert ranker.highlights([0], query, "削除したい", None, (), glosses)[0] == 3
     assert len({s for s, _ in ranker.line_scores(0, query, SharedTokens(tokenize("削除したい")))}) == 1
-
-
-@pytest.mark.slow
-def test_a_real_mixed_index_glosses_japanese_questions_and_answers_without_the_dictionary(tmp_path, monkeypatch, caplog):
-    """A real e5 index over an English and a Japanese note: a Japanese question gets its
-    glosses and the glossed view ranks the English page's deleting section first among its
-    sections; when the dictionary goes away after the lexicon was stored, questions are
-    still answered and the log says so once."""
-    from assistant.build import build_index
-    from assistant.config import from_env
-    from assistant.retrieve import Searcher
-
-    corpus = tmp_path / "notes"
-    corpus.mkdir()
-    (corpus / "github.md").write_text(
-        "# GitHub\n\n## Creating a repository\n\nCreate one repository for each project.\n\n"
-        "## Deleting a repository\n\nOnly admins can delete a repository; ask in the admins channel.\n",
-        encoding="utf-8")
-    (corpus / "memo.md").write_text("# メモ\n\n## 休暇\n\n休暇を取るときは上司に連絡する。\n", encoding="utf-8")
-    settings = from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index", model="e5")
-    build_index(settings, progress=False)
-    searcher = Searcher(settings)
-    question = searcher.encode("リポジトリを削除したい")
-    assert wordforms.stem("delete") in dict(question.glosses)["削除"]
-    scores = searcher.views["glossed"].score(question)
-    by_heading = {c.heading_path[-1]: float(s) for c, s in zip(searcher.chunks, scores)}
-    assert by_heading["Deleting a repository"] == 0.0 > by_heading["Creating a repository"]
-    assert by_heading["休暇"] == 0.0  # a Japanese page is never touched
-    assert not searcher.encode("How do I delete a repository?").glosses  # English questions have none
-
-    def gone():
-        raise FileNotFoundError("the JMdict dictionary is missing")
-
-    monkeypatch.setattr(translation, "dictionary_path", gone)
-    with caplog.at_level(logging.WARNING, logger="assistant.retrieve"):
-        answers = [searcher.search(q) for q in ("リポジトリを削除したい", "リポジトリを作りたい")]
-    assert all(a.hits for a in answers)
-    assert sum("without English glosses" in r.getMessage() for r in caplog.records) == 1
