@@ -18,14 +18,12 @@ from .fusion import WEIGHTS
 from .lexical import SharedTokens, tokenize
 from .lines import LineUnit, code_lines, is_content, parent_line
 from .textnorm import match_form
-from .translation import english_words, stem
 from .vectors import VectorIndex
 
 HIGHLIGHTS = 3  # lines shown per hit
 # Per share of the question's words found in the line; for an English question over Japanese
 # notes, per share of its words whose dictionary translation (translation.py) is in the line
-# (measured: en>ja line@3 seed 0.714 -> 0.743, wiki-dev 0.727 -> 0.773; held-out unchanged);
-# for a Japanese question, per share of its words with an English gloss in the line.
+# (measured: en>ja line@3 seed 0.714 -> 0.743, wiki-dev 0.727 -> 0.773; held-out unchanged).
 LINE_LEXICAL_WEIGHT = 0.1
 # A line also counts the similarity of its context: a nested bullet's parent bullet, any other
 # line's own (seed line@3 0.771 -> 0.814 at 0.3 and 0.5; wiki-dev unchanged).
@@ -49,7 +47,6 @@ class LineRanker:
         # Each line's match form, made once here rather than for every hit of every question
         # (~0.5 ms of a search's ~3 ms outside the model; docs/performance.md, 2026-12-01).
         self._line_forms = [match_form(unit.text) for unit in lines]
-        self._stems_of: dict[int, frozenset[str]] = {}  # _line_stems, by line unit
         unit_of = {(unit.chunk, unit.line): i for i, unit in enumerate(lines)}
         split_chunk, text, code = -1, [], []  # the current chunk's lines, and which are code
         for i, unit in enumerate(lines):
@@ -62,14 +59,6 @@ class LineRanker:
             parent = parent_line(text, unit.line - c.line_start)
             if parent is not None:
                 self.line_context[i] = unit_of.get((unit.chunk, c.line_start + parent), i)
-
-    def _line_stems(self, i: int) -> frozenset[str]:
-        """The Snowball stems of line i's English words, made when a Japanese question's
-        glosses first meet the line (most lines never do) and kept."""
-        found = self._stems_of.get(i)
-        if found is None:
-            found = self._stems_of[i] = frozenset(map(stem, english_words(self._line_forms[i])))
-        return found
 
     def answer_chars(self, n_chunks: int) -> np.ndarray:
         """int64[n_chunks]: the characters (stripped) of each chunk's answer lines."""
@@ -85,14 +74,12 @@ class LineRanker:
         words: SharedTokens,
         line_terms: np.ndarray | None = None,
         translations: Sequence[tuple[str, Sequence[str]]] = (),
-        glosses: Sequence[tuple[str, Sequence[str]]] = (),
     ) -> list[tuple[float, int]]:
         """(score, 1-based line number) for every answer line of a chunk, best first.
         `query` is the question's float32[dim] vector, `words` its tokens
         (lexical.SharedTokens), `line_terms` the float32[n_lines] latent-term matches
         (views.LatentTermsView.line_matches) or None, `translations` the question's words
-        with their Japanese headwords (translation.Lexicon.translate), `glosses` a Japanese
-        question's words with their English glosses' stems (translation.Lexicon.glosses)."""
+        with their Japanese headwords (translation.Lexicon.translate)."""
         ids = self.chunk_lines[chunk_id]
         ids = [i for i in ids if self.line_content[i]] or ids
         if not ids:
@@ -106,9 +93,6 @@ class LineRanker:
         if translations:
             found = [_translated_share(translations, self._line_forms[i]) for i in ids]
             scores += LINE_LEXICAL_WEIGHT * np.array(found)
-        if glosses:
-            found = [_glossed_share(glosses, self._line_stems(i)) for i in ids]
-            scores += LINE_LEXICAL_WEIGHT * np.array(found)
         return [(score, self.lines[i].line) for score, i in sorted(zip(scores.tolist(), ids), reverse=True)]
 
     def highlights(
@@ -118,13 +102,11 @@ class LineRanker:
         text: str,
         line_terms: np.ndarray | None,
         translations: Sequence[tuple[str, Sequence[str]]] = (),
-        glosses: Sequence[tuple[str, Sequence[str]]] = (),
     ) -> tuple[int, ...]:
         """The HIGHLIGHTS best answer lines over the chunks of one hit (`text`: the question;
         the others as `line_scores`)."""
         words = SharedTokens(tokenize(text))
-        scored = sorted((s for i in group for s in self.line_scores(i, query, words, line_terms, translations, glosses)),
-                        reverse=True)
+        scored = sorted((s for i in group for s in self.line_scores(i, query, words, line_terms, translations)), reverse=True)
         return tuple(line for _, line in scored[:HIGHLIGHTS])
 
 
@@ -132,8 +114,3 @@ def _translated_share(translations: Sequence[tuple[str, Sequence[str]]], line: s
     """The share of translated question words with at least one headword in the line (in its
     match form, as the headwords are: translation.Lexicon.build)."""
     return sum(any(form in line for form in forms) for _, forms in translations) / len(translations)
-
-
-def _glossed_share(glosses: Sequence[tuple[str, Sequence[str]]], stems: frozenset[str]) -> float:
-    """The share of a Japanese question's glossed words with at least one stem in the line."""
-    return sum(not stems.isdisjoint(forms) for _, forms in glosses) / len(glosses)

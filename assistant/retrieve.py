@@ -272,8 +272,7 @@ class Searcher:
         allowed = self._in_scope(scope)
         asked = conversation(history, text) if history else text  # what the follow-up is searched with
         encoded = self.encode(text)
-        # The question's own translations and glosses pick its answer lines, as its words do.
-        translations, glosses = encoded.translations, encoded.glosses
+        translations = encoded.translations  # the question's own pick its answer lines, as its words do
         alone = with_history = self.score(encoded)
         fused = alone.ranking
         if history:
@@ -290,7 +289,7 @@ class Searcher:
         fused = np.where(allowed, fused, -np.inf)
         groups = self.grouper.groups(fused, allowed, top_k)
         line_terms = with_history.line_terms  # of `encoded`: the answer lines use them as the ranking did
-        hits = tuple(self._hit(g, fused[g[0]], encoded.vector, line_terms, text, translations, glosses) for g in groups)
+        hits = tuple(self._hit(g, fused[g[0]], encoded.vector, line_terms, text, translations) for g in groups)
         return Answer(shown, hits, self._unanswered(text, asked, groups, hits, alone, with_history))
 
     def _unanswered(self, question: str, asked: str, groups, hits, alone: Scores, with_history: Scores) -> bool:
@@ -325,11 +324,10 @@ class Searcher:
         line_terms: np.ndarray | None,
         question: str,
         translations: tuple[tuple[str, tuple[str, ...]], ...],
-        glosses: tuple[tuple[str, tuple[str, ...]], ...] = (),
     ) -> Hit:
         c = self.chunks[group[0]] if len(group) == 1 else merged([self.chunks[i] for i in sorted(group)], self.chunks[group[0]])
         url = citation_url(self.settings.wiki_base_url, c.source, c.permalink, c.anchor)
-        lines = self.ranker.highlights(group, query, question, line_terms, translations, glosses)
+        lines = self.ranker.highlights(group, query, question, line_terms, translations)
         return Hit(c, float(score), url, lines)
 
 

@@ -252,23 +252,3 @@ def test_the_section_holding_the_glosses_scores_best():
     assert scores.dtype == np.float32 and scores.shape == (3,)
     assert int(np.argmax(scores)) == 1
     assert not lexicon.score_glosses(()).any()
-
-
-def test_an_english_answer_line_holding_the_glosses_is_highlighted_first():
-    """A Japanese question over an English page, lines the model scores alike: the one holding
-    the stems of the question's glosses ranks first (highlight.LINE_LEXICAL_WEIGHT)."""
-    from assistant.chunking import Chunk
-    from assistant.highlight import LineRanker
-    from assistant.lines import LineUnit
-    from assistant.vectors import FaissIndex
-
-    text = "## Repositories\n- Create one per project.\n- Only admins can delete a repository.\n- Archive old ones."
-    chunk = Chunk(source="n.md", title="n", heading_path=("n", "Repositories"), anchor="", permalink=None,
-                  line_start=1, line_end=4, text=text)
-    lines = [LineUnit(line=n + 2, chunk=0, text=t) for n, t in enumerate(text.split("\n")[1:])]
-    ranker = LineRanker([chunk], lines, FaissIndex.build(np.tile(np.array([[1.0, 0.0]], dtype=np.float32), (3, 1))))
-    query = np.array([1.0, 0.0], dtype=np.float32)
-    glosses = _build(ENGLISH_PAGE).glosses("削除したい")
-    assert glosses
-    assert ranker.highlights([0], query, "削除したい", None, (), glosses)[0] == 3
-    assert len({s for s, _ in ranker.line_scores(0, query, SharedTokens(tokenize("削除したい")))}) == 1
