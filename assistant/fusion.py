@@ -45,11 +45,6 @@ SIGNALS = (
         "English questions over Japanese notes: Hit@1 net +2 (+3, -1) and Hit@5 +4 questions over four wikis at 0.1, "
         "fewer at 0.15; the Japanese-to-English direction hurt ja>ja (docs/evaluation.md)",
     ),
-    Signal(
-        "glossed", 0.05, ("ja",), False,
-        "Japanese questions over English pages, within a page only: ja>en Hit@1 +2 of 9 (wiki-dev) and +1 of 8 "
-        "(held-out owasp) with e5, +0 / +1 with Gemma, at 0.05; 0.1 gave back wiki-dev's two (docs/evaluation.md)",
-    ),
 )
 WEIGHTS = {s.name: s.weight for s in SIGNALS}
 

@@ -7,8 +7,6 @@ language (calibration.py), and a chunk with no answer line is ranked after all o
 """
 from __future__ import annotations
 
-import logging
-import sqlite3
 from collections import defaultdict
 from typing import NamedTuple, Sequence
 
@@ -42,7 +40,6 @@ from .textnorm import match_form
 from .views import (
     BM25View,
     ChunkView,
-    GlossedPageView,
     LatentTermsView,
     LineView,
     PassageView,
@@ -50,8 +47,6 @@ from .views import (
     SectionView,
     TranslatedBM25View,
 )
-
-log = logging.getLogger(__name__)
 
 __all__ = ["Answer", "Hit", "MAX_QUESTION_CHARS", "MAX_TOP_K", "Scores", "Searcher", "conversation", "refers_back"]
 
@@ -102,8 +97,6 @@ class Searcher:
         # A Japanese question's code meets English notes' lines only (views/terms.py); over
         # notes with none it would be multiplied by zero, so encode skips it.
         self._ja_needs_code = bool(line_english.any())
-        self._gloss_error_logged = False
-        lexicon = self._lexicon()
         self.views = {
             view.name: view
             for view in (
@@ -113,8 +106,7 @@ class Searcher:
                 BM25View(self.index.lexical),
                 PassageView(self.index.passage_vectors, self.index.passages, n),
                 self.terms,
-                TranslatedBM25View(lexicon),
-                GlossedPageView(lexicon, self.chunks, self.chunk_languages == "en"),
+                TranslatedBM25View(self._lexicon()),
             )
         }
         # A chunk holding no answer line (a title line, a link list, a TODO section) ranks last.
@@ -205,21 +197,7 @@ class Searcher:
             vector, terms = self.embed(text), None
         lexicon = self.views["translated"].lexicon
         translations = lexicon.translate(text) if translate and lexicon is not None and lang == "en" else ()
-        return Question(text, lang, vector, terms, translations, self._glosses(text) if translate and lang == "ja" else ())
-
-    def _glosses(self, text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """A Japanese question's English glosses (translation.Lexicon.glosses), for notes with
-        English pages; none when the dictionary cannot be read (logged once per searcher)."""
-        lexicon = self.views["glossed"].lexicon
-        if lexicon is None or not self._ja_needs_code:
-            return ()
-        try:
-            return lexicon.glosses(text)
-        except (FileNotFoundError, sqlite3.Error) as exc:
-            if not self._gloss_error_logged:
-                self._gloss_error_logged = True
-                log.warning("Japanese questions are searched without English glosses: %s", exc)
-            return ()
+        return Question(text, lang, vector, terms, translations)
 
     def raw_score(self, question: Question) -> Scores:
         """The fused views alone (no language offsets, no penalty), as calibration probes them.

@@ -11,12 +11,6 @@ chunks holding any of them. An ambiguous word ("set": セット, 設定, 組, ..
 common, low-IDF term rather than many rare ones, which is what lets a dictionary work
 without choosing a sense.
 
-The other direction, a Japanese question over English pages, is used more narrowly. Its
-headwords' English glosses, stemmed (Snowball), are BM25 terms over the English chunks
-(`Lexicon.glosses`, `score_glosses`), and views/glossed.py lets them choose among the
-sections of one page only: used like the English-to-Japanese direction, to rank pages, it
-pulled English pages above Japanese answers (wiki-dev ja>ja Hit@1 0.77 -> 0.50).
-
 The dictionary is JMdict (EDRDG, CC BY-SA 4.0) as packaged by `jamdict-data` (an SQLite
 file on PyPI, installed offline). Only what can match one index is kept (`Lexicon.build`,
 once per index version, stored beside it as lexicon.json): the Japanese headwords that occur
@@ -25,7 +19,10 @@ chunk wherever it is a substring. Hiragana-only headwords are left out: they are
 (する, こと, ため) far more often than terms, and as substrings they match inside other words.
 
 Measured (docs/evaluation.md, 2026-11-30 night): English questions over Japanese notes, Hit@1
-+1 question on wiki-dev and on both held-out wikis, -1 on the seed; Hit@5 +4 in all.
++1 question on wiki-dev and on both held-out wikis, -1 on the seed; Hit@5 +4 in all. The
+other direction (Japanese questions' headwords to English glosses) was measured too and not
+kept: at weight 0.2 it pulled English pages above Japanese answers (wiki-dev ja>ja Hit@1
+0.77 -> 0.50).
 
 What this leaves out: the question's own language (views/bm25.py), and fusion (fusion.py).
 """
@@ -53,7 +50,7 @@ from .textnorm import match_form
 
 log = logging.getLogger(__name__)
 
-LEXICON_VERSION = 2  # recorded in lexicon.json: a change rebuilds it at the next load (2: English stems)
+LEXICON_VERSION = 1  # recorded in lexicon.json: a change rebuilds it at the next load
 FILE = "lexicon.json"
 
 MAX_FORM_CHARS = 8  # longest headword looked for in the notes (longer JMdict terms are rare)
@@ -93,27 +90,6 @@ def english_words(text: str) -> list[str]:
     """Lower-case English words (letters, digits, inner hyphens) of a text, in order; the
     one-letter pieces of contractions and initials ("what's", "A/B") are left out."""
     return [w for w in _ENGLISH_WORD.findall(match_form(text).lower()) if len(w) > 1]
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    import snowballstemmer  # Snowball's English (Porter 2) stemmer, pure Python
-
-    return snowballstemmer.stemmer("english")
-
-
-@lru_cache(maxsize=1 << 16)
-def stem(word: str) -> str:
-    """A lower-case English word's Snowball stem, cached: the stemmer is pure Python (~50 µs
-    a word) and a wiki or a dictionary gloss repeats its words."""
-    return _stemmer().stemWord(word)
-
-
-def english_stems(text: str) -> list[str]:
-    """Snowball stems of a text's English words (`english_words`), stop words left out: how
-    a gloss ("deletion") meets the notes' forms of it ("delete", "deleting")."""
-    stop = _stop_words()
-    return [stem(w) for w in english_words(text) if w not in stop]
 
 
 def _lemmas(word: str) -> tuple[str, ...]:
@@ -180,21 +156,14 @@ _GLOSS_QUERY = ("SELECT s.idseq, g.text FROM Sense s JOIN SenseGloss g ON g.sid 
                 "WHERE +g.lang = 'eng' AND s.idseq IN ({marks})")
 
 
-def _glosses(db: sqlite3.Connection, entries: Iterable[int]) -> dict[int, list[str]]:
-    """The English glosses of each entry, as JMdict writes them."""
-    glosses_of: dict[int, list[str]] = defaultdict(list)
-    for batch in _batches(sorted(set(entries))):
-        for entry, gloss in db.execute(_GLOSS_QUERY.format(marks=",".join("?" * len(batch))), batch):
-            glosses_of[entry].append(gloss)
-    return glosses_of
-
-
 def _gloss_keys(db: sqlite3.Connection, entries: Iterable[int]) -> dict[int, set[str]]:
     """Gloss keys of each entry, stop words left out."""
     stop = _stop_words()
     keys_of: dict[int, set[str]] = defaultdict(set)
-    for entry, glosses in _glosses(db, entries).items():
-        for gloss in glosses:
+    for batch in _batches(sorted(set(entries))):
+        marks = ",".join("?" * len(batch))
+        query = _GLOSS_QUERY.format(marks=marks)
+        for entry, gloss in db.execute(query, batch):
             key = gloss_key(gloss)
             if key and key not in stop:
                 keys_of[entry].add(key)
@@ -203,20 +172,15 @@ def _gloss_keys(db: sqlite3.Connection, entries: Iterable[int]) -> dict[int, set
 
 @dataclass
 class Lexicon:
-    """The dictionary cut down to one index, with the postings of its headwords and of its
-    English stems.
+    """The dictionary cut down to one index, with the postings of its headwords.
 
     `japanese[key]`: the headwords found in the notes that JMdict glosses as `key`;
     `postings[headword]`: (chunk ids int64[m], occurrences float32[m]);
-    `lengths`: float32[n_chunks], each chunk's length in BM25 tokens (lexical.tokenize);
-    `stems[stem]`: (chunk ids int64[m], occurrences float32[m]) of the chunks' English
-    words' stems (`english_stems`); `stem_lengths`: float32[n_chunks], stems per chunk."""
+    `lengths`: float32[n_chunks], each chunk's length in BM25 tokens (lexical.tokenize)."""
 
     japanese: dict[str, tuple[str, ...]]
     postings: dict[str, tuple[np.ndarray, np.ndarray]]
     lengths: np.ndarray
-    stems: dict[str, tuple[np.ndarray, np.ndarray]]
-    stem_lengths: np.ndarray
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> "Lexicon":
@@ -246,8 +210,7 @@ class Lexicon:
             occurrences = np.fromiter(per_chunk.values(), dtype=np.float32, count=len(per_chunk))
             postings[form] = (ids, occurrences)
         lengths = np.asarray([len(tokenize(t)) for t in texts], dtype=np.float32)
-        stems, stem_lengths = _stem_postings(texts)
-        return cls({k: tuple(sorted(v)) for k, v in japanese.items()}, postings, lengths, stems, stem_lengths)
+        return cls({k: tuple(sorted(v)) for k, v in japanese.items()}, postings, lengths)
 
     # --- translating and scoring a question -------------------------------------------------
 
@@ -283,61 +246,21 @@ class Lexicon:
     def score_translations(self, translations: Sequence[tuple[str, Sequence[str]]]) -> np.ndarray:
         """float32[n_chunks]: BM25 of a question's translations (`translate`) as a structured
         query (each English word one term, its headwords summed); zeros when there are none."""
-        return _structured_bm25(translations, self.postings, self.lengths)
-
-    def glosses(self, question: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """[(Japanese headword, stems of its English glosses found in the notes)] for the
-        question's kana/kanji words, longest headword first from left to right ("人事評価"
-        before "人事"); words without such a gloss are left out. Reads JMdict (~1 ms, by its
-        own indexes); FileNotFoundError without it, sqlite3.Error for a damaged one."""
-        runs = JAPANESE_RUN.findall(match_form(question))
-        candidates = {run[i:j] for run in runs for i in range(len(run))
-                      for j in range(i + 2, min(len(run), i + MAX_FORM_CHARS) + 1)}
-        candidates = sorted(c for c in candidates if not _HIRAGANA_ONLY.fullmatch(c))
-        if not candidates or not self.stems:
-            return ()
-        with closing(sqlite3.connect(f"file:{dictionary_path()}?mode=ro", uri=True)) as db:
-            entries_of: dict[str, list[int]] = defaultdict(list)
-            for batch in _batches(candidates):
-                marks = ",".join("?" * len(batch))
-                for table in ("Kanji", "Kana"):
-                    for entry, text in db.execute(f"SELECT idseq, text FROM {table} WHERE text IN ({marks})", batch):
-                        entries_of[text].append(entry)
-            glosses_of = _glosses(db, (e for ids in entries_of.values() for e in ids))
-        out = []
-        for run in runs:
-            i = 0
-            while i < len(run):
-                for j in range(min(len(run), i + MAX_FORM_CHARS), i + 1, -1):
-                    stems = self._gloss_stems(entries_of.get(run[i:j], ()), glosses_of)
-                    if stems is not None:
-                        if stems:
-                            out.append((run[i:j], stems))
-                        i = j
-                        break
-                else:
-                    i += 1
-        return tuple(out)
-
-    def _gloss_stems(self, entries: Sequence[int], glosses_of: dict[int, list[str]]) -> tuple[str, ...] | None:
-        """The stems in the notes of the entries' glosses that make a key (`gloss_key`: up to
-        MAX_KEY_WORDS words; longer glosses are explanations); None for no entries. Stop
-        words drop out as the notes' stems have none (`english_stems`), which keeps this free
-        of the stop list's import (scikit-learn, ~1.3 s) on a question's path."""
-        if not entries:
-            return None
-        found = set()
-        for entry in entries:
-            for gloss in glosses_of.get(entry, ()):
-                key = gloss_key(gloss)
-                if key:
-                    found.update(w for w in map(stem, english_words(key)) if w in self.stems)
-        return tuple(sorted(found))
-
-    def score_glosses(self, glosses: Sequence[tuple[str, Sequence[str]]]) -> np.ndarray:
-        """float32[n_chunks]: BM25 of a Japanese question's `glosses` over the chunks' English
-        stems as a structured query (each headword one term, its stems summed)."""
-        return _structured_bm25(glosses, self.stems, self.stem_lengths)
+        n = len(self.lengths)
+        total = np.zeros(n, dtype=np.float32)
+        if not n:
+            return total
+        norm = K1 * (1 - B + B * self.lengths / max(float(self.lengths.mean()), 1.0))
+        for _, forms in translations:
+            tf = np.zeros(n, dtype=np.float32)
+            for form in forms:
+                ids, occurrences = self.postings[form]
+                np.add.at(tf, ids, occurrences)
+            df = int(np.count_nonzero(tf))
+            if df:
+                idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+                total += idf * tf * (K1 + 1) / (tf + norm)
+        return total
 
     # --- storage ----------------------------------------------------------------------------
 
@@ -348,8 +271,6 @@ class Lexicon:
             "japanese": {k: list(v) for k, v in self.japanese.items()},
             "postings": {f: [ids.tolist(), occ.astype(int).tolist()] for f, (ids, occ) in self.postings.items()},
             "lengths": self.lengths.astype(int).tolist(),
-            "stems": {w: [ids.tolist(), occ.astype(int).tolist()] for w, (ids, occ) in self.stems.items()},
-            "stem_lengths": self.stem_lengths.astype(int).tolist(),
         }
 
     @classmethod
@@ -360,65 +281,16 @@ class Lexicon:
         if data["version"] != LEXICON_VERSION:
             raise ValueError(f"lexicon version {data['version']!r}, expected {LEXICON_VERSION}")
         lengths = np.asarray(data["lengths"], dtype=np.float32)
-        stem_lengths = np.asarray(data["stem_lengths"], dtype=np.float32)
-        if stem_lengths.shape != lengths.shape:
-            raise ValueError("lexicon stem lengths do not fit its chunks")
-        postings, stems = _postings(data["postings"], len(lengths)), _postings(data["stems"], len(lengths))
+        postings = {}
+        for form, (ids, occ) in data["postings"].items():
+            ids, occ = np.asarray(ids, dtype=np.int64), np.asarray(occ, dtype=np.float32)
+            if ids.ndim != 1 or ids.shape != occ.shape or (len(ids) and not 0 <= ids.min() <= ids.max() < len(lengths)):
+                raise ValueError(f"lexicon postings of {form!r} do not fit {len(lengths)} chunks")
+            postings[form] = (ids, occ)
         japanese = {str(k): tuple(str(f) for f in v) for k, v in data["japanese"].items()}
         if any(f not in postings for forms in japanese.values() for f in forms):
             raise ValueError("lexicon names a headword without postings")
-        return cls(japanese, postings, lengths, stems, stem_lengths)
-
-
-def _postings(data: dict, n_chunks: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Stored postings ({term: [chunk ids, occurrences]}) as arrays; ValueError when a chunk id
-    is out of range or the two lists differ in length."""
-    out = {}
-    for term, (ids, occ) in data.items():
-        ids, occ = np.asarray(ids, dtype=np.int64), np.asarray(occ, dtype=np.float32)
-        if ids.ndim != 1 or ids.shape != occ.shape or (len(ids) and not 0 <= ids.min() <= ids.max() < n_chunks):
-            raise ValueError(f"lexicon postings of {term!r} do not fit {n_chunks} chunks")
-        out[str(term)] = (ids, occ)
-    return out
-
-
-def _stem_postings(texts: Sequence[str]) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], np.ndarray]:
-    """Postings of the texts' English stems, and the stems per text (float32[n])."""
-    per_stem: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    lengths = np.zeros(len(texts), dtype=np.float32)
-    for chunk, text in enumerate(texts):
-        words = english_stems(text)
-        lengths[chunk] = len(words)
-        for word in words:
-            per_stem[word][chunk] += 1
-    postings = {
-        word: (np.fromiter(c.keys(), dtype=np.int64, count=len(c)), np.fromiter(c.values(), dtype=np.float32, count=len(c)))
-        for word, c in per_stem.items()
-    }
-    return postings, lengths
-
-
-def _structured_bm25(query: Sequence[tuple[str, Sequence[str]]], postings: dict[str, tuple[np.ndarray, np.ndarray]],
-                     lengths: np.ndarray) -> np.ndarray:
-    """float32[n_chunks]: BM25 of a structured query, [(term, its forms)], each term's term
-    frequency the sum over its forms' postings and its document frequency the chunks holding
-    any of them (Pirkola 1998); zeros for no terms or no chunks."""
-    n = len(lengths)
-    total = np.zeros(n, dtype=np.float32)
-    if not n:
-        return total
-    norm = K1 * (1 - B + B * lengths / max(float(lengths.mean()), 1.0))
-    for _, forms in query:
-        tf = np.zeros(n, dtype=np.float32)
-        for form in forms:
-            if form in postings:
-                ids, occurrences = postings[form]
-                np.add.at(tf, ids, occurrences)
-        df = int(np.count_nonzero(tf))
-        if df:
-            idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
-            total += idf * tf * (K1 + 1) / (tf + norm)
-    return total
+        return cls(japanese, postings, lengths)
 
 
 def load_or_build(version_dir: Path, texts: Sequence[str]) -> Lexicon | None:

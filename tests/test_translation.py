@@ -72,10 +72,9 @@ def test_all_translations_of_one_word_are_one_term():
     same as a word with one translation found in both (tf summed, df of the union)."""
     lengths = np.array([10, 10, 10], dtype=np.float32)
     postings = {"設定": (np.array([0]), np.array([1.0], dtype=np.float32)), "集合": (np.array([1]), np.array([1.0], dtype=np.float32))}
-    no_stems = ({}, np.zeros(3, dtype=np.float32))
-    two = Lexicon({"set": ("設定", "集合")}, postings, lengths, *no_stems).scores("set")
+    two = Lexicon({"set": ("設定", "集合")}, postings, lengths).scores("set")
     merged = {"設定": (np.array([0, 1]), np.array([1.0, 1.0], dtype=np.float32))}
-    one = Lexicon({"set": ("設定",)}, merged, lengths, *no_stems).scores("set")
+    one = Lexicon({"set": ("設定",)}, merged, lengths).scores("set")
     np.testing.assert_allclose(two, one)
     assert two[0] == two[1] > 0 and two[2] == 0
 
@@ -90,17 +89,11 @@ def test_the_lexicon_is_stored_with_the_index_and_read_back(tmp_path, monkeypatc
     def no_tokenizing(text):
         raise AssertionError("a stored lexicon holds the BM25 lengths; nothing is tokenized again")
 
-    def no_stemming(texts):
-        raise AssertionError("a stored lexicon holds the English stems; nothing is stemmed again")
-
     monkeypatch.setattr(translation, "dictionary_path", no_dictionary)
     monkeypatch.setattr(translation, "tokenize", no_tokenizing)
-    monkeypatch.setattr(translation, "_stem_postings", no_stemming)
     loaded = load_or_build(tmp_path, NOTES)
     assert loaded.japanese == built.japanese
     np.testing.assert_allclose(loaded.scores("bucket policy"), built.scores("bucket policy"))
-    assert loaded.stems.keys() == built.stems.keys()
-    np.testing.assert_allclose(loaded.stem_lengths, built.stem_lengths)
 
 
 def test_a_damaged_or_other_version_file_is_rebuilt(tmp_path):
@@ -214,41 +207,3 @@ def test_glosses_are_read_by_entry_not_by_scanning_every_english_gloss():
         rows = db.execute(query, batch).fetchall()
         # by entry: a few VM steps a row; the lang-index plan took ~1,000x as many (every English gloss)
         assert rows and steps * 1000 < 500 * len(rows), (steps, len(rows))
-
-
-# --- the other direction: a Japanese question's English glosses ----------------------------
-
-ENGLISH_PAGE = [
-    "## Creating a repository\nCreate new repositories in the organization.",
-    "## Deleting a repository\nOnly admins can delete a repository; deleted repositories are gone.",
-    "## Archiving\nArchive a repository you no longer use.",
-]
-
-
-def test_english_stems_meet_a_gloss_in_the_notes_word_forms():
-    assert translation.english_stems("Deleted repositories") == translation.english_stems("deletion of a repository")
-    assert translation.english_stems("the and of") == []  # stop words
-
-
-def test_real_dictionary_glosses_japanese_question_words_with_stems_the_notes_hold():
-    lexicon = _build(ENGLISH_PAGE)
-    glosses = dict(lexicon.glosses("リポジトリを削除したいときは？"))
-    assert translation.stem("deletion") in glosses["削除"]
-    assert glosses["リポジトリ"] == (translation.stem("repository"),)
-    # Only stems the notes hold: JMdict glosses 削除 as "erasure", "elimination" too.
-    assert all(stem in lexicon.stems for stems in glosses.values() for stem in stems)
-    assert lexicon.glosses("これはペンです") == ()  # no gloss in these notes
-    assert _build(NOTES[:1]).glosses("リポジトリを削除") == ()  # Japanese notes: no English stems
-
-
-def test_longest_headword_is_read_first():
-    glosses = [w for w, _ in _build(["performance review", "Human resources staff review people."]).glosses("人事評価の面談")]
-    assert glosses[0] == "人事評価" and "人事" not in glosses
-
-
-def test_the_section_holding_the_glosses_scores_best():
-    lexicon = _build(ENGLISH_PAGE)
-    scores = lexicon.score_glosses(lexicon.glosses("リポジトリを削除したい"))
-    assert scores.dtype == np.float32 and scores.shape == (3,)
-    assert int(np.argmax(scores)) == 1
-    assert not lexicon.score_glosses(()).any()

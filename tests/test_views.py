@@ -7,7 +7,7 @@ import pytest
 from assistant.chunking import Chunk
 from assistant.lexical import LexicalIndex
 from assistant.terms import TermCode, TermMatrix
-from assistant.views import BM25View, ChunkView, GlossedPageView, LatentTermsView, Question, SectionView
+from assistant.views import BM25View, ChunkView, LatentTermsView, Question, SectionView
 
 
 def _question(text="q", language="en", vector=(1.0, 0.0), terms=None) -> Question:
@@ -50,27 +50,3 @@ def test_terms_view_takes_the_best_line_and_japanese_questions_reach_english_not
     japanese = view.score(_question("質問", "ja", terms=code))
     assert japanese.tolist() == pytest.approx([1.0, 0.0, 0.0])
     assert view.score(_question(terms=None)) is None
-
-
-class _Glosses:
-    """A lexicon whose gloss BM25 is given."""
-
-    def __init__(self, scores):
-        self.scores = np.array(scores, dtype=np.float32)
-
-    def score_glosses(self, glosses):
-        return self.scores
-
-
-def test_glossed_view_only_reorders_sections_within_each_english_page():
-    chunks = [_chunk("a.md", "One", 1), _chunk("a.md", "Two", 5), _chunk("b.md", "X", 1), _chunk("ja.md", "Y", 1),
-              _chunk("c.md", "Z", 1)]
-    english = np.array([True, True, True, False, True])
-    view = GlossedPageView(_Glosses([2.0, 4.0, 3.0, 9.0, 0.0]), chunks, english)
-    question = _question("リポジトリを削除", "ja")._replace(glosses=(("削除", ("delet",)),))
-    scores = view.score(question)
-    # each page's best section 0, the others their share of it less one; the Japanese page
-    # and a page no gloss meets 0: a page is never lifted, so no page outranks another by it
-    assert scores.tolist() == pytest.approx([-0.5, 0.0, 0.0, 0.0, 0.0])
-    assert view.score(_question("delete", "en")) is None  # no glosses
-    assert GlossedPageView(None, chunks, english).score(question) is None  # no dictionary

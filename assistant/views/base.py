@@ -23,9 +23,6 @@ class Question(NamedTuple):
     terms: TermCode | None  # its latent-term code, when the model and the index have them
     # An English question's words with their Japanese headwords in the notes (translation.py)
     translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    # A Japanese question's words with the stems of their English glosses in the notes
-    # (translation.Lexicon.glosses), when the notes have English pages
-    glosses: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 class View(Protocol):
