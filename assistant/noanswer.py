@@ -5,7 +5,8 @@ Three signals that hold for unseen questions, not a list of them:
     run such as "Control Tower", a token such as "gp3" or "values.yaml") that occurs nowhere
     in the corpus. Questions about something absent are the commonest no-answer case.
     Numbers and measurements ("75%", "2D", "24x24") are not names: they are the asker's
-    scenario, and notes write them another way (2次元, 24px × 24px). Words English capitalises
+    scenario, and notes write them another way (2次元, 24px × 24px). Nor is the capital that
+    opens any sentence of the question ("... the commit. Am I fine?"), nor "OK". Words English capitalises
     by grammar (languages, countries, weekdays, months: "Japanese", "Monday") are known when
     the notes write them in either language (CLDR's names, via babel: 日本語, 月曜日).
   * a weak best match: the score of the top hit sits under a floor measured on the index
@@ -34,7 +35,9 @@ _TOKEN = re.compile(r"/?[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]|[A-Za-z0-9]")
 _FUNCTION_WORDS = frozenset(
     "what how which when where why who whom whose can could is are was were does do did if i a an the "
     "my our your in on of to for and or with by from at it its this that these those there be as any much many "
-    "per should would they their team we you after before above below between while during using use".split()
+    "per should would they their team we you after before above below between while during using use "
+    # everyday words English writes in capitals ("Is it OK to ...")
+    "ok okay".split()
 )
 _SERVICE_PREFIXES = ("aws", "amazon")
 
@@ -181,17 +184,25 @@ def _is_name(token: str, sentence_start: bool) -> bool:
     return technical or (token[0].isupper() and not sentence_start)
 
 
+# The text between two words that ends a sentence, so the next word's capital is grammar
+# ("... the commit. Am I fine?").
+_SENTENCE_END = re.compile(r"[.!?。？！:;]\s+$")
+
+
 def names(question: str) -> list[list[str]]:
     """Runs of consecutive name-like ASCII words (after NFKC, so full-width letters count).
     In a Japanese question every ASCII word is a name; in English, capitalised or technical
-    words not opening the sentence."""
+    words not opening a sentence (the question's first or one after its own . ? ! : ;)."""
     question = normalize(question)
     japanese = language(question) == "ja"
     runs: list[list[str]] = []
     previous_end = None  # end of the previous name, while the run is open
+    word_end = None  # end of the previous word
     for match in _TOKEN.finditer(question):
         token = match.group()
-        start = match.start() == len(question) - len(question.lstrip())
+        gap = question[word_end : match.start()] if word_end is not None else ""
+        start = word_end is None or _SENTENCE_END.search(gap) is not None
+        word_end = match.end()
         if japanese or _is_name(token, start):
             if previous_end is not None and question[previous_end : match.start()] == " ":
                 runs[-1].append(token)

@@ -52,6 +52,25 @@ def test_sentence_initial_capital_is_not_a_name():
     assert names("Above what size does SQS split?") == [["SQS"]]
 
 
+@pytest.mark.parametrize(
+    "question, found",
+    [
+        # A question of two sentences: the second one's first word is capitalised by grammar
+        # (a fresh tester's unseen wiki: "Am" made an answered question "not in the notes").
+        ("I pushed an API key and deleted the commit. Am I fine?", [["API"]]),
+        ("It failed twice! Should we page someone?", []),
+        ("Our Lambda timed out: Was it the memory?", [["Lambda"]]),
+        # "OK" is an everyday word, capitals and all.
+        ("Is it OK to ship to production late on a Friday?", [["Friday"]]),
+        ("Is it okay to use SQS?", [["SQS"]]),
+        # Inside a sentence a capitalised word is still a name.
+        ("We use Lambda. Does Lambda support Rust?", [["Lambda"], ["Lambda"], ["Rust"]]),
+    ],
+)
+def test_a_capital_that_opens_any_sentence_is_grammar(question, found):
+    assert names(question) == found
+
+
 def test_unanswered_by_unknown_name_or_weak_score():
     assert is_unanswered("Helmチャートとは？", 9.0, 2.0, VOCAB)
     assert is_unanswered("SQSのキューとは？", 0.1, 2.0, VOCAB)
