@@ -6,9 +6,10 @@ Three signals that hold for unseen questions, not a list of them:
     in the corpus. Questions about something absent are the commonest no-answer case.
     Numbers and measurements ("75%", "2D", "24x24") are not names: they are the asker's
     scenario, and notes write them another way (2次元, 24px × 24px). Nor is the capital that
-    opens any sentence of the question ("... the commit. Am I fine?"), nor "OK". Words English capitalises
-    by grammar (languages, countries, weekdays, months: "Japanese", "Monday") are known when
-    the notes write them in either language (CLDR's names, via babel: 日本語, 月曜日).
+    opens any sentence of the question ("... the commit. Am I fine?"), nor "OK". Words
+    English capitalises by grammar (languages, countries, weekdays, months: "Japanese",
+    "Monday") are known when the notes write them in either language (CLDR's names, via
+    babel: 日本語, 月曜日).
   * a weak best match: the score of the top hit sits under a floor measured on the index
     itself (calibration.py), per question language, for whatever model built it.
   * an asked quantity the hits never give: a question naming the kind of number it wants
