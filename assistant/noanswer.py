@@ -197,21 +197,21 @@ def names(question: str) -> list[list[str]]:
     question = normalize(question)
     japanese = language(question) == "ja"
     runs: list[list[str]] = []
-    previous_end = None  # end of the previous name, while the run is open
     word_end = None  # end of the previous word
+    run_open = False  # the previous word was a name
     for match in _TOKEN.finditer(question):
         token = match.group()
         gap = question[word_end : match.start()] if word_end is not None else ""
         start = word_end is None or _SENTENCE_END.search(gap) is not None
         word_end = match.end()
         if japanese or _is_name(token, start):
-            if previous_end is not None and question[previous_end : match.start()] == " ":
+            if run_open and gap == " ":
                 runs[-1].append(token)
             else:
                 runs.append([token])
-            previous_end = match.end()
+            run_open = True
         else:
-            previous_end = None
+            run_open = False
     return runs
 
 
