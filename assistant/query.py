@@ -9,6 +9,7 @@ search reads the last MAX_CONTEXT_TURNS.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Sequence
 
 from .errors import QueryError
@@ -35,13 +36,18 @@ _GOES_BACK = re.compile(
 
 def validate_question(question: object) -> str:
     """A usable question string (at most MAX_QUESTION_CHARS characters, control characters
-    removed), or a QueryError saying what is wrong with it."""
+    removed), or a QueryError saying what is wrong with it: not text, empty, or without a
+    letter or digit of any script (Unicode categories L*, N*)."""
     if not isinstance(question, str):
         raise QueryError("the question must be text")
     # Spaces of any kind (NBSP, U+3000) are kept: they separate words (textnorm.match_form).
     cleaned = "".join(ch for ch in question if ch.isprintable() or ch.isspace()).strip()
     if not cleaned:
         raise QueryError("the question is empty; type a question about the notes")
+    # Emoji, punctuation or symbols alone ("🙂", "？？？") ask nothing: searched, they got a
+    # confident answer from whatever their vector landed nearest to.
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in cleaned):
+        raise QueryError("the question has no words, only symbols or emoji; type a question about the notes")
     return cleaned[:MAX_QUESTION_CHARS]
 
 

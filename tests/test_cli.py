@@ -18,6 +18,7 @@ import pytest
 
 from assistant.cli import build_parser
 from assistant.config import PROJECT_ROOT
+from assistant.query import validate_question
 
 pytestmark = pytest.mark.slow  # every test runs `python -m assistant` as a subprocess
 
@@ -252,6 +253,17 @@ def test_unknown_model_from_environment(tmp_path):
 @pytest.mark.parametrize("question", ["", "   ", "\t\n"])
 def test_empty_question_is_one_line_exit_1(indexed, question):
     assert_one_line_error(run("ask", question, env=indexed), "empty")
+
+
+@pytest.mark.parametrize("question", ["🙂🙂", "🤔？", "😀 😀 😀", "???", "。。。", "→ ★"])
+def test_a_question_of_symbols_or_emoji_alone_is_one_line_exit_1(indexed, question):
+    # It used to be searched and answered with whatever its vector landed nearest to.
+    assert_one_line_error(run("ask", question, env=indexed), "no words")
+
+
+@pytest.mark.parametrize("question", ["42?", "S3?", "ＳＱＳ？", "可視性", "👍 SQS"])
+def test_a_question_with_one_word_or_number_is_searched(question):
+    assert validate_question(question) == question
 
 
 @pytest.mark.parametrize("args", [("   ",), ("SQS", "--top-k", "0"), ("SQS", "--history", "a", "--history", "b") + ("--history", "c") * 19])
