@@ -293,9 +293,11 @@ _QUANTITIES = (
      re.compile(rf"(?<!no matter )\bhow many times\b|何回{_NOT_ASKING_JA}|何度目"),
      _answers(r"回|度|倍", r"times?|x", r"\b(?:once|twice|thrice|never|annual|annually|yearly|daily|weekly|monthly|"
               r"quarterly)\b|毎日|毎週|毎月|毎年|隔週|年次|月次|週次")),
+    # A count of approvals, reviews or votes counts people: "何人の承認が必要？" is answered by
+    # "two approvals" (a fresh tester's wiki: "One approval is required ... two for ...").
     ("people",
      re.compile(rf"\bhow many {_PEOPLE_EN}\b|何(?:人|名){_NOT_ASKING_JA}"),
-     _answers(r"人|名", _PEOPLE_EN, r"ひとり|ふたり|一人|二人")),
+     _answers(r"人|名", rf"{_PEOPLE_EN}|approvals?|reviews?|sign-?offs?|signatures?|votes?", r"ひとり|ふたり|一人|二人")),
     ("percentage",
      re.compile(r"\bwhat percent(?:age)?\b|何(?:%|％|パーセント|割)"),
      _answers(r"%|％|パーセント|割|分の", r"percent|per cent", r"\bhalf\b|半数|半分|過半数|大半|全て|すべて|\ball\b")),

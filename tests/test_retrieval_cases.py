@@ -105,6 +105,10 @@ def test_a_question_asking_for_a_quantity_the_hits_never_give_is_not_in_the_note
         ("How many days ahead must I ask?", "Ask three business days ahead.", None),
         ("How many people had their records accessed?", "3.5 million children were affected.", None),
         ("何%のインスタンスにデプロイする？", "半分のインスタンスに順にデプロイする。", None),
+        # A count of approvals answers how many people approve (a fresh tester's wiki).
+        ("共有ライブラリを変更するときは何人の承認が必要？", "One approval is required, two for shared libraries.", None),
+        ("How many reviewers must sign off?", "Two sign-offs are needed before release.", None),
+        ("共有ライブラリを変更するときは何人の承認が必要？", "Shared library changes need approval from their owners.", "people"),
         # ... and the forms that read as one but are not: "and" (an + d), a date, a bare 万.
         ("How many days of sick leave can I take?", "Leave and time off are tracked as requests.", "duration"),
         ("ガイドラインは何ヵ月ごとに見直される？", "2025年8月9日に公開した。", "duration"),
