@@ -15,7 +15,7 @@ import numpy as np
 
 from .chunking import Chunk
 from .fusion import WEIGHTS
-from .lexical import SharedTokens, tokenize
+from .lexical import SharedTokens, TextTokens, text_tokens, tokenize
 from .lines import LineUnit, code_lines, is_content, parent_line
 from .textnorm import match_form
 from .vectors import VectorIndex
@@ -44,9 +44,11 @@ class LineRanker:
         # int64[n_lines]: the unit of each line's parent bullet (lines.parent_line), or itself
         self.line_context = np.arange(len(lines), dtype=np.int64)
         self._line_chars = np.zeros(len(lines), dtype=np.int64)  # the line's characters, stripped
-        # Each line's match form, made once here rather than for every hit of every question
-        # (~0.5 ms of a search's ~3 ms outside the model; docs/performance.md, 2026-12-01).
+        # Each line's match form and tokens, made once rather than for every hit of every
+        # question (docs/performance.md, 2026-12-01): the forms here (~0.5 ms of a search's
+        # ~3 ms outside the model), the tokens on a line's first hit (`_tokens`, ~0.4 ms more).
         self._line_forms = [match_form(unit.text) for unit in lines]
+        self._line_tokens: dict[int, TextTokens] = {}
         unit_of = {(unit.chunk, unit.line): i for i, unit in enumerate(lines)}
         split_chunk, text, code = -1, [], []  # the current chunk's lines, and which are code
         for i, unit in enumerate(lines):
@@ -85,7 +87,7 @@ class LineRanker:
         if not ids:
             return []
         vectors = self.line_vectors.vectors(np.array(ids, dtype=np.int64))
-        shared = [words.count_form(self._line_forms[i]) / max(words.n, 1) for i in ids]
+        shared = [words.count_in(self._tokens(i)) / max(words.n, 1) for i in ids]
         context = self.line_vectors.vectors(self.line_context[ids])
         scores = vectors @ query + LINE_CONTEXT_WEIGHT * (context @ query) + LINE_LEXICAL_WEIGHT * np.array(shared)
         if line_terms is not None:
@@ -94,6 +96,14 @@ class LineRanker:
             found = [_translated_share(translations, self._line_forms[i]) for i in ids]
             scores += LINE_LEXICAL_WEIGHT * np.array(found)
         return [(score, self.lines[i].line) for score, i in sorted(zip(scores.tolist(), ids), reverse=True)]
+
+    def _tokens(self, line: int) -> TextTokens:
+        # Filled on demand: only lines of hits are ever scored. Two threads making one line's
+        # tokens at once store equal values.
+        found = self._line_tokens.get(line)
+        if found is None:
+            found = self._line_tokens[line] = text_tokens(self._line_forms[line])
+        return found
 
     def highlights(
         self,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 import numpy as np
 
@@ -58,6 +58,21 @@ _WORD_RUN = re.compile(f"(?:[^{_NOT_WORD}]|[\u0300-\u036f])+")
 _LONE_JAPANESE = re.compile(f"(?<![{JAPANESE_CHARS}])[{JAPANESE_CHARS}](?![{JAPANESE_CHARS}])")
 
 
+class TextTokens(NamedTuple):
+    """A text's match form with the tokens `SharedTokens` looks up in sets: its words
+    (case-folded) and its lone kana/kanji characters. Bigrams are found in `form` itself."""
+
+    form: str
+    words: frozenset[str]
+    singles: frozenset[str]
+
+
+def text_tokens(form: str) -> TextTokens:
+    """`TextTokens` of a text already in its match form (textnorm.match_form)."""
+    return TextTokens(form, frozenset(run.casefold() for run in _WORD_RUN.findall(form)),
+                      frozenset(_LONE_JAPANESE.findall(form)))
+
+
 class SharedTokens:
     """How many of a question's distinct tokens (`tokenize`) a text holds:
     `len(set(question_tokens) & set(tokenize(text)))`, without tokenizing the text in full.
@@ -81,12 +96,13 @@ class SharedTokens:
 
     def count_form(self, form: str) -> int:
         """`count` of a text already in its match form (textnorm.match_form)."""
-        found = sum(1 for w in self._bigrams if w in form)
-        if self._words:
-            found += len(self._words.intersection(run.casefold() for run in _WORD_RUN.findall(form)))
-        if self._singles:
-            found += len(self._singles.intersection(_LONE_JAPANESE.findall(form)))
-        return found
+        return self.count_in(text_tokens(form))
+
+    def count_in(self, text: TextTokens) -> int:
+        """`count` of a text's `text_tokens`, which a caller scoring the same text for many
+        questions (highlight.py's answer lines) makes once."""
+        found = sum(1 for w in self._bigrams if w in text.form)
+        return found + len(self._words & text.words) + len(self._singles & text.singles)
 
 
 # What bm25s.BM25.save writes for the default (Lucene) method.
