@@ -1,6 +1,7 @@
 """Start the notes assistant: chat UI at /, JSON API at /api/ask, embeddable page at /embed.
 
     python app.py [--host 127.0.0.1] [--port 7860] [--no-watch] [--corpus DIR] [--index-dir DIR] [--model NAME]
+                  [--wiki-base-url URL] [--wiki-engine NAME] [--wiki-clean-urls | --no-wiki-clean-urls]
 
 The first run builds the index (with a progress bar); later runs start from it.
 Everything else lives in assistant/server.py.
@@ -10,18 +11,16 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
+    from assistant.cli import add_settings_options
+
     parser = argparse.ArgumentParser(description="Serve the notes assistant (chat UI + JSON API).")
     parser.add_argument("--host", help="address to bind (default 127.0.0.1: this machine only)")
     parser.add_argument("--port", type=int, help="port (default 7860)")
     parser.add_argument("--no-watch", action="store_true", help="do not re-index when the notes change")
-    parser.add_argument("--corpus", type=Path, help="folder of markdown notes (default: corpus/)")
-    parser.add_argument("--index-dir", type=Path, help="where the index lives (default: index/)")
-    parser.add_argument("--model", help="embedding model: 'e5' (bundled), 'embeddinggemma-300m' (after scripts/get-model.sh; "
-                        "the default once installed, when it meets the serving targets here) or a sentence-transformers name/path")
+    add_settings_options(parser)  # --corpus, --index-dir, --model and the wiki options, as the CLI's
     args = parser.parse_args(argv)
     from assistant.termsafe import safe_log_handler
 
@@ -38,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = from_env(
             host=args.host, port=args.port, corpus_dir=args.corpus, index_dir=args.index_dir, model=model,
-            watch=False if args.no_watch else None,
+            watch=False if args.no_watch else None, wiki_base_url=args.wiki_base_url, wiki_engine=args.wiki_engine,
+            wiki_clean_urls=args.wiki_clean_urls, anchor_style=args.anchor_style,
         )
     except ConfigError as exc:  # a bad option or ASSISTANT_* variable: one line, exit 2 as argparse does
         print(f"error: {exc}", file=sys.stderr)

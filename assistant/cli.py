@@ -32,7 +32,9 @@ EVAL_DIR = config.PROJECT_ROOT.parent / "shared" / "eval"
 SEED_SUITE = "seed"
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def add_settings_options(parser: argparse.ArgumentParser) -> None:
+    """The options every command and the server (app.py) take: --corpus, --index-dir, --model
+    and the wiki options (README, Configuration)."""
     parser.add_argument("--corpus", type=Path, help="folder of markdown notes (default: corpus/)")
     parser.add_argument("--index-dir", type=Path, help="where the index lives (default: index/)")
     parser.add_argument("--model", help="embedding model: 'e5' (bundled), 'embeddinggemma-300m' (after scripts/get-model.sh; "
@@ -54,12 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("index", help="build or update the index", description="Build or update the index of the notes.")
-    _common(p)
+    add_settings_options(p)
     p.add_argument("--rebuild", action="store_true", help="rebuild even if the index is up to date")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p = sub.add_parser("ask", help="ask a question", description="Find the note sections that answer a question.")
-    _common(p)
+    add_settings_options(p)
     p.add_argument("question", nargs="?", help="the question, in Japanese or English")
     p.add_argument("--top-k", type=int, default=None, help="how many sections to return (default 5)")
     p.add_argument("--history", action="append", default=[], help="an earlier question of the conversation (repeatable, oldest first)")
@@ -67,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=Path, help='JSON Lines file of {"question": ..., "history": [...]}; "-" for stdin')
 
     p = sub.add_parser("eval", help="evaluate on question sets", description="Hit@1, Hit@5, MRR, line@3 and no-answer rates per question x notes language, language and style, per corpus.")
-    _common(p)
+    add_settings_options(p)
     p.add_argument("files", nargs="*", type=Path, help="JSON Lines question sets over --corpus and the configured index "
                    "(when that index is of other settings, eval's own folder under it)")
     p.add_argument("--suite", action="append", type=Path, default=[],
@@ -78,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("links", help="list every heading with its wiki URL",
                        description="Every page and heading of the notes with the URL citations use, to check against the wiki.")
-    _common(p)
+    add_settings_options(p)
     p.add_argument("--json", action="store_true", help="one JSON object per page")
 
     # The bench modules are imported by `cmd_bench` alone, so its options are parsed there

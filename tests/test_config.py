@@ -146,3 +146,19 @@ def test_app_port_option_beats_environment(monkeypatch, capsys):
     monkeypatch.setenv("ASSISTANT_PORT", "-1")
     assert app.main([]) == 2
     assert capsys.readouterr().err.strip().splitlines()[-1].startswith("error: ASSISTANT_PORT='-1' is not valid")
+
+
+def test_app_takes_the_wiki_options_the_readme_lists(monkeypatch):
+    # The README's configuration table lists --wiki-base-url / --wiki-engine / --wiki-clean-urls
+    # for every command and for run.sh, which hands its arguments to app.py; app.py refused them.
+    import app
+    from assistant import server
+
+    served = []
+    monkeypatch.setattr(server, "serve", lambda settings: served.append(settings) or 0)
+    monkeypatch.setenv("ASSISTANT_WIKI_BASE_URL", "https://env.example")
+    assert app.main(["--wiki-base-url", "https://team.example/handbook", "--wiki-engine", "mkdocs", "--no-wiki-clean-urls"]) == 0
+    assert app.main([]) == 0
+    assert [(s.wiki_base_url, s.wiki_engine, s.wiki_clean_urls) for s in served][0] == (
+        "https://team.example/handbook", "mkdocs", False)
+    assert served[1].wiki_base_url == "https://env.example"
