@@ -20,6 +20,7 @@ from .errors import AssistantError, QueryError
 from . import MAX_HISTORY, MAX_QUESTION_CHARS
 from .language import language
 from .scopes import listed_scopes, scope_label
+from .suggestions import example_questions
 from .webrender import answer_html, error_html, question_html
 
 log = logging.getLogger(__name__)
@@ -49,8 +50,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u
 TEXT = {
     "ja": {
         "title": "ノート検索アシスタント",
-        "intro": "勉強ノートに質問すると、答えが書かれている節を引用付きで示します。",
-        "placeholder": "質問を入力（例：SQSの可視性タイムアウトとは？）",
+        "intro": "ノートに質問すると、答えが書かれている節を引用付きで示します。",
+        "placeholder": "ノートへの質問を入力",
         "label": "ノートへの質問",
         "send": "質問する",
         "clear": "会話をクリア",
@@ -62,8 +63,8 @@ TEXT = {
     },
     "en": {
         "title": "Notes assistant",
-        "intro": "Ask the study notes a question; the sections that answer it are shown with citations.",
-        "placeholder": "Ask a question (e.g. What is the X-Ray trace header?)",
+        "intro": "Ask the notes a question; the sections that answer it are shown with citations.",
+        "placeholder": "Ask a question about the notes",
         "label": "Question to the notes",
         "send": "Ask",
         "clear": "Clear chat",
@@ -75,14 +76,17 @@ TEXT = {
     },
 }
 
-EXAMPLES = [
-    "SQSの可視性タイムアウトとは？",
-    "DynamoDBのパーティションキーの選び方は？",
-    "What is the X-Ray trace header?",
-    "How do Lambda environment variables get encrypted?",
-]
 
 
+
+
+def _examples(service) -> list[str]:
+    """The page's example questions, about the notes' own headings (suggestions.py); none
+    while no index is loaded."""
+    try:
+        return example_questions(service.searcher)
+    except AssistantError:
+        return []
 
 
 def _scope_choices(service, lang: str) -> list[tuple[str, str]]:
@@ -171,7 +175,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         wiki page), then a ?q= permalink question, and labels in the browser's language."""
         params = dict(request.query_params) if request is not None else {}
         show = not embed and params.get("embed") not in ("1", "true")
-        chrome = (gr.update(visible=show), gr.update(visible=show))
+        chrome = (gr.update(visible=show), gr.update(visible=show and bool(examples)))
         restored = SESSIONS.get(_plain(_as_text(chat_id))) if not conversation["chat"] else None
         lang = (restored or {}).get("lang") or _accept_language(request)
         conversation = restored or {**conversation, "lang": conversation.get("lang") or lang}
@@ -213,11 +217,12 @@ def build_ui(service, settings: Settings, embed: bool = False):
             clear = gr.Button(TEXT["en"]["clear"], elem_id="clear", scale=0, min_width=120)
         # Clicked by the reply's own "search everywhere" button (see HEAD); takes no text.
         everywhere = gr.Button("search everywhere", visible="hidden", elem_id="search-everywhere")
-        with gr.Column(visible=not embed, elem_id="examples") as extras:
+        examples = _examples(service) if not embed else []
+        with gr.Column(visible=bool(examples), elem_id="examples") as extras:
             gr.Markdown(TEXT["ja"]["examples"] + " / " + TEXT["en"]["examples"])
             with gr.Row():
                 # Plain buttons (no gr.Examples): their events take no input from the client.
-                for example in EXAMPLES:
+                for example in examples:
                     gr.Button(example, size="sm").click(lambda text=example: text, None, box, api_visibility="private")
 
         # Every event's inputs are text or numbers; the chat itself is output only.

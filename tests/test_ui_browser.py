@@ -812,9 +812,10 @@ def test_new_user_walkthrough(live_server, new_page, search_service, built_setti
     if in_panel:
         assert 380 <= page.locator("#assistant").bounding_box()["width"] <= 420
     for n, question in enumerate(WALKTHROUGH, 1):
-        example = frame.locator("#examples button", has_text=question)
         if n == 1 and not in_panel:
-            example.click()  # a new user starts from an example
+            example = frame.locator("#examples button").first  # a new user starts from an example
+            question = example.inner_text().strip()
+            example.click()
             frame.locator("#send").click()
             answer = frame.locator("#chat .answer").nth(0)
             answer.wait_for(timeout=TIMEOUT)

@@ -1,0 +1,94 @@
+"""Example questions for the chat page, made from the notes' own section headings.
+
+The page used to offer four fixed questions about the seed notes (SQS, DynamoDB, X-Ray,
+Lambda): over any other wiki, a new user's first click was answered "not in the notes" (a
+fresh tester's wiki, 2026-12-01). A heading names what its section answers, in the notes'
+own words, so a question about it can be answered on any wiki; each one is asked before it
+is offered, and kept only when its own section comes first and is not flagged.
+
+Which headings: the last heading of sections that hold an answer line (not a title alone, a
+link list or a TODO), named by one note only ("Description" in every page names no section),
+from evenly spaced notes so that the examples span the wiki, and both languages when the
+notes have both.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Sequence
+
+from .errors import AssistantError
+from .language import language
+
+EXAMPLE_COUNT = 4
+CANDIDATES_PER_EXAMPLE = 3  # headings asked per example offered, at most (one search each)
+# Headings shorter than this say too little to ask about ("Pros", "2週目"), longer ones read
+# badly as a question; a heading that is itself a question is left out.
+MIN_CHARS = {"ja": 4, "en": 8}
+MAX_CHARS = 40
+TEMPLATES = {"ja": "{}について教えて", "en": "Tell me about {}"}
+_NUMBERING = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+")  # "3. Configure git" -> "Configure git"
+
+
+def example_questions(searcher, count: int = EXAMPLE_COUNT) -> list[str]:
+    """Up to `count` questions ("<heading>について教えて", "Tell me about <heading>", in the
+    language of the heading's note) that the searcher (retrieve.Searcher) answers with that
+    heading's section first and does not flag; [] for an index without such sections. Costs
+    up to count x CANDIDATES_PER_EXAMPLE searches."""
+    headings = _headings(searcher)
+    picked: list[str] = []
+    for heading, question in _spread(headings, count * CANDIDATES_PER_EXAMPLE):
+        if len(picked) < count and _answers_itself(searcher, question, heading):
+            picked.append(question)
+    return picked
+
+
+def _headings(searcher) -> dict[str, list[tuple[str, str]]]:
+    """note -> [(heading, question about it)] in page order, for the headings worth asking."""
+    answering = {searcher.lines[i].chunk for i in range(len(searcher.lines)) if searcher.ranker.line_content[i]}
+    by_note: dict[str, dict[str, str]] = {}
+    for i, chunk in enumerate(searcher.chunks):
+        heading = " ".join(chunk.heading_path[-1].split()) if len(chunk.heading_path) > 1 else ""
+        if i in answering and MIN_CHARS[language(heading)] <= len(heading) <= MAX_CHARS and heading[-1] not in "?？":
+            # Asked in the note's language: a Japanese page's English heading is asked in Japanese.
+            by_note.setdefault(chunk.source, {}).setdefault(heading, _question(heading, str(searcher.chunk_languages[i])))
+    notes_of = Counter(h for headings in by_note.values() for h in headings)
+    return {note: [(h, q) for h, q in headings.items() if notes_of[h] == 1] for note, headings in by_note.items()}
+
+
+def _question(heading: str, lang: str) -> str:
+    topic = _NUMBERING.sub("", heading).rstrip("。.:：、,")
+    if lang == "ja" and topic.endswith("について"):  # "メンター制度について" + について教えて
+        topic = topic[: -len("について")]
+    return TEMPLATES[lang].format(topic)
+
+
+def _answers_itself(searcher, question: str, heading: str) -> bool:
+    try:
+        answer = searcher.search(question)
+    except AssistantError:
+        return False
+    return bool(answer.hits) and not answer.no_answer and answer.hits[0].chunk.heading_path[-1].split() == heading.split()
+
+
+def _spread(by_note: dict[str, list[tuple[str, str]]], count: int) -> list[tuple[str, str]]:
+    """Up to `count` (heading, question) pairs in the order to try them: rounds over evenly
+    spaced notes (sorted by path), each round one more heading of each, taken evenly within
+    the note; notes in the two languages alternate when there are both."""
+    notes = [n for n in sorted(by_note) if by_note[n]]
+    per_note = -(-count // max(len(notes), 1))
+    rounds = [_evenly(by_note[n], per_note) for n in _evenly(notes, count)]
+    order = [r[i] for i in range(per_note) for r in rounds if i < len(r)]
+    ja = [p for p in order if language(p[1]) == "ja"]
+    en = [p for p in order if language(p[1]) != "ja"]
+    mixed = [p for pair in zip(ja, en) for p in pair] + ja[len(en):] + en[len(ja):]
+    return mixed[:count]
+
+
+def _evenly(items: Sequence, count: int) -> list:
+    """`count` items spread evenly over `items`, each the middle of its share (all of them
+    when there are fewer): a note's middle sections say more than its overview."""
+    if count >= len(items):
+        return list(items)
+    step = len(items) / count
+    return [items[int((i + 0.5) * step)] for i in range(count)]

@@ -1,0 +1,69 @@
+"""The chat page's example questions come from the notes' own headings, and each is answered
+by its own section (suggestions.py). They used to be four fixed questions about the seed
+notes, answered "not in the notes" over any other wiki (a fresh tester's, 2026-12-01)."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from assistant.language import language
+from assistant.suggestions import _headings, _question, _spread, example_questions
+
+
+def test_every_example_is_answered_by_the_section_it_names(search_service):
+    examples = example_questions(search_service.searcher)
+    assert len(examples) == 4 and len(set(examples)) == 4
+    for question in examples:
+        answer = search_service.search(question)
+        assert not answer.no_answer, question
+        heading = answer.hits[0].chunk.heading_path[-1]
+        assert " ".join(heading.split()) in question, (question, heading)
+        # corpus/ is one Japanese page: asked in Japanese, whatever the heading's language
+        assert language(question) == "ja" and question.endswith("について教えて")
+
+
+def test_a_question_reads_as_one_in_the_notes_language():
+    assert _question("3. Configure git to sign commits", "en") == "Tell me about Configure git to sign commits"
+    assert _question("メンター制度について", "ja") == "メンター制度について教えて"
+    assert _question("Amazon EBS (Elastic Block Store)", "ja") == "Amazon EBS (Elastic Block Store)について教えて"
+    assert _question("Description.", "en") == "Tell me about Description"
+
+
+def _stub_searcher(pages: dict[str, tuple[str, list[str]]]):
+    """A searcher shaped object: per note (language, section headings), one chunk per
+    section with one answer line, and the note's title chunk without one."""
+    chunks, languages, lines = [], [], []
+    for source, (lang, headings) in pages.items():
+        chunks.append(SimpleNamespace(source=source, heading_path=["Title"]))
+        languages.append(lang)
+        for heading in headings:
+            lines.append(SimpleNamespace(chunk=len(chunks)))
+            chunks.append(SimpleNamespace(source=source, heading_path=["Title", heading]))
+            languages.append(lang)
+    return SimpleNamespace(chunks=chunks, lines=lines, chunk_languages=np.array(languages),
+                           ranker=SimpleNamespace(line_content=np.ones(len(lines), dtype=bool)))
+
+
+def test_headings_shared_by_notes_short_or_asking_are_left_out():
+    searcher = _stub_searcher({
+        "a.md": ("en", ["Description", "Approval and merging", "Pros", "Why do we review?"]),
+        "b.md": ("en", ["Description", "Restoring data"]),
+        "c.md": ("ja", ["在宅勤務の申請", "概要"]),
+    })
+    found = {note: [h for h, _ in pairs] for note, pairs in _headings(searcher).items()}
+    assert found == {"a.md": ["Approval and merging"], "b.md": ["Restoring data"], "c.md": ["在宅勤務の申請"]}
+
+
+def test_examples_span_the_notes_and_both_languages():
+    by_note = {f"ja{i}.md": [(f"見出し{i}-{j}の手順", f"見出し{i}-{j}の手順について教えて") for j in range(5)] for i in range(6)}
+    by_note["en.md"] = [("Restoring data", "Tell me about Restoring data")]
+    order = _spread(by_note, 4)
+    questions = [q for _, q in order]
+    assert "Tell me about Restoring data" in questions[:2]  # the other language early, though one note of seven
+    assert len({h.split("-")[0] for h, _ in order}) == 4  # four different notes
+
+
+def test_no_examples_without_sections():
+    searcher = _stub_searcher({"a.md": ("en", [])})
+    assert example_questions(searcher) == []
