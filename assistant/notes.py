@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 NOTE_SUFFIXES = (".md", ".markdown")
 MAX_NOTE_BYTES = 5 * 1024 * 1024
+MAX_FOLDER_DEPTH = 32  # folders below the notes folder; a wiki's deepest is a handful
 # A line that is nothing but Liquid tags ({% raw %}, {{ page.x }}) is template, not content.
 LIQUID_LINE = re.compile(r"^\s*(\{%.*?%\}|\{\{.*?\}\})(\s*(\{%.*?%\}|\{\{.*?\}\}))*\s*$")
 LIQUID_INLINE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
@@ -256,13 +257,24 @@ def read_note(path: Path, root: Path, real_root: Path | None = None) -> Note | N
 
 def note_paths(corpus_dir: Path) -> list[Path]:
     """Every note (is_note_path) under the folder, sorted; hidden files and folders are
-    skipped, symlinked folders are not followed."""
+    skipped, symlinked folders are not followed, and folders more than MAX_FOLDER_DEPTH
+    levels down are skipped with a warning. CorpusError when the folder is missing or a file."""
+    if corpus_dir.exists() and not corpus_dir.is_dir():
+        raise CorpusError(f"{corpus_dir} is a file, not a folder; pass the folder that holds the notes")
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder {corpus_dir} does not exist; create it and put notes (*.md) in it")
-    found = []
+    found, too_deep = [], []
     for dirpath, dirnames, filenames in os.walk(corpus_dir, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not is_hidden(d))
+        # os.walk recurses once per level (Python 3.11): a folder ~1,000 levels deep raised
+        # RecursionError, and no note of the wiki could be indexed (security case deep-folders).
+        if dirnames and len(Path(dirpath).relative_to(corpus_dir).parts) >= MAX_FOLDER_DEPTH:
+            too_deep += [Path(dirpath) / d for d in dirnames]
+            dirnames.clear()
         found += [Path(dirpath) / f for f in filenames if is_note_path(f)]
+    if too_deep:
+        log.warning("skipped %d folder(s) more than %d levels deep, e.g. %s", len(too_deep), MAX_FOLDER_DEPTH,
+                    str(too_deep[0].relative_to(corpus_dir))[:200])
     return sorted(found)
 
 

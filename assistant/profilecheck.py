@@ -38,6 +38,7 @@ from pathlib import Path
 
 from . import models
 from .config import PROJECT_ROOT
+from .notes import note_paths
 
 MEASURED_FILE = "measured.json"
 # The serving targets of the quality profile on this 2-core machine (issue 15).
@@ -109,7 +110,7 @@ def sample_notes(corpus: Path, dest: Path, chars: int | None = SAMPLE_CHARS) -> 
     the last note is cut at a line break. Returns `dest`."""
     dest.mkdir(parents=True, exist_ok=True)
     left = chars
-    for path in sorted(p for p in corpus.rglob("*") if p.suffix in (".md", ".markdown") and p.is_file()):
+    for path in note_paths(corpus):  # the notes an index reads: no hidden, linked or too deep folders
         if left is not None and left <= 0:
             break
         text = path.read_text(encoding="utf-8", errors="replace")

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -257,3 +259,37 @@ def test_sha256_changes_with_the_bytes():
 
     assert a.sha256 != b.sha256
     assert a.sha256 == parse_note("# A\n\ntext\n", "a.md").sha256
+
+
+def test_a_folder_too_deep_is_skipped_with_a_warning_and_the_rest_indexed(tmp_path, caplog):
+    # Security case deep-folders: os.walk recursed once per level, and a folder ~1,100 levels
+    # deep raised RecursionError, so no note of the wiki could be indexed.
+    from assistant.notes import MAX_FOLDER_DEPTH
+
+    (tmp_path / "top.md").write_text("# Top\n\nkept\n", encoding="utf-8")
+    folder = os.open(tmp_path, os.O_RDONLY)
+    for _ in range(1100):  # one level at a time: Path.mkdir(parents=True) recurses too
+        os.mkdir("a", dir_fd=folder)
+        folder, parent = os.open("a", os.O_RDONLY, dir_fd=folder), folder
+        os.close(parent)
+    os.close(os.open("deep.md", os.O_WRONLY | os.O_CREAT, dir_fd=folder))
+    os.close(folder)
+    edge = tmp_path.joinpath(*["b"] * MAX_FOLDER_DEPTH)
+    edge.mkdir(parents=True)
+    (edge / "edge.md").write_text("# Edge\n", encoding="utf-8")
+    try:
+        with caplog.at_level("WARNING"):
+            found = [p.relative_to(tmp_path) for p in note_paths(tmp_path)]
+        assert found == [edge.relative_to(tmp_path) / "edge.md", Path("top.md")]
+        assert "levels deep" in caplog.text and caplog.text.count("\n") == 1
+    finally:
+        while (tmp_path / "a" / "a").is_dir():  # removed from the top: pytest's cleanup recurses per level
+            (tmp_path / "a" / "a").rename(tmp_path / "next")
+            (tmp_path / "a").rmdir()
+            (tmp_path / "next").rename(tmp_path / "a")
+
+
+def test_a_file_given_as_the_notes_folder_says_so(tmp_path):
+    (tmp_path / "index.md").write_text("# Index\n", encoding="utf-8")
+    with pytest.raises(CorpusError, match="is a file, not a folder"):
+        note_paths(tmp_path / "index.md")
