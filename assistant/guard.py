@@ -6,7 +6,8 @@ One pure-ASGI middleware (safe for Gradio's streaming responses), applied before
   component routes included, is a 404 before it reaches Gradio (case upload-newline: a
   blocklist matched on strings was bypassed with `/gradio_api/upload%0A`).
 - Bodies: one size limit for every route, counted while reading, before anything parses them
-  (case gradio-body-size); invalid UTF-8 is refused.
+  (case gradio-body-size); invalid UTF-8 is refused, and so are NaN, Infinity and 1e309 in a
+  Gradio body (standard JSON has none; Gradio answered them with a 500 and a logged traceback).
 - Gradio events: the page's events take text and numbers only, so a body whose `data` holds
   anything else (a FileData dict naming a local path, a list) is refused before Gradio's
   preprocessing can copy a file into its cache (case gradio-filedata-read); an event must be
@@ -25,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import json
+import math
 import re
 from urllib.parse import parse_qs, unquote_to_bytes
 
@@ -44,6 +46,7 @@ _GRADIO_GET = (
 )
 _GRADIO_POST = (r"/gradio_api/queue/join", r"/gradio_api/cancel")
 GRADIO_EVENT_PATHS = {m + "/gradio_api/queue/join": m for m in GRADIO_MOUNTS}
+GRADIO_CANCEL_PATHS = {m + "/gradio_api/cancel" for m in GRADIO_MOUNTS}
 GRADIO_STREAM_PATHS = {m + "/gradio_api/queue/data": m for m in GRADIO_MOUNTS}
 # Everything under /api/ reaches the API, whose own catch-all answers unknown paths with a
 # JSON 404 (api.py). /docs/static: Swagger UI's files from the fastapi-offline package.
@@ -77,13 +80,32 @@ def route_allowed(method: str, path: str) -> bool:
     return bool(pattern and not _BAD_PATH.search(path) and pattern.fullmatch(path))
 
 
+def _not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large for a number")
+    return value
+
+
+def strict_json(body: bytes):
+    """The body parsed as JSON as RFC 8259 defines it: ValueError for NaN, Infinity and
+    numbers a float cannot hold (1e309), which Python's json reads as non-finite floats.
+    Gradio's validation error handler could not encode them back: a 500 and a ~16 KB
+    traceback in the log per request (security case gradio-nan)."""
+    return json.loads(body, parse_constant=_not_json, parse_float=_finite)
+
+
 def event_payload_problem(body: bytes, events: Mapping[int, int] | None = None) -> str | None:
     """None when a Gradio event body names one of the page's `events` (fn_index -> how many
     inputs its Python function takes; any event when None) with that many values, text and
     numbers only; else why not. An event with no Python function (a page-side js event) or
     the wrong number of values would reach Gradio only to print a traceback in the log."""
     try:
-        payload = json.loads(body)
+        payload = strict_json(body)
     except (ValueError, RecursionError):
         return "the request body is not valid JSON"
     data = payload.get("data") if isinstance(payload, dict) else None
@@ -196,6 +218,11 @@ class GuardMiddleware:
             problem = event_payload_problem(bytes(body), self.events.get(GRADIO_EVENT_PATHS[path]))
             if problem:
                 return await refuse(400, problem)
+        elif path in GRADIO_CANCEL_PATHS:
+            try:
+                strict_json(bytes(body))
+            except (ValueError, RecursionError):
+                return await refuse(400, "the request body is not valid JSON")
         replayed = False
 
         async def replay():

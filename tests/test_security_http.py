@@ -851,3 +851,14 @@ def test_questions_do_not_wait_while_a_new_version_loads(tmp_path):
         assert status == 200 and "Fridays" in body.decode(), body[:300]  # the new version answers
     finally:
         next(gen, None)
+
+
+@pytest.mark.parametrize("path", ["/gradio_api/queue/join", "/embed/gradio_api/queue/join", "/gradio_api/cancel"])
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e309"])
+def test_numbers_standard_json_has_not_are_a_400_not_a_server_error(served, path, number):
+    # A fresh attacker (2026-12-01): Gradio's validation error handler could not encode these
+    # back, so each request was a 500 with a ~16 KB traceback in the log (1.5 MB/s from one client).
+    body = ('{"data": ["deploy", 1, "__all__", null], "event_data": null, "fn_index": %s, "trigger_id": %s, '
+            '"session_hash": "abc", "event_id": "e"}' % (number, number)).encode()
+    status, _, out = served.request("POST", path, body, {"Content-Type": "application/json"})
+    assert status == 400 and b"not valid JSON" in out, (status, out[:200])
