@@ -51,7 +51,7 @@ TEXT = {
     "ja": {
         "title": "ノート検索アシスタント",
         "intro": "ノートに質問すると、答えが書かれている節を引用付きで示します。",
-        "placeholder": "ノートへの質問を入力",
+        "placeholder": "質問を入力（ノートに書かれていることについて）",
         "label": "ノートへの質問",
         "send": "質問する",
         "clear": "会話をクリア",
@@ -166,9 +166,15 @@ def build_ui(service, settings: Settings, embed: bool = False):
 
     def search_everywhere(k, conversation):
         """The reply's "search everywhere" button: the last question again, without the filter."""
-        if not conversation.get("last"):
+        last = conversation.get("last")
+        if not last:
             return (gr.update(), gr.update(), conversation, *(gr.update(),) * 5, gr.update(), gr.update())
-        return turn(conversation["last"], k, ALL, conversation)
+        # Asked with the history it had the first time: it is already the last of `asked`, and
+        # as its own follow-up it moved the highlighted lines (a fresh tester, 2026-12-01).
+        asked = list(conversation["asked"])
+        if asked and asked[-1] == last:
+            asked.pop()
+        return turn(last, k, ALL, {**conversation, "asked": asked})
 
     def load(k, scope, conversation, chat_id, request: gr.Request):
         """Page load: the chat this tab had (a frame reloaded by a citation opening in its

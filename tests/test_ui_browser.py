@@ -636,7 +636,7 @@ def test_a_filtered_reply_names_the_filter_and_searches_everywhere_in_one_click(
     note.locator(".search-all").click()
     everywhere = page.locator("#chat .answer").nth(1)
     everywhere.wait_for(timeout=TIMEOUT)
-    assert service.scopes[-1] is None and service.calls[-1][0] == JA_QUESTION
+    assert service.scopes[-1] is None and service.calls[-1] == (JA_QUESTION, ())  # not its own follow-up
     assert everywhere.locator(".scope-note").count() == 0
     assert "Amazon SQS (Simple Queue Service)" in everywhere.locator(".crumb").first.inner_text()
 
