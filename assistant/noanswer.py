@@ -230,7 +230,10 @@ _KEY_RUN = re.compile(r"[\u30a0-\u30ff]{2,}|[\u3400-\u9fff\uf900-\ufaff]{2,}|[A-
 _QUESTION_WORDS = _FUNCTION_WORDS | frozenset(
     "does mean means need needs happen happens usually typically get gets make makes should we us "
     "our someone something anything kind kinds type types way ways thing things say says said one ones "
-    "not no yes also only just about into than then so".split()
+    "not no yes also only just about into than then so "
+    # Greetings and thanks: a chat's small talk, no topic ("hi", "thanks!": answered from
+    # whatever the model put nearest, a fresh tester, 2026-12-01).
+    "hi hello hey thanks thank thx bye goodbye please".split()
 )
 
 

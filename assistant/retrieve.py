@@ -26,7 +26,7 @@ from .leads import PageLeads
 from .hits import Answer, Grouper, Hit, merged
 from .language import language, notes_language
 from .lines import plain_line
-from .noanswer import Vocabulary, is_unanswered, key_term_share, missing_quantity
+from .noanswer import Vocabulary, is_unanswered, key_term_share, key_terms, missing_quantity
 from .query import (
     MAX_QUESTION_CHARS,
     MAX_TOP_K,
@@ -271,10 +271,14 @@ class Searcher:
         return Answer(shown, hits, self._unanswered(text, asked, groups, hits, alone, with_history))
 
     def _unanswered(self, question: str, asked: str, groups, hits, alone: Scores, with_history: Scores) -> bool:
-        """"Not in the notes": a name the notes never mention, or a top score under the
-        index's calibrated floor for this question language and the top hit's notes
+        """"Not in the notes": a question without history that names nothing (no key terms),
+        a name the notes never mention, or a top score under the index's calibrated floor for this question language and the top hit's notes
         language, unless the top answer line carries the question's own key terms."""
         if not groups:
+            return True
+        # A question that names nothing ("ありがとう", "hi", "What is it?") and has no earlier
+        # turn to take its topic from asks nothing the notes could answer.
+        if asked == question and not key_terms(question):
             return True
         top = groups[0][0]
         # The better of the question alone and with the conversation: either may carry it.

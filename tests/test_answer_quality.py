@@ -127,6 +127,15 @@ def test_not_in_the_notes(searcher):
     assert not searcher.search("SQSの可視性タイムアウトとは？").no_answer
 
 
+@pytest.mark.parametrize("question", ["ありがとう", "こんにちは", "hi", "Thanks!", "What is it?"])
+def test_small_talk_or_a_question_naming_nothing_is_not_answered(searcher, question):
+    assert searcher.search(question).no_answer
+
+
+def test_a_follow_up_naming_nothing_takes_its_topic_from_history(searcher):
+    assert not searcher.search("What about it?", history=("SQSの可視性タイムアウトとは？",)).no_answer
+
+
 def test_eval_command_reports_every_set(index_copy, tmp_path):
     """On a copy of the shared index, with its model named: left to choose, the command takes
     embeddinggemma-300m where it is installed and rebuilt the shared index with it."""
