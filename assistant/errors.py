@@ -44,7 +44,13 @@ class ModelFetchError(AssistantError):
 
 
 class QueryError(AssistantError):
-    """The question or its parameters are not usable."""
+    """The question or its parameters are not usable. `ja`: the message in Japanese, for the
+    chat page in Japanese (which showed "エラー: the question is empty; ..."); None where
+    only API and CLI callers can cause it."""
+
+    def __init__(self, message: str, ja: str | None = None):
+        super().__init__(message)
+        self.ja = ja
 
 
 class ConfigError(AssistantError):

@@ -39,15 +39,17 @@ def validate_question(question: object) -> str:
     removed), or a QueryError saying what is wrong with it: not text, empty, or without a
     letter or digit of any script (Unicode categories L*, N*)."""
     if not isinstance(question, str):
-        raise QueryError("the question must be text")
+        raise QueryError("the question must be text", ja="質問はテキストで入力してください")
     # Spaces of any kind (NBSP, U+3000) are kept: they separate words (textnorm.match_form).
     cleaned = "".join(ch for ch in question if ch.isprintable() or ch.isspace()).strip()
     if not cleaned:
-        raise QueryError("the question is empty; type a question about the notes")
+        raise QueryError("the question is empty; type a question about the notes",
+                         ja="質問が空です。ノートについての質問を入力してください")
     # Emoji, punctuation or symbols alone ("🙂", "？？？") ask nothing: searched, they got a
     # confident answer from whatever their vector landed nearest to.
     if not any(unicodedata.category(ch)[0] in "LN" for ch in cleaned):
-        raise QueryError("the question has no words, only symbols or emoji; type a question about the notes")
+        raise QueryError("the question has no words, only symbols or emoji; type a question about the notes",
+                         ja="質問に言葉がありません（記号や絵文字だけです）。ノートについての質問を入力してください")
     return cleaned[:MAX_QUESTION_CHARS]
 
 

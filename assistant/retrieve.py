@@ -234,7 +234,8 @@ class Searcher:
             scope = scope.replace(" > ", PATH_SEPARATOR, 1)
         allowed = np.array([scope in names for names in self._chunk_scopes])
         if not allowed.any():
-            raise QueryError(f"unknown filter {scope!r}; choose a note or chapter from the list")
+            raise QueryError(f"unknown filter {scope!r}; choose a note or chapter from the list",
+                             ja=f"絞り込み {scope!r} はありません。一覧からノートか章を選んでください")
         return allowed
 
     def search(

@@ -151,7 +151,8 @@ def build_ui(service, settings: Settings, embed: bool = False):
         except AssistantError as exc:
             if scope is not None and scope not in {value for _, value in _scope_choices(service, lang)}:
                 scope = None  # a filter the page does not offer is not sent back: the dropdown shows "all"
-            reply = error_html(f"{TEXT[lang]['error']}: {exc}")
+            message = getattr(exc, "ja", None) if lang == "ja" else None
+            reply = error_html(f"{TEXT[lang]['error']}: {message or exc}")
         except Exception:  # a bug must not show a traceback; it is logged for the operator
             log.exception("search failed")
             reply = error_html(TEXT[lang]["error"] + (": 内部エラーが発生しました。" if lang == "ja" else ": internal error."))
@@ -336,7 +337,7 @@ def _plain(value) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise QueryError("this form takes text only")
+        raise QueryError("this form takes text only", ja="このフォームはテキストだけを受け付けます")
     return _CONTROL.sub(" ", value).strip()
 
 
@@ -350,7 +351,7 @@ def _result_count(k) -> int:
     """The slider's value as an int in 1..MAX_K, else a QueryError: a client posting to
     Gradio directly can send anything (a string, NaN, 10**30, a boolean)."""
     if isinstance(k, bool) or not isinstance(k, (int, float)) or (isinstance(k, float) and not k.is_integer()):
-        raise QueryError("the number of results must be a whole number")
+        raise QueryError("the number of results must be a whole number", ja="表示する件数は整数で指定してください")
     if not 1 <= k <= MAX_K:
-        raise QueryError(f"the number of results must be between 1 and {MAX_K}")
+        raise QueryError(f"the number of results must be between 1 and {MAX_K}", ja=f"表示する件数は1から{MAX_K}の間で指定してください")
     return int(k)

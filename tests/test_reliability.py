@@ -353,17 +353,21 @@ def _new_chat() -> dict:
     ("", 5, "__all__", "empty"),
     ("  \x00\x01\x1b ", 5, "__all__", "empty"),
     ("\udcff\udcfe", 5, "__all__", "empty"),
-    (JA_QUESTION, 0, "__all__", "between 1 and 10"),
-    (JA_QUESTION, 1e9, "__all__", "between 1 and 10"),
-    (JA_QUESTION, 11, "__all__", "between 1 and 10"),  # the search takes 50; the page shows at most 10
-    (JA_QUESTION, 2.5, "__all__", "whole number"),
-    (JA_QUESTION, True, "__all__", "whole number"),
-    (JA_QUESTION, None, "__all__", "whole number"),
-    (JA_QUESTION, "abc", "__all__", "whole number"),
-    (JA_QUESTION, float("nan"), "__all__", "whole number"),
-    (JA_QUESTION, float("inf"), "__all__", "whole number"),
-    (JA_QUESTION, 5, "no-such-note.md", "filter"),
-    (JA_QUESTION, 5, 7, "text only"),
+    ("🙂？", 5, "__all__", "no words"),
+    # A Japanese question gets its message in Japanese, as the rest of the page.
+    (JA_QUESTION, 0, "__all__", "1から10の間"),
+    (JA_QUESTION, 1e9, "__all__", "1から10の間"),
+    (JA_QUESTION, 11, "__all__", "1から10の間"),  # the search takes 50; the page shows at most 10
+    (JA_QUESTION, 2.5, "__all__", "整数"),
+    (JA_QUESTION, True, "__all__", "整数"),
+    (JA_QUESTION, None, "__all__", "整数"),
+    (JA_QUESTION, "abc", "__all__", "整数"),
+    (JA_QUESTION, float("nan"), "__all__", "整数"),
+    (JA_QUESTION, float("inf"), "__all__", "整数"),
+    (JA_QUESTION, 5, "no-such-note.md", "絞り込み"),
+    (JA_QUESTION, 5, 7, "テキストだけ"),
+    ("What is the visibility timeout of SQS?", 11, "__all__", "between 1 and 10"),
+    ("What is the visibility timeout of SQS?", 5, "no-such-note.md", "unknown filter"),
 ], ids=repr)
 def test_ui_bad_input_shows_a_message_and_the_next_question_works(ui_ask, question, k, scope, words):
     out = ui_ask(question, k, scope, _new_chat())
