@@ -133,7 +133,7 @@ def html_row_label(file_lines: Sequence[str], n: int, source_lines: Sequence[str
     return None
 
 
-def _row_text(header: list[str], row: str) -> str:
+def row_text(header: list[str], row: str) -> str:
     """A table row as "column: value; ...": a row's cells mean little without their header."""
     return "; ".join(f"{h}: {v}" if h else v for h, v in zip(header, _cells(row)) if v)
 
@@ -233,7 +233,7 @@ def line_units(
             continue
         header = table_header(page_lines, n)
         if header is not None:
-            body = _row_text(header, raw) or body
+            body = row_text(header, raw) or body
         elif in_html_table and not code[n - chunk.line_start]:
             label = html_row_label(page_lines, n, source_lines)
             if label and label not in body:

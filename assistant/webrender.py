@@ -16,6 +16,7 @@ from functools import lru_cache
 from .chunking import PATH_SEPARATOR
 from .hits import Answer, Hit
 from .language import language
+from .lines import row_text, table_header
 from .query import MAX_QUESTION_CHARS
 from .render import NO_ANSWER, citation
 
@@ -238,13 +239,17 @@ def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str]) -> str
 
 
 def _source_lines(hit: Hit) -> list[str]:
-    """The hit's answer lines as written, best first, without list markers and indentation."""
+    """The hit's answer lines as written, best first, without list markers and indentation;
+    a table row as "column: value; ..." (lines.row_text), not its pipes, when its header is in
+    the section."""
     body = hit.chunk.text.split("\n")
     out = []
     for n in hit.highlight_lines:
         i = n - hit.chunk.line_start
         if 0 <= i < len(body) and body[i].strip():
-            out.append(_BLOCK_MARKER.sub("", body[i], count=1).strip())
+            header = table_header(body, i + 1)
+            row = row_text(header, body[i]) if header is not None else ""
+            out.append(row or _BLOCK_MARKER.sub("", body[i], count=1).strip())
     return out
 
 

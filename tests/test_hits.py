@@ -123,3 +123,17 @@ def test_hits_of_one_section_shown_once_join_their_shown_text_too():
     assert one.chunk.text == "<!-- hidden -->\nvisible one\nvisible two\n<!-- gone -->"
     assert one.chunk.page_text == "\nvisible one\nvisible two\n"
     assert (one.chunk.line_start, one.chunk.line_end) == (3, 6)
+
+
+def test_a_table_row_answer_is_shown_with_its_header_not_its_pipes():
+    # A fresh tester (2026-12-01): the big answer line read "| 書籍 | 月1万円 | 技術書に限る |".
+    from assistant.hits import Hit
+    from assistant.webrender import answer_lines, best_hit_html
+
+    text = "## 上限金額\n\n| 項目 | 上限 | 備考 |\n|---|---|---|\n| 書籍 | 月1万円 | 技術書に限る |\n| 交通費 | 実費 |  |"
+    chunk = Chunk(source="a.md", title="A", heading_path=("A", "上限金額"), anchor="s", permalink=None,
+                  line_start=10, line_end=15, text=text)
+    hit = Hit(chunk, 1.0, "u", (14, 15, 12))
+    assert answer_lines(hit) == ["項目: 書籍; 上限: 月1万円; 備考: 技術書に限る", "項目: 交通費; 上限: 実費", "| 項目 | 上限 | 備考 |"]
+    lead = best_hit_html(hit, "ja").split('class="lead-line">')[1].split("</p>")[0]
+    assert lead == "項目: 書籍; 上限: 月1万円; 備考: 技術書に限る"
