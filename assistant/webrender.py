@@ -175,12 +175,25 @@ def outdent(text: str) -> tuple[str, int]:
     return "\n".join(lines), 0
 
 
+# A <details> block's own tags, each alone on its line: html=False would show them as text
+# ("<summary>エスカレーション先</summary>"), where the page shows a disclosure with its summary.
+_DETAILS_TAG = re.compile(r"^[ \t]*</?details\b[^>\n]*>[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_SUMMARY_LINE = re.compile(r"^([ \t]*)<summary\b[^>\n]*>(.*?)</summary>[ \t]*$", re.IGNORECASE | re.MULTILINE)
+
+
+def _disclosure_as_text(text: str) -> str:
+    """Lines that are only a <details> tag blank, a <summary> line its text in bold; every
+    other line (and the line count) as it was."""
+    text = _DETAILS_TAG.sub("", text)
+    return _SUMMARY_LINE.sub(lambda m: f"{m.group(1)}**{m.group(2).strip()}**" if m.group(2).strip() else "", text)
+
+
 def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()) -> str:
     """A note section (markdown) as sanitized HTML; `highlight` lines (source line numbers,
     best first) are marked with their rank (class rank-1 for the best). A section cut
     from inside a nested list renders as the list it is (see `outdent`)."""
     md = _markdown()
-    text, added = outdent(text)
+    text, added = outdent(_disclosure_as_text(text))
     first_line -= added
     # 0-based lines of `text` -> rank (1 = best): highlight lines come best first.
     marked = {n - first_line: rank for rank, n in enumerate(highlight, 1)}

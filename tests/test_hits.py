@@ -137,3 +137,14 @@ def test_a_table_row_answer_is_shown_with_its_header_not_its_pipes():
     assert answer_lines(hit) == ["項目: 書籍; 上限: 月1万円; 備考: 技術書に限る", "項目: 交通費; 上限: 実費", "| 項目 | 上限 | 備考 |"]
     lead = best_hit_html(hit, "ja").split('class="lead-line">')[1].split("</p>")[0]
     assert lead == "項目: 書籍; 上限: 月1万円; 備考: 技術書に限る"
+
+
+def test_a_details_block_in_a_section_shows_its_summary_not_its_tags():
+    # A fresh tester (2026-12-01): the section showed "<summary>エスカレーション先（社外秘）</summary>".
+    from assistant.webrender import section_html
+
+    text = "## 連絡\n\n<details>\n<summary>エスカレーション先（社外秘）</summary>\n\n- 部長に電話する\n\n</details>\n<script>x</script>"
+    out = section_html(text, 20, (25,))
+    assert "<strong>エスカレーション先（社外秘）</strong>" in out and "&lt;summary" not in out and "&lt;details" not in out
+    assert 'class="hl rank-1"' in out and "部長に電話する" in out  # line 25 still marked
+    assert "&lt;script&gt;" in out  # other HTML stays text
