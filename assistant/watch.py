@@ -50,7 +50,9 @@ def _identity(folder: Path) -> tuple[int, int] | None:
 def note_event_filter(corpus: Path) -> Callable[[object, str], bool]:
     """A watchfiles filter: events on notes, and on anything that is not a plain file now
     (a folder, or a path that is gone: a moved-out folder is gone, not a folder); never on
-    hidden paths (editor swap files, .git, drafts) or other files (images, backups)."""
+    hidden paths (editor swap files, .git, drafts), other files (images, backups), paths
+    through a symlinked folder or outside the notes folder: notify follows links, which
+    builds do not (notes.note_paths), so a link to another tree re-indexed on its changes."""
     roots = [corpus.absolute(), corpus.resolve()]
 
     def relevant(change, path: str) -> bool:
@@ -61,8 +63,11 @@ def note_event_filter(corpus: Path) -> Callable[[object, str], bool]:
             except ValueError:
                 continue
         else:
-            return True  # the watched folder itself (or a path notify spelled otherwise)
+            # The notes folder's own parents (it was moved or removed) still count.
+            return any(root.is_relative_to(path) for root in roots)
         if any(is_hidden(part) for part in relative.parts):
+            return False
+        if any(os.path.islink(root.joinpath(*relative.parts[:i])) for i in range(1, len(relative.parts) + 1)):
             return False
         return is_note_path(relative) or not os.path.isfile(path)
 

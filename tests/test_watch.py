@@ -104,3 +104,24 @@ def test_missing_folder_is_a_named_error(tmp_path, service):
     service.settings = from_env({}, corpus_dir=tmp_path / "nope", index_dir=tmp_path / "index")
     with pytest.raises(CorpusError, match="cannot watch"):
         start_watching(service)
+
+
+def test_events_through_a_symlinked_folder_or_outside_the_notes_are_ignored(tmp_path):
+    # A fresh attacker (2026-12-01): notify follows links, so `notes/ext -> outside/` re-indexed
+    # on every write under outside/, which builds (note_paths) never read.
+    from assistant.watch import note_event_filter
+
+    notes, outside = tmp_path / "notes", tmp_path / "outside"
+    (notes / "sub").mkdir(parents=True)
+    (outside / "deep").mkdir(parents=True)
+    (notes / "ext").symlink_to(outside, target_is_directory=True)
+    for path in (notes / "a.md", notes / "sub" / "b.md", outside / "x.md", outside / "deep" / "z.md"):
+        path.write_text("# t\n", encoding="utf-8")
+    relevant = note_event_filter(notes)
+    assert relevant(None, str(notes / "a.md")) and relevant(None, str(notes / "sub" / "b.md"))
+    assert relevant(None, str(notes / "sub"))  # a folder of the notes
+    assert relevant(None, str(tmp_path))  # the notes folder's parent: it may have been moved
+    assert not relevant(None, str(notes / "ext" / "x.md"))
+    assert not relevant(None, str(notes / "ext" / "deep" / "z.md"))
+    assert not relevant(None, str(notes / "ext"))
+    assert not relevant(None, str(outside / "x.md"))  # as notify may spell it, resolved
