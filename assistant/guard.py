@@ -6,8 +6,9 @@ One pure-ASGI middleware (safe for Gradio's streaming responses), applied before
   component routes included, is a 404 before it reaches Gradio (case upload-newline: a
   blocklist matched on strings was bypassed with `/gradio_api/upload%0A`).
 - Bodies: one size limit for every route, counted while reading, before anything parses them
-  (case gradio-body-size); invalid UTF-8 is refused, and so are NaN, Infinity and 1e309 in a
-  Gradio body (standard JSON has none; Gradio answered them with a 500 and a logged traceback).
+  (case gradio-body-size); invalid UTF-8 is refused, and so are NaN, Infinity, 1e309 and lone
+  surrogates in a Gradio field outside an event's `data` (Gradio answered a 500 and logged a
+  traceback; `data` values reach the page's handlers, which check them).
 - Gradio events: the page's events take text and numbers only, so a body whose `data` holds
   anything else (a FileData dict naming a local path, a list) is refused before Gradio's
   preprocessing can copy a file into its cache (case gradio-filedata-read); an event must be
@@ -80,23 +81,29 @@ def route_allowed(method: str, path: str) -> bool:
     return bool(pattern and not _BAD_PATH.search(path) and pattern.fullmatch(path))
 
 
-def _not_json(constant: str):
-    raise ValueError(f"{constant} is not JSON")
+UNTAKEABLE = "the request body holds a value this server cannot take (NaN, Infinity or invalid Unicode)"
 
 
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"{text} is too large for a number")
-    return value
-
-
-def strict_json(body: bytes):
-    """The body parsed as JSON as RFC 8259 defines it: ValueError for NaN, Infinity and
-    numbers a float cannot hold (1e309), which Python's json reads as non-finite floats.
-    Gradio's validation error handler could not encode them back: a 500 and a ~16 KB
-    traceback in the log per request (security case gradio-nan)."""
-    return json.loads(body, parse_constant=_not_json, parse_float=_finite)
+def untakeable(value) -> bool:
+    """Whether a parsed JSON value holds what Gradio cannot echo back in a validation error:
+    a non-finite number (NaN, Infinity, or 1e309, which Python's json reads as infinity) or a
+    string or key with a lone surrogate ("\\ud800" is valid JSON). Its error reply failed to
+    encode: a 500 and a ~15 KB traceback in the log per request (two fresh attackers,
+    2026-12-01)."""
+    stack = [value]
+    while stack:  # iterative: the body is at most MAX_BODY_BYTES, but may nest deeply
+        item = stack.pop()
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                return True
+        elif isinstance(item, str):
+            if not item.isascii() and any("\ud800" <= ch <= "\udfff" for ch in item):
+                return True
+        elif isinstance(item, dict):
+            stack += [*item.keys(), *item.values()]
+        elif isinstance(item, list):
+            stack += item
+    return False
 
 
 def event_payload_problem(body: bytes, events: Mapping[int, int] | None = None) -> str | None:
@@ -105,12 +112,16 @@ def event_payload_problem(body: bytes, events: Mapping[int, int] | None = None) 
     numbers only; else why not. An event with no Python function (a page-side js event) or
     the wrong number of values would reach Gradio only to print a traceback in the log."""
     try:
-        payload = strict_json(body)
+        payload = json.loads(body)
     except (ValueError, RecursionError):
         return "the request body is not valid JSON"
     data = payload.get("data") if isinstance(payload, dict) else None
     if not isinstance(data, list):
         return "an event needs a 'data' list"
+    # The values in `data` reach the page's handlers, which check them (ui._plain,
+    # _result_count: a ⚠ line in the chat); every other field is Gradio's.
+    if untakeable({k: v for k, v in payload.items() if k != "data"}):
+        return UNTAKEABLE
     if any(not (value is None or isinstance(value, (str, int, float, bool))) for value in data):
         return "this form takes text and numbers only"
     if payload.get("event_data") is not None and not isinstance(payload.get("event_data"), (str, int, float, bool)):
@@ -220,7 +231,8 @@ class GuardMiddleware:
                 return await refuse(400, problem)
         elif path in GRADIO_CANCEL_PATHS:
             try:
-                strict_json(bytes(body))
+                if untakeable(json.loads(bytes(body))):
+                    return await refuse(400, UNTAKEABLE)
             except (ValueError, RecursionError):
                 return await refuse(400, "the request body is not valid JSON")
         replayed = False

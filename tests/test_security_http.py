@@ -861,4 +861,20 @@ def test_numbers_standard_json_has_not_are_a_400_not_a_server_error(served, path
     body = ('{"data": ["deploy", 1, "__all__", null], "event_data": null, "fn_index": %s, "trigger_id": %s, '
             '"session_hash": "abc", "event_id": "e"}' % (number, number)).encode()
     status, _, out = served.request("POST", path, body, {"Content-Type": "application/json"})
-    assert status == 400 and b"not valid JSON" in out, (status, out[:200])
+    assert status == 400 and b"cannot take" in out, (status, out[:200])
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/gradio_api/cancel", '{"session_hash": ["\\ud800"], "fn_index": 1, "event_id": "x"}'),
+    ("/gradio_api/cancel", '{"session_hash": "a", "fn_index": 1, "event_id": "\\udc00x"}'),
+    ("/gradio_api/queue/join", '{"data": ["a", 5, null, null], "fn_index": %s, "session_hash": "a", "trigger_id": ["\\udc00"]}'),
+    ("/embed/gradio_api/queue/join", '{"data": ["a", 5, null, null], "fn_index": %s, "session_hash": ["\\ud800"], "trigger_id": 1}'),
+])
+def test_a_lone_surrogate_in_a_gradio_field_is_a_400_not_a_server_error(served, path, body):
+    # A fresh attacker (2026-12-01), after the NaN fix: Gradio echoed the field in its
+    # validation error, whose UTF-8 encoding failed: a 500 and ~15 KB of traceback each.
+    if "%s" in body:
+        ask = next(d for d in events(served, "/embed" if path.startswith("/embed") else "") if d.get("api_name") == "ask")
+        body = body % ask["id"]
+    status, _, out = served.request("POST", path, body.encode(), {"Content-Type": "application/json"})
+    assert status == 400 and b"cannot take" in out, (status, out[:200])
