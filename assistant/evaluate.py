@@ -24,6 +24,7 @@ from typing import Sequence
 
 from .errors import AssistantError
 from .language import notes_language
+from .notes import note_paths
 from .retrieve import Answer, Searcher
 
 MAX_HIT_LINES = 40
@@ -123,10 +124,9 @@ def index_dir_for(root: Path, suite: Suite, model: str) -> Path:
 def notes_languages(corpus: Path) -> dict[str, str]:
     """'ja' or 'en' per note (path relative to the corpus, '/'-separated)."""
     out = {}
-    for path in sorted(corpus.rglob("*")):
-        if path.suffix.lower() in (".md", ".markdown") and path.is_file():
-            text = path.read_text(encoding="utf-8", errors="replace")
-            out[path.relative_to(corpus).as_posix()] = notes_language(text)
+    for path in note_paths(corpus):  # the notes an index reads (no hidden, linked or too deep folders)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        out[path.relative_to(corpus).as_posix()] = notes_language(text)
     return out
 
 
