@@ -273,8 +273,9 @@ class Searcher:
 
     def _unanswered(self, question: str, asked: str, groups, hits, alone: Scores, with_history: Scores) -> bool:
         """"Not in the notes": a question without history that names nothing (no key terms),
-        a name the notes never mention, or a top score under the index's calibrated floor for this question language and the top hit's notes
-        language, unless the top answer line carries the question's own key terms."""
+        a name the notes never mention, or a top score under the index's calibrated floor for
+        this question language and the top hit's notes language, unless the top answer line
+        carries the question's own key terms."""
         if not groups:
             return True
         # A question that names nothing ("ありがとう", "hi", "What is it?") and has no earlier

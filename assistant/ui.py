@@ -77,9 +77,6 @@ TEXT = {
 }
 
 
-
-
-
 def _examples(service) -> list[str]:
     """The page's example questions, about the notes' own headings (suggestions.py); none
     while no index is loaded."""
