@@ -17,10 +17,9 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import AssistantError, QueryError
-from . import MAX_HISTORY, MAX_QUESTION_CHARS
+from . import MAX_HISTORY, MAX_QUESTION_CHARS, example_questions
 from .language import language
 from .scopes import listed_scopes, scope_label
-from .suggestions import example_questions
 from .webrender import answer_html, error_html, question_html
 
 log = logging.getLogger(__name__)

@@ -175,15 +175,13 @@ def outdent(text: str) -> tuple[str, int]:
     return "\n".join(lines), 0
 
 
-# A <details> block's own tags, each alone on its line: html=False would show them as text
-# ("<summary>エスカレーション先</summary>"), where the page shows a disclosure with its summary.
+# A <details> block's own tags alone on a line: html=False shows them as text, not a disclosure.
 _DETAILS_TAG = re.compile(r"^[ \t]*</?details\b[^>\n]*>[ \t]*$", re.IGNORECASE | re.MULTILINE)
 _SUMMARY_LINE = re.compile(r"^([ \t]*)<summary\b[^>\n]*>(.*?)</summary>[ \t]*$", re.IGNORECASE | re.MULTILINE)
 
 
 def _disclosure_as_text(text: str) -> str:
-    """Lines that are only a <details> tag blank, a <summary> line its text in bold; every
-    other line (and the line count) as it was."""
+    """A <details> tag's line blank, a <summary> line its text in bold; the rest as it was."""
     text = _DETAILS_TAG.sub("", text)
     return _SUMMARY_LINE.sub(lambda m: f"{m.group(1)}**{m.group(2).strip()}**" if m.group(2).strip() else "", text)
 

@@ -19,7 +19,7 @@ from assistant.lexical import LexicalIndex
 from assistant.notes import load_notes
 from assistant.retrieve import Searcher
 
-QUESTIONS = ["S3 object size", "Lambda timeout 900 seconds", "SQS visibility timeout", "bullet two", "🚀"]
+QUESTIONS = ["S3 object size", "Lambda timeout 900 seconds", "SQS visibility timeout", "bullet two", "🚀 launch"]
 
 
 def built(settings):
