@@ -44,10 +44,9 @@ class LineRanker:
         # int64[n_lines]: the unit of each line's parent bullet (lines.parent_line), or itself
         self.line_context = np.arange(len(lines), dtype=np.int64)
         self._line_chars = np.zeros(len(lines), dtype=np.int64)  # the line's characters, stripped
-        # Each line's match form and tokens, made once rather than for every hit of every
-        # question (docs/performance.md, 2026-12-01): the forms here (~0.5 ms of a search's
-        # ~3 ms outside the model), the tokens on a line's first hit (`_tokens`, ~0.4 ms more).
-        self._line_forms = [match_form(unit.text) for unit in lines]
+        # Each line's match form and tokens, made on its first hit rather than for every hit
+        # of every question (`_tokens`; ~2 ms of a search's ~5 ms outside the model,
+        # docs/performance.md, 2026-12-01).
         self._line_tokens: dict[int, TextTokens] = {}
         unit_of = {(unit.chunk, unit.line): i for i, unit in enumerate(lines)}
         split_chunk, text, code = -1, [], []  # the current chunk's lines, and which are code
@@ -93,7 +92,7 @@ class LineRanker:
         if line_terms is not None:
             scores += WEIGHTS["terms"] * line_terms[ids]
         if translations:
-            found = [_translated_share(translations, self._line_forms[i]) for i in ids]
+            found = [_translated_share(translations, self._tokens(i).form) for i in ids]
             scores += LINE_LEXICAL_WEIGHT * np.array(found)
         return [(score, self.lines[i].line) for score, i in sorted(zip(scores.tolist(), ids), reverse=True)]
 
@@ -102,7 +101,7 @@ class LineRanker:
         # tokens at once store equal values.
         found = self._line_tokens.get(line)
         if found is None:
-            found = self._line_tokens[line] = text_tokens(self._line_forms[line])
+            found = self._line_tokens[line] = text_tokens(match_form(self.lines[line].text))
         return found
 
     def highlights(

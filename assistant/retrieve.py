@@ -110,11 +110,11 @@ class Searcher:
             )
         }
         # A chunk holding no answer line (a title line, a link list, a TODO section) ranks last.
-        has_content = np.zeros(n, dtype=bool)
-        has_content[line_view.line_chunk[self.ranker.line_content]] = True
-        self._empty_penalty = np.where(has_content, 0.0, EMPTY_CHUNK_PENALTY).astype(np.float32)
+        self.has_content = np.zeros(n, dtype=bool)  # bool[n_chunks]: holds an answer line
+        self.has_content[line_view.line_chunk[self.ranker.line_content]] = True
+        self._empty_penalty = np.where(self.has_content, 0.0, EMPTY_CHUNK_PENALTY).astype(np.float32)
         # A page's lead (text before its first section) ranks after the page's best section (leads.py).
-        self.leads = PageLeads(self.chunks, has_content)
+        self.leads = PageLeads(self.chunks, self.has_content)
         self.grouper = Grouper(self.chunks, settings.max_chunk_lines, self.ranker.answer_chars(n))
         self._chunk_scopes = [
             (c.source, f"{c.source}{PATH_SEPARATOR}{c.heading_path[1]}") if len(c.heading_path) > 1 else (c.source,)

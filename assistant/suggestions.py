@@ -45,11 +45,10 @@ def example_questions(searcher, count: int = EXAMPLE_COUNT) -> list[str]:
 
 def _headings(searcher) -> dict[str, list[tuple[str, str]]]:
     """note -> [(heading, question about it)] in page order, for the headings worth asking."""
-    answering = {searcher.lines[i].chunk for i in range(len(searcher.lines)) if searcher.ranker.line_content[i]}
     by_note: dict[str, dict[str, str]] = {}
     for i, chunk in enumerate(searcher.chunks):
         heading = " ".join(chunk.heading_path[-1].split()) if len(chunk.heading_path) > 1 else ""
-        if i in answering and MIN_CHARS[language(heading)] <= len(heading) <= MAX_CHARS and heading[-1] not in "?？":
+        if searcher.has_content[i] and MIN_CHARS[language(heading)] <= len(heading) <= MAX_CHARS and heading[-1] not in "?？":
             # Asked in the note's language: a Japanese page's English heading is asked in Japanese.
             by_note.setdefault(chunk.source, {}).setdefault(heading, _question(heading, str(searcher.chunk_languages[i])))
     notes_of = Counter(h for headings in by_note.values() for h in headings)

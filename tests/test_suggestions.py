@@ -33,16 +33,16 @@ def test_a_question_reads_as_one_in_the_notes_language():
 def _stub_searcher(pages: dict[str, tuple[str, list[str]]]):
     """A searcher shaped object: per note (language, section headings), one chunk per
     section with one answer line, and the note's title chunk without one."""
-    chunks, languages, lines = [], [], []
+    chunks, languages, content = [], [], []
     for source, (lang, headings) in pages.items():
         chunks.append(SimpleNamespace(source=source, heading_path=["Title"]))
         languages.append(lang)
+        content.append(False)
         for heading in headings:
-            lines.append(SimpleNamespace(chunk=len(chunks)))
             chunks.append(SimpleNamespace(source=source, heading_path=["Title", heading]))
             languages.append(lang)
-    return SimpleNamespace(chunks=chunks, lines=lines, chunk_languages=np.array(languages),
-                           ranker=SimpleNamespace(line_content=np.ones(len(lines), dtype=bool)))
+            content.append(True)
+    return SimpleNamespace(chunks=chunks, chunk_languages=np.array(languages), has_content=np.array(content))
 
 
 def test_headings_shared_by_notes_short_or_asking_are_left_out():
