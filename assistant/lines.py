@@ -10,6 +10,9 @@ Some lines frame an answer without being one: headings, `<details>`/`<summary>` 
 admonition openers (`::: tip`, `!!! note "..."`), a bare label (`理由:`), a line of links
 only, a lone TODO. `is_boilerplate` names them, so they are never the highlighted answer
 and a chunk made of nothing else (a title line, a two-line link list) does not outrank content.
+Navigation lines (`navigation_lines`: an index page's link-table rows, "see X" lines, links
+into the wiki with a short label) are no answer lines either, and a chunk with more of them
+than answer lines ranks after content (retrieve.py).
 Lines are read as the wiki page shows them (wiki/shown.py): a hidden line (an HTML comment,
 Liquid, a container marker) is never an answer line, nor is a caption (`<summary>`).
 What this leaves out: scoring (retrieve.py).
