@@ -179,12 +179,14 @@ def is_placeholder(raw: str) -> bool:
 # key settings](https://github.com/settings/keys)", "[Failure Friday](https://...)に参加し
 # てください") is a step or a reference, an answer line.
 NAV_LABEL_CHARS = 12
+# Each part stops at the next bracket, parenthesis or tag: linear in the line, whatever it holds.
 _NAV_LINK = re.compile(
-    r"(?<!!)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(((?:[^()]|\([^)]*\))*)\)"  # [text](target), one level of () or [] inside
-    r"|<a\s[^>]*?href\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>"  # <a href="target">text</a>
-    r"|\[\[([^\]|]*)(?:\|([^\]]*))?\]\]",  # [[Page]] / [[Page|text]] (wiki links: always inside)
+    r"(?<!!)\[([^\[\]]*)\]\(((?:[^()]|\([^()]*\))*)\)"  # [text](target), one level of () inside
+    r"|<a\s[^>]*?href\s*=\s*[\"']([^\"'<>]*)[\"'][^>]*>([^<]*)</a\s*>"  # <a href="target">text</a>
+    r"|\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]",  # [[Page]] / [[Page|text]] (wiki links: always inside)
     re.IGNORECASE,
 )
+NAV_MAX_CHARS = 1000  # a navigation line is a label and a few links; a longer line is prose or data
 _OUTSIDE = re.compile(r"^\s*<?(?:[a-z][a-z0-9+.-]*:|//)|://", re.IGNORECASE)  # a scheme or a host
 _BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|\||#{1,6}(?:\s|$)|```|~~~|<|>)")
 _LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
@@ -215,8 +217,10 @@ def navigation_lines(lines: Sequence[str], code: Sequence[bool] | None = None) -
     code = code_lines(lines) if code is None else code
     nav = [False] * len(lines)
     for i, line in enumerate(lines):
+        if code[i] or not line.strip() or len(line) > NAV_MAX_CHARS:
+            continue
         raw = _IMAGE.sub(" ", line)
-        if code[i] or not raw.strip():
+        if not raw.strip():
             continue
         if _only_links(raw):  # any target, as is_boilerplate
             nav[i] = True

@@ -108,3 +108,11 @@ def test_navigation_lines_are_never_highlighted(handbook):
 def test_an_image_is_not_navigation():
     # A section of one answer line and its screenshot is content, not a link list.
     assert navigation_lines(["優先度**Medium**で対応する。", "", "![Medium](../img/medium.png)"]) == [False, False, False]
+
+
+@pytest.mark.parametrize("line", ["[" * 20000, "[a](" * 5000, '<a href="x">' * 3000, "[[" * 10000, "[a](b" + "(" * 20000])
+def test_hostile_lines_are_read_in_linear_time_and_are_not_navigation(line):
+    # Nested repeats in the link pattern took 38 s on 20,000 "[" (at index load); each part
+    # of it now stops at the next bracket, and a line over NAV_MAX_CHARS is never navigation.
+    assert navigation_lines(["", line, ""]) == [False, False, False]
+    assert navigation_lines(["", line[:999], ""]) == [False, False, False]
