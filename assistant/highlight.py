@@ -16,7 +16,7 @@ import numpy as np
 from .chunking import Chunk
 from .fusion import WEIGHTS
 from .lexical import SharedTokens, TextTokens, text_tokens, tokenize
-from .lines import LineUnit, code_lines, is_content, parent_line
+from .lines import LineUnit, code_lines, is_content, navigation_lines, parent_line
 from .textnorm import match_form
 from .vectors import VectorIndex
 
@@ -39,8 +39,11 @@ class LineRanker:
         self.chunk_lines: list[list[int]] = [[] for _ in chunks]
         for i, unit in enumerate(lines):
             self.chunk_lines[unit.chunk].append(i)
-        # bool[n_lines]: whether the line can be an answer (lines.is_content)
+        # bool[n_lines]: whether the line can be an answer (lines.is_content, not navigation)
         self.line_content = np.zeros(len(lines), dtype=bool)
+        # bool[n_lines]: a navigation line (lines.navigation_lines): never an answer, and what
+        # makes a chunk of mostly links rank after content (retrieve.py)
+        self.line_navigation = np.zeros(len(lines), dtype=bool)
         # int64[n_lines]: the unit of each line's parent bullet (lines.parent_line), or itself
         self.line_context = np.arange(len(lines), dtype=np.int64)
         self._line_chars = np.zeros(len(lines), dtype=np.int64)  # the line's characters, stripped
@@ -49,13 +52,16 @@ class LineRanker:
         # docs/performance.md, 2026-12-01).
         self._line_tokens: dict[int, TextTokens] = {}
         unit_of = {(unit.chunk, unit.line): i for i, unit in enumerate(lines)}
-        split_chunk, text, code = -1, [], []  # the current chunk's lines, and which are code
+        split_chunk, text, code, nav = -1, [], [], []  # the current chunk's lines, which are code, which navigation
         for i, unit in enumerate(lines):
             c = chunks[unit.chunk]
             if unit.chunk != split_chunk:
                 split_chunk, text = unit.chunk, c.text.split("\n")
                 code = code_lines(text)
-            self.line_content[i] = is_content(text[unit.line - c.line_start], code[unit.line - c.line_start])
+                nav = navigation_lines(text, code)
+            at = unit.line - c.line_start
+            self.line_navigation[i] = nav[at]
+            self.line_content[i] = is_content(text[at], code[at]) and not nav[at]
             self._line_chars[i] = len(text[unit.line - c.line_start].strip())
             parent = parent_line(text, unit.line - c.line_start)
             if parent is not None:
@@ -82,7 +88,8 @@ class LineRanker:
         (views.LatentTermsView.line_matches) or None, `translations` the question's words
         with their Japanese headwords (translation.Lexicon.translate)."""
         ids = self.chunk_lines[chunk_id]
-        ids = [i for i in ids if self.line_content[i]] or ids
+        # A chunk without answer lines shows its other lines (a heading), never its links.
+        ids = [i for i in ids if self.line_content[i]] or [i for i in ids if not self.line_navigation[i]]
         if not ids:
             return []
         vectors = self.line_vectors.vectors(np.array(ids, dtype=np.int64))

@@ -3,7 +3,8 @@
 This is the one search behind the CLI, the JSON API, the UI and evaluation. The signals are
 views/ (chunk, line, passage, section, BM25, latent terms), summed by fusion.py's table. Each
 chunk then loses the index's measured preference of the question's language for its notes
-language (calibration.py), and a chunk with no answer line is ranked after all others.
+language (calibration.py); a chunk of mostly links (navigation) ranks after every chunk of
+content, and a chunk with no answer line after all others.
 """
 from __future__ import annotations
 
@@ -55,6 +56,9 @@ LEAD_YIELD_SPREAD = 0.8  # a lead yields to its page's best section within this 
 KEY_TERMS_CARRIED = 0.6  # share of a question's key terms in the top line that rules out a weak-score flag
 QUANTITY_HITS = 3  # hits whose chunks may give the quantity a question asks for (noanswer.missing_quantity)
 EMPTY_CHUNK_PENALTY = 100.0  # ranks a chunk with no answer line after all others
+# Ranks a chunk of mostly links (navigation) after every chunk of content, before empty ones.
+# Fused scores lie within a few units (fusion.WEIGHTS sums to ~4), so both are tiers, not weights.
+NAVIGATION_CHUNK_PENALTY = 50.0
 
 
 class Scores(NamedTuple):
@@ -109,10 +113,15 @@ class Searcher:
                 TranslatedBM25View(self._lexicon()),
             )
         }
-        # A chunk holding no answer line (a title line, a link list, a TODO section) ranks last.
-        self.has_content = np.zeros(n, dtype=bool)  # bool[n_chunks]: holds an answer line
-        self.has_content[line_view.line_chunk[self.ranker.line_content]] = True
-        self._empty_penalty = np.where(self.has_content, 0.0, EMPTY_CHUNK_PENALTY).astype(np.float32)
+        # A chunk holding no answer line (a title line, a TODO section) ranks last; one with
+        # more navigation lines than answer lines (an index page's link table under a welcome
+        # line, a "See also" list: lines.navigation_lines) ranks after all content, before those.
+        answers = np.bincount(line_view.line_chunk[self.ranker.line_content], minlength=n)
+        links = np.bincount(line_view.line_chunk[self.ranker.line_navigation], minlength=n)
+        self.has_content = (answers > 0) & (answers >= links)  # bool[n_chunks]: answer lines, no fewer than links
+        self._content_penalty = np.select(
+            [answers == 0, ~self.has_content], [EMPTY_CHUNK_PENALTY, NAVIGATION_CHUNK_PENALTY], 0.0
+        ).astype(np.float32)
         # A page's lead (text before its first section) ranks after the page's best section (leads.py).
         self.leads = PageLeads(self.chunks, self.has_content)
         self.grouper = Grouper(self.chunks, settings.max_chunk_lines, self.ranker.answer_chars(n))
@@ -138,7 +147,7 @@ class Searcher:
                 lambda text: self._probe(self.encode(text)),
                 self.chunk_languages,
                 self._on_topic_probes(),
-                self._empty_penalty,
+                self._content_penalty,
             )
             calibration.save(self.index.path, found)
         self.calibration = found
@@ -212,10 +221,10 @@ class Searcher:
 
     def score(self, question: Question) -> Scores:
         """`raw_score` less the index's measured preference of the question's language for each
-        notes language (calibration.py), with chunks that hold no answer line ranked last and
-        page leads after their page's best section (leads.py)."""
+        notes language (calibration.py), with chunks of mostly links ranked after content, chunks
+        that hold no answer line last, and page leads after their page's best section (leads.py)."""
         raw = self.raw_score(question)
-        ranking = raw.ranking - self._language_shift[question.language] - self._empty_penalty
+        ranking = raw.ranking - self._language_shift[question.language] - self._content_penalty
         ranking = self.leads.after_best_section(ranking, self._lead_gap.get(question.language, np.inf))
         return raw._replace(ranking=ranking)
 
