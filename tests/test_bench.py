@@ -40,7 +40,10 @@ QUESTIONS = [
 
 
 @pytest.mark.slow
-def test_bench_quick_writes_table_and_json(tmp_path, capsys):
+def test_bench_quick_writes_table_and_json(tmp_path, capsys, monkeypatch):
+    # as a user runs it: no ASSISTANT_MODEL, so a server not told its model would serve the
+    # installed default (embeddinggemma-300m where scripts/get-model.sh ran, as in CI)
+    monkeypatch.delenv("ASSISTANT_MODEL", raising=False)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "memo.md").write_text(NOTE, encoding="utf-8")
@@ -60,6 +63,8 @@ def test_bench_quick_writes_table_and_json(tmp_path, capsys):
     assert 0 < e5["build"]["edit_embedded"] < e5["build"]["scratch_embedded"]
     assert e5["cold"]["heavy_imports"] == []
     assert e5["http"]["load"]["answers"] > 0 and e5["http"]["load"]["errors"] == 0
+    # the server measured is the profile's: named, not the installed default (Gemma where installed)
+    assert e5["http"]["served_model"] == "e5"
     assert e5["http"]["lone"]["bare_p50"] > 0 and e5["http"]["lone"]["bare_ratio"] > 0  # lone HTTP vs the bare model
     assert "HTTP lone p50" in table
     assert results["scale"][0]["chunks"] > e5["build"]["chunks"]
@@ -71,7 +76,8 @@ def test_bench_quick_writes_table_and_json(tmp_path, capsys):
     assert "by stage" in table
     assert e5["query"]["bare_p50"] > 0 and e5["query"]["bare_ratio"] > 0
     assert set(e5["hostile"]) >= {"long heading", "5 MB note", "worst"} and e5["hostile"]["worst"] > 0
-    assert "hostile shapes" in table and "bare E5().query" in table
+    assert "hostile shapes" in table and "bare model query" in table
+    assert "[ok] e5: no torch/gradio on the CLI path" in table  # each check names its profile
 
 
 def test_bench_has_help(capsys):
