@@ -251,7 +251,8 @@ def build_ui(service, settings: Settings, embed: bool = False):
         raw = dict(preprocess=False, api_visibility="private")
         ask_outputs = [box, chat, conversation, title, send, clear, k, scope, chat_id, asked_last]
         inputs = [box, k, scope, conversation]
-        # In the browser only: keep the chat id, and make the address a permalink to the latest question.
+        # In the browser only: keep the chat id, and make the address a permalink to the latest
+        # question and the filter (a reload and a shared link restore both: `load`).
         remember = "(id, q, scope) => { notesChatId(id); notesPermalink(q, scope); }"
         kept = [chat_id, asked_last, scope]
         box.submit(ask, inputs, ask_outputs, **raw).then(None, kept, None, js=remember)
