@@ -131,9 +131,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise QueryError("give either a question or --batch FILE")
     if args.batch is None:  # a bad question is refused before any index work (a first build takes minutes)
         validate_question(args.question)
-        validate_history(list(args.history))
-        if args.top_k is not None:
-            validate_top_k(args.top_k)
+        validate_history(list(args.history), "--history")
+    if args.top_k is not None:  # messages name the options as typed, not the library's parameters
+        validate_top_k(args.top_k, "--top-k")
     # wait=False: while a long build runs elsewhere (the server's watcher), answer from the
     # previous index at once instead of waiting for that build's lock.
     searcher = open_searcher(_settings(args), wait=False)
@@ -196,8 +196,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     """Hit@1, Hit@5, MRR, line@3 and no-answer rates (evaluate.py) of question files or dev
     suites, as a table or --json. Raises AssistantError when no question file is found."""
     from .errors import IndexInUseError
+    from . import validate_top_k
     from .evaluate import Suite, as_json, format_report, index_dir_for, run_suites
 
+    validate_top_k(args.top_k, "--top-k")  # before any index is built for the suites
     settings = _settings(args)
     if args.files:
         # Files over the configured corpus and index, as given (see below when it differs).

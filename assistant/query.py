@@ -53,24 +53,26 @@ def validate_question(question: object) -> str:
     return cleaned[:MAX_QUESTION_CHARS]
 
 
-def validate_history(history: object) -> tuple[str, ...]:
+def validate_history(history: object, name: str = "history") -> tuple[str, ...]:
     """Earlier user turns, oldest first, each cut at MAX_QUESTION_CHARS, blank ones dropped;
-    a QueryError for anything but a list of at most MAX_HISTORY strings."""
+    a QueryError for anything but a list of at most MAX_HISTORY strings. `name` is the
+    input as the caller's user spells it (the CLI: "--history"), for the message."""
     if isinstance(history, (str, bytes)) or not isinstance(history, (list, tuple)):
-        raise QueryError("history must be a list of earlier questions (strings)")
+        raise QueryError(f"{name} must be a list of earlier questions (strings)")
     if not all(isinstance(turn, str) for turn in history):
-        raise QueryError("history must be a list of earlier questions (strings)")
+        raise QueryError(f"{name} must be a list of earlier questions (strings)")
     if len(history) > MAX_HISTORY:
-        raise QueryError(f"history may hold at most {MAX_HISTORY} earlier questions")
+        raise QueryError(f"{name} may hold at most {MAX_HISTORY} earlier questions")
     return tuple(turn[:MAX_QUESTION_CHARS] for turn in history if turn.strip())
 
 
-def validate_top_k(top_k: object) -> int:
-    """top_k as an int in 1..MAX_TOP_K, or a QueryError."""
+def validate_top_k(top_k: object, name: str = "top_k") -> int:
+    """top_k as an int in 1..MAX_TOP_K, or a QueryError. `name` is the input as the caller's
+    user spells it (the CLI: "--top-k"), for the message."""
     if isinstance(top_k, bool) or not isinstance(top_k, int):
-        raise QueryError("top_k must be a whole number")
+        raise QueryError(f"{name} must be a whole number")
     if not 1 <= top_k <= MAX_TOP_K:
-        raise QueryError(f"top_k must be between 1 and {MAX_TOP_K}")
+        raise QueryError(f"{name} must be between 1 and {MAX_TOP_K}")
     return top_k
 
 

@@ -235,6 +235,11 @@ class Searcher:
         (chunking.PATH_SEPARATOR: a heading may itself contain ' > ')."""
         return list(dict.fromkeys(name for names in self._chunk_scopes for name in names))
 
+    def note_titles(self) -> dict[str, str]:
+        """Each note's title by source, as its chunks carry it (notes.py: front-matter
+        `title:`, else the note's one H1, else its file name), for labels shown to readers."""
+        return {c.source: c.title for c in self.chunks}
+
     def _in_scope(self, scope: str | None) -> np.ndarray:
         """bool[n_chunks]: the chunks a search may return; QueryError for an unknown scope."""
         if not scope:

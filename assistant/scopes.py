@@ -9,6 +9,8 @@ listed or not. The dev wiki (37 pages) lists 272 names, its busiest page 15 chap
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from .chunking import PATH_SEPARATOR
 
 MAX_SCOPE_CHOICES = 1_000
@@ -35,3 +37,23 @@ def listed_scopes(scopes: list[str]) -> tuple[list[str], bool]:
 def scope_label(scope: str) -> str:
     """A scope as the dropdown shows it: at most MAX_SCOPE_LABEL_CHARS characters."""
     return scope if len(scope) <= MAX_SCOPE_LABEL_CHARS else scope[: MAX_SCOPE_LABEL_CHARS - 1] + "…"
+
+
+def titled_scopes(scopes: list[str], titles: dict[str, str]) -> dict[str, str]:
+    """Each of `scopes` ('source' or 'source › chapter') named for a reader, by the note's
+    title (`titles`: Searcher.note_titles()) in place of its path: 'Deploying Services',
+    'Deploying Services › Staging'. The path follows in parentheses where the title alone
+    would not say which note: two notes with one title, or a note without one. Not cut:
+    scope_label cuts a name for the dropdown."""
+    notes = [s for s in scopes if PATH_SEPARATOR not in s]
+    shared = Counter(titles.get(note, "") for note in notes)
+
+    def note_name(note: str) -> str:
+        title = titles.get(note, "")
+        return note if not title else f"{title} ({note})" if shared[title] > 1 else title
+
+    named = {}
+    for scope in scopes:
+        note, separator, chapter = scope.partition(PATH_SEPARATOR)
+        named[scope] = note_name(note) + separator + chapter
+    return named

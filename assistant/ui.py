@@ -19,7 +19,7 @@ from .config import Settings
 from .errors import AssistantError, QueryError
 from . import MAX_HISTORY, MAX_QUESTION_CHARS, example_questions
 from .language import language
-from .scopes import listed_scopes, scope_label
+from .scopes import listed_scopes, scope_label, titled_scopes
 from .webrender import answer_html, error_html, question_html
 
 log = logging.getLogger(__name__)
@@ -85,14 +85,22 @@ def _examples(service) -> list[str]:
         return []
 
 
+def _scope_names(service) -> dict[str, str]:
+    """Every scope the index knows -> its name for readers (scopes.titled_scopes: the
+    note's title, not its path); empty while no index is loaded."""
+    try:
+        return titled_scopes(service.searcher.scopes(), service.searcher.note_titles())
+    except AssistantError:
+        return {}
+
+
 def _scope_choices(service, lang: str) -> list[tuple[str, str]]:
     """The filter dropdown's (label, value) pairs: "all", then the notes and chapters within
-    scopes.py's caps (the page's /config carries them, so they must not grow with headings)."""
-    try:
-        scopes, _ = listed_scopes(service.searcher.scopes())
-    except AssistantError:
-        scopes = []
-    return [(TEXT[lang]["all"], ALL)] + [(scope_label(s), s) for s in scopes]
+    scopes.py's caps (the page's /config carries them, so they must not grow with headings),
+    each labelled by its title; the value sent back stays the path."""
+    names = _scope_names(service)
+    scopes, _ = listed_scopes(list(names))
+    return [(TEXT[lang]["all"], ALL)] + [(scope_label(names[s]), s) for s in scopes]
 
 
 def _accept_language(request) -> str:
@@ -142,7 +150,8 @@ def build_ui(service, settings: Settings, embed: bool = False):
             scope = None if scope in (None, "", ALL) else _plain(scope)
             answer = service.search(question, _result_count(k), history=tuple(asked), scope=scope)
             used = answer.question
-            reply = answer_html(answer, settings.link_target, lang=lang, scope=scope, cut_from=len(question))
+            shown_scope = _scope_names(service).get(scope, scope) if scope else None
+            reply = answer_html(answer, settings.link_target, lang=lang, scope=shown_scope, cut_from=len(question))
             asked = (asked + [answer.question])[-MAX_HISTORY:]
         except AssistantError as exc:
             if scope is not None and scope not in {value for _, value in _scope_choices(service, lang)}:
@@ -175,8 +184,12 @@ def build_ui(service, settings: Settings, embed: bool = False):
 
     def load(k, scope, conversation, chat_id, request: gr.Request):
         """Page load: the chat this tab had (a frame reloaded by a citation opening in its
-        wiki page), then a ?q= permalink question, and labels in the browser's language."""
+        wiki page), then a ?q= permalink question, searched within the ?scope= filter, and
+        labels in the browser's language. A ?scope= the page does not offer is dropped
+        (the dropdown shows "all"); with a ?q= the reply says it is unknown."""
         params = dict(request.query_params) if request is not None else {}
+        wanted = params.get("scope") or ALL
+        scope = wanted if wanted in {value for _, value in _scope_choices(service, "en")} else ALL
         show = not embed and params.get("embed") not in ("1", "true")
         chrome = (gr.update(visible=show), gr.update(visible=show and bool(examples)))
         restored = SESSIONS.get(_plain(_as_text(chat_id))) if not conversation["chat"] else None
@@ -184,8 +197,8 @@ def build_ui(service, settings: Settings, embed: bool = False):
         conversation = restored or {**conversation, "lang": conversation.get("lang") or lang}
         question = _plain(params.get("q", ""))
         if question and not (restored and restored.get("last") == question[:MAX_QUESTION_CHARS]):
-            return (*turn(question, k, scope, conversation, with_choices=True), *chrome)
-        box, *rest = labels(lang)
+            return (*turn(question, k, wanted, conversation, with_choices=True), *chrome)
+        box, *rest = labels(lang, scope)
         if restored:
             return (box, restored["chat"], restored, *rest, restored["id"], restored.get("last", ""), *chrome)
         # A chat in progress is never overwritten; only the language is remembered.
@@ -238,20 +251,28 @@ def build_ui(service, settings: Settings, embed: bool = False):
         raw = dict(preprocess=False, api_visibility="private")
         ask_outputs = [box, chat, conversation, title, send, clear, k, scope, chat_id, asked_last]
         inputs = [box, k, scope, conversation]
-        # In the browser only: keep the chat id, and make the address a permalink to the latest question.
-        remember = "(id, q) => { notesChatId(id); notesPermalink(q); }"
-        box.submit(ask, inputs, ask_outputs, **raw).then(None, [chat_id, asked_last], None, js=remember)
-        send.click(ask, inputs, ask_outputs, **raw).then(None, [chat_id, asked_last], None, js=remember)
+        # In the browser only: keep the chat id, and make the address a permalink to the latest
+        # question and the filter (a reload and a shared link restore both: `load`).
+        remember = "(id, q, scope) => { notesChatId(id); notesPermalink(q, scope); }"
+        kept = [chat_id, asked_last, scope]
+        box.submit(ask, inputs, ask_outputs, **raw).then(None, kept, None, js=remember)
+        send.click(ask, inputs, ask_outputs, **raw).then(None, kept, None, js=remember)
         everywhere.click(search_everywhere, [k, conversation], ask_outputs, **raw).then(
-            None, [chat_id, asked_last], None, js=remember)
+            None, kept, None, js=remember)
         clear_outputs = [chat, conversation, chat_id, asked_last]
+        # The address and the tab's chat id go at the click, in the browser: a reload before
+        # the server's reply (below) brought the cleared question back (a fresh user, 2026-12-01).
+        forget = "() => { notesChatId(''); notesPermalink(''); }"
+        clear.click(None, None, None, js=forget)
+        chat.clear(None, None, None, js=forget)
+        scope.input(None, scope, None, js="(scope) => notesPermalink(undefined, scope)")  # a reload keeps the filter
         clear.click(clear_chat, conversation, clear_outputs, api_visibility="private").then(
-            None, [chat_id, asked_last], None, js=remember)
+            None, kept, None, js=remember)
         chat.clear(clear_chat, conversation, clear_outputs, api_visibility="private").then(  # the chat's own trash icon
-            None, [chat_id, asked_last], None, js=remember)
+            None, kept, None, js=remember)
         demo.load(None, None, chat_id, js="() => notesChatId()").then(
             load, [k, scope, conversation, chat_id], ask_outputs + [header, extras], **raw).then(
-            None, [chat_id, asked_last], None, js=remember)
+            None, kept, None, js=remember)
     return demo
 
 

@@ -285,8 +285,20 @@ def test_missing_batch_file_is_one_line(indexed, tmp_path):
     assert_one_line_error(run("ask", "--batch", str(tmp_path / "nope.jsonl"), env=indexed), "nope.jsonl")
 
 
-def test_bad_top_k_is_one_line(indexed):
-    assert_one_line_error(run("ask", "SQS", "--top-k", "0", env=indexed), "top_k")
+@pytest.mark.parametrize("args,option", [
+    (("ask", "SQS", "--top-k", "0"), "--top-k"),
+    (("ask", "--batch", "-", "--top-k", "51"), "--top-k"),
+    (("eval", "--top-k", "0"), "--top-k"),  # refused before any suite is indexed
+    (("ask", "SQS") + ("--history", "c") * 21, "--history"),
+])
+def test_a_bad_option_value_is_named_as_typed(tmp_path, args, option):
+    """The message names the flag the user typed (`--top-k`), not the library's parameter
+    (`top_k`: a fresh user, 2026-12-01), and nothing is built first."""
+    env = fake_env(small_corpus_at(tmp_path / "corpus"), tmp_path / "index")
+    result = run(*args, env=env, stdin='{"question": "SQS"}\n')
+    assert_one_line_error(result, option)
+    assert "top_k" not in result.stderr
+    assert not (tmp_path / "index").exists()
 
 
 def test_corrupt_index_says_rebuild(tmp_path):

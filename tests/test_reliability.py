@@ -178,7 +178,7 @@ def test_cli_100kb_question_is_answered(cli_env):
 
 @pytest.mark.parametrize("top_k", ["0", "-5", "51", "100000000000000000000"])
 def test_cli_top_k_out_of_range_is_one_line(cli_env, top_k):
-    assert "top_k" in assert_one_line_error(_cli("ask", "SQS", "--top-k", top_k, env=cli_env))
+    assert "--top-k" in assert_one_line_error(_cli("ask", "SQS", "--top-k", top_k, env=cli_env))
 
 
 @pytest.mark.parametrize("args", [("ask", "SQS", "--top-k", "five"), ("ask", "SQS", "--bogus"), ("nonsense",)], ids=repr)

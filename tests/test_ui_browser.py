@@ -621,6 +621,13 @@ def test_clear_chat_resets_the_follow_up_history(live_server, page, search_servi
         page.locator("#chat .answer").first.wait_for(state="detached", timeout=TIMEOUT)
 
 
+def scope_names(service) -> dict[str, str]:
+    """Every filter value (a path) -> the name the page shows for it (the note's title)."""
+    from assistant.scopes import titled_scopes
+
+    return titled_scopes(service.searcher.scopes(), service.searcher.note_titles())
+
+
 def test_a_filtered_reply_names_the_filter_and_searches_everywhere_in_one_click(live_server, page, search_service, built_settings):
     service = ScopeRecordingService(search_service)
     base = live_server(create_app(service, built_settings))
@@ -628,11 +635,11 @@ def test_a_filtered_reply_names_the_filter_and_searches_everywhere_in_one_click(
     page.goto(base + "/")
     wait_loaded(page)
     page.locator("#scope input").click()
-    page.get_by_role("option", name=chapter).click()
+    page.get_by_role("option", name=scope_names(search_service)[chapter]).click()
     answer = ask(page, JA_QUESTION, 1)
     assert service.scopes[-1] == chapter
     note = answer.locator(".scope-note")
-    assert chapter in note.inner_text()
+    assert scope_names(search_service)[chapter] in note.inner_text()
     note.locator(".search-all").click()
     everywhere = page.locator("#chat .answer").nth(1)
     everywhere.wait_for(timeout=TIMEOUT)
@@ -785,6 +792,96 @@ def test_the_permalink_follows_the_latest_question(live_server, new_page, search
     answer.wait_for(timeout=TIMEOUT)
     assert parse_qs(urlparse(permalink).query)["q"] == [EN_QUESTION]
     assert "AWS X-Ray" in answer.locator(".crumb").first.inner_text() and other.locator("#chat .answer").count() == 1
+
+
+# --- a fresh user's wiki (2026-12-01): the filter by title, kept by permalink and reload ----
+
+def scope_in_url(page, value: str | None) -> None:
+    page.wait_for_function("v => new URL(location.href).searchParams.get('scope') === v", arg=value, timeout=TIMEOUT)
+
+
+def test_the_filter_is_listed_by_title_and_kept_by_reload_and_permalink(live_server, new_page, search_service, built_settings):
+    """The dropdown listed file paths; a reload and the ?q= permalink lost the filter."""
+    from urllib.parse import parse_qs, urlparse
+
+    service = ScopeRecordingService(search_service)
+    base = live_server(create_app(service, built_settings))
+    names = scope_names(search_service)
+    note = next(s for s in names if " › " not in s)
+    chapter = next(s for s in names if "第1章" in s)
+    page = new_page()
+    page.goto(base + "/")
+    wait_loaded(page)
+    page.locator("#scope input").click()
+    listed = [t.strip().lstrip("✓").strip() for t in page.get_by_role("option").all_inner_texts()]
+    assert names[note] in listed and names[note] != note and note not in listed, listed
+    assert names[chapter] in listed and chapter not in listed, listed
+    page.get_by_role("option", name=names[chapter]).click()
+    scope_in_url(page, chapter)  # the value in the address is the path the search takes
+    page.reload()  # chosen, not asked yet: the reload keeps it
+    wait_loaded(page)
+    page.wait_for_function("v => document.querySelector('#scope input').value === v", arg=names[chapter], timeout=TIMEOUT)
+    ask(page, JA_QUESTION, 1)
+    assert service.scopes[-1] == chapter
+    page.wait_for_function("q => new URL(location.href).searchParams.get('q') === q", arg=JA_QUESTION, timeout=TIMEOUT)
+    scope_in_url(page, chapter)
+    permalink = page.url
+    assert parse_qs(urlparse(permalink).query) == {"q": [JA_QUESTION], "scope": [chapter]}
+    other = new_page()  # another person opening the permalink: the same question, the same filter
+    other.goto(permalink)
+    answer = other.locator("#chat .answer").first
+    answer.wait_for(timeout=TIMEOUT)
+    assert service.scopes[-1] == chapter and names[chapter] in answer.locator(".scope-note").inner_text()
+    assert other.locator("#scope input").input_value() == names[chapter]
+    other.locator("#scope input").click()  # back to "all": the address drops the filter
+    other.get_by_role("option", name="すべて").click()
+    scope_in_url(other, None)
+
+
+@pytest.mark.parametrize("value", ["no-such-note.md", '<img src=x onerror="alert(1)">', "__all__", ""])
+def test_a_bad_filter_in_the_address_is_said_or_dropped_never_run(live_server, new_page, search_service, built_settings, value):
+    """An address is anyone's to write: an unknown ?scope= with a question gets a one-line
+    message (escaped), without one it is dropped; the dropdown shows "all" either way."""
+    from urllib.parse import quote
+
+    service = ScopeRecordingService(search_service)
+    base = live_server(create_app(service, built_settings))
+    page = new_page()
+    page.goto(f"{base}/?q={quote(JA_QUESTION)}&scope={quote(value)}")
+    answer = page.locator("#chat .answer").first
+    answer.wait_for(timeout=TIMEOUT)
+    if value in ("", "__all__"):  # no filter: searched everywhere
+        assert service.scopes[-1] is None and answer.locator(".hit").count() >= 1
+    else:
+        assert answer.locator(".error").count() == 1 and value in answer.inner_text(), answer.inner_text()
+        assert answer.locator("img").count() == 0
+    scope_in_url(page, None)
+    assert page.locator("#scope input").input_value() == "すべて"
+    assert page.dialogs == [] and "Traceback" not in page.content()
+    fresh = new_page()  # a tab of its own (this one would show its chat again)
+    fresh.goto(f"{base}/?scope={quote(value)}")  # no question: nothing asked, the filter dropped
+    wait_loaded(fresh)
+    scope_in_url(fresh, None)
+    assert fresh.locator("#scope input").input_value() == "すべて" and fresh.locator("#chat .answer").count() == 0
+    assert fresh.dialogs == [] and "Traceback" not in fresh.content()
+
+
+def test_a_reload_right_after_clear_does_not_ask_again(live_server, page, search_service, built_settings):
+    """Clear left ?q= in the address until the server answered: a reload at once asked the
+    cleared question again. The address and the tab's chat id now go at the click."""
+    service = RecordingService(search_service)
+    base = live_server(create_app(service, built_settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    ask(page, JA_QUESTION, 1)
+    page.wait_for_function("q => new URL(location.href).searchParams.get('q') === q", arg=JA_QUESTION, timeout=TIMEOUT)
+    asked = len(service.calls)
+    page.locator("#clear").click()
+    page.wait_for_function("!new URL(location.href).searchParams.has('q')", timeout=1000)  # in the browser, at the click
+    page.reload()  # at once: the server may not have handled the clear yet
+    wait_loaded(page)
+    page.wait_for_timeout(1500)
+    assert page.locator("#chat .answer").count() == 0 and len(service.calls) == asked and "q=" not in page.url
 
 
 # --- issue 17: a new user's walkthrough, with screenshots -------------------------------------
