@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Collection, Sequence
 
 from .chunking import Chunk
+from .notes import LIQUID_INLINE
 
 # Bump when the embedded line text changes, so existing indexes are rebuilt.
 UNIT_VERSION = 4  # 3: a code line that is a tag with attributes is embedded whole; 4: HTML table rows' labels
@@ -46,7 +47,9 @@ _ADMONITION = re.compile(r"^\s*(:{3,}|!{3}|\?{3}\+?)\s*[\w-]*(\s+(\"[^\"]*\"|'[^
 # A label with nothing after its colon: "理由:", "**Reason:**", "注意：".
 _LABEL = re.compile(r"^\W*[^\s:：]{1,20}\s?[:：]\W*$")
 # Markdown links, bare URLs and separators, with no other words.
-_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<?https?://\S+>?|\{%.*?%\}")
+# Linear in the line: each part stops at the next bracket, parenthesis or brace, so a line of
+# 20,000 "[" or "{%" is one pass, not one scan to the line's end per character (6 and 17 s).
+_LINK = re.compile(r"!?\[[^\[\]]*\]\((?:[^()]|\([^()]*\))*\)|<?https?://\S+>?|\{%[^{}]*%\}")
 _PLACEHOLDER_WORD = r"(?:to ?do|tbd|tba|wip|fixme|xxx|未定|準備中|作成中|工事中)"
 _PLACEHOLDER = re.compile(rf"^{_PLACEHOLDER_WORD}[\s:：.。!！-]*$", re.IGNORECASE)
 # A topic named with nothing but a placeholder after it: "Edge prediction pattern: To do",
@@ -189,9 +192,9 @@ _NAV_LINK = re.compile(
 NAV_MAX_CHARS = 1000  # a navigation line is a label and a few links; a longer line is prose or data
 _OUTSIDE = re.compile(r"^\s*<?(?:[a-z][a-z0-9+.-]*:|//)|://", re.IGNORECASE)  # a scheme or a host
 _BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|\||#{1,6}(?:\s|$)|```|~~~|<|>)")
-_LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
+_LIQUID = LIQUID_INLINE
 # An image (`![High urgency](img/high.png)`) shows something where it stands: no link out.
-_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?")
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)(\{[^{}]*\})?")  # linear: each part stops at the next bracket
 
 
 def _is_navigation_text(raw: str) -> bool:

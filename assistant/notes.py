@@ -18,6 +18,7 @@ from pathlib import Path
 
 import frontmatter
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from .errors import CorpusError
 
@@ -26,9 +27,16 @@ log = logging.getLogger(__name__)
 NOTE_SUFFIXES = (".md", ".markdown")
 MAX_NOTE_BYTES = 5 * 1024 * 1024
 MAX_FOLDER_DEPTH = 32  # folders below the notes folder; a wiki's deepest is a handful
-# A line that is nothing but Liquid tags ({% raw %}, {{ page.x }}) is template, not content.
-LIQUID_LINE = re.compile(r"^\s*(\{%.*?%\}|\{\{.*?\}\})(\s*(\{%.*?%\}|\{\{.*?\}\}))*\s*$")
-LIQUID_INLINE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
+# A Liquid tag ({% raw %}) or output ({{ page.x }}). A tag never holds another's opening, so
+# each match stops at the next "{%" / "{{": linear in the line. (".*?" scanned to the line's
+# end from every "{{": 9 s for a line of 20,000 characters; a line-wide pattern repeating
+# it took exponential time, 2.9 s for 22 tags and a word.)
+LIQUID_INLINE = re.compile(r"\{%(?:(?!\{%).)*?%\}|\{\{(?:(?!\{\{).)*?\}\}")
+
+
+def is_liquid_line(line: str) -> bool:
+    """A line that is nothing but Liquid tags: template, not content."""
+    return "{" in line and LIQUID_INLINE.search(line) is not None and not LIQUID_INLINE.sub("", line).strip()
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,29 @@ class Note:
 
 def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table").enable("strikethrough")
+
+
+# A heading's text longer than this is taken as written, not parsed for markup: nobody writes
+# one, and markdown-it-py 4.3's link labels take time quadratic in a run's length (a line of
+# 20,000 "[": 1.1 s a parse; a 370 KB one, hours).
+MAX_HEADING_PARSE_CHARS = 2_000
+
+
+def parse_structure(text: str) -> list:
+    """markdown-it's tokens of `text` with the block structure (every token's `map`) and the
+    inline markup of headings only (their inline token's `children`; a heading longer than
+    MAX_HEADING_PARSE_CHARS gets one text child as written). The build reads blocks, lines and
+    heading text; leaving the rest of the inline markup unparsed keeps a note's parse linear
+    in its length, whatever its lines hold (the quadratic link labels above)."""
+    md = _parser()
+    tokens = md.disable("inline").parse(text)
+    for i, token in enumerate(tokens):
+        if token.type == "inline" and i and tokens[i - 1].type == "heading_open":
+            if len(token.content) <= MAX_HEADING_PARSE_CHARS:
+                token.children = _parser().parseInline(token.content)[0].children
+            else:
+                token.children = [Token("text", "", 0, content=token.content)]
+    return tokens
 
 
 def _split_lines(text: str) -> list[str]:
@@ -137,9 +168,9 @@ def parse_note(text: str, source: str) -> Note:
         except Exception as exc:  # YAML errors come in many types; a bad header must not lose the note
             log.warning("%s: front matter ignored (%s)", source, str(exc).splitlines()[0])
     parsed = [
-        "" if i < fm_end or LIQUID_LINE.match(line) else line for i, line in enumerate(lines)
+        "" if i < fm_end or is_liquid_line(line) else line for i, line in enumerate(lines)
     ]
-    tokens = _parser().parse("\n".join(parsed) + "\n")
+    tokens = parse_structure("\n".join(parsed) + "\n")
     headings, blocks = [], []
     top, _ = _block_tree(tokens, 0, len(tokens), 0)
     for i, tok in enumerate(tokens):

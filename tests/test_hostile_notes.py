@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -218,3 +220,40 @@ def test_property_any_bytes_read_as_a_note_or_skipped(tmp_path, data):
     if note is not None:
         assert b"\x00" not in data
         assert_chunk_invariants(note, chunk_note(note))
+
+
+# ----------------------------------------------------------------------------- work per byte
+
+# Lines shaped against the parsers a build runs (markdown-it's link labels, the Liquid and
+# link patterns): each took time quadratic in its length, the Liquid line exponential in its
+# tags (22 tags and a word: 2.9 s; 40 would take days). A build of all of them took > 1 h.
+PATHOLOGICAL_LINES = {
+    "brackets": "[" * 200_000,
+    "image openers": "![" * 100_000,
+    "empty links, never closed": "[](" * 60_000,
+    "footnote openers": "[^" * 100_000,
+    "Liquid tag openers": "{%" * 100_000,
+    "Liquid output openers": "{{" * 100_000,
+    "Liquid tags and a word": "{% a %}" * 40 + " x",
+}
+
+
+@pytest.mark.slow
+def test_pathological_lines_build_in_time_linear_in_their_length(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.md").write_text(GOOD, encoding="utf-8")
+    for i, (shape, line) in enumerate(PATHOLOGICAL_LINES.items()):
+        (corpus / f"shape-{i}.md").write_text(f"# {shape}\n\n## {line[:3000]}\n\n{line}\n", encoding="utf-8")
+    script = (
+        "import sys; from pathlib import Path; from assistant.build import build_index; "
+        "from assistant.config import from_env; from assistant.embedding import HashEmbedder; "
+        "s = from_env({}, corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]), model='fake-hash'); "
+        "print(build_index(s, HashEmbedder(), progress=False).status)"
+    )
+    # A child process: a regex holds the interpreter lock, so a thread could not be timed out.
+    # ~10 s here with the linear parsers (2 loaded cores); the quadratic ones took hours.
+    done = subprocess.run([sys.executable, "-c", script, str(corpus), str(tmp_path / "index")],
+                          capture_output=True, text=True, timeout=180, cwd=Path(__file__).parent.parent)
+
+    assert done.returncode == 0 and done.stdout.strip() == "built", done.stderr[-2000:]

@@ -22,9 +22,8 @@ import html
 import re
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
 
-from ..notes import LIQUID_LINE, Note, _front_matter_end
+from ..notes import Note, _front_matter_end, is_liquid_line, parse_structure
 from . import slugs
 
 
@@ -54,7 +53,7 @@ def parse_source(note: Note) -> list[str]:
     """The note's lines as the wiki's markdown parser sees them: front matter and lines of
     nothing but Liquid tags blanked (Jekyll runs Liquid first), line numbers kept."""
     fm_end = _front_matter_end(list(note.lines))
-    return ["" if i < fm_end or LIQUID_LINE.match(line) else line for i, line in enumerate(note.lines)]
+    return ["" if i < fm_end or is_liquid_line(line) else line for i, line in enumerate(note.lines)]
 
 
 _TYPOGRAPHIC = ((re.compile(r"---"), "\u2014"), (re.compile(r"--"), "\u2013"), (re.compile(r"\.\.\."), "\u2026"),
@@ -68,7 +67,7 @@ def _kramdown_typographic(text: str) -> str:
 
 
 def _candidates(lines: list[str]) -> list[_Candidate]:
-    tokens = MarkdownIt("commonmark").enable("table").enable("strikethrough").parse("\n".join(lines) + "\n")
+    tokens = parse_structure("\n".join(lines) + "\n")
     out = []
     for i, tok in enumerate(tokens):
         if tok.type != "heading_open" or not tok.map:

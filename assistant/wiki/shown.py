@@ -32,9 +32,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
 
-from ..notes import Note, _front_matter_end
+from ..notes import Note, _front_matter_end, parse_structure
 from .headings import WikiHeading, is_ial_line
 
 LIQUID_ENGINES = ("jekyll", "kramdown")
@@ -42,7 +41,8 @@ KRAMDOWN_ENGINES = ("jekyll", "kramdown")
 # Engines that read `## Text {#id}` (or markdown-it-attrs' `{...}`) as the heading's id.
 EXPLICIT_ID_ENGINES = ("jekyll", "kramdown", "vitepress", "docusaurus")
 
-_LIQUID_TAG = re.compile(r"\{%-?\s*(\w*).*?-?%\}|\{\{.*?\}\}")
+# As notes.LIQUID_INLINE, with the tag's name: each match stops at the next "{%" / "{{".
+_LIQUID_TAG = re.compile(r"\{%-?\s*(\w*)(?:(?!\{%).)*?-?%\}|\{\{(?:(?!\{\{).)*?\}\}")
 _LIQUID_END = {"raw": re.compile(r"\{%-?\s*endraw\s*-?%\}"), "comment": re.compile(r"\{%-?\s*endcomment\s*-?%\}")}
 _TAG = r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"
 _TAGS_ONLY = re.compile(rf"^\s*(?:{_TAG}\s*)+$")
@@ -99,7 +99,7 @@ def _liquid(lines: list[str]) -> list[str]:
 
 def _code_lines(lines: list[str]) -> set[int]:
     """0-based lines inside fenced or indented code, where comments and markers are text."""
-    tokens = MarkdownIt("commonmark").enable("table").parse("\n".join(lines) + "\n")
+    tokens = parse_structure("\n".join(lines) + "\n")  # blocks only: linear (notes.parse_structure)
     return {n for t in tokens if t.type in ("fence", "code_block") and t.map for n in range(*t.map)}
 
 
