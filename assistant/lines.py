@@ -33,7 +33,11 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 _FENCE_MARK = re.compile(r"^\s{0,3}(`{3,}|~{3,})(.*)$")
 # A tag with attributes: in code (`<ImageView android:contentDescription="..." />`) the line
 # is the answer; outside code it is framing (`<details markdown="block">`).
-_TAG_WITH_ATTRIBUTES = re.compile(r"<[A-Za-z][\w:.-]*\s+[^>]*=")
+# Possessive quantifiers (*+, ++) and scans that stop at the next '<' (or Liquid '{%') keep
+# every pattern here linear in the line's length: a note line is up to 5 MB, and a pattern
+# that backtracks over it (r"^\s*\|?\s*-{3,}" on 20,000 spaces: 9.6 s) stalled every build
+# and every start of the server (sixth attack run, docs/reliability.md).
+_TAG_WITH_ATTRIBUTES = re.compile(r"<[A-Za-z][\w:.-]*+\s++[^<>=]*+=")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
 # A line that is only HTML tags (`<details markdown="block">`, `</td>`, `<tr>`), a summary,
 # or an admonition opener with at most its title.
@@ -41,15 +45,15 @@ _TAGS_ONLY = re.compile(r"^\s*(<[^>]*>\s*)+$")
 _SUMMARY = re.compile(r"^\s*<summary\b", re.IGNORECASE)
 _ADMONITION = re.compile(r"^\s*(:{3,}|!{3}|\?{3}\+?)\s*[\w-]*(\s+(\"[^\"]*\"|'[^']*'|\S+))?\s*$")
 # A label with nothing after its colon: "理由:", "**Reason:**", "注意：".
-_LABEL = re.compile(r"^\W*[^\s:：]{1,20}\s?[:：]\W*$")
+_LABEL = re.compile(r"^\W*+[^\s:：]{1,20}\s?[:：]\W*+$")  # a label holds a word character
 # Markdown links, bare URLs and separators, with no other words.
-_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)|<?https?://\S+>?|\{%.*?%\}")
+_LINK = re.compile(r"!?\[[^\[\]]*+\]\((?:[^()\n]|\([^()\n]*+\))*+\)|<?https?://\S+>?|\{%(?:(?!\{%|%\}).)*+%\}")
 _PLACEHOLDER_WORD = r"(?:to ?do|tbd|tba|wip|fixme|xxx|未定|準備中|作成中|工事中)"
 _PLACEHOLDER = re.compile(rf"^{_PLACEHOLDER_WORD}[\s:：.。!！-]*$", re.IGNORECASE)
 # A topic named with nothing but a placeholder after it: "Edge prediction pattern: To do",
 # "ログ設計 - TBD", "運用手順（準備中）". "TODO: write the retry policy" is a note, not this.
 _PLACEHOLDER_VALUE = re.compile(
-    rf"^[^:：]{{1,80}}?(?:\s*[:：]\s*|\s+[-–—]\s+|\s*[(（]\s*){_PLACEHOLDER_WORD}\s*[)）]?[\s.。!！]*$",
+    rf"^[^:：]{{1,80}}?(?:\s*+[:：]\s*+|\s++[-–—]\s++|\s*+[(（]\s*+){_PLACEHOLDER_WORD}\s*+[)）]?[\s.。!！]*+$",
     re.IGNORECASE,
 )
 
@@ -68,9 +72,9 @@ def plain_line(line: str) -> str:
     return _plain(line)
 
 
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*+>")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_TABLE_RULE = re.compile(r"^\s*+\|?\s*+:?-{3,}+:?\s*+(?:\|\s*+:?-{3,}+:?\s*+)*+\|?\s*+$")
 
 
 def _plain(line: str) -> str:
