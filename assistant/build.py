@@ -26,7 +26,7 @@ from .embedding import Embedder
 from .encode import Stages, embed_all, write_error
 from .errors import BuildInProgressError, CorpusError, IndexInUseError, IndexStaleError
 from .lexical import LexicalIndex
-from .lines import line_units
+from .lines import TableHeaders, line_units
 from .notes import load_notes
 from .wiki.published import is_published
 from .passages import PASSAGE_TOKENS, note_passages
@@ -72,9 +72,11 @@ def note_units(note, first: int, settings: Settings, budget: int, count_tokens) 
     the text to embed within AMPLIFICATION x the note's size (see there)."""
     chunks = chunk_note(note, settings.max_chunk_lines, budget, count_tokens, settings.wiki_engine, settings.wiki_clean_urls)
     shown = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls).text  # what the page shows
+    tables = TableHeaders(shown.lines)  # one per note: its chunks share its tables
     lines = [
         dataclasses.replace(u, text=width_fold(u.text))
-        for i, chunk in enumerate(chunks) for u in line_units(chunk, first + i, shown.lines, shown.captions, note.lines)
+        for i, chunk in enumerate(chunks)
+        for u in line_units(chunk, first + i, shown.lines, shown.captions, note.lines, tables)
     ]
     passages = note_passages(note, chunks, first, settings.max_chunk_lines, min(PASSAGE_TOKENS, budget),
                              count_tokens, settings.wiki_engine)

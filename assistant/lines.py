@@ -37,7 +37,11 @@ _FENCE = re.compile(r"^\s*(```|~~~)")
 _FENCE_MARK = re.compile(r"^\s{0,3}(`{3,}|~{3,})(.*)$")
 # A tag with attributes: in code (`<ImageView android:contentDescription="..." />`) the line
 # is the answer; outside code it is framing (`<details markdown="block">`).
-_TAG_WITH_ATTRIBUTES = re.compile(r"<[A-Za-z][\w:.-]*\s+[^>]*=")
+# Possessive quantifiers (*+, ++) and scans that stop at the next '<' (or Liquid '{%') keep
+# every pattern here linear in the line's length: a note line is up to 5 MB, and a pattern
+# that backtracks over it (r"^\s*\|?\s*-{3,}" on 20,000 spaces: 9.6 s) stalled every build
+# and every start of the server (sixth attack run, docs/reliability.md).
+_TAG_WITH_ATTRIBUTES = re.compile(r"<[A-Za-z][\w:.-]*+\s++[^<>=]*+=")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
 # A line that is only HTML tags (`<details markdown="block">`, `</td>`, `<tr>`), a summary,
 # or an admonition opener with at most its title.
@@ -45,17 +49,15 @@ _TAGS_ONLY = re.compile(r"^\s*(<[^>]*>\s*)+$")
 _SUMMARY = re.compile(r"^\s*<summary\b", re.IGNORECASE)
 _ADMONITION = re.compile(r"^\s*(:{3,}|!{3}|\?{3}\+?)\s*[\w-]*(\s+(\"[^\"]*\"|'[^']*'|\S+))?\s*$")
 # A label with nothing after its colon: "理由:", "**Reason:**", "注意：".
-_LABEL = re.compile(r"^\W*[^\s:：]{1,20}\s?[:：]\W*$")
+_LABEL = re.compile(r"^\W*+[^\s:：]{1,20}\s?[:：]\W*+$")  # a label holds a word character
 # Markdown links, bare URLs and separators, with no other words.
-# Linear in the line: each part stops at the next bracket, parenthesis or brace, so a line of
-# 20,000 "[" or "{%" is one pass, not one scan to the line's end per character (6 and 17 s).
-_LINK = re.compile(r"!?\[[^\[\]]*\]\((?:[^()]|\([^()]*\))*\)|<?https?://\S+>?|\{%[^{}]*%\}")
+_LINK = re.compile(r"!?\[[^\[\]]*+\]\((?:[^()\n]|\([^()\n]*+\))*+\)|<?https?://\S+>?|\{%(?:(?!\{%|%\}).)*+%\}")
 _PLACEHOLDER_WORD = r"(?:to ?do|tbd|tba|wip|fixme|xxx|未定|準備中|作成中|工事中)"
 _PLACEHOLDER = re.compile(rf"^{_PLACEHOLDER_WORD}[\s:：.。!！-]*$", re.IGNORECASE)
 # A topic named with nothing but a placeholder after it: "Edge prediction pattern: To do",
 # "ログ設計 - TBD", "運用手順（準備中）". "TODO: write the retry policy" is a note, not this.
 _PLACEHOLDER_VALUE = re.compile(
-    rf"^[^:：]{{1,80}}?(?:\s*[:：]\s*|\s+[-–—]\s+|\s*[(（]\s*){_PLACEHOLDER_WORD}\s*[)）]?[\s.。!！]*$",
+    rf"^[^:：]{{1,80}}?(?:\s*+[:：]\s*+|\s++[-–—]\s++|\s*+[(（]\s*+){_PLACEHOLDER_WORD}\s*+[)）]?[\s.。!！]*+$",
     re.IGNORECASE,
 )
 
@@ -74,9 +76,9 @@ def plain_line(line: str) -> str:
     return _plain(line)
 
 
-_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*+>")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_TABLE_RULE = re.compile(r"^\s*+\|?\s*+:?-{3,}+:?\s*+(?:\|\s*+:?-{3,}+:?\s*+)*+\|?\s*+$")
 
 
 def _plain(line: str) -> str:
@@ -99,6 +101,42 @@ def table_header(file_lines: Sequence[str], n: int) -> list[str] | None:
     if first + 1 >= n or not _TABLE_RULE.match(file_lines[first]):  # line n is the header itself
         return None
     return _cells(file_lines[first - 1])
+
+
+class TableHeaders:
+    """`table_header` for the lines of one note, each table's first row found once.
+
+    `table_header` walks up from a row to its table's first row; called for every row of a
+    table, that is quadratic in its rows (a 20,000-row table, a 250 KB note: 83 s of every
+    build; sixth attack run). Here a row's first row is its predecessor's, remembered, so
+    asking for the lines in order costs linear time. `file_lines` as for `table_header`."""
+
+    def __init__(self, file_lines: Sequence[str]):
+        self.lines = file_lines
+        self._first: dict[int, int] = {}  # 1-based row -> 1-based first row of its run of rows
+        self._cells: dict[int, list[str]] = {}
+
+    def _first_row(self, n: int) -> int:
+        first = n
+        while first > 1 and _TABLE_ROW.match(self.lines[first - 2]):
+            known = self._first.get(first - 1)
+            if known is not None:
+                first = known
+                break
+            first -= 1
+        self._first[n] = first
+        return first
+
+    def header(self, n: int) -> list[str] | None:
+        """table_header(file_lines, n)."""
+        if not _TABLE_ROW.match(self.lines[n - 1]) or _TABLE_RULE.match(self.lines[n - 1]):
+            return None
+        first = self._first_row(n)
+        if first + 1 >= n or not _TABLE_RULE.match(self.lines[first]):
+            return None
+        if first not in self._cells:
+            self._cells[first] = _cells(self.lines[first - 1])
+        return self._cells[first]
 
 
 # An HTML table row (<tr>) spreads its cells over many lines: "<td>SEV-4</td>", then the
@@ -297,12 +335,15 @@ def parent_line(lines: Sequence[str], at: int) -> int | None:
 
 def line_units(
     chunk: Chunk, chunk_id: int, page_lines: Sequence[str], captions: Collection[int] = (),
-    source_lines: Sequence[str] | None = None,
+    source_lines: Sequence[str] | None = None, tables: TableHeaders | None = None,
 ) -> list[LineUnit]:
     """One unit per line worth pinpointing: shown, not a caption, not blank, not a fence
     marker, not a lone symbol. `page_lines[n - 1]` is line n as the page shows it
     (wiki.PageText.lines, "" when hidden); `captions` are 1-based line numbers;
-    `source_lines` the note as written, for the tags of HTML table rows (html_row_label)."""
+    `source_lines` the note as written, for the tags of HTML table rows (html_row_label);
+    `tables`: the note's TableHeaders over `page_lines`, shared by its chunks (a caller
+    building every chunk of a note passes one, so a long table is walked once)."""
+    tables = tables if tables is not None else TableHeaders(page_lines)
     units = []
     code = code_lines(page_lines[chunk.line_start - 1 : chunk.line_end])
     source = page_lines if source_lines is None else source_lines
@@ -316,7 +357,7 @@ def line_units(
             continue
         if _TABLE_RULE.match(raw):  # a table's |---| rule or a horizontal rule
             continue
-        header = table_header(page_lines, n)
+        header = tables.header(n)
         if header is not None:
             body = row_text(header, raw) or body
         elif in_html_table and not code[n - chunk.line_start]:

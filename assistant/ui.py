@@ -129,6 +129,15 @@ def build_ui(service, settings: Settings, embed: bool = False):
             gr.update(label=t["scope"], value=scope_value or ALL, **scope),
         )
 
+    def _chosen_scope(value) -> str:
+        """The filter as sent: one of the page's own choices as it is (a heading holding a
+        control character, such as a BEL pasted from a terminal, is offered as written, and
+        `_plain` made it a space: "unknown filter" for a choice the page itself offered);
+        anything else as client text (`_plain`)."""
+        if isinstance(value, str) and value in {v for _, v in _scope_choices(service, "en")}:
+            return value
+        return _plain(value)
+
     def ask(question, k, scope, conversation):
         """The Ask button and Enter: one question -> the updated chat (see `turn`)."""
         return turn(question, k, scope, conversation)
@@ -147,7 +156,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         try:
             # k and scope arrive as the client sent them (preprocess=False, see below): a value
             # the page cannot produce gets its message here, in the chat.
-            scope = None if scope in (None, "", ALL) else _plain(scope)
+            scope = None if scope in (None, "", ALL) else _chosen_scope(scope)
             answer = service.search(question, _result_count(k), history=tuple(asked), scope=scope)
             used = answer.question
             shown_scope = _scope_names(service).get(scope, scope) if scope else None

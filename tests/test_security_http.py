@@ -144,11 +144,16 @@ UNPUBLISHED = {
 ESCAPE_NAME = "evil\x1b]0;PWNED\x07\x1b[8m.md"
 
 
+# A heading holding a control character (a BEL pasted from a terminal): offered as a filter.
+CONTROL_HEADING = "Rollback \x07steps"
+CONTROL_HEADING_SECTION = f"\n## {CONTROL_HEADING}\n\n- ROLLBACKCANARY roll back with the previous tag.\n"
+
+
 @pytest.fixture(scope="module")
 def served_hostile(tmp_path_factory):
     root = tmp_path_factory.mktemp("served-hostile")
     corpus = _corpus(root, {
-        "team.md": NOTE, "outline.md": HEADINGS_NOTE, **UNPUBLISHED,
+        "team.md": NOTE + CONTROL_HEADING_SECTION, "outline.md": HEADINGS_NOTE, **UNPUBLISHED,
         ESCAPE_NAME: b"\xff\xfe not UTF-8: skipped with a warning naming the file\n",
     })
     yield from start_server(root, corpus, ("--model", "fake-hash"))
@@ -575,6 +580,20 @@ def test_a_lone_surrogate_in_a_question_does_not_break_the_chat(served_hostile, 
     time.sleep(0.5)
     logged = log_path.read_bytes()[log_before:]
     assert b"Traceback" not in logged and b"surrogates" not in logged, logged[:2000]
+
+
+@pytest.mark.parametrize("mount", ["", "/embed"])
+def test_every_filter_the_page_offers_can_be_chosen(served_hostile, mount):
+    """A chapter whose heading holds a control character is offered by the dropdown as
+    written, and choosing it answered "unknown filter": the handler made the control a space
+    (ui._plain) before checking the scope. The page's own choices are taken as they are."""
+    config = json.loads(served_hostile.request("GET", f"{mount}/config")[2])
+    choices = [value for c in config["components"] if c.get("type") == "dropdown" for _, value in c["props"]["choices"]]
+    chosen = next(value for value in choices if value.endswith(CONTROL_HEADING))
+    ask = _ask_in_one_chat(served_hostile, mount)
+    reply = ask(["How do I roll back?", 3, chosen, None])
+    assert '<p class="error">' not in reply and "ROLLBACKCANARY" in reply, reply[:300]
+    assert "unknown filter" in ask(["How do I roll back?", 3, chosen.replace("\x07", " "), None])  # not a choice
 
 
 def test_an_event_stream_for_an_unknown_session_is_a_404_without_a_traceback(served):

@@ -579,3 +579,56 @@ def test_symlinked_note_is_never_read_even_while_swapped(watched, tmp_path):
         stop.set()
         swapper.join(5)
     assert seen and not any("SYMLINKCANARY" in str(x) for x in seen)
+
+
+# --- Long lines: every pattern applied to a note line is linear in its length -----------------
+
+# Lines that made a regex backtrack quadratically (sixth attack run, docs/reliability.md): a
+# 20,000-space line cost 9.6 s in lines._TABLE_RULE alone, at every build and every start.
+BACKTRACKING_LINES = [
+    " " * 50_000 + "xx",                 # lines._TABLE_RULE: ^\s*\|?\s*-{3,}
+    "\t" * 50_000 + "xx",
+    "{:" * 25_000 + "x",                  # lines._LABEL: ^\W*...\W*$
+    "{%" * 25_000 + " xx",                # lines._LINK, wiki.shown._LIQUID_TAG: {%.*?%}
+    "{{" * 25_000 + " xx",                # wiki.shown._LIQUID_TAG: {{.*?}}
+    "<a " * 16_000 + "xx",                # lines._HTML_TAG, _TAG_WITH_ATTRIBUTES
+    "[a](" * 12_000 + "xx",               # lines._LINK
+    "x" + " " * 50_000 + "x",            # wiki.shown._TRAILING_ATTRS: \s*\{...\}\s*$
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["jekyll", "vitepress", "docusaurus"])
+def test_a_note_of_long_backtracking_lines_builds_and_answers_in_seconds(tmp_path, engine):
+    corpus, index = tmp_path / "notes", tmp_path / "index"
+    corpus.mkdir()
+    body = "\n\n".join(BACKTRACKING_LINES)
+    heading = "## Deploy " + " " * 50_000 + "{x"  # the heading-id patterns: \s*\{...\}$, \s*\{#...\}$
+    (corpus / "long.md").write_text(f"# Deploys\n\n{heading}\n\nDeploys run nightly.\n\n{body}\n", encoding="utf-8")
+    env = fake_env(corpus, index, ASSISTANT_WIKI_ENGINE=engine)
+    # Before: hours (each line alone took minutes); now a few seconds each on 2 busy cores.
+    built = run("index", env=env, timeout=90)
+    assert built.returncode == 0, built.stderr[-2000:]
+    asked = run("ask", "When do deploys run?", env=env, timeout=90)  # loading the index classifies every line again
+    assert asked.returncode == 0, asked.stderr[-2000:]
+    assert b"Deploys run nightly" in asked.stdout
+
+
+@pytest.mark.slow
+def test_a_long_table_or_list_builds_and_answers_in_seconds(tmp_path):
+    """Each row of a pipe table walked up to the table's first row (lines.table_header), and
+    each child of a block was found by a scan of all its children (chunking._pieces): both
+    quadratic, a 20,000-row table (250 KB) took 111 s to build; 25,000 rows, minutes. Now
+    each table is walked once a note (lines.TableHeaders) and children are found by a dict."""
+    corpus, index = tmp_path / "notes", tmp_path / "index"
+    corpus.mkdir()
+    rows = "".join(f"| r{i} | value {i} |\n" for i in range(25_000))
+    items = "".join(f"- item {i}\n" for i in range(10_000))
+    (corpus / "big.md").write_text(f"# Big\n\n## Table\n\n| Key | Value |\n|---|---|\n{rows}\n## List\n\n{items}\n"
+                                   "## Deploys\n\nDeploys run nightly.\n", encoding="utf-8")
+    env = fake_env(corpus, index)
+    built = run("index", env=env, timeout=90)  # before: > 3 min (killed); now ~20 s on 2 busy cores
+    assert built.returncode == 0, built.stderr[-2000:]
+    asked = run("ask", "When do deploys run?", env=env, timeout=90)
+    assert asked.returncode == 0, asked.stderr[-2000:]
+    assert b"Deploys run nightly" in asked.stdout

@@ -181,9 +181,9 @@ def _kramdown_headings(lines: list[str], plain: bool) -> list[WikiHeading]:
 # --- markdown-it family (GitHub, GitLab, Docusaurus, VitePress) ---------------------------
 
 # docusaurus-utils src/markdownUtils.ts parseMarkdownHeadingId
-_DOCUSAURUS_ID = re.compile(r"\s*\{#(?P<id>(?:.(?!\{#|\}))*.)\}$")
+_DOCUSAURUS_ID = re.compile(r"(?<!\s)\s*+\{#(?P<id>(?:.(?!\{#|\}))*.)\}$")  # (?<!\s): from a run's start only
 # markdown-it-attrs on a heading: a trailing {...} block, e.g. {#id .class key=value}
-_ATTRS_BLOCK = re.compile(r"\s*\{([^{}]*[^{}\s][^{}]*)\}\s*$")
+_ATTRS_BLOCK = re.compile(r"(?<!\s)\s*+\{(\s*+[^{}\s][^{}]*+)\}\s*+$")  # linear (sixth attack run)
 
 
 def _split_attrs(text: str) -> tuple[str, str | None]:

@@ -41,8 +41,9 @@ KRAMDOWN_ENGINES = ("jekyll", "kramdown")
 # Engines that read `## Text {#id}` (or markdown-it-attrs' `{...}`) as the heading's id.
 EXPLICIT_ID_ENGINES = ("jekyll", "kramdown", "vitepress", "docusaurus")
 
-# As notes.LIQUID_INLINE, with the tag's name: each match stops at the next "{%" / "{{".
-_LIQUID_TAG = re.compile(r"\{%-?\s*(\w*)(?:(?!\{%).)*?-?%\}|\{\{(?:(?!\{\{).)*?\}\}")
+# A tag ends at its first closer and never spans another opener: "(?:(?!\{%|%\}).)" stops each
+# scan at the next '{%', so a line of 5 MB of openers costs linear time, not quadratic.
+_LIQUID_TAG = re.compile(r"\{%-?\s*+(\w*+)(?:(?!\{%|%\}).)*?-?%\}|\{\{(?:(?!\{\{|\}\}).)*?\}\}")
 _LIQUID_END = {"raw": re.compile(r"\{%-?\s*endraw\s*-?%\}"), "comment": re.compile(r"\{%-?\s*endcomment\s*-?%\}")}
 _TAG = r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"
 _TAGS_ONLY = re.compile(rf"^\s*(?:{_TAG}\s*)+$")
@@ -53,7 +54,7 @@ _TOC_ITEM = re.compile(r"^\s*(?:[*+-]|1\.)\s+TOC\s*$")
 _COLON_FENCE = re.compile(r"^\s*:::+\s*([A-Za-z][\w-]*)?\s*(.*?)\s*$")
 _ADMONITION = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s*[A-Za-z][\w-]*(?:\s+[\w-]+)*\s*(?:\"(.*)\")?\s*$")
 _GITHUB_ALERT = re.compile(r"^\s*>\s*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*$", re.I)
-_TRAILING_ATTRS = re.compile(r"\s*\{[^{}]*\}\s*$")
+_TRAILING_ATTRS = re.compile(r"(?<!\s)\s*+\{[^{}]*+\}\s*+$")  # starts a run of spaces: linear
 
 
 @dataclass(frozen=True)
