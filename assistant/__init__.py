@@ -11,7 +11,7 @@ The public API, which the CLI, the JSON API and the UI use (docs/architecture.md
     SearchService, open_searcher       a searcher kept current with the notes (service.py)
     build_index, BuildReport           build or update the index (build.py)
     choose_model                       the model when none is named: the measured default (profiles.py)
-    example_questions                  the chat page's examples, from the notes' headings (suggestions.py)
+    example_questions, EXAMPLE_COUNT   the chat page's examples, from the notes' headings (suggestions.py)
 
 The search and build names load on first use, so `import assistant` stays light (no
 markdown parser, model or FAISS until they are needed).
@@ -30,6 +30,7 @@ _LAZY = {
     "BuildReport": "build",
     "choose_model": "profiles",
     "example_questions": "suggestions",
+    "EXAMPLE_COUNT": "suggestions",
 }
 
 __all__ = [

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import AssistantError, QueryError
-from . import MAX_HISTORY, MAX_QUESTION_CHARS, example_questions
+from . import EXAMPLE_COUNT, MAX_HISTORY, MAX_QUESTION_CHARS, example_questions
 from .language import language
 from .scopes import listed_scopes, scope_label, titled_scopes
 from .webrender import answer_html, error_html, question_html
@@ -76,13 +76,22 @@ TEXT = {
 }
 
 
+_EXAMPLES: dict = {}  # the loaded index (a Searcher) -> its example questions; one entry
+
+
 def _examples(service) -> list[str]:
-    """The page's example questions, about the notes' own headings (suggestions.py); none
-    while no index is loaded."""
+    """The page's example questions, about the notes' own headings (suggestions.py), made
+    once per loaded index: a rebuild after an edit loads a new one, and pages opened after it
+    offer its headings; none while no index is loaded."""
     try:
-        return example_questions(service.searcher)
+        searcher = service.searcher
     except AssistantError:
         return []
+    if searcher not in _EXAMPLES:
+        questions = example_questions(searcher)
+        _EXAMPLES.clear()  # the previous index's: kept no longer than it is
+        _EXAMPLES[searcher] = questions
+    return _EXAMPLES[searcher]
 
 
 def _scope_names(service) -> dict[str, str]:
@@ -200,7 +209,10 @@ def build_ui(service, settings: Settings, embed: bool = False):
         wanted = params.get("scope") or ALL
         scope = wanted if wanted in {value for _, value in _scope_choices(service, "en")} else ALL
         show = not embed and params.get("embed") not in ("1", "true")
-        chrome = (gr.update(visible=show), gr.update(visible=show and bool(examples)))
+        current = _examples(service) if show else []  # the index's now, edits included
+        chrome = (gr.update(visible=show), gr.update(visible=bool(current)),
+                  *(gr.update(value=q, visible=True) for q in current),
+                  *(gr.update(visible=False) for _ in range(len(current), EXAMPLE_COUNT)))
         restored = SESSIONS.get(_plain(_as_text(chat_id))) if not conversation["chat"] else None
         lang = (restored or {}).get("lang") or _accept_language(request)
         conversation = restored or {**conversation, "lang": conversation.get("lang") or lang}
@@ -246,9 +258,14 @@ def build_ui(service, settings: Settings, embed: bool = False):
         with gr.Column(visible=bool(examples), elem_id="examples") as extras:
             gr.Markdown(TEXT["ja"]["examples"] + " / " + TEXT["en"]["examples"])
             with gr.Row():
-                # Plain buttons (no gr.Examples): their events take no input from the client.
-                for example in examples:
-                    gr.Button(example, size="sm").click(lambda text=example: text, None, box, api_visibility="private")
+                # Plain buttons (no gr.Examples), as many as suggestions makes; the page's load
+                # sets their questions from the index then loaded. A click puts the button's
+                # own text in the box, checked as any typed text (_as_text, _plain).
+                example_buttons = [gr.Button(examples[i] if i < len(examples) else "", size="sm", visible=i < len(examples))
+                                   for i in range(EXAMPLE_COUNT)]
+                for button in example_buttons:
+                    button.click(lambda text: _plain(_as_text(text))[:MAX_QUESTION_CHARS], button, box, preprocess=False,
+                                 api_visibility="private")
 
         # Every event's inputs are text or numbers; the chat itself is output only.
         # The events that take the slider or the filter get the values as the client sent them
@@ -280,7 +297,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         chat.clear(clear_chat, conversation, clear_outputs, api_visibility="private").then(  # the chat's own trash icon
             None, kept, None, js=remember)
         demo.load(None, None, chat_id, js="() => notesChatId()").then(
-            load, [k, scope, conversation, chat_id], ask_outputs + [header, extras], **raw).then(
+            load, [k, scope, conversation, chat_id], ask_outputs + [header, extras, *example_buttons], **raw).then(
             None, kept, None, js=remember)
     return demo
 

@@ -929,3 +929,38 @@ def test_new_user_walkthrough(live_server, new_page, search_service, built_setti
         page.screenshot(path=str(shot))
         if device == "desktop" and n == 1 and os.environ.get("ASSISTANT_SCREENSHOT"):
             shutil.copy(shot, PROJECT_ROOT / "docs" / "screenshot-ja.png")
+
+
+def test_example_questions_follow_the_notes_after_an_edit(live_server, page, tmp_path):
+    """The examples are made per loaded index: after an edit and its rebuild, a page opened
+    then offers the new headings and no longer the deleted one (a tester, 2026-12-01: they
+    were made once at start-up)."""
+    from assistant.service import SearchService
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    note = corpus / "ops.md"
+    note.write_text("# Operations\n\n## Rotating the database password\n\n- Rotate it every 90 days with the vault CLI.\n\n"
+                    "## Restarting the queue workers\n\n- Restart them with `systemctl restart workers` after a deploy.\n",
+                    encoding="utf-8")
+    settings = from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index")
+    service = SearchService(settings, progress=False)
+    base = live_server(create_app(service, settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    before = page.locator("#examples button:visible").all_inner_texts()
+    assert any("queue workers" in q for q in before), before
+
+    note.write_text("# Operations\n\n## Rotating the database password\n\n- Rotate it every 90 days with the vault CLI.\n\n"
+                    "## Renewing the TLS certificates\n\n- Renew them with certbot thirty days before they expire.\n",
+                    encoding="utf-8")
+    service.refresh()
+    page.goto(base + "/")
+    wait_loaded(page)
+    page.wait_for_function("document.querySelectorAll('#examples button').length > 0")
+    after = page.locator("#examples button:visible").all_inner_texts()
+
+    assert not any("queue workers" in q for q in after), after
+    assert any("TLS certificates" in q for q in after), after
+    page.locator("#examples button:visible", has_text="TLS certificates").first.click()  # the new button asks its own text
+    page.wait_for_function("document.querySelector('#question textarea').value.includes('TLS certificates')", timeout=TIMEOUT)
