@@ -16,7 +16,7 @@ import numpy as np
 from .chunking import Chunk
 from .fusion import WEIGHTS
 from .lexical import SharedTokens, TextTokens, text_tokens, tokenize
-from .lines import LineUnit, code_lines, is_content, navigation_lines, parent_line
+from .lines import LineUnit, code_lines, is_content, is_table_header, navigation_lines, parent_line
 from .textnorm import match_form
 from .vectors import VectorIndex
 
@@ -61,7 +61,8 @@ class LineRanker:
                 nav = navigation_lines(text, code)
             at = unit.line - c.line_start
             self.line_navigation[i] = nav[at]
-            self.line_content[i] = is_content(text[at], code[at]) and not nav[at]
+            # A table's header row names columns: never the answer (a fresh tester, 2026-12-01).
+            self.line_content[i] = is_content(text[at], code[at]) and not nav[at] and not is_table_header(text, at)
             self._line_chars[i] = len(text[unit.line - c.line_start].strip())
             parent = parent_line(text, unit.line - c.line_start)
             if parent is not None:

@@ -289,6 +289,12 @@ def is_content(raw: str, code: bool = False) -> bool:
     return len(_plain(raw)) >= 2 and not _FENCE.match(raw) and not is_boilerplate(raw)
 
 
+def is_table_header(lines: Sequence[str], i: int) -> bool:
+    """lines[i] (0-based) is a pipe table's header row: the row its |---| rule follows. It
+    names the columns (read with each body row: row_text) and answers nothing itself."""
+    return i + 1 < len(lines) and bool(_TABLE_ROW.match(lines[i])) and bool(_TABLE_RULE.match(lines[i + 1]))
+
+
 def code_lines(lines: Sequence[str]) -> list[bool]:
     """bool per line: inside a fenced code block, between its opening and closing markers
     (CommonMark: the closer uses the opener's character, at least as many, and nothing

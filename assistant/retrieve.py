@@ -16,7 +16,7 @@ import numpy as np
 from . import calibration, store, translation
 from .store import chunking_settings
 from .chunking import PATH_SEPARATOR
-from .cite import citation_url
+from .cite import citation_url, page_url
 from .config import Settings
 from .embedding import Embedder
 from .profiles import load_embedder
@@ -88,6 +88,7 @@ class Searcher:
                 "run `python -m assistant index`"
             )
         self.chunks = self.index.chunks
+        self._page_urls: dict[str, str] | None = None  # page_urls(), made on first use
         self.lines = self.index.lines
         n = len(self.chunks)
         self.has_terms = self.index.line_terms.dim > 0 and self.index.line_terms.dim == self.embedder.terms_dim
@@ -239,6 +240,13 @@ class Searcher:
         """Each note's title by source, as its chunks carry it (notes.py: front-matter
         `title:`, else the note's one H1, else its file name), for labels shown to readers."""
         return {c.source: c.title for c in self.chunks}
+
+    def page_urls(self) -> dict[str, str]:
+        """Each note's wiki page URL by source (cite.page_url of the page path its chunks
+        carry), for the notes' own links (notelinks.py); made once per loaded index."""
+        if self._page_urls is None:
+            self._page_urls = {c.source: page_url(self.settings.wiki_base_url, c.source, c.permalink) for c in self.chunks}
+        return self._page_urls
 
     def _in_scope(self, scope: str | None) -> np.ndarray:
         """bool[n_chunks]: the chunks a search may return; QueryError for an unknown scope."""

@@ -17,6 +17,7 @@ from .chunking import PATH_SEPARATOR
 from .hits import Answer, Hit
 from .language import language
 from .lines import row_text, table_header
+from .notelinks import link_rewriter
 from .query import MAX_QUESTION_CHARS
 from .render import NO_ANSWER, citation
 
@@ -36,11 +37,7 @@ _CLASSES = {
     "more-label", "preview", "weak", "cut", "scope-note", "search-all", "rank-1", "rank-2", "rank-3", *("cite-target" + t for t in LINK_TARGETS),
 }
 _ALLOWED_ATTRS = {  # `class` is kept through allowed_classes (nh3 forbids it in both places)
-    "a": {"href", "title"},
-    "img": {"src", "alt", "title"},
-    "ol": {"start"},
-    "th": {"style"},
-    "td": {"style"},
+    "a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"},
     "button": {"type", "title"},
 }
 
@@ -186,10 +183,11 @@ def _disclosure_as_text(text: str) -> str:
     return _SUMMARY_LINE.sub(lambda m: f"{m.group(1)}**{m.group(2).strip()}**" if m.group(2).strip() else "", text)
 
 
-def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()) -> str:
+def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = (), links=None) -> str:
     """A note section (markdown) as sanitized HTML; `highlight` lines (source line numbers,
-    best first) are marked with their rank (class rank-1 for the best). A section cut
-    from inside a nested list renders as the list it is (see `outdent`)."""
+    best first) are marked with their rank (class rank-1 for the best); `links`
+    (notelinks.link_rewriter) points the note's links at the wiki. A section cut from inside
+    a nested list renders as the list it is (see `outdent`)."""
     md = _markdown()
     text, added = outdent(_disclosure_as_text(text))
     first_line -= added
@@ -197,6 +195,7 @@ def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()
     marked = {n - first_line: rank for rank, n in enumerate(highlight, 1)}
     env = {"marked": marked}
     tokens = md.parse(text, env)
+    links and links(tokens)
     for i, token in enumerate(tokens):
         if not token.map or not marked:
             continue
@@ -290,27 +289,27 @@ def _lead_line_html(hit: Hit) -> str:
     return _markdown().renderInline(lines[0])
 
 
-def hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False) -> str:
+def hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False, pages=None) -> str:
     """A hit other than the best: collapsed to one line (heading and its best line); opening
     it shows the citation and the whole section with its answer lines marked, best first."""
     c = hit.chunk
     lines = answer_lines(hit)
     preview = f'<span class="preview">{html.escape(lines[0])}</span>' if lines else ""
-    body = section_html(c.page_text, c.line_start, hit.highlight_lines)
+    body = section_html(c.page_text, c.line_start, hit.highlight_lines, link_rewriter(c.source, hit.url, pages))
     return clean(
         f'<details class="hit"><summary><span class="crumb">{html.escape(c.heading_path[-1] if c.heading_path else c.source)}'
         f"</span> {preview}</summary>{_head(hit, lang, link_target, lines)}<div class=\"section\">{body}</div></details>"
     )
 
 
-def best_hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False) -> str:
+def best_hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False, pages=None) -> str:
     """The best hit, opened at its answer: the best line, large, with its citation; the whole
     section below it, collapsed."""
     c = hit.chunk
     lead = _lead_line_html(hit)
     label = (WEAK_LABEL if weak else LEAD_LABEL)[lang]
     lead_line = f'<p class="lead-label">{label}</p><p class="lead-line">{lead}</p>' if lead else ""
-    body = section_html(c.page_text, c.line_start, hit.highlight_lines)
+    body = section_html(c.page_text, c.line_start, hit.highlight_lines, link_rewriter(c.source, hit.url, pages))
     return clean(
         f'<div class="hit"><div class="lead">{lead_line}{_head(hit, lang, link_target, answer_lines(hit))}</div>'
         f'<details class="context"><summary>{SECTION_LABEL[lang]} (L{c.line_start}–L{c.line_end})</summary>'
@@ -354,14 +353,15 @@ def merge_hits(hits) -> list[Hit]:
 
 
 def answer_html(answer: Answer, link_target: str = "_top", lang: str | None = None, scope: str | None = None,
-                cut_from: int = 0) -> str:
+                cut_from: int = 0, pages=None) -> str:
     """The whole reply for one question, in `lang` (default: the question's language): a
     notice when the question was cut (`cut_from`: its length in characters, when longer than
     the MAX_QUESTION_CHARS used), the filter searched (`scope`) with a "search everywhere"
     button, a "not in the notes" notice when the match is weak, the best hit opened at its
     answer line, then the other hits collapsed, in rank order, each section once (merge_hits),
-    each hit's lines cut to hits.MAX_LINE_CHARS / MAX_HIT_CHARS (Hit.bounded).
-    Weak replies carry the class `weak` (grey, not yellow)."""
+    each hit's lines cut to hits.MAX_LINE_CHARS / MAX_HIT_CHARS (Hit.bounded), the notes'
+    links pointed at the wiki (`pages`: source -> page URL, notelinks.py). Weak replies carry
+    the class `weak` (grey, not yellow)."""
 
     lang = lang or language(answer.question)
     # Bounded after merging: a hit's shown lines are cut (hits.clip_lines), so a reply's size
@@ -379,10 +379,10 @@ def answer_html(answer: Answer, link_target: str = "_top", lang: str | None = No
     elif answer.no_answer:
         parts.append(f'<p class="notice">{html.escape(NO_ANSWER[lang])}</p>')
     if hits:
-        parts.append(best_hit_html(hits[0], lang, link_target, weak))
+        parts.append(best_hit_html(hits[0], lang, link_target, weak, pages))
     if len(hits) > 1:
         parts.append(f'<div class="more"><p class="more-label">{MORE_LABEL[lang]}</p>')
-        parts += [hit_html(hit, lang, link_target, weak) for hit in hits[1:]]
+        parts += [hit_html(hit, lang, link_target, weak, pages) for hit in hits[1:]]
         parts.append("</div>")
     css = "answer weak" if weak else "answer"
     return one_line(f'<div class="{css}">' + "".join(parts) + "</div>")

@@ -271,6 +271,25 @@ def test_a_table_row_is_embedded_with_its_header_and_html_tags_are_dropped():
     assert units[4] == "Alerts: JIRAチケット"
 
 
+def test_a_tables_header_row_is_never_the_answer_line():
+    """The header names the columns, read with each row; shown alone as the answer it said
+    nothing ("| Severity | Definition | Example |" for "Tell me about Severity levels")."""
+    import numpy as np
+
+    from assistant.chunking import Chunk
+    from assistant.highlight import LineRanker
+    from assistant.lines import LineUnit, is_table_header
+    from assistant.vectors import FaissIndex
+
+    lines = ["| Severity | Definition |", "|---|---|", "| SEV1 | Everyone is down |", "| SEV2 | One feature is down |"]
+    assert [is_table_header(lines, i) for i in range(4)] == [True, False, False, False]
+    assert not is_table_header(["| a | b |", "| c | d |"], 0)  # rows without a rule: no header
+    chunk = Chunk("a.md", "T", ("T", "Severity levels"), "", None, 1, 4, "\n".join(lines))
+    units = [LineUnit(n, 0, f"Severity levels: {lines[n - 1]}") for n in (1, 3, 4)]
+    ranker = LineRanker([chunk], units, FaissIndex.build(np.eye(3, 8, dtype=np.float32), "flat"))
+    assert ranker.line_content.tolist() == [False, True, True]
+
+
 def test_lines_of_an_html_table_row_are_embedded_with_the_rows_label():
     """An HTML row spreads its cells over lines; its list items never name the row
     (wiki-dev's severity table: "最優先で問題に取り掛かる" belongs to SEV-4 only)."""

@@ -964,3 +964,26 @@ def test_example_questions_follow_the_notes_after_an_edit(live_server, page, tmp
     assert any("TLS certificates" in q for q in after), after
     page.locator("#examples button:visible", has_text="TLS certificates").first.click()  # the new button asks its own text
     page.wait_for_function("document.querySelector('#question textarea').value.includes('TLS certificates')", timeout=TIMEOUT)
+
+
+def test_a_notes_own_links_lead_to_the_wiki_not_to_the_assistant(live_server, page, tmp_path):
+    """A relative link inside a shown section ("../expenses.md") opened the assistant's own
+    404 (a tester, 2026-12-01); it now goes where the wiki sends it: the linked note's page."""
+    from assistant.service import SearchService
+
+    corpus = tmp_path / "corpus"
+    (corpus / "ops").mkdir(parents=True)
+    (corpus / "ops" / "oncall.md").write_text(
+        "# On-call\n\n## Compensation\n\n- The on-call allowance is paid monthly; claim it as in [Expenses](../expenses.md#claims).\n",
+        encoding="utf-8")
+    (corpus / "expenses.md").write_text("# Expenses\n\n## Claims\n\n- Submit claims by the 25th.\n", encoding="utf-8")
+    settings = from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index", wiki_base_url="https://wiki.example.com")
+    base = live_server(create_app(SearchService(settings, progress=False), settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    answer = ask(page, "How is the on-call allowance paid?", 1)
+    expand(answer)
+
+    hrefs = answer.locator(".section a").evaluate_all("links => links.map(a => a.href)")
+    assert "https://wiki.example.com/expenses.html#claims" in hrefs, hrefs
+    assert not any(h.startswith(base) for h in hrefs), hrefs

@@ -1,0 +1,52 @@
+"""Links written in a note, pointed where the wiki sends its readers.
+
+A section shown in the chat keeps the note's own links. A relative one ("../expenses.md",
+"/ops/oncall.md", "#setup") resolved against the assistant's page and landed on its 404;
+the wiki resolves it against the note's page, and a link to another note goes to that note's
+page (jekyll-relative-links, on by default on GitHub Pages; MkDocs, VitePress and Docusaurus
+alike). `wiki_link` does the same with the index's own page URLs. What this leaves out:
+rendering (webrender.py), the page URLs themselves (cite.py, wiki/pages.py).
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from urllib.parse import unquote, urljoin
+
+_ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")  # a scheme ("https:", "mailto:") or a host
+
+
+def wiki_link(href: str, source: str, page: str, pages: Mapping[str, str]) -> str:
+    """`href` as written in the note `source` (its path in the notes folder) -> the URL a
+    wiki reader follows: another note's page URL (`pages`: source -> page URL) with the link's
+    fragment, else `href` resolved against this note's page URL `page`. Absolute URLs are
+    returned as they are (the sanitizer decides which schemes stay)."""
+    if not href or _ABSOLUTE.match(href):
+        return href
+    path, hash_, fragment = href.partition("#")
+    path = unquote(path.partition("?")[0])
+    if path:
+        target = path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+        if target in pages:
+            return pages[target] + hash_ + fragment
+    return urljoin(page, href)
+
+
+def link_rewriter(source: str, url: str, pages: Mapping[str, str] | None) -> Callable[[list], None] | None:
+    """For a hit of note `source` whose citation is `url`: a function that points every link
+    and image of markdown-it tokens (inline children included) at the wiki (wiki_link); None
+    without `pages`."""
+    if pages is None:
+        return None
+    page = url.partition("#")[0]
+
+    def rewrite(tokens: list) -> None:
+        for token in tokens:
+            for child in [token, *(token.children or ())]:
+                for attr in ("href", "src"):
+                    value = child.attrGet(attr)
+                    if isinstance(value, str):
+                        child.attrSet(attr, wiki_link(value, source, page, pages))
+
+    return rewrite

@@ -1,0 +1,39 @@
+"""A note's own links, shown in the chat, lead where the wiki leads (notelinks.py)."""
+from __future__ import annotations
+
+from assistant.notelinks import link_rewriter, wiki_link
+from assistant.webrender import section_html
+
+PAGES = {
+    "ops/oncall.md": "https://wiki.example.com/ops/oncall.html",
+    "expenses.md": "https://wiki.example.com/expenses.html",
+    "index.md": "https://wiki.example.com/",
+}
+HERE = "https://wiki.example.com/ops/oncall.html"
+
+
+def test_a_link_to_another_note_goes_to_its_page_with_the_fragment():
+    assert wiki_link("../expenses.md", "ops/oncall.md", HERE, PAGES) == "https://wiki.example.com/expenses.html"
+    assert wiki_link("../expenses.md#claims", "ops/oncall.md", HERE, PAGES) == "https://wiki.example.com/expenses.html#claims"
+    assert wiki_link("/ops/oncall.md", "expenses.md", PAGES["expenses.md"], PAGES) == HERE  # rooted at the notes folder
+    assert wiki_link("oncall.md", "ops/deploy.md", "https://wiki.example.com/ops/deploy.html", PAGES) == HERE
+    assert wiki_link("../index.md", "ops/deploy.md", "https://wiki.example.com/ops/deploy.html", PAGES) == "https://wiki.example.com/"
+
+
+def test_other_relative_links_resolve_against_the_notes_page_and_absolute_ones_stay():
+    assert wiki_link("#escalation", "ops/oncall.md", HERE, PAGES) == HERE + "#escalation"
+    assert wiki_link("img/rota.png", "ops/oncall.md", HERE, PAGES) == "https://wiki.example.com/ops/img/rota.png"
+    assert wiki_link("missing.md", "ops/oncall.md", HERE, PAGES) == "https://wiki.example.com/ops/missing.md"
+    for absolute in ("https://example.org/x", "mailto:a@b.c", "//cdn.example.org/x", "javascript:alert(1)"):
+        assert wiki_link(absolute, "ops/oncall.md", HERE, PAGES) == absolute  # the sanitizer decides on schemes
+
+
+def test_a_rendered_section_links_to_the_wiki_not_to_the_assistant():
+    text = "- Claims: see [経費精算](../expenses.md) and [escalation](#escalation).\n- Bad: [x](javascript:alert(1))\n"
+
+    html = section_html(text, 1, (), link_rewriter("ops/oncall.md", HERE + "#compensation", PAGES))
+
+    assert 'href="https://wiki.example.com/expenses.html"' in html
+    assert f'href="{HERE}#escalation"' in html
+    assert "href=\"javascript" not in html  # markdown-it leaves it text; nh3 would drop it
+    assert 'href="../expenses.md"' in section_html(text)  # without pages, as written (the CLI's plain output needs none)
