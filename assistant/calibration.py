@@ -39,9 +39,8 @@ log = logging.getLogger(__name__)
 
 # 4: a chunk's best line is an answer line (retrieve.py); 5: LEVEL_QUANTILE; 6: page leads (leads.py);
 # 7: dictionary translation (translation.py); 8: navigation lines are no answer lines, chunks
-# of mostly links rank after content (lines.navigation_lines, retrieve.py); 9: a table's header
-# row is no answer line (lines.is_table_header)
-CALIBRATION_VERSION = 9
+# of mostly links rank after content (lines.navigation_lines, retrieve.py)
+CALIBRATION_VERSION = 8
 FILE = "calibration.json"
 # Where in a notes language's chunk scores an off-topic probe's level is read. A quantile,
 # not the mean of the best N: the best 10 of 296 Japanese chunks sit higher than the best 10

@@ -44,6 +44,11 @@ class LineRanker:
         # bool[n_lines]: a navigation line (lines.navigation_lines): never an answer, and what
         # makes a chunk of mostly links rank after content (retrieve.py)
         self.line_navigation = np.zeros(len(lines), dtype=bool)
+        # bool[n_lines]: a pipe table's header row (lines.is_table_header): it names columns and
+        # is never shown as the answer (a fresh tester, 2026-12-01). It still counts as content
+        # for scoring: it carries the columns' words, and taking it out of the line signal moved
+        # the calibrated floors (Gemma, wiki-dev: one no-answer question no longer caught).
+        self.line_header = np.zeros(len(lines), dtype=bool)
         # int64[n_lines]: the unit of each line's parent bullet (lines.parent_line), or itself
         self.line_context = np.arange(len(lines), dtype=np.int64)
         self._line_chars = np.zeros(len(lines), dtype=np.int64)  # the line's characters, stripped
@@ -61,8 +66,8 @@ class LineRanker:
                 nav = navigation_lines(text, code)
             at = unit.line - c.line_start
             self.line_navigation[i] = nav[at]
-            # A table's header row names columns: never the answer (a fresh tester, 2026-12-01).
-            self.line_content[i] = is_content(text[at], code[at]) and not nav[at] and not is_table_header(text, at)
+            self.line_content[i] = is_content(text[at], code[at]) and not nav[at]
+            self.line_header[i] = is_table_header(text, at)
             self._line_chars[i] = len(text[unit.line - c.line_start].strip())
             parent = parent_line(text, unit.line - c.line_start)
             if parent is not None:
@@ -90,7 +95,8 @@ class LineRanker:
         with their Japanese headwords (translation.Lexicon.translate)."""
         ids = self.chunk_lines[chunk_id]
         # A chunk without answer lines shows its other lines (a heading), never its links.
-        ids = [i for i in ids if self.line_content[i]] or [i for i in ids if not self.line_navigation[i]]
+        ids = ([i for i in ids if self.line_content[i] and not self.line_header[i]]
+               or [i for i in ids if not self.line_navigation[i] and not self.line_header[i]] or ids)
         if not ids:
             return []
         vectors = self.line_vectors.vectors(np.array(ids, dtype=np.int64))

@@ -287,7 +287,9 @@ def test_a_tables_header_row_is_never_the_answer_line():
     chunk = Chunk("a.md", "T", ("T", "Severity levels"), "", None, 1, 4, "\n".join(lines))
     units = [LineUnit(n, 0, f"Severity levels: {lines[n - 1]}") for n in (1, 3, 4)]
     ranker = LineRanker([chunk], units, FaissIndex.build(np.eye(3, 8, dtype=np.float32), "flat"))
-    assert ranker.line_content.tolist() == [False, True, True]
+    assert ranker.line_header.tolist() == [True, False, False]
+    shown = ranker.highlights([0], np.eye(3, 8, dtype=np.float32)[0], "Severity Definition", None)  # the header's own words and vector
+    assert shown and 1 not in shown
 
 
 def test_lines_of_an_html_table_row_are_embedded_with_the_rows_label():
