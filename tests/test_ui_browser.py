@@ -199,6 +199,22 @@ def ask(frame, question: str, n_answers: int):
     return answer
 
 
+def open_notes(live_server, page, folder, notes: dict[str, str], **settings) -> str:
+    """Serve `notes` (path -> markdown, written under `folder`/corpus) with a real server,
+    open its page and return the server's URL."""
+    from assistant.service import SearchService
+
+    corpus = folder / "corpus"
+    for name, text in notes.items():
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / name).write_text(text, encoding="utf-8")
+    config = from_env({}, corpus_dir=corpus, index_dir=folder / "index", **settings)
+    base = live_server(create_app(SearchService(config, progress=False), config))
+    page.goto(base + "/")
+    wait_loaded(page)
+    return base
+
+
 def test_answers_japanese_and_english_with_citations(live_server, page, search_service, built_settings, tmp_path):
     service = RecordingService(search_service)
     base = live_server(create_app(service, built_settings))
@@ -277,16 +293,7 @@ Zebra pineapple facts live here.
 
 
 def test_html_in_notes_never_executes(live_server, page, tmp_path):
-    from assistant.service import SearchService
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "xss.md").write_text(XSS_NOTE, encoding="utf-8")
-    (corpus / "other.md").write_text("# Other\n\n## Lambda\n\nAWS Lambda runs code.\n", encoding="utf-8")
-    settings = from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index")
-    base = live_server(create_app(SearchService(settings, progress=False), settings))
-    page.goto(base + "/")
-    wait_loaded(page)
+    open_notes(live_server, page, tmp_path, {"xss.md": XSS_NOTE, "other.md": "# Other\n\n## Lambda\n\nAWS Lambda runs code.\n"})
     answer = ask(page, "zebra pineapple facts", 1)
     assert "Zebra pineapple section" in answer.locator(".crumb").first.inner_text()
     expand(answer)
@@ -322,15 +329,7 @@ MERMAID_NOTE = "# Diagram\n\n## Flow chart notes\n\nThe deploy flow chart follow
 
 def test_a_note_cannot_give_its_code_block_a_class(live_server, page, tmp_path):
     """../shared/cases/security/note-mermaid-class: a tab in the info string made `mermaid` a class."""
-    from assistant.service import SearchService
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "diagram.md").write_text(MERMAID_NOTE, encoding="utf-8")
-    settings = from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index", model="fake-hash")
-    base = live_server(create_app(SearchService(settings, progress=False), settings))
-    page.goto(base + "/")
-    wait_loaded(page)
+    open_notes(live_server, page, tmp_path, {"diagram.md": MERMAID_NOTE}, model="fake-hash")
     answer = ask(page, "deploy flow chart", 1)
     expand(answer)
     assert "flowchart TD" in answer.inner_text()
@@ -969,18 +968,11 @@ def test_example_questions_follow_the_notes_after_an_edit(live_server, page, tmp
 def test_a_notes_own_links_lead_to_the_wiki_not_to_the_assistant(live_server, page, tmp_path):
     """A relative link inside a shown section ("../expenses.md") opened the assistant's own
     404 (a tester, 2026-12-01); it now goes where the wiki sends it: the linked note's page."""
-    from assistant.service import SearchService
-
-    corpus = tmp_path / "corpus"
-    (corpus / "ops").mkdir(parents=True)
-    (corpus / "ops" / "oncall.md").write_text(
-        "# On-call\n\n## Compensation\n\n- The on-call allowance is paid monthly; claim it as in [Expenses](../expenses.md#claims).\n",
-        encoding="utf-8")
-    (corpus / "expenses.md").write_text("# Expenses\n\n## Claims\n\n- Submit claims by the 25th.\n", encoding="utf-8")
-    settings = from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index", wiki_base_url="https://wiki.example.com")
-    base = live_server(create_app(SearchService(settings, progress=False), settings))
-    page.goto(base + "/")
-    wait_loaded(page)
+    base = open_notes(live_server, page, tmp_path, {
+        "ops/oncall.md": "# On-call\n\n## Compensation\n\n"
+                         "- The on-call allowance is paid monthly; claim it as in [Expenses](../expenses.md#claims).\n",
+        "expenses.md": "# Expenses\n\n## Claims\n\n- Submit claims by the 25th.\n",
+    }, wiki_base_url="https://wiki.example.com")
     answer = ask(page, "How is the on-call allowance paid?", 1)
     expand(answer)
 
