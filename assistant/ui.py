@@ -87,11 +87,11 @@ def _examples(service) -> list[str]:
         searcher = service.searcher
     except AssistantError:
         return []
-    if searcher not in _EXAMPLES:
-        questions = example_questions(searcher)
+    questions = _EXAMPLES.get(searcher)
+    if questions is None:  # a page load racing an index swap may make them twice: harmless
         _EXAMPLES.clear()  # the previous index's: kept no longer than it is
-        _EXAMPLES[searcher] = questions
-    return _EXAMPLES[searcher]
+        questions = _EXAMPLES[searcher] = example_questions(searcher)
+    return questions
 
 
 def _scope_names(service) -> dict[str, str]:
