@@ -68,8 +68,8 @@ class LineRanker:
             self.line_navigation[i] = nav[at]
             self.line_content[i] = is_content(text[at], code[at]) and not nav[at]
             self.line_header[i] = is_table_header(text, at)
-            self._line_chars[i] = len(text[unit.line - c.line_start].strip())
-            parent = parent_line(text, unit.line - c.line_start)
+            self._line_chars[i] = len(text[at].strip())
+            parent = parent_line(text, at)
             if parent is not None:
                 self.line_context[i] = unit_of.get((unit.chunk, c.line_start + parent), i)
 

@@ -92,15 +92,9 @@ def _cells(row: str) -> list[str]:
 
 def table_header(file_lines: Sequence[str], n: int) -> list[str] | None:
     """The header cells of the pipe table holding line n (1-based), or None when line n is
-    not a body row of one (the header row and the |---| rule are not body rows)."""
-    if not _TABLE_ROW.match(file_lines[n - 1]) or _TABLE_RULE.match(file_lines[n - 1]):
-        return None
-    first = n
-    while first > 1 and _TABLE_ROW.match(file_lines[first - 2]):
-        first -= 1
-    if first + 1 >= n or not _TABLE_RULE.match(file_lines[first]):  # line n is the header itself
-        return None
-    return _cells(file_lines[first - 1])
+    not a body row of one (the header row and the |---| rule are not body rows). For many
+    rows of one note, TableHeaders finds each table's header once."""
+    return TableHeaders(file_lines).header(n)
 
 
 class TableHeaders:
@@ -132,7 +126,7 @@ class TableHeaders:
         if not _TABLE_ROW.match(self.lines[n - 1]) or _TABLE_RULE.match(self.lines[n - 1]):
             return None
         first = self._first_row(n)
-        if first + 1 >= n or not _TABLE_RULE.match(self.lines[first]):
+        if first + 1 >= n or not _TABLE_RULE.match(self.lines[first]):  # line n is the header itself
             return None
         if first not in self._cells:
             self._cells[first] = _cells(self.lines[first - 1])
@@ -230,7 +224,6 @@ _NAV_LINK = re.compile(
 NAV_MAX_CHARS = 1000  # a navigation line is a label and a few links; a longer line is prose or data
 _OUTSIDE = re.compile(r"^\s*<?(?:[a-z][a-z0-9+.-]*:|//)|://", re.IGNORECASE)  # a scheme or a host
 _BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|\||#{1,6}(?:\s|$)|```|~~~|<|>)")
-_LIQUID = LIQUID_INLINE
 # An image (`![High urgency](img/high.png)`) shows something where it stands: no link out.
 _IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)(\{[^{}]*\})?")  # linear: each part stops at the next bracket
 
@@ -244,7 +237,7 @@ def _is_navigation_text(raw: str) -> bool:
         target = link.group(2) if link.group(1) is not None else link.group(3)
         if target is not None and (_OUTSIDE.search(target) or target.strip() in ("", "#")):
             return False  # another site, or nowhere (a placeholder "#")
-    rest = _HTML_TAG.sub(" ", _LIQUID.sub(" ", _NAV_LINK.sub(" ", _BULLET.sub("", raw))))
+    rest = _HTML_TAG.sub(" ", LIQUID_INLINE.sub(" ", _NAV_LINK.sub(" ", _BULLET.sub("", raw))))
     return len(re.findall(r"[^\W_]", rest)) <= NAV_LABEL_CHARS
 
 
@@ -273,7 +266,7 @@ def navigation_lines(lines: Sequence[str], code: Sequence[bool] | None = None) -
         continued = bool(after.strip()) and not _BLOCK_START.match(after) and not _TABLE_ROW.match(raw)
         nav[i] = not continues and not continued and _is_navigation_text(raw)
     for i in range(1, len(lines)):  # a link table's header: its body rows are all navigation
-        if _TABLE_RULE.match(lines[i]) and _TABLE_ROW.match(lines[i - 1]):
+        if is_table_header(lines, i - 1):
             rows = list(range(i + 1, len(lines)))
             rows = rows[: next((k for k, j in enumerate(rows) if not _TABLE_ROW.match(lines[j])), len(rows))]
             if rows and all(nav[j] for j in rows):

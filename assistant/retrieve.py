@@ -9,6 +9,7 @@ content, and a chunk with no answer line after all others.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cached_property
 from typing import NamedTuple, Sequence
 
 import numpy as np
@@ -88,7 +89,6 @@ class Searcher:
                 "run `python -m assistant index`"
             )
         self.chunks = self.index.chunks
-        self._page_urls: dict[str, str] | None = None  # page_urls(), made on first use
         self.lines = self.index.lines
         n = len(self.chunks)
         self.has_terms = self.index.line_terms.dim > 0 and self.index.line_terms.dim == self.embedder.terms_dim
@@ -236,17 +236,18 @@ class Searcher:
         (chunking.PATH_SEPARATOR: a heading may itself contain ' > ')."""
         return list(dict.fromkeys(name for names in self._chunk_scopes for name in names))
 
+    @cached_property
     def note_titles(self) -> dict[str, str]:
         """Each note's title by source, as its chunks carry it (notes.py: front-matter
-        `title:`, else the note's one H1, else its file name), for labels shown to readers."""
+        `title:`, else the note's one H1, else its file name), for labels shown to readers;
+        made once per loaded index (the page asks on every load and question)."""
         return {c.source: c.title for c in self.chunks}
 
+    @cached_property
     def page_urls(self) -> dict[str, str]:
         """Each note's wiki page URL by source (cite.page_url of the page path its chunks
         carry), for the notes' own links (notelinks.py); made once per loaded index."""
-        if self._page_urls is None:
-            self._page_urls = {c.source: page_url(self.settings.wiki_base_url, c.source, c.permalink) for c in self.chunks}
-        return self._page_urls
+        return {c.source: page_url(self.settings.wiki_base_url, c.source, c.permalink) for c in self.chunks}
 
     def _in_scope(self, scope: str | None) -> np.ndarray:
         """bool[n_chunks]: the chunks a search may return; QueryError for an unknown scope."""

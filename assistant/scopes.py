@@ -41,7 +41,7 @@ def scope_label(scope: str) -> str:
 
 def titled_scopes(scopes: list[str], titles: dict[str, str]) -> dict[str, str]:
     """Each of `scopes` ('source' or 'source › chapter') named for a reader, by the note's
-    title (`titles`: Searcher.note_titles()) in place of its path: 'Deploying Services',
+    title (`titles`: Searcher.note_titles) in place of its path: 'Deploying Services',
     'Deploying Services › Staging'. The path follows in parentheses where the title alone
     would not say which note: two notes with one title, or a note without one. Not cut:
     scope_label cuts a name for the dropdown."""

@@ -98,7 +98,7 @@ def _scope_names(service) -> dict[str, str]:
     """Every scope the index knows -> its name for readers (scopes.titled_scopes: the
     note's title, not its path); empty while no index is loaded."""
     try:
-        return titled_scopes(service.searcher.scopes(), service.searcher.note_titles())
+        return titled_scopes(service.searcher.scopes(), service.searcher.note_titles)
     except AssistantError:
         return {}
 
@@ -169,7 +169,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
             answer = service.search(question, _result_count(k), history=tuple(asked), scope=scope)
             used = answer.question
             shown_scope = _scope_names(service).get(scope, scope) if scope else None
-            reply = answer_html(answer, settings.link_target, lang, shown_scope, len(question), service.searcher.page_urls())
+            reply = answer_html(answer, settings.link_target, lang, shown_scope, len(question), service.searcher.page_urls)
             asked = (asked + [answer.question])[-MAX_HISTORY:]
         except AssistantError as exc:
             if scope is not None and scope not in {value for _, value in _scope_choices(service, lang)}:

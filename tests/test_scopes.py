@@ -27,7 +27,7 @@ def test_the_filter_names_notes_by_title_with_the_path_where_titles_clash(tmp_pa
     build_index(settings, progress=False)
     searcher = Searcher(settings)
 
-    names = titled_scopes(searcher.scopes(), searcher.note_titles())
+    names = titled_scopes(searcher.scopes(), searcher.note_titles)
 
     assert set(names) == set(searcher.scopes())  # every value still the path the search takes
     assert names["ops/oncall/rotation.md"] == "On-call Rotation"

@@ -624,7 +624,7 @@ def scope_names(service) -> dict[str, str]:
     """Every filter value (a path) -> the name the page shows for it (the note's title)."""
     from assistant.scopes import titled_scopes
 
-    return titled_scopes(service.searcher.scopes(), service.searcher.note_titles())
+    return titled_scopes(service.searcher.scopes(), service.searcher.note_titles)
 
 
 def test_a_filtered_reply_names_the_filter_and_searches_everywhere_in_one_click(live_server, page, search_service, built_settings):
