@@ -13,8 +13,8 @@ mean pooling -> Dense 768->3072 -> Dense 3072->768 -> L2 norm. Export splits it 
     questions, because every page fault maps its 64 KB neighbourhood too).
   * `onnx/body_int8.onnx`: everything after the lookup, inputs `inputs_embeds` (batch,
     tokens, 768) float32 and `attention_mask` (batch, tokens) int64, output `embedding`
-    (batch, 768) float32, unit length. Weight matrices are int8 per output channel
-    (onnxruntime's dynamic quantization); activation x activation products (attention)
+    (batch, 768) float32, unit length. Weight matrices are uint8 per output channel
+    (onnxruntime's dynamic quantization, U8U8: see `export`); activation x activation products (attention)
     stay float32: quantizing those too cost 0.02 cosine against the fp32 model.
 
 The attention masks are built inside the exported graph (padding for the global layers,
@@ -115,7 +115,12 @@ def export(model_dir: Path, log=print) -> Path:
         weights = {t.name for t in graph.graph.initializer}
         # Only products with a weight matrix; attention's activation x activation stay float.
         nodes = [n.name for n in graph.graph.node if n.op_type == "MatMul" and any(i in weights for i in n.input)]
-        quantize_dynamic(str(fp32), str(work / BODY), weight_type=QuantType.QInt8, op_types_to_quantize=["MatMul"],
+        # Unsigned weights (U8U8): ONNX Runtime's U8S8 kernels on CPUs with AVX2 but no VNNI
+        # multiply in saturating 16-bit sums, which cost this model up to 0.12 cosine on such
+        # a machine (AMD EPYC, 2026-12-01: min 0.88 on CHECK_TEXTS, against 0.986 with U8U8);
+        # U8U8 gives the same embeddings on every CPU, so one machine's measurements hold on
+        # another (ONNX Runtime's quantization docs, "reduce_range" and "U8U8").
+        quantize_dynamic(str(fp32), str(work / BODY), weight_type=QuantType.QUInt8, op_types_to_quantize=["MatMul"],
                          nodes_to_quantize=nodes, per_channel=True)
         for extra in work.iterdir():  # the fp32 graph and any external-data files
             if extra.name not in (BODY, EMBED_TABLE):
