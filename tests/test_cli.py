@@ -218,6 +218,17 @@ def test_batch_from_stdin_all_good_exits_0(indexed):
     assert [json.loads(line)["question"] for line in result.stdout.splitlines()] == ["SQS", "Lambda"]
 
 
+@pytest.mark.parametrize("question,lang", [("How is 切り戻し done in Kubernetes?", "en"), ("Kubernetesの切り戻し手順は？", "ja")])
+def test_the_no_answer_notice_follows_the_sentence_not_a_quoted_term(indexed, question, lang):
+    """One Japanese term in an English question printed the Japanese notice (a fresh tester,
+    2026-12-01). Kubernetes is a name the notes never mention, so both are "not in the notes"."""
+    from assistant.render import NO_ANSWER
+
+    result = run("ask", question, "--top-k", "1", env=indexed)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == NO_ANSWER[lang], result.stdout
+
+
 # ----------------------------------------------------------------------------- errors are one line
 
 

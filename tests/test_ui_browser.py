@@ -998,3 +998,25 @@ def test_chat_messages_are_labelled_with_their_text_not_their_html(live_server, 
         assert "<" not in label and "&lt;" not in label and "&amp;" not in label and 'class="' not in label, label
         assert label.split("'s message: ", 1)[1] == shown, (label, shown)
     assert "The on-call allowance is 5000 yen a week & paid monthly." in messages.nth(1).get_attribute("aria-label")
+
+
+def test_one_japanese_term_in_an_english_question_keeps_the_page_english(live_server, new_page, tmp_path):
+    """"What does 切り戻し mean?" answered with Japanese labels and notices (a tester,
+    2026-12-01): the page follows the sentence's language, not a term it quotes."""
+    from assistant.render import NO_ANSWER
+    from assistant.webrender import COPY_LABEL, LEAD_LABEL, MORE_LABEL, SECTION_LABEL, WEAK_LABEL
+
+    page = new_page(locale="ja-JP")
+    open_notes(live_server, page, tmp_path, {
+        "glossary.md": "# Glossary\n\n## Terms\n\n| Term | Meaning |\n|---|---|\n| 切り戻し | Rolling a release back to the previous version |\n",
+        "deploy.md": "# デプロイ\n\n## バージョニング\n\n- S3のバージョニングで以前のオブジェクトを戻せる。\n"}, model="fake-hash")
+    english = ask(page, "What does 切り戻し mean?", 1)
+    assert page.locator("#send").inner_text().strip() == "Ask"
+    expand(english)
+    shown = english.inner_text()
+    japanese_ui = [NO_ANSWER["ja"], LEAD_LABEL["ja"], WEAK_LABEL["ja"], SECTION_LABEL["ja"], MORE_LABEL["ja"], COPY_LABEL["ja"]]
+    assert not [text for text in japanese_ui if text in shown], shown
+    assert english.locator(".lead-label").inner_text().strip() in (LEAD_LABEL["en"], WEAK_LABEL["en"])
+    japanese = ask(page, "S3のバージョニングとは？", 2)  # English names in a Japanese sentence
+    assert page.locator("#send").inner_text().strip() == "質問する"
+    assert japanese.locator(".lead-label").inner_text().strip() in (LEAD_LABEL["ja"], WEAK_LABEL["ja"])
