@@ -4,6 +4,7 @@
     python -m assistant ask "質問"          sections with citations, for a person
     python -m assistant ask --json "..."    one JSON object
     python -m assistant ask --batch q.jsonl JSON Lines in, JSON Lines out
+    python -m assistant ask --scope NOTE "..." only one note or 'note › chapter' (--list-scopes)
     python -m assistant eval [FILE ...]     Hit@1 / Hit@5 / MRR on question sets (default: every dev corpus)
     python -m assistant links [--json]      every heading with its wiki URL, to spot-check
     python -m assistant bench [--quick]     speed and memory benchmarks (docs/performance.md)
@@ -66,7 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top-k", type=int, default=None, help="how many sections to return (default 5)")
     p.add_argument("--history", action="append", default=[], help="an earlier question of the conversation (repeatable, oldest first)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--batch", type=Path, help='JSON Lines file of {"question": ..., "history": [...]}; "-" for stdin')
+    p.add_argument("--batch", type=Path, help='JSON Lines file of {"question": ..., "history": [...], "scope"?: ...}; "-" for stdin')
+    p.add_argument("--scope", metavar="NOTE", help="search one note (its path, e.g. ops/deploy.md) or one chapter "
+                   "('ops/deploy.md > Rollback'), as the chat page's filter and the API's scope; --list-scopes lists them")
+    p.add_argument("--list-scopes", action="store_true", help="print every value --scope takes, one a line (with --json: a JSON list)")
 
     p = sub.add_parser("eval", help="evaluate on question sets", description="Hit@1, Hit@5, MRR, line@3 and no-answer rates per question x notes language, language and style, per corpus.")
     add_settings_options(p)
@@ -122,11 +126,16 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question (text, or one JSON object with --json) or a --batch of JSON
-    Lines; builds the index first when there is none. Returns 0, or 1 when a batch line
-    failed; raises QueryError for a question and --batch together (or neither)."""
+    Lines, within --scope when given, or print the --list-scopes; builds the index first when
+    there is none. Returns 0, or 1 when a batch line failed; raises QueryError for a question
+    and --batch together (or neither) and for an unknown --scope."""
     from . import open_searcher, validate_history, validate_question, validate_top_k
     from .render import format_answer
 
+    if args.list_scopes:
+        if args.question is not None or args.batch is not None:
+            raise QueryError("--list-scopes takes no question or --batch")
+        return _list_scopes(open_searcher(_settings(args), wait=False), args.json)
     if (args.question is None) == (args.batch is None):
         raise QueryError("give either a question or --batch FILE")
     if args.batch is None:  # a bad question is refused before any index work (a first build takes minutes)
@@ -137,8 +146,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     # wait=False: while a long build runs elsewhere (the server's watcher), answer from the
     # previous index at once instead of waiting for that build's lock.
     searcher = open_searcher(_settings(args), wait=False)
+    _check_scope(searcher, args.scope)  # once, not on every line of a batch
     if args.batch is None:
-        answer = searcher.search(args.question, args.top_k, history=tuple(args.history))
+        answer = searcher.search(args.question, args.top_k, history=tuple(args.history), scope=args.scope or None)
         print(json_text(answer.to_json()) if args.json else format_answer(answer))
         return 0
     return _ask_batch(searcher, args)
@@ -160,7 +170,10 @@ def _ask_batch(searcher, args: argparse.Namespace) -> int:
             history = request.get("history") or []
             if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
                 raise QueryError("history must be a list of strings")
-            out = searcher.search(request.get("question"), args.top_k, history=tuple(history)).to_json()
+            scope = request.get("scope", args.scope)  # a line's own scope wins over --scope
+            if scope is not None and not isinstance(scope, str):
+                raise QueryError("scope must be a string")
+            out = searcher.search(request.get("question"), args.top_k, history=tuple(history), scope=scope or None).to_json()
         except (ValueError, AssistantError) as exc:
             failures += 1
             message = str(exc) if isinstance(exc, AssistantError) else f"invalid JSON: {exc}"
@@ -169,6 +182,21 @@ def _ask_batch(searcher, args: argparse.Namespace) -> int:
             out = {"line": number, "error": message}
         print(json_text(out), flush=True)
     return 1 if failures else 0
+
+
+def _check_scope(searcher, scope: str | None) -> None:
+    """QueryError, the API's message naming the option, for a --scope the index does not know."""
+    try:
+        searcher.in_scope(scope or None)
+    except QueryError as exc:
+        raise QueryError(f"{exc} (--scope; `ask --list-scopes` lists them)") from None
+
+
+def _list_scopes(searcher, as_json: bool) -> int:
+    """Every value --scope takes (Searcher.scopes(): notes, then 'note › chapter'), one a line or a JSON list."""
+    scopes = searcher.scopes()
+    print(json_text(scopes) if as_json else terminal_safe("\n".join(scopes)))
+    return 0
 
 
 def _open_batch(path: Path):

@@ -7,6 +7,11 @@ katakana term ("What is 'Amember' (アメンバー) in our terminology?") stays 
 Japanese when kana and kanji are at least a tenth of its letters (a Japanese note full of
 English service names stays Japanese; an English page quoting one Japanese word stays English). Only 'ja' and 'en' are told apart:
 the notes and questions this product serves are in those two.
+
+`language` says how a question is searched (its model prompts, offsets and floors were
+measured by it). The language a person is answered in, `reply_language`, follows the
+sentence's grammar instead: "What does 切り戻し mean?" is searched as Japanese text (its
+key term is Japanese) but asked in English.
 """
 from __future__ import annotations
 
@@ -45,3 +50,39 @@ def notes_language(text: str) -> str:
     japanese = sum(len(run) for run in JAPANESE_RUN.findall(text))
     latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
     return "ja" if japanese and japanese >= NOTES_JAPANESE_SHARE * (japanese + latin) else "en"
+
+
+# English grammar: question words, auxiliaries, articles, prepositions, pronouns; never a
+# product name ("Lambda、SQS、SNS の違いは？" holds English words but no English grammar).
+_ENGLISH_GRAMMAR = frozenset(
+    "what how which when where why who whom whose is are was were be been do does did can could should "
+    "would will may must the a an of to in on at for from with by about and or not no it its this that "
+    "these those there here i we you he she they my our your me us mean means".split()
+)
+_ASCII_WORD = re.compile("[A-Za-z]+")
+# Quoted text is what a sentence talks about, not the sentence: 「How to deploy」のページは？ is
+# Japanese, What does "ふりかえり" mean? English. An apostrophe inside a word (What's) opens no quote.
+_QUOTED = re.compile(r"「[^」]*」|『[^』]*』|“[^”]*”|‘[^’]*’|\"[^\"]*\"|(?<![A-Za-z])'[^']*'(?![A-Za-z])|\([^)]*\)|（[^）]*）")
+# Japanese grammar: hiragana that does not follow a kanji, i.e. particles and endings after a
+# name, katakana or a space ("S3の", "バージョニングとは", " の違い"). Hiragana after a kanji may
+# be a word's own ending (切り戻し, 締め日), which an English sentence quotes with the word.
+_JAPANESE_GRAMMAR = re.compile(f"(?<![\u3400-\u9fff\uf900-\ufaff{KANJI_MARKS}])[\u3040-\u309f]")
+
+
+def reply_language(text: str) -> str:
+    """The language to answer a person in (the UI's and the CLI's own messages): 'en' for
+    English text (`language`), and for an English sentence that quotes Japanese terms, i.e.
+    outside quotes it has no Japanese grammar (_JAPANESE_GRAMMAR), some English grammar words
+    (_ENGLISH_GRAMMAR), and more English words than Japanese runs ("What does 切り戻し mean?");
+    else 'ja' ("S3のバージョニングとは？", "EC2 本番"). Not for searching: see `language`.
+    A term written in hiragana alone and not quoted reads as Japanese grammar."""
+    if language(text) == "en":
+        return "en"
+    frame = _QUOTED.sub(" ", text)
+    if not _ASCII_WORD.search(frame) and not JAPANESE_RUN.search(frame):
+        frame = text  # all of it quoted
+    if _JAPANESE_GRAMMAR.search(frame):
+        return "ja"
+    words = _ASCII_WORD.findall(frame)
+    english = any(w.lower() in _ENGLISH_GRAMMAR for w in words) and len(words) > len(JAPANESE_RUN.findall(frame))
+    return "en" if english else "ja"

@@ -9,7 +9,7 @@ termsafe.terminal_safe before it is printed.
 """
 from __future__ import annotations
 
-from .language import language
+from .language import language, reply_language
 from .termsafe import json_text, terminal_safe
 from .hits import Answer, Hit
 
@@ -42,10 +42,11 @@ def format_hit(rank: int, hit: Hit, weak: bool = False) -> str:
 
 
 def format_answer(answer: Answer) -> str:
-    """What `ask` prints: the no-answer notice in the question's language when there is
-    one, then every hit (format_hit), with terminal control characters made harmless."""
+    """What `ask` prints: the no-answer notice in the question's language (reply_language:
+    an English sentence quoting a Japanese term is English) when there is one, then every
+    hit (format_hit), with terminal control characters made harmless."""
     parts = []
     if answer.no_answer:
-        parts.append(NO_ANSWER[language(answer.question)])
+        parts.append(NO_ANSWER[reply_language(answer.question)])
     parts += [format_hit(rank, hit.bounded(), answer.no_answer) for rank, hit in enumerate(answer.hits, 1)]
     return terminal_safe("\n\n".join(parts))

@@ -249,8 +249,10 @@ class Searcher:
         carry), for the notes' own links (notelinks.py); made once per loaded index."""
         return {c.source: page_url(self.settings.wiki_base_url, c.source, c.permalink) for c in self.chunks}
 
-    def _in_scope(self, scope: str | None) -> np.ndarray:
-        """bool[n_chunks]: the chunks a search may return; QueryError for an unknown scope."""
+    def in_scope(self, scope: str | None) -> np.ndarray:
+        """bool[n_chunks]: the chunks a search limited to `scope` (a value of scopes(), or
+        'source > chapter'; None or '' for every note) may return. QueryError for an unknown
+        scope (the CLI checks --scope with it before a batch)."""
         if not scope:
             return np.ones(len(self.chunks), dtype=bool)
         if isinstance(scope, str) and " > " in scope and scope not in self.scopes():  # the earlier 'source > chapter' spelling
@@ -271,7 +273,7 @@ class Searcher:
         text = match_form(shown)  # matched in NFKC with plain spaces; the Answer keeps the original
         top_k = validate_top_k(self.settings.top_k if top_k is None else top_k)
         history = validate_history(history)
-        allowed = self._in_scope(scope)
+        allowed = self.in_scope(scope)
         asked = conversation(history, text) if history else text  # what the follow-up is searched with
         encoded = self.encode(text)
         translations = encoded.translations  # the question's own pick its answer lines, as its words do

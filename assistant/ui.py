@@ -18,7 +18,7 @@ from pathlib import Path
 from .config import Settings
 from .errors import AssistantError, QueryError
 from . import EXAMPLE_COUNT, MAX_HISTORY, MAX_QUESTION_CHARS, example_questions
-from .language import language
+from .language import language, reply_language
 from .scopes import listed_scopes, scope_label, titled_scopes
 from .webrender import answer_html, error_html, question_html
 
@@ -303,12 +303,12 @@ def build_ui(service, settings: Settings, embed: bool = False):
 
 
 def ui_language(question: str, current: str) -> str:
-    """The UI language after `question`: Japanese text switches to Japanese, English prose
-    (three or more words) to English; an empty question, a keyword ("EC2") or a number keeps
-    the conversation's language, so one English product name does not flip a Japanese UI."""
-    if language(question) == "ja":
+    """The UI language after `question`: Japanese text switches to Japanese, English prose to
+    English (three or more words, or a sentence quoting Japanese terms: language.reply_language);
+    an empty question, a keyword ("EC2") or a number keeps the conversation's language."""
+    if reply_language(question) == "ja":
         return "ja"
-    return "en" if len(_WORD.findall(question)) >= 3 else current
+    return "en" if language(question) == "ja" or len(_WORD.findall(question)) >= 3 else current
 
 
 def bounded_chat(chat: list[dict], max_pairs: int = MAX_TURNS_SHOWN, max_chars: int = MAX_CHAT_CHARS) -> list[dict]:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from .chunking import PATH_SEPARATOR
 from .hits import Answer, Hit
-from .language import language
+from .language import reply_language
 from .lines import row_text, table_header
 from .notelinks import link_rewriter
 from .query import MAX_QUESTION_CHARS
@@ -354,7 +354,7 @@ def merge_hits(hits) -> list[Hit]:
 
 def answer_html(answer: Answer, link_target: str = "_top", lang: str | None = None, scope: str | None = None,
                 cut_from: int = 0, pages=None) -> str:
-    """The whole reply for one question, in `lang` (default: the question's language): a
+    """The whole reply for one question, in `lang` (default: the question's reply_language): a
     notice when the question was cut (`cut_from`: its length in characters, when longer than
     the MAX_QUESTION_CHARS used), the filter searched (`scope`) with a "search everywhere"
     button, a "not in the notes" notice when the match is weak, the best hit opened at its
@@ -363,7 +363,7 @@ def answer_html(answer: Answer, link_target: str = "_top", lang: str | None = No
     links pointed at the wiki (`pages`: source -> page URL, notelinks.py). Weak replies carry
     the class `weak` (grey, not yellow)."""
 
-    lang = lang or language(answer.question)
+    lang = lang or reply_language(answer.question)
     # Bounded after merging: a hit's shown lines are cut (hits.clip_lines), so a reply's size
     # does not grow with a note's longest line.
     hits = [hit.bounded() for hit in merge_hits(answer.hits)]

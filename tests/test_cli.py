@@ -218,6 +218,17 @@ def test_batch_from_stdin_all_good_exits_0(indexed):
     assert [json.loads(line)["question"] for line in result.stdout.splitlines()] == ["SQS", "Lambda"]
 
 
+@pytest.mark.parametrize("question,lang", [("How is 切り戻し done in Kubernetes?", "en"), ("Kubernetesの切り戻し手順は？", "ja")])
+def test_the_no_answer_notice_follows_the_sentence_not_a_quoted_term(indexed, question, lang):
+    """One Japanese term in an English question printed the Japanese notice (a fresh tester,
+    2026-12-01). Kubernetes is a name the notes never mention, so both are "not in the notes"."""
+    from assistant.render import NO_ANSWER
+
+    result = run("ask", question, "--top-k", "1", env=indexed)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == NO_ANSWER[lang], result.stdout
+
+
 # ----------------------------------------------------------------------------- errors are one line
 
 
@@ -392,3 +403,38 @@ def test_a_heading_with_the_old_separator_stays_unambiguous(tmp_path):
     assert searcher.scopes() == ["io.md", "io.md › Input > Output"]
     answer = searcher.search("redirect output", 1, scope="io.md › Input > Output")
     assert answer.hits[0].chunk.heading_path[-1] == "Input > Output"
+
+
+# ----------------------------------------------------------------------------- --scope
+
+
+def test_scope_limits_ask_and_batch_to_one_note_or_chapter(indexed):
+    """`ask --scope` is the chat page's filter and the API's `scope` (a fresh tester found the
+    CLI without one, 2026-12-01): a note's path or 'note › chapter' ('>' also taken), every
+    value listed by --list-scopes; a batch line's own "scope" wins."""
+    listed = run("ask", "--list-scopes", env=indexed)
+    assert listed.returncode == 0, listed.stderr
+    scopes = listed.stdout.splitlines()
+    assert "aws.md" in scopes and "aws.md › Amazon SQS" in scopes and "emoji.md" in scopes
+    assert json.loads(run("ask", "--list-scopes", "--json", env=indexed).stdout) == scopes
+
+    def sources(*args: str, stdin: str | None = None) -> list[list[str]]:
+        result = run("ask", "--json", *args, env=indexed, stdin=stdin)
+        assert result.returncode == 0, result.stderr
+        return [[h["source"], *h["heading_path"][1:2]] for line in result.stdout.splitlines() for h in json.loads(line)["hits"]]
+
+    assert {s for s, *_ in sources("Lambda 900 seconds")} != {"emoji.md"}
+    assert {s for s, *_ in sources("Lambda 900 seconds", "--scope", "emoji.md")} == {"emoji.md"}
+    for chapter in ("aws.md › Amazon SQS", "aws.md > Amazon SQS"):
+        assert sources("Lambda 900 seconds", "--scope", chapter) == [["aws.md", "Amazon SQS"]]
+    batch = json.dumps({"question": "Lambda"}) + "\n" + json.dumps({"question": "Lambda", "scope": "aws.md › AWS Lambda"}) + "\n"
+    by_line = run("ask", "--batch", "-", "--scope", "aws.md › Amazon SQS", env=indexed, stdin=batch)
+    assert [[h["heading_path"][1] for h in json.loads(line)["hits"]] for line in by_line.stdout.splitlines()] == [["Amazon SQS"], ["AWS Lambda"]]
+
+
+@pytest.mark.parametrize("args", [("Lambda", "--scope", "nope.md"), ("--batch", "-", "--scope", "aws.md › Nope")])
+def test_an_unknown_scope_is_one_line_exit_1(indexed, args):
+    """The API's message, naming the option; a batch stops before its first line."""
+    result = run("ask", *args, env=indexed, stdin=json.dumps({"question": "Lambda"}) + "\n")
+    assert_one_line_error(result, "unknown filter", "--scope", "--list-scopes")
+    assert result.stdout == ""

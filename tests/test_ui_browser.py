@@ -979,3 +979,44 @@ def test_a_notes_own_links_lead_to_the_wiki_not_to_the_assistant(live_server, pa
     hrefs = answer.locator(".section a").evaluate_all("links => links.map(a => a.href)")
     assert "https://wiki.example.com/expenses.html#claims" in hrefs, hrefs
     assert not any(h.startswith(base) for h in hrefs), hrefs
+
+
+def test_chat_messages_are_labelled_with_their_text_not_their_html(live_server, page, tmp_path):
+    """Gradio labels each chat message with its content, here HTML: a screen reader read
+    "bot's message: <div class="answer">..." (a tester, 2026-12-01). The label is the shown text."""
+    open_notes(live_server, page, tmp_path, {
+        "oncall.md": "# On-call\n\n## Allowance\n\n- The on-call allowance is **5000 yen** a week & paid `monthly`.\n"},
+        model="fake-hash")
+    ask(page, "How is the on-call allowance paid?", 1)
+    ask(page, "What does 切り戻し mean?", 2)
+    page.wait_for_timeout(300)  # the labels are set after each render
+    messages = page.locator("#chat [data-testid='user'], #chat [data-testid='bot']")
+    assert messages.count() == 4
+    for message in messages.all():
+        label, shown = message.get_attribute("aria-label"), " ".join(message.inner_text().split())
+        assert re.fullmatch(r"(user|bot)'s message: .+", label), label
+        assert "<" not in label and "&lt;" not in label and "&amp;" not in label and 'class="' not in label, label
+        assert label.split("'s message: ", 1)[1] == shown, (label, shown)
+    assert "The on-call allowance is 5000 yen a week & paid monthly." in messages.nth(1).get_attribute("aria-label")
+
+
+def test_one_japanese_term_in_an_english_question_keeps_the_page_english(live_server, new_page, tmp_path):
+    """"What does 切り戻し mean?" answered with Japanese labels and notices (a tester,
+    2026-12-01): the page follows the sentence's language, not a term it quotes."""
+    from assistant.render import NO_ANSWER
+    from assistant.webrender import COPY_LABEL, LEAD_LABEL, MORE_LABEL, SECTION_LABEL, WEAK_LABEL
+
+    page = new_page(locale="ja-JP")
+    open_notes(live_server, page, tmp_path, {
+        "glossary.md": "# Glossary\n\n## Terms\n\n| Term | Meaning |\n|---|---|\n| 切り戻し | Rolling a release back to the previous version |\n",
+        "deploy.md": "# デプロイ\n\n## バージョニング\n\n- S3のバージョニングで以前のオブジェクトを戻せる。\n"}, model="fake-hash")
+    english = ask(page, "What does 切り戻し mean?", 1)
+    assert page.locator("#send").inner_text().strip() == "Ask"
+    expand(english)
+    shown = english.inner_text()
+    japanese_ui = [NO_ANSWER["ja"], LEAD_LABEL["ja"], WEAK_LABEL["ja"], SECTION_LABEL["ja"], MORE_LABEL["ja"], COPY_LABEL["ja"]]
+    assert not [text for text in japanese_ui if text in shown], shown
+    assert english.locator(".lead-label").inner_text().strip() in (LEAD_LABEL["en"], WEAK_LABEL["en"])
+    japanese = ask(page, "S3のバージョニングとは？", 2)  # English names in a Japanese sentence
+    assert page.locator("#send").inner_text().strip() == "質問する"
+    assert japanese.locator(".lead-label").inner_text().strip() in (LEAD_LABEL["ja"], WEAK_LABEL["ja"])
