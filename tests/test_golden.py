@@ -9,10 +9,12 @@ them on purpose, with its eval numbers in the commit message:
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 
+import numpy as np
 import pytest
 
 from assistant.build import build_index
@@ -27,6 +29,13 @@ TOP_K = 5
 # digit differently on another CPU, so real scores are compared to 1e-5.
 FAKE_TOLERANCE = 1e-6
 REAL_TOLERANCE = 1e-5
+# The real model's vectors are not the same bits on every CPU: its -ffast-math AVX2 kernels
+# give other last digits on an AMD EPYC than on the machine e5.json was recorded on, and
+# rank fusion turns those into other near-tie orders (2026-12-01: 14 of 26 questions moved,
+# scores by up to 0.029). So the real answers are recorded per engine numerics: e5.json for
+# the first machine, e5-<fingerprint>.json for each other one recorded
+# (UPDATE_GOLDEN=1 writes the file of the machine it runs on).
+NUMERICS_PROBE = "golden numerics probe: Lambda の最大実行時間は？"
 
 
 def _questions() -> list[dict]:
@@ -87,5 +96,15 @@ def test_fake_index_answers_are_golden(fake_searcher):
     check("fake-hash.json", answers(fake_searcher), FAKE_TOLERANCE)
 
 
+def numerics_fingerprint(searcher: Searcher) -> str:
+    """12 hex digits of the sha256 of the model's query vector for NUMERICS_PROBE: equal on
+    two machines exactly when their engines compute the same bits."""
+    vector = np.ascontiguousarray(searcher.embedder.embed_queries([NUMERICS_PROBE]), dtype=np.float32)
+    return hashlib.sha256(vector.tobytes()).hexdigest()[:12]
+
+
 def test_real_index_answers_are_golden(built_settings):
-    check("e5.json", answers(Searcher(built_settings)), REAL_TOLERANCE)
+    searcher = Searcher(built_settings)
+    own = f"e5-{numerics_fingerprint(searcher)}.json"
+    name = own if (GOLDEN / own).exists() or os.environ.get("UPDATE_GOLDEN") else "e5.json"
+    check(name, answers(searcher), REAL_TOLERANCE)
