@@ -166,6 +166,8 @@ def _romanize(runs: set[str]) -> set[str]:
             words = [w.lower() for w in _TOKEN.findall(katsu.romaji(run))]
         except Exception:  # noqa: BLE001 - a run cutlet cannot read is simply not a name
             continue
+        # cutlet writes a middle dot as "/" ("区・大阪市" -> "Ku/Osaka shi"): each part is a word.
+        words = [part for word in words for part in re.split(r"[/.]", word) if part]
         out.update(words)
         if len(words) > 1:
             out.add("".join(words))
@@ -286,10 +288,22 @@ _DURATION_EN = (r"(?:business |working |calendar )?(?:seconds?|secs?|minutes?|mi
                 r"months?|years?|milliseconds?|ms|s|m|h|d|hr|yr)")
 _PEOPLE_EN = (r"(?:people|persons?|users?|participants?|members?|engineers?|employees?|testers?|children|customers?|"
               r"reviewers?|approvers?|staff|developers?|individuals?|patients?|attendees?)")
+# Settings whose value is a duration, and words asking for their bound or default.
+_TIME_SETTING_EN = r"(?:timeouts?|time-outs?|ttls?|retention(?: period)?|expiry|expiration(?: time)?|execution time|run ?time)"
+_TIME_SETTING_JA = r"タイムアウト|保持期間|保存期間|有効期限|有効期間|実行時間|TTL|ttl"
+_LIMIT_EN = r"(?:max(?:imum)?|min(?:imum)?|default|longest|shortest|upper|lower)"
+_LIMIT_JA = r"最大|最小|上限|下限|最長|最短|デフォルト|既定"
+_SIZE_EN = (r"(?:bytes?|kilobytes?|megabytes?|gigabytes?|terabytes?|petabytes?|bits?|kb|mb|gb|tb|pb|kib|mib|gib|tib|"
+            r"kbps|mbps|gbps|b)")
 _QUANTITIES = (
+    # A limit or default of a time setting asks for a duration too ("the maximum integration
+    # timeout", "保持期間の上限は？"), though it names no unit.
     ("duration",
      re.compile(r"\bhow many (?:(?:business|working|calendar) )?(?:seconds|minutes|hours|days|weeks|months|years)\b"
-                rf"|何(?:秒|分(?!の)|時間|日|営業日|週間?|か月|ヶ月|カ月|ケ月|ヵ月|年){_NOT_ASKING_JA}"),
+                rf"|何(?:秒|分(?!の)|時間|日|営業日|週間?|か月|ヶ月|カ月|ケ月|ヵ月|年){_NOT_ASKING_JA}"
+                rf"|\b{_LIMIT_EN}\s+(?:[\w-]+\s+){{0,2}}{_TIME_SETTING_EN}\b|\b{_TIME_SETTING_EN}\s+(?:limit|cap)\b"
+                rf"|(?:{_LIMIT_JA})の?[^、。？?]{{0,10}}?(?:{_TIME_SETTING_JA})(?!を|に)"
+                rf"|(?:{_TIME_SETTING_JA})(?:の(?:{_LIMIT_JA}))?(?:値|時間)?(?:は|って)(?:何|いくつ|どのくらい|どれくらい|どの程度|？|\?)"),
      _answers(r"秒|分|時間|時|日|営業日|週|か月|ヶ月|カ月|ケ月|ヵ月|月(?!曜)|年(?!生)", _DURATION_EN,
               r"\bfortnight|半日|半年|半月|一晩|翌日|当日|即日|毎日|毎週|毎月|毎年|\b(?:daily|weekly|monthly|yearly|annually)\b")),
     ("count of times",
@@ -304,6 +318,20 @@ _QUANTITIES = (
     ("percentage",
      re.compile(r"\bwhat percent(?:age)?\b|何(?:%|％|パーセント|割)"),
      _answers(r"%|％|パーセント|割|分の", r"percent|per cent", r"\bhalf\b|半数|半分|過半数|大半|全て|すべて|\ball\b")),
+    # A data size or rate: "How much data per second can a shard ingest?", "Above what object
+    # size ...", "容量はどのくらい？"; answered by a number with a unit of bytes or bits.
+    ("size",
+     re.compile(r"\bhow (?:much|big|large) (?:data|storage|memory|disk|space|ram|bandwidth|throughput)\b"
+                r"|\bhow (?:big|large) (?:can|could|may) (?:an? |the |one |each |a single )?(?:\w+ )?(?:object|file|item|"
+                r"payload|message|record|request|upload|attachment|image|volume|disk|partition|blob)s?\b"
+                rf"|\b(?:what|which|above|below|over|under)(?:'s| is| are)? (?:the )?(?:{_LIMIT_EN} |largest |smallest )?"
+                r"(?:object|file|item|payload|message|record|request|response|upload|disk|volume|storage|memory|data|"
+                r"batch|attachment|image|log|body)s? size\b"
+                rf"|\b(?:what|which)(?:'s| is| are) the {_LIMIT_EN} size\b|\bsize (?:limit|cap)\b"
+                rf"|\bhow many {_SIZE_EN}\b|何(?:バイト|キロバイト|メガバイト|ギガバイト|テラバイト|kb|mb|gb|tb)"
+                rf"|(?:サイズ|容量|データ量|スループット|帯域)(?:の(?:{_LIMIT_JA}|制限))?(?:値)?(?:は|って)(?:いくつ|どのくらい|どれくらい|どの程度|何)"
+                r"|どの(?:くらい|ぐらい|程度)の(?:サイズ|容量|データ量)"),
+     _answers(r"バイト|キロバイト|メガバイト|ギガバイト|テラバイト", _SIZE_EN)),
     ("amount of money",
      re.compile(r"いくら(?!でも|も|か)(?![^、。？?]{0,12}ても)"
                 r"|\bhow much (?!time\b|effort\b|latency\b|attention\b)(?:\w+ ){0,6}?(?:cost|costs|pay|paid|charge|charged|fined|stolen)\b(?! attention| in (?:time|latency|effort|performance))"

@@ -113,6 +113,18 @@ def test_a_question_asking_for_a_quantity_the_hits_never_give_is_not_in_the_note
         ("How many days of sick leave can I take?", "Leave and time off are tracked as requests.", "duration"),
         ("ガイドラインは何ヵ月ごとに見直される？", "2025年8月9日に公開した。", "duration"),
         ("いくら盗まれた？", "350万人の情報が盗まれた。", "amount of money"),
+        # A bound of a time setting asks for a duration; a data size or rate for bytes (the
+        # seed's no-answer questions: API Gateway's timeout, a Kinesis shard, S3 multipart).
+        ("What's the maximum integration timeout for an API Gateway REST API?", "Lambda プロキシ統合を使う。", "duration"),
+        ("What's the maximum integration timeout for an API Gateway REST API?", "統合タイムアウトは最大29秒。", None),
+        ("Lambdaのタイムアウトの最大値は？", "Lambda はイベント駆動。", "duration"),
+        ("Lambdaのタイムアウトの最大値は？", "Lambda は 15 分まで実行できる。", None),
+        ("How much data per second can a single shard ingest?", "シャードは分割できる。", "size"),
+        ("How much data per second can a single shard ingest?", "書き込みは 1MB/秒 まで。", None),
+        ("Above what object size should I use multipart upload?", "大きなファイルはマルチパートで送る。", "size"),
+        ("Above what object size should I use multipart upload?", "100 MB を超えたらマルチパート。", None),
+        ("How big can a DynamoDB item be?", "Items are stored in tables.", "size"),
+        ("DynamoDBのアイテムサイズの上限は？", "アイテムは 400KB まで。", None),
         ("How long are logs kept?", "Logs are kept indefinitely.", None),  # "how long" may ask a length
         ("How often do we rotate keys?", "Keys are rotated weekly.", None),
         ("SQSとは？", "キューサービス。", None),
@@ -130,6 +142,8 @@ def test_the_quantity_a_question_asks_for(question, text, kind):
         "いくらでもLambda関数を同時に実行できる？", "ABテストで、いくらかの精度低下は許容される？",
         "How much should we pay attention to alert fatigue?",
         "How much does a cache miss cost in latency?", "No matter how many times I retry, it fails. Why?",
+        "What happens on a timeout?", "How do I set the timeout?", "タイムアウトを延ばすには？",
+        "What size instance should I pick?", "How big is the team?", "容量が足りないときは？",
     ],
 )
 def test_words_of_quantity_that_ask_for_no_number(question):
@@ -222,14 +236,15 @@ def test_a_tag_with_attributes_is_an_answer_line_in_code_but_framing_outside_it(
 
 
 VOCAB = Vocabulary(["東京リージョンで使う", "対応OS: Windows/Mac", "通知はスラックで", "ＡＷＳ の設定",
-                    "設定は CodeDeployDefault.HalfAtTime を選ぶ"])
+                    "設定は CodeDeployDefault.HalfAtTime を選ぶ", "| 宿泊費 | 23区・名古屋市は 1泊 15,000円 |"])
 
 
 @pytest.mark.parametrize(
     "question",
     ["Which instance types are offered in the Tokyo region?", "Does the client run on Mac?",
      "Where do Slack notifications go?", "ＡＷＳの設定は？", "AWSの設定は？", "Windows/Macのどちらで動く？",
-     "HalfAtTimeでは何%にデプロイする？"],  # a dotted name's part (found by a fresh tester)
+     "HalfAtTimeでは何%にデプロイする？",  # a dotted name's part (found by a fresh tester)
+     "What's the hotel allowance in Nagoya?"],  # after a middle dot: 区・名古屋 reads "Ku/Nagoya"
 )
 def test_names_written_in_japanese_combined_or_full_width_are_known(question):
     assert unknown_names(question, VOCAB) == []
