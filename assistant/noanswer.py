@@ -69,9 +69,9 @@ class Vocabulary:
             for token in _tokens(text):
                 word = token.lower().lstrip("/")
                 self.words.add(word)
-                # Combined tokens ("Windows/Mac", "CI/CD", "CodeDeployDefault.HalfAtTime")
-                # also name each part.
-                self.words.update(p for p in re.split(r"[/.]", word) if p)
+                # Combined tokens ("Windows/Mac", "CI/CD", "CodeDeployDefault.HalfAtTime",
+                # "pr-check") also name each part.
+                self.words.update(p for p in re.split(r"[/.\-]", word) if p)
             self._japanese.update(JAPANESE_RUN.findall(text))
         self._romaji: set[str] | None = None
         self._lock = threading.Lock()
@@ -171,7 +171,20 @@ def _romanize(runs: set[str]) -> set[str]:
         out.update(words)
         if len(words) > 1:
             out.add("".join(words))
+    # A loanword of several English words names its abbreviation too: プルリクエスト ->
+    # "pull request" -> "pr", サービスレベルアグリーメント -> "sla" (a tester's "PR" was an
+    # unknown name over notes that write プルリクエスト).
+    for loanword in {k for run in runs for k in _KATAKANA_RUN.findall(run)}:
+        try:
+            parts = _TOKEN.findall(katsu.romaji(loanword))
+        except Exception:  # noqa: BLE001 - as above
+            continue
+        if 2 <= len(parts) <= 4:
+            out.add("".join(p[0].lower() for p in parts))
     return out
+
+
+_KATAKANA_RUN = re.compile(r"[\u30a0-\u30ff]{4,}")
 
 
 def _is_name(token: str, sentence_start: bool) -> bool:

@@ -236,7 +236,8 @@ def test_a_tag_with_attributes_is_an_answer_line_in_code_but_framing_outside_it(
 
 
 VOCAB = Vocabulary(["東京リージョンで使う", "対応OS: Windows/Mac", "通知はスラックで", "ＡＷＳ の設定",
-                    "設定は CodeDeployDefault.HalfAtTime を選ぶ", "| 宿泊費 | 23区・名古屋市は 1泊 15,000円 |"])
+                    "設定は CodeDeployDefault.HalfAtTime を選ぶ", "| 宿泊費 | 23区・名古屋市は 1泊 15,000円 |",
+                    "プルリクエストを出す", "| `lint-check` | on push |"])
 
 
 @pytest.mark.parametrize(
@@ -244,7 +245,9 @@ VOCAB = Vocabulary(["東京リージョンで使う", "対応OS: Windows/Mac", "
     ["Which instance types are offered in the Tokyo region?", "Does the client run on Mac?",
      "Where do Slack notifications go?", "ＡＷＳの設定は？", "AWSの設定は？", "Windows/Macのどちらで動く？",
      "HalfAtTimeでは何%にデプロイする？",  # a dotted name's part (found by a fresh tester)
-     "What's the hotel allowance in Nagoya?"],  # after a middle dot: 区・名古屋 reads "Ku/Nagoya"
+     "What's the hotel allowance in Nagoya?",  # after a middle dot: 区・名古屋 reads "Ku/Nagoya"
+     "Who reviews a PR?",  # プルリクエスト reads "pull request"
+     "Which LINT rules apply?"],  # a part of a hyphenated word
 )
 def test_names_written_in_japanese_combined_or_full_width_are_known(question):
     assert unknown_names(question, VOCAB) == []
