@@ -28,7 +28,7 @@ import threading
 import unicodedata
 from typing import Iterable
 
-from .language import JAPANESE_RUN, language
+from .language import JAPANESE_RUN, language, reply_language
 from .lines import is_placeholder
 
 # A leading "/" is kept: a path such as /tmp is a name even in lower case.
@@ -210,7 +210,8 @@ def names(question: str) -> list[list[str]]:
     In a Japanese question every ASCII word is a name; in English, capitalised or technical
     words not opening a sentence (the question's first or one after its own . ? ! : ;)."""
     question = normalize(question)
-    japanese = language(question) == "ja"
+    # The sentence's own language: "What does 切り戻し mean?" is English, its "What" no name.
+    japanese = reply_language(question) == "ja"
     runs: list[list[str]] = []
     word_end = None  # end of the previous word
     run_open = False  # the previous word was a name
@@ -240,7 +241,14 @@ def unknown_names(question: str, vocabulary: Vocabulary) -> list[str]:
     ]
 
 
-_KEY_RUN = re.compile(r"[\u30a0-\u30ff]{2,}|[\u3400-\u9fff\uf900-\ufaff]{2,}|[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]")
+# Kana written inside a word after its kanji (okurigana: 切り戻し, 締め日, 振り分け); never a
+# particle, which ends the word (東京の天気 is two words).
+_OKURIGANA = "[" + "".join(chr(c) for c in range(0x3041, 0x3097) if chr(c) not in "のにをはがでとへやかもよねな") + "]"
+_KANJI_CLASS = "[\u3400-\u9fff\uf900-\ufaff]"
+_KEY_RUN = re.compile(
+    rf"{_KANJI_CLASS}+(?:{_OKURIGANA}{{1,2}}{_KANJI_CLASS}+)+{_OKURIGANA}?"  # a word with its okurigana
+    r"|[\u30a0-\u30ff]{2,}|[\u3400-\u9fff\uf900-\ufaff]{2,}|[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]"
+)
 # English words that carry no topic in a question about notes.
 _QUESTION_WORDS = _FUNCTION_WORDS | frozenset(
     "does mean means need needs happen happens usually typically get gets make makes should we us "
@@ -257,6 +265,16 @@ def key_terms(question: str) -> set[str]:
     katakana and kanji runs of two or more characters (NFKC, lowercased)."""
     question = normalize(question)
     return {t.lower() for t in _KEY_RUN.findall(question) if t.lower() not in _QUESTION_WORDS}
+
+
+def names_nothing(question: str) -> bool:
+    """True for a question with no key terms and no kanji: small talk ("ありがとう", "hi"),
+    "What is it?". A kanji names something even where `key_terms` finds no run of two: a word
+    written with its kana endings ("What does 切り戻し mean?", "締め日はいつ？")."""
+    return not key_terms(question) and not _KANJI.search(normalize(question))
+
+
+_KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def key_term_share(question: str, text: str) -> float:

@@ -28,7 +28,7 @@ from .leads import PageLeads
 from .hits import Answer, Grouper, Hit, merged
 from .language import language, notes_language
 from .lines import plain_line
-from .noanswer import Vocabulary, is_unanswered, key_term_share, key_terms, missing_quantity
+from .noanswer import Vocabulary, is_unanswered, key_term_share, missing_quantity, names_nothing
 from .query import (
     MAX_QUESTION_CHARS,
     MAX_TOP_K,
@@ -305,7 +305,7 @@ class Searcher:
             return True
         # A question that names nothing ("ありがとう", "hi", "What is it?") and has no earlier
         # turn to take its topic from asks nothing the notes could answer.
-        if asked == question and not key_terms(question):
+        if asked == question and names_nothing(question):
             return True
         top = groups[0][0]
         # The better of the question alone and with the conversation: either may carry it.

@@ -132,6 +132,12 @@ def test_small_talk_or_a_question_naming_nothing_is_not_answered(searcher, quest
     assert searcher.search(question).no_answer
 
 
+@pytest.mark.parametrize("question", ["What does 振り分け mean?", "切り替えるには？"])
+def test_a_word_written_with_its_kana_endings_names_something(searcher, question):
+    # key_terms finds no run of two kanji in 振り分け: the question was taken as small talk.
+    assert not searcher.search(question).no_answer
+
+
 def test_a_follow_up_naming_nothing_takes_its_topic_from_history(searcher):
     assert not searcher.search("What about it?", history=("SQSの可視性タイムアウトとは？",)).no_answer
 
