@@ -372,6 +372,25 @@ _QUANTITIES = (
                 r"|\bfree\b|\bno (?:cost|charge)\b|無料|無償|タダ")),
 )
 
+# Counts of things, each with its Japanese counter and the English nouns it counts: "何文字まで
+# 書ける？" is answered by "500文字" or "500 characters", never by a number of days.
+_COUNTERS = (
+    ("文字", "characters?|chars?|letters?"),
+    ("台", "devices?|machines?|phones?|units?|servers?|instances?"),
+    ("件|個", "items?|records?|entries|entry|cases?|tickets?|requests?|messages?|pieces?|objects?"),
+    ("枚", "sheets?|cards?|photos?|pictures?|screenshots?|images?|slides?"),
+    ("ページ", "pages?"),
+    ("行", "lines?|rows?"),
+    ("語", "words?"),
+    ("桁", "digits?"),
+)
+_QUANTITIES += tuple(
+    (f"count of {counter}",
+     re.compile(rf"何(?:{counter}){_NOT_ASKING_JA}|\bhow many (?:\w+ )?(?:{nouns})\b"),
+     _answers(counter, nouns))
+    for counter, nouns in _COUNTERS
+)
+
 
 def missing_quantity(question: str, texts: Iterable[str]) -> str | None:
     """The kind of quantity the question asks for ("duration", "amount of money"...) when

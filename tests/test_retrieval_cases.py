@@ -125,6 +125,12 @@ def test_a_question_asking_for_a_quantity_the_hits_never_give_is_not_in_the_note
         ("Above what object size should I use multipart upload?", "100 MB を超えたらマルチパート。", None),
         ("How big can a DynamoDB item be?", "Items are stored in tables.", "size"),
         ("DynamoDBのアイテムサイズの上限は？", "アイテムは 400KB まで。", None),
+        # A count of things by its counter or noun, in either language.
+        ("リリースノートは何文字まで書ける？", "リリースノートは日本語のみ。", "count of 文字"),
+        ("How many characters can release notes have?", "最大 500 文字", None),
+        ("How many test phones can I borrow at once?", "端末は共有ライブラリにある。", "count of 台"),
+        ("何台まで借りられる？", "At most 3 devices.", None),
+        ("How many items can I add?", "3個まで", None),
         ("How long are logs kept?", "Logs are kept indefinitely.", None),  # "how long" may ask a length
         ("How often do we rotate keys?", "Keys are rotated weekly.", None),
         ("SQSとは？", "キューサービス。", None),
