@@ -140,6 +140,17 @@ def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()
     return clean(md.renderer.render(tokens, md.options, env))
 
 
+def inline_html(text: str, links=None) -> str:
+    """One line of a note's inline markdown as HTML (unsanitized: the reply is cleaned whole),
+    its links pointed at the wiki by `links` as in section_html: a line shown on its own (the
+    lead "Answer" line) links where the same line in the section does."""
+    md = _markdown()
+    env: dict = {}
+    tokens = md.parseInline(text, env)
+    links and links(tokens)
+    return md.renderer.render(tokens, md.options, env)
+
+
 def clean(fragment: str) -> str:
     """nh3 allowlist: no scripts, event handlers, iframes or javascript: URLs survive."""
     import nh3
@@ -210,25 +221,26 @@ def answer_lines(hit: Hit) -> list[str]:
 
     lines = _source_lines(hit)
     if lines and _in_code(hit):
-        return lines[:1] + [html.unescape(nh3.clean(_markdown().renderInline(x), tags=set())) for x in lines[1:]]
-    return [html.unescape(nh3.clean(_markdown().renderInline(x), tags=set())) for x in lines]
+        return lines[:1] + [html.unescape(nh3.clean(inline_html(x), tags=set())) for x in lines[1:]]
+    return [html.unescape(nh3.clean(inline_html(x), tags=set())) for x in lines]
 
 
-def _lead_line_html(hit: Hit) -> str:
-    """The best answer line on its own, inline markdown rendered (a code line as code)."""
+def _lead_line_html(hit: Hit, links) -> str:
+    """The best answer line on its own, inline markdown rendered with the note's links
+    pointed at the wiki by `links` (a code line as code)."""
     lines = _source_lines(hit)
     if not lines:
         return ""
     if _in_code(hit):
         return f"<code>{html.escape(lines[0])}</code>"
-    return _markdown().renderInline(lines[0])
+    return inline_html(lines[0], links)
 
 
 def hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False, pages=None) -> str:
     """A hit other than the best: collapsed to one line (heading and its best line); opening
     it shows the citation and the whole section with its answer lines marked, best first."""
     c = hit.chunk
-    lines = answer_lines(hit)
+    lines = answer_lines(hit)  # plain text: the preview shows no links
     preview = f'<span class="preview">{html.escape(lines[0])}</span>' if lines else ""
     body = section_html(c.page_text, c.line_start, hit.highlight_lines, link_rewriter(c.source, hit.url, pages))
     return clean(
@@ -241,10 +253,11 @@ def best_hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = F
     """The best hit, opened at its answer: the best line, large, with its citation; the whole
     section below it, collapsed."""
     c = hit.chunk
-    lead = _lead_line_html(hit)
+    links = link_rewriter(c.source, hit.url, pages)  # one for every part that shows the note's markdown
+    lead = _lead_line_html(hit, links)
     label = (WEAK_LABEL if weak else LEAD_LABEL)[lang]
     lead_line = f'<p class="lead-label">{label}</p><p class="lead-line">{lead}</p>' if lead else ""
-    body = section_html(c.page_text, c.line_start, hit.highlight_lines, link_rewriter(c.source, hit.url, pages))
+    body = section_html(c.page_text, c.line_start, hit.highlight_lines, links)
     return clean(
         f'<div class="hit"><div class="lead">{lead_line}{_head(hit, lang, link_target, answer_lines(hit))}</div>'
         f'<details class="context"><summary>{SECTION_LABEL[lang]} (L{c.line_start}–L{c.line_end})</summary>'
