@@ -63,7 +63,7 @@ class Chunk:
 
     source: str
     title: str
-    heading_path: tuple[str, ...]  # page title > chapter > section > ...
+    heading_path: tuple[str, ...]  # page title > [the page's H1, when not its title] > chapter > section > ...
     anchor: str  # of the nearest heading; "" for text before the first heading
     permalink: str | None  # the page's URL path in the wiki (wiki.pages.page_path)
     line_start: int  # 1-based, inclusive
@@ -72,6 +72,9 @@ class Chunk:
     # The same lines as the wiki page shows them (hidden ones blank, wiki/shown.py); None
     # when that is `text` itself, as for most chunks.
     shown: str | None = None
+    # The top-level section holding the chunk (`_chapter`), what a filter can choose within a
+    # note; "" for the page's lead and its H1's own text.
+    chapter: str = ""
 
     @property
     def page_text(self) -> str:
@@ -102,6 +105,19 @@ class _Section:
     end: int
     path: tuple[str, ...]
     anchor: str
+    chapter: str = ""
+
+
+def _chapter(stack: list, page: WikiPage) -> str:
+    """The chapter of a section whose open headings are `stack` (outermost first): its
+    outermost heading that is not the page's own heading, else "". The page's heading is an
+    H1 that is its title or its one H1: a front-matter title other than the H1 keeps the H1
+    in the heading path (the breadcrumb shows both), and its chapters are still the sections
+    under it, as on a page whose title is its H1 (a fresh tester, 2026-12-01: a page titled
+    "オンボーディング" with "# オンボーディング（入社初週）" offered only that H1 as a filter)."""
+    only_h1 = sum(h.level == 1 for h in page.headings) == 1
+    outer = [h for h in stack if not (h.level == 1 and (only_h1 or h.text == page.title))]
+    return short_name(outer[0].text) if outer else ""
 
 
 def _sections(note: Note, page: WikiPage) -> list[_Section]:
@@ -120,13 +136,13 @@ def _sections(note: Note, page: WikiPage) -> list[_Section]:
         end = bounds[i + 1][0] - 1 if i + 1 < len(bounds) else len(note.lines)
         stack = [h for h in stack if h.level < heading.level] + [heading]
         names = [short_name(h.text) for h in stack if not (h.level == 1 and h.text == page.title)]
-        sections.append(_Section(line, end, (title, *names), anchor))
+        sections.append(_Section(line, end, (title, *names), anchor, _chapter(stack, page)))
     heading_end = {h.line: h.end_line for h in page.headings}
     merged: list[_Section] = []
     for sec in sections:
         prev = merged[-1] if merged else None
         if prev and prev.start > 1 and not _has_body(page, prev, heading_end) and len(sec.path) > len(prev.path):
-            merged[-1] = _Section(prev.start, sec.end, sec.path, sec.anchor)
+            merged[-1] = _Section(prev.start, sec.end, sec.path, sec.anchor, sec.chapter)
         else:
             merged.append(sec)
     return merged
@@ -223,4 +239,5 @@ def _make_chunk(note: Note, page: WikiPage, sec: _Section, start: int, end: int)
         line_end=end,
         text=text,
         shown=None if shown == text else shown,
+        chapter=sec.chapter,
     )

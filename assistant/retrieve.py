@@ -126,9 +126,9 @@ class Searcher:
         # A page's lead (text before its first section) ranks after the page's best section (leads.py).
         self.leads = PageLeads(self.chunks, self.has_content)
         self.grouper = Grouper(self.chunks, settings.max_chunk_lines, self.ranker.answer_chars(n))
+        # A chunk is in its note's scope and in its chapter's (Chunk.chapter), if it has one.
         self._chunk_scopes = [
-            (c.source, f"{c.source}{PATH_SEPARATOR}{c.heading_path[1]}") if len(c.heading_path) > 1 else (c.source,)
-            for c in self.chunks
+            (c.source, f"{c.source}{PATH_SEPARATOR}{c.chapter}") if c.chapter else (c.source,) for c in self.chunks
         ]
         self.vocabulary = Vocabulary(c.embed_text for c in self.chunks)
         self._calibrate()
@@ -233,7 +233,8 @@ class Searcher:
 
     def scopes(self) -> list[str]:
         """Names a search can be limited to: each note's source, then 'source › chapter'
-        (chunking.PATH_SEPARATOR: a heading may itself contain ' > ')."""
+        (Chunk.chapter: a top-level section under the page's own heading; chunking.PATH_SEPARATOR:
+        a heading may itself contain ' > ')."""
         return list(dict.fromkeys(name for names in self._chunk_scopes for name in names))
 
     @cached_property

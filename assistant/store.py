@@ -41,7 +41,7 @@ from .terms import TERMS_VERSION, TermMatrix
 from .errors import IndexCorruptError, IndexMissingError, IndexStaleError
 from .vectors import FaissIndex, VectorIndex
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5  # 5: chunks carry their chapter (the filter's choices within a note)
 CURRENT = "current"
 
 

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from .chunking import PATH_SEPARATOR
+from .fragments import disclosure_as_text, outdent
 from .hits import Answer, Hit
 from .language import reply_language
 from .lines import row_text, table_header
@@ -114,82 +115,13 @@ def _mark_inline(inline, first_line: int, marked: dict[int, int]) -> None:
     inline.children = out
 
 
-_LEADING_WS = re.compile(r"^[ \t]*")
-
-
-def _columns(indent: str) -> int:
-    """Width of leading whitespace in columns (CommonMark: tabs stop every 4 columns)."""
-    return len(indent.expandtabs(4))
-
-
-_LIST_ITEM = re.compile(r"^[ \t]*([-+*]|\d{1,9}[.)])([ \t]|$)")
-_BLOCK_MARKER = re.compile(r"^[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|#{1,6}[ \t]+|>[ \t]?)")  # list, heading, quote
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
-
-
-def _starts_inside_fence(lines: list[str]) -> int | None:
-    """Index of the line closing a code fence opened before the chunk, else None.
-
-    A fence longer than the chunk budget is split, so a chunk can start inside it. Its first
-    fence line is then a closer: it has no info string and either has no partner (odd count)
-    or the next fence line opens another block (has an info string). Without that, CommonMark
-    would read the closer as an opener and show the prose after it as code."""
-    fences = [(i, m) for i, m in ((i, _FENCE.match(line)) for i, line in enumerate(lines)) if m]
-    if not fences or fences[0][1].group(2).strip():
-        return None
-    if len(fences) % 2 == 1 or fences[1][1].group(2).strip():
-        return fences[0][0]
-    return None
-
-
-def outdent(text: str) -> tuple[str, int]:
-    """A chunk cut from inside a nested list or a code fence, made to render as in the note.
-
-    Long sections are split into chunks between list items (and long fences between lines),
-    so a chunk can start at a nested item ("    - **署名付きURL**") or inside a fence. Rendered
-    alone, four leading spaces make CommonMark read the fragment as an indented code block,
-    and a fence's closing line opens a new block, while the wiki, which renders the whole
-    note, shows a list and code. So the starting indentation (the first non-blank line's, or
-    the closing fence's) is taken off every line (lines indented less go to column 0), which
-    keeps the nesting below it, and a chunk starting inside a fence gets its opening line
-    back. Other indented starts are left alone. Returns (text, lines added before the first line: 0 or 1), so that answer-line
-    numbers can be shifted to match.
-    """
-    lines = text.split("\n")
-    closer = _starts_inside_fence(lines)
-    anchor = lines[closer] if closer is not None else next((line for line in lines if line.strip()), "")
-    # Only a list item or a fence closer says "cut from a list": other indented text may be
-    # the inside of a long fence (no markers in the chunk), which an indented block shows right.
-    base = _columns(_LEADING_WS.match(anchor).group()) if closer is not None or _LIST_ITEM.match(anchor) else 0
-    if base:
-        out = []
-        for line in lines:
-            indent = _LEADING_WS.match(line).group()
-            out.append(" " * max(0, _columns(indent) - base) + line[len(indent):])
-        lines = out
-    if closer is not None:
-        return "\n".join([lines[closer].strip(), *lines]), 1
-    return "\n".join(lines), 0
-
-
-# A <details> block's own tags alone on a line: html=False shows them as text, not a disclosure.
-_DETAILS_TAG = re.compile(r"^[ \t]*</?details\b[^>\n]*>[ \t]*$", re.IGNORECASE | re.MULTILINE)
-_SUMMARY_LINE = re.compile(r"^([ \t]*)<summary\b[^>\n]*>(.*?)</summary>[ \t]*$", re.IGNORECASE | re.MULTILINE)
-
-
-def _disclosure_as_text(text: str) -> str:
-    """A <details> tag's line blank, a <summary> line its text in bold; the rest as it was."""
-    text = _DETAILS_TAG.sub("", text)
-    return _SUMMARY_LINE.sub(lambda m: f"{m.group(1)}**{m.group(2).strip()}**" if m.group(2).strip() else "", text)
-
-
 def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = (), links=None) -> str:
     """A note section (markdown) as sanitized HTML; `highlight` lines (source line numbers,
     best first) are marked with their rank (class rank-1 for the best); `links`
     (notelinks.link_rewriter) points the note's links at the wiki. A section cut from inside
     a nested list renders as the list it is (see `outdent`)."""
     md = _markdown()
-    text, added = outdent(_disclosure_as_text(text))
+    text, added = outdent(disclosure_as_text(text))
     first_line -= added
     # 0-based lines of `text` -> rank (1 = best): highlight lines come best first.
     marked = {n - first_line: rank for rank, n in enumerate(highlight, 1)}
@@ -206,6 +138,17 @@ def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()
             if token.type == "tr_open" or start in marked:
                 token.attrJoin("class", "hl-block")
     return clean(md.renderer.render(tokens, md.options, env))
+
+
+def inline_html(text: str, links=None) -> str:
+    """One line of a note's inline markdown as HTML (unsanitized: the reply is cleaned whole),
+    its links pointed at the wiki by `links` as in section_html: a line shown on its own (the
+    lead "Answer" line) links where the same line in the section does."""
+    md = _markdown()
+    env: dict = {}
+    tokens = md.parseInline(text, env)
+    links and links(tokens)
+    return md.renderer.render(tokens, md.options, env)
 
 
 def clean(fragment: str) -> str:
@@ -248,6 +191,9 @@ def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str]) -> str
     )
 
 
+_BLOCK_MARKER = re.compile(r"^[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|#{1,6}[ \t]+|>[ \t]?)")  # list, heading, quote
+
+
 def _source_lines(hit: Hit) -> list[str]:
     """The hit's answer lines as written, best first, without list markers and indentation;
     a table row as "column: value; ..." (lines.row_text), not its pipes, when its header is in
@@ -275,25 +221,26 @@ def answer_lines(hit: Hit) -> list[str]:
 
     lines = _source_lines(hit)
     if lines and _in_code(hit):
-        return lines[:1] + [html.unescape(nh3.clean(_markdown().renderInline(x), tags=set())) for x in lines[1:]]
-    return [html.unescape(nh3.clean(_markdown().renderInline(x), tags=set())) for x in lines]
+        return lines[:1] + [html.unescape(nh3.clean(inline_html(x), tags=set())) for x in lines[1:]]
+    return [html.unescape(nh3.clean(inline_html(x), tags=set())) for x in lines]
 
 
-def _lead_line_html(hit: Hit) -> str:
-    """The best answer line on its own, inline markdown rendered (a code line as code)."""
+def _lead_line_html(hit: Hit, links) -> str:
+    """The best answer line on its own, inline markdown rendered with the note's links
+    pointed at the wiki by `links` (a code line as code)."""
     lines = _source_lines(hit)
     if not lines:
         return ""
     if _in_code(hit):
         return f"<code>{html.escape(lines[0])}</code>"
-    return _markdown().renderInline(lines[0])
+    return inline_html(lines[0], links)
 
 
 def hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False, pages=None) -> str:
     """A hit other than the best: collapsed to one line (heading and its best line); opening
     it shows the citation and the whole section with its answer lines marked, best first."""
     c = hit.chunk
-    lines = answer_lines(hit)
+    lines = answer_lines(hit)  # plain text: the preview shows no links
     preview = f'<span class="preview">{html.escape(lines[0])}</span>' if lines else ""
     body = section_html(c.page_text, c.line_start, hit.highlight_lines, link_rewriter(c.source, hit.url, pages))
     return clean(
@@ -306,10 +253,11 @@ def best_hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = F
     """The best hit, opened at its answer: the best line, large, with its citation; the whole
     section below it, collapsed."""
     c = hit.chunk
-    lead = _lead_line_html(hit)
+    links = link_rewriter(c.source, hit.url, pages)  # one for every part that shows the note's markdown
+    lead = _lead_line_html(hit, links)
     label = (WEAK_LABEL if weak else LEAD_LABEL)[lang]
     lead_line = f'<p class="lead-label">{label}</p><p class="lead-line">{lead}</p>' if lead else ""
-    body = section_html(c.page_text, c.line_start, hit.highlight_lines, link_rewriter(c.source, hit.url, pages))
+    body = section_html(c.page_text, c.line_start, hit.highlight_lines, links)
     return clean(
         f'<div class="hit"><div class="lead">{lead_line}{_head(hit, lang, link_target, answer_lines(hit))}</div>'
         f'<details class="context"><summary>{SECTION_LABEL[lang]} (L{c.line_start}–L{c.line_end})</summary>'

@@ -37,3 +37,36 @@ def test_a_rendered_section_links_to_the_wiki_not_to_the_assistant():
     assert f'href="{HERE}#escalation"' in html
     assert "href=\"javascript" not in html  # markdown-it leaves it text; nh3 would drop it
     assert 'href="../expenses.md"' in section_html(text)  # without pages, as written (the CLI's plain output needs none)
+
+
+def test_every_link_of_a_reply_leads_to_the_wiki_lead_line_and_other_matches_included():
+    """answer_html, as the chat page calls it: the lead "Answer" line is rendered on its own,
+    and it linked "mobile/qa-checklist.md" against the assistant's page, a 404 (a fresh
+    tester's index page, 2026-12-01). Every href and src of the reply is the wiki's now."""
+    import re
+
+    from assistant.chunking import Chunk
+    from assistant.hits import Answer, Hit
+    from assistant.webrender import answer_html
+
+    def hit(source: str, text: str, first: int, lines: tuple[int, ...]) -> Hit:
+        chunk = Chunk(source=source, title="T", heading_path=("T", "S"), anchor="s", permalink=None,
+                      line_start=first, line_end=first + text.count("\n"), text=text)
+        return Hit(chunk, 1.0, PAGES.get(source, HERE) + "#s", lines)
+
+    index = "### 品質\n\n- [QAチェックリスト](mobile/qa-checklist.md) — 回帰テストの範囲\n- ![map](img/map.png) [Expenses](expenses.md#claims)"
+    table = "## Rota\n\n| Week | Page |\n|---|---|\n| 1 | [On-call](/ops/oncall.md) |"
+    answer = Answer("How many test phones can I check out?", (
+        hit("index.md", index, 19, (21, 22)),
+        hit("ops/oncall.md", "## Pay\n\n- Claim it as in [Expenses](../expenses.md#claims).", 3, (5,)),
+        hit("ops/rota.md", table, 7, (11,)),
+    ), False)
+    pages = {**PAGES, "mobile/qa-checklist.md": "https://wiki.example.com/mobile/qa-checklist.html"}
+
+    reply = answer_html(answer, pages=pages)
+
+    lead = reply.split('class="lead-line">')[1].split("</p>")[0]
+    assert 'href="https://wiki.example.com/mobile/qa-checklist.html"' in lead, lead
+    urls = re.findall(r'(?:href|src)="([^"]*)"', reply)
+    assert len(urls) >= 8, urls  # lead line, citations, sections (the image too), the table row
+    assert all(u.startswith("https://wiki.example.com/") for u in urls), urls

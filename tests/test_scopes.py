@@ -42,3 +42,49 @@ def test_the_filter_names_notes_by_title_with_the_path_where_titles_clash(tmp_pa
 
 def test_a_scope_without_a_known_title_keeps_its_path():
     assert titled_scopes(["a.md", "a.md › X", "b.md"], {"b.md": ""}) == {"a.md": "a.md", "a.md › X": "a.md › X", "b.md": "b.md"}
+
+
+BODY = "# Heading\n\nLead text.\n\n## Alpha\n\n- alpha line\n\n## Beta\n\n### Beta one\n\n- beta line\n"
+CHAPTERED = {
+    "titled.md": "---\ntitle: Another title\n---\n\n" + BODY,  # front-matter title != its H1
+    "same.md": "---\ntitle: Heading\n---\n\n" + BODY,  # title == H1
+    "plain.md": BODY,  # title from its one H1
+    # A fresh tester's page (2026-12-01): its filter offered only "オンボーディング（入社初週）".
+    "office/onboarding.md": "---\ntitle: オンボーディング\n---\n\n# オンボーディング（入社初週）\n\n新しく入った人向け。\n\n"
+                            "## 入社前\n\n- バディを決める\n\n## バディ制度\n\n- バディは同じチームの先輩\n- 期間は3か月\n",
+    "two.md": "---\ntitle: Parts\n---\n\n# Part one\n\n- one\n\n# Part two\n\n## Detail\n\n- two\n",  # two H1s, neither the title: chapters
+}
+
+
+def test_a_notes_chapters_are_offered_whether_or_not_its_title_is_its_h1(tmp_path):
+    """/api/scopes and the page's filter (its /config) list every note, then its chapters: the
+    sections under the page's one H1. A page whose front-matter title differs from its H1
+    listed the H1 as its one chapter, so its sections could not be chosen."""
+    from fastapi.testclient import TestClient
+
+    from assistant.api import create_app
+    from assistant.service import SearchService
+
+    corpus = tmp_path / "notes"
+    for path, text in CHAPTERED.items():
+        (corpus / path).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / path).write_text(text, encoding="utf-8")
+    settings = from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index", model="fake-hash")
+    build_index(settings, progress=False)
+
+    with TestClient(create_app(SearchService(settings, progress=False), settings), base_url="http://127.0.0.1") as c:
+        scopes = c.get("/api/scopes").json()["scopes"]
+        (dropdown,) = [x for x in c.get("/config").json()["components"] if x.get("type") == "dropdown"]
+        found = c.get("/api/ask", params={"q": "バディの期間は？", "scope": "office/onboarding.md › バディ制度"}).json()
+
+    def chapters(note: str) -> list[str]:
+        return [s.split(" › ", 1)[1] for s in scopes if s.startswith(note + " › ")]
+
+    assert {note for note in CHAPTERED} <= set(scopes)  # every note as a whole
+    assert chapters("titled.md") == chapters("same.md") == chapters("plain.md") == ["Alpha", "Beta"]
+    assert chapters("office/onboarding.md") == ["入社前", "バディ制度"]
+    assert chapters("two.md") == ["Part one", "Part two"]
+    labels = dict((value, label) for label, value in dropdown["props"]["choices"])
+    assert labels["office/onboarding.md › バディ制度"] == "オンボーディング › バディ制度"
+    assert labels["titled.md › Beta"] == "Another title › Beta"
+    assert found["hits"] and all(h["heading_path"][-1] == "バディ制度" for h in found["hits"]), found

@@ -978,7 +978,12 @@ def test_a_notes_own_links_lead_to_the_wiki_not_to_the_assistant(live_server, pa
 
     hrefs = answer.locator(".section a").evaluate_all("links => links.map(a => a.href)")
     assert "https://wiki.example.com/expenses.html#claims" in hrefs, hrefs
-    assert not any(h.startswith(base) for h in hrefs), hrefs
+    # Every part of the reply that shows the note's markdown: the lead "Answer" line too (a
+    # fresh tester's index page led with "[QAチェックリスト](mobile/qa-checklist.md)", 2026-12-01).
+    lead = answer.locator(".lead-line a").evaluate_all("links => links.map(a => a.href)")
+    assert lead == ["https://wiki.example.com/expenses.html#claims"], lead
+    everywhere = page.locator("#chat a[href], #chat img[src]").evaluate_all("els => els.map(e => e.href || e.src)")
+    assert not any(h.startswith(base) for h in everywhere), everywhere
 
 
 def test_chat_messages_are_labelled_with_their_text_not_their_html(live_server, page, tmp_path):

@@ -1,0 +1,77 @@
+"""A chunk's markdown made to render on its own as it does inside its whole note.
+
+A chunk is cut out of a note: it can start at a nested list item or inside a long code fence,
+and a <details> block's tags, which the wiki shows as a disclosure, would show as text once raw
+HTML is off (webrender.py). These functions repair such a fragment before it is rendered.
+What this leaves out: rendering and sanitizing (webrender.py).
+"""
+from __future__ import annotations
+
+import re
+
+_LEADING_WS = re.compile(r"^[ \t]*")
+
+
+def _columns(indent: str) -> int:
+    """Width of leading whitespace in columns (CommonMark: tabs stop every 4 columns)."""
+    return len(indent.expandtabs(4))
+
+
+_LIST_ITEM = re.compile(r"^[ \t]*([-+*]|\d{1,9}[.)])([ \t]|$)")
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})(.*)$")
+
+
+def _starts_inside_fence(lines: list[str]) -> int | None:
+    """Index of the line closing a code fence opened before the chunk, else None.
+
+    A fence longer than the chunk budget is split, so a chunk can start inside it. Its first
+    fence line is then a closer: it has no info string and either has no partner (odd count)
+    or the next fence line opens another block (has an info string). Without that, CommonMark
+    would read the closer as an opener and show the prose after it as code."""
+    fences = [(i, m) for i, m in ((i, _FENCE.match(line)) for i, line in enumerate(lines)) if m]
+    if not fences or fences[0][1].group(2).strip():
+        return None
+    if len(fences) % 2 == 1 or fences[1][1].group(2).strip():
+        return fences[0][0]
+    return None
+
+
+def outdent(text: str) -> tuple[str, int]:
+    """A chunk cut from inside a nested list or a code fence, made to render as in the note.
+
+    Long sections are split into chunks between list items (and long fences between lines),
+    so a chunk can start at a nested item ("    - **署名付きURL**") or inside a fence. Rendered
+    alone, four leading spaces make CommonMark read the fragment as an indented code block,
+    and a fence's closing line opens a new block, while the wiki, which renders the whole
+    note, shows a list and code. So the starting indentation (the first non-blank line's, or
+    the closing fence's) is taken off every line (lines indented less go to column 0), which
+    keeps the nesting below it, and a chunk starting inside a fence gets its opening line
+    back. Other indented starts are left alone. Returns (text, lines added before the first line: 0 or 1), so that answer-line
+    numbers can be shifted to match.
+    """
+    lines = text.split("\n")
+    closer = _starts_inside_fence(lines)
+    anchor = lines[closer] if closer is not None else next((line for line in lines if line.strip()), "")
+    # Only a list item or a fence closer says "cut from a list": other indented text may be
+    # the inside of a long fence (no markers in the chunk), which an indented block shows right.
+    base = _columns(_LEADING_WS.match(anchor).group()) if closer is not None or _LIST_ITEM.match(anchor) else 0
+    if base:
+        out = []
+        for line in lines:
+            indent = _LEADING_WS.match(line).group()
+            out.append(" " * max(0, _columns(indent) - base) + line[len(indent):])
+        lines = out
+    if closer is not None:
+        return "\n".join([lines[closer].strip(), *lines]), 1
+    return "\n".join(lines), 0
+
+
+# A <details> block's own tags alone on a line: html=False shows them as text, not a disclosure.
+_DETAILS_TAG = re.compile(r"^[ \t]*</?details\b[^>\n]*>[ \t]*$", re.IGNORECASE | re.MULTILINE)
+_SUMMARY_LINE = re.compile(r"^([ \t]*)<summary\b[^>\n]*>(.*?)</summary>[ \t]*$", re.IGNORECASE | re.MULTILINE)
+
+
+def disclosure_as_text(text: str) -> str:
+    """A <details> tag's line blank, a <summary> line its text in bold; the rest as it was."""
+    text = _DETAILS_TAG.sub("", text)
+    return _SUMMARY_LINE.sub(lambda m: f"{m.group(1)}**{m.group(2).strip()}**" if m.group(2).strip() else "", text)
