@@ -30,6 +30,7 @@ from typing import Iterable
 
 from .language import JAPANESE_RUN, language, reply_language
 from .lines import is_placeholder
+from .quantities import missing_quantity  # noqa: F401 - part of this module's interface
 
 # A leading "/" is kept: a path such as /tmp is a name even in lower case.
 _TOKEN = re.compile(r"/?[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]|[A-Za-z0-9]")
@@ -284,127 +285,6 @@ def key_term_share(question: str, text: str) -> float:
         return 0.0
     haystack = normalize(text).lower()
     return sum(t in haystack for t in terms) / len(terms)
-
-
-# The expected answer type (question classification in QA, Li & Roth 2002): a question asking
-# for a quantity of one kind ("何日間", "how many minutes", "いくら") is answered only by a
-# number of that kind. Only questions that name the kind count ("how long" may want a length,
-# "how often" a word like "weekly"; "何回も" and "いくら待っても" ask for no number), and any
-# number of the kind counts (asked in minutes, "2時間" answers; "free" answers a price).
-# Each row: the kind, what asks for it, what answers it. A digit must not follow a letter
-# ("A09"), and a number word stands apart, with a whole unit word after it ("an hour", never
-# the "an"+"d" of "and").
-_DIGITS = r"(?<![A-Za-z0-9])\d[\d,.]*"
-_KANJI_NUMBER = r"[一二三四五六七八九十百千万数半両]+"
-_WORD_NUMBER = (r"\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-                r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
-                r"ninety|hundred|few|several|half an?|a half|a couple of|couple of)")
-_SCALE = r"(?:\s*(?:hundred|thousand|million|billion|k|m|bn)\b|\s*[千万億兆])?"
-# Calendar dates are no durations: "2025年", "8月9日", "2025/8/9".
-_DATES = re.compile(r"(?<!\d)\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[/-]\d{1,2}[/-]\d{1,2}")
-# 何日も, 何人か, いくらでも: "many days", "some people", "any amount"; but 何日かかる asks.
-_NOT_ASKING_JA = r"(?!も|か(?!か|ら)|でも)"
-
-
-def _answers(units_ja: str, units_en: str, extra: str = "") -> re.Pattern:
-    """A number followed by a unit of one kind: digits or kanji numerals with a Japanese or
-    English unit, a number word with a whole English unit word, or `extra` alone."""
-    return re.compile(
-        rf"(?:{_DIGITS}|{_KANJI_NUMBER}){_SCALE}\s*(?:[-~〜～]\s*(?:{_DIGITS}|{_KANJI_NUMBER})\s*)?(?:{units_ja}|(?:{units_en})\b)"
-        rf"|{_WORD_NUMBER}(?:[\s-]+\w+)?[\s-]+(?:{units_en})\b" + (f"|{extra}" if extra else "")
-    )
-
-
-_DURATION_EN = (r"(?:business |working |calendar )?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|"
-                r"months?|years?|milliseconds?|ms|s|m|h|d|hr|yr)")
-_PEOPLE_EN = (r"(?:people|persons?|users?|participants?|members?|engineers?|employees?|testers?|children|customers?|"
-              r"reviewers?|approvers?|staff|developers?|individuals?|patients?|attendees?)")
-# Settings whose value is a duration, and words asking for their bound or default.
-_TIME_SETTING_EN = r"(?:timeouts?|time-outs?|ttls?|retention(?: period)?|expiry|expiration(?: time)?|execution time|run ?time)"
-_TIME_SETTING_JA = r"タイムアウト|保持期間|保存期間|有効期限|有効期間|実行時間|TTL|ttl"
-_LIMIT_EN = r"(?:max(?:imum)?|min(?:imum)?|default|longest|shortest|upper|lower)"
-_LIMIT_JA = r"最大|最小|上限|下限|最長|最短|デフォルト|既定"
-_SIZE_EN = (r"(?:bytes?|kilobytes?|megabytes?|gigabytes?|terabytes?|petabytes?|bits?|kb|mb|gb|tb|pb|kib|mib|gib|tib|"
-            r"kbps|mbps|gbps|b)")
-_QUANTITIES = (
-    # A limit or default of a time setting asks for a duration too ("the maximum integration
-    # timeout", "保持期間の上限は？"), though it names no unit.
-    ("duration",
-     re.compile(r"\bhow many (?:(?:business|working|calendar) )?(?:seconds|minutes|hours|days|weeks|months|years)\b"
-                rf"|何(?:秒|分(?!の)|時間|日|営業日|週間?|か月|ヶ月|カ月|ケ月|ヵ月|年){_NOT_ASKING_JA}"
-                rf"|\b{_LIMIT_EN}\s+(?:[\w-]+\s+){{0,2}}{_TIME_SETTING_EN}\b|\b{_TIME_SETTING_EN}\s+(?:limit|cap)\b"
-                rf"|(?:{_LIMIT_JA})の?[^、。？?]{{0,10}}?(?:{_TIME_SETTING_JA})(?!を|に)"
-                rf"|(?:{_TIME_SETTING_JA})(?:の(?:{_LIMIT_JA}))?(?:値|時間)?(?:は|って)(?:何|いくつ|どのくらい|どれくらい|どの程度|？|\?)"),
-     _answers(r"秒|分|時間|時|日|営業日|週|か月|ヶ月|カ月|ケ月|ヵ月|月(?!曜)|年(?!生)", _DURATION_EN,
-              r"\bfortnight|半日|半年|半月|一晩|翌日|当日|即日|毎日|毎週|毎月|毎年|\b(?:daily|weekly|monthly|yearly|annually)\b")),
-    ("count of times",
-     re.compile(rf"(?<!no matter )\bhow many times\b|何回{_NOT_ASKING_JA}|何度目"),
-     _answers(r"回|度|倍", r"times?|x", r"\b(?:once|twice|thrice|never|annual|annually|yearly|daily|weekly|monthly|"
-              r"quarterly)\b|毎日|毎週|毎月|毎年|隔週|年次|月次|週次")),
-    # A count of approvals, reviews or votes counts people: "何人の承認が必要？" is answered by
-    # "two approvals" (a fresh tester's wiki: "One approval is required ... two for ...").
-    ("people",
-     re.compile(rf"\bhow many {_PEOPLE_EN}\b|何(?:人|名){_NOT_ASKING_JA}"),
-     _answers(r"人|名", rf"{_PEOPLE_EN}|approvals?|reviews?|sign-?offs?|signatures?|votes?", r"ひとり|ふたり|一人|二人")),
-    ("percentage",
-     re.compile(r"\bwhat percent(?:age)?\b|何(?:%|％|パーセント|割)"),
-     _answers(r"%|％|パーセント|割|分の", r"percent|per cent", r"\bhalf\b|半数|半分|過半数|大半|全て|すべて|\ball\b")),
-    # A data size or rate: "How much data per second can a shard ingest?", "Above what object
-    # size ...", "容量はどのくらい？"; answered by a number with a unit of bytes or bits.
-    ("size",
-     re.compile(r"\bhow (?:much|big|large) (?:data|storage|memory|disk|space|ram|bandwidth|throughput)\b"
-                r"|\bhow (?:big|large) (?:can|could|may) (?:an? |the |one |each |a single )?(?:\w+ )?(?:object|file|item|"
-                r"payload|message|record|request|upload|attachment|image|volume|disk|partition|blob)s?\b"
-                rf"|\b(?:what|which|above|below|over|under)(?:'s| is| are)? (?:the )?(?:{_LIMIT_EN} |largest |smallest )?"
-                r"(?:object|file|item|payload|message|record|request|response|upload|disk|volume|storage|memory|data|"
-                r"batch|attachment|image|log|body)s? size\b"
-                rf"|\b(?:what|which)(?:'s| is| are) the {_LIMIT_EN} size\b|\bsize (?:limit|cap)\b"
-                rf"|\bhow many {_SIZE_EN}\b|何(?:バイト|キロバイト|メガバイト|ギガバイト|テラバイト|kb|mb|gb|tb)"
-                rf"|(?:サイズ|容量|データ量|スループット|帯域)(?:の(?:{_LIMIT_JA}|制限))?(?:値)?(?:は|って)(?:いくつ|どのくらい|どれくらい|どの程度|何)"
-                r"|どの(?:くらい|ぐらい|程度)の(?:サイズ|容量|データ量)"),
-     _answers(r"バイト|キロバイト|メガバイト|ギガバイト|テラバイト", _SIZE_EN)),
-    ("amount of money",
-     re.compile(r"いくら(?!でも|も|か)(?![^、。？?]{0,12}ても)"
-                r"|\bhow much (?!time\b|effort\b|latency\b|attention\b)(?:\w+ ){0,6}?(?:cost|costs|pay|paid|charge|charged|fined|stolen)\b(?! attention| in (?:time|latency|effort|performance))"
-                r"|\bhow much money\b"),
-     re.compile(rf"[$¥€£]\s*\d|\b(?:usd|eur|jpy|gbp)\s*\d|(?:{_DIGITS}|{_KANJI_NUMBER}){_SCALE}\s*(?:円|ドル|ユーロ|ポンド|"
-                r"(?:dollars?|euros?|pounds?|cents?|usd|eur|jpy|gbp|yen)\b)"
-                r"|\bfree\b|\bno (?:cost|charge)\b|無料|無償|タダ")),
-)
-
-# Counts of things, each with its Japanese counter and the English nouns it counts: "何文字まで
-# 書ける？" is answered by "500文字" or "500 characters", never by a number of days.
-_COUNTERS = (
-    ("文字", "characters?|chars?|letters?"),
-    ("台", "devices?|machines?|phones?|units?|servers?|instances?"),
-    ("件|個", "items?|records?|entries|entry|cases?|tickets?|requests?|messages?|pieces?|objects?"),
-    ("枚", "sheets?|cards?|photos?|pictures?|screenshots?|images?|slides?"),
-    ("ページ", "pages?"),
-    ("行", "lines?|rows?"),
-    ("語", "words?"),
-    ("桁", "digits?"),
-)
-_QUANTITIES += tuple(
-    (f"count of {counter}",
-     re.compile(rf"何(?:{counter}){_NOT_ASKING_JA}|\bhow many (?:\w+ )?(?:{nouns})\b"),
-     _answers(counter, nouns))
-    for counter, nouns in _COUNTERS
-)
-
-
-def missing_quantity(question: str, texts: Iterable[str]) -> str | None:
-    """The kind of quantity the question asks for ("duration", "amount of money"...) when
-    none of `texts` (the top hits' chunks) holds a number of that kind; None when the
-    question asks for no such quantity or one of the texts has it."""
-    question = normalize(question).lower()
-    asked = [(kind, answers) for kind, asks, answers in _QUANTITIES if asks.search(question)]
-    if not asked:
-        return None
-    haystack = _DATES.sub(" ", normalize("\n".join(texts)).lower())
-    for kind, answers in asked:
-        if not answers.search(haystack):
-            return kind
-    return None
 
 
 def is_unanswered(question: str, top_score: float, floor: float, vocabulary: Vocabulary) -> bool:
