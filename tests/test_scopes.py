@@ -18,13 +18,19 @@ NOTES = {
 }
 
 
-def test_the_filter_names_notes_by_title_with_the_path_where_titles_clash(tmp_path):
+def built_notes(tmp_path, notes: dict[str, str]):
+    """Settings of a fake-model index built over `notes` (path -> text) in tmp_path."""
     corpus = tmp_path / "notes"
-    for path, text in NOTES.items():
+    for path, text in notes.items():
         (corpus / path).parent.mkdir(parents=True, exist_ok=True)
         (corpus / path).write_text(text, encoding="utf-8")
     settings = from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index", model="fake-hash")
     build_index(settings, progress=False)
+    return settings
+
+
+def test_the_filter_names_notes_by_title_with_the_path_where_titles_clash(tmp_path):
+    settings = built_notes(tmp_path, NOTES)
     searcher = Searcher(settings)
 
     names = titled_scopes(searcher.scopes(), searcher.note_titles)
@@ -65,12 +71,7 @@ def test_a_notes_chapters_are_offered_whether_or_not_its_title_is_its_h1(tmp_pat
     from assistant.api import create_app
     from assistant.service import SearchService
 
-    corpus = tmp_path / "notes"
-    for path, text in CHAPTERED.items():
-        (corpus / path).parent.mkdir(parents=True, exist_ok=True)
-        (corpus / path).write_text(text, encoding="utf-8")
-    settings = from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index", model="fake-hash")
-    build_index(settings, progress=False)
+    settings = built_notes(tmp_path, CHAPTERED)
 
     with TestClient(create_app(SearchService(settings, progress=False), settings), base_url="http://127.0.0.1") as c:
         scopes = c.get("/api/scopes").json()["scopes"]
