@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
                         f"and every such folder in {EVAL_DIR}, each indexed in index/eval/<suite>-<model>/")
     p.add_argument("--top-k", type=int, default=5, help="hits per question that count for Hit@5 and MRR (default 5)")
     p.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    p.add_argument("--misses", action="store_true", help="after the report, list each question that missed (id, "
+                   "question x notes language, rank of the first right hit, top hit, question); with --json, a "
+                   '"misses" list per suite')
 
     p = sub.add_parser("links", help="list every heading with its wiki URL",
                        description="Every page and heading of the notes with the URL citations use, to check against the wiki.")
@@ -225,7 +228,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     suites, as a table or --json. Raises AssistantError when no question file is found."""
     from .errors import IndexInUseError
     from . import validate_top_k
-    from .evaluate import Suite, as_json, format_report, index_dir_for, run_suites
+    from .evaluate import Suite, as_json, format_misses, format_report, index_dir_for, run_suites
 
     validate_top_k(args.top_k, "--top-k")  # before any index is built for the suites
     settings = _settings(args)
@@ -252,13 +255,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
               f"and the questions are scored over {own}", file=sys.stderr)
         results = run_suites(suites, settings, args.top_k, None, progress=not args.json)
     if args.json:
-        print(json.dumps({r.suite.name: {"corpus": str(r.suite.corpus), "model": r.model, **as_json(r.tallies)}
-                          for r in results}, indent=2, ensure_ascii=False))
+        out = {r.suite.name: {"corpus": str(r.suite.corpus), "model": r.model, **as_json(r.tallies)} for r in results}
+        for r in results if args.misses else ():
+            out[r.suite.name]["misses"] = [m.to_json() for m in r.misses]
+        print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
     for r in results:
         if len(results) > 1 or args.suite:
             print(f"=== {r.suite.name}: {r.suite.corpus} (model {r.model}, index {r.index_dir})")
         print(format_report(r.tallies))
+        if args.misses:
+            print(format_misses(r.misses, args.top_k))
     return 0
 
 

@@ -9,8 +9,9 @@ with every earlier turn as history) and no-answer questions (empty `gold_lines`)
 A *suite* is one corpus with its question files (`Suite`); each gets its own index, built
 or reused in a cache folder (`index/eval/<suite>-<model>/`). Numbers are grouped per
 question language x notes language (`cell=ja>en`: a Japanese question about English notes),
-per language and per style. The notes language of a question is read from its source file
-(`language.notes_language`, as search reads it).
+per language, per style and per no-answer kind. The notes language of a question is read from
+its source file (`language.notes_language`, as search reads it). Each question the numbers
+count against the assistant can be listed (`Miss`, `eval --misses`).
 """
 from __future__ import annotations
 
@@ -148,11 +149,56 @@ def _notes_language(row: dict, languages: dict[str, str]) -> str:
     return "?"
 
 
+@dataclass(frozen=True)
+class Miss:
+    """One question scored against the assistant: `kind` is a MISS_KINDS key; `cell` the
+    question language > notes language ('ja>en'); `question` the last turn of a follow-up;
+    `rank` the 1-based rank of the first right hit (None: none in the top k, or a no-answer
+    question); `top` the top hit as 'source:first-last' lines ('' without hits)."""
+
+    kind: str
+    id: str
+    cell: str
+    question: str
+    rank: int | None
+    flagged: bool
+    top: str
+
+    def to_json(self) -> dict:
+        """{"kind", "id", "cell", "question", "rank" (null: none in the top k), "flagged", "top"}."""
+        return dataclasses.asdict(self)
+
+
+MISS_KINDS = {  # kind -> the heading its list gets, in the order they are printed
+    "answerable": "answerable, not right at rank 1",
+    "flagged": 'answerable, wrongly flagged "not in the notes"',
+    "unflagged": 'no-answer, not flagged "not in the notes"',
+    "followup": "follow-up, not right at rank 1 or flagged",
+}
+
+
+def _misses(kind: str, row: dict, answer: Answer, gold: set[int], cell: str, row_id: str) -> list[Miss]:
+    """The Miss records of one scored run (a "followup", "answerable" or "no-answer" run)."""
+    rank = first_correct_rank(answer, gold, row.get("source")) if gold else None
+    first = answer.hits[0].chunk if answer.hits else None
+    top = f"{first.source}:{first.line_start}-{first.line_end}" if first else ""
+    question = row["turns"][-1] if "turns" in row else row["question"]
+    missed = {
+        "answerable": kind == "answerable" and rank != 1,
+        "flagged": kind == "answerable" and answer.no_answer,
+        "unflagged": kind == "no-answer" and not answer.no_answer,
+        "followup": kind == "followup" and (rank != 1 or answer.no_answer),
+    }
+    return [Miss(k, row_id, cell, question, rank, answer.no_answer, top) for k, yes in missed.items() if yes]
+
+
 def evaluate(
-    searcher: Searcher, rows: list[dict], top_k: int = 5, languages: dict[str, str] | None = None
+    searcher: Searcher, rows: list[dict], top_k: int = 5, languages: dict[str, str] | None = None,
+    misses: list[Miss] | None = None,
 ) -> dict[str, dict[str, Tally]]:
     """Tallies keyed by set kind, then by group ('all', 'cell=ja>en', 'lang=ja', 'style=numeric',
-    'turns=3' ...).
+    'kind=off-topic', 'turns=3' ...); with `misses`, each question scored against the
+    assistant (`Miss`) is appended to it, in the rows' order.
 
     Answerable questions are asked twice: alone, and after an unrelated earlier turn
     ("unrelated-history"), which shows whether follow-up handling drags new topics back."""
@@ -169,20 +215,26 @@ def evaluate(
             unrelated = _unrelated_turn(rows, i) if gold else None
             if unrelated:
                 runs.append(("unrelated-history", row["question"], (unrelated,), gold))
-        style = row.get("style") or row.get("kind")
         lang = row.get("lang", "?")
         groups = ["all", f"lang={lang}"]
+        cell = f"{lang}>{_notes_language(row, languages)}"
         answerable = bool(row.get("gold_lines")) and (source or languages)
         if answerable:  # a no-answer question has no notes language
-            groups.append(f"cell={lang}>{_notes_language(row, languages)}")
-        if style:
-            groups.append(f"style={style}")
+            groups.append(f"cell={cell}")
+        # A row's `style` (how it is asked) or, in no-answer sets, its `kind` (why the notes
+        # do not answer it), each under its own name.
+        if row.get("style"):
+            groups.append(f"style={row['style']}")
+        elif row.get("kind"):
+            groups.append(f"kind={row['kind']}")
         if "turns" in row:
             groups.append(f"turns={len(row['turns'])}")
         for kind, question, history, gold in runs:
             answer = searcher.search(question, top_k, history=history)
             for group in groups:
                 tallies[kind][group].add(answer, gold, source)
+            if misses is not None:
+                misses += _misses(kind, row, answer, gold, cell if answerable else f"{lang}>-", str(row.get("id", f"row {i + 1}")))
     return tallies
 
 
@@ -216,6 +268,22 @@ def format_report(tallies: dict[str, dict[str, Tally]]) -> str:
     return "\n".join(lines)
 
 
+def format_misses(misses: Sequence[Miss], top_k: int) -> str:
+    """Each miss, one a line, under its kind's heading (MISS_KINDS): id, cell, the rank of the
+    first right hit ("none in top k") and/or the flag, the top hit, then the question."""
+    lines = []
+    for kind, heading in MISS_KINDS.items():
+        listed = [m for m in misses if m.kind == kind]
+        lines.append(f"[misses: {heading}]  {len(listed)}")
+        for m in listed:
+            found = [] if kind == "unflagged" else [f"rank {m.rank}" if m.rank else f"none in top {top_k}"]
+            found += ["flagged"] if kind == "followup" and m.flagged else []
+            found += [f"top {m.top}" if m.top else "no hits"]
+            lines.append(f"  {m.id:<10} {m.cell:<6} {', '.join(found):<40} {m.question}")
+        lines.append("")
+    return "\n".join(lines)
+
+
 def as_json(tallies: dict[str, dict[str, Tally]]) -> dict:
     """{kind: {group: Tally.row()}}, what `eval --json` prints per suite."""
     return {kind: {group: t.row() for group, t in groups.items()} for kind, groups in tallies.items()}
@@ -224,12 +292,13 @@ def as_json(tallies: dict[str, dict[str, Tally]]) -> dict:
 @dataclass
 class SuiteResult:
     """One suite's evaluation: the index folder it used, the model, and its tallies by
-    question kind ("answerable", "no-answer", "followup"...) and group."""
+    question kind ("answerable", "no-answer", "followup"...) and group, and its misses."""
 
     suite: Suite
     index_dir: Path
     model: str
     tallies: dict[str, dict[str, Tally]] = field(default_factory=dict)
+    misses: list[Miss] = field(default_factory=list)  # the questions scored against it (`Miss`)
 
 
 def run_suites(suites: Sequence[Suite], settings, top_k: int = 5, index_dir: Path | None = None, progress=True):
@@ -248,6 +317,7 @@ def run_suites(suites: Sequence[Suite], settings, top_k: int = 5, index_dir: Pat
         suite_settings = dataclasses.replace(settings, corpus_dir=suite.corpus, index_dir=where)
         searcher = open_searcher(suite_settings, progress=progress, replace_other=not given)
         rows = [row for path in suite.files for row in read_jsonl(path)]
-        tallies = evaluate(searcher, rows, top_k, notes_languages(suite.corpus))
-        results.append(SuiteResult(suite, where, settings.model, tallies))
+        misses: list[Miss] = []
+        tallies = evaluate(searcher, rows, top_k, notes_languages(suite.corpus), misses)
+        results.append(SuiteResult(suite, where, settings.model, tallies, misses))
     return results

@@ -13,6 +13,7 @@ import unicodedata
 from typing import Sequence
 
 from .errors import QueryError
+from .textnorm import match_form
 
 MAX_QUESTION_CHARS = 2000
 MAX_TOP_K = 50
@@ -58,11 +59,14 @@ def validate_history(history: object, name: str = "history") -> tuple[str, ...]:
     a QueryError for anything but a list of at most MAX_HISTORY strings. `name` is the
     input as the caller's user spells it (the CLI: "--history"), for the message."""
     if isinstance(history, (str, bytes)) or not isinstance(history, (list, tuple)):
-        raise QueryError(f"{name} must be a list of earlier questions (strings)")
+        raise QueryError(f"{name} must be a list of earlier questions (strings)",
+                         ja="以前の質問はテキストのリストにしてください")
     if not all(isinstance(turn, str) for turn in history):
-        raise QueryError(f"{name} must be a list of earlier questions (strings)")
+        raise QueryError(f"{name} must be a list of earlier questions (strings)",
+                         ja="以前の質問はテキストのリストにしてください")
     if len(history) > MAX_HISTORY:
-        raise QueryError(f"{name} may hold at most {MAX_HISTORY} earlier questions")
+        raise QueryError(f"{name} may hold at most {MAX_HISTORY} earlier questions",
+                         ja=f"以前の質問は{MAX_HISTORY}件までにしてください")
     return tuple(turn[:MAX_QUESTION_CHARS] for turn in history if turn.strip())
 
 
@@ -77,20 +81,34 @@ def validate_top_k(top_k: object, name: str = "top_k") -> int:
 
 
 def conversation(history: Sequence[str], question: str) -> str:
-    """The text a follow-up is searched with, oldest first, then the question: the earlier
-    turns back to the latest one that names its own topic (does not `refer_back`), or, when
-    the question goes back past it ("going back to", さっきの), all of the last
-    MAX_CONTEXT_TURNS. In "SQS? / Lambda? / その最大値は？" the topic is Lambda, not both; in
-    "topic? / その最大値は？ / それを変更するには？" it is two turns back."""
+    """The text a follow-up is searched with: its `context_turns`, oldest first, then the
+    question."""
+    return " ".join([*context_turns(history, question), question])
+
+
+def context_turns(history: Sequence[str], question: str) -> tuple[str, ...]:
+    """The earlier turns a follow-up is searched with, oldest first: those back to the latest
+    one that names its own topic (does not `refer_back`), or, when the question goes back past
+    it ("going back to", さっきの), all of the last MAX_CONTEXT_TURNS. In "SQS? / Lambda? /
+    その最大値は？" the topic is Lambda, not both; in "topic? / その最大値は？ / それを変更する
+    には？" it is two turns back."""
     recent = list(history[-MAX_CONTEXT_TURNS:])
     if _GOES_BACK.search(question):  # "going back to ...": every earlier turn may hold the topic
-        return " ".join([*recent, question])
+        return tuple(recent)
     turns: list[str] = []
     for turn in reversed(recent):
         turns.insert(0, turn)
         if not refers_back(turn):
             break
-    return " ".join([*turns, question])
+    return tuple(turns)
+
+
+def turns_read(history: Sequence[str], question: str) -> tuple[str, ...]:
+    """The earlier questions of `history` (oldest first) that `Searcher.search` reads for
+    `question`, as it reads them: sent as the history of `question` alone, they give the same
+    answer, so a permalink carries these and no others. Raises QueryError as
+    `validate_history` does."""
+    return context_turns(validate_history(history), match_form(question))
 
 
 def refers_back(question: str) -> bool:

@@ -3,23 +3,24 @@
 Replies are HTML built and sanitized by webrender.py; Gradio only displays them. Labels
 follow the language of the latest question. Earlier questions of the chat are sent as
 `history` so follow-ups ("それの料金は？") are understood. `?q=...` asks on page load
-(permalinks); `?embed=1` or the /embed mount gives a compact page without the header.
+(permalinks), after the earlier questions in `&history=` (repeated, oldest first: those the
+answer read, so a follow-up's link gives the same answer); `?embed=1` or the /embed mount
+gives a compact page without the header.
 What this leaves out: HTTP concerns (api.py) and search itself (retrieve.py).
 """
 # No `from __future__ import annotations`: Gradio finds gr.Request by its evaluated annotation.
+import json
 import logging
 import os
 import re
-import secrets
-import threading
-from collections import OrderedDict
 from pathlib import Path
 
 from .config import Settings
 from .errors import AssistantError, QueryError
-from . import EXAMPLE_COUNT, MAX_HISTORY, MAX_QUESTION_CHARS, example_questions
+from . import EXAMPLE_COUNT, MAX_HISTORY, MAX_QUESTION_CHARS, example_questions, turns_read, validate_history
 from .language import language, reply_language
 from .scopes import listed_scopes, scope_label, titled_scopes
+from .sessions import SESSIONS, bounded_chat, empty_conversation, new_session_id
 from .webrender import answer_html, error_html, question_html
 
 log = logging.getLogger(__name__)
@@ -33,13 +34,7 @@ HEAD = (STATIC / "ui-head.html").read_text(encoding="utf-8")
 
 ALL = "__all__"
 MAX_K = 10
-MAX_TURNS_SHOWN = 10  # question-and-reply pairs a session keeps: its memory stays bounded
-# Characters of HTML a session's chat keeps (each reply resends the whole chat): the oldest
-# pairs go first, the latest pair always stays. A reply is bounded by hits.MAX_HIT_CHARS a
-# hit (~0.2 MB at most with MAX_K hits), an ordinary one is 5-20 KB.
-MAX_CHAT_CHARS = 1_000_000
 SESSION_KEY = "notes-assistant-chat"  # sessionStorage key holding this tab's chat id
-_SESSION_ID = re.compile(r"[A-Za-z0-9_-]{22}")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 # Controls, the invisible and direction-changing characters that can disguise text, and lone
 # surrogates (a JSON "\ud800" escape from a client posting to Gradio directly): UTF-8 cannot
@@ -151,23 +146,28 @@ def build_ui(service, settings: Settings, embed: bool = False):
         """The Ask button and Enter: one question -> the updated chat (see `turn`)."""
         return turn(question, k, scope, conversation)
 
-    def turn(question, k, scope, conversation, with_choices: bool = False):
+    def turn(question, k, scope, conversation, with_choices: bool = False, linked: list[str] | None = None):
         """One question -> the updated chat (the filter's choices only with `with_choices` or
         when the language changes). The conversation (shown messages, earlier
         questions, the UI language) lives in server-side session state: the client sends only
         text and numbers, never the chat history, so no client value can name a file (case
-        gradio-filedata-read)."""
+        gradio-filedata-read). A permalink's earlier questions (`linked`, from its address)
+        replace the chat's, checked as the API checks its `history`."""
         chat, asked = list(conversation["chat"]), list(conversation["asked"])
         question = _plain(_as_text(question))
         conversation_lang = conversation.get("lang")
         lang = ui_language(question, conversation_lang or "en")
         used = question[:MAX_QUESTION_CHARS]  # all that is searched, and all that is kept
+        before: list[str] = []  # the earlier questions the answer read: its permalink carries them
         try:
+            if linked is not None:
+                asked = list(validate_history(linked, "the address's history"))
             # k and scope arrive as the client sent them (preprocess=False, see below): a value
             # the page cannot produce gets its message here, in the chat.
             scope = None if scope in (None, "", ALL) else _chosen_scope(scope)
             answer = service.search(question, _result_count(k), history=tuple(asked), scope=scope)
             used = answer.question
+            before = list(turns_read(asked, used))
             shown_scope = _scope_names(service).get(scope, scope) if scope else None
             reply = answer_html(answer, settings.link_target, lang, shown_scope, len(question), service.searcher.page_urls)
             asked = (asked + [answer.question])[-MAX_HISTORY:]
@@ -182,17 +182,17 @@ def build_ui(service, settings: Settings, embed: bool = False):
         shown = question_html(used)
         chat = bounded_chat(chat + [{"role": "user", "content": shown}, {"role": "assistant", "content": reply}])
         conversation = {**conversation, "chat": chat, "asked": asked, "lang": lang, "last": used, "scope": scope,
-                        "id": conversation.get("id") or new_session_id()}
+                        "before": before, "id": conversation.get("id") or new_session_id()}
         SESSIONS.save(conversation)
         _, *rest = labels(lang, scope, choices=with_choices or lang != (conversation_lang or "en"))
         box = gr.update(value="", placeholder=TEXT[lang]["placeholder"], label=TEXT[lang]["label"])
-        return (box, chat, conversation, *rest, conversation["id"], used)
+        return (box, chat, conversation, *rest, conversation["id"], used, json.dumps(before, ensure_ascii=False))
 
     def search_everywhere(k, conversation):
         """The reply's "search everywhere" button: the last question again, without the filter."""
         last = conversation.get("last")
         if not last:
-            return (gr.update(), gr.update(), conversation, *(gr.update(),) * 5, gr.update(), gr.update())
+            return (gr.update(), gr.update(), conversation, *(gr.update(),) * 5, *(gr.update(),) * 3)
         # Asked with the history it had the first time: it is already the last of `asked`, and
         # as its own follow-up it moved the highlighted lines (a fresh tester, 2026-12-01).
         asked = list(conversation["asked"])
@@ -202,9 +202,10 @@ def build_ui(service, settings: Settings, embed: bool = False):
 
     def load(k, scope, conversation, chat_id, request: gr.Request):
         """Page load: the chat this tab had (a frame reloaded by a citation opening in its
-        wiki page), then a ?q= permalink question, searched within the ?scope= filter, and
-        labels in the browser's language. A ?scope= the page does not offer is dropped
-        (the dropdown shows "all"); with a ?q= the reply says it is unknown."""
+        wiki page), then a ?q= permalink question, searched within the ?scope= filter after its
+        &history= questions, and labels in the browser's language. A ?scope= the page does not
+        offer is dropped (the dropdown shows "all"), and so is a &history= without a ?q=; with a
+        ?q= the reply says what is wrong with either."""
         params = dict(request.query_params) if request is not None else {}
         wanted = params.get("scope") or ALL
         scope = wanted if wanted in {value for _, value in _scope_choices(service, "en")} else ALL
@@ -218,17 +219,19 @@ def build_ui(service, settings: Settings, embed: bool = False):
         conversation = restored or {**conversation, "lang": conversation.get("lang") or lang}
         question = _plain(params.get("q", ""))
         if question and not (restored and restored.get("last") == question[:MAX_QUESTION_CHARS]):
-            return (*turn(question, k, wanted, conversation, with_choices=True), *chrome)
+            linked = [_plain(value) for value in _repeated(request, "history")]
+            return (*turn(question, k, wanted, conversation, with_choices=True, linked=linked), *chrome)
         box, *rest = labels(lang, scope)
         if restored:
-            return (box, restored["chat"], restored, *rest, restored["id"], restored.get("last", ""), *chrome)
+            return (box, restored["chat"], restored, *rest, restored["id"], restored.get("last", ""),
+                    json.dumps(restored.get("before", []), ensure_ascii=False), *chrome)
         # A chat in progress is never overwritten; only the language is remembered.
-        return (box, gr.update(), conversation, *rest, gr.update(), gr.update(), *chrome)
+        return (box, gr.update(), conversation, *rest, gr.update(), gr.update(), gr.update(), *chrome)
 
     def clear_chat(conversation):
         """Both clear controls: the chat, its follow-up history and its saved copy go."""
         SESSIONS.drop(conversation.get("id"))
-        return [], {**empty_conversation(), "lang": conversation.get("lang", "")}, "", ""
+        return [], {**empty_conversation(), "lang": conversation.get("lang", "")}, "", "", ""
 
     with gr.Blocks(title=TEXT["ja"]["title"] + " / " + TEXT["en"]["title"], analytics_enabled=False) as demo:
         with gr.Column(visible=not embed, elem_id="header") as header:
@@ -240,9 +243,11 @@ def build_ui(service, settings: Settings, embed: bool = False):
         )
         conversation = gr.State(empty_conversation())
         # This tab's chat id, kept in sessionStorage by the page (text only, made by the server),
-        # and the latest question as searched, for the permalink (history.replaceState).
+        # and the latest question as searched with the earlier ones its answer read (a JSON
+        # list), for the permalink (history.replaceState).
         chat_id = gr.Textbox(visible="hidden", elem_id="chat-id", show_label=False, container=False)
         asked_last = gr.Textbox(visible="hidden", elem_id="asked-last", show_label=False, container=False)
+        asked_before = gr.Textbox(visible="hidden", elem_id="asked-before", show_label=False, container=False)
         with gr.Row(elem_id="ask-row"):
             box = gr.Textbox(label=TEXT["en"]["label"], show_label=False, placeholder=TEXT["en"]["placeholder"], scale=5,
                              elem_id="question", max_lines=4, submit_btn=False, min_width=200)
@@ -275,17 +280,18 @@ def build_ui(service, settings: Settings, embed: bool = False):
         # request. The handlers check every value themselves (_as_text, _plain, _result_count,
         # the search's scope check) and answer with a ⚠ line in the chat.
         raw = dict(preprocess=False, api_visibility="private")
-        ask_outputs = [box, chat, conversation, title, send, clear, k, scope, chat_id, asked_last]
+        ask_outputs = [box, chat, conversation, title, send, clear, k, scope, chat_id, asked_last, asked_before]
         inputs = [box, k, scope, conversation]
         # In the browser only: keep the chat id, and make the address a permalink to the latest
-        # question and the filter (a reload and a shared link restore both: `load`).
-        remember = "(id, q, scope) => { notesChatId(id); notesPermalink(q, scope); }"
-        kept = [chat_id, asked_last, scope]
+        # question, the earlier ones its answer read, and the filter (a reload and a shared link
+        # restore them: `load`).
+        remember = "(id, q, before, scope) => { notesChatId(id); notesPermalink(q, scope, before); }"
+        kept = [chat_id, asked_last, asked_before, scope]
         box.submit(ask, inputs, ask_outputs, **raw).then(None, kept, None, js=remember)
         send.click(ask, inputs, ask_outputs, **raw).then(None, kept, None, js=remember)
         everywhere.click(search_everywhere, [k, conversation], ask_outputs, **raw).then(
             None, kept, None, js=remember)
-        clear_outputs = [chat, conversation, chat_id, asked_last]
+        clear_outputs = [chat, conversation, chat_id, asked_last, asked_before]
         # The address and the tab's chat id go at the click, in the browser: a reload before
         # the server's reply (below) brought the cleared question back (a fresh user, 2026-12-01).
         forget = "() => { notesChatId(''); notesPermalink(''); }"
@@ -311,68 +317,6 @@ def ui_language(question: str, current: str) -> str:
     return "en" if language(question) == "ja" or len(_WORD.findall(question)) >= 3 else current
 
 
-def bounded_chat(chat: list[dict], max_pairs: int = MAX_TURNS_SHOWN, max_chars: int = MAX_CHAT_CHARS) -> list[dict]:
-    """The latest question/reply pairs of `chat` (messages {"role", "content": str}) that fit
-    in `max_pairs` pairs and `max_chars` characters of content; the latest pair always stays."""
-    chat = chat[-2 * max_pairs:]
-    size = sum(len(m["content"]) for m in chat)
-    while len(chat) > 2 and size > max_chars:
-        size -= len(chat[0]["content"]) + len(chat[1]["content"])
-        chat = chat[2:]
-    return chat
-
-
-def empty_conversation() -> dict:
-    """A new chat's server-side state: the messages shown, the questions asked so far and,
-    once it has one, the chat's id (see Sessions)."""
-    return {"chat": [], "asked": [], "id": "", "lang": "", "last": "", "scope": None}
-
-
-def new_session_id() -> str:
-    """22 URL-safe characters (128 random bits): not guessable, so a chat id read back from
-    the page can only reopen that tab's own chat."""
-    return secrets.token_urlsafe(16)
-
-
-class Sessions:
-    """The latest chats, by id, so that a frame reloaded by its wiki page (a citation opened
-    in the page around it) shows its chat again. Bounded: at most `max_sessions` chats of at
-    most `max_turns` question/answer pairs and MAX_CHAT_CHARS each (~15 KB a turn), least
-    recently used dropped."""
-
-    def __init__(self, max_sessions: int = 256, max_turns: int = 20):
-        self.max_sessions, self.max_turns = max_sessions, max_turns
-        self._chats: OrderedDict[str, dict] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def save(self, conversation: dict) -> None:
-        """Keep a chat ({"id", "chat", ...}): its last `max_turns` pairs, as the most recent."""
-        kept = {**conversation, "chat": bounded_chat(conversation["chat"], self.max_turns)}
-        with self._lock:
-            self._chats[conversation["id"]] = kept
-            self._chats.move_to_end(conversation["id"])
-            while len(self._chats) > self.max_sessions:
-                self._chats.popitem(last=False)
-
-    def get(self, chat_id: str) -> dict | None:
-        """The chat saved under `chat_id`, or None for an unknown or malformed id."""
-        if not _SESSION_ID.fullmatch(chat_id or ""):
-            return None
-        with self._lock:
-            found = self._chats.get(chat_id)
-            if found is not None:
-                self._chats.move_to_end(chat_id)
-            return found
-
-    def drop(self, chat_id: str | None) -> None:
-        """Forget a chat ("clear chat"); an unknown id or None is ignored."""
-        with self._lock:
-            self._chats.pop(chat_id or "", None)
-
-
-SESSIONS = Sessions()
-
-
 def _plain(value) -> str:
     """Client text as plain text: anything but a string is refused, and control characters
     (CR included, which Gradio's markdown would treat as a line break) and lone surrogates
@@ -382,6 +326,15 @@ def _plain(value) -> str:
     if not isinstance(value, str):
         raise QueryError("this form takes text only", ja="このフォームはテキストだけを受け付けます")
     return _CONTROL.sub(" ", value).strip()
+
+
+def _repeated(request, name: str) -> list:
+    """Every value of a query parameter the page's address repeats (?history=a&history=b), in
+    order; an environment that hands the parameters over as a dict gives the last one."""
+    params = request.query_params if request is not None else {}
+    if hasattr(params, "getlist"):
+        return list(params.getlist(name))
+    return [params[name]] if name in params else []
 
 
 def _as_text(value) -> str:

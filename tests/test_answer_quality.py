@@ -142,6 +142,23 @@ def test_a_follow_up_naming_nothing_takes_its_topic_from_history(searcher):
     assert not searcher.search("What about it?", history=("SQSの可視性タイムアウトとは？",)).no_answer
 
 
+@pytest.mark.parametrize("chat", [
+    ("SQSの可視性タイムアウトとは？", "その最大値は？", "その後は？"),  # a chain of follow-ups: both turns
+    ("SQSとは？", "Lambdaの同時実行数とは？", "その上限は？"),  # the latest topic only
+    ("DynamoDBのTTLとは？", "What is the X-Ray trace header?", "Lambdaの最大実行時間は？"),  # a new topic: a weak prior
+    ("SQSとは？", "Lambdaとは？", "KMSとは？", "S3とは？", "Route 53とは？", "さっきのSQSの最大値は？"),  # goes back
+])
+def test_the_turns_a_search_reads_give_the_same_answer(searcher, chat):
+    """What a permalink carries (ui.py's &history=): `turns_read` of the chat, sent as the
+    question's whole history, gives the answer the whole chat gave: hits, lines, scores, flag."""
+    from assistant import turns_read
+
+    *history, question = chat
+    read = turns_read(history, question)
+    assert 1 <= len(read) <= len(history)
+    assert searcher.search(question, 5, history=read) == searcher.search(question, 5, history=history)
+
+
 def test_eval_command_reports_every_set(index_copy, tmp_path):
     """On a copy of the shared index, with its model named: left to choose, the command takes
     embeddinggemma-300m where it is installed and rebuilt the shared index with it."""

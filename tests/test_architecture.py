@@ -27,6 +27,7 @@ ADAPTER_MAY_IMPORT = {
     "assistant.wiki",
     "assistant.wiki.links",
     "assistant.ui",
+    "assistant.sessions",  # the chat page's server-side sessions (presentation state)
     "assistant.scopes",  # the filter choices the page and /api/scopes list (presentation)
     *ADAPTERS,
 }

@@ -383,6 +383,40 @@ def test_eval_never_rebuilds_an_index_of_other_settings_or_notes(tmp_path):
     assert run("eval", str(questions), env=env).returncode == 0 and _current(index) == before  # same settings: used as is
 
 
+def test_eval_misses_lists_each_question_that_missed(tmp_path):
+    """`eval` gave rates only: which questions missed had to be re-scored by hand. `--misses`
+    lists them after the report, each with id, cell, rank or "none in top k", top hit and
+    question; with --json they are a "misses" list per suite."""
+    suite = tmp_path / "suite"
+    (suite / "notes").mkdir(parents=True)
+    (suite / "notes" / "aws.md").write_text(
+        "# AWS\n\n## Amazon SQS\n\n- The visibility timeout defaults to 30 seconds.\n\n"
+        "## AWS Lambda\n\n- A function runs for at most 900 seconds.\n", encoding="utf-8")
+    rows = [
+        {"id": "q-right", "lang": "en", "style": "term", "question": "SQS visibility timeout default seconds", "gold_lines": [5]},
+        {"id": "q-wrong", "lang": "ja", "style": "term", "question": "SQS visibility timeout default seconds？", "gold_lines": [9]},
+        {"id": "n-caught", "lang": "en", "kind": "off-topic", "question": "How long do cats live?", "gold_lines": []},
+    ]
+    (suite / "q.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    env = fake_env(tmp_path / "corpus", tmp_path / "index")
+    args = ("eval", "--suite", str(suite), "--index-dir", str(tmp_path / "eval-index"))
+
+    shown = run(*args, "--misses", env=env)
+    assert shown.returncode == 0, shown.stderr
+    report, _, listed = shown.stdout.partition("[misses: ")
+    assert "[answerable]" in report and "kind=off-topic" in report and "style=off-topic" not in report
+    wrong = next(line for line in listed.splitlines() if "q-wrong" in line)
+    assert re.search(r"q-wrong\s+ja>en\s+(rank \d|none in top 5), top aws\.md:\d+-\d+\s+SQS visibility", wrong), wrong
+    assert "q-right" not in listed.split("wrongly flagged")[0], listed  # right at rank 1: not an answerable miss
+
+    as_json = run(*args, "--misses", "--json", env=env)
+    assert as_json.returncode == 0, as_json.stderr
+    misses = json.loads(as_json.stdout)["suite"]["misses"]
+    assert {"kind": "answerable", "id": "q-wrong", "cell": "ja>en"}.items() <= next(m for m in misses if m["id"] == "q-wrong").items()
+    assert all(set(m) == {"kind", "id", "cell", "question", "rank", "flagged", "top"} for m in misses), misses
+    assert "misses" not in json.loads(run(*args, "--json", env=env).stdout)["suite"]  # asked for only
+
+
 def test_a_heading_with_the_old_separator_stays_unambiguous(tmp_path):
     """Breadcrumbs join headings with ' › ', so a heading holding ' > ' reads as one heading;
     JSON keeps heading_path a list, and the scope filter names it whole."""

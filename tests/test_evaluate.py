@@ -85,3 +85,43 @@ def test_notes_language_is_read_from_each_file(tmp_path):
     (tmp_path / "a.md").write_text("# メモ\n\nSQS の可視性タイムアウトは 30 秒。\n", encoding="utf-8")
     (tmp_path / "b.md").write_text("# Guide\n\nRetry a failed job three times.\n", encoding="utf-8")
     assert notes_languages(tmp_path) == {"a.md": "ja", "b.md": "en"}
+
+
+# --- a fresh tester (2026-12-01): which questions missed, without scoring by hand ----------
+
+MISSING_ROWS = [  # with the fake model: an answerable question flagged, a no-answer one not flagged
+    {"id": "x1", "lang": "en", "style": "odd", "question": "How long do cats live?", "source": "guide.md", "gold_lines": [5]},
+    {"id": "n2", "lang": "ja", "kind": "uncovered-detail", "question": "可視性タイムアウトのデフォルトは？", "gold_lines": []},
+]
+
+
+def test_each_miss_is_named_with_its_cell_rank_and_top_hit(tmp_path):
+    """Every question the numbers count against the assistant is a `Miss`, one per reason: as
+    many answerable misses as questions not right at rank 1, as many flagged ones as the
+    false-flag count, as many unflagged no-answer ones as the catch rate leaves."""
+    suite = _suite(tmp_path)
+    with (suite.files[0]).open("a", encoding="utf-8") as f:
+        f.write("".join("\n" + json.dumps(r, ensure_ascii=False) for r in MISSING_ROWS))
+    settings = from_env({}, model="fake-hash", index_dir=tmp_path / "index")
+
+    (result,) = run_suites([suite], settings, progress=False)
+
+    kinds = [m.kind for m in result.misses]
+    answerable, no_answer, follow = (result.tallies[k]["all"] for k in ("answerable", "no-answer", "followup"))
+    assert kinds.count("answerable") == answerable.n - answerable.hit1 >= 1
+    assert kinds.count("flagged") == answerable.flagged >= 1
+    assert kinds.count("unflagged") == no_answer.n - no_answer.flagged >= 1
+    assert kinds.count("followup") == follow.n == 1 and (follow.hit1 == 0 or follow.flagged == 1)  # its one follow-up missed
+    by_id = {(m.kind, m.id): m for m in result.misses}
+    a3 = by_id["answerable", "a3"]  # a Japanese question about the English guide
+    assert a3.cell == "ja>en" and a3.question == "Lambda の SQS トリガーは？" and a3.rank != 1
+    assert a3.top and a3.top.split(":")[0] in ("guide.md", "lambda.md", "sqs.md", "sqs のコピー.md")
+    assert by_id["followup", "f1"].question == "最初の話の最大値は？" and by_id["unflagged", "n2"].cell == "ja>-"
+    assert all(m.rank is None or m.rank > 1 or m.flagged for m in result.misses if m.kind != "unflagged")
+
+
+def test_no_answer_kinds_are_grouped_as_kind_not_style(tmp_path):
+    """The no-answer set's `kind` field ("off-topic") was reported as style=off-topic."""
+    (result,) = run_suites([_suite(tmp_path)], from_env({}, model="fake-hash", index_dir=tmp_path / "index"), progress=False)
+    groups = set(result.tallies["no-answer"])
+    assert "kind=off-topic" in groups and not any(g.startswith("style=") for g in groups), groups

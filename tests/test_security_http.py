@@ -672,7 +672,7 @@ def test_an_answer_is_bounded_in_bytes_whatever_the_note_holds(served):
 
 
 def test_a_chat_is_bounded_in_characters():
-    from assistant.ui import MAX_CHAT_CHARS, bounded_chat
+    from assistant.sessions import MAX_CHAT_CHARS, bounded_chat
 
     pair = [{"role": "user", "content": "q"}, {"role": "assistant", "content": "x" * (MAX_CHAT_CHARS // 3)}]
     chat = bounded_chat(pair * 8)

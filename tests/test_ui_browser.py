@@ -865,6 +865,98 @@ def test_a_bad_filter_in_the_address_is_said_or_dropped_never_run(live_server, n
     assert fresh.dialogs == [] and "Traceback" not in fresh.content()
 
 
+# --- a fresh tester (2026-12-01): a follow-up's permalink carries the questions it read ----
+
+FOLLOW_UP_CHAT = [JA_QUESTION, "その最大値は？", "その後は？"]  # その後は？ alone: "not in the notes"
+
+
+def history_in_url(page, turns: list[str]) -> None:
+    page.wait_for_function("t => JSON.stringify(new URL(location.href).searchParams.getAll('history')) === JSON.stringify(t)",
+                           arg=turns, timeout=TIMEOUT)
+
+
+def top_hit(answer) -> tuple[str, str]:
+    """A reply's first hit as shown: its heading path and its citation (note and lines)."""
+    hit = answer.locator(".hit").first
+    return hit.locator(".crumb").first.inner_text(), hit.locator("a.cite").first.inner_text()
+
+
+def test_a_follow_ups_permalink_gives_the_same_answer(live_server, new_page, search_service, built_settings):
+    """After "SQSの可視性タイムアウトとは？ / その最大値は？", the address of "その後は？" was only
+    ?q=その後は？, and opening it answered the follow-up alone: "not in the notes". The address
+    now carries the earlier questions the answer read (&history=, oldest first); Clear drops them."""
+    service = RecordingService(search_service)
+    base = live_server(create_app(service, built_settings))
+    page = new_page()
+    page.goto(base + "/")
+    wait_loaded(page)
+    for n, question in enumerate(FOLLOW_UP_CHAT, 1):
+        follow_up = ask(page, question, n)
+    assert service.answers[-1].hits and not service.answers[-1].no_answer  # the case is really there:
+    assert search_service.search(FOLLOW_UP_CHAT[-1]).no_answer  # alone it is not answered
+    page.wait_for_function("q => new URL(location.href).searchParams.get('q') === q", arg=FOLLOW_UP_CHAT[-1], timeout=TIMEOUT)
+    history_in_url(page, FOLLOW_UP_CHAT[:-1])
+    permalink = page.url
+    other = new_page()  # another person opening the link
+    other.goto(permalink)
+    answer = other.locator("#chat .answer").first
+    answer.wait_for(timeout=TIMEOUT)
+    assert service.calls[-1] == (FOLLOW_UP_CHAT[-1], tuple(FOLLOW_UP_CHAT[:-1]))
+    assert top_hit(answer) == top_hit(follow_up) and "見つかりませんでした" not in answer.inner_text()
+    assert other.locator("#chat .answer").count() == 1 and other.url == permalink  # its own link stays the same
+    ask(other, "それを変更するには？", 2)  # the link's questions are the chat's from then on
+    assert service.calls[-1] == ("それを変更するには？", tuple(FOLLOW_UP_CHAT))
+    other.locator("#clear").click()
+    other.wait_for_function("!new URL(location.href).searchParams.has('q')", timeout=TIMEOUT)
+    history_in_url(other, [])
+    ask(other, EN_QUESTION, 1)
+    assert service.calls[-1] == (EN_QUESTION, ())
+    history_in_url(other, [])  # a question without earlier ones: none in its link
+
+
+LONG_TURN = "SQS " * 1000  # 4,000 characters: cut at MAX_QUESTION_CHARS, as the API cuts it
+
+
+@pytest.mark.parametrize("turns, said", [
+    (["<img src=x onerror=\"alert(1)\">", "<script>alert(2)</script>"], None),  # text, never markup
+    (["SQS\x07の\u202e可視性タイムアウト", LONG_TURN, "   "], None),  # controls become spaces, cut, blank dropped
+    ([f"turn {i}" for i in range(21)], "20件まで"),  # more than MAX_HISTORY: said (in the page's Japanese), not run
+])
+def test_bad_history_in_the_address_is_cleaned_or_said_never_run(live_server, new_page, search_service, built_settings,
+                                                                  turns, said):
+    """An address is anyone's to write: &history= gets the API's own checks (query.validate_history:
+    at most MAX_HISTORY questions, each cut at MAX_QUESTION_CHARS, blank ones dropped), its
+    questions are text and never shown as markup; too many get a one-line message. Without a
+    ?q= nothing is asked and the questions leave the address."""
+    from urllib.parse import quote
+
+    from assistant import MAX_QUESTION_CHARS
+
+    service = RecordingService(search_service)
+    base = live_server(create_app(service, built_settings))
+    page = new_page()
+    asked = len(service.calls)
+    page.goto(f"{base}/?q={quote(FOLLOW_UP_CHAT[-1])}" + "".join(f"&history={quote(t)}" for t in turns))
+    answer = page.locator("#chat .answer").first
+    answer.wait_for(timeout=TIMEOUT)
+    if said:
+        assert answer.locator(".error").count() == 1 and said in answer.inner_text() and len(service.calls) == asked
+        history_in_url(page, [])
+    else:
+        question, history = service.calls[-1]
+        assert question == FOLLOW_UP_CHAT[-1] and 1 <= len(history) <= 2 and answer.locator(".error").count() == 0
+        assert all(len(t) <= MAX_QUESTION_CHARS and "\x07" not in t and "\u202e" not in t for t in history), history
+        assert answer.locator("img, script").count() == 0
+    page.wait_for_timeout(500)
+    assert page.dialogs == [] and "Traceback" not in page.content()
+    fresh = new_page()  # a tab of its own, no question: nothing asked, the history dropped
+    fresh.goto(f"{base}/?history={quote(turns[0])}")
+    wait_loaded(fresh)
+    fresh.wait_for_timeout(1000)
+    history_in_url(fresh, [])
+    assert fresh.locator("#chat .answer").count() == 0 and fresh.dialogs == []
+
+
 def test_a_reload_right_after_clear_does_not_ask_again(live_server, page, search_service, built_settings):
     """Clear left ?q= in the address until the server answered: a reload at once asked the
     cleared question again. The address and the tab's chat id now go at the click."""
