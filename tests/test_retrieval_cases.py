@@ -157,6 +157,30 @@ def test_words_of_quantity_that_ask_for_no_number(question):
     assert missing_quantity(question, ["本文に数字はない。"]) is None
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        ",".join(str(8000 + i) for i in range(4000)),  # a firewall's allowed ports (22 KB): 15 s
+        "1,," * 5000,  # separators with no digit between them: 36 s at 20,000 characters
+        "1." * 6000,
+        "一二三四五六七八九十" * 1000,  # kanji numerals: 25 s at 10,000
+        "数" * 10000,
+    ],
+    ids=["ports", "double-commas", "dotted", "kanji-numerals", "kazu"],
+)
+def test_a_long_line_of_numbers_in_a_hit_costs_no_more_than_reading_it(line):
+    # An attack run (2026-12-01): a number could start after any separator or numeral inside
+    # a run, and each start read to the run's end, so every question asking a quantity took
+    # time quadratic in the longest run of digits in its top hits (16 s for 3,000 ports).
+    import time
+
+    for question in ("How many days are the logs kept?", "保持期間は何日？", "何人まで？", "いくら？"):
+        start = time.perf_counter()
+        assert missing_quantity(question, [line]) is not None
+        assert missing_quantity(question, [line + " 30 days 30日 3人 5 people 100円"]) is None
+        assert time.perf_counter() - start < 1.0, question
+
+
 def test_a_follow_up_shares_its_conversations_words_for_not_in_the_notes(chain, monkeypatch):
     # A follow-up names its topic only in earlier turns: its answer line ("保持期間は ...
     # で変更する") repeats none of "どうやって変える？"'s own words. With the floor for
