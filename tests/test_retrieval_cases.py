@@ -516,3 +516,19 @@ def test_a_huge_line_is_fed_to_the_model_one_window_at_most(tmp_path, monkeypatc
     assert len(fed) >= 3 and max(fed) <= E5Embedder.max_tokens, sorted(fed)[-3:]
     hit = Searcher(settings).search("次のページはどうやって取得する？", 1).hits[0]
     assert hit.chunk.heading_path[-1] == "ページング" and 9 in hit.highlight_lines
+
+
+def test_the_quantity_is_looked_for_only_in_what_the_reply_shows(tmp_path, monkeypatch):
+    # An attack run (2026-12-01): whole chunks were read, and a note's line may be megabytes
+    # (notes are capped at 5 MB): a quantity question over three such hits cost seconds.
+    from assistant.hits import MAX_HIT_CHARS
+    from assistant.service import open_searcher
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ports.md").write_text("# Ports\n\n## Allowed\n\n" + "8080 " * 200_000 + "\n", encoding="utf-8")
+    searcher = open_searcher(from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index", model="fake-hash"))
+    read = []
+    monkeypatch.setattr("assistant.retrieve.missing_quantity", lambda question, texts: read.extend(texts))
+    searcher.search("How many days are allowed ports kept?", 3)
+    assert read and sum(map(len, read)) <= 3 * (MAX_HIT_CHARS + 100)
