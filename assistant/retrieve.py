@@ -260,8 +260,10 @@ class Searcher:
             scope = scope.replace(" > ", PATH_SEPARATOR, 1)
         allowed = np.array([scope in names for names in self._chunk_scopes])
         if not allowed.any():
-            raise QueryError(f"unknown filter {scope!r}; choose a note or chapter from the list",
-                             ja=f"絞り込み {scope!r} はありません。一覧からノートか章を選んでください")
+            # Named as sent, within a line: a 100 KB value was echoed whole (CLI, API, chat).
+            named = repr(scope if len(scope) <= 200 else scope[:199] + "…")
+            raise QueryError(f"unknown filter {named}; choose a note or chapter from the list",
+                             ja=f"絞り込み {named} はありません。一覧からノートか章を選んでください")
         return allowed
 
     def search(
