@@ -108,14 +108,15 @@ class _Section:
     chapter: str = ""
 
 
-def _chapter(stack: list, page: WikiPage) -> str:
+def _chapter(stack: list, page: WikiPage, only_h1: bool) -> str:
     """The chapter of a section whose open headings are `stack` (outermost first): its
     outermost heading that is not the page's own heading, else "". The page's heading is an
     H1 that is its title or its one H1: a front-matter title other than the H1 keeps the H1
     in the heading path (the breadcrumb shows both), and its chapters are still the sections
     under it, as on a page whose title is its H1 (a fresh tester, 2026-12-01: a page titled
-    "オンボーディング" with "# オンボーディング（入社初週）" offered only that H1 as a filter)."""
-    only_h1 = sum(h.level == 1 for h in page.headings) == 1
+    "オンボーディング" with "# オンボーディング（入社初週）" offered only that H1 as a filter).
+    `only_h1`: the page has one H1, counted once by the caller (counted here, for every
+    section, it made chunking quadratic in a note's headings)."""
     outer = [h for h in stack if not (h.level == 1 and (only_h1 or h.text == page.title))]
     return short_name(outer[0].text) if outer else ""
 
@@ -130,13 +131,14 @@ def _sections(note: Note, page: WikiPage) -> list[_Section]:
     sections, stack = [], []
     first = bounds[0][0] if bounds else len(note.lines) + 1
     title = short_name(page.title)
+    only_h1 = sum(h.level == 1 for h in page.headings) == 1
     if first > 1:
         sections.append(_Section(1, first - 1, (title,), ""))
     for i, (line, heading, anchor) in enumerate(bounds):
         end = bounds[i + 1][0] - 1 if i + 1 < len(bounds) else len(note.lines)
         stack = [h for h in stack if h.level < heading.level] + [heading]
         names = [short_name(h.text) for h in stack if not (h.level == 1 and h.text == page.title)]
-        sections.append(_Section(line, end, (title, *names), anchor, _chapter(stack, page)))
+        sections.append(_Section(line, end, (title, *names), anchor, _chapter(stack, page, only_h1)))
     heading_end = {h.line: h.end_line for h in page.headings}
     merged: list[_Section] = []
     for sec in sections:

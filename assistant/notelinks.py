@@ -21,8 +21,11 @@ def wiki_link(href: str, source: str, page: str, pages: Mapping[str, str]) -> st
     """`href` as written in the note `source` (its path in the notes folder) -> the URL a
     wiki reader follows: another note's page URL (`pages`: source -> page URL) with the link's
     fragment, else `href` resolved against this note's page URL `page`. Absolute URLs are
-    returned as they are (the sanitizer decides which schemes stay)."""
-    if not href or _ABSOLUTE.match(href):
+    returned as they are (the sanitizer decides which schemes stay). An empty href ("[x]()")
+    is the note's own page, as in the wiki (left empty, it led to the assistant's page)."""
+    if not href:
+        return page
+    if _ABSOLUTE.match(href):
         return href
     path, hash_, fragment = href.partition("#")
     path = unquote(path.partition("?")[0])
@@ -46,7 +49,7 @@ def link_rewriter(source: str, url: str, pages: Mapping[str, str] | None) -> Cal
             for child in [token, *(token.children or ())]:
                 for attr in ("href", "src"):
                     value = child.attrGet(attr)
-                    if isinstance(value, str):
+                    if isinstance(value, str) and (value or attr == "href"):  # "![x]()" loads nothing: kept
                         child.attrSet(attr, wiki_link(value, source, page, pages))
 
     return rewrite

@@ -20,8 +20,13 @@ from .textnorm import match_form  # NFKC: full-width digits and letters read as 
 # Each row: the kind, what asks for it, what answers it. A digit must not follow a letter
 # ("A09"), and a number word stands apart, with a whole unit word after it ("an hour", never
 # the "an"+"d" of "and").
-_DIGITS = r"(?<![A-Za-z0-9])\d[\d,.]*"
-_KANJI_NUMBER = r"[一二三四五六七八九十百千万数半両]+"
+# A number starts only where its run of digits and separators (or of kanji numerals) starts:
+# one that could start after any separator or numeral inside a run made every search of a
+# long line quadratic ("8000,8001,..." x 3,000 ports: 16 s a question; "一" x 5,000: 6 s).
+# (A unit never starts with a digit, separator or numeral, so the run is taken whole.)
+_DIGITS = r"(?<![A-Za-z0-9])(?<!\d[,.])(?<![,.][,.])\d[\d,.]*+"
+_KANJI_NUMERAL = "一二三四五六七八九十百千万数半両"
+_KANJI_NUMBER = rf"(?<![{_KANJI_NUMERAL}])[{_KANJI_NUMERAL}]++"
 _WORD_NUMBER = (r"\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
                 r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
                 r"ninety|hundred|few|several|half an?|a half|a couple of|couple of)")

@@ -25,7 +25,7 @@ from .errors import IndexStaleError, QueryError
 from .fusion import Fused, fuse, signals_for
 from .highlight import LineRanker
 from .leads import PageLeads
-from .hits import Answer, Grouper, Hit, merged
+from .hits import Answer, Grouper, Hit, clip_lines, merged
 from .language import language, notes_language
 from .lines import plain_line
 from .noanswer import Vocabulary, is_unanswered, key_term_share, missing_quantity, names_nothing
@@ -260,8 +260,10 @@ class Searcher:
             scope = scope.replace(" > ", PATH_SEPARATOR, 1)
         allowed = np.array([scope in names for names in self._chunk_scopes])
         if not allowed.any():
-            raise QueryError(f"unknown filter {scope!r}; choose a note or chapter from the list",
-                             ja=f"絞り込み {scope!r} はありません。一覧からノートか章を選んでください")
+            # Named as sent, within a line: a 100 KB value was echoed whole (CLI, API, chat).
+            named = repr(scope if len(scope) <= 200 else scope[:199] + "…")
+            raise QueryError(f"unknown filter {named}; choose a note or chapter from the list",
+                             ja=f"絞り込み {named} はありません。一覧からノートか章を選んでください")
         return allowed
 
     def search(
@@ -322,7 +324,9 @@ class Searcher:
             floor = -np.inf
         # A question asking for a quantity none of the first hits gives ("何日間保存する？" over
         # a logging page that names no duration) is not answered, however well it matches.
-        if missing_quantity(question, (h.chunk.text for h in hits[:QUANTITY_HITS])):
+        # Only what the reply shows counts (hits.clip_lines), which also bounds the text read:
+        # whole chunks of a note's multi-megabyte lines cost seconds a question.
+        if missing_quantity(question, (clip_lines(h.chunk.text)[0] for h in hits[:QUANTITY_HITS])):
             return True
         return is_unanswered(question, top_score, floor, self.vocabulary)
 

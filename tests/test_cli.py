@@ -472,3 +472,10 @@ def test_an_unknown_scope_is_one_line_exit_1(indexed, args):
     result = run("ask", *args, env=indexed, stdin=json.dumps({"question": "Lambda"}) + "\n")
     assert_one_line_error(result, "unknown filter", "--scope", "--list-scopes")
     assert result.stdout == ""
+
+
+def test_an_unknown_scope_is_named_within_a_line(indexed):
+    # An attack run (2026-12-01): a 100 KB --scope was echoed whole in the error line.
+    result = run("ask", "Lambda", "--scope", "x" * 100_000, env=indexed)
+    assert_one_line_error(result, "unknown filter", "--scope")
+    assert len(result.stderr) < 500

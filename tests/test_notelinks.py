@@ -26,6 +26,10 @@ def test_other_relative_links_resolve_against_the_notes_page_and_absolute_ones_s
     assert wiki_link("missing.md", "ops/oncall.md", HERE, PAGES) == "https://wiki.example.com/ops/missing.md"
     for absolute in ("https://example.org/x", "mailto:a@b.c", "//cdn.example.org/x", "javascript:alert(1)"):
         assert wiki_link(absolute, "ops/oncall.md", HERE, PAGES) == absolute  # the sanitizer decides on schemes
+    # An attack run (2026-12-01): "[x]()" kept href="", which led to the assistant's own page.
+    assert wiki_link("", "ops/oncall.md", HERE, PAGES) == HERE
+    html = section_html("[x]() ![y]()", links=link_rewriter("ops/oncall.md", HERE + "#a", PAGES))
+    assert f'href="{HERE}"' in html and 'src=""' in html
 
 
 def test_a_rendered_section_links_to_the_wiki_not_to_the_assistant():

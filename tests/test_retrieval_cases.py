@@ -157,6 +157,30 @@ def test_words_of_quantity_that_ask_for_no_number(question):
     assert missing_quantity(question, ["本文に数字はない。"]) is None
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        ",".join(str(8000 + i) for i in range(4000)),  # a firewall's allowed ports (22 KB): 15 s
+        "1,," * 5000,  # separators with no digit between them: 36 s at 20,000 characters
+        "1." * 6000,
+        "一二三四五六七八九十" * 1000,  # kanji numerals: 25 s at 10,000
+        "数" * 10000,
+    ],
+    ids=["ports", "double-commas", "dotted", "kanji-numerals", "kazu"],
+)
+def test_a_long_line_of_numbers_in_a_hit_costs_no_more_than_reading_it(line):
+    # An attack run (2026-12-01): a number could start after any separator or numeral inside
+    # a run, and each start read to the run's end, so every question asking a quantity took
+    # time quadratic in the longest run of digits in its top hits (16 s for 3,000 ports).
+    import time
+
+    for question in ("How many days are the logs kept?", "保持期間は何日？", "何人まで？", "いくら？"):
+        start = time.perf_counter()
+        assert missing_quantity(question, [line]) is not None
+        assert missing_quantity(question, [line + " 30 days 30日 3人 5 people 100円"]) is None
+        assert time.perf_counter() - start < 1.0, question
+
+
 def test_a_follow_up_shares_its_conversations_words_for_not_in_the_notes(chain, monkeypatch):
     # A follow-up names its topic only in earlier turns: its answer line ("保持期間は ...
     # で変更する") repeats none of "どうやって変える？"'s own words. With the floor for
@@ -492,3 +516,19 @@ def test_a_huge_line_is_fed_to_the_model_one_window_at_most(tmp_path, monkeypatc
     assert len(fed) >= 3 and max(fed) <= E5Embedder.max_tokens, sorted(fed)[-3:]
     hit = Searcher(settings).search("次のページはどうやって取得する？", 1).hits[0]
     assert hit.chunk.heading_path[-1] == "ページング" and 9 in hit.highlight_lines
+
+
+def test_the_quantity_is_looked_for_only_in_what_the_reply_shows(tmp_path, monkeypatch):
+    # An attack run (2026-12-01): whole chunks were read, and a note's line may be megabytes
+    # (notes are capped at 5 MB): a quantity question over three such hits cost seconds.
+    from assistant.hits import MAX_HIT_CHARS
+    from assistant.service import open_searcher
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ports.md").write_text("# Ports\n\n## Allowed\n\n" + "8080 " * 200_000 + "\n", encoding="utf-8")
+    searcher = open_searcher(from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index", model="fake-hash"))
+    read = []
+    monkeypatch.setattr("assistant.retrieve.missing_quantity", lambda question, texts: read.extend(texts))
+    searcher.search("How many days are allowed ports kept?", 3)
+    assert read and sum(map(len, read)) <= 3 * (MAX_HIT_CHARS + 100)

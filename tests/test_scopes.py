@@ -89,3 +89,31 @@ def test_a_notes_chapters_are_offered_whether_or_not_its_title_is_its_h1(tmp_pat
     assert labels["office/onboarding.md › バディ制度"] == "オンボーディング › バディ制度"
     assert labels["titled.md › Beta"] == "Another title › Beta"
     assert found["hits"] and all(h["heading_path"][-1] == "バディ制度" for h in found["hits"]), found
+
+
+def test_chapters_cost_time_linear_in_a_notes_headings(monkeypatch):
+    # An attack run (2026-12-01): the page's H1s were counted again for every section, so a
+    # note of 10,000 headings (200 KB) took 9-18 s to chunk against 2-3 s before chapters
+    # (20,000: over a minute). Counted here as walks over the page's headings, not as time.
+    from assistant import chunking
+    from assistant.notes import parse_note
+
+    walks = []
+
+    class Headings(list):
+        def __iter__(self):
+            walks.append(1)
+            return super().__iter__()
+
+    def counted(*args, **kwargs):
+        from dataclasses import replace
+
+        page = make_page(*args, **kwargs)
+        return replace(page, headings=Headings(page.headings))
+
+    make_page = chunking.wiki_page
+    monkeypatch.setattr(chunking, "wiki_page", counted)
+    note = parse_note("# Page\n\n" + "".join(f"## H{i}\n\nx\n\n" for i in range(2_000)), "p.md")
+    chunks = chunking.chunk_note(note)
+    assert [c.chapter for c in chunks[:3]] == ["", "H0", "H1"]
+    assert len(walks) < 20  # a few walks for the whole page, not one a section (2,000)
