@@ -28,7 +28,7 @@ import threading
 import unicodedata
 from typing import Iterable
 
-from .language import JAPANESE_RUN, language, reply_language
+from .language import JAPANESE_RUN, reply_language
 from .lines import is_placeholder
 from .quantities import missing_quantity  # noqa: F401 - part of this module's interface
 
@@ -208,8 +208,9 @@ _SENTENCE_END = re.compile(r"[.!?。？！:;]\s+$")
 
 def names(question: str) -> list[list[str]]:
     """Runs of consecutive name-like ASCII words (after NFKC, so full-width letters count).
-    In a Japanese question every ASCII word is a name; in English, capitalised or technical
-    words not opening a sentence (the question's first or one after its own . ? ! : ;)."""
+    In a question written in Japanese (`reply_language`: its grammar, so an English sentence
+    quoting a Japanese term is English) every ASCII word is a name; in English, capitalised or
+    technical words not opening a sentence (the question's first or one after its own . ? ! : ;)."""
     question = normalize(question)
     # The sentence's own language: "What does 切り戻し mean?" is English, its "What" no name.
     japanese = reply_language(question) == "ja"
