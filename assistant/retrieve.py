@@ -261,7 +261,9 @@ class Searcher:
         allowed = np.array([scope in names for names in self._chunk_scopes])
         if not allowed.any():
             # Named as sent, within a line: a 100 KB value was echoed whole (CLI, API, chat).
-            named = repr(scope if len(scope) <= 200 else scope[:199] + "…")
+            # (a non-string scope from the Python API is named by its repr too).
+            named = repr(scope)
+            named = named if len(named) <= 200 else named[:199] + "…"
             raise QueryError(f"unknown filter {named}; choose a note or chapter from the list",
                              ja=f"絞り込み {named} はありません。一覧からノートか章を選んでください")
         return allowed
