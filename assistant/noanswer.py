@@ -249,7 +249,7 @@ _OKURIGANA = "[" + "".join(chr(c) for c in range(0x3041, 0x3097) if chr(c) not i
 _KANJI_CLASS = "[\u3400-\u9fff\uf900-\ufaff]"
 _KEY_RUN = re.compile(
     rf"{_KANJI_CLASS}+(?:{_OKURIGANA}{{1,2}}{_KANJI_CLASS}+)+{_OKURIGANA}?"  # a word with its okurigana
-    r"|[\u30a0-\u30ff]{2,}|[\u3400-\u9fff\uf900-\ufaff]{2,}|[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]"
+    rf"|[\u30a0-\u30ff]{{2,}}|{_KANJI_CLASS}{{2,}}|[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]"
 )
 # English words that carry no topic in a question about notes.
 _QUESTION_WORDS = _FUNCTION_WORDS | frozenset(
@@ -276,7 +276,7 @@ def names_nothing(question: str) -> bool:
     return not key_terms(question) and not _KANJI.search(normalize(question))
 
 
-_KANJI = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_KANJI = re.compile(_KANJI_CLASS)
 
 
 def key_term_share(question: str, text: str) -> float:
