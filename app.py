@@ -27,10 +27,11 @@ def main(argv: list[str] | None = None) -> int:
     # Log lines name note files and quote clients: control characters shown as stand-ins (ESC -> ␛).
     logging.basicConfig(level=logging.WARNING, handlers=[safe_log_handler()])
 
-    from assistant.config import from_env
+    from assistant.config import from_env, links_line
     from assistant.errors import ConfigError
     from assistant.profiles import choose_model, startup_line
     from assistant.server import serve
+    from assistant.termsafe import terminal_safe
 
     # --model or ASSISTANT_MODEL wins; else the measured default (profiles.default_model).
     model, why = choose_model(args.model)
@@ -44,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(startup_line(settings.model, why), file=sys.stderr, flush=True)
+    print(terminal_safe(links_line(settings)), file=sys.stderr, flush=True)
     return serve(settings)
 
 

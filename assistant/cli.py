@@ -40,8 +40,10 @@ def add_settings_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index-dir", type=Path, help="where the index lives (default: index/)")
     parser.add_argument("--model", help="embedding model: 'e5' (bundled), 'embeddinggemma-300m' (after scripts/get-model.sh; "
                         "the default once installed, when it meets the serving targets here) or a sentence-transformers name/path")
-    parser.add_argument("--wiki-base-url", help="base URL of the team wiki, for citation links")
-    parser.add_argument("--wiki-engine", choices=ENGINES, help="the wiki that publishes the notes: heading ids, page URLs, titles (default: jekyll)")
+    parser.add_argument("--wiki-base-url", help="base URL of the team wiki, for citation links "
+                        "(default: the notes' _config.yml url + baseurl, or mkdocs.yml site_url)")
+    parser.add_argument("--wiki-engine", choices=ENGINES, help="the wiki that publishes the notes: heading ids, page URLs, titles "
+                        "(default: mkdocs beside an mkdocs.yml whose docs_dir is the notes folder, else jekyll)")
     parser.add_argument("--wiki-clean-urls", action=argparse.BooleanOptionalAction, default=None,
                         help="page URLs without .html (Jekyll permalink: pretty, VitePress cleanUrls, MkDocs use_directory_urls)")
     parser.add_argument("--anchor-style", choices=("kramdown", "github"), help=argparse.SUPPRESS)  # deprecated: --wiki-engine
@@ -273,7 +275,9 @@ def cmd_links(args: argparse.Namespace) -> int:
     """Print every page and heading with the URL citations use (wiki/links.py)."""
     from .wiki.links import print_links
 
-    return print_links(_settings(args), args.json)
+    settings = _settings(args)
+    print(terminal_safe(config.links_line(settings)), file=sys.stderr)
+    return print_links(settings, args.json)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

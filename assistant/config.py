@@ -237,4 +237,52 @@ def from_env(environ: dict[str, str] | None = None, **overrides) -> Settings:
             raise ConfigError(f"{source}={_shown(raw)} is not valid: {exc}") from None
     if "wiki_engine" not in values and values.get("anchor_style"):
         values["wiki_engine"] = values["anchor_style"]  # the deprecated name of the same setting
+    values.update(_from_site(values))
     return dataclasses.replace(Settings(), **values)
+
+
+PLACEHOLDER_BASE_URL = Settings.wiki_base_url  # citation links go nowhere real until set
+_SITE_FAMILY = {"kramdown": "jekyll"}  # engines published by the same site generator
+
+
+def _from_site(values: dict[str, Any]) -> dict[str, Any]:
+    """The wiki settings the user left unset that the site's own configuration file states
+    (wiki/site.py: Jekyll `_config.yml`, `mkdocs.yml`), each checked as a setting is; a
+    value that fails its check is left out with a warning. When another engine was chosen,
+    the file describes some other site and nothing is taken from it."""
+    wanted = [f for f in ("wiki_engine", "wiki_base_url", "wiki_clean_urls") if f not in values]
+    if not wanted:
+        return {}
+    from .wiki.site import read_site_config
+
+    site = read_site_config(values.get("corpus_dir", Settings.corpus_dir))
+    if site.source is None:
+        return {}
+    stated = {"wiki_engine": site.engine, "wiki_base_url": site.base_url, "wiki_clean_urls": site.clean_urls}
+    chosen = values.get("wiki_engine", site.engine)
+    if _SITE_FAMILY.get(chosen, chosen) != site.engine:
+        return {}
+    found = {}
+    for field in wanted:
+        if stated[field] is None:
+            continue
+        try:
+            found[field] = _FIELDS[field][2](stated[field])
+        except ValueError as exc:
+            import logging
+
+            logging.getLogger(__name__).warning("%s: %s=%s ignored (%s)", site.source, field, _shown(stated[field]), exc)
+    return found
+
+
+def links_line(settings: Settings) -> str:
+    """One start-up line: where citation links point and where that came from; says how to
+    set it when they point at the placeholder."""
+    from .wiki.site import read_site_config
+
+    site = read_site_config(settings.corpus_dir)
+    if settings.wiki_base_url == PLACEHOLDER_BASE_URL:
+        return (f"citation links: {PLACEHOLDER_BASE_URL} is a placeholder; set --wiki-base-url or "
+                f"ASSISTANT_WIKI_BASE_URL to your wiki's address (or `url` in the notes' _config.yml)")
+    origin = f" (from {site.source})" if site.source and site.base_url and site.base_url.strip() == settings.wiki_base_url else ""
+    return f"citation links: {settings.wiki_base_url}, {settings.wiki_engine} pages{origin}"

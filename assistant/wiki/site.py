@@ -1,0 +1,99 @@
+"""The wiki site's own configuration file, read from the notes folder, so citation links land
+on the real site without settings: where its pages are served and their URL style.
+
+- Jekyll (GitHub Pages): `_config.yml` in the notes folder (the site's source): `url` +
+  `baseurl` give the base URL; `permalink: pretty` gives page URLs without `.html`.
+- MkDocs: `mkdocs.yml` in the notes folder or its parent whose `docs_dir` (default `docs`) is
+  the notes folder: the engine, `site_url`, `use_directory_urls` (MkDocs' default: true).
+
+Only what the file states is returned; explicit settings always win (config.from_env). A
+file that is missing, unreadable, too large or not YAML gives nothing and a warning, never an
+error: the notes can still be answered from.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+# A site's configuration is a few KB; a larger file is not one (or is hostile).
+MAX_CONFIG_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """What a site configuration file states (None: it does not say)."""
+
+    source: Path | None = None  # the file read
+    engine: str | None = None
+    base_url: str | None = None
+    clean_urls: bool | None = None
+
+
+def _load_yaml(path: Path) -> dict | None:
+    """The file's top-level mapping, or None (missing, too large, unreadable, not a mapping).
+    Tags of other programs (MkDocs' `!!python/name:`, `!ENV`) load as None, not as errors."""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        if not path.is_file():
+            return None
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            log.warning("%s: over %d KB, not read as the site's configuration", path, MAX_CONFIG_BYTES // 1024)
+            return None
+        data = yaml.load(path.read_text(encoding="utf-8", errors="replace"), Loader=_Loader)  # noqa: S506 (safe subclass)
+    except (OSError, yaml.YAMLError, RecursionError) as exc:
+        log.warning("%s: not read as the site's configuration (%s)", path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _text(value) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _jekyll(notes_dir: Path) -> SiteConfig | None:
+    path = notes_dir / "_config.yml"
+    data = _load_yaml(path)
+    if data is None:
+        return None
+    url, baseurl = _text(data.get("url")), _text(data.get("baseurl"))
+    base = None
+    if url:
+        base = url.rstrip("/") + ("/" + baseurl.strip("/") if baseurl and baseurl.strip("/") else "")
+    clean = True if _text(data.get("permalink")) == "pretty" else None
+    return SiteConfig(path, "jekyll", base, clean)
+
+
+def _mkdocs(notes_dir: Path) -> SiteConfig | None:
+    for folder in (notes_dir, notes_dir.parent):
+        path = folder / "mkdocs.yml"
+        data = _load_yaml(path)
+        if data is None:
+            continue
+        docs_dir = _text(data.get("docs_dir")) or "docs"
+        try:
+            if (folder / docs_dir).resolve() != notes_dir.resolve():
+                continue
+        except (OSError, RuntimeError):
+            continue
+        clean = data.get("use_directory_urls")
+        return SiteConfig(path, "mkdocs", _text(data.get("site_url")), clean if isinstance(clean, bool) else None)
+    return None
+
+
+def read_site_config(notes_dir: Path) -> SiteConfig:
+    """The site configuration in or beside `notes_dir` (MkDocs first, then Jekyll), or an
+    empty SiteConfig. Never raises for a bad file (a warning is logged)."""
+    try:
+        notes_dir = Path(notes_dir)
+        return _mkdocs(notes_dir) or _jekyll(notes_dir) or SiteConfig()
+    except (OSError, ValueError) as exc:  # e.g. a path with a NUL byte
+        log.warning("site configuration not read: %s", exc)
+        return SiteConfig()
