@@ -15,6 +15,7 @@ import fcntl
 import functools
 import logging
 import time
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ from .wiki.published import is_published
 from .passages import PASSAGE_TOKENS, note_passages
 from .profiles import load_embedder
 from .store import chunking_settings
+from .termsafe import terminal_safe
 from .textnorm import width_fold
 from .wiki import wiki_page
 
@@ -248,6 +250,9 @@ def build_index(
 
 def _build(settings: Settings, embedder: Embedder, notes, corpus: dict, progress: bool, started: float) -> BuildReport:
     """Chunk, embed and save a new version (the caller holds the build lock)."""
+    if progress and store.current_version(settings.index_dir) is None:  # a mistyped --index-dir must not pass unnoticed
+        print(terminal_safe(f"no index in {settings.index_dir} yet: building it from the {len(notes)} notes in "
+                            f"{settings.corpus_dir} (once; later runs reuse it)"), file=sys.stderr, flush=True)
     chunks, chunk_texts, lines, passages = [], [], [], []
     budget = chunk_token_budget(settings, embedder)
     stages = Stages()

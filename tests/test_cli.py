@@ -175,6 +175,10 @@ def test_ask_without_index_builds_it(tmp_path):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["hits"]
     assert (tmp_path / "index" / "current").is_symlink()
+    # Says so (a mistyped --index-dir must not build a second index unnoticed), once.
+    assert f"no index in {tmp_path / 'index'} yet: building it" in result.stderr
+    again = run("ask", "Lambda", "--json", env=env)
+    assert again.returncode == 0 and "no index" not in again.stderr, again.stderr
 
 
 def test_batch_answers_every_line_in_order_and_reports_bad_lines(indexed, tmp_path):
