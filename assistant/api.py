@@ -300,7 +300,7 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
     @app.get("/api/scopes", summary="Values the `scope` filter takes", response_model=ScopesOut,
              responses=_error_responses(503))
     def scopes() -> dict:
-        scopes, cut = listed_scopes(service.searcher.scopes())
+        scopes, cut = listed_scopes(service.searcher.scopes(), service.searcher.note_titles)
         return {"scopes": scopes, "complete": not cut}
 
     @app.get("/example/wiki.html", include_in_schema=False)

@@ -383,7 +383,7 @@ def test_ui_bad_input_shows_a_message_and_the_next_question_works(ui_ask, questi
 def test_ui_error_keeps_a_valid_filter_and_drops_an_unknown_one(ui_ask, search_service):
     from assistant.scopes import listed_scopes
 
-    valid = listed_scopes(search_service.searcher.scopes())[0][0]
+    valid = listed_scopes(search_service.searcher.scopes(), search_service.searcher.note_titles)[0][0]
     assert _new_chat()["scope"] is None
     assert ui_ask("", 5, valid, _new_chat())[2]["scope"] == valid  # an empty question: the filter stays
     assert ui_ask(JA_QUESTION, 5, "no-such-note.md", _new_chat())[2]["scope"] is None

@@ -117,3 +117,28 @@ def test_chapters_cost_time_linear_in_a_notes_headings(monkeypatch):
     chunks = chunking.chunk_note(note)
     assert [c.chapter for c in chunks[:3]] == ["", "H0", "H1"]
     assert len(walks) < 20  # a few walks for the whole page, not one a section (2,000)
+
+
+def test_a_file_named_with_the_separator_is_offered_as_a_note(tmp_path):
+    """An attacker's note `a › b.md` (2026-12-01) was read as chapter 'b.md' of a note 'a' and
+    left out of the filter and the API's list."""
+    from assistant.scopes import listed_scopes
+
+    notes = {"a.md": "# A\n\nLead.\n\n## Part\n\n- one\n", "a.md › b.md": "# Sneaky\n\nText.\n\n## Inner\n\n- two\n"}
+    settings = built_notes(tmp_path, notes)
+    searcher = Searcher(settings)
+
+    listed, cut = listed_scopes(searcher.scopes(), searcher.note_titles)
+    names = titled_scopes(searcher.scopes(), searcher.note_titles)
+
+    assert not cut and set(listed) == set(searcher.scopes())
+    assert {"a.md", "a.md › b.md", "a.md › Part", "a.md › b.md › Inner"} <= set(listed), listed
+    assert names["a.md › b.md"] == "Sneaky" and names["a.md › b.md › Inner"] == "Sneaky › Inner"
+    assert searcher.in_scope("a.md › b.md").sum() >= 1 and not searcher.in_scope("a.md › b.md")[searcher.in_scope("a.md")].any()
+
+
+def test_a_label_drops_bidi_controls_and_keeps_its_value():
+    from assistant.scopes import scope_label
+
+    assert scope_label("ops/\u202egnp.exe\u202c.md › \u2067Part\u2069") == "ops/gnp.exe.md › Part"
+    assert scope_label("x" * 500).endswith("…") and len(scope_label("x" * 500)) == 100
