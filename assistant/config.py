@@ -260,7 +260,7 @@ def _from_site(values: dict[str, Any]) -> dict[str, Any]:
         return {}
     stated = {"wiki_engine": site.engine, "wiki_base_url": site.base_url, "wiki_clean_urls": site.clean_urls}
     chosen = values.get("wiki_engine", site.engine)
-    if _SITE_FAMILY.get(chosen, chosen) != site.engine:
+    if _SITE_FAMILY.get(chosen, chosen) != _SITE_FAMILY.get(site.engine, site.engine):
         return {}
     found = {}
     for field in wanted:
@@ -282,7 +282,8 @@ def links_line(settings: Settings) -> str:
 
     site = read_site_config(settings.corpus_dir)
     if settings.wiki_base_url == PLACEHOLDER_BASE_URL:
+        in_file = f"`site_url` in {site.source}" if site.engine == "mkdocs" else "`url` in the notes' _config.yml"
         return (f"citation links: {PLACEHOLDER_BASE_URL} is a placeholder; set --wiki-base-url or "
-                f"ASSISTANT_WIKI_BASE_URL to your wiki's address (or `url` in the notes' _config.yml)")
+                f"ASSISTANT_WIKI_BASE_URL to your wiki's address (or {in_file})")
     origin = f" (from {site.source})" if site.source and site.base_url and site.base_url.strip() == settings.wiki_base_url else ""
     return f"citation links: {settings.wiki_base_url}, {settings.wiki_engine} pages{origin}"

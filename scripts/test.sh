@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
 # The wiki engines' real renderers for tests/test_wiki_engines_real.py: kramdown (Jekyll) from
-# Debian, the JavaScript slugifiers from npm (pinned by tests/renderers/package-lock.json).
-APT_PACKAGES="chromium fonts-noto-cjk ruby-kramdown ruby-kramdown-parser-gfm"
+# Debian, the JavaScript slugifiers from npm (pinned by tests/renderers/package-lock.json);
+# Jekyll itself (Debian, ~20 MB) for tests/test_site_real.py (MkDocs: requirements-dev.txt).
+APT_PACKAGES="chromium fonts-noto-cjk ruby-kramdown ruby-kramdown-parser-gfm jekyll"
 command -v npm >/dev/null 2>&1 || APT_PACKAGES="$APT_PACKAGES nodejs npm"  # a node of its own is kept
 if ! dpkg -s $APT_PACKAGES >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

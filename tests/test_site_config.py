@@ -108,3 +108,68 @@ def test_an_oversized_site_file_is_not_read(tmp_path, caplog):
 def test_placeholder_is_named_at_start_up(tmp_path, capsys):
     _, err = _links_json(_notes(tmp_path / "plain"), capsys)
     assert PLACEHOLDER_BASE_URL in err and "--wiki-base-url" in err
+
+
+# --- what real Jekyll and MkDocs do (checked against jekyll 4.3.1 and mkdocs 1.6.1 builds) ---
+
+@pytest.mark.parametrize("permalink, url", [
+    ("pretty", "https://team.github.io/ops/deploy/"),
+    ("/:categories/:title/", "https://team.github.io/ops/deploy/"),  # a template ending in /: page/index.html
+    ("/:year/:title:output_ext", "https://team.github.io/ops/deploy.html"),
+    ("date", "https://team.github.io/ops/deploy.html"),
+    ("none", "https://team.github.io/ops/deploy.html"),
+])
+def test_jekyll_permalink_styles_give_the_page_urls_jekyll_writes(tmp_path, capsys, permalink, url):
+    notes = _notes(tmp_path / "site", "_config.yml", f'url: "https://team.github.io"\npermalink: "{permalink}"\n')
+    pages, _ = _links_json(notes, capsys)
+    assert pages[0]["url"] == url
+
+
+def test_jekyll_kramdown_input_gives_the_kramdown_engine(tmp_path, capsys):
+    notes = _notes(tmp_path / "site", "_config.yml", 'url: "https://team.github.io"\nkramdown:\n  input: kramdown\n')
+    (notes / "faq.md").write_text("# FAQ\n\n## よくある質問\n", encoding="utf-8")
+    settings = from_env({}, corpus_dir=notes)
+    assert (settings.wiki_engine, settings.wiki_base_url) == ("kramdown", "https://team.github.io")
+    pages, _ = _links_json(notes, capsys)
+    faq = next(p for p in pages if p["source"] == "faq.md")
+    assert faq["headings"][-1]["url"] == "https://team.github.io/faq.html#section"  # kramdown drops non-ASCII
+    # The user's choice of the same family still wins, and the rest of the file is still read.
+    assert from_env({}, corpus_dir=notes, wiki_engine="jekyll").wiki_base_url == "https://team.github.io"
+
+
+@pytest.mark.parametrize("layout", ["_config.yaml", "mkdocs.yaml"])
+def test_the_yaml_spelling_of_the_file_name_is_read_too(tmp_path, layout):
+    if layout == "_config.yaml":
+        notes = _notes(tmp_path / "site", "_config.yaml", JEKYLL)
+        expected = ("jekyll", "https://team.github.io/wiki")
+    else:
+        notes = _notes(tmp_path / "repo" / "docs")
+        (tmp_path / "repo" / "mkdocs.yaml").write_text(MKDOCS, encoding="utf-8")
+        expected = ("mkdocs", "https://docs.example.org/team/")
+    settings = from_env({}, corpus_dir=notes)
+    assert (settings.wiki_engine, settings.wiki_base_url) == expected
+
+
+def test_links_leaves_out_notes_the_wiki_does_not_publish(tmp_path, capsys, caplog):
+    notes = _notes(tmp_path / "site", "_config.yml", JEKYLL)
+    (notes / "_site" / "ops").mkdir(parents=True)  # Jekyll's own build output beside the sources
+    (notes / "_site" / "ops" / "notes.md").write_text("# Copied static file\n", encoding="utf-8")
+    (notes / "draft.md").write_text("---\npublished: false\n---\n# Draft\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        pages, _ = _links_json(notes, capsys)
+    assert [p["source"] for p in pages] == ["ops/deploy.md"]
+    assert "left out 2 note(s)" in caplog.text and "_site/ops/notes.md" in caplog.text
+
+
+def test_a_bad_site_file_is_warned_about_once(tmp_path, capsys, caplog):
+    notes = _notes(tmp_path / "site", "_config.yml", "url: [unclosed\n")
+    with caplog.at_level(logging.WARNING):
+        _links_json(notes, capsys)  # from_env and the start-up line both read the file
+    assert caplog.text.count("not read as the site's configuration") == 1
+
+
+def test_the_placeholder_line_names_the_mkdocs_setting_for_an_mkdocs_site(tmp_path):
+    notes = _notes(tmp_path / "repo" / "docs")
+    (tmp_path / "repo" / "mkdocs.yml").write_text("site_name: Team\n", encoding="utf-8")
+    line = links_line(from_env({}, corpus_dir=notes))
+    assert "site_url" in line and "mkdocs.yml" in line and "_config.yml" not in line

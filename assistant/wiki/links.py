@@ -8,6 +8,7 @@ that they land on the heading. Output, one page after another:
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 from ..cite import citation_url, page_url
@@ -15,11 +16,21 @@ from ..config import Settings
 from ..notes import load_notes
 from ..termsafe import json_text, terminal_safe
 from . import wiki_page
+from .published import is_published
+
+log = logging.getLogger(__name__)
 
 
 def page_links(settings: Settings) -> Iterator[dict]:
-    """One dict per note: source, title, url, headings [{line, level, text, anchor, url}]."""
+    """One dict per published note: source, title, url, headings [{line, level, text, anchor,
+    url}]. Notes the wiki does not publish (published.py: a draft, `_site/`, `_private.md`) have
+    no page to link to and are never cited (build.py does not index them): left out, and a
+    warning names them."""
+    unpublished = []
     for note in load_notes(settings.corpus_dir):
+        if not is_published(note, settings.wiki_engine):
+            unpublished.append(note.source)
+            continue
         page = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls)
         yield {
             "source": note.source,
@@ -31,6 +42,10 @@ def page_links(settings: Settings) -> Iterator[dict]:
                 for h in page.headings
             ],
         }
+    if unpublished:
+        shown = ", ".join(unpublished[:5]) + (f" and {len(unpublished) - 5} more" if len(unpublished) > 5 else "")
+        log.warning("left out %d note(s) the %s wiki does not publish (a draft, published: false or a _ name): %s",
+                    len(unpublished), settings.wiki_engine, shown)
 
 
 def print_links(settings: Settings, as_json: bool = False) -> int:

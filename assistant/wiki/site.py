@@ -1,10 +1,14 @@
 """The wiki site's own configuration file, read from the notes folder, so citation links land
 on the real site without settings: where its pages are served and their URL style.
 
-- Jekyll (GitHub Pages): `_config.yml` in the notes folder (the site's source): `url` +
-  `baseurl` give the base URL; `permalink: pretty` gives page URLs without `.html`.
-- MkDocs: `mkdocs.yml` in the notes folder or its parent whose `docs_dir` (default `docs`) is
-  the notes folder: the engine, `site_url`, `use_directory_urls` (MkDocs' default: true).
+- Jekyll (GitHub Pages): `_config.yml` (else `_config.yaml`, as Jekyll looks) in the notes
+  folder (the site's source): `url` + `baseurl` give the base URL; `permalink: pretty`, or a
+  permalink template ending in `/` (`/:categories/:title/`), gives page URLs `/dir/page/`
+  (Jekyll's Utils.add_permalink_suffix); `kramdown: {input: kramdown}` gives the kramdown
+  engine (Jekyll's default input is GFM).
+- MkDocs: `mkdocs.yml` (else `mkdocs.yaml`) in the notes folder or its parent whose `docs_dir`
+  (default `docs`) is the notes folder: the engine, `site_url`, `use_directory_urls` (MkDocs'
+  default: true).
 
 Only what the file states is returned; explicit settings always win (config.from_env). A
 file that is missing, unreadable, too large or not YAML gives nothing and a warning, never an
@@ -17,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+_warned: set[str] = set()  # the file is read at every from_env and start-up line: say it once
 
 # A site's configuration is a few KB; a larger file is not one (or is hostile).
 MAX_CONFIG_BYTES = 256 * 1024
@@ -32,6 +37,12 @@ class SiteConfig:
     clean_urls: bool | None = None
 
 
+def _warn_once(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        log.warning("%s", message)
+
+
 def _load_yaml(path: Path) -> dict | None:
     """The file's top-level mapping, or None (missing, too large, unreadable, not a mapping).
     Tags of other programs (MkDocs' `!!python/name:`, `!ENV`) load as None, not as errors."""
@@ -45,11 +56,11 @@ def _load_yaml(path: Path) -> dict | None:
         if not path.is_file():
             return None
         if path.stat().st_size > MAX_CONFIG_BYTES:
-            log.warning("%s: over %d KB, not read as the site's configuration", path, MAX_CONFIG_BYTES // 1024)
+            _warn_once(f"{path}: over {MAX_CONFIG_BYTES // 1024} KB, not read as the site's configuration")
             return None
         data = yaml.load(path.read_text(encoding="utf-8", errors="replace"), Loader=_Loader)  # noqa: S506 (safe subclass)
     except (OSError, yaml.YAMLError, RecursionError) as exc:
-        log.warning("%s: not read as the site's configuration (%s)", path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        _warn_once(f"{path}: not read as the site's configuration ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})")
         return None
     return data if isinstance(data, dict) else None
 
@@ -58,8 +69,24 @@ def _text(value) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def _first_file(folder: Path, names: tuple[str, ...]) -> Path:
+    """The first of `names` that exists in `folder` (the generator's own order), else the first."""
+    return next((folder / n for n in names if (folder / n).exists()), folder / names[0])
+
+
+def _jekyll_clean_urls(permalink) -> bool | None:
+    """Page URLs end in `/` under `pretty` or a template ending in `/`; `date`, `ordinal`,
+    `none` and templates ending in `:output_ext` give `.html` (Jekyll's default)."""
+    style = _text(permalink)
+    if style is None:
+        return None
+    if style == "pretty" or (style not in ("date", "ordinal", "none") and style.endswith("/")):
+        return True
+    return False if style in ("date", "ordinal", "none") or style.endswith(":output_ext") else None
+
+
 def _jekyll(notes_dir: Path) -> SiteConfig | None:
-    path = notes_dir / "_config.yml"
+    path = _first_file(notes_dir, ("_config.yml", "_config.yaml"))
     data = _load_yaml(path)
     if data is None:
         return None
@@ -67,13 +94,15 @@ def _jekyll(notes_dir: Path) -> SiteConfig | None:
     base = None
     if url:
         base = url.rstrip("/") + ("/" + baseurl.strip("/") if baseurl and baseurl.strip("/") else "")
-    clean = True if _text(data.get("permalink")) == "pretty" else None
-    return SiteConfig(path, "jekyll", base, clean)
+    kramdown = data.get("kramdown")
+    source_input = _text(kramdown.get("input")) if isinstance(kramdown, dict) else None
+    engine = "kramdown" if source_input and source_input.lower() == "kramdown" else "jekyll"
+    return SiteConfig(path, engine, base, _jekyll_clean_urls(data.get("permalink")))
 
 
 def _mkdocs(notes_dir: Path) -> SiteConfig | None:
     for folder in (notes_dir, notes_dir.parent):
-        path = folder / "mkdocs.yml"
+        path = _first_file(folder, ("mkdocs.yml", "mkdocs.yaml"))
         data = _load_yaml(path)
         if data is None:
             continue
@@ -95,5 +124,5 @@ def read_site_config(notes_dir: Path) -> SiteConfig:
         notes_dir = Path(notes_dir)
         return _mkdocs(notes_dir) or _jekyll(notes_dir) or SiteConfig()
     except (OSError, ValueError) as exc:  # e.g. a path with a NUL byte
-        log.warning("site configuration not read: %s", exc)
+        _warn_once(f"site configuration not read: {exc}")
         return SiteConfig()

@@ -1,0 +1,114 @@
+"""Citation links against the REAL site generators: a small wiki (subfolders, index pages,
+Japanese and English headings, a front-matter permalink) is built by Jekyll and by MkDocs with
+each site file variant, and every page and heading URL of `python -m assistant links --json`,
+its settings read from that site file alone, must name a built file holding that id.
+
+Jekyll is Debian's `jekyll` package (4.3.1, `--safe`: no plugins, offline); MkDocs is the
+`mkdocs` package from requirements-dev.txt. scripts/test.sh installs both; each test skips,
+saying so, where its generator is absent. A build takes about a second.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from assistant import cli
+
+pytestmark = pytest.mark.slow  # the generators run as subprocesses
+
+NOTES = {
+    "index.md": "---\ntitle: Home\n---\n# Welcome\n\n## Getting started\n\n## はじめに\n",
+    "guide/install.md": "---\n---\n# Install guide\n\n## Requirements & prerequisites\n\n### Python 3.11+\n\n"
+                        "## 設定ファイルの書き方\n\n## API: `ask` endpoint\n\n## Requirements & prerequisites\n",
+    "guide/setup/index.md": "---\n---\n# Setup\n\n## Step 1 — download\n\n## ステップ２：インストール\n",
+    "guide/setup/network.md": "---\ntitle: Network\n---\n## Proxy settings\n\n## プロキシ設定（社内）\n",
+    "日本語/ページ.md": "---\n---\n# 日本語のページ\n\n## 概要\n\n## よくある質問 (FAQ)\n",
+}
+JEKYLL_PERMALINK_PAGE = {"about/team.md": "---\npermalink: /people/team/\n---\n# Team\n\n## Who we are\n"}
+JEKYLL = 'url: "https://team.github.io"\nbaseurl: /wiki\nmarkdown: kramdown\n'
+
+
+def _only_the_site_file(monkeypatch) -> None:
+    for name in ("ASSISTANT_WIKI_BASE_URL", "ASSISTANT_WIKI_ENGINE", "ASSISTANT_WIKI_CLEAN_URLS", "ASSISTANT_ANCHOR_STYLE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def _write(folder: Path, notes: dict[str, str]) -> None:
+    for name, text in notes.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def _ids(page: Path) -> set[str]:
+    return {html.unescape(i) for i in re.findall(r'\sid="([^"]*)"', page.read_text(encoding="utf-8"))}
+
+
+def _check_links(notes: Path, built: Path, base_path: str, capsys) -> tuple[int, list[str]]:
+    """(headings checked, mismatches): each URL, its base path cut, as the file the generator
+    wrote (`/a/b/` -> a/b/index.html) and its #fragment as an id in that file."""
+    assert cli.main(["links", "--corpus", str(notes), "--json"]) == 0
+    pages = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(pages) >= len(NOTES)
+    checked, wrong = 0, []
+    for page in pages:
+        path = unquote(urlsplit(page["url"]).path)
+        assert path.startswith(base_path), page["url"]
+        relative = path[len(base_path):]
+        target = built / relative / "index.html" if relative.endswith("/") or not relative else built / relative
+        if not target.is_file():
+            wrong.append(f"{page['source']}: {page['url']} (no {target.relative_to(built)})")
+            continue
+        for heading in page["headings"]:
+            checked += 1
+            if unquote(urlsplit(heading["url"]).fragment) not in _ids(target):
+                wrong.append(f"{page['source']}: {heading['text']!r} -> {heading['url']}")
+    return checked, wrong
+
+
+@pytest.mark.parametrize("variant", [
+    "permalink: pretty\nkramdown:\n  input: GFM\n",
+    "",  # Jekyll's default: page.html
+    "permalink: /:categories/:title/\n",
+    "permalink: pretty\nkramdown:\n  input: kramdown\n",
+])
+def test_every_link_lands_on_a_jekyll_built_page_and_heading(tmp_path, capsys, monkeypatch, variant):
+    if not shutil.which("jekyll"):
+        pytest.skip("jekyll is not installed (scripts/test.sh installs Debian's jekyll)")
+    _only_the_site_file(monkeypatch)
+    site = tmp_path / "site"
+    _write(site, NOTES | JEKYLL_PERMALINK_PAGE)
+    (site / "_config.yml").write_text(JEKYLL + variant, encoding="utf-8")
+    subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=site, check=True, capture_output=True, timeout=120)
+    checked, wrong = _check_links(site, site / "_site", "/wiki/", capsys)
+    assert checked >= 15 and wrong == []
+
+
+def _mkdocs() -> list[str] | None:
+    try:
+        import mkdocs  # noqa: F401
+        return [sys.executable, "-m", "mkdocs"]
+    except ImportError:
+        found = shutil.which("mkdocs")
+        return [found] if found else None
+
+
+@pytest.mark.parametrize("variant", ["", "use_directory_urls: false\n"])
+def test_every_link_lands_on_an_mkdocs_built_page_and_heading(tmp_path, capsys, monkeypatch, variant):
+    command = _mkdocs()
+    if command is None:
+        pytest.skip("mkdocs is not installed (requirements-dev.txt; scripts/test.sh installs it)")
+    _only_the_site_file(monkeypatch)
+    repo = tmp_path / "repo"
+    _write(repo / "docs", NOTES | {"ref/README.md": "# Reference\n\n## Commands\n\n## コマンド一覧\n"})
+    (repo / "mkdocs.yml").write_text("site_name: Team\nsite_url: https://docs.example.org/team/\n" + variant, encoding="utf-8")
+    subprocess.run([*command, "build", "--quiet"], cwd=repo, check=True, capture_output=True, timeout=120)
+    checked, wrong = _check_links(repo / "docs", repo / "site", "/team/", capsys)
+    assert checked >= 15 and wrong == []
