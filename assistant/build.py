@@ -29,7 +29,8 @@ from .errors import BuildInProgressError, CorpusError, IndexInUseError, IndexSta
 from .lexical import LexicalIndex
 from .lines import TableHeaders, line_units
 from .notes import load_notes
-from .wiki.published import is_published
+from .wiki.published import published_notes
+from .wiki.site import read_site_config
 from .passages import PASSAGE_TOKENS, note_passages
 from .profiles import load_embedder
 from .store import chunking_settings
@@ -218,17 +219,9 @@ def build_index(
     settings (eval over a folder it was given: a user's index is never rebuilt behind their back)."""
     started = time.perf_counter()
     embedder = embedder or load_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
-    # Notes the wiki does not publish (drafts, `published: false`, `_private.md`) are not indexed.
-    notes, unpublished = [], []
-    for note in load_notes(settings.corpus_dir):
-        if is_published(note, settings.wiki_engine):
-            notes.append(note)
-        else:
-            unpublished.append(note.source)
-    if unpublished:  # said every time: a note missing from answers must not be a mystery
-        shown = ", ".join(unpublished[:5]) + (f" and {len(unpublished) - 5} more" if len(unpublished) > 5 else "")
-        log.warning("left out %d note(s) the %s wiki does not publish (a draft, published: false or a _ name): %s",
-                    len(unpublished), settings.wiki_engine, shown)
+    # Notes the wiki does not publish (drafts, `published: false`, `_private.md`, Jekyll's
+    # `exclude`) are not indexed.
+    notes = published_notes(load_notes(settings.corpus_dir), settings.wiki_engine, read_site_config(settings.corpus_dir))
     if not notes:
         raise CorpusError(f"every note in {settings.corpus_dir} is a draft or unpublished for the {settings.wiki_engine} wiki")
     corpus = {n.source: n.sha256 for n in notes}

@@ -173,3 +173,19 @@ def test_the_placeholder_line_names_the_mkdocs_setting_for_an_mkdocs_site(tmp_pa
     (tmp_path / "repo" / "mkdocs.yml").write_text("site_name: Team\n", encoding="utf-8")
     line = links_line(from_env({}, corpus_dir=notes))
     assert "site_url" in line and "mkdocs.yml" in line and "_config.yml" not in line
+
+
+def test_the_index_leaves_out_what_jekylls_exclude_leaves_out(tmp_path, caplog):
+    from assistant.build import build_index
+    from assistant.retrieve import Searcher
+
+    notes = _notes(tmp_path / "site", "_config.yml", JEKYLL + "exclude: [ops/old]\n")
+    (notes / "ops" / "old").mkdir()
+    (notes / "ops" / "old" / "deploy-v1.md").write_text("# Old deploy\n\nMondays.\n", encoding="utf-8")
+    (notes / "node_modules" / "pkg").mkdir(parents=True)
+    (notes / "node_modules" / "pkg" / "README.md").write_text("# pkg\n\nnpm install pkg\n", encoding="utf-8")
+    settings = from_env({}, corpus_dir=notes, index_dir=tmp_path / "index", model="fake-hash")
+    with caplog.at_level(logging.WARNING):
+        build_index(settings, progress=False)
+    assert {c.source for c in Searcher(settings).chunks} == {"ops/deploy.md"}
+    assert "left out 2 note(s)" in caplog.text and "ops/old/deploy-v1.md" in caplog.text

@@ -112,3 +112,36 @@ def test_every_link_lands_on_an_mkdocs_built_page_and_heading(tmp_path, capsys, 
     subprocess.run([*command, "build", "--quiet"], cwd=repo, check=True, capture_output=True, timeout=120)
     checked, wrong = _check_links(repo / "docs", repo / "site", "/team/", capsys)
     assert checked >= 15 and wrong == []
+
+
+EXCLUDE_NOTES = {
+    "kept.md": "---\n---\n# Kept\n",
+    "docs/a.md": "---\n---\n# A\n",
+    "docs-old/b.md": "---\n---\n# B\n",          # `docs` excludes it too: Jekyll's prefix match
+    "notes/draft.tmp.md": "---\n---\n# Tmp\n",
+    "notes/real.md": "---\n---\n# Real\n",
+    "node_modules/pkg/README.md": "---\n---\n# Package\n",  # Jekyll's default exclusions
+    "vendor/bundle/gem/x.md": "---\n---\n# Gem\n",
+    "vendor/keep.md": "---\n---\n# Vendor page\n",
+    "_pages/included.md": "---\n---\n# Included\n",  # an _ folder the site includes
+    "_private/hidden.md": "---\n---\n# Hidden\n",
+}
+
+
+def test_the_notes_linked_are_the_pages_jekyll_publishes(tmp_path, capsys, monkeypatch):
+    """Jekyll's `exclude` (with its default exclusions) and `include`: `links` (and the index,
+    published.py) offer exactly the pages a real Jekyll build renders."""
+    if not shutil.which("jekyll"):
+        pytest.skip("jekyll is not installed (scripts/test.sh installs Debian's jekyll)")
+    _only_the_site_file(monkeypatch)
+    site = tmp_path / "site"
+    _write(site, EXCLUDE_NOTES)
+    (site / "_config.yml").write_text(JEKYLL + 'exclude: [docs, "*.tmp.md"]\ninclude: [_pages]\n', encoding="utf-8")
+    subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=site, check=True, capture_output=True, timeout=120)
+    rendered = {s for s in EXCLUDE_NOTES if (site / "_site" / s.replace(".md", ".html")).is_file()}
+
+    assert cli.main(["links", "--corpus", str(site), "--json"]) == 0
+    linked = {json.loads(line)["source"] for line in capsys.readouterr().out.splitlines()}
+
+    assert rendered == {"kept.md", "notes/real.md", "vendor/keep.md", "_pages/included.md"}  # the generator's own answer
+    assert linked == rendered

@@ -8,7 +8,6 @@ that they land on the heading. Output, one page after another:
 """
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 
 from ..cite import citation_url, page_url
@@ -16,9 +15,8 @@ from ..config import Settings
 from ..notes import load_notes
 from ..termsafe import json_text, terminal_safe
 from . import wiki_page
-from .published import is_published
-
-log = logging.getLogger(__name__)
+from .published import published_notes
+from .site import read_site_config
 
 
 def page_links(settings: Settings) -> Iterator[dict]:
@@ -26,11 +24,8 @@ def page_links(settings: Settings) -> Iterator[dict]:
     url}]. Notes the wiki does not publish (published.py: a draft, `_site/`, `_private.md`) have
     no page to link to and are never cited (build.py does not index them): left out, and a
     warning names them."""
-    unpublished = []
-    for note in load_notes(settings.corpus_dir):
-        if not is_published(note, settings.wiki_engine):
-            unpublished.append(note.source)
-            continue
+    site = read_site_config(settings.corpus_dir)
+    for note in published_notes(load_notes(settings.corpus_dir), settings.wiki_engine, site):
         page = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls)
         yield {
             "source": note.source,
@@ -42,10 +37,6 @@ def page_links(settings: Settings) -> Iterator[dict]:
                 for h in page.headings
             ],
         }
-    if unpublished:
-        shown = ", ".join(unpublished[:5]) + (f" and {len(unpublished) - 5} more" if len(unpublished) > 5 else "")
-        log.warning("left out %d note(s) the %s wiki does not publish (a draft, published: false or a _ name): %s",
-                    len(unpublished), settings.wiki_engine, shown)
 
 
 def print_links(settings: Settings, as_json: bool = False) -> int:

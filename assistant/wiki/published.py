@@ -5,7 +5,7 @@ line by line); a whole note the engine never renders is left out the same way:
 
 | engine | not published | source |
 |---|---|---|
-| jekyll, kramdown | front matter `published: false`; a file or folder whose name starts with `_` (`_drafts/`, `_private.md`, `_includes/`), except the `_posts` folder | https://jekyllrb.com/docs/front-matter/ (predefined `published`), https://jekyllrb.com/docs/structure/ ("_drafts: unpublished posts"; other `_` names are not pages), https://jekyllrb.com/docs/configuration/options/ (`exclude`) |
+| jekyll, kramdown | front matter `published: false`; a file or folder whose name starts with `_` (`_drafts/`, `_private.md`, `_includes/`), except the `_posts` folder and names the site's `include` lists; what the site's `exclude` matches, with Jekyll's default exclusions (`node_modules`, `vendor/bundle/`, ...) | https://jekyllrb.com/docs/front-matter/ (predefined `published`), https://jekyllrb.com/docs/structure/ ("_drafts: unpublished posts"; other `_` names are not pages), https://jekyllrb.com/docs/configuration/options/ (`exclude`) |
 | docusaurus | front matter `draft: true` (left out of production builds); a file or folder whose name starts with `_` ("treated as partial pages and ignored by default") | https://docusaurus.io/docs/create-doc, https://docusaurus.io/docs/api/plugins/@docusaurus/plugin-content-docs#markdown-front-matter |
 | github, gitlab, mkdocs, vitepress | (every note: these engines have no draft field or `_` rule by default) | |
 
@@ -13,22 +13,47 @@ Hidden names (`.draft.md`) are not notes at all (notes.is_note_path), for every 
 """
 from __future__ import annotations
 
+import logging
+from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 
 from ..notes import Note
 from .pages import front_matter
+from .site import SiteConfig
+
+log = logging.getLogger(__name__)
 
 _UNDERSCORE_ENGINES = ("jekyll", "kramdown", "docusaurus")
 _KEPT_UNDERSCORE = {"jekyll": {"_posts"}, "kramdown": {"_posts"}, "docusaurus": set()}
 
 
-def is_published(note: Note, engine: str) -> bool:
+def published_notes(notes, engine: str, site: SiteConfig | None = None) -> list[Note]:
+    """The notes `engine` publishes (is_published), in order; a warning names those left out
+    (said every time: a note missing from answers must not be a mystery)."""
+    kept, left_out = [], []
+    for note in notes:
+        (kept if is_published(note, engine, site) else left_out).append(note)
+    if left_out:
+        shown = ", ".join(n.source for n in left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
+        log.warning("left out %d note(s) the %s wiki does not publish (a draft, published: false, a _ name or excluded): %s",
+                    len(left_out), engine, shown)
+    return kept
+
+
+def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> bool:
     """False when `engine` would not publish `note` (see the table above): by its path
-    (relative to the notes folder) or by its front matter (`published: false` for Jekyll,
-    `draft: true` for Docusaurus; only YAML booleans count, so "false" as text publishes)."""
+    (relative to the notes folder), by the Jekyll site's `exclude` / `include` (`site`:
+    site.read_site_config of the notes folder; used for jekyll and kramdown only) or by its
+    front matter (`published: false` for Jekyll, `draft: true` for Docusaurus; only YAML
+    booleans count, so "false" as text publishes)."""
+    parts = PurePosixPath(note.source).parts
+    jekyll_site = engine in ("jekyll", "kramdown") and site is not None and site.engine in ("jekyll", "kramdown")
+    if jekyll_site and _jekyll_filtered(parts, site.exclude, site.include):
+        return False
     if engine in _UNDERSCORE_ENGINES:
         kept = _KEPT_UNDERSCORE[engine]
-        if any(part.startswith("_") and part not in kept for part in PurePosixPath(note.source).parts):
+        included = site.include if jekyll_site else ()
+        if any(part.startswith("_") and part not in kept and part not in included for part in parts):
             return False
     if engine not in ("jekyll", "kramdown", "docusaurus"):
         return True
@@ -36,3 +61,22 @@ def is_published(note: Note, engine: str) -> bool:
     if engine in ("jekyll", "kramdown"):
         return meta.get("published") is not False
     return meta.get("draft") is not True
+
+
+def _matches(patterns, entry: str, is_dir: bool) -> bool:
+    # Jekyll's EntryFilter#glob_include?: File.fnmatch? without flags (`*` also matches `/`),
+    # or the entry starts with the pattern (so `docs` also excludes `docs-old`: Jekyll's own
+    # quirk, kept so the index leaves out what the site leaves out), or `dir/` names a folder.
+    return any(fnmatchcase(entry, p) or entry.startswith(p) or (is_dir and p == entry + "/") for p in patterns)
+
+
+def _jekyll_filtered(parts: tuple[str, ...], exclude: tuple[str, ...], include: tuple[str, ...]) -> bool:
+    """True when Jekyll's reader skips the file or one of its folders: excluded and not
+    included (EntryFilter#filter, checked at each level of the path as Jekyll walks it)."""
+    exclude = tuple(p for p in exclude if p not in include)
+    for depth in range(1, len(parts) + 1):
+        entry, is_dir = "/".join(parts[:depth]), depth < len(parts)
+        included = _matches(include, entry, is_dir) or _matches(include, parts[depth - 1], is_dir)
+        if not included and _matches(exclude, entry, is_dir):
+            return True
+    return False

@@ -35,6 +35,10 @@ class SiteConfig:
     engine: str | None = None
     base_url: str | None = None
     clean_urls: bool | None = None
+    # Jekyll's `exclude` (with Jekyll's own default exclusions) and `include` patterns
+    # (published.py applies them); empty for other sites.
+    exclude: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
 
 
 def _warn_once(message: str) -> None:
@@ -97,7 +101,22 @@ def _jekyll(notes_dir: Path) -> SiteConfig | None:
     kramdown = data.get("kramdown")
     source_input = _text(kramdown.get("input")) if isinstance(kramdown, dict) else None
     engine = "kramdown" if source_input and source_input.lower() == "kramdown" else "jekyll"
-    return SiteConfig(path, engine, base, _jekyll_clean_urls(data.get("permalink")))
+    return SiteConfig(path, engine, base, _jekyll_clean_urls(data.get("permalink")),
+                      _patterns(data.get("exclude")) + JEKYLL_DEFAULT_EXCLUDES, _patterns(data.get("include")))
+
+
+# Jekyll 4.3 adds these to every site's `exclude` (Configuration::DEFAULT_EXCLUDES).
+JEKYLL_DEFAULT_EXCLUDES = (".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules",
+                           "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/")
+MAX_PATTERNS = 1_000  # a site lists a handful; a hostile file must not make every note check slow
+
+
+def _patterns(value) -> tuple[str, ...]:
+    """A list of path patterns as Jekyll reads `exclude`/`include` (strings only; a single
+    string is refused by Jekyll and ignored here)."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(p for p in value if isinstance(p, str) and p)[:MAX_PATTERNS]
 
 
 def _mkdocs(notes_dir: Path) -> SiteConfig | None:
