@@ -12,9 +12,10 @@ import hashlib
 import logging
 import os
 import re
+import dataclasses
 import stat
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import frontmatter
 from markdown_it import MarkdownIt
@@ -73,6 +74,10 @@ class Note:
     headings: tuple[Heading, ...]
     blocks: tuple[Block, ...]  # top-level blocks outside headings, in order
     sha256: str
+    # A README without front matter in a folder with no index page (load_notes): GitHub Pages
+    # serves it as the folder's page (its default plugin jekyll-readme-index): docs/README.md
+    # at /docs/.
+    folder_readme: bool = False
 
 
 def _parser() -> MarkdownIt:
@@ -310,11 +315,28 @@ def note_paths(corpus_dir: Path) -> list[Path]:
 
 
 def load_notes(corpus_dir: Path) -> list[Note]:
-    """All readable notes of the corpus; raises CorpusError when there are none."""
+    """All readable notes of the corpus, each README without an index page beside it marked
+    `folder_readme`; raises CorpusError when there are none."""
     real_root = corpus_dir.resolve()
     notes = [n for n in (read_note(p, corpus_dir, real_root) for p in note_paths(corpus_dir)) if n]
     if not notes:
         raise CorpusError(
             f"no readable notes (*.md, *.markdown) in {corpus_dir}; add some or pass --corpus"
         )
-    return notes
+    return _mark_folder_readmes(notes, corpus_dir)
+
+
+def _mark_folder_readmes(notes: list[Note], corpus_dir: Path) -> list[Note]:
+    # jekyll-readme-index 0.3: a folder's README (any case, any markdown extension) without
+    # front matter is its page when the folder has no index.md / index.markdown / index.html
+    # (one with front matter is an ordinary page).
+    folders_with_index = {str(PurePosixPath(n.source).parent) for n in notes if PurePosixPath(n.source).stem.lower() == "index"}
+    marked = []
+    for note in notes:
+        path = PurePosixPath(note.source)
+        if path.stem.lower() == "readme" and not _front_matter_end(list(note.lines)) \
+                and str(path.parent) not in folders_with_index \
+                and not (corpus_dir / path.parent / "index.html").is_file():
+            note = dataclasses.replace(note, folder_readme=True)
+        marked.append(note)
+    return marked

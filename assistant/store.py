@@ -41,7 +41,7 @@ from .terms import TERMS_VERSION, TermMatrix
 from .errors import IndexCorruptError, IndexMissingError, IndexStaleError
 from .vectors import FaissIndex, VectorIndex
 
-FORMAT_VERSION = 5  # 5: chunks carry their chapter (the filter's choices within a note)
+FORMAT_VERSION = 6  # 6: a folder README is its folder's page (GitHub Pages); 5: chunks carry their chapter
 CURRENT = "current"
 
 

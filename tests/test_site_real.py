@@ -145,3 +145,39 @@ def test_the_notes_linked_are_the_pages_jekyll_publishes(tmp_path, capsys, monke
 
     assert rendered == {"kept.md", "notes/real.md", "vendor/keep.md", "_pages/included.md"}  # the generator's own answer
     assert linked == rendered
+
+
+README_NOTES = {
+    "README.md": "# Team wiki\n\n## Start here\n",                     # no index.md: the site's front page
+    "ops/README.md": "# Operations\n\n## 当番表\n",                    # no index: /ops/
+    "ops/deploy.md": "---\n---\n# Deploy\n\n## Window\n",
+    "dev/index.md": "---\n---\n# Dev\n\n## Tools\n",
+    "dev/README.md": "# Dev readme\n\n## Build\n",                     # beside an index: served as the file
+    "docs/README.md": "---\n---\n# Docs\n\n## Style\n",              # front matter: an ordinary page
+}
+
+
+def test_a_folder_readme_is_its_folders_page_as_github_pages_serves_it(tmp_path, capsys, monkeypatch):
+    """GitHub Pages' default plugin jekyll-readme-index (Debian ruby-jekyll-readme-index):
+    a README in a folder without an index page is served as that folder's page."""
+    if not shutil.which("jekyll"):
+        pytest.skip("jekyll is not installed (scripts/test.sh installs Debian's jekyll)")
+    if subprocess.run(["gem", "list", "-i", "jekyll-readme-index"], capture_output=True).returncode != 0:
+        pytest.skip("jekyll-readme-index is not installed (scripts/test.sh installs ruby-jekyll-readme-index)")
+    _only_the_site_file(monkeypatch)
+    site = tmp_path / "site"
+    _write(site, README_NOTES)
+    (site / "_config.yml").write_text(JEKYLL + "plugins: [jekyll-readme-index]\n", encoding="utf-8")
+    subprocess.run(["jekyll", "build", "--quiet"], cwd=site, check=True, capture_output=True, timeout=120)
+    assert cli.main(["links", "--corpus", str(site), "--json"]) == 0
+    pages = {p["source"]: p for p in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert pages["ops/README.md"]["url"] == "https://team.github.io/wiki/ops/"
+    assert pages["README.md"]["url"] == "https://team.github.io/wiki/"
+    assert pages["dev/README.md"]["url"] == "https://team.github.io/wiki/dev/README.md"
+    assert pages["docs/README.md"]["url"] == "https://team.github.io/wiki/docs/README.html"
+    for page in pages.values():  # and each lands on a built page (and heading, if rendered)
+        path = unquote(urlsplit(page["url"]).path)[len("/wiki/"):]
+        target = site / "_site" / path / "index.html" if path.endswith("/") or not path else site / "_site" / path
+        assert target.is_file(), page["url"]
+        if target.suffix == ".html":
+            assert all(unquote(urlsplit(h["url"]).fragment) in _ids(target) for h in page["headings"]), page

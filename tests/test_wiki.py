@@ -154,3 +154,18 @@ def test_links_command_lists_every_heading_with_its_url(capsys):
     page = json.loads(capsys.readouterr().out.splitlines()[0])
     assert page["url"].endswith("/lambda.md")
     assert [h["anchor"] for h in page["headings"]] == ["lambda-メモ", "timeout-settings-timeout", "concurrency"]
+
+
+def test_a_readme_without_front_matter_is_its_folders_page_on_github_pages(tmp_path):
+    """jekyll-readme-index (a GitHub Pages default): checked against the real plugin in
+    tests/test_site_real.py; here the rule alone, for every engine."""
+    for name, text in {"README.md": "# Home\n", "ops/ReadMe.markdown": "# Ops\n", "dev/index.md": "# Dev\n",
+                       "dev/README.md": "# Dev readme\n", "docs/README.md": "---\ntitle: Docs\n---\n# Docs\n"}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    notes = {n.source: n for n in load_notes(tmp_path)}
+    paths = {s: wiki_page(n, "jekyll").path for s, n in notes.items()}
+    assert paths == {"README.md": "/", "ops/ReadMe.markdown": "/ops/", "dev/index.md": "/dev/",
+                     "dev/README.md": "/dev/README.md", "docs/README.md": "/docs/README.html"}
+    assert wiki_page(notes["ops/ReadMe.markdown"], "github").path == "/ops/ReadMe.markdown"
+    assert wiki_page(notes["ops/ReadMe.markdown"], "mkdocs").path == "/ops/"

@@ -58,6 +58,11 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
     if engine in ("jekyll", "kramdown") and isinstance(meta.get("permalink"), str) and meta["permalink"]:
         return "/" + meta["permalink"].lstrip("/")
     parts = _parts(note.source)
+    if engine in ("jekyll", "kramdown") and parts[-1].lower().startswith("readme.") and not _front_matter_end(list(note.lines)):
+        # GitHub Pages renders no README without front matter as a page of its own: the one of
+        # a folder without an index page is the folder's page (jekyll-readme-index), any other
+        # is served as the file itself.
+        return "/" + "".join(p + "/" for p in parts[:-1]) if note.folder_readme else "/" + "/".join(parts)
     if engine in ("github", "gitlab"):
         return "/" + "/".join(parts)
     name = parts[-1]
