@@ -7,6 +7,8 @@ import logging
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assistant import translation
 from assistant.lexical import SharedTokens, tokenize
@@ -207,3 +209,28 @@ def test_glosses_are_read_by_entry_not_by_scanning_every_english_gloss():
         rows = db.execute(query, batch).fetchall()
         # by entry: a few VM steps a row; the lang-index plan took ~1,000x as many (every English gloss)
         assert rows and steps * 1000 < 500 * len(rows), (steps, len(rows))
+
+
+_PIECES = st.text(alphabet="abあい漢字 \n", max_size=3)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.just("w"), st.lists(_PIECES, max_size=3)), min_size=1, max_size=4),
+       st.lists(st.text(alphabet="abあい漢字 ", max_size=12), max_size=6))
+def test_translated_shares_are_each_lines_share_of_words_found(translations, lines):
+    """highlight.translated_shares scans all lines at once; it must give what the plain
+    definition gives: per line, the share of words with a headword in the line."""
+    from assistant.highlight import translated_shares
+
+    expected = [sum(any(f in line for f in forms) for _, forms in translations) / len(translations) for line in lines]
+    assert translated_shares(translations, lines) == expected
+
+
+def test_translated_shares_stay_linear_on_a_hostile_line():
+    import time
+
+    from assistant.highlight import translated_shares
+
+    started = time.perf_counter()
+    assert translated_shares([("a", ["a"]), ("b", ["aa", "b"])], ["a" * 2_000_000, "b"]) == [1.0, 0.5]
+    assert time.perf_counter() - started < 1.0  # one find per line and headword, not per occurrence
