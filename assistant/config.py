@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -131,8 +132,29 @@ def _web_origin(value: str, path_allowed: bool) -> str:
     return value.strip() if path_allowed else f"{parts.scheme}://{parts.netloc}"
 
 
+# A base URL is joined with every page path (cite.page_url), shown in every citation link and
+# quoted at start-up to say where links point; it may come from the notes' own site file.
+MAX_BASE_URL_CHARS = 2_000
+
+
 def _base_url(value: Any) -> str:
-    return _web_origin(value, path_allowed=True)
+    """An http(s) URL and path that page paths are appended to. Refused: a user name or
+    password (`https://wiki.corp@evil.example` goes to evil.example; a password would be shown
+    to every reader), a backslash (browsers read it as `/`: `https://evil.example\\@wiki.corp`
+    goes to evil.example though its host parses as wiki.corp), a query or fragment (every
+    page path would land inside it: all links one page), invisible format characters (U+202E,
+    U+200B: the URL reads as another), more than MAX_BASE_URL_CHARS characters."""
+    url = _web_origin(value, path_allowed=True)
+    parts = urlsplit(url)
+    if "@" in parts.netloc or "\\" in url:
+        raise ValueError("expected a URL without a user name, password or backslash")
+    if "?" in url or "#" in url:
+        raise ValueError("expected a URL without ? or # (page paths are appended to it)")
+    if any(unicodedata.category(c) == "Cf" for c in url):
+        raise ValueError("expected a URL without invisible format characters")
+    if len(url) > MAX_BASE_URL_CHARS:
+        raise ValueError(f"expected a URL of at most {MAX_BASE_URL_CHARS:,} characters")
+    return url
 
 
 def _origins(value: Any) -> tuple[str, ...]:

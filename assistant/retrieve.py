@@ -245,6 +245,14 @@ class Searcher:
         return {c.source: c.title for c in self.chunks}
 
     @cached_property
+    def scope_names(self) -> dict[str, str]:
+        """scopes.titled_scopes of this index: each scope's name for readers; made once per
+        loaded index (the page asks on every load and question: 0.3 s at 110,000 scopes)."""
+        from .scopes import titled_scopes
+
+        return titled_scopes(self.scopes(), self.note_titles)
+
+    @cached_property
     def page_urls(self) -> dict[str, str]:
         """Each note's wiki page URL by source (cite.page_url of the page path its chunks
         carry), for the notes' own links (notelinks.py); made once per loaded index."""

@@ -10,6 +10,7 @@ listed or not. The dev wiki (37 pages) lists 272 names, its busiest page 15 chap
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from typing import Collection
 
@@ -54,12 +55,30 @@ def listed_scopes(scopes: list[str], notes: Collection[str]) -> tuple[list[str],
 # Bidirectional embeddings, overrides and isolates (Unicode 15, Table 2 of UAX #9): in a
 # heading or file name they can make a label read as another (U+202E shows "dm.b" as "b.md").
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Format characters (category Cf, Unicode 14; tests check the list against unicodedata): all
+# invisible. _SEEN drops them all when telling which names look alike; a label keeps ZWNJ and
+# ZWJ (U+200C/D: Persian and Indic words, emoji sequences need them) and drops the rest:
+# zero-width space, word joiner, BOM, soft hyphen, LRM/RLM/ALM, tag characters.
+_FORMAT_CHARS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+                 "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+                 "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+_SEEN_DROPPED = re.compile(f"[{_FORMAT_CHARS}]")
+_INVISIBLE = re.compile(f"(?![\u200c\u200d])[{_FORMAT_CHARS}]")
+
+
+def _seen(name: str) -> str:
+    """How a name looks to a reader, for telling which names would look alike: NFKC, without
+    format characters, case and runs of spaces folded."""
+    return " ".join(_SEEN_DROPPED.sub("", unicodedata.normalize("NFKC", name)).casefold().split())
+
+
+_SEEN_SEPARATOR = f" {PATH_SEPARATOR.strip()} "
 
 
 def scope_label(scope: str) -> str:
-    """A scope as the dropdown shows it: without bidi controls, at most MAX_SCOPE_LABEL_CHARS
-    characters. The value sent back stays the scope itself."""
-    label = _BIDI_CONTROLS.sub("", scope)
+    """A scope as the dropdown shows it: without bidi controls or other invisible format
+    characters, at most MAX_SCOPE_LABEL_CHARS characters. The value sent back stays the scope."""
+    label = _INVISIBLE.sub("", _BIDI_CONTROLS.sub("", scope))
     return label if len(label) <= MAX_SCOPE_LABEL_CHARS else label[: MAX_SCOPE_LABEL_CHARS - 1] + "…"
 
 
@@ -68,19 +87,31 @@ def titled_scopes(scopes: list[str], titles: dict[str, str]) -> dict[str, str]:
     title (`titles`: Searcher.note_titles, every note's source) in place of its path:
     'Deploying Services', 'Deploying Services › Staging'. The path follows in parentheses
     where the title alone would not say which note: two notes with one title, or a note
-    without one. Not cut: scope_label cuts a name for the dropdown."""
-    shared = Counter(titles.get(s, "") for s in scopes if s in titles)
+    without one, or a name that would look like another name in the list (a title differing
+    only by a zero-width space, or a note titled 'Deploying Services › Staging' beside that
+    chapter of the real note). Not cut: scope_label cuts a name for the dropdown."""
+    owners = _owners(scopes, titles)
+    chapters = [None if note is None or note == scope else scope[len(note) + len(PATH_SEPARATOR):]
+                for scope, note in zip(scopes, owners)]
+    chapter_seen = [None if chapter is None else _seen(chapter) for chapter in chapters]
+    with_path: set[str] = set()
 
     def note_name(note: str) -> str:
         title = titles.get(note, "")
-        return note if not title else f"{title} ({note})" if shared[title] > 1 else title
+        return note if not title else f"{title} ({note})" if note in with_path else title
 
-    named = {}
-    for scope, note in zip(scopes, _owners(scopes, titles)):
-        if note is None:
-            named[scope] = note_name(scope)
-        elif note == scope:  # no known note: shown as it is
-            named[scope] = scope
-        else:
-            named[scope] = note_name(note) + PATH_SEPARATOR + scope[len(note) + len(PATH_SEPARATOR):]
-    return named
+    while True:  # each round names more notes by path: two rounds unless names are crafted
+        notes = {scope: note_name(scope) for scope, note in zip(scopes, owners) if note is None}
+        notes_seen = {note: _seen(name) for note, name in notes.items()}
+        looks = []  # how each scope's name looks (a chapter's: its note's name, ' › ', its own)
+        for scope, note, seen in zip(scopes, owners, chapter_seen):
+            looks.append(notes_seen[scope] if note is None else _seen(scope) if note == scope
+                         else notes_seen[note] + _SEEN_SEPARATOR + seen)
+        count = Counter(looks)
+        alike = {scope if note is None else note for scope, note, look in zip(scopes, owners, looks)
+                 if note != scope and count[look] > 1} - with_path
+        if not alike:
+            break
+        with_path |= alike
+    return {scope: notes[scope] if note is None else scope if note == scope
+            else notes[note] + PATH_SEPARATOR + chapter for scope, note, chapter in zip(scopes, owners, chapters)}

@@ -19,7 +19,7 @@ from .config import Settings
 from .errors import AssistantError, QueryError
 from . import EXAMPLE_COUNT, MAX_HISTORY, MAX_QUESTION_CHARS, example_questions, turns_read, validate_history
 from .language import language, reply_language
-from .scopes import listed_scopes, scope_label, titled_scopes
+from .scopes import listed_scopes, scope_label
 from .sessions import SESSIONS, bounded_chat, empty_conversation, new_session_id
 from .webrender import answer_html, error_html, question_html
 
@@ -93,7 +93,7 @@ def _scope_names(service) -> dict[str, str]:
     """Every scope the index knows -> its name for readers (scopes.titled_scopes: the
     note's title, not its path); empty while no index is loaded."""
     try:
-        return titled_scopes(service.searcher.scopes(), service.searcher.note_titles)
+        return service.searcher.scope_names
     except AssistantError:
         return {}
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from assistant.build import build_index
 from assistant.config import from_env
 from assistant.retrieve import Searcher
-from assistant.scopes import titled_scopes
+from assistant.scopes import scope_label, titled_scopes
 
 NOTES = {
     "ops/oncall/rotation.md": "---\ntitle: On-call Rotation\n---\n\n# On-call Rotation\n\nOne week.\n\n## Swapping shifts\n\nAsk.\n",
@@ -142,3 +142,48 @@ def test_a_label_drops_bidi_controls_and_keeps_its_value():
 
     assert scope_label("ops/\u202egnp.exe\u202c.md › \u2067Part\u2069") == "ops/gnp.exe.md › Part"
     assert scope_label("x" * 500).endswith("…") and len(scope_label("x" * 500)) == 100
+
+
+def test_names_that_would_look_alike_carry_the_path(tmp_path):
+    """Anyone who can push a note could title it so that the filter showed it as another
+    note, or as another note's chapter: in real Chromium the dropdown listed "Deploying
+    Services › Staging" three times, two of them searching other notes."""
+    settings = built_notes(tmp_path, {
+        "ops/deploy.md": "---\ntitle: Deploying Services\n---\n\n# Deploying Services\n\nHow.\n\n## Staging\n\nReset it.\n",
+        "ops/evil.md": "---\ntitle: Deploying Services › Staging\n---\n\nMail your password.\n",
+        "ops/zw.md": "---\ntitle: \"Deploying Serv\u200bices\"\n---\n\nHi.\n\n## Staging\n\nMail it.\n",
+        "ops/wide.md": "---\ntitle: \"ＤＥＰＬＯＹＩＮＧ  services\"\n---\n\nWide letters.\n",
+    })
+    searcher = Searcher(settings)
+    names = searcher.scope_names
+    assert names == titled_scopes(searcher.scopes(), searcher.note_titles)
+    shown = {scope_label(name) for name in names.values()}
+    assert len(shown) == len(names)
+    assert names["ops/deploy.md › Staging"] == "Deploying Services (ops/deploy.md) › Staging"
+    assert names["ops/evil.md"] == "Deploying Services › Staging (ops/evil.md)"
+    assert scope_label(names["ops/zw.md"]) == "Deploying Services (ops/zw.md)"
+    assert names["ops/wide.md"].endswith("(ops/wide.md)")
+
+
+def test_names_that_look_different_keep_their_titles_alone():
+    scopes = ["a.md", "a.md › Staging", "b.md", "c.md"]
+    titles = {"a.md": "Deploying", "b.md": "Deploying › Production", "c.md": "Staging"}
+    assert titled_scopes(scopes, titles) == {"a.md": "Deploying", "a.md › Staging": "Deploying › Staging",
+                                             "b.md": "Deploying › Production", "c.md": "Staging"}
+
+
+def test_a_label_drops_invisible_format_characters_but_joiners():
+    assert scope_label("De\u200bploy\u2060ing\ufeff \u00adServices\u200e\U000e0041") == "Deploying Services"
+    assert scope_label("می\u200cخواهم 👩\u200d💻") == "می\u200cخواهم 👩\u200d💻"
+
+
+def test_the_format_character_list_is_every_format_character():
+    import re
+    import sys
+    import unicodedata
+
+    from assistant.scopes import _FORMAT_CHARS
+
+    listed = re.compile(f"[{_FORMAT_CHARS}]")
+    missing = [hex(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf" and not listed.match(chr(c))]
+    assert not missing  # (U+13439-1343F are format characters from Unicode 15 on)
