@@ -18,6 +18,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -287,6 +288,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return bench_main(args.bench_args)
 
 
+# What an option looks like (`-k`, `--jsn`, `--top-k=3`); a dash word that is not one is text.
+_OPTION_LIKE = re.compile(r"--?[A-Za-z][\w-]*(?:=.*)?", re.S)
+
+
+def _dash_question(args: argparse.Namespace, rest: list[str]) -> str | None:
+    """The question of `ask` when it starts with '-' and has no space ("-80℃の警報は？"):
+    argparse leaves such a word over as an unknown option. None when it could be an option
+    (a typo such as `--jsn` stays a usage error) or the question was given too."""
+    if args.command == "ask" and args.question is None and len(rest) == 1 and not _OPTION_LIKE.fullmatch(rest[0]):
+        return rest[0]
+    return None
+
+
 COMMANDS = {"index": cmd_index, "ask": cmd_ask, "eval": cmd_eval, "links": cmd_links, "bench": cmd_bench}
 
 
@@ -299,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
     args, rest = parser.parse_known_args(argv)
     if args.command == "bench":
         args.bench_args = rest
+    elif rest and _dash_question(args, rest) is not None:
+        args.question = rest[0]
     elif rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     try:

@@ -81,13 +81,21 @@ _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*+\|?\s*+:?-{3,}+:?\s*+(?:\|\s*+:?-{3,}+:?\s*+)*+\|?\s*+$")
 
 
-def _plain(line: str) -> str:
+_CODE_SPAN = re.compile(r"(`[^`\n]+`)")
+
+
+def _plain(line: str, shown: bool = False) -> str:
+    """The line's words: no bullet, bold marks or HTML tags. `shown` keeps a tag-like text
+    inside a code span (`/home/<user>`), which the page shows as written."""
     text = _BULLET.sub("", line.strip()).replace("**", "")
-    return _HTML_TAG.sub("", text).strip()
+    if not shown:
+        return _HTML_TAG.sub("", text).strip()
+    parts = _CODE_SPAN.split(text)
+    return "".join(p if i % 2 else _HTML_TAG.sub("", p) for i, p in enumerate(parts)).strip()
 
 
-def _cells(row: str) -> list[str]:
-    return [_plain(cell) for cell in row.strip().strip("|").split("|")]
+def _cells(row: str, shown: bool = False) -> list[str]:
+    return [_plain(cell, shown) for cell in row.strip().strip("|").split("|")]
 
 
 def table_header(file_lines: Sequence[str], n: int) -> list[str] | None:
@@ -171,9 +179,11 @@ def html_row_label(file_lines: Sequence[str], n: int, source_lines: Sequence[str
     return None
 
 
-def row_text(header: list[str], row: str) -> str:
-    """A table row as "column: value; ...": a row's cells mean little without their header."""
-    return "; ".join(f"{h}: {v}" if h else v for h, v in zip(header, _cells(row)) if v)
+def row_text(header: list[str], row: str, shown: bool = False) -> str:
+    """A table row as "column: value; ...": a row's cells mean little without their header.
+    `shown`: cells as the page shows them, for display (a code span keeps `<user>`); the
+    embedded text (shown=False) is unchanged, so indexes need no rebuild."""
+    return "; ".join(f"{h}: {v}" if h else v for h, v in zip(header, _cells(row, shown)) if v)
 
 
 def is_boilerplate(raw: str) -> bool:

@@ -204,7 +204,7 @@ def _source_lines(hit: Hit) -> list[str]:
         i = n - hit.chunk.line_start
         if 0 <= i < len(body) and body[i].strip():
             header = table_header(body, i + 1)
-            row = row_text(header, body[i]) if header is not None else ""
+            row = row_text(header, body[i], shown=True) if header is not None else ""
             out.append(row or _BLOCK_MARKER.sub("", body[i], count=1).strip())
     return out
 

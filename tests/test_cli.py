@@ -288,6 +288,17 @@ def test_a_bad_question_without_an_index_is_refused_before_any_build(tmp_path, a
     assert not (tmp_path / "index").exists()  # a first build takes minutes: nothing was started
 
 
+def test_a_japanese_question_that_starts_with_a_minus_is_asked(indexed):
+    # A fresh tester (heldout6, 2026-12-01): `ask "-80℃フリーザーの警報が鳴ったら？"` stopped with
+    # "unrecognized arguments": argparse reads a dash word without spaces as an option.
+    result = run("ask", "-900秒のLambdaの制限は？", "--top-k", "1", env=indexed)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^1\. ", result.stdout, re.M), result.stdout
+    for typo in (("ask", "--jsn"), ("ask", "SQS", "--jsn"), ("ask", "-k")):  # still usage errors
+        bad = run(*typo, env=indexed)
+        assert bad.returncode == 2 and "unrecognized arguments" in bad.stderr, (typo, bad.stderr)
+
+
 def test_question_and_batch_together_is_an_error(indexed, tmp_path):
     batch = tmp_path / "b.jsonl"
     batch.write_text("{}\n")

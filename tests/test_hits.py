@@ -148,3 +148,18 @@ def test_a_details_block_in_a_section_shows_its_summary_not_its_tags():
     assert "<strong>エスカレーション先（社外秘）</strong>" in out and "&lt;summary" not in out and "&lt;details" not in out
     assert 'class="hl rank-1"' in out and "部長に電話する" in out  # line 25 still marked
     assert "&lt;script&gt;" in out  # other HTML stays text
+
+
+def test_a_table_row_answer_keeps_a_placeholder_inside_a_code_span():
+    # A fresh tester (heldout6, 2026-12-01): the lead line of "| `/home/<user>` | 100 GB |" read
+    # "path: /home/; quota: 100 GB" (the section below showed /home/<user>, as the wiki does).
+    from assistant.hits import Hit
+    from assistant.webrender import answer_lines, best_hit_html
+
+    text = "## Storage\n\n| path | quota |\n|---|---|\n| `/home/<user>` | 100 GB |\n| <b>shared</b> | none |"
+    chunk = Chunk(source="a.md", title="A", heading_path=("A", "Storage"), anchor="s", permalink=None,
+                  line_start=10, line_end=15, text=text)
+    hit = Hit(chunk, 1.0, "u", (14, 15))
+    assert answer_lines(hit) == ["path: /home/<user>; quota: 100 GB", "path: shared; quota: none"]
+    lead = best_hit_html(hit, "en").split('class="lead-line">')[1].split("</p>")[0]
+    assert lead == "path: <code>/home/&lt;user&gt;</code>; quota: 100 GB"
