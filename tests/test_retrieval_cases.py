@@ -267,7 +267,7 @@ def test_a_tag_with_attributes_is_an_answer_line_in_code_but_framing_outside_it(
 
 VOCAB = Vocabulary(["東京リージョンで使う", "対応OS: Windows/Mac", "通知はスラックで", "ＡＷＳ の設定",
                     "設定は CodeDeployDefault.HalfAtTime を選ぶ", "| 宿泊費 | 23区・名古屋市は 1泊 15,000円 |",
-                    "プルリクエストを出す", "| `lint-check` | on push |"])
+                    "プルリクエストを出す", "| `lint-check` | on push |", "海水から環境DNAを抽出する"])
 
 
 @pytest.mark.parametrize(
@@ -277,7 +277,8 @@ VOCAB = Vocabulary(["東京リージョンで使う", "対応OS: Windows/Mac", "
      "HalfAtTimeでは何%にデプロイする？",  # a dotted name's part (found by a fresh tester)
      "What's the hotel allowance in Nagoya?",  # after a middle dot: 区・名古屋 reads "Ku/Nagoya"
      "Who reviews a PR?",  # プルリクエスト reads "pull request"
-     "Which LINT rules apply?"],  # a part of a hyphenated word
+     "Which LINT rules apply?",  # a part of a hyphenated word
+     "How much lysis buffer goes into the eDNA bead tube?"],  # a prefixed acronym (環境DNA; a held-out wiki)
 )
 def test_names_written_in_japanese_combined_or_full_width_are_known(question):
     assert unknown_names(question, VOCAB) == []
@@ -285,6 +286,7 @@ def test_names_written_in_japanese_combined_or_full_width_are_known(question):
 
 def test_a_name_the_notes_never_write_is_still_unknown():
     assert unknown_names("Does it run on Linux in the Osaka region?", VOCAB) == ["Linux", "Osaka"]
+    assert unknown_names("Is our gRPC API versioned?", VOCAB) == ["gRPC"]  # its acronym is unknown too
 
 
 @pytest.mark.parametrize(
