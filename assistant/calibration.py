@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 # 4: a chunk's best line is an answer line (retrieve.py); 5: LEVEL_QUANTILE; 6: page leads (leads.py);
 # 7: dictionary translation (translation.py); 8: navigation lines are no answer lines, chunks
-# of mostly links rank after content (lines.navigation_lines, retrieve.py)
+# of mostly links rank after content (navigation.navigation_lines, retrieve.py)
 CALIBRATION_VERSION = 8
 FILE = "calibration.json"
 # Where in a notes language's chunk scores an off-topic probe's level is read. A quantile,

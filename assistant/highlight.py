@@ -18,7 +18,8 @@ import numpy as np
 from .chunking import Chunk
 from .fusion import WEIGHTS
 from .lexical import SharedTokens, TextTokens, text_tokens, tokenize
-from .lines import LineUnit, code_lines, is_content, is_table_header, navigation_lines, parent_line
+from .lines import LineUnit, code_lines, is_content, is_table_header, parent_line
+from .navigation import navigation_lines
 from .textnorm import match_form
 from .vectors import VectorIndex
 
@@ -43,7 +44,7 @@ class LineRanker:
             self.chunk_lines[unit.chunk].append(i)
         # bool[n_lines]: whether the line can be an answer (lines.is_content, not navigation)
         self.line_content = np.zeros(len(lines), dtype=bool)
-        # bool[n_lines]: a navigation line (lines.navigation_lines): never an answer, and what
+        # bool[n_lines]: a navigation line (navigation.navigation_lines): never an answer, and what
         # makes a chunk of mostly links rank after content (retrieve.py)
         self.line_navigation = np.zeros(len(lines), dtype=bool)
         # bool[n_lines]: a pipe table's header row (lines.is_table_header): it names columns and

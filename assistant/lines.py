@@ -10,9 +10,10 @@ Some lines frame an answer without being one: headings, `<details>`/`<summary>` 
 admonition openers (`::: tip`, `!!! note "..."`), a bare label (`理由:`), a line of links
 only, a lone TODO. `is_boilerplate` names them, so they are never the highlighted answer
 and a chunk made of nothing else (a title line, a two-line link list) does not outrank content.
-Navigation lines (`navigation_lines`: an index page's link-table rows, "see X" lines, links
+Navigation lines (navigation.py: an index page's link-table rows, "see X" lines, links
 into the wiki with a short label) are no answer lines either, and a chunk with more of them
-than answer lines ranks after content (retrieve.py).
+than answer lines ranks after content (retrieve.py). A paragraph's bold lead line (an FAQ's
+"**Is there a maintenance window?**") is read with the paragraph's other lines.
 Lines are read as the wiki page shows them (wiki/shown.py): a hidden line (an HTML comment,
 Liquid, a container marker) is never an answer line, nor is a caption (`<summary>`).
 What this leaves out: scoring (retrieve.py).
@@ -24,10 +25,10 @@ from dataclasses import dataclass
 from typing import Collection, Sequence
 
 from .chunking import Chunk
-from .notes import LIQUID_INLINE
 
 # Bump when the embedded line text changes, so existing indexes are rebuilt.
-UNIT_VERSION = 4  # 3: a code line that is a tag with attributes is embedded whole; 4: HTML table rows' labels
+UNIT_VERSION = 5  # 3: a code line that is a tag with attributes is embedded whole; 4: HTML table rows' labels;
+# 5: a paragraph's bold lead line labels the paragraph's other lines
 # A line's latent-term code comes from the line's own dense pass (the tokens after the
 # 'passage:' prefix) instead of a second pass of the bare line (build.py); recorded in the
 # manifest and in the cache key of line codes.
@@ -212,78 +213,6 @@ def is_placeholder(raw: str) -> bool:
     return bool(_PLACEHOLDER.match(body) or _PLACEHOLDER_VALUE.match(body))
 
 
-# A navigation line points the reader to another page of the wiki instead of saying anything:
-# a row of an index page's link table ("| Onboarding | [Setup guide](onboarding/setup.html) |"),
-# a "see also" line ("[補佐のトレーニングガイド](/training/deputy.md)を読んでください。").
-# Its links all stay inside the wiki (a relative path, an anchor, a Liquid page tag), and
-# outside them it holds at most a short label. The label bound, in word characters: the
-# labels of the dev and held-out wikis' link tables and "see also" lines have 3-10
-# ("Admin", "Operations", "を読んでください"); at 12 no gold answer line of the 545 in the dev
-# and held-out sets is navigation, at 20 prose wrapped around a link is ("[GSA or TTS
-# Organization](#organizations) you need in the"). A link to another site ("Go to [GitHub's
-# key settings](https://github.com/settings/keys)", "[Failure Friday](https://...)に参加し
-# てください") is a step or a reference, an answer line.
-NAV_LABEL_CHARS = 12
-# Each part stops at the next bracket, parenthesis or tag: linear in the line, whatever it holds.
-_NAV_LINK = re.compile(
-    r"(?<!!)\[([^\[\]]*)\]\(((?:[^()]|\([^()]*\))*)\)"  # [text](target), one level of () inside
-    r"|<a\s[^>]*?href\s*=\s*[\"']([^\"'<>]*)[\"'][^>]*>([^<]*)</a\s*>"  # <a href="target">text</a>
-    r"|\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]",  # [[Page]] / [[Page|text]] (wiki links: always inside)
-    re.IGNORECASE,
-)
-NAV_MAX_CHARS = 1000  # a navigation line is a label and a few links; a longer line is prose or data
-_OUTSIDE = re.compile(r"^\s*<?(?:[a-z][a-z0-9+.-]*:|//)|://", re.IGNORECASE)  # a scheme or a host
-_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|\||#{1,6}(?:\s|$)|```|~~~|<|>)")
-# An image (`![High urgency](img/high.png)`) shows something where it stands: no link out.
-_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)(\{[^{}]*\})?")  # linear: each part stops at the next bracket
-
-
-def _is_navigation_text(raw: str) -> bool:
-    """Links into the wiki with at most a short label beside them (NAV_LABEL_CHARS)."""
-    links = list(_NAV_LINK.finditer(raw))
-    if not links:
-        return False
-    for link in links:
-        target = link.group(2) if link.group(1) is not None else link.group(3)
-        if target is not None and (_OUTSIDE.search(target) or target.strip() in ("", "#")):
-            return False  # another site, or nowhere (a placeholder "#")
-    rest = _HTML_TAG.sub(" ", LIQUID_INLINE.sub(" ", _NAV_LINK.sub(" ", _BULLET.sub("", raw))))
-    return len(re.findall(r"[^\W_]", rest)) <= NAV_LABEL_CHARS
-
-
-def navigation_lines(lines: Sequence[str], code: Sequence[bool] | None = None) -> list[bool]:
-    """bool per line of a chunk (`lines`, as written; `code` from `code_lines`): a
-    navigation line. That is a line of links only (`is_boilerplate`; an image is no link), or
-    a block of its own (a table row, a list item, a one-line paragraph) whose links all point
-    inside the wiki with at most a short label beside them (NAV_LABEL_CHARS), or the header of
-    a pipe table whose body rows are all navigation. A line wrapped out of a longer paragraph
-    is not one."""
-    code = code_lines(lines) if code is None else code
-    nav = [False] * len(lines)
-    for i, line in enumerate(lines):
-        if code[i] or not line.strip() or len(line) > NAV_MAX_CHARS:
-            continue
-        raw = _IMAGE.sub(" ", line)
-        if not raw.strip():
-            continue
-        if _only_links(raw):  # any target, as is_boilerplate
-            nav[i] = True
-            continue
-        item = bool(_TABLE_ROW.match(raw) or _BULLET.match(raw))
-        before = lines[i - 1] if i > 0 else ""
-        after = lines[i + 1] if i + 1 < len(lines) else ""
-        continues = bool(before.strip()) and not item and not _BLOCK_START.match(before) and not _HEADING.match(before)
-        continued = bool(after.strip()) and not _BLOCK_START.match(after) and not _TABLE_ROW.match(raw)
-        nav[i] = not continues and not continued and _is_navigation_text(raw)
-    for i in range(1, len(lines)):  # a link table's header: its body rows are all navigation
-        if is_table_header(lines, i - 1):
-            rows = list(range(i + 1, len(lines)))
-            rows = rows[: next((k for k, j in enumerate(rows) if not _TABLE_ROW.match(lines[j])), len(rows))]
-            if rows and all(nav[j] for j in rows):
-                nav[i - 1] = True
-    return nav
-
-
 def is_content(raw: str, code: bool = False) -> bool:
     """A line a reader would take as (part of) an answer: not blank, not boilerplate. `code`:
     the line is inside a fenced code block (`code_lines`), where markup is the content."""
@@ -342,6 +271,28 @@ def parent_line(lines: Sequence[str], at: int) -> int | None:
     return None
 
 
+# A paragraph whose first line is bold text alone: an FAQ's question ("**Is there a
+# maintenance window?**") or a pseudo-heading, its answer on the next lines of the paragraph.
+_BOLD_LEAD = re.compile(r"^\s{0,3}(\*\*|__)(?=\S)(.+?)(?<=\S)\1\s*[:：]?\s*$")
+
+
+def _paragraph_leads(lines: Sequence[str], start: int, end: int) -> dict[int, str]:
+    """Line number -> the bold lead of its paragraph, for lines start..end (1-based) that
+    follow such a lead without a blank line between: "Yes: the first Tuesday" says what it
+    answers only through the question above it (a held-out wiki's FAQ pages, 2026-12-01)."""
+    leads, lead = {}, None
+    for n in range(start, end + 1):
+        raw = lines[n - 1]
+        found = _BOLD_LEAD.match(raw) if not _BULLET.match(raw) else None
+        if found:
+            lead = _HTML_TAG.sub("", found.group(2)).strip()
+        elif not raw.strip() or raw.lstrip().startswith(("#", "|")) or _BULLET.match(raw):
+            lead = None  # the paragraph ended: a blank line, a heading, a table or a list
+        elif lead:
+            leads[n] = lead
+    return leads
+
+
 def line_units(
     chunk: Chunk, chunk_id: int, page_lines: Sequence[str], captions: Collection[int] = (),
     source_lines: Sequence[str] | None = None, tables: TableHeaders | None = None,
@@ -357,6 +308,7 @@ def line_units(
     code = code_lines(page_lines[chunk.line_start - 1 : chunk.line_end])
     source = page_lines if source_lines is None else source_lines
     in_html_table = any(_ROW_OPEN.search(source[n - 1]) for n in range(max(chunk.line_start - HTML_ROW_REACH, 1), chunk.line_end + 1))
+    leads = _paragraph_leads(page_lines, chunk.line_start, chunk.line_end)
     for n in range(chunk.line_start, chunk.line_end + 1):
         raw = page_lines[n - 1]
         if n in captions:
@@ -373,5 +325,7 @@ def line_units(
             label = html_row_label(page_lines, n, source_lines)
             if label and label not in body:
                 body = f"{label}: {body}"
+        if n in leads and not code[n - chunk.line_start]:
+            body = f"{leads[n]} {body}"
         units.append(LineUnit(n, chunk_id, f"{chunk.heading_path[-1]}: {body}"))
     return units

@@ -116,7 +116,7 @@ class Searcher:
         }
         # A chunk holding no answer line (a title line, a TODO section) ranks last; one with
         # more navigation lines than answer lines (an index page's link table under a welcome
-        # line, a "See also" list: lines.navigation_lines) ranks after all content, before those.
+        # line, a "See also" list: navigation.navigation_lines) ranks after all content, before those.
         answers = np.bincount(line_view.line_chunk[self.ranker.line_content], minlength=n)
         links = np.bincount(line_view.line_chunk[self.ranker.line_navigation], minlength=n)
         self.has_content = (answers > 0) & (answers >= links)  # bool[n_chunks]: answer lines, no fewer than links

