@@ -243,8 +243,12 @@ def hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False,
     lines = answer_lines(hit)  # plain text: the preview shows no links
     preview = f'<span class="preview">{html.escape(lines[0])}</span>' if lines else ""
     body = section_html(c.page_text, c.line_start, hit.highlight_lines, link_rewriter(c.source, hit.url, pages))
+    # The page's title before the section's heading: wikis repeat "FAQ" and "概要" on many
+    # pages, and a collapsed row saying only "FAQ" did not tell which (a held-out wiki's tester).
+    heading = c.heading_path[-1] if c.heading_path else c.source
+    named = heading if not c.title or c.title == heading else f"{c.title}{PATH_SEPARATOR}{heading}"
     return clean(
-        f'<details class="hit"><summary><span class="crumb">{html.escape(c.heading_path[-1] if c.heading_path else c.source)}'
+        f'<details class="hit"><summary><span class="crumb">{html.escape(named)}'
         f"</span> {preview}</summary>{_head(hit, lang, link_target, lines)}<div class=\"section\">{body}</div></details>"
     )
 

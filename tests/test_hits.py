@@ -163,3 +163,17 @@ def test_a_table_row_answer_keeps_a_placeholder_inside_a_code_span():
     assert answer_lines(hit) == ["path: /home/<user>; quota: 100 GB", "path: shared; quota: none"]
     lead = best_hit_html(hit, "en").split('class="lead-line">')[1].split("</p>")[0]
     assert lead == "path: <code>/home/&lt;user&gt;</code>; quota: 100 GB"
+
+
+def test_a_collapsed_hit_names_its_page_before_a_repeated_heading():
+    # A fresh tester (heldout6, 2026-12-01): rows read "FAQ …", "概要 …" with no page.
+    from assistant.hits import Hit
+    from assistant.webrender import hit_html
+
+    def summary(title, path):
+        chunk = Chunk(source="a.md", title=title, heading_path=path, anchor="s", permalink=None,
+                      line_start=3, line_end=4, text="## FAQ\n\n- yes")
+        return hit_html(Hit(chunk, 1.0, "u", (5,)), "en").split('class="crumb">')[1].split("</span>")[0]
+
+    assert summary("Compute server", ("Compute server", "FAQ")) == "Compute server › FAQ"
+    assert summary("Compute server", ("Compute server",)) == "Compute server"  # the page's own lead
