@@ -135,13 +135,15 @@ class Calibration:
             return None
         return max(float(np.median(on)) - float(np.median(own_off)), 0.0)
 
-    def floor(self, question_language: str, notes_language: str, shares_terms: bool = True) -> float:
+    def floor(self, question_language: str, notes_language: str, shares_terms: bool = True,
+              cross_language_position: float = CROSS_LANGUAGE_POSITION) -> float:
         """The top score under which a question counts as not answered by a hit in
         `notes_language`: the off-topic median of that cell plus a share of the notes
         language's own spread (on-topic median - off-topic median, same language). The
         share is SAME_LANGUAGE_POSITION when the languages match; e5 scores questions in
         another language barely above off-topic ones even when they are answered, so the
-        cross-language share is CROSS_LANGUAGE_POSITION. `shares_terms` False (the best
+        cross-language share is CROSS_LANGUAGE_POSITION (`cross_language_position`: the
+        model profile's, profiles.ModelProfile). `shares_terms` False (the best
         answer line holds none of the question's key terms) raises a same-language share
         to SAME_LANGUAGE_NO_SHARED_TERM_POSITION."""
         off = self.off_topic.get(question_language, {}).get(notes_language)
@@ -153,7 +155,7 @@ class Calibration:
             return low
         same = question_language == notes_language
         if not same:
-            return low + CROSS_LANGUAGE_POSITION * spread
+            return low + cross_language_position * spread
         return low + (SAME_LANGUAGE_POSITION if shares_terms else SAME_LANGUAGE_NO_SHARED_TERM_POSITION) * spread
 
 

@@ -20,7 +20,7 @@ from .chunking import PATH_SEPARATOR
 from .cite import citation_url, page_url
 from .config import Settings
 from .embedding import Embedder
-from .profiles import load_embedder
+from .profiles import load_embedder, profile_of
 from .errors import IndexStaleError, QueryError
 from .fusion import Fused, fuse, signals_for
 from .highlight import LineRanker
@@ -329,7 +329,8 @@ class Searcher:
         # A follow-up ("その場合は？") names its topic in earlier turns: the conversation's
         # terms count as its own.
         share = max(key_term_share(question, line), key_term_share(asked, line))
-        floor = self.calibration.floor(language(question), str(self.chunk_languages[top]), shares_terms=share > 0)
+        floor = self.calibration.floor(language(question), str(self.chunk_languages[top]), shares_terms=share > 0,
+                                       cross_language_position=profile_of(self.embedder).cross_language_position)
         if share >= KEY_TERMS_CARRIED:
             floor = -np.inf
         # A question asking for a quantity none of the first hits gives ("何日間保存する？" over

@@ -63,3 +63,29 @@ def test_a_same_language_answer_line_without_the_questions_words_needs_a_higher_
     assert raised > found.floor("ja", "ja")
     # Across languages a question shares no words with the notes anyway: unchanged.
     assert found.floor("en", "ja", shares_terms=False) == found.floor("en", "ja")
+
+
+def test_the_cross_language_share_is_the_model_profiles(tmp_path, monkeypatch):
+    """A model that scores answered questions across languages nearly as within one
+    (EmbeddingGemma) gets its profile's higher share; the Searcher passes it for its model."""
+    from assistant import profiles
+    from assistant.build import build_index
+    from assistant.config import from_env
+    from assistant.retrieve import Searcher
+
+    found = _calibration()
+    assert found.floor("en", "ja", cross_language_position=0.4) == pytest.approx(1.9 + 0.4 * 0.4)
+    assert found.floor("ja", "ja", cross_language_position=0.4) == found.floor("ja", "ja")  # same language: unchanged
+    assert profiles.EMBEDDINGGEMMA_300M.cross_language_position > profiles.E5.cross_language_position
+
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.md").write_text("# 手順\n\n## デプロイ\n\n- 火曜日の10時にデプロイする\n", encoding="utf-8")
+    settings = from_env({}, corpus_dir=tmp_path / "notes", index_dir=tmp_path / "index", model="fake-hash")
+    build_index(settings, progress=False)
+    searcher = Searcher(settings)
+    asked = []
+    real_floor = calibration.Calibration.floor
+    monkeypatch.setattr(calibration.Calibration, "floor", lambda self, *a, **k: asked.append(k) or real_floor(self, *a, **k))
+    monkeypatch.setattr(searcher.embedder, "profile", "embeddinggemma-300m", raising=False)
+    searcher.search("When do we deploy?")
+    assert asked and asked[-1]["cross_language_position"] == profiles.EMBEDDINGGEMMA_300M.cross_language_position
