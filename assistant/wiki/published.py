@@ -13,9 +13,12 @@ Hidden names (`.draft.md`) are not notes at all (notes.is_note_path), for every 
 """
 from __future__ import annotations
 
+import fnmatch
+import functools
 import logging
-from fnmatch import fnmatchcase
+import re
 from pathlib import PurePosixPath
+from typing import Callable
 
 from ..notes import Note
 from .pages import front_matter
@@ -63,20 +66,31 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
     return meta.get("draft") is not True
 
 
-def _matches(patterns, entry: str, is_dir: bool) -> bool:
-    # Jekyll's EntryFilter#glob_include?: File.fnmatch? without flags (`*` also matches `/`),
-    # or the entry starts with the pattern (so `docs` also excludes `docs-old`: Jekyll's own
-    # quirk, kept so the index leaves out what the site leaves out), or `dir/` names a folder.
-    return any(fnmatchcase(entry, p) or entry.startswith(p) or (is_dir and p == entry + "/") for p in patterns)
+@functools.lru_cache(maxsize=8)
+def _matcher(patterns: tuple[str, ...]) -> Callable[[str, bool], bool] | None:
+    """Jekyll's EntryFilter#glob_include? over `patterns` as one compiled test (None for none):
+    File.fnmatch? without flags (`*` also matches `/`), or the entry starts with a pattern (so
+    `docs` also excludes `docs-old`: Jekyll's own quirk, kept so the index leaves out what the
+    site leaves out), or `dir/` names a folder. One regex for all patterns: a site file with a
+    thousand patterns must not make each note's check a thousand matches."""
+    if not patterns:
+        return None
+    globbed = re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns))
+    prefixed = re.compile("|".join(re.escape(p) for p in patterns))
+    folders = {p[:-1] for p in patterns if p.endswith("/")}
+    return lambda entry, is_dir: bool(globbed.match(entry) or prefixed.match(entry) or (is_dir and entry in folders))
 
 
 def _jekyll_filtered(parts: tuple[str, ...], exclude: tuple[str, ...], include: tuple[str, ...]) -> bool:
     """True when Jekyll's reader skips the file or one of its folders: excluded and not
     included (EntryFilter#filter, checked at each level of the path as Jekyll walks it)."""
-    exclude = tuple(p for p in exclude if p not in include)
+    excluded, included = _matcher(tuple(p for p in exclude if p not in include)), _matcher(include)
+    if excluded is None:
+        return False
     for depth in range(1, len(parts) + 1):
         entry, is_dir = "/".join(parts[:depth]), depth < len(parts)
-        included = _matches(include, entry, is_dir) or _matches(include, parts[depth - 1], is_dir)
-        if not included and _matches(exclude, entry, is_dir):
+        if included is not None and (included(entry, is_dir) or included(parts[depth - 1], is_dir)):
+            continue
+        if excluded(entry, is_dir):
             return True
     return False
