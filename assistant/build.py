@@ -14,8 +14,8 @@ import dataclasses
 import fcntl
 import functools
 import logging
-import time
 import sys
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path

@@ -8,6 +8,7 @@ line naming the variable or option (never a traceback deep inside a stage).
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import re
 import unicodedata
@@ -291,8 +292,6 @@ def _from_site(values: dict[str, Any]) -> dict[str, Any]:
         try:
             found[field] = _FIELDS[field][2](stated[field])
         except ValueError as exc:
-            import logging
-
             logging.getLogger(__name__).warning("%s: %s=%s ignored (%s)", site.source, field, _shown(stated[field]), exc)
     return found
 

@@ -7,12 +7,12 @@ What this leaves out: rendering, chunking (chunking.py) and anchors (cite.py).
 """
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
 import logging
 import os
 import re
-import dataclasses
 import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
