@@ -298,13 +298,17 @@ def _from_site(values: dict[str, Any]) -> dict[str, Any]:
 
 def links_line(settings: Settings) -> str:
     """One start-up line: where citation links point and where that came from; says how to
-    set it when they point at the placeholder."""
+    set it when they point at the placeholder, and names a site-file setting that gives
+    headings other ids than the ones citations make (wiki/site.py `id_setting`)."""
     from .wiki.site import read_site_config
 
     site = read_site_config(settings.corpus_dir)
+    family = _SITE_FAMILY.get(settings.wiki_engine, settings.wiki_engine)
+    caveat = (f"; {site.source} sets `{site.id_setting}`, which citations do not follow: links land on the page, "
+              f"maybe not on the heading") if site.id_setting and _SITE_FAMILY.get(site.engine, site.engine) == family else ""
     if settings.wiki_base_url == PLACEHOLDER_BASE_URL:
         in_file = f"`site_url` in {site.source}" if site.engine == "mkdocs" else "`url` in the notes' _config.yml"
         return (f"citation links: {PLACEHOLDER_BASE_URL} is a placeholder; set --wiki-base-url or "
-                f"ASSISTANT_WIKI_BASE_URL to your wiki's address (or {in_file})")
+                f"ASSISTANT_WIKI_BASE_URL to your wiki's address (or {in_file}){caveat}")
     origin = f" (from {site.source})" if site.source and site.base_url and site.base_url.strip() == settings.wiki_base_url else ""
-    return f"citation links: {settings.wiki_base_url}, {settings.wiki_engine} pages{origin}"
+    return f"citation links: {settings.wiki_base_url}, {settings.wiki_engine} pages{origin}{caveat}"

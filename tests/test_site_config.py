@@ -189,3 +189,18 @@ def test_the_index_leaves_out_what_jekylls_exclude_leaves_out(tmp_path, caplog):
         build_index(settings, progress=False)
     assert {c.source for c in Searcher(settings).chunks} == {"ops/deploy.md"}
     assert "left out 2 note(s)" in caplog.text and "ops/old/deploy-v1.md" in caplog.text
+
+
+@pytest.mark.parametrize("config_name, text, setting", [
+    ("mkdocs.yml", "site_url: https://docs.example.org/\nmarkdown_extensions:\n  - toc:\n      permalink: true\n"
+                   "      slugify: !!python/name:pymdownx.slugs.uslugify\n", "markdown_extensions: toc: slugify"),
+    ("_config.yml", JEKYLL + "kramdown:\n  auto_ids: false\n", "kramdown: auto_ids: false"),
+    ("_config.yml", JEKYLL + "markdown: CommonMarkGhPages\n", "markdown: CommonMarkGhPages"),
+    ("_config.yml", JEKYLL + "kramdown:\n  auto_id_prefix: h-\n", "kramdown: auto_id_prefix"),
+])
+def test_a_site_setting_that_changes_heading_ids_is_named_at_start_up(tmp_path, config_name, text, setting):
+    notes = _notes(tmp_path / "docs")
+    (tmp_path / config_name if config_name == "mkdocs.yml" else notes / config_name).write_text(text, encoding="utf-8")
+    line = links_line(from_env({}, corpus_dir=notes))
+    assert f"sets `{setting}`" in line and "maybe not on the heading" in line, line
+    assert "maybe not on the heading" not in links_line(from_env({}, corpus_dir=_notes(tmp_path / "plain", "_config.yml", JEKYLL)))

@@ -51,6 +51,9 @@ class SiteConfig:
     # (published.py applies them); empty for other sites.
     exclude: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
+    # A setting of the file that gives headings other ids than the engine's defaults, which
+    # citations follow (e.g. MkDocs' `toc: slugify: ...`); None when there is none.
+    id_setting: str | None = None
 
 
 def _warn_once(message: str) -> None:
@@ -162,7 +165,34 @@ def _jekyll(notes_dir: Path) -> SiteConfig | None:
     source_input = _text(kramdown.get("input")) if isinstance(kramdown, dict) else None
     engine = "kramdown" if source_input and source_input.lower() == "kramdown" else "jekyll"
     return SiteConfig(path, engine, base, _jekyll_clean_urls(data.get("permalink")),
-                      _patterns(data.get("exclude")) + JEKYLL_DEFAULT_EXCLUDES, _patterns(data.get("include")))
+                      _patterns(data.get("exclude")) + JEKYLL_DEFAULT_EXCLUDES, _patterns(data.get("include")),
+                      _jekyll_id_setting(data))
+
+
+def _jekyll_id_setting(data: dict) -> str | None:
+    """The first setting that makes Jekyll's heading ids other than kramdown's defaults."""
+    markdown = _text(data.get("markdown"))
+    if markdown and markdown.lower() != "kramdown":
+        return f"markdown: {markdown[:40]}"
+    kramdown = data.get("kramdown") if isinstance(data.get("kramdown"), dict) else {}
+    if kramdown.get("auto_ids") is False:
+        return "kramdown: auto_ids: false"
+    for key in ("auto_id_prefix", "auto_id_stripping", "transliterated_header_ids"):
+        if kramdown.get(key):
+            return f"kramdown: {key}"
+    return None
+
+
+def _mkdocs_id_setting(data: dict) -> str | None:
+    """`toc: slugify: ...` among MkDocs' markdown_extensions: a slugify of the site's own
+    (pymdownx's uslugify, common on Japanese sites) gives ids python-markdown's default,
+    which citations follow, does not."""
+    extensions = data.get("markdown_extensions")
+    for entry in extensions if isinstance(extensions, list) else ():
+        options = entry.get("toc") if isinstance(entry, dict) else None
+        if isinstance(options, dict) and "slugify" in options:
+            return "markdown_extensions: toc: slugify"
+    return None
 
 
 # Jekyll 4.3 adds these to every site's `exclude` (Configuration::DEFAULT_EXCLUDES).
@@ -201,7 +231,8 @@ def _mkdocs(notes_dir: Path) -> SiteConfig | None:
         except (OSError, RuntimeError):
             continue
         clean = data.get("use_directory_urls")
-        return SiteConfig(path, "mkdocs", _text(data.get("site_url")), clean if isinstance(clean, bool) else None)
+        return SiteConfig(path, "mkdocs", _text(data.get("site_url")), clean if isinstance(clean, bool) else None,
+                          id_setting=_mkdocs_id_setting(data))
     return None
 
 
