@@ -127,8 +127,11 @@ def _parts(word: str) -> list[str]:
     a prefixed one ("eDNA": "e", "DNA"). A hyphen with a digit next to it stays (SEV-0, gp-3
     are names of their own)."""
     separators = r"[/]" if any(c.isdigit() for c in word) else r"[/-]"
-    parts = [p for p in re.split(separators, word) if p]
-    return [q for p in parts for q in (_PREFIXED_ACRONYM.fullmatch(p).groups() if _PREFIXED_ACRONYM.fullmatch(p) else (p,))]
+    out = []
+    for part in filter(None, re.split(separators, word)):
+        prefixed = _PREFIXED_ACRONYM.fullmatch(part)
+        out += prefixed.groups() if prefixed else [part]
+    return out
 
 
 @functools.lru_cache(maxsize=1)
