@@ -286,7 +286,7 @@ def _paragraph_leads(lines: Sequence[str], start: int, end: int) -> dict[int, st
         found = _BOLD_LEAD.match(raw) if not _BULLET.match(raw) else None
         if found:
             lead = _HTML_TAG.sub("", found.group(2)).strip()
-        elif not raw.strip() or raw.lstrip().startswith(("#", "|")) or _BULLET.match(raw):
+        elif not raw.strip() or _HEADING.match(raw) or _TABLE_ROW.match(raw) or _BULLET.match(raw):
             lead = None  # the paragraph ended: a blank line, a heading, a table or a list
         elif lead:
             leads[n] = lead
