@@ -326,6 +326,12 @@ def load_notes(corpus_dir: Path) -> list[Note]:
     return _mark_folder_readmes(notes, corpus_dir)
 
 
+def is_bare_readme(note: Note) -> bool:
+    """A README (any case, any markdown extension) without front matter: GitHub Pages renders
+    no page of its own for it (wiki.pages.page_path, _mark_folder_readmes)."""
+    return PurePosixPath(note.source).stem.lower() == "readme" and not _front_matter_end(list(note.lines))
+
+
 def _mark_folder_readmes(notes: list[Note], corpus_dir: Path) -> list[Note]:
     # jekyll-readme-index 0.3: a folder's README (any case, any markdown extension) without
     # front matter is its page when the folder has no index.md / index.markdown / index.html
@@ -334,8 +340,7 @@ def _mark_folder_readmes(notes: list[Note], corpus_dir: Path) -> list[Note]:
     marked = []
     for note in notes:
         path = PurePosixPath(note.source)
-        if path.stem.lower() == "readme" and not _front_matter_end(list(note.lines)) \
-                and str(path.parent) not in folders_with_index \
+        if is_bare_readme(note) and str(path.parent) not in folders_with_index \
                 and not (corpus_dir / path.parent / "index.html").is_file():
             note = dataclasses.replace(note, folder_readme=True)
         marked.append(note)

@@ -22,7 +22,7 @@ from pathlib import PurePosixPath
 
 import frontmatter
 
-from ..notes import Note, _front_matter_end
+from ..notes import Note, _front_matter_end, is_bare_readme
 from .headings import WikiHeading
 
 _NOTE_SUFFIXES = (".md", ".markdown")
@@ -58,7 +58,7 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
     if engine in ("jekyll", "kramdown") and isinstance(meta.get("permalink"), str) and meta["permalink"]:
         return "/" + meta["permalink"].lstrip("/")
     parts = _parts(note.source)
-    if engine in ("jekyll", "kramdown") and parts[-1].lower().startswith("readme.") and not _front_matter_end(list(note.lines)):
+    if engine in ("jekyll", "kramdown") and is_bare_readme(note):
         # GitHub Pages renders no README without front matter as a page of its own: the one of
         # a folder without an index page is the folder's page (jekyll-readme-index), any other
         # is served as the file itself.
