@@ -81,6 +81,8 @@ class Searcher:
     def __init__(self, settings: Settings, embedder: Embedder | None = None):
         self.settings = settings
         self.embedder = embedder or load_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
+        # Where "not in the notes" sits across languages: the model's own (profiles.py).
+        self._cross_language_position = profile_of(self.embedder).cross_language_position
         self.index = store.load(settings.index_dir)
         manifest = self.index.manifest
         if manifest.embedder != self.embedder.name or manifest.chunking != chunking_settings(settings):
@@ -330,7 +332,7 @@ class Searcher:
         # terms count as its own.
         share = max(key_term_share(question, line), key_term_share(asked, line))
         floor = self.calibration.floor(language(question), str(self.chunk_languages[top]), shares_terms=share > 0,
-                                       cross_language_position=profile_of(self.embedder).cross_language_position)
+                                       cross_language_position=self._cross_language_position)
         if share >= KEY_TERMS_CARRIED:
             floor = -np.inf
         # A question asking for a quantity none of the first hits gives ("何日間保存する？" over

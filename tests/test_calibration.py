@@ -71,6 +71,7 @@ def test_the_cross_language_share_is_the_model_profiles(tmp_path, monkeypatch):
     from assistant import profiles
     from assistant.build import build_index
     from assistant.config import from_env
+    from assistant.profiles import load_embedder
     from assistant.retrieve import Searcher
 
     found = _calibration()
@@ -82,10 +83,11 @@ def test_the_cross_language_share_is_the_model_profiles(tmp_path, monkeypatch):
     (tmp_path / "notes" / "a.md").write_text("# 手順\n\n## デプロイ\n\n- 火曜日の10時にデプロイする\n", encoding="utf-8")
     settings = from_env({}, corpus_dir=tmp_path / "notes", index_dir=tmp_path / "index", model="fake-hash")
     build_index(settings, progress=False)
-    searcher = Searcher(settings)
+    embedder = load_embedder("fake-hash")
+    monkeypatch.setattr(embedder, "profile", "embeddinggemma-300m", raising=False)
+    searcher = Searcher(settings, embedder)
     asked = []
     real_floor = calibration.Calibration.floor
     monkeypatch.setattr(calibration.Calibration, "floor", lambda self, *a, **k: asked.append(k) or real_floor(self, *a, **k))
-    monkeypatch.setattr(searcher.embedder, "profile", "embeddinggemma-300m", raising=False)
     searcher.search("When do we deploy?")
     assert asked and asked[-1]["cross_language_position"] == profiles.EMBEDDINGGEMMA_300M.cross_language_position
