@@ -200,8 +200,9 @@ def evaluate(
     'kind=off-topic', 'turns=3' ...); with `misses`, each question scored against the
     assistant (`Miss`) is appended to it, in the rows' order.
 
-    Answerable questions are asked twice: alone, and after an unrelated earlier turn
-    ("unrelated-history"), which shows whether follow-up handling drags new topics back."""
+    Answerable and no-answer questions are asked twice: alone, and after an unrelated
+    earlier turn ("unrelated-history", "no-answer-after-turn"), which shows whether
+    follow-up handling drags new topics back or answers what the notes do not."""
     languages = languages or {}
     tallies: dict[str, dict[str, Tally]] = defaultdict(lambda: defaultdict(Tally))
     for i, row in enumerate(rows):
@@ -212,9 +213,13 @@ def evaluate(
         else:
             gold = set(row.get("gold_lines") or ())
             runs = [("answerable" if gold else "no-answer", row["question"], (), gold)]
-            unrelated = _unrelated_turn(rows, i) if gold else None
+            # Asked again after an earlier turn on another topic, as a chat sends every
+            # question after its first: neither its hits nor its "not in the notes" may
+            # follow that turn (an earlier turn lifted every no-answer question's score over
+            # the floor in the chat, a fresh tester, heldout7).
+            unrelated = _unrelated_turn(rows, i)
             if unrelated:
-                runs.append(("unrelated-history", row["question"], (unrelated,), gold))
+                runs.append(("unrelated-history" if gold else "no-answer-after-turn", row["question"], (unrelated,), gold))
         lang = row.get("lang", "?")
         groups = ["all", f"lang={lang}"]
         cell = f"{lang}>{_notes_language(row, languages)}"
@@ -243,6 +248,7 @@ COLUMNS = {
     "followup": ("hit@1", "hit@5", "mrr", "flagged"),
     "unrelated-history": ("hit@1", "hit@5", "mrr"),
     "no-answer": ("flagged",),
+    "no-answer-after-turn": ("flagged",),
 }
 
 
@@ -256,7 +262,7 @@ def format_report(tallies: dict[str, dict[str, Tally]]) -> str:
     questions `flagged` is the catch rate; for answerable ones it is the false-flag rate."""
     lines = []
     # Answerable last: it holds the headline numbers, so a `tail` of the report shows them.
-    for kind in ("followup", "unrelated-history", "no-answer", "answerable"):
+    for kind in ("followup", "unrelated-history", "no-answer-after-turn", "no-answer", "answerable"):
         if kind not in tallies:
             continue
         cols = COLUMNS[kind]
