@@ -534,3 +534,33 @@ def test_the_quantity_is_looked_for_only_in_what_the_reply_shows(tmp_path, monke
     monkeypatch.setattr("assistant.retrieve.missing_quantity", lambda question, texts: read.extend(texts))
     searcher.search("How many days are allowed ports kept?", 3)
     assert read and sum(map(len, read)) <= 3 * (MAX_HIT_CHARS + 100)
+
+
+# --- an unrelated earlier turn: "not in the notes" is the question's own -------------------------
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory) -> Searcher:
+    """tests/heldout7: a held-out MkDocs wiki (15 pages, Japanese and English)."""
+    index_dir = tmp_path_factory.mktemp("index-heldout7")
+    seed = PROJECT_ROOT / "index" / "cache.sqlite"
+    if seed.exists():  # content-keyed embeddings only: cannot change results
+        shutil.copy(seed, index_dir / "cache.sqlite")
+    settings = from_env({}, corpus_dir=PROJECT_ROOT / "tests" / "heldout7" / "notes", index_dir=index_dir)
+    build_index(settings, progress=False)
+    return Searcher(settings)
+
+
+@pytest.mark.parametrize("question", ["来週の日経平均はどうなると思う？", "How much do patrons pay per page on the photocopier?"])
+def test_an_unrelated_earlier_turn_does_not_answer_a_question_the_notes_do_not(library, question):
+    # The chat sends every earlier question: a turn on the public computers lifted both over
+    # the floor (to the English page that turn found), a fresh tester, heldout7.
+    assert library.search(question).no_answer
+    for history in (("How many computers do we have for the public?",),
+                    ("How many computers do we have for the public?", "Can patrons print from them?")):
+        assert library.search(question, history=history).no_answer, history
+
+
+def test_a_follow_up_without_a_topic_word_still_takes_its_topic_from_history(library):
+    answer = library.search("何時から何時まで？", history=("うみかぜ号は若葉小学校にはいつ来る？",))
+    assert not answer.no_answer
