@@ -201,6 +201,13 @@ class GuardMiddleware:
         if (method == "GET" and path.startswith("/api/ask") and fetch_site == "cross-site"
                 and origin not in self.allowed_origins):
             return await refuse(403, "cross-site requests are not allowed; ask from the assistant's page or an allowed origin")
+        # The same through the page itself: a note's image (![](http://this-server/api/ask?q=...))
+        # is a same-origin request that every reader's browser makes for each reply showing it
+        # (an attack run, 2026-12-01). Scripts (Sec-Fetch-Dest: empty) and an address typed or
+        # followed (document) are answered; images, frames, styles and scripts are not.
+        fetch_dest = headers.get(b"sec-fetch-dest", b"").decode("latin-1").lower()
+        if method == "GET" and path.startswith("/api/ask") and fetch_dest not in ("", "empty", "document"):
+            return await refuse(403, "the API answers scripts and the address bar, not images or frames")
         # Gradio builds the page's root URL from these; a client must not choose it (uvicorn has
         # already applied X-Forwarded-Proto from trusted proxies to the scope itself).
         scope = {**scope, "headers": [h for h in scope.get("headers", []) if h[0].lower() not in _CLIENT_CHOSEN_ROOT]}
