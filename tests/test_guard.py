@@ -16,7 +16,12 @@ def _client() -> tuple[TestClient, list[str]]:
         asked.append(request.query_params.get("q", ""))
         return JSONResponse({"hits": []})
 
-    app = Starlette(routes=[Route("/api/ask", ask)])
+    def heartbeat(request):
+        asked.append("heartbeat")
+        return JSONResponse({})
+
+    app = Starlette(routes=[Route("/api/ask", ask), Route("/gradio_api/heartbeat/{session}", heartbeat),
+                            Route("/embed/gradio_api/heartbeat/{session}", heartbeat)])
     return TestClient(GuardMiddleware(app)), asked
 
 
@@ -35,3 +40,18 @@ def test_a_notes_image_pointing_at_the_api_is_refused_before_any_search():
                     {"Sec-Fetch-Site": "none", "Sec-Fetch-Dest": "document"}, {}):
         assert client.get("/api/ask?q=deploy", headers=headers).status_code == 200, headers
     assert len(asked) == 3
+
+
+def test_a_notes_image_cannot_hold_the_page_streams():
+    """An attack run (2026-12-01): 8 images of a note pointing at the page's heartbeat stream
+    (`![](http://assistant/gradio_api/heartbeat/x)`) held the reader's 6 browser connections
+    to the server: each later reply took 13-15 s instead of 0.2 s. The stream routes answer
+    scripts (Sec-Fetch-Dest: empty) and clients without Fetch Metadata only."""
+    client, asked = _client()
+    for path in ("/gradio_api/heartbeat/x", "/embed/gradio_api/heartbeat/x"):
+        for dest in ("image", "iframe", "document", "script", "style"):
+            response = client.get(path, headers={"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": dest})
+            assert response.status_code == 403, (path, dest)
+        assert client.get(path, headers={"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "empty"}).status_code == 200
+        assert client.get(path).status_code == 200
+    assert asked == ["heartbeat"] * 4
