@@ -18,8 +18,9 @@ from urllib.parse import unquote, urljoin
 # repeats the page's URL (its folders, percent-encoded: up to ~12,000 characters for a deep
 # folder of Japanese names), so "[]()" (4 characters) x 100 made a reply of 5 MB and, with a
 # 100 KB permalink, 100 MB (an attack run, 2026-12-01); every chat session keeps its last
-# reply. Past the budget a link keeps its text and loses its address.
-MAX_ADDED_URL_CHARS = 64_000
+# reply. Past the budget a link keeps its text and loses its address. As much as the hit's
+# own text may hold (hits.MAX_HIT_CHARS): ~100 links of an ordinary wiki.
+MAX_ADDED_URL_CHARS = 16_000
 
 _ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")  # a scheme ("https:", "mailto:") or a host
 
