@@ -130,6 +130,11 @@ def _web_origin(value: str, path_allowed: bool) -> str:
         raise ValueError("expected an http:// or https:// URL")
     if not path_allowed and (parts.path not in ("", "/") or parts.query or parts.fragment or parts.username):
         raise ValueError(f"expected an origin like https://wiki.example.com (no path), not {value!r}")
+    # An origin is written into CSP frame-ancestors as it is: "*" there lets every subdomain
+    # frame the page (CORS reads it literally), ";" starts another directive ("script-src" alone
+    # blocks every script of the page). Host names, addresses and ports only.
+    if not path_allowed and not re.fullmatch(r"[A-Za-z0-9.\-]+(?::\d+)?|\[[0-9A-Fa-f:.]+\](?::\d+)?", parts.netloc):
+        raise ValueError(f"expected an origin like https://wiki.example.com (a host name, no wildcard), not {value!r}")
     return value.strip() if path_allowed else f"{parts.scheme}://{parts.netloc}"
 
 

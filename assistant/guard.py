@@ -72,6 +72,20 @@ _ALLOWED["OPTIONS"] = _compile([r"/api/.*"])  # CORS preflight, answered by CORS
 _BAD_PATH = re.compile(r"\.\.|\\|[\x00-\x1f\x7f]|//")
 
 
+# Routes a page element (<img>, <iframe>, ...) has no business loading: which Sec-Fetch-Dest
+# values each answers ("" is a client without Fetch Metadata: curl, scripts).
+_FETCH_DESTS = {"api": ("", "empty", "document"), "stream": ("", "empty")}
+
+
+def _fetch_only_route(path: str) -> str | None:
+    if path.startswith("/api/ask"):
+        return "api"
+    for mount in GRADIO_MOUNTS:
+        if path.startswith(mount + "/gradio_api/heartbeat/") or path == mount + "/gradio_api/queue/data":
+            return "stream"
+    return None
+
+
 _CLIENT_CHOSEN_ROOT = {b"x-forwarded-host", b"x-forwarded-proto", b"x-gradio-server"}
 
 
@@ -201,6 +215,16 @@ class GuardMiddleware:
         if (method == "GET" and path.startswith("/api/ask") and fetch_site == "cross-site"
                 and origin not in self.allowed_origins):
             return await refuse(403, "cross-site requests are not allowed; ask from the assistant's page or an allowed origin")
+        # The same through the page itself: a note's image is a same-origin request that every
+        # reader's browser makes for each reply showing it (an attack run, 2026-12-01): one
+        # pointing at /api/ask ran a search per image per view, and 8 pointing at the heartbeat
+        # stream held the browser's 6 connections to this server, so each later reply took
+        # 13-15 s instead of 0.2 s. These routes answer scripts (Sec-Fetch-Dest: empty; the
+        # API also the address bar), never an image, frame, style or script element.
+        fetch_dest = headers.get(b"sec-fetch-dest", b"").decode("latin-1").lower()
+        allowed_dests = _FETCH_DESTS.get(_fetch_only_route(path))
+        if method == "GET" and allowed_dests is not None and fetch_dest not in allowed_dests:
+            return await refuse(403, "this route answers scripts, not images or frames")
         # Gradio builds the page's root URL from these; a client must not choose it (uvicorn has
         # already applied X-Forwarded-Proto from trusted proxies to the scope itself).
         scope = {**scope, "headers": [h for h in scope.get("headers", []) if h[0].lower() not in _CLIENT_CHOSEN_ROOT]}

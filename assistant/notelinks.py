@@ -14,6 +14,14 @@ import re
 from collections.abc import Callable, Mapping
 from urllib.parse import unquote, urljoin
 
+# Characters of wiki URLs one hit's links may add to what the note wrote. A resolved link
+# repeats the page's URL (its folders, percent-encoded: up to ~12,000 characters for a deep
+# folder of Japanese names), so "[]()" (4 characters) x 100 made a reply of 5 MB and, with a
+# 100 KB permalink, 100 MB (an attack run, 2026-12-01); every chat session keeps its last
+# reply. Past the budget a link keeps its text and loses its address. As much as the hit's
+# own text may hold (hits.MAX_HIT_CHARS): ~100 links of an ordinary wiki.
+MAX_ADDED_URL_CHARS = 16_000
+
 _ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")  # a scheme ("https:", "mailto:") or a host
 
 
@@ -39,17 +47,25 @@ def wiki_link(href: str, source: str, page: str, pages: Mapping[str, str]) -> st
 def link_rewriter(source: str, url: str, pages: Mapping[str, str] | None) -> Callable[[list], None] | None:
     """For a hit of note `source` whose citation is `url`: a function that points every link
     and image of markdown-it tokens (inline children included) at the wiki (wiki_link); None
-    without `pages`."""
+    without `pages`. The addresses it writes, over all its calls, grow the hit by at most
+    MAX_ADDED_URL_CHARS characters; links past that are left without an address."""
     if pages is None:
         return None
     page = url.partition("#")[0]
+    added = 0
 
     def rewrite(tokens: list) -> None:
+        nonlocal added
         for token in tokens:
             for child in [token, *(token.children or ())]:
                 for attr in ("href", "src"):
                     value = child.attrGet(attr)
                     if isinstance(value, str) and (value or attr == "href"):  # "![x]()" loads nothing: kept
-                        child.attrSet(attr, wiki_link(value, source, page, pages))
+                        target = wiki_link(value, source, page, pages)
+                        added += max(0, len(target) - len(value))
+                        if added > MAX_ADDED_URL_CHARS:
+                            child.attrs.pop(attr, None)
+                        else:
+                            child.attrSet(attr, target)
 
     return rewrite

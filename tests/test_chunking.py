@@ -384,3 +384,16 @@ def test_a_paragraphs_bold_lead_is_read_with_its_other_lines():
     lines = ["## FAQ", "", "**Is there a maintenance window?**", "Yes: the first Tuesday.", "Jobs keep running.",
              "", "Unrelated paragraph.", "**Steps:**", "- one", "after the list", "__Bold lead__", "| a | b |"]
     assert _paragraph_leads(lines, 1, len(lines)) == {4: "Is there a maintenance window?", 5: "Is there a maintenance window?"}
+
+
+@pytest.mark.parametrize("engine, key", [("jekyll", "permalink"), ("docusaurus", "slug")])
+def test_an_overlong_permalink_or_slug_is_ignored(engine, key):
+    """An attack run (2026-12-01): every citation and every link of a note's sections repeats
+    its page URL, so a 100 KB `permalink:` made one chat reply 100 MB. A value no wiki would
+    use (over 1,000 characters) is ignored: the page's path is the file's."""
+    long = parse_note(f"---\n{key}: /{'p' * 100_000}\n---\n# Runbook\n\nText.\n", "ops/runbook.md")
+    short = parse_note(f"---\n{key}: /ops/rb/\n---\n# Runbook\n\nText.\n", "ops/runbook.md")
+
+    assert {c.permalink for c in chunk_note(long, wiki_engine=engine)} == {
+        "/ops/runbook.html" if engine == "jekyll" else "/ops/runbook"}
+    assert {c.permalink for c in chunk_note(short, wiki_engine=engine)} == {"/ops/rb/"}

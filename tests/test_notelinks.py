@@ -74,3 +74,25 @@ def test_every_link_of_a_reply_leads_to_the_wiki_lead_line_and_other_matches_inc
     urls = re.findall(r'(?:href|src)="([^"]*)"', reply)
     assert len(urls) >= 8, urls  # lead line, citations, sections (the image too), the table row
     assert all(u.startswith("https://wiki.example.com/") for u in urls), urls
+
+
+def test_a_sections_links_cannot_multiply_its_size_by_repeating_a_long_page_url():
+    """An attack run (2026-12-01): a resolved link repeats the page's URL, and a note in a deep
+    folder of Japanese names has a ~11,000-character URL, so "[]()" x 100 (400 characters,
+    within the hit's size and token limits) made 1.1 MB of HTML per hit and a 5 MB chat reply
+    that every session kept (200 sessions: RSS 378 MB -> 3.3 GB). The first links still lead
+    to the wiki; the URLs added in all stay within the budget."""
+    from assistant.notelinks import MAX_ADDED_URL_CHARS
+
+    folder = "/".join(["%E3%81%82" * 85] * 14)  # 14 folders of 85 x "あ", percent-encoded
+    page = f"https://wiki.example.com/{folder}/runbook.html"
+    text = "To roll back run make rollback.\n\n" + "[]()" * 100 + " ![](a.png)" * 20
+    ordinary = "".join(f"[step {i}](../steps/{i}.md) " for i in range(100))
+    html_ordinary = section_html(ordinary, 1, (), link_rewriter("ops/deploy.md", "https://wiki.example.com/ops/deploy.html", {}))
+    assert html_ordinary.count('href="https://wiki.example.com/steps/') == 100  # an ordinary section keeps them all
+
+    html = section_html(text, 1, (), link_rewriter("x/runbook.md", page + "#rollback", {}))
+
+    assert len(page) > 10_000
+    assert html.count(f'href="{page}"') >= 1  # the first links are rewritten as before
+    assert len(html) < MAX_ADDED_URL_CHARS + 20 * len(text)  # was 1.1 MB

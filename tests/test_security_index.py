@@ -55,6 +55,10 @@ BAD_ENV = [
     ("ASSISTANT_WIKI_BASE_URL", "javascript:alert(1)"),
     ("ASSISTANT_ALLOWED_ORIGINS", "https://ok.example, not a url"),
     ("ASSISTANT_ALLOWED_ORIGINS", "https://wiki.example.com/path"),
+    # An attack run (2026-12-01): written into CSP frame-ancestors as they were, a wildcard
+    # let every subdomain frame the chat and ";script-src" blocked the page's scripts.
+    ("ASSISTANT_ALLOWED_ORIGINS", "https://*.example.com"),
+    ("ASSISTANT_ALLOWED_ORIGINS", "https://wiki.example.com;script-src"),
     ("ASSISTANT_HOST", "a host"),
     ("ASSISTANT_API_TOKEN", "two words"),
     ("ASSISTANT_MODEL", "e5\x1b[31m"),

@@ -45,6 +45,18 @@ def front_matter(note: Note) -> dict:
     return meta if isinstance(meta, dict) else {}
 
 
+# A front-matter permalink or slug longer than this is ignored (the page's path is the file's):
+# no wiki has such addresses, and every citation and every link of the note's sections repeats
+# the page URL - a 100 KB permalink made one chat reply 100 MB (an attack run, 2026-12-01).
+MAX_FRONT_MATTER_PATH = 1_000
+
+
+def _front_matter_path(value) -> str | None:
+    """A `permalink` / `slug` value that can be a page's path: non-empty text of at most
+    MAX_FRONT_MATTER_PATH characters, else None."""
+    return value if isinstance(value, str) and 0 < len(value) <= MAX_FRONT_MATTER_PATH else None
+
+
 def _parts(source: str) -> list[str]:
     parts = [p for p in source.replace("\\", "/").split("/") if p not in ("", ".")]
     if not parts or ".." in parts:
@@ -55,8 +67,9 @@ def _parts(source: str) -> list[str]:
 def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
     """URL path of the note's page, '/'-rooted, not yet percent-encoded."""
     meta = front_matter(note)
-    if engine in ("jekyll", "kramdown") and isinstance(meta.get("permalink"), str) and meta["permalink"]:
-        return "/" + meta["permalink"].lstrip("/")
+    permalink = _front_matter_path(meta.get("permalink"))
+    if engine in ("jekyll", "kramdown") and permalink:
+        return "/" + permalink.lstrip("/")
     parts = _parts(note.source)
     if engine in ("jekyll", "kramdown") and is_bare_readme(note):
         # GitHub Pages renders no README without front matter as a page of its own: the one of
@@ -72,8 +85,8 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
             break
     folder = parts[:-1]
     if engine == "docusaurus":
-        if isinstance(meta.get("slug"), str) and meta["slug"]:
-            slug = meta["slug"]
+        slug = _front_matter_path(meta.get("slug"))
+        if slug:
             return slug if slug.startswith("/") else "/" + "/".join(folder + [slug])
         name = re.sub(r"^\d+[-_.]", "", name)  # number prefixes order the sidebar, not the URL
         folder = [re.sub(r"^\d+[-_.]", "", p) for p in folder]
