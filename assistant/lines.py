@@ -13,7 +13,8 @@ and a chunk made of nothing else (a title line, a two-line link list) does not o
 Navigation lines (navigation.py: an index page's link-table rows, "see X" lines, links
 into the wiki with a short label) are no answer lines either, and a chunk with more of them
 than answer lines ranks after content (retrieve.py). A paragraph's bold lead line (an FAQ's
-"**Is there a maintenance window?**") is read with the paragraph's other lines.
+"**Is there a maintenance window?**") is read with the paragraph's other lines, and is no
+answer line itself.
 Lines are read as the wiki page shows them (wiki/shown.py): a hidden line (an HTML comment,
 Liquid, a container marker) is never an answer line, nor is a caption (`<summary>`).
 What this leaves out: scoring (retrieve.py).
@@ -271,9 +272,62 @@ def parent_line(lines: Sequence[str], at: int) -> int | None:
     return None
 
 
+# Lines one list item may span in answer lines: an item wrapped over a few lines is one
+# answer; a longer run is a paragraph of its own, shown by its best lines.
+MAX_ITEM_LINES = 6
+
+
+def item_spans(lines: Sequence[str], code: Sequence[bool]) -> dict[int, range]:
+    """0-based index -> the lines (a range of indexes) of the list item it is part of, for
+    every line of an item written over several lines: "3. ... send it by" with its next line
+    '   "Letter Pack Plus" and record ...' (indented or lazy, CommonMark's continuation: no
+    blank line, bullet, heading, table row, fence, tag or quote between). Shown alone, the
+    item's first line cut its answer in half (heldout7, a fresh tester). Code is left out."""
+    spans: dict[int, range] = {}
+    i = 0
+    while i < len(lines):
+        j = i + 1
+        if _BULLET.match(lines[i]) and not code[i]:
+            while (j < len(lines) and j - i < MAX_ITEM_LINES and not code[j] and lines[j].strip()
+                   and not _BLOCK_START.match(lines[j])):
+                j += 1
+            if j - i > 1:
+                for k in range(i, j):
+                    spans[k] = range(i, j)
+        i = j
+    return spans
+
+
+def answer_items(lines: Sequence[str], first_line: int, highlight: Sequence[int]) -> list[tuple[int, ...]]:
+    """Each answer line of `highlight` (1-based line numbers, best first) with the other lines
+    of its list item (`item_spans`), as 1-based line numbers in order; `lines` is the text
+    from `first_line` on. An item two answer lines share is given once, at the better one.
+    What readers are shown of an answer (render.py, webrender.py); `Hit.highlight_lines`
+    stays the best lines themselves, as evaluation and the API count them."""
+    spans = item_spans(lines, code_lines(lines))
+    items, seen = [], set()
+    for n in highlight:
+        item = tuple(first_line + k for k in spans.get(n - first_line, (n - first_line,)))
+        if not seen & set(item):
+            items.append(item)
+        seen.update(item)
+    return items
+
+
+# What starts a block of its own rather than continuing a list item's text.
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}(?:\s|$)|\||```|~~~|<|>|:::|!!!|\?\?\?)")
+
+
 # A paragraph whose first line is bold text alone: an FAQ's question ("**Is there a
 # maintenance window?**") or a pseudo-heading, its answer on the next lines of the paragraph.
 _BOLD_LEAD = re.compile(r"^\s{0,3}(\*\*|__)(?=\S)(.+?)(?<=\S)\1\s*[:：]?\s*$")
+
+
+def is_paragraph_lead(lines: Sequence[str], at: int) -> bool:
+    """lines[at] (0-based) is a bold lead with its paragraph's text below it (`_paragraph_leads`):
+    it asks or names what the lines below answer, so it is never shown as the answer (an FAQ's
+    "**落とし物を見つけた。**" led the reply over the answer below it: heldout7, a fresh tester)."""
+    return at + 2 in _paragraph_leads(lines, at + 1, min(at + 2, len(lines)))  # 1-based: the line after
 
 
 def _paragraph_leads(lines: Sequence[str], start: int, end: int) -> dict[int, str]:

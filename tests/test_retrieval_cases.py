@@ -564,3 +564,11 @@ def test_an_unrelated_earlier_turn_does_not_answer_a_question_the_notes_do_not(l
 def test_a_follow_up_without_a_topic_word_still_takes_its_topic_from_history(library):
     answer = library.search("何時から何時まで？", history=("うみかぜ号は若葉小学校にはいつ来る？",))
     assert not answer.no_answer
+
+
+def test_an_faqs_bold_question_is_never_shown_as_its_answer(library):
+    # faq.md: "**落とし物を見つけた。**" (line 19) above its answer (line 20), no blank line
+    # between: the question line matched best and led the reply (heldout7, a fresh tester).
+    hit = library.search("Someone left their wallet on a desk in the reading room. What do I do with it?", 1).hits[0]
+    assert hit.chunk.source == "faq.md"
+    assert 19 not in hit.highlight_lines and hit.highlight_lines[0] == 20
