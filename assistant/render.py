@@ -12,6 +12,7 @@ from __future__ import annotations
 from .language import language, reply_language
 from .termsafe import json_text, terminal_safe
 from .hits import Answer, Hit
+from .lines import answer_items
 
 __all__ = ["NO_ANSWER", "citation", "format_answer", "format_hit", "json_text", "language", "terminal_safe"]
 
@@ -35,7 +36,9 @@ def format_hit(rank: int, hit: Hit, weak: bool = False) -> str:
     body = c.text.split("\n")
     if hit.highlight_lines:
         lines.append("   closest lines (weak match):" if weak else "   answer:")
-        lines += [f"   ▶ L{n}: {body[n - c.line_start].strip()}" for n in hit.highlight_lines]
+        # Each answer line with the rest of its list item (lines.answer_items), marked once.
+        lines += [f"   {'▶' if k == 0 else ' '} L{n}: {body[n - c.line_start].strip()}"
+                  for item in answer_items(body, c.line_start, hit.highlight_lines) for k, n in enumerate(item)]
         lines.append("")
     lines += ["   " + line for line in body]
     return "\n".join(lines)

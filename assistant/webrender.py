@@ -17,7 +17,7 @@ from .chunking import PATH_SEPARATOR
 from .fragments import disclosure_as_text, outdent
 from .hits import Answer, Hit
 from .language import reply_language
-from .lines import row_text, table_header
+from .lines import answer_items, row_text, table_header
 from .notelinks import link_rewriter
 from .query import MAX_QUESTION_CHARS
 from .render import NO_ANSWER, citation
@@ -123,8 +123,10 @@ def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()
     md = _markdown()
     text, added = outdent(disclosure_as_text(text))
     first_line -= added
-    # 0-based lines of `text` -> rank (1 = best): highlight lines come best first.
-    marked = {n - first_line: rank for rank, n in enumerate(highlight, 1)}
+    # 0-based lines of `text` -> rank (1 = best): highlight lines come best first, each with
+    # the other lines of its list item (lines.answer_items).
+    marked = {n - first_line: rank for rank, item in enumerate(answer_items(text.split("\n"), first_line, highlight), 1)
+              for n in item}
     env = {"marked": marked}
     tokens = md.parse(text, env)
     links and links(tokens)
@@ -200,12 +202,14 @@ def _source_lines(hit: Hit) -> list[str]:
     the section."""
     body = hit.chunk.text.split("\n")
     out = []
-    for n in hit.highlight_lines:
-        i = n - hit.chunk.line_start
+    for item in answer_items(body, hit.chunk.line_start, hit.highlight_lines):
+        i = item[0] - hit.chunk.line_start
         if 0 <= i < len(body) and body[i].strip():
             header = table_header(body, i + 1)
             row = row_text(header, body[i], shown=True) if header is not None else ""
-            out.append(row or _BLOCK_MARKER.sub("", body[i], count=1).strip())
+            # A list item written over several lines is one answer (lines.item_spans).
+            rest = [body[n - hit.chunk.line_start].strip() for n in item[1:]]
+            out.append(" ".join([row or _BLOCK_MARKER.sub("", body[i], count=1).strip(), *rest]))
     return out
 
 

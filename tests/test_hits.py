@@ -177,3 +177,37 @@ def test_a_collapsed_hit_names_its_page_before_a_repeated_heading():
 
     assert summary("Compute server", ("Compute server", "FAQ")) == "Compute server › FAQ"
     assert summary("Compute server", ("Compute server",)) == "Compute server"  # the page's own lead
+
+
+def test_a_list_item_written_over_two_lines_is_shown_whole():
+    # A fresh tester (heldout7, 2026-12-01): the answer read "3. Use the prepaid labels ...;
+    # for other lenders, send it by" and stopped; its next line (the other carrier) was
+    # neither shown nor marked, in the CLI, the page or the copied text.
+    from assistant.hits import Hit
+    from assistant.render import format_hit
+    from assistant.webrender import answer_lines, best_hit_html, section_html
+
+    text = ("## Returning an item\n\n1. Check the slip.\n3. Use the prepaid labels; for other lenders, send it by\n"
+            '   "Letter Pack Plus" and log the tracking number.\n4. Hand it to the pickup.')
+    chunk = Chunk(source="a.md", title="A", heading_path=("A", "Returning an item"), anchor="s", permalink=None,
+                  line_start=30, line_end=35, text=text)
+    hit = Hit(chunk, 1.0, "u", (33, 32))
+    assert answer_lines(hit)[0] == 'Use the prepaid labels; for other lenders, send it by "Letter Pack Plus" and log the tracking number.'
+    assert "Letter Pack Plus" in best_hit_html(hit, "en").split('class="lead-line">')[1].split("</p>")[0]
+    html = section_html(text, 30, hit.highlight_lines)
+    assert html.count('<mark class="hl rank-1">') == 2 and html.count("rank-2") == 1
+    shown = format_hit(1, hit).split("\n")
+    assert '     L34: "Letter Pack Plus" and log the tracking number.' in shown
+    assert hit.highlight_lines == (33, 32)  # the API and evaluation count the best lines themselves
+
+
+def test_an_item_spans_its_indented_and_lazy_lines_up_to_the_next_block():
+    from assistant.lines import MAX_ITEM_LINES, answer_items, code_lines, item_spans
+
+    lines = ["- one", "  wrapped", "lazy too", "- two", "", "- three", "## H", "- four", "```", "- code", "more", "```"]
+    spans = item_spans(lines, code_lines(lines))
+    assert spans == {0: range(0, 3), 1: range(0, 3), 2: range(0, 3)}
+    long = ["- item"] + ["  more"] * 20
+    assert max(len(r) for r in item_spans(long, [False] * len(long)).values()) == MAX_ITEM_LINES
+    # Two answer lines of one item: the item is given once, at the better one.
+    assert answer_items(lines, 1, (2, 1, 4)) == [(1, 2, 3), (4,)]
