@@ -601,6 +601,19 @@ class ScopeRecordingService(RecordingService):
         return super().search(question, top_k, history, scope)
 
 
+def test_an_example_question_is_asked_in_one_click(live_server, page, search_service, built_settings):
+    """A click on an example only filled the box; readers waited for an answer (heldout7 tester)."""
+    service = RecordingService(search_service)
+    base = live_server(create_app(service, built_settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    example = page.locator("#examples button:visible").first
+    question = example.inner_text().strip()
+    example.click()
+    page.locator("#chat .answer").first.wait_for(timeout=TIMEOUT)
+    assert service.calls and service.calls[-1][0] == question
+
+
 def test_clear_chat_resets_the_follow_up_history(live_server, page, search_service, built_settings):
     """The trash icon cleared the screen but not the history; both clear controls reset both."""
     service = RecordingService(search_service)
