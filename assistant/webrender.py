@@ -95,7 +95,7 @@ def _rank_class(rank: int) -> str:
 
 def _mark_inline(inline, first_line: int, marked: dict[int, int]) -> None:
     """Wrap the parts of a paragraph that come from marked source lines in <mark>, with the
-    line's rank (1 = best) as a class."""
+    line's rank (1 = best) as a class; consecutive lines of one rank share one mark."""
     from markdown_it.token import Token
 
     children, out, line = inline.children or [], [], first_line
@@ -105,7 +105,9 @@ def _mark_inline(inline, first_line: int, marked: dict[int, int]) -> None:
             out.append(Token("html_inline", "", 0, content=f'<mark class="hl {_rank_class(marked[line])}">'))
             is_open = True
         if child.type in ("softbreak", "hardbreak"):
-            if is_open:
+            # One mark over the lines of one answer (a list item written over two lines,
+            # lines.answer_items): a mark per line drew its rank badge twice.
+            if is_open and marked.get(line + 1) != marked[line]:
                 out.append(Token("html_inline", "", 0, content=MARK_CLOSE))
                 is_open = False
             line += 1
