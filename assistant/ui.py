@@ -220,7 +220,11 @@ def build_ui(service, settings: Settings, embed: bool = False):
         question = _plain(params.get("q", ""))
         if question and not (restored and restored.get("last") == question[:MAX_QUESTION_CHARS]):
             linked = [_plain(value) for value in _repeated(request, "history")]
-            return (*turn(question, k, wanted, conversation, with_choices=True, linked=linked), *chrome)
+            # Another permalink opened in this tab starts a chat of its own: under the tab's
+            # earlier chat its answer (which reads the link's history) looked like a follow-up
+            # to that chat (a fresh tester, 2026-12-01).
+            own = {**empty_conversation(), "lang": conversation.get("lang")} if restored else conversation
+            return (*turn(question, k, wanted, own, with_choices=True, linked=linked), *chrome)
         box, *rest = labels(lang, scope)
         if restored:
             return (box, restored["chat"], restored, *rest, restored["id"], restored.get("last", ""),

@@ -15,6 +15,7 @@ import os
 import shutil
 import re
 import threading
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -930,6 +931,23 @@ def test_a_follow_ups_permalink_gives_the_same_answer(live_server, new_page, sea
 LONG_TURN = "SQS " * 1000  # 4,000 characters: cut at MAX_QUESTION_CHARS, as the API cuts it
 
 
+def test_another_permalink_opened_in_a_tab_starts_its_own_chat(live_server, new_page, search_service, built_settings):
+    """Opened in a tab with a chat, a permalink's answer (read with the link's history) was
+    shown under that chat, as if it followed it (a fresh tester, 2026-12-01)."""
+    service = RecordingService(search_service)
+    base = live_server(create_app(service, built_settings))
+    page = new_page()
+    page.goto(base + "/")
+    wait_loaded(page)
+    ask(page, EN_QUESTION, 1)
+    query = urllib.parse.urlencode([("q", FOLLOW_UP_CHAT[-1]), *(("history", t) for t in FOLLOW_UP_CHAT[:-1])])
+    page.goto(f"{base}/?{query}")
+    page.locator("#chat .answer").first.wait_for(timeout=TIMEOUT)
+    page.wait_for_timeout(500)
+    assert service.calls[-1] == (FOLLOW_UP_CHAT[-1], tuple(FOLLOW_UP_CHAT[:-1]))
+    assert page.locator("#chat .answer").count() == 1 and EN_QUESTION not in page.locator("#chat").inner_text()
+
+
 @pytest.mark.parametrize("turns, said", [
     (["<img src=x onerror=\"alert(1)\">", "<script>alert(2)</script>"], None),  # text, never markup
     (["SQS\x07の\u202e可視性タイムアウト", LONG_TURN, "   "], None),  # controls become spaces, cut, blank dropped
@@ -1016,8 +1034,7 @@ def test_new_user_walkthrough(live_server, new_page, search_service, built_setti
         if n == 1 and not in_panel:
             example = frame.locator("#examples button").first  # a new user starts from an example
             question = example.inner_text().strip()
-            example.click()
-            frame.locator("#send").click()
+            example.click()  # asks it: no Send needed
             answer = frame.locator("#chat .answer").nth(0)
             answer.wait_for(timeout=TIMEOUT)
         else:
