@@ -277,6 +277,11 @@ def parent_line(lines: Sequence[str], at: int) -> int | None:
 MAX_ITEM_LINES = 6
 
 
+# What starts a block of its own rather than continuing a list item's text (a thematic break
+# "---" / "***" too).
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}(?:\s|$)|\||```|~~~|<|>|:::|!!!|\?\?\?|([-*_])(?:\s*\1){2,}\s*$)")
+
+
 def item_spans(lines: Sequence[str], code: Sequence[bool]) -> dict[int, range]:
     """0-based index -> the lines (a range of indexes) of the list item it is part of, for
     every line of an item written over several lines: "3. ... send it by" with its next line
@@ -312,10 +317,6 @@ def answer_items(lines: Sequence[str], first_line: int, highlight: Sequence[int]
             items.append(item)
         seen.update(item)
     return items
-
-
-# What starts a block of its own rather than continuing a list item's text.
-_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}(?:\s|$)|\||```|~~~|<|>|:::|!!!|\?\?\?)")
 
 
 # A paragraph whose first line is bold text alone: an FAQ's question ("**Is there a

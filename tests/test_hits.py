@@ -208,6 +208,7 @@ def test_an_item_spans_its_indented_and_lazy_lines_up_to_the_next_block():
     lines = ["- one", "  wrapped", "lazy too", "- two", "", "- three", "## H", "- four", "```", "- code", "more", "```"]
     spans = item_spans(lines, code_lines(lines))
     assert spans == {0: range(0, 3), 1: range(0, 3), 2: range(0, 3)}
+    assert item_spans(["- a", "  b", "---", "x"], [False] * 4) == {0: range(0, 2), 1: range(0, 2)}  # a rule ends it
     long = ["- item"] + ["  more"] * 20
     assert max(len(r) for r in item_spans(long, [False] * len(long)).values()) == MAX_ITEM_LINES
     # Two answer lines of one item: the item is given once, at the better one.
