@@ -296,6 +296,7 @@ class Searcher:
         history = validate_history(history)
         allowed = self.in_scope(scope)
         asked = conversation(history, text) if history else text  # what the follow-up is searched with
+        follow_up = bool(history) and leans_back(text)  # takes its topic from the earlier turns
         own = encoded = self.encode(text)
         translations = own.translations  # the question's own pick its answer lines, as its words do
         alone = with_history = self.score(own)
@@ -313,9 +314,9 @@ class Searcher:
             # 1.0 -> 0.9); the question's own translations count in `alone`.
             encoded = self.encode(asked, translate=False)
             with_history = self.score(encoded)
-            fused = fused + (1.0 if leans_back(text) else HISTORY_PRIOR) * with_history.ranking
+            fused = fused + (1.0 if follow_up else HISTORY_PRIOR) * with_history.ranking
         groups, hits = self._hits(fused, allowed, top_k, encoded, with_history, text, translations)
-        if history and not leans_back(text):
+        if history and not follow_up:
             # A question with a topic of its own gets the "not in the notes" it gets alone.
             # Judged on the hits an earlier turn on another topic drew in (often a page in
             # the other language, with its lower floor), no-answer questions were answered
