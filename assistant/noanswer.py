@@ -3,7 +3,8 @@
 Three signals that hold for unseen questions, not a list of them:
   * names the notes never mention: a service, tool or option in the question (a capitalised
     run such as "Control Tower", a token such as "gp3" or "values.yaml") that occurs nowhere
-    in the corpus. Questions about something absent are the commonest no-answer case.
+    in the corpus, or a Japanese name the question marks as one (「やまびこ号」, 田中先生).
+    Questions about something absent are the commonest no-answer case.
     Numbers and measurements ("75%", "2D", "24x24") are not names: they are the asker's
     scenario, and notes write them another way (2次元, 24px × 24px). Nor is the capital that
     opens any sentence of the question ("... the commit. Am I fine?"), nor "OK". Words
@@ -28,7 +29,7 @@ import threading
 import unicodedata
 from typing import Iterable
 
-from .language import JAPANESE_RUN, reply_language
+from .language import JAPANESE_CHARS, JAPANESE_RUN, reply_language
 from .lines import is_placeholder
 from .quantities import missing_quantity  # noqa: F401 - part of this module's interface
 
@@ -86,6 +87,11 @@ class Vocabulary:
             if self._romaji is None:
                 self._romaji = _romanize(self._japanese)
             return self._romaji
+
+    def writes(self, japanese: str) -> bool:
+        """True when the notes write `japanese` (a run of Japanese characters, NFKC) in one
+        of their Japanese runs."""
+        return japanese in self._text
 
     def _has(self, word: str, extra: set[str]) -> bool:
         return any(w in self.words or w in extra for w in (word, word[:-1] if word.endswith("s") else word))
@@ -244,14 +250,30 @@ def names(question: str) -> list[list[str]]:
     return runs
 
 
+# Japanese marks a name two ways a question keeps: quotes (移動図書館「やまびこ号」) and a
+# person's honorific (田中先生, 佐藤さん). Only the name itself is looked up: the quote's text
+# when it is all Japanese and no sentence (a quoted remark 「これ本当にSEV-1なの？」 is not
+# a name; Latin quoted names are `names`), the two to six kanji or katakana before the
+# honorific. 様 is left out: お客様 and 利用者様 are the people notes address, not names.
+_QUOTED = re.compile(rf"[「『]([{JAPANESE_CHARS}]{{2,30}})[」』]")
+_HONORIFIC = re.compile(r"(?<![\u3400-\u9fff\u30a0-\u30ff])([\u3400-\u9fff\u30a0-\u30ff]{2,6})(?:さん|先生|氏)")
+
+
+def japanese_names(question: str) -> list[str]:
+    """Names a Japanese question marks as names (quoted or with an honorific), NFKC."""
+    question = normalize(question)
+    return [m.group(1) for pattern in (_QUOTED, _HONORIFIC) for m in pattern.finditer(question)]
+
+
 def unknown_names(question: str, vocabulary: Vocabulary) -> list[str]:
-    """The names of the question (`names`) the notes never mention, each as one string. A
-    run of numbers and measurements alone ("75", "24x24", "2D") is not a name."""
-    return [
+    """The names of the question (`names`, `japanese_names`) the notes never mention, each as
+    one string. A run of numbers and measurements alone ("75", "24x24", "2D") is not a name."""
+    latin = [
         " ".join(run)
         for run in names(question)
         if not all(token[0].isdigit() for token in run) and not vocabulary.knows(run)
     ]
+    return latin + [name for name in japanese_names(question) if not vocabulary.writes(name)]
 
 
 # Kana written inside a word after its kanji (okurigana: 切り戻し, 締め日, 振り分け); never a

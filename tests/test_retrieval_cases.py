@@ -306,6 +306,19 @@ def test_words_english_capitalises_by_grammar_are_known_when_the_notes_write_the
     assert unknown_names("Is it in Japanese?", Vocabulary(["英語のみ"])) == ["Japanese"]
 
 
+
+def test_a_japanese_name_marked_by_quotes_or_an_honorific_must_be_in_the_notes():
+    # heldout7: 移動図書館「やまびこ号」 over notes whose bookmobile has another name was answered
+    vocab = Vocabulary(["移動図書館「うみかぜ号」は毎週火曜に回る", "担当は佐藤さん（内線220）", "「推奨」のテスト"])
+    assert unknown_names("移動図書館「やまびこ号」の巡回日を教えて。", vocab) == ["やまびこ号"]
+    assert unknown_names("「うみかぜ号」の巡回日は？", vocab) == []
+    assert unknown_names("田中先生の内線番号を教えて", vocab) == ["田中"]
+    assert unknown_names("佐藤さんの内線は？", vocab) == []
+    assert unknown_names("「推奨」のテストが終わってなくてもいい？", vocab) == []
+    # a quoted remark is no name; お客様 and 皆さん are no names either
+    assert unknown_names("経営陣から「これ本当に重大なの？」と聞かれたら？", vocab) == []
+    assert unknown_names("お客様と皆さんへの連絡は？", vocab) == []
+
 # --- answers in tables ------------------------------------------------------------------------------
 
 
