@@ -1,4 +1,4 @@
-"""Search: validate -> encode -> views -> fuse -> distinct hits with answer lines -> no-answer.
+"""Search: validate -> encode -> views -> fuse -> distinct hits with answer lines -> no-answer (verdict.py).
 
 This is the one search behind the CLI, the JSON API, the UI and evaluation. The signals are
 views/ (chunk, line, passage, section, BM25, latent terms), summed by fusion.py's table. Each
@@ -25,10 +25,10 @@ from .errors import IndexStaleError, QueryError
 from .fusion import Fused, fuse, signals_for
 from .highlight import LineRanker
 from .leads import PageLeads
-from .hits import Answer, Grouper, Hit, clip_lines, merged
+from .hits import Answer, Grouper, Hit, merged
 from .language import language, notes_language
 from .lines import plain_line
-from .noanswer import Vocabulary, is_unanswered, key_term_share, key_terms, missing_quantity, names_nothing
+from .noanswer import Vocabulary
 from .query import (
     MAX_QUESTION_CHARS,
     MAX_TOP_K,
@@ -39,6 +39,7 @@ from .query import (
     validate_top_k,
 )
 from .textnorm import match_form
+from .verdict import QUANTITY_HITS, Verdict, leans_back
 from .views import (
     BM25View,
     ChunkView,
@@ -54,14 +55,6 @@ __all__ = ["Answer", "Hit", "MAX_QUESTION_CHARS", "MAX_TOP_K", "Scores", "Search
 
 HISTORY_PRIOR = 0.3  # weight of the earlier turns for a question that does not lean back
 LEAD_YIELD_SPREAD = 0.8  # a lead yields to its page's best section within this share of the spread (leads.py)
-# A question after earlier turns with at most this many key terms is read as a follow-up even
-# without a referring word ("何時から何時まで？", "溶出量はどれくらい？"): its "not in the notes"
-# counts the conversation's score (`leans_back`). At 2, two of 69 no-answer questions asked
-# after an unrelated turn were answered ("超遠心機のローターは...") for one follow-up flagged
-# less (five corpora, both profiles; docs/evaluation.md, fifteenth pass).
-ELLIPTICAL_KEY_TERMS = 1
-KEY_TERMS_CARRIED = 0.6  # share of a question's key terms in the top line that rules out a weak-score flag
-QUANTITY_HITS = 3  # hits whose chunks may give the quantity a question asks for (noanswer.missing_quantity)
 EMPTY_CHUNK_PENALTY = 100.0  # ranks a chunk with no answer line after all others
 # Ranks a chunk of mostly links (navigation) after every chunk of content, before empty ones.
 # Fused scores lie within a few units (fusion.WEIGHTS sums to ~4), so both are tiers, not weights.
@@ -160,6 +153,7 @@ class Searcher:
             )
             calibration.save(self.index.path, found)
         self.calibration = found
+        self.verdict = Verdict(found, self.chunk_languages, self.vocabulary, self._cross_language_position)
         # Per question language: how far above its page's best section a lead may score and
         # still yield to it (leads.py), in this index's own unit of score; inf when unmeasured.
         self._lead_gap: dict[str, float] = {}
@@ -323,8 +317,8 @@ class Searcher:
             # in the chat, which sends every earlier question (heldout7, a fresh tester).
             # (the flag reads the first QUANTITY_HITS hits only)
             own_groups, own_hits = self._hits(alone.ranking, allowed, min(top_k, QUANTITY_HITS), own, alone, text, translations)
-            return Answer(shown, hits, self._unanswered(text, text, own_groups, own_hits, alone, alone))
-        return Answer(shown, hits, self._unanswered(text, asked, groups, hits, alone, with_history))
+            return Answer(shown, hits, self.verdict.unanswered(text, text, own_groups, own_hits, alone.match, alone.match))
+        return Answer(shown, hits, self.verdict.unanswered(text, asked, groups, hits, alone.match, with_history.match))
 
     def _hits(self, ranking: np.ndarray, allowed: np.ndarray, top_k: int, encoded: Question, scores: Scores,
               text: str, translations: tuple) -> tuple[list[list[int]], tuple[Hit, ...]]:
@@ -334,38 +328,6 @@ class Searcher:
         ranking = np.where(allowed, ranking, -np.inf)
         groups = self.grouper.groups(ranking, allowed, top_k)
         return groups, tuple(self._hit(g, ranking[g[0]], encoded.vector, scores.line_terms, text, translations) for g in groups)
-
-    def _unanswered(self, question: str, asked: str, groups, hits, alone: Scores, with_history: Scores) -> bool:
-        """"Not in the notes": a question without history that names nothing (no key terms),
-        a name the notes never mention, or a top score under the index's calibrated floor for
-        this question language and the top hit's notes language, unless the top answer line
-        carries the question's own key terms."""
-        if not groups:
-            return True
-        # A question that names nothing ("ありがとう", "hi", "What is it?") and has no earlier
-        # turn to take its topic from asks nothing the notes could answer.
-        if asked == question and names_nothing(question):
-            return True
-        top = groups[0][0]
-        # The better of the question alone and with the conversation: either may carry it.
-        top_score = float(max(alone.match[top], with_history.match[top]))
-        hit = hits[0]
-        first = hit.highlight_lines[0] if hit.highlight_lines else hit.chunk.line_start
-        line = hit.chunk.text.split("\n")[first - hit.chunk.line_start]
-        # A follow-up ("その場合は？") names its topic in earlier turns: the conversation's
-        # terms count as its own.
-        share = max(key_term_share(question, line), key_term_share(asked, line))
-        floor = self.calibration.floor(language(question), str(self.chunk_languages[top]), shares_terms=share > 0,
-                                       cross_language_position=self._cross_language_position)
-        if share >= KEY_TERMS_CARRIED:
-            floor = -np.inf
-        # A question asking for a quantity none of the first hits gives ("何日間保存する？" over
-        # a logging page that names no duration) is not answered, however well it matches.
-        # Only what the reply shows counts (hits.clip_lines), which also bounds the text read:
-        # whole chunks of a note's multi-megabyte lines cost seconds a question.
-        if missing_quantity(question, (clip_lines(h.chunk.text)[0] for h in hits[:QUANTITY_HITS])):
-            return True
-        return is_unanswered(question, top_score, floor, self.vocabulary)
 
     def _hit(
         self,
@@ -380,12 +342,6 @@ class Searcher:
         url = citation_url(self.settings.wiki_base_url, c.source, c.permalink, c.anchor)
         lines = self.ranker.highlights(group, query, question, line_terms, translations)
         return Hit(c, float(score), url, lines)
-
-
-def leans_back(question: str) -> bool:
-    """True when a question takes its topic from earlier turns: it refers back ("その場合は？",
-    "What about it?") or names at most ELLIPTICAL_KEY_TERMS key terms ("何時から何時まで？")."""
-    return refers_back(question) or len(key_terms(question)) <= ELLIPTICAL_KEY_TERMS
 
 
 def _chunk_languages(chunks) -> np.ndarray:

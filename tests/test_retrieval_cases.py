@@ -77,7 +77,7 @@ def test_third_turn_keeps_the_first_turns_topic(chain, turns):
 )
 def test_a_question_asking_for_a_quantity_the_hits_never_give_is_not_in_the_notes(chain, monkeypatch, question, answered):
     assert chain.search(question, 3).no_answer is not answered
-    monkeypatch.setattr("assistant.retrieve.missing_quantity", lambda *args: None)
+    monkeypatch.setattr("assistant.verdict.missing_quantity", lambda *args: None)
     assert not chain.search(question, 3).no_answer  # the score alone would answer every one
 
 
@@ -544,7 +544,7 @@ def test_the_quantity_is_looked_for_only_in_what_the_reply_shows(tmp_path, monke
     (corpus / "ports.md").write_text("# Ports\n\n## Allowed\n\n" + "8080 " * 200_000 + "\n", encoding="utf-8")
     searcher = open_searcher(from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index", model="fake-hash"))
     read = []
-    monkeypatch.setattr("assistant.retrieve.missing_quantity", lambda question, texts: read.extend(texts))
+    monkeypatch.setattr("assistant.verdict.missing_quantity", lambda question, texts: read.extend(texts))
     searcher.search("How many days are allowed ports kept?", 3)
     assert read and sum(map(len, read)) <= 3 * (MAX_HIT_CHARS + 100)
 

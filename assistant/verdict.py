@@ -1,0 +1,79 @@
+"""The "not in the notes" verdict of one search, from noanswer.py's signals and the index's
+calibration (calibration.py), and whether a question takes its topic from earlier turns.
+
+retrieve.py ranks; this module decides whether what it ranked answers the question.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .calibration import Calibration
+from .hits import Hit, clip_lines
+from .language import language
+from .noanswer import Vocabulary, is_unanswered, key_term_share, key_terms, missing_quantity, names_nothing
+from .query import refers_back
+
+# A question after earlier turns with at most this many key terms is read as a follow-up even
+# without a referring word ("何時から何時まで？", "溶出量はどれくらい？"): its "not in the notes"
+# counts the conversation's score (`leans_back`). At 2, two of 69 no-answer questions asked
+# after an unrelated turn were answered ("超遠心機のローターは...") for one follow-up flagged
+# less (five corpora, both profiles; docs/evaluation.md, fifteenth pass).
+ELLIPTICAL_KEY_TERMS = 1
+KEY_TERMS_CARRIED = 0.6  # share of a question's key terms in the top line that rules out a weak-score flag
+QUANTITY_HITS = 3  # hits whose chunks may give the quantity a question asks for (noanswer.missing_quantity)
+
+
+def leans_back(question: str) -> bool:
+    """True when a question takes its topic from earlier turns: it refers back ("その場合は？",
+    "What about it?") or names at most ELLIPTICAL_KEY_TERMS key terms ("何時から何時まで？")."""
+    return refers_back(question) or len(key_terms(question)) <= ELLIPTICAL_KEY_TERMS
+
+
+class Verdict:
+    """Decides "not in the notes" for searches of one loaded index."""
+
+    def __init__(self, calibration: Calibration, chunk_languages: np.ndarray, vocabulary: Vocabulary,
+                 cross_language_position: float):
+        self.calibration = calibration
+        self.chunk_languages = chunk_languages  # str[n_chunks]: 'ja' / 'en'
+        self.vocabulary = vocabulary
+        self.cross_language_position = cross_language_position  # the model profile's (profiles.py)
+
+    def unanswered(self, question: str, asked: str, groups: Sequence[Sequence[int]], hits: Sequence[Hit],
+                   alone: np.ndarray, with_history: np.ndarray) -> bool:
+        """"Not in the notes": a question without history that names nothing (no key terms),
+        a name the notes never mention, an asked quantity the first hits never give, or a top
+        score under the index's calibrated floor for this question language and the top hit's
+        notes language, unless the top answer line carries the question's own key terms.
+        `asked`: the question with the conversation it was searched with (the question itself
+        without history); `groups`/`hits`: the search's distinct hits, best first; `alone`,
+        `with_history`: float32[n_chunks] calibrated `match` scores (fusion.py) of the question
+        and of `asked`."""
+        if not groups:
+            return True
+        # A question that names nothing ("ありがとう", "hi", "What is it?") and has no earlier
+        # turn to take its topic from asks nothing the notes could answer.
+        if asked == question and names_nothing(question):
+            return True
+        top = groups[0][0]
+        # The better of the question alone and with the conversation: either may carry it.
+        top_score = float(max(alone[top], with_history[top]))
+        hit = hits[0]
+        first = hit.highlight_lines[0] if hit.highlight_lines else hit.chunk.line_start
+        line = hit.chunk.text.split("\n")[first - hit.chunk.line_start]
+        # A follow-up ("その場合は？") names its topic in earlier turns: the conversation's
+        # terms count as its own.
+        share = max(key_term_share(question, line), key_term_share(asked, line))
+        floor = self.calibration.floor(language(question), str(self.chunk_languages[top]), shares_terms=share > 0,
+                                       cross_language_position=self.cross_language_position)
+        if share >= KEY_TERMS_CARRIED:
+            floor = -np.inf
+        # A question asking for a quantity none of the first hits gives ("何日間保存する？" over
+        # a logging page that names no duration) is not answered, however well it matches.
+        # Only what the reply shows counts (hits.clip_lines), which also bounds the text read:
+        # whole chunks of a note's multi-megabyte lines cost seconds a question.
+        if missing_quantity(question, (clip_lines(h.chunk.text)[0] for h in hits[:QUANTITY_HITS])):
+            return True
+        return is_unanswered(question, top_score, floor, self.vocabulary)
