@@ -309,6 +309,21 @@ def test_words_english_capitalises_by_grammar_are_known_when_the_notes_write_the
     assert unknown_names("Is it in Japanese?", Vocabulary(["英語のみ"])) == ["Japanese"]
 
 
+def test_a_weekday_is_known_where_the_notes_write_it_without_its_last_kanji():
+    # Route tables write 水曜 / 第1・第3水曜, not CLDR's 水曜日: "Is there a pickup on the fifth
+    # Wednesday?" was flagged "not in the notes" at rank 1 (heldout8 h8-003, both models).
+    vocab = Vocabulary(["第5水曜は不燃・資源の収集なし。"])
+    assert unknown_names("Is there a non-burnable pickup on the fifth Wednesday?", vocab) == []
+    assert unknown_names("Is there a pickup on Friday?", vocab) == ["Friday"]
+
+
+def test_a_name_the_notes_write_in_the_plural_is_known_in_the_singular():
+    # "picks up on Tuesdays" answers "Is the Tuesday bulky pickup still on?" (heldout8).
+    vocab = Vocabulary(["The bulky crew picks up on Tuesdays and Thursdays."])
+    assert unknown_names("Is the Tuesday bulky pickup still on?", vocab) == []
+    assert unknown_names("Is the Monday pickup still on?", vocab) == ["Monday"]
+
+
 # --- answers in tables ------------------------------------------------------------------------------
 
 
