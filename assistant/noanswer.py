@@ -94,7 +94,8 @@ class Vocabulary:
         return japanese in self._text
 
     def _has(self, word: str, extra: set[str]) -> bool:
-        return any(w in self.words or w in extra for w in (word, word[:-1] if word.endswith("s") else word))
+        # Plurals either way: "APIs" for API, "Tuesday" where the notes write "Tuesdays".
+        return any(w in self.words or w in extra for w in (word, word[:-1] if word.endswith("s") else word, word + "s"))
 
     def knows(self, run: list[str]) -> bool:
         """True when the words of a name occur in the corpus, allowing plurals, spacing
@@ -107,7 +108,8 @@ class Vocabulary:
             return True
         japanese_forms = _grammar_names().get(" ".join(words).lower())
         if japanese_forms is not None:
-            return any(form in self._text for form in japanese_forms)
+            # A weekday also as tables write it, without its last kanji (水曜 for 水曜日).
+            return any(form in self._text or (form.endswith("曜日") and form[:-1] in self._text) for form in japanese_forms)
         return bool(self._japanese) and self._known(words, self.romanized())
 
     def _known(self, words: list[str], extra: set[str]) -> bool:
