@@ -95,7 +95,7 @@ _QUANTITIES = (
                 r"|どの(?:くらい|ぐらい|程度)の(?:サイズ|容量|データ量)"),
      _answers(r"バイト|キロバイト|メガバイト|ギガバイト|テラバイト", _SIZE_EN)),
     ("amount of money",
-     re.compile(r"いくら(?!い|でも|も|か)(?![^、。？?]{0,12}ても)"
+     re.compile(r"いくら(?!い(?!る|り)|でも|も|か)(?![^、。？?]{0,12}ても)"
                 r"|\bhow much (?!time\b|effort\b|latency\b|attention\b)(?:\w+ ){0,6}?(?:cost|costs|pay|paid|charge|charged|fined|stolen)\b(?! attention| in (?:time|latency|effort|performance))"
                 r"|\bhow much money\b"),
      re.compile(rf"[$¥€£]\s*\d|\b(?:usd|eur|jpy|gbp)\s*\d|(?:{_DIGITS}|{_KANJI_NUMBER}){_SCALE}\s*(?:円|ドル|ユーロ|ポンド|"

@@ -113,6 +113,7 @@ def test_a_question_asking_for_a_quantity_the_hits_never_give_is_not_in_the_note
         ("How many days of sick leave can I take?", "Leave and time off are tracked as requests.", "duration"),
         ("ガイドラインは何ヵ月ごとに見直される？", "2025年8月9日に公開した。", "duration"),
         ("いくら盗まれた？", "350万人の情報が盗まれた。", "amount of money"),
+        ("保証金はいくらいる？", "大型ごみは事前に申し込む。", "amount of money"),  # いくら + いる, not 〜いくらい
         # A bound of a time setting asks for a duration; a data size or rate for bytes (the
         # seed's no-answer questions: API Gateway's timeout, a Kinesis shard, S3 multipart).
         ("What's the maximum integration timeout for an API Gateway REST API?", "Lambda プロキシ統合を使う。", "duration"),
