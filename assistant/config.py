@@ -275,9 +275,10 @@ _SITE_FAMILY = {"kramdown": "jekyll"}  # engines published by the same site gene
 
 def _from_site(values: dict[str, Any]) -> dict[str, Any]:
     """The wiki settings the user left unset that the site's own configuration file states
-    (wiki/site.py: Jekyll `_config.yml`, `mkdocs.yml`), each checked as a setting is; a
-    value that fails its check is left out with a warning. When another engine was chosen,
-    the file describes some other site and nothing is taken from it."""
+    (wiki/site.py: Jekyll `_config.yml`, `mkdocs.yml`, VitePress' and Docusaurus' config),
+    each checked as a setting is; a value that fails its check is left out with a warning.
+    When another engine was chosen, the file describes some other site and nothing is taken
+    from it."""
     wanted = [f for f in ("wiki_engine", "wiki_base_url", "wiki_clean_urls") if f not in values]
     if not wanted:
         return {}
@@ -312,8 +313,10 @@ def links_line(settings: Settings) -> str:
     caveat = (f"; {site.source} sets `{site.id_setting}`, which citations do not follow: links land on the page, "
               f"maybe not on the heading") if site.id_setting and _SITE_FAMILY.get(site.engine, site.engine) == family else ""
     if settings.wiki_base_url == PLACEHOLDER_BASE_URL:
-        in_file = f"`site_url` in {site.source}" if site.engine == "mkdocs" else "`url` in the notes' _config.yml"
+        in_file = {"mkdocs": f" (or `site_url` in {site.source})",
+                   "vitepress": f" (or `sitemap: {{hostname}}` in {site.source})",
+                   "docusaurus": ""}.get(site.engine, " (or `url` in the notes' _config.yml)")
         return (f"citation links: {PLACEHOLDER_BASE_URL} is a placeholder; set --wiki-base-url or "
-                f"ASSISTANT_WIKI_BASE_URL to your wiki's address (or {in_file}){caveat}")
+                f"ASSISTANT_WIKI_BASE_URL to your wiki's address{in_file}{caveat}")
     origin = f" (from {site.source})" if site.source and site.base_url and site.base_url.strip() == settings.wiki_base_url else ""
     return f"citation links: {settings.wiki_base_url}, {settings.wiki_engine} pages{origin}{caveat}"

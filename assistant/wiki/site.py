@@ -9,6 +9,16 @@ on the real site without settings: where its pages are served and their URL styl
 - MkDocs: `mkdocs.yml` (else `mkdocs.yaml`) in the notes folder or its parent whose `docs_dir`
   (default `docs`) is the notes folder: the engine, `site_url`, `use_directory_urls` (MkDocs'
   default: true).
+- VitePress: `.vitepress/config.{js,ts,mjs,mts,cjs,cts}` in the notes folder (VitePress'
+  own layout: the folder holding `.vitepress` is the site's source): the engine; `cleanUrls`
+  and, with `sitemap: {hostname}`, `base` when written as literals.
+- Docusaurus: `docusaurus.config.{js,ts,mjs,cjs}` in the parent of a notes folder named
+  `docs` (the docs plugin's default `path`): the engine.
+
+The JavaScript configurations are read, never run (running them would run whatever the
+team's repository holds, at every start): only a literal value of a key the file writes
+once counts (`base` also names sidebar groups: written twice, it is not taken), as no
+Python library reads a JavaScript module's values without executing it.
 
 Only what the file states is returned; explicit settings always win (config.from_env). A
 file that is missing, unreadable, too large or not YAML gives nothing and a warning, never an
@@ -28,6 +38,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -236,12 +247,47 @@ def _mkdocs(notes_dir: Path) -> SiteConfig | None:
     return None
 
 
+_VITEPRESS_CONFIGS = tuple(f"config.{ext}" for ext in ("js", "ts", "mjs", "mts", "cjs", "cts"))
+_DOCUSAURUS_CONFIGS = tuple(f"docusaurus.config.{ext}" for ext in ("js", "ts", "mjs", "cjs"))
+
+
+def _literal(text: str, key: str, value: str) -> str | None:
+    """The literal `value` (a regular expression) of `key` when the file writes the key once."""
+    found = re.findall(rf"(?<![\w$.])['\"]?{key}['\"]?\s*:\s*({value})", text)
+    return found[0] if len(found) == 1 and len(re.findall(rf"(?<![\w$.])['\"]?{key}['\"]?\s*:", text)) == 1 else None
+
+
+def _vitepress(notes_dir: Path) -> SiteConfig | None:
+    if os.path.islink(notes_dir / ".vitepress"):  # read as notes are: never through a link
+        _warn_once(f"{notes_dir / '.vitepress'}: a symbolic link, not read as the site's configuration")
+        return None
+    path = _first_file(notes_dir / ".vitepress", _VITEPRESS_CONFIGS)
+    found = _read_bounded(path, None)
+    if found is None:
+        return None
+    text = found[1].decode("utf-8", errors="replace")
+    clean = _literal(text, "cleanUrls", r"true|false")
+    host = _literal(text, "hostname", r"'https?://[^'\n]*'|\"https?://[^\"\n]*\"")
+    base = _literal(text, "base", r"'/[^'\n]*'|\"/[^\"\n]*\"")
+    base_url = host[1:-1].rstrip("/") + ("/" + base[1:-1].strip("/") if base and base[1:-1].strip("/") else "") if host else None
+    return SiteConfig(path, "vitepress", base_url, None if clean is None else clean == "true")
+
+
+def _docusaurus(notes_dir: Path) -> SiteConfig | None:
+    if notes_dir.name != "docs":
+        return None
+    path = _first_file(notes_dir.parent, _DOCUSAURUS_CONFIGS)
+    if _read_bounded(path, _trusted_owners(notes_dir)) is None:
+        return None
+    return SiteConfig(path, "docusaurus")
+
+
 def read_site_config(notes_dir: Path) -> SiteConfig:
-    """The site configuration in or beside `notes_dir` (MkDocs first, then Jekyll), or an
-    empty SiteConfig. Never raises for a bad file (a warning is logged)."""
+    """The site configuration in or beside `notes_dir` (MkDocs first, then Jekyll, VitePress,
+    Docusaurus), or an empty SiteConfig. Never raises for a bad file (a warning is logged)."""
     try:
         notes_dir = Path(notes_dir)
-        return _mkdocs(notes_dir) or _jekyll(notes_dir) or SiteConfig()
+        return _mkdocs(notes_dir) or _jekyll(notes_dir) or _vitepress(notes_dir) or _docusaurus(notes_dir) or SiteConfig()
     except (OSError, ValueError) as exc:  # e.g. a path with a NUL byte
         _warn_once(f"site configuration not read: {exc}")
         return SiteConfig()
