@@ -338,6 +338,14 @@ def test_a_name_the_notes_write_in_the_plural_is_known_in_the_singular():
     assert unknown_names("Is the Monday pickup still on?", vocab) == ["Monday"]
 
 
+
+def test_a_title_is_no_name_and_the_name_after_it_is_looked_up():
+    vocab = Vocabulary(["Ask Usami (ext. 311) before you book the crane."])
+    assert unknown_names("Who is Ms. Usami?", vocab) == []
+    assert unknown_names("What does Dr. Usami approve?", vocab) == []
+    assert unknown_names("What is Mr. Tanaka's extension?", vocab) == ["Tanaka"]
+    assert unknown_names("Who is Mr Tanaka?", vocab) == ["Tanaka"]
+
 # --- answers in tables ------------------------------------------------------------------------------
 
 
