@@ -93,8 +93,13 @@ def shown_source(source: str) -> str:
     """A note's path as a citation shows it: each bidi control and invisible format character
     (but ZWJ/ZWNJ) written as `<U+XXXX>`. A file name is what tells two notes apart:
     "ops/deploy\u200b.md" showed exactly as "ops/deploy.md", and "ops/x\u202egnp.md" as
-    "ops/x" then "5L–1L dm.png" around the copy button."""
-    return _INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", source)
+    "ops/x" then "5L–1L dm.png" around the copy button. Controls too (a newline)."""
+    return _SHOWN_AS_CODE.sub(lambda m: f"<U+{ord(m.group()):04X}>", source)
+
+
+# What a citation's path shows as <U+XXXX>: the invisible format characters above and the
+# controls (a newline in a file name printed a citation line of its own in the CLI).
+_SHOWN_AS_CODE = re.compile(f"(?![\u200c\u200d])[{_FORMAT_CHARS}\x00-\x1f\x7f-\x9f]")
 
 
 def titled_scopes(scopes: list[str], titles: dict[str, str]) -> dict[str, str]:

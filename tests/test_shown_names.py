@@ -60,3 +60,6 @@ def test_the_cli_cites_the_same_visible_path():
     from assistant.render import format_hit
 
     assert "   ops/deploy<U+200B>.md  L3–L5  https://" in format_hit(1, _hit("ops/deploy\u200b.md", ("Deploy", "Rollback"), "Deploy"))
+    # A newline in a file name printed a forged citation line of its own.
+    forged = format_hit(1, _hit("x\n   ops/deploy.md  L1–L9  https://wiki.example.com/ops/deploy.html.md", ("D", "R"), "D"))
+    assert "   x<U+000A>   ops/deploy.md  L1–L9" in forged and not any(l.startswith("   ops/") for l in forged.split("\n")), forged
