@@ -18,7 +18,11 @@ One pure-ASGI middleware (safe for Gradio's streaming responses), applied before
   list drives CORS on /api and frame-ancestors); so is a browser's cross-site GET of /api/ask
   (`Sec-Fetch-Site: cross-site`, e.g. an <img> on any intranet page).
 - Headers: `X-Forwarded-Host` is dropped (Gradio builds URLs from it); security headers
-  (CSP frame-ancestors, nosniff, referrer policy) go on every response.
+  (CSP frame-ancestors, nosniff, referrer policy) go on every response, and `no-store` on the
+  API's answers (they quote the notes).
+- Framing: a request with both Content-Length and Transfer-Encoding is refused and its
+  connection closed (h11 read the chunked body and kept the connection open: a proxy in front
+  reading Content-Length would take the rest for another request, RFC 9112 section 6.1).
 Host checking is Starlette's TrustedHostMiddleware (api.py); read timeouts and the connection
 cap are the server's (server.py).
 """
@@ -148,8 +152,14 @@ def event_payload_problem(body: bytes, events: Mapping[int, int] | None = None) 
     return None
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+def _error(status: int, message: str, close: bool = False) -> JSONResponse:
+    # `Connection: close` in a response makes h11 (uvicorn) close the connection after it.
+    return JSONResponse({"error": message}, status_code=status, headers={"Connection": "close"} if close else None)
+
+
+# The API's answers quote the notes (and may be private, behind the token): no browser or
+# shared cache keeps them. Gradio sets its own headers on the page's routes.
+_NO_STORE = (b"cache-control", b"no-store")
 
 
 def _same_origin(origin: str, headers: dict) -> bool:
@@ -183,21 +193,25 @@ class GuardMiddleware:
                 return await send({"type": "websocket.close", "code": 1008})
             return await self.app(scope, receive, send)
 
+        method, path = scope["method"], scope["path"]
+        added = self.headers + [_NO_STORE] if path.startswith("/api/") else self.headers
+
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                names = {h[0] for h in self.headers}
+                names = {h[0] for h in added}
                 # Drop any X-Frame-Options: frame-ancestors is the one embedding policy.
                 kept = [h for h in message.get("headers", []) if h[0].lower() not in names | {b"x-frame-options"}]
-                message = {**message, "headers": kept + self.headers}
+                message = {**message, "headers": kept + added}
             await send(message)
 
-        def refuse(status: int, message: str):
-            return _error(status, message)(scope, receive, send_with_headers)
+        def refuse(status: int, message: str, close: bool = False):
+            return _error(status, message, close)(scope, receive, send_with_headers)
 
-        method, path = scope["method"], scope["path"]
+        headers = dict(scope.get("headers", []))
+        if b"transfer-encoding" in headers and b"content-length" in headers:  # on every path
+            return await refuse(400, "a request cannot have both Content-Length and Transfer-Encoding", close=True)
         if not route_allowed(method, path):
             return await refuse(404, "not found")
-        headers = dict(scope.get("headers", []))
         if _query_problem(scope):
             return await refuse(400, "the query string is not valid UTF-8")
         if path in GRADIO_STREAM_PATHS and not self._session_known(scope, GRADIO_STREAM_PATHS[path]):

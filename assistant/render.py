@@ -13,6 +13,7 @@ from .language import language, reply_language
 from .termsafe import json_text, terminal_safe
 from .hits import Answer, Hit
 from .lines import answer_items
+from .scopes import shown_source
 
 __all__ = ["NO_ANSWER", "citation", "format_answer", "format_hit", "json_text", "language", "terminal_safe"]
 
@@ -23,9 +24,11 @@ NO_ANSWER = {
 
 
 def citation(hit: Hit) -> str:
-    """'source  L<start>–L<end>': the note and the hit's line range (1-based, inclusive)."""
+    """'source  L<start>–L<end>': the note and the hit's line range (1-based, inclusive), the
+    path's invisible and direction characters shown as `<U+XXXX>` (scopes.shown_source), so a
+    note cannot pass for another one or reorder the line it is cited on."""
     c = hit.chunk
-    return f"{c.source}  L{c.line_start}–L{c.line_end}"
+    return f"{shown_source(c.source)}  L{c.line_start}–L{c.line_end}"
 
 
 def format_hit(rank: int, hit: Hit, weak: bool = False) -> str:

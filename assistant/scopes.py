@@ -82,6 +82,26 @@ def scope_label(scope: str) -> str:
     return label if len(label) <= MAX_SCOPE_LABEL_CHARS else label[: MAX_SCOPE_LABEL_CHARS - 1] + "…"
 
 
+def shown_heading(text: str) -> str:
+    """A heading or title as the chat's breadcrumbs show it: without bidi controls or other
+    invisible format characters (but ZWJ/ZWNJ), as scope_label, not cut. A U+202E in a heading
+    reordered what followed it on the line (the citation's line numbers, the copy button)."""
+    return _INVISIBLE.sub("", text)
+
+
+def shown_source(source: str) -> str:
+    """A note's path as a citation shows it: each bidi control and invisible format character
+    (but ZWJ/ZWNJ) written as `<U+XXXX>`. A file name is what tells two notes apart:
+    "ops/deploy\u200b.md" showed exactly as "ops/deploy.md", and "ops/x\u202egnp.md" as
+    "ops/x" then "5L–1L dm.png" around the copy button. Controls too (a newline)."""
+    return _SHOWN_AS_CODE.sub(lambda m: f"<U+{ord(m.group()):04X}>", source)
+
+
+# What a citation's path shows as <U+XXXX>: the invisible format characters above and the
+# controls (a newline in a file name printed a citation line of its own in the CLI).
+_SHOWN_AS_CODE = re.compile(f"(?![\u200c\u200d])[{_FORMAT_CHARS}\x00-\x1f\x7f-\x9f]")
+
+
 def titled_scopes(scopes: list[str], titles: dict[str, str]) -> dict[str, str]:
     """Each of `scopes` ('source' or 'source › chapter') named for a reader, by the note's
     title (`titles`: Searcher.note_titles, every note's source) in place of its path:

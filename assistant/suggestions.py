@@ -19,6 +19,7 @@ from typing import Sequence
 
 from .errors import AssistantError
 from .language import language
+from .scopes import shown_heading
 
 EXAMPLE_COUNT = 4
 CANDIDATES_PER_EXAMPLE = 3  # headings asked per example offered, at most (one search each)
@@ -56,7 +57,9 @@ def _headings(searcher) -> dict[str, list[tuple[str, str]]]:
 
 
 def _question(heading: str, lang: str) -> str:
-    topic = _NUMBERING.sub("", heading).rstrip("。.:：、,")
+    # Shown as the breadcrumbs show it: a U+202E in a heading showed "Storage quota TERCES" on
+    # the button, and asked "... SECRET" (the chat drops direction characters from questions).
+    topic = shown_heading(_NUMBERING.sub("", heading)).rstrip("。.:：、,")
     if lang == "ja" and topic.endswith("について"):  # "メンター制度について" + について教えて
         topic = topic[: -len("について")]
     return TEMPLATES[lang].format(topic)

@@ -43,7 +43,14 @@ def json_text(obj, **kwargs) -> str:
 
 class SafeFormatter(logging.Formatter):
     """Log lines name notes and quote their text (and a server logs what clients send):
-    every line goes through terminal_safe, so no control character reaches the terminal."""
+    every line goes through terminal_safe, so no control character reaches the terminal, and
+    a record's message stays one line: a newline in it (a note file named
+    "x\nWARNING: index verified.md") is shown as U+2424, so it cannot forge a log line of its
+    own. A traceback, added after the message, keeps its lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        """The message part (format string and arguments) with each newline shown as U+2424."""
+        return super().formatMessage(record).replace("\n", "\u2424")
 
     def format(self, record: logging.LogRecord) -> str:
         """The record formatted as usual, then made terminal-safe (terminal_safe)."""

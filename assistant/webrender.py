@@ -21,6 +21,7 @@ from .lines import answer_items, row_text, table_header
 from .notelinks import link_rewriter
 from .query import MAX_QUESTION_CHARS
 from .render import NO_ANSWER, citation
+from .scopes import shown_heading
 
 MARK_OPEN = '<mark class="hl">'  # the unranked form; ranked marks add "rank-N" (see _mark_open)
 MARK_CLOSE = "</mark>"
@@ -180,8 +181,8 @@ def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str]) -> str
     """Breadcrumb, citation link and a copy button whose text is the breadcrumb, the citation
     with its URL and the answer lines, as plain text (never the reply's HTML)."""
     c = hit.chunk
-    crumb = PATH_SEPARATOR.join(c.heading_path)
-    cite = citation(hit)
+    crumb = shown_heading(PATH_SEPARATOR.join(c.heading_path))
+    cite = citation(hit)  # the path's invisible and direction characters made visible
     # Gradio's sanitizer drops data-* attributes and forces target=_blank, so the link target
     # and the text to copy travel in a class name and a hidden span; ui.HEAD reads them.
     target = "cite-target" + re.sub(r"[^A-Za-z0-9_-]", "", link_target)
@@ -252,7 +253,7 @@ def hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False,
     # The page's title before the section's heading: wikis repeat "FAQ" and "概要" on many
     # pages, and a collapsed row saying only "FAQ" did not tell which (a held-out wiki's tester).
     heading = c.heading_path[-1] if c.heading_path else c.source
-    named = heading if not c.title or c.title == heading else f"{c.title}{PATH_SEPARATOR}{heading}"
+    named = shown_heading(heading if not c.title or c.title == heading else f"{c.title}{PATH_SEPARATOR}{heading}")
     return clean(
         f'<details class="hit"><summary><span class="crumb">{html.escape(named)}'
         f"</span> {preview}</summary>{_head(hit, lang, link_target, lines)}<div class=\"section\">{body}</div></details>"

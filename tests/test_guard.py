@@ -55,3 +55,49 @@ def test_a_notes_image_cannot_hold_the_page_streams():
         assert client.get(path, headers={"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "empty"}).status_code == 200
         assert client.get(path).status_code == 200
     assert asked == ["heartbeat"] * 4
+
+
+def _call(middleware, method: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes = b"") -> dict:
+    """One request through `middleware` as uvicorn hands it over (raw lower-case headers)."""
+    import asyncio
+
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(), "query_string": b"",
+             "headers": headers, "http_version": "1.1", "scheme": "http", "server": ("127.0.0.1", 80),
+             "client": ("127.0.0.1", 1234), "root_path": ""}
+    asyncio.run(middleware(scope, receive, send))
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    return {"status": start["status"], "headers": dict(start["headers"]),
+            "body": b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")}
+
+
+def test_a_request_framed_by_both_length_and_chunks_is_refused_and_its_connection_closed():
+    """The tenth attack run (2026-12-01): a POST with `Content-Length: 4` and
+    `Transfer-Encoding: chunked` was answered from its chunked body and the connection kept
+    open, so a request after it on that connection was answered too. A proxy in front that
+    frames by Content-Length would take the rest of the body for a request of its next user
+    (request smuggling); RFC 9112 section 6.1 says the server MUST close such a connection.
+    Refused (400, `Connection: close`, which makes h11 close it) on every path, before the app."""
+    client, asked = _client()
+    guard = client.app
+    for path in ("/api/ask", "/gradio_api/queue/join", "/nowhere"):
+        answer = _call(guard, "POST", path, [(b"host", b"127.0.0.1"), (b"content-length", b"4"),
+                                             (b"transfer-encoding", b"chunked")], b'{"question": "x"}')
+        assert answer["status"] == 400 and answer["headers"].get(b"connection") == b"close", (path, answer)
+    assert asked == []
+    assert _call(guard, "GET", "/api/ask", [(b"host", b"127.0.0.1")])["status"] == 200
+
+
+def test_the_apis_answers_are_not_stored_by_any_cache():
+    """The tenth attack run: the JSON answers (note text, possibly behind the API token) had
+    no Cache-Control, so a browser's disk cache or a shared proxy could keep them."""
+    client, _ = _client()
+    assert client.get("/api/ask?q=deploy").headers.get("cache-control") == "no-store"
+    assert client.get("/nowhere").headers.get("cache-control") is None  # only the API's

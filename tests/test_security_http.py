@@ -144,6 +144,10 @@ UNPUBLISHED = {
 ESCAPE_NAME = "evil\x1b]0;PWNED\x07\x1b[8m.md"
 
 
+# A note named so that its warning line forges another (the tenth attack run): not UTF-8, skipped.
+FORGED_NAME = "forged\nWARNING: index verified, 0 problems\n.md"
+
+
 # A heading holding a control character (a BEL pasted from a terminal): offered as a filter.
 CONTROL_HEADING = "Rollback \x07steps"
 CONTROL_HEADING_SECTION = f"\n## {CONTROL_HEADING}\n\n- ROLLBACKCANARY roll back with the previous tag.\n"
@@ -155,6 +159,7 @@ def served_hostile(tmp_path_factory):
     corpus = _corpus(root, {
         "team.md": NOTE + CONTROL_HEADING_SECTION, "outline.md": HEADINGS_NOTE, **UNPUBLISHED,
         ESCAPE_NAME: b"\xff\xfe not UTF-8: skipped with a warning naming the file\n",
+        FORGED_NAME: b"\xff\xfe not UTF-8 either\n",
     })
     yield from start_server(root, corpus, ("--model", "fake-hash"))
 
@@ -727,6 +732,30 @@ def test_no_control_character_reaches_the_servers_log(served_hostile):
     log = (served_hostile.root / "server.log").read_bytes()
     assert b"skipped" in log and "evil␛]0;PWNED␇".encode() in log, log[-2000:]
     assert not any(c in log for c in (b"\x1b", b"\x07", "\x9b".encode())), log[-2000:]
+    # The tenth attack run: a newline in the name printed a warning line the server never gave.
+    assert "skipped forged␤WARNING: index verified".encode() in log, log[-2000:]
+    assert not any(line.startswith(b"WARNING: index verified") for line in log.splitlines()), log[-2000:]
+
+
+def test_a_request_framed_twice_is_refused_and_nothing_after_it_is_answered(served):
+    """The tenth attack run (2026-12-01): `Content-Length: 4` with `Transfer-Encoding: chunked`
+    was answered from the chunked body, and a request after it on the same connection was
+    answered too (h11 kept the connection open): behind a proxy framing by Content-Length, the
+    rest would be a smuggled request answered in another user's place. Now a 400 and closed."""
+    import socket
+
+    body = b'{"question": "deploy day"}'
+    head = f"Host: 127.0.0.1:{served.port}\r\nAuthorization: Bearer {TOKEN}\r\n".encode()
+    raw = (b"POST /api/ask HTTP/1.1\r\n" + head + b"Content-Type: application/json\r\nContent-Length: 4\r\n"
+           b"Transfer-Encoding: chunked\r\n\r\n" + f"{len(body):x}\r\n".encode() + body + b"\r\n0\r\n\r\n"
+           b"GET /api/health HTTP/1.1\r\n" + head + b"\r\n")
+    with socket.create_connection(("127.0.0.1", served.port), timeout=10) as conn:
+        conn.sendall(raw)
+        received = b""
+        while chunk := conn.recv(65536):  # the server closes the connection: recv returns b""
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 400") and received.count(b"HTTP/1.1 ") == 1, received[:500]
+    ask_ok(served)
 
 
 # ============================================================================ unpublished notes

@@ -67,3 +67,12 @@ def test_examples_span_the_notes_and_both_languages():
 def test_no_examples_without_sections():
     searcher = _stub_searcher({"a.md": ("en", [])})
     assert example_questions(searcher) == []
+
+
+def test_an_example_question_shows_no_direction_or_invisible_characters():
+    """The tenth attack run (2026-12-01): a heading "Storage quota \\u202eSECRET" made the
+    button "Tell me about Storage quota TERCES" (reversed), asking another text than shown."""
+    from assistant.suggestions import _question
+
+    assert _question("Storage quota \u202eSECRET\u202c", "en") == "Tell me about Storage quota SECRET"
+    assert _question("デプ\u200bロイ", "ja") == "デプロイについて教えて"
