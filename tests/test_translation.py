@@ -69,6 +69,16 @@ def test_hiragana_only_headwords_are_left_out():
     assert not lexicon.postings
 
 
+
+def test_only_an_entrys_first_senses_translate():
+    """A late, rare sense does not translate an everyday word (heldout6: "send" and "pay"
+    searched for 入れる, "fine" for 取る); the first senses still translate."""
+    lexicon = _build(["サンプルを箱に入れる。", "予約を取る。"])
+    assert lexicon.translate("How do I send samples?") == (("sample", ("サンプル",)),)
+    assert lexicon.translate("Can I pay by card?") == lexicon.translate("Is it fine?") == ()
+    assert ("insert", ("入れる",)) in lexicon.translate("Where do I insert the samples?")
+
+
 def test_all_translations_of_one_word_are_one_term():
     """Structured query: two chunks each holding one of a word's two translations score the
     same as a word with one translation found in both (tf summed, df of the union)."""
