@@ -40,6 +40,7 @@ from .query import (
 )
 from .textnorm import match_form
 from .verdict import QUANTITY_HITS, Verdict, leans_back
+from .superseded import Superseded
 from .views import (
     BM25View,
     ChunkView,
@@ -55,6 +56,10 @@ __all__ = ["Answer", "Hit", "MAX_QUESTION_CHARS", "MAX_TOP_K", "Scores", "Search
 
 HISTORY_PRIOR = 0.3  # weight of the earlier turns for a question that does not lean back
 LEAD_YIELD_SPREAD = 0.8  # a lead yields to its page's best section within this share of the spread (leads.py)
+# How far a superseded section ("旧ルール（2025年3月まで）", "Old app (before April 2026)") drops,
+# in shares of the index's spread, for a question about the present: 0.3 and 0.6 measured the
+# same on six corpora (docs/evaluation.md, sixteenth pass); the smaller moves less.
+SUPERSEDED_SPREAD = 0.3
 EMPTY_CHUNK_PENALTY = 100.0  # ranks a chunk with no answer line after all others
 # Ranks a chunk of mostly links (navigation) after every chunk of content, before empty ones.
 # Fused scores lie within a few units (fusion.WEIGHTS sums to ~4), so both are tiers, not weights.
@@ -126,6 +131,7 @@ class Searcher:
         ).astype(np.float32)
         # A page's lead (text before its first section) ranks after the page's best section (leads.py).
         self.leads = PageLeads(self.chunks, self.has_content)
+        self.superseded = Superseded([c.heading_path for c in self.chunks])
         self.grouper = Grouper(self.chunks, settings.max_chunk_lines, self.ranker.answer_chars(n))
         # A chunk is in its note's scope and in its chapter's (Chunk.chapter), if it has one.
         self._chunk_scopes = [
@@ -160,6 +166,7 @@ class Searcher:
         for lang in ("ja", "en"):
             spread = found.spread(lang)
             self._lead_gap[lang] = np.inf if spread is None else LEAD_YIELD_SPREAD * spread
+        self._spread = {lang: found.spread(lang) or 0.0 for lang in ("ja", "en")}
         n = len(self.chunks)
         self._language_shift: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(n, dtype=np.float32))
         for lang in found.offsets:
@@ -309,6 +316,13 @@ class Searcher:
             encoded = self.encode(asked, translate=False)
             with_history = self.score(encoded)
             fused = fused + (1.0 if follow_up else HISTORY_PRIOR) * with_history.ranking
+        # A section the wiki marks as replaced ranks below current ones, unless the question
+        # (with its conversation, for a follow-up) asks about the past (superseded.py).
+        superseded = 0.0
+        if self.superseded:
+            current_only = self.superseded.current_only(asked if follow_up else text)
+            superseded = SUPERSEDED_SPREAD * self._spread.get(own.language, 0.0) * current_only
+            fused = fused - superseded
         groups, hits = self._hits(fused, allowed, top_k, encoded, with_history, text, translations)
         if history and not follow_up:
             # A question with a topic of its own gets the "not in the notes" it gets alone.
@@ -316,7 +330,7 @@ class Searcher:
             # the other language, with its lower floor), no-answer questions were answered
             # in the chat, which sends every earlier question (heldout7, a fresh tester).
             # (the flag reads the first QUANTITY_HITS hits only)
-            own_groups, own_hits = self._hits(alone.ranking, allowed, min(top_k, QUANTITY_HITS), own, alone, text, translations)
+            own_groups, own_hits = self._hits(alone.ranking - superseded, allowed, min(top_k, QUANTITY_HITS), own, alone, text, translations)
             return Answer(shown, hits, self.verdict.unanswered(text, text, own_groups, own_hits, alone.match, alone.match))
         return Answer(shown, hits, self.verdict.unanswered(text, asked, groups, hits, alone.match, with_history.match))
 

@@ -1,0 +1,75 @@
+"""Sections a wiki keeps for the record: a procedure or rule the page marks as replaced.
+
+Team wikis keep the old way beside the new one under a heading that says so ("旧ルール
+（2025年3月まで）", "Old app (before April 2026)", "古い手順（2025 年まで）"): both match a
+question about the topic, and the old one often matches better (it is longer, or carries the
+same numbers with other values). A question asks about the present unless it says otherwise
+("Back when we used the PowerWater kit, ...", "前はどういうやり方だった？"), so a superseded
+section ranks below the current ones unless the question asks about the past.
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import numpy as np
+
+from .noanswer import key_terms
+from .textnorm import match_form
+
+# A heading that marks its section as replaced: a period that has ended ("（〜2026年3月）",
+# "（2025年まで）", "(before April 2026)", "(until 2025)"), or a word for the old way of doing
+# something (旧ルール, 旧手順, 旧版, 古いやり方, 以前の手順, "Old process", "Legacy app",
+# "(deprecated)"). Not "old" or 古い alone: "古い本の除籍" and "Old data cleanup" are current
+# procedures about old things; not 新旧 ("old and new", a comparison).
+_WAY = r"(?:ルール|手順|版|仕様|方式|運用|制度|フロー|プロセス|バージョン|マニュアル|やり方|方法|規定|体制)"
+_WAY_EN = r"(?:process|procedure|rules?|app|version|workflow|steps|method|system|policy|setup|flow|guide)"
+_SUPERSEDED_HEADING = re.compile(
+    rf"[（(]\s*[〜~～][^）)]*[）)]|まで\s*[）)]|\((?:before|until|up to|prior to) [^)]*\)"
+    rf"|(?<!新)旧{_WAY}|(?:古い|以前の|従来の|昔の){_WAY}"
+    rf"|\b(?:old|legacy|deprecated|obsolete|previous|former) {_WAY_EN}\b|\((?:deprecated|obsolete|legacy)\)",
+    re.IGNORECASE,
+)
+# A question about the past: it names the old way or a time before now.
+_ASKS_PAST = re.compile(
+    r"\b(?:old|older|previous|previously|used to|back when|formerly|former|legacy|deprecated|obsolete|"
+    r"in the past|before the change|was it|wasn't|weren't|were we|did we|didn't we)\b"
+    r"|以前|(?<!名)前は|(?<!名)前の|旧|昔|かつて|古い|廃止|従来|もともと|元々|変わる前|変更前|だった|でした|ていた",
+    re.IGNORECASE,
+)
+
+
+class Superseded:
+    """The chunks of one index that sit under a heading (or page title) marking them as
+    replaced (`_SUPERSEDED_HEADING`), grouped by that heading."""
+
+    def __init__(self, heading_paths: Sequence[Sequence[str]]):
+        self.n = len(heading_paths)
+        by_heading: dict[str, list[int]] = {}
+        for i, path in enumerate(heading_paths):
+            heading = next((h for h in path if _SUPERSEDED_HEADING.search(match_form(h))), None)
+            if heading is not None:
+                by_heading.setdefault(heading, []).append(i)
+        # (the heading as matched against questions, its chunks' ids int64[m])
+        self.groups = [(match_form(h).lower(), np.array(ids, dtype=np.int64)) for h, ids in by_heading.items()]
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    def current_only(self, question: str) -> np.ndarray:
+        """bool[n_chunks]: the superseded chunks this question does not ask about. A question
+        asks about them when it asks about the past (`asks_past`) or names a word of the
+        heading that marks them ("Under the v1 process, ..." over "リリース手順（v1・旧版）")."""
+        out = np.zeros(self.n, dtype=bool)
+        if not self.groups or asks_past(question):
+            return out
+        terms = key_terms(question)
+        for heading, ids in self.groups:
+            if not any(t in heading for t in terms):
+                out[ids] = True
+        return out
+
+
+def asks_past(question: str) -> bool:
+    """True when a question asks about the way things were (`_ASKS_PAST`)."""
+    return _ASKS_PAST.search(match_form(question)) is not None

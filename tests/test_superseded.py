@@ -1,0 +1,92 @@
+"""A section the wiki marks as replaced ranks below the current one, unless the question asks
+about the past (assistant/superseded.py). Three held-out wikis' testers wrote such sections
+("旧ルール（2025年3月まで）", "Old app (before April 2026)"); heldout8's old oil-change
+interval and old PIN length answered questions about today. Rules on their own, then the real
+e5 model on a small note: with the rule off, the old section wins (the trap is real)."""
+from __future__ import annotations
+
+import pytest
+
+import assistant.retrieve as retrieve
+from assistant.config import from_env
+from assistant.service import open_searcher
+from assistant.superseded import Superseded, asks_past
+
+
+@pytest.mark.parametrize("heading", [
+    "旧ルール（2025年3月まで）", "旧手順（〜2026年3月）", "古い手順（2025 年まで）", "Old app (before April 2026)",
+    "リリース手順（v1・旧版）", "Legacy workflow", "Setup (deprecated)", "以前のやり方",
+])
+def test_a_heading_that_marks_its_section_as_replaced(heading):
+    assert Superseded([("Page", heading)]).groups
+
+
+@pytest.mark.parametrize("heading", [
+    "古い本の除籍", "Old data cleanup", "新旧の違い", "旧館の利用", "サービス廃止の手順", "移行（2026年4月〜）",
+    "Release (v2)", "概要",
+])
+def test_a_current_section_about_old_things_is_not_replaced(heading):
+    assert not Superseded([("Page", heading)]).groups
+
+
+@pytest.mark.parametrize("question, past", [
+    ("Back when we used the PowerWater kit, what elution volume did we use?", True),
+    ("前はどういうやり方だった？", True), ("Wasn't it every 5,000 km?", True), ("旧手順のころは何曜日？", True),
+    ("How often is the engine oil changed?", False), ("この設定の名前は？", False), ("名前の付け方は？", False),
+])
+def test_a_question_about_the_past(question, past):
+    assert asks_past(question) is past
+
+
+def test_a_question_naming_the_replaced_sections_heading_asks_about_it():
+    superseded = Superseded([("Release", "Steps"), ("リリース手順（v1・旧版）", "Steps"), ("Maintenance", "Old procedure (until 2025)")])
+    assert superseded.current_only("Who signs off a release?").tolist() == [False, True, True]
+    assert superseded.current_only("Under the v1 process, who signed off releases?").tolist() == [False, False, True]
+    assert not superseded.current_only("In the old process, who signed off?").any()
+
+
+NOTE = """# Truck maintenance
+
+## Engine oil
+
+- Change the engine oil every 10,000 km or 6 months.
+- Record each change in the maintenance sheet.
+
+## Tyres
+
+- Check tyre pressure every Monday.
+
+## Old procedure (until 2025)
+
+- Change the engine oil of each truck every 5,000 km.
+- Write each engine oil change on the paper log in the garage.
+"""
+
+
+@pytest.fixture(scope="module")
+def maintenance(tmp_path_factory):
+    root = tmp_path_factory.mktemp("superseded")
+    (root / "notes").mkdir()
+    (root / "notes" / "maintenance.md").write_text(NOTE, encoding="utf-8")
+    return open_searcher(from_env({}, model="e5", corpus_dir=root / "notes", index_dir=root / "index"), progress=False)
+
+
+def _first(searcher, question, history=()):
+    return searcher.search(question, 3, history=history).hits[0].chunk.heading_path[-1]
+
+
+@pytest.mark.parametrize("question", [
+    "How often do we change the engine oil on a truck?", "Where do I write down an engine oil change?",
+])
+def test_the_current_section_answers_a_question_about_today(maintenance, question, monkeypatch):
+    assert _first(maintenance, question) == "Engine oil"
+    monkeypatch.setattr(retrieve, "SUPERSEDED_SPREAD", 0.0)
+    assert _first(maintenance, question) == "Old procedure (until 2025)"  # the trap, without the rule
+
+
+def test_the_old_section_answers_a_question_about_the_past(maintenance):
+    assert _first(maintenance, "How was the engine oil change logged in the old procedure?") == "Old procedure (until 2025)"
+    assert _first(maintenance, "Wasn't the engine oil changed every 5,000 km?") == "Old procedure (until 2025)"
+    # a follow-up asks what its conversation asks (heldout8 h8f-006)
+    assert _first(maintenance, "And where was it logged?",
+                  history=("How did we change the engine oil in the old procedure?",)) == "Old procedure (until 2025)"
