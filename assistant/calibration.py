@@ -39,8 +39,9 @@ log = logging.getLogger(__name__)
 
 # 4: a chunk's best line is an answer line (retrieve.py); 5: LEVEL_QUANTILE; 6: page leads (leads.py);
 # 7: dictionary translation (translation.py); 8: navigation lines are no answer lines, chunks
-# of mostly links rank after content (navigation.navigation_lines, retrieve.py)
-CALIBRATION_VERSION = 8
+# of mostly links rank after content (navigation.navigation_lines, retrieve.py); 9: an entry's
+# first JMdict senses only (translation.MAX_SENSES: English probes' rankings, so the offsets)
+CALIBRATION_VERSION = 9
 FILE = "calibration.json"
 # Where in a notes language's chunk scores an off-topic probe's level is read. A quantile,
 # not the mean of the best N: the best 10 of 296 Japanese chunks sit higher than the best 10
@@ -120,6 +121,9 @@ class Calibration:
     # among the chunks of that notes language
     off_topic: dict[str, dict[str, list[float]]]
     on_topic: dict[str, list[float]]  # per notes language, each on-topic probe's top score
+    # What the probes' scores were made with besides the model and this module (`inputs`):
+    # a calibration made with other fusion weights or another dictionary is measured again.
+    inputs: str = ""
 
     def offset(self, question_language: str, notes_language: str) -> float:
         """How much more a question in `question_language` scores toward notes in
@@ -211,7 +215,21 @@ def compute(
     for text, notes_lang in on_topic_texts:
         ranking, match = probe(text)
         on_topic[notes_lang].append(float(match[np.argmax(ranking - shift(language(text)) - penalty)]))
-    return Calibration(embedder, CALIBRATION_VERSION, offsets, off_topic, dict(on_topic))
+    return Calibration(embedder, CALIBRATION_VERSION, offsets, off_topic, dict(on_topic), inputs())
+
+
+def inputs() -> str:
+    """A fingerprint of what probe scores depend on outside this module: the fusion table
+    (fusion.SIGNALS) and the dictionary translation's version and senses (translation.py).
+    Without it, an index calibrated before such a change kept the old floors and offsets
+    (CALIBRATION_VERSION had to be bumped by hand, and once was not)."""
+    import hashlib
+
+    from . import fusion, translation
+
+    table = [(s.name, s.weight, s.languages, s.calibrated) for s in fusion.SIGNALS]
+    text = repr((table, translation.LEXICON_VERSION, translation.MAX_SENSES))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def load(version_dir: Path, embedder: str) -> Calibration | None:
@@ -222,7 +240,7 @@ def load(version_dir: Path, embedder: str) -> Calibration | None:
         calibration = Calibration(**data)
     except (OSError, ValueError, TypeError):
         return None
-    if calibration.embedder != embedder or calibration.version != CALIBRATION_VERSION:
+    if calibration.embedder != embedder or calibration.version != CALIBRATION_VERSION or calibration.inputs != inputs():
         return None
     return calibration
 

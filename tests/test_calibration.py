@@ -1,6 +1,8 @@
 """Calibration logic with fake probes (no model): language offsets and floors."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -91,3 +93,25 @@ def test_the_cross_language_share_is_the_model_profiles(tmp_path, monkeypatch):
     monkeypatch.setattr(calibration.Calibration, "floor", lambda self, *a, **k: asked.append(k) or real_floor(self, *a, **k))
     searcher.search("When do we deploy?")
     assert asked and asked[-1]["cross_language_position"] == profiles.EMBEDDINGGEMMA_300M.cross_language_position
+
+
+def test_a_calibration_made_with_other_fusion_weights_or_dictionary_is_measured_again(tmp_path, monkeypatch):
+    """A stored calibration is read back only for the model, the calibration version and the
+    fusion table and dictionary it was measured with: after a change of JMdict senses the
+    seed's index kept offsets measured with the old translations."""
+    from assistant import fusion, translation
+
+    made = calibration.Calibration(**{**calibration.asdict(_calibration()), "inputs": calibration.inputs()})
+    calibration.save(tmp_path, made)
+    assert calibration.load(tmp_path, "fake") == made
+    assert calibration.load(tmp_path, "other model") is None
+    monkeypatch.setattr(translation, "MAX_SENSES", translation.MAX_SENSES + 1)
+    assert calibration.load(tmp_path, "fake") is None
+    monkeypatch.undo()
+    heavier = tuple(fusion.Signal(s.name, s.weight * 2, s.languages, s.calibrated, s.why) for s in fusion.SIGNALS)
+    monkeypatch.setattr(fusion, "SIGNALS", heavier)
+    assert calibration.load(tmp_path, "fake") is None
+    monkeypatch.undo()
+    # a file written before the fingerprint existed
+    (tmp_path / calibration.FILE).write_text(json.dumps(calibration.asdict(_calibration()) | {"inputs": ""}))
+    assert calibration.load(tmp_path, "fake") is None
