@@ -316,7 +316,11 @@ def links_line(settings: Settings) -> str:
         in_file = {"mkdocs": f" (or `site_url` in {site.source})",
                    "vitepress": f" (or `sitemap: {{hostname}}` in {site.source})",
                    "docusaurus": ""}.get(site.engine, " (or `url` in the notes' _config.yml)")
+        served = f", ending in {site.base_path} (`base` in {site.source})" if site.base_path else ""
         return (f"citation links: {PLACEHOLDER_BASE_URL} is a placeholder; set --wiki-base-url or "
-                f"ASSISTANT_WIKI_BASE_URL to your wiki's address{in_file}{caveat}")
+                f"ASSISTANT_WIKI_BASE_URL to your wiki's address{served}{in_file}{caveat}")
+    if site.base_path and not settings.wiki_base_url.rstrip("/").endswith(site.base_path):
+        # heldout8's new user gave the host alone for a site served under /north/: every link 404s
+        caveat += f"; {site.source} serves the site under {site.base_path}, which the base URL does not end with"
     origin = f" (from {site.source})" if site.source and site.base_url and site.base_url.strip() == settings.wiki_base_url else ""
     return f"citation links: {settings.wiki_base_url}, {settings.wiki_engine} pages{origin}{caveat}"

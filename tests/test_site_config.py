@@ -255,3 +255,18 @@ def test_a_docusaurus_site_gives_its_engine(tmp_path):
     assert from_env({}, corpus_dir=notes).wiki_engine == "docusaurus"
     other = _notes(tmp_path / "site" / "notes")  # not the docs plugin's default folder
     assert from_env({}, corpus_dir=other).wiki_engine == "jekyll"
+
+
+def test_a_vitepress_base_without_a_host_is_named_for_the_base_url(tmp_path):
+    # A new user gave heldout8's host alone for a site VitePress serves under /north/: every
+    # link would 404, and nothing said so.
+    notes = _notes(tmp_path / "docs")
+    (notes / ".vitepress").mkdir()
+    (notes / ".vitepress" / "config.mts").write_text("export default { base: '/north/', cleanUrls: true }\n",
+                                                     encoding="utf-8")
+    line = links_line(from_env({}, corpus_dir=notes))
+    assert "placeholder" in line and "ending in /north" in line
+    line = links_line(from_env({}, corpus_dir=notes, wiki_base_url="https://wiki.city.example"))
+    assert "serves the site under /north" in line
+    line = links_line(from_env({}, corpus_dir=notes, wiki_base_url="https://wiki.city.example/north"))
+    assert "/north" in line and "does not end" not in line
