@@ -160,13 +160,9 @@ class Searcher:
             calibration.save(self.index.path, found)
         self.calibration = found
         self.verdict = Verdict(found, self.chunk_languages, self.vocabulary, self._cross_language_position)
-        # Per question language: how far above its page's best section a lead may score and
-        # still yield to it (leads.py), in this index's own unit of score; inf when unmeasured.
-        self._lead_gap: dict[str, float] = {}
-        for lang in ("ja", "en"):
-            spread = found.spread(lang)
-            self._lead_gap[lang] = np.inf if spread is None else LEAD_YIELD_SPREAD * spread
-        self._spread = {lang: found.spread(lang) or 0.0 for lang in ("ja", "en")}
+        # Per question language: the index's own unit of score (calibration.spread; None when
+        # unmeasured), which the lead rule (leads.py) and superseded sections are measured in.
+        self._spread = {lang: found.spread(lang) for lang in ("ja", "en")}
         n = len(self.chunks)
         self._language_shift: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(n, dtype=np.float32))
         for lang in found.offsets:
@@ -235,7 +231,9 @@ class Searcher:
         that hold no answer line last, and page leads after their page's best section (leads.py)."""
         raw = self.raw_score(question)
         ranking = raw.ranking - self._language_shift[question.language] - self._content_penalty
-        ranking = self.leads.after_best_section(ranking, self._lead_gap.get(question.language, np.inf))
+        # A lead yields to its page's best section within LEAD_YIELD_SPREAD of the spread (always when unmeasured).
+        spread = self._spread.get(question.language)
+        ranking = self.leads.after_best_section(ranking, np.inf if spread is None else LEAD_YIELD_SPREAD * spread)
         return raw._replace(ranking=ranking)
 
     # --- search -----------------------------------------------------------------------------
@@ -321,7 +319,7 @@ class Searcher:
         superseded = 0.0
         if self.superseded:
             current_only = self.superseded.current_only(asked if follow_up else text)
-            superseded = SUPERSEDED_SPREAD * self._spread.get(own.language, 0.0) * current_only
+            superseded = SUPERSEDED_SPREAD * (self._spread.get(own.language) or 0.0) * current_only
             fused = fused - superseded
         groups, hits = self._hits(fused, allowed, top_k, encoded, with_history, text, translations)
         if history and not follow_up:

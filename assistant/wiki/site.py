@@ -65,8 +65,8 @@ class SiteConfig:
     # A setting of the file that gives headings other ids than the engine's defaults, which
     # citations follow (e.g. MkDocs' `toc: slugify: ...`); None when there is none.
     id_setting: str | None = None
-    # The path the site is served under when the file states it without a host (VitePress
-    # `base` without `sitemap.hostname`): the base URL a user gives must end with it.
+    # The path the site is served under, as the file states it (VitePress `base`): a base
+    # URL the user gives must end with it (config.links_line says when it does not).
     base_path: str | None = None
 
 
@@ -272,9 +272,9 @@ def _vitepress(notes_dir: Path) -> SiteConfig | None:
     clean = _literal(text, "cleanUrls", r"true|false")
     host = _literal(text, "hostname", r"'https?://[^'\n]*'|\"https?://[^\"\n]*\"")
     base = _literal(text, "base", r"'/[^'\n]*'|\"/[^\"\n]*\"")
-    base_url = host[1:-1].rstrip("/") + ("/" + base[1:-1].strip("/") if base and base[1:-1].strip("/") else "") if host else None
-    path_only = "/" + base[1:-1].strip("/") if base and base[1:-1].strip("/") else None
-    return SiteConfig(path, "vitepress", base_url, None if clean is None else clean == "true", base_path=path_only)
+    served = "/" + base[1:-1].strip("/") if base and base[1:-1].strip("/") else None  # '/north/' -> /north
+    base_url = host[1:-1].rstrip("/") + (served or "") if host else None
+    return SiteConfig(path, "vitepress", base_url, None if clean is None else clean == "true", base_path=served)
 
 
 def _docusaurus(notes_dir: Path) -> SiteConfig | None:
