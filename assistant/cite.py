@@ -42,9 +42,19 @@ def heading_anchors(headings: Sequence[str], style: str = "kramdown") -> list[st
 
 
 def _quote_path(path: str) -> str:
-    """Percent-encode each segment once; already-encoded '%XX' is not double-encoded."""
-    # errors="replace": a file name undecodable as UTF-8 arrives with lone surrogates.
-    return "/".join(quote(unquote(seg), safe=_PATH_SAFE, errors="replace") for seg in path.split("/"))
+    """Percent-encode each segment once; already-encoded '%XX' is not double-encoded. The
+    result has no dot segment, so a citation never resolves above the base path: a '.' or
+    '..' segment is dropped (Jekyll drops them from permalinks too, wiki.pages.jekyll_permalink),
+    and a segment that only decodes to one (a folder named '%2e%2e', which a static host
+    serves as /%252e%252e/) keeps its '%' encoded: browsers read '%2e' as '.' (WHATWG URL)."""
+    out = []
+    for seg in path.split("/"):
+        if seg in (".", ".."):
+            continue
+        plain = unquote(seg)
+        # errors="replace": a file name undecodable as UTF-8 arrives with lone surrogates.
+        out.append(quote(seg if plain in (".", "..") else plain, safe=_PATH_SAFE, errors="replace"))
+    return "/".join(out)
 
 
 def _source_path(source: str) -> str:

@@ -7,6 +7,7 @@ slug(), not from running the code) check that one implementation too.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import pytest
 from hypothesis import given, settings
@@ -290,6 +291,23 @@ def test_non_ascii_path_is_percent_encoded():
 def test_already_encoded_permalink_is_not_double_encoded():
     assert page_url(BASE, "x.md", "/%E3%83%A1%E3%83%A2/") == BASE + "/%E3%83%A1%E3%83%A2/"
     assert page_url(BASE, "x.md", "/100%/") == BASE + "/100%25/"
+
+
+@pytest.mark.parametrize("permalink, path", [
+    ("/../../etc/", "/etc/"), ("../x/", "/x/"), ("/a/./b/../c/", "/a/b/c/"),
+    ("/%2e%2e/x/", "/%252e%252e/x/"), ("/%2E./x/", "/%252E./x/"), ("/.%2e/", "/.%252e/"),
+])
+def test_a_citation_has_no_dot_segment_a_browser_would_resolve_above_the_base(permalink, path):
+    # An attack run: `permalink: ../../x` linked https://team.github.io/handbook/../../x/.
+    assert page_url(BASE + "/wiki/", "x.md", permalink) == BASE + "/wiki" + path
+    assert page_url(BASE + "/wiki/", "%2e%2e/x.md", None) == BASE + "/wiki/%252e%252e/x/"
+
+
+@given(st.text(max_size=30))
+def test_property_no_permalink_leaves_the_base_path(permalink):
+    path = page_url(BASE + "/wiki", "x.md", permalink)[len(BASE):]
+    assert path.startswith("/wiki/")
+    assert not {unquote(seg) for seg in path.split("/")} & {".", ".."}
 
 
 def test_citation_url():

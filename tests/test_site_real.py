@@ -33,6 +33,14 @@ NOTES = {
     "日本語/ページ.md": "---\n---\n# 日本語のページ\n\n## 概要\n\n## よくある質問 (FAQ)\n",
 }
 JEKYLL_PERMALINK_PAGE = {"about/team.md": "---\npermalink: /people/team/\n---\n# Team\n\n## Who we are\n"}
+# Dot segments a browser would resolve above the base path (an attack run): Jekyll drops '..'
+# from permalinks, and a folder named '%2e%2e' is served as /%252e%252e/.
+JEKYLL_DOT_PAGES = {
+    "up.md": "---\npermalink: ../../up/\n---\n# Up\n\n## Where\n",
+    "dots.md": "---\npermalink: /a/./b/../c/\n---\n# Dots\n\n## Here\n",
+    "encoded.md": "---\npermalink: \"%2e%2e/enc/\"\n---\n# Encoded\n\n## There\n",
+    "%2e%2e/folder.md": "---\n---\n# Folder\n\n## Inside\n",
+}
 JEKYLL = 'url: "https://team.github.io"\nbaseurl: /wiki\nmarkdown: kramdown\n'
 
 
@@ -84,11 +92,11 @@ def test_every_link_lands_on_a_jekyll_built_page_and_heading(tmp_path, capsys, m
         pytest.skip("jekyll is not installed (scripts/test.sh installs Debian's jekyll)")
     _only_the_site_file(monkeypatch)
     site = tmp_path / "site"
-    _write(site, NOTES | JEKYLL_PERMALINK_PAGE)
+    _write(site, NOTES | JEKYLL_PERMALINK_PAGE | JEKYLL_DOT_PAGES)
     (site / "_config.yml").write_text(JEKYLL + variant, encoding="utf-8")
     subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=site, check=True, capture_output=True, timeout=120)
     checked, wrong = _check_links(site, site / "_site", "/wiki/", capsys)
-    assert checked >= 15 and wrong == []
+    assert checked >= 19 and wrong == []
 
 
 def _mkdocs() -> list[str] | None:

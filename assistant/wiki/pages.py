@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import PurePosixPath
+from urllib.parse import unquote
 
 import frontmatter
 
@@ -64,12 +65,21 @@ def _parts(source: str) -> list[str]:
     return parts
 
 
+def jekyll_permalink(permalink: str) -> str:
+    """Where Jekyll writes a page with this front-matter permalink, '/'-rooted: its
+    URL#sanitize_url ('..' -> '/', './' dropped, '/' runs squeezed) on the unescaped value, as
+    its destination path takes it (Jekyll 4.3, checked by tests/test_site_real.py). A
+    `permalink: ../../x/` is written at /x/, never above the site's base path."""
+    path = ("/" + unquote(permalink)).replace("..", "/").replace("./", "")
+    return re.sub("/{2,}", "/", path)
+
+
 def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
     """URL path of the note's page, '/'-rooted, not yet percent-encoded."""
     meta = front_matter(note)
     permalink = _front_matter_path(meta.get("permalink"))
     if engine in ("jekyll", "kramdown") and permalink:
-        return "/" + permalink.lstrip("/")
+        return jekyll_permalink(permalink)
     parts = _parts(note.source)
     if engine in ("jekyll", "kramdown") and is_bare_readme(note):
         # GitHub Pages renders no README without front matter as a page of its own: the one of
