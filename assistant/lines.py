@@ -282,12 +282,19 @@ MAX_ITEM_LINES = 6
 _BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}(?:\s|$)|\||```|~~~|<|>|:::|!!!|\?\?\?|([-*_])(?:\s*\1){2,}\s*$)")
 
 
+# A paragraph line that stops inside a sentence: it ends in a letter, digit, comma, 、 or an
+# opening bracket ("It is no longer" before "installed; ignore the old card").
+_GOES_ON = re.compile(r"[A-Za-z0-9,、;(（「]\s*$")
+
+
 def item_spans(lines: Sequence[str], code: Sequence[bool]) -> dict[int, range]:
-    """0-based index -> the lines (a range of indexes) of the list item it is part of, for
-    every line of an item written over several lines: "3. ... send it by" with its next line
-    '   "Letter Pack Plus" and record ...' (indented or lazy, CommonMark's continuation: no
-    blank line, bullet, heading, table row, fence, tag or quote between). Shown alone, the
-    item's first line cut its answer in half (heldout7, a fresh tester). Code is left out."""
+    """0-based index -> the lines (a range of indexes) of the list item or wrapped sentence it
+    is part of, for every line of one written over several lines: "3. ... send it by" with its
+    next line '   "Letter Pack Plus" and record ...' (indented or lazy, CommonMark's
+    continuation: no blank line, bullet, heading, table row, fence, tag or quote between), and
+    a paragraph's lines while each `_GOES_ON` to the next. Shown alone, the item's first line
+    cut its answer in half (heldout7, a fresh tester), and a wrapped sentence's second line
+    began mid-sentence (heldout8, a fresh new user). Code is left out."""
     spans: dict[int, range] = {}
     i = 0
     while i < len(lines):
@@ -296,9 +303,13 @@ def item_spans(lines: Sequence[str], code: Sequence[bool]) -> dict[int, range]:
             while (j < len(lines) and j - i < MAX_ITEM_LINES and not code[j] and lines[j].strip()
                    and not _BLOCK_START.match(lines[j])):
                 j += 1
-            if j - i > 1:
-                for k in range(i, j):
-                    spans[k] = range(i, j)
+        elif lines[i].strip() and not code[i] and not _BLOCK_START.match(lines[i]):
+            while (j < len(lines) and j - i < MAX_ITEM_LINES and not code[j] and lines[j].strip()
+                   and not _BLOCK_START.match(lines[j]) and _GOES_ON.search(lines[j - 1])):
+                j += 1
+        if j - i > 1:
+            for k in range(i, j):
+                spans[k] = range(i, j)
         i = j
     return spans
 

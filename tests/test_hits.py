@@ -202,6 +202,25 @@ def test_a_list_item_written_over_two_lines_is_shown_whole():
     assert hit.highlight_lines == (33, 32)  # the API and evaluation count the best lines themselves
 
 
+def test_a_sentence_wrapped_over_two_lines_is_shown_whole():
+    # A fresh new user (heldout8, 2026-12-01): the first answer line began "installed; ignore
+    # the old laminated card", the second half of a sentence wrapped in the note.
+    from assistant.hits import Hit
+    from assistant.render import format_hit
+    from assistant.webrender import answer_lines
+
+    text = ("## Old app\n\nThe old app used a 4-digit PIN. It is no longer\n"
+            "installed; ignore the old card kept in some trucks.\nAsk the office for a new one.")
+    chunk = Chunk(source="a.md", title="A", heading_path=("A", "Old app"), anchor="s", permalink=None,
+                  line_start=10, line_end=14, text=text)
+    hit = Hit(chunk, 1.0, "u", (13, 14))
+    assert answer_lines(hit)[0] == "The old app used a 4-digit PIN. It is no longer installed; ignore the old card kept in some trucks."
+    assert answer_lines(hit)[1] == "Ask the office for a new one."  # the sentence before it ended: a line of its own
+    shown = format_hit(1, hit).split("\n")
+    assert "   ▶ L12: The old app used a 4-digit PIN. It is no longer" in shown
+    assert hit.highlight_lines == (13, 14)  # the API and evaluation count the best lines themselves
+
+
 def test_an_item_spans_its_indented_and_lazy_lines_up_to_the_next_block():
     from assistant.lines import MAX_ITEM_LINES, answer_items, code_lines, item_spans
 
@@ -211,5 +230,8 @@ def test_an_item_spans_its_indented_and_lazy_lines_up_to_the_next_block():
     assert item_spans(["- a", "  b", "---", "x"], [False] * 4) == {0: range(0, 2), 1: range(0, 2)}  # a rule ends it
     long = ["- item"] + ["  more"] * 20
     assert max(len(r) for r in item_spans(long, [False] * len(long)).values()) == MAX_ITEM_LINES
+    # A paragraph's lines join while each stops inside a sentence; a finished one stands alone.
+    para = ["It is no", "longer here.", "Next one.", "回収は月曜、", "水曜。", "**Q?**", "Yes"]
+    assert item_spans(para, [False] * len(para)) == {0: range(0, 2), 1: range(0, 2), 3: range(3, 5), 4: range(3, 5)}
     # Two answer lines of one item: the item is given once, at the better one.
     assert answer_items(lines, 1, (2, 1, 4)) == [(1, 2, 3), (4,)]
