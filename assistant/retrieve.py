@@ -39,7 +39,7 @@ from .query import (
     validate_top_k,
 )
 from .textnorm import match_form
-from .verdict import QUANTITY_HITS, Verdict, leans_back
+from .verdict import QUANTITY_HITS, Verdict, conversation_weight, leans_back
 from .superseded import Superseded
 from .views import (
     BM25View,
@@ -54,7 +54,6 @@ from .views import (
 
 __all__ = ["Answer", "Hit", "MAX_QUESTION_CHARS", "MAX_TOP_K", "Scores", "Searcher", "conversation", "refers_back"]
 
-HISTORY_PRIOR = 0.3  # weight of the earlier turns for a question that does not lean back
 LEAD_YIELD_SPREAD = 0.8  # a lead yields to its page's best section within this share of the spread (leads.py)
 # How far a superseded section ("旧ルール（2025年3月まで）", "Old app (before April 2026)") drops,
 # in shares of the index's spread, for a question about the present: 0.3 and 0.6 measured the
@@ -306,14 +305,14 @@ class Searcher:
             # one with its own topic, then the question), in full when the question leans
             # back (`leans_back`: refers back, or names at most one key term: "何時から何時まで？"
             # took a story-time table over the bookmobile's at 0.3, heldout7 h7f-001), as a
-            # weak prior otherwise, so a new topic is not dragged back (at 0, two follow-ups
-            # fell from rank 1 on heldout5, one per profile).
+            # weak prior otherwise, weaker the more the question names, so a new topic is not
+            # dragged back (verdict.conversation_weight).
             # The conversation is searched without dictionary translations: every turn's
             # words as equal BM25 terms pulled generic chunks up (wiki-dev follow-up Hit@5
             # 1.0 -> 0.9); the question's own translations count in `alone`.
             encoded = self.encode(asked, translate=False)
             with_history = self.score(encoded)
-            fused = fused + (1.0 if follow_up else HISTORY_PRIOR) * with_history.ranking
+            fused = fused + conversation_weight(text) * with_history.ranking
         # A section the wiki marks as replaced ranks below current ones, unless the question
         # (with its conversation, for a follow-up) asks about the past (superseded.py).
         superseded = 0.0

@@ -21,6 +21,14 @@ from .query import refers_back
 # after an unrelated turn were answered ("超遠心機のローターは...") for one follow-up flagged
 # less (five corpora, both profiles; docs/evaluation.md, fifteenth pass).
 ELLIPTICAL_KEY_TERMS = 1
+# The conversation as a prior for a question that does not lean back: a follow-up naming two
+# terms ("出庫は何時？", "How long at most?") still needs it (at 0 both fell from rank 1-2,
+# heldout5/8); a question naming more has a topic of its own, which an earlier turn dragged
+# ("注射針が…" after an oil question went to the old tablet app, a new user, heldout8). At
+# 0.3 for every such question, unrelated-history Hit@1 was 10 questions under the question
+# alone over six corpora for e5 (docs/evaluation.md, seventeenth pass).
+HISTORY_PRIOR = 0.3
+HISTORY_PRIOR_TERMS = 2
 KEY_TERMS_CARRIED = 0.6  # share of a question's key terms in the top line that rules out a weak-score flag
 QUANTITY_HITS = 3  # hits whose chunks may give the quantity a question asks for (noanswer.missing_quantity)
 
@@ -29,6 +37,16 @@ def leans_back(question: str) -> bool:
     """True when a question takes its topic from earlier turns: it refers back ("その場合は？",
     "What about it?") or names at most ELLIPTICAL_KEY_TERMS key terms ("何時から何時まで？")."""
     return refers_back(question) or len(key_terms(question)) <= ELLIPTICAL_KEY_TERMS
+
+
+def conversation_weight(question: str) -> float:
+    """Weight (0..1) of the conversation's scores in the ranking of a question asked after
+    earlier turns: 1 when it leans back; else HISTORY_PRIOR for up to HISTORY_PRIOR_TERMS key
+    terms, shrinking as HISTORY_PRIOR_TERMS / n beyond: the more a question names, the more
+    it has a topic of its own."""
+    if leans_back(question):
+        return 1.0
+    return HISTORY_PRIOR * min(1.0, HISTORY_PRIOR_TERMS / len(key_terms(question)))
 
 
 class Verdict:
