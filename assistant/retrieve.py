@@ -303,7 +303,7 @@ class Searcher:
             # A follow-up ("その保持期間は？") names its topic only in earlier turns: add the
             # scores of the conversation (query.conversation: the turns back to the latest
             # one with its own topic, then the question), in full when the question leans
-            # back (`leans_back`: refers back, or names at most one key term: "何時から何時まで？"
+            # back (`leans_back`: refers back, or names at most one topic word: "何時から何時まで？"
             # took a story-time table over the bookmobile's at 0.3, heldout7 h7f-001), as a
             # weak prior otherwise, weaker the more the question names, so a new topic is not
             # dragged back (verdict.conversation_weight).

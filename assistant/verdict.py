@@ -12,21 +12,22 @@ import numpy as np
 from .calibration import Calibration
 from .hits import Hit, clip_lines
 from .language import language
-from .noanswer import Vocabulary, is_unanswered, key_term_share, key_terms, missing_quantity, names_nothing
+from .noanswer import Vocabulary, is_unanswered, key_term_share, missing_quantity, names_nothing
 from .query import refers_back
+from .topicwords import topic_words
 
-# A question after earlier turns with at most this many key terms is read as a follow-up even
-# without a referring word ("何時から何時まで？", "溶出量はどれくらい？"): its "not in the notes"
-# counts the conversation's score (`leans_back`). At 2, two of 69 no-answer questions asked
-# after an unrelated turn were answered ("超遠心機のローターは...") for one follow-up flagged
-# less (five corpora, both profiles; docs/evaluation.md, fifteenth pass).
+# A question after earlier turns with at most this many topic words (topicwords.py) is read
+# as a follow-up even without a referring word ("何時から何時まで？", "溶出量はどれくらい？"): its
+# "not in the notes" counts the conversation's score (`leans_back`). At 2, two of 69 no-answer
+# questions asked after an unrelated turn were answered ("超遠心機のローターは...") for one
+# follow-up flagged less (five corpora, both profiles; docs/evaluation.md, fifteenth pass).
+# Counted as key terms until the seventeenth pass, "注射針がごみに混ざっていたらどうする？"
+# named one and was answered from an earlier oil question's topic (heldout8, a new user).
 ELLIPTICAL_KEY_TERMS = 1
 # The conversation as a prior for a question that does not lean back: a follow-up naming two
-# terms ("出庫は何時？", "How long at most?") still needs it (at 0 both fell from rank 1-2,
-# heldout5/8); a question naming more has a topic of its own, which an earlier turn dragged
-# ("注射針が…" after an oil question went to the old tablet app, a new user, heldout8). At
-# 0.3 for every such question, unrelated-history Hit@1 was 10 questions under the question
-# alone over six corpora for e5 (docs/evaluation.md, seventeenth pass).
+# words ("How long at most?") still needs it (at 0 it fell from rank 1, heldout5); a question
+# naming more has a topic of its own: against a flat 0.3, 0 put seven more unrelated-history
+# questions right at rank 1 over six corpora for e5 (docs/evaluation.md, seventeenth pass).
 HISTORY_PRIOR = 0.3
 HISTORY_PRIOR_TERMS = 2
 KEY_TERMS_CARRIED = 0.6  # share of a question's key terms in the top line that rules out a weak-score flag
@@ -35,18 +36,19 @@ QUANTITY_HITS = 3  # hits whose chunks may give the quantity a question asks for
 
 def leans_back(question: str) -> bool:
     """True when a question takes its topic from earlier turns: it refers back ("その場合は？",
-    "What about it?") or names at most ELLIPTICAL_KEY_TERMS key terms ("何時から何時まで？")."""
-    return refers_back(question) or len(key_terms(question)) <= ELLIPTICAL_KEY_TERMS
+    "What about it?") or names at most ELLIPTICAL_KEY_TERMS topic words ("何時から何時まで？";
+    topicwords.topic_words)."""
+    return refers_back(question) or len(topic_words(question)) <= ELLIPTICAL_KEY_TERMS
 
 
 def conversation_weight(question: str) -> float:
     """Weight (0..1) of the conversation's scores in the ranking of a question asked after
-    earlier turns: 1 when it leans back; else HISTORY_PRIOR for up to HISTORY_PRIOR_TERMS key
-    terms, shrinking as HISTORY_PRIOR_TERMS / n beyond: the more a question names, the more
+    earlier turns: 1 when it leans back; else HISTORY_PRIOR for up to HISTORY_PRIOR_TERMS topic
+    words, shrinking as HISTORY_PRIOR_TERMS / n beyond: the more a question names, the more
     it has a topic of its own."""
     if leans_back(question):
         return 1.0
-    return HISTORY_PRIOR * min(1.0, HISTORY_PRIOR_TERMS / len(key_terms(question)))
+    return HISTORY_PRIOR * min(1.0, HISTORY_PRIOR_TERMS / len(topic_words(question)))
 
 
 class Verdict:

@@ -121,15 +121,6 @@ def test_follow_up_uses_history_and_new_topic_keeps_its_own(searcher):
     assert fresh.hits[0].chunk.heading_path[-1] == "Amazon Route53"
 
 
-def test_the_conversation_counts_less_the_more_a_question_names():
-    from assistant.verdict import HISTORY_PRIOR, conversation_weight
-
-    assert conversation_weight("その最大値は？") == 1.0  # refers back: the conversation names its topic
-    assert conversation_weight("出庫は何時？") == HISTORY_PRIOR  # two key terms: may still need it
-    # Four key terms: a topic of its own, which an earlier turn must not drag (a new user).
-    assert conversation_weight("Why can't I ship my sequencing plate on Thursday?") == HISTORY_PRIOR / 2
-
-
 def test_not_in_the_notes(searcher):
     assert searcher.search("Azure Cosmos DBの整合性レベルは何種類ある？").no_answer
     assert searcher.search("How do I override values.yaml in a Helm chart at install time?").no_answer

@@ -1,0 +1,75 @@
+"""What a question names as its topic, counted to tell a follow-up from a new question.
+
+noanswer.key_terms reads Japanese as kanji and katakana runs of two or more characters, so a
+question's one-kanji and hiragana nouns go uncounted: "注射針がごみに混ざっていたらどうする？"
+names 注射針 and ごみ, yet key_terms finds 注射針 alone, and after an earlier turn the question
+was taken as a follow-up and answered from that turn's topic (heldout8, a fresh new user).
+`topic_words` adds the question's Japanese noun compounds no key term covers, as UniDic tags
+them (fugashi with unidic-lite, the tokenizer cutlet already brings; noanswer.py).
+Only the follow-up decision reads it (verdict.leans_back, verdict.conversation_weight):
+"not in the notes" keeps key_terms.
+"""
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+from .noanswer import key_terms, normalize
+
+# Nouns that name no topic although UniDic tags them as common nouns (formal nouns and
+# 自分); compounds of adverb-like ones only (とき, ため, 前, 今日: UniDic's 副詞可能) are read
+# from the tags.
+_NO_TOPIC = frozenset({"こと", "もの", "方", "自分"})
+
+_lock = threading.Lock()  # one MeCab tagger, not documented as safe to share between threads
+_tagger = None
+
+
+def _tagged(text: str) -> list[tuple[str, str, str, str]]:
+    """(surface, pos1, pos2, pos3) per token of `text` (UniDic), the tagger made on first use."""
+    global _tagger
+    with _lock:
+        if _tagger is None:
+            import fugashi  # with unidic-lite (requirements.txt); 0.03 s to load
+
+            _tagger = fugashi.Tagger()
+        return [(w.surface, w.feature.pos1, w.feature.pos2, w.feature.pos3) for w in _tagger(text)]
+
+
+def _noun_compounds(text: str) -> set[str]:
+    """The runs of Japanese noun and suffix tokens of `text` that name something, lowercased:
+    not a number with its counters ("1か月"), not all adverb-like, not in _NO_TOPIC."""
+    named, run, in_number = set(), [], False
+
+    def close_run() -> None:
+        compound = "".join(surface for surface, *_ in run).lower()
+        if run and compound not in _NO_TOPIC and not all(pos3 == "副詞可能" for *_, pos3 in run):
+            named.add(compound)
+        run.clear()
+
+    for token in _tagged(text):
+        surface, pos1, pos2, pos3 = token
+        if pos2 == "数詞":  # 何, 3: a number and the counters after it
+            close_run()
+            in_number = True
+        elif in_number and (pos3 == "助数詞可能" or pos1 == "接尾辞"):
+            continue
+        else:
+            in_number = False
+            if pos1 in ("名詞", "接尾辞") and not surface.isascii():  # ASCII words are key_terms' own
+                run.append(token)
+            else:
+                close_run()
+    close_run()
+    return named
+
+
+@lru_cache(maxsize=4096)
+def topic_words(question: str) -> frozenset[str]:
+    """The words a question names (lowercased): its key_terms but nouns that name no topic
+    (自分), and the Japanese noun compounds no key term covers ("ごみ", "袋": key_terms reads
+    only runs of two kanji or katakana)."""
+    text = normalize(question)
+    named = _noun_compounds(text) if not text.isascii() else set()
+    terms = key_terms(question) - _NO_TOPIC
+    return frozenset(terms | {c for c in named if not any(t in c or c in t for t in terms)})

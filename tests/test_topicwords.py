@@ -1,0 +1,44 @@
+"""What a question names, for the follow-up decision (topicwords.py, with the real UniDic
+tagger: fugashi + unidic-lite from requirements.txt)."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.topicwords import topic_words
+from assistant.verdict import HISTORY_PRIOR, conversation_weight, leans_back
+
+
+@pytest.mark.parametrize("question, words", [
+    # One-kanji and hiragana nouns count: key_terms saw only 注射針 and スプレー.
+    ("注射針がごみに混ざっていたらどうする？", {"注射針", "ごみ"}),
+    ("燃えるごみの袋にスプレー缶が入っていたらどうすればいい？", {"ごみ", "袋", "スプレー"}),
+    # Key terms stay as key_terms splits them; a compound one covers is not counted again.
+    ("リリース判定会に出るのは誰？", {"リリース", "判定会"}),
+    ("来週の日経平均はどうなると思う？", {"来週", "日経平均"}),
+    # A key term stays one ("何時"); a number with its counters or a formal noun adds none.
+    ("出庫は何時？", {"出庫", "何時"}),
+    ("うみかぜ号の1か月の燃料代はいくら？", {"うみかぜ号", "燃料代"}),
+    ("2026年度予算は？", {"2026", "年度予算"}),
+    ("自分で水も飲めないくらいだったら？", {"水"}),
+    ("PCが壊れたとき、代わりのPCはいつもらえる？", {"pc", "代わり"}),
+    # English is key_terms' own.
+    ("How long at most?", {"long", "most"}),
+])
+def test_topic_words(question, words):
+    assert topic_words(question) == words
+
+
+def test_a_japanese_question_with_a_topic_of_its_own_is_no_follow_up():
+    # A fresh new user (heldout8): after an oil-change question, this was read as a follow-up
+    # (one key term) and answered with the old tablet app's section.
+    assert not leans_back("注射針がごみに混ざっていたらどうする？")
+    assert conversation_weight("注射針がごみに混ざっていたらどうする？") == HISTORY_PRIOR
+    # Still follow-ups: one topic word, or a referring word.
+    assert leans_back("溶出量はどれくらい？") and leans_back("何時から何時まで？") and leans_back("その場合は？")
+
+
+def test_the_conversation_counts_less_the_more_a_question_names():
+    assert conversation_weight("その最大値は？") == 1.0  # refers back: the conversation names its topic
+    assert conversation_weight("How long at most?") == HISTORY_PRIOR  # two words: may still need it
+    # Four: a topic of its own, which an earlier turn must not drag.
+    assert conversation_weight("Why can't I ship my sequencing plate on Thursday?") == HISTORY_PRIOR / 2
