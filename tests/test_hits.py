@@ -179,19 +179,26 @@ def test_a_collapsed_hit_names_its_page_before_a_repeated_heading():
     assert summary("Compute server", ("Compute server",)) == "Compute server"  # the page's own lead
 
 
+def _section_hit(text: str, line_start: int, highlight: tuple[int, ...]):
+    """A hit on one section `text` (its "## " heading first) starting at note line `line_start`."""
+    from assistant.hits import Hit
+
+    heading = text.split("\n", 1)[0].lstrip("# ")
+    chunk = Chunk(source="a.md", title="A", heading_path=("A", heading), anchor="s", permalink=None,
+                  line_start=line_start, line_end=line_start + text.count("\n"), text=text)
+    return Hit(chunk, 1.0, "u", highlight)
+
+
 def test_a_list_item_written_over_two_lines_is_shown_whole():
     # A fresh tester (heldout7, 2026-12-01): the answer read "3. Use the prepaid labels ...;
     # for other lenders, send it by" and stopped; its next line (the other carrier) was
     # neither shown nor marked, in the CLI, the page or the copied text.
-    from assistant.hits import Hit
     from assistant.render import format_hit
     from assistant.webrender import answer_lines, best_hit_html, section_html
 
     text = ("## Returning an item\n\n1. Check the slip.\n3. Use the prepaid labels; for other lenders, send it by\n"
             '   "Letter Pack Plus" and log the tracking number.\n4. Hand it to the pickup.')
-    chunk = Chunk(source="a.md", title="A", heading_path=("A", "Returning an item"), anchor="s", permalink=None,
-                  line_start=30, line_end=35, text=text)
-    hit = Hit(chunk, 1.0, "u", (33, 32))
+    hit = _section_hit(text, 30, (33, 32))
     assert answer_lines(hit)[0] == 'Use the prepaid labels; for other lenders, send it by "Letter Pack Plus" and log the tracking number.'
     assert "Letter Pack Plus" in best_hit_html(hit, "en").split('class="lead-line">')[1].split("</p>")[0]
     html = section_html(text, 30, hit.highlight_lines)
@@ -205,15 +212,12 @@ def test_a_list_item_written_over_two_lines_is_shown_whole():
 def test_a_sentence_wrapped_over_two_lines_is_shown_whole():
     # A fresh new user (heldout8, 2026-12-01): the first answer line began "installed; ignore
     # the old laminated card", the second half of a sentence wrapped in the note.
-    from assistant.hits import Hit
     from assistant.render import format_hit
     from assistant.webrender import answer_lines
 
     text = ("## Old app\n\nThe old app used a 4-digit PIN. It is no longer\n"
             "installed; ignore the old card kept in some trucks.\nAsk the office for a new one.")
-    chunk = Chunk(source="a.md", title="A", heading_path=("A", "Old app"), anchor="s", permalink=None,
-                  line_start=10, line_end=14, text=text)
-    hit = Hit(chunk, 1.0, "u", (13, 14))
+    hit = _section_hit(text, 10, (13, 14))
     assert answer_lines(hit)[0] == "The old app used a 4-digit PIN. It is no longer installed; ignore the old card kept in some trucks."
     assert answer_lines(hit)[1] == "Ask the office for a new one."  # the sentence before it ended: a line of its own
     shown = format_hit(1, hit).split("\n")
