@@ -28,7 +28,8 @@ def test_line_units_skip_blank_fences_and_keep_the_section_name():
     assert all(u.chunk == 7 for u in units)
 
 
-VOCAB = Vocabulary(["Amazon SQS のキュー", "Route53 と X-Ray", "Block Public Access は S3 の機能", "APIs Lambda /tmp", "EBS の IOPS"])
+VOCAB = Vocabulary(["Amazon SQS のキュー", "Route53 と X-Ray", "Block Public Access は S3 の機能", "APIs Lambda /tmp", "EBS の IOPS",
+                    "Codes beginning with `E2` are hydraulic."])
 
 
 @pytest.mark.parametrize(
@@ -42,6 +43,9 @@ VOCAB = Vocabulary(["Amazon SQS のキュー", "Route53 と X-Ray", "Block Publi
         ("What is S3 Block Public Access for?", []),  # every word known
         ("Which Lambda APIs exist?", []),  # plural of a known word
         ("What does a consumer see in SQS?", []),  # lower-case English is not a name
+        ("The screen in the cab shows E27. What should I do?", []),  # a code of a family the notes name by its start
+        ("The screen in the cab shows F27. What should I do?", ["F27"]),
+        ("What does code E3 mean?", ["E3"]),  # one digit: a code of its own, not of a family
     ],
 )
 def test_unknown_names(question, unknown):
