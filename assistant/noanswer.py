@@ -27,6 +27,7 @@ import functools
 import re
 import threading
 import unicodedata
+from collections import defaultdict
 from typing import Iterable
 
 from .language import JAPANESE_CHARS, JAPANESE_RUN, reply_language
@@ -56,6 +57,23 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+MIN_TYPO_LETTERS = 5  # shorter words have too many one-edit neighbours to call one a typo
+
+
+def one_edit(a: str, b: str) -> bool:
+    """True when `b` is `a` with one letter inserted, deleted, replaced, or two neighbours
+    swapped (Damerau-Levenshtein distance 1)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    i = next((k for k in range(len(short)) if short[k] != long[k]), len(short))
+    return short[i:] == long[i + 1:]
+
+
 # An error or model code: one to three letters, then two or more digits ("e27", "p07").
 _CODE = re.compile(r"([a-z]{1,3})(\d{2,})")
 
@@ -80,6 +98,7 @@ class Vocabulary:
                 self.words.update(p for p in re.split(r"[/.\-]", word) if p)
             self._japanese.update(JAPANESE_RUN.findall(text))
         self._romaji: set[str] | None = None
+        self._by_initial: dict[str, list[str]] | None = None  # letter words by first letter, on first typo
         self._lock = threading.Lock()
         self._text = "\n".join(sorted(self._japanese))  # for CLDR names written in Japanese
 
@@ -119,7 +138,25 @@ class Vocabulary:
         if japanese_forms is not None:
             # A weekday also as tables write it, without its last kanji (水曜 for 水曜日).
             return any(form in self._text or (form.endswith("曜日") and form[:-1] in self._text) for form in japanese_forms)
-        return bool(self._japanese) and self._known(words, self.romanized())
+        if self._japanese and self._known(words, self.romanized()):
+            return True
+        # A misspelt name ("Gitlub", "Kubernetse"): its unknown words each one edit from a word
+        # of the notes (a new user's typos were answered "not in the notes").
+        return all(self._has(w.lower(), set()) or self._one_edit_from_notes(w.lower()) for w in words)
+
+    def _one_edit_from_notes(self, word: str) -> bool:
+        """True for a word of at least MIN_TYPO_LETTERS letters one edit (insertion, deletion,
+        substitution or swap of neighbours) from a word of the notes with its first letter.
+        Letters only: "SEV-0" is another level than the notes' SEV-1, not a typo of it."""
+        if len(word) < MIN_TYPO_LETTERS or not word.isascii() or not word.isalpha():
+            return False
+        with self._lock:
+            if self._by_initial is None:
+                self._by_initial = defaultdict(list)
+                for known in self.words:
+                    if len(known) >= MIN_TYPO_LETTERS - 1 and known.isascii() and known.isalpha():
+                        self._by_initial[known[0]].append(known)
+        return any(one_edit(word, known) for known in self._by_initial.get(word[0], ()))
 
     def _known(self, words: list[str], extra: set[str]) -> bool:
         """`words` as the question writes them (case kept: it tells a name part from a plain word)."""

@@ -28,7 +28,7 @@ def test_line_units_skip_blank_fences_and_keep_the_section_name():
     assert all(u.chunk == 7 for u in units)
 
 
-VOCAB = Vocabulary(["Amazon SQS のキュー", "Route53 と X-Ray", "Block Public Access は S3 の機能", "APIs Lambda /tmp", "EBS の IOPS",
+VOCAB = Vocabulary(["Amazon SQS のキュー", "Route53 と X-Ray と SEV-1", "Block Public Access は S3 の機能", "APIs Lambda /tmp", "EBS の IOPS",
                     "Codes beginning with `E2` are hydraulic."])
 
 
@@ -46,6 +46,11 @@ VOCAB = Vocabulary(["Amazon SQS のキュー", "Route53 と X-Ray", "Block Publi
         ("The screen in the cab shows E27. What should I do?", []),  # a code of a family the notes name by its start
         ("The screen in the cab shows F27. What should I do?", ["F27"]),
         ("What does code E3 mean?", ["E3"]),  # one digit: a code of its own, not of a family
+        # A misspelling one edit from a word of the notes (swap, drop, add, replace) is no new name.
+        ("How much /tmp storage can a Lamdba use?", []),
+        ("Amazon SQSのキューをLambdからよむには？", []),
+        ("How much /tmp storage can a Lmadab use?", ["Lmadab"]),  # two edits: another name
+        ("What is SEV-0 for in X-Ray?", ["SEV-0"]),  # letters only: a number is no typo
     ],
 )
 def test_unknown_names(question, unknown):
