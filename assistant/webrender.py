@@ -132,6 +132,7 @@ def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()
               for n in item}
     env = {"marked": marked}
     tokens = md.parse(text, env)
+    _drop_inline_tags(tokens)
     links and links(tokens)
     for i, token in enumerate(tokens):
         if not token.map or not marked:
@@ -152,8 +153,23 @@ def inline_html(text: str, links=None) -> str:
     md = _markdown()
     env: dict = {}
     tokens = md.parseInline(text, env)
+    _drop_inline_tags(tokens)
     links and links(tokens)
     return md.renderer.render(tokens, md.options, env)
+
+
+# An HTML tag as text: markdown-it with html=False keeps a note's inline HTML as words.
+_INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+
+
+def _drop_inline_tags(tokens) -> None:
+    """Inline HTML shows its text, not its tags, as the wiki renders it (`<br>`, `<span
+    class="good">✓</span>`): kept as text, a new user read "...判断します。<br>" (wiki-dev).
+    Only text tokens change: code spans and blocks are tokens of their own, shown as written."""
+    for token in tokens:
+        for child in token.children or ():
+            if child.type == "text" and "<" in child.content:
+                child.content = _INLINE_TAG.sub("", child.content)
 
 
 def clean(fragment: str) -> str:
@@ -200,10 +216,12 @@ _BLOCK_MARKER = re.compile(r"^[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|#{1,6}[ \t]+|
 
 
 def _source_lines(hit: Hit) -> list[str]:
-    """The hit's answer lines as written, best first, without list markers and indentation;
+    """The hit's answer lines as the page shows them, best first, without list markers and indentation;
     a table row as "column: value; ..." (lines.row_text), not its pipes, when its header is in
     the section."""
-    body = hit.chunk.text.split("\n")
+    # As the page shows them: Liquid and comments gone under Jekyll (wiki/shown.py); as
+    # written, a link read "[leave request]({% page "/tools/hrlinks/" %})" (a new user, wiki-dev).
+    body = hit.chunk.page_text.split("\n")
     out = []
     for item in answer_items(body, hit.chunk.line_start, hit.highlight_lines):
         i = item[0] - hit.chunk.line_start

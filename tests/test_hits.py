@@ -225,6 +225,23 @@ def test_a_sentence_wrapped_over_two_lines_is_shown_whole():
     assert hit.highlight_lines == (13, 14)  # the API and evaluation count the best lines themselves
 
 
+def test_answer_lines_read_as_the_page_shows_them():
+    # A new user (wiki-dev, 2026-12-01): a Jekyll page's answer line showed its Liquid link
+    # target '({% page "/tools/hrlinks/" %})' and inline HTML ("<br>", '<span class="good">').
+    from dataclasses import replace
+
+    from assistant.webrender import answer_lines, section_html
+
+    text = ('## Leave\n\nHave an approved [leave request]({% page "/tools/hrlinks/" %}) first.<br>\n'
+            '<span class="good">&#x2713;</span> Ask `<br>` in code.')
+    shown = '## Leave\n\nHave an approved [leave request]() first.<br>\n<span class="good">&#x2713;</span> Ask `<br>` in code.'
+    hit = _section_hit(text, 1, (3, 4))
+    hit = replace(hit, chunk=replace(hit.chunk, shown=shown))
+    assert answer_lines(hit) == ["Have an approved leave request first.", "✓ Ask <br> in code."]
+    html = section_html(shown, 1, (3,))
+    assert "&lt;br&gt;" not in html.replace("<code>&lt;br&gt;</code>", "") and "<code>&lt;br&gt;</code>" in html
+
+
 def test_an_item_spans_its_indented_and_lazy_lines_up_to_the_next_block():
     from assistant.lines import MAX_ITEM_LINES, answer_items, code_lines, item_spans
 
