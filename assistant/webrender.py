@@ -158,14 +158,17 @@ def inline_html(text: str, links=None) -> str:
     return md.renderer.render(tokens, md.options, env)
 
 
-# An HTML tag as text: markdown-it with html=False keeps a note's inline HTML as words.
-_INLINE_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+# A tag of inline text formatting, as text: markdown-it with html=False keeps a note's HTML
+# as words. Other HTML (`<script>`, `<iframe>`, `<div>`) stays visible text, as before.
+_INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|br|code|del|em|font|i|img|ins|kbd|mark|nobr|s|small|span|strong|sub|sup|u|wbr)"
+    r"(?:\s[^<>]*)?/?>", re.IGNORECASE)
 
 
 def _drop_inline_tags(tokens) -> None:
-    """Inline HTML shows its text, not its tags, as the wiki renders it (`<br>`, `<span
-    class="good">✓</span>`): kept as text, a new user read "...判断します。<br>" (wiki-dev).
-    Only text tokens change: code spans and blocks are tokens of their own, shown as written."""
+    """Inline formatting HTML shows its text, not its tags, as the wiki renders it (`<br>`,
+    `<span class="good">✓</span>`): kept as text, a new user read "...判断します。<br>"
+    (wiki-dev). Only text tokens change: code spans and blocks are tokens of their own."""
     for token in tokens:
         for child in token.children or ():
             if child.type == "text" and "<" in child.content:
