@@ -28,7 +28,7 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from .language import JAPANESE_CHARS, JAPANESE_RUN, reply_language
 from .lines import is_placeholder
@@ -60,18 +60,18 @@ def normalize(text: str) -> str:
 MIN_TYPO_LETTERS = 5  # shorter words have too many one-edit neighbours to call one a typo
 
 
-def one_edit(a: str, b: str) -> bool:
-    """True when `b` is `a` with one letter inserted, deleted, replaced, or two neighbours
-    swapped (Damerau-Levenshtein distance 1)."""
-    if a == b or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        diff = [i for i in range(len(a)) if a[i] != b[i]]
-        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
-                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
-    short, long = (a, b) if len(a) < len(b) else (b, a)
-    i = next((k for k in range(len(short)) if short[k] != long[k]), len(short))
-    return short[i:] == long[i + 1:]
+def one_edits(word: str) -> Iterable[str]:
+    """The lowercase letter words one edit from `word` that keep its first letter: a letter
+    deleted, two neighbours swapped, a letter replaced or inserted (Damerau-Levenshtein 1)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for i in range(1, len(word) + 1):
+        head, tail = word[:i], word[i:]
+        if tail:
+            yield head + tail[1:]  # deleted
+            if len(tail) > 1 and tail[0] != tail[1]:
+                yield head + tail[1] + tail[0] + tail[2:]  # swapped
+            yield from (head + c + tail[1:] for c in letters if c != tail[0])  # replaced
+        yield from (head + c + tail for c in letters)  # inserted
 
 
 # An error or model code: one to three letters, then two or more digits ("e27", "p07").
@@ -98,7 +98,6 @@ class Vocabulary:
                 self.words.update(p for p in re.split(r"[/.\-]", word) if p)
             self._japanese.update(JAPANESE_RUN.findall(text))
         self._romaji: set[str] | None = None
-        self._by_initial: dict[str, list[str]] | None = None  # letter words by first letter, on first typo
         self._lock = threading.Lock()
         self._text = "\n".join(sorted(self._japanese))  # for CLDR names written in Japanese
 
@@ -146,17 +145,13 @@ class Vocabulary:
 
     def _one_edit_from_notes(self, word: str) -> bool:
         """True for a word of at least MIN_TYPO_LETTERS letters one edit (insertion, deletion,
-        substitution or swap of neighbours) from a word of the notes with its first letter.
-        Letters only: "SEV-0" is another level than the notes' SEV-1, not a typo of it."""
+        substitution or swap of neighbours, its first letter kept) from a word of the notes.
+        Letters only: "SEV-0" is another level than the notes' SEV-1, not a typo of it. Each
+        edit is looked up (about 54 per letter): scanning the notes' words cost 5 s for a
+        question of 220 made-up names over 200,000 words (an attack run)."""
         if len(word) < MIN_TYPO_LETTERS or not word.isascii() or not word.isalpha():
             return False
-        with self._lock:
-            if self._by_initial is None:
-                self._by_initial = defaultdict(list)
-                for known in self.words:
-                    if len(known) >= MIN_TYPO_LETTERS - 1 and known.isascii() and known.isalpha():
-                        self._by_initial[known[0]].append(known)
-        return any(one_edit(word, known) for known in self._by_initial.get(word[0], ()))
+        return any(edit in self.words for edit in one_edits(word))
 
     def _known(self, words: list[str], extra: set[str]) -> bool:
         """`words` as the question writes them (case kept: it tells a name part from a plain word)."""
@@ -324,12 +319,14 @@ def japanese_names(question: str) -> list[str]:
 def unknown_names(question: str, vocabulary: Vocabulary) -> list[str]:
     """The names of the question (`names`, `japanese_names`) the notes never mention, each as
     one string. A run of numbers and measurements alone ("75", "24x24", "2D") is not a name."""
-    latin = [
-        " ".join(run)
-        for run in names(question)
-        if not all(token[0].isdigit() for token in run) and not vocabulary.knows(run)
-    ]
-    return latin + [name for name in japanese_names(question) if not vocabulary.writes(name)]
+    return list(_unknown_names(question, vocabulary))
+
+
+def _unknown_names(question: str, vocabulary: Vocabulary) -> Iterator[str]:
+    for run in names(question):
+        if not all(token[0].isdigit() for token in run) and not vocabulary.knows(run):
+            yield " ".join(run)
+    yield from (name for name in japanese_names(question) if not vocabulary.writes(name))
 
 
 # Kana written inside a word after its kanji (okurigana: 切り戻し, 締め日, 振り分け); never a
@@ -380,4 +377,5 @@ def key_term_share(question: str, text: str) -> float:
 def is_unanswered(question: str, top_score: float, floor: float, vocabulary: Vocabulary) -> bool:
     """True for a question naming something the notes never mention, or whose best match
     scores under the index's calibrated floor (calibration.Calibration.floor)."""
-    return bool(unknown_names(question, vocabulary)) or top_score < floor
+    # The score first, then names up to the first unknown one (each may be looked up as a typo).
+    return top_score < floor or next(_unknown_names(question, vocabulary), None) is not None
