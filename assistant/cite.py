@@ -43,17 +43,24 @@ def heading_anchors(headings: Sequence[str], style: str = "kramdown") -> list[st
 
 def _quote_path(path: str) -> str:
     """Percent-encode each segment once; already-encoded '%XX' is not double-encoded. The
-    result has no dot segment, so a citation never resolves above the base path: a '.' or
-    '..' segment is dropped (Jekyll drops them from permalinks too, wiki.pages.jekyll_permalink),
-    and a segment that only decodes to one (a folder named '%2e%2e', which a static host
-    serves as /%252e%252e/) keeps its '%' encoded: browsers read '%2e' as '.' (WHATWG URL)."""
+    result never resolves above the base path: a '.' or '..' segment is dropped (Jekyll drops
+    them from permalinks too, wiki.pages.jekyll_permalink), and a segment whose decoding is a
+    dot segment or holds '/' or '\\' (a folder named '%2e%2e' or 'a%2Fb') keeps its '%'
+    encoded, as the static host serves that folder (/%252e%252e/): browsers read '%2e' as
+    '.' (WHATWG URL), and nginx decodes '%2F' before resolving '..' (an attack run)."""
     out = []
-    for seg in path.split("/"):
+    segments = path.split("/")
+    if segments[-1] in (".", ".."):
+        segments.append("")  # "/x/." is the folder /x/: its trailing slash stays
+    for seg in segments:
         if seg in (".", ".."):
             continue
         plain = unquote(seg)
+        literal = plain in (".", "..") or "/" in plain or "\\" in plain
+        # A backslash goes out encoded twice: a host that decodes %5C may split on it (IIS).
+        seg = seg.replace("\\", "%5C") if literal else plain
         # errors="replace": a file name undecodable as UTF-8 arrives with lone surrogates.
-        out.append(quote(seg if plain in (".", "..") else plain, safe=_PATH_SAFE, errors="replace"))
+        out.append(quote(seg, safe=_PATH_SAFE, errors="replace"))
     return "/".join(out)
 
 

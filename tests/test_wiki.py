@@ -82,6 +82,12 @@ def test_page_paths(engine, clean, page, index):
     assert wiki_page(_note("# T\n", "dir/index.md"), engine, clean).path == index
 
 
+@pytest.mark.parametrize("engine", ["jekyll", "mkdocs", "github"])
+def test_a_backslash_is_part_of_a_file_name(engine):
+    # An attack run: a folder named a\..\..\b stopped `index` and `links` with a traceback.
+    assert wiki_page(_note("# T\n", "a\\..\\..\\b/x.md"), engine).path.startswith("/a\\..\\..\\b/")
+
+
 def test_front_matter_permalink_and_docusaurus_slug():
     note = _note("---\npermalink: /handbook/tools/\nslug: tools-page\n---\n# T\n")
     assert wiki_page(note, "jekyll").path == "/handbook/tools/"

@@ -59,7 +59,9 @@ def _front_matter_path(value) -> str | None:
 
 
 def _parts(source: str) -> list[str]:
-    parts = [p for p in source.replace("\\", "/").split("/") if p not in ("", ".")]
+    # '/'-separated (notes.py: as_posix); a backslash is part of a POSIX file name: read as a
+    # separator, a folder named a\..\..\b stopped indexing with a traceback (an attack run).
+    parts = [p for p in source.split("/") if p not in ("", ".")]
     if not parts or ".." in parts:
         raise ValueError(f"note source must be a path inside the corpus folder, got {source!r}")
     return parts
@@ -67,11 +69,11 @@ def _parts(source: str) -> list[str]:
 
 def jekyll_permalink(permalink: str) -> str:
     """Where Jekyll writes a page with this front-matter permalink, '/'-rooted: its
-    URL#sanitize_url ('..' -> '/', './' dropped, '/' runs squeezed) on the unescaped value, as
-    its destination path takes it (Jekyll 4.3, checked by tests/test_site_real.py). A
+    URL#sanitize_url ('..' -> '/', './' dropped, '/' runs squeezed), then unescaped, as its
+    destination path takes it (Jekyll 4.3, checked by tests/test_site_real.py). A
     `permalink: ../../x/` is written at /x/, never above the site's base path."""
-    path = ("/" + unquote(permalink)).replace("..", "/").replace("./", "")
-    return re.sub("/{2,}", "/", path)
+    path = ("/" + permalink).replace("..", "/").replace("./", "")
+    return unquote(re.sub("/{2,}", "/", path))
 
 
 def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
