@@ -13,6 +13,8 @@ import html
 import re
 from functools import lru_cache
 
+from markdown_it.common import html_re
+
 from .chunking import PATH_SEPARATOR
 from .fragments import disclosure_as_text, outdent
 from .hits import Answer, Hit
@@ -60,12 +62,35 @@ SCOPE_NOTE = {"ja": "絞り込み中:", "en": "Searched only in:"}
 SEARCH_ALL = {"ja": "すべてのノートで検索", "en": "Search everywhere"}
 
 
+# A CommonMark open or close tag (markdown-it's own pattern, quoted '>' in attributes
+# included) of inline text formatting.
+_TAG = re.compile(f"(?:{html_re.open_tag}|{html_re.close_tag})")
+_FORMATTING = frozenset("a abbr b br code del em font i img ins kbd mark nobr s small span strong sub sup u wbr".split())
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+
+
+def _formatting_tag(state, silent: bool) -> bool:
+    """markdown-it inline rule: a formatting tag (`<br>`, `<span class="good">`) is skipped,
+    its text kept, as the wiki renders it: kept as text, a new user read "...判断します。<br>"
+    (wiki-dev). A rule, not a rewrite of text tokens: an escaped `\\<br>` or `&lt;br&gt;` is
+    consumed by the escape and entity rules first and stays visible; code spans are their own."""
+    if state.src[state.pos] != "<":
+        return False
+    tag = _TAG.match(state.src, state.pos)
+    if not tag or _TAG_NAME.match(tag.group()).group(1).lower() not in _FORMATTING:
+        return False
+    state.pos = tag.end()
+    return True
+
+
 @lru_cache(maxsize=1)
 def _markdown():
     from markdown_it import MarkdownIt
 
-    # html=False: raw HTML in a note becomes visible text, never markup.
+    # html=False: raw HTML in a note becomes visible text, never markup; only inline formatting
+    # tags give way to the text they wrap (`_formatting_tag`).
     md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").enable("strikethrough")
+    md.inline.ruler.before("autolink", "formatting_tag", _formatting_tag)
     md.add_render_rule("fence", _render_code)
     md.add_render_rule("code_block", _render_code)
     return md
@@ -132,7 +157,6 @@ def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()
               for n in item}
     env = {"marked": marked}
     tokens = md.parse(text, env)
-    _drop_inline_tags(tokens)
     links and links(tokens)
     for i, token in enumerate(tokens):
         if not token.map or not marked:
@@ -153,26 +177,8 @@ def inline_html(text: str, links=None) -> str:
     md = _markdown()
     env: dict = {}
     tokens = md.parseInline(text, env)
-    _drop_inline_tags(tokens)
     links and links(tokens)
     return md.renderer.render(tokens, md.options, env)
-
-
-# A tag of inline text formatting, as text: markdown-it with html=False keeps a note's HTML
-# as words. Other HTML (`<script>`, `<iframe>`, `<div>`) stays visible text, as before.
-_INLINE_TAG = re.compile(
-    r"</?(?:a|abbr|b|br|code|del|em|font|i|img|ins|kbd|mark|nobr|s|small|span|strong|sub|sup|u|wbr)"
-    r"(?:\s[^<>]*)?/?>", re.IGNORECASE)
-
-
-def _drop_inline_tags(tokens) -> None:
-    """Inline formatting HTML shows its text, not its tags, as the wiki renders it (`<br>`,
-    `<span class="good">✓</span>`): kept as text, a new user read "...判断します。<br>"
-    (wiki-dev). Only text tokens change: code spans and blocks are tokens of their own."""
-    for token in tokens:
-        for child in token.children or ():
-            if child.type == "text" and "<" in child.content:
-                child.content = _INLINE_TAG.sub("", child.content)
 
 
 def clean(fragment: str) -> str:

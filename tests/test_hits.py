@@ -240,6 +240,11 @@ def test_answer_lines_read_as_the_page_shows_them():
     assert answer_lines(hit) == ["Have an approved leave request first.", "✓ Ask <br> in code."]
     html = section_html(shown, 1, (3,))
     assert "&lt;br&gt;" not in html.replace("<code>&lt;br&gt;</code>", "") and "<code>&lt;br&gt;</code>" in html
+    # A tag the note escapes to show it stays (an attack run); a quoted '>' ends no tag.
+    from assistant.webrender import inline_html
+
+    assert inline_html("Wrap it in &lt;code&gt; tags; use \\<br> to break") == "Wrap it in &lt;code&gt; tags; use &lt;br&gt; to break"
+    assert inline_html("<b title='>'>bold</b> <script>x</script>") == "bold &lt;script&gt;x&lt;/script&gt;"
 
 
 def test_an_item_spans_its_indented_and_lazy_lines_up_to_the_next_block():
