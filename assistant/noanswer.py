@@ -27,7 +27,6 @@ import functools
 import re
 import threading
 import unicodedata
-from collections import defaultdict
 from typing import Iterable, Iterator
 
 from .language import JAPANESE_CHARS, JAPANESE_RUN, reply_language

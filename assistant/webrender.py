@@ -225,9 +225,9 @@ _BLOCK_MARKER = re.compile(r"^[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|#{1,6}[ \t]+|
 
 
 def _source_lines(hit: Hit) -> list[str]:
-    """The hit's answer lines as the page shows them, best first, without list markers and indentation;
-    a table row as "column: value; ..." (lines.row_text), not its pipes, when its header is in
-    the section."""
+    """The hit's answer lines as the page shows them, best first, without list markers and
+    indentation; a table row as "column: value; ..." (lines.row_text), not its pipes, when its
+    header is in the section."""
     # As the page shows them: Liquid and comments gone under Jekyll (wiki/shown.py); as
     # written, a link read "[leave request]({% page "/tools/hrlinks/" %})" (a new user, wiki-dev).
     body = hit.chunk.page_text.split("\n")
