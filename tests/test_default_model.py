@@ -8,6 +8,7 @@ import pytest
 
 from assistant import models, profilecheck, profiles
 from assistant.config import PROJECT_ROOT
+from conftest import gemma_missing
 
 GEMMA = "embeddinggemma-300m"
 
@@ -135,7 +136,7 @@ def test_sample_notes_stops_at_the_character_budget_on_a_line_break(tmp_path):
 def test_real_measurement_of_both_profiles_on_a_small_sample(tmp_path):
     """The real thing, small: both real models build the same notes, start cold and answer."""
     if not profiles.EMBEDDINGGEMMA_300M.installed():
-        pytest.fail("embeddinggemma-300m is not installed: run ./scripts/get-model.sh embeddinggemma-300m --accept-gemma-terms")
+        pytest.fail(gemma_missing())
     measured = profilecheck.measure(PROJECT_ROOT / "corpus", chars=3000, log=lambda s: None)
     for model in ("e5", GEMMA):
         m = measured[model]

@@ -13,6 +13,7 @@ import pytest
 from assistant import config, profiles
 from assistant.build import build_index
 from assistant.retrieve import Searcher
+from conftest import gemma_missing
 
 NOTES = {
     "backups.md": "# Backups\n\n## Retention\n\n- Database snapshots are taken every night at 02:00 UTC.\n"
@@ -29,7 +30,7 @@ NOTES = {
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory):
     if not profiles.EMBEDDINGGEMMA_300M.installed():
-        pytest.fail("embeddinggemma-300m is not installed: run ./scripts/get-model.sh embeddinggemma-300m --accept-gemma-terms")
+        pytest.fail(gemma_missing())
     root = tmp_path_factory.mktemp("gemma")
     corpus = root / "notes"
     corpus.mkdir()

@@ -7,6 +7,7 @@ import pytest
 
 from assistant.config import PROJECT_ROOT
 from assistant.gemma_onnx import RowFile, load_tokenizer
+from conftest import gemma_missing
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def test_rows_match_a_memory_map_of_the_real_table():
 
     folder = models.installed(models.EMBEDDINGGEMMA_300M)
     if folder is None:
-        pytest.fail("embeddinggemma-300m is not installed: run ./scripts/get-model.sh embeddinggemma-300m --accept-gemma-terms")
+        pytest.fail(gemma_missing())
     path = folder / "onnx" / "embed_f16.npy"
     ids = np.array([[2, 23391, 1902, 1, 262143]])
     assert np.array_equal(RowFile(path).rows(ids), np.load(path, mmap_mode="r")[ids].astype(np.float32))
@@ -60,7 +61,7 @@ def test_sentencepiece_ids_equal_the_tokenizer_json_ids_with_truncation():
 
     folder = models.installed(models.EMBEDDINGGEMMA_300M)
     if folder is None:
-        pytest.fail("embeddinggemma-300m is not installed: run ./scripts/get-model.sh embeddinggemma-300m --accept-gemma-terms")
+        pytest.fail(gemma_missing())
     reference = Tokenizer.from_file(str(folder / "tokenizer.json"))
     ours = load_tokenizer(folder)
     corpus = PROJECT_ROOT / "corpus"
