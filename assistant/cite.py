@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from urllib.parse import quote, unquote
 
 from .wiki import slugs
+from .wiki.pages import source_parts
 
 ANCHOR_STYLES = ("kramdown", "github")
 # kramdown = plain kramdown input (`input: kramdown`); github = github-slugger.
@@ -66,9 +67,7 @@ def _quote_path(path: str) -> str:
 
 def _source_path(source: str) -> str:
     """Jekyll pretty URL of a page: '/dir/name/', and '/dir/' for dir/index.md."""
-    parts = [p for p in source.replace("\\", "/").split("/") if p not in ("", ".")]
-    if not parts or ".." in parts:
-        raise ValueError(f"note source must be a path inside the corpus folder, got {source!r}")
+    parts = source_parts(source)  # as wiki.pages.page_path reads it: a backslash is part of a name
     name = parts[-1]
     for suffix in _NOTE_SUFFIXES:
         if name.lower().endswith(suffix) and len(name) > len(suffix):

@@ -58,7 +58,9 @@ def _front_matter_path(value) -> str | None:
     return value if isinstance(value, str) and 0 < len(value) <= MAX_FRONT_MATTER_PATH else None
 
 
-def _parts(source: str) -> list[str]:
+def source_parts(source: str) -> list[str]:
+    """A note's path relative to the corpus as its folder and file names; raises ValueError
+    for an empty path or one with a '..' segment."""
     # '/'-separated (notes.py: as_posix); a backslash is part of a POSIX file name: read as a
     # separator, a folder named a\..\..\b stopped indexing with a traceback (an attack run).
     parts = [p for p in source.split("/") if p not in ("", ".")]
@@ -82,7 +84,7 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
     permalink = _front_matter_path(meta.get("permalink"))
     if engine in ("jekyll", "kramdown") and permalink:
         return jekyll_permalink(permalink)
-    parts = _parts(note.source)
+    parts = source_parts(note.source)
     if engine in ("jekyll", "kramdown") and is_bare_readme(note):
         # GitHub Pages renders no README without front matter as a page of its own: the one of
         # a folder without an index page is the folder's page (jekyll-readme-index), any other
