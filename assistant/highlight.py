@@ -18,7 +18,7 @@ import numpy as np
 from .chunking import Chunk
 from .fusion import WEIGHTS
 from .lexical import SharedTokens, TextTokens, text_tokens, tokenize
-from .lines import LineUnit, code_lines, is_content, is_paragraph_lead, is_table_header, parent_line
+from .lines import LineUnit, code_lines, is_content, is_list_lead_in, is_paragraph_lead, is_table_header, parent_line
 from .navigation import navigation_lines
 from .textnorm import match_form
 from .vectors import VectorIndex
@@ -47,11 +47,12 @@ class LineRanker:
         # bool[n_lines]: a navigation line (navigation.navigation_lines): never an answer, and what
         # makes a chunk of mostly links rank after content (retrieve.py)
         self.line_navigation = np.zeros(len(lines), dtype=bool)
-        # bool[n_lines]: a pipe table's header row (lines.is_table_header) or a paragraph's bold
-        # lead (lines.is_paragraph_lead): it names columns or asks, and is never shown as the
-        # answer (fresh testers, 2026-12-01). It still counts as content
-        # for scoring: it carries the columns' words, and taking it out of the line signal moved
-        # the calibrated floors (Gemma, wiki-dev: one no-answer question no longer caught).
+        # bool[n_lines]: a pipe table's header row (lines.is_table_header), a paragraph's bold
+        # lead (lines.is_paragraph_lead) or a list's lead-in (lines.is_list_lead_in): it names
+        # columns, asks or introduces, and is never shown as the answer (fresh testers,
+        # 2026-12-01). It still counts as content for scoring: it carries the columns' words,
+        # and taking it out of the line signal moved the calibrated floors (Gemma, wiki-dev:
+        # one no-answer question no longer caught).
         self.line_header = np.zeros(len(lines), dtype=bool)
         # int64[n_lines]: the unit of each line's parent bullet (lines.parent_line), or itself
         self.line_context = np.arange(len(lines), dtype=np.int64)
@@ -71,7 +72,7 @@ class LineRanker:
             at = unit.line - c.line_start
             self.line_navigation[i] = nav[at]
             self.line_content[i] = is_content(text[at], code[at]) and not nav[at]
-            self.line_header[i] = is_table_header(text, at) or is_paragraph_lead(text, at)
+            self.line_header[i] = is_table_header(text, at) or is_paragraph_lead(text, at) or is_list_lead_in(text, at, code)
             self._line_chars[i] = len(text[at].strip())
             parent = parent_line(text, at)
             if parent is not None:

@@ -272,62 +272,9 @@ def parent_line(lines: Sequence[str], at: int) -> int | None:
     return None
 
 
-# Lines one list item may span in answer lines: an item wrapped over a few lines is one
-# answer; a longer run is a paragraph of its own, shown by its best lines.
-MAX_ITEM_LINES = 6
-
-
 # What starts a block of its own rather than continuing a list item's text (a thematic break
 # "---" / "***" too).
 _BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}(?:\s|$)|\||```|~~~|<|>|:::|!!!|\?\?\?|([-*_])(?:\s*\1){2,}\s*$)")
-
-
-# A paragraph line that stops inside a sentence: it ends in a letter, digit, comma, 、 or an
-# opening bracket ("It is no longer" before "installed; ignore the old card").
-_GOES_ON = re.compile(r"[A-Za-z0-9,、;(（「]\s*$")
-
-
-def item_spans(lines: Sequence[str], code: Sequence[bool]) -> dict[int, range]:
-    """0-based index -> the lines (a range of indexes) of the list item or wrapped sentence it
-    is part of, for every line of one written over several lines: "3. ... send it by" with its
-    next line '   "Letter Pack Plus" and record ...' (indented or lazy, CommonMark's
-    continuation: no blank line, bullet, heading, table row, fence, tag or quote between), and
-    a paragraph's lines while each `_GOES_ON` to the next. Shown alone, the item's first line
-    cut its answer in half (heldout7, a fresh tester), and a wrapped sentence's second line
-    began mid-sentence (heldout8, a fresh new user). Code is left out."""
-    spans: dict[int, range] = {}
-    i = 0
-    while i < len(lines):
-        j = i + 1
-        if _BULLET.match(lines[i]) and not code[i]:
-            while (j < len(lines) and j - i < MAX_ITEM_LINES and not code[j] and lines[j].strip()
-                   and not _BLOCK_START.match(lines[j])):
-                j += 1
-        elif lines[i].strip() and not code[i] and not _BLOCK_START.match(lines[i]):
-            while (j < len(lines) and j - i < MAX_ITEM_LINES and not code[j] and lines[j].strip()
-                   and not _BLOCK_START.match(lines[j]) and _GOES_ON.search(lines[j - 1])):
-                j += 1
-        if j - i > 1:
-            for k in range(i, j):
-                spans[k] = range(i, j)
-        i = j
-    return spans
-
-
-def answer_items(lines: Sequence[str], first_line: int, highlight: Sequence[int]) -> list[tuple[int, ...]]:
-    """Each answer line of `highlight` (1-based line numbers, best first) with the other lines
-    of its list item (`item_spans`), as 1-based line numbers in order; `lines` is the text
-    from `first_line` on. An item two answer lines share is given once, at the better one.
-    What readers are shown of an answer (render.py, webrender.py); `Hit.highlight_lines`
-    stays the best lines themselves, as evaluation and the API count them."""
-    spans = item_spans(lines, code_lines(lines))
-    items, seen = [], set()
-    for n in highlight:
-        item = tuple(first_line + k for k in spans.get(n - first_line, (n - first_line,)))
-        if not seen & set(item):
-            items.append(item)
-        seen.update(item)
-    return items
 
 
 # A paragraph whose first line is bold text alone: an FAQ's question ("**Is there a
@@ -340,6 +287,22 @@ def is_paragraph_lead(lines: Sequence[str], at: int) -> bool:
     it asks or names what the lines below answer, so it is never shown as the answer (an FAQ's
     "**落とし物を見つけた。**" led the reply over the answer below it: heldout7, a fresh tester)."""
     return at + 2 in _paragraph_leads(lines, at + 1, min(at + 2, len(lines)))  # 1-based: the line after
+
+
+# A line that ends in a colon (after closing emphasis): "Before taking leave, be sure to:".
+_ENDS_IN_COLON = re.compile(r"[:：]\s*(?:\*\*|__|\*|_)?\s*$")
+
+
+def is_list_lead_in(lines: Sequence[str], at: int, code: Sequence[bool]) -> bool:
+    """lines[at] (0-based) is a paragraph line ending in a colon with a list right after it (at
+    most a blank line between): it introduces the items that answer, so it is never shown as
+    the answer ("Before taking leave, be sure to:" led a reply over its list: wiki-dev, a
+    fresh new user, 2026-12-01). `code`: lines.code_lines of `lines`."""
+    raw = lines[at]
+    if code[at] or not _ENDS_IN_COLON.search(raw) or _BULLET.match(raw) or _BLOCK_START.match(raw):
+        return False
+    nxt = at + 1 + (at + 1 < len(lines) and not lines[at + 1].strip())
+    return nxt < len(lines) and not code[nxt] and bool(_BULLET.match(lines[nxt]))
 
 
 def _paragraph_leads(lines: Sequence[str], start: int, end: int) -> dict[int, str]:

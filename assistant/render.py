@@ -12,7 +12,7 @@ from __future__ import annotations
 from .language import language, reply_language
 from .termsafe import json_text, terminal_safe
 from .hits import Answer, Hit
-from .lines import answer_items
+from .answeritems import answer_items
 from .scopes import shown_source
 
 __all__ = ["NO_ANSWER", "citation", "format_answer", "format_hit", "json_text", "language", "terminal_safe"]
@@ -39,7 +39,7 @@ def format_hit(rank: int, hit: Hit, weak: bool = False) -> str:
     body = c.text.split("\n")
     if hit.highlight_lines:
         lines.append("   closest lines (weak match):" if weak else "   answer:")
-        # Each answer line with the rest of its list item (lines.answer_items), marked once.
+        # Each answer line with the rest of its list item (answeritems.answer_items), marked once.
         lines += [f"   {'▶' if k == 0 else ' '} L{n}: {body[n - c.line_start].strip()}"
                   for item in answer_items(body, c.line_start, hit.highlight_lines) for k, n in enumerate(item)]
         lines.append("")

@@ -19,7 +19,8 @@ from .chunking import PATH_SEPARATOR
 from .fragments import disclosure_as_text, outdent
 from .hits import Answer, Hit
 from .language import reply_language
-from .lines import answer_items, row_text, table_header
+from .answeritems import answer_items
+from .lines import row_text, table_header
 from .notelinks import link_rewriter
 from .query import MAX_QUESTION_CHARS
 from .render import NO_ANSWER, citation
@@ -132,7 +133,7 @@ def _mark_inline(inline, first_line: int, marked: dict[int, int]) -> None:
             is_open = True
         if child.type in ("softbreak", "hardbreak"):
             # One mark over the lines of one answer (a list item written over two lines,
-            # lines.answer_items): a mark per line drew its rank badge twice.
+            # answeritems.answer_items): a mark per line drew its rank badge twice.
             if is_open and marked.get(line + 1) != marked[line]:
                 out.append(Token("html_inline", "", 0, content=MARK_CLOSE))
                 is_open = False
@@ -152,7 +153,7 @@ def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()
     text, added = outdent(disclosure_as_text(text))
     first_line -= added
     # 0-based lines of `text` -> rank (1 = best): highlight lines come best first, each with
-    # the other lines of its list item (lines.answer_items).
+    # the other lines of its list item (answeritems.answer_items).
     marked = {n - first_line: rank for rank, item in enumerate(answer_items(text.split("\n"), first_line, highlight), 1)
               for n in item}
     env = {"marked": marked}
@@ -237,7 +238,7 @@ def _source_lines(hit: Hit) -> list[str]:
         if 0 <= i < len(body) and body[i].strip():
             header = table_header(body, i + 1)
             row = row_text(header, body[i], shown=True) if header is not None else ""
-            # A list item written over several lines is one answer (lines.item_spans).
+            # A list item written over several lines is one answer (answeritems.item_spans).
             rest = [body[n - hit.chunk.line_start].strip() for n in item[1:]]
             out.append(" ".join([row or _BLOCK_MARKER.sub("", body[i], count=1).strip(), *rest]))
     return out

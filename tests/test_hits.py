@@ -248,7 +248,8 @@ def test_answer_lines_read_as_the_page_shows_them():
 
 
 def test_an_item_spans_its_indented_and_lazy_lines_up_to_the_next_block():
-    from assistant.lines import MAX_ITEM_LINES, answer_items, code_lines, item_spans
+    from assistant.answeritems import MAX_ITEM_LINES, answer_items, item_spans
+    from assistant.lines import code_lines
 
     lines = ["- one", "  wrapped", "lazy too", "- two", "", "- three", "## H", "- four", "```", "- code", "more", "```"]
     spans = item_spans(lines, code_lines(lines))

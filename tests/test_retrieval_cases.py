@@ -382,6 +382,31 @@ def test_a_tables_header_row_is_never_the_answer_line():
     assert shown and 1 not in shown
 
 
+def test_a_lists_lead_in_is_never_the_answer_line():
+    """"Before taking leave, be sure to:" introduces the items that answer; shown first, it
+    answered nothing (wiki-dev, a fresh new user). A colon line without a list after it, a
+    bullet ending in a colon and a code line are no lead-ins."""
+    import numpy as np
+
+    from assistant.chunking import Chunk
+    from assistant.highlight import LineRanker
+    from assistant.lines import LineUnit, code_lines, is_list_lead_in
+    from assistant.vectors import FaissIndex
+
+    lines = ["Before taking leave, be sure to:", "", "- submit a request", "- tell your team", "**Note:**", "Ask early."]
+    code = code_lines(lines)
+    assert [is_list_lead_in(lines, i, code) for i in range(len(lines))] == [True, False, False, False, False, False]
+    for other in (["- steps:", "  - one"], ["```", "run:", "- x", "```"], ["手順は次のとおり：", "1. 申請する"]):
+        assert [is_list_lead_in(other, i, code_lines(other)) for i in range(len(other))] == [
+            other == ["手順は次のとおり：", "1. 申請する"] and i == 0 for i in range(len(other))]
+    chunk = Chunk("a.md", "T", ("T", "Leave"), "", None, 1, 4, "\n".join(lines[:4]))
+    units = [LineUnit(n, 0, f"Leave: {lines[n - 1]}") for n in (1, 3, 4)]
+    ranker = LineRanker([chunk], units, FaissIndex.build(np.eye(3, 8, dtype=np.float32), "flat"))
+    assert ranker.line_header.tolist() == [True, False, False]
+    shown = ranker.highlights([0], np.eye(3, 8, dtype=np.float32)[0], "before taking leave", None)  # the lead-in's words and vector
+    assert set(shown) == {3, 4}
+
+
 def test_lines_of_an_html_table_row_are_embedded_with_the_rows_label():
     """An HTML row spreads its cells over lines; its list items never name the row
     (wiki-dev's severity table: "最優先で問題に取り掛かる" belongs to SEV-4 only)."""

@@ -39,7 +39,7 @@ TIMEOUT = 30_000
 # --- rendering, no browser -------------------------------------------------------------------
 
 def test_marks_answer_lines_in_lists_paragraphs_and_code():
-    # "plain." ends its sentence: the next line is an answer line of its own (lines.item_spans).
+    # "plain." ends its sentence: the next line is an answer line of its own (answeritems.item_spans).
     text = "### T\n- first\n  - nested `code`\n\nplain.\nsecond line\n\n```python\nx = 1\ny = 2\n```\n"
     out = section_html(text, first_line=100, highlight=(109, 102, 105))  # best first
     assert '<mark class="hl rank-2">nested <code>code</code></mark>' in out
