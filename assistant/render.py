@@ -33,15 +33,19 @@ def citation(hit: Hit) -> str:
 
 def format_hit(rank: int, hit: Hit, weak: bool = False) -> str:
     """One hit as terminal text: rank and breadcrumb, citation and URL, the answer lines
-    best first (labelled as the closest lines when `weak`), then the section as written."""
+    best first as the page shows them (labelled as the closest lines when `weak`), then the
+    section as written."""
     c = hit.chunk
     lines = [f"{rank}. {c.breadcrumb}", f"   {citation(hit)}  {hit.url}"]  # ' › ': a heading may hold ' > '
     body = c.text.split("\n")
     if hit.highlight_lines:
         lines.append("   closest lines (weak match):" if weak else "   answer:")
-        # Each answer line with the rest of its list item (answeritems.answer_items), marked once.
-        lines += [f"   {'▶' if k == 0 else ' '} L{n}: {body[n - c.line_start].strip()}"
-                  for item in answer_items(body, c.line_start, hit.highlight_lines) for k, n in enumerate(item)]
+        # Each answer line with the rest of its list item (answeritems.answer_items), marked
+        # once, as the page shows it: as written, a Jekyll link read
+        # '[leave request]({% page "/tools/hrlinks/" %})' (as the web page's answer lines did).
+        page = c.page_text.split("\n")
+        lines += [f"   {'▶' if k == 0 else ' '} L{n}: {page[n - c.line_start].strip()}"
+                  for item in answer_items(page, c.line_start, hit.highlight_lines) for k, n in enumerate(item)]
         lines.append("")
     lines += ["   " + line for line in body]
     return "\n".join(lines)

@@ -230,6 +230,7 @@ def test_answer_lines_read_as_the_page_shows_them():
     # target '({% page "/tools/hrlinks/" %})' and inline HTML ("<br>", '<span class="good">').
     from dataclasses import replace
 
+    from assistant.render import format_hit
     from assistant.webrender import answer_lines, section_html
 
     text = ('## Leave\n\nHave an approved [leave request]({% page "/tools/hrlinks/" %}) first.<br>\n'
@@ -238,6 +239,7 @@ def test_answer_lines_read_as_the_page_shows_them():
     hit = _section_hit(text, 1, (3, 4))
     hit = replace(hit, chunk=replace(hit.chunk, shown=shown))
     assert answer_lines(hit) == ["Have an approved leave request first.", "✓ Ask <br> in code."]
+    assert "   ▶ L3: Have an approved [leave request]() first.<br>" in format_hit(1, hit).split("\n")  # the CLI too
     html = section_html(shown, 1, (3,))
     assert "&lt;br&gt;" not in html.replace("<code>&lt;br&gt;</code>", "") and "<code>&lt;br&gt;</code>" in html
     # A tag the note escapes to show it stays (an attack run); a quoted '>' ends no tag.
