@@ -14,8 +14,9 @@ Three signals that hold for unseen questions, not a list of them:
   * a weak best match: the score of the top hit sits under a floor measured on the index
     itself (calibration.py), per question language, for whatever model built it.
   * an asked quantity the hits never give: a question naming the kind of number it wants
-    ("何日間", "how many minutes", "いくら") when none of the first hits holds a number of that
-    kind (`missing_quantity`): a covered topic without the asked detail.
+    ("何日間", "how many minutes", "いくら") when none of the first hits' answer lines holds a
+    number of that kind (`missing_quantity`, verdict.answer_text): a covered topic without
+    the asked detail.
 What this leaves out: other details the notes omit about a topic they do cover, when the
 question's wording still matches well (measured and reported in docs/evaluation.md).
 """

@@ -9,6 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .answeritems import answer_items
 from .calibration import Calibration
 from .hits import Hit, clip_lines
 from .language import language
@@ -31,7 +32,7 @@ ELLIPTICAL_KEY_TERMS = 1
 HISTORY_PRIOR = 0.3
 HISTORY_PRIOR_TERMS = 2
 KEY_TERMS_CARRIED = 0.6  # share of a question's key terms in the top line that rules out a weak-score flag
-QUANTITY_HITS = 3  # hits whose chunks may give the quantity a question asks for (noanswer.missing_quantity)
+QUANTITY_HITS = 3  # hits whose answer lines may give the quantity a question asks for (noanswer.missing_quantity)
 
 
 def leans_back(question: str) -> bool:
@@ -49,6 +50,19 @@ def conversation_weight(question: str) -> float:
     if leans_back(question):
         return 1.0
     return HISTORY_PRIOR * min(1.0, HISTORY_PRIOR_TERMS / len(topic_words(question)))
+
+
+def answer_text(hit: Hit) -> str:
+    """The hit's answer lines as the reply shows them: each with the rest of its list item
+    (answeritems.answer_items), as the page shows it, cut by hits.clip_lines (which bounds the
+    text read: whole chunks of a note's multi-megabyte lines cost seconds a question). The
+    chunk's other lines do not count: "the maximum integration timeout" was taken as answered
+    by the 15-minute Lambda timeout elsewhere in the chunk (seed no-answer +1 in both profiles,
+    no answered question flagged on six corpora; docs/evaluation.md)."""
+    body = clip_lines(hit.chunk.page_text)[0].split("\n")
+    start = hit.chunk.line_start
+    return "\n".join(body[n - start] for item in answer_items(body, start, hit.highlight_lines) for n in item
+                     if 0 <= n - start < len(body))
 
 
 class Verdict:
@@ -90,10 +104,9 @@ class Verdict:
                                        cross_language_position=self.cross_language_position)
         if share >= KEY_TERMS_CARRIED:
             floor = -np.inf
-        # A question asking for a quantity none of the first hits gives ("何日間保存する？" over
-        # a logging page that names no duration) is not answered, however well it matches.
-        # Only what the reply shows counts (hits.clip_lines), which also bounds the text read:
-        # whole chunks of a note's multi-megabyte lines cost seconds a question.
-        if missing_quantity(question, (clip_lines(h.chunk.text)[0] for h in hits[:QUANTITY_HITS])):
+        # A question asking for a quantity none of the first hits' answer lines gives
+        # ("何日間保存する？" over a logging page that names no duration) is not answered,
+        # however well it matches.
+        if missing_quantity(question, (answer_text(h) for h in hits[:QUANTITY_HITS])):
             return True
         return is_unanswered(question, top_score, floor, self.vocabulary)

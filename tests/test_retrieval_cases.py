@@ -601,6 +601,25 @@ def test_the_quantity_is_looked_for_only_in_what_the_reply_shows(tmp_path, monke
     assert read and sum(map(len, read)) <= 3 * (MAX_HIT_CHARS + 100)
 
 
+def test_the_asked_quantity_must_be_in_the_answer_lines_not_elsewhere_in_the_chunk():
+    # The seed's "What's the maximum integration timeout for an API Gateway REST API that
+    # calls a Lambda function?" was answered: the chunk named Lambda's 15-minute timeout on a
+    # line the reply did not point at. A number on an answer item's wrapped line counts.
+    from assistant.chunking import Chunk
+    from assistant.hits import Hit
+    from assistant.verdict import answer_text
+
+    text = "## Integration\n\n- API Gateway calls Lambda through an integration.\n- Lambda runs up to 15 minutes.\n"
+    chunk = Chunk("a.md", "A", ("A", "Integration"), "s", None, 10, 14, text)
+    question = "What's the maximum integration timeout for API Gateway?"
+    assert missing_quantity(question, [text]) is None  # the whole chunk "answers"
+    assert answer_text(Hit(chunk, 1.0, "u", (12,))) == "- API Gateway calls Lambda through an integration."
+    assert missing_quantity(question, [answer_text(Hit(chunk, 1.0, "u", (12,)))]) == "duration"
+    wrapped = Chunk("a.md", "A", ("A", "Integration"), "s", None, 10, 13,
+                    "## Integration\n\n- The integration timeout is at most\n  29 seconds.")
+    assert missing_quantity(question, [answer_text(Hit(wrapped, 1.0, "u", (12,)))]) is None
+
+
 # --- an unrelated earlier turn: "not in the notes" is the question's own -------------------------
 
 
