@@ -326,10 +326,17 @@ class Searcher:
             # Judged on the hits an earlier turn on another topic drew in (often a page in
             # the other language, with its lower floor), no-answer questions were answered
             # in the chat, which sends every earlier question (heldout7, a fresh tester).
-            # (the flag reads the first QUANTITY_HITS hits only)
-            own_groups, own_hits = self._hits(alone.ranking - superseded, allowed, min(top_k, QUANTITY_HITS), own, alone, text, translations)
+            own_groups, own_hits = self._hits(alone.ranking - superseded, allowed, QUANTITY_HITS, own, alone, text, translations)
             return Answer(shown, hits, self.verdict.unanswered(text, text, own_groups, own_hits, alone.match, alone.match))
-        return Answer(shown, hits, self.verdict.unanswered(text, asked, groups, hits, alone.match, with_history.match))
+        # The verdict reads the first QUANTITY_HITS hits whatever top_k shows: judged on the
+        # hits shown, one question was "not in the notes" at k=1 and answered at k=5 (a fresh
+        # user, wiki-dev). Hits are grouped greedily, so the first ones of a longer list can
+        # hold more joined chunks: they are made again at that k unless top_k is it.
+        if top_k != QUANTITY_HITS:
+            groups, hits_judged = self._hits(fused, allowed, QUANTITY_HITS, encoded, with_history, text, translations)
+        else:
+            hits_judged = hits
+        return Answer(shown, hits, self.verdict.unanswered(text, asked, groups, hits_judged, alone.match, with_history.match))
 
     def _hits(self, ranking: np.ndarray, allowed: np.ndarray, top_k: int, encoded: Question, scores: Scores,
               text: str, translations: tuple) -> tuple[list[list[int]], tuple[Hit, ...]]:

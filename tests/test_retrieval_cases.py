@@ -635,6 +635,14 @@ def library(tmp_path_factory) -> Searcher:
     return Searcher(settings)
 
 
+def test_not_in_the_notes_does_not_depend_on_how_many_hits_are_shown(library):
+    # A fresh user (wiki-dev): "SEV-3のインシデントのSLAは何時間？" was "not in the notes" at
+    # k=1 and 2 and answered at k=3 and 5; this answered question was flagged at k=1 only.
+    question = "県外の公立図書館から本を取り寄せてもらう場合、利用者の負担はいくら？"
+    verdicts = {k: library.search(question, k).no_answer for k in (1, 2, 3, 5)}
+    assert verdicts == {k: False for k in (1, 2, 3, 5)}
+
+
 @pytest.mark.parametrize("question", ["来週の日経平均はどうなると思う？", "How much do patrons pay per page on the photocopier?"])
 def test_an_unrelated_earlier_turn_does_not_answer_a_question_the_notes_do_not(library, question):
     # The chat sends every earlier question: a turn on the public computers lifted both over
