@@ -64,9 +64,12 @@ SEARCH_ALL = {"ja": "すべてのノートで検索", "en": "Search everywhere"}
 
 
 # A CommonMark open or close tag (markdown-it's own pattern, quoted '>' in attributes
-# included) of inline text formatting.
+# included) of inline text formatting, or of a list, table or paragraph whose text the wiki
+# shows: a line of a note's HTML table ("<li>外部へ通知する</li>") read with its tags (a
+# fresh user, wiki-dev).
 _TAG = re.compile(f"(?:{html_re.open_tag}|{html_re.close_tag})")
-_FORMATTING = frozenset("a abbr b br code del em font i img ins kbd mark nobr s small span strong sub sup u wbr".split())
+_FORMATTING = frozenset("a abbr b br code del em font i img ins kbd mark nobr s small span strong sub sup u wbr "
+                        "li ul ol p td th tr thead tbody tfoot table dl dt dd div".split())
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 
 
@@ -222,6 +225,7 @@ def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str]) -> str
     )
 
 
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _BLOCK_MARKER = re.compile(r"^[ \t]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|#{1,6}[ \t]+|>[ \t]?)")  # list, heading, quote
 
 
@@ -236,7 +240,8 @@ def _source_lines(hit: Hit) -> list[str]:
     for item in answer_items(body, hit.chunk.line_start, hit.highlight_lines):
         i = item[0] - hit.chunk.line_start
         if 0 <= i < len(body) and body[i].strip():
-            header = table_header(body, i + 1)
+            # A row of a table whose header lies before the section: its cells, without pipes.
+            header = table_header(body, i + 1) or ([""] * len(body[i]) if _PIPE_ROW.match(body[i]) else None)
             row = row_text(header, body[i], shown=True) if header is not None else ""
             # A list item written over several lines is one answer (answeritems.item_spans).
             rest = [body[n - hit.chunk.line_start].strip() for n in item[1:]]

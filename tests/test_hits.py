@@ -134,7 +134,7 @@ def test_a_table_row_answer_is_shown_with_its_header_not_its_pipes():
     chunk = Chunk(source="a.md", title="A", heading_path=("A", "上限金額"), anchor="s", permalink=None,
                   line_start=10, line_end=15, text=text)
     hit = Hit(chunk, 1.0, "u", (14, 15, 12))
-    assert answer_lines(hit) == ["項目: 書籍; 上限: 月1万円; 備考: 技術書に限る", "項目: 交通費; 上限: 実費", "| 項目 | 上限 | 備考 |"]
+    assert answer_lines(hit) == ["項目: 書籍; 上限: 月1万円; 備考: 技術書に限る", "項目: 交通費; 上限: 実費", "項目; 上限; 備考"]  # a header row: its cells
     lead = best_hit_html(hit, "ja").split('class="lead-line">')[1].split("</p>")[0]
     assert lead == "項目: 書籍; 上限: 月1万円; 備考: 技術書に限る"
 
@@ -247,6 +247,15 @@ def test_answer_lines_read_as_the_page_shows_them():
 
     assert inline_html("Wrap it in &lt;code&gt; tags; use \\<br> to break") == "Wrap it in &lt;code&gt; tags; use &lt;br&gt; to break"
     assert inline_html("<b title='>'>bold</b> <script>x</script>") == "bold &lt;script&gt;x&lt;/script&gt;"
+
+
+def test_answer_lines_of_html_tables_and_of_tables_cut_above_the_section_read_as_text():
+    # A fresh user (wiki-dev): previews and copied text read "<li>外部へ通知する</li>" and
+    # "| @presidential-innovation-fellows | Y | Y |" (a section starting mid-table).
+    from assistant.webrender import answer_lines
+
+    text = "## Levels\n\n<li>外部へ通知する</li>\n| @pif | Y | N |\n<script>x</script>"
+    assert answer_lines(_section_hit(text, 1, (3, 4, 5))) == ["外部へ通知する", "@pif; Y; N", "<script>x</script>"]
 
 
 def test_an_item_spans_its_indented_and_lazy_lines_up_to_the_next_block():
