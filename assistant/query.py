@@ -24,7 +24,7 @@ MAX_CONTEXT_TURNS = 4  # earlier turns a follow-up is searched with
 # "going back to", さっきの.
 _REFERS_BACK = re.compile(
     r"\b(it|its|they|them|their|there|those|these|this one|that one|the same)\b"
-    r"|^\s*(and|what about|how about)\b|\b(going back|earlier|previous|mentioned|first one)\b"
+    r"|^\s*(and|what about|how about)\b|\b(in that case|going back|earlier|previous|mentioned|first one)\b"
     r"|その|それ|そこ|そちら|この|これ|あれ|同じ|場合は|ときは|さっき|先ほど|最初に|前の|戻る|^\s*(じゃあ|では|なら)",
     re.IGNORECASE,
 )
@@ -114,3 +114,8 @@ def turns_read(history: Sequence[str], question: str) -> tuple[str, ...]:
 def refers_back(question: str) -> bool:
     """True when a question leans on an earlier turn for its topic."""
     return _REFERS_BACK.search(question) is not None
+
+
+def without_references(question: str) -> str:
+    """The question less its words that point back ("その場合は？" -> "？"): what it names itself."""
+    return _REFERS_BACK.sub(" ", question)

@@ -14,7 +14,7 @@ from .calibration import Calibration
 from .hits import Hit, clip_lines
 from .language import language
 from .noanswer import Vocabulary, is_unanswered, key_term_share, missing_quantity, names_nothing
-from .query import refers_back
+from .query import refers_back, without_references
 from .topicwords import topic_words
 
 # A question after earlier turns with at most this many topic words (topicwords.py) is read
@@ -88,8 +88,10 @@ class Verdict:
         if not groups:
             return True
         # A question that names nothing ("ありがとう", "hi", "What is it?") and has no earlier
-        # turn to take its topic from asks nothing the notes could answer.
-        if asked == question and names_nothing(question):
+        # turn to take its topic from asks nothing the notes could answer; nor does one whose
+        # only words point back ("その場合は？", "In that case?": answered with a fragment, a
+        # fresh user, wiki-dev).
+        if asked == question and names_nothing(without_references(question)):
             return True
         top = groups[0][0]
         # The better of the question alone and with the conversation: either may carry it.

@@ -151,6 +151,13 @@ def test_a_follow_up_naming_nothing_takes_its_topic_from_history(searcher):
     assert not searcher.search("What about it?", history=("SQSの可視性タイムアウトとは？",)).no_answer
 
 
+@pytest.mark.parametrize("question", ["その場合は？", "In that case?", "じゃあそれは？"])
+def test_a_question_whose_only_words_point_back_needs_an_earlier_turn(searcher, question):
+    # A fresh user (wiki-dev): "その場合は？" first in a chat was answered with a fragment.
+    assert searcher.search(question).no_answer
+    assert not searcher.search(question, history=("SQSの可視性タイムアウトとは？",)).no_answer
+
+
 @pytest.mark.parametrize("chat", [
     ("SQSの可視性タイムアウトとは？", "その最大値は？", "その後は？"),  # a chain of follow-ups: both turns
     ("SQSとは？", "Lambdaの同時実行数とは？", "その上限は？"),  # the latest topic only
