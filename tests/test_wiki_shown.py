@@ -43,6 +43,15 @@ def test_liquid_is_hidden_but_raw_text_is_shown_under_jekyll(engine):
     assert page.lines == ("", "Use `{{ secrets.TOKEN }}`.", "", "", "", "", "Site  ok")
 
 
+def test_a_sites_own_tag_shows_its_one_quoted_argument():
+    # 18F's handbook (wiki-dev): "Ask {% slack_channel "admins-docker" %} for access" lost the
+    # channel a fresh user asked for. Standard tags, file names and several arguments show nothing.
+    page = shown('Ask {% slack_channel "admins-docker" %} for access.\n[Tock]({%- page \'/tools/tock/\' -%})\n'
+                 '{% alert "Re-adding the keys" %}\n{% image "_img/a.png" %} {% include "low.html" %}\n'
+                 '{% alert "Add a key", "warning" %}{% link "https://x.org/" %}{% if a == "b" %}\n')
+    assert page.lines == ("Ask admins-docker for access.", "[Tock](/tools/tock/)", "Re-adding the keys", " ", "")
+
+
 @pytest.mark.parametrize("engine", ["github", "gitlab", "mkdocs", "vitepress", "docusaurus"])
 def test_liquid_is_text_where_the_engine_has_no_liquid(engine):
     text = "{% raw %}\nSite {{ site.title }}\n"

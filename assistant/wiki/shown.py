@@ -17,7 +17,8 @@ it is noise anyway):
     `::: tip Title`) is shown, as a caption;
   * a heading's explicit id syntax (`## Why {#why}`) where the engine takes it as an id.
 Hidden under Jekyll only (`jekyll`, `kramdown`: Liquid runs before markdown, also in code):
-Liquid tags `{% ... %}` and output `{{ ... }}`, and `{% comment %}` blocks; text inside
+Liquid tags `{% ... %}` (a site's own tag with one quoted argument shows it) and output
+`{{ ... }}`, and `{% comment %}` blocks; text inside
 `{% raw %} ... {% endraw %}` is shown literally. Other engines show `{{ }}` as written (it is
 often code: GitHub Actions, Helm).
 Shown and indexed: table cells, `<details>` content, admonition bodies. Captions (`<summary>`
@@ -44,6 +45,17 @@ EXPLICIT_ID_ENGINES = ("jekyll", "kramdown", "vitepress", "docusaurus")
 # A tag ends at its first closer and never spans another opener: "(?:(?!\{%|%\}).)" stops each
 # scan at the next '{%', so a line of 5 MB of openers costs linear time, not quadratic.
 _LIQUID_TAG = re.compile(r"\{%-?\s*+(\w*+)(?:(?!\{%|%\}).)*?-?%\}|\{\{(?:(?!\{\{|\}\}).)*?\}\}")
+# A site's own tag with one quoted argument shows it: `{% slack_channel "admins-docker" %}`
+# renders the channel, `{% alert "Re-adding the keys" %}` a title, `{% page "/github/" %}` a
+# link target (18F's handbook, wiki-dev: "Ask {% slack_channel ... %} for access" lost the
+# channel a fresh user asked for). Liquid's and Jekyll's own tags, and an argument naming a
+# file (an image, an include), show nothing of it.
+_QUOTED_ARGUMENT = re.compile(r"\{%-?\s*+\w++\s++(?:\"([^\"]*+)\"|'([^']*+)')\s*+-?%\}")
+_STANDARD_TAGS = frozenset(
+    "assign capture case comment cycle decrement echo for if include include_relative increment liquid "
+    "post_url raw render tablerow unless highlight link".split()
+)
+_FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,5}$")
 _LIQUID_END = {"raw": re.compile(r"\{%-?\s*endraw\s*-?%\}"), "comment": re.compile(r"\{%-?\s*endcomment\s*-?%\}")}
 _TAG = r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"
 _TAGS_ONLY = re.compile(rf"^\s*(?:{_TAG}\s*)+$")
@@ -90,12 +102,21 @@ def _liquid(lines: list[str]) -> list[str]:
             if not tag:
                 kept.append(line[pos:])
                 break
-            kept.append(line[pos : tag.start()])
+            kept.append(line[pos : tag.start()] + _shown_argument(tag))
             if tag.group(1) in ("raw", "comment"):
                 mode = tag.group(1)
             pos = tag.end()
         out.append("".join(kept))
     return out
+
+
+def _shown_argument(tag: re.Match) -> str:
+    """What a site's own tag shows of its one quoted argument (`_QUOTED_ARGUMENT`), else ""."""
+    if tag.group(1) in _STANDARD_TAGS:
+        return ""
+    quoted = _QUOTED_ARGUMENT.fullmatch(tag.group())
+    argument = quoted and (quoted.group(1) if quoted.group(1) is not None else quoted.group(2))
+    return argument if argument and not _FILE_NAME.search(argument) else ""
 
 
 def _code_lines(lines: list[str]) -> set[int]:
