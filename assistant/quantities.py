@@ -68,6 +68,14 @@ _QUANTITIES = (
                 rf"|(?:{_TIME_SETTING_JA})(?:の(?:{_LIMIT_JA}))?(?:値|時間)?(?:は|って)(?:何|いくつ|どのくらい|どれくらい|どの程度|？|\?)"),
      _answers(r"秒|分|時間|時|日|営業日|週|か月|ヶ月|カ月|ケ月|ヵ月|月(?!曜)|年(?!生)", _DURATION_EN,
               r"\bfortnight|半日|半年|半月|一晩|翌日|当日|即日|毎日|毎週|毎月|毎年|\b(?:daily|weekly|monthly|yearly|annually)\b")),
+    # A time of day: "オンコールの交代は何時に行う？" was answered by a line about swapping
+    # shifts that names no time (a fresh user, wiki-dev). A clock time or a part of the day
+    # answers it.
+    ("time of day",
+     re.compile(rf"何時(?!間){_NOT_ASKING_JA}|\b(?:at )?what time\b"),
+     re.compile(rf"(?:{_DIGITS}|{_KANJI_NUMBER})\s*時(?!間)|\d{{1,2}}:\d{{2}}|\d{{1,2}}\s*(?:a\.?m\b\.?|p\.?m\b\.?)"
+                r"|正午|午前|午後|深夜|夜間|早朝|朝|昼|夕方|夜|始業|終業|開館|閉館|開店|閉店"
+                r"|\b(?:noon|midnight|morning|afternoon|evening|night|end of (?:the )?(?:business )?day|eod|cob|opening|closing)\b")),
     ("count of times",
      re.compile(rf"(?<!no matter )\bhow many times\b|何回{_NOT_ASKING_JA}|何度目"),
      _answers(r"回|度|倍", r"times?|x", r"\b(?:once|twice|thrice|never|annual|annually|yearly|daily|weekly|monthly|"

@@ -132,6 +132,14 @@ def test_a_question_asking_for_a_quantity_the_hits_never_give_is_not_in_the_note
         ("How many test phones can I borrow at once?", "端末は共有ライブラリにある。", "count of 台"),
         ("何台まで借りられる？", "At most 3 devices.", None),
         ("How many items can I add?", "3個まで", None),
+        # A time of day (a fresh user, wiki-dev: "オンコールの交代は何時に行う？" over a line on
+        # swapping shifts); a clock time or a part of the day answers it, a duration does not ask it.
+        ("オンコールの交代は何時に行う？", "オンコールの時間を交代できる。", "time of day"),
+        ("何時から何時まで？", "10時から17時まで", None),
+        ("What time does the truck leave the depot?", "Trucks leave at 7:30.", None),
+        ("What time is the triage?", "Every morning, before stand-up.", None),
+        ("What time is the triage?", "It takes 30 minutes.", "time of day"),
+        ("何時間かかる？", "30分", None),
         ("How long are logs kept?", "Logs are kept indefinitely.", None),  # "how long" may ask a length
         ("How often do we rotate keys?", "Keys are rotated weekly.", None),
         ("SQSとは？", "キューサービス。", None),
