@@ -332,11 +332,10 @@ class Searcher:
         # hits shown, one question was "not in the notes" at k=1 and answered at k=5 (a fresh
         # user, wiki-dev). Hits are grouped greedily, so the first ones of a longer list can
         # hold more joined chunks: they are made again at that k unless top_k is it.
+        judged_groups, judged_hits = groups, hits
         if top_k != QUANTITY_HITS:
-            groups, hits_judged = self._hits(fused, allowed, QUANTITY_HITS, encoded, with_history, text, translations)
-        else:
-            hits_judged = hits
-        return Answer(shown, hits, self.verdict.unanswered(text, asked, groups, hits_judged, alone.match, with_history.match))
+            judged_groups, judged_hits = self._hits(fused, allowed, QUANTITY_HITS, encoded, with_history, text, translations)
+        return Answer(shown, hits, self.verdict.unanswered(text, asked, judged_groups, judged_hits, alone.match, with_history.match))
 
     def _hits(self, ranking: np.ndarray, allowed: np.ndarray, top_k: int, encoded: Question, scores: Scores,
               text: str, translations: tuple) -> tuple[list[list[int]], tuple[Hit, ...]]:

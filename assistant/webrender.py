@@ -241,7 +241,7 @@ def _source_lines(hit: Hit) -> list[str]:
         i = item[0] - hit.chunk.line_start
         if 0 <= i < len(body) and body[i].strip():
             # A row of a table whose header lies before the section: its cells, without pipes.
-            header = table_header(body, i + 1) or ([""] * len(body[i]) if _PIPE_ROW.match(body[i]) else None)
+            header = table_header(body, i + 1) or ([""] * body[i].count("|") if _PIPE_ROW.match(body[i]) else None)
             row = row_text(header, body[i], shown=True) if header is not None else ""
             # A list item written over several lines is one answer (answeritems.item_spans).
             rest = [body[n - hit.chunk.line_start].strip() for n in item[1:]]
