@@ -70,12 +70,12 @@ _QUANTITIES = (
               r"\bfortnight|半日|半年|半月|一晩|翌日|当日|即日|毎日|毎週|毎月|毎年|\b(?:daily|weekly|monthly|yearly|annually)\b")),
     # A time of day: "オンコールの交代は何時に行う？" was answered by a line about swapping
     # shifts that names no time (a fresh user, wiki-dev). A clock time or a part of the day
-    # answers it.
+    # answers it; not a lone 朝/昼/夜 or "night", which are words of their own ("夜を過ごす").
     ("time of day",
      re.compile(rf"何時(?!間){_NOT_ASKING_JA}|\b(?:at )?what time\b"),
      re.compile(rf"(?:{_DIGITS}|{_KANJI_NUMBER})\s*時(?!間)|\d{{1,2}}:\d{{2}}|\d{{1,2}}\s*(?:a\.?m\b\.?|p\.?m\b\.?)"
-                r"|正午|午前|午後|深夜|夜間|早朝|朝|昼|夕方|夜|始業|終業|開館|閉館|開店|閉店"
-                r"|\b(?:noon|midnight|morning|afternoon|evening|night|end of (?:the )?(?:business )?day|eod|cob|opening|closing)\b")),
+                r"|正午|午前|午後|深夜|夜間|早朝|夕方|始業|終業|開館|閉館|開店|閉店"
+                r"|\b(?:noon|midnight|morning|afternoon|evening|end of (?:the )?(?:business )?day|eod|cob|opening|closing)\b")),
     ("count of times",
      re.compile(rf"(?<!no matter )\bhow many times\b|何回{_NOT_ASKING_JA}|何度目"),
      _answers(r"回|度|倍", r"times?|x", r"\b(?:once|twice|thrice|never|annual|annually|yearly|daily|weekly|monthly|"

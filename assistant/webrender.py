@@ -39,7 +39,7 @@ LINK_TARGETS = ("_top", "_blank", "_self", "_parent")
 _CLASSES = {
     "hl", "hl-block", "hit", "hit-head", "crumb", "cite", "copy-cite", "cite-text", "section",
     "answer", "notice", "error", "question", "lead", "lead-label", "lead-line", "context", "more",
-    "more-label", "preview", "weak", "cut", "scope-note", "search-all", "rank-1", "rank-2", "rank-3", *("cite-target" + t for t in LINK_TARGETS),
+    "more-label", "preview", "weak", "cut", "scope-note", "search-all", "rank-1", "rank-2", "rank-3", "again", *("cite-target" + t for t in LINK_TARGETS),
 }
 _ALLOWED_ATTRS = {  # `class` is kept through allowed_classes (nh3 forbids it in both places)
     "a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"},
@@ -123,16 +123,20 @@ def _rank_class(rank: int) -> str:
     return f"rank-{min(rank, MAX_RANK_STYLED)}"
 
 
-def _mark_inline(inline, first_line: int, marked: dict[int, int]) -> None:
+def _mark_inline(inline, first_line: int, marked: dict[int, int], badged: set[int]) -> None:
     """Wrap the parts of a paragraph that come from marked source lines in <mark>, with the
-    line's rank (1 = best) as a class; consecutive lines of one rank share one mark."""
+    line's rank (1 = best) as a class; consecutive lines of one rank share one mark. A rank
+    already in `badged` (its badge drawn) gets class "again": a table row's cells are
+    inlines of their own, and each drew a ① (a fresh user, wiki-dev)."""
     from markdown_it.token import Token
 
     children, out, line = inline.children or [], [], first_line
     is_open = False
     for child in children:
         if not is_open and line in marked:
-            out.append(Token("html_inline", "", 0, content=f'<mark class="hl {_rank_class(marked[line])}">'))
+            again = " again" if marked[line] in badged else ""
+            badged.add(marked[line])
+            out.append(Token("html_inline", "", 0, content=f'<mark class="hl {_rank_class(marked[line])}{again}">'))
             is_open = True
         if child.type in ("softbreak", "hardbreak"):
             # One mark over the lines of one answer (a list item written over two lines,
@@ -162,12 +166,13 @@ def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()
     env = {"marked": marked}
     tokens = md.parse(text, env)
     links and links(tokens)
+    badged: set[int] = set()
     for i, token in enumerate(tokens):
         if not token.map or not marked:
             continue
         start, end = token.map
         if token.type == "inline":
-            _mark_inline(token, start, marked)
+            _mark_inline(token, start, marked, badged)
         elif token.type in ("tr_open", "list_item_open") and any(start <= n < end for n in marked):
             if token.type == "tr_open" or start in marked:
                 token.attrJoin("class", "hl-block")

@@ -258,6 +258,14 @@ def test_answer_lines_of_html_tables_and_of_tables_cut_above_the_section_read_as
     assert answer_lines(_section_hit(text, 1, (3, 4, 5))) == ["外部へ通知する", "@pif; Y; N", "<script>x</script>"]
 
 
+def test_a_marked_table_row_draws_its_rank_badge_once():
+    # A fresh user (wiki-dev): each cell of a marked row drew a ① of its own.
+    from assistant.webrender import section_html
+
+    html = section_html("| Level | Response |\n|---|---|\n| Medium | 24時間以内 |\n| Low | 翌週 |", 1, (3,))
+    assert html.count('class="hl rank-1"') == 1 and html.count('class="hl rank-1 again"') == 1
+
+
 def test_an_item_spans_its_indented_and_lazy_lines_up_to_the_next_block():
     from assistant.answeritems import MAX_ITEM_LINES, answer_items, item_spans
     from assistant.lines import code_lines

@@ -135,6 +135,9 @@ def test_a_question_asking_for_a_quantity_the_hits_never_give_is_not_in_the_note
         # A time of day (a fresh user, wiki-dev: "オンコールの交代は何時に行う？" over a line on
         # swapping shifts); a clock time or a part of the day answers it, a duration does not ask it.
         ("オンコールの交代は何時に行う？", "オンコールの時間を交代できる。", "time of day"),
+        # the real line (wiki-dev): 夜 is a word of its own there, no time of day
+        ("オンコールの交代は何時に行う？", "町の外からの友達と夜を過ごすために、オンコールの時間を交代できる。", "time of day"),
+        ("何時に出社する？", "疲れていたら正午に出社してよい。", None),
         ("何時から何時まで？", "10時から17時まで", None),
         ("What time does the truck leave the depot?", "Trucks leave at 7:30.", None),
         ("What time is the triage?", "Every morning, before stand-up.", None),

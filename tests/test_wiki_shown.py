@@ -48,8 +48,10 @@ def test_a_sites_own_tag_shows_its_one_quoted_argument():
     # channel a fresh user asked for. Standard tags, file names and several arguments show nothing.
     page = shown('Ask {% slack_channel "admins-docker" %} for access.\n[Tock]({%- page \'/tools/tock/\' -%})\n'
                  '{% alert "Re-adding the keys" %}\n{% image "_img/a.png" %} {% include "low.html" %}\n'
-                 '{% alert "Add a key", "warning" %}{% link "https://x.org/" %}{% if a == "b" %}\n')
-    assert page.lines == ("Ask admins-docker for access.", "[Tock](/tools/tock/)", "Re-adding the keys", " ", "")
+                 '{% alert "Add a key", "warning" %}{% link "_posts/a.md" %}{% if a == "b" %}\n'
+                 '[keys]({% link "https://x.org/keys" %})\n')
+    assert page.lines == ("Ask admins-docker for access.", "[Tock](/tools/tock/)", "Re-adding the keys", " ", "",
+                          "[keys](https://x.org/keys)")
 
 
 @pytest.mark.parametrize("engine", ["github", "gitlab", "mkdocs", "vitepress", "docusaurus"])

@@ -48,12 +48,13 @@ _LIQUID_TAG = re.compile(r"\{%-?\s*+(\w*+)(?:(?!\{%|%\}).)*?-?%\}|\{\{(?:(?!\{\{
 # A site's own tag with one quoted argument shows it: `{% slack_channel "admins-docker" %}`
 # renders the channel, `{% alert "Re-adding the keys" %}` a title, `{% page "/github/" %}` a
 # link target (18F's handbook, wiki-dev: "Ask {% slack_channel ... %} for access" lost the
-# channel a fresh user asked for). Liquid's and Jekyll's own tags, and an argument naming a
-# file (an image, an include), show nothing of it.
+# channel a fresh user asked for), `{% link "https://..." %}` its URL. Liquid's own tags, and
+# an argument naming a file (an image, an include, Jekyll's `{% link _posts/x.md %}`), show
+# nothing of it.
 _QUOTED_ARGUMENT = re.compile(r"\{%-?\s*+\w++\s++(?:\"([^\"]*+)\"|'([^']*+)')\s*+-?%\}")
 _STANDARD_TAGS = frozenset(
     "assign capture case comment cycle decrement echo for if include include_relative increment liquid "
-    "post_url raw render tablerow unless highlight link".split()
+    "post_url raw render tablerow unless highlight".split()
 )
 _FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,5}$")
 _LIQUID_END = {"raw": re.compile(r"\{%-?\s*endraw\s*-?%\}"), "comment": re.compile(r"\{%-?\s*endcomment\s*-?%\}")}
