@@ -71,6 +71,9 @@ _TAG = re.compile(f"(?:{html_re.open_tag}|{html_re.close_tag})")
 _FORMATTING = frozenset("a abbr b br code del em font i img ins kbd mark nobr s small span strong sub sup u wbr "
                         "li ul ol p td th tr thead tbody tfoot table dl dt dd div".split())
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
+# Kept as text: a tag whose attribute runs over lines hid them and moved every later mark onto
+# the wrong line, and one the wiki hides showed its text as if the page did (an attack run).
+_NOT_SKIPPED = re.compile(r"\n|\shidden\b(?!-)|display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)", re.I)
 
 
 def _formatting_tag(state, silent: bool) -> bool:
@@ -81,7 +84,7 @@ def _formatting_tag(state, silent: bool) -> bool:
     if state.src[state.pos] != "<":
         return False
     tag = _TAG.match(state.src, state.pos)
-    if not tag or _TAG_NAME.match(tag.group()).group(1).lower() not in _FORMATTING:
+    if not tag or _TAG_NAME.match(tag.group()).group(1).lower() not in _FORMATTING or _NOT_SKIPPED.search(tag.group()):
         return False
     state.pos = tag.end()
     return True

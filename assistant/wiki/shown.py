@@ -54,7 +54,7 @@ _LIQUID_TAG = re.compile(r"\{%-?\s*+(\w*+)(?:(?!\{%|%\}).)*?-?%\}|\{\{(?:(?!\{\{
 _QUOTED_ARGUMENT = re.compile(r"\{%-?\s*+\w++\s++(?:\"([^\"]*+)\"|'([^']*+)')\s*+-?%\}")
 _STANDARD_TAGS = frozenset(
     "assign capture case comment cycle decrement echo for if include include_relative increment liquid "
-    "post_url raw render tablerow unless highlight".split()
+    "post_url raw render tablerow unless when elsif highlight".split()
 )
 _FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,5}$")
 _LIQUID_END = {"raw": re.compile(r"\{%-?\s*endraw\s*-?%\}"), "comment": re.compile(r"\{%-?\s*endcomment\s*-?%\}")}
