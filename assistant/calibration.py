@@ -11,6 +11,11 @@ run through the index's own search:
     for one notes language over another, whatever the topic; ranking subtracts it, so a
     Japanese question is not drawn to a Japanese page over the English page that answers
     it (and the reverse).
+  * hubness: what each chunk scores on average over the off-topic probes of each question
+    language, less its notes language's mean. A chunk that sits near every question (a
+    "hub": a short overview, a generic shift table) draws questions it does not answer,
+    most of all across languages; ranking subtracts HUB_PENALTY of it (CSLS, Conneau et
+    al. 2018, "Word translation without parallel data", with the probes as the queries).
   * the "not in the notes" scale: the top scores of off-topic probes (generic questions
     about things team notes do not hold) and of on-topic probes (content lines drawn from
     the index itself, asked as questions). A question is weak when its top score sits
@@ -27,6 +32,7 @@ import logging
 import os
 import tempfile
 from collections import defaultdict
+import dataclasses
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -40,8 +46,9 @@ log = logging.getLogger(__name__)
 # 4: a chunk's best line is an answer line (retrieve.py); 5: LEVEL_QUANTILE; 6: page leads (leads.py);
 # 7: dictionary translation (translation.py); 8: navigation lines are no answer lines, chunks
 # of mostly links rank after content (navigation.navigation_lines, retrieve.py); 9: an entry's
-# first JMdict senses only (translation.MAX_SENSES: English probes' rankings, so the offsets)
-CALIBRATION_VERSION = 9
+# first JMdict senses only (translation.MAX_SENSES: English probes' rankings, so the offsets);
+# 10: each chunk's hubness (HUB_PENALTY)
+CALIBRATION_VERSION = 10
 FILE = "calibration.json"
 # Where in a notes language's chunk scores an off-topic probe's level is read. A quantile,
 # not the mean of the best N: the best 10 of 296 Japanese chunks sit higher than the best 10
@@ -50,6 +57,11 @@ FILE = "calibration.json"
 # percentile; en>ja Hit@1 13 -> 15 of 22, nothing else moved).
 LEVEL_QUANTILE = 0.9
 ON_TOPIC_PROBES = 24
+# The share of a chunk's hubness that ranking subtracts, e5's (a model profile may set its
+# own, profiles.ModelProfile.hub_penalty). Measured over six corpora (docs/evaluation.md,
+# nineteenth pass): with e5, 0.25 gained Hit@1 on three corpora (+5 of 355 questions) and
+# false flags fell on three; 0.5 and 1.0 lost up to 0.14 Hit@1 on wiki-dev.
+HUB_PENALTY = 0.25
 # Where the floor sits between the off-topic level (0) and the on-topic level (1); set on
 # both dev corpora (docs/evaluation.md) for false flags <= 3% of answerable questions.
 # Shares of the index's own spread, not scores: higher shares catch more no-answer
@@ -121,9 +133,21 @@ class Calibration:
     # among the chunks of that notes language
     off_topic: dict[str, dict[str, list[float]]]
     on_topic: dict[str, list[float]]  # per notes language, each on-topic probe's top score
+    # hubness[question language]: per chunk (index order), its mean ranking score over that
+    # language's off-topic probes less the mean of its notes language's chunks
+    hubness: dict[str, list[float]] = dataclasses.field(default_factory=dict)
+    hub_weight: float = 0.0  # the share of hubness ranking subtracts (HUB_PENALTY or the profile's)
     # What the probes' scores were made with besides the model and this module (`inputs`):
     # a calibration made with other fusion weights or another dictionary is measured again.
     inputs: str = ""
+
+    def hub_penalty(self, question_language: str, n_chunks: int) -> np.ndarray:
+        """float32[n_chunks]: what ranking subtracts from each chunk for a question in
+        `question_language` (hub_weight x hubness); zeros when unmeasured."""
+        found = self.hubness.get(question_language)
+        if found is None or len(found) != n_chunks:
+            return np.zeros(n_chunks, dtype=np.float32)
+        return (self.hub_weight * np.asarray(found, dtype=np.float32)).astype(np.float32)
 
     def offset(self, question_language: str, notes_language: str) -> float:
         """How much more a question in `question_language` scores toward notes in
@@ -178,11 +202,13 @@ def compute(
     chunk_languages: np.ndarray,
     on_topic_texts: Sequence[tuple[str, str]],
     penalty: np.ndarray | None = None,
+    hub_weight: float = HUB_PENALTY,
 ) -> Calibration:
     """Run the probes. `probe(text)` returns the per-chunk ranking and match scores without
     language offsets; `chunk_languages` holds 'ja'/'en' per chunk; `on_topic_texts` holds
     (text, notes language) pairs; `penalty` is what ranking subtracts per chunk besides
-    the offsets (chunks without an answer line)."""
+    the offsets (chunks without an answer line); `hub_weight` the share of each chunk's
+    hubness ranking subtracts (the model profile's)."""
     penalty = np.zeros(len(chunk_languages), dtype=np.float32) if penalty is None else penalty
     offsets: dict[str, dict[str, float]] = {}
     raw: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
@@ -198,8 +224,14 @@ def compute(
         base = max(offsets[lang].values(), default=0.0)
         offsets[lang] = {n: v - base for n, v in offsets[lang].items()}
 
+    hubness = {lang: _hubness([ranking for ranking, _ in scores], chunk_languages) for lang, scores in raw.items()}
+
     def shift(lang: str) -> np.ndarray:
-        return np.array([offsets.get(lang, {}).get(n, 0.0) for n in chunk_languages.tolist()], dtype=np.float32)
+        """What ranking subtracts for a question in `lang` besides `penalty`: the notes
+        language's offset and each chunk's hub penalty."""
+        offset = np.array([offsets.get(lang, {}).get(n, 0.0) for n in chunk_languages.tolist()], dtype=np.float32)
+        found = hubness.get(lang)
+        return offset if found is None else offset + hub_weight * np.asarray(found, dtype=np.float32)
 
     languages = sorted(set(chunk_languages.tolist()))
     off_topic: dict[str, dict[str, list[float]]] = {}
@@ -215,7 +247,19 @@ def compute(
     for text, notes_lang in on_topic_texts:
         ranking, match = probe(text)
         on_topic[notes_lang].append(float(match[np.argmax(ranking - shift(language(text)) - penalty)]))
-    return Calibration(embedder, CALIBRATION_VERSION, offsets, off_topic, dict(on_topic), inputs())
+    return Calibration(embedder, CALIBRATION_VERSION, offsets, off_topic, dict(on_topic), inputs=inputs(),
+                       hubness={lang: found.tolist() for lang, found in hubness.items()}, hub_weight=hub_weight)
+
+
+def _hubness(rankings: list[np.ndarray], chunk_languages: np.ndarray) -> np.ndarray:
+    """float64[n_chunks]: each chunk's mean score over the probes' rankings, less the mean
+    of its notes language's chunks (so it moves no notes language as a whole: that is the
+    offsets' job)."""
+    found = np.mean(np.stack(rankings), axis=0, dtype=np.float64)
+    for notes_lang in set(chunk_languages.tolist()):
+        mask = chunk_languages == notes_lang
+        found[mask] -= found[mask].mean()
+    return found
 
 
 def inputs() -> str:
@@ -232,15 +276,17 @@ def inputs() -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def load(version_dir: Path, embedder: str) -> Calibration | None:
+def load(version_dir: Path, embedder: str, hub_weight: float = HUB_PENALTY) -> Calibration | None:
     """The stored calibration of an index version, or None when missing, damaged or made
-    for another model or calibration version."""
+    for another model, calibration version or hub weight (the floors are read after it)."""
     try:
         data = json.loads((version_dir / FILE).read_text(encoding="utf-8"))
         calibration = Calibration(**data)
     except (OSError, ValueError, TypeError):
         return None
     if calibration.embedder != embedder or calibration.version != CALIBRATION_VERSION or calibration.inputs != inputs():
+        return None
+    if calibration.hub_weight != hub_weight:
         return None
     return calibration
 

@@ -86,6 +86,7 @@ class Searcher:
         self.embedder = embedder or load_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
         # Where "not in the notes" sits across languages: the model's own (profiles.py).
         self._cross_language_position = profile_of(self.embedder).cross_language_position
+        self._hub_weight = profile_of(self.embedder).hub_penalty  # calibration.py: hubness
         self.index = store.load(settings.index_dir)
         manifest = self.index.manifest
         if manifest.embedder != self.embedder.name or manifest.chunking != chunking_settings(settings):
@@ -147,7 +148,7 @@ class Searcher:
 
     def _calibrate(self) -> None:
         """Load this index's calibration, or probe and store it (calibration.py)."""
-        found = calibration.load(self.index.path, self.embedder.name)
+        found = calibration.load(self.index.path, self.embedder.name, self._hub_weight)
         if found is None:
             found = calibration.compute(
                 self.embedder.name,
@@ -155,6 +156,7 @@ class Searcher:
                 self.chunk_languages,
                 self._on_topic_probes(),
                 self._content_penalty,
+                self._hub_weight,
             )
             calibration.save(self.index.path, found)
         self.calibration = found
@@ -165,9 +167,10 @@ class Searcher:
         n = len(self.chunks)
         self._language_shift: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(n, dtype=np.float32))
         for lang in found.offsets:
+            # The notes language's offset and each chunk's hub penalty (calibration.py).
             self._language_shift[lang] = np.array(
                 [found.offset(lang, notes) for notes in self.chunk_languages.tolist()], dtype=np.float32
-            )
+            ) + found.hub_penalty(lang, n)
 
     def _probe(self, question: Question) -> tuple[np.ndarray, np.ndarray]:
         """(ranking, match) as calibration needs them: the fused views with page leads

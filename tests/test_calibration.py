@@ -49,6 +49,7 @@ def _calibration() -> calibration.Calibration:
     return calibration.Calibration(
         "fake", calibration.CALIBRATION_VERSION, {"ja": {"ja": 0.0}, "en": {"ja": 0.0}},
         {"ja": {"ja": [1.9, 2.0, 2.1]}, "en": {"ja": [1.8, 1.9, 2.0]}}, {"ja": [2.3, 2.4, 2.5]},
+        hub_weight=calibration.HUB_PENALTY,
     )
 
 
@@ -93,6 +94,10 @@ def test_the_cross_language_share_is_the_model_profiles(tmp_path, monkeypatch):
     monkeypatch.setattr(calibration.Calibration, "floor", lambda self, *a, **k: asked.append(k) or real_floor(self, *a, **k))
     searcher.search("When do we deploy?")
     assert asked and asked[-1]["cross_language_position"] == profiles.EMBEDDINGGEMMA_300M.cross_language_position
+    # The hub weight is the profile's too, and the calibration holds every chunk's hubness.
+    assert searcher.calibration.hub_weight == profiles.EMBEDDINGGEMMA_300M.hub_penalty != profiles.E5.hub_penalty
+    assert {lang: len(found) for lang, found in searcher.calibration.hubness.items()} == {
+        "en": len(searcher.chunks), "ja": len(searcher.chunks)}
 
 
 def test_a_calibration_made_with_other_fusion_weights_or_dictionary_is_measured_again(tmp_path, monkeypatch):
@@ -115,3 +120,54 @@ def test_a_calibration_made_with_other_fusion_weights_or_dictionary_is_measured_
     # a file written before the fingerprint existed
     (tmp_path / calibration.FILE).write_text(json.dumps(calibration.asdict(_calibration()) | {"inputs": ""}))
     assert calibration.load(tmp_path, "fake") is None
+
+
+def test_a_chunk_near_every_probe_is_a_hub_and_ranking_lowers_it(tmp_path):
+    """Hubness (CSLS-style): a chunk that scores high on every off-topic probe, such as a short
+    overview or a generic shift table, draws questions it does not answer. Its hubness is its
+    mean probe score less its notes language's mean, so no notes language moves as a whole."""
+    languages = np.array(["ja", "ja", "ja", "en", "en"])
+    hub, plain = 0, 1
+    rng = np.random.default_rng(2)
+
+    def probe(text):
+        ranking = rng.normal(1.8, 0.01, len(languages)).astype(np.float32)
+        ranking[hub] = 2.2  # near every question
+        ranking[languages == "en"] -= 0.3  # the model's preference for Japanese notes: offsets' job
+        return ranking, ranking
+
+    found = calibration.compute("fake", probe, languages, [])
+    for question_language in ("en", "ja"):
+        penalty = found.hub_penalty(question_language, len(languages))
+        assert penalty.dtype == np.float32 and penalty.shape == (5,)
+        assert penalty[hub] > 0.05 > abs(penalty[plain])
+        assert abs(penalty[languages == "en"].mean()) < 1e-6 and abs(penalty[languages == "ja"].mean()) < 1e-6
+        assert penalty[hub] == pytest.approx(calibration.HUB_PENALTY * found.hubness[question_language][hub])
+    # Stored and read back with the rest; a calibration of another index's chunks moves nothing.
+    calibration.save(tmp_path, found)
+    assert calibration.load(tmp_path, "fake").hubness == found.hubness
+    # Made with another profile's weight: measured again (its floors were read after it).
+    assert calibration.load(tmp_path, "fake", hub_weight=0.0) is None
+    unweighted = calibration.compute("fake", probe, languages, [], hub_weight=0.0)
+    assert not unweighted.hub_penalty("ja", len(languages)).any()
+    assert not found.hub_penalty("ja", 7).any()
+    assert not _calibration().hub_penalty("ja", 5).any()  # unmeasured
+
+
+def test_the_floors_are_read_where_ranking_puts_the_probes_top_chunk():
+    """An off-topic probe's level is the match of the chunk ranking would show first, after
+    the hub penalty: a hub that no longer ranks first no longer sets the floor."""
+    languages = np.array(["ja"] * 4)
+    match = np.array([2.0, 1.0, 1.0, 1.0], dtype=np.float32)
+    texts = [t for probes in calibration.OFF_TOPIC.values() for t in probes]
+
+    def probe(text):
+        # Chunk 0 is a hub (2.0 on every probe, and the best match); chunks 1 and 2 each come
+        # near every other probe (1.97), just under the hub before the penalty.
+        ranking = np.array([2.0, 1.5, 1.5, 1.5], dtype=np.float32)
+        ranking[1 + texts.index(text) % 2] = 1.97
+        return ranking, match
+
+    found = calibration.compute("fake", probe, languages, [])
+    assert found.hub_penalty("ja", 4)[0] > 0.05
+    assert set(found.off_topic["ja"]["ja"]) == {1.0}  # chunk 1's or 2's match, not the hub's 2.0

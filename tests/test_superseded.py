@@ -5,6 +5,9 @@ interval and old PIN length answered questions about today. Rules on their own, 
 e5 model on a small note: with the rule off, the old section wins (the trap is real)."""
 from __future__ import annotations
 
+from collections import defaultdict
+
+import numpy as np
 import pytest
 
 import assistant.retrieve as retrieve
@@ -81,7 +84,11 @@ def _first(searcher, question, history=()):
 def test_the_current_section_answers_a_question_about_today(maintenance, question, monkeypatch):
     assert _first(maintenance, question) == "Engine oil"
     monkeypatch.setattr(retrieve, "SUPERSEDED_SPREAD", 0.0)
-    assert _first(maintenance, question) == "Old procedure (until 2025)"  # the trap, without the rule
+    # The trap, without the rule and without the hub penalty (calibration.py), which in a
+    # note of three sections reorders them too. One notes language: no offsets to keep.
+    no_shift = np.zeros(len(maintenance.chunks), dtype=np.float32)
+    monkeypatch.setattr(maintenance, "_language_shift", defaultdict(lambda: no_shift))
+    assert _first(maintenance, question) == "Old procedure (until 2025)"
 
 
 def test_the_old_section_answers_a_question_about_the_past(maintenance):
