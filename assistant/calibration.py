@@ -32,8 +32,7 @@ import logging
 import os
 import tempfile
 from collections import defaultdict
-import dataclasses
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -135,7 +134,7 @@ class Calibration:
     on_topic: dict[str, list[float]]  # per notes language, each on-topic probe's top score
     # hubness[question language]: per chunk (index order), its mean ranking score over that
     # language's off-topic probes less the mean of its notes language's chunks
-    hubness: dict[str, list[float]] = dataclasses.field(default_factory=dict)
+    hubness: dict[str, list[float]] = field(default_factory=dict)
     hub_weight: float = 0.0  # the share of hubness ranking subtracts (HUB_PENALTY or the profile's)
     # What the probes' scores were made with besides the model and this module (`inputs`):
     # a calibration made with other fusion weights or another dictionary is measured again.
