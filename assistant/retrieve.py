@@ -165,10 +165,11 @@ class Searcher:
         # unmeasured), which the lead rule (leads.py) and superseded sections are measured in.
         self._spread = {lang: found.spread(lang) for lang in ("ja", "en")}
         n = len(self.chunks)
-        self._language_shift: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(n, dtype=np.float32))
+        # Per question language, float32[n_chunks]: what ranking subtracts from each chunk as
+        # measured on this index: its notes language's offset and its hub penalty (calibration.py).
+        self._calibrated_shift: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(n, dtype=np.float32))
         for lang in found.offsets:
-            # The notes language's offset and each chunk's hub penalty (calibration.py).
-            self._language_shift[lang] = np.array(
+            self._calibrated_shift[lang] = np.array(
                 [found.offset(lang, notes) for notes in self.chunk_languages.tolist()], dtype=np.float32
             ) + found.hub_penalty(lang, n)
 
@@ -229,10 +230,11 @@ class Searcher:
 
     def score(self, question: Question) -> Scores:
         """`raw_score` less the index's measured preference of the question's language for each
-        notes language (calibration.py), with chunks of mostly links ranked after content, chunks
-        that hold no answer line last, and page leads after their page's best section (leads.py)."""
+        notes language and each chunk's hub penalty (calibration.py), with chunks of mostly
+        links ranked after content, chunks that hold no answer line last, and page leads after
+        their page's best section (leads.py)."""
         raw = self.raw_score(question)
-        ranking = raw.ranking - self._language_shift[question.language] - self._content_penalty
+        ranking = raw.ranking - self._calibrated_shift[question.language] - self._content_penalty
         # A lead yields to its page's best section within LEAD_YIELD_SPREAD of the spread (always when unmeasured).
         spread = self._spread.get(question.language)
         ranking = self.leads.after_best_section(ranking, np.inf if spread is None else LEAD_YIELD_SPREAD * spread)

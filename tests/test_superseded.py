@@ -87,7 +87,7 @@ def test_the_current_section_answers_a_question_about_today(maintenance, questio
     # The trap, without the rule and without the hub penalty (calibration.py), which in a
     # note of three sections reorders them too. One notes language: no offsets to keep.
     no_shift = np.zeros(len(maintenance.chunks), dtype=np.float32)
-    monkeypatch.setattr(maintenance, "_language_shift", defaultdict(lambda: no_shift))
+    monkeypatch.setattr(maintenance, "_calibrated_shift", defaultdict(lambda: no_shift))
     assert _first(maintenance, question) == "Old procedure (until 2025)"
 
 
