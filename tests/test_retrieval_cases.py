@@ -151,6 +151,22 @@ def test_a_question_asking_for_a_quantity_the_hits_never_give_is_not_in_the_note
         ("How long are logs kept?", "Logs are kept indefinitely.", None),  # "how long" may ask a length
         ("How often do we rotate keys?", "Keys are rotated weekly.", None),
         ("SQSとは？", "キューサービス。", None),
+        # A price named by what it is (heldout8/9 no-answer questions: "hourly pay", "per night",
+        # a long name between "how much" and "cost"), a phone number, opening hours.
+        ("What's the hourly pay for the night shift?", "Night shift starts at 22:00.", "amount of money"),
+        ("What's the hourly pay for the night shift?", "夜勤の時給は 1,200 円", None),
+        ("How much is a single room per night?", "シングルは 30 室", "amount of money"),
+        ("How much does a pack of the yellow burnable-waste bags cost?", "Bags are sold at shops.", "amount of money"),
+        ("臨時収集の料金は？", "臨時収集は電話で受ける。", "amount of money"),
+        ("臨時収集の料金は？", "2t車1台8,000円", None),
+        ("白波リネンの電話番号は？", "白波リネンが毎日回収します。", "phone number"),
+        ("白波リネンの電話番号は？", "白波リネン 03-1234-5678", None),
+        ("What's the phone number of the repair shop?", "The shop is open on weekdays.", "phone number"),
+        ("What's the phone number of the repair shop?", "Call ext. 204.", None),
+        ("What number do I call for an ambulance?", "Call 119 first.", None),
+        ("What are the opening hours of the branch library?", "The branch's opening is in April.", "opening hours"),
+        ("受付時間は？", "9:00〜17:00", None),
+        ("What are the opening hours of the clinic?", "Open 24 hours.", None),
     ],
 )
 def test_the_quantity_a_question_asks_for(question, text, kind):
@@ -170,6 +186,10 @@ def test_the_quantity_a_question_asks_for(question, text, kind):
         # "〜ないくらい" / "〜いくらい" (to the point of ...) holds the letters of いくら (how much):
         # a heat-stroke follow-up was flagged "not in the notes" (heldout8, h8f-003).
         "自分で水も飲めないくらいだったら？", "立っていられないくらい痛いときは？", "多いくらいでいい？",
+        # About a price, a phone number or opening hours, asking for none (heldout9's h9-028).
+        "What is the price list format?", "What's the pay period?", "Who is in charge of the desk?",
+        "電話で予約を受けた。お客様の電話番号はハイフン付きで入れていい？", "料金表はどこにある？",
+        "What's the evacuation procedure if the fire alarm goes off during opening hours?",
     ],
 )
 def test_words_of_quantity_that_ask_for_no_number(question):
