@@ -37,6 +37,14 @@ def test_a_japanese_question_with_a_topic_of_its_own_is_no_follow_up():
     assert leans_back("溶出量はどれくらい？") and leans_back("何時から何時まで？") and leans_back("その場合は？")
 
 
+def test_auxiliary_verbs_name_no_topic():
+    # heldout9's h9f-006: "will" counted as a topic word, so the follow-up was judged alone
+    # and was "not in the notes" (Gemma).
+    assert topic_words("What will that cost us?") == {"cost"}
+    assert leans_back("What will that cost us?") and leans_back("Must it have been signed?")
+    assert not leans_back("Who will approve the refund for a damaged suitcase?")
+
+
 def test_the_conversation_counts_less_the_more_a_question_names():
     assert conversation_weight("その最大値は？") == 1.0  # refers back: the conversation names its topic
     assert conversation_weight("How long at most?") == HISTORY_PRIOR  # two words: may still need it
