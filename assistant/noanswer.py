@@ -334,15 +334,12 @@ _MONTHS = frozenset("january february march april may june july august september
                     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
 
-def _is_date_or_number(token: str) -> bool:
-    return token[0].isdigit() or token.lower().rstrip(".") in _MONTHS
-
-
 def _unknown_names(question: str, vocabulary: Vocabulary) -> Iterator[str]:
     channels = {m.group(1).lower() for m in _CHANNEL.finditer(normalize(question))}
     for run in names(question):
         whole = [token for token in run if token.lower() in channels and token.lower() not in vocabulary.words]
-        if whole or (not all(_is_date_or_number(token) for token in run) and not vocabulary.knows(run)):
+        dated = all(token[0].isdigit() or token.lower().rstrip(".") in _MONTHS for token in run)
+        if whole or (not dated and not vocabulary.knows(run)):
             yield " ".join(run)
     yield from (name for name in japanese_names(question) if not vocabulary.writes(name))
 
