@@ -121,7 +121,8 @@ _QUANTITIES = (
                 r"(?:いくら|どのくらい|どれくらい|何円|[？?])|何円"),
      re.compile(rf"[$¥€£]\s*\d|\b(?:usd|eur|jpy|gbp)\s*\d|(?:{_DIGITS}|{_KANJI_NUMBER}){_SCALE}\s*(?:円|ドル|ユーロ|ポンド|"
                 r"(?:dollars?|euros?|pounds?|cents?|usd|eur|jpy|gbp|yen)\b)"
-                r"|\bfree\b|\bno (?:cost|charge)\b|無料|無償|タダ")),
+                # "no fee" answers "What's the late fee?" as a price would
+                r"|\bfree\b|\bno (?:cost|charge|fees?|fines?)\b|\bnot charged\b|無料|無償|タダ|料金はかかりません|かかりません")),
     # A phone number asked for ("白波リネンの電話番号は？", "What's the phone number of ...") is
     # answered by a number one can dial: seven digits or more, an extension, an emergency number.
     # Asking about a phone number ("電話番号はハイフン付きで入れていい？") asks for none.
@@ -140,7 +141,7 @@ _QUANTITIES = (
                 r"|\b(?:opening|business|office|operating|visiting|reception) hours (?:of|for|at)\b"
                 r"|(?:営業|開館|受付|診療|開店|利用|窓口)時間(?:は|って|を教えて)"),
      re.compile(r"\d{1,2}:\d{2}|(?<![\d.])\d{1,2}\s*時(?!間)|\d{1,2}\s*(?:a\.?m\b|p\.?m\b)|24\s*(?:時間|hours?|/7)"
-                r"|around the clock|正午|\bnoon\b|\bmidnight\b")),
+                r"|around the clock|正午|\bnoon\b|\bmidnight\b|\b\d{1,2}\s*(?:to|-|–|~|〜)\s*\d{1,2}\b")),
 )
 
 # Counts of things, each with its Japanese counter and the English nouns it counts: "何文字まで

@@ -167,6 +167,9 @@ def test_a_question_asking_for_a_quantity_the_hits_never_give_is_not_in_the_note
         ("What are the opening hours of the branch library?", "The branch's opening is in April.", "opening hours"),
         ("受付時間は？", "9:00〜17:00", None),
         ("What are the opening hours of the clinic?", "Open 24 hours.", None),
+        ("What are the opening hours of the clinic?", "Weekdays 9 to 5.", None),
+        ("What's the late fee for a DVD?", "There is no fee for late DVDs.", None),
+        ("延滞の料金は？", "延滞しても料金はかかりません。", None),
     ],
 )
 def test_the_quantity_a_question_asks_for(question, text, kind):
