@@ -31,8 +31,9 @@ _WORD_NUMBER = (r"\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|ele
                 r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
                 r"ninety|hundred|few|several|half an?|a half|a couple of|couple of)")
 _SCALE = r"(?:\s*(?:hundred|thousand|million|billion|k|m|bn)\b|\s*[千万億兆])?"
-# Calendar dates are no durations: "2025年", "8月9日", "2025/8/9".
-_DATES = re.compile(r"(?<!\d)\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}[/-]\d{1,2}[/-]\d{1,2}")
+# Calendar dates are no durations: "2025年", "8月9日", "2025/8/9"; whole, so a phone number
+# ("0000-12-5530", "0466-22-1234") is no date (an attack run, 2026-12-02: it was stripped).
+_DATES = re.compile(r"(?<!\d)\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日|(?<![\d-])\d{4}[/-]\d{1,2}[/-]\d{1,2}(?![\d-])")
 # 何日も, 何人か, いくらでも: "many days", "some people", "any amount"; but 何日かかる asks.
 _NOT_ASKING_JA = r"(?!も|か(?!か|ら)|でも)"
 
@@ -104,21 +105,19 @@ _QUANTITIES = (
                 rf"|(?:サイズ|容量|データ量|スループット|帯域)(?:の(?:{_LIMIT_JA}|制限))?(?:値)?(?:は|って)(?:いくつ|どのくらい|どれくらい|どの程度|何)"
                 r"|どの(?:くらい|ぐらい|程度)の(?:サイズ|容量|データ量)"),
      _answers(r"バイト|キロバイト|メガバイト|ギガバイト|テラバイト", _SIZE_EN)),
-    # A price also asks when it names what it costs ("What's the hourly pay?", "How much is a
-    # room per night?", "料金は？"), and between "how much" and "cost" may stand a long name
-    # ("a pack of the yellow burnable-waste bags").
+    # Between "how much" and "cost" may stand a long name ("a pack of the yellow burnable-waste
+    # bags"), and "How much is a room per night?" asks a price. A price asked by its noun
+    # alone ("What's the fee for ...?", "料金は？", "費用は？") was measured and left out: the
+    # notes answer those in words as often ("会社負担", "課金されない", "2倍", "最も低コスト"),
+    # in a table whose header holds the unit, or mean a drawback ("the cost of a pattern"):
+    # an attack run (2026-12-02) found 15 answered questions flagged per model.
     ("amount of money",
      re.compile(r"いくら(?!い(?!る|り)|でも|も|か)(?![^、。？?]{0,12}ても)"
                 r"|\bhow much (?!time\b|effort\b|latency\b|attention\b)(?:[\w'-]+ ){0,9}?(?:cost|costs|pay|paid|charge|charged|fined|stolen)\b(?! attention| in (?:time|latency|effort|performance))"
                 r"|\bhow much money\b"
                 r"|\bhow much (?:is|are|was|were|does|do|will) [^?]{0,60}?\bper (?:night|hour|day|week|month|year|person|head|"
                 r"page|copy|ticket|item|unit|guest|room|bag|pack|sheet|kg|km|mile|minute)\b"
-                r"|\b(?:what(?:'s| is| are| was)|how much is) (?:the |a |an |our |their |its )?(?:[\w-]+ ){0,3}?"
-                r"(?:price|prices|cost|fee|fees|fare|fares|wage|wages|salary|pay|rent)"
-                # the price itself, not a "price list" or a "pay period"
-                r"(?=\s*(?:$|[?,.!]|(?:for|of|per|on|at|in|to|if|when|now|this|here|there)\b))"
-                r"|(?:料金|値段|価格|費用|運賃|時給|日給|月給|給料|給与|家賃|手数料|金額|代金|単価|利用料|使用料)(?:は|って)"
-                r"(?:いくら|どのくらい|どれくらい|何円|[？?])|何円"),
+                r"|何円"),
      re.compile(rf"[$¥€£]\s*\d|\b(?:usd|eur|jpy|gbp)\s*\d|(?:{_DIGITS}|{_KANJI_NUMBER}){_SCALE}\s*(?:円|ドル|ユーロ|ポンド|"
                 r"(?:dollars?|euros?|pounds?|cents?|usd|eur|jpy|gbp|yen)\b)"
                 # "no fee" answers "What's the late fee?" as a price would
@@ -131,7 +130,7 @@ _QUANTITIES = (
                 r"(?:phone|telephone|fax|contact|extension|hotline) (?:number|no\.?)|\b(?:phone|telephone|fax) number (?:of|for)\b"
                 r"|\bwhat number (?:do|should|can|to) (?:i |we |you )?(?:call|dial|ring)\b"
                 r"|(?:電話|内線|ファックス|fax)番号(?:は(?:何番|何)?(?:[？?]|$)|を教えて|って何)|何番に(?:電話|かけ)"),
-     re.compile(r"(?<![\w.])\+?\(?\d[\d ()-]{5,}\d(?![\w.])|(?:内線|ext\.?|extension|x)\s*\d{2,6}\b"
+     re.compile(r"(?<![\w.])\+?\(?\d[\d ().−-]{5,}\d(?![\w.])|(?:内線|ext\.?|extension|x)\s*(?:[:：]|は)?\s*\d{2,6}"
                 r"|(?<![\d.])(?:110|118|119|911|999|112|171)(?![\d.])")),
     # Opening hours ("What are the opening hours of ...?", "受付時間は？") are answered by a
     # clock time or "24 hours", not by the word "opening", which answers "what time".
@@ -139,9 +138,11 @@ _QUANTITIES = (
      re.compile(r"\b(?:what|when)(?:'s| is| are| were) (?:the |their |its |our )?(?:[\w-]+ ){0,2}?"
                 r"(?:opening|business|office|operating|visiting|service|reception) hours\b"
                 r"|\b(?:opening|business|office|operating|visiting|reception) hours (?:of|for|at)\b"
-                r"|(?:営業|開館|受付|診療|開店|利用|窓口)時間(?:は|って|を教えて)"),
+                # not 利用時間: "超遠心機の利用時間は？" asks how long one may use it (an attack run)
+                r"|(?:営業|開館|受付|診療|開店|窓口)時間(?:は|って|を教えて)"),
      re.compile(r"\d{1,2}:\d{2}|(?<![\d.])\d{1,2}\s*時(?!間)|\d{1,2}\s*(?:a\.?m\b|p\.?m\b)|24\s*(?:時間|hours?|/7)"
-                r"|around the clock|正午|\bnoon\b|\bmidnight\b|\b\d{1,2}\s*(?:to|-|–|~|〜)\s*\d{1,2}\b")),
+                rf"|(?:{_KANJI_NUMBER})時(?!間)|24\s*h\b|around the clock|\balways open\b|終日|年中無休|正午|\bnoon\b|\bmidnight\b"
+                r"|\b\d{1,2}\s*(?:to|-|–|~|〜)\s*\d{1,2}\b")),
 )
 
 # Counts of things, each with its Japanese counter and the English nouns it counts: "何文字まで

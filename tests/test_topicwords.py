@@ -43,6 +43,9 @@ def test_auxiliary_verbs_name_no_topic():
     assert topic_words("What will that cost us?") == {"cost"}
     assert leans_back("What will that cost us?") and leans_back("Must it have been signed?")
     assert not leans_back("Who will approve the refund for a damaged suitcase?")
+    # "May" is a month: "What happens in May?" names it (an attack run: it named nothing)
+    from assistant.noanswer import names_nothing
+    assert not names_nothing("What happens in May?") and topic_words("What happens in May?") == {"may"}
 
 
 def test_the_conversation_counts_less_the_more_a_question_names():
