@@ -121,7 +121,9 @@ _QUANTITIES = (
      re.compile(rf"[$¥€£]\s*\d|\b(?:usd|eur|jpy|gbp)\s*\d|(?:{_DIGITS}|{_KANJI_NUMBER}){_SCALE}\s*(?:円|ドル|ユーロ|ポンド|"
                 r"(?:dollars?|euros?|pounds?|cents?|usd|eur|jpy|gbp|yen)\b)"
                 # "no fee" answers "What's the late fee?" as a price would
-                r"|\bfree\b|\bno (?:cost|charge|fees?|fines?)\b|\bnot charged\b|無料|無償|タダ|料金はかかりません|かかりません")),
+                r"|\bfree\b|\bno (?:cost|charge|fees?|fines?)\b|\bnot charged\b|無料|無償|タダ|料金はかかりません|かかりません"
+                # who pays or what it costs, in words; a table's bare amount under a "Fee (yen)" header
+                r"|課金されない|実費|会社負担|自己負担|\bat cost\b|\b(?:we|the company|the office) pays?\b|\|\s*[\d,]+\s*\|")),
     # A phone number asked for ("白波リネンの電話番号は？", "What's the phone number of ...") is
     # answered by a number one can dial: seven digits or more, an extension, an emergency number.
     # Asking about a phone number ("電話番号はハイフン付きで入れていい？") asks for none.
@@ -131,6 +133,7 @@ _QUANTITIES = (
                 r"|\bwhat number (?:do|should|can|to) (?:i |we |you )?(?:call|dial|ring)\b"
                 r"|(?:電話|内線|ファックス|fax)番号(?:は(?:何番|何)?(?:[？?]|$)|を教えて|って何)|何番に(?:電話|かけ)"),
      re.compile(r"(?<![\w.])\+?\(?\d[\d ().−-]{5,}\d(?![\w.])|(?:内線|ext\.?|extension|x)\s*(?:[:：]|は)?\s*\d{2,6}"
+                r"|\|\s*\d{1,5}\s*\|"  # an extension in a table's 内線 column
                 r"|(?<![\d.])(?:110|118|119|911|999|112|171)(?![\d.])")),
     # Opening hours ("What are the opening hours of ...?", "受付時間は？") are answered by a
     # clock time or "24 hours", not by the word "opening", which answers "what time".
@@ -142,7 +145,7 @@ _QUANTITIES = (
                 r"|(?:営業|開館|受付|診療|開店|窓口)時間(?:は|って|を教えて)"),
      re.compile(r"\d{1,2}:\d{2}|(?<![\d.])\d{1,2}\s*時(?!間)|\d{1,2}\s*(?:a\.?m\b|p\.?m\b)|24\s*(?:時間|hours?|/7)"
                 rf"|(?:{_KANJI_NUMBER})時(?!間)|24\s*h\b|around the clock|\balways open\b|終日|年中無休|正午|\bnoon\b|\bmidnight\b"
-                r"|\b\d{1,2}\s*(?:to|-|–|~|〜)\s*\d{1,2}\b")),
+                r"|\b\d{1,2}\s*(?:to|-|–|~|〜)\s*\d{1,2}\b|休館|休業|\bclosed\b")),
 )
 
 # Counts of things, each with its Japanese counter and the English nouns it counts: "何文字まで
