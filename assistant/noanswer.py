@@ -267,7 +267,7 @@ def _is_name(token: str, sentence_start: bool) -> bool:
 
 # Titles before a person's name (heldout8: "Who is Ms. Usami?" was flagged for "Ms" over notes
 # naming Usami, and "Usami", after "Ms.", read as a sentence's first word, was never looked up).
-_TITLES = frozenset("mr mrs ms mx dr prof".split())
+_TITLES = frozenset("mr mrs ms mx dr prof professor".split())
 # The text between two words that ends a sentence, so the next word's capital is grammar
 # ("... the commit. Am I fine?").
 _SENTENCE_END = re.compile(r"[.!?。？！:;]\s+$")

@@ -110,7 +110,8 @@ _QUANTITIES = (
     # alone ("What's the fee for ...?", "料金は？", "費用は？") was measured and left out: the
     # notes answer those in words as often ("会社負担", "課金されない", "2倍", "最も低コスト"),
     # in a table whose header holds the unit, or mean a drawback ("the cost of a pattern"):
-    # an attack run (2026-12-02) found 15 answered questions flagged per model.
+    # an attack run (2026-12-02) found 15 answered questions flagged per model. "いくらかかる"
+    # (a second run) flagged two answered questions and caught none: it stays out with いくらか.
     ("amount of money",
      re.compile(r"いくら(?!い(?!る|り)|でも|も|か)(?![^、。？?]{0,12}ても)"
                 r"|\bhow much (?!time\b|effort\b|latency\b|attention\b)(?:[\w'-]+ ){0,9}?(?:cost|costs|pay|paid|charge|charged|fined|stolen)\b(?! attention| in (?:time|latency|effort|performance))"
@@ -123,7 +124,9 @@ _QUANTITIES = (
                 # "no fee" answers "What's the late fee?" as a price would
                 r"|\bfree\b|\bno (?:cost|charge|fees?|fines?)\b|\bnot charged\b|無料|無償|タダ|料金はかかりません|かかりません"
                 # who pays or what it costs, in words; a table's bare amount under a "Fee (yen)" header
-                r"|課金されない|実費|会社負担|自己負担|\bat cost\b|\b(?:we|the company|the office) pays?\b|\|\s*[\d,]+\s*\|")),
+                r"|課金されない|実費|会社負担|自己負担|\bat cost\b|\b(?:we|the company|the office) pays?\b|\|\s*[\d,]+\s*\|"
+                # a price relative to another ("最大90%の割引", "half price")
+                r"|\d\s*[%％]\s*(?:off|discount|の?割引|引き|オフ)|割引|半額|\bhalf (?:the )?price\b")),
     # A phone number asked for ("白波リネンの電話番号は？", "What's the phone number of ...") is
     # answered by a number one can dial: seven digits or more, an extension, an emergency number.
     # Asking about a phone number ("電話番号はハイフン付きで入れていい？") asks for none.

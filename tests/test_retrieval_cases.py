@@ -173,6 +173,8 @@ def test_a_question_asking_for_a_quantity_the_hits_never_give_is_not_in_the_note
         ("What are the opening hours of the clinic?", "Open 24 hours.", None),
         ("What are the opening hours of the clinic?", "Weekdays 9 to 5.", None),
         ("What's the late fee for a DVD?", "There is no fee for late DVDs.", None),
+        # a second attack run: a relative price answers
+        ("How much do spot instances cost?", "オンデマンド料金と比較して最大90%の割引", None),
         ("延滞の料金は？", "延滞しても料金はかかりません。", None),
     ],
 )
@@ -198,7 +200,7 @@ def test_the_quantity_a_question_asks_for(question, text, kind):
         "電話で予約を受けた。お客様の電話番号はハイフン付きで入れていい？", "料金表はどこにある？",
         # A price asked by its noun alone is answered in words as often (an attack run:
         # 会社負担, 課金されない, 2倍, 最も低コスト, a table whose header holds the unit).
-        "What's the fee for a three-seat sofa?", "停止中のEC2インスタンスの料金は？", "初日のチームランチの費用は？",
+        "いくらか安くなる？", "停止したEC2インスタンスっていくらかかる？", "What's the fee for a three-seat sofa?", "停止中のEC2インスタンスの料金は？", "初日のチームランチの費用は？",
         "What is the cost of the prediction cache pattern?", "What's the way to pay for a company's stay?",
         "超遠心機の利用時間は？",  # how long one may use it, not opening hours
         "What's the evacuation procedure if the fire alarm goes off during opening hours?",
@@ -405,6 +407,7 @@ def test_a_title_is_no_name_and_the_name_after_it_is_looked_up():
     vocab = Vocabulary(["Ask Usami (ext. 311) before you book the crane."])
     assert unknown_names("Who is Ms. Usami?", vocab) == []
     assert unknown_names("What does Dr. Usami approve?", vocab) == []
+    assert unknown_names("What's the extension number of Professor Usami?", vocab) == []  # a second attack run
     assert unknown_names("What is Mr. Tanaka's extension?", vocab) == ["Tanaka"]
     assert unknown_names("Who is Mr Tanaka?", vocab) == ["Tanaka"]
 
