@@ -115,13 +115,11 @@ class Vocabulary:
         of their Japanese runs."""
         return japanese in self._text
 
-    def has_word(self, word: str) -> bool:
-        """True when the notes write `word` (lowercase) as one token, or its plural or singular."""
-        return self._has(word, set()) or (word.endswith("es") and self._has(word[:-2], set()))
-
     def _has(self, word: str, extra: set[str]) -> bool:
-        # Plurals either way: "APIs" for API, "Tuesday" where the notes write "Tuesdays".
-        if any(w in self.words or w in extra for w in (word, word[:-1] if word.endswith("s") else word, word + "s")):
+        # Plurals either way: "APIs" for API, "Tuesday" where the notes write "Tuesdays",
+        # "#mobile-crashes" for `#mobile-crash`.
+        forms = (word, word[:-1] if word.endswith("s") else word, word[:-2] if word.endswith("es") else word, word + "s")
+        if any(w in self.words or w in extra for w in forms):
             return True
         # A code of a family the notes describe by its start: "E27" where they say "codes
         # beginning with `E2`" (heldout8 flagged the answered question "not in the notes").
@@ -337,7 +335,7 @@ _MONTHS = frozenset("january february march april may june july august september
 
 def _unknown_names(question: str, vocabulary: Vocabulary) -> Iterator[str]:
     channels = {m.group(1).lower() for m in _CHANNEL.finditer(normalize(question))}
-    yield from sorted(c for c in channels if not vocabulary.has_word(c))
+    yield from sorted(c for c in channels if not vocabulary._has(c, set()))  # whole, plurals either way
     for run in names(question):
         dated = all(token[0].isdigit() or token.lower().rstrip(".") in _MONTHS for token in run)
         if not all(t.lower() in channels for t in run) and not dated and not vocabulary.knows(run):
