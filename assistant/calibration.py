@@ -202,12 +202,14 @@ def compute(
     on_topic_texts: Sequence[tuple[str, str]],
     penalty: np.ndarray | None = None,
     hub_weight: float = HUB_PENALTY,
+    ranking_extra: tuple[tuple[str, float], ...] = (),
 ) -> Calibration:
     """Run the probes. `probe(text)` returns the per-chunk ranking and match scores without
     language offsets; `chunk_languages` holds 'ja'/'en' per chunk; `on_topic_texts` holds
     (text, notes language) pairs; `penalty` is what ranking subtracts per chunk besides
     the offsets (chunks without an answer line); `hub_weight` the share of each chunk's
-    hubness ranking subtracts (the model profile's)."""
+    hubness ranking subtracts (the model profile's); `ranking_extra` the profile's extra
+    ranking weights that `probe` applied (fusion.fuse), kept in the fingerprint (`inputs`)."""
     penalty = np.zeros(len(chunk_languages), dtype=np.float32) if penalty is None else penalty
     offsets: dict[str, dict[str, float]] = {}
     raw: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {}
@@ -246,7 +248,7 @@ def compute(
     for text, notes_lang in on_topic_texts:
         ranking, match = probe(text)
         on_topic[notes_lang].append(float(match[np.argmax(ranking - shift(language(text)) - penalty)]))
-    return Calibration(embedder, CALIBRATION_VERSION, offsets, off_topic, dict(on_topic), inputs=inputs(),
+    return Calibration(embedder, CALIBRATION_VERSION, offsets, off_topic, dict(on_topic), inputs=inputs(ranking_extra),
                        hubness={lang: found.tolist() for lang, found in hubness.items()}, hub_weight=hub_weight)
 
 
@@ -261,9 +263,10 @@ def _hubness(rankings: list[np.ndarray], chunk_languages: np.ndarray) -> np.ndar
     return found
 
 
-def inputs() -> str:
+def inputs(ranking_extra: tuple[tuple[str, float], ...] = ()) -> str:
     """A fingerprint of what probe scores depend on outside this module: the fusion table
-    (fusion.SIGNALS) and the dictionary translation's version and senses (translation.py).
+    (fusion.SIGNALS), the model profile's extra ranking weights (`ranking_extra`,
+    profiles.ModelProfile) and the dictionary translation's version and senses (translation.py).
     Without it, an index calibrated before such a change kept the old floors and offsets
     (CALIBRATION_VERSION had to be bumped by hand, and once was not)."""
     import hashlib
@@ -271,19 +274,22 @@ def inputs() -> str:
     from . import fusion, translation
 
     table = [(s.name, s.weight, s.languages, s.calibrated) for s in fusion.SIGNALS]
-    text = repr((table, translation.LEXICON_VERSION, translation.MAX_SENSES))
+    text = repr((table, translation.LEXICON_VERSION, translation.MAX_SENSES) + ((tuple(ranking_extra),) if ranking_extra else ()))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def load(version_dir: Path, embedder: str, hub_weight: float = HUB_PENALTY) -> Calibration | None:
+def load(
+    version_dir: Path, embedder: str, hub_weight: float = HUB_PENALTY, ranking_extra: tuple[tuple[str, float], ...] = ()
+) -> Calibration | None:
     """The stored calibration of an index version, or None when missing, damaged or made
-    for another model, calibration version or hub weight (the floors are read after it)."""
+    for another model, calibration version, fusion table, extra ranking weights or hub
+    weight (the floors are read after them)."""
     try:
         data = json.loads((version_dir / FILE).read_text(encoding="utf-8"))
         calibration = Calibration(**data)
     except (OSError, ValueError, TypeError):
         return None
-    if calibration.embedder != embedder or calibration.version != CALIBRATION_VERSION or calibration.inputs != inputs():
+    if calibration.embedder != embedder or calibration.version != CALIBRATION_VERSION or calibration.inputs != inputs(ranking_extra):
         return None
     if calibration.hub_weight != hub_weight:
         return None

@@ -61,10 +61,13 @@ class Fused(NamedTuple):
     match: np.ndarray  # float32[n_chunks]: the calibrated signals only (noanswer.py)
 
 
-def fuse(scores: Mapping[str, np.ndarray | None]) -> Fused:
+def fuse(scores: Mapping[str, np.ndarray | None], ranking_extra: Mapping[str, float] | None = None) -> Fused:
     """Weighted sum of the views' scores (name -> float32[n_chunks], or None for a view that
-    does not apply), calibrated rows first, in table order. Raises KeyError when a
-    calibrated signal is missing (at least `chunk` must be there)."""
+    does not apply), calibrated rows first, in table order. `ranking_extra` (signal name ->
+    weight) adds a model profile's extra weight of a signal to `ranking` only
+    (profiles.ModelProfile.ranking_extra): `match` keeps the table's weights, so a floor
+    means on every profile what calibration measured. Raises KeyError when a calibrated
+    signal is missing (at least `chunk` must be there)."""
     match = None
     for signal in SIGNALS:
         if signal.calibrated and scores.get(signal.name) is not None:
@@ -76,6 +79,9 @@ def fuse(scores: Mapping[str, np.ndarray | None]) -> Fused:
     for signal in SIGNALS:
         if not signal.calibrated and scores.get(signal.name) is not None:
             ranking = ranking + _weighted(signal, scores[signal.name])
+    for name, weight in (ranking_extra or {}).items():
+        if weight and scores.get(name) is not None:
+            ranking = ranking + weight * scores[name]
     return Fused(ranking, match)
 
 

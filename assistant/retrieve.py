@@ -87,6 +87,7 @@ class Searcher:
         # Where "not in the notes" sits across languages: the model's own (profiles.py).
         self._cross_language_position = profile_of(self.embedder).cross_language_position
         self._hub_weight = profile_of(self.embedder).hub_penalty  # calibration.py: hubness
+        self._ranking_extra = profile_of(self.embedder).ranking_extra  # fusion.fuse: the model's own weights
         self.index = store.load(settings.index_dir)
         manifest = self.index.manifest
         if manifest.embedder != self.embedder.name or manifest.chunking != chunking_settings(settings):
@@ -148,7 +149,7 @@ class Searcher:
 
     def _calibrate(self) -> None:
         """Load this index's calibration, or probe and store it (calibration.py)."""
-        found = calibration.load(self.index.path, self.embedder.name, self._hub_weight)
+        found = calibration.load(self.index.path, self.embedder.name, self._hub_weight, self._ranking_extra)
         if found is None:
             found = calibration.compute(
                 self.embedder.name,
@@ -157,6 +158,7 @@ class Searcher:
                 self._on_topic_probes(),
                 self._content_penalty,
                 self._hub_weight,
+                self._ranking_extra,
             )
             calibration.save(self.index.path, found)
         self.calibration = found
@@ -225,7 +227,7 @@ class Searcher:
             s.name: self.terms.best_per_chunk(line_terms) if s.name == self.terms.name else self.views[s.name].score(question)
             for s in signals_for(question.language)
         }
-        fused: Fused = fuse(scores)
+        fused: Fused = fuse(scores, dict(self._ranking_extra))
         return Scores(fused.ranking, fused.match, line_terms)
 
     def score(self, question: Question) -> Scores:

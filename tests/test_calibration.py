@@ -117,6 +117,7 @@ def test_a_calibration_made_with_other_fusion_weights_or_dictionary_is_measured_
     monkeypatch.setattr(fusion, "SIGNALS", heavier)
     assert calibration.load(tmp_path, "fake") is None
     monkeypatch.undo()
+    assert calibration.load(tmp_path, "fake", ranking_extra=(("line", 1.0),)) is None  # another profile's ranking
     # a file written before the fingerprint existed
     (tmp_path / calibration.FILE).write_text(json.dumps(calibration.asdict(_calibration()) | {"inputs": ""}))
     assert calibration.load(tmp_path, "fake") is None

@@ -24,6 +24,15 @@ def test_passages_and_terms_move_the_ranking_but_not_the_calibrated_match():
     assert with_both.ranking[0] == pytest.approx(without.ranking[0] + 0.75 * 0.7 + 0.5 * 0.2)
 
 
+def test_a_profiles_extra_weight_moves_the_ranking_but_not_the_calibrated_match():
+    """profiles.ModelProfile.ranking_extra: Gemma counts the line view twice in ranking; the
+    floors are calibrated on `match`, which keeps the shared table's weights."""
+    plain = fuse(_scores(chunk=0.8, line=0.6, section=0.4))
+    extra = fuse(_scores(chunk=0.8, line=0.6, section=0.4), {"line": 1.0, "terms": 2.0})  # no terms score: nothing added
+    assert extra.match[0] == pytest.approx(plain.match[0])
+    assert extra.ranking[0] == pytest.approx(plain.ranking[0] + 0.6)
+
+
 def test_a_view_that_does_not_apply_adds_nothing():
     assert fuse({**_scores(chunk=0.8), "terms": None, "bm25": None}).ranking[0] == pytest.approx(0.8)
 

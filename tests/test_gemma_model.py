@@ -60,3 +60,50 @@ def test_english_question_finds_the_japanese_line(searcher):
     top = answer.hits[0]
     assert top.chunk.source == "deploy.md"
     assert 5 in top.highlight_lines[:2]  # 毎週木曜日
+
+
+# A long section that answers in one of its many lines, and a short one on the same topic that
+# does not (the kind of wiki-dev w-048): Gemma's chunk vector of the long section is diluted,
+# its line vector is not.
+ON_CALL_DUTIES = [
+    "Keep your laptop and a charger with you during the whole shift.",
+    "Answer a page within five minutes, even if only to acknowledge it.",
+    "Hand over open incidents at the end of the week in the handover meeting.",
+    "Update the runbook when a step in it turned out to be wrong.",
+    "Swap shifts through the scheduling tool, never by chat alone.",
+    "A low-urgency disk alert at night, with plenty of free space and slow growth, can wait: "
+    "snooze it and look at it in the morning.",
+    "Escalate to the secondary on-call when you cannot make progress in thirty minutes.",
+    "Write a short note on every page you handled in the on-call log.",
+    "Do not deploy on Friday afternoons while on call.",
+    "Ask the team lead before you take a day off during your on-call week.",
+    "Check the dashboards once at the start of each shift.",
+    "Keep your phone's volume up at night.",
+]
+LONG_SECTION_NOTES = {
+    "oncall.md": "# Being on call\n\n## Duties\n\n" + "".join(f"- {duty}\n" for duty in ON_CALL_DUTIES),
+    "alerts.md": "# Alerting principles\n\n## Alert content\n\n"
+    "- An alert names the metric that fired, such as disk usage, and its threshold.\n\n"
+    "## Priorities\n\n- A disk that will be full within 48 hours is a high-priority alert.\n",
+}
+
+
+def test_the_answering_line_of_a_long_section_outranks_a_short_section_on_the_topic(tmp_path, monkeypatch):
+    """The profile counts the line view twice in ranking (profiles.EMBEDDINGGEMMA_300M.ranking_extra);
+    with the shared table alone the short section about alert content came first."""
+    import dataclasses
+
+    if not profiles.EMBEDDINGGEMMA_300M.installed():
+        pytest.fail(gemma_missing())
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    for name, text in LONG_SECTION_NOTES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = config.Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model="embeddinggemma-300m")
+    build_index(settings, progress=False)
+    question = "夜中にディスク使用率のアラートが来たけど、空きは十分で増え方もゆるやか。どうすればいい？"
+    top = Searcher(settings).search(question, 3).hits[0]
+    assert (top.chunk.source, top.highlight_lines[0]) == ("oncall.md", 10)  # "can wait: snooze it"
+    shared_table_only = dataclasses.replace(profiles.EMBEDDINGGEMMA_300M, ranking_extra=())
+    monkeypatch.setitem(profiles.PROFILES, shared_table_only.name, shared_table_only)
+    assert Searcher(settings).search(question, 3).hits[0].chunk.source == "alerts.md"
