@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from .lines import _BLOCK_START, _BULLET, code_lines
+from .lines import BLOCK_START, BULLET, code_lines
 
 # Lines one list item may span in answer lines: an item wrapped over a few lines is one
 # answer; a longer run is a paragraph of its own, shown by its best lines.
@@ -33,13 +33,13 @@ def item_spans(lines: Sequence[str], code: Sequence[bool]) -> dict[int, range]:
     i = 0
     while i < len(lines):
         j = i + 1
-        if _BULLET.match(lines[i]) and not code[i]:
+        if BULLET.match(lines[i]) and not code[i]:
             while (j < len(lines) and j - i < MAX_ITEM_LINES and not code[j] and lines[j].strip()
-                   and not _BLOCK_START.match(lines[j])):
+                   and not BLOCK_START.match(lines[j])):
                 j += 1
-        elif lines[i].strip() and not code[i] and not _BLOCK_START.match(lines[i]):
+        elif lines[i].strip() and not code[i] and not BLOCK_START.match(lines[i]):
             while (j < len(lines) and j - i < MAX_ITEM_LINES and not code[j] and lines[j].strip()
-                   and not _BLOCK_START.match(lines[j]) and _GOES_ON.search(lines[j - 1])):
+                   and not BLOCK_START.match(lines[j]) and _GOES_ON.search(lines[j - 1])):
                 j += 1
         if j - i > 1:
             for k in range(i, j):

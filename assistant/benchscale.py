@@ -119,11 +119,11 @@ class SurrogateEmbedder(Embedder):
 
     def _lookup(self, line: str) -> int | None:
         """The seed line a synthetic line was made from, by its digit-normalised body."""
-        from .lines import _plain
+        from .lines import plain_line
 
         candidates = [line] + [line[m.end():] for m in re.finditer(": ", line)]
         for c in candidates:
-            seed = self._table.get(_key(_plain(c)))
+            seed = self._table.get(_key(plain_line(c)))
             if seed is not None:
                 return seed
         return None

@@ -34,7 +34,7 @@ UNIT_VERSION = 5  # 3: a code line that is a tag with attributes is embedded who
 # 'passage:' prefix) instead of a second pass of the bare line (build.py); recorded in the
 # manifest and in the cache key of line codes.
 LINE_PASS_VERSION = "line-pass-1"
-_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _FENCE_MARK = re.compile(r"^\s{0,3}(`{3,}|~{3,})(.*)$")
 # A tag with attributes: in code (`<ImageView android:contentDescription="..." />`) the line
@@ -44,7 +44,7 @@ _FENCE_MARK = re.compile(r"^\s{0,3}(`{3,}|~{3,})(.*)$")
 # that backtracks over it (r"^\s*\|?\s*-{3,}" on 20,000 spaces: 9.6 s) stalled every build
 # and every start of the server (sixth attack run, docs/reliability.md).
 _TAG_WITH_ATTRIBUTES = re.compile(r"<[A-Za-z][\w:.-]*+\s++[^<>=]*+=")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
+HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
 # A line that is only HTML tags (`<details markdown="block">`, `</td>`, `<tr>`), a summary,
 # or an admonition opener with at most its title.
 _TAGS_ONLY = re.compile(r"^\s*(<[^>]*>\s*)+$")
@@ -78,8 +78,8 @@ def plain_line(line: str) -> str:
     return _plain(line)
 
 
-_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*+>")
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*+>")
+TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*+\|?\s*+:?-{3,}+:?\s*+(?:\|\s*+:?-{3,}+:?\s*+)*+\|?\s*+$")
 
 
@@ -89,11 +89,11 @@ _CODE_SPAN = re.compile(r"(`[^`\n]+`)")
 def _plain(line: str, shown: bool = False) -> str:
     """The line's words: no bullet, bold marks or HTML tags. `shown` keeps a tag-like text
     inside a code span (`/home/<user>`), which the page shows as written."""
-    text = _BULLET.sub("", line.strip()).replace("**", "")
+    text = BULLET.sub("", line.strip()).replace("**", "")
     if not shown:
-        return _HTML_TAG.sub("", text).strip()
+        return HTML_TAG.sub("", text).strip()
     parts = _CODE_SPAN.split(text)
-    return "".join(p if i % 2 else _HTML_TAG.sub("", p) for i, p in enumerate(parts)).strip()
+    return "".join(p if i % 2 else HTML_TAG.sub("", p) for i, p in enumerate(parts)).strip()
 
 
 def _cells(row: str, shown: bool = False) -> list[str]:
@@ -122,7 +122,7 @@ class TableHeaders:
 
     def _first_row(self, n: int) -> int:
         first = n
-        while first > 1 and _TABLE_ROW.match(self.lines[first - 2]):
+        while first > 1 and TABLE_ROW.match(self.lines[first - 2]):
             known = self._first.get(first - 1)
             if known is not None:
                 first = known
@@ -133,7 +133,7 @@ class TableHeaders:
 
     def header(self, n: int) -> list[str] | None:
         """table_header(file_lines, n)."""
-        if not _TABLE_ROW.match(self.lines[n - 1]) or _TABLE_RULE.match(self.lines[n - 1]):
+        if not TABLE_ROW.match(self.lines[n - 1]) or _TABLE_RULE.match(self.lines[n - 1]):
             return None
         first = self._first_row(n)
         if first + 1 >= n or not _TABLE_RULE.match(self.lines[first]):  # line n is the header itself
@@ -191,15 +191,15 @@ def row_text(header: list[str], row: str, shown: bool = False) -> str:
 def is_boilerplate(raw: str) -> bool:
     """True for a line that frames an answer but never is one (see the module docstring);
     `raw` is the line as written in the note."""
-    if _HEADING.match(raw) or _TAGS_ONLY.match(raw) or _SUMMARY.match(raw) or _ADMONITION.match(raw) or _TABLE_RULE.match(raw):
+    if HEADING.match(raw) or _TAGS_ONLY.match(raw) or _SUMMARY.match(raw) or _ADMONITION.match(raw) or _TABLE_RULE.match(raw):
         return True
     body = _plain(raw)
     if _LABEL.match(body) or is_placeholder(raw):
         return True
-    return _only_links(raw)
+    return only_links(raw)
 
 
-def _only_links(raw: str) -> bool:
+def only_links(raw: str) -> bool:
     """Markdown links, bare URLs and separators, with no other words."""
     body = _plain(raw)
     rest = _LINK.sub(" ", body)
@@ -225,7 +225,7 @@ def is_content(raw: str, code: bool = False) -> bool:
 def is_table_header(lines: Sequence[str], i: int) -> bool:
     """lines[i] (0-based) is a pipe table's header row: the row its |---| rule follows. It
     names the columns (read with each body row: row_text) and answers nothing itself."""
-    return i + 1 < len(lines) and bool(_TABLE_ROW.match(lines[i])) and bool(_TABLE_RULE.match(lines[i + 1]))
+    return i + 1 < len(lines) and bool(TABLE_ROW.match(lines[i])) and bool(_TABLE_RULE.match(lines[i + 1]))
 
 
 def code_lines(lines: Sequence[str]) -> list[bool]:
@@ -264,7 +264,7 @@ def parent_line(lines: Sequence[str], at: int) -> int | None:
     16000" under "- **汎用SSD** (gp2)" says which volume only through its parent."""
     raw = lines[at]
     indent = len(raw) - len(raw.lstrip())
-    if not indent or not _BULLET.match(raw):
+    if not indent or not BULLET.match(raw):
         return None
     for j in range(at - 1, -1, -1):
         if lines[j].strip() and len(lines[j]) - len(lines[j].lstrip()) < indent:
@@ -274,7 +274,7 @@ def parent_line(lines: Sequence[str], at: int) -> int | None:
 
 # What starts a block of its own rather than continuing a list item's text (a thematic break
 # "---" / "***" too).
-_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}(?:\s|$)|\||```|~~~|<|>|:::|!!!|\?\?\?|([-*_])(?:\s*\1){2,}\s*$)")
+BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}(?:\s|$)|\||```|~~~|<|>|:::|!!!|\?\?\?|([-*_])(?:\s*\1){2,}\s*$)")
 
 
 # A paragraph whose first line is bold text alone: an FAQ's question ("**Is there a
@@ -299,10 +299,10 @@ def is_list_lead_in(lines: Sequence[str], at: int, code: Sequence[bool]) -> bool
     the answer ("Before taking leave, be sure to:" led a reply over its list: wiki-dev, a
     fresh new user, 2026-12-01). `code`: lines.code_lines of `lines`."""
     raw = lines[at]
-    if code[at] or not _ENDS_IN_COLON.search(raw) or _BULLET.match(raw) or _BLOCK_START.match(raw):
+    if code[at] or not _ENDS_IN_COLON.search(raw) or BULLET.match(raw) or BLOCK_START.match(raw):
         return False
     nxt = at + 1 + (at + 1 < len(lines) and not lines[at + 1].strip())
-    return nxt < len(lines) and not code[nxt] and bool(_BULLET.match(lines[nxt]))
+    return nxt < len(lines) and not code[nxt] and bool(BULLET.match(lines[nxt]))
 
 
 def _paragraph_leads(lines: Sequence[str], start: int, end: int) -> dict[int, str]:
@@ -312,10 +312,10 @@ def _paragraph_leads(lines: Sequence[str], start: int, end: int) -> dict[int, st
     leads, lead = {}, None
     for n in range(start, end + 1):
         raw = lines[n - 1]
-        found = _BOLD_LEAD.match(raw) if not _BULLET.match(raw) else None
+        found = _BOLD_LEAD.match(raw) if not BULLET.match(raw) else None
         if found:
-            lead = _HTML_TAG.sub("", found.group(2)).strip()
-        elif not raw.strip() or _HEADING.match(raw) or _TABLE_ROW.match(raw) or _BULLET.match(raw):
+            lead = HTML_TAG.sub("", found.group(2)).strip()
+        elif not raw.strip() or HEADING.match(raw) or TABLE_ROW.match(raw) or BULLET.match(raw):
             lead = None  # the paragraph ended: a blank line, a heading, a table or a list
         elif lead:
             leads[n] = lead

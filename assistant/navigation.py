@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from .lines import _BULLET, _HEADING, _HTML_TAG, _TABLE_ROW, _only_links, code_lines, is_table_header
+from .lines import BULLET, HEADING, HTML_TAG, TABLE_ROW, only_links, code_lines, is_table_header
 from .notes import LIQUID_INLINE
 
 # A navigation line points the reader to another page of the wiki instead of saying anything:
@@ -30,7 +30,7 @@ _NAV_LINK = re.compile(
 )
 NAV_MAX_CHARS = 1000  # a navigation line is a label and a few links; a longer line is prose or data
 _OUTSIDE = re.compile(r"^\s*<?(?:[a-z][a-z0-9+.-]*:|//)|://", re.IGNORECASE)  # a scheme or a host
-_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|\||#{1,6}(?:\s|$)|```|~~~|<|>)")
+BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|\||#{1,6}(?:\s|$)|```|~~~|<|>)")
 # An image (`![High urgency](img/high.png)`) shows something where it stands: no link out.
 _IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)(\{[^{}]*\})?")  # linear: each part stops at the next bracket
 
@@ -44,7 +44,7 @@ def _is_navigation_text(raw: str) -> bool:
         target = link.group(2) if link.group(1) is not None else link.group(3)
         if target is not None and (_OUTSIDE.search(target) or target.strip() in ("", "#")):
             return False  # another site, or nowhere (a placeholder "#")
-    rest = _HTML_TAG.sub(" ", LIQUID_INLINE.sub(" ", _NAV_LINK.sub(" ", _BULLET.sub("", raw))))
+    rest = HTML_TAG.sub(" ", LIQUID_INLINE.sub(" ", _NAV_LINK.sub(" ", BULLET.sub("", raw))))
     return len(re.findall(r"[^\W_]", rest)) <= NAV_LABEL_CHARS
 
 
@@ -63,19 +63,19 @@ def navigation_lines(lines: Sequence[str], code: Sequence[bool] | None = None) -
         raw = _IMAGE.sub(" ", line)
         if not raw.strip():
             continue
-        if _only_links(raw):  # any target, as is_boilerplate
+        if only_links(raw):  # any target, as is_boilerplate
             nav[i] = True
             continue
-        item = bool(_TABLE_ROW.match(raw) or _BULLET.match(raw))
+        item = bool(TABLE_ROW.match(raw) or BULLET.match(raw))
         before = lines[i - 1] if i > 0 else ""
         after = lines[i + 1] if i + 1 < len(lines) else ""
-        continues = bool(before.strip()) and not item and not _BLOCK_START.match(before) and not _HEADING.match(before)
-        continued = bool(after.strip()) and not _BLOCK_START.match(after) and not _TABLE_ROW.match(raw)
+        continues = bool(before.strip()) and not item and not BLOCK_START.match(before) and not HEADING.match(before)
+        continued = bool(after.strip()) and not BLOCK_START.match(after) and not TABLE_ROW.match(raw)
         nav[i] = not continues and not continued and _is_navigation_text(raw)
     for i in range(1, len(lines)):  # a link table's header: its body rows are all navigation
         if is_table_header(lines, i - 1):
             rows = list(range(i + 1, len(lines)))
-            rows = rows[: next((k for k, j in enumerate(rows) if not _TABLE_ROW.match(lines[j])), len(rows))]
+            rows = rows[: next((k for k, j in enumerate(rows) if not TABLE_ROW.match(lines[j])), len(rows))]
             if rows and all(nav[j] for j in rows):
                 nav[i - 1] = True
     return nav

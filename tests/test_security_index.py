@@ -595,7 +595,7 @@ BACKTRACKING_LINES = [
     "{:" * 25_000 + "x",                  # lines._LABEL: ^\W*...\W*$
     "{%" * 25_000 + " xx",                # lines._LINK, wiki.shown._LIQUID_TAG: {%.*?%}
     "{{" * 25_000 + " xx",                # wiki.shown._LIQUID_TAG: {{.*?}}
-    "<a " * 16_000 + "xx",                # lines._HTML_TAG, _TAG_WITH_ATTRIBUTES
+    "<a " * 16_000 + "xx",                # lines.HTML_TAG, _TAG_WITH_ATTRIBUTES
     "[a](" * 12_000 + "xx",               # lines._LINK
     "x" + " " * 50_000 + "x",            # wiki.shown._TRAILING_ATTRS: \s*\{...\}\s*$
 ]
