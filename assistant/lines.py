@@ -209,7 +209,7 @@ def only_links(raw: str) -> bool:
 def is_placeholder(raw: str) -> bool:
     """True for a line that only promises content: a lone TODO, or a topic followed by one
     ("Edge prediction pattern: To do"). Such a line is no answer, and a name it carries is
-    not something the notes say anything about (noanswer.Vocabulary leaves it out)."""
+    not something the notes say anything about (vocabulary.Vocabulary leaves it out)."""
     body = _plain(raw)
     return bool(_PLACEHOLDER.match(body) or _PLACEHOLDER_VALUE.match(body))
 

@@ -28,7 +28,7 @@ from .leads import PageLeads
 from .hits import Answer, Grouper, Hit, merged
 from .language import language, notes_language
 from .lines import plain_line
-from .noanswer import Vocabulary
+from .vocabulary import Vocabulary
 from .query import (
     MAX_QUESTION_CHARS,
     MAX_TOP_K,

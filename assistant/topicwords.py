@@ -14,7 +14,8 @@ from __future__ import annotations
 import threading
 from functools import lru_cache
 
-from .noanswer import key_terms, normalize
+from .noanswer import key_terms
+from .vocabulary import normalize
 
 # Nouns that name no topic although UniDic tags them as common nouns (formal nouns and
 # 自分); compounds of adverb-like ones only (とき, ため, 前, 今日: UniDic's 副詞可能) are read

@@ -13,7 +13,8 @@ from .answeritems import answer_items
 from .calibration import Calibration
 from .hits import Hit, clip_lines
 from .language import language
-from .noanswer import Vocabulary, is_unanswered, key_term_share, missing_quantity, names_nothing
+from .noanswer import is_unanswered, key_term_share, missing_quantity, names_nothing
+from .vocabulary import Vocabulary
 from .query import refers_back, without_references
 from .topicwords import topic_words
 

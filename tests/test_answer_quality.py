@@ -10,7 +10,8 @@ import pytest
 from assistant.chunking import Chunk
 from assistant.config import PROJECT_ROOT
 from assistant.lines import line_units
-from assistant.noanswer import Vocabulary, is_unanswered, names, unknown_names
+from assistant.noanswer import is_unanswered
+from assistant.vocabulary import Vocabulary, names, unknown_names
 from assistant.retrieve import Searcher, refers_back
 
 

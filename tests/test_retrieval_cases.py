@@ -10,7 +10,8 @@ import pytest
 from assistant.build import build_index
 from assistant.config import PROJECT_ROOT, from_env
 from assistant.lines import code_lines, is_boilerplate, is_content, is_placeholder, line_units, parent_line
-from assistant.noanswer import Vocabulary, missing_quantity, unknown_names
+from assistant.noanswer import missing_quantity
+from assistant.vocabulary import Vocabulary, unknown_names
 from assistant.retrieve import Searcher, conversation
 
 CASES = PROJECT_ROOT / "tests" / "cases"

@@ -1,5 +1,5 @@
 """An attack run on the 2026-12-01 changes (cite._quote_path and wiki.pages.jekyll_permalink,
-the inline formatting tags of webrender, noanswer's typo look-up): each test failed on the code
+the inline formatting tags of webrender, vocabulary's typo look-up): each test failed on the code
 it attacked (3229d61) and holds the fix.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from assistant import cli, noanswer, webrender
+from assistant import cli, vocabulary, webrender
 
 BASE = "https://wiki.corp.example/team/docs"
 
@@ -72,8 +72,8 @@ def test_the_typo_look_up_never_scans_the_vocabulary():
     # Scanning every notes word with the name's first letter cost 5 s for a question of 220
     # made-up names over 200,000 words; each edit of the name is looked up instead.
     rng = random.Random(7)
-    vocabulary = noanswer.Vocabulary(["Lambda " + " ".join("s" + "".join(rng.choices(string.ascii_lowercase, k=7)) for _ in range(2_000))])
-    vocabulary.words = _NoScan(vocabulary.words)
+    notes = vocabulary.Vocabulary(["Lambda " + " ".join("s" + "".join(rng.choices(string.ascii_lowercase, k=7)) for _ in range(2_000))])
+    notes.words = _NoScan(notes.words)
     question = "Does " + ", ".join("S" + "".join(rng.choices("qxzjvkw", k=7)) for _ in range(200)) + " work with Lamdba?"
-    unknown = noanswer.unknown_names(question, vocabulary)
+    unknown = vocabulary.unknown_names(question, notes)
     assert len(unknown) == 200 and "Lamdba" not in unknown

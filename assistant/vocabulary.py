@@ -1,0 +1,332 @@
+"""The words of the notes, and the names a question mentions that the notes never do.
+
+A question about something absent is the commonest no-answer case (noanswer.py): a service,
+tool or option (a capitalised run such as "Control Tower", a token such as "gp3" or
+"values.yaml"), a chat channel ("#mobile-design"), or a Japanese name the question marks as one
+(「やまびこ号」, 田中先生). Numbers, measurements and dates ("75%", "24x24", "June 2024") are
+not names: they are the asker's scenario. Nor is the capital that opens any sentence, nor "OK".
+Words English capitalises by grammar (languages, countries, weekdays, months) are known when
+the notes write them in either language (CLDR's names, via babel: 日本語, 月曜日), and names
+the notes write in Japanese (Tokyo / 東京) through their romaji (cutlet).
+"""
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import unicodedata
+from typing import Iterable, Iterator
+
+from .language import JAPANESE_CHARS, JAPANESE_RUN, reply_language
+from .lines import is_placeholder
+from .textnorm import match_form
+
+# A leading "/" is kept: a path such as /tmp is a name even in lower case.
+_TOKEN = re.compile(r"/?[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]|[A-Za-z0-9]")
+# English words that are never a name, capitalised or not (noanswer.py adds the words that
+# carry no topic to them).
+FUNCTION_WORDS = frozenset(
+    "what how which when where why who whom whose can could is are was were does do did if i a an the "
+    "my our your in on of to for and or with by from at it its this that these those there be as any much many "
+    "per should would they their team we you after before above below between while during using use "
+    # everyday words English writes in capitals ("Is it OK to ...")
+    "ok okay".split()
+)
+_SERVICE_PREFIXES = ("aws", "amazon")
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(match_form(text))  # NBSP/U+3000 separate words; full-width ASCII folds
+
+
+def normalize(text: str) -> str:
+    """NFKC: full-width letters and digits (ＡＷＳ, ２４) read as their ASCII forms."""
+    return unicodedata.normalize("NFKC", text)
+
+
+MIN_TYPO_LETTERS = 5  # shorter words have too many one-edit neighbours to call one a typo
+
+
+def one_edits(word: str) -> Iterable[str]:
+    """The lowercase letter words one edit from `word` that keep its first letter: a letter
+    deleted, two neighbours swapped, a letter replaced or inserted (Damerau-Levenshtein 1)."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    for i in range(1, len(word) + 1):
+        head, tail = word[:i], word[i:]
+        if tail:
+            yield head + tail[1:]  # deleted
+            if len(tail) > 1 and tail[0] != tail[1]:
+                yield head + tail[1] + tail[0] + tail[2:]  # swapped
+            yield from (head + c + tail[1:] for c in letters if c != tail[0])  # replaced
+        yield from (head + c + tail for c in letters)  # inserted
+
+
+# An error or model code: one to three letters, then two or more digits ("e27", "p07").
+_CODE = re.compile(r"([a-z]{1,3})(\d{2,})")
+
+
+class Vocabulary:
+    """The ASCII words of the corpus, lowercased, for O(1) look-ups; the romaji of its
+    Japanese words are added on first need (`romanized`), so names a question writes in
+    Latin letters count as known when the notes write them in Japanese (Tokyo / 東京,
+    Slack / スラック). Placeholder lines ("Edge prediction pattern: To do") are left out:
+    a name the notes only promise to cover is not in the notes."""
+
+    def __init__(self, texts: Iterable[str]):
+        self.words: set[str] = set()
+        self._japanese: set[str] = set()
+        for text in texts:
+            text = normalize("\n".join(line for line in text.split("\n") if not is_placeholder(line)))
+            for token in _tokens(text):
+                word = token.lower().lstrip("/")
+                self.words.add(word)
+                # Combined tokens ("Windows/Mac", "CI/CD", "CodeDeployDefault.HalfAtTime",
+                # "pr-check") also name each part.
+                self.words.update(p for p in re.split(r"[/.\-]", word) if p)
+            self._japanese.update(JAPANESE_RUN.findall(text))
+        self._romaji: set[str] | None = None
+        self._lock = threading.Lock()
+        self._text = "\n".join(sorted(self._japanese))  # for CLDR names written in Japanese
+
+    def romanized(self) -> set[str]:
+        """Lowercased romaji words of the corpus's Japanese runs (cutlet: Hepburn, with the
+        original spelling of loanwords from UniDic), and each run's words joined ("Micro
+        soft" -> "microsoft"). Built once, on the first name the ASCII words do not know."""
+        with self._lock:
+            if self._romaji is None:
+                self._romaji = _romanize(self._japanese)
+            return self._romaji
+
+    def writes(self, japanese: str) -> bool:
+        """True when the notes write `japanese` (a run of Japanese characters, NFKC) in one
+        of their Japanese runs."""
+        return japanese in self._text
+
+    def _has(self, word: str, extra: set[str]) -> bool:
+        # Plurals either way: "APIs" for API, "Tuesday" where the notes write "Tuesdays",
+        # "#mobile-crashes" for `#mobile-crash`.
+        forms = (word, word[:-1] if word.endswith("s") else word, word[:-2] if word.endswith("es") else word, word + "s")
+        if any(w in self.words or w in extra for w in forms):
+            return True
+        # A code of a family the notes describe by its start: "E27" where they say "codes
+        # beginning with `E2`" (heldout8 flagged the answered question "not in the notes").
+        code = _CODE.fullmatch(word)
+        return bool(code) and any(code[1] + code[2][:k] in self.words for k in range(1, len(code[2])))
+
+    def knows(self, run: list[str]) -> bool:
+        """True when the words of a name occur in the corpus, allowing plurals, spacing
+        variants such as "Route 53" / "Route53", parts of combined names ("Windows/Mac"), and
+        names the notes write in Japanese."""
+        words = [normalize(w).lstrip("/") for w in run]
+        while len(words) > 1 and words[0].lower() in _SERVICE_PREFIXES:
+            words = words[1:]
+        if self._known(words, set()):
+            return True
+        japanese_forms = _grammar_names().get(" ".join(words).lower())
+        if japanese_forms is not None:
+            # A weekday also as tables write it, without its last kanji (水曜 for 水曜日).
+            return any(form in self._text or (form.endswith("曜日") and form[:-1] in self._text) for form in japanese_forms)
+        if self._japanese and self._known(words, self.romanized()):
+            return True
+        # A misspelt name ("Gitlub", "Kubernetse"): its unknown words each one edit from a word
+        # of the notes (a new user's typos were answered "not in the notes").
+        return all(self._has(w.lower(), set()) or self._one_edit_from_notes(w.lower()) for w in words)
+
+    def _one_edit_from_notes(self, word: str) -> bool:
+        """True for a word of at least MIN_TYPO_LETTERS letters one edit (insertion, deletion,
+        substitution or swap of neighbours, its first letter kept) from a word of the notes.
+        Letters only: "SEV-0" is another level than the notes' SEV-1, not a typo of it. Each
+        edit is looked up (about 54 per letter): scanning the notes' words cost 5 s for a
+        question of 220 made-up names over 200,000 words (an attack run)."""
+        if len(word) < MIN_TYPO_LETTERS or not word.isascii() or not word.isalpha():
+            return False
+        return any(edit in self.words for edit in one_edits(word))
+
+    def _known(self, words: list[str], extra: set[str]) -> bool:
+        """`words` as the question writes them (case kept: it tells a name part from a plain word)."""
+        joined = "".join(words).lower()
+        if joined in self.words or joined in extra:
+            return True
+        # Every word known is enough: requiring the exact phrase would flag English names
+        # whose notes spell them in katakana ("Block Public Access" / ブロックパブリックアクセス).
+        return all(
+            self._has(w.lower(), extra) or all(self._has(p.lower(), extra) for p in _name_parts(w)) for w in words
+        )
+
+
+# A one- or two-letter lowercase prefix on an acronym: eDNA, qPCR, mRNA, gRPC. The notes may
+# write only the acronym or spell the prefix out in Japanese (環境DNA for eDNA: a held-out
+# wiki's answered question was flagged for "eDNA", 2026-12-01).
+_PREFIXED_ACRONYM = re.compile(r"([a-z]{1,2})([A-Z]{2,}[0-9A-Za-z]*)")
+
+
+def _parts(word: str) -> list[str]:
+    """The words a combined token joins: "windows/mac", "medium-priority", and the acronym of
+    a prefixed one ("eDNA": "e", "DNA"). A hyphen with a digit next to it stays (SEV-0, gp-3
+    are names of their own)."""
+    separators = r"[/]" if any(c.isdigit() for c in word) else r"[/-]"
+    out = []
+    for part in filter(None, re.split(separators, word)):
+        prefixed = _PREFIXED_ACRONYM.fullmatch(part)
+        out += prefixed.groups() if prefixed else [part]
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _grammar_names() -> dict[str, tuple[str, ...]]:
+    """Words English capitalises by grammar, not names of things: CLDR's English names of
+    languages, territories, weekdays and months (lowercased) -> the kanji and kana of their
+    Japanese names ("japanese" -> ("日本語",), "monday" -> ("月曜日",), "january" -> ("月",):
+    a month's digits are not in the Japanese runs, so its name counts as known wherever the
+    notes write a month). From babel's CLDR data, loaded on the first such word."""
+    from babel import Locale
+
+    english, japanese = Locale("en"), Locale("ja")
+    out: dict[str, tuple[str, ...]] = {}
+    pairs = [(english.languages, japanese.languages), (english.territories, japanese.territories)]
+    pairs += [(english.days["format"]["wide"], japanese.days["format"]["wide"])]
+    pairs += [(english.months["format"]["wide"], japanese.months["format"]["wide"])]
+    for names_en, names_ja in pairs:
+        for key, name in names_en.items():
+            forms = tuple(JAPANESE_RUN.findall(names_ja.get(key, "")))
+            if forms and re.fullmatch(r"[A-Za-z ]+", name):
+                out.setdefault(name.lower(), forms)
+    return out
+
+
+def _name_parts(word: str) -> list[str]:
+    """The parts of a combined token that must be known for it to count as known: those that
+    look like names themselves ("Medium" of "Medium-priority": the notes' table writes
+    "Medium" and 優先度 for priority; a lowercase "priority" is a plain English word an
+    English question adds, not a name). Every part when none looks like a name ("on-call"),
+    both parts of "Wi-Fi"."""
+    parts = _parts(word)
+    named = [p for p in parts if _is_name(p, sentence_start=False)]
+    return named or parts
+
+
+def _romanize(runs: set[str]) -> set[str]:
+    import cutlet  # fugashi + unidic-lite; imported only when a name needs it
+
+    katsu = cutlet.Cutlet()
+    katsu.use_foreign_spelling = True
+    out: set[str] = set()
+    for run in runs:
+        try:
+            words = [w.lower() for w in _TOKEN.findall(katsu.romaji(run))]
+        except Exception:  # noqa: BLE001 - a run cutlet cannot read is simply not a name
+            continue
+        # cutlet writes a middle dot as "/" ("区・大阪市" -> "Ku/Osaka shi"): each part is a word.
+        words = [part for word in words for part in re.split(r"[/.]", word) if part]
+        out.update(words)
+        if len(words) > 1:
+            out.add("".join(words))
+    # A loanword of several English words names its abbreviation too: プルリクエスト ->
+    # "pull request" -> "pr", サービスレベルアグリーメント -> "sla" (a tester's "PR" was an
+    # unknown name over notes that write プルリクエスト).
+    for loanword in {k for run in runs for k in _KATAKANA_RUN.findall(run)}:
+        try:
+            parts = _TOKEN.findall(katsu.romaji(loanword))
+        except Exception:  # noqa: BLE001 - as above
+            continue
+        if 2 <= len(parts) <= 4:
+            out.add("".join(p[0].lower() for p in parts))
+    return out
+
+
+_KATAKANA_RUN = re.compile(r"[\u30a0-\u30ff]{4,}")
+
+
+def _is_name(token: str, sentence_start: bool) -> bool:
+    if token.lower() in FUNCTION_WORDS or len(token) < 2:
+        return False
+    technical = (
+        any(c.isdigit() for c in token)
+        or any(c.isupper() for c in token[1:])
+        or "_" in token
+        or token.startswith("/")
+        or re.search(r"\w{2,}[./]\w{2,}", token) is not None
+    )
+    return technical or (token[0].isupper() and not sentence_start)
+
+
+# Titles before a person's name (heldout8: "Who is Ms. Usami?" was flagged for "Ms" over notes
+# naming Usami, and "Usami", after "Ms.", read as a sentence's first word, was never looked up).
+_TITLES = frozenset("mr mrs ms mx dr prof professor".split())
+# The text between two words that ends a sentence, so the next word's capital is grammar
+# ("... the commit. Am I fine?").
+_SENTENCE_END = re.compile(r"[.!?。？！:;]\s+$")
+
+
+def names(question: str) -> list[list[str]]:
+    """Runs of consecutive name-like ASCII words (after NFKC, so full-width letters count).
+    In a question written in Japanese (`reply_language`: its grammar, so an English sentence
+    quoting a Japanese term is English) every ASCII word is a name; in English, capitalised or
+    technical words not opening a sentence (the question's first or one after its own . ? ! : ;)."""
+    question = normalize(question)
+    # The sentence's own language: "What does 切り戻し mean?" is English, its "What" no name.
+    japanese = reply_language(question) == "ja"
+    runs: list[list[str]] = []
+    word_end = None  # end of the previous word
+    run_open = False  # the previous word was a name
+    titled = False  # the previous word was a title: "Ms. Usami" names Usami, its "." ends nothing
+    for match in _TOKEN.finditer(question):
+        token = match.group()
+        gap = question[word_end : match.start()] if word_end is not None else ""
+        start = word_end is None or (_SENTENCE_END.search(gap) is not None and not titled)
+        word_end = match.end()
+        titled = token.lower() in _TITLES
+        if titled:
+            run_open = False
+            continue
+        if japanese or _is_name(token, start):
+            if run_open and gap == " ":
+                runs[-1].append(token)
+            else:
+                runs.append([token])
+            run_open = True
+        else:
+            run_open = False
+    return runs
+
+
+# Japanese marks a name two ways a question keeps: quotes (移動図書館「やまびこ号」) and a
+# person's honorific (田中先生, 佐藤さん). Only the name itself is looked up: the quote's text
+# when it is all Japanese and no sentence (a quoted remark 「これ本当にSEV-1なの？」 is not
+# a name; Latin quoted names are `names`), the two to six kanji or katakana before the
+# honorific. 様 is left out: お客様 and 利用者様 are the people notes address, not names.
+_QUOTED = re.compile(rf"[「『]([{JAPANESE_CHARS}]{{2,30}})[」』]")
+_HONORIFIC = re.compile(r"(?<![\u3400-\u9fff\u30a0-\u30ff])([\u3400-\u9fff\u30a0-\u30ff]{2,6})(?:さん|先生|氏)")
+
+
+def japanese_names(question: str) -> list[str]:
+    """Names a Japanese question marks as names (quoted or with an honorific), NFKC."""
+    question = normalize(question)
+    return [m.group(1) for pattern in (_QUOTED, _HONORIFIC) for m in pattern.finditer(question)]
+
+
+def unknown_names(question: str, vocabulary: Vocabulary) -> list[str]:
+    """The names of the question (`names`, `japanese_names`, chat channels: "#mobile-design")
+    the notes never mention, each as one string; numbers and months alone ("24x24", "June 2024") are none."""
+    return list(each_unknown_name(question, vocabulary))
+
+
+# A chat channel or tag ("Slackの#mobile-designチャンネル") names one thing as a whole, plurals
+# either way: the notes' "mobile" and "design" elsewhere did not know it (heldout5's hn-006).
+_CHANNEL = re.compile(r"(?<![A-Za-z0-9_#&])#([A-Za-z][A-Za-z0-9_-]*[A-Za-z0-9])")
+# A date ("June 2024", "March 3rd") is when, not what: notes name a flag created in June 2024 by
+# its date format, never the month (heldout5's h-028 was "not in the notes" for "June 2024").
+_MONTHS = frozenset("january february march april may june july august september october november december "
+                    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+
+
+def each_unknown_name(question: str, vocabulary: Vocabulary) -> Iterator[str]:
+    """`unknown_names` one at a time, channels first, so a caller can stop at the first
+    (each name may be looked up as a typo of the notes' words)."""
+    channels = {m.group(1).lower() for m in _CHANNEL.finditer(normalize(question))}
+    yield from sorted(c for c in channels if not vocabulary._has(c, set()))  # whole, plurals either way
+    for run in names(question):
+        dated = all(token[0].isdigit() or token.lower().rstrip(".") in _MONTHS for token in run)
+        if not all(t.lower() in channels for t in run) and not dated and not vocabulary.knows(run):
+            yield " ".join(run)
+    yield from (name for name in japanese_names(question) if not vocabulary.writes(name))
