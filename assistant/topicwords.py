@@ -5,36 +5,22 @@ question's one-kanji and hiragana nouns go uncounted: "注射針がごみに混�
 names 注射針 and ごみ, yet key_terms finds 注射針 alone, and after an earlier turn the question
 was taken as a follow-up and answered from that turn's topic (heldout8, a fresh new user).
 `topic_words` adds the question's Japanese noun compounds no key term covers, as UniDic tags
-them (fugashi with unidic-lite, the tokenizer cutlet already brings; noanswer.py).
+them (unidic.py).
 Only the follow-up decision reads it (verdict.leans_back, verdict.conversation_weight):
 "not in the notes" keeps key_terms.
 """
 from __future__ import annotations
 
-import threading
 from functools import lru_cache
 
 from .noanswer import key_terms
+from .unidic import tagged
 from .vocabulary import normalize
 
 # Nouns that name no topic although UniDic tags them as common nouns (formal nouns and
 # 自分); compounds of adverb-like ones only (とき, ため, 前, 今日: UniDic's 副詞可能) are read
 # from the tags.
 _NO_TOPIC = frozenset({"こと", "もの", "方", "自分"})
-
-_lock = threading.Lock()  # one MeCab tagger, not documented as safe to share between threads
-_tagger = None
-
-
-def _tagged(text: str) -> list[tuple[str, str, str, str]]:
-    """(surface, pos1, pos2, pos3) per token of `text` (UniDic), the tagger made on first use."""
-    global _tagger
-    with _lock:
-        if _tagger is None:
-            import fugashi  # with unidic-lite (requirements.txt); 0.03 s to load
-
-            _tagger = fugashi.Tagger()
-        return [(w.surface, w.feature.pos1, w.feature.pos2, w.feature.pos3) for w in _tagger(text)]
 
 
 def _noun_compounds(text: str) -> set[str]:
@@ -48,7 +34,7 @@ def _noun_compounds(text: str) -> set[str]:
             named.add(compound)
         run.clear()
 
-    for token in _tagged(text):
+    for token in tagged(text):
         surface, pos1, pos2, pos3 = token
         if pos2 == "数詞":  # 何, 3: a number and the counters after it
             close_run()

@@ -177,6 +177,11 @@ def test_a_question_asking_for_a_quantity_the_hits_never_give_is_not_in_the_note
         # a second attack run: a relative price answers
         ("How much do spot instances cost?", "オンデマンド料金と比較して最大90%の割引", None),
         ("延滞の料金は？", "延滞しても料金はかかりません。", None),
+        # asked after an embedded question or a sentence asking who or where, or in one
+        ("カレーを何個作るかは誰が決めて、何時に始める？", "店長が決める。", "time of day"),
+        ("Where is the form? How many days does it take?", "The form is on the desk.", "duration"),
+        ("Where is the form, and how many days does it take?", "The form is on the desk.", "duration"),
+        ("何個焼くか教えて", "店長が決める。", "count of 件|個"),
     ],
 )
 def test_the_quantity_a_question_asks_for(question, text, kind):
@@ -205,6 +210,9 @@ def test_the_quantity_a_question_asks_for(question, text, kind):
         "What is the cost of the prediction cache pattern?", "What's the way to pay for a company's stay?",
         "超遠心機の利用時間は？",  # how long one may use it, not opening hours
         "What's the evacuation procedure if the fire alarm goes off during opening hours?",
+        # an embedded question: it asks who (heldout10's h10-040, flagged for want of a count)
+        "午後の焼き足しで何を何個焼くかは誰が決めるの？", "いくらかかるかは誰に聞けばいい？",
+        "Who decides how many days off I get?", "Why does the proofing take 3 hours?",
     ],
 )
 def test_words_of_quantity_that_ask_for_no_number(question):
@@ -386,22 +394,33 @@ def test_a_japanese_name_marked_by_quotes_or_an_honorific_must_be_in_the_notes()
     assert unknown_names("「推奨」のテストが終わってなくてもいい？", vocab) == []
     # a quoted remark is no name; お客様 and 皆さん are no names either
     assert unknown_names("経営陣から「これ本当に重大なの？」と聞かれたら？", vocab) == []
+    # nor one without punctuation (heldout10's h10-038, answered by the FAQ's Wi-Fi entry)
+    assert unknown_names("お客様に「ネットにつなぎたいのでパスワードを教えて」と言われた。", vocab) == []
+    assert unknown_names("「早く来て」と言われたら？", vocab) == []
+    # a name ends in a noun, whatever verb it holds
+    assert unknown_names("「夏のおはなし会」はいつ？", vocab) == ["夏のおはなし会"]
     assert unknown_names("お客様と皆さんへの連絡は？", vocab) == []
 
 
-def test_a_weekday_is_known_where_the_notes_write_it_without_its_last_kanji():
+def test_a_weekday_is_when_not_what_whether_or_not_the_notes_write_it():
     # Route tables write 水曜 / 第1・第3水曜, not CLDR's 水曜日: "Is there a pickup on the fifth
-    # Wednesday?" was flagged "not in the notes" at rank 1 (heldout8 h8-003, both models).
-    vocab = Vocabulary(["第5水曜は不燃・資源の収集なし。"])
+    # Wednesday?" was flagged "not in the notes" at rank 1 (heldout8 h8-003, both models). A
+    # bakery's notes answer Saturdays in their rule for 土日 (heldout10: three answered
+    # questions flagged for "Saturday", both models), and a shop open 月〜土 answers Sunday.
+    vocab = Vocabulary(["第5水曜は不燃・資源の収集なし。", "土日と祝日は 3:00 に発酵へ切り替え"])
     assert unknown_names("Is there a non-burnable pickup on the fifth Wednesday?", vocab) == []
-    assert unknown_names("Is there a pickup on Friday?", vocab) == ["Friday"]
+    assert unknown_names("How many shokupan loaves do we bake on a Saturday?", vocab) == []
+    assert unknown_names("Is there a pickup on Friday?", vocab) == []
+    assert unknown_names("Is the shop open on Sundays? Sat.?", vocab) == []
+    assert unknown_names("Is the Friday Market open?", vocab) == ["Friday Market"]  # a name with a weekday in it
 
 
 def test_a_name_the_notes_write_in_the_plural_is_known_in_the_singular():
     # "picks up on Tuesdays" answers "Is the Tuesday bulky pickup still on?" (heldout8).
-    vocab = Vocabulary(["The bulky crew picks up on Tuesdays and Thursdays."])
+    vocab = Vocabulary(["The bulky crew picks up on Tuesdays and Thursdays.", "Runbooks are kept in Git."])
     assert unknown_names("Is the Tuesday bulky pickup still on?", vocab) == []
-    assert unknown_names("Is the Monday pickup still on?", vocab) == ["Monday"]
+    assert unknown_names("Where are the Runbook templates?", vocab) == []
+    assert unknown_names("Where are the Playbook templates?", vocab) == ["Playbook"]
 
 
 
