@@ -27,18 +27,22 @@ NOTES = {
 }
 
 
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory):
+def _indexed(root, notes: dict[str, str]) -> config.Settings:
+    """Settings of a Gemma index built over `notes` (file name -> text) in `root`."""
     if not profiles.EMBEDDINGGEMMA_300M.installed():
         pytest.fail(gemma_missing())
-    root = tmp_path_factory.mktemp("gemma")
     corpus = root / "notes"
     corpus.mkdir()
-    for name, text in NOTES.items():
+    for name, text in notes.items():
         (corpus / name).write_text(text, encoding="utf-8")
     settings = config.Settings(corpus_dir=corpus, index_dir=root / "index", model="embeddinggemma-300m")
     build_index(settings, progress=False)
-    return Searcher(settings)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    return Searcher(_indexed(tmp_path_factory.mktemp("gemma"), NOTES))
 
 
 def test_the_installed_model_loads_and_embeds(searcher):
@@ -93,14 +97,7 @@ def test_the_answering_line_of_a_long_section_outranks_a_short_section_on_the_to
     with the shared table alone the short section about alert content came first."""
     import dataclasses
 
-    if not profiles.EMBEDDINGGEMMA_300M.installed():
-        pytest.fail(gemma_missing())
-    corpus = tmp_path / "notes"
-    corpus.mkdir()
-    for name, text in LONG_SECTION_NOTES.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    settings = config.Settings(corpus_dir=corpus, index_dir=tmp_path / "index", model="embeddinggemma-300m")
-    build_index(settings, progress=False)
+    settings = _indexed(tmp_path, LONG_SECTION_NOTES)
     question = "夜中にディスク使用率のアラートが来たけど、空きは十分で増え方もゆるやか。どうすればいい？"
     top = Searcher(settings).search(question, 3).hits[0]
     assert (top.chunk.source, top.highlight_lines[0]) == ("oncall.md", 10)  # "can wait: snooze it"
