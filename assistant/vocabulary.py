@@ -282,7 +282,8 @@ def _sentence_runs(question: str) -> tuple[list[tuple[list[str], int]], int, boo
         token = match.group()
         gap = question[word_end : match.start()] if word_end is not None else ""
         start = word_end is None or (_SENTENCE_END.search(gap) is not None and not titled)
-        sentence += start and word_end is not None
+        if start and word_end is not None:
+            sentence += 1
         word_end = match.end()
         titled = token.lower() in _TITLES
         if titled:
