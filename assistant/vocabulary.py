@@ -257,6 +257,9 @@ _TITLES = frozenset("mr mrs ms mx dr prof professor".split())
 # The text between two words that ends a sentence, so the next word's capital is grammar
 # ("... the commit. Am I fine?"; a closing quote may follow: '... my share." What do I do?').
 _SENTENCE_END = re.compile(r"[.!?。？！:;][\"'”’)）」』]*\s+$")
+# ... and one that ends a whole sentence, not a clause ("Quick one about Zoetis: can we ...?").
+_POSSESSIVE = re.compile(r"\b(?:his|hers|their|theirs)\b", re.IGNORECASE)
+_FULL_STOP = re.compile(r"[.!?。！][\"'”’)）」』]*\s+$")
 
 
 def names(question: str) -> list[list[str]]:
@@ -269,12 +272,15 @@ def names(question: str) -> list[list[str]]:
 
 def _sentence_runs(question: str) -> tuple[list[tuple[list[str], int]], int, bool]:
     """`names` with the number of the sentence each run is in (0-based), the number of the
-    question's last sentence, and whether the question is written in Japanese."""
+    sentence that asks (the last one ending in "?", else the last one: "What is Dr. Nakamura's
+    extension? Thanks!" asks in its first), and whether the question is written in Japanese."""
     question = normalize(question)
     # The sentence's own language: "What does 切り戻し mean?" is English, its "What" no name.
     japanese = reply_language(question) == "ja"
     runs: list[tuple[list[str], int]] = []
     sentence = 0
+    asking: list[int] = []  # sentences that end in a question mark (NFKC folds "？")
+    starts = [0]  # where each sentence starts
     word_end = None  # end of the previous word
     run_open = False  # the previous word was a name
     titled = False  # the previous word was a title: "Ms. Usami" names Usami, its "." ends nothing
@@ -282,8 +288,10 @@ def _sentence_runs(question: str) -> tuple[list[tuple[list[str], int]], int, boo
         token = match.group()
         gap = question[word_end : match.start()] if word_end is not None else ""
         start = word_end is None or (_SENTENCE_END.search(gap) is not None and not titled)
-        if start and word_end is not None:
+        if word_end is not None and not titled and _FULL_STOP.search(gap):
+            asking += [sentence] if "?" in gap else []
             sentence += 1
+            starts.append(match.start())
         word_end = match.end()
         titled = token.lower() in _TITLES
         if titled:
@@ -297,7 +305,14 @@ def _sentence_runs(question: str) -> tuple[list[tuple[list[str], int]], int, boo
             run_open = True
         else:
             run_open = False
-    return runs, sentence, japanese
+    asking += [sentence] if word_end is not None and "?" in question[word_end:] else []
+    asks = asking[-1] if asking else sentence
+    # A possessive in the asking sentence points back to an owner named before it: "Dr. Nakamura
+    # referred a dog to us. What is his clinic's phone number?" asks about his clinic (an attack
+    # on the situation rule), so no earlier sentence is mere situation.
+    if _POSSESSIVE.search(question[starts[asks] : starts[asks + 1] if asks + 1 < len(starts) else None]):
+        asks = 0
+    return runs, asks, japanese
 
 
 # Japanese marks a name two ways a question keeps: quotes (移動図書館「やまびこ号」) and a
@@ -308,14 +323,17 @@ def _sentence_runs(question: str) -> tuple[list[tuple[list[str], int]], int, boo
 # A quote that is a remark is no name either (`_is_remark`): 「ネットにつなぎたいのでパスワードを
 # 教えて」 is what a customer said (heldout10, an answered question flagged "not in the notes").
 _QUOTED = re.compile(rf"[「『]([{JAPANESE_CHARS}]{{2,30}})[」』]")
+_NOUN_AFTER = re.compile(r"[\u3400-\u9fff\u30a0-\u30ff]")
 _HONORIFIC = re.compile(r"(?<![\u3400-\u9fff\u30a0-\u30ff])([\u3400-\u9fff\u30a0-\u30ff]{2,6})(?:さん|先生|氏)")
 
 
 def japanese_names(question: str) -> list[str]:
     """Names a Japanese question marks as names (quoted but no remark, or with an honorific), NFKC."""
     question = normalize(question)
-    quoted = [m.group(1) for m in _QUOTED.finditer(question)]
-    return [q for q in quoted if not _is_remark(q)] + [m.group(1) for m in _HONORIFIC.finditer(question)]
+    # A quote with a noun right after it names a thing, however it reads: 「ゆっくり泊まろう」プラン,
+    # 「また来てね」カード (an attack on the remark rule).
+    quoted = [(m.group(1), _NOUN_AFTER.match(question, m.end()) is not None) for m in _QUOTED.finditer(question)]
+    return [q for q, noun_after in quoted if noun_after or not _is_remark(q)] + [m.group(1) for m in _HONORIFIC.finditer(question)]
 
 
 def _is_remark(quoted: str) -> bool:
