@@ -178,7 +178,7 @@ _QUANTITIES += tuple(
 # second question ("Who knows how much ... costs?" and "Where can I find how much ...?" still
 # ask the amount: an attack on the rule).
 _EMBEDDED_JA = re.compile(r"か(?:は|を|が|も|って)(?=[^。？?]*?(?:誰|だれ|どこ|いつ|どう|なぜ|どちら|どれ|どの))")
-_PERSON_PLACE_REASON_EN = re.compile(
+_WHO_DECIDES_EN = re.compile(
     r"^\s*who(?:m|se)?\s+(?:\w+\s+)?(?:decide|choose|pick|set|determine|approve|agree)[sd]?\b(?:(?!\band\b)[^?])*(?:\?|$)"
 )
 
@@ -190,7 +190,7 @@ def _asked_text(question: str) -> str:
     embedded = list(_EMBEDDED_JA.finditer(question))
     if embedded:
         question = question[embedded[-1].end():]
-    return _PERSON_PLACE_REASON_EN.sub("", question, count=1)
+    return _WHO_DECIDES_EN.sub("", question, count=1)
 
 
 def missing_quantity(question: str, texts: Iterable[str]) -> str | None:

@@ -258,8 +258,9 @@ _TITLES = frozenset("mr mrs ms mx dr prof professor".split())
 # ("... the commit. Am I fine?"; a closing quote may follow: '... my share." What do I do?').
 _SENTENCE_END = re.compile(r"[.!?。？！:;][\"'”’)）」』]*\s+$")
 # ... and one that ends a whole sentence, not a clause ("Quick one about Zoetis: can we ...?").
-_POSSESSIVE = re.compile(r"\b(?:his|hers|their|theirs)\b", re.IGNORECASE)
 _FULL_STOP = re.compile(r"[.!?。！][\"'”’)）」』]*\s+$")
+# An owner's possessive: in the asking sentence it points back to a name told before it.
+_POSSESSIVE = re.compile(r"\b(?:his|hers|their|theirs)\b", re.IGNORECASE)
 
 
 def names(question: str) -> list[list[str]]:
