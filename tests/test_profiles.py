@@ -42,3 +42,11 @@ def test_start_up_line_names_the_model_and_the_other_profile(tmp_path, monkeypat
     line = profiles.startup_line("e5")
     assert line.startswith("model: e5 - ") and "get-model.sh embeddinggemma-300m" in line
     assert profiles.startup_line("embeddinggemma").startswith("model: embeddinggemma-300m - ")
+
+
+def test_every_profiles_extra_ranking_weight_names_a_fusion_signal():
+    # fuse() adds nothing for a name it has no scores for, so a misspelt signal would pass unseen.
+    from assistant.fusion import SIGNALS
+
+    for profile in profiles.PROFILES.values():
+        assert {name for name, _ in profile.ranking_extra} <= {s.name for s in SIGNALS}, profile.name
