@@ -30,7 +30,7 @@ _NAV_LINK = re.compile(
 )
 NAV_MAX_CHARS = 1000  # a navigation line is a label and a few links; a longer line is prose or data
 _OUTSIDE = re.compile(r"^\s*<?(?:[a-z][a-z0-9+.-]*:|//)|://", re.IGNORECASE)  # a scheme or a host
-BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|\||#{1,6}(?:\s|$)|```|~~~|<|>)")
+_BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|\||#{1,6}(?:\s|$)|```|~~~|<|>)")
 # An image (`![High urgency](img/high.png)`) shows something where it stands: no link out.
 _IMAGE = re.compile(r"!\[[^\[\]]*\]\([^()]*\)(\{[^{}]*\})?")  # linear: each part stops at the next bracket
 
@@ -69,8 +69,8 @@ def navigation_lines(lines: Sequence[str], code: Sequence[bool] | None = None) -
         item = bool(TABLE_ROW.match(raw) or BULLET.match(raw))
         before = lines[i - 1] if i > 0 else ""
         after = lines[i + 1] if i + 1 < len(lines) else ""
-        continues = bool(before.strip()) and not item and not BLOCK_START.match(before) and not HEADING.match(before)
-        continued = bool(after.strip()) and not BLOCK_START.match(after) and not TABLE_ROW.match(raw)
+        continues = bool(before.strip()) and not item and not _BLOCK_START.match(before) and not HEADING.match(before)
+        continued = bool(after.strip()) and not _BLOCK_START.match(after) and not TABLE_ROW.match(raw)
         nav[i] = not continues and not continued and _is_navigation_text(raw)
     for i in range(1, len(lines)):  # a link table's header: its body rows are all navigation
         if is_table_header(lines, i - 1):
