@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 
 from .quantities import missing_quantity  # noqa: F401 - part of this module's interface
-from .vocabulary import FUNCTION_WORDS, Vocabulary, each_unknown_name, normalize
+from .questionnames import each_unknown_name
+from .vocabulary import FUNCTION_WORDS, Vocabulary, normalize
 
 
 # Kana written inside a word after its kanji (okurigana: 切り戻し, 締め日, 振り分け); never a

@@ -1,13 +1,10 @@
-"""The words of the notes, and the names a question mentions that the notes never do.
+"""The words of the notes, and whether they know a name a question mentions (questionnames.py).
 
-A question about something absent is the commonest no-answer case (noanswer.py): a service,
-tool or option (a capitalised run such as "Control Tower", a token such as "gp3" or
-"values.yaml"), a chat channel ("#mobile-design"), or a Japanese name the question marks as one
-(「やまびこ号」, 田中先生). Numbers, measurements, dates and weekdays ("75%", "24x24", "June
-2024", "Saturday") are not names: they are the asker's scenario. Nor is the capital that opens
-any sentence, nor "OK", nor a quoted remark. Languages and countries, which English capitalises
-by grammar, are known when the notes write them in either language (CLDR's names, via babel:
-日本語), and names the notes write in Japanese (Tokyo / 東京) through their romaji (cutlet).
+Names count as known when the notes write them in another form: plurals, spacing ("Route 53" /
+"Route53"), parts of combined tokens ("Windows/Mac"), full-width letters (NFKC), a one-letter
+typo. Languages and countries, which English capitalises by grammar, are known when the notes
+write them in either language (CLDR's names, via babel: 日本語), and names the notes write in
+Japanese (Tokyo / 東京) through their romaji (cutlet).
 """
 from __future__ import annotations
 
@@ -15,15 +12,14 @@ import functools
 import re
 import threading
 import unicodedata
-from typing import Iterable, Iterator
+from typing import Iterable
 
-from .language import JAPANESE_CHARS, JAPANESE_RUN, reply_language
+from .language import JAPANESE_RUN
 from .lines import is_placeholder
 from .textnorm import match_form
-from .unidic import tagged
 
 # A leading "/" is kept: a path such as /tmp is a name even in lower case.
-_TOKEN = re.compile(r"/?[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]|[A-Za-z0-9]")
+TOKEN = re.compile(r"/?[A-Za-z0-9][A-Za-z0-9_.\-/]*[A-Za-z0-9]|[A-Za-z0-9]")
 # English words that are never a name, capitalised or not (noanswer.py adds the words that
 # carry no topic to them).
 FUNCTION_WORDS = frozenset(
@@ -37,7 +33,7 @@ _SERVICE_PREFIXES = ("aws", "amazon")
 
 
 def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(match_form(text))  # NBSP/U+3000 separate words; full-width ASCII folds
+    return TOKEN.findall(match_form(text))  # NBSP/U+3000 separate words; full-width ASCII folds
 
 
 def normalize(text: str) -> str:
@@ -102,6 +98,10 @@ class Vocabulary:
         """True when the notes write `japanese` (a run of Japanese characters, NFKC) in one
         of their Japanese runs."""
         return japanese in self._text
+
+    def has(self, word: str) -> bool:
+        """True when the notes write `word` (lowercase, one token), plurals either way."""
+        return self._has(word, set())
 
     def _has(self, word: str, extra: set[str]) -> bool:
         # Plurals either way: "APIs" for API, "Tuesday" where the notes write "Tuesdays",
@@ -177,7 +177,7 @@ def _grammar_names() -> dict[str, tuple[str, ...]]:
     """Words English capitalises by grammar, not names of things: CLDR's English names of
     languages and territories (lowercased) -> the kanji and kana of their Japanese names
     ("japanese" -> ("日本語",), "france" -> ("フランス",)). Weekdays and months are no names
-    at all (`_calendar_word`). From babel's CLDR data, loaded on the first such word."""
+    at all (`questionnames._calendar_word`). From babel's CLDR data, loaded on the first such word."""
     from babel import Locale
 
     english, japanese = Locale("en"), Locale("ja")
@@ -198,7 +198,7 @@ def _name_parts(word: str) -> list[str]:
     English question adds, not a name). Every part when none looks like a name ("on-call"),
     both parts of "Wi-Fi"."""
     parts = _parts(word)
-    named = [p for p in parts if _is_name(p, sentence_start=False)]
+    named = [p for p in parts if is_name(p, sentence_start=False)]
     return named or parts
 
 
@@ -210,7 +210,7 @@ def _romanize(runs: set[str]) -> set[str]:
     out: set[str] = set()
     for run in runs:
         try:
-            words = [w.lower() for w in _TOKEN.findall(katsu.romaji(run))]
+            words = [w.lower() for w in TOKEN.findall(katsu.romaji(run))]
         except Exception:  # noqa: BLE001 - a run cutlet cannot read is simply not a name
             continue
         # cutlet writes a middle dot as "/" ("区・大阪市" -> "Ku/Osaka shi"): each part is a word.
@@ -223,7 +223,7 @@ def _romanize(runs: set[str]) -> set[str]:
     # unknown name over notes that write プルリクエスト).
     for loanword in {k for run in runs for k in _KATAKANA_RUN.findall(run)}:
         try:
-            parts = _TOKEN.findall(katsu.romaji(loanword))
+            parts = TOKEN.findall(katsu.romaji(loanword))
         except Exception:  # noqa: BLE001 - as above
             continue
         if 2 <= len(parts) <= 4:
@@ -234,13 +234,15 @@ def _romanize(runs: set[str]) -> set[str]:
 _KATAKANA_RUN = re.compile(r"[\u30a0-\u30ff]{4,}")
 
 
-def _is_name(token: str, sentence_start: bool) -> bool:
+def is_name(token: str, sentence_start: bool) -> bool:
+    """A word that names something: a code or identifier (`is_technical`), or a capitalised word
+    that opens no sentence; never a function word or a single letter."""
     if token.lower() in FUNCTION_WORDS or len(token) < 2:
         return False
-    return _technical(token) or (token[0].isupper() and not sentence_start)
+    return is_technical(token) or (token[0].isupper() and not sentence_start)
 
 
-def _technical(token: str) -> bool:
+def is_technical(token: str) -> bool:
     """A code, path, file or identifier: digits, an inner capital, "_", a leading "/", a dotted name."""
     return (
         any(c.isdigit() for c in token)
@@ -249,148 +251,3 @@ def _technical(token: str) -> bool:
         or token.startswith("/")
         or re.search(r"\w{2,}[./]\w{2,}", token) is not None
     )
-
-
-# Titles before a person's name (heldout8: "Who is Ms. Usami?" was flagged for "Ms" over notes
-# naming Usami, and "Usami", after "Ms.", read as a sentence's first word, was never looked up).
-_TITLES = frozenset("mr mrs ms mx dr prof professor".split())
-# The text between two words that ends a sentence, so the next word's capital is grammar
-# ("... the commit. Am I fine?"; a closing quote may follow: '... my share." What do I do?').
-_SENTENCE_END = re.compile(r"[.!?。？！:;][\"'”’)）」』]*\s+$")
-# ... and one that ends a whole sentence, not a clause ("Quick one about Zoetis: can we ...?").
-_FULL_STOP = re.compile(r"[.!?。！][\"'”’)）」』]*\s+$")
-# An owner's possessive: in the asking sentence it points back to a name told before it.
-_POSSESSIVE = re.compile(r"\b(?:his|hers|their|theirs)\b", re.IGNORECASE)
-
-
-def names(question: str) -> list[list[str]]:
-    """Runs of consecutive name-like ASCII words (after NFKC, so full-width letters count).
-    In a question written in Japanese (`reply_language`: its grammar, so an English sentence
-    quoting a Japanese term is English) every ASCII word is a name; in English, capitalised or
-    technical words not opening a sentence (the question's first or one after its own . ? ! : ;)."""
-    return [run for run, _ in _sentence_runs(question)[0]]
-
-
-def _sentence_runs(question: str) -> tuple[list[tuple[list[str], int]], int, bool]:
-    """`names` with the number of the sentence each run is in (0-based), the number of the
-    sentence that asks (the last one ending in "?", else the last one: "What is Dr. Nakamura's
-    extension? Thanks!" asks in its first), and whether the question is written in Japanese."""
-    question = normalize(question)
-    # The sentence's own language: "What does 切り戻し mean?" is English, its "What" no name.
-    japanese = reply_language(question) == "ja"
-    runs: list[tuple[list[str], int]] = []
-    sentence = 0
-    asking: list[int] = []  # sentences that end in a question mark (NFKC folds "？")
-    starts = [0]  # where each sentence starts
-    word_end = None  # end of the previous word
-    run_open = False  # the previous word was a name
-    titled = False  # the previous word was a title: "Ms. Usami" names Usami, its "." ends nothing
-    for match in _TOKEN.finditer(question):
-        token = match.group()
-        gap = question[word_end : match.start()] if word_end is not None else ""
-        start = word_end is None or (_SENTENCE_END.search(gap) is not None and not titled)
-        if word_end is not None and not titled and _FULL_STOP.search(gap):
-            asking += [sentence] if "?" in gap else []
-            sentence += 1
-            starts.append(match.start())
-        word_end = match.end()
-        titled = token.lower() in _TITLES
-        if titled:
-            run_open = False
-            continue
-        if japanese or _is_name(token, start):
-            if run_open and gap == " ":
-                runs[-1][0].append(token)
-            else:
-                runs.append(([token], sentence))
-            run_open = True
-        else:
-            run_open = False
-    asking += [sentence] if word_end is not None and "?" in question[word_end:] else []
-    asks = asking[-1] if asking else sentence
-    # A possessive in the asking sentence points back to an owner named before it: "Dr. Nakamura
-    # referred a dog to us. What is his clinic's phone number?" asks about his clinic (an attack
-    # on the situation rule), so no earlier sentence is mere situation.
-    if _POSSESSIVE.search(question[starts[asks] : starts[asks + 1] if asks + 1 < len(starts) else None]):
-        asks = 0
-    return runs, asks, japanese
-
-
-# Japanese marks a name two ways a question keeps: quotes (移動図書館「やまびこ号」) and a
-# person's honorific (田中先生, 佐藤さん). Only the name itself is looked up: the quote's text
-# when it is all Japanese and no sentence (a quoted remark 「これ本当にSEV-1なの？」 is not
-# a name; Latin quoted names are `names`), the two to six kanji or katakana before the
-# honorific. 様 is left out: お客様 and 利用者様 are the people notes address, not names.
-# A quote that is a remark is no name either (`_is_remark`): 「ネットにつなぎたいのでパスワードを
-# 教えて」 is what a customer said (heldout10, an answered question flagged "not in the notes").
-_QUOTED = re.compile(rf"[「『]([{JAPANESE_CHARS}]{{2,30}})[」』]")
-_NOUN_AFTER = re.compile(r"[\u3400-\u9fff\u30a0-\u30ff]")
-_HONORIFIC = re.compile(r"(?<![\u3400-\u9fff\u30a0-\u30ff])([\u3400-\u9fff\u30a0-\u30ff]{2,6})(?:さん|先生|氏)")
-
-
-def japanese_names(question: str) -> list[str]:
-    """Names a Japanese question marks as names (quoted but no remark, or with an honorific), NFKC."""
-    question = normalize(question)
-    # A quote with a noun right after it names a thing, however it reads: 「ゆっくり泊まろう」プラン,
-    # 「また来てね」カード (an attack on the remark rule).
-    quoted = [(m.group(1), _NOUN_AFTER.match(question, m.end()) is not None) for m in _QUOTED.finditer(question)]
-    return [q for q, noun_after in quoted if noun_after or not _is_remark(q)] + [m.group(1) for m in _HONORIFIC.finditer(question)]
-
-
-def _is_remark(quoted: str) -> bool:
-    """True for quoted words that are said, not named: UniDic finds an auxiliary verb in them
-    (たい, ない, です, ので's で) or they end in a verb or particle (「早く来て」). A name ends in
-    a noun, whatever verb it holds (「夏のおはなし会」, 「走れメロス」)."""
-    tags = tagged(quoted)  # the tagger loads on the first quoted text
-    return not tags or any(pos1 == "助動詞" for _, pos1, _, _ in tags) or tags[-1][1] not in ("名詞", "接尾辞")
-
-
-def unknown_names(question: str, vocabulary: Vocabulary) -> list[str]:
-    """The names of the question (`names`, `japanese_names`, chat channels: "#mobile-design")
-    the notes never mention, each as one string; numbers, months and weekdays alone ("24x24",
-    "June 2024", "Saturday") are none."""
-    return list(each_unknown_name(question, vocabulary))
-
-
-# A chat channel or tag ("Slackの#mobile-designチャンネル") names one thing as a whole, plurals
-# either way: the notes' "mobile" and "design" elsewhere did not know it (heldout5's hn-006).
-_CHANNEL = re.compile(r"(?<![A-Za-z0-9_#&])#([A-Za-z][A-Za-z0-9_-]*[A-Za-z0-9])")
-# A date ("June 2024", "March 3rd") or a weekday ("on a Saturday") is when, not what: notes name
-# a flag created in June 2024 by its date format, never the month (heldout5's h-028 was "not in
-# the notes" for "June 2024"), and answer a Saturday in their rule for 土日 or weekends
-# (heldout10: three answered questions were flagged for "Saturday").
-_CALENDAR_WORDS = frozenset("january february march april may june july august september october november december "
-                            "jan feb mar apr jun jul aug sep sept oct nov dec "
-                            "monday tuesday wednesday thursday friday saturday sunday "
-                            "mon tue tues wed thu thur thurs fri sat sun".split())
-
-
-def _scenario(run: list[str], sentence: int, asking: int, japanese: bool) -> bool:
-    """True for a plain capitalised name (no code, path or identifier: `_technical`) in a
-    sentence of an English question before the one that asks: the asker's situation, not
-    what is asked. "Mrs. Kimura wants to see her dog in the ward on Wednesday. Is that all
-    right?" and "A guest from France won't let me copy his passport. What should I do?" were
-    "not in the notes" for the customer, the pet and the country (heldout9, heldout11: eight
-    answered questions over both profiles). A code there is still asked about: "The self-checkout
-    shows E-405. What does it mean?"."""
-    return not japanese and sentence < asking and not any(_technical(token) for token in run)
-
-
-def _calendar_word(token: str) -> bool:
-    """A month or weekday, also abbreviated ("Sept.") or plural ("Saturdays")."""
-    word = token.lower().rstrip(".")
-    return word in _CALENDAR_WORDS or (word.endswith("s") and word[:-1] in _CALENDAR_WORDS)
-
-
-def each_unknown_name(question: str, vocabulary: Vocabulary) -> Iterator[str]:
-    """`unknown_names` one at a time, channels first, so a caller can stop at the first
-    (each name may be looked up as a typo of the notes' words)."""
-    channels = {m.group(1).lower() for m in _CHANNEL.finditer(normalize(question))}
-    yield from sorted(c for c in channels if not vocabulary._has(c, set()))  # whole, plurals either way
-    runs, asking, japanese = _sentence_runs(question)
-    for run, sentence in runs:
-        dated = all(token[0].isdigit() or _calendar_word(token) for token in run)
-        scenario = _scenario(run, sentence, asking, japanese)
-        if not all(t.lower() in channels for t in run) and not dated and not scenario and not vocabulary.knows(run):
-            yield " ".join(run)
-    yield from (name for name in japanese_names(question) if not vocabulary.writes(name))

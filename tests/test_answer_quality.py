@@ -11,7 +11,8 @@ from assistant.chunking import Chunk
 from assistant.config import PROJECT_ROOT
 from assistant.lines import line_units
 from assistant.noanswer import is_unanswered
-from assistant.vocabulary import Vocabulary, names, unknown_names
+from assistant.questionnames import names, unknown_names
+from assistant.vocabulary import Vocabulary
 from assistant.retrieve import Searcher, refers_back
 
 

@@ -11,7 +11,8 @@ from assistant.build import build_index
 from assistant.config import PROJECT_ROOT, from_env
 from assistant.lines import code_lines, is_boilerplate, is_content, is_placeholder, line_units, parent_line
 from assistant.noanswer import missing_quantity
-from assistant.vocabulary import Vocabulary, unknown_names
+from assistant.questionnames import unknown_names
+from assistant.vocabulary import Vocabulary
 from assistant.retrieve import Searcher, conversation
 
 CASES = PROJECT_ROOT / "tests" / "cases"

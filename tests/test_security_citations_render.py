@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from assistant import cli, vocabulary, webrender
+from assistant import cli, questionnames, vocabulary, webrender
 
 BASE = "https://wiki.corp.example/team/docs"
 
@@ -75,5 +75,5 @@ def test_the_typo_look_up_never_scans_the_vocabulary():
     notes = vocabulary.Vocabulary(["Lambda " + " ".join("s" + "".join(rng.choices(string.ascii_lowercase, k=7)) for _ in range(2_000))])
     notes.words = _NoScan(notes.words)
     question = "Does " + ", ".join("S" + "".join(rng.choices("qxzjvkw", k=7)) for _ in range(200)) + " work with Lamdba?"
-    unknown = vocabulary.unknown_names(question, notes)
+    unknown = questionnames.unknown_names(question, notes)
     assert len(unknown) == 200 and "Lamdba" not in unknown
