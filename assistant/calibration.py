@@ -148,6 +148,13 @@ class Calibration:
             return np.zeros(n_chunks, dtype=np.float32)
         return (self.hub_weight * np.asarray(found, dtype=np.float32)).astype(np.float32)
 
+    def ranking_shift(self, question_language: str, chunk_languages: np.ndarray) -> np.ndarray:
+        """float32[n_chunks]: all ranking subtracts from each chunk for a question in
+        `question_language` besides the content penalty: its notes language's `offset` and its
+        `hub_penalty`. `chunk_languages` holds 'ja'/'en' per chunk, in index order."""
+        offsets = np.array([self.offset(question_language, n) for n in chunk_languages.tolist()], dtype=np.float32)
+        return offsets + self.hub_penalty(question_language, len(chunk_languages))
+
     def offset(self, question_language: str, notes_language: str) -> float:
         """How much more a question in `question_language` scores toward notes in
         `notes_language` than toward its preferred notes language (<= 0; 0 when unmeasured)."""
@@ -225,14 +232,12 @@ def compute(
         base = max(offsets[lang].values(), default=0.0)
         offsets[lang] = {n: v - base for n, v in offsets[lang].items()}
 
-    hubness = {lang: _hubness([ranking for ranking, _ in scores], chunk_languages) for lang, scores in raw.items()}
+    hubness = {lang: _hubness([ranking for ranking, _ in scores], chunk_languages).tolist() for lang, scores in raw.items()}
+    # Offsets and hubness are measured: the probes below are ranked as a search will rank them.
+    measured = Calibration(embedder, CALIBRATION_VERSION, offsets, {}, {}, hubness=hubness, hub_weight=hub_weight)
 
     def shift(lang: str) -> np.ndarray:
-        """What ranking subtracts for a question in `lang` besides `penalty`: the notes
-        language's offset and each chunk's hub penalty."""
-        offset = np.array([offsets.get(lang, {}).get(n, 0.0) for n in chunk_languages.tolist()], dtype=np.float32)
-        found = hubness.get(lang)
-        return offset if found is None else offset + hub_weight * np.asarray(found, dtype=np.float32)
+        return measured.ranking_shift(lang, chunk_languages)
 
     languages = sorted(set(chunk_languages.tolist()))
     off_topic: dict[str, dict[str, list[float]]] = {}
@@ -249,7 +254,7 @@ def compute(
         ranking, match = probe(text)
         on_topic[notes_lang].append(float(match[np.argmax(ranking - shift(language(text)) - penalty)]))
     return Calibration(embedder, CALIBRATION_VERSION, offsets, off_topic, dict(on_topic), inputs=inputs(ranking_extra),
-                       hubness={lang: found.tolist() for lang, found in hubness.items()}, hub_weight=hub_weight)
+                       hubness=hubness, hub_weight=hub_weight)
 
 
 def _hubness(rankings: list[np.ndarray], chunk_languages: np.ndarray) -> np.ndarray:

@@ -171,9 +171,7 @@ class Searcher:
         # measured on this index: its notes language's offset and its hub penalty (calibration.py).
         self._calibrated_shift: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(n, dtype=np.float32))
         for lang in found.offsets:
-            self._calibrated_shift[lang] = np.array(
-                [found.offset(lang, notes) for notes in self.chunk_languages.tolist()], dtype=np.float32
-            ) + found.hub_penalty(lang, n)
+            self._calibrated_shift[lang] = found.ranking_shift(lang, self.chunk_languages)
 
     def _probe(self, question: Question) -> tuple[np.ndarray, np.ndarray]:
         """(ranking, match) as calibration needs them: the fused views with page leads
