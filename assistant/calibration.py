@@ -150,10 +150,14 @@ class Calibration:
 
     def ranking_shift(self, question_language: str, chunk_languages: np.ndarray) -> np.ndarray:
         """float32[n_chunks]: all ranking subtracts from each chunk for a question in
-        `question_language` besides the content penalty: its notes language's `offset` and its
-        `hub_penalty`. `chunk_languages` holds 'ja'/'en' per chunk, in index order."""
-        offsets = np.array([self.offset(question_language, n) for n in chunk_languages.tolist()], dtype=np.float32)
-        return offsets + self.hub_penalty(question_language, len(chunk_languages))
+        `question_language` wholly written in it (as the probes are) besides the content
+        penalty: `language_offsets` and `hub_penalty`."""
+        return self.language_offsets(question_language, chunk_languages) + self.hub_penalty(question_language, len(chunk_languages))
+
+    def language_offsets(self, question_language: str, chunk_languages: np.ndarray) -> np.ndarray:
+        """float32[n_chunks]: each chunk's notes language's `offset` for a question in
+        `question_language`; `chunk_languages` holds 'ja'/'en' per chunk, in index order."""
+        return np.array([self.offset(question_language, n) for n in chunk_languages.tolist()], dtype=np.float32)
 
     def offset(self, question_language: str, notes_language: str) -> float:
         """How much more a question in `question_language` scores toward notes in

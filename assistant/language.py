@@ -44,6 +44,17 @@ def language(text: str) -> str:
     return "ja" if katakana >= QUESTION_KATAKANA_SHARE * (katakana + latin) else "en"
 
 
+def script_share(text: str, lang: str) -> float:
+    """Share (0..1) of a text's letters written in `lang`'s script: kana and kanji for 'ja',
+    ASCII letters for 'en'; 1.0 for a text with neither. 「scratch のファイルに毎週 touch
+    しておけば…」 is Japanese with a third of its letters in English words."""
+    japanese = len(_JAPANESE_CHAR.findall(text))
+    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    if not japanese + latin:
+        return 1.0
+    return (japanese if lang == "ja" else latin) / (japanese + latin)
+
+
 def notes_language(text: str) -> str:
     """A note's language: 'ja' when kana and kanji make up at least NOTES_JAPANESE_SHARE of
     the text's letters (kana, kanji and ASCII letters), else 'en'."""

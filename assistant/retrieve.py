@@ -26,7 +26,7 @@ from .fusion import Fused, fuse, signals_for
 from .highlight import LineRanker
 from .leads import PageLeads
 from .hits import Answer, Grouper, Hit, merged
-from .language import language, notes_language
+from .language import language, notes_language, script_share
 from .lines import plain_line
 from .vocabulary import Vocabulary
 from .query import (
@@ -169,9 +169,12 @@ class Searcher:
         n = len(self.chunks)
         # Per question language, float32[n_chunks]: what ranking subtracts from each chunk as
         # measured on this index: its notes language's offset and its hub penalty (calibration.py).
-        self._calibrated_shift: dict[str, np.ndarray] = defaultdict(lambda: np.zeros(n, dtype=np.float32))
+        zeros = lambda: np.zeros(n, dtype=np.float32)  # noqa: E731 - unmeasured: nothing to subtract
+        self._language_offsets: dict[str, np.ndarray] = defaultdict(zeros)
+        self._hub_penalty: dict[str, np.ndarray] = defaultdict(zeros)
         for lang in found.offsets:
-            self._calibrated_shift[lang] = found.ranking_shift(lang, self.chunk_languages)
+            self._language_offsets[lang] = found.language_offsets(lang, self.chunk_languages)
+            self._hub_penalty[lang] = found.hub_penalty(lang, n)
 
     def _probe(self, question: Question) -> tuple[np.ndarray, np.ndarray]:
         """(ranking, match) as calibration needs them: the fused views with page leads
@@ -234,11 +237,25 @@ class Searcher:
         links ranked after content, chunks that hold no answer line last, and page leads after
         their page's best section (leads.py)."""
         raw = self.raw_score(question)
-        ranking = raw.ranking - self._calibrated_shift[question.language] - self._content_penalty
+        ranking = raw.ranking - self._calibrated_shift(question) - self._content_penalty
         # A lead yields to its page's best section within LEAD_YIELD_SPREAD of the spread (always when unmeasured).
         spread = self._spread.get(question.language)
         ranking = self.leads.after_best_section(ranking, np.inf if spread is None else LEAD_YIELD_SPREAD * spread)
         return raw._replace(ranking=ranking)
+
+    def _calibrated_shift(self, question: Question) -> np.ndarray:
+        """float32[n_chunks]: the hub penalty and the language offsets in the share of the
+        question written in its own language's script (language.script_share). The offsets are
+        measured with probes wholly in one language; a question that writes part of itself in
+        the other's words (a Japanese question's English terms: 「scratch のファイルに毎週 touch
+        しておけば…」) already leans to notes in that language, and the full offset lifted an
+        English FAQ over the Japanese page that answers (heldout12). Hit@1 +1 on heldout5 and
+        heldout12 and one more no-answer question caught on heldout6 with e5, +1 on heldout12
+        with Gemma; nothing else moves over ten corpora. The share squared gained one more
+        and lost two (docs/evaluation.md, twenty-second pass). Calibration's probes, each
+        wholly in one language, are ranked with the full offsets (Calibration.ranking_shift)."""
+        lang = question.language
+        return self._hub_penalty[lang] + script_share(question.text, lang) * self._language_offsets[lang]
 
     # --- search -----------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.language import language, reply_language
+from assistant.language import language, reply_language, script_share
 from assistant.ui import ui_language
 
 ENGLISH_QUOTING_JAPANESE = [
@@ -61,3 +61,11 @@ def test_a_japanese_sentence_with_english_names_stays_japanese(question):
 def test_text_without_japanese_is_english_and_keywords_keep_the_chat_language(question):
     assert reply_language(question) == language(question) == "en"
     assert ui_language(question, "ja") == ("en" if len(question.split()) >= 3 else "ja")
+
+
+@pytest.mark.parametrize("text, lang, share", [
+    ("スクラッチのファイル", "ja", 1.0), ("scratch file", "en", 1.0), ("scratch のファイル", "ja", 5 / 12),
+    ("scratch のファイル", "en", 7 / 12), ("42?", "ja", 1.0), ("", "en", 1.0),
+])
+def test_script_share_counts_the_letters_written_in_the_languages_script(text, lang, share):
+    assert script_share(text, lang) == pytest.approx(share)

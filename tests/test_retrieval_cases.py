@@ -678,6 +678,31 @@ def test_a_question_the_lead_answers_still_finds_it_next(page_lead):
     assert any(h.chunk.line_start <= chat_line <= h.chunk.line_end for h in hits[:2])
 
 
+# --- mixed-script-question: a Japanese question in part written in English words (heldout12) --------
+
+
+@pytest.fixture(scope="module")
+def mixed_script(tmp_path_factory) -> Searcher:
+    return _searcher("mixed-script-question", tmp_path_factory)
+
+
+def test_a_japanese_question_with_english_terms_finds_the_japanese_page_that_answers(mixed_script, monkeypatch):
+    """The language offsets lift English pages for every Japanese question by what a wholly
+    Japanese probe lacks toward them; a question a third in English words lacks less, and
+    the English FAQ on the same topic took the Japanese page's place (retrieve._calibrated_shift)."""
+    import assistant.retrieve as retrieve
+
+    question = "scratch のファイルに毎週 touch しておけば、パージで消されずに済むよね？"
+    assert mixed_script.search(question, 2).hits[0].chunk.heading_path[-1] == "scratch のパージ"
+    monkeypatch.setattr(retrieve, "script_share", lambda text, lang: 1.0)  # the full offset, as before
+    assert mixed_script.search(question, 2).hits[0].chunk.source == "faq.md"
+
+
+def test_a_japanese_question_the_english_faq_answers_still_finds_it(mixed_script):
+    for question in ("home のファイルを消しちゃった。戻せる？", "Docker は使える？"):
+        assert mixed_script.search(question, 2).hits[0].chunk.source == "faq.md"
+
+
 # --- long-line-index-time: a pasted 21,000-character line cost 76 s to index --------------------
 
 
