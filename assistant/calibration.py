@@ -149,9 +149,9 @@ class Calibration:
         return (self.hub_weight * np.asarray(found, dtype=np.float32)).astype(np.float32)
 
     def ranking_shift(self, question_language: str, chunk_languages: np.ndarray) -> np.ndarray:
-        """float32[n_chunks]: all ranking subtracts from each chunk for a question in
-        `question_language` wholly written in it (as the probes are) besides the content
-        penalty: `language_offsets` and `hub_penalty`."""
+        """float32[n_chunks]: all ranking subtracts from each chunk for a probe in
+        `question_language` besides the content penalty: `language_offsets` (in full: a search
+        scales them by its question's own-script share, retrieve.Searcher) and `hub_penalty`."""
         return self.language_offsets(question_language, chunk_languages) + self.hub_penalty(question_language, len(chunk_languages))
 
     def language_offsets(self, question_language: str, chunk_languages: np.ndarray) -> np.ndarray:

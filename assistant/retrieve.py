@@ -252,8 +252,8 @@ class Searcher:
         English FAQ over the Japanese page that answers (heldout12). Hit@1 +1 on heldout5 and
         heldout12 and one more no-answer question caught on heldout6 with e5, +1 on heldout12
         with Gemma; nothing else moves over ten corpora. The share squared gained one more
-        and lost two (docs/evaluation.md, twenty-second pass). Calibration's probes, each
-        wholly in one language, are ranked with the full offsets (Calibration.ranking_shift)."""
+        and lost two (docs/evaluation.md, twenty-second pass). Calibration ranks its probes with
+        the full offsets (Calibration.ranking_shift), as before, so stored calibrations stay valid."""
         lang = question.language
         return self._hub_penalty[lang] + script_share(question.text, lang) * self._language_offsets[lang]
 

@@ -1,8 +1,8 @@
 """The words of the notes, and whether they know a name a question mentions (questionnames.py).
 
 Names count as known when the notes write them in another form: plurals, spacing ("Route 53" /
-"Route53"), parts of combined tokens ("Windows/Mac"), full-width letters (NFKC), a one-letter
-typo. Languages and countries, which English capitalises by grammar, are known when the notes
+"Route53"), parts of combined tokens ("Windows/Mac"), full-width letters (NFKC), a typo one
+edit away. Languages and countries, which English capitalises by grammar, are known when the notes
 write them in either language (CLDR's names, via babel: 日本語), and names the notes write in
 Japanese (Tokyo / 東京) through their romaji (cutlet).
 """
