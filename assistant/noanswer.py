@@ -4,7 +4,7 @@ Three signals that hold for unseen questions, not a list of them:
   * names the notes never mention: a service, tool or option in the question (a capitalised
     run such as "Control Tower", a token such as "gp3" or "values.yaml") that occurs nowhere
     in the corpus, or a Japanese name the question marks as one (「やまびこ号」, 田中先生);
-    which words are names, and when the notes know one, is vocabulary.py.
+    which words are names is questionnames.py, and when the notes know one, vocabulary.py.
   * a weak best match: the score of the top hit sits under a floor measured on the index
     itself (calibration.py), per question language, for whatever model built it.
   * an asked quantity the hits never give: a question naming the kind of number it wants

@@ -169,11 +169,17 @@ class Searcher:
         n = len(self.chunks)
         # Per question language, float32[n_chunks]: what ranking subtracts from each chunk as
         # measured on this index: its notes language's offset and its hub penalty (calibration.py).
+        # The offsets are kept in two parts: toward the question language's own notes and
+        # toward the other's (only the latter depends on the question's script share).
         zeros = lambda: np.zeros(n, dtype=np.float32)  # noqa: E731 - unmeasured: nothing to subtract
-        self._language_offsets: dict[str, np.ndarray] = defaultdict(zeros)
+        self._own_language_offsets: dict[str, np.ndarray] = defaultdict(zeros)
+        self._other_language_offsets: dict[str, np.ndarray] = defaultdict(zeros)
         self._hub_penalty: dict[str, np.ndarray] = defaultdict(zeros)
         for lang in found.offsets:
-            self._language_offsets[lang] = found.language_offsets(lang, self.chunk_languages)
+            offsets = found.language_offsets(lang, self.chunk_languages)
+            own = self.chunk_languages == lang
+            self._own_language_offsets[lang] = np.where(own, offsets, 0.0).astype(np.float32)
+            self._other_language_offsets[lang] = np.where(own, 0.0, offsets).astype(np.float32)
             self._hub_penalty[lang] = found.hub_penalty(lang, n)
 
     def _probe(self, question: Question) -> tuple[np.ndarray, np.ndarray]:
@@ -244,18 +250,23 @@ class Searcher:
         return raw._replace(ranking=ranking)
 
     def _calibrated_shift(self, question: Question) -> np.ndarray:
-        """float32[n_chunks]: the hub penalty and the language offsets in the share of the
-        question written in its own language's script (language.script_share). The offsets are
-        measured with probes wholly in one language; a question that writes part of itself in
-        the other's words (a Japanese question's English terms: 「scratch のファイルに毎週 touch
-        しておけば…」) already leans to notes in that language, and the full offset lifted an
-        English FAQ over the Japanese page that answers (heldout12). Hit@1 +1 on heldout5 and
+        """float32[n_chunks]: the hub penalty, the language offset toward the question
+        language's own notes, and the offset toward the other language's notes in the share
+        of the question written in its own language's script (language.script_share). The
+        offsets are measured with probes wholly in one language; a question that writes part
+        of itself in the other's words (a Japanese question's English terms: 「scratch の
+        ファイルに毎週 touch しておけば…」) already leans to notes in that language, and the full
+        offset lifted an English FAQ over the Japanese page that answers (heldout12). The
+        offset toward the question's own notes (0 where they are preferred, as on every index
+        measured) is kept whole: where a model under-scores them, a question partly in the
+        other script would need more of it, not less. Hit@1 +1 on heldout5 and
         heldout12 and one more no-answer question caught on heldout6 with e5, +1 on heldout12
         with Gemma; nothing else moves over ten corpora. The share squared gained one more
         and lost two (docs/evaluation.md, twenty-second pass). Calibration ranks its probes with
         the full offsets (Calibration.ranking_shift), as before, so stored calibrations stay valid."""
         lang = question.language
-        return self._hub_penalty[lang] + script_share(question.text, lang) * self._language_offsets[lang]
+        share = script_share(question.text, lang)
+        return self._hub_penalty[lang] + self._own_language_offsets[lang] + share * self._other_language_offsets[lang]
 
     # --- search -----------------------------------------------------------------------------
 

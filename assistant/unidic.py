@@ -1,7 +1,7 @@
 """Japanese text as UniDic tags it: one fugashi tagger (with unidic-lite, the dictionary cutlet
 already brings), made on first use and shared.
 
-topicwords.py reads a question's noun compounds from it, vocabulary.py tells a quoted name
+topicwords.py reads a question's noun compounds from it, questionnames.py tells a quoted name
 (「やまびこ号」) from a quoted remark (「パスワードを教えて」).
 """
 from __future__ import annotations

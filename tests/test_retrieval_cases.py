@@ -698,9 +698,14 @@ def test_a_japanese_question_with_english_terms_finds_the_japanese_page_that_ans
     assert mixed_script.search(question, 2).hits[0].chunk.source == "faq.md"
 
 
-def test_a_japanese_question_the_english_faq_answers_still_finds_it(mixed_script):
-    for question in ("home のファイルを消しちゃった。戻せる？", "Docker は使える？"):
+def test_a_japanese_question_the_english_faq_answers_still_finds_it(mixed_script, monkeypatch):
+    import assistant.retrieve as retrieve
+
+    for question in ("home のファイルを消しちゃった。戻せる？", "Docker は使える？", "スクラッチのファイルが消えたのはなぜ？"):
         assert mixed_script.search(question, 2).hits[0].chunk.source == "faq.md"
+    # A question wholly in Japanese keeps the whole offset: without it, it loses its English answer.
+    monkeypatch.setattr(retrieve, "script_share", lambda text, lang: 0.0)
+    assert mixed_script.search("スクラッチのファイルが消えたのはなぜ？", 2).hits[0].chunk.source != "faq.md"
 
 
 # --- long-line-index-time: a pasted 21,000-character line cost 76 s to index --------------------
