@@ -167,19 +167,13 @@ class Searcher:
         # unmeasured), which the lead rule (leads.py) and superseded sections are measured in.
         self._spread = {lang: found.spread(lang) for lang in ("ja", "en")}
         n = len(self.chunks)
-        # Per question language, float32[n_chunks]: what ranking subtracts from each chunk as
-        # measured on this index: its notes language's offset and its hub penalty (calibration.py).
-        # The offsets are kept in two parts: toward the question language's own notes and
-        # toward the other's (only the latter depends on the question's script share).
+        # Per question language, float32[n_chunks] each, as measured on this index (calibration.py):
+        # the hub penalty, and the language offsets toward its own notes and toward the other's.
         zeros = lambda: np.zeros(n, dtype=np.float32)  # noqa: E731 - unmeasured: nothing to subtract
-        self._own_language_offsets: dict[str, np.ndarray] = defaultdict(zeros)
-        self._other_language_offsets: dict[str, np.ndarray] = defaultdict(zeros)
-        self._hub_penalty: dict[str, np.ndarray] = defaultdict(zeros)
+        self._hub_penalty, self._own_offsets, self._other_offsets = (defaultdict(zeros) for _ in range(3))
         for lang in found.offsets:
-            offsets = found.language_offsets(lang, self.chunk_languages)
-            own = self.chunk_languages == lang
-            self._own_language_offsets[lang] = np.where(own, offsets, 0.0).astype(np.float32)
-            self._other_language_offsets[lang] = np.where(own, 0.0, offsets).astype(np.float32)
+            offsets, own = found.language_offsets(lang, self.chunk_languages), self.chunk_languages == lang
+            self._own_offsets[lang], self._other_offsets[lang] = offsets * own, offsets * ~own
             self._hub_penalty[lang] = found.hub_penalty(lang, n)
 
     def _probe(self, question: Question) -> tuple[np.ndarray, np.ndarray]:
@@ -250,23 +244,19 @@ class Searcher:
         return raw._replace(ranking=ranking)
 
     def _calibrated_shift(self, question: Question) -> np.ndarray:
-        """float32[n_chunks]: the hub penalty, the language offset toward the question
-        language's own notes, and the offset toward the other language's notes in the share
-        of the question written in its own language's script (language.script_share). The
-        offsets are measured with probes wholly in one language; a question that writes part
-        of itself in the other's words (a Japanese question's English terms: 「scratch の
-        ファイルに毎週 touch しておけば…」) already leans to notes in that language, and the full
-        offset lifted an English FAQ over the Japanese page that answers (heldout12). The
-        offset toward the question's own notes (0 where they are preferred, as on every index
-        measured) is kept whole: where a model under-scores them, a question partly in the
-        other script would need more of it, not less. Hit@1 +1 on heldout5 and
-        heldout12 and one more no-answer question caught on heldout6 with e5, +1 on heldout12
-        with Gemma; nothing else moves over ten corpora. The share squared gained one more
-        and lost two (docs/evaluation.md, twenty-second pass). Calibration ranks its probes with
-        the full offsets (Calibration.ranking_shift), as before, so stored calibrations stay valid."""
+        """float32[n_chunks]: the hub penalty, the offset toward the question language's own
+        notes, and the one toward the other's in the share of the question written in its own
+        script (language.script_share). Offsets are measured with probes wholly in one language;
+        a question partly in the other's words (「scratch のファイルに毎週 touch しておけば…」)
+        already leans to those notes, and the full offset lifted an English FAQ over the
+        Japanese page that answers (heldout12). The own-notes offset (0 where they are preferred,
+        as on every index measured) stays whole: where a model under-scores them, a mixed
+        question would need more of it. Hit@1 e5 +1 on heldout5 and heldout12, one more
+        no-answer caught on heldout6; Gemma +1 on heldout12; nothing else moves over ten corpora
+        (docs/evaluation.md, twenty-second pass). Calibration keeps the full offsets
+        (Calibration.ranking_shift), so stored calibrations stay valid."""
         lang = question.language
-        share = script_share(question.text, lang)
-        return self._hub_penalty[lang] + self._own_language_offsets[lang] + share * self._other_language_offsets[lang]
+        return self._hub_penalty[lang] + self._own_offsets[lang] + script_share(question.text, lang) * self._other_offsets[lang]
 
     # --- search -----------------------------------------------------------------------------
 
