@@ -40,8 +40,12 @@ def language(text: str) -> str:
     katakana = len(_KATAKANA.findall(text))
     if not katakana:
         return "en"
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    latin = _latin_letters(text)
     return "ja" if katakana >= QUESTION_KATAKANA_SHARE * (katakana + latin) else "en"
+
+
+def _latin_letters(text: str) -> int:
+    return sum(1 for ch in text if ch.isascii() and ch.isalpha())
 
 
 def script_share(text: str, lang: str) -> float:
@@ -49,7 +53,7 @@ def script_share(text: str, lang: str) -> float:
     ASCII letters for 'en'; 1.0 for a text with neither. 「scratch のファイルに毎週 touch
     しておけば…」 is Japanese with a third of its letters in English words."""
     japanese = len(_JAPANESE_CHAR.findall(text))
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    latin = _latin_letters(text)
     if not japanese + latin:
         return 1.0
     return (japanese if lang == "ja" else latin) / (japanese + latin)
@@ -59,7 +63,7 @@ def notes_language(text: str) -> str:
     """A note's language: 'ja' when kana and kanji make up at least NOTES_JAPANESE_SHARE of
     the text's letters (kana, kanji and ASCII letters), else 'en'."""
     japanese = sum(len(run) for run in JAPANESE_RUN.findall(text))
-    latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    latin = _latin_letters(text)
     return "ja" if japanese and japanese >= NOTES_JAPANESE_SHARE * (japanese + latin) else "en"
 
 

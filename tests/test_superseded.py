@@ -103,7 +103,6 @@ def test_the_old_section_answers_a_question_about_the_past(maintenance, monkeypa
     without = [(h.chunk.heading_path[-1], h.score) for h in maintenance.search(past, 3).hits]
     assert [name for name, _ in without] == [name for name, _ in with_rule]
     assert [score for _, score in without] == pytest.approx([score for _, score in with_rule], abs=1e-6)
-    monkeypatch.undo()
     # a follow-up asks what its conversation asks (heldout8 h8f-006)
     assert _first(maintenance, "And where was it logged?",
                   history=("How did we change the engine oil in the old procedure?",)) == "Old procedure (until 2025)"
