@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import stat
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -116,13 +117,28 @@ def _split_lines(text: str) -> list[str]:
 
 
 def _front_matter_end(lines: list[str]) -> int:
-    """Number of leading lines taken by a YAML front matter block (0 if none)."""
-    if not lines or lines[0].strip() != "---":
+    """Number of leading lines taken by a front matter block (0 if none): YAML between `---`
+    lines (Jekyll, MkDocs, Docusaurus, ...; `...` may close it) or TOML between `+++` lines
+    (Hugo, Zola: https://gohugo.io/content-management/front-matter/). A TOML block is front
+    matter under every engine: read as text, its `title = "..."` and `weight = 20` lines were
+    indexed and cited as answers (heldout13, a Hugo wiki)."""
+    if not lines or lines[0].strip() not in ("---", "+++"):
         return 0
+    closers = ("---", "...") if lines[0].strip() == "---" else ("+++",)
     for i in range(1, len(lines)):
-        if lines[i].strip() in ("---", "..."):
+        if lines[i].strip() in closers:
             return i + 1
     return 0
+
+
+def front_matter_meta(lines: list[str], end: int) -> dict:
+    """The front matter block `lines[:end]` (`_front_matter_end`) as a dict; {} when it is not
+    a mapping. Raises ValueError (tomllib.TOMLDecodeError) or a YAML error for a bad block."""
+    if end and lines[0].strip() == "+++":
+        meta = tomllib.loads("\n".join(lines[1 : end - 1]))
+    else:
+        meta = frontmatter.loads("\n".join(lines[:end]) + "\n").metadata
+    return meta if isinstance(meta, dict) else {}
 
 
 def _inline_text(token) -> str:
@@ -169,8 +185,8 @@ def parse_note(text: str, source: str) -> Note:
     meta = {}
     if fm_end:
         try:
-            meta = frontmatter.loads("\n".join(lines[:fm_end]) + "\n").metadata
-        except Exception as exc:  # YAML errors come in many types; a bad header must not lose the note
+            meta = front_matter_meta(lines, fm_end)
+        except Exception as exc:  # YAML and TOML errors come in many types; a bad header must not lose the note
             log.warning("%s: front matter ignored (%s)", source, str(exc).splitlines()[0])
     parsed = [
         "" if i < fm_end or is_liquid_line(line) else line for i, line in enumerate(lines)

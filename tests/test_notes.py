@@ -101,6 +101,16 @@ def test_broken_front_matter_is_ignored_with_a_warning(caplog):
     assert "broken.md" in caplog.text
 
 
+def test_toml_front_matter_is_front_matter_not_text(caplog):
+    # heldout13 (Hugo): `+++` blocks were read as a paragraph, and `weight = 20` was content.
+    n = parse_note('+++\ntitle = "車両の使い方"\nweight = 20\n+++\n\n# 車両\n\n係の車両は 5 台です。\n', "v.md")
+    assert n.title == "車両の使い方" and content_lines(n) == [6, 8]
+    with caplog.at_level(logging.WARNING, logger="assistant.notes"):
+        bad = parse_note('+++\ntitle = "unclosed\n+++\n# Heading\n', "bad.md")
+    assert bad.title == "Heading" and not any(bad.content[:3]) and "bad.md" in caplog.text
+    assert content_lines(parse_note("+++ a plus line\n\ntext\n", "p.md")) == [1, 3]  # no closing +++: text
+
+
 def test_front_matter_permalink_of_wrong_type_is_ignored():
     n = parse_note("---\ntitle: 3\npermalink: [a, b]\n---\n# Real\n", "t.md")
 

@@ -9,41 +9,42 @@ URL path of a note `dir/page.md` (before the base URL, which may carry a base pa
 | vitepress | `/dir/page.html` | `/dir/page` (`cleanUrls: true`) | `/dir/` |
 | docusaurus | `/dir/page` | same | `/dir/` (README.md too) |
 | github, gitlab | `/dir/page.md` (the file view; the base URL ends in `/blob/main`) | same | same |
+| hugo | `/dir/page/` (`uglyURLs: false`) | off (`uglyURLs: true`): `/dir/page.html` | `/dir/` (`_index.md` too; `/dir.html` under `uglyURLs`) |
 
-A front-matter `permalink` wins under Jekyll; `slug` under Docusaurus.
+A front-matter `permalink` wins under Jekyll; `slug` under Docusaurus; `url`, then `slug`, under
+Hugo, which also writes each path segment as its MakePathSanitized does (spaces to '-', only
+letters, digits, marks and `._-#+~%` kept, lower-cased: helpers/path.go, Hugo 0.111).
 Titles: front matter `title`, else the first h1 (VitePress: then `hero.name`/`hero.text` of a
 home page), else the file name made readable; for index/README files the folder's name ("Home" at the root).
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
-import frontmatter
-
-from ..notes import Note, _front_matter_end, is_bare_readme
+from ..notes import Note, _front_matter_end, front_matter_meta, is_bare_readme
 from .headings import WikiHeading
 
 _NOTE_SUFFIXES = (".md", ".markdown")
 _INDEX_NAMES = {"jekyll": ("index",), "kramdown": ("index",), "mkdocs": ("index", "readme"),
-                "vitepress": ("index",), "docusaurus": ("index", "readme")}
+                "vitepress": ("index",), "docusaurus": ("index", "readme"), "hugo": ("_index", "index")}
 # Clean URLs by default (None = the engine has no such choice)
 CLEAN_URLS_DEFAULT = {"jekyll": False, "kramdown": False, "mkdocs": True, "vitepress": False,
-                      "docusaurus": True, "github": None, "gitlab": None}
+                      "docusaurus": True, "github": None, "gitlab": None, "hugo": True}
 
 
 def front_matter(note: Note) -> dict:
-    """The note's YAML front matter as a dict ({} when absent or unreadable)."""
+    """The note's front matter (YAML or TOML) as a dict ({} when absent or unreadable)."""
     end = _front_matter_end(list(note.lines))
     if not end:
         return {}
     try:
-        meta = frontmatter.loads("\n".join(note.lines[:end]) + "\n").metadata
+        return front_matter_meta(list(note.lines), end)
     except Exception:  # notes.py already warned about a bad header
         return {}
-    return meta if isinstance(meta, dict) else {}
 
 
 # A front-matter permalink or slug longer than this is ignored (the page's path is the file's):
@@ -92,6 +93,10 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
         return "/" + "".join(p + "/" for p in parts[:-1]) if note.folder_readme else "/" + "/".join(parts)
     if engine in ("github", "gitlab"):
         return "/" + "/".join(parts)
+    if engine == "hugo":
+        url = _front_matter_path(meta.get("url"))
+        if url:
+            return url if url.startswith("/") else "/" + url
     name = parts[-1]
     for suffix in _NOTE_SUFFIXES:
         if name.lower().endswith(suffix) and len(name) > len(suffix):
@@ -104,9 +109,16 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
             return slug if slug.startswith("/") else "/" + "/".join(folder + [slug])
         name = re.sub(r"^\d+[-_.]", "", name)  # number prefixes order the sidebar, not the URL
         folder = [re.sub(r"^\d+[-_.]", "", p) for p in folder]
+    if engine == "hugo":
+        slug = _front_matter_path(meta.get("slug"))
+        if slug and name.lower() not in _INDEX_NAMES[engine]:
+            name = slug
+        folder, name = [hugo_path_segment(p) for p in folder], hugo_path_segment(name)
     clean = CLEAN_URLS_DEFAULT[engine] if clean_urls is None else clean_urls
     prefix = "/" + "".join(p + "/" for p in folder)
     if name.lower() in _INDEX_NAMES[engine]:
+        if engine == "hugo" and not clean and folder:  # uglyURLs: a section's page is /dir.html
+            return "/" + "".join(p + "/" for p in folder[:-1]) + folder[-1] + ".html"
         return prefix
     if engine == "docusaurus":
         return prefix + name
@@ -115,6 +127,15 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
     if engine == "vitepress":
         return prefix + name + ("" if clean else ".html")
     return prefix + name + ("/" if clean else ".html")
+
+
+def hugo_path_segment(name: str) -> str:
+    """One path segment as Hugo's MakePathSanitized writes it (default settings)."""
+    name = name.strip().replace(" ", "-")
+    kept = [ch for i, ch in enumerate(name)
+            if unicodedata.category(ch)[0] in "LM" or unicodedata.category(ch) == "Nd" or ch in "._-#+~"
+            or (ch == "%" and re.fullmatch(r"[0-9A-Fa-f]{2}", name[i + 1 : i + 3]))]
+    return "".join(kept).lower()
 
 
 def _readable(name: str) -> str:
