@@ -9,7 +9,7 @@ bash scripts/setup.sh --dev
 # Debian, the JavaScript slugifiers from npm (pinned by tests/renderers/package-lock.json);
 # Jekyll itself (Debian, ~20 MB) and GitHub Pages' readme-index plugin for
 # tests/test_site_real.py (MkDocs: requirements-dev.txt).
-APT_PACKAGES="chromium fonts-noto-cjk ruby-kramdown ruby-kramdown-parser-gfm jekyll ruby-jekyll-readme-index"
+APT_PACKAGES="chromium fonts-noto-cjk ruby-kramdown ruby-kramdown-parser-gfm jekyll ruby-jekyll-readme-index hugo"
 command -v npm >/dev/null 2>&1 || APT_PACKAGES="$APT_PACKAGES nodejs npm"  # a node of its own is kept
 if ! dpkg -s $APT_PACKAGES >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -270,3 +270,43 @@ def test_a_vitepress_base_without_a_host_is_named_for_the_base_url(tmp_path):
     assert "serves the site under /north" in line
     line = links_line(from_env({}, corpus_dir=notes, wiki_base_url="https://wiki.city.example/north"))
     assert "/north" in line and "does not end" not in line
+
+
+HUGO = 'baseURL = "https://example.org/teamwiki/"\ncontentDir = "notes"\n'
+
+
+def test_a_hugo_site_gives_its_engine_base_url_and_section_pages(tmp_path, capsys):
+    # heldout13 (a Hugo wiki): read as a Jekyll site, its `_index.md` section pages (3 of 52
+    # questions' answers) were left out as `_` names, and links ended in .html.
+    notes = _notes(tmp_path / "repo" / "notes")
+    (notes / "ops" / "_index.md").write_text("+++\ntitle = \"運用\"\n+++\n## 概要\n\n当番は 2 人。\n", encoding="utf-8")
+    (notes / "draft.md").write_text("---\ndraft: true\n---\n# Draft\n", encoding="utf-8")
+    (tmp_path / "repo" / "hugo.toml").write_text(HUGO, encoding="utf-8")
+    settings = from_env({}, corpus_dir=notes)
+    assert (settings.wiki_engine, settings.wiki_base_url) == ("hugo", "https://example.org/teamwiki/")
+    pages, _ = _links_json(notes, capsys)
+    assert {p["source"]: p["url"] for p in pages} == {
+        "ops/deploy.md": "https://example.org/teamwiki/ops/deploy/", "ops/_index.md": "https://example.org/teamwiki/ops/"}
+    assert pages[0]["headings"][0]["url"].endswith("#概要") or pages[0]["headings"][0]["url"].endswith("#%E6%A6%82%E8%A6%81")
+
+
+@pytest.mark.parametrize("name, text", [
+    ("hugo.toml", 'baseURL = "https://x.example/"\n'),  # contentDir defaults to content/, not notes/
+    ("hugo.toml", 'baseURL = "https://x.example/"\ncontentDir = "docs"\n'),
+    ("hugo.toml", 'baseURL = "https://x.example/\ncontentDir = "notes"\n'),  # not TOML: warned, not read
+    ("config.json", '["not", "a", "mapping"]'),
+])
+def test_a_hugo_file_for_another_folder_or_unreadable_is_not_this_site(tmp_path, name, text):
+    notes = _notes(tmp_path / "repo" / "notes")
+    (tmp_path / "repo" / name).write_text(text, encoding="utf-8")
+    assert read_site_config(notes).engine is None
+    assert from_env({}, corpus_dir=notes).wiki_engine == "jekyll"
+
+
+def test_hugo_reads_its_older_file_names_and_names_an_id_setting(tmp_path):
+    notes = _notes(tmp_path / "repo" / "content")
+    (tmp_path / "repo" / "config.yaml").write_text("baseurl: https://x.example/w/\nuglyURLs: true\nmarkup:\n  goldmark:\n"
+                                                  "    parser:\n      autoHeadingIDType: blackfriday\n", encoding="utf-8")
+    site = read_site_config(notes)
+    assert (site.engine, site.base_url, site.clean_urls) == ("hugo", "https://x.example/w/", False)
+    assert "autoHeadingIDType: blackfriday" in links_line(from_env({}, corpus_dir=notes))

@@ -189,3 +189,48 @@ def test_a_folder_readme_is_its_folders_page_as_github_pages_serves_it(tmp_path,
         assert target.is_file(), page["url"]
         if target.suffix == ".html":
             assert all(unquote(urlsplit(h["url"]).fragment) in _ids(target) for h in page["headings"]), page
+
+
+HUGO_NOTES = {
+    "_index.md": "+++\ntitle = \"Home\"\n+++\n# Welcome\n\n## Getting started\n",
+    "guide/_index.md": "---\ntitle: Guide\n---\n## 概要\n\n## Overview {#intro}\n",
+    "guide/Install Guide.md": "+++\ntitle = \"Install\"\nweight = 2\n+++\n# Install\n\n## Requirements & prerequisites\n\n"
+                              "### Python 3.11+\n\n## [Link](https://x.example) here\n\n## Requirements & prerequisites\n",
+    "guide/setup/index.md": "---\ntitle: Setup\n---\n## Step 1 — download\n\n## ステップ２：インストール\n",
+    "日本語/ページ.md": "---\ntitle: 日本語\n---\n# 日本語のページ\n\n## よくある質問 (FAQ)\n\n"
+                       "{{< hint info >}}\n注意書き\n{{< /hint >}}\n\n{{% details \"詳しく\" %}}\n中身\n{{% /details %}}\n",
+    "about/team.md": "---\nslug: people\n---\n# Team\n\n## Who we are\n",
+    "about/moved.md": "---\nurl: /elsewhere/moved/\n---\n# Moved\n\n## Where\n",
+    "draft.md": "---\ndraft: true\n---\n# Draft\n",
+}
+# The two shortcodes the notes use, as a theme (hugo-book) defines them; the layouts print the
+# rendered content, where the heading ids are.
+HUGO_LAYOUTS = {
+    "layouts/_default/single.html": "{{ .Content }}",
+    "layouts/_default/list.html": "{{ .Content }}",
+    "layouts/index.html": "{{ .Content }}",
+    "layouts/shortcodes/hint.html": "<div class=\"hint\">{{ .Inner | markdownify }}</div>",
+    "layouts/shortcodes/details.html": "<details><summary>{{ .Get 0 }}</summary>{{ .Inner }}</details>",
+}
+
+
+@pytest.mark.parametrize("variant", ["", "uglyURLs = true\n"])
+def test_every_link_lands_on_a_hugo_built_page_and_heading(tmp_path, capsys, monkeypatch, variant):
+    """Hugo (Debian's `hugo`, 0.111): `hugo.toml` beside a `contentDir` named `notes`; the
+    section pages (`_index.md`) are linked, the draft is not, and every URL is a built page
+    holding the heading's id."""
+    if not shutil.which("hugo"):
+        pytest.skip("hugo is not installed (scripts/test.sh installs Debian's hugo)")
+    _only_the_site_file(monkeypatch)
+    repo = tmp_path / "repo"
+    _write(repo / "notes", HUGO_NOTES)
+    _write(repo, HUGO_LAYOUTS)
+    (repo / "hugo.toml").write_text('baseURL = "https://example.org/teamwiki/"\ncontentDir = "notes"\n'
+                                    'disableKinds = ["taxonomy", "term"]\n' + variant, encoding="utf-8")
+    subprocess.run(["hugo", "--quiet"], cwd=repo, check=True, capture_output=True, timeout=120)
+    checked, wrong = _check_links(repo / "notes", repo / "public", "/teamwiki/", capsys)
+    assert wrong == []
+    assert checked >= 17
+    assert cli.main(["links", "--corpus", str(repo / "notes"), "--json"]) == 0
+    linked = {json.loads(line)["source"] for line in capsys.readouterr().out.splitlines()}
+    assert "draft.md" not in linked and {"_index.md", "guide/_index.md"} <= linked

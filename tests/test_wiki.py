@@ -53,11 +53,11 @@ def test_default_engine_is_jekyll_and_anchor_style_is_an_alias():
 
 
 def test_unknown_engine_is_one_clear_error(capsys):
-    with pytest.raises(ConfigError, match="unknown wiki engine 'hugo'; expected one of jekyll, kramdown"):
-        config.from_env({"ASSISTANT_WIKI_ENGINE": "hugo"})
+    with pytest.raises(ConfigError, match="unknown wiki engine 'hexo'; expected one of jekyll, kramdown"):
+        config.from_env({"ASSISTANT_WIKI_ENGINE": "hexo"})
     with pytest.raises(SystemExit):
-        cli.main(["links", "--wiki-engine", "hugo"])
-    assert "invalid choice: 'hugo'" in capsys.readouterr().err
+        cli.main(["links", "--wiki-engine", "hexo"])
+    assert "invalid choice: 'hexo'" in capsys.readouterr().err
 
 
 # --- page URLs --------------------------------------------------------------------------

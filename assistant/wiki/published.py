@@ -7,6 +7,7 @@ line by line); a whole note the engine never renders is left out the same way:
 |---|---|---|
 | jekyll, kramdown | front matter `published: false`; a file or folder whose name starts with `_` (`_drafts/`, `_private.md`, `_includes/`), except the `_posts` folder and names the site's `include` lists; what the site's `exclude` matches, with Jekyll's default exclusions (`node_modules`, `vendor/bundle/`, ...) | https://jekyllrb.com/docs/front-matter/ (predefined `published`), https://jekyllrb.com/docs/structure/ ("_drafts: unpublished posts"; other `_` names are not pages), https://jekyllrb.com/docs/configuration/options/ (`exclude`) |
 | docusaurus | front matter `draft: true` (left out of production builds); a file or folder whose name starts with `_` ("treated as partial pages and ignored by default") | https://docusaurus.io/docs/create-doc, https://docusaurus.io/docs/api/plugins/@docusaurus/plugin-content-docs#markdown-front-matter |
+| hugo | front matter `draft: true` (left out unless built with `--buildDrafts`); `_index.md` is a section's page and is published | https://gohugo.io/methods/page/draft/, https://gohugo.io/content-management/organization/ |
 | github, gitlab, mkdocs, vitepress | (every note: these engines have no draft field or `_` rule by default) | |
 
 Hidden names (`.draft.md`) are not notes at all (notes.is_note_path), for every engine.
@@ -47,8 +48,8 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
     """False when `engine` would not publish `note` (see the table above): by its path
     (relative to the notes folder), by the Jekyll site's `exclude` / `include` (`site`:
     site.read_site_config of the notes folder; used for jekyll and kramdown only) or by its
-    front matter (`published: false` for Jekyll, `draft: true` for Docusaurus; only YAML
-    booleans count, so "false" as text publishes)."""
+    front matter (`published: false` for Jekyll, `draft: true` for Docusaurus and Hugo; only
+    YAML or TOML booleans count, so "false" as text publishes)."""
     parts = PurePosixPath(note.source).parts
     jekyll_site = engine in ("jekyll", "kramdown") and site is not None and site.engine in ("jekyll", "kramdown")
     if jekyll_site and _jekyll_filtered(parts, site.exclude, site.include):
@@ -58,7 +59,7 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
         included = site.include if jekyll_site else ()
         if any(part.startswith("_") and part not in kept and part not in included for part in parts):
             return False
-    if engine not in ("jekyll", "kramdown", "docusaurus"):
+    if engine not in ("jekyll", "kramdown", "docusaurus", "hugo"):
         return True
     meta = front_matter(note)
     if engine in ("jekyll", "kramdown"):

@@ -19,8 +19,11 @@ it is noise anyway):
 Hidden under Jekyll only (`jekyll`, `kramdown`: Liquid runs before markdown, also in code):
 Liquid tags `{% ... %}` (a site's own tag with one quoted argument shows it) and output
 `{{ ... }}`, and `{% comment %}` blocks; text inside
-`{% raw %} ... {% endraw %}` is shown literally. Other engines show `{{ }}` as written (it is
-often code: GitHub Actions, Helm).
+`{% raw %} ... {% endraw %}` is shown literally. Hidden under Hugo only (shortcodes run before
+markdown, also in code): shortcode tags `{{< ... >}}` and `{{% ... %}}`; one whose only
+argument is quoted text shows it (`{{% details "Why old mains cause it" %}}` a title), as a
+caption when it stands alone on its line; a file argument (`{{< ref "x.md" >}}`) shows nothing. Other engines
+show `{{ }}` as written (it is often code: GitHub Actions, Helm).
 Shown and indexed: table cells, `<details>` content, admonition bodies. Captions (`<summary>`
 lines, admonition titles) are shown and indexed but are labels, never an answer line.
 
@@ -40,7 +43,7 @@ from .headings import WikiHeading, is_ial_line
 LIQUID_ENGINES = ("jekyll", "kramdown")
 KRAMDOWN_ENGINES = ("jekyll", "kramdown")
 # Engines that read `## Text {#id}` (or markdown-it-attrs' `{...}`) as the heading's id.
-EXPLICIT_ID_ENGINES = ("jekyll", "kramdown", "vitepress", "docusaurus")
+EXPLICIT_ID_ENGINES = ("jekyll", "kramdown", "vitepress", "docusaurus", "hugo")
 
 # A tag ends at its first closer and never spans another opener: "(?:(?!\{%|%\}).)" stops each
 # scan at the next '{%', so a line of 5 MB of openers costs linear time, not quadratic.
@@ -57,6 +60,11 @@ _STANDARD_TAGS = frozenset(
     "post_url raw render tablerow unless when elsif highlight".split()
 )
 _FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,5}$")
+# A Hugo shortcode tag: `{{< name args >}}`, `{{% name args %}}`, `{{< /name >}}`; a tag stops
+# at the next opener (linear, as _LIQUID_TAG). `{{</* x */>}}` is an escaped tag, shown as
+# `{{< x >}}` (https://gohugo.io/content-management/shortcodes/#escaping).
+_SHORTCODE = re.compile(r"\{\{([<%])(/\*)?(?:(?!\{\{).)*?(\*/)?[>%]\}\}")
+_SHORTCODE_QUOTED = re.compile(r"\{\{[<%]\s*+[\w/-]++\s++(?:\"([^\"]*+)\"|`([^`]*+)`)\s*+[>%]\}\}")
 _LIQUID_END = {"raw": re.compile(r"\{%-?\s*endraw\s*-?%\}"), "comment": re.compile(r"\{%-?\s*endcomment\s*-?%\}")}
 _TAG = r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"
 _TAGS_ONLY = re.compile(rf"^\s*(?:{_TAG}\s*)+$")
@@ -109,6 +117,31 @@ def _liquid(lines: list[str]) -> list[str]:
             pos = tag.end()
         out.append("".join(kept))
     return out
+
+
+def _shortcodes(lines: list[str]) -> tuple[list[str], set[int]]:
+    """Lines with Hugo shortcode tags replaced by what they show, and the 1-based lines that
+    are a lone tag's quoted argument (captions)."""
+    out, captions = [], set()
+    for n, line in enumerate(lines, 1):
+        if "{{" not in line:
+            out.append(line)
+            continue
+        shown = _SHORTCODE.sub(_shortcode_shown, line)
+        if shown.strip() and not _SHORTCODE.sub("", line).strip():
+            captions.add(n)
+        out.append(shown)
+    return out, captions
+
+
+def _shortcode_shown(tag: re.Match) -> str:
+    if tag.group(2) and tag.group(3):  # escaped: {{</* x */>}} shows {{< x >}}
+        return tag.group()[:3] + tag.group()[5:-5] + tag.group()[-3:]
+    quoted = _SHORTCODE_QUOTED.fullmatch(tag.group())
+    if not quoted:
+        return ""
+    argument = quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
+    return argument if argument and not _FILE_NAME.search(argument) else ""
 
 
 def _shown_argument(tag: re.Match) -> str:
@@ -178,13 +211,15 @@ def page_text(note: Note, engine: str, headings: Sequence[WikiHeading] = ()) -> 
     lines = list(note.lines)
     fm_end = _front_matter_end(lines)
     lines = [""] * fm_end + lines[fm_end:]
+    captions = set()
     if engine in LIQUID_ENGINES:
         lines = _liquid(lines)
+    elif engine == "hugo":
+        lines, captions = _shortcodes(lines)
     code = _code_lines(lines)
     lines = _drop_spans(lines, code, re.compile(r"<!--"), re.compile(r"-->"))
     if engine in KRAMDOWN_ENGINES:
         lines = _drop_spans(lines, code, *_KRAMDOWN_COMMENT)
-    captions = set()
     for i, line in enumerate(lines):
         if i in code or not line.strip():
             continue

@@ -14,6 +14,10 @@ on the real site without settings: where its pages are served and their URL styl
   and, with `sitemap: {hostname}`, `base` when written as literals.
 - Docusaurus: `docusaurus.config.{js,ts,mjs,cjs}` in the parent of a notes folder named
   `docs` (the docs plugin's default `path`): the engine.
+- Hugo: `hugo.{toml,yaml,yml,json}` (else the older `config.*`, as Hugo looks) in the parent
+  of the notes folder when its `contentDir` (default `content`) is the notes folder: the
+  engine, `baseURL`, `uglyURLs` (Hugo's default: false, so pages end in `/`). Hugo's keys are
+  case-insensitive (`baseurl` counts).
 
 The JavaScript configurations are read, never run (running them would run whatever the
 team's repository holds, at every start): only a literal value of a key the file writes
@@ -286,12 +290,74 @@ def _docusaurus(notes_dir: Path) -> SiteConfig | None:
     return SiteConfig(path, "docusaurus")
 
 
+_HUGO_CONFIGS = tuple(f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json"))
+
+
+def _load_any(path: Path, owners: tuple[int, ...] | None) -> dict | None:
+    """A TOML, YAML or JSON file's top-level mapping by its suffix, or None (as _load_yaml)."""
+    if path.suffix in (".yaml", ".yml"):
+        return _load_yaml(path, owners)
+    import json
+    import tomllib
+
+    try:
+        found = _read_bounded(path, owners)
+        if found is None:
+            return None
+        key, raw = found
+        if key not in _parsed:
+            if len(_parsed) > 16:
+                _parsed.clear()
+            text = raw.decode("utf-8", errors="replace")
+            _parsed[key] = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
+        data = _parsed[key]
+    except (OSError, ValueError, RecursionError) as exc:  # TOMLDecodeError and JSONDecodeError are ValueErrors
+        _warn_once(f"{path}: not read as the site's configuration ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})")
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _hugo_id_setting(data: dict) -> str | None:
+    """A goldmark setting that gives headings other ids than Hugo's default "github" ones."""
+    markup = {k.lower(): v for k, v in data.items()}.get("markup")
+    goldmark = {k.lower(): v for k, v in markup.items()}.get("goldmark") if isinstance(markup, dict) else None
+    parser = {k.lower(): v for k, v in goldmark.items()}.get("parser") if isinstance(goldmark, dict) else None
+    if not isinstance(parser, dict):
+        return None
+    parser = {k.lower(): v for k, v in parser.items()}
+    if parser.get("autoheadingid") is False:
+        return "markup.goldmark.parser.autoHeadingID: false"
+    style = parser.get("autoheadingidtype")
+    if isinstance(style, str) and style.lower() != "github":
+        return f"markup.goldmark.parser.autoHeadingIDType: {style[:40]}"
+    return None
+
+
+def _hugo(notes_dir: Path) -> SiteConfig | None:
+    folder = notes_dir.parent
+    path = _first_file(folder, _HUGO_CONFIGS)
+    data = _load_any(path, _trusted_owners(notes_dir))
+    if data is None:
+        return None
+    keys = {k.lower(): v for k, v in data.items() if isinstance(k, str)}
+    content_dir = _text(keys.get("contentdir")) or "content"
+    try:
+        if (folder / content_dir).resolve() != notes_dir.resolve():
+            return None
+    except (OSError, RuntimeError, ValueError):
+        return None
+    ugly = keys.get("uglyurls")
+    return SiteConfig(path, "hugo", _text(keys.get("baseurl")), (not ugly) if isinstance(ugly, bool) else None,
+                      id_setting=_hugo_id_setting(data))
+
+
 def read_site_config(notes_dir: Path) -> SiteConfig:
     """The site configuration in or beside `notes_dir` (MkDocs first, then Jekyll, VitePress,
-    Docusaurus), or an empty SiteConfig. Never raises for a bad file (a warning is logged)."""
+    Docusaurus, Hugo), or an empty SiteConfig. Never raises for a bad file (a warning is logged)."""
     try:
         notes_dir = Path(notes_dir)
-        return _mkdocs(notes_dir) or _jekyll(notes_dir) or _vitepress(notes_dir) or _docusaurus(notes_dir) or SiteConfig()
+        return (_mkdocs(notes_dir) or _jekyll(notes_dir) or _vitepress(notes_dir) or _docusaurus(notes_dir)
+                or _hugo(notes_dir) or SiteConfig())
     except (OSError, ValueError) as exc:  # e.g. a path with a NUL byte
         _warn_once(f"site configuration not read: {exc}")
         return SiteConfig()

@@ -189,3 +189,43 @@ class VitepressIds(Ids):
     def explicit(self, anchor: str) -> str:
         self.slugs.add(anchor)  # an author's id is taken as given (failOnNonUnique aside)
         return anchor
+
+
+def _go_letter_or_digit(ch: str) -> bool:
+    """Go's unicode.IsLetter (L*) or unicode.IsDigit (Nd)."""
+    return unicodedata.category(ch) in ("Lu", "Ll", "Lt", "Lm", "Lo", "Nd")
+
+
+def hugo_slug(text: str) -> str:
+    """Hugo's goldmark id for `autoHeadingIDType = "github"`, its default (markup/goldmark/
+    autoid.go sanitizeAnchorNameWithHook, Hugo 0.111): the text trimmed; '-' and ' ' give '-';
+    '_', letters and decimal digits are kept, lower-cased; everything else is dropped."""
+    out = []
+    for ch in text.strip():
+        if ch in "- ":
+            out.append("-")
+        elif ch == "_" or _go_letter_or_digit(ch):
+            low = ch.lower()
+            out.append(low if len(low) == 1 else ch)  # Go's ToLower maps one rune to one rune
+    return "".join(out)
+
+
+class HugoIds(Ids):
+    """Hugo's idFactory (autoid.go Generate): an empty id is "heading"; a repeat gets "-1",
+    "-2", ... (the first number not yet used); explicit ids count as used."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def add(self, text: str) -> str:
+        base = hugo_slug(text) or "heading"
+        result, n = base, 0
+        while result in self.used:
+            n += 1
+            result = f"{base}-{n}"
+        self.used.add(result)
+        return result
+
+    def explicit(self, anchor: str) -> str:
+        self.used.add(anchor)
+        return anchor
