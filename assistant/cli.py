@@ -100,11 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(args: argparse.Namespace) -> config.Settings:
+def _settings(args: argparse.Namespace, corpus: Path | None = None) -> config.Settings:
+    """The settings the options give, for the notes in `corpus` (default: --corpus)."""
     from . import choose_model  # the server's default too, so both use one index
 
     return config.from_env(
-        corpus_dir=args.corpus,
+        corpus_dir=corpus if corpus is not None else args.corpus,
         index_dir=args.index_dir,
         model=choose_model(args.model)[0],
         wiki_base_url=args.wiki_base_url,
@@ -246,7 +247,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not suites:
         raise AssistantError(f"no evaluation files given and none found in {EVAL_DIR}")
     try:
-        results = run_suites(suites, settings, args.top_k, index_dir, progress=not args.json)
+        results = run_suites(suites, settings, args.top_k, index_dir, progress=not args.json,
+                             settings_for=lambda corpus: _settings(args, corpus))
     except IndexInUseError as exc:
         if not args.files or args.index_dir is not None:
             raise  # a folder the user named is never swapped for another
@@ -256,7 +258,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         own = index_dir_for(settings.index_dir, suites[0], settings.model)
         print(f"eval: {settings.index_dir} holds an index built {exc.difference}; it is left as it is, "
               f"and the questions are scored over {own}", file=sys.stderr)
-        results = run_suites(suites, settings, args.top_k, None, progress=not args.json)
+        results = run_suites(suites, settings, args.top_k, None, progress=not args.json,
+                             settings_for=lambda corpus: _settings(args, corpus))
     if args.json:
         out = {r.suite.name: {"corpus": str(r.suite.corpus), "model": r.model, **as_json(r.tallies)} for r in results}
         for r in results if args.misses else ():

@@ -21,7 +21,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from .errors import AssistantError
 from .language import notes_language
@@ -307,20 +307,27 @@ class SuiteResult:
     misses: list[Miss] = field(default_factory=list)  # the questions scored against it (`Miss`)
 
 
-def run_suites(suites: Sequence[Suite], settings, top_k: int = 5, index_dir: Path | None = None, progress=True):
+def run_suites(suites: Sequence[Suite], settings, top_k: int = 5, index_dir: Path | None = None, progress=True,
+               settings_for: Callable[[Path], Any] | None = None):
     """Build or reuse each suite's index and evaluate it; a list of SuiteResult.
 
     `index_dir` is used as given for a single suite; otherwise each suite gets its cache
     folder under the settings' index folder (`index_dir_for`). A folder given is never
     rebuilt for other notes or settings (IndexInUseError, naming --index-dir): it may be a
-    user's index; only eval's own cache folders are built and updated freely."""
+    user's index; only eval's own cache folders are built and updated freely.
+
+    `settings_for(corpus)`, when given, makes each suite's settings as `ask --corpus` would
+    for that folder (the CLI's: the wiki settings its site file states, unless set), so a
+    suite is scored with the notes its wiki publishes (a Hugo wiki's `_index.md` pages, an
+    MkDocs wiki's `_` names); else `settings` with the suite's corpus."""
     from .service import open_searcher
 
     results = []
     for suite in suites:
         given = index_dir is not None and len(suites) == 1
         where = index_dir if given else index_dir_for(settings.index_dir, suite, settings.model)
-        suite_settings = dataclasses.replace(settings, corpus_dir=suite.corpus, index_dir=where)
+        base = settings_for(suite.corpus) if settings_for else settings
+        suite_settings = dataclasses.replace(base, corpus_dir=suite.corpus, index_dir=where)
         searcher = open_searcher(suite_settings, progress=progress, replace_other=not given)
         rows = [row for path in suite.files for row in read_jsonl(path)]
         misses: list[Miss] = []

@@ -125,3 +125,32 @@ def test_no_answer_kinds_are_grouped_as_kind_not_style(tmp_path):
     (result,) = run_suites([_suite(tmp_path)], from_env({}, model="fake-hash", index_dir=tmp_path / "index"), progress=False)
     groups = set(result.tallies["no-answer"])
     assert "kind=off-topic" in groups and not any(g.startswith("style=") for g in groups), groups
+
+
+def test_eval_scores_a_suite_with_the_notes_its_own_wiki_publishes(tmp_path, capsys, monkeypatch):
+    """`eval --suite` configures each suite as `ask --corpus` would: a Hugo suite (hugo.toml
+    beside notes/) keeps its `_index.md` section page, which the default Jekyll rules leave
+    out as a `_` name (heldout13: 3 of 52 answers sat in such pages)."""
+    from assistant import cli
+
+    for name in ("ASSISTANT_WIKI_ENGINE", "ASSISTANT_ANCHOR_STYLE", "ASSISTANT_WIKI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    folder = tmp_path / "hugo-suite"
+    (folder / "notes" / "ops").mkdir(parents=True)
+    (folder / "notes" / "ops" / "_index.md").write_text("+++\ntitle = \"Ops\"\n+++\n## Shifts\n\nThe night shift starts at 22:00.\n",
+                                                      encoding="utf-8")
+    (folder / "notes" / "faq.md").write_text("# FAQ\n\n## Parking\n\nStaff park behind building B.\n", encoding="utf-8")
+    (folder / "hugo.toml").write_text('baseURL = "https://x.example/"\ncontentDir = "notes"\n', encoding="utf-8")
+    row = {"id": "q1", "lang": "en", "style": "factual", "question": "When does the night shift start?",
+           "source": "ops/_index.md", "gold_lines": [6]}
+    (folder / "answerable.jsonl").write_text(json.dumps(row), encoding="utf-8")
+
+    def scored(*options):
+        assert cli.main(["eval", "--suite", str(folder), "--model", "fake-hash", "--index-dir", str(tmp_path / "i"),
+                         "--json", "--misses", *options]) == 0
+        return json.loads(capsys.readouterr().out)
+
+    hugo = next(iter(scored().values()))
+    assert hugo["answerable"]["all"]["hit@5"] == 1.0
+    jekyll = next(iter(scored("--wiki-engine", "jekyll", "--index-dir", str(tmp_path / "j")).values()))
+    assert jekyll["answerable"]["all"]["hit@5"] == 0.0  # the section page is not a note under Jekyll's rules
