@@ -310,3 +310,16 @@ def test_hugo_reads_its_older_file_names_and_names_an_id_setting(tmp_path):
     site = read_site_config(notes)
     assert (site.engine, site.base_url, site.clean_urls) == ("hugo", "https://x.example/w/", False)
     assert "autoHeadingIDType: blackfriday" in links_line(from_env({}, corpus_dir=notes))
+
+
+@pytest.mark.parametrize("front, path", [
+    ("url: ../../x/", "/x/"), ("url: //evil.example/x", "/evil.example/x"), ("slug: ..", "/d/-/"),
+    ("slug: ../../up", "/d/up/"), ("slug: Hello World", "/d/hello-world/"), ("url: /kept/Case/", "/kept/Case/"),
+])
+def test_a_hugo_url_or_slug_never_leaves_the_base_path(front, path):
+    """An attacker's front matter (`url: ../../x`, `slug: ..`) must not make a citation
+    link climb above the wiki's base path or name another host."""
+    from assistant.notes import parse_note
+    from assistant.wiki import wiki_page
+
+    assert wiki_page(parse_note(f"---\n{front}\n---\n# T\n", "d/p.md"), "hugo").path == path

@@ -95,8 +95,8 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
         return "/" + "/".join(parts)
     if engine == "hugo":
         url = _front_matter_path(meta.get("url"))
-        if url:
-            return url if url.startswith("/") else "/" + url
+        if url:  # dot segments dropped as Jekyll does: a link never leaves the base path
+            return jekyll_permalink(url)
     name = parts[-1]
     for suffix in _NOTE_SUFFIXES:
         if name.lower().endswith(suffix) and len(name) > len(suffix):
@@ -113,7 +113,9 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
         slug = _front_matter_path(meta.get("slug"))
         if slug and name.lower() not in _INDEX_NAMES[engine]:
             name = slug
-        folder, name = [hugo_path_segment(p) for p in folder], hugo_path_segment(name)
+        # MakePathSanitized keeps '/' and '.': a `slug: ../../x` must not climb out either
+        folder = [hugo_path_segment(p) for p in folder]
+        name = jekyll_permalink(hugo_path_segment(name)).strip("/") or "-"
     clean = CLEAN_URLS_DEFAULT[engine] if clean_urls is None else clean_urls
     prefix = "/" + "".join(p + "/" for p in folder)
     if name.lower() in _INDEX_NAMES[engine]:
