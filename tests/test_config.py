@@ -61,7 +61,7 @@ def test_a_bad_variable_under_a_given_option_is_not_read():
         ({"ASSISTANT_PORT": "70000"}, {}, ["ASSISTANT_PORT='70000'", "1 to 65535"]),
         ({}, {"port": 0}, ["--port=0", "1 to 65535"]),
         ({}, {"top_k": 51}, ["--top-k=51", "1 to 50"]),
-        ({"ASSISTANT_WIKI_ENGINE": "hugo"}, {}, ["ASSISTANT_WIKI_ENGINE='hugo'", "jekyll"]),
+        ({"ASSISTANT_WIKI_ENGINE": "hexo"}, {}, ["ASSISTANT_WIKI_ENGINE='hexo'", "jekyll"]),
         ({"ASSISTANT_WIKI_BASE_URL": "javascript:alert(1)"}, {}, ["ASSISTANT_WIKI_BASE_URL", "http"]),
         ({"ASSISTANT_WIKI_CLEAN_URLS": "maybe"}, {}, ["ASSISTANT_WIKI_CLEAN_URLS='maybe'", "true or false"]),
         ({"ASSISTANT_MODEL": "e5\x1b[31m"}, {}, ["ASSISTANT_MODEL='e5\\x1b[31m'", "control characters"]),
