@@ -368,6 +368,17 @@ def test_numbers_and_measurements_are_not_names(question):
     assert unknown_names(question, VOCAB) == []
 
 
+def test_a_measured_value_in_units_the_notes_use_is_not_a_name():
+    # heldout13 (h13-037): the reading "0.08 mg/L" was an unknown name, so an answered question
+    # was "not in the notes"; the notes give the threshold, 0.1 mg/L.
+    vocab = Vocabulary(["- 0.1 mg/L or more: finish.", "40 mm 以下のメーター", "Windows のみ"])
+    assert unknown_names("消火栓から洗管して、最後に DPD で残留塩素を測ったら 0.08 mg/L だった。", Vocabulary(
+        ["Measure residual chlorine with the DPD kit.", "- 0.1 mg/L or more: finish."])) == []
+    assert unknown_names("Is 0.08 mg/L enough?", vocab) == []
+    assert unknown_names("Is 0.08 PPM enough?", vocab) == ["0.08 PPM"]  # a unit the notes never use
+    assert unknown_names("Does it run Windows 11?", vocab) == ["Windows 11"]  # a name with a number
+
+
 def test_words_english_capitalises_by_grammar_are_known_when_the_notes_write_them_in_japanese():
     vocab = Vocabulary(["日本語の全角文字は24px以上", "毎週月曜日に定例"])
     assert unknown_names("How big must Japanese text be?", vocab) == []
