@@ -303,6 +303,16 @@ def test_a_hugo_file_for_another_folder_or_unreadable_is_not_this_site(tmp_path,
     assert from_env({}, corpus_dir=notes).wiki_engine == "jekyll"
 
 
+def test_a_site_file_with_keys_that_are_not_text_is_no_traceback(tmp_path, capsys):
+    # A review's attack: YAML reads `on:` as True and `5:` as 5; `.lower()` on them stopped
+    # every command with a traceback for a config.yml beside a `content/` folder.
+    notes = _notes(tmp_path / "repo" / "content")
+    (tmp_path / "repo" / "config.yml").write_text("title: My notes\non: push\n5: x\nmarkup: {1: x, goldmark: {~: y, parser: {2: z}}}\n",
+                                                 encoding="utf-8")
+    assert read_site_config(notes).engine == "hugo"
+    assert _links_json(notes, capsys)[0][0]["url"].endswith("/ops/deploy/")
+
+
 def test_hugo_reads_its_older_file_names_and_names_an_id_setting(tmp_path):
     notes = _notes(tmp_path / "repo" / "content")
     (tmp_path / "repo" / "config.yaml").write_text("baseurl: https://x.example/w/\nuglyURLs: true\nmarkup:\n  goldmark:\n"

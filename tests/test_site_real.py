@@ -202,6 +202,9 @@ HUGO_NOTES = {
     "about/team.md": "---\nslug: people\n---\n# Team\n\n## Who we are\n",
     "about/moved.md": "---\nurl: /elsewhere/moved/\n---\n# Moved\n\n## Where\n",
     "draft.md": "---\ndraft: true\n---\n# Draft\n",
+    "draft2.md": "---\nDraft: \"true\"\n---\n# Draft too\n",  # any case, and the text "true"
+    "pump/index.md": "---\ntitle: Pump\nslug: pumps\n---\n# Pump\n\n## Parts\n",  # a leaf bundle, renamed
+    "pump/notes.md": "# Resource\n\n## Not a page\n",  # a bundle's resource: no page of its own
 }
 # The two shortcodes the notes use, as a theme (hugo-book) defines them; the layouts print the
 # rendered content, where the heading ids are.
@@ -233,4 +236,6 @@ def test_every_link_lands_on_a_hugo_built_page_and_heading(tmp_path, capsys, mon
     assert checked >= 17
     assert cli.main(["links", "--corpus", str(repo / "notes"), "--json"]) == 0
     linked = {json.loads(line)["source"] for line in capsys.readouterr().out.splitlines()}
-    assert "draft.md" not in linked and {"_index.md", "guide/_index.md"} <= linked
+    assert not {"draft.md", "draft2.md", "pump/notes.md"} & linked and {"_index.md", "guide/_index.md", "pump/index.md"} <= linked
+    built = {p.relative_to(repo / "public").as_posix() for p in (repo / "public").rglob("*.html")}
+    assert not any("draft" in b or "notes" in b.split("/")[-1] for b in built)  # Hugo's own answer agrees

@@ -111,7 +111,7 @@ def _hugo_ids(files: list[Path]) -> list[list]:
     out = []
     for i in range(len(files)):
         built = (site / "public" / f"p{i:03d}" / "index.html").read_text(encoding="utf-8")
-        out.append([[int(level), html.unescape(anchor), ""] for level, anchor in re.findall(r'<h([1-6]) id="([^"]*)"', built)])
+        out.append([[int(level), html.unescape(anchor), ""] for level, anchor in re.findall(r'<h([1-6])[^>]*?\sid="([^"]*)"', built)])
     return out
 
 
@@ -138,3 +138,47 @@ def test_breadcrumb_text_is_the_rendered_heading(rendered_inputs):
     real = _real_ids("github", [copy for _, _, copy in inputs])
     for (path, note, _), theirs in zip(inputs, real):
         assert [h.text for h in wiki_page(note, "github").headings] == [t.strip() for _, _, t in theirs], path
+
+
+HUGO_EDGE_HEADINGS = """# Foo {#foo}
+
+## Foo
+
+## Foo {#one #two}
+
+## Foo {.note id=three}
+
+## GET /users/{id}
+
+## Esc \\{#esc}
+
+## Not {#a b} attrs
+
+## Closing ##
+
+## [Link](https://x.example/a) and `code` **bold**
+
+> ## Quoted heading
+
+- ## Listed heading
+
+Setext first line
+second line
+-----------------
+
+## Straße 東京・大阪（本社）
+
+## 
+"""
+
+
+def test_hugo_goldmark_edge_cases_get_the_real_ids(tmp_path):
+    """Attribute lists (valid or not), explicit ids reserved against later repeats, setext
+    headings (their last line), headings in containers, markup and URLs in the source text:
+    Hugo's own ids, in order (a review's mutants passed the corpora above)."""
+    page = tmp_path / "edge.md"
+    page.write_text(HUGO_EDGE_HEADINGS, encoding="utf-8")
+    (real,) = _hugo_ids([page])
+    ours = [(h.level, h.anchor) for h in wiki_page(parse_note(HUGO_EDGE_HEADINGS, "edge.md"), "hugo").headings]
+    assert ours == [(level, anchor) for level, anchor, _ in real]
+    assert len(ours) >= 14

@@ -217,31 +217,58 @@ def _markdown_it_headings(lines: list[str], engine: str) -> list[WikiHeading]:
 
 # Container prefixes before a nested heading (`> ## x`, `- ## x`): not part of its text.
 _CONTAINER_PREFIX = re.compile(r"^(?:[ \t]*(?:>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+))*")
-_ATX_TEXT = re.compile(r"^[ \t]*#{1,6}(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-# goldmark's heading attributes (Hugo: markup.goldmark.parser.attribute.title, on by default)
-_GOLDMARK_ATTRS = re.compile(r"[ \t]*\{([^{}]*)\}[ \t]*$")
+# goldmark's attribute list (parser/attribute.go): `#id`, `.class` and `key=value` items only;
+# `{id}` or `{a, b}` is heading text. Run on the text between one pair of braces (no brace
+# inside), with possessive repeats: linear.
+_ATTRIBUTE_LIST = re.compile(r"[ \t]*+(?:(?:#[\w:-]++|\.[\w:-]++|[A-Za-z_:][\w:.-]*+[ \t]*+=[ \t]*+"
+                             r"(?:\"[^\"]*+\"|'[^']*+'|[^\s\"'=<>`]++))[ \t]*+)++")
+
+_ID_ITEM = re.compile(r"(?<![\w:.-])#([\w:-]++)|(?<![\w:.-])id[ \t]*+=[ \t]*+(?:\"([^\"]*+)\"|'([^']*+)'|([^\s\"'=<>`]++))")
+
+
+def _atx_text(line: str) -> str:
+    """An ATX heading's source text: the `#` run, the closing `#` sequence and the spaces
+    around them removed (CommonMark 4.2). Plain string scans: a regex with a lazy group
+    before optional trailing spaces took quadratic time on a line of spaces (a review's
+    attack: 21 s for a 50 KB heading)."""
+    text = line.lstrip(" \t").lstrip("#").strip(" \t")
+    bare = text.rstrip("#")
+    if bare != text and (not bare or bare[-1] in " \t"):
+        text = bare.rstrip(" \t")
+    return text
+
+
+def _split_goldmark_attrs(text: str) -> tuple[str, str | None, bool]:
+    """(text without a trailing attribute list, the last `#id` in it or None, whether there
+    was one). `## Price {#price .note}` has one; `## GET /users/{id}` and `\\{#x}` have none."""
+    body = text.rstrip(" \t")
+    if not body.endswith("}"):
+        return text, None, False
+    open_at = body.rfind("{")
+    if open_at < 0 or "}" in body[open_at + 1 : -1] or (open_at and body[open_at - 1] == "\\"):
+        return text, None, False
+    inner = body[open_at + 1 : -1]
+    if not _ATTRIBUTE_LIST.fullmatch(inner):
+        return text, None, False
+    ids = [next(g for g in m.groups() if g is not None) for m in _ID_ITEM.finditer(inner)]
+    return body[:open_at], (ids[-1] if ids else None), True
 
 
 def _hugo_headings(lines: list[str]) -> list[WikiHeading]:
     """Goldmark makes a heading's id from its source text (markup characters included, so
     `## [a](b)` counts the URL's letters; autoid.go drops what is not a letter or digit), its
-    last line for a setext heading; a trailing `{#id .class}` sets the id and is not text."""
+    last line for a setext heading; a trailing `{#id .class}` on an ATX heading sets the id
+    and is not text."""
     ids = slugs.HugoIds()
     out = []
     for cand in _candidates(lines):
         source_line = _CONTAINER_PREFIX.sub("", lines[cand.end - 2 if cand.setext else cand.start], count=1)
-        if cand.setext:
-            raw = source_line.strip()
-        else:
-            match = _ATX_TEXT.match(source_line)
-            raw = (match.group(1) or "") if match else cand.rendered
+        raw = source_line.strip() if cand.setext else _atx_text(source_line)
         text, explicit = cand.rendered, None
-        attrs = None if cand.setext else _GOLDMARK_ATTRS.search(raw)
-        if attrs:
-            raw = raw[: attrs.start()]
-            text = _GOLDMARK_ATTRS.sub("", text)
-            found = [p[1:] for p in attrs.group(1).split() if p.startswith("#") and len(p) > 1]
-            explicit = found[-1] if found else None
+        if not cand.setext:
+            raw, explicit, had = _split_goldmark_attrs(raw)
+            if had:
+                text = _split_goldmark_attrs(text)[0]
         anchor = ids.explicit(explicit) if explicit else ids.add(raw)
         out.append(WikiHeading(cand.level, cand.start + 1, cand.end, text.strip(), anchor))
     return out

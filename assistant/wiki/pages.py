@@ -94,6 +94,7 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
     if engine in ("github", "gitlab"):
         return "/" + "/".join(parts)
     if engine == "hugo":
+        meta = {k.lower(): v for k, v in meta.items() if isinstance(k, str)}  # Hugo's keys: any case
         url = _front_matter_path(meta.get("url"))
         if url:  # dot segments dropped as Jekyll does: a link never leaves the base path
             return jekyll_permalink(url)
@@ -113,6 +114,8 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
         slug = _front_matter_path(meta.get("slug"))
         if slug and name.lower() not in _INDEX_NAMES[engine]:
             name = slug
+        elif slug and name.lower() == "index" and folder:  # a leaf bundle's slug names its folder
+            folder = folder[:-1] + [slug]
         # MakePathSanitized keeps '/' and '.': a `slug: ../../x` must not climb out either
         folder = [hugo_path_segment(p) for p in folder]
         name = jekyll_permalink(hugo_path_segment(name)).strip("/") or "-"
@@ -149,6 +152,8 @@ def _readable(name: str) -> str:
 def page_title(note: Note, engine: str, headings: Sequence[WikiHeading]) -> str:
     """The page's title: front matter, first h1, VitePress hero, file or folder name."""
     meta = front_matter(note)
+    if engine == "hugo":
+        meta = {k.lower(): v for k, v in meta.items() if isinstance(k, str)}  # Hugo's keys: any case
     title = meta.get("title")
     if isinstance(title, str) and title.strip():
         return title.strip()

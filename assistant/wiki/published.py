@@ -7,7 +7,7 @@ line by line); a whole note the engine never renders is left out the same way:
 |---|---|---|
 | jekyll, kramdown | front matter `published: false`; a file or folder whose name starts with `_` (`_drafts/`, `_private.md`, `_includes/`), except the `_posts` folder and names the site's `include` lists; what the site's `exclude` matches, with Jekyll's default exclusions (`node_modules`, `vendor/bundle/`, ...) | https://jekyllrb.com/docs/front-matter/ (predefined `published`), https://jekyllrb.com/docs/structure/ ("_drafts: unpublished posts"; other `_` names are not pages), https://jekyllrb.com/docs/configuration/options/ (`exclude`) |
 | docusaurus | front matter `draft: true` (left out of production builds); a file or folder whose name starts with `_` ("treated as partial pages and ignored by default") | https://docusaurus.io/docs/create-doc, https://docusaurus.io/docs/api/plugins/@docusaurus/plugin-content-docs#markdown-front-matter |
-| hugo | front matter `draft: true` (left out unless built with `--buildDrafts`); `_index.md` is a section's page and is published | https://gohugo.io/methods/page/draft/, https://gohugo.io/content-management/organization/ |
+| hugo | front matter `draft: true` (any case, also the text "true"; left out unless built with `--buildDrafts`); the other files of a leaf bundle (a folder with an `index.md`: its resources); `_index.md` is a section's page and is published | https://gohugo.io/methods/page/draft/, https://gohugo.io/content-management/organization/ |
 | github, gitlab, mkdocs, vitepress | (every note: these engines have no draft field or `_` rule by default) | |
 
 Hidden names (`.draft.md`) are not notes at all (notes.is_note_path), for every engine.
@@ -23,7 +23,7 @@ from typing import Callable
 
 from ..notes import Note
 from .pages import front_matter
-from .site import SiteConfig
+from .site import SiteConfig, lower_keys
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,12 @@ _KEPT_UNDERSCORE = {"jekyll": {"_posts"}, "kramdown": {"_posts"}, "docusaurus": 
 def published_notes(notes, engine: str, site: SiteConfig | None = None) -> list[Note]:
     """The notes `engine` publishes (is_published), in order; a warning names those left out
     (said every time: a note missing from answers must not be a mystery)."""
+    notes = list(notes)
+    bundles = _leaf_bundles(notes) if engine == "hugo" else set()
     kept, left_out = [], []
     for note in notes:
-        (kept if is_published(note, engine, site) else left_out).append(note)
+        resource = bool(bundles) and _in_leaf_bundle(note.source, bundles)
+        (kept if is_published(note, engine, site) and not resource else left_out).append(note)
     if left_out:
         shown = ", ".join(n.source for n in left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
         log.warning("left out %d note(s) the %s wiki does not publish (a draft, published: false, a _ name or excluded): %s",
@@ -64,7 +67,25 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
     meta = front_matter(note)
     if engine in ("jekyll", "kramdown"):
         return meta.get("published") is not False
+    if engine == "hugo":  # keys case-insensitive; a "true" string is true (Go's cast.ToBool)
+        draft = lower_keys(meta).get("draft")
+        return not (draft is True or (isinstance(draft, str) and draft.strip().lower() == "true"))
     return meta.get("draft") is not True
+
+
+def _leaf_bundles(notes) -> set[str]:
+    """Folders holding an `index.md`: Hugo's leaf bundles, whose other files are resources of
+    that page, never pages (https://gohugo.io/content-management/page-bundles/)."""
+    # The notes folder's own index.md is taken as the home page, not a bundle of every note.
+    return {str(PurePosixPath(n.source).parent) for n in notes
+            if PurePosixPath(n.source).stem.lower() == "index" and PurePosixPath(n.source).parent != PurePosixPath(".")}
+
+
+def _in_leaf_bundle(source: str, bundles: set[str]) -> bool:
+    """True for a file below a leaf bundle's folder other than that bundle's own index.md."""
+    path = PurePosixPath(source)
+    folders = path.parent.parents if path.stem.lower() == "index" else (path.parent, *path.parent.parents)
+    return any(str(folder) in bundles for folder in folders)
 
 
 @functools.lru_cache(maxsize=8)

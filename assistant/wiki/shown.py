@@ -65,6 +65,9 @@ _FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,5}$")
 # `{{< x >}}` (https://gohugo.io/content-management/shortcodes/#escaping).
 _SHORTCODE = re.compile(r"\{\{([<%])(/\*)?(?:(?!\{\{).)*?(\*/)?[>%]\}\}")
 _SHORTCODE_QUOTED = re.compile(r"\{\{[<%]\s*+[\w/-]++\s++(?:\"([^\"]*+)\"|`([^`]*+)`)\s*+[>%]\}\}")
+# A shortcode's file argument: a path or a name with a lettered extension ("x.md", "a/b"),
+# never a version in a title ("Upgrade to 3.11").
+_SHORTCODE_FILE = re.compile(r"/|\.[A-Za-z][A-Za-z0-9]{0,4}$")
 _LIQUID_END = {"raw": re.compile(r"\{%-?\s*endraw\s*-?%\}"), "comment": re.compile(r"\{%-?\s*endcomment\s*-?%\}")}
 _TAG = r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"
 _TAGS_ONLY = re.compile(rf"^\s*(?:{_TAG}\s*)+$")
@@ -141,7 +144,7 @@ def _shortcode_shown(tag: re.Match) -> str:
     if not quoted:
         return ""
     argument = quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
-    return argument if argument and not _FILE_NAME.search(argument) else ""
+    return argument if argument and not _SHORTCODE_FILE.search(argument) else ""
 
 
 def _shown_argument(tag: re.Match) -> str:

@@ -317,14 +317,15 @@ def _load_any(path: Path, owners: tuple[int, ...] | None) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+def lower_keys(value) -> dict:
+    """A mapping's text keys lower-cased (Hugo's keys are case-insensitive); {} for a
+    non-mapping. Other keys are dropped: YAML reads `on:` as True and `5:` as 5."""
+    return {k.lower(): v for k, v in value.items() if isinstance(k, str)} if isinstance(value, dict) else {}
+
+
 def _hugo_id_setting(data: dict) -> str | None:
     """A goldmark setting that gives headings other ids than Hugo's default "github" ones."""
-    markup = {k.lower(): v for k, v in data.items()}.get("markup")
-    goldmark = {k.lower(): v for k, v in markup.items()}.get("goldmark") if isinstance(markup, dict) else None
-    parser = {k.lower(): v for k, v in goldmark.items()}.get("parser") if isinstance(goldmark, dict) else None
-    if not isinstance(parser, dict):
-        return None
-    parser = {k.lower(): v for k, v in parser.items()}
+    parser = lower_keys(lower_keys(lower_keys(lower_keys(data).get("markup")).get("goldmark")).get("parser"))
     if parser.get("autoheadingid") is False:
         return "markup.goldmark.parser.autoHeadingID: false"
     style = parser.get("autoheadingidtype")
@@ -339,7 +340,7 @@ def _hugo(notes_dir: Path) -> SiteConfig | None:
     data = _load_any(path, _trusted_owners(notes_dir))
     if data is None:
         return None
-    keys = {k.lower(): v for k, v in data.items() if isinstance(k, str)}
+    keys = lower_keys(data)
     content_dir = _text(keys.get("contentdir")) or "content"
     try:
         if (folder / content_dir).resolve() != notes_dir.resolve():
