@@ -315,7 +315,7 @@ def links_line(settings: Settings) -> str:
     if settings.wiki_base_url == PLACEHOLDER_BASE_URL:
         in_file = {"mkdocs": f" (or `site_url` in {site.source})",
                    "vitepress": f" (or `sitemap: {{hostname}}` in {site.source})",
-                   "docusaurus": ""}.get(site.engine, " (or `url` in the notes' _config.yml)")
+                   "docusaurus": "", "hugo": f" (or `baseURL` in {site.source})"}.get(site.engine, " (or `url` in the notes' _config.yml)")
         served = f", ending in {site.base_path} (`base` in {site.source})" if site.base_path else ""
         return (f"citation links: {PLACEHOLDER_BASE_URL} is a placeholder; set --wiki-base-url or "
                 f"ASSISTANT_WIKI_BASE_URL to your wiki's address{served}{in_file}{caveat}")

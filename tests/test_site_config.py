@@ -313,6 +313,12 @@ def test_a_site_file_with_keys_that_are_not_text_is_no_traceback(tmp_path, capsy
     assert _links_json(notes, capsys)[0][0]["url"].endswith("/ops/deploy/")
 
 
+def test_the_placeholder_line_names_baseurl_for_a_hugo_site(tmp_path):
+    notes = _notes(tmp_path / "repo" / "content")
+    (tmp_path / "repo" / "hugo.toml").write_text('title = "Team"\n', encoding="utf-8")
+    assert "`baseURL` in" in links_line(from_env({}, corpus_dir=notes))
+
+
 def test_hugo_reads_its_older_file_names_and_names_an_id_setting(tmp_path):
     notes = _notes(tmp_path / "repo" / "content")
     (tmp_path / "repo" / "config.yaml").write_text("baseurl: https://x.example/w/\nuglyURLs: true\nmarkup:\n  goldmark:\n"
