@@ -128,7 +128,22 @@ def _read_bounded(path: Path, owners: tuple[int, ...] | None) -> tuple[tuple, by
     return (str(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns), data
 
 
-def _load_yaml(path: Path, owners: tuple[int, ...] | None = None) -> dict | None:
+def _parse(path: Path, text: str):
+    """The file's data by its suffix: TOML (tomllib), JSON, else YAML (a safe loader)."""
+    if path.suffix == ".toml":
+        import tomllib
+
+        return tomllib.loads(text)
+    if path.suffix == ".json":
+        import json
+
+        return json.loads(text)
+    import yaml
+
+    return yaml.load(text, Loader=_loader())  # noqa: S506 (safe subclass)
+
+
+def _load_config(path: Path, owners: tuple[int, ...] | None = None) -> dict | None:
     """The file's top-level mapping, or None (missing, too large, unreadable, not a mapping,
     see _read_bounded). Tags of other programs (MkDocs' `!!python/name:`, `!ENV`) load as
     None, not as errors."""
@@ -142,9 +157,10 @@ def _load_yaml(path: Path, owners: tuple[int, ...] | None = None) -> dict | None
         if key not in _parsed:
             if len(_parsed) > 16:
                 _parsed.clear()
-            _parsed[key] = yaml.load(raw.decode("utf-8", errors="replace"), Loader=_loader())  # noqa: S506 (safe subclass)
+            _parsed[key] = _parse(path, raw.decode("utf-8", errors="replace"))
         data = _parsed[key]
-    except (OSError, yaml.YAMLError, RecursionError) as exc:
+    # TOMLDecodeError and JSONDecodeError are ValueErrors
+    except (OSError, ValueError, yaml.YAMLError, RecursionError) as exc:
         _warn_once(f"{path}: not read as the site's configuration ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})")
         return None
     return data if isinstance(data, dict) else None
@@ -172,7 +188,7 @@ def _jekyll_clean_urls(permalink) -> bool | None:
 
 def _jekyll(notes_dir: Path) -> SiteConfig | None:
     path = _first_file(notes_dir, ("_config.yml", "_config.yaml"))
-    data = _load_yaml(path)
+    data = _load_config(path)
     if data is None:
         return None
     url, baseurl = _text(data.get("url")), _text(data.get("baseurl"))
@@ -239,7 +255,7 @@ def _trusted_owners(notes_dir: Path) -> tuple[int, ...]:
 def _mkdocs(notes_dir: Path) -> SiteConfig | None:
     for folder in (notes_dir, notes_dir.parent):
         path = _first_file(folder, ("mkdocs.yml", "mkdocs.yaml"))
-        data = _load_yaml(path, None if folder == notes_dir else _trusted_owners(notes_dir))
+        data = _load_config(path, None if folder == notes_dir else _trusted_owners(notes_dir))
         if data is None:
             continue
         docs_dir = _text(data.get("docs_dir")) or "docs"
@@ -293,30 +309,6 @@ def _docusaurus(notes_dir: Path) -> SiteConfig | None:
 _HUGO_CONFIGS = tuple(f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json"))
 
 
-def _load_any(path: Path, owners: tuple[int, ...] | None) -> dict | None:
-    """A TOML, YAML or JSON file's top-level mapping by its suffix, or None (as _load_yaml)."""
-    if path.suffix in (".yaml", ".yml"):
-        return _load_yaml(path, owners)
-    import json
-    import tomllib
-
-    try:
-        found = _read_bounded(path, owners)
-        if found is None:
-            return None
-        key, raw = found
-        if key not in _parsed:
-            if len(_parsed) > 16:
-                _parsed.clear()
-            text = raw.decode("utf-8", errors="replace")
-            _parsed[key] = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
-        data = _parsed[key]
-    except (OSError, ValueError, RecursionError) as exc:  # TOMLDecodeError and JSONDecodeError are ValueErrors
-        _warn_once(f"{path}: not read as the site's configuration ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})")
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def lower_keys(value) -> dict:
     """A mapping's text keys lower-cased (Hugo's keys are case-insensitive); {} for a
     non-mapping. Other keys are dropped: YAML reads `on:` as True and `5:` as 5."""
@@ -337,7 +329,7 @@ def _hugo_id_setting(data: dict) -> str | None:
 def _hugo(notes_dir: Path) -> SiteConfig | None:
     folder = notes_dir.parent
     path = _first_file(folder, _HUGO_CONFIGS)
-    data = _load_any(path, _trusted_owners(notes_dir))
+    data = _load_config(path, _trusted_owners(notes_dir))
     if data is None:
         return None
     keys = lower_keys(data)
