@@ -831,3 +831,25 @@ def test_an_faqs_bold_question_is_never_shown_as_its_answer(library):
     hit = library.search("Someone left their wallet on a desk in the reading room. What do I do with it?", 1).hits[0]
     assert hit.chunk.source == "faq.md"
     assert 19 not in hit.highlight_lines and hit.highlight_lines[0] == 20
+
+
+# --- dummy-it: "does it take to ..." names its own topic (a new user, heldout13) ---------------
+
+
+@pytest.fixture(scope="module")
+def dummy_it(tmp_path_factory) -> Searcher:
+    return _searcher("dummy-it", tmp_path_factory)
+
+
+def test_a_question_with_a_dummy_it_is_not_searched_with_the_last_turns_topic(dummy_it, monkeypatch):
+    """After two turns about leak response times, "How many turns does it take to close a
+    300 mm valve?" read its "it" as the leak of the last turns: the conversation's full weight
+    put the priority table first (query._DUMMY_IT)."""
+    import assistant.query as query
+
+    history = ["漏水の通報を受けたら、何分以内に現場に着かないといけない？", "夜間は？"]
+    question = "How many turns does it take to close a 300 mm valve?"
+    top = dummy_it.search(question, 3, history=history).hits[0]
+    assert top.chunk.source == "valve-operation.md" and 37 in top.highlight_lines
+    monkeypatch.setattr(query, "_DUMMY_IT", re.compile(r"(?!x)x"))  # every "it" points back, as before
+    assert dummy_it.search(question, 3, history=history).hits[0].chunk.source != "valve-operation.md"
