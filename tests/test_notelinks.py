@@ -96,3 +96,22 @@ def test_a_sections_links_cannot_multiply_its_size_by_repeating_a_long_page_url(
     assert len(page) > 10_000
     assert html.count(f'href="{page}"') >= 1  # the first links are rewritten as before
     assert len(html) < MAX_ADDED_URL_CHARS + 20 * len(text)  # was 1.1 MB
+
+
+def test_a_hugo_ref_shortcode_links_to_the_notes_page():
+    # A new user on a Hugo wiki (heldout13): "see [Road permits]({{< ref "permits/road.md#emergency" >}})"
+    # was shown as "[Road permits]()", a link to the page it was written on.
+    from assistant.notes import parse_note
+    from assistant.wiki import wiki_page
+
+    pages = {"faq.md": "https://x.example/w/faq/", "permits/road.md": "https://x.example/w/permits/road/",
+             "field/winter.md": "https://x.example/w/field/winter/", "field/meter.md": "https://x.example/w/field/meter/"}
+    faq = parse_note('# FAQ\n\nAsk first: see [Road permits]({{< ref "permits/road.md#emergency" >}}).\n', "faq.md")
+    meter = parse_note('# Meter\n\nIn winter see [冬]({{< relref "winter.md" >}}) and [冬 too]({{< ref "field/winter.md" >}}).\n',
+                       "field/meter.md")
+    html = section_html("\n".join(wiki_page(faq, "hugo").text.lines),
+                        links=link_rewriter("faq.md", pages["faq.md"], pages))
+    assert 'href="https://x.example/w/permits/road/#emergency"' in html
+    html = section_html("\n".join(wiki_page(meter, "hugo").text.lines),
+                        links=link_rewriter("field/meter.md", pages["field/meter.md"], pages))
+    assert html.count('href="https://x.example/w/field/winter/"') == 2

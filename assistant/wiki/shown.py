@@ -22,7 +22,8 @@ Liquid tags `{% ... %}` (a site's own tag with one quoted argument shows it) and
 `{% raw %} ... {% endraw %}` is shown literally. Hidden under Hugo only (shortcodes run before
 markdown, also in code): shortcode tags `{{< ... >}}` and `{{% ... %}}`; one whose only
 argument is quoted text shows it (`{{% details "Why old mains cause it" %}}` a title), as a
-caption when it stands alone on its line; a file argument (`{{< ref "x.md" >}}`) shows nothing. Other engines
+caption when it stands alone on its line; `{{< ref "ops/x.md" >}}` (and `relref`) shows the
+note's path, for the chat to link to that note's page; another file argument shows nothing. Other engines
 show `{{ }}` as written (it is often code: GitHub Actions, Helm).
 Shown and indexed: table cells, `<details>` content, admonition bodies. Captions (`<summary>`
 lines, admonition titles) are shown and indexed but are labels, never an answer line.
@@ -64,7 +65,7 @@ _FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,5}$")
 # at the next opener (linear, as _LIQUID_TAG). `{{</* x */>}}` is an escaped tag, shown as
 # `{{< x >}}` (https://gohugo.io/content-management/shortcodes/#escaping).
 _SHORTCODE = re.compile(r"\{\{([<%])(/\*)?(?:(?!\{\{).)*?(\*/)?[>%]\}\}")
-_SHORTCODE_QUOTED = re.compile(r"\{\{[<%]\s*+[\w/-]++\s++(?:\"([^\"]*+)\"|`([^`]*+)`)\s*+[>%]\}\}")
+_SHORTCODE_QUOTED = re.compile(r"\{\{[<%]\s*+([\w/-]++)\s++(?:\"([^\"]*+)\"|`([^`]*+)`)\s*+[>%]\}\}")
 # A shortcode's file argument: a path or a name with a lettered extension ("x.md", "a/b"),
 # never a version in a title ("Upgrade to 3.11").
 _SHORTCODE_FILE = re.compile(r"/|\.[A-Za-z][A-Za-z0-9]{0,4}$")
@@ -143,7 +144,13 @@ def _shortcode_shown(tag: re.Match) -> str:
     quoted = _SHORTCODE_QUOTED.fullmatch(tag.group())
     if not quoted:
         return ""
-    argument = quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
+    argument = quoted.group(2) if quoted.group(2) is not None else quoted.group(3)
+    if quoted.group(1) in ("ref", "relref") and argument:
+        # A link to another note ("[Training]({{< ref "operations/training.md" >}})"): its path,
+        # which the chat points at that note's page (notelinks.py); left empty, the link went to
+        # the page it was written on (a new user, heldout13). Hugo looks a path with a folder up
+        # from the content root, a bare name beside the page.
+        return "/" + argument.lstrip("/") if "/" in argument.partition("#")[0] else argument
     return argument if argument and not _SHORTCODE_FILE.search(argument) else ""
 
 
