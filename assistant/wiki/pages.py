@@ -27,6 +27,7 @@ from urllib.parse import unquote
 
 from ..notes import Note, _front_matter_end, front_matter_meta, is_bare_readme
 from .headings import WikiHeading
+from .site import lower_keys
 
 _NOTE_SUFFIXES = (".md", ".markdown")
 _INDEX_NAMES = {"jekyll": ("index",), "kramdown": ("index",), "mkdocs": ("index", "readme"),
@@ -94,7 +95,7 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
     if engine in ("github", "gitlab"):
         return "/" + "/".join(parts)
     if engine == "hugo":
-        meta = {k.lower(): v for k, v in meta.items() if isinstance(k, str)}  # Hugo's keys: any case
+        meta = lower_keys(meta)  # Hugo's keys: any case
         url = _front_matter_path(meta.get("url"))
         if url:  # dot segments dropped as Jekyll does: a link never leaves the base path
             return jekyll_permalink(url)
@@ -153,7 +154,7 @@ def page_title(note: Note, engine: str, headings: Sequence[WikiHeading]) -> str:
     """The page's title: front matter, first h1, VitePress hero, file or folder name."""
     meta = front_matter(note)
     if engine == "hugo":
-        meta = {k.lower(): v for k, v in meta.items() if isinstance(k, str)}  # Hugo's keys: any case
+        meta = lower_keys(meta)  # Hugo's keys: any case
     title = meta.get("title")
     if isinstance(title, str) and title.strip():
         return title.strip()
