@@ -26,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
 
     # Log lines name note files and quote clients: control characters shown as stand-ins (ESC -> ␛).
     logging.basicConfig(level=logging.WARNING, handlers=[safe_log_handler()])
+    # The watcher's "notes changed: index updated" lines are INFO (normal news, not a warning)
+    # and still shown; no other library's INFO lines are.
+    watch_log = logging.getLogger("assistant.watch")
+    watch_log.setLevel(logging.INFO)
+    watch_log.addHandler(safe_log_handler(logging.INFO))
+    watch_log.propagate = False
 
     from assistant.config import from_env, links_line
     from assistant.errors import ConfigError

@@ -2,7 +2,9 @@
 rebuild of an edit takes is measured by `python -m assistant bench` (edit_s), not asserted here."""
 from __future__ import annotations
 
+import logging
 import threading
+import time
 
 import pytest
 
@@ -59,7 +61,8 @@ class Refreshes:
             return self.changed.wait_for(predicate, timeout)
 
 
-def test_edited_section_is_answerable_after_the_watcher_rebuilds(service):
+def test_edited_section_is_answerable_after_the_watcher_rebuilds(service, caplog):
+    caplog.set_level(logging.INFO, logger="assistant.watch")
     refreshes = Refreshes(service)
 
     def answerable() -> bool:
@@ -73,6 +76,13 @@ def test_edited_section_is_answerable_after_the_watcher_rebuilds(service):
         path.write_text(NOTE + "\n## 社内クラスタ\n\n- 社内クラスタ Zephyr のノード上限は 4711 台\n", encoding="utf-8")
         # Checked after each rebuild (an editor's write may be seen in more than one event).
         assert refreshes.wait_for(lambda: bool(refreshes.reports) and answerable()), "no rebuild made the edit answerable"
+        # The rebuild is reported once the new version is loaded, as news (INFO), not as a
+        # warning (a new user read the WARNING as a fault).
+        deadline = time.monotonic() + 60
+        while not [r for r in caplog.records if "notes changed" in r.getMessage()] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        news = [r for r in caplog.records if "notes changed" in r.getMessage()]
+        assert news and all(r.levelno == logging.INFO for r in news), [(r.levelname, r.getMessage()) for r in news]
     finally:
         stop()
 
