@@ -339,3 +339,55 @@ def test_a_hugo_url_or_slug_never_leaves_the_base_path(front, path):
     from assistant.wiki import wiki_page
 
     assert wiki_page(parse_note(f"---\n{front}\n---\n# T\n", "d/p.md"), "hugo").path == path
+
+
+GIT_CONFIG = ('[core]\n\trepositoryformatversion = 0\n\tbare = false\n[remote "origin"]\n\turl = {url}\n'
+              '\tfetch = +refs/heads/*:refs/remotes/origin/*\n\tfetch = +refs/tags/*:refs/tags/*\n[branch "master"]\n\tremote = origin\n')
+
+
+@pytest.mark.parametrize("url, engine, base", [
+    # a token in the remote is never put into a link
+    ("https://x-access-token:ghp_secret@github.com/example-org/radio.wiki.git", "github-wiki",
+     "https://github.com/example-org/radio/wiki"),
+    ("git@github.com:example-org/radio.wiki.git", "github-wiki", "https://github.com/example-org/radio/wiki"),
+    ("ssh://git@gitlab.example.com:2222/ops/team/handbook.wiki.git", "gitlab-wiki",
+     "https://gitlab.example.com/ops/team/handbook/-/wikis"),
+])
+def test_a_wiki_clone_gives_its_engine_and_base_url(tmp_path, capsys, url, engine, base):
+    notes = _notes(tmp_path / "handbook.wiki")
+    (notes / ".git").mkdir()
+    (notes / ".git" / "config").write_text(GIT_CONFIG.format(url=url), encoding="utf-8")
+    (notes / "Home.md").write_text("# Welcome\n\nSee [[On-call rotation]].\n", encoding="utf-8")
+    (notes / "_Sidebar.md").write_text("* [[Home]]\n", encoding="utf-8")
+    settings = from_env({}, corpus_dir=notes)
+    assert (settings.wiki_engine, settings.wiki_base_url) == (engine, base)
+    pages, _ = _links_json(notes, capsys)
+    urls = {p["source"]: p["url"] for p in pages}
+    if engine == "github-wiki":  # one flat namespace: the folder is not in the URL; the sidebar is no page
+        assert urls == {"Home.md": base + "/Home", "ops/deploy.md": base + "/deploy"}
+    else:
+        assert urls == {"Home.md": base + "/Home", "ops/deploy.md": base + "/ops/deploy", "_Sidebar.md": base + "/_Sidebar"}
+    assert "secret" not in json.dumps(pages) and "secret" not in links_line(settings)
+
+
+@pytest.mark.parametrize("url", [
+    "https://github.com/example-org/radio.git",  # the code repository, not its wiki
+    "https://git.corp.example/org/handbook.wiki.git",  # a wiki on a host of unknown kind: warned
+    "file:///srv/git/handbook.wiki.git",
+    "https://github.com/a/b/c.wiki.git",  # no GitHub wiki has such a path
+])
+def test_a_clone_of_no_known_wiki_is_not_this_site(tmp_path, url):
+    notes = _notes(tmp_path / "handbook.wiki")
+    (notes / ".git").mkdir()
+    (notes / ".git" / "config").write_text(GIT_CONFIG.format(url=url), encoding="utf-8")
+    assert read_site_config(notes).source is None
+    assert from_env({}, corpus_dir=notes).wiki_base_url == PLACEHOLDER_BASE_URL
+
+
+def test_a_linked_git_folder_is_not_read(tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "config").write_text(GIT_CONFIG.format(url="https://github.com/evil/x.wiki.git"), encoding="utf-8")
+    notes = _notes(tmp_path / "handbook.wiki")
+    (notes / ".git").symlink_to(other, target_is_directory=True)
+    assert read_site_config(notes).source is None

@@ -110,7 +110,9 @@ def test_citation_url_with_base_path():
 
 # --- titles -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("engine", ENGINES)
+# A GitHub wiki titles every page by its file name, as GitHub shows it ("index" too); the h1
+# then follows it in a hit's heading path (test_a_github_wiki_page_is_titled_by_its_file_name...).
+@pytest.mark.parametrize("engine", [e for e in ENGINES if e != "github-wiki"])
 def test_titles_never_index_when_something_better_exists(engine):
     assert wiki_page(_note("text\n", "runbooks/index.md"), engine).title == "Runbooks"
     assert wiki_page(_note("text\n", "runbooks/README.md"), engine).title == "Runbooks"
@@ -175,3 +177,37 @@ def test_a_readme_without_front_matter_is_its_folders_page_on_github_pages(tmp_p
                      "dev/README.md": "/dev/README.md", "docs/README.md": "/docs/README.html"}
     assert wiki_page(notes["ops/ReadMe.markdown"], "github").path == "/ops/ReadMe.markdown"
     assert wiki_page(notes["ops/ReadMe.markdown"], "mkdocs").path == "/ops/"
+
+
+# --- GitHub and GitLab wikis -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("source, github, gitlab", [
+    ("Home.md", "/Home", "/Home"),
+    ("On-call-rotation.md", "/On-call-rotation", "/On-call-rotation"),
+    ("ops/Equipment checklist.md", "/Equipment-checklist", "/ops/Equipment-checklist"),  # gollum's cname: ' ' -> '-'
+    ("ops/機材の貸し出し.md", "/機材の貸し出し", "/ops/機材の貸し出し"),
+])
+def test_wiki_page_names(source, github, gitlab):
+    note = _note("# Title\n\ntext\n", source)
+    assert wiki_page(note, "github-wiki").path == github
+    assert wiki_page(note, "gitlab-wiki").path == gitlab
+
+
+def test_a_github_wiki_page_is_titled_by_its_file_name_and_shows_its_links_text():
+    note = _note("# Welcome to the wiki\n\nSee [[On-call rotation]], [[the list|Equipment-checklist#fees]] "
+                 "and `[[not a link]]`.\n", "On-call-rotation.md")
+    page = wiki_page(note, "github-wiki")
+    assert page.title == "On call rotation"  # GitHub shows the page name; the h1 is content
+    assert page.text.lines[2] == "See On-call rotation, the list and `[[not a link]]`."
+    assert [h.anchor for h in page.headings] == ["welcome-to-the-wiki"]
+    assert wiki_page(note, "jekyll").text.lines[2].startswith("See [[On-call rotation]]")  # other engines: as written
+
+
+def test_a_wiki_sidebar_footer_and_header_are_not_pages():
+    from assistant.wiki.published import is_published
+
+    for source, github, gitlab in [("_Sidebar.md", False, True), ("ops/_Footer.md", False, True),
+                                   ("_Header.md", False, True), ("_sidebar.md", True, False), ("Home.md", True, True)]:
+        note = _note("* [[Home]]\n", source)
+        assert (is_published(note, "github-wiki"), is_published(note, "gitlab-wiki")) == (github, gitlab), source

@@ -15,7 +15,8 @@ from .headings import WikiHeading, page_headings
 from .pages import front_matter, page_path, page_title
 from .shown import PageText, page_text
 
-ENGINES = ("jekyll", "kramdown", "github", "gitlab", "mkdocs", "vitepress", "docusaurus", "hugo")
+ENGINES = ("jekyll", "kramdown", "github", "gitlab", "mkdocs", "vitepress", "docusaurus", "hugo", "github-wiki",
+           "gitlab-wiki")
 DEFAULT_ENGINE = "jekyll"
 # The old `anchor_style` values, mapped to the engine that gives the same ids.
 ANCHOR_STYLE_ENGINES = {"kramdown": "kramdown", "github": "github"}

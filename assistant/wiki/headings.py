@@ -196,8 +196,8 @@ def _split_attrs(text: str) -> tuple[str, str | None]:
 
 def _markdown_it_headings(lines: list[str], engine: str) -> list[WikiHeading]:
     ids: slugs.Ids = {
-        "github": slugs.GithubIds, "docusaurus": slugs.GithubIds,
-        "gitlab": slugs.GitlabIds, "vitepress": slugs.VitepressIds,
+        "github": slugs.GithubIds, "docusaurus": slugs.GithubIds, "github-wiki": slugs.GithubIds,
+        "gitlab": slugs.GitlabIds, "gitlab-wiki": slugs.GitlabIds, "vitepress": slugs.VitepressIds,
     }[engine]()
     out = []
     for cand in _candidates(lines):

@@ -10,11 +10,17 @@ URL path of a note `dir/page.md` (before the base URL, which may carry a base pa
 | docusaurus | `/dir/page` | same | `/dir/` (README.md too) |
 | github, gitlab | `/dir/page.md` (the file view; the base URL ends in `/blob/main`) | same | same |
 | hugo | `/dir/page/` (`uglyURLs: false`) | off (`uglyURLs: true`): `/dir/page.html` | `/dir/` (`_index.md` too; `/dir.html` under `uglyURLs`) |
+| github-wiki | `/page` (the base URL ends in `/wiki`; folders are not in the URL) | same | `/index` (no index page; `Home.md` is `/Home`) |
+| gitlab-wiki | `/dir/page` (the base URL ends in `/-/wikis`) | same | `/dir/index` (`home.md` is `/home`) |
 
 A front-matter `permalink` wins under Jekyll; `slug` under Docusaurus; `url`, then `slug`, under
 Hugo, which also writes each path segment as its MakePathSanitized does (spaces to '-', only
 letters, digits, marks and `._-#+~%` kept, lower-cased: helpers/path.go, Hugo 0.111).
-Titles: front matter `title`, else the first h1 (VitePress: then `hero.name`/`hero.text` of a
+A GitHub wiki's page name is its file name with spaces, '/', '<' and '>' as '-' (gollum's
+Page.cname, the engine behind GitHub wikis), in one flat namespace; a GitLab wiki's keeps the
+folders and writes spaces as '-' (WikiPage#slug, https://docs.gitlab.com/user/project/wiki/).
+Titles: a GitHub wiki's is its file name with '-' as spaces (GitHub shows it above the page; an
+h1 in the text is content); else front matter `title`, else the first h1 (VitePress: then `hero.name`/`hero.text` of a
 home page), else the file name made readable; for index/README files the folder's name ("Home" at the root).
 """
 from __future__ import annotations
@@ -34,7 +40,8 @@ _INDEX_NAMES = {"jekyll": ("index",), "kramdown": ("index",), "mkdocs": ("index"
                 "vitepress": ("index",), "docusaurus": ("index", "readme"), "hugo": ("_index", "index")}
 # Clean URLs by default (None = the engine has no such choice)
 CLEAN_URLS_DEFAULT = {"jekyll": False, "kramdown": False, "mkdocs": True, "vitepress": False,
-                      "docusaurus": True, "github": None, "gitlab": None, "hugo": True}
+                      "docusaurus": True, "github": None, "gitlab": None, "hugo": True,
+                      "github-wiki": None, "gitlab-wiki": None}
 
 
 def front_matter(note: Note) -> dict:
@@ -105,6 +112,10 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
             name = name[: -len(suffix)]
             break
     folder = parts[:-1]
+    if engine == "github-wiki":  # one flat namespace of page names: the folders are not in the URL
+        return "/" + re.sub(r"[ /<>]", "-", name)
+    if engine == "gitlab-wiki":
+        return "/" + "/".join(part.replace(" ", "-") for part in folder + [name])
     if engine == "docusaurus":
         slug = _front_matter_path(meta.get("slug"))
         if slug:
@@ -151,7 +162,11 @@ def _readable(name: str) -> str:
 
 
 def page_title(note: Note, engine: str, headings: Sequence[WikiHeading]) -> str:
-    """The page's title: front matter, first h1, VitePress hero, file or folder name."""
+    """The page's title: front matter, first h1, VitePress hero, file or folder name; a
+    GitHub wiki's file name."""
+    if engine == "github-wiki":  # gollum's title: the page name with '-' read as spaces
+        stem = PurePosixPath(note.source).stem
+        return stem.replace("-", " ").strip() or stem
     meta = front_matter(note)
     if engine == "hugo":
         meta = lower_keys(meta)  # Hugo's keys: any case

@@ -8,6 +8,8 @@ line by line); a whole note the engine never renders is left out the same way:
 | jekyll, kramdown | front matter `published: false`; a file or folder whose name starts with `_` (`_drafts/`, `_private.md`, `_includes/`), except the `_posts` folder and names the site's `include` lists; what the site's `exclude` matches, with Jekyll's default exclusions (`node_modules`, `vendor/bundle/`, ...) | https://jekyllrb.com/docs/front-matter/ (predefined `published`), https://jekyllrb.com/docs/structure/ ("_drafts: unpublished posts"; other `_` names are not pages), https://jekyllrb.com/docs/configuration/options/ (`exclude`) |
 | docusaurus | front matter `draft: true` (left out of production builds); a file or folder whose name starts with `_` ("treated as partial pages and ignored by default") | https://docusaurus.io/docs/create-doc, https://docusaurus.io/docs/api/plugins/@docusaurus/plugin-content-docs#markdown-front-matter |
 | hugo | front matter `draft: true` (any case, also the text "true"; left out unless built with `--buildDrafts`); the other files of a leaf bundle (a folder with an `index.md`: its resources); `_index.md` is a section's page and is published | https://gohugo.io/methods/page/draft/, https://gohugo.io/content-management/organization/ |
+| github-wiki | `_Sidebar`, `_Footer`, `_Header` (in any folder): parts shown on every page, not pages | gollum's Page::SUBPAGENAMES (the engine behind GitHub wikis), https://docs.github.com/en/communities/documenting-your-project-with-wikis/creating-a-footer-or-sidebar-for-your-wiki |
+| gitlab-wiki | `_sidebar`: the wiki's sidebar, not a page | https://docs.gitlab.com/user/project/wiki/#customize-sidebar |
 | github, gitlab, mkdocs, vitepress | (every note: these engines have no draft field or `_` rule by default) | |
 
 Hidden names (`.draft.md`) are not notes at all (notes.is_note_path), for every engine.
@@ -28,6 +30,7 @@ from .site import SiteConfig, lower_keys
 log = logging.getLogger(__name__)
 
 _UNDERSCORE_ENGINES = ("jekyll", "kramdown", "docusaurus")
+_WIKI_PARTS = {"github-wiki": ("_Sidebar", "_Footer", "_Header"), "gitlab-wiki": ("_sidebar",)}
 _KEPT_UNDERSCORE = {"jekyll": {"_posts"}, "kramdown": {"_posts"}, "docusaurus": set()}
 
 
@@ -62,6 +65,8 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
         included = site.include if jekyll_site else ()
         if any(part.startswith("_") and part not in kept and part not in included for part in parts):
             return False
+    if engine in _WIKI_PARTS:
+        return PurePosixPath(note.source).stem not in _WIKI_PARTS[engine]
     if engine not in ("jekyll", "kramdown", "docusaurus", "hugo"):
         return True
     meta = front_matter(note)

@@ -23,7 +23,8 @@ Liquid tags `{% ... %}` (a site's own tag with one quoted argument shows it) and
 markdown, also in code): shortcode tags `{{< ... >}}` and `{{% ... %}}`; one whose only
 argument is quoted text shows it (`{{% details "Why old mains cause it" %}}` a title), as a
 caption when it stands alone on its line; `{{< ref "ops/x.md" >}}` (and `relref`) shows the
-note's path, for the chat to link to that note's page; another file argument shows nothing. Other engines
+note's path, for the chat to link to that note's page; another file argument shows nothing. Under a
+GitHub wiki (`github-wiki`), a page link `[[Link text|Page-Name]]` shows its text. Other engines
 show `{{ }}` as written (it is often code: GitHub Actions, Helm).
 Shown and indexed: table cells, `<details>` content, admonition bodies. Captions (`<summary>`
 lines, admonition titles) are shown and indexed but are labels, never an answer line.
@@ -215,6 +216,21 @@ def _marker(line: str) -> tuple[bool, str | None]:
     return bool(_GITHUB_ALERT.match(line)), None
 
 
+# A GitHub wiki's page link (gollum's syntax): `[[Page Name]]`, `[[Link text|Page-Name]]`,
+# with an optional `#anchor`; the page shows the link text, else the page name. Bounded, so a
+# line of thousands of `[[` stays linear.
+_WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]{1,200}?)(?:\|([^\[\]\n]{1,200}?))?\]\]")
+
+
+def _wiki_links(line: str) -> str:
+    """`line` with each gollum page link outside a code span shown as its text."""
+    def shown(link: re.Match) -> str:
+        if _in_code_span(line, link.start()):
+            return link.group(0)
+        return (link.group(1) if link.group(2) else link.group(1).split("#")[0] or link.group(1)).strip()
+    return _WIKI_LINK.sub(shown, line) if "[[" in line else line
+
+
 def page_text(note: Note, engine: str, headings: Sequence[WikiHeading] = ()) -> PageText:
     """What the page of `note` shows under `engine`, per source line (module docstring);
     `headings` are the page's (wiki.headings.page_headings), for explicit id syntax."""
@@ -227,6 +243,8 @@ def page_text(note: Note, engine: str, headings: Sequence[WikiHeading] = ()) -> 
     elif engine == "hugo":
         lines, captions = _shortcodes(lines)
     code = _code_lines(lines)
+    if engine == "github-wiki":
+        lines = [line if i in code else _wiki_links(line) for i, line in enumerate(lines)]
     lines = _drop_spans(lines, code, re.compile(r"<!--"), re.compile(r"-->"))
     if engine in KRAMDOWN_ENGINES:
         lines = _drop_spans(lines, code, *_KRAMDOWN_COMMENT)

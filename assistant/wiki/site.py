@@ -18,6 +18,12 @@ on the real site without settings: where its pages are served and their URL styl
   of the notes folder when its `contentDir` (default `content`) is the notes folder: the
   engine, `baseURL`, `uglyURLs` (Hugo's default: false, so pages end in `/`). Hugo's keys are
   case-insensitive (`baseurl` counts).
+- A GitHub or GitLab wiki: the notes folder is a clone of one, its `.git/config` naming an
+  `origin` that ends in `.wiki.git` (`https://github.com/org/repo.wiki.git`,
+  `git@gitlab.example.com:group/project.wiki.git`): the engine (`github-wiki` on a host named
+  github, `gitlab-wiki` on one named gitlab; another host is named in a warning) and the base
+  URL, `https://HOST/org/repo/wiki` or `https://HOST/group/project/-/wikis`. A user name or
+  token in the remote is never put into a link.
 
 The JavaScript configurations are read, never run (running them would run whatever the
 team's repository holds, at every start): only a literal value of a key the file writes
@@ -39,48 +45,13 @@ was parsed twice per start, for each file.
 """
 from __future__ import annotations
 
-import errno
-import logging
 import os
 import re
-import stat
-from dataclasses import dataclass
 from pathlib import Path
 
-log = logging.getLogger(__name__)
-_warned: set[str] = set()  # the file is read at every from_env and start-up line: say it once
+from .clone import wiki_clone
+from .sitefile import MAX_CONFIG_BYTES, SiteConfig, _read_bounded, _warn_once  # noqa: F401 - MAX_CONFIG_BYTES: part of this module's interface
 
-# A site's configuration is a few KB; a larger file is not one (or is hostile).
-MAX_CONFIG_BYTES = 256 * 1024
-
-
-@dataclass(frozen=True)
-class SiteConfig:
-    """What a site configuration file states (None: it does not say)."""
-
-    source: Path | None = None  # the file read
-    engine: str | None = None
-    base_url: str | None = None
-    clean_urls: bool | None = None
-    # Jekyll's `exclude` (with Jekyll's own default exclusions) and `include` patterns
-    # (published.py applies them); empty for other sites.
-    exclude: tuple[str, ...] = ()
-    include: tuple[str, ...] = ()
-    # A setting of the file that gives headings other ids than the engine's defaults, which
-    # citations follow (e.g. MkDocs' `toc: slugify: ...`); None when there is none.
-    id_setting: str | None = None
-    # The path the site is served under, as the file states it (VitePress `base`): a base
-    # URL the user gives must end with it (config.links_line says when it does not).
-    base_path: str | None = None
-
-
-def _warn_once(message: str) -> None:
-    if message not in _warned:
-        _warned.add(message)
-        log.warning("%s", message)
-
-
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 _parsed: dict[tuple, object] = {}  # (path, device, inode, size, mtime) -> the parsed data
 
 
@@ -92,40 +63,6 @@ def _loader():
 
     _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     return _Loader
-
-
-def _read_bounded(path: Path, owners: tuple[int, ...] | None) -> tuple[tuple, bytes] | None:
-    """(the file's version key, its bytes), or None (missing; warned: a symlink, not a regular
-    file, over MAX_CONFIG_BYTES, owned by a user not in `owners`). Checked on the descriptor."""
-    try:
-        fd = os.open(path, _OPEN_FLAGS)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            _warn_once(f"{path}: a symbolic link, not read as the site's configuration")
-        elif exc.errno not in (errno.ENOTDIR, errno.ENOENT):
-            _warn_once(f"{path}: not read as the site's configuration ({exc.strerror or exc})")
-        return None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            return None  # a folder or device of that name is no configuration file
-        if owners is not None and info.st_uid not in owners:
-            _warn_once(f"{path}: owned by another user (uid {info.st_uid}) than the notes folder, not read as the site's configuration")
-            return None
-        if info.st_size > MAX_CONFIG_BYTES:
-            _warn_once(f"{path}: over {MAX_CONFIG_BYTES // 1024} KB, not read as the site's configuration")
-            return None
-        os.set_blocking(fd, True)
-        with os.fdopen(os.dup(fd), "rb") as f:
-            data = f.read(MAX_CONFIG_BYTES + 1)
-    finally:
-        os.close(fd)
-    if len(data) > MAX_CONFIG_BYTES:
-        _warn_once(f"{path}: over {MAX_CONFIG_BYTES // 1024} KB, not read as the site's configuration")
-        return None
-    return (str(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns), data
 
 
 def _parse(path: Path, text: str):
@@ -346,11 +283,11 @@ def _hugo(notes_dir: Path) -> SiteConfig | None:
 
 def read_site_config(notes_dir: Path) -> SiteConfig:
     """The site configuration in or beside `notes_dir` (MkDocs first, then Jekyll, VitePress,
-    Docusaurus, Hugo), or an empty SiteConfig. Never raises for a bad file (a warning is logged)."""
+    Docusaurus, Hugo, a wiki clone), or an empty SiteConfig. Never raises for a bad file (a warning is logged)."""
     try:
         notes_dir = Path(notes_dir)
         return (_mkdocs(notes_dir) or _jekyll(notes_dir) or _vitepress(notes_dir) or _docusaurus(notes_dir)
-                or _hugo(notes_dir) or SiteConfig())
+                or _hugo(notes_dir) or wiki_clone(notes_dir) or SiteConfig())
     except (OSError, ValueError) as exc:  # e.g. a path with a NUL byte
         _warn_once(f"site configuration not read: {exc}")
         return SiteConfig()

@@ -1,0 +1,64 @@
+"""A notes folder that is a clone of a GitHub or GitLab wiki: its engine and base URL, from
+the `origin` remote in its `.git/config` (site.py's docstring says which remotes count).
+
+git's config file is INI (sections, indented `key = value` lines, repeated keys), which
+the standard library's configparser reads; running `git config` would need git installed.
+"""
+from __future__ import annotations
+
+import configparser
+import os
+import re
+from pathlib import Path
+
+from .sitefile import SiteConfig, _read_bounded, _warn_once
+
+# A clone's remote: scheme://[user[:token]@]host[:port]/path.wiki.git or scp-like
+# [user@]host:path.wiki.git; the path's segments as GitHub and GitLab allow them.
+_WIKI_REMOTE = re.compile(r"(?:(?:https?|ssh|git)://(?:[^@/\s]*@)?(?P<host>[A-Za-z0-9.-]+)(?::\d+)?/"
+                          r"|(?:[^@/\s:]+@)?(?P<scp_host>[A-Za-z0-9.-]+):)"
+                          r"(?P<path>[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*)\.wiki\.git/?")
+
+
+def wiki_remote(url: str) -> tuple[str, str] | None:
+    """(engine, base URL) of a wiki clone's remote URL, or None when it is not a GitHub or
+    GitLab wiki's (see site.py's docstring)."""
+    match = _WIKI_REMOTE.fullmatch(url.strip())
+    if match is None:
+        return None
+    host = (match.group("host") or match.group("scp_host")).lower()
+    path = match.group("path")
+    if ".." in path.split("/"):
+        return None
+    if "gitlab" in host:
+        return "gitlab-wiki", f"https://{host}/{path}/-/wikis"
+    if "github" in host and path.count("/") == 1:
+        return "github-wiki", f"https://{host}/{path}/wiki"
+    return None
+
+
+def wiki_clone(notes_dir: Path) -> SiteConfig | None:
+    """The engine and base URL of a notes folder that is a clone of a GitHub or GitLab wiki
+    (site.py's docstring), or None; a warning for a wiki on a host of unknown kind."""
+    git = notes_dir / ".git"
+    if os.path.islink(git):  # read as notes are: never through a link
+        return None
+    path = git / "config"
+    found = _read_bounded(path, None)
+    if found is None:
+        return None
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    try:
+        parser.read_string(found[1].decode("utf-8", errors="replace"))
+    except configparser.Error as exc:
+        _warn_once(f"{path}: not read ({str(exc).splitlines()[0]})")
+        return None
+    url = parser.get('remote "origin"', "url", fallback="")
+    if not url.strip().endswith((".wiki.git", ".wiki.git/")):
+        return None
+    found_wiki = wiki_remote(url)
+    if found_wiki is None:
+        _warn_once(f"{path}: the notes are a clone of a wiki on an unknown host; set --wiki-engine github-wiki or "
+                   f"gitlab-wiki and --wiki-base-url for citation links")
+        return None
+    return SiteConfig(path, found_wiki[0], found_wiki[1])
