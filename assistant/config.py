@@ -14,10 +14,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .wiki.hugo import HugoLanguages
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
@@ -45,6 +48,9 @@ class Settings:
     # titles. `anchor_style` is its deprecated older name (its values are engine names).
     wiki_engine: str = "jekyll"
     wiki_clean_urls: bool | None = None  # None: the engine's default (pages.CLEAN_URLS_DEFAULT)
+    # A Hugo site's languages (wiki.site.HugoLanguages), from its site file only; None: Hugo's
+    # default (one language, "en").
+    wiki_languages: HugoLanguages | None = None
     anchor_style: str | None = None
     link_target: str = "_top"
     host: str = "127.0.0.1"
@@ -204,6 +210,14 @@ def _bool_text(value: Any) -> bool:
     return _flag(value)
 
 
+def _languages(value: Any):
+    from .wiki.hugo import HugoLanguages  # lazy: the wiki package imports the notes parser
+
+    if not isinstance(value, HugoLanguages):
+        raise ValueError("expected a Hugo site's languages (read from its site file)")
+    return value
+
+
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -224,6 +238,7 @@ _FIELDS: dict[str, tuple[str | None, str | None, Callable[[Any], Any]]] = {
     "wiki_base_url": ("ASSISTANT_WIKI_BASE_URL", "--wiki-base-url", _base_url),
     "wiki_engine": ("ASSISTANT_WIKI_ENGINE", "--wiki-engine", _engine),
     "wiki_clean_urls": ("ASSISTANT_WIKI_CLEAN_URLS", "--wiki-clean-urls", _optional(_bool_text)),
+    "wiki_languages": (None, None, _optional(_languages)),
     "anchor_style": ("ASSISTANT_ANCHOR_STYLE", "--anchor-style", _optional(_choice("kramdown", "github"))),
     "link_target": ("ASSISTANT_LINK_TARGET", None, _choice("_top", "_blank", "_self", "_parent")),
     "host": ("ASSISTANT_HOST", "--host", _host),
@@ -279,7 +294,7 @@ def _from_site(values: dict[str, Any]) -> dict[str, Any]:
     each checked as a setting is; a value that fails its check is left out with a warning.
     When another engine was chosen, the file describes some other site and nothing is taken
     from it."""
-    wanted = [f for f in ("wiki_engine", "wiki_base_url", "wiki_clean_urls") if f not in values]
+    wanted = [f for f in ("wiki_engine", "wiki_base_url", "wiki_clean_urls", "wiki_languages") if f not in values]
     if not wanted:
         return {}
     from .wiki.site import read_site_config
@@ -287,7 +302,8 @@ def _from_site(values: dict[str, Any]) -> dict[str, Any]:
     site = read_site_config(values.get("corpus_dir", Settings.corpus_dir))
     if site.source is None:
         return {}
-    stated = {"wiki_engine": site.engine, "wiki_base_url": site.base_url, "wiki_clean_urls": site.clean_urls}
+    stated = {"wiki_engine": site.engine, "wiki_base_url": site.base_url, "wiki_clean_urls": site.clean_urls,
+              "wiki_languages": site.languages}
     chosen = values.get("wiki_engine", site.engine)
     if _SITE_FAMILY.get(chosen, chosen) != _SITE_FAMILY.get(site.engine, site.engine):
         return {}

@@ -48,6 +48,10 @@ CURRENT = "current"
 def chunking_settings(settings: Settings) -> dict:
     """What shaped the index's contents besides the model, as recorded in the manifest: an
     index whose record differs from the running settings is stale and is rebuilt."""
+    # A Hugo site's languages move its pages (about.ja.md -> /ja/about/) and page paths are
+    # stored: recorded for Hugo only, so an index of a Hugo wiki built before the record existed
+    # (its about.ja.md at /about.ja/) is rebuilt, and no other wiki's index is.
+    hugo = {"wiki_languages": settings.wiki_languages.record() if settings.wiki_languages else None}
     return {
         "max_lines": settings.max_chunk_lines,
         "max_tokens": settings.max_chunk_tokens,
@@ -59,6 +63,7 @@ def chunking_settings(settings: Settings) -> dict:
         "line_pass": LINE_PASS_VERSION,
         "lexical": TOKENIZER_VERSION,  # lexical.tokenize: BM25 terms of an older index differ
         "page_text": 6,  # wiki/shown.py: what is embedded and indexed is the text the page shows (2: tags' arguments; 3: link's; 4: not when/elsif's; 5: TOML front matter, Hugo; 6: a Hugo ref's path)
+        **(hugo if settings.wiki_engine == "hugo" else {}),
     }
 
 

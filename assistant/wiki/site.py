@@ -16,8 +16,9 @@ on the real site without settings: where its pages are served and their URL styl
   `docs` (the docs plugin's default `path`): the engine.
 - Hugo: `hugo.{toml,yaml,yml,json}` (else the older `config.*`, as Hugo looks) in the parent
   of the notes folder when its `contentDir` (default `content`) is the notes folder: the
-  engine, `baseURL`, `uglyURLs` (Hugo's default: false, so pages end in `/`). Hugo's keys are
-  case-insensitive (`baseurl` counts).
+  engine, `baseURL`, `uglyURLs` (Hugo's default: false, so pages end in `/`), its languages
+  (`languages`, `defaultContentLanguage`, `defaultContentLanguageInSubdir`, `disableLanguages`:
+  HugoLanguages). Hugo's keys are case-insensitive (`baseurl` counts).
 - A GitHub or GitLab wiki: the notes folder is a clone of one, its `.git/config` naming an
   `origin` that ends in `.wiki.git` (`https://github.com/org/repo.wiki.git`,
   `git@gitlab.example.com:group/project.wiki.git`): the engine (`github-wiki` on a host named
@@ -50,6 +51,7 @@ import re
 from pathlib import Path
 
 from .clone import wiki_clone
+from .hugo import hugo_languages, lower_keys  # noqa: F401 - lower_keys: part of this module's interface
 from .sitefile import MAX_CONFIG_BYTES, SiteConfig, _read_bounded, _warn_once  # noqa: F401 - MAX_CONFIG_BYTES: part of this module's interface
 
 _parsed: dict[tuple, object] = {}  # (path, device, inode, size, mtime) -> the parsed data
@@ -246,12 +248,6 @@ def _docusaurus(notes_dir: Path) -> SiteConfig | None:
 _HUGO_CONFIGS = tuple(f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json"))
 
 
-def lower_keys(value) -> dict:
-    """A mapping's text keys lower-cased (Hugo's keys are case-insensitive); {} for a
-    non-mapping. Other keys are dropped: YAML reads `on:` as True and `5:` as 5."""
-    return {k.lower(): v for k, v in value.items() if isinstance(k, str)} if isinstance(value, dict) else {}
-
-
 def _hugo_id_setting(data: dict) -> str | None:
     """A goldmark setting that gives headings other ids than Hugo's default "github" ones."""
     parser = lower_keys(lower_keys(lower_keys(lower_keys(data).get("markup")).get("goldmark")).get("parser"))
@@ -278,7 +274,7 @@ def _hugo(notes_dir: Path) -> SiteConfig | None:
         return None
     ugly = keys.get("uglyurls")
     return SiteConfig(path, "hugo", _text(keys.get("baseurl")), (not ugly) if isinstance(ugly, bool) else None,
-                      id_setting=_hugo_id_setting(data))
+                      id_setting=_hugo_id_setting(data), languages=hugo_languages(keys, path, _warn_once))
 
 
 def read_site_config(notes_dir: Path) -> SiteConfig:

@@ -11,6 +11,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from .hugo import HugoLanguages
+
 log = logging.getLogger(__name__)
 _warned: set[str] = set()  # the file is read at every from_env and start-up line: say it once
 
@@ -36,6 +38,8 @@ class SiteConfig:
     # The path the site is served under, as the file states it (VitePress `base`): a base
     # URL the user gives must end with it (config.links_line says when it does not).
     base_path: str | None = None
+    # A Hugo site's languages (None: the file states none, Hugo's defaults hold).
+    languages: HugoLanguages | None = None
 
 
 def _warn_once(message: str) -> None:

@@ -1,0 +1,124 @@
+"""What a Hugo site's configuration file says beyond its engine and base URL (site.py reads
+the file): its keys in any case, and its languages, which decide where each note's page is
+served (pages.hugo_page_path: translation by file name, `about.ja.md` -> /ja/about/).
+
+Rules from https://gohugo.io/content-management/multilingual/ (Hugo 0.111), each checked
+with a real build (tests/test_site_real.py). Left out, with a warning: a language's own
+`baseURL` (Hugo's multihost: its pages are served at that host's root) and `contentDir`
+(its files are that language's without a suffix), as citations have one base URL and read
+a language from the file name only.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+
+def lower_keys(value) -> dict:
+    """A mapping's text keys lower-cased (Hugo's keys are case-insensitive); {} for a
+    non-mapping. Other keys are dropped: YAML reads `on:` as True and `5:` as 5."""
+    return {k.lower(): v for k, v in value.items() if isinstance(k, str)} if isinstance(value, dict) else {}
+
+
+@dataclass(frozen=True)
+class HugoLanguages:
+    """A Hugo site's languages, for translation by file name. The defaults are Hugo's (one
+    language, "en"). Codes are lower-cased: Hugo lower-cases its config keys, and a file's
+    suffix names a language only in that exact spelling (`a.JA.md` is the page /a.ja/)."""
+
+    default: str = "en"  # `defaultContentLanguage`
+    enabled: tuple[str, ...] = ("en",)  # the `languages` keys, less the disabled ones
+    disabled: tuple[str, ...] = ()  # `disableLanguages`, or `disabled = true` in a language
+    default_in_subdir: bool = False  # `defaultContentLanguageInSubdir`
+
+    def language_of(self, name: str) -> tuple[str, str]:
+        """(language, name without its language suffix) of a file name without its `.md`:
+        `about.ja` -> ("ja", "about") when `ja` is a language of the site, enabled or not;
+        else (the default language, the name as it is: Hugo serves `foo.fr.md` at /foo.fr/)."""
+        stem, _, suffix = name.rpartition(".")
+        if stem and suffix in self.enabled + self.disabled:
+            return suffix, stem
+        return self.default, name
+
+    def prefix(self, language: str) -> str:
+        """The folder a language's pages are served under ('' or 'ja/'): every language's but
+        the default's (that too under `defaultContentLanguageInSubdir`), and only when the site
+        has more than one enabled language (Hugo ignores the subdir setting otherwise)."""
+        if len(self.enabled) < 2 or (language == self.default and not self.default_in_subdir):
+            return ""
+        return language + "/"
+
+    def record(self) -> dict:
+        """JSON-ready, as the index manifest stores it (store.chunking_settings)."""
+        return {"default": self.default, "enabled": list(self.enabled), "disabled": list(self.disabled),
+                "default_in_subdir": self.default_in_subdir}
+
+
+# A language code goes into every URL of its pages (/ja/...): letters, digits and inner '-' or
+# '_' only ('zh-cn', 'pt_br'), so a code like '../x' never makes a link leave the base path.
+_LANGUAGE_CODE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+MAX_LANGUAGES = 100  # a site has a few; a hostile file must not make every note's check slow
+
+
+def _code(value, what: str, path: Path, warn: Callable[[str], None]) -> str | None:
+    """A language code lower-cased as Hugo's keys are, or None (warned) when it cannot be one."""
+    code = value.strip().lower() if isinstance(value, str) else ""
+    if len(code) <= 40 and _LANGUAGE_CODE.fullmatch(code):
+        return code
+    warn(f"{path}: {what} {str(value)[:40]!r} is not a language code; ignored")
+    return None
+
+
+def hugo_languages(keys: dict, path: Path, warn: Callable[[str], None]) -> HugoLanguages | None:
+    """The languages a site file's top-level mapping (`keys`, lower-cased) states, or None
+    when it states none, or states them so that Hugo 0.111 refuses to build (warned: a
+    `defaultContentLanguage` that is not among `languages`, or is disabled). A bad value is
+    warned about with `warn` and left out, never an error."""
+    names = ("languages", "defaultcontentlanguage", "defaultcontentlanguageinsubdir", "disablelanguages")
+    if not any(name in keys for name in names):
+        return None
+    default = "en"
+    if "defaultcontentlanguage" in keys:
+        default = _code(keys["defaultcontentlanguage"], "defaultContentLanguage", path, warn) or "en"
+    subdir = keys.get("defaultcontentlanguageinsubdir", False)
+    if not isinstance(subdir, bool):
+        warn(f"{path}: defaultContentLanguageInSubdir {str(subdir)[:40]!r} is not true or false; taken as false")
+        subdir = False
+    languages = _language_tables(keys.get("languages", {default: {}}), path, warn)
+    # A disabled code that is no language of the site names none: `b.fr.md` stays /b.fr/.
+    disabled = _disabled(keys.get("disablelanguages", []), path, warn) & set(languages)
+    disabled |= {code for code, settings in languages.items() if settings.get("disabled") is True}
+    enabled = tuple(code for code in languages if code not in disabled)
+    if default not in enabled:
+        warn(f"{path}: defaultContentLanguage {default!r} is not one of its enabled languages (Hugo does not "
+             f"build such a site); its languages are ignored")
+        return None
+    for code, settings in languages.items():
+        for key, name in (("baseurl", "baseURL"), ("contentdir", "contentDir")):
+            if key in settings:
+                warn(f"{path}: language {code!r} has its own {name}, which citations do not follow: "
+                     f"links to its pages may not land")
+    return HugoLanguages(default, enabled, tuple(sorted(disabled)), subdir)
+
+
+def _language_tables(table, path: Path, warn: Callable[[str], None]) -> dict[str, dict]:
+    """`languages` as {code: its settings, keys lower-cased}, in the file's order."""
+    if not isinstance(table, dict):
+        warn(f"{path}: languages is not a table of languages; ignored")
+        return {}
+    found = {}
+    for key, settings in list(table.items())[:MAX_LANGUAGES]:
+        code = _code(key, "language", path, warn)
+        if code:
+            found[code] = lower_keys(settings)
+    return found
+
+
+def _disabled(value, path: Path, warn: Callable[[str], None]) -> set[str]:
+    """`disableLanguages` as a set of codes."""
+    if not isinstance(value, list):
+        warn(f"{path}: disableLanguages is not a list; ignored")
+        return set()
+    return {code for code in (_code(v, "disableLanguages entry", path, warn) for v in value[:MAX_LANGUAGES]) if code}
