@@ -73,8 +73,9 @@ def _unlabelled(text: str, label: str, separator: str) -> str:
 def note_units(note, first: int, settings: Settings, budget: int, count_tokens) -> NoteUnits:
     """Chunks, answer lines and passages of one note (chunk ids start at `first`), keeping
     the text to embed within AMPLIFICATION x the note's size (see there)."""
-    chunks = chunk_note(note, settings.max_chunk_lines, budget, count_tokens, settings.wiki_engine, settings.wiki_clean_urls)
-    shown = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls).text  # what the page shows
+    chunks = chunk_note(note, settings.max_chunk_lines, budget, count_tokens, settings.wiki_engine, settings.wiki_clean_urls,
+                        settings.wiki_languages)
+    shown = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls, settings.wiki_languages).text  # what the page shows
     tables = TableHeaders(shown.lines)  # one per note: its chunks share its tables
     lines = [
         dataclasses.replace(u, text=width_fold(u.text))

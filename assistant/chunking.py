@@ -19,6 +19,7 @@ from .tokens import estimate_tokens
 from .notes import Block, Note
 from .textnorm import width_fold
 from .wiki import DEFAULT_ENGINE, WikiPage, wiki_page
+from .wiki.hugo import HugoLanguages
 
 TokenCounter = Callable[[str], int]
 
@@ -206,12 +207,14 @@ def chunk_note(
     count_tokens: TokenCounter = estimate_tokens,
     wiki_engine: str = DEFAULT_ENGINE,
     clean_urls: bool | None = None,
+    languages: HugoLanguages | None = None,
 ) -> list[Chunk]:
     """Chunks of one note, in line order, covering every line the page shows exactly once.
 
-    `wiki_engine` (assistant.wiki.ENGINES) decides headings, anchors, title and page URL.
+    `wiki_engine` (assistant.wiki.ENGINES) decides headings, anchors, title and page URL
+    (with `clean_urls` and a Hugo site's `languages`).
     """
-    page = wiki_page(note, wiki_engine, clean_urls)
+    page = wiki_page(note, wiki_engine, clean_urls, languages)
     line_tokens = [count_tokens(line) if line.strip() else 0 for line in note.lines]
     chunks, starts = [], [b.start for b in note.blocks]
     for sec in _sections(note, page):

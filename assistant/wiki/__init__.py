@@ -14,6 +14,7 @@ from ..notes import Note
 from .headings import WikiHeading, page_headings
 from .pages import front_matter, page_path, page_title
 from .shown import PageText, page_text
+from .hugo import HugoLanguages
 
 ENGINES = ("jekyll", "kramdown", "github", "gitlab", "mkdocs", "vitepress", "docusaurus", "hugo", "github-wiki",
            "gitlab-wiki")
@@ -40,19 +41,22 @@ class WikiPage:
     text: PageText
 
 
-def wiki_page(note: Note, engine: str = DEFAULT_ENGINE, clean_urls: bool | None = None) -> WikiPage:
-    """The page of one note under `engine`; ValueError for an unknown engine.
+def wiki_page(note: Note, engine: str = DEFAULT_ENGINE, clean_urls: bool | None = None,
+              languages: HugoLanguages | None = None) -> WikiPage:
+    """The page of one note under `engine`; ValueError for an unknown engine. `languages`:
+    a Hugo site's (site.HugoLanguages; None: Hugo's default).
 
     Cached by the note's content hash: a build chunks each note twice (chunks, passages).
     """
     check_engine(engine)
-    return _cached_page(note.source, note.sha256, engine, clean_urls, note)
+    return _cached_page(note.source, note.sha256, engine, clean_urls, languages, note)
 
 
 @functools.lru_cache(maxsize=512)
-def _cached_page(source: str, sha256: str, engine: str, clean_urls: bool | None, note: Note) -> WikiPage:
+def _cached_page(source: str, sha256: str, engine: str, clean_urls: bool | None, languages: HugoLanguages | None,
+                 note: Note) -> WikiPage:
     headings = tuple(page_headings(note, engine))
-    return WikiPage(page_title(note, engine, headings), page_path(note, engine, clean_urls), headings,
+    return WikiPage(page_title(note, engine, headings), page_path(note, engine, clean_urls, languages), headings,
                     page_text(note, engine, headings))
 
 

@@ -26,7 +26,7 @@ def page_links(settings: Settings) -> Iterator[dict]:
     warning names them."""
     site = read_site_config(settings.corpus_dir)
     for note in published_notes(load_notes(settings.corpus_dir), settings.wiki_engine, site):
-        page = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls)
+        page = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls, settings.wiki_languages)
         yield {
             "source": note.source,
             "title": page.title,

@@ -13,6 +13,9 @@ URL path of a note `dir/page.md` (before the base URL, which may carry a base pa
 | github-wiki | `/page` (the base URL ends in `/wiki`; folders are not in the URL) | same | `/index` (no index page; `Home.md` is `/Home`) |
 | gitlab-wiki | `/dir/page` (the base URL ends in `/-/wikis`) | same | `/dir/index` (`home.md` is `/home`) |
 
+Under Hugo a file `page.ja.md` of a site with a `ja` language is the `ja` page of `page`,
+served at `/ja/dir/page/` (hugo_page_path: translation by file name).
+
 A front-matter `permalink` wins under Jekyll; `slug` under Docusaurus; `url`, then `slug`, under
 Hugo, which also writes each path segment as its MakePathSanitized does (spaces to '-', only
 letters, digits, marks and `._-#+~%` kept, lower-cased: helpers/path.go, Hugo 0.111).
@@ -33,11 +36,11 @@ from urllib.parse import unquote
 
 from ..notes import Note, _front_matter_end, front_matter_meta, is_bare_readme
 from .headings import WikiHeading
-from .site import lower_keys
+from .hugo import HugoLanguages, lower_keys
 
 _NOTE_SUFFIXES = (".md", ".markdown")
 _INDEX_NAMES = {"jekyll": ("index",), "kramdown": ("index",), "mkdocs": ("index", "readme"),
-                "vitepress": ("index",), "docusaurus": ("index", "readme"), "hugo": ("_index", "index")}
+                "vitepress": ("index",), "docusaurus": ("index", "readme")}  # hugo: hugo_page_path
 # Clean URLs by default (None = the engine has no such choice)
 CLEAN_URLS_DEFAULT = {"jekyll": False, "kramdown": False, "mkdocs": True, "vitepress": False,
                       "docusaurus": True, "github": None, "gitlab": None, "hugo": True,
@@ -87,8 +90,9 @@ def jekyll_permalink(permalink: str) -> str:
     return unquote(re.sub("/{2,}", "/", path))
 
 
-def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
-    """URL path of the note's page, '/'-rooted, not yet percent-encoded."""
+def page_path(note: Note, engine: str, clean_urls: bool | None = None, languages: HugoLanguages | None = None) -> str:
+    """URL path of the note's page, '/'-rooted, not yet percent-encoded. `languages`: a Hugo
+    site's (None: Hugo's default, one language "en")."""
     meta = front_matter(note)
     permalink = _front_matter_path(meta.get("permalink"))
     if engine in ("jekyll", "kramdown") and permalink:
@@ -101,16 +105,10 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
         return "/" + "".join(p + "/" for p in parts[:-1]) if note.folder_readme else "/" + "/".join(parts)
     if engine in ("github", "gitlab"):
         return "/" + "/".join(parts)
+    clean = CLEAN_URLS_DEFAULT[engine] if clean_urls is None else clean_urls
     if engine == "hugo":
-        meta = lower_keys(meta)  # Hugo's keys: any case
-        url = _front_matter_path(meta.get("url"))
-        if url:  # dot segments dropped as Jekyll does: a link never leaves the base path
-            return jekyll_permalink(url)
-    name = parts[-1]
-    for suffix in _NOTE_SUFFIXES:
-        if name.lower().endswith(suffix) and len(name) > len(suffix):
-            name = name[: -len(suffix)]
-            break
+        return hugo_page_path(lower_keys(meta), parts, clean, languages or HugoLanguages())  # Hugo's keys: any case
+    name = _without_suffix(parts[-1])
     folder = parts[:-1]
     if engine == "github-wiki":  # one flat namespace of page names: the folders are not in the URL
         return "/" + re.sub(r"[ /<>]", "-", name)
@@ -122,20 +120,8 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
             return slug if slug.startswith("/") else "/" + "/".join(folder + [slug])
         name = re.sub(r"^\d+[-_.]", "", name)  # number prefixes order the sidebar, not the URL
         folder = [re.sub(r"^\d+[-_.]", "", p) for p in folder]
-    if engine == "hugo":
-        slug = _front_matter_path(meta.get("slug"))
-        if slug and name.lower() not in _INDEX_NAMES[engine]:
-            name = slug
-        elif slug and name.lower() == "index" and folder:  # a leaf bundle's slug names its folder
-            folder = folder[:-1] + [slug]
-        # MakePathSanitized keeps '/' and '.': a `slug: ../../x` must not climb out either
-        folder = [hugo_path_segment(p) for p in folder]
-        name = jekyll_permalink(hugo_path_segment(name)).strip("/") or "-"
-    clean = CLEAN_URLS_DEFAULT[engine] if clean_urls is None else clean_urls
     prefix = "/" + "".join(p + "/" for p in folder)
     if name.lower() in _INDEX_NAMES[engine]:
-        if engine == "hugo" and not clean and folder:  # uglyURLs: a section's page is /dir.html
-            return "/" + "".join(p + "/" for p in folder[:-1]) + folder[-1] + ".html"
         return prefix
     if engine == "docusaurus":
         return prefix + name
@@ -144,6 +130,53 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None) -> str:
     if engine == "vitepress":
         return prefix + name + ("" if clean else ".html")
     return prefix + name + ("/" if clean else ".html")
+
+
+def _without_suffix(name: str) -> str:
+    """A note's file name without its `.md` / `.markdown`."""
+    for suffix in _NOTE_SUFFIXES:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def hugo_page_path(meta: dict, parts: list[str], clean: bool, languages: HugoLanguages) -> str:
+    """URL path of a Hugo page: its front matter (keys lower-cased), its folder and file
+    names, the site's URL style and languages (Hugo 0.111, each rule checked by
+    tests/test_site_real.py against a real build):
+
+    - translation by file name: `about.ja.md` is the `ja` page of `about`, a suffix that is
+      not a language of the site stays in the name (`foo.fr.md` -> /foo.fr/); a language's
+      pages are served under its prefix (HugoLanguages.prefix: /ja/about/);
+    - a file named `_index.*` is its folder's section page, `index.*` a leaf bundle's page
+      (Hugo's ClassifyContentFile: by that prefix, in that case: `Index.md` is a page, and
+      `index.v1.md` a bundle); the site's own is its home page (/, /ja/);
+    - `url` wins; one not starting with '/' is under the language's prefix (`url: rel/` of
+      a `ja` page -> /ja/rel/), one starting with '/' is not;
+    - `slug` renames a page, or a leaf bundle's folder; a section keeps its folder's name;
+    - `uglyURLs` (`clean` false): /dir/page.html, a section's or bundle's page /dir.html.
+    """
+    file_name = parts[-1]
+    language, name = languages.language_of(_without_suffix(file_name))
+    prefix = languages.prefix(language)
+    url = _front_matter_path(meta.get("url"))
+    if url:  # dot segments dropped as Jekyll does: a link never leaves the base path
+        return jekyll_permalink(url if url.startswith("/") else prefix + url)
+    index = file_name.startswith(("_index.", "index."))
+    folder = parts[:-1]
+    slug = _front_matter_path(meta.get("slug"))
+    if slug and not index:
+        name = slug
+    elif slug and file_name.startswith("index.") and folder:  # a leaf bundle's slug names its folder
+        folder = folder[:-1] + [slug]
+    # MakePathSanitized keeps '/' and '.': a `slug: ../../x` must not climb out either
+    folder = [hugo_path_segment(p) for p in folder]
+    name = jekyll_permalink(hugo_path_segment(name)).strip("/") or "-"
+    if index:
+        if not clean and folder:  # uglyURLs: a section's page is /dir.html
+            return "/" + prefix + "".join(p + "/" for p in folder[:-1]) + folder[-1] + ".html"
+        return "/" + prefix + "".join(p + "/" for p in folder)
+    return "/" + prefix + "".join(p + "/" for p in folder) + name + ("/" if clean else ".html")
 
 
 def hugo_path_segment(name: str) -> str:

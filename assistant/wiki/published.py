@@ -7,7 +7,7 @@ line by line); a whole note the engine never renders is left out the same way:
 |---|---|---|
 | jekyll, kramdown | front matter `published: false`; a file or folder whose name starts with `_` (`_drafts/`, `_private.md`, `_includes/`), except the `_posts` folder and names the site's `include` lists; what the site's `exclude` matches, with Jekyll's default exclusions (`node_modules`, `vendor/bundle/`, ...) | https://jekyllrb.com/docs/front-matter/ (predefined `published`), https://jekyllrb.com/docs/structure/ ("_drafts: unpublished posts"; other `_` names are not pages), https://jekyllrb.com/docs/configuration/options/ (`exclude`) |
 | docusaurus | front matter `draft: true` (left out of production builds); a file or folder whose name starts with `_` ("treated as partial pages and ignored by default") | https://docusaurus.io/docs/create-doc, https://docusaurus.io/docs/api/plugins/@docusaurus/plugin-content-docs#markdown-front-matter |
-| hugo | front matter `draft: true` (any case, also the text "true"; left out unless built with `--buildDrafts`); the other files of a leaf bundle (a folder with an `index.md`: its resources); `_index.md` is a section's page and is published | https://gohugo.io/methods/page/draft/, https://gohugo.io/content-management/organization/ |
+| hugo | front matter `draft: true` (any case, also the text "true"; left out unless built with `--buildDrafts`); the other files of a leaf bundle (a folder with an `index.md`, or `index.ja.md`, any file named `index.*`: its resources); a page of a disabled language (`about.ja.md` under `disableLanguages = ["ja"]`); `_index.md` is a section's page and is published | https://gohugo.io/methods/page/draft/, https://gohugo.io/content-management/organization/, https://gohugo.io/content-management/multilingual/ |
 | github-wiki | `_Sidebar`, `_Footer`, `_Header` (in any folder): parts shown on every page, not pages | gollum's Page::SUBPAGENAMES (the engine behind GitHub wikis), https://docs.github.com/en/communities/documenting-your-project-with-wikis/creating-a-footer-or-sidebar-for-your-wiki |
 | gitlab-wiki | `_sidebar`: the wiki's sidebar, not a page | https://docs.gitlab.com/user/project/wiki/#customize-sidebar |
 | github, gitlab, mkdocs, vitepress | (every note: these engines have no draft field or `_` rule by default) | |
@@ -25,7 +25,8 @@ from typing import Callable
 
 from ..notes import Note
 from .pages import front_matter
-from .site import SiteConfig, lower_keys
+from .hugo import lower_keys
+from .site import SiteConfig
 
 log = logging.getLogger(__name__)
 
@@ -73,23 +74,41 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
     if engine in ("jekyll", "kramdown"):
         return meta.get("published") is not False
     if engine == "hugo":  # keys case-insensitive; a "true" string is true (Go's cast.ToBool)
+        if _disabled_language(note, site):
+            return False
         draft = lower_keys(meta).get("draft")
         return not (draft is True or (isinstance(draft, str) and draft.strip().lower() == "true"))
     return meta.get("draft") is not True
 
 
+def _disabled_language(note: Note, site: SiteConfig | None) -> bool:
+    """True for a Hugo page in a language the site disables (`about.ja.md`: Hugo 0.111 builds
+    no page for it, not even /about.ja/)."""
+    languages = site.languages if site is not None and site.engine == "hugo" else None
+    if languages is None or not languages.disabled:
+        return False
+    name = PurePosixPath(note.source).name
+    return languages.language_of(name.rpartition(".")[0] or name)[0] in languages.disabled
+
+
+def _bundle_index(path: PurePosixPath) -> bool:
+    """A leaf bundle's page: Hugo's ClassifyContentFile takes any file named `index.*` (in
+    that case: `Index.md` is a page of its own), so `index.ja.md` and `index.v1.md` too."""
+    return path.name.startswith("index.")
+
+
 def _leaf_bundles(notes) -> set[str]:
-    """Folders holding an `index.md`: Hugo's leaf bundles, whose other files are resources of
-    that page, never pages (https://gohugo.io/content-management/page-bundles/)."""
+    """Folders holding an `index.*` file: Hugo's leaf bundles, whose other files are resources
+    of that page, never pages (https://gohugo.io/content-management/page-bundles/)."""
     # The notes folder's own index.md is taken as the home page, not a bundle of every note.
     return {str(PurePosixPath(n.source).parent) for n in notes
-            if PurePosixPath(n.source).stem.lower() == "index" and PurePosixPath(n.source).parent != PurePosixPath(".")}
+            if _bundle_index(PurePosixPath(n.source)) and PurePosixPath(n.source).parent != PurePosixPath(".")}
 
 
 def _in_leaf_bundle(source: str, bundles: set[str]) -> bool:
-    """True for a file below a leaf bundle's folder other than that bundle's own index.md."""
+    """True for a file below a leaf bundle's folder other than that bundle's own index file."""
     path = PurePosixPath(source)
-    folders = path.parent.parents if path.stem.lower() == "index" else (path.parent, *path.parent.parents)
+    folders = path.parent.parents if _bundle_index(path) else (path.parent, *path.parent.parents)
     return any(str(folder) in bundles for folder in folders)
 
 
