@@ -239,3 +239,64 @@ def test_every_link_lands_on_a_hugo_built_page_and_heading(tmp_path, capsys, mon
     assert not {"draft.md", "draft2.md", "pump/notes.md"} & linked and {"_index.md", "guide/_index.md", "pump/index.md"} <= linked
     built = {p.relative_to(repo / "public").as_posix() for p in (repo / "public").rglob("*.html")}
     assert not any("draft" in b or "notes" in b.split("/")[-1] for b in built)  # Hugo's own answer agrees
+
+
+# Translation by file name (a bilingual team's `about.md` + `about.ja.md`): each language's
+# pages, section pages and leaf bundles, a suffix that names no language of the site, a
+# disabled language, url and slug, all next to the notes above.
+HUGO_LANGUAGE_NOTES = {
+    "_index.ja.md": "---\ntitle: ホーム\n---\n## ようこそ\n",
+    "guide/_index.ja.md": "---\ntitle: ガイド\n---\n## 概要 {#gaiyou}\n",
+    "guide/Install Guide.ja.md": "---\ntitle: インストール\n---\n## 必要なもの\n\n### Python 3.11+\n",
+    "guide/setup/index.ja.md": "---\ntitle: セットアップ\n---\n## ステップ１\n",
+    "pump/index.ja.md": "---\ntitle: ポンプ\nslug: pumps\n---\n## 部品\n",  # the bundle renamed as in English
+    "pump/notes.ja.md": "# Resource\n\n## Not a page\n",  # a bundle's resource in either language
+    "about/team.ja.md": "---\nslug: people\n---\n# チーム\n\n## 私たちについて\n",
+    "about/relative.ja.md": "---\nurl: rel/here/\n---\n# Rel\n\n## ここ\n",  # under /ja/
+    "about/rooted.ja.md": "---\nurl: /rooted/\n---\n# Rooted\n\n## どこ\n",  # not
+    "only.ja.md": "---\ntitle: 日本語だけ\n---\n## 日本語のみ\n",
+    "onlyen.en.md": "---\ntitle: English only\n---\n## English only\n",
+    "foo.fr.md": "---\ntitle: Foo\n---\n## Pas une langue du site\n",  # kept as /foo.fr/
+    "bar.de.md": "---\ntitle: Bar\n---\n## Deaktiviert\n",  # a disabled language: no page
+    "Mixed.JA.md": "---\ntitle: Mixed\n---\n## Not Japanese\n",  # /mixed.ja/
+    "sec/_index.fr.md": "---\ntitle: Sec\n---\n## Section by another name\n",  # any _index.* is a section's
+    "sec/a.md": "---\ntitle: A\n---\n## In the section\n",
+}
+HUGO_LANGUAGES = ('defaultContentLanguage = "en"\n[languages.en]\nweight = 1\n[languages.ja]\nweight = 2\n'
+                  '[languages.de]\nweight = 3\ndisabled = true\n')
+
+
+@pytest.mark.parametrize("variant", ["", "defaultContentLanguageInSubdir = true\n", "uglyURLs = true\n"])
+def test_every_link_lands_on_a_multilingual_hugo_built_page_and_heading(tmp_path, capsys, monkeypatch, variant):
+    """Hugo 0.111, English and Japanese by file name (`about.ja.md`): English at the site's
+    root (or under /en/ with defaultContentLanguageInSubdir), Japanese under /ja/, and every
+    URL the links command gives is a built page holding the heading's id."""
+    if not shutil.which("hugo"):
+        pytest.skip("hugo is not installed (scripts/test.sh installs Debian's hugo)")
+    _only_the_site_file(monkeypatch)
+    repo = tmp_path / "repo"
+    _write(repo / "notes", HUGO_NOTES | HUGO_LANGUAGE_NOTES)
+    _write(repo, HUGO_LAYOUTS)
+    (repo / "hugo.toml").write_text(variant + 'baseURL = "https://example.org/teamwiki/"\ncontentDir = "notes"\n'
+                                    'disableKinds = ["taxonomy", "term"]\n' + HUGO_LANGUAGES, encoding="utf-8")
+    subprocess.run(["hugo", "--quiet"], cwd=repo, check=True, capture_output=True, timeout=120)
+    checked, wrong = _check_links(repo / "notes", repo / "public", "/teamwiki/", capsys)
+    assert wrong == []
+    assert checked >= 30
+    assert cli.main(["links", "--corpus", str(repo / "notes"), "--json"]) == 0
+    urls = {p["source"]: p["url"][len("https://example.org/teamwiki"):] for p in map(json.loads, capsys.readouterr().out.splitlines())}
+    en = "/en/" if "InSubdir" in variant else "/"
+    ugly = "uglyURLs" in variant
+    assert not {"bar.de.md", "pump/notes.ja.md", "pump/notes.md"} & set(urls)
+    assert (urls["_index.md"], urls["_index.ja.md"]) == (en, "/ja/")
+    assert urls["guide/_index.ja.md"] == ("/ja/guide.html" if ugly else "/ja/guide/")
+    assert urls["guide/setup/index.ja.md"] == ("/ja/guide/setup.html" if ugly else "/ja/guide/setup/")
+    assert urls["pump/index.ja.md"] == ("/ja/pumps.html" if ugly else "/ja/pumps/")
+    assert urls["about/team.ja.md"] == ("/ja/about/people.html" if ugly else "/ja/about/people/")
+    assert (urls["about/relative.ja.md"], urls["about/rooted.ja.md"]) == ("/ja/rel/here/", "/rooted/")
+    assert urls["onlyen.en.md"] == en + ("onlyen.html" if ugly else "onlyen/")
+    assert urls["foo.fr.md"] == en + ("foo.fr.html" if ugly else "foo.fr/")
+    assert urls["Mixed.JA.md"] == en + ("mixed.ja.html" if ugly else "mixed.ja/")
+    assert urls["sec/_index.fr.md"] == en + ("sec.html" if ugly else "sec/")
+    built = {p.relative_to(repo / "public").as_posix() for p in (repo / "public").rglob("*.html")}
+    assert not any(b.startswith("de/") or "bar" in b for b in built)  # Hugo's own answer agrees: no page of de
