@@ -11,7 +11,6 @@ What this leaves out: embedding and anchors' URL form (cite.py builds the URL).
 from __future__ import annotations
 
 import bisect
-import re
 
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -110,18 +109,6 @@ class _Section:
     chapter: str = ""
 
 
-def is_title(heading_text: str, title: str) -> bool:
-    """True for an H1 that is the page's title written another way: the same letters and
-    digits, whatever the case, spaces, punctuation or emoji. A GitHub wiki titles a page by
-    its file name, "On air schedule" over "# On-air schedule": both in the heading path, the
-    name was embedded twice (heldout14)."""
-    return heading_text == title or _letters(heading_text) == _letters(title) != ""
-
-
-def _letters(text: str) -> str:
-    return re.sub(r"[\W_]+", "", text.casefold())
-
-
 def _chapter(stack: list, page: WikiPage, only_h1: bool) -> str:
     """The chapter of a section whose open headings are `stack` (outermost first): its
     outermost heading that is not the page's own heading, else "". The page's heading is an
@@ -131,7 +118,7 @@ def _chapter(stack: list, page: WikiPage, only_h1: bool) -> str:
     "オンボーディング" with "# オンボーディング（入社初週）" offered only that H1 as a filter).
     `only_h1`: the page has one H1, counted once by the caller (counted here, for every
     section, it made chunking quadratic in a note's headings)."""
-    outer = [h for h in stack if not (h.level == 1 and (only_h1 or is_title(h.text, page.title)))]
+    outer = [h for h in stack if not (h.level == 1 and (only_h1 or h.text == page.title))]
     return short_name(outer[0].text) if outer else ""
 
 
@@ -151,7 +138,7 @@ def _sections(note: Note, page: WikiPage) -> list[_Section]:
     for i, (line, heading, anchor) in enumerate(bounds):
         end = bounds[i + 1][0] - 1 if i + 1 < len(bounds) else len(note.lines)
         stack = [h for h in stack if h.level < heading.level] + [heading]
-        names = [short_name(h.text) for h in stack if not (h.level == 1 and is_title(h.text, page.title))]
+        names = [short_name(h.text) for h in stack if not (h.level == 1 and h.text == page.title)]
         sections.append(_Section(line, end, (title, *names), anchor, _chapter(stack, page, only_h1)))
     heading_end = {h.line: h.end_line for h in page.headings}
     merged: list[_Section] = []

@@ -397,15 +397,3 @@ def test_an_overlong_permalink_or_slug_is_ignored(engine, key):
     assert {c.permalink for c in chunk_note(long, wiki_engine=engine)} == {
         "/ops/runbook.html" if engine == "jekyll" else "/ops/runbook"}
     assert {c.permalink for c in chunk_note(short, wiki_engine=engine)} == {"/ops/rb/"}
-
-
-def test_an_h1_that_is_the_title_written_another_way_is_not_repeated_in_the_heading_path():
-    # A GitHub wiki titles a page by its file name: "On air schedule" over "# On-air schedule"
-    # put the name twice into every chunk's heading path (heldout14).
-    note = parse_note("# On-air schedule\n\n## News slots\n\nNews at 7:00.\n", "On-air-schedule.md")
-    (chunk,) = [c for c in chunk_note(note, wiki_engine="github-wiki") if "News at" in c.text]
-    assert chunk.heading_path == ("On air schedule", "News slots")
-    # An H1 that says more than the title stays: the breadcrumb shows both (heldout5).
-    note = parse_note("# Outside broadcasts\n\n## Kit\n\nTwo mixers.\n", "Outside-broadcast.md")
-    (chunk,) = [c for c in chunk_note(note, wiki_engine="github-wiki") if "Two mixers" in c.text]
-    assert chunk.heading_path == ("Outside broadcast", "Outside broadcasts", "Kit")
