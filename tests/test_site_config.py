@@ -391,3 +391,26 @@ def test_a_linked_git_folder_is_not_read(tmp_path):
     notes = _notes(tmp_path / "handbook.wiki")
     (notes / ".git").symlink_to(other, target_is_directory=True)
     assert read_site_config(notes).source is None
+
+
+@pytest.mark.parametrize("url, base", [
+    ("https://gitlab.example.com:8443/ops/handbook.wiki.git", "https://gitlab.example.com:8443/ops/handbook/-/wikis"),
+    ("http://gitlab.intranet/ops/handbook.wiki.git", "http://gitlab.intranet/ops/handbook/-/wikis"),  # no TLS: links neither
+    ("ssh://git@gitlab.example.com:2222/ops/handbook.wiki.git", "https://gitlab.example.com/ops/handbook/-/wikis"),
+    ("https://notgithub.example/o/r.wiki.git", None),  # a host is a wiki's by a whole label
+])
+def test_a_wiki_remote_keeps_the_webs_scheme_and_port(url, base):
+    # An attack run (2026-12-02): the port and http were dropped, and links broke.
+    from assistant.wiki.clone import wiki_remote
+
+    assert (wiki_remote(url) or (None, None))[1] == base
+
+
+@pytest.mark.parametrize("section, value", [('[Remote "origin"]', 'url = "{url}" ; quoted, commented'),
+                                            ("[remote.origin]", "url = {url}\n\tpushurl")])
+def test_git_config_written_other_ways_is_read(tmp_path, section, value):
+    notes = _notes(tmp_path / "handbook.wiki")
+    (notes / ".git").mkdir()
+    text = f"[core]\n\tbare = false\n{section}\n\t" + value.format(url="https://github.com/example-org/radio.wiki.git") + "\n"
+    (notes / ".git" / "config").write_text(text, encoding="utf-8")
+    assert read_site_config(notes).base_url == "https://github.com/example-org/radio/wiki"

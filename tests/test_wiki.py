@@ -208,6 +208,19 @@ def test_a_wiki_sidebar_footer_and_header_are_not_pages():
     from assistant.wiki.published import is_published
 
     for source, github, gitlab in [("_Sidebar.md", False, True), ("ops/_Footer.md", False, True),
-                                   ("_Header.md", False, True), ("_sidebar.md", True, False), ("Home.md", True, True)]:
+                                   ("_Header.md", False, True), ("_sidebar.md", False, False), ("_FOOTER.md", False, True),
+                                   ("ops/_sidebar.md", False, True), ("Home.md", True, True)]:
         note = _note("* [[Home]]\n", source)
         assert (is_published(note, "github-wiki"), is_published(note, "gitlab-wiki")) == (github, gitlab), source
+
+
+def test_notes_a_github_wiki_serves_as_one_page_are_named_in_a_warning(caplog):
+    from assistant.wiki.published import published_notes
+
+    notes = [_note("a\n", s) for s in ("Page.md", "ops/page.md", "Other.md", "Foo Bar.md", "x/Foo-Bar.md")]
+    assert len(published_notes(notes, "github-wiki")) == 5  # all indexed: which one GitHub shows is unknown
+    warning = " ".join(r.getMessage() for r in caplog.records)
+    assert "2 GitHub wiki page name(s)" in warning and "ops/page.md" in warning and "x/Foo-Bar.md" in warning
+    caplog.clear()
+    published_notes(notes, "gitlab-wiki")  # GitLab keeps the folders
+    assert "page name" not in " ".join(r.getMessage() for r in caplog.records)

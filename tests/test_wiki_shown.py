@@ -186,3 +186,18 @@ def test_page_shows_what_is_indexed_through_the_cli(tmp_path):
         assert answer["hits"][0]["highlight_lines"][0] == line, answer
     assert answers[3]["no_answer"] is False  # the token is shown (inside {% raw %})
     assert answers[4]["no_answer"] is True  # QuuxFrobnicator is only in a comment
+
+
+def test_wiki_links_and_comments_beside_code_spans_stay_linear():
+    # An attack run (2026-12-02): each match counted the backticks before it again, and a 1 MB
+    # line of `[[a]]` links took 38 s to index (also "`" + "<!--" x 250,000 under every engine).
+    import time
+
+    from assistant.notes import parse_note
+    from assistant.wiki import wiki_page
+
+    began = time.process_time()
+    wiki_page(parse_note("# Links\n\n`" + "[[a]]" * 200_000 + "\n\n`" + "<!--" * 250_000 + "\n", "Links.md"), "github-wiki")
+    assert time.process_time() - began < 10  # linear: ~0.2 s; quadratic: over a minute
+    page = wiki_page(parse_note("``[[dbl]]`` and [[x]], `a` [[b]] `c\n", "a.md"), "github-wiki")
+    assert page.text.lines[0] == "``[[dbl]]`` and x, `a` b `c"  # a double-backtick span is code; a lone one is not

@@ -14,15 +14,20 @@ from pathlib import Path
 from .sitefile import SiteConfig, _read_bounded, _warn_once
 
 # A clone's remote: scheme://[user[:token]@]host[:port]/path.wiki.git or scp-like
-# [user@]host:path.wiki.git; the path's segments as GitHub and GitLab allow them.
-_WIKI_REMOTE = re.compile(r"(?:(?:https?|ssh|git)://(?:[^@/\s]*@)?(?P<host>[A-Za-z0-9.-]+)(?::\d+)?/"
-                          r"|(?:[^@/\s:]+@)?(?P<scp_host>[A-Za-z0-9.-]+):)"
+# [user@]host:path.wiki.git; host names of dot-separated labels; the path's segments as GitHub
+# and GitLab allow them.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_HOST = rf"{_LABEL}(?:\.{_LABEL})*"
+_WIKI_REMOTE = re.compile(rf"(?:(?P<scheme>https?|ssh|git)://(?:[^@/\s]*@)?(?P<host>{_HOST})(?::(?P<port>\d{{1,5}}))?/"
+                          rf"|(?:[^@/\s:]+@)?(?P<scp_host>{_HOST}):)"
                           r"(?P<path>[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*)\.wiki\.git/?")
 
 
 def wiki_remote(url: str) -> tuple[str, str] | None:
     """(engine, base URL) of a wiki clone's remote URL, or None when it is not a GitHub or
-    GitLab wiki's (see site.py's docstring)."""
+    GitLab wiki's (see site.py's docstring): a host with a label `github` or `gitlab`
+    (github.com, gitlab.example.com). An http(s) remote's scheme and port are the web's too
+    (an intranet GitLab on http://host:8080); an ssh or git remote's web pages are https."""
     match = _WIKI_REMOTE.fullmatch(url.strip())
     if match is None:
         return None
@@ -30,10 +35,14 @@ def wiki_remote(url: str) -> tuple[str, str] | None:
     path = match.group("path")
     if ".." in path.split("/"):
         return None
-    if "gitlab" in host:
-        return "gitlab-wiki", f"https://{host}/{path}/-/wikis"
-    if "github" in host and path.count("/") == 1:
-        return "github-wiki", f"https://{host}/{path}/wiki"
+    web = f"{match.group('scheme')}://{host}" if match.group("scheme") in ("http", "https") else f"https://{host}"
+    if match.group("scheme") in ("http", "https") and match.group("port"):
+        web += f":{match.group('port')}"
+    labels = host.split(".")
+    if "gitlab" in labels:
+        return "gitlab-wiki", f"{web}/{path}/-/wikis"
+    if "github" in labels and path.count("/") == 1:
+        return "github-wiki", f"{web}/{path}/wiki"
     return None
 
 
@@ -47,13 +56,17 @@ def wiki_clone(notes_dir: Path) -> SiteConfig | None:
     found = _read_bounded(path, None)
     if found is None:
         return None
-    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    # git's own syntax: keys without a value, `;` / `#` comments after a value
+    parser = configparser.ConfigParser(strict=False, interpolation=None, allow_no_value=True,
+                                       inline_comment_prefixes=(";", "#"))
     try:
         parser.read_string(found[1].decode("utf-8", errors="replace"))
     except configparser.Error as exc:
         _warn_once(f"{path}: not read ({str(exc).splitlines()[0]})")
         return None
-    url = parser.get('remote "origin"', "url", fallback="")
+    # git's section names ignore case; `[remote.origin]` is the older form of `[remote "origin"]`
+    origin = next((name for name in parser.sections() if re.fullmatch(r'remote(?:\s+"origin"|\.origin)', name, re.I)), None)
+    url = (parser.get(origin, "url", fallback="") or "").strip().strip('"') if origin else ""
     if not url.strip().endswith((".wiki.git", ".wiki.git/")):
         return None
     found_wiki = wiki_remote(url)

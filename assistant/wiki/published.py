@@ -8,8 +8,8 @@ line by line); a whole note the engine never renders is left out the same way:
 | jekyll, kramdown | front matter `published: false`; a file or folder whose name starts with `_` (`_drafts/`, `_private.md`, `_includes/`), except the `_posts` folder and names the site's `include` lists; what the site's `exclude` matches, with Jekyll's default exclusions (`node_modules`, `vendor/bundle/`, ...) | https://jekyllrb.com/docs/front-matter/ (predefined `published`), https://jekyllrb.com/docs/structure/ ("_drafts: unpublished posts"; other `_` names are not pages), https://jekyllrb.com/docs/configuration/options/ (`exclude`) |
 | docusaurus | front matter `draft: true` (left out of production builds); a file or folder whose name starts with `_` ("treated as partial pages and ignored by default") | https://docusaurus.io/docs/create-doc, https://docusaurus.io/docs/api/plugins/@docusaurus/plugin-content-docs#markdown-front-matter |
 | hugo | front matter `draft: true` (any case, also the text "true"; left out unless built with `--buildDrafts`); the other files of a leaf bundle (a folder with an `index.md`, or `index.ja.md`, any file named `index.*`: its resources); a page of a disabled language (`about.ja.md` under `disableLanguages = ["ja"]`); `_index.md` is a section's page and is published | https://gohugo.io/methods/page/draft/, https://gohugo.io/content-management/organization/, https://gohugo.io/content-management/multilingual/ |
-| github-wiki | `_Sidebar`, `_Footer`, `_Header` (in any folder): parts shown on every page, not pages | gollum's Page::SUBPAGENAMES (the engine behind GitHub wikis), https://docs.github.com/en/communities/documenting-your-project-with-wikis/creating-a-footer-or-sidebar-for-your-wiki |
-| gitlab-wiki | `_sidebar`: the wiki's sidebar, not a page | https://docs.gitlab.com/user/project/wiki/#customize-sidebar |
+| github-wiki | `_Sidebar`, `_Footer`, `_Header`, in any case and any folder: parts shown on every page, not pages | gollum's Page::SUBPAGENAMES (the engine behind GitHub wikis), https://docs.github.com/en/communities/documenting-your-project-with-wikis/creating-a-footer-or-sidebar-for-your-wiki |
+| gitlab-wiki | the root `_sidebar`: the wiki's sidebar, not a page | https://docs.gitlab.com/user/project/wiki/#customize-sidebar |
 | github, gitlab, mkdocs, vitepress | (every note: these engines have no draft field or `_` rule by default) | |
 
 Hidden names (`.draft.md`) are not notes at all (notes.is_note_path), for every engine.
@@ -24,14 +24,15 @@ from pathlib import PurePosixPath
 from typing import Callable
 
 from ..notes import Note
-from .pages import front_matter
+from .pages import front_matter, page_path
 from .hugo import lower_keys
 from .site import SiteConfig
 
 log = logging.getLogger(__name__)
 
 _UNDERSCORE_ENGINES = ("jekyll", "kramdown", "docusaurus")
-_WIKI_PARTS = {"github-wiki": ("_Sidebar", "_Footer", "_Header"), "gitlab-wiki": ("_sidebar",)}
+# Lower-cased: gollum finds them whatever their case (its page_match compares names downcased).
+_WIKI_PARTS = {"github-wiki": ("_sidebar", "_footer", "_header"), "gitlab-wiki": ("_sidebar",)}
 _KEPT_UNDERSCORE = {"jekyll": {"_posts"}, "kramdown": {"_posts"}, "docusaurus": set()}
 
 
@@ -44,11 +45,26 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None) -> list[
     for note in notes:
         resource = bool(bundles) and _in_leaf_bundle(note.source, bundles)
         (kept if is_published(note, engine, site) and not resource else left_out).append(note)
+    if engine == "github-wiki":
+        _warn_shared_page_names(kept)
     if left_out:
         shown = ", ".join(n.source for n in left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
         log.warning("left out %d note(s) the %s wiki does not publish (a draft, published: false, a _ name or excluded): %s",
                     len(left_out), engine, shown)
     return kept
+
+
+def _warn_shared_page_names(notes) -> None:
+    """Warn about notes a GitHub wiki serves at one URL: its page names are file names in one
+    flat namespace, compared without case ("ops/Page.md", "Page.md", "page.md"), so GitHub shows
+    one of them and the others' citations land on it (an attack run, 2026-12-02)."""
+    by_name: dict[str, list[str]] = {}
+    for note in notes:
+        by_name.setdefault(page_path(note, "github-wiki").lower(), []).append(note.source)
+    shared = [sources for sources in by_name.values() if len(sources) > 1]
+    if shared:
+        log.warning("%d GitHub wiki page name(s) are shared by several notes, which GitHub serves as one page "
+                    "(rename all but one): %s", len(shared), "; ".join(", ".join(s[:3]) for s in shared[:3]))
 
 
 def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> bool:
@@ -67,7 +83,10 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
         if any(part.startswith("_") and part not in kept and part not in included for part in parts):
             return False
     if engine in _WIKI_PARTS:
-        return PurePosixPath(note.source).stem not in _WIKI_PARTS[engine]
+        path = PurePosixPath(note.source)
+        name = path.stem.lower() if engine == "github-wiki" else path.stem
+        # GitLab's sidebar is the wiki's root `_sidebar` only; GitHub's may be in any folder
+        return name not in _WIKI_PARTS[engine] or (engine == "gitlab-wiki" and path.parent != PurePosixPath("."))
     if engine not in ("jekyll", "kramdown", "docusaurus", "hugo"):
         return True
     meta = front_matter(note)
