@@ -217,20 +217,26 @@ HUGO_LAYOUTS = {
 }
 
 
+def _hugo_site(tmp_path, monkeypatch, notes: dict, extra_config: str):
+    """A Hugo site of `notes` built by real Hugo into repo/public; `extra_config`: TOML after
+    the base settings (a variant's keys, then any tables)."""
+    if not shutil.which("hugo"):
+        pytest.skip("hugo is not installed (scripts/test.sh installs Debian's hugo)")
+    _only_the_site_file(monkeypatch)
+    repo = tmp_path / "repo"
+    _write(repo / "notes", notes)
+    _write(repo, HUGO_LAYOUTS)
+    (repo / "hugo.toml").write_text('baseURL = "https://example.org/teamwiki/"\ncontentDir = "notes"\n'
+                                    'disableKinds = ["taxonomy", "term"]\n' + extra_config, encoding="utf-8")
+    subprocess.run(["hugo", "--quiet"], cwd=repo, check=True, capture_output=True, timeout=120)
+    return repo
+
 @pytest.mark.parametrize("variant", ["", "uglyURLs = true\n"])
 def test_every_link_lands_on_a_hugo_built_page_and_heading(tmp_path, capsys, monkeypatch, variant):
     """Hugo (Debian's `hugo`, 0.111): `hugo.toml` beside a `contentDir` named `notes`; the
     section pages (`_index.md`) are linked, the draft is not, and every URL is a built page
     holding the heading's id."""
-    if not shutil.which("hugo"):
-        pytest.skip("hugo is not installed (scripts/test.sh installs Debian's hugo)")
-    _only_the_site_file(monkeypatch)
-    repo = tmp_path / "repo"
-    _write(repo / "notes", HUGO_NOTES)
-    _write(repo, HUGO_LAYOUTS)
-    (repo / "hugo.toml").write_text('baseURL = "https://example.org/teamwiki/"\ncontentDir = "notes"\n'
-                                    'disableKinds = ["taxonomy", "term"]\n' + variant, encoding="utf-8")
-    subprocess.run(["hugo", "--quiet"], cwd=repo, check=True, capture_output=True, timeout=120)
+    repo = _hugo_site(tmp_path, monkeypatch, HUGO_NOTES, variant)
     checked, wrong = _check_links(repo / "notes", repo / "public", "/teamwiki/", capsys)
     assert wrong == []
     assert checked >= 17
@@ -271,15 +277,8 @@ def test_every_link_lands_on_a_multilingual_hugo_built_page_and_heading(tmp_path
     """Hugo 0.111, English and Japanese by file name (`about.ja.md`): English at the site's
     root (or under /en/ with defaultContentLanguageInSubdir), Japanese under /ja/, and every
     URL the links command gives is a built page holding the heading's id."""
-    if not shutil.which("hugo"):
-        pytest.skip("hugo is not installed (scripts/test.sh installs Debian's hugo)")
-    _only_the_site_file(monkeypatch)
-    repo = tmp_path / "repo"
-    _write(repo / "notes", HUGO_NOTES | HUGO_LANGUAGE_NOTES)
-    _write(repo, HUGO_LAYOUTS)
-    (repo / "hugo.toml").write_text(variant + 'baseURL = "https://example.org/teamwiki/"\ncontentDir = "notes"\n'
-                                    'disableKinds = ["taxonomy", "term"]\n' + HUGO_LANGUAGES, encoding="utf-8")
-    subprocess.run(["hugo", "--quiet"], cwd=repo, check=True, capture_output=True, timeout=120)
+    # Top-level TOML keys before the [languages] tables
+    repo = _hugo_site(tmp_path, monkeypatch, HUGO_NOTES | HUGO_LANGUAGE_NOTES, variant + HUGO_LANGUAGES)
     checked, wrong = _check_links(repo / "notes", repo / "public", "/teamwiki/", capsys)
     assert wrong == []
     assert checked >= 30
