@@ -204,23 +204,28 @@ def test_a_github_wiki_page_is_titled_by_its_file_name_and_shows_its_links_text(
     assert wiki_page(note, "jekyll").text.lines[2].startswith("See [[On-call rotation]]")  # other engines: as written
 
 
-def test_a_wiki_sidebar_footer_and_header_are_not_pages():
+def test_a_wiki_sidebar_is_no_page_and_a_footer_is_cited_at_the_home_page():
     from assistant.wiki.published import is_published
 
-    for source, github, gitlab in [("_Sidebar.md", False, True), ("ops/_Footer.md", False, True),
-                                   ("_Header.md", False, True), ("_sidebar.md", False, False), ("_FOOTER.md", False, True),
+    # A GitHub wiki's footer and header are shown on every page: indexed, cited at the home page.
+    for source, github, gitlab in [("_Sidebar.md", False, True), ("ops/_Footer.md", True, True),
+                                   ("_Header.md", True, True), ("_sidebar.md", False, False), ("_FOOTER.md", True, True),
                                    ("ops/_sidebar.md", False, True), ("Home.md", True, True)]:
         note = _note("* [[Home]]\n", source)
         assert (is_published(note, "github-wiki"), is_published(note, "gitlab-wiki")) == (github, gitlab), source
+    footer = wiki_page(_note("Office: 0000-12-3300\n", "_Footer.md"), "github-wiki")
+    assert (footer.path, footer.title) == ("/Home", "Footer (every page)")
 
 
 def test_notes_a_github_wiki_serves_as_one_page_are_named_in_a_warning(caplog):
     from assistant.wiki.published import published_notes
 
-    notes = [_note("a\n", s) for s in ("Page.md", "ops/page.md", "Other.md", "Foo Bar.md", "x/Foo-Bar.md")]
-    assert len(published_notes(notes, "github-wiki")) == 5  # all indexed: which one GitHub shows is unknown
+    notes = [_note("a\n", s) for s in ("Page.md", "ops/page.md", "Other.md", "Foo Bar.md", "x/Foo-Bar.md", "Home.md",
+                                        "_Footer.md")]
+    assert len(published_notes(notes, "github-wiki")) == 7  # all indexed: which one GitHub shows is unknown
     warning = " ".join(r.getMessage() for r in caplog.records)
     assert "2 GitHub wiki page name(s)" in warning and "ops/page.md" in warning and "x/Foo-Bar.md" in warning
+    assert "_Footer.md" not in warning  # cited at the home page on purpose
     caplog.clear()
     published_notes(notes, "gitlab-wiki")  # GitLab keeps the folders
     assert "page name" not in " ".join(r.getMessage() for r in caplog.records)

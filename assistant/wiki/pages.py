@@ -10,7 +10,7 @@ URL path of a note `dir/page.md` (before the base URL, which may carry a base pa
 | docusaurus | `/dir/page` | same | `/dir/` (README.md too) |
 | github, gitlab | `/dir/page.md` (the file view; the base URL ends in `/blob/main`) | same | same |
 | hugo | `/dir/page/` (`uglyURLs: false`) | off (`uglyURLs: true`): `/dir/page.html` | `/dir/` (`_index.md` too; `/dir.html` under `uglyURLs`) |
-| github-wiki | `/page` (the base URL ends in `/wiki`; folders are not in the URL) | same | `/index` (no index page; `Home.md` is `/Home`) |
+| github-wiki | `/page` (the base URL ends in `/wiki`; folders are not in the URL; `_Footer`, `_Header`: `/Home`) | same | `/index` (no index page; `Home.md` is `/Home`) |
 | gitlab-wiki | `/dir/page` (the base URL ends in `/-/wikis`) | same | `/dir/index` (`home.md` is `/home`) |
 
 Under Hugo a file `page.ja.md` of a site with a `ja` language is the `ja` page of `page`,
@@ -45,6 +45,10 @@ _INDEX_NAMES = {"jekyll": ("index",), "kramdown": ("index",), "mkdocs": ("index"
 CLEAN_URLS_DEFAULT = {"jekyll": False, "kramdown": False, "mkdocs": True, "vitepress": False,
                       "docusaurus": True, "github": None, "gitlab": None, "hugo": True,
                       "github-wiki": None, "gitlab-wiki": None}
+
+
+# Parts of a GitHub wiki shown on every page (gollum's SUBPAGENAMES but the sidebar, which is navigation)
+GITHUB_WIKI_PARTS_ON_EVERY_PAGE = ("_footer", "_header")
 
 
 def front_matter(note: Note) -> dict:
@@ -111,7 +115,9 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None, languages
     name = _without_suffix(parts[-1])
     folder = parts[:-1]
     if engine == "github-wiki":  # one flat namespace of page names: the folders are not in the URL
-        return "/" + re.sub(r"[ /<>]", "-", name)
+        # A footer or header is shown on every page: its lines are cited at the home page.
+        # "What's the office's phone number?" had its answer only in `_Footer.md` (a new user).
+        return "/Home" if name.lower() in GITHUB_WIKI_PARTS_ON_EVERY_PAGE else "/" + re.sub(r"[ /<>]", "-", name)
     if engine == "gitlab-wiki":
         return "/" + "/".join(part.replace(" ", "-") for part in folder + [name])
     if engine == "docusaurus":
@@ -199,6 +205,8 @@ def page_title(note: Note, engine: str, headings: Sequence[WikiHeading]) -> str:
     GitHub wiki's file name."""
     if engine == "github-wiki":  # gollum's title: the page name with '-' read as spaces
         stem = PurePosixPath(note.source).stem
+        if stem.lower() in GITHUB_WIKI_PARTS_ON_EVERY_PAGE:
+            return f"{stem[1:].capitalize()} (every page)"
         return stem.replace("-", " ").strip() or stem
     meta = front_matter(note)
     if engine == "hugo":

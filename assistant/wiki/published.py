@@ -8,7 +8,7 @@ line by line); a whole note the engine never renders is left out the same way:
 | jekyll, kramdown | front matter `published: false`; a file or folder whose name starts with `_` (`_drafts/`, `_private.md`, `_includes/`), except the `_posts` folder and names the site's `include` lists; what the site's `exclude` matches, with Jekyll's default exclusions (`node_modules`, `vendor/bundle/`, ...) | https://jekyllrb.com/docs/front-matter/ (predefined `published`), https://jekyllrb.com/docs/structure/ ("_drafts: unpublished posts"; other `_` names are not pages), https://jekyllrb.com/docs/configuration/options/ (`exclude`) |
 | docusaurus | front matter `draft: true` (left out of production builds); a file or folder whose name starts with `_` ("treated as partial pages and ignored by default") | https://docusaurus.io/docs/create-doc, https://docusaurus.io/docs/api/plugins/@docusaurus/plugin-content-docs#markdown-front-matter |
 | hugo | front matter `draft: true` (any case, also the text "true"; left out unless built with `--buildDrafts`); the other files of a leaf bundle (a folder with an `index.md`, or `index.ja.md`, any file named `index.*`: its resources); a page of a disabled language (`about.ja.md` under `disableLanguages = ["ja"]`); `_index.md` is a section's page and is published | https://gohugo.io/methods/page/draft/, https://gohugo.io/content-management/organization/, https://gohugo.io/content-management/multilingual/ |
-| github-wiki | `_Sidebar`, `_Footer`, `_Header`, in any case and any folder: parts shown on every page, not pages | gollum's Page::SUBPAGENAMES (the engine behind GitHub wikis), https://docs.github.com/en/communities/documenting-your-project-with-wikis/creating-a-footer-or-sidebar-for-your-wiki |
+| github-wiki | `_Sidebar`, in any case and any folder: the navigation shown beside every page, not a page (`_Footer` and `_Header`, shown on every page, are indexed and cited at the home page: pages.py) | gollum's Page::SUBPAGENAMES (the engine behind GitHub wikis), https://docs.github.com/en/communities/documenting-your-project-with-wikis/creating-a-footer-or-sidebar-for-your-wiki |
 | gitlab-wiki | the root `_sidebar`: the wiki's sidebar, not a page | https://docs.gitlab.com/user/project/wiki/#customize-sidebar |
 | github, gitlab, mkdocs, vitepress | (every note: these engines have no draft field or `_` rule by default) | |
 
@@ -24,7 +24,7 @@ from pathlib import PurePosixPath
 from typing import Callable
 
 from ..notes import Note
-from .pages import front_matter, page_path
+from .pages import GITHUB_WIKI_PARTS_ON_EVERY_PAGE, front_matter, page_path
 from .hugo import lower_keys
 from .site import SiteConfig
 
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 _UNDERSCORE_ENGINES = ("jekyll", "kramdown", "docusaurus")
 # Lower-cased: gollum finds them whatever their case (its page_match compares names downcased).
-_WIKI_PARTS = {"github-wiki": ("_sidebar", "_footer", "_header"), "gitlab-wiki": ("_sidebar",)}
+_WIKI_PARTS = {"github-wiki": ("_sidebar",), "gitlab-wiki": ("_sidebar",)}
 _KEPT_UNDERSCORE = {"jekyll": {"_posts"}, "kramdown": {"_posts"}, "docusaurus": set()}
 
 
@@ -60,6 +60,8 @@ def _warn_shared_page_names(notes) -> None:
     one of them and the others' citations land on it (an attack run, 2026-12-02)."""
     by_name: dict[str, list[str]] = {}
     for note in notes:
+        if PurePosixPath(note.source).stem.lower() in GITHUB_WIKI_PARTS_ON_EVERY_PAGE:
+            continue  # cited at the home page on purpose (pages.py)
         by_name.setdefault(page_path(note, "github-wiki").lower(), []).append(note.source)
     shared = [sources for sources in by_name.values() if len(sources) > 1]
     if shared:
