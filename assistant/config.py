@@ -48,7 +48,7 @@ class Settings:
     # titles. `anchor_style` is its deprecated older name (its values are engine names).
     wiki_engine: str = "jekyll"
     wiki_clean_urls: bool | None = None  # None: the engine's default (pages.CLEAN_URLS_DEFAULT)
-    # A Hugo site's languages (wiki.site.HugoLanguages), from its site file only; None: Hugo's
+    # A Hugo site's languages (wiki.hugo.HugoLanguages), from its site file only; None: Hugo's
     # default (one language, "en").
     wiki_languages: HugoLanguages | None = None
     anchor_style: str | None = None

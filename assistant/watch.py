@@ -133,7 +133,7 @@ def start_watching(service, debounce_ms: int = DEBOUNCE_MS, poll_ms: int = POLL_
                 service.searcher  # load the new version now, not on the next question
                 # A normal re-index is news, not a problem: INFO, which app.py shows for this logger.
                 log.info("notes changed: index %s (%d chunks, %d embedded, %.1f s)",
-                            report.status, report.n_chunks, report.n_embedded, report.seconds)
+                         report.status, report.n_chunks, report.n_embedded, report.seconds)
             except AssistantError as exc:
                 log.warning("re-indexing failed, still answering from the previous index: %s", exc)
             except Exception:  # the watcher must outlive any one bad refresh

@@ -44,7 +44,7 @@ class WikiPage:
 def wiki_page(note: Note, engine: str = DEFAULT_ENGINE, clean_urls: bool | None = None,
               languages: HugoLanguages | None = None) -> WikiPage:
     """The page of one note under `engine`; ValueError for an unknown engine. `languages`:
-    a Hugo site's (site.HugoLanguages; None: Hugo's default).
+    a Hugo site's (hugo.HugoLanguages; None: Hugo's default).
 
     Cached by the note's content hash: a build chunks each note twice (chunks, passages).
     """
