@@ -257,13 +257,15 @@ _WIKI_LINK = re.compile(r"\[\[([^\[\]|\n]{1,200}?)(?:\|([^\[\]\n]{1,200}?))?\]\]
 
 def _wiki_links(line: str) -> str:
     """`line` with each gollum page link outside a code span shown as its text."""
+    if "[[" not in line:
+        return line
     spans = _CodeSpans(line)
 
     def shown(link: re.Match) -> str:
         if link.start() in spans:
             return link.group(0)
         return (link.group(1) if link.group(2) else link.group(1).split("#")[0] or link.group(1)).strip()
-    return _WIKI_LINK.sub(shown, line) if "[[" in line else line
+    return _WIKI_LINK.sub(shown, line)
 
 
 def page_text(note: Note, engine: str, headings: Sequence[WikiHeading] = ()) -> PageText:
