@@ -151,6 +151,47 @@ _QUANTITIES = (
                 r"|\b\d{1,2}\s*(?:to|-|–|~|〜)\s*\d{1,2}\b|休館|休業|\bclosed\b")),
 )
 
+# A secret asked for by value ("What's the Wi-Fi password?", "What's the code for the key box?",
+# "暗証番号は？"): team wikis keep these out on purpose ("changes monthly, not written here"),
+# while the section about the thing matches the question well. Eight no-answer questions of
+# eleven corpora ask one (docs/evaluation.md, twenty-fifth pass). Asking about one ("Why must
+# nobody change the password ...?", "パスワードを教えてと言われた") asks for none.
+_SECRET_EN = (r"(?:passwords?|passcodes?|passphrases?|pins?(?: codes?| numbers?)?|(?:door|alarm|lock|key[- ]?box|"
+              r"gate|safe|entry|entrance|access|wi-?fi|security|unlock|locker|padlock|keypad|building) codes?)")
+_SECRET_JA = r"パスワード|暗証番号|パスコード|解錠コード|解除コード|ロック解除の?番号|pin(?:コード|番号)?"
+
+
+class _SecretGiven:
+    """Whether a text gives a code or password: a value quoted or set off after the word
+    ("password: `tea-time`", "| パスワード | kazahana |"), or a line naming what it opens or how
+    it is keyed in that holds a run of three digits or a token of letters with two digits
+    ("The code is MZ-2207", "Punch in 4512"). Any number elsewhere (a phone number, a year, a
+    price) answered "What's the alarm code?" from an emergencies page; "1Password" is no code.
+    Read line by line, each pattern once: linear in the text."""
+
+    # not a QR code, a bar code or source code: "300 円未満は現金か QR コード決済" gave no code
+    _word = re.compile(rf"(?<![\w-])(?:{_SECRET_EN})|{_SECRET_JA}|(?<!qr)(?<!qr )(?<!bar)(?<!bar )(?<!zip )(?<!source )\bcodes?\b"
+                       r"|\bpins?\b|\benter\b|\bpunch\b|\bkey in\b|(?<!qr)(?<!qr )(?<!バー)(?<!ソース)コード|暗証|入力|押")
+    _value = re.compile(r"(?<![\w.])\d{3,}+(?!\w|\.\d)|\b(?=(?:[\w-]*?\d){2})(?=[\w-]*[a-z])[a-z0-9][\w-]{3,}+\b")
+    # a table's value sits in the cell after a cell holding only the word ("| 1Password | 初日中 |" is none)
+    _set_off = re.compile(rf"(?:(?<![\w-])(?:{_SECRET_EN}|code)|{_SECRET_JA}|コード)\s*+(?:[:：=]\s*+[^\s|]{{3}}|(?:is|は)\s*+[`\"'「『])"
+                          rf"|\|\s*+(?:(?:[\w-]+ )?(?<![\w-])(?:{_SECRET_EN})|[^|\n]{{0,20}}?(?:{_SECRET_JA}))\s*+\|\s*+[^\s|]{{3}}")
+
+    def search(self, text: str) -> bool:
+        """True when `text` (lowercase, match_form) gives a code or password."""
+        return bool(self._set_off.search(text)) or any(
+            self._word.search(line) and self._value.search(line) for line in text.split("\n"))
+
+
+_QUANTITIES += (
+    ("access code",
+     re.compile(rf"\bwhat(?:'s| is| are| was)\s+(?:the |its |their |our |this month's |today's |the current |the new )?"
+                rf"(?:[\w-]+ ){{0,3}}?{_SECRET_EN}\b(?! (?:policy|policies|rules?|manager|reset|format|length)\b)"
+                r"|\bwhat(?:'s| is) (?:the |its |this month's |today's |the current )(?:[\w-]+ )?code (?:for|to|of|on)\b"
+                rf"|(?:{_SECRET_JA})(?:は|って)(?:何|なに|なん)?(?:番|ですか|でしょうか)?(?:[？?]|$)"),
+     _SecretGiven()),
+)
+
 # Counts of things, each with its Japanese counter and the English nouns it counts: "何文字まで
 # 書ける？" is answered by "500文字" or "500 characters", never by a number of days.
 _COUNTERS = (

@@ -186,6 +186,22 @@ def test_a_question_asking_for_a_quantity_the_hits_never_give_is_not_in_the_note
         # who knows it, or where to find it, still asks the amount (an attack on the rule)
         ("Who knows how much a dental cleaning costs?", "Dental cleaning is done under anaesthesia.", "amount of money"),
         ("Where can I find how much a microchip implant costs?", "Microchips are implanted at 8 weeks.", "amount of money"),
+        # a secret asked for by value: wikis keep it out ("changes monthly, not written here")
+        ("What's this month's Wi-Fi password?", "パスワードは毎月 1 日に変わるので、wiki には書かない。", "access code"),
+        ("What's the code for the key box by the staff door?", "The key box holds the opening set.", "access code"),
+        ("Is there a staff Wi-Fi, and what's its password?", "Staff use the office network.", "access code"),
+        ("金庫の暗証番号は？", "金庫は店長が管理する。", "access code"),
+        ("What's the alarm code?", "Punch in 4512 within 30 seconds.", None),
+        ("What's the code to switch off the alarm?", "The code is MZ-2207.", None),
+        ("What's the guest Wi-Fi password?", "Guest Wi-Fi password: kazahana-guest", None),
+        ("What's the guest Wi-Fi password?", "| Wi-Fi | パスワード | kazahana |", None),
+        ("Wi-Fiのパスワードは何？", "パスワードは「yama-kawa」。", None),
+        ("What's the alarm code?", "警報の解除コードは 4512", None),
+        ("What's the guest Wi-Fi password?", "| Wi-Fiパスワード | kazahana |", None),
+        # a number or token on another line, a QR code, a password manager's name give none
+        ("What's the alarm code?", "火事は 119 番。\nQR コード決済は 300 円から。", "access code"),
+        ("What's the guest Wi-Fi password?", "| 1Password | 初日中 | マスターパスワードは誰にも教えない。", "access code"),
+        ("What's the guest Wi-Fi password?", "パスワードは 1Password の「App Review」項目にある。", "access code"),
     ],
 )
 def test_the_quantity_a_question_asks_for(question, text, kind):
@@ -217,6 +233,10 @@ def test_the_quantity_a_question_asks_for(question, text, kind):
         # an embedded question: it asks who (heldout10's h10-040, flagged for want of a count)
         "午後の焼き足しで何を何個焼くかは誰が決めるの？", "いくらかかるかは誰に聞けばいい？",
         "Who decides how many days off I get?", "Why does the proofing take 3 hours?",
+        # about a password or code, asking for none (the seed's and heldout5's answered ones)
+        "Why must nobody change the password of the store-review demo account?", "What is the password policy?",
+        "お客様に「ネットにつなぎたいのでパスワードを教えて」と言われた。", "What's the password manager we use?",
+        "Which code do I put on a bag the crows tore open?", "解析サーバにはパスワードでログインできますか？",
     ],
 )
 def test_words_of_quantity_that_ask_for_no_number(question):
