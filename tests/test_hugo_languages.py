@@ -88,6 +88,7 @@ def test_ugly_urls_with_languages(source, front, path):
 
 def _site(tmp_path, config: str, notes: dict[str, str]):
     folder = tmp_path / "repo" / "content"
+    folder.mkdir(parents=True, exist_ok=True)
     for name, text in notes.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text, encoding="utf-8")
@@ -129,7 +130,9 @@ def test_a_bundle_s_language_versions_and_resources(tmp_path):
 @pytest.mark.parametrize("config, warned", [
     ('defaultContentLanguage = 5\n', "is not a language code"),
     ('defaultContentLanguageInSubdir = "yes"\n', "is not true or false"),
-    ('disableLanguages = "ja"\n', "disableLanguages is not a list"),
+    ('disableLanguages = 5\n', "disableLanguages is not a list"),
+    ('[languages]\nen = "English"\n', "not a table of settings"),  # Hugo: "Language config is not a map"
+    ('defaultContentLanguage = "JA"\n[languages.ja]\n[languages.en]\n', "not written in lower case"),
     ('languages = "en"\n', "languages is not a table"),
     ('[languages]\n"../x" = {}\nen = {}\n', "'../x' is not a language code"),
     ('[languages.ja]\nweight = 1\n', "is not one of its enabled languages"),  # Hugo refuses to build it
@@ -150,3 +153,62 @@ def test_only_a_hugo_index_records_the_languages():
     # pages is rebuilt (its record lacks the key); no other wiki's index is.
     assert "wiki_languages" not in chunking_settings(from_env({}, wiki_engine="mkdocs"))
     assert chunking_settings(from_env({}, wiki_engine="hugo"))["wiki_languages"] is None
+
+
+@pytest.mark.parametrize("config, languages", [
+    # Go's cast.ToBool and cast.ToStringSlice, as Hugo 0.111 reads these (an attack run, 2026-12-03)
+    ('defaultContentLanguageInSubdir = "true"\n[languages.en]\n[languages.ja]\n', HugoLanguages("en", ("en", "ja"), (), True)),
+    ('[languages.en]\n[languages.ja]\ndisabled = "true"\n', HugoLanguages("en", ("en",), ("ja",))),
+    ('disableLanguages = "ja"\n[languages.en]\n[languages.ja]\n', HugoLanguages("en", ("en",), ("ja",))),
+    # an empty table is Hugo's default: the default language alone
+    ('defaultContentLanguage = "ja"\n[languages]\n', HugoLanguages("ja", ("ja",))),
+])
+def test_values_hugo_accepts_are_read_as_hugo_reads_them(tmp_path, caplog, config, languages):
+    with caplog.at_level(logging.WARNING):
+        assert read_site_config(_site(tmp_path, config, {"a.md": "# A\n"})).languages == languages
+    assert "hugo.toml" not in caplog.text  # no warning about the file
+
+
+def test_an_alias_bomb_in_the_site_file_is_named_in_a_bounded_warning(tmp_path, caplog):
+    # 442 bytes of YAML aliases expand to 9**9 items: str() of the value ran out of memory.
+    levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi"):
+        levels.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    config = "\n".join(levels) + "\ndefaultContentLanguageInSubdir: *i\ndefaultContentLanguage: *i\ndisableLanguages: [*i]\n"
+    folder = tmp_path / "repo" / "content"
+    folder.mkdir(parents=True)
+    (tmp_path / "repo" / "hugo.yaml").write_text(config, encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        site = read_site_config(folder)
+    assert site.engine == "hugo" and site.languages == HugoLanguages()
+    assert "is not true or false" in caplog.text and max(len(r.getMessage()) for r in caplog.records) < 500
+
+
+def test_a_file_with_the_language_suffix_makes_the_page_the_other_is_left_out(tmp_path, caplog):
+    # Hugo 0.111 built /a/ from a.en.md and /about/ from about.ja.md, never from a.md / about.md.
+    for default, files, kept in (("en", ("a.md", "a.en.md", "b.md"), ["a.en.md", "b.md"]),
+                                 ("ja", ("about.md", "about.ja.md", "about.en.md"), ["about.ja.md", "about.en.md"])):
+        site = read_site_config(_site(tmp_path / default, f'defaultContentLanguage = "{default}"\n[languages.en]\n[languages.ja]\n', {}))
+        with caplog.at_level(logging.WARNING):
+            found = published_notes([parse_note("# A\n", s) for s in files], "hugo", site)
+        assert [n.source for n in found] == kept
+        assert "with the language suffix" in caplog.text
+
+
+def test_the_languages_of_hugo_s_configuration_folder_are_read(tmp_path, caplog):
+    # config/_default/languages.toml, as Hugo merges it with the root file (which wins)
+    notes = _site(tmp_path, 'baseURL = "https://x.example/"\n', {})
+    (tmp_path / "repo" / "config" / "_default").mkdir(parents=True)
+    (tmp_path / "repo" / "config" / "_default" / "languages.toml").write_text("[en]\nweight = 1\n[ja]\nweight = 2\n")
+    (tmp_path / "repo" / "config" / "_default" / "hugo.toml").write_text('baseURL = "https://ignored.example/"\n')
+    site = read_site_config(notes)
+    assert site.engine == "hugo" and site.base_url == "https://x.example/"
+    assert site.languages == HugoLanguages("en", ("en", "ja"))
+    assert wiki_page(parse_note("# A\n", "about.ja.md"), "hugo", None, site.languages).path == "/ja/about/"
+    # the folder alone states the site
+    (tmp_path / "repo" / "hugo.toml").unlink()
+    (tmp_path / "repo" / "config" / "production").mkdir()
+    (tmp_path / "repo" / "config" / "production" / "hugo.toml").write_text('defaultContentLanguage = "ja"\n')
+    site = read_site_config(notes)
+    assert site.engine == "hugo" and site.base_url == "https://ignored.example/"
+    assert site.languages == HugoLanguages("ja", ("en", "ja"))

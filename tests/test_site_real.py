@@ -217,15 +217,16 @@ HUGO_LAYOUTS = {
 }
 
 
-def _hugo_site(tmp_path, monkeypatch, notes: dict, extra_config: str):
+def _hugo_site(tmp_path, monkeypatch, notes: dict, extra_config: str, extra_files: dict | None = None):
     """A Hugo site of `notes` built by real Hugo into repo/public; `extra_config`: TOML after
-    the base settings (a variant's keys, then any tables)."""
+    the base settings (a variant's keys, then any tables); `extra_files`: more files of the
+    project (its configuration folder)."""
     if not shutil.which("hugo"):
         pytest.skip("hugo is not installed (scripts/test.sh installs Debian's hugo)")
     _only_the_site_file(monkeypatch)
     repo = tmp_path / "repo"
     _write(repo / "notes", notes)
-    _write(repo, HUGO_LAYOUTS)
+    _write(repo, HUGO_LAYOUTS | (extra_files or {}))
     (repo / "hugo.toml").write_text('baseURL = "https://example.org/teamwiki/"\ncontentDir = "notes"\n'
                                     'disableKinds = ["taxonomy", "term"]\n' + extra_config, encoding="utf-8")
     subprocess.run(["hugo", "--quiet"], cwd=repo, check=True, capture_output=True, timeout=120)
@@ -267,18 +268,26 @@ HUGO_LANGUAGE_NOTES = {
     "Mixed.JA.md": "---\ntitle: Mixed\n---\n## Not Japanese\n",  # /mixed.ja/
     "sec/_index.fr.md": "---\ntitle: Sec\n---\n## Section by another name\n",  # any _index.* is a section's
     "sec/a.md": "---\ntitle: A\n---\n## In the section\n",
+    # one page, two files: Hugo builds it from the one with the language suffix
+    "twin.md": "---\ntitle: Twin\n---\n## Only in the file without suffix\n",
+    "twin.en.md": "---\ntitle: Twin\n---\n## In the English file\n",
 }
 HUGO_LANGUAGES = ('defaultContentLanguage = "en"\n[languages.en]\nweight = 1\n[languages.ja]\nweight = 2\n'
                   '[languages.de]\nweight = 3\ndisabled = true\n')
 
 
-@pytest.mark.parametrize("variant", ["", "defaultContentLanguageInSubdir = true\n", "uglyURLs = true\n"])
+@pytest.mark.parametrize("variant", ["", "defaultContentLanguageInSubdir = true\n", "uglyURLs = true\n", "config folder"])
 def test_every_link_lands_on_a_multilingual_hugo_built_page_and_heading(tmp_path, capsys, monkeypatch, variant):
     """Hugo 0.111, English and Japanese by file name (`about.ja.md`): English at the site's
     root (or under /en/ with defaultContentLanguageInSubdir), Japanese under /ja/, and every
-    URL the links command gives is a built page holding the heading's id."""
-    # Top-level TOML keys before the [languages] tables
-    repo = _hugo_site(tmp_path, monkeypatch, HUGO_NOTES | HUGO_LANGUAGE_NOTES, variant + HUGO_LANGUAGES)
+    URL the links command gives is a built page holding the heading's id. The languages may
+    be in Hugo's configuration folder (`config/_default/languages.toml`)."""
+    if variant == "config folder":
+        languages = HUGO_LANGUAGES.replace("[languages.", "[").split("\n", 1)
+        repo = _hugo_site(tmp_path, monkeypatch, HUGO_NOTES | HUGO_LANGUAGE_NOTES, languages[0] + "\n",
+                          {"config/_default/languages.toml": languages[1]})
+    else:  # top-level TOML keys before the [languages] tables
+        repo = _hugo_site(tmp_path, monkeypatch, HUGO_NOTES | HUGO_LANGUAGE_NOTES, variant + HUGO_LANGUAGES)
     checked, wrong = _check_links(repo / "notes", repo / "public", "/teamwiki/", capsys)
     assert wrong == []
     assert checked >= 30
@@ -286,7 +295,8 @@ def test_every_link_lands_on_a_multilingual_hugo_built_page_and_heading(tmp_path
     urls = {p["source"]: p["url"][len("https://example.org/teamwiki"):] for p in map(json.loads, capsys.readouterr().out.splitlines())}
     en = "/en/" if "InSubdir" in variant else "/"
     ugly = "uglyURLs" in variant
-    assert not {"bar.de.md", "pump/notes.ja.md", "pump/notes.md"} & set(urls)
+    assert not {"bar.de.md", "pump/notes.ja.md", "pump/notes.md", "twin.md"} & set(urls)
+    assert urls["twin.en.md"] == en + ("twin.html" if ugly else "twin/")
     assert (urls["_index.md"], urls["_index.ja.md"]) == (en, "/ja/")
     assert urls["guide/_index.ja.md"] == ("/ja/guide.html" if ugly else "/ja/guide/")
     assert urls["guide/setup/index.ja.md"] == ("/ja/guide/setup.html" if ugly else "/ja/guide/setup/")

@@ -11,6 +11,7 @@ a language from the file name only.
 from __future__ import annotations
 
 import re
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -56,6 +57,28 @@ class HugoLanguages:
                 "default_in_subdir": self.default_in_subdir}
 
 
+# A bad value is named in a warning by reprlib, which stops at a few items and levels: str()
+# of a YAML alias bomb (442 bytes, nine nested levels of nine aliases) built a value of GBs
+# (an attack run, 2026-12-03: 50 s a read, then MemoryError).
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel, _SHOWN.maxlist, _SHOWN.maxdict, _SHOWN.maxstring, _SHOWN.maxother = 2, 3, 3, 40, 40
+
+
+def shown_value(value) -> str:
+    """A config value for a warning: its repr, bounded in size whatever the value holds."""
+    return _SHOWN.repr(value)
+
+
+def _bool(value) -> bool | None:
+    """A Hugo boolean: true / false, or the text "true" / "false" in any case (Go's
+    cast.ToBool, which Hugo applies); None for anything else."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
 # A language code goes into every URL of its pages (/ja/...): letters, digits and inner '-' or
 # '_' only ('zh-cn', 'pt_br'), so a code like '../x' never makes a link leave the base path.
 _LANGUAGE_CODE = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
@@ -67,7 +90,7 @@ def _code(value, what: str, path: Path, warn: Callable[[str], None]) -> str | No
     code = value.strip().lower() if isinstance(value, str) else ""
     if len(code) <= 40 and _LANGUAGE_CODE.fullmatch(code):
         return code
-    warn(f"{path}: {what} {str(value)[:40]!r} is not a language code; ignored")
+    warn(f"{path}: {what} {shown_value(value)} is not a language code; ignored")
     return None
 
 
@@ -82,14 +105,24 @@ def hugo_languages(keys: dict, path: Path, warn: Callable[[str], None]) -> HugoL
     default = "en"
     if "defaultcontentlanguage" in keys:
         default = _code(keys["defaultcontentlanguage"], "defaultContentLanguage", path, warn) or "en"
-    subdir = keys.get("defaultcontentlanguageinsubdir", False)
-    if not isinstance(subdir, bool):
-        warn(f"{path}: defaultContentLanguageInSubdir {str(subdir)[:40]!r} is not true or false; taken as false")
+        written = keys["defaultcontentlanguage"]
+        if isinstance(written, str) and written.strip().lower() == default != written.strip():
+            # Hugo 0.111 lower-cases the languages' keys but not this value: "pt-BR" then
+            # matches none, and no page without a language suffix is built (an attack run).
+            warn(f"{path}: defaultContentLanguage {shown_value(written)} is not written in lower case as Hugo "
+                 f"matches it; links to pages without a language suffix may not land")
+    subdir = _bool(keys.get("defaultcontentlanguageinsubdir", False))
+    if subdir is None:
+        warn(f"{path}: defaultContentLanguageInSubdir {shown_value(keys['defaultcontentlanguageinsubdir'])} "
+             f"is not true or false; taken as false")
         subdir = False
-    languages = _language_tables(keys.get("languages", {default: {}}), path, warn)
+    # An empty `languages` table is Hugo's default: the one default language.
+    languages = _language_tables(keys.get("languages") or {default: {}}, path, warn)
+    if languages is None:
+        return None
     # A disabled code that is no language of the site names none: `b.fr.md` stays /b.fr/.
     disabled = _disabled(keys.get("disablelanguages", []), path, warn) & set(languages)
-    disabled |= {code for code, settings in languages.items() if settings.get("disabled") is True}
+    disabled |= {code for code, settings in languages.items() if _bool(settings.get("disabled")) is True}
     enabled = tuple(code for code in languages if code not in disabled)
     if default not in enabled:
         warn(f"{path}: defaultContentLanguage {default!r} is not one of its enabled languages (Hugo does not "
@@ -103,21 +136,30 @@ def hugo_languages(keys: dict, path: Path, warn: Callable[[str], None]) -> HugoL
     return HugoLanguages(default, enabled, tuple(sorted(disabled)), subdir)
 
 
-def _language_tables(table, path: Path, warn: Callable[[str], None]) -> dict[str, dict]:
-    """`languages` as {code: its settings, keys lower-cased}, in the file's order."""
+def _language_tables(table, path: Path, warn: Callable[[str], None]) -> dict[str, dict] | None:
+    """`languages` as {code: its settings, keys lower-cased}, in the file's order; None
+    (warned) when a language's settings are not a table: Hugo 0.111 refuses to build
+    ("Language config is not a map")."""
     if not isinstance(table, dict):
         warn(f"{path}: languages is not a table of languages; ignored")
         return {}
     found = {}
     for key, settings in list(table.items())[:MAX_LANGUAGES]:
         code = _code(key, "language", path, warn)
+        if code and not isinstance(settings, dict):
+            warn(f"{path}: language {code!r} is set to {shown_value(settings)}, not a table of settings (Hugo does "
+                 f"not build such a site); its languages are ignored")
+            return None
         if code:
             found[code] = lower_keys(settings)
     return found
 
 
 def _disabled(value, path: Path, warn: Callable[[str], None]) -> set[str]:
-    """`disableLanguages` as a set of codes."""
+    """`disableLanguages` as a set of codes; a text is its words (Go's cast.ToStringSlice:
+    `disableLanguages = "ja"` disables ja)."""
+    if isinstance(value, str):
+        value = value.split()
     if not isinstance(value, list):
         warn(f"{path}: disableLanguages is not a list; ignored")
         return set()

@@ -47,11 +47,32 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None) -> list[
         (kept if is_published(note, engine, site) and not resource else left_out).append(note)
     if engine == "github-wiki":
         _warn_shared_page_names(kept)
+    if engine == "hugo" and site is not None and site.languages is not None:
+        replaced = _replaced_by_translation(kept, site.languages)
+        kept = [note for note in kept if note.source not in replaced]
+        left_out += [note for note in notes if note.source in replaced]
     if left_out:
         shown = ", ".join(n.source for n in left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
-        log.warning("left out %d note(s) the %s wiki does not publish (a draft, published: false, a _ name or excluded): %s",
-                    len(left_out), engine, shown)
+        reasons = ("a draft, a disabled language, a bundle's resource, or a file whose page a file with the language "
+                   "suffix makes" if engine == "hugo" else "a draft, published: false, a _ name or excluded")
+        log.warning("left out %d note(s) the %s wiki does not publish (%s): %s", len(left_out), engine, reasons, shown)
     return kept
+
+
+def _replaced_by_translation(notes, languages) -> set[str]:
+    """Sources of Hugo pages that another file of the same page in the same language replaces:
+    `about.md` beside `about.en.md` on a site whose default language is en (or `about.md`
+    beside `about.ja.md` under `ja`). Hugo 0.111 builds the page from the file with the
+    language suffix (checked with real builds, an attack run, 2026-12-03), so the other's
+    text is not on the page and its headings' links would not land."""
+    by_page: dict[tuple, list[tuple[bool, str]]] = {}
+    for note in notes:
+        path = PurePosixPath(note.source)
+        name = path.name.rpartition(".")[0] or path.name
+        language, page = languages.language_of(name)
+        by_page.setdefault((str(path.parent), page, language), []).append((page != name, note.source))
+    return {source for files in by_page.values() if any(suffixed for suffixed, _ in files)
+            for suffixed, source in files if not suffixed}
 
 
 def _warn_shared_page_names(notes) -> None:

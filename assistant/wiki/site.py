@@ -15,7 +15,8 @@ on the real site without settings: where its pages are served and their URL styl
 - Docusaurus: `docusaurus.config.{js,ts,mjs,cjs}` in the parent of a notes folder named
   `docs` (the docs plugin's default `path`): the engine.
 - Hugo: `hugo.{toml,yaml,yml,json}` (else the older `config.*`, as Hugo looks) in the parent
-  of the notes folder when its `contentDir` (default `content`) is the notes folder: the
+  of the notes folder, and its configuration folder (`config/_default/`, `config/production/`:
+  `hugo.*` and `languages.*`), when its `contentDir` (default `content`) is the notes folder: the
   engine, `baseURL`, `uglyURLs` (Hugo's default: false, so pages end in `/`), its languages
   (`languages`, `defaultContentLanguage`, `defaultContentLanguageInSubdir`, `disableLanguages`:
   HugoLanguages). Hugo's keys are case-insensitive (`baseurl` counts).
@@ -259,13 +260,50 @@ def _hugo_id_setting(data: dict) -> str | None:
     return None
 
 
+# Hugo's configuration folder (`configDir`, default `config`): `_default/`, then `production/`
+# (the environment `hugo` builds in) over it, each a `hugo.*` / `config.*` of top-level keys
+# and a file per top-level key (`languages.toml` holds the languages). The site file in the
+# project's root wins over the folder (Hugo merges the folder in for keys not yet set).
+# Only the keys read here are taken from key files. https://gohugo.io/configuration/introduction/
+_HUGO_CONFIG_DIRS = ("config/_default", "config/production")
+_HUGO_KEY_FILES = ("languages", "markup")
+
+
+def _hugo_keys(folder: Path, owners: tuple[int, ...] | None) -> tuple[Path, dict] | None:
+    """(the file that states the site, its top-level keys lower-cased, merged as Hugo merges
+    the root file and the configuration folder), or None when there is neither."""
+    path = _first_file(folder, _HUGO_CONFIGS)
+    root = _load_config(path, owners)
+    keys: dict = {}
+    stated = None
+    for sub in _HUGO_CONFIG_DIRS:
+        where = folder / sub
+        if not os.path.isdir(where) or os.path.islink(where):
+            continue
+        main = _first_file(where, _HUGO_CONFIGS)
+        found = _load_config(main, owners)
+        if found is not None:
+            keys.update(lower_keys(found))
+            stated = stated or main
+        for key in _HUGO_KEY_FILES:
+            key_path = _first_file(where, tuple(f"{key}.{ext}" for ext in ("toml", "yaml", "yml", "json")))
+            value = _load_config(key_path, owners) if os.path.lexists(key_path) else None
+            if value is not None:
+                keys[key] = value
+                stated = stated or key_path
+    if root is not None:
+        keys.update(lower_keys(root))
+        stated = path
+    return (stated, keys) if stated is not None else None
+
+
 def _hugo(notes_dir: Path) -> SiteConfig | None:
     folder = notes_dir.parent
-    path = _first_file(folder, _HUGO_CONFIGS)
-    data = _load_config(path, _trusted_owners(notes_dir))
-    if data is None:
+    found = _hugo_keys(folder, _trusted_owners(notes_dir))
+    if found is None:
         return None
-    keys = lower_keys(data)
+    path, keys = found
+    data = keys
     content_dir = _text(keys.get("contentdir")) or "content"
     try:
         if (folder / content_dir).resolve() != notes_dir.resolve():
