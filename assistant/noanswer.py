@@ -71,6 +71,23 @@ def key_term_share(question: str, text: str) -> float:
     return sum(t in haystack for t in terms) / len(terms)
 
 
+# A term the question quotes ('crash', "mechanical sympathy", 「クラッシュ」): what it asks about.
+# A single quote opens after no letter and closes before none ("they'll 'crash' FV2").
+_QUOTED_TERM = re.compile(r"(?<![A-Za-z])'([^'\n]{2,40}?)'(?![A-Za-z])|[\"“]([^\"”\n]{2,40}?)[\"”]|[「『]([^」』\n]{2,40}?)[」』]")
+
+
+def quoted_terms(question: str) -> list[str]:
+    """The terms a question quotes, NFKC and lowercased."""
+    return [normalize(next(g for g in m.groups() if g)).strip().lower() for m in _QUOTED_TERM.finditer(question)]
+
+
+def carries_quoted_terms(question: str, text: str) -> bool:
+    """True when the question quotes terms and `text` holds every one of them."""
+    terms = quoted_terms(question)
+    haystack = normalize(text).lower()
+    return bool(terms) and all(t in haystack for t in terms)
+
+
 def is_unanswered(question: str, top_score: float, floor: float, vocabulary: Vocabulary) -> bool:
     """True for a question naming something the notes never mention, or whose best match
     scores under the index's calibrated floor (calibration.Calibration.floor)."""

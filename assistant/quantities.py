@@ -151,31 +151,74 @@ _QUANTITIES = (
                 r"|\b\d{1,2}\s*(?:to|-|–|~|〜)\s*\d{1,2}\b|休館|休業|\bclosed\b")),
 )
 
-# A secret asked for by value ("What's the Wi-Fi password?", "What's the code for the key box?",
-# "暗証番号は？"): team wikis keep these out on purpose ("changes monthly, not written here"),
-# while the section about the thing matches the question well. Eight no-answer questions of
-# eleven corpora ask one (docs/evaluation.md, twenty-fifth pass). Asking about one ("Why must
-# nobody change the password ...?", "パスワードを教えてと言われた") asks for none.
-_SECRET_EN = (r"(?:passwords?|passcodes?|passphrases?|pins?(?: codes?| numbers?)?|(?:door|alarm|lock|key[- ]?box|"
-              r"gate|safe|entry|entrance|access|wi-?fi|security|unlock|locker|padlock|keypad|building) codes?)")
-_SECRET_JA = r"パスワード|暗証番号|パスコード|解錠コード|解除コード|ロック解除の?番号|pin(?:コード|番号)?"
+# A secret asked for by value ("What's the Wi-Fi password?", "Tell me the door code", "暗証番号は？",
+# "その番号って何番だっけ？" after a turn about it): team wikis keep these out on purpose ("changes
+# monthly, not written here"), while the section about the thing matches the question well.
+# Eight no-answer questions of eleven corpora ask one (docs/evaluation.md, twenty-fifth pass).
+# Asking about one asks for none: "Why must nobody change the password ...?", "What's the
+# password policy?", "パスワードを教えてと言われた", and codes that are no secret ("the zip code",
+# "the project code for overtime", "the code of conduct": an attack on the rule, 2026-12-03).
+_SECRET_EN = (r"(?:passwords?|passcodes?|passphrases?|pins?(?: codes?| numbers?)?|combinations?|pw|"
+              r"(?:wi-?fi|network|wpa2?) (?:key|passphrase)|(?:alarm )?disarm codes?|"
+              r"(?:door|alarm|lock|key[- ]?box|gate|safe|entry|entrance|access|wi-?fi|security|unlock|locker|padlock|"
+              r"keypad|building) codes?)")
+_SECRET_JA = (r"パスワード|暗証番号|パスコード|解錠コード|解除コード|ロック解除の?番号|pin(?:コード|番号)?"
+              r"|(?:金庫|キーボックス|ダイヤル|ドア|扉|裏口|警報|アラーム)の?(?:番号|コード)")
+_NOT_SECRET_CODE = (r"zip|postal|qr|bar|project|billing|cost|tax|country|area|airport|hs|product|sku|colou?r|hex|status|"
+                    r"error|exit|department|account|event|booking|invite|branch|reason|discount|promo|coupon|dress|"
+                    r"source|reference|course|class|module|character|time|post")
+_ASKS_SECRET = re.compile(
+    rf"\bwhat(?:'s| is| are| was)\s+(?:the |its |their |our |this month's |today's |the current |the new )?"
+    rf"(?:(?!between\b|difference\b|gpio\b)[\w-]+ ){{0,3}}?{_SECRET_EN}\b"
+    r"(?! (?:policy|policies|rules?|manager|reset|format|length|rotation|schedule|procedure|process|change|"
+    r"requirements?|expiry|strength|layout|used)\b)(?!\s*(?:for|about)\s*\?)"
+    rf"|\bwhat(?:'s| is) (?:the |its |this month's |today's |the current )(?:(?!(?:{_NOT_SECRET_CODE})\b)[\w-]+ )?"
+    r"code (?!of conduct)(?:for|to|on) \w"
+    # a code keyed in or that opens something; "Which code do I put on a torn bag?" asks a label
+    r"|\b(?:what|which) (?:code|password|pin|combination)s? (?:(?:do|should|can) (?:i|we|you) (?:enter|type|punch|dial|key)"
+    r"|opens?|unlocks?|disarms?)\b|\b(?:what|which) (?:password|pin|passcode)s? (?:do|should|can) (?:i|we|you) use\b"
+    rf"|\b(?:tell|give|send|remind) me (?:of )?(?:the |our )?(?:[\w-]+ ){{0,3}}?{_SECRET_EN}\b"
+    rf"|\b(?:need|know) (?:the |our )(?:[\w-]+ ){{0,3}}?{_SECRET_EN}\b"
+    rf"|^\s*(?:the |our )?(?:[\w-]+ ){{0,2}}{_SECRET_EN}\s*\?*\s*$"
+    # は / って or 何 after the word: an English question's "... the RouteBoard PIN?" is no Japanese ask
+    rf"|(?:{_SECRET_JA})(?:(?:は|って)(?:何|なに|なん)?|何|なに|なん)番?(?:ですか|でしょうか|だっけ|だったっけ|なの)?(?:[？?]|$)"
+    rf"|(?:{_SECRET_JA})を?教えて(?:ください|下さい|ほしい|もらえ\w*)?(?:[。？?!！]|$)")
 
 
 class _SecretGiven:
-    """Whether a text gives a code or password: a value quoted or set off after the word
-    ("password: `tea-time`", "| パスワード | kazahana |"), or a line naming what it opens or how
-    it is keyed in that holds a run of three digits or a token of letters with two digits
-    ("The code is MZ-2207", "Punch in 4512"). Any number elsewhere (a phone number, a year, a
-    price) answered "What's the alarm code?" from an emergencies page; "1Password" is no code.
-    Read line by line, each pattern once: linear in the text."""
+    """Whether a text gives a code or password (an attack on the rule, 2026-12-03, wrote the
+    ways notes state one): a value after its label ("password: sunflower", "パスワードは
+    kazahana", "The door code is 1-9-7-3", the label on one line and the value on the next),
+    a table's cell after the label's ("| Wi-Fi パスワード | kazahana |") or a number in the
+    cell after a place's ("| 金庫 | 4821 |"), or a line naming what it opens or how it is keyed
+    in that holds a run of three digits or a token of letters with two digits ("Punch in
+    4512", "裏口キーボックス：0731"). Any number elsewhere (a phone number, a year, a price)
+    answered "What's the alarm code?" from an emergencies page; "1Password" is no code.
+    Patterns are bounded or possessive: linear in the text."""
 
+    # not the alarm: "call the alarm company at 0120-123-456" gives no code
+    _place = (r"金庫|キーボックス|ダイヤル|裏口|扉|ドア|ロッカー|(?<![\w-])(?:back |front |side )?(?:door|safe|"
+              r"gate|keypad|key ?box|padlock|locker|wi-?fi|ssid)\b")
     # not a QR code, a bar code or source code: "300 円未満は現金か QR コード決済" gave no code
-    _word = re.compile(rf"(?<![\w-])(?:{_SECRET_EN})|{_SECRET_JA}|(?<!qr)(?<!qr )(?<!bar)(?<!bar )(?<!zip )(?<!source )\bcodes?\b"
-                       r"|\bpins?\b|\benter\b|\bpunch\b|\bkey in\b|(?<!qr)(?<!qr )(?<!バー)(?<!ソース)コード|暗証|入力|押")
-    _value = re.compile(r"(?<![\w.])\d{3,}+(?!\w|\.\d)|\b(?=(?:[\w-]*?\d){2})(?=[\w-]*[a-z])[a-z0-9][\w-]{3,}+\b")
-    # a table's value sits in the cell after a cell holding only the word ("| 1Password | 初日中 |" is none)
-    _set_off = re.compile(rf"(?:(?<![\w-])(?:{_SECRET_EN}|code)|{_SECRET_JA}|コード)\s*+(?:[:：=]\s*+[^\s|]{{3}}|(?:is|は)\s*+[`\"'「『])"
-                          rf"|\|\s*+(?:(?:[\w-]+ )?(?<![\w-])(?:{_SECRET_EN})|[^|\n]{{0,20}}?(?:{_SECRET_JA}))\s*+\|\s*+[^\s|]{{3}}")
+    _word = re.compile(rf"(?<![\w-])(?:{_SECRET_EN})|{_SECRET_JA}|(?<!qr)(?<!qr )(?<!bar)(?<!bar )(?<!zip )(?<!source )"
+                       rf"\bcodes?\b|\bpins?\b|\benter\b|\bpunch\b|\bkey in\b|(?<!qr)(?<!qr )(?<!バー)(?<!ソース)コード"
+                       rf"|暗証|(?<!電話)(?<!内線)(?<!携帯)番号|入力|押|で開[くけ]|{_place}")
+    # ASCII boundaries: "暗証番号は2580" (は is a word character to Python)
+    _value = re.compile(r"(?<![a-z0-9_.])\d{3,}+(?![a-z0-9_]|\.\d)|(?<![\w-])\d(?:[- ]\d){2,}+(?![\w-])"
+                        r"|(?<![\w-])\d\d[- ]\d\d(?![\w-])|\b(?=(?:[\w-]*?\d){2})(?=[\w-]*[a-z])[a-z0-9][\w-]{3,}+\b")
+    _label = rf"(?:(?<![\w-])(?:{_SECRET_EN}|code|pass|key)|{_SECRET_JA}|コード)"
+    # "The password is kept in 1Password", "is not written here", "is on the sticker": no value
+    _not_value = (r"(?!(?:not|kept|on|in|the|a|an|written|shared|changed|stored|available|posted|changes|managed|only|"
+                  r"never|given|sent|confidential|secret|private|required|rotated|set|taped|printed|displayed|same|reset|"
+                  r"different|known)\b)")
+    _set_off = re.compile(
+        rf"{_label}\s*+(?:[:：=]\s*+[^\s|]{{2}}|(?:\bis|は)\s*+[`\"'「『“‘]"
+        rf"|(?:is\s++|[-—–]\s*+){_not_value}[`\"'“]?(?:\d{{2,}}+|[\w-]{{3,}}+)[`\"'”]?\s*(?:[.。!]|$)"
+        rf"|は\s*+(?=[a-z0-9])(?![\w-]*+\s*(?:で(?!す)|に|を|から|へ|の))[\w-]{{3,}}|\s*+[`\"'「『“])"
+        rf"|{_label}[ \t]*+[:：]?[ \t]*\n\s*[`\"'「]?[^\s|]{{2}}"
+        rf"|(?:{_place})(?:\s*+[(（][^)）\n]{{0,20}}[)）])?\s*+[:：]\s*+[^\s|]{{3}}"
+        rf"|\|\s*+(?:(?:[\w-]+ ){{0,2}}(?<![\w-])(?:{_SECRET_EN})|[^|\n]{{0,20}}?(?:{_SECRET_JA}))\s*+\|\s*+[^\s|]{{2}}"
+        rf"|^\|[^|\n]{{0,60}}?(?:{_place})[^|\n]{{0,60}}\|\s*(?:\d{{3,8}}|\d(?:[- ]?\d){{3,7}})\s*\|", re.M)
 
     def search(self, text: str) -> bool:
         """True when `text` (lowercase, match_form) gives a code or password."""
@@ -183,14 +226,7 @@ class _SecretGiven:
             self._word.search(line) and self._value.search(line) for line in text.split("\n"))
 
 
-_QUANTITIES += (
-    ("access code",
-     re.compile(rf"\bwhat(?:'s| is| are| was)\s+(?:the |its |their |our |this month's |today's |the current |the new )?"
-                rf"(?:[\w-]+ ){{0,3}}?{_SECRET_EN}\b(?! (?:policy|policies|rules?|manager|reset|format|length)\b)"
-                r"|\bwhat(?:'s| is) (?:the |its |this month's |today's |the current )(?:[\w-]+ )?code (?:for|to|of|on)\b"
-                rf"|(?:{_SECRET_JA})(?:は|って)(?:何|なに|なん)?(?:番|ですか|でしょうか)?(?:[？?]|$)"),
-     _SecretGiven()),
-)
+_QUANTITIES += (("access code", _ASKS_SECRET, _SecretGiven()),)
 
 # Counts of things, each with its Japanese counter and the English nouns it counts: "何文字まで
 # 書ける？" is answered by "500文字" or "500 characters", never by a number of days.

@@ -13,7 +13,7 @@ from .answeritems import answer_items
 from .calibration import Calibration
 from .hits import Hit, clip_lines
 from .language import language
-from .noanswer import is_unanswered, key_term_share, missing_quantity, names_nothing
+from .noanswer import carries_quoted_terms, is_unanswered, key_term_share, missing_quantity, names_nothing
 from .vocabulary import Vocabulary
 from .query import refers_back, without_references
 from .topicwords import topic_words
@@ -122,7 +122,10 @@ class Verdict:
         share = max(key_term_share(question, line), key_term_share(asked, line))
         floor = self.calibration.floor(language(question), str(self.chunk_languages[top]), shares_terms=share > 0,
                                        cross_language_position=self.cross_language_position)
-        if share >= KEY_TERMS_CARRIED:
+        # A term the question quotes, found in the top line, is what it asks about, however
+        # many other words it adds ("The brewers keep saying they'll 'crash' FV2 tomorrow. What
+        # does that mean?" over the glossary's "クラッシュ［crash］", heldout15, Gemma).
+        if share >= KEY_TERMS_CARRIED or carries_quoted_terms(question, line):
             floor = -np.inf
         # A question asking for a quantity none of the first hits about what it asks gives
         # ("何日間保存する？" over a logging page that names no duration) is not answered,

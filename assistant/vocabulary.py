@@ -60,6 +60,13 @@ def one_edits(word: str) -> Iterable[str]:
 
 # An error or model code: one to three letters, then two or more digits ("e27", "p07").
 _CODE = re.compile(r"([a-z]{1,3})(\d{2,})")
+# A numbered thing ("FV4", "room-12"), and a numbered family the notes write as a range
+# ("FV1〜FV6", "FV1-6", "Tank 1–4"): a question's "FV4" is in the notes when their range holds
+# it ("Can I go into FV4?" was "not in the notes" over "FV1〜FV6", heldout15, Gemma). One
+# number beside another of the family is no range: gp2 does not know gp3.
+_NUMBERED = re.compile(r"([a-z]{1,4})[ -]?(\d{1,4})")
+_RANGE = re.compile(r"(?<![a-z])([a-z]{1,4})[ -]?(\d{1,4})\s*+[〜～~\-–—]\s*+(?:([a-z]{1,4})[ -]?)?(\d{1,4})(?![\d.])")
+MAX_RANGES = 10_000  # a note of ranges must not make each unknown name's check slow
 
 
 class Vocabulary:
@@ -72,6 +79,7 @@ class Vocabulary:
     def __init__(self, texts: Iterable[str]):
         self.words: set[str] = set()
         self._japanese: set[str] = set()
+        self._ranges: dict[str, list[tuple[int, int]]] = {}  # "fv" -> [(1, 6)]: the notes' "FV1〜FV6"
         for text in texts:
             text = normalize("\n".join(line for line in text.split("\n") if not is_placeholder(line)))
             for token in _tokens(text):
@@ -81,6 +89,10 @@ class Vocabulary:
                 # "pr-check") also name each part.
                 self.words.update(p for p in re.split(r"[/.\-]", word) if p)
             self._japanese.update(JAPANESE_RUN.findall(text))
+            if len(self._ranges) < MAX_RANGES:
+                for m in _RANGE.finditer(text.lower()):
+                    if m[3] in (None, m[1]) and int(m[2]) < int(m[4]):
+                        self._ranges.setdefault(m[1], []).append((int(m[2]), int(m[4])))
         self._romaji: set[str] | None = None
         self._lock = threading.Lock()
         self._text = "\n".join(sorted(self._japanese))  # for CLDR names written in Japanese
@@ -112,7 +124,10 @@ class Vocabulary:
         # A code of a family the notes describe by its start: "E27" where they say "codes
         # beginning with `E2`" (heldout8 flagged the answered question "not in the notes").
         code = _CODE.fullmatch(word)
-        return bool(code) and any(code[1] + code[2][:k] in self.words for k in range(1, len(code[2])))
+        if code and any(code[1] + code[2][:k] in self.words for k in range(1, len(code[2]))):
+            return True
+        numbered = _NUMBERED.fullmatch(word)
+        return bool(numbered) and any(lo <= int(numbered[2]) <= hi for lo, hi in self._ranges.get(numbered[1], ()))
 
     def knows(self, run: list[str]) -> bool:
         """True when the words of a name occur in the corpus, allowing plurals, spacing

@@ -31,7 +31,7 @@ def test_line_units_skip_blank_fences_and_keep_the_section_name():
 
 
 VOCAB = Vocabulary(["Amazon SQS のキュー", "Route53 と X-Ray と SEV-1", "Block Public Access は S3 の機能", "APIs Lambda /tmp", "EBS の IOPS",
-                    "Codes beginning with `E2` are hydraulic."])
+                    "Codes beginning with `E2` are hydraulic.", "発酵タンクは FV1〜FV6、熟成は Tank 1-2。gp2 は汎用"])
 
 
 @pytest.mark.parametrize(
@@ -53,6 +53,11 @@ VOCAB = Vocabulary(["Amazon SQS のキュー", "Route53 と X-Ray と SEV-1", "B
         ("Amazon SQSのキューをLambdからよむには？", []),
         ("How much /tmp storage can a Lmadab use?", ["Lmadab"]),  # two edits: another name
         ("What is SEV-0 for in X-Ray?", ["SEV-0"]),  # letters only: a number is no typo
+        # a number of a family the notes write as a range ("FV1〜FV6"), not one beside it
+        ("FV4 のスプレーボールを替えたい。入っていい？", []),
+        ("Can I clean Tank 2 today?", []),
+        ("FV7 はいつ届く？", ["FV7"]),
+        ("gp3 のIOPSは？", ["gp3"]),
     ],
 )
 def test_unknown_names(question, unknown):

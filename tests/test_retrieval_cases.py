@@ -202,6 +202,22 @@ def test_a_question_asking_for_a_quantity_the_hits_never_give_is_not_in_the_note
         ("What's the alarm code?", "火事は 119 番。\nQR コード決済は 300 円から。", "access code"),
         ("What's the guest Wi-Fi password?", "| 1Password | 初日中 | マスターパスワードは誰にも教えない。", "access code"),
         ("What's the guest Wi-Fi password?", "パスワードは 1Password の「App Review」項目にある。", "access code"),
+        # the ways notes give one (an attack on the rule, 2026-12-03) ...
+        ("暗証番号は？", "暗証番号は２５８０です。", None),
+        ("What's the Wi-Fi password?", "The Wi-Fi password is sunflower.", None),
+        ("Wi-Fiのパスワードは？", "パスワードは kazahana です", None),
+        ("What's the door code?", "The door code is 1-9-7-3", None),
+        ("暗証番号は？", "暗証番号\n2580", None),
+        ("暗証番号は？", "| 金庫 | 4821 |", None),
+        ("What's the Wi-Fi password?", "Wi-Fi (guest): sunflower", None),
+        # ... and the ways they keep it out
+        ("What's the Wi-Fi password?", "The Wi-Fi password is kept in 1Password.", "access code"),
+        ("What's the door code?", "Emergency: call the alarm company at 0120-123-456.", "access code"),
+        ("暗証番号は？", "暗証番号は毎月変わります。店長に聞いてください。", "access code"),
+        # asked in other words
+        ("Tell me the Wi-Fi password", "Staff use the office network.", "access code"),
+        ("金庫の暗証番号を教えて", "金庫は店長が管理する。", "access code"),
+        ("Which code opens the back door?", "The back door closes at 22:00.", "access code"),
     ],
 )
 def test_the_quantity_a_question_asks_for(question, text, kind):
@@ -237,6 +253,8 @@ def test_the_quantity_a_question_asks_for(question, text, kind):
         "Why must nobody change the password of the store-review demo account?", "What is the password policy?",
         "お客様に「ネットにつなぎたいのでパスワードを教えて」と言われた。", "What's the password manager we use?",
         "Which code do I put on a bag the crows tore open?", "解析サーバにはパスワードでログインできますか？",
+        "What's the zip code of the office?", "What's the code of conduct?",
+        "What's the project code for overtime?", "What's the password for?", "What's the password rotation schedule?",
     ],
 )
 def test_words_of_quantity_that_ask_for_no_number(question):
