@@ -3,9 +3,8 @@
 Notes are written by many people and may contain raw HTML, so the section is rendered by
 markdown-it with HTML parsing off and then cleaned by nh3 (an allowlist sanitizer). Answer
 lines (`Hit.highlight_lines`, source line numbers) are marked inside paragraphs, list items,
-table rows and code blocks. The result is one line of HTML (newlines inside <pre> become
-`&#10;`) so that Gradio's own markdown pass treats it as a single HTML block and leaves it
-alone. What this leaves out: Gradio (ui.py) and plain-text output (render.py).
+table rows and code blocks. The result is one line of HTML (newlines inside <pre> become `&#10;`), so
+Gradio's markdown pass leaves it alone as one HTML block. Leaves out: Gradio (ui.py), plain text (render.py).
 """
 from __future__ import annotations
 
@@ -17,6 +16,7 @@ from markdown_it.common import html_re
 
 from .chunking import PATH_SEPARATOR
 from .fragments import disclosure_as_text, outdent
+from .gfmarks import github_marks
 from .hits import Answer, Hit
 from .language import reply_language
 from .answeritems import answer_items
@@ -100,6 +100,7 @@ def _markdown():
     md.inline.ruler.before("autolink", "formatting_tag", _formatting_tag)
     md.add_render_rule("fence", _render_code)
     md.add_render_rule("code_block", _render_code)
+    md.core.ruler.push("github_marks", lambda state: github_marks(state.tokens, in_list_item=not state.inlineMode))
     return md
 
 
@@ -183,9 +184,8 @@ def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()
 
 
 def inline_html(text: str, links=None) -> str:
-    """One line of a note's inline markdown as HTML (unsanitized: the reply is cleaned whole),
-    its links pointed at the wiki by `links` as in section_html: a line shown on its own (the
-    lead "Answer" line) links where the same line in the section does."""
+    """One line of a note's inline markdown as HTML (unsanitized: the reply is cleaned whole), its links
+    pointed at the wiki by `links` as in section_html (the lead "Answer" line links as in the section)."""
     md = _markdown()
     env: dict = {}
     tokens = md.parseInline(text, env)

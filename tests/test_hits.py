@@ -281,3 +281,16 @@ def test_an_item_spans_its_indented_and_lazy_lines_up_to_the_next_block():
     assert item_spans(para, [False] * len(para)) == {0: range(0, 2), 1: range(0, 2), 3: range(3, 5), 4: range(3, 5)}
     # Two answer lines of one item: the item is given once, at the better one.
     assert answer_items(lines, 1, (2, 1, 4)) == [(1, 2, 3), (4,)]
+
+
+def test_task_boxes_and_footnote_references_are_shown_as_the_page_shows_them():
+    # A new user saw "[ ] テラス席を出すか決める" and "20.[^id]" raw (heldout15, 2026-12-03).
+    from assistant.webrender import inline_html, section_html
+
+    out = section_html("- [ ] テラス席を出すか決める\n- [x] Check the CO2\n\nFrom age 20.[^id]\n\n[ ] not in a list\n", 1, (1,))
+    assert "☐ テラス席を出すか決める" in out and "☑ Check the CO2" in out
+    assert "From age 20.<sup>[id]</sup>" in out and "[^id]" not in out
+    assert "<p>[ ] not in a list</p>" in out  # a bracket pair outside a list is text
+    assert "<p><sup>[id]</sup> Student cards" in section_html("[^id]: Student cards are not accepted.\n")
+    assert inline_html("[ ] テラス席 [^a]") == "☐ テラス席 <sup>[a]</sup>"
+    assert "<script>" not in section_html("x[^<script>]\n")  # the label is escaped text or none

@@ -1,0 +1,47 @@
+"""GitHub-flavoured marks CommonMark leaves as text, as the chat page shows them: a task
+list's box ("- [ ] Decide ...") and a footnote reference ("20.[^id]") or definition's start,
+both shown raw to a new user (heldout15, 2026-12-03).
+
+A box becomes a ballot box: markdown-it's tasklists plugin (mdit-py-plugins) makes an
+<input>, which the page's sanitizer (webrender.clean) rightly drops. A reference becomes its
+label in superscript: its definition is usually in another chunk, at the page's end, so the
+footnote plugin would have nothing to link it to.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+_TASK_BOX = re.compile(r"^\[([ xX])\][ \t]")
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]{1,40})\](?!:)|^\[\^([^\]\s]{1,40})\]:[ \t]*")  # a reference, or a definition's start
+
+
+def github_marks(tokens, in_list_item: bool = True) -> None:
+    """Rewrite, in place, markdown-it's tokens (a parse's block tokens, or a parseInline's one
+    inline token with `in_list_item` False: a list item's line without its bullet): a task
+    box opening a list item's text as ☐ / ☑, a footnote reference or a definition's start as
+    <sup>[label]</sup> (the label escaped; the result is sanitized with the page)."""
+    from markdown_it.token import Token
+
+    depth = 0  # list items open around the current token
+    for token in tokens:
+        depth += token.type == "list_item_open"
+        depth -= token.type == "list_item_close"
+        if token.type != "inline" or not token.children:
+            continue
+        first = token.children[0]
+        if first.type == "text" and (depth or not in_list_item):
+            first.content = _TASK_BOX.sub(lambda m: "☐ " if m[1] == " " else "☑ ", first.content, count=1)
+        out = []
+        for child in token.children:
+            if child.type != "text" or "[^" not in child.content:
+                out.append(child)
+                continue
+            at = 0
+            for m in _FOOTNOTE_REF.finditer(child.content):
+                out.append(Token("text", "", 0, content=child.content[at:m.start()]))
+                out.append(Token("html_inline", "", 0, content=f"<sup>[{html.escape(m[1] or m[2])}]</sup>"
+                                 + (" " if m[2] else "")))
+                at = m.end()
+            out.append(Token("text", "", 0, content=child.content[at:]))
+        token.children = out
