@@ -54,14 +54,8 @@ class Superseded:
             heading = next((h for h in path if _SUPERSEDED_HEADING.search(match_form(h))), None)
             if heading is not None:
                 by_heading.setdefault(heading, []).append(i)
-        # (the heading as matched against questions, its chunks' ids int64[m])
-        self.groups = [(match_form(h).lower(), np.array(ids, dtype=np.int64)) for h, ids in by_heading.items()]
-        # The current sections' headings: a word the replaced heading shares with them names the
-        # topic, not the old way ("keg" of "Keg tracking (2023 sheet) — OBSOLETE" beside the
-        # current "Keg tracking" page: every keg question was read as asking about the old sheet).
-        marked = set(by_heading)
-        self._current_headings = "\n".join(sorted({match_form(h).lower() for path in heading_paths
-                                                    if not any(h in marked for h in path) for h in path}))
+        # (what of the heading a question may name to ask about it, its chunks' ids int64[m])
+        self.groups = [(_naming_part(match_form(h).lower()), np.array(ids, dtype=np.int64)) for h, ids in by_heading.items()]
 
     def __bool__(self) -> bool:
         return bool(self.groups)
@@ -69,16 +63,30 @@ class Superseded:
     def current_only(self, question: str) -> np.ndarray:
         """bool[n_chunks]: the superseded chunks this question does not ask about. A question
         asks about them when it asks about the past (`asks_past`) or names a word of the
-        heading that marks them that no current heading holds ("Under the v1 process, ..."
-        over "リリース手順（v1・旧版）")."""
+        heading that marks them, of its qualifier when it has one ("Under the v1 process, ..."
+        over "リリース手順（v1・旧版）"; `_naming_part`)."""
         out = np.zeros(self.n, dtype=bool)
         if not self.groups or asks_past(question):
             return out
-        terms = [t for t in key_terms(question) if t not in self._current_headings]
+        terms = key_terms(question)
         for heading, ids in self.groups:
             if not any(t in heading for t in terms):
                 out[ids] = True
         return out
+
+
+# A heading's qualifier: what it says in brackets or after a dash ("(2023 spreadsheet)",
+# "（v1・旧版）", "— OBSOLETE").
+_QUALIFIER = re.compile(r"[（(\[【]([^）)\]】]*)[）)\]】]|\s[—–-]\s*(.+)$")
+
+
+def _naming_part(heading: str) -> str:
+    """What of a replaced heading names the old way: its qualifiers when it has any, else the
+    whole heading. The rest names the topic, which the current section shares: "keg" of "Keg
+    tracking (2023 spreadsheet) — OBSOLETE" took every keg question to the old sheet's 90 days
+    (heldout15, a new user), while "v1" of "リリース手順（v1・旧版）" names the old process."""
+    parts = [next(g for g in m.groups() if g is not None) for m in _QUALIFIER.finditer(heading)]
+    return "\n".join(parts) if parts else heading
 
 
 def asks_past(question: str) -> bool:
