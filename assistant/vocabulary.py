@@ -66,7 +66,7 @@ _CODE = re.compile(r"([a-z]{1,3})(\d{2,})")
 # number beside another of the family is no range: gp2 does not know gp3.
 _NUMBERED = re.compile(r"([a-z]{1,4})[ -]?(\d{1,4})")
 _RANGE = re.compile(r"(?<![a-z])([a-z]{1,4})[ -]?(\d{1,4})\s*+[〜～~\-–—]\s*+(?:([a-z]{1,4})[ -]?)?(\d{1,4})(?![\d.])")
-MAX_RANGES = 10_000  # a note of ranges must not make each unknown name's check slow
+MAX_RANGES = 10_000  # in all: a note of ranges must not make each unknown name's check slow
 
 
 class Vocabulary:
@@ -79,7 +79,8 @@ class Vocabulary:
     def __init__(self, texts: Iterable[str]):
         self.words: set[str] = set()
         self._japanese: set[str] = set()
-        self._ranges: dict[str, list[tuple[int, int]]] = {}  # "fv" -> [(1, 6)]: the notes' "FV1〜FV6"
+        self._ranges: dict[str, set[tuple[int, int]]] = {}  # "fv" -> {(1, 6)}: the notes' "FV1〜FV6"
+        n_ranges = 0
         for text in texts:
             text = normalize("\n".join(line for line in text.split("\n") if not is_placeholder(line)))
             for token in _tokens(text):
@@ -89,10 +90,10 @@ class Vocabulary:
                 # "pr-check") also name each part.
                 self.words.update(p for p in re.split(r"[/.\-]", word) if p)
             self._japanese.update(JAPANESE_RUN.findall(text))
-            if len(self._ranges) < MAX_RANGES:
-                for m in _RANGE.finditer(text.lower()):
-                    if m[3] in (None, m[1]) and int(m[2]) < int(m[4]):
-                        self._ranges.setdefault(m[1], []).append((int(m[2]), int(m[4])))
+            for m in _RANGE.finditer(text.lower()) if n_ranges < MAX_RANGES else ():
+                if m[3] in (None, m[1]) and int(m[2]) < int(m[4]):
+                    self._ranges.setdefault(m[1], set()).add((int(m[2]), int(m[4])))
+                    n_ranges += 1
         self._romaji: set[str] | None = None
         self._lock = threading.Lock()
         self._text = "\n".join(sorted(self._japanese))  # for CLDR names written in Japanese

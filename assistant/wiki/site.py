@@ -278,7 +278,8 @@ def _hugo_keys(folder: Path, owners: tuple[int, ...] | None) -> tuple[Path, dict
     stated = None
     for sub in _HUGO_CONFIG_DIRS:
         where = folder / sub
-        if not os.path.isdir(where) or os.path.islink(where):
+        # a linked folder is not followed, as a linked site file is not (sitefile._read_bounded)
+        if not os.path.isdir(where) or os.path.islink(where) or os.path.islink(where.parent):
             continue
         main = _first_file(where, _HUGO_CONFIGS)
         found = _load_config(main, owners)
