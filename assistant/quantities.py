@@ -151,9 +151,10 @@ _QUANTITIES = (
                 r"|\b\d{1,2}\s*(?:to|-|–|~|〜)\s*\d{1,2}\b|休館|休業|\bclosed\b")),
 )
 
-# A secret asked for by value ("What's the Wi-Fi password?", "Tell me the door code", "暗証番号は？",
-# "その番号って何番だっけ？" after a turn about it): team wikis keep these out on purpose ("changes
-# monthly, not written here"), while the section about the thing matches the question well.
+# A secret asked for by value ("What's the Wi-Fi password?", "Tell me the door code", "暗証番号は？"):
+# team wikis keep these out on purpose ("changes monthly, not written here"), while the
+# section about the thing matches the question well. "その番号って何番だっけ？" after a turn
+# about the alarm is left out: "番号は何番" alone asks a locker's or a room's number too.
 # Eight no-answer questions of eleven corpora ask one (docs/evaluation.md, twenty-fifth pass).
 # Asking about one asks for none: "Why must nobody change the password ...?", "What's the
 # password policy?", "パスワードを教えてと言われた", and codes that are no secret ("the zip code",
