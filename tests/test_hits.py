@@ -54,8 +54,8 @@ def test_sibling_subsections_share_their_parent_and_a_page_intro_shares_the_page
 
 def test_a_one_line_subsection_ranked_first_joins_its_sibling_next_to_it():
     # "Needs consideration" (one line) outranks "Cons", the subsection just before it.
-    groups = _groups([0.1, 0.2, 2.9, 3.0, 1.0, 0.0], top_k=2)
-    assert groups == [[3, 2], [4]]  # best chunk first, the neighbour joined
+    groups = _groups([0.1, 0.2, 2.9, 3.0, 0.0, 1.0], top_k=2)
+    assert groups == [[3, 2], [5]]  # best chunk first, the neighbour joined
     hit = merged([PAGE[i] for i in sorted(groups[0])], PAGE[groups[0][0]])
     assert (hit.line_start, hit.line_end) == (11, 18)
     assert hit.text.split("\n")[0] == "## Cons" and hit.text.split("\n")[-1] == "line 18"
@@ -63,7 +63,7 @@ def test_a_one_line_subsection_ranked_first_joins_its_sibling_next_to_it():
 
 
 def test_a_tiny_subsection_joins_the_sibling_that_outranks_it_too():
-    assert _groups([0.1, 0.2, 3.0, 2.9, 1.0, 0.0], top_k=2) == [[2, 3], [4]]
+    assert _groups([0.1, 0.2, 3.0, 2.9, 0.0, 1.0], top_k=2) == [[2, 3], [5]]
 
 
 def test_sibling_sections_that_are_both_more_than_tiny_stay_apart():
@@ -79,7 +79,32 @@ def test_chunks_that_are_not_adjacent_or_under_another_parent_stay_apart():
 
 def test_a_neighbour_joins_only_when_it_ranks_above_the_last_hit():
     # A joined chunk is one that would otherwise have taken a slot of its own.
-    assert _groups([0.0, 0.0, 0.5, 3.0, 2.0, 1.0], top_k=2) == [[3], [4]]
+    assert _groups([0.0, 0.0, 0.5, 3.0, 0.0, 1.0], top_k=2) == [[3], [5]]
+    assert _groups([0.0, 0.0, 0.0, 3.0, 0.5, 1.0], top_k=2) == [[3], [5]]
+
+
+def test_a_section_and_its_first_subsection_join_whichever_ranks_first():
+    # "Needs consideration" (17-18) and "Versions" (20-21) under it: the steps or details
+    # under a short heading continue their parent's topic.
+    assert _groups([0.0, 0.0, 0.0, 3.0, 2.0, 1.0], top_k=2) == [[3, 4], [5]]
+    assert _groups([0.0, 0.0, 0.0, 2.0, 3.0, 1.0], top_k=2) == [[4, 3], [5]]
+    hit = merged([PAGE[3], PAGE[4]], PAGE[4])
+    assert (hit.line_start, hit.line_end, hit.heading_path[-1]) == (17, 21, "Versions")
+
+
+def test_a_page_intro_joins_its_first_section_but_not_a_later_one():
+    intro_and_sections = [_chunk(("Guide",), 1, 3, long=True), _chunk(("Guide", "Setup"), 5, 8, long=True),
+                          _chunk(("Guide", "Usage"), 10, 12, long=True)]
+    assert _groups([3.0, 2.0, 1.0], top_k=2, chunks=intro_and_sections) == [[0, 1], [2]]
+    # Usage is the intro's second subsection and Setup's sibling (neither tiny): apart.
+    assert _groups([0.0, 3.0, 2.0], top_k=2, chunks=intro_and_sections) == [[1], [2]]
+
+
+def test_a_subsection_of_another_note_or_deeper_down_is_no_first_subsection():
+    other_note = [_chunk(("Guide",), 1, 3, long=True), _chunk(("Guide", "Setup"), 1, 4, source="q.md", long=True)]
+    assert _groups([3.0, 2.0], top_k=2, chunks=other_note) == [[0], [1]]
+    grandchild = [_chunk(("Guide",), 1, 3, long=True), _chunk(("Guide", "Setup", "Linux"), 5, 8, long=True)]
+    assert _groups([3.0, 2.0], top_k=2, chunks=grandchild) == [[0], [1]]
 
 
 def test_without_answer_line_sizes_no_sibling_joins():
