@@ -15,8 +15,9 @@ import bisect
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .tokens import estimate_tokens
+from .footnotes import footnotes
 from .notes import Block, Note
+from .tokens import estimate_tokens
 from .textnorm import width_fold
 from .wiki import DEFAULT_ENGINE, WikiPage, wiki_page
 from .wiki.hugo import HugoLanguages
@@ -217,18 +218,71 @@ def chunk_note(
     page = wiki_page(note, wiki_engine, clean_urls, languages)
     line_tokens = [count_tokens(line) if line.strip() else 0 for line in note.lines]
     chunks, starts = [], [b.start for b in note.blocks]
-    for sec in _sections(note, page):
+    sections = _sections(note, page)
+    moved = _moved_footnotes(note, sections)
+    for sec in sections:
         budget = max_tokens - count_tokens(path_label(sec.path))
 
         def fits(a: int, b: int) -> bool:
             return b - a + 1 <= max_lines and sum(line_tokens[a - 1 : b]) <= budget
 
-        pieces = [p for block in _blocks_in(note, starts, sec.start, sec.end) for p in _pieces(block, fits)]
-        for a, b in _pack(pieces, fits):
-            content = [n for n in range(a, b + 1) if page.text.shows(n)]
-            if content:
-                chunks.append(_make_chunk(note, page, sec, content[0], content[-1]))
-    return chunks
+        spans = [(a, b, sec) for a, b in _without(sec.start, sec.end, moved)]
+        spans += [(a, b, sec) for a, b, cited in moved if cited is sec]
+        for start, end, _ in spans:
+            pieces = [p for block in _blocks_in(note, starts, start, end) for p in _pieces(block, fits)]
+            for a, b in _pack(pieces, fits):
+                content = [n for n in range(a, b + 1) if page.text.shows(n)]
+                if content:
+                    chunks.append(_make_chunk(note, page, sec, content[0], content[-1]))
+    return sorted(chunks, key=lambda c: c.line_start)
+
+
+def _moved_footnotes(note: Note, sections: list[_Section]) -> list[tuple[int, int, _Section]]:
+    """(first line, last line, citing section) of each footnote definition cited from
+    another section than its own (footnotes.py): chunked with the section citing it."""
+    notes_footnotes = footnotes(note.lines, _code_mask(note))
+    if not notes_footnotes:
+        return []
+    section_starts = [sec.start for sec in sections]
+
+    def section_of(line: int) -> _Section | None:
+        at = bisect.bisect_right(section_starts, line) - 1
+        return sections[at] if at >= 0 and line <= sections[at].end else None
+
+    moved = []
+    for note_footnote in notes_footnotes:
+        if note_footnote.cited_at is None:
+            continue
+        cited, own = section_of(note_footnote.cited_at), section_of(note_footnote.start)
+        if cited is not None and own is not None and cited is not own and note_footnote.end <= own.end:
+            moved.append((note_footnote.start, note_footnote.end, cited))
+    return moved
+
+
+def _code_mask(note: Note) -> list[bool]:
+    """Per line of the note, whether it is in a code fence or an indented code block."""
+    mask = [False] * len(note.lines)
+    stack = list(note.blocks)
+    while stack:
+        block = stack.pop()
+        if block.kind in ("fence", "code_block"):
+            mask[block.start - 1 : block.end] = [True] * (block.end - block.start + 1)
+        stack.extend(block.children)
+    return mask
+
+
+def _without(start: int, end: int, moved: list[tuple[int, int, _Section]]) -> list[tuple[int, int]]:
+    """The line range start..end less the moved footnotes' lines, as ranges in order."""
+    ranges, at = [], start
+    for a, b, _ in sorted(moved, key=lambda m: m[0]):
+        if b < at or a > end:
+            continue
+        if a > at:
+            ranges.append((at, a - 1))
+        at = b + 1
+    if at <= end:
+        ranges.append((at, end))
+    return ranges
 
 
 def _make_chunk(note: Note, page: WikiPage, sec: _Section, start: int, end: int) -> Chunk:
