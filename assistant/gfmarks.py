@@ -1,11 +1,12 @@
 """GitHub-flavoured marks CommonMark leaves as text, as the chat page shows them: a task
-list's box ("- [ ] Decide ...") and a footnote reference ("20.[^id]") or definition's start,
-both shown raw to a new user (heldout15, 2026-12-03).
+list's box ("- [ ] Decide ..."), a footnote reference ("20.[^id]") or definition's start, and
+an alert's type ("> [!WARNING]"), all shown raw to a new user (heldout15, 2026-12-03).
 
 A box becomes a ballot box: markdown-it's tasklists plugin (mdit-py-plugins) makes an
 <input>, which the page's sanitizer (webrender.clean) rightly drops. A reference becomes its
 label in superscript: its definition is usually in another chunk, at the page's end, so the
-footnote plugin would have nothing to link it to.
+footnote plugin would have nothing to link it to. An alert's type becomes its title, as
+GitHub shows it ("Warning"), in bold on the quote's first line.
 """
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ import html
 import re
 
 _TASK_BOX = re.compile(r"^\[([ xX])\][ \t]")
+# GitHub's five alert types, alone on a quote's first line (docs.github.com, "Basic writing and
+# formatting syntax", Alerts); GitLab reads the same marker.
+_ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*$", re.IGNORECASE)
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]{1,40})\](?!:)|^\[\^([^\]\s]{1,40})\]:[ \t]*")  # a reference, or a definition's start
 
 
@@ -24,12 +28,18 @@ def github_marks(tokens, in_list_item: bool = True) -> None:
     from markdown_it.token import Token
 
     depth = 0  # list items open around the current token
-    for token in tokens:
+    for at_token, token in enumerate(tokens):
         depth += token.type == "list_item_open"
         depth -= token.type == "list_item_close"
         if token.type != "inline" or not token.children:
             continue
         first = token.children[0]
+        opens_quote = at_token >= 2 and tokens[at_token - 2].type == "blockquote_open"
+        if opens_quote and first.type == "text" and _ALERT.match(first.content):
+            title = Token("html_inline", "", 0, content=f"<strong>{_ALERT.match(first.content)[1].capitalize()}</strong>")
+            rest = token.children[2:] if len(token.children) > 1 and token.children[1].type == "softbreak" else token.children[1:]
+            token.children = [title] + ([Token("hardbreak", "br", 0)] if rest else []) + rest
+            first = token.children[0]
         if first.type == "text" and (depth or not in_list_item):
             first.content = _TASK_BOX.sub(lambda m: "☐ " if m[1] == " " else "☑ ", first.content, count=1)
         out = []

@@ -319,3 +319,16 @@ def test_task_boxes_and_footnote_references_are_shown_as_the_page_shows_them():
     assert "<p><sup>[id]</sup> Student cards" in section_html("[^id]: Student cards are not accepted.\n")
     assert inline_html("[ ] テラス席 [^a]") == "☐ テラス席 <sup>[a]</sup>"
     assert "<script>" not in section_html("x[^<script>]\n")  # the label is escaped text or none
+
+
+def test_an_alert_shows_its_type_as_a_title_as_github_does():
+    # "> [!WARNING]" was shown raw (a new user, heldout15); the marker counts as one line.
+    from assistant.webrender import section_html
+
+    out = section_html("> [!WARNING]\n> Never enter the tank alone.\n", 1, (2,))
+    assert out.startswith("<blockquote>\n<p><strong>Warning</strong><br")
+    assert '<mark class="hl rank-1">Never enter the tank alone.</mark>' in out and "[!WARNING]" not in out
+    assert "<strong>Tip</strong>" in section_html("> [!tip]\n")
+    # Not alone on the quote's first line, or outside a quote: text, as GitHub leaves it.
+    assert "[!NOTE] not alone" in section_html("> [!NOTE] not alone\n> x\n")
+    assert "<p>[!NOTE]</p>" in section_html("[!NOTE]\n")
