@@ -27,12 +27,15 @@ CANDIDATES_PER_EXAMPLE = 3  # headings asked per example offered, at most (one s
 # badly as a question; a heading that is itself a question is left out.
 MIN_CHARS = {"ja": 4, "en": 8}
 MAX_CHARS = 40
-TEMPLATES = {"ja": "{}について教えて", "en": "Tell me about {}"}
+# An English heading is quoted: it may be a clause or an order ("Someone wants a keg for a
+# home party", "Configure git"), which "Tell me about ..." bare made a broken sentence of (a
+# new user, heldout15); "について教えて" reads after either in Japanese.
+TEMPLATES = {"ja": "{}について教えて", "en": "Tell me about “{}”"}
 _NUMBERING = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+")  # "3. Configure git" -> "Configure git"
 
 
 def example_questions(searcher, count: int = EXAMPLE_COUNT) -> list[str]:
-    """Up to `count` questions ("<heading>について教えて", "Tell me about <heading>", in the
+    """Up to `count` questions ("<heading>について教えて", "Tell me about “<heading>”", in the
     language of the heading's note) that the searcher (retrieve.Searcher) answers with that
     heading's section first and does not flag; [] for an index without such sections. Costs
     up to count x CANDIDATES_PER_EXAMPLE searches."""

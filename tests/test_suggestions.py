@@ -24,10 +24,11 @@ def test_every_example_is_answered_by_the_section_it_names(search_service):
 
 
 def test_a_question_reads_as_one_in_the_notes_language():
-    assert _question("3. Configure git to sign commits", "en") == "Tell me about Configure git to sign commits"
+    assert _question("3. Configure git to sign commits", "en") == "Tell me about “Configure git to sign commits”"
+    assert _question("Someone wants a keg for a home party", "en") == "Tell me about “Someone wants a keg for a home party”"
     assert _question("メンター制度について", "ja") == "メンター制度について教えて"
     assert _question("Amazon EBS (Elastic Block Store)", "ja") == "Amazon EBS (Elastic Block Store)について教えて"
-    assert _question("Description.", "en") == "Tell me about Description"
+    assert _question("Description.", "en") == "Tell me about “Description”"
 
 
 def _stub_searcher(pages: dict[str, tuple[str, list[str]]]):
@@ -57,10 +58,10 @@ def test_headings_shared_by_notes_short_or_asking_are_left_out():
 
 def test_examples_span_the_notes_and_both_languages():
     by_note = {f"ja{i}.md": [(f"見出し{i}-{j}の手順", f"見出し{i}-{j}の手順について教えて") for j in range(5)] for i in range(6)}
-    by_note["en.md"] = [("Restoring data", "Tell me about Restoring data")]
+    by_note["en.md"] = [("Restoring data", "Tell me about “Restoring data”")]
     order = _spread(by_note, 4)
     questions = [q for _, q in order]
-    assert "Tell me about Restoring data" in questions[:2]  # the other language early, though one note of seven
+    assert "Tell me about “Restoring data”" in questions[:2]  # the other language early, though one note of seven
     assert len({h.split("-")[0] for h, _ in order}) == 4  # four different notes
 
 
@@ -74,5 +75,5 @@ def test_an_example_question_shows_no_direction_or_invisible_characters():
     button "Tell me about Storage quota TERCES" (reversed), asking another text than shown."""
     from assistant.suggestions import _question
 
-    assert _question("Storage quota \u202eSECRET\u202c", "en") == "Tell me about Storage quota SECRET"
+    assert _question("Storage quota \u202eSECRET\u202c", "en") == "Tell me about “Storage quota SECRET”"
     assert _question("デプ\u200bロイ", "ja") == "デプロイについて教えて"
