@@ -219,16 +219,14 @@ def chunk_note(
     line_tokens = [count_tokens(line) if line.strip() else 0 for line in note.lines]
     chunks, starts = [], [b.start for b in note.blocks]
     sections = _sections(note, page)
-    moved = _moved_footnotes(note, sections)
-    for sec in sections:
+    moved_out, moved_in = _moved_footnotes(note, sections)
+    for i, sec in enumerate(sections):
         budget = max_tokens - count_tokens(path_label(sec.path))
 
         def fits(a: int, b: int) -> bool:
             return b - a + 1 <= max_lines and sum(line_tokens[a - 1 : b]) <= budget
 
-        spans = [(a, b, sec) for a, b in _without(sec.start, sec.end, moved)]
-        spans += [(a, b, sec) for a, b, cited in moved if cited is sec]
-        for start, end, _ in spans:
+        for start, end in _without(sec.start, sec.end, moved_out.get(i, [])) + moved_in.get(i, []):
             pieces = [p for block in _blocks_in(note, starts, start, end) for p in _pieces(block, fits)]
             for a, b in _pack(pieces, fits):
                 content = [n for n in range(a, b + 1) if page.text.shows(n)]
@@ -237,26 +235,27 @@ def chunk_note(
     return sorted(chunks, key=lambda c: c.line_start)
 
 
-def _moved_footnotes(note: Note, sections: list[_Section]) -> list[tuple[int, int, _Section]]:
-    """(first line, last line, citing section) of each footnote definition cited from
-    another section than its own (footnotes.py): chunked with the section citing it."""
+def _moved_footnotes(note: Note, sections: list[_Section]) -> tuple[dict[int, list], dict[int, list]]:
+    """The footnote definitions cited from another section than their own (footnotes.py),
+    as (first line, last line) by the index in `sections` of the section they leave and of
+    the section citing them, where they are chunked."""
+    moved_out: dict[int, list[tuple[int, int]]] = {}
+    moved_in: dict[int, list[tuple[int, int]]] = {}
     notes_footnotes = footnotes(note.lines, _code_mask(note))
-    if not notes_footnotes:
-        return []
     section_starts = [sec.start for sec in sections]
 
-    def section_of(line: int) -> _Section | None:
+    def section_of(line: int) -> int | None:
         at = bisect.bisect_right(section_starts, line) - 1
-        return sections[at] if at >= 0 and line <= sections[at].end else None
+        return at if at >= 0 and line <= sections[at].end else None
 
-    moved = []
     for note_footnote in notes_footnotes:
         if note_footnote.cited_at is None:
             continue
         cited, own = section_of(note_footnote.cited_at), section_of(note_footnote.start)
-        if cited is not None and own is not None and cited is not own and note_footnote.end <= own.end:
-            moved.append((note_footnote.start, note_footnote.end, cited))
-    return moved
+        if cited is not None and own is not None and cited != own and note_footnote.end <= sections[own].end:
+            moved_out.setdefault(own, []).append((note_footnote.start, note_footnote.end))
+            moved_in.setdefault(cited, []).append((note_footnote.start, note_footnote.end))
+    return moved_out, moved_in
 
 
 def _code_mask(note: Note) -> list[bool]:
@@ -271,12 +270,10 @@ def _code_mask(note: Note) -> list[bool]:
     return mask
 
 
-def _without(start: int, end: int, moved: list[tuple[int, int, _Section]]) -> list[tuple[int, int]]:
-    """The line range start..end less the moved footnotes' lines, as ranges in order."""
+def _without(start: int, end: int, moved: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The line range start..end less the `moved` ranges (within it, in line order)."""
     ranges, at = [], start
-    for a, b, _ in sorted(moved, key=lambda m: m[0]):
-        if b < at or a > end:
-            continue
+    for a, b in moved:
         if a > at:
             ranges.append((at, a - 1))
         at = b + 1
