@@ -444,6 +444,9 @@ def test_a_japanese_name_marked_by_quotes_or_an_honorific_must_be_in_the_notes()
     assert unknown_names("「うみかぜ号」の巡回日は？", vocab) == []
     assert unknown_names("田中先生の内線番号を教えて", vocab) == ["田中"]
     assert unknown_names("佐藤さんの内線は？", vocab) == []
+    # a name with the iteration mark 々 (heldout16: "バイトの佐々木さん" was never looked up)
+    assert unknown_names("バイトの佐々木さん、今週の休みは何曜日？", vocab) == ["佐々木"]
+    assert unknown_names("佐々木さんの内線は？", Vocabulary(["担当は佐々木さん（内線221）"])) == []
     assert unknown_names("「推奨」のテストが終わってなくてもいい？", vocab) == []
     # a quoted remark is no name; お客様 and 皆さん are no names either
     assert unknown_names("経営陣から「これ本当に重大なの？」と聞かれたら？", vocab) == []
