@@ -219,7 +219,7 @@ def chunk_note(
     line_tokens = [count_tokens(line) if line.strip() else 0 for line in note.lines]
     chunks, starts = [], [b.start for b in note.blocks]
     sections = _sections(note, page)
-    moved_out, moved_in = _moved_footnotes(note, sections)
+    moved_out, moved_in = _moved_footnotes(note, page, sections)
     for i, sec in enumerate(sections):
         budget = max_tokens - count_tokens(path_label(sec.path))
 
@@ -235,13 +235,13 @@ def chunk_note(
     return sorted(chunks, key=lambda c: c.line_start)
 
 
-def _moved_footnotes(note: Note, sections: list[_Section]) -> tuple[dict[int, list], dict[int, list]]:
+def _moved_footnotes(note: Note, page: WikiPage, sections: list[_Section]) -> tuple[dict[int, list], dict[int, list]]:
     """The footnote definitions cited from another section than their own (footnotes.py),
     as (first line, last line) by the index in `sections` of the section they leave and of
     the section citing them, where they are chunked."""
     moved_out: dict[int, list[tuple[int, int]]] = {}
     moved_in: dict[int, list[tuple[int, int]]] = {}
-    notes_footnotes = footnotes(note.lines, _code_mask(note))
+    notes_footnotes = footnotes(note, page.text.lines)
     section_starts = [sec.start for sec in sections]
 
     def section_of(line: int) -> int | None:
@@ -256,18 +256,6 @@ def _moved_footnotes(note: Note, sections: list[_Section]) -> tuple[dict[int, li
             moved_out.setdefault(own, []).append((note_footnote.start, note_footnote.end))
             moved_in.setdefault(cited, []).append((note_footnote.start, note_footnote.end))
     return moved_out, moved_in
-
-
-def _code_mask(note: Note) -> list[bool]:
-    """Per line of the note, whether it is in a code fence or an indented code block."""
-    mask = [False] * len(note.lines)
-    stack = list(note.blocks)
-    while stack:
-        block = stack.pop()
-        if block.kind in ("fence", "code_block"):
-            mask[block.start - 1 : block.end] = [True] * (block.end - block.start + 1)
-        stack.extend(block.children)
-    return mask
 
 
 def _without(start: int, end: int, moved: list[tuple[int, int]]) -> list[tuple[int, int]]:

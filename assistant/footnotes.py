@@ -18,10 +18,15 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-# A definition opens a line (up to three spaces in, as a block may be indented); the label
-# holds no blank or "]" (CommonMark's link label rule as GitHub's footnotes use it).
-_DEFINITION = re.compile(r" {0,3}\[\^([^\]\s]+)\]:")
-_CONTINUED = re.compile(r"(?: {4}|\t)\S")  # an indented paragraph of the same definition
+from .notes import Block, Note
+
+# A definition opens a top-level paragraph (up to three spaces in); the label holds no blank,
+# "[" or "]" (CommonMark's link label rule as GitHub's footnotes use it). Excluding "[" keeps
+# every match attempt short: "[^[^[^..." (64 KB on one line) took 15 s with "[^\]\s]+".
+_DEFINITION = re.compile(r" {0,3}\[\^([^\[\]\s]+)\]:")
+# A citation as the page shows it: not escaped ("\[^1]" is literal text), not a definition.
+_CITATION = re.compile(r"(?<!\\)\[\^([^\[\]\s]+)\](?!:)")
+_CODE_SPAN = re.compile(r"`[^`]*`")  # a one-backtick code span: its "[^1]" is literal text
 
 
 @dataclass(frozen=True)
@@ -35,35 +40,56 @@ class Footnote:
     cited_at: int | None
 
 
-def footnotes(lines: Sequence[str], code: Sequence[bool]) -> list[Footnote]:
-    """The footnote definitions of a note's `lines`, in line order. `code`: per line,
-    whether it is inside a code fence or an indented code block: neither a definition nor a
-    citation there (an indented paragraph after a definition continues it). A definition runs over its paragraph and the indented paragraphs after
-    it (blank lines between them)."""
+def footnotes(note: Note, shown: Sequence[str] | None = None) -> list[Footnote]:
+    """The footnote definitions of `note`, in line order. `shown`: per line, what the page
+    shows of it (wiki.shown.PageText.lines; default the lines as written): a line the page
+    hides (front matter, an HTML comment) neither defines nor cites.
+
+    A definition is a top-level paragraph's line starting "[^label]:" (or one that markdown-it,
+    reading CommonMark without footnotes, takes as a link reference definition). It runs to the
+    paragraph's end or the next definition, then over indented paragraphs after blank lines
+    (CommonMark alone reads those as indented code). Whatever ends the paragraph ends it: a
+    list, a fence, a quote, a heading; "[^1]: words" over "---" is a heading, not a definition.
+    Nothing in code, in a list or in a quote is a definition, nor a citation in code or a code
+    span.
+    """
+    shown = note.lines if shown is None else shown
+    paragraphs = {b.start: b.end for b in note.blocks if b.kind == "paragraph"}
+    indented = {b.start: b.end for b in note.blocks if b.kind == "code_block"}
+    taken = [False] * (len(note.lines) + 2)  # by 1-based line: in a block or heading
+    for block in note.blocks:
+        taken[block.start : block.end + 1] = [True] * (block.end - block.start + 1)
+    for heading in note.headings:
+        taken[heading.line : heading.end_line + 1] = [True] * (heading.end_line - heading.line + 1)
+    code = _code_lines(note.blocks)
+
+    def defines(line: int) -> re.Match | None:
+        return _DEFINITION.match(shown[line - 1]) if line <= len(shown) else None
+
     spans: list[tuple[str, int, int]] = []
-    n = 0
-    while n < len(lines):
-        found = None if code[n] else _DEFINITION.match(lines[n])
+    paragraph_end = 0  # the last line of the top-level paragraph the scan is in
+    for line in range(1, len(note.lines) + 1):
+        if line in paragraphs:
+            paragraph_end = paragraphs[line]
+        found = defines(line)
         if not found:
-            n += 1
             continue
-        end = n
-        while end + 1 < len(lines) and lines[end + 1].strip() and not _DEFINITION.match(lines[end + 1]):
-            end += 1  # the paragraph's own lines
+        if line <= paragraph_end:
+            end = paragraph_end
+        elif not taken[line]:  # a link reference definition to markdown-it: one line,
+            end = paragraphs.get(line + 1, line)  # and a paragraph right under it, lazily
+        else:
+            continue  # a heading, a list, a quote, code
+        end = next((n - 1 for n in range(line + 1, end + 1) if defines(n)), end)
         after = end + 1
-        while after < len(lines):  # indented paragraphs after blank lines
-            while after < len(lines) and not lines[after].strip():
+        while True:  # indented paragraphs after blank lines
+            while after <= len(note.lines) and not note.lines[after - 1].strip():
                 after += 1
-            # CommonMark alone reads such a paragraph as an indented code block
-            if after < len(lines) and _CONTINUED.match(lines[after]):
-                end = after
-                while end + 1 < len(lines) and lines[end + 1].strip() and not _DEFINITION.match(lines[end + 1]):
-                    end += 1
-                after = end + 1
-            else:
+            if after not in indented:
                 break
-        spans.append((found.group(1), n + 1, end + 1))
-        n = end + 1
+            end = indented[after]
+            after = end + 1
+        spans.append((found.group(1), line, end))
     if not spans:
         return []
     inside = {line for _, start, end in spans for line in range(start, end + 1)}
@@ -71,11 +97,22 @@ def footnotes(lines: Sequence[str], code: Sequence[bool]) -> list[Footnote]:
     wanted = {label for label, _, _ in spans}
     # One scan for every citation: a pattern per label over every line made a page of many
     # footnotes quadratic.
-    citation = re.compile(r"\[\^([^\]\s]+)\](?!:)")
-    for number, line in enumerate(lines, start=1):
-        if number in inside or code[number - 1] or "[^" not in line:
+    for number, text in enumerate(shown, start=1):
+        if number in inside or number in code or "[^" not in text:
             continue
-        for label in citation.findall(line):
+        for label in _CITATION.findall(_CODE_SPAN.sub("", text)):
             if label in wanted:
                 cited.setdefault(label, number)
     return [Footnote(label, start, end, cited.get(label)) for label, start, end in spans]
+
+
+def _code_lines(blocks: Sequence[Block]) -> set[int]:
+    """The 1-based lines in code fences and indented code blocks, at any depth."""
+    lines: set[int] = set()
+    stack = list(blocks)
+    while stack:
+        block = stack.pop()
+        if block.kind in ("fence", "code_block"):
+            lines.update(range(block.start, block.end + 1))
+        stack.extend(block.children)
+    return lines
