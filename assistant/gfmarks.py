@@ -14,9 +14,12 @@ import html
 import re
 
 _TASK_BOX = re.compile(r"^\[([ xX])\][ \t]")
-# GitHub's five alert types, alone on a quote's first line (docs.github.com, "Basic writing and
-# formatting syntax", Alerts); GitLab reads the same marker.
-_ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*$", re.IGNORECASE)
+# GitHub's five alert types, alone on the first line of a quote that is not inside another
+# block (docs.github.com, "Basic writing and formatting syntax", Alerts); GitLab reads the same
+# marker. ASCII: "[!İMPORTANT]" is no alert (IGNORECASE alone matched it, and capitalize()
+# then titled it "İmportant").
+_ALERT = re.compile(r"\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*$", re.IGNORECASE | re.ASCII)
+_ALERT_TITLES = {name: name.capitalize() for name in ("NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION")}
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]{1,40})\](?!:)|^\[\^([^\]\s]{1,40})\]:[ \t]*")  # a reference, or a definition's start
 
 
@@ -33,13 +36,14 @@ def github_marks(tokens, in_list_item: bool = True) -> None:
         depth -= token.type == "list_item_close"
         if token.type != "inline" or not token.children:
             continue
-        first = token.children[0]
-        opens_quote = at_token >= 2 and tokens[at_token - 2].type == "blockquote_open"
-        if opens_quote and first.type == "text" and _ALERT.match(first.content):
-            title = Token("html_inline", "", 0, content=f"<strong>{_ALERT.match(first.content)[1].capitalize()}</strong>")
-            rest = token.children[2:] if len(token.children) > 1 and token.children[1].type == "softbreak" else token.children[1:]
+        if _is_alert(tokens, at_token):
+            # The marker's line becomes the title's; its line break stays one break, so the
+            # lines after it keep their places (the highlight counts lines).
+            name = _ALERT.match(token.children[0].content)[1].upper()
+            title = Token("html_inline", "", 0, content=f"<strong>{_ALERT_TITLES[name]}</strong>")
+            rest = token.children[2:]
             token.children = [title] + ([Token("hardbreak", "br", 0)] if rest else []) + rest
-            first = token.children[0]
+        first = token.children[0]
         if first.type == "text" and (depth or not in_list_item):
             first.content = _TASK_BOX.sub(lambda m: "☐ " if m[1] == " " else "☑ ", first.content, count=1)
         out = []
@@ -55,3 +59,20 @@ def github_marks(tokens, in_list_item: bool = True) -> None:
                 at = m.end()
             out.append(Token("text", "", 0, content=child.content[at:]))
         token.children = out
+
+
+def _is_alert(tokens, at: int) -> bool:
+    """Whether the inline token `tokens[at]` is a top-level quote's first paragraph whose
+    first line is an alert marker alone: plain text (not "[!NOTE] **bold**", not an escaped
+    "\\[!NOTE]"), then a line break or nothing."""
+    children = tokens[at].children
+    return (
+        at >= 2
+        and tokens[at - 2].type == "blockquote_open"
+        and tokens[at - 2].level == 0
+        and tokens[at - 1].type == "paragraph_open"
+        and tokens[at].content.lstrip().startswith("[!")
+        and children[0].type == "text"
+        and _ALERT.match(children[0].content) is not None
+        and (len(children) == 1 or children[1].type in ("softbreak", "hardbreak"))
+    )

@@ -332,3 +332,21 @@ def test_an_alert_shows_its_type_as_a_title_as_github_does():
     # Not alone on the quote's first line, or outside a quote: text, as GitHub leaves it.
     assert "[!NOTE] not alone" in section_html("> [!NOTE] not alone\n> x\n")
     assert "<p>[!NOTE]</p>" in section_html("[!NOTE]\n")
+
+
+def test_only_a_top_level_quote_opening_with_a_bare_marker_is_an_alert():
+    # A helper's attack on the alert title (2026-12-03), one case of each kind.
+    from assistant.webrender import section_html
+
+    # A hard break after the marker (two spaces, a backslash) is still one line break: the
+    # highlighted line stays the one asked for.
+    for marker in ("> [!NOTE]  ", "> [!NOTE]\\"):
+        out = section_html(f"{marker}\n> Line two.\n> Line three.\n", 1, (3,))
+        assert out.count("<br") == 1 and '<mark class="hl rank-1">Line three.</mark>' in out, marker
+    # Markup after the marker on its line, an escaped marker, a nested quote, a quote in a
+    # list, a heading in a quote: GitHub shows no alert, nor does the page.
+    for text in ("> [!NOTE] **bold**\n", "> [!NOTE] `code`\n", "> \\[!NOTE]\n> x\n", "> > [!NOTE]\n> > x\n",
+                 "- > [!NOTE]\n  > x\n", "> # [!NOTE]\n"):
+        assert "<strong>Note</strong>" not in section_html(text), text
+    # Only the five ASCII names: a dotted capital I is no "IMPORTANT".
+    assert "<strong>" not in section_html("> [!\u0130MPORTANT]\n> x\n")
