@@ -172,4 +172,5 @@ def each_unknown_name(question: str, vocabulary: Vocabulary) -> Iterator[str]:
         if not all(t.lower() in channels for t in run) and not dated and not scenario and not _stated_measure(run, vocabulary) \
                 and not vocabulary.knows(run):
             yield " ".join(run)
-    yield from (name for name in japanese_names(question) if not vocabulary.writes(name))
+    yield from (name for name in japanese_names(question)
+               if not vocabulary.writes(name) and not vocabulary.writes_in_latin(name))

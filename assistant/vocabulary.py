@@ -112,6 +112,15 @@ class Vocabulary:
         of their Japanese runs."""
         return japanese in self._text
 
+    def writes_in_latin(self, japanese: str) -> bool:
+        """True when the notes write a Japanese name in Latin letters: every word of its romaji
+        (cutlet, loanwords in their original spelling: リーダー -> "Leader", 佐々木 -> "Sasaki")
+        is a word of the notes, as `knows` reads an English name the notes write in Japanese.
+        「まとめ役のリーダーさんからも宿泊代をもらう？」 was "not in the notes" over an English
+        page whose footnote says "the leader stays free" (heldout16, Gemma)."""
+        words = [w for w in TOKEN.findall(_romaji(japanese)) if w]
+        return bool(words) and self._known(words, set())
+
     def has(self, word: str) -> bool:
         """True when the notes write `word` (lowercase, one token), plurals either way."""
         return self._has(word, set())
@@ -218,16 +227,33 @@ def _name_parts(word: str) -> list[str]:
     return named or parts
 
 
-def _romanize(runs: set[str]) -> set[str]:
+_CUTLET_LOCK = threading.Lock()  # one tagger for every thread: MeCab's is not thread-safe
+
+
+@functools.lru_cache(maxsize=1)
+def _cutlet():
     import cutlet  # fugashi + unidic-lite; imported only when a name needs it
 
     katsu = cutlet.Cutlet()
     katsu.use_foreign_spelling = True
+    return katsu
+
+
+def _romaji(text: str) -> str:
+    """`text` in romaji (Hepburn, loanwords in their original spelling); "" when cutlet cannot
+    read it."""
+    with _CUTLET_LOCK:
+        try:
+            return _cutlet().romaji(text)
+        except Exception:  # noqa: BLE001 - a run cutlet cannot read is simply not a name
+            return ""
+
+
+def _romanize(runs: set[str]) -> set[str]:
     out: set[str] = set()
     for run in runs:
-        try:
-            words = [w.lower() for w in TOKEN.findall(katsu.romaji(run))]
-        except Exception:  # noqa: BLE001 - a run cutlet cannot read is simply not a name
+        words = [w.lower() for w in TOKEN.findall(_romaji(run))]
+        if not words:
             continue
         # cutlet writes a middle dot as "/" ("区・大阪市" -> "Ku/Osaka shi"): each part is a word.
         words = [part for word in words for part in re.split(r"[/.]", word) if part]
@@ -238,10 +264,7 @@ def _romanize(runs: set[str]) -> set[str]:
     # "pull request" -> "pr", サービスレベルアグリーメント -> "sla" (a tester's "PR" was an
     # unknown name over notes that write プルリクエスト).
     for loanword in {k for run in runs for k in _KATAKANA_RUN.findall(run)}:
-        try:
-            parts = TOKEN.findall(katsu.romaji(loanword))
-        except Exception:  # noqa: BLE001 - as above
-            continue
+        parts = TOKEN.findall(_romaji(loanword))
         if 2 <= len(parts) <= 4:
             out.add("".join(p[0].lower() for p in parts))
     return out

@@ -447,6 +447,12 @@ def test_a_japanese_name_marked_by_quotes_or_an_honorific_must_be_in_the_notes()
     # a name with the iteration mark 々 (heldout16: "バイトの佐々木さん" was never looked up)
     assert unknown_names("バイトの佐々木さん、今週の休みは何曜日？", vocab) == ["佐々木"]
     assert unknown_names("佐々木さんの内線は？", Vocabulary(["担当は佐々木さん（内線221）"])) == []
+    # a name the notes write in Latin letters, a loanword in its English spelling (heldout16:
+    # 「まとめ役のリーダーさんからも宿泊代をもらう？」 over "the leader stays free" was flagged)
+    english = Vocabulary(["For groups of 15 or more, the leader stays free.", "Ask Sasaki (ext. 221)."])
+    assert unknown_names("まとめ役のリーダーさんからも宿泊代をもらう？", english) == []
+    assert unknown_names("佐々木さんの内線は？", english) == []
+    assert unknown_names("田中さんの内線は？", english) == ["田中"]
     assert unknown_names("「推奨」のテストが終わってなくてもいい？", vocab) == []
     # a quoted remark is no name; お客様 and 皆さん are no names either
     assert unknown_names("経営陣から「これ本当に重大なの？」と聞かれたら？", vocab) == []
