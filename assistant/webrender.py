@@ -25,6 +25,7 @@ from .notelinks import link_rewriter
 from .query import MAX_QUESTION_CHARS
 from .render import NO_ANSWER, citation
 from .scopes import shown_heading
+from .wiki.shown import is_github_alert
 
 MARK_OPEN = '<mark class="hl">'  # the unranked form; ranked marks add "rank-N" (see _mark_open)
 MARK_CLOSE = "</mark>"
@@ -90,6 +91,20 @@ def _formatting_tag(state, silent: bool) -> bool:
     return True
 
 
+def _not_a_footnote_definition(reference):
+    """markdown-it's link reference definition rule, except for a `[^label]:` line: every wiki
+    engine reads that as a footnote definition (shown as text by gfmarks). As a reference,
+    `[^src]: https://...` showed nothing and made `Cited.[^src]` a link to its URL (a
+    helper's attack, 2026-12-03)."""
+
+    def rule(state, start_line: int, end_line: int, silent: bool) -> bool:
+        begin = state.bMarks[start_line] + state.tShift[start_line]
+        if state.src.startswith("[^", begin):
+            return False
+        return reference(state, start_line, end_line, silent)
+    return rule
+
+
 @lru_cache(maxsize=1)
 def _markdown():
     from markdown_it import MarkdownIt
@@ -98,6 +113,9 @@ def _markdown():
     # tags give way to the text they wrap (`_formatting_tag`).
     md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").enable("strikethrough")
     md.inline.ruler.before("autolink", "formatting_tag", _formatting_tag)
+    from markdown_it.rules_block import reference
+
+    md.block.ruler.at("reference", _not_a_footnote_definition(reference))
     md.add_render_rule("fence", _render_code)
     md.add_render_rule("code_block", _render_code)
     md.core.ruler.push("github_marks", lambda state: github_marks(state.tokens, in_list_item=not state.inlineMode))
@@ -284,13 +302,24 @@ def _lead_line_html(hit: Hit, links) -> str:
     return inline_html(lines[0], links)
 
 
+def _section_text(chunk) -> str:
+    """The chunk as the page shows it, for its section: page_text with each GitHub alert's
+    marker line (`> [!WARNING]`, blank there: it is no answer line and not embedded) put
+    back, so the section shows the alert's title (gfmarks), as the wiki does."""
+    if chunk.shown is None:
+        return chunk.text
+    shown = chunk.shown.split("\n")
+    raw = chunk.text.split("\n")
+    return "\n".join(r if not s.strip() and is_github_alert(r) else s for s, r in zip(shown, raw))
+
+
 def hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False, pages=None) -> str:
     """A hit other than the best: collapsed to one line (heading and its best line); opening
     it shows the citation and the whole section with its answer lines marked, best first."""
     c = hit.chunk
     lines = answer_lines(hit)  # plain text: the preview shows no links
     preview = f'<span class="preview">{html.escape(lines[0])}</span>' if lines else ""
-    body = section_html(c.page_text, c.line_start, hit.highlight_lines, link_rewriter(c.source, hit.url, pages))
+    body = section_html(_section_text(c), c.line_start, hit.highlight_lines, link_rewriter(c.source, hit.url, pages))
     # The page's title before the section's heading: wikis repeat "FAQ" and "概要" on many
     # pages, and a collapsed row saying only "FAQ" did not tell which (a held-out wiki's tester).
     heading = c.heading_path[-1] if c.heading_path else c.source
@@ -309,7 +338,7 @@ def best_hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = F
     lead = _lead_line_html(hit, links)
     label = (WEAK_LABEL if weak else LEAD_LABEL)[lang]
     lead_line = f'<p class="lead-label">{label}</p><p class="lead-line">{lead}</p>' if lead else ""
-    body = section_html(c.page_text, c.line_start, hit.highlight_lines, links)
+    body = section_html(_section_text(c), c.line_start, hit.highlight_lines, links)
     return clean(
         f'<div class="hit"><div class="lead">{lead_line}{_head(hit, lang, link_target, answer_lines(hit))}</div>'
         f'<details class="context"><summary>{SECTION_LABEL[lang]} (L{c.line_start}–L{c.line_end})</summary>'

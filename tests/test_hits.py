@@ -350,3 +350,33 @@ def test_only_a_top_level_quote_opening_with_a_bare_marker_is_an_alert():
         assert "<strong>Note</strong>" not in section_html(text), text
     # Only the five ASCII names: a dotted capital I is no "IMPORTANT".
     assert "<strong>" not in section_html("> [!\u0130MPORTANT]\n> x\n")
+
+
+def test_a_reply_shows_the_alert_title_the_page_shows():
+    # The marker line is blank in the indexed page text (no answer line, not embedded), so
+    # replies showed a plain quote without its title; only section_html on raw text had it
+    # (a helper's attack, 2026-12-03). Through real chunking and both reply forms.
+    from assistant.chunking import chunk_note
+    from assistant.hits import Hit
+    from assistant.notes import parse_note
+    from assistant.webrender import best_hit_html, hit_html
+
+    note = parse_note("# Ops\n\n## Tank\n\n> [!WARNING]\n> Never enter the tank alone.\n", "ops.md")
+    (chunk,) = [c for c in chunk_note(note) if c.heading_path[-1] == "Tank"]
+    assert "[!WARNING]" not in chunk.embed_text  # the marker is still not indexed
+    hit = Hit(chunk, 1.0, "u", (6,))
+    for out in (hit_html(hit, "en"), best_hit_html(hit, "en")):
+        assert "<strong>Warning</strong>" in out and "[!WARNING]" not in out
+        assert '<mark class="hl rank-1">Never enter the tank alone.</mark>' in out
+
+
+def test_a_footnote_definition_is_never_a_link_reference_definition():
+    # "[^src]: https://..." is a CommonMark link reference definition: the section showed
+    # nothing for it and linked "Cited.[^src]" to its URL (a helper's attack, 2026-12-03).
+    from assistant.webrender import section_html
+
+    out = section_html("Cited.[^src]\n\n[^src]: https://example.org/x\n")
+    assert "<a" not in out and "<sup>[src]</sup> https://example.org/x" in out
+    assert "<sup>[a]</sup> Accepted." in section_html("[^a]: Accepted.\n")
+    assert "<pre>" not in section_html("[^a]: b\n    cont\n")  # its continuation, not code
+    assert '<a href="https://e.org"' in section_html("[x]: https://e.org\n\nSee [x].\n")  # other references work

@@ -84,6 +84,12 @@ _GITHUB_ALERT = re.compile(r"^\s*>\s*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]
 _TRAILING_ATTRS = re.compile(r"(?<!\s)\s*+\{[^{}]*+\}\s*+$")  # starts a run of spaces: linear
 
 
+def is_github_alert(line: str) -> bool:
+    """Whether `line` is a GitHub alert's marker line (`> [!WARNING]`), which page_text blanks
+    (the page shows its title, not the marker) and a reply restores to render the title."""
+    return bool(_GITHUB_ALERT.match(line))
+
+
 @dataclass(frozen=True)
 class PageText:
     """What the page shows of each source line (see the module docstring)."""
