@@ -21,6 +21,7 @@ from .tokens import estimate_tokens
 from .textnorm import width_fold
 from .wiki import DEFAULT_ENGINE, WikiPage, wiki_page
 from .wiki.hugo import HugoLanguages
+from .wiki.shown import KRAMDOWN_ENGINES
 
 TokenCounter = Callable[[str], int]
 
@@ -219,7 +220,7 @@ def chunk_note(
     line_tokens = [count_tokens(line) if line.strip() else 0 for line in note.lines]
     chunks, starts = [], [b.start for b in note.blocks]
     sections = _sections(note, page)
-    moved_out, moved_in = _moved_footnotes(note, page, sections)
+    moved_out, moved_in = _moved_footnotes(note, page, sections, wiki_engine)
     for i, sec in enumerate(sections):
         budget = max_tokens - count_tokens(path_label(sec.path))
 
@@ -235,13 +236,14 @@ def chunk_note(
     return sorted(chunks, key=lambda c: c.line_start)
 
 
-def _moved_footnotes(note: Note, page: WikiPage, sections: list[_Section]) -> tuple[dict[int, list], dict[int, list]]:
+def _moved_footnotes(note: Note, page: WikiPage, sections: list[_Section], engine: str) -> tuple[dict[int, list], dict[int, list]]:
     """The footnote definitions cited from another section than their own (footnotes.py),
     as (first line, last line) by the index in `sections` of the section they leave and of
-    the section citing them, where they are chunked."""
+    the section citing them, where they are chunked; `engine` decides how definitions end
+    (kramdown's under Jekyll, footnotes.py)."""
     moved_out: dict[int, list[tuple[int, int]]] = {}
     moved_in: dict[int, list[tuple[int, int]]] = {}
-    notes_footnotes = footnotes(note, page.text.lines)
+    notes_footnotes = footnotes(note, page.text.lines, kramdown=engine in KRAMDOWN_ENGINES)
     section_starts = [sec.start for sec in sections]
 
     def section_of(line: int) -> int | None:

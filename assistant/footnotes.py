@@ -40,10 +40,11 @@ class Footnote:
     cited_at: int | None
 
 
-def footnotes(note: Note, shown: Sequence[str] | None = None) -> list[Footnote]:
+def footnotes(note: Note, shown: Sequence[str] | None = None, kramdown: bool = False) -> list[Footnote]:
     """The footnote definitions of `note`, in line order. `shown`: per line, what the page
     shows of it (wiki.shown.PageText.lines; default the lines as written): a line the page
-    hides (front matter, an HTML comment) neither defines nor cites.
+    hides (front matter, an HTML comment) neither defines nor cites. `kramdown`: read them as
+    kramdown does (Jekyll, `_kramdown_end`), else as GitHub's cmark-gfm and markdown-it do.
 
     A definition is a top-level paragraph's line starting "[^label]:" (or one that markdown-it,
     reading CommonMark without footnotes, takes as a link reference definition). It runs to the
@@ -73,6 +74,13 @@ def footnotes(note: Note, shown: Sequence[str] | None = None) -> list[Footnote]:
             paragraph_end = paragraphs[line]
         found = defines(line)
         if not found:
+            continue
+        if kramdown:
+            # Not inside a paragraph of text (kramdown's paragraph runs on over it), but
+            # right after another definition it starts one.
+            after_definition = bool(spans) and spans[-1][2] == line - 1
+            if line in paragraphs or not taken[line] or (after_definition and line <= paragraph_end):
+                spans.append((found.group(1), line, _kramdown_end(shown, line)))
             continue
         if line <= paragraph_end:
             end = paragraph_end
@@ -104,6 +112,29 @@ def footnotes(note: Note, shown: Sequence[str] | None = None) -> list[Footnote]:
             if label in wanted:
                 cited.setdefault(label, number)
     return [Footnote(label, start, end, cited.get(label)) for label, start, end in spans]
+
+
+_INDENTED = re.compile(r"(?:\t| {4})[ \t]*\S")  # kramdown's INDENT with text after it
+
+
+def _kramdown_end(lines: Sequence[str], line: int) -> int:
+    """The last line of the kramdown footnote definition opening on 1-based `line`: its own
+    line, then any runs of lines indented by a tab or four spaces (blank lines before a run
+    allowed), each with the unindented lines right under it (kramdown's CODEBLOCK_MATCH,
+    parser/kramdown/footnote.rb). An unindented line right under the first is not the
+    footnote's: "[^id]: ID rule.\nOpening hours are 17-23." is a footnote and a paragraph
+    (a helper's attack, 2026-12-03: the opening hours were chunked with the footnote)."""
+    end, n = line, line + 1
+    while True:
+        after = n
+        while after <= len(lines) and not lines[after - 1].strip():
+            after += 1
+        if after > len(lines) or not _INDENTED.match(lines[after - 1]):
+            return end
+        end = after
+        while end < len(lines) and lines[end].strip():  # the run, then lazy lines to a blank
+            end += 1
+        n = end + 1
 
 
 def _code_lines(blocks: Sequence[Block]) -> set[int]:

@@ -80,6 +80,26 @@ def test_a_citation_the_page_does_not_show_does_not_count():
     assert footnotes(note, shown) == [Footnote("n", 8, 8, 6)]
 
 
+def test_kramdown_ends_a_definition_with_its_line_and_its_indented_lines():
+    # Jekyll's kramdown: an unindented line right under a definition is a paragraph of its own,
+    # and "[^b]:" inside a paragraph of text is text; the opening hours were moved with the ID
+    # rule's footnote (a helper's attack, 2026-12-03).
+    text = ("Cited.[^id] And.[^b]\n\n[^id]: ID rule.\nOpening hours are 17-23.\n\nText\n[^b]: not one\n\n"
+            "[^c]: First.\n    Indented.\nLazy.\n\n    Second paragraph.\n\nNot the note's.\n")
+    note = parse_note(text, "x.md")
+    assert footnotes(note, kramdown=True) == [Footnote("id", 3, 3, 1), Footnote("c", 9, 13, None)]
+    assert footnotes(note)[0] == Footnote("id", 3, 4, 1)  # GitHub: the paragraph runs on
+    # Consecutive definitions, an indented run: as GitHub reads them.
+    assert footnotes(parse_note(PAGE, "x.md"), kramdown=True) == _footnotes(PAGE)
+    # Through chunking under Jekyll: only the definition's line leaves its section.
+    text = "# P\n\n## A\n\nCited.[^n]\n\n## B\n\n[^n]: The note.\nOpening hours are 17-23.\n"
+    note = parse_note(text, "p.md")
+    chunks = chunk_note(note, wiki_engine="jekyll")
+    assert_chunk_invariants(note, chunks)
+    assert [(c.line_start, c.line_end, c.heading_path[-1]) for c in chunks] == [
+        (1, 1, "P"), (3, 5, "A"), (7, 7, "B"), (9, 9, "A"), (10, 10, "B")]
+
+
 def test_a_line_of_many_openers_is_scanned_in_linear_time():
     # "[^[^[^..." took 15 s for 64 KB with a label pattern that allowed "["
     text = "[^" * 200_000 + "\n\n[^a]: The note.\n"
