@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .notes import Block, Note
+from .wiki.shown import CodeSpans
 
 # A definition opens a top-level paragraph (up to three spaces in); the label holds no blank,
 # "[" or "]" (CommonMark's link label rule as GitHub's footnotes use it). Excluding "[" keeps
 # every match attempt short: "[^[^[^..." (64 KB on one line) took 15 s with "[^\]\s]+".
 _DEFINITION = re.compile(r" {0,3}\[\^([^\[\]\s]+)\]:")
-# A citation as the page shows it: not escaped ("\[^1]" is literal text), not a definition.
-_CITATION = re.compile(r"(?<!\\)\[\^([^\[\]\s]+)\](?!:)")
-_CODE_SPAN = re.compile(r"`[^`]*`")  # a one-backtick code span: its "[^1]" is literal text
+# A citation, not a definition; `_cited_labels` drops escaped ones and those in code spans.
+_CITATION = re.compile(r"\[\^([^\[\]\s]+)\](?!:)")
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ def footnotes(note: Note, shown: Sequence[str] | None = None, kramdown: bool = F
     paragraph's end or the next definition, then over indented paragraphs after blank lines
     (CommonMark alone reads those as indented code). Whatever ends the paragraph ends it: a
     list, a fence, a quote, a heading; "[^1]: words" over "---" is a heading, not a definition.
-    Nothing in code, in a list or in a quote is a definition, nor a citation in code or a code
-    span.
+    Nothing in code, in a list or in a quote is a definition, nor a citation in code, an HTML
+    block, a code span of any backtick run or after an escaping backslash.
     """
     shown = note.lines if shown is None else shown
     paragraphs = {b.start: b.end for b in note.blocks if b.kind == "paragraph"}
@@ -62,7 +62,7 @@ def footnotes(note: Note, shown: Sequence[str] | None = None, kramdown: bool = F
         taken[block.start : block.end + 1] = [True] * (block.end - block.start + 1)
     for heading in note.headings:
         taken[heading.line : heading.end_line + 1] = [True] * (heading.end_line - heading.line + 1)
-    code = _code_lines(note.blocks)
+    code = _code_lines(note.blocks)  # and HTML blocks: their "[^1]" is raw text, no citation
 
     def defines(line: int) -> re.Match | None:
         return _DEFINITION.match(shown[line - 1]) if line <= len(shown) else None
@@ -108,7 +108,7 @@ def footnotes(note: Note, shown: Sequence[str] | None = None, kramdown: bool = F
     for number, text in enumerate(shown, start=1):
         if number in inside or number in code or "[^" not in text:
             continue
-        for label in _CITATION.findall(_CODE_SPAN.sub("", text)):
+        for label in _cited_labels(text):
             if label in wanted:
                 cited.setdefault(label, number)
     return [Footnote(label, start, end, cited.get(label)) for label, start, end in spans]
@@ -137,13 +137,30 @@ def _kramdown_end(lines: Sequence[str], line: int) -> int:
         n = end + 1
 
 
+def _cited_labels(text: str) -> list[str]:
+    """The labels `text` cites as the page shows it: not escaped ("\\[^1]" is literal text,
+    "\\\\[^1]" a backslash and a citation), not in a code span of any backtick run
+    (wiki.shown.CodeSpans, as CommonMark pairs them). Linear in the line: the backslashes
+    before each match are counted once."""
+    spans = CodeSpans(text)
+    labels = []
+    for found in _CITATION.finditer(text):
+        at = found.start()
+        before = at
+        while before and text[before - 1] == "\\":
+            before -= 1
+        if (at - before) % 2 == 0 and at not in spans:
+            labels.append(found.group(1))
+    return labels
+
+
 def _code_lines(blocks: Sequence[Block]) -> set[int]:
-    """The 1-based lines in code fences and indented code blocks, at any depth."""
+    """The 1-based lines in code fences, indented code blocks and HTML blocks, at any depth."""
     lines: set[int] = set()
     stack = list(blocks)
     while stack:
         block = stack.pop()
-        if block.kind in ("fence", "code_block"):
+        if block.kind in ("fence", "code_block", "html_block"):
             lines.update(range(block.start, block.end + 1))
         stack.extend(block.children)
     return lines

@@ -100,6 +100,17 @@ def test_kramdown_ends_a_definition_with_its_line_and_its_indented_lines():
         (1, 1, "P"), (3, 5, "A"), (7, 7, "B"), (9, 9, "A"), (10, 10, "B")]
 
 
+def test_a_citation_in_any_code_span_or_html_block_or_escaped_does_not_count():
+    # a helper's attack (2026-12-03): each of these moved a definition to a line that shows no
+    # citation, and "\\\\[^n]" (a backslash, then a citation) was missed
+    for text in ("Cited ``x[^n]``.", "Cited ```x`[^n]```.", "<div>\nx[^n]\n</div>", "A \\[^n] b"):
+        assert _footnotes(f"{text}\n\n[^n]: The note.\n")[0].cited_at is None, text
+    assert _footnotes("A \\\\[^n] b\n\n[^n]: The note.\n")[0].cited_at == 1
+    started = time.perf_counter()
+    _footnotes("\\[^a]" * 200_000 + "\n\n[^a]: The note.\n")
+    assert time.perf_counter() - started < 5
+
+
 def test_a_line_of_many_openers_is_scanned_in_linear_time():
     # "[^[^[^..." took 15 s for 64 KB with a label pattern that allowed "["
     text = "[^" * 200_000 + "\n\n[^a]: The note.\n"

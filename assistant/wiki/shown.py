@@ -180,7 +180,7 @@ def _code_lines(lines: list[str]) -> set[int]:
 _TICKS = re.compile(r"`+")
 
 
-class _CodeSpans:
+class CodeSpans:
     """The inline code spans of one line (CommonMark: a run of n backticks up to the next run
     of exactly n; an unmatched run is literal), found once, so asking about every match of a
     line stays linear: counting the backticks before each match again made a 1 MB line of
@@ -228,7 +228,7 @@ def _drop_spans(lines: list[str], code: set[int], opener: re.Pattern, closer: re
                 inside, pos = False, end.end()
                 continue
             start = opener.search(line, pos)
-            spans = spans or (_CodeSpans(line) if start else None)
+            spans = spans or (CodeSpans(line) if start else None)
             while start and start.start() in spans:
                 start = opener.search(line, start.end())
             if not start:
@@ -265,7 +265,7 @@ def _wiki_links(line: str) -> str:
     """`line` with each gollum page link outside a code span shown as its text."""
     if "[[" not in line:
         return line
-    spans = _CodeSpans(line)
+    spans = CodeSpans(line)
 
     def shown(link: re.Match) -> str:
         if link.start() in spans:
