@@ -13,6 +13,7 @@ from .answeritems import answer_items
 from .calibration import Calibration
 from .hits import Hit, clip_lines
 from .language import language
+from .lines import row_text, table_header
 from .noanswer import carries_quoted_terms, is_unanswered, key_term_share, missing_quantity, names_nothing
 from .vocabulary import Vocabulary
 from .query import refers_back, without_references
@@ -116,7 +117,16 @@ class Verdict:
         top_score = float(max(alone[top], with_history[top]))
         hit = hits[0]
         first = hit.highlight_lines[0] if hit.highlight_lines else hit.chunk.line_start
-        line = hit.chunk.text.split("\n")[first - hit.chunk.line_start]
+        body = hit.chunk.text.split("\n")
+        line = body[first - hit.chunk.line_start]
+        # A table row answers with its header, as the reply shows it: "| 大部屋 A | 20 | |"
+        # carries "room" only through its column names ("Which room can take them?", heldout16
+        # h16-042, flagged "not in the notes" in both profiles). Fourteen corpora: that flag
+        # gone in both; e5 answers one no-answer question more (h7n-007, "pay per page" in a
+        # price table's header); docs/evaluation.md, twenty-sixth pass.
+        header = table_header(body, first - hit.chunk.line_start + 1)
+        if header:
+            line = row_text(header, line)
         # A follow-up ("その場合は？") names its topic in earlier turns: the conversation's
         # terms count as its own.
         share = max(key_term_share(question, line), key_term_share(asked, line))

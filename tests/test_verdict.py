@@ -1,0 +1,32 @@
+"""The "not in the notes" verdict (verdict.py) on hand-made hits and a hand-made calibration."""
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.calibration import Calibration
+from assistant.chunking import Chunk
+from assistant.hits import Hit
+from assistant.verdict import Verdict
+from assistant.vocabulary import Vocabulary
+
+# Off-topic probes score 0, on-topic ones 1: the spread is 1, so a same-language floor is 0.3
+# when the top answer line shares a key term with the question and 0.6 when it shares none.
+CALIBRATION = Calibration("m", 1, offsets={}, off_topic={"en": {"en": [0.0]}}, on_topic={"en": [1.0]})
+
+
+def _unanswered(header: str, score: float) -> bool:
+    question = "A group of 19 wants everyone in the same room. Which room can take them?"
+    text = f"## Sleeping\n\n{header}\n|---|---|---|\n| 大部屋 A | 20 | nearest the toilets |"
+    chunk = Chunk(source="check-in.md", title="Check-in", heading_path=("Check-in", "Sleeping"), anchor="sleeping",
+                  permalink=None, line_start=16, line_end=20, text=text)
+    verdict = Verdict(CALIBRATION, np.array(["en"]), Vocabulary([text]), cross_language_position=0.2)
+    scores = np.array([score], dtype=np.float32)
+    return verdict.unanswered(question, question, [[0]], [Hit(chunk, score, "u", (20,))], scores, scores)
+
+
+def test_a_table_row_is_judged_with_its_header():
+    # heldout16 h16-042: the row names no word of the question, its header names the room; read
+    # without it, the floor for a line sharing no key term (0.6) flagged it in both profiles.
+    assert not _unanswered("| Room | Beds | Notes |", 0.45)
+    assert _unanswered("| Name | Beds | Notes |", 0.45)  # a header without the word: still flagged
+    assert _unanswered("| Room | Beds | Notes |", 0.25)  # under the lower floor too
