@@ -857,10 +857,13 @@ def test_not_in_the_notes_does_not_depend_on_how_many_hits_are_shown(library):
     assert verdicts == {k: False for k in (1, 2, 3, 5)}
 
 
-@pytest.mark.parametrize("question", ["来週の日経平均はどうなると思う？", "How much do patrons pay per page on the photocopier?"])
+@pytest.mark.parametrize("question", ["来週の日経平均はどうなると思う？", "What's a good curry recipe for the staff year-end party?"])
 def test_an_unrelated_earlier_turn_does_not_answer_a_question_the_notes_do_not(library, question):
-    # The chat sends every earlier question: a turn on the public computers lifted both over
-    # the floor (to the English page that turn found), a fresh tester, heldout7.
+    # The chat sends every earlier question: a turn on the public computers lifted the first
+    # and "How much do patrons pay per page on the photocopier?" over the floor (to the English
+    # page that turn found), a fresh tester, heldout7. Since a table row is judged with its
+    # header (verdict.py), e5 answers the photocopier question even alone, from an
+    # interlibrary-loan table headed "Patron pays" (docs/evaluation.md, twenty-sixth pass).
     assert library.search(question).no_answer
     for history in (("How many computers do we have for the public?",),
                     ("How many computers do we have for the public?", "Can patrons print from them?")):
