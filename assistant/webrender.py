@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
-
-from markdown_it.common import html_re
 
 from .chunking import PATH_SEPARATOR
 from .fragments import disclosure_as_text, outdent
-from .gfmarks import github_marks
 from .hits import Answer, Hit
 from .language import reply_language
+from .mdparser import MAX_RANK_STYLED, markdown, rank_class
 from .answeritems import answer_items
 from .lines import row_text, table_header
 from .notelinks import link_rewriter
@@ -57,92 +54,10 @@ LEAD_LABEL = {"ja": "答えの行", "en": "Answer"}
 WEAK_LABEL = {"ja": "最も近い行（弱い一致）", "en": "Closest line (weak match)"}
 SECTION_LABEL = {"ja": "節の全文", "en": "Whole section"}
 MORE_LABEL = {"ja": "ほかの候補", "en": "Other matches"}
-MAX_RANK_STYLED = 3
 CUT_NOTICE = {"ja": "質問が長すぎるため、最初の{used:,}文字だけを使いました（全{total:,}文字）。",
               "en": "The question is long: only its first {used:,} characters were used (of {total:,})."}
 SCOPE_NOTE = {"ja": "絞り込み中:", "en": "Searched only in:"}
 SEARCH_ALL = {"ja": "すべてのノートで検索", "en": "Search everywhere"}
-
-
-# A CommonMark open or close tag (markdown-it's own pattern, quoted '>' in attributes
-# included) of inline text formatting, or of a list, table or paragraph whose text the wiki
-# shows: a line of a note's HTML table ("<li>外部へ通知する</li>") read with its tags (a
-# fresh user, wiki-dev).
-_TAG = re.compile(f"(?:{html_re.open_tag}|{html_re.close_tag})")
-_FORMATTING = frozenset("a abbr b br code del em font i img ins kbd mark nobr s small span strong sub sup u wbr "
-                        "li ul ol p td th tr thead tbody tfoot table dl dt dd div".split())
-_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
-# Kept as text: a tag whose attribute runs over lines hid them and moved every later mark onto
-# the wrong line, and one the wiki hides showed its text as if the page did (an attack run).
-_NOT_SKIPPED = re.compile(r"\n|\shidden\b(?!-)|display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)", re.I)
-
-
-def _formatting_tag(state, silent: bool) -> bool:
-    """markdown-it inline rule: a formatting tag (`<br>`, `<span class="good">`) is skipped,
-    its text kept, as the wiki renders it: kept as text, a new user read "...判断します。<br>"
-    (wiki-dev). A rule, not a rewrite of text tokens: an escaped `\\<br>` or `&lt;br&gt;` is
-    consumed by the escape and entity rules first and stays visible; code spans are their own."""
-    if state.src[state.pos] != "<":
-        return False
-    tag = _TAG.match(state.src, state.pos)
-    if not tag or _TAG_NAME.match(tag.group()).group(1).lower() not in _FORMATTING or _NOT_SKIPPED.search(tag.group()):
-        return False
-    state.pos = tag.end()
-    return True
-
-
-def _not_a_footnote_definition(reference):
-    """markdown-it's link reference definition rule, except for a `[^label]:` line: every wiki
-    engine reads that as a footnote definition (shown as text by gfmarks). As a reference,
-    `[^src]: https://...` showed nothing and made `Cited.[^src]` a link to its URL (a
-    helper's attack, 2026-12-03)."""
-
-    def rule(state, start_line: int, end_line: int, silent: bool) -> bool:
-        begin = state.bMarks[start_line] + state.tShift[start_line]
-        if state.src.startswith("[^", begin):
-            return False
-        return reference(state, start_line, end_line, silent)
-    return rule
-
-
-@lru_cache(maxsize=1)
-def _markdown():
-    from markdown_it import MarkdownIt
-
-    # html=False: raw HTML in a note becomes visible text, never markup; only inline formatting
-    # tags give way to the text they wrap (`_formatting_tag`).
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").enable("strikethrough")
-    md.inline.ruler.before("autolink", "formatting_tag", _formatting_tag)
-    from markdown_it.rules_block import reference
-
-    md.block.ruler.at("reference", _not_a_footnote_definition(reference))
-    md.add_render_rule("fence", _render_code)
-    md.add_render_rule("code_block", _render_code)
-    md.core.ruler.push("github_marks", lambda state: github_marks(state.tokens, in_list_item=not state.inlineMode))
-    return md
-
-
-def _render_code(self, tokens, idx, options, env) -> str:
-    """Code blocks line by line, so single answer lines can be marked."""
-    token = tokens[idx]
-    marked = env.get("marked", {})
-    first = token.map[0] + (1 if token.type == "fence" else 0) if token.map else -1
-    lines = token.content.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    out = []
-    for i, line in enumerate(lines):
-        text = html.escape(line)
-        rank = marked.get(first + i)
-        out.append(f'<span class="hl {_rank_class(rank)}">{text}</span>' if rank else text)
-    # The info string is the note's to choose, so it sets no class: a class such as
-    # "mermaid" would hand the block to another renderer in the page (case note-mermaid-class).
-    return "<pre><code>" + "\n".join(out) + "</code></pre>\n"
-
-
-def _rank_class(rank: int) -> str:
-    """CSS class of the rank-th best answer line (1 = best); ranks past the styled ones share one."""
-    return f"rank-{min(rank, MAX_RANK_STYLED)}"
 
 
 def _mark_inline(inline, first_line: int, marked: dict[int, int], badged: set[int]) -> None:
@@ -158,7 +73,7 @@ def _mark_inline(inline, first_line: int, marked: dict[int, int], badged: set[in
         if not is_open and line in marked:
             again = " again" if marked[line] in badged else ""
             badged.add(marked[line])
-            out.append(Token("html_inline", "", 0, content=f'<mark class="hl {_rank_class(marked[line])}{again}">'))
+            out.append(Token("html_inline", "", 0, content=f'<mark class="hl {rank_class(marked[line])}{again}">'))
             is_open = True
         if child.type in ("softbreak", "hardbreak"):
             # One mark over the lines of one answer (a list item written over two lines,
@@ -178,7 +93,7 @@ def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()
     best first) are marked with their rank (class rank-1 for the best); `links`
     (notelinks.link_rewriter) points the note's links at the wiki. A section cut from inside
     a nested list renders as the list it is (see `outdent`)."""
-    md = _markdown()
+    md = markdown()
     text, added = outdent(disclosure_as_text(text))
     first_line -= added
     # 0-based lines of `text` -> rank (1 = best): highlight lines come best first, each with
@@ -204,7 +119,7 @@ def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()
 def inline_html(text: str, links=None) -> str:
     """One line of a note's inline markdown as HTML (unsanitized: the reply is cleaned whole), its links
     pointed at the wiki by `links` as in section_html (the lead "Answer" line links as in the section)."""
-    md = _markdown()
+    md = markdown()
     env: dict = {}
     tokens = md.parseInline(text, env)
     links and links(tokens)

@@ -75,9 +75,10 @@ def test_every_section_renders_its_code_as_the_whole_note_does(built_settings):
     note does (21 of 166 sections were a grey code box: 「S3の署名付きURLとは？」)."""
     import json
 
-    from assistant.webrender import _markdown, outdent
+    from assistant.mdparser import markdown
+    from assistant.webrender import outdent
 
-    md = _markdown()
+    md = markdown()
     chunks = [json.loads(line) for line in (built_settings.index_dir / "current" / "chunks.jsonl").open(encoding="utf-8")]
     notes = {}
     for c in chunks:
