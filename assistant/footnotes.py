@@ -76,6 +76,11 @@ def footnotes(note: Note, shown: Sequence[str] | None = None, kramdown: bool = F
         if not found:
             continue
         if kramdown:
+            if spans and line <= spans[-1][2]:
+                # Inside the previous definition's lazy lines: kramdown reads it as part of
+                # that footnote's text. Skipping it keeps spans disjoint (one line, one
+                # chunk) and the scan linear (a helper's attack, 2026-12-04).
+                continue
             # Not inside a paragraph of text (kramdown's paragraph runs on over it), but
             # right after another definition it starts one.
             after_definition = bool(spans) and spans[-1][2] == line - 1
@@ -127,14 +132,20 @@ def _kramdown_end(lines: Sequence[str], line: int) -> int:
     end, n = line, line + 1
     while True:
         after = n
-        while after <= len(lines) and not lines[after - 1].strip():
+        while after <= len(lines) and _blank(lines[after - 1]):
             after += 1
         if after > len(lines) or not _INDENTED.match(lines[after - 1]):
             return end
         end = after
-        while end < len(lines) and lines[end].strip():  # the run, then lazy lines to a blank
+        while end < len(lines) and not _blank(lines[end]):  # the run, then lazy lines to a blank
             end += 1
         n = end + 1
+
+
+def _blank(line: str) -> bool:
+    """Blank as kramdown's BLANK_LINE reads it: Ruby's \\s is ASCII, so a line of full-width
+    spaces (U+3000) or no-break spaces is text, not a blank line."""
+    return not line.strip(" \t\r\n\f\v")
 
 
 def _cited_labels(text: str) -> list[str]:

@@ -100,6 +100,37 @@ def test_kramdown_ends_a_definition_with_its_line_and_its_indented_lines():
         (1, 1, "P"), (3, 5, "A"), (7, 7, "B"), (9, 9, "A"), (10, 10, "B")]
 
 
+def test_under_kramdown_a_definition_in_another_ones_lazy_lines_is_part_of_it():
+    # a helper's attack (2026-12-04): "[^3]:" right under "[^2]"'s indented line is a lazy line
+    # of footnote 2 to kramdown; read as a new definition, the spans overlapped and one line
+    # was chunked twice
+    text = ("# A\n\nOne.[^1] Two.[^2]\n\n# B\n\nThree.[^3]\n\n# Notes\n\n"
+            "[^1]: One.\n[^2]: Two\n    continued.\n[^3]: Three.\n")
+    note = parse_note(text, "x.md")
+    assert footnotes(note, kramdown=True) == [Footnote("1", 11, 11, 3), Footnote("2", 12, 14, 3)]
+    assert_chunk_invariants(note, chunk_note(note, wiki_engine="jekyll"))
+    note = parse_note("Cited.[^a][^b]\n\n[^a]: x\n\n    more\n[^b]: y\n", "x.md")
+    assert footnotes(note, kramdown=True) == [Footnote("a", 3, 6, 1)]
+    assert_chunk_invariants(note, chunk_note(note, wiki_engine="jekyll"))
+
+
+def test_under_kramdown_a_line_of_full_width_spaces_is_not_blank():
+    # kramdown's BLANK_LINE is Ruby's ASCII \\s: "\u3000" runs the lazy lines on (checked with
+    # ruby-kramdown 2026-12-04: "Lazy more." is in the footnote)
+    for space in ("\u3000", "\u00a0"):
+        text = f"Cited.[^c]\n\n[^c]: First.\n    Indented.\n{space}\nLazy more.\n"
+        assert footnotes(parse_note(text, "x.md"), kramdown=True) == [Footnote("c", 3, 6, 1)]
+
+
+def test_many_definitions_with_lazy_lines_are_read_in_linear_time():
+    # 1.1 MB of this shape took 397 s: each definition rescanned the lazy lines to the end
+    text = "Cited.[^k]\n\n" + "[^k]: x\n    c\n" * 20_000
+    note = parse_note(text, "x.md")
+    started = time.perf_counter()
+    assert footnotes(note, kramdown=True) == [Footnote("k", 3, 40_002, 1)]
+    assert time.perf_counter() - started < 5
+
+
 def test_a_citation_in_any_code_span_or_html_block_or_escaped_does_not_count():
     # a helper's attack (2026-12-03): each of these moved a definition to a line that shows no
     # citation, and "\\\\[^n]" (a backslash, then a citation) was missed
