@@ -124,13 +124,16 @@ class Verdict:
         # h16-042, flagged "not in the notes" in both profiles). Fourteen corpora: that flag
         # gone in both; e5 answers one no-answer question more (h7n-007, "pay per page" in a
         # price table's header); docs/evaluation.md, twenty-sixth pass.
+        # The header only places the floor: its generic column names ("Name", "Notes", 料金)
+        # must not carry a question's key terms past it (a helper's attack, 2026-12-04: "What
+        # is the name of the fee?" over any "| Name | Fee |" table was never flagged).
         header = table_header(body, first - hit.chunk.line_start + 1)
-        if header:
-            line = row_text(header, line)
+        shown = row_text(header, line) if header else line
         # A follow-up ("その場合は？") names its topic in earlier turns: the conversation's
         # terms count as its own.
+        shares_terms = max(key_term_share(question, shown), key_term_share(asked, shown)) > 0
         share = max(key_term_share(question, line), key_term_share(asked, line))
-        floor = self.calibration.floor(language(question), str(self.chunk_languages[top]), shares_terms=share > 0,
+        floor = self.calibration.floor(language(question), str(self.chunk_languages[top]), shares_terms=shares_terms,
                                        cross_language_position=self.cross_language_position)
         # A term the question quotes, found in the top line, is what it asks about, however
         # many other words it adds ("The brewers keep saying they'll 'crash' FV2 tomorrow. What

@@ -14,8 +14,8 @@ from assistant.vocabulary import Vocabulary
 CALIBRATION = Calibration("m", 1, offsets={}, off_topic={"en": {"en": [0.0]}}, on_topic={"en": [1.0]})
 
 
-def _unanswered(header: str, score: float) -> bool:
-    question = "A group of 19 wants everyone in the same room. Which room can take them?"
+def _unanswered(header: str, score: float,
+                question: str = "A group of 19 wants everyone in the same room. Which room can take them?") -> bool:
     text = f"## Sleeping\n\n{header}\n|---|---|---|\n| 大部屋 A | 20 | nearest the toilets |"
     chunk = Chunk(source="check-in.md", title="Check-in", heading_path=("Check-in", "Sleeping"), anchor="sleeping",
                   permalink=None, line_start=16, line_end=20, text=text)
@@ -30,3 +30,12 @@ def test_a_table_row_is_judged_with_its_header():
     assert not _unanswered("| Room | Beds | Notes |", 0.45)
     assert _unanswered("| Name | Beds | Notes |", 0.45)  # a header without the word: still flagged
     assert _unanswered("| Room | Beds | Notes |", 0.25)  # under the lower floor too
+
+
+def test_a_header_places_the_floor_but_does_not_carry_the_question():
+    # a helper's attack (2026-12-04): generic column names carried every key term of "What is
+    # the name of the fee?" (share 1.0 >= 0.6) and switched the floor off at any score
+    question = "What is the name of the fee?"
+    assert _unanswered("| Name | Fee | Notes |", 0.1, question)  # under the 0.3 floor: flagged
+    assert not _unanswered("| Name | Fee | Notes |", 0.45, question)  # over it: answered
+    assert _unanswered("| Room | Beds | Notes |", 0.45, question)  # shares nothing: the 0.6 floor
