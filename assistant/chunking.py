@@ -21,7 +21,7 @@ from .tokens import estimate_tokens
 from .textnorm import width_fold
 from .wiki import DEFAULT_ENGINE, WikiPage, wiki_page
 from .wiki.hugo import HugoLanguages
-from .wiki.shown import KRAMDOWN_ENGINES
+from .wiki.shown import KRAMDOWN_ENGINES, is_github_alert
 
 TokenCounter = Callable[[str], int]
 
@@ -87,8 +87,10 @@ class Chunk:
     @property
     def embed_text(self) -> str:
         """What the model and BM25 see: the heading path (it gives a sub-chunk its topic) and
-        the shown lines, width variants folded (textnorm.width_fold)."""
-        body = "\n".join(line.rstrip() for line in self.page_text.split("\n") if line.strip())
+        the shown lines, width variants folded (textnorm.width_fold). An alert's marker line
+        (`> [!NOTE]`, shown as the alert's title) carries no words of the note: left out."""
+        lines = self.page_text.split("\n")
+        body = "\n".join(line.rstrip() for line in lines if line.strip() and not is_github_alert(line))
         return width_fold(path_label(self.heading_path) + "\n" + body)
 
     @property

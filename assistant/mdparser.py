@@ -47,10 +47,14 @@ def _formatting_tag(state, silent: bool) -> bool:
 
 
 def _not_a_footnote_definition(reference):
-    """markdown-it's link reference definition rule, except for a `[^label]:` line: every wiki
-    engine reads that as a footnote definition (shown as text by gfmarks). As a reference,
-    `[^src]: https://...` showed nothing and made `Cited.[^src]` a link to its URL (a
-    helper's attack, 2026-12-03)."""
+    """markdown-it's link reference definition rule, except for a `[^label]:` line: kramdown,
+    GitHub, GitLab, Hugo's goldmark and Docusaurus read that as a footnote definition (shown
+    as text by gfmarks). As a reference, `[^src]: https://...` showed nothing and made
+    `Cited.[^src]` a link to its URL (a helper's attack, 2026-12-03). VitePress without a
+    footnote plugin does read a reference there; a reply shows the definition's text anyway.
+
+    Like GitHub's cmark-gfm (checked 2026-12-04), a link reference definition on the line
+    right under the footnote's is text of it; kramdown (Jekyll) reads it as a definition."""
 
     def rule(state, start_line: int, end_line: int, silent: bool) -> bool:
         begin = state.bMarks[start_line] + state.tShift[start_line]

@@ -22,7 +22,6 @@ from .notelinks import link_rewriter
 from .query import MAX_QUESTION_CHARS
 from .render import NO_ANSWER, citation
 from .scopes import shown_heading
-from .wiki.shown import is_github_alert
 
 MARK_OPEN = '<mark class="hl">'  # the unranked form; ranked marks add "rank-N" (see _mark_open)
 MARK_CLOSE = "</mark>"
@@ -217,24 +216,13 @@ def _lead_line_html(hit: Hit, links) -> str:
     return inline_html(lines[0], links)
 
 
-def _section_text(chunk) -> str:
-    """The chunk as the page shows it, for its section: page_text with each GitHub alert's
-    marker line (`> [!WARNING]`, blank there: it is no answer line and not embedded) put
-    back, so the section shows the alert's title (gfmarks), as the wiki does."""
-    if chunk.shown is None:
-        return chunk.text
-    shown = chunk.shown.split("\n")
-    raw = chunk.text.split("\n")
-    return "\n".join(r if not s.strip() and is_github_alert(r) else s for s, r in zip(shown, raw))
-
-
 def hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False, pages=None) -> str:
     """A hit other than the best: collapsed to one line (heading and its best line); opening
     it shows the citation and the whole section with its answer lines marked, best first."""
     c = hit.chunk
     lines = answer_lines(hit)  # plain text: the preview shows no links
     preview = f'<span class="preview">{html.escape(lines[0])}</span>' if lines else ""
-    body = section_html(_section_text(c), c.line_start, hit.highlight_lines, link_rewriter(c.source, hit.url, pages))
+    body = section_html(c.page_text, c.line_start, hit.highlight_lines, link_rewriter(c.source, hit.url, pages))
     # The page's title before the section's heading: wikis repeat "FAQ" and "概要" on many
     # pages, and a collapsed row saying only "FAQ" did not tell which (a held-out wiki's tester).
     heading = c.heading_path[-1] if c.heading_path else c.source
@@ -253,7 +241,7 @@ def best_hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = F
     lead = _lead_line_html(hit, links)
     label = (WEAK_LABEL if weak else LEAD_LABEL)[lang]
     lead_line = f'<p class="lead-label">{label}</p><p class="lead-line">{lead}</p>' if lead else ""
-    body = section_html(_section_text(c), c.line_start, hit.highlight_lines, links)
+    body = section_html(c.page_text, c.line_start, hit.highlight_lines, links)
     return clean(
         f'<div class="hit"><div class="lead">{lead_line}{_head(hit, lang, link_target, answer_lines(hit))}</div>'
         f'<details class="context"><summary>{SECTION_LABEL[lang]} (L{c.line_start}–L{c.line_end})</summary>'

@@ -370,6 +370,24 @@ def test_a_reply_shows_the_alert_title_the_page_shows():
         assert '<mark class="hl rank-1">Never enter the tank alone.</mark>' in out
 
 
+def test_an_alert_marker_the_page_hides_shows_no_title():
+    # A marker in a comment came back as a "Warning" title in replies: the reply restored any
+    # blank marker line (a helper's attack, 2026-12-04). Now the shown text keeps only markers
+    # the page shows.
+    from assistant.chunking import chunk_note
+    from assistant.hits import Hit
+    from assistant.notes import parse_note
+    from assistant.webrender import best_hit_html
+
+    for text, engine in (("Text.\n<!--\n> [!WARNING]\n-->\nMore.\n", "github"),
+                         ("Text.\n\n{% comment %}\n> [!WARNING]\n> Internal.\n{% endcomment %}\n\nMore.\n", "jekyll"),
+                         ("Text.\n\n{::comment}\n> [!WARNING]\n{:/comment}\n\nMore.\n", "kramdown")):
+        note = parse_note("# Ops\n\n" + text, "ops.md")
+        (chunk,) = chunk_note(note, wiki_engine=engine)
+        out = best_hit_html(Hit(chunk, 1.0, "u", (3,)), "en")
+        assert "<strong>Warning</strong>" not in out and "[!WARNING]" not in out, engine
+
+
 def test_a_footnote_definition_is_never_a_link_reference_definition():
     # "[^src]: https://..." is a CommonMark link reference definition: the section showed
     # nothing for it and linked "Cited.[^src]" to its URL (a helper's attack, 2026-12-03).

@@ -91,8 +91,9 @@ def test_container_markers_hidden_titles_are_captions_bodies_shown():
                  "    body three\n\n:::info[Docusaurus title]\nx\n:::\n\n> [!NOTE]\n> alert body\n", "mkdocs")
     assert page.lines[:6] == ("Remember", "body one", "", "", "Title", "    body two")
     assert not page.shows(8) and page.shows(9) and page.lines[10] == "Docusaurus title"
-    assert not page.shows(15) and page.shows(16)
-    assert page.captions == {1, 5, 11}
+    # An alert's marker: kept as written (a reply renders its title), a caption.
+    assert page.lines[14] == "> [!NOTE]" and page.shows(16)
+    assert page.captions == {1, 5, 11, 15}
 
 
 def test_details_content_and_table_cells_are_shown_summary_is_a_caption():

@@ -13,8 +13,8 @@ it is noise anyway):
   * kramdown attribute lists (`{: .note}`, `{:toc}` and the `* TOC` line it turns into the
     table of contents), kramdown's `{::comment}` ... `{:/comment}` and `{::options /}`;
   * container markers: `::: tip`, `:::` (VitePress, Docusaurus), `!!! note` / `??? note`
-    (MkDocs admonitions), `> [!NOTE]` (GitHub alerts); a title they carry (`!!! note "Title"`,
-    `::: tip Title`) is shown, as a caption;
+    (MkDocs admonitions); a title they carry (`!!! note "Title"`, `::: tip Title`) is shown,
+    as a caption;
   * a heading's explicit id syntax (`## Why {#why}`) where the engine takes it as an id.
 Hidden under Jekyll only (`jekyll`, `kramdown`: Liquid runs before markdown, also in code):
 Liquid tags `{% ... %}` (a site's own tag with one quoted argument shows it) and output
@@ -27,7 +27,11 @@ note's path, for the chat to link to that note's page; another file argument sho
 GitHub wiki (`github-wiki`), a page link `[[Link text|Page-Name]]` shows its text. Other engines
 show `{{ }}` as written (it is often code: GitHub Actions, Helm).
 Shown and indexed: table cells, `<details>` content, admonition bodies. Captions (`<summary>`
-lines, admonition titles) are shown and indexed but are labels, never an answer line.
+lines, admonition titles) are shown and indexed but are labels, never an answer line. A GitHub
+alert's marker line (`> [!NOTE]`) is kept as written, a caption: the page shows the alert's
+type there as its title (a reply renders it so, gfmarks.py); it carries no words of the note,
+so it is not embedded (chunking.Chunk.embed_text). A marker the page hides (in a comment) is
+blank like any hidden line.
 
 Written here because no library renders "what the page shows, per source line": the
 renderers give HTML without a line map.
@@ -85,8 +89,8 @@ _TRAILING_ATTRS = re.compile(r"(?<!\s)\s*+\{[^{}]*+\}\s*+$")  # starts a run of 
 
 
 def is_github_alert(line: str) -> bool:
-    """Whether `line` is a GitHub alert's marker line (`> [!WARNING]`), which page_text blanks
-    (the page shows its title, not the marker) and a reply restores to render the title."""
+    """Whether `line` is a GitHub alert's marker line (`> [!WARNING]`): a caption page_text
+    keeps as written, for replies to render its title, and embeddings leave out."""
     return bool(_GITHUB_ALERT.match(line))
 
 
@@ -252,7 +256,7 @@ def _marker(line: str) -> tuple[bool, str | None]:
     admonition = _ADMONITION.match(line)
     if admonition:
         return True, (admonition.group(1) or "").strip() or None
-    return bool(_GITHUB_ALERT.match(line)), None
+    return False, None
 
 
 # A GitHub wiki's page link (gollum's syntax): `[[Page Name]]`, `[[Link text|Page-Name]]`,
@@ -295,6 +299,9 @@ def page_text(note: Note, engine: str, headings: Sequence[WikiHeading] = ()) -> 
         if i in code or not line.strip():
             continue
         following = lines[i + 1] if i + 1 < len(lines) else ""
+        if _GITHUB_ALERT.match(line):
+            captions.add(i + 1)
+            continue
         is_marker, title = _marker(line)
         if is_marker:
             lines[i] = title or ""
