@@ -76,6 +76,8 @@ def footnotes(note: Note, shown: Sequence[str] | None = None, kramdown: bool = F
         if not found:
             continue
         if kramdown:
+            if not _KRAMDOWN_LABEL.fullmatch(found.group(1)) or _setext_underline(shown, line + 1):
+                continue  # text to kramdown ("[^注1]:"), or a heading's text ("[^1]: a" over "---")
             if spans and line <= spans[-1][2]:
                 # Inside the previous definition's lazy lines: kramdown reads it as part of
                 # that footnote's text. Skipping it keeps spans disjoint (one line, one
@@ -119,7 +121,25 @@ def footnotes(note: Note, shown: Sequence[str] | None = None, kramdown: bool = F
     return [Footnote(label, start, end, cited.get(label)) for label, start, end in spans]
 
 
-_INDENTED = re.compile(r"(?:\t| {4})[ \t]*\S")  # kramdown's INDENT with text after it
+# kramdown's INDENT with text after it; Ruby's \S is ASCII, so a no-break space is text.
+_INDENTED = re.compile(r"(?:\t| {4})[ \t]*[^ \t\r\n\f\v]")
+# kramdown's footnote label (ALD_ID_NAME, `\w[\w-]*`): Ruby's \w is ASCII, so "[^注1]" is text.
+_KRAMDOWN_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+# What ends a definition's lazy lines (kramdown 2.4 CODEBLOCK_MATCH, parser/kramdown/
+# codeblock.rb): an HTML tag opening a line, unless of an inline element (LAZY_END_HTML_START
+# and _STOP), an end-of-block marker "^" (EOB_MARKER), an attribute list "{: .x}" (IAL_BLOCK_START).
+_SPAN_ELEMENTS = ("a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark "
+                  "option q rb rbc rp rt rtc ruby samp select small span strong sub sup tt u var script").split()
+_HTML_NAME = r"(?:[^\W\d][\w.-]*:)?[^\W\d][\w.-]*"  # REXML's UNAME_STR
+_LAZY_END = re.compile(
+    rf" {{0,3}}(?:<(?!(?:{'|'.join(_SPAN_ELEMENTS)})\b){_HTML_NAME}|</(?!(?:{'|'.join(_SPAN_ELEMENTS)})\b){_HTML_NAME}\s*>)"
+    r"|\^[ \t\r\n\f\v]*$| {0,3}\{:(?![:/])(?:\\\}|[^}])+\}[ \t\r\n\f\v]*$")
+_SETEXT_UNDERLINE = re.compile(r"[-=]+[ \t\r\n\f\v]*")
+
+
+def _setext_underline(lines: Sequence[str], line: int) -> bool:
+    """Whether 1-based `line` underlines the line above as a kramdown setext heading."""
+    return line <= len(lines) and _SETEXT_UNDERLINE.fullmatch(lines[line - 1]) is not None
 
 
 def _kramdown_end(lines: Sequence[str], line: int) -> int:
@@ -137,7 +157,8 @@ def _kramdown_end(lines: Sequence[str], line: int) -> int:
         if after > len(lines) or not _INDENTED.match(lines[after - 1]):
             return end
         end = after
-        while end < len(lines) and not _blank(lines[end]):  # the run, then lazy lines to a blank
+        # the run, then lazy lines to a blank line or what ends them
+        while end < len(lines) and not _blank(lines[end]) and not _LAZY_END.match(lines[end]):
             end += 1
         n = end + 1
 

@@ -41,7 +41,7 @@ from .terms import TERMS_VERSION, TermMatrix
 from .errors import IndexCorruptError, IndexMissingError, IndexStaleError
 from .vectors import FaissIndex, VectorIndex
 
-FORMAT_VERSION = 11  # 11: under Jekyll a definition in another one's lazy lines is part of it, and a line of full-width spaces is not blank; 10: a footnote cited only in a code span, an HTML block or escaped is not cited there; 9: under Jekyll a footnote definition ends as kramdown ends it (its line and indented lines); 8: a footnote definition ends with its paragraph; 7: a footnote definition is chunked with the section citing it; 6: a folder README is its folder's page (GitHub Pages); 5: chunks carry their chapter
+FORMAT_VERSION = 11  # 11: under Jekyll footnote definitions span what kramdown reads (a definition in another's lazy lines is part of it; lazy lines end at a block HTML tag, "^", an attribute list; ASCII labels and blanks; none over a setext underline); 10: a footnote cited only in a code span, an HTML block or escaped is not cited there; 9: under Jekyll a footnote definition ends as kramdown ends it (its line and indented lines); 8: a footnote definition ends with its paragraph; 7: a footnote definition is chunked with the section citing it; 6: a folder README is its folder's page (GitHub Pages); 5: chunks carry their chapter
 CURRENT = "current"
 
 

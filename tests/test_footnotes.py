@@ -1,8 +1,13 @@
 """Footnote definitions (footnotes.py) and the section their chunk joins (chunking.py)."""
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 import time
+from pathlib import Path
 
+import pytest
 from assistant.chunking import chunk_note
 from assistant.footnotes import Footnote, footnotes
 from assistant.notes import parse_note
@@ -169,3 +174,40 @@ def test_a_definition_between_paragraphs_of_another_section_splits_that_section(
     text = "# P\n\n## A\n\nCited.[^n]\n\n## B\n\nBefore.\n\n[^n]: The note.\n\nAfter.\n"
     assert [(c.line_start, c.line_end, c.heading_path[-1]) for c in _chunks(text)] == [
         (1, 1, "P"), (3, 5, "A"), (7, 9, "B"), (11, 11, "A"), (13, 13, "B")]
+
+
+# Shapes where kramdown's footnote rules differ from GitHub's, each read by real kramdown (a
+# helper's attacks, 2026-12-04): what ends lazy lines (a block HTML tag, "^", an attribute
+# list; an inline tag does not), ASCII-only labels and blanks (Ruby's \\w, \\s, \\S), a setext
+# underline, a definition in another's lazy lines.
+KRAMDOWN_SHAPES = [
+    "Cite[^1].\n\n[^1]: a\n    b\n<div>Opening hours 17-23</div>\nmore\n\nafter\n",
+    "Cite[^1].\n\n[^1]: a\n    b\n</div>\nmore\n",
+    "Cite[^1].\n\n[^1]: a\n    b\n^\nmore\n\nafter\n",
+    "Cite[^1].\n\n[^1]: a\n    b\n{: .note}\nmore\n",
+    "Cite[^1].\n\n[^1]: a\n    b\n<span>inline</span> lazy\n\nafter\n",
+    "Cite[^注1].\n\n[^注1]: 説明\n",
+    "Cite[^a-b_1].\n\n[^a-b_1]: ok\n",
+    "Cite[^1].\n\n[^1]: a\n\n    \u00a0x\n\nafter\n",
+    "Cite[^1].\n\n[^1]: a\n    b\n\u3000\nLazy more.\n",
+    "Cite[^1].\n\n[^1]: a\n---\n\nafter\n",
+    "Cite[^1].\n\n[^1]: a\n===\n",
+    "One.[^1] Two.[^2]\n\n[^1]: One.\n[^2]: Two\n    continued.\n[^3]: Three.\n",
+]
+
+
+@pytest.mark.slow
+def test_under_jekyll_definitions_span_the_lines_real_kramdown_reads(tmp_path):
+    assert shutil.which("ruby"), "ruby is not installed: run scripts/test.sh (it installs kramdown)"
+    files = []
+    for i, text in enumerate(KRAMDOWN_SHAPES):
+        files.append(tmp_path / f"{i}.md")
+        files[-1].write_text(text, encoding="utf-8")
+    renderers = Path(__file__).parent / "renderers"
+    done = subprocess.run(["ruby", "kramdown_footnotes.rb", *map(str, files)], cwd=renderers,
+                          capture_output=True, text=True, check=True)
+    real = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(real) == len(KRAMDOWN_SHAPES)
+    for text, spans in zip(KRAMDOWN_SHAPES, real):
+        ours = [[f.label, f.start, f.end] for f in footnotes(parse_note(text, "x.md"), kramdown=True)]
+        assert ours == spans, text
