@@ -107,6 +107,12 @@ def table_header(file_lines: Sequence[str], n: int) -> list[str] | None:
     return TableHeaders(file_lines).header(n)
 
 
+def is_table_header_row(file_lines: Sequence[str], n: int) -> bool:
+    """Whether line n (1-based) is a pipe table's header row: a row right over its |---| rule."""
+    return (n < len(file_lines) and bool(TABLE_ROW.match(file_lines[n - 1]))
+            and not _TABLE_RULE.match(file_lines[n - 1]) and bool(_TABLE_RULE.match(file_lines[n])))
+
+
 class TableHeaders:
     """`table_header` for the lines of one note, each table's first row found once.
 

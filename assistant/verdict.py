@@ -13,7 +13,7 @@ from .answeritems import answer_items
 from .calibration import Calibration
 from .hits import Hit, clip_lines
 from .language import language
-from .lines import row_text, table_header
+from .lines import is_table_header_row, row_text, table_header
 from .noanswer import carries_quoted_terms, is_unanswered, key_term_share, missing_quantity, names_nothing
 from .vocabulary import Vocabulary
 from .query import refers_back, without_references
@@ -117,7 +117,7 @@ class Verdict:
         top_score = float(max(alone[top], with_history[top]))
         hit = hits[0]
         first = hit.highlight_lines[0] if hit.highlight_lines else hit.chunk.line_start
-        body = hit.chunk.text.split("\n")
+        body = hit.chunk.page_text.split("\n")  # as the page shows it: no words of a comment
         line = body[first - hit.chunk.line_start]
         # A table row answers with its header, as the reply shows it: "| 大部屋 A | 20 | |"
         # carries "room" only through its column names ("Which room can take them?", heldout16
@@ -125,20 +125,23 @@ class Verdict:
         # gone in both; e5 answers one no-answer question more (h7n-007, "pay per page" in a
         # price table's header); docs/evaluation.md, twenty-sixth pass.
         # The header only places the floor: its generic column names ("Name", "Notes", 料金)
-        # must not carry a question's key terms past it (a helper's attack, 2026-12-04: "What
-        # is the name of the fee?" over any "| Name | Fee |" table was never flagged).
-        header = table_header(body, first - hit.chunk.line_start + 1)
+        # must not carry a question's key terms past it, nor may the header row itself (a
+        # helper's attacks, 2026-12-04: "What is the name of the fee?" over any "| Name | Fee |"
+        # table was never flagged).
+        at = first - hit.chunk.line_start + 1
+        header = table_header(body, at)
         shown = row_text(header, line) if header else line
+        carried = "" if is_table_header_row(body, at) else line
         # A follow-up ("その場合は？") names its topic in earlier turns: the conversation's
         # terms count as its own.
         shares_terms = max(key_term_share(question, shown), key_term_share(asked, shown)) > 0
-        share = max(key_term_share(question, line), key_term_share(asked, line))
+        share = max(key_term_share(question, carried), key_term_share(asked, carried))
         floor = self.calibration.floor(language(question), str(self.chunk_languages[top]), shares_terms=shares_terms,
                                        cross_language_position=self.cross_language_position)
         # A term the question quotes, found in the top line, is what it asks about, however
         # many other words it adds ("The brewers keep saying they'll 'crash' FV2 tomorrow. What
         # does that mean?" over the glossary's "クラッシュ［crash］", heldout15, Gemma).
-        if share >= KEY_TERMS_CARRIED or carries_quoted_terms(question, line):
+        if share >= KEY_TERMS_CARRIED or carries_quoted_terms(question, carried):
             floor = -np.inf
         # A question asking for a quantity none of the first hits about what it asks gives
         # ("何日間保存する？" over a logging page that names no duration) is not answered,

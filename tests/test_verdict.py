@@ -15,13 +15,15 @@ CALIBRATION = Calibration("m", 1, offsets={}, off_topic={"en": {"en": [0.0]}}, o
 
 
 def _unanswered(header: str, score: float,
-                question: str = "A group of 19 wants everyone in the same room. Which room can take them?") -> bool:
-    text = f"## Sleeping\n\n{header}\n|---|---|---|\n| 大部屋 A | 20 | nearest the toilets |"
+                question: str = "A group of 19 wants everyone in the same room. Which room can take them?",
+                answer_line: int = 20, row: str = "| 大部屋 A | 20 | nearest the toilets |", shown: str | None = None) -> bool:
+    text = f"## Sleeping\n\n{header}\n|---|---|---|\n{row}"
     chunk = Chunk(source="check-in.md", title="Check-in", heading_path=("Check-in", "Sleeping"), anchor="sleeping",
-                  permalink=None, line_start=16, line_end=20, text=text)
+                  permalink=None, line_start=16, line_end=20, text=text,
+                  shown=None if shown is None else f"## Sleeping\n\n{header}\n|---|---|---|\n{shown}")
     verdict = Verdict(CALIBRATION, np.array(["en"]), Vocabulary([text]), cross_language_position=0.2)
     scores = np.array([score], dtype=np.float32)
-    return verdict.unanswered(question, question, [[0]], [Hit(chunk, score, "u", (20,))], scores, scores)
+    return verdict.unanswered(question, question, [[0]], [Hit(chunk, score, "u", (answer_line,))], scores, scores)
 
 
 def test_a_table_row_is_judged_with_its_header():
@@ -39,3 +41,14 @@ def test_a_header_places_the_floor_but_does_not_carry_the_question():
     assert _unanswered("| Name | Fee | Notes |", 0.1, question)  # under the 0.3 floor: flagged
     assert not _unanswered("| Name | Fee | Notes |", 0.45, question)  # over it: answered
     assert _unanswered("| Room | Beds | Notes |", 0.45, question)  # shares nothing: the 0.6 floor
+    # nor does the header row when it is the top answer line (a second attack, the same day)
+    assert _unanswered("| Name | Fee | Notes |", 0.1, question, answer_line=18)
+    assert not _unanswered("| Name | Fee | Notes |", 0.45, question, answer_line=18)
+
+
+def test_words_the_page_hides_carry_nothing():
+    # "<!-- name fee -->" in the row: the page shows no such words (a helper's attack)
+    question = "What is the name of the fee?"
+    row = "| 大部屋 A | 20 | <!-- name fee --> |"
+    assert _unanswered("| Room | Beds | Notes |", 0.1, question, row=row, shown="| 大部屋 A | 20 |  |")
+    assert not _unanswered("| Room | Beds | Notes |", 0.1, question, row=row.replace("<!-- name fee -->", "name fee"))
