@@ -362,12 +362,28 @@ def test_a_reply_shows_the_alert_title_the_page_shows():
     from assistant.webrender import best_hit_html, hit_html
 
     note = parse_note("# Ops\n\n## Tank\n\n> [!WARNING]\n> Never enter the tank alone.\n", "ops.md")
-    (chunk,) = [c for c in chunk_note(note) if c.heading_path[-1] == "Tank"]
+    (chunk,) = [c for c in chunk_note(note, wiki_engine="github") if c.heading_path[-1] == "Tank"]
     assert "[!WARNING]" not in chunk.embed_text  # the marker is still not indexed
     hit = Hit(chunk, 1.0, "u", (6,))
     for out in (hit_html(hit, "en"), best_hit_html(hit, "en")):
         assert "<strong>Warning</strong>" in out and "[!WARNING]" not in out
         assert '<mark class="hl rank-1">Never enter the tank alone.</mark>' in out
+
+
+def test_under_kramdown_a_reply_shows_the_marker_as_the_page_does():
+    # kramdown (Jekyll, the default engine) shows "[!WARNING]" as text, no title (ruby-kramdown
+    # 2.4: "<blockquote><p>[!WARNING]<br />Never enter ..."); replies titled it (a helper's attack)
+    from assistant.chunking import chunk_note
+    from assistant.hits import Hit
+    from assistant.notes import parse_note
+    from assistant.webrender import best_hit_html, hit_html
+
+    note = parse_note("# Ops\n\n## Tank\n\n> [!WARNING]\n> Never enter the tank alone.\n", "ops.md")
+    for engine, titled in (("jekyll", False), ("kramdown", False), ("github", True), ("gitlab-wiki", True)):
+        (chunk,) = [c for c in chunk_note(note, wiki_engine=engine) if c.heading_path[-1] == "Tank"]
+        assert "[!WARNING]" not in chunk.embed_text, engine  # a caption either way, never embedded
+        for out in (hit_html(Hit(chunk, 1.0, "u", (6,)), "en"), best_hit_html(Hit(chunk, 1.0, "u", (6,)), "en")):
+            assert ("<strong>Warning</strong>" in out) is titled and ("[!WARNING]" in out) is not titled, engine
 
 
 def test_an_alert_marker_the_page_hides_shows_no_title():
@@ -386,6 +402,12 @@ def test_an_alert_marker_the_page_hides_shows_no_title():
         (chunk,) = chunk_note(note, wiki_engine=engine)
         out = best_hit_html(Hit(chunk, 1.0, "u", (3,)), "en")
         assert "<strong>Warning</strong>" not in out and "[!WARNING]" not in out, engine
+    # Inside an HTML block the marker is raw text to every engine: shown so, never a title.
+    for block in ("<div>\n> [!WARNING]\n> div text\n</div>\n", "<pre>\n> [!WARNING]\n</pre>\n"):
+        note = parse_note("# Ops\n\n" + block, "ops.md")
+        (chunk,) = chunk_note(note, wiki_engine="github")
+        out = best_hit_html(Hit(chunk, 1.0, "u", (1,)), "en")
+        assert "<strong>Warning</strong>" not in out and "[!WARNING]" in out, block
 
 
 def test_a_footnote_definition_is_never_a_link_reference_definition():

@@ -30,8 +30,9 @@ Shown and indexed: table cells, `<details>` content, admonition bodies. Captions
 lines, admonition titles) are shown and indexed but are labels, never an answer line. A GitHub
 alert's marker line (`> [!NOTE]`) is kept as written, a caption: the page shows the alert's
 type there as its title (a reply renders it so, gfmarks.py); it carries no words of the note,
-so it is not embedded (chunking.Chunk.embed_text). A marker the page hides (in a comment) is
-blank like any hidden line.
+so it is not embedded (chunking.Chunk.embed_text). Under kramdown, which shows the marker as
+text, it is kept escaped (`> \\[!NOTE]`), so a reply shows that text too. A marker the page
+hides (in a comment) is blank like any hidden line.
 
 Written here because no library renders "what the page shows, per source line": the
 renderers give HTML without a line map.
@@ -84,7 +85,8 @@ _KRAMDOWN_COMMENT = (re.compile(r"\{::comment\}"), re.compile(r"\{:/(comment)?\}
 _TOC_ITEM = re.compile(r"^\s*(?:[*+-]|1\.)\s+TOC\s*$")
 _COLON_FENCE = re.compile(r"^\s*:::+\s*([A-Za-z][\w-]*)?\s*(.*?)\s*$")
 _ADMONITION = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s*[A-Za-z][\w-]*(?:\s+[\w-]+)*\s*(?:\"(.*)\")?\s*$")
-_GITHUB_ALERT = re.compile(r"^\s*>\s*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*$", re.I)
+# (escaped too: how page_text writes the marker for kramdown, which shows it as text)
+_GITHUB_ALERT = re.compile(r"^\s*>\s*\\?\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*$", re.I)
 _TRAILING_ATTRS = re.compile(r"(?<!\s)\s*+\{[^{}]*+\}\s*+$")  # starts a run of spaces: linear
 
 
@@ -173,6 +175,17 @@ def _shown_argument(tag: re.Match) -> str:
     quoted = _QUOTED_ARGUMENT.fullmatch(tag.group())
     argument = quoted and (quoted.group(1) if quoted.group(1) is not None else quoted.group(2))
     return argument if argument and not _FILE_NAME.search(argument) else ""
+
+
+def _html_block_lines(blocks) -> set[int]:
+    """The 1-based lines of HTML blocks (notes.Block kind "html_block"), at any depth."""
+    found, stack = set(), list(blocks)
+    while stack:
+        block = stack.pop()
+        if block.kind == "html_block":
+            found.update(range(block.start, block.end + 1))
+        stack.extend(block.children)
+    return found
 
 
 def _code_lines(lines: list[str]) -> set[int]:
@@ -290,6 +303,7 @@ def page_text(note: Note, engine: str, headings: Sequence[WikiHeading] = ()) -> 
     elif engine == "hugo":
         lines, captions = _shortcodes(lines)
     code = _code_lines(lines)
+    html = _html_block_lines(note.blocks)
     if engine == "github-wiki":
         lines = [line if i in code else _wiki_links(line) for i, line in enumerate(lines)]
     lines = _drop_spans(lines, code, re.compile(r"<!--"), re.compile(r"-->"))
@@ -300,6 +314,11 @@ def page_text(note: Note, engine: str, headings: Sequence[WikiHeading] = ()) -> 
             continue
         following = lines[i + 1] if i + 1 < len(lines) else ""
         if _GITHUB_ALERT.match(line):
+            if (engine in KRAMDOWN_ENGINES or i + 1 in html) and "\\[!" not in line:
+                # Shown as text by kramdown ("[!WARNING]", checked with ruby-kramdown 2.4) and
+                # inside an HTML block (raw to every engine): escaped, a reply shows it so too
+                # (gfmarks titles only a bare marker; a reply renders no raw HTML to hide it in).
+                lines[i] = line.replace("[!", "\\[!", 1)
             captions.add(i + 1)
             continue
         is_marker, title = _marker(line)
