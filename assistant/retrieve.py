@@ -39,7 +39,7 @@ from .query import (
     validate_top_k,
 )
 from .textnorm import match_form
-from .verdict import QUANTITY_HITS, Verdict, conversation_weight, leans_back
+from .verdict import QUANTITY_HITS, EmbeddedRows, Verdict, conversation_weight, leans_back
 from .superseded import Superseded
 from .views import (
     BM25View,
@@ -104,6 +104,7 @@ class Searcher:
         line_view = LineView(self.index.line_vectors, self.lines, n, answer_lines=self.ranker.line_content)
         self.sections = SectionView(self.chunks, chunk_vectors)
         self.chunk_languages = _chunk_languages(self.chunks)  # str[n_chunks]: 'ja' / 'en'
+        self._line_chunk = line_view.line_chunk  # int64[n_lines]
         line_english = (self.chunk_languages[line_view.line_chunk] == "en").astype(np.float32)
         self.terms = LatentTermsView(self.index.line_terms, line_view.line_chunk, line_english, n)
         # A Japanese question's code meets English notes' lines only (views/terms.py); over
@@ -162,7 +163,8 @@ class Searcher:
             )
             calibration.save(self.index.path, found)
         self.calibration = found
-        self.verdict = Verdict(found, self.chunk_languages, self.vocabulary, self._cross_language_position)
+        self.verdict = Verdict(found, self.chunk_languages, self.vocabulary, self._cross_language_position,
+                               embedded_row=EmbeddedRows(self.chunks, self.lines, self._line_chunk))
         # Per question language: the index's own unit of score (calibration.spread; None when
         # unmeasured), which the lead rule (leads.py) and superseded sections are measured in.
         self._spread = {lang: found.spread(lang) for lang in ("ja", "en")}

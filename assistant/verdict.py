@@ -5,15 +5,16 @@ retrieve.py ranks; this module decides whether what it ranked answers the questi
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from .answeritems import answer_items
 from .calibration import Calibration
+from .chunking import Chunk
 from .hits import Hit, clip_lines
 from .language import language
-from .lines import is_table_header_row, row_text, table_header
+from .lines import TABLE_ROW, LineUnit, is_table_header_row, row_text, table_header
 from .noanswer import carries_quoted_terms, is_unanswered, key_term_share, missing_quantity, names_nothing
 from .vocabulary import Vocabulary
 from .query import refers_back, without_references
@@ -84,15 +85,35 @@ def about_the_asked_thing(question: str, hits: Sequence[Hit], hit_languages: Seq
     return [hit for hit, share in zip(hits, shares) if share is None or share >= best]
 
 
+class EmbeddedRows:
+    """(chunk position, 1-based line) -> that line as indexed, without its heading (a table
+    row with its header's cells: lines.line_units reads the whole note), or None when it is
+    no answer line of that chunk. `line_chunk`: int64[n_lines], each line unit's chunk."""
+
+    def __init__(self, chunks: Sequence[Chunk], lines: Sequence[LineUnit], line_chunk: np.ndarray):
+        self.chunks, self.lines, self.line_chunk = chunks, lines, line_chunk
+
+    def __call__(self, chunk: int, line: int) -> str | None:
+        path = self.chunks[chunk].heading_path
+        for i in np.flatnonzero(self.line_chunk == chunk):
+            if self.lines[i].line == line:
+                return self.lines[i].text.removeprefix(f"{path[-1]}: " if path else "")
+        return None
+
+
 class Verdict:
     """Decides "not in the notes" for searches of one loaded index."""
 
     def __init__(self, calibration: Calibration, chunk_languages: np.ndarray, vocabulary: Vocabulary,
-                 cross_language_position: float):
+                 cross_language_position: float, embedded_row: Callable[[int, int], str | None] | None = None):
         self.calibration = calibration
         self.chunk_languages = chunk_languages  # str[n_chunks]: 'ja' / 'en'
         self.vocabulary = vocabulary
         self.cross_language_position = cross_language_position  # the model profile's (profiles.py)
+        # (chunk position, 1-based line) -> that table row with its header as indexed
+        # (lines.line_units, from the whole note), or None: a row of a long table split over
+        # chunks has its header in an earlier chunk (a helper's attack, 2026-12-04).
+        self.embedded_row = embedded_row
 
     def unanswered(self, question: str, asked: str, groups: Sequence[Sequence[int]], hits: Sequence[Hit],
                    alone: np.ndarray, with_history: np.ndarray) -> bool:
@@ -132,6 +153,8 @@ class Verdict:
         header = table_header(body, at)
         shown = row_text(header, line) if header else line
         carried = "" if is_table_header_row(body, at) else line
+        if header is None and carried and TABLE_ROW.match(line) and self.embedded_row is not None:
+            shown = next(filter(None, (self.embedded_row(chunk, first) for chunk in groups[0])), line)
         # A follow-up ("その場合は？") names its topic in earlier turns: the conversation's
         # terms count as its own.
         shares_terms = max(key_term_share(question, shown), key_term_share(asked, shown)) > 0

@@ -52,3 +52,36 @@ def test_words_the_page_hides_carry_nothing():
     row = "| 大部屋 A | 20 | <!-- name fee --> |"
     assert _unanswered("| Room | Beds | Notes |", 0.1, question, row=row, shown="| 大部屋 A | 20 |  |")
     assert not _unanswered("| Room | Beds | Notes |", 0.1, question, row=row.replace("<!-- name fee -->", "name fee"))
+
+
+def test_a_row_of_a_table_split_over_chunks_is_judged_with_its_header():
+    # a helper's attack (2026-12-04): the verdict read the header from the chunk's own text,
+    # so a row of a long table's later chunk had none and met the higher floor again
+    from assistant.chunking import chunk_note
+    from assistant.lines import TableHeaders, line_units
+    from assistant.notes import parse_note
+    from assistant.verdict import EmbeddedRows
+    from assistant.wiki import wiki_page
+
+    rows = "".join(f"| 小部屋 {i} | 2 | |\n" for i in range(30))
+    note = parse_note(f"# Check-in\n\n## Sleeping\n\n| Room | Beds | Notes |\n|---|---|---|\n{rows}"
+                      "| 大部屋 A | 20 | nearest the toilets |\n", "check-in.md")
+    chunks = chunk_note(note, max_lines=12)
+    shown = wiki_page(note).text
+    tables = TableHeaders(shown.lines)
+    units = [u for i, c in enumerate(chunks) for u in line_units(c, i, shown.lines, shown.captions, note.lines, tables)]
+    last = len(chunks) - 1
+    answer = note.lines.index("| 大部屋 A | 20 | nearest the toilets |") + 1
+    assert chunks[last].line_start > 6 and chunks[last].line_end == answer  # the header is not in it
+    question = "A group of 19 wants everyone in the same room. Which room can take them?"
+
+    def unanswered(embedded_rows) -> bool:
+        verdict = Verdict(CALIBRATION, np.array(["en"] * len(chunks)), Vocabulary([c.text for c in chunks]),
+                          cross_language_position=0.2, embedded_row=embedded_rows)
+        scores = np.full(len(chunks), 0.45, dtype=np.float32)
+        return verdict.unanswered(question, question, [[last]], [Hit(chunks[last], 0.45, "u", (answer,))], scores, scores)
+
+    rows_indexed = EmbeddedRows(chunks, units, np.array([u.chunk for u in units], dtype=np.int64))
+    assert "Room" in rows_indexed(last, answer)
+    assert not unanswered(rows_indexed)
+    assert unanswered(None)  # without the indexed row: the row alone shares no key term
