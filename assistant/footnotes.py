@@ -76,7 +76,8 @@ def footnotes(note: Note, shown: Sequence[str] | None = None, kramdown: bool = F
         if not found:
             continue
         if kramdown:
-            if not _KRAMDOWN_LABEL.fullmatch(found.group(1)) or _setext_underline(shown, line + 1):
+            boundary = _after_block_boundary(shown, line)
+            if not _KRAMDOWN_LABEL.fullmatch(found.group(1)) or (boundary and _setext_underline(shown, line + 1)):
                 continue  # text to kramdown ("[^注1]:"), or a heading's text ("[^1]: a" over "---")
             if spans and line <= spans[-1][2]:
                 # Inside the previous definition's lazy lines: kramdown reads it as part of
@@ -84,9 +85,9 @@ def footnotes(note: Note, shown: Sequence[str] | None = None, kramdown: bool = F
                 # chunk) and the scan linear (a helper's attack, 2026-12-04).
                 continue
             # Not inside a paragraph of text (kramdown's paragraph runs on over it), but
-            # right after another definition it starts one.
+            # right after another definition, a "^" or an attribute list it starts one.
             after_definition = bool(spans) and spans[-1][2] == line - 1
-            if line in paragraphs or not taken[line] or (after_definition and line <= paragraph_end):
+            if line in paragraphs or not taken[line] or ((after_definition or boundary) and line <= paragraph_end):
                 spans.append((found.group(1), line, _kramdown_end(shown, line)))
             continue
         if line <= paragraph_end:
@@ -131,10 +132,19 @@ _KRAMDOWN_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 _SPAN_ELEMENTS = ("a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark "
                   "option q rb rbc rp rt rtc ruby samp select small span strong sub sup tt u var script").split()
 _HTML_NAME = r"(?:[^\W\d][\w.-]*:)?[^\W\d][\w.-]*"  # REXML's UNAME_STR
+# An end-of-block "^" (EOB_MARKER) or an attribute list line "{: .x}" (IAL_BLOCK_START).
+_BLOCK_END = re.compile(r"\^[ \t\r\n\f\v]*| {0,3}\{:(?![:/])(?:\\\}|[^}])+\}[ \t\r\n\f\v]*")
 _LAZY_END = re.compile(
     rf" {{0,3}}(?:<(?!(?:{'|'.join(_SPAN_ELEMENTS)})\b){_HTML_NAME}|</(?!(?:{'|'.join(_SPAN_ELEMENTS)})\b){_HTML_NAME}\s*>)"
-    r"|\^[ \t\r\n\f\v]*$| {0,3}\{:(?![:/])(?:\\\}|[^}])+\}[ \t\r\n\f\v]*$")
+    rf"|(?:{_BLOCK_END.pattern})$")
 _SETEXT_UNDERLINE = re.compile(r"[-=]+[ \t\r\n\f\v]*")
+
+
+def _after_block_boundary(lines: Sequence[str], line: int) -> bool:
+    """Whether 1-based `line` starts after a kramdown block boundary (after_block_boundary?,
+    parser/kramdown/block_boundary.rb): the document's start, a blank line, an end-of-block
+    "^" or an attribute list; only there is a line over "---" a setext heading."""
+    return line == 1 or _blank(lines[line - 2]) or _BLOCK_END.fullmatch(lines[line - 2]) is not None
 
 
 def _setext_underline(lines: Sequence[str], line: int) -> bool:

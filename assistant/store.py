@@ -41,7 +41,7 @@ from .terms import TERMS_VERSION, TermMatrix
 from .errors import IndexCorruptError, IndexMissingError, IndexStaleError
 from .vectors import FaissIndex, VectorIndex
 
-FORMAT_VERSION = 11  # 11: under Jekyll footnote definitions span what kramdown reads (a definition in another's lazy lines is part of it; lazy lines end at a block HTML tag, "^", an attribute list; ASCII labels and blanks; none over a setext underline); 10: a footnote cited only in a code span, an HTML block or escaped is not cited there; 9: under Jekyll a footnote definition ends as kramdown ends it (its line and indented lines); 8: a footnote definition ends with its paragraph; 7: a footnote definition is chunked with the section citing it; 6: a folder README is its folder's page (GitHub Pages); 5: chunks carry their chapter
+FORMAT_VERSION = 12  # 12: under Jekyll a definition after "^", an attribute list or a heading is one, and over "---" only after a block boundary is it a heading; 11: under Jekyll footnote definitions span what kramdown reads (a definition in another's lazy lines is part of it; lazy lines end at a block HTML tag, "^", an attribute list; ASCII labels and blanks; none over a setext underline); 10: a footnote cited only in a code span, an HTML block or escaped is not cited there; 9: under Jekyll a footnote definition ends as kramdown ends it (its line and indented lines); 8: a footnote definition ends with its paragraph; 7: a footnote definition is chunked with the section citing it; 6: a folder README is its folder's page (GitHub Pages); 5: chunks carry their chapter
 CURRENT = "current"
 
 
@@ -62,7 +62,7 @@ def chunking_settings(settings: Settings) -> dict:
         "line_terms": TERMS_VERSION,
         "line_pass": LINE_PASS_VERSION,
         "lexical": TOKENIZER_VERSION,  # lexical.tokenize: BM25 terms of an older index differ
-        "page_text": 9,  # wiki/shown.py: what is embedded and indexed is the text the page shows (9: kramdown's alert marker escaped, shown as text; 8: an alert marker kept, a caption; 2: tags' arguments; 3: link's; 4: not when/elsif's; 5: TOML front matter, Hugo; 6: a Hugo ref's path; 7: code spans paired as CommonMark pairs them, GitHub wiki links)
+        "page_text": 10,  # wiki/shown.py: what is embedded and indexed is the text the page shows (10: also MkDocs' alert marker; 9: kramdown's alert marker escaped, shown as text; 8: an alert marker kept, a caption; 2: tags' arguments; 3: link's; 4: not when/elsif's; 5: TOML front matter, Hugo; 6: a Hugo ref's path; 7: code spans paired as CommonMark pairs them, GitHub wiki links)
         **(hugo if settings.wiki_engine == "hugo" else {}),
     }
 

@@ -193,6 +193,13 @@ KRAMDOWN_SHAPES = [
     "Cite[^1].\n\n[^1]: a\n---\n\nafter\n",
     "Cite[^1].\n\n[^1]: a\n===\n",
     "One.[^1] Two.[^2]\n\n[^1]: One.\n[^2]: Two\n    continued.\n[^3]: Three.\n",
+    # a second attack: "^" and an attribute list end a paragraph, and only after a block
+    # boundary (a blank line, "^", the start) is a line over "---" a heading
+    "Cite[^1] and [^2].\n\n[^1]: Note.\n    indented\n^\n[^2]: Two.\n",
+    "Cite[^2].\n\nPara text\n{: .x}\n[^2]: Two.\n",
+    "Cite[^1] [^2].\n\n[^1]: One.\n[^2]: Two\n---\n",
+    "Cite[^1].\n\n# Head\n[^1]: Note\n---\n",
+    "Cite[^1].\n\n~~~\nx\n~~~\n[^1]: Note\n===\n",
 ]
 
 
@@ -209,5 +216,6 @@ def test_under_jekyll_definitions_span_the_lines_real_kramdown_reads(tmp_path):
     real = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(real) == len(KRAMDOWN_SHAPES)
     for text, spans in zip(KRAMDOWN_SHAPES, real):
-        ours = [[f.label, f.start, f.end] for f in footnotes(parse_note(text, "x.md"), kramdown=True)]
-        assert ours == spans, text
+        note = parse_note(text, "x.md")
+        assert [[f.label, f.start, f.end] for f in footnotes(note, kramdown=True)] == spans, text
+        assert_chunk_invariants(note, chunk_note(note, wiki_engine="jekyll"))

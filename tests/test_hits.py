@@ -379,7 +379,8 @@ def test_under_kramdown_a_reply_shows_the_marker_as_the_page_does():
     from assistant.webrender import best_hit_html, hit_html
 
     note = parse_note("# Ops\n\n## Tank\n\n> [!WARNING]\n> Never enter the tank alone.\n", "ops.md")
-    for engine, titled in (("jekyll", False), ("kramdown", False), ("github", True), ("gitlab-wiki", True)):
+    for engine, titled in (("jekyll", False), ("kramdown", False), ("mkdocs", False), ("github", True),
+                           ("gitlab-wiki", True)):
         (chunk,) = [c for c in chunk_note(note, wiki_engine=engine) if c.heading_path[-1] == "Tank"]
         assert "[!WARNING]" not in chunk.embed_text, engine  # a caption either way, never embedded
         for out in (hit_html(Hit(chunk, 1.0, "u", (6,)), "en"), best_hit_html(Hit(chunk, 1.0, "u", (6,)), "en")):

@@ -30,8 +30,8 @@ Shown and indexed: table cells, `<details>` content, admonition bodies. Captions
 lines, admonition titles) are shown and indexed but are labels, never an answer line. A GitHub
 alert's marker line (`> [!NOTE]`) is kept as written, a caption: the page shows the alert's
 type there as its title (a reply renders it so, gfmarks.py); it carries no words of the note,
-so it is not embedded (chunking.Chunk.embed_text). Under kramdown, which shows the marker as
-text, it is kept escaped (`> \\[!NOTE]`), so a reply shows that text too. A marker the page
+so it is not embedded (chunking.Chunk.embed_text). Under kramdown and MkDocs, which show the
+marker as text, it is kept escaped (`> \\[!NOTE]`), so a reply shows that text too. A marker the page
 hides (in a comment) is blank like any hidden line.
 
 Written here because no library renders "what the page shows, per source line": the
@@ -50,6 +50,7 @@ from .headings import WikiHeading, is_ial_line
 
 LIQUID_ENGINES = ("jekyll", "kramdown")
 KRAMDOWN_ENGINES = ("jekyll", "kramdown")
+ALERTS_AS_TEXT = (*KRAMDOWN_ENGINES, "mkdocs")  # engines that show "> [!NOTE]" as written
 # Engines that read `## Text {#id}` (or markdown-it-attrs' `{...}`) as the heading's id.
 EXPLICIT_ID_ENGINES = ("jekyll", "kramdown", "vitepress", "docusaurus", "hugo")
 
@@ -314,9 +315,10 @@ def page_text(note: Note, engine: str, headings: Sequence[WikiHeading] = ()) -> 
             continue
         following = lines[i + 1] if i + 1 < len(lines) else ""
         if _GITHUB_ALERT.match(line):
-            if (engine in KRAMDOWN_ENGINES or i + 1 in html) and "\\[!" not in line:
+            if (engine in ALERTS_AS_TEXT or i + 1 in html) and "\\[!" not in line:
                 # Shown as text by kramdown ("[!WARNING]", checked with ruby-kramdown 2.4) and
-                # inside an HTML block (raw to every engine): escaped, a reply shows it so too
+                # Python-Markdown (MkDocs, checked 2026-12-04), and inside an HTML block (raw to
+                # every engine): escaped, a reply shows it so too
                 # (gfmarks titles only a bare marker; a reply renders no raw HTML to hide it in).
                 lines[i] = line.replace("[!", "\\[!", 1)
             captions.add(i + 1)
