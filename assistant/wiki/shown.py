@@ -31,8 +31,8 @@ lines, admonition titles) are shown and indexed but are labels, never an answer 
 alert's marker line (`> [!NOTE]`) is kept as written, a caption: the page shows the alert's
 type there as its title (a reply renders it so, gfmarks.py); it carries no words of the note,
 so it is not embedded (chunking.Chunk.embed_text). Under kramdown and MkDocs, which show the
-marker as text, it is kept escaped (`> \\[!NOTE]`), so a reply shows that text too. A marker the page
-hides (in a comment) is blank like any hidden line.
+marker as text, and inside an HTML block, it is kept escaped (`> \\[!NOTE]`), so a reply shows
+that text too. A marker the page hides (in a comment) is blank like any hidden line.
 
 Written here because no library renders "what the page shows, per source line": the
 renderers give HTML without a line map.
@@ -86,7 +86,7 @@ _KRAMDOWN_COMMENT = (re.compile(r"\{::comment\}"), re.compile(r"\{:/(comment)?\}
 _TOC_ITEM = re.compile(r"^\s*(?:[*+-]|1\.)\s+TOC\s*$")
 _COLON_FENCE = re.compile(r"^\s*:::+\s*([A-Za-z][\w-]*)?\s*(.*?)\s*$")
 _ADMONITION = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s*[A-Za-z][\w-]*(?:\s+[\w-]+)*\s*(?:\"(.*)\")?\s*$")
-# (escaped too: how page_text writes the marker for kramdown, which shows it as text)
+# (escaped too: how page_text writes a marker the page shows as text, ALERTS_AS_TEXT)
 _GITHUB_ALERT = re.compile(r"^\s*>\s*\\?\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*$", re.I)
 _TRAILING_ATTRS = re.compile(r"(?<!\s)\s*+\{[^{}]*+\}\s*+$")  # starts a run of spaces: linear
 
