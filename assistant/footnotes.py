@@ -129,13 +129,14 @@ _KRAMDOWN_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 # What ends a definition's lazy lines (kramdown 2.4 CODEBLOCK_MATCH, parser/kramdown/
 # codeblock.rb): an HTML tag opening a line, unless of an inline element (LAZY_END_HTML_START
 # and _STOP), an end-of-block marker "^" (EOB_MARKER), an attribute list "{: .x}" (IAL_BLOCK_START).
-_SPAN_ELEMENTS = ("a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark "
-                  "option q rb rbc rp rt rtc ruby samp select small span strong sub sup tt u var script").split()
-_HTML_NAME = r"(?:[^\W\d][\w.-]*:)?[^\W\d][\w.-]*"  # REXML's UNAME_STR
+_SPAN_ELEMENTS = "|".join(("a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark "
+                           "option q rb rbc rp rt rtc ruby samp select small span strong sub sup tt u var script").split())
+# An HTML tag name (REXML's UNAME_STR) not of an inline element
+_BLOCK_TAG = rf"(?!(?:{_SPAN_ELEMENTS})\b)(?:[^\W\d][\w.-]*:)?[^\W\d][\w.-]*"
 # An end-of-block "^" (EOB_MARKER) or an attribute list line "{: .x}" (IAL_BLOCK_START).
 _BLOCK_END = re.compile(r"\^[ \t\r\n\f\v]*| {0,3}\{:(?![:/])(?:\\\}|[^}])+\}[ \t\r\n\f\v]*")
 _LAZY_END = re.compile(
-    rf" {{0,3}}(?:<(?!(?:{'|'.join(_SPAN_ELEMENTS)})\b){_HTML_NAME}|</(?!(?:{'|'.join(_SPAN_ELEMENTS)})\b){_HTML_NAME}\s*>)"
+    rf" {{0,3}}(?:<{_BLOCK_TAG}|</{_BLOCK_TAG}\s*>)"
     rf"|(?:{_BLOCK_END.pattern})$")
 _SETEXT_UNDERLINE = re.compile(r"[-=]+[ \t\r\n\f\v]*")
 
