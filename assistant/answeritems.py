@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from .lines import BLOCK_START, BULLET, code_lines
+from .lines import code_lines
+from .mdlines import BLOCK_START, BULLET
 
 # Lines one list item may span in answer lines: an item wrapped over a few lines is one
 # answer; a longer run is a paragraph of its own, shown by its best lines.

@@ -18,7 +18,8 @@ import numpy as np
 from .chunking import Chunk
 from .fusion import WEIGHTS
 from .lexical import SharedTokens, TextTokens, text_tokens, tokenize
-from .lines import LineUnit, code_lines, is_content, is_list_lead_in, is_paragraph_lead, is_table_header, parent_line
+from .lines import LineUnit, code_lines, is_content, is_table_header, parent_line
+from .paragraphleads import is_list_lead_in, is_paragraph_lead
 from .navigation import navigation_lines
 from .textnorm import match_form
 from .vectors import VectorIndex
@@ -48,7 +49,7 @@ class LineRanker:
         # makes a chunk of mostly links rank after content (retrieve.py)
         self.line_navigation = np.zeros(len(lines), dtype=bool)
         # bool[n_lines]: a pipe table's header row (lines.is_table_header), a paragraph's bold
-        # lead (lines.is_paragraph_lead) or a list's lead-in (lines.is_list_lead_in): it names
+        # lead (paragraphleads.is_paragraph_lead) or a list's lead-in (paragraphleads.is_list_lead_in): it names
         # columns, asks or introduces, and is never shown as the answer (fresh testers,
         # 2026-12-01). It still counts as content for scoring: it carries the columns' words,
         # and taking it out of the line signal moved the calibrated floors (Gemma, wiki-dev:

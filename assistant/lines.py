@@ -14,7 +14,7 @@ Navigation lines (navigation.py: an index page's link-table rows, "see X" lines,
 into the wiki with a short label) are no answer lines either, and a chunk with more of them
 than answer lines ranks after content (retrieve.py). A paragraph's bold lead line (an FAQ's
 "**Is there a maintenance window?**") is read with the paragraph's other lines, and is no
-answer line itself.
+answer line itself; so is a definition list's term with its definitions.
 Lines are read as the wiki page shows them (wiki/shown.py): a hidden line (an HTML comment,
 Liquid, a container marker) is never an answer line, nor is a caption (`<summary>`).
 What this leaves out: scoring (retrieve.py).
@@ -26,15 +26,16 @@ from dataclasses import dataclass
 from typing import Collection, Sequence
 
 from .chunking import Chunk
+from .mdlines import BLOCK_START, BULLET, HEADING, HTML_TAG, TABLE_ROW  # noqa: F401 - shared with lines' importers
+from .paragraphleads import DEFINITION, paragraph_leads
 
 # Bump when the embedded line text changes, so existing indexes are rebuilt.
-UNIT_VERSION = 5  # 3: a code line that is a tag with attributes is embedded whole; 4: HTML table rows' labels;
-# 5: a paragraph's bold lead line labels the paragraph's other lines
+UNIT_VERSION = 6  # 3: a code line that is a tag with attributes is embedded whole; 4: HTML table rows' labels;
+# 5: a paragraph's bold lead line labels the paragraph's other lines; 6: a definition's term labels it
 # A line's latent-term code comes from the line's own dense pass (the tokens after the
 # 'passage:' prefix) instead of a second pass of the bare line (build.py); recorded in the
 # manifest and in the cache key of line codes.
 LINE_PASS_VERSION = "line-pass-1"
-BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _FENCE_MARK = re.compile(r"^\s{0,3}(`{3,}|~{3,})(.*)$")
 # A tag with attributes: in code (`<ImageView android:contentDescription="..." />`) the line
@@ -44,7 +45,6 @@ _FENCE_MARK = re.compile(r"^\s{0,3}(`{3,}|~{3,})(.*)$")
 # that backtracks over it (r"^\s*\|?\s*-{3,}" on 20,000 spaces: 9.6 s) stalled every build
 # and every start of the server (sixth attack run, docs/reliability.md).
 _TAG_WITH_ATTRIBUTES = re.compile(r"<[A-Za-z][\w:.-]*+\s++[^<>=]*+=")
-HEADING = re.compile(r"^\s{0,3}#{1,6}(\s|$)")
 # A line that is only HTML tags (`<details markdown="block">`, `</td>`, `<tr>`), a summary,
 # or an admonition opener with at most its title.
 _TAGS_ONLY = re.compile(r"^\s*(<[^>]*>\s*)+$")
@@ -78,8 +78,6 @@ def plain_line(line: str) -> str:
     return _plain(line)
 
 
-HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*+>")
-TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_RULE = re.compile(r"^\s*+\|?\s*+:?-{3,}+:?\s*+(?:\|\s*+:?-{3,}+:?\s*+)*+\|?\s*+$")
 
 
@@ -278,56 +276,6 @@ def parent_line(lines: Sequence[str], at: int) -> int | None:
     return None
 
 
-# What starts a block of its own rather than continuing a list item's text (a thematic break
-# "---" / "***" too).
-BLOCK_START = re.compile(r"^\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}(?:\s|$)|\||```|~~~|<|>|:::|!!!|\?\?\?|([-*_])(?:\s*\1){2,}\s*$)")
-
-
-# A paragraph whose first line is bold text alone: an FAQ's question ("**Is there a
-# maintenance window?**") or a pseudo-heading, its answer on the next lines of the paragraph.
-_BOLD_LEAD = re.compile(r"^\s{0,3}(\*\*|__)(?=\S)(.+?)(?<=\S)\1\s*[:：]?\s*$")
-
-
-def is_paragraph_lead(lines: Sequence[str], at: int) -> bool:
-    """lines[at] (0-based) is a bold lead with its paragraph's text below it (`_paragraph_leads`):
-    it asks or names what the lines below answer, so it is never shown as the answer (an FAQ's
-    "**落とし物を見つけた。**" led the reply over the answer below it: heldout7, a fresh tester)."""
-    return at + 2 in _paragraph_leads(lines, at + 1, min(at + 2, len(lines)))  # 1-based: the line after
-
-
-# A line that ends in a colon (after closing emphasis): "Before taking leave, be sure to:".
-_ENDS_IN_COLON = re.compile(r"[:：]\s*(?:\*\*|__|\*|_)?\s*$")
-
-
-def is_list_lead_in(lines: Sequence[str], at: int, code: Sequence[bool]) -> bool:
-    """lines[at] (0-based) is a paragraph line ending in a colon with a list right after it (at
-    most a blank line between): it introduces the items that answer, so it is never shown as
-    the answer ("Before taking leave, be sure to:" led a reply over its list: wiki-dev, a
-    fresh new user, 2026-12-01). `code`: lines.code_lines of `lines`."""
-    raw = lines[at]
-    if code[at] or not _ENDS_IN_COLON.search(raw) or BULLET.match(raw) or BLOCK_START.match(raw):
-        return False
-    nxt = at + 1 + (at + 1 < len(lines) and not lines[at + 1].strip())
-    return nxt < len(lines) and not code[nxt] and bool(BULLET.match(lines[nxt]))
-
-
-def _paragraph_leads(lines: Sequence[str], start: int, end: int) -> dict[int, str]:
-    """Line number -> the bold lead of its paragraph, for lines start..end (1-based) that
-    follow such a lead without a blank line between: "Yes: the first Tuesday" says what it
-    answers only through the question above it (a held-out wiki's FAQ pages, 2026-12-01)."""
-    leads, lead = {}, None
-    for n in range(start, end + 1):
-        raw = lines[n - 1]
-        found = _BOLD_LEAD.match(raw) if not BULLET.match(raw) else None
-        if found:
-            lead = HTML_TAG.sub("", found.group(2)).strip()
-        elif not raw.strip() or HEADING.match(raw) or TABLE_ROW.match(raw) or BULLET.match(raw):
-            lead = None  # the paragraph ended: a blank line, a heading, a table or a list
-        elif lead:
-            leads[n] = lead
-    return leads
-
-
 def line_units(
     chunk: Chunk, chunk_id: int, page_lines: Sequence[str], captions: Collection[int] = (),
     source_lines: Sequence[str] | None = None, tables: TableHeaders | None = None,
@@ -343,7 +291,7 @@ def line_units(
     code = code_lines(page_lines[chunk.line_start - 1 : chunk.line_end])
     source = page_lines if source_lines is None else source_lines
     in_html_table = any(_ROW_OPEN.search(source[n - 1]) for n in range(max(chunk.line_start - HTML_ROW_REACH, 1), chunk.line_end + 1))
-    leads = _paragraph_leads(page_lines, chunk.line_start, chunk.line_end)
+    leads = paragraph_leads(page_lines, chunk.line_start, chunk.line_end)[0]
     for n in range(chunk.line_start, chunk.line_end + 1):
         raw = page_lines[n - 1]
         if n in captions:
@@ -361,6 +309,6 @@ def line_units(
             if label and label not in body:
                 body = f"{label}: {body}"
         if n in leads and not code[n - chunk.line_start]:
-            body = f"{leads[n]} {body}"
+            body = f"{leads[n]}: {body[1:].lstrip()}" if DEFINITION.match(raw) else f"{leads[n]} {body}"
         units.append(LineUnit(n, chunk_id, f"{chunk.heading_path[-1]}: {body}"))
     return units

@@ -15,6 +15,7 @@ from .chunking import Chunk
 from .hits import Hit, clip_lines
 from .language import language
 from .lines import TABLE_ROW, LineUnit, is_table_header_row, row_text, table_header
+from .paragraphleads import definition_term
 from .noanswer import carries_quoted_terms, is_unanswered, key_term_share, missing_quantity, names_nothing
 from .vocabulary import Vocabulary
 from .query import refers_back, without_references
@@ -155,6 +156,12 @@ class Verdict:
         carried = "" if is_table_header_row(body, at) else line
         if header is None and carried and TABLE_ROW.match(line) and self.embedded_row is not None:
             shown = next(filter(None, (self.embedded_row(chunk, first) for chunk in groups[0])), line)
+        # A definition is read with its term, its subject ("採暖室: サウナではない", heldout17
+        # h17-038: flagged with the term left out). Unlike a table's column names, a term is
+        # no generic label, so it may carry the question's key terms too.
+        term = definition_term(body, at) if header is None else None
+        if term:
+            shown = carried = f"{term}: {line}"
         # A follow-up ("その場合は？") names its topic in earlier turns: the conversation's
         # terms count as its own.
         shares_terms = max(key_term_share(question, shown), key_term_share(asked, shown)) > 0

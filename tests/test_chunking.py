@@ -379,11 +379,32 @@ def test_property_arbitrary_text_never_crashes(text):
 def test_a_paragraphs_bold_lead_is_read_with_its_other_lines():
     """An FAQ's answer ("Yes: the first Tuesday ...") says what it answers only through the
     bold question above it; a list item or a new paragraph starts afresh."""
-    from assistant.lines import _paragraph_leads
+    from assistant.paragraphleads import paragraph_leads
 
     lines = ["## FAQ", "", "**Is there a maintenance window?**", "Yes: the first Tuesday.", "Jobs keep running.",
              "", "Unrelated paragraph.", "**Steps:**", "- one", "after the list", "__Bold lead__", "| a | b |"]
-    assert _paragraph_leads(lines, 1, len(lines)) == {4: "Is there a maintenance window?", 5: "Is there a maintenance window?"}
+    assert paragraph_leads(lines, 1, len(lines)) == (
+        {4: "Is there a maintenance window?", 5: "Is there a maintenance window?"}, {3})
+
+
+def test_a_definitions_term_is_read_with_it_and_is_no_answer_line():
+    """A glossary written as a definition list (kramdown, Python-Markdown's def_list,
+    goldmark): ": サウナではない" answers "Is the 採暖室 a sauna?" only through its term above
+    it, a blank line between or not, later definitions of the term too (heldout17)."""
+    from assistant.lines import line_units
+    from assistant.paragraphleads import is_paragraph_lead
+
+    text = ("# 用語集\n\n採暖室（warming room）\n: プールの横の暖かい部屋。サウナではない。\n  水着のまま入る。\n\n"
+            "**Backwash**\n\n: Running water backwards.\n\n: Mondays and Thursdays.\n\nA paragraph.\n\n- a list\n: no term\n")
+    note = parse_note(text, "g.md")
+    units = {u.line: u.text for c in chunk_note(note) for u in line_units(c, 0, note.lines)}
+
+    assert units[4] == "用語集: 採暖室（warming room）: プールの横の暖かい部屋。サウナではない。"
+    assert units[5] == "用語集: 採暖室（warming room） 水着のまま入る。"
+    assert units[9] == "用語集: Backwash: Running water backwards."
+    assert units[11] == "用語集: Backwash: Mondays and Thursdays."
+    assert "A paragraph" not in units[16]
+    assert [n + 1 for n in range(len(note.lines)) if is_paragraph_lead(note.lines, n)] == [3, 7]
 
 
 @pytest.mark.parametrize("engine, key", [("jekyll", "permalink"), ("docusaurus", "slug")])

@@ -574,7 +574,8 @@ def test_a_lists_lead_in_is_never_the_answer_line():
 
     from assistant.chunking import Chunk
     from assistant.highlight import LineRanker
-    from assistant.lines import LineUnit, code_lines, is_list_lead_in
+    from assistant.lines import LineUnit, code_lines
+    from assistant.paragraphleads import is_list_lead_in
     from assistant.vectors import FaissIndex
 
     lines = ["Before taking leave, be sure to:", "", "- submit a request", "- tell your team", "**Note:**", "Ask early."]

@@ -85,3 +85,19 @@ def test_a_row_of_a_table_split_over_chunks_is_judged_with_its_header():
     assert "Room" in rows_indexed(last, answer)
     assert not unanswered(rows_indexed)
     assert unanswered(None)  # without the indexed row: the row alone shares no key term
+
+
+def test_a_definition_is_judged_with_its_term():
+    # heldout17 h17-038 (Gemma): ": プールの横の暖かい部屋。サウナではない" names no word of "Is
+    # the 採暖室 a sauna?"; its term does, and a term is no generic label: it may carry it
+    question = "What is the warming room for?"
+
+    def unanswered(text: str, score: float) -> bool:
+        chunk = Chunk(source="glossary.md", title="Glossary", heading_path=("Glossary", "Pool"), anchor="pool",
+                      permalink=None, line_start=10, line_end=13, text=text)
+        verdict = Verdict(CALIBRATION, np.array(["en"]), Vocabulary([text]), cross_language_position=0.2)
+        scores = np.array([score], dtype=np.float32)
+        return verdict.unanswered(question, question, [[0]], [Hit(chunk, score, "u", (13,))], scores, scores)
+
+    assert not unanswered("## Pool\n\nWarming room\n: A heated space beside the pool.\n", 0.1)
+    assert unanswered("## Pool\n\nWarming.\nA heated space beside the pool.\n", 0.1)  # no term: the 0.6 floor
