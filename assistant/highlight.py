@@ -19,7 +19,7 @@ from .chunking import Chunk
 from .fusion import WEIGHTS
 from .lexical import SharedTokens, TextTokens, text_tokens, tokenize
 from .lines import LineUnit, code_lines, is_content, is_table_header, parent_line
-from .paragraphleads import is_list_lead_in, is_paragraph_lead
+from .paragraphleads import is_list_lead_in, leading_lines
 from .navigation import navigation_lines
 from .textnorm import match_form
 from .vectors import VectorIndex
@@ -49,7 +49,7 @@ class LineRanker:
         # makes a chunk of mostly links rank after content (retrieve.py)
         self.line_navigation = np.zeros(len(lines), dtype=bool)
         # bool[n_lines]: a pipe table's header row (lines.is_table_header), a paragraph's bold
-        # lead (paragraphleads.is_paragraph_lead) or a list's lead-in (paragraphleads.is_list_lead_in): it names
+        # lead (paragraphleads.leading_lines) or a list's lead-in (paragraphleads.is_list_lead_in): it names
         # columns, asks or introduces, and is never shown as the answer (fresh testers,
         # 2026-12-01). It still counts as content for scoring: it carries the columns' words,
         # and taking it out of the line signal moved the calibrated floors (Gemma, wiki-dev:
@@ -63,17 +63,18 @@ class LineRanker:
         # docs/performance.md, 2026-12-01).
         self._line_tokens: dict[int, TextTokens] = {}
         unit_of = {(unit.chunk, unit.line): i for i, unit in enumerate(lines)}
-        split_chunk, text, code, nav = -1, [], [], []  # the current chunk's lines, which are code, which navigation
+        split_chunk, text, code, nav, leads = -1, [], [], [], set()  # the current chunk's lines, code, navigation, leads
         for i, unit in enumerate(lines):
             c = chunks[unit.chunk]
             if unit.chunk != split_chunk:
                 split_chunk, text = unit.chunk, c.text.split("\n")
                 code = code_lines(text)
                 nav = navigation_lines(text, code)
+                leads = leading_lines(text)
             at = unit.line - c.line_start
             self.line_navigation[i] = nav[at]
             self.line_content[i] = is_content(text[at], code[at]) and not nav[at]
-            self.line_header[i] = is_table_header(text, at) or is_paragraph_lead(text, at) or is_list_lead_in(text, at, code)
+            self.line_header[i] = is_table_header(text, at) or at in leads or is_list_lead_in(text, at, code)
             self._line_chars[i] = len(text[at].strip())
             parent = parent_line(text, at)
             if parent is not None:

@@ -26,18 +26,17 @@ from dataclasses import dataclass
 from typing import Collection, Sequence
 
 from .chunking import Chunk
-from .mdlines import BLOCK_START, BULLET, HEADING, HTML_TAG, TABLE_ROW  # noqa: F401 - shared with lines' importers
+from .mdlines import BLOCK_START, BULLET, HEADING, HTML_TAG, TABLE_ROW, code_lines  # noqa: F401 - shared with lines' importers
 from .paragraphleads import DEFINITION, paragraph_leads
 
 # Bump when the embedded line text changes, so existing indexes are rebuilt.
-UNIT_VERSION = 6  # 3: a code line that is a tag with attributes is embedded whole; 4: HTML table rows' labels;
-# 5: a paragraph's bold lead line labels the paragraph's other lines; 6: a definition's term labels it
+UNIT_VERSION = 7  # 3: a code line that is a tag with attributes is embedded whole; 4: HTML table rows' labels;
+# 5: a paragraph's bold lead line labels the paragraph's other lines; 6: a definition's term labels it; 7: no lead or term over code, a quote or a rule, each cut at 200 characters
 # A line's latent-term code comes from the line's own dense pass (the tokens after the
 # 'passage:' prefix) instead of a second pass of the bare line (build.py); recorded in the
 # manifest and in the cache key of line codes.
 LINE_PASS_VERSION = "line-pass-1"
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_FENCE_MARK = re.compile(r"^\s{0,3}(`{3,}|~{3,})(.*)$")
 # A tag with attributes: in code (`<ImageView android:contentDescription="..." />`) the line
 # is the answer; outside code it is framing (`<details markdown="block">`).
 # Possessive quantifiers (*+, ++) and scans that stop at the next '<' (or Liquid '{%') keep
@@ -232,25 +231,6 @@ def is_table_header(lines: Sequence[str], i: int) -> bool:
     return i + 1 < len(lines) and bool(TABLE_ROW.match(lines[i])) and bool(_TABLE_RULE.match(lines[i + 1]))
 
 
-def code_lines(lines: Sequence[str]) -> list[bool]:
-    """bool per line: inside a fenced code block, between its opening and closing markers
-    (CommonMark: the closer uses the opener's character, at least as many, and nothing
-    else). Read from the first line given: a chunk cut from inside a long fence reads its
-    rest as text, as before."""
-    inside: list[bool] = []
-    opener: str | None = None
-    for line in lines:
-        mark = _FENCE_MARK.match(line)
-        if opener is None:
-            inside.append(False)
-            if mark and not (mark.group(1)[0] == "`" and "`" in mark.group(2)):
-                opener = mark.group(1)
-        elif mark and mark.group(1)[0] == opener[0] and len(mark.group(1)) >= len(opener) and not mark.group(2).strip():
-            inside.append(False)
-            opener = None
-        else:
-            inside.append(True)
-    return inside
 
 
 def _code_text(raw: str) -> str:
@@ -296,7 +276,9 @@ def line_units(
         raw = page_lines[n - 1]
         if n in captions:
             continue
-        body = _code_text(raw) if code[n - chunk.line_start] else _plain(raw)
+        # A definition's marker goes before any label is added (a row label in an HTML table)
+        definition = DEFINITION.match(raw) if n in leads and not code[n - chunk.line_start] else None
+        body = _code_text(raw) if code[n - chunk.line_start] else _plain(raw[definition.end():] if definition else raw)
         if len(body) < 2 or _FENCE.match(raw):
             continue
         if _TABLE_RULE.match(raw):  # a table's |---| rule or a horizontal rule
@@ -309,6 +291,6 @@ def line_units(
             if label and label not in body:
                 body = f"{label}: {body}"
         if n in leads and not code[n - chunk.line_start]:
-            body = f"{leads[n]}: {body[1:].lstrip()}" if DEFINITION.match(raw) else f"{leads[n]} {body}"
+            body = f"{leads[n]}: {body}" if definition else f"{leads[n]} {body}"
         units.append(LineUnit(n, chunk_id, f"{chunk.heading_path[-1]}: {body}"))
     return units

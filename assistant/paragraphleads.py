@@ -7,24 +7,26 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from .mdlines import BLOCK_START, BULLET, HEADING, HTML_TAG, TABLE_ROW
+from .mdlines import BLOCK_START, BULLET, HEADING, HTML_TAG, TABLE_ROW, code_lines
 
 # A paragraph whose first line is bold text alone: an FAQ's question ("**Is there a
 # maintenance window?**") or a pseudo-heading, its answer on the next lines of the paragraph.
-_BOLD_LEAD = re.compile(r"^\s{0,3}(\*\*|__)(?=\S)(.+?)(?<=\S)\1\s*[:：]?\s*$")
+# Possessive trailing blanks keep it linear: "**a**" + 20,000 spaces + "x" took 1.9 s a
+# question (a helper's attack, 2026-12-04); so in _ENDS_IN_COLON.
+_BOLD_LEAD = re.compile(r"^\s{0,3}(\*\*|__)(?=\S)(.+?)(?<=\S)\1\s*+[:：]?\s*+$")
 
 
-def is_paragraph_lead(lines: Sequence[str], at: int) -> bool:
-    """lines[at] (0-based) leads the lines below it (`paragraph_leads`): a bold lead with its
-    paragraph's text below it or a definition list's term. It asks or names what the lines
-    below answer, so it is never shown as the answer (an FAQ's "**落とし物を見つけた。**" led
-    the reply over the answer below it: heldout7, a fresh tester)."""
-    # The term's definition may sit below a blank line or below more terms (3 lines down).
-    return at + 1 in paragraph_leads(lines, at + 1, min(at + 4, len(lines)))[1]
+def leading_lines(lines: Sequence[str]) -> set[int]:
+    """The 0-based indexes of `lines` (a chunk's, read from its first line) that lead others
+    (`paragraph_leads`): a bold lead with its paragraph's text below it, a definition list's
+    term. They ask or name what the lines below answer, so they are never shown as the answer
+    (an FAQ's "**落とし物を見つけた。**" led the reply over the answer below it: heldout7, a
+    fresh tester). Read from the first line, so a definition's continuation is no term."""
+    return {n - 1 for n in paragraph_leads(lines, 1, len(lines))[1]}
 
 
 # A line that ends in a colon (after closing emphasis): "Before taking leave, be sure to:".
-_ENDS_IN_COLON = re.compile(r"[:：]\s*(?:\*\*|__|\*|_)?\s*$")
+_ENDS_IN_COLON = re.compile(r"[:：]\s*+(?:\*\*|__|\*|_)?\s*+$")
 
 
 def is_list_lead_in(lines: Sequence[str], at: int, code: Sequence[bool]) -> bool:
@@ -43,6 +45,17 @@ def is_list_lead_in(lines: Sequence[str], at: int, code: Sequence[bool]) -> bool
 #暖かい部屋。サウナではない"): kramdown's (Jekyll), PHP Markdown Extra's, Python-Markdown's
 # def_list and goldmark's (Hugo) syntax, up to three spaces, a colon, a blank.
 DEFINITION = re.compile(r"^\s{0,3}:[ \t]+(?=\S)")
+# Lines no term or lead runs over: a fence, a quote, a rule or setext underline ("Term\n---"
+# is a heading to kramdown, so ": def" under it has no term), an admonition or math marker.
+_BREAKS_PARAGRAPH = re.compile(r"^\s{0,3}(?:```|~~~|>|\$\$|:::|!!!|\?\?\?|([-=*_])(?:\s*+\1){2,}+\s*+$)")
+# A lead or term is repeated on every line it labels: a long one is cut, as a table row's
+# label is (lines.HTML_ROW_LABEL_CHARS): 30 terms of ~1.4k characters made the text to
+# embed 35x the note (a helper's attack, 2026-12-04).
+LEAD_CHARS = 200
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= LEAD_CHARS else text[: LEAD_CHARS - 1].rstrip() + "…"
 
 
 def _lead_text(line: str) -> str:
@@ -66,19 +79,21 @@ def paragraph_leads(lines: Sequence[str], start: int, end: int) -> tuple[dict[in
     paragraph: list[int] = []  # the plain lines of the paragraph being read: terms, if a definition follows
     above: list[int] = []  # the paragraph that ended at the last blank line
     blanks = 0
+    code = code_lines(lines[start - 1 : end])
     for n in range(start, end + 1):
         raw = lines[n - 1]
         if not raw.strip():
             above, paragraph, lead, blanks = paragraph, [], None, blanks + 1
             continue
-        if HEADING.match(raw) or TABLE_ROW.match(raw) or BULLET.match(raw):
-            lead = term = None  # the paragraph ended: a heading, a table or a list
+        if (code[n - start] or HEADING.match(raw) or TABLE_ROW.match(raw) or BULLET.match(raw)
+                or _BREAKS_PARAGRAPH.match(raw)):
+            lead = term = None  # the paragraph ended: code, a heading, a table, a list, a quote...
             paragraph, above, blanks = [], [], 0
             continue
         if DEFINITION.match(raw):
             terms = paragraph or (above if blanks == 1 else [])
             if terms:
-                term, lead_at = " / ".join(_lead_text(lines[t - 1]) for t in terms[-3:]), terms[-3:]
+                term, lead_at = _cut(" / ".join(_lead_text(lines[t - 1]) for t in terms[-3:])), terms[-3:]
             lead = term or lead
             if lead:
                 leads[n] = lead
@@ -87,7 +102,7 @@ def paragraph_leads(lines: Sequence[str], start: int, end: int) -> tuple[dict[in
             continue
         found = _BOLD_LEAD.match(raw)
         if found:
-            lead, lead_at = HTML_TAG.sub("", found.group(2)).strip(), (n,)
+            lead, lead_at = _cut(HTML_TAG.sub("", found.group(2)).strip()), (n,)
             paragraph = [n]  # a bold term over a definition
         elif lead:
             leads[n] = lead

@@ -392,7 +392,7 @@ def test_a_definitions_term_is_read_with_it_and_is_no_answer_line():
     goldmark): ": サウナではない" answers "Is the 採暖室 a sauna?" only through its term above
     it, a blank line between or not, later definitions of the term too (heldout17)."""
     from assistant.lines import line_units
-    from assistant.paragraphleads import is_paragraph_lead
+    from assistant.paragraphleads import leading_lines
 
     text = ("# 用語集\n\n採暖室（warming room）\n: プールの横の暖かい部屋。サウナではない。\n  水着のまま入る。\n\n"
             "**Backwash**\n\n: Running water backwards.\n\n: Mondays and Thursdays.\n\nA paragraph.\n\n- a list\n: no term\n")
@@ -404,7 +404,33 @@ def test_a_definitions_term_is_read_with_it_and_is_no_answer_line():
     assert units[9] == "用語集: Backwash: Running water backwards."
     assert units[11] == "用語集: Backwash: Mondays and Thursdays."
     assert "A paragraph" not in units[16]
-    assert [n + 1 for n in range(len(note.lines)) if is_paragraph_lead(note.lines, n)] == [3, 7]
+    assert leading_lines(note.lines) == {2, 6}  # 0-based: the terms' lines
+
+
+def test_definition_lists_as_kramdown_reads_them():
+    """A helper's attack (2026-12-04): a definition's continuation line was taken for a term
+    (never highlighted), code and the line after a setext underline were definitions, a long
+    term was repeated whole on every line, and a line of blanks made the bold-lead pattern
+    quadratic. Each checked with real kramdown 2.4."""
+    import time
+
+    from assistant.lines import line_units
+    from assistant.paragraphleads import LEAD_CHARS, leading_lines, paragraph_leads
+
+    term = ["Warming room", ": Open from 6:00.", "  Closes at 22:00 on weekdays.", ": Not a sauna."]
+    assert leading_lines(term) == {0}  # "Closes at 22:00" continues the first definition
+    fenced = ["Port 8080 by default.", "```sh", ': "${PORT:=8080}"', "```", "Restart after changing it."]
+    assert paragraph_leads(fenced, 1, len(fenced)) == ({}, set())
+    for underline in ("---", "====="):
+        assert paragraph_leads(["Title", underline, ": def"], 1, 3) == ({}, set())  # a heading, then text
+    assert paragraph_leads(["> Quote", "", ": def"], 1, 3) == ({}, set())
+    long_term = "x" * 300
+    note = parse_note(f"# G\n\n{long_term}\n: a definition.\n", "g.md")
+    units = [u.text for c in chunk_note(note) for u in line_units(c, 0, note.lines)]
+    assert units[-1] == f"G: {'x' * (LEAD_CHARS - 1)}…: a definition."
+    started = time.perf_counter()
+    leading_lines(["**a**" + " " * 50_000 + "x", "text", "b:" + " " * 50_000 + "x"])
+    assert time.perf_counter() - started < 1
 
 
 @pytest.mark.parametrize("engine, key", [("jekyll", "permalink"), ("docusaurus", "slug")])
