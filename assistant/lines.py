@@ -231,8 +231,6 @@ def is_table_header(lines: Sequence[str], i: int) -> bool:
     return i + 1 < len(lines) and bool(TABLE_ROW.match(lines[i])) and bool(_TABLE_RULE.match(lines[i + 1]))
 
 
-
-
 def _code_text(raw: str) -> str:
     """A code line as an answer line: its text without tags, or the whole line when it is a
     tag with attributes (an XML layout, a JSX element) that would otherwise read as nothing."""

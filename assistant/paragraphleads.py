@@ -42,7 +42,7 @@ def is_list_lead_in(lines: Sequence[str], at: int, code: Sequence[bool]) -> bool
 
 
 # A definition list's definition under its term ("採暖室（warming room）" over ": プールの横の
-#暖かい部屋。サウナではない"): kramdown's (Jekyll), PHP Markdown Extra's, Python-Markdown's
+# 暖かい部屋。サウナではない"): kramdown's (Jekyll), PHP Markdown Extra's, Python-Markdown's
 # def_list and goldmark's (Hugo) syntax, up to three spaces, a colon, a blank.
 DEFINITION = re.compile(r"^\s{0,3}:[ \t]+(?=\S)")
 # Lines no term or lead runs over: a fence, a quote, a rule or setext underline ("Term\n---"
