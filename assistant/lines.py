@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Collection, Sequence
 
 from .chunking import Chunk
-from .mdlines import BLOCK_START, BULLET, HEADING, HTML_TAG, TABLE_ROW, code_lines  # noqa: F401 - shared with lines' importers
+from .mdlines import BULLET, HEADING, HTML_TAG, TABLE_ROW, code_lines  # noqa: F401 - shared with lines' importers
 from .paragraphleads import DEFINITION, paragraph_leads
 
 # Bump when the embedded line text changes, so existing indexes are rebuilt.

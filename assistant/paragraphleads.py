@@ -54,13 +54,15 @@ _BREAKS_PARAGRAPH = re.compile(r"^\s{0,3}(?:```|~~~|>|\$\$|:::|!!!|\?\?\?|([-=*_
 LEAD_CHARS = 200
 
 
-def _cut(text: str) -> str:
+def _label(text: str) -> str:
+    """A lead or term as it labels other lines: no tags or bold marks, at most LEAD_CHARS."""
+    text = HTML_TAG.sub("", text).replace("**", "").strip()
     return text if len(text) <= LEAD_CHARS else text[: LEAD_CHARS - 1].rstrip() + "…"
 
 
-def _lead_text(line: str) -> str:
+def _term_text(line: str) -> str:
     found = _BOLD_LEAD.match(line)
-    return HTML_TAG.sub("", found.group(2) if found else line).replace("**", "").strip()
+    return found.group(2) if found else line
 
 
 def paragraph_leads(lines: Sequence[str], start: int, end: int) -> tuple[dict[int, str], set[int]]:
@@ -93,7 +95,7 @@ def paragraph_leads(lines: Sequence[str], start: int, end: int) -> tuple[dict[in
         if DEFINITION.match(raw):
             terms = paragraph or (above if blanks == 1 else [])
             if terms:
-                term, lead_at = _cut(" / ".join(_lead_text(lines[t - 1]) for t in terms[-3:])), terms[-3:]
+                term, lead_at = _label(" / ".join(_term_text(lines[t - 1]) for t in terms[-3:])), terms[-3:]
             lead = term or lead
             if lead:
                 leads[n] = lead
@@ -102,7 +104,7 @@ def paragraph_leads(lines: Sequence[str], start: int, end: int) -> tuple[dict[in
             continue
         found = _BOLD_LEAD.match(raw)
         if found:
-            lead, lead_at = _cut(HTML_TAG.sub("", found.group(2)).strip()), (n,)
+            lead, lead_at = _label(found.group(2)), (n,)
             paragraph = [n]  # a bold term over a definition
         elif lead:
             leads[n] = lead
