@@ -28,6 +28,7 @@ from .encode import Stages, embed_all, write_error
 from .errors import BuildInProgressError, CorpusError, IndexInUseError, IndexStaleError
 from .lexical import LexicalIndex
 from .lines import TableHeaders, line_units
+from .paragraphleads import paragraph_leads
 from .notes import load_notes
 from .wiki.published import published_notes
 from .wiki.site import read_site_config
@@ -76,11 +77,12 @@ def note_units(note, first: int, settings: Settings, budget: int, count_tokens) 
     chunks = chunk_note(note, settings.max_chunk_lines, budget, count_tokens, settings.wiki_engine, settings.wiki_clean_urls,
                         settings.wiki_languages)
     shown = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls, settings.wiki_languages).text  # what the page shows
-    tables = TableHeaders(shown.lines)  # one per note: its chunks share its tables
+    tables = TableHeaders(shown.lines)  # one per note: its chunks share its tables and leads
+    leads = paragraph_leads(shown.lines, 1, len(shown.lines))[0]
     lines = [
         dataclasses.replace(u, text=width_fold(u.text))
         for i, chunk in enumerate(chunks)
-        for u in line_units(chunk, first + i, shown.lines, shown.captions, note.lines, tables)
+        for u in line_units(chunk, first + i, shown.lines, shown.captions, note.lines, tables, leads)
     ]
     passages = note_passages(note, chunks, first, settings.max_chunk_lines, min(PASSAGE_TOKENS, budget),
                              count_tokens, settings.wiki_engine)

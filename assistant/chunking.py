@@ -3,8 +3,9 @@
 A chunk is what a person is shown and what gets embedded, so it must fit the model's window
 and stay short enough to read (at most `max_lines` lines). Long sections are split along the
 markdown block tree: top-level bullets first, then nested bullets, paragraphs and whole code
-fences; a single line is never split. Every line the wiki page shows (wiki/shown.py) lands in
-exactly one chunk, and a chunk starts and ends on such a line. A chunk keeps its source lines
+fences (a definition list's term kept with its definition); a single line is never split.
+Every line the wiki page shows (wiki/shown.py) lands in exactly one chunk, and a chunk starts
+and ends on such a line. A chunk keeps its source lines
 (`text`, cited by line number); what is embedded and indexed is the page's text of them.
 What this leaves out: embedding and anchors' URL form (cite.py builds the URL).
 """
@@ -17,6 +18,7 @@ from typing import Callable, Iterable
 
 from .footnotes import footnotes
 from .notes import Block, Note
+from .paragraphleads import paragraph_leads
 from .tokens import estimate_tokens
 from .textnorm import width_fold
 from .wiki import DEFAULT_ENGINE, WikiPage, wiki_page
@@ -193,6 +195,38 @@ def _blocks_in(note: Note, starts: list[int], start: int, end: int) -> list[Bloc
     return [Block(b.kind, b.start, min(b.end, end), b.children) for b in blocks]
 
 
+def _definition_terms(lines: list[str]) -> dict[int, int]:
+    """1-based line of a definition list's first definition -> its term's first line
+    (paragraphleads.paragraph_leads, read over the whole page)."""
+    leads, leaders = paragraph_leads(lines, 1, len(lines))
+    above = sorted(leaders)  # bisected, not scanned per definition: 20,000 terms would be quadratic
+    out: dict[int, int] = {}
+    for n in leads:
+        at = bisect.bisect_left(above, n)
+        if n - 1 not in leads and at:  # the first line a term labels
+            out[n] = above[at - 1]
+    return out
+
+
+def _terms_kept_with_definitions(pieces: list[tuple[int, int]], terms: dict[int, int],
+                                 fits: Callable[[int, int], bool]) -> list[tuple[int, int]]:
+    """Pieces with a definition list's term joined to its definition's piece when both fit
+    in one chunk: packed apart, a glossary's chunk ended on a term and the next began with a
+    definition that never said what it defines ("Term", blank, ": definition"; a helper's
+    attack, 2026-12-04). `terms`: `_definition_terms`."""
+    out: list[tuple[int, int]] = []
+    for a, b in pieces:
+        term = terms.get(a)
+        first = len(out)  # the piece holding the term, then the blank line's piece
+        while term is not None and first > 0 and out[first - 1][1] >= term:
+            first -= 1
+        if first < len(out) and out[first][0] <= term and fits(out[first][0], b):
+            out[first:] = [(out[first][0], b)]
+        else:
+            out.append((a, b))
+    return out
+
+
 def _pack(pieces: Iterable[tuple[int, int]], fits: Callable[[int, int], bool]) -> list[tuple[int, int]]:
     """Greedily join consecutive pieces while the joined range still fits."""
     ranges: list[tuple[int, int]] = []
@@ -223,6 +257,7 @@ def chunk_note(
     chunks, starts = [], [b.start for b in note.blocks]
     sections = _sections(note, page)
     moved_out, moved_in = _moved_footnotes(note, page, sections, wiki_engine)
+    terms = _definition_terms(page.text.lines)
     for i, sec in enumerate(sections):
         budget = max_tokens - count_tokens(path_label(sec.path))
 
@@ -231,7 +266,7 @@ def chunk_note(
 
         for start, end in _without(sec.start, sec.end, moved_out.get(i, [])) + moved_in.get(i, []):
             pieces = [p for block in _blocks_in(note, starts, start, end) for p in _pieces(block, fits)]
-            for a, b in _pack(pieces, fits):
+            for a, b in _pack(_terms_kept_with_definitions(pieces, terms, fits), fits):
                 content = [n for n in range(a, b + 1) if page.text.shows(n)]
                 if content:
                     chunks.append(_make_chunk(note, page, sec, content[0], content[-1]))

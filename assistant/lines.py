@@ -23,15 +23,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Collection, Sequence
+from typing import Collection, Mapping, Sequence
 
 from .chunking import Chunk
 from .mdlines import BULLET, HEADING, HTML_TAG, TABLE_ROW, code_lines  # noqa: F401 - shared with lines' importers
 from .paragraphleads import DEFINITION, paragraph_leads
 
 # Bump when the embedded line text changes, so existing indexes are rebuilt.
-UNIT_VERSION = 7  # 3: a code line that is a tag with attributes is embedded whole; 4: HTML table rows' labels;
-# 5: a paragraph's bold lead line labels the paragraph's other lines; 6: a definition's term labels it; 7: no lead or term over code, a quote or a rule, each cut at 200 characters
+UNIT_VERSION = 8  # 3: a code line that is a tag with attributes is embedded whole; 4: HTML table rows' labels;
+# 5: a paragraph's bold lead line labels the paragraph's other lines; 6: a definition's term labels it; 7: no lead or term over code, a quote or a rule, each cut at 200 characters;
+# 8: leads read over the whole note, a definition list's term chunked with its definition
 # A line's latent-term code comes from the line's own dense pass (the tokens after the
 # 'passage:' prefix) instead of a second pass of the bare line (build.py); recorded in the
 # manifest and in the cache key of line codes.
@@ -257,19 +258,23 @@ def parent_line(lines: Sequence[str], at: int) -> int | None:
 def line_units(
     chunk: Chunk, chunk_id: int, page_lines: Sequence[str], captions: Collection[int] = (),
     source_lines: Sequence[str] | None = None, tables: TableHeaders | None = None,
+    leads: Mapping[int, str] | None = None,
 ) -> list[LineUnit]:
     """One unit per line worth pinpointing: shown, not a caption, not blank, not a fence
     marker, not a lone symbol. `page_lines[n - 1]` is line n as the page shows it
     (wiki.PageText.lines, "" when hidden); `captions` are 1-based line numbers;
     `source_lines` the note as written, for the tags of HTML table rows (html_row_label);
     `tables`: the note's TableHeaders over `page_lines`, shared by its chunks (a caller
-    building every chunk of a note passes one, so a long table is walked once)."""
+    building every chunk of a note passes one, so a long table is walked once); `leads`: the
+    note's paragraphleads.paragraph_leads over all of `page_lines` (likewise shared), read
+    from the page's first line: a definition at a chunk's start has its term in the chunk
+    before (a glossary whose term and definition do not fit in one chunk)."""
     tables = tables if tables is not None else TableHeaders(page_lines)
     units = []
     code = code_lines(page_lines[chunk.line_start - 1 : chunk.line_end])
     source = page_lines if source_lines is None else source_lines
     in_html_table = any(_ROW_OPEN.search(source[n - 1]) for n in range(max(chunk.line_start - HTML_ROW_REACH, 1), chunk.line_end + 1))
-    leads = paragraph_leads(page_lines, chunk.line_start, chunk.line_end)[0]
+    leads = leads if leads is not None else paragraph_leads(page_lines, 1, len(page_lines))[0]
     for n in range(chunk.line_start, chunk.line_end + 1):
         raw = page_lines[n - 1]
         if n in captions:

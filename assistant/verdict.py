@@ -15,7 +15,7 @@ from .chunking import Chunk
 from .hits import Hit, clip_lines
 from .language import language
 from .lines import TABLE_ROW, LineUnit, is_table_header_row, row_text, table_header
-from .paragraphleads import definition_term
+from .paragraphleads import DEFINITION, definition_term
 from .noanswer import carries_quoted_terms, is_unanswered, key_term_share, missing_quantity, names_nothing
 from .vocabulary import Vocabulary
 from .query import refers_back, without_references
@@ -162,6 +162,10 @@ class Verdict:
         term = definition_term(body, at) if header is None else None
         if term:
             shown = carried = f"{term}: {line}"
+        elif header is None and DEFINITION.match(line) and self.embedded_row is not None:
+            # Its term in the chunk before (a glossary's term and definition too long for one
+            # chunk): the line as indexed holds it (lines.line_units reads the whole note).
+            shown = carried = next(filter(None, (self.embedded_row(chunk, first) for chunk in groups[0])), line)
         # A follow-up ("その場合は？") names its topic in earlier turns: the conversation's
         # terms count as its own.
         shares_terms = max(key_term_share(question, shown), key_term_share(asked, shown)) > 0

@@ -407,6 +407,27 @@ def test_a_definitions_term_is_read_with_it_and_is_no_answer_line():
     assert leading_lines(note.lines) == {2, 6}  # 0-based: the terms' lines
 
 
+def test_a_glossary_split_into_chunks_keeps_each_term_with_its_definition():
+    """A helper's attack (2026-12-04): a glossary written loose ("Term", blank, ": definition")
+    and longer than a chunk was packed with a term closing one chunk and its definition opening
+    the next, read with no term. A term now goes with its definition when both fit; when they
+    do not, the definition's line is still read with its term (the whole note is read)."""
+    from assistant.lines import line_units
+    from assistant.paragraphleads import paragraph_leads
+
+    text = "# 用語集\n\n" + "".join(f"用語{i}\n\n: 説明{i}の文です。\n\n" for i in range(6))
+    note = parse_note(text, "g.md")
+    chunks = chunk_note(note, max_lines=4)
+    for i in range(6):
+        term, definition = note.lines.index(f"用語{i}") + 1, note.lines.index(f": 説明{i}の文です。") + 1
+        assert any(c.line_start <= term and definition <= c.line_end for c in chunks)
+    units = {u.line: u.text for c in chunk_note(note, max_lines=2) for u in line_units(c, 0, note.lines)}
+    assert units[5] == "用語集: 用語0: 説明0の文です。"  # its chunk (lines 5-5) does not hold the term
+    shared = paragraph_leads(note.lines, 1, len(note.lines))[0]
+    assert [u.text for c in chunks for u in line_units(c, 0, note.lines, leads=shared)] == [
+        u.text for c in chunks for u in line_units(c, 0, note.lines)]
+
+
 def test_definition_lists_as_kramdown_reads_them():
     """A helper's attack (2026-12-04): a definition's continuation line was taken for a term
     (never highlighted), code and the line after a setext underline were definitions, a long

@@ -101,3 +101,28 @@ def test_a_definition_is_judged_with_its_term():
 
     assert not unanswered("## Pool\n\nWarming room\n: A heated space beside the pool.\n", 0.1)
     assert unanswered("## Pool\n\nWarming.\nA heated space beside the pool.\n", 0.1)  # no term: the 0.6 floor
+
+
+def test_a_definition_split_from_its_term_is_judged_with_the_term_as_indexed():
+    # a glossary whose term and definition do not fit in one chunk: the chunk holds only
+    # ": A heated space ...", the line as indexed holds its term (lines.line_units)
+    from assistant.chunking import chunk_note
+    from assistant.lines import line_units
+    from assistant.notes import parse_note
+    from assistant.verdict import EmbeddedRows
+
+    note = parse_note("# Glossary\n\nWarming room\n\n: A heated space beside the pool.\n", "glossary.md")
+    chunks = chunk_note(note, max_lines=1)
+    units = [u for i, c in enumerate(chunks) for u in line_units(c, i, note.lines)]
+    last, answer = len(chunks) - 1, 5
+    assert chunks[last].line_start == chunks[last].line_end == answer
+    question = "What is the warming room for?"
+
+    def unanswered(embedded_rows) -> bool:
+        verdict = Verdict(CALIBRATION, np.array(["en"] * len(chunks)), Vocabulary([c.text for c in chunks]),
+                          cross_language_position=0.2, embedded_row=embedded_rows)
+        scores = np.full(len(chunks), 0.1, dtype=np.float32)
+        return verdict.unanswered(question, question, [[last]], [Hit(chunks[last], 0.1, "u", (answer,))], scores, scores)
+
+    assert not unanswered(EmbeddedRows(chunks, units, np.array([u.chunk for u in units], dtype=np.int64)))
+    assert unanswered(None)  # the definition alone names nothing the question asks
