@@ -99,6 +99,21 @@ def test_docusaurus_drops_number_prefixes():
     assert wiki_page(_note("# T\n", "01-guide/02-setup.md"), "docusaurus").path == "/guide/setup"
 
 
+@pytest.mark.parametrize("front, source, path", [
+    ("id: on-call", "01-ops/pager.md", "/ops/on-call"),  # an id names the page (facebook/docusaurus#10496)
+    ("id: on-call", "ops/index.md", "/ops/"),  # a conventional index stays the folder's page
+    ("", "ops/Ops.md", "/ops/"),  # named as its folder: the folder's page
+    ("id: a/b", "ops/pager.md", "/ops/pager"),  # an id with '/' is refused by Docusaurus: the file name
+    ("slug: ../rollback", "01-ops/deploy/x.md", "/ops/rollback"),  # a relative slug, resolved under the folder
+    ("slug: steps/", "01-ops/x.md", "/ops/steps/"),
+    ("slug: /runbooks/db", "ops/x.md", "/runbooks/db"),
+])
+def test_docusaurus_page_paths_from_id_slug_and_folder(front, source, path):
+    # plugin-content-docs 3.x: docs.ts (baseID = front matter id, else the file name without
+    # its number prefix), slug.ts (a conventional index without a slug is its folder's page)
+    assert wiki_page(_note(f"---\n{front}\n---\n# T\n", source), "docusaurus").path == path
+
+
 def test_citation_url_with_base_path():
     (note,) = load_notes(CASES / "kramdown-explicit-id")
     chunk = [c for c in chunk_note(note) if c.anchor == "timeout"][0]

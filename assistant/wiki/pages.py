@@ -7,7 +7,7 @@ URL path of a note `dir/page.md` (before the base URL, which may carry a base pa
 | jekyll, kramdown | `/dir/page.html` (Jekyll's page default) | `/dir/page/` (`permalink: pretty`) | `/dir/` |
 | mkdocs | `/dir/page/` (`use_directory_urls: true`) | same; off: `/dir/page.html` | `/dir/` (README.md too) |
 | vitepress | `/dir/page.html` | `/dir/page` (`cleanUrls: true`) | `/dir/` |
-| docusaurus | `/dir/page` | same | `/dir/` (README.md too) |
+| docusaurus | `/dir/page` (a front-matter `id` names the page) | same | `/dir/` (README.md and `dir/dir.md` too) |
 | github, gitlab | `/dir/page.md` (the file view; the base URL ends in `/blob/main`) | same | same |
 | hugo | `/dir/page/` (`uglyURLs: false`) | off (`uglyURLs: true`): `/dir/page.html` | `/dir/` (`_index.md` too; `/dir.html` under `uglyURLs`) |
 | github-wiki | `/page` (the base URL ends in `/wiki`; folders are not in the URL; `_Footer`, `_Header`: `/Home`) | same | `/index` (no index page; `Home.md` is `/Home`) |
@@ -28,6 +28,7 @@ home page), else the file name made readable; for index/README files the folder'
 """
 from __future__ import annotations
 
+import posixpath
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -121,21 +122,44 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None, languages
     if engine == "gitlab-wiki":
         return "/" + "/".join(part.replace(" ", "-") for part in folder + [name])
     if engine == "docusaurus":
-        slug = _front_matter_path(meta.get("slug"))
-        if slug:
-            return slug if slug.startswith("/") else "/" + "/".join(folder + [slug])
-        name = re.sub(r"^\d+[-_.]", "", name)  # number prefixes order the sidebar, not the URL
-        folder = [re.sub(r"^\d+[-_.]", "", p) for p in folder]
+        return _docusaurus_path(meta, folder, name)
     prefix = "/" + "".join(p + "/" for p in folder)
     if name.lower() in _INDEX_NAMES[engine]:
         return prefix
-    if engine == "docusaurus":
-        return prefix + name
     if engine == "mkdocs":
         return prefix + name + ("/" if clean else ".html")
     if engine == "vitepress":
         return prefix + name + ("" if clean else ".html")
     return prefix + name + ("/" if clean else ".html")
+
+
+def _docusaurus_path(meta: dict, folder: list[str], name: str) -> str:
+    """URL path of a Docusaurus doc `folder/name.md` (plugin-content-docs 3.x, docs.ts and
+    slug.ts): a `slug` wins, one not starting with '/' under the folder; else a conventional
+    index (index, README, or named as its folder, in any case) is the folder's page; else the
+    front-matter `id`, else the file name, under the folder. Number prefixes ("01-setup")
+    order the sidebar and leave the folders' and file's URL names. An `id` replaces the file
+    name in the URL (facebook/docusaurus#10496: a wiki owner's surprise, the code's rule)."""
+    index = name.lower() in ("index", "readme") or (bool(folder) and name.lower() == folder[-1].lower())
+    folder = [_NUMBER_PREFIX.sub("", part) for part in folder]
+    prefix = "/" + "".join(part + "/" for part in folder)
+    slug = _front_matter_path(meta.get("slug"))
+    if slug:
+        if slug.startswith("/"):
+            return slug
+        # resolved as a URL path, as Docusaurus' resolvePathname does ("../x" from /dir/ is /x)
+        resolved = posixpath.normpath(prefix + slug)
+        return resolved + "/" if slug.endswith("/") and resolved != "/" else resolved
+    if index:
+        return prefix
+    doc_id = meta.get("id")
+    doc_id = _front_matter_path(str(doc_id) if isinstance(doc_id, int) and not isinstance(doc_id, bool) else doc_id)
+    if doc_id and "/" not in doc_id:  # Docusaurus refuses an id with a '/'
+        return prefix + doc_id
+    return prefix + _NUMBER_PREFIX.sub("", name)
+
+
+_NUMBER_PREFIX = re.compile(r"^\d+[-_.]")  # Docusaurus' DefaultNumberPrefixParser, as far as URLs go
 
 
 def _without_suffix(name: str) -> str:
