@@ -244,3 +244,16 @@ def test_notes_a_github_wiki_serves_as_one_page_are_named_in_a_warning(caplog):
     caplog.clear()
     published_notes(notes, "gitlab-wiki")  # GitLab keeps the folders
     assert "page name" not in " ".join(r.getMessage() for r in caplog.records)
+
+
+def test_docusaurus_hides_mdx_imports_and_exports():
+    # MDX's ESM (Docusaurus 3 reads .md as MDX): module code the page never shows, which was
+    # indexed as a chunk of its own ("import Tabs from '@theme/Tabs';")
+    text = ("---\nid: deploy\n---\nimport Tabs from '@theme/Tabs';\nimport TabItem from '@theme/TabItem';\n\n"
+            "# Deploy\n\nexport const owner = 'SRE';\n\nRun `make deploy`.\n\n```sh\nexport ENV=prod\n```\n")
+    note = parse_note(text, "deploy.md")
+    shown = wiki_page(note, "docusaurus").text.lines
+    assert shown[3] == shown[4] == shown[8] == ""
+    assert shown[10] == "Run `make deploy`." and shown[13] == "export ENV=prod"  # code is shown
+    assert wiki_page(note, "jekyll").text.lines[3] == "import Tabs from '@theme/Tabs';"  # not MDX there
+    assert [c.line_start for c in chunk_note(note, wiki_engine="docusaurus")][0] == 7

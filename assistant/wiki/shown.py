@@ -16,6 +16,7 @@ it is noise anyway):
     (MkDocs admonitions); a title they carry (`!!! note "Title"`, `::: tip Title`) is shown,
     as a caption;
   * a heading's explicit id syntax (`## Why {#why}`) where the engine takes it as an id.
+Hidden under Docusaurus only: MDX's `import` / `export` paragraphs (module code).
 Hidden under Jekyll only (`jekyll`, `kramdown`: Liquid runs before markdown, also in code):
 Liquid tags `{% ... %}` (a site's own tag with one quoted argument shows it) and output
 `{{ ... }}`, and `{% comment %}` blocks; text inside
@@ -292,6 +293,23 @@ def _wiki_links(line: str) -> str:
     return _WIKI_LINK.sub(shown, line)
 
 
+# MDX's ESM: a paragraph starting with `import` or `export` at the line's start is module code
+# (`import Tabs from '@theme/Tabs';`), which the page never shows; Docusaurus 3 reads `.md`
+# as MDX too (its default `markdown.format`), https://mdxjs.com/docs/what-is-mdx/#esm.
+_ESM = re.compile(r"^(?:import|export)[\s{*]")
+
+
+def _without_esm(lines: list[str], code: set[int]) -> list[str]:
+    """`lines` with MDX's import/export paragraphs blank (outside code)."""
+    out, in_esm = list(lines), False
+    for i, line in enumerate(lines):
+        if not line.strip() or i in code:
+            in_esm = False
+        elif in_esm or ((i == 0 or not lines[i - 1].strip()) and _ESM.match(line)):
+            out[i], in_esm = "", True
+    return out
+
+
 def page_text(note: Note, engine: str, headings: Sequence[WikiHeading] = ()) -> PageText:
     """What the page of `note` shows under `engine`, per source line (module docstring);
     `headings` are the page's (wiki.headings.page_headings), for explicit id syntax."""
@@ -332,6 +350,8 @@ def page_text(note: Note, engine: str, headings: Sequence[WikiHeading] = ()) -> 
             lines[i] = ""
         elif _SUMMARY.search(line):
             captions.add(i + 1)
+    if engine == "docusaurus":
+        lines = _without_esm(lines, code)
     if engine in EXPLICIT_ID_ENGINES:
         for heading in headings:
             i = heading.line - 1
