@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import quote, unquote
 
+from .notes import NOTE_SUFFIXES
 from .wiki import slugs
 from .wiki.pages import source_parts
 
@@ -27,7 +28,6 @@ _ASCII_SPACE = " \t\n\r\f\v"
 # RFC 3986 pchar minus '%' (segments are normalised through unquote first); fragments add '/?'.
 _PATH_SAFE = "!$&'()*+,;=:@-._~"
 _FRAGMENT_SAFE = _PATH_SAFE + "/?"
-_NOTE_SUFFIXES = (".md", ".markdown")
 
 
 def heading_anchors(headings: Sequence[str], style: str = "kramdown") -> list[str]:
@@ -69,7 +69,7 @@ def _source_path(source: str) -> str:
     """Jekyll pretty URL of a page: '/dir/name/', and '/dir/' for dir/index.md."""
     parts = source_parts(source)  # as wiki.pages.page_path reads it: a backslash is part of a name
     name = parts[-1]
-    for suffix in _NOTE_SUFFIXES:
+    for suffix in NOTE_SUFFIXES:
         if name.lower().endswith(suffix) and len(name) > len(suffix):
             name = name[: -len(suffix)]
             break

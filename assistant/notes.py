@@ -26,7 +26,8 @@ from .errors import CorpusError
 
 log = logging.getLogger(__name__)
 
-NOTE_SUFFIXES = (".md", ".markdown")
+# `.mdx`: MDX pages, which Docusaurus publishes and other engines do not (wiki/published.py)
+NOTE_SUFFIXES = (".md", ".markdown", ".mdx")
 MAX_NOTE_BYTES = 5 * 1024 * 1024
 MAX_FOLDER_DEPTH = 32  # folders below the notes folder; a wiki's deepest is a handful
 # A Liquid tag ({% raw %}) or output ({{ page.x }}). A tag never holds another's opening, so
@@ -228,7 +229,7 @@ def is_hidden(name: str) -> bool:
 
 
 def is_note_path(relative: str | Path) -> bool:
-    """The one rule, for builds and the watcher alike: a note is a *.md / *.markdown file
+    """The one rule, for builds and the watcher alike: a note is a *.md / *.markdown / *.mdx file
     no part of whose path (relative to the corpus folder) is hidden."""
     parts = Path(relative).parts
     return bool(parts) and parts[-1].lower().endswith(NOTE_SUFFIXES) and not any(is_hidden(p) for p in parts)
@@ -337,7 +338,7 @@ def load_notes(corpus_dir: Path) -> list[Note]:
     notes = [n for n in (read_note(p, corpus_dir, real_root) for p in note_paths(corpus_dir)) if n]
     if not notes:
         raise CorpusError(
-            f"no readable notes (*.md, *.markdown) in {corpus_dir}; add some or pass --corpus"
+            f"no readable notes (*.md, *.markdown, *.mdx) in {corpus_dir}; add some or pass --corpus"
         )
     return _mark_folder_readmes(notes, corpus_dir)
 

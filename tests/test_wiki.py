@@ -257,3 +257,16 @@ def test_docusaurus_hides_mdx_imports_and_exports():
     assert shown[10] == "Run `make deploy`." and shown[13] == "export ENV=prod"  # code is shown
     assert wiki_page(note, "jekyll").text.lines[3] == "import Tabs from '@theme/Tabs';"  # not MDX there
     assert [c.line_start for c in chunk_note(note, wiki_engine="docusaurus")][0] == 7
+
+
+def test_an_mdx_page_is_a_note_under_docusaurus_only(tmp_path, caplog):
+    # Docusaurus renders MDX pages (`docs/deploy.mdx`); a Jekyll or MkDocs site does not
+    from assistant.wiki.published import published_notes
+
+    (tmp_path / "deploy.mdx").write_text("import Tabs from '@theme/Tabs';\n\n# Deploy\n\nRun it.\n", encoding="utf-8")
+    (tmp_path / "intro.md").write_text("# Intro\n", encoding="utf-8")
+    notes = load_notes(tmp_path)
+    assert [n.source for n in published_notes(notes, "docusaurus")] == ["deploy.mdx", "intro.md"]
+    assert wiki_page(notes[0], "docusaurus").path == "/deploy"
+    assert [n.source for n in published_notes(notes, "jekyll")] == ["intro.md"]
+    assert "an .mdx page is published by Docusaurus only" in caplog.text

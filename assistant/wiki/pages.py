@@ -35,11 +35,10 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
-from ..notes import Note, _front_matter_end, front_matter_meta, is_bare_readme
+from ..notes import NOTE_SUFFIXES, Note, _front_matter_end, front_matter_meta, is_bare_readme
 from .headings import WikiHeading
 from .hugo import HugoLanguages, lower_keys
 
-_NOTE_SUFFIXES = (".md", ".markdown")
 _INDEX_NAMES = {"jekyll": ("index",), "kramdown": ("index",), "mkdocs": ("index", "readme"),
                 "vitepress": ("index",), "docusaurus": ("index", "readme")}  # hugo: hugo_page_path
 # Clean URLs by default (None = the engine has no such choice)
@@ -163,8 +162,8 @@ _NUMBER_PREFIX = re.compile(r"^\d+[-_.]")  # Docusaurus' DefaultNumberPrefixPars
 
 
 def _without_suffix(name: str) -> str:
-    """A note's file name without its `.md` / `.markdown`."""
-    for suffix in _NOTE_SUFFIXES:
+    """A note's file name without its `.md` / `.markdown` / `.mdx`."""
+    for suffix in NOTE_SUFFIXES:
         if name.lower().endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     return name

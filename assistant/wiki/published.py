@@ -11,6 +11,7 @@ line by line); a whole note the engine never renders is left out the same way:
 | github-wiki | `_Sidebar`, in any case and any folder: the navigation shown beside every page, not a page (`_Footer` and `_Header`, shown on every page, are indexed and cited at the home page: pages.py) | gollum's Page::SUBPAGENAMES (the engine behind GitHub wikis), https://docs.github.com/en/communities/documenting-your-project-with-wikis/creating-a-footer-or-sidebar-for-your-wiki |
 | gitlab-wiki | the root `_sidebar`: the wiki's sidebar, not a page | https://docs.gitlab.com/user/project/wiki/#customize-sidebar |
 | github, gitlab, mkdocs, vitepress | (every note: these engines have no draft field or `_` rule by default) | |
+| every engine but docusaurus | an `.mdx` file (MDX: Docusaurus renders it; the others show it as a file or not at all) | https://docusaurus.io/docs/markdown-features (MDX) |
 
 Hidden names (`.draft.md`) are not notes at all (notes.is_note_path), for every engine.
 """
@@ -55,6 +56,8 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None) -> list[
         shown = ", ".join(n.source for n in left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
         reasons = ("a draft, a disabled language, a bundle's resource, or a file whose page a file with the language "
                    "suffix makes" if engine == "hugo" else "a draft, published: false, a _ name or excluded")
+        if engine != "docusaurus" and any(n.source.lower().endswith(".mdx") for n in left_out):
+            reasons += "; an .mdx page is published by Docusaurus only"
         log.warning("left out %d note(s) the %s wiki does not publish (%s): %s", len(left_out), engine, reasons, shown)
     return kept
 
@@ -97,6 +100,8 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
     front matter (`published: false` for Jekyll, `draft: true` for Docusaurus and Hugo; only
     YAML or TOML booleans count, so "false" as text publishes)."""
     parts = PurePosixPath(note.source).parts
+    if parts[-1].lower().endswith(".mdx") and engine != "docusaurus":
+        return False  # an MDX page: only Docusaurus renders one
     jekyll_site = engine in ("jekyll", "kramdown") and site is not None and site.engine in ("jekyll", "kramdown")
     if jekyll_site and _jekyll_filtered(parts, site.exclude, site.include):
         return False
