@@ -42,9 +42,11 @@ def add_settings_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="embedding model: 'e5' (bundled), 'embeddinggemma-300m' (after scripts/get-model.sh; "
                         "the default once installed, when it meets the serving targets here) or a sentence-transformers name/path")
     parser.add_argument("--wiki-base-url", help="base URL of the team wiki, for citation links "
-                        "(default: the notes' _config.yml url + baseurl, or mkdocs.yml site_url)")
+                        "(default: what the site's file states: _config.yml url + baseurl, mkdocs.yml site_url, "
+                        "VitePress sitemap hostname + base, docusaurus.config url + baseUrl, Hugo baseURL)")
     parser.add_argument("--wiki-engine", choices=ENGINES, help="the wiki that publishes the notes: heading ids, page URLs, titles "
-                        "(default: mkdocs beside an mkdocs.yml whose docs_dir is the notes folder, else jekyll)")
+                        "(default: the engine whose site file is in or beside the notes folder: mkdocs.yml, .vitepress/, "
+                        "docusaurus.config.*, hugo.toml; a GitHub or GitLab wiki's clone; else jekyll)")
     parser.add_argument("--wiki-clean-urls", action=argparse.BooleanOptionalAction, default=None,
                         help="page URLs without .html (Jekyll permalink: pretty, VitePress cleanUrls, MkDocs use_directory_urls)")
     parser.add_argument("--anchor-style", choices=("kramdown", "github"), help=argparse.SUPPRESS)  # deprecated: --wiki-engine

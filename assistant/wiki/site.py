@@ -12,8 +12,10 @@ on the real site without settings: where its pages are served and their URL styl
 - VitePress: `.vitepress/config.{js,ts,mjs,mts,cjs,cts}` in the notes folder (VitePress'
   own layout: the folder holding `.vitepress` is the site's source): the engine; `cleanUrls`
   and, with `sitemap: {hostname}`, `base` when written as literals.
-- Docusaurus: `docusaurus.config.{js,ts,mjs,cjs}` in the parent of a notes folder named
-  `docs` (the docs plugin's default `path`): the engine.
+- Docusaurus: `docusaurus.config.{js,ts,mjs,cjs}` in the parent of the notes folder, named
+  as the docs plugin's `path` says (written once as a literal; default `docs`): the engine;
+  `url`, `baseUrl` and the plugin's `routeBasePath` (default `docs`), when written as
+  literals, the base URL.
 - Hugo: `hugo.{toml,yaml,yml,json}` (else the older `config.*`, as Hugo looks) in the parent
   of the notes folder, and its configuration folder (`config/_default/`, `config/production/`:
   `hugo.*` and `languages.*`), when its `contentDir` (default `content`) is the notes folder: the
@@ -238,12 +240,23 @@ def _vitepress(notes_dir: Path) -> SiteConfig | None:
 
 
 def _docusaurus(notes_dir: Path) -> SiteConfig | None:
-    if notes_dir.name != "docs":
-        return None
     path = _first_file(notes_dir.parent, _DOCUSAURUS_CONFIGS)
-    if _read_bounded(path, _trusted_owners(notes_dir)) is None:
+    found = _read_bounded(path, _trusted_owners(notes_dir))
+    if found is None:
         return None
-    return SiteConfig(path, "docusaurus")
+    text = found[1].decode("utf-8", errors="replace")
+    # The docs plugin's `path` (default `docs`), when written once as a literal ("path: 'notes'")
+    docs = _literal(text, "path", r"'[^'\n]+'|\"[^\"\n]+\"")
+    if notes_dir.name != (docs[1:-1].strip("./") if docs else "docs"):
+        return None
+    host = _literal(text, "url", r"'https?://[^'\n]*'|\"https?://[^\"\n]*\"")
+    base = _literal(text, "baseUrl", r"'/[^'\n]*'|\"/[^\"\n]*\"")
+    # Docs are served under the site's baseUrl and the plugin's routeBasePath (default `docs`)
+    route = _literal(text, "routeBasePath", r"'[^'\n]*'|\"[^\"\n]*\"")
+    parts = [p for p in ((base or "''")[1:-1].strip("/"), (route or "'docs'")[1:-1].strip("/")) if p]
+    served = "/" + "/".join(parts) if parts else None
+    base_url = host[1:-1].rstrip("/") + (served or "") if host else None
+    return SiteConfig(path, "docusaurus", base_url, base_path=served)
 
 
 _HUGO_CONFIGS = tuple(f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json"))
