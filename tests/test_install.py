@@ -131,3 +131,73 @@ def test_setup_says_what_it_installs_before_each_step(tmp_path, requirements):
     again = _setup_in(tmp_path, *args)
     assert not any(requirements in line and "installing" in line for line in again), again
     assert any("up to date" in line for line in again), again
+
+
+# Modules of optional backends: what they import comes with requirements-st.txt or
+# requirements-gemma.txt (scripts/get-model.sh installs the latter), or the test models.
+OPTIONAL_BACKENDS = {"embedding/st.py", "gemma_onnx.py"}
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _installed_with(requirements: dict[str, str]) -> set[str]:
+    """The distributions installing `requirements` brings: them and, recursively, what they
+    require (extras left out), as the installed metadata states."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    from packaging.requirements import Requirement
+
+    seen, todo = set(), [_normal(n) for n in requirements]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            needs = requires(name) or []
+        except PackageNotFoundError:
+            continue
+        for line in needs:
+            need = Requirement(line)
+            if need.marker is None or need.marker.evaluate({"extra": ""}):
+                todo.append(_normal(need.name))
+    return seen
+
+
+def _third_party_imports() -> dict[str, set[str]]:
+    """Top-level module -> the assistant modules importing it (at any depth, also inside
+    functions), for every module not of the standard library or the project."""
+    import ast
+
+    uses: dict[str, set[str]] = {}
+    package = PROJECT_ROOT / "assistant"
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+            for name in names:
+                top = name.split(".")[0]
+                if top not in sys.stdlib_module_names and top != "assistant":
+                    uses.setdefault(top, set()).add(path.relative_to(package).as_posix())
+    return uses
+
+
+def test_every_import_is_installed_by_the_requirements_that_run_it():
+    """A fresh install crashed on its first question: translation.py imported scikit-learn,
+    which only sentence-transformers (requirements-st.txt, tests only) brought (a fresh user,
+    2026-12-04). Every third-party module the assistant imports comes with requirements.txt,
+    directly or as a dependency; an optional backend's (OPTIONAL_BACKENDS) with requirements-dev.txt."""
+    from importlib.metadata import packages_distributions
+
+    running = _installed_with(pins(PROJECT_ROOT / "requirements.txt"))
+    everything = _installed_with({n: v for path in REQUIREMENTS for n, v in pins(path).items()})
+    providers = packages_distributions()
+    missing = {}
+    for module, importers in _third_party_imports().items():
+        dists = {_normal(d) for d in providers.get(module, [module])}
+        allowed = everything if importers <= OPTIONAL_BACKENDS else running
+        if not dists & allowed:
+            missing[module] = sorted(importers - OPTIONAL_BACKENDS) or sorted(importers)
+    assert not missing, f"imported but not installed by the requirements that run it: {missing}"
