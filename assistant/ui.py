@@ -154,6 +154,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         gradio-filedata-read). A permalink's earlier questions (`linked`, from its address)
         replace the chat's, checked as the API checks its `history`."""
         chat, asked = list(conversation["chat"]), list(conversation["asked"])
+        requested = scope if isinstance(scope, str) and scope else ALL  # as the page or address asked, for `load`
         question = _plain(_as_text(question))
         conversation_lang = conversation.get("lang")
         lang = ui_language(question, conversation_lang or "en")
@@ -182,7 +183,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         shown = question_html(used)
         chat = bounded_chat(chat + [{"role": "user", "content": shown}, {"role": "assistant", "content": reply}])
         conversation = {**conversation, "chat": chat, "asked": asked, "lang": lang, "last": used, "scope": scope,
-                        "before": before, "id": conversation.get("id") or new_session_id()}
+                        "requested_scope": requested, "before": before, "id": conversation.get("id") or new_session_id()}
         SESSIONS.save(conversation)
         _, *rest = labels(lang, scope, choices=with_choices or lang != (conversation_lang or "en"))
         box = gr.update(value="", placeholder=TEXT[lang]["placeholder"], label=TEXT[lang]["label"])
@@ -218,8 +219,13 @@ def build_ui(service, settings: Settings, embed: bool = False):
         lang = (restored or {}).get("lang") or _accept_language(request)
         conversation = restored or {**conversation, "lang": conversation.get("lang") or lang}
         question = _plain(params.get("q", ""))
-        if question and not (restored and restored.get("last") == question[:MAX_QUESTION_CHARS]):
-            linked = [_plain(value) for value in _repeated(request, "history")]
+        linked = [_plain(value) for value in _repeated(request, "history")]
+        # The tab's own chat reloaded: its last question, asked within the same filter after the
+        # same earlier questions. Another filter or history is another permalink (a fresh user:
+        # "?q=...&scope=ops/deploy.md" after "?q=...&scope=faq.md" showed the FAQ's reply).
+        reloaded = bool(restored) and restored.get("last") == question[:MAX_QUESTION_CHARS] \
+            and restored.get("requested_scope", ALL) == wanted and list(restored.get("before", [])) == linked
+        if question and not reloaded:
             # Another permalink opened in this tab starts a chat of its own: under the tab's
             # earlier chat its answer (which reads the link's history) looked like a follow-up
             # to that chat (a fresh tester, 2026-12-01).

@@ -950,6 +950,26 @@ def test_another_permalink_opened_in_a_tab_starts_its_own_chat(live_server, new_
     assert page.locator("#chat .answer").count() == 1 and EN_QUESTION not in page.locator("#chat").inner_text()
 
 
+def test_the_same_question_with_another_filter_is_another_permalink(live_server, new_page, search_service, built_settings):
+    """A fresh user (2026-12-04): "?q=X&scope=faq.md" and then "?q=X&scope=ops/deploy.md" in
+    one tab showed the first reply again, as a reload of that chat; the same address again is
+    a reload and asks nothing."""
+    from urllib.parse import quote
+
+    service = ScopeRecordingService(search_service)
+    base = live_server(create_app(service, built_settings))
+    first, second = list(scope_names(search_service))[:2]
+    page = new_page()
+    for scope, asks in ((first, True), (second, True), (second, False)):
+        before = len(service.scopes)
+        page.goto(f"{base}/?q={quote(JA_QUESTION)}&scope={quote(scope)}")
+        page.locator("#chat .answer").first.wait_for(timeout=TIMEOUT)
+        page.wait_for_timeout(500)
+        assert (len(service.scopes) > before) is asks, (scope, service.scopes)
+        assert service.scopes[-1] == scope
+        assert page.locator("#chat .answer").count() == 1
+
+
 @pytest.mark.parametrize("turns, said", [
     (["<img src=x onerror=\"alert(1)\">", "<script>alert(2)</script>"], None),  # text, never markup
     (["SQS\x07の\u202e可視性タイムアウト", LONG_TURN, "   "], None),  # controls become spaces, cut, blank dropped
