@@ -7,7 +7,9 @@ What this leaves out: routes and pages (api.py, ui.py).
 """
 from __future__ import annotations
 
+import errno
 import logging
+import socket
 import sys
 
 from .config import Settings
@@ -154,12 +156,36 @@ def serve(settings: Settings) -> int:
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    # Bound before the address is printed: with the port taken, the address came first and
+    # then uvicorn's "[Errno 98] ... address already in use" (a fresh user, 2026-12-04).
+    try:
+        listening = bound_socket(settings.host, settings.port)
+    except OSError as exc:
+        print(f"error: cannot listen on {settings.host} port {settings.port}: {exc.strerror or exc}"
+              + ("; another server uses it: pass --port (or set ASSISTANT_PORT)" if exc.errno == errno.EADDRINUSE else ""),
+              file=sys.stderr)
+        return 1
     stop_watching = start_watching(service) if settings.watch else (lambda: None)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     print(f"Notes assistant: http://{host}:{settings.port}/  (API: /api/ask, docs: /docs, embed: /embed)", flush=True)
     safe_output()
     try:
-        uvicorn.Server(uvicorn_config(app, settings)).run()
+        uvicorn.Server(uvicorn_config(app, settings)).run(sockets=[listening])
     finally:
         stop_watching()
+        listening.close()
     return 0
+
+
+def bound_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to (host, port), as uvicorn binds its own (SO_REUSEADDR; IPv6 for a
+    host with ':'); raises OSError (EADDRINUSE: the port is taken)."""
+    listening = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((host, port))
+    except OSError:
+        listening.close()
+        raise
+    listening.set_inheritable(True)
+    return listening

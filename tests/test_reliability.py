@@ -673,3 +673,21 @@ def test_no_route_serves_project_files(full_app, built_settings, url):
     assert r.status_code != 200 or "text/html" in r.headers.get("content-type", ""), (full, r.status_code)
     assert "AWS Developer Associate" not in r.text or "<html" in r.text[:200].lower()
     assert "PROJECT_ROOT" not in r.text and "SQLite format" not in r.text
+
+
+def test_a_taken_port_is_one_line_before_any_address(cli_env):
+    """A fresh user (2026-12-04): with 7860 taken, app.py printed the chat's address, then
+    uvicorn's "[Errno 98] ... address already in use" and exited 3."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "app.py", "--host", "127.0.0.1", "--port", str(port), "--no-watch"],
+                                cwd=PROJECT_ROOT, env=cli_env, capture_output=True, timeout=300)
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode == 1 and "Traceback" not in err, err
+    last = err.strip().splitlines()[-1]  # after the start-up lines (model, citation links)
+    assert last.startswith("error: ") and f"port {port}" in last and "--port" in last, err
+    assert b"Notes assistant:" not in result.stdout
