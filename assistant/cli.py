@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Ask your team's markdown notes a question, in Japanese or English.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.set_defaults(command_parsers=sub.choices)  # name -> its parser: a wrong option shows that command's usage
 
     p = sub.add_parser("index", help="build or update the index", description="Build or update the index of the notes.")
     add_settings_options(p)
@@ -320,8 +321,8 @@ def main(argv: list[str] | None = None) -> int:
         args.bench_args = rest
     elif rest and _dash_question(args, rest) is not None:
         args.question = rest[0]
-    elif rest:
-        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    elif rest:  # the command's usage, not the top level's ("ask --bogus x", a fresh user)
+        args.command_parsers[args.command].error(f"unrecognized arguments: {' '.join(rest)}")
     try:
         return COMMANDS[args.command](args)
     except ConfigError as exc:  # a usage error, like argparse's own

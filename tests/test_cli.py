@@ -297,6 +297,8 @@ def test_a_japanese_question_that_starts_with_a_minus_is_asked(indexed):
     for typo in (("ask", "--jsn"), ("ask", "SQS", "--jsn"), ("ask", "-k")):  # still usage errors
         bad = run(*typo, env=indexed)
         assert bad.returncode == 2 and "unrecognized arguments" in bad.stderr, (typo, bad.stderr)
+        # the command's own usage, which lists its options (it showed the top level's: a fresh user)
+        assert bad.stderr.startswith("usage: python -m assistant ask ") and "--top-k" in bad.stderr, bad.stderr
 
 
 def test_question_and_batch_together_is_an_error(indexed, tmp_path):
