@@ -20,6 +20,7 @@ from typing import Sequence
 from .errors import AssistantError
 from .language import language
 from .scopes import shown_heading
+from .unidic import tagged
 
 EXAMPLE_COUNT = 4
 CANDIDATES_PER_EXAMPLE = 3  # headings asked per example offered, at most (one search each)
@@ -65,7 +66,16 @@ def _question(heading: str, lang: str) -> str:
     topic = shown_heading(_NUMBERING.sub("", heading)).rstrip("。.:：、,")
     if lang == "ja" and topic.endswith("について"):  # "メンター制度について" + について教えて
         topic = topic[: -len("について")]
+    if lang == "ja" and _ends_in_predicate(topic):  # a sentence is quoted, as an English heading is
+        topic = f"「{topic}」"
     return TEMPLATES[lang].format(topic)
+
+
+def _ends_in_predicate(heading: str) -> bool:
+    """True for a Japanese heading that is a sentence, ending in a verb or an auxiliary
+    (UniDic): "VPNに接続できません" + について教えて read badly (a fresh user, 2026-12-04)."""
+    tags = tagged(heading)
+    return bool(tags) and tags[-1][1] in ("動詞", "助動詞")
 
 
 def _answers_itself(searcher, question: str, heading: str) -> bool:

@@ -29,6 +29,9 @@ def test_a_question_reads_as_one_in_the_notes_language():
     assert _question("メンター制度について", "ja") == "メンター制度について教えて"
     assert _question("Amazon EBS (Elastic Block Store)", "ja") == "Amazon EBS (Elastic Block Store)について教えて"
     assert _question("Description.", "en") == "Tell me about “Description”"
+    # a heading that is a sentence is quoted (a fresh user: "VPNに接続できませんについて教えて")
+    assert _question("VPNに接続できません", "ja") == "「VPNに接続できません」について教えて"
+    assert _question("休みを取るとき", "ja") == "休みを取るときについて教えて"
 
 
 def _stub_searcher(pages: dict[str, tuple[str, list[str]]]):
