@@ -62,7 +62,7 @@ def chunking_settings(settings: Settings) -> dict:
         "line_terms": TERMS_VERSION,
         "line_pass": LINE_PASS_VERSION,
         "lexical": TOKENIZER_VERSION,  # lexical.tokenize: BM25 terms of an older index differ
-        "page_text": 11,  # wiki/shown.py: what is embedded and indexed is the text the page shows (11: Docusaurus hides MDX import/export; 10: also MkDocs' alert marker; 9: kramdown's alert marker escaped, shown as text; 8: an alert marker kept, a caption; 2: tags' arguments; 3: link's; 4: not when/elsif's; 5: TOML front matter, Hugo; 6: a Hugo ref's path; 7: code spans paired as CommonMark pairs them, GitHub wiki links)
+        "page_text": 12,  # wiki/shown.py: what is embedded and indexed is the text the page shows (12: a Docusaurus tab shows its label; 11: Docusaurus hides MDX import/export; 10: also MkDocs' alert marker; 9: kramdown's alert marker escaped, shown as text; 8: an alert marker kept, a caption; 2: tags' arguments; 3: link's; 4: not when/elsif's; 5: TOML front matter, Hugo; 6: a Hugo ref's path; 7: code spans paired as CommonMark pairs them, GitHub wiki links)
         **(hugo if settings.wiki_engine == "hugo" else {}),
     }
 

@@ -270,3 +270,13 @@ def test_an_mdx_page_is_a_note_under_docusaurus_only(tmp_path, caplog):
     assert wiki_page(notes[0], "docusaurus").path == "/deploy"
     assert [n.source for n in published_notes(notes, "jekyll")] == ["intro.md"]
     assert "an .mdx page is published by Docusaurus only" in caplog.text
+
+
+def test_a_docusaurus_tab_shows_its_label_as_a_caption():
+    text = ("# Deploy\n\n<Tabs>\n  <TabItem value=\"prod\" label=\"Production\" default>\n\nRun `kdeploy promote`.\n\n"
+            "  </TabItem>\n  <TabItem value='staging'>\n\nMerge to main.\n\n  </TabItem>\n</Tabs>\n")
+    page = wiki_page(parse_note(text, "deploy.md"), "docusaurus").text
+    assert page.lines[3] == "Production" and 4 in page.captions
+    assert page.lines[8] == "staging" and 9 in page.captions  # no label: its value
+    assert page.lines[2] == page.lines[7] == page.lines[12] == ""  # <Tabs>, </TabItem>, </Tabs>
+    assert wiki_page(parse_note(text, "deploy.md"), "jekyll").text.lines[3] == ""  # a tag line elsewhere

@@ -16,7 +16,8 @@ it is noise anyway):
     (MkDocs admonitions); a title they carry (`!!! note "Title"`, `::: tip Title`) is shown,
     as a caption;
   * a heading's explicit id syntax (`## Why {#why}`) where the engine takes it as an id.
-Hidden under Docusaurus only: MDX's `import` / `export` paragraphs (module code).
+Hidden under Docusaurus only: MDX's `import` / `export` paragraphs (module code); a
+`<TabItem label="...">` line shows its label, as a caption.
 Hidden under Jekyll only (`jekyll`, `kramdown`: Liquid runs before markdown, also in code):
 Liquid tags `{% ... %}` (a site's own tag with one quoted argument shows it) and output
 `{{ ... }}`, and `{% comment %}` blocks; text inside
@@ -82,6 +83,9 @@ _LIQUID_END = {"raw": re.compile(r"\{%-?\s*endraw\s*-?%\}"), "comment": re.compi
 _TAG = r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>"
 _TAGS_ONLY = re.compile(rf"^\s*(?:{_TAG}\s*)+$")
 _SUMMARY = re.compile(r"<summary\b", re.I)
+# A Docusaurus tab (`<TabItem value="prod" label="Production">`): the page shows its label as
+# the tab's button, a caption of the lines under it (its value when it has no label).
+_TAB_ITEM = re.compile(r"^\s*<TabItem\b[^<>]*?\b(?:label|value)\s*=\s*(?:\"([^\"<>]*)\"|'([^'<>]*)')[^<>]*>\s*$")
 _KRAMDOWN_EXT_LINE = re.compile(r"^\s*\{::\w+\b[^}]*/\}\s*$")  # {::options key="v" /}
 _KRAMDOWN_COMMENT = (re.compile(r"\{::comment\}"), re.compile(r"\{:/(comment)?\}"))
 _TOC_ITEM = re.compile(r"^\s*(?:[*+-]|1\.)\s+TOC\s*$")
@@ -299,6 +303,15 @@ def _wiki_links(line: str) -> str:
 _ESM = re.compile(r"^(?:import|export)[\s{*]")
 
 
+def _tab_label(line: str) -> str | None:
+    """A `<TabItem>` line's label attribute, else its value (quoted), else None."""
+    for name in ("label", "value"):
+        found = re.search(rf"\b{name}\s*=\s*(?:\"([^\"<>]*)\"|'([^'<>]*)')", line)
+        if found:
+            return (found.group(1) if found.group(1) is not None else found.group(2)).strip() or None
+    return None
+
+
 def _without_esm(lines: list[str], code: set[int]) -> list[str]:
     """`lines` with MDX's import/export paragraphs blank (outside code)."""
     out, in_esm = list(lines), False
@@ -339,6 +352,11 @@ def page_text(note: Note, engine: str, headings: Sequence[WikiHeading] = ()) -> 
                 # every engine): escaped, a reply shows it so too
                 # (gfmarks titles only a bare marker; a reply renders no raw HTML to hide it in).
                 lines[i] = line.replace("[!", "\\[!", 1)
+            captions.add(i + 1)
+            continue
+        tab = _TAB_ITEM.match(line) if engine == "docusaurus" else None
+        if tab:
+            lines[i] = _tab_label(line) or ""
             captions.add(i + 1)
             continue
         is_marker, title = _marker(line)
