@@ -75,16 +75,20 @@ def test_a_row_of_a_table_split_over_chunks_is_judged_with_its_header():
     assert chunks[last].line_start > 6 and chunks[last].line_end == answer  # the header is not in it
     question = "A group of 19 wants everyone in the same room. Which room can take them?"
 
-    def unanswered(embedded_rows) -> bool:
-        verdict = Verdict(CALIBRATION, np.array(["en"] * len(chunks)), Vocabulary([c.text for c in chunks]),
-                          cross_language_position=0.2, embedded_row=embedded_rows)
-        scores = np.full(len(chunks), 0.45, dtype=np.float32)
-        return verdict.unanswered(question, question, [[last]], [Hit(chunks[last], 0.45, "u", (answer,))], scores, scores)
-
     rows_indexed = EmbeddedRows(chunks, units, np.array([u.chunk for u in units], dtype=np.int64))
     assert "Room" in rows_indexed(last, answer)
-    assert not unanswered(rows_indexed)
-    assert unanswered(None)  # without the indexed row: the row alone shares no key term
+    assert not _last_chunk_unanswered(chunks, question, answer, 0.45, rows_indexed)
+    assert _last_chunk_unanswered(chunks, question, answer, 0.45, None)  # the row alone shares no key term
+
+
+def _last_chunk_unanswered(chunks, question: str, answer: int, score: float, embedded_rows) -> bool:
+    """The verdict of `question` when the last of `chunks` is its only hit, with answer line
+    `answer` and `score` for every chunk; `embedded_rows`: verdict.EmbeddedRows or None."""
+    last = len(chunks) - 1
+    verdict = Verdict(CALIBRATION, np.array(["en"] * len(chunks)), Vocabulary([c.text for c in chunks]),
+                      cross_language_position=0.2, embedded_row=embedded_rows)
+    scores = np.full(len(chunks), score, dtype=np.float32)
+    return verdict.unanswered(question, question, [[last]], [Hit(chunks[last], score, "u", (answer,))], scores, scores)
 
 
 def test_a_definition_is_judged_with_its_term():
@@ -118,11 +122,6 @@ def test_a_definition_split_from_its_term_is_judged_with_the_term_as_indexed():
     assert chunks[last].line_start == chunks[last].line_end == answer
     question = "What is the warming room for?"
 
-    def unanswered(embedded_rows) -> bool:
-        verdict = Verdict(CALIBRATION, np.array(["en"] * len(chunks)), Vocabulary([c.text for c in chunks]),
-                          cross_language_position=0.2, embedded_row=embedded_rows)
-        scores = np.full(len(chunks), 0.1, dtype=np.float32)
-        return verdict.unanswered(question, question, [[last]], [Hit(chunks[last], 0.1, "u", (answer,))], scores, scores)
-
-    assert not unanswered(EmbeddedRows(chunks, units, np.array([u.chunk for u in units], dtype=np.int64)))
-    assert unanswered(None)  # the definition alone names nothing the question asks
+    rows_indexed = EmbeddedRows(chunks, units, np.array([u.chunk for u in units], dtype=np.int64))
+    assert not _last_chunk_unanswered(chunks, question, answer, 0.1, rows_indexed)
+    assert _last_chunk_unanswered(chunks, question, answer, 0.1, None)  # the definition alone names nothing asked
