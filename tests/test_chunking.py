@@ -428,6 +428,23 @@ def test_a_glossary_split_into_chunks_keeps_each_term_with_its_definition():
         u.text for c in chunks for u in line_units(c, 0, note.lines)]
 
 
+def test_many_definitions_of_one_term_chunk_in_linear_time():
+    """A helper's attack (2026-12-04): 20,000 definitions of one term far above them walked
+    back over every earlier piece each: 24 s for one note (8,000: 4 s). Compared as a ratio of
+    two sizes in one run, not a wall-clock limit: 4x the definitions must cost well under 16x."""
+    import time
+
+    def seconds(n: int) -> float:
+        note = parse_note("# Glossary\n\nTerm\n\n" + "".join(f": def {i}\n\n" for i in range(n)), "g.md")
+        started = time.perf_counter()
+        chunks = chunk_note(note)
+        assert all(c.line_end - c.line_start < 40 for c in chunks)
+        return time.perf_counter() - started
+
+    seconds(500)  # warm up the parser
+    assert seconds(8_000) < 8 * seconds(2_000)
+
+
 def test_definition_lists_as_kramdown_reads_them():
     """A helper's attack (2026-12-04): a definition's continuation line was taken for a term
     (never highlighted), code and the line after a setext underline were definitions, a long
