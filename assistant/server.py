@@ -178,11 +178,15 @@ def serve(settings: Settings) -> int:
 
 
 def bound_socket(host: str, port: int) -> socket.socket:
-    """A TCP socket bound to (host, port), as uvicorn binds its own (SO_REUSEADDR; IPv6 for a
-    host with ':'); raises OSError (EADDRINUSE: the port is taken)."""
-    listening = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    """A TCP socket bound to (host, port), as uvicorn binds its own (SO_REUSEADDR; IPv6 only
+    for a host with ':', so "--host ::" stays off IPv4, as asyncio's create_server makes it);
+    raises OSError (EADDRINUSE: the port is taken)."""
+    ipv6 = ":" in host
+    listening = socket.socket(socket.AF_INET6 if ipv6 else socket.AF_INET, socket.SOCK_STREAM)
     try:
         listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if ipv6:  # a helper's attack: without it "--host ::" also answered on every IPv4 address
+            listening.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
         listening.bind((host, port))
     except OSError:
         listening.close()

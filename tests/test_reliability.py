@@ -691,3 +691,20 @@ def test_a_taken_port_is_one_line_before_any_address(cli_env):
     last = err.strip().splitlines()[-1]  # after the start-up lines (model, citation links)
     assert last.startswith("error: ") and f"port {port}" in last and "--port" in last, err
     assert b"Notes assistant:" not in result.stdout
+
+
+def test_an_ipv6_host_listens_on_ipv6_only():
+    # a helper's attack (2026-12-04): the socket bound before serving answered "--host ::" on
+    # IPv4 too, which uvicorn's own binding never did
+    import socket
+
+    from assistant.server import bound_socket
+
+    try:
+        listening = bound_socket("::", 0)
+    except OSError as exc:  # a machine without IPv6
+        pytest.skip(f"no IPv6 here: {exc}")
+    try:
+        assert listening.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY) == 1
+    finally:
+        listening.close()

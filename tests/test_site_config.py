@@ -266,12 +266,24 @@ def test_a_docusaurus_site_names_its_docs_folder_and_url(tmp_path):
     (tmp_path / "site" / "docusaurus.config.js").write_text(config, encoding="utf-8")
     site = read_site_config(notes)
     assert (site.engine, site.base_url, site.base_path) == ("docusaurus", "https://wiki.example.com/platform", "/platform")
-    assert read_site_config(_notes(tmp_path / "site" / "docs")).engine is None  # the path names another folder
     (tmp_path / "site" / "docusaurus.config.js").write_text(config.replace("routeBasePath: '/', ", ""), encoding="utf-8")
     assert read_site_config(notes).base_url == "https://wiki.example.com/platform/docs"  # the default routeBasePath
-    (tmp_path / "site" / "docusaurus.config.js").write_text(config.replace("blog: false", "blog: {path: 'blog'}"),
-                                                           encoding="utf-8")
-    assert read_site_config(notes).engine is None  # `path` written twice: not read as a literal
+    # a blog's, a locale's or another docs instance's `path` beside it (a helper's attack: the
+    # site fell back to Jekyll, its .mdx pages left out)
+    for other in ("blog: {path: 'changelog'}", "i18n: {localeConfigs: {ja: {path: 'ja'}}}"):
+        (tmp_path / "site" / "docusaurus.config.js").write_text(config.replace("blog: false", other), encoding="utf-8")
+        assert read_site_config(notes).engine == "docusaurus", other
+        docs = _notes(tmp_path / "site" / "docs")  # the default folder still counts
+        assert read_site_config(docs).engine == "docusaurus", other
+    (tmp_path / "site" / "docusaurus.config.js").write_text(
+        config.replace("path: 'notes'", "path: '../notes'").replace("baseUrl: '/platform/'", "baseUrl: '/team/'")
+        .replace("routeBasePath: '/'", "routeBasePath: '../../x'"), encoding="utf-8")
+    site = read_site_config(notes)
+    assert site.engine is None  # '../notes' is another folder than site/notes
+    (tmp_path / "site" / "docusaurus.config.js").write_text(
+        config.replace("routeBasePath: '/'", "routeBasePath: '../../../x'"), encoding="utf-8")
+    site = read_site_config(notes)  # dot segments resolved as a browser would: never "/platform/../../../x"
+    assert (site.base_url, site.base_path) == ("https://wiki.example.com/x", "/x")
 
 
 def test_a_vitepress_base_without_a_host_is_named_for_the_base_url(tmp_path):

@@ -50,6 +50,7 @@ was parsed twice per start, for each file.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from pathlib import Path
 
@@ -245,16 +246,23 @@ def _docusaurus(notes_dir: Path) -> SiteConfig | None:
     if found is None:
         return None
     text = found[1].decode("utf-8", errors="replace")
-    # The docs plugin's `path` (default `docs`), when written once as a literal ("path: 'notes'")
-    docs = _literal(text, "path", r"'[^'\n]+'|\"[^\"\n]+\"")
-    if notes_dir.name != (docs[1:-1].strip("./") if docs else "docs"):
+    # The docs folder: `docs` (the docs plugin's default), or a `path` literal naming the notes
+    # folder ("path: 'notes'"). Any `path` counts, as a regular expression cannot tell the docs
+    # plugin's from a blog's or a locale's; it must resolve to the notes folder itself.
+    paths = re.findall(r"(?<![\w$.])['\"]?path['\"]?\s*:\s*(?:'([^'\n]+)'|\"([^\"\n]+)\")", text)
+    try:
+        named = any((notes_dir.parent / (a or b)).resolve() == notes_dir.resolve() for a, b in paths)
+    except (OSError, RuntimeError, ValueError):
+        named = False
+    if notes_dir.name != "docs" and not named:
         return None
     host = _literal(text, "url", r"'https?://[^'\n]*'|\"https?://[^\"\n]*\"")
     base = _literal(text, "baseUrl", r"'/[^'\n]*'|\"/[^\"\n]*\"")
-    # Docs are served under the site's baseUrl and the plugin's routeBasePath (default `docs`)
+    # Docs are served under the site's baseUrl and the plugin's routeBasePath (default `docs`),
+    # dot segments resolved as a browser resolves them (".." never climbs above the host)
     route = _literal(text, "routeBasePath", r"'[^'\n]*'|\"[^\"\n]*\"")
-    parts = [p for p in ((base or "''")[1:-1].strip("/"), (route or "'docs'")[1:-1].strip("/")) if p]
-    served = "/" + "/".join(parts) if parts else None
+    joined = posixpath.normpath("/" + (base or "''")[1:-1].strip("/") + "/" + (route or "'docs'")[1:-1].strip("/"))
+    served = joined.rstrip("/") or None
     base_url = host[1:-1].rstrip("/") + (served or "") if host else None
     return SiteConfig(path, "docusaurus", base_url, base_path=served)
 
