@@ -224,9 +224,12 @@ def build_index(
     embedder = embedder or load_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
     # Notes the wiki does not publish (drafts, `published: false`, `_private.md`, Jekyll's
     # `exclude`) are not indexed.
-    notes = published_notes(load_notes(settings.corpus_dir), settings.wiki_engine, read_site_config(settings.corpus_dir))
+    every_note = load_notes(settings.corpus_dir)
+    notes = published_notes(every_note, settings.wiki_engine, read_site_config(settings.corpus_dir))
     if not notes:
-        raise CorpusError(f"every note in {settings.corpus_dir} is a draft or unpublished for the {settings.wiki_engine} wiki")
+        mdx = all(n.source.lower().endswith(".mdx") for n in every_note)  # a Docusaurus site read as another
+        raise CorpusError(f"every note in {settings.corpus_dir} is a draft or unpublished for the {settings.wiki_engine} wiki"
+                          + ("; .mdx pages are Docusaurus': pass --wiki-engine docusaurus" if mdx else ""))
     corpus = {n.source: n.sha256 for n in notes}
     if not rebuild:
         report = _up_to_date(settings, embedder, len(notes), corpus, started)

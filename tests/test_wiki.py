@@ -280,3 +280,20 @@ def test_a_docusaurus_tab_shows_its_label_as_a_caption():
     assert page.lines[8] == "staging" and 9 in page.captions  # no label: its value
     assert page.lines[2] == page.lines[7] == page.lines[12] == ""  # <Tabs>, </TabItem>, </Tabs>
     assert wiki_page(parse_note(text, "deploy.md"), "jekyll").text.lines[3] == ""  # a tag line elsewhere
+
+
+def test_a_folder_of_mdx_pages_read_as_jekyll_says_which_engine_publishes_them(tmp_path):
+    # a helper's attack: "every note ... is a draft or unpublished" and nothing more
+    import dataclasses
+
+    from assistant.build import build_index
+    from assistant.config import from_env
+    from assistant.errors import CorpusError
+
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "deploy.mdx").write_text("# Deploy\n\nRun it.\n", encoding="utf-8")
+    settings = dataclasses.replace(from_env({}, corpus_dir=tmp_path / "notes", index_dir=tmp_path / "index"),
+                                   wiki_engine="jekyll")
+    with pytest.raises(CorpusError, match="pass --wiki-engine docusaurus"):
+        build_index(settings, embedder=object())  # refused before any embedding
+    assert not (tmp_path / "index").exists() or not any((tmp_path / "index").iterdir())
