@@ -151,13 +151,11 @@ def serve(settings: Settings) -> int:
     """Blocking: build if needed, print the URL, serve until Ctrl-C."""
     import uvicorn
 
-    try:
-        app, service = make_app(settings)
-    except AssistantError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    # Bound before the address is printed: with the port taken, the address came first and
-    # then uvicorn's "[Errno 98] ... address already in use" (a fresh user, 2026-12-04).
+    # Bound first, before the index is loaded or built (minutes for a new wiki) and before the
+    # address is printed: with the port taken, the address came first and then uvicorn's
+    # "[Errno 98] ... address already in use" (a fresh user, 2026-12-04), and a bad host was
+    # said only once the index was loaded (a helper's attack). Not listening until uvicorn
+    # serves: a browser meanwhile is refused, not left waiting.
     try:
         listening = bound_socket(settings.host, settings.port)
     except OSError as exc:
@@ -165,6 +163,15 @@ def serve(settings: Settings) -> int:
               + ("; another server uses it: pass --port (or set ASSISTANT_PORT)" if exc.errno == errno.EADDRINUSE else ""),
               file=sys.stderr)
         return 1
+    try:
+        app, service = make_app(settings)
+    except AssistantError as exc:
+        listening.close()
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except BaseException:
+        listening.close()
+        raise
     stop_watching = start_watching(service) if settings.watch else (lambda: None)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     print(f"Notes assistant: http://{host}:{settings.port}/  (API: /api/ask, docs: /docs, embed: /embed)", flush=True)
