@@ -48,7 +48,8 @@ def add_settings_options(parser: argparse.ArgumentParser) -> None:
                         "(default: the engine whose site file is in or beside the notes folder: mkdocs.yml, .vitepress/, "
                         "docusaurus.config.*, hugo.toml; a GitHub or GitLab wiki's clone; else jekyll)")
     parser.add_argument("--wiki-clean-urls", action=argparse.BooleanOptionalAction, default=None,
-                        help="page URLs without .html (Jekyll permalink: pretty, VitePress cleanUrls, MkDocs use_directory_urls)")
+                        help="page URLs without .html (Jekyll permalink: pretty, VitePress cleanUrls, MkDocs use_directory_urls); "
+                             "Docusaurus: its trailingSlash")
     parser.add_argument("--anchor-style", choices=("kramdown", "github"), help=argparse.SUPPRESS)  # deprecated: --wiki-engine
 
 

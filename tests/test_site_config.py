@@ -266,6 +266,10 @@ def test_a_docusaurus_site_names_its_docs_folder_and_url(tmp_path):
     (tmp_path / "site" / "docusaurus.config.js").write_text(config, encoding="utf-8")
     site = read_site_config(notes)
     assert (site.engine, site.base_url, site.base_path) == ("docusaurus", "https://wiki.example.com/platform", "/platform")
+    assert site.clean_urls is None  # no trailingSlash: Docusaurus' default
+    (tmp_path / "site" / "docusaurus.config.js").write_text(config.replace("url:", "trailingSlash: false,\n  url:"),
+                                                           encoding="utf-8")
+    assert read_site_config(notes).clean_urls is False
     (tmp_path / "site" / "docusaurus.config.js").write_text(config.replace("routeBasePath: '/', ", ""), encoding="utf-8")
     assert read_site_config(notes).base_url == "https://wiki.example.com/platform/docs"  # the default routeBasePath
     # a blog's, a locale's or another docs instance's `path` beside it (a helper's attack: the

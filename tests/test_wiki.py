@@ -297,3 +297,12 @@ def test_a_folder_of_mdx_pages_read_as_jekyll_says_which_engine_publishes_them(t
     with pytest.raises(CorpusError, match="pass --wiki-engine docusaurus"):
         build_index(settings, embedder=object())  # refused before any embedding
     assert not (tmp_path / "index").exists() or not any((tmp_path / "index").iterdir())
+
+
+@pytest.mark.parametrize("trailing, page, folder", [(None, "/ops/pager", "/ops/"), (True, "/ops/pager/", "/ops/"),
+                                                    (False, "/ops/pager", "/ops")])
+def test_docusaurus_trailing_slash(trailing, page, folder):
+    # heldout18's `trailingSlash: false` serves its onboarding README at /onboarding, not /onboarding/
+    assert wiki_page(_note("# T\n", "ops/pager.md"), "docusaurus", trailing).path == page
+    assert wiki_page(_note("# T\n", "ops/README.md"), "docusaurus", trailing).path == folder
+    assert wiki_page(_note("---\nslug: /\n---\n# T\n", "intro.md"), "docusaurus", trailing).path == "/"

@@ -7,7 +7,7 @@ URL path of a note `dir/page.md` (before the base URL, which may carry a base pa
 | jekyll, kramdown | `/dir/page.html` (Jekyll's page default) | `/dir/page/` (`permalink: pretty`) | `/dir/` |
 | mkdocs | `/dir/page/` (`use_directory_urls: true`) | same; off: `/dir/page.html` | `/dir/` (README.md too) |
 | vitepress | `/dir/page.html` | `/dir/page` (`cleanUrls: true`) | `/dir/` |
-| docusaurus | `/dir/page` (a front-matter `id` names the page) | same | `/dir/` (README.md and `dir/dir.md` too) |
+| docusaurus | `/dir/page` (a front-matter `id` names the page) | `trailingSlash: true`: `/dir/page/`; `false`: no path ends in `/` | `/dir/` (README.md and `dir/dir.md` too) |
 | github, gitlab | `/dir/page.md` (the file view; the base URL ends in `/blob/main`) | same | same |
 | hugo | `/dir/page/` (`uglyURLs: false`) | off (`uglyURLs: true`): `/dir/page.html` | `/dir/` (`_index.md` too; `/dir.html` under `uglyURLs`) |
 | github-wiki | `/page` (the base URL ends in `/wiki`; folders are not in the URL; `_Footer`, `_Header`: `/Home`) | same | `/index` (no index page; `Home.md` is `/Home`) |
@@ -43,7 +43,7 @@ _INDEX_NAMES = {"jekyll": ("index",), "kramdown": ("index",), "mkdocs": ("index"
                 "vitepress": ("index",), "docusaurus": ("index", "readme")}  # hugo: hugo_page_path
 # Clean URLs by default (None = the engine has no such choice)
 CLEAN_URLS_DEFAULT = {"jekyll": False, "kramdown": False, "mkdocs": True, "vitepress": False,
-                      "docusaurus": True, "github": None, "gitlab": None, "hugo": True,
+                      "docusaurus": None, "github": None, "gitlab": None, "hugo": True,
                       "github-wiki": None, "gitlab-wiki": None}
 
 
@@ -121,7 +121,7 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None, languages
     if engine == "gitlab-wiki":
         return "/" + "/".join(part.replace(" ", "-") for part in folder + [name])
     if engine == "docusaurus":
-        return _docusaurus_path(meta, folder, name)
+        return _with_trailing_slash(_docusaurus_path(meta, folder, name), clean_urls)
     prefix = "/" + "".join(p + "/" for p in folder)
     if name.lower() in _INDEX_NAMES[engine]:
         return prefix
@@ -156,6 +156,15 @@ def _docusaurus_path(meta: dict, folder: list[str], name: str) -> str:
     if doc_id and "/" not in doc_id:  # Docusaurus refuses an id with a '/'
         return prefix + doc_id
     return prefix + _NUMBER_PREFIX.sub("", name)
+
+
+def _with_trailing_slash(path: str, trailing: bool | None) -> str:
+    """A Docusaurus URL path under the site's `trailingSlash` (docusaurus.config; the
+    `--wiki-clean-urls` setting): True ends every path in '/', False none but the root's,
+    None (Docusaurus' default) leaves it as made (a folder's page ends in '/')."""
+    if trailing is None or path == "/":
+        return path
+    return path.rstrip("/") + "/" if trailing else path.rstrip("/")
 
 
 _NUMBER_PREFIX = re.compile(r"^\d+[-_.]")  # Docusaurus' DefaultNumberPrefixParser, as far as URLs go

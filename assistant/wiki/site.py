@@ -15,7 +15,7 @@ on the real site without settings: where its pages are served and their URL styl
 - Docusaurus: `docusaurus.config.{js,ts,mjs,cjs}` in the parent of the notes folder, named
   as the docs plugin's `path` says (written once as a literal; default `docs`): the engine;
   `url`, `baseUrl` and the plugin's `routeBasePath` (default `docs`), when written as
-  literals, the base URL.
+  literals, the base URL; `trailingSlash`, whether page URLs end in '/'.
 - Hugo: `hugo.{toml,yaml,yml,json}` (else the older `config.*`, as Hugo looks) in the parent
   of the notes folder, and its configuration folder (`config/_default/`, `config/production/`:
   `hugo.*` and `languages.*`), when its `contentDir` (default `content`) is the notes folder: the
@@ -264,7 +264,8 @@ def _docusaurus(notes_dir: Path) -> SiteConfig | None:
     joined = posixpath.normpath("/" + (base or "''")[1:-1].strip("/") + "/" + (route or "'docs'")[1:-1].strip("/"))
     served = joined.rstrip("/") or None
     base_url = host[1:-1].rstrip("/") + (served or "") if host else None
-    return SiteConfig(path, "docusaurus", base_url, base_path=served)
+    trailing = _literal(text, "trailingSlash", r"true|false")  # its URLs' final '/' (pages.py)
+    return SiteConfig(path, "docusaurus", base_url, None if trailing is None else trailing == "true", base_path=served)
 
 
 _HUGO_CONFIGS = tuple(f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json"))
