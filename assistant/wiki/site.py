@@ -13,7 +13,7 @@ on the real site without settings: where its pages are served and their URL styl
   own layout: the folder holding `.vitepress` is the site's source): the engine; `cleanUrls`
   and, with `sitemap: {hostname}`, `base` when written as literals.
 - Docusaurus: `docusaurus.config.{js,ts,mjs,cjs}` in the parent of the notes folder, named
-  as the docs plugin's `path` says (written once as a literal; default `docs`): the engine;
+  `docs` (the docs plugin's default `path`) or named by a `path` literal in it: the engine;
   `url`, `baseUrl` and the plugin's `routeBasePath` (default `docs`), when written as
   literals, the base URL; `trailingSlash`, whether page URLs end in '/'.
 - Hugo: `hugo.{toml,yaml,yml,json}` (else the older `config.*`, as Hugo looks) in the parent
@@ -261,8 +261,9 @@ def _docusaurus(notes_dir: Path) -> SiteConfig | None:
     # Docs are served under the site's baseUrl and the plugin's routeBasePath (default `docs`),
     # dot segments resolved as a browser resolves them (".." never climbs above the host)
     route = _literal(text, "routeBasePath", r"'[^'\n]*'|\"[^\"\n]*\"")
-    joined = posixpath.normpath("/" + (base or "''")[1:-1].strip("/") + "/" + (route or "'docs'")[1:-1].strip("/"))
-    served = joined.rstrip("/") or None
+    parts = [p for p in ((base or "''")[1:-1].strip("/"), (route or "'docs'")[1:-1].strip("/")) if p]
+    served = posixpath.normpath("/" + "/".join(parts)) if parts else None
+    served = None if served in (None, "/", "//") else served
     base_url = host[1:-1].rstrip("/") + (served or "") if host else None
     trailing = _literal(text, "trailingSlash", r"true|false")  # its URLs' final '/' (pages.py)
     return SiteConfig(path, "docusaurus", base_url, None if trailing is None else trailing == "true", base_path=served)
