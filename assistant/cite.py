@@ -15,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import quote, unquote
 
-from .notes import NOTE_SUFFIXES
 from .wiki import slugs
-from .wiki.pages import source_parts
+from .wiki.pages import source_parts, without_suffix
 
 ANCHOR_STYLES = ("kramdown", "github")
 # kramdown = plain kramdown input (`input: kramdown`); github = github-slugger.
@@ -68,11 +67,7 @@ def _quote_path(path: str) -> str:
 def _source_path(source: str) -> str:
     """Jekyll pretty URL of a page: '/dir/name/', and '/dir/' for dir/index.md."""
     parts = source_parts(source)  # as wiki.pages.page_path reads it: a backslash is part of a name
-    name = parts[-1]
-    for suffix in NOTE_SUFFIXES:
-        if name.lower().endswith(suffix) and len(name) > len(suffix):
-            name = name[: -len(suffix)]
-            break
+    name = without_suffix(parts[-1])
     parts = parts[:-1] if name == "index" else parts[:-1] + [name]
     return "/" + "".join(p + "/" for p in parts)
 

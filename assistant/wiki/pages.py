@@ -112,7 +112,7 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None, languages
     clean = CLEAN_URLS_DEFAULT[engine] if clean_urls is None else clean_urls
     if engine == "hugo":
         return hugo_page_path(lower_keys(meta), parts, clean, languages or HugoLanguages())  # Hugo's keys: any case
-    name = _without_suffix(parts[-1])
+    name = without_suffix(parts[-1])
     folder = parts[:-1]
     if engine == "github-wiki":  # one flat namespace of page names: the folders are not in the URL
         # A footer or header is shown on every page: its lines are cited at the home page.
@@ -170,7 +170,7 @@ def _with_trailing_slash(path: str, trailing: bool | None) -> str:
 _NUMBER_PREFIX = re.compile(r"^\d+[-_.]")  # Docusaurus' DefaultNumberPrefixParser, as far as URLs go
 
 
-def _without_suffix(name: str) -> str:
+def without_suffix(name: str) -> str:
     """A note's file name without its `.md` / `.markdown` / `.mdx`."""
     for suffix in NOTE_SUFFIXES:
         if name.lower().endswith(suffix) and len(name) > len(suffix):
@@ -195,7 +195,7 @@ def hugo_page_path(meta: dict, parts: list[str], clean: bool, languages: HugoLan
     - `uglyURLs` (`clean` false): /dir/page.html, a section's or bundle's page /dir.html.
     """
     file_name = parts[-1]
-    language, name = languages.language_of(_without_suffix(file_name))
+    language, name = languages.language_of(without_suffix(file_name))
     prefix = languages.prefix(language)
     url = _front_matter_path(meta.get("url"))
     if url:  # dot segments dropped as Jekyll does: a link never leaves the base path
