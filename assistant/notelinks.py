@@ -35,13 +35,26 @@ def wiki_link(href: str, source: str, page: str, pages: Mapping[str, str]) -> st
         return page
     if _ABSOLUTE.match(href):
         return href
-    path, hash_, fragment = href.partition("#")
-    path = unquote(path.partition("?")[0])
-    if path:
-        target = path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
-        if target in pages:
-            return pages[target] + hash_ + fragment
+    linked = linked_path(href, source)
+    if linked is not None and linked[0] in pages:
+        hash_, fragment = href.partition("#")[1:]
+        return pages[linked[0]] + hash_ + fragment
     return urljoin(page, href)
+
+
+def linked_path(href: str, source: str) -> tuple[str, str] | None:
+    """(path in the notes folder, fragment), both percent-decoded, that `href` as written in
+    the note `source` points at ("../pool/lanes.md#children" in "faq/a.md" -> ("pool/lanes.md",
+    "children")); None for an absolute URL or a link within the page ("#setup", "?x"). The
+    path is where the link leads, whether or not a note is there."""
+    if _ABSOLUTE.match(href):
+        return None
+    path, _, fragment = href.partition("#")
+    path = unquote(path.partition("?")[0])
+    if not path:
+        return None
+    target = path.lstrip("/") if path.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(source), path))
+    return target, unquote(fragment)
 
 
 def link_rewriter(source: str, url: str, pages: Mapping[str, str] | None) -> Callable[[list], None] | None:
