@@ -39,6 +39,7 @@ from .query import (
     validate_top_k,
 )
 from .textnorm import match_form
+from .pointers import POINTED_HITS, Pointers
 from .verdict import QUANTITY_HITS, EmbeddedRows, Verdict, conversation_weight, leans_back
 from .superseded import Superseded
 from .views import (
@@ -134,6 +135,7 @@ class Searcher:
         # A page's lead (text before its first section) ranks after the page's best section (leads.py).
         self.leads = PageLeads(self.chunks, self.has_content)
         self.superseded = Superseded([c.heading_path for c in self.chunks])
+        self.pointers = Pointers(self.chunks)
         self.grouper = Grouper(self.chunks, settings.max_chunk_lines, self.ranker.answer_chars(n))
         # A chunk is in its note's scope and in its chapter's (Chunk.chapter), if it has one.
         self._chunk_scopes = [
@@ -366,10 +368,11 @@ class Searcher:
               text: str, translations: tuple) -> tuple[list[list[int]], tuple[Hit, ...]]:
         """(groups, hits): the top_k distinct hits in scope of `ranking`, their answer lines
         picked with the vector and line matches the ranking came from (`encoded`, `scores`)
-        and the question's own words and translations."""
+        and the question's own words and translations, a section the first hit points at first (pointers.py)."""
         ranking = np.where(allowed, ranking, -np.inf)
-        groups = self.grouper.groups(ranking, allowed, top_k)
-        return groups, tuple(self._hit(g, ranking[g[0]], encoded.vector, scores.line_terms, text, translations) for g in groups)
+        groups = self.grouper.groups(ranking, allowed, max(top_k, POINTED_HITS))  # the hits the first may yield to
+        hits = [self._hit(g, ranking[g[0]], encoded.vector, scores.line_terms, text, translations) for g in groups]
+        return self.pointers.pointed_first(groups, hits, top_k)
 
     def _hit(
         self,

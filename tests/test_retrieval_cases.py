@@ -939,3 +939,31 @@ def test_hits_in_the_questions_language_count_when_they_carry_the_most_of_its_wo
     assert about_the_asked_thing("白浜リネンサービスの電話番号は？", [vendor, table, english], ["ja", "ja", "en"]) == [vendor, english]
     # No hit carries the question's words: every hit counts.
     assert about_the_asked_thing("電話番号は？", [vendor, table], ["ja", "ja"]) == [vendor, table]
+
+
+# --- faq-points-to-section: an FAQ entry that says where the answer is yields to it ------------
+
+
+@pytest.fixture(scope="module")
+def faq_pointer(tmp_path_factory) -> Searcher:
+    return _searcher("faq-points-to-section", tmp_path_factory)
+
+
+@pytest.mark.parametrize("question", ["What do we do when it thunders?", "What do we do when it thunders at the outdoor pool?"])
+@pytest.mark.parametrize("top_k", [1, 5])
+def test_an_faq_entry_pointing_at_a_section_yields_to_that_section(faq_pointer, monkeypatch, question, top_k):
+    # "Thunder does — see [屋外プール](pool/屋外プール.md#thunder)": the FAQ's short entry came
+    # first where the section it names answers (heldout17, Gemma: 5 such questions).
+    hits = faq_pointer.search(question, top_k).hits
+    assert (hits[0].chunk.source, hits[0].chunk.heading_path[1]) == ("pool/outdoor.md", "Thunder")
+    assert top_k == 1 or hits[1].chunk.source == "faq.md"  # still shown, right after it
+    # Without the rule the FAQ entry is first.
+    monkeypatch.setattr("assistant.pointers.Pointers.pointed_rows", lambda self, hit: set())
+    assert faq_pointer.search(question, top_k).hits[0].chunk.source == "faq.md"
+
+
+def test_an_faq_entry_whose_link_is_only_a_reference_keeps_its_place(faq_pointer):
+    # "See also [Outdoor pool](pool/outdoor.md)": a whole page, no section named as the answer,
+    # though the page is among the first hits.
+    answer = faq_pointer.search("Where do staff park?", 3)
+    assert [h.chunk.source for h in answer.hits[:2]] == ["faq.md", "pool/outdoor.md"] and not answer.no_answer

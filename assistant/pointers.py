@@ -1,0 +1,101 @@
+"""Pointers: a hit whose answer line sends the reader to another section yields to that section.
+
+An FAQ entry, a checklist or an overview often answers in short and names the section that
+holds the whole answer: "Thunder does — see [屋外プール](pool/屋外プール.md#thunder)",
+"`ImagePullBackOff` in staging: ... then see [Kubernetes](../infra/kubernetes.md#imagepullbackoff)".
+When that section is among the first hits too, the wiki itself says which of the two is the
+answer: it goes first, the pointing hit right after it (both stay shown).
+
+Only a link to a section (with a `#fragment`) counts, and only from the hit's best answer
+line: a link to a whole page is a reference ("pump water only after G1 is fixed (the upper
+tank lasts about a day, see [水の管理](水の管理.md))"), and linking whole pages put two
+answered questions behind the page they cite (heldout8, heldout16; docs/evaluation.md,
+thirtieth pass). A section includes its subsections: "[酒税と免許](office/酒税と免許.md#廃棄したとき)"
+leads to its "### 手順".
+
+What this leaves out: ranking itself (retrieve.py, fusion.py), where links lead in the wiki
+(notelinks.py), which lines answer (highlight.py).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Sequence
+
+from .chunking import Chunk
+from .hits import MAX_LINE_CHARS, Hit
+from .notelinks import linked_path
+
+# The first hits a pointing hit may yield to: as many as the verdict reads (verdict.QUANTITY_HITS),
+# so a reply at any top_k starts with the same hit as the verdict judged.
+POINTED_HITS = 3
+
+
+@lru_cache(maxsize=1)
+def _inline_parser():
+    """CommonMark's inline syntax (markdown-it, built once): links as the wiki reads them,
+    not as a pattern would (titles, `<...>` destinations, escapes, code spans)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def linked_sections(line: str, source: str) -> list[tuple[str, str]]:
+    """The sections a line of note `source` links to, as (path in the notes folder, fragment),
+    in order; links without a fragment, within the page or to other sites are left out. Reads
+    at most hits.MAX_LINE_CHARS characters (markdown-it's link labels cost time quadratic in a
+    paragraph's length: docs/reliability.md)."""
+    found = []
+    for token in _inline_parser().parseInline(line[:MAX_LINE_CHARS])[0].children or ():
+        if token.type == "link_open":
+            linked = linked_path(str(token.attrGet("href") or ""), source)
+            if linked is not None and linked[1]:
+                found.append(linked)
+    return found
+
+
+class Pointers:
+    """The sections of one index's chunks, by note and anchor, for `pointed_first`."""
+
+    def __init__(self, chunks: Sequence[Chunk]):
+        self.chunks = chunks
+        self._first: dict[tuple[str, str], int] = {}  # (source, anchor) -> the section's first chunk row
+        for row, chunk in enumerate(chunks):
+            if chunk.anchor:
+                self._first.setdefault((chunk.source, chunk.anchor), row)
+
+    def section_rows(self, source: str, anchor: str) -> set[int]:
+        """The chunk rows of the section `anchor` of note `source`, its subsections included
+        (the chunks after its first one whose heading path continues its own); empty when the
+        note has no such section."""
+        row = self._first.get((source, anchor))
+        if row is None:
+            return set()
+        path = self.chunks[row].heading_path
+        rows = set()
+        while row < len(self.chunks) and self.chunks[row].source == source and self.chunks[row].heading_path[: len(path)] == path:
+            rows.add(row)
+            row += 1
+        return rows
+
+    def pointed_rows(self, hit: Hit) -> set[int]:
+        """The chunk rows of every section the hit's best answer line links to."""
+        if not hit.highlight_lines:
+            return set()
+        at = hit.highlight_lines[0] - hit.chunk.line_start
+        lines = hit.chunk.text.split("\n")
+        if not 0 <= at < len(lines):
+            return set()
+        return {row for source, anchor in linked_sections(lines[at], hit.chunk.source)
+                for row in self.section_rows(source, anchor)}
+
+    def pointed_first(self, groups: Sequence[Sequence[int]], hits: Sequence[Hit], top_k: int) -> tuple[list, tuple[Hit, ...]]:
+        """(groups, hits) cut to the first `top_k`, best first (`hits`; `groups`: each hit's
+        chunk rows), but the first of hits 2..POINTED_HITS in a section the first hit's best
+        answer line links to (in another note) moved to the front."""
+        order = list(range(len(hits)))
+        pointed = self.pointed_rows(hits[0]) if len(hits) > 1 else set()
+        for position in range(1, min(POINTED_HITS, len(hits))):
+            if hits[position].chunk.source != hits[0].chunk.source and pointed.intersection(groups[position]):
+                order = [position] + [p for p in order if p != position]
+                break
+        return [list(groups[p]) for p in order[:top_k]], tuple(hits[p] for p in order[:top_k])
