@@ -62,40 +62,40 @@ class Pointers:
         for row, chunk in enumerate(chunks):
             if chunk.anchor:
                 self._first.setdefault((chunk.source, chunk.anchor), row)
+        self._rows: dict[tuple[str, str], range] = {}  # section_rows, as walked
 
-    def section_rows(self, source: str, anchor: str) -> set[int]:
+    def section_rows(self, source: str, anchor: str) -> range:
         """The chunk rows of the section `anchor` of note `source`, its subsections included
         (the chunks after its first one whose heading path continues its own); empty when the
-        note has no such section."""
-        row = self._first.get((source, anchor))
-        if row is None:
-            return set()
-        path = self.chunks[row].heading_path
-        rows = set()
-        while row < len(self.chunks) and self.chunks[row].source == source and self.chunks[row].heading_path[: len(path)] == path:
-            rows.add(row)
-            row += 1
-        return rows
+        note has no such section. Walked once per section and kept: a line of links to the
+        sections of a long note would walk them on every question."""
+        key = (source, anchor)
+        if key not in self._rows:
+            first = row = self._first.get(key, len(self.chunks))
+            path = self.chunks[row].heading_path if row < len(self.chunks) else ()
+            while row < len(self.chunks) and self.chunks[row].source == source and self.chunks[row].heading_path[: len(path)] == path:
+                row += 1
+            self._rows[key] = range(first, row)
+        return self._rows[key]
 
-    def pointed_rows(self, hit: Hit) -> set[int]:
-        """The chunk rows of every section the hit's best answer line links to."""
+    def pointed_rows(self, hit: Hit) -> list[range]:
+        """The chunk rows of each section the hit's best answer line links to."""
         if not hit.highlight_lines:
-            return set()
+            return []
         at = hit.highlight_lines[0] - hit.chunk.line_start
         lines = hit.chunk.text.split("\n")
         if not 0 <= at < len(lines):
-            return set()
-        return {row for source, anchor in linked_sections(lines[at], hit.chunk.source)
-                for row in self.section_rows(source, anchor)}
+            return []
+        return [self.section_rows(source, anchor) for source, anchor in dict.fromkeys(linked_sections(lines[at], hit.chunk.source))]
 
     def pointed_first(self, groups: Sequence[Sequence[int]], hits: Sequence[Hit], top_k: int) -> tuple[list, tuple[Hit, ...]]:
         """(groups, hits) cut to the first `top_k`, best first (`hits`; `groups`: each hit's
         chunk rows), but the first of hits 2..POINTED_HITS in a section the first hit's best
         answer line links to (in another note) moved to the front."""
         order = list(range(len(hits)))
-        pointed = self.pointed_rows(hits[0]) if len(hits) > 1 else set()
+        pointed = self.pointed_rows(hits[0]) if len(hits) > 1 else []
         for position in range(1, min(POINTED_HITS, len(hits))):
-            if hits[position].chunk.source != hits[0].chunk.source and pointed.intersection(groups[position]):
+            if hits[position].chunk.source != hits[0].chunk.source and any(row in rows for rows in pointed for row in groups[position]):
                 order = [position] + [p for p in order if p != position]
                 break
         return [list(groups[p]) for p in order[:top_k]], tuple(hits[p] for p in order[:top_k])

@@ -958,7 +958,7 @@ def test_an_faq_entry_pointing_at_a_section_yields_to_that_section(faq_pointer, 
     assert (hits[0].chunk.source, hits[0].chunk.heading_path[1]) == ("pool/outdoor.md", "Thunder")
     assert top_k == 1 or hits[1].chunk.source == "faq.md"  # still shown, right after it
     # Without the rule the FAQ entry is first.
-    monkeypatch.setattr("assistant.pointers.Pointers.pointed_rows", lambda self, hit: set())
+    monkeypatch.setattr("assistant.pointers.Pointers.pointed_rows", lambda self, hit: [])
     assert faq_pointer.search(question, top_k).hits[0].chunk.source == "faq.md"
 
 
