@@ -6,8 +6,9 @@ holds the whole answer: "Thunder does — see [屋外プール](pool/屋外プ�
 When that section is among the first hits too, the wiki itself says which of the two is the
 answer: it goes first, the pointing hit right after it (both stay shown).
 
-Only a link to a section (with a `#fragment`) counts, and only from the hit's best answer
-line: a link to a whole page is a reference ("pump water only after G1 is fixed (the upper
+A link is followed as the wiki's reader follows it (to "../x.md#a", "./x#a", "/x/#a", a
+wiki page's name). Only a link to a section (with a `#fragment`) counts, and only from the
+hit's best answer line: a link to a whole page is a reference ("pump water only after G1 is fixed (the upper
 tank lasts about a day, see [水の管理](水の管理.md))"), and linking whole pages put two
 answered questions behind the page they cite (heldout8, heldout16; docs/evaluation.md,
 thirtieth pass). A section includes its subsections: "[酒税と免許](office/酒税と免許.md#廃棄したとき)"
@@ -19,11 +20,12 @@ What this leaves out: ranking itself (retrieve.py, fusion.py), where links lead 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Sequence
+from typing import Mapping, Sequence
+from urllib.parse import unquote
 
 from .chunking import Chunk
 from .hits import MAX_LINE_CHARS, Hit
-from .notelinks import linked_path
+from .notelinks import wiki_link
 
 # The first hits a pointing hit may yield to: as many as the verdict reads (verdict.QUANTITY_HITS),
 # so a reply at any top_k starts with the same hit as the verdict judged.
@@ -39,25 +41,27 @@ def _inline_parser():
     return MarkdownIt("commonmark", {"html": False})
 
 
-def linked_sections(line: str, source: str) -> list[tuple[str, str]]:
-    """The sections a line of note `source` links to, as (path in the notes folder, fragment),
-    in order; links without a fragment, within the page or to other sites are left out. Reads
-    at most hits.MAX_LINE_CHARS characters (markdown-it's link labels cost time quadratic in a
-    paragraph's length: docs/reliability.md)."""
-    found = []
-    for token in _inline_parser().parseInline(line[:MAX_LINE_CHARS])[0].children or ():
-        if token.type == "link_open":
-            linked = linked_path(str(token.attrGet("href") or ""), source)
-            if linked is not None and linked[1]:
-                found.append(linked)
-    return found
+def link_targets(line: str) -> list[str]:
+    """The destinations of a line's links, in order, as markdown-it reads them (non-ASCII
+    percent-encoded). Reads at most hits.MAX_LINE_CHARS characters (markdown-it's link labels
+    cost time quadratic in a paragraph's length: docs/reliability.md)."""
+    tokens = _inline_parser().parseInline(line[:MAX_LINE_CHARS])[0].children or ()
+    return [str(token.attrGet("href") or "") for token in tokens if token.type == "link_open"]
+
+
+def _page_key(url: str) -> str:
+    """A page URL as compared: percent-decoded, without a trailing slash ("/tools/x" and
+    "/tools/x/" are one page to a reader)."""
+    return unquote(url).rstrip("/")
 
 
 class Pointers:
-    """The sections of one index's chunks, by note and anchor, for `pointed_first`."""
+    """The sections of one index's chunks, by note and anchor, for `pointed_first`.
+    `pages`: each note's page URL by source (cite.page_url), to follow links as a reader does."""
 
-    def __init__(self, chunks: Sequence[Chunk]):
-        self.chunks = chunks
+    def __init__(self, chunks: Sequence[Chunk], pages: Mapping[str, str]):
+        self.chunks, self.pages = chunks, pages
+        self._by_page = {_page_key(url): source for source, url in pages.items()}
         self._first: dict[tuple[str, str], int] = {}  # (source, anchor) -> the section's first chunk row
         for row, chunk in enumerate(chunks):
             if chunk.anchor:
@@ -78,15 +82,27 @@ class Pointers:
             self._rows[key] = range(first, row)
         return self._rows[key]
 
+    def linked_sections(self, line: str, source: str) -> list[tuple[str, str]]:
+        """The sections a line of note `source` links to, as (source, anchor), in order: where
+        the reader lands (notelinks.wiki_link: "../x.md#a", "./x#a", "/x/#a", a wiki page's name),
+        when that is a note's page and names a section; other links are left out."""
+        page, found = self.pages.get(source, ""), []
+        for href in link_targets(line):
+            url, _, fragment = wiki_link(href, source, page, self.pages).partition("#")
+            target = self._by_page.get(_page_key(url))
+            if fragment and target is not None:
+                found.append((target, unquote(fragment)))
+        return found
+
     def pointed_rows(self, hit: Hit) -> list[range]:
         """The chunk rows of each section the hit's best answer line links to."""
         if not hit.highlight_lines:
             return []
         at = hit.highlight_lines[0] - hit.chunk.line_start
-        lines = hit.chunk.text.split("\n")
+        lines = hit.chunk.page_text.split("\n")  # as shown: a Hugo `ref` is its path (wiki/shown.py)
         if not 0 <= at < len(lines):
             return []
-        return [self.section_rows(source, anchor) for source, anchor in dict.fromkeys(linked_sections(lines[at], hit.chunk.source))]
+        return [self.section_rows(source, anchor) for source, anchor in dict.fromkeys(self.linked_sections(lines[at], hit.chunk.source))]
 
     def pointed_first(self, groups: Sequence[Sequence[int]], hits: Sequence[Hit], top_k: int) -> tuple[list, tuple[Hit, ...]]:
         """(groups, hits) cut to the first `top_k`, best first (`hits`; `groups`: each hit's

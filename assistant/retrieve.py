@@ -135,7 +135,7 @@ class Searcher:
         # A page's lead (text before its first section) ranks after the page's best section (leads.py).
         self.leads = PageLeads(self.chunks, self.has_content)
         self.superseded = Superseded([c.heading_path for c in self.chunks])
-        self.pointers = Pointers(self.chunks)
+        self.pointers = Pointers(self.chunks, self.page_urls)
         self.grouper = Grouper(self.chunks, settings.max_chunk_lines, self.ranker.answer_chars(n))
         # A chunk is in its note's scope and in its chapter's (Chunk.chapter), if it has one.
         self._chunk_scopes = [
@@ -353,26 +353,26 @@ class Searcher:
             # Judged on the hits an earlier turn on another topic drew in (often a page in
             # the other language, with its lower floor), no-answer questions were answered
             # in the chat, which sends every earlier question (heldout7, a fresh tester).
-            own_groups, own_hits = self._hits(alone.ranking - superseded, allowed, QUANTITY_HITS, own, alone, text, translations)
+            own_groups, own_hits = self._hits(alone.ranking - superseded, allowed, QUANTITY_HITS, own, alone, text, translations, False)
             return Answer(shown, hits, self.verdict.unanswered(text, text, own_groups, own_hits, alone.match, alone.match))
         # The verdict reads the first QUANTITY_HITS hits whatever top_k shows: judged on the
         # hits shown, one question was "not in the notes" at k=1 and answered at k=5 (a fresh
         # user, wiki-dev). Hits are grouped greedily, so the first ones of a longer list can
-        # hold more joined chunks: they are made again at that k unless top_k is it.
-        judged_groups, judged_hits = groups, hits
-        if top_k != QUANTITY_HITS:
-            judged_groups, judged_hits = self._hits(fused, allowed, QUANTITY_HITS, encoded, with_history, text, translations)
+        # hold more joined chunks: made again at that k, in ranking order (the best match is judged,
+        # not a section it points at, pointers.py: its weaker score flagged heldout14's h14f-004).
+        judged_groups, judged_hits = self._hits(fused, allowed, QUANTITY_HITS, encoded, with_history, text, translations, False)
         return Answer(shown, hits, self.verdict.unanswered(text, asked, judged_groups, judged_hits, alone.match, with_history.match))
 
     def _hits(self, ranking: np.ndarray, allowed: np.ndarray, top_k: int, encoded: Question, scores: Scores,
-              text: str, translations: tuple) -> tuple[list[list[int]], tuple[Hit, ...]]:
+              text: str, translations: tuple, pointed: bool = True) -> tuple[list[list[int]], tuple[Hit, ...]]:
         """(groups, hits): the top_k distinct hits in scope of `ranking`, their answer lines
         picked with the vector and line matches the ranking came from (`encoded`, `scores`)
-        and the question's own words and translations, a section the first hit points at first (pointers.py)."""
+        and the question's own words and translations; when `pointed`, a section the first
+        hit points at first (pointers.py)."""
         ranking = np.where(allowed, ranking, -np.inf)
-        groups = self.grouper.groups(ranking, allowed, max(top_k, POINTED_HITS))  # the hits the first may yield to
+        groups = self.grouper.groups(ranking, allowed, max(top_k, POINTED_HITS) if pointed else top_k)
         hits = [self._hit(g, ranking[g[0]], encoded.vector, scores.line_terms, text, translations) for g in groups]
-        return self.pointers.pointed_first(groups, hits, top_k)
+        return self.pointers.pointed_first(groups, hits, top_k) if pointed else (groups, tuple(hits))
 
     def _hit(
         self,

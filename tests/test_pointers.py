@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.chunking import Chunk
 from assistant.hits import Hit
-from assistant.pointers import POINTED_HITS, Pointers, linked_sections
+from assistant.pointers import POINTED_HITS, Pointers, link_targets
 
 
 def _chunk(source: str, path: tuple[str, ...], anchor: str, start: int, text: str) -> Chunk:
@@ -12,14 +12,26 @@ def _chunk(source: str, path: tuple[str, ...], anchor: str, start: int, text: st
                  line_start=start, line_end=start + text.count("\n"), text=text)
 
 
-def test_only_links_to_a_section_of_a_note_count_resolved_from_the_linking_note():
+PAGES = {"faq/index.md": "https://w.example/faq/", "pool/outdoor.md": "https://w.example/pool/outdoor/",
+         "faq/lanes 2.md": "https://w.example/faq/lanes%202/", "pool/食事.md": "https://w.example/pool/%E9%A3%9F%E4%BA%8B/"}
+
+
+def test_a_link_leads_where_the_wiki_reader_lands_and_only_a_section_of_another_note_counts():
+    pointers = Pointers([], PAGES)
     line = ("Thunder does: see [Outdoor](../pool/outdoor.md#thunder), [lanes](<lanes 2.md#Kids%20only> \"t\"), "
-            "[whole page](outdoor.md), [here](#setup), [site](https://example.com/a.md#x), `[code](c.md#d)`")
-    assert linked_sections(line, "faq/index.md") == [("pool/outdoor.md", "thunder"), ("faq/lanes 2.md", "Kids only")]
+            "[whole page](../pool/outdoor.md), [here](#setup), [site](https://example.com/a.md#x), `[code](c.md#d)`, "
+            "[no note](../pool/none.md#x)")
+    assert pointers.linked_sections(line, "faq/index.md") == [
+        ("pool/outdoor.md", "thunder"), ("faq/lanes 2.md", "Kids only"), ("faq/index.md", "setup")]
+    # as the wiki's own URLs: without the suffix, from the site root, by the page's URL, in Japanese
+    line = "[a](../pool/outdoor#heat) [b](/pool/outdoor/#sun) [c](https://w.example/pool/outdoor#x) [d](../pool/食事#弁当)"
+    assert pointers.linked_sections(line, "faq/index.md") == [
+        ("pool/outdoor.md", "heat"), ("pool/outdoor.md", "sun"), ("pool/outdoor.md", "x"), ("pool/食事.md", "弁当")]
 
 
 def test_a_hostile_line_is_read_only_up_to_the_longest_line_a_hit_shows():
-    assert linked_sections("[" * 200_000 + "](a.md#b)", "x.md") == []
+    assert link_targets("[" * 200_000 + "](a.md#b)") == []
+    assert link_targets("[a](b.md#c)") == ["b.md#c"]
 
 
 CHUNKS = [
@@ -38,6 +50,9 @@ def _hits(*rows: int, answer_lines: dict[int, int] | None = None) -> tuple[list[
                                  for i, r in enumerate(rows)]
 
 
+OUTDOOR = {"faq.md": "https://w.example/faq/", "pool/outdoor.md": "https://w.example/pool/outdoor/"}
+
+
 def _order(pointers: Pointers, *rows: int, answer_lines: dict[int, int] | None = None, top_k: int = 5) -> list[int]:
     """The chunk rows of the hits `pointed_first` returns, in its order."""
     groups, hits = pointers.pointed_first(*_hits(*rows, answer_lines=answer_lines), top_k)
@@ -46,21 +61,21 @@ def _order(pointers: Pointers, *rows: int, answer_lines: dict[int, int] | None =
 
 
 def test_a_section_holds_its_subsections_and_ends_at_its_next_sibling():
-    pointers = Pointers(CHUNKS)
+    pointers = Pointers(CHUNKS, OUTDOOR)
     assert list(pointers.section_rows("pool/outdoor.md", "thunder")) == [3, 4]
     assert pointers.section_rows("pool/outdoor.md", "nowhere") == range(0)
     assert pointers.section_rows("other.md", "thunder") == range(0)
 
 
 def test_the_section_the_first_hits_answer_line_points_at_goes_first():
-    pointers = Pointers(CHUNKS)
+    pointers = Pointers(CHUNKS, OUTDOOR)
     assert _order(pointers, 0, 2, 4, 5) == [4, 0, 2, 5]  # "### Steps", inside #thunder
     assert _order(pointers, 0, 3) == [3, 0]
     assert _order(pointers, 0, 2, 4, top_k=1) == [4]  # the pointed hit, whatever top_k shows
 
 
 def test_nothing_moves_for_a_whole_page_link_another_line_or_a_hit_past_the_first_few():
-    pointers = Pointers(CHUNKS)
+    pointers = Pointers(CHUNKS, OUTDOOR)
     assert _order(pointers, 1, 3) == [1, 3]  # "see also [Outdoor](pool/outdoor.md)": a reference
     assert _order(pointers, 0, 3, answer_lines={0: 3}) == [0, 3]  # the heading line holds no link
     far = (0, 2, 5, 1)[:POINTED_HITS] + (3,)

@@ -962,6 +962,16 @@ def test_an_faq_entry_pointing_at_a_section_yields_to_that_section(faq_pointer, 
     assert faq_pointer.search(question, top_k).hits[0].chunk.source == "faq.md"
 
 
+def test_the_verdict_judges_the_best_match_not_the_section_it_points_at(faq_pointer, monkeypatch):
+    # The pointed section's weaker score flagged an answered follow-up (heldout14 h14f-004, e5).
+    judged = []
+    unanswered = faq_pointer.verdict.unanswered
+    monkeypatch.setattr(faq_pointer.verdict, "unanswered", lambda *args: judged.append(args[3]) or unanswered(*args))
+    answer = faq_pointer.search("What do we do when it thunders?", 5)
+    assert answer.hits[0].chunk.source == "pool/outdoor.md" and not answer.no_answer
+    assert [h.chunk.source for h in judged[0][:2]] == ["faq.md", "pool/outdoor.md"]
+
+
 def test_an_faq_entry_whose_link_is_only_a_reference_keeps_its_place(faq_pointer):
     # "See also [Outdoor pool](pool/outdoor.md)": a whole page, no section named as the answer,
     # though the page is among the first hits.
