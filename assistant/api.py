@@ -77,7 +77,8 @@ class AnswerOut(BaseModel):
 
     question: str = Field(description="the question as searched (cut to its first 2,000 characters)")
     no_answer: bool = Field(description="true when the notes do not seem to answer; `hits` are then the closest sections")
-    hits: list[HitOut] = Field(description="best first; at most k")
+    hits: list[HitOut] = Field(description="best first; at most k. A section the best match's answer line "
+                               "links to comes before it, with its own lower score")
 
 
 class ErrorOut(BaseModel):
