@@ -1114,18 +1114,20 @@ def test_a_notes_own_links_lead_to_the_wiki_not_to_the_assistant(live_server, pa
     404 (a tester, 2026-12-01); it now goes where the wiki sends it: the linked note's page."""
     base = open_notes(live_server, page, tmp_path, {
         "ops/oncall.md": "# On-call\n\n## Compensation\n\n"
-                         "- The on-call allowance is paid monthly; claim it as in [Expenses](../expenses.md#claims).\n",
+                         "- The on-call allowance is paid monthly; claim it as in [Expenses](../expenses.md#claim-form).\n",
         "expenses.md": "# Expenses\n\n## Claims\n\n- Submit claims by the 25th.\n",
     }, wiki_base_url="https://wiki.example.com")
+    # (A fragment no heading of expenses.md has: a link to its "Claims" section would put that
+    # section first, pointers.py, and this test reads the on-call section's links.)
     answer = ask(page, "How is the on-call allowance paid?", 1)
     expand(answer)
 
     hrefs = answer.locator(".section a").evaluate_all("links => links.map(a => a.href)")
-    assert "https://wiki.example.com/expenses.html#claims" in hrefs, hrefs
+    assert "https://wiki.example.com/expenses.html#claim-form" in hrefs, hrefs
     # Every part of the reply that shows the note's markdown: the lead "Answer" line too (a
     # fresh tester's index page led with "[QAチェックリスト](mobile/qa-checklist.md)", 2026-12-01).
     lead = answer.locator(".lead-line a").evaluate_all("links => links.map(a => a.href)")
-    assert lead == ["https://wiki.example.com/expenses.html#claims"], lead
+    assert lead == ["https://wiki.example.com/expenses.html#claim-form"], lead
     everywhere = page.locator("#chat a[href], #chat img[src]").evaluate_all("els => els.map(e => e.href || e.src)")
     assert not any(h.startswith(base) for h in everywhere), everywhere
 
