@@ -8,10 +8,10 @@ answer: it goes first, the pointing hit right after it (both stay shown).
 
 A link is followed as the wiki's reader follows it (to "../x.md#a", "./x#a", "/x/#a", a
 wiki page's name). Only a link to a section (with a `#fragment`) counts, and only from the
-hit's best answer line: a link to a whole page is a reference ("pump water only after G1 is fixed (the upper
-tank lasts about a day, see [水の管理](水の管理.md))"), and linking whole pages put two
-answered questions behind the page they cite (heldout8, heldout16; docs/evaluation.md,
-thirtieth pass). A section includes its subsections: "[酒税と免許](office/酒税と免許.md#廃棄したとき)"
+hit's best answer line: a link to a whole page is a reference ("pump water only after G1 is
+fixed (the upper tank lasts about a day, see [水の管理](水の管理.md))"), and linking whole
+pages put two answered questions behind the page they cite (heldout8, heldout16;
+docs/evaluation.md, thirtieth pass). A section includes its subsections: "[酒税と免許](office/酒税と免許.md#廃棄したとき)"
 leads to its "### 手順".
 
 What this leaves out: ranking itself (retrieve.py, fusion.py), where links lead in the wiki
@@ -27,8 +27,8 @@ from .chunking import Chunk
 from .hits import MAX_LINE_CHARS, Hit
 from .notelinks import wiki_link
 
-# The first hits a pointing hit may yield to: as many as the verdict reads (verdict.QUANTITY_HITS),
-# so a reply at any top_k starts with the same hit as the verdict judged.
+# The first hits a pointing hit may yield to: as many as the verdict reads (verdict.QUANTITY_HITS).
+# The verdict judges them in ranking order (retrieve.py): the best match, not what it points at.
 POINTED_HITS = 3
 
 
