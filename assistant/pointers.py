@@ -20,12 +20,12 @@ What this leaves out: ranking itself (retrieve.py, fusion.py), where links lead 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 from urllib.parse import unquote
 
 from .chunking import Chunk
 from .hits import MAX_LINE_CHARS, Hit
-from .notelinks import wiki_link
+from .notelinks import linked_path, wiki_link
 
 # The first hits a pointing hit may yield to: as many as the verdict reads (verdict.QUANTITY_HITS).
 # The verdict judges them in ranking order (retrieve.py): the best match, not what it points at.
@@ -57,10 +57,14 @@ def _page_key(url: str) -> str:
 
 class Pointers:
     """The sections of one index's chunks, by note and anchor, for `pointed_first`.
-    `pages`: each note's page URL by source (cite.page_url), to follow links as a reader does."""
+    `pages`: each note's page URL by source (cite.page_url), to follow links as a reader does;
+    `superseded`: chunk rows under a heading that marks them replaced (superseded.Superseded)."""
 
-    def __init__(self, chunks: Sequence[Chunk], pages: Mapping[str, str]):
+    def __init__(self, chunks: Sequence[Chunk], pages: Mapping[str, str], superseded: Iterable[int] = ()):
         self.chunks, self.pages = chunks, pages
+        # Never moved forward: a section the wiki marks as replaced (superseded.py), which a
+        # current page links to as what it replaced (an attacking helper, 2026-12-04).
+        self._superseded = frozenset(int(row) for row in superseded)
         self._by_page = {_page_key(url): source for source, url in pages.items()}
         self._first: dict[tuple[str, str], int] = {}  # (source, anchor) -> the section's first chunk row
         for row, chunk in enumerate(chunks):
@@ -70,17 +74,24 @@ class Pointers:
 
     def section_rows(self, source: str, anchor: str) -> range:
         """The chunk rows of the section `anchor` of note `source`, its subsections included
-        (the chunks after its first one whose heading path continues its own); empty when the
-        note has no such section. Walked once per section and kept: a line of links to the
-        sections of a long note would walk them on every question."""
+        (the chunks after its first one: its own, with its anchor, then deeper headings under
+        its path); empty when the note has no such section. A sibling of the same name ("##
+        Restart" twice: `restart`, `restart-1`) ends it. Walked once per section and kept."""
         key = (source, anchor)
         if key not in self._rows:
             first = row = self._first.get(key, len(self.chunks))
             path = self.chunks[row].heading_path if row < len(self.chunks) else ()
-            while row < len(self.chunks) and self.chunks[row].source == source and self.chunks[row].heading_path[: len(path)] == path:
+            while row < len(self.chunks) and self._within(self.chunks[row], source, anchor, path):
                 row += 1
             self._rows[key] = range(first, row)
         return self._rows[key]
+
+    @staticmethod
+    def _within(chunk: Chunk, source: str, anchor: str, path: tuple[str, ...]) -> bool:
+        """Whether `chunk` belongs to the section `anchor` (heading path `path`) of `source`."""
+        own = chunk.anchor == anchor and chunk.heading_path == path
+        deeper = len(chunk.heading_path) > len(path) and chunk.heading_path[: len(path)] == path
+        return chunk.source == source and (own or deeper)
 
     def linked_sections(self, line: str, source: str) -> list[tuple[str, str]]:
         """The sections a line of note `source` links to, as (source, anchor), in order: where
@@ -89,7 +100,10 @@ class Pointers:
         page, found = self.pages.get(source, ""), []
         for href in link_targets(line):
             url, _, fragment = wiki_link(href, source, page, self.pages).partition("#")
-            target = self._by_page.get(_page_key(url))
+            # A note's file named as written wins: two notes may share a page URL (MkDocs'
+            # foo.md and foo/index.md are both /foo/).
+            direct = linked_path(href, source)
+            target = direct[0] if direct is not None and direct[0] in self.pages else self._by_page.get(_page_key(url))
             if fragment and target is not None:
                 found.append((target, unquote(fragment)))
         return found
@@ -111,7 +125,8 @@ class Pointers:
         order = list(range(len(hits)))
         pointed = self.pointed_rows(hits[0]) if len(hits) > 1 else []
         for position in range(1, min(POINTED_HITS, len(hits))):
-            if hits[position].chunk.source != hits[0].chunk.source and any(row in rows for rows in pointed for row in groups[position]):
+            if (hits[position].chunk.source != hits[0].chunk.source and not self._superseded.intersection(groups[position])
+                    and any(row in rows for rows in pointed for row in groups[position])):
                 order = [position] + [p for p in order if p != position]
                 break
         return [list(groups[p]) for p in order[:top_k]], tuple(hits[p] for p in order[:top_k])

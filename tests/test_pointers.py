@@ -83,3 +83,29 @@ def test_nothing_moves_for_a_whole_page_link_another_line_or_a_hit_past_the_firs
     assert _order(pointers, 3, 0) == [3, 0]  # a section is not moved behind what points at it
     assert _order(pointers, 0) == [0]
     assert pointers.pointed_first([], [], 5) == ([], ())
+
+
+def test_a_sibling_of_the_same_name_ends_a_section():
+    # Two "## Restart" sections (restart, restart-1): the first ended at the note's end (an attack).
+    chunks = [_chunk("ops.md", ("Ops", "Restart"), "restart", 3, "## Restart\nA."),
+              _chunk("ops.md", ("Ops", "Restart"), "restart", 5, "More of A."),
+              _chunk("ops.md", ("Ops", "Restart", "Steps"), "steps", 7, "### Steps\n1."),
+              _chunk("ops.md", ("Ops", "Restart"), "restart-1", 9, "## Restart\nB."),
+              _chunk("ops.md", ("Ops", "Restart", "Steps"), "steps-1", 11, "### Steps\n2.")]
+    pointers = Pointers(chunks, {"ops.md": "/ops/"})
+    assert list(pointers.section_rows("ops.md", "restart")) == [0, 1, 2]
+    assert list(pointers.section_rows("ops.md", "restart-1")) == [3, 4]
+
+
+def test_a_note_named_by_its_file_wins_over_another_with_the_same_page_url():
+    # MkDocs: foo.md and foo/index.md are both /foo/ (an attack).
+    pointers = Pointers([], {"faq.md": "/faq/", "foo.md": "/foo/", "foo/index.md": "/foo/"})
+    assert pointers.linked_sections("[a](foo/index.md#x) [b](foo.md#y)", "faq.md") == [("foo/index.md", "x"), ("foo.md", "y")]
+
+
+def test_a_replaced_section_is_never_moved_before_what_links_to_it():
+    # "(this replaced the [old process](legacy.md#old-deploy-process))": superseded.py demotes
+    # that section; the link must not bring it back first (an attack).
+    pointers = Pointers(CHUNKS, OUTDOOR, superseded=[3, 4])
+    assert _order(pointers, 0, 3) == [0, 3]
+    assert _order(Pointers(CHUNKS, OUTDOOR, superseded=[4]), 0, 3) == [3, 0]
