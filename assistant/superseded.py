@@ -67,6 +67,10 @@ class Superseded:
     def __bool__(self) -> bool:
         return bool(self.groups)
 
+    def rows(self) -> np.ndarray:
+        """int64[m]: every chunk under a heading that marks it replaced, whatever the question."""
+        return np.concatenate([ids for _, ids in self.groups]) if self.groups else np.zeros(0, dtype=np.int64)
+
     def current_only(self, question: str) -> np.ndarray:
         """bool[n_chunks]: the superseded chunks this question does not ask about. A question
         asks about them when it asks about the past (`asks_past`) or names a word of the

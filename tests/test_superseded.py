@@ -119,3 +119,11 @@ def test_the_old_section_answers_a_question_about_the_past(maintenance, monkeypa
     # a follow-up asks what its conversation asks (heldout8 h8f-006)
     assert _first(maintenance, "And where was it logged?",
                   history=("How did we change the engine oil in the old procedure?",)) == "Old procedure (until 2025)"
+
+
+def test_rows_are_every_chunk_under_a_replaced_heading():
+    from assistant.superseded import Superseded
+
+    paths = [("Deploy", "Steps"), ("Deploy", "旧手順（2024年まで）", "a"), ("Deploy", "Old process (before 2025)"), ("Deploy", "Tips")]
+    assert sorted(Superseded(paths).rows().tolist()) == [1, 2]
+    assert Superseded([("A", "B")]).rows().tolist() == []
