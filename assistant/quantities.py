@@ -34,6 +34,10 @@ _SCALE = r"(?:\s*(?:hundred|thousand|million|billion|k|m|bn)\b|\s*[千万億兆]
 # Calendar dates are no durations: "2025年", "8月9日", "2025/8/9"; whole, so a phone number
 # ("0000-12-5530", "0466-22-1234") is no date (an attack run, 2026-12-02: it was stripped).
 _DATES = re.compile(r"(?<!\d)\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日)?|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日|(?<![\d-])\d{4}[/-]\d{1,2}[/-]\d{1,2}(?![\d-])")
+# A count in a table's cell names its unit in the header ("| Service | HPA min | HPA max |" then
+# "| `forms-api` | 6 | 40 |"): a bare number there answers "最大何台まで増える？" (heldout18, both
+# profiles flagged it), as a bare amount answers a price.
+_TABLE_NUMBER = r"\|\s*[\d,]+\s*\|"
 # 何日も, 何人か, いくらでも: "many days", "some people", "any amount"; but 何日かかる asks.
 _NOT_ASKING_JA = r"(?!も|か(?!か|ら)|でも)"
 
@@ -87,7 +91,7 @@ _QUANTITIES = (
     # "two approvals" (a fresh tester's wiki: "One approval is required ... two for ...").
     ("people",
      re.compile(rf"\bhow many {_PEOPLE_EN}\b|何(?:人|名){_NOT_ASKING_JA}"),
-     _answers(r"人|名", rf"{_PEOPLE_EN}|approvals?|reviews?|sign-?offs?|signatures?|votes?", r"ひとり|ふたり|一人|二人")),
+     _answers(r"人|名", rf"{_PEOPLE_EN}|approvals?|reviews?|sign-?offs?|signatures?|votes?", rf"ひとり|ふたり|一人|二人|{_TABLE_NUMBER}")),
     ("percentage",
      re.compile(r"\bwhat percent(?:age)?\b|何(?:%|％|パーセント|割)"),
      _answers(r"%|％|パーセント|割|分の", r"percent|per cent", r"\bhalf\b|半数|半分|過半数|大半|全て|すべて|\ball\b")),
@@ -124,7 +128,7 @@ _QUANTITIES = (
                 # "no fee" answers "What's the late fee?" as a price would
                 r"|\bfree\b|\bno (?:cost|charge|fees?|fines?)\b|\bnot charged\b|無料|無償|タダ|料金はかかりません|かかりません"
                 # who pays or what it costs, in words; a table's bare amount under a "Fee (yen)" header
-                r"|課金されない|実費|会社負担|自己負担|\bat cost\b|\b(?:we|the company|the office) pays?\b|\|\s*[\d,]+\s*\|"
+                rf"|課金されない|実費|会社負担|自己負担|\bat cost\b|\b(?:we|the company|the office) pays?\b|{_TABLE_NUMBER}"
                 # a price relative to another ("最大90%の割引", "half price")
                 r"|\d\s*[%％]\s*(?:off|discount|の?割引|引き|オフ)|割引|半額|\bhalf (?:the )?price\b")),
     # A phone number asked for ("白波リネンの電話番号は？", "What's the phone number of ...") is
@@ -244,7 +248,7 @@ _COUNTERS = (
 _QUANTITIES += tuple(
     (f"count of {counter}",
      re.compile(rf"何(?:{counter}){_NOT_ASKING_JA}|\bhow many (?:\w+ )?(?:{nouns})\b"),
-     _answers(counter, nouns))
+     _answers(counter, nouns, _TABLE_NUMBER))
     for counter, nouns in _COUNTERS
 )
 

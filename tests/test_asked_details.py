@@ -26,3 +26,19 @@ def test_the_cases_ask_details_of_every_new_kind():
     # The set stays an attack on the kinds: each asks for some kind on a line without the answer.
     asked = {missing_quantity(c["question"], ["本文に数字はない。"]) for c in CASES} - {None}
     assert {"amount of money", "phone number", "opening hours"} <= asked
+
+
+def test_a_bare_count_in_a_table_cell_answers_a_count():
+    # The header names the unit ("| Service | HPA min | HPA max |"); both profiles flagged
+    # heldout18's h18-026 for want of a 台 after the number.
+    row = "| `forms-api` | 6 | 40 | CPU 65% |"
+    assert missing_quantity("forms-api のポッドって HPA で最大何台まで増える?", [row]) is None
+    assert missing_quantity("How many instances can forms-api scale to?", [row]) is None
+    assert missing_quantity("当番は何人必要？", ["| 平日 | 2 |"]) is None
+
+
+def test_a_count_is_still_missing_without_a_number_of_its_kind():
+    # A number in prose without its counter, or a cell holding words, gives no count.
+    assert missing_quantity("最大何台まで増える？", ["CPU 65% を超えるとポッドが増える。"]) == "count of 台"
+    assert missing_quantity("How many servers do we run?", ["| web | see the dashboard |"]) == "count of 台"
+    assert missing_quantity("当番は何人必要？", ["平日は 2 交代で回す。"]) == "people"
