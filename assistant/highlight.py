@@ -20,6 +20,7 @@ from .fusion import WEIGHTS
 from .lexical import SharedTokens, TextTokens, text_tokens, tokenize
 from .lines import LineUnit, code_lines, is_content, is_table_header, parent_line
 from .paragraphleads import is_list_lead_in, leading_lines
+from .rowkeys import RowKeys, question_numbers, row_keys, states_key
 from .navigation import navigation_lines
 from .textnorm import match_form
 from .vectors import VectorIndex
@@ -32,6 +33,11 @@ LINE_LEXICAL_WEIGHT = 0.1
 # A line also counts the similarity of its context: a nested bullet's parent bullet, any other
 # line's own (seed line@3 0.771 -> 0.814 at 0.3 and 0.5; wiki-dev unchanged).
 LINE_CONTEXT_WEIGHT = 0.3
+# A table row or "key: value" item whose key is a number the question states ("a 12 kg
+# beagle": "| 10–20 kg | 2,420 yen |") gets what a full share of the question's words gets
+# (rowkeys.py): line@3 e5 +1, Gemma +3 over 16 corpora, none lost; twice that weight
+# gained nothing more and lost a line±1 in each profile (docs/evaluation.md, thirty-first pass).
+ROW_KEY_WEIGHT = LINE_LEXICAL_WEIGHT
 
 
 class LineRanker:
@@ -62,6 +68,7 @@ class LineRanker:
         # of every question (`_tokens`; ~2 ms of a search's ~5 ms outside the model,
         # docs/performance.md, 2026-12-01).
         self._line_tokens: dict[int, TextTokens] = {}
+        self._row_keys: dict[int, RowKeys] = {}  # rowkeys.row_keys of the lines that have any
         unit_of = {(unit.chunk, unit.line): i for i, unit in enumerate(lines)}
         split_chunk, text, code, nav, leads = -1, [], [], [], set()  # the current chunk's lines, code, navigation, leads
         for i, unit in enumerate(lines):
@@ -76,6 +83,9 @@ class LineRanker:
             self.line_content[i] = is_content(text[at], code[at]) and not nav[at]
             self.line_header[i] = is_table_header(text, at) or at in leads or is_list_lead_in(text, at, code)
             self._line_chars[i] = len(text[at].strip())
+            keys = row_keys(text[at]) if self.line_content[i] and not self.line_header[i] else None
+            if keys is not None:
+                self._row_keys[i] = keys
             parent = parent_line(text, at)
             if parent is not None:
                 self.line_context[i] = unit_of.get((unit.chunk, c.line_start + parent), i)
@@ -94,12 +104,14 @@ class LineRanker:
         words: SharedTokens,
         line_terms: np.ndarray | None = None,
         translations: Sequence[tuple[str, Sequence[str]]] = (),
+        numbers: tuple[str, ...] = (),
     ) -> list[tuple[float, int]]:
         """(score, 1-based line number) for every answer line of a chunk, best first.
         `query` is the question's float32[dim] vector, `words` its tokens
         (lexical.SharedTokens), `line_terms` the float32[n_lines] latent-term matches
         (views.LatentTermsView.line_matches) or None, `translations` the question's words
-        with their Japanese headwords (translation.Lexicon.translate)."""
+        with their Japanese headwords (translation.Lexicon.translate), `numbers` the ones it
+        states (rowkeys.question_numbers)."""
         ids = self.chunk_lines[chunk_id]
         # A chunk without answer lines shows its other lines (a heading), never its links.
         ids = ([i for i in ids if self.line_content[i] and not self.line_header[i]]
@@ -114,6 +126,8 @@ class LineRanker:
             scores += WEIGHTS["terms"] * line_terms[ids]
         if translations:
             scores += LINE_LEXICAL_WEIGHT * np.array(translated_shares(translations, [self._tokens(i).form for i in ids]))
+        if numbers and self._row_keys:
+            scores += ROW_KEY_WEIGHT * np.array([i in self._row_keys and states_key(numbers, self._row_keys[i]) for i in ids])
         return [(score, self.lines[i].line) for score, i in sorted(zip(scores.tolist(), ids), reverse=True)]
 
     def _tokens(self, line: int) -> TextTokens:
@@ -134,8 +148,8 @@ class LineRanker:
     ) -> tuple[int, ...]:
         """The HIGHLIGHTS best answer lines over the chunks of one hit (`text`: the question;
         the others as `line_scores`)."""
-        words = SharedTokens(tokenize(text))
-        scored = sorted((s for i in group for s in self.line_scores(i, query, words, line_terms, translations)), reverse=True)
+        words, numbers = SharedTokens(tokenize(text)), question_numbers(text)
+        scored = sorted((s for i in group for s in self.line_scores(i, query, words, line_terms, translations, numbers)), reverse=True)
         return tuple(line for _, line in scored[:HIGHLIGHTS])
 
 

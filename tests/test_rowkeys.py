@@ -1,0 +1,51 @@
+"""rowkeys.py: the number that picks a table row or a "key: value" item."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.rowkeys import question_numbers, row_keys, states_key
+
+
+def _picks(question: str, line: str) -> bool:
+    keys = row_keys(line)
+    return keys is not None and states_key(question_numbers(question), keys)
+
+
+@pytest.mark.parametrize("question, picked, other", [
+    # a range in the first cell (heldout11), or in another one (heldout5)
+    ("How much is one month of Tri-Guard for a 12 kg beagle?", "| 10–20 kg | 2,420 yen |", "| 5–10 kg | 2,000 yen |"),
+    ("A crash shows up in about 0.3% of sessions. How urgent is that?",
+     "| P2 | affects 0.1-0.5% of sessions | Schedule within the sprint |",
+     "| P1 | affects more than 0.5% of sessions | Fix in the next release |"),
+    # "7 to 3 days" reads either way; a Japanese counter may touch the number
+    ("5日後に泊まるお客さんのキャンセル料は？", "| 7 to 3 days before | 20 % |", "| 8 days or more before | free |"),
+    # the number itself as the key: a count, a size, a dotted version, a list item's key
+    ("午後から 2 人帰って、2 人になる。何を閉める？", "| 2 | the kids' pool closes |", "| 4 | no break slot |"),
+    ("口径 200 mm の制水弁を閉める", "| 200 mm | 約 42 回転 |", "| 150 mm | 約 32 回転 |"),
+    ("Apple bounced our build under guideline 5.1.1", "| 5.1.1 | データ収集の説明不足 |", "| 3.1.1 | アプリ内課金 |"),
+    ("How much downtime per year does 99.99% availability allow?",
+     "  - 99.99% : 年間52.60分間のダウンタイム", "  - 99% : 年間3.65日間のダウンタイム"),
+])
+def test_the_stated_number_picks_its_row(question, picked, other):
+    assert _picks(question, picked)
+    assert not _picks(question, other)
+
+
+@pytest.mark.parametrize("question, line", [
+    # parts of longer runs: a phone number, a date, a clock time, a letter's number
+    ("Which extension is 31?", "| City contact | 霞野市, 0000-31-1000 |"),
+    ("What happened on the 12th?", "| 2024-03-12 | outage |"),
+    ("We closed at 19:05, can she still collect?", "| 19 | late pickups |"),
+    ("Is a P2 crash urgent?", "| 2 | the kids' pool closes |"),
+    # prose is no row, and a long first cell is no key
+    ("Is 12 kg heavy?", "Dogs of 10-20 kg get the medium chew."),
+    ("What about 12?", "| 12 dogs were treated in the first week of the trial | yes |"),
+])
+def test_numbers_that_pick_no_row(question, line):
+    assert not _picks(question, line)
+
+
+def test_a_line_without_keys_has_none():
+    assert row_keys("plain prose with 12 in it") is None
+    assert row_keys("| Name | Role |") is None
+    assert question_numbers("no numbers here") == ()
