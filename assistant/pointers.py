@@ -19,6 +19,7 @@ What this leaves out: ranking itself (retrieve.py, fusion.py), where links lead 
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 from urllib.parse import unquote
@@ -47,6 +48,28 @@ def link_targets(line: str) -> list[str]:
     cost time quadratic in a paragraph's length: docs/reliability.md)."""
     tokens = _inline_parser().parseInline(line[:MAX_LINE_CHARS])[0].children or ()
     return [str(token.attrGet("href") or "") for token in tokens if token.type == "link_open"]
+
+
+# A line that starts a block of its own: a list item, heading, table row, quote, fence or HTML.
+_BLOCK_START = re.compile(r"\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}\s|\||>|```|~~~|<)")
+_HEADING = re.compile(r" {0,3}#{1,6}(?:\s|$)")
+
+
+def paragraph_from(lines: Sequence[str], at: int) -> str:
+    """Line `at` with the lines after it in its paragraph (up to a blank line or a line that
+    starts a block), joined by spaces, at most hits.MAX_LINE_CHARS characters. An FAQ entry
+    puts its link on a line of its own under the short answer ("毎朝 4:30 に運行管理者が
+    レベルを決めます。" then "→ [Snow levels](dispatch/snow-days.md#snow-levels)"): one
+    paragraph to the reader (heldout19, 2026-12-04)."""
+    parts, size = [lines[at]], len(lines[at])
+    if _HEADING.match(lines[at]):  # a heading is a block of one line
+        return lines[at][:MAX_LINE_CHARS]
+    for line in lines[at + 1:]:
+        if not line.strip() or _BLOCK_START.match(line) or size >= MAX_LINE_CHARS:
+            break
+        parts.append(line)
+        size += len(line) + 1
+    return " ".join(parts)[:MAX_LINE_CHARS]
 
 
 def _page_key(url: str) -> str:
@@ -109,14 +132,16 @@ class Pointers:
         return found
 
     def pointed_rows(self, hit: Hit) -> list[range]:
-        """The chunk rows of each section the hit's best answer line links to."""
+        """The chunk rows of each section the hit's best answer line links to, that line read
+        with the rest of its paragraph (`paragraph_from`)."""
         if not hit.highlight_lines:
             return []
         at = hit.highlight_lines[0] - hit.chunk.line_start
         lines = hit.chunk.page_text.split("\n")  # as shown: a Hugo `ref` is its path (wiki/shown.py)
         if not 0 <= at < len(lines):
             return []
-        return [self.section_rows(source, anchor) for source, anchor in dict.fromkeys(self.linked_sections(lines[at], hit.chunk.source))]
+        linked = self.linked_sections(paragraph_from(lines, at), hit.chunk.source)
+        return [self.section_rows(source, anchor) for source, anchor in dict.fromkeys(linked)]
 
     def pointed_first(self, groups: Sequence[Sequence[int]], hits: Sequence[Hit], top_k: int) -> tuple[list, tuple[Hit, ...]]:
         """(groups, hits) cut to the first `top_k`, best first (`hits`; `groups`: each hit's

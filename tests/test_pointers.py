@@ -109,3 +109,27 @@ def test_a_replaced_section_is_never_moved_before_what_links_to_it():
     pointers = Pointers(CHUNKS, OUTDOOR, superseded=[3, 4])
     assert _order(pointers, 0, 3) == [0, 3]
     assert _order(Pointers(CHUNKS, OUTDOOR, superseded=[4]), 0, 3) == [3, 0]
+
+
+def test_a_link_on_the_line_under_the_answer_in_its_paragraph_counts():
+    # An FAQ entry's link on a line of its own under the short answer: one paragraph to the
+    # reader (heldout19: "毎朝 4:30 に...決めます。" then "→ [Snow levels](...#snow-levels)").
+    from assistant.pointers import paragraph_from
+    lines = ["## Thunder?", "Clear the pool.", "→ [Outdoor](pool/outdoor.md#thunder)", "", "Next paragraph [x](a.md#b)"]
+    assert paragraph_from(lines, 1) == "Clear the pool. → [Outdoor](pool/outdoor.md#thunder)"
+    assert paragraph_from(lines, 2) == lines[2] and paragraph_from(lines, 4) == lines[4]
+    # a list item, a table row or a heading after the line starts a block of its own
+    for block in ("- [Outdoor](pool/outdoor.md#thunder)", "| [Outdoor](pool/outdoor.md#thunder) |", "## [Outdoor](pool/outdoor.md#thunder)"):
+        assert paragraph_from(["Clear the pool.", block], 0) == "Clear the pool."
+    chunks = [_chunk("faq.md", ("FAQ", "Thunder?"), "thunder", 3, "## Thunder?\nClear the pool.\n→ [Outdoor](pool/outdoor.md#thunder)"),
+              *CHUNKS[2:]]
+    pointers = Pointers(chunks, OUTDOOR)
+    hits = [Hit(chunks[r], 1.0 - i / 10, "", (chunks[r].line_start + 1,)) for i, r in enumerate((0, 1, 2))]
+    groups, ordered = pointers.pointed_first([[0], [1], [2]], hits, 3)
+    assert [g[0] for g in groups] == [2, 0, 1]  # the Thunder section first, the FAQ entry after it
+
+
+def test_a_paragraph_is_read_only_up_to_the_longest_line_a_hit_shows():
+    from assistant.hits import MAX_LINE_CHARS
+    from assistant.pointers import paragraph_from
+    assert len(paragraph_from(["a" * 100] * 100_000, 0)) <= MAX_LINE_CHARS
