@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Checks for the h19 held-out set (stdlib only).
+
+Run from anywhere:  python3 /work/h19/check.py
+"""
+import json, os, re, subprocess, sys, unicodedata
+from collections import Counter
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+NOTES = os.path.join(ROOT, 'notes')
+
+# body language of each page (declared, used for the cell counts)
+PAGE_LANG = {
+    'README.md': 'ja', 'faq.md': 'ja', 'glossary.md': 'en',
+    'dispatch/daily-operations.md': 'ja', 'dispatch/handover.md': 'ja',
+    'dispatch/radio-and-delays.md': 'en', 'dispatch/snow-days.md': 'en',
+    'dispatch/snow-days-2019.md': 'ja',
+    'drivers/accident.md': 'en', 'drivers/incident-reporting.md': 'ja',
+    'drivers/onboard-rules.md': 'ja', 'drivers/training.md': 'en',
+    'maintenance/daily-inspection.md': 'ja', 'maintenance/vehicle-fleet.md': 'en',
+    'maintenance/breakdowns.md': 'en', 'maintenance/periodic-maintenance.md': 'en',
+    'lost-property/README.md': 'ja',
+    'fares/fares-and-passes.md': 'ja', 'fares/ic-card.md': 'en',
+    'timetable/changes.md': 'ja', 'timetable/detours.md': 'en',
+    'staff/shifts-and-leave.md': 'en',
+}
+CELLS = [('ja', 'ja'), ('ja', 'en'), ('en', 'ja'), ('en', 'en')]
+STYLES = {'numeric', 'how', 'factual', 'why', 'paraphrase'}
+
+errors = []
+def err(msg):
+    errors.append(msg)
+
+# ---------------------------------------------------------------- pages
+def read_lines(rel):
+    with open(os.path.join(NOTES, rel), encoding='utf-8') as f:
+        return f.read().split('\n')
+
+pages = {}
+for dp, dn, fn in os.walk(NOTES):
+    for f in fn:
+        if f.endswith('.md'):
+            rel = os.path.relpath(os.path.join(dp, f), NOTES)
+            pages[rel] = read_lines(rel)
+if set(pages) != set(PAGE_LANG):
+    err(f'PAGE_LANG mismatch: {sorted(set(pages) ^ set(PAGE_LANG))}')
+
+def line_kinds(lines):
+    """Return per-line kind: 'fm', 'fence', 'code', 'text'."""
+    kinds = []
+    in_fm = False
+    in_code = False
+    for i, ln in enumerate(lines):
+        if i == 0 and ln.strip() == '---':
+            in_fm = True; kinds.append('fm'); continue
+        if in_fm:
+            kinds.append('fm')
+            if ln.strip() in ('---', '...'):
+                in_fm = False
+            continue
+        if re.match(r'^\s*(```|~~~)', ln):
+            in_code = not in_code; kinds.append('fence'); continue
+        kinds.append('code' if in_code else 'text')
+    return kinds
+
+def strip_inline(t):
+    t = re.sub(r'<[^>]+>', '', t)
+    t = re.sub(r'!?\[([^\]]*)\]\([^)]*\)', r'\1', t)
+    t = re.sub(r'[`*_~]', '', t)
+    return t.strip()
+
+def markup_only(ln):
+    s = ln.strip()
+    if not s:
+        return True
+    if re.fullmatch(r'\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?', s):
+        return True
+    if re.fullmatch(r'</?(details|summary)>', s):
+        return True
+    body = strip_inline(re.sub(r'^(>\s*)+', '', s))
+    body = re.sub(r'^([-*+]\s*(\[[ xX]\]\s*)?|\d+\.\s*)', '', body).strip()
+    return body in ('', 'Note', 'Warning', 'TODO', '|')
+
+# ---------------------------------------------------------------- anchors (GitLab rules)
+def gitlab_slug(text, squeeze=True):
+    t = strip_inline(text).lower()
+    keep = []
+    for ch in t:
+        cat = unicodedata.category(ch)
+        if ch in '- ' or cat[0] in 'LM' or cat in ('Nd', 'Pc'):
+            keep.append(ch)
+    t = ''.join(keep).replace(' ', '-')
+    if squeeze:
+        t = re.sub(r'-{2,}', '-', t)
+    return t
+
+def anchors(rel, squeeze=True):
+    lines = pages[rel]; kinds = line_kinds(lines)
+    seen = Counter(); out = []
+    for ln, k in zip(lines, kinds):
+        if k != 'text':
+            continue
+        m = re.match(r'^(#{1,6})\s+(.*?)\s*#*\s*$', ln)
+        if not m:
+            continue
+        base = gitlab_slug(m.group(2), squeeze)
+        aid = base if seen[base] == 0 else f'{base}-{seen[base]}'
+        seen[base] += 1
+        out.append(aid)
+    return out
+
+ANCH = {rel: set(anchors(rel)) for rel in pages}
+ANCH_NOSQ = {rel: set(anchors(rel, squeeze=False)) for rel in pages}
+
+nlinks = nanch = 0
+for rel, lines in pages.items():
+    kinds = line_kinds(lines)
+    for no, (ln, k) in enumerate(zip(lines, kinds), 1):
+        if k != 'text':
+            continue
+        ln2 = re.sub(r'`[^`]*`', '', ln)
+        for target in re.findall(r'\]\(([^)\s]+)\)', ln2):
+            if re.match(r'^[a-z]+:', target):
+                continue
+            nlinks += 1
+            path, _, frag = target.partition('#')
+            dest = rel if not path else os.path.normpath(os.path.join(os.path.dirname(rel), path))
+            if dest not in pages:
+                err(f'{rel}:{no}: broken link {target}'); continue
+            if frag:
+                nanch += 1
+                if frag not in ANCH[dest]:
+                    err(f'{rel}:{no}: anchor #{frag} not in {dest} (has {sorted(ANCH[dest])})')
+                elif frag not in ANCH_NOSQ[dest]:
+                    err(f'{rel}:{no}: anchor #{frag} depends on hyphen squeezing (ambiguous across renderers)')
+
+# ---------------------------------------------------------------- question files
+def load(name):
+    with open(os.path.join(ROOT, name), encoding='utf-8') as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+def check_gold(qid, src, gl):
+    if src not in pages:
+        err(f'{qid}: unknown source {src}'); return
+    lines = pages[src]; kinds = line_kinds(lines)
+    if not gl:
+        err(f'{qid}: empty gold_lines')
+    for n in gl:
+        if not isinstance(n, int) or not 1 <= n <= len(lines):
+            err(f'{qid}: gold line {n} out of range for {src}'); continue
+        ln, k = lines[n - 1], kinds[n - 1]
+        if k in ('fm', 'fence'):
+            err(f'{qid}: gold line {n} of {src} is {k}')
+        elif k == 'text' and re.match(r'^#{1,6}\s', ln):
+            err(f'{qid}: gold line {n} of {src} is a heading')
+        elif markup_only(ln):
+            err(f'{qid}: gold line {n} of {src} is blank/markup-only: {ln!r}')
+
+ids = []
+ans = load('answerable.jsonl')
+if len(ans) != 52:
+    err(f'answerable: {len(ans)} != 52')
+for i, q in enumerate(ans):
+    exp_id = f'h19-{i + 1:03d}'
+    if q.get('id') != exp_id:
+        err(f'answerable line {i + 1}: id {q.get("id")} != {exp_id}')
+    ids.append(q['id'])
+    for f in ('id', 'lang', 'style', 'question', 'source', 'gold_lines', 'answer'):
+        if f not in q:
+            err(f'{q.get("id")}: missing {f}')
+    if q.get('style') not in STYLES:
+        err(f'{q["id"]}: bad style {q.get("style")}')
+    cell = CELLS[min(i // 13, 3)]
+    if (q['lang'], PAGE_LANG.get(q['source'])) != cell:
+        err(f'{q["id"]}: cell {(q["lang"], PAGE_LANG.get(q["source"]))} != expected {cell}')
+    check_gold(q['id'], q['source'], q['gold_lines'])
+
+na = load('noanswer.jsonl')
+if len(na) != 20:
+    err(f'noanswer: {len(na)} != 20')
+if Counter(q['lang'] for q in na) != Counter({'ja': 10, 'en': 10}):
+    err('noanswer: need 10 ja + 10 en')
+for i, q in enumerate(na):
+    if q.get('id') != f'h19n-{i + 1:03d}':
+        err(f'noanswer line {i + 1}: bad id {q.get("id")}')
+    ids.append(q['id'])
+    for f in ('id', 'lang', 'kind', 'question', 'gold_lines', 'why_absent'):
+        if f not in q:
+            err(f'{q.get("id")}: missing {f}')
+    if q['gold_lines'] != []:
+        err(f'{q["id"]}: gold_lines must be []')
+    m = re.fullmatch(r"grep -rniE '([^']+)' notes/ -> 0 hits", q['why_absent'])
+    if not m:
+        err(f'{q["id"]}: why_absent not in the form "grep -rniE \'PAT\' notes/ -> 0 hits"'); continue
+    r = subprocess.run(['grep', '-rniE', m.group(1), 'notes/'], cwd=ROOT, capture_output=True, text=True)
+    if r.returncode != 1 or r.stdout:
+        err(f'{q["id"]}: grep {m.group(1)!r} found:\n{r.stdout[:500]}')
+
+fu = load('followup.jsonl')
+if len(fu) != 8:
+    err(f'followup: {len(fu)} != 8')
+for i, q in enumerate(fu):
+    if q.get('id') != f'h19f-{i + 1:03d}':
+        err(f'followup line {i + 1}: bad id {q.get("id")}')
+    ids.append(q['id'])
+    for f in ('id', 'lang', 'turns', 'source', 'gold_lines', 'answers'):
+        if f not in q:
+            err(f'{q.get("id")}: missing {f}')
+    if not (2 <= len(q['turns']) <= 3) or len(q['turns']) != len(q['gold_lines']) or len(q['turns']) != len(q['answers']):
+        err(f'{q["id"]}: turns/gold_lines/answers length mismatch')
+    srcs = q.get('turn_sources', [q['source']] * len(q['turns']))
+    if srcs[-1] != q['source']:
+        err(f'{q["id"]}: last turn_source must equal source')
+    for t, (gl, src) in enumerate(zip(q['gold_lines'], srcs)):
+        check_gold(f'{q["id"]} turn {t + 1}', src, gl)
+
+dups = [k for k, v in Counter(ids).items() if v > 1]
+if dups:
+    err(f'duplicate ids: {dups}')
+
+# ---------------------------------------------------------------- summary
+nlines = sum(len(l) - (1 if l and l[-1] == '' else 0) for l in pages.values())
+print(f'pages: {len(pages)} (ja {sum(v == "ja" for v in PAGE_LANG.values())}, '
+      f'en {sum(v == "en" for v in PAGE_LANG.values())}), lines: {nlines}')
+print(f'links checked: {nlinks} (with anchors: {nanch})')
+print(f'answerable: {len(ans)}  styles: {dict(Counter(q["style"] for q in ans))}')
+print(f'noanswer: {len(na)}  kinds: {dict(Counter(q["kind"] for q in na))}')
+print(f'followup: {len(fu)}  langs: {dict(Counter(q["lang"] for q in fu))}  turns: {dict(Counter(len(q["turns"]) for q in fu))}')
+if errors:
+    print(f'\nFAILED ({len(errors)} problems):')
+    for e in errors:
+        print(' -', e)
+    sys.exit(1)
+print('OK')
