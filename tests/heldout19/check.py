@@ -157,17 +157,21 @@ def check_gold(qid, src, gl):
             err(f'{qid}: gold line {n} of {src} is blank/markup-only: {ln!r}')
 
 ids = []
+def check_row(name, i, q, prefix, fields):
+    """The row's id is the next of its file and it has every field."""
+    if q.get('id') != f'{prefix}-{i + 1:03d}':
+        err(f'{name} line {i + 1}: id {q.get("id")} != {prefix}-{i + 1:03d}')
+    ids.append(q.get('id'))
+    for f in fields:
+        if f not in q:
+            err(f'{q.get("id")}: missing {f}')
+
+
 ans = load('answerable.jsonl')
 if len(ans) != 52:
     err(f'answerable: {len(ans)} != 52')
 for i, q in enumerate(ans):
-    exp_id = f'h19-{i + 1:03d}'
-    if q.get('id') != exp_id:
-        err(f'answerable line {i + 1}: id {q.get("id")} != {exp_id}')
-    ids.append(q['id'])
-    for f in ('id', 'lang', 'style', 'question', 'source', 'gold_lines', 'answer'):
-        if f not in q:
-            err(f'{q.get("id")}: missing {f}')
+    check_row('answerable', i, q, 'h19', ('id', 'lang', 'style', 'question', 'source', 'gold_lines', 'answer'))
     if q.get('style') not in STYLES:
         err(f'{q["id"]}: bad style {q.get("style")}')
     cell = CELLS[min(i // 13, 3)]
@@ -181,12 +185,7 @@ if len(na) != 20:
 if Counter(q['lang'] for q in na) != Counter({'ja': 10, 'en': 10}):
     err('noanswer: need 10 ja + 10 en')
 for i, q in enumerate(na):
-    if q.get('id') != f'h19n-{i + 1:03d}':
-        err(f'noanswer line {i + 1}: bad id {q.get("id")}')
-    ids.append(q['id'])
-    for f in ('id', 'lang', 'kind', 'question', 'gold_lines', 'why_absent'):
-        if f not in q:
-            err(f'{q.get("id")}: missing {f}')
+    check_row('noanswer', i, q, 'h19n', ('id', 'lang', 'kind', 'question', 'gold_lines', 'why_absent'))
     if q['gold_lines'] != []:
         err(f'{q["id"]}: gold_lines must be []')
     m = re.fullmatch(r"grep -rniE '([^']+)' notes/ -> 0 hits", q['why_absent'])
@@ -200,12 +199,7 @@ fu = load('followup.jsonl')
 if len(fu) != 8:
     err(f'followup: {len(fu)} != 8')
 for i, q in enumerate(fu):
-    if q.get('id') != f'h19f-{i + 1:03d}':
-        err(f'followup line {i + 1}: bad id {q.get("id")}')
-    ids.append(q['id'])
-    for f in ('id', 'lang', 'turns', 'source', 'gold_lines', 'answers'):
-        if f not in q:
-            err(f'{q.get("id")}: missing {f}')
+    check_row('followup', i, q, 'h19f', ('id', 'lang', 'turns', 'source', 'gold_lines', 'answers'))
     if not (2 <= len(q['turns']) <= 3) or len(q['turns']) != len(q['gold_lines']) or len(q['turns']) != len(q['answers']):
         err(f'{q["id"]}: turns/gold_lines/answers length mismatch')
     srcs = q.get('turn_sources', [q['source']] * len(q['turns']))
