@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import islice
 from typing import Iterable, Mapping, Sequence
 from urllib.parse import unquote
 
 from .chunking import Chunk
 from .hits import MAX_LINE_CHARS, Hit
+from .lines import only_links
 from .notelinks import linked_path, wiki_link
 
 # The first hits a pointing hit may yield to: as many as the verdict reads (verdict.QUANTITY_HITS).
@@ -56,16 +58,18 @@ _HEADING = re.compile(r" {0,3}#{1,6}(?:\s|$)")
 
 
 def paragraph_from(lines: Sequence[str], at: int) -> str:
-    """Line `at` with the lines after it in its paragraph (up to a blank line or a line that
-    starts a block), joined by spaces, at most hits.MAX_LINE_CHARS characters. An FAQ entry
-    puts its link on a line of its own under the short answer ("毎朝 4:30 に運行管理者が
-    レベルを決めます。" then "→ [Snow levels](dispatch/snow-days.md#snow-levels)"): one
-    paragraph to the reader (heldout19, 2026-12-04)."""
+    """Line `at` with the link-only lines right after it in its paragraph (lines.only_links;
+    up to a blank line or a line that starts a block), joined by spaces, at most
+    hits.MAX_LINE_CHARS characters. An FAQ entry puts its link on a line of its own under
+    the short answer ("毎朝 4:30 に運行管理者がレベルを決めます。" then "→ [Snow levels](dispatch/snow-days.md#snow-levels)"):
+    one paragraph to the reader (heldout19, 2026-12-04). A later line with words of its own
+    is another sentence, often an aside ("Unrelated, but the [parking fees](parking.md#fees)
+    went up"), and ends it (an attacking helper moved that section first)."""
     parts, size = [lines[at]], len(lines[at])
     if _HEADING.match(lines[at]):  # a heading is a block of one line
         return lines[at][:MAX_LINE_CHARS]
-    for line in lines[at + 1:]:
-        if not line.strip() or _BLOCK_START.match(line) or size >= MAX_LINE_CHARS:
+    for line in islice(lines, at + 1, None):
+        if not line.strip() or _BLOCK_START.match(line) or size >= MAX_LINE_CHARS or not only_links(line):
             break
         parts.append(line)
         size += len(line) + 1

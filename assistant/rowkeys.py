@@ -10,48 +10,79 @@ it (line@3 Gemma +3, e5 +1, none lost; docs/evaluation.md, thirty-first pass).
 
 A row's keys: the number its first cell (or an item's text before ": ") is, exactly as
 written ("200", "5.1.1"); and every range one of its cells gives ("0.1-0.5%", "7 to 3 days",
-"0.4〜0.5"). A question states a key when it writes that number, or one inside the range.
-Clock times ("19:05") and numbers inside longer runs (a phone number "0000-31-1000", a date
-"2024-03-12") are neither.
+"0.4〜0.5"). A question states a key when it writes that number, or one inside the range with
+the range's unit, if it has one ("5 日後" is in "7 to 3 days"; "3月12日から2泊" is in no "1〜5kg").
+Clock times ("19:05"), negative numbers, numbers inside longer runs (a phone number
+"0000-31-1000", a date "2024-03-12") and dotted numbers ("3.8–3.11", "192.168.1.20": versions
+and addresses, compared as written only) are in no range (an attacking helper, 2026-12-04).
 """
 from __future__ import annotations
 
 import re
 from typing import NamedTuple
 
+from .hits import MAX_LINE_CHARS
 from .textnorm import match_form
 
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)*"
-# A number standing alone: no digit, separator or clock colon joined to it on either side, no
-# Latin letter before it ("P2" is a priority, "v4" a version; Japanese may touch it: "を12枚").
-_ALONE = rf"(?<![A-Za-z\d.,:/-]){_NUMBER}(?![\d:/]|[.,-]\d)"
-_QUESTION_NUMBER = re.compile(_ALONE)
+# A number standing alone: no digit, separator, minus sign or clock colon joined to it on
+# either side, no Latin letter before it ("P2" is a priority, "v4" a version; Japanese may
+# touch it: "を12枚").
+_BEFORE = r"(?<![A-Za-z\d.,:/\-−])"
+_AFTER = r"(?![\d:/]|[.,-]\d)"
+# The unit right after a number: a percent sign, a Latin word ("kg", "days") or one Japanese
+# letter (日, 人, 泊: the counter).
+_UNIT = r"\s*+(%|[A-Za-z]++|[^\W\d_A-Za-z])?"
+_QUESTION_NUMBER = re.compile(rf"{_BEFORE}({_NUMBER}){_AFTER}{_UNIT}")
 # "0.1-0.5%", "10–20 kg", "7 to 3 days", "1〜3 コース": two numbers, a unit of up to four
-# letters after the first, a dash, wave dash or "to" between.
-_RANGE = re.compile(rf"(?<![A-Za-z\d.,:/-])({_NUMBER})\s*(?:%|[^\W\d_]{{1,4}})?\s*(?:-|–|—|〜|～|~|\bto\b)\s*({_NUMBER})(?![\d:/]|[.,-]\d)")
+# letters after the first, a dash, wave dash or "to" between. Possessive: spaces are taken
+# once (a row of 20,000 spaces cost 13 s an `ask` with backtracking, an attacking helper).
+_RANGE = re.compile(rf"{_BEFORE}({_NUMBER})(?:\s*+(?:%|[^\W\d_]{{1,4}}+))?\s*+(?:-|–|—|〜|～|~|\bto\b)\s*+({_NUMBER}){_AFTER}{_UNIT}")
+# One name for a unit written either way ("5 日後" is in "7 to 3 days before").
+_SAME_UNIT = {"日": "day", "days": "day", "人": "person", "名": "person", "people": "person", "persons": "person",
+              "円": "yen", "分": "minute", "min": "minute", "mins": "minute", "minutes": "minute",
+              "hours": "hour", "hrs": "hour", "hr": "hour", "h": "hour", "泊": "night", "nights": "night"}
 # A key cell or item key is short: a number with its unit ("200 mm", "P2", "99.99%"), not prose.
 MAX_KEY_CHARS = 16
 _ITEM_KEY = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+(?:\*\*)?([^:：]{1,%d}?)(?:\*\*)?\s*[:：]\s" % MAX_KEY_CHARS)
 
 
 class RowKeys(NamedTuple):
-    """The keys of one line: numbers as written, and (low, high) ranges."""
+    """The keys of one line: numbers as written, and (low, high, unit) ranges (unit "" when none)."""
 
     exact: frozenset[str]
-    ranges: tuple[tuple[float, float], ...]
+    ranges: tuple[tuple[float, float, str], ...]
 
 
-def _value(number: str) -> float:
-    """A number as written ("2,420", "0.5") as a float; a dotted version ("5.1.1") as its first part."""
+def _unit(written: str | None) -> str:
+    """A unit as compared: lowercase, one name for its spellings (_SAME_UNIT); "" for none."""
+    unit = (written or "").lower()
+    return _SAME_UNIT.get(unit, unit)
+
+
+def _value(number: str) -> float | None:
+    """A quantity as written ("2,420", "0.5") as a float; None for what is compared only as
+    written: a dotted version or address ("5.1.1"), a number with a leading zero ("0100" of a
+    phone number)."""
     whole = number.replace(",", "")
-    head = whole.split(".")[0] if whole.count(".") > 1 else whole
-    return float(head)
+    if whole.count(".") > 1 or (len(whole) > 1 and whole[0] == "0" and whole[1] != "."):
+        return None
+    return float(whole)
+
+
+def _range(first: str, second: str) -> tuple[float, float] | None:
+    """(low, high) of a written range, or None: a bound that is no quantity (`_value`), equal
+    bounds, or decimals written high to low ("3.8–3.11" is versions; "7 to 3 days" counts down)."""
+    low, high = _value(first), _value(second)
+    if low is None or high is None or low == high or (low > high and "." in first + second):
+        return None
+    return min(low, high), max(low, high)
 
 
 def row_keys(line: str) -> RowKeys | None:
     """The keys of a note line: a pipe-table row's or a "- key: value" item's (see the module
     docstring); None for a line without any."""
-    text = match_form(line).strip()
+    text = match_form(line[:MAX_LINE_CHARS]).strip()
     if text.startswith("|"):
         cells = [cell.strip() for cell in text.strip("|").split("|")]
         key = cells[0] if cells else ""
@@ -60,26 +91,34 @@ def row_keys(line: str) -> RowKeys | None:
         if item is None:
             return None
         cells, key = [item.group(1).strip()], item.group(1).strip()
-    exact = frozenset(m.group().replace(",", "") for m in _QUESTION_NUMBER.finditer(key)) if len(key) <= MAX_KEY_CHARS else frozenset()
+    exact = frozenset(m.group(1).replace(",", "") for m in _QUESTION_NUMBER.finditer(key)) if len(key) <= MAX_KEY_CHARS else frozenset()
     ranges = []
     for cell in cells:
         for m in _RANGE.finditer(cell):
-            low, high = sorted((_value(m.group(1)), _value(m.group(2))))
-            if low < high:
-                ranges.append((low, high))
+            bounds = _range(m.group(1), m.group(2))
+            if bounds is not None:
+                ranges.append((*bounds, _unit(m.group(3))))
     return RowKeys(exact, tuple(ranges)) if exact or ranges else None
 
 
-def question_numbers(question: str) -> tuple[str, ...]:
-    """The numbers a question states, as written without thousands commas ("12", "0.3", "5.1.1")."""
-    return tuple(m.group().replace(",", "") for m in _QUESTION_NUMBER.finditer(match_form(question)))
+def question_numbers(question: str) -> tuple[tuple[str, str], ...]:
+    """The numbers a question states with their units: (number as written without thousands
+    commas, unit as compared or ""): ("12", "kg"), ("0.3", "%"), ("5.1.1", "")."""
+    return tuple((m.group(1).replace(",", ""), _unit(m.group(2)))
+                 for m in _QUESTION_NUMBER.finditer(match_form(question[:MAX_LINE_CHARS])))
 
 
-def states_key(numbers: tuple[str, ...], keys: RowKeys) -> bool:
-    """Whether one of a question's `numbers` (question_numbers) is a key of the row."""
+def states_key(numbers: tuple[tuple[str, str], ...], keys: RowKeys) -> bool:
+    """Whether one of a question's `numbers` (question_numbers) is a key of the row: a key
+    cell's number as written, or a quantity inside one of its ranges, with the range's unit
+    when it names one."""
     if not numbers:
         return False
-    if keys.exact.intersection(numbers):
+    if keys.exact.intersection(number for number, _ in numbers):
         return True
-    values = [_value(n) for n in numbers]
-    return any(low <= v <= high for low, high in keys.ranges for v in values)
+    for number, unit in numbers:
+        # "3.10" with its trailing zero is a version, not a measure inside "3.0–3.7".
+        value = None if "." in number and number.endswith("0") else _value(number)
+        if value is not None and any(low <= value <= high and (not of or of == unit) for low, high, of in keys.ranges):
+            return True
+    return False

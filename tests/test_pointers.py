@@ -118,6 +118,9 @@ def test_a_link_on_the_line_under_the_answer_in_its_paragraph_counts():
     lines = ["## Thunder?", "Clear the pool.", "→ [Outdoor](pool/outdoor.md#thunder)", "", "Next paragraph [x](a.md#b)"]
     assert paragraph_from(lines, 1) == "Clear the pool. → [Outdoor](pool/outdoor.md#thunder)"
     assert paragraph_from(lines, 2) == lines[2] and paragraph_from(lines, 4) == lines[4]
+    # a later line with words of its own is another sentence, often an aside (an attack)
+    assert paragraph_from(["Closes at thunder.", "Unrelated, but the [fees](parking.md#fees) went up."], 0) == "Closes at thunder."
+    assert paragraph_from(["Closes at thunder.", "---", "→ [x](a.md#b)"], 0) == "Closes at thunder."
     # a list item, a table row or a heading after the line starts a block of its own
     for block in ("- [Outdoor](pool/outdoor.md#thunder)", "| [Outdoor](pool/outdoor.md#thunder) |", "## [Outdoor](pool/outdoor.md#thunder)"):
         assert paragraph_from(["Clear the pool.", block], 0) == "Clear the pool."

@@ -45,6 +45,26 @@ def test_numbers_that_pick_no_row(question, line):
     assert not _picks(question, line)
 
 
+@pytest.mark.parametrize("question, line", [
+    # an attacking helper's wrong rows (2026-12-04): a date and a count of nights in a
+    # kilogram table, a version read as a decimal, a minus sign dropped, a phone number as a range
+    ("3月12日から2泊、中型犬を預けたい。料金は？", "| 小型犬 1〜5kg | 3,000円 |"),
+    ("3月12日から2泊、中型犬を預けたい。料金は？", "| 大型犬 11〜25kg | 5,000円 |"),
+    ("Is Python 3.10 supported?", "| 3.0–3.7 | unsupported, builds are rejected |"),
+    ("Is Python 3.12 supported?", "| 3.8–3.11 | supported, tested nightly |"),
+    ("Can I reach 10.0.0.5 from the VPN?", "| office | 1-20 |"),
+    ("What does the caretaker do at −7 °C?", "| 5 to 15 °C | run the heater overnight |"),
+    ("Who is in room 300?", "| reception | 555-0100 |"),
+])
+def test_incidental_numbers_pick_no_row(question, line):
+    assert not _picks(question, line)
+
+
+def test_a_row_of_many_spaces_is_read_in_linear_time():
+    # Two optional runs of spaces around a unit backtracked: 13 s an `ask` for one such row.
+    assert row_keys("| Laptops | 1" + " " * 50_000 + "x | Floor 3 |") is None
+
+
 def test_a_line_without_keys_has_none():
     assert row_keys("plain prose with 12 in it") is None
     assert row_keys("| Name | Role |") is None
