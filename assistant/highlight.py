@@ -104,7 +104,7 @@ class LineRanker:
         words: SharedTokens,
         line_terms: np.ndarray | None = None,
         translations: Sequence[tuple[str, Sequence[str]]] = (),
-        numbers: tuple[str, ...] = (),
+        numbers: tuple[tuple[str, str], ...] = (),
     ) -> list[tuple[float, int]]:
         """(score, 1-based line number) for every answer line of a chunk, best first.
         `query` is the question's float32[dim] vector, `words` its tokens
