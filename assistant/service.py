@@ -83,7 +83,10 @@ class SearchService:
         self._build_lock = threading.Lock()  # one refresh at a time in this process
         self._building_since: float | None = None
         self._indexed_as_of = started  # notes changed before this time are in the index
-        self._changed_at: float | None = None  # latest change the watcher saw
+        # Latest change the watcher saw. A start-up build that could not write (read-only
+        # index, full disk) leaves the old index answering for notes that changed: behind
+        # (health said "index_behind_notes": false there, a helper's re-run of the cases).
+        self._changed_at: float | None = started if problem else None
         self._last_error = problem
         self.watching: bool | None = None  # set by watch.py: None = no watcher, False = folder lost
 

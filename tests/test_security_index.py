@@ -470,6 +470,7 @@ def test_service_starts_from_the_old_index_when_the_build_cannot_write(tmp_path,
     assert service.search("deploy pipeline").hits[0].chunk.source == "a.md"
     status = service.status()
     assert status["status"] == "degraded" and os.strerror(code) in status["last_build_error"]
+    assert status["index_behind_notes"] is True  # b.md is not in the index answering
 
 
 # --- amplification: text embedded per note is within AMPLIFICATION x its size ------------------
