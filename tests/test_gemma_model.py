@@ -52,6 +52,16 @@ def test_the_installed_model_loads_and_embeds(searcher):
     assert float(vectors[0] @ vectors[1]) > 0.5  # the same word in two languages
 
 
+def test_a_passage_vector_does_not_depend_on_the_texts_embedded_with_it(searcher):
+    # int8 products quantize each run's inputs with one range: batched, a short line's vector
+    # moved with a long neighbour and its padding (cosine 0.97 to the text alone).
+    line = "- Snapshots are kept for 35 days, then deleted automatically."
+    neighbour = "# Runbook\n\n" + " ".join(f"Step {i}: check the queue depth and the error rate." for i in range(60))
+    alone = searcher.embedder.embed_passages([line])
+    batched = searcher.embedder.embed_passages([neighbour, line, "短い行"])
+    assert float(alone[0] @ batched[1]) > 0.9999
+
+
 def test_japanese_question_finds_the_english_line(searcher):
     answer = searcher.search("スナップショットは何日間保存されますか？", 3)
     top = answer.hits[0]

@@ -44,7 +44,9 @@ class GemmaOnnxEmbedder(Embedder):
             raise ModelError(f"embeddinggemma-300m in {model_dir} does not load ({first}); re-run scripts/get-model.sh") from None
         self._tok.enable_truncation(self.max_tokens)
         self.heading_title = heading_title
-        self.name = "onnx-int8:google/embeddinggemma-300m" + ("|title=heading" if heading_title else "|title=none")
+        # "|alone": each text runs alone (gemma_onnx.OnnxRunner.run); vectors of batched runs
+        # differ, so an index or cache made by them is rebuilt rather than mixed.
+        self.name = "onnx-int8:google/embeddinggemma-300m" + ("|title=heading" if heading_title else "|title=none") + "|alone"
 
     def document(self, text: str) -> str:
         """The prompt-wrapped text the model reads for a passage."""
@@ -65,10 +67,4 @@ class GemmaOnnxEmbedder(Embedder):
         return len(self._tok.encode(self.document(_clean(text))).ids)
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
-        # Longest first keeps padding small when a caller mixes lengths; order restored after.
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        encoded = self._tok.encode_batch([texts[i] for i in order])
-        vectors = self._runner.run([e.ids for e in encoded])
-        out = np.empty_like(vectors)
-        out[order] = vectors
-        return out
+        return self._runner.run([e.ids for e in self._tok.encode_batch(texts)])
