@@ -75,8 +75,9 @@ def note_units(note, first: int, settings: Settings, budget: int, count_tokens) 
     """Chunks, answer lines and passages of one note (chunk ids start at `first`), keeping
     the text to embed within AMPLIFICATION x the note's size (see there)."""
     chunks = chunk_note(note, settings.max_chunk_lines, budget, count_tokens, settings.wiki_engine, settings.wiki_clean_urls,
-                        settings.wiki_languages)
-    shown = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls, settings.wiki_languages).text  # what the page shows
+                        settings.wiki_languages, settings.wiki_pages_dir)
+    shown = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls, settings.wiki_languages,
+                      settings.wiki_pages_dir).text  # what the page shows
     tables = TableHeaders(shown.lines)  # one per note: its chunks share its tables and leads
     leads = paragraph_leads(shown.lines, 1, len(shown.lines))[0]
     lines = [
@@ -225,7 +226,8 @@ def build_index(
     # Notes the wiki does not publish (drafts, `published: false`, `_private.md`, Jekyll's
     # `exclude`) are not indexed.
     every_note = load_notes(settings.corpus_dir)
-    notes = published_notes(every_note, settings.wiki_engine, read_site_config(settings.corpus_dir))
+    notes = published_notes(every_note, settings.wiki_engine, read_site_config(settings.corpus_dir),
+                            settings.wiki_pages_dir)
     if not notes:
         mdx = all(n.source.lower().endswith(".mdx") for n in every_note)  # a Docusaurus site read as another
         raise CorpusError(f"every note in {settings.corpus_dir} is a draft or unpublished for the {settings.wiki_engine} wiki"

@@ -248,13 +248,14 @@ def chunk_note(
     wiki_engine: str = DEFAULT_ENGINE,
     clean_urls: bool | None = None,
     languages: HugoLanguages | None = None,
+    pages_dir: str = "",
 ) -> list[Chunk]:
     """Chunks of one note, in line order, covering every line the page shows exactly once.
 
     `wiki_engine` (assistant.wiki.ENGINES) decides headings, anchors, title and page URL
-    (with `clean_urls` and a Hugo site's `languages`).
+    (with `clean_urls`, a Hugo site's `languages` and the site's `pages_dir`).
     """
-    page = wiki_page(note, wiki_engine, clean_urls, languages)
+    page = wiki_page(note, wiki_engine, clean_urls, languages, pages_dir)
     line_tokens = [count_tokens(line) if line.strip() else 0 for line in note.lines]
     chunks, starts = [], [b.start for b in note.blocks]
     sections = _sections(note, page)

@@ -51,6 +51,10 @@ class Settings:
     # A Hugo site's languages (wiki.hugo.HugoLanguages), from its site file only; None: Hugo's
     # default (one language, "en").
     wiki_languages: HugoLanguages | None = None
+    # The folder of the notes folder the site makes its pages from, when the notes folder is
+    # the project's root (wiki/site.py `pages_dir`: a Hugo `contentDir`, an MkDocs `docs_dir`),
+    # from its site file only; "": the notes folder. Notes outside it are not pages.
+    wiki_pages_dir: str = ""
     anchor_style: str | None = None
     link_target: str = "_top"
     host: str = "127.0.0.1"
@@ -218,6 +222,14 @@ def _languages(value: Any):
     return value
 
 
+def _pages_dir(value: Any) -> str:
+    text = value.strip("/") if isinstance(value, str) else None
+    parts = text.split("/") if text else []
+    if text is None or "\\" in text or "\0" in text or any(p in ("", ".", "..") for p in parts):
+        raise ValueError("expected a folder below the notes folder, '/'-separated")
+    return text
+
+
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -239,6 +251,7 @@ _FIELDS: dict[str, tuple[str | None, str | None, Callable[[Any], Any]]] = {
     "wiki_engine": ("ASSISTANT_WIKI_ENGINE", "--wiki-engine", _engine),
     "wiki_clean_urls": ("ASSISTANT_WIKI_CLEAN_URLS", "--wiki-clean-urls", _optional(_bool_text)),
     "wiki_languages": (None, None, _optional(_languages)),
+    "wiki_pages_dir": (None, None, _pages_dir),
     "anchor_style": ("ASSISTANT_ANCHOR_STYLE", "--anchor-style", _optional(_choice("kramdown", "github"))),
     "link_target": ("ASSISTANT_LINK_TARGET", None, _choice("_top", "_blank", "_self", "_parent")),
     "host": ("ASSISTANT_HOST", "--host", _host),
@@ -294,7 +307,8 @@ def _from_site(values: dict[str, Any]) -> dict[str, Any]:
     each checked as a setting is; a value that fails its check is left out with a warning.
     When another engine was chosen, the file describes some other site and nothing is taken
     from it."""
-    wanted = [f for f in ("wiki_engine", "wiki_base_url", "wiki_clean_urls", "wiki_languages") if f not in values]
+    wanted = [f for f in ("wiki_engine", "wiki_base_url", "wiki_clean_urls", "wiki_languages", "wiki_pages_dir")
+              if f not in values]
     if not wanted:
         return {}
     from .wiki.site import read_site_config
@@ -303,7 +317,7 @@ def _from_site(values: dict[str, Any]) -> dict[str, Any]:
     if site.source is None:
         return {}
     stated = {"wiki_engine": site.engine, "wiki_base_url": site.base_url, "wiki_clean_urls": site.clean_urls,
-              "wiki_languages": site.languages}
+              "wiki_languages": site.languages, "wiki_pages_dir": site.pages_dir}
     chosen = values.get("wiki_engine", site.engine)
     if _SITE_FAMILY.get(chosen, chosen) != _SITE_FAMILY.get(site.engine, site.engine):
         return {}

@@ -52,6 +52,8 @@ def chunking_settings(settings: Settings) -> dict:
     # stored: recorded for Hugo only, so an index of a Hugo wiki built before the record existed
     # (its about.ja.md at /about.ja/) is rebuilt, and no other wiki's index is.
     hugo = {"wiki_languages": settings.wiki_languages.record() if settings.wiki_languages else None}
+    # Recorded only when set, for the same reason: no index built before the record is rebuilt.
+    pages = {"wiki_pages_dir": settings.wiki_pages_dir} if settings.wiki_pages_dir else {}
     return {
         "max_lines": settings.max_chunk_lines,
         "max_tokens": settings.max_chunk_tokens,
@@ -64,6 +66,7 @@ def chunking_settings(settings: Settings) -> dict:
         "lexical": TOKENIZER_VERSION,  # lexical.tokenize: BM25 terms of an older index differ
         "page_text": 12,  # wiki/shown.py: what is embedded and indexed is the text the page shows (12: a Docusaurus tab shows its label; 11: Docusaurus hides MDX import/export; 10: also MkDocs' alert marker; 9: kramdown's alert marker escaped, shown as text; 8: an alert marker kept, a caption; 2: tags' arguments; 3: link's; 4: not when/elsif's; 5: TOML front matter, Hugo; 6: a Hugo ref's path; 7: code spans paired as CommonMark pairs them, GitHub wiki links)
         **(hugo if settings.wiki_engine == "hugo" else {}),
+        **pages,
     }
 
 

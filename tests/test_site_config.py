@@ -336,6 +336,37 @@ def test_a_hugo_file_for_another_folder_or_unreadable_is_not_this_site(tmp_path,
     assert from_env({}, corpus_dir=notes).wiki_engine == "jekyll"
 
 
+def test_a_hugo_project_root_as_the_notes_folder_cites_its_content_pages(tmp_path, capsys, caplog):
+    # heldout20: the team's repository (hugo.toml beside content/) given as the notes folder was
+    # read as a Jekyll site: its `_index.md` pages were left out as `_` names, URLs had
+    # /content/ in them, headings had kramdown's ids. Hit@1 e5 0.500, Gemma 0.692 (0.635, 0.788 as Hugo).
+    repo = tmp_path / "repo"
+    _notes(repo / "content")
+    (repo / "content" / "_index.md").write_text("+++\ntitle = \"Home\"\n+++\n## Welcome\n", encoding="utf-8")
+    (repo / "README.md").write_text("# The repository\n\n## Building\n", encoding="utf-8")
+    (repo / "hugo.toml").write_text('baseURL = "https://example.org/w/"\n', encoding="utf-8")
+    settings = from_env({}, corpus_dir=repo)
+    assert (settings.wiki_engine, settings.wiki_pages_dir) == ("hugo", "content")
+    with caplog.at_level(logging.WARNING):
+        pages, _ = _links_json(repo, capsys)
+    assert {p["source"]: p["url"] for p in pages} == {
+        "content/_index.md": "https://example.org/w/", "content/ops/deploy.md": "https://example.org/w/ops/deploy/"}
+    assert "README.md" in caplog.text and "outside content/" in caplog.text  # said, not silently dropped
+
+
+@pytest.mark.parametrize("content", ["../elsewhere", "missing", "link"])
+def test_a_hugo_content_folder_outside_the_notes_folder_is_not_this_site(tmp_path, content):
+    """A project root's `contentDir` must be a folder below the notes folder: one above it, one
+    that does not exist, or a link out of it names no pages here."""
+    repo = tmp_path / "repo"
+    _notes(repo / "content")
+    _notes(tmp_path / "elsewhere")
+    (repo / "link").symlink_to(tmp_path / "elsewhere")
+    (repo / "hugo.toml").write_text(f'baseURL = "https://example.org/w/"\ncontentDir = "{content}"\n', encoding="utf-8")
+    assert read_site_config(repo).engine is None
+    assert from_env({}, corpus_dir=repo).wiki_pages_dir == ""
+
+
 def test_a_site_file_with_keys_that_are_not_text_is_no_traceback(tmp_path, capsys):
     # A review's attack: YAML reads `on:` as True and `5:` as 5; `.lower()` on them stopped
     # every command with a traceback for a config.yml beside a `content/` folder.

@@ -108,17 +108,21 @@ def _mkdocs() -> list[str] | None:
         return [found] if found else None
 
 
+@pytest.mark.parametrize("notes", ["docs", "the project's root"])
 @pytest.mark.parametrize("variant", ["", "use_directory_urls: false\n"])
-def test_every_link_lands_on_an_mkdocs_built_page_and_heading(tmp_path, capsys, monkeypatch, variant):
+def test_every_link_lands_on_an_mkdocs_built_page_and_heading(tmp_path, capsys, monkeypatch, variant, notes):
+    """The notes folder is `docs_dir`, or the project's root holding `mkdocs.yml` (whose
+    README is no page of the site: linked, it would fail the check)."""
     command = _mkdocs()
     if command is None:
         pytest.skip("mkdocs is not installed (requirements-dev.txt; scripts/test.sh installs it)")
     _only_the_site_file(monkeypatch)
     repo = tmp_path / "repo"
     _write(repo / "docs", NOTES | {"ref/README.md": "# Reference\n\n## Commands\n\n## コマンド一覧\n"})
+    _write(repo, {"README.md": "# The repository\n\n## Building the site\n"})
     (repo / "mkdocs.yml").write_text("site_name: Team\nsite_url: https://docs.example.org/team/\n" + variant, encoding="utf-8")
     subprocess.run([*command, "build", "--quiet"], cwd=repo, check=True, capture_output=True, timeout=120)
-    checked, wrong = _check_links(repo / "docs", repo / "site", "/team/", capsys)
+    checked, wrong = _check_links(repo / "docs" if notes == "docs" else repo, repo / "site", "/team/", capsys)
     assert checked >= 15 and wrong == []
 
 
@@ -217,7 +221,8 @@ HUGO_LAYOUTS = {
 }
 
 
-def _hugo_site(tmp_path, monkeypatch, notes: dict, extra_config: str, extra_files: dict | None = None):
+def _hugo_site(tmp_path, monkeypatch, notes: dict, extra_config: str, extra_files: dict | None = None,
+               content_dir: str = "notes"):
     """A Hugo site of `notes` built by real Hugo into repo/public; `extra_config`: TOML after
     the base settings (a variant's keys, then any tables); `extra_files`: more files of the
     project (its configuration folder)."""
@@ -225,9 +230,10 @@ def _hugo_site(tmp_path, monkeypatch, notes: dict, extra_config: str, extra_file
         pytest.skip("hugo is not installed (scripts/test.sh installs Debian's hugo)")
     _only_the_site_file(monkeypatch)
     repo = tmp_path / "repo"
-    _write(repo / "notes", notes)
+    _write(repo / content_dir, notes)
     _write(repo, HUGO_LAYOUTS | (extra_files or {}))
-    (repo / "hugo.toml").write_text('baseURL = "https://example.org/teamwiki/"\ncontentDir = "notes"\n'
+    stated = "" if content_dir == "content" else f'contentDir = "{content_dir}"\n'  # Hugo's default: content
+    (repo / "hugo.toml").write_text('baseURL = "https://example.org/teamwiki/"\n' + stated +
                                     'disableKinds = ["taxonomy", "term"]\n' + extra_config, encoding="utf-8")
     subprocess.run(["hugo", "--quiet"], cwd=repo, check=True, capture_output=True, timeout=120)
     return repo
@@ -246,6 +252,23 @@ def test_every_link_lands_on_a_hugo_built_page_and_heading(tmp_path, capsys, mon
     assert not {"draft.md", "draft2.md", "pump/notes.md"} & linked and {"_index.md", "guide/_index.md", "pump/index.md"} <= linked
     built = {p.relative_to(repo / "public").as_posix() for p in (repo / "public").rglob("*.html")}
     assert not any("draft" in b or "notes" in b.split("/")[-1] for b in built)  # Hugo's own answer agrees
+
+
+@pytest.mark.parametrize("content_dir", ["content", "notes"])
+def test_a_hugo_project_root_as_the_notes_folder_links_its_content_pages(tmp_path, capsys, monkeypatch, content_dir):
+    """The team points at the repository (`hugo.toml` beside the content folder), not at its
+    content folder: the pages are the content folder's, at the URLs Hugo builds, its section
+    pages (`_index.md`) included; the repository's README and Hugo's `archetypes/` are no pages."""
+    repo = _hugo_site(tmp_path, monkeypatch, HUGO_NOTES, "", {"README.md": "# The repository\n\n## Building\n",
+                                                              "archetypes/default.md": "---\ntitle: x\n---\n# New page\n"},
+                      content_dir)
+    checked, wrong = _check_links(repo, repo / "public", "/teamwiki/", capsys)
+    assert wrong == []
+    assert checked >= 17
+    assert cli.main(["links", "--corpus", str(repo), "--json"]) == 0
+    linked = {json.loads(line)["source"] for line in capsys.readouterr().out.splitlines()}
+    assert {f"{content_dir}/_index.md", f"{content_dir}/guide/_index.md", f"{content_dir}/pump/index.md"} <= linked
+    assert all(source.startswith(content_dir + "/") for source in linked)  # sources stay relative to the notes folder
 
 
 # Translation by file name (a bilingual team's `about.md` + `about.ja.md`): each language's

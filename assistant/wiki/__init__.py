@@ -42,22 +42,23 @@ class WikiPage:
 
 
 def wiki_page(note: Note, engine: str = DEFAULT_ENGINE, clean_urls: bool | None = None,
-              languages: HugoLanguages | None = None) -> WikiPage:
+              languages: HugoLanguages | None = None, pages_dir: str = "") -> WikiPage:
     """The page of one note under `engine`; ValueError for an unknown engine. `languages`:
-    a Hugo site's (hugo.HugoLanguages; None: Hugo's default).
+    a Hugo site's (hugo.HugoLanguages; None: Hugo's default); `pages_dir`: the folder of the
+    notes folder the site makes its pages from (pages.page_path).
 
     Cached by the note's content hash: a build chunks each note twice (chunks, passages).
     """
     check_engine(engine)
-    return _cached_page(note.source, note.sha256, engine, clean_urls, languages, note)
+    return _cached_page(note.source, note.sha256, engine, clean_urls, languages, pages_dir, note)
 
 
 @functools.lru_cache(maxsize=512)
 def _cached_page(source: str, sha256: str, engine: str, clean_urls: bool | None, languages: HugoLanguages | None,
-                 note: Note) -> WikiPage:
+                 pages_dir: str, note: Note) -> WikiPage:
     headings = tuple(page_headings(note, engine))
-    return WikiPage(page_title(note, engine, headings), page_path(note, engine, clean_urls, languages), headings,
-                    page_text(note, engine, headings))
+    return WikiPage(page_title(note, engine, headings), page_path(note, engine, clean_urls, languages, pages_dir),
+                    headings, page_text(note, engine, headings))
 
 
 __all__ = ["ENGINES", "DEFAULT_ENGINE", "PageText", "WikiHeading", "WikiPage", "wiki_page", "check_engine",

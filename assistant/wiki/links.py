@@ -25,8 +25,9 @@ def page_links(settings: Settings) -> Iterator[dict]:
     no page to link to and are never cited (build.py does not index them): left out, and a
     warning names them."""
     site = read_site_config(settings.corpus_dir)
-    for note in published_notes(load_notes(settings.corpus_dir), settings.wiki_engine, site):
-        page = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls, settings.wiki_languages)
+    for note in published_notes(load_notes(settings.corpus_dir), settings.wiki_engine, site, settings.wiki_pages_dir):
+        page = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls, settings.wiki_languages,
+                         settings.wiki_pages_dir)
         yield {
             "source": note.source,
             "title": page.title,

@@ -94,14 +94,20 @@ def jekyll_permalink(permalink: str) -> str:
     return unquote(re.sub("/{2,}", "/", path))
 
 
-def page_path(note: Note, engine: str, clean_urls: bool | None = None, languages: HugoLanguages | None = None) -> str:
+def page_path(note: Note, engine: str, clean_urls: bool | None = None, languages: HugoLanguages | None = None,
+              pages_dir: str = "") -> str:
     """URL path of the note's page, '/'-rooted, not yet percent-encoded. `languages`: a Hugo
-    site's (None: Hugo's default, one language "en")."""
+    site's (None: Hugo's default, one language "en"); `pages_dir`: the folder the site makes
+    its pages from when the notes folder is the project's root (site.SiteConfig.pages_dir), so
+    `content/visas/card.md` is the page `/visas/card/`."""
     meta = front_matter(note)
     permalink = _front_matter_path(meta.get("permalink"))
     if engine in ("jekyll", "kramdown") and permalink:
         return jekyll_permalink(permalink)
     parts = source_parts(note.source)
+    below = pages_dir.split("/") if pages_dir else []
+    if below and parts[: len(below)] == below and len(parts) > len(below):
+        parts = parts[len(below):]
     if engine in ("jekyll", "kramdown") and is_bare_readme(note):
         # GitHub Pages renders no README without front matter as a page of its own: the one of
         # a folder without an index page is the folder's page (jekyll-readme-index), any other

@@ -37,15 +37,20 @@ _WIKI_PARTS = {"github-wiki": ("_sidebar",), "gitlab-wiki": ("_sidebar",)}
 _KEPT_UNDERSCORE = {"jekyll": {"_posts"}, "kramdown": {"_posts"}, "docusaurus": set()}
 
 
-def published_notes(notes, engine: str, site: SiteConfig | None = None) -> list[Note]:
+def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_dir: str = "") -> list[Note]:
     """The notes `engine` publishes (is_published), in order; a warning names those left out
-    (said every time: a note missing from answers must not be a mystery)."""
+    (said every time: a note missing from answers must not be a mystery). `pages_dir`: the
+    folder the site makes its pages from when the notes folder is the project's root
+    (site.SiteConfig.pages_dir): a note outside it (the repository's README, Hugo's
+    `archetypes/`, a theme's files) is no page."""
     notes = list(notes)
-    bundles = _leaf_bundles(notes) if engine == "hugo" else set()
+    root = PurePosixPath(pages_dir or ".")
+    bundles = _leaf_bundles(notes, root) if engine == "hugo" else set()
     kept, left_out = [], []
     for note in notes:
         resource = bool(bundles) and _in_leaf_bundle(note.source, bundles)
-        (kept if is_published(note, engine, site) and not resource else left_out).append(note)
+        page = root == PurePosixPath(".") or root in PurePosixPath(note.source).parents
+        (kept if page and is_published(note, engine, site) and not resource else left_out).append(note)
     if engine == "github-wiki":
         _warn_shared_page_names(kept)
     if engine == "hugo" and site is not None and site.languages is not None:
@@ -56,6 +61,8 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None) -> list[
         shown = ", ".join(n.source for n in left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
         reasons = ("a draft, a disabled language, a bundle's resource, or a file whose page a file with the language "
                    "suffix makes" if engine == "hugo" else "a draft, published: false, a _ name or excluded")
+        if pages_dir:
+            reasons += f"; outside {pages_dir}/, the folder the site's pages come from"
         if engine != "docusaurus" and any(n.source.lower().endswith(".mdx") for n in left_out):
             reasons += "; an .mdx page is published by Docusaurus only"
         log.warning("left out %d note(s) the %s wiki does not publish (%s): %s", len(left_out), engine, reasons, shown)
@@ -144,12 +151,12 @@ def _bundle_index(path: PurePosixPath) -> bool:
     return path.name.startswith("index.")
 
 
-def _leaf_bundles(notes) -> set[str]:
+def _leaf_bundles(notes, root: PurePosixPath = PurePosixPath(".")) -> set[str]:
     """Folders holding an `index.*` file: Hugo's leaf bundles, whose other files are resources
     of that page, never pages (https://gohugo.io/content-management/page-bundles/)."""
-    # The notes folder's own index.md is taken as the home page, not a bundle of every note.
+    # The content folder's own index.md (`root`) is taken as the home page, not a bundle of every note.
     return {str(PurePosixPath(n.source).parent) for n in notes
-            if _bundle_index(PurePosixPath(n.source)) and PurePosixPath(n.source).parent != PurePosixPath(".")}
+            if _bundle_index(PurePosixPath(n.source)) and PurePosixPath(n.source).parent != root}
 
 
 def _in_leaf_bundle(source: str, bundles: set[str]) -> bool:

@@ -7,8 +7,8 @@ on the real site without settings: where its pages are served and their URL styl
   (Jekyll's Utils.add_permalink_suffix); `kramdown: {input: kramdown}` gives the kramdown
   engine (Jekyll's default input is GFM).
 - MkDocs: `mkdocs.yml` (else `mkdocs.yaml`) in the notes folder or its parent whose `docs_dir`
-  (default `docs`) is the notes folder: the engine, `site_url`, `use_directory_urls` (MkDocs'
-  default: true).
+  (default `docs`) is the notes folder, or a folder below it (`pages_dir`: the notes folder is
+  the project's root): the engine, `site_url`, `use_directory_urls` (MkDocs' default: true).
 - VitePress: `.vitepress/config.{js,ts,mjs,mts,cjs,cts}` in the notes folder (VitePress'
   own layout: the folder holding `.vitepress` is the site's source): the engine; `cleanUrls`
   and, with `sitemap: {hostname}`, `base` when written as literals.
@@ -17,8 +17,9 @@ on the real site without settings: where its pages are served and their URL styl
   `url`, `baseUrl` and the plugin's `routeBasePath` (default `docs`), when written as
   literals, the base URL; `trailingSlash`, whether page URLs end in '/'.
 - Hugo: `hugo.{toml,yaml,yml,json}` (else the older `config.*`, as Hugo looks) in the parent
-  of the notes folder, and its configuration folder (`config/_default/`, `config/production/`:
-  `hugo.*` and `languages.*`), when its `contentDir` (default `content`) is the notes folder: the
+  of the notes folder or in the notes folder, and its configuration folder (`config/_default/`,
+  `config/production/`: `hugo.*` and `languages.*`), when its `contentDir` (default `content`)
+  is the notes folder, or a folder below it (`pages_dir`: the project's root was given): the
   engine, `baseURL`, `uglyURLs` (Hugo's default: false, so pages end in `/`), its languages
   (`languages`, `defaultContentLanguage`, `defaultContentLanguageInSubdir`, `disableLanguages`:
   HugoLanguages). Hugo's keys are case-insensitive (`baseurl` counts).
@@ -201,15 +202,28 @@ def _mkdocs(notes_dir: Path) -> SiteConfig | None:
         data = _load_config(path, None if folder == notes_dir else _trusted_owners(notes_dir))
         if data is None:
             continue
-        docs_dir = _text(data.get("docs_dir")) or "docs"
-        try:
-            if (folder / docs_dir).resolve() != notes_dir.resolve():
-                continue
-        except (OSError, RuntimeError):
+        pages = _pages_dir(notes_dir, folder, _text(data.get("docs_dir")) or "docs")
+        if pages is None:
             continue
         clean = data.get("use_directory_urls")
         return SiteConfig(path, "mkdocs", _text(data.get("site_url")), clean if isinstance(clean, bool) else None,
-                          id_setting=_mkdocs_id_setting(data))
+                          id_setting=_mkdocs_id_setting(data), pages_dir=pages or None)
+    return None
+
+
+def _pages_dir(notes_dir: Path, folder: Path, named: str) -> str | None:
+    """Where the site file in `folder` takes its pages from (`named`, relative to `folder`), as
+    seen from the notes folder: '' when it is the notes folder (the file is beside it); its
+    '/'-separated path when the file is in the notes folder (the project's root) and it is a
+    folder below it ('content'); None when it is neither (the file is some other site's)."""
+    try:
+        pages, root = (folder / named).resolve(), notes_dir.resolve()
+        if pages == root:
+            return ""
+        if folder == notes_dir and root in pages.parents and pages.is_dir():
+            return pages.relative_to(root).as_posix()
+    except (OSError, RuntimeError, ValueError):  # a loop of links, a NUL byte
+        pass
     return None
 
 
@@ -322,21 +336,21 @@ def _hugo_keys(folder: Path, owners: tuple[int, ...] | None) -> tuple[Path, dict
 
 
 def _hugo(notes_dir: Path) -> SiteConfig | None:
-    folder = notes_dir.parent
-    found = _hugo_keys(folder, _trusted_owners(notes_dir))
-    if found is None:
-        return None
-    path, keys = found
-    data = keys
-    content_dir = _text(keys.get("contentdir")) or "content"
-    try:
-        if (folder / content_dir).resolve() != notes_dir.resolve():
-            return None
-    except (OSError, RuntimeError, ValueError):
-        return None
-    ugly = keys.get("uglyurls")
-    return SiteConfig(path, "hugo", _text(keys.get("baseurl")), (not ugly) if isinstance(ugly, bool) else None,
-                      id_setting=_hugo_id_setting(data), languages=hugo_languages(keys, path, _warn_once))
+    # The project's root beside the notes folder (the notes are its content folder), or the
+    # notes folder itself (the team pointed at the repository: its content folder is below).
+    for folder in (notes_dir.parent, notes_dir):
+        found = _hugo_keys(folder, None if folder == notes_dir else _trusted_owners(notes_dir))
+        if found is None:
+            continue
+        path, keys = found
+        pages = _pages_dir(notes_dir, folder, _text(keys.get("contentdir")) or "content")
+        if pages is None:
+            continue
+        ugly = keys.get("uglyurls")
+        return SiteConfig(path, "hugo", _text(keys.get("baseurl")), (not ugly) if isinstance(ugly, bool) else None,
+                          id_setting=_hugo_id_setting(keys), languages=hugo_languages(keys, path, _warn_once),
+                          pages_dir=pages or None)
+    return None
 
 
 def read_site_config(notes_dir: Path) -> SiteConfig:

@@ -40,6 +40,10 @@ class SiteConfig:
     base_path: str | None = None
     # A Hugo site's languages (None: the file states none, Hugo's defaults hold).
     languages: HugoLanguages | None = None
+    # The folder inside the notes folder that the site makes its pages from, '/'-separated,
+    # when the notes folder is the project's root (a Hugo `contentDir`, an MkDocs `docs_dir`):
+    # page URLs are paths below it, and notes outside it are not pages. None: the notes folder.
+    pages_dir: str | None = None
 
 
 def _warn_once(message: str) -> None:
