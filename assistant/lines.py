@@ -63,6 +63,11 @@ _PLACEHOLDER_VALUE = re.compile(
     re.IGNORECASE,
 )
 
+# A writer's note that the content is not written yet: "TODO: write up the loan rules once ...",
+# "TODO (Tom): write this section when ...", "FIXME: ...". Not TBD / 未定, which say that the
+# thing itself is undecided: an answer ("When is the 2027 trip?" "TBD").
+_TODO_NOTE = re.compile(r"^(?:>\s*)*(?:todo|fixme|xxx)\b\s*(?:[(（][^)）\n]{0,40}[)）]\s*)?[:：]", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class LineUnit:
@@ -216,6 +221,13 @@ def is_placeholder(raw: str) -> bool:
     not something the notes say anything about (vocabulary.Vocabulary leaves it out)."""
     body = _plain(raw)
     return bool(_PLACEHOLDER.match(body) or _PLACEHOLDER_VALUE.match(body))
+
+
+def is_todo_note(raw: str) -> bool:
+    """True for a writer's note that the content is still to be written ("TODO: dates and fee
+    of the summer course, added in May", "TODO (Tom): write this section when ..."): where the
+    notes say so themselves, they do not answer (verdict.py)."""
+    return bool(_TODO_NOTE.match(_plain(raw)))
 
 
 def is_content(raw: str, code: bool = False) -> bool:
