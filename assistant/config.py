@@ -356,4 +356,7 @@ def links_line(settings: Settings) -> str:
         # heldout8's new user gave the host alone for a site served under /north/: every link 404s
         caveat += f"; {site.source} serves the site under {site.base_path}, which the base URL does not end with"
     origin = f" (from {site.source})" if site.source and site.base_url and site.base_url.strip() == settings.wiki_base_url else ""
-    return f"citation links: {settings.wiki_base_url}, {settings.wiki_engine} pages{origin}{caveat}"
+    # A project root given as the notes folder: say where the pages come from, since notes
+    # outside that folder are left out (published.py warns which).
+    pages = f" made from {settings.wiki_pages_dir}/" if settings.wiki_pages_dir else ""
+    return f"citation links: {settings.wiki_base_url}, {settings.wiki_engine} pages{pages}{origin}{caveat}"

@@ -347,6 +347,7 @@ def test_a_hugo_project_root_as_the_notes_folder_cites_its_content_pages(tmp_pat
     (repo / "hugo.toml").write_text('baseURL = "https://example.org/w/"\n', encoding="utf-8")
     settings = from_env({}, corpus_dir=repo)
     assert (settings.wiki_engine, settings.wiki_pages_dir) == ("hugo", "content")
+    assert "hugo pages made from content/" in links_line(settings)
     with caplog.at_level(logging.WARNING):
         pages, _ = _links_json(repo, capsys)
     assert {p["source"]: p["url"] for p in pages} == {
