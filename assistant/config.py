@@ -225,7 +225,8 @@ def _languages(value: Any):
 def _pages_dir(value: Any) -> str:
     text = value.strip("/") if isinstance(value, str) else None
     parts = text.split("/") if text else []
-    if text is None or "\\" in text or "\0" in text or any(p in ("", ".", "..") for p in parts):
+    # A backslash is part of a folder's name, as notes' sources read it (cite.source_parts).
+    if text is None or "\0" in text or any(p in ("", ".", "..") for p in parts):
         raise ValueError("expected a folder below the notes folder, '/'-separated")
     return text
 

@@ -63,10 +63,13 @@ _PLACEHOLDER_VALUE = re.compile(
     re.IGNORECASE,
 )
 
-# A writer's note that the content is not written yet: "TODO: write up the loan rules once ...",
-# "TODO (Tom): write this section when ...", "FIXME: ...". Not TBD / 未定, which say that the
-# thing itself is undecided: an answer ("When is the 2027 trip?" "TBD").
-_TODO_NOTE = re.compile(r"^(?:>\s*)*(?:todo|fixme|xxx)\b\s*(?:[(（][^)）\n]{0,40}[)）]\s*)?[:：]", re.IGNORECASE)
+# A writer's note that the content is not written yet, as a paragraph of its own: "TODO: write
+# up the loan rules once ...", "TODO (Tom): write this section when ...". Not a list item (a
+# checklist's "- TODO: bring your passport" is the answer), not FIXME (a known problem, often
+# with its workaround) or XXX (a placeholder name in a template), not TBD / 未定 (the thing
+# itself is undecided: an answer to "when?"); all of these were false flags in an attack run.
+_TODO_NOTE = re.compile(r"^ {0,3}(?:>\s*)*(?:\*\*|__)?todo(?:\*\*|__)?\s*(?:[(（][^)）\n]{0,40}[)）]\s*)?(?:\*\*|__)?[:：]",
+                        re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -224,10 +227,11 @@ def is_placeholder(raw: str) -> bool:
 
 
 def is_todo_note(raw: str) -> bool:
-    """True for a writer's note that the content is still to be written ("TODO: dates and fee
-    of the summer course, added in May", "TODO (Tom): write this section when ..."): where the
-    notes say so themselves, they do not answer (verdict.py)."""
-    return bool(_TODO_NOTE.match(_plain(raw)))
+    """True for a writer's note, as a paragraph or quote of its own, that the content is still
+    to be written ("TODO: dates and fee of the summer course, added in May", "TODO (Tom): write
+    this section when ..."): where the notes say so themselves, they do not answer (verdict.py).
+    The caller rules out a line inside a code block."""
+    return bool(_TODO_NOTE.match(raw))
 
 
 def is_content(raw: str, code: bool = False) -> bool:

@@ -679,15 +679,20 @@ def test_a_listed_topic_with_a_page_is_answered_from_that_page(placeholder):
 
 
 @pytest.mark.parametrize("line", ["TODO: write up the loan rules", "TODO (Aya): write this section when ...",
-                                  "> TODO: なぜページされなかったか", "- **FIXME**: numbers are old", "todo：追記する"])
+                                  "> TODO: なぜページされなかったか", "**TODO**: numbers are old", "todo：追記する"])
 def test_todo_notes(line):
     assert is_todo_note(line)
 
 
+# A lone TODO is a placeholder (is_placeholder); TBD says "undecided". An attack run (2026-12-04)
+# found the rest flagged when they were the answer: a checklist's items, a known problem with
+# its workaround, a template's placeholder name, an indented code line.
 @pytest.mark.parametrize("line", ["TODO", "TBD: the 2027 dates", "Todo list: milk", "TODOs are tracked in Jira",
-                                  "The plan: to do it later"])
+                                  "The plan: to do it later", "- TODO: bring your passport", "1. TODO：学生証を受け取る",
+                                  "FIXME: the scratch disk fills up; delete your files", "> XXX: the name of your team",
+                                  "    TODO: checkpoint not saved"])
 def test_lines_that_are_no_todo_note(line):
-    assert not is_todo_note(line)  # a lone TODO is a placeholder (is_placeholder); TBD says "undecided"
+    assert not is_todo_note(line)
 
 
 @pytest.fixture(scope="module")
@@ -702,9 +707,14 @@ def test_a_question_ending_on_a_todo_note_is_not_in_the_notes(todo_section, ques
     assert answer.hits and answer.no_answer
 
 
-def test_the_sections_around_a_todo_note_still_answer(todo_section):
-    answer = todo_section.search("How much is a bike parking sticker?")
-    assert not answer.no_answer and answer.hits[0].chunk.heading_path[-1] == "Bike parking"
+@pytest.mark.parametrize("question, section", [
+    ("How much is a bike parking sticker?", "Bike parking"),
+    ("What do I need to bring to the dorm check-in?", "Check-in"),  # a checklist's "- TODO:" item
+    ("What does the log line 'grant sync failed, retrying' mean?", "Grant sync log"),  # "TODO:" in a code block
+])
+def test_the_sections_around_a_todo_note_still_answer(todo_section, question, section):
+    answer = todo_section.search(question)
+    assert not answer.no_answer and answer.hits[0].chunk.heading_path[-1] == section
 
 
 # --- an index page of links does not outrank the page it links to --------------------------------

@@ -344,6 +344,8 @@ def test_a_hugo_project_root_as_the_notes_folder_cites_its_content_pages(tmp_pat
     _notes(repo / "content")
     (repo / "content" / "_index.md").write_text("+++\ntitle = \"Home\"\n+++\n## Welcome\n", encoding="utf-8")
     (repo / "README.md").write_text("# The repository\n\n## Building\n", encoding="utf-8")
+    # an index.md above the content folder is no leaf bundle holding every note (an attack run)
+    (repo / "index.md").write_text("# Project index\n", encoding="utf-8")
     (repo / "hugo.toml").write_text('baseURL = "https://example.org/w/"\n', encoding="utf-8")
     settings = from_env({}, corpus_dir=repo)
     assert (settings.wiki_engine, settings.wiki_pages_dir) == ("hugo", "content")
@@ -356,16 +358,30 @@ def test_a_hugo_project_root_as_the_notes_folder_cites_its_content_pages(tmp_pat
 
 
 @pytest.mark.parametrize("content", ["../elsewhere", "missing", "link"])
-def test_a_hugo_content_folder_outside_the_notes_folder_is_not_this_site(tmp_path, content):
+def test_a_hugo_content_folder_outside_the_notes_folder_is_not_this_site(tmp_path, caplog, content):
     """A project root's `contentDir` must be a folder below the notes folder: one above it, one
-    that does not exist, or a link out of it names no pages here."""
+    that does not exist, or a link out of it names no pages here, and a warning says why."""
     repo = tmp_path / "repo"
     _notes(repo / "content")
     _notes(tmp_path / "elsewhere")
     (repo / "link").symlink_to(tmp_path / "elsewhere")
     (repo / "hugo.toml").write_text(f'baseURL = "https://example.org/w/"\ncontentDir = "{content}"\n', encoding="utf-8")
-    assert read_site_config(repo).engine is None
+    with caplog.at_level(logging.WARNING):
+        assert read_site_config(repo).engine is None
     assert from_env({}, corpus_dir=repo).wiki_pages_dir == ""
+    assert f"contentDir '{content}' is not a folder inside the notes folder" in caplog.text
+
+
+def test_a_config_file_among_the_notes_is_no_hugo_site_unless_it_states_a_base_url(tmp_path, caplog):
+    # Hugo's older name `config.yaml` is a common name for any tool's file: in the notes folder
+    # itself it counts only with Hugo's `baseURL`.
+    _notes(tmp_path / "content")
+    (tmp_path / "config.yaml").write_text("database: {host: db1}\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        assert read_site_config(tmp_path).engine is None
+    assert "config.yaml" not in caplog.text
+    (tmp_path / "config.yaml").write_text("baseURL: https://example.org/w/\n", encoding="utf-8")
+    assert (read_site_config(tmp_path).engine, read_site_config(tmp_path).pages_dir) == ("hugo", "content")
 
 
 def test_a_site_file_with_keys_that_are_not_text_is_no_traceback(tmp_path, capsys):

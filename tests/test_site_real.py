@@ -260,6 +260,7 @@ def test_a_hugo_project_root_as_the_notes_folder_links_its_content_pages(tmp_pat
     content folder: the pages are the content folder's, at the URLs Hugo builds, its section
     pages (`_index.md`) included; the repository's README and Hugo's `archetypes/` are no pages."""
     repo = _hugo_site(tmp_path, monkeypatch, HUGO_NOTES, "", {"README.md": "# The repository\n\n## Building\n",
+                                                              "index.md": "# Project index\n\n## Layout\n",
                                                               "archetypes/default.md": "---\ntitle: x\n---\n# New page\n"},
                       content_dir)
     checked, wrong = _check_links(repo, repo / "public", "/teamwiki/", capsys)

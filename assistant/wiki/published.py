@@ -154,9 +154,11 @@ def _bundle_index(path: PurePosixPath) -> bool:
 def _leaf_bundles(notes, root: PurePosixPath = PurePosixPath(".")) -> set[str]:
     """Folders holding an `index.*` file: Hugo's leaf bundles, whose other files are resources
     of that page, never pages (https://gohugo.io/content-management/page-bundles/)."""
-    # The content folder's own index.md (`root`) is taken as the home page, not a bundle of every note.
-    return {str(PurePosixPath(n.source).parent) for n in notes
-            if _bundle_index(PurePosixPath(n.source)) and PurePosixPath(n.source).parent != root}
+    # The content folder's own index.md (`root`) is taken as the home page, not a bundle of every
+    # note; an index.md above it (the project's README page) is no page at all (an attack run:
+    # one in the project's root left every note out as its resource).
+    paths = (PurePosixPath(n.source) for n in notes)
+    return {str(path.parent) for path in paths if _bundle_index(path) and root in path.parents and path.parent != root}
 
 
 def _in_leaf_bundle(source: str, bundles: set[str]) -> bool:

@@ -204,11 +204,21 @@ def _mkdocs(notes_dir: Path) -> SiteConfig | None:
             continue
         pages = _pages_dir(notes_dir, folder, _text(data.get("docs_dir")) or "docs")
         if pages is None:
+            _not_below(notes_dir, folder, path, "docs_dir", _text(data.get("docs_dir")) or "docs")
             continue
         clean = data.get("use_directory_urls")
         return SiteConfig(path, "mkdocs", _text(data.get("site_url")), clean if isinstance(clean, bool) else None,
                           id_setting=_mkdocs_id_setting(data), pages_dir=pages or None)
     return None
+
+
+def _not_below(notes_dir: Path, folder: Path, path: Path, key: str, named: str) -> None:
+    """Warn that the site file in the notes folder names pages outside it (`contentDir = "../x"`,
+    a link out, a missing folder): the notes are then read as no site's, and a reader should
+    know why the file was passed over (an attack run: its README and archetypes were cited)."""
+    if folder == notes_dir:
+        _warn_once(f"{path}: its {key} {named[:80]!r} is not a folder inside the notes folder, so the file is "
+                   f"not read as the site's configuration; give that folder as the notes folder")
 
 
 def _pages_dir(notes_dir: Path, folder: Path, named: str) -> str | None:
@@ -343,8 +353,11 @@ def _hugo(notes_dir: Path) -> SiteConfig | None:
         if found is None:
             continue
         path, keys = found
+        if folder == notes_dir and path.name.startswith("config.") and "baseurl" not in keys:
+            continue  # a note folder's own config.yaml (an app's, a tool's) is no Hugo site unless it says so
         pages = _pages_dir(notes_dir, folder, _text(keys.get("contentdir")) or "content")
         if pages is None:
+            _not_below(notes_dir, folder, path, "contentDir", _text(keys.get("contentdir")) or "content")
             continue
         ugly = keys.get("uglyurls")
         return SiteConfig(path, "hugo", _text(keys.get("baseurl")), (not ugly) if isinstance(ugly, bool) else None,
