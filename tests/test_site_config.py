@@ -236,6 +236,30 @@ def test_a_vitepress_site_gives_its_engine_clean_urls_and_base(tmp_path, capsys)
     assert jekyll[0]["headings"][-1]["url"] != pages[0]["headings"][-1]["url"]
 
 
+def test_a_repository_root_with_a_vitepress_site_in_docs_cites_its_pages(tmp_path, capsys, caplog):
+    # VitePress' documented layout keeps the site in `docs/` (docs/.vitepress/): a team that
+    # gives the repository's root gets the site's URLs, and its README is no page.
+    repo = tmp_path / "repo"
+    _notes(repo / "docs")
+    (repo / "docs" / ".vitepress").mkdir()
+    (repo / "docs" / ".vitepress" / "config.mts").write_text(VITEPRESS, encoding="utf-8")
+    (repo / "README.md").write_text("# The repository\n", encoding="utf-8")
+    settings = from_env({}, corpus_dir=repo)
+    assert (settings.wiki_engine, settings.wiki_pages_dir) == ("vitepress", "docs")
+    with caplog.at_level(logging.WARNING):
+        pages, _ = _links_json(repo, capsys)
+    assert {p["source"]: p["url"] for p in pages} == {"docs/ops/deploy.md": "https://ops.example.org/north/ops/deploy"}
+    assert "README.md" in caplog.text
+
+
+def test_a_linked_docs_folder_is_not_read_as_the_site(tmp_path):
+    # read as notes are: never through a symbolic link
+    _notes(tmp_path / "elsewhere", "_config.yml", JEKYLL)
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "docs").symlink_to(tmp_path / "elsewhere")
+    assert read_site_config(tmp_path / "repo").engine is None
+
+
 def test_a_vitepress_value_written_twice_or_computed_is_not_taken(tmp_path):
     notes = _notes(tmp_path / "site")
     (notes / ".vitepress").mkdir()
@@ -255,6 +279,23 @@ def test_a_docusaurus_site_gives_its_engine(tmp_path):
     assert from_env({}, corpus_dir=notes).wiki_engine == "docusaurus"
     other = _notes(tmp_path / "site" / "notes")  # not the docs plugin's default folder
     assert from_env({}, corpus_dir=other).wiki_engine == "jekyll"
+
+
+@pytest.mark.parametrize("docs", ["docs", "notes"])
+def test_a_docusaurus_project_root_as_the_notes_folder_cites_its_docs(tmp_path, capsys, docs):
+    """The repository's root given as the notes folder: the docs plugin's folder (`docs`, or
+    its `path`) holds the pages; the README and the blog are other pages, left out."""
+    repo = tmp_path / "repo"
+    _notes(repo / docs)
+    _notes(repo / "blog")
+    (repo / "README.md").write_text("# The repository\n", encoding="utf-8")
+    (repo / "docusaurus.config.js").write_text(
+        "module.exports = { url: 'https://x.example', baseUrl: '/', presets: [['classic', {\n"
+        f"  docs: {{path: '{docs}', routeBasePath: '/'}}, blog: {{path: 'blog'}}}}]] }};\n", encoding="utf-8")
+    settings = from_env({}, corpus_dir=repo)
+    assert (settings.wiki_engine, settings.wiki_pages_dir) == ("docusaurus", docs)
+    pages, _ = _links_json(repo, capsys)
+    assert {p["source"]: p["url"] for p in pages} == {f"{docs}/ops/deploy.md": "https://x.example/ops/deploy"}
 
 
 def test_a_docusaurus_site_names_its_docs_folder_and_url(tmp_path):

@@ -17,6 +17,7 @@ Hidden names (`.draft.md`) are not notes at all (notes.is_note_path), for every 
 """
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import functools
 import logging
@@ -50,7 +51,8 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
     for note in notes:
         resource = bool(bundles) and _in_leaf_bundle(note.source, bundles)
         page = root == PurePosixPath(".") or root in PurePosixPath(note.source).parents
-        (kept if page and is_published(note, engine, site) and not resource else left_out).append(note)
+        # judged by its path in the site (Jekyll's `exclude` and `_` names are the site's)
+        (kept if page and is_published(_in_site(note, root), engine, site) and not resource else left_out).append(note)
     if engine == "github-wiki":
         _warn_shared_page_names(kept)
     if engine == "hugo" and site is not None and site.languages is not None:
@@ -67,6 +69,13 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
             reasons += "; an .mdx page is published by Docusaurus only"
         log.warning("left out %d note(s) the %s wiki does not publish (%s): %s", len(left_out), engine, reasons, shown)
     return kept
+
+
+def _in_site(note: Note, root: PurePosixPath) -> Note:
+    """The note with its path as the site reads it: below the folder its pages come from."""
+    if root == PurePosixPath("."):
+        return note
+    return dataclasses.replace(note, source=PurePosixPath(note.source).relative_to(root).as_posix())
 
 
 def _replaced_by_translation(notes, languages) -> set[str]:

@@ -13,7 +13,8 @@ on the real site without settings: where its pages are served and their URL styl
   own layout: the folder holding `.vitepress` is the site's source): the engine; `cleanUrls`
   and, with `sitemap: {hostname}`, `base` when written as literals.
 - Docusaurus: `docusaurus.config.{js,ts,mjs,cjs}` in the parent of the notes folder, named
-  `docs` (the docs plugin's default `path`) or named by a `path` literal in it: the engine;
+  `docs` (the docs plugin's default `path`) or named by a `path` literal in it, or in the
+  notes folder with such a folder below it (`pages_dir`): the engine;
   `url`, `baseUrl` and the plugin's `routeBasePath` (default `docs`), when written as
   literals, the base URL; `trailingSlash`, whether page URLs end in '/'.
 - Hugo: `hugo.{toml,yaml,yml,json}` (else the older `config.*`, as Hugo looks) in the parent
@@ -23,6 +24,9 @@ on the real site without settings: where its pages are served and their URL styl
   engine, `baseURL`, `uglyURLs` (Hugo's default: false, so pages end in `/`), its languages
   (`languages`, `defaultContentLanguage`, `defaultContentLanguageInSubdir`, `disableLanguages`:
   HugoLanguages). Hugo's keys are case-insensitive (`baseurl` counts).
+- A repository's root: Jekyll's `_config.yml` or VitePress' `.vitepress/` in its `docs/`
+  folder (GitHub Pages' "/docs" source, VitePress' own layout) is that site, its pages below
+  `docs/` (`pages_dir`).
 - A GitHub or GitLab wiki: the notes folder is a clone of one, its `.git/config` naming an
   `origin` that ends in `.wiki.git` (`https://github.com/org/repo.wiki.git`,
   `git@gitlab.example.com:group/project.wiki.git`): the engine (`github-wiki` on a host named
@@ -50,6 +54,7 @@ was parsed twice per start, for each file.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import posixpath
 import re
@@ -265,20 +270,25 @@ def _vitepress(notes_dir: Path) -> SiteConfig | None:
 
 
 def _docusaurus(notes_dir: Path) -> SiteConfig | None:
-    path = _first_file(notes_dir.parent, _DOCUSAURUS_CONFIGS)
-    found = _read_bounded(path, _trusted_owners(notes_dir))
+    # The project's root beside the notes folder (the notes are its docs), or the notes folder
+    # itself (the team pointed at the repository: the docs are below; its blog and src/pages,
+    # other plugins' pages, are left out).
+    return _docusaurus_in(notes_dir.parent, notes_dir, _trusted_owners(notes_dir)) or _docusaurus_in(notes_dir, notes_dir, None)
+
+
+def _docusaurus_in(folder: Path, notes_dir: Path, owners: tuple[int, ...] | None) -> SiteConfig | None:
+    path = _first_file(folder, _DOCUSAURUS_CONFIGS)
+    found = _read_bounded(path, owners)
     if found is None:
         return None
     text = found[1].decode("utf-8", errors="replace")
     # The docs folder: `docs` (the docs plugin's default), or a `path` literal naming the notes
-    # folder ("path: 'notes'"). Any `path` counts, as a regular expression cannot tell the docs
-    # plugin's from a blog's or a locale's; it must resolve to the notes folder itself.
+    # folder ("path: 'notes'") or, in a project's root, a folder below it. Any `path` counts, as
+    # a regular expression cannot tell the docs plugin's from a blog's or a locale's.
     paths = re.findall(r"(?<![\w$.])['\"]?path['\"]?\s*:\s*(?:'([^'\n]+)'|\"([^\"\n]+)\")", text)
-    try:
-        named = any((notes_dir.parent / (a or b)).resolve() == notes_dir.resolve() for a, b in paths)
-    except (OSError, RuntimeError, ValueError):
-        named = False
-    if notes_dir.name != "docs" and not named:
+    pages = next((p for p in (_pages_dir(notes_dir, folder, n) for n in ["docs", *(a or b for a, b in paths)])
+                  if p is not None), None)
+    if pages is None:
         return None
     host = _literal(text, "url", r"'https?://[^'\n]*'|\"https?://[^\"\n]*\"")
     base = _literal(text, "baseUrl", r"'/[^'\n]*'|\"/[^\"\n]*\"")
@@ -290,7 +300,8 @@ def _docusaurus(notes_dir: Path) -> SiteConfig | None:
     served = None if served in (None, "/", "//") else served
     base_url = host[1:-1].rstrip("/") + (served or "") if host else None
     trailing = _literal(text, "trailingSlash", r"true|false")  # its URLs' final '/' (pages.py)
-    return SiteConfig(path, "docusaurus", base_url, None if trailing is None else trailing == "true", base_path=served)
+    return SiteConfig(path, "docusaurus", base_url, None if trailing is None else trailing == "true", base_path=served,
+                      pages_dir=pages or None)
 
 
 _HUGO_CONFIGS = tuple(f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json"))
@@ -366,13 +377,27 @@ def _hugo(notes_dir: Path) -> SiteConfig | None:
     return None
 
 
+# GitHub Pages publishes a repository's `docs/` folder ("Deploy from a branch", folder /docs),
+# and VitePress keeps its site in `docs/` (`docs/.vitepress/`, its documented layout): the
+# repository's root given as the notes folder is that site, its pages below `docs/`.
+_SOURCE_FOLDER = "docs"
+
+
+def _in_docs_folder(notes_dir: Path) -> SiteConfig | None:
+    folder = notes_dir / _SOURCE_FOLDER
+    if os.path.islink(folder) or not folder.is_dir():  # read as notes are: never through a link
+        return None
+    site = _jekyll(folder) or _vitepress(folder)
+    return dataclasses.replace(site, pages_dir=_SOURCE_FOLDER) if site is not None else None
+
+
 def read_site_config(notes_dir: Path) -> SiteConfig:
     """The site configuration in or beside `notes_dir` (MkDocs first, then Jekyll, VitePress,
-    Docusaurus, Hugo, a wiki clone), or an empty SiteConfig. Never raises for a bad file (a warning is logged)."""
+    Docusaurus, Hugo, a wiki clone, a Jekyll or VitePress site in its `docs/`), or an empty SiteConfig. Never raises for a bad file (a warning is logged)."""
     try:
         notes_dir = Path(notes_dir)
         return (_mkdocs(notes_dir) or _jekyll(notes_dir) or _vitepress(notes_dir) or _docusaurus(notes_dir)
-                or _hugo(notes_dir) or wiki_clone(notes_dir) or SiteConfig())
+                or _hugo(notes_dir) or wiki_clone(notes_dir) or _in_docs_folder(notes_dir) or SiteConfig())
     except (OSError, ValueError) as exc:  # e.g. a path with a NUL byte
         _warn_once(f"site configuration not read: {exc}")
         return SiteConfig()
