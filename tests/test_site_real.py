@@ -87,20 +87,15 @@ def _check_links(notes: Path, built: Path, base_path: str, capsys) -> tuple[int,
     "permalink: /:categories/:title/\n",
     "permalink: pretty\nkramdown:\n  input: kramdown\n",
 ])
-@pytest.mark.parametrize("notes", ["the site", "the repository's root"])
-def test_every_link_lands_on_a_jekyll_built_page_and_heading(tmp_path, capsys, monkeypatch, variant, notes):
-    """The notes folder is the site's source, or the root of a repository GitHub Pages
-    publishes from its `docs/` folder (whose README is no page: linked, it would fail)."""
+def test_every_link_lands_on_a_jekyll_built_page_and_heading(tmp_path, capsys, monkeypatch, variant):
     if not shutil.which("jekyll"):
         pytest.skip("jekyll is not installed (scripts/test.sh installs Debian's jekyll)")
     _only_the_site_file(monkeypatch)
-    repo = tmp_path / "repo"
-    site = repo / "docs" if notes == "the repository's root" else repo
+    site = tmp_path / "site"
     _write(site, NOTES | JEKYLL_PERMALINK_PAGE | JEKYLL_DOT_PAGES)
-    _write(repo, {"README.md": "# The repository\n\n## Building the site\n"} if site != repo else {})
     (site / "_config.yml").write_text(JEKYLL + variant, encoding="utf-8")
     subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=site, check=True, capture_output=True, timeout=120)
-    checked, wrong = _check_links(repo, site / "_site", "/wiki/", capsys)
+    checked, wrong = _check_links(site, site / "_site", "/wiki/", capsys)
     assert checked >= 19 and wrong == []
 
 

@@ -24,9 +24,6 @@ on the real site without settings: where its pages are served and their URL styl
   engine, `baseURL`, `uglyURLs` (Hugo's default: false, so pages end in `/`), its languages
   (`languages`, `defaultContentLanguage`, `defaultContentLanguageInSubdir`, `disableLanguages`:
   HugoLanguages). Hugo's keys are case-insensitive (`baseurl` counts).
-- A repository's root: Jekyll's `_config.yml` or VitePress' `.vitepress/` in its `docs/`
-  folder (GitHub Pages' "/docs" source, VitePress' own layout) is that site, its pages below
-  `docs/` (`pages_dir`).
 - A GitHub or GitLab wiki: the notes folder is a clone of one, its `.git/config` naming an
   `origin` that ends in `.wiki.git` (`https://github.com/org/repo.wiki.git`,
   `git@gitlab.example.com:group/project.wiki.git`): the engine (`github-wiki` on a host named
@@ -54,7 +51,6 @@ was parsed twice per start, for each file.
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 import posixpath
 import re
@@ -282,12 +278,14 @@ def _docusaurus_in(folder: Path, notes_dir: Path, owners: tuple[int, ...] | None
     if found is None:
         return None
     text = found[1].decode("utf-8", errors="replace")
-    # The docs folder: `docs` (the docs plugin's default), or a `path` literal naming the notes
-    # folder ("path: 'notes'") or, in a project's root, a folder below it. Any `path` counts, as
-    # a regular expression cannot tell the docs plugin's from a blog's or a locale's.
-    paths = re.findall(r"(?<![\w$.])['\"]?path['\"]?\s*:\s*(?:'([^'\n]+)'|\"([^\"\n]+)\")", text)
-    pages = next((p for p in (_pages_dir(notes_dir, folder, n) for n in ["docs", *(a or b for a, b in paths)])
-                  if p is not None), None)
+    if folder == notes_dir:
+        pages = _docs_folder_below(notes_dir, text)
+    else:
+        # The docs folder: `docs` (the docs plugin's default), or a `path` literal naming the
+        # notes folder ("path: 'notes'"). Any `path` counts, as a regular expression cannot
+        # tell the docs plugin's from a blog's or a locale's; it must be the notes folder.
+        named = ["docs", *(path for _, path in _path_literals(text))]
+        pages = "" if any(_pages_dir(notes_dir, folder, n) == "" for n in named) else None
     if pages is None:
         return None
     host = _literal(text, "url", r"'https?://[^'\n]*'|\"https?://[^\"\n]*\"")
@@ -305,6 +303,42 @@ def _docusaurus_in(folder: Path, notes_dir: Path, owners: tuple[int, ...] | None
 
 
 _HUGO_CONFIGS = tuple(f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json"))
+
+
+_PATH_LITERAL = re.compile(r"(?<![\w$.])['\"]?path['\"]?\s*:\s*(?:'([^'\n]+)'|\"([^\"\n]+)\")")
+# The plugin whose options hold a `path`: the nearest `docs: {`, `blog: {`, `pages: {` (the
+# classic preset's keys) or `plugin-content-docs` (a plugin of its own) before it.
+_PLUGIN_KEY = re.compile(r"\b(docs|blog|pages)['\"]?\s*:\s*\{|plugin-content-(docs|blog|pages)\b")
+# A site names a handful of paths; a file of 28,000 `path:` literals took 3.3 s to resolve at
+# every start (an attack run), so only the first ones are read.
+MAX_PATH_LITERALS = 50
+
+
+def _path_literals(text: str) -> list[tuple[str | None, str]]:
+    """(owning plugin 'docs' / 'blog' / 'pages' or None when none is written before it, path)
+    for the first MAX_PATH_LITERALS `path` literals of a Docusaurus configuration."""
+    found = []
+    for i, match in enumerate(_PATH_LITERAL.finditer(text)):
+        if i == MAX_PATH_LITERALS:
+            break
+        keys = _PLUGIN_KEY.findall(text, max(0, match.start() - 400), match.start())
+        found.append(((keys[-1][0] or keys[-1][1]) if keys else None, match.group(1) or match.group(2)))
+    return found
+
+
+def _docs_folder_below(notes_dir: Path, text: str) -> str | None:
+    """The docs plugin's folder below a project's root: the first `path` the docs plugin
+    names (a blog's or the pages plugin's is not it: an attack run had `blog/` cited at docs
+    URLs), else `docs`, the plugin's default; None without a docs plugin (`docs: false`) or
+    when that folder is not below the notes folder."""
+    if re.search(r"\bdocs['\"]?\s*:\s*false\b", text):
+        return None
+    named = [path for owner, path in _path_literals(text) if owner in ("docs", None)]
+    for candidate in named or ["docs"]:
+        pages = _pages_dir(notes_dir, notes_dir, candidate)
+        if pages:
+            return pages
+    return None
 
 
 def _hugo_id_setting(data: dict) -> str | None:
@@ -377,27 +411,13 @@ def _hugo(notes_dir: Path) -> SiteConfig | None:
     return None
 
 
-# GitHub Pages publishes a repository's `docs/` folder ("Deploy from a branch", folder /docs),
-# and VitePress keeps its site in `docs/` (`docs/.vitepress/`, its documented layout): the
-# repository's root given as the notes folder is that site, its pages below `docs/`.
-_SOURCE_FOLDER = "docs"
-
-
-def _in_docs_folder(notes_dir: Path) -> SiteConfig | None:
-    folder = notes_dir / _SOURCE_FOLDER
-    if os.path.islink(folder) or not folder.is_dir():  # read as notes are: never through a link
-        return None
-    site = _jekyll(folder) or _vitepress(folder)
-    return dataclasses.replace(site, pages_dir=_SOURCE_FOLDER) if site is not None else None
-
-
 def read_site_config(notes_dir: Path) -> SiteConfig:
     """The site configuration in or beside `notes_dir` (MkDocs first, then Jekyll, VitePress,
-    Docusaurus, Hugo, a wiki clone, a Jekyll or VitePress site in its `docs/`), or an empty SiteConfig. Never raises for a bad file (a warning is logged)."""
+    Docusaurus, Hugo, a wiki clone), or an empty SiteConfig. Never raises for a bad file (a warning is logged)."""
     try:
         notes_dir = Path(notes_dir)
         return (_mkdocs(notes_dir) or _jekyll(notes_dir) or _vitepress(notes_dir) or _docusaurus(notes_dir)
-                or _hugo(notes_dir) or wiki_clone(notes_dir) or _in_docs_folder(notes_dir) or SiteConfig())
+                or _hugo(notes_dir) or wiki_clone(notes_dir) or SiteConfig())
     except (OSError, ValueError) as exc:  # e.g. a path with a NUL byte
         _warn_once(f"site configuration not read: {exc}")
         return SiteConfig()
