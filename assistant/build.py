@@ -228,6 +228,10 @@ def build_index(
     every_note = load_notes(settings.corpus_dir)
     notes = published_notes(every_note, settings.wiki_engine, read_site_config(settings.corpus_dir),
                             settings.wiki_pages_dir)
+    if not notes and settings.wiki_pages_dir and not any(
+            n.source.startswith(settings.wiki_pages_dir + "/") for n in every_note):
+        raise CorpusError(f"no notes in {settings.corpus_dir / settings.wiki_pages_dir}, the folder the site's pages come "
+                          f"from ({read_site_config(settings.corpus_dir).source})")
     if not notes:
         mdx = all(n.source.lower().endswith(".mdx") for n in every_note)  # a Docusaurus site read as another
         raise CorpusError(f"every note in {settings.corpus_dir} is a draft or unpublished for the {settings.wiki_engine} wiki"

@@ -306,3 +306,18 @@ def test_docusaurus_trailing_slash(trailing, page, folder):
     assert wiki_page(_note("# T\n", "ops/pager.md"), "docusaurus", trailing).path == page
     assert wiki_page(_note("# T\n", "ops/README.md"), "docusaurus", trailing).path == folder
     assert wiki_page(_note("---\nslug: /\n---\n# T\n", "intro.md"), "docusaurus", trailing).path == "/"
+
+
+def test_a_project_root_with_no_notes_in_its_content_folder_says_so(tmp_path):
+    # a helper's attack: a Hugo project root whose content/ is empty failed with "every note
+    # ... is a draft or unpublished", while its only note was the repository's README
+    from assistant.build import build_index
+    from assistant.config import from_env
+    from assistant.errors import CorpusError
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://e.example/"\n', encoding="utf-8")
+    (tmp_path / "README.md").write_text("# The repository\n", encoding="utf-8")
+    settings = from_env({}, corpus_dir=tmp_path, index_dir=tmp_path / "index")
+    with pytest.raises(CorpusError, match="no notes in .*content, the folder the site's pages come from"):
+        build_index(settings, embedder=object())  # refused before any embedding
