@@ -120,9 +120,10 @@ class Verdict:
     def unanswered(self, question: str, asked: str, groups: Sequence[Sequence[int]], hits: Sequence[Hit],
                    alone: np.ndarray, with_history: np.ndarray) -> bool:
         """"Not in the notes": a question without history that names nothing (no key terms),
-        a top answer line that is a writer's TODO note (lines.is_todo_note), a name the notes never mention, an asked quantity the first hits never give, or a top
-        score under the index's calibrated floor for this question language and the top hit's
-        notes language, unless the top answer line carries the question's own key terms.
+        a top answer line that is the writer's TODO note (lines.is_todo_note), a name the notes
+        never mention, an asked quantity the first hits never give, or a top score under the
+        index's calibrated floor for this question language and the top hit's notes language,
+        unless the top answer line carries the question's own key terms.
         `asked`: the question with the conversation it was searched with (the question itself
         without history); `groups`/`hits`: the search's distinct hits, best first; `alone`,
         `with_history`: float32[n_chunks] calibrated `match` scores (fusion.py) of the question
