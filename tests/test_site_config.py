@@ -405,7 +405,8 @@ def test_a_hugo_project_root_as_the_notes_folder_cites_its_content_pages(tmp_pat
         pages, _ = _links_json(repo, capsys)
     assert {p["source"]: p["url"] for p in pages} == {
         "content/_index.md": "https://example.org/w/", "content/ops/deploy.md": "https://example.org/w/ops/deploy/"}
-    assert "README.md" in caplog.text and "outside content/" in caplog.text  # said, not silently dropped
+    # said, not silently dropped, and not as a draft
+    assert "left out 2 note(s) outside content/, the folder the hugo site's pages come from: README.md, index.md" in caplog.text
 
 
 @pytest.mark.parametrize("content", ["../elsewhere", "missing", "link"])

@@ -47,12 +47,17 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
     notes = list(notes)
     root = PurePosixPath(pages_dir or ".")
     bundles = _leaf_bundles(notes, root) if engine == "hugo" else set()
-    kept, left_out = [], []
+    kept, left_out, outside = [], [], []
     for note in notes:
+        if root != PurePosixPath(".") and root not in PurePosixPath(note.source).parents:
+            outside.append(note)  # said apart: a reason of its own, not a draft
+            continue
         resource = bool(bundles) and _in_leaf_bundle(note.source, bundles)
-        page = root == PurePosixPath(".") or root in PurePosixPath(note.source).parents
         # judged by its path in the site (Jekyll's `exclude` and `_` names are the site's)
-        (kept if page and is_published(_in_site(note, root), engine, site) and not resource else left_out).append(note)
+        (kept if is_published(_in_site(note, root), engine, site) and not resource else left_out).append(note)
+    if outside:
+        log.warning("left out %d note(s) outside %s/, the folder the %s site's pages come from: %s", len(outside),
+                    pages_dir, engine, _named(outside))
     if engine == "github-wiki":
         _warn_shared_page_names(kept)
     if engine == "hugo" and site is not None and site.languages is not None:
@@ -60,15 +65,18 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
         kept = [note for note in kept if note.source not in replaced]
         left_out += [note for note in notes if note.source in replaced]
     if left_out:
-        shown = ", ".join(n.source for n in left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
         reasons = ("a draft, a disabled language, a bundle's resource, or a file whose page a file with the language "
                    "suffix makes" if engine == "hugo" else "a draft, published: false, a _ name or excluded")
-        if pages_dir:
-            reasons += f"; outside {pages_dir}/, the folder the site's pages come from"
         if engine != "docusaurus" and any(n.source.lower().endswith(".mdx") for n in left_out):
             reasons += "; an .mdx page is published by Docusaurus only"
-        log.warning("left out %d note(s) the %s wiki does not publish (%s): %s", len(left_out), engine, reasons, shown)
+        log.warning("left out %d note(s) the %s wiki does not publish (%s): %s", len(left_out), engine, reasons,
+                    _named(left_out))
     return kept
+
+
+def _named(notes: list[Note]) -> str:
+    """The first five sources, and how many more."""
+    return ", ".join(n.source for n in notes[:5]) + (f" and {len(notes) - 5} more" if len(notes) > 5 else "")
 
 
 def _in_site(note: Note, root: PurePosixPath) -> Note:
