@@ -302,10 +302,10 @@ def test_a_docusaurus_project_root_without_docs_is_no_docs_site(tmp_path):
 
 def test_a_docusaurus_file_of_many_path_literals_reads_only_the_first(tmp_path):
     # an attack run: 28,000 `path:` literals made every start resolve them all (3.3 s)
-    from assistant.wiki.site import MAX_PATH_LITERALS, _path_literals
+    from assistant.wiki.projectroot import MAX_PATH_LITERALS, path_literals
 
     text = "module.exports = {" + "path:'q'," * 28_000 + "};"
-    assert len(_path_literals(text)) == MAX_PATH_LITERALS
+    assert len(path_literals(text)) == MAX_PATH_LITERALS
 
 
 def test_a_docusaurus_site_names_its_docs_folder_and_url(tmp_path):

@@ -57,6 +57,7 @@ import re
 from pathlib import Path
 
 from .clone import wiki_clone
+from .projectroot import docs_folder_below, not_below, pages_dir_of, path_literals
 from .hugo import hugo_languages, lower_keys  # noqa: F401 - lower_keys: part of this module's interface
 from .sitefile import MAX_CONFIG_BYTES, SiteConfig, _read_bounded, _warn_once  # noqa: F401 - MAX_CONFIG_BYTES: part of this module's interface
 
@@ -203,38 +204,13 @@ def _mkdocs(notes_dir: Path) -> SiteConfig | None:
         data = _load_config(path, None if folder == notes_dir else _trusted_owners(notes_dir))
         if data is None:
             continue
-        pages = _pages_dir(notes_dir, folder, _text(data.get("docs_dir")) or "docs")
+        pages = pages_dir_of(notes_dir, folder, _text(data.get("docs_dir")) or "docs")
         if pages is None:
-            _not_below(notes_dir, folder, path, "docs_dir", _text(data.get("docs_dir")) or "docs")
+            not_below(notes_dir, folder, path, "docs_dir", _text(data.get("docs_dir")) or "docs")
             continue
         clean = data.get("use_directory_urls")
         return SiteConfig(path, "mkdocs", _text(data.get("site_url")), clean if isinstance(clean, bool) else None,
                           id_setting=_mkdocs_id_setting(data), pages_dir=pages or None)
-    return None
-
-
-def _not_below(notes_dir: Path, folder: Path, path: Path, key: str, named: str) -> None:
-    """Warn that the site file in the notes folder names pages outside it (`contentDir = "../x"`,
-    a link out, a missing folder): the notes are then read as no site's, and a reader should
-    know why the file was passed over (an attack run: its README and archetypes were cited)."""
-    if folder == notes_dir:
-        _warn_once(f"{path}: its {key} {named[:80]!r} is not a folder inside the notes folder, so the file is "
-                   f"not read as the site's configuration; give that folder as the notes folder")
-
-
-def _pages_dir(notes_dir: Path, folder: Path, named: str) -> str | None:
-    """Where the site file in `folder` takes its pages from (`named`, relative to `folder`), as
-    seen from the notes folder: '' when it is the notes folder (the file is beside it); its
-    '/'-separated path when the file is in the notes folder (the project's root) and it is a
-    folder below it ('content'); None when it is neither (the file is some other site's)."""
-    try:
-        pages, root = (folder / named).resolve(), notes_dir.resolve()
-        if pages == root:
-            return ""
-        if folder == notes_dir and root in pages.parents and pages.is_dir():
-            return pages.relative_to(root).as_posix()
-    except (OSError, RuntimeError, ValueError):  # a loop of links, a NUL byte
-        pass
     return None
 
 
@@ -279,13 +255,13 @@ def _docusaurus_in(folder: Path, notes_dir: Path, owners: tuple[int, ...] | None
         return None
     text = found[1].decode("utf-8", errors="replace")
     if folder == notes_dir:
-        pages = _docs_folder_below(notes_dir, text)
+        pages = docs_folder_below(notes_dir, text)
     else:
         # The docs folder: `docs` (the docs plugin's default), or a `path` literal naming the
         # notes folder ("path: 'notes'"). Any `path` counts, as a regular expression cannot
         # tell the docs plugin's from a blog's or a locale's; it must be the notes folder.
-        named = ["docs", *(path for _, path in _path_literals(text))]
-        pages = "" if any(_pages_dir(notes_dir, folder, n) == "" for n in named) else None
+        named = ["docs", *(path for _, path in path_literals(text))]
+        pages = "" if any(pages_dir_of(notes_dir, folder, n) == "" for n in named) else None
     if pages is None:
         return None
     host = _literal(text, "url", r"'https?://[^'\n]*'|\"https?://[^\"\n]*\"")
@@ -303,42 +279,6 @@ def _docusaurus_in(folder: Path, notes_dir: Path, owners: tuple[int, ...] | None
 
 
 _HUGO_CONFIGS = tuple(f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json"))
-
-
-_PATH_LITERAL = re.compile(r"(?<![\w$.])['\"]?path['\"]?\s*:\s*(?:'([^'\n]+)'|\"([^\"\n]+)\")")
-# The plugin whose options hold a `path`: the nearest `docs: {`, `blog: {`, `pages: {` (the
-# classic preset's keys) or `plugin-content-docs` (a plugin of its own) before it.
-_PLUGIN_KEY = re.compile(r"\b(docs|blog|pages)['\"]?\s*:\s*\{|plugin-content-(docs|blog|pages)\b")
-# A site names a handful of paths; a file of 28,000 `path:` literals took 3.3 s to resolve at
-# every start (an attack run), so only the first ones are read.
-MAX_PATH_LITERALS = 50
-
-
-def _path_literals(text: str) -> list[tuple[str | None, str]]:
-    """(owning plugin 'docs' / 'blog' / 'pages' or None when none is written before it, path)
-    for the first MAX_PATH_LITERALS `path` literals of a Docusaurus configuration."""
-    found = []
-    for i, match in enumerate(_PATH_LITERAL.finditer(text)):
-        if i == MAX_PATH_LITERALS:
-            break
-        keys = _PLUGIN_KEY.findall(text, max(0, match.start() - 400), match.start())
-        found.append(((keys[-1][0] or keys[-1][1]) if keys else None, match.group(1) or match.group(2)))
-    return found
-
-
-def _docs_folder_below(notes_dir: Path, text: str) -> str | None:
-    """The docs plugin's folder below a project's root: the first `path` the docs plugin
-    names (a blog's or the pages plugin's is not it: an attack run had `blog/` cited at docs
-    URLs), else `docs`, the plugin's default; None without a docs plugin (`docs: false`) or
-    when that folder is not below the notes folder."""
-    if re.search(r"\bdocs['\"]?\s*:\s*false\b", text):
-        return None
-    named = [path for owner, path in _path_literals(text) if owner in ("docs", None)]
-    for candidate in named or ["docs"]:
-        pages = _pages_dir(notes_dir, notes_dir, candidate)
-        if pages:
-            return pages
-    return None
 
 
 def _hugo_id_setting(data: dict) -> str | None:
@@ -400,9 +340,9 @@ def _hugo(notes_dir: Path) -> SiteConfig | None:
         path, keys = found
         if folder == notes_dir and path.name.startswith("config.") and "baseurl" not in keys:
             continue  # a note folder's own config.yaml (an app's, a tool's) is no Hugo site unless it says so
-        pages = _pages_dir(notes_dir, folder, _text(keys.get("contentdir")) or "content")
+        pages = pages_dir_of(notes_dir, folder, _text(keys.get("contentdir")) or "content")
         if pages is None:
-            _not_below(notes_dir, folder, path, "contentDir", _text(keys.get("contentdir")) or "content")
+            not_below(notes_dir, folder, path, "contentDir", _text(keys.get("contentdir")) or "content")
             continue
         ugly = keys.get("uglyurls")
         return SiteConfig(path, "hugo", _text(keys.get("baseurl")), (not ugly) if isinstance(ugly, bool) else None,
