@@ -204,9 +204,10 @@ def _mkdocs(notes_dir: Path) -> SiteConfig | None:
         data = _load_config(path, None if folder == notes_dir else _trusted_owners(notes_dir))
         if data is None:
             continue
-        pages = pages_dir_of(notes_dir, folder, _text(data.get("docs_dir")) or "docs")
+        docs_dir = _text(data.get("docs_dir")) or "docs"
+        pages = pages_dir_of(notes_dir, folder, docs_dir)
         if pages is None:
-            not_below(notes_dir, folder, path, "docs_dir", _text(data.get("docs_dir")) or "docs")
+            not_below(notes_dir, folder, path, "docs_dir", docs_dir)
             continue
         clean = data.get("use_directory_urls")
         return SiteConfig(path, "mkdocs", _text(data.get("site_url")), clean if isinstance(clean, bool) else None,
@@ -340,9 +341,10 @@ def _hugo(notes_dir: Path) -> SiteConfig | None:
         path, keys = found
         if folder == notes_dir and path.name.startswith("config.") and "baseurl" not in keys:
             continue  # a note folder's own config.yaml (an app's, a tool's) is no Hugo site unless it says so
-        pages = pages_dir_of(notes_dir, folder, _text(keys.get("contentdir")) or "content")
+        content_dir = _text(keys.get("contentdir")) or "content"
+        pages = pages_dir_of(notes_dir, folder, content_dir)
         if pages is None:
-            not_below(notes_dir, folder, path, "contentDir", _text(keys.get("contentdir")) or "content")
+            not_below(notes_dir, folder, path, "contentDir", content_dir)
             continue
         ugly = keys.get("uglyurls")
         return SiteConfig(path, "hugo", _text(keys.get("baseurl")), (not ugly) if isinstance(ugly, bool) else None,
