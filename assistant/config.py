@@ -21,6 +21,7 @@ from .errors import ConfigError
 
 if TYPE_CHECKING:
     from .wiki.hugo import HugoLanguages
+    from .wiki.jekyll import JekyllUrls
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
@@ -55,6 +56,9 @@ class Settings:
     # the project's root (wiki/site.py `pages_dir`: a Hugo `contentDir`, an MkDocs `docs_dir`),
     # from its site file only; "": the notes folder. Notes outside it are not pages.
     wiki_pages_dir: str = ""
+    # A Jekyll site's posts, collections and permalink style (wiki.jekyll.JekyllUrls), from its
+    # `_config.yml` only; None: Jekyll's defaults (posts at /:year/:month/:day/:title.html).
+    wiki_permalinks: JekyllUrls | None = None
     anchor_style: str | None = None
     link_target: str = "_top"
     host: str = "127.0.0.1"
@@ -222,6 +226,14 @@ def _languages(value: Any):
     return value
 
 
+def _permalinks(value: Any):
+    from .wiki.jekyll import JekyllUrls  # lazy: the wiki package imports the notes parser
+
+    if not isinstance(value, JekyllUrls):
+        raise ValueError("expected a Jekyll site's URL settings (read from its _config.yml)")
+    return value
+
+
 def _pages_dir(value: Any) -> str:
     text = value.strip("/") if isinstance(value, str) else None
     parts = text.split("/") if text else []
@@ -253,6 +265,7 @@ _FIELDS: dict[str, tuple[str | None, str | None, Callable[[Any], Any]]] = {
     "wiki_clean_urls": ("ASSISTANT_WIKI_CLEAN_URLS", "--wiki-clean-urls", _optional(_bool_text)),
     "wiki_languages": (None, None, _optional(_languages)),
     "wiki_pages_dir": (None, None, _pages_dir),
+    "wiki_permalinks": (None, None, _optional(_permalinks)),
     "anchor_style": ("ASSISTANT_ANCHOR_STYLE", "--anchor-style", _optional(_choice("kramdown", "github"))),
     "link_target": ("ASSISTANT_LINK_TARGET", None, _choice("_top", "_blank", "_self", "_parent")),
     "host": ("ASSISTANT_HOST", "--host", _host),
@@ -308,7 +321,8 @@ def _from_site(values: dict[str, Any]) -> dict[str, Any]:
     each checked as a setting is; a value that fails its check is left out with a warning.
     When another engine was chosen, the file describes some other site and nothing is taken
     from it."""
-    wanted = [f for f in ("wiki_engine", "wiki_base_url", "wiki_clean_urls", "wiki_languages", "wiki_pages_dir")
+    wanted = [f for f in ("wiki_engine", "wiki_base_url", "wiki_clean_urls", "wiki_languages", "wiki_pages_dir",
+                          "wiki_permalinks")
               if f not in values]
     if not wanted:
         return {}
@@ -318,7 +332,7 @@ def _from_site(values: dict[str, Any]) -> dict[str, Any]:
     if site.source is None:
         return {}
     stated = {"wiki_engine": site.engine, "wiki_base_url": site.base_url, "wiki_clean_urls": site.clean_urls,
-              "wiki_languages": site.languages, "wiki_pages_dir": site.pages_dir}
+              "wiki_languages": site.languages, "wiki_pages_dir": site.pages_dir, "wiki_permalinks": site.permalinks}
     chosen = values.get("wiki_engine", site.engine)
     if _SITE_FAMILY.get(chosen, chosen) != _SITE_FAMILY.get(site.engine, site.engine):
         return {}

@@ -34,6 +34,7 @@ import numpy as np
 
 from .chunking import Chunk
 from .config import Settings
+from .wiki.jekyll import JekyllUrls
 from .lines import LINE_PASS_VERSION, UNIT_VERSION, LineUnit
 from .passages import PASSAGE_TOKENS, Passage
 from .lexical import BM25_FILES, TOKENIZER_VERSION, LexicalIndex
@@ -54,6 +55,10 @@ def chunking_settings(settings: Settings) -> dict:
     hugo = {"wiki_languages": settings.wiki_languages.record() if settings.wiki_languages else None}
     # Recorded only when set, for the same reason: no index built before the record is rebuilt.
     pages = {"wiki_pages_dir": settings.wiki_pages_dir} if settings.wiki_pages_dir else {}
+    # Recorded for Jekyll only: posts and collections moved from their file paths to Jekyll's
+    # URLs, so each Jekyll wiki's index is rebuilt once, and no other wiki's is.
+    jekyll = {"wiki_permalinks": (settings.wiki_permalinks or JekyllUrls()).record()} \
+        if settings.wiki_engine in ("jekyll", "kramdown") else {}
     return {
         "max_lines": settings.max_chunk_lines,
         "max_tokens": settings.max_chunk_tokens,
@@ -67,6 +72,7 @@ def chunking_settings(settings: Settings) -> dict:
         "page_text": 12,  # wiki/shown.py: what is embedded and indexed is the text the page shows (12: a Docusaurus tab shows its label; 11: Docusaurus hides MDX import/export; 10: also MkDocs' alert marker; 9: kramdown's alert marker escaped, shown as text; 8: an alert marker kept, a caption; 2: tags' arguments; 3: link's; 4: not when/elsif's; 5: TOML front matter, Hugo; 6: a Hugo ref's path; 7: code spans paired as CommonMark pairs them, GitHub wiki links)
         **(hugo if settings.wiki_engine == "hugo" else {}),
         **pages,
+        **jekyll,
     }
 
 

@@ -71,6 +71,8 @@ def _check_links(notes: Path, built: Path, base_path: str, capsys) -> tuple[int,
         assert path.startswith(base_path), page["url"]
         relative = path[len(base_path):]
         target = built / relative / "index.html" if relative.endswith("/") or not relative else built / relative
+        if not target.is_file() and (built / (relative + ".html")).is_file():
+            target = built / (relative + ".html")  # `/a/b` is served from a/b.html (GitHub Pages, jekyll serve)
         if not target.is_file():
             wrong.append(f"{page['source']}: {page['url']} (no {target.relative_to(built)})")
             continue
@@ -193,6 +195,80 @@ def test_a_folder_readme_is_its_folders_page_as_github_pages_serves_it(tmp_path,
         assert target.is_file(), page["url"]
         if target.suffix == ".html":
             assert all(unquote(urlsplit(h["url"]).fragment) in _ids(target) for h in page["headings"]), page
+
+
+# Posts and collections (wiki/jekyll.py): dated names, categories from folders and front matter,
+# a date with an offset, a post's and a page's permalink templates; what Jekyll renders no page for.
+JEKYLL_DOCUMENTS = {
+    "_posts/2024-03-05-weekly-meeting.md": "---\ntitle: Weekly\n---\n# Weekly meeting\n\n## 決定事項\n",
+    "_posts/2024-3-7-Deploy_Notes v2.md": "---\ncategories: [Ops, infra]\n---\n# Deploy\n\n## Rollback\n",
+    "_posts/sub/2024-01-05-subpost.md": "---\ncategory: Team Notes\n---\n# Sub\n\n## Where\n",
+    "_posts/2024-01-02-tz.md": "---\ndate: 2024-01-02 01:00:00 +0900\n---\n# Late night\n\n## Why\n",
+    "_posts/2024-01-06-nofm.md": "# No front matter\n\n## Still a post\n",
+    "_posts/2024-02-01-own.md": "---\npermalink: /notes/:categories/:title/\ncategories: a\n---\n# Own\n\n## Here\n",
+    "blog/_posts/2023-12-01-日本語の記事.md": "---\n---\n# 日本語の記事\n\n## 概要\n",
+    "_posts/README.md": "---\n---\n# Not a post: no date\n",
+    "_posts/_2024-01-01-hidden.md": "---\n---\n# Hidden\n",
+    "_drafts/2024-01-01-draft.md": "---\n---\n# Draft\n",
+    "_docs/index.md": "---\n---\n# Docs\n\n## Start\n",
+    "_docs/sub/setup.md": "---\ntitle: Setup\n---\n# Setup\n\n## 手順\n",
+    "_docs/2024-05-06-dated.md": "---\n---\n# Dated doc\n\n## Body\n",
+    "_hidden/x.md": "---\n---\n# Not output\n",
+    "pages/base.md": "---\npermalink: /:path/:basename/\n---\n# Base\n\n## Named\n",
+}
+JEKYLL_RENDERED = {"_posts/2024-03-05-weekly-meeting.md", "_posts/2024-3-7-Deploy_Notes v2.md",
+                   "_posts/sub/2024-01-05-subpost.md", "_posts/2024-01-02-tz.md", "_posts/2024-01-06-nofm.md",
+                   "_posts/2024-02-01-own.md", "blog/_posts/2023-12-01-日本語の記事.md", "_docs/index.md",
+                   "_docs/sub/setup.md", "_docs/2024-05-06-dated.md", "pages/base.md", "index.md"}
+
+
+@pytest.mark.parametrize("variant", [
+    "",  # Jekyll's defaults: posts at /:categories/:year/:month/:day/:title.html
+    "permalink: pretty\ntimezone: Asia/Tokyo\n",  # the +0900 post on 01-02, not 01-01 as in UTC
+    "permalink: /:categories/:title/\n",
+    "permalink: ordinal\ncollections_dir: my\n",
+    "permalink: weekdate\n",
+    "collections:\n  posts:\n    permalink: /blog/:year/:slug\n",
+])
+def test_every_post_and_collection_link_lands_on_a_jekyll_built_page(tmp_path, capsys, monkeypatch, variant):
+    if not shutil.which("jekyll"):
+        pytest.skip("jekyll is not installed (scripts/test.sh installs Debian's jekyll)")
+    _only_the_site_file(monkeypatch)
+    site = tmp_path / "site"
+    moved = "my/" if "collections_dir" in variant else ""
+    _write(site, {"index.md": "---\n---\n# Home\n\n## Hello\n"}
+           | {(moved + k if k.startswith(("_posts", "_drafts", "_docs", "_hidden", "blog/_posts")) else k): v
+              for k, v in JEKYLL_DOCUMENTS.items()})
+    collections = "" if "collections:" in variant else "collections:\n  docs:\n    output: true\n  hidden: {}\n"
+    (site / "_config.yml").write_text(JEKYLL + variant + collections, encoding="utf-8")
+    subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=site, check=True, capture_output=True, timeout=120)
+    checked, wrong = _check_links(site, site / "_site", "/wiki/", capsys)
+    assert wrong == [] and checked >= 9
+
+    assert cli.main(["links", "--corpus", str(site), "--json"]) == 0
+    linked = {json.loads(line)["source"] for line in capsys.readouterr().out.splitlines()}
+    expected = {moved + s if s.startswith(("_", "blog/_posts")) else s for s in JEKYLL_RENDERED}
+    if "collections:" in variant:  # no docs collection: its notes are no pages
+        expected = {s for s in expected if "_docs/" not in s}
+    assert linked == expected
+    built = [p for p in (site / "_site").rglob("*.html")]
+    assert len(built) == len(expected)  # the generator's own count: nothing it renders is missed
+
+
+SLUGGED = ["Deploy_Notes v2", "日本語の記事 (1)", "é—x_y", "  Trim me!  ", "a/b?c=d&e", "Ünïcödé Straße", "ＡＢＣ１２３",
+           "ｶﾀｶﾅ", "tab\there", "--dashes--", "emoji 🎉 ok", "mixed.CASE~tilde@at"]
+
+
+def test_slugify_is_jekylls(tmp_path):
+    """jekyll.slugify against Jekyll's own Utils.slugify (Ruby), default and pretty modes."""
+    if not shutil.which("ruby") or subprocess.run(["ruby", "-e", "require 'jekyll'"], capture_output=True).returncode:
+        pytest.skip("ruby with jekyll is not installed (scripts/test.sh installs Debian's jekyll)")
+    script = ("require 'jekyll'; require 'json'; words = JSON.parse(STDIN.read); puts JSON.generate(words.map { |w| "
+              "[Jekyll::Utils.slugify(w), Jekyll::Utils.slugify(w, mode: 'pretty', cased: true)] })")
+    ruby = subprocess.run(["ruby", "-e", script], input=json.dumps(SLUGGED), capture_output=True, text=True, check=True)
+    from assistant.wiki.jekyll import slugify
+
+    assert [[slugify(w), slugify(w, pretty=True, cased=True)] for w in SLUGGED] == json.loads(ruby.stdout)
 
 
 HUGO_NOTES = {

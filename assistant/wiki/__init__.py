@@ -15,6 +15,7 @@ from .headings import WikiHeading, page_headings
 from .pages import front_matter, page_path, page_title
 from .shown import PageText, page_text
 from .hugo import HugoLanguages
+from .jekyll import JekyllUrls
 
 ENGINES = ("jekyll", "kramdown", "github", "gitlab", "mkdocs", "vitepress", "docusaurus", "hugo", "github-wiki",
            "gitlab-wiki")
@@ -42,22 +43,24 @@ class WikiPage:
 
 
 def wiki_page(note: Note, engine: str = DEFAULT_ENGINE, clean_urls: bool | None = None,
-              languages: HugoLanguages | None = None, pages_dir: str = "") -> WikiPage:
+              languages: HugoLanguages | None = None, pages_dir: str = "",
+              permalinks: JekyllUrls | None = None) -> WikiPage:
     """The page of one note under `engine`; ValueError for an unknown engine. `languages`:
     a Hugo site's (hugo.HugoLanguages; None: Hugo's default); `pages_dir`: the folder of the
-    notes folder the site makes its pages from (pages.page_path).
+    notes folder the site makes its pages from; `permalinks`: a Jekyll site's (jekyll.JekyllUrls;
+    None: Jekyll's defaults) (pages.page_path).
 
     Cached by the note's content hash: a build chunks each note twice (chunks, passages).
     """
     check_engine(engine)
-    return _cached_page(note.source, note.sha256, engine, clean_urls, languages, pages_dir, note)
+    return _cached_page(note.source, note.sha256, engine, clean_urls, languages, pages_dir, permalinks, note)
 
 
 @functools.lru_cache(maxsize=512)
 def _cached_page(source: str, sha256: str, engine: str, clean_urls: bool | None, languages: HugoLanguages | None,
-                 pages_dir: str, note: Note) -> WikiPage:
+                 pages_dir: str, permalinks: JekyllUrls | None, note: Note) -> WikiPage:
     headings = tuple(page_headings(note, engine))
-    return WikiPage(page_title(note, engine, headings), page_path(note, engine, clean_urls, languages, pages_dir),
+    return WikiPage(page_title(note, engine, headings), page_path(note, engine, clean_urls, languages, pages_dir, permalinks),
                     headings, page_text(note, engine, headings))
 
 

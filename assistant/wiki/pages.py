@@ -16,7 +16,9 @@ URL path of a note `dir/page.md` (before the base URL, which may carry a base pa
 Under Hugo a file `page.ja.md` of a site with a `ja` language is the `ja` page of `page`,
 served at `/ja/dir/page/` (hugo_page_path: translation by file name).
 
-A front-matter `permalink` wins under Jekyll; `slug` under Docusaurus; `url`, then `slug`, under
+Under Jekyll a post (`_posts/2024-03-05-title.md`) or a document of a collection the site
+outputs (`_docs/page.md`) is at its collection's URL (jekyll.py), and a front-matter
+`permalink`, its placeholders filled, wins; `slug` under Docusaurus; `url`, then `slug`, under
 Hugo, which also writes each path segment as its MakePathSanitized does (spaces to '-', only
 letters, digits, marks and `._-#+~%` kept, lower-cased: helpers/path.go, Hugo 0.111).
 A GitHub wiki's page name is its file name with spaces, '/', '<' and '>' as '-' (gollum's
@@ -38,6 +40,7 @@ from urllib.parse import unquote
 from ..notes import NOTE_SUFFIXES, Note, _front_matter_end, front_matter_meta, is_bare_readme
 from .headings import WikiHeading
 from .hugo import HugoLanguages, lower_keys
+from .jekyll import JekyllUrls, document_of, document_path, page_permalink
 
 _INDEX_NAMES = {"jekyll": ("index",), "kramdown": ("index",), "mkdocs": ("index", "readme"),
                 "vitepress": ("index",), "docusaurus": ("index", "readme")}  # hugo: hugo_page_path
@@ -95,16 +98,23 @@ def jekyll_permalink(permalink: str) -> str:
 
 
 def page_path(note: Note, engine: str, clean_urls: bool | None = None, languages: HugoLanguages | None = None,
-              pages_dir: str = "") -> str:
+              pages_dir: str = "", permalinks: JekyllUrls | None = None) -> str:
     """URL path of the note's page, '/'-rooted, not yet percent-encoded. `languages`: a Hugo
     site's (None: Hugo's default, one language "en"); `pages_dir`: the folder the site makes
     its pages from when the notes folder is the project's root (site.SiteConfig.pages_dir), so
-    `content/visas/card.md` is the page `/visas/card/`."""
+    `content/visas/card.md` is the page `/visas/card/`; `permalinks`: a Jekyll site's posts,
+    collections and permalink style (jekyll.JekyllUrls; None: Jekyll's defaults)."""
     meta = front_matter(note)
     permalink = _front_matter_path(meta.get("permalink"))
-    if engine in ("jekyll", "kramdown") and permalink:
-        return jekyll_permalink(permalink)
     parts = source_parts(note.source)
+    if engine in ("jekyll", "kramdown"):
+        urls = permalinks or JekyllUrls()
+        document = document_of(parts, urls)
+        if document is not None:
+            has_front_matter = bool(_front_matter_end(list(note.lines)))
+            return jekyll_permalink(document_path(document, meta, permalink, has_front_matter, urls))
+        if permalink:
+            return jekyll_permalink(page_permalink(permalink, parts))
     below = pages_dir.split("/") if pages_dir else []
     if below and parts[: len(below)] == below and len(parts) > len(below):
         parts = parts[len(below):]
@@ -266,4 +276,6 @@ def page_title(note: Note, engine: str, headings: Sequence[WikiHeading]) -> str:
         if not path.parent.name:
             return "Home"  # the site's front page (MkDocs' nav calls it so too)
         stem = path.parent.name
+    if engine in ("jekyll", "kramdown"):  # a post's date is not in its title (Jekyll's titleize_slug)
+        stem = re.sub(r"\A\d{2,4}-\d{1,2}-\d{1,2}-(?=.)", "", stem)
     return _readable(stem) or stem

@@ -5,7 +5,7 @@ line by line); a whole note the engine never renders is left out the same way:
 
 | engine | not published | source |
 |---|---|---|
-| jekyll, kramdown | front matter `published: false`; a file or folder whose name starts with `_` (`_drafts/`, `_private.md`, `_includes/`), except the `_posts` folder and names the site's `include` lists; what the site's `exclude` matches, with Jekyll's default exclusions (`node_modules`, `vendor/bundle/`, ...) | https://jekyllrb.com/docs/front-matter/ (predefined `published`), https://jekyllrb.com/docs/structure/ ("_drafts: unpublished posts"; other `_` names are not pages), https://jekyllrb.com/docs/configuration/options/ (`exclude`) |
+| jekyll, kramdown | front matter `published: false`; a file or folder whose name starts with `_` (`_drafts/`, `_private.md`, `_includes/`), except names the site's `include` lists and the documents of a collection Jekyll renders (jekyll.py: a post named `YYYY-MM-DD-title.md` in a `_posts` folder, a document of a collection with `output: true`); what the site's `exclude` matches, with Jekyll's default exclusions (`node_modules`, `vendor/bundle/`, ...) | https://jekyllrb.com/docs/front-matter/ (predefined `published`), https://jekyllrb.com/docs/structure/ ("_drafts: unpublished posts"; other `_` names are not pages), https://jekyllrb.com/docs/configuration/options/ (`exclude`) |
 | docusaurus | front matter `draft: true` (left out of production builds); a file or folder whose name starts with `_` ("treated as partial pages and ignored by default") | https://docusaurus.io/docs/create-doc, https://docusaurus.io/docs/api/plugins/@docusaurus/plugin-content-docs#markdown-front-matter |
 | hugo | front matter `draft: true` (any case, also the text "true"; left out unless built with `--buildDrafts`); the other files of a leaf bundle (a folder with an `index.md`, or `index.ja.md`, any file named `index.*`: its resources); a page of a disabled language (`about.ja.md` under `disableLanguages = ["ja"]`); `_index.md` is a section's page and is published | https://gohugo.io/methods/page/draft/, https://gohugo.io/content-management/organization/, https://gohugo.io/content-management/multilingual/ |
 | github-wiki | `_Sidebar`, in any case and any folder: the navigation shown beside every page, not a page (`_Footer` and `_Header`, shown on every page, are indexed and cited at the home page: pages.py) | gollum's Page::SUBPAGENAMES (the engine behind GitHub wikis), https://docs.github.com/en/communities/documenting-your-project-with-wikis/creating-a-footer-or-sidebar-for-your-wiki |
@@ -28,6 +28,7 @@ from typing import Callable
 from ..notes import Note
 from .pages import GITHUB_WIKI_PARTS_ON_EVERY_PAGE, front_matter, page_path
 from .hugo import lower_keys
+from .jekyll import JekyllUrls, document_of
 from .site import SiteConfig
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,6 @@ log = logging.getLogger(__name__)
 _UNDERSCORE_ENGINES = ("jekyll", "kramdown", "docusaurus")
 # Lower-cased: gollum finds them whatever their case (its page_match compares names downcased).
 _WIKI_PARTS = {"github-wiki": ("_sidebar",), "gitlab-wiki": ("_sidebar",)}
-_KEPT_UNDERSCORE = {"jekyll": {"_posts"}, "kramdown": {"_posts"}, "docusaurus": set()}
 
 
 def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_dir: str = "") -> list[Note]:
@@ -129,10 +129,14 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
     jekyll_site = engine in ("jekyll", "kramdown") and site is not None and site.engine in ("jekyll", "kramdown")
     if jekyll_site and _jekyll_filtered(parts, site.exclude, site.include):
         return False
-    if engine in _UNDERSCORE_ENGINES:
-        kept = _KEPT_UNDERSCORE[engine]
+    document = None
+    if engine in ("jekyll", "kramdown"):  # posts and collections: Jekyll's own `_` folders
+        document = document_of(parts, site.permalinks if jekyll_site and site.permalinks else JekyllUrls())
+        if document is not None and not document.output:
+            return False
+    if engine in _UNDERSCORE_ENGINES and document is None:
         included = site.include if jekyll_site else ()
-        if any(part.startswith("_") and part not in kept and part not in included for part in parts):
+        if any(part.startswith("_") and part not in included for part in parts):
             return False
     if engine in _WIKI_PARTS:
         path = PurePosixPath(note.source)

@@ -5,7 +5,8 @@ on the real site without settings: where its pages are served and their URL styl
   folder (the site's source): `url` + `baseurl` give the base URL; `permalink: pretty`, or a
   permalink template ending in `/` (`/:categories/:title/`), gives page URLs `/dir/page/`
   (Jekyll's Utils.add_permalink_suffix); `kramdown: {input: kramdown}` gives the kramdown
-  engine (Jekyll's default input is GFM).
+  engine (Jekyll's default input is GFM); `permalink`, `collections`, `collections_dir` and
+  `timezone` give posts' and collections' URLs (jekyll.JekyllUrls).
 - MkDocs: `mkdocs.yml` (else `mkdocs.yaml`) in the notes folder or its parent whose `docs_dir`
   (default `docs`) is the notes folder, or a folder below it (`pages_dir`: the notes folder is
   the project's root): the engine, `site_url`, `use_directory_urls` (MkDocs' default: true).
@@ -58,6 +59,7 @@ from pathlib import Path
 
 from .clone import wiki_clone
 from .projectroot import docs_folder_below, not_below, pages_dir_of, path_literals
+from .jekyll import jekyll_urls
 from .hugo import hugo_languages, lower_keys  # noqa: F401 - lower_keys: part of this module's interface
 from .sitefile import MAX_CONFIG_BYTES, SiteConfig, _read_bounded, _warn_once  # noqa: F401 - MAX_CONFIG_BYTES: part of this module's interface
 
@@ -146,7 +148,7 @@ def _jekyll(notes_dir: Path) -> SiteConfig | None:
     engine = "kramdown" if source_input and source_input.lower() == "kramdown" else "jekyll"
     return SiteConfig(path, engine, base, _jekyll_clean_urls(data.get("permalink")),
                       _patterns(data.get("exclude")) + JEKYLL_DEFAULT_EXCLUDES, _patterns(data.get("include")),
-                      _jekyll_id_setting(data))
+                      _jekyll_id_setting(data), permalinks=jekyll_urls(data))
 
 
 def _jekyll_id_setting(data: dict) -> str | None:

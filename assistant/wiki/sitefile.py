@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .hugo import HugoLanguages
+from .jekyll import JekyllUrls
 
 log = logging.getLogger(__name__)
 _warned: set[str] = set()  # the file is read at every from_env and start-up line: say it once
@@ -44,6 +45,8 @@ class SiteConfig:
     # when the notes folder is the project's root (a Hugo `contentDir`, an MkDocs `docs_dir`):
     # page URLs are paths below it, and notes outside it are not pages. None: the notes folder.
     pages_dir: str | None = None
+    # A Jekyll site's posts, collections and permalink style (None: not a Jekyll site file).
+    permalinks: JekyllUrls | None = None
 
 
 def _warn_once(message: str) -> None:

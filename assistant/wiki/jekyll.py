@@ -1,0 +1,307 @@
+"""Jekyll's posts and collections: which notes are their documents, and the URLs Jekyll 4.3
+gives them and pages' front-matter permalinks (the rules of jekyll-4.3.1/lib/jekyll:
+configuration.rb, collection.rb, document.rb, drops/url_drop.rb, url.rb, utils.rb; checked
+against real builds by tests/test_site_real.py).
+
+- Posts: files named `YYYY-MM-DD-title.md` in a `_posts` folder (at the site's root or below
+  any folder, whose names become categories: `blog/_posts/...` is in category `blog`), at
+  `/:categories/:year/:month/:day/:title:output_ext` (the site's `permalink: date`, Jekyll's
+  default; `pretty`, `ordinal`, `weekdate`, `none` or a template of the site's own). A file
+  in `_posts` without a date in its name is no page.
+- Collections (`collections:` in `_config.yml`): the notes in `_<label>/` (below
+  `collections_dir` when set) are published when the collection has `output: true`, at
+  `/:collection/:path` plus the suffix of the site's permalink style, or the collection's
+  own `permalink`. A collection note without front matter is no page: Jekyll copies it as it
+  is, so it is cited at that file.
+- A front-matter `permalink` is a template too (`/:path/:basename/` for a page;
+  `/:categories/:title/` for a post).
+
+Not read: front-matter `defaults:` that set permalinks, `future: false` (a post dated after
+the build is left out by Jekyll, here it is linked), a collection's `sort_by`/`order`.
+Dates with a UTC offset are taken in UTC (GitHub Pages builds in UTC), or in the site's
+`timezone`.
+
+No Python library reproduces Jekyll's URL rules (it is Ruby), so they are written here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from urllib.parse import quote
+
+# document.rb DATE_FILENAME_MATCHER, on the file's name
+_DATED_NAME = re.compile(r"(\d{2,4}-\d{1,2}-\d{1,2})-(.*)(\.[^.]+)\Z")
+# configuration.rb STYLE_TO_PERMALINK
+_POST_STYLES = {
+    "none": "/:categories/:title:output_ext",
+    "date": "/:categories/:year/:month/:day/:title:output_ext",
+    "ordinal": "/:categories/:year/:y_day/:title:output_ext",
+    "pretty": "/:categories/:year/:month/:day/:title/",
+    "weekdate": "/:categories/:year/W:week/:short_day/:title:output_ext",
+}
+_OUTPUT_EXT = ".html"  # what Jekyll writes a markdown document as
+# A site file naming more collections than this is read for its first ones only: no wiki has
+# that many, and each note's path is checked against every one.
+MAX_COLLECTIONS = 50
+
+
+@dataclass(frozen=True)
+class JekyllCollection:
+    """One collection of `collections:` (not `posts`)."""
+
+    label: str
+    output: bool = False  # Jekyll's default: a collection's documents are not rendered
+    permalink: str | None = None  # the collection's own URL template
+
+
+@dataclass(frozen=True)
+class JekyllUrls:
+    """What a Jekyll site's `_config.yml` says about URLs beyond a page's path. The defaults
+    are Jekyll's: `permalink: date`, no `collections_dir`, no collections but posts."""
+
+    permalink: str = "date"  # the site's `permalink`: a style name or a template
+    collections_dir: str = ""
+    collections: tuple[JekyllCollection, ...] = ()
+    posts_permalink: str | None = None  # `collections: posts: permalink:`
+    timezone: str | None = None
+
+    def record(self) -> dict:
+        """JSON-ready, as the index manifest stores it (store.chunking_settings)."""
+        return {"permalink": self.permalink, "collections_dir": self.collections_dir,
+                "collections": [[c.label, c.output, c.permalink] for c in self.collections],
+                "posts_permalink": self.posts_permalink, "timezone": self.timezone}
+
+    def suffixed(self, template: str) -> str:
+        """utils.rb add_permalink_suffix: '/' under `pretty` or a template ending in '/',
+        `:output_ext` under date, ordinal, none or a template ending in it, else nothing."""
+        style = self.permalink
+        if style == "pretty" or (style not in _POST_STYLES and style.endswith("/")):
+            return template + "/"
+        if style in ("date", "ordinal", "none") or style.endswith(":output_ext"):
+            return template + ":output_ext"
+        return template
+
+
+def jekyll_urls(data: dict) -> JekyllUrls:
+    """The URL settings of a parsed `_config.yml` (values of the wrong type are Jekyll's
+    defaults). `collections` may be a mapping (label -> options) or a list of labels."""
+    permalink = data.get("permalink")
+    permalink = permalink.strip() if isinstance(permalink, str) and permalink.strip() else "date"
+    folder = data.get("collections_dir")
+    folder = folder.strip("/") if isinstance(folder, str) else ""
+    raw = data.get("collections")
+    if isinstance(raw, list):
+        raw = {label: {} for label in raw if isinstance(label, str)}
+    raw = raw if isinstance(raw, dict) else {}
+    collections, posts_permalink = [], None
+    for label, options in list(raw.items())[:MAX_COLLECTIONS]:
+        options = options if isinstance(options, dict) else {}
+        own = options.get("permalink")
+        own = own if isinstance(own, str) and own.strip() else None
+        if label == "posts":
+            posts_permalink = own
+        elif isinstance(label, str) and label and "/" not in label:
+            collections.append(JekyllCollection(label, options.get("output") is True, own))
+    timezone = data.get("timezone")
+    return JekyllUrls(permalink, folder if ".." not in folder.split("/") else "", tuple(collections),
+                      posts_permalink, timezone if isinstance(timezone, str) else None)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A note that is a document of a collection: which, and its path in the collection."""
+
+    label: str  # "posts" or the collection's label
+    inner: tuple[str, ...]  # folders and file name inside the collection's folder
+    superdirs: tuple[str, ...]  # a post's folders above its `_posts` (its categories)
+    output: bool
+    template: str  # the collection's URL template
+
+
+def document_of(parts: tuple[str, ...] | list[str], urls: JekyllUrls) -> Document | None:
+    """The collection document a note at `parts` (its path in the site) is, or None for a
+    page. `output` is False for one Jekyll renders no page for: of a collection without
+    `output: true`, a post whose name carries no date, or one whose first folder in the
+    collection or whose name starts with '_', '#' or '~' (entry_filter.rb special?: Jekyll
+    reads neither)."""
+    parts = tuple(parts)
+    below = tuple(urls.collections_dir.split("/")) if urls.collections_dir else ()
+    if below and parts[: len(below)] != below:
+        return None
+    rest = parts[len(below):]
+    if "_posts" in rest[:-1]:
+        at = rest.index("_posts")
+        superdirs, inner = rest[:at], rest[at + 1:]
+        if any(p.startswith("_") for p in superdirs):
+            return None  # a folder Jekyll never walks
+        dated = bool(_DATED_NAME.match(inner[-1])) and not _special(inner)
+        return Document("posts", inner, superdirs, dated, urls.posts_permalink or _POST_STYLES.get(urls.permalink, urls.permalink))
+    for collection in urls.collections:
+        if len(rest) > 1 and rest[0] == "_" + collection.label:
+            template = collection.permalink or urls.suffixed("/:collection/:path")
+            return Document(collection.label, rest[1:], (), collection.output and not _special(rest[1:]), template)
+    return None
+
+
+def _special(inner: tuple[str, ...]) -> bool:
+    return inner[0].startswith(("_", "#", "~")) or inner[-1].startswith(("_", "#", "~"))
+
+
+def document_path(doc: Document, meta: dict, permalink: str | None, has_front_matter: bool, urls: JekyllUrls) -> str:
+    """URL path of a published document, '/'-rooted and not yet sanitized (pages.jekyll_permalink
+    does that): its front-matter `permalink` (as pages.py bounds it), else its collection's template, with Jekyll's
+    placeholders filled in. A collection note without front matter is a static file, served
+    at its own path."""
+    if not has_front_matter and doc.label != "posts":
+        return "/" + "/".join((doc.label,) + doc.inner)
+    return _filled(permalink or doc.template, _placeholders(doc, meta, urls))
+
+
+def page_permalink(permalink: str, parts: tuple[str, ...] | list[str]) -> str:
+    """A page's front-matter permalink with a page's placeholders filled (page.rb
+    url_placeholders: `:path` its folder, `:basename` its file name without extension,
+    `:output_ext`)."""
+    folder = "/" + "".join(p + "/" for p in parts[:-1])
+    values = {"path": folder, "basename": PurePosixPath(parts[-1]).stem, "output_ext": _OUTPUT_EXT}
+    # url.rb generate_url_from_hash: each placeholder replaced in turn, by its name as written
+    for name, value in values.items():
+        permalink = permalink.replace(":" + name, quote(value, safe="/"))
+    return permalink
+
+
+def _filled(template: str, values: dict[str, str]) -> str:
+    """url.rb generate_url_from_drop: every `:name` the drop knows replaced (escaped, as Jekyll
+    escapes it; jekyll_permalink unescapes the result); an unknown one is left as written
+    (Jekyll stops the build there)."""
+    def one(match: re.Match) -> str:
+        name = match.group(1)
+        for key in (name, name[:-1]) if name.endswith("_") else (name,):
+            if key in values:
+                return quote(values[key], safe="/") + match.group(0)[len(key) + 1:]
+        return match.group(0)
+    return re.sub(r":([a-z_]+)", one, template)
+
+
+def _placeholders(doc: Document, meta: dict, urls: JekyllUrls) -> dict[str, str]:
+    """drops/url_drop.rb: the values a document's URL template can name."""
+    name = doc.inner[-1]
+    stem = PurePosixPath(name).stem
+    dated = _DATED_NAME.match(name)
+    slug = meta.get("slug") if isinstance(meta.get("slug"), str) else None
+    slug_from_name = (dated.group(2) if dated else stem).rstrip(".")
+    title_slug = slug or slug_from_name
+    # document.rb: the folders above `_posts`, then `categories`, then `category` (one name,
+    # never split) or else `categories` again; each once
+    single = meta.get("category")
+    categories = list(doc.superdirs) + _listed(meta.get("categories")) + ([] if single is None else _listed([single]))
+    values = {
+        "collection": doc.label,
+        # document.rb cleaned_relative_path: the path in the collection, without extension
+        "path": "/" + "/".join(doc.inner[:-1] + (stem.rstrip("."),)),
+        "name": slugify(stem),
+        "title": slugify(title_slug, pretty=True, cased=True),
+        "slug": slugify(title_slug),
+        "categories": "/".join(dict.fromkeys(c.lower() for c in categories)),
+        "slugified_categories": "/".join(dict.fromkeys(slugify(c) for c in categories)),
+        "output_ext": _OUTPUT_EXT,
+    }
+    when = _date(meta.get("date"), urls.timezone) or (_name_date(dated.group(1)) if dated else None)
+    if when is not None:
+        values.update({
+            "year": f"{when.year:04d}", "month": f"{when.month:02d}", "day": f"{when.day:02d}",
+            "hour": f"{when.hour:02d}", "minute": f"{when.minute:02d}", "second": f"{when.second:02d}",
+            "i_day": str(when.day), "i_month": str(when.month), "short_year": f"{when.year % 100:02d}",
+            "y_day": f"{when.timetuple().tm_yday:03d}", "short_month": when.strftime("%b"),
+            "long_month": when.strftime("%B"), "week": f"{when.isocalendar()[1]:02d}",
+            "w_year": str(when.isocalendar()[0]), "w_day": str(when.isoweekday()),
+            "short_day": when.strftime("%a"), "long_day": when.strftime("%A"),
+        })
+    return values
+
+
+def _listed(value) -> list[str]:
+    """Front-matter `categories`: a list, or a space-separated text (utils.rb value_from_plural_key)."""
+    if isinstance(value, list):
+        return [str(v) for v in value if v is not None]
+    if isinstance(value, str):
+        return value.split()
+    return [] if value is None else [str(value)]
+
+
+def _name_date(text: str) -> dt.datetime | None:
+    try:
+        year, month, day = (int(p) for p in text.split("-"))
+        return dt.datetime(year, month, day)
+    except ValueError:
+        return None
+
+
+# Psych's (Ruby's YAML) timestamp, which PyYAML reads as text when the offset has no ':'
+_YAML_TIME = re.compile(r"(-?\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt]|\s+)(\d{1,2}):(\d\d):(\d\d)(?:\.\d*)?"
+                        r"(?:\s*(Z|[-+]\d{1,2})(?::?(\d\d))?)?\Z")
+
+
+def _date(value, timezone: str | None) -> dt.datetime | None:
+    """A front-matter `date` as Jekyll takes it (document.rb merge_date!: Time.parse, then
+    local time). A time with an offset, or a YAML timestamp without one (UTC), is shown in the
+    site's `timezone`, else in UTC (GitHub Pages' machines); a date, or a text time without
+    an offset, is read as written."""
+    if isinstance(value, str):
+        found = _YAML_TIME.match(value.strip())
+        if found:
+            year, month, day, hour, minute, second, zone, zone_minutes = found.groups()
+            offset = dt.timedelta(0) if zone in (None, "Z") else dt.timedelta(
+                hours=int(zone), minutes=int(zone_minutes or 0) * (-1 if zone.startswith("-") else 1))
+            try:
+                value = dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
+                                    tzinfo=dt.timezone(offset))
+            except ValueError:
+                return None
+        else:
+            try:
+                value = dt.datetime.fromisoformat(value.strip())
+            except ValueError:
+                return None
+            if value.tzinfo is None:
+                return value
+    if isinstance(value, dt.datetime):
+        point = value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+        return point.astimezone(_zone(timezone)).replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    return None
+
+
+def _zone(timezone: str | None) -> dt.tzinfo:
+    """The site's `timezone` (an IANA name), else UTC."""
+    if timezone:
+        try:
+            from zoneinfo import ZoneInfo
+
+            return ZoneInfo(timezone)
+        except (ValueError, OSError, KeyError):
+            pass
+    return dt.timezone.utc
+
+
+def slugify(text: str, pretty: bool = False, cased: bool = False) -> str:
+    """utils.rb slugify, modes default and pretty: each run of characters other than letters,
+    marks and decimal digits (pretty: also `._~!$&'()+,;=@`) becomes '-', leading and
+    trailing '-' dropped, lower-cased unless `cased`."""
+    kept = "._~!$&'()+,;=@" if pretty else ""
+    out, run = [], False
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category[0] in "LM" or category == "Nd" or ch in kept:
+            out.append(ch)
+            run = False
+        elif not run:
+            out.append("-")
+            run = True
+    slug = "".join(out)
+    slug = slug[1:] if slug.startswith("-") else slug
+    slug = slug[:-1] if slug.endswith("-") else slug
+    return slug if cased else slug.lower()

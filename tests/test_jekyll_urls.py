@@ -1,0 +1,77 @@
+"""Jekyll's posts and collections (wiki/jekyll.py): which notes are pages and where. The real
+Jekyll builds are in tests/test_site_real.py; these are the rules' edges, without a build."""
+from __future__ import annotations
+
+import logging
+
+from assistant import config
+from assistant.notes import parse_note
+from assistant.store import chunking_settings
+from assistant.wiki import wiki_page
+from assistant.wiki.jekyll import JekyllCollection, JekyllUrls, jekyll_urls
+from assistant.wiki.published import published_notes
+from assistant.wiki.sitefile import SiteConfig
+
+DOCS = JekyllUrls(collections=(JekyllCollection("docs", True), JekyllCollection("hidden", False)))
+
+
+def _path(text: str, source: str, urls: JekyllUrls | None = None) -> str:
+    return wiki_page(parse_note(text, source), "jekyll", None, None, "", urls).path
+
+
+def test_site_file_collections_as_a_mapping_or_a_list():
+    urls = jekyll_urls({"permalink": "pretty", "collections": {"docs": {"output": True, "permalink": "/d/:name/"},
+                                                               "posts": {"permalink": "/p/:title/"}, "drafts": None},
+                        "collections_dir": "/my/", "timezone": "Asia/Tokyo"})
+    assert urls == JekyllUrls("pretty", "my", (JekyllCollection("docs", True, "/d/:name/"), JekyllCollection("drafts")),
+                              "/p/:title/", "Asia/Tokyo")
+    assert jekyll_urls({"collections": ["docs", 3]}).collections == (JekyllCollection("docs"),)  # output: false
+    assert jekyll_urls({"collections": "docs", "permalink": 5, "collections_dir": "../up"}) == JekyllUrls()
+
+
+def test_posts_without_a_site_file_take_jekylls_default_date_style():
+    assert _path("---\n---\n# A\n", "_posts/2024-03-05-weekly.md") == "/2024/03/05/weekly.html"
+    assert _path("# A\n", "team/_posts/2024-3-5-Weekly Notes.md") == "/team/2024/03/05/Weekly-Notes.html"
+    assert _path("---\ncategories: Ops Infra\ncategory: Big Team\n---\n", "_posts/2024-03-05-x.md") \
+        == "/ops/infra/big team/2024/03/05/x.html"  # `categories` text splits, `category` does not
+    assert _path("---\nslug: Own Slug\ndate: 2023-01-31\n---\n", "_posts/2024-03-05-x.md") == "/2023/01/31/Own-Slug.html"
+
+
+def test_a_posts_title_without_front_matter_or_h1_leaves_out_its_date():
+    assert wiki_page(parse_note("No heading here.\n", "_posts/2024-03-05-weekly-notes.md"), "jekyll").title \
+        == "Weekly notes"
+
+
+def test_dates_with_an_offset_are_shown_in_the_sites_timezone_else_utc():
+    text = "---\ndate: 2024-01-02 01:00:00 +0900\n---\n"
+    assert _path(text, "_posts/2024-01-02-t.md") == "/2024/01/01/t.html"
+    assert _path(text, "_posts/2024-01-02-t.md", JekyllUrls(timezone="Asia/Tokyo")) == "/2024/01/02/t.html"
+    assert _path("---\ndate: \"2024-01-02 01:00\"\n---\n", "_posts/2024-01-05-t.md") == "/2024/01/02/t.html"
+    assert _path("---\ndate: yesterday\n---\n", "_posts/2024-01-05-t.md") == "/2024/01/05/t.html"  # the name's
+
+
+def test_collection_documents_and_a_front_matter_template():
+    assert _path("---\n---\n", "_docs/sub/setup.md", DOCS) == "/docs/sub/setup.html"
+    assert _path("---\n---\n", "_docs/sub/setup.md", JekyllUrls("pretty", collections=DOCS.collections)) \
+        == "/docs/sub/setup/"
+    assert _path("# no front matter: copied as it is\n", "_docs/raw.md", DOCS) == "/docs/raw.md"
+    assert _path("---\npermalink: /:path/:basename/\n---\n", "guide/page.md") == "/guide/page/"
+    assert _path("---\npermalink: /x/:nothing/:title/\n---\n", "_posts/2024-01-01-a.md") == "/x/:nothing/a/"
+
+
+def test_only_what_jekyll_renders_is_published(caplog):
+    sources = ["_posts/2024-01-01-a.md", "_posts/README.md", "_posts/_2024-01-01-b.md", "_posts/sub/2024-01-01-c.md",
+               "_drafts/2024-01-01-d.md", "_docs/e.md", "_docs/_f.md", "_docs/sub/_g/h.md", "_hidden/i.md",
+               "_other/j.md", "_x/_posts/2024-01-01-k.md"]
+    notes = [parse_note("---\n---\n# T\n", s) for s in sources]
+    with caplog.at_level(logging.WARNING):
+        kept = [n.source for n in published_notes(notes, "jekyll", SiteConfig(None, "jekyll", permalinks=DOCS))]
+    assert kept == ["_posts/2024-01-01-a.md", "_posts/sub/2024-01-01-c.md", "_docs/e.md", "_docs/sub/_g/h.md"]
+    assert "left out 7 note(s)" in caplog.text
+
+
+def test_the_manifest_records_jekylls_url_settings_for_jekyll_sites_only():
+    assert chunking_settings(config.Settings(wiki_engine="jekyll"))["wiki_permalinks"] == JekyllUrls().record()
+    assert chunking_settings(config.Settings(wiki_engine="jekyll", wiki_permalinks=DOCS))["wiki_permalinks"] \
+        == DOCS.record()
+    assert "wiki_permalinks" not in chunking_settings(config.Settings(wiki_engine="mkdocs"))
