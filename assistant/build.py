@@ -181,6 +181,8 @@ def index_difference(manifest: store.Manifest, embedder: Embedder, settings: Set
         parts.append(f"with model {manifest.embedder}, not {embedder.name}")
     wanted = chunking_settings(settings)
     changed = sorted(k for k in {*manifest.chunking, *wanted} if manifest.chunking.get(k) != wanted.get(k))
+    if "wiki_engine" in changed:  # an engine's own record (Hugo's languages, Jekyll's permalinks) follows it
+        changed = [k for k in changed if k == "wiki_engine" or (k in manifest.chunking and k in wanted)]
     if changed:
         parts.append(f"with other settings ({', '.join(changed)})")
     if manifest.corpus != corpus:
