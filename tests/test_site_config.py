@@ -547,3 +547,23 @@ def test_git_config_written_other_ways_is_read(tmp_path, section, value):
     text = f"[core]\n\tbare = false\n{section}\n\t" + value.format(url="https://github.com/example-org/radio.wiki.git") + "\n"
     (notes / ".git" / "config").write_text(text, encoding="utf-8")
     assert read_site_config(notes).base_url == "https://github.com/example-org/radio/wiki"
+
+
+def test_a_languages_own_content_folder_is_followed_only_below_the_sites(tmp_path):
+    """`[languages.ja] contentDir` below the site's contentDir is read as that language's
+    folder (real builds: test_site_real.py); one elsewhere is warned about and not followed."""
+    from pathlib import Path
+
+    from assistant.wiki.hugo import hugo_languages, lower_keys
+
+    warned = []
+    keys = lower_keys({"contentDir": "src", "languages": {
+        "en": {"contentDir": "src/en/"}, "ja": {"contentDir": "src/i18n/ja"}, "fr": {"contentDir": "other/fr"},
+        "de": {"contentDir": "src/../etc"}, "es": {"contentDir": 5}}})
+    languages = hugo_languages(keys, Path("hugo.toml"), warned.append)
+    assert languages.folders == (("ja", "i18n/ja"), ("en", "en"))  # deepest first
+    assert [w.split("contentDir ")[1][:12] for w in warned] == ["'other/fr', ", "'src/../etc'", "5, not a fol"]
+    assert languages.folder_language(["i18n", "ja", "a.md"]) == ("ja", ["a.md"])
+    assert languages.page_language(["en", "a.ja.md"]) == "ja"  # a suffix wins over the folder
+    assert languages.record()["folders"] == [["ja", "i18n/ja"], ["en", "en"]]
+    assert "folders" not in hugo_languages(lower_keys({"languages": {"en": {}}}), Path("h"), warned.append).record()

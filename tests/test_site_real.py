@@ -409,3 +409,39 @@ def test_every_link_lands_on_a_multilingual_hugo_built_page_and_heading(tmp_path
     assert urls["sec/_index.fr.md"] == en + ("sec.html" if ugly else "sec/")
     built = {p.relative_to(repo / "public").as_posix() for p in (repo / "public").rglob("*.html")}
     assert not any(b.startswith("de/") or "bar" in b for b in built)  # Hugo's own answer agrees: no page of de
+
+
+# Translation by content folder (Docsy's layout: `content/en/`, `content/ja/`, each language's
+# own `contentDir`): a file's folder names its language, a name's suffix still wins, and a file
+# in no language's folder is no page.
+HUGO_FOLDER_NOTES = {
+    "en/_index.md": "---\ntitle: Home\n---\n## Welcome\n",
+    "en/docs/_index.md": "---\ntitle: Docs\n---\n## Overview\n",
+    "en/docs/setup.md": "---\ntitle: Setup\n---\n## Requirements & prerequisites\n",
+    "en/docs/other.ja.md": "---\ntitle: その他\n---\n## 接尾辞で日本語\n",
+    "ja/_index.md": "---\ntitle: ホーム\n---\n## ようこそ\n",
+    "ja/docs/setup.md": "---\ntitle: セットアップ\n---\n## 必要なもの\n",
+    "ja/docs/only.md": "---\ntitle: 日本語だけ\n---\n## 日本語のみ\n",
+    "de/docs/aus.md": "---\ntitle: Aus\n---\n## Deaktiviert\n",
+    "README.md": "# Content folder readme\n\n## Not a page\n",
+}
+
+
+@pytest.mark.parametrize("variant", ["", "defaultContentLanguageInSubdir = true\n"])
+def test_every_link_lands_on_a_hugo_page_of_a_language_content_folder(tmp_path, capsys, monkeypatch, variant):
+    languages = ('defaultContentLanguage = "en"\n[languages.en]\ncontentDir = "content/en"\nweight = 1\n'
+                 '[languages.ja]\ncontentDir = "content/ja/"\nweight = 2\n'
+                 '[languages.de]\ncontentDir = "content/de"\nweight = 3\ndisabled = true\n')
+    repo = _hugo_site(tmp_path, monkeypatch, HUGO_FOLDER_NOTES, variant + languages, content_dir="content")
+    for root in (repo / "content", repo):  # the content folder, or the project's root, as the notes folder
+        checked, wrong = _check_links(root, repo / "public", "/teamwiki/", capsys)
+        assert wrong == [] and checked >= 7
+        assert cli.main(["links", "--corpus", str(root), "--json"]) == 0
+        urls = {p["source"].removeprefix("content/"): p["url"][len("https://example.org/teamwiki"):]
+                for p in map(json.loads, capsys.readouterr().out.splitlines())}
+        en = "/en/" if "InSubdir" in variant else "/"
+        assert urls == {"en/_index.md": en, "en/docs/_index.md": en + "docs/", "en/docs/setup.md": en + "docs/setup/",
+                        "en/docs/other.ja.md": "/ja/docs/other/", "ja/_index.md": "/ja/",
+                        "ja/docs/setup.md": "/ja/docs/setup/", "ja/docs/only.md": "/ja/docs/only/"}
+    built = {p.relative_to(repo / "public").as_posix() for p in (repo / "public").rglob("*.html")}
+    assert not any(b.startswith("de/") or "readme" in b.lower() for b in built)  # Hugo's own answer agrees

@@ -1,12 +1,14 @@
 """What a Hugo site's configuration file says beyond its engine and base URL (site.py reads
 the file): its keys in any case, and its languages, which decide where each note's page is
-served (pages.hugo_page_path: translation by file name, `about.ja.md` -> /ja/about/).
+served (pages.hugo_page_path: translation by file name, `about.ja.md` -> /ja/about/, and by
+content folder, `content/ja/about.md` -> /ja/about/ under `[languages.ja] contentDir =
+"content/ja"`).
 
 Rules from https://gohugo.io/content-management/multilingual/ (Hugo 0.111), each checked
 with a real build (tests/test_site_real.py). Left out, with a warning: a language's own
-`baseURL` (Hugo's multihost: its pages are served at that host's root) and `contentDir`
-(its files are that language's without a suffix), as citations have one base URL and read
-a language from the file name only.
+`baseURL` (Hugo's multihost: its pages are served at that host's root), as citations have
+one base URL, and a language's `contentDir` outside the site's `contentDir` (the notes are
+read from that one folder). Module mounts (`[[module.mounts]]` with `lang`) are not read.
 """
 from __future__ import annotations
 
@@ -25,14 +27,44 @@ def lower_keys(value) -> dict:
 
 @dataclass(frozen=True)
 class HugoLanguages:
-    """A Hugo site's languages, for translation by file name. The defaults are Hugo's (one
-    language, "en"). Codes are lower-cased: Hugo lower-cases its config keys, and a file's
-    suffix names a language only in that exact spelling (`a.JA.md` is the page /a.ja/)."""
+    """A Hugo site's languages, for translation by file name and by content folder. The
+    defaults are Hugo's (one language, "en"). Codes are lower-cased: Hugo lower-cases its
+    config keys, and a file's suffix names a language only in that exact spelling (`a.JA.md`
+    is the page /a.ja/)."""
 
     default: str = "en"  # `defaultContentLanguage`
     enabled: tuple[str, ...] = ("en",)  # the `languages` keys, less the disabled ones
     disabled: tuple[str, ...] = ()  # `disableLanguages`, or `disabled = true` in a language
     default_in_subdir: bool = False  # `defaultContentLanguageInSubdir`
+    # A language's own `contentDir`, as a folder of the site's content folder ("en" for
+    # `content/en`): (code, '/'-separated folder), deepest first. A file in it is a page of that
+    # language, at its path in that folder.
+    folders: tuple[tuple[str, str], ...] = ()
+
+    def folder_language(self, parts: list[str]) -> tuple[str | None, list[str]]:
+        """(the language whose content folder holds a file at `parts`, its parts in that
+        folder), or (None, `parts`) when no language's folder holds it."""
+        for code, folder in self.folders:
+            below = folder.split("/")
+            if parts[: len(below)] == below and len(parts) > len(below):
+                return code, parts[len(below):]
+        return None, parts
+
+    def page_language(self, parts: list[str]) -> str:
+        """The language of the page of the file at `parts` (in the content folder): its name's
+        language suffix, else the language whose content folder holds it, else the default
+        (a suffix wins: Hugo 0.111 serves content/en/a.ja.md at /ja/a/)."""
+        code, inner = self.folder_language(parts)
+        name = inner[-1].rpartition(".")[0] or inner[-1]
+        language, stem = self.language_of(name)
+        return code if code is not None and stem == name else language
+
+    def outside_every_folder(self, parts: list[str]) -> bool:
+        """True when every language has a content folder of its own and none holds `parts`:
+        Hugo builds no page from such a file (content/README.md beside content/en, content/ja)."""
+        with_folder = {code for code, _ in self.folders}
+        return bool(self.folders) and set(self.enabled + self.disabled) <= with_folder \
+            and self.folder_language(parts)[0] is None
 
     def language_of(self, name: str) -> tuple[str, str]:
         """(language, name without its language suffix) of a file name without its `.md`:
@@ -53,8 +85,9 @@ class HugoLanguages:
 
     def record(self) -> dict:
         """JSON-ready, as the index manifest stores it (store.chunking_settings)."""
+        folders = {"folders": [list(f) for f in self.folders]} if self.folders else {}  # no rebuild of older indexes
         return {"default": self.default, "enabled": list(self.enabled), "disabled": list(self.disabled),
-                "default_in_subdir": self.default_in_subdir}
+                "default_in_subdir": self.default_in_subdir, **folders}
 
 
 # A bad value is named in a warning by reprlib, which stops at a few items and levels: str()
@@ -129,11 +162,33 @@ def hugo_languages(keys: dict, path: Path, warn: Callable[[str], None]) -> HugoL
              f"build such a site); its languages are ignored")
         return None
     for code, settings in languages.items():
-        for key, name in (("baseurl", "baseURL"), ("contentdir", "contentDir")):
-            if key in settings:
-                warn(f"{path}: language {code!r} has its own {name}, which citations do not follow: "
-                     f"links to its pages may not land")
-    return HugoLanguages(default, enabled, tuple(sorted(disabled)), subdir)
+        if "baseurl" in settings:
+            warn(f"{path}: language {code!r} has its own baseURL, which citations do not follow: "
+                 f"links to its pages may not land")
+    folders = _content_folders(keys, languages, path, warn)
+    return HugoLanguages(default, enabled, tuple(sorted(disabled)), subdir, folders)
+
+
+def _content_folders(keys: dict, languages: dict[str, dict], path: Path,
+                     warn: Callable[[str], None]) -> tuple[tuple[str, str], ...]:
+    """The languages' own `contentDir`s below the site's `contentDir` (default `content`), as
+    folders of it, deepest first; one elsewhere is warned about and not followed (its notes
+    are not in the folder the site's pages are read from)."""
+    top = keys.get("contentdir")
+    top = top.strip().strip("/") if isinstance(top, str) and top.strip().strip("/") else "content"
+    found = []
+    for code, settings in languages.items():
+        if "contentdir" not in settings:
+            continue
+        value = settings["contentdir"]
+        folder = value.strip().strip("/") if isinstance(value, str) else ""
+        inner = folder[len(top) + 1:] if folder.startswith(top + "/") else ""
+        if not inner or any(p in ("", ".", "..") for p in inner.split("/")):
+            warn(f"{path}: language {code!r} has its own contentDir {shown_value(value)}, not a folder of the "
+                 f"site's contentDir {top!r}; citations do not follow it, links to its pages may not land")
+            continue
+        found.append((code, inner))
+    return tuple(sorted(found, key=lambda f: -f[1].count("/")))
 
 
 def _language_tables(table, path: Path, warn: Callable[[str], None]) -> dict[str, dict] | None:

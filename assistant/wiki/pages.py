@@ -202,6 +202,9 @@ def hugo_page_path(meta: dict, parts: list[str], clean: bool, languages: HugoLan
     - translation by file name: `about.ja.md` is the `ja` page of `about`, a suffix that is
       not a language of the site stays in the name (`foo.fr.md` -> /foo.fr/); a language's
       pages are served under its prefix (HugoLanguages.prefix: /ja/about/);
+    - translation by content folder: a file in a language's own `contentDir` (`ja/about.md`
+      under `content/ja`) is that language's page at its path in that folder, unless its
+      name's suffix names another;
     - a file named `_index.*` is its folder's section page, `index.*` a leaf bundle's page
       (Hugo's ClassifyContentFile: by that prefix, in that case: `Index.md` is a page, and
       `index.v1.md` a bundle); the site's own is its home page (/, /ja/);
@@ -210,8 +213,11 @@ def hugo_page_path(meta: dict, parts: list[str], clean: bool, languages: HugoLan
     - `slug` renames a page, or a leaf bundle's folder; a section keeps its folder's name;
     - `uglyURLs` (`clean` false): /dir/page.html, a section's or bundle's page /dir.html.
     """
+    folder_language, parts = languages.folder_language(parts)
     file_name = parts[-1]
     language, name = languages.language_of(without_suffix(file_name))
+    if folder_language is not None and name == without_suffix(file_name):  # no suffix: the folder's language
+        language = folder_language
     prefix = languages.prefix(language)
     url = _front_matter_path(meta.get("url"))
     if url:  # dot segments dropped as Jekyll does: a link never leaves the base path

@@ -7,7 +7,7 @@ line by line); a whole note the engine never renders is left out the same way:
 |---|---|---|
 | jekyll, kramdown | front matter `published: false`; a file or folder whose name starts with `_` (`_drafts/`, `_private.md`, `_includes/`), except names the site's `include` lists and the documents of a collection Jekyll renders (jekyll.py: a post named `YYYY-MM-DD-title.md` in a `_posts` folder, a document of a collection with `output: true`); what the site's `exclude` matches, with Jekyll's default exclusions (`node_modules`, `vendor/bundle/`, ...) | https://jekyllrb.com/docs/front-matter/ (predefined `published`), https://jekyllrb.com/docs/structure/ ("_drafts: unpublished posts"; other `_` names are not pages), https://jekyllrb.com/docs/configuration/options/ (`exclude`) |
 | docusaurus | front matter `draft: true` (left out of production builds); a file or folder whose name starts with `_` ("treated as partial pages and ignored by default") | https://docusaurus.io/docs/create-doc, https://docusaurus.io/docs/api/plugins/@docusaurus/plugin-content-docs#markdown-front-matter |
-| hugo | front matter `draft: true` (any case, also the text "true"; left out unless built with `--buildDrafts`); the other files of a leaf bundle (a folder with an `index.md`, or `index.ja.md`, any file named `index.*`: its resources); a page of a disabled language (`about.ja.md` under `disableLanguages = ["ja"]`); `_index.md` is a section's page and is published | https://gohugo.io/methods/page/draft/, https://gohugo.io/content-management/organization/, https://gohugo.io/content-management/multilingual/ |
+| hugo | front matter `draft: true` (any case, also the text "true"; left out unless built with `--buildDrafts`); the other files of a leaf bundle (a folder with an `index.md`, or `index.ja.md`, any file named `index.*`: its resources); a page of a disabled language (`about.ja.md` under `disableLanguages = ["ja"]`); a file in no language's content folder when every language has its own `contentDir`; `_index.md` is a section's page and is published | https://gohugo.io/methods/page/draft/, https://gohugo.io/content-management/organization/, https://gohugo.io/content-management/multilingual/ |
 | github-wiki | `_Sidebar`, in any case and any folder: the navigation shown beside every page, not a page (`_Footer` and `_Header`, shown on every page, are indexed and cited at the home page: pages.py) | gollum's Page::SUBPAGENAMES (the engine behind GitHub wikis), https://docs.github.com/en/communities/documenting-your-project-with-wikis/creating-a-footer-or-sidebar-for-your-wiki |
 | gitlab-wiki | the root `_sidebar`: the wiki's sidebar, not a page | https://docs.gitlab.com/user/project/wiki/#customize-sidebar |
 | github, gitlab, mkdocs, vitepress | (every note: these engines have no draft field or `_` rule by default) | |
@@ -158,12 +158,13 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
 
 def _disabled_language(note: Note, site: SiteConfig | None) -> bool:
     """True for a Hugo page in a language the site disables (`about.ja.md`: Hugo 0.111 builds
-    no page for it, not even /about.ja/)."""
+    no page for it, not even /about.ja/), or for a file in no language's content folder when
+    each language has its own (`content/README.md` beside `content/en/`, `content/ja/`)."""
     languages = site.languages if site is not None and site.engine == "hugo" else None
-    if languages is None or not languages.disabled:
+    if languages is None:
         return False
-    name = PurePosixPath(note.source).name
-    return languages.language_of(name.rpartition(".")[0] or name)[0] in languages.disabled
+    parts = list(PurePosixPath(note.source).parts)
+    return languages.page_language(parts) in languages.disabled or languages.outside_every_folder(parts)
 
 
 def _bundle_index(path: PurePosixPath) -> bool:
