@@ -75,3 +75,31 @@ def test_the_manifest_records_jekylls_url_settings_for_jekyll_sites_only():
     assert chunking_settings(config.Settings(wiki_engine="jekyll", wiki_permalinks=DOCS))["wiki_permalinks"] \
         == DOCS.record()
     assert "wiki_permalinks" not in chunking_settings(config.Settings(wiki_engine="mkdocs"))
+
+
+def test_what_an_attack_run_found_stays_fixed():
+    """A helper's attack on the first version (2026-12-04), each against a real Jekyll 4.3.1."""
+    # a date shifted past year 9999 by its offset: a traceback that stopped `links` and the build
+    assert _path("---\ndate: 9999-12-31 23:00:00 -1200\n---\n", "_posts/2024-01-02-p.md") == "/2024/01/02/p.html"
+    # a filled-in template bounded as a written permalink is: a 20 KB slug made a 4 MB URL
+    huge = "---\npermalink: /" + ":slug" * 150 + "/\nslug: " + "x" * 20_000 + "\n---\n"
+    assert _path(huge, "_posts/2024-01-02-p.md") == "/_posts/2024-01-02-p.html"
+    # Ruby's dates: a day past the month's end rolls over, a two-digit year is this century's
+    assert _path("---\n---\n", "_posts/2024-02-30-s.md") == "/2024/03/01/s.html"
+    assert _path("---\n---\n", "_posts/24-01-02-j.md") == "/2024/01/02/j.html"
+    assert _path("---\ndate: 2024-02-30\n---\n", "_posts/2024-01-01-s.md") == "/2024/03/01/s.html"
+    # a collection note without front matter is copied as it is, where the collection's template puts it
+    urls = JekyllUrls(collections=(JekyllCollection("docs", True, "/r/:path/"),))
+    assert _path("# raw\n", "_docs/a.md", urls) == "/r/a.md"
+
+
+def test_a_front_matter_with_an_impossible_date_keeps_its_other_keys():
+    """PyYAML refused `2024-02-30` and the whole front matter was dropped, `published: false`
+    with it: the note was indexed and cited (an attack run)."""
+    note = parse_note("---\ndate: 2024-02-30\npublished: false\n---\n# Secret\n", "_posts/2024-02-28-secret.md")
+    assert published_notes([note], "jekyll") == []
+
+
+def test_published_left_empty_is_unpublished_as_in_ruby():
+    notes = [parse_note(f"---\npublished: {v}\n---\n# T\n", f"p{i}.md") for i, v in enumerate(["", "null", "0", "yes"])]
+    assert [n.source for n in published_notes(notes, "jekyll")] == ["p2.md", "p3.md"]

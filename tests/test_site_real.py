@@ -207,6 +207,14 @@ JEKYLL_DOCUMENTS = {
     "_posts/2024-01-06-nofm.md": "# No front matter\n\n## Still a post\n",
     "_posts/2024-02-01-own.md": "---\npermalink: /notes/:categories/:title/\ncategories: a\n---\n# Own\n\n## Here\n",
     "blog/_posts/2023-12-01-日本語の記事.md": "---\n---\n# 日本語の記事\n\n## 概要\n",
+    # found by an attack run (2026-12-04): a post's :path keeps the folders above _posts; a
+    # quoted time without offset is local, as written; a list under `category`; a folder
+    # named like _posts; Ruby's truth for `output`
+    "blog/_posts/2024-01-02-pathed.md": "---\npermalink: /p/:path/\n---\n# Pathed\n\n## There\n",
+    "_posts/2024-05-06-quoted.md": "---\ndate: \"2024-05-06 20:00:00\"\n---\n# Quoted\n\n## Evening\n",
+    "_posts/2024-01-03-listed.md": "---\ncategory: [a, b]\n---\n# Listed\n\n## Two\n",
+    "old_posts/_posts/2024-01-04-cut.md": "---\n---\n# Cut\n\n## Old\n",
+    "_memo/m.md": "---\n---\n# Memo\n\n## Truthy\n",
     "_posts/README.md": "---\n---\n# Not a post: no date\n",
     "_posts/_2024-01-01-hidden.md": "---\n---\n# Hidden\n",
     "_drafts/2024-01-01-draft.md": "---\n---\n# Draft\n",
@@ -219,7 +227,9 @@ JEKYLL_DOCUMENTS = {
 JEKYLL_RENDERED = {"_posts/2024-03-05-weekly-meeting.md", "_posts/2024-3-7-Deploy_Notes v2.md",
                    "_posts/sub/2024-01-05-subpost.md", "_posts/2024-01-02-tz.md", "_posts/2024-01-06-nofm.md",
                    "_posts/2024-02-01-own.md", "blog/_posts/2023-12-01-日本語の記事.md", "_docs/index.md",
-                   "_docs/sub/setup.md", "_docs/2024-05-06-dated.md", "pages/base.md", "index.md"}
+                   "_docs/sub/setup.md", "_docs/2024-05-06-dated.md", "pages/base.md", "index.md",
+                   "blog/_posts/2024-01-02-pathed.md", "_posts/2024-05-06-quoted.md", "_posts/2024-01-03-listed.md",
+                   "old_posts/_posts/2024-01-04-cut.md", "_memo/m.md"}
 
 
 @pytest.mark.parametrize("variant", [
@@ -237,9 +247,10 @@ def test_every_post_and_collection_link_lands_on_a_jekyll_built_page(tmp_path, c
     site = tmp_path / "site"
     moved = "my/" if "collections_dir" in variant else ""
     _write(site, {"index.md": "---\n---\n# Home\n\n## Hello\n"}
-           | {(moved + k if k.startswith(("_posts", "_drafts", "_docs", "_hidden", "blog/_posts")) else k): v
+           | {(moved + k if k.startswith(("_posts", "_drafts", "_docs", "_hidden", "_memo", "blog/_posts", "old_posts")) else k): v
               for k, v in JEKYLL_DOCUMENTS.items()})
-    collections = "" if "collections:" in variant else "collections:\n  docs:\n    output: true\n  hidden: {}\n"
+    collections = "" if "collections:" in variant else \
+        "collections:\n  docs:\n    output: true\n  hidden: {}\n  memo:\n    output: 'false'\n"
     (site / "_config.yml").write_text(JEKYLL + variant + collections, encoding="utf-8")
     subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=site, check=True, capture_output=True, timeout=120)
     checked, wrong = _check_links(site, site / "_site", "/wiki/", capsys)
@@ -247,9 +258,9 @@ def test_every_post_and_collection_link_lands_on_a_jekyll_built_page(tmp_path, c
 
     assert cli.main(["links", "--corpus", str(site), "--json"]) == 0
     linked = {json.loads(line)["source"] for line in capsys.readouterr().out.splitlines()}
-    expected = {moved + s if s.startswith(("_", "blog/_posts")) else s for s in JEKYLL_RENDERED}
-    if "collections:" in variant:  # no docs collection: its notes are no pages
-        expected = {s for s in expected if "_docs/" not in s}
+    expected = {moved + s if s.startswith(("_", "blog/_posts", "old_posts")) else s for s in JEKYLL_RENDERED}
+    if "collections:" in variant:  # no docs or memo collection: their notes are no pages
+        expected = {s for s in expected if "_docs/" not in s and "_memo/" not in s}
     assert linked == expected
     built = [p for p in (site / "_site").rglob("*.html")]
     assert len(built) == len(expected)  # the generator's own count: nothing it renders is missed

@@ -46,6 +46,9 @@ _OUTPUT_EXT = ".html"  # what Jekyll writes a markdown document as
 # A site file naming more collections than this is read for its first ones only: no wiki has
 # that many, and each note's path is checked against every one.
 MAX_COLLECTIONS = 50
+# A permalink template longer than this is not read (Jekyll's default holds): no site has one,
+# and each citation repeats the URL it makes (pages.MAX_FRONT_MATTER_PATH bounds the result).
+MAX_TEMPLATE = 1_000
 
 
 @dataclass(frozen=True)
@@ -88,10 +91,10 @@ class JekyllUrls:
 def jekyll_urls(data: dict) -> JekyllUrls:
     """The URL settings of a parsed `_config.yml` (values of the wrong type are Jekyll's
     defaults). `collections` may be a mapping (label -> options) or a list of labels."""
-    permalink = data.get("permalink")
-    permalink = permalink.strip() if isinstance(permalink, str) and permalink.strip() else "date"
+    permalink = _template(data.get("permalink")) or "date"
     folder = data.get("collections_dir")
-    folder = folder.strip("/") if isinstance(folder, str) else ""
+    folder_parts = [p for p in folder.split("/") if p not in ("", ".")] if isinstance(folder, str) else []
+    folder = "/".join(folder_parts) if ".." not in folder_parts else ""
     raw = data.get("collections")
     if isinstance(raw, list):
         raw = {label: {} for label in raw if isinstance(label, str)}
@@ -99,15 +102,20 @@ def jekyll_urls(data: dict) -> JekyllUrls:
     collections, posts_permalink = [], None
     for label, options in list(raw.items())[:MAX_COLLECTIONS]:
         options = options if isinstance(options, dict) else {}
-        own = options.get("permalink")
-        own = own if isinstance(own, str) and own.strip() else None
+        own = _template(options.get("permalink"))
         if label == "posts":
             posts_permalink = own
         elif isinstance(label, str) and label and "/" not in label:
-            collections.append(JekyllCollection(label, options.get("output") is True, own))
+            # Ruby's truth: any value but false and nil (`output: 'false'` outputs)
+            collections.append(JekyllCollection(label, options.get("output") not in (None, False), own))
     timezone = data.get("timezone")
-    return JekyllUrls(permalink, folder if ".." not in folder.split("/") else "", tuple(collections),
-                      posts_permalink, timezone if isinstance(timezone, str) else None)
+    return JekyllUrls(permalink, folder, tuple(collections), posts_permalink,
+                      timezone if isinstance(timezone, str) else None)
+
+
+def _template(value) -> str | None:
+    """A permalink style or template as written, or None (not text, empty, over MAX_TEMPLATE)."""
+    return value.strip() if isinstance(value, str) and value.strip() and len(value) <= MAX_TEMPLATE else None
 
 
 @dataclass(frozen=True)
@@ -115,10 +123,27 @@ class Document:
     """A note that is a document of a collection: which, and its path in the collection."""
 
     label: str  # "posts" or the collection's label
-    inner: tuple[str, ...]  # folders and file name inside the collection's folder
-    superdirs: tuple[str, ...]  # a post's folders above its `_posts` (its categories)
+    relative: str  # its path below the collections folder: `blog/_posts/2024-01-02-a.md`, `_docs/b.md`
     output: bool
     template: str  # the collection's URL template
+
+    @property
+    def name(self) -> str:
+        return self.relative.rpartition("/")[2]
+
+    def superdirs(self) -> list[str]:
+        """A post's folders above `_posts`, its first categories (document.rb
+        categories_from_path: the path cut at the first `_posts`, as text)."""
+        if self.label != "posts" or self.relative.startswith("_posts"):
+            return []
+        above = re.sub(r"_posts.*", "", self.relative, count=1, flags=re.S)
+        return [p for p in above.split("/") if p and p not in ("_posts", self.name)]
+
+    def cleaned_path(self) -> str:
+        """document.rb cleaned_relative_path: without its extension and trailing dots, the
+        first `_<label>` cut out (as text: `blog/_posts/a` -> `blog//a`)."""
+        stem = self.relative[: -len(PurePosixPath(self.name).suffix) or None]
+        return stem.replace("_" + self.label, "", 1).rstrip(".")
 
 
 def document_of(parts: tuple[str, ...] | list[str], urls: JekyllUrls) -> Document | None:
@@ -134,15 +159,16 @@ def document_of(parts: tuple[str, ...] | list[str], urls: JekyllUrls) -> Documen
     rest = parts[len(below):]
     if "_posts" in rest[:-1]:
         at = rest.index("_posts")
-        superdirs, inner = rest[:at], rest[at + 1:]
-        if any(p.startswith("_") for p in superdirs):
+        if any(p.startswith(("_", "#", "~")) for p in rest[:at]):
             return None  # a folder Jekyll never walks
+        inner = rest[at + 1:]
         dated = bool(_DATED_NAME.match(inner[-1])) and not _special(inner)
-        return Document("posts", inner, superdirs, dated, urls.posts_permalink or _POST_STYLES.get(urls.permalink, urls.permalink))
+        template = urls.posts_permalink or _POST_STYLES.get(urls.permalink, urls.permalink)
+        return Document("posts", "/".join(rest), dated, template)
     for collection in urls.collections:
         if len(rest) > 1 and rest[0] == "_" + collection.label:
             template = collection.permalink or urls.suffixed("/:collection/:path")
-            return Document(collection.label, rest[1:], (), collection.output and not _special(rest[1:]), template)
+            return Document(collection.label, "/".join(rest), collection.output and not _special(rest[1:]), template)
     return None
 
 
@@ -153,10 +179,12 @@ def _special(inner: tuple[str, ...]) -> bool:
 def document_path(doc: Document, meta: dict, permalink: str | None, has_front_matter: bool, urls: JekyllUrls) -> str:
     """URL path of a published document, '/'-rooted and not yet sanitized (pages.jekyll_permalink
     does that): its front-matter `permalink` (as pages.py bounds it), else its collection's template, with Jekyll's
-    placeholders filled in. A collection note without front matter is a static file, served
-    at its own path."""
+    placeholders filled in. A collection note without front matter is a static file, copied
+    as it is (static_file.rb url: the collection's template, its extension after it)."""
     if not has_front_matter and doc.label != "posts":
-        return "/" + "/".join((doc.label,) + doc.inner)
+        stem = PurePosixPath(doc.name)
+        values = {"collection": doc.label, "path": doc.cleaned_path(), "output_ext": "", "name": stem.stem, "title": ""}
+        return _filled(doc.template, values).rstrip("/") + stem.suffix
     return _filled(permalink or doc.template, _placeholders(doc, meta, urls))
 
 
@@ -187,7 +215,7 @@ def _filled(template: str, values: dict[str, str]) -> str:
 
 def _placeholders(doc: Document, meta: dict, urls: JekyllUrls) -> dict[str, str]:
     """drops/url_drop.rb: the values a document's URL template can name."""
-    name = doc.inner[-1]
+    name = doc.name
     stem = PurePosixPath(name).stem
     dated = _DATED_NAME.match(name)
     slug = meta.get("slug") if isinstance(meta.get("slug"), str) else None
@@ -196,11 +224,12 @@ def _placeholders(doc: Document, meta: dict, urls: JekyllUrls) -> dict[str, str]
     # document.rb: the folders above `_posts`, then `categories`, then `category` (one name,
     # never split) or else `categories` again; each once
     single = meta.get("category")
-    categories = list(doc.superdirs) + _listed(meta.get("categories")) + ([] if single is None else _listed([single]))
+    single = [] if single is None else _listed(single if isinstance(single, list) else [single])
+    categories = doc.superdirs() + _listed(meta.get("categories")) + single
     values = {
         "collection": doc.label,
         # document.rb cleaned_relative_path: the path in the collection, without extension
-        "path": "/" + "/".join(doc.inner[:-1] + (stem.rstrip("."),)),
+        "path": doc.cleaned_path(),
         "name": slugify(stem),
         "title": slugify(title_slug, pretty=True, cased=True),
         "slug": slugify(title_slug),
@@ -208,7 +237,9 @@ def _placeholders(doc: Document, meta: dict, urls: JekyllUrls) -> dict[str, str]
         "slugified_categories": "/".join(dict.fromkeys(slugify(c) for c in categories)),
         "output_ext": _OUTPUT_EXT,
     }
-    when = _date(meta.get("date"), urls.timezone) or (_name_date(dated.group(1)) if dated else None)
+    # no date at all: Jekyll's is the build's time (site.time), so today's, as the index is built
+    when = _date(meta.get("date"), urls.timezone) or (_name_date(dated.group(1)) if dated else None) \
+        or dt.datetime.now(_zone(urls.timezone)).replace(tzinfo=None)
     if when is not None:
         values.update({
             "year": f"{when.year:04d}", "month": f"{when.month:02d}", "day": f"{when.day:02d}",
@@ -232,47 +263,75 @@ def _listed(value) -> list[str]:
 
 
 def _name_date(text: str) -> dt.datetime | None:
+    """The date in a file's name, as Ruby's Time.parse reads it: a two-digit year in this
+    century or the last (`24-01-02`: 2024), a day past the month's end rolled over (`2024-02-30`:
+    March 1)."""
+    year, month, day = (int(p) for p in text.split("-"))
+    if len(text.split("-")[0]) == 2:
+        year += 2000 if year < 69 else 1900
+    return _rolled(year, month, day)
+
+
+def _rolled(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime | None:
+    """That time, a day past the month's end rolled into the next (Ruby's Time.new); None for
+    what neither reads (month 13, day 0, year 0)."""
     try:
-        year, month, day = (int(p) for p in text.split("-"))
-        return dt.datetime(year, month, day)
-    except ValueError:
+        if not 1 <= day <= 31:
+            return None
+        return dt.datetime(year, month, 1, hour, minute, second) + dt.timedelta(days=day - 1)
+    except (ValueError, OverflowError):
         return None
 
 
 # Psych's (Ruby's YAML) timestamp, which PyYAML reads as text when the offset has no ':'
 _YAML_TIME = re.compile(r"(-?\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt]|\s+)(\d{1,2}):(\d\d):(\d\d)(?:\.\d*)?"
                         r"(?:\s*(Z|[-+]\d{1,2})(?::?(\d\d))?)?\Z")
+_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
 
 
 def _date(value, timezone: str | None) -> dt.datetime | None:
     """A front-matter `date` as Jekyll takes it (document.rb merge_date!: Time.parse, then
     local time). A time with an offset, or a YAML timestamp without one (UTC), is shown in the
     site's `timezone`, else in UTC (GitHub Pages' machines); a date, or a text time without
-    an offset, is read as written."""
+    an offset, is read as written, a day past the month's end rolled over as Ruby does
+    (notes.py keeps `2024-02-30` as text). None for what it cannot read: the name's date counts."""
     if isinstance(value, str):
-        found = _YAML_TIME.match(value.strip())
-        if found:
-            year, month, day, hour, minute, second, zone, zone_minutes = found.groups()
-            offset = dt.timedelta(0) if zone in (None, "Z") else dt.timedelta(
-                hours=int(zone), minutes=int(zone_minutes or 0) * (-1 if zone.startswith("-") else 1))
-            try:
-                value = dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
-                                    tzinfo=dt.timezone(offset))
-            except ValueError:
-                return None
-        else:
-            try:
-                value = dt.datetime.fromisoformat(value.strip())
-            except ValueError:
-                return None
-            if value.tzinfo is None:
-                return value
-    if isinstance(value, dt.datetime):
-        point = value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
-        return point.astimezone(_zone(timezone)).replace(tzinfo=None)
+        value = _text_time(value.strip())
+        if value is None or value.tzinfo is None:
+            return value  # no offset: local time, as written
+    try:
+        if isinstance(value, dt.datetime):
+            point = value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+            return point.astimezone(_zone(timezone)).replace(tzinfo=None)
+    except (OverflowError, ValueError):
+        return None  # shifted past year 1 or 9999
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
     return None
+
+
+def _text_time(text: str) -> dt.datetime | None:
+    """A date or time written as text: naive without an offset, aware with one; None when
+    it is neither a YAML timestamp nor an ISO form (other forms Time.parse reads are not read)."""
+    day = _DAY.match(text)
+    if day:
+        return _rolled(*(int(g) for g in day.groups()))
+    found = _YAML_TIME.match(text)
+    if not found:  # other ISO forms: "2024-01-02 01:00", "2024-01-02T01:00+09:00"
+        try:
+            return dt.datetime.fromisoformat(text)
+        except ValueError:
+            return None
+    year, month, day_, hour, minute, second, zone, zone_minutes = found.groups()
+    written = _rolled(int(year), int(month), int(day_), int(hour), int(minute), int(second))
+    if written is None or zone is None:
+        return written
+    offset = dt.timedelta(0) if zone == "Z" else dt.timedelta(
+        hours=int(zone), minutes=int(zone_minutes or 0) * (-1 if zone.startswith("-") else 1))
+    try:
+        return written.replace(tzinfo=dt.timezone(offset))
+    except ValueError:
+        return None  # an offset of a day or more
 
 
 def _zone(timezone: str | None) -> dt.tzinfo:

@@ -112,9 +112,13 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None, languages
         document = document_of(parts, urls)
         if document is not None:
             has_front_matter = bool(_front_matter_end(list(note.lines)))
-            return jekyll_permalink(document_path(document, meta, permalink, has_front_matter, urls))
-        if permalink:
-            return jekyll_permalink(page_permalink(permalink, parts))
+            path = document_path(document, meta, permalink, has_front_matter, urls)
+        else:
+            path = page_permalink(permalink, parts) if permalink else None
+        # Filled in, a template can grow (a 20 KB `slug` in `/:slug:slug...` made a 4 MB URL, an
+        # attack run): bounded as a written permalink is; Jekyll cannot write such a file either.
+        if path is not None and len(path) <= MAX_FRONT_MATTER_PATH:
+            return jekyll_permalink(path)
     below = pages_dir.split("/") if pages_dir else []
     if below and parts[: len(below)] == below and len(parts) > len(below):
         parts = parts[len(below):]

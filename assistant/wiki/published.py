@@ -5,7 +5,7 @@ line by line); a whole note the engine never renders is left out the same way:
 
 | engine | not published | source |
 |---|---|---|
-| jekyll, kramdown | front matter `published: false`; a file or folder whose name starts with `_` (`_drafts/`, `_private.md`, `_includes/`), except names the site's `include` lists and the documents of a collection Jekyll renders (jekyll.py: a post named `YYYY-MM-DD-title.md` in a `_posts` folder, a document of a collection with `output: true`); what the site's `exclude` matches, with Jekyll's default exclusions (`node_modules`, `vendor/bundle/`, ...) | https://jekyllrb.com/docs/front-matter/ (predefined `published`), https://jekyllrb.com/docs/structure/ ("_drafts: unpublished posts"; other `_` names are not pages), https://jekyllrb.com/docs/configuration/options/ (`exclude`) |
+| jekyll, kramdown | front matter `published: false` (or empty); a file or folder whose name starts with `_` (`_drafts/`, `_private.md`, `_includes/`), except names the site's `include` lists and the documents of a collection Jekyll renders (jekyll.py: a post named `YYYY-MM-DD-title.md` in a `_posts` folder, a document of a collection with `output: true`); what the site's `exclude` matches, with Jekyll's default exclusions (`node_modules`, `vendor/bundle/`, ...) | https://jekyllrb.com/docs/front-matter/ (predefined `published`), https://jekyllrb.com/docs/structure/ ("_drafts: unpublished posts"; other `_` names are not pages), https://jekyllrb.com/docs/configuration/options/ (`exclude`) |
 | docusaurus | front matter `draft: true` (left out of production builds); a file or folder whose name starts with `_` ("treated as partial pages and ignored by default") | https://docusaurus.io/docs/create-doc, https://docusaurus.io/docs/api/plugins/@docusaurus/plugin-content-docs#markdown-front-matter |
 | hugo | front matter `draft: true` (any case, also the text "true"; left out unless built with `--buildDrafts`); the other files of a leaf bundle (a folder with an `index.md`, or `index.ja.md`, any file named `index.*`: its resources); a page of a disabled language (`about.ja.md` under `disableLanguages = ["ja"]`); a file in no language's content folder when every language has its own `contentDir`; `_index.md` is a section's page and is published | https://gohugo.io/methods/page/draft/, https://gohugo.io/content-management/organization/, https://gohugo.io/content-management/multilingual/ |
 | github-wiki | `_Sidebar`, in any case and any folder: the navigation shown beside every page, not a page (`_Footer` and `_Header`, shown on every page, are indexed and cited at the home page: pages.py) | gollum's Page::SUBPAGENAMES (the engine behind GitHub wikis), https://docs.github.com/en/communities/documenting-your-project-with-wikis/creating-a-footer-or-sidebar-for-your-wiki |
@@ -146,8 +146,8 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
     if engine not in ("jekyll", "kramdown", "docusaurus", "hugo"):
         return True
     meta = front_matter(note)
-    if engine in ("jekyll", "kramdown"):
-        return meta.get("published") is not False
+    if engine in ("jekyll", "kramdown"):  # Ruby's truth: `published:` left empty (nil) unpublishes too
+        return "published" not in meta or (meta["published"] is not None and meta["published"] is not False)
     if engine == "hugo":  # keys case-insensitive; a "true" string is true (Go's cast.ToBool)
         if _disabled_language(note, site):
             return False
