@@ -42,6 +42,14 @@ def test_a_current_section_about_old_things_is_not_replaced(heading):
     # the previous version a rollback goes back to is today's procedure (heldout18)
     ("5xx が増えてる。前のバージョンに戻すコマンドは？", False), ("How do I roll back to the previous release?", False),
     ("What was the previous process?", True), ("前のやり方は？", True),
+    # an age is no past (heldout17: the 2023 gym rules came first for a 16-year-old)
+    ("A 16-year-old high-school girl wants to use the gym. Do we need a consent form?", False),
+    ("My helmet is only four years old. Do I replace it?", False), ("How old must children be?", False),
+    ("Can guests 65 or older pay less?", False), ("Is the pool free for people older than 70?", False),
+    ("What was the old process?", True), ("Which were the older rules?", True),
+    # a past form inside the question tells what happened; at its end it asks about then
+    ("14 時の測定で、いちばん低いところが 0.45 だった。お客さんを上げたほうがいい？", False),
+    ("2025年3月までのやり方では、督促のはがきはいつ出していた？", True), ("締め日は何日だったっけ？", True),
 ])
 def test_a_question_about_the_past(question, past):
     assert asks_past(question) is past
