@@ -103,3 +103,13 @@ def test_a_front_matter_with_an_impossible_date_keeps_its_other_keys():
 def test_published_left_empty_is_unpublished_as_in_ruby():
     notes = [parse_note(f"---\npublished: {v}\n---\n# T\n", f"p{i}.md") for i, v in enumerate(["", "null", "0", "yes"])]
     assert [n.source for n in published_notes(notes, "jekyll")] == ["p2.md", "p3.md"]
+
+
+def test_collection_labels_are_cleaned_as_jekyll_cleans_them():
+    urls = jekyll_urls({"collections": {"my docs": {"output": True}, "data": {"output": True}, "..": {"output": True}}})
+    assert [c.label for c in urls.collections] == ["mydocs"]
+    assert _path("---\n---\n", "_mydocs/a.md", urls) == "/mydocs/a.html"
+    # posts are read only from folders Jekyll walks: not below a collections_dir named `_c`
+    site = SiteConfig(None, "jekyll", permalinks=JekyllUrls(collections_dir="_c", collections=urls.collections))
+    notes = [parse_note("---\n---\n# T\n", s) for s in ("_c/_posts/2024-01-01-a.md", "_c/_mydocs/b.md")]
+    assert [n.source for n in published_notes(notes, "jekyll", site)] == ["_c/_mydocs/b.md"]

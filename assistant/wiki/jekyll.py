@@ -103,9 +103,10 @@ def jekyll_urls(data: dict) -> JekyllUrls:
     for label, options in list(raw.items())[:MAX_COLLECTIONS]:
         options = options if isinstance(options, dict) else {}
         own = _template(options.get("permalink"))
+        label = re.sub(r"[^a-z0-9_\-.]", "", label, flags=re.I) if isinstance(label, str) else ""  # collection.rb sanitize_label
         if label == "posts":
             posts_permalink = own
-        elif isinstance(label, str) and label and "/" not in label:
+        elif label and label.strip(".") and label != "data":  # `_data` is the site's data folder, never pages
             # Ruby's truth: any value but false and nil (`output: 'false'` outputs)
             collections.append(JekyllCollection(label, options.get("output") not in (None, False), own))
     timezone = data.get("timezone")
@@ -159,8 +160,8 @@ def document_of(parts: tuple[str, ...] | list[str], urls: JekyllUrls) -> Documen
     rest = parts[len(below):]
     if "_posts" in rest[:-1]:
         at = rest.index("_posts")
-        if any(p.startswith(("_", "#", "~")) for p in rest[:at]):
-            return None  # a folder Jekyll never walks
+        if any(p.startswith(("_", "#", "~")) for p in below + rest[:at]):
+            return None  # a folder Jekyll never walks for posts
         inner = rest[at + 1:]
         dated = bool(_DATED_NAME.match(inner[-1])) and not _special(inner)
         template = urls.posts_permalink or _POST_STYLES.get(urls.permalink, urls.permalink)
