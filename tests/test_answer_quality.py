@@ -79,6 +79,8 @@ def test_sentence_initial_capital_is_not_a_name():
         # "OK" is an everyday word, capitals and all.
         ("Is it OK to ship to production late on a Friday?", [["Friday"]]),
         ("Is it okay to use SQS?", [["SQS"]]),
+        # and in Japanese speech too, with "NG" (heldout19: "OK" made an answered question "not in the notes")
+        ("始業点検でタイヤの溝を見るとき、何ミリ残ってれば OK？", []), ("SQS にこれを送るのは NG？", [["SQS"]]),
         # Inside a sentence a capitalised word is still a name.
         ("We use Lambda. Does Lambda support Rust?", [["Lambda"], ["Lambda"], ["Rust"]]),
     ],
