@@ -549,21 +549,29 @@ def test_git_config_written_other_ways_is_read(tmp_path, section, value):
     assert read_site_config(notes).base_url == "https://github.com/example-org/radio/wiki"
 
 
-def test_a_languages_own_content_folder_is_followed_only_below_the_sites(tmp_path):
-    """`[languages.ja] contentDir` below the site's contentDir is read as that language's
-    folder (real builds: test_site_real.py); one elsewhere is warned about and not followed."""
-    from pathlib import Path
-
+def test_each_languages_content_folder_as_hugo_reads_it(tmp_path):
+    """A language's own `contentDir`, or the site's, normalized as Hugo reads it; the folder
+    holding them all is the site's content folder (real builds: test_site_real.py). One that
+    names no folder of the project gives that language no pages, with a warning."""
     from assistant.wiki.hugo import hugo_languages, lower_keys
 
+    for folder in ("content/en", "content/i18n/ja", "content/no", "other"):
+        (tmp_path / folder).mkdir(parents=True)
     warned = []
-    keys = lower_keys({"contentDir": "src", "languages": {
-        "en": {"contentDir": "src/en/"}, "ja": {"contentDir": "src/i18n/ja"}, "fr": {"contentDir": "other/fr"},
-        "de": {"contentDir": "src/../etc"}, "es": {"contentDir": 5}}})
-    languages = hugo_languages(keys, Path("hugo.toml"), warned.append)
-    assert languages.folders == (("ja", "i18n/ja"), ("en", "en"))  # deepest first
-    assert [w.split("contentDir ")[1][:12] for w in warned] == ["'other/fr', ", "'src/../etc'", "5, not a fol"]
+    keys = lower_keys({"contentDir": "./content//en/", "languages": {
+        "en": {}, "ja": {"contentDir": str(tmp_path / "content/i18n/ja")}, "no": {"contentDir": "content/x/../no"},
+        "de": {"contentDir": " content/de "}, "fr": {"contentDir": "../outside"}, "es": {"contentDir": 5}}})
+    languages = hugo_languages(keys, tmp_path / "hugo.toml", warned.append, tmp_path)
+    assert languages.content == "content"  # Docsy's layout: the site's contentDir is en's
+    assert languages.folders == (("ja", "i18n/ja"), ("en", "en"), ("no", "no"))  # deepest first
+    assert languages.root is None  # no language reads content/ itself: content/README.md is no page
+    assert [w.split("contentDir ")[1][:12] for w in warned] == ["' content/de", "'../outside'", "5 that is no"]
     assert languages.folder_language(["i18n", "ja", "a.md"]) == ("ja", ["a.md"])
     assert languages.page_language(["en", "a.ja.md"]) == "ja"  # a suffix wins over the folder
-    assert languages.record()["folders"] == [["ja", "i18n/ja"], ["en", "en"]]
-    assert "folders" not in hugo_languages(lower_keys({"languages": {"en": {}}}), Path("h"), warned.append).record()
+    assert languages.page_language(["README.md"]) is None
+    assert languages.record()["folders"] == [["ja", "i18n/ja"], ["en", "en"], ["no", "no"]]
+    # a language without a folder of its own reads the site's: the default, or another
+    keys = lower_keys({"languages": {"en": {}, "ja": {"contentDir": "content/i18n/ja"}, "de": {"disabled": True}}})
+    languages = hugo_languages(keys, tmp_path / "hugo.toml", warned.append, tmp_path)
+    assert (languages.content, languages.folders, languages.root) == ("content", (("ja", "i18n/ja"),), "")
+    assert "folders" not in hugo_languages(lower_keys({"languages": {"en": {}}}), tmp_path, warned.append).record()

@@ -456,3 +456,57 @@ def test_every_link_lands_on_a_hugo_page_of_a_language_content_folder(tmp_path, 
                         "ja/docs/setup.md": "/ja/docs/setup/", "ja/docs/only.md": "/ja/docs/only/"}
     built = {p.relative_to(repo / "public").as_posix() for p in (repo / "public").rglob("*.html")}
     assert not any(b.startswith("de/") or "readme" in b.lower() for b in built)  # Hugo's own answer agrees
+
+
+# What an attack run (2026-12-05) found on the first version, each built by real Hugo: Docsy's
+# own layout (the site's contentDir is the default language's folder), two files of one page
+# in one folder or in two, a disabled language reading the content folder itself, and the
+# languages' tables split over hugo.toml and config/_default/languages.toml.
+HUGO_DOCSY_NOTES = {
+    "en/_index.md": "---\ntitle: Home\n---\n## Welcome\n",
+    "en/docs/a.md": "---\ntitle: A\n---\n## Alpha\n",
+    "en/docs/b.ja.md": "---\ntitle: B\n---\n## ベータ\n",
+    "en/x.ja.md": "---\ntitle: X\n---\n## 英語フォルダの X\n",  # wins over ja/x.md: en's folder is read first
+    "ja/_index.md": "---\ntitle: ホーム\n---\n## ようこそ\n",
+    "ja/docs/a.md": "---\ntitle: A\n---\n## アルファ\n",
+    "ja/p.md": "---\ntitle: P\n---\n## 日本語の P\n",
+    "ja/p.en.md": "---\ntitle: P\n---\n## English P\n",  # an en page of its own: both are built
+    "ja/y.md": "---\ntitle: Y\n---\n## 接尾辞なし\n",
+    "ja/y.ja.md": "---\ntitle: Y\n---\n## 接尾辞あり\n",  # the suffixed file makes /ja/y/
+    "ja/x.md": "---\ntitle: X\n---\n## 日本語フォルダの X\n",
+}
+
+
+@pytest.mark.parametrize("layout", ["docsy", "config folder", "disabled root"])
+def test_every_link_lands_on_a_docsy_style_bilingual_hugo_site(tmp_path, capsys, monkeypatch, layout):
+    notes = dict(HUGO_DOCSY_NOTES)
+    if layout == "docsy":  # the site's contentDir is en's folder, ja has its own
+        config = 'contentDir = "content/en"\ndefaultContentLanguage = "en"\n[languages.en]\nweight = 1\n' \
+                 '[languages.ja]\ncontentDir = "./content//ja/"\nweight = 2\n'
+        extra = {}
+    elif layout == "config folder":  # ja's title in hugo.toml, the folders in languages.toml: merged
+        config = '[languages.ja]\ntitle = "日本語"\n'
+        extra = {"config/_default/languages.toml": '[en]\ncontentDir = "content/en"\nweight = 1\n'
+                                                   '[ja]\ncontentDir = "content/ja"\nweight = 2\n'}
+    else:  # a disabled language reads content/ itself: a file there is no page unless its suffix names another
+        config = '[languages.en]\ncontentDir = "content/en"\nweight = 1\n[languages.ja]\ncontentDir = "content/ja"\n' \
+                 'weight = 2\n[languages.de]\nweight = 3\ndisabled = true\n'
+        extra = {}
+        notes |= {"README.md": "# Readme\n\n## Not a page\n", "de/b.md": "---\ntitle: B\n---\n## Aus\n",
+                  "notes.en.md": "---\ntitle: Notes\n---\n## An English page\n"}
+    repo = _hugo_site(tmp_path, monkeypatch, notes, config, extra, content_dir="content")
+    for root in (repo / "content", repo):
+        checked, wrong = _check_links(root, repo / "public", "/teamwiki/", capsys)
+        assert wrong == [] and checked >= 8
+        assert cli.main(["links", "--corpus", str(root), "--json"]) == 0
+        urls = {p["source"].removeprefix("content/"): p["url"][len("https://example.org/teamwiki"):]
+                for p in map(json.loads, capsys.readouterr().out.splitlines())}
+        expected = {"en/_index.md": "/", "en/docs/a.md": "/docs/a/", "en/docs/b.ja.md": "/ja/docs/b/",
+                    "en/x.ja.md": "/ja/x/", "ja/_index.md": "/ja/", "ja/docs/a.md": "/ja/docs/a/",
+                    "ja/p.md": "/ja/p/", "ja/p.en.md": "/p/", "ja/y.ja.md": "/ja/y/"}
+        if layout == "disabled root":
+            expected["notes.en.md"] = "/notes/"
+        assert urls == expected
+    built = {p.relative_to(repo / "public").as_posix() for p in (repo / "public").rglob("index.html")}
+    if layout != "disabled root":  # there de's content/ overlaps en/ and ja/: Hugo builds /ja/en/x/ too
+        assert len(built) - ("en/index.html" in built) == len(expected)  # Hugo's own count ("en/": a redirect)

@@ -12,9 +12,11 @@ read from that one folder). Module mounts (`[[module.mounts]]` with `lang`) are 
 """
 from __future__ import annotations
 
+import functools
+import posixpath
 import re
 import reprlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -36,35 +38,51 @@ class HugoLanguages:
     enabled: tuple[str, ...] = ("en",)  # the `languages` keys, less the disabled ones
     disabled: tuple[str, ...] = ()  # `disableLanguages`, or `disabled = true` in a language
     default_in_subdir: bool = False  # `defaultContentLanguageInSubdir`
-    # A language's own `contentDir`, as a folder of the site's content folder ("en" for
-    # `content/en`): (code, '/'-separated folder), deepest first. A file in it is a page of that
-    # language, at its path in that folder.
+    # Each language reads its pages from its own `contentDir`, else the site's (default
+    # `content`). `content`: the folder holding all of them, as the site file names it
+    # ('content' for content/en + content/ja); `folders`: (code, its folder below `content`,
+    # '/'-separated), deepest first, for the languages that read a folder below it; `root`:
+    # the language that reads `content` itself ("" the default language; None: none does, and a
+    # file in no language's folder is no page).
     folders: tuple[tuple[str, str], ...] = ()
+    root: str | None = ""
+    content: str = field(default="content", compare=False)
+
+    @functools.cached_property
+    def _split_folders(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((code, tuple(folder.split("/"))) for code, folder in self.folders)
 
     def folder_language(self, parts: list[str]) -> tuple[str | None, list[str]]:
         """(the language whose content folder holds a file at `parts`, its parts in that
-        folder), or (None, `parts`) when no language's folder holds it."""
-        for code, folder in self.folders:
-            below = folder.split("/")
-            if parts[: len(below)] == below and len(parts) > len(below):
+        folder), or (None, `parts`) when no language's folder below `content` holds it."""
+        for code, below in self._split_folders:
+            if len(parts) > len(below) and tuple(parts[: len(below)]) == below:
                 return code, parts[len(below):]
         return None, parts
 
-    def page_language(self, parts: list[str]) -> str:
+    def page_language(self, parts: list[str]) -> str | None:
         """The language of the page of the file at `parts` (in the content folder): its name's
-        language suffix, else the language whose content folder holds it, else the default
-        (a suffix wins: Hugo 0.111 serves content/en/a.ja.md at /ja/a/)."""
+        language suffix (Hugo 0.111 serves content/en/a.ja.md at /ja/a/), else the language
+        whose folder holds it, else the one that reads the content folder itself; None when
+        none reads it (the file is no page)."""
         code, inner = self.folder_language(parts)
         name = inner[-1].rpartition(".")[0] or inner[-1]
         language, stem = self.language_of(name)
-        return code if code is not None and stem == name else language
+        if stem != name:
+            return language
+        if code is not None:
+            return code
+        return self.default if self.root == "" else self.root
 
-    def outside_every_folder(self, parts: list[str]) -> bool:
-        """True when every language has a content folder of its own and none holds `parts`:
-        Hugo builds no page from such a file (content/README.md beside content/en, content/ja)."""
-        with_folder = {code for code, _ in self.folders}
-        return bool(self.folders) and set(self.enabled + self.disabled) <= with_folder \
-            and self.folder_language(parts)[0] is None
+    def mount_rank(self, parts: list[str]) -> int:
+        """The order in which Hugo reads the folder holding the file: the default language's
+        first, then the others as the file lists them (of two files making one page in two
+        folders, Hugo 0.111 keeps the first's; an attack run, 2026-12-05)."""
+        code = self.folder_language(parts)[0]
+        if code is None:
+            code = self.default if self.root == "" else self.root
+        order = (self.default,) + tuple(c for c in self.enabled + self.disabled if c != self.default)
+        return order.index(code) if code in order else len(order)
 
     def language_of(self, name: str) -> tuple[str, str]:
         """(language, name without its language suffix) of a file name without its `.md`:
@@ -85,7 +103,8 @@ class HugoLanguages:
 
     def record(self) -> dict:
         """JSON-ready, as the index manifest stores it (store.chunking_settings)."""
-        folders = {"folders": [list(f) for f in self.folders]} if self.folders else {}  # no rebuild of older indexes
+        # recorded when set only: no index of a site without language folders is rebuilt
+        folders = {"folders": [list(f) for f in self.folders], "root": self.root} if self.folders else {}
         return {"default": self.default, "enabled": list(self.enabled), "disabled": list(self.disabled),
                 "default_in_subdir": self.default_in_subdir, **folders}
 
@@ -127,11 +146,13 @@ def _code(value, what: str, path: Path, warn: Callable[[str], None]) -> str | No
     return None
 
 
-def hugo_languages(keys: dict, path: Path, warn: Callable[[str], None]) -> HugoLanguages | None:
+def hugo_languages(keys: dict, path: Path, warn: Callable[[str], None],
+                   project: Path | None = None) -> HugoLanguages | None:
     """The languages a site file's top-level mapping (`keys`, lower-cased) states, or None
     when it states none, or states them so that Hugo 0.111 refuses to build (warned: a
     `defaultContentLanguage` that is not among `languages`, or is disabled). A bad value is
-    warned about with `warn` and left out, never an error."""
+    warned about with `warn` and left out, never an error. `project`: the project's root
+    folder, where content folders are looked for (None: not checked)."""
     names = ("languages", "defaultcontentlanguage", "defaultcontentlanguageinsubdir", "disablelanguages")
     if not any(name in keys for name in names):
         return None
@@ -165,30 +186,64 @@ def hugo_languages(keys: dict, path: Path, warn: Callable[[str], None]) -> HugoL
         if "baseurl" in settings:
             warn(f"{path}: language {code!r} has its own baseURL, which citations do not follow: "
                  f"links to its pages may not land")
-    folders = _content_folders(keys, languages, path, warn)
-    return HugoLanguages(default, enabled, tuple(sorted(disabled)), subdir, folders)
+    content, folders, root = _content_folders(keys, languages, default, path, project, warn)
+    return HugoLanguages(default, enabled, tuple(sorted(disabled)), subdir, folders, root, content)
 
 
-def _content_folders(keys: dict, languages: dict[str, dict], path: Path,
-                     warn: Callable[[str], None]) -> tuple[tuple[str, str], ...]:
-    """The languages' own `contentDir`s below the site's `contentDir` (default `content`), as
-    folders of it, deepest first; one elsewhere is warned about and not followed (its notes
-    are not in the folder the site's pages are read from)."""
-    top = keys.get("contentdir")
-    top = top.strip().strip("/") if isinstance(top, str) and top.strip().strip("/") else "content"
-    found = []
+# A content folder's name longer than this is not read: no site has one, and each note's
+# check reads every language's folder (an attack run: 120,000 levels took 0.15 s a note).
+MAX_CONTENT_DIR = 1_000
+
+
+def _content_folder(value, project: Path | None) -> str | None:
+    """A `contentDir` as Hugo reads it, relative to the project's root and normalized
+    (`./content//en/.` -> content/en; an absolute path inside the project made relative), or
+    None when it is not text, leaves the project, or (with `project`) names no folder: Hugo
+    takes it as written, so `" content/ja "` is no folder and no pages."""
+    if not isinstance(value, str) or not value or len(value) > MAX_CONTENT_DIR or "\0" in value:
+        return None
+    if value.startswith("/"):
+        if project is None:
+            return None
+        try:
+            value = Path(value).resolve().relative_to(project.resolve()).as_posix()
+        except (ValueError, OSError, RuntimeError):
+            return None
+    folder = posixpath.normpath(value)
+    if folder == ".." or folder.startswith("../") or folder.startswith("/"):
+        return None
+    if project is not None and not (project / folder).is_dir():
+        return None
+    return folder
+
+
+def _content_folders(keys: dict, languages: dict[str, dict], default: str, path: Path, project: Path | None,
+                     warn: Callable[[str], None]) -> tuple[str, tuple[tuple[str, str], ...], str | None]:
+    """(the folder holding every language's content folder, the languages' folders below it
+    deepest first, the language reading that folder itself: "" the default, None none), from
+    the site's `contentDir` (default `content`) and the languages' own. A language's own that
+    cannot be read is warned about and gives that language no pages (Hugo builds none)."""
+    top = _content_folder(keys.get("contentdir", "content"), project)
+    if top is None:
+        top = posixpath.normpath(keys["contentdir"]) if isinstance(keys.get("contentdir"), str) else "content"
+    dirs: dict[str, str] = {}
     for code, settings in languages.items():
         if "contentdir" not in settings:
+            dirs[code] = top
             continue
-        value = settings["contentdir"]
-        folder = value.strip().strip("/") if isinstance(value, str) else ""
-        inner = folder[len(top) + 1:] if folder.startswith(top + "/") else ""
-        if not inner or any(p in ("", ".", "..") for p in inner.split("/")):
-            warn(f"{path}: language {code!r} has its own contentDir {shown_value(value)}, not a folder of the "
-                 f"site's contentDir {top!r}; citations do not follow it, links to its pages may not land")
+        folder = _content_folder(settings["contentdir"], project)
+        if folder is None:
+            warn(f"{path}: language {code!r} has a contentDir {shown_value(settings['contentdir'])} that is no folder "
+                 f"of the project; its pages are not linked")
             continue
-        found.append((code, inner))
-    return tuple(sorted(found, key=lambda f: -f[1].count("/")))
+        dirs[code] = folder
+    if not dirs:
+        return top, (), ""
+    common = posixpath.commonpath(list(dirs.values())) or "."
+    folders = [(code, posixpath.relpath(d, common)) for code, d in dirs.items() if d != common]
+    at_root = [code for code, d in dirs.items() if d == common]
+    root = "" if default in at_root else (at_root[0] if at_root else None)
+    return common, tuple(sorted(folders, key=lambda f: -f[1].count("/"))), root
 
 
 def _language_tables(table, path: Path, warn: Callable[[str], None]) -> dict[str, dict] | None:
@@ -199,6 +254,8 @@ def _language_tables(table, path: Path, warn: Callable[[str], None]) -> dict[str
         warn(f"{path}: languages is not a table of languages; ignored")
         return {}
     found = {}
+    if len(table) > MAX_LANGUAGES:
+        warn(f"{path}: languages names {len(table)} languages; only the first {MAX_LANGUAGES} are read")
     for key, settings in list(table.items())[:MAX_LANGUAGES]:
         code = _code(key, "language", path, warn)
         if code and not isinstance(settings, dict):

@@ -217,11 +217,10 @@ def hugo_page_path(meta: dict, parts: list[str], clean: bool, languages: HugoLan
     - `slug` renames a page, or a leaf bundle's folder; a section keeps its folder's name;
     - `uglyURLs` (`clean` false): /dir/page.html, a section's or bundle's page /dir.html.
     """
-    folder_language, parts = languages.folder_language(parts)
+    language = languages.page_language(parts) or languages.default
+    parts = languages.folder_language(parts)[1]
     file_name = parts[-1]
-    language, name = languages.language_of(without_suffix(file_name))
-    if folder_language is not None and name == without_suffix(file_name):  # no suffix: the folder's language
-        language = folder_language
+    name = languages.language_of(without_suffix(file_name))[1]
     prefix = languages.prefix(language)
     url = _front_matter_path(meta.get("url"))
     if url:  # dot segments dropped as Jekyll does: a link never leaves the base path

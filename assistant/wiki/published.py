@@ -61,7 +61,7 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
     if engine == "github-wiki":
         _warn_shared_page_names(kept)
     if engine == "hugo" and site is not None and site.languages is not None:
-        replaced = _replaced_by_translation(kept, site.languages)
+        replaced = _replaced_by_translation(kept, site.languages, root)
         kept = [note for note in kept if note.source not in replaced]
         left_out += [note for note in notes if note.source in replaced]
     if left_out:
@@ -86,20 +86,23 @@ def _in_site(note: Note, root: PurePosixPath) -> Note:
     return dataclasses.replace(note, source=PurePosixPath(note.source).relative_to(root).as_posix())
 
 
-def _replaced_by_translation(notes, languages) -> set[str]:
+def _replaced_by_translation(notes, languages, root: PurePosixPath) -> set[str]:
     """Sources of Hugo pages that another file of the same page in the same language replaces:
     `about.md` beside `about.en.md` on a site whose default language is en (or `about.md`
-    beside `about.ja.md` under `ja`). Hugo 0.111 builds the page from the file with the
-    language suffix (checked with real builds, an attack run, 2026-12-03), so the other's
-    text is not on the page and its headings' links would not land."""
-    by_page: dict[tuple, list[tuple[bool, str]]] = {}
+    beside `about.ja.md` under `ja`, or `ja/about.md` beside `ja/about.ja.md` in ja's own
+    content folder). In one folder Hugo 0.111 builds the page from the file with the language
+    suffix; across two languages' folders (`en/x.ja.md`, `ja/x.md`), from the folder it reads
+    first, the default language's (checked with real builds, attack runs, 2026-12-03 and -05),
+    so the other's text is not on the page and its headings' links would not land."""
+    by_page: dict[tuple, list[tuple[tuple[int, bool], str]]] = {}
     for note in notes:
-        path = PurePosixPath(note.source)
-        name = path.name.rpartition(".")[0] or path.name
-        language, page = languages.language_of(name)
-        by_page.setdefault((str(path.parent), page, language), []).append((page != name, note.source))
-    return {source for files in by_page.values() if any(suffixed for suffixed, _ in files)
-            for suffixed, source in files if not suffixed}
+        parts = list(PurePosixPath(_in_site(note, root).source).parts)
+        inner = languages.folder_language(parts)[1]
+        name = inner[-1].rpartition(".")[0] or inner[-1]
+        page = languages.language_of(name)[1]
+        key = (tuple(inner[:-1]), page, languages.page_language(parts))
+        by_page.setdefault(key, []).append(((languages.mount_rank(parts), page == name), note.source))
+    return {source for files in by_page.values() for rank, source in sorted(files)[1:]}
 
 
 def _warn_shared_page_names(notes) -> None:
@@ -163,8 +166,8 @@ def _disabled_language(note: Note, site: SiteConfig | None) -> bool:
     languages = site.languages if site is not None and site.engine == "hugo" else None
     if languages is None:
         return False
-    parts = list(PurePosixPath(note.source).parts)
-    return languages.page_language(parts) in languages.disabled or languages.outside_every_folder(parts)
+    language = languages.page_language(list(PurePosixPath(note.source).parts))
+    return language is None or language in languages.disabled
 
 
 def _bundle_index(path: PurePosixPath) -> bool:

@@ -319,18 +319,31 @@ def _hugo_keys(folder: Path, owners: tuple[int, ...] | None) -> tuple[Path, dict
         main = _first_file(where, _HUGO_CONFIGS)
         found = _load_config(main, owners)
         if found is not None:
-            keys.update(lower_keys(found))
+            _merge(keys, lower_keys(found))
             stated = stated or main
         for key in _HUGO_KEY_FILES:
             key_path = _first_file(where, tuple(f"{key}.{ext}" for ext in ("toml", "yaml", "yml", "json")))
             value = _load_config(key_path, owners) if os.path.lexists(key_path) else None
             if value is not None:
-                keys[key] = value
+                _merge(keys, {key: value})
                 stated = stated or key_path
     if root is not None:
-        keys.update(lower_keys(root))
+        _merge(keys, lower_keys(root))
         stated = path
     return (stated, keys) if stated is not None else None
+
+
+def _merge(keys: dict, more: dict, depth: int = 0) -> None:
+    """`more` over `keys`, tables merged key by key as Hugo merges its configuration files
+    (`[languages.ja] title` in hugo.toml keeps `config/_default/languages.toml`'s `contentDir`
+    for ja: replaced whole, ja lost its folder; an attack run, 2026-12-05)."""
+    for key, value in more.items():
+        if isinstance(value, dict) and isinstance(keys.get(key), dict) and depth < 4:
+            merged = dict(keys[key])
+            _merge(merged, value, depth + 1)
+            keys[key] = merged
+        else:
+            keys[key] = value
 
 
 def _hugo(notes_dir: Path) -> SiteConfig | None:
@@ -343,15 +356,16 @@ def _hugo(notes_dir: Path) -> SiteConfig | None:
         path, keys = found
         if folder == notes_dir and path.name.startswith("config.") and "baseurl" not in keys:
             continue  # a note folder's own config.yaml (an app's, a tool's) is no Hugo site unless it says so
-        content_dir = _text(keys.get("contentdir")) or "content"
+        languages = hugo_languages(keys, path, _warn_once, folder)
+        # the folder holding every language's content folder (content/ for content/en + content/ja)
+        content_dir = languages.content if languages is not None else (_text(keys.get("contentdir")) or "content")
         pages = pages_dir_of(notes_dir, folder, content_dir)
         if pages is None:
             not_below(notes_dir, folder, path, "contentDir", content_dir)
             continue
         ugly = keys.get("uglyurls")
         return SiteConfig(path, "hugo", _text(keys.get("baseurl")), (not ugly) if isinstance(ugly, bool) else None,
-                          id_setting=_hugo_id_setting(keys), languages=hugo_languages(keys, path, _warn_once),
-                          pages_dir=pages or None)
+                          id_setting=_hugo_id_setting(keys), languages=languages, pages_dir=pages or None)
     return None
 
 
