@@ -138,7 +138,8 @@ def test_a_bundle_s_language_versions_and_resources(tmp_path):
     ('[languages.ja]\nweight = 1\n', "is not one of its enabled languages"),  # Hugo refuses to build it
     ('[languages.en]\nbaseURL = "https://en.x.example/"\n[languages.ja]\nbaseURL = "https://ja.x.example/"\n',
      "has its own baseURL"),
-    ('[languages.en]\ncontentDir = "content/en"\n[languages.ja]\ncontentDir = "content/ja"\n', "has its own contentDir"),
+    # a language's contentDir that names no folder: Hugo builds none of its pages
+    ('[languages.en]\n[languages.ja]\ncontentDir = "content/nowhere"\n', "that is no folder of the project"),
 ])
 def test_a_bad_language_setting_is_a_warning_not_an_error(tmp_path, caplog, config, warned):
     notes = _site(tmp_path, config, {"a.ja.md": "# A\n"})

@@ -130,6 +130,7 @@ class Document:
 
     @property
     def name(self) -> str:
+        """The document's file name (`2024-01-02-a.md`)."""
         return self.relative.rpartition("/")[2]
 
     def superdirs(self) -> list[str]:
