@@ -49,6 +49,14 @@ def _only_the_site_file(monkeypatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+def _jekyll_site(tmp_path, monkeypatch):
+    """The folder a test writes its Jekyll site in (skips where Jekyll is not installed)."""
+    if not shutil.which("jekyll"):
+        pytest.skip("jekyll is not installed (scripts/test.sh installs Debian's jekyll)")
+    _only_the_site_file(monkeypatch)
+    return tmp_path / "site"
+
+
 def _write(folder: Path, notes: dict[str, str]) -> None:
     for name, text in notes.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
@@ -90,10 +98,7 @@ def _check_links(notes: Path, built: Path, base_path: str, capsys) -> tuple[int,
     "permalink: pretty\nkramdown:\n  input: kramdown\n",
 ])
 def test_every_link_lands_on_a_jekyll_built_page_and_heading(tmp_path, capsys, monkeypatch, variant):
-    if not shutil.which("jekyll"):
-        pytest.skip("jekyll is not installed (scripts/test.sh installs Debian's jekyll)")
-    _only_the_site_file(monkeypatch)
-    site = tmp_path / "site"
+    site = _jekyll_site(tmp_path, monkeypatch)
     _write(site, NOTES | JEKYLL_PERMALINK_PAGE | JEKYLL_DOT_PAGES)
     (site / "_config.yml").write_text(JEKYLL + variant, encoding="utf-8")
     subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=site, check=True, capture_output=True, timeout=120)
@@ -145,10 +150,7 @@ EXCLUDE_NOTES = {
 def test_the_notes_linked_are_the_pages_jekyll_publishes(tmp_path, capsys, monkeypatch):
     """Jekyll's `exclude` (with its default exclusions) and `include`: `links` (and the index,
     published.py) offer exactly the pages a real Jekyll build renders."""
-    if not shutil.which("jekyll"):
-        pytest.skip("jekyll is not installed (scripts/test.sh installs Debian's jekyll)")
-    _only_the_site_file(monkeypatch)
-    site = tmp_path / "site"
+    site = _jekyll_site(tmp_path, monkeypatch)
     _write(site, EXCLUDE_NOTES)
     (site / "_config.yml").write_text(JEKYLL + 'exclude: [docs, "*.tmp.md"]\ninclude: [_pages]\n', encoding="utf-8")
     subprocess.run(["jekyll", "build", "--safe", "--quiet"], cwd=site, check=True, capture_output=True, timeout=120)
@@ -241,10 +243,7 @@ JEKYLL_RENDERED = {"_posts/2024-03-05-weekly-meeting.md", "_posts/2024-3-7-Deplo
     "collections:\n  posts:\n    permalink: /blog/:year/:slug\n",
 ])
 def test_every_post_and_collection_link_lands_on_a_jekyll_built_page(tmp_path, capsys, monkeypatch, variant):
-    if not shutil.which("jekyll"):
-        pytest.skip("jekyll is not installed (scripts/test.sh installs Debian's jekyll)")
-    _only_the_site_file(monkeypatch)
-    site = tmp_path / "site"
+    site = _jekyll_site(tmp_path, monkeypatch)
     moved = "my/" if "collections_dir" in variant else ""
     _write(site, {"index.md": "---\n---\n# Home\n\n## Hello\n"}
            | {(moved + k if k.startswith(("_posts", "_drafts", "_docs", "_hidden", "_memo", "blog/_posts", "old_posts")) else k): v
