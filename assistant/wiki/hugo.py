@@ -5,10 +5,12 @@ content folder, `content/ja/about.md` -> /ja/about/ under `[languages.ja] conten
 "content/ja"`).
 
 Rules from https://gohugo.io/content-management/multilingual/ (Hugo 0.111), each checked
-with a real build (tests/test_site_real.py). Left out, with a warning: a language's own
+with a real build (tests/test_site_real.py). Each language reads its own `contentDir`, else
+the site's (Docsy's layout: the site's is `content/en`, Norwegian's `content/no`); the folder
+holding them all is the site's content folder. Left out, with a warning: a language's own
 `baseURL` (Hugo's multihost: its pages are served at that host's root), as citations have
-one base URL, and a language's `contentDir` outside the site's `contentDir` (the notes are
-read from that one folder). Module mounts (`[[module.mounts]]` with `lang`) are not read.
+one base URL, and a `contentDir` that names no folder of the project (that language gets no
+pages, as in Hugo). Module mounts (`[[module.mounts]]` with `lang`) are not read.
 """
 from __future__ import annotations
 
