@@ -72,17 +72,18 @@ class HugoLanguages:
         language, stem = self.language_of(name)
         if stem != name:
             return language
-        if code is not None:
-            return code
+        return code if code is not None else self.root_language
+
+    @property
+    def root_language(self) -> str | None:
+        """The language that reads the content folder itself (None: none does)."""
         return self.default if self.root == "" else self.root
 
     def mount_rank(self, parts: list[str]) -> int:
         """The order in which Hugo reads the folder holding the file: the default language's
         first, then the others as the file lists them (of two files making one page in two
         folders, Hugo 0.111 keeps the first's; an attack run, 2026-12-05)."""
-        code = self.folder_language(parts)[0]
-        if code is None:
-            code = self.default if self.root == "" else self.root
+        code = self.folder_language(parts)[0] or self.root_language
         order = (self.default,) + tuple(c for c in self.enabled + self.disabled if c != self.default)
         return order.index(code) if code in order else len(order)
 
