@@ -16,6 +16,8 @@ import numpy as np
 
 from .terms import TermCode
 
+FILE = "cache.sqlite"  # its name in the index folder
+
 
 class EmbeddingCache:
     """One SQLite file of vectors and latent-term codes, keyed by (embedder name, content

@@ -83,7 +83,8 @@ CROSS_LANGUAGE_POSITION = 0.2
 # 時間帯は？" answered by a line about コアタイム): Gemma flagged 4 of its 13 answered ja>ja
 # questions. At 0.6, over every corpus and both profiles (docs/evaluation.md, eleventh pass):
 # false flags Gemma 7 -> 3 of 102 on that wiki, nothing else; no-answer caught -1 on the
-# seed with e5 (8 -> 7 of 12) and -1 on owasp with Gemma (4 -> 3 of 8).
+# seed with e5 (8 -> 7 of 12) and -1 on owasp with Gemma (4 -> 3 of 8). A profile may set its
+# own (profiles.ModelProfile.no_shared_term_position: e5's is 0.5).
 SAME_LANGUAGE_NO_SHARED_TERM_POSITION = 0.6
 
 # Generic questions about things team notes are unlikely to hold, in both languages.
@@ -174,7 +175,8 @@ class Calibration:
         return max(float(np.median(on)) - float(np.median(own_off)), 0.0)
 
     def floor(self, question_language: str, notes_language: str, shares_terms: bool = True,
-              cross_language_position: float = CROSS_LANGUAGE_POSITION) -> float:
+              cross_language_position: float = CROSS_LANGUAGE_POSITION,
+              no_shared_term_position: float = SAME_LANGUAGE_NO_SHARED_TERM_POSITION) -> float:
         """The top score under which a question counts as not answered by a hit in
         `notes_language`: the off-topic median of that cell plus a share of the notes
         language's own spread (on-topic median - off-topic median, same language). The
@@ -183,7 +185,7 @@ class Calibration:
         cross-language share is CROSS_LANGUAGE_POSITION (`cross_language_position`: the
         model profile's, profiles.ModelProfile). `shares_terms` False (the best
         answer line holds none of the question's key terms) raises a same-language share
-        to SAME_LANGUAGE_NO_SHARED_TERM_POSITION."""
+        to `no_shared_term_position` (the profile's; SAME_LANGUAGE_NO_SHARED_TERM_POSITION)."""
         off = self.off_topic.get(question_language, {}).get(notes_language)
         if not off:
             return -np.inf
@@ -194,7 +196,7 @@ class Calibration:
         same = question_language == notes_language
         if not same:
             return low + cross_language_position * spread
-        return low + (SAME_LANGUAGE_POSITION if shares_terms else SAME_LANGUAGE_NO_SHARED_TERM_POSITION) * spread
+        return low + (SAME_LANGUAGE_POSITION if shares_terms else no_shared_term_position) * spread
 
 
 def language_level(scores: np.ndarray) -> float:

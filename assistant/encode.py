@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .cache import EmbeddingCache
+from .cache import FILE as CACHE_FILE, EmbeddingCache
 from .config import Settings
 from .embedding import Embedder
 from .errors import IndexWriteError
@@ -192,7 +192,7 @@ def embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, lines
     failure (full disk, read-only) is an IndexWriteError."""
     from tqdm import tqdm
 
-    path = settings.index_dir / "cache.sqlite"
+    path = settings.index_dir / CACHE_FILE
     for attempt in (1, 2):
         plan = _plan(embedder, chunks, chunk_texts, lines, passages)
         try:

@@ -14,7 +14,7 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 
-from . import calibration, store, translation
+from . import background, calibration, store, translation
 from .store import chunking_settings
 from .chunking import PATH_SEPARATOR
 from .cite import citation_url, page_url
@@ -29,29 +29,12 @@ from .hits import Answer, Grouper, Hit, merged
 from .language import language, notes_language, script_share
 from .lines import plain_line
 from .vocabulary import Vocabulary
-from .query import (
-    MAX_QUESTION_CHARS,
-    MAX_TOP_K,
-    conversation,
-    refers_back,
-    validate_history,
-    validate_question,
-    validate_top_k,
-)
+from .query import MAX_QUESTION_CHARS, MAX_TOP_K, conversation, refers_back, validate_history, validate_question, validate_top_k
 from .textnorm import match_form
 from .pointers import POINTED_HITS, Pointers
 from .verdict import QUANTITY_HITS, EmbeddedRows, Verdict, conversation_weight, leans_back
 from .superseded import Superseded
-from .views import (
-    BM25View,
-    ChunkView,
-    LatentTermsView,
-    LineView,
-    PassageView,
-    Question,
-    SectionView,
-    TranslatedBM25View,
-)
+from .views import BM25View, ChunkView, LatentTermsView, LineView, PassageView, Question, SectionView, TranslatedBM25View
 
 __all__ = ["Answer", "Hit", "MAX_QUESTION_CHARS", "MAX_TOP_K", "Scores", "Searcher", "conversation", "refers_back"]
 
@@ -73,6 +56,7 @@ class Scores(NamedTuple):
     ranking: np.ndarray  # float32[n_chunks]: what hits are ordered by
     match: np.ndarray  # float32[n_chunks]: the part calibrated for "not in the notes" (fusion.py)
     line_terms: np.ndarray | None = None  # float32[n_lines] (LatentTermsView.line_matches), or None
+    notes_best: float = -np.inf  # best chunk or line cosine (background.Background.nearer); -inf: none
 
 
 class Searcher:
@@ -166,7 +150,9 @@ class Searcher:
             calibration.save(self.index.path, found)
         self.calibration = found
         self.verdict = Verdict(found, self.chunk_languages, self.vocabulary, self._cross_language_position,
-                               embedded_row=EmbeddedRows(self.chunks, self.lines, self._line_chunk))
+                               embedded_row=EmbeddedRows(self.chunks, self.lines, self._line_chunk),
+                               background=background.for_index(self.embedder, self.settings.index_dir),
+                               no_shared_term_position=profile_of(self.embedder).no_shared_term_position)
         # Per question language: the index's own unit of score (calibration.spread; None when
         # unmeasured), which the lead rule (leads.py) and superseded sections are measured in.
         self._spread = {lang: found.spread(lang) for lang in ("ja", "en")}
@@ -233,7 +219,8 @@ class Searcher:
             for s in signals_for(question.language)
         }
         fused: Fused = fuse(scores, dict(self._ranking_extra))
-        return Scores(fused.ranking, fused.match, line_terms)
+        dense = [float(scores[name].max()) for name in ("chunk", "line") if name in scores and len(scores[name])]
+        return Scores(fused.ranking, fused.match, line_terms, max(dense, default=-np.inf))
 
     def score(self, question: Question) -> Scores:
         """`raw_score` less the index's measured preference of the question's language for each
@@ -354,14 +341,18 @@ class Searcher:
             # the other language, with its lower floor), no-answer questions were answered
             # in the chat, which sends every earlier question (heldout7, a fresh tester).
             own_groups, own_hits = self._hits(alone.ranking - superseded, allowed, QUANTITY_HITS, own, alone, text, translations, False)
-            return Answer(shown, hits, self.verdict.unanswered(text, text, own_groups, own_hits, alone.match, alone.match))
+            return Answer(shown, hits, self.verdict.unanswered(text, text, own_groups, own_hits, alone.match, alone.match,
+                                                               (own.vector, alone.notes_best)))
         # The verdict reads the first QUANTITY_HITS hits whatever top_k shows: judged on the
         # hits shown, one question was "not in the notes" at k=1 and answered at k=5 (a fresh
         # user, wiki-dev). Hits are grouped greedily, so the first ones of a longer list can
         # hold more joined chunks: made again at that k, in ranking order (the best match is judged,
         # not a section it points at, pointers.py: its weaker score flagged heldout14's h14f-004).
         judged_groups, judged_hits = self._hits(fused, allowed, QUANTITY_HITS, encoded, with_history, text, translations, False)
-        return Answer(shown, hits, self.verdict.unanswered(text, asked, judged_groups, judged_hits, alone.match, with_history.match))
+        # An elliptical follow-up ("How much?") is judged by its conversation, not its words alone.
+        own_nearest = None if follow_up else (own.vector, alone.notes_best)
+        return Answer(shown, hits, self.verdict.unanswered(text, asked, judged_groups, judged_hits, alone.match,
+                                                           with_history.match, own_nearest))
 
     def _hits(self, ranking: np.ndarray, allowed: np.ndarray, top_k: int, encoded: Question, scores: Scores,
               text: str, translations: tuple, pointed: bool = True) -> tuple[list[list[int]], tuple[Hit, ...]]:

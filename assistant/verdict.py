@@ -10,7 +10,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .answeritems import answer_items
-from .calibration import Calibration
+from .background import Background
+from .calibration import SAME_LANGUAGE_NO_SHARED_TERM_POSITION, Calibration
 from .chunking import Chunk
 from .hits import Hit, clip_lines
 from .language import language
@@ -107,7 +108,8 @@ class Verdict:
     """Decides "not in the notes" for searches of one loaded index."""
 
     def __init__(self, calibration: Calibration, chunk_languages: np.ndarray, vocabulary: Vocabulary,
-                 cross_language_position: float, embedded_row: Callable[[int, int], str | None] | None = None):
+                 cross_language_position: float, embedded_row: Callable[[int, int], str | None] | None = None,
+                 background: Background | None = None, no_shared_term_position: float = SAME_LANGUAGE_NO_SHARED_TERM_POSITION):
         self.calibration = calibration
         self.chunk_languages = chunk_languages  # str[n_chunks]: 'ja' / 'en'
         self.vocabulary = vocabulary
@@ -116,18 +118,22 @@ class Verdict:
         # (lines.line_units, from the whole note), or None: a row of a long table split over
         # chunks has its header in an earlier chunk (a helper's attack, 2026-12-04).
         self.embedded_row = embedded_row
+        self.no_shared_term_position = no_shared_term_position  # the model profile's (profiles.py)
+        self.background = background  # everyday topics the notes compete with (background.py), or None
 
     def unanswered(self, question: str, asked: str, groups: Sequence[Sequence[int]], hits: Sequence[Hit],
-                   alone: np.ndarray, with_history: np.ndarray) -> bool:
+                   alone: np.ndarray, with_history: np.ndarray, nearest: tuple[np.ndarray, float] | None = None) -> bool:
         """"Not in the notes": a question without history that names nothing (no key terms),
         a top answer line that is the writer's TODO note (lines.is_todo_note), a name the notes
         never mention, an asked quantity the first hits never give, or a top score under the
-        index's calibrated floor for this question language and the top hit's notes language,
-        unless the top answer line carries the question's own key terms.
+        index's calibrated floor for this question language and the top hit's notes language
+        or a question nearer to an everyday topic than to the notes (background.py), unless
+        the top answer line carries the question's own key terms.
         `asked`: the question with the conversation it was searched with (the question itself
         without history); `groups`/`hits`: the search's distinct hits, best first; `alone`,
         `with_history`: float32[n_chunks] calibrated `match` scores (fusion.py) of the question
-        and of `asked`."""
+        and of `asked`; `nearest`: the question's own vector (float32[dim]) and its best
+        cosine with the notes (retrieve.Scores.notes_best), None for a follow-up that leans back."""
         if not groups:
             return True
         # A question that names nothing ("ありがとう", "hi", "What is it?") and has no earlier
@@ -179,12 +185,19 @@ class Verdict:
         shares_terms = max(key_term_share(question, shown), key_term_share(asked, shown)) > 0
         share = max(key_term_share(question, carried), key_term_share(asked, carried))
         floor = self.calibration.floor(language(question), str(self.chunk_languages[top]), shares_terms=shares_terms,
-                                       cross_language_position=self.cross_language_position)
+                                       cross_language_position=self.cross_language_position,
+                                       no_shared_term_position=self.no_shared_term_position)
         # A term the question quotes, found in the top line, is what it asks about, however
         # many other words it adds ("The brewers keep saying they'll 'crash' FV2 tomorrow. What
         # does that mean?" over the glossary's "クラッシュ［crash］", heldout15, Gemma).
         if share >= KEY_TERMS_CARRIED or carries_quoted_terms(question, carried):
             floor = -np.inf
+        # A question nearer to an everyday topic (the weather, a curry recipe, a visa) than to
+        # anything the notes say asks about something they do not cover, however close it
+        # comes to the floor. Over 18 corpora it caught six no-answer questions the floor let
+        # through with e5 and flagged no answered one (docs/evaluation.md, thirty-fifth pass).
+        elif nearest is not None and self.background is not None and self.background.nearer(*nearest):
+            return True
         # A question asking for a quantity none of the first hits about what it asks gives
         # ("何日間保存する？" over a logging page that names no duration) is not answered,
         # however well it matches.

@@ -913,6 +913,15 @@ def test_an_unrelated_earlier_turn_does_not_answer_a_question_the_notes_do_not(l
         assert library.search(question, history=history).no_answer, history
 
 
+def test_a_question_nearer_to_an_everyday_topic_than_to_the_notes_is_not_answered(library):
+    # Over a library wiki, the floor let e5 answer "renew my driver's licence" from the
+    # library-card page; it sits nearer to the everyday topic of licences (background.py).
+    assert library.verdict.background is not None
+    assert library.search("How do I renew my driver's licence at the police station?").no_answer
+    # Answered by the wiki's donations page, though "donations" is an everyday topic too.
+    assert not library.search("古い百科事典のセットを寄付したいという電話があった。受け取っていい？").no_answer
+
+
 def test_a_follow_up_without_a_topic_word_still_takes_its_topic_from_history(library):
     answer = library.search("何時から何時まで？", history=("うみかぜ号は若葉小学校にはいつ来る？",))
     assert not answer.no_answer

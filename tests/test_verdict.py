@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from assistant.background import Background
 from assistant.calibration import Calibration
 from assistant.chunking import Chunk
 from assistant.hits import Hit
@@ -44,6 +45,21 @@ def test_a_header_places_the_floor_but_does_not_carry_the_question():
     # nor does the header row when it is the top answer line (a second attack, the same day)
     assert _unanswered("| Name | Fee | Notes |", 0.1, question, answer_line=18)
     assert not _unanswered("| Name | Fee | Notes |", 0.45, question, answer_line=18)
+
+
+def test_a_profile_places_the_floor_for_a_line_sharing_no_key_word():
+    # e5's profile: 0.5 of the spread, not 0.6 (answered questions word their line differently)
+    question = "Which room can take a group of nineteen?"
+    line = "| 大部屋 A | 20 | nearest the toilets |"
+    chunk = Chunk(source="check-in.md", title="Check-in", heading_path=("Check-in", "Sleeping"), anchor="sleeping",
+                  permalink=None, line_start=16, line_end=18, text=f"## Sleeping\n\n{line}")
+    judged = {}
+    for position in (0.5, 0.6):
+        verdict = Verdict(CALIBRATION, np.array(["en"]), Vocabulary([chunk.text]), cross_language_position=0.2,
+                          no_shared_term_position=position)
+        scores = np.array([0.55], dtype=np.float32)
+        judged[position] = verdict.unanswered(question, question, [[0]], [Hit(chunk, 0.55, "u", (18,))], scores, scores)
+    assert judged == {0.5: False, 0.6: True}
 
 
 def test_words_the_page_hides_carry_nothing():
@@ -125,3 +141,29 @@ def test_a_definition_split_from_its_term_is_judged_with_the_term_as_indexed():
     rows_indexed = EmbeddedRows(chunks, units, np.array([u.chunk for u in units], dtype=np.int64))
     assert not _last_chunk_unanswered(chunks, question, answer, 0.1, rows_indexed)
     assert _last_chunk_unanswered(chunks, question, answer, 0.1, None)  # the definition alone names nothing asked
+
+
+def _judged_with_topics(question: str, line: str, nearer: bool) -> bool:
+    text = f"## Sleeping\n\n{line}"
+    chunk = Chunk(source="check-in.md", title="Check-in", heading_path=("Check-in", "Sleeping"), anchor="sleeping",
+                  permalink=None, line_start=16, line_end=18, text=text)
+    topic = np.array([[1.0, 0.0]], dtype=np.float32)
+    verdict = Verdict(CALIBRATION, np.array(["en"]), Vocabulary([text]), cross_language_position=0.2,
+                      background=Background(topic, margin=0.01))
+    scores = np.array([0.9], dtype=np.float32)  # far over the floor: only the topics can flag it
+    question_vector = np.array([1.0, 0.0], dtype=np.float32)  # cosine 1.0 with the topic
+    notes_best = 0.5 if nearer else 0.995
+    return verdict.unanswered(question, question, [[0]], [Hit(chunk, 0.9, "u", (18,))], scores, scores,
+                              (question_vector, notes_best))
+
+
+def test_a_question_nearer_to_an_everyday_topic_is_not_answered():
+    question = "Is it going to rain during the tour tomorrow?"
+    assert _judged_with_topics(question, "Tours start at the gate at 10:00.", nearer=True)
+    assert not _judged_with_topics(question, "Tours start at the gate at 10:00.", nearer=False)
+
+
+def test_the_top_line_carrying_the_question_s_words_outweighs_the_topics():
+    # A wiki's own note on the weather ("rain": the tour is moved indoors) answers it.
+    assert not _judged_with_topics("Is the tour moved when it rains?", "When it rains, the tour is moved indoors.",
+                                   nearer=True)

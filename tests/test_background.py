@@ -1,0 +1,65 @@
+"""The everyday topics (background.py): a question nearer to one of them than to anything in
+the notes is "not in the notes"; their vectors are kept in the index's embedding cache."""
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.background import Background, for_index, topic_texts, topic_vectors
+from assistant.embedding import HashEmbedder
+
+
+def _unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def test_a_question_nearer_to_a_topic_than_to_the_notes_by_the_margin():
+    topics = Background(np.stack([_unit(1, 0, 0), _unit(0, 1, 0)]), margin=0.05)
+    question = _unit(1, 0.2, 0)  # cosine 0.98 with the first topic
+    assert topics.nearer(question, notes_best=0.90)
+    assert not topics.nearer(question, notes_best=0.95)  # within the margin: the notes win
+    assert not topics.nearer(_unit(0, 0, 1), notes_best=0.1)  # near no topic
+
+
+def test_no_topics_flag_nothing():
+    assert not Background(np.zeros((0, 3), dtype=np.float32), margin=0.0).nearer(_unit(1, 0, 0), notes_best=-1.0)
+
+
+class _CountingEmbedder(HashEmbedder):
+    def __init__(self):
+        super().__init__(dim=16)
+        self.calls = 0
+
+    def embed_passages(self, texts, batch_size=16, progress=None):
+        self.calls += 1
+        return super().embed_passages(texts, batch_size, progress)
+
+
+def test_the_topics_are_embedded_once_and_read_back_from_the_cache(tmp_path):
+    embedder = _CountingEmbedder()
+    first = topic_vectors(embedder, tmp_path / "cache.sqlite")
+    second = topic_vectors(embedder, tmp_path / "cache.sqlite")
+    assert embedder.calls == 1
+    assert first.shape == (len(topic_texts()), embedder.dim) and first.dtype == np.float32
+    np.testing.assert_array_equal(first, second)
+    np.testing.assert_allclose(first, embedder.embed_passages(topic_texts()), rtol=1e-6)
+
+
+def test_a_damaged_cache_costs_only_the_embedding_and_is_left_as_it_is(tmp_path):
+    damaged = tmp_path / "cache.sqlite"
+    damaged.write_bytes(b"not a database" * 100)
+    vectors = topic_vectors(_CountingEmbedder(), damaged)
+    assert vectors.shape == (len(topic_texts()), 16)
+    assert damaged.read_bytes() == b"not a database" * 100
+
+
+def test_a_model_without_a_measured_margin_has_no_topics(tmp_path):
+    # The hash embedder, like an ad-hoc sentence-transformers model, has no profile margin.
+    assert for_index(HashEmbedder(), tmp_path) is None
+    assert not (tmp_path / "cache.sqlite").exists()
+
+
+def test_the_topics_are_in_both_languages_and_distinct():
+    texts = topic_texts()
+    assert len(set(texts)) == len(texts)
+    assert {"ja", "en"} <= {("ja" if any("\u3040" <= c <= "\u30ff" for c in t) else "en") for t in texts}
