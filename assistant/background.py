@@ -11,11 +11,12 @@ than to every chunk and line of the notes, by more than the model profile's marg
 (a "reject class" of a closed-set search; in speaker verification, a universal background
 model).
 
-No topic is about technology, a trade or a workplace's own procedures: those are what team
-notes are about, and a wiki that covers a topic here (a bakery's recipes, a clinic's
-patients) scores its own passages above it for questions it answers: the margin is measured
-on answered questions of sixteen held-out wikis in both profiles (docs/evaluation.md,
-thirty-fifth pass).
+No topic is about technology, a trade, study or exams (certification notes are team notes:
+"How many questions are on the exam?" over the seed's exam notes sat nearer to a topic on
+school exams, which was taken out), and a wiki that covers a topic here (a bakery's recipes,
+a clinic's patients, an office's leave rules) scores its own passages above it for questions
+it answers: the margin is measured on answered questions of the seed, wiki-dev and sixteen
+held-out wikis in both profiles (docs/evaluation.md, thirty-fifth pass).
 
 The vectors are kept in the index's embedding cache (cache.py) under their texts' hashes,
 as chunk vectors are: embedded at an index's first load (~3 s with e5, ~8 s with Gemma on
@@ -82,7 +83,6 @@ TOPICS: dict[str, tuple[str, ...]] = {
         'Cryptocurrency prices, bitcoin wallets and online trading.',
         'Anime, manga and comic recommendations.',
         'Horoscopes, fortune telling and lucky colours.',
-        'Maths homework, school exams and university entrance tests.',
         'Camping, fishing, skiing and other outdoor weekend hobbies.',
         'Yoga, meditation and tips for sleeping better.',
         'Musical instruments, karaoke songs and concerts to go to.',
@@ -139,7 +139,6 @@ TOPICS: dict[str, tuple[str, ...]] = {
         '仮想通貨の価格、ビットコインのウォレット、ネット証券。',
         'アニメや漫画のおすすめ。',
         '星占い、占い、ラッキーカラー。',
-        '数学の宿題、学校の試験、大学受験。',
         'キャンプ、釣り、スキーなど週末のアウトドアの趣味。',
         'ヨガ、瞑想、よく眠るためのコツ。',
         '楽器、カラオケの曲、行きたいコンサート。',
