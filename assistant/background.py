@@ -178,27 +178,25 @@ def topic_vectors(embedder, cache_path: Path) -> np.ndarray:
     written (read-only index folder, damaged file) only costs the embedding: logged at info."""
     texts = topic_texts()
     hashes = [text_hash(text) for text in texts]
+    cache, found = None, {}
     try:
         cache = EmbeddingCache(cache_path, embedder.name, embedder.dim)
+        found = cache.get_many(hashes)
     except (sqlite3.Error, OSError) as exc:
         log.info("embedding the everyday topics without a cache (%s): %s", cache_path, exc)
-        return embedder.embed_passages(texts).astype(np.float32)
     try:
-        found = cache.get_many(hashes)
         missing = [i for i, key in enumerate(hashes) if key not in found]
         if missing:
             vectors = embedder.embed_passages([texts[i] for i in missing]).astype(np.float32)
             found.update({hashes[i]: vector for i, vector in zip(missing, vectors)})
-            try:
+            if cache is not None:
                 cache.put_many((hashes[i], found[hashes[i]]) for i in missing)
-            except sqlite3.Error as exc:
-                log.info("could not keep the everyday topics' vectors in %s: %s", cache_path, exc)
-        return np.stack([found[key] for key in hashes]).astype(np.float32)
     except sqlite3.Error as exc:
-        log.info("embedding the everyday topics without a cache (%s): %s", cache_path, exc)
-        return embedder.embed_passages(texts).astype(np.float32)
+        log.info("could not keep the everyday topics' vectors in %s: %s", cache_path, exc)
     finally:
-        cache.close()
+        if cache is not None:
+            cache.close()
+    return np.stack([found[key] for key in hashes]).astype(np.float32)
 
 
 def for_index(embedder, index_dir: Path) -> Background | None:

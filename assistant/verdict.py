@@ -195,7 +195,9 @@ class Verdict:
         # A question nearer to an everyday topic (the weather, a curry recipe, a visa) than to
         # anything the notes say asks about something they do not cover, however close it
         # comes to the floor. Over 18 corpora it caught six no-answer questions the floor let
-        # through with e5 and flagged no answered one (docs/evaluation.md, thirty-fifth pass).
+        # through with e5 and four with Gemma, and flagged no evaluated answered question; a
+        # helper's 121 answered e5 questions found one, just over the margin (staff commuting
+        # pay; docs/evaluation.md, thirty-fifth pass).
         elif nearest is not None and self.background is not None and self.background.nearer(*nearest):
             return True
         # A question asking for a quantity none of the first hits about what it asks gives
