@@ -430,19 +430,38 @@ def test_a_glossary_split_into_chunks_keeps_each_term_with_its_definition():
 
 def test_many_definitions_of_one_term_chunk_in_linear_time():
     """A helper's attack (2026-12-04): 20,000 definitions of one term far above them walked
-    back over every earlier piece each: 24 s for one note (8,000: 4 s). Compared as a ratio of
-    two sizes in one run, not a wall-clock limit: 4x the definitions must cost well under 16x."""
-    import time
+    back over every earlier piece each: 24 s for one note (8,000: 4 s). Counted, not timed (a
+    wall-clock ratio failed under CI's load): the lines the joining step executes, traced, for
+    two sizes; 4x the definitions must cost well under 16x (quadratic) of them."""
+    import sys
 
-    def seconds(n: int) -> float:
+    from assistant import chunking
+
+    def steps(n: int) -> int:
         note = parse_note("# Glossary\n\nTerm\n\n" + "".join(f": def {i}\n\n" for i in range(n)), "g.md")
-        started = time.perf_counter()
-        chunks = chunk_note(note)
-        assert all(c.line_end - c.line_start < 40 for c in chunks)
-        return time.perf_counter() - started
+        code = chunking._terms_kept_with_definitions.__code__
+        count = 0
 
-    seconds(500)  # warm up the parser
-    assert seconds(8_000) < 8 * seconds(2_000)
+        def tracer(frame, event, arg):
+            if frame.f_code is not code:
+                return None
+            def local(frame, event, arg):
+                nonlocal count
+                count += event == "line"
+                return local
+            return local
+
+        sys.settrace(tracer)
+        try:
+            chunks = chunk_note(note)
+        finally:
+            sys.settrace(None)
+        assert all(c.line_end - c.line_start < 40 for c in chunks)
+        return count
+
+    small, large = steps(2_000), steps(8_000)
+    assert small > 2_000  # the step ran over every definition
+    assert large < 6 * small
 
 
 def test_definition_lists_as_kramdown_reads_them():
