@@ -9,14 +9,16 @@ is a background the notes compete with: a question nearer (dense cosine) to one 
 than to every chunk and line of the notes, by more than the model profile's margin
 (profiles.ModelProfile.background_margin), asks about something the notes do not cover
 (a "reject class" of a closed-set search; in speaker verification, a universal background
-model).
+model). Topics and notes are compared within each notes language (Background.nearer): a
+question scores text in its own language higher, so English topics against Japanese notes
+would weigh the languages, not the subjects.
 
 No topic is about technology, a trade, study or exams (certification notes are team notes:
 "How many questions are on the exam?" over the seed's exam notes sat nearer to a topic on
 school exams, which was taken out), and a wiki that covers a topic here (a bakery's recipes,
 a clinic's patients, an office's leave rules) scores its own passages above it for questions
 it answers: the margin is measured on answered questions of the seed, wiki-dev and sixteen
-held-out wikis in both profiles (docs/evaluation.md, thirty-fifth pass).
+held-out wikis in both profiles (docs/evaluation.md, thirty-fifth and thirty-sixth passes).
 
 The vectors are kept in the index's embedding cache (cache.py) under their texts' hashes,
 as chunk vectors are: embedded at an index's first load (~3 s with e5, ~8 s with Gemma on
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -155,16 +158,37 @@ TOPICS: dict[str, tuple[str, ...]] = {
 
 
 class Background:
-    """The everyday topics' vectors and the margin a question must clear toward them."""
+    """The everyday topics' vectors, their languages and the margin a question must clear."""
 
-    def __init__(self, vectors: np.ndarray, margin: float):
+    def __init__(self, vectors: np.ndarray, margin: float, languages: np.ndarray | None = None):
         self.vectors = vectors  # float32[n_topics, dim], unit rows, in TOPICS order (en, then ja)
         self.margin = margin  # cosine units of the model (profiles.ModelProfile.background_margin)
+        # str[n_topics]: 'en' / 'ja', each topic's language (topic_languages)
+        self.languages = topic_languages() if languages is None else languages
 
-    def nearer(self, question: np.ndarray, notes_best: float) -> bool:
+    def nearer(self, question: np.ndarray, notes_best: Mapping[str, float]) -> bool:
         """True when the question's vector (float32[dim], unit) sits nearer to an everyday
-        topic than `notes_best` (its best cosine with any chunk or answer line) plus the margin."""
-        return bool(len(self.vectors)) and float((self.vectors @ question).max()) > notes_best + self.margin
+        topic than to the notes by more than the margin in every notes language:
+        `notes_best` maps each language the notes are written in ('ja' / 'en') to the
+        question's best cosine with a chunk or answer line in it (retrieve.Scores.notes_best),
+        and is compared with the topics in that language only. Both sides are then in the
+        same language pair: an English question over Japanese notes met English topics at a
+        same-language cosine, and "Is my train fare to work paid for?" over a Japanese page
+        on commuting pay sat 0.021 nearer to a topic on train fares (a helper's attack with
+        e5, thirty-fifth pass)."""
+        if not len(self.vectors) or not notes_best:
+            return False
+        cosines = self.vectors @ question
+        for lang, best in notes_best.items():
+            own = self.languages == lang
+            if not own.any() or float(cosines[own].max()) <= best + self.margin:
+                return False
+        return True
+
+
+def topic_languages() -> np.ndarray:
+    """str[n_topics]: each topic's language, in topic_texts order."""
+    return np.array([lang for lang, texts in TOPICS.items() for _ in texts])
 
 
 def topic_texts() -> list[str]:

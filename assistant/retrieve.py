@@ -56,7 +56,8 @@ class Scores(NamedTuple):
     ranking: np.ndarray  # float32[n_chunks]: what hits are ordered by
     match: np.ndarray  # float32[n_chunks]: the part calibrated for "not in the notes" (fusion.py)
     line_terms: np.ndarray | None = None  # float32[n_lines] (LatentTermsView.line_matches), or None
-    notes_best: float = -np.inf  # best chunk or line cosine (background.Background.nearer); -inf: none
+    # notes language ('ja' / 'en') -> best chunk or line cosine in it (background.Background.nearer)
+    notes_best: dict[str, float] | None = None
 
 
 class Searcher:
@@ -89,6 +90,8 @@ class Searcher:
         line_view = LineView(self.index.line_vectors, self.lines, n, answer_lines=self.ranker.line_content)
         self.sections = SectionView(self.chunks, chunk_vectors)
         self.chunk_languages = _chunk_languages(self.chunks)  # str[n_chunks]: 'ja' / 'en'
+        # notes language -> bool[n_chunks], for the languages the notes are written in
+        self._language_masks = {lang: self.chunk_languages == lang for lang in map(str, np.unique(self.chunk_languages))}
         self._line_chunk = line_view.line_chunk  # int64[n_lines]
         line_english = (self.chunk_languages[line_view.line_chunk] == "en").astype(np.float32)
         self.terms = LatentTermsView(self.index.line_terms, line_view.line_chunk, line_english, n)
@@ -219,8 +222,9 @@ class Searcher:
             for s in signals_for(question.language)
         }
         fused: Fused = fuse(scores, dict(self._ranking_extra))
-        dense = [float(scores[name].max()) for name in ("chunk", "line") if name in scores and len(scores[name])]
-        return Scores(fused.ranking, fused.match, line_terms, max(dense, default=-np.inf))
+        dense = [scores[name] for name in ("chunk", "line") if name in scores and len(scores[name])]
+        best = {lang: max(float(view[own].max()) for view in dense) for lang, own in self._language_masks.items()}
+        return Scores(fused.ranking, fused.match, line_terms, best if dense else {})
 
     def score(self, question: Question) -> Scores:
         """`raw_score` less the index's measured preference of the question's language for each

