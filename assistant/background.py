@@ -166,22 +166,29 @@ class Background:
         # str[n_topics]: 'en' / 'ja', each topic's language (topic_languages)
         self.languages = topic_languages() if languages is None else languages
 
-    def nearer(self, question: np.ndarray, notes_best: Mapping[str, float]) -> bool:
+    def nearer(self, question: np.ndarray, notes_best: Mapping[str, float], question_language: str) -> bool:
         """True when the question's vector (float32[dim], unit) sits nearer to an everyday
-        topic than to the notes by more than the margin in every notes language:
-        `notes_best` maps each language the notes are written in ('ja' / 'en') to the
-        question's best cosine with a chunk or answer line in it (retrieve.Scores.notes_best),
-        and is compared with the topics in that language only. Both sides are then in the
-        same language pair: an English question over Japanese notes met English topics at a
-        same-language cosine, and "Is my train fare to work paid for?" over a Japanese page
-        on commuting pay sat 0.021 nearer to a topic on train fares (a helper's attack with
-        e5, thirty-fifth pass)."""
+        topic than to the notes in every notes language, and by more than the margin in the
+        question's own language ('ja' / 'en'; in every one when the notes have none in it).
+        `notes_best` maps each language the notes are written in to the question's best
+        cosine with a chunk or answer line in it (retrieve.Scores.notes_best); each is
+        compared with the topics written in that language only.
+
+        Why per language: a question scores text in its own language higher. Compared across
+        languages, "Is my train fare to work paid for?" met the English topic on train fares
+        at 0.854 and heldout10's Japanese page on commuting pay at 0.833, and was flagged (a
+        helper's attack with e5, thirty-fifth pass); against the Japanese topics (0.814) the
+        notes win. Why no margin in the other language: there both sides are cross-language
+        cosines, squeezed together (e5), and the margin there lost a quarter of the
+        off-topic questions the topics catch (a helper's 210 off-topic runs;
+        docs/evaluation.md, thirty-sixth pass)."""
         if not len(self.vectors) or not notes_best:
             return False
         cosines = self.vectors @ question
         for lang, best in notes_best.items():
             own = self.languages == lang
-            if not own.any() or float(cosines[own].max()) <= best + self.margin:
+            margin = self.margin if lang == question_language or question_language not in notes_best else 0.0
+            if not own.any() or float(cosines[own].max()) <= best + margin:
                 return False
         return True
 

@@ -122,7 +122,7 @@ class Verdict:
         self.background = background  # everyday topics the notes compete with (background.py), or None
 
     def unanswered(self, question: str, asked: str, groups: Sequence[Sequence[int]], hits: Sequence[Hit],
-                   alone: np.ndarray, with_history: np.ndarray, nearest: tuple[np.ndarray, float] | None = None) -> bool:
+                   alone: np.ndarray, with_history: np.ndarray, nearest: tuple[np.ndarray, dict[str, float]] | None = None) -> bool:
         """"Not in the notes": a question without history that names nothing (no key terms),
         a top answer line that is the writer's TODO note (lines.is_todo_note), a name the notes
         never mention, an asked quantity the first hits never give, or a top score under the
@@ -200,7 +200,7 @@ class Verdict:
         # question on commuting pay over Japanese notes, flagged while topics of any language
         # met the notes, is answered since they meet per notes language (docs/evaluation.md,
         # thirty-fifth and thirty-sixth passes).
-        elif nearest is not None and self.background is not None and self.background.nearer(*nearest):
+        elif nearest is not None and self.background is not None and self.background.nearer(*nearest, language(question)):
             return True
         # A question asking for a quantity none of the first hits about what it asks gives
         # ("何日間保存する？" over a logging page that names no duration) is not answered,

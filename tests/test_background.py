@@ -16,9 +16,9 @@ def _unit(*values: float) -> np.ndarray:
 def test_a_question_nearer_to_a_topic_than_to_the_notes_by_the_margin():
     topics = Background(np.stack([_unit(1, 0, 0), _unit(0, 1, 0)]), margin=0.05, languages=np.array(["en", "en"]))
     question = _unit(1, 0.2, 0)  # cosine 0.98 with the first topic
-    assert topics.nearer(question, {"en": 0.90})
-    assert not topics.nearer(question, {"en": 0.95})  # within the margin: the notes win
-    assert not topics.nearer(_unit(0, 0, 1), {"en": 0.1})  # near no topic
+    assert topics.nearer(question, {"en": 0.90}, "en")
+    assert not topics.nearer(question, {"en": 0.95}, "en")  # within the margin: the notes win
+    assert not topics.nearer(_unit(0, 0, 1), {"en": 0.1}, "en")  # near no topic
 
 
 def test_each_notes_language_is_compared_with_the_topics_in_it():
@@ -27,16 +27,20 @@ def test_each_notes_language_is_compared_with_the_topics_in_it():
     # Japanese page on commuting pay was flagged (a helper's attack with e5).
     topics = Background(np.stack([_unit(1, 0, 0), _unit(0.6, 0.8, 0)]), margin=0.05, languages=np.array(["en", "ja"]))
     question = _unit(1, 0, 0)  # cosine 1.0 with the English topic, 0.6 with the Japanese one
-    assert topics.nearer(question, {"en": 0.8})
-    assert not topics.nearer(question, {"ja": 0.8})  # its notes beat their own language's topic
-    assert not topics.nearer(question, {"en": 0.8, "ja": 0.8})  # the Japanese notes answer it
-    assert topics.nearer(question, {"en": 0.8, "ja": 0.5})
+    assert topics.nearer(question, {"en": 0.8}, "en")
+    assert not topics.nearer(question, {"en": 0.8, "ja": 0.8}, "en")  # the Japanese notes win in their language
+    # Only the question's own language needs the margin: the other is cross-language on both sides.
+    assert topics.nearer(question, {"en": 0.8, "ja": 0.58}, "en")
+    assert not topics.nearer(question, {"en": 0.97, "ja": 0.5}, "en")
+    # Notes with none in the question's language: the margin holds in the one they have.
+    assert topics.nearer(question, {"ja": 0.5}, "en")
+    assert not topics.nearer(question, {"ja": 0.58}, "en")
 
 
 def test_no_topics_or_no_notes_flag_nothing():
     empty = Background(np.zeros((0, 3), dtype=np.float32), margin=0.0, languages=np.array([], dtype=str))
-    assert not empty.nearer(_unit(1, 0, 0), {"en": -1.0})
-    assert not Background(np.stack([_unit(1, 0, 0)]), 0.0, np.array(["en"])).nearer(_unit(1, 0, 0), {})
+    assert not empty.nearer(_unit(1, 0, 0), {"en": -1.0}, "en")
+    assert not Background(np.stack([_unit(1, 0, 0)]), 0.0, np.array(["en"])).nearer(_unit(1, 0, 0), {}, "en")
 
 
 class _CountingEmbedder(HashEmbedder):

@@ -883,11 +883,16 @@ def test_the_asked_quantity_must_be_in_the_answer_lines_not_elsewhere_in_the_chu
 @pytest.fixture(scope="module")
 def library(tmp_path_factory) -> Searcher:
     """tests/heldout7: a held-out MkDocs wiki (15 pages, Japanese and English)."""
-    index_dir = tmp_path_factory.mktemp("index-heldout7")
+    return _heldout_searcher("heldout7", tmp_path_factory)
+
+
+def _heldout_searcher(name: str, tmp_path_factory) -> Searcher:
+    """A Searcher (bundled e5) over tests/<name>/notes, indexed in a temporary folder."""
+    index_dir = tmp_path_factory.mktemp(f"index-{name}")
     seed = PROJECT_ROOT / "index" / "cache.sqlite"
     if seed.exists():  # content-keyed embeddings only: cannot change results
         shutil.copy(seed, index_dir / "cache.sqlite")
-    settings = from_env({}, corpus_dir=PROJECT_ROOT / "tests" / "heldout7" / "notes", index_dir=index_dir)
+    settings = from_env({}, corpus_dir=PROJECT_ROOT / "tests" / name / "notes", index_dir=index_dir)
     build_index(settings, progress=False)
     return Searcher(settings)
 
@@ -915,11 +920,9 @@ def test_an_unrelated_earlier_turn_does_not_answer_a_question_the_notes_do_not(l
 
 def test_a_question_nearer_to_an_everyday_topic_than_to_the_notes_is_not_answered(library):
     # Over a library wiki, the floor let e5 answer these from the library-card page and the
-    # bookmobile's timetable; they sit nearer to everyday topics (background.py). (The English
-    # "How do I renew my driver's licence at the police station?" is answered again since each
-    # notes language meets its own topics: over these Japanese notes its cross-language
-    # cosines are close; docs/evaluation.md, thirty-sixth pass.)
+    # bookmobile's timetable; they sit nearer to everyday topics (background.py).
     assert library.verdict.background is not None
+    assert library.search("How do I renew my driver's licence at the police station?").no_answer
     assert library.search("運転免許証の更新はどこでできる？").no_answer
     assert library.search("Is it going to rain tomorrow?").no_answer
     # Answered by the wiki's donations page, though "donations" is an everyday topic too.
@@ -928,14 +931,8 @@ def test_a_question_nearer_to_an_everyday_topic_than_to_the_notes_is_not_answere
 
 @pytest.fixture(scope="module")
 def cafe(tmp_path_factory) -> Searcher:
-    """tests/heldout10: a held-out cafe's wiki (Japanese pages, an English FAQ)."""
-    index_dir = tmp_path_factory.mktemp("index-heldout10")
-    seed = PROJECT_ROOT / "index" / "cache.sqlite"
-    if seed.exists():  # content-keyed embeddings only: cannot change results
-        shutil.copy(seed, index_dir / "cache.sqlite")
-    settings = from_env({}, corpus_dir=PROJECT_ROOT / "tests" / "heldout10" / "notes", index_dir=index_dir)
-    build_index(settings, progress=False)
-    return Searcher(settings)
+    """tests/heldout10: a held-out bakery cafe's wiki (Japanese pages, an English FAQ)."""
+    return _heldout_searcher("heldout10", tmp_path_factory)
 
 
 def test_an_english_question_over_japanese_notes_meets_japanese_topics(cafe):
