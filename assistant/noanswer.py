@@ -11,6 +11,9 @@ Three signals that hold for unseen questions, not a list of them:
     ("何日間", "how many minutes", "いくら") when none of the first hits' answer lines holds a
     number of that kind (`missing_quantity`, verdict.answer_text): a covered topic without
     the asked detail.
+And a turn that asks nothing: small talk, or a question naming nothing without an earlier
+turn to take its topic from (`names_nothing`), thanks or an acknowledgement after one
+(`is_small_talk`).
 What this leaves out: other details the notes omit about a topic they do cover, when the
 question's wording still matches well (measured and reported in docs/evaluation.md).
 """
@@ -60,6 +63,38 @@ def names_nothing(question: str) -> bool:
 
 
 _KANJI = re.compile(_KANJI_CLASS)
+
+# Thanks, greetings and acknowledgements: a chat turn that asks nothing (a dialogue act of
+# its own, not a question). Without earlier turns `names_nothing` flags them; after one,
+# "ありがとう" or "thanks!" took the conversation's topic as an elliptical follow-up would
+# ("How much?") and was answered from it with full confidence (a fresh user, wiki-dev,
+# 2026-12-05). A closed class, so a list; a question mark makes any of them a question ("OK?").
+_SMALL_TALK = re.compile(
+    r"(?:thanks?(?: you)?(?: (?:so|very) much)?(?: a lot)?|thx|ty|cheers|hi|hello|hey|bye|good ?bye|see you"
+    r"|ok(?:ay)?|got it|great|cool|nice|perfect|awesome|understood|sure|noted|good morning|good night"
+    r"|(?:どうも)?ありがと(?:う|ー)?(?:ございま(?:す|した))?|どうも|了解(?:です|しました)?|りょうかい|承知(?:しました|いたしました)"
+    r"|わかりました|分かりました|なるほど|おはよう(?:ございます)?|こんにちは|こんばんは|お疲れ(?:様|さま)(?:です|でした)?"
+    r"|おつかれ(?:さま)?(?:です|でした)?|よろしく(?:お願いします)?|さようなら|助かりました|助かる|はい|ok)"
+    r"(?:\s+|$)"
+)
+_SMALL_TALK_NOISE = re.compile(r"[^\w\s]|_")  # punctuation, emoji: "thanks!!", "ありがとう🙏"
+
+
+def is_small_talk(question: str) -> bool:
+    """True for a turn made only of thanks, greetings or acknowledgements ("ありがとう",
+    "thanks!", "OK, got it"), with no question mark: it asks the notes nothing, whatever
+    came before it."""
+    text = normalize(question).lower()
+    if "?" in text:  # NFKC folds "？"
+        return False
+    words = " ".join(_SMALL_TALK_NOISE.sub(" ", text).split())
+    position = 0
+    while position < len(words):
+        match = _SMALL_TALK.match(words, position)
+        if match is None or match.end() == position:
+            return False
+        position = match.end()
+    return bool(words)
 
 
 def key_term_share(question: str, text: str) -> float:

@@ -18,7 +18,7 @@ from .language import language
 from .lines import TABLE_ROW, LineUnit, is_table_header_row, is_todo_note, row_text, table_header
 from .mdlines import code_lines
 from .paragraphleads import DEFINITION, definition_term
-from .noanswer import carries_quoted_terms, is_unanswered, key_term_share, missing_quantity, names_nothing
+from .noanswer import carries_quoted_terms, is_small_talk, is_unanswered, key_term_share, missing_quantity, names_nothing
 from .vocabulary import Vocabulary
 from .query import refers_back, without_references
 from .topicwords import topic_words
@@ -124,6 +124,7 @@ class Verdict:
     def unanswered(self, question: str, asked: str, groups: Sequence[Sequence[int]], hits: Sequence[Hit],
                    alone: np.ndarray, with_history: np.ndarray, nearest: tuple[np.ndarray, dict[str, float]] | None = None) -> bool:
         """"Not in the notes": a question without history that names nothing (no key terms),
+        a turn of thanks or acknowledgement (noanswer.is_small_talk),
         a top answer line that is the writer's TODO note (lines.is_todo_note), a name the notes
         never mention, an asked quantity the first hits never give, or a top score under the
         index's calibrated floor for this question language and the top hit's notes language
@@ -142,6 +143,10 @@ class Verdict:
         # only words point back ("その場合は？", "In that case?": answered with a fragment, a
         # fresh user, wiki-dev).
         if asked == question and names_nothing(without_references(question)):
+            return True
+        # Thanks or an acknowledgement after earlier turns ("ありがとう", "OK, got it") asks
+        # nothing either, though it names nothing as an elliptical follow-up does.
+        if is_small_talk(question):
             return True
         top = groups[0][0]
         # The better of the question alone and with the conversation: either may carry it.

@@ -171,6 +171,16 @@ def test_a_follow_up_naming_nothing_takes_its_topic_from_history(searcher):
     assert not searcher.search("What about it?", history=("SQSの可視性タイムアウトとは？",)).no_answer
 
 
+@pytest.mark.parametrize("question", ["ありがとう", "Thanks!", "OK, got it", "了解です、助かりました🙏"])
+def test_thanks_after_earlier_turns_is_not_answered(searcher, question):
+    # A fresh user (wiki-dev, 2026-12-05): "ありがとう" after two questions on incident levels
+    # was answered from them with full confidence, as an elliptical follow-up would be.
+    history = ("SQSの可視性タイムアウトとは？", "その最大値は？")
+    assert searcher.search(question, history=history).no_answer
+    # A short question of the same chat still takes its topic from it.
+    assert not searcher.search("OK, and the default?", history=history).no_answer
+
+
 @pytest.mark.parametrize("question", ["その場合は？", "In that case?", "じゃあそれは？"])
 def test_a_question_whose_only_words_point_back_needs_an_earlier_turn(searcher, question):
     # A fresh user (wiki-dev): "その場合は？" first in a chat was answered with a fragment.
