@@ -75,3 +75,32 @@ def disclosure_as_text(text: str) -> str:
     """A <details> tag's line blank, a <summary> line its text in bold; the rest as it was."""
     text = _DETAILS_TAG.sub("", text)
     return _SUMMARY_LINE.sub(lambda m: f"{m.group(1)}**{m.group(2).strip()}**" if m.group(2).strip() else "", text)
+
+
+def unindented_html_blocks(text: str) -> str:
+    """Lines that open or close a tag of CommonMark's HTML blocks (`<td>`, `<p>`, `<li>`,
+    `</table>`...), outside code fences, without their indentation. The wiki's renderer reads
+    such lines as HTML wherever a block of them sits; with raw HTML off, a table's cells
+    indented four spaces or more were an indented code block, and the reply showed
+    `<p class="intent">...</p>` as code where the wiki shows a table (a fresh user,
+    wiki-dev's severity levels; its chunk holds the table's lines with their tag-only lines
+    blanked, so the block cannot be told from the chunk's blank lines). Unindented, they are
+    paragraphs whose formatting tags give way to their text (mdparser). Lines keep their
+    numbers. Leaves out: HTML shown in an indented (unfenced) code block, read as HTML too."""
+    from markdown_it import MarkdownIt
+
+    lines = text.split("\n")
+    fenced = {n for token in MarkdownIt("commonmark").parse(text) if token.type == "fence" and token.map
+              for n in range(*token.map)}
+    return "\n".join(line.lstrip(" \t") if n not in fenced and _BLOCK_TAG.match(line.lstrip(" \t")) else line
+                     for n, line in enumerate(lines))
+
+
+def _block_tag():
+    """An open or close tag of CommonMark's HTML block names (markdown-it's list) at a line's start."""
+    from markdown_it.common.html_blocks import block_names
+
+    return re.compile(rf"</?(?:{'|'.join(block_names)})(?:[\s/>]|$)", re.IGNORECASE)
+
+
+_BLOCK_TAG = _block_tag()

@@ -12,7 +12,7 @@ import html
 import re
 
 from .chunking import PATH_SEPARATOR
-from .fragments import disclosure_as_text, outdent
+from .fragments import disclosure_as_text, outdent, unindented_html_blocks
 from .hits import Answer, Hit
 from .language import reply_language
 from .mdparser import MAX_RANK_STYLED, markdown, rank_class
@@ -94,6 +94,7 @@ def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()
     a nested list renders as the list it is (see `outdent`)."""
     md = markdown()
     text, added = outdent(disclosure_as_text(text))
+    text = unindented_html_blocks(text)
     first_line -= added
     # 0-based lines of `text` -> rank (1 = best): highlight lines come best first, each with
     # the other lines of its list item (answeritems.answer_items).

@@ -283,6 +283,28 @@ def test_answer_lines_of_html_tables_and_of_tables_cut_above_the_section_read_as
     assert answer_lines(_section_hit(text, 1, (3, 4, 5))) == ["外部へ通知する", "@pif; Y; N", "<script>x</script>"]
 
 
+def test_an_indented_html_table_reads_as_its_text_not_as_code():
+    # A fresh user (wiki-dev's severity levels): cells indented eight spaces inside a raw HTML
+    # table were an indented code block once raw HTML is off, so the answer line and the
+    # section showed '<p class="intent">...</p>' as code where the wiki shows a table.
+    from assistant.webrender import answer_lines, section_html
+
+    text = ("## Levels\n\n<table>\n  <tr>\n    <td>SEV-1</td>\n    <td>\n"
+            '        <p class="intent">外部への告知が必要な、致命的な問題</p>\n    </td>\n  </tr>\n</table>\n\n'
+            "Fenced code stays code:\n\n```html\n    <p>literal</p>\n```\n")
+    html = section_html(text, 1, (7,))
+    assert '<mark class="hl rank-1">外部への告知が必要な、致命的な問題</mark>' in html
+    assert "&lt;p class=" not in html and "&lt;td&gt;" not in html
+    assert "&lt;p&gt;literal&lt;/p&gt;" in html  # HTML a fence shows is code
+    assert answer_lines(_section_hit(text, 1, (7,))) == ["外部への告知が必要な、致命的な問題"]
+    # A chunk cut from inside the table starts at an indented cell, its tag-only lines blank
+    # as the page shows them (wiki-dev's chunk at line 24): the same.
+    cut = '      <th class="sev">深刻度</th>\n\n\n      <td class="sev-1">SEV-1</td>\n\n        <p class="intent">致命的な問題</p>\n\n          <li>顧客に影響がある</li>'
+    html = section_html(cut, 24, (29,))
+    assert '<mark class="hl rank-1">致命的な問題</mark>' in html and "&lt;" not in html and "<code>" not in html
+    assert answer_lines(_section_hit(cut, 24, (29, 31))) == ["致命的な問題", "顧客に影響がある"]
+
+
 def test_a_marked_table_row_draws_its_rank_badge_once():
     # A fresh user (wiki-dev): each cell of a marked row drew a ① of its own.
     from assistant.webrender import section_html
