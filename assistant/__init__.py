@@ -5,7 +5,8 @@ The public API, which the CLI, the JSON API and the UI use (docs/architecture.md
     Settings, from_env                 configuration (config.py)
     AssistantError, QueryError, ...    the named errors (errors.py)
     MAX_QUESTION_CHARS, MAX_TOP_K,     the limits on a question and the checks that apply them
-    MAX_HISTORY, validate_*            (query.py)
+    MAX_HISTORY, validate_*,           (query.py)
+    question_chars
     turns_read                         the earlier questions a follow-up's search reads (query.py)
     Answer, Hit                        what a search returns (hits.py)
     Searcher                           a loaded index that answers (retrieve.py)
@@ -19,8 +20,8 @@ markdown parser, model or FAISS until they are needed).
 """
 from .config import Settings, from_env
 from .errors import AssistantError, ConfigError, QueryError
-from .query import (MAX_HISTORY, MAX_QUESTION_CHARS, MAX_TOP_K, turns_read, validate_history, validate_question,
-                    validate_top_k)
+from .query import (MAX_HISTORY, MAX_QUESTION_CHARS, MAX_TOP_K, question_chars, turns_read, validate_history,
+                    validate_question, validate_top_k)
 
 _LAZY = {
     "Answer": "hits",
@@ -37,8 +38,8 @@ _LAZY = {
 
 __all__ = [
     "Settings", "from_env", "AssistantError", "ConfigError", "QueryError",
-    "MAX_HISTORY", "MAX_QUESTION_CHARS", "MAX_TOP_K", "validate_history", "validate_question", "validate_top_k",
-    "turns_read", *_LAZY,
+    "MAX_HISTORY", "MAX_QUESTION_CHARS", "MAX_TOP_K", "question_chars", "validate_history", "validate_question",
+    "validate_top_k", "turns_read", *_LAZY,
 ]
 
 

@@ -76,6 +76,7 @@ class AnswerOut(BaseModel):
     """The answer object: the same JSON as `python -m assistant ask --json`."""
 
     question: str = Field(description="the question as searched (cut to its first 2,000 characters)")
+    question_cut: bool = Field(description="true when the question was longer and only its first 2,000 characters were searched")
     no_answer: bool = Field(description="true when the notes do not seem to answer; `hits` are then the closest sections")
     hits: list[HitOut] = Field(description="best first; at most k. A section the best match's answer line "
                                "links to comes before it, with its own lower score")

@@ -140,7 +140,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     Lines, within --scope when given, or print the --list-scopes; builds the index first when
     there is none. Returns 0, or 1 when a batch line failed; raises QueryError for a question
     and --batch together (or neither) and for an unknown --scope."""
-    from . import open_searcher, validate_history, validate_question, validate_top_k
+    from . import MAX_QUESTION_CHARS, open_searcher, question_chars, validate_history, validate_question, validate_top_k
     from .render import format_answer
 
     if args.list_scopes:
@@ -160,6 +160,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     _check_scope(searcher, args.scope)  # once, not on every line of a batch
     if args.batch is None:
         answer = searcher.search(args.question, args.top_k, history=tuple(args.history), scope=args.scope or None)
+        if answer.question_cut:  # as the chat page says it (webrender.CUT_NOTICE); --json has question_cut
+            print(f"note: the question is long: only its first {MAX_QUESTION_CHARS:,} characters were used "
+                  f"(of {question_chars(args.question):,})", file=sys.stderr)
         print(json_text(answer.to_json()) if args.json else format_answer(answer))
         return 0
     return _ask_batch(searcher, args)

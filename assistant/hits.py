@@ -84,10 +84,12 @@ class Answer:
     question: str  # as asked (control characters removed, cut at query.MAX_QUESTION_CHARS)
     hits: tuple[Hit, ...]
     no_answer: bool = False  # True: the notes do not answer it (noanswer.py)
+    question_cut: bool = False  # True: `question` is the first MAX_QUESTION_CHARS of a longer one
 
     def to_json(self) -> dict:
         """The answer as the JSON API returns it."""
-        return {"question": self.question, "no_answer": self.no_answer, "hits": [h.to_json() for h in self.hits]}
+        return {"question": self.question, "question_cut": self.question_cut, "no_answer": self.no_answer,
+                "hits": [h.to_json() for h in self.hits]}
 
 
 def content_keys(chunks: Sequence[Chunk]) -> list[bytes]:

@@ -53,8 +53,7 @@ def validate_question(question: object) -> str:
     letter or digit of any script (Unicode categories L*, N*)."""
     if not isinstance(question, str):
         raise QueryError("the question must be text", ja="質問はテキストで入力してください")
-    # Spaces of any kind (NBSP, U+3000) are kept: they separate words (textnorm.match_form).
-    cleaned = "".join(ch for ch in question if ch.isprintable() or ch.isspace()).strip()
+    cleaned = _cleaned(question)
     if not cleaned:
         raise QueryError("the question is empty; type a question about the notes",
                          ja="質問が空です。ノートについての質問を入力してください")
@@ -64,6 +63,18 @@ def validate_question(question: object) -> str:
         raise QueryError("the question has no words, only symbols or emoji; type a question about the notes",
                          ja="質問に言葉がありません（記号や絵文字だけです）。ノートについての質問を入力してください")
     return cleaned[:MAX_QUESTION_CHARS]
+
+
+def _cleaned(question: str) -> str:
+    """The question without control characters and outer spaces; spaces of any kind (NBSP,
+    U+3000) are kept inside: they separate words (textnorm.match_form)."""
+    return "".join(ch for ch in question if ch.isprintable() or ch.isspace()).strip()
+
+
+def question_chars(question: str) -> int:
+    """How many characters of `question` a search could use before the cut at
+    MAX_QUESTION_CHARS (control characters and outer spaces not counted)."""
+    return len(_cleaned(question))
 
 
 def validate_history(history: object, name: str = "history") -> tuple[str, ...]:

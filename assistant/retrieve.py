@@ -29,7 +29,8 @@ from .hits import Answer, Grouper, Hit, merged
 from .language import language, notes_language, script_share
 from .lines import plain_line
 from .vocabulary import Vocabulary
-from .query import MAX_QUESTION_CHARS, MAX_TOP_K, conversation, refers_back, validate_history, validate_question, validate_top_k
+from .query import (MAX_QUESTION_CHARS, MAX_TOP_K, conversation, question_chars, refers_back, validate_history,
+                    validate_question, validate_top_k)
 from .textnorm import match_form
 from .pointers import POINTED_HITS, Pointers
 from .verdict import QUANTITY_HITS, EmbeddedRows, Verdict, conversation_weight, leans_back
@@ -307,6 +308,7 @@ class Searcher:
         question, best first, with citation URLs and answer lines. `history`: earlier
         questions, oldest first. Raises QueryError for bad input (query.py)."""
         shown = validate_question(question)
+        cut = question_chars(question) > MAX_QUESTION_CHARS  # the reply says so (Answer.question_cut)
         text = match_form(shown)  # matched in NFKC with plain spaces; the Answer keeps the original
         top_k = validate_top_k(self.settings.top_k if top_k is None else top_k)
         history = validate_history(history)
@@ -346,7 +348,7 @@ class Searcher:
             # in the chat, which sends every earlier question (heldout7, a fresh tester).
             own_groups, own_hits = self._hits(alone.ranking - superseded, allowed, QUANTITY_HITS, own, alone, text, translations, False)
             return Answer(shown, hits, self.verdict.unanswered(text, text, own_groups, own_hits, alone.match, alone.match,
-                                                               (own.vector, alone.notes_best)))
+                                                               (own.vector, alone.notes_best)), cut)
         # The verdict reads the first QUANTITY_HITS hits whatever top_k shows: judged on the
         # hits shown, one question was "not in the notes" at k=1 and answered at k=5 (a fresh
         # user, wiki-dev). Hits are grouped greedily, so the first ones of a longer list can
@@ -356,7 +358,7 @@ class Searcher:
         # An elliptical follow-up ("How much?") is judged by its conversation, not its words alone.
         own_nearest = None if follow_up else (own.vector, alone.notes_best)
         return Answer(shown, hits, self.verdict.unanswered(text, asked, judged_groups, judged_hits, alone.match,
-                                                           with_history.match, own_nearest))
+                                                           with_history.match, own_nearest), cut)
 
     def _hits(self, ranking: np.ndarray, allowed: np.ndarray, top_k: int, encoded: Question, scores: Scores,
               text: str, translations: tuple, pointed: bool = True) -> tuple[list[list[int]], tuple[Hit, ...]]:

@@ -131,6 +131,7 @@ def test_python_api_100kb_question_is_truncated_not_refused(search_service, monk
 
     assert len(answer.question) == MAX_QUESTION_CHARS and answer.hits and sqs_first(answer)
     assert encoded and max(map(len, encoded)) <= MAX_QUESTION_CHARS
+    assert answer.question_cut and not search_service.search(LONG_QUESTION[:MAX_QUESTION_CHARS], 3).question_cut
     encoded.clear()
     answer = search_service.search("その最大値は？", 3, history=(LONG_QUESTION,))
     assert answer.hits
@@ -170,11 +171,17 @@ def test_cli_question_of_nothing_usable_is_one_line(cli_env, question):
     assert "empty" in assert_one_line_error(_cli("ask", question, env=cli_env))
 
 
-def test_cli_100kb_question_is_answered(cli_env):
+def test_cli_100kb_question_is_answered_and_says_it_was_cut(cli_env):
+    # A fresh user (2026-12-05): a 5,280-character question was answered from its first
+    # 2,000 characters without a word, where the chat page says so.
     result = _cli("ask", "--json", "SQS " + "a" * 100_000, env=cli_env)
 
     assert result.returncode == 0, result.stderr[-500:]
-    assert len(json.loads(result.stdout)["question"]) == MAX_QUESTION_CHARS
+    body = json.loads(result.stdout)
+    assert len(body["question"]) == MAX_QUESTION_CHARS and body["question_cut"] is True
+    plain = _cli("ask", "SQS " + "a" * 3_000, env=cli_env)
+    assert plain.returncode == 0 and b"only its first 2,000 characters were used (of 3,004)" in plain.stderr
+    assert b"were used" not in _cli("ask", "SQS visibility timeout", env=cli_env).stderr
 
 
 @pytest.mark.parametrize("top_k", ["0", "-5", "51", "100000000000000000000"])
