@@ -86,11 +86,15 @@ def unindented_html_blocks(text: str) -> str:
     wiki-dev's severity levels; its chunk holds the table's lines with their tag-only lines
     blanked, so the block cannot be told from the chunk's blank lines). Unindented, they are
     paragraphs whose formatting tags give way to their text (mdparser). Lines keep their
-    numbers. Leaves out: HTML shown in an indented (unfenced) code block, read as HTML too."""
+    numbers. Leaves out: HTML shown in an indented (unfenced) code block, read as HTML too,
+    and a table's indented cell text alone on its line, still code."""
     from markdown_it import MarkdownIt
 
     lines = text.split("\n")
-    fenced = {n for token in MarkdownIt("commonmark").parse(text) if token.type == "fence" and token.map
+    # Fences stay code; a list item's or quote's lines keep the indentation that places them
+    # there (an HTML paragraph of an item left its list: a helper's attack).
+    fenced = {n for token in MarkdownIt("commonmark").parse(text)
+              if token.type in ("fence", "bullet_list_open", "ordered_list_open", "blockquote_open") and token.map
               for n in range(*token.map)}
     return "\n".join(line.lstrip(" \t") if n not in fenced and _BLOCK_TAG.match(line.lstrip(" \t")) else line
                      for n, line in enumerate(lines))

@@ -70,12 +70,14 @@ _KANJI = re.compile(_KANJI_CLASS)
 # ("How much?") and was answered from it with full confidence (a fresh user, wiki-dev,
 # 2026-12-05). A closed class, so a list; a question mark makes any of them a question ("OK?").
 _SMALL_TALK = re.compile(
-    r"(?:thanks?(?: you)?(?: (?:so|very) much)?(?: a lot)?|thx|ty|cheers|hi|hello|hey|bye|good ?bye|see you"
-    r"|ok(?:ay)?|got it|great|cool|nice|perfect|awesome|understood|sure|noted|good morning|good night"
-    r"|(?:どうも)?ありがと(?:う|ー)?(?:ございま(?:す|した))?|どうも|了解(?:です|しました)?|りょうかい|承知(?:しました|いたしました)"
-    r"|わかりました|分かりました|なるほど|おはよう(?:ございます)?|こんにちは|こんばんは|お疲れ(?:様|さま)(?:です|でした)?"
-    r"|おつかれ(?:さま)?(?:です|でした)?|よろしく(?:お願いします)?|さようなら|助かりました|助かる|はい|ok)"
-    r"(?:\s+|$)"
+    r"(?:(?:many )?thanks?(?: (?:you|u))?(?: (?:so|very) much)?(?: a lot| again| for (?:the|your) help)?|thx|ty"
+    r"|cheers|hi|hello(?: there)?|hey|bye|good ?bye|see you|ok(?:ay)?(?:です)?|alright|got it|i see|makes sense|that ?s all"
+    r"|great|cool|nice|perfect|awesome|understood|sure|noted|good morning|good night"
+    r"|(?:(?:どうも)?ありがと(?:う|ー)?(?:ございま(?:す|した))?|どうも|了解|りょうかい|承知(?:しました|いたしました)"
+    r"|かしこまりました|わかりました|分かりました|わかった|分かった|なるほど|おはよう(?:ございます)?|こんにちは"
+    r"|こんばんは|お疲れ(?:様|さま)|おつかれ(?:さま)?|よろしく(?:お願いします)?|さようなら|サンキュー"
+    r"|助か(?:りました|ります|った|る)|はい)(?:です|でした|しました|ね|よ)?)"
+    r"\s*"
 )
 _SMALL_TALK_NOISE = re.compile(r"[^\w\s]|_")  # punctuation, emoji: "thanks!!", "ありがとう🙏"
 
@@ -85,7 +87,7 @@ def is_small_talk(question: str) -> bool:
     "thanks!", "OK, got it"), with no question mark: it asks the notes nothing, whatever
     came before it."""
     text = normalize(question).lower()
-    if "?" in text:  # NFKC folds "？"
+    if "?" in text or "\u203d" in text:  # NFKC folds "？"; not the interrobang
         return False
     words = " ".join(_SMALL_TALK_NOISE.sub(" ", text).split())
     position = 0

@@ -303,6 +303,9 @@ def test_an_indented_html_table_reads_as_its_text_not_as_code():
     html = section_html(cut, 24, (29,))
     assert '<mark class="hl rank-1">致命的な問題</mark>' in html and "&lt;" not in html and "<code>" not in html
     assert answer_lines(_section_hit(cut, 24, (29, 31))) == ["致命的な問題", "顧客に影響がある"]
+    # An HTML paragraph of a list item stays in its item (a helper's attack).
+    html = section_html("1. first\n\n   <div>note</div>\n\n2. second\n3. third", 1, (3,))
+    assert html.startswith("<ol>") and html.count("<ol") == 1 and '<mark class="hl rank-1">note</mark></p>\n</li>' in html
 
 
 def test_a_marked_table_row_draws_its_rank_badge_once():
