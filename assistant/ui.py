@@ -17,7 +17,8 @@ from pathlib import Path
 
 from .config import Settings
 from .errors import AssistantError, QueryError
-from . import EXAMPLE_COUNT, MAX_HISTORY, MAX_QUESTION_CHARS, example_questions, turns_read, validate_history
+from . import (EXAMPLE_COUNT, MAX_HISTORY, MAX_QUESTION_CHARS, example_questions, question_chars, turns_read,
+               validate_history)
 from .language import language, reply_language
 from .scopes import listed_scopes, scope_label
 from .sessions import SESSIONS, bounded_chat, empty_conversation, new_session_id
@@ -170,7 +171,10 @@ def build_ui(service, settings: Settings, embed: bool = False):
             used = answer.question
             before = list(turns_read(asked, used))
             shown_scope = _scope_names(service).get(scope, scope) if scope else None
-            reply = answer_html(answer, settings.link_target, lang, shown_scope, len(question), service.searcher.page_urls)
+            # The search says whether it cut the question (Answer.question_cut), counted as the
+            # CLI and the API count it: one rule, not a second one here.
+            cut_from = question_chars(question) if answer.question_cut else 0
+            reply = answer_html(answer, settings.link_target, lang, shown_scope, cut_from, service.searcher.page_urls)
             asked = (asked + [answer.question])[-MAX_HISTORY:]
         except AssistantError as exc:
             if scope is not None and scope not in {value for _, value in _scope_choices(service, lang)}:
