@@ -340,7 +340,9 @@ class Searcher:
             current_only = self.superseded.current_only(asked if follow_up else text)
             superseded = SUPERSEDED_SPREAD * (self._spread.get(own.language) or 0.0) * current_only
             fused = fused - superseded
-        groups, hits = self._hits(fused, allowed, top_k, encoded, with_history, text, translations)
+        # The conversation picks sections, the question alone their answer lines: a table
+        # follow-up showed the earlier turn's row first (docs/evaluation.md, thirty-eighth pass).
+        groups, hits = self._hits(fused, allowed, top_k, own, alone, text, translations)
         if history and not follow_up:
             # A question with a topic of its own gets the "not in the notes" it gets alone.
             # Judged on the hits an earlier turn on another topic drew in (often a page in
@@ -363,8 +365,8 @@ class Searcher:
     def _hits(self, ranking: np.ndarray, allowed: np.ndarray, top_k: int, encoded: Question, scores: Scores,
               text: str, translations: tuple, pointed: bool = True) -> tuple[list[list[int]], tuple[Hit, ...]]:
         """(groups, hits): the top_k distinct hits in scope of `ranking`, their answer lines
-        picked with the vector and line matches the ranking came from (`encoded`, `scores`)
-        and the question's own words and translations; when `pointed`, a section the first
+        picked with the vector and line matches of `encoded` and `scores` (the question's own,
+        for the hits shown) and the question's own words and translations; when `pointed`, a section the first
         hit points at first (pointers.py)."""
         ranking = np.where(allowed, ranking, -np.inf)
         groups = self.grouper.groups(ranking, allowed, max(top_k, POINTED_HITS) if pointed else top_k)

@@ -156,6 +156,19 @@ def test_not_in_the_notes(searcher):
     assert not searcher.search("SQSの可視性タイムアウトとは？").no_answer
 
 
+@pytest.mark.parametrize("earlier, question, line", [
+    ("What is the SQS visibility timeout?", "And the message retention period?", 1912),  # "メッセージの保持期間 : ..."
+    ("What is the maximum Lambda timeout?", "And the memory?", 1246),  # "メモリ : 128MB〜3008MB"
+])
+def test_a_follow_up_shows_its_own_answer_line_first(searcher, earlier, question, line):
+    # A fresh user (wiki-dev, 2026-12-05): after a question on one row of a table, "and the
+    # other row?" found the right section but showed the earlier turn's row first: its answer
+    # lines were picked with the conversation's vector. The earlier turn's line was first here too.
+    hit = searcher.search(question, 1, history=(earlier,)).hits[0]
+    assert hit.chunk.line_start <= line <= hit.chunk.line_end
+    assert hit.highlight_lines[0] == line
+
+
 @pytest.mark.parametrize("question", ["ありがとう", "こんにちは", "hi", "Thanks!", "What is it?"])
 def test_small_talk_or_a_question_naming_nothing_is_not_answered(searcher, question):
     assert searcher.search(question).no_answer
