@@ -340,9 +340,10 @@ class Searcher:
             current_only = self.superseded.current_only(asked if follow_up else text)
             superseded = SUPERSEDED_SPREAD * (self._spread.get(own.language) or 0.0) * current_only
             fused = fused - superseded
-        # The conversation picks sections, the question alone their answer lines: a table
-        # follow-up showed the earlier turn's row first (docs/evaluation.md, thirty-eighth pass).
-        groups, hits = self._hits(fused, allowed, top_k, own, alone, text, translations)
+        # The conversation picks sections; the question picks their answer lines, halfway with
+        # its conversation for a follow-up (docs/evaluation.md, thirty-eighth pass).
+        lines_by, line_scores = (encoded.toward(own), with_history) if follow_up else (own, alone)
+        groups, hits = self._hits(fused, allowed, top_k, lines_by, line_scores, text, translations)
         if history and not follow_up:
             # A question with a topic of its own gets the "not in the notes" it gets alone.
             # Judged on the hits an earlier turn on another topic drew in (often a page in

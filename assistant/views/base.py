@@ -24,6 +24,15 @@ class Question(NamedTuple):
     # An English question's words with their Japanese headwords in the notes (translation.py)
     translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
+    def toward(self, other: "Question") -> "Question":
+        """This question with its vector halfway to `other`'s (their sum at unit length,
+        float32[dim]); everything else its own. A follow-up's answer lines are picked with
+        its conversation toward the question alone (retrieve.Searcher.search): the
+        conversation alone showed the earlier turn's row of a table first, the question
+        alone loses the topic of "その最大値は？"."""
+        mean = self.vector + other.vector
+        return self._replace(vector=(mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32))
+
 
 class View(Protocol):
     """A signal: `name` is its row in fusion.SIGNALS."""
