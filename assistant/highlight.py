@@ -20,9 +20,11 @@ from .fusion import WEIGHTS
 from .lexical import SharedTokens, TextTokens, text_tokens, tokenize
 from .lines import LineUnit, code_lines, is_content, is_table_header, parent_line
 from .paragraphleads import is_list_lead_in, leading_lines
-from .rowkeys import RowKeys, question_numbers, row_keys, states_key
+from .rowkeys import RowKeys, key_name, names_key, question_numbers, row_keys, states_key
 from .navigation import navigation_lines
 from .textnorm import match_form
+from .topicwords import topic_words
+from .verdict import ELLIPTICAL_KEY_TERMS
 from .vectors import VectorIndex
 
 HIGHLIGHTS = 3  # lines shown per hit
@@ -37,6 +39,8 @@ LINE_CONTEXT_WEIGHT = 0.3
 # beagle": "| 10–20 kg | 2,420 yen |") gets what a full share of the question's words gets
 # (rowkeys.py): line@3 e5 +1, Gemma +3 over 16 corpora, none lost; twice that weight
 # gained nothing more and lost a line±1 in each profile (docs/evaluation.md, thirty-first pass).
+# So does a row whose key cell the question names ("And the gym?": "| Gym | ..."): a helper's
+# 122 follow-ups, first line right e5 79 -> 83, Gemma 97 -> 100 (thirty-eighth pass).
 ROW_KEY_WEIGHT = LINE_LEXICAL_WEIGHT
 
 
@@ -69,6 +73,7 @@ class LineRanker:
         # docs/performance.md, 2026-12-01).
         self._line_tokens: dict[int, TextTokens] = {}
         self._row_keys: dict[int, RowKeys] = {}  # rowkeys.row_keys of the lines that have any
+        self._row_names: dict[int, str] = {}  # rowkeys.key_name of the lines that have one
         unit_of = {(unit.chunk, unit.line): i for i, unit in enumerate(lines)}
         split_chunk, text, code, nav, leads = -1, [], [], [], set()  # the current chunk's lines, code, navigation, leads
         for i, unit in enumerate(lines):
@@ -86,6 +91,9 @@ class LineRanker:
             keys = row_keys(text[at]) if self.line_content[i] and not self.line_header[i] else None
             if keys is not None:
                 self._row_keys[i] = keys
+            name = key_name(text[at]) if self.line_content[i] and not self.line_header[i] else None
+            if name is not None:
+                self._row_names[i] = name
             parent = parent_line(text, at)
             if parent is not None:
                 self.line_context[i] = unit_of.get((unit.chunk, c.line_start + parent), i)
@@ -105,13 +113,15 @@ class LineRanker:
         line_terms: np.ndarray | None = None,
         translations: Sequence[tuple[str, Sequence[str]]] = (),
         numbers: tuple[tuple[str, str], ...] = (),
+        asked: str = "",
     ) -> list[tuple[float, int]]:
         """(score, 1-based line number) for every answer line of a chunk, best first.
         `query` is the question's float32[dim] vector, `words` its tokens
         (lexical.SharedTokens), `line_terms` the float32[n_lines] latent-term matches
         (views.LatentTermsView.line_matches) or None, `translations` the question's words
         with their Japanese headwords (translation.Lexicon.translate), `numbers` the ones it
-        states (rowkeys.question_numbers)."""
+        states (rowkeys.question_numbers), `asked` its match form in lowercase (a row whose
+        key it names, rowkeys.names_key, gets ROW_KEY_WEIGHT as a row it picks by number)."""
         ids = self.chunk_lines[chunk_id]
         # A chunk without answer lines shows its other lines (a heading), never its links.
         ids = ([i for i in ids if self.line_content[i] and not self.line_header[i]]
@@ -126,8 +136,9 @@ class LineRanker:
             scores += WEIGHTS["terms"] * line_terms[ids]
         if translations:
             scores += LINE_LEXICAL_WEIGHT * np.array(translated_shares(translations, [self._tokens(i).form for i in ids]))
-        if numbers and self._row_keys:
-            scores += ROW_KEY_WEIGHT * np.array([i in self._row_keys and states_key(numbers, self._row_keys[i]) for i in ids])
+        if (numbers and self._row_keys) or (asked and self._row_names):
+            scores += ROW_KEY_WEIGHT * np.array([(i in self._row_keys and states_key(numbers, self._row_keys[i]))
+                                                 or (i in self._row_names and names_key(asked, self._row_names[i])) for i in ids])
         return [(score, self.lines[i].line) for score, i in sorted(zip(scores.tolist(), ids), reverse=True)]
 
     def _tokens(self, line: int) -> TextTokens:
@@ -149,7 +160,11 @@ class LineRanker:
         """The HIGHLIGHTS best answer lines over the chunks of one hit (`text`: the question;
         the others as `line_scores`)."""
         words, numbers = SharedTokens(tokenize(text)), question_numbers(text)
-        scored = sorted((s for i in group for s in self.line_scores(i, query, words, line_terms, translations, numbers)), reverse=True)
+        # Only a question naming one thing picks a row by name ("And the gym?", "E90 は？"): in
+        # "How do I deploy with CodeDeploy blue/green?" the item "- Deploy : ..." is no choice.
+        asked = match_form(text).lower() if len(topic_words(text)) <= ELLIPTICAL_KEY_TERMS else ""
+        scored = sorted((s for i in group for s in self.line_scores(i, query, words, line_terms, translations, numbers, asked)),
+                        reverse=True)
         return tuple(line for _, line in scored[:HIGHLIGHTS])
 
 

@@ -1,9 +1,10 @@
 """rowkeys.py: the number that picks a table row or a "key: value" item."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from assistant.rowkeys import question_numbers, row_keys, states_key
+from assistant.rowkeys import key_name, names_key, question_numbers, row_keys, states_key
 
 
 def _picks(question: str, line: str) -> bool:
@@ -69,3 +70,52 @@ def test_a_line_without_keys_has_none():
     assert row_keys("plain prose with 12 in it") is None
     assert row_keys("| Name | Role |") is None
     assert question_numbers("no numbers here") == ()
+
+
+@pytest.mark.parametrize("line, name", [
+    ("| Gym | 6:00–22:00 | closed Mondays |", "gym"),
+    ("| `bigmem` | 7 days | 1.5 |", "bigmem"),
+    ("- **Medium** : 翌営業日までに対応", "medium"),
+    ("| 早番 | 6:30〜15:30 | 60 分 | 2 |", "早番"),
+])
+def test_a_row_is_keyed_by_the_name_in_its_first_cell(line, name):
+    assert key_name(line) == name
+
+
+@pytest.mark.parametrize("line", ["| 12 | 2,420 yen |", "| A | b |", "plain prose: not an item", "| " + "x" * 40 + " | y |"])
+def test_a_number_a_letter_or_prose_is_no_key_name(line):
+    assert key_name(line) is None
+
+
+@pytest.mark.parametrize("asked, name, named", [
+    ("and the gym?", "gym", True),
+    ("is gymnastics offered?", "gym", False),  # an ASCII name is a whole word
+    ("早番は何人？", "早番", True),  # Japanese has no spaces: anywhere in the question
+    ("and the pool?", "gym", False),
+])
+def test_a_question_names_a_key(asked, name, named):
+    assert names_key(asked, name) is named
+
+
+def test_the_row_a_question_names_is_highlighted_first():
+    """A follow-up's vector still leans to the earlier turn's row ("When is the pool open?"
+    then "And the gym?"): the row keyed by the name the question gives comes first
+    (highlight.ROW_KEY_WEIGHT, as for a number)."""
+    from assistant.chunking import Chunk
+    from assistant.highlight import LineRanker
+    from assistant.lines import LineUnit
+    from assistant.vectors import FaissIndex
+
+    text = "## Hours\n| Area | Open |\n|---|---|\n| Pool | 6:00–21:00 |\n| Gym | 7:00–22:00 |"
+    chunk = Chunk(source="n.md", title="n", heading_path=("n", "Hours"), anchor="", permalink=None,
+                  line_start=1, line_end=5, text=text)
+    rows = text.split("\n")[1:]
+    lines = [LineUnit(line=n + 2, chunk=0, text=t) for n, t in enumerate(rows)]
+    vectors = np.array([[0.0, 1.0], [0.0, 1.0], [1.0, 0.0], [0.95, 0.31225]], dtype=np.float32)  # header, rule, Pool, Gym
+    ranker = LineRanker([chunk], lines, FaissIndex.build(vectors))
+    query = np.array([1.0, 0.0], dtype=np.float32)  # the conversation's: nearest the pool's row
+    assert ranker.highlights([0], query, "And the gym?", None)[0] == 5
+    assert ranker.highlights([0], query, "And the sauna?", None)[0] == 4  # no row named: the vector decides
+    # A question naming more than the row is no choice of a row ("deploy" in "How do I deploy
+    # with CodeDeploy blue/green?" is no pick of the item "- Deploy : ...", the seed's golden answers).
+    assert ranker.highlights([0], query, "Who cleans the gym equipment after the evening classes?", None)[0] == 4
