@@ -91,7 +91,7 @@ class LineRanker:
             keys = row_keys(text[at]) if self.line_content[i] and not self.line_header[i] else None
             if keys is not None:
                 self._row_keys[i] = keys
-            name = key_name(text[at]) if self.line_content[i] and not self.line_header[i] else None
+            name = key_name(text[at]) if self.line_content[i] and not self.line_header[i] and not code[at] else None
             if name is not None:
                 self._row_names[i] = name
             parent = parent_line(text, at)
@@ -113,15 +113,15 @@ class LineRanker:
         line_terms: np.ndarray | None = None,
         translations: Sequence[tuple[str, Sequence[str]]] = (),
         numbers: tuple[tuple[str, str], ...] = (),
-        asked: str = "",
+        named: frozenset[str] = frozenset(),
     ) -> list[tuple[float, int]]:
         """(score, 1-based line number) for every answer line of a chunk, best first.
         `query` is the question's float32[dim] vector, `words` its tokens
         (lexical.SharedTokens), `line_terms` the float32[n_lines] latent-term matches
         (views.LatentTermsView.line_matches) or None, `translations` the question's words
         with their Japanese headwords (translation.Lexicon.translate), `numbers` the ones it
-        states (rowkeys.question_numbers), `asked` its match form in lowercase (a row whose
-        key it names, rowkeys.names_key, gets ROW_KEY_WEIGHT as a row it picks by number)."""
+        states (rowkeys.question_numbers), `named` its topic word when it names only one (a
+        row keyed by it, rowkeys.names_key, gets ROW_KEY_WEIGHT as a row it picks by number)."""
         ids = self.chunk_lines[chunk_id]
         # A chunk without answer lines shows its other lines (a heading), never its links.
         ids = ([i for i in ids if self.line_content[i] and not self.line_header[i]]
@@ -136,9 +136,9 @@ class LineRanker:
             scores += WEIGHTS["terms"] * line_terms[ids]
         if translations:
             scores += LINE_LEXICAL_WEIGHT * np.array(translated_shares(translations, [self._tokens(i).form for i in ids]))
-        if (numbers and self._row_keys) or (asked and self._row_names):
+        if (numbers and self._row_keys) or (named and self._row_names):
             scores += ROW_KEY_WEIGHT * np.array([(i in self._row_keys and states_key(numbers, self._row_keys[i]))
-                                                 or (i in self._row_names and names_key(asked, self._row_names[i])) for i in ids])
+                                                 or (i in self._row_names and names_key(named, self._row_names[i])) for i in ids])
         return [(score, self.lines[i].line) for score, i in sorted(zip(scores.tolist(), ids), reverse=True)]
 
     def _tokens(self, line: int) -> TextTokens:
@@ -162,8 +162,9 @@ class LineRanker:
         words, numbers = SharedTokens(tokenize(text)), question_numbers(text)
         # Only a question naming one thing picks a row by name ("And the gym?", "E90 は？"): in
         # "How do I deploy with CodeDeploy blue/green?" the item "- Deploy : ..." is no choice.
-        asked = match_form(text).lower() if len(topic_words(text)) <= ELLIPTICAL_KEY_TERMS else ""
-        scored = sorted((s for i in group for s in self.line_scores(i, query, words, line_terms, translations, numbers, asked)),
+        topics = topic_words(text)
+        named = frozenset(match_form(w).lower() for w in topics) if len(topics) <= ELLIPTICAL_KEY_TERMS else frozenset()
+        scored = sorted((s for i in group for s in self.line_scores(i, query, words, line_terms, translations, numbers, named)),
                         reverse=True)
         return tuple(line for _, line in scored[:HIGHLIGHTS])
 

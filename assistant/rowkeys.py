@@ -101,16 +101,12 @@ def row_keys(line: str) -> RowKeys | None:
     return RowKeys(exact, tuple(ranges)) if exact or ranges else None
 
 
-# A key cell's markup, dropped before it is compared with a question: "`bigmem`", "**Medium**".
-_KEY_MARKUP = re.compile(r"[`*_]")
-# A key written in ASCII is named by a question only as a whole word ("gym", not "gymnastics").
-_ASCII = re.compile(r"[\x00-\x7f]+")
 
 
 def key_name(line: str) -> str | None:
     """The name a row is keyed by: its first cell, or an item's text before ": ", in match
-    form, lowercase, without markup, when it is 2 to MAX_KEY_CHARS characters and holds a
-    letter ("gym", "medium", "早番"); None for a line without such a key. "| Gym | 6:00-22:00 |"
+    form, lowercase, without the markup around it, when it is at most MAX_KEY_CHARS
+    characters and holds a letter ("gym", "medium", "早番", "缶"); None for a line without such a key. "| Gym | 6:00-22:00 |"
     answers "And the gym?" as "| 10-20 kg | 2,420 yen |" answers a 12 kg beagle: the rows
     around it hold the same words (a helper's follow-ups, 2026-12-05: "And the gym?" after the
     pool's hours showed the pool's row first)."""
@@ -122,18 +118,18 @@ def key_name(line: str) -> str | None:
         if item is None:
             return None
         key = item.group(1)
-    key = _KEY_MARKUP.sub("", key).strip().lower()
-    if not 2 <= len(key) <= MAX_KEY_CHARS or not any(ch.isalpha() for ch in key):
+    key = key.strip().strip("`*_~ ").lower()  # markup around it: "`bigmem`", "**Medium**"; "max_connections" stays
+    if not 1 <= len(key) <= MAX_KEY_CHARS or not any(ch.isalpha() for ch in key):
         return None
     return key
 
 
-def names_key(asked: str, name: str) -> bool:
-    """Whether a question (`asked`: match form, lowercase) names a row's `key_name`: as a
-    whole word when the name is ASCII, anywhere in it otherwise (Japanese has no spaces)."""
-    if _ASCII.fullmatch(name):
-        return re.search(rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])", asked) is not None
-    return name in asked
+def names_key(named: frozenset[str], name: str) -> bool:
+    """Whether a question names a row's `key_name`: `named` is the question's topic words
+    (topicwords.topic_words, match form, lowercase), and the key must be one of them whole.
+    Found anywhere in the question, 「ルートテーブル」 picked its row for 「カスタムルートテーブルは？」
+    and "when" a "- When: ..." item for "And when?" (an attack on the rule, 2026-12-05)."""
+    return name in named
 
 
 def question_numbers(question: str) -> tuple[tuple[str, str], ...]:
