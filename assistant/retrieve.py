@@ -366,9 +366,9 @@ class Searcher:
     def _hits(self, ranking: np.ndarray, allowed: np.ndarray, top_k: int, encoded: Question, scores: Scores,
               text: str, translations: tuple, pointed: bool = True) -> tuple[list[list[int]], tuple[Hit, ...]]:
         """(groups, hits): the top_k distinct hits in scope of `ranking`, their answer lines
-        picked with the vector and line matches of `encoded` and `scores` (the question's own,
-        for the hits shown) and the question's own words and translations; when `pointed`, a section the first
-        hit points at first (pointers.py)."""
+        picked with the vector and line matches of `encoded` and `scores` and the question's
+        own words and translations; when `pointed`, a section the first hit points at first
+        (pointers.py)."""
         ranking = np.where(allowed, ranking, -np.inf)
         groups = self.grouper.groups(ranking, allowed, max(top_k, POINTED_HITS) if pointed else top_k)
         hits = [self._hit(g, ranking[g[0]], encoded.vector, scores.line_terms, text, translations) for g in groups]

@@ -101,15 +101,13 @@ def row_keys(line: str) -> RowKeys | None:
     return RowKeys(exact, tuple(ranges)) if exact or ranges else None
 
 
-
-
 def key_name(line: str) -> str | None:
     """The name a row is keyed by: its first cell, or an item's text before ": ", in match
     form, lowercase, without the markup around it, when it is at most MAX_KEY_CHARS
-    characters and holds a letter ("gym", "medium", "早番", "缶"); None for a line without such a key. "| Gym | 6:00-22:00 |"
-    answers "And the gym?" as "| 10-20 kg | 2,420 yen |" answers a 12 kg beagle: the rows
-    around it hold the same words (a helper's follow-ups, 2026-12-05: "And the gym?" after the
-    pool's hours showed the pool's row first)."""
+    characters and holds a letter ("gym", "medium", "早番", "缶"); None for a line without
+    such a key. "| Gym | 6:00-22:00 |" answers "And the gym?" as "| 10-20 kg | 2,420 yen |"
+    answers a 12 kg beagle: the rows around it hold the same words (a helper's follow-ups,
+    2026-12-05: "And the gym?" after the pool's hours showed the pool's row first)."""
     text = match_form(line[:MAX_LINE_CHARS]).strip()
     if text.startswith("|"):
         key = text.strip("|").split("|")[0]
