@@ -79,18 +79,24 @@ def _range(first: str, second: str) -> tuple[float, float] | None:
     return min(low, high), max(low, high)
 
 
-def row_keys(line: str) -> RowKeys | None:
-    """The keys of a note line: a pipe-table row's or a "- key: value" item's (see the module
-    docstring); None for a line without any."""
+def _cells_and_key(line: str) -> tuple[list[str], str] | None:
+    """A pipe-table row's cells and its first cell, or a "- key: value" item's key as its one
+    cell and key, in match form and stripped; None for any other line."""
     text = match_form(line[:MAX_LINE_CHARS]).strip()
     if text.startswith("|"):
         cells = [cell.strip() for cell in text.strip("|").split("|")]
-        key = cells[0] if cells else ""
-    else:
-        item = _ITEM_KEY.match(text)
-        if item is None:
-            return None
-        cells, key = [item.group(1).strip()], item.group(1).strip()
+        return cells, cells[0]
+    item = _ITEM_KEY.match(text)
+    return None if item is None else ([item.group(1).strip()], item.group(1).strip())
+
+
+def row_keys(line: str) -> RowKeys | None:
+    """The keys of a note line: a pipe-table row's or a "- key: value" item's (see the module
+    docstring); None for a line without any."""
+    found = _cells_and_key(line)
+    if found is None:
+        return None
+    cells, key = found
     exact = frozenset(m.group(1).replace(",", "") for m in _QUESTION_NUMBER.finditer(key)) if len(key) <= MAX_KEY_CHARS else frozenset()
     ranges = []
     for cell in cells:
@@ -108,15 +114,10 @@ def key_name(line: str) -> str | None:
     such a key. "| Gym | 6:00-22:00 |" answers "And the gym?" as "| 10-20 kg | 2,420 yen |"
     answers a 12 kg beagle: the rows around it hold the same words (a helper's follow-ups,
     2026-12-05: "And the gym?" after the pool's hours showed the pool's row first)."""
-    text = match_form(line[:MAX_LINE_CHARS]).strip()
-    if text.startswith("|"):
-        key = text.strip("|").split("|")[0]
-    else:
-        item = _ITEM_KEY.match(text)
-        if item is None:
-            return None
-        key = item.group(1)
-    key = key.strip().strip("`*_~ ").lower()  # markup around it: "`bigmem`", "**Medium**"; "max_connections" stays
+    found = _cells_and_key(line)
+    if found is None:
+        return None
+    key = found[1].strip("`*_~ ").lower()  # markup around it: "`bigmem`", "**Medium**"; "max_connections" stays
     if not 1 <= len(key) <= MAX_KEY_CHARS or not any(ch.isalpha() for ch in key):
         return None
     return key
