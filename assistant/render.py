@@ -21,6 +21,10 @@ NO_ANSWER = {
     "ja": "ノートにはこの質問への答えが見つかりませんでした。近い内容を下に示します（弱い一致）。",
     "en": "The notes do not seem to answer this question. The closest sections are below (weak matches).",
 }
+# The label over a hit's answer lines, in the notice's language: a Japanese notice over
+# "closest lines (weak match):" read as two replies (a fresh user, 2026-12-05).
+LINES_LABEL = {"ja": "答えの行：", "en": "answer:"}
+WEAK_LINES_LABEL = {"ja": "最も近い行（弱い一致）：", "en": "closest lines (weak match):"}
 
 
 def citation(hit: Hit) -> str:
@@ -31,15 +35,15 @@ def citation(hit: Hit) -> str:
     return f"{shown_source(c.source)}  L{c.line_start}–L{c.line_end}"
 
 
-def format_hit(rank: int, hit: Hit, weak: bool = False) -> str:
+def format_hit(rank: int, hit: Hit, weak: bool = False, lang: str = "en") -> str:
     """One hit as terminal text: rank and breadcrumb, citation and URL, the answer lines
-    best first as the page shows them (labelled as the closest lines when `weak`), then the
-    section as written."""
+    best first as the page shows them (labelled, in `lang` 'ja' / 'en', as the closest lines
+    when `weak`), then the section as written."""
     c = hit.chunk
     lines = [f"{rank}. {c.breadcrumb}", f"   {citation(hit)}  {hit.url}"]  # ' › ': a heading may hold ' > '
     body = c.text.split("\n")
     if hit.highlight_lines:
-        lines.append("   closest lines (weak match):" if weak else "   answer:")
+        lines.append("   " + (WEAK_LINES_LABEL if weak else LINES_LABEL)[lang])
         # Each answer line with the rest of its list item (answeritems.answer_items), marked
         # once, as the page shows it: as written, a Jekyll link read
         # '[leave request]({% page "/tools/hrlinks/" %})' (as the web page's answer lines did).
@@ -55,8 +59,8 @@ def format_answer(answer: Answer) -> str:
     """What `ask` prints: the no-answer notice in the question's language (reply_language:
     an English sentence quoting a Japanese term is English) when there is one, then every
     hit (format_hit), with terminal control characters made harmless."""
-    parts = []
+    parts, lang = [], reply_language(answer.question)
     if answer.no_answer:
-        parts.append(NO_ANSWER[reply_language(answer.question)])
-    parts += [format_hit(rank, hit.bounded(), answer.no_answer) for rank, hit in enumerate(answer.hits, 1)]
+        parts.append(NO_ANSWER[lang])
+    parts += [format_hit(rank, hit.bounded(), answer.no_answer, lang) for rank, hit in enumerate(answer.hits, 1)]
     return terminal_safe("\n\n".join(parts))

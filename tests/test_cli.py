@@ -228,9 +228,14 @@ def test_the_no_answer_notice_follows_the_sentence_not_a_quoted_term(indexed, qu
     2026-12-01). Kubernetes is a name the notes never mention, so both are "not in the notes"."""
     from assistant.render import NO_ANSWER
 
+    from assistant.render import WEAK_LINES_LABEL
+
     result = run("ask", question, "--top-k", "1", env=indexed)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == NO_ANSWER[lang], result.stdout
+    # The label over the closest lines is in the notice's language (a fresh user, 2026-12-05:
+    # a Japanese notice over "closest lines (weak match):").
+    assert "   " + WEAK_LINES_LABEL[lang] in result.stdout.splitlines(), result.stdout
 
 
 # ----------------------------------------------------------------------------- errors are one line
