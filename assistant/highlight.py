@@ -20,7 +20,7 @@ from .fusion import WEIGHTS
 from .lexical import SharedTokens, TextTokens, text_tokens, tokenize
 from .lines import LineUnit, code_lines, is_content, is_table_header, parent_line
 from .paragraphleads import is_list_lead_in, leading_lines
-from .rowkeys import RowKeys, key_name, names_key, question_numbers, row_keys, states_key
+from .rowkeys import RowKeys, names_key, question_numbers, read_row, states_key
 from .navigation import navigation_lines
 from .textnorm import match_form
 from .topicwords import topic_words
@@ -73,7 +73,7 @@ class LineRanker:
         # docs/performance.md, 2026-12-01).
         self._line_tokens: dict[int, TextTokens] = {}
         self._row_keys: dict[int, RowKeys] = {}  # rowkeys.row_keys of the lines that have any
-        self._row_names: dict[int, str] = {}  # rowkeys.key_name of the lines that have one
+        self._row_names: dict[int, frozenset[str]] = {}  # rowkeys.key_names of the lines that have any
         unit_of = {(unit.chunk, unit.line): i for i, unit in enumerate(lines)}
         split_chunk, text, code, nav, leads = -1, [], [], [], set()  # the current chunk's lines, code, navigation, leads
         for i, unit in enumerate(lines):
@@ -88,12 +88,12 @@ class LineRanker:
             self.line_content[i] = is_content(text[at], code[at]) and not nav[at]
             self.line_header[i] = is_table_header(text, at) or at in leads or is_list_lead_in(text, at, code)
             self._line_chars[i] = len(text[at].strip())
-            keys = row_keys(text[at]) if self.line_content[i] and not self.line_header[i] else None
-            if keys is not None:
-                self._row_keys[i] = keys
-            name = key_name(text[at]) if self.line_content[i] and not self.line_header[i] and not code[at] else None
-            if name is not None:
-                self._row_names[i] = name
+            if self.line_content[i] and not self.line_header[i]:
+                keys, names = read_row(text[at], named=not code[at])
+                if keys is not None:
+                    self._row_keys[i] = keys
+                if names:
+                    self._row_names[i] = names
             parent = parent_line(text, at)
             if parent is not None:
                 self.line_context[i] = unit_of.get((unit.chunk, c.line_start + parent), i)

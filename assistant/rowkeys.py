@@ -22,6 +22,7 @@ import re
 from typing import NamedTuple
 
 from .hits import MAX_LINE_CHARS
+from .mdlines import HTML_TAG
 from .textnorm import match_form
 
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)*"
@@ -44,7 +45,18 @@ _SAME_UNIT = {"日": "day", "days": "day", "人": "person", "名": "person", "pe
               "hours": "hour", "hrs": "hour", "hr": "hour", "h": "hour", "泊": "night", "nights": "night"}
 # A key cell or item key is short: a number with its unit ("200 mm", "P2", "99.99%"), not prose.
 MAX_KEY_CHARS = 16
-_ITEM_KEY = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+(?:\*\*)?([^:：]{1,%d}?)(?:\*\*)?\s*[:：]\s" % MAX_KEY_CHARS)
+# A "key: value" item: a bullet ("-", "1.", or the "・" Japanese notes write without a list),
+# a key of up to MAX_KEY_CHARS with a gloss after it ("Gym (トレーニング室)"), bold around it or
+# around it and its colon ("**Key:** value"), and a colon with a space after it, or none after
+# a Japanese key ("電話：受付", "受付時間：9:00": the full-width colon, folded by match_form, needs
+# no space; "10:30" and "http://" are no key). A helper's attack on the name rule, 2026-12-05.
+_ITEM_KEY = re.compile(
+    r"^\s*(?:(?:[-*+]|\d+\.)\s+|・\s*)(?:\*\*)?([^:\n]{1,%d}?(?:\s*\([^()\n]{1,%d}\))?)(?:\*\*)?\s*:(?:\*\*)?"
+    r"(?:\s|(?<=[^\x00-\x7f]:)|(?<=[^\x00-\x7f]:\*\*))" % (MAX_KEY_CHARS, MAX_KEY_CHARS))
+# A pipe that divides cells: not one escaped inside a cell ("a \\| b", as GFM writes it).
+_CELL_PIPE = re.compile(r"(?<!\\)\|")
+_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\([^()\n]*\)")
+_GLOSS = re.compile(r"^(.+?)\s*\(([^()]+)\)$")
 
 
 class RowKeys(NamedTuple):
@@ -84,7 +96,7 @@ def _cells_and_key(line: str) -> tuple[list[str], str] | None:
     cell and key, in match form and stripped; None for any other line."""
     text = match_form(line[:MAX_LINE_CHARS]).strip()
     if text.startswith("|"):
-        cells = [cell.strip() for cell in text.strip("|").split("|")]
+        cells = [cell.replace("\\|", "|").strip() for cell in _CELL_PIPE.split(text.strip("|"))]
         return cells, cells[0]
     item = _ITEM_KEY.match(text)
     return None if item is None else ([item.group(1).strip()], item.group(1).strip())
@@ -94,9 +106,10 @@ def row_keys(line: str) -> RowKeys | None:
     """The keys of a note line: a pipe-table row's or a "- key: value" item's (see the module
     docstring); None for a line without any."""
     found = _cells_and_key(line)
-    if found is None:
-        return None
-    cells, key = found
+    return None if found is None else _keys_of(*found)
+
+
+def _keys_of(cells: list[str], key: str) -> RowKeys | None:
     exact = frozenset(m.group(1).replace(",", "") for m in _QUESTION_NUMBER.finditer(key)) if len(key) <= MAX_KEY_CHARS else frozenset()
     ranges = []
     for cell in cells:
@@ -107,28 +120,40 @@ def row_keys(line: str) -> RowKeys | None:
     return RowKeys(exact, tuple(ranges)) if exact or ranges else None
 
 
-def key_name(line: str) -> str | None:
-    """The name a row is keyed by: its first cell, or an item's text before ": ", in match
-    form, lowercase, without the markup around it, when it is at most MAX_KEY_CHARS
-    characters and holds a letter ("gym", "medium", "早番", "缶"); None for a line without
-    such a key. "| Gym | 6:00-22:00 |" answers "And the gym?" as "| 10-20 kg | 2,420 yen |"
-    answers a 12 kg beagle: the rows around it hold the same words (a helper's follow-ups,
-    2026-12-05: "And the gym?" after the pool's hours showed the pool's row first)."""
+def key_names(line: str) -> frozenset[str]:
+    """The names a row is keyed by: its first cell, or an item's text before ": ", in match
+    form, lowercase, without the markup around it (a link's or an HTML tag's, "**", "`"), when
+    it is at most MAX_KEY_CHARS characters and holds a letter ("gym", "medium", "早番", "缶");
+    a glossed key ("Gym (トレーニング室)") is also named by either part. Empty for a line
+    without such a key. "| Gym | 6:00-22:00 |" answers "And the gym?" as "| 10-20 kg | 2,420
+    yen |" answers a 12 kg beagle: the rows around it hold the same words (a helper's
+    follow-ups, 2026-12-05: "And the gym?" after the pool's hours showed the pool's row first)."""
+    found = _cells_and_key(line)
+    return frozenset() if found is None else _names_of(found[1])
+
+
+def _names_of(key: str) -> frozenset[str]:
+    key = HTML_TAG.sub("", _LINK.sub(r"\1", key)).strip("`*_~ ").lower()  # "max_connections" stays
+    gloss = _GLOSS.match(key)
+    names = (key, *(part.strip("`*_~ ") for part in gloss.groups())) if gloss else (key,)
+    return frozenset(name for name in names if 1 <= len(name) <= MAX_KEY_CHARS and any(ch.isalpha() for ch in name))
+
+
+def read_row(line: str, named: bool = True) -> tuple[RowKeys | None, frozenset[str]]:
+    """`row_keys` and `key_names` of a line from one reading of its cells; `named` False
+    leaves the names out (a code line is keyed by numbers only)."""
     found = _cells_and_key(line)
     if found is None:
-        return None
-    key = found[1].strip("`*_~ ").lower()  # markup around it: "`bigmem`", "**Medium**"; "max_connections" stays
-    if not 1 <= len(key) <= MAX_KEY_CHARS or not any(ch.isalpha() for ch in key):
-        return None
-    return key
+        return None, frozenset()
+    return _keys_of(*found), (_names_of(found[1]) if named else frozenset())
 
 
-def names_key(named: frozenset[str], name: str) -> bool:
-    """Whether a question names a row's `key_name`: `named` is the question's topic words
-    (topicwords.topic_words, match form, lowercase), and the key must be one of them whole.
+def names_key(named: frozenset[str], names: frozenset[str]) -> bool:
+    """Whether a question names a row's `key_names`: `named` is the question's topic words
+    (topicwords.topic_words, match form, lowercase), and a key name must be one of them whole.
     Found anywhere in the question, 「ルートテーブル」 picked its row for 「カスタムルートテーブルは？」
     and "when" a "- When: ..." item for "And when?" (an attack on the rule, 2026-12-05)."""
-    return name in named
+    return not named.isdisjoint(names)
 
 
 def question_numbers(question: str) -> tuple[tuple[str, str], ...]:

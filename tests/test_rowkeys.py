@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.rowkeys import key_name, names_key, question_numbers, row_keys, states_key
+from assistant.rowkeys import key_names, names_key, question_numbers, read_row, row_keys, states_key
 
 
 def _picks(question: str, line: str) -> bool:
@@ -72,25 +72,43 @@ def test_a_line_without_keys_has_none():
     assert question_numbers("no numbers here") == ()
 
 
-@pytest.mark.parametrize("line, name", [
-    ("| Gym | 6:00–22:00 | closed Mondays |", "gym"),
-    ("| `bigmem` | 7 days | 1.5 |", "bigmem"),
-    ("- **Medium** : 翌営業日までに対応", "medium"),
-    ("| 早番 | 6:30〜15:30 | 60 分 | 2 |", "早番"),
-    ("| `max_connections` | 200 |", "max_connections"),  # only the markup around it goes
-    ("| 缶 | 水曜 |", "缶"),
+@pytest.mark.parametrize("line, names", [
+    ("| Gym | 6:00–22:00 | closed Mondays |", {"gym"}),
+    ("| `bigmem` | 7 days | 1.5 |", {"bigmem"}),
+    ("- **Medium** : 翌営業日までに対応", {"medium"}),
+    ("| 早番 | 6:30〜15:30 | 60 分 | 2 |", {"早番"}),
+    ("| `max_connections` | 200 |", {"max_connections"}),  # only the markup around it goes
+    ("| 缶 | 水曜 |", {"缶"}),
+    # Kinds a helper's attack found unread (2026-12-05): a gloss names its row by either part,
+    # a link's or a tag's text is the key, bold around the colon, the full-width colon without
+    # a space, the "・" bullet, an escaped pipe inside the key cell.
+    ("| Gym (トレーニング室) | 7:00–22:00 |", {"gym", "トレーニング室", "gym (トレーニング室)"}),
+    ("- Sauna（サウナ室）: 2F", {"sauna", "サウナ室", "sauna(サウナ室)"}),
+    ("| [Gym](gym.md) | 7:00 |", {"gym"}),
+    ("| <b>Sauna</b> | 7:00 |", {"sauna"}),
+    ("- **Phone:** 0000-12-3456", {"phone"}),
+    ("- 電話：受付の内線", {"電話"}),
+    ("・受付時間：9:00〜17:00", {"受付時間"}),
+    (r"| Gym \| Pool | 7:00 | 22:00 |", {"gym | pool"}),  # one cell: neither "gym" nor "pool" alone
 ])
-def test_a_row_is_keyed_by_the_name_in_its_first_cell(line, name):
-    assert key_name(line) == name
+def test_a_row_is_keyed_by_the_name_in_its_first_cell(line, names):
+    assert key_names(line) == names
 
 
-@pytest.mark.parametrize("line", ["| 12 | 2,420 yen |", "| — | b |", "plain prose: not an item", "| " + "x" * 40 + " | y |"])
+@pytest.mark.parametrize("line", ["| 12 | 2,420 yen |", "| — | b |", "plain prose: not an item", "| " + "x" * 40 + " | y |",
+                                  "- 10:30 集合", "- http://example.com", "- Note:https://example.com"])
 def test_a_number_a_letter_or_prose_is_no_key_name(line):
-    assert key_name(line) is None
+    assert key_names(line) == frozenset()
+
+
+def test_an_escaped_pipe_stays_inside_its_cell():
+    assert row_keys(r"| 12 | a \| b | 3–5 kg |").ranges == ((3.0, 5.0, "kg"),)
+    assert read_row("| 12 | 3–5 kg |", named=False) == (row_keys("| 12 | 3–5 kg |"), frozenset())
 
 
 @pytest.mark.parametrize("question, name, named", [
     ("And the gym?", "gym", True),
+    ("And the gym?", "gym (トレーニング室)", False),
     ("Is gymnastics offered?", "gym", False),
     ("早番は？", "早番", True),
     ("カスタムルートテーブルは？", "ルートテーブル", False),  # a key inside a longer word is another thing
@@ -101,7 +119,7 @@ def test_a_question_names_a_key_as_its_topic_word(question, name, named):
     from assistant.textnorm import match_form
     from assistant.topicwords import topic_words
 
-    assert names_key(frozenset(match_form(w).lower() for w in topic_words(question)), name) is named
+    assert names_key(frozenset(match_form(w).lower() for w in topic_words(question)), frozenset({name})) is named
 
 
 def test_the_row_a_question_names_is_highlighted_first():
