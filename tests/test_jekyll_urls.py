@@ -37,6 +37,20 @@ def test_posts_without_a_site_file_take_jekylls_default_date_style():
     assert _path("---\nslug: Own Slug\ndate: 2023-01-31\n---\n", "_posts/2024-03-05-x.md") == "/2023/01/31/Own-Slug.html"
 
 
+def test_categories_are_names_only_so_yaml_aliases_cannot_nest_them():
+    """A 390-byte post whose `categories:` nests YAML aliases nine deep (9^9 names) took 60 s
+    and 3.7 GB, then MemoryError, to index: every item, a nested list too, was made text (an
+    attack run, 2026-12-05). Five levels here: a nested list is no category."""
+    levels = "abcde"
+    bomb = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+        f"{level}: &{level} [{', '.join([f'*{prev}'] * 9)}]\n" for prev, level in zip(levels, levels[1:]))
+    for field in ("categories", "category"):
+        assert _path(f"---\n{bomb}{field}: *e\n---\n# Bomb\n", "_posts/2024-01-01-bomb.md") == "/2024/01/01/bomb.html"
+    long_name = "x" * 2_000
+    assert _path(f"---\ncategories: [Ops, {long_name}, true, 2]\n---\n", "_posts/2024-03-05-x.md") \
+        == "/ops/true/2/2024/03/05/x.html"  # a name longer than any URL part is left out
+
+
 def test_a_posts_title_without_front_matter_or_h1_leaves_out_its_date():
     assert wiki_page(parse_note("No heading here.\n", "_posts/2024-03-05-weekly-notes.md"), "jekyll").title \
         == "Weekly notes"

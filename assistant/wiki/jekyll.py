@@ -255,13 +255,24 @@ def _placeholders(doc: Document, meta: dict, urls: JekyllUrls) -> dict[str, str]
     return values
 
 
+# A post's categories read: its first ones, each a name of at most MAX_TEMPLATE characters (no
+# blog has more or longer; each goes into the page's URL). A value that is no name (a nested
+# list) is left out: as text it was its whole repr, and YAML aliases nest a 390-byte note's
+# `categories:` into 9^9 names (MemoryError after 60 s and 3.7 GB; an attack run, 2026-12-05).
+MAX_CATEGORIES = 100
+_NAME_TYPES = (str, int, float, dt.date)  # bool is an int: Ruby's to_s, "true"/"false"
+
+
 def _listed(value) -> list[str]:
-    """Front-matter `categories`: a list, or a space-separated text (utils.rb value_from_plural_key)."""
-    if isinstance(value, list):
-        return [str(v) for v in value if v is not None]
+    """Front-matter `categories`: a list, or a space-separated text (utils.rb
+    value_from_plural_key); only names (text, numbers, dates), the first MAX_CATEGORIES, each
+    at most MAX_TEMPLATE characters."""
     if isinstance(value, str):
-        return value.split()
-    return [] if value is None else [str(value)]
+        value = value[:MAX_CATEGORIES * (MAX_TEMPLATE + 1)].split()
+    elif not isinstance(value, list):
+        value = [] if value is None else [value]
+    names = (str(v).lower() if isinstance(v, bool) else str(v) for v in value[:MAX_CATEGORIES] if isinstance(v, _NAME_TYPES))
+    return [name for name in names if len(name) <= MAX_TEMPLATE]
 
 
 def _name_date(text: str) -> dt.datetime | None:
