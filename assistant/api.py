@@ -332,7 +332,8 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
     )
     events: dict[str, set[int]] = {}  # filled by mount_ui with each page's event ids
     sessions: dict = {}  # and with each page's "has this session events?" check
-    app.add_middleware(GuardMiddleware, allowed_origins=settings.allowed_origins, events=events, sessions=sessions)
+    app.add_middleware(GuardMiddleware, allowed_origins=settings.allowed_origins, events=events, sessions=sessions,
+                       max_heartbeats=settings.max_connections_per_client // 2)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.trusted_hosts()), www_redirect=False)
     if with_ui:
         events.update(mount_ui(app, service, settings, sessions))

@@ -68,6 +68,9 @@ class Settings:
     # bound address when it is a specific one.
     allowed_hosts: tuple[str, ...] = ()
     api_token: str | None = None
+    # Connections one client address may hold (server.deadline_protocol); behind a reverse
+    # proxy every user shares its address, so raise it there.
+    max_connections_per_client: int = 64
     watch: bool = True
 
     def trusted_hosts(self) -> tuple[str, ...]:
@@ -273,6 +276,7 @@ _FIELDS: dict[str, tuple[str | None, str | None, Callable[[Any], Any]]] = {
     "allowed_origins": ("ASSISTANT_ALLOWED_ORIGINS", None, _origins),
     "allowed_hosts": ("ASSISTANT_ALLOWED_HOSTS", None, _hosts),
     "api_token": ("ASSISTANT_API_TOKEN", None, _optional(_token)),
+    "max_connections_per_client": ("ASSISTANT_MAX_CONNECTIONS_PER_CLIENT", None, _int_in(2, 100_000, "a number of connections")),
     "watch": (None, "--no-watch", _flag),
 }
 assert set(_FIELDS) == {f.name for f in dataclasses.fields(Settings)}, "every setting needs a check"

@@ -28,6 +28,7 @@ cap are the server's (server.py).
 """
 from __future__ import annotations
 
+import collections
 from collections.abc import Callable, Mapping
 
 import json
@@ -38,6 +39,10 @@ from urllib.parse import parse_qs, unquote_to_bytes
 from starlette.responses import JSONResponse
 
 MAX_BODY_BYTES = 64 * 1024
+# Heartbeat streams one client address may hold open: half of what it may hold in all
+# (server.MAX_CONNECTIONS_PER_CLIENT), so never-ending streams leave it room to ask. A browser
+# holds one per open page, and at most 6 connections to one server.
+MAX_HEARTBEATS_PER_CLIENT = 32
 GRADIO_MOUNTS = ("", "/embed")
 
 _SAFE_TAIL = r"[A-Za-z0-9_.\-/]*"  # assets and the like: no "..", checked separately
@@ -81,12 +86,15 @@ _BAD_PATH = re.compile(r"\.\.|\\|[\x00-\x1f\x7f]|//")
 _FETCH_DESTS = {"api": ("", "empty", "document"), "stream": ("", "empty")}
 
 
+def _is_heartbeat(path: str) -> bool:
+    return any(path.startswith(mount + "/gradio_api/heartbeat/") for mount in GRADIO_MOUNTS)
+
+
 def _fetch_only_route(path: str) -> str | None:
     if path.startswith("/api/ask"):
         return "api"
-    for mount in GRADIO_MOUNTS:
-        if path.startswith(mount + "/gradio_api/heartbeat/") or path == mount + "/gradio_api/queue/data":
-            return "stream"
+    if _is_heartbeat(path) or path in GRADIO_STREAM_PATHS:
+        return "stream"
     return None
 
 
@@ -173,8 +181,15 @@ class GuardMiddleware:
 
     def __init__(self, app, allowed_origins: tuple[str, ...] = (), max_body: int = MAX_BODY_BYTES,
                  events: dict[str, dict[int, int]] | None = None,
-                 sessions: dict[str, Callable[[str], bool]] | None = None):
+                 sessions: dict[str, Callable[[str], bool]] | None = None,
+                 max_heartbeats: int = MAX_HEARTBEATS_PER_CLIENT):
         self.app, self.max_body, self.allowed_origins = app, max_body, set(allowed_origins)
+        # Gradio's heartbeat answers any made-up session, forever, before the page has sent an
+        # event (so no queue knows it): 64 of them took every connection an address may hold,
+        # and each later request of that address was reset (an attack run, 2026-12-05). Open
+        # heartbeats per client address stay under `max_heartbeats`; its other requests are served.
+        self.max_heartbeats = max_heartbeats
+        self.open_heartbeats: collections.Counter[str] = collections.Counter()
         # mount ("" or "/embed") -> the fn_index values of its page's events, and -> whether a
         # session hash has events in its queue; filled in when the pages are mounted
         # (api.mount_ui), after this middleware is created.
@@ -242,6 +257,8 @@ class GuardMiddleware:
         # Gradio builds the page's root URL from these; a client must not choose it (uvicorn has
         # already applied X-Forwarded-Proto from trusted proxies to the scope itself).
         scope = {**scope, "headers": [h for h in scope.get("headers", []) if h[0].lower() not in _CLIENT_CHOSEN_ROOT]}
+        if _is_heartbeat(path):
+            return await self._heartbeat(scope, receive, send_with_headers, refuse)
         if method not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send_with_headers)
 
@@ -284,6 +301,19 @@ class GuardMiddleware:
 
         await self.app(scope, replay, send_with_headers)
 
+
+    async def _heartbeat(self, scope, receive, send, refuse):
+        """Serves a heartbeat stream unless its client address already holds max_heartbeats."""
+        address = (scope.get("client") or ("",))[0]
+        if self.open_heartbeats[address] >= self.max_heartbeats:
+            return await refuse(429, "too many open streams from this address", close=True)
+        self.open_heartbeats[address] += 1
+        try:
+            return await self.app(scope, receive, send)
+        finally:
+            self.open_heartbeats[address] -= 1
+            if self.open_heartbeats[address] <= 0:
+                del self.open_heartbeats[address]
 
     def _session_known(self, scope, mount: str) -> bool:
         """Whether the event stream asked for (?session_hash=) has events waiting or running

@@ -33,7 +33,7 @@ def make_app(settings: Settings, progress: bool = True):
 # server's whole connection budget), and the server at most MAX_CONNECTIONS (more get a 503).
 REQUEST_DEADLINE_S = 10.0
 WRITE_STALL_S = 30.0
-MAX_CONNECTIONS_PER_CLIENT = 64
+MAX_CONNECTIONS_PER_CLIENT = Settings.max_connections_per_client  # ASSISTANT_MAX_CONNECTIONS_PER_CLIENT
 MAX_CONNECTIONS = 1000
 
 
@@ -127,7 +127,8 @@ def uvicorn_config(app, settings: Settings, **overrides):
     import uvicorn
 
     options = dict(
-        host=settings.host, port=settings.port, log_level="warning", http=deadline_protocol(),
+        host=settings.host, port=settings.port, log_level="warning",
+        http=deadline_protocol(per_client=settings.max_connections_per_client),
         limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=5, h11_max_incomplete_event_size=16 * 1024,
         server_header=False, use_colors=False,  # no ANSI colours: every log line is control-free (safe_output)
     )

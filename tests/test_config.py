@@ -41,6 +41,12 @@ def test_option_beats_environment_beats_default(field):
     assert getattr(from_env({var: env_raw}, **{field: None}), field) == env_value  # None: option not given
 
 
+def test_a_proxy_raises_the_connections_per_client():
+    """Behind a reverse proxy every user shares its address (server.deadline_protocol)."""
+    assert from_env({}).max_connections_per_client == 64
+    assert from_env({"ASSISTANT_MAX_CONNECTIONS_PER_CLIENT": "500"}).max_connections_per_client == 500
+
+
 def test_an_empty_variable_counts_as_unset():
     assert from_env({"ASSISTANT_PORT": "", "ASSISTANT_MODEL": ""}) == Settings()
 
@@ -66,6 +72,7 @@ def test_a_bad_variable_under_a_given_option_is_not_read():
         ({"ASSISTANT_WIKI_CLEAN_URLS": "maybe"}, {}, ["ASSISTANT_WIKI_CLEAN_URLS='maybe'", "true or false"]),
         ({"ASSISTANT_MODEL": "e5\x1b[31m"}, {}, ["ASSISTANT_MODEL='e5\\x1b[31m'", "control characters"]),
         ({}, {"max_chunk_lines": 0}, ["max_chunk_lines=0"]),  # no option: the field's own name
+        ({"ASSISTANT_MAX_CONNECTIONS_PER_CLIENT": "1"}, {}, ["ASSISTANT_MAX_CONNECTIONS_PER_CLIENT='1'", "2 to 100000"]),
     ],
 )
 def test_a_bad_value_is_one_line_naming_its_source(environ, overrides, names):

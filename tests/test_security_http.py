@@ -431,7 +431,8 @@ def test_slow_clients_are_cut_off_and_normal_requests_keep_answering(served):
 
 def test_one_client_cannot_take_every_connection(served):
     """Never-ending heartbeat streams from one address: its connections past the per-client
-    cap are closed at once, and another client keeps being answered."""
+    cap are closed at once (or answered 429 and closed, past the heartbeat cap), and another
+    client keeps being answered."""
     from assistant.server import MAX_CONNECTIONS_PER_CLIENT
 
     streams, refused = [], 0
@@ -443,7 +444,8 @@ def test_one_client_cannot_take_every_connection(served):
     for s in streams:
         s.settimeout(0.5)
         try:
-            refused += s.recv(1 << 16) == b""
+            data = s.recv(1 << 16)
+            refused += data == b"" or data.startswith(b"HTTP/1.1 429")
         except socket.timeout:
             pass
         except OSError:
@@ -451,6 +453,35 @@ def test_one_client_cannot_take_every_connection(served):
     try:
         assert refused >= 20, refused
         assert ask_ok(served, source="127.0.0.4") < 5
+    finally:
+        for s in streams:
+            s.close()
+
+
+def test_never_ending_heartbeats_leave_their_address_room_to_ask(served):
+    """Gradio's heartbeat answers any made-up session forever: 64 of them from one address
+    took every connection it may hold, and each later request of that address was reset (an
+    attack run, 2026-12-05). Past guard.MAX_HEARTBEATS_PER_CLIENT they get a 429 and are
+    closed, so the same address is still answered."""
+    from assistant.guard import MAX_HEARTBEATS_PER_CLIENT
+    from assistant.server import MAX_CONNECTIONS_PER_CLIENT
+
+    streams = []
+    for i in range(MAX_CONNECTIONS_PER_CLIENT):
+        s = socket.create_connection(("127.0.0.1", served.port), timeout=5, source_address=("127.0.0.6", 0))
+        s.sendall(f"GET /gradio_api/heartbeat/held{i} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        streams.append(s)
+    try:
+        time.sleep(1)
+        refused = 0
+        for s in streams:
+            s.settimeout(0.5)
+            try:
+                refused += s.recv(1 << 16).startswith(b"HTTP/1.1 429")
+            except (socket.timeout, OSError):
+                pass
+        assert refused == MAX_CONNECTIONS_PER_CLIENT - MAX_HEARTBEATS_PER_CLIENT, refused
+        assert ask_ok(served, source="127.0.0.6") < 5
     finally:
         for s in streams:
             s.close()
