@@ -4,11 +4,14 @@ A line's score is its embedding's similarity to the question, plus 0.3 x its con
 nested bullet's parent, else itself: LINE_CONTEXT_WEIGHT), plus a little for sharing the
 question's words (Japanese line@3 0.77 -> 0.86 on the seed dev set) and, when the question
 has a latent-term code, its latent-term match at the fusion table's weight (English line@3
-0.63 -> 0.69, line±1 0.57 -> 0.66). Headings, `<summary>`, admonition openers, bare labels and
-link-only lines frame an answer; they are never highlighted unless a chunk has nothing else.
+0.63 -> 0.69, line±1 0.57 -> 0.66), and as much for a table row or item the question picks
+by its key (rowkeys.py) or a line holding the quantity it asks for (quantities.py).
+Headings, `<summary>`, admonition openers, bare labels and link-only lines frame an answer;
+they are never highlighted unless a chunk has nothing else.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from itertools import accumulate
 from typing import Sequence
@@ -20,6 +23,7 @@ from .fusion import WEIGHTS
 from .lexical import SharedTokens, TextTokens, text_tokens, tokenize
 from .lines import LineUnit, code_lines, is_content, is_table_header, parent_line
 from .paragraphleads import is_list_lead_in, leading_lines
+from .quantities import asked_answers, gives_answer
 from .rowkeys import RowKeys, names_key, question_numbers, read_row, states_key
 from .navigation import navigation_lines
 from .textnorm import match_form
@@ -42,6 +46,13 @@ LINE_CONTEXT_WEIGHT = 0.3
 # So does a row whose key cell the question names ("And the gym?": "| Gym | ..."): a helper's
 # 122 follow-ups, first line right e5 79 -> 82, Gemma 97 -> 99 (thirty-eighth pass).
 ROW_KEY_WEIGHT = LINE_LEXICAL_WEIGHT
+# A line holding a quantity of the kind the question asks for (quantities.asked_answers: a
+# price for "いくら？", a clock time for "What time ...?") gets it too: the line that shares the
+# question's words ("会場: 2階 企画展示室") is often not the one with the value (a fresh user,
+# 2026-12-05). The 89 asking questions of 18 corpora: first line right e5 53 -> 57, Gemma
+# 63 -> 65 (+4, -2: "How much do we charge?" answered by "30% of the first night"); 0.05
+# gained less, 0.2 the same (docs/evaluation.md, thirty-ninth pass).
+ASKED_KIND_WEIGHT = LINE_LEXICAL_WEIGHT
 
 
 class LineRanker:
@@ -114,6 +125,7 @@ class LineRanker:
         translations: Sequence[tuple[str, Sequence[str]]] = (),
         numbers: tuple[tuple[str, str], ...] = (),
         named: frozenset[str] = frozenset(),
+        asked: tuple[re.Pattern, ...] = (),
     ) -> list[tuple[float, int]]:
         """(score, 1-based line number) for every answer line of a chunk, best first.
         `query` is the question's float32[dim] vector, `words` its tokens
@@ -121,7 +133,9 @@ class LineRanker:
         (views.LatentTermsView.line_matches) or None, `translations` the question's words
         with their Japanese headwords (translation.Lexicon.translate), `numbers` the ones it
         states (rowkeys.question_numbers), `named` its topic word when it names only one (a
-        row keyed by it, rowkeys.names_key, gets ROW_KEY_WEIGHT as a row it picks by number)."""
+        row keyed by it, rowkeys.names_key, gets ROW_KEY_WEIGHT as a row it picks by number),
+        `asked` the patterns of the quantities it asks for (quantities.asked_answers: a line
+        holding one, as indexed with its table header, gets ASKED_KIND_WEIGHT)."""
         ids = self.chunk_lines[chunk_id]
         # A chunk without answer lines shows its other lines (a heading), never its links.
         ids = ([i for i in ids if self.line_content[i] and not self.line_header[i]]
@@ -139,6 +153,8 @@ class LineRanker:
         if (numbers and self._row_keys) or (named and self._row_names):
             scores += ROW_KEY_WEIGHT * np.array([(i in self._row_keys and states_key(numbers, self._row_keys[i]))
                                                  or (i in self._row_names and names_key(named, self._row_names[i])) for i in ids])
+        if asked:
+            scores += ASKED_KIND_WEIGHT * np.array([gives_answer(asked, self.lines[i].text) for i in ids])
         return [(score, self.lines[i].line) for score, i in sorted(zip(scores.tolist(), ids), reverse=True)]
 
     def _tokens(self, line: int) -> TextTokens:
@@ -164,7 +180,8 @@ class LineRanker:
         # "How do I deploy with CodeDeploy blue/green?" the item "- Deploy : ..." is no choice.
         topics = topic_words(text)
         named = frozenset(match_form(w).lower() for w in topics) if len(topics) <= ELLIPTICAL_KEY_TERMS else frozenset()
-        scored = sorted((s for i in group for s in self.line_scores(i, query, words, line_terms, translations, numbers, named)),
+        asked = asked_answers(text)
+        scored = sorted((s for i in group for s in self.line_scores(i, query, words, line_terms, translations, numbers, named, asked)),
                         reverse=True)
         return tuple(line for _, line in scored[:HIGHLIGHTS])
 

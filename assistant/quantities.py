@@ -275,16 +275,39 @@ def _asked_text(question: str) -> str:
     return _WHO_DECIDES_EN.sub("", question, count=1)
 
 
+def _asked(question: str) -> list[tuple[str, re.Pattern]]:
+    """(kind, the pattern answering it) of each quantity the question asks for."""
+    question = _asked_text(match_form(question).lower())
+    return [(kind, answers) for kind, asks, answers in _QUANTITIES if asks.search(question)]
+
+
+def _haystack(text: str) -> str:
+    """Text as the answer patterns read it: match form, lowercase, calendar dates blanked
+    (a date's digits are no duration, price or phone number)."""
+    return _DATES.sub(" ", match_form(text).lower())
+
+
+def asked_answers(question: str) -> tuple[re.Pattern, ...]:
+    """The patterns that answer each kind of quantity the question asks for (as
+    `gives_answer` reads them); () when it asks for none (an embedded question asks none)."""
+    return tuple(answers for _, answers in _asked(question))
+
+
+def gives_answer(answers: tuple[re.Pattern, ...], text: str) -> bool:
+    """Whether `text` holds a quantity of one of the asked kinds (`asked_answers`)."""
+    haystack = _haystack(text)
+    return any(pattern.search(haystack) for pattern in answers)
+
+
 def missing_quantity(question: str, texts: Iterable[str]) -> str | None:
     """The kind of quantity the question asks for ("duration", "amount of money"...) when
     none of `texts` (the top hits' chunks) holds a number of that kind; None when the
     question asks for no such quantity (an embedded question asks none: `_asked_text`) or one
     of the texts has it."""
-    question = _asked_text(match_form(question).lower())
-    asked = [(kind, answers) for kind, asks, answers in _QUANTITIES if asks.search(question)]
+    asked = _asked(question)
     if not asked:
         return None
-    haystack = _DATES.sub(" ", match_form("\n".join(texts)).lower())
+    haystack = _haystack("\n".join(texts))
     for kind, answers in asked:
         if not answers.search(haystack):
             return kind

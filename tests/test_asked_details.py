@@ -42,3 +42,26 @@ def test_a_count_is_still_missing_without_a_number_of_its_kind():
     assert missing_quantity("最大何台まで増える？", ["CPU 65% を超えるとポッドが増える。"]) == "count of 台"
     assert missing_quantity("How many servers do we run?", ["| web | see the dashboard |"]) == "count of 台"
     assert missing_quantity("当番は何人必要？", ["平日は 2 交代で回す。"]) == "people"
+
+
+def test_the_line_holding_the_asked_quantity_is_highlighted_first():
+    """「…いくら？」 over a workshop's lines: the one sharing the question's words ("写真の掲載
+    について") led, not the one with the price (a fresh user, 2026-12-05). A line holding a
+    quantity of the asked kind gets highlight.ASKED_KIND_WEIGHT; a question asking no kind
+    leaves the vector to decide."""
+    import numpy as np
+
+    from assistant.chunking import Chunk
+    from assistant.highlight import LineRanker
+    from assistant.lines import LineUnit
+    from assistant.vectors import FaissIndex
+
+    text = "## 写真の貸し出し\n写真の本への掲載について、申請を受け付けている。\n商用の掲載は 1 点 5,000 円。"
+    chunk = Chunk(source="n.md", title="n", heading_path=("n", "写真の貸し出し"), anchor="", permalink=None,
+                  line_start=1, line_end=3, text=text)
+    lines = [LineUnit(line=n + 2, chunk=0, text=t) for n, t in enumerate(text.split("\n")[1:])]
+    vectors = np.array([[1.0, 0.0], [0.95, 0.31225]], dtype=np.float32)  # the words' line, the price's
+    ranker = LineRanker([chunk], lines, FaissIndex.build(vectors))
+    query = np.array([1.0, 0.0], dtype=np.float32)  # nearest the line sharing the question's words
+    assert ranker.highlights([0], query, "写真を本に載せたい。いくら？", None)[0] == 3
+    assert ranker.highlights([0], query, "写真を本に載せたい。申請は？", None)[0] == 2
