@@ -14,16 +14,14 @@ import logging
 import os
 import re
 import stat
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import frontmatter
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .errors import CorpusError
+from .notemeta import FrontMatterError, front_matter_meta
 
 log = logging.getLogger(__name__)
 
@@ -133,37 +131,6 @@ def _front_matter_end(lines: list[str]) -> int:
     return 0
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
-    """PyYAML's safe loader, but a timestamp that is no real time (`date: 2024-02-30`) stays
-    text: PyYAML raised on it and the whole front matter was lost, its `published: false` too
-    (the note was indexed; an attack run, 2026-12-04). Ruby's YAML, Jekyll's, rolls it over."""
-
-
-def _timestamp_or_text(loader: yaml.SafeLoader, node):
-    try:
-        return loader.construct_yaml_timestamp(node)
-    except (ValueError, OverflowError):
-        return loader.construct_scalar(node)
-
-
-_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
-
-
-class _FrontMatterYAML(frontmatter.YAMLHandler):
-    def load(self, fm: str, **kwargs):
-        return yaml.load(fm, Loader=_FrontMatterLoader)  # noqa: S506 (a SafeLoader)
-
-
-def front_matter_meta(lines: list[str], end: int) -> dict:
-    """The front matter block `lines[:end]` (`_front_matter_end`) as a dict; {} when it is not
-    a mapping. Raises ValueError (tomllib.TOMLDecodeError) or a YAML error for a bad block."""
-    if end and lines[0].strip() == "+++":
-        meta = tomllib.loads("\n".join(lines[1 : end - 1]))
-    else:
-        meta = frontmatter.loads("\n".join(lines[:end]) + "\n", handler=_FrontMatterYAML()).metadata
-    return meta if isinstance(meta, dict) else {}
-
-
 def _inline_text(token) -> str:
     """Plain text of an inline token: code spans keep their content, markup is dropped."""
     parts = []
@@ -209,8 +176,9 @@ def parse_note(text: str, source: str) -> Note:
     if fm_end:
         try:
             meta = front_matter_meta(lines, fm_end)
-        except Exception as exc:  # YAML and TOML errors come in many types; a bad header must not lose the note
-            log.warning("%s: front matter ignored (%s)", source, str(exc).splitlines()[0])
+        except FrontMatterError as exc:  # a bad header must not lose the note
+            meta = exc.partial
+            log.warning("%s: front matter read line by line (%s)", source, exc)
     parsed = [
         "" if i < fm_end or is_liquid_line(line) else line for i, line in enumerate(lines)
     ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from assistant import config
 from assistant.notes import parse_note
 from assistant.store import chunking_settings
@@ -112,6 +114,28 @@ def test_a_front_matter_with_an_impossible_date_keeps_its_other_keys():
     with it: the note was indexed and cited (an attack run)."""
     note = parse_note("---\ndate: 2024-02-30\npublished: false\n---\n# Secret\n", "_posts/2024-02-28-secret.md")
     assert published_notes([note], "jekyll") == []
+
+
+@pytest.mark.parametrize("header, engine", [
+    ("---\nrev: " + "1" * 5_000 + "\npublished: false\n---\n", "jekyll"),  # Python refuses to read it
+    ("---\nnote: !private x\npublished: false\n---\n", "jekyll"),  # a tag the safe loader does not know
+    ("---\ntitle: [unclosed\npublished: false\n---\n", "jekyll"),  # a syntax error: read line by line
+    ("+++\ndraft = true\nrev = " + "1" * 5_000 + "\n+++\n", "hugo"),  # TOML read line by line
+])
+def test_a_front_matter_that_does_not_parse_whole_still_hides_its_page(header, engine):
+    """Each lost a whole front matter, its `published: false` or `draft = true` with it: the
+    page was indexed and answered (an attack run, 2026-12-05)."""
+    note = parse_note(header + "# Secret\n\nVAULT CODE 1234\n", "secret.md")
+    assert published_notes([note], engine) == []
+
+
+def test_a_number_too_long_to_write_is_no_category_or_doc_id():
+    """Python refuses to write an integer of over 4,300 digits: a post's hex category and a
+    Docusaurus doc's TOML `id` stopped the build with a traceback (an attack run, 2026-12-05)."""
+    huge = "0x" + "f" * 5_000
+    assert _path(f"+++\ncategories = [{huge}, 7]\n+++\n", "_posts/2024-01-02-a.md") == "/7/2024/01/02/a.html"
+    page = wiki_page(parse_note(f"+++\nid = {huge}\n+++\n# A\n", "docs/a.md"), "docusaurus")
+    assert page.path.endswith("/a")
 
 
 def test_published_left_empty_is_unpublished_as_in_ruby():

@@ -261,6 +261,9 @@ def _placeholders(doc: Document, meta: dict, urls: JekyllUrls) -> dict[str, str]
 # `categories:` into 9^9 names (MemoryError after 60 s and 3.7 GB; an attack run, 2026-12-05).
 MAX_CATEGORIES = 100
 _NAME_TYPES = (str, int, float, dt.date)  # bool is an int: Ruby's to_s, "true"/"false"
+# A number too long to be a name is never written out: Python refuses to write one of over
+# 4,300 digits (a TOML `categories = [0xfff...]` stopped the build; an attack run, 2026-12-05).
+MAX_NAME_BITS = 3_400  # about 1,000 digits
 
 
 def _listed(value) -> list[str]:
@@ -271,7 +274,8 @@ def _listed(value) -> list[str]:
         value = value[:MAX_CATEGORIES * (MAX_TEMPLATE + 1)].split()
     elif not isinstance(value, list):
         value = [] if value is None else [value]
-    names = (str(v).lower() if isinstance(v, bool) else str(v) for v in value[:MAX_CATEGORIES] if isinstance(v, _NAME_TYPES))
+    names = (str(v).lower() if isinstance(v, bool) else str(v) for v in value[:MAX_CATEGORIES]
+             if isinstance(v, _NAME_TYPES) and not (isinstance(v, int) and v.bit_length() > MAX_NAME_BITS))
     return [name for name in names if len(name) <= MAX_TEMPLATE]
 
 

@@ -37,10 +37,11 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
-from ..notes import NOTE_SUFFIXES, Note, _front_matter_end, front_matter_meta, is_bare_readme
+from ..notemeta import FrontMatterError, front_matter_meta
+from ..notes import NOTE_SUFFIXES, Note, _front_matter_end, is_bare_readme
 from .headings import WikiHeading
 from .hugo import HugoLanguages, lower_keys
-from .jekyll import JekyllUrls, document_of, document_path, page_permalink
+from .jekyll import MAX_NAME_BITS, JekyllUrls, document_of, document_path, page_permalink
 
 _INDEX_NAMES = {"jekyll": ("index",), "kramdown": ("index",), "mkdocs": ("index", "readme"),
                 "vitepress": ("index",), "docusaurus": ("index", "readme")}  # hugo: hugo_page_path
@@ -55,14 +56,15 @@ GITHUB_WIKI_PARTS_ON_EVERY_PAGE = ("_footer", "_header")
 
 
 def front_matter(note: Note) -> dict:
-    """The note's front matter (YAML or TOML) as a dict ({} when absent or unreadable)."""
+    """The note's front matter (YAML or TOML) as a dict ({} when absent; what its lines give
+    one at a time when it does not parse whole, notemeta.FrontMatterError)."""
     end = _front_matter_end(list(note.lines))
     if not end:
         return {}
     try:
         return front_matter_meta(list(note.lines), end)
-    except Exception:  # notes.py already warned about a bad header
-        return {}
+    except FrontMatterError as exc:  # notes.py already warned about a bad header
+        return exc.partial
 
 
 # A front-matter permalink or slug longer than this is ignored (the page's path is the file's):
@@ -172,7 +174,9 @@ def _docusaurus_path(meta: dict, folder: list[str], name: str) -> str:
     if index:
         return prefix
     doc_id = meta.get("id")
-    doc_id = _front_matter_path(str(doc_id) if isinstance(doc_id, int) and not isinstance(doc_id, bool) else doc_id)
+    if isinstance(doc_id, int) and not isinstance(doc_id, bool):  # a number too long to write out is none
+        doc_id = str(doc_id) if doc_id.bit_length() <= MAX_NAME_BITS else None
+    doc_id = _front_matter_path(doc_id)
     if doc_id and "/" not in doc_id:  # Docusaurus refuses an id with a '/'
         return prefix + doc_id
     return prefix + _NUMBER_PREFIX.sub("", name)

@@ -1,0 +1,106 @@
+"""A note's front matter (YAML or TOML) as a dict, read as the wikis read it and never lost
+whole to one bad value.
+
+PyYAML's safe loader, with three changes measured against attacks (2026-12-04/05): a
+timestamp that is no real time stays text, an integer of over MAX_INT_CHARS characters stays
+text, and a tag it does not know gives its plain value. A block that still does not parse is
+read line by line (FrontMatterError.partial), so a `published: false` or `draft = true` beside
+a bad value still hides its page.
+"""
+from __future__ import annotations
+
+import tomllib
+
+import frontmatter
+import yaml
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, but a timestamp that is no real time (`date: 2024-02-30`) stays
+    text: PyYAML raised on it and the whole front matter was lost, its `published: false` too
+    (the note was indexed; an attack run, 2026-12-04). Ruby's YAML, Jekyll's, rolls it over."""
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node):
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+# An integer longer than this stays text: Python refuses to read or write one of over 4,300
+# digits (a `rev: 111...1` lost the whole front matter, its `published: false` too, and a
+# 5,000-digit hex `id:` stopped the build where it was written out; an attack run, 2026-12-05).
+MAX_INT_CHARS = 100
+
+
+def _int_or_text(loader: yaml.SafeLoader, node):
+    text = loader.construct_scalar(node)
+    return text if len(text) > MAX_INT_CHARS else loader.construct_yaml_int(node)
+
+
+def _untagged(loader: yaml.SafeLoader, suffix: str, node):
+    """A value under a tag the safe loader does not know (`!private x`) as the plain text,
+    list or mapping it holds: as an error it lost the whole front matter, its `published:
+    false` too (an attack run, 2026-12-05). Nothing is constructed from the tag."""
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:int", _int_or_text)
+_FrontMatterLoader.add_multi_constructor("", _untagged)
+
+
+class _FrontMatterYAML(frontmatter.YAMLHandler):
+    def load(self, fm: str, **kwargs):
+        return yaml.load(fm, Loader=_FrontMatterLoader)  # noqa: S506 (a SafeLoader)
+
+
+MAX_LINE_BY_LINE = 200  # no front matter has more keys
+
+
+class FrontMatterError(ValueError):
+    """A front matter block that does not parse whole; `partial` holds what its top-level
+    lines give read one at a time (`_line_by_line`)."""
+
+    def __init__(self, message: str, partial: dict):
+        super().__init__(message)
+        self.partial = partial
+
+
+def _parsed(text: str, toml: bool) -> dict:
+    meta = tomllib.loads(text) if toml else yaml.load(text, Loader=_FrontMatterLoader)  # noqa: S506 (a SafeLoader)
+    return meta if isinstance(meta, dict) else {}
+
+
+def _line_by_line(lines: list[str], toml: bool) -> dict:
+    """The top-level `key: value` (`key = value`) lines of a block that does not parse whole,
+    each read alone, those that parse kept: a `draft = true` beside one bad value still hides
+    its page (a 5,000-digit `rev` lost a Hugo page's draft flag; an attack run, 2026-12-05)."""
+    meta: dict = {}
+    # The first MAX_LINE_BY_LINE top-level lines: a note of a million short broken lines must
+    # not cost a million parses.
+    for line in [line for line in lines if line[:1].strip() and not line.startswith("#")][:MAX_LINE_BY_LINE]:
+        try:
+            meta.update(_parsed(line, toml))
+        except Exception:  # noqa: BLE001 (the line is left out, as the whole block was)
+            continue
+    return meta
+
+
+def front_matter_meta(lines: list[str], end: int) -> dict:
+    """The front matter block `lines[:end]` (`_front_matter_end`) as a dict; {} when it is not
+    a mapping. Raises FrontMatterError for a block that does not parse whole."""
+    toml = bool(end) and lines[0].strip() == "+++"
+    try:
+        if toml:
+            return _parsed("\n".join(lines[1 : end - 1]), True)
+        meta = frontmatter.loads("\n".join(lines[:end]) + "\n", handler=_FrontMatterYAML()).metadata
+        return meta if isinstance(meta, dict) else {}
+    except Exception as exc:  # YAML and TOML errors come in many types
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise FrontMatterError(message, _line_by_line(lines[1 : end - 1], toml)) from exc
