@@ -41,8 +41,11 @@ from starlette.responses import JSONResponse
 MAX_BODY_BYTES = 64 * 1024
 # Heartbeat streams one client address may hold open: half of what it may hold in all
 # (server.MAX_CONNECTIONS_PER_CLIENT), so never-ending streams leave it room to ask. A browser
-# holds one per open page, and at most 6 connections to one server.
+# holds one per open page, and at most 6 connections to one server. All addresses together
+# hold at most half the server's connections (server.MAX_CONNECTIONS): 32 addresses of 31
+# heartbeats each took all 1,000, and every request of anyone got 503 (an attack run).
 MAX_HEARTBEATS_PER_CLIENT = 32
+MAX_HEARTBEATS = 500
 GRADIO_MOUNTS = ("", "/embed")
 
 _SAFE_TAIL = r"[A-Za-z0-9_.\-/]*"  # assets and the like: no "..", checked separately
@@ -190,6 +193,7 @@ class GuardMiddleware:
         # heartbeats per client address stay under `max_heartbeats`; its other requests are served.
         self.max_heartbeats = max_heartbeats
         self.open_heartbeats: collections.Counter[str] = collections.Counter()
+        self.heartbeats = 0  # open on every address together, at most MAX_HEARTBEATS
         # mount ("" or "/embed") -> the fn_index values of its page's events, and -> whether a
         # session hash has events in its queue; filled in when the pages are mounted
         # (api.mount_ui), after this middleware is created.
@@ -303,14 +307,19 @@ class GuardMiddleware:
 
 
     async def _heartbeat(self, scope, receive, send, refuse):
-        """Serves a heartbeat stream unless its client address already holds max_heartbeats."""
+        """Serves a heartbeat stream unless its client address already holds max_heartbeats,
+        or all addresses MAX_HEARTBEATS."""
         address = (scope.get("client") or ("",))[0]
         if self.open_heartbeats[address] >= self.max_heartbeats:
             return await refuse(429, "too many open streams from this address", close=True)
+        if self.heartbeats >= MAX_HEARTBEATS:
+            return await refuse(503, "too many open streams; try again later", close=True)
         self.open_heartbeats[address] += 1
+        self.heartbeats += 1
         try:
             return await self.app(scope, receive, send)
         finally:
+            self.heartbeats -= 1
             self.open_heartbeats[address] -= 1
             if self.open_heartbeats[address] <= 0:
                 del self.open_heartbeats[address]

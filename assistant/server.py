@@ -35,6 +35,7 @@ REQUEST_DEADLINE_S = 10.0
 WRITE_STALL_S = 30.0
 MAX_CONNECTIONS_PER_CLIENT = Settings.max_connections_per_client  # ASSISTANT_MAX_CONNECTIONS_PER_CLIENT
 MAX_CONNECTIONS = 1000
+SHUTDOWN_GRACE_S = 5.0
 
 
 def deadline_protocol(deadline_s: float = REQUEST_DEADLINE_S, write_stall_s: float = WRITE_STALL_S,
@@ -130,6 +131,9 @@ def uvicorn_config(app, settings: Settings, **overrides):
         host=settings.host, port=settings.port, log_level="warning",
         http=deadline_protocol(per_client=settings.max_connections_per_client),
         limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=5, h11_max_incomplete_event_size=16 * 1024,
+        # Never-ending streams (a page's heartbeat) held a stopping server up for as long as
+        # their clients kept them open (an attack run, 2026-12-05): they get this long.
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
         server_header=False, use_colors=False,  # no ANSI colours: every log line is control-free (safe_output)
     )
     return uvicorn.Config(app, **{**options, **overrides})

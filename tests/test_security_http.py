@@ -487,6 +487,70 @@ def test_never_ending_heartbeats_leave_their_address_room_to_ask(served):
             s.close()
 
 
+def test_heartbeats_from_many_addresses_leave_the_server_room_to_ask(served):
+    """32 addresses of 31 heartbeats each took all 1,000 of the server's connections: every
+    request of anyone got 503 (an attack run, 2026-12-05). Past guard.MAX_HEARTBEATS in all
+    they get a 503 and are closed; another address is still answered."""
+    from assistant.guard import MAX_HEARTBEATS, MAX_HEARTBEATS_PER_CLIENT
+
+    per_address = MAX_HEARTBEATS_PER_CLIENT - 1
+    streams = []
+    try:
+        for i in range(MAX_HEARTBEATS // per_address + 2):
+            for j in range(per_address):
+                s = socket.create_connection(("127.0.0.1", served.port), timeout=5, source_address=(f"127.0.1.{i + 1}", 0))
+                s.sendall(f"GET /gradio_api/heartbeat/many{i}x{j} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+                streams.append(s)
+        time.sleep(1)
+        busy = 0
+        for s in streams:
+            s.settimeout(0.2)
+            try:
+                busy += s.recv(1 << 16).startswith(b"HTTP/1.1 503")
+            except (socket.timeout, OSError):
+                pass
+        assert busy == len(streams) - MAX_HEARTBEATS, busy
+        assert ask_ok(served, source="127.0.2.1") < 5
+    finally:
+        for s in streams:
+            s.close()
+
+
+def test_open_heartbeats_do_not_hold_a_stopping_server(tmp_path):
+    """A stopping server waited for never-ending heartbeat streams as long as their clients
+    kept them open (an attack run, 2026-12-05); it stops within server.SHUTDOWN_GRACE_S."""
+    import signal
+
+    from assistant.server import SHUTDOWN_GRACE_S
+
+    server = start_server(tmp_path, _corpus(tmp_path, {"team.md": NOTE}))
+    served = next(server)
+    streams = []
+    try:
+        for i in range(3):
+            s = socket.create_connection(("127.0.0.1", served.port), timeout=5)
+            s.sendall(f"GET /gradio_api/heartbeat/held{i} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+            streams.append(s)
+        time.sleep(1)
+        os.kill(served.pid, signal.SIGTERM)
+        start = time.monotonic()
+        while _running(served.pid) and time.monotonic() - start < SHUTDOWN_GRACE_S + 20:
+            time.sleep(0.2)
+        assert not _running(served.pid), "still serving with heartbeats open"
+    finally:
+        for s in streams:
+            s.close()
+        next(server, None)
+
+
+def _running(pid: int) -> bool:
+    """Whether the process is alive (an exited child not yet waited for is a zombie, 'Z')."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def test_a_client_that_stops_reading_is_dropped(served):
     """A slow reader of a large asset holds no connection (or kernel buffers) for long."""
     from assistant.server import WRITE_STALL_S
