@@ -466,25 +466,37 @@ def test_never_ending_heartbeats_leave_their_address_room_to_ask(served):
     from assistant.guard import MAX_HEARTBEATS_PER_CLIENT
     from assistant.server import MAX_CONNECTIONS_PER_CLIENT
 
-    streams = []
-    for i in range(MAX_CONNECTIONS_PER_CLIENT):
-        s = socket.create_connection(("127.0.0.1", served.port), timeout=5, source_address=("127.0.0.6", 0))
-        s.sendall(f"GET /gradio_api/heartbeat/held{i} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-        streams.append(s)
+    streams = open_heartbeats(served, {"127.0.0.6": MAX_CONNECTIONS_PER_CLIENT})
     try:
         time.sleep(1)
-        refused = 0
-        for s in streams:
-            s.settimeout(0.5)
-            try:
-                refused += s.recv(1 << 16).startswith(b"HTTP/1.1 429")
-            except (socket.timeout, OSError):
-                pass
-        assert refused == MAX_CONNECTIONS_PER_CLIENT - MAX_HEARTBEATS_PER_CLIENT, refused
+        assert answered(streams, b"429") == MAX_CONNECTIONS_PER_CLIENT - MAX_HEARTBEATS_PER_CLIENT
         assert ask_ok(served, source="127.0.0.6") < 5
     finally:
         for s in streams:
             s.close()
+
+
+def open_heartbeats(served: Served, per_address: dict[str, int]) -> list[socket.socket]:
+    """Heartbeat streams of made-up sessions: `per_address` source address -> how many."""
+    streams = []
+    for address, count in per_address.items():
+        for i in range(count):
+            s = socket.create_connection(("127.0.0.1", served.port), timeout=5, source_address=(address, 0))
+            s.sendall(f"GET /gradio_api/heartbeat/{address.replace('.', '-')}x{i} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+            streams.append(s)
+    return streams
+
+
+def answered(streams: list[socket.socket], status: bytes) -> int:
+    """How many of the streams were answered with that HTTP status."""
+    found = 0
+    for s in streams:
+        s.settimeout(0.5)
+        try:
+            found += s.recv(1 << 16).startswith(b"HTTP/1.1 " + status)
+        except (socket.timeout, OSError):
+            pass
+    return found
 
 
 def test_heartbeats_from_many_addresses_leave_the_server_room_to_ask(served):
@@ -496,20 +508,9 @@ def test_heartbeats_from_many_addresses_leave_the_server_room_to_ask(served):
     per_address = MAX_HEARTBEATS_PER_CLIENT - 1
     streams = []
     try:
-        for i in range(MAX_HEARTBEATS // per_address + 2):
-            for j in range(per_address):
-                s = socket.create_connection(("127.0.0.1", served.port), timeout=5, source_address=(f"127.0.1.{i + 1}", 0))
-                s.sendall(f"GET /gradio_api/heartbeat/many{i}x{j} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-                streams.append(s)
+        streams += open_heartbeats(served, {f"127.0.1.{i + 1}": per_address for i in range(MAX_HEARTBEATS // per_address + 2)})
         time.sleep(1)
-        busy = 0
-        for s in streams:
-            s.settimeout(0.2)
-            try:
-                busy += s.recv(1 << 16).startswith(b"HTTP/1.1 503")
-            except (socket.timeout, OSError):
-                pass
-        assert busy == len(streams) - MAX_HEARTBEATS, busy
+        assert answered(streams, b"503") == len(streams) - MAX_HEARTBEATS
         assert ask_ok(served, source="127.0.2.1") < 5
     finally:
         for s in streams:
@@ -527,10 +528,7 @@ def test_open_heartbeats_do_not_hold_a_stopping_server(tmp_path):
     served = next(server)
     streams = []
     try:
-        for i in range(3):
-            s = socket.create_connection(("127.0.0.1", served.port), timeout=5)
-            s.sendall(f"GET /gradio_api/heartbeat/held{i} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-            streams.append(s)
+        streams += open_heartbeats(served, {"127.0.0.1": 3})
         time.sleep(1)
         os.kill(served.pid, signal.SIGTERM)
         start = time.monotonic()
