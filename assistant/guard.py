@@ -23,6 +23,8 @@ One pure-ASGI middleware (safe for Gradio's streaming responses), applied before
 - Framing: a request with both Content-Length and Transfer-Encoding is refused and its
   connection closed (h11 read the chunked body and kept the connection open: a proxy in front
   reading Content-Length would take the rest for another request, RFC 9112 section 6.1).
+- Streams: Gradio's never-ending heartbeat streams take at most half the connections of a
+  client address and of the server (MAX_HEARTBEATS_PER_CLIENT, MAX_HEARTBEATS).
 Host checking is Starlette's TrustedHostMiddleware (api.py); read timeouts and the connection
 cap are the server's (server.py).
 """
@@ -304,7 +306,6 @@ class GuardMiddleware:
             return {"type": "http.request", "body": bytes(body), "more_body": False}
 
         await self.app(scope, replay, send_with_headers)
-
 
     async def _heartbeat(self, scope, receive, send, refuse):
         """Serves a heartbeat stream unless its client address already holds max_heartbeats,
