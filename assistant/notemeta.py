@@ -1,5 +1,5 @@
 """A note's front matter (YAML or TOML) as a dict, read as the wikis read it and never lost
-whole to one bad value.
+whole to one bad value (PyYAML, tomllib).
 
 PyYAML's safe loader, with three changes measured against attacks (2026-12-04/05): a
 timestamp that is no real time stays text, an integer of over MAX_INT_CHARS characters stays
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import tomllib
 
-import frontmatter
 import yaml
 
 
@@ -55,11 +54,6 @@ _FrontMatterLoader.add_constructor("tag:yaml.org,2002:int", _int_or_text)
 _FrontMatterLoader.add_multi_constructor("", _untagged)
 
 
-class _FrontMatterYAML(frontmatter.YAMLHandler):
-    def load(self, fm: str, **kwargs):
-        return yaml.load(fm, Loader=_FrontMatterLoader)  # noqa: S506 (a SafeLoader)
-
-
 MAX_LINE_BY_LINE = 200  # no front matter has more keys
 
 
@@ -95,12 +89,12 @@ def _line_by_line(lines: list[str], toml: bool) -> dict:
 def front_matter_meta(lines: list[str], end: int) -> dict:
     """The front matter block `lines[:end]` (`_front_matter_end`) as a dict; {} when it is not
     a mapping. Raises FrontMatterError for a block that does not parse whole."""
+    # The block between the lines notes._front_matter_end found, read as it is: python-
+    # frontmatter split it again and knew no `...` closer (YAML's, which Jekyll takes), so such
+    # a block's keys, `published: false` too, were silently none.
     toml = bool(end) and lines[0].strip() == "+++"
     try:
-        if toml:
-            return _parsed("\n".join(lines[1 : end - 1]), True)
-        meta = frontmatter.loads("\n".join(lines[:end]) + "\n", handler=_FrontMatterYAML()).metadata
-        return meta if isinstance(meta, dict) else {}
+        return _parsed("\n".join(lines[1 : end - 1]), toml)
     except Exception as exc:  # YAML and TOML errors come in many types
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise FrontMatterError(message, _line_by_line(lines[1 : end - 1], toml)) from exc

@@ -121,6 +121,7 @@ def test_a_front_matter_with_an_impossible_date_keeps_its_other_keys():
     ("---\nnote: !private x\npublished: false\n---\n", "jekyll"),  # a tag the safe loader does not know
     ("---\ntitle: [unclosed\npublished: false\n---\n", "jekyll"),  # a syntax error: read line by line
     ("+++\ndraft = true\nrev = " + "1" * 5_000 + "\n+++\n", "hugo"),  # TOML read line by line
+    ("---\npublished: false\n...\n", "jekyll"),  # YAML's own closer, which Jekyll takes: its keys were none
 ])
 def test_a_front_matter_that_does_not_parse_whole_still_hides_its_page(header, engine):
     """Each lost a whole front matter, its `published: false` or `draft = true` with it: the
