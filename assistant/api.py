@@ -78,6 +78,9 @@ class AnswerOut(BaseModel):
     question: str = Field(description="the question as searched (cut to its first 2,000 characters)")
     question_cut: bool = Field(description="true when the question was longer and only its first 2,000 characters were searched")
     no_answer: bool = Field(description="true when the notes do not seem to answer; `hits` are then the closest sections")
+    asks_nothing: bool = Field(False, description="true for a turn that asks nothing to look up (thanks, a greeting, "
+                                                  "a first question naming no topic): `no_answer` is then true and "
+                                                  "`hits` empty")
     hits: list[HitOut] = Field(description="best first; at most k. A section the best match's answer line "
                                "links to comes before it, with its own lower score")
 

@@ -85,11 +85,14 @@ class Answer:
     hits: tuple[Hit, ...]
     no_answer: bool = False  # True: the notes do not answer it (noanswer.py)
     question_cut: bool = False  # True: `question` is the first MAX_QUESTION_CHARS of a longer one
+    # True: the turn asks nothing to look up (thanks, "hi", "What is it?": verdict.asks_nothing);
+    # then no_answer is True and there are no hits: weak matches under "thanks!" read as an answer.
+    asks_nothing: bool = False
 
     def to_json(self) -> dict:
         """The answer as the JSON API returns it."""
         return {"question": self.question, "question_cut": self.question_cut, "no_answer": self.no_answer,
-                "hits": [h.to_json() for h in self.hits]}
+                "asks_nothing": self.asks_nothing, "hits": [h.to_json() for h in self.hits]}
 
 
 def content_keys(chunks: Sequence[Chunk]) -> list[bytes]:

@@ -12,15 +12,33 @@ from __future__ import annotations
 from .language import language, reply_language
 from .termsafe import json_text, terminal_safe
 from .hits import Answer, Hit
+from .noanswer import is_small_talk
 from .answeritems import answer_items
 from .scopes import shown_source
 
-__all__ = ["NO_ANSWER", "citation", "format_answer", "format_hit", "json_text", "language", "terminal_safe"]
+__all__ = ["NO_ANSWER", "asks_nothing_notice", "citation", "format_answer", "format_hit", "json_text", "language",
+           "terminal_safe"]
 
 NO_ANSWER = {
     "ja": "ノートにはこの質問への答えが見つかりませんでした。近い内容を下に示します（弱い一致）。",
     "en": "The notes do not seem to answer this question. The closest sections are below (weak matches).",
 }
+# The reply to a turn that asks nothing (Answer.asks_nothing): thanks or a greeting, or a
+# first question naming nothing. Weak matches under "thanks!" (ASCII art from a diagram)
+# read as an answer to it (a fresh user, 2026-12-05).
+SMALL_TALK_REPLY = {"ja": "ノートについて、何でも聞いてください。", "en": "Ask me anything about the notes."}
+NAMES_NOTHING_REPLY = {
+    "ja": "何についての質問でしょうか。知りたい項目・用語・名前を書いてください。",
+    "en": "Which topic do you mean? Write what you want to know about: a topic, a term or a name from the notes.",
+}
+
+
+def asks_nothing_notice(question: str, lang: str) -> str:
+    """The reply, in `lang` ('ja' / 'en'), to a turn that asks nothing to look up
+    (Answer.asks_nothing): an invitation after small talk, else a request to name the topic."""
+    return (SMALL_TALK_REPLY if is_small_talk(question) else NAMES_NOTHING_REPLY)[lang]
+
+
 # The label over a hit's answer lines, in the notice's language: a Japanese notice over
 # "closest lines (weak match):" read as two replies (a fresh user, 2026-12-05).
 LINES_LABEL = {"ja": "答えの行：", "en": "answer:"}
@@ -60,7 +78,9 @@ def format_answer(answer: Answer) -> str:
     an English sentence quoting a Japanese term is English) when there is one, then every
     hit (format_hit), with terminal control characters made harmless."""
     parts, lang = [], reply_language(answer.question)
-    if answer.no_answer:
+    if answer.asks_nothing:
+        parts.append(asks_nothing_notice(answer.question, lang))
+    elif answer.no_answer:
         parts.append(NO_ANSWER[lang])
     parts += [format_hit(rank, hit.bounded(), answer.no_answer, lang) for rank, hit in enumerate(answer.hits, 1)]
     return terminal_safe("\n\n".join(parts))

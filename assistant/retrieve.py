@@ -33,7 +33,7 @@ from .query import (MAX_QUESTION_CHARS, MAX_TOP_K, conversation, question_chars,
                     validate_question, validate_top_k)
 from .textnorm import match_form
 from .pointers import POINTED_HITS, Pointers
-from .verdict import QUANTITY_HITS, EmbeddedRows, Verdict, conversation_weight, leans_back
+from .verdict import QUANTITY_HITS, EmbeddedRows, Verdict, asks_nothing, conversation_weight, leans_back
 from .superseded import Superseded
 from .views import BM25View, ChunkView, LatentTermsView, LineView, PassageView, Question, SectionView, TranslatedBM25View
 
@@ -45,8 +45,8 @@ LEAD_YIELD_SPREAD = 0.8  # a lead yields to its page's best section within this 
 # same on six corpora (docs/evaluation.md, sixteenth pass); the smaller moves less.
 SUPERSEDED_SPREAD = 0.3
 EMPTY_CHUNK_PENALTY = 100.0  # ranks a chunk with no answer line after all others
-# Ranks a chunk of mostly links (navigation) after every chunk of content, before empty ones.
-# Fused scores lie within a few units (fusion.WEIGHTS sums to ~4), so both are tiers, not weights.
+# Ranks a chunk of mostly links (navigation) after every chunk of content, before empty ones;
+# fused scores lie within a few units (fusion.WEIGHTS sums to ~4): tiers, not weights.
 NAVIGATION_CHUNK_PENALTY = 50.0
 
 
@@ -313,6 +313,8 @@ class Searcher:
         top_k = validate_top_k(self.settings.top_k if top_k is None else top_k)
         history = validate_history(history)
         allowed = self.in_scope(scope)
+        if asks_nothing(text, bool(history)):  # "thanks!", "hi", "What is it?": nothing to look up
+            return Answer(shown, (), True, cut, asks_nothing=True)
         asked = conversation(history, text) if history else text  # what the follow-up is searched with
         follow_up = bool(history) and leans_back(text)  # takes its topic from the earlier turns
         own = encoded = self.encode(text)
@@ -374,15 +376,8 @@ class Searcher:
         hits = [self._hit(g, ranking[g[0]], encoded.vector, scores.line_terms, text, translations) for g in groups]
         return self.pointers.pointed_first(groups, hits, top_k) if pointed else (groups, tuple(hits))
 
-    def _hit(
-        self,
-        group: list[int],
-        score: float,
-        query: np.ndarray,
-        line_terms: np.ndarray | None,
-        question: str,
-        translations: tuple[tuple[str, tuple[str, ...]], ...],
-    ) -> Hit:
+    def _hit(self, group: list[int], score: float, query: np.ndarray, line_terms: np.ndarray | None, question: str,
+             translations: tuple[tuple[str, tuple[str, ...]], ...]) -> Hit:
         c = self.chunks[group[0]] if len(group) == 1 else merged([self.chunks[i] for i in sorted(group)], self.chunks[group[0]])
         url = citation_url(self.settings.wiki_base_url, c.source, c.permalink, c.anchor)
         lines = self.ranker.highlights(group, query, question, line_terms, translations)

@@ -48,6 +48,17 @@ def leans_back(question: str) -> bool:
     return refers_back(question) or len(topic_words(question)) <= ELLIPTICAL_KEY_TERMS
 
 
+def asks_nothing(question: str, after_turns: bool) -> bool:
+    """True for a turn the notes cannot answer whatever they hold: thanks, a greeting or an
+    acknowledgement ("ありがとう", "OK, got it": noanswer.is_small_talk), or, first in a chat
+    (`after_turns` False), a question that names nothing ("What is it?", "hi"), nor one whose
+    only words point back ("その場合は？", "In that case?": answered with a fragment, a fresh
+    user, wiki-dev). After earlier turns a question naming nothing is an elliptical follow-up
+    ("How much?") and takes its topic from them; thanks there took it too and were answered
+    from it with full confidence (a fresh user, wiki-dev, 2026-12-05)."""
+    return is_small_talk(question) or (not after_turns and names_nothing(without_references(question)))
+
+
 def conversation_weight(question: str) -> float:
     """Weight (0..1) of the conversation's scores in the ranking of a question asked after
     earlier turns: 1 when it leans back; else HISTORY_PRIOR for up to HISTORY_PRIOR_TERMS topic
@@ -123,10 +134,9 @@ class Verdict:
 
     def unanswered(self, question: str, asked: str, groups: Sequence[Sequence[int]], hits: Sequence[Hit],
                    alone: np.ndarray, with_history: np.ndarray, nearest: tuple[np.ndarray, dict[str, float]] | None = None) -> bool:
-        """"Not in the notes": a question without history that names nothing (no key terms),
-        a turn of thanks or acknowledgement (noanswer.is_small_talk),
-        a top answer line that is the writer's TODO note (lines.is_todo_note), a name the notes
-        never mention, an asked quantity the first hits never give, or a top score under the
+        """"Not in the notes": a turn that asks nothing (`asks_nothing`; Searcher.search
+        answers it before searching), a top answer line that is the writer's TODO note
+        (lines.is_todo_note), a name the notes never mention, an asked quantity the first hits never give, or a top score under the
         index's calibrated floor for this question language and the top hit's notes language
         or a question nearer to an everyday topic than to the notes (background.py), unless
         the top answer line carries the question's own key terms.
@@ -136,17 +146,7 @@ class Verdict:
         and of `asked`; `nearest`: the question's own vector (float32[dim]) and its best
         cosine with the notes per notes language (retrieve.Scores.notes_best), None for a
         follow-up that leans back."""
-        if not groups:
-            return True
-        # A question that names nothing ("ありがとう", "hi", "What is it?") and has no earlier
-        # turn to take its topic from asks nothing the notes could answer; nor does one whose
-        # only words point back ("その場合は？", "In that case?": answered with a fragment, a
-        # fresh user, wiki-dev).
-        if asked == question and names_nothing(without_references(question)):
-            return True
-        # Thanks or an acknowledgement after earlier turns ("ありがとう", "OK, got it") asks
-        # nothing either, though it names nothing as an elliptical follow-up does.
-        if is_small_talk(question):
+        if not groups or asks_nothing(question, asked != question):
             return True
         top = groups[0][0]
         # The better of the question alone and with the conversation: either may carry it.

@@ -20,7 +20,7 @@ from .answeritems import answer_items
 from .lines import row_text, table_header
 from .notelinks import link_rewriter
 from .query import MAX_QUESTION_CHARS
-from .render import NO_ANSWER, citation
+from .render import NO_ANSWER, asks_nothing_notice, citation
 from .scopes import shown_heading
 
 MARK_OPEN = '<mark class="hl">'  # the unranked form; ranked marks add "rank-N" (see _mark_open)
@@ -307,7 +307,9 @@ def answer_html(answer: Answer, link_target: str = "_top", lang: str | None = No
     if scope:
         parts.append(f'<p class="scope-note">{html.escape(SCOPE_NOTE[lang])} <b>{html.escape(scope)}</b> '
                      f'<button type="button" class="search-all">{SEARCH_ALL[lang]}</button></p>')
-    if not hits:
+    if answer.asks_nothing:
+        parts.append(f'<p class="notice">{html.escape(asks_nothing_notice(answer.question, lang))}</p>')
+    elif not hits:
         parts.append(f'<p class="notice">{html.escape(NOTHING_FOUND[lang])}</p>')
     elif answer.no_answer:
         parts.append(f'<p class="notice">{html.escape(NO_ANSWER[lang])}</p>')

@@ -13,6 +13,7 @@ from assistant.lines import line_units
 from assistant.noanswer import is_unanswered
 from assistant.questionnames import names, unknown_names
 from assistant.vocabulary import Vocabulary
+from assistant.render import format_answer
 from assistant.retrieve import Searcher, refers_back
 
 
@@ -179,9 +180,18 @@ def test_a_new_topic_after_a_turn_shows_the_lines_it_shows_alone(searcher):
     assert shared and all(after[k] == alone[k] for k in shared)
 
 
-@pytest.mark.parametrize("question", ["ありがとう", "こんにちは", "hi", "Thanks!", "What is it?"])
-def test_small_talk_or_a_question_naming_nothing_is_not_answered(searcher, question):
-    assert searcher.search(question).no_answer
+@pytest.mark.parametrize("question, reply", [
+    ("ありがとう", "ノートについて、何でも聞いてください。"), ("こんにちは", "ノートについて、何でも聞いてください。"),
+    ("hi", "Ask me anything about the notes."), ("Thanks!", "Ask me anything about the notes."),
+    ("What is it?", "Which topic do you mean?"), ("その場合は？", "何についての質問でしょうか。"),
+])
+def test_small_talk_or_a_question_naming_nothing_is_answered_with_no_matches(searcher, question, reply):
+    # A fresh user (museum wiki, 2026-12-05): 「こんにちは」 and "thanks!" got "not in the notes"
+    # over weak matches, the closest lines ASCII art from a diagram.
+    answer = searcher.search(question)
+    assert answer.no_answer and answer.asks_nothing and answer.hits == ()
+    assert format_answer(answer).startswith(reply)
+    assert answer.to_json()["asks_nothing"] is True and answer.to_json()["hits"] == []
 
 
 @pytest.mark.parametrize("question", ["What does 振り分け mean?", "切り替えるには？"])
@@ -199,15 +209,17 @@ def test_thanks_after_earlier_turns_is_not_answered(searcher, question):
     # A fresh user (wiki-dev, 2026-12-05): "ありがとう" after two questions on incident levels
     # was answered from them with full confidence, as an elliptical follow-up would be.
     history = ("SQSの可視性タイムアウトとは？", "その最大値は？")
-    assert searcher.search(question, history=history).no_answer
+    thanks = searcher.search(question, history=history)
+    assert thanks.no_answer and thanks.asks_nothing and not thanks.hits
     # A short question of the same chat still takes its topic from it.
-    assert not searcher.search("OK, and the default?", history=history).no_answer
+    answer = searcher.search("OK, and the default?", history=history)
+    assert not answer.no_answer and not answer.asks_nothing and answer.hits
 
 
 @pytest.mark.parametrize("question", ["その場合は？", "In that case?", "じゃあそれは？"])
 def test_a_question_whose_only_words_point_back_needs_an_earlier_turn(searcher, question):
     # A fresh user (wiki-dev): "その場合は？" first in a chat was answered with a fragment.
-    assert searcher.search(question).no_answer
+    assert searcher.search(question).asks_nothing
     assert not searcher.search(question, history=("SQSの可視性タイムアウトとは？",)).no_answer
 
 

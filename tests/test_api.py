@@ -73,7 +73,7 @@ def test_json_equals_cli_ask_json(client, built_settings):
     )
     api = client.get("/api/ask", params={"q": JA_QUESTION}).json()
     assert api == json.loads(cli.stdout)
-    assert set(api) == {"question", "question_cut", "no_answer", "hits"} and api["question_cut"] is False
+    assert set(api) == {"question", "question_cut", "no_answer", "asks_nothing", "hits"} and api["question_cut"] is False
     assert set(api["hits"][0]) == {
         "source", "title", "heading_path", "line_start", "line_end", "score", "url", "text", "truncated", "highlight_lines"
     }

@@ -636,6 +636,18 @@ def test_clear_chat_resets_the_follow_up_history(live_server, page, search_servi
         page.locator("#chat .answer").first.wait_for(state="detached", timeout=TIMEOUT)
 
 
+def test_thanks_after_an_answer_gets_a_short_reply_and_no_matches(live_server, page, search_service, built_settings):
+    """A fresh user (museum wiki, 2026-12-05): "thanks!" and 「こんにちは」 got "not in the notes"
+    over three weak matches, the closest lines ASCII art from a diagram."""
+    base = live_server(create_app(search_service, built_settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    assert ask(page, JA_QUESTION, 1).locator(".hit").count() >= 1
+    thanks = ask(page, "ありがとう！", 2)
+    assert thanks.inner_text().strip() == "ノートについて、何でも聞いてください。"
+    assert thanks.locator(".hit").count() == 0
+
+
 def scope_names(service) -> dict[str, str]:
     """Every filter value (a path) -> the name the page shows for it (the note's title)."""
     from assistant.scopes import titled_scopes
