@@ -378,9 +378,13 @@ class Searcher:
 
     def _hit(self, group: list[int], score: float, query: np.ndarray, line_terms: np.ndarray | None, question: str,
              translations: tuple[tuple[str, tuple[str, ...]], ...]) -> Hit:
-        c = self.chunks[group[0]] if len(group) == 1 else merged([self.chunks[i] for i in sorted(group)], self.chunks[group[0]])
-        url = citation_url(self.settings.wiki_base_url, c.source, c.permalink, c.anchor)
         lines = self.ranker.highlights(group, query, question, line_terms, translations)
+        # Joined sections cite the one holding the first answer line, so the link lands on it:
+        # cited by the best-ranked one, "遅刻（旧）" linked a fee table's row in the section above.
+        holding = [i for i in group if lines and self.chunks[i].line_start <= lines[0] <= self.chunks[i].line_end]
+        cited = self.chunks[(holding or group)[0]]
+        c = cited if len(group) == 1 else merged([self.chunks[i] for i in sorted(group)], cited)
+        url = citation_url(self.settings.wiki_base_url, c.source, c.permalink, c.anchor)
         return Hit(c, float(score), url, lines)
 
 

@@ -308,7 +308,8 @@ def answer_html(answer: Answer, link_target: str = "_top", lang: str | None = No
         parts.append(f'<p class="scope-note">{html.escape(SCOPE_NOTE[lang])} <b>{html.escape(scope)}</b> '
                      f'<button type="button" class="search-all">{SEARCH_ALL[lang]}</button></p>')
     if answer.asks_nothing:
-        parts.append(f'<p class="notice">{html.escape(asks_nothing_notice(answer.question, lang))}</p>')
+        # A reply, not a warning: no ⚠ (a fresh user read "⚠ ノートについて、何でも聞いてください。" as an error).
+        parts.append(f'<p class="invite">{html.escape(asks_nothing_notice(answer.question, lang))}</p>')
     elif not hits:
         parts.append(f'<p class="notice">{html.escape(NOTHING_FOUND[lang])}</p>')
     elif answer.no_answer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from urllib.parse import unquote
 
 import pytest
 
@@ -1076,3 +1077,34 @@ def test_the_number_a_question_states_picks_its_row_as_the_answer_line(numbered_
     assert hit.chunk.source == source and hit.highlight_lines[0] == line, hit.highlight_lines
     monkeypatch.setattr("assistant.highlight.ROW_KEY_WEIGHT", 0.0)  # without the rule, e5 shows another line first
     assert numbered_rows.search(question, 1).hits[0].highlight_lines[0] != line
+
+
+# --- joined-sections: a hit of joined sections cites the one its answer line is in -------------
+
+
+@pytest.fixture(scope="module")
+def joined_sections(tmp_path_factory) -> Searcher:
+    return _searcher("joined-sections", tmp_path_factory)
+
+
+def _heading_above(path, line: int) -> str:
+    """The text of the nearest ATX heading at or above 1-based `line` of the note at `path`."""
+    lines = path.read_text(encoding="utf-8").split("\n")[:line]
+    return next(re.sub(r"^#+\s*", "", text).strip() for text in reversed(lines) if re.match(r"#{1,6} ", text))
+
+
+@pytest.mark.parametrize("question, history", [
+    ("And if they are late?", ("What is the cancellation fee for a no-show?",)),
+    ("遅刻したら？", ()), ("旧ルールの無断キャンセル料は？", ()), ("無断キャンセルはいくら？", ()),
+])
+def test_a_hit_of_joined_sections_cites_the_section_of_its_first_answer_line(joined_sections, question, history):
+    # A fresh user (2026-12-05): a one-line "## 遅刻（旧）" joined the fee table above it; the
+    # hit was cited (breadcrumb and link) by 遅刻（旧）, the section that ranked it, while its
+    # first answer line was the table's no-show row, so the link landed below the answer.
+    answer = joined_sections.search(question, 5, history=history)
+    joined = [h for h in answer.hits if len(re.findall(r"^#{1,6} ", h.chunk.text, re.M)) > 1]
+    assert joined, "the case no longer joins sections: it tests nothing"
+    for hit in answer.hits:
+        above = _heading_above(CASES / "joined-sections" / hit.chunk.source, hit.highlight_lines[0])
+        assert hit.chunk.heading_path[-1] == above, (hit.chunk.heading_path, above)
+        assert unquote(hit.url).endswith("#" + hit.chunk.anchor), hit.url

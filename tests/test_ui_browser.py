@@ -646,6 +646,9 @@ def test_thanks_after_an_answer_gets_a_short_reply_and_no_matches(live_server, p
     thanks = ask(page, "ありがとう！", 2)
     assert thanks.inner_text().strip() == "ノートについて、何でも聞いてください。"
     assert thanks.locator(".hit").count() == 0
+    # A reply, not a warning: the notice's ⚠ read as an error (a second fresh user, 2026-12-05).
+    invite = thanks.locator(".invite")
+    assert invite.evaluate("el => getComputedStyle(el, '::before').content") in ("none", "normal")
 
 
 def scope_names(service) -> dict[str, str]:
