@@ -25,7 +25,7 @@ from .chunking import chunk_note, path_label
 from .config import Settings
 from .embedding import Embedder
 from .encode import Stages, embed_all, write_error
-from .errors import BuildInProgressError, CorpusError, IndexInUseError, IndexStaleError
+from .errors import AssistantError, BuildInProgressError, CorpusError, IndexInUseError, IndexStaleError
 from .lexical import LexicalIndex
 from .lines import TableHeaders, line_units
 from .paragraphleads import paragraph_leads
@@ -192,6 +192,16 @@ def index_difference(manifest: store.Manifest, embedder: Embedder, settings: Set
     return " and ".join(parts)
 
 
+def _other_model(version, embedder: Embedder) -> str | None:
+    """The model the index in `version` was built with when it is not `embedder`'s; None when
+    it is, or when its manifest cannot be read (a build replaces it either way)."""
+    try:
+        built_with = store.read_manifest(version).embedder
+    except AssistantError:
+        return None
+    return built_with if built_with != embedder.name else None
+
+
 def _refuse_other_index(settings: Settings, embedder: Embedder, corpus: dict) -> None:
     """Raise IndexInUseError when settings.index_dir holds an index that is not current for
     these notes and settings (a build would replace it); nothing when it holds none."""
@@ -257,9 +267,17 @@ def build_index(
 
 def _build(settings: Settings, embedder: Embedder, notes, corpus: dict, progress: bool, started: float) -> BuildReport:
     """Chunk, embed and save a new version (the caller holds the build lock)."""
-    if progress and store.current_version(settings.index_dir) is None:  # a mistyped --index-dir must not pass unnoticed
+    previous = store.current_version(settings.index_dir)
+    if progress and previous is None:  # a mistyped --index-dir must not pass unnoticed
         print(terminal_safe(f"no index in {settings.index_dir} yet: building it from the {len(notes)} notes in "
                             f"{settings.corpus_dir} (once; later runs reuse it)"), file=sys.stderr, flush=True)
+    elif progress and (other := _other_model(previous, embedder)):
+        # Another model's index is replaced, and a server answering from it keeps its old
+        # version (status "degraded"): asked with another --model, a fresh user saw 45 s
+        # pass silently and their server degrade.
+        print(terminal_safe(f"{settings.index_dir} holds an index built with model {other}: building one with "
+                            f"--model {settings.model} replaces it (give each model its own folder with --index-dir to "
+                            "keep both)"), file=sys.stderr, flush=True)
     chunks, chunk_texts, lines, passages = [], [], [], []
     budget = chunk_token_budget(settings, embedder)
     stages = Stages()

@@ -198,7 +198,7 @@ def embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, lines
         try:
             cache = EmbeddingCache(path, embedder.name, embedder.dim)
             try:
-                total = _work_chars(plan, cache)
+                total = _work_chars(plan, cache, with_terms=bool(embedder.terms_dim))
                 with tqdm(total=total, desc="embedding", unit="char", unit_scale=True,
                           disable=not progress or not total, file=sys.stderr) as bar:
                     stages = stages or Stages()
@@ -227,14 +227,16 @@ def embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, lines
     raise AssertionError("unreachable")
 
 
-def _work_chars(plan: _Plan, cache: EmbeddingCache) -> int:
-    """The progress bar's total: input characters of every text not cached."""
+def _work_chars(plan: _Plan, cache: EmbeddingCache, with_terms: bool = True) -> int:
+    """The progress bar's total: input characters of every text not cached, latent-term
+    codes counted only for a model that makes them (`with_terms`: with Gemma, which makes
+    none, the bar stopped at 65-69% as the build ended; a fresh user)."""
     have = {k for k, _ in cache.iter_many(list(set(plan.keys)))}
     alone = {k: t for k, t in zip(plan.keys, plan.texts) if k not in have}
     if plan.line_pass:  # a line with its vector cached may still lack its code
         no_code = set(cache.missing_terms(plan.code_keys, TERMS_VERSION))
         alone.update({k: t for k, c, t in zip(plan.keys[plan.lines_at], plan.code_keys, plan.texts[plan.lines_at]) if c in no_code})
-    elif plan.code_keys:
+    elif plan.code_keys and with_terms:
         no_code = set(cache.missing_terms(plan.code_keys, TERMS_VERSION))
         alone.update({"code" + c: t for c, t in zip(plan.code_keys, plan.texts[plan.lines_at]) if c in no_code})
     return sum(min(len(t), WINDOW_CHARS) for t in alone.values())

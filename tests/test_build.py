@@ -139,6 +139,26 @@ def test_index_from_another_model_is_stale_until_rebuilt(fake_settings, counting
     assert Searcher(fake_settings, other).search("Lambda timeout").hits
 
 
+def test_a_build_with_another_model_says_it_replaces_that_models_index(fake_settings, counting_embedder, capsys):
+    # A fresh user asked with another --model over their index folder: 45 s passed without a
+    # word, the other model's index was replaced and their server on it reported "degraded".
+    build_index(fake_settings, HashEmbedder(), progress=False)
+    build_index(fake_settings, counting_embedder(name="other-model"), progress=True)
+    said = capsys.readouterr().err
+    assert f"{fake_settings.index_dir} holds an index built with model fake-hash" in said and "--index-dir" in said
+    build_index(fake_settings, counting_embedder(name="other-model"), progress=True)  # up to date: nothing said
+    assert "holds an index" not in capsys.readouterr().err
+
+
+def test_the_progress_bar_ends_full_for_a_model_without_latent_terms(fake_settings, capsys):
+    # Its total counted latent-term codes that a model without them (Gemma) never makes: the
+    # bar stopped at 65-69% as the build ended (a fresh user).
+    assert HashEmbedder().terms_dim == 0
+    build_index(fake_settings, HashEmbedder(), progress=True)
+    bars = [part for part in capsys.readouterr().err.replace("\r", "\n").split("\n") if part.startswith("embedding:")]
+    assert bars and "100%" in bars[-1], bars[-1:]
+
+
 def test_changed_chunking_settings_make_the_index_stale(fake_settings):
     build_index(fake_settings, HashEmbedder(), progress=False)
     smaller = replace(fake_settings, max_chunk_lines=2)

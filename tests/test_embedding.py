@@ -204,7 +204,9 @@ def test_unknown_model_raises_model_error_without_network(monkeypatch):
         load_embedder("no-such-org/no-such-model-xyz")
     assert attempts == []
     msg = str(ei.value)
-    assert "no-such-org/no-such-model-xyz" in msg and "\n" not in msg and "local path" in msg
+    assert "no-such-org/no-such-model-xyz" in msg and "\n" not in msg and "installed locally" in msg
+    # A fresh user's typo was pointed at the tests' model alone: the profiles are named.
+    assert "'e5'" in msg and "'embeddinggemma-300m'" in msg and "get-model.sh" in msg
 
 
 def test_path_without_model_raises_model_error(tmp_path):

