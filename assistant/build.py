@@ -238,8 +238,12 @@ def build_index(
     # Notes the wiki does not publish (drafts, `published: false`, `_private.md`, Jekyll's
     # `exclude`) are not indexed.
     every_note = load_notes(settings.corpus_dir)
+    # Which notes were left out is said when the index is built, not on every question of an
+    # up-to-date one (a fresh user read the same warning on each `ask` for a README they had
+    # excluded on purpose).
+    left_out: list[str] = []
     notes = published_notes(every_note, settings.wiki_engine, read_site_config(settings.corpus_dir),
-                            settings.wiki_pages_dir)
+                            settings.wiki_pages_dir, said=left_out)
     if not notes and settings.wiki_pages_dir and not any(
             n.source.startswith(settings.wiki_pages_dir + "/") for n in every_note):
         raise CorpusError(f"no notes in {settings.corpus_dir / settings.wiki_pages_dir}, the folder the site's pages come "
@@ -262,6 +266,8 @@ def build_index(
                 return report
             if not replace_other:
                 _refuse_other_index(settings, embedder, corpus)
+        for message in left_out:
+            log.warning("%s", message)
         return _build(settings, embedder, notes, corpus, progress, started)
 
 

@@ -289,3 +289,9 @@ def test_notes_the_wiki_does_not_publish_are_left_out_and_said_so(fake_settings,
     assert "_drafts/plan.md" not in sources and "later.md" not in sources
     said = [r.getMessage() for r in caplog.records if "does not publish" in r.getMessage()]
     assert said and "2 note(s)" in said[0] and "_drafts/plan.md" in said[0] and "later.md" in said[0]
+    # Said when the index is built, not again for every question over the up-to-date index
+    # (a fresh user read it on each `ask` for a README excluded on purpose).
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        assert build_index(fake_settings, HashEmbedder(), progress=False).status == "up-to-date"
+    assert not [r for r in caplog.records if "does not publish" in r.getMessage()]

@@ -38,12 +38,20 @@ _UNDERSCORE_ENGINES = ("jekyll", "kramdown", "docusaurus")
 _WIKI_PARTS = {"github-wiki": ("_sidebar",), "gitlab-wiki": ("_sidebar",)}
 
 
-def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_dir: str = "") -> list[Note]:
+def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_dir: str = "",
+                    said: list[str] | None = None) -> list[Note]:
     """The notes `engine` publishes (is_published), in order; a warning names those left out
-    (said every time: a note missing from answers must not be a mystery). `pages_dir`: the
-    folder the site makes its pages from when the notes folder is the project's root
-    (site.SiteConfig.pages_dir): a note outside it (the repository's README, Hugo's
-    `archetypes/`, a theme's files) is no page."""
+    (a note missing from answers must not be a mystery), or, given `said`, is appended to it
+    for the caller to say when it matters (build.py: when it builds, not on every question).
+    `pages_dir`: the folder the site makes its pages from when the notes folder is the
+    project's root (site.SiteConfig.pages_dir): a note outside it (the repository's README,
+    Hugo's `archetypes/`, a theme's files) is no page."""
+    def warn(message: str, *args) -> None:
+        if said is None:
+            log.warning(message, *args)
+        else:
+            said.append(message % args)
+
     notes = list(notes)
     root = PurePosixPath(pages_dir or ".")
     bundles = _leaf_bundles(notes, root) if engine == "hugo" else set()
@@ -56,7 +64,7 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
         # judged by its path in the site (Jekyll's `exclude` and `_` names are the site's)
         (kept if is_published(_in_site(note, root), engine, site) and not resource else left_out).append(note)
     if outside:
-        log.warning("left out %d note(s) outside %s/, the folder the %s site's pages come from: %s", len(outside),
+        warn("left out %d note(s) outside %s/, the folder the %s site's pages come from: %s", len(outside),
                     pages_dir, engine, _named(outside))
     if engine == "github-wiki":
         _warn_shared_page_names(kept)
@@ -69,7 +77,7 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
                    "suffix makes" if engine == "hugo" else "a draft, published: false, a _ name or excluded")
         if engine != "docusaurus" and any(n.source.lower().endswith(".mdx") for n in left_out):
             reasons += "; an .mdx page is published by Docusaurus only"
-        log.warning("left out %d note(s) the %s wiki does not publish (%s): %s", len(left_out), engine, reasons,
+        warn("left out %d note(s) the %s wiki does not publish (%s): %s", len(left_out), engine, reasons,
                     _named(left_out))
     return kept
 
