@@ -321,7 +321,8 @@ def answer_html(answer: Answer, link_target: str = "_top", lang: str | None = No
         parts += [hit_html(hit, lang, link_target, weak, pages) for hit in hits[1:]]
         parts.append("</div>")
     css = "answer weak" if weak else "answer"
-    return one_line(f'<div class="{css}">' + "".join(parts) + "</div>")
+    # The reply's language for screen readers (ui-head.html makes the page's follow the newest).
+    return one_line(f'<div class="{css}" lang="{lang}">' + "".join(parts) + "</div>")
 
 
 def question_html(question: str) -> str:

@@ -685,13 +685,16 @@ def test_the_ui_language_follows_the_conversation_not_a_keyword(live_server, new
     page.locator('#question textarea[placeholder^="Ask"]').wait_for(timeout=TIMEOUT)
     ask(page, JA_QUESTION, 1)
     assert page.locator("#send").inner_text().strip() == "質問する"
+    # The page's language follows, for screen readers (it stayed "en": a fresh user).
+    page.wait_for_function("document.documentElement.lang === 'ja'", timeout=TIMEOUT)
     keyword = ask(page, "EC2", 2)
     assert page.locator("#send").inner_text().strip() == "質問する"  # one English keyword keeps Japanese
     assert keyword.locator(".lead-label").inner_text().strip() in ("答えの行", "最も近い行（弱い一致）")
     ask(page, "   ", 3)
     assert page.locator("#send").inner_text().strip() == "質問する"
-    ask(page, EN_QUESTION, 4)
-    assert page.locator("#send").inner_text().strip() == "Ask"
+    english = ask(page, EN_QUESTION, 4)
+    assert page.locator("#send").inner_text().strip() == "Ask" and english.get_attribute("lang") == "en"
+    page.wait_for_function("document.documentElement.lang === 'en'", timeout=TIMEOUT)
 
 
 CONTRAST_JS = """
