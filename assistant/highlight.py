@@ -27,8 +27,7 @@ from .quantities import asked_answers, gives_answer
 from .rowkeys import RowKeys, names_key, question_numbers, read_row, states_key
 from .navigation import navigation_lines
 from .textnorm import match_form
-from .topicwords import topic_words
-from .verdict import ELLIPTICAL_KEY_TERMS
+from .topicwords import ELLIPTICAL_KEY_TERMS, topic_words
 from .vectors import VectorIndex
 
 HIGHLIGHTS = 3  # lines shown per hit

@@ -6,8 +6,8 @@ names 注射針 and ごみ, yet key_terms finds 注射針 alone, and after an ea
 was taken as a follow-up and answered from that turn's topic (heldout8, a fresh new user).
 `topic_words` adds the question's Japanese noun compounds no key term covers, as UniDic tags
 them (unidic.py).
-Only the follow-up decision reads it (verdict.leans_back, verdict.conversation_weight):
-"not in the notes" keeps key_terms.
+Only the follow-up decision reads it (verdict.leans_back, verdict.conversation_weight,
+query.context_turns): "not in the notes" keeps key_terms.
 """
 from __future__ import annotations
 
@@ -16,6 +16,15 @@ from functools import lru_cache
 from .noanswer import key_terms
 from .unidic import tagged
 from .vocabulary import normalize
+
+# A question after earlier turns with at most this many topic words (topicwords.py) is read
+# as a follow-up even without a referring word ("何時から何時まで？", "溶出量はどれくらい？"): its
+# "not in the notes" counts the conversation's score (`leans_back`). At 2, two of 69 no-answer
+# questions asked after an unrelated turn were answered ("超遠心機のローターは...") for one
+# follow-up flagged less (five corpora, both profiles; docs/evaluation.md, fifteenth pass).
+# Counted as key terms until the seventeenth pass, "注射針がごみに混ざっていたらどうする？"
+# named one and was answered from an earlier oil question's topic (heldout8, a new user).
+ELLIPTICAL_KEY_TERMS = 1
 
 # Nouns that name no topic although UniDic tags them as common nouns (formal nouns and
 # 自分); compounds of adverb-like ones only (とき, ため, 前, 今日: UniDic's 副詞可能) are read

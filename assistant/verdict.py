@@ -21,16 +21,8 @@ from .paragraphleads import DEFINITION, definition_term
 from .noanswer import carries_quoted_terms, is_small_talk, is_unanswered, key_term_share, missing_quantity, names_nothing
 from .vocabulary import Vocabulary
 from .query import refers_back, without_references
-from .topicwords import topic_words
+from .topicwords import ELLIPTICAL_KEY_TERMS, topic_words
 
-# A question after earlier turns with at most this many topic words (topicwords.py) is read
-# as a follow-up even without a referring word ("何時から何時まで？", "溶出量はどれくらい？"): its
-# "not in the notes" counts the conversation's score (`leans_back`). At 2, two of 69 no-answer
-# questions asked after an unrelated turn were answered ("超遠心機のローターは...") for one
-# follow-up flagged less (five corpora, both profiles; docs/evaluation.md, fifteenth pass).
-# Counted as key terms until the seventeenth pass, "注射針がごみに混ざっていたらどうする？"
-# named one and was answered from an earlier oil question's topic (heldout8, a new user).
-ELLIPTICAL_KEY_TERMS = 1
 # The conversation as a prior for a question that does not lean back: a follow-up naming two
 # words ("How long at most?") still needs it (at 0 it fell from rank 1, heldout5); a question
 # naming more has a topic of its own: against a flat 0.3, 0 put seven more unrelated-history

@@ -308,6 +308,14 @@ def test_conversation_goes_back_to_the_latest_turn_with_its_own_topic():
     # "going back to" reaches past the latest topic: every earlier turn, at most MAX_CONTEXT_TURNS
     assert conversation(("SQS?", "Kinesis?"), "さっきの話に戻るけど、最大は？") == "SQS? Kinesis? さっきの話に戻るけど、最大は？"
     assert conversation(tuple("abcdefg"), "going back, q").split()[:4] == ["d", "e", "f", "g"]
+    # A turn naming at most one word and nothing in Latin letters was a follow-up itself: the
+    # chain goes on past it ("土日は？" was read as a topic of its own and the dough two turns
+    # back was lost: heldout10's h10f-005, Gemma).
+    dough = ("ドウコンディショナーは平日どのプログラムを使う？", "土日は？")
+    assert conversation(dough, "生地を入れたら、帰る前に何をする？") == " ".join([*dough, "生地を入れたら、帰る前に何をする？"])
+    assert conversation(("ロッカーのマスターキーってどこ？", "開けるとき、気をつけることある？"), "お金はもらうの？").startswith("ロッカー")
+    # ... but a short turn naming a word in Latin letters names its topic ("Kinesis?" above)
+    assert conversation(("SQSの保持期間は？", "KMSは？"), "その最大値は？") == "KMSは？ その最大値は？"
 
 
 @pytest.mark.parametrize(
