@@ -14,12 +14,15 @@ import re
 from collections.abc import Callable, Mapping
 from urllib.parse import unquote, urljoin
 
-# Characters of wiki URLs one hit's links may add to what the note wrote. A resolved link
-# repeats the page's URL (its folders, percent-encoded: up to ~12,000 characters for a deep
-# folder of Japanese names), so "[]()" (4 characters) x 100 made a reply of 5 MB and, with a
-# 100 KB permalink, 100 MB (an attack run, 2026-12-01); every chat session keeps its last
-# reply. Past the budget a link keeps its text and loses its address. As much as the hit's
-# own text may hold (hits.MAX_HIT_CHARS): ~100 links of an ordinary wiki.
+# Characters of link and image addresses one hit's HTML may hold, each counted in full. A
+# resolved link repeats the page's URL (its folders, percent-encoded: up to ~12,000 characters
+# for a deep folder of Japanese names), so "[]()" (4 characters) x 100 made a reply of 5 MB
+# and, with a 100 KB permalink, 100 MB (an attack run, 2026-12-01); a reference link "[x]"
+# repeats its definition's address, written once ("[x]: https://..." of 2,000 characters x 230
+# uses: a 4.7 MB reply, +13.6 MB per chat session; an attack, 2026-12-05, when only growth
+# over the written href counted). Every chat session keeps its last reply. Past the budget a
+# link keeps its text and loses its address. As much as the hit's own text may hold
+# (hits.MAX_HIT_CHARS): ~100 links of an ordinary wiki.
 MAX_ADDED_URL_CHARS = 16_000
 
 _ABSOLUTE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:|//)")  # a scheme ("https:", "mailto:") or a host
@@ -57,13 +60,12 @@ def linked_path(href: str, source: str) -> tuple[str, str] | None:
     return target, unquote(fragment)
 
 
-def link_rewriter(source: str, url: str, pages: Mapping[str, str] | None) -> Callable[[list], None] | None:
+def link_rewriter(source: str, url: str, pages: Mapping[str, str] | None) -> Callable[[list], None]:
     """For a hit of note `source` whose citation is `url`: a function that points every link
-    and image of markdown-it tokens (inline children included) at the wiki (wiki_link); None
-    without `pages`. The addresses it writes, over all its calls, grow the hit by at most
-    MAX_ADDED_URL_CHARS characters; links past that are left without an address."""
-    if pages is None:
-        return None
+    and image of markdown-it tokens (inline children included) at the wiki (wiki_link), or,
+    without `pages`, keeps their addresses as written. The addresses it writes, over all its
+    calls, hold at most MAX_ADDED_URL_CHARS characters in all; links past that are left
+    without an address."""
     page = url.partition("#")[0]
     added = 0
 
@@ -74,8 +76,8 @@ def link_rewriter(source: str, url: str, pages: Mapping[str, str] | None) -> Cal
                 for attr in ("href", "src"):
                     value = child.attrGet(attr)
                     if isinstance(value, str) and (value or attr == "href"):  # "![x]()" loads nothing: kept
-                        target = wiki_link(value, source, page, pages)
-                        added += max(0, len(target) - len(value))
+                        target = value if pages is None else wiki_link(value, source, page, pages)
+                        added += len(target)
                         if added > MAX_ADDED_URL_CHARS:
                             child.attrs.pop(attr, None)
                         else:

@@ -121,12 +121,14 @@ def _front_matter_end(lines: list[str]) -> int:
     lines (Jekyll, MkDocs, Docusaurus, ...; `...` may close it) or TOML between `+++` lines
     (Hugo, Zola: https://gohugo.io/content-management/front-matter/). A TOML block is front
     matter under every engine: read as text, its `title = "..."` and `weight = 20` lines were
-    indexed and cited as answers (heldout13, a Hugo wiki)."""
-    if not lines or lines[0].strip() not in ("---", "+++"):
+    indexed and cited as answers (heldout13, a Hugo wiki). Its fences start the line, as Jekyll
+    and Hugo read them (trailing spaces allowed): an indented " ---" closed the block early,
+    and a `published: false` after it was no key (an attack, 2026-12-05)."""
+    if not lines or lines[0].rstrip() not in ("---", "+++"):
         return 0
-    closers = ("---", "...") if lines[0].strip() == "---" else ("+++",)
+    closers = ("---", "...") if lines[0].rstrip() == "---" else ("+++",)
     for i in range(1, len(lines)):
-        if lines[i].strip() in closers:
+        if lines[i].rstrip() in closers:
             return i + 1
     return 0
 

@@ -19,6 +19,10 @@ from .chunking import PATH_SEPARATOR
 MAX_SCOPE_CHOICES = 1_000
 MAX_CHAPTERS_PER_NOTE = 100
 MAX_SCOPE_LABEL_CHARS = 100
+# Characters of all listed names together: a name is a note's path (with its chapter), and
+# ten notes in ~3.8 KB-deep folders, 100 chapters each, made every page load 15 MB within
+# the count caps (an attack, 2026-12-05). The dev wiki's 272 names hold ~17,000.
+MAX_SCOPE_LIST_CHARS = 200_000
 
 
 def _owners(scopes: list[str], notes: Collection[str]) -> list[str | None]:
@@ -37,18 +41,30 @@ def _owners(scopes: list[str], notes: Collection[str]) -> list[str | None]:
 
 def listed_scopes(scopes: list[str], notes: Collection[str]) -> tuple[list[str], bool]:
     """`scopes` (Searcher.scopes(): 'source' and 'source › chapter' names, in note order;
-    `notes`: the sources) cut to the caps above: every note first, then chapters in order.
+    `notes`: the sources) cut to the caps above: every note first, then chapters in order,
+    while the names fit MAX_SCOPE_CHOICES and MAX_SCOPE_LIST_CHARS.
     Returns (names in their original order, True when some were left out)."""
     owners = _owners(scopes, notes)
-    kept = {s for s, owner in zip(scopes, owners) if owner is None}
-    kept = set([s for s in scopes if s in kept][:MAX_SCOPE_CHOICES])
+    kept: set[str] = set()
+    size = 0
+
+    def keep(scope: str) -> bool:
+        nonlocal size
+        if len(kept) >= MAX_SCOPE_CHOICES or size + len(scope) > MAX_SCOPE_LIST_CHARS:
+            return False
+        kept.add(scope)
+        size += len(scope)
+        return True
+
+    for scope, owner in zip(scopes, owners):
+        if owner is None and not keep(scope):
+            break
     per_note: dict[str, int] = {}
     for scope, note in zip(scopes, owners):
-        if len(kept) >= MAX_SCOPE_CHOICES:
-            break
         if note is not None and note in kept and per_note.get(note, 0) < MAX_CHAPTERS_PER_NOTE:
+            if not keep(scope):
+                break
             per_note[note] = per_note.get(note, 0) + 1
-            kept.add(scope)
     return [s for s in scopes if s in kept], len(kept) < len(scopes)
 
 

@@ -238,6 +238,37 @@ PATHOLOGICAL_LINES = {
 }
 
 
+# Lines shaped against the patterns an index's loading runs on every content line (rowkeys'
+# "- key: value" item), and a chat question against the reply-language reader: an attack
+# (2026-12-05) loaded a 2 MB note of "- " + 1,996 spaces + "ab" lines in 227 s a server start
+# (1.2 s a line), and "ロールバック" + "(" x 60,000 took 2 s to tell its language.
+LOADED_LINES = {"spaces after a bullet": "- " + " " * 1996 + "ab", "ideographic spaces": "1." + "\u3000" * 1996 + "ab",
+                "tabs after a middle dot": "・" + "\t" * 1996 + "ab"}
+
+
+@pytest.mark.slow
+def test_pathological_lines_load_and_questions_read_in_linear_time(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.md").write_text(GOOD, encoding="utf-8")
+    for i, (shape, line) in enumerate(LOADED_LINES.items()):
+        (corpus / f"shape-{i}.md").write_text(f"# {shape}\n\n" + "\n".join([line] * 300) + "\n", encoding="utf-8")
+    script = (
+        "import sys; from pathlib import Path; from assistant.build import build_index; "
+        "from assistant.config import from_env; from assistant.embedding import HashEmbedder; "
+        "from assistant.retrieve import Searcher; from assistant.language import reply_language; "
+        "s = from_env({}, corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]), model='fake-hash'); "
+        "build_index(s, HashEmbedder(), progress=False); searcher = Searcher(s, HashEmbedder()); "
+        "print(reply_language('ロールバック' + '(' * 60000), reply_language('x' + '「' * 60000), "
+        "bool(searcher.search('How do I roll back?').hits))"
+    )
+    # ~15 s here; the quadratic pattern took 1.2 s a line: 18 min for these 900.
+    done = subprocess.run([sys.executable, "-c", script, str(corpus), str(tmp_path / "index")],
+                          capture_output=True, text=True, timeout=180, cwd=Path(__file__).parent.parent)
+
+    assert done.returncode == 0 and done.stdout.split() == ["ja", "en", "True"], done.stderr[-2000:]
+
+
 @pytest.mark.slow
 def test_pathological_lines_build_in_time_linear_in_their_length(tmp_path):
     corpus = tmp_path / "corpus"

@@ -122,6 +122,10 @@ def test_a_front_matter_with_an_impossible_date_keeps_its_other_keys():
     ("---\ntitle: [unclosed\npublished: false\n---\n", "jekyll"),  # a syntax error: read line by line
     ("+++\ndraft = true\nrev = " + "1" * 5_000 + "\n+++\n", "hugo"),  # TOML read line by line
     ("---\npublished: false\n...\n", "jekyll"),  # YAML's own closer, which Jekyll takes: its keys were none
+    # an indented " ---" closes nothing in Jekyll or Hugo: it closed the block before the flag
+    ("---\ntitle: x\n ---\npublished: false\n---\n", "jekyll"),
+    ("---\ntitle: x\n ---\ndraft: true\n---\n", "hugo"),
+    ("---  \npublished: false\n---\t\n", "jekyll"),  # trailing spaces after a fence are allowed
 ])
 def test_a_front_matter_that_does_not_parse_whole_still_hides_its_page(header, engine):
     """Each lost a whole front matter, its `published: false` or `draft = true` with it: the

@@ -1,6 +1,8 @@
 """A note's own links, shown in the chat, lead where the wiki leads (notelinks.py)."""
 from __future__ import annotations
 
+import pytest
+
 from assistant.notelinks import link_rewriter, wiki_link
 from assistant.webrender import section_html
 
@@ -96,6 +98,20 @@ def test_a_sections_links_cannot_multiply_its_size_by_repeating_a_long_page_url(
     assert len(page) > 10_000
     assert html.count(f'href="{page}"') >= 1  # the first links are rewritten as before
     assert len(html) < MAX_ADDED_URL_CHARS + 20 * len(text)  # was 1.1 MB
+
+
+@pytest.mark.parametrize("pages", [{"a.md": "https://wiki.example.com/a.html"}, None])
+def test_a_reference_link_used_many_times_counts_its_address_each_time(pages):
+    """An attack (2026-12-05): a definition "[...]: <2,000-character URL>" written once and
+    "[...]" used 230 times in each of ten sections made a 4.7 MB chat reply (+13.6 MB a chat
+    session): each use repeats the address, and only growth over the written href counted."""
+    from assistant.notelinks import MAX_ADDED_URL_CHARS
+
+    url = "https://e.example/" + "-" * 1980
+    text = f"## Parking\n\n[...]: {url}\n\n" + "[...] " * 125
+    html = section_html(text, 1, (), link_rewriter("a.md", "https://wiki.example.com/a.html#parking", pages))
+    assert html.count(f'href="{url}"') >= 1  # the first uses still lead there
+    assert len(html) < MAX_ADDED_URL_CHARS + 20 * len(text)  # was 255,000 characters
 
 
 def test_a_hugo_ref_shortcode_links_to_the_notes_page():
