@@ -163,6 +163,43 @@ def test_the_notes_linked_are_the_pages_jekyll_publishes(tmp_path, capsys, monke
     assert linked == rendered
 
 
+MKDOCS_EXCLUDE_NOTES = {
+    "index.md": "# Handbook\n",
+    "drafts/layoffs.md": "# Layoffs\n",               # exclude_docs: drafts/
+    "bonus.draft.md": "# Bonus\n",                    # draft_docs: *.draft.md
+    "team/plan.draft.md": "# Plan\n",
+    "templates/page.md": "# Template\n",              # MkDocs' own exclusion: /templates/
+    "guides/templates/ok.md": "# Not at the root\n",  # ... only at the root
+    "guides/keep.md": "# Keep\n",
+    "old/a.md": "# Old A\n",                          # exclude_docs: old/*, !old/keep.md
+    "old/keep.md": "# Old but kept\n",
+}
+
+
+@pytest.mark.parametrize("notes", ["docs", "the project's root"])
+def test_the_notes_linked_are_the_pages_mkdocs_builds(tmp_path, capsys, monkeypatch, notes):
+    """MkDocs' `exclude_docs` and `draft_docs` (gitignore patterns) and its own exclusions:
+    an excluded page and a draft were indexed and answered, cited at URLs the site does not
+    have (an attack, 2026-12-05). `links` offers exactly the pages a real build writes."""
+    command = _mkdocs()
+    if command is None:
+        pytest.skip("mkdocs is not installed (requirements-dev.txt; scripts/test.sh installs it)")
+    _only_the_site_file(monkeypatch)
+    repo = tmp_path / "repo"
+    _write(repo / "docs", MKDOCS_EXCLUDE_NOTES)
+    (repo / "mkdocs.yml").write_text("site_name: Team\nsite_url: https://docs.example.org/team/\nuse_directory_urls: false\n"
+                                      "exclude_docs: |\n  drafts/\n  old/*\n  !old/keep.md\n"
+                                      "draft_docs: |\n  *.draft.md\n", encoding="utf-8")
+    subprocess.run([*command, "build", "--quiet"], cwd=repo, check=True, capture_output=True, timeout=120)
+    built = {s for s in MKDOCS_EXCLUDE_NOTES if (repo / "site" / s.replace(".md", ".html")).is_file()}
+
+    assert cli.main(["links", "--corpus", str(repo / "docs" if notes == "docs" else repo), "--json"]) == 0
+    linked = {json.loads(line)["source"].removeprefix("docs/") for line in capsys.readouterr().out.splitlines()}
+
+    assert built == {"index.md", "guides/templates/ok.md", "guides/keep.md", "old/keep.md"}  # the generator's own answer
+    assert linked == built
+
+
 README_NOTES = {
     "README.md": "# Team wiki\n\n## Start here\n",                     # no index.md: the site's front page
     "ops/README.md": "# Operations\n\n## 当番表\n",                    # no index: /ops/

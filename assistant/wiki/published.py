@@ -10,7 +10,8 @@ line by line); a whole note the engine never renders is left out the same way:
 | hugo | front matter `draft: true` (any case, also the text "true"; left out unless built with `--buildDrafts`); the other files of a leaf bundle (a folder with an `index.md`, or `index.ja.md`, any file named `index.*`: its resources); a page of a disabled language (`about.ja.md` under `disableLanguages = ["ja"]`); a file no language reads (each reads its own `contentDir` and none the folder holding them: `content/README.md` beside `content/en/`, `content/ja/`); of two files of one page, the one Hugo does not build (in one folder the one without the language suffix, across two the one not in the default language's); `_index.md` is a section's page and is published | https://gohugo.io/methods/page/draft/, https://gohugo.io/content-management/organization/, https://gohugo.io/content-management/multilingual/ |
 | github-wiki | `_Sidebar`, in any case and any folder: the navigation shown beside every page, not a page (`_Footer` and `_Header`, shown on every page, are indexed and cited at the home page: pages.py) | gollum's Page::SUBPAGENAMES (the engine behind GitHub wikis), https://docs.github.com/en/communities/documenting-your-project-with-wikis/creating-a-footer-or-sidebar-for-your-wiki |
 | gitlab-wiki | the root `_sidebar`: the wiki's sidebar, not a page | https://docs.gitlab.com/user/project/wiki/#customize-sidebar |
-| github, gitlab, mkdocs, vitepress | (every note: these engines have no draft field or `_` rule by default) | |
+| mkdocs | what `exclude_docs` or `draft_docs` of `mkdocs.yml` matches (gitignore patterns, read by pathspec as MkDocs reads them), and MkDocs' own exclusions (`.*`, `/templates/`) | https://www.mkdocs.org/user-guide/configuration/#exclude_docs, mkdocs/structure/files.py `set_exclusions` |
+| github, gitlab, vitepress | (every note: these engines have no draft field or `_` rule by default) | |
 | every engine but docusaurus | an `.mdx` file (MDX: Docusaurus renders it; the others show it as a file or not at all) | https://docusaurus.io/docs/markdown-features (MDX) |
 
 Hidden names (`.draft.md`) are not notes at all (notes.is_note_path), for every engine.
@@ -154,6 +155,8 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
         name = path.stem.lower() if engine == "github-wiki" else path.stem
         # GitLab's sidebar is the wiki's root `_sidebar` only; GitHub's may be in any folder
         return name not in _WIKI_PARTS[engine] or (engine == "gitlab-wiki" and path.parent != PurePosixPath("."))
+    if engine == "mkdocs":
+        return site is None or site.engine != "mkdocs" or not _mkdocs_left_out(note.source, site)
     if engine not in ("jekyll", "kramdown", "docusaurus", "hugo"):
         return True
     meta = front_matter(note)
@@ -165,6 +168,32 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
         draft = lower_keys(meta).get("draft")
         return not (draft is True or (isinstance(draft, str) and draft.strip().lower() == "true"))
     return meta.get("draft") is not True
+
+
+# MkDocs 1.6 excludes these whatever `exclude_docs` says (structure/files.py `_default_exclude`).
+_MKDOCS_DEFAULT_EXCLUDE = (".*", "/templates/")
+
+
+@functools.lru_cache(maxsize=8)
+def _gitignore_spec(lines: tuple[str, ...]):
+    """The gitignore patterns `lines` compiled as MkDocs compiles them (pathspec's
+    GitIgnoreSpec); a line pathspec refuses makes the whole setting empty, as MkDocs refuses
+    the site."""
+    import pathspec
+
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except ValueError:
+        return pathspec.GitIgnoreSpec.from_lines(())
+
+
+def _mkdocs_left_out(source: str, site: SiteConfig) -> bool:
+    """True for a page (its path below docs_dir) that `mkdocs build` leaves out: excluded
+    (MkDocs' own exclusions and `exclude_docs`) or a draft (`draft_docs`). A draft and an
+    excluded page were indexed and answered, at URLs the site does not have (an attack,
+    2026-12-05)."""
+    return bool(_gitignore_spec(_MKDOCS_DEFAULT_EXCLUDE + site.exclude_docs).match_file(source)
+                or (site.draft_docs and _gitignore_spec(site.draft_docs).match_file(source)))
 
 
 def _disabled_language(note: Note, site: SiteConfig | None) -> bool:

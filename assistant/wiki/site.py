@@ -191,6 +191,18 @@ def _patterns(value) -> tuple[str, ...]:
     return tuple(p for p in value if isinstance(p, str) and p)[:MAX_PATTERNS]
 
 
+MAX_PATTERN_CHARS = 1_000  # a gitignore line; longer ones are no site's (and cost every note's check)
+
+
+def _gitignore_lines(value) -> tuple[str, ...]:
+    """An MkDocs path-spec setting (`exclude_docs`, `draft_docs`: one multi-line string of
+    gitignore patterns, as MkDocs' config reads it) as its lines, at most MAX_PATTERNS of up
+    to MAX_PATTERN_CHARS characters; () for anything else, which MkDocs refuses."""
+    if not isinstance(value, str):
+        return ()
+    return tuple(line for line in value.splitlines() if len(line) <= MAX_PATTERN_CHARS)[:MAX_PATTERNS]
+
+
 def _trusted_owners(notes_dir: Path) -> tuple[int, ...]:
     """Users whose file beside the notes folder is taken as the site's: the folder's owner,
     root and this process's user."""
@@ -213,7 +225,9 @@ def _mkdocs(notes_dir: Path) -> SiteConfig | None:
             continue
         clean = data.get("use_directory_urls")
         return SiteConfig(path, "mkdocs", _text(data.get("site_url")), clean if isinstance(clean, bool) else None,
-                          id_setting=_mkdocs_id_setting(data), pages_dir=pages or None)
+                          id_setting=_mkdocs_id_setting(data), pages_dir=pages or None,
+                          exclude_docs=_gitignore_lines(data.get("exclude_docs")),
+                          draft_docs=_gitignore_lines(data.get("draft_docs")))
     return None
 
 

@@ -47,6 +47,10 @@ class SiteConfig:
     pages_dir: str | None = None
     # A Jekyll site's posts, collections and permalink style (None: not a Jekyll site file).
     permalinks: JekyllUrls | None = None
+    # An MkDocs site's `exclude_docs` and `draft_docs` (gitignore lines, relative to its
+    # docs_dir): pages `mkdocs build` leaves out (published.py applies them); empty otherwise.
+    exclude_docs: tuple[str, ...] = ()
+    draft_docs: tuple[str, ...] = ()
 
 
 def _warn_once(message: str) -> None:
