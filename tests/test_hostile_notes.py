@@ -246,45 +246,46 @@ LOADED_LINES = {"spaces after a bullet": "- " + " " * 1996 + "ab", "ideographic 
                 "tabs after a middle dot": "・" + "\t" * 1996 + "ab"}
 
 
-@pytest.mark.slow
-def test_pathological_lines_load_and_questions_read_in_linear_time(tmp_path):
+# Builds the corpus with the hash embedder; `s` holds its settings.
+_BUILD = (
+    "import sys; from pathlib import Path; from assistant.build import build_index; "
+    "from assistant.config import from_env; from assistant.embedding import HashEmbedder; "
+    "s = from_env({}, corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]), model='fake-hash'); "
+)
+
+
+def _in_a_child(tmp_path, notes: dict[str, str], script: str) -> subprocess.CompletedProcess:
+    """GOOD and `notes` (file name -> text) as a corpus, then `_BUILD + script` run over it in
+    a child process within 180 s: a regex holds the interpreter lock, so a thread could not
+    be timed out."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "good.md").write_text(GOOD, encoding="utf-8")
-    for i, (shape, line) in enumerate(LOADED_LINES.items()):
-        (corpus / f"shape-{i}.md").write_text(f"# {shape}\n\n" + "\n".join([line] * 300) + "\n", encoding="utf-8")
-    script = (
-        "import sys; from pathlib import Path; from assistant.build import build_index; "
-        "from assistant.config import from_env; from assistant.embedding import HashEmbedder; "
-        "from assistant.retrieve import Searcher; from assistant.language import reply_language; "
-        "s = from_env({}, corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]), model='fake-hash'); "
-        "build_index(s, HashEmbedder(), progress=False); searcher = Searcher(s, HashEmbedder()); "
-        "print(reply_language('ロールバック' + '(' * 60000), reply_language('x' + '「' * 60000), "
-        "bool(searcher.search('How do I roll back?').hits))"
-    )
-    # ~15 s here; the quadratic pattern took 1.2 s a line: 18 min for these 900.
-    done = subprocess.run([sys.executable, "-c", script, str(corpus), str(tmp_path / "index")],
+    for name, text in notes.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return subprocess.run([sys.executable, "-c", _BUILD + script, str(corpus), str(tmp_path / "index")],
                           capture_output=True, text=True, timeout=180, cwd=Path(__file__).parent.parent)
+
+
+@pytest.mark.slow
+def test_pathological_lines_load_and_questions_read_in_linear_time(tmp_path):
+    # ~15 s here; the quadratic pattern took 1.2 s a line: 18 min for these 900.
+    done = _in_a_child(tmp_path, {f"shape-{i}.md": f"# {shape}\n\n" + "\n".join([line] * 300) + "\n"
+                                  for i, (shape, line) in enumerate(LOADED_LINES.items())},
+                       "build_index(s, HashEmbedder(), progress=False); "
+                       "from assistant.retrieve import Searcher; from assistant.language import reply_language; "
+                       "searcher = Searcher(s, HashEmbedder()); "
+                       "print(reply_language('ロールバック' + '(' * 60000), reply_language('x' + '「' * 60000), "
+                       "bool(searcher.search('How do I roll back?').hits))")
 
     assert done.returncode == 0 and done.stdout.split() == ["ja", "en", "True"], done.stderr[-2000:]
 
 
 @pytest.mark.slow
 def test_pathological_lines_build_in_time_linear_in_their_length(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "good.md").write_text(GOOD, encoding="utf-8")
-    for i, (shape, line) in enumerate(PATHOLOGICAL_LINES.items()):
-        (corpus / f"shape-{i}.md").write_text(f"# {shape}\n\n## {line[:3000]}\n\n{line}\n", encoding="utf-8")
-    script = (
-        "import sys; from pathlib import Path; from assistant.build import build_index; "
-        "from assistant.config import from_env; from assistant.embedding import HashEmbedder; "
-        "s = from_env({}, corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]), model='fake-hash'); "
-        "print(build_index(s, HashEmbedder(), progress=False).status)"
-    )
-    # A child process: a regex holds the interpreter lock, so a thread could not be timed out.
     # ~10 s here with the linear parsers (2 loaded cores); the quadratic ones took hours.
-    done = subprocess.run([sys.executable, "-c", script, str(corpus), str(tmp_path / "index")],
-                          capture_output=True, text=True, timeout=180, cwd=Path(__file__).parent.parent)
+    done = _in_a_child(tmp_path, {f"shape-{i}.md": f"# {shape}\n\n## {line[:3000]}\n\n{line}\n"
+                                  for i, (shape, line) in enumerate(PATHOLOGICAL_LINES.items())},
+                       "print(build_index(s, HashEmbedder(), progress=False).status)")
 
     assert done.returncode == 0 and done.stdout.strip() == "built", done.stderr[-2000:]
