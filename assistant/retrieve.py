@@ -33,7 +33,7 @@ from .query import (MAX_QUESTION_CHARS, MAX_TOP_K, conversation, question_chars,
                     validate_question, validate_top_k)
 from .textnorm import match_form
 from .pointers import POINTED_HITS, Pointers
-from .verdict import QUANTITY_HITS, EmbeddedRows, Verdict, asks_nothing, conversation_weight, leans_back
+from .verdict import QUANTITY_HITS, EmbeddedRows, Verdict, answered_outside, asks_nothing, conversation_weight, leans_back
 from .superseded import Superseded
 from .views import BM25View, ChunkView, LatentTermsView, LineView, PassageView, Question, SectionView, TranslatedBM25View
 
@@ -323,8 +323,7 @@ class Searcher:
         fused = alone.ranking
         if history:
             # A follow-up ("その保持期間は？") names its topic only in earlier turns: add the
-            # scores of the conversation (query.conversation: the turns back to the latest
-            # one with its own topic, then the question), in full when the question leans
+            # scores of the conversation (query.conversation), in full when the question leans
             # back (`leans_back`: refers back, or names at most one topic word: "何時から何時まで？"
             # took a story-time table over the bookmobile's at 0.3, heldout7 h7f-001), as a
             # weak prior otherwise, weaker the more the question names, so a new topic is not
@@ -346,6 +345,8 @@ class Searcher:
         # its conversation for a follow-up (docs/evaluation.md, thirty-eighth pass).
         lines_by, line_scores = (encoded.toward(own), with_history) if follow_up else (own, alone)
         groups, hits = self._hits(fused, allowed, top_k, lines_by, line_scores, text, translations)
+        # Under a filter, a far better match outside it: the filter does not answer (verdict.py).
+        outside = lambda ranking: answered_outside(ranking, allowed, self._spread.get(own.language))  # noqa: E731
         if history and not follow_up:
             # A question with a topic of its own gets the "not in the notes" it gets alone.
             # Judged on the hits an earlier turn on another topic drew in (often a page in
@@ -353,7 +354,7 @@ class Searcher:
             # in the chat, which sends every earlier question (heldout7, a fresh tester).
             own_groups, own_hits = self._hits(alone.ranking - superseded, allowed, QUANTITY_HITS, own, alone, text, translations, False)
             return Answer(shown, hits, self.verdict.unanswered(text, text, own_groups, own_hits, alone.match, alone.match,
-                                                               (own.vector, alone.notes_best)), cut)
+                                                               (own.vector, alone.notes_best)) or outside(alone.ranking - superseded), cut)
         # The verdict reads the first QUANTITY_HITS hits whatever top_k shows: judged on the
         # hits shown, one question was "not in the notes" at k=1 and answered at k=5 (a fresh
         # user, wiki-dev). Hits are grouped greedily, so the first ones of a longer list can
@@ -363,7 +364,7 @@ class Searcher:
         # An elliptical follow-up ("How much?") is judged by its conversation, not its words alone.
         own_nearest = None if follow_up else (own.vector, alone.notes_best)
         return Answer(shown, hits, self.verdict.unanswered(text, asked, judged_groups, judged_hits, alone.match,
-                                                           with_history.match, own_nearest), cut)
+                                                           with_history.match, own_nearest) or outside(fused), cut)
 
     def _hits(self, ranking: np.ndarray, allowed: np.ndarray, top_k: int, encoded: Question, scores: Scores,
               text: str, translations: tuple, pointed: bool = True) -> tuple[list[list[int]], tuple[Hit, ...]]:

@@ -74,6 +74,27 @@ def answer_text(hit: Hit) -> str:
                      if 0 <= n - start < len(body))
 
 
+# Under a filter, how far (in shares of the index's spread, calibration.py) a match outside it
+# may outrank the filter's best before the reply is "not in the notes": the filter holds the
+# topic's weak matches, not its answer. Over 18 corpora's 908 answerable questions with a
+# source, each filtered to a note picked at random other than its source: e5 answered 424
+# from the wrong note, Gemma 186; at 0.5, 241 and 124 of them are flagged, and 9 and 3 of the
+# 908 filtered to their own source (their best match lay elsewhere); 0.75: 99 / 56 and 2 / 2;
+# 0.25: 368 / 160 and 56 / 12 (docs/evaluation.md, fortieth pass; a fresh user's filtered
+# question, 2026-12-05).
+SCOPE_MARGIN = 0.5
+
+
+def answered_outside(ranking: np.ndarray, allowed: np.ndarray, spread: float | None) -> bool:
+    """True under a filter (`allowed`: bool[n_chunks], not all True) when the best chunk
+    outside it outranks the best inside by more than SCOPE_MARGIN x `spread` (the index's
+    calibrated spread for the question's language; None: unmeasured, never true).
+    `ranking`: float32[n_chunks], the search's fused ranking."""
+    if allowed.all() or not allowed.any() or not spread:
+        return False
+    return float(ranking.max() - ranking[allowed].max()) > SCOPE_MARGIN * spread
+
+
 def about_the_asked_thing(question: str, hits: Sequence[Hit], hit_languages: Sequence[str]) -> list[Hit]:
     """The hits whose answer lines may give the quantity a question asks for: of the hits in
     the question's language, those whose heading path and text carry the largest share of its

@@ -261,3 +261,14 @@ def test_eval_command_reports_every_set(index_copy, tmp_path):
     assert out.returncode == 0, out.stderr
     for block in ("[answerable]", "[followup]", "[unrelated-history]", "[no-answer]", "line@3", "flagged"):
         assert block in out.stdout
+
+
+def test_a_filter_whose_best_match_is_far_below_one_outside_it_does_not_answer(searcher):
+    # A fresh user (2026-12-05) filtered to the exams page and asked about converting a foreign
+    # licence: a yellow "Answer" of the provisional licence's fee, while another page answers.
+    chapters = [s for s in searcher.scopes() if s.count(" › ") == 1]
+    sqs = [c for c in chapters if c.endswith("第4章 開発関連サービス")]
+    assert len(sqs) == 1 and len(chapters) >= 5
+    assert not searcher.search("SQSの可視性タイムアウトとは？", 3, scope=sqs[0]).no_answer
+    elsewhere = [searcher.search("SQSの可視性タイムアウトとは？", 3, scope=c) for c in chapters if c != sqs[0]]
+    assert all(a.hits and a.no_answer for a in elsewhere)

@@ -167,3 +167,15 @@ def test_the_top_line_carrying_the_question_s_words_outweighs_the_topics():
     # A wiki's own note on the weather ("rain": the tour is moved indoors) answers it.
     assert not _judged_with_topics("Is the tour moved when it rains?", "When it rains, the tour is moved indoors.",
                                    nearer=True)
+
+
+def test_a_filter_does_not_answer_when_a_match_outside_it_is_far_better():
+    from assistant.verdict import SCOPE_MARGIN, answered_outside
+
+    ranking = np.array([3.0, 2.9, 2.5, 2.4], dtype=np.float32)
+    inside = np.array([False, False, True, True])
+    assert answered_outside(ranking, inside, spread=0.3)  # 0.5 > 0.5 x 0.3
+    assert not answered_outside(ranking, inside, spread=0.5 / SCOPE_MARGIN)  # within the margin
+    assert not answered_outside(ranking, np.ones(4, dtype=bool), spread=0.3)  # no filter
+    assert not answered_outside(ranking, inside, spread=None)  # an unmeasured index
+    assert not answered_outside(ranking, np.array([True, False, False, False]), spread=0.3)  # its best is inside
