@@ -346,7 +346,7 @@ class Searcher:
         lines_by, line_scores = (encoded.toward(own), with_history) if follow_up else (own, alone)
         groups, hits = self._hits(fused, allowed, top_k, lines_by, line_scores, text, translations)
         # Under a filter, a far better match outside it: the filter does not answer (verdict.py).
-        outside = lambda ranking: answered_outside(ranking, allowed, self._spread.get(own.language))  # noqa: E731
+        outside = lambda ranking: answered_outside(ranking, allowed, max(filter(None, self._spread.values()), default=None))  # noqa: E731
         if history and not follow_up:
             # A question with a topic of its own gets the "not in the notes" it gets alone.
             # Judged on the hits an earlier turn on another topic drew in (often a page in

@@ -87,8 +87,8 @@ SCOPE_MARGIN = 0.5
 
 def answered_outside(ranking: np.ndarray, allowed: np.ndarray, spread: float | None) -> bool:
     """True under a filter (`allowed`: bool[n_chunks], not all True) when the best chunk
-    outside it outranks the best inside by more than SCOPE_MARGIN x `spread` (the index's
-    calibrated spread for the question's language; None: unmeasured, never true).
+    outside it outranks the best inside by more than SCOPE_MARGIN x `spread` (the larger of
+    the index's calibrated spreads, as measured; None: unmeasured, never true).
     `ranking`: float32[n_chunks], the search's fused ranking."""
     if allowed.all() or not allowed.any() or not spread:
         return False
