@@ -112,6 +112,11 @@ def test_a_reference_link_used_many_times_counts_its_address_each_time(pages):
     html = section_html(text, 1, (), link_rewriter("a.md", "https://wiki.example.com/a.html#parking", pages))
     assert html.count(f'href="{url}"') >= 1  # the first uses still lead there
     assert len(html) < MAX_ADDED_URL_CHARS + 20 * len(text)  # was 255,000 characters
+    # A second attack: the definition's title repeats at each use too, in links and images.
+    for use in ("[x][]", "![x]"):
+        text = '## Parking\n\n[x]: /p "' + "t" * 1990 + '"\n\n' + (use + " ") * 1300
+        html = section_html(text, 1, (), link_rewriter("a.md", "https://wiki.example.com/a.html#parking", pages))
+        assert 'title="ttt' in html and len(html) < MAX_ADDED_URL_CHARS + 20 * len(text), (use, len(html))  # was 1-2 MB
 
 
 def test_a_hugo_ref_shortcode_links_to_the_notes_page():

@@ -575,3 +575,22 @@ def test_each_languages_content_folder_as_hugo_reads_it(tmp_path):
     languages = hugo_languages(keys, tmp_path / "hugo.toml", warned.append, tmp_path)
     assert (languages.content, languages.folders, languages.root) == ("content", (("ja", "i18n/ja"),), "")
     assert "folders" not in hugo_languages(lower_keys({"languages": {"en": {}}}), tmp_path, warned.append).record()
+
+
+def test_mkdocs_patterns_skip_comments_before_their_cap_and_bound_their_wildcards():
+    """An attack on the first version (2026-12-05): 1,000 comment lines pushed the pattern
+    after them past the cap (MkDocs excluded the page, the assistant answered from it), and
+    "********x.md" took 88 s over 40 notes (pathspec backtracks through each star)."""
+    import time
+
+    from assistant.wiki.published import _gitignore_spec
+    from assistant.wiki.site import MAX_PATTERN_WILDCARDS, _gitignore_lines
+
+    assert _gitignore_lines("#c\n" * 1000 + "\nlast.md\n") == ("last.md",)
+    assert _gitignore_lines("********x.md\n**/tmp/*.md\ndrafts/") == ("*x.md", "**/tmp/*.md", "drafts/")
+    assert _gitignore_lines("a*b*c*d*e*f.md\nkeep.md") == ("keep.md",)  # more wildcards than MAX_PATTERN_WILDCARDS
+    assert MAX_PATTERN_WILDCARDS == 4 and _gitignore_lines(["not", "a string"]) == ()
+    spec = _gitignore_spec(_gitignore_lines("********x.md\n*********y.md"))
+    started = time.perf_counter()
+    assert not any(spec.match_file("a/b/c/" + "z" * 30 + ".md") for _ in range(40))
+    assert time.perf_counter() - started < 5  # 88 s before (2 shared cores); milliseconds now

@@ -173,6 +173,9 @@ MKDOCS_EXCLUDE_NOTES = {
     "guides/keep.md": "# Keep\n",
     "old/a.md": "# Old A\n",                          # exclude_docs: old/*, !old/keep.md
     "old/keep.md": "# Old but kept\n",
+    "sub/index.md": "# Sub index page\n",             # an index and a README in one folder:
+    "sub/README.md": "# Sub readme page\n",           # MkDocs builds the index only
+    "other/README.md": "# Other readme page\n",       # a README alone is the folder's page
 }
 
 
@@ -191,12 +194,17 @@ def test_the_notes_linked_are_the_pages_mkdocs_builds(tmp_path, capsys, monkeypa
                                       "exclude_docs: |\n  drafts/\n  old/*\n  !old/keep.md\n"
                                       "draft_docs: |\n  *.draft.md\n", encoding="utf-8")
     subprocess.run([*command, "build", "--quiet"], cwd=repo, check=True, capture_output=True, timeout=120)
-    built = {s for s in MKDOCS_EXCLUDE_NOTES if (repo / "site" / s.replace(".md", ".html")).is_file()}
+    def built_from(source: str) -> bool:  # the page it would make exists and shows its own title
+        page = repo / "site" / source.replace("README.md", "index.md").replace(".md", ".html")
+        return page.is_file() and MKDOCS_EXCLUDE_NOTES[source][2:].strip() in page.read_text(encoding="utf-8")
+
+    built = {s for s in MKDOCS_EXCLUDE_NOTES if built_from(s)}
 
     assert cli.main(["links", "--corpus", str(repo / "docs" if notes == "docs" else repo), "--json"]) == 0
     linked = {json.loads(line)["source"].removeprefix("docs/") for line in capsys.readouterr().out.splitlines()}
 
-    assert built == {"index.md", "guides/templates/ok.md", "guides/keep.md", "old/keep.md"}  # the generator's own answer
+    assert built == {"index.md", "guides/templates/ok.md", "guides/keep.md", "old/keep.md", "sub/index.md",
+                     "other/README.md"}  # the generator's own answer
     assert linked == built
 
 

@@ -69,6 +69,11 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
                     pages_dir, engine, _named(outside))
     if engine == "github-wiki":
         _warn_shared_page_names(kept)
+    if engine == "mkdocs":  # a README beside an index.md: MkDocs builds the index, drops the README
+        folders = {PurePosixPath(n.source).parent for n in kept if PurePosixPath(n.source).stem == "index"}
+        readmes = [n for n in kept if PurePosixPath(n.source).stem == "README" and PurePosixPath(n.source).parent in folders]
+        kept = [n for n in kept if n not in readmes]
+        left_out += readmes
     if engine == "hugo" and site is not None and site.languages is not None:
         replaced = _replaced_by_translation(kept, site.languages, root)
         kept = [note for note in kept if note.source not in replaced]

@@ -192,15 +192,33 @@ def _patterns(value) -> tuple[str, ...]:
 
 
 MAX_PATTERN_CHARS = 1_000  # a gitignore line; longer ones are no site's (and cost every note's check)
+# Wildcards a gitignore line may hold: pathspec makes each "*" a "[^/]*", and a path that does
+# not match backtracks through every way of sharing it out: "********x.md" took 88 s over 40
+# notes (an attack, 2026-12-05; real MkDocs hangs on such lines). Runs of stars count once
+# ("***" is "*" to gitignore, "**" a folder wildcard); a line with more is dropped, warned.
+MAX_PATTERN_WILDCARDS = 4
+_STAR_RUN = re.compile(r"\*{3,}")
+_WILDCARD = re.compile(r"\*+|\?|\[")
 
 
-def _gitignore_lines(value) -> tuple[str, ...]:
+def _gitignore_lines(value, key: str = "") -> tuple[str, ...]:
     """An MkDocs path-spec setting (`exclude_docs`, `draft_docs`: one multi-line string of
-    gitignore patterns, as MkDocs' config reads it) as its lines, at most MAX_PATTERNS of up
-    to MAX_PATTERN_CHARS characters; () for anything else, which MkDocs refuses."""
+    gitignore patterns, as MkDocs' config reads it) as its pattern lines (not blank, not
+    `#` comments), at most MAX_PATTERNS of up to MAX_PATTERN_CHARS characters and
+    MAX_PATTERN_WILDCARDS wildcards; () for anything else, which MkDocs refuses."""
     if not isinstance(value, str):
         return ()
-    return tuple(line for line in value.splitlines() if len(line) <= MAX_PATTERN_CHARS)[:MAX_PATTERNS]
+    lines = []
+    for line in value.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue  # counted before the cap, they pushed later patterns past it
+        line = _STAR_RUN.sub("*", line)
+        if len(line) > MAX_PATTERN_CHARS or len(_WILDCARD.findall(line)) > MAX_PATTERN_WILDCARDS:
+            _warn_once(f"{key}: a pattern over {MAX_PATTERN_CHARS} characters or {MAX_PATTERN_WILDCARDS} "
+                       f"wildcards is not read: {line[:80]!r}")
+            continue
+        lines.append(line)
+    return tuple(lines[:MAX_PATTERNS])
 
 
 def _trusted_owners(notes_dir: Path) -> tuple[int, ...]:
@@ -226,8 +244,8 @@ def _mkdocs(notes_dir: Path) -> SiteConfig | None:
         clean = data.get("use_directory_urls")
         return SiteConfig(path, "mkdocs", _text(data.get("site_url")), clean if isinstance(clean, bool) else None,
                           id_setting=_mkdocs_id_setting(data), pages_dir=pages or None,
-                          exclude_docs=_gitignore_lines(data.get("exclude_docs")),
-                          draft_docs=_gitignore_lines(data.get("draft_docs")))
+                          exclude_docs=_gitignore_lines(data.get("exclude_docs"), f"{path}: exclude_docs"),
+                          draft_docs=_gitignore_lines(data.get("draft_docs"), f"{path}: draft_docs"))
     return None
 
 
