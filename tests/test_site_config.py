@@ -583,8 +583,8 @@ def test_mkdocs_patterns_skip_comments_before_their_cap_and_bound_their_wildcard
     "********x.md" took 88 s over 40 notes (pathspec backtracks through each star)."""
     import time
 
-    from assistant.wiki.published import _gitignore_spec
-    from assistant.wiki.site import MAX_PATTERN_WILDCARDS, _gitignore_lines
+    from assistant.wiki.mkdocsfiles import _gitignore_spec
+    from assistant.wiki.mkdocsfiles import MAX_PATTERN_WILDCARDS, pattern_lines as _gitignore_lines
 
     assert _gitignore_lines("#c\n" * 1000 + "\nlast.md\n") == ("last.md",)
     assert _gitignore_lines("********x.md\n**/tmp/*.md\ndrafts/") == ("*x.md", "**/tmp/*.md", "drafts/")

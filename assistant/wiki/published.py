@@ -30,6 +30,7 @@ from ..notes import Note
 from .pages import GITHUB_WIKI_PARTS_ON_EVERY_PAGE, front_matter, page_path
 from .hugo import lower_keys
 from .jekyll import JekyllUrls, document_of
+from .mkdocsfiles import mkdocs_left_out
 from .site import SiteConfig
 
 log = logging.getLogger(__name__)
@@ -161,7 +162,7 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
         # GitLab's sidebar is the wiki's root `_sidebar` only; GitHub's may be in any folder
         return name not in _WIKI_PARTS[engine] or (engine == "gitlab-wiki" and path.parent != PurePosixPath("."))
     if engine == "mkdocs":
-        return site is None or site.engine != "mkdocs" or not _mkdocs_left_out(note.source, site)
+        return site is None or site.engine != "mkdocs" or not mkdocs_left_out(note.source, site)
     if engine not in ("jekyll", "kramdown", "docusaurus", "hugo"):
         return True
     meta = front_matter(note)
@@ -173,32 +174,6 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
         draft = lower_keys(meta).get("draft")
         return not (draft is True or (isinstance(draft, str) and draft.strip().lower() == "true"))
     return meta.get("draft") is not True
-
-
-# MkDocs 1.6 excludes these whatever `exclude_docs` says (structure/files.py `_default_exclude`).
-_MKDOCS_DEFAULT_EXCLUDE = (".*", "/templates/")
-
-
-@functools.lru_cache(maxsize=8)
-def _gitignore_spec(lines: tuple[str, ...]):
-    """The gitignore patterns `lines` compiled as MkDocs compiles them (pathspec's
-    GitIgnoreSpec); a line pathspec refuses makes the whole setting empty, as MkDocs refuses
-    the site."""
-    import pathspec
-
-    try:
-        return pathspec.GitIgnoreSpec.from_lines(lines)
-    except ValueError:
-        return pathspec.GitIgnoreSpec.from_lines(())
-
-
-def _mkdocs_left_out(source: str, site: SiteConfig) -> bool:
-    """True for a page (its path below docs_dir) that `mkdocs build` leaves out: excluded
-    (MkDocs' own exclusions and `exclude_docs`) or a draft (`draft_docs`). A draft and an
-    excluded page were indexed and answered, at URLs the site does not have (an attack,
-    2026-12-05)."""
-    return bool(_gitignore_spec(_MKDOCS_DEFAULT_EXCLUDE + site.exclude_docs).match_file(source)
-                or (site.draft_docs and _gitignore_spec(site.draft_docs).match_file(source)))
 
 
 def _disabled_language(note: Note, site: SiteConfig | None) -> bool:

@@ -60,6 +60,7 @@ from pathlib import Path
 from .clone import wiki_clone
 from .projectroot import docs_folder_below, not_below, pages_dir_of, path_literals
 from .jekyll import jekyll_urls
+from .mkdocsfiles import MAX_PATTERNS, pattern_lines
 from .hugo import hugo_languages, lower_keys  # noqa: F401 - lower_keys: part of this module's interface
 from .sitefile import MAX_CONFIG_BYTES, SiteConfig, _read_bounded, _warn_once  # noqa: F401 - MAX_CONFIG_BYTES: part of this module's interface
 
@@ -180,7 +181,6 @@ def _mkdocs_id_setting(data: dict) -> str | None:
 # Jekyll 4.3 adds these to every site's `exclude` (Configuration::DEFAULT_EXCLUDES).
 JEKYLL_DEFAULT_EXCLUDES = (".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules",
                            "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/")
-MAX_PATTERNS = 1_000  # a site lists a handful; a hostile file must not make every note check slow
 
 
 def _patterns(value) -> tuple[str, ...]:
@@ -189,36 +189,6 @@ def _patterns(value) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
     return tuple(p for p in value if isinstance(p, str) and p)[:MAX_PATTERNS]
-
-
-MAX_PATTERN_CHARS = 1_000  # a gitignore line; longer ones are no site's (and cost every note's check)
-# Wildcards a gitignore line may hold: pathspec makes each "*" a "[^/]*", and a path that does
-# not match backtracks through every way of sharing it out: "********x.md" took 88 s over 40
-# notes (an attack, 2026-12-05; real MkDocs hangs on such lines). Runs of stars count once
-# ("***" is "*" to gitignore, "**" a folder wildcard); a line with more is dropped, warned.
-MAX_PATTERN_WILDCARDS = 4
-_STAR_RUN = re.compile(r"\*{3,}")
-_WILDCARD = re.compile(r"\*+|\?|\[")
-
-
-def _gitignore_lines(value, key: str = "") -> tuple[str, ...]:
-    """An MkDocs path-spec setting (`exclude_docs`, `draft_docs`: one multi-line string of
-    gitignore patterns, as MkDocs' config reads it) as its pattern lines (not blank, not
-    `#` comments), at most MAX_PATTERNS of up to MAX_PATTERN_CHARS characters and
-    MAX_PATTERN_WILDCARDS wildcards; () for anything else, which MkDocs refuses."""
-    if not isinstance(value, str):
-        return ()
-    lines = []
-    for line in value.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue  # counted before the cap, they pushed later patterns past it
-        line = _STAR_RUN.sub("*", line)
-        if len(line) > MAX_PATTERN_CHARS or len(_WILDCARD.findall(line)) > MAX_PATTERN_WILDCARDS:
-            _warn_once(f"{key}: a pattern over {MAX_PATTERN_CHARS} characters or {MAX_PATTERN_WILDCARDS} "
-                       f"wildcards is not read: {line[:80]!r}")
-            continue
-        lines.append(line)
-    return tuple(lines[:MAX_PATTERNS])
 
 
 def _trusted_owners(notes_dir: Path) -> tuple[int, ...]:
@@ -244,8 +214,8 @@ def _mkdocs(notes_dir: Path) -> SiteConfig | None:
         clean = data.get("use_directory_urls")
         return SiteConfig(path, "mkdocs", _text(data.get("site_url")), clean if isinstance(clean, bool) else None,
                           id_setting=_mkdocs_id_setting(data), pages_dir=pages or None,
-                          exclude_docs=_gitignore_lines(data.get("exclude_docs"), f"{path}: exclude_docs"),
-                          draft_docs=_gitignore_lines(data.get("draft_docs"), f"{path}: draft_docs"))
+                          exclude_docs=pattern_lines(data.get("exclude_docs"), f"{path}: exclude_docs"),
+                          draft_docs=pattern_lines(data.get("draft_docs"), f"{path}: draft_docs"))
     return None
 
 
