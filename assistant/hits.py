@@ -213,8 +213,8 @@ def merged(chunks: list[Chunk], best: Chunk | None = None) -> Chunk:
     """Adjacent chunks (in line order) as one chunk; the lines between two chunks are blank
     (every content line lands in a chunk), so they are restored as such. The heading path
     and anchor are `best`'s (default: the first chunk's; retrieve.py passes the chunk holding
-    the first answer line), so a hit of joined sections cites the one its answer is in. The shown text is joined alike when any
-    chunk has one (wiki/shown.py)."""
+    the first answer line), so a hit of joined sections cites the one its answer is in. The
+    shown text is joined alike when any chunk has one (wiki/shown.py)."""
     def joined(texts: list[str]) -> str:
         text = texts[0]
         for before, after, part in zip(chunks, chunks[1:], texts[1:]):
