@@ -385,6 +385,32 @@ def test_every_link_lands_on_a_hugo_built_page_and_heading(tmp_path, capsys, mon
     assert not any("draft" in b or "notes" in b.split("/")[-1] for b in built)  # Hugo's own answer agrees
 
 
+HUGO_HIDDEN_NOTES = {
+    "_index.md": "---\ntitle: Home\n---\n# Home\n",
+    "kept.md": "---\ntitle: Kept\ndate: 2020-01-01\n---\n# Kept\n",
+    "future.md": "---\ntitle: Future\ndate: 2099-01-01\n---\n# Future\n",  # buildFuture is false by default
+    "later.md": "---\ntitle: Later\ndate: 2020-01-01\npublishDate: 2099-06-01T10:00:00Z\n---\n# Later\n",
+    "expired.md": "+++\ntitle = \"Expired\"\nexpiryDate = 2020-01-01\n+++\n# Expired\n",
+    "never.md": "---\ntitle: Never\n_build:\n  render: never\n---\n# Never\n",
+    "linkonly.md": "---\ntitle: Link only\n_build:\n  render: link\n---\n# Link only\n",
+}
+
+
+@pytest.mark.parametrize("variant", ["", "buildFuture = true\nbuildExpired = true\n"])
+def test_the_notes_linked_are_the_pages_hugo_builds_by_their_dates_and_build_options(tmp_path, capsys, monkeypatch, variant):
+    """Hugo 0.111 builds no page dated in the future, expired, or with `_build: render: never`
+    (or link) unless the site builds them: the assistant answered from all of them (an attack,
+    2026-12-05). `links` offers exactly the pages a real build writes."""
+    repo = _hugo_site(tmp_path, monkeypatch, HUGO_HIDDEN_NOTES, variant)
+    built = {s for s in HUGO_HIDDEN_NOTES
+             if s == "_index.md" or (repo / "public" / s.removesuffix(".md") / "index.html").is_file()}
+    assert cli.main(["links", "--corpus", str(repo / "notes"), "--json"]) == 0
+    linked = {json.loads(line)["source"] for line in capsys.readouterr().out.splitlines()}
+    expected = {"_index.md", "kept.md"} | ({"future.md", "later.md", "expired.md"} if variant else set())
+    assert built == expected  # the generator's own answer
+    assert linked == built
+
+
 @pytest.mark.parametrize("content_dir", ["content", "notes"])
 def test_a_hugo_project_root_as_the_notes_folder_links_its_content_pages(tmp_path, capsys, monkeypatch, content_dir):
     """The team points at the repository (`hugo.toml` beside the content folder), not at its

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
+from datetime import date, datetime, timezone
 import re
 import reprlib
 from dataclasses import dataclass, field
@@ -279,3 +280,43 @@ def _disabled(value, path: Path, warn: Callable[[str], None]) -> set[str]:
         warn(f"{path}: disableLanguages is not a list; ignored")
         return set()
     return {code for code in (_code(v, "disableLanguages entry", path, warn) for v in value[:MAX_LANGUAGES]) if code}
+
+
+# Front matter keys Hugo reads a page's dates from, first found wins (its default `frontmatter`
+# configuration: https://gohugo.io/getting-started/configuration/#configure-front-matter).
+_PUBLISH_KEYS = ("publishdate", "pubdate", "published", "date")
+_EXPIRY_KEYS = ("expirydate", "unpublishdate")
+
+
+def _moment(value) -> datetime | None:
+    """A front matter date as Hugo reads it (a YAML/TOML date or datetime, or ISO 8601 text),
+    in UTC when it names no zone; None for anything else."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    return None
+
+
+def hides_page(meta: dict, build_future: bool = False, build_expired: bool = False, now: datetime | None = None) -> bool:
+    """True when Hugo builds no page for front matter `meta` (keys any case) beyond `draft`:
+    `build` / `_build` with `render` never (or link, or false), a publish date (or date) after
+    `now` unless the site sets buildFuture, an expiry date before it unless buildExpired.
+    Hugo 0.111 built none of these pages, which were indexed and answered (an attack,
+    2026-12-05). https://gohugo.io/content-management/build-options/,
+    https://gohugo.io/getting-started/usage/#draft-future-and-expired-content"""
+    meta = lower_keys(meta)
+    build = lower_keys(meta.get("build") if "build" in meta else meta.get("_build"))
+    render = build.get("render")
+    if render is False or (isinstance(render, str) and render.strip().lower() in ("never", "link", "false")):
+        return True
+    now = now or datetime.now(timezone.utc)
+    published = next((_moment(meta[k]) for k in _PUBLISH_KEYS if k in meta), None)
+    expires = next((_moment(meta[k]) for k in _EXPIRY_KEYS if k in meta), None)
+    return (not build_future and published is not None and published > now) or \
+        (not build_expired and expires is not None and expires < now)

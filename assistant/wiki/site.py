@@ -367,7 +367,8 @@ def _hugo(notes_dir: Path) -> SiteConfig | None:
             continue
         ugly = keys.get("uglyurls")
         return SiteConfig(path, "hugo", _text(keys.get("baseurl")), (not ugly) if isinstance(ugly, bool) else None,
-                          id_setting=_hugo_id_setting(keys), languages=languages, pages_dir=pages or None)
+                          id_setting=_hugo_id_setting(keys), languages=languages, pages_dir=pages or None,
+                          build_future=keys.get("buildfuture") is True, build_expired=keys.get("buildexpired") is True)
     return None
 
 

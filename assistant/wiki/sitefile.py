@@ -51,6 +51,9 @@ class SiteConfig:
     # docs_dir): pages `mkdocs build` leaves out (published.py applies them); empty otherwise.
     exclude_docs: tuple[str, ...] = ()
     draft_docs: tuple[str, ...] = ()
+    # A Hugo site's `buildFuture` and `buildExpired`: pages dated later, or expired, are built.
+    build_future: bool = False
+    build_expired: bool = False
 
 
 def _warn_once(message: str) -> None:
