@@ -180,8 +180,13 @@ class LineRanker:
         topics = topic_words(text)
         named = frozenset(match_form(w).lower() for w in topics) if len(topics) <= ELLIPTICAL_KEY_TERMS else frozenset()
         asked = asked_answers(text)
-        scored = sorted((s for i in group for s in self.line_scores(i, query, words, line_terms, translations, numbers, named, asked)),
-                        reverse=True)
+        # A joined chunk without answer lines (a "関連ページ" link list beside a fee section)
+        # offers its heading only when no chunk of the hit has answer lines: it led the fees'
+        # lines, and the hit was cited by it (tests/test_navigation.py, with joined hits cited by
+        # their first answer line).
+        answering = [i for i in group if any(self.line_content[j] and not self.line_header[j] for j in self.chunk_lines[i])]
+        scored = sorted((s for i in answering or group
+                         for s in self.line_scores(i, query, words, line_terms, translations, numbers, named, asked)), reverse=True)
         return tuple(line for _, line in scored[:HIGHLIGHTS])
 
 
