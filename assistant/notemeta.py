@@ -1,4 +1,4 @@
-"""A note's front matter (YAML or TOML) as a dict, read as the wikis read it and never lost
+"""A note's front matter (YAML, TOML or JSON) as a dict, read as the wikis read it and never lost
 whole to one bad value (PyYAML, tomllib).
 
 PyYAML's safe loader, with three changes measured against attacks (2026-12-04/05): a
@@ -9,6 +9,7 @@ a bad value still hides its page.
 """
 from __future__ import annotations
 
+import json
 import tomllib
 
 import yaml
@@ -86,9 +87,31 @@ def _line_by_line(lines: list[str], toml: bool) -> dict:
     return meta
 
 
+def json_front_matter(lines: list[str]) -> tuple[dict, int] | None:
+    """(the JSON object, the number of lines up to the one holding its closing brace) when the
+    note opens with one after blank lines, as Hugo reads JSON front matter; else None. Hugo
+    0.111 hid a `{ "draft": true }` page that was indexed and answered (an attack, 2026-12-05;
+    https://gohugo.io/content-management/front-matter/). Hugo's lexer counts braces outside
+    strings to the closing one, which for any object it builds is where JSON's own decoder
+    stops; text after that brace on its line is left out. Numbers are read as floats: an
+    integer of over 4,300 digits must not lose the block (Python refuses to read one as int)."""
+    start = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if start is None or not lines[start].lstrip().startswith("{"):
+        return None
+    text = "\n".join(lines[start:])
+    try:
+        meta, stop = json.JSONDecoder(parse_int=float).raw_decode(text, len(text) - len(text.lstrip()))
+    except (ValueError, RecursionError):
+        return None  # no JSON object: a `{% include %}` or `{:toc}` line, which is text
+    return (meta, start + text.count("\n", 0, stop) + 1) if isinstance(meta, dict) else None
+
+
 def front_matter_meta(lines: list[str], end: int) -> dict:
     """The front matter block `lines[:end]` (`_front_matter_end`) as a dict; {} when it is not
     a mapping. Raises FrontMatterError for a block that does not parse whole."""
+    if lines and lines[0].strip() not in ("---", "+++"):
+        found = json_front_matter(lines[:end])  # the only other block _front_matter_end finds
+        return found[0] if found else {}
     # The block between the lines notes._front_matter_end found, read as it is: python-
     # frontmatter split it again and knew no `...` closer (YAML's, which Jekyll takes), so such
     # a block's keys, `published: false` too, were silently none.

@@ -21,7 +21,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .errors import CorpusError
-from .notemeta import FrontMatterError, front_matter_meta
+from .notemeta import FrontMatterError, front_matter_meta, json_front_matter
 
 log = logging.getLogger(__name__)
 
@@ -123,9 +123,11 @@ def _front_matter_end(lines: list[str]) -> int:
     matter under every engine: read as text, its `title = "..."` and `weight = 20` lines were
     indexed and cited as answers (heldout13, a Hugo wiki). Its fences start the line, as Jekyll
     and Hugo read them (trailing spaces allowed): an indented " ---" closed the block early,
-    and a `published: false` after it was no key (an attack, 2026-12-05)."""
+    and a `published: false` after it was no key (an attack, 2026-12-05). A JSON object that
+    opens the note is Hugo's third kind (notemeta.json_front_matter)."""
     if not lines or lines[0].rstrip() not in ("---", "+++"):
-        return 0
+        found = json_front_matter(lines) if lines and lines[0][:1] in ("{", " ", "\t", "") else None
+        return found[1] if found else 0
     closers = ("---", "...") if lines[0].rstrip() == "---" else ("+++",)
     for i in range(1, len(lines)):
         if lines[i].rstrip() in closers:

@@ -580,3 +580,49 @@ def test_every_link_lands_on_a_docsy_style_bilingual_hugo_site(tmp_path, capsys,
     built = {p.relative_to(repo / "public").as_posix() for p in (repo / "public").rglob("index.html")}
     if layout != "disabled root":  # there de's content/ overlaps en/ and ja/: Hugo builds /ja/en/x/ too
         assert len(built) - ("en/index.html" in built) == len(expected)  # Hugo's own count ("en/": a redirect)
+
+
+# Sections that hide what is below them (a section `_index.md`'s `cascade`, or a section Hugo
+# does not build), and JSON front matter: each published a page Hugo 0.111 does not build (an
+# attack, 2026-12-05).
+HUGO_SECTION_NOTES = {
+    "_index.md": "---\ntitle: Home\n---\n# Home\n",
+    "kept.md": "# Kept\n",
+    "json.md": "\n  {\n  \"title\": \"J\",\n  \"draft\": true\n}\n# JSON draft\n",
+    "json-kept.md": "{ \"title\": \"J2\", \"draft\": false }\n# JSON kept\n",
+    "cascaded/_index.md": "---\ntitle: C\ncascade:\n  draft: true\n---\n# C\n",
+    "cascaded/a.md": "# A\n",
+    "cascaded/own-false.md": "---\ndraft: false\n---\n# Own false\n",  # the section is gone: so is it
+    "toml/_index.md": "+++\ntitle = \"T\"\n[cascade]\nexpiryDate = 2020-01-01\n+++\n# T\n",
+    "toml/a.md": "# TA\n",
+    "drafted/_index.md": "---\ntitle: D\ndraft: true\n---\n# D\n",
+    "drafted/deep/page.md": "# Deep\n",
+    "future/_index.md": "---\ntitle: F\npublishDate: 2099-01-01\n---\n# F\n",
+    "future/a.md": "# FA\n",
+    "targeted/_index.md": "---\ntitle: G\ncascade:\n  - _target:\n      path: /Targeted/B.md\n    draft: true\n"
+                          "  - _target:\n      kind: page\n      path: \"{/targeted/c.md,/none/**}\"\n    draft: true\n---\n# G\n",
+    "targeted/a.md": "# GA\n",
+    "targeted/b.md": "# GB\n",
+    "targeted/c.md": "# GC\n",
+    "kinds/_index.md": "---\ntitle: K\ncascade:\n  - _target:\n      kind: section\n    _build:\n      render: never\n"
+                       "  - _target:\n      kind: page\n      lang: fr\n    draft: true\n---\n# K\n",
+    "kinds/a.md": "# KA\n",  # the section's own page is not rendered, the pages below it are
+    "mapping/_index.md": "---\ntitle: M\ncascade:\n  _target:\n    path: /mapping/b.md\n  draft: true\n---\n# M\n",
+    "mapping/a.md": "# MA\n",  # Hugo 0.111 ignores a mapping's _target: everything is a draft
+}
+
+
+@pytest.mark.parametrize("variant", ["", "buildFuture = true\nbuildExpired = true\n"])
+def test_the_notes_linked_are_the_pages_hugo_builds_below_its_sections(tmp_path, capsys, monkeypatch, variant):
+    """`links` offers exactly the pages a real Hugo build writes when sections cascade front
+    matter (mapping, list with `_target` globs, TOML), when a section is a draft or dated out
+    (every page below it goes too), and when a page's front matter is JSON."""
+    repo = _hugo_site(tmp_path, monkeypatch, HUGO_SECTION_NOTES, variant)
+    built = {s for s in HUGO_SECTION_NOTES
+             if (repo / "public" / s.removesuffix(".md").removesuffix("_index") / "index.html").is_file()}
+    assert cli.main(["links", "--corpus", str(repo / "notes"), "--json"]) == 0
+    linked = {json.loads(line)["source"] for line in capsys.readouterr().out.splitlines()}
+    expected = {"_index.md", "kept.md", "json-kept.md", "targeted/_index.md", "targeted/a.md", "kinds/a.md"}
+    expected |= {"toml/_index.md", "toml/a.md", "future/_index.md", "future/a.md"} if variant else set()
+    assert built == expected  # the generator's own answer
+    assert linked == built
