@@ -15,6 +15,7 @@ from functools import lru_cache
 from markdown_it.common import html_re
 
 from .gfmarks import github_marks
+from .mdtables import bound_tables
 
 MAX_RANK_STYLED = 3  # answer lines styled by rank (1 = best); later ranks share the last style
 
@@ -72,7 +73,7 @@ def markdown():
 
     # html=False: raw HTML in a note becomes visible text, never markup; only inline formatting
     # tags give way to the text they wrap (`_formatting_tag`).
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").enable("strikethrough")
+    md = bound_tables(MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").enable("strikethrough"))
     md.inline.ruler.before("autolink", "formatting_tag", _formatting_tag)
     md.block.ruler.at("reference", _not_a_footnote_definition(reference))
     md.add_render_rule("fence", _render_code)

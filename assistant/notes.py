@@ -21,6 +21,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from .errors import CorpusError
+from .mdtables import bound_tables
 from .notemeta import FrontMatterError, front_matter_meta, json_front_matter
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ class Note:
 
 
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
+    return bound_tables(MarkdownIt("commonmark").enable("table").enable("strikethrough"))
 
 
 # A heading's text longer than this is taken as written, not parsed for markup: nobody writes

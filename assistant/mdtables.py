@@ -1,0 +1,60 @@
+"""markdown-it's table rule with a bound on the empty cells it adds to short rows.
+
+A table row with fewer cells than its header is filled with empty cells, each rendered with
+the column's style: a 16,000-character hit of 256-column tables with one-character rows
+rendered to 19 MB of HTML in 9.6 s, and a 36 KB note took 17 s to parse at build (an attack,
+2026-12-05; measured 2026-12-06). markdown-it-py bounds the cells added per table (65,536,
+https://github.com/markdown-it/markdown-it/issues/1000), not per character of the note, so
+twenty tables multiply it. Here a table ends at the row where the cells added so far exceed
+the characters of its rows so far (plus MIN_ADDED_CELLS): the lines after it read as
+paragraphs, as the library does at its own bound. A written table, however wide, never
+reaches it: each written cell takes at least one character.
+
+The library has no setting for this bound, hence the wrapper; it repeats the library's own
+loop over rows (markdown_it/rules_block/table.py, 4.3) to find where a table ends.
+"""
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import mdTrim
+from markdown_it.rules_block.state_block import StateBlock
+from markdown_it.rules_block.table import escapedSplit, getLine, table
+
+MIN_ADDED_CELLS = 256  # a short table may leave many cells empty (a 3-row table of 80 columns)
+
+
+def _cells(line: str) -> int:
+    """The number of cells of a table row as markdown-it counts them (outer pipes dropped)."""
+    columns = escapedSplit(line)
+    if columns and columns[0] == "":
+        columns.pop(0)
+    if columns and columns[-1] == "":
+        columns.pop()
+    return len(columns)
+
+
+def _bounded_table(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """The library's table rule, given an end line where the cells it would add run past the
+    bound (see the module docstring)."""
+    if silent or start_line + 2 > end_line:
+        return table(state, start_line, end_line, silent)
+    count = _cells(mdTrim(getLine(state, start_line + 1)))
+    terminators = state.md.block.ruler.getRules("table")
+    budget, added = MIN_ADDED_CELLS + len(getLine(state, start_line)), 0
+    for line in range(start_line + 2, end_line):  # the library's loop: where its table ends
+        if state.sCount[line] < state.blkIndent or any(rule(state, line, end_line, True) for rule in terminators):
+            break
+        text = mdTrim(getLine(state, line))
+        if not text or state.is_code_block(line):
+            break
+        added += count - _cells(text)
+        budget += len(text) + 1
+        if added > budget:
+            return table(state, start_line, line, silent)
+    return table(state, start_line, end_line, silent)
+
+
+def bound_tables(md: MarkdownIt) -> MarkdownIt:
+    """`md` with its table rule bounded (see the module docstring); returns `md`."""
+    md.block.ruler.at("table", _bounded_table)
+    return md

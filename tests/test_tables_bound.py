@@ -1,0 +1,34 @@
+"""Tables whose short rows markdown-it fills with empty cells (mdtables.py): a reply and a
+note's parse stay linear in the text, and written tables render whole."""
+from __future__ import annotations
+
+from assistant.mdtables import MIN_ADDED_CELLS
+from assistant.notes import parse_structure
+from assistant.webrender import section_html
+
+
+def _sparse_table(columns: int, rows: int) -> str:
+    """An aligned header of `columns` columns over `rows` rows of one character (an attack,
+    2026-12-05: each row is filled with `columns - 1` empty styled cells)."""
+    return "|" + "a|" * columns + "\n|" + ":-|" * columns + "\n" + "x\n" * rows + "\n"
+
+
+def test_a_hit_of_sparse_tables_renders_to_html_linear_in_its_text():
+    text = (_sparse_table(256, 257) * 40)[:16_000]  # a hit's most text (hits.MAX_HIT_CHARS)
+    rendered = section_html(text)
+    assert len(rendered) < 40 * len(text)  # unbounded: 19 MB, 1,213 times the text
+
+
+def test_a_note_of_sparse_tables_parses_to_tokens_linear_in_its_text():
+    text = "# T\n\n" + _sparse_table(256, 257) * 20
+    tokens = parse_structure(text)
+    assert len(tokens) < 4 * len(text)  # unbounded: 1.3 million cells of 3 tokens each (17 s)
+
+
+def test_written_tables_render_every_cell_however_wide():
+    written = "|" + "h|" * 200 + "\n|" + "-|" * 200 + "\n" + ("|" + "v|" * 200 + "\n") * 50
+    assert section_html(written).count("<td") == 200 * 50
+    assert 80 * 3 < MIN_ADDED_CELLS
+    short = "|" + "h|" * 80 + "\n|" + "-|" * 80 + "\n|x|\n|y|\n|z|\n"  # a few rows left mostly empty
+    assert section_html(short).count("<td") == 80 * 3
+    assert section_html(_sparse_table(256, 40)).count("<td") < 256 * 40  # cut where the empty cells run past
