@@ -184,7 +184,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         except Exception:  # a bug must not show a traceback; it is logged for the operator
             log.exception("search failed")
             reply = error_html(TEXT[lang]["error"] + (": 内部エラーが発生しました。" if lang == "ja" else ": internal error."))
-        shown = question_html(used)
+        shown = question_html(used, before if linked else (), lang)  # a permalink's reader sees what it followed
         chat = bounded_chat(chat + [{"role": "user", "content": shown}, {"role": "assistant", "content": reply}])
         conversation = {**conversation, "chat": chat, "asked": asked, "lang": lang, "last": used, "scope": scope,
                         "requested_scope": requested, "before": before, "id": conversation.get("id") or new_session_id()}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Sequence
 
 from .chunking import PATH_SEPARATOR
 from .fragments import disclosure_as_text, outdent, unindented_html_blocks
@@ -325,11 +326,21 @@ def answer_html(answer: Answer, link_target: str = "_top", lang: str | None = No
     return one_line(f'<div class="{css}" lang="{lang}">' + "".join(parts) + "</div>")
 
 
-def question_html(question: str) -> str:
+EARLIER_LABEL = {"ja": "前の質問", "en": "After"}
+
+
+def question_html(question: str, earlier: Sequence[str] = (), lang: str = "en") -> str:
     """The user's own words as plain text in an HTML block, so that neither a ?q= permalink
     nor a pasted question can put links, images or diagrams into the chat (Gradio renders
-    chat messages as markdown; an HTML block on one line is left alone)."""
-    return one_line(f'<div class="question"><p>{html.escape(question).replace(chr(10), "<br>")}</p></div>')
+    chat messages as markdown; an HTML block on one line is left alone). `earlier`: the
+    questions a permalink's answer read first (its &history=), shown above it oldest first:
+    opened by someone else, the link showed "落ちたらいくらかかる？" alone, over an answer
+    about the exam two turns back (a fresh user, 2026-12-05)."""
+    before = ""
+    if earlier:
+        shown = " → ".join(html.escape(q).replace(chr(10), " ") for q in earlier)
+        before = f'<p class="earlier">{EARLIER_LABEL.get(lang, EARLIER_LABEL["en"])}: {shown}</p>'
+    return one_line(f'<div class="question">{before}<p>{html.escape(question).replace(chr(10), "<br>")}</p></div>')
 
 
 def error_html(message: str) -> str:

@@ -938,6 +938,8 @@ def test_a_follow_ups_permalink_gives_the_same_answer(live_server, new_page, sea
     assert service.calls[-1] == (FOLLOW_UP_CHAT[-1], tuple(FOLLOW_UP_CHAT[:-1]))
     assert top_hit(answer) == top_hit(follow_up) and "見つかりませんでした" not in answer.inner_text()
     assert other.locator("#chat .answer").count() == 1 and other.url == permalink  # its own link stays the same
+    # its reader sees the questions it followed, oldest first, above the last (a fresh user, 2026-12-05)
+    assert other.locator("#chat .question .earlier").inner_text() == "前の質問: " + " → ".join(FOLLOW_UP_CHAT[:-1])
     ask(other, "それを変更するには？", 2)  # the link's questions are the chat's from then on
     assert service.calls[-1] == ("それを変更するには？", tuple(FOLLOW_UP_CHAT))
     other.locator("#clear").click()
@@ -946,6 +948,7 @@ def test_a_follow_ups_permalink_gives_the_same_answer(live_server, new_page, sea
     ask(other, EN_QUESTION, 1)
     assert service.calls[-1] == (EN_QUESTION, ())
     history_in_url(other, [])  # a question without earlier ones: none in its link
+    assert other.locator("#chat .question .earlier").count() == 0  # nor in a question asked in the chat
 
 
 LONG_TURN = "SQS " * 1000  # 4,000 characters: cut at MAX_QUESTION_CHARS, as the API cuts it
