@@ -20,6 +20,7 @@ from typing import Sequence
 from .errors import AssistantError
 from .language import language
 from .scopes import shown_heading
+from .topicwords import ELLIPTICAL_KEY_TERMS, topic_words
 from .unidic import tagged
 
 EXAMPLE_COUNT = 4
@@ -32,6 +33,7 @@ MAX_CHARS = 40
 # home party", "Configure git"), which "Tell me about ..." bare made a broken sentence of (a
 # new user, heldout15); "について教えて" reads after either in Japanese.
 TEMPLATES = {"ja": "{}について教えて", "en": "Tell me about “{}”"}
+WITHIN_TEMPLATES = {"ja": "「{}」の{}について教えて", "en": "Tell me about “{1}” in “{0}”"}
 _NUMBERING = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+")  # "3. Configure git" -> "Configure git"
 
 
@@ -55,20 +57,36 @@ def _headings(searcher) -> dict[str, list[tuple[str, str]]]:
         heading = " ".join(chunk.heading_path[-1].split()) if len(chunk.heading_path) > 1 else ""
         if searcher.has_content[i] and MIN_CHARS[language(heading)] <= len(heading) <= MAX_CHARS and heading[-1] not in "?？":
             # Asked in the note's language: a Japanese page's English heading is asked in Japanese.
-            by_note.setdefault(chunk.source, {}).setdefault(heading, _question(heading, str(searcher.chunk_languages[i])))
+            # the nearest heading above that names a topic: not a question ("どうだったか？")
+            parent = next((" ".join(h.split()) for h in reversed(chunk.heading_path[:-1])
+                           if h.strip() and h.strip()[-1] not in "?？" and len(h) <= MAX_CHARS), "")
+            by_note.setdefault(chunk.source, {}).setdefault(heading, _question(heading, str(searcher.chunk_languages[i]), parent))
     notes_of = Counter(h for headings in by_note.values() for h in headings)
     return {note: [(h, q) for h, q in headings.items() if notes_of[h] == 1] for note, headings in by_note.items()}
 
 
-def _question(heading: str, lang: str) -> str:
+def _question(heading: str, lang: str, parent: str = "") -> str:
+    """The example question about `heading`, in `lang`; one that names at most
+    ELLIPTICAL_KEY_TERMS topic words (topicwords.py: "Differences", "料金") is asked within
+    the heading (or title) above it, `parent`: alone, "Tell me about “Differences”" did not
+    say of what (a fresh user, 2026-12-05), as a chat turn naming so little is a follow-up."""
     # Shown as the breadcrumbs show it: a U+202E in a heading showed "Storage quota TERCES" on
     # the button, and asked "... SECRET" (the chat drops direction characters from questions).
+    topic = _topic(heading, lang)
+    within = _topic(parent, lang) if parent else ""
+    if within and within != topic and len(within) <= MAX_CHARS and len(topic_words(heading)) <= ELLIPTICAL_KEY_TERMS:
+        # the template quotes the heading above; a Japanese sentence's own quotes would double them
+        return WITHIN_TEMPLATES[lang].format(within.strip("「」") if lang == "ja" else within, topic)
+    return TEMPLATES[lang].format(topic)
+
+
+def _topic(heading: str, lang: str) -> str:
     topic = shown_heading(_NUMBERING.sub("", heading)).rstrip("。.:：、,")
     if lang == "ja" and topic.endswith("について"):  # "メンター制度について" + について教えて
         topic = topic[: -len("について")]
     if lang == "ja" and _ends_in_predicate(topic):  # a sentence is quoted, as an English heading is
         topic = f"「{topic}」"
-    return TEMPLATES[lang].format(topic)
+    return topic
 
 
 def _ends_in_predicate(heading: str) -> bool:

@@ -34,6 +34,25 @@ def test_a_question_reads_as_one_in_the_notes_language():
     assert _question("休みを取るとき", "ja") == "休みを取るときについて教えて"
 
 
+def test_a_heading_naming_one_topic_word_is_asked_within_the_one_above_it():
+    """"Tell me about “Differences”" did not say of what (a fresh user, 2026-12-05): a heading
+    that names at most one topic word, as an elliptical chat turn does, is asked within its
+    parent heading or title; one that names its topic is asked alone."""
+    assert _question("Differences", "en", "Cash-up at closing") == "Tell me about “Differences” in “Cash-up at closing”"
+    assert _question("料金", "ja", "修了検定") == "「修了検定」の料金について教えて"
+    assert _question("Configure git to sign commits", "en", "Setup") == "Tell me about “Configure git to sign commits”"
+    assert _question("申し込みの締め切り", "ja", "修了検定") == "申し込みの締め切りについて教えて"
+    assert _question("Differences", "en", "") == "Tell me about “Differences”"  # a note without a title above
+
+
+def test_the_heading_above_is_the_nearest_that_names_a_topic():
+    searcher = _stub_searcher({"a.md": ("ja", [])})
+    searcher.chunks.append(SimpleNamespace(source="a.md", heading_path=["振り返り", "どうだったか？", "うまくいったこと"]))
+    searcher.chunk_languages = np.append(searcher.chunk_languages, "ja")
+    searcher.has_content = np.append(searcher.has_content, True)
+    assert _headings(searcher) == {"a.md": [("うまくいったこと", "「振り返り」のうまくいったことについて教えて")]}
+
+
 def _stub_searcher(pages: dict[str, tuple[str, list[str]]]):
     """A searcher shaped object: per note (language, section headings), one chunk per
     section with one answer line, and the note's title chunk without one."""
