@@ -12,6 +12,8 @@ Rules checked with Hugo 0.111 builds (tests/test_site_real.py):
   block applies everywhere: Hugo 0.111 ignored its `_target`.
 - A section that is a draft, not yet published or expired hides every page below it, even
   one with `draft: false`; `_build: render: never` hides only the section's own page.
+- One deviation, on the side of hiding: a publish or expiry date in a block of a cascade
+  list hides the pages it targets here, while Hugo 0.111 built them (a draft there hid them).
 
 The globs are gobwas/glob's with '/' as separator (Hugo's): `*` and `?` stop at '/', `**`
 does not, `{a,b}` and `[...]` as in shells. No Python library reads that dialect
