@@ -39,9 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.server import serve
     from assistant.termsafe import terminal_safe
 
-    # --model or ASSISTANT_MODEL wins; else the measured default (profiles.default_model).
-    model, why = choose_model(args.model)
+    # --model or ASSISTANT_MODEL wins; else the model of the index already built, else the
+    # measured default (profiles.choose_model).
     try:
+        model, why = choose_model(args.model, index_dir=from_env(index_dir=args.index_dir).index_dir)
         settings = from_env(
             host=args.host, port=args.port, corpus_dir=args.corpus, index_dir=args.index_dir, model=model,
             watch=False if args.no_watch else None, wiki_base_url=args.wiki_base_url, wiki_engine=args.wiki_engine,

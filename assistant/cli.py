@@ -108,10 +108,11 @@ def _settings(args: argparse.Namespace, corpus: Path | None = None) -> config.Se
     """The settings the options give, for the notes in `corpus` (default: --corpus)."""
     from . import choose_model  # the server's default too, so both use one index
 
+    index_dir = config.from_env(index_dir=args.index_dir).index_dir  # the folder whose index's model is kept
     return config.from_env(
         corpus_dir=corpus if corpus is not None else args.corpus,
         index_dir=args.index_dir,
-        model=choose_model(args.model)[0],
+        model=choose_model(args.model, index_dir=index_dir)[0],
         wiki_base_url=args.wiki_base_url,
         wiki_engine=args.wiki_engine,
         wiki_clean_urls=args.wiki_clean_urls,

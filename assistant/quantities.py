@@ -116,8 +116,9 @@ _QUANTITIES = (
     # in a table whose header holds the unit, or mean a drawback ("the cost of a pattern"):
     # an attack run (2026-12-02) found 15 answered questions flagged per model. "いくらかかる"
     # (a second run) flagged two answered questions and caught none: it stays out with いくらか.
+    # "いくらも" is "not much" but "いくらもらえる" asks an amount (a fresh user, 2026-12-05).
     ("amount of money",
-     re.compile(r"いくら(?!い(?!る|り)|でも|も|か)(?![^、。？?]{0,12}ても)"
+     re.compile(r"いくら(?!い(?!る|り)|でも|も(?!ら)|か)(?![^、。？?]{0,12}ても)"
                 r"|\bhow much (?!time\b|effort\b|latency\b|attention\b)(?:[\w'-]+ ){0,9}?(?:cost|costs|pay|paid|charge|charged|fined|stolen)\b(?! attention| in (?:time|latency|effort|performance))"
                 r"|\bhow much money\b"
                 r"|\bhow much (?:is|are|was|were|does|do|will) [^?]{0,60}?\bper (?:night|hour|day|week|month|year|person|head|"

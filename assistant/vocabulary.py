@@ -59,6 +59,7 @@ def one_edits(word: str) -> Iterable[str]:
 
 
 # An error or model code: one to three letters, then two or more digits ("e27", "p07").
+_UNIT_AFTER_NUMBER = re.compile(r"(?<![a-z0-9])\d[\d.,]*+([a-z][a-z0-9]*)")
 _CODE = re.compile(r"([a-z]{1,3})(\d{2,})")
 # A numbered thing ("FV4", "room-12"), and a numbered family the notes write as a range
 # ("FV1〜FV6", "FV1-6", "Tank 1–4"): a question's "FV4" is in the notes when their range holds
@@ -89,6 +90,10 @@ class Vocabulary:
                 # Combined tokens ("Windows/Mac", "CI/CD", "CodeDeployDefault.HalfAtTime",
                 # "pr-check") also name each part.
                 self.words.update(p for p in re.split(r"[/.\-]", word) if p)
+                # A measurement names its unit: "10ppm", "2m³" (NFKC "2m3") write ppm and m3,
+                # and "硫化水素は何ppmまで？" was "not in the notes" for an unknown "ppm" over the
+                # line that answers it (a fresh user, 2026-12-05).
+                self.words.update(m[1] for m in _UNIT_AFTER_NUMBER.finditer(word))
             self._japanese.update(JAPANESE_RUN.findall(text))
             for m in _RANGE.finditer(text.lower()) if n_ranges < MAX_RANGES else ():
                 if m[3] in (None, m[1]) and int(m[2]) < int(m[4]):

@@ -106,6 +106,21 @@ def test_an_explicit_model_always_wins(models_dir):
     assert profiles.choose_model(None, {"ASSISTANT_MODEL": ""}, models_dir)[0] == GEMMA  # empty = unset, as in config
 
 
+def test_without_a_model_named_the_index_already_built_keeps_its_model(models_dir, built_settings, tmp_path):
+    """A fresh user's `ask` without --model rebuilt their index of another model as the
+    default's, replacing it (2026-12-05): the model that built the index in the folder is
+    kept (built_settings: a real e5 index), while the measured default applies to a folder
+    without one; an explicit choice still wins."""
+    write(models_dir, numbers())  # Gemma measured to meet the targets: the default
+    assert profiles.index_model(built_settings.index_dir) == "e5"
+    name, why = profiles.choose_model(None, {}, models_dir, index_dir=built_settings.index_dir)
+    assert name == "e5" and str(built_settings.index_dir) in why
+    assert profiles.choose_model(None, {}, models_dir, index_dir=tmp_path / "empty")[0] == GEMMA
+    assert profiles.choose_model(GEMMA, {}, models_dir, index_dir=built_settings.index_dir)[0] == GEMMA
+    assert profiles.choose_model(None, {"ASSISTANT_MODEL": GEMMA}, models_dir, index_dir=built_settings.index_dir)[0] is None
+    assert profiles.EMBEDDINGGEMMA_300M.built_as == "onnx-int8:google/embeddinggemma-300m"
+
+
 def test_start_up_line_gives_the_model_and_the_reason(models_dir):
     write(models_dir, numbers(rss=900))
     name, why = profiles.choose_model(None, {}, models_dir)

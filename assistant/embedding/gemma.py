@@ -10,6 +10,8 @@ import numpy as np
 from ..errors import ModelError
 from .base import Embedder, Progress, _clean
 
+NAME = "onnx-int8:google/embeddinggemma-300m"  # an index's embedder name up to its options ("|...")
+
 
 
 class GemmaOnnxEmbedder(Embedder):
@@ -46,7 +48,7 @@ class GemmaOnnxEmbedder(Embedder):
         self.heading_title = heading_title
         # "|alone": each text runs alone (gemma_onnx.OnnxRunner.run); vectors of batched runs
         # differ, so an index or cache made by them is rebuilt rather than mixed.
-        self.name = "onnx-int8:google/embeddinggemma-300m" + ("|title=heading" if heading_title else "|title=none") + "|alone"
+        self.name = NAME + ("|title=heading" if heading_title else "|title=none") + "|alone"
 
     def document(self, text: str) -> str:
         """The prompt-wrapped text the model reads for a passage."""
