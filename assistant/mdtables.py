@@ -4,11 +4,15 @@ A table row with fewer cells than its header is filled with empty cells, each re
 the column's style: a 16,000-character hit of 256-column tables with one-character rows
 rendered to 19 MB of HTML in 9.6 s, and a 36 KB note took 17 s to parse at build (an attack,
 2026-12-05; measured 2026-12-06). markdown-it-py bounds the cells added per table (65,536,
-https://github.com/markdown-it/markdown-it/issues/1000), not per character of the note, so
-twenty tables multiply it. Here a table ends at the row where the cells added so far exceed
-the characters of its rows so far (plus MIN_ADDED_CELLS): the lines after it read as
-paragraphs, as the library does at its own bound. A written table, however wide, never
-reaches it: each written cell takes at least one character.
+https://github.com/markdown-it/markdown-it/issues/1000), not per character of the text, so
+twenty tables multiply it; a bound per table did too (a second attack: many 12-column tables
+of 30 one-character rows, 108 times the text as HTML, a 1 MB note 94 s and 3.9 GB to parse).
+
+Here the cells added in one parse stay within MIN_ADDED_CELLS plus one per two characters of
+the text: a table ends at the row that would pass that, and the lines after it read as
+paragraphs, as the library does at its own bound. A written table never comes near it (each
+written cell takes at least two characters, "x|"), and the HTML of a filled table is then at
+most that of a written one of the same size.
 
 The library has no setting for this bound, hence the wrapper; it repeats the library's own
 loop over rows (markdown_it/rules_block/table.py, 4.3) to find where a table ends.
@@ -21,6 +25,7 @@ from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.rules_block.table import escapedSplit, getLine, table
 
 MIN_ADDED_CELLS = 256  # a short table may leave many cells empty (a 3-row table of 80 columns)
+_SPENT = "_mdtables_added_cells"  # the parse's env key: [the text, cells added so far]
 
 
 def _cells(line: str) -> int:
@@ -34,23 +39,30 @@ def _cells(line: str) -> int:
 
 
 def _bounded_table(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-    """The library's table rule, given an end line where the cells it would add run past the
-    bound (see the module docstring)."""
+    """The library's table rule, given an end line where the cells added in this parse would
+    pass the bound (see the module docstring). The count is kept in the parse's `env`, by the
+    text it is for: nested blocks share the parse's state and text."""
     if silent or start_line + 2 > end_line:
         return table(state, start_line, end_line, silent)
+    spent = state.env.get(_SPENT)
+    if not spent or spent[0] is not state.src:
+        spent = state.env[_SPENT] = [state.src, 0]
+    budget = MIN_ADDED_CELLS + len(state.src) // 2
     count = _cells(mdTrim(getLine(state, start_line + 1)))
     terminators = state.md.block.ruler.getRules("table")
-    budget, added = MIN_ADDED_CELLS + len(getLine(state, start_line)), 0
+    added = spent[1]
     for line in range(start_line + 2, end_line):  # the library's loop: where its table ends
         if state.sCount[line] < state.blkIndent or any(rule(state, line, end_line, True) for rule in terminators):
             break
         text = mdTrim(getLine(state, line))
         if not text or state.is_code_block(line):
             break
-        added += count - _cells(text)
-        budget += len(text) + 1
-        if added > budget:
+        row = max(0, count - _cells(text))
+        if added + row > budget:
+            spent[1] = added
             return table(state, start_line, line, silent)
+        added += row
+    spent[1] = added
     return table(state, start_line, end_line, silent)
 
 

@@ -19,6 +19,17 @@ def test_a_hit_of_sparse_tables_renders_to_html_linear_in_its_text():
     assert len(rendered) < 40 * len(text)  # unbounded: 19 MB, 1,213 times the text
 
 
+def test_many_small_sparse_tables_share_one_bound():
+    """A second attack: each table had its own allowance, so 12-column tables of 30
+    one-character rows rendered to 108 times their text (a 1 MB note: 94 s and 3.9 GB to
+    parse). The cells added in one parse share one bound."""
+    unit = "a|a|a|a|a|a|a|a|a|a|a|a\n:-|:-|:-|:-|:-|:-|:-|:-|:-|:-|:-|:-\n" + "x\n" * 30 + "\n"
+    text = (unit * 400)[:16_000]
+    assert len(section_html(text)) < 40 * len(text)
+    big = unit * (200_000 // len(unit))
+    assert len(parse_structure(big)) < 4 * len(big)
+
+
 def test_a_note_of_sparse_tables_parses_to_tokens_linear_in_its_text():
     text = "# T\n\n" + _sparse_table(256, 257) * 20
     tokens = parse_structure(text)
