@@ -8,7 +8,8 @@ import time
 import pytest
 
 from assistant.notes import parse_note
-from assistant.wiki.hugocascade import MAX_INHERITED_BLOCKS, _glob, hidden_by_sections
+from assistant.wiki.hugo import _moment, go_true, hides_page
+from assistant.wiki.hugocascade import _Budget, _glob, _matches, hidden_by_sections
 from assistant.wiki.pages import front_matter
 
 
@@ -26,12 +27,31 @@ from assistant.wiki.pages import front_matter
     ("/a.(md)", "/a.(md)", True),  # regex characters are text
 ])
 def test_target_globs_read_as_hugos(pattern, path, matches):
-    assert bool(_glob(pattern).fullmatch(path)) is matches
+    assert _matches({"path": pattern}, {"path": path}, _Budget()) is matches
 
 
-@pytest.mark.parametrize("pattern", ["{/a,/b", "x" * 1_001])
-def test_a_glob_hugo_would_refuse_matches_nothing(pattern):
+@pytest.mark.parametrize("pattern", ["{/a,/b", "[ab", "x" * 4_001])
+def test_a_glob_that_cannot_be_read_applies_to_every_page(pattern):
+    """On the side of hiding: a target this module cannot read hides what its block hides."""
     assert _glob(pattern) is None
+    assert _matches({"path": pattern}, {"path": "/any/page.md"}, _Budget())
+
+
+def test_a_list_of_forty_pages_in_one_glob_is_read():
+    """A second attack: a brace list of 40 pages (over 1,000 characters) matched nothing."""
+    pages = ["/long/secret.md"] + [f"/long/other-page-number-{i:03d}.md" for i in range(39)]
+    pattern = "{" + ",".join(pages) + "}"
+    assert len(pattern) > 1_000
+    assert _matches({"path": pattern}, {"path": "/long/secret.md"}, _Budget())
+    assert not _matches({"path": pattern}, {"path": "/long/kept.md"}, _Budget())
+
+
+def test_a_backtracking_glob_costs_pattern_times_path_steps():
+    """As a regex, `/s/*a*a*a*a*a*a*b` over a page named "a" x 70 took 14 s (a second attack)."""
+    budget = _Budget()
+    path = "/s/" + "a" * 4_000 + ".md"
+    assert not _matches({"path": "/s/*a*a*a*a*a*a*b"}, {"path": path}, budget)
+    assert budget.left > 0 and budget.left >= _Budget().left - 20 * len(path)
 
 
 def test_a_section_hides_through_folders_without_their_own_section_page():
@@ -40,7 +60,7 @@ def test_a_section_hides_through_folders_without_their_own_section_page():
 
 
 def test_a_page_own_value_wins_over_the_cascade_when_its_section_is_built():
-    notes = {"a/_index.md": {"cascade": [{"draft": True}, {"_target": {"path": "/a/keep.md"}, "draft": False}]},
+    notes = {"a/_index.md": {"cascade": [{"_target": {"path": "/a/keep.md"}, "draft": False}, {"draft": True}]},
              "a/keep.md": {}, "a/own.md": {"draft": False}, "a/gone.md": {}}
     # the cascade reaches the section's own page too: written with no target, it is a draft
     assert hidden_by_sections(notes, None) == {"a/_index.md", "a/keep.md", "a/own.md", "a/gone.md"}
@@ -48,19 +68,54 @@ def test_a_page_own_value_wins_over_the_cascade_when_its_section_is_built():
     assert hidden_by_sections(notes, None) == {"a/gone.md"}
 
 
-def test_a_tree_thousands_of_folders_deep_with_cascades_is_read_in_a_bounded_time():
+def test_a_tree_thousands_of_folders_deep_with_cascades_is_read_within_a_budget(caplog):
     """2,000 nested sections of ten targeted blocks each, 200 pages at the bottom: no
-    recursion error, and each page reads at most MAX_INHERITED_BLOCKS blocks."""
+    recursion error; past the site's budget of steps every page under a cascade is left
+    out (on the side of hiding), and the log says so."""
     notes, folder = {}, ""
     blocks = [{"_target": {"path": "/**/x" + "*" * 5 + ".md"}, "draft": True}] * 10
     for depth in range(2_000):
         folder += "d/"
         notes[folder + "_index.md"] = {"cascade": blocks}
     notes.update({f"{folder}p{i}.md": {} for i in range(200)})
+    notes["top.md"] = {}
     started = time.perf_counter()
-    assert hidden_by_sections(notes, None) == set()
-    assert time.perf_counter() - started < 20  # unbounded, it is depth x blocks x pages matches
-    assert MAX_INHERITED_BLOCKS <= 100
+    hidden = hidden_by_sections(notes, None)
+    assert time.perf_counter() - started < 60  # the budget's steps, not depth x blocks x pages matches
+    assert "top.md" not in hidden and f"{folder}p0.md" in hidden
+    assert "too costly" in caplog.text
+
+
+def test_the_first_block_of_a_list_wins_and_only_a_lower_case_target_is_one():
+    """Hugo 0.111, a second attack: of two blocks targeting one page the first wins; a block
+    whose `_TARGET` is in capitals has no target and applies to the section and every page."""
+    notes = {"m/_index.md": {"cascade": [{"_target": {"path": "/m/a.md"}, "draft": True},
+                                         {"_target": {"path": "/m/a.md"}, "draft": False}]}, "m/a.md": {}}
+    assert hidden_by_sections(notes, None) == {"m/a.md"}
+    notes = {"t/_index.md": {"cascade": [{"_TARGET": {"path": "/t/a.md"}, "DRAFT": True}]}, "t/a.md": {}, "t/b.md": {}}
+    assert hidden_by_sections(notes, None) == {"t/_index.md", "t/a.md", "t/b.md"}
+
+
+@pytest.mark.parametrize("value, true", [
+    (True, True), (1, True), (2, True), (0.5, True), ("1", True), ("t", True), ("T", True), ("TRUE", True),
+    ("y", True), ("Y", True), (False, False), (0, False), ("0", False), ("true ", False), ("TrUe", False),
+    ("yes", False), (None, False),
+])
+def test_a_flag_is_true_as_go_reads_it(value, true):
+    """cast.ToBool and yaml.v2 (`draft: 1`, `draft: "T"`, `draft: y` hid pages in Hugo 0.111)."""
+    assert go_true(value) is true
+
+
+@pytest.mark.parametrize("meta", [
+    {"headless": True}, {"publishDate": 4102444800}, {"publishDate": "02 Jan 2099"},
+    {"publishDate": "Mon, 02 Jan 2099 15:04:05 MST"}, {"expiryDate": "02 Jan 2006"},
+])
+def test_pages_hugo_does_not_build_by_headless_and_go_dates(meta):
+    assert hides_page(meta)
+
+
+def test_a_date_that_is_no_date_hides_nothing():
+    assert _moment("x" * 5_000) is None and _moment(10 ** 30) is None and not hides_page({"date": "soon"})
 
 
 @pytest.mark.parametrize("text, meta", [

@@ -609,6 +609,19 @@ HUGO_SECTION_NOTES = {
     "kinds/a.md": "# KA\n",  # the section's own page is not rendered, the pages below it are
     "mapping/_index.md": "---\ntitle: M\ncascade:\n  _target:\n    path: /mapping/b.md\n  draft: true\n---\n# M\n",
     "mapping/a.md": "# MA\n",  # Hugo 0.111 ignores a mapping's _target: everything is a draft
+    # a second attack's (2026-12-06): front matter after a blank line, flags as Go reads them,
+    # a headless bundle, the first of two blocks, a target key in capitals (no target)
+    "blank.md": "\n---\ntitle: Blank\ndraft: true\n---\n# Blank first\n",
+    "closer.md": "---\ntitle: Closer\ndraft: true\n------\n# Long closer\n",
+    "one.md": "---\ntitle: One\ndraft: 1\n---\n# One\n",
+    "tee.md": "+++\ntitle = \"Tee\"\ndraft = \"T\"\n+++\n# Tee\n",
+    "headless/index.md": "---\ntitle: Headless\nheadless: true\n---\n# Headless\n",
+    "first/_index.md": "---\ntitle: First\ncascade:\n  - _target:\n      path: /first/a.md\n    draft: true\n"
+                       "  - _target:\n      path: /first/a.md\n    draft: false\n---\n# First\n",
+    "first/a.md": "# First A\n",
+    "upper/_index.md": "---\ntitle: Upper\ncascade:\n  - _TARGET:\n      path: /upper/a.md\n    draft: true\n---\n# Upper\n",
+    "upper/a.md": "# Upper A\n",
+    "upper/b.md": "# Upper B\n",
 }
 
 
@@ -619,10 +632,11 @@ def test_the_notes_linked_are_the_pages_hugo_builds_below_its_sections(tmp_path,
     (every page below it goes too), and when a page's front matter is JSON."""
     repo = _hugo_site(tmp_path, monkeypatch, HUGO_SECTION_NOTES, variant)
     built = {s for s in HUGO_SECTION_NOTES
-             if (repo / "public" / s.removesuffix(".md").removesuffix("_index") / "index.html").is_file()}
+             if (repo / "public" / s.removesuffix(".md").removesuffix("_index").removesuffix("index") / "index.html").is_file()}
     assert cli.main(["links", "--corpus", str(repo / "notes"), "--json"]) == 0
     linked = {json.loads(line)["source"] for line in capsys.readouterr().out.splitlines()}
-    expected = {"_index.md", "kept.md", "json-kept.md", "targeted/_index.md", "targeted/a.md", "kinds/a.md"}
+    expected = {"_index.md", "kept.md", "json-kept.md", "targeted/_index.md", "targeted/a.md", "kinds/a.md",
+                "first/_index.md"}
     expected |= {"toml/_index.md", "toml/a.md", "future/_index.md", "future/a.md"} if variant else set()
     assert built == expected  # the generator's own answer
     assert linked == built

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import posixpath
 from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
 import re
 import reprlib
 from dataclasses import dataclass, field
@@ -288,14 +289,37 @@ _PUBLISH_KEYS = ("publishdate", "pubdate", "published", "date")
 _EXPIRY_KEYS = ("expirydate", "unpublishdate")
 
 
+# Go's date layouts Hugo reads from text beyond ISO 8601 (cast.StringToDate), as strptime
+# formats: "02 Jan 2099", ANSIC, and the e-mail forms (RFC 1123/822, email.utils). A second
+# attack's "02 Jan 2099" and "Mon, 02 Jan 2099 15:04:05 MST" kept pages Hugo leaves out.
+_TEXT_DATES = ("%d %b %Y", "%a %b %d %H:%M:%S %Y", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S")
+MAX_DATE_CHARS = 100
+
+
+def go_true(value) -> bool:
+    """A front matter flag as Hugo reads it true: Go's cast.ToBool (true; a number other than
+    0; the text strconv.ParseBool takes for true: "1", "t", "T", "TRUE", "true", "True"), and
+    yaml.v2's `y` / `Y`, which PyYAML leaves as text. `draft: 1` and `draft: "T"` hid pages
+    in Hugo 0.111 that were answered (a second attack, 2026-12-06); "true " (a space) is false
+    to Go and here."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value != 0
+    return isinstance(value, str) and value in ("1", "t", "T", "TRUE", "true", "True", "y", "Y")
+
+
 def _moment(value) -> datetime | None:
-    """A front matter date as Hugo reads it (a YAML/TOML date or datetime, or ISO 8601 text),
-    in UTC when it names no zone; None for anything else."""
-    if isinstance(value, str):
+    """A front matter date as Hugo reads it (a YAML/TOML date or datetime, ISO 8601 text, Go's
+    other layouts `_TEXT_DATES` and the e-mail forms, a Unix time in seconds), in UTC when it
+    names no zone; None for anything else."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
-            value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
+            return datetime.fromtimestamp(value, tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):
             return None
+    if isinstance(value, str):
+        value = _text_moment(value.strip()[:MAX_DATE_CHARS + 1])
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     if isinstance(value, date):
@@ -303,14 +327,34 @@ def _moment(value) -> datetime | None:
     return None
 
 
+def _text_moment(text: str) -> datetime | None:
+    if len(text) > MAX_DATE_CHARS:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    for layout in _TEXT_DATES:
+        try:
+            return datetime.strptime(text, layout)
+        except ValueError:
+            continue
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
 def hides_page(meta: dict, build_future: bool = False, build_expired: bool = False, now: datetime | None = None) -> bool:
     """True when Hugo builds no page for front matter `meta` (keys any case) beyond `draft`:
-    `build` / `_build` with `render` never (or link, or false), a publish date (or date) after
+    `headless` true, `build` / `_build` with `render` never (or link, or false), a publish date (or date) after
     `now` unless the site sets buildFuture, an expiry date before it unless buildExpired.
     Hugo 0.111 built none of these pages, which were indexed and answered (an attack,
     2026-12-05). https://gohugo.io/content-management/build-options/,
     https://gohugo.io/getting-started/usage/#draft-future-and-expired-content"""
     meta = lower_keys(meta)
+    if go_true(meta.get("headless")):  # a headless bundle has no page (a second attack)
+        return True
     build = lower_keys(meta.get("build") if "build" in meta else meta.get("_build"))
     render = build.get("render")
     if render is False or (isinstance(render, str) and render.strip().lower() in ("never", "link", "false")):

@@ -3,103 +3,184 @@ below it (and to the section itself), and a section Hugo does not build takes ev
 below it along. A `cascade: {draft: true}` in `_index.md` published nothing under it, yet
 each page there was indexed and answered (an attack, 2026-12-05).
 
-Rules checked with Hugo 0.111 builds (tests/test_site_real.py):
+Rules checked with Hugo 0.111 builds (tests/test_site_real.py, and a second attack's):
 - A page's front matter is what the `cascade` blocks of the `_index.md` files above it (and
-  its own, for a section) give, nearest first, under its own keys.
-- A cascade written as a list: each block applies where its `_target` matches (globs over
-  `path` "/" + the file's path in its content folder, any case; `kind` page / section /
-  home; `lang`; `environment`, "production" for a `hugo` build). Written as one mapping, a
-  block applies everywhere: Hugo 0.111 ignored its `_target`.
+  its own, for a section) give, nearest section first and, within one section's list, its
+  first block first, under the page's own keys.
+- A cascade written as a list: each block applies where its `_target` (that key in lower
+  case only: `_TARGET` is no target) matches: globs over `path` ("/" + the file's path in
+  its content folder, any case), `kind` (page / section / home), `lang`, `environment`
+  ("production" for a `hugo` build). Written as one mapping, a block applies everywhere:
+  Hugo 0.111 ignored its `_target`.
 - A section that is a draft, not yet published or expired hides every page below it, even
   one with `draft: false`; `_build: render: never` hides only the section's own page.
-- One deviation, on the side of hiding: a publish or expiry date in a block of a cascade
-  list hides the pages it targets here, while Hugo 0.111 built them (a draft there hid them).
+- Deviations, each on the side of hiding: a publish or expiry date in a block of a cascade
+  list hides the pages it targets here, while Hugo 0.111 built them; a target this module
+  cannot read (a glob over MAX_GLOB_CHARS, more than MAX_GLOB_ALTERNATIVES alternatives)
+  applies to every page, as does every block once a site has used MAX_MATCH_STEPS.
 
 The globs are gobwas/glob's with '/' as separator (Hugo's): `*` and `?` stop at '/', `**`
-does not, `{a,b}` and `[...]` as in shells. No Python library reads that dialect
-(fnmatch has no braces and lets `*` cross '/'; pathspec is gitignore's), hence `_glob`.
+does not, `{a,b}` and `[...]` as in shells. No Python library reads that dialect (fnmatch
+has no braces and lets `*` cross '/'; pathspec is gitignore's), hence `_glob`. Globs are
+matched by stepping through the text with the set of pattern positions reached (an NFA),
+so a match costs at most pattern length x path length steps: as a backtracking regex,
+`/s/*a*a*a*a*a*a*b` over one page named "a" x 70 took 14 s (a second attack).
 """
 from __future__ import annotations
 
 import functools
+import logging
 import re
 from pathlib import PurePosixPath
 
-from .hugo import HugoLanguages, hides_page, lower_keys
+from .hugo import HugoLanguages, go_true, hides_page, lower_keys
 
-# A section has a few blocks. A hostile tree must not make each page's check slow: a page
-# reads at most MAX_INHERITED_BLOCKS, the nearest (a deviation from Hugo only on such trees).
-MAX_CASCADE_BLOCKS = 10
-MAX_INHERITED_BLOCKS = 100
-MAX_GLOB_CHARS = 1_000
-_GLOB_TOKEN = re.compile(r"\*\*|\*|\?|\{|\}|,|\[!?[^\]]*\]|\\.|[^*?{},\[\\]+|.")
+log = logging.getLogger(__name__)
+
+MAX_GLOB_CHARS = 4_000
+MAX_GLOB_ALTERNATIVES = 1_000  # "{/a.md,/b.md,...}": a list of pages to hide is an ordinary glob
+# A site's cascades are matched within this many steps (one step: a pattern position over a
+# character, or a block looked at); past it, every block applies: a hostile tree costs
+# seconds, never hours.
+MAX_MATCH_STEPS = 20_000_000
+_STAR, _GLOBSTAR, _ONE = "*", "**", "?"
+
+
+class _Budget:
+    def __init__(self, steps: int = MAX_MATCH_STEPS):
+        self.left, self.said = steps, False
+
+    def spend(self, steps: int) -> bool:
+        """False once the budget is spent (said once in the log)."""
+        self.left -= steps
+        if self.left < 0 and not self.said:
+            self.said = True
+            log.warning("Hugo cascades too costly to match: every cascade block left applies to every page below it")
+        return self.left >= 0
+
+
+def _tokens(pattern: str, at: int = 0, depth: int = 0) -> tuple[list[list], int]:
+    """The alternatives of `pattern` from `at` (each a list of tokens: a lower-cased character,
+    _STAR, _GLOBSTAR, _ONE or a one-character compiled class) up to a closing '}' or ','
+    at `depth` > 0, and where it stopped. Raises ValueError for an unclosed brace or class,
+    or more than MAX_GLOB_ALTERNATIVES alternatives."""
+    alternatives, current = [], [[]]
+    while at < len(pattern):
+        ch = pattern[at]
+        if depth and ch in ",}":
+            break
+        if ch == "{":
+            inner = []
+            at += 1
+            while True:
+                branch, at = _tokens(pattern, at, depth + 1)
+                inner += branch
+                if at >= len(pattern):
+                    raise ValueError("unclosed brace")
+                if pattern[at] == "}":
+                    break
+                at += 1  # past the ','
+            current = [c + b for c in current for b in inner]
+            if len(current) > MAX_GLOB_ALTERNATIVES:
+                raise ValueError("too many alternatives")
+        elif ch == "*":
+            star = _GLOBSTAR if pattern.startswith("**", at) else _STAR
+            at += len(star) - 1
+            current = [c + [star] for c in current]
+        elif ch == "?":
+            current = [c + [_ONE] for c in current]
+        elif ch == "[":
+            close = pattern.find("]", at + 2)
+            if close < 0:
+                raise ValueError("unclosed class")
+            body = pattern[at + 1 : close]
+            negated = body.startswith("!")
+            body = re.escape(body[1:] if negated else body).replace("\\-", "-")
+            cls = re.compile(f"[{'^/' if negated else ''}{body}]", re.IGNORECASE)
+            current = [c + [cls] for c in current]
+            at = close
+        else:
+            if ch == "\\" and at + 1 < len(pattern):
+                at += 1
+            current = [c + [pattern[at].lower()] for c in current]
+        at += 1
+    alternatives += current
+    return alternatives, at
 
 
 @functools.lru_cache(maxsize=256)
-def _glob(pattern: str) -> re.Pattern | None:
-    """`pattern` as a compiled regex matching whole text, case-insensitive; None when it is too
-    long or its braces do not close (such a target matches nothing, as Hugo refuses it)."""
+def _glob(pattern: str) -> tuple[tuple, ...] | None:
+    """`pattern`'s alternatives as token tuples, or None when it cannot be read (too long,
+    unclosed, too many alternatives)."""
     if len(pattern) > MAX_GLOB_CHARS:
         return None
-    out, depth = [], 0
-    for token in _GLOB_TOKEN.findall(pattern):
-        if token == "**":
-            out.append(".*")
-        elif token == "*":
-            out.append("[^/]*")
-        elif token == "?":
-            out.append("[^/]")
-        elif token == "{":
-            depth += 1
-            out.append("(?:")
-        elif token == "}" and depth:
-            depth -= 1
-            out.append(")")
-        elif token == "," and depth:
-            out.append("|")
-        elif token.startswith("[") and len(token) > 2:
-            negated = token.startswith("[!")
-            body = token[2 if negated else 1:-1].replace("\\", "\\\\").replace("^", "\\^")
-            out.append(f"[{'^/' if negated else ''}{body}]")
-        elif token.startswith("\\") and len(token) == 2:
-            out.append(re.escape(token[1]))
-        else:
-            out.append(re.escape(token))
-    if depth:
-        return None
     try:
-        return re.compile("".join(out), re.IGNORECASE | re.DOTALL)
-    except re.error:
+        alternatives, _ = _tokens(pattern)
+    except (ValueError, re.error):
         return None
+    return tuple(tuple(a) for a in alternatives)
 
 
-def _matches(target, facts: dict[str, str]) -> bool:
+def _closure(tokens: tuple, states: set[int]) -> set[int]:
+    """The positions reachable from `states` by letting stars match nothing."""
+    out, stack = set(), list(states)
+    while stack:
+        i = stack.pop()
+        if i not in out:
+            out.add(i)
+            if i < len(tokens) and tokens[i] in (_STAR, _GLOBSTAR):
+                stack.append(i + 1)
+    return out
+
+
+def _match(tokens: tuple, text: str, budget: _Budget) -> bool:
+    """Whether the whole of `text` (lower-cased) matches one alternative's tokens."""
+    end = len(tokens)
+    states = _closure(tokens, {0})
+    for ch in text:
+        if not budget.spend(len(states)):
+            return True
+        reached = set()
+        for i in states:
+            if i == end:
+                continue
+            token = tokens[i]
+            if token == _GLOBSTAR or (token == _STAR and ch != "/"):
+                reached.add(i)
+            elif (token == _ONE and ch != "/") or token == ch or (not isinstance(token, str) and token.match(ch)):
+                reached.add(i + 1)
+        if not reached:
+            return False
+        states = _closure(tokens, reached)
+    return end in states
+
+
+def _matches(target, facts: dict[str, str], budget: _Budget) -> bool:
     """True when a `_target` mapping's globs all match the page's `facts` (path, kind, lang,
-    environment); a target that is no mapping matches every page."""
+    environment); a target that is no mapping, or a glob that cannot be read, matches."""
     target = lower_keys(target)
     for key, value in facts.items():
         if key in target and target[key] not in ("", None):
-            pattern = _glob(target[key]) if isinstance(target[key], str) else None
-            if pattern is None or not pattern.fullmatch(value):
+            alternatives = _glob(target[key]) if isinstance(target[key], str) else None
+            if alternatives is not None and not any(_match(a, value.lower(), budget) for a in alternatives):
                 return False
     return True
 
 
 def _blocks(cascade) -> list[tuple[object, dict]]:
-    """A `cascade` value as (its `_target` or None, its other keys) blocks, at most
-    MAX_CASCADE_BLOCKS: a mapping is one block whose `_target` is ignored (Hugo 0.111), a
-    list one block per mapping in it."""
+    """A `cascade` value as (its `_target` or None, its other keys lower-cased) blocks in the
+    order they apply, the first of a list last (so it wins): a mapping is one block whose
+    `_target` is ignored (Hugo 0.111), a list one block per mapping in it."""
     if isinstance(cascade, dict):
         return [(None, {k: v for k, v in lower_keys(cascade).items() if k != "_target"})]
     if isinstance(cascade, list):
-        return [(lower_keys(b).get("_target"), {k: v for k, v in lower_keys(b).items() if k != "_target"})
-                for b in cascade[:MAX_CASCADE_BLOCKS] if isinstance(b, dict)]
+        return [(b.get("_target"), {k: v for k, v in lower_keys(b).items() if k != "_target"})
+                for b in reversed(cascade) if isinstance(b, dict)]
     return []
 
 
 def _is_draft(meta: dict) -> bool:
-    draft = meta.get("draft")
-    return draft is True or (isinstance(draft, str) and draft.strip().lower() == "true")
+    return go_true(meta.get("draft"))
 
 
 def hidden_by_sections(notes: dict[str, dict], languages: HugoLanguages | None, build_future: bool = False,
@@ -110,27 +191,48 @@ def hidden_by_sections(notes: dict[str, dict], languages: HugoLanguages | None, 
     is not built. `languages`: the site's (None: one language), which decides which
     `_index.md` is a page's section (`_index.ja.md` for Japanese pages)."""
     languages = languages or HugoLanguages()
+    budget = _Budget()
     placed = {path: _placed(path, languages) for path in notes}
     sections = {(folder, language): path for path, (folder, language, is_section) in placed.items() if is_section}
-    # Farthest first, so that the nearest section's values win and each section's state is
-    # known before the sections below it are looked at (a loop: a tree 2,000 folders deep
-    # must not exceed Python's recursion limit).
-    inherited: dict[tuple, list] = {}  # a section's key -> the cascade blocks over its pages, nearest last
+    blocks = {key: _blocks(lower_keys(notes[path]).get("cascade")) for key, path in sections.items()}
+    # Each section's nearest section above it; sections are looked at farthest first, so each
+    # one's state is known before those below it (a loop: a tree 2,000 folders deep must not
+    # exceed Python's recursion limit).
+    parents = {key: _nearest(key[0], key[1], sections, below=True) for key in sections}
     gone: dict[tuple, bool] = {}  # a section's key -> Hugo builds neither its page nor any below it
+
+    def effective(path: str, section: tuple | None) -> dict | None:
+        """The page's front matter with what the sections from `section` up give it; None
+        once the budget is spent and a cascade is over it (then it is left out)."""
+        chain = []
+        while section is not None:
+            chain.append(section)
+            section = parents[section]
+        meta: dict = {}
+        facts = _facts(path, placed[path], languages)
+        for key in reversed(chain):  # farthest first: the nearest wins
+            for target, values in blocks[key]:
+                if not budget.spend(1 + len(chain)):
+                    return None
+                if target is None or _matches(target, facts, budget):
+                    meta.update(values)
+        return meta | lower_keys(notes[path])
+
+    def hidden(meta: dict | None, dates_only: bool = False) -> bool:
+        if meta is None:
+            return True
+        return _is_draft(meta) or (_dated_out if dates_only else hides_page)(meta, build_future, build_expired)
+
     for key in sorted(sections, key=lambda k: len(k[0])):
-        parent = _nearest(key[0], key[1], sections, below=True)
-        blocks = (inherited[parent] if parent else []) + _blocks(lower_keys(notes[sections[key]]).get("cascade"))
-        inherited[key] = blocks[-MAX_INHERITED_BLOCKS:]
-        meta = _effective(notes[sections[key]], inherited[key], _facts(sections[key], placed[sections[key]], languages))
-        gone[key] = _is_draft(meta) or _dated_out(meta, build_future, build_expired) or bool(parent and gone[parent])
-    hidden = set()
+        parent = parents[key]
+        gone[key] = bool(parent and gone[parent]) or hidden(effective(sections[key], key), dates_only=True)
+    out = set()
     for path, (folder, language, is_section) in placed.items():
         section = (folder, language) if is_section else _nearest(folder, language, sections, below=False)
-        meta = _effective(notes[path], inherited.get(section, []), _facts(path, placed[path], languages))
-        parent = _nearest(folder, language, sections, below=True) if is_section else section
-        if _is_draft(meta) or hides_page(meta, build_future, build_expired) or bool(parent and gone[parent]):
-            hidden.add(path)
-    return hidden
+        parent = parents[section] if is_section else section
+        if bool(parent and gone[parent]) or hidden(effective(path, section)):
+            out.add(path)
+    return out
 
 
 def _nearest(folder: tuple[str, ...], language, sections: dict, below: bool) -> tuple | None:
@@ -148,15 +250,6 @@ def _facts(path: str, place: tuple, languages: HugoLanguages) -> dict[str, str]:
     return {"path": "/" + "/".join(languages.folder_language(path.split("/"))[1]),
             "kind": ("home" if not folder else "section") if is_section else "page",
             "lang": language or "", "environment": "production"}
-
-
-def _effective(own: dict, blocks: list, facts: dict[str, str]) -> dict:
-    """A page's front matter: the values of the cascade blocks that target it, under its own."""
-    meta: dict = {}
-    for target, values in blocks:
-        if target is None or _matches(target, facts):
-            meta.update(values)
-    return meta | lower_keys(own)
 
 
 def _dated_out(meta: dict, build_future: bool, build_expired: bool) -> bool:

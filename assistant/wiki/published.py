@@ -7,7 +7,7 @@ line by line); a whole note the engine never renders is left out the same way:
 |---|---|---|
 | jekyll, kramdown | front matter `published: false` (or empty); a file or folder whose name starts with `_` (`_drafts/`, `_private.md`, `_includes/`), except names the site's `include` lists and the documents of a collection Jekyll renders (jekyll.py: a post named `YYYY-MM-DD-title.md` in a `_posts` folder, a document of a collection with `output: true`); what the site's `exclude` matches, with Jekyll's default exclusions (`node_modules`, `vendor/bundle/`, ...) | https://jekyllrb.com/docs/front-matter/ (predefined `published`), https://jekyllrb.com/docs/structure/ ("_drafts: unpublished posts"; other `_` names are not pages), https://jekyllrb.com/docs/configuration/options/ (`exclude`) |
 | docusaurus | front matter `draft: true` (left out of production builds); a file or folder whose name starts with `_` ("treated as partial pages and ignored by default") | https://docusaurus.io/docs/create-doc, https://docusaurus.io/docs/api/plugins/@docusaurus/plugin-content-docs#markdown-front-matter |
-| hugo | front matter `draft: true` (any case, also the text "true"; left out unless built with `--buildDrafts`); a publish date (or date) in the future, an expiry date in the past (unless the site sets `buildFuture` / `buildExpired`), `_build: render: never` or `link` (hugo.hides_page), each also as a section's `cascade` gives it, and every page below a section that is a draft, not yet published or expired (hugocascade.py); the other files of a leaf bundle (a folder with an `index.md`, or `index.ja.md`, any file named `index.*`: its resources); a page of a disabled language (`about.ja.md` under `disableLanguages = ["ja"]`); a file no language reads (each reads its own `contentDir` and none the folder holding them: `content/README.md` beside `content/en/`, `content/ja/`); of two files of one page, the one Hugo does not build (in one folder the one without the language suffix, across two the one not in the default language's); `_index.md` is a section's page and is published | https://gohugo.io/methods/page/draft/, https://gohugo.io/content-management/front-matter/#cascade, https://gohugo.io/content-management/organization/, https://gohugo.io/content-management/multilingual/ |
+| hugo | front matter (as Hugo's lexer finds it: notemeta.hugo_front_matter) `draft: true` (keys any case; true as Go reads a flag: 1, "t", "True", y: hugo.go_true; left out unless built with `--buildDrafts`); `headless: true`; a publish date (or date) in the future, an expiry date in the past (unless the site sets `buildFuture` / `buildExpired`), `_build: render: never` or `link` (hugo.hides_page), each also as a section's `cascade` gives it, and every page below a section that is a draft, not yet published or expired (hugocascade.py); the other files of a leaf bundle (a folder with an `index.md`, or `index.ja.md`, any file named `index.*`: its resources); a page of a disabled language (`about.ja.md` under `disableLanguages = ["ja"]`); a file no language reads (each reads its own `contentDir` and none the folder holding them: `content/README.md` beside `content/en/`, `content/ja/`); of two files of one page, the one Hugo does not build (in one folder the one without the language suffix, across two the one not in the default language's); `_index.md` is a section's page and is published | https://gohugo.io/methods/page/draft/, https://gohugo.io/content-management/front-matter/#cascade, https://gohugo.io/content-management/organization/, https://gohugo.io/content-management/multilingual/ |
 | github-wiki | `_Sidebar`, in any case and any folder: the navigation shown beside every page, not a page (`_Footer` and `_Header`, shown on every page, are indexed and cited at the home page: pages.py) | gollum's Page::SUBPAGENAMES (the engine behind GitHub wikis), https://docs.github.com/en/communities/documenting-your-project-with-wikis/creating-a-footer-or-sidebar-for-your-wiki |
 | gitlab-wiki | the root `_sidebar`: the wiki's sidebar, not a page | https://docs.gitlab.com/user/project/wiki/#customize-sidebar |
 | mkdocs | what `exclude_docs` or `draft_docs` of `mkdocs.yml` matches (gitignore patterns, read by pathspec as MkDocs reads them), and MkDocs' own exclusions (`.*`, `/templates/`) | https://www.mkdocs.org/user-guide/configuration/#exclude_docs, mkdocs/structure/files.py `set_exclusions` |
@@ -26,9 +26,10 @@ import re
 from pathlib import PurePosixPath
 from typing import Callable
 
+from ..notemeta import hugo_front_matter
 from ..notes import Note
 from .pages import GITHUB_WIKI_PARTS_ON_EVERY_PAGE, front_matter, page_path
-from .hugo import hides_page, lower_keys
+from .hugo import go_true, hides_page, lower_keys
 from .hugocascade import hidden_by_sections
 from .jekyll import JekyllUrls, document_of
 from .mkdocsfiles import mkdocs_left_out
@@ -68,7 +69,7 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
         (kept if is_published(_in_site(note, root), engine, site) and not resource else left_out).append(note)
     if engine == "hugo" and kept:  # a section's cascade, or a section not built, hides what is below it
         away = {n.source for n in outside}
-        in_site = {_in_site(n, root).source: front_matter(n) for n in notes if n.source not in away}
+        in_site = {_in_site(n, root).source: hugo_front_matter(list(n.lines)) for n in notes if n.source not in away}
         below = hidden_by_sections(in_site, site.languages if site is not None and site.engine == "hugo" else None,
                                    site is not None and site.build_future, site is not None and site.build_expired)
         left_out += [n for n in kept if _in_site(n, root).source in below]
@@ -173,14 +174,13 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
         return site is None or site.engine != "mkdocs" or not mkdocs_left_out(note.source, site)
     if engine not in ("jekyll", "kramdown", "docusaurus", "hugo"):
         return True
-    meta = front_matter(note)
+    meta = hugo_front_matter(list(note.lines)) if engine == "hugo" else front_matter(note)
     if engine in ("jekyll", "kramdown"):  # Ruby's truth: `published:` left empty (nil) unpublishes too
         return "published" not in meta or (meta["published"] is not None and meta["published"] is not False)
     if engine == "hugo":  # keys case-insensitive; a "true" string is true (Go's cast.ToBool)
         if _disabled_language(note, site):
             return False
-        draft = lower_keys(meta).get("draft")
-        if draft is True or (isinstance(draft, str) and draft.strip().lower() == "true"):
+        if go_true(lower_keys(meta).get("draft")):
             return False
         return not hides_page(meta, site is not None and site.build_future, site is not None and site.build_expired)
     return meta.get("draft") is not True
