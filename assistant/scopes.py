@@ -19,10 +19,15 @@ from .chunking import PATH_SEPARATOR
 MAX_SCOPE_CHOICES = 1_000
 MAX_CHAPTERS_PER_NOTE = 100
 MAX_SCOPE_LABEL_CHARS = 100
-# Characters of all listed names together: a name is a note's path (with its chapter), and
-# ten notes in ~3.8 KB-deep folders, 100 chapters each, made every page load 15 MB within
-# the count caps (an attack, 2026-12-05). The dev wiki's 272 names hold ~17,000.
-MAX_SCOPE_LIST_CHARS = 200_000
+# Bytes of the list as a page serves it: a name is a note's path (with its chapter), and ten
+# notes in ~3.8 KB-deep folders, 100 chapters each, made every page load 15 MB within the
+# count caps (an attack, 2026-12-05). A cap on characters let names of control characters
+# make it 4.9 MB (a second attack): the page's /config holds each value four times (the
+# dropdown's choices and its API description's three enums) and its label once, as JSON,
+# where a control character takes 6 bytes ("\u0001"), and on the page so do < > & '.
+# `choice_bytes` counts that. The dev wiki's 272 names take 102 KB; the attack's page is 1.05 MB.
+MAX_SCOPE_LIST_BYTES = 1_000_000
+_ESCAPED = re.compile("[\x00-\x1f\x7f<>&'\u2028\u2029]")
 
 
 def _owners(scopes: list[str], notes: Collection[str]) -> list[str | None]:
@@ -39,10 +44,20 @@ def _owners(scopes: list[str], notes: Collection[str]) -> list[str | None]:
     return owners
 
 
+def served_bytes(text: str) -> int:
+    """`text`'s bytes as a page's JSON carries it: UTF-8, 6 bytes for each character escaped."""
+    return len(text.encode("utf-8", "surrogatepass")) + 5 * len(_ESCAPED.findall(text))
+
+
+def choice_bytes(scope: str) -> int:
+    """What one listed name adds to a page: its value four times and its label once."""
+    return 4 * served_bytes(scope) + served_bytes(scope_label(scope))
+
+
 def listed_scopes(scopes: list[str], notes: Collection[str]) -> tuple[list[str], bool]:
     """`scopes` (Searcher.scopes(): 'source' and 'source › chapter' names, in note order;
     `notes`: the sources) cut to the caps above: every note first, then chapters in order,
-    while the names fit MAX_SCOPE_CHOICES and MAX_SCOPE_LIST_CHARS.
+    while the names fit MAX_SCOPE_CHOICES and MAX_SCOPE_LIST_BYTES (`choice_bytes`).
     Returns (names in their original order, True when some were left out)."""
     owners = _owners(scopes, notes)
     kept: set[str] = set()
@@ -50,10 +65,11 @@ def listed_scopes(scopes: list[str], notes: Collection[str]) -> tuple[list[str],
 
     def keep(scope: str) -> bool:
         nonlocal size
-        if len(kept) >= MAX_SCOPE_CHOICES or size + len(scope) > MAX_SCOPE_LIST_CHARS:
+        cost = choice_bytes(scope)
+        if len(kept) >= MAX_SCOPE_CHOICES or size + cost > MAX_SCOPE_LIST_BYTES:
             return False
         kept.add(scope)
-        size += len(scope)
+        size += cost
         return True
 
     for scope, owner in zip(scopes, owners):

@@ -193,14 +193,20 @@ def test_the_listed_names_stay_within_a_size_however_long_their_paths():
     """An attack (2026-12-05): ten notes in ~3.8 KB-deep folders with 100 chapters each made
     every page load (/config, /embed/config) 15 MB within the count caps: each chapter's name
     repeats its note's path. Notes come first, then chapters, while they fit."""
-    from assistant.scopes import MAX_SCOPE_LIST_CHARS, listed_scopes
+    from assistant.scopes import MAX_SCOPE_LIST_BYTES, choice_bytes, listed_scopes
 
     folder = "/".join(["d" * 200] * 19)
     notes = [f"{folder}/n{i}.md" for i in range(10)]
     scopes = [name for note in notes for name in [note, *(f"{note} › ch {k}" for k in range(100))]]
     listed, cut = listed_scopes(scopes, notes)
-    assert cut and sum(map(len, listed)) <= MAX_SCOPE_LIST_CHARS < sum(map(len, scopes)) / 10
+    assert cut and sum(map(choice_bytes, listed)) <= MAX_SCOPE_LIST_BYTES < sum(map(choice_bytes, scopes)) / 3
     assert set(notes) <= set(listed)  # every note before any chapter
     assert listed == [s for s in scopes if s in set(listed)]  # in their order
     small = [f"n{i}.md" for i in range(10)]
     assert listed_scopes(small, small) == (small, False)
+    # a second attack: names of control characters, escaped as 6 bytes each in the page's JSON
+    control = [f"{i}" + "\x01" * 248 + "/n.md" for i in range(10)]
+    scopes = [name for note in control for name in [note, *(f"{note} › h{k} " + "\x01" * 100 for k in range(100))]]
+    listed, cut = listed_scopes(scopes, control)
+    assert cut and sum(map(choice_bytes, listed)) <= MAX_SCOPE_LIST_BYTES
+    assert choice_bytes("a\x01") == 4 * 7 + 7
