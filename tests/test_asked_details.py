@@ -65,3 +65,11 @@ def test_the_line_holding_the_asked_quantity_is_highlighted_first():
     query = np.array([1.0, 0.0], dtype=np.float32)  # nearest the line sharing the question's words
     assert ranker.highlights([0], query, "写真を本に載せたい。いくら？", None)[0] == 3
     assert ranker.highlights([0], query, "写真を本に載せたい。申請は？", None)[0] == 2
+
+
+def test_asking_how_much_one_receives_asks_an_amount():
+    """「待機手当は1回いくらもらえますか？」 was answered by a line without an amount: "いくらも"
+    is "not much", but "いくらもらえる" asks a price (a fresh user, 2026-12-05)."""
+    assert missing_quantity("待機手当は1回いくらもらえますか？", ["待機当番は月に2回まで。"]) == "amount of money"
+    assert missing_quantity("待機手当は1回いくらもらえますか？", ["待機手当は1回 3,000 円。"]) is None
+    assert missing_quantity("そこまで行くのにいくらもかからない？", ["駅から徒歩5分。"]) is None

@@ -179,3 +179,12 @@ def test_a_filter_does_not_answer_when_a_match_outside_it_is_far_better():
     assert not answered_outside(ranking, np.ones(4, dtype=bool), spread=0.3)  # no filter
     assert not answered_outside(ranking, inside, spread=None)  # an unmeasured index
     assert not answered_outside(ranking, np.array([True, False, False, False]), spread=0.3)  # its best is inside
+
+
+def test_a_unit_written_after_a_number_is_a_word_of_the_notes():
+    """「硫化水素は何ppmまで？」 was "not in the notes" over the line that answers it: the notes
+    write "10ppm" and "2m³" joined, so "ppm" and "m3" were unknown names (a fresh user,
+    2026-12-05). A measurement names its unit."""
+    vocabulary = Vocabulary(["硫化水素 10ppm 以下。容量 2m³ の給水車。濃度 0.4mg/L。"])
+    assert vocabulary.knows(["ppm"]) and vocabulary.knows(["m3"]) and vocabulary.knows(["mg"])
+    assert not vocabulary.knows(["ppb"])
