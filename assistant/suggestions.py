@@ -7,7 +7,7 @@ own words, so a question about it can be answered on any wiki; each one is asked
 is offered, and kept only when its own section comes first and is not flagged.
 
 Which headings: the last heading of sections that hold an answer line (not a title alone, a
-link list or a TODO), named by one note only ("Description" in every page names no section),
+link list or a TODO, not one the page marks as replaced: superseded.py), named by one note only ("Description" in every page names no section),
 from evenly spaced notes so that the examples span the wiki, and both languages when the
 notes have both.
 """
@@ -53,8 +53,13 @@ def example_questions(searcher, count: int = EXAMPLE_COUNT) -> list[str]:
 def _headings(searcher) -> dict[str, list[tuple[str, str]]]:
     """note -> [(heading, question about it)] in page order, for the headings worth asking."""
     by_note: dict[str, dict[str, str]] = {}
+    # Not a section the page keeps for the record: a new user's first example button was
+    # 「旧・残留塩素の確認（2024年3月まで）について教えて」 (a fresh user, 2026-12-05).
+    superseded = set(searcher.superseded.rows().tolist())
     for i, chunk in enumerate(searcher.chunks):
         heading = " ".join(chunk.heading_path[-1].split()) if len(chunk.heading_path) > 1 else ""
+        if i in superseded:
+            continue
         if searcher.has_content[i] and MIN_CHARS[language(heading)] <= len(heading) <= MAX_CHARS and heading[-1] not in "?？":
             # Asked in the note's language: a Japanese page's English heading is asked in Japanese.
             # the nearest heading above that names a topic: not a question ("どうだったか？")

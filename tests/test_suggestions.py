@@ -9,6 +9,7 @@ import numpy as np
 
 from assistant.language import language
 from assistant.suggestions import _headings, _question, _spread, example_questions
+from assistant.superseded import Superseded
 
 
 def test_every_example_is_answered_by_the_section_it_names(search_service):
@@ -65,7 +66,8 @@ def _stub_searcher(pages: dict[str, tuple[str, list[str]]]):
             chunks.append(SimpleNamespace(source=source, heading_path=["Title", heading]))
             languages.append(lang)
             content.append(True)
-    return SimpleNamespace(chunks=chunks, chunk_languages=np.array(languages), has_content=np.array(content))
+    return SimpleNamespace(chunks=chunks, chunk_languages=np.array(languages), has_content=np.array(content),
+                           superseded=Superseded([c.heading_path for c in chunks]))
 
 
 def test_headings_shared_by_notes_short_or_asking_are_left_out():
@@ -99,3 +101,10 @@ def test_an_example_question_shows_no_direction_or_invisible_characters():
 
     assert _question("Storage quota \u202eSECRET\u202c", "en") == "Tell me about “Storage quota SECRET”"
     assert _question("デプ\u200bロイ", "ja") == "デプロイについて教えて"
+
+
+def test_a_section_kept_for_the_record_is_no_example():
+    """A new user's first example was 「旧・残留塩素の確認（2024年3月まで）について教えて」
+    (a fresh user, 2026-12-05): sections the page marks as replaced are not offered."""
+    searcher = _stub_searcher({"a.md": ("ja", ["旧・残留塩素の確認（2024年3月まで）", "残留塩素の確認"])})
+    assert [h for h, _ in _headings(searcher)["a.md"]] == ["残留塩素の確認"]
