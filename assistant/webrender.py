@@ -35,7 +35,7 @@ _ALLOWED_TAGS = {
 # Only the classes this module writes itself survive cleaning (nh3 drops every other one).
 LINK_TARGETS = ("_top", "_blank", "_self", "_parent")
 _CLASSES = {
-    "hl", "hl-block", "hit", "hit-head", "crumb", "cite", "copy-cite", "cite-text", "section",
+    "hl", "hl-block", "hit", "hit-head", "crumb", "cite", "cite-lines", "copy-cite", "cite-text", "section",
     "answer", "notice", "error", "question", "lead", "lead-label", "lead-line", "context", "more",
     "more-label", "preview", "weak", "cut", "scope-note", "search-all", "rank-1", "rank-2", "rank-3", "again", *("cite-target" + t for t in LINK_TARGETS),
 }
@@ -154,6 +154,8 @@ def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str]) -> str
     c = hit.chunk
     crumb = shown_heading(PATH_SEPARATOR.join(c.heading_path))
     cite = citation(hit)  # the path's invisible and direction characters made visible
+    source, _, lines = cite.rpartition("  ")
+    source += "  "
     # Gradio's sanitizer drops data-* attributes and forces target=_blank, so the link target
     # and the text to copy travel in a class name and a hidden span; ui.HEAD reads them.
     target = "cite-target" + re.sub(r"[^A-Za-z0-9_-]", "", link_target)
@@ -161,7 +163,9 @@ def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str]) -> str
     copy_text = "".join(f"<span>{html.escape(line)}</span>" for line in [crumb, f"{cite}  {hit.url}", *answer_lines])
     return (
         f'<div class="hit-head"><nav class="crumb">{html.escape(crumb)}</nav>'
-        f'<a class="cite {target}" href="{html.escape(hit.url, quote=True)}">{html.escape(cite)}</a> '
+        # the line range never breaks inside: at 360 px "L5–L13" showed as "L5–L1" / "3" (a fresh user)
+        f'<a class="cite {target}" href="{html.escape(hit.url, quote=True)}">{html.escape(source)}'
+        f'<span class="cite-lines">{html.escape(lines)}</span></a> '
         f'<button type="button" class="copy-cite" title="{COPY_TITLE[lang]}">{COPY_LABEL[lang]}'
         f'<span class="cite-text">{copy_text}</span></button></div>'
     )

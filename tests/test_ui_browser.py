@@ -751,6 +751,10 @@ def test_layout_from_phone_to_desktop(live_server, new_page, search_service, bui
     check_layout(page, width)
     ask(page, JA_QUESTION, 1)
     check_layout(page, width)
+    # a citation's line range is never broken: at 360 px "L5–L13" showed as "L5–L1" / "3" (a fresh user)
+    ranges = page.locator("#chat .cite-lines")
+    assert ranges.count() > 0
+    assert ranges.evaluate_all("els => els.filter(e => e.getClientRects().length !== 1).length") == 0
 
 
 def test_layout_in_a_400px_side_panel(live_server, static_server, new_page, search_service, built_settings):
