@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--batch", type=Path, help='JSON Lines file of {"question": ..., "history": [...], "scope"?: ...}; "-" for stdin')
     p.add_argument("--scope", metavar="NOTE", help="search one note (its path, e.g. ops/deploy.md) or one chapter "
-                   "('ops/deploy.md > Rollback'), as the chat page's filter and the API's scope; --list-scopes lists them")
+                   "('ops/deploy.md > Rollback'), or its name as the chat page's filter shows it (its title), "
+                   "as the chat page's filter and the API's scope; --list-scopes lists them")
     p.add_argument("--list-scopes", action="store_true", help="print every value --scope takes, one a line (with --json: a JSON list)")
 
     p = sub.add_parser("eval", help="evaluate on question sets", description="Hit@1, Hit@5, MRR, line@3 and no-answer rates per question x notes language, language and style, per corpus.")
@@ -158,7 +159,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     # wait=False: while a long build runs elsewhere (the server's watcher), answer from the
     # previous index at once instead of waiting for that build's lock.
     searcher = open_searcher(_settings(args), wait=False)
-    _check_scope(searcher, args.scope)  # once, not on every line of a batch
+    args.scope = _check_scope(searcher, args.scope)  # once, not on every line of a batch
     if args.batch is None:
         answer = searcher.search(args.question, args.top_k, history=tuple(args.history), scope=args.scope or None)
         if answer.question_cut:  # as the chat page says it (webrender.CUT_NOTICE); --json has question_cut
@@ -199,11 +200,19 @@ def _ask_batch(searcher, args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def _check_scope(searcher, scope: str | None) -> None:
-    """QueryError, the API's message naming the option, for a --scope the index does not know."""
+def _check_scope(searcher, scope: str | None) -> str | None:
+    """The --scope to search: as given when the index knows it, else the one scope whose name
+    the chat page's filter shows (the note's title: "車両と資機材", "車両と資機材 › 給水車"; a
+    fresh user typed the label they saw, 2026-12-05). QueryError, the API's message naming
+    the option, for one the index does not know by either."""
     try:
         searcher.in_scope(scope or None)
+        return scope
     except QueryError as exc:
+        wanted = " ".join(str(scope).replace(" > ", " › ").split())  # chunking.PATH_SEPARATOR, typed either way
+        named = [s for s, name in searcher.scope_names.items() if " ".join(name.split()) == wanted]
+        if len(named) == 1:
+            return named[0]
         raise QueryError(f"{exc} (--scope; `ask --list-scopes` lists them)") from None
 
 

@@ -483,6 +483,9 @@ def test_scope_limits_ask_and_batch_to_one_note_or_chapter(indexed):
     assert {s for s, *_ in sources("Lambda 900 seconds", "--scope", "emoji.md")} == {"emoji.md"}
     for chapter in ("aws.md › Amazon SQS", "aws.md > Amazon SQS"):
         assert sources("Lambda 900 seconds", "--scope", chapter) == [["aws.md", "Amazon SQS"]]
+    # the name the chat page's filter shows (the note's title) is taken too (a fresh user, 2026-12-05)
+    assert {s for s, *_ in sources("Lambda 900 seconds", "--scope", "AWS")} == {"aws.md"}
+    assert sources("Lambda 900 seconds", "--scope", "AWS > Amazon SQS") == [["aws.md", "Amazon SQS"]]
     batch = json.dumps({"question": "Lambda"}) + "\n" + json.dumps({"question": "Lambda", "scope": "aws.md › AWS Lambda"}) + "\n"
     by_line = run("ask", "--batch", "-", "--scope", "aws.md › Amazon SQS", env=indexed, stdin=batch)
     assert [[h["heading_path"][1] for h in json.loads(line)["hits"]] for line in by_line.stdout.splitlines()] == [["Amazon SQS"], ["AWS Lambda"]]
