@@ -152,7 +152,7 @@ def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str]) -> str
     """Breadcrumb, citation link and a copy button whose text is the breadcrumb, the citation
     with its URL and the answer lines, as plain text (never the reply's HTML)."""
     c = hit.chunk
-    crumb = shown_heading(PATH_SEPARATOR.join(c.heading_path))
+    crumb = shown_heading(c.breadcrumb)
     cite = citation(hit)  # the path's invisible and direction characters made visible
     source, _, lines = cite.rpartition("  ")
     source += "  "

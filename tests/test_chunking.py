@@ -501,3 +501,14 @@ def test_an_overlong_permalink_or_slug_is_ignored(engine, key):
     assert {c.permalink for c in chunk_note(long, wiki_engine=engine)} == {
         "/ops/runbook.html" if engine == "jekyll" else "/ops/runbook"}
     assert {c.permalink for c in chunk_note(short, wiki_engine=engine)} == {"/ops/rb/"}
+
+
+def test_a_title_its_h1_extends_is_shown_once_in_the_breadcrumb():
+    """"よくある質問 › よくある質問（FAQ） › 勤務について" read as a stutter (a fresh user,
+    2026-12-05): the breadcrumb shows the H1; the heading path (embedded, cited) keeps both."""
+    note = parse_note("---\ntitle: よくある質問\n---\n# よくある質問（FAQ）\n\n## 勤務について\n\n本文。\n", "faq.md")
+    chunk = next(c for c in chunk_note(note) if c.heading_path[-1] == "勤務について")
+    assert chunk.heading_path == ("よくある質問", "よくある質問（FAQ）", "勤務について")
+    assert chunk.breadcrumb == "よくある質問（FAQ） › 勤務について"
+    other = parse_note("---\ntitle: Handbook\n---\n# Shifts\n\n## Nights\n\ntext\n", "h.md")
+    assert next(c for c in chunk_note(other) if c.heading_path[-1] == "Nights").breadcrumb == "Handbook › Shifts › Nights"
