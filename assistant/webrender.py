@@ -21,7 +21,7 @@ from .answeritems import answer_items
 from .lines import row_text, table_header
 from .notelinks import link_rewriter
 from .query import MAX_QUESTION_CHARS
-from .render import NO_ANSWER, asks_nothing_notice, citation
+from .render import NO_ANSWER, WEAK_LINES_LABEL, asks_nothing_notice, citation
 from .scopes import shown_heading
 
 MARK_OPEN = '<mark class="hl">'  # the unranked form; ranked marks add "rank-N" (see _mark_open)
@@ -148,9 +148,11 @@ def one_line(fragment: str) -> str:
     return "".join(p.replace("\n", "&#10;") if p.startswith("<pre") else p.replace("\n", " ") for p in parts)
 
 
-def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str]) -> str:
+def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str], weak: bool = False) -> str:
     """Breadcrumb, citation link and a copy button whose text is the breadcrumb, the citation
-    with its URL and the answer lines, as plain text (never the reply's HTML)."""
+    with its URL and the answer lines, as plain text (never the reply's HTML); under a
+    "closest lines (weak match)" label when `weak`, as the CLI prints them: pasted elsewhere,
+    a weak match's lines read as an answer (a fresh user, 2026-12-05)."""
     c = hit.chunk
     crumb = shown_heading(c.breadcrumb)
     cite = citation(hit)  # the path's invisible and direction characters made visible
@@ -160,7 +162,8 @@ def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str]) -> str
     # and the text to copy travel in a class name and a hidden span; ui.HEAD reads them.
     target = "cite-target" + re.sub(r"[^A-Za-z0-9_-]", "", link_target)
     # One span per line: the page joins them with newlines (layout newlines are dropped here).
-    copy_text = "".join(f"<span>{html.escape(line)}</span>" for line in [crumb, f"{cite}  {hit.url}", *answer_lines])
+    shown_lines = [WEAK_LINES_LABEL[lang], *answer_lines] if weak and answer_lines else answer_lines
+    copy_text = "".join(f"<span>{html.escape(line)}</span>" for line in [crumb, f"{cite}  {hit.url}", *shown_lines])
     return (
         f'<div class="hit-head"><nav class="crumb">{html.escape(crumb)}</nav>'
         # the line range never breaks inside: at 360 px "L5–L13" showed as "L5–L1" / "3" (a fresh user)
@@ -235,7 +238,7 @@ def hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False,
     named = shown_heading(heading if not c.title or c.title == heading else f"{c.title}{PATH_SEPARATOR}{heading}")
     return clean(
         f'<details class="hit"><summary><span class="crumb">{html.escape(named)}'
-        f"</span> {preview}</summary>{_head(hit, lang, link_target, lines)}<div class=\"section\">{body}</div></details>"
+        f"</span> {preview}</summary>{_head(hit, lang, link_target, lines, weak)}<div class=\"section\">{body}</div></details>"
     )
 
 
@@ -249,7 +252,7 @@ def best_hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = F
     lead_line = f'<p class="lead-label">{label}</p><p class="lead-line">{lead}</p>' if lead else ""
     body = section_html(c.page_text, c.line_start, hit.highlight_lines, links)
     return clean(
-        f'<div class="hit"><div class="lead">{lead_line}{_head(hit, lang, link_target, answer_lines(hit))}</div>'
+        f'<div class="hit"><div class="lead">{lead_line}{_head(hit, lang, link_target, answer_lines(hit), weak)}</div>'
         f'<details class="context"><summary>{SECTION_LABEL[lang]} (L{c.line_start}–L{c.line_end})</summary>'
         f'<div class="section">{body}</div></details></div>'
     )

@@ -48,6 +48,16 @@ def test_a_file_name_or_heading_cannot_pass_for_another_or_reorder_its_citation(
     assert "<U+202E>" in copied and not BIDI.search(copied), copied
 
 
+def test_a_weak_matchs_copied_lines_say_they_are_the_closest_not_an_answer():
+    """Pasted elsewhere, a weak match's lines read as an answer (a fresh user, 2026-12-05):
+    its copy text labels them as the CLI does; an answer's does not."""
+    hits = (_hit("ops/deploy.md", ("Deploy", "Rollback"), "Deploy"),)
+    for no_answer, labelled in ((True, True), (False, False)):
+        reply = answer_html(Answer("How do I roll back?", hits, no_answer), lang="en")
+        copied = [html.unescape(t) for t in re.findall(r"<span>(.*?)</span>", re.findall(r'class="cite-text">(.*?)</button>', reply)[0])]
+        assert ("closest lines (weak match):" in copied) is labelled, copied
+
+
 def test_ordinary_names_are_shown_as_written():
     answer = Answer("ロールバック", (_hit("運用/デプロイ手順.md", ("デプロイ", "ロールバック"), "デプロイ"),
                                   _hit("emoji/👩‍💻.md", ("Dev\u200dTeam", "Rollback"), "Dev"),), False)

@@ -464,9 +464,9 @@ def test_copy_gives_text_not_html(live_server, new_page, search_service, built_s
     copied = page.evaluate("navigator.clipboard.readText()")
     best = service.answers[-1].hits[0]
     lines = copied.split("\n")
-    assert lines[0] == " › ".join(best.chunk.heading_path)
+    assert lines[0] == best.chunk.breadcrumb
     assert lines[1].startswith(f"{best.chunk.source}  L{best.chunk.line_start}") and lines[1].endswith(best.url)
-    assert len(lines) == 2 + len([n for n in best.highlight_lines if best.chunk.text.split("\n")[n - best.chunk.line_start].strip()])
+    assert len(lines) == 2 + service.answers[-1].no_answer + len([n for n in best.highlight_lines if best.chunk.text.split("\n")[n - best.chunk.line_start].strip()])
     assert "<" not in "".join(lines[:2]) and 'class="' not in copied and "**" not in copied
     # Gradio's own copy button (which copied message HTML) is gone from the chat.
     labels = page.locator("#chat button:not(.copy-cite)").evaluate_all(
