@@ -43,3 +43,19 @@ def test_written_tables_render_every_cell_however_wide():
     short = "|" + "h|" * 80 + "\n|" + "-|" * 80 + "\n|x|\n|y|\n|z|\n"  # a few rows left mostly empty
     assert section_html(short).count("<td") == 80 * 3
     assert section_html(_sparse_table(256, 40)).count("<td") < 256 * 40  # cut where the empty cells run past
+
+
+def test_only_a_table_start_is_scanned(monkeypatch):
+    """A third attack: the bound's scan ran from every block start to the next blank line,
+    so "#\\n" x 8,000 (16,000 characters) took 48 s to parse. Lines without a table are
+    never counted as rows now; a table's rows are read once by the scan."""
+    from assistant import mdtables
+
+    counted = []
+    real = mdtables._cells
+    monkeypatch.setattr(mdtables, "_cells", lambda line: counted.append(line) or real(line))
+    for text in ("#\n" * 8_000, "***\n" * 4_000, "[a]: b\n" * 4_000, "a\n===\n" * 2_000):
+        parse_structure(text)
+        assert counted == [], text[:8]
+    parse_structure("| a | b |\n|---|---|\n| 1 | 2 |\n| 3 |\n\n# after\n" * 10)
+    assert len(counted) == 10 * 3  # each table's delimiter and its two rows
