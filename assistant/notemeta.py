@@ -126,7 +126,8 @@ def front_matter_meta(lines: list[str], end: int) -> dict:
 def hugo_front_matter(lines: list[str]) -> dict:
     """The front matter Hugo 0.111's page lexer finds: after blank lines and spaces, `---`
     (YAML) or `+++` (TOML) opening a line whatever follows on it, up to the next line that
-    starts with the same three characters (`------`, `---x`); or a JSON object
+    starts with the same three characters (`------`, `---x`), what follows the opener on its
+    line included; or a JSON object
     (`json_front_matter`). {} when none. Wider than notes._front_matter_end, which follows
     Jekyll's rule (the first line exactly `---`): a Hugo page opening with a blank line, or
     closing with `------`, was a draft Hugo left out and answered (a second attack,
@@ -144,7 +145,8 @@ def hugo_front_matter(lines: list[str]) -> dict:
         return {}
     for end in range(start + 1, len(lines)):
         if lines[end].startswith(fence):
-            block, toml = lines[start + 1 : end], fence == "+++"
+            # what follows the opener on its line is front matter too ("---draft: true")
+            block, toml = [head[3:], *lines[start + 1 : end]], fence == "+++"
             try:
                 return _parsed("\n".join(block), toml)
             except Exception:  # noqa: BLE001 (YAML and TOML errors come in many types)

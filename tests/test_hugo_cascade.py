@@ -115,7 +115,20 @@ def test_pages_hugo_does_not_build_by_headless_and_go_dates(meta):
 
 
 def test_a_date_that_is_no_date_hides_nothing():
-    assert _moment("x" * 5_000) is None and _moment(10 ** 30) is None and not hides_page({"date": "soon"})
+    assert _moment("x" * 5_000) is None and not hides_page({"date": "soon"})
+    # a Unix time past Python's years is far in the future, as Go reads it (a third attack)
+    assert hides_page({"publishDate": 4102444800000}) and not hides_page({"expiryDate": 10 ** 30})
+
+
+def test_hugo_reads_the_first_date_it_can_and_build_before_its_alias():
+    """A third attack, each checked with Hugo 0.111: a date key Hugo cannot read falls
+    through to the next; `_build` wins over `build`; a render of 0 or `n` is never."""
+    assert hides_page({"publishDate": "soon", "date": "2099-01-01"})
+    assert hides_page({"expiryDate": "never", "unpublishdate": "2001-01-01"})
+    assert hides_page({"_build": {"render": "never"}, "build": {"render": "always"}})
+    assert not hides_page({"build": {"render": "never"}, "_build": {"render": "always"}})
+    assert hides_page({"_build": {"render": 0}}) and hides_page({"_build": {"render": "n"}})
+    assert hides_page({"date": "2099-01-02 15:04:05.123 +0000 UTC"})
 
 
 @pytest.mark.parametrize("text, meta", [
@@ -133,3 +146,39 @@ def test_a_json_object_opening_a_note_is_its_front_matter(text, meta):
     assert heading.text == "Page" and note.lines[heading.line - 1] == "# Page"
     if meta:  # the block is no text of the note
         assert not any(note.content[: note.lines.index("# Page")])
+
+
+@pytest.mark.parametrize("pattern", ["{" * 1_500 + "}" * 1_500, "{0,1,2,3,4,5,6,7,8,9}" * 3 + "a" * 2_000])
+def test_a_hostile_glob_is_refused_quickly_and_applies(pattern):
+    """A third attack: 1,500 nested braces raised RecursionError through `links`, `index` and
+    the server's start; a product of alternatives before 2,000 characters took 99 s to
+    expand. Both are globs that cannot be read: refused at once, so their block applies."""
+    started = time.perf_counter()
+    assert _glob(pattern) is None
+    assert time.perf_counter() - started < 5
+    assert _matches({"path": pattern}, {"path": "/s/a.md"}, _Budget())
+
+
+def test_a_spent_budget_hides_only_below_the_costly_section(caplog, monkeypatch):
+    """A third attack: once the budget was spent every page under any cascade was left out,
+    the home page and other sections' too. Now only targeted blocks apply unmatched, and a
+    block reaches only the pages below its own section."""
+    notes = {"_index.md": {"cascade": {"params": {"team": "platform"}}},
+             "0hostile/_index.md": {"cascade": [{"_target": {"path": "/0hostile/" + "*" * 40 + "x"}, "draft": True}]},
+             "ok/_index.md": {"cascade": {"params": {"team": "ok"}}}, "ok/a.md": {}, "plain.md": {}}
+    notes.update({f"0hostile/{'y' * 200}{i}.md": {} for i in range(60)})
+    from assistant.wiki import hugocascade
+
+    monkeypatch.setattr(hugocascade, "MAX_MATCH_STEPS", 10_000)
+    hidden = hidden_by_sections(notes, None)
+    assert "too costly" in caplog.text
+    assert not {"_index.md", "ok/_index.md", "ok/a.md", "plain.md"} & hidden
+    assert f"0hostile/{'y' * 200}59.md" in hidden  # unmatched, its block applies below its section
+
+
+@pytest.mark.parametrize("pattern, path", [("/a/**/secret.md", "/a/secret.md"), ("/g/x**x.md", "/g/x.md"),
+                                           ("/n[!x]p2.md", "/n/p2.md")])
+def test_globs_match_as_gobwas_does_where_it_differs_from_shells(pattern, path):
+    """Hugo 0.111 (a third attack): a glob of a prefix, `**` and a suffix tests both, which
+    may overlap; `[!x]` matches '/'."""
+    assert _matches({"path": pattern}, {"path": path}, _Budget())

@@ -622,6 +622,15 @@ HUGO_SECTION_NOTES = {
     "upper/_index.md": "---\ntitle: Upper\ncascade:\n  - _TARGET:\n      path: /upper/a.md\n    draft: true\n---\n# Upper\n",
     "upper/a.md": "# Upper A\n",
     "upper/b.md": "# Upper B\n",
+    # a third attack's (2026-12-06): text after the opener, a date key Hugo falls through, a
+    # render of 0, Go's Time.String, a `**` glob whose prefix and suffix overlap
+    "opener.md": "---draft: true\n---\n# Opener\n",
+    "fallthrough.md": "---\ntitle: Fall\npublishDate: soon\ndate: 2099-01-01\n---\n# Fall through\n",
+    "render0.md": "---\ntitle: R0\n_build:\n  render: 0\n---\n# Render 0\n",
+    "gotime.md": "---\ntitle: Go time\ndate: \"2099-01-02 15:04:05.123 +0000 UTC\"\n---\n# Go time\n",
+    "mid/_index.md": "---\ntitle: Mid\ncascade:\n  - _target:\n      path: /mid/**/secret.md\n    draft: true\n---\n# Mid\n",
+    "mid/secret.md": "# Mid secret\n",
+    "mid/open.md": "# Mid open\n",
 }
 
 
@@ -636,7 +645,8 @@ def test_the_notes_linked_are_the_pages_hugo_builds_below_its_sections(tmp_path,
     assert cli.main(["links", "--corpus", str(repo / "notes"), "--json"]) == 0
     linked = {json.loads(line)["source"] for line in capsys.readouterr().out.splitlines()}
     expected = {"_index.md", "kept.md", "json-kept.md", "targeted/_index.md", "targeted/a.md", "kinds/a.md",
-                "first/_index.md"}
-    expected |= {"toml/_index.md", "toml/a.md", "future/_index.md", "future/a.md"} if variant else set()
+                "first/_index.md", "mid/_index.md", "mid/open.md"}
+    expected |= {"toml/_index.md", "toml/a.md", "future/_index.md", "future/a.md", "fallthrough.md", "gotime.md"} \
+        if variant else set()
     assert built == expected  # the generator's own answer
     assert linked == built

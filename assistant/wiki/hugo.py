@@ -316,8 +316,9 @@ def _moment(value) -> datetime | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             return datetime.fromtimestamp(value, tz=timezone.utc)
-        except (OverflowError, OSError, ValueError):
-            return None
+        except (OverflowError, OSError, ValueError):  # past Python's years: far in the future or past
+            return None if value != value else datetime.max.replace(tzinfo=timezone.utc) if value > 0 else \
+                datetime.min.replace(tzinfo=timezone.utc)
     if isinstance(value, str):
         value = _text_moment(value.strip()[:MAX_DATE_CHARS + 1])
     if isinstance(value, datetime):
@@ -327,9 +328,16 @@ def _moment(value) -> datetime | None:
     return None
 
 
+# Go's Time.String: "2099-01-02 15:04:05.123 +0000 UTC" (a third attack)
+_GO_TIME_STRING = re.compile(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) ([+-]\d{4})(?: [A-Za-z]+)?")
+
+
 def _text_moment(text: str) -> datetime | None:
     if len(text) > MAX_DATE_CHARS:
         return None
+    go = _GO_TIME_STRING.fullmatch(text)
+    if go:
+        text = f"{go[1][:26]}{go[2][:3]}:{go[2][3:]}"
     try:
         return datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -355,12 +363,15 @@ def hides_page(meta: dict, build_future: bool = False, build_expired: bool = Fal
     meta = lower_keys(meta)
     if go_true(meta.get("headless")):  # a headless bundle has no page (a second attack)
         return True
-    build = lower_keys(meta.get("build") if "build" in meta else meta.get("_build"))
+    # `_build` before `build` when both are set, as Hugo 0.111 (a third attack)
+    build = lower_keys(meta.get("_build") if "_build" in meta else meta.get("build"))
     render = build.get("render")
-    if render is False or (isinstance(render, str) and render.strip().lower() in ("never", "link", "false")):
+    if (render is False or (isinstance(render, (int, float)) and not isinstance(render, bool) and render == 0)
+            or (isinstance(render, str) and render.strip().lower() in ("never", "link", "false", "0", "f", "n"))):
         return True
     now = now or datetime.now(timezone.utc)
-    published = next((_moment(meta[k]) for k in _PUBLISH_KEYS if k in meta), None)
-    expires = next((_moment(meta[k]) for k in _EXPIRY_KEYS if k in meta), None)
+    # the first key whose value reads as a date: Hugo falls through one it cannot read
+    published = next((m for k in _PUBLISH_KEYS if k in meta and (m := _moment(meta[k])) is not None), None)
+    expires = next((m for k in _EXPIRY_KEYS if k in meta and (m := _moment(meta[k])) is not None), None)
     return (not build_future and published is not None and published > now) or \
         (not build_expired and expires is not None and expires < now)

@@ -16,8 +16,9 @@ Rules checked with Hugo 0.111 builds (tests/test_site_real.py, and a second atta
   one with `draft: false`; `_build: render: never` hides only the section's own page.
 - Deviations, each on the side of hiding: a publish or expiry date in a block of a cascade
   list hides the pages it targets here, while Hugo 0.111 built them; a target this module
-  cannot read (a glob over MAX_GLOB_CHARS, more than MAX_GLOB_ALTERNATIVES alternatives)
-  applies to every page, as does every block once a site has used MAX_MATCH_STEPS.
+  cannot read (a glob over MAX_GLOB_CHARS, more than MAX_GLOB_ALTERNATIVES alternatives or
+  MAX_GLOB_TOKENS tokens, braces nested over MAX_BRACE_DEPTH) applies to every page below
+  its section, as does every targeted block once a site has used MAX_MATCH_STEPS.
 
 The globs are gobwas/glob's with '/' as separator (Hugo's): `*` and `?` stop at '/', `**`
 does not, `{a,b}` and `[...]` as in shells. No Python library reads that dialect (fnmatch
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 
 MAX_GLOB_CHARS = 4_000
 MAX_GLOB_ALTERNATIVES = 1_000  # "{/a.md,/b.md,...}": a list of pages to hide is an ordinary glob
+MAX_GLOB_TOKENS = 200_000  # all alternatives' tokens together: 1,000 pages of 200 characters
+MAX_BRACE_DEPTH = 20
 # A site's cascades are matched within this many steps (one step: a pattern position over a
 # character, or a block looked at); past it, every block applies: a hostile tree costs
 # seconds, never hours.
@@ -47,8 +50,8 @@ _STAR, _GLOBSTAR, _ONE = "*", "**", "?"
 
 
 class _Budget:
-    def __init__(self, steps: int = MAX_MATCH_STEPS):
-        self.left, self.said = steps, False
+    def __init__(self, steps: int | None = None):
+        self.left, self.said = MAX_MATCH_STEPS if steps is None else steps, False
 
     def spend(self, steps: int) -> bool:
         """False once the budget is spent (said once in the log)."""
@@ -63,9 +66,16 @@ def _tokens(pattern: str, at: int = 0, depth: int = 0) -> tuple[list[list], int]
     """The alternatives of `pattern` from `at` (each a list of tokens: a lower-cased character,
     _STAR, _GLOBSTAR, _ONE or a one-character compiled class) up to a closing '}' or ','
     at `depth` > 0, and where it stopped. Raises ValueError for an unclosed brace or class,
-    or more than MAX_GLOB_ALTERNATIVES alternatives."""
+    braces nested over MAX_BRACE_DEPTH, more than MAX_GLOB_ALTERNATIVES alternatives, or
+    alternatives of more than MAX_GLOB_TOKENS tokens in all (a third attack: 1,500 nested
+    braces raised RecursionError through `links`; ten alternatives before 2,000 more
+    characters took 99 s to expand)."""
+    if depth > MAX_BRACE_DEPTH:
+        raise ValueError("braces nested too deep")
     alternatives, current = [], [[]]
     while at < len(pattern):
+        if len(current) * (len(current[0]) + 1) > MAX_GLOB_TOKENS:
+            raise ValueError("too many tokens")
         ch = pattern[at]
         if depth and ch in ",}":
             break
@@ -96,7 +106,7 @@ def _tokens(pattern: str, at: int = 0, depth: int = 0) -> tuple[list[list], int]
             body = pattern[at + 1 : close]
             negated = body.startswith("!")
             body = re.escape(body[1:] if negated else body).replace("\\-", "-")
-            cls = re.compile(f"[{'^/' if negated else ''}{body}]", re.IGNORECASE)
+            cls = re.compile(f"[{'^' if negated else ''}{body}]", re.IGNORECASE)  # gobwas: [!x] matches '/' too
             current = [c + [cls] for c in current]
             at = close
         else:
@@ -118,7 +128,17 @@ def _glob(pattern: str) -> tuple[tuple, ...] | None:
         alternatives, _ = _tokens(pattern)
     except (ValueError, re.error):
         return None
-    return tuple(tuple(a) for a in alternatives)
+    return tuple(_prefix_suffix(tuple(a)) for a in alternatives)
+
+
+def _prefix_suffix(tokens: tuple) -> tuple:
+    """gobwas/glob compiles `<text>**<text>` to a test of prefix and suffix, which may
+    overlap: `/a/**/secret.md` matches "/a/secret.md" and `/g/x**x.md` "/g/x.md" in Hugo
+    0.111 (a third attack). Such a glob is kept as ("prefix-suffix", prefix, suffix)."""
+    stars = [i for i, t in enumerate(tokens) if not isinstance(t, str) or t in (_STAR, _GLOBSTAR, _ONE)]
+    if len(stars) == 1 and tokens[stars[0]] == _GLOBSTAR:
+        return ("prefix-suffix", "".join(tokens[: stars[0]]), "".join(tokens[stars[0] + 1 :]))
+    return tokens
 
 
 def _closure(tokens: tuple, states: set[int]) -> set[int]:
@@ -134,7 +154,10 @@ def _closure(tokens: tuple, states: set[int]) -> set[int]:
 
 
 def _match(tokens: tuple, text: str, budget: _Budget) -> bool:
-    """Whether the whole of `text` (lower-cased) matches one alternative's tokens."""
+    """Whether the whole of `text` (lower-cased) matches one alternative's tokens; true once
+    the budget is spent (the block then applies: on the side of hiding)."""
+    if tokens and tokens[0] == "prefix-suffix":
+        return text.startswith(tokens[1]) and text.endswith(tokens[2])
     end = len(tokens)
     states = _closure(tokens, {0})
     for ch in text:
@@ -157,7 +180,10 @@ def _match(tokens: tuple, text: str, budget: _Budget) -> bool:
 
 def _matches(target, facts: dict[str, str], budget: _Budget) -> bool:
     """True when a `_target` mapping's globs all match the page's `facts` (path, kind, lang,
-    environment); a target that is no mapping, or a glob that cannot be read, matches."""
+    environment); a target that is no mapping, or a glob that cannot be read, matches, and
+    so does any once the budget is spent."""
+    if budget.left < 0:
+        return True
     target = lower_keys(target)
     for key, value in facts.items():
         if key in target and target[key] not in ("", None):
@@ -201,9 +227,11 @@ def hidden_by_sections(notes: dict[str, dict], languages: HugoLanguages | None, 
     parents = {key: _nearest(key[0], key[1], sections, below=True) for key in sections}
     gone: dict[tuple, bool] = {}  # a section's key -> Hugo builds neither its page nor any below it
 
-    def effective(path: str, section: tuple | None) -> dict | None:
-        """The page's front matter with what the sections from `section` up give it; None
-        once the budget is spent and a cascade is over it (then it is left out)."""
+    def effective(path: str, section: tuple | None) -> dict:
+        """The page's front matter with what the sections from `section` up give it. Once the
+        budget is spent a targeted block applies without its target being matched: only to
+        pages below its own section, whose values it holds (a third attack: leaving out every
+        page under any cascade dropped other sections' pages, even the home page)."""
         chain = []
         while section is not None:
             chain.append(section)
@@ -212,15 +240,11 @@ def hidden_by_sections(notes: dict[str, dict], languages: HugoLanguages | None, 
         facts = _facts(path, placed[path], languages)
         for key in reversed(chain):  # farthest first: the nearest wins
             for target, values in blocks[key]:
-                if not budget.spend(1 + len(chain)):
-                    return None
                 if target is None or _matches(target, facts, budget):
                     meta.update(values)
         return meta | lower_keys(notes[path])
 
-    def hidden(meta: dict | None, dates_only: bool = False) -> bool:
-        if meta is None:
-            return True
+    def hidden(meta: dict, dates_only: bool = False) -> bool:
         return _is_draft(meta) or (_dated_out if dates_only else hides_page)(meta, build_future, build_expired)
 
     for key in sorted(sections, key=lambda k: len(k[0])):
