@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from typing import Collection
+from typing import Collection, Mapping
 
 from .chunking import PATH_SEPARATOR
 
@@ -49,15 +49,17 @@ def served_bytes(text: str) -> int:
     return len(text.encode("utf-8", "surrogatepass")) + 5 * len(_ESCAPED.findall(text))
 
 
-def choice_bytes(scope: str) -> int:
-    """What one listed name adds to a page: its value four times and its label once."""
-    return 4 * served_bytes(scope) + served_bytes(scope_label(scope))
+def choice_bytes(scope: str, name: str | None = None) -> int:
+    """What one listed name adds to a page: its value four times and its label once (the
+    label of `name`, the scope's name for readers, when given: ui.py shows that one)."""
+    return 4 * served_bytes(scope) + served_bytes(scope_label(scope if name is None else name))
 
 
-def listed_scopes(scopes: list[str], notes: Collection[str]) -> tuple[list[str], bool]:
+def listed_scopes(scopes: list[str], notes: Collection[str], names: Mapping[str, str] | None = None) -> tuple[list[str], bool]:
     """`scopes` (Searcher.scopes(): 'source' and 'source › chapter' names, in note order;
     `notes`: the sources) cut to the caps above: every note first, then chapters in order,
-    while the names fit MAX_SCOPE_CHOICES and MAX_SCOPE_LIST_BYTES (`choice_bytes`).
+    while the names fit MAX_SCOPE_CHOICES and MAX_SCOPE_LIST_BYTES (`choice_bytes`; `names`:
+    the labels' names, as the page shows them, scopes.titled_scopes).
     Returns (names in their original order, True when some were left out)."""
     owners = _owners(scopes, notes)
     kept: set[str] = set()
@@ -65,7 +67,7 @@ def listed_scopes(scopes: list[str], notes: Collection[str]) -> tuple[list[str],
 
     def keep(scope: str) -> bool:
         nonlocal size
-        cost = choice_bytes(scope)
+        cost = choice_bytes(scope, names.get(scope) if names is not None else None)
         if len(kept) >= MAX_SCOPE_CHOICES or size + cost > MAX_SCOPE_LIST_BYTES:
             return False
         kept.add(scope)

@@ -104,7 +104,7 @@ def _scope_choices(service, lang: str) -> list[tuple[str, str]]:
     scopes.py's caps (the page's /config carries them, so they must not grow with headings),
     each labelled by its title; the value sent back stays the path."""
     names = _scope_names(service)
-    scopes, _ = listed_scopes(list(names), service.searcher.note_titles if names else ())
+    scopes, _ = listed_scopes(list(names), service.searcher.note_titles if names else (), names)
     return [(TEXT[lang]["all"], ALL)] + [(scope_label(names[s]), s) for s in scopes]
 
 
