@@ -99,10 +99,11 @@ class Chunk:
     @property
     def breadcrumb(self) -> str:
         """The heading path as a reader sees it, joined by PATH_SEPARATOR: a page title that
-        its H1 repeats and extends is shown once, as the H1 ("よくある質問 › よくある質問（FAQ）
-        › ..." read as a stutter: a fresh user, 2026-12-05). The path itself keeps both."""
+        the next heading repeats with an aside in brackets is shown once, as that heading
+        ("よくある質問 › よくある質問（FAQ） › ..." read as a stutter: a fresh user, 2026-12-05;
+        "AWS › AWS Lambda" names two things). The path itself keeps both."""
         path = self.heading_path
-        if len(path) > 1 and path[1] != path[0] and path[1].startswith(path[0]):
+        if len(path) > 1 and path[1].startswith(path[0]) and path[1][len(path[0]):].lstrip()[:1] in tuple("(（[［【「"):
             path = path[1:]
         return PATH_SEPARATOR.join(path)
 

@@ -512,3 +512,5 @@ def test_a_title_its_h1_extends_is_shown_once_in_the_breadcrumb():
     assert chunk.breadcrumb == "よくある質問（FAQ） › 勤務について"
     other = parse_note("---\ntitle: Handbook\n---\n# Shifts\n\n## Nights\n\ntext\n", "h.md")
     assert next(c for c in chunk_note(other) if c.heading_path[-1] == "Nights").breadcrumb == "Handbook › Shifts › Nights"
+    named = parse_note("# AWS\n\n## AWS Lambda\n\nruns 900 s\n", "aws.md")  # two things, both shown
+    assert next(c for c in chunk_note(named) if c.heading_path[-1] == "AWS Lambda").breadcrumb == "AWS › AWS Lambda"
