@@ -385,6 +385,16 @@ def test_every_link_lands_on_a_hugo_built_page_and_heading(tmp_path, capsys, mon
     assert not any("draft" in b or "notes" in b.split("/")[-1] for b in built)  # Hugo's own answer agrees
 
 
+def _hugo_built_and_linked(tmp_path, monkeypatch, capsys, notes: dict, extra_config: str) -> tuple[set, set]:
+    """(the notes whose page a real Hugo build writes, the notes `links` offers) for a site
+    of `notes` (`_hugo_site`)."""
+    repo = _hugo_site(tmp_path, monkeypatch, notes, extra_config)
+    page = lambda source: source.removesuffix(".md").removesuffix("_index").removesuffix("index")  # noqa: E731
+    built = {s for s in notes if (repo / "public" / page(s) / "index.html").is_file()}
+    assert cli.main(["links", "--corpus", str(repo / "notes"), "--json"]) == 0
+    return built, {json.loads(line)["source"] for line in capsys.readouterr().out.splitlines()}
+
+
 HUGO_HIDDEN_NOTES = {
     "_index.md": "---\ntitle: Home\n---\n# Home\n",
     "kept.md": "---\ntitle: Kept\ndate: 2020-01-01\n---\n# Kept\n",
@@ -401,11 +411,7 @@ def test_the_notes_linked_are_the_pages_hugo_builds_by_their_dates_and_build_opt
     """Hugo 0.111 builds no page dated in the future, expired, or with `_build: render: never`
     (or link) unless the site builds them: the assistant answered from all of them (an attack,
     2026-12-05). `links` offers exactly the pages a real build writes."""
-    repo = _hugo_site(tmp_path, monkeypatch, HUGO_HIDDEN_NOTES, variant)
-    built = {s for s in HUGO_HIDDEN_NOTES
-             if s == "_index.md" or (repo / "public" / s.removesuffix(".md") / "index.html").is_file()}
-    assert cli.main(["links", "--corpus", str(repo / "notes"), "--json"]) == 0
-    linked = {json.loads(line)["source"] for line in capsys.readouterr().out.splitlines()}
+    built, linked = _hugo_built_and_linked(tmp_path, monkeypatch, capsys, HUGO_HIDDEN_NOTES, variant)
     expected = {"_index.md", "kept.md"} | ({"future.md", "later.md", "expired.md"} if variant else set())
     assert built == expected  # the generator's own answer
     assert linked == built
@@ -639,11 +645,7 @@ def test_the_notes_linked_are_the_pages_hugo_builds_below_its_sections(tmp_path,
     """`links` offers exactly the pages a real Hugo build writes when sections cascade front
     matter (mapping, list with `_target` globs, TOML), when a section is a draft or dated out
     (every page below it goes too), and when a page's front matter is JSON."""
-    repo = _hugo_site(tmp_path, monkeypatch, HUGO_SECTION_NOTES, variant)
-    built = {s for s in HUGO_SECTION_NOTES
-             if (repo / "public" / s.removesuffix(".md").removesuffix("_index").removesuffix("index") / "index.html").is_file()}
-    assert cli.main(["links", "--corpus", str(repo / "notes"), "--json"]) == 0
-    linked = {json.loads(line)["source"] for line in capsys.readouterr().out.splitlines()}
+    built, linked = _hugo_built_and_linked(tmp_path, monkeypatch, capsys, HUGO_SECTION_NOTES, variant)
     expected = {"_index.md", "kept.md", "json-kept.md", "targeted/_index.md", "targeted/a.md", "kinds/a.md",
                 "first/_index.md", "mid/_index.md", "mid/open.md"}
     expected |= {"toml/_index.md", "toml/a.md", "future/_index.md", "future/a.md", "fallthrough.md", "gotime.md"} \
