@@ -182,3 +182,17 @@ def test_globs_match_as_gobwas_does_where_it_differs_from_shells(pattern, path):
     """Hugo 0.111 (a third attack): a glob of a prefix, `**` and a suffix tests both, which
     may overlap; `[!x]` matches '/'."""
     assert _matches({"path": pattern}, {"path": path}, _Budget())
+
+
+def test_a_cascade_of_a_hundred_thousand_blocks_costs_the_budget_and_stays_in_its_section(caplog):
+    """Each block of a cascade that may hide a page is a step of the budget, so a huge list
+    costs seconds; past the budget only the pages under such a cascade are left out. A
+    cascade of other keys (params) hides nothing and is not read block by block."""
+    notes = {"s/_index.md": {"cascade": [{"draft": False}] * 100_000}, "other/a.md": {}, "_index.md": {},
+             "p/_index.md": {"cascade": [{"params": 1}] * 1_000_000}, "p/a.md": {}}
+    notes.update({f"s/p{i}.md": {} for i in range(300)})
+    started = time.perf_counter()
+    hidden = hidden_by_sections(notes, None)
+    assert time.perf_counter() - started < 60
+    assert "too costly" in caplog.text and "s/p299.md" in hidden
+    assert not {"other/a.md", "_index.md", "p/_index.md", "p/a.md"} & hidden

@@ -18,7 +18,8 @@ Rules checked with Hugo 0.111 builds (tests/test_site_real.py, and a second atta
   list hides the pages it targets here, while Hugo 0.111 built them; a target this module
   cannot read (a glob over MAX_GLOB_CHARS, more than MAX_GLOB_ALTERNATIVES alternatives or
   MAX_GLOB_TOKENS tokens, braces nested over MAX_BRACE_DEPTH) applies to every page below
-  its section, as does every targeted block once a site has used MAX_MATCH_STEPS.
+  its section; once a site has used MAX_MATCH_STEPS, the pages under a cascade that may
+  hide them are left out (those under none, or under cascades of other keys, are not).
 
 The globs are gobwas/glob's with '/' as separator (Hugo's): `*` and `?` stop at '/', `**`
 does not, `{a,b}` and `[...]` as in shells. No Python library reads that dialect (fnmatch
@@ -47,6 +48,10 @@ MAX_BRACE_DEPTH = 20
 # seconds, never hours.
 MAX_MATCH_STEPS = 20_000_000
 _STAR, _GLOBSTAR, _ONE = "*", "**", "?"
+# The front matter keys by which a cascade can keep a page out (lower-cased): `draft`,
+# `headless`, the build options and hugo._PUBLISH_KEYS / _EXPIRY_KEYS.
+_HIDING_KEYS = frozenset({"draft", "headless", "_build", "build", "publishdate", "pubdate", "published", "date",
+                          "expirydate", "unpublishdate"})
 
 
 class _Budget:
@@ -58,7 +63,8 @@ class _Budget:
         self.left -= steps
         if self.left < 0 and not self.said:
             self.said = True
-            log.warning("Hugo cascades too costly to match: every cascade block left applies to every page below it")
+            log.warning("Hugo cascades too costly to read: the pages left under a cascade that may hide them are "
+                        "left out of the index")
         return self.left >= 0
 
 
@@ -226,12 +232,16 @@ def hidden_by_sections(notes: dict[str, dict], languages: HugoLanguages | None, 
     # exceed Python's recursion limit).
     parents = {key: _nearest(key[0], key[1], sections, below=True) for key in sections}
     gone: dict[tuple, bool] = {}  # a section's key -> Hugo builds neither its page nor any below it
+    hiding: dict[tuple, bool] = {}  # a section's key -> a cascade over its pages may hide one
 
-    def effective(path: str, section: tuple | None) -> dict:
-        """The page's front matter with what the sections from `section` up give it. Once the
-        budget is spent a targeted block applies without its target being matched: only to
-        pages below its own section, whose values it holds (a third attack: leaving out every
-        page under any cascade dropped other sections' pages, even the home page)."""
+    def effective(path: str, section: tuple | None) -> dict | None:
+        """The page's front matter with what the sections from `section` up give it. Only a
+        page under a cascade that may hide it is looked at block by block, each block a step
+        of the budget (a cascade of a million blocks must cost seconds); once the budget is
+        spent such a page is left out (None): pages under no such cascade, the home page and
+        other sections' (a third attack), keep their own front matter."""
+        if section is None or not hiding[section]:
+            return lower_keys(notes[path])
         chain = []
         while section is not None:
             chain.append(section)
@@ -240,15 +250,20 @@ def hidden_by_sections(notes: dict[str, dict], languages: HugoLanguages | None, 
         facts = _facts(path, placed[path], languages)
         for key in reversed(chain):  # farthest first: the nearest wins
             for target, values in blocks[key]:
+                if not budget.spend(1):
+                    return None
                 if target is None or _matches(target, facts, budget):
                     meta.update(values)
         return meta | lower_keys(notes[path])
 
-    def hidden(meta: dict, dates_only: bool = False) -> bool:
+    def hidden(meta: dict | None, dates_only: bool = False) -> bool:
+        if meta is None:
+            return True
         return _is_draft(meta) or (_dated_out if dates_only else hides_page)(meta, build_future, build_expired)
 
     for key in sorted(sections, key=lambda k: len(k[0])):
         parent = parents[key]
+        hiding[key] = bool(parent and hiding[parent]) or any(_HIDING_KEYS & values.keys() for _, values in blocks[key])
         gone[key] = bool(parent and gone[parent]) or hidden(effective(sections[key], key), dates_only=True)
     out = set()
     for path, (folder, language, is_section) in placed.items():
