@@ -29,7 +29,6 @@ from typing import Callable
 from ..notemeta import hugo_front_matter
 from ..notes import Note
 from .pages import GITHUB_WIKI_PARTS_ON_EVERY_PAGE, front_matter, page_path
-from .hugo import go_true, hides_page, lower_keys
 from .hugocascade import hidden_by_sections
 from .jekyll import JekyllUrls, document_of
 from .mkdocsfiles import mkdocs_left_out
@@ -60,20 +59,21 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
     root = PurePosixPath(pages_dir or ".")
     bundles = _leaf_bundles(notes, root) if engine == "hugo" else set()
     kept, left_out, outside = [], [], []
+    in_site: dict[str, Note] = {}  # each page's note with its path in the site, by its own source
     for note in notes:
         if root != PurePosixPath(".") and root not in PurePosixPath(note.source).parents:
             outside.append(note)  # said apart: a reason of its own, not a draft
             continue
         resource = bool(bundles) and _in_leaf_bundle(note.source, bundles)
         # judged by its path in the site (Jekyll's `exclude` and `_` names are the site's)
-        (kept if is_published(_in_site(note, root), engine, site) and not resource else left_out).append(note)
+        in_site[note.source] = _in_site(note, root)
+        (kept if is_published(in_site[note.source], engine, site) and not resource else left_out).append(note)
     if engine == "hugo" and kept:  # a section's cascade, or a section not built, hides what is below it
-        away = {n.source for n in outside}
-        in_site = {_in_site(n, root).source: hugo_front_matter(list(n.lines)) for n in notes if n.source not in away}
-        below = hidden_by_sections(in_site, site.languages if site is not None and site.engine == "hugo" else None,
+        metas = {n.source: hugo_front_matter(list(n.lines)) for n in in_site.values()}
+        below = hidden_by_sections(metas, site.languages if site is not None and site.engine == "hugo" else None,
                                    site is not None and site.build_future, site is not None and site.build_expired)
-        left_out += [n for n in kept if _in_site(n, root).source in below]
-        kept = [n for n in kept if _in_site(n, root).source not in below]
+        left_out += [n for n in kept if in_site[n.source].source in below]
+        kept = [n for n in kept if in_site[n.source].source not in below]
     if outside:
         warn("left out %d note(s) outside %s/, the folder the %s site's pages come from: %s", len(outside),
                     pages_dir, engine, _named(outside))
@@ -148,8 +148,9 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
     """False when `engine` would not publish `note` (see the table above): by its path
     (relative to the notes folder), by the Jekyll site's `exclude` / `include` (`site`:
     site.read_site_config of the notes folder; used for jekyll and kramdown only) or by its
-    front matter (`published: false` for Jekyll, `draft: true` for Docusaurus and Hugo; only
-    YAML or TOML booleans count, so "false" as text publishes)."""
+    front matter (`published: false` for Jekyll, `draft: true` for Docusaurus; only YAML or
+    TOML booleans count, so "false" as text publishes). A Hugo page's front matter is judged
+    with its sections' by published_notes (hugocascade.hidden_by_sections)."""
     parts = PurePosixPath(note.source).parts
     if parts[-1].lower().endswith(".mdx") and engine != "docusaurus":
         return False  # an MDX page: only Docusaurus renders one
@@ -174,15 +175,14 @@ def is_published(note: Note, engine: str, site: SiteConfig | None = None) -> boo
         return site is None or site.engine != "mkdocs" or not mkdocs_left_out(note.source, site)
     if engine not in ("jekyll", "kramdown", "docusaurus", "hugo"):
         return True
-    meta = hugo_front_matter(list(note.lines)) if engine == "hugo" else front_matter(note)
+    if engine == "hugo":
+        # by its language here; by its front matter (its own `draft`, dates, build options,
+        # `headless`, and what its sections' cascades give it) in hugocascade.hidden_by_sections,
+        # which published_notes runs over every page: read once, not here again
+        return not _disabled_language(note, site)
+    meta = front_matter(note)
     if engine in ("jekyll", "kramdown"):  # Ruby's truth: `published:` left empty (nil) unpublishes too
         return "published" not in meta or (meta["published"] is not None and meta["published"] is not False)
-    if engine == "hugo":  # keys case-insensitive; a "true" string is true (Go's cast.ToBool)
-        if _disabled_language(note, site):
-            return False
-        if go_true(lower_keys(meta).get("draft")):
-            return False
-        return not hides_page(meta, site is not None and site.build_future, site is not None and site.build_expired)
     return meta.get("draft") is not True
 
 
