@@ -45,12 +45,17 @@ LINES_LABEL = {"ja": "答えの行：", "en": "answer:"}
 WEAK_LINES_LABEL = {"ja": "最も近い行（弱い一致）：", "en": "closest lines (weak match):"}
 
 
-def citation(hit: Hit) -> str:
-    """'source  L<start>–L<end>': the note and the hit's line range (1-based, inclusive), the
-    path's invisible and direction characters shown as `<U+XXXX>` (scopes.shown_source), so a
-    note cannot pass for another one or reorder the line it is cited on."""
+def citation_parts(hit: Hit) -> tuple[str, str]:
+    """('source', 'L<start>–L<end>'): the note and the hit's line range (1-based, inclusive),
+    the path's invisible and direction characters shown as `<U+XXXX>` (scopes.shown_source),
+    so a note cannot pass for another one or reorder the line it is cited on."""
     c = hit.chunk
-    return f"{shown_source(c.source)}  L{c.line_start}–L{c.line_end}"
+    return shown_source(c.source), f"L{c.line_start}–L{c.line_end}"
+
+
+def citation(hit: Hit) -> str:
+    """'source  L<start>–L<end>' (citation_parts)."""
+    return "  ".join(citation_parts(hit))
 
 
 def format_hit(rank: int, hit: Hit, weak: bool = False, lang: str = "en") -> str:

@@ -7,9 +7,9 @@ own words, so a question about it can be answered on any wiki; each one is asked
 is offered, and kept only when its own section comes first and is not flagged.
 
 Which headings: the last heading of sections that hold an answer line (not a title alone, a
-link list or a TODO, not one the page marks as replaced: superseded.py), named by one note only ("Description" in every page names no section),
-from evenly spaced notes so that the examples span the wiki, and both languages when the
-notes have both.
+link list or a TODO, not one the page marks as replaced: superseded.py), named by one note
+only ("Description" in every page names no section), from evenly spaced notes so that the
+examples span the wiki, and both languages when the notes have both.
 """
 from __future__ import annotations
 
@@ -61,10 +61,10 @@ def _headings(searcher) -> dict[str, list[tuple[str, str]]]:
         if i in superseded:
             continue
         if searcher.has_content[i] and MIN_CHARS[language(heading)] <= len(heading) <= MAX_CHARS and heading[-1] not in "?？":
-            # Asked in the note's language: a Japanese page's English heading is asked in Japanese.
-            # the nearest heading above that names a topic: not a question ("どうだったか？")
+            # The nearest heading above that names a topic, not a question ("どうだったか？").
             parent = next((" ".join(h.split()) for h in reversed(chunk.heading_path[:-1])
                            if h.strip() and h.strip()[-1] not in "?？" and len(h) <= MAX_CHARS), "")
+            # Asked in the note's language: a Japanese page's English heading is asked in Japanese.
             by_note.setdefault(chunk.source, {}).setdefault(heading, _question(heading, str(searcher.chunk_languages[i]), parent))
     notes_of = Counter(h for headings in by_note.values() for h in headings)
     return {note: [(h, q) for h, q in headings.items() if notes_of[h] == 1] for note, headings in by_note.items()}
@@ -75,8 +75,6 @@ def _question(heading: str, lang: str, parent: str = "") -> str:
     ELLIPTICAL_KEY_TERMS topic words (topicwords.py: "Differences", "料金") is asked within
     the heading (or title) above it, `parent`: alone, "Tell me about “Differences”" did not
     say of what (a fresh user, 2026-12-05), as a chat turn naming so little is a follow-up."""
-    # Shown as the breadcrumbs show it: a U+202E in a heading showed "Storage quota TERCES" on
-    # the button, and asked "... SECRET" (the chat drops direction characters from questions).
     topic = _topic(heading, lang)
     within = _topic(parent, lang) if parent else ""
     if within and within != topic and len(within) <= MAX_CHARS and len(topic_words(heading)) <= ELLIPTICAL_KEY_TERMS:
@@ -86,6 +84,8 @@ def _question(heading: str, lang: str, parent: str = "") -> str:
 
 
 def _topic(heading: str, lang: str) -> str:
+    # Shown as the breadcrumbs show it: a U+202E in a heading showed "Storage quota TERCES" on
+    # the button, and asked "... SECRET" (the chat drops direction characters from questions).
     topic = shown_heading(_NUMBERING.sub("", heading)).rstrip("。.:：、,")
     if lang == "ja" and topic.endswith("について"):  # "メンター制度について" + について教えて
         topic = topic[: -len("について")]

@@ -21,7 +21,7 @@ from .answeritems import answer_items
 from .lines import row_text, table_header
 from .notelinks import link_rewriter
 from .query import MAX_QUESTION_CHARS
-from .render import NO_ANSWER, WEAK_LINES_LABEL, asks_nothing_notice, citation
+from .render import NO_ANSWER, WEAK_LINES_LABEL, asks_nothing_notice, citation_parts
 from .scopes import shown_heading
 
 MARK_OPEN = '<mark class="hl">'  # the unranked form; ranked marks add "rank-N" (see _mark_open)
@@ -155,9 +155,8 @@ def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str], weak: 
     a weak match's lines read as an answer (a fresh user, 2026-12-05)."""
     c = hit.chunk
     crumb = shown_heading(c.breadcrumb)
-    cite = citation(hit)  # the path's invisible and direction characters made visible
-    source, _, lines = cite.rpartition("  ")
-    source += "  "
+    source, lines = citation_parts(hit)  # the path's invisible and direction characters made visible
+    cite = f"{source}  {lines}"
     # Gradio's sanitizer drops data-* attributes and forces target=_blank, so the link target
     # and the text to copy travel in a class name and a hidden span; ui.HEAD reads them.
     target = "cite-target" + re.sub(r"[^A-Za-z0-9_-]", "", link_target)
@@ -167,7 +166,7 @@ def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str], weak: 
     return (
         f'<div class="hit-head"><nav class="crumb">{html.escape(crumb)}</nav>'
         # the line range never breaks inside: at 360 px "L5–L13" showed as "L5–L1" / "3" (a fresh user)
-        f'<a class="cite {target}" href="{html.escape(hit.url, quote=True)}">{html.escape(source)}'
+        f'<a class="cite {target}" href="{html.escape(hit.url, quote=True)}">{html.escape(source)}  '
         f'<span class="cite-lines">{html.escape(lines)}</span></a> '
         f'<button type="button" class="copy-cite" title="{COPY_TITLE[lang]}">{COPY_LABEL[lang]}'
         f'<span class="cite-text">{copy_text}</span></button></div>'
