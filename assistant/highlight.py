@@ -107,6 +107,11 @@ class LineRanker:
             parent = parent_line(text, at)
             if parent is not None:
                 self.line_context[i] = unit_of.get((unit.chunk, c.line_start + parent), i)
+        # bool[n_chunks]: the chunk has an answer line (content, not a header): made once here,
+        # not for each search's hits (`highlights`)
+        self.chunk_answers = np.zeros(len(chunks), dtype=bool)
+        for i in np.flatnonzero(self.line_content & ~self.line_header):
+            self.chunk_answers[lines[i].chunk] = True
 
     def answer_chars(self, n_chunks: int) -> np.ndarray:
         """int64[n_chunks]: the characters (stripped) of each chunk's answer lines."""
@@ -184,7 +189,7 @@ class LineRanker:
         # offers its heading only when no chunk of the hit has answer lines: it led the fees'
         # lines, and the hit was cited by it (tests/test_navigation.py, with joined hits cited by
         # their first answer line).
-        answering = [i for i in group if any(self.line_content[j] and not self.line_header[j] for j in self.chunk_lines[i])]
+        answering = [i for i in group if self.chunk_answers[i]]
         scored = sorted((s for i in answering or group
                          for s in self.line_scores(i, query, words, line_terms, translations, numbers, named, asked)), reverse=True)
         return tuple(line for _, line in scored[:HIGHLIGHTS])
