@@ -27,7 +27,9 @@ from urllib.parse import unquote
 
 from .chunking import Chunk
 from .hits import MAX_LINE_CHARS, Hit
+from .language import language, notes_language
 from .lines import only_links
+from .noanswer import key_term_share
 from .notelinks import linked_path, wiki_link
 
 # The first hits a pointing hit may yield to: as many as the verdict reads (verdict.QUANTITY_HITS).
@@ -74,6 +76,32 @@ def paragraph_from(lines: Sequence[str], at: int) -> str:
         parts.append(line)
         size += len(line) + 1
     return " ".join(parts)[:MAX_LINE_CHARS]
+
+
+def pointing_paragraph(hit: Hit) -> str | None:
+    """The hit's best answer line with the rest of its paragraph (`paragraph_from`), as the
+    page shows it (a Hugo `ref` is its path: wiki/shown.py); None when it has no answer line."""
+    if not hit.highlight_lines:
+        return None
+    at = hit.highlight_lines[0] - hit.chunk.line_start
+    lines = hit.chunk.page_text.split("\n")
+    return paragraph_from(lines, at) if 0 <= at < len(lines) else None
+
+
+def points_elsewhere(question: str, pointing: Hit, pointed: Hit) -> bool:
+    """True when the pointing hit's line answers the question itself and links on to a side
+    matter: the question, that line's paragraph and the pointed section are in one language,
+    and the paragraph holds some of the question's key terms (noanswer.key_term_share) while
+    the section (its heading and text) holds none. 「謝礼は出ません。交通費のみ支給します。詳しくは
+    [シフト](shifts.md#交通費)を見てください。」 answers 「ボランティアに謝礼は出る？」; the 交通費
+    section names neither ボランティア nor 謝礼, and moved first it read as "yes, paid" (a
+    fresh user, 2026-12-06). Across languages words cannot be compared: False, the link is
+    followed."""
+    paragraph = pointing_paragraph(pointing) or ""
+    text = pointed.chunk.page_text
+    if not question or not language(question) == notes_language(paragraph) == notes_language(text):
+        return False
+    return key_term_share(question, paragraph) > 0 and key_term_share(question, text) == 0
 
 
 def _page_key(url: str) -> str:
@@ -137,25 +165,23 @@ class Pointers:
 
     def pointed_rows(self, hit: Hit) -> list[range]:
         """The chunk rows of each section the hit's best answer line links to, that line read
-        with the rest of its paragraph (`paragraph_from`)."""
-        if not hit.highlight_lines:
-            return []
-        at = hit.highlight_lines[0] - hit.chunk.line_start
-        lines = hit.chunk.page_text.split("\n")  # as shown: a Hugo `ref` is its path (wiki/shown.py)
-        if not 0 <= at < len(lines):
-            return []
-        linked = self.linked_sections(paragraph_from(lines, at), hit.chunk.source)
+        with the rest of its paragraph (`pointing_paragraph`)."""
+        paragraph = pointing_paragraph(hit)
+        linked = self.linked_sections(paragraph, hit.chunk.source) if paragraph else []
         return [self.section_rows(source, anchor) for source, anchor in dict.fromkeys(linked)]
 
-    def pointed_first(self, groups: Sequence[Sequence[int]], hits: Sequence[Hit], top_k: int) -> tuple[list, tuple[Hit, ...]]:
+    def pointed_first(self, groups: Sequence[Sequence[int]], hits: Sequence[Hit], top_k: int,
+                      question: str = "") -> tuple[list, tuple[Hit, ...]]:
         """(groups, hits) cut to the first `top_k`, best first (`hits`; `groups`: each hit's
         chunk rows), but the first of hits 2..POINTED_HITS in a section the first hit's best
-        answer line links to (in another note) moved to the front."""
+        answer line links to (in another note) moved to the front, unless that section is
+        about something else than `question` (`points_elsewhere`)."""
         order = list(range(len(hits)))
         pointed = self.pointed_rows(hits[0]) if len(hits) > 1 else []
         for position in range(1, min(POINTED_HITS, len(hits))):
             if (hits[position].chunk.source != hits[0].chunk.source and not self._superseded.intersection(groups[position])
-                    and any(row in rows for rows in pointed for row in groups[position])):
+                    and any(row in rows for rows in pointed for row in groups[position])
+                    and not points_elsewhere(question, hits[0], hits[position])):
                 order = [position] + [p for p in order if p != position]
                 break
         return [list(groups[p]) for p in order[:top_k]], tuple(hits[p] for p in order[:top_k])

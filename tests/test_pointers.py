@@ -136,3 +136,29 @@ def test_a_paragraph_is_read_only_up_to_the_longest_line_a_hit_shows():
     from assistant.hits import MAX_LINE_CHARS
     from assistant.pointers import paragraph_from
     assert len(paragraph_from(["a" * 100] * 100_000, 0)) <= MAX_LINE_CHARS
+
+
+def test_a_line_that_answers_itself_keeps_its_place_over_a_side_matter_it_links_to():
+    # 「謝礼は出ません。交通費のみ支給します。詳しくは[シフト](shifts.md#交通費)を見てください。」
+    # answers 「ボランティアに謝礼は出る？」; moved first, the 交通費 section read as "yes, paid"
+    # (a fresh user, Gemma, 2026-12-06).
+    from assistant.pointers import points_elsewhere
+    faq = _chunk("faq.md", ("FAQ", "Q. 謝礼は出ますか？"), "q-謝礼は出ますか", 21,
+                 "### Q. 謝礼は出ますか？\n\n謝礼は出ません。交通費のみ支給します（上限あり）。詳しくは[シフト](shifts.md#交通費)を見てください。")
+    fares = _chunk("shifts.md", ("シフト", "交通費"), "交通費", 28, "## 交通費\n\n交通費は1回あたり上限1,000円まで実費で支給します。")
+    reward = _chunk("shifts.md", ("シフト", "謝礼"), "謝礼", 40, "## 謝礼\n\n謝礼はありません。")
+    chunks = [faq, fares, reward]
+    pointers = Pointers(chunks, {"faq.md": "/faq.html", "shifts.md": "/shifts.html"})
+    hits = [Hit(c, 1.0 - i / 10, "", (c.line_start + 2,)) for i, c in enumerate(chunks)]
+    assert points_elsewhere("ボランティアに謝礼は出る？", hits[0], hits[1])
+    order = pointers.pointed_first([[0], [1], [2]], hits[:2], 5, "ボランティアに謝礼は出る？")[0]
+    assert [g[0] for g in order] == [0, 1]
+    # The section names what is asked: the link is followed, as for a question on the fares.
+    assert [g[0] for g in pointers.pointed_first([[0], [1]], hits[:2], 5, "交通費の上限は？")[0]] == [1, 0]
+    # The paragraph holds none of the question's terms: nothing says the line answers itself.
+    assert not points_elsewhere("ボランティアの待遇は？", hits[0], hits[1])
+    # Across languages words cannot be compared: the link is followed.
+    assert not points_elsewhere("Do volunteers get a reward?", hits[0], hits[1])
+    assert [g[0] for g in pointers.pointed_first([[0], [1]], hits[:2], 5, "Do volunteers get a reward?")[0]] == [1, 0]
+    # Without a question (the logic alone), as before.
+    assert [g[0] for g in pointers.pointed_first([[0], [1]], hits[:2], 5)[0]] == [1, 0]
