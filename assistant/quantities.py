@@ -56,7 +56,12 @@ _DURATION_EN = (r"(?:business |working |calendar )?(?:seconds?|secs?|minutes?|mi
 _PEOPLE_EN = (r"(?:people|persons?|users?|participants?|members?|engineers?|employees?|testers?|children|customers?|"
               r"reviewers?|approvers?|staff|developers?|individuals?|patients?|attendees?|volunteers?|students?|"
               r"visitors?|guests?|kids?|adults?|workers?|drivers?|passengers?|residents?|patrons?|trainees?|interns?|"
-              r"researchers?|applicants?|speakers?|teachers?|nurses?|doctors?|colleagues?|managers?|officers?)")
+              r"researchers?|applicants?|speakers?|teachers?|nurses?|doctors?|colleagues?|managers?|officers?|"
+              r"listeners?|viewers?|spectators?|players?|subscribers?|callers?)")
+# A table row naming who is counted in one cell and giving the number in a later one: "|
+# Listener limit | 500 at the same time |" answers "ネット配信は同時に何人まで聴ける？", and was
+# flagged "not in the notes" over it (a fresh user, both profiles, 2026-12-06).
+_PEOPLE_ROW = rf"\|[^|\n]*(?:\b{_PEOPLE_EN}\b|人数|定員|人員)[^|\n]*\|\s*{_DIGITS}"
 # Settings whose value is a duration, and words asking for their bound or default.
 _TIME_SETTING_EN = r"(?:timeouts?|time-outs?|ttls?|retention(?: period)?|expiry|expiration(?: time)?|execution time|run ?time)"
 _TIME_SETTING_JA = r"タイムアウト|保持期間|保存期間|有効期限|有効期間|実行時間|TTL|ttl"
@@ -91,7 +96,8 @@ _QUANTITIES = (
     # "two approvals" (a fresh tester's wiki: "One approval is required ... two for ...").
     ("people",
      re.compile(rf"\bhow many {_PEOPLE_EN}\b|何(?:人|名){_NOT_ASKING_JA}"),
-     _answers(r"人|名", rf"{_PEOPLE_EN}|approvals?|reviews?|sign-?offs?|signatures?|votes?", rf"ひとり|ふたり|一人|二人|{_TABLE_NUMBER}")),
+     _answers(r"人|名", rf"{_PEOPLE_EN}|approvals?|reviews?|sign-?offs?|signatures?|votes?",
+              rf"ひとり|ふたり|一人|二人|{_TABLE_NUMBER}|{_PEOPLE_ROW}")),
     ("percentage",
      re.compile(r"\bwhat percent(?:age)?\b|何(?:%|％|パーセント|割)"),
      _answers(r"%|％|パーセント|割|分の", r"percent|per cent", r"\bhalf\b|半数|半分|過半数|大半|全て|すべて|\ball\b")),

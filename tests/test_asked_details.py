@@ -37,6 +37,17 @@ def test_a_bare_count_in_a_table_cell_answers_a_count():
     assert missing_quantity("当番は何人必要？", ["| 平日 | 2 |"]) is None
 
 
+def test_a_table_row_naming_who_is_counted_answers_a_count_of_people():
+    # "| Listener limit | 500 at the same time |" was "not in the notes" for
+    # 「ネット配信は同時に何人まで聴ける？」 in both profiles (a fresh user, 2026-12-06).
+    assert missing_quantity("ネット配信は同時に何人まで聴ける？", ["| Listener limit | 500 at the same time |"]) is None
+    assert missing_quantity("部屋には何人入れる？", ["| 定員 | 6（立ち見なし） |"]) is None
+    assert missing_quantity("How many listeners can tune in?", ["The stream takes 500 listeners at once."]) is None
+    # A number in a row that names no one counted, or people named with no number after them.
+    assert missing_quantity("ネット配信は同時に何人まで聴ける？", ["| Bitrate | 128 kbps |"]) == "people"
+    assert missing_quantity("ネット配信は同時に何人まで聴ける？", ["| Listener limit | see the dashboard, 2 panels |"]) == "people"
+
+
 def test_a_count_is_still_missing_without_a_number_of_its_kind():
     # A number in prose without its counter, or a cell holding words, gives no count.
     assert missing_quantity("最大何台まで増える？", ["CPU 65% を超えるとポッドが増える。"]) == "count of 台"
