@@ -17,9 +17,11 @@ from .mdlines import BLOCK_START, BULLET
 MAX_ITEM_LINES = 6
 
 
-# A paragraph line that stops inside a sentence: it ends in a letter, digit, comma, 、 or an
-# opening bracket ("It is no longer" before "installed; ignore the old card").
-_GOES_ON = re.compile(r"[A-Za-z0-9,、;(（「]\s*$")
+# A paragraph line that stops inside a sentence: it ends in a letter, digit, comma, 、, an
+# opening bracket ("It is no longer" before "installed; ignore the old card"), a colon or a
+# dash ("you take a short voice test with the head of broadcasting:" before "reading a news
+# script and ...": shown alone, the answer began mid-sentence; a fresh user, 2026-12-06).
+_GOES_ON = re.compile(r"[A-Za-z0-9,、;:：—–(（「]\s*$")
 
 
 def item_spans(lines: Sequence[str], code: Sequence[bool]) -> dict[int, range]:

@@ -329,6 +329,10 @@ def test_an_item_spans_its_indented_and_lazy_lines_up_to_the_next_block():
     # A paragraph's lines join while each stops inside a sentence; a finished one stands alone.
     para = ["It is no", "longer here.", "Next one.", "回収は月曜、", "水曜。", "**Q?**", "Yes"]
     assert item_spans(para, [False] * len(para)) == {0: range(0, 2), 1: range(0, 2), 3: range(3, 5), 4: range(3, 5)}
+    # A line ending in a colon or a dash goes on too ("... with the head of broadcasting:" /
+    # "reading a news script ...": the answer began mid-sentence, a fresh user, 2026-12-06).
+    para = ["You take a voice test:", "reading a script.", "Two parts —", "both short.", "Done."]
+    assert item_spans(para, [False] * len(para)) == {0: range(0, 2), 1: range(0, 2), 2: range(2, 4), 3: range(2, 4)}
     # Two answer lines of one item: the item is given once, at the better one.
     assert answer_items(lines, 1, (2, 1, 4)) == [(1, 2, 3), (4,)]
 
