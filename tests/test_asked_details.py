@@ -48,6 +48,14 @@ def test_a_table_row_naming_who_is_counted_answers_a_count_of_people():
     assert missing_quantity("ネット配信は同時に何人まで聴ける？", ["| Listener limit | see the dashboard, 2 panels |"]) == "people"
 
 
+def test_a_cell_naming_people_over_and_over_costs_one_scan():
+    # Each name rescanned the cell's rest: 16,000 "people" in one cell took 13 s (my own read).
+    import time
+    started = time.perf_counter()
+    assert missing_quantity("何人まで？", ["| " + "people " * 40_000 + "| none |"]) == "people"
+    assert time.perf_counter() - started < 10  # ~80 s before
+
+
 def test_a_count_is_still_missing_without_a_number_of_its_kind():
     # A number in prose without its counter, or a cell holding words, gives no count.
     assert missing_quantity("最大何台まで増える？", ["CPU 65% を超えるとポッドが増える。"]) == "count of 台"
