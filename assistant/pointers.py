@@ -27,7 +27,7 @@ from urllib.parse import unquote
 
 from .chunking import Chunk
 from .hits import MAX_LINE_CHARS, Hit
-from .language import language, notes_language
+from .language import language
 from .lines import only_links
 from .noanswer import key_term_share
 from .notelinks import linked_path, wiki_link
@@ -88,20 +88,32 @@ def pointing_paragraph(hit: Hit) -> str | None:
     return paragraph_from(lines, at) if 0 <= at < len(lines) else None
 
 
-def points_elsewhere(question: str, pointing: Hit, pointed: Hit) -> bool:
+def own_words(line: str) -> str:
+    """A line's text outside its links (labels and destinations left out), as markdown-it reads
+    it; at most hits.MAX_LINE_CHARS characters are read."""
+    tokens = _inline_parser().parseInline(line[:MAX_LINE_CHARS])[0].children or ()
+    words, depth = [], 0
+    for token in tokens:
+        depth += (token.type == "link_open") - (token.type == "link_close")
+        if not depth and token.type in ("text", "code_inline"):
+            words.append(token.content)
+    return " ".join(words)
+
+
+def points_elsewhere(question: str, pointing: Hit, pointed: Hit, languages: tuple[str, str]) -> bool:
     """True when the pointing hit's line answers the question itself and links on to a side
-    matter: the question, that line's paragraph and the pointed section are in one language,
-    and the paragraph holds some of the question's key terms (noanswer.key_term_share) while
-    the section (its heading and text) holds none. 「謝礼は出ません。交通費のみ支給します。詳しくは
-    [シフト](shifts.md#交通費)を見てください。」 answers 「ボランティアに謝礼は出る？」; the 交通費
-    section names neither ボランティア nor 謝礼, and moved first it read as "yes, paid" (a
-    fresh user, 2026-12-06). Across languages words cannot be compared: False, the link is
-    followed."""
+    matter: the question and both notes are in one language (`languages`: the pointing and
+    the pointed hit's notes languages, 'ja' / 'en'), and the line's paragraph holds some of the
+    question's key terms in its own words (noanswer.key_term_share; `own_words`: a link's label
+    names where it leads) while the section (its heading and text) holds none.
+    「謝礼は出ません。交通費のみ支給します。詳しくは[シフト](shifts.md#交通費)を見てください。」
+    answers 「ボランティアに謝礼は出る？」; the 交通費 section names neither ボランティア nor 謝礼,
+    and moved first it read as "yes, paid" (a fresh user, 2026-12-06). Across languages words
+    cannot be compared: False, the link is followed."""
     paragraph = pointing_paragraph(pointing) or ""
-    text = pointed.chunk.page_text
-    if not question or not language(question) == notes_language(paragraph) == notes_language(text):
+    if not question or set(languages) != {language(question)}:
         return False
-    return key_term_share(question, paragraph) > 0 and key_term_share(question, text) == 0
+    return key_term_share(question, own_words(paragraph)) > 0 and key_term_share(question, pointed.chunk.page_text) == 0
 
 
 def _page_key(url: str) -> str:
@@ -115,8 +127,12 @@ class Pointers:
     `pages`: each note's page URL by source (cite.page_url), to follow links as a reader does;
     `superseded`: chunk rows under a heading that marks them replaced (superseded.Superseded)."""
 
-    def __init__(self, chunks: Sequence[Chunk], pages: Mapping[str, str], superseded: Iterable[int] = ()):
+    def __init__(self, chunks: Sequence[Chunk], pages: Mapping[str, str], superseded: Iterable[int] = (),
+                 languages: Sequence[str] | None = None):
         self.chunks, self.pages = chunks, pages
+        # Each chunk's notes language ('ja' / 'en', retrieve._chunk_languages: per note, as the
+        # verdict reads them); None: none known, links are always followed (`points_elsewhere`).
+        self.languages = languages
         # Never moved forward: a section the wiki marks as replaced (superseded.py), which a
         # current page links to as what it replaced (an attacking helper, 2026-12-04).
         self._superseded = frozenset(int(row) for row in superseded)
@@ -181,7 +197,14 @@ class Pointers:
         for position in range(1, min(POINTED_HITS, len(hits))):
             if (hits[position].chunk.source != hits[0].chunk.source and not self._superseded.intersection(groups[position])
                     and any(row in rows for rows in pointed for row in groups[position])
-                    and not points_elsewhere(question, hits[0], hits[position])):
+                    and not self._points_elsewhere(question, groups, hits, position)):
                 order = [position] + [p for p in order if p != position]
                 break
         return [list(groups[p]) for p in order[:top_k]], tuple(hits[p] for p in order[:top_k])
+
+    def _points_elsewhere(self, question: str, groups: Sequence[Sequence[int]], hits: Sequence[Hit], position: int) -> bool:
+        """`points_elsewhere` for the first hit and the hit at `position`, with their notes' languages."""
+        if self.languages is None:
+            return False
+        languages = (str(self.languages[groups[0][0]]), str(self.languages[groups[position][0]]))
+        return points_elsewhere(question, hits[0], hits[position], languages)

@@ -123,7 +123,7 @@ class Searcher:
         # A page's lead (text before its first section) ranks after the page's best section (leads.py).
         self.leads = PageLeads(self.chunks, self.has_content)
         self.superseded = Superseded([c.heading_path for c in self.chunks])
-        self.pointers = Pointers(self.chunks, self.page_urls, self.superseded.rows())
+        self.pointers = Pointers(self.chunks, self.page_urls, self.superseded.rows(), self.chunk_languages)
         self.grouper = Grouper(self.chunks, settings.max_chunk_lines, self.ranker.answer_chars(n))
         # A chunk is in its note's scope and in its chapter's (Chunk.chapter), if it has one.
         self._chunk_scopes = [

@@ -146,19 +146,36 @@ def test_a_line_that_answers_itself_keeps_its_place_over_a_side_matter_it_links_
     faq = _chunk("faq.md", ("FAQ", "Q. 謝礼は出ますか？"), "q-謝礼は出ますか", 21,
                  "### Q. 謝礼は出ますか？\n\n謝礼は出ません。交通費のみ支給します（上限あり）。詳しくは[シフト](shifts.md#交通費)を見てください。")
     fares = _chunk("shifts.md", ("シフト", "交通費"), "交通費", 28, "## 交通費\n\n交通費は1回あたり上限1,000円まで実費で支給します。")
-    reward = _chunk("shifts.md", ("シフト", "謝礼"), "謝礼", 40, "## 謝礼\n\n謝礼はありません。")
-    chunks = [faq, fares, reward]
-    pointers = Pointers(chunks, {"faq.md": "/faq.html", "shifts.md": "/shifts.html"})
+    chunks = [faq, fares]
+    pages = {"faq.md": "/faq.html", "shifts.md": "/shifts.html"}
+    pointers = Pointers(chunks, pages, languages=["ja", "ja"])
     hits = [Hit(c, 1.0 - i / 10, "", (c.line_start + 2,)) for i, c in enumerate(chunks)]
-    assert points_elsewhere("ボランティアに謝礼は出る？", hits[0], hits[1])
-    order = pointers.pointed_first([[0], [1], [2]], hits[:2], 5, "ボランティアに謝礼は出る？")[0]
-    assert [g[0] for g in order] == [0, 1]
+
+    def order(question: str, pointers: Pointers = pointers) -> list[int]:
+        return [g[0] for g in pointers.pointed_first([[0], [1]], hits, 5, question)[0]]
+
+    assert points_elsewhere("ボランティアに謝礼は出る？", hits[0], hits[1], ("ja", "ja"))
+    assert order("ボランティアに謝礼は出る？") == [0, 1]
     # The section names what is asked: the link is followed, as for a question on the fares.
-    assert [g[0] for g in pointers.pointed_first([[0], [1]], hits[:2], 5, "交通費の上限は？")[0]] == [1, 0]
-    # The paragraph holds none of the question's terms: nothing says the line answers itself.
-    assert not points_elsewhere("ボランティアの待遇は？", hits[0], hits[1])
+    assert order("交通費の上限は？") == [1, 0]
+    # The line's own words hold none of the question's terms: nothing says it answers itself.
+    assert order("ボランティアの待遇は？") == [1, 0]
     # Across languages words cannot be compared: the link is followed.
-    assert not points_elsewhere("Do volunteers get a reward?", hits[0], hits[1])
-    assert [g[0] for g in pointers.pointed_first([[0], [1]], hits[:2], 5, "Do volunteers get a reward?")[0]] == [1, 0]
-    # Without a question (the logic alone), as before.
-    assert [g[0] for g in pointers.pointed_first([[0], [1]], hits[:2], 5)[0]] == [1, 0]
+    assert order("Do volunteers get a reward?") == [1, 0]
+    assert not points_elsewhere("謝礼は？", hits[0], hits[1], ("en", "ja"))
+    # Without a question or the notes' languages (the logic alone), as before.
+    assert order("") == [1, 0] and order("ボランティアに謝礼は出る？", Pointers(chunks, pages)) == [1, 0]
+
+
+def test_a_link_label_is_no_word_of_the_line_that_points():
+    # heldout17's English FAQ line "Thunder does — see [屋外プール](pool/屋外プール.md#thunder)."
+    # held the Japanese question's 屋外プール only in its link label (which names where it leads):
+    # read as the line's own word, the Thunder section lost its place (e5, h17-010).
+    from assistant.pointers import own_words, points_elsewhere
+    line = "Yes, rain alone does not close it. Thunder does — see [屋外プール](pool/屋外プール.md#thunder)."
+    assert "屋外プール" not in own_words(line) and "Thunder does" in own_words(line)
+    assert own_words("`a` and [**b** `c`](x.md#y) d") == "a  and   d"
+    faq = _chunk("faq.md", ("FAQ", "Thunder?"), "thunder", 3, "## Thunder?\n" + line)
+    pool = _chunk("pool/屋外プール.md", ("屋外プール", "Thunder"), "thunder", 6, "## Thunder\n雷が鳴ったら全員プールから出す。")
+    hits = [Hit(faq, 1.0, "", (4,)), Hit(pool, 0.9, "", (7,))]
+    assert not points_elsewhere("雷のあと屋外プールを再開していい？", hits[0], hits[1], ("ja", "ja"))
