@@ -131,6 +131,13 @@ def test_every_link_lands_on_an_mkdocs_built_page_and_heading(tmp_path, capsys, 
     subprocess.run([*command, "build", "--quiet"], cwd=repo, check=True, capture_output=True, timeout=120)
     checked, wrong = _check_links(repo / "docs" if notes == "docs" else repo, repo / "site", "/team/", capsys)
     assert checked >= 15 and wrong == []
+    # Each page at the URL MkDocs itself gives it (its sitemap): without directory URLs a
+    # folder's page is `ref/index.html`, which hosts without folder indexes need; `ref/` was
+    # cited (a wiki owner, 2026-12-06).
+    assert cli.main(["links", "--corpus", str(repo / "docs" if notes == "docs" else repo), "--json"]) == 0
+    cited = {json.loads(line)["url"] for line in capsys.readouterr().out.splitlines()}
+    sitemap = (repo / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    assert cited and cited <= set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
 
 
 EXCLUDE_NOTES = {

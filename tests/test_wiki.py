@@ -69,7 +69,7 @@ def test_unknown_engine_is_one_clear_error(capsys):
         ("jekyll", True, "/dir/page/", "/dir/"),
         ("kramdown", None, "/dir/page.html", "/dir/"),
         ("mkdocs", None, "/dir/page/", "/dir/"),
-        ("mkdocs", False, "/dir/page.html", "/dir/"),
+        ("mkdocs", False, "/dir/page.html", "/dir/index.html"),  # MkDocs File.url: hosts without folder indexes
         ("vitepress", None, "/dir/page.html", "/dir/"),
         ("vitepress", True, "/dir/page", "/dir/"),
         ("docusaurus", None, "/dir/page", "/dir/"),

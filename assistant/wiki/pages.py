@@ -5,7 +5,7 @@ URL path of a note `dir/page.md` (before the base URL, which may carry a base pa
 | engine | default | with clean URLs on | index.md |
 |---|---|---|---|
 | jekyll, kramdown | `/dir/page.html` (Jekyll's page default) | `/dir/page/` (`permalink: pretty`) | `/dir/` |
-| mkdocs | `/dir/page/` (`use_directory_urls: true`) | same; off: `/dir/page.html` | `/dir/` (README.md too) |
+| mkdocs | `/dir/page/` (`use_directory_urls: true`) | same; off: `/dir/page.html` | `/dir/` (README.md too); off: `/dir/index.html` |
 | vitepress | `/dir/page.html` | `/dir/page` (`cleanUrls: true`) | `/dir/` |
 | docusaurus | `/dir/page` (a front-matter `id` names the page) | `trailingSlash: true`: `/dir/page/`; `false`: no path ends in `/` | `/dir/` (README.md and `dir/dir.md` too) |
 | github, gitlab | `/dir/page.md` (the file view; the base URL ends in `/blob/main`) | same | same |
@@ -146,7 +146,9 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None, languages
         return _with_trailing_slash(_docusaurus_path(meta, folder, name), clean_urls)
     prefix = "/" + "".join(p + "/" for p in folder)
     if name.lower() in _INDEX_NAMES[engine]:
-        return prefix
+        # MkDocs without directory URLs gives a folder's page as `dir/index.html` (File.url,
+        # mkdocs 1.6): the setting exists for hosts that serve no folder's index (a wiki owner).
+        return prefix + ("index.html" if engine == "mkdocs" and not clean else "")
     if engine == "mkdocs":
         return prefix + name + ("/" if clean else ".html")
     if engine == "vitepress":
