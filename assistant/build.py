@@ -25,7 +25,7 @@ from .chunking import chunk_note, path_label
 from .config import Settings
 from .embedding import Embedder
 from .encode import Stages, embed_all, write_error
-from .errors import AssistantError, BuildInProgressError, CorpusError, IndexInUseError, IndexStaleError
+from .errors import AssistantError, BuildInProgressError, CorpusError, IndexInUseError, IndexStaleError, IndexWriteError
 from .lexical import LexicalIndex
 from .lines import TableHeaders, line_units
 from .paragraphleads import paragraph_leads
@@ -234,6 +234,11 @@ def build_index(
     `replace_other` False, IndexInUseError instead of replacing an index of other notes or
     settings (eval over a folder it was given: a user's index is never rebuilt behind their back)."""
     started = time.perf_counter()
+    if settings.index_dir.exists() and not settings.index_dir.is_dir():
+        # Said before any work: the write failed after the notes were read as "File exists;
+        # the previous index is unchanged" where there was none (a wiki owner, 2026-12-06).
+        raise IndexWriteError(f"cannot write the index in {settings.index_dir}: it is a file, not a folder; "
+                              "pass --index-dir a folder (it is made when missing)")
     embedder = embedder or load_embedder(settings.model, settings.query_prefix, settings.passage_prefix)
     # Notes the wiki does not publish (drafts, `published: false`, `_private.md`, Jekyll's
     # `exclude`) are not indexed.

@@ -264,6 +264,17 @@ def test_failed_save_leaves_no_temporary_folder_and_keeps_current(fake_settings,
     assert results(Searcher(fake_settings, HashEmbedder())) == before
 
 
+def test_an_index_folder_that_is_a_file_is_named_before_any_work(fake_settings, monkeypatch):
+    # It failed after the notes were read, as "(File exists); the previous index is
+    # unchanged" where there was none (a wiki owner, 2026-12-06).
+    fake_settings.index_dir.parent.mkdir(parents=True, exist_ok=True)
+    fake_settings.index_dir.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setattr("assistant.build.load_notes", lambda *a: pytest.fail("the notes were read"))
+    with pytest.raises(IndexWriteError, match="it is a file, not a folder"):
+        build_index(fake_settings, HashEmbedder(), progress=False)
+    assert fake_settings.index_dir.read_text(encoding="utf-8") == "not a folder"
+
+
 # ----------------------------------------------------------------------------- embedding cache
 
 
