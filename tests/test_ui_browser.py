@@ -428,6 +428,11 @@ def test_a_reply_in_a_400px_iframe_opens_at_its_answer(live_server, static_serve
     page.goto(wiki + "/panel.html")
     frame = page.frame_locator("#assistant")
     wait_loaded(frame)
+    # The question box and the Ask button show in the frame docs/embedding.md gives (the
+    # full page with ?embed=1, which that snippet used, put Ask at 670 px of 640: a wiki owner).
+    for control in ("#question textarea", "#send"):
+        box = frame.locator(control).bounding_box()
+        assert box["y"] + box["height"] <= 40 + 640, (control, box)
     for n, question in enumerate(["SQSの可視性タイムアウトの最大値は？", EN_QUESTION], 1):
         check_reply_opens_at_its_answer(frame, question, n, service)
         box = frame.locator("#chat .answer").last.locator(".lead-line").bounding_box()  # page coordinates
