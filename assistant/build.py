@@ -16,6 +16,7 @@ import functools
 import logging
 import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -223,7 +224,7 @@ def _refuse_other_index(settings: Settings, embedder: Embedder, corpus: dict) ->
 
 def build_index(
     settings: Settings, embedder: Embedder | None = None, rebuild: bool = False, progress: bool = True,
-    wait: bool = True, replace_other: bool = True,
+    wait: bool = True, replace_other: bool = True, on_progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Build or update the index in settings.index_dir; returns what was done.
 
@@ -232,7 +233,9 @@ def build_index(
     --rebuild), IndexWriteError (cannot write: the previous index is unchanged), with
     `wait` False, BuildInProgressError when another build holds the lock and, with
     `replace_other` False, IndexInUseError instead of replacing an index of other notes or
-    settings (eval over a folder it was given: a user's index is never rebuilt behind their back)."""
+    settings (eval over a folder it was given: a user's index is never rebuilt behind their back).
+    `on_progress(done, total)`: input characters embedded so far, after each batch of model
+    calls (encode.embed_all); what it raises (errors.BuildCancelled) ends the build unwritten."""
     started = time.perf_counter()
     if settings.index_dir.exists() and not settings.index_dir.is_dir():
         # Said before any work: the write failed after the notes were read as "File exists;
@@ -273,10 +276,11 @@ def build_index(
                 _refuse_other_index(settings, embedder, corpus)
         for message in left_out:
             log.warning("%s", message)
-        return _build(settings, embedder, notes, corpus, progress, started)
+        return _build(settings, embedder, notes, corpus, progress, started, on_progress)
 
 
-def _build(settings: Settings, embedder: Embedder, notes, corpus: dict, progress: bool, started: float) -> BuildReport:
+def _build(settings: Settings, embedder: Embedder, notes, corpus: dict, progress: bool, started: float,
+           on_progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Chunk, embed and save a new version (the caller holds the build lock)."""
     previous = store.current_version(settings.index_dir)
     if progress and previous is None:  # a mistyped --index-dir must not pass unnoticed
@@ -308,7 +312,8 @@ def _build(settings: Settings, embedder: Embedder, notes, corpus: dict, progress
     with stages("BM25"):
         lexical = LexicalIndex(chunk_texts)
     lines_at = slice(len(chunks), len(chunks) + len(lines))  # vectors: chunks, lines, passages
-    vectors, line_terms, n_encoded = embed_all(settings, embedder, chunks, chunk_texts, lines, passages, progress, stages)
+    vectors, line_terms, n_encoded = embed_all(settings, embedder, chunks, chunk_texts, lines, passages, progress, stages,
+                                               on_progress)
     manifest = store.Manifest(
         format_version=store.FORMAT_VERSION,
         embedder=embedder.name,

@@ -13,6 +13,7 @@ import os
 import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,12 +185,27 @@ def _set_aside(path: Path) -> Path:
     return aside
 
 
+class _Reported:
+    """A progress bar that also calls `on_progress(done, total)` (input characters) after each
+    batch of model calls (about a second each, CALL_CHARS); whatever it raises ends the stage."""
+
+    def __init__(self, bar, total: int, on_progress: Callable[[int, int], None]):
+        self.bar, self.total, self.on_progress, self.done = bar, total, on_progress, 0
+
+    def update(self, n: int) -> None:
+        self.bar.update(n)
+        self.done += n
+        self.on_progress(self.done, self.total)
+
+
 def embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, lines, passages, progress: bool,
-               stages: Stages | None = None):
+              stages: Stages | None = None, on_progress: Callable[[int, int], None] | None = None):
     """(vectors of chunks + lines + passages, line terms, model inputs run) through the
-    embedding cache, with one progress bar (in input characters) for the whole stage. A
-    damaged cache is set aside and the work redone once with a fresh one; any other cache
-    failure (full disk, read-only) is an IndexWriteError."""
+    embedding cache, with one progress bar (in input characters) for the whole stage, and
+    `on_progress(done, total)` after each batch when given (what it raises, e.g.
+    BuildCancelled, ends the build; what was embedded is cached). A damaged cache is set
+    aside and the work redone once with a fresh one; any other cache failure (full disk,
+    read-only) is an IndexWriteError."""
     from tqdm import tqdm
 
     path = settings.index_dir / CACHE_FILE
@@ -200,7 +216,8 @@ def embed_all(settings: Settings, embedder: Embedder, chunks, chunk_texts, lines
             try:
                 total = _work_chars(plan, cache, with_terms=bool(embedder.terms_dim))
                 with tqdm(total=total, desc="embedding", unit="char", unit_scale=True,
-                          disable=not progress or not total, file=sys.stderr) as bar:
+                          disable=not progress or not total, file=sys.stderr) as shown:
+                    bar = _Reported(shown, total, on_progress) if on_progress else shown
                     stages = stages or Stages()
                     with stages("answer lines, one pass each"):
                         n_lines = _run_lines(plan, embedder, cache, bar) if plan.line_pass else 0

@@ -62,5 +62,11 @@ class IndexWriteError(AssistantError):
     previous index, if any, is unchanged and still answers."""
 
 
+class BuildCancelled(AssistantError):
+    """A build stopped by its progress callback (build.build_index `on_progress`): the server's
+    re-index when the notes change again under it. Nothing is written; what was embedded
+    stays in the embedding cache for the next build."""
+
+
 class BuildInProgressError(AssistantError):
     """Another build holds the index folder's lock and the caller chose not to wait."""

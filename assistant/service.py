@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from . import store
 from .build import BuildReport, build_index
 from .config import Settings
 from .embedding import Embedder
 from .profiles import load_embedder
-from .errors import AssistantError, BuildInProgressError, IndexCorruptError, IndexWriteError
+from .errors import AssistantError, BuildCancelled, BuildInProgressError, IndexCorruptError, IndexWriteError
 from .retrieve import Answer, Searcher
 
 log = logging.getLogger(__name__)
@@ -126,22 +127,26 @@ class SearchService:
         at = time.time() if at is None else at
         self._changed_at = at if self._changed_at is None else max(self._changed_at, at)
 
-    def refresh(self) -> BuildReport:
+    def refresh(self, on_progress: Callable[[int, int], None] | None = None) -> BuildReport:
         """Re-index after the notes changed (only changed sections are embedded); the
         outcome is recorded for status(). A damaged current version is replaced by a fresh
-        build. Raises what build_index raises."""
+        build. `on_progress`: build_index's (what it raises, BuildCancelled, stops the build,
+        which is no failure). Raises what build_index raises."""
         with self._build_lock:
             began = time.time()
             self._building_since = began
             try:
                 try:
-                    report = build_index(self.settings, self._searcher.embedder, progress=False)
+                    report = build_index(self.settings, self._searcher.embedder, progress=False, on_progress=on_progress)
                 except IndexCorruptError as exc:
                     # The CLI reports a damaged `current` and leaves it to `index --rebuild`; a
                     # running server heals itself instead: the notes, not that version, are the
                     # truth, the cache makes it cheap, and health shows the refused version.
                     log.warning("%s; building a new version from the notes", _one_line(exc))
-                    report = build_index(self.settings, self._searcher.embedder, rebuild=True, progress=False)
+                    report = build_index(self.settings, self._searcher.embedder, rebuild=True, progress=False,
+                                         on_progress=on_progress)
+            except BuildCancelled:
+                raise
             except Exception as exc:
                 self._last_error = _one_line(exc)
                 raise

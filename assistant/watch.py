@@ -18,7 +18,8 @@ rule builds use (hidden files and folders are not notes).
 
 Watching (watchfiles) and re-indexing run in separate threads: changes seen during a long
 build are recorded at once (service.notes_changed, so health says the index is behind) and
-folded into one more refresh when that build ends.
+stop that build (BuildProgress: what it embedded stays cached), so the next one starts from
+the notes as they are; a long build logs how far it is.
 What this leaves out: deciding what changed inside a note (build.py's content hashes).
 """
 from __future__ import annotations
@@ -26,10 +27,11 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import AssistantError, CorpusError
+from .errors import AssistantError, BuildCancelled, CorpusError
 from .notes import is_hidden, is_note_path
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,29 @@ def note_event_filter(corpus: Path) -> Callable[[object, str], bool]:
         return is_note_path(relative) or not os.path.isfile(path)
 
     return relevant
+
+
+# A long re-index says how far it is, this often: a 2 MB note took over 25 minutes with no
+# word in the log (a wiki owner, 2026-12-06).
+PROGRESS_LOG_SECONDS = 30
+
+
+class BuildProgress:
+    """build_index's `on_progress` for a re-index in the background: stops it (BuildCancelled)
+    as soon as the notes change again or watching stops, so the next build starts from the
+    notes as they are (a note deleted mid-build was embedded to its end, a wiki owner), and
+    logs how far it is every PROGRESS_LOG_SECONDS. `dirty`, `stop`: threading.Event."""
+
+    def __init__(self, dirty: threading.Event, stop: threading.Event, clock: Callable[[], float] = time.monotonic):
+        self.dirty, self.stop, self.clock = dirty, stop, clock
+        self.logged = clock()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.dirty.is_set() or self.stop.is_set():
+            raise BuildCancelled("the notes changed again during the re-index")
+        if self.clock() - self.logged >= PROGRESS_LOG_SECONDS:
+            self.logged = self.clock()
+            log.info("re-indexing: %d%% embedded (%s of %s characters)", 100 * done // max(total, 1), f"{done:,}", f"{total:,}")
 
 
 def start_watching(service, debounce_ms: int = DEBOUNCE_MS, poll_ms: int = POLL_MS) -> Callable[[], None]:
@@ -129,11 +154,14 @@ def start_watching(service, debounce_ms: int = DEBOUNCE_MS, poll_ms: int = POLL_
                 continue
             dirty.clear()
             try:
-                report = service.refresh()
+                report = service.refresh(on_progress=BuildProgress(dirty, stop_event))
                 service.searcher  # load the new version now, not on the next question
                 # A normal re-index is news, not a problem: INFO, which app.py shows for this logger.
                 log.info("notes changed: index %s (%d chunks, %d embedded, %.1f s)",
                          report.status, report.n_chunks, report.n_embedded, report.seconds)
+            except BuildCancelled:
+                # dirty is set: the loop starts over with the notes as they are now.
+                log.info("notes changed again while re-indexing: starting over with them (what was embedded is kept)")
             except AssistantError as exc:
                 log.warning("re-indexing failed, still answering from the previous index: %s", exc)
             except Exception:  # the watcher must outlive any one bad refresh

@@ -1,6 +1,7 @@
 """Tests for assistant.store and assistant.cache: the index on disk, its checks, the cache."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -273,6 +274,37 @@ def test_an_index_folder_that_is_a_file_is_named_before_any_work(fake_settings, 
     with pytest.raises(IndexWriteError, match="it is a file, not a folder"):
         build_index(fake_settings, HashEmbedder(), progress=False)
     assert fake_settings.index_dir.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_a_build_stopped_by_its_progress_callback_writes_nothing_and_keeps_what_it_embedded(fake_settings):
+    # The server's re-index stops when the notes change again under it (watch.BuildProgress):
+    # a 2 MB note deleted mid-build was embedded to its end (a wiki owner, 2026-12-06).
+    from assistant.errors import BuildCancelled
+    built(fake_settings)
+    current = store.current_version(fake_settings.index_dir)
+    note = fake_settings.corpus_dir / "more.md"
+    note.write_text("# More\n\n" + "\n\n".join(f"## Part {i}\n\nLine {i} about topic {i}." for i in range(300)), encoding="utf-8")
+    calls = []
+
+    def stop_after_two(done: int, total: int) -> None:
+        calls.append((done, total))
+        if len(calls) == 2:
+            raise BuildCancelled("the notes changed again during the re-index")
+
+    with pytest.raises(BuildCancelled):
+        build_index(fake_settings, HashEmbedder(), progress=False, on_progress=stop_after_two)
+    assert store.current_version(fake_settings.index_dir) == current  # nothing written
+    assert not [p for p in fake_settings.index_dir.iterdir() if p.name.startswith(".tmp-")]
+    assert calls[0][0] < calls[1][0] <= calls[1][1]  # characters done so far, of the total
+    # The next build embeds only what the stopped one had not: fewer texts than the new
+    # note needs in an index that never stopped.
+    again = build_index(fake_settings, HashEmbedder(), progress=False)
+    reference = dataclasses.replace(fake_settings, index_dir=fake_settings.index_dir.parent / "reference")
+    note.rename(note.with_suffix(".hidden"))
+    built(reference)
+    note.with_suffix(".hidden").rename(note)
+    needed = build_index(reference, HashEmbedder(), progress=False).n_embedded
+    assert again.status == "built" and 0 < again.n_embedded < needed
 
 
 # ----------------------------------------------------------------------------- embedding cache

@@ -47,8 +47,8 @@ class Refreshes:
         self.changed = threading.Condition()
         original = service.refresh
 
-        def refresh():
-            report = original()
+        def refresh(**options):
+            report = original(**options)
             with self.changed:
                 self.reports.append(report)
                 self.changed.notify_all()
@@ -135,3 +135,26 @@ def test_events_through_a_symlinked_folder_or_outside_the_notes_are_ignored(tmp_
     assert not relevant(None, str(notes / "ext" / "deep" / "z.md"))
     assert not relevant(None, str(notes / "ext"))
     assert not relevant(None, str(outside / "x.md"))  # as notify may spell it, resolved
+
+
+def test_a_re_index_stops_when_the_notes_change_again_and_says_how_far_it_is(caplog):
+    # The logic of BuildProgress (the real build it stops: test_store.py). A 2 MB note deleted
+    # mid-build was embedded to its end, with no word in the log for 25 minutes (a wiki owner).
+    from assistant.errors import BuildCancelled
+    from assistant.watch import PROGRESS_LOG_SECONDS, BuildProgress
+
+    now = [0.0]
+    dirty, stop = threading.Event(), threading.Event()
+    progress = BuildProgress(dirty, stop, clock=lambda: now[0])
+    with caplog.at_level(logging.INFO, logger="assistant.watch"):
+        progress(10, 1000)
+        now[0] = PROGRESS_LOG_SECONDS
+        progress(250, 1000)
+    assert [r.getMessage() for r in caplog.records] == ["re-indexing: 25% embedded (250 of 1,000 characters)"]
+    dirty.set()
+    with pytest.raises(BuildCancelled):
+        progress(300, 1000)
+    dirty.clear()
+    stop.set()
+    with pytest.raises(BuildCancelled):
+        progress(300, 1000)
