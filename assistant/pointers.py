@@ -110,9 +110,9 @@ def points_elsewhere(question: str, pointing: Hit, pointed: Hit, languages: tupl
     answers 「ボランティアに謝礼は出る？」; the 交通費 section names neither ボランティア nor 謝礼,
     and moved first it read as "yes, paid" (a fresh user, 2026-12-06). Across languages words
     cannot be compared: False, the link is followed."""
-    paragraph = pointing_paragraph(pointing) or ""
     if not question or set(languages) != {language(question)}:
         return False
+    paragraph = pointing_paragraph(pointing) or ""
     return key_term_share(question, own_words(paragraph)) > 0 and key_term_share(question, pointed.chunk.page_text) == 0
 
 

@@ -160,6 +160,9 @@ def start_watching(service, debounce_ms: int = DEBOUNCE_MS, poll_ms: int = POLL_
                 log.info("notes changed: index %s (%d chunks, %d embedded, %.1f s)",
                          report.status, report.n_chunks, report.n_embedded, report.seconds)
             except BuildCancelled:
+                if stop_event.is_set():  # the server is stopping: nothing starts over
+                    log.info("re-indexing stopped with the server (what was embedded is kept)")
+                    continue
                 # dirty is set: the loop starts over with the notes as they are now.
                 log.info("notes changed again while re-indexing: starting over with them (what was embedded is kept)")
             except AssistantError as exc:

@@ -158,3 +158,26 @@ def test_a_re_index_stops_when_the_notes_change_again_and_says_how_far_it_is(cap
     stop.set()
     with pytest.raises(BuildCancelled):
         progress(300, 1000)
+
+
+def test_stopping_the_server_mid_re_index_says_so_not_that_notes_changed(service, tmp_path, caplog):
+    # A re-index the server's stop() cancels logged "notes changed again ... starting over",
+    # while nothing starts over (my own read, 2026-12-06). A build that only ever reports
+    # progress stands in for a long one: it runs until BuildProgress stops it.
+    entered = threading.Event()
+
+    def endless_refresh(on_progress=None, **options):
+        entered.set()
+        while True:
+            on_progress(1, 100)
+            time.sleep(0.01)
+
+    service.refresh = endless_refresh
+    with caplog.at_level(logging.INFO, logger="assistant.watch"):
+        stop = start_watching(service)
+        (tmp_path / "notes" / "team.md").write_text(NOTE + "\n- 追記\n", encoding="utf-8")
+        assert entered.wait(60)
+        stop()
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("stopped with the server" in m for m in messages)
+    assert not any("starting over" in m for m in messages)
