@@ -242,6 +242,17 @@ class _SecretGiven:
 
 _QUANTITIES += (("access code", _ASKS_SECRET, _SecretGiven()),)
 
+# A number asked for by its value alone: 「震度いくつ？」, 「ポート何番？」, 「何番目？」 ("What
+# seismic intensity?", "which port?"). The notes' line about the earthquake drill that names
+# no intensity was shown as its answer (a fresh user, 2026-12-06). Any number answers; not
+# 「いくつか」 ("some"), 「いくつも」 ("many"), 「いくつでも」 ("any number").
+_KANA_NUMBER = r"ひと[つり]|ふた[つり]|みっつ|よっつ|いつつ|むっつ|ななつ|やっつ|ここのつ|ゼロ|零"
+_QUANTITIES += (
+    ("number",
+     re.compile(r"いくつ(?!か|も|でも)|何番(?!地)"),
+     re.compile(rf"{_DIGITS}|{_KANJI_NUMBER}|{_KANA_NUMBER}|{_WORD_NUMBER}\b|\b(?:zero|none|no)\b")),
+)
+
 # Counts of things, each with its Japanese counter and the English nouns it counts: "何文字まで
 # 書ける？" is answered by "500文字" or "500 characters", never by a number of days.
 _COUNTERS = (

@@ -12,6 +12,7 @@ import numpy as np
 from .answeritems import answer_items
 from .background import Background
 from .calibration import SAME_LANGUAGE_NO_SHARED_TERM_POSITION, Calibration
+from .choices import names_no_alternative
 from .chunking import Chunk
 from .hits import Hit, clip_lines
 from .language import language
@@ -226,5 +227,11 @@ class Verdict:
         judged = about_the_asked_thing(question, hits[:QUANTITY_HITS],
                                        [str(self.chunk_languages[group[0]]) for group in groups[:QUANTITY_HITS]])
         if missing_quantity(question, (answer_text(h) for h in judged)):
+            return True
+        # A choice offered ("ガソリン？軽油？", "110 or 119?") that the first hits in the top
+        # hit's notes language name no side of (choices.py).
+        languages = [str(self.chunk_languages[group[0]]) for group in groups[:QUANTITY_HITS]]
+        if names_no_alternative(question, [h.chunk.embed_text for h, lang in zip(hits, languages) if lang == languages[0]],
+                                across_languages=languages[0] != language(question)):
             return True
         return is_unanswered(question, top_score, floor, self.vocabulary)

@@ -92,3 +92,13 @@ def test_asking_how_much_one_receives_asks_an_amount():
     assert missing_quantity("待機手当は1回いくらもらえますか？", ["待機当番は月に2回まで。"]) == "amount of money"
     assert missing_quantity("待機手当は1回いくらもらえますか？", ["待機手当は1回 3,000 円。"]) is None
     assert missing_quantity("そこまで行くのにいくらもかからない？", ["駅から徒歩5分。"]) is None
+
+
+def test_a_number_asked_by_its_value_alone_needs_a_number():
+    """「震度いくつで避難する？」 was answered by the drill's line that names no intensity (a
+    fresh user, 2026-12-06); 「いくつか」 ("some") asks for none."""
+    assert missing_quantity("震度いくつで避難を始める？", ["地震のときはまず机の下に隠れる。"]) == "number"
+    assert missing_quantity("震度いくつで避難を始める？", ["震度5弱以上で避難を始める。"]) is None
+    assert missing_quantity("Prometheus の UI のポートは何番？", ["| prometheus | 9091 |"]) is None
+    assert missing_quantity("定員はいくつ？", ["定員はひとつの班につきふたり。"]) is None
+    assert missing_quantity("避難経路はいくつかある？", ["避難経路は地図を見る。"]) is None

@@ -1,0 +1,49 @@
+"""A question offering a choice is answered only where the notes name one of its sides
+(choices.py): 「非常用発電機の燃料はガソリン？軽油？」 was answered with 「発電機の燃料は満タンで
+約8時間もちます」 (a fresh user, 2026-12-06)."""
+from __future__ import annotations
+
+import pytest
+
+from assistant.choices import alternatives, names_no_alternative
+
+
+@pytest.mark.parametrize("question, offered", [
+    ("非常用発電機の燃料はガソリン？軽油？", [{"ガソリン"}, {"軽油"}]),
+    ("IAMの設定はリージョンごとに行うもの？それともグローバル？", [{"リージョン"}, {"グローバル"}]),
+    ("新しいフラグのデフォルト値はオンとオフのどっちにする？", [{"オン"}, {"オフ"}]),
+    ("ポストモーテムのミーティングはZoomとGoogle Meetのどちらで開く？", [{"zoom"}, {"google", "meet"}]),
+    ("出すのは朝か夜か、どっち？", [{"朝"}, {"夜"}]),
+    ("A guest has collapsed and isn't responding. Is it 110 or 119?", [{"110"}, {"119"}]),
+    ("PDF export is down for every tenant. Is that SEV1 or SEV2?", [{"sev1"}, {"sev2"}]),
+])
+def test_the_offered_alternatives_are_read(question, offered):
+    assert alternatives(question) == offered
+
+
+@pytest.mark.parametrize("question", [
+    # conditions or lists, not a choice: a question word opens it, or "or" is in another sentence
+    "What tool can you install to connect to CodeCommit using your AWS CLI profile or a role ARN?",
+    "We can't tell whether this outage is a SEV-1 or a SEV-2. Which level should we declare?",
+    # whether, not which; a second question asking about a topic in turn; a yes/no question
+    "大雪で全線止めるかどうか、当番の運行管理者が決めちゃっていいの？",
+    "夜中に館内で問題が起きたら誰に連絡する？番号は？",
+    "寮の A 棟の家賃っていくら？光熱費は別にかかる？",
+    "台風が来たら休み？",
+])
+def test_no_choice_is_read_where_none_is_offered(question):
+    assert alternatives(question) == []
+
+
+def test_a_choice_is_answered_where_a_side_is_named():
+    question = "非常用発電機の燃料はガソリン？軽油？"
+    assert names_no_alternative(question, ["発電機の燃料は満タンで約8時間もちます。"])
+    assert not names_no_alternative(question, ["発電機の燃料は軽油。満タンで約8時間もちます。"])
+    assert not names_no_alternative("台風が来たら休み？", ["台風の日の出勤"])
+
+
+def test_across_languages_only_numbers_are_compared():
+    # An English answer may name 軽油 as "diesel"; a number is a number in either language.
+    assert not names_no_alternative("非常用発電機の燃料はガソリン？軽油？", ["Generator fuel lasts 8 hours."], across_languages=True)
+    assert names_no_alternative("Is it 110 or 119?", ["救急車は呼ばずに事務所へ連絡する。"], across_languages=True)
+    assert not names_no_alternative("Is it 110 or 119?", ["意識がなければ 119 に通報する。"], across_languages=True)
