@@ -22,7 +22,7 @@ from .noanswer import key_terms
 from .textnorm import match_form
 from .vocabulary import normalize
 
-_SENTENCE_END = re.compile(r"[。？?！!]+|\.\s+")
+_SENTENCE_END = re.compile(r"([。？?！!]+|\.\s+)")
 _AUXILIARY = re.compile(r"^\s*(?:is|are|was|were|do|does|did|should|shall|will|would|can|could|must|may|has|have)\b", re.I)
 # "A or B" closing the sentence: A is at most two words, B at most four.
 _ENGLISH_CHOICE = re.compile(r"(?:^|[\s,])((?:[\w./'-]+\s+)?[\w./'-]+),?\s+or\s+((?:[\w./'-]+\s+){0,3}[\w./'-]+)\s*$", re.I)
@@ -31,30 +31,35 @@ _PHRASE = r"[^、。？?はがをもの]{1,20}?"
 _WHICH_OF_TWO = re.compile(rf"({_PHRASE})と([^、。？?]{{1,20}}?)の?(?:どちら|どっち)")
 _EITHER = re.compile(rf"({_PHRASE})か({_PHRASE})か(?:[、。？?\s]|$|どう|どっち|どちら)")
 _OR_ELSE = re.compile(r"^それとも\s*")
-# The last short question is a bare noun phrase, not a verb, a question word or a topic asked
+# The last short question is a bare noun phrase (it ends in kanji, katakana or a Latin letter
+# or digit), not a verb or adjective (「並べてもいい？」), a question word or a topic asked
 # about in turn (「番号は？」: "and the number?").
-_BARE_PHRASE = re.compile(r"^[^\s、]{1,15}$")
+_BARE_PHRASE = re.compile(r"^[^\s、]{0,14}[\u3400-\u9fff\u30a0-\u30ffA-Za-z0-9]$")
 _QUESTION_WORD = r"何|なに|なん|どこ|いつ|誰|だれ|どう|なぜ|どれ|どの|いくら|いくつ"
 _NOT_AN_OPTION = re.compile(rf"{_QUESTION_WORD}|ある|いる|する|できる|なる|[のかはもね]$|って$")
 
 
-def _sentences(question: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(match_form(question)) if s.strip()]
+def _sentences(question: str) -> list[tuple[str, str]]:
+    """(sentence, the marks ending it) of a question, in order."""
+    parts = _SENTENCE_END.split(match_form(question))
+    pairs = [(parts[i].strip(), parts[i + 1] if i + 1 < len(parts) else "") for i in range(0, len(parts), 2)]
+    return [(text, end) for text, end in pairs if text]
 
 
 def alternatives(question: str) -> list[set[str]]:
     """The key terms (noanswer.key_terms) of each alternative the question offers, or [] when
     it offers no choice or an alternative names nothing comparable."""
-    sentences = _sentences(question)
-    if not sentences:
+    ended = _sentences(question)
+    if not ended:
         return []
+    sentences = [text for text, _ in ended]
     last = sentences[-1]
     pairs: list[tuple[str, str]] = []
-    if _AUXILIARY.match(sentences[-1]) and (m := _ENGLISH_CHOICE.search(last)):
+    if _AUXILIARY.match(last) and (m := _ENGLISH_CHOICE.search(last)):
         pairs.append((m.group(1), m.group(2)))
     elif m := _WHICH_OF_TWO.search(last) or _EITHER.search(last):
         pairs.append((m.group(1), m.group(2)))
-    elif len(sentences) >= 2:
+    elif len(sentences) >= 2 and "?" in ended[-2][1]:  # two questions in a row (NFKC folds "？")
         option = _OR_ELSE.sub("", last)
         offered = option != last or (_BARE_PHRASE.match(option) and not _NOT_AN_OPTION.search(option))
         if offered and not re.search(_QUESTION_WORD, sentences[-2]):

@@ -47,3 +47,15 @@ def test_across_languages_only_numbers_are_compared():
     assert not names_no_alternative("非常用発電機の燃料はガソリン？軽油？", ["Generator fuel lasts 8 hours."], across_languages=True)
     assert names_no_alternative("Is it 110 or 119?", ["救急車は呼ばずに事務所へ連絡する。"], across_languages=True)
     assert not names_no_alternative("Is it 110 or 119?", ["意識がなければ 119 に通報する。"], across_languages=True)
+
+
+@pytest.mark.parametrize("question", [
+    # a situation, then a yes/no question ending in a verb or adjective: no choice (heldout8,
+    # 10 and 13 questions the first version flagged)
+    "生クリームのパンが閉店時に 3 個残った。明日の朝に並べてもいい？",
+    "オーブンの中でパンが燃えてる！扉を開けて消していい？",
+    "非常停止ボタンだけ効かないけど、ほかは問題ない。出ていい？",
+    "メーター交換で回ったらその家は留守だった。出直さないといけない？",
+])
+def test_a_yes_no_question_after_a_situation_offers_no_choice(question):
+    assert alternatives(question) == []
