@@ -206,6 +206,9 @@ def _validation_message(exc: RequestValidationError) -> str:
         where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query"))
         if err.get("type") == "json_invalid":
             return "the request body is not valid JSON"
+        if tuple(err.get("loc", ())) == ("body",) and err.get("type") in ("model_attributes_type", "dict_type", "model_type"):
+            # a body sent as text/plain or a form, or JSON that is no object ('["a"]', 'null')
+            return 'the request body must be a JSON object, sent as application/json: {"question": "..."}'
         if err.get("type") == "extra_forbidden":
             parts.append(f"unknown field {where!r}")
         elif err.get("type") == "missing":
@@ -213,6 +216,12 @@ def _validation_message(exc: RequestValidationError) -> str:
         else:
             parts.append(f"{where}: {err.get('msg')}" if where else str(err.get("msg")))
     return "; ".join(parts) or "invalid request"
+
+
+def _methods_of(app: FastAPI, path: str) -> list[str]:
+    """The methods the app's own routes (not the /api catch-all) take at `path`, sorted."""
+    methods = {m for route in app.routes if getattr(route, "path", None) == path for m in getattr(route, "methods", ())}
+    return sorted(methods)
 
 
 def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
@@ -314,8 +323,16 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
         return FileResponse(PROJECT_ROOT / "examples" / "wiki.html", media_type="text/html")
 
     # Last among /api routes: routes match in order, so one defined after it is never reached.
-    @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
-    def not_found(rest: str) -> None:
+    # Every method, or Gradio's mount at / would answer the rest with its own 404 page. HEAD
+    # too: a GET route of FastAPI's takes no HEAD (one route for both repeats its OpenAPI
+    # operation id), so HEAD /api/health is told to use GET.
+    @app.api_route("/api/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],
+                   include_in_schema=False)
+    def not_found(rest: str, request: Request) -> None:
+        allowed = _methods_of(app, f"/api/{rest}")
+        if allowed:  # the endpoint exists: the method is what is wrong (RFC 9110: 405 with Allow)
+            raise ApiError(405, f"/api/{rest} takes {' or '.join(allowed)}, not {request.method}; see /docs",
+                           headers={"Allow": ", ".join(allowed)})
         raise ApiError(404, f"no such endpoint /api/{rest}; see /docs")
 
     @app.get("/embed", include_in_schema=False)

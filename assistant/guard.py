@@ -83,6 +83,10 @@ _ALLOWED = {
 }
 _ALLOWED["HEAD"] = _ALLOWED["GET"]
 _ALLOWED["OPTIONS"] = _compile([r"/api/.*"])  # CORS preflight, answered by CORSMiddleware
+# Another method on an endpoint reaches the API, which answers 405 with the methods it takes
+# (api.py), not a 404 that says the endpoint is not there (a wiki owner, 2026-12-06).
+for _method in ("PUT", "DELETE", "PATCH"):
+    _ALLOWED[_method] = _compile([r"/api/(?:ask|health|scopes)"])
 _BAD_PATH = re.compile(r"\.\.|\\|[\x00-\x1f\x7f]|//")
 
 

@@ -215,3 +215,25 @@ def test_gradio_file_routes_do_not_leak(client, built_settings):
         r = client.get(url)
         assert not any(secret in r.text for secret in secrets), url
         assert r.status_code != 200 or "text/html" in r.headers.get("content-type", ""), (url, r.status_code)
+
+
+@pytest.mark.parametrize("method,url,allowed", [
+    ("PUT", "/api/ask", "GET, POST"),
+    ("DELETE", "/api/ask", "GET, POST"),
+    ("HEAD", "/api/health", "GET"),
+    ("POST", "/api/scopes", "GET"),
+])
+def test_a_wrong_method_on_an_endpoint_is_405_with_allow(client, method, url, allowed):
+    # It was Gradio's 404 for HEAD, and "no such endpoint /api/ask" for PUT (a wiki owner, 2026-12-06).
+    r = client.request(method, url)
+    assert r.status_code == 405 and r.headers["allow"] == allowed
+    if method != "HEAD":
+        assert r.json()["error"].startswith(f"{url} takes ")
+
+
+def test_a_body_that_is_not_a_json_object_says_so(client):
+    # text/plain or a form: pydantic's "Input should be a valid dictionary or object" before.
+    for kwargs in ({"content": b"what is sqs?", "headers": {"content-type": "text/plain"}},
+                   {"data": {"question": "a"}}, {"json": ["a"]}):
+        r = client.post("/api/ask", **kwargs)
+        assert r.status_code == 422 and "must be a JSON object" in r.json()["error"], r.text

@@ -310,7 +310,7 @@ def test_gradio_path_guard_is_active_in_the_mounted_app(search_service, built_se
     ("POST", "/gradio_api/component_server"), ("POST", "/gradio_api/vibe-edit"), ("GET", "/gradio_api/info"),
     ("GET", "/monitoring"), ("POST", "/login"), ("GET", "/gradio_api/runs"), ("POST", "/gradio_api/reset"),
     ("GET", "/static/..%2F..%2F..%2Fetc%2Fpasswd"), ("GET", "/assets/%2e%2e/%2e%2e/etc/passwd"),
-    ("PUT", "/api/ask"), ("DELETE", "/"), ("GET", "/redoc"), ("TRACE", "/"),
+    ("PUT", "/api/anything"), ("DELETE", "/"), ("GET", "/redoc"), ("TRACE", "/"),
 ])
 def test_only_the_routes_the_product_serves_answer(served, method, path):
     body = b"--x\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.html\"\r\n\r\n<script>1</script>\r\n--x--\r\n"
@@ -318,6 +318,11 @@ def test_only_the_routes_the_product_serves_answer(served, method, path):
                                           {"Content-Type": "multipart/form-data; boundary=x"})
     assert status == 404, (path, status, out[:200])
     assert b"root:x:0:0" not in out and b"gradio_api/file" not in out
+
+
+def test_another_method_on_an_endpoint_is_told_which_it_takes(served):
+    status, headers, out = served.request("PUT", "/api/ask", b"<script>1</script>", {"Content-Type": "text/html"})
+    assert status == 405 and headers.get("allow") == "GET, POST" and b"<script>" not in out, (status, out[:200])
 
 
 @pytest.mark.parametrize("path", ["/", "/embed/", "/embed", "/config", "/embed/config", "/docs", "/openapi.json",
