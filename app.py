@@ -34,8 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     watch_log.propagate = False
 
     from assistant.config import from_env, links_line
-    from assistant.errors import ConfigError
-    from assistant.profiles import choose_model, startup_line
+    from assistant.errors import ConfigError, ModelError
+    from assistant.profiles import check_model, choose_model, startup_line
     from assistant.server import serve
     from assistant.termsafe import terminal_safe
 
@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
             watch=False if args.no_watch else None, wiki_base_url=args.wiki_base_url, wiki_engine=args.wiki_engine,
             wiki_clean_urls=args.wiki_clean_urls, anchor_style=args.anchor_style,
         )
-    except ConfigError as exc:  # a bad option or ASSISTANT_* variable: one line, exit 2 as argparse does
+        check_model(settings.model)  # named only once it is known to load
+    except (ConfigError, ModelError) as exc:  # a bad option or ASSISTANT_* variable: one line, exit 2 as argparse does
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(startup_line(settings.model, why), file=sys.stderr, flush=True)

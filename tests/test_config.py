@@ -155,6 +155,19 @@ def test_app_port_option_beats_environment(monkeypatch, capsys):
     assert capsys.readouterr().err.strip().splitlines()[-1].startswith("error: ASSISTANT_PORT='-1' is not valid")
 
 
+def test_app_names_no_model_it_cannot_load(monkeypatch, capsys, tmp_path):
+    # "model: bogus (sentence-transformers; ...)" was printed before the error (a wiki owner,
+    # 2026-12-06): the start-up line names a model only once it is known to load.
+    import app
+    from assistant import server
+
+    monkeypatch.setattr(server, "serve", lambda settings: 0)
+    for model in ("bogus", "embeddinggemma-300", str(tmp_path)):
+        assert app.main(["--model", model, "--index-dir", str(tmp_path / "index")]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and "model:" not in err, err
+
+
 def test_app_takes_the_wiki_options_the_readme_lists(monkeypatch):
     # The README's configuration table lists --wiki-base-url / --wiki-engine / --wiki-clean-urls
     # for every command and for run.sh, which hands its arguments to app.py; app.py refused them.
