@@ -250,8 +250,10 @@ def build_ui(service, settings: Settings, embed: bool = False):
     with gr.Blocks(title=TEXT["ja"]["title"] + " / " + TEXT["en"]["title"], analytics_enabled=False) as demo:
         with gr.Column(visible=not embed, elem_id="header") as header:
             title = gr.Markdown(f"## {TEXT['en']['title']}\n{TEXT['en']['intro']}", elem_id="title")
+        # 330 px in /embed/: with the ask row and the options (ui.css) the page is 640 px tall
+        # at 400 px wide, the frame docs/embedding.md gives (test_ui_browser checks each control).
         chat = gr.Chatbot(
-            height=360 if embed else 560, elem_id="chat", show_label=False, autoscroll=False, buttons=[], feedback_options=None,
+            height=330 if embed else 560, elem_id="chat", show_label=False, autoscroll=False, buttons=[], feedback_options=None,
             sanitize_html=True, group_consecutive_messages=False,
             latex_delimiters=[],  # no KaTeX: neither a question nor a note may typeset in the chat
         )
@@ -266,11 +268,14 @@ def build_ui(service, settings: Settings, embed: bool = False):
             box = gr.Textbox(label=TEXT["en"]["label"], show_label=False, placeholder=TEXT["en"]["placeholder"], scale=5,
                              elem_id="question", max_lines=4, submit_btn=False, min_width=200)
             send = gr.Button(TEXT["en"]["send"], variant="primary", scale=1, elem_id="send", min_width=90)
-        with gr.Row(elem_id="options-row"):
+            if embed:  # beside Ask: in a 400 px wiki panel it sat below the frame's fold (a wiki owner)
+                clear = gr.Button(TEXT["en"]["clear"], elem_id="clear", scale=0, min_width=90)
+        with gr.Row(elem_id="options-row", elem_classes=["options-compact"] if embed else None):
             k = gr.Slider(1, MAX_K, value=min(settings.top_k, MAX_K), step=1, label=TEXT["en"]["k"], elem_id="k", min_width=160)
             scope = gr.Dropdown(choices=_scope_choices(service, "en"), value=ALL, label=TEXT["en"]["scope"], elem_id="scope",
                                 min_width=160)
-            clear = gr.Button(TEXT["en"]["clear"], elem_id="clear", scale=0, min_width=120)
+            if not embed:
+                clear = gr.Button(TEXT["en"]["clear"], elem_id="clear", scale=0, min_width=120)
         # Clicked by the reply's own "search everywhere" button (see HEAD); takes no text.
         everywhere = gr.Button("search everywhere", visible="hidden", elem_id="search-everywhere")
         examples = _examples(service) if not embed else []
