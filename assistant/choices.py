@@ -16,7 +16,7 @@ English question opening with a question word offers none.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Sequence
 
 from .noanswer import key_terms
 from .textnorm import match_form
@@ -80,13 +80,18 @@ def _option_terms(option: str) -> set[str]:
     return key_terms(option) or set(re.findall(r"\d+", option)) or ({normalize(option).lower()} if 0 < len(option) <= 4 else set())
 
 
-def names_no_alternative(question: str, texts: Iterable[str], across_languages: bool = False) -> bool:
+def names_no_alternative(question: str, texts: Sequence[str], in_its_language: Sequence[bool]) -> bool:
     """True when the question offers a choice (`alternatives`) and none of `texts` (the first
-    hits' texts) names any term of any alternative. `across_languages`: the texts are in the
-    other language than the question, where only numbers ("110 or 119?") can be compared;
-    an alternative in words may be named there in translation: False."""
+    hits' texts, best first) names any term of any alternative. `in_its_language`: per text,
+    whether its notes are in the question's language. A number ("110 or 119?") is compared in
+    every text; words only in those in the question's language, and not at all when the
+    first hit is in the other one (it may name an alternative in translation: "diesel")."""
     offered = alternatives(question)
-    if not offered or (across_languages and not all(term.isdigit() for terms in offered for term in terms)):
+    if not offered:
         return False
+    if not all(term.isdigit() for terms in offered for term in terms):
+        if not in_its_language or not in_its_language[0]:
+            return False
+        texts = [text for text, same in zip(texts, in_its_language) if same]
     haystack = normalize("\n".join(texts)).lower()
     return not any(term in haystack for terms in offered for term in terms)

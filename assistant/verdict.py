@@ -228,10 +228,8 @@ class Verdict:
                                        [str(self.chunk_languages[group[0]]) for group in groups[:QUANTITY_HITS]])
         if missing_quantity(question, (answer_text(h) for h in judged)):
             return True
-        # A choice offered ("ガソリン？軽油？", "110 or 119?") that the first hits in the top
-        # hit's notes language name no side of (choices.py).
-        languages = [str(self.chunk_languages[group[0]]) for group in groups[:QUANTITY_HITS]]
-        if names_no_alternative(question, [h.chunk.embed_text for h, lang in zip(hits, languages) if lang == languages[0]],
-                                across_languages=languages[0] != language(question)):
+        # A choice offered ("ガソリン？軽油？", "110 or 119?") that the first hits name no side of.
+        if names_no_alternative(question, [hit.chunk.embed_text for hit in hits[:QUANTITY_HITS]],
+                                [str(self.chunk_languages[group[0]]) == language(question) for group in groups[:QUANTITY_HITS]]):
             return True
         return is_unanswered(question, top_score, floor, self.vocabulary)

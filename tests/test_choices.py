@@ -37,16 +37,22 @@ def test_no_choice_is_read_where_none_is_offered(question):
 
 def test_a_choice_is_answered_where_a_side_is_named():
     question = "非常用発電機の燃料はガソリン？軽油？"
-    assert names_no_alternative(question, ["発電機の燃料は満タンで約8時間もちます。"])
-    assert not names_no_alternative(question, ["発電機の燃料は軽油。満タンで約8時間もちます。"])
-    assert not names_no_alternative("台風が来たら休み？", ["台風の日の出勤"])
+    assert names_no_alternative(question, ["発電機の燃料は満タンで約8時間もちます。"], [True])
+    assert not names_no_alternative(question, ["発電機の燃料は軽油。満タンで約8時間もちます。"], [True])
+    assert not names_no_alternative("台風が来たら休み？", ["台風の日の出勤"], [True])
 
 
-def test_across_languages_only_numbers_are_compared():
-    # An English answer may name 軽油 as "diesel"; a number is a number in either language.
-    assert not names_no_alternative("非常用発電機の燃料はガソリン？軽油？", ["Generator fuel lasts 8 hours."], across_languages=True)
-    assert names_no_alternative("Is it 110 or 119?", ["救急車は呼ばずに事務所へ連絡する。"], across_languages=True)
-    assert not names_no_alternative("Is it 110 or 119?", ["意識がなければ 119 に通報する。"], across_languages=True)
+def test_words_are_compared_in_the_questions_language_numbers_in_any():
+    fuel = "非常用発電機の燃料はガソリン？軽油？"
+    # An English first hit may name 軽油 as "diesel": no verdict.
+    assert not names_no_alternative(fuel, ["Generator fuel: diesel.", "発電機は倉庫にある。"], [False, True])
+    # An English hit after the first is left out of the comparison, not taken as naming it.
+    assert names_no_alternative(fuel, ["発電機は倉庫にある。", "Generator fuel: diesel."], [True, False])
+    # A number is a number in either language, in any of the first hits: with an unrelated
+    # earlier turn (heldout16 h16-033), English pages led and the 119 row came third.
+    collapsed = "A guest has collapsed and isn't responding. Is it 110 or 119?"
+    assert not names_no_alternative(collapsed, ["Check-in at 15:00.", "| 消防 | 119 | 意識がないとき |"], [True, False])
+    assert names_no_alternative(collapsed, ["Check-in at 15:00.", "救急車は事務所から呼ぶ。"], [True, False])
 
 
 @pytest.mark.parametrize("question", [
