@@ -475,6 +475,22 @@ def test_a_japanese_name_marked_by_quotes_or_an_honorific_must_be_in_the_notes()
     assert unknown_names("お客様と皆さんへの連絡は？", vocab) == []
 
 
+def test_a_proper_noun_with_nouns_written_onto_it_is_one_name():
+    # heldout14 and heldout17: 「北沢FM」 and 「霞野東プール」 over notes naming 北沢 and 霞野 for
+    # other things were answered from them.
+    vocab = Vocabulary(["北沢の送信所は毎月点検する、FM の音声", "霞野市民プールの営業時間", "霞野駅から徒歩5分", "担当は乙部（内線12）"])
+    assert unknown_names("北沢FM と共同で放送するとき、向こうの担当者って誰？", vocab) == ["北沢FM"]
+    assert unknown_names("霞野東プールの回数券って、うちでも使える？", vocab) == ["霞野東プール"]
+    assert unknown_names("霞野市民プールの営業時間は？", vocab) == []
+    assert unknown_names("霞野駅からの道順は？", vocab) == []
+    # the honorific after a person's name is no part of it: the notes write 乙部
+    assert unknown_names("今夜チャットで乙部さんにメッセージ送っとけば大丈夫？", vocab) == []
+    # a proper noun the notes never write may be there in English (heldout10, heldout6)
+    english = Vocabulary(["Terroir T65 French flour ran out: use bread flour.", "Raise the annealing temperature."])
+    assert unknown_names("バゲット用のフランス粉が切れた。何で代わりにする？", english) == []
+    assert unknown_names("16S増幅のアニーリングは何度で何秒？", english) == []
+
+
 @pytest.mark.parametrize(
     "question",
     [
