@@ -19,7 +19,7 @@ from .language import language
 from .lines import TABLE_ROW, LineUnit, is_table_header_row, is_todo_note, row_text, table_header
 from .mdlines import code_lines
 from .paragraphleads import DEFINITION, definition_term
-from .noanswer import carries_quoted_terms, is_small_talk, is_unanswered, key_term_share, missing_quantity, names_nothing
+from .noanswer import asks_forecast, carries_quoted_terms, is_small_talk, is_unanswered, key_term_share, missing_quantity, names_nothing
 from .vocabulary import Vocabulary
 from .query import refers_back, without_references
 from .topicwords import ELLIPTICAL_KEY_TERMS, topic_words
@@ -149,8 +149,10 @@ class Verdict:
     def unanswered(self, question: str, asked: str, groups: Sequence[Sequence[int]], hits: Sequence[Hit],
                    alone: np.ndarray, with_history: np.ndarray, nearest: tuple[np.ndarray, dict[str, float]] | None = None) -> bool:
         """"Not in the notes": a turn that asks nothing (`asks_nothing`; Searcher.search
-        answers it before searching), a top answer line that is the writer's TODO note
-        (lines.is_todo_note), a name the notes never mention, an asked quantity the first hits never give, or a top score under the
+        answers it before searching), a question asking what the weather will be
+        (noanswer.asks_forecast), a top answer line that is the writer's TODO note
+        (lines.is_todo_note), a name the notes never mention, an asked quantity the first hits never give or a choice
+        they name no side of (choices.py), or a top score under the
         index's calibrated floor for this question language and the top hit's notes language
         or a question nearer to an everyday topic than to the notes (background.py), unless
         the top answer line carries the question's own key terms.
@@ -161,6 +163,8 @@ class Verdict:
         cosine with the notes per notes language (retrieve.Scores.notes_best), None for a
         follow-up that leans back."""
         if not groups or asks_nothing(question, asked != question):
+            return True
+        if asks_forecast(question):  # what the weather will be: in no note (noanswer.asks_forecast)
             return True
         top = groups[0][0]
         # The better of the question alone and with the conversation: either may carry it.

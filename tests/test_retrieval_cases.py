@@ -1150,3 +1150,33 @@ def test_a_choice_the_notes_name_no_side_of_is_not_in_the_notes(choice, monkeypa
     assert not choice.search("非常用発電機の燃料は満タンで何時間もつ？", 3).no_answer
     monkeypatch.setattr("assistant.verdict.names_no_alternative", lambda *args, **kwargs: False)
     assert not choice.search(question, 3).no_answer  # the score alone would answer it
+
+
+@pytest.mark.parametrize("question, asks", [
+    # heldout15, heldout17: answered from the tour's and the pool's pages in both profiles
+    ("Is it going to rain during Saturday's brewery tour?", True),
+    ("Is it going to rain tomorrow afternoon? I'm wondering about the outdoor pool.", True),
+    ("明日の三浦半島の天気はどう？", True),
+    ("土曜日、雨降るかな？", True),
+    ("What's the forecast for the weekend?", True),
+    # a forecast the asker has is their situation; the notes say what to do about it
+    ("The forecast says 15 cm of snow tomorrow and I'm on the Yamazato run. Do I still go?", False),
+    ("Heavy snow is forecast for tomorrow. Who decides whether we go out?", False),
+    ("What weather gets the monthly boat sampling called off?", False),
+    ("で、火曜の天気が悪かったらどうなるの？", False),
+    ("雨が降ったらツアーはどうなる？", False),
+    ("天気予報はどこで確認する？", False),
+    ("Is it going to rain-proof the tent?", False),
+])
+def test_a_forecast_asked_for_is_in_no_note(question, asks):
+    from assistant.noanswer import asks_forecast
+
+    assert asks_forecast(question) is asks
+
+
+def test_a_forecast_question_is_not_in_the_notes_however_well_its_topic_matches(chain, monkeypatch):
+    question = "Is it going to rain while the SQS messages are kept?"
+    answer = chain.search(question, 3)
+    assert answer.no_answer and answer.hits  # still shows what matched
+    monkeypatch.setattr("assistant.verdict.asks_forecast", lambda question: False)
+    assert not chain.search(question, 3).no_answer  # the score alone would answer it
