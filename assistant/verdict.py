@@ -12,7 +12,6 @@ import numpy as np
 from .answeritems import answer_items
 from .background import Background
 from .calibration import SAME_LANGUAGE_NO_SHARED_TERM_POSITION, Calibration
-from .choices import names_no_alternative
 from .chunking import Chunk
 from .hits import Hit, clip_lines
 from .language import language
@@ -151,8 +150,7 @@ class Verdict:
         """"Not in the notes": a turn that asks nothing (`asks_nothing`; Searcher.search
         answers it before searching), a question asking what the weather will be
         (noanswer.asks_forecast), a top answer line that is the writer's TODO note
-        (lines.is_todo_note), a name the notes never mention, an asked quantity the first hits never give or a choice
-        they name no side of (choices.py), or a top score under the
+        (lines.is_todo_note), a name the notes never mention, an asked quantity the first hits never give, or a top score under the
         index's calibrated floor for this question language and the top hit's notes language
         or a question nearer to an everyday topic than to the notes (background.py), unless
         the top answer line carries the question's own key terms.
@@ -231,9 +229,5 @@ class Verdict:
         judged = about_the_asked_thing(question, hits[:QUANTITY_HITS],
                                        [str(self.chunk_languages[group[0]]) for group in groups[:QUANTITY_HITS]])
         if missing_quantity(question, (answer_text(h) for h in judged)):
-            return True
-        # A choice offered ("ガソリン？軽油？", "110 or 119?") that the first hits name no side of.
-        if names_no_alternative(question, [hit.chunk.embed_text for hit in hits[:QUANTITY_HITS]],
-                                [str(self.chunk_languages[group[0]]) == language(question) for group in groups[:QUANTITY_HITS]]):
             return True
         return is_unanswered(question, top_score, floor, self.vocabulary)

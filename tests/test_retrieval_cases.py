@@ -1134,24 +1134,6 @@ def test_a_hit_of_joined_sections_cites_the_section_of_its_first_answer_line(joi
         assert unquote(hit.url).endswith("#" + hit.chunk.anchor), hit.url
 
 
-# --- offered-choice: a choice is answered only where a side of it is named ---------------------
-
-
-@pytest.fixture(scope="module")
-def choice(tmp_path_factory) -> Searcher:
-    return _searcher("offered-choice", tmp_path_factory)
-
-
-def test_a_choice_the_notes_name_no_side_of_is_not_in_the_notes(choice, monkeypatch):
-    question = "非常用発電機の燃料はガソリン？軽油？"
-    answer = choice.search(question, 3)
-    assert answer.hits[0].chunk.heading_path[-1] == "停電のとき"  # the topic matches ...
-    assert answer.no_answer  # ... but no side of the choice is there
-    assert not choice.search("非常用発電機の燃料は満タンで何時間もつ？", 3).no_answer
-    monkeypatch.setattr("assistant.verdict.names_no_alternative", lambda *args, **kwargs: False)
-    assert not choice.search(question, 3).no_answer  # the score alone would answer it
-
-
 @pytest.mark.parametrize("question, asks", [
     # heldout15, heldout17: answered from the tour's and the pool's pages in both profiles
     ("Is it going to rain during Saturday's brewery tour?", True),
