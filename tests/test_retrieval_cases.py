@@ -1135,12 +1135,20 @@ def test_a_hit_of_joined_sections_cites_the_section_of_its_first_answer_line(joi
 
 
 @pytest.mark.parametrize("question, asks", [
-    # heldout15, heldout17: answered from the tour's and the pool's pages in both profiles
+    # heldout6, 15, 17: answered from the cruise's, the tour's and the pool's pages
     ("Is it going to rain during Saturday's brewery tour?", True),
     ("Is it going to rain tomorrow afternoon? I'm wondering about the outdoor pool.", True),
     ("明日の三浦半島の天気はどう？", True),
     ("土曜日、雨降るかな？", True),
     ("What's the forecast for the weekend?", True),
+    # an attack's phrasings the first version let through
+    ("Will there be strong wind at Saturday's outside broadcast?", True),
+    ("明日、山頂は晴れる？", True),
+    ("How much snow are we expecting tomorrow morning?", True),
+    ("週末、雨になりそう？テラス席の準備したいんだけど", True),
+    ("Is the wind going to pick up on cruise day?", True),
+    ("週末の天気、どうなりそう？テラス席出せるかな", True),
+    ("明日って晴れ？登山道が心配", True),
     # a forecast the asker has is their situation; the notes say what to do about it
     ("The forecast says 15 cm of snow tomorrow and I'm on the Yamazato run. Do I still go?", False),
     ("Heavy snow is forecast for tomorrow. Who decides whether we go out?", False),
@@ -1149,6 +1157,17 @@ def test_a_hit_of_joined_sections_cites_the_section_of_its_first_answer_line(joi
     ("雨が降ったらツアーはどうなる？", False),
     ("天気予報はどこで確認する？", False),
     ("Is it going to rain-proof the tent?", False),
+    # how a forecast is used or checked is a rule the notes may hold (an attack: each was
+    # flagged by the first version while the notes answer it)
+    ("明日の天気予報は何で確認する？", False),
+    ("今日の天気はどうやってお客さんに伝える？", False),
+    ("How is the forecast used for outside broadcasts?", False),
+    ("What is the forecast threshold for snow level 1?", False),
+    ("What's the weather forecast check for a sampling cruise — when is it done?", False),
+    ("明日の天気はどうなったら凍結警戒を出すの？", False),
+    ("明日の天気は何を見てテラス席を出すか決める？", False),
+    ("Will it be cold in the kids' pool? What temperature is the water kept at?", False),
+    ("晴れの日はテラス席を出す？", False),
 ])
 def test_a_forecast_asked_for_is_in_no_note(question, asks):
     from assistant.noanswer import asks_forecast
