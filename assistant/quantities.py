@@ -245,12 +245,13 @@ _QUANTITIES += (("access code", _ASKS_SECRET, _SecretGiven()),)
 # A number asked for by its value alone: 「震度いくつ？」, 「ポート何番？」, 「何番目？」 ("What
 # seismic intensity?", "which port?"). The notes' line about the earthquake drill that names
 # no intensity was shown as its answer (a fresh user, 2026-12-06). Any number answers; not
-# 「いくつか」 ("some"), 「いくつも」 ("many"), 「いくつでも」 ("any number").
+# 「いくつか」 ("some"), 「いくつも」 ("many"), 「いくつでも」 ("any number"); 「いくつから」 asks.
 _KANA_NUMBER = r"ひと[つり]|ふた[つり]|みっつ|よっつ|いつつ|むっつ|ななつ|やっつ|ここのつ|ゼロ|零"
 _QUANTITIES += (
     ("number",
-     re.compile(r"いくつ(?!か|も|でも)|何番(?!地)"),
-     re.compile(rf"{_DIGITS}|{_KANJI_NUMBER}|{_KANA_NUMBER}|{_WORD_NUMBER}\b|\b(?:zero|none|no)\b")),
+     re.compile(r"いくつ(?!か(?!ら)|も|でも)|何番(?!地)"),
+     # any digit, also after letters: "Sev1" answers 「Sev はいくつがいちばん重い？」 (an attack)
+     re.compile(rf"\d|{_KANJI_NUMBER}|{_KANA_NUMBER}|{_WORD_NUMBER}\b|\b(?:zero|none|no)\b")),
 )
 
 # Counts of things, each with its Japanese counter and the English nouns it counts: "何文字まで

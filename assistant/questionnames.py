@@ -118,7 +118,8 @@ def japanese_names(question: str) -> list[str]:
 # other things (heldout14, heldout17: answered from them as if the notes knew it). UniDic
 # marks the proper noun (名詞-固有名詞: 人名, 地名, 一般); the nouns after it, with no space
 # between, complete the name. An honorific after a person's name is `_HONORIFIC`'s: the notes
-# write 乙部, not 乙部さん. Only a compound whose proper noun the notes do write is looked up:
+# write 乙部, not 乙部さん. The notes may write the parts apart (「風花市 防災課」, 「奥沢村の
+# 産業観光課」: Vocabulary.writes_joined). Only a compound whose proper noun the notes write is looked up:
 # one they never write may be in English there (「フランス粉」 over "French flour", and
 # UniDic's アニー in 「アニーリング」 over "annealing": two answered questions flagged, heldout6
 # and heldout10; docs/evaluation.md, forty-third pass).
@@ -227,4 +228,4 @@ def each_unknown_name(question: str, vocabulary: Vocabulary) -> Iterator[str]:
     yield from (name for name in japanese_names(question)
                if not vocabulary.writes(name) and not vocabulary.writes_in_latin(name))
     yield from (name for name, proper in proper_compounds(question)
-               if vocabulary.writes(proper) and not vocabulary.writes(name) and not vocabulary.writes_in_latin(name))
+               if vocabulary.writes(proper) and not vocabulary.writes_joined(name) and not vocabulary.writes_in_latin(name))

@@ -14,7 +14,7 @@ import threading
 import unicodedata
 from typing import Iterable
 
-from .language import JAPANESE_RUN
+from .language import JAPANESE_CHARS, JAPANESE_RUN
 from .lines import is_placeholder
 from .textnorm import match_form
 
@@ -70,6 +70,11 @@ _RANGE = re.compile(r"(?<![a-z])([a-z]{1,4})[ -]?(\d{1,4})\s*+[〜～~\-–—]\
 MAX_RANGES = 10_000  # in all: a note of ranges must not make each unknown name's check slow
 
 
+# Between two Japanese characters: a space, の or ・, which a name's parts may have between
+# them in the notes and not in a question (Vocabulary.writes_joined). Not a line break.
+_NAME_JOINERS = re.compile(f"(?<=[{JAPANESE_CHARS}])(?:[ \t\u3000]+|の|・)(?=[{JAPANESE_CHARS}])")
+
+
 class Vocabulary:
     """The ASCII words of the corpus, lowercased, for O(1) look-ups; the romaji of its
     Japanese words are added on first need (`romanized`), so names a question writes in
@@ -80,6 +85,7 @@ class Vocabulary:
     def __init__(self, texts: Iterable[str]):
         self.words: set[str] = set()
         self._japanese: set[str] = set()
+        self._joined: set[str] = set()  # the same runs with the spaces and の inside a name dropped
         self._ranges: dict[str, set[tuple[int, int]]] = {}  # "fv" -> {(1, 6)}: the notes' "FV1〜FV6"
         n_ranges = 0
         for text in texts:
@@ -95,6 +101,7 @@ class Vocabulary:
                 # line that answers it (a fresh user, 2026-12-05).
                 self.words.update(m[1] for m in _UNIT_AFTER_NUMBER.finditer(word))
             self._japanese.update(JAPANESE_RUN.findall(text))
+            self._joined.update(JAPANESE_RUN.findall(_NAME_JOINERS.sub("", text)))
             for m in _RANGE.finditer(text.lower()) if n_ranges < MAX_RANGES else ():
                 if m[3] in (None, m[1]) and int(m[2]) < int(m[4]):
                     self._ranges.setdefault(m[1], set()).add((int(m[2]), int(m[4])))
@@ -102,6 +109,7 @@ class Vocabulary:
         self._romaji: set[str] | None = None
         self._lock = threading.Lock()
         self._text = "\n".join(sorted(self._japanese))  # for CLDR names written in Japanese
+        self._joined_text = "\n".join(sorted(self._joined))
 
     def romanized(self) -> set[str]:
         """Lowercased romaji words of the corpus's Japanese runs (cutlet: Hepburn, with the
@@ -116,6 +124,12 @@ class Vocabulary:
         """True when the notes write `japanese` (a run of Japanese characters, NFKC) in one
         of their Japanese runs."""
         return japanese in self._text
+
+    def writes_joined(self, japanese: str) -> bool:
+        """True when the notes write `japanese` (a compound name, NFKC) with or without spaces,
+        の or ・ between its parts: 「風花市 防災課」 and 「奥沢村の産業観光課」 write 風花市防災課
+        and 奥沢村産業観光課 (an attack: both were flagged as names the notes never write)."""
+        return japanese in self._joined_text
 
     def writes_in_latin(self, japanese: str) -> bool:
         """True when the notes write a Japanese name in Latin letters: every word of its romaji

@@ -102,3 +102,6 @@ def test_a_number_asked_by_its_value_alone_needs_a_number():
     assert missing_quantity("Prometheus の UI のポートは何番？", ["| prometheus | 9091 |"]) is None
     assert missing_quantity("定員はいくつ？", ["定員はひとつの班につきふたり。"]) is None
     assert missing_quantity("避難経路はいくつかある？", ["避難経路は地図を見る。"]) is None
+    # an attack: 「いくつから」 asks; a digit after letters is a number
+    assert missing_quantity("プールは震度いくつから臨時休館にする？", ["地震のときは館内放送で避難を呼びかける。"]) == "number"
+    assert missing_quantity("Sevはいくつがいちばん重い？", ["Sev1 がいちばん重い"]) is None

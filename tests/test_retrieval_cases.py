@@ -485,6 +485,13 @@ def test_a_proper_noun_with_nouns_written_onto_it_is_one_name():
     assert unknown_names("霞野駅からの道順は？", vocab) == []
     # the honorific after a person's name is no part of it: the notes write 乙部
     assert unknown_names("今夜チャットで乙部さんにメッセージ送っとけば大丈夫？", vocab) == []
+    # the notes may write a name's parts apart: a space, の (an attack: each was flagged)
+    apart = Vocabulary(["風花市 防災課：0000-12-8800", "奥沢村の産業観光課に電話する", "鷹見山の送信機に異常があると",
+                        "霞野信用金庫 北町支店の夜間金庫"])
+    for question in ("風花市防災課の電話番号は？", "奥沢村産業観光課に電話するのはどんなとき？",
+                     "鷹見山送信機に異常があるとどうなる？", "霞野信用金庫北町支店の夜間金庫に今も売上を入れに行く？"):
+        assert unknown_names(question, apart) == [], question
+    assert unknown_names("風花市消防課の電話番号は？", apart) == ["風花市消防課"]
     # a proper noun the notes never write may be there in English (heldout10, heldout6)
     english = Vocabulary(["Terroir T65 French flour ran out: use bread flour.", "Raise the annealing temperature."])
     assert unknown_names("バゲット用のフランス粉が切れた。何で代わりにする？", english) == []
