@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .apischema import AnswerOut, ErrorOut, HealthOut, ScopesOut
 from .config import PROJECT_ROOT, Settings
 from .errors import AssistantError, QueryError
 from .guard import GuardMiddleware
@@ -53,70 +54,6 @@ class AskRequest(BaseModel):
         default_factory=list, max_length=MAX_HISTORY, description="earlier questions of the conversation, oldest first"
     )
     scope: str | None = Field(None, description="limit to a note or 'note › chapter' (values: /api/scopes)")
-
-
-class HitOut(BaseModel):
-    """One note section that answers the question (Hit.to_json)."""
-
-    source: str = Field(description="note file, relative to the notes folder", examples=["aws-developer-associate.md"])
-    title: str = Field(description="the note's title (front matter or first heading)")
-    heading_path: list[str] = Field(description="headings from the page title down to the section")
-    line_start: int = Field(description="first line of the section in the note, 1-based")
-    line_end: int = Field(description="last line of the section, inclusive")
-    score: float = Field(description="fused relevance score; higher is better, comparable within one answer only")
-    url: str = Field(description="the section in the team wiki: base URL + page + heading anchor")
-    text: str = Field(description="the section's markdown, as written in the note (untrusted: render it safely); "
-                                  "a line over 2,000 characters (or, in a section over 16,000, over its equal share) "
-                                  "is cut and ends in '…': the url and line numbers name the whole note")
-    truncated: bool = Field(description="true when a line of `text` was cut")
-    highlight_lines: list[int] = Field(description="note line numbers of the lines that answer, best first")
-
-
-class AnswerOut(BaseModel):
-    """The answer object: the same JSON as `python -m assistant ask --json`."""
-
-    question: str = Field(description="the question as searched (cut to its first 2,000 characters)")
-    question_cut: bool = Field(description="true when the question was longer and only its first 2,000 characters were searched")
-    no_answer: bool = Field(description="true when the notes do not seem to answer; `hits` are then the closest sections")
-    asks_nothing: bool = Field(False, description="true for a turn that asks nothing to look up (thanks, a greeting, "
-                                                  "a first question naming no topic): `no_answer` is then true and "
-                                                  "`hits` empty")
-    hits: list[HitOut] = Field(description="best first; at most k. A section the best match's answer line "
-                               "links to comes before it, with its own lower score")
-
-
-class ErrorOut(BaseModel):
-    """Every error, on every route: one line saying what is wrong."""
-
-    error: str
-
-
-class ScopesOut(BaseModel):
-    """GET /api/scopes: every value the `scope` filter of /api/ask accepts, notes first."""
-
-    scopes: list[str] = Field(description="values the `scope` parameter takes: every note, then 'note › chapter' "
-                                          "(at most 100 chapters a note, 1,000 names in all: assistant/scopes.py)",
-                              examples=[["aws-developer-associate.md", "aws-developer-associate.md > 第4章 開発関連サービス"]])
-    complete: bool = Field(True, description="false when chapters were left out of `scopes` (they are still accepted)")
-
-
-class HealthOut(BaseModel):
-    """SearchService.status(): the index answering now and whether it follows the notes."""
-
-    status: str = Field(description='"ok", "building" (a re-index runs), "behind" (the notes changed after the '
-                                    'index answering now) or "degraded" (a version was refused, a build failed, or '
-                                    "the notes folder is gone)", examples=["ok"])
-    chunks: int = Field(description="sections in the index answering now")
-    index_built_at: str = Field(description="when that index was built")
-    index_version: str = Field(description="its version folder")
-    build_in_progress: bool
-    build_started_at: str | None = None
-    index_behind_notes: bool = Field(description="the watcher saw a change the index answering now does not hold")
-    notes_changed_at: str | None = None
-    watching: bool | None = Field(None, description="None: no watcher; False: the notes folder is gone")
-    last_build_error: str | None = None
-    refused_version: str | None = None
-    refused_reason: str | None = None
 
 
 # Error bodies as the server really sends them (tests/test_api.py asks for each and compares).

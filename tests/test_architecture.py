@@ -29,6 +29,7 @@ ADAPTER_MAY_IMPORT = {
     "assistant.ui",
     "assistant.sessions",  # the chat page's server-side sessions (presentation state)
     "assistant.scopes",  # the filter choices the page and /api/scopes list (presentation)
+    "assistant.apischema",  # the JSON API's response bodies, as /docs describes them (presentation)
     *ADAPTERS,
 }
 
