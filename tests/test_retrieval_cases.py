@@ -492,6 +492,13 @@ def test_a_proper_noun_with_nouns_written_onto_it_is_one_name():
                      "鷹見山送信機に異常があるとどうなる？", "霞野信用金庫北町支店の夜間金庫に今も売上を入れに行く？"):
         assert unknown_names(question, apart) == [], question
     assert unknown_names("風花市消防課の電話番号は？", apart) == ["風花市消防課"]
+    # a person's name before a title is looked up as with an honorific (heldout17: 田中コーチ)
+    staff = Vocabulary(["ジュニアBは火曜。コーチ: 田中", "担当は佐藤（店長）", "Ask Dr. Suzuki"])
+    assert unknown_names("田中コーチのジュニア B って何曜日だっけ？", staff) == []
+    assert unknown_names("佐藤店長に連絡したい", staff) == []
+    assert unknown_names("鈴木医師の診察日は？", staff) == []
+    assert unknown_names("山田部長の内線は？", staff) == ["山田"]
+    assert unknown_names("ヘッドコーチは誰？", staff) == []
     # a proper noun the notes never write may be there in English (heldout10, heldout6)
     english = Vocabulary(["Terroir T65 French flour ran out: use bread flour.", "Raise the annealing temperature."])
     assert unknown_names("バゲット用のフランス粉が切れた。何で代わりにする？", english) == []
