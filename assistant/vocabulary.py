@@ -70,9 +70,13 @@ _RANGE = re.compile(r"(?<![a-z])([a-z]{1,4})[ -]?(\d{1,4})\s*+[〜～~\-–—]\
 MAX_RANGES = 10_000  # in all: a note of ranges must not make each unknown name's check slow
 
 
-# Between two Japanese characters: a space, の or ・, which a name's parts may have between
-# them in the notes and not in a question (Vocabulary.writes_joined). Not a line break.
-_NAME_JOINERS = re.compile(f"(?<=[{JAPANESE_CHARS}])(?:[ \t\u3000]+|の|・)(?=[{JAPANESE_CHARS}])")
+# What a name's parts may have between them in the notes and not in a question
+# (Vocabulary.writes_joined): の or ・ between Japanese characters, a space between Japanese
+# and anything of a name (「風花市 防災課」, 「北沢 FM」). Not a line break.
+_NAME_JOINERS = re.compile(f"(?<=[{JAPANESE_CHARS}])(?:の|・|[ \t\u3000]+(?=[{JAPANESE_CHARS}A-Za-z0-9]))(?=[{JAPANESE_CHARS}A-Za-z0-9])"
+                           f"|(?<=[A-Za-z0-9])[ \t\u3000]+(?=[{JAPANESE_CHARS}])")
+# A name's run: Japanese characters with Latin letters and digits ("風花FM", "JR奥沢駅").
+_NAME_RUN = re.compile(f"[{JAPANESE_CHARS}A-Za-z0-9]+")
 
 
 class Vocabulary:
@@ -85,7 +89,7 @@ class Vocabulary:
     def __init__(self, texts: Iterable[str]):
         self.words: set[str] = set()
         self._japanese: set[str] = set()
-        self._joined: set[str] = set()  # the same runs with the spaces and の inside a name dropped
+        self._joined: set[str] = set()  # runs of names, lowercased, with the spaces and の inside dropped
         self._ranges: dict[str, set[tuple[int, int]]] = {}  # "fv" -> {(1, 6)}: the notes' "FV1〜FV6"
         n_ranges = 0
         for text in texts:
@@ -101,7 +105,8 @@ class Vocabulary:
                 # line that answers it (a fresh user, 2026-12-05).
                 self.words.update(m[1] for m in _UNIT_AFTER_NUMBER.finditer(word))
             self._japanese.update(JAPANESE_RUN.findall(text))
-            self._joined.update(JAPANESE_RUN.findall(_NAME_JOINERS.sub("", text)))
+            self._joined.update(run.lower() for run in _NAME_RUN.findall(_NAME_JOINERS.sub("", text))
+                                if JAPANESE_RUN.search(run))
             for m in _RANGE.finditer(text.lower()) if n_ranges < MAX_RANGES else ():
                 if m[3] in (None, m[1]) and int(m[2]) < int(m[4]):
                     self._ranges.setdefault(m[1], set()).add((int(m[2]), int(m[4])))
@@ -125,11 +130,12 @@ class Vocabulary:
         of their Japanese runs."""
         return japanese in self._text
 
-    def writes_joined(self, japanese: str) -> bool:
-        """True when the notes write `japanese` (a compound name, NFKC) with or without spaces,
-        の or ・ between its parts: 「風花市 防災課」 and 「奥沢村の産業観光課」 write 風花市防災課
-        and 奥沢村産業観光課 (an attack: both were flagged as names the notes never write)."""
-        return japanese in self._joined_text
+    def writes_joined(self, name: str) -> bool:
+        """True when the notes write `name` (a compound name, NFKC, Latin letters and digits
+        included, any case) with or without spaces, の or ・ between its parts: 「風花市 防災課」
+        and 「奥沢村の産業観光課」 write 風花市防災課 and 奥沢村産業観光課 (an attack: both were
+        flagged as names the notes never write), 「風花FM」 writes 風花fm."""
+        return name.lower() in self._joined_text
 
     def writes_in_latin(self, japanese: str) -> bool:
         """True when the notes write a Japanese name in Latin letters: every word of its romaji

@@ -492,6 +492,12 @@ def test_a_proper_noun_with_nouns_written_onto_it_is_one_name():
                      "鷹見山送信機に異常があるとどうなる？", "霞野信用金庫北町支店の夜間金庫に今も売上を入れに行く？"):
         assert unknown_names(question, apart) == [], question
     assert unknown_names("風花市消防課の電話番号は？", apart) == ["風花市消防課"]
+    # a name with Latin letters the notes write, together or apart (my own read: 風花FM was
+    # never "written", the notes' Japanese runs leaving its letters out)
+    latin = Vocabulary(["風花FMの周波数は 78.5 MHz", "JR 奥沢駅から徒歩5分", "北沢の送信所"])
+    assert unknown_names("風花FMの周波数は？", latin) == []
+    assert unknown_names("jr奥沢駅からの道順は？", latin) == []
+    assert unknown_names("北沢FMの周波数は？", latin) == ["北沢FM"]
     # a person's name before a title is looked up as with an honorific (heldout17: 田中コーチ)
     staff = Vocabulary(["ジュニアBは火曜。コーチ: 田中", "担当は佐藤（店長）", "Ask Dr. Suzuki"])
     assert unknown_names("田中コーチのジュニア B って何曜日だっけ？", staff) == []
