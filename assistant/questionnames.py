@@ -132,6 +132,7 @@ _HONORIFIC_SUFFIX = frozenset("さん 先生 氏 様 さま くん 君 ちゃん
 # naming no 田中 was answered from the class timetable (heldout17, both profiles).
 _TITLES_JA = frozenset("コーチ 監督 店長 副店長 部長 課長 係長 主任 社長 所長 館長 院長 園長 校長 室長 班長 "
                        "先輩 医師 教授 講師 選手 弁護士 看護師 獣医 支配人 マネージャー".split())
+_NO_NAME_PART = _HONORIFIC_SUFFIX | _TITLES_JA  # never part of a proper-noun compound
 
 
 def titled_people(question: str) -> list[str]:
@@ -159,8 +160,9 @@ def proper_compounds(question: str) -> list[tuple[str, str]]:
         start = text.find(surface, position)
         spans.append((start, start + len(surface)))
         position = start + len(surface)
+
     def joined(k: int) -> bool:  # token k is a noun written right after token k - 1
-        return tokens[k][1] in ("名詞", "接尾辞") and spans[k][0] == spans[k - 1][1] and tokens[k][0] not in _HONORIFIC_SUFFIX | _TITLES_JA
+        return tokens[k][1] in ("名詞", "接尾辞") and spans[k][0] == spans[k - 1][1] and tokens[k][0] not in _NO_NAME_PART
 
     while i < len(tokens):
         if tokens[i][2] != "固有名詞":
