@@ -193,10 +193,10 @@ def check_model(model: str) -> None:
         return
     if model.strip().lower() == HashEmbedder.name:
         return
-    from .embedding.st import _resolve_st_model
+    from .embedding.st import resolve_st_model
 
     try:
-        _resolve_st_model(model)
+        resolve_st_model(model)
     except ModelError:
         if Path(model).expanduser().exists():
             raise

@@ -33,8 +33,10 @@ def _minilm_package_path() -> Path:
     return path
 
 
-def _resolve_st_model(model: str) -> tuple[str, Path]:
-    """(stable id, local directory) for an alias, a local path or a cached HF repo id.
+def resolve_st_model(model: str) -> tuple[str, Path]:
+    """(stable id, local directory) for an alias, a local path or a cached HF repo id; raises
+    ModelError naming what to pass when `model` is none of them. Public: profiles.check_model
+    checks a model name with it before anything is loaded.
 
     Never downloads: an HF id is looked up in the local cache only, before torch is
     imported, so an unknown name fails in milliseconds."""
@@ -73,7 +75,7 @@ class SentenceTransformerEmbedder(Embedder):
     ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        model_id, local_dir = _resolve_st_model(model_name_or_path)
+        model_id, local_dir = resolve_st_model(model_name_or_path)
         is_e5 = "e5" in model_id.replace("\\", "/").rstrip("/").split("/")[-1].lower()
         self.query_prefix = query_prefix if query_prefix is not None else ("query: " if is_e5 else "")
         self.passage_prefix = passage_prefix if passage_prefix is not None else ("passage: " if is_e5 else "")
