@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -259,10 +260,15 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
         """examples/wiki.html, a wiki page with the assistant in a side panel (same origin)."""
         return FileResponse(PROJECT_ROOT / "examples" / "wiki.html", media_type="text/html")
 
+    # HEAD wherever GET is (RFC 9110 9.3.2; an uptime monitor's `curl -I /api/health` got 405):
+    # FastAPI's GET routes take no HEAD, and one route for both repeats its OpenAPI operation
+    # id, so each gets a HEAD twin left out of the schema. uvicorn sends no body for HEAD.
+    for route in [r for r in app.routes if isinstance(r, APIRoute) and "GET" in r.methods and r.path.startswith("/api/")]:
+        app.add_api_route(route.path, route.endpoint, methods=["HEAD"], dependencies=route.dependencies,
+                          include_in_schema=False)
+
     # Last among /api routes: routes match in order, so one defined after it is never reached.
-    # Every method, or Gradio's mount at / would answer the rest with its own 404 page. HEAD
-    # too: a GET route of FastAPI's takes no HEAD (one route for both repeats its OpenAPI
-    # operation id), so HEAD /api/health is told to use GET.
+    # Every method, or Gradio's mount at / would answer the rest with its own 404 page.
     @app.api_route("/api/{rest:path}", methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],
                    include_in_schema=False)
     def not_found(rest: str, request: Request) -> None:

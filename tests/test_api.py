@@ -218,17 +218,29 @@ def test_gradio_file_routes_do_not_leak(client, built_settings):
 
 
 @pytest.mark.parametrize("method,url,allowed", [
-    ("PUT", "/api/ask", "GET, POST"),
-    ("DELETE", "/api/ask", "GET, POST"),
-    ("HEAD", "/api/health", "GET"),
-    ("POST", "/api/scopes", "GET"),
+    ("PUT", "/api/ask", "GET, HEAD, POST"),
+    ("DELETE", "/api/ask", "GET, HEAD, POST"),
+    ("POST", "/api/health", "GET, HEAD"),
+    ("POST", "/api/scopes", "GET, HEAD"),
 ])
 def test_a_wrong_method_on_an_endpoint_is_405_with_allow(client, method, url, allowed):
-    # It was Gradio's 404 for HEAD, and "no such endpoint /api/ask" for PUT (a wiki owner, 2026-12-06).
+    # It was "no such endpoint /api/ask" for PUT (a wiki owner, 2026-12-06).
     r = client.request(method, url)
     assert r.status_code == 405 and r.headers["allow"] == allowed
-    if method != "HEAD":
-        assert r.json()["error"].startswith(f"{url} takes ")
+    assert r.json()["error"].startswith(f"{url} takes ")
+
+
+@pytest.mark.parametrize("url", ["/api/health", "/api/scopes", "/api/ask?q=EC2"])
+def test_head_is_answered_wherever_get_is(client, url):
+    # An uptime monitor's `curl -I /api/health` got Gradio's 404, then 405 (2026-12-06).
+    get, head = client.get(url), client.head(url)
+    assert head.status_code == get.status_code == 200
+    assert head.headers["content-type"] == get.headers["content-type"] and head.content == b""
+
+
+def test_head_twins_stay_out_of_the_api_docs(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    assert all("head" not in operations for operations in paths.values())
 
 
 def test_a_body_that_is_not_a_json_object_says_so(client):
