@@ -154,7 +154,7 @@ class Searcher:
             calibration.save(self.index.path, found)
         self.calibration = found
         self.verdict = Verdict(found, self.chunk_languages, self.vocabulary, self._cross_language_position,
-                               embedded_row=EmbeddedRows(self.chunks, self.lines, self._line_chunk),
+                               embedded_row=EmbeddedRows(self.chunks, self.lines, self._line_chunk), lexicon=self.views["translated"].lexicon,
                                background=background.for_index(self.embedder, self.settings.index_dir),
                                no_shared_term_position=profile_of(self.embedder).no_shared_term_position)
         # Per question language: the index's own unit of score (calibration.spread; None when

@@ -19,6 +19,7 @@ from .lines import TABLE_ROW, LineUnit, is_table_header_row, is_todo_note, row_t
 from .mdlines import code_lines
 from .paragraphleads import DEFINITION, definition_term
 from .noanswer import asks_forecast, carries_quoted_terms, is_small_talk, is_unanswered, key_term_share, missing_quantity, names_nothing
+from .translation import Lexicon
 from .vocabulary import Vocabulary
 from .query import refers_back, without_references
 from .topicwords import ELLIPTICAL_KEY_TERMS, topic_words
@@ -95,21 +96,41 @@ def answered_outside(ranking: np.ndarray, allowed: np.ndarray, spread: float | N
     return float(ranking.max() - ranking[allowed].max()) > SCOPE_MARGIN * spread
 
 
-def about_the_asked_thing(question: str, hits: Sequence[Hit], hit_languages: Sequence[str]) -> list[Hit]:
+def about_the_asked_thing(question: str, hits: Sequence[Hit], hit_languages: Sequence[str],
+                          lexicon: Lexicon | None = None) -> list[Hit]:
     """The hits whose answer lines may give the quantity a question asks for: of the hits in
     the question's language, those whose heading path and text carry the largest share of its
-    key terms (noanswer.key_term_share); every hit in the other language (its words cannot be
-    compared). 「白波リネンの電話番号は？」 was answered by the third hit, another vendor's phone
-    table, while the first two, about 白波リネン, give no number (heldout9, both profiles).
-    Measured on eleven corpora (docs/evaluation.md, twenty-fourth pass): no-answer caught e5
-    +1, Gemma +3, no answered question flagged. Comparing across languages too flagged nine
-    answered questions for e5, a Japanese question's English answer holding none of its words.
+    key terms (noanswer.key_term_share); of an English question's hits in Japanese, those
+    carrying the largest share of its dictionary translations (`lexicon`, translation.py);
+    every other hit (a Japanese question's words in English cannot be compared). The shares
+    are compared within each kind, never across. 「白波リネンの電話番号は？」 was answered by the
+    third hit, another vendor's phone table, while the first two, about 白波リネン, give no
+    number (heldout9, both profiles). Measured on eleven corpora (docs/evaluation.md,
+    twenty-fourth pass): no-answer caught e5 +1, Gemma +3, no answered question flagged.
+    Comparing across languages by the words themselves flagged nine answered questions for
+    e5, a Japanese question's English answer holding none of its words. With the translations
+    over 18 corpora, Gemma catches two no-answer questions more ("What are the opening hours of
+    Sakuradai North Clinic?" was answered by a bus route's times), e5 none; no answered
+    question moves in either (docs/evaluation.md, forty-fourth pass).
     `hits`: best first; `hit_languages`: each hit's notes language ('ja' / 'en')."""
     asked_in = language(question)
-    shares = [key_term_share(question, hit.chunk.embed_text) if lang == asked_in else None
-              for hit, lang in zip(hits, hit_languages)]
-    best = max((share for share in shares if share is not None), default=0.0)
-    return [hit for hit, share in zip(hits, shares) if share is None or share >= best]
+    translations = lexicon.translate(question) if lexicon is not None and asked_in == "en" else ()
+
+    def share(hit: Hit, hit_language: str) -> tuple[str | None, float]:
+        """(how the hit's words were compared, or None when they cannot be; the share)."""
+        if hit_language == asked_in:
+            return "words", key_term_share(question, hit.chunk.embed_text)
+        if translations:
+            text = hit.chunk.embed_text
+            return "translations", sum(any(form in text for form in forms) for _, forms in translations) / len(translations)
+        return None, 0.0
+
+    shares = [share(hit, hit_language) for hit, hit_language in zip(hits, hit_languages)]
+    best: dict[str, float] = {}
+    for how, value in shares:
+        if how is not None:
+            best[how] = max(best.get(how, 0.0), value)
+    return [hit for hit, (how, value) in zip(hits, shares) if how is None or value >= best[how]]
 
 
 class EmbeddedRows:
@@ -133,8 +154,10 @@ class Verdict:
 
     def __init__(self, calibration: Calibration, chunk_languages: np.ndarray, vocabulary: Vocabulary,
                  cross_language_position: float, embedded_row: Callable[[int, int], str | None] | None = None,
-                 background: Background | None = None, no_shared_term_position: float = SAME_LANGUAGE_NO_SHARED_TERM_POSITION):
+                 background: Background | None = None, no_shared_term_position: float = SAME_LANGUAGE_NO_SHARED_TERM_POSITION,
+                 lexicon: Lexicon | None = None):
         self.calibration = calibration
+        self.lexicon = lexicon  # the index's dictionary translations (translation.py), for about_the_asked_thing
         self.chunk_languages = chunk_languages  # str[n_chunks]: 'ja' / 'en'
         self.vocabulary = vocabulary
         self.cross_language_position = cross_language_position  # the model profile's (profiles.py)
@@ -227,7 +250,7 @@ class Verdict:
         # ("何日間保存する？" over a logging page that names no duration) is not answered,
         # however well it matches.
         judged = about_the_asked_thing(question, hits[:QUANTITY_HITS],
-                                       [str(self.chunk_languages[group[0]]) for group in groups[:QUANTITY_HITS]])
+                                       [str(self.chunk_languages[group[0]]) for group in groups[:QUANTITY_HITS]], self.lexicon)
         if missing_quantity(question, (answer_text(h) for h in judged)):
             return True
         return is_unanswered(question, top_score, floor, self.vocabulary)

@@ -1043,7 +1043,7 @@ def test_a_detail_given_for_another_thing_does_not_answer(elsewhere, monkeypatch
     # the two sections about the vendor give no number (heldout9, both profiles).
     assert elsewhere.search(question, 3).no_answer is not answered
     # Without the rule, any of the first hits' numbers answered it.
-    monkeypatch.setattr("assistant.verdict.about_the_asked_thing", lambda question, hits, languages: list(hits))
+    monkeypatch.setattr("assistant.verdict.about_the_asked_thing", lambda question, hits, languages, lexicon=None: list(hits))
     assert not elsewhere.search(question, 3).no_answer
 
 
@@ -1059,6 +1059,30 @@ def test_hits_in_the_questions_language_count_when_they_carry_the_most_of_its_wo
     assert about_the_asked_thing("白浜リネンサービスの電話番号は？", [vendor, table, english], ["ja", "ja", "en"]) == [vendor, english]
     # No hit carries the question's words: every hit counts.
     assert about_the_asked_thing("電話番号は？", [vendor, table], ["ja", "ja"]) == [vendor, table]
+
+
+def test_an_english_questions_japanese_hits_are_compared_by_its_dictionary_translations():
+    # "What are the opening hours of Sakuradai North Clinic?" was answered by a bus route's
+    # times: every hit in the other language counted (heldout8, Gemma).
+    import numpy as np
+
+    from assistant.chunking import Chunk
+    from assistant.hits import Hit
+    from assistant.translation import Lexicon
+    from assistant.verdict import about_the_asked_thing
+
+    def hit(text):
+        return Hit(Chunk("a.md", "A", ("A",), "", None, 1, 1, text), 1.0, "")
+
+    lexicon = Lexicon({"night shift": ("夜勤",), "pay": ("給料", "給与")}, {}, np.zeros(0, dtype=np.float32))
+    shifts, breakfast, english = hit("夜勤は 23:00〜翌 7:00"), hit("朝食は 1,300 円"), hit("Breakfast is 1,300 yen")
+    question = "What's the hourly pay for the night shift?"
+    assert about_the_asked_thing(question, [shifts, breakfast, english], ["ja", "ja", "en"], lexicon) == [shifts, english]
+    # Without translations (none of the question's words in the dictionary, or no lexicon) all count.
+    assert about_the_asked_thing(question, [shifts, breakfast], ["ja", "ja"]) == [shifts, breakfast]
+    assert about_the_asked_thing("Who is on call?", [shifts, breakfast], ["ja", "ja"], lexicon) == [shifts, breakfast]
+    # A Japanese question over English hits: its words cannot be compared, every hit counts.
+    assert about_the_asked_thing("夜勤の時給は？", [english, shifts], ["en", "ja"], lexicon) == [english, shifts]
 
 
 # --- faq-points-to-section: an FAQ entry that says where the answer is yields to it ------------
