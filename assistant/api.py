@@ -76,6 +76,9 @@ def _empty_question_message() -> str:
     raise AssertionError("validate_question accepted an empty question")
 
 
+ASK_PARAMETERS = ("q", "k", "history", "scope")  # what GET /api/ask takes (ask_get)
+
+
 # A missing or empty question is refused like one of spaces (query.validate_question), not with
 # FastAPI's 422: to the caller they are one mistake.
 EMPTY_QUESTION = ("no question (missing, empty or only spaces)", _empty_question_message())
@@ -223,7 +226,15 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
 
     ask_errors = _error_responses(400, 401, 413, 422, 503)
 
-    @app.get("/api/ask", dependencies=[Depends(check_token)], summary="Ask a question (query string)",
+    async def known_parameters(request: Request) -> None:
+        """GET /api/ask refuses parameters it does not take, as the POST body refuses unknown
+        fields: `?question=...` was answered "no question" (a fresh user, 2026-12-06)."""
+        unknown = sorted(set(request.query_params) - set(ASK_PARAMETERS))
+        if unknown:
+            raise ApiError(422, f"unknown parameter {', '.join(map(repr, unknown))}; /api/ask takes "
+                                f"{', '.join(ASK_PARAMETERS)} (the question is q)")
+
+    @app.get("/api/ask", dependencies=[Depends(check_token), Depends(known_parameters)], summary="Ask a question (query string)",
              response_model=AnswerOut,
              responses=_error_responses(400, 401, 422, 503, examples={400: EMPTY_QUESTION}))
     async def ask_get(

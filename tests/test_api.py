@@ -249,3 +249,12 @@ def test_a_body_that_is_not_a_json_object_says_so(client):
                    {"data": {"question": "a"}}, {"json": ["a"]}):
         r = client.post("/api/ask", **kwargs)
         assert r.status_code == 422 and "must be a JSON object" in r.json()["error"], r.text
+
+
+@pytest.mark.parametrize("query", ["question=初診料", "q=EC2&scop=aws", "q=EC2&k=3&top_k=3"])
+def test_an_unknown_query_parameter_is_named(client, query):
+    # `?question=初診料` was answered "no question", and a misspelt `scope` was dropped silently
+    # (a fresh user, 2026-12-06); the POST body refuses unknown fields alike.
+    r = client.get(f"/api/ask?{query}")
+    assert r.status_code == 422 and r.json()["error"].startswith("unknown parameter '"), r.text
+    assert "the question is q" in r.json()["error"]
