@@ -185,7 +185,9 @@ def build_ui(service, settings: Settings, embed: bool = False):
             log.exception("search failed")
             reply = error_html(TEXT[lang]["error"] + (": 内部エラーが発生しました。" if lang == "ja" else ": internal error."))
         shown = question_html(used, before if linked else (), lang)  # a permalink's reader sees what it followed
-        chat = bounded_chat(chat + [{"role": "user", "content": shown}, {"role": "assistant", "content": reply}])
+        # No question (Ask on an empty box): the message alone, not an empty bubble above it (a fresh user).
+        said = [{"role": "user", "content": shown}] if used.strip() else []
+        chat = bounded_chat(chat + said + [{"role": "assistant", "content": reply}])
         conversation = {**conversation, "chat": chat, "asked": asked, "lang": lang, "last": used, "scope": scope,
                         "requested_scope": requested, "before": before, "id": conversation.get("id") or new_session_id()}
         SESSIONS.save(conversation)

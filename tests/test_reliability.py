@@ -389,6 +389,13 @@ def test_ui_bad_input_shows_a_message_and_the_next_question_works(ui_ask, questi
     assert "Amazon SQS" in _reply(good) and 'class="error"' not in _reply(good)
 
 
+@pytest.mark.parametrize("question", ["", "   ", "\u3000"], ids=repr)
+def test_ui_no_question_shows_the_message_without_an_empty_bubble(ui_ask, question):
+    # Ask on an empty box showed an empty question bubble above the message (a fresh user, 2026-12-06).
+    chat = ui_ask(question, 5, "__all__", _new_chat())[1]
+    assert [m["role"] for m in chat] == ["assistant"] and 'class="error"' in chat[0]["content"]
+
+
 def test_ui_error_keeps_a_valid_filter_and_drops_an_unknown_one(ui_ask, search_service):
     from assistant.scopes import listed_scopes
 
