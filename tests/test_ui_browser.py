@@ -776,6 +776,10 @@ def test_layout_in_a_400px_side_panel(live_server, static_server, new_page, sear
     check_layout(frame, 400)
     ask(frame, JA_QUESTION, 1)
     check_layout(frame, 400)
+    # 「表示する件数」 wrapped onto three lines beside its number box (a fresh user, 2026-12-06).
+    label = frame.locator("#k .head label span").first
+    assert label.inner_text().strip() == "表示する件数"
+    assert label.evaluate("el => el.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(el).fontSize)")
 
 
 def test_a_long_question_says_what_was_used_and_markdown_stays_text(live_server, page, search_service, built_settings):
