@@ -14,6 +14,12 @@ if [ ! -x .venv/bin/python ]; then
   say "creating .venv/ (python3 -m venv, a few seconds)"
   python3 -m venv .venv
 fi
+# The checkout on the venv's path (a .pth file, as an editable install writes), so that
+# `.venv/bin/python -m assistant` works from any folder, not only this one (a fresh user).
+.venv/bin/python - <<'PY'
+import pathlib, sysconfig
+pathlib.Path(sysconfig.get_paths()["purelib"], "notes-assistant.pth").write_text(str(pathlib.Path.cwd()) + "\n")
+PY
 stamp=.venv/.${requirements%.txt}.sha256
 want=$(cat "$requirements" requirements*.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then

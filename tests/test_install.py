@@ -133,6 +133,15 @@ def test_setup_says_what_it_installs_before_each_step(tmp_path, requirements):
     assert any("up to date" in line for line in again), again
 
 
+@pytest.mark.slow
+def test_the_command_line_works_from_any_folder(tmp_path):
+    # `python -m assistant` said "No module named assistant" outside the checkout (a fresh
+    # user, 2026-12-06); setup.sh puts the checkout on the venv's path (notes-assistant.pth).
+    python = PROJECT_ROOT / ".venv" / "bin" / "python"
+    done = subprocess.run([str(python), "-m", "assistant", "--help"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "ask" in done.stdout, done.stderr
+
+
 # Modules of optional backends: what they import comes with requirements-st.txt or
 # requirements-gemma.txt (scripts/get-model.sh installs the latter), or the test models.
 OPTIONAL_BACKENDS = {"embedding/st.py", "gemma_onnx.py"}
