@@ -277,15 +277,17 @@ def _hubness(rankings: list[np.ndarray], chunk_languages: np.ndarray) -> np.ndar
 def inputs(ranking_extra: tuple[tuple[str, float], ...] = ()) -> str:
     """A fingerprint of what probe scores depend on outside this module: the fusion table
     (fusion.SIGNALS), the model profile's extra ranking weights (`ranking_extra`,
-    profiles.ModelProfile) and the dictionary translation's version and senses (translation.py).
+    profiles.ModelProfile), the dictionary translation's version and senses (translation.py)
+    and what makes a line navigation (navigation.py: a chunk of links ranks after content).
     Without it, an index calibrated before such a change kept the old floors and offsets
     (CALIBRATION_VERSION had to be bumped by hand, and once was not)."""
     import hashlib
 
-    from . import fusion, translation
+    from . import fusion, navigation, translation
 
     table = [(s.name, s.weight, s.languages, s.calibrated) for s in fusion.SIGNALS]
-    text = repr((table, translation.LEXICON_VERSION, translation.MAX_SENSES) + ((tuple(ranking_extra),) if ranking_extra else ()))
+    links = (navigation.NAV_LABEL_CHARS, navigation.LINK_TABLE_MIN_ROWS, navigation.LINK_TABLE_TEXT_CHARS)
+    text = repr((table, translation.LEXICON_VERSION, translation.MAX_SENSES, links) + ((tuple(ranking_extra),) if ranking_extra else ()))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

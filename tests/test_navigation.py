@@ -27,6 +27,33 @@ def test_rows_of_a_link_table_and_its_header_are_navigation():
     assert navigation_lines(LINK_TABLE) == [False, False, True, False, True, True, False, False]
 
 
+# A fresh user's index page (2026-12-06): a column says what each page covers, over the
+# label bound row by row; "What kind of shoes do desk staff have to wear?" showed these rows first.
+DESCRIBED_LINK_TABLE = [
+    "| 分類 | ページ | 内容 |",
+    "|---|---|---|",
+    "| 毎日の業務 | [開院準備と朝の手順](desk/opening.md) | 鍵、レジ、待合室 |",
+    "| 診療 | [ワクチン・予防](desk/vaccines.md) | 混合ワクチン、狂犬病、フィラリア |",
+    "| English | [Phone scripts in English](en/phone-scripts.md) | calls from foreign clients |",
+]
+
+
+def test_a_link_table_whose_rows_say_what_each_page_covers_is_navigation():
+    assert navigation_lines(DESCRIBED_LINK_TABLE) == [True, False, True, True, True]
+    # A chunk that starts inside the table, its header in the chunk before.
+    assert navigation_lines(DESCRIBED_LINK_TABLE[2:] + ["", "更新したら一言お願いします。"]) == [True] * 3 + [False] * 2
+
+
+@pytest.mark.parametrize("rows", [
+    DESCRIBED_LINK_TABLE[:4],  # two body rows: too few to tell a link table
+    DESCRIBED_LINK_TABLE + ["| 診療 | [急患](desk/emergency.md) | 21:00 以降は夜間救急センター（0000-11-2222）へ案内し、受付票を書いてもらう |"],
+    DESCRIBED_LINK_TABLE + ["| 外部 | [メーカー通販](https://shop.example.com/) | 療法食 |"],  # a link out
+    DESCRIBED_LINK_TABLE + ["| 院内 | 受付の内線 | 203 |"],  # a row without a link
+])
+def test_a_table_with_a_row_of_content_is_not_a_link_table(rows):
+    assert not navigation_lines(rows)[3]  # (row 2 is short enough to be navigation alone)
+
+
 @pytest.mark.parametrize(
     "line",
     [
