@@ -269,12 +269,17 @@ class GuardMiddleware:
         scope = {**scope, "headers": [h for h in scope.get("headers", []) if h[0].lower() not in _CLIENT_CHOSEN_ROOT]}
         if _is_heartbeat(path):
             return await self._heartbeat(scope, receive, send_with_headers, refuse)
-        if method not in ("POST", "PUT", "PATCH"):
-            return await self.app(scope, receive, send_with_headers)
-
         too_large = f"request body too large; the limit is {self.max_body // 1024} KB"
         length = headers.get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+        over = length is not None and (not length.isdigit() or int(length) > self.max_body)
+        if method not in ("POST", "PUT", "PATCH"):
+            # No route reads these methods' bodies, but the server drained one to reuse the
+            # connection: a GET with "Content-Length: 209715200" was read whole (an attack
+            # run, 2026-12-06). Over the limit, or of unknown length, the connection closes.
+            if over or b"transfer-encoding" in headers:
+                return await refuse(413, too_large, close=True)
+            return await self.app(scope, receive, send_with_headers)
+        if over:
             return await refuse(413, too_large)
         body = bytearray()
         more = True

@@ -362,6 +362,20 @@ def test_one_body_limit_for_every_route_and_memory_stays_near_baseline(served):
     assert served.rss_mb() - baseline < 60, (baseline, served.rss_mb())
 
 
+@pytest.mark.parametrize("framing", [b"Content-Length: 209715200\r\n", b"Transfer-Encoding: chunked\r\n"])
+def test_a_body_on_a_get_is_refused_not_drained(served, framing):
+    # A GET announcing 200 MB was answered and its body read whole (an attack run, 2026-12-06):
+    # the 64 KB limit is for every request.
+    conn = socket.create_connection(("127.0.0.1", served.port), timeout=30)
+    body = b"a" * 65536 if b"Length" in framing else b"10000\r\n" + b"a" * 65536 + b"\r\n"
+    conn.sendall(b"GET /api/ask?q=lambda HTTP/1.1\r\nHost: 127.0.0.1\r\n" + framing + b"\r\n" + body)
+    conn.settimeout(10)
+    reply = conn.recv(300)
+    conn.close()
+    assert reply.startswith(b"HTTP/1.1 413") and b"connection: close" in reply.lower(), reply
+    ask_ok(served)
+
+
 # ============================================================================ hosts and origins
 
 @pytest.mark.parametrize("path", ["/", "/config", "/api/health", "/api/ask?q=deploy"])
