@@ -32,6 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .apischema import AnswerOut, ErrorOut, HealthOut, ScopesOut
 from .config import PROJECT_ROOT, Settings
 from .errors import AssistantError, QueryError
+from .fairshare import FairShare
 from .guard import GuardMiddleware
 from . import MAX_HISTORY, MAX_TOP_K, validate_question
 from .scopes import listed_scopes
@@ -220,8 +221,11 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
         log.exception("unexpected error on %s", request.url.path)
         return _error(500, "internal error; the server log has the details")
 
-    async def answer(question: str, k: int | None, history: list[str], scope: str | None) -> dict:
-        found = await run_in_threadpool(service.search, question, k, history=tuple(history), scope=scope or None)
+    searches = FairShare()  # at most SEARCH_SLOTS at once, waiting ones served by client in turn
+
+    async def answer(request: Request, question: str, k: int | None, history: list[str], scope: str | None) -> dict:
+        async with searches.slot(request.client.host if request.client else ""):
+            found = await run_in_threadpool(service.search, question, k, history=tuple(history), scope=scope or None)
         return found.to_json()
 
     ask_errors = _error_responses(400, 401, 413, 422, 503)
@@ -238,17 +242,18 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
              response_model=AnswerOut,
              responses=_error_responses(400, 401, 422, 503, examples={400: EMPTY_QUESTION}))
     async def ask_get(
+        request: Request,
         q: Annotated[str, Query(min_length=1, max_length=4000, description="the question")],
         k: Annotated[int | None, Query(ge=1, le=MAX_TOP_K, description="how many sections (default 5)")] = None,
         history: Annotated[list[str], Query(description="earlier questions, oldest first (repeatable)")] = [],  # noqa: B006
         scope: Annotated[str | None, Query(description="a note or 'note › chapter' (values: /api/scopes)")] = None,
     ) -> dict:
-        return await answer(q, k, history, scope)
+        return await answer(request, q, k, history, scope)
 
     @app.post("/api/ask", dependencies=[Depends(check_token)], summary="Ask a question (JSON body)",
               response_model=AnswerOut, responses=ask_errors)
-    async def ask_post(body: AskRequest) -> dict:
-        return await answer(body.question, body.k, body.history, body.scope)
+    async def ask_post(request: Request, body: AskRequest) -> dict:
+        return await answer(request, body.question, body.k, body.history, body.scope)
 
     @app.get("/api/health", summary="Is the index loaded, and does it follow the notes?", response_model=HealthOut,
              responses=_error_responses(503))

@@ -30,6 +30,7 @@ ADAPTER_MAY_IMPORT = {
     "assistant.sessions",  # the chat page's server-side sessions (presentation state)
     "assistant.scopes",  # the filter choices the page and /api/scopes list (presentation)
     "assistant.apischema",  # the JSON API's response bodies, as /docs describes them (presentation)
+    "assistant.fairshare",  # the API's searches shared fairly between clients (serving)
     *ADAPTERS,
 }
 
