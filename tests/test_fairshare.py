@@ -60,6 +60,7 @@ def test_a_request_cancelled_while_waiting_gives_up_its_place():
         await asyncio.sleep(0)
         gone.cancel()
         await asyncio.gather(gone, return_exceptions=True)
+        assert dict(share.waiting) == {}  # its place is given up at once, not skipped later
         later = asyncio.create_task(waiter("c"))
         await asyncio.sleep(0)
         hold.set()
