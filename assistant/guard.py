@@ -276,8 +276,10 @@ class GuardMiddleware:
             # No route reads these methods' bodies, but the server drained one to reuse the
             # connection: a GET with "Content-Length: 209715200" was read whole (an attack
             # run, 2026-12-06). Over the limit, or of unknown length, the connection closes.
-            if over or b"transfer-encoding" in headers:
+            if over:
                 return await refuse(413, too_large, close=True)
+            if b"transfer-encoding" in headers:
+                return await refuse(413, f"a {method} request takes no chunked body", close=True)
             return await self.app(scope, receive, send_with_headers)
         if over:
             return await refuse(413, too_large)
