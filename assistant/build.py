@@ -76,9 +76,9 @@ def note_units(note, first: int, settings: Settings, budget: int, count_tokens) 
     """Chunks, answer lines and passages of one note (chunk ids start at `first`), keeping
     the text to embed within AMPLIFICATION x the note's size (see there)."""
     chunks = chunk_note(note, settings.max_chunk_lines, budget, count_tokens, settings.wiki_engine, settings.wiki_clean_urls,
-                        settings.wiki_languages, settings.wiki_pages_dir, settings.wiki_permalinks)
+                        settings.wiki_languages, settings.wiki_pages_dir, settings.wiki_permalinks, settings.wiki_mkdocs)
     shown = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls, settings.wiki_languages,
-                      settings.wiki_pages_dir, settings.wiki_permalinks).text  # what the page shows
+                      settings.wiki_pages_dir, settings.wiki_permalinks, settings.wiki_mkdocs).text  # what the page shows
     tables = TableHeaders(shown.lines)  # one per note: its chunks share its tables and leads
     leads = paragraph_leads(shown.lines, 1, len(shown.lines))[0]
     lines = [

@@ -24,6 +24,7 @@ from .textnorm import width_fold
 from .wiki import DEFAULT_ENGINE, WikiPage, wiki_page
 from .wiki.hugo import HugoLanguages
 from .wiki.jekyll import JekyllUrls
+from .wiki.mkdocsmarkdown import MkdocsMarkdown
 from .wiki.shown import KRAMDOWN_ENGINES, is_github_alert
 
 TokenCounter = Callable[[str], int]
@@ -257,14 +258,15 @@ def chunk_note(
     languages: HugoLanguages | None = None,
     pages_dir: str = "",
     permalinks: JekyllUrls | None = None,
+    mkdocs: MkdocsMarkdown | None = None,
 ) -> list[Chunk]:
     """Chunks of one note, in line order, covering every line the page shows exactly once.
 
     `wiki_engine` (assistant.wiki.ENGINES) decides headings, anchors, title and page URL
-    (with `clean_urls`, a Hugo site's `languages`, the site's `pages_dir` and a Jekyll site's
-    `permalinks`).
+    (with `clean_urls`, a Hugo site's `languages`, the site's `pages_dir`, a Jekyll site's
+    `permalinks` and an MkDocs site's heading settings, `mkdocs`).
     """
-    page = wiki_page(note, wiki_engine, clean_urls, languages, pages_dir, permalinks)
+    page = wiki_page(note, wiki_engine, clean_urls, languages, pages_dir, permalinks, mkdocs)
     line_tokens = [count_tokens(line) if line.strip() else 0 for line in note.lines]
     chunks, starts = [], [b.start for b in note.blocks]
     sections = _sections(note, page)

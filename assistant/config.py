@@ -22,6 +22,7 @@ from .errors import ConfigError
 if TYPE_CHECKING:
     from .wiki.hugo import HugoLanguages
     from .wiki.jekyll import JekyllUrls
+    from .wiki.mkdocsmarkdown import MkdocsMarkdown
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
@@ -59,6 +60,9 @@ class Settings:
     # A Jekyll site's posts, collections and permalink style (wiki.jekyll.JekyllUrls), from its
     # `_config.yml` only; None: Jekyll's defaults (posts at /:year/:month/:day/:title.html).
     wiki_permalinks: JekyllUrls | None = None
+    # An MkDocs site's heading settings (wiki.mkdocsmarkdown.MkdocsMarkdown: toc slugify and
+    # separator, attr_list ...), from its mkdocs.yml only; None: MkDocs' defaults.
+    wiki_mkdocs: MkdocsMarkdown | None = None
     anchor_style: str | None = None
     link_target: str = "_top"
     host: str = "127.0.0.1"
@@ -237,6 +241,14 @@ def _permalinks(value: Any):
     return value
 
 
+def _mkdocs(value: Any):
+    from .wiki.mkdocsmarkdown import MkdocsMarkdown
+
+    if not isinstance(value, MkdocsMarkdown):
+        raise ValueError("expected an MkDocs site's markdown settings (read from its mkdocs.yml)")
+    return value
+
+
 def _pages_dir(value: Any) -> str:
     text = value.strip("/") if isinstance(value, str) else None
     parts = text.split("/") if text else []
@@ -269,6 +281,7 @@ _FIELDS: dict[str, tuple[str | None, str | None, Callable[[Any], Any]]] = {
     "wiki_languages": (None, None, _optional(_languages)),
     "wiki_pages_dir": (None, None, _pages_dir),
     "wiki_permalinks": (None, None, _optional(_permalinks)),
+    "wiki_mkdocs": (None, None, _optional(_mkdocs)),
     "anchor_style": ("ASSISTANT_ANCHOR_STYLE", "--anchor-style", _optional(_choice("kramdown", "github"))),
     "link_target": ("ASSISTANT_LINK_TARGET", None, _choice("_top", "_blank", "_self", "_parent")),
     "host": ("ASSISTANT_HOST", "--host", _host),
@@ -326,7 +339,7 @@ def _from_site(values: dict[str, Any]) -> dict[str, Any]:
     When another engine was chosen, the file describes some other site and nothing is taken
     from it."""
     wanted = [f for f in ("wiki_engine", "wiki_base_url", "wiki_clean_urls", "wiki_languages", "wiki_pages_dir",
-                          "wiki_permalinks")
+                          "wiki_permalinks", "wiki_mkdocs")
               if f not in values]
     if not wanted:
         return {}
@@ -336,7 +349,8 @@ def _from_site(values: dict[str, Any]) -> dict[str, Any]:
     if site.source is None:
         return {}
     stated = {"wiki_engine": site.engine, "wiki_base_url": site.base_url, "wiki_clean_urls": site.clean_urls,
-              "wiki_languages": site.languages, "wiki_pages_dir": site.pages_dir, "wiki_permalinks": site.permalinks}
+              "wiki_languages": site.languages, "wiki_pages_dir": site.pages_dir, "wiki_permalinks": site.permalinks,
+              "wiki_mkdocs": site.markdown}
     chosen = values.get("wiki_engine", site.engine)
     if _SITE_FAMILY.get(chosen, chosen) != _SITE_FAMILY.get(site.engine, site.engine):
         return {}

@@ -35,6 +35,7 @@ import numpy as np
 from .chunking import Chunk
 from .config import Settings
 from .wiki.jekyll import JekyllUrls
+from .wiki.mkdocsmarkdown import MkdocsMarkdown
 from .lines import LINE_PASS_VERSION, UNIT_VERSION, LineUnit
 from .passages import PASSAGE_TOKENS, Passage
 from .lexical import BM25_FILES, TOKENIZER_VERSION, LexicalIndex
@@ -59,6 +60,10 @@ def chunking_settings(settings: Settings) -> dict:
     # URLs, so each Jekyll wiki's index is rebuilt once, and no other wiki's is.
     jekyll = {"wiki_permalinks": (settings.wiki_permalinks or JekyllUrls()).record()} \
         if settings.wiki_engine in ("jekyll", "kramdown") else {}
+    # Recorded only when an MkDocs site sets heading settings: its ids (in every stored
+    # citation) follow them; no index built before the record is rebuilt.
+    mkdocs = {"wiki_mkdocs": settings.wiki_mkdocs.record()} \
+        if settings.wiki_engine == "mkdocs" and settings.wiki_mkdocs and settings.wiki_mkdocs != MkdocsMarkdown() else {}
     return {
         "max_lines": settings.max_chunk_lines,
         "max_tokens": settings.max_chunk_tokens,
@@ -73,6 +78,7 @@ def chunking_settings(settings: Settings) -> dict:
         **(hugo if settings.wiki_engine == "hugo" else {}),
         **pages,
         **jekyll,
+        **mkdocs,
     }
 
 

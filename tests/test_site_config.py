@@ -594,3 +594,50 @@ def test_mkdocs_patterns_skip_comments_before_their_cap_and_bound_their_wildcard
     started = time.perf_counter()
     assert not any(spec.match_file("a/b/c/" + "z" * 30 + ".md") for _ in range(40))
     assert time.perf_counter() - started < 5  # 88 s before (2 shared cores); milliseconds now
+
+
+@pytest.mark.parametrize("slugify, followed", [
+    ("!!python/name:markdown.extensions.toc.slugify_unicode", True),
+    ("!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}", True),
+    ("!!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower, percent_encode: true}}", False),
+    ("!!python/object/apply:pymdownx.slugs.slugify [lower]", False),
+    ("!!python/name:pymdownx.slugs.uslugify", False),  # gone from pymdown-extensions 13
+    ("!!python/name:os.system", False),
+    ("!!python/object/apply:os.system ['touch {marker}']", False),
+])
+def test_an_mkdocs_slugify_is_followed_only_when_it_is_a_known_one(tmp_path, slugify, followed):
+    """The slugify `mkdocs.yml` names decides the ids citations use (wiki/mkdocsmarkdown.py);
+    a name is matched as text, never imported or called: any other is reported at start-up."""
+    marker = tmp_path / "ran"
+    text = ("site_url: https://docs.example.org/\nmarkdown_extensions:\n  - attr_list\n  - toc:\n"
+            "      slugify: " + slugify.replace("{marker}", str(marker)) + "\n")
+    notes = _notes(tmp_path / "docs")
+    (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
+    site = read_site_config(notes)
+    assert site.engine == "mkdocs" and site.markdown.extensions == ("attr_list",)
+    assert (site.markdown.slugify is not None) == followed
+    assert (site.id_setting is None) == followed, site.id_setting
+    assert ("maybe not on the heading" in links_line(from_env({}, corpus_dir=notes))) != followed
+    assert not marker.exists()
+
+
+def test_an_mkdocs_sites_slugify_sets_the_ids_and_a_change_rebuilds_the_index(tmp_path):
+    from assistant.build import build_index
+    from assistant.retrieve import Searcher
+    from assistant.store import chunking_settings
+
+    notes = _notes(tmp_path / "docs")
+    (notes / "ops" / "jp.md").write_text("# 手順\n\n## 再起動のしかた\n\n毎週火曜。\n", encoding="utf-8")
+    site_file = tmp_path / "mkdocs.yml"
+    site_file.write_text("site_url: https://docs.example.org/\nmarkdown_extensions:\n  - toc:\n"
+                         "      slugify: !!python/name:markdown.extensions.toc.slugify_unicode\n", encoding="utf-8")
+    settings = from_env({}, corpus_dir=notes, index_dir=tmp_path / "index", model="fake-hash")
+    build_index(settings, progress=False)
+    anchors = {c.anchor for c in Searcher(settings).chunks if c.source == "ops/jp.md"}
+    assert "再起動のしかた" in anchors and "_1" not in anchors
+    site_file.write_text("site_url: https://docs.example.org/\n", encoding="utf-8")  # back to MkDocs' default
+    plain = from_env({}, corpus_dir=notes, index_dir=tmp_path / "index", model="fake-hash")
+    # The manifest's record (what index_difference compares) changes, so the index is stale.
+    assert "wiki_mkdocs" in chunking_settings(settings) and "wiki_mkdocs" not in chunking_settings(plain)
+    build_index(plain, progress=False)
+    assert {c.anchor for c in Searcher(plain).chunks if c.source == "ops/jp.md"} >= {"_1"}

@@ -140,6 +140,41 @@ def test_every_link_lands_on_an_mkdocs_built_page_and_heading(tmp_path, capsys, 
     assert cited and cited <= set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
 
 
+# How Japanese MkDocs sites set their heading ids (mkdocsmarkdown.py): python-markdown's
+# unicode slugify, pymdown-extensions' configurable one, another separator, attr_list's {#id}.
+MKDOCS_MARKDOWN = [
+    "markdown_extensions:\n  - attr_list\n  - toc:\n      permalink: true\n"
+    "      slugify: !!python/name:markdown.extensions.toc.slugify_unicode\n",
+    "markdown_extensions:\n  - admonition\n  - attr_list\n  - md_in_html\n  - toc:\n"
+    "      slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}\n",
+    "markdown_extensions:\n  toc:\n    separator: _\n    slugify: !!python/name:markdown.extensions.toc.slugify_unicode\n",
+]
+ATTRS_NOTE = {"ref/attrs.md": "# 事故のとき\n\n## Staff injury {#staff-injury}\n\n## 同じ見出し\n\n## 同じ見出し\n\n"
+                              "!!! note \"注意\"\n    ## 注意書きの中\n\n## Ａルート（朝）\n"}
+
+
+@pytest.mark.parametrize("variant", MKDOCS_MARKDOWN)
+def test_every_link_lands_on_a_heading_of_an_mkdocs_site_with_its_own_slugify(tmp_path, capsys, monkeypatch, variant):
+    """Heading ids as the site's `markdown_extensions` make them: with MkDocs' default slugify
+    every Japanese heading here would be cited at `#_1`, `#_2` (tests/heldout21)."""
+    command = _mkdocs()
+    if command is None:
+        pytest.skip("mkdocs is not installed (requirements-dev.txt; scripts/test.sh installs it)")
+    _only_the_site_file(monkeypatch)
+    repo = tmp_path / "repo"
+    _write(repo / "docs", NOTES | ATTRS_NOTE)
+    (repo / "mkdocs.yml").write_text("site_name: Team\nsite_url: https://docs.example.org/team/\n" + variant, encoding="utf-8")
+    subprocess.run([*command, "build", "--quiet"], cwd=repo, check=True, capture_output=True, timeout=120)
+    checked, wrong = _check_links(repo / "docs", repo / "site", "/team/", capsys)
+    assert checked >= 20 and wrong == []
+    assert cli.main(["links", "--corpus", str(repo / "docs"), "--json"]) == 0
+    pages = {p["source"]: p for p in map(json.loads, capsys.readouterr().out.splitlines())}
+    shown = {h["text"]: unquote(urlsplit(h["url"]).fragment) for h in pages["ref/attrs.md"]["headings"]}
+    assert "_1" not in shown.values() and "Ａルート（朝）" in shown
+    if "attr_list" in variant:
+        assert shown["Staff injury"] == "staff-injury"  # not "Staff injury {#staff-injury}"
+
+
 EXCLUDE_NOTES = {
     "kept.md": "---\n---\n# Kept\n",
     "docs/a.md": "---\n---\n# A\n",

@@ -11,12 +11,14 @@ parser's rules:
   from the rendered text with kramdown's typographic symbols (`--` is an en dash), plain
   kramdown ids from the header's source text (link URLs and `&amp;` count).
 * python-markdown (MkDocs): the page's ids are taken from python-markdown itself (its
-  toc extension run on the note) and matched to the headings in order.
+  toc extension run on the note, with the site's slugify and heading extensions) and
+  matched to the headings in order.
 * markdown-it-attrs (VitePress) and Docusaurus read a trailing `{#id}`; GitHub and GitLab
   show it as text.
 """
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import html
 import re
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 
 from ..notes import Note, _front_matter_end, is_liquid_line, parse_structure
 from . import slugs
+from .mkdocsmarkdown import MkdocsMarkdown
 
 
 @dataclass(frozen=True)
@@ -284,15 +287,22 @@ def _flatten(tokens: list[dict]) -> list[dict]:
     return out
 
 
-def _mkdocs_headings(lines: list[str]) -> list[WikiHeading]:
-    """Ids from python-markdown itself (MkDocs' default extensions), matched to our headings
-    by (level, text) in order; a heading python-markdown does not see is not one on the page."""
+def _mkdocs_headings(lines: list[str], site: MkdocsMarkdown | None = None) -> list[WikiHeading]:
+    """Ids from python-markdown itself (MkDocs' default extensions, with the site's heading
+    settings: mkdocsmarkdown.py), matched to our headings by (level, text) in order; a
+    heading python-markdown does not see is not one on the page."""
     import markdown
 
-    md = markdown.Markdown(extensions=["toc", "tables", "fenced_code"])
+    site = site or MkdocsMarkdown()
+    md = markdown.Markdown(extensions=["toc", "tables", "fenced_code", *site.extensions],
+                           extension_configs={"toc": site.toc_config()})
     md.convert("\n".join(lines))
     theirs = [(t["level"], html.unescape(t["name"]).strip(), t["id"]) for t in _flatten(md.toc_tokens)]
     ours = _candidates(lines)
+    if "attr_list" in site.extensions:  # `## Title {#id}`: the page shows the title alone
+        from markdown.extensions.attr_list import AttrListTreeprocessor
+
+        ours = [dataclasses.replace(c, rendered=AttrListTreeprocessor.HEADER_RE.sub("", c.rendered)) for c in ours]
 
     def key(level: int, text: str) -> tuple[int, str]:
         # Letters and digits only: the parsers differ on closing '#', escapes and entities.
@@ -309,13 +319,14 @@ def _mkdocs_headings(lines: list[str]) -> list[WikiHeading]:
     return out
 
 
-def page_headings(note: Note, engine: str) -> list[WikiHeading]:
-    """Every heading the engine renders for this note, in line order, with its id."""
+def page_headings(note: Note, engine: str, mkdocs: MkdocsMarkdown | None = None) -> list[WikiHeading]:
+    """Every heading the engine renders for this note, in line order, with its id; `mkdocs`:
+    an MkDocs site's heading settings (None: MkDocs' defaults)."""
     lines = parse_source(note)
     if engine in ("jekyll", "kramdown"):
         return _kramdown_headings(lines, plain=engine == "kramdown")
     if engine == "mkdocs":
-        return _mkdocs_headings(lines)
+        return _mkdocs_headings(lines, mkdocs)
     if engine == "hugo":
         return _hugo_headings(lines)
     return _markdown_it_headings(lines, engine)

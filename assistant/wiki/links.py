@@ -27,7 +27,7 @@ def page_links(settings: Settings) -> Iterator[dict]:
     site = read_site_config(settings.corpus_dir)
     for note in published_notes(load_notes(settings.corpus_dir), settings.wiki_engine, site, settings.wiki_pages_dir):
         page = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls, settings.wiki_languages,
-                         settings.wiki_pages_dir, settings.wiki_permalinks)
+                         settings.wiki_pages_dir, settings.wiki_permalinks, settings.wiki_mkdocs)
         yield {
             "source": note.source,
             "title": page.title,

@@ -54,7 +54,7 @@ LIQUID_ENGINES = ("jekyll", "kramdown")
 KRAMDOWN_ENGINES = ("jekyll", "kramdown")
 ALERTS_AS_TEXT = (*KRAMDOWN_ENGINES, "mkdocs")  # engines that show "> [!NOTE]" as written
 # Engines that read `## Text {#id}` (or markdown-it-attrs' `{...}`) as the heading's id.
-EXPLICIT_ID_ENGINES = ("jekyll", "kramdown", "vitepress", "docusaurus", "hugo")
+EXPLICIT_ID_ENGINES = ("jekyll", "kramdown", "vitepress", "docusaurus", "hugo", "mkdocs")  # mkdocs: with attr_list
 
 # A tag ends at its first closer and never spans another opener: "(?:(?!\{%|%\}).)" stops each
 # scan at the next '{%', so a line of 5 MB of openers costs linear time, not quadratic.

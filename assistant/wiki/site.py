@@ -61,6 +61,7 @@ from .clone import wiki_clone
 from .projectroot import docs_folder_below, not_below, pages_dir_of, path_literals
 from .jekyll import jekyll_urls
 from .mkdocsfiles import MAX_PATTERNS, pattern_lines
+from .mkdocsmarkdown import PythonCall, PythonName, python_call, read_mkdocs_markdown
 from .hugo import hugo_languages, lower_keys  # noqa: F401 - lower_keys: part of this module's interface
 from .sitefile import MAX_CONFIG_BYTES, SiteConfig, _read_bounded, _warn_once  # noqa: F401 - MAX_CONFIG_BYTES: part of this module's interface
 
@@ -73,8 +74,24 @@ def _loader():
     class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # LibYAML: 4-10x faster
         pass
 
+    # MkDocs' `!!python/name:` and `!!python/object/apply:` kept as inert data (never imported):
+    # the toc slugify a site names decides its heading ids (mkdocsmarkdown.py).
+    _Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", lambda loader, suffix, node: PythonName(suffix))
+    _Loader.add_multi_constructor("tag:yaml.org,2002:python/object/apply:", _python_call)
     _Loader.add_multi_constructor("", lambda loader, suffix, node: None)
     return _Loader
+
+
+def _python_call(loader, suffix: str, node) -> PythonCall:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        arguments = loader.construct_mapping(node, deep=True)
+    elif isinstance(node, yaml.SequenceNode):
+        arguments = loader.construct_sequence(node, deep=True)
+    else:
+        arguments = loader.construct_scalar(node)
+    return python_call(suffix, arguments)
 
 
 def _parse(path: Path, text: str):
@@ -166,18 +183,6 @@ def _jekyll_id_setting(data: dict) -> str | None:
     return None
 
 
-def _mkdocs_id_setting(data: dict) -> str | None:
-    """`toc: slugify: ...` among MkDocs' markdown_extensions: a slugify of the site's own
-    (pymdownx's uslugify, common on Japanese sites) gives ids python-markdown's default,
-    which citations follow, does not."""
-    extensions = data.get("markdown_extensions")
-    for entry in extensions if isinstance(extensions, list) else ():
-        options = entry.get("toc") if isinstance(entry, dict) else None
-        if isinstance(options, dict) and "slugify" in options:
-            return "markdown_extensions: toc: slugify"
-    return None
-
-
 # Jekyll 4.3 adds these to every site's `exclude` (Configuration::DEFAULT_EXCLUDES).
 JEKYLL_DEFAULT_EXCLUDES = (".sass-cache", ".jekyll-cache", "gemfiles", "Gemfile", "Gemfile.lock", "node_modules",
                            "vendor/bundle/", "vendor/cache/", "vendor/gems/", "vendor/ruby/")
@@ -212,8 +217,9 @@ def _mkdocs(notes_dir: Path) -> SiteConfig | None:
             not_below(notes_dir, folder, path, "docs_dir", docs_dir)
             continue
         clean = data.get("use_directory_urls")
+        markdown, unfollowed = read_mkdocs_markdown(data.get("markdown_extensions"))
         return SiteConfig(path, "mkdocs", _text(data.get("site_url")), clean if isinstance(clean, bool) else None,
-                          id_setting=_mkdocs_id_setting(data), pages_dir=pages or None,
+                          id_setting=unfollowed, markdown=markdown, pages_dir=pages or None,
                           exclude_docs=pattern_lines(data.get("exclude_docs"), f"{path}: exclude_docs"),
                           draft_docs=pattern_lines(data.get("draft_docs"), f"{path}: draft_docs"))
     return None

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .hugo import HugoLanguages
 from .jekyll import JekyllUrls
+from .mkdocsmarkdown import MkdocsMarkdown
 
 log = logging.getLogger(__name__)
 _warned: set[str] = set()  # the file is read at every from_env and start-up line: say it once
@@ -51,6 +52,8 @@ class SiteConfig:
     # docs_dir): pages `mkdocs build` leaves out (published.py applies them); empty otherwise.
     exclude_docs: tuple[str, ...] = ()
     draft_docs: tuple[str, ...] = ()
+    # An MkDocs site's heading settings (mkdocsmarkdown.MkdocsMarkdown: toc slugify, attr_list, ...).
+    markdown: MkdocsMarkdown | None = None
     # A Hugo site's `buildFuture` and `buildExpired`: pages dated later, or expired, are built.
     build_future: bool = False
     build_expired: bool = False
