@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .apischema import AnswerOut, ErrorOut, HealthOut, ScopesOut
 from .config import PROJECT_ROOT, Settings
-from .errors import AssistantError, QueryError
+from .errors import AssistantError, QueryError, UnknownScopeError
 from .fairshare import FairShare
 from .guard import GuardMiddleware
 from . import MAX_HISTORY, MAX_TOP_K, validate_question
@@ -199,7 +199,8 @@ def create_app(service, settings: Settings, with_ui: bool = True) -> FastAPI:
 
     @app.exception_handler(QueryError)
     async def _query_error(request, exc: QueryError):
-        return _error(400, str(exc))
+        # The API has no list beside the question, as the page and `ask --list-scopes` have.
+        return _error(400, f"{exc} (GET /api/scopes lists them)" if isinstance(exc, UnknownScopeError) else str(exc))
 
     @app.exception_handler(AssistantError)
     async def _assistant_error(request, exc: AssistantError):

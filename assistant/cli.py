@@ -158,8 +158,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
         validate_top_k(args.top_k, "--top-k")
     # wait=False: while a long build runs elsewhere (the server's watcher), answer from the
     # previous index at once instead of waiting for that build's lock.
-    searcher = open_searcher(_settings(args), wait=False)
+    settings = _settings(args)
+    searcher = open_searcher(settings, wait=False)
     args.scope = _check_scope(searcher, args.scope)  # once, not on every line of a batch
+    if settings.wiki_base_url == config.PLACEHOLDER_BASE_URL:
+        # As the server and `links` say it: the base URL is no part of the index, so an `ask`
+        # without it printed placeholder links with no word (a fresh user, 2026-12-06).
+        print(terminal_safe(config.links_line(settings)), file=sys.stderr)
     if args.batch is None:
         answer = searcher.search(args.question, args.top_k, history=tuple(args.history), scope=args.scope or None)
         if answer.question_cut:  # as the chat page says it (webrender.CUT_NOTICE); --json has question_cut
@@ -168,6 +173,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         print(json_text(answer.to_json()) if args.json else format_answer(answer))
         return 0
     return _ask_batch(searcher, args)
+
+
+BATCH_FIELDS = ("question", "history", "scope")  # what one line of `ask --batch` takes
 
 
 def _ask_batch(searcher, args: argparse.Namespace) -> int:
@@ -183,6 +191,12 @@ def _ask_batch(searcher, args: argparse.Namespace) -> int:
             request = json.loads(line)
             if not isinstance(request, dict):
                 raise QueryError('each line must be a JSON object like {"question": "..."}')
+            # As the API refuses unknown fields: a "k" or a misspelt "histroy" was dropped in
+            # silence, and {"q": ...} was told "the question must be text" (a fresh user, 2026-12-06).
+            unknown = sorted(set(request) - set(BATCH_FIELDS))
+            if unknown:
+                raise QueryError(f"unknown field {', '.join(map(repr, unknown))}; a line takes {', '.join(BATCH_FIELDS)} "
+                                 "(the number of results is --top-k)")
             history = request.get("history") or []
             if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
                 raise QueryError("history must be a list of strings")
@@ -206,13 +220,9 @@ def _check_scope(searcher, scope: str | None) -> str | None:
     fresh user typed the label they saw, 2026-12-05). QueryError, the API's message naming
     the option, for one the index does not know by either."""
     try:
-        searcher.in_scope(scope or None)
+        searcher.in_scope(scope or None)  # also by the name the page shows (Searcher.in_scope)
         return scope
     except QueryError as exc:
-        wanted = " ".join(str(scope).replace(" > ", " › ").split())  # chunking.PATH_SEPARATOR, typed either way
-        named = [s for s, name in searcher.scope_names.items() if " ".join(name.split()) == wanted]
-        if len(named) == 1:
-            return named[0]
         raise QueryError(f"{exc} (--scope; `ask --list-scopes` lists them)") from None
 
 

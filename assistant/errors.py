@@ -53,6 +53,11 @@ class QueryError(AssistantError):
         self.ja = ja
 
 
+class UnknownScopeError(QueryError):
+    """A search was limited to a note or chapter the index does not hold (Searcher.in_scope):
+    each surface adds where its list of scopes is."""
+
+
 class ConfigError(AssistantError):
     """A setting from the command line or the environment is not valid (e.g. ASSISTANT_PORT=abc)."""
 

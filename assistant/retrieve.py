@@ -21,7 +21,7 @@ from .cite import citation_url, page_url
 from .config import Settings
 from .embedding import Embedder
 from .profiles import load_embedder, profile_of
-from .errors import IndexStaleError, QueryError
+from .errors import IndexStaleError, QueryError, UnknownScopeError
 from .fusion import Fused, fuse, signals_for
 from .highlight import LineRanker
 from .leads import PageLeads
@@ -35,6 +35,7 @@ from .textnorm import match_form
 from .pointers import POINTED_HITS, Pointers
 from .verdict import QUANTITY_HITS, EmbeddedRows, Verdict, answered_outside, asks_nothing, conversation_weight, leans_back
 from .superseded import Superseded
+from .scopes import scope_by_name, titled_scopes
 from .views import BM25View, ChunkView, LatentTermsView, LineView, PassageView, Question, SectionView, TranslatedBM25View
 
 __all__ = ["Answer", "Hit", "MAX_QUESTION_CHARS", "MAX_TOP_K", "Scores", "Searcher", "conversation", "refers_back"]
@@ -273,8 +274,6 @@ class Searcher:
     def scope_names(self) -> dict[str, str]:
         """scopes.titled_scopes of this index: each scope's name for readers; made once per
         loaded index (the page asks on every load and question: 0.3 s at 110,000 scopes)."""
-        from .scopes import titled_scopes
-
         return titled_scopes(self.scopes(), self.note_titles)
 
     @cached_property
@@ -284,21 +283,22 @@ class Searcher:
         return {c.source: page_url(self.settings.wiki_base_url, c.source, c.permalink) for c in self.chunks}
 
     def in_scope(self, scope: str | None) -> np.ndarray:
-        """bool[n_chunks]: the chunks a search limited to `scope` (a value of scopes(), or
-        'source > chapter'; None or '' for every note) may return. QueryError for an unknown
-        scope (the CLI checks --scope with it before a batch)."""
+        """bool[n_chunks]: the chunks a search limited to `scope` (a value of scopes(), 'source >
+        chapter', or a name the page's filter shows: scope_names; None or '' for every note) may
+        return. UnknownScopeError for an unknown scope (the CLI checks --scope before a batch)."""
         if not scope:
             return np.ones(len(self.chunks), dtype=bool)
         if isinstance(scope, str) and " > " in scope and scope not in self.scopes():  # the earlier 'source > chapter' spelling
             scope = scope.replace(" > ", PATH_SEPARATOR, 1)
         allowed = np.array([scope in names for names in self._chunk_scopes])
+        if not allowed.any() and (named := scope_by_name(scope, self.scope_names)):  # as the filter shows it
+            allowed = np.array([named in names for names in self._chunk_scopes])
         if not allowed.any():
-            # Named as sent, within a line: a 100 KB value was echoed whole (CLI, API, chat).
-            # (a non-string scope from the Python API is named by its repr too).
+            # Named as sent (by repr), within a line: a 100 KB value was echoed whole (CLI, API, chat).
             named = repr(scope)
             named = named if len(named) <= 200 else named[:199] + "…"
-            raise QueryError(f"unknown filter {named}; choose a note or chapter from the list",
-                             ja=f"絞り込み {named} はありません。一覧からノートか章を選んでください")
+            raise UnknownScopeError(f"unknown filter {named}; choose a note or chapter from the list",
+                                    ja=f"絞り込み {named} はありません。一覧からノートか章を選んでください")
         return allowed
 
     def search(

@@ -169,3 +169,15 @@ def titled_scopes(scopes: list[str], titles: dict[str, str]) -> dict[str, str]:
         with_path |= alike
     return {scope: notes[scope] if note is None else scope if note == scope
             else notes[note] + PATH_SEPARATOR + chapter for scope, note, chapter in zip(scopes, owners, chapters)}
+
+
+def scope_by_name(name, scope_names: dict[str, str]) -> str | None:
+    """The one scope whose name for readers (`scope_names`: titled_scopes) is `name`, as the
+    chat page's filter shows it ("車両と資機材 › 給水車", '>' typed for '›'); None when no scope
+    or more than one has it. A fresh user typed the label they saw (2026-12-05: the CLI; the
+    API refused it, 2026-12-06)."""
+    if not isinstance(name, str):
+        return None
+    wanted = " ".join(name.replace(" > ", PATH_SEPARATOR).split())  # typed either way
+    named = [scope for scope, shown in scope_names.items() if " ".join(shown.split()) == wanted]
+    return named[0] if len(named) == 1 else None

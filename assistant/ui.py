@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from .config import Settings
-from .errors import AssistantError, QueryError
+from .errors import AssistantError, QueryError, UnknownScopeError
 from . import (EXAMPLE_COUNT, MAX_HISTORY, MAX_QUESTION_CHARS, example_questions, question_chars, turns_read,
                validate_history)
 from .language import language, reply_language
@@ -166,15 +166,19 @@ def build_ui(service, settings: Settings, embed: bool = False):
                 asked = list(validate_history(linked, "the address's history"))
             # k and scope arrive as the client sent them (preprocess=False, see below): a value
             # the page cannot produce gets its message here, in the chat.
-            scope = None if scope in (None, "", ALL) else _chosen_scope(scope)
-            answer = service.search(question, _result_count(k), history=tuple(asked), scope=scope)
+            scope, gone = (None if scope in (None, "", ALL) else _chosen_scope(scope)), None
+            try:
+                answer = service.search(question, _result_count(k), history=tuple(asked), scope=scope)
+            except UnknownScopeError:  # an old permalink's, or the open page's, of a note since renamed or removed
+                gone, scope = scope, None
+                answer = service.search(question, _result_count(k), history=tuple(asked))
             used = answer.question
             before = list(turns_read(asked, used))
             shown_scope = _scope_names(service).get(scope, scope) if scope else None
             # The search says whether it cut the question (Answer.question_cut), counted as the
             # CLI and the API count it: one rule, not a second one here.
             cut_from = question_chars(question) if answer.question_cut else 0
-            reply = answer_html(answer, settings.link_target, lang, shown_scope, cut_from, service.searcher.page_urls)
+            reply = answer_html(answer, settings.link_target, lang, shown_scope, cut_from, service.searcher.page_urls, gone)
             asked = (asked + [answer.question])[-MAX_HISTORY:]
         except AssistantError as exc:
             if scope is not None and scope not in {value for _, value in _scope_choices(service, lang)}:

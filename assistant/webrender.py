@@ -58,6 +58,8 @@ CUT_NOTICE = {"ja": "質問が長すぎるため、最初の{used:,}文字だけ
               "en": "The question is long: only its first {used:,} characters were used (of {total:,})."}
 SCOPE_NOTE = {"ja": "絞り込み中:", "en": "Searched only in:"}
 SEARCH_ALL = {"ja": "すべてのノートで検索", "en": "Search everywhere"}
+GONE_SCOPE = {"ja": "絞り込み「{scope}」はノートにありません（名前が変わったか、削除されました）。すべてのノートで検索しました。",
+              "en": "The filter \u201c{scope}\u201d is no longer in the notes (renamed or removed?): every note was searched."}
 
 
 def _mark_inline(inline, first_line: int, marked: dict[int, int], badged: set[int]) -> None:
@@ -293,15 +295,16 @@ def merge_hits(hits) -> list[Hit]:
 
 
 def answer_html(answer: Answer, link_target: str = "_top", lang: str | None = None, scope: str | None = None,
-                cut_from: int = 0, pages=None) -> str:
+                cut_from: int = 0, pages=None, gone_scope: str | None = None) -> str:
     """The whole reply for one question, in `lang` (default: the question's reply_language): a
     notice when the question was cut (`cut_from`: its length in characters, when longer than
     the MAX_QUESTION_CHARS used), the filter searched (`scope`) with a "search everywhere"
     button, a "not in the notes" notice when the match is weak, the best hit opened at its
     answer line, then the other hits collapsed, in rank order, each section once (merge_hits),
     each hit's lines cut to hits.MAX_LINE_CHARS / MAX_HIT_CHARS (Hit.bounded), the notes'
-    links pointed at the wiki (`pages`: source -> page URL, notelinks.py). Weak replies carry
-    the class `weak` (grey, not yellow)."""
+    links pointed at the wiki (`pages`: source -> page URL, notelinks.py), and a notice that
+    the filter asked for (`gone_scope`: an old permalink's) is gone. Weak replies carry the
+    class `weak` (grey, not yellow)."""
 
     lang = lang or reply_language(answer.question)
     # Bounded after merging: a hit's shown lines are cut (hits.clip_lines), so a reply's size
@@ -311,6 +314,9 @@ def answer_html(answer: Answer, link_target: str = "_top", lang: str | None = No
     parts = []
     if cut_from > MAX_QUESTION_CHARS:
         parts.append(f'<p class="notice cut">{html.escape(CUT_NOTICE[lang].format(used=MAX_QUESTION_CHARS, total=cut_from))}</p>')
+    if gone_scope:
+        named = gone_scope if len(gone_scope) <= 200 else gone_scope[:199] + "…"
+        parts.append(f'<p class="notice gone">{html.escape(GONE_SCOPE[lang].format(scope=named))}</p>')
     if scope:
         parts.append(f'<p class="scope-note">{html.escape(SCOPE_NOTE[lang])} <b>{html.escape(scope)}</b> '
                      f'<button type="button" class="search-all">{SEARCH_ALL[lang]}</button></p>')

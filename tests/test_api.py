@@ -60,6 +60,22 @@ def test_history_and_scope_are_accepted(client):
         assert all(hit["heading_path"][1] == "第6章 監視関連サービス" for hit in r.json()["hits"])
 
 
+def test_a_scope_is_also_taken_by_the_name_the_filter_shows(client):
+    """The chat page's filter and `ask --scope` name a note by its title; the API refused that
+    name ("unknown filter ...; choose a note or chapter from the list", with no list on the
+    API: a fresh user, 2026-12-06)."""
+    from assistant.scopes import titled_scopes
+
+    scopes = client.get("/api/scopes").json()["scopes"]
+    chapter = next(s for s in scopes if "第6章" in s)
+    shown = titled_scopes(scopes, {scopes[0]: client.get("/api/ask", params={"q": "EC2", "k": 1}).json()["hits"][0]["title"]})[chapter]
+    assert shown != chapter
+    r = client.post("/api/ask", json={"question": "trace", "scope": shown})
+    assert r.status_code == 200 and all(hit["heading_path"][1] == "第6章 監視関連サービス" for hit in r.json()["hits"])
+    r = client.post("/api/ask", json={"question": "trace", "scope": "no-such-note.md"})
+    assert r.status_code == 400 and "GET /api/scopes lists them" in r.json()["error"]
+
+
 def test_json_equals_cli_ask_json(client, built_settings):
     env = {
         **os.environ,

@@ -193,6 +193,8 @@ def test_batch_answers_every_line_in_order_and_reports_bad_lines(indexed, tmp_pa
             json.dumps(["a list"]),
             json.dumps({"question": "rocket 🚀", "history": "not a list"}),
             json.dumps({"question": "絵文字 🚀"}),
+            json.dumps({"question": "Lambda", "k": 2, "histroy": ["SQS?"]}),  # the API refuses these too
+            json.dumps({"q": "Lambda"}),
         ]) + "\n",
         encoding="utf-8",
     )
@@ -202,9 +204,11 @@ def test_batch_answers_every_line_in_order_and_reports_bad_lines(indexed, tmp_pa
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(out) == 7  # the blank line is skipped
-    assert [o.get("question") for o in out] == ["SQS visibility timeout", None, "Lambda", None, None, None, "絵文字 🚀"]
-    assert [o.get("line") for o in out] == [None, 2, None, 4, 6, 7, None]
+    assert len(out) == 9  # the blank line is skipped
+    assert [o.get("question") for o in out] == ["SQS visibility timeout", None, "Lambda", None, None, None, "絵文字 🚀", None, None]
+    assert [o.get("line") for o in out] == [None, 2, None, 4, 6, 7, None, 9, 10]
+    assert "unknown field 'histroy', 'k'" in out[7]["error"] and "--top-k" in out[7]["error"]
+    assert "unknown field 'q'" in out[8]["error"]
     for o in out:
         if "error" in o:
             assert set(o) == {"line", "error"} and o["error"]

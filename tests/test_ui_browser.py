@@ -887,8 +887,10 @@ def test_the_filter_is_listed_by_title_and_kept_by_reload_and_permalink(live_ser
 
 @pytest.mark.parametrize("value", ["no-such-note.md", '<img src=x onerror="alert(1)">', "__all__", ""])
 def test_a_bad_filter_in_the_address_is_said_or_dropped_never_run(live_server, new_page, search_service, built_settings, value):
-    """An address is anyone's to write: an unknown ?scope= with a question gets a one-line
-    message (escaped), without one it is dropped; the dropdown shows "all" either way."""
+    """An address is anyone's to write: an unknown ?scope= with a question is answered from
+    every note under a one-line notice naming it (escaped): an old permalink's note may have
+    been renamed or removed, and the bare error left its reader without an answer (a fresh
+    user, 2026-12-06); without a question it is dropped; the dropdown shows "all" either way."""
     from urllib.parse import quote
 
     service = ScopeRecordingService(search_service)
@@ -900,8 +902,10 @@ def test_a_bad_filter_in_the_address_is_said_or_dropped_never_run(live_server, n
     if value in ("", "__all__"):  # no filter: searched everywhere
         assert service.scopes[-1] is None and answer.locator(".hit").count() >= 1
     else:
-        assert answer.locator(".error").count() == 1 and value in answer.inner_text(), answer.inner_text()
-        assert answer.locator("img").count() == 0
+        assert answer.locator(".error").count() == 0 and answer.locator(".hit").count() >= 1
+        notice = answer.locator(".notice.gone")
+        assert notice.count() == 1 and value in notice.inner_text() and "ノートにありません" in notice.inner_text()
+        assert service.scopes[-1] is None and answer.locator("img").count() == 0
     scope_in_url(page, None)
     assert page.locator("#scope input").input_value() == "すべて"
     assert page.dialogs == [] and "Traceback" not in page.content()
