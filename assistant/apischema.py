@@ -54,7 +54,7 @@ class HealthOut(BaseModel):
     """SearchService.status(): the index answering now and whether it follows the notes."""
 
     status: str = Field(description='"ok", "building" (a re-index runs), "behind" (the notes changed after the '
-                                    'index answering now) or "degraded" (a version was refused, a build failed, or '
+                                    'index answering now, or the site\'s file changed) or "degraded" (a version was refused, a build failed, or '
                                     "the notes folder is gone)", examples=["ok"])
     chunks: int = Field(description="sections in the index answering now")
     index_built_at: str = Field(description="when that index was built")
@@ -64,6 +64,8 @@ class HealthOut(BaseModel):
     index_behind_notes: bool = Field(description="the watcher saw a change the index answering now does not hold")
     notes_changed_at: str | None = None
     watching: bool | None = Field(None, description="None: no watcher; False: the notes folder is gone")
+    site_config_changed: bool = Field(False, description="the site's configuration file (_config.yml, mkdocs.yml, "
+                                                         "...) changed after start: restart to apply it")
     last_build_error: str | None = None
     refused_version: str | None = None
     refused_reason: str | None = None

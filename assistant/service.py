@@ -90,6 +90,7 @@ class SearchService:
         self._changed_at: float | None = started if problem else None
         self._last_error = problem
         self.watching: bool | None = None  # set by watch.py: None = no watcher, False = folder lost
+        self.site_config_changed = False  # set by watch.py: the site's file changed; a restart applies it
 
     @property
     def searcher(self) -> Searcher:
@@ -162,7 +163,8 @@ class SearchService:
             status              "ok" | "building" | "behind" | "degraded"
                                 degraded: a version was refused, the last build failed, or the
                                 watcher lost the notes folder; building: a re-index is running;
-                                behind: the notes changed after the index being served
+                                behind: the notes changed after the index being served, or the
+                                site's configuration file changed (a restart applies it)
             chunks              int, chunks of the index answering now
             index_built_at      str, that index's manifest time
             index_version       str, its version folder name
@@ -171,13 +173,14 @@ class SearchService:
             index_behind_notes  bool, the watcher saw a change the served index does not hold
             notes_changed_at    str | None, the latest change the watcher saw
             watching            bool | None (None: no watcher; False: the notes folder is gone)
+            site_config_changed bool, the site's file (_config.yml, mkdocs.yml, ...) changed after start
             last_build_error    str | None, one line
             refused_version     str | None, a version folder that failed to load
             refused_reason      str | None, one line
         """
         searcher = self.searcher
         building = self._building_since
-        behind = self._changed_at is not None and self._changed_at >= self._indexed_as_of
+        behind = (self._changed_at is not None and self._changed_at >= self._indexed_as_of) or self.site_config_changed
         degraded = self._refused is not None or self._last_error is not None or self.watching is False
         status = "degraded" if degraded else "building" if building else "behind" if behind else "ok"
         return {
@@ -190,6 +193,7 @@ class SearchService:
             "index_behind_notes": behind,
             "notes_changed_at": _iso(self._changed_at),
             "watching": self.watching,
+            "site_config_changed": self.site_config_changed,
             "last_build_error": self._last_error,
             "refused_version": None if self._refused is None else self._refused.name,
             "refused_reason": self._refused_reason,

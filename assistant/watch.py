@@ -79,6 +79,33 @@ def note_event_filter(corpus: Path) -> Callable[[object, str], bool]:
 # A long re-index says how far it is, this often: a 2 MB note took over 25 minutes with no
 # word in the log (a wiki owner, 2026-12-06).
 PROGRESS_LOG_SECONDS = 30
+# How often the site's configuration file (wiki/site.py) is read again while watching.
+SITE_CHECK_SECONDS = 2.0
+
+
+class SiteFileCheck:
+    """Notices that the site's configuration file (`_config.yml`, `mkdocs.yml`, ...) now says
+    something else than at start. Its settings (base URL, permalinks, `exclude`, heading ids)
+    are read once, when the server starts: a wiki owner added `permalink: pretty` and an
+    `exclude:` while it served, and links and answers went on as before, with no word (a
+    fresh user, 2026-12-06). Now the log says to restart, once, and /api/health shows it."""
+
+    def __init__(self, corpus: Path, service, clock: Callable[[], float] = time.monotonic):
+        from .wiki.site import read_site_config
+
+        self.read = lambda: read_site_config(corpus)
+        self.service, self.clock = service, clock
+        self.started, self.checked = self.read(), clock()
+
+    def __call__(self) -> None:
+        if self.service.site_config_changed or self.clock() - self.checked < SITE_CHECK_SECONDS:
+            return
+        self.checked = self.clock()
+        now = self.read()
+        if now != self.started:
+            self.service.site_config_changed = True
+            log.warning("the site's configuration (%s) changed: its settings are read at start, so restart the "
+                        "assistant to apply them", now.source or self.started.source)
 
 
 class BuildProgress:
@@ -112,6 +139,7 @@ def start_watching(service, debounce_ms: int = DEBOUNCE_MS, poll_ms: int = POLL_
     dirty = threading.Event()  # the notes changed since the last refresh began
     ready = threading.Event()
     accept = note_event_filter(corpus)
+    site_check = SiteFileCheck(corpus, service)
 
     def changed() -> None:
         service.notes_changed()
@@ -136,6 +164,7 @@ def start_watching(service, debounce_ms: int = DEBOUNCE_MS, poll_ms: int = POLL_
                     if service.watching is not True:
                         service.watching = True
                     ready.set()  # the first batch (or empty timeout tick) means it is watching
+                    site_check()
                     if resync or batch:
                         resync = False
                         changed()

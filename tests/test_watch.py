@@ -181,3 +181,30 @@ def test_stopping_the_server_mid_re_index_says_so_not_that_notes_changed(service
     messages = [r.getMessage() for r in caplog.records]
     assert any("stopped with the server" in m for m in messages)
     assert not any("starting over" in m for m in messages)
+
+
+def test_an_edit_of_the_site_file_while_serving_says_to_restart(service, caplog, monkeypatch):
+    """The site's file is read at start (base URL, permalinks, exclude): `permalink: pretty`
+    added while serving changed nothing, with no word (a fresh user, 2026-12-06). Now the log
+    says to restart, once, and /api/health shows it; an edit that changes no setting does not."""
+    import assistant.watch as watch
+
+    monkeypatch.setattr(watch, "SITE_CHECK_SECONDS", 0.0)
+    site_file = service.settings.corpus_dir / "_config.yml"
+    site_file.write_text("url: https://team.example.org\n", encoding="utf-8")
+    service.searcher  # built and loaded before watching
+    with caplog.at_level(logging.WARNING, logger="assistant.watch"):
+        stop = start_watching(service)
+        try:
+            site_file.write_text("url: https://team.example.org\n# a comment\n", encoding="utf-8")
+            time.sleep(1.5)  # several checks: the same settings, nothing said
+            assert service.site_config_changed is False and "restart" not in caplog.text
+            site_file.write_text("url: https://team.example.org\npermalink: pretty\n", encoding="utf-8")
+            deadline = time.monotonic() + 30
+            while not service.site_config_changed and time.monotonic() < deadline:
+                time.sleep(0.1)
+        finally:
+            stop()
+    assert service.site_config_changed and service.status()["site_config_changed"] is True
+    assert service.status()["status"] == "behind"
+    assert caplog.text.count("restart the assistant to apply them") == 1 and "_config.yml" in caplog.text
