@@ -52,6 +52,8 @@ ROW_KEY_WEIGHT = LINE_LEXICAL_WEIGHT
 # 63 -> 65 (+4, -2: "How much do we charge?" answered by "30% of the first night"); 0.05
 # gained less, 0.2 the same (docs/evaluation.md, thirty-ninth pass).
 ASKED_KIND_WEIGHT = LINE_LEXICAL_WEIGHT
+# A letter and a digit side by side: an identifier ("SEV1", "p2", "B2F", "3号機"), not a word.
+_IDENTIFIER = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 
 
 class LineRanker:
@@ -182,8 +184,11 @@ class LineRanker:
         words, numbers = SharedTokens(tokenize(text)), question_numbers(text)
         # Only a question naming one thing picks a row by name ("And the gym?", "E90 は？"): in
         # "How do I deploy with CodeDeploy blue/green?" the item "- Deploy : ..." is no choice.
-        topics = topic_words(text)
-        named = frozenset(match_form(w).lower() for w in topics) if len(topics) <= ELLIPTICAL_KEY_TERMS else frozenset()
+        # A name with a digit in it ("SEV1", "R2", "3F") picks its row whatever else the question
+        # names: an embedding barely tells "SEV1" from "SEV2", so "SEV1の応答時間は？" showed the
+        # SEV2 row ("1 hour": 時間) first (a fresh user, 2026-12-06).
+        topics = [match_form(w).lower() for w in topic_words(text)]
+        named = frozenset(topics if len(topics) <= ELLIPTICAL_KEY_TERMS else filter(_IDENTIFIER.search, topics))
         asked = asked_answers(text)
         # A joined chunk without answer lines (a "関連ページ" link list beside a fee section)
         # offers its heading only when no chunk of the hit has answer lines: it led the fees'

@@ -24,6 +24,7 @@ import re
 from .quantities import missing_quantity  # noqa: F401 - part of this module's interface
 from .questionnames import each_unknown_name
 from .vocabulary import FUNCTION_WORDS, Vocabulary, normalize
+from .translation import Lexicon
 
 
 # Kana written inside a word after its kanji (okurigana: 切り戻し, 締め日, 振り分け); never a
@@ -154,8 +155,20 @@ def carries_quoted_terms(question: str, text: str) -> bool:
     return bool(terms) and all(t in haystack for t in terms)
 
 
-def is_unanswered(question: str, top_score: float, floor: float, vocabulary: Vocabulary) -> bool:
+def is_unanswered(question: str, top_score: float, floor: float, vocabulary: Vocabulary,
+                  lexicon: Lexicon | None = None) -> bool:
     """True for a question naming something the notes never mention, or whose best match
-    scores under the index's calibrated floor (calibration.Calibration.floor)."""
+    scores under the index's calibrated floor (calibration.Calibration.floor). `lexicon`:
+    the index's dictionary translations (translation.py), for `written_in_japanese`."""
     # The score first, then names up to the first unknown one (each may be looked up as a typo).
-    return top_score < floor or next(each_unknown_name(question, vocabulary), None) is not None
+    unknown = (name for name in each_unknown_name(question, vocabulary) if not written_in_japanese(name, lexicon))
+    return top_score < floor or next(unknown, None) is not None
+
+
+def written_in_japanese(name: str, lexicon: Lexicon | None) -> bool:
+    """True when a one-word name of the question is a word the notes write in Japanese, by
+    its dictionary translation: "HR" of "Who is the HR contact for new members?" over a
+    contacts table's 人事 row was "not in the notes" (a fresh user, 2026-12-06). Names of
+    more words are left to the spellings questionnames.py knows: a translation of each word
+    ("Blue Bottle": 青, 瓶) says nothing of the name."""
+    return lexicon is not None and len(name.split()) == 1 and bool(lexicon.translate(name))

@@ -333,3 +333,21 @@ def missing_quantity(question: str, texts: Iterable[str]) -> str | None:
         if not answers.search(haystack):
             return kind
     return None
+
+
+
+# The words of a question that ask for a quantity and name no topic: "what time", "how many
+# days", 何時, 何日. Not the whole asking phrase of _QUANTITIES: "how much does a new MB-36
+# battery cost" and "how many volunteers" hold what the question is about.
+_QUANTITY_WORDS = re.compile(r"\b(?:at |by )?what time\b|\bhow many (?:seconds|minutes|hours|days|weeks|months|years|times)\b"
+                             r"|何時(?!間)|何(?:秒|分|時間|日|営業日|週間|か月|ヶ月|カ月|年|回|度)")
+
+
+def without_quantity_words(question: str) -> str:
+    """The question (match form, lowercase) with the words that ask for a quantity and name no
+    topic blanked (_QUANTITY_WORDS): they say what kind of answer is wanted, not what it is
+    about. As a key term, "time" of "What time does the on-call handover happen?" drew the
+    quantity check to an escalation table's "Response time" column, away from the line
+    "hands over every Monday at 10:00 JST", and the question was "not in the notes" (a fresh
+    user, 2026-12-06)."""
+    return _QUANTITY_WORDS.sub(" ", match_form(question).lower())

@@ -18,6 +18,7 @@ from .language import language
 from .lines import TABLE_ROW, LineUnit, is_table_header_row, is_todo_note, row_text, table_header
 from .mdlines import code_lines
 from .paragraphleads import DEFINITION, definition_term
+from .quantities import without_quantity_words
 from .noanswer import asks_forecast, carries_quoted_terms, is_small_talk, is_unanswered, key_term_share, missing_quantity, names_nothing
 from .translation import Lexicon
 from .vocabulary import Vocabulary
@@ -114,12 +115,13 @@ def about_the_asked_thing(question: str, hits: Sequence[Hit], hit_languages: Seq
     question moves in either (docs/evaluation.md, forty-fourth pass).
     `hits`: best first; `hit_languages`: each hit's notes language ('ja' / 'en')."""
     asked_in = language(question)
-    translations = lexicon.translate(question) if lexicon is not None and asked_in == "en" else ()
+    about = without_quantity_words(question)  # "time" of "What time ...?" names no topic
+    translations = lexicon.translate(about) if lexicon is not None and asked_in == "en" else ()
 
     def share(hit: Hit, hit_language: str) -> tuple[str | None, float]:
         """(how the hit's words were compared, or None when they cannot be; the share)."""
         if hit_language == asked_in:
-            return "words", key_term_share(question, hit.chunk.embed_text)
+            return "words", key_term_share(about, hit.chunk.embed_text)
         if translations:
             text = hit.chunk.embed_text
             return "translations", sum(any(form in text for form in forms) for _, forms in translations) / len(translations)
@@ -253,4 +255,4 @@ class Verdict:
                                        [str(self.chunk_languages[group[0]]) for group in groups[:QUANTITY_HITS]], self.lexicon)
         if missing_quantity(question, (answer_text(h) for h in judged)):
             return True
-        return is_unanswered(question, top_score, floor, self.vocabulary)
+        return is_unanswered(question, top_score, floor, self.vocabulary, self.lexicon)

@@ -1225,3 +1225,56 @@ def test_a_forecast_question_is_not_in_the_notes_however_well_its_topic_matches(
     assert answer.no_answer and answer.hits  # still shows what matched
     monkeypatch.setattr("assistant.verdict.asks_forecast", lambda question: False)
     assert not chain.search(question, 3).no_answer  # the score alone would answer it
+
+
+# --- oncall-rows: a fresh user's on-call page (2026-12-06) ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def oncall(tmp_path_factory) -> Searcher:
+    return _searcher("oncall-rows", tmp_path_factory)
+
+
+@pytest.mark.parametrize("question, row", [("SEV1の応答時間は？", 12), ("SEV1 の応答時間は？", 12), ("SEV2の応答時間は？", 13),
+                                           ("What is the response time for SEV1?", 12)])
+def test_a_name_with_a_digit_picks_its_row_whatever_else_the_question_names(oncall, monkeypatch, question, row):
+    # An embedding barely tells "SEV1" from "SEV2": the SEV2 row ("1 hour", 時間) was shown first.
+    assert oncall.search(question, 1).hits[0].highlight_lines[0] == row
+    monkeypatch.setattr("assistant.highlight._IDENTIFIER", re.compile(r"(?!)"))  # without the rule
+    assert oncall.search("SEV1の応答時間は？", 1).hits[0].highlight_lines[0] == 13
+
+
+@pytest.mark.parametrize("question", ["What time does the on-call handover happen?", "What time is the on-call handover?"])
+def test_the_word_time_of_what_time_does_not_pick_the_hits_that_must_give_the_time(oncall, monkeypatch, question):
+    # "time" drew the quantity check to the escalation table's "Response time" column, away from
+    # "hands over every Monday at 10:00 JST": "not in the notes" over the line that answers.
+    answer = oncall.search(question, 3)
+    assert not answer.no_answer and answer.hits[0].highlight_lines[0] == 5
+    monkeypatch.setattr("assistant.verdict.without_quantity_words", lambda text: text)  # without the rule
+    assert oncall.search(question, 3).no_answer
+
+
+def test_quantity_words_are_blanked_and_topic_words_kept():
+    from assistant.quantities import without_quantity_words
+
+    assert without_quantity_words("What time does the on-call handover happen?").split() == ["does", "the", "on-call",
+                                                                                              "handover", "happen?"]
+    assert "volunteers" in without_quantity_words("How many volunteers do we have?")
+    assert "mb-36 battery" in without_quantity_words("How much does a new MB-36 battery cost?")
+    assert without_quantity_words("交代は何時？") == "交代は ?"
+
+
+def test_a_one_word_name_the_notes_write_in_japanese_is_known_by_its_translation():
+    # "Who is the HR contact for new members?" over a contacts table's 人事 row: "HR" was a name
+    # the notes never mention (a fresh user, 2026-12-06).
+    import numpy as np
+
+    from assistant.noanswer import is_unanswered
+    from assistant.translation import Lexicon
+
+    vocabulary = Vocabulary(["| 役割 | 名前 | 内線 |\n| 人事 | 山田 | 3001 |"])
+    lexicon = Lexicon({"hr": ("人事",), "blue": ("青",), "bottle": ("瓶",)}, {}, np.zeros(0, dtype=np.float32))
+    assert not is_unanswered("Who is the HR contact?", 1.0, 0.0, vocabulary, lexicon)
+    assert is_unanswered("Who is the HR contact?", 1.0, 0.0, vocabulary)  # without the translations
+    # A name of more words is no word of the dictionary: "Blue Bottle" stays unknown.
+    assert is_unanswered("What is the phone number of Blue Bottle?", 1.0, 0.0, vocabulary, lexicon)
