@@ -641,3 +641,24 @@ def test_an_mkdocs_sites_slugify_sets_the_ids_and_a_change_rebuilds_the_index(tm
     assert "wiki_mkdocs" in chunking_settings(settings) and "wiki_mkdocs" not in chunking_settings(plain)
     build_index(plain, progress=False)
     assert {c.anchor for c in Searcher(plain).chunks if c.source == "ops/jp.md"} >= {"_1"}
+
+
+def test_an_mkdocs_note_nested_past_python_markdowns_depth_is_indexed_with_a_warning(tmp_path, caplog):
+    """1,000 nested list levels made python-markdown raise RecursionError, after a minute, and
+    the whole build failed with a traceback (a check, 2026-12-06). The note's headings now get
+    their ids in order with the site's slugify, and a warning names it; other notes as before."""
+    from assistant.build import build_index
+    from assistant.retrieve import Searcher
+
+    notes = _notes(tmp_path / "docs")
+    (notes / "deep.md").write_text("# 深い\n\n## 手順\n\n" + "".join(" " * (4 * i) + "- x\n" for i in range(1000))
+                                   + "\n## Staff injury {#staff-injury}\n\n## h {" + " " * 100_000 + "x\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text("site_url: https://docs.example.org/\nmarkdown_extensions:\n  - attr_list\n  - toc:\n"
+                                         "      slugify: !!python/name:markdown.extensions.toc.slugify_unicode\n", encoding="utf-8")
+    settings = from_env({}, corpus_dir=notes, index_dir=tmp_path / "index", model="fake-hash")
+    with caplog.at_level(logging.WARNING):
+        build_index(settings, progress=False)
+    assert "deep.md: nested too deeply for python-markdown" in caplog.text
+    anchors = {c.anchor for c in Searcher(settings).chunks if c.source == "deep.md"}
+    assert {"深い", "手順"} <= anchors, anchors
+    assert {c.anchor for c in Searcher(settings).chunks if c.source == "ops/deploy.md"} >= {"release-window"}

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import html
+import logging
 import re
 from dataclasses import dataclass
 
@@ -28,6 +29,8 @@ from dataclasses import dataclass
 from ..notes import Note, _front_matter_end, is_liquid_line, parse_structure
 from . import slugs
 from .mkdocsmarkdown import MkdocsMarkdown
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -287,22 +290,45 @@ def _flatten(tokens: list[dict]) -> list[dict]:
     return out
 
 
-def _mkdocs_headings(lines: list[str], site: MkdocsMarkdown | None = None) -> list[WikiHeading]:
+# Leading indentation past which python-markdown is not run: 250 nested list levels (1,000
+# columns) raised RecursionError, and 1,000 levels took over a minute first; one such note
+# failed a whole MkDocs build with a traceback (a check, 2026-12-06). 200 levels take 0.2 s.
+MAX_MKDOCS_INDENT = 800
+# Runs of spaces inside a line: python-markdown's attr_list header pattern backtracks over them
+# ("## h {" + 100,000 spaces: 7 s). One space reads the same to every heading rule.
+_SPACE_RUN = re.compile(r"(?<=\S)[ \t]{2,}")
+
+
+def _mkdocs_headings(lines: list[str], site: MkdocsMarkdown | None = None, source: str = "") -> list[WikiHeading]:
     """Ids from python-markdown itself (MkDocs' default extensions, with the site's heading
     settings: mkdocsmarkdown.py), matched to our headings by (level, text) in order; a
-    heading python-markdown does not see is not one on the page."""
+    heading python-markdown does not see is not one on the page. A note nested past what
+    python-markdown can parse (MAX_MKDOCS_INDENT, RecursionError) gets its ids from its own
+    headings in order, with the site's slugify, and a warning naming it (`source`)."""
     import markdown
+    from markdown.extensions.toc import slugify, unique
 
     site = site or MkdocsMarkdown()
-    md = markdown.Markdown(extensions=["toc", "tables", "fenced_code", *site.extensions],
-                           extension_configs={"toc": site.toc_config()})
-    md.convert("\n".join(lines))
-    theirs = [(t["level"], html.unescape(t["name"]).strip(), t["id"]) for t in _flatten(md.toc_tokens)]
     ours = _candidates(lines)
     if "attr_list" in site.extensions:  # `## Title {#id}`: the page shows the title alone
         from markdown.extensions.attr_list import AttrListTreeprocessor
 
-        ours = [dataclasses.replace(c, rendered=AttrListTreeprocessor.HEADER_RE.sub("", c.rendered)) for c in ours]
+        ours = [dataclasses.replace(c, rendered=AttrListTreeprocessor.HEADER_RE.sub("", _SPACE_RUN.sub(" ", c.rendered)))
+                for c in ours]
+    fed = [_SPACE_RUN.sub(" ", line) for line in lines]
+    theirs = None
+    if max((len(line) - len(line.lstrip(" \t")) for line in fed), default=0) <= MAX_MKDOCS_INDENT:
+        md = markdown.Markdown(extensions=["toc", "tables", "fenced_code", *site.extensions],
+                               extension_configs={"toc": site.toc_config()})
+        try:
+            md.convert("\n".join(fed))
+            theirs = [(t["level"], html.unescape(t["name"]).strip(), t["id"]) for t in _flatten(md.toc_tokens)]
+        except RecursionError:
+            pass
+    if theirs is None:
+        log.warning("%s: nested too deeply for python-markdown; heading ids made from its headings alone", source)
+        slug, used = site.toc_config().get("slugify", slugify), set()
+        theirs = [(c.level, c.rendered, unique(slug(c.rendered, site.separator), used)) for c in ours]
 
     def key(level: int, text: str) -> tuple[int, str]:
         # Letters and digits only: the parsers differ on closing '#', escapes and entities.
@@ -326,7 +352,7 @@ def page_headings(note: Note, engine: str, mkdocs: MkdocsMarkdown | None = None)
     if engine in ("jekyll", "kramdown"):
         return _kramdown_headings(lines, plain=engine == "kramdown")
     if engine == "mkdocs":
-        return _mkdocs_headings(lines, mkdocs)
+        return _mkdocs_headings(lines, mkdocs, note.source)
     if engine == "hugo":
         return _hugo_headings(lines)
     return _markdown_it_headings(lines, engine)

@@ -1,6 +1,5 @@
 """The markdown settings of an MkDocs site that decide its heading ids: the `toc` extension's
-`slugify` and `separator`, and the python-markdown extensions it lists that change which
-lines are headings or give them ids (`attr_list`'s `## Title {#id}`, `md_in_html`, ...).
+`slugify` and `separator`, and `attr_list` (`## Title {#id}`) when it lists it.
 
 site.py reads them from `mkdocs.yml`'s `markdown_extensions`; headings.py runs
 python-markdown with them, as `mkdocs build` does. Japanese MkDocs sites commonly set
@@ -17,10 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Python-markdown's built-in extensions that change a page's headings or their ids. Others
-# (codehilite, toc's own options beyond slugify/separator, third-party ones) leave them be
-# or are not run.
-HEADING_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "footnotes", "md_in_html", "sane_lists")
+# Python-markdown's built-in extensions run for a site that lists them: attr_list gives
+# headings their `{#id}`. Not the ones that only move which lines are headings (admonition,
+# md_in_html), nor abbr or footnotes: every note of an MkDocs wiki goes through them, and on
+# hostile notes of 0.05-0.5 MB they took 35 s (footnotes), 68 s (admonition), 419 s (abbr) or
+# raised RecursionError (md_in_html), measured 2026-12-06. Headings inside an admonition or a
+# `<div markdown>` are then not cited by their own id (their section's page still is).
+HEADING_EXTENSIONS = ("attr_list",)
 # The slugify functions a site may name, each called from its own library.
 SLUGIFY_FUNCTIONS = ("markdown.extensions.toc.slugify", "markdown.extensions.toc.slugify_unicode",
                      "pymdownx.slugs.slugify")
