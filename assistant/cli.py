@@ -194,8 +194,9 @@ def _ask_batch(searcher, args: argparse.Namespace) -> int:
             # As the API refuses unknown fields: a "k" or a misspelt "histroy" was dropped in
             # silence, and {"q": ...} was told "the question must be text" (a fresh user, 2026-12-06).
             unknown = sorted(set(request) - set(BATCH_FIELDS))
-            if unknown:
-                raise QueryError(f"unknown field {', '.join(map(repr, unknown))}; a line takes {', '.join(BATCH_FIELDS)} "
+            if unknown:  # each name cut, as the scope is: a 100 KB key was echoed whole (an attack)
+                named = ", ".join(repr(k) if len(k) <= 60 else repr(k[:59]) + "…" for k in unknown[:5])
+                raise QueryError(f"unknown field {named}; a line takes {', '.join(BATCH_FIELDS)} "
                                  "(the number of results is --top-k)")
             history = request.get("history") or []
             if not isinstance(history, list) or not all(isinstance(h, str) for h in history):

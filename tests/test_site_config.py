@@ -662,3 +662,32 @@ def test_an_mkdocs_note_nested_past_python_markdowns_depth_is_indexed_with_a_war
     anchors = {c.anchor for c in Searcher(settings).chunks if c.source == "deep.md"}
     assert {"深い", "手順"} <= anchors, anchors
     assert {c.anchor for c in Searcher(settings).chunks if c.source == "ops/deploy.md"} >= {"release-window"}
+
+
+@pytest.mark.parametrize("separator", ["z-a", "a-", "\\\\", "\\\\d", "\\\\g<0>"])
+def test_an_mkdocs_separator_slugify_cannot_take_is_reported_not_a_crash(tmp_path, separator):
+    """python-markdown's slugify puts the separator in a character class and uses it as a
+    replacement: "z-a" raised re.error and failed `index` and `links` (an attack, 2026-12-06)."""
+    notes = _notes(tmp_path / "docs")
+    (tmp_path / "mkdocs.yml").write_text("site_url: https://docs.example.org/\nmarkdown_extensions:\n  - toc:\n"
+                                         f'      separator: "{separator}"\n', encoding="utf-8")
+    site = read_site_config(notes)
+    assert site.markdown.separator == "-" and site.id_setting == "markdown_extensions: toc: separator"
+    assert cli.main(["links", "--corpus", str(notes), "--json"]) == 0
+
+
+def test_attr_list_reads_braces_only_where_an_attribute_list_can_end_a_line():
+    """attr_list's pattern is tried from every "{" to the line's end: "## h " + "{: " x 27,000
+    (80 KB) took 104 s (an attack, 2026-12-06). Ids and shown text stay as MkDocs gives them."""
+    import time
+
+    from assistant.wiki.headings import _mkdocs_headings
+    from assistant.wiki.mkdocsmarkdown import MkdocsMarkdown
+
+    lines = ["## Staff injury {#staff-injury}", "", "## Using {placeholders} in templates", "", "## h " + "{: " * 27_000]
+    started = time.monotonic()
+    headings = _mkdocs_headings(lines, MkdocsMarkdown(("attr_list",)))
+    assert time.monotonic() - started < 20  # a hang guard only; seconds before the fix were 104
+    assert [(h.text, h.anchor) for h in headings[:2]] == [("Staff injury", "staff-injury"),
+                                                          ("Using {placeholders} in templates", "using-placeholders-in-templates")]
+    assert headings[2].anchor == "h"

@@ -297,6 +297,16 @@ MAX_MKDOCS_INDENT = 800
 # Runs of spaces inside a line: python-markdown's attr_list header pattern backtracks over them
 # ("## h {" + 100,000 spaces: 7 s). One space reads the same to every heading rule.
 _SPACE_RUN = re.compile(r"(?<=\S)[ \t]{2,}")
+# attr_list's pattern is tried from every "{" of a line to its end: quadratic ("## h " + "{: "
+# x 27,000, 80 KB: 104 s; an attack, 2026-12-06). Only a line ending in "}" can carry an
+# attribute list, and a real one is short: other lines' braces are read as "(", which no
+# slugify keeps either.
+MAX_ATTR_LINE = 300
+
+
+def _attr_free(line: str) -> str:
+    """The line as attr_list may read it: its braces kept only when it can end in an attribute list."""
+    return line if "{" not in line or (line.rstrip().endswith("}") and len(line) <= MAX_ATTR_LINE) else line.replace("{", "(")
 
 
 def _mkdocs_headings(lines: list[str], site: MkdocsMarkdown | None = None, source: str = "") -> list[WikiHeading]:
@@ -314,8 +324,9 @@ def _mkdocs_headings(lines: list[str], site: MkdocsMarkdown | None = None, sourc
         from markdown.extensions.attr_list import AttrListTreeprocessor
 
         ours = [dataclasses.replace(c, rendered=AttrListTreeprocessor.HEADER_RE.sub("", _SPACE_RUN.sub(" ", c.rendered)))
-                for c in ours]
+                if _attr_free(c.rendered) == c.rendered else c for c in ours]
     fed = [_SPACE_RUN.sub(" ", line) for line in lines]
+    fed = [_attr_free(line) for line in fed] if "attr_list" in site.extensions else fed
     theirs = None
     if max((len(line) - len(line.lstrip(" \t")) for line in fed), default=0) <= MAX_MKDOCS_INDENT:
         md = markdown.Markdown(extensions=["toc", "tables", "fenced_code", *site.extensions],

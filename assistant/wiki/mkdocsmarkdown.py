@@ -14,6 +14,7 @@ citations do not follow (SiteConfig.id_setting).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Python-markdown's built-in extensions run for a site that lists them: attr_list gives
@@ -103,11 +104,23 @@ def read_mkdocs_markdown(extensions) -> tuple[MkdocsMarkdown, str | None]:
             unfollowed = "markdown_extensions: toc: slugify"
     if "separator" in toc:
         value = toc["separator"]
-        if isinstance(value, str) and 0 < len(value) <= MAX_SEPARATOR and value.isprintable():
+        if isinstance(value, str) and 0 < len(value) <= MAX_SEPARATOR and value.isprintable() and _usable(value):
             separator = value
         else:
             unfollowed = unfollowed or "markdown_extensions: toc: separator"
     return MkdocsMarkdown(tuple(names), slugify, separator), unfollowed
+
+
+def _usable(separator: str) -> bool:
+    """Whether python-markdown's slugify can take the separator: it puts it into a character
+    class and uses it as a replacement ("z-a", "\\d", "\\g<0>" raised re.error and failed the
+    whole build: an attack, 2026-12-06)."""
+    try:
+        re.sub(r"[{}\s]+".format(separator), separator, "a b")
+        re.sub(r"\s+", separator, "a b")
+    except (re.error, IndexError):
+        return False
+    return True
 
 
 def _slugify_call(value) -> PythonCall | None:
