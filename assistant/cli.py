@@ -161,18 +161,25 @@ def cmd_ask(args: argparse.Namespace) -> int:
     settings = _settings(args)
     searcher = open_searcher(settings, wait=False)
     args.scope = _check_scope(searcher, args.scope)  # once, not on every line of a batch
-    if settings.wiki_base_url == config.PLACEHOLDER_BASE_URL:
-        # As the server and `links` say it: the base URL is no part of the index, so an `ask`
-        # without it printed placeholder links with no word (a fresh user, 2026-12-06).
-        print(terminal_safe(config.links_line(settings)), file=sys.stderr)
     if args.batch is None:
         answer = searcher.search(args.question, args.top_k, history=tuple(args.history), scope=args.scope or None)
         if answer.question_cut:  # as the chat page says it (webrender.CUT_NOTICE); --json has question_cut
             print(f"note: the question is long: only its first {MAX_QUESTION_CHARS:,} characters were used "
                   f"(of {question_chars(args.question):,})", file=sys.stderr)
         print(json_text(answer.to_json()) if args.json else format_answer(answer))
+        _placeholder_note(settings)
         return 0
-    return _ask_batch(searcher, args)
+    failed = _ask_batch(searcher, args)
+    _placeholder_note(settings)
+    return failed
+
+
+def _placeholder_note(settings) -> None:
+    """After the answers (an error stays one line): where citation links point, when that is
+    the placeholder. The base URL is no part of the index, so an `ask` without it printed
+    placeholder links with no word, where the server and `links` say it (a fresh user, 2026-12-06)."""
+    if settings.wiki_base_url == config.PLACEHOLDER_BASE_URL:
+        print(terminal_safe(config.links_line(settings)), file=sys.stderr)
 
 
 BATCH_FIELDS = ("question", "history", "scope")  # what one line of `ask --batch` takes
