@@ -15,6 +15,7 @@ import sys
 from .config import Settings
 from .errors import AssistantError
 from .watch import start_watching
+from .wiki.site import read_site_config
 
 
 
@@ -168,6 +169,9 @@ def serve(settings: Settings) -> int:
               + ("; another server uses it: pass --port (or set ASSISTANT_PORT)" if exc.errno == errno.EADDRINUSE else ""),
               file=sys.stderr)
         return 1
+    # The site file as the settings were made from it, read before a first build (minutes):
+    # an edit meanwhile is then noticed as a change (watch.SiteFileCheck).
+    site_at_start = read_site_config(settings.corpus_dir)
     try:
         app, service = make_app(settings)
     except AssistantError as exc:
@@ -177,7 +181,7 @@ def serve(settings: Settings) -> int:
     except BaseException:
         listening.close()
         raise
-    stop_watching = start_watching(service) if settings.watch else (lambda: None)
+    stop_watching = start_watching(service, site_at_start=site_at_start) if settings.watch else (lambda: None)
     host = f"[{settings.host}]" if ":" in settings.host else settings.host
     print(f"Notes assistant: http://{host}:{settings.port}/  (API: /api/ask, docs: /docs, embed: /embed)", flush=True)
     safe_output()

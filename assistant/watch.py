@@ -88,24 +88,40 @@ class SiteFileCheck:
     something else than at start. Its settings (base URL, permalinks, `exclude`, heading ids)
     are read once, when the server starts: a wiki owner added `permalink: pretty` and an
     `exclude:` while it served, and links and answers went on as before, with no word (a
-    fresh user, 2026-12-06). Now the log says to restart, once, and /api/health shows it."""
+    fresh user, 2026-12-06). Now the log says to restart, once per change, and /api/health
+    shows it until the file says again what it said at start (an attack on the forty-fifth
+    pass: restoring the file left health "behind" for good).
 
-    def __init__(self, corpus: Path, service, clock: Callable[[], float] = time.monotonic):
+    `started`: the SiteConfig the server's settings came from (server.serve reads it before
+    the index is built, which can take minutes on a new wiki: an edit made meanwhile is a
+    change too); None reads it now."""
+
+    def __init__(self, corpus: Path, service, clock: Callable[[], float] = time.monotonic, started=None):
         from .wiki.site import read_site_config
 
         self.read = lambda: read_site_config(corpus)
         self.service, self.clock = service, clock
-        self.started, self.checked = self.read(), clock()
+        self.started, self.checked = started if started is not None else self.read(), clock()
+        self.seen = False  # what the last check found
 
     def __call__(self) -> None:
-        if self.service.site_config_changed or self.clock() - self.checked < SITE_CHECK_SECONDS:
+        if self.clock() - self.checked < SITE_CHECK_SECONDS:
             return
         self.checked = self.clock()
         now = self.read()
-        if now != self.started:
-            self.service.site_config_changed = True
+        changed = now != self.started
+        # Said only when two checks in a row agree: a check that read the file half-saved
+        # (an editor truncates, then writes) warned of a change that was not one.
+        seen_before, self.seen = self.seen, changed
+        if changed == self.service.site_config_changed or seen_before != changed:
+            return
+        if changed:
             log.warning("the site's configuration (%s) changed: its settings are read at start, so restart the "
                         "assistant to apply them", now.source or self.started.source)
+        else:
+            log.info("the site's configuration (%s) is as at start again: no restart needed",
+                     now.source or self.started.source)
+        self.service.site_config_changed = changed
 
 
 class BuildProgress:
@@ -126,8 +142,10 @@ class BuildProgress:
             log.info("re-indexing: %d%% embedded (%s of %s characters)", 100 * done // max(total, 1), f"{done:,}", f"{total:,}")
 
 
-def start_watching(service, debounce_ms: int = DEBOUNCE_MS, poll_ms: int = POLL_MS) -> Callable[[], None]:
+def start_watching(service, debounce_ms: int = DEBOUNCE_MS, poll_ms: int = POLL_MS,
+                   site_at_start=None) -> Callable[[], None]:
     """Re-index whenever a note under service.settings.corpus_dir changes; returns stop().
+    `site_at_start`: the wiki.site.SiteConfig the settings came from (SiteFileCheck).
 
     Raises CorpusError when the folder does not exist at start."""
     from watchfiles import watch  # imported here: only the server needs it
@@ -139,7 +157,7 @@ def start_watching(service, debounce_ms: int = DEBOUNCE_MS, poll_ms: int = POLL_
     dirty = threading.Event()  # the notes changed since the last refresh began
     ready = threading.Event()
     accept = note_event_filter(corpus)
-    site_check = SiteFileCheck(corpus, service)
+    site_check = SiteFileCheck(corpus, service, started=site_at_start)
 
     def changed() -> None:
         service.notes_changed()

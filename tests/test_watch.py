@@ -203,8 +203,40 @@ def test_an_edit_of_the_site_file_while_serving_says_to_restart(service, caplog,
             deadline = time.monotonic() + 30
             while not service.site_config_changed and time.monotonic() < deadline:
                 time.sleep(0.1)
+            assert service.site_config_changed and service.status()["site_config_changed"] is True
+            assert service.status()["status"] == "behind"
+            # Put back as it was at start: no restart is needed any more (it stayed "behind" for good).
+            site_file.write_text("url: https://team.example.org\n", encoding="utf-8")
+            deadline = time.monotonic() + 30
+            while service.site_config_changed and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert service.site_config_changed is False and service.status()["status"] != "behind"
         finally:
             stop()
-    assert service.site_config_changed and service.status()["site_config_changed"] is True
-    assert service.status()["status"] == "behind"
     assert caplog.text.count("restart the assistant to apply them") == 1 and "_config.yml" in caplog.text
+
+
+def test_the_site_file_is_compared_with_what_the_settings_came_from(tmp_path):
+    """The reference is the file as the server's settings were read from it, not as it is
+    when watching starts after a first build (minutes): an edit made meanwhile is a change."""
+    import itertools
+    from types import SimpleNamespace
+
+    from assistant.watch import SiteFileCheck
+    from assistant.wiki.site import read_site_config
+
+    (tmp_path / "_config.yml").write_text("url: https://team.example.org\n", encoding="utf-8")
+    at_start = read_site_config(tmp_path)
+    (tmp_path / "_config.yml").write_text("url: https://team.example.org\npermalink: pretty\n", encoding="utf-8")
+    service = SimpleNamespace(site_config_changed=False)
+    ticks = itertools.count(0.0, 100.0)  # every check is due
+    check = SiteFileCheck(tmp_path, service, clock=lambda: next(ticks), started=at_start)
+    check()
+    assert service.site_config_changed is False  # one check could have read the file half-saved
+    check()
+    assert service.site_config_changed is True
+    service.site_config_changed = False
+    ticks = itertools.count(0.0, 100.0)  # every check is due
+    check = SiteFileCheck(tmp_path, service, clock=lambda: next(ticks))  # read when watching starts
+    check(), check()  # no change seen
+    assert service.site_config_changed is False
