@@ -46,7 +46,7 @@ TEXT = {
     "ja": {
         "title": "ノート検索アシスタント",
         "intro": "ノートに質問すると、答えが書かれている節を引用付きで示します。",
-        "placeholder": "質問を入力（ノートに書かれていることについて）",
+        "placeholder": "ノートについて質問",  # short: the longer one was clipped at 360 px (a fresh user)
         "label": "ノートへの質問",
         "send": "質問する",
         "clear": "会話をクリア",
