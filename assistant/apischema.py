@@ -20,6 +20,9 @@ class HitOut(BaseModel):
                                   "is cut and ends in '…': the url and line numbers name the whole note")
     truncated: bool = Field(description="true when a line of `text` was cut")
     highlight_lines: list[int] = Field(description="note line numbers of the lines that answer, best first")
+    collapsed: str | None = Field(None, description="the title of the folded block (<details>, `::: details`, "
+                                                    "`??? note`) the first answer line is in: the wiki page shows it "
+                                                    "closed until opened; null when the line is in view")
 
 
 class AnswerOut(BaseModel):

@@ -13,6 +13,8 @@ from typing import Sequence
 
 import numpy as np
 
+from .collapsed import collapsed_block
+
 from .chunking import Chunk
 
 # What one hit carries, in characters (an answer is then bounded whatever the note holds: a
@@ -49,6 +51,14 @@ class Hit:
     url: str  # the citation link to the heading in the team's wiki
     highlight_lines: tuple[int, ...] = ()  # 1-based source line numbers, best answer line first
 
+    @property
+    def collapsed(self) -> str | None:
+        """The title of the folded block (`<details>`, `::: details`, `??? note`) the best
+        answer line is in, which the page shows closed; None when it is in view (collapsed.py)."""
+        if not self.highlight_lines:
+            return None
+        return collapsed_block(self.chunk.text, self.chunk.line_start, self.highlight_lines[0])
+
     def bounded(self) -> Hit:
         """This hit as shown: its text (and shown text) cut by `clip_lines`, so what one
         hit carries is at most ~MAX_HIT_CHARS characters (plus one ELLIPSIS a line)."""
@@ -74,6 +84,7 @@ class Hit:
             "text": text,
             "truncated": truncated,
             "highlight_lines": list(self.highlight_lines),
+            "collapsed": self.collapsed,
         }
 
 

@@ -43,6 +43,9 @@ def asks_nothing_notice(question: str, lang: str) -> str:
 # "closest lines (weak match):" read as two replies (a fresh user, 2026-12-05).
 LINES_LABEL = {"ja": "答えの行：", "en": "answer:"}
 WEAK_LINES_LABEL = {"ja": "最も近い行（弱い一致）：", "en": "closest lines (weak match):"}
+# The answer line is in a block the page shows folded (collapsed.py): the link lands above it.
+COLLAPSED_NOTE = {"ja": "答えはページの折りたたみ「{}」の中にあります（開いて読んでください）",
+                  "en": "the answer is inside the collapsed block “{}” on the page: open it to read it"}
 
 
 def citation_parts(hit: Hit) -> tuple[str, str]:
@@ -73,6 +76,8 @@ def format_hit(rank: int, hit: Hit, weak: bool = False, lang: str = "en") -> str
         page = c.page_text.split("\n")
         lines += [f"   {'▶' if k == 0 else ' '} L{n}: {page[n - c.line_start].strip()}"
                   for item in answer_items(page, c.line_start, hit.highlight_lines) for k, n in enumerate(item)]
+        if hit.collapsed:
+            lines.append("   " + COLLAPSED_NOTE[lang].format(hit.collapsed))
         lines.append("")
     lines += ["   " + line for line in body]
     return "\n".join(lines)

@@ -21,7 +21,7 @@ from .answeritems import answer_items
 from .lines import row_text, table_header
 from .notelinks import link_rewriter
 from .query import MAX_QUESTION_CHARS
-from .render import NO_ANSWER, WEAK_LINES_LABEL, asks_nothing_notice, citation_parts
+from .render import COLLAPSED_NOTE, NO_ANSWER, WEAK_LINES_LABEL, asks_nothing_notice, citation_parts
 from .scopes import shown_heading
 
 MARK_OPEN = '<mark class="hl">'  # the unranked form; ranked marks add "rank-N" (see _mark_open)
@@ -37,7 +37,7 @@ LINK_TARGETS = ("_top", "_blank", "_self", "_parent")
 _CLASSES = {
     "hl", "hl-block", "hit", "hit-head", "crumb", "cite", "cite-lines", "copy-cite", "cite-text", "section",
     "answer", "notice", "error", "question", "lead", "lead-label", "lead-line", "context", "more",
-    "more-label", "preview", "weak", "cut", "scope-note", "search-all", "rank-1", "rank-2", "rank-3", "again", *("cite-target" + t for t in LINK_TARGETS),
+    "more-label", "preview", "weak", "cut", "scope-note", "collapsed-note", "search-all", "rank-1", "rank-2", "rank-3", "again", *("cite-target" + t for t in LINK_TARGETS),
 }
 _ALLOWED_ATTRS = {  # `class` is kept through allowed_classes (nh3 forbids it in both places)
     "a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"},
@@ -165,13 +165,14 @@ def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str], weak: 
     # One span per line: the page joins them with newlines (layout newlines are dropped here).
     shown_lines = [WEAK_LINES_LABEL[lang], *answer_lines] if weak and answer_lines else answer_lines
     copy_text = "".join(f"<span>{html.escape(line)}</span>" for line in [crumb, f"{cite}  {hit.url}", *shown_lines])
+    folded = f'<p class="collapsed-note">{html.escape(COLLAPSED_NOTE[lang].format(hit.collapsed))}</p>' if hit.collapsed else ""
     return (
         f'<div class="hit-head"><nav class="crumb">{html.escape(crumb)}</nav>'
         # the line range never breaks inside: at 360 px "L5–L13" showed as "L5–L1" / "3" (a fresh user)
         f'<a class="cite {target}" href="{html.escape(hit.url, quote=True)}">{html.escape(source)}  '
         f'<span class="cite-lines">{html.escape(lines)}</span></a> '
         f'<button type="button" class="copy-cite" title="{COPY_TITLE[lang]}">{COPY_LABEL[lang]}'
-        f'<span class="cite-text">{copy_text}</span></button></div>'
+        f'<span class="cite-text">{copy_text}</span></button>{folded}</div>'
     )
 
 

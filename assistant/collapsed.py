@@ -1,0 +1,121 @@
+"""Collapsed blocks: whether an answer line sits in a block the wiki shows folded.
+
+A citation link lands on the heading; an answer inside a closed `<details>` (or VitePress'
+`::: details`, MkDocs' `??? note`, Hugo's `{{< details >}}`) is then not on the screen until
+the reader opens it, and a fresh user read the page and thought the answer was not there
+(2026-12-06). The reply names the block ("in the collapsed block “Pager setup”").
+
+Read line by line over one chunk's text, as written: each engine's opener and closer, nested
+blocks on a stack, code fences skipped (mdlines.code_lines). A block opened before the chunk
+starts (a chunk cut inside a long block) is not seen; the reply then says nothing, as before.
+What this leaves out: blocks opened by JavaScript or a theme (an accordion of the site's own).
+"""
+from __future__ import annotations
+
+import html
+import re
+from typing import Sequence
+
+from .mdlines import code_lines
+
+# <details> and <details markdown="1">; `open` shows it unfolded.
+_HTML_OPEN = re.compile(r"<details\b([^>]*)>", re.IGNORECASE)
+_HTML_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
+_SUMMARY = re.compile(r"<summary\b[^>]*>(.*?)(?:</summary\s*>|$)", re.IGNORECASE)
+_OPEN_ATTRIBUTE = re.compile(r"(?:^|\s)open(?:\s|=|$)", re.IGNORECASE)
+# markdown-it-container (VitePress, Docusaurus admonitions): `::: details Title` ... `:::`;
+# every container is stacked, since `:::` closes whichever is innermost.
+_CONTAINER_OPEN = re.compile(r"^\s*(:{3,})\s*([\w-]+)\s*(.*?)\s*$")
+_CONTAINER_CLOSE = re.compile(r"^\s*(:{3,})\s*$")
+# pymdownx.details (MkDocs): `??? note "Title"` folded, `???+` open; its body is indented.
+_MKDOCS_OPEN = re.compile(r'^(\s*)\?\?\?(\+?)\s+[\w-]+(?:\s+[\w-]+)*(?:\s+"(.*)")?\s*$')
+# Hugo (hugo-book and others): {{< details "Title" >}} / {{% details title="Title" open=true %}}
+_HUGO_OPEN = re.compile(r'\{\{[<%]\s*details\b(.*?)[>%]\}\}', re.IGNORECASE)
+_HUGO_CLOSE = re.compile(r'\{\{[<%]\s*/details\s*[>%]\}\}', re.IGNORECASE)
+_HUGO_TITLE = re.compile(r'^\s*(?:title=)?"([^"]*)"')
+_TAGS = re.compile(r"<[^>]*>")
+DEFAULT_TITLE = "Details"  # VitePress' and the browsers' label for a block given none
+MAX_TITLE_CHARS = 80
+
+
+def collapsed_block(text: str, line_start: int, line: int) -> str | None:
+    """The title of the innermost folded block of `text` (a chunk's lines, the first being
+    note line `line_start`) that holds note line `line`, or None when none does. A block shown
+    open (`<details open>`, `???+`) holds it in view, so it counts as none."""
+    lines = text.split("\n")
+    target = line - line_start
+    if not 0 <= target < len(lines):
+        return None
+    in_code = code_lines(lines)
+    stack: list[tuple[str, str | None, int]] = []  # (kind, title when folded else None, indent)
+    for i, raw in enumerate(lines[: target + 1]):
+        if stack and stack[-1][0] == "mkdocs" and raw.strip() and _indent(raw) <= stack[-1][2]:
+            while stack and stack[-1][0] == "mkdocs" and _indent(raw) <= stack[-1][2]:
+                stack.pop()  # an indented body ends at the first line not indented past its marker
+        if i == target:
+            if _SUMMARY.search(raw) and stack and stack[-1][0] == "html":
+                stack.pop()  # a <details>' summary is what shows while it is closed
+            break
+        if in_code[i]:
+            continue
+        _read(raw, stack, lines, i)
+    titles = [title for _, title, _ in stack if title is not None]
+    return titles[-1] if titles else None
+
+
+def _read(raw: str, stack: list, lines: Sequence[str], i: int) -> None:
+    """Push the blocks `raw` opens and pop the ones it closes, in order along the line."""
+    mkdocs = _MKDOCS_OPEN.match(raw)
+    if mkdocs:
+        stack.append(("mkdocs", None if mkdocs.group(2) else _title(mkdocs.group(3)), _indent(raw)))
+        return
+    if _CONTAINER_CLOSE.match(raw):
+        while stack and stack[-1][0] != "container":
+            stack.pop()  # an unclosed <details> inside the container ends with it
+        if stack:
+            stack.pop()
+        return
+    container = _CONTAINER_OPEN.match(raw)
+    if container:
+        folded = container.group(2).lower() == "details"
+        stack.append(("container", _title(container.group(3)) if folded else None, 0))
+        return
+    for match in sorted([*_HTML_OPEN.finditer(raw), *_HTML_CLOSE.finditer(raw), *_HUGO_OPEN.finditer(raw),
+                         *_HUGO_CLOSE.finditer(raw)], key=lambda m: m.start()):
+        if match.re is _HTML_OPEN:
+            folded = not _OPEN_ATTRIBUTE.search(match.group(1))
+            stack.append(("html", _summary(lines, i, match.end()) if folded else None, 0))
+        elif match.re is _HUGO_OPEN:
+            folded = not re.search(r"\bopen\s*=\s*true\b|\bopen\b\s*[>%]?$", match.group(1).strip(), re.IGNORECASE)
+            title = _HUGO_TITLE.match(match.group(1))
+            stack.append(("hugo", _title(title.group(1) if title else None) if folded else None, 0))
+        else:
+            kind = "html" if match.re is _HTML_CLOSE else "hugo"
+            while stack and stack[-1][0] != kind:
+                if stack[-1][0] == "container":
+                    return  # a stray closer does not close a block it is inside
+                stack.pop()
+            if stack:
+                stack.pop()
+
+
+def _summary(lines: Sequence[str], i: int, after: int) -> str:
+    """A <details>' summary: on its own line or the next two, else the default label."""
+    for n, line in enumerate(lines[i: i + 3]):
+        found = _SUMMARY.search(line[after:] if n == 0 else line)
+        if found:
+            return _title(found.group(1))
+    return DEFAULT_TITLE
+
+
+def _title(raw: str | None) -> str:
+    """A block's title as the page shows it: tags and markdown emphasis gone, entities read, cut."""
+    text = html.unescape(_TAGS.sub("", raw or "")).replace("**", "").replace("__", "").strip()
+    text = " ".join(text.split())
+    if len(text) > MAX_TITLE_CHARS:
+        text = text[: MAX_TITLE_CHARS - 1] + "…"
+    return text or DEFAULT_TITLE
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
