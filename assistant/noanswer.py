@@ -130,12 +130,28 @@ def asks_forecast(question: str) -> bool:
 
 
 def key_term_share(question: str, text: str) -> float:
-    """Share of the question's key terms that occur in `text` (0 when it has none)."""
+    """Share of the question's key terms that occur in `text` (0 when it has none), an
+    English word also by an abbreviation of it there (`abbreviations`)."""
     terms = key_terms(question)
     if not terms:
         return 0.0
-    haystack = normalize(text).lower()
-    return sum(t in haystack for t in terms) / len(terms)
+    written = normalize(text)
+    haystack, short = written.lower(), abbreviations(written)
+    return sum(t in haystack or any(t.startswith(a) for a in short) for t in terms) / len(terms)
+
+
+# A word cut short with a period, in a line's running text: "Aiko Tanaka (ext. 4412)",
+# "approx. 3 days", "dept., room 4". The period is followed by a digit, a lower-case word or
+# a comma or bracket, never by a capital or the line's end, where a sentence ends ("... we
+# deploy." is no abbreviation of "deployment"). Three letters at least: "no." and "a." say
+# too little. "What is Tanaka's extension?" was "not in the notes" over that contacts line
+# (a fresh user, 2026-12-06).
+_ABBREVIATION = re.compile(r"(?<![A-Za-z.])([A-Za-z]{3,})\.(?= [0-9a-z]|[,;)\]])")
+
+
+def abbreviations(text: str) -> set[str]:
+    """The abbreviated words of `text` (NFKC), lower-cased, without their periods ("Ext. 4412" -> {"ext"})."""
+    return {word.lower() for word in _ABBREVIATION.findall(text)}
 
 
 # A term the question quotes ('crash', "mechanical sympathy", 「クラッシュ」): what it asks about.

@@ -1278,3 +1278,29 @@ def test_a_one_word_name_the_notes_write_in_japanese_is_known_by_its_translation
     assert is_unanswered("Who is the HR contact?", 1.0, 0.0, vocabulary)  # without the translations
     # A name of more words is no word of the dictionary: "Blue Bottle" stays unknown.
     assert is_unanswered("What is the phone number of Blue Bottle?", 1.0, 0.0, vocabulary, lexicon)
+
+
+def test_an_extension_written_ext_is_the_extension_asked_for(oncall, monkeypatch):
+    # "What is Tanaka's extension?" over "Aiko Tanaka (ext. 4412)": "extension" was a key term
+    # the line did not carry, and a score under the floor made it "not in the notes".
+    answer = oncall.search("What is Tanaka's extension?", 3)
+    assert not answer.no_answer and answer.hits[0].highlight_lines[0] == 18
+    monkeypatch.setattr("assistant.noanswer.abbreviations", lambda text: set())  # without the rule
+    assert oncall.search("What is Tanaka's extension?", 3).no_answer
+
+
+def test_an_answer_in_a_collapsed_block_says_so_in_the_cli_the_page_and_the_api(oncall):
+    # The link lands on "Contacts"; the pager steps are inside a closed <details>, and a fresh
+    # user read the page and thought the answer was not there (2026-12-06).
+    from assistant.render import format_answer
+    from assistant.webrender import best_hit_html
+
+    answer = oncall.search("How do I set up the pager app?", 3)
+    best = answer.hits[0]
+    assert best.highlight_lines[0] == 24 and best.collapsed == "Pager setup"
+    assert "the answer is inside the collapsed block “Pager setup” on the page" in format_answer(answer)
+    assert '<p class="collapsed-note">' in best_hit_html(best, "en")
+    assert best.to_json()["collapsed"] == "Pager setup"
+    other = oncall.search("What is the response time for SEV1?", 1).hits[0]
+    assert other.collapsed is None and other.to_json()["collapsed"] is None
+    assert "collapsed" not in format_answer(oncall.search("What is the response time for SEV1?", 1))
