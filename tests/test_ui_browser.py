@@ -184,7 +184,9 @@ def static_server(tmp_path):
 
 def wait_loaded(frame) -> None:
     """The page-load event has run: labels follow the browser language (ja-JP here)."""
-    frame.locator('#question textarea[placeholder^="質問"]').wait_for(timeout=TIMEOUT)
+    from assistant.ui import TEXT
+
+    frame.locator(f'#question textarea[placeholder="{TEXT["ja"]["placeholder"]}"]').wait_for(timeout=TIMEOUT)
 
 
 def expand(answer) -> None:
@@ -341,6 +343,20 @@ def test_a_note_cannot_give_its_code_block_a_class(live_server, page, tmp_path):
     classes = answer.evaluate("el => [...el.querySelectorAll('[class]')].flatMap(e => [...e.classList])")
     from assistant.webrender import _CLASSES
     assert set(classes) <= _CLASSES, set(classes) - _CLASSES
+
+
+def test_an_answer_in_a_collapsed_block_is_said_to_be_in_it(live_server, page, tmp_path):
+    """The link lands on the heading; the answer inside a closed <details> is not on the
+    wiki's screen until opened (a fresh user, 2026-12-06): the reply names the block, in the
+    browser, under the citation."""
+    case = Path(__file__).parent / "cases" / "oncall-rows"
+    open_notes(live_server, page, tmp_path, {"oncall.md": (case / "oncall.md").read_text(encoding="utf-8")})
+    answer = ask(page, "How do I set up the pager app?", 1)
+    note = answer.locator(".lead .collapsed-note")
+    assert note.count() == 1 and note.is_visible()
+    assert "collapsed block “Pager setup”" in note.inner_text()
+    again = ask(page, "What is the response time for SEV1?", 2)
+    assert again.locator(".lead .collapsed-note").count() == 0  # its best line is in view
 
 
 def test_question_text_drops_invisible_and_direction_characters():
