@@ -278,8 +278,11 @@ def build_ui(service, settings: Settings, embed: bool = False):
                 clear = gr.Button(TEXT["en"]["clear"], elem_id="clear", scale=0, min_width=90)
         with gr.Row(elem_id="options-row", elem_classes=["options-compact"] if embed else None):
             k = gr.Slider(1, MAX_K, value=min(settings.top_k, MAX_K), step=1, label=TEXT["en"]["k"], elem_id="k", min_width=160)
+            # Every choice at once: Gradio shows 100 and loads more on scrolling, which a fresh
+            # user's 138 choices never reached (2026-12-06); typing filters them all as before.
+            # None (documented as "all") reaches the page as the default 100 in Gradio 6.31.
             scope = gr.Dropdown(choices=_scope_choices(service, "en"), value=ALL, label=TEXT["en"]["scope"], elem_id="scope",
-                                min_width=160)
+                                min_width=160, num_choices_shown=10**6)
             if not embed:
                 clear = gr.Button(TEXT["en"]["clear"], elem_id="clear", scale=0, min_width=120)
         # Clicked by the reply's own "search everywhere" button (see HEAD); takes no text.

@@ -863,6 +863,21 @@ def scope_in_url(page, value: str | None) -> None:
     page.wait_for_function("v => new URL(location.href).searchParams.get('scope') === v", arg=value, timeout=TIMEOUT)
 
 
+def test_the_filter_lists_every_note_of_a_large_wiki(live_server, page, tmp_path):
+    """A fresh user's 20-page wiki had 138 choices; the dropdown showed the first 100 (Gradio's
+    `num_choices_shown`), and the last pages could not be chosen (2026-12-06)."""
+    notes = {f"page{n:03d}.md": f"# Page {n:03d}\n\n## Part A\n\nText {n}.\n\n## Part B\n\nMore {n}.\n" for n in range(60)}
+    open_notes(live_server, page, tmp_path, notes, model="fake-hash")
+    page.locator("#scope input").click()
+    page.get_by_role("option").first.wait_for(timeout=TIMEOUT)
+    listed = page.get_by_role("option").all_inner_texts()
+    assert len(listed) >= 1 + 60 * 3, len(listed)  # "all", then each page and its two chapters
+    last = page.get_by_role("option", name="Page 059 › Part B")
+    last.scroll_into_view_if_needed()
+    last.click()
+    scope_in_url(page, "page059.md › Part B")
+
+
 def test_the_filter_is_listed_by_title_and_kept_by_reload_and_permalink(live_server, new_page, search_service, built_settings):
     """The dropdown listed file paths; a reload and the ?q= permalink lost the filter."""
     from urllib.parse import parse_qs, urlparse
