@@ -164,13 +164,17 @@ def _web_origin(value: str, path_allowed: bool) -> str:
 MAX_BASE_URL_CHARS = 2_000
 
 
+_PAGE_FILE = re.compile(r"/([^/]+\.(?:html?|md|markdown|php|aspx?))/?$", re.IGNORECASE)
+
+
 def _base_url(value: Any) -> str:
     """An http(s) URL and path that page paths are appended to. Refused: a user name or
     password (`https://wiki.corp@evil.example` goes to evil.example; a password would be shown
     to every reader), a backslash (browsers read it as `/`: `https://evil.example\\@wiki.corp`
     goes to evil.example though its host parses as wiki.corp), a query or fragment (every
     page path would land inside it: all links one page), invisible format characters (U+202E,
-    U+200B: the URL reads as another), more than MAX_BASE_URL_CHARS characters."""
+    U+200B: the URL reads as another), a page's address (ending in `.html`, `.md`, ...), more
+    than MAX_BASE_URL_CHARS characters."""
     url = _web_origin(value, path_allowed=True)
     parts = urlsplit(url)
     if "@" in parts.netloc or "\\" in url:
@@ -179,6 +183,12 @@ def _base_url(value: Any) -> str:
         raise ValueError("expected a URL without ? or # (page paths are appended to it)")
     if any(unicodedata.category(c) == "Cf" for c in url):
         raise ValueError("expected a URL without invisible format characters")
+    # A page's address copied from the browser ("https://x/wiki/faq.html"): every link became
+    # ".../faq.html/stage/load-in#strike", with no word (a fresh user, 2026-12-06).
+    page = _PAGE_FILE.search(parts.path)
+    if page:
+        raise ValueError(f"expected the wiki's base address, not a page's (it ends in {page.group(1)}): "
+                         "page paths are appended to it")
     if len(url) > MAX_BASE_URL_CHARS:
         raise ValueError(f"expected a URL of at most {MAX_BASE_URL_CHARS:,} characters")
     return url
@@ -376,11 +386,12 @@ def links_line(settings: Settings) -> str:
     caveat = (f"; {site.source} sets `{site.id_setting}`, which citations do not follow: links land on the page, "
               f"maybe not on the heading") if site.id_setting and _SITE_FAMILY.get(site.engine, site.engine) == family else ""
     if settings.wiki_base_url == PLACEHOLDER_BASE_URL:
-        in_file = {"mkdocs": f" (or `site_url` in {site.source})",
-                   "vitepress": f" (or `sitemap: {{hostname}}` in {site.source})",
-                   "docusaurus": f" (or `url` in {site.source})", "hugo": f" (or `baseURL` in {site.source})"}.get(site.engine, " (or `url` in the notes' _config.yml)")
+        # One aside, after the address: "(`base` in X) (or `sitemap` in X)" read as two (a fresh user).
+        in_file = {"mkdocs": f"; or set `site_url` in {site.source}",
+                   "vitepress": f"; or set `sitemap: {{hostname}}` in {site.source}",
+                   "docusaurus": f"; or set `url` in {site.source}", "hugo": f"; or set `baseURL` in {site.source}"}.get(site.engine, "; or set `url` in the notes' _config.yml")
         if settings.wiki_engine in ("github-wiki", "gitlab-wiki") and site.engine is None:
-            in_file = " (or run it on a clone of the wiki: its .git/config origin gives the address)"
+            in_file = "; or run it on a clone of the wiki: its .git/config origin gives the address"
         setting = "`baseUrl` and the docs' `routeBasePath`" if site.engine == "docusaurus" else "`base`"
         served = f", ending in {site.base_path} ({setting} in {site.source})" if site.base_path else ""
         return (f"citation links: {PLACEHOLDER_BASE_URL} is a placeholder; set --wiki-base-url or "
