@@ -424,6 +424,11 @@ def test_each_reply_opens_at_its_answer_line(live_server, new_page, search_servi
     questions = ["SQSの可視性タイムアウトの最大値は？", "Lambdaのタイムアウトの最大値は？", EN_QUESTION, "S3の署名付きURLとは？"]
     for n, question in enumerate(questions, 1):
         check_reply_opens_at_its_answer(page, question, n, service)
+        # The chat's trash icon never covers the question just asked (it sat over it at 360 px).
+        icon = page.locator("#chat .top-panel button").first.bounding_box()
+        bubble = page.locator("#chat .user-row").last.bounding_box()
+        assert icon and bubble and (icon["x"] >= bubble["x"] + bubble["width"] or icon["y"] + icon["height"] <= bubble["y"]
+                                    or icon["y"] >= bubble["y"] + bubble["height"]), (icon, bubble)
     weak = ask(page, WEAK_QUESTION, len(questions) + 1)
     assert "weak" in weak.get_attribute("class") and weak.locator(".notice").is_visible()
     strong = page.locator("#chat .answer").first
