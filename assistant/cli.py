@@ -126,14 +126,18 @@ def cmd_index(args: argparse.Namespace) -> int:
     unwritable folder, another build with --rebuild...) are raised as AssistantError."""
     from . import build_index
 
-    report = build_index(_settings(args), rebuild=args.rebuild, progress=not args.quiet)
+    settings = _settings(args)
+    report = build_index(settings, rebuild=args.rebuild, progress=not args.quiet)
+    # The model is named, as the server names it: which index was built is otherwise unsaid.
     if report.status == "up-to-date":
-        print(f"index is up to date: {report.n_chunks} chunks from {report.n_notes} notes ({report.seconds:.1f} s)")
+        print(terminal_safe(f"index is up to date: {report.n_chunks} chunks from {report.n_notes} notes, "
+                            f"model {settings.model} ({report.seconds:.1f} s)"))
     else:
         print(terminal_safe(
-            f"built index: {report.n_chunks} chunks from {report.n_notes} notes, "
+            f"built index: {report.n_chunks} chunks from {report.n_notes} notes, model {settings.model}, "
             f"{report.n_embedded} embedded, {report.seconds:.1f} s -> {report.path}"
         ))
+    _placeholder_note(settings)
     return 0
 
 
