@@ -61,3 +61,15 @@ def test_a_long_or_marked_up_title_is_shown_plain_and_cut():
     text = "<details><summary>" + "**Why** &amp; " * 20 + "</summary>\nline\n</details>"
     title = collapsed_block(text, 1, 2)
     assert title.startswith("Why & Why") and len(title) == 80 and title.endswith("…") and "**" not in title
+
+
+@pytest.mark.parametrize("line", ["{{< details " * 20_000, "<details>" * 20_000, "<details><summary>" + "y" * 300_000,
+                                  "??? " + "a " * 50_000 + "!"])
+def test_a_hostile_marker_line_costs_no_more_than_a_plain_one(line):
+    # 20,000 "{{< details " on one line took 54 s and 20,000 "<details>" 3.3 s, per hit shown,
+    # before markers were read in a line's first MAX_MARKER_LINE_CHARS with bounded patterns.
+    import time
+
+    start = time.perf_counter()
+    collapsed_block(line + "\nanswer", 1, 2)
+    assert time.perf_counter() - start < 5.0  # a guard against quadratic matching, not a speed target
