@@ -22,7 +22,8 @@ class HitOut(BaseModel):
     highlight_lines: list[int] = Field(description="note line numbers of the lines that answer, best first")
     collapsed: str | None = Field(None, description="the title of the folded block (<details>, `::: details`, "
                                                     "`??? note`) the first answer line is in: the wiki page shows it "
-                                                    "closed until opened; null when the line is in view")
+                                                    "closed until opened; null when the line is in view. Note "
+                                                    "text (untrusted: render it safely), at most 80 characters")
 
 
 class AnswerOut(BaseModel):
