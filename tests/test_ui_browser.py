@@ -860,6 +860,9 @@ def test_the_permalink_follows_the_latest_question(live_server, new_page, search
     answer.wait_for(timeout=TIMEOUT)
     assert parse_qs(urlparse(permalink).query)["q"] == [EN_QUESTION]
     assert "AWS X-Ray" in answer.locator(".crumb").first.inner_text() and other.locator("#chat .answer").count() == 1
+    ask(page, "", 3)  # Ask on an empty box: the address still links to the last answer (it was reset to "/")
+    page.wait_for_timeout(1000)
+    assert parse_qs(urlparse(page.url).query)["q"] == [EN_QUESTION]
 
 
 # --- a fresh user's wiki (2026-12-01): the filter by title, kept by permalink and reload ----
