@@ -35,6 +35,13 @@ MAX_CHARS = 40
 TEMPLATES = {"ja": "{}について教えて", "en": "Tell me about “{}”"}
 WITHIN_TEMPLATES = {"ja": "「{}」の{}について教えて", "en": "Tell me about “{1}” in “{0}”"}
 _NUMBERING = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+")  # "3. Configure git" -> "Configure git"
+# A section about the wiki page itself (how to edit it, its history), no topic of the team's:
+# a fresh user's first example button, 「このページの編集について教えて」, read as "edit this
+# page" (2026-12-06). A closed class of such headings, so a list.
+_ABOUT_THE_PAGE = re.compile(
+    r"(?:この|本)(?:ページ|wiki|ウィキ)|(?:ページ|wiki|ウィキ)の(?:編集|更新|使い方)|更新履歴|変更履歴|改訂履歴"
+    r"|\b(?:this (?:page|wiki)|edit(?:ing)? (?:this|the) (?:page|wiki)|changelog|change log|revision history"
+    r"|page history|contributing)\b", re.IGNORECASE)
 
 
 def example_questions(searcher, count: int = EXAMPLE_COUNT) -> list[str]:
@@ -60,7 +67,8 @@ def _headings(searcher) -> dict[str, list[tuple[str, str]]]:
         heading = " ".join(chunk.heading_path[-1].split()) if len(chunk.heading_path) > 1 else ""
         if i in superseded:
             continue
-        if searcher.has_content[i] and MIN_CHARS[language(heading)] <= len(heading) <= MAX_CHARS and heading[-1] not in "?？":
+        if (searcher.has_content[i] and MIN_CHARS[language(heading)] <= len(heading) <= MAX_CHARS
+                and heading[-1] not in "?？" and not _ABOUT_THE_PAGE.search(heading)):
             # The nearest heading above that names a topic, not a question ("どうだったか？").
             parent = next((" ".join(h.split()) for h in reversed(chunk.heading_path[:-1])
                            if h.strip() and h.strip()[-1] not in "?？" and len(h) <= MAX_CHARS), "")

@@ -80,6 +80,16 @@ def test_headings_shared_by_notes_short_or_asking_are_left_out():
     assert found == {"a.md": ["Approval and merging"], "b.md": ["Restoring data"], "c.md": ["在宅勤務の申請"]}
 
 
+def test_a_section_about_the_wiki_page_itself_is_no_example():
+    # A fresh user's first button, 「このページの編集について教えて」, read as "edit this page".
+    searcher = _stub_searcher({
+        "faq.md": ("ja", ["ゲネプロの開始時刻", "このページの編集", "更新履歴"]),
+        "ops.md": ("en", ["Editing this page", "Changelog", "Rigging limits", "Page editing rules"]),
+    })
+    found = {note: [h for h, _ in pairs] for note, pairs in _headings(searcher).items()}
+    assert found == {"faq.md": ["ゲネプロの開始時刻"], "ops.md": ["Rigging limits", "Page editing rules"]}
+
+
 def test_examples_span_the_notes_and_both_languages():
     by_note = {f"ja{i}.md": [(f"見出し{i}-{j}の手順", f"見出し{i}-{j}の手順について教えて") for j in range(5)] for i in range(6)}
     by_note["en.md"] = [("Restoring data", "Tell me about “Restoring data”")]
