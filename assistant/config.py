@@ -162,9 +162,7 @@ def _web_origin(value: str, path_allowed: bool) -> str:
 # A base URL is joined with every page path (cite.page_url), shown in every citation link and
 # quoted at start-up to say where links point; it may come from the notes' own site file.
 MAX_BASE_URL_CHARS = 2_000
-
-
-_PAGE_FILE = re.compile(r"/([^/]+\.(?:html?|md|markdown|php|aspx?))/?$", re.IGNORECASE)
+_PAGE_FILE = re.compile(r"/([^/]+\.(?:html?|md|markdown|php|aspx?))/?$", re.IGNORECASE)  # a page's address
 
 
 def _base_url(value: Any) -> str:
@@ -183,12 +181,9 @@ def _base_url(value: Any) -> str:
         raise ValueError("expected a URL without ? or # (page paths are appended to it)")
     if any(unicodedata.category(c) == "Cf" for c in url):
         raise ValueError("expected a URL without invisible format characters")
-    # A page's address copied from the browser ("https://x/wiki/faq.html"): every link became
-    # ".../faq.html/stage/load-in#strike", with no word (a fresh user, 2026-12-06).
-    page = _PAGE_FILE.search(parts.path)
-    if page:
-        raise ValueError(f"expected the wiki's base address, not a page's (it ends in {page.group(1)}): "
-                         "page paths are appended to it")
+    if _PAGE_FILE.search(parts.path):  # copied from the browser, links read ".../faq.html/stage/..." (a fresh user)
+        raise ValueError(f"expected the wiki's base address, not a page's (it ends in "
+                         f"{_PAGE_FILE.search(parts.path).group(1)}): page paths are appended to it")
     if len(url) > MAX_BASE_URL_CHARS:
         raise ValueError(f"expected a URL of at most {MAX_BASE_URL_CHARS:,} characters")
     return url
@@ -386,7 +381,6 @@ def links_line(settings: Settings) -> str:
     caveat = (f"; {site.source} sets `{site.id_setting}`, which citations do not follow: links land on the page, "
               f"maybe not on the heading") if site.id_setting and _SITE_FAMILY.get(site.engine, site.engine) == family else ""
     if settings.wiki_base_url == PLACEHOLDER_BASE_URL:
-        # One aside, after the address: "(`base` in X) (or `sitemap` in X)" read as two (a fresh user).
         in_file = {"mkdocs": f"; or set `site_url` in {site.source}",
                    "vitepress": f"; or set `sitemap: {{hostname}}` in {site.source}",
                    "docusaurus": f"; or set `url` in {site.source}", "hugo": f"; or set `baseURL` in {site.source}"}.get(site.engine, "; or set `url` in the notes' _config.yml")
