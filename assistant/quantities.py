@@ -259,11 +259,8 @@ _QUANTITIES += (
 _COUNTERS = (
     ("文字", "characters?|chars?|letters?"),
     ("台", "devices?|machines?|phones?|units?|servers?|instances?"),
-    ("件|個", "items?|records?|entries|entry|cases?|requests?|messages?|pieces?|objects?"),
-    ("枚", "sheets?|cards?|photos?|pictures?|screenshots?|images?|slides?|coupons?|vouchers?"),
-    # A ticket is a support case (件) or a paper one (枚): "How many complimentary tickets ...?"
-    # over "招待券は 1 公演 20 枚まで" was "not in the notes" for want of 件 (a fresh user, 2026-12-06).
-    ("件|枚", "tickets?"),
+    ("件|個", "items?|records?|entries|entry|cases?|tickets?|requests?|messages?|pieces?|objects?"),
+    ("枚", "sheets?|cards?|photos?|pictures?|screenshots?|images?|slides?"),
     ("ページ", "pages?"),
     ("行", "lines?|rows?"),
     ("語", "words?"),
