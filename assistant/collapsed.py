@@ -17,23 +17,29 @@ import re
 from typing import Sequence
 
 from .mdlines import code_lines
+from .scopes import shown_heading
 
-# <details> and <details markdown="1">; `open` shows it unfolded.
+# <details> and <details markdown="1">; `open` shows it unfolded. The first one of a line opens
+# only at its start (an HTML block: up to 3 spaces before it); "Use the `<details>` element"
+# and "<!-- <details> -->" folded every later line (an attack on this pass's code).
 _HTML_OPEN = re.compile(r"<details\b([^>]*)>", re.IGNORECASE)
+_HTML_BLOCK_START = re.compile(r"^ {0,3}<details\b", re.IGNORECASE)
 _HTML_CLOSE = re.compile(r"</details\s*>", re.IGNORECASE)
 _SUMMARY = re.compile(r"<summary\b[^>]{0,200}>(.{0,300}?)(?:</summary\s*>|$)", re.IGNORECASE)
 _OPEN_ATTRIBUTE = re.compile(r"(?:^|\s)open(?:\s|=|$)", re.IGNORECASE)
 # markdown-it-container (VitePress, Docusaurus admonitions): `::: details Title` ... `:::`;
 # every container is stacked, since `:::` closes whichever is innermost.
 _CONTAINER_OPEN = re.compile(r"^\s*(:{3,})\s*([\w-]+)\s*(.*?)\s*$")
+_CONTAINER_OPEN_MARK = re.compile(r"\s*\{open\}\s*$")  # `::: details Title {open}` shows it unfolded
 _CONTAINER_CLOSE = re.compile(r"^\s*(:{3,})\s*$")
 # pymdownx.details (MkDocs): `??? note "Title"` folded, `???+` open; its body is indented.
-_MKDOCS_OPEN = re.compile(r'^(\s*)\?\?\?(\+?)\s+[\w-]+(?:\s+[\w-]+)*(?:\s+"(.*)")?\s*$')
+_MKDOCS_OPEN = re.compile(r'^(\s*)\?\?\?(\+?)\s+([\w-]+)(?:\s+[\w-]+)*(?:\s+"(.*)")?\s*$')
 # Hugo (hugo-book and others): {{< details "Title" >}} / {{% details title="Title" open=true %}}
 _HUGO_OPEN = re.compile(r'\{\{[<%]\s*details\b([^{}<>%\n]{0,300})[>%]\}\}', re.IGNORECASE)
 _HUGO_CLOSE = re.compile(r'\{\{[<%]\s*/details\s*[>%]\}\}', re.IGNORECASE)
 _HUGO_TITLE = re.compile(r'^\s*(?:title=)?"([^"]*)"')
 _TAGS = re.compile(r"<[^>]*>")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 DEFAULT_TITLE = "Details"  # VitePress' and the browsers' label for a block given none
 MAX_TITLE_CHARS = 80
 # Markers are read in a line's first characters only, and every pattern is bounded: a
@@ -57,7 +63,7 @@ def collapsed_block(text: str, line_start: int, line: int) -> str | None:
             while stack and stack[-1][0] == "mkdocs" and _indent(raw) <= stack[-1][2]:
                 stack.pop()  # an indented body ends at the first line not indented past its marker
         if i == target:
-            if _SUMMARY.search(raw) and stack and stack[-1][0] == "html":
+            if _SUMMARY.search(raw) and not _HTML_OPEN.search(raw) and stack and stack[-1][0] == "html":
                 stack.pop()  # a <details>' summary is what shows while it is closed
             break
         if in_code[i]:
@@ -71,7 +77,9 @@ def _read(raw: str, stack: list, lines: Sequence[str], i: int) -> None:
     """Push the blocks `raw` opens and pop the ones it closes, in order along the line."""
     mkdocs = _MKDOCS_OPEN.match(raw)
     if mkdocs:
-        stack.append(("mkdocs", None if mkdocs.group(2) else _title(mkdocs.group(3)), _indent(raw)))
+        # untitled, MkDocs labels it by its type ("??? warning": "Warning")
+        stack.append(("mkdocs", None if mkdocs.group(2) else _title(mkdocs.group(4) or mkdocs.group(3).capitalize()),
+                      _indent(raw)))
         return
     if _CONTAINER_CLOSE.match(raw):
         while stack and stack[-1][0] != "container":
@@ -81,16 +89,21 @@ def _read(raw: str, stack: list, lines: Sequence[str], i: int) -> None:
         return
     container = _CONTAINER_OPEN.match(raw)
     if container:
-        folded = container.group(2).lower() == "details"
+        folded = container.group(2).lower() == "details" and not _CONTAINER_OPEN_MARK.search(container.group(3))
         stack.append(("container", _title(container.group(3)) if folded else None, 0))
         return
+    opened = False  # a block <details> seen on this line: more may follow it
     for match in sorted([*_HTML_OPEN.finditer(raw), *_HTML_CLOSE.finditer(raw), *_HUGO_OPEN.finditer(raw),
                          *_HUGO_CLOSE.finditer(raw)], key=lambda m: m.start()):
         if match.re is _HTML_OPEN:
+            if not (opened or _HTML_BLOCK_START.match(raw)):
+                return  # not a block: a mention in running text, a comment
+            opened = True
             folded = not _OPEN_ATTRIBUTE.search(match.group(1))
             stack.append(("html", _summary(lines, i, match.end()) if folded else None, 0))
         elif match.re is _HUGO_OPEN:
-            folded = not re.search(r"\bopen\s*=\s*true\b|\bopen\b\s*[>%]?$", match.group(1).strip(), re.IGNORECASE)
+            # hugo-book: any `open` parameter shows it unfolded (`open`, `open=true`, `open="true"`)
+            folded = not re.search(r"\bopen\b", re.sub(r'"[^"]*"', "", match.group(1)), re.IGNORECASE)
             title = _HUGO_TITLE.match(match.group(1))
             stack.append(("hugo", _title(title.group(1) if title else None) if folded else None, 0))
         else:
@@ -115,7 +128,9 @@ def _summary(lines: Sequence[str], i: int, after: int) -> str:
 def _title(raw: str | None) -> str:
     """A block's title as the page shows it: tags and markdown emphasis gone, entities read, cut."""
     text = html.unescape(_TAGS.sub("", raw or "")).replace("**", "").replace("__", "").strip()
-    text = " ".join(text.split())
+    text = _CONTAINER_OPEN_MARK.sub("", text)
+    # As breadcrumbs show headings: a U+202E reversed the reply's own words after it (an attack).
+    text = " ".join(_CONTROLS.sub(" ", shown_heading(text)).split())
     if len(text) > MAX_TITLE_CHARS:
         text = text[: MAX_TITLE_CHARS - 1] + "…"
     return text or DEFAULT_TITLE

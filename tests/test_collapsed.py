@@ -73,3 +73,28 @@ def test_a_hostile_marker_line_costs_no_more_than_a_plain_one(line):
     start = time.perf_counter()
     collapsed_block(line + "\nanswer", 1, 2)
     assert time.perf_counter() - start < 5.0  # a guard against quadratic matching, not a speed target
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Use the `<details>` element for long logs.\nanswer", None),  # a mention in running text
+    ("<!-- <details><summary>Old</summary> -->\nanswer", None),  # a comment
+    ("    <details>\n\nanswer", None),  # an indented code block shows it as text
+    ("::: details Pager setup {open}\nanswer\n:::", None),  # VitePress' open marker
+    ('{{< details title="Setup" open="true" >}}\nanswer\n{{< /details >}}', None),  # hugo-book: any `open`
+    ('{{< details "How to open the safe" >}}\nanswer\n{{< /details >}}', "How to open the safe"),
+    ("??? warning\n    answer", "Warning"),  # untitled: MkDocs labels it by its type
+    ("<details><summary>Outer</summary>\n<details><summary>Inner</summary>\nx\n</details>\n</details>", None),
+])
+def test_what_the_page_shows_open_is_not_called_collapsed(text, expected):
+    # An attack on this pass's code: each of these said "collapsed" (or named it wrongly).
+    line = 2 if "answer" in text else 3
+    if text.startswith("<details><summary>Outer"):
+        line = 2  # the inner block's summary line: inside the folded outer block
+        expected = "Outer"
+    assert collapsed_block(text, 1, line) == expected
+
+
+def test_a_title_shows_no_direction_or_control_characters():
+    # A U+202E in a block title reversed the reply's own words after it on the chat page.
+    text = '??? note "Badge \u202etxt.exe\u0007 office"\n    answer'
+    assert collapsed_block(text, 1, 2) == "Badge txt.exe office"
