@@ -15,7 +15,7 @@ import sys
 from .config import Settings
 from .errors import AssistantError
 from .watch import start_watching
-from .wiki.site import read_site_config
+from .wiki.site import site_config_at_start
 
 
 
@@ -169,9 +169,9 @@ def serve(settings: Settings) -> int:
               + ("; another server uses it: pass --port (or set ASSISTANT_PORT)" if exc.errno == errno.EADDRINUSE else ""),
               file=sys.stderr)
         return 1
-    # The site file as the settings were made from it, read before a first build (minutes):
-    # an edit meanwhile is then noticed as a change (watch.SiteFileCheck).
-    site_at_start = read_site_config(settings.corpus_dir)
+    # The site file as the settings were made from it (its first reading), not as it is once
+    # a first build (minutes) is done: an edit meanwhile is a change (watch.SiteFileCheck).
+    site_at_start = site_config_at_start(settings.corpus_dir)
     try:
         app, service = make_app(settings)
     except AssistantError as exc:

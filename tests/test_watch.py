@@ -240,3 +240,16 @@ def test_the_site_file_is_compared_with_what_the_settings_came_from(tmp_path):
     check = SiteFileCheck(tmp_path, service, clock=lambda: next(ticks))  # read when watching starts
     check(), check()  # no change seen
     assert service.site_config_changed is False
+
+
+def test_the_server_compares_with_the_first_reading_of_the_site_file(tmp_path):
+    # An attack: an edit 0.6 s into start-up (after the settings were made, before serving)
+    # became the reference, so links kept the old base and health said nothing, for good.
+    from assistant.config import from_env
+    from assistant.wiki.site import read_site_config, site_config_at_start
+
+    (tmp_path / "_config.yml").write_text("url: https://team.example.org\nbaseurl: /wiki\n", encoding="utf-8")
+    settings = from_env({}, corpus_dir=tmp_path)
+    (tmp_path / "_config.yml").write_text("url: https://team.example.org\nbaseurl: /docs\n", encoding="utf-8")
+    assert read_site_config(tmp_path).base_url.endswith("/docs")
+    assert site_config_at_start(tmp_path).base_url.endswith("/wiki") and settings.wiki_base_url.endswith("/wiki")

@@ -63,7 +63,7 @@ from .jekyll import jekyll_urls
 from .mkdocsfiles import MAX_PATTERNS, pattern_lines
 from .mkdocsmarkdown import PythonCall, PythonName, python_call, read_mkdocs_markdown
 from .hugo import hugo_languages, lower_keys  # noqa: F401 - lower_keys: part of this module's interface
-from .sitefile import MAX_CONFIG_BYTES, SiteConfig, _read_bounded, _warn_once  # noqa: F401 - MAX_CONFIG_BYTES: part of this module's interface
+from .sitefile import _FIRST_READ, MAX_CONFIG_BYTES, SiteConfig, _read_bounded, _warn_once  # noqa: F401 - MAX_CONFIG_BYTES: part of this module's interface
 
 _parsed: dict[tuple, object] = {}  # (path, device, inode, size, mtime) -> the parsed data
 
@@ -383,8 +383,16 @@ def read_site_config(notes_dir: Path) -> SiteConfig:
     Docusaurus, Hugo, a wiki clone), or an empty SiteConfig. Never raises for a bad file (a warning is logged)."""
     try:
         notes_dir = Path(notes_dir)
-        return (_mkdocs(notes_dir) or _jekyll(notes_dir) or _vitepress(notes_dir) or _docusaurus(notes_dir)
-                or _hugo(notes_dir) or wiki_clone(notes_dir) or SiteConfig())
+        site = _mkdocs(notes_dir) or _jekyll(notes_dir) or _vitepress(notes_dir) or _docusaurus(notes_dir) or _hugo(notes_dir)
+        site = site or wiki_clone(notes_dir) or SiteConfig()
     except (OSError, ValueError) as exc:  # e.g. a path with a NUL byte
         _warn_once(f"site configuration not read: {exc}")
-        return SiteConfig()
+        site = SiteConfig()
+    _FIRST_READ.setdefault(str(notes_dir), site)
+    return site
+
+
+def site_config_at_start(notes_dir: Path) -> SiteConfig:
+    """`notes_dir`'s first SiteConfig in this process (read now if none), which config.from_env made the
+    settings from; watch.SiteFileCheck compares with it (read again later, an edit 0.6 s into start-up passed for it)."""
+    return _FIRST_READ.get(str(Path(notes_dir))) or read_site_config(notes_dir)

@@ -59,6 +59,9 @@ class SiteConfig:
     build_expired: bool = False
 
 
+_FIRST_READ: dict[str, SiteConfig] = {}  # notes folder -> its first SiteConfig in this process (site.py)
+
+
 def _warn_once(message: str) -> None:
     if message not in _warned:
         _warned.add(message)
