@@ -162,7 +162,7 @@ def _web_origin(value: str, path_allowed: bool) -> str:
 # A base URL is joined with every page path (cite.page_url), shown in every citation link and
 # quoted at start-up to say where links point; it may come from the notes' own site file.
 MAX_BASE_URL_CHARS = 2_000
-_PAGE_FILE = re.compile(r"/([^/]+\.(?:html?|md|markdown|php|aspx?))/?$", re.IGNORECASE)  # a page's address
+_PAGE_FILE = re.compile(r"/([^/]+\.(?:[xs]?html?|mdx?|markdown))$", re.IGNORECASE)  # a page's, not a base's (`.../doku.php/`)
 
 
 def _base_url(value: Any) -> str:
@@ -171,7 +171,7 @@ def _base_url(value: Any) -> str:
     to every reader), a backslash (browsers read it as `/`: `https://evil.example\\@wiki.corp`
     goes to evil.example though its host parses as wiki.corp), a query or fragment (every
     page path would land inside it: all links one page), invisible format characters (U+202E,
-    U+200B: the URL reads as another), a page's address (ending in `.html`, `.md`, ...), more
+    U+200B: the URL reads as another), a page's address (ending in `.html`, `.md`, no `/`), more
     than MAX_BASE_URL_CHARS characters."""
     url = _web_origin(value, path_allowed=True)
     parts = urlsplit(url)

@@ -45,12 +45,13 @@ def test_a_base_url_that_reads_as_another_or_breaks_every_link_is_refused(tmp_pa
 
 def test_a_plain_base_url_with_a_path_is_still_taken(tmp_path):
     for url in ("https://github.com/org/repo/blob/main", "http://[::1]:8080/wiki/", "https://wiki.example.com/日本語",
-                "https://x.example/wiki.html.d/", "https://x.example/docs.md-site"):
+                "https://x.example/wiki.html.d/", "https://x.example/docs.md-site",
+                "https://x.org/index.php/", "https://x.org/doku.php", "https://user.github.io/handbook.md/"):
         assert from_env({}, wiki_base_url=url).wiki_base_url == url
 
 
-@pytest.mark.parametrize("url", ["https://x.example/wiki/faq.html", "https://x.example/wiki/index.htm/",
-                                 "https://x.example/w/Home.md", "http://x.example/wiki/page.PHP"])
+@pytest.mark.parametrize("url", ["https://x.example/wiki/faq.html", "https://x.example/wiki/index.HTM",
+                                 "https://x.example/w/Home.md", "https://x.example/docs/intro.mdx"])
 def test_a_pages_address_given_as_the_base_url_is_refused(url):
     # A fresh user copied a page's address from the browser: every citation became
     # ".../wiki/faq.html/stage/load-in#strike", with no word (2026-12-06).
