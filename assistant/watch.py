@@ -92,9 +92,9 @@ class SiteFileCheck:
     shows it until the file says again what it said at start (an attack on the forty-fifth
     pass: restoring the file left health "behind" for good).
 
-    `started`: the SiteConfig the server's settings came from (server.serve reads it before
-    the index is built, which can take minutes on a new wiki: an edit made meanwhile is a
-    change too); None reads it now."""
+    `started`: the SiteConfig the server's settings came from (server.serve passes the file's
+    first reading in the process, wiki.site.site_config_at_start: an edit during start-up or a
+    first build, minutes on a new wiki, is a change too); None reads it now."""
 
     def __init__(self, corpus: Path, service, clock: Callable[[], float] = time.monotonic, started=None):
         from .wiki.site import read_site_config
