@@ -310,8 +310,10 @@ def build_ui(service, settings: Settings, embed: bool = False):
         # question, the earlier ones its answer read, and the filter (a reload and a shared link
         # restore them: `load`).
         # An empty question (Ask on an empty box) keeps the address of the last one: it reset
-        # the address to "/", and the link to the answer on screen was lost (a fresh user).
-        remember = "(id, q, before, scope) => { notesChatId(id); notesPermalink(q || undefined, scope, before); }"
+        # the address to "/", and the link to the answer on screen was lost (a fresh user). An
+        # address without ?q= still loses its &history= (nothing was asked with it).
+        remember = ("(id, q, before, scope) => { notesChatId(id); notesPermalink("
+                    "q || (new URL(location.href).searchParams.get('q') ? undefined : ''), scope, before); }")
         kept = [chat_id, asked_last, asked_before, scope]
         box.submit(ask, inputs, ask_outputs, **raw).then(None, kept, None, js=remember)
         send.click(ask, inputs, ask_outputs, **raw).then(None, kept, None, js=remember)
