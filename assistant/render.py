@@ -44,8 +44,20 @@ def asks_nothing_notice(question: str, lang: str) -> str:
 LINES_LABEL = {"ja": "答えの行：", "en": "answer:"}
 WEAK_LINES_LABEL = {"ja": "最も近い行（弱い一致）：", "en": "closest lines (weak match):"}
 # The answer line is in a block the page shows folded (collapsed.py): the link lands above it.
+# A weak match's line is only the closest one, and saying "the answer is inside" over it
+# claimed an answer the notice above denies (a second read, 2026-12-06).
 COLLAPSED_NOTE = {"ja": "答えはページの折りたたみ「{}」の中にあります（開いて読んでください）",
                   "en": "the answer is inside the collapsed block “{}” on the page: open it to read it"}
+WEAK_COLLAPSED_NOTE = {"ja": "最も近い行はページの折りたたみ「{}」の中にあります（開いて読んでください）",
+                       "en": "the closest line is inside the collapsed block “{}” on the page: open it to read it"}
+
+
+def collapsed_note(hit: Hit, lang: str, weak: bool) -> str:
+    """The note under a hit whose first answer line the page shows folded, in `lang` ('ja' /
+    'en'), naming the block; "" when the line is in view."""
+    if not hit.collapsed:
+        return ""
+    return (WEAK_COLLAPSED_NOTE if weak else COLLAPSED_NOTE)[lang].format(hit.collapsed)
 
 
 def citation_parts(hit: Hit) -> tuple[str, str]:
@@ -77,7 +89,7 @@ def format_hit(rank: int, hit: Hit, weak: bool = False, lang: str = "en") -> str
         lines += [f"   {'▶' if k == 0 else ' '} L{n}: {page[n - c.line_start].strip()}"
                   for item in answer_items(page, c.line_start, hit.highlight_lines) for k, n in enumerate(item)]
         if hit.collapsed:
-            lines.append("   " + COLLAPSED_NOTE[lang].format(hit.collapsed))
+            lines.append("   " + collapsed_note(hit, lang, weak))
         lines.append("")
     lines += ["   " + line for line in body]
     return "\n".join(lines)

@@ -21,7 +21,7 @@ from .answeritems import answer_items
 from .lines import row_text, table_header
 from .notelinks import link_rewriter
 from .query import MAX_QUESTION_CHARS
-from .render import COLLAPSED_NOTE, NO_ANSWER, WEAK_LINES_LABEL, asks_nothing_notice, citation_parts
+from .render import NO_ANSWER, WEAK_LINES_LABEL, asks_nothing_notice, citation_parts, collapsed_note
 from .scopes import shown_heading
 
 MARK_OPEN = '<mark class="hl">'  # the unranked form; ranked marks add "rank-N" (see _mark_open)
@@ -165,7 +165,7 @@ def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str], weak: 
     # One span per line: the page joins them with newlines (layout newlines are dropped here).
     shown_lines = [WEAK_LINES_LABEL[lang], *answer_lines] if weak and answer_lines else answer_lines
     copy_text = "".join(f"<span>{html.escape(line)}</span>" for line in [crumb, f"{cite}  {hit.url}", *shown_lines])
-    folded = f'<p class="collapsed-note">{html.escape(COLLAPSED_NOTE[lang].format(hit.collapsed))}</p>' if hit.collapsed else ""
+    folded = f'<p class="collapsed-note">{html.escape(collapsed_note(hit, lang, weak))}</p>' if hit.collapsed else ""
     return (
         f'<div class="hit-head"><nav class="crumb">{html.escape(crumb)}</nav>'
         # the line range never breaks inside: at 360 px "L5–L13" showed as "L5–L1" / "3" (a fresh user)

@@ -98,3 +98,30 @@ def test_a_title_shows_no_direction_or_control_characters():
     # A U+202E in a block title reversed the reply's own words after it on the chat page.
     text = '??? note "Badge \u202etxt.exe\u0007 office"\n    answer'
     assert collapsed_block(text, 1, 2) == "Badge txt.exe office"
+
+
+def test_a_weak_matchs_folded_line_is_called_the_closest_not_the_answer():
+    # Under "the notes do not seem to answer this", "the answer is inside ..." claimed an
+    # answer the notice denies (a second read, 2026-12-06): a weak match names its closest line.
+    from assistant.chunking import Chunk
+    from assistant.hits import Hit
+    from assistant.render import format_hit
+    from assistant.webrender import best_hit_html
+
+    text = "## Contacts\n<details>\n<summary>Pager</summary>\nInstall the app.\n</details>"
+    hit = Hit(Chunk("n.md", "n", ("n", "Contacts"), "contacts", None, 1, 5, text), 0.5, "/n#contacts", (4,))
+    assert "the answer is inside the collapsed block “Pager”" in format_hit(1, hit)
+    weak = format_hit(1, hit, weak=True)
+    assert "the closest line is inside the collapsed block “Pager”" in weak and "the answer is" not in weak
+    assert "最も近い行はページの折りたたみ「Pager」" in format_hit(1, hit, weak=True, lang="ja")
+    assert "the closest line is inside" in best_hit_html(hit, "en", weak=True)
+
+
+def test_words_after_a_closer_at_the_start_of_the_answer_line_are_in_view():
+    # `</details> Ask Emi.` shows "Ask Emi." below the folded block (an attack, 2026-12-06).
+    text = "\n".join(["## A", "<details>", "<summary>S</summary>", "inside", "</details> Ask Emi.",
+                      '{{< details "H" >}}', "x", "{{< /details >}} after"])
+    assert collapsed_block(text, 1, 4) == "S"
+    assert collapsed_block(text, 1, 5) is None
+    assert collapsed_block(text, 1, 7) == "H" and collapsed_block(text, 1, 8) is None
+    assert collapsed_block("<details>\n<summary>S</summary>\nx</details>", 1, 3) == "S"  # the closer after it
