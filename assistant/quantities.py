@@ -164,6 +164,31 @@ _QUANTITIES = (
                 r"|\b\d{1,2}\s*(?:to|-|–|~|〜)\s*\d{1,2}\b|休館|休業|\bclosed\b")),
 )
 
+class _MobileGiven:
+    """A mobile number asked for (「エマの携帯番号は？」) is answered by a number one can dial from
+    outside, ten digits or more (0000-90-6021, +81 90 ...), or by one labelled as a mobile's;
+    an extension ("ext. 104") is none. A fresh user got Emma's extension for her mobile
+    (heldout22, 2026-12-06). A run of digits and separators is read whole from its start, so a
+    long line costs one pass."""
+
+    _run = re.compile(r"(?<![\w.+])(?<!\d[ ().−-])\+?\d[\d ().−-]*+")
+    _labelled = re.compile(r"(?:携帯|\bmobile\b|\bcell\b)[^\n|\d]{0,20}+\d[\d ().−-]{5,}+")
+
+    def search(self, text: str) -> bool:
+        """True when `text` (lowercase, match_form) gives a mobile number."""
+        return bool(self._labelled.search(text)) or any(
+            len(re.sub(r"\D", "", run.group())) >= 10 for run in self._run.finditer(text))
+
+
+_QUANTITIES += (
+    ("mobile number",
+     re.compile(r"\bwhat(?:'s| is| are) (?:the |their |its |our |his |her |your )?(?:[\w'’-]+ ){0,3}?"
+                r"(?:mobile|cell|cellphone)(?: phone)? (?:number|no\.?)|\b(?:mobile|cell)(?: phone)? number (?:of|for)\b"
+                r"|携帯(?:電話)?の?番号(?:は(?:何番|何)?(?:[？?]|$)|を教えて|って何)|携帯(?:電話)?(?:は|って)何番"),
+     _MobileGiven()),
+)
+
+
 # A secret asked for by value ("What's the Wi-Fi password?", "Tell me the door code", "暗証番号は？"):
 # team wikis keep these out on purpose ("changes monthly, not written here"), while the
 # section about the thing matches the question well. "その番号って何番だっけ？" after a turn

@@ -105,3 +105,24 @@ def test_a_number_asked_by_its_value_alone_needs_a_number():
     # an attack: 「いくつから」 asks; a digit after letters is a number
     assert missing_quantity("プールは震度いくつから臨時休館にする？", ["地震のときは館内放送で避難を呼びかける。"]) == "number"
     assert missing_quantity("Sevはいくつがいちばん重い？", ["Sev1 がいちばん重い"]) is None
+
+
+@pytest.mark.parametrize("question", ["エマの携帯番号は？", "What's Emma's mobile number?", "携帯電話番号を教えて"])
+def test_an_extension_or_a_short_number_does_not_answer_a_mobile_number(question):
+    # A fresh user asked for Emma's mobile and got her extension as the answer (heldout22, 2026-12-06).
+    assert missing_quantity(question, ["Sound is run by Emma Lindqvist (エマ, ext. 104); tel 03-1234"]) == "mobile number"
+    assert missing_quantity(question, ["| 音響 | エマ | 0000-90-6021 |"]) is None
+    assert missing_quantity(question, ["Emma: mobile 0000-1234"]) is None  # labelled as a mobile's
+    assert missing_quantity(question, ["+81 90 1234 5678"]) is None
+
+
+def test_asking_about_a_mobile_asks_for_no_number():
+    assert missing_quantity("当番携帯の引き継ぎってどうやるんだっけ？", ["x"]) is None
+    assert missing_quantity("How do I register my mobile number in the app?", ["x"]) is None
+
+
+def test_a_long_line_of_digits_and_separators_costs_one_scan():
+    import time
+    start = time.perf_counter()
+    missing_quantity("エマの携帯番号は？", ["1 " * 50_000, "携帯" + "-" * 50_000 + "1", "1-" * 50_000])
+    assert time.perf_counter() - start < 2.0  # quadratic was minutes
