@@ -77,6 +77,44 @@ def disclosure_as_text(text: str) -> str:
     return _SUMMARY_LINE.sub(lambda m: f"{m.group(1)}**{m.group(2).strip()}**" if m.group(2).strip() else "", text)
 
 
+# Python-Markdown's indented blocks (MkDocs): an admonition `!!! note "Title"`, a collapsible
+# `??? tip` / `???+ tip` (pymdownx.details), a tab `=== "Linux"` (pymdownx.tabbed). Their body
+# is indented four columns past the marker; rendered alone by CommonMark, it was a code block,
+# and a note box's answer line showed as small grey code (a fresh user, heldout21, 2026-12-06).
+_INDENTED_BLOCK = re.compile(r'^([ \t]*)(?:(?:!!!|\?\?\?\+?)[ \t]+([\w-]+)(?:[ \t]+[\w-]+)*(?:[ \t]+"(.*)")?'
+                             r'|===\+?[ \t]+"(.*)")[ \t]*$')
+
+
+def indented_blocks_as_text(text: str) -> str:
+    """Python-Markdown's indented blocks (`!!! note`, `??? tip`, `=== "Tab"`) as the wiki shows
+    them: the marker line its title in bold (a titled block's title, else its type, as MkDocs
+    labels it; an empty title "" shows none), the body four columns less indented, so it
+    renders as text, not code. Lines keep their numbers; fenced code is left alone."""
+    lines, fence, out = text.split("\n"), None, []
+    bodies: list[int] = []  # columns each open block's body is indented to, innermost last
+    for line in lines:
+        indent = _columns(_LEADING_WS.match(line).group())
+        while bodies and line.strip() and indent < bodies[-1]:
+            bodies.pop()  # a line not indented past its marker ends the body
+        shown = line if not bodies else " " * max(0, indent - 4 * len(bodies)) + line.lstrip(" \t")
+        opened = _FENCE.match(line)
+        if fence is not None:
+            closes = opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence) and not opened.group(2).strip()
+            fence = None if closes else fence
+            out.append(shown)
+            continue
+        if opened:
+            fence = opened.group(1)
+        block = None if opened else _INDENTED_BLOCK.match(shown)
+        if block:
+            title = next((t for t in (block.group(3), block.group(4)) if t is not None), block.group(2) and block.group(2).capitalize())
+            out.append(f"{block.group(1)}**{title.strip()}**" if title and title.strip() else "")
+            bodies.append(indent + 4)
+            continue
+        out.append(shown)
+    return "\n".join(out)
+
+
 def unindented_html_blocks(text: str) -> str:
     """Lines that open or close a tag of CommonMark's HTML blocks (`<td>`, `<p>`, `<li>`,
     `</table>`...), outside code fences, without their indentation. The wiki's renderer reads

@@ -450,3 +450,22 @@ def test_a_footnote_definition_is_never_a_link_reference_definition():
     assert "<sup>[a]</sup> Accepted." in section_html("[^a]: Accepted.\n")
     assert "<pre>" not in section_html("[^a]: b\n    cont\n")  # its continuation, not code
     assert '<a href="https://e.org"' in section_html("[x]: https://e.org\n\nSee [x].\n")  # other references work
+
+
+def test_an_admonition_or_tab_body_reads_as_text_not_as_code():
+    # A fresh user (heldout21, MkDocs, 2026-12-06): the body of `!!! note`, indented four
+    # columns, was an indented code block, so the answer line showed as small grey code and
+    # the section as a code block with literal backticks.
+    from assistant.webrender import best_hit_html, section_html
+
+    text = ("## 保管期間\n\n| 物 | 期間 |\n|---|---|\n| 傘 | 7 日 |\n\n!!! note\n"
+            "    ヘルメットだけ長いのは、連絡が `1 週間` 以上たってから来るため。\n\n"
+            '??? tip "Why?"\n    Because.\n\n    ```\n    !!! kept as code\n    ```\n'
+            '=== "Linux"\n    apt install x\n\n        indented code in a tab\n')
+    html = section_html(text, 1, (8,))
+    assert "<strong>Note</strong>" in html and "<strong>Why?</strong>" in html and "<strong>Linux</strong>" in html
+    assert '<mark class="hl rank-1">ヘルメットだけ長いのは、連絡が <code>1 週間</code> 以上たってから来るため。</mark>' in html
+    assert "!!! kept as code" in html.split("<pre><code>")[1]  # fenced code stays code
+    assert "indented code in a tab" in html.split("<pre><code>")[2]  # so does code indented past the body
+    lead = best_hit_html(_section_hit(text, 1, (8,)), "ja").split('class="lead-line">')[1].split("</p>")[0]
+    assert lead.startswith("ヘルメットだけ長いのは") and not lead.startswith("<code>")
