@@ -20,7 +20,7 @@ from .footnotes import footnotes
 from .notes import Block, Note
 from .paragraphleads import paragraph_leads
 from .tokens import estimate_tokens
-from .textnorm import width_fold
+from .textnorm import match_form, width_fold
 from .wiki import DEFAULT_ENGINE, WikiPage, wiki_page
 from .wiki.hugo import HugoLanguages
 from .wiki.jekyll import JekyllUrls
@@ -102,9 +102,13 @@ class Chunk:
         """The heading path as a reader sees it, joined by PATH_SEPARATOR: a page title that
         the next heading repeats with an aside in brackets is shown once, as that heading
         ("よくある質問 › よくある質問（FAQ） › ..." read as a stutter: a fresh user, 2026-12-05;
-        "AWS › AWS Lambda" names two things). The path itself keeps both."""
+        "AWS › AWS Lambda" names two things), and so is one the heading repeats but for spaces
+        and character width ("返金ルール（2026年4月改定） › 返金ルール（2026 年 4 月改定）", a
+        fresh user, 2026-12-06). The path itself keeps both."""
         path = self.heading_path
         if len(path) > 1 and path[1].startswith(path[0]) and path[1][len(path[0]):].lstrip()[:1] in tuple("(（[［【「"):
+            path = path[1:]
+        elif len(path) > 1 and "".join(match_form(path[0]).split()) == "".join(match_form(path[1]).split()):
             path = path[1:]
         return PATH_SEPARATOR.join(path)
 

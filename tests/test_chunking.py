@@ -514,3 +514,6 @@ def test_a_title_its_h1_extends_is_shown_once_in_the_breadcrumb():
     assert next(c for c in chunk_note(other) if c.heading_path[-1] == "Nights").breadcrumb == "Handbook › Shifts › Nights"
     named = parse_note("# AWS\n\n## AWS Lambda\n\nruns 900 s\n", "aws.md")  # two things, both shown
     assert next(c for c in chunk_note(named) if c.heading_path[-1] == "AWS Lambda").breadcrumb == "AWS › AWS Lambda"
+    # The same name but for spaces and width (a fresh user, heldout21, 2026-12-06): shown once.
+    spaced = parse_note("---\ntitle: 返金ルール（2026年4月改定）\n---\n# 返金ルール（2026 年 4 月改定）\n\n## 承認\n\n本文。\n", "r.md")
+    assert next(c for c in chunk_note(spaced) if c.heading_path[-1] == "承認").breadcrumb == "返金ルール（2026 年 4 月改定） › 承認"
