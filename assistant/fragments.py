@@ -85,19 +85,26 @@ _INDENTED_BLOCK = re.compile(r'^([ \t]*)(?:(?:!!!|\?\?\?\+?)[ \t]+([\w-]+)(?:[ \
                              r'|===\+?[ \t]+"(.*)")[ \t]*$')
 
 
-def indented_blocks_as_text(text: str) -> str:
+def indented_blocks_as_text(text: str, raw: str | None = None) -> str:
     """Python-Markdown's indented blocks (`!!! note`, `??? tip`, `=== "Tab"`) as the wiki shows
     them: the marker line its title in bold (a titled block's title, else its type, as MkDocs
     labels it; an empty title "" shows none), the body four columns less indented, so it
-    renders as text, not code. Lines keep their numbers; fenced code is left alone."""
-    lines, fence, out = text.split("\n"), None, []
+    renders as text, not code. `raw`: the lines as written when `text` is them as the page
+    shows them (chunking.Chunk.page_text: a marker line already its title, or blank), line for
+    line; the blocks are read from it. Lines keep their numbers; fenced code is left alone."""
+    lines = text.split("\n")
+    written = raw.split("\n") if raw is not None else lines
+    if len(written) != len(lines):
+        return text
+    fence, out = None, []
     bodies: list[int] = []  # columns each open block's body is indented to, innermost last
-    for line in lines:
-        indent = _columns(_LEADING_WS.match(line).group())
-        while bodies and line.strip() and indent < bodies[-1]:
+    for line, source in zip(lines, written):
+        indent = _columns(_LEADING_WS.match(source).group())
+        while bodies and source.strip() and indent < bodies[-1]:
             bodies.pop()  # a line not indented past its marker ends the body
-        shown = line if not bodies else " " * max(0, indent - 4 * len(bodies)) + line.lstrip(" \t")
-        opened = _FENCE.match(line)
+        dedent = 4 * len(bodies)
+        shown = line if not bodies else " " * max(0, _columns(_LEADING_WS.match(line).group()) - dedent) + line.lstrip(" \t")
+        opened = _FENCE.match(source)
         if fence is not None:
             closes = opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence) and not opened.group(2).strip()
             fence = None if closes else fence
@@ -105,10 +112,14 @@ def indented_blocks_as_text(text: str) -> str:
             continue
         if opened:
             fence = opened.group(1)
-        block = None if opened else _INDENTED_BLOCK.match(shown)
+        block = None if opened else _INDENTED_BLOCK.match(" " * max(0, indent - dedent) + source.lstrip(" \t"))
         if block:
-            title = next((t for t in (block.group(3), block.group(4)) if t is not None), block.group(2) and block.group(2).capitalize())
-            out.append(f"{block.group(1)}**{title.strip()}**" if title and title.strip() else "")
+            if raw is not None:
+                title = line.strip()  # the page's own caption for it
+            else:
+                title = next((t for t in (block.group(3), block.group(4)) if t is not None),
+                             block.group(2) and block.group(2).capitalize()) or ""
+            out.append(f"{block.group(1)}**{title.strip()}**" if title.strip() else "")
             bodies.append(indent + 4)
             continue
         out.append(shown)

@@ -90,13 +90,15 @@ def _mark_inline(inline, first_line: int, marked: dict[int, int], badged: set[in
     inline.children = out
 
 
-def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = (), links=None) -> str:
+def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = (), links=None, raw: str | None = None) -> str:
     """A note section (markdown) as sanitized HTML; `highlight` lines (source line numbers,
     best first) are marked with their rank (class rank-1 for the best); `links`
-    (notelinks.link_rewriter) points the note's links at the wiki. A section cut from inside
-    a nested list renders as the list it is (see `outdent`)."""
+    (notelinks.link_rewriter) points the note's links at the wiki; `raw`: the section as
+    written when `text` is it as the page shows it (its indented blocks are read from it,
+    fragments.indented_blocks_as_text). A section cut from inside a nested list renders as
+    the list it is (see `outdent`)."""
     md = markdown()
-    text, added = outdent(indented_blocks_as_text(disclosure_as_text(text)))
+    text, added = outdent(indented_blocks_as_text(disclosure_as_text(text), raw))
     text = unindented_html_blocks(text)
     first_line -= added
     # 0-based lines of `text` -> rank (1 = best): highlight lines come best first, each with
@@ -202,7 +204,7 @@ def _source_lines(hit: Hit) -> list[str]:
 
 def _in_code(hit: Hit) -> bool:
     """Whether the best answer line sits in a code block (then it is shown as code)."""
-    return '<span class="hl rank-1">' in section_html(hit.chunk.page_text, hit.chunk.line_start, hit.highlight_lines[:1])
+    return '<span class="hl rank-1">' in section_html(hit.chunk.page_text, hit.chunk.line_start, hit.highlight_lines[:1], raw=hit.chunk.text)
 
 
 def answer_lines(hit: Hit) -> list[str]:
@@ -233,7 +235,7 @@ def hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False,
     c = hit.chunk
     lines = answer_lines(hit)  # plain text: the preview shows no links
     preview = f'<span class="preview">{html.escape(lines[0])}</span>' if lines else ""
-    body = section_html(c.page_text, c.line_start, hit.highlight_lines, link_rewriter(c.source, hit.url, pages))
+    body = section_html(c.page_text, c.line_start, hit.highlight_lines, link_rewriter(c.source, hit.url, pages), c.text)
     # The page's title before the section's heading: wikis repeat "FAQ" and "概要" on many
     # pages, and a collapsed row saying only "FAQ" did not tell which (a held-out wiki's tester).
     heading = c.heading_path[-1] if c.heading_path else c.source
@@ -252,7 +254,7 @@ def best_hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = F
     lead = _lead_line_html(hit, links)
     label = (WEAK_LABEL if weak else LEAD_LABEL)[lang]
     lead_line = f'<p class="lead-label">{label}</p><p class="lead-line">{lead}</p>' if lead else ""
-    body = section_html(c.page_text, c.line_start, hit.highlight_lines, links)
+    body = section_html(c.page_text, c.line_start, hit.highlight_lines, links, c.text)
     return clean(
         f'<div class="hit"><div class="lead">{lead_line}{_head(hit, lang, link_target, answer_lines(hit), weak)}</div>'
         f'<details class="context"><summary>{SECTION_LABEL[lang]} (L{c.line_start}–L{c.line_end})</summary>'

@@ -469,3 +469,18 @@ def test_an_admonition_or_tab_body_reads_as_text_not_as_code():
     assert "indented code in a tab" in html.split("<pre><code>")[2]  # so does code indented past the body
     lead = best_hit_html(_section_hit(text, 1, (8,)), "ja").split('class="lead-line">')[1].split("</p>")[0]
     assert lead.startswith("ヘルメットだけ長いのは") and not lead.startswith("<code>")
+
+
+def test_an_admonition_body_reads_as_text_in_the_lines_the_page_shows():
+    # As indexed, a chunk's page text has the marker line already as its caption (blank when
+    # untitled, wiki/shown.py); the blocks are read from the lines as written.
+    from assistant.hits import Hit
+    from assistant.webrender import best_hit_html
+
+    raw = "## 保管期間\n\n!!! note\n    ヘルメットだけ長いのは連絡が遅いため。\n\n!!! tip \"理由\"\n    二つ目。\n"
+    shown = "## 保管期間\n\n\n    ヘルメットだけ長いのは連絡が遅いため。\n\n理由\n    二つ目。\n"
+    chunk = Chunk(source="a.md", title="A", heading_path=("A", "保管期間"), anchor="s", permalink=None,
+                  line_start=1, line_end=8, text=raw, shown=shown)
+    html = best_hit_html(Hit(chunk, 1.0, "u", (4, 7)), "ja")
+    assert html.split('class="lead-line">')[1].startswith("ヘルメットだけ長いのは連絡が遅いため。</p>")
+    assert "<pre>" not in html and "<strong>理由</strong>" in html and "二つ目。" in html
