@@ -44,6 +44,17 @@ _ABOUT_THE_PAGE = re.compile(
     r"|page history|contributing)\b", re.IGNORECASE)
 
 
+# An FAQ's question heading ("Q. シフトを代わってもらいたい", "Q: Can I ...") is a question,
+# as one ending in "?" is: 「「安全・勤務」の「Q. シフトを代わってもらいたい」について教えて」
+# was an example button (a fresh user, heldout21, 2026-12-06).
+_FAQ_QUESTION = re.compile(r"^\s*(?:Q|Ｑ|問)\s*[\d０-９]*\s*[.:：．)）]", re.IGNORECASE)
+
+
+def _asks(heading: str) -> bool:
+    """Whether a heading is itself a question (ends in "?", or an FAQ's "Q." heading)."""
+    return heading.strip()[-1:] in ("?", "？") or bool(_FAQ_QUESTION.match(heading))
+
+
 def example_questions(searcher, count: int = EXAMPLE_COUNT) -> list[str]:
     """Up to `count` questions ("<heading>について教えて", "Tell me about “<heading>”", in the
     language of the heading's note) that the searcher (retrieve.Searcher) answers with that
@@ -68,10 +79,10 @@ def _headings(searcher) -> dict[str, list[tuple[str, str]]]:
         if i in superseded:
             continue
         if (searcher.has_content[i] and MIN_CHARS[language(heading)] <= len(heading) <= MAX_CHARS
-                and heading[-1] not in "?？" and not _ABOUT_THE_PAGE.search(heading)):
+                and not _asks(heading) and not _ABOUT_THE_PAGE.search(heading)):
             # The nearest heading above that names a topic, not a question ("どうだったか？").
             parent = next((" ".join(h.split()) for h in reversed(chunk.heading_path[:-1])
-                           if h.strip() and h.strip()[-1] not in "?？" and len(h) <= MAX_CHARS), "")
+                           if h.strip() and not _asks(h) and len(h) <= MAX_CHARS), "")
             # Asked in the note's language: a Japanese page's English heading is asked in Japanese.
             by_note.setdefault(chunk.source, {}).setdefault(heading, _question(heading, str(searcher.chunk_languages[i]), parent))
     notes_of = Counter(h for headings in by_note.values() for h in headings)

@@ -80,6 +80,16 @@ def test_headings_shared_by_notes_short_or_asking_are_left_out():
     assert found == {"a.md": ["Approval and merging"], "b.md": ["Restoring data"], "c.md": ["在宅勤務の申請"]}
 
 
+def test_an_faq_question_heading_is_no_example():
+    # 「「安全・勤務」の「Q. シフトを代わってもらいたい」について教えて」 was a button (a fresh user, heldout21).
+    searcher = _stub_searcher({
+        "faq.md": ("ja", ["Q. シフトを代わってもらいたい", "Ｑ１．鍵をなくした", "問2: 雨の日は", "QRコードの読み取り"]),
+        "faq-en.md": ("en", ["Q: Can I swap a shift", "Q. Lost keys", "Quarterly reports"]),
+    })
+    found = {note: [h for h, _ in pairs] for note, pairs in _headings(searcher).items()}
+    assert found == {"faq.md": ["QRコードの読み取り"], "faq-en.md": ["Quarterly reports"]}
+
+
 def test_a_section_about_the_wiki_page_itself_is_no_example():
     # A fresh user's first button, 「このページの編集について教えて」, read as "edit this page".
     searcher = _stub_searcher({
