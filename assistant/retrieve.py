@@ -15,6 +15,7 @@ from typing import NamedTuple, Sequence
 import numpy as np
 
 from . import background, calibration, store, translation
+from .build import index_difference
 from .store import chunking_settings
 from .chunking import PATH_SEPARATOR
 from .cite import citation_url, page_url
@@ -79,10 +80,9 @@ class Searcher:
         self.index = store.load(settings.index_dir)
         manifest = self.index.manifest
         if manifest.embedder != self.embedder.name or manifest.chunking != chunking_settings(settings):
-            raise IndexStaleError(
-                f"index in {settings.index_dir} was built with model {manifest.embedder!r} and other settings; "
-                "run `python -m assistant index`"
-            )
+            # Named (build.index_difference): "model X and other settings" read as a model change (a fresh user).
+            raise IndexStaleError(f"index in {settings.index_dir} was built "
+                                  f"{index_difference(manifest, self.embedder, settings, manifest.corpus)}; run `python -m assistant index`")
         self.chunks = self.index.chunks
         self.lines = self.index.lines
         n = len(self.chunks)

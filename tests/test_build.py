@@ -129,8 +129,13 @@ def test_index_from_another_model_is_stale_until_rebuilt(fake_settings, counting
     build_index(fake_settings, HashEmbedder(), progress=False)
     other = counting_embedder(name="other-model")
 
-    with pytest.raises(IndexStaleError, match="fake-hash"):
+    with pytest.raises(IndexStaleError, match="fake-hash") as stale:
         Searcher(fake_settings, other)
+    assert "with model fake-hash, not other-model" in str(stale.value) and "settings" not in str(stale.value)
+    # Other settings alone are named as such, not as another model (a fresh user read one so).
+    with pytest.raises(IndexStaleError) as stale:
+        Searcher(dataclasses.replace(fake_settings, wiki_engine="mkdocs"), HashEmbedder())
+    assert "with other settings (wiki_engine)" in str(stale.value) and "with model" not in str(stale.value)
 
     report = build_index(fake_settings, other, progress=False)
     assert report.status == "built"
