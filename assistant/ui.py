@@ -257,9 +257,10 @@ def build_ui(service, settings: Settings, embed: bool = False):
         with gr.Column(visible=not embed, elem_id="header") as header:
             title = gr.Markdown(f"## {TEXT['en']['title']}\n{TEXT['en']['intro']}", elem_id="title")
         # 330 px in /embed/: with the ask row and the options (ui.css) the page is 640 px tall
-        # at 400 px wide, the frame docs/embedding.md gives (test_ui_browser checks each control).
+        # at 400 px wide, the frame docs/embedding.md gives (test_ui_browser checks each control);
+        # a taller frame gives the chat the rest (ui.css, #chat.embed-chat).
         chat = gr.Chatbot(
-            height=330 if embed else 560, elem_id="chat", show_label=False, autoscroll=False, buttons=[], feedback_options=None,
+            height=330 if embed else 560, elem_id="chat", elem_classes=["embed-chat"] if embed else None, show_label=False, autoscroll=False, buttons=[], feedback_options=None,
             sanitize_html=True, group_consecutive_messages=False,
             latex_delimiters=[],  # no KaTeX: neither a question nor a note may typeset in the chat
         )

@@ -801,6 +801,13 @@ def test_layout_in_a_400px_side_panel(live_server, static_server, new_page, sear
     label = frame.locator("#k .head label span").first
     assert label.inner_text().strip() == "表示する件数"
     assert label.evaluate("el => el.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(el).fontSize)")
+    # A taller frame gives the chat the height: at 800 px, 200 px stayed empty under it (a fresh user).
+    chat_height = lambda: frame.locator("#chat").evaluate("el => el.getBoundingClientRect().height")  # noqa: E731
+    assert chat_height() == pytest.approx(330, abs=2)
+    page.evaluate("document.querySelector('#assistant').style.height = '800px'")
+    page.wait_for_timeout(500)
+    assert chat_height() >= 450
+    assert frame.locator("body").evaluate("() => document.scrollingElement.scrollHeight <= innerHeight + 1")
 
 
 def test_a_long_question_says_what_was_used_and_markdown_stays_text(live_server, page, search_service, built_settings):
