@@ -891,6 +891,15 @@ def test_the_filter_lists_every_note_of_a_large_wiki(live_server, page, tmp_path
     last.scroll_into_view_if_needed()
     last.click()
     scope_in_url(page, "page059.md › Part B")
+    # Typing narrows the list: the box held "すべて" and the typed text was added to it, which
+    # matched nothing, so all 134 choices stayed (a fresh user, 2026-12-06).
+    box = page.locator("#scope input")
+    box.click()
+    page.wait_for_timeout(300)
+    page.keyboard.type("Page 042")
+    page.wait_for_function("() => document.querySelectorAll('[role=option]').length <= 4", timeout=TIMEOUT)
+    assert box.input_value() == "Page 042"
+    assert set(page.get_by_role("option").all_inner_texts()) == {"Page 042", "Page 042 › Part A", "Page 042 › Part B"}
 
 
 def test_the_filter_is_listed_by_title_and_kept_by_reload_and_permalink(live_server, new_page, search_service, built_settings):
