@@ -175,9 +175,13 @@ def scope_by_name(name, scope_names: dict[str, str]) -> str | None:
     """The one scope whose name for readers (`scope_names`: titled_scopes) is `name`, as the
     chat page's filter shows it ("車両と資機材 › 給水車", '>' typed for '›'); None when no scope
     or more than one has it. A fresh user typed the label they saw (2026-12-05: the CLI; the
-    API refused it, 2026-12-06)."""
+    API refused it, 2026-12-06), or a unique end of its path after a '/'."""
     if not isinstance(name, str):
         return None
     wanted = " ".join(name.replace(" > ", PATH_SEPARATOR).split())  # typed either way
     named = [scope for scope, shown in scope_names.items() if " ".join(shown.split()) == wanted]
+    if not named:
+        # A note's path as the site names it, under its docs folder: "support/refund-policy.md"
+        # for the notes' "docs/support/refund-policy.md" (a fresh user, MkDocs, 2026-12-06).
+        named = [scope for scope in scope_names if scope.endswith("/" + wanted.lstrip("/"))]
     return named[0] if len(named) == 1 else None

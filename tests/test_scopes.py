@@ -210,3 +210,17 @@ def test_the_listed_names_stay_within_a_size_however_long_their_paths():
     listed, cut = listed_scopes(scopes, control)
     assert cut and sum(map(choice_bytes, listed)) <= MAX_SCOPE_LIST_BYTES
     assert choice_bytes("a\x01") == 4 * 7 + 7
+
+
+def test_a_note_is_found_by_the_end_of_its_path():
+    # An MkDocs site's notes are under docs/; a fresh user gave the path the site names
+    # ("support/refund-policy.md") and was refused (2026-12-06). Only a unique end after a '/'.
+    from assistant.scopes import scope_by_name
+
+    names = {"docs/support/refund.md": "Refunds", "docs/support/refund.md › 承認": "Refunds › 承認",
+             "docs/a/faq.md": "FAQ (a)", "docs/b/faq.md": "FAQ (b)"}
+    assert scope_by_name("support/refund.md", names) == "docs/support/refund.md"
+    assert scope_by_name("support/refund.md › 承認", names) == "docs/support/refund.md › 承認"
+    assert scope_by_name("support/refund.md > 承認", names) == "docs/support/refund.md › 承認"
+    assert scope_by_name("faq.md", names) is None  # two notes end so
+    assert scope_by_name("fund.md", names) is None  # not a path's end after a '/'
