@@ -155,9 +155,22 @@ ABBREVIATIONS = {
 _ABBREVIATION = re.compile(r"(?<![A-Za-z.])(" + "|".join(ABBREVIATIONS) + r")\.(?=\s|[0-9,;:)\]])", re.IGNORECASE)
 
 
+# Days of the week written short, as rotas and opening hours write them ("| Mon | Tue | ... |",
+# "Mon–Fri"): "Who is on call on Thursday?" was "not in the notes" over the rota's "Thu" column
+# (a fresh user, 2026-12-06). Capitalised whole words, and only where two different ones stand:
+# "Sat", "Sun" and "Wed" alone are English words.
+WEEKDAYS = {"Mon": "monday", "Tue": "tuesday", "Tues": "tuesday", "Wed": "wednesday", "Thu": "thursday",
+            "Thur": "thursday", "Thurs": "thursday", "Fri": "friday", "Sat": "saturday", "Sun": "sunday"}
+_WEEKDAY = re.compile(r"(?<![A-Za-z])(" + "|".join(WEEKDAYS) + r"|" + "|".join(w.upper() for w in WEEKDAYS) + r")(?![A-Za-z])")
+
+
 def abbreviated_words(text: str) -> set[str]:
-    """The words `ABBREVIATIONS` says `text` (NFKC) writes short ("Ext. 4412" -> {"extension", "extensions"})."""
-    return {word for short in _ABBREVIATION.findall(text) for word in ABBREVIATIONS[short.lower()]}
+    """The words `ABBREVIATIONS` says `text` (NFKC) writes short ("Ext. 4412" -> {"extension",
+    "extensions"}), and the days of the week it writes short (`WEEKDAYS`) where it names two
+    different ones ("Thu" -> "thursday")."""
+    words = {word for short in _ABBREVIATION.findall(text) for word in ABBREVIATIONS[short.lower()]}
+    days = {WEEKDAYS[short.capitalize()] for short in _WEEKDAY.findall(text)}
+    return words | days if len(days) >= 2 else words
 
 
 # A term the question quotes ('crash', "mechanical sympathy", 「クラッシュ」): what it asks about.

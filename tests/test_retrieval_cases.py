@@ -1306,6 +1306,19 @@ def test_a_word_is_carried_only_by_its_own_abbreviation(question, line):
     assert key_term_share("What's the phone number?", "Tel. 03-1234-5678") == 0.5  # "number" is not written
 
 
+def test_a_day_of_the_week_is_carried_by_a_rota_s_short_form():
+    # "Who is on call on Thursday?" was "not in the notes" over a rota's "Thu" column (a fresh
+    # user, heldout21, 2026-12-06). Only where two different days are written short: "Sat",
+    # "Sun" and "Wed" alone are English words.
+    from assistant.noanswer import key_term_share
+
+    rota = "## Weekly rota\n| | Mon | Tue | Wed | Thu |\n| On-call | 佐伯 | 大槻 | 佐伯 | 野々村 |"
+    assert key_term_share("Who is on call on Thursday?", rota) == 1.0
+    assert key_term_share("Who is on call on Thursday?", rota.replace("Thu", "Fri")) == 0.5
+    assert key_term_share("Is the pool open on Sunday?", "We sat in the Sun by the pool.") == 1 / 3  # "pool" only
+    assert key_term_share("Is the pool open on Sunday?", "Pool: open SAT and SUN, 9-17") == 1.0
+
+
 def test_an_answer_in_a_collapsed_block_says_so_in_the_cli_the_page_and_the_api(oncall):
     # The link lands on "Contacts"; the pager steps are inside a closed <details>, and a fresh
     # user read the page and thought the answer was not there (2026-12-06).
