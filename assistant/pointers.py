@@ -22,8 +22,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import islice
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 from urllib.parse import unquote
+
+import numpy as np
 
 from .chunking import Chunk
 from .hits import MAX_LINE_CHARS, Hit
@@ -128,8 +130,11 @@ class Pointers:
     `superseded`: chunk rows under a heading that marks them replaced (superseded.Superseded)."""
 
     def __init__(self, chunks: Sequence[Chunk], pages: Mapping[str, str], superseded: Iterable[int] = (),
-                 languages: Sequence[str] | None = None):
+                 languages: Sequence[str] | None = None, stale: Callable[[str], np.ndarray] | None = None):
         self.chunks, self.pages = chunks, pages
+        # question -> bool[n_chunks]: the replaced sections it does not ask about
+        # (superseded.Superseded.current_only), for `replacement_first`; None: never moved.
+        self._stale = stale
         # Each chunk's notes language ('ja' / 'en', retrieve._chunk_languages: per note, as the
         # verdict reads them); None: none known, links are always followed (`points_elsewhere`).
         self.languages = languages
@@ -142,6 +147,7 @@ class Pointers:
             if chunk.anchor:
                 self._first.setdefault((chunk.source, chunk.anchor), row)
         self._rows: dict[tuple[str, str], range] = {}  # section_rows, as walked
+        self._links: dict[str, frozenset[str]] = {}  # replacing_notes, as read
 
     def section_rows(self, source: str, anchor: str) -> range:
         """The chunk rows of the section `anchor` of note `source`, its subsections included
@@ -168,16 +174,31 @@ class Pointers:
         """The sections a line of note `source` links to, as (source, anchor), in order: where
         the reader lands (notelinks.wiki_link: "../x.md#a", "./x#a", "/x/#a", a wiki page's name),
         when that is a note's page and names a section; other links are left out."""
-        page, found = self.pages.get(source, ""), []
+        found = []
         for href in link_targets(line):
-            url, _, fragment = wiki_link(href, source, page, self.pages).partition("#")
-            # A note's file named as written wins: two notes may share a page URL (MkDocs'
-            # foo.md and foo/index.md are both /foo/).
-            direct = linked_path(href, source)
-            target = direct[0] if direct is not None and direct[0] in self.pages else self._by_page.get(_page_key(url))
+            target, fragment = self._linked_note(href, source)
             if fragment and target is not None:
                 found.append((target, unquote(fragment)))
         return found
+
+    def _linked_note(self, href: str, source: str) -> tuple[str | None, str]:
+        """(the note a link of note `source` lands on, or None; its #fragment, as written)."""
+        url, _, fragment = wiki_link(href, source, self.pages.get(source, ""), self.pages).partition("#")
+        # A note's file named as written wins: two notes may share a page URL (MkDocs'
+        # foo.md and foo/index.md are both /foo/).
+        direct = linked_path(href, source)
+        return (direct[0] if direct is not None and direct[0] in self.pages else self._by_page.get(_page_key(url))), fragment
+
+    def replacing_notes(self, source: str) -> frozenset[str]:
+        """The other notes the replaced sections of note `source` link to (a replaced page's
+        "now see [the new rules](rules.md)"); read once per note and kept. Only those sections'
+        lines: a current page's other links name other topics."""
+        if source not in self._links:
+            targets = {self._linked_note(href, source)[0] for row, chunk in enumerate(self.chunks)
+                       if chunk.source == source and row in self._superseded
+                       for line in chunk.page_text.split("\n") if "](" in line for href in link_targets(line)}
+            self._links[source] = frozenset(targets - {None, source})
+        return self._links[source]
 
     def pointed_rows(self, hit: Hit) -> list[range]:
         """The chunk rows of each section the hit's best answer line links to, that line read
@@ -187,12 +208,18 @@ class Pointers:
         return [self.section_rows(source, anchor) for source, anchor in dict.fromkeys(linked)]
 
     def pointed_first(self, groups: Sequence[Sequence[int]], hits: Sequence[Hit], top_k: int,
-                      question: str = "") -> tuple[list, tuple[Hit, ...]]:
+                      question: str = "", asked: str | None = None) -> tuple[list, tuple[Hit, ...]]:
         """(groups, hits) cut to the first `top_k`, best first (`hits`; `groups`: each hit's
-        chunk rows), but the first of hits 2..POINTED_HITS in a section the first hit's best
-        answer line links to (in another note) moved to the front, unless that section is
-        about something else than `question` (`points_elsewhere`)."""
+        chunk rows), but the current section a replaced first hit's page names first
+        (`_replacement`; `asked`: the question with its conversation, which says whether it
+        asks about the past; default `question`), else the first of hits 2..POINTED_HITS in a
+        section the first hit's best answer line links to (in another note), unless that
+        section is about something else than `question` (`points_elsewhere`)."""
         order = list(range(len(hits)))
+        replacement = self._replacement(groups, hits, question if asked is None else asked)
+        if replacement is not None:
+            order = [replacement] + [p for p in order if p != replacement]
+            return [list(groups[p]) for p in order[:top_k]], tuple(hits[p] for p in order[:top_k])
         pointed = self.pointed_rows(hits[0]) if len(hits) > 1 else []
         for position in range(1, min(POINTED_HITS, len(hits))):
             if (hits[position].chunk.source != hits[0].chunk.source and not self._superseded.intersection(groups[position])
@@ -208,3 +235,21 @@ class Pointers:
             return False
         languages = (str(self.languages[groups[0][0]]), str(self.languages[groups[position][0]]))
         return points_elsewhere(question, hits[0], hits[position], languages)
+
+    def _replacement(self, groups: Sequence[Sequence[int]], hits: Sequence[Hit], question: str) -> int | None:
+        """The position (1..POINTED_HITS-1) of the first current hit on a page the first hit's
+        page links to, when the first hit is a replaced section the question does not ask about
+        (superseded.py): the old page names its replacement ("Since 1 April 2026 the Japanese
+        page [返金ルール](refund-policy.md) applies"), and an English question ranked the old
+        English page over the current Japanese one, whose section came second (a fresh user,
+        heldout21, 2026-12-06). None when nothing moves."""
+        if self._stale is None or len(hits) < 2 or not self._superseded.intersection(groups[0]):
+            return None
+        stale = self._stale(question)
+        if not all(stale[row] for row in groups[0]):
+            return None  # a current section with its replaced subsection joined (heldout9's linen rules) is current
+        replacing = self.replacing_notes(hits[0].chunk.source)
+        for position in range(1, min(POINTED_HITS, len(hits))):
+            if hits[position].chunk.source in replacing and not any(stale[row] for row in groups[position]):
+                return position
+        return None

@@ -124,7 +124,7 @@ class Searcher:
         # A page's lead (text before its first section) ranks after the page's best section (leads.py).
         self.leads = PageLeads(self.chunks, self.has_content)
         self.superseded = Superseded([c.heading_path for c in self.chunks])
-        self.pointers = Pointers(self.chunks, self.page_urls, self.superseded.rows(), self.chunk_languages)
+        self.pointers = Pointers(self.chunks, self.page_urls, self.superseded.rows(), self.chunk_languages, self.superseded.current_only)
         self.grouper = Grouper(self.chunks, settings.max_chunk_lines, self.ranker.answer_chars(n))
         # A chunk is in its note's scope and in its chapter's (Chunk.chapter), if it has one.
         self._chunk_scopes = [
@@ -344,7 +344,7 @@ class Searcher:
         # The conversation picks sections; the question picks their answer lines, halfway with
         # its conversation for a follow-up (docs/evaluation.md, thirty-eighth pass).
         lines_by, line_scores = (encoded.toward(own), with_history) if follow_up else (own, alone)
-        groups, hits = self._hits(fused, allowed, top_k, lines_by, line_scores, text, translations)
+        groups, hits = self._hits(fused, allowed, top_k, lines_by, line_scores, text, translations, asked=asked if follow_up else text)
         # Under a filter, a far better match outside it: the filter does not answer (verdict.py).
         outside = lambda ranking: answered_outside(ranking, allowed, max(filter(None, self._spread.values()), default=None))  # noqa: E731
         if history and not follow_up:
@@ -366,16 +366,16 @@ class Searcher:
         return Answer(shown, hits, self.verdict.unanswered(text, asked, judged_groups, judged_hits, alone.match,
                                                            with_history.match, own_nearest) or outside(fused), cut)
 
-    def _hits(self, ranking: np.ndarray, allowed: np.ndarray, top_k: int, encoded: Question, scores: Scores,
-              text: str, translations: tuple, pointed: bool = True) -> tuple[list[list[int]], tuple[Hit, ...]]:
+    def _hits(self, ranking: np.ndarray, allowed: np.ndarray, top_k: int, encoded: Question, scores: Scores, text: str,
+              translations: tuple, pointed: bool = True, asked: str = "") -> tuple[list[list[int]], tuple[Hit, ...]]:
         """(groups, hits): the top_k distinct hits in scope of `ranking`, their answer lines
         picked with the vector and line matches of `encoded` and `scores` and the question's
         own words and translations; when `pointed`, a section the first hit points at first
-        (pointers.py)."""
+        (pointers.py; `asked`: what says whether it asks about the past, its conversation for a follow-up)."""
         ranking = np.where(allowed, ranking, -np.inf)
         groups = self.grouper.groups(ranking, allowed, max(top_k, POINTED_HITS) if pointed else top_k)
         hits = [self._hit(g, ranking[g[0]], encoded.vector, scores.line_terms, text, translations) for g in groups]
-        return self.pointers.pointed_first(groups, hits, top_k, text) if pointed else (groups, tuple(hits))
+        return self.pointers.pointed_first(groups, hits, top_k, text, asked or text) if pointed else (groups, tuple(hits))
 
     def _hit(self, group: list[int], score: float, query: np.ndarray, line_terms: np.ndarray | None, question: str,
              translations: tuple[tuple[str, tuple[str, ...]], ...]) -> Hit:

@@ -179,3 +179,41 @@ def test_a_link_label_is_no_word_of_the_line_that_points():
     pool = _chunk("pool/屋外プール.md", ("屋外プール", "Thunder"), "thunder", 6, "## Thunder\n雷が鳴ったら全員プールから出す。")
     hits = [Hit(faq, 1.0, "", (4,)), Hit(pool, 0.9, "", (7,))]
     assert not points_elsewhere("雷のあと屋外プールを再開していい？", hits[0], hits[1], ("ja", "ja"))
+
+
+def test_a_replaced_page_first_yields_to_the_current_page_it_names():
+    # "Since 1 April 2026 the Japanese page [返金ルール](refund-policy.md) applies": an English
+    # question ranked the old English page first and the current one second (a fresh user,
+    # heldout21, 2026-12-06). The old page's link to the current one says which to read.
+    import numpy as np
+
+    from assistant.superseded import Superseded
+
+    chunks = [
+        _chunk("refund-2024.md", ("【旧版】Refund policy (2024)",), "top", 1, "# 【旧版】Refund policy (2024)\nSee [返金ルール](refund.md)."),
+        _chunk("refund-2024.md", ("【旧版】Refund policy (2024)", "How we refund"), "how", 4, "## How we refund\nBank transfer, ¥220 fee."),
+        _chunk("faq.md", ("FAQ", "Refunds"), "refunds", 3, "## Refunds\nAsk Kubota."),
+        _chunk("refund.md", ("返金ルール", "返金の方法"), "method", 9, "## 返金の方法\n銀行振込での返金はしない。"),
+        _chunk("other.md", ("Other", "Old app (before April 2026)"), "old-app", 3, "## Old app (before April 2026)\nSee [new](refund.md)."),
+    ]
+    pages = {"refund-2024.md": "/r24/", "faq.md": "/faq/", "refund.md": "/refund/", "other.md": "/other/"}
+    superseded = Superseded([c.heading_path for c in chunks])
+    pointers = Pointers(chunks, pages, superseded.rows(), stale=superseded.current_only)
+    hits = lambda *rows: ([[r] for r in rows], [Hit(chunks[r], 1.0 - i / 10, "", (chunks[r].line_start + 1,))  # noqa: E731
+                                                for i, r in enumerate(rows)])
+    order = lambda question, *rows: [g[0] for g in pointers.pointed_first(*hits(*rows), 5, question)[0]]  # noqa: E731
+    assert order("Can we refund by bank transfer?", 1, 3, 2) == [3, 1, 2]
+    assert order("Can we refund by bank transfer?", 1, 2, 3) == [3, 1, 2]  # within the first POINTED_HITS
+    assert order("Can we refund by bank transfer?", 1, 2, 0, 3) == [1, 2, 0, 3]  # further down: left alone
+    # asked about the past, or naming the old one: the old page stays first
+    assert order("Could we refund by bank transfer back in 2024, before the change?", 1, 3) == [1, 3]
+    # a current page the old one does not link to does not move; nor without `stale`
+    assert order("Can we refund by bank transfer?", 1, 2) == [1, 2]
+    assert [g[0] for g in Pointers(chunks, pages, superseded.rows()).pointed_first(*hits(1, 3), 5, "refund?")[0]] == [1, 3]
+    assert np.asarray(superseded.current_only("Can we refund?")).dtype == bool
+    # A current section with its replaced subsection joined to it stays first (heldout9's
+    # "リネンの交換" with its "旧ルール（2025年まで）" moved behind another page, Gemma).
+    joined = [[2, 4], [3]], [Hit(chunks[2], 1.0, "", (4,)), Hit(chunks[3], 0.9, "", (10,))]
+    assert [g[0] for g in pointers.pointed_first(*joined, 5, "Can we refund by bank transfer?")[0]] == [2, 3]
+    # Only what the replaced sections link to counts, not the rest of their page.
+    assert pointers.replacing_notes("other.md") == {"refund.md"} and pointers.replacing_notes("faq.md") == frozenset()
