@@ -14,6 +14,7 @@ from .termsafe import json_text, terminal_safe
 from .hits import Answer, Hit
 from .noanswer import is_small_talk
 from .answeritems import answer_items
+from .fragments import indented_blocks_as_text
 from .scopes import shown_source
 
 __all__ = ["NO_ANSWER", "asks_nothing_notice", "citation", "format_answer", "format_hit", "json_text", "language",
@@ -85,9 +86,9 @@ def format_hit(rank: int, hit: Hit, weak: bool = False, lang: str = "en") -> str
         # Each answer line with the rest of its list item (answeritems.answer_items), marked
         # once, as the page shows it: as written, a Jekyll link read
         # '[leave request]({% page "/tools/hrlinks/" %})' (as the web page's answer lines did).
-        page = c.page_text.split("\n")
+        page, rendered = c.page_text.split("\n"), indented_blocks_as_text(c.page_text, c.text).split("\n")
         lines += [f"   {'▶' if k == 0 else ' '} L{n}: {page[n - c.line_start].strip()}"
-                  for item in answer_items(page, c.line_start, hit.highlight_lines) for k, n in enumerate(item)]
+                  for item in answer_items(rendered, c.line_start, hit.highlight_lines) for k, n in enumerate(item)]
         if hit.collapsed:
             lines.append("   " + collapsed_note(hit, lang, weak))
         lines.append("")

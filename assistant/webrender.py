@@ -190,7 +190,9 @@ def _source_lines(hit: Hit) -> list[str]:
     # written, a link read "[leave request]({% page "/tools/hrlinks/" %})" (a new user, wiki-dev).
     body = hit.chunk.page_text.split("\n")
     out = []
-    for item in answer_items(body, hit.chunk.line_start, hit.highlight_lines):
+    # items read as rendered: an admonition's indented body is text, not code (fragments.py)
+    rendered = indented_blocks_as_text(hit.chunk.page_text, hit.chunk.text).split("\n")
+    for item in answer_items(rendered, hit.chunk.line_start, hit.highlight_lines):
         i = item[0] - hit.chunk.line_start
         if 0 <= i < len(body) and body[i].strip():
             # A row of a table whose header lies before the section: its cells, without pipes.

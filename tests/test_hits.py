@@ -484,3 +484,21 @@ def test_an_admonition_body_reads_as_text_in_the_lines_the_page_shows():
     html = best_hit_html(Hit(chunk, 1.0, "u", (4, 7)), "ja")
     assert html.split('class="lead-line">')[1].startswith("ヘルメットだけ長いのは連絡が遅いため。</p>")
     assert "<pre>" not in html and "<strong>理由</strong>" in html and "二つ目。" in html
+
+
+def test_a_japanese_sentence_wrapped_inside_a_word_is_shown_whole():
+    # A fresh user (heldout21, 2026-12-06): a note box's answer read "...連絡が 1 週間以上", cut
+    # where the note wraps; Japanese wraps inside words, without a comma.
+    from assistant.hits import Hit
+    from assistant.render import format_hit
+    from assistant.webrender import answer_lines
+
+    raw = ("## 保管期間\n\n!!! note\n    ヘルメットだけ長いのは、連絡が 1 週間以上\n    たってから来ることが多かったため。\n"
+           "    傘は 3 日。\n")
+    shown = raw.replace("!!! note", "")
+    chunk = Chunk(source="a.md", title="A", heading_path=("A", "保管期間"), anchor="s", permalink=None,
+                  line_start=1, line_end=6, text=raw, shown=shown)
+    hit = Hit(chunk, 1.0, "u", (4,))
+    assert answer_lines(hit) == ["ヘルメットだけ長いのは、連絡が 1 週間以上 たってから来ることが多かったため。"]
+    assert "     L5: たってから来ることが多かったため。" in format_hit(1, hit).split("\n")
+    assert "傘は 3 日。" not in answer_lines(hit)[0]  # the sentence before it ended with 。
