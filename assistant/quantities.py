@@ -171,8 +171,9 @@ class _MobileGiven:
     (heldout22, 2026-12-06). A run of digits and separators is read whole from its start, so a
     long line costs one pass."""
 
-    _run = re.compile(r"(?<![\w.+])(?<!\d[ ().−-])\+?\d[\d ().−-]*+")
-    _labelled = re.compile(r"(?:携帯|\bmobile\b|\bcell\b)[^\n|\d]{0,20}+\d[\d ().−-]{5,}+")
+    # separators as Japanese notes write them too: ー, ‐, –, — (090ー1234ー5678: an attack)
+    _run = re.compile(r"(?<![\w.+])(?<!\d[ ().−ー‐–—-])\+?\d[\d ().−ー‐–—-]*+")
+    _labelled = re.compile(r"(?:携帯|\bmobile\b|\bcell ?phone\b)[^\n|\d]{0,20}+\d[\d ().−ー‐–—-]{5,}+")
 
     def search(self, text: str) -> bool:
         """True when `text` (lowercase, match_form) gives a mobile number."""
@@ -182,9 +183,13 @@ class _MobileGiven:
 
 _QUANTITIES += (
     ("mobile number",
+     # Asking for one ends the question with it ("What's Emma's mobile number?", "... of the
+     # warden?", 「エマの携帯番号は？」); "What is the mobile number field for?", 「携帯番号を
+     # 教えてもらう必要はある？」 and a storage "cell number" ask about something else (an attack).
      re.compile(r"\bwhat(?:'s| is| are) (?:the |their |its |our |his |her |your )?(?:[\w'’-]+ ){0,3}?"
-                r"(?:mobile|cell|cellphone)(?: phone)? (?:number|no\.?)|\b(?:mobile|cell)(?: phone)? number (?:of|for)\b"
-                r"|携帯(?:電話)?の?番号(?:は(?:何番|何)?(?:[？?]|$)|を教えて|って何)|携帯(?:電話)?(?:は|って)何番"),
+                r"(?:mobile|cell ?phone)(?: phone)? (?:number|no\.?)(?: (?:of|for) (?:[\w'’-]+ ?){1,4})?\s*[?？]*\s*$"
+                r"|の携帯(?:電話)?の?番号(?:は(?:何番|何|なんばん)?(?:ですか|でしょうか|だっけ)?\s*[？?]*\s*$|を教えて(?:ください|下さい)?\s*[。？?]*\s*$|って何)"
+                r"|の携帯(?:電話)?(?:は|って)何番"),
      _MobileGiven()),
 )
 

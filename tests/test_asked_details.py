@@ -107,7 +107,7 @@ def test_a_number_asked_by_its_value_alone_needs_a_number():
     assert missing_quantity("Sevはいくつがいちばん重い？", ["Sev1 がいちばん重い"]) is None
 
 
-@pytest.mark.parametrize("question", ["エマの携帯番号は？", "What's Emma's mobile number?", "携帯電話番号を教えて"])
+@pytest.mark.parametrize("question", ["エマの携帯番号は？", "What's Emma's mobile number?", "エマの携帯電話番号を教えて"])
 def test_an_extension_or_a_short_number_does_not_answer_a_mobile_number(question):
     # A fresh user asked for Emma's mobile and got her extension as the answer (heldout22, 2026-12-06).
     assert missing_quantity(question, ["Sound is run by Emma Lindqvist (エマ, ext. 104); tel 03-1234"]) == "mobile number"
@@ -119,6 +119,16 @@ def test_an_extension_or_a_short_number_does_not_answer_a_mobile_number(question
 def test_asking_about_a_mobile_asks_for_no_number():
     assert missing_quantity("当番携帯の引き継ぎってどうやるんだっけ？", ["x"]) is None
     assert missing_quantity("How do I register my mobile number in the app?", ["x"]) is None
+    # An attack: each was "not in the notes" over notes that answer it.
+    for question in ("What is the mobile number field on the sign-up form for?", "受付でお客様に携帯番号を教えてもらう必要はある？",
+                     "What's our mobile number policy for the sign-up form?", "What is the cell number for dairy?"):
+        assert missing_quantity(question, ["x"]) is None, question
+
+
+def test_a_mobile_number_with_japanese_dashes_is_one():
+    # ０９０ー１２３４ー５６７８ and 090‐1234‐5678 (an attack: both were flagged).
+    for line in ("田中 太郎（施設担当）の携帯：０９０ー１２３４ー５６７８", "090‐1234‐5678", "090–1234–5678"):
+        assert missing_quantity("田中さんの携帯番号は？", [line]) is None, line
 
 
 def test_a_long_line_of_digits_and_separators_costs_one_scan():
