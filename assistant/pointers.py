@@ -190,14 +190,20 @@ class Pointers:
         return (direct[0] if direct is not None and direct[0] in self.pages else self._by_page.get(_page_key(url))), fragment
 
     def replacing_notes(self, source: str) -> frozenset[str]:
-        """The other notes the replaced sections of note `source` link to (a replaced page's
-        "now see [the new rules](rules.md)"); read once per note and kept. Only those sections'
-        lines: a current page's other links name other topics."""
+        """The note a replaced page names as its replacement: the one other note its first
+        chunk links to ("Since 1 April 2026 [返金ルール](refund-policy.md) applies"), when the
+        page itself is replaced (its first chunk is); else none. Read once per note and kept.
+        Only the first chunk, where such a banner stands, and only one note: every link of the
+        replaced sections let a link to another topic ("questions go to [finance](finance.md)")
+        move that page first, and reading them all cost 5 s on a 240 KB page of hostile links
+        (an attack, 2026-12-06)."""
         if source not in self._links:
-            targets = {self._linked_note(href, source)[0] for row, chunk in enumerate(self.chunks)
-                       if chunk.source == source and row in self._superseded
-                       for line in chunk.page_text.split("\n") if "](" in line for href in link_targets(line)}
-            self._links[source] = frozenset(targets - {None, source})
+            first = next((row for row, chunk in enumerate(self.chunks) if chunk.source == source), None)
+            targets: set = set()
+            if first is not None and first in self._superseded:
+                targets = {self._linked_note(href, source)[0] for line in self.chunks[first].page_text.split("\n")
+                           if "](" in line for href in link_targets(line)} - {None, source}
+            self._links[source] = frozenset(targets) if len(targets) == 1 else frozenset()
         return self._links[source]
 
     def pointed_rows(self, hit: Hit) -> list[range]:

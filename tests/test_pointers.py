@@ -215,5 +215,9 @@ def test_a_replaced_page_first_yields_to_the_current_page_it_names():
     # "リネンの交換" with its "旧ルール（2025年まで）" moved behind another page, Gemma).
     joined = [[2, 4], [3]], [Hit(chunks[2], 1.0, "", (4,)), Hit(chunks[3], 0.9, "", (10,))]
     assert [g[0] for g in pointers.pointed_first(*joined, 5, "Can we refund by bank transfer?")[0]] == [2, 3]
-    # Only what the replaced sections link to counts, not the rest of their page.
+    # Only the one note a replaced page's first chunk links to: "questions go to [finance](...)"
+    # beside the replacement moved the finance page first (an attack).
     assert pointers.replacing_notes("other.md") == {"refund.md"} and pointers.replacing_notes("faq.md") == frozenset()
+    two = [_chunk("old.md", ("Refunds (before April 2025)",), "top", 1,
+                  "# Refunds (before April 2025)\nQuestions: [finance](faq.md). Now [rules](refund.md) apply."), *chunks[2:4]]
+    assert Pointers(two, {"old.md": "/o/", **pages}, [0], stale=lambda q: np.array([True, False, False])).replacing_notes("old.md") == frozenset()
