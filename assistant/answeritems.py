@@ -20,10 +20,10 @@ MAX_ITEM_LINES = 6
 # A paragraph line that stops inside a sentence: it ends in a letter, digit, comma, 、, an
 # opening bracket ("It is no longer" before "installed; ignore the old card"), a colon or a
 # dash ("you take a short voice test with the head of broadcasting:" before "reading a news
-# script and ...": shown alone, the answer began mid-sentence; a fresh user, 2026-12-06), or
-# in kana or a kanji, not 。: Japanese wraps inside words ("連絡が 1 週間以上" before "たって
-# から来ることが多かったため。" was shown cut; a fresh user, heldout21, 2026-12-06).
-_GOES_ON = re.compile(r"[A-Za-z0-9,、;:：—–(（「\u3041-\u3096\u30a1-\u30fa\u30fc\u4e00-\u9fff]\s*$")
+# script and ...": shown alone, the answer began mid-sentence; a fresh user, 2026-12-06).
+# Not a line ending in kana or a kanji: Japanese notes write one fact a line without 。
+# ("田中 施設担当" / "佐藤 経理担当"), and joining them showed six names for one (an attack).
+_GOES_ON = re.compile(r"[A-Za-z0-9,、;:：—–(（「]\s*$")
 
 
 def item_spans(lines: Sequence[str], code: Sequence[bool]) -> dict[int, range]:

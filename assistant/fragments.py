@@ -112,13 +112,14 @@ def indented_blocks_as_text(text: str, raw: str | None = None) -> str:
             continue
         if opened:
             fence = opened.group(1)
-        block = None if opened else _INDENTED_BLOCK.match(" " * max(0, indent - dedent) + source.lstrip(" \t"))
+        # A marker indented four columns past its body is an indented code block's text (a
+        # note showing the syntax: an attack).
+        block = None if opened or indent - dedent >= 4 else _INDENTED_BLOCK.match(" " * (indent - dedent) + source.lstrip(" \t"))
         if block:
-            if raw is not None:
-                title = line.strip()  # the page's own caption for it
-            else:
-                title = next((t for t in (block.group(3), block.group(4)) if t is not None),
-                             block.group(2) and block.group(2).capitalize()) or ""
+            # The page's own caption when it made one (wiki/shown.py: an admonition's title);
+            # else as MkDocs labels it: a tab by its title, an untitled block by its type.
+            title = line.strip() if raw is not None and line.strip() not in ("", source.strip()) else next(
+                (t for t in (block.group(3), block.group(4)) if t is not None), block.group(2) and block.group(2).capitalize()) or ""
             out.append(f"{block.group(1)}**{title.strip()}**" if title.strip() else "")
             bodies.append(indent + 4)
             continue

@@ -486,19 +486,29 @@ def test_an_admonition_body_reads_as_text_in_the_lines_the_page_shows():
     assert "<pre>" not in html and "<strong>理由</strong>" in html and "二つ目。" in html
 
 
-def test_a_japanese_sentence_wrapped_inside_a_word_is_shown_whole():
-    # A fresh user (heldout21, 2026-12-06): a note box's answer read "...連絡が 1 週間以上", cut
-    # where the note wraps; Japanese wraps inside words, without a comma.
+def test_an_admonition_body_s_wrapped_sentence_is_shown_whole_and_one_fact_lines_apart():
+    # An admonition's body is indented: read as code, its wrapped sentence was cut in two (a
+    # fresh user, heldout21). Japanese lines of one fact each, without 。, stay apart: joined,
+    # 「経理の担当は誰？」 showed six names for one (an attack, 2026-12-06).
     from assistant.hits import Hit
-    from assistant.render import format_hit
     from assistant.webrender import answer_lines
 
-    raw = ("## 保管期間\n\n!!! note\n    ヘルメットだけ長いのは、連絡が 1 週間以上\n    たってから来ることが多かったため。\n"
-           "    傘は 3 日。\n")
+    raw = ("## Storage\n\n!!! note\n    Helmets are kept longer because owners often call after\n"
+           "    a week or more.\n\n## 担当\n\n田中 施設担当\n佐藤 経理担当\n伊藤 広報担当\n")
     shown = raw.replace("!!! note", "")
-    chunk = Chunk(source="a.md", title="A", heading_path=("A", "保管期間"), anchor="s", permalink=None,
-                  line_start=1, line_end=6, text=raw, shown=shown)
-    hit = Hit(chunk, 1.0, "u", (4,))
-    assert answer_lines(hit) == ["ヘルメットだけ長いのは、連絡が 1 週間以上 たってから来ることが多かったため。"]
-    assert "     L5: たってから来ることが多かったため。" in format_hit(1, hit).split("\n")
-    assert "傘は 3 日。" not in answer_lines(hit)[0]  # the sentence before it ended with 。
+    chunk = Chunk(source="a.md", title="A", heading_path=("A", "Storage"), anchor="s", permalink=None,
+                  line_start=1, line_end=11, text=raw, shown=shown)
+    assert answer_lines(Hit(chunk, 1.0, "u", (4,))) == ["Helmets are kept longer because owners often call after a week or more."]
+    assert answer_lines(Hit(chunk, 1.0, "u", (10,))) == ["佐藤 経理担当"]
+
+
+def test_a_tab_shows_its_title_an_untitled_note_its_type_and_shown_syntax_stays_code():
+    # An attack: `=== "Windows"` showed as written and an untitled `!!! note` lost its label;
+    # a note showing the syntax in an indented code block had it rewritten.
+    from assistant.webrender import section_html
+
+    raw = '## Install\n\n=== "Windows"\n    Run setup.exe.\n\n!!! note\n    Reboot after.\n\nExample:\n\n    !!! danger "Never"\n        body\n'
+    shown = raw.replace("!!! note\n", "\n")  # as wiki/shown.py blanks an untitled marker
+    html = section_html(shown, 1, (4,), raw=raw)
+    assert "<strong>Windows</strong>" in html and "<strong>Note</strong>" in html and "===" not in html
+    assert '!!! danger "Never"\n    body' in html.split("<pre><code>")[1]
