@@ -183,5 +183,13 @@ def scope_by_name(name, scope_names: dict[str, str]) -> str | None:
     if not named:
         # A note's path as the site names it, under its docs folder: "support/refund-policy.md"
         # for the notes' "docs/support/refund-policy.md" (a fresh user, MkDocs, 2026-12-06).
-        named = [scope for scope in scope_names if scope.endswith("/" + wanted.lstrip("/"))]
+        path, _, chapter = wanted.lstrip("/").partition(PATH_SEPARATOR)
+        named = [scope for scope in scope_names if _path_ends(scope, path, chapter)]
     return named[0] if len(named) == 1 else None
+
+
+def _path_ends(scope: str, path: str, chapter: str) -> bool:
+    """Whether a scope's note path ends in the whole segments `path` and its chapter is
+    `chapter` ("" for the note itself): "CD" is no end of "a.md › CI/CD" (an attack)."""
+    note, _, own = scope.partition(PATH_SEPARATOR)
+    return bool(path) and own.strip() == chapter.strip() and (note == path.strip() or note.endswith("/" + path.strip()))

@@ -224,3 +224,8 @@ def test_a_note_is_found_by_the_end_of_its_path():
     assert scope_by_name("support/refund.md > 承認", names) == "docs/support/refund.md › 承認"
     assert scope_by_name("faq.md", names) is None  # two notes end so
     assert scope_by_name("fund.md", names) is None  # not a path's end after a '/'
+    # whole segments of the note's path only, not a chapter's "CI/CD" (an attack); a leading '/'
+    names["docs/support/refund.md › CI/CD"] = "Refunds › CI/CD"
+    names["contacts.md"] = "Contacts"
+    assert scope_by_name("CD", names) is None
+    assert scope_by_name("/contacts.md", names) == "contacts.md" and scope_by_name("/support/refund.md", names) == "docs/support/refund.md"
