@@ -65,7 +65,8 @@ def collapsed_block(text: str, line_start: int, line: int) -> str | None:
         if i == target:
             if _SUMMARY.search(raw) and not _HTML_OPEN.search(raw) and stack and stack[-1][0] == "html":
                 stack.pop()  # a <details>' summary is what shows while it is closed
-            _close_leading(raw[:MAX_MARKER_LINE_CHARS], stack)
+            if not in_code[i]:  # a fenced line's "</details>" is code, not a closer (an attack)
+                _close_leading(raw[:MAX_MARKER_LINE_CHARS], stack)
             break
         if in_code[i]:
             continue
@@ -120,14 +121,16 @@ def _read(raw: str, stack: list, lines: Sequence[str], i: int) -> None:
 def _close_leading(raw: str, stack: list) -> None:
     """Pop the blocks closed at the start of the answer line itself: in `</details> Ask Emi.`
     the words after the closer are in view (the last pass's attack read them inside)."""
-    rest = raw.lstrip()
+    rest, kept = raw.lstrip(), list(stack)
     while stack:
         closer = _HTML_CLOSE.match(rest) or _HUGO_CLOSE.match(rest)
         kind = "html" if closer and closer.re is _HTML_CLOSE else "hugo"
         if not closer or stack[-1][0] != kind:
-            return
+            break
         stack.pop()
         rest = rest[closer.end():].lstrip()
+    if _HTML_OPEN.match(rest) or _HUGO_OPEN.match(rest):
+        stack[:] = kept  # "</details><details><summary>…" opens the next folded block: still inside one
 
 
 def _summary(lines: Sequence[str], i: int, after: int) -> str:

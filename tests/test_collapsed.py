@@ -125,3 +125,12 @@ def test_words_after_a_closer_at_the_start_of_the_answer_line_are_in_view():
     assert collapsed_block(text, 1, 5) is None
     assert collapsed_block(text, 1, 7) == "H" and collapsed_block(text, 1, 8) is None
     assert collapsed_block("<details>\n<summary>S</summary>\nx</details>", 1, 3) == "S"  # the closer after it
+
+
+def test_a_closer_followed_by_an_opener_or_inside_code_leaves_the_line_folded():
+    # An attack: "</details><details><summary>Secret</summary> Ask Emi." is inside the next
+    # folded block, and a fenced "</details>" inside a folded block is code, not a closer.
+    text = "\n".join(["## A", "<details>", "<summary>S</summary>", "x", "</details><details><summary>Secret</summary> Ask Emi."])
+    assert collapsed_block(text, 1, 5) is not None
+    fenced = "\n".join(["## A", "<details>", "<summary>S</summary>", "```", "</details> code", "```"])
+    assert collapsed_block(fenced, 1, 5) == "S"
