@@ -161,7 +161,7 @@ _ABBREVIATION = re.compile(r"(?<![A-Za-z.])(" + "|".join(ABBREVIATIONS) + r")\.(
 # "Sat", "Sun" and "Wed" alone are English words.
 WEEKDAYS = {"Mon": "monday", "Tue": "tuesday", "Tues": "tuesday", "Wed": "wednesday", "Thu": "thursday",
             "Thur": "thursday", "Thurs": "thursday", "Fri": "friday", "Sat": "saturday", "Sun": "sunday"}
-_WEEKDAY = re.compile(r"(?<![A-Za-z])(" + "|".join(WEEKDAYS) + r"|" + "|".join(w.upper() for w in WEEKDAYS) + r")(?![A-Za-z])")
+_WEEKDAY = re.compile(r"(?<![A-Za-z])(" + "|".join(WEEKDAYS) + r")(?![A-Za-z])")  # not "SAT solver", "SUN box"
 
 
 def abbreviated_words(text: str) -> set[str]:

@@ -1316,7 +1316,8 @@ def test_a_day_of_the_week_is_carried_by_a_rota_s_short_form():
     assert key_term_share("Who is on call on Thursday?", rota) == 1.0
     assert key_term_share("Who is on call on Thursday?", rota.replace("Thu", "Fri")) == 0.5
     assert key_term_share("Is the pool open on Sunday?", "We sat in the Sun by the pool.") == 1 / 3  # "pool" only
-    assert key_term_share("Is the pool open on Sunday?", "Pool: open SAT and SUN, 9-17") == 1.0
+    assert key_term_share("Is the pool open on Sunday?", "Pool: open Sat and Sun, 9-17") == 1.0
+    assert key_term_share("Is the pool open on Sunday?", "The SAT solver runs on the SUN box by the pool.") == 1 / 3
 
 
 def test_an_answer_in_a_collapsed_block_says_so_in_the_cli_the_page_and_the_api(oncall):
