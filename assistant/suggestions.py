@@ -47,7 +47,7 @@ _ABOUT_THE_PAGE = re.compile(
 # An FAQ's question heading ("Q. シフトを代わってもらいたい", "Q: Can I ...") is a question,
 # as one ending in "?" is: 「「安全・勤務」の「Q. シフトを代わってもらいたい」について教えて」
 # was an example button (a fresh user, heldout21, 2026-12-06).
-_FAQ_QUESTION = re.compile(r"^\s*(?:Q|Ｑ|問)\s*[\d０-９]*\s*[.:：．)）]", re.IGNORECASE)
+_FAQ_QUESTION = re.compile(r"^\s*+(?:Q|Ｑ|問)\s*+[\d０-９]*+\s*+[.:：．)）]", re.IGNORECASE)  # possessive: "Q" + spaces was quadratic
 
 
 def _asks(heading: str) -> bool:
