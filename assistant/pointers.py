@@ -133,7 +133,7 @@ class Pointers:
                  languages: Sequence[str] | None = None, stale: Callable[[str], np.ndarray] | None = None):
         self.chunks, self.pages = chunks, pages
         # question -> bool[n_chunks]: the replaced sections it does not ask about
-        # (superseded.Superseded.current_only), for `replacement_first`; None: never moved.
+        # (superseded.Superseded.current_only), for `_replacement`; None: never moved.
         self._stale = stale
         # Each chunk's notes language ('ja' / 'en', retrieve._chunk_languages: per note, as the
         # verdict reads them); None: none known, links are always followed (`points_elsewhere`).
@@ -243,17 +243,19 @@ class Pointers:
         return points_elsewhere(question, hits[0], hits[position], languages)
 
     def _replacement(self, groups: Sequence[Sequence[int]], hits: Sequence[Hit], question: str) -> int | None:
-        """The position (1..POINTED_HITS-1) of the first current hit on a page the first hit's
-        page links to, when the first hit is a replaced section the question does not ask about
-        (superseded.py): the old page names its replacement ("Since 1 April 2026 the Japanese
-        page [返金ルール](refund-policy.md) applies"), and an English question ranked the old
-        English page over the current Japanese one, whose section came second (a fresh user,
-        heldout21, 2026-12-06). None when nothing moves."""
+        """The position (1..POINTED_HITS-1) of the first current hit on the note the first hit's
+        page names as its replacement (`replacing_notes`), when the first hit is a replaced
+        section the question does not ask about (superseded.py; every chunk of it: a current
+        section with a replaced subsection joined is current). The old page names its
+        replacement ("Since 1 April 2026 the Japanese page [返金ルール](refund-policy.md)
+        applies"), and an English question ranked the old English page over the current
+        Japanese one, whose section came second (a fresh user, heldout21, 2026-12-06). None
+        when nothing moves."""
         if self._stale is None or len(hits) < 2 or not self._superseded.intersection(groups[0]):
             return None
         stale = self._stale(question)
         if not all(stale[row] for row in groups[0]):
-            return None  # a current section with its replaced subsection joined (heldout9's linen rules) is current
+            return None  # heldout9's linen rules with their "旧ルール" joined (Gemma moved them)
         replacing = self.replacing_notes(hits[0].chunk.source)
         for position in range(1, min(POINTED_HITS, len(hits))):
             if hits[position].chunk.source in replacing and not any(stale[row] for row in groups[position]):
