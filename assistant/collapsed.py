@@ -17,6 +17,7 @@ import re
 from typing import Sequence
 
 from .mdlines import code_lines
+from .wiki.mkdocsblocks import MKDOCS_BLOCK, block_title
 from .scopes import shown_heading
 
 # <details> and <details markdown="1">; `open` shows it unfolded. The first one of a line opens
@@ -32,8 +33,6 @@ _OPEN_ATTRIBUTE = re.compile(r"(?:^|\s)open(?:\s|=|$)", re.IGNORECASE)
 _CONTAINER_OPEN = re.compile(r"^\s*(:{3,})\s*([\w-]+)\s*(.*?)\s*$")
 _CONTAINER_OPEN_MARK = re.compile(r"\s*\{open\}\s*$")  # `::: details Title {open}` shows it unfolded
 _CONTAINER_CLOSE = re.compile(r"^\s*(:{3,})\s*$")
-# pymdownx.details (MkDocs): `??? note "Title"` folded, `???+` open; its body is indented.
-_MKDOCS_OPEN = re.compile(r'^(\s*)\?\?\?(\+?)\s+([\w-]+)(?:\s+[\w-]+)*(?:\s+"(.*)")?\s*$')
 # Hugo (hugo-book and others): {{< details "Title" >}} / {{% details title="Title" open=true %}}
 _HUGO_OPEN = re.compile(r'\{\{[<%]\s*details\b([^{}<>%\n]{0,300})[>%]\}\}', re.IGNORECASE)
 _HUGO_CLOSE = re.compile(r'\{\{[<%]\s*/details\s*[>%]\}\}', re.IGNORECASE)
@@ -77,11 +76,11 @@ def collapsed_block(text: str, line_start: int, line: int) -> str | None:
 
 def _read(raw: str, stack: list, lines: Sequence[str], i: int) -> None:
     """Push the blocks `raw` opens and pop the ones it closes, in order along the line."""
-    mkdocs = _MKDOCS_OPEN.match(raw)
+    # pymdownx.details (MkDocs): `??? note "Title"` folded, `???+` open; its body is indented.
+    mkdocs = MKDOCS_BLOCK.match(raw) if raw.lstrip().startswith("???") else None
     if mkdocs:
         # untitled, MkDocs labels it by its type ("??? warning": "Warning")
-        stack.append(("mkdocs", None if mkdocs.group(2) else _title(mkdocs.group(4) or mkdocs.group(3).capitalize()),
-                      _indent(raw)))
+        stack.append(("mkdocs", None if raw.lstrip().startswith("???+") else _title(block_title(mkdocs)), _indent(raw)))
         return
     if _CONTAINER_CLOSE.match(raw):
         while stack and stack[-1][0] != "container":

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .wiki.mkdocsblocks import MKDOCS_BLOCK, block_title, unindented_bodies
+
 _LEADING_WS = re.compile(r"^[ \t]*")
 
 
@@ -77,54 +79,27 @@ def disclosure_as_text(text: str) -> str:
     return _SUMMARY_LINE.sub(lambda m: f"{m.group(1)}**{m.group(2).strip()}**" if m.group(2).strip() else "", text)
 
 
-# Python-Markdown's indented blocks (MkDocs): an admonition `!!! note "Title"`, a collapsible
-# `??? tip` / `???+ tip` (pymdownx.details), a tab `=== "Linux"` (pymdownx.tabbed). Their body
-# is indented four columns past the marker; rendered alone by CommonMark, it was a code block,
-# and a note box's answer line showed as small grey code (a fresh user, heldout21, 2026-12-06).
-_INDENTED_BLOCK = re.compile(r'^([ \t]*)(?:(?:!!!|\?\?\?\+?)[ \t]+([\w-]+)(?:[ \t]+[\w-]+)*(?:[ \t]+"(.*)")?'
-                             r'|===\+?[ \t]+"(.*)")[ \t]*$')
-
-
 def indented_blocks_as_text(text: str, raw: str | None = None) -> str:
-    """Python-Markdown's indented blocks (`!!! note`, `??? tip`, `=== "Tab"`) as the wiki shows
-    them: the marker line its title in bold (a titled block's title, else its type, as MkDocs
-    labels it; an empty title "" shows none), the body four columns less indented, so it
-    renders as text, not code. `raw`: the lines as written when `text` is them as the page
-    shows them (chunking.Chunk.page_text: a marker line already its title, or blank), line for
-    line; the blocks are read from it. Lines keep their numbers; fenced code is left alone."""
+    """Python-Markdown's indented blocks (`!!! note`, `??? tip`, `=== "Tab"`, MkDocs;
+    wiki/mkdocsblocks.py) as the wiki shows them: the marker line its title in bold (a titled
+    block's title, else its type, as MkDocs labels it; an empty title "" shows none), the body
+    as text, not the code CommonMark made of it (a note box's answer line showed as small grey
+    code: a fresh user, heldout21, 2026-12-06). `text`: the lines as written; or, with `raw`
+    (them as written, line for line), as the page shows them (chunking.Chunk.page_text:
+    bodies already unindented, a marker line its title or blank). Lines keep their numbers."""
     lines = text.split("\n")
     written = raw.split("\n") if raw is not None else lines
     if len(written) != len(lines):
         return text
-    fence, out = None, []
-    bodies: list[int] = []  # columns each open block's body is indented to, innermost last
-    for line, source in zip(lines, written):
-        indent = _columns(_LEADING_WS.match(source).group())
-        while bodies and source.strip() and indent < bodies[-1]:
-            bodies.pop()  # a line not indented past its marker ends the body
-        dedent = 4 * len(bodies)
-        shown = line if not bodies else " " * max(0, _columns(_LEADING_WS.match(line).group()) - dedent) + line.lstrip(" \t")
-        opened = _FENCE.match(source)
-        if fence is not None:
-            closes = opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence) and not opened.group(2).strip()
-            fence = None if closes else fence
-            out.append(shown)
-            continue
-        if opened:
-            fence = opened.group(1)
-        # A marker indented four columns past its body is an indented code block's text (a
-        # note showing the syntax: an attack).
-        block = None if opened or indent - dedent >= 4 else _INDENTED_BLOCK.match(" " * (indent - dedent) + source.lstrip(" \t"))
-        if block:
-            # The page's own caption when it made one (wiki/shown.py: an admonition's title);
-            # else as MkDocs labels it: a tab by its title, an untitled block by its type.
-            title = line.strip() if raw is not None and line.strip() not in ("", source.strip()) else next(
-                (t for t in (block.group(3), block.group(4)) if t is not None), block.group(2) and block.group(2).capitalize()) or ""
-            out.append(f"{block.group(1)}**{title.strip()}**" if title.strip() else "")
-            bodies.append(indent + 4)
-            continue
-        out.append(shown)
-    return "\n".join(out)
+    if raw is None:
+        lines, markers = unindented_bodies(lines, written)
+    else:  # a marker the page read as one shows its title there, or nothing
+        markers = {i for i, (line, source) in enumerate(zip(lines, written))
+                   if line.strip() != source.strip() and MKDOCS_BLOCK.match(source)}
+    for i in markers:
+        title = (lines[i].strip() if raw is not None else "") or block_title(MKDOCS_BLOCK.match(written[i]))
+        lines[i] = f"{_LEADING_WS.match(lines[i]).group()}**{title}**" if title else ""
+    return "\n".join(lines)
 
 
 def unindented_html_blocks(text: str) -> str:

@@ -471,19 +471,42 @@ def test_an_admonition_or_tab_body_reads_as_text_not_as_code():
     assert lead.startswith("ヘルメットだけ長いのは") and not lead.startswith("<code>")
 
 
+def _mkdocs_chunks(raw: str, **limits) -> list:
+    """The real chunks of note `raw` as MkDocs shows it (wiki/shown.py page text)."""
+    from assistant.chunking import chunk_note
+    from assistant.notes import parse_note
+
+    return chunk_note(parse_note(raw, "a.md"), wiki_engine="mkdocs", **limits)
+
+
 def test_an_admonition_body_reads_as_text_in_the_lines_the_page_shows():
     # As indexed, a chunk's page text has the marker line already as its caption (blank when
-    # untitled, wiki/shown.py); the blocks are read from the lines as written.
+    # untitled) and the body unindented (wiki/shown.py); the titles are read from the lines as written.
     from assistant.hits import Hit
     from assistant.webrender import best_hit_html
 
-    raw = "## 保管期間\n\n!!! note\n    ヘルメットだけ長いのは連絡が遅いため。\n\n!!! tip \"理由\"\n    二つ目。\n"
-    shown = "## 保管期間\n\n\n    ヘルメットだけ長いのは連絡が遅いため。\n\n理由\n    二つ目。\n"
-    chunk = Chunk(source="a.md", title="A", heading_path=("A", "保管期間"), anchor="s", permalink=None,
-                  line_start=1, line_end=8, text=raw, shown=shown)
-    html = best_hit_html(Hit(chunk, 1.0, "u", (4, 7)), "ja")
+    raw = "# A\n\n## 保管期間\n\n!!! note\n    ヘルメットだけ長いのは連絡が遅いため。\n\n!!! tip \"理由\"\n    二つ目。\n"
+    (chunk,) = [c for c in _mkdocs_chunks(raw) if c.heading_path[-1] == "保管期間"]
+    assert "\n理由\n二つ目。" in chunk.page_text  # the caption, and the body as text
+    html = best_hit_html(Hit(chunk, 1.0, "u", (6, 9)), "ja")
     assert html.split('class="lead-line">')[1].startswith("ヘルメットだけ長いのは連絡が遅いため。</p>")
-    assert "<pre>" not in html and "<strong>理由</strong>" in html and "二つ目。" in html
+    assert "<pre>" not in html and "<strong>理由</strong>" in html and "<strong>Note</strong>" in html and "二つ目。" in html
+
+
+def test_a_long_admonition_s_later_chunks_read_as_text_too():
+    # A body longer than a chunk went on, past the chunk holding its marker, as code: the
+    # marker was read at render time, from the chunk alone (a fresh user, heldout21).
+    from assistant.hits import Hit
+    from assistant.webrender import best_hit_html
+
+    body = "".join(f"    - 手順 {n}: 棚 {n} の在庫を数えて記録する。\n" for n in range(1, 41))
+    raw = "# A\n\n## 棚卸し\n\n!!! note \"手順\"\n" + body
+    chunks = [c for c in _mkdocs_chunks(raw, max_lines=12) if c.heading_path[-1] == "棚卸し"]
+    assert len(chunks) >= 3
+    last = chunks[-1]
+    assert "!!!" not in last.text and all(not line.startswith(" ") for line in last.page_text.split("\n"))
+    html = best_hit_html(Hit(last, 1.0, "u", (last.line_end,)), "ja")
+    assert "<pre>" not in html and "手順 40: 棚 40 の在庫を数えて記録する。" in html.split('class="lead-line">')[1]
 
 
 def test_an_admonition_body_s_wrapped_sentence_is_shown_whole_and_one_fact_lines_apart():
@@ -493,13 +516,11 @@ def test_an_admonition_body_s_wrapped_sentence_is_shown_whole_and_one_fact_lines
     from assistant.hits import Hit
     from assistant.webrender import answer_lines
 
-    raw = ("## Storage\n\n!!! note\n    Helmets are kept longer because owners often call after\n"
+    raw = ("# A\n\n## Storage\n\n!!! note\n    Helmets are kept longer because owners often call after\n"
            "    a week or more.\n\n## 担当\n\n田中 施設担当\n佐藤 経理担当\n伊藤 広報担当\n")
-    shown = raw.replace("!!! note", "")
-    chunk = Chunk(source="a.md", title="A", heading_path=("A", "Storage"), anchor="s", permalink=None,
-                  line_start=1, line_end=11, text=raw, shown=shown)
-    assert answer_lines(Hit(chunk, 1.0, "u", (4,))) == ["Helmets are kept longer because owners often call after a week or more."]
-    assert answer_lines(Hit(chunk, 1.0, "u", (10,))) == ["佐藤 経理担当"]
+    storage, staff = [c for c in _mkdocs_chunks(raw) if c.heading_path[-1] in ("Storage", "担当")]
+    assert answer_lines(Hit(storage, 1.0, "u", (6,))) == ["Helmets are kept longer because owners often call after a week or more."]
+    assert answer_lines(Hit(staff, 1.0, "u", (12,))) == ["佐藤 経理担当"]
 
 
 def test_a_tab_shows_its_title_an_untitled_note_its_type_and_shown_syntax_stays_code():
@@ -507,8 +528,8 @@ def test_a_tab_shows_its_title_an_untitled_note_its_type_and_shown_syntax_stays_
     # a note showing the syntax in an indented code block had it rewritten.
     from assistant.webrender import section_html
 
-    raw = '## Install\n\n=== "Windows"\n    Run setup.exe.\n\n!!! note\n    Reboot after.\n\nExample:\n\n    !!! danger "Never"\n        body\n'
-    shown = raw.replace("!!! note\n", "\n")  # as wiki/shown.py blanks an untitled marker
-    html = section_html(shown, 1, (4,), raw=raw)
+    raw = '# A\n\n## Install\n\n=== "Windows"\n    Run setup.exe.\n\n!!! note\n    Reboot after.\n\nExample:\n\n    !!! danger "Never"\n        body\n'
+    (chunk,) = [c for c in _mkdocs_chunks(raw) if c.heading_path[-1] == "Install"]
+    html = section_html(chunk.page_text, chunk.line_start, (6,), raw=chunk.text)
     assert "<strong>Windows</strong>" in html and "<strong>Note</strong>" in html and "===" not in html
     assert '!!! danger "Never"\n    body' in html.split("<pre><code>")[1]

@@ -89,11 +89,26 @@ def test_explicit_id_syntax_is_hidden_where_it_is_an_id(engine, heading):
 def test_container_markers_hidden_titles_are_captions_bodies_shown():
     page = shown('::: tip Remember\nbody one\n:::\n\n!!! note "Title"\n    body two\n\n!!! warning\n'
                  "    body three\n\n:::info[Docusaurus title]\nx\n:::\n\n> [!NOTE]\n> alert body\n", "mkdocs")
-    assert page.lines[:6] == ("Remember", "body one", "", "", "Title", "    body two")
+    # an indented block's body is text, as MkDocs shows it, not the code CommonMark reads
+    assert page.lines[:6] == ("Remember", "body one", "", "", "Title", "body two")
     assert not page.shows(8) and page.shows(9) and page.lines[10] == "Docusaurus title"
     # An alert's marker: a caption, kept escaped where the engine shows it as text (MkDocs)
     assert page.lines[14] == "> \\[!NOTE]" and page.shows(16)
     assert page.captions == {1, 5, 11, 15}
+
+
+def test_indented_block_bodies_are_text_nested_and_fenced_and_code_shown_syntax_stays():
+    # Python-Markdown's blocks (wiki/mkdocsblocks.py): a tab's title is a caption too; a nested
+    # block's body loses both indents; a fence in a body is code, its marker-like line kept; a
+    # marker four columns past its body is an indented code block's text; a comment in a body
+    # after a blank line (CommonMark's indented code, before) is hidden.
+    page = shown('=== "Linux"\n    apt install x\n\n    ??? tip\n        nested\n\n    ```\n    !!! kept\n    ```\n'
+                 '\n        !!! danger "code"\n\n    <!-- hidden -->\n    after\nnot in it\n', "mkdocs")
+    assert page.lines[0] == "Linux" and 1 in page.captions
+    assert page.lines[1] == "apt install x" and page.lines[4] == "nested" and not page.shows(4)
+    assert page.lines[6:9] == ("```", "!!! kept", "```")
+    assert page.lines[10] == '    !!! danger "code"'
+    assert not page.shows(13) and page.lines[13:15] == ("after", "not in it")
 
 
 def test_details_content_and_table_cells_are_shown_summary_is_a_caption():

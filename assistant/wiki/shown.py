@@ -12,9 +12,9 @@ it is noise anyway):
   * lines of nothing but HTML tags (`<details markdown="block">`, `</div>`);
   * kramdown attribute lists (`{: .note}`, `{:toc}` and the `* TOC` line it turns into the
     table of contents), kramdown's `{::comment}` ... `{:/comment}` and `{::options /}`;
-  * container markers: `::: tip`, `:::` (VitePress, Docusaurus), `!!! note` / `??? note`
-    (MkDocs admonitions); a title they carry (`!!! note "Title"`, `::: tip Title`) is shown,
-    as a caption;
+  * container markers: `::: tip`, `:::` (VitePress, Docusaurus), `!!! note` / `??? note` /
+    `=== "Tab"` (MkDocs' indented blocks, mkdocsblocks.py); a title they carry
+    (`!!! note "Title"`, `::: tip Title`, a tab's) is shown, as a caption;
   * a heading's explicit id syntax (`## Why {#why}`) where the engine takes it as an id.
 Hidden under Docusaurus only: MDX's `import` / `export` paragraphs (module code); a
 `<TabItem label="...">` line shows its label, as a caption.
@@ -28,7 +28,9 @@ caption when it stands alone on its line; `{{< ref "ops/x.md" >}}` (and `relref`
 note's path, for the chat to link to that note's page; another file argument shows nothing. Under a
 GitHub wiki (`github-wiki`), a page link `[[Link text|Page-Name]]` shows its text. Other engines
 show `{{ }}` as written (it is often code: GitHub Actions, Helm).
-Shown and indexed: table cells, `<details>` content, admonition bodies. Captions (`<summary>`
+Shown and indexed: table cells, `<details>` content, admonition bodies (an indented block's
+body four columns less indented, as the text the site shows, not code: under every engine, as
+its marker). Captions (`<summary>`
 lines, admonition titles) are shown and indexed but are labels, never an answer line. A GitHub
 alert's marker line (`> [!NOTE]`) is kept as written, a caption: the page shows the alert's
 type there as its title (a reply renders it so, gfmarks.py); it carries no words of the note,
@@ -49,6 +51,7 @@ from dataclasses import dataclass
 
 from ..notes import Note, _front_matter_end, parse_structure
 from .headings import WikiHeading, is_ial_line
+from .mkdocsblocks import MKDOCS_BLOCK, unindented_bodies
 
 LIQUID_ENGINES = ("jekyll", "kramdown")
 KRAMDOWN_ENGINES = ("jekyll", "kramdown")
@@ -91,7 +94,6 @@ _KRAMDOWN_EXT_LINE = re.compile(r"^\s*\{::\w+\b[^}]*/\}\s*$")  # {::options key=
 _KRAMDOWN_COMMENT = (re.compile(r"\{::comment\}"), re.compile(r"\{:/(comment)?\}"))
 _TOC_ITEM = re.compile(r"^\s*(?:[*+-]|1\.)\s+TOC\s*$")
 _COLON_FENCE = re.compile(r"^\s*:::+\s*([A-Za-z][\w-]*)?\s*(.*?)\s*$")
-_ADMONITION = re.compile(r"^\s*(?:!!!|\?\?\?\+?)\s*[A-Za-z][\w-]*(?:\s+[\w-]+)*\s*(?:\"(.*)\")?\s*$")
 # (escaped too: how page_text writes a marker the page shows as text, ALERTS_AS_TEXT)
 _GITHUB_ALERT = re.compile(r"^\s*>\s*\\?\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*$", re.I)
 _TRAILING_ATTRS = re.compile(r"(?<!\s)\s*+\{[^{}]*+\}\s*+$")  # starts a run of spaces: linear
@@ -273,9 +275,9 @@ def _marker(line: str) -> tuple[bool, str | None]:
             title = title[1:-1]
         title = _TRAILING_ATTRS.sub("", title).strip()
         return True, title or None
-    admonition = _ADMONITION.match(line)
-    if admonition:
-        return True, (admonition.group(1) or "").strip() or None
+    block = MKDOCS_BLOCK.match(line)
+    if block:
+        return True, next((t.strip() for t in (block.group(3), block.group(4)) if t is not None), "") or None
     return False, None
 
 
@@ -335,6 +337,9 @@ def page_text(note: Note, engine: str, headings: Sequence[WikiHeading] = ()) -> 
         lines = _liquid(lines)
     elif engine == "hugo":
         lines, captions = _shortcodes(lines)
+    # An indented block's body is text (Python-Markdown's, mkdocsblocks.py): before finding
+    # code, which it read as, so its comments and nested markers are found as on the site.
+    lines, _ = unindented_bodies(lines, [""] * fm_end + list(note.lines[fm_end:]))
     code = _code_lines(lines)
     html = _html_block_lines(note.blocks)
     if engine == "github-wiki":
