@@ -13,7 +13,7 @@ import unicodedata
 from typing import Sequence
 
 from .errors import QueryError
-from .noanswer import key_terms
+from .noanswer import is_small_talk, key_terms
 from .textnorm import match_form
 from .topicwords import ELLIPTICAL_KEY_TERMS, topic_words
 
@@ -80,9 +80,12 @@ def question_chars(question: str) -> int:
 
 
 def validate_history(history: object, name: str = "history") -> tuple[str, ...]:
-    """Earlier user turns, oldest first, each cut at MAX_QUESTION_CHARS, blank ones dropped;
-    a QueryError for anything but a list of at most MAX_HISTORY strings. `name` is the
-    input as the caller's user spells it (the CLI: "--history"), for the message."""
+    """Earlier user turns, oldest first, each cut at MAX_QUESTION_CHARS, blank ones and small
+    talk dropped; a QueryError for anything but a list of at most MAX_HISTORY strings. `name`
+    is the input as the caller's user spells it (the CLI: "--history"), for the message.
+    Thanks and greetings (noanswer.is_small_talk) name no topic for a later turn to take: after
+    "ありがとう！", "What is it?" was answered from the notes with full confidence, where alone
+    it asks which topic is meant (a fresh user, heldout23, 2026-12-06)."""
     if isinstance(history, (str, bytes)) or not isinstance(history, (list, tuple)):
         raise QueryError(f"{name} must be a list of earlier questions (strings)",
                          ja="以前の質問はテキストのリストにしてください")
@@ -92,7 +95,7 @@ def validate_history(history: object, name: str = "history") -> tuple[str, ...]:
     if len(history) > MAX_HISTORY:
         raise QueryError(f"{name} may hold at most {MAX_HISTORY} earlier questions",
                          ja=f"以前の質問は{MAX_HISTORY}件までにしてください")
-    return tuple(turn[:MAX_QUESTION_CHARS] for turn in history if turn.strip())
+    return tuple(turn[:MAX_QUESTION_CHARS] for turn in history if turn.strip() and not is_small_talk(turn[:MAX_QUESTION_CHARS]))
 
 
 def validate_top_k(top_k: object, name: str = "top_k") -> int:

@@ -216,6 +216,17 @@ def test_thanks_after_earlier_turns_is_not_answered(searcher, question):
     assert not answer.no_answer and not answer.asks_nothing and answer.hits
 
 
+@pytest.mark.parametrize("history", [("ありがとう！",), ("Thanks!", "hi")])
+def test_thanks_earlier_in_a_chat_give_no_topic_to_take(searcher, history):
+    # A fresh user (heldout23, 2026-12-06): "What is it?" after "ありがとう！" was answered from
+    # the notes with full confidence; alone it asks which topic is meant.
+    answer = searcher.search("What is it?", history=history)
+    assert answer.asks_nothing and not answer.hits
+    # thanks between two turns leave the topic of the one before them
+    after = searcher.search("その最大値は？", history=("SQSの可視性タイムアウトとは？", "ありがとう"))
+    assert not after.no_answer and "SQS" in " > ".join(after.hits[0].chunk.heading_path)
+
+
 @pytest.mark.parametrize("question", ["その場合は？", "In that case?", "じゃあそれは？"])
 def test_a_question_whose_only_words_point_back_needs_an_earlier_turn(searcher, question):
     # A fresh user (wiki-dev): "その場合は？" first in a chat was answered with a fragment.
