@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.config import from_env, links_line
     from assistant.errors import ConfigError, ModelError
     from assistant.profiles import check_model, choose_model, startup_line
-    from assistant.server import serve
+    from assistant.server import embedding_line, serve
     from assistant.termsafe import terminal_safe
 
     # --model or ASSISTANT_MODEL wins; else the model of the index already built, else the
@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(startup_line(settings.model, why), file=sys.stderr, flush=True)
     print(terminal_safe(links_line(settings)), file=sys.stderr, flush=True)
+    print(terminal_safe(embedding_line(settings)), file=sys.stderr, flush=True)
     return serve(settings)
 
 

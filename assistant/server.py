@@ -153,6 +153,17 @@ def safe_output() -> None:
             handler.setFormatter(SafeFormatter(handler.formatter._fmt if handler.formatter else None))
 
 
+def embedding_line(settings: Settings) -> str:
+    """One start-up line: which other sites' pages may show the chat in a frame (CSP
+    frame-ancestors, guard.py), and how to allow a wiki's when none may: a first-time embedder
+    saw only the browser's broken-page icon in the wiki's frame, and nothing at start-up said
+    why (a fresh user, heldout23, 2026-12-06)."""
+    if settings.allowed_origins:
+        return f"embedding: pages of {', '.join(settings.allowed_origins)} may show the chat in a frame"
+    return ("embedding: no other site's pages may show the chat in a frame; set ASSISTANT_ALLOWED_ORIGINS="
+            "https://your-wiki.example (comma-separated) to embed it in your wiki (docs/embedding.md)")
+
+
 def serve(settings: Settings) -> int:
     """Blocking: build if needed, print the URL, serve until Ctrl-C."""
     import uvicorn

@@ -715,9 +715,20 @@ def test_a_taken_port_is_one_line_before_any_address(cli_env):
                                 cwd=PROJECT_ROOT, env=cli_env, capture_output=True, timeout=300)
     err = result.stderr.decode("utf-8", "replace")
     assert result.returncode == 1 and "Traceback" not in err, err
-    last = err.strip().splitlines()[-1]  # after the start-up lines (model, citation links)
+    last = err.strip().splitlines()[-1]  # after the start-up lines (model, citation links, embedding)
     assert last.startswith("error: ") and f"port {port}" in last and "--port" in last, err
     assert b"Notes assistant:" not in result.stdout
+    # A fresh user (heldout23): a wiki's frame showed a broken page, and nothing said why.
+    assert "embedding: no other site's pages may show the chat in a frame; set ASSISTANT_ALLOWED_ORIGINS=" in err, err
+
+
+def test_the_embedding_line_names_the_sites_that_may_frame_the_chat():
+    from assistant.config import from_env
+    from assistant.server import embedding_line
+
+    settings = from_env({"ASSISTANT_ALLOWED_ORIGINS": "https://wiki.example.com, https://intra.example.com"})
+    assert embedding_line(settings) == ("embedding: pages of https://wiki.example.com, https://intra.example.com "
+                                        "may show the chat in a frame")
 
 
 def test_an_ipv6_host_listens_on_ipv6_only():
