@@ -20,6 +20,7 @@ from .mdparser import MAX_RANK_STYLED, markdown, rank_class
 from .answeritems import answer_items
 from .lines import row_text, table_header
 from .notelinks import link_rewriter
+from .paragraphleads import DEFINITION, definition_term
 from .query import MAX_QUESTION_CHARS
 from .render import NO_ANSWER, WEAK_LINES_LABEL, asks_nothing_notice, citation_parts, collapsed_note
 from .scopes import shown_heading
@@ -200,7 +201,13 @@ def _source_lines(hit: Hit) -> list[str]:
             row = row_text(header, body[i], shown=True) if header is not None else ""
             # A list item written over several lines is one answer (answeritems.item_spans).
             rest = [body[n - hit.chunk.line_start].strip() for n in item[1:]]
-            out.append(" ".join([row or _BLOCK_MARKER.sub("", body[i], count=1).strip(), *rest]))
+            # A definition with its term, as the wiki's list shows it: alone, ": The card a
+            # household gets ..." named nothing and kept its marker (a fresh user, heldout23).
+            defined = not row and DEFINITION.match(body[i])
+            term = definition_term(body, i + 1) if defined else None
+            line = (DEFINITION if defined else _BLOCK_MARKER).sub("", body[i], count=1).strip()
+            line = f"{term}: {line}" if term else line
+            out.append(" ".join([row or line, *rest]))
     return out
 
 

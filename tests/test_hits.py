@@ -509,6 +509,20 @@ def test_a_long_admonition_s_later_chunks_read_as_text_too():
     assert "<pre>" not in html and "手順 40: 棚 40 の在庫を数えて記録する。" in html.split('class="lead-line">')[1]
 
 
+def test_a_definition_s_answer_line_reads_with_its_term_not_its_marker():
+    # A fresh user (heldout23, kramdown definition lists): the answer line read ": The card a
+    # household gets ...", naming nothing and keeping the marker the wiki does not show.
+    from assistant.hits import Hit
+    from assistant.webrender import answer_lines
+
+    raw = ("## Words\n\n世帯カード (household card)\n: The card a household gets when it registers.\n\n"
+           "- item\n\n: A colon line with no term.\n")
+    chunk = Chunk(source="g.md", title="G", heading_path=("G", "Words"), anchor="words", permalink=None,
+                  line_start=1, line_end=8, text=raw)
+    assert answer_lines(Hit(chunk, 1.0, "u", (4,))) == ["世帯カード (household card): The card a household gets when it registers."]
+    assert answer_lines(Hit(chunk, 1.0, "u", (8,))) == ["A colon line with no term."]
+
+
 def test_an_admonition_body_s_wrapped_sentence_is_shown_whole_and_one_fact_lines_apart():
     # An admonition's body is indented: read as code, its wrapped sentence was cut in two (a
     # fresh user, heldout21). Japanese lines of one fact each, without 。, stay apart: joined,
