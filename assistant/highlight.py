@@ -24,7 +24,7 @@ from .lexical import SharedTokens, TextTokens, text_tokens, tokenize
 from .lines import LineUnit, code_lines, is_content, is_table_header, parent_line
 from .paragraphleads import is_list_lead_in, leading_lines
 from .quantities import asked_answers, gives_answer
-from .rowkeys import RowKeys, names_key, question_numbers, read_row, states_key
+from .rowkeys import RowKeys, named_phrase, names_key, question_numbers, read_row, states_key
 from .navigation import navigation_lines
 from .textnorm import match_form
 from .topicwords import ELLIPTICAL_KEY_TERMS, topic_words
@@ -189,6 +189,8 @@ class LineRanker:
         # SEV2 row ("1 hour": 時間) first (a fresh user, 2026-12-06).
         topics = [match_form(w).lower() for w in topic_words(text)]
         named = frozenset(topics if len(topics) <= ELLIPTICAL_KEY_TERMS else filter(_IDENTIFIER.search, topics))
+        phrase = named_phrase(text, frozenset(topics))  # a name of words that stand together: "CLASS III"
+        named = named | {phrase} if phrase else named
         asked = asked_answers(text)
         # A joined chunk without answer lines (a "関連ページ" link list beside a fee section)
         # offers its heading only when no chunk of the hit has answer lines: it led the fees'

@@ -39,6 +39,17 @@ _QUESTION_NUMBER = re.compile(rf"{_BEFORE}({_NUMBER}){_AFTER}{_UNIT}")
 # letters after the first, a dash, wave dash or "to" between. Possessive: spaces are taken
 # once (a row of 20,000 spaces cost 13 s an `ask` with backtracking, an attacking helper).
 _RANGE = re.compile(rf"{_BEFORE}({_NUMBER})(?:\s*+(?:%|[^\W\d_]{{1,4}}+))?\s*+(?:-|–|—|〜|～|~|\bto\b)\s*+({_NUMBER}){_AFTER}{_UNIT}")
+# A bound of a half-open range, as fee and approval tables write one: "5,000 円以上 30,000 円未満",
+# "30,000 円以上", "under 5 kg", "10 or more". Each word says which side the number bounds and
+# whether it is in the range (以上 and "or more" take it, 超 and "over" do not). Possessive.
+_LOWER_AFTER = {"以上": True, "超": False, "or more": True, "and over": True, "and up": True, "+": True}
+_UPPER_AFTER = {"以下": True, "未満": False, "or less": True, "or fewer": True, "and under": False}
+_LOWER_BEFORE = {"over": False, "more than": False, "above": False, "at least": True, "from": True}
+_UPPER_BEFORE = {"under": False, "less than": False, "below": False, "up to": True, "at most": True, "fewer than": False}
+_AFTER_WORDS = "|".join(sorted(map(re.escape, {**_LOWER_AFTER, **_UPPER_AFTER}), key=len, reverse=True))
+_BEFORE_WORDS = "|".join(sorted(map(re.escape, {**_LOWER_BEFORE, **_UPPER_BEFORE}), key=len, reverse=True))
+_BOUND = re.compile(rf"(?:\b({_BEFORE_WORDS})\s++)?{_BEFORE}({_NUMBER}){_AFTER}{_UNIT}(?:\s*+({_AFTER_WORDS})(?![A-Za-z]))?")
+_EXCLUSIVE = 1e-9  # how far inside an exclusive bound (未満, "over") the compared range starts
 # One name for a unit written either way ("5 日後" is in "7 to 3 days before").
 _SAME_UNIT = {"日": "day", "days": "day", "人": "person", "名": "person", "people": "person", "persons": "person",
               "円": "yen", "分": "minute", "min": "minute", "mins": "minute", "minutes": "minute",
@@ -120,7 +131,35 @@ def _keys_of(cells: list[str], key: str) -> RowKeys | None:
             bounds = _range(m.group(1), m.group(2))
             if bounds is not None:
                 ranges.append((*bounds, _unit(m.group(3))))
+        if not ranges:
+            ranges.extend(_half_open(cell))
+            # a bound is no key as written: "5,000 円未満" does not hold 5,000
+            exact = frozenset() if cell is cells[0] and ranges else exact
     return RowKeys(exact, tuple(ranges)) if exact or ranges else None
+
+
+def _half_open(cell: str) -> list[tuple[float, float, str]]:
+    """The range a cell's bounds give ("5,000 円以上 30,000 円未満": [5000, 30000), "30,000 円以上":
+    [30000, inf), "under 5 kg": (-inf, 5)): one lower and one upper bound at most, with one
+    unit; none for a cell without a bound word, or with two of a side. "10,000 yen" picked the
+    "30,000 円以上" row of an approval table, where "5,000 円以上 30,000 円未満" answers it (a
+    fresh user, heldout23, 2026-12-06)."""
+    low, high, units = [], [], set()
+    for m in _BOUND.finditer(cell):
+        before, number, unit, after = m.groups()
+        value = _value(number)
+        if value is None or not (before or after):
+            continue
+        word = (after or before).lower()
+        if word in _LOWER_AFTER or word in _LOWER_BEFORE:
+            low.append(value if {**_LOWER_AFTER, **_LOWER_BEFORE}[word] else value + _EXCLUSIVE)
+        else:
+            high.append(value if {**_UPPER_AFTER, **_UPPER_BEFORE}[word] else value - _EXCLUSIVE)
+        units.add(_unit(unit))
+    # Without a unit an open side holds any number a question states ("over 18" held 10,000 yen).
+    if len(low) > 1 or len(high) > 1 or len(units) != 1 or "" in units or (low and high and low[0] >= high[0]):
+        return []
+    return [(low[0] if low else -float("inf"), high[0] if high else float("inf"), units.pop())]
 
 
 def key_names(line: str) -> frozenset[str]:
@@ -135,11 +174,38 @@ def key_names(line: str) -> frozenset[str]:
     return frozenset() if found is None else _names_of(found[1])
 
 
+# Ordinals a key qualifies its name with: "第 2・第 4 土曜", "2nd & 4th Sat", "1st/3rd Monday".
+_ORDINAL = re.compile(r"^(?:第\s*\d+|\d+(?:st|nd|rd|th)|\d+|&|and|[・、,/])$")
+_KEY_PARTS = re.compile(r"第\s*\d+|[^\s・、,/&]+|[・、,/&]")
+
+
 def _names_of(key: str) -> frozenset[str]:
     key = HTML_TAG.sub("", _LINK.sub(r"\1", key)).strip("`*_~ ").lower()  # "max_connections" stays
     gloss = _GLOSS.match(key)
     names = (key, *(part.strip("`*_~ ") for part in gloss.groups())) if gloss else (key,)
+    # A name qualified by ordinals is also named by itself: "土曜は？" picks "| 第 2・第 4 土曜 |"
+    # (a fresh user's follow-up, heldout23, 2026-12-06: the prose under the table was shown).
+    parts = _KEY_PARTS.findall(key) if len(key) <= MAX_KEY_CHARS else []
+    named = [part for part in parts if not _ORDINAL.match(part)]
+    if len(named) == 1 and len(parts) > 1:
+        names = (*names, named[0])
     return frozenset(name for name in names if 1 <= len(name) <= MAX_KEY_CHARS and any(ch.isalpha() for ch in name))
+
+
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+
+def named_phrase(question: str, topics: frozenset[str]) -> str | None:
+    """The question's words that are its topic words, when they stand together and are all of
+    them ("And CLASS III?": "class iii"): a name of more than one word, which may key a row
+    ("| CLASS III | ... |"); None otherwise. `topics`: topicwords.topic_words, match form,
+    lowercase. Without it a row was picked only by a one-word name, and "And CLASS III?"
+    after a CLASS I question showed the CLASS I row (a fresh user, heldout23, 2026-12-06)."""
+    words = _WORD.findall(match_form(question[:MAX_LINE_CHARS]).lower())
+    at = [i for i, word in enumerate(words) if word in topics]
+    if len(topics) < 2 or not at or at[-1] - at[0] + 1 != len(at) or set(words[at[0]: at[-1] + 1]) != set(topics):
+        return None
+    return " ".join(words[at[0]: at[-1] + 1])
 
 
 def read_row(line: str, named: bool = True) -> tuple[RowKeys | None, frozenset[str]]:

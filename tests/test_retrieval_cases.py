@@ -1147,6 +1147,20 @@ def test_the_number_a_question_states_picks_its_row_as_the_answer_line(numbered_
     assert numbered_rows.search(question, 1).hits[0].highlight_lines[0] != line
 
 
+@pytest.mark.parametrize("question, history, source, line", [
+    # a half-open range's bounds (a fresh user, heldout23: the "30,000 円以上" row was shown)
+    ("12,000 円の備品を買いたい。誰の承認がいる？", (), "approvals.md", 8),
+    ("Who approves a 40,000 yen purchase?", (), "approvals.md", 9),
+    ("How much is a month of the chew for a 3 kg puppy?", (), "prevention.md", 9),  # | up to 5 kg |
+    # a name of two words; a name qualified by ordinals (the fresh user's follow-ups)
+    ("And CLASS III?", ("How do we tell households about a CLASS I recall?",), "recalls.md", 9),
+    ("土曜は？", ("金曜の配布は何時から？",), "pantry.md", 9),
+])
+def test_a_bound_or_a_longer_name_picks_its_row_as_the_answer_line(numbered_rows, question, history, source, line):
+    hit = numbered_rows.search(question, 1, history=history).hits[0]
+    assert hit.chunk.source == source and hit.highlight_lines[0] == line, hit.highlight_lines
+
+
 # --- joined-sections: a hit of joined sections cites the one its answer line is in -------------
 
 

@@ -144,3 +144,47 @@ def test_the_row_a_question_names_is_highlighted_first():
     # A question naming more than the row is no choice of a row ("deploy" in "How do I deploy
     # with CodeDeploy blue/green?" is no pick of the item "- Deploy : ...", the seed's golden answers).
     assert ranker.highlights([0], query, "Who cleans the gym equipment after the evening classes?", None)[0] == 4
+
+
+@pytest.mark.parametrize("question, picked, others", [
+    # half-open ranges: which side each bound word closes, and whether it holds the bound
+    ("Who approves a 10,000 yen purchase?", "| 5,000 円以上 30,000 円未満 | 白石 |", ["| 5,000 円未満 | 職員 |", "| 30,000 円以上 | 理事会 |"]),
+    ("5000円の買い物は誰が承認？", "| 5,000 円以上 30,000 円未満 | 白石 |", ["| 5,000 円未満 | 職員 |"]),
+    ("A 3 kg puppy?", "| up to 5 kg | 1,650 yen |", ["| 5 kg or more | 2,000 yen |"]),
+    ("A 5 kg dog?", "| 5 kg or more | 2,000 yen |", ["| under 5 kg | 1,650 yen |"]),
+])
+def test_a_bound_picks_the_rows_its_side_holds(question, picked, others):
+    assert _picks(question, picked)
+    assert not any(_picks(question, other) for other in others)
+
+
+@pytest.mark.parametrize("question, line", [
+    ("Who approves a 10,000 yen purchase?", "| over 18 | adult fare |"),  # no unit: any number is "over 18"
+    ("Who approves a 10,000 yen purchase?", "| under 5 kg | 1,650 yen |"),  # another unit
+    ("A 7 kg dog?", "| over 5 kg under 3 kg | odd |"),  # bounds that hold nothing
+])
+def test_bounds_without_the_question_s_unit_pick_no_row(question, line):
+    assert not _picks(question, line)
+
+
+@pytest.mark.parametrize("question, phrase", [
+    ("And CLASS III?", "class iii"), ("What about the kids pool?", "kids pool"),
+    ("And for CLASS III recalls?", "class iii recalls"),
+    ("And the gym?", None),  # one word: the topic word itself names it
+    ("How do I deploy with CodeDeploy blue/green?", None),  # its topic words stand apart
+])
+def test_topic_words_standing_together_name_one_thing(question, phrase):
+    from assistant.rowkeys import named_phrase
+    from assistant.textnorm import match_form
+    from assistant.topicwords import topic_words
+
+    assert named_phrase(question, frozenset(match_form(w).lower() for w in topic_words(question))) == phrase
+
+
+@pytest.mark.parametrize("line, names", [
+    ("| 第 2・第 4 土曜 | 倉庫 | 10:00 |", {"第 2・第 4 土曜", "土曜"}),
+    ("| 2nd & 4th Sat | depot |", {"2nd & 4th sat", "sat"}),
+    ("| Kids pool | 10:00 |", {"kids pool"}),  # two names: neither alone
+])
+def test_a_name_qualified_by_ordinals_is_named_by_itself(line, names):
+    assert key_names(line) == names
