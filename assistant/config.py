@@ -384,7 +384,7 @@ def links_line(settings: Settings) -> str:
         in_file = {"mkdocs": f"; or set `site_url` in {site.source}",
                    "vitepress": f"; or set `sitemap: {{hostname}}` in {site.source}",
                    "docusaurus": f"; or set `url` in {site.source}", "hugo": f"; or set `baseURL` in {site.source}"}.get(site.engine, "; or set `url` in the notes' _config.yml")
-        if settings.wiki_engine in ("github-wiki", "gitlab-wiki") and site.engine is None:
+        if settings.wiki_engine in ("github-wiki", "gitlab-wiki") and site.base_url is None:
             in_file = "; or run it on a clone of the wiki: its .git/config origin gives the address"
         setting = "`baseUrl` and the docs' `routeBasePath`" if site.engine == "docusaurus" else "`base`"
         served = f", ending in {site.base_path} ({setting} in {site.source})" if site.base_path else ""

@@ -503,6 +503,25 @@ def test_a_wiki_clone_gives_its_engine_and_base_url(tmp_path, capsys, url, engin
     assert "secret" not in json.dumps(pages) and "secret" not in links_line(settings)
 
 
+@pytest.mark.parametrize("pages, engine", [
+    (("Home.md", "_Sidebar.md"), "github-wiki"), (("Home.md", "_Footer.md"), "github-wiki"),
+    (("home.md", "_sidebar.md"), "gitlab-wiki"),
+    (("README.md", "_sidebar.md"), "jekyll"),  # docsify's sidebar: no wiki
+    (("Home.md",), "jekyll"), (("_Sidebar.md",), "jekyll"),
+])
+def test_a_copy_of_a_wiki_is_read_as_one_by_its_special_pages(tmp_path, capsys, pages, engine):
+    # A blind-written GitHub wiki given as a folder, not a clone (tests/heldout24): read under
+    # Jekyll, its [[Page|links]] showed as written and citations had Jekyll's URLs and ids.
+    notes = _notes(tmp_path / "handbook")
+    for page in pages:
+        (notes / page).write_text("# Page\n\nSee [[On-call rotation|Rota]].\n", encoding="utf-8")
+    settings = from_env({}, corpus_dir=notes)
+    assert settings.wiki_engine == engine and settings.wiki_base_url == PLACEHOLDER_BASE_URL
+    if engine != "jekyll":
+        assert "run it on a clone of the wiki" in links_line(settings)
+        assert from_env({"ASSISTANT_WIKI_ENGINE": "mkdocs"}, corpus_dir=notes).wiki_engine == "mkdocs"  # a setting wins
+
+
 @pytest.mark.parametrize("url", [
     "https://github.com/example-org/radio.git",  # the code repository, not its wiki
     "https://git.corp.example/org/handbook.wiki.git",  # a wiki on a host of unknown kind: warned

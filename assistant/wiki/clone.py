@@ -1,5 +1,7 @@
 """A notes folder that is a clone of a GitHub or GitLab wiki: its engine and base URL, from
-the `origin` remote in its `.git/config` (site.py's docstring says which remotes count).
+the `origin` remote in its `.git/config` (site.py's docstring says which remotes count); or a
+copy of one, without `.git` (a download, a folder of exported pages): its engine, from the
+special pages only a wiki has (`wiki_layout`).
 
 git's config file is INI (sections, indented `key = value` lines, repeated keys), which
 the standard library's configparser reads; running `git config` would need git installed.
@@ -75,3 +77,25 @@ def wiki_clone(notes_dir: Path) -> SiteConfig | None:
                    f"gitlab-wiki and --wiki-base-url for citation links")
         return None
     return SiteConfig(path, found_wiki[0], found_wiki[1])
+
+
+# The pages only a wiki's engine gives a meaning to, beside its home page, at the root:
+# GitHub's gollum `Home.md` with `_Sidebar.md` or `_Footer.md` (names as gollum spells them);
+# GitLab's `home.md` with `_sidebar.md` (docsify's `_sidebar.md` comes with a README, no home).
+_WIKI_LAYOUTS = (("github-wiki", "Home.md", ("_Sidebar.md", "_Footer.md")), ("gitlab-wiki", "home.md", ("_sidebar.md",)))
+
+
+def wiki_layout(notes_dir: Path) -> SiteConfig | None:
+    """The engine of a notes folder laid out as a GitHub or GitLab wiki (`_WIKI_LAYOUTS`),
+    without a base URL (a copy names no remote); None for any other folder. Read under
+    Jekyll, the default, a GitHub wiki's `[[Page|link]]`s showed as written and its citation
+    links had Jekyll's URLs and ids (a blind-written GitHub wiki, tests/heldout24, 2026-12-06)."""
+    try:
+        names = {entry.name for entry in os.scandir(notes_dir) if entry.is_file(follow_symlinks=False)}
+    except OSError:
+        return None
+    for engine, home, special in _WIKI_LAYOUTS:
+        found = next((name for name in special if name in names), None)
+        if home in names and found:
+            return SiteConfig(Path(notes_dir) / found, engine, None)
+    return None

@@ -30,7 +30,8 @@ on the real site without settings: where its pages are served and their URL styl
   `git@gitlab.example.com:group/project.wiki.git`): the engine (`github-wiki` on a host named
   github, `gitlab-wiki` on one named gitlab; another host is named in a warning) and the base
   URL, `https://HOST/org/repo/wiki` or `https://HOST/group/project/-/wikis`. A user name or
-  token in the remote is never put into a link.
+  token in the remote is never put into a link. A copy of a wiki (no `.git`): the engine
+  alone, from its home page beside a sidebar or footer page (clone.wiki_layout).
 
 The JavaScript configurations are read, never run (running them would run whatever the
 team's repository holds, at every start): only a literal value of a key the file writes
@@ -57,7 +58,7 @@ import posixpath
 import re
 from pathlib import Path
 
-from .clone import wiki_clone
+from .clone import wiki_clone, wiki_layout
 from .projectroot import docs_folder_below, not_below, pages_dir_of, path_literals
 from .jekyll import jekyll_urls
 from .mkdocsfiles import MAX_PATTERNS, pattern_lines
@@ -384,7 +385,7 @@ def read_site_config(notes_dir: Path) -> SiteConfig:
     try:
         notes_dir = Path(notes_dir)
         site = _mkdocs(notes_dir) or _jekyll(notes_dir) or _vitepress(notes_dir) or _docusaurus(notes_dir) or _hugo(notes_dir)
-        site = site or wiki_clone(notes_dir) or SiteConfig()
+        site = site or wiki_clone(notes_dir) or wiki_layout(notes_dir) or SiteConfig()
     except (OSError, ValueError) as exc:  # e.g. a path with a NUL byte
         _warn_once(f"site configuration not read: {exc}")
         site = SiteConfig()
