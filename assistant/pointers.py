@@ -143,7 +143,9 @@ class Pointers:
         self._superseded = frozenset(int(row) for row in superseded)
         self._by_page = {_page_key(url): source for source, url in pages.items()}
         self._first: dict[tuple[str, str], int] = {}  # (source, anchor) -> the section's first chunk row
+        self._page_first: dict[str, int] = {}  # source -> the note's first chunk row (its banner's)
         for row, chunk in enumerate(chunks):
+            self._page_first.setdefault(chunk.source, row)
             if chunk.anchor:
                 self._first.setdefault((chunk.source, chunk.anchor), row)
         self._rows: dict[tuple[str, str], range] = {}  # section_rows, as walked
@@ -198,7 +200,7 @@ class Pointers:
         move that page first, and reading them all cost 5 s on a 240 KB page of hostile links
         (an attack, 2026-12-06)."""
         if source not in self._links:
-            first = next((row for row, chunk in enumerate(self.chunks) if chunk.source == source), None)
+            first = self._page_first.get(source)
             targets: set = set()
             if first is not None and first in self._superseded:
                 targets = {self._linked_note(href, source)[0] for line in self.chunks[first].page_text.split("\n")
@@ -214,15 +216,15 @@ class Pointers:
         return [self.section_rows(source, anchor) for source, anchor in dict.fromkeys(linked)]
 
     def pointed_first(self, groups: Sequence[Sequence[int]], hits: Sequence[Hit], top_k: int,
-                      question: str = "", asked: str | None = None) -> tuple[list, tuple[Hit, ...]]:
+                      question: str = "", asked: str = "") -> tuple[list, tuple[Hit, ...]]:
         """(groups, hits) cut to the first `top_k`, best first (`hits`; `groups`: each hit's
         chunk rows), but the current section a replaced first hit's page names first
         (`_replacement`; `asked`: the question with its conversation, which says whether it
-        asks about the past; default `question`), else the first of hits 2..POINTED_HITS in a
+        asks about the past; "": the question alone), else the first of hits 2..POINTED_HITS in a
         section the first hit's best answer line links to (in another note), unless that
         section is about something else than `question` (`points_elsewhere`)."""
         order = list(range(len(hits)))
-        replacement = self._replacement(groups, hits, question if asked is None else asked)
+        replacement = self._replacement(groups, hits, asked or question)
         if replacement is not None:
             order = [replacement] + [p for p in order if p != replacement]
             return [list(groups[p]) for p in order[:top_k]], tuple(hits[p] for p in order[:top_k])

@@ -375,7 +375,7 @@ class Searcher:
         ranking = np.where(allowed, ranking, -np.inf)
         groups = self.grouper.groups(ranking, allowed, max(top_k, POINTED_HITS) if pointed else top_k)
         hits = [self._hit(g, ranking[g[0]], encoded.vector, scores.line_terms, text, translations) for g in groups]
-        return self.pointers.pointed_first(groups, hits, top_k, text, asked or text) if pointed else (groups, tuple(hits))
+        return self.pointers.pointed_first(groups, hits, top_k, text, asked) if pointed else (groups, tuple(hits))
 
     def _hit(self, group: list[int], score: float, query: np.ndarray, line_terms: np.ndarray | None, question: str,
              translations: tuple[tuple[str, tuple[str, ...]], ...]) -> Hit:
