@@ -24,7 +24,7 @@ from .lexical import SharedTokens, TextTokens, text_tokens, tokenize
 from .lines import LineUnit, code_lines, is_content, is_table_header, parent_line
 from .paragraphleads import is_list_lead_in, leading_lines
 from .quantities import asked_answers, gives_answer
-from .rowkeys import RowKeys, named_phrase, names_key, question_numbers, read_row, states_key
+from .rowkeys import RowKeys, key_fit, named_phrase, names_key, question_numbers, read_row
 from .navigation import navigation_lines
 from .textnorm import match_form
 from .topicwords import ELLIPTICAL_KEY_TERMS, topic_words
@@ -157,8 +157,12 @@ class LineRanker:
         if translations:
             scores += LINE_LEXICAL_WEIGHT * np.array(translated_shares(translations, [self._tokens(i).form for i in ids]))
         if (numbers and self._row_keys) or (named and self._row_names):
-            scores += ROW_KEY_WEIGHT * np.array([(i in self._row_keys and states_key(numbers, self._row_keys[i]))
-                                                 or (i in self._row_names and names_key(named, self._row_names[i])) for i in ids])
+            # Of rows that hold the stated number, the closest only ("Over 65", not "18 and over")
+            fits = [key_fit(numbers, self._row_keys[i]) if i in self._row_keys else None for i in ids]
+            closest = min((fit for fit in fits if fit is not None), default=None)
+            scores += ROW_KEY_WEIGHT * np.array([(fit is not None and fit == closest)
+                                                 or (i in self._row_names and names_key(named, self._row_names[i]))
+                                                 for i, fit in zip(ids, fits)])
         if asked:
             scores += ASKED_KIND_WEIGHT * np.array([gives_answer(asked, self.lines[i].text) for i in ids])
         return [(score, self.lines[i].line) for score, i in sorted(zip(scores.tolist(), ids), reverse=True)]

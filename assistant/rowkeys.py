@@ -40,15 +40,23 @@ _QUESTION_NUMBER = re.compile(rf"{_BEFORE}({_NUMBER}){_AFTER}{_UNIT}")
 # once (a row of 20,000 spaces cost 13 s an `ask` with backtracking, an attacking helper).
 _RANGE = re.compile(rf"{_BEFORE}({_NUMBER})(?:\s*+(?:%|[^\W\d_]{{1,4}}+))?\s*+(?:-|–|—|〜|～|~|\bto\b)\s*+({_NUMBER}){_AFTER}{_UNIT}")
 # A bound of a half-open range, as fee and approval tables write one: "5,000 円以上 30,000 円未満",
-# "30,000 円以上", "under 5 kg", "10 or more". Each word says which side the number bounds and
-# whether it is in the range (以上 and "or more" take it, 超 and "over" do not). Possessive.
+# "30,000 円以上", "Under 5 kg", "10 or more". Each word says which side the number bounds and
+# whether it is in the range (以上 and "or more" take it, 超 and "over" do not). A word before
+# the number counts only first in its cell ("hand over 3 keys" is no bound: an attack); one
+# after it not inside a longer word (超過). Possessive.
 _LOWER_AFTER = {"以上": True, "超": False, "or more": True, "and over": True, "and up": True, "+": True}
 _UPPER_AFTER = {"以下": True, "未満": False, "or less": True, "or fewer": True, "and under": False}
 _LOWER_BEFORE = {"over": False, "more than": False, "above": False, "at least": True, "from": True}
 _UPPER_BEFORE = {"under": False, "less than": False, "below": False, "up to": True, "at most": True, "fewer than": False}
 _AFTER_WORDS = "|".join(sorted(map(re.escape, {**_LOWER_AFTER, **_UPPER_AFTER}), key=len, reverse=True))
 _BEFORE_WORDS = "|".join(sorted(map(re.escape, {**_LOWER_BEFORE, **_UPPER_BEFORE}), key=len, reverse=True))
-_BOUND = re.compile(rf"(?:\b({_BEFORE_WORDS})\s++)?{_BEFORE}({_NUMBER}){_AFTER}{_UNIT}(?:\s*+({_AFTER_WORDS})(?![A-Za-z]))?")
+_BOUND = re.compile(rf"(?:\b({_BEFORE_WORDS})\s++)?{_BEFORE}({_NUMBER}){_AFTER}{_UNIT}"
+                    rf"(?:\s*+({_AFTER_WORDS})(?![A-Za-z\u3400-\u9fff]))?", re.IGNORECASE)
+# A cell no bound of which is read: one that counts down ("from 1 day before check-in" is the
+# last day, "up to 7 days before" the early ones: read as counting up, both picked the
+# opposite row, an attack), or writes a sign in words (マイナス10 度以下 is below -10, not 10).
+_SIGN_WORD = re.compile(r"\b(?:minus|below zero)\b|マイナス|氷点下|零下", re.IGNORECASE)
+_NO_BOUNDS = re.compile(rf"\b(?:before|prior|ago|earlier)\b|前|{_SIGN_WORD.pattern}", re.IGNORECASE)
 _EXCLUSIVE = 1e-9  # how far inside an exclusive bound (未満, "over") the compared range starts
 # One name for a unit written either way ("5 日後" is in "7 to 3 days before").
 _SAME_UNIT = {"日": "day", "days": "day", "人": "person", "名": "person", "people": "person", "persons": "person",
@@ -124,7 +132,9 @@ def row_keys(line: str) -> RowKeys | None:
 
 
 def _keys_of(cells: list[str], key: str) -> RowKeys | None:
-    exact = frozenset(m.group(1).replace(",", "") for m in _QUESTION_NUMBER.finditer(key)) if len(key) <= MAX_KEY_CHARS else frozenset()
+    # "マイナス10 度" is not 10 degrees
+    exact = frozenset(m.group(1).replace(",", "") for m in _QUESTION_NUMBER.finditer(key)) \
+        if len(key) <= MAX_KEY_CHARS and not _SIGN_WORD.search(key) else frozenset()
     ranges = []
     for cell in cells:
         for m in _RANGE.finditer(cell):
@@ -145,8 +155,11 @@ def _half_open(cell: str) -> list[tuple[float, float, str]]:
     "30,000 円以上" row of an approval table, where "5,000 円以上 30,000 円未満" answers it (a
     fresh user, heldout23, 2026-12-06)."""
     low, high, units = [], [], set()
+    if _NO_BOUNDS.search(cell):
+        return []
     for m in _BOUND.finditer(cell):
         before, number, unit, after = m.groups()
+        before = before if before and not cell[:m.start()].strip() else None
         value = _value(number)
         if value is None or not (before or after):
             continue
@@ -175,7 +188,7 @@ def key_names(line: str) -> frozenset[str]:
 
 
 # Ordinals a key qualifies its name with: "第 2・第 4 土曜", "2nd & 4th Sat", "1st/3rd Monday".
-_ORDINAL = re.compile(r"^(?:第\s*\d+|\d+(?:st|nd|rd|th)|\d+|&|and|[・、,/])$")
+_ORDINAL = re.compile(r"^(?:第\s*\d+|\d+(?:st|nd|rd|th)|&|and|[・、,/])$")  # not a bare number: "Room 101"
 _KEY_PARTS = re.compile(r"第\s*\d+|[^\s・、,/&]+|[・、,/&]")
 
 
@@ -236,13 +249,26 @@ def states_key(numbers: tuple[tuple[str, str], ...], keys: RowKeys) -> bool:
     """Whether one of a question's `numbers` (question_numbers) is a key of the row: a key
     cell's number as written, or a quantity inside one of its ranges, with the range's unit
     when it names one."""
+    return key_fit(numbers, keys) is not None
+
+
+def key_fit(numbers: tuple[tuple[str, str], ...], keys: RowKeys) -> tuple[int, float] | None:
+    """How closely the row's keys hold one of the question's `numbers`, lower is closer, or
+    None when none holds one (states_key): (0, 0) for the number as written, (1, width) for a
+    range of two bounds, (2, distance to its bound) for a half-open range. Of rows that all hold
+    "70 years", "Over 65" is closer than "18 and over" (an attack: the broader row came first)."""
     if not numbers:
-        return False
+        return None
     if keys.exact.intersection(number for number, _ in numbers):
-        return True
+        return (0, 0.0)
+    fits = []
     for number, unit in numbers:
         # "3.10" with its trailing zero is a version, not a measure inside "3.0–3.7".
         value = None if "." in number and number.endswith("0") else _value(number)
-        if value is not None and any(low <= value <= high and (not of or of == unit) for low, high, of in keys.ranges):
-            return True
-    return False
+        if value is None:
+            continue
+        for low, high, of in keys.ranges:
+            if low <= value <= high and (not of or of == unit):
+                finite = [bound for bound in (low, high) if abs(bound) != float("inf")]
+                fits.append((1, high - low) if len(finite) == 2 else (2, min(abs(value - b) for b in finite)))
+    return min(fits, default=None)

@@ -161,7 +161,7 @@ def test_a_bound_picks_the_rows_its_side_holds(question, picked, others):
 @pytest.mark.parametrize("question, line", [
     ("Who approves a 10,000 yen purchase?", "| over 18 | adult fare |"),  # no unit: any number is "over 18"
     ("Who approves a 10,000 yen purchase?", "| under 5 kg | 1,650 yen |"),  # another unit
-    ("A 7 kg dog?", "| over 5 kg under 3 kg | odd |"),  # bounds that hold nothing
+    ("A 7 kg dog?", "| under 3 kg, 5 kg or more | odd |"),  # bounds that hold nothing
 ])
 def test_bounds_without_the_question_s_unit_pick_no_row(question, line):
     assert not _picks(question, line)
@@ -188,3 +188,33 @@ def test_topic_words_standing_together_name_one_thing(question, phrase):
 ])
 def test_a_name_qualified_by_ordinals_is_named_by_itself(line, names):
     assert key_names(line) == names
+
+
+@pytest.mark.parametrize("line", [
+    # an attack on the bounds (2026-12-06): countdowns read as counting up, a sign in words,
+    # a verb "over" in running text, 超 inside 超過
+    "| 100% of the room charge | from 1 day before check-in |",
+    "| Free | up to 7 days before check-in |",
+    "| マイナス10 度以下 | 屋外作業は中止 |",
+    "| 気温 | 氷点下 5 度以下 | 中止 |",
+    "| Team plan | hand over 3 keys at checkout |",
+    "| 1 日超過ごとに | 500 円 |",
+])
+def test_cells_whose_numbers_are_no_bounds_pick_no_row_by_them(line):
+    keys = row_keys(line)
+    assert keys is None or not keys.ranges
+    for question in ("If I cancel 10 days before check-in, what is the fee?", "気温が 3 度のときは？", "2度なら？",
+                     "We have 5 keys", "3 日超えたら？", "10度の日は？"):
+        assert not _picks(question, line) or "10" in question and "10" in (keys.exact if keys else ())
+
+
+def test_bound_words_read_in_any_case_and_the_closest_range_fits_best():
+    from assistant.rowkeys import key_fit
+
+    assert _picks("My son is 5 years old.", "| Under 6 years | Free |")
+    assert not _picks("My son is 6 years old.", "| Under 6 years | Free |")
+    asked = question_numbers("I'm 70 years old, what is the pool fee?")
+    adult, senior = row_keys("| 18 years and over | 600 yen |"), row_keys("| Over 65 years | 200 yen |")
+    assert key_fit(asked, senior) < key_fit(asked, adult)
+    assert key_fit(question_numbers("A 12 kg dog"), row_keys("| 10–20 kg | x |")) == (1, 10.0)
+    assert key_names("| Room 101 | x |") == {"room 101"}  # a bare number is no ordinal
