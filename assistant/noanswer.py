@@ -78,7 +78,7 @@ _SMALL_TALK = re.compile(
     r"|かしこまりました|わかりました|分かりました|わかった|分かった|なるほど|おはよう(?:ございます)?|こんにちは"
     r"|こんばんは|お疲れ(?:様|さま)|おつかれ(?:さま)?|よろしく(?:お願いします)?|さようなら|サンキュー"
     r"|助か(?:りました|ります|った|る)|はい)(?:です|でした|しました|ね|よ)?)"
-    r"\s*"
+    r"(?![a-z])\s*"  # a whole word: "nicety" is not "nice" + "ty" (an attack)
 )
 _SMALL_TALK_NOISE = re.compile(r"[^\w\s]|_")  # punctuation, emoji: "thanks!!", "ありがとう🙏"
 

@@ -23,6 +23,7 @@ def test_thanks_greetings_and_acknowledgements_are_small_talk(turn):
     "How much?", "そのデメリットは？", "Thanks, and what about SEV-2?", "ありがとう、SEV-2は？",
     "Thanksgiving closing hours", "Hi team, where is the VPN guide", "", "   ", "ok ok 東京",
     "ok then", "OK, and the default", "はい、それのデフォルトは", "perfect forward secrecy", "cool down period", "history",
+    "nicety", "hiring", "okinawa",  # a word that starts with one (an attack: "nice" + "ty")
 ])
 def test_a_turn_with_a_question_or_a_topic_is_not(turn):
     assert not is_small_talk(turn)
