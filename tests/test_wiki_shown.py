@@ -111,6 +111,14 @@ def test_indented_block_bodies_are_text_nested_and_fenced_and_code_shown_syntax_
     assert not page.shows(13) and page.lines[13:15] == ("after", "not in it")
 
 
+def test_an_unclosed_fence_in_a_block_ends_with_it():
+    # An attack: a ``` left open in a note box kept every later block's body indented, to the
+    # page's end; Python-Markdown closes it with the box. (The later marker itself is still
+    # read as code: CommonMark's fence runs on, and page_text finds code as CommonMark does.)
+    page = shown("!!! note\n    ```\n    code\nafter\n\n!!! tip\n    body\n", "mkdocs")
+    assert page.lines[3] == "after" and page.lines[6] == "body"
+
+
 def test_details_content_and_table_cells_are_shown_summary_is_a_caption():
     page = shown('<details markdown="block">\n<summary>Records</summary>\n\n| a | b |\n|---|---|\n'
                  "| kept 90 days | x |\n</details>\n")

@@ -47,10 +47,13 @@ def unindented_bodies(shown: list[str], written: list[str]) -> tuple[list[str], 
     markers: set[int] = set()
     bodies: list[int] = []  # the column each open block's body starts at, innermost last
     fence: str | None = None
+    fence_depth = 0  # the blocks open around the fence: one that ends closes it (Python-Markdown)
     for i, (line, source) in enumerate(zip(shown, written)):
         indent = columns(source)
         while bodies and source.strip() and indent < bodies[-1]:
             bodies.pop()  # a line not indented past its marker ends the body
+        if fence is not None and len(bodies) < fence_depth:
+            fence = None  # an unclosed fence ends with its block (an attack left it open to the page's end)
         dedent = 4 * len(bodies)
         out.append(line if not dedent else " " * max(0, columns(line) - dedent) + line.lstrip(" \t"))
         opened = _FENCE.match(source)
@@ -59,7 +62,7 @@ def unindented_bodies(shown: list[str], written: list[str]) -> tuple[list[str], 
                 fence = None
             continue
         if opened:
-            fence = opened.group(1)
+            fence, fence_depth = opened.group(1), len(bodies)
         elif indent - dedent < 4 and MKDOCS_BLOCK.match(source[len(_LEADING_WS.match(source).group()):]):
             bodies.append(indent + 4)
             markers.add(i)
