@@ -204,11 +204,35 @@ def _source_lines(hit: Hit) -> list[str]:
             # A definition with its term, as the wiki's list shows it: alone, ": The card a
             # household gets ..." named nothing and kept its marker (a fresh user, heldout23).
             defined = not row and DEFINITION.match(body[i])
-            term = definition_term(body, i + 1) if defined else None
+            term = _plain_term(definition_term(body, i + 1) or "") if defined else ""
             line = (DEFINITION if defined else _BLOCK_MARKER).sub("", body[i], count=1).strip()
-            line = f"{term}: {line}" if term else line
-            out.append(" ".join([row or line, *rest]))
+            out.append(_with_definitions([f"{term}: {line}" if term else row or line, *rest]))
     return out
+
+
+def _with_definitions(parts: list[str]) -> str:
+    """One answer's lines joined; a definition line (": text") joined to the term before it as
+    "term: text", the term as plain text (`_plain_term`)."""
+    joined = parts[0]
+    for part in parts[1:]:
+        definition = DEFINITION.match(part)
+        joined = f"{_plain_term(joined)}: {part[definition.end():].strip()}" if definition else f"{joined} {part}"
+    return joined
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()<>#!|~&])")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _plain_term(term: str) -> str:
+    """A definition's term as plain text, its markdown punctuation escaped, for the answer line
+    it is joined to: joined as written, a term "[Official form" and a definition ": ](https://…)"
+    made a link neither is on the page, and a U+202E in it reordered the line (an attack)."""
+    import nh3
+
+    text = html.unescape(nh3.clean(inline_html(term), tags=set())) if term else ""
+    text = " ".join(_CONTROL.sub(" ", shown_heading(text)).split()).rstrip(":： ")
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
 def _in_code(hit: Hit) -> bool:

@@ -523,6 +523,26 @@ def test_a_definition_s_answer_line_reads_with_its_term_not_its_marker():
     assert answer_lines(Hit(chunk, 1.0, "u", (8,))) == ["A colon line with no term."]
 
 
+def test_a_definition_s_term_is_joined_as_plain_text():
+    # An attack: a term's markdown was joined as written ("[Official form" before the
+    # definition's "](https://...)" read as a link), and a U+202E in it reordered the line.
+    from assistant.hits import Hit
+    from assistant.webrender import _plain_term, answer_lines
+
+    raw = "## Forms\n\n**Bold** term \u202eevil\n: Second definition.\n"
+    chunk = Chunk(source="g.md", title="G", heading_path=("G", "Forms"), anchor="forms", permalink=None,
+                  line_start=1, line_end=4, text=raw)
+    assert answer_lines(Hit(chunk, 1.0, "u", (4,))) == ["Bold term evil: Second definition."]
+    assert _plain_term("[Official refund form") == "\\[Official refund form"
+    from assistant.webrender import _lead_line_html
+
+    raw = "## Forms\n\n[Official refund form\n: ](https://evil.example/phish) Submit within 14 days.\n"
+    chunk = Chunk(source="g.md", title="G", heading_path=("G", "Forms"), anchor="forms", permalink=None,
+                  line_start=1, line_end=4, text=raw)
+    lead = _lead_line_html(Hit(chunk, 1.0, "u", (4,)), None)
+    assert "<a " not in lead and lead.startswith("[Official refund form: ](https://evil.example/phish) Submit")
+
+
 def test_an_admonition_body_s_wrapped_sentence_is_shown_whole_and_one_fact_lines_apart():
     # An admonition's body is indented: read as code, its wrapped sentence was cut in two (a
     # fresh user, heldout21). Japanese lines of one fact each, without 。, stay apart: joined,
