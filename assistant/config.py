@@ -385,7 +385,7 @@ def links_line(settings: Settings) -> str:
                    "vitepress": f"; or set `sitemap: {{hostname}}` in {site.source}",
                    "docusaurus": f"; or set `url` in {site.source}", "hugo": f"; or set `baseURL` in {site.source}"}.get(site.engine, "; or set `url` in the notes' _config.yml")
         if settings.wiki_engine in ("github-wiki", "gitlab-wiki") and site.base_url is None:
-            in_file = "; or run it on a clone of the wiki: its .git/config origin gives the address"
+            in_file = "; or run it on a clone of the wiki: its .git/config origin gives the address" + (f"; read as a {site.engine} from its {site.source.name} (--wiki-engine says otherwise)" if site.source else "")
         setting = "`baseUrl` and the docs' `routeBasePath`" if site.engine == "docusaurus" else "`base`"
         served = f", ending in {site.base_path} ({setting} in {site.source})" if site.base_path else ""
         return (f"citation links: {PLACEHOLDER_BASE_URL} is a placeholder; set --wiki-base-url or "

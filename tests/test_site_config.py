@@ -507,6 +507,7 @@ def test_a_wiki_clone_gives_its_engine_and_base_url(tmp_path, capsys, url, engin
     (("Home.md", "_Sidebar.md"), "github-wiki"), (("Home.md", "_Footer.md"), "github-wiki"),
     (("home.md", "_sidebar.md"), "gitlab-wiki"),
     (("README.md", "_sidebar.md"), "jekyll"),  # docsify's sidebar: no wiki
+    (("home.md", "_sidebar.md", "index.html"), "jekyll"),  # nor with docsify's page (an attack)
     (("Home.md",), "jekyll"), (("_Sidebar.md",), "jekyll"),
 ])
 def test_a_copy_of_a_wiki_is_read_as_one_by_its_special_pages(tmp_path, capsys, pages, engine):
@@ -518,7 +519,7 @@ def test_a_copy_of_a_wiki_is_read_as_one_by_its_special_pages(tmp_path, capsys, 
     settings = from_env({}, corpus_dir=notes)
     assert settings.wiki_engine == engine and settings.wiki_base_url == PLACEHOLDER_BASE_URL
     if engine != "jekyll":
-        assert "run it on a clone of the wiki" in links_line(settings)
+        assert "run it on a clone of the wiki" in links_line(settings) and f"read as a {engine} from its _" in links_line(settings)
         assert from_env({"ASSISTANT_WIKI_ENGINE": "mkdocs"}, corpus_dir=notes).wiki_engine == "mkdocs"  # a setting wins
 
 

@@ -81,7 +81,8 @@ def wiki_clone(notes_dir: Path) -> SiteConfig | None:
 
 # The pages only a wiki's engine gives a meaning to, beside its home page, at the root:
 # GitHub's gollum `Home.md` with `_Sidebar.md` or `_Footer.md` (names as gollum spells them);
-# GitLab's `home.md` with `_sidebar.md` (docsify's `_sidebar.md` comes with a README, no home).
+# GitLab's `home.md` with `_sidebar.md`. Never beside an `index.html`: a docsify site's page,
+# whose `_sidebar.md` may sit beside a `home.md` it names as its home page (an attack).
 _WIKI_LAYOUTS = (("github-wiki", "Home.md", ("_Sidebar.md", "_Footer.md")), ("gitlab-wiki", "home.md", ("_sidebar.md",)))
 
 
@@ -93,6 +94,8 @@ def wiki_layout(notes_dir: Path) -> SiteConfig | None:
     try:
         names = {entry.name for entry in os.scandir(notes_dir) if entry.is_file(follow_symlinks=False)}
     except OSError:
+        return None
+    if "index.html" in names:
         return None
     for engine, home, special in _WIKI_LAYOUTS:
         found = next((name for name in special if name in names), None)
