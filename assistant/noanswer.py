@@ -65,6 +65,20 @@ def names_nothing(question: str) -> bool:
 
 _KANJI = re.compile(_KANJI_CLASS)
 
+def shares_no_word(question: str, vocabulary: Vocabulary, lexicon: Lexicon | None) -> bool:
+    """True for a question in Latin letters none of whose key terms the notes write (allowing
+    plurals, spacing and typos: Vocabulary.knows) or translate (`lexicon`, translation.py;
+    None, without the dictionary: never, an English question over Japanese notes shares none):
+    "xx", 2,100 x's, "asdf qwer" were answered with full confidence (a fresh user, heldout23,
+    2026-12-06: e5 scores nonsense close to everything). 22 corpora, both profiles: no
+    answered question flagged, none more caught (docs/evaluation.md, forty-eighth pass)."""
+    terms = key_terms(question)
+    # Without the dictionary an English question over Japanese notes shares no word by design.
+    if lexicon is None or not terms or not all(term.isascii() for term in terms) or any(vocabulary.knows([term]) for term in terms):
+        return False
+    return not lexicon.translate(question)
+
+
 # Thanks, greetings and acknowledgements: a chat turn that asks nothing (a dialogue act of
 # its own, not a question). Without earlier turns `names_nothing` flags them; after one,
 # "ありがとう" or "thanks!" took the conversation's topic as an elliptical follow-up would

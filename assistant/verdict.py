@@ -19,7 +19,8 @@ from .lines import TABLE_ROW, LineUnit, is_table_header_row, is_todo_note, row_t
 from .mdlines import code_lines
 from .paragraphleads import DEFINITION, definition_term
 from .quantities import without_quantity_words
-from .noanswer import asks_forecast, carries_quoted_terms, is_small_talk, is_unanswered, key_term_share, missing_quantity, names_nothing
+from .noanswer import (asks_forecast, carries_quoted_terms, is_small_talk, is_unanswered, key_term_share, missing_quantity,
+                       names_nothing, shares_no_word)
 from .translation import Lexicon
 from .vocabulary import Vocabulary
 from .query import refers_back, without_references
@@ -174,8 +175,9 @@ class Verdict:
                    alone: np.ndarray, with_history: np.ndarray, nearest: tuple[np.ndarray, dict[str, float]] | None = None) -> bool:
         """"Not in the notes": a turn that asks nothing (`asks_nothing`; Searcher.search
         answers it before searching), a question asking what the weather will be
-        (noanswer.asks_forecast), a top answer line that is the writer's TODO note
-        (lines.is_todo_note), a name the notes never mention, an asked quantity the first hits never give, or a top score under the
+        (noanswer.asks_forecast), one sharing no word with the notes (noanswer.shares_no_word),
+        a top answer line that is the writer's TODO note (lines.is_todo_note), a name the notes
+        never mention, an asked quantity the first hits never give, or a top score under the
         index's calibrated floor for this question language and the top hit's notes language
         or a question nearer to an everyday topic than to the notes (background.py), unless
         the top answer line carries the question's own key terms.
@@ -189,6 +191,8 @@ class Verdict:
             return True
         if asks_forecast(question):  # what the weather will be: in no note (noanswer.asks_forecast)
             return True
+        if asked == question and shares_no_word(question, self.vocabulary, self.lexicon):
+            return True  # not a word of the notes, in any language ("asdf qwer"); a follow-up takes its topic
         top = groups[0][0]
         # The better of the question alone and with the conversation: either may carry it.
         top_score = float(max(alone[top], with_history[top]))

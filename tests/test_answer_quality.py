@@ -216,6 +216,29 @@ def test_thanks_after_earlier_turns_is_not_answered(searcher, question):
     assert not answer.no_answer and not answer.asks_nothing and answer.hits
 
 
+@pytest.mark.parametrize("question", ["xx", "x" * 2100, "asdf qwer zxcv?", "blorptastic frobnicators"])
+def test_a_question_sharing_no_word_with_the_notes_is_not_answered(searcher, question):
+    # A fresh user (heldout23, e5): "x" * 2100 was answered with full confidence.
+    assert searcher.search(question).no_answer
+
+
+@pytest.mark.parametrize("question, shares", [
+    ("What is the visibilty timeout?", True),  # a typo of the notes' word
+    ("How long are queues kept?", True),  # a plural
+    ("Where is the 本社?", False),  # Japanese: not this rule's
+    ("asdf qwer?", False),
+])
+def test_a_typo_or_a_plural_is_a_shared_word(question, shares):
+    from assistant.noanswer import shares_no_word
+    from assistant.translation import Lexicon
+    from assistant.vocabulary import Vocabulary
+
+    notes = ["The visibility timeout of a queue is 30 seconds."]
+    lexicon = Lexicon.build(notes)
+    assert shares_no_word(question, Vocabulary(notes), lexicon) is (not shares and question.isascii())
+    assert not shares_no_word(question, Vocabulary(notes), None)  # no dictionary: never
+
+
 @pytest.mark.parametrize("history", [("ありがとう！",), ("Thanks!", "hi")])
 def test_thanks_earlier_in_a_chat_give_no_topic_to_take(searcher, history):
     # A fresh user (heldout23, 2026-12-06): "What is it?" after "ありがとう！" was answered from
