@@ -111,6 +111,8 @@ class Vocabulary:
                 if m[3] in (None, m[1]) and int(m[2]) < int(m[4]):
                     self._ranges.setdefault(m[1], set()).add((int(m[2]), int(m[4])))
                     n_ranges += 1
+        # An edit changes a word's length by one at most: a longer word is no typo of the notes'.
+        self._longest = max(map(len, self.words), default=0)
         self._romaji: set[str] | None = None
         self._lock = threading.Lock()
         self._text = "\n".join(sorted(self._japanese))  # for CLDR names written in Japanese
@@ -196,8 +198,8 @@ class Vocabulary:
         Letters only: "SEV-0" is another level than the notes' SEV-1, not a typo of it. Each
         edit is looked up (about 54 per letter): scanning the notes' words cost 5 s for a
         question of 220 made-up names over 200,000 words (an attack run)."""
-        if len(word) < MIN_TYPO_LETTERS or not word.isascii() or not word.isalpha():
-            return False
+        if len(word) < MIN_TYPO_LETTERS or len(word) > self._longest + 1 or not word.isascii() or not word.isalpha():
+            return False  # longer than any word of the notes plus one: a 2,000-letter word took 0.6 s
         return any(edit in self.words for edit in one_edits(word))
 
     def _known(self, words: list[str], extra: set[str]) -> bool:

@@ -239,6 +239,16 @@ def test_a_typo_or_a_plural_is_a_shared_word(question, shares):
     assert not shares_no_word(question, Vocabulary(notes), None)  # no dictionary: never
 
 
+def test_a_word_longer_than_any_of_the_notes_plus_one_is_no_typo():
+    # A 2,000-letter word took 0.6 s of one-edit lookups a question (this pass's second read):
+    # an edit changes the length by one at most, so none is looked up.
+    from assistant.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary(["The visibility timeout of a queue is 30 seconds."])
+    assert vocabulary.knows(["visibilityy"]) and not vocabulary.knows(["visibilityyy"])
+    assert not vocabulary.knows(["x" * 2000])
+
+
 @pytest.mark.parametrize("history", [("ありがとう！",), ("Thanks!", "hi")])
 def test_thanks_earlier_in_a_chat_give_no_topic_to_take(searcher, history):
     # A fresh user (heldout23, 2026-12-06): "What is it?" after "ありがとう！" was answered from
