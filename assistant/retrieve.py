@@ -123,7 +123,7 @@ class Searcher:
         ).astype(np.float32)
         # A page's lead (text before its first section) ranks after the page's best section (leads.py).
         self.leads = PageLeads(self.chunks, self.has_content)
-        self.superseded = Superseded([c.heading_path for c in self.chunks])
+        self.superseded = Superseded([c.heading_path for c in self.chunks], [c.source for c in self.chunks])
         self.pointers = Pointers(self.chunks, self.page_urls, self.superseded.rows(), self.chunk_languages, self.superseded.current_only)
         self.grouper = Grouper(self.chunks, settings.max_chunk_lines, self.ranker.answer_chars(n))
         # A chunk is in its note's scope and in its chapter's (Chunk.chapter), if it has one.
@@ -328,14 +328,12 @@ class Searcher:
             # took a story-time table over the bookmobile's at 0.3, heldout7 h7f-001), as a
             # weak prior otherwise, weaker the more the question names, so a new topic is not
             # dragged back (verdict.conversation_weight).
-            # The conversation is searched without dictionary translations: every turn's
-            # words as equal BM25 terms pulled generic chunks up (wiki-dev follow-up Hit@5
-            # 1.0 -> 0.9); the question's own translations count in `alone`.
+            # Searched without dictionary translations: every turn's words as BM25 terms pulled generic
+            # chunks up (wiki-dev follow-up Hit@5 1.0 -> 0.9); the question's own count in `alone`.
             encoded = self.encode(asked, translate=False)
             with_history = self.score(encoded)
             fused = fused + conversation_weight(text) * with_history.ranking
-        # A section the wiki marks as replaced ranks below current ones, unless the question
-        # (with its conversation, for a follow-up) asks about the past (superseded.py).
+        # A replaced section ranks below current ones, unless the question asks about the past (superseded.py).
         superseded = 0.0
         if self.superseded:
             current_only = self.superseded.current_only(asked if follow_up else text)

@@ -34,9 +34,16 @@ _SUPERSEDED_HEADING = re.compile(
     # a marker word after a dash or colon, or before one: "Keg tracking (2023 sheet) — OBSOLETE",
     # "[Deprecated] Setup" (heldout15's obsolete page outranked the current one, a new user)
     rf"|[—–\-:：|]\s*+(?:obsolete|deprecated|superseded|no longer (?:used|valid)|廃止|使用停止|非推奨)\s*[)）\]】]?\s*$"
-    rf"|^\s*[\[【(（]?(?:obsolete|deprecated|superseded|廃止|非推奨)[\]】)）]?\s*[:：\-—–\]】]",
+    rf"|^\s*[\[【(（]?(?:obsolete|deprecated|superseded|廃止|非推奨)[\]】)）]?\s*[:：\-—–\]】]"
+    # the marker alone in brackets: "延長保育の時間（旧）", "Booking (old)", "【廃止】" (heldout24's
+    # retired fee rules outranked the current ones, "閉所は 19:30": a fresh user, both profiles)
+    rf"|[（(\[【]\s*(?:旧|old|obsolete|deprecated|superseded|legacy|retired|廃止|過去|archived)\s*[）)\]】]",
     re.IGNORECASE,
 )
+# A folder a wiki keeps retired pages in ("archive/延長保育ルール-2024年版.md", "old/",
+# "deprecated/"): every section of a page there is kept for the record.
+_ARCHIVE_FOLDER = re.compile(r"_?(?:archives?|archived|old|deprecated|obsolete|legacy|retired|アーカイブ|旧|過去(?:ログ)?)",
+                             re.IGNORECASE)
 # A question about the past: it names the old way or a time before now. "The previous
 # version" a rollback goes back to is no past way of working: "前のバージョンに戻すコマンドは？"
 # asks today's rollback (heldout18: the obsolete deploy page's own rollback came first).
@@ -58,15 +65,26 @@ _ASKS_PAST = re.compile(
 )
 
 
+def archive_folder(source: str) -> str | None:
+    """The folder of a note's path (relative, "/"-separated) that keeps retired pages
+    (`_ARCHIVE_FOLDER`: "archive", "old", "アーカイブ"...), or None."""
+    return next((folder for folder in source.split("/")[:-1] if _ARCHIVE_FOLDER.fullmatch(match_form(folder))), None)
+
+
 class Superseded:
     """The chunks of one index that sit under a heading (or page title) marking them as
-    replaced (`_SUPERSEDED_HEADING`), grouped by that heading."""
+    replaced (`_SUPERSEDED_HEADING`), or in a folder of retired pages (`archive_folder`),
+    grouped by that heading or folder."""
 
-    def __init__(self, heading_paths: Sequence[Sequence[str]]):
+    def __init__(self, heading_paths: Sequence[Sequence[str]], sources: Sequence[str] | None = None):
+        """`heading_paths`: each chunk's; `sources`: each chunk's note path, relative to the
+        notes folder ("archive/old-fees.md"), or None to read headings only."""
         self.n = len(heading_paths)
         by_heading: dict[str, list[int]] = {}
         for i, path in enumerate(heading_paths):
             heading = next((h for h in path if _SUPERSEDED_HEADING.search(match_form(h))), None)
+            if heading is None and sources is not None:
+                heading = archive_folder(sources[i])
             if heading is not None:
                 by_heading.setdefault(heading, []).append(i)
         # (what of the heading a question may name to ask about it, its chunks' ids int64[m])

