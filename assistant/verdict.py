@@ -15,12 +15,12 @@ from .calibration import SAME_LANGUAGE_NO_SHARED_TERM_POSITION, Calibration
 from .chunking import Chunk
 from .hits import Hit, clip_lines
 from .language import language
-from .lines import TABLE_ROW, LineUnit, is_table_header_row, is_todo_note, row_text, table_header
+from .lines import TABLE_ROW, LineUnit, TableHeaders, is_table_header_row, is_todo_note, row_text, table_header
 from .mdlines import code_lines
 from .paragraphleads import DEFINITION, definition_term
-from .quantities import without_quantity_words
+from .quantities import without_asking, without_quantity_words
 from .noanswer import (asks_forecast, carries_quoted_terms, is_small_talk, is_unanswered, key_term_share, missing_quantity,
-                       names_nothing, shares_no_word)
+                       names_nothing, other_year, shares_no_word)
 from .translation import Lexicon
 from .vocabulary import Vocabulary
 from .query import refers_back, without_references
@@ -64,17 +64,38 @@ def conversation_weight(question: str) -> float:
     return HISTORY_PRIOR * min(1.0, HISTORY_PRIOR_TERMS / len(topic_words(question)))
 
 
-def answer_text(hit: Hit) -> str:
+def answer_units(hit: Hit) -> list[tuple[str, str]]:
     """The hit's answer lines as the reply shows them: each with the rest of its list item
-    (answeritems.answer_items), as the page shows it, cut by hits.clip_lines (which bounds the
-    text read: whole chunks of a note's multi-megabyte lines cost seconds a question). The
-    chunk's other lines do not count: "the maximum integration timeout" was taken as answered
-    by the 15-minute Lambda timeout elsewhere in the chunk (seed no-answer +1 in both profiles,
-    no answered question flagged on six corpora; docs/evaluation.md)."""
+    (answeritems.answer_items), a table row after its header row, as the page shows them,
+    cut by hits.clip_lines (which bounds the text read: whole chunks of a note's
+    multi-megabyte lines cost seconds a question). (the line, "header\nrow" for a table
+    row; the lines of its paragraph up to it) for each line."""
     body = clip_lines(hit.chunk.page_text)[0].split("\n")
     start = hit.chunk.line_start
-    return "\n".join(body[n - start] for item in answer_items(body, start, hit.highlight_lines) for n in item
-                     if 0 <= n - start < len(body))
+    headers = TableHeaders(body)
+    units = []
+    for item in answer_items(body, start, hit.highlight_lines):
+        for k in (n - start for n in item if 0 <= n - start < len(body)):
+            # A table row with its header row, as the reply shows it: a roster's days are
+            # its column names ("| 名前 | 月 | 火 |" over "| 田村 | A | |").
+            header = headers.header(k + 1)
+            line = ("| " + " | ".join(header) + " |\n" if header else "") + body[k]
+            top = k
+            while top > 0 and body[top - 1].strip() and top > k - PARAGRAPH_LINES:
+                top -= 1
+            units.append((line, "\n".join(body[top:k + 1])))
+    return units
+
+
+PARAGRAPH_LINES = 5  # lines of a paragraph read before an answer line, for what it names
+
+
+def answer_text(hit: Hit) -> str:
+    """The hit's answer lines (`answer_units`), one text. The chunk's other lines do not
+    count: "the maximum integration timeout" was taken as answered by the 15-minute Lambda
+    timeout elsewhere in the chunk (seed no-answer +1 in both profiles, no answered question
+    flagged on six corpora; docs/evaluation.md)."""
+    return "\n".join(line for line, _ in answer_units(hit))
 
 
 # Under a filter, how far (in shares of the index's spread, calibration.py) a match outside it
@@ -134,6 +155,36 @@ def about_the_asked_thing(question: str, hits: Sequence[Hit], hit_languages: Seq
         if how is not None:
             best[how] = max(best.get(how, 0.0), value)
     return [hit for hit, (how, value) in zip(hits, shares) if how is None or value >= best[how]]
+
+
+# Details asked of one named thing: its phone number, its opening hours, its code. A line
+# giving one for another thing answers nothing: 「七瀬川消防署の電話番号わかる？」 was answered by
+# the line giving the hospital's number (heldout22), "What's the phone number of the city
+# vehicle repair shop?" by another vendor's (heldout8).
+NAMED_DETAILS = frozenset({"phone number", "mobile number", "opening hours", "access code"})
+
+
+def lines_about(question: str, hit: Hit, hit_language: str, lexicon: Lexicon | None = None) -> str:
+    """The hit's answer lines (`answer_units`) kept to those that, read with the hit's
+    heading path and the lines of their paragraph before them ("保守契約の窓口は同社サポート
+    (0120-...)" after the line naming the maker), name what the question asks a
+    NAMED_DETAILS detail of: one of its key terms (noanswer.key_term_share) once the words
+    asking for the detail are blanked (quantities.without_asking), or, for an English
+    question over a Japanese hit, one of their dictionary translations (`lexicon`). All of
+    them when the question names nothing else, or its words cannot be compared with the
+    hit's (a Japanese question over an English hit; no dictionary)."""
+    units = answer_units(hit)
+    named = without_asking(question, NAMED_DETAILS)
+    path = " > ".join(hit.chunk.heading_path)
+    if hit_language == language(question):
+        if key_term_share(named, named):
+            units = [(line, before) for line, before in units if key_term_share(named, f"{path}\n{before}\n{line}") > 0]
+    else:
+        translations = lexicon.translate(named) if lexicon is not None and language(question) == "en" else ()
+        if translations:
+            units = [(line, before) for line, before in units
+                     if any(form in f"{path}\n{before}\n{line}" for _, forms in translations for form in forms)]
+    return "\n".join(line for line, _ in units)
 
 
 class EmbeddedRows:
@@ -206,6 +257,8 @@ class Verdict:
         # code block ("TODO: checkpoint not saved, retrying") is text the notes quote.
         if is_todo_note(line) and not code_lines(body)[first - hit.chunk.line_start]:
             return True
+        if other_year(question, hit.chunk.embed_text):  # "2027年度の目標" over this year's target
+            return True
         # A table row answers with its header, as the reply shows it: "| 大部屋 A | 20 | |"
         # carries "room" only through its column names ("Which room can take them?", heldout16
         # h16-042, flagged "not in the notes" in both profiles). Fourteen corpora: that flag
@@ -255,8 +308,13 @@ class Verdict:
         # A question asking for a quantity none of the first hits about what it asks gives
         # ("何日間保存する？" over a logging page that names no duration) is not answered,
         # however well it matches.
-        judged = about_the_asked_thing(question, hits[:QUANTITY_HITS],
-                                       [str(self.chunk_languages[group[0]]) for group in groups[:QUANTITY_HITS]], self.lexicon)
+        judged_languages = [str(self.chunk_languages[group[0]]) for group in groups[:QUANTITY_HITS]]
+        judged = about_the_asked_thing(question, hits[:QUANTITY_HITS], judged_languages, self.lexicon)
         if missing_quantity(question, (answer_text(h) for h in judged)):
+            return True
+        # Of the details asked of one named thing, only lines about it count (NAMED_DETAILS).
+        about = [lines_about(question, h, hit_language, self.lexicon) for h, hit_language in zip(hits, judged_languages)
+                 if any(h is j for j in judged)]
+        if missing_quantity(question, about, NAMED_DETAILS):
             return True
         return is_unanswered(question, top_score, floor, self.vocabulary, self.lexicon)

@@ -184,6 +184,7 @@ def test_a_new_topic_after_a_turn_shows_the_lines_it_shows_alone(searcher):
     ("ありがとう", "ノートについて、何でも聞いてください。"), ("こんにちは", "ノートについて、何でも聞いてください。"),
     ("hi", "Ask me anything about the notes."), ("Thanks!", "Ask me anything about the notes."),
     ("What is it?", "Which topic do you mean?"), ("その場合は？", "何についての質問でしょうか。"),
+    ("それは何？", "何についての質問でしょうか。"),  # 何 asks, names nothing (a fresh user, heldout24)
 ])
 def test_small_talk_or_a_question_naming_nothing_is_answered_with_no_matches(searcher, question, reply):
     # A fresh user (museum wiki, 2026-12-05): 「こんにちは」 and "thanks!" got "not in the notes"

@@ -53,3 +53,21 @@ def test_the_conversation_counts_less_the_more_a_question_names():
     assert conversation_weight("How long at most?") == HISTORY_PRIOR  # two words: may still need it
     # Four: a topic of its own, which an earlier turn must not drag.
     assert conversation_weight("Why can't I ship my sequencing plate on Thursday?") == HISTORY_PRIOR / 2
+
+
+@pytest.mark.parametrize("question, nothing", [
+    ("それは何？", True), ("誰？", True), ("あれは何ですか", True),  # 何 and 誰 ask, name nothing (a fresh user)
+    ("何回？", False), ("締め日はいつ？", False), ("何時？", False),  # 回, 日, 時 name what is counted
+])
+def test_a_kanji_that_asks_names_nothing(question, nothing):
+    from assistant.noanswer import names_nothing
+    assert names_nothing(question) is nothing
+
+
+@pytest.mark.parametrize("question, terms", [
+    ("田村先生って何曜日に入ってる？", {"田村先生", "何曜日"}),  # って sets off the topic: no okurigana
+    ("切り戻しの手順は？", {"切り戻し", "手順"}), ("締め日はいつ？", {"締め日"}),  # okurigana stay in the word
+])
+def test_the_particle_tte_ends_a_key_term(question, terms):
+    from assistant.noanswer import key_terms
+    assert key_terms(question) == terms
