@@ -52,6 +52,24 @@ ROW_KEY_WEIGHT = LINE_LEXICAL_WEIGHT
 # 63 -> 65 (+4, -2: "How much do we charge?" answered by "30% of the first night"); 0.05
 # gained less, 0.2 the same (docs/evaluation.md, thirty-ninth pass).
 ASKED_KIND_WEIGHT = LINE_LEXICAL_WEIGHT
+# A row whose cell under a column the question names says "none" ("| 川沿い緑地 | 15 分 | なし |"
+# under "トイレ") is the one row that does not have what it asks for: 「トイレがある公園はどこ？」
+# showed "トイレ: なし" first (a fresh user, heldout24, both profiles). It loses what sharing
+# the column's word gained it (LINE_LEXICAL_WEIGHT), unless the question asks for what lacks it.
+_NONE_CELL = re.compile(r"(?:^|; )([^;:]{1,40}): (?:なし|無し|無|ない|×|✕|✖|不可|非対応|未対応|no|none|n/a|-|—|–)\s*(?=;|$)",
+                        re.IGNORECASE)
+_ASKS_LACK = re.compile(r"ない|無い|なし|無し|\bwithout\b|\bno\b|\bnot\b|n't\b|\blacks?\b", re.IGNORECASE)
+
+
+def denies_asked_column(question: str, line: str) -> bool:
+    """True when `line` (a table row as indexed: "column: value; ...", match form) says "none"
+    in a column the question (match form, lowercase) names, and the question does not ask
+    for what lacks it."""
+    if _ASKS_LACK.search(question):
+        return False
+    return any(column.strip().lower() in question for column in _NONE_CELL.findall(line) if column.strip())
+
+
 # A letter and a digit side by side: an identifier ("SEV1", "p2", "B2F", "3号機"), not a word.
 _IDENTIFIER = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
 
@@ -132,6 +150,7 @@ class LineRanker:
         numbers: tuple[tuple[str, str], ...] = (),
         named: frozenset[str] = frozenset(),
         asked: tuple[re.Pattern, ...] = (),
+        question: str = "",
     ) -> list[tuple[float, int]]:
         """(score, 1-based line number) for every answer line of a chunk, best first.
         `query` is the question's float32[dim] vector, `words` its tokens
@@ -141,7 +160,9 @@ class LineRanker:
         states (rowkeys.question_numbers), `named` its topic word when it names only one (a
         row keyed by it, rowkeys.names_key, gets ROW_KEY_WEIGHT as a row it picks by number),
         `asked` the patterns of the quantities it asks for (quantities.asked_answers: a line
-        holding one, as indexed with its table header, gets ASKED_KIND_WEIGHT)."""
+        holding one, as indexed with its table header, gets ASKED_KIND_WEIGHT), `question`
+        the question's match form, lowercase, with its words' Japanese headwords (a row saying
+        "none" in a column it names loses LINE_LEXICAL_WEIGHT: `denies_asked_column`)."""
         ids = self.chunk_lines[chunk_id]
         # A chunk without answer lines shows its other lines (a heading), never its links.
         ids = ([i for i in ids if self.line_content[i] and not self.line_header[i]]
@@ -165,6 +186,8 @@ class LineRanker:
                                                  for i, fit in zip(ids, fits)])
         if asked:
             scores += ASKED_KIND_WEIGHT * np.array([gives_answer(asked, self.lines[i].text) for i in ids])
+        if question:
+            scores -= LINE_LEXICAL_WEIGHT * np.array([denies_asked_column(question, match_form(self.lines[i].text)) for i in ids])
         return [(score, self.lines[i].line) for score, i in sorted(zip(scores.tolist(), ids), reverse=True)]
 
     def _tokens(self, line: int) -> TextTokens:
@@ -202,8 +225,15 @@ class LineRanker:
         # their first answer line).
         answering = [i for i in group if self.chunk_answers[i]]
         scored = sorted((s for i in answering or group
-                         for s in self.line_scores(i, query, words, line_terms, translations, numbers, named, asked)), reverse=True)
+                         for s in self.line_scores(i, query, words, line_terms, translations, numbers, named, asked,
+                                                   _asking_words(text, translations))), reverse=True)
         return tuple(line for _, line in scored[:HIGHLIGHTS])
+
+
+def _asking_words(question: str, translations: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """The question's match form, lowercase, with its words' Japanese headwords (`translations`)
+    after it: "Which parks have a toilet?" names the column トイレ."""
+    return "\n".join([match_form(question).lower(), *(form for _, forms in translations for form in forms if form)])
 
 
 def translated_shares(translations: Sequence[tuple[str, Sequence[str]]], lines: Sequence[str]) -> list[float]:

@@ -131,10 +131,41 @@ def row_keys(line: str) -> RowKeys | None:
     return None if found is None else _keys_of(*found)
 
 
+# A clock time a row is keyed by ("| 20:00 | 園長に電話 |") and one a question states ("20時には
+# 何をする？", "at 8 pm", "20:00"), both as "H:MM": 「19時過ぎても迎えが来ないとき、20時には何を
+# する？」 showed the 19:15 row (a fresh user, heldout24).
+_CLOCK_KEY = re.compile(r"^(\d{1,2}):(\d{2})(?!\d)")
+_CLOCK_ASKED = re.compile(r"(?<![\d:.,])(午後|午前)?\s*(\d{1,2})(?:(?::(\d{2})(?![\d:]))|\s*時(?!間)(?:\s*(\d{1,2})\s*分|(半))?)?"
+                          r"(?:\s*(a\.?m\.?|p\.?m\.?)(?![a-z]))?", re.IGNORECASE)
+
+
+def _clock(hour: str, minutes: str | None) -> str | None:
+    """"H:MM" for a time of day, None for no time of day."""
+    h, m = int(hour), int(minutes or 0)
+    return f"{h}:{m:02d}" if h <= 24 and m < 60 else None
+
+
+def clock_times(question: str) -> tuple[tuple[str, str], ...]:
+    """The times of day a question (match form) states, as ("H:MM", ""): "20時", "20時半",
+    "午後8時", "8 pm", "20:00"; a bare number is none."""
+    times = []
+    for m in _CLOCK_ASKED.finditer(question):
+        half, meridiem, pm = m.group(5), (m.group(6) or "").lower(), m.group(1) == "午後"
+        if m.group(3) is None and m.group(4) is None and not half and not meridiem and "時" not in m.group(0):
+            continue
+        hour = int(m.group(2)) + (12 if (pm or meridiem.startswith("p")) and int(m.group(2)) < 12 else 0)
+        time = _clock(str(hour), m.group(3) or m.group(4) or ("30" if half else None))
+        if time:
+            times.append((time, ""))
+    return tuple(times)
+
+
 def _keys_of(cells: list[str], key: str) -> RowKeys | None:
     # "マイナス10 度" is not 10 degrees
     exact = frozenset(m.group(1).replace(",", "") for m in _QUESTION_NUMBER.finditer(key)) \
         if len(key) <= MAX_KEY_CHARS and not _SIGN_WORD.search(key) else frozenset()
+    if (clock := _CLOCK_KEY.match(key)) and (time := _clock(*clock.groups())):
+        exact |= {time}
     ranges = []
     for cell in cells:
         for m in _RANGE.finditer(cell):
@@ -241,8 +272,9 @@ def names_key(named: frozenset[str], names: frozenset[str]) -> bool:
 def question_numbers(question: str) -> tuple[tuple[str, str], ...]:
     """The numbers a question states with their units: (number as written without thousands
     commas, unit as compared or ""): ("12", "kg"), ("0.3", "%"), ("5.1.1", "")."""
-    return tuple((m.group(1).replace(",", ""), _unit(m.group(2)))
-                 for m in _QUESTION_NUMBER.finditer(match_form(question[:MAX_LINE_CHARS])))
+    question = match_form(question[:MAX_LINE_CHARS])
+    return tuple((m.group(1).replace(",", ""), _unit(m.group(2))) for m in _QUESTION_NUMBER.finditer(question)) \
+        + clock_times(question)
 
 
 def states_key(numbers: tuple[tuple[str, str], ...], keys: RowKeys) -> bool:
@@ -264,7 +296,7 @@ def key_fit(numbers: tuple[tuple[str, str], ...], keys: RowKeys) -> tuple[int, f
     fits = []
     for number, unit in numbers:
         # "3.10" with its trailing zero is a version, not a measure inside "3.0–3.7".
-        value = None if "." in number and number.endswith("0") else _value(number)
+        value = None if ("." in number and number.endswith("0")) or ":" in number else _value(number)
         if value is None:
             continue
         for low, high, of in keys.ranges:

@@ -1197,6 +1197,41 @@ def test_a_bound_or_a_longer_name_picks_its_row_as_the_answer_line(numbered_rows
     assert hit.chunk.source == source and hit.highlight_lines[0] == line, hit.highlight_lines
 
 
+@pytest.mark.parametrize("question, line", [("20時半になったら？", 10), ("19時半になっても迎えが来ない。どうする？", 8)])
+def test_a_clock_time_the_question_states_picks_its_row(numbered_rows, monkeypatch, question, line):
+    # A fresh user (heldout24): 「19時過ぎても迎えが来ないとき、20時には何をする？」 showed the
+    # 19:15 row.
+    hit = numbered_rows.search(question, 1).hits[0]
+    assert hit.chunk.source == "late-pickup.md" and hit.highlight_lines[0] == line, hit.highlight_lines
+    monkeypatch.setattr("assistant.rowkeys.clock_times", lambda question: ())
+    assert numbered_rows.search(question, 1).hits[0].highlight_lines[0] != line  # the trap, without the rule
+
+
+def test_a_row_saying_none_in_the_asked_column_is_not_the_answer_line(numbered_rows, monkeypatch):
+    # 「トイレがある公園はどこ？」 showed "| 川沿い緑地 | 15 分 | なし |" first (a fresh user,
+    # heldout24, both profiles): it shares the column's word as the rows with a toilet do.
+    def first_lines(question):
+        hit = numbered_rows.search(question, 1).hits[0]
+        assert hit.chunk.source == "parks.md"
+        return hit.highlight_lines[:2]
+
+    assert set(first_lines("トイレがある公園はどこ？")) <= {8, 9}
+    assert set(first_lines("Which parks have a toilet?")) <= {8, 9}  # トイレ by its translation
+    assert set(first_lines("トイレがない公園は？")) & {7, 10}  # asks for the ones without: no change
+    monkeypatch.setattr("assistant.highlight.denies_asked_column", lambda question, line: False)
+    assert set(first_lines("トイレがある公園はどこ？")) & {7, 10}  # the trap, without the rule
+
+
+def test_a_cell_saying_none_under_a_named_column():
+    from assistant.highlight import denies_asked_column
+
+    row = "よく行く公園: 公園: 川沿い緑地; 歩いて: 15 分; トイレ: なし; 行けるクラス: 4〜5 歳のみ"
+    assert denies_asked_column("トイレがある公園はどこ?", row)
+    assert not denies_asked_column("トイレがない公園は?", row) and not denies_asked_column("近い公園は?", row)
+    assert not denies_asked_column("トイレがある公園は?", row.replace("なし", "あり"))
+    assert denies_asked_column("which rooms have a projector?", "rooms: room: b; projector: none; seats: 8")
+
+
 # --- joined-sections: a hit of joined sections cites the one its answer line is in -------------
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.rowkeys import key_names, names_key, question_numbers, read_row, row_keys, states_key
+from assistant.rowkeys import key_fit, key_names, names_key, question_numbers, read_row, row_keys, states_key
 
 
 def _picks(question: str, line: str) -> bool:
@@ -218,3 +218,23 @@ def test_bound_words_read_in_any_case_and_the_closest_range_fits_best():
     assert key_fit(asked, senior) < key_fit(asked, adult)
     assert key_fit(question_numbers("A 12 kg dog"), row_keys("| 10–20 kg | x |")) == (1, 10.0)
     assert key_names("| Room 101 | x |") == {"room 101"}  # a bare number is no ordinal
+
+
+@pytest.mark.parametrize("question, times", [
+    ("19時過ぎても迎えが来ないとき、20時には何をする？", ("19:00", "20:00")), ("20時半は？", ("20:30",)),
+    ("午後8時には？", ("20:00",)), ("What happens at 8 pm?", ("20:00",)), ("at 7:45 a.m.?", ("7:45",)),
+    ("20:00 になったら？", ("20:00",)),
+    ("3時間後は？", ()), ("12 kg の犬", ()), ("2024年3月12日", ()), ("ver 3.10", ()), ("99時", ()),
+])
+def test_the_clock_times_a_question_states(question, times):
+    from assistant.rowkeys import clock_times
+    from assistant.textnorm import match_form
+    assert tuple(t for t, _ in clock_times(match_form(question))) == times
+
+
+def test_a_row_keyed_by_a_clock_time_is_picked_by_it():
+    from assistant.rowkeys import question_numbers
+    numbers = question_numbers("20時には何をする？")
+    assert key_fit(numbers, row_keys("| 20:00 | 園長に電話 |")) == (0, 0.0)
+    assert key_fit(numbers, row_keys("| 19:15 | 保護者に電話 |")) is None
+    assert key_fit(question_numbers("What happens at 8 pm?"), row_keys("| 20:00 | call |")) == (0, 0.0)
