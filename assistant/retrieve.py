@@ -97,8 +97,7 @@ class Searcher:
         self._line_chunk = line_view.line_chunk  # int64[n_lines]
         line_english = (self.chunk_languages[line_view.line_chunk] == "en").astype(np.float32)
         self.terms = LatentTermsView(self.index.line_terms, line_view.line_chunk, line_english, n)
-        # A Japanese question's code meets English notes' lines only (views/terms.py); over
-        # notes with none it would be multiplied by zero, so encode skips it.
+        # A Japanese question's code meets English notes' lines only (views/terms.py): encode skips it over none.
         self._ja_needs_code = bool(line_english.any())
         self.views = {
             view.name: view
@@ -112,9 +111,8 @@ class Searcher:
                 TranslatedBM25View(self._lexicon()),
             )
         }
-        # A chunk holding no answer line (a title line, a TODO section) ranks last; one with
-        # more navigation lines than answer lines (an index page's link table under a welcome
-        # line, a "See also" list: navigation.navigation_lines) ranks after all content, before those.
+        # A chunk holding no answer line (a title line, a TODO section) ranks last; one with more navigation
+        # lines than answer lines (an index page's link table, a "See also" list) after all content.
         answers = np.bincount(line_view.line_chunk[self.ranker.line_content], minlength=n)
         links = np.bincount(line_view.line_chunk[self.ranker.line_navigation], minlength=n)
         self.has_content = (answers > 0) & (answers >= links)  # bool[n_chunks]: answer lines, no fewer than links
@@ -313,6 +311,8 @@ class Searcher:
         top_k = validate_top_k(self.settings.top_k if top_k is None else top_k)
         history = validate_history(history)
         allowed = self.in_scope(scope)
+        if scope and not history and not asks_nothing(text, True) and asks_nothing(text, False):
+            history = (scope,)  # "いくら？" under a filter asks about what it names (a fresh user)
         if asks_nothing(text, bool(history)):  # "thanks!", "hi", "What is it?": nothing to look up
             return Answer(shown, (), True, cut, asks_nothing=True)
         asked = conversation(history, text) if history else text  # what the follow-up is searched with

@@ -317,3 +317,15 @@ def test_a_filter_whose_best_match_is_far_below_one_outside_it_does_not_answer(s
     assert not searcher.search("SQSの可視性タイムアウトとは？", 3, scope=sqs[0]).no_answer
     elsewhere = [searcher.search("SQSの可視性タイムアウトとは？", 3, scope=c) for c in chapters if c != sqs[0]]
     assert all(a.hits and a.no_answer for a in elsewhere)
+
+
+def test_a_question_naming_nothing_takes_its_topic_from_the_filter(searcher):
+    # A fresh user (heldout24): `ask --scope "Drop off and Pick up" "いくら？"` asked which topic
+    # was meant, though the filter names it.
+    sqs = next(s for s in searcher.scopes() if s.count(" › ") == 1 and s.endswith("第4章 開発関連サービス"))
+    answer = searcher.search("それは何？", 3, scope=sqs)
+    assert not answer.asks_nothing and answer.hits
+    allowed = searcher.in_scope(sqs)
+    assert all(allowed[searcher.chunks.index(h.chunk)] for h in answer.hits)  # from the filter
+    assert searcher.search("それは何？", 3).asks_nothing  # without a filter: which topic?
+    assert searcher.search("ありがとう", 3, scope=sqs).asks_nothing  # thanks ask nothing, filter or not
