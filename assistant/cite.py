@@ -72,14 +72,24 @@ def _source_path(source: str) -> str:
     return "/" + "".join(p + "/" for p in parts)
 
 
-def page_url(base_url: str, source: str, permalink: str | None) -> str:
-    """URL of the note's page in the wiki; a front-matter permalink wins over the file path."""
+def page_url(base_url: str, source: str, permalink: str | None, bare_root: bool = False) -> str:
+    """URL of the note's page in the wiki; a front-matter permalink wins over the file path.
+    `bare_root`: the wiki's root page has no final '/' (`bare_root_for`)."""
     path = permalink if permalink else _source_path(source)
     path = "/" + path.lstrip("/")
+    if bare_root and path == "/":
+        return base_url.rstrip("/")
     return base_url.rstrip("/") + _quote_path(path)
 
 
-def citation_url(base_url: str, source: str, permalink: str | None, anchor: str) -> str:
+def citation_url(base_url: str, source: str, permalink: str | None, anchor: str, bare_root: bool = False) -> str:
     """page_url plus '#anchor'; the anchor is a raw id, so it is always encoded (never unquoted)."""
-    url = page_url(base_url, source, permalink)
+    url = page_url(base_url, source, permalink, bare_root)
     return f"{url}#{quote(anchor, safe=_FRAGMENT_SAFE, errors='replace')}" if anchor else url
+
+
+def bare_root_for(engine: str, clean_urls: bool | None) -> bool:
+    """Whether the wiki serves its root page without a final '/': Docusaurus with
+    `trailingSlash: false` serves the docs' index at `/manual`, and a static host answers
+    `/manual/` with a 404 (heldout25, whose docs live under `routeBasePath: 'manual'`)."""
+    return engine == "docusaurus" and clean_urls is False

@@ -308,6 +308,21 @@ def test_docusaurus_trailing_slash(trailing, page, folder):
     assert wiki_page(_note("---\nslug: /\n---\n# T\n", "intro.md"), "docusaurus", trailing).path == "/"
 
 
+@pytest.mark.parametrize("engine, trailing, url", [
+    ("docusaurus", False, "https://w.example/manual"), ("docusaurus", True, "https://w.example/manual/"),
+    ("docusaurus", None, "https://w.example/manual/"), ("jekyll", False, "https://w.example/manual/"),
+])
+def test_the_root_page_under_trailing_slash_false_has_no_final_slash(engine, trailing, url):
+    # heldout25: docs under `routeBasePath: 'manual'` with `trailingSlash: false` serve their
+    # index at /manual; the citation said /manual/, a 404 on a static host.
+    from assistant.cite import bare_root_for, citation_url, page_url
+
+    bare = bare_root_for(engine, trailing)
+    assert page_url("https://w.example/manual", "docs/index.md", "/", bare) == url
+    assert citation_url("https://w.example/manual/", "docs/index.md", "/", "診療時間", bare) == url + "#%E8%A8%BA%E7%99%82%E6%99%82%E9%96%93"
+    assert page_url("https://w.example/manual", "docs/a.md", "/a", bare) == "https://w.example/manual/a"
+
+
 def test_a_project_root_with_no_notes_in_its_content_folder_says_so(tmp_path):
     # a helper's attack: a Hugo project root whose content/ is empty failed with "every note
     # ... is a draft or unpublished", while its only note was the repository's README

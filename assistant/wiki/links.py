@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..cite import citation_url, page_url
+from ..cite import bare_root_for, citation_url, page_url
 from ..config import Settings
 from ..notes import load_notes
 from ..termsafe import json_text, terminal_safe
@@ -25,16 +25,17 @@ def page_links(settings: Settings) -> Iterator[dict]:
     no page to link to and are never cited (build.py does not index them): left out, and a
     warning names them."""
     site = read_site_config(settings.corpus_dir)
+    bare = bare_root_for(settings.wiki_engine, settings.wiki_clean_urls)
     for note in published_notes(load_notes(settings.corpus_dir), settings.wiki_engine, site, settings.wiki_pages_dir):
         page = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls, settings.wiki_languages,
                          settings.wiki_pages_dir, settings.wiki_permalinks, settings.wiki_mkdocs)
         yield {
             "source": note.source,
             "title": page.title,
-            "url": page_url(settings.wiki_base_url, note.source, page.path),
+            "url": page_url(settings.wiki_base_url, note.source, page.path, bare),
             "headings": [
                 {"line": h.line, "level": h.level, "text": h.text, "anchor": h.anchor,
-                 "url": citation_url(settings.wiki_base_url, note.source, page.path, h.anchor)}
+                 "url": citation_url(settings.wiki_base_url, note.source, page.path, h.anchor, bare)}
                 for h in page.headings
             ],
         }
