@@ -145,7 +145,7 @@ _QUANTITIES = (
     # answered by a number one can dial: seven digits or more, an extension, an emergency number.
     # Asking about a phone number ("電話番号はハイフン付きで入れていい？") asks for none.
     ("phone number",
-     re.compile(r"\bwhat(?:'s| is| are) (?:the |their |its |our |his |her |your )?(?:[\w-]+ ){0,3}?"
+     re.compile(r"\bwhat(?:'s| is| are) (?:the |their |its |our |his |her |your )?(?:[\w'’-]+ ){0,3}?"
                 r"(?:phone|telephone|fax|contact|extension|hotline) (?:number|no\.?)|\b(?:phone|telephone|fax) number (?:of|for)\b"
                 r"|\bwhat number (?:do|should|can|to) (?:i |we |you )?(?:call|dial|ring)\b"
                 r"|(?:電話|内線|ファックス|fax)番号(?:は(?:何番|何)?(?:[？?]|$)|を教えて|って何|(?:は|って)?(?:わか|分か|知って|知りたい))"
@@ -372,17 +372,6 @@ def missing_quantity(question: str, texts: Iterable[str], kinds: Collection[str]
 # battery cost" and "how many volunteers" hold what the question is about.
 _QUANTITY_WORDS = re.compile(r"\b(?:at |by )?what time\b|\bhow many (?:seconds|minutes|hours|days|weeks|months|years|times)\b"
                              r"|何時(?!間)|何(?:秒|分|時間|日|営業日|週間|か月|ヶ月|カ月|年|回|度)")
-
-
-def without_asking(question: str, kinds: Collection[str]) -> str:
-    """The question (match form, lowercase) with the words asking for a quantity of `kinds`
-    blanked: what is left names whose quantity it is ("What's the phone number of the dorm
-    office?" -> "the dorm office?")."""
-    question = match_form(question).lower()
-    for kind, asks, _ in _QUANTITIES:
-        if kind in kinds:
-            question = asks.sub(" ", question)
-    return question
 
 
 def without_quantity_words(question: str) -> str:

@@ -1073,6 +1073,7 @@ def test_a_detail_given_for_another_thing_does_not_answer(elsewhere, monkeypatch
 @pytest.mark.parametrize("question, answered", [
     ("みなと消防署の電話番号わかる？", False),  # the line gives the hospital's
     ("みなと中央病院の電話番号わかる？", True),
+    ("みなと警備の電話番号は？", False),  # a table of other vendors: another row names no みなと警備
 ])
 def test_a_line_giving_another_things_number_does_not_answer(elsewhere, monkeypatch, question, answered):
     # 「七瀬川消防署の電話番号わかる？」 was answered by the line giving a hospital's number in the
@@ -1081,6 +1082,21 @@ def test_a_line_giving_another_things_number_does_not_answer(elsewhere, monkeypa
     from assistant.verdict import answer_text
     monkeypatch.setattr("assistant.verdict.lines_about", lambda question, hit, language, lexicon=None: answer_text(hit))
     assert not elsewhere.search(question, 3).no_answer
+
+
+def test_the_lines_about_the_named_thing_keep_its_name_whatever_asks_for_the_detail():
+    # An attack on the rule (heldout25): "What's the shredding company's phone number?" lost
+    # its name with the asking phrase, so every line with any number answered it.
+    from assistant.chunking import Chunk
+    from assistant.hits import Hit
+    from assistant.verdict import NAMED_DETAILS, lines_about
+
+    text = "## Records\n\n- Paper is shredded by a shredding company twice a year.\n- Call Aoba Print at 0000-11-2222."
+    chunk = Chunk("a.md", "A", ("A", "Records"), "s", None, 10, 13, text)
+    question = "What's the shredding company's phone number?"
+    assert lines_about(question, Hit(chunk, 1.0, "u", (13,)), "en") == ""
+    assert missing_quantity(question, [lines_about(question, Hit(chunk, 1.0, "u", (13,)), "en")], NAMED_DETAILS) == "phone number"
+    assert lines_about("What's Aoba Print's phone number?", Hit(chunk, 1.0, "u", (13,)), "en") == "- Call Aoba Print at 0000-11-2222."
 
 
 def test_hits_in_the_questions_language_count_when_they_carry_the_most_of_its_words():
