@@ -67,6 +67,9 @@ def denies_asked_column(question: str, line: str) -> bool:
     for what lacks it."""
     if _ASKS_LACK.search(question):
         return False
+    # A row the question names is asked about, "none" or not: 「川沿い緑地にトイレはある？」 (an attack)
+    if any(len(cell) >= 2 and cell.lower() in question for cell in (part.rsplit(": ", 1)[-1].strip() for part in line.split("; "))):
+        return False
     return any(column.strip().lower() in question for column in _NONE_CELL.findall(line) if column.strip())
 
 

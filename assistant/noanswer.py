@@ -64,11 +64,19 @@ def names_nothing(question: str) -> bool:
     written with its kana endings ("What does 切り戻し mean?", "締め日はいつ？"), but not a kanji
     that asks (`_ASKING_KANJI`): 「それは何？」 first in a chat was answered with five hits (a
     fresh user, 2026-12-07)."""
-    return not key_terms(question) and not _KANJI.search(_ASKING_KANJI.sub("", normalize(question)))
+    if key_terms(question):
+        return False
+    text = normalize(question)
+    if not _KANJI.search(text):
+        return True
+    # Only when nothing but particles is left: 「おやつは何？」 names おやつ (an attack on the rule).
+    rest = _ASKING_KANJI.sub("", text)
+    return not _KANJI.search(rest) and _PARTICLES_ONLY.fullmatch(rest) is not None
 
 
 _KANJI = re.compile(_KANJI_CLASS)
 _ASKING_KANJI = re.compile("如何|何|誰|幾")  # what, who, how many: question words, no topic
+_PARTICLES_ONLY = re.compile(r"(?:\s|[?!。、.,]|は|が|の|を|って|とは|ですか|でしょうか|でしょう|です|だった|だ|なの|なん|か|よ|ね)*")
 
 def shares_no_word(question: str, vocabulary: Vocabulary, lexicon: Lexicon | None) -> bool:
     """True for a question in Latin letters none of whose key terms the notes write (allowing
@@ -218,12 +226,26 @@ _ASKED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年度?\s*の|\b(?:fy|fiscal
                          r"|(?<!\d)((?:19|20)\d\d)\s*(?:fiscal|academic|financial|school) year\b", re.IGNORECASE)
 
 
+def _year_spellings(year: int) -> str:
+    """A pattern for the ways notes write `year`: 2026, 令和8 (元 for its first), 平成, FY26,
+    '26, 2025-26 (a fiscal year across two)."""
+    short = f"{year % 100:02d}"
+    forms = [rf"(?<!\d){year}(?!\d)", rf"\bfy\s*'?{short}(?!\d)", rf"(?<![\w'])'{short}(?!\d)",
+             rf"(?<!\d){year - 1}\s*[-–/]\s*(?:{year}|{short})(?!\d)"]
+    for era, first in (("令和", 2019), ("平成", 1989)):
+        if first <= year < first + 31:
+            forms.append(rf"{era}\s*{year - first + 1}(?!\d)" + (f"|{era}\\s*元" if year == first else ""))
+    return "|".join(forms)
+
+
 def other_year(question: str, text: str) -> str | None:
     """The year the question asks about (`_ASKED_YEAR`) when `text` (the top hit's, with its
-    heading path) never names it: that hit is about another year's. None otherwise."""
+    heading path) never names it in any of its spellings (`_year_spellings`): that hit is
+    about another year's. None otherwise."""
+    haystack = normalize(text).lower()
     for match in _ASKED_YEAR.finditer(normalize(question)):
         year = next(g for g in match.groups() if g)
-        if not re.search(rf"(?<!\d){year}(?!\d)", normalize(text)):
+        if not re.search(_year_spellings(int(year)), haystack):
             return year
     return None
 

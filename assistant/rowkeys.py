@@ -135,7 +135,7 @@ def row_keys(line: str) -> RowKeys | None:
 # 何をする？", "at 8 pm", "20:00"), both as "H:MM": 「19時過ぎても迎えが来ないとき、20時には何を
 # する？」 showed the 19:15 row (a fresh user, heldout24).
 _CLOCK_KEY = re.compile(r"^(\d{1,2}):(\d{2})(?!\d)")
-_CLOCK_ASKED = re.compile(r"(?<![\d:.,])(午後|午前)?\s*(\d{1,2})(?:(?::(\d{2})(?![\d:]))|\s*時(?!間)(?:\s*(\d{1,2})\s*分|(半))?)?"
+_CLOCK_ASKED = re.compile(r"(?<![\d:.,])(午後|午前|夜|夕方|晩)?\s*(\d{1,2})(?:(?::(\d{2})(?![\d:]))|\s*時(?!間)(?:\s*(\d{1,2})\s*分|(半))?)?"
                           r"(?:\s*(a\.?m\.?|p\.?m\.?)(?![a-z]))?", re.IGNORECASE)
 
 
@@ -147,10 +147,10 @@ def _clock(hour: str, minutes: str | None) -> str | None:
 
 def clock_times(question: str) -> tuple[tuple[str, str], ...]:
     """The times of day a question (match form) states, as ("H:MM", ""): "20時", "20時半",
-    "午後8時", "8 pm", "20:00"; a bare number is none."""
+    "午後8時", "夜8時", "8 pm", "20:00"; a bare number is none."""
     times = []
     for m in _CLOCK_ASKED.finditer(question):
-        half, meridiem, pm = m.group(5), (m.group(6) or "").lower(), m.group(1) == "午後"
+        half, meridiem, pm = m.group(5), (m.group(6) or "").lower(), m.group(1) in ("午後", "夜", "夕方", "晩")
         if m.group(3) is None and m.group(4) is None and not half and not meridiem and "時" not in m.group(0):
             continue
         hour = int(m.group(2)) + (12 if (pm or meridiem.startswith("p")) and int(m.group(2)) < 12 else 0)

@@ -21,10 +21,10 @@ from .lines import (BULLET, TABLE_ROW, LineUnit, TableHeaders, is_table_header_r
 from .mdlines import code_lines
 from .paragraphleads import DEFINITION, definition_term
 from .quantities import without_quantity_words
-from .noanswer import (asks_forecast, carries_quoted_terms, is_small_talk, is_unanswered, key_term_share, missing_quantity,
-                       names_nothing, other_year, shares_no_word)
+from .noanswer import (asks_forecast, carries_quoted_terms, is_small_talk, is_unanswered, key_term_share, key_terms,
+                       missing_quantity, names_nothing, other_year, shares_no_word)
 from .translation import Lexicon
-from .vocabulary import Vocabulary
+from .vocabulary import Vocabulary, normalize
 from .query import refers_back, without_references
 from .topicwords import ELLIPTICAL_KEY_TERMS, topic_words
 
@@ -204,14 +204,30 @@ def lines_about(question: str, hit: Hit, hit_language: str, lexicon: Lexicon | N
     named = _DETAIL_WORDS.sub(" ", question)
     path = " > ".join(hit.chunk.heading_path)
     if hit_language == language(question):
-        if key_term_share(named, named):
-            units = [(line, before) for line, before in units if key_term_share(named, f"{path}\n{before}\n{line}") > 0]
+        terms = key_terms(named)
+        if terms:
+            units = [(line, before) for line, before in units if names_one(terms, f"{path}\n{before}\n{line}")]
     else:
         translations = lexicon.translate(named) if lexicon is not None and language(question) == "en" else ()
         if translations:
             units = [(line, before) for line, before in units
-                     if any(form in f"{path}\n{before}\n{line}" for _, forms in translations for form in forms)]
+                     if any(form and form in f"{path}\n{before}\n{line}" for _, forms in translations for form in forms)]
     return "\n".join(line for line, _ in units)
+
+
+# The part of an organisation's name a note may leave out: 経理部 is "経理" in a contacts list.
+_ORGANISATION_SUFFIX = re.compile(r"(?<=..)(?:部|課|署|室|係|局|センター|事務所|事務局)$")
+
+
+def names_one(terms: set[str], text: str) -> bool:
+    """Whether `text` names one of `terms` (noanswer.key_terms): as written or abbreviated
+    (noanswer.key_term_share), run together ("helpdesk" for "help desk"), or without the
+    organisation's suffix (`_ORGANISATION_SUFFIX`: 「経理部の内線番号は？」 over "- 経理: 内線
+    2345"; an attack on the rule)."""
+    haystack = normalize(text).lower()
+    run_together = haystack.replace(" ", "")
+    return key_term_share(" ".join(terms), text) > 0 or any(
+        term in run_together or _ORGANISATION_SUFFIX.sub("", term) in haystack for term in terms)
 
 
 class EmbeddedRows:
@@ -340,8 +356,9 @@ class Verdict:
         if missing_quantity(question, (answer_text(h) for h in judged)):
             return True
         # Of the details asked of one named thing, only lines about it count (NAMED_DETAILS).
-        about = [lines_about(question, h, hit_language, self.lexicon) for h, hit_language in zip(hits, judged_languages)
-                 if any(h is j for j in judged)]
+        # (a generator: read only when the question asks for one)
+        about = (lines_about(question, h, hit_language, self.lexicon) for h, hit_language in zip(hits, judged_languages)
+                 if any(h is j for j in judged))
         if missing_quantity(question, about, NAMED_DETAILS):
             return True
         return is_unanswered(question, top_score, floor, self.vocabulary, self.lexicon)

@@ -1246,6 +1246,28 @@ def test_a_cell_saying_none_under_a_named_column():
     assert not denies_asked_column("トイレがない公園は?", row) and not denies_asked_column("近い公園は?", row)
     assert not denies_asked_column("トイレがある公園は?", row.replace("なし", "あり"))
     assert denies_asked_column("which rooms have a projector?", "rooms: room: b; projector: none; seats: 8")
+    assert not denies_asked_column("川沿い緑地にトイレはある?", row)  # the row it names is asked about (an attack)
+
+
+@pytest.mark.parametrize("terms, text, named", [
+    ({"経理部"}, "- 経理: 内線 2345", True), ({"総務課"}, "総務: 0000-11-2301", True),  # 部, 課 left out (an attack)
+    ({"helpdesk"}, "Help desk: ext. 4321", True), ({"extension"}, "Tanaka (ext. 4412)", True),
+    ({"七瀬川消防署"}, "七瀬川中央病院（電話 0000-41-7000）", False), ({"部"}, "経理: 内線 2345", False),
+])
+def test_a_named_things_line_names_it_as_notes_write_names(terms, text, named):
+    from assistant.verdict import names_one
+    assert names_one(terms, text) is named
+
+
+@pytest.mark.parametrize("question, text, other", [
+    ("2025年度の予算は？", "令和7年度予算: 行事費 40 万円", None), ("2019年度の予算は？", "令和元年度の予算", None),
+    ("What are the goals for fiscal year 2026?", "Our goals for FY26:", None), ("2026年度の目標は？", "2025-26 targets", None),
+    ("2027年度の目標は？", "2026年度（令和8年度）の目標", "2027"), ("FY2027 budget?", "FY26 budget", "2027"),
+])
+def test_a_year_written_in_another_calendar_or_short_is_the_same_year(question, text, other):
+    # An attack on the rule: 令和7年度 and FY26 were "another year".
+    from assistant.noanswer import other_year
+    assert other_year(question, text) == other
 
 
 # --- joined-sections: a hit of joined sections cites the one its answer line is in -------------

@@ -58,10 +58,11 @@ def test_the_conversation_counts_less_the_more_a_question_names():
 @pytest.mark.parametrize("question, nothing", [
     ("それは何？", True), ("誰？", True), ("あれは何ですか", True),  # 何 and 誰 ask, name nothing (a fresh user)
     ("何回？", False), ("締め日はいつ？", False), ("何時？", False),  # 回, 日, 時 name what is counted
+    ("おやつは何？", False), ("しおりって何？", False),  # a word in hiragana is named (an attack)
 ])
 def test_a_kanji_that_asks_names_nothing(question, nothing):
-    from assistant.noanswer import names_nothing
-    assert names_nothing(question) is nothing
+    from assistant.verdict import asks_nothing
+    assert asks_nothing(question, after_turns=False) is nothing  # its pointing words (それ) left out
 
 
 @pytest.mark.parametrize("question, terms", [
