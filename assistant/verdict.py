@@ -193,10 +193,9 @@ _DETAIL_WORDS = re.compile(
 
 def lines_about(question: str, hit: Hit, hit_language: str, lexicon: Lexicon | None = None) -> str:
     """The hit's answer lines (`answer_units`) kept to those that, read with the hit's
-    heading path and the lines of their paragraph before them ("保守契約の窓口は同社サポート
-    (0120-...)" after the line naming the maker), name what the question asks a
-    NAMED_DETAILS detail of: one of its key terms (noanswer.key_term_share) once the words
-    asking for the detail are blanked (`_DETAIL_WORDS`), or, for an English
+    heading path and what each is read with (`_read_with`: its paragraph, its parent items),
+    name what the question asks a NAMED_DETAILS detail of: one of its key terms (`names_one`)
+    once the words asking for the detail are blanked (`_DETAIL_WORDS`), or, for an English
     question over a Japanese hit, one of their dictionary translations (`lexicon`). All of
     them when the question names nothing else, or its words cannot be compared with the
     hit's (a Japanese question over an English hit; no dictionary)."""
