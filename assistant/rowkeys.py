@@ -135,7 +135,9 @@ def row_keys(line: str) -> RowKeys | None:
 # 何をする？", "at 8 pm", "20:00"), both as "H:MM": 「19時過ぎても迎えが来ないとき、20時には何を
 # する？」 showed the 19:15 row (a fresh user, heldout24).
 _CLOCK_KEY = re.compile(r"^(\d{1,2}):(\d{2})(?!\d)")
-_CLOCK_ASKED = re.compile(r"(?<![\d:.,])(午後|午前|夜|夕方|晩)?\s*(\d{1,2})(?:(?::(\d{2})(?![\d:]))|\s*時(?!間)(?:\s*(\d{1,2})\s*分|(半))?)?"
+# The part of the day takes its own spaces, so a match starts at it or at the digits: a run of
+# spaces was scanned again from each of its positions (20,000 spaces: 5.7 s).
+_CLOCK_ASKED = re.compile(r"(?:(午後|午前|夜|夕方|晩)\s*+)?(?<![\d:.,])(\d{1,2})(?:(?::(\d{2})(?![\d:]))|\s*時(?!間)(?:\s*(\d{1,2})\s*分|(半))?)?"
                           r"(?:\s*(a\.?m\.?|p\.?m\.?)(?![a-z]))?", re.IGNORECASE)
 
 

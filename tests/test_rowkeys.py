@@ -239,3 +239,10 @@ def test_a_row_keyed_by_a_clock_time_is_picked_by_it():
     assert key_fit(numbers, row_keys("| 20:00 | 園長に電話 |")) == (0, 0.0)
     assert key_fit(numbers, row_keys("| 19:15 | 保護者に電話 |")) is None
     assert key_fit(question_numbers("What happens at 8 pm?"), row_keys("| 20:00 | call |")) == (0, 0.0)
+
+
+def test_clock_times_read_a_long_run_of_spaces_once():
+    # This pass's last read: each of 20,000 spaces started a scan of the rest (5.7 s).
+    from assistant.rowkeys import clock_times
+    assert clock_times(" " * 20000 + "午後" + " " * 20000 + "x") == ()
+    assert clock_times("午後" + " " * 3 + "8時") == (("20:00", ""),)

@@ -72,3 +72,10 @@ def test_a_kanji_that_asks_names_nothing(question, nothing):
 def test_the_particle_tte_ends_a_key_term(question, terms):
     from assistant.noanswer import key_terms
     assert key_terms(question) == terms
+
+
+def test_particles_after_a_question_word_are_read_once():
+    # This pass's last read: "でしょうか" is also "でしょう" + "か"; 24 of them took 4 s.
+    from assistant.noanswer import names_nothing
+    assert not names_nothing("でしょうか" * 30 + "何x")
+    assert names_nothing("は何でしょうか")
