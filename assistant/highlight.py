@@ -190,7 +190,8 @@ class LineRanker:
         if asked:
             scores += ASKED_KIND_WEIGHT * np.array([gives_answer(asked, self.lines[i].text) for i in ids])
         if question:
-            scores -= LINE_LEXICAL_WEIGHT * np.array([denies_asked_column(question, match_form(self.lines[i].text)) for i in ids])
+            # each line's match form as already made for its tokens, not made again per question
+            scores -= LINE_LEXICAL_WEIGHT * np.array([denies_asked_column(question, self._tokens(i).form) for i in ids])
         return [(score, self.lines[i].line) for score, i in sorted(zip(scores.tolist(), ids), reverse=True)]
 
     def _tokens(self, line: int) -> TextTokens:
