@@ -64,6 +64,9 @@ def chunking_settings(settings: Settings) -> dict:
     # citation) follow them; no index built before the record is rebuilt.
     mkdocs = {"wiki_mkdocs": settings.wiki_mkdocs.record()} \
         if settings.wiki_engine == "mkdocs" and settings.wiki_mkdocs and settings.wiki_mkdocs != MkdocsMarkdown() else {}
+    # Recorded for Docusaurus only: its h1 is cited without the id its theme never renders
+    # (wiki/headings.py), so each Docusaurus wiki's index is rebuilt once, and no other wiki's is.
+    docusaurus = {"h1_id": False} if settings.wiki_engine == "docusaurus" else {}
     return {
         "max_lines": settings.max_chunk_lines,
         "max_tokens": settings.max_chunk_tokens,
@@ -78,6 +81,7 @@ def chunking_settings(settings: Settings) -> dict:
         **(hugo if settings.wiki_engine == "hugo" else {}),
         **pages,
         **jekyll,
+        **docusaurus,
         **mkdocs,
     }
 

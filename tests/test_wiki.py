@@ -336,3 +336,22 @@ def test_a_project_root_with_no_notes_in_its_content_folder_says_so(tmp_path):
     settings = from_env({}, corpus_dir=tmp_path, index_dir=tmp_path / "index")
     with pytest.raises(CorpusError, match="no notes in .*content, the folder the site's pages come from"):
         build_index(settings, embedder=object())  # refused before any embedding
+
+
+def test_a_docusaurus_h1_has_no_id_and_its_lead_cites_the_page():
+    # Docusaurus counts the h1's slug (a later "## Maintenance" is "maintenance-1") but renders
+    # the h1 with no id: a fresh user's lead hits cited "/manual/equipment/maintenance#機器の
+    # メンテナンス", an anchor on no element (heldout25). Other engines keep the h1's id.
+    note = _note("# Maintenance\n\nWho checks the autoclave.\n\n## Maintenance\n\nWeekly.\n", "ops/maint.md")
+    assert [h.anchor for h in wiki_page(note, "docusaurus").headings] == ["", "maintenance-1"]
+    assert [h.anchor for h in wiki_page(note, "github").headings] == ["maintenance", "maintenance-1"]
+    lead = chunk_note(note, wiki_engine="docusaurus")[0]
+    assert lead.line_start == 1 and lead.anchor == ""
+
+
+def test_a_docusaurus_index_records_its_h1_rule_and_no_other_does():
+    # An index built before the rule cites the h1's id: it is rebuilt once (store.chunking_settings).
+    from assistant.store import chunking_settings
+
+    assert chunking_settings(config.Settings(wiki_engine="docusaurus"))["h1_id"] is False
+    assert "h1_id" not in chunking_settings(config.Settings(wiki_engine="github"))

@@ -124,6 +124,10 @@ def test_every_heading_gets_the_real_renderers_id(engine, rendered_inputs):
     for (path, note, _), theirs in zip(inputs, real):
         ours = [(h.level, h.anchor) for h in wiki_page(note, engine).headings]
         expected = [(level, anchor) for level, anchor, _ in theirs]
+        if engine == "docusaurus":
+            # Its slugger counts the h1, its theme renders the h1 with no id (theme-classic
+            # Heading: `id={undefined}`): a citation to one would land on nothing.
+            expected = [(level, "" if level == 1 else anchor) for level, anchor in expected]
         total += len(expected)
         if ours != expected:
             mismatches.append(f"{path.name}: ours {ours} != real {expected}")

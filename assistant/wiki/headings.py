@@ -215,6 +215,12 @@ def _markdown_it_headings(lines: list[str], engine: str) -> list[WikiHeading]:
             if match:
                 text, explicit = text.replace(match.group(0), "", 1), match.group("id")
         anchor = ids.explicit(explicit) if explicit else ids.add(text)
+        if engine == "docusaurus" and cand.level == 1:
+            # Docusaurus counts the h1's id (a later "## Title" is "title-1") but its theme
+            # renders the h1 without one (theme-classic Heading: `id={undefined}`, "h1 headings
+            # do not need an id"): a lead cited "#機器のメンテナンス", on no element (a fresh user,
+            # heldout25). The page's own URL lands on its top.
+            anchor = ""
         out.append(WikiHeading(cand.level, cand.start + 1, cand.end, text.strip(), anchor))
     return out
 
