@@ -11,7 +11,9 @@ it (line@3 Gemma +3, e5 +1, none lost; docs/evaluation.md, thirty-first pass).
 A row's keys: the number its first cell (or an item's text before ": ") is, exactly as
 written ("200", "5.1.1"); and every range one of its cells gives ("0.1-0.5%", "7 to 3 days",
 "0.4〜0.5"). A question states a key when it writes that number, or one inside the range with
-the range's unit, if it has one ("5 日後" is in "7 to 3 days"; "3月12日から2泊" is in no "1〜5kg").
+the range's unit, if it has one ("5 日後" is in "7 to 3 days"; "3月12日から2泊" is in no "1〜5kg");
+a Japanese scale word is read on both sides ("15万円" is in "100,000〜299,999 円"), and an
+age in years is one unit in both languages ("a 16 year old" is in "16〜18 歳").
 Clock times ("19:05"), negative numbers, numbers inside longer runs (a phone number
 "0000-31-1000", a date "2024-03-12") and dotted numbers ("3.8–3.11", "192.168.1.20": versions
 and addresses, compared as written only) are in no range (an attacking helper, 2026-12-04).
@@ -61,7 +63,8 @@ _EXCLUSIVE = 1e-9  # how far inside an exclusive bound (未満, "over") the comp
 # One name for a unit written either way ("5 日後" is in "7 to 3 days before").
 _SAME_UNIT = {"日": "day", "days": "day", "人": "person", "名": "person", "people": "person", "persons": "person",
               "円": "yen", "分": "minute", "min": "minute", "mins": "minute", "minutes": "minute",
-              "hours": "hour", "hrs": "hour", "hr": "hour", "h": "hour", "泊": "night", "nights": "night"}
+              "hours": "hour", "hrs": "hour", "hr": "hour", "h": "hour", "泊": "night", "nights": "night",
+              "歳": "years old", "才": "years old", "year": "years old", "years": "years old"}
 # A key cell or item key is short: a number with its unit ("200 mm", "P2", "99.99%"), not prose.
 MAX_KEY_CHARS = 16
 # A "key: value" item: a bullet ("-", "1.", or the "・" Japanese notes write without a list),
@@ -116,12 +119,22 @@ def _range(first: str, second: str) -> tuple[float, float] | None:
 def _cells_and_key(line: str) -> tuple[list[str], str] | None:
     """A pipe-table row's cells and its first cell, or a "- key: value" item's key as its one
     cell and key, in match form and stripped; None for any other line."""
-    text = match_form(line[:MAX_LINE_CHARS]).strip()
+    text = written_out(match_form(line[:MAX_LINE_CHARS])).strip()
     if text.startswith("|"):
         cells = [cell.replace("\\|", "|").strip() for cell in _CELL_PIPE.split(text.strip("|"))]
         return cells, cells[0]
     item = _ITEM_KEY.match(text)
     return None if item is None else ([item.group(1).strip()], item.group(1).strip())
+
+
+# A number written with a Japanese scale word: "15万円" is 150000 円, "1.5万" 15000 ("| 10万円以上 |" too).
+_SCALED = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s*+(万|千|億)(?=\s*+[^\W\d_]|\s*+$|\s*+[|、。,.?？!！])")
+_SCALE = {"千": 1_000, "万": 10_000, "億": 100_000_000}
+
+
+def written_out(text: str) -> str:
+    """`text` with each number written with a Japanese scale word (`_SCALED`) written in full."""
+    return _SCALED.sub(lambda m: f"{float(m.group(1)) * _SCALE[m.group(2)]:.0f}", text)
 
 
 def row_keys(line: str) -> RowKeys | None:
@@ -275,7 +288,7 @@ def question_numbers(question: str) -> tuple[tuple[str, str], ...]:
     """The numbers a question states with their units: (number as written without thousands
     commas, unit as compared or ""): ("12", "kg"), ("0.3", "%"), ("5.1.1", "")."""
     question = match_form(question[:MAX_LINE_CHARS])
-    return tuple((m.group(1).replace(",", ""), _unit(m.group(2))) for m in _QUESTION_NUMBER.finditer(question)) \
+    return tuple((m.group(1).replace(",", ""), _unit(m.group(2))) for m in _QUESTION_NUMBER.finditer(written_out(question))) \
         + clock_times(question)
 
 

@@ -246,3 +246,21 @@ def test_clock_times_read_a_long_run_of_spaces_once():
     from assistant.rowkeys import clock_times
     assert clock_times(" " * 20000 + "午後" + " " * 20000 + "x") == ()
     assert clock_times("午後" + " " * 3 + "8時") == (("20:00", ""),)
+
+
+@pytest.mark.parametrize("question, picked, other", [
+    # a fresh user, heldout25: "15万円" is 150,000 yen, inside the 100,000〜299,999 円 band, and
+    # the 50,000〜99,999 円 row was shown first
+    ("15万円の自費治療は何回まで分割できる？", "| 100,000〜299,999 円 | 6 回 |", "| 50,000〜99,999 円 | 3 回 |"),
+    ("1.5万円の治療は？", "| 10,000〜19,999 円 | 1 回 |", "| 20,000〜49,999 円 | 2 回 |"),
+    ("12万円だと？", "| 10万円以上 | 要相談 |", "| 5万円未満 | 一括 |"),  # the row's scale is read too
+    # an age: "16 year old" is in "16〜18 歳", not "13〜15 歳"
+    ("What is the fluoride price for a 16 year old?", "| 16〜18 歳 | 2,750 円 |", "| 13〜15 歳 | 2,750 円 |"),
+])
+def test_a_japanese_scale_word_and_an_age_pick_their_band(question, picked, other):
+    assert _picks(question, picked) and not _picks(question, other)
+
+
+@pytest.mark.parametrize("question", ["万が一のときは？", "千葉店の番号は？", "億劫な作業は？"])
+def test_a_scale_word_after_no_number_is_no_number(question):
+    assert question_numbers(question) == ()
