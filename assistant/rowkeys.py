@@ -12,8 +12,8 @@ A row's keys: the number its first cell (or an item's text before ": ") is, exac
 written ("200", "5.1.1"); and every range one of its cells gives ("0.1-0.5%", "7 to 3 days",
 "0.4〜0.5"). A question states a key when it writes that number, or one inside the range with
 the range's unit, if it has one ("5 日後" is in "7 to 3 days"; "3月12日から2泊" is in no "1〜5kg");
-a Japanese scale word is read on both sides ("15万円" is in "100,000〜299,999 円"), and an
-age in years is one unit in both languages ("a 16 year old" is in "16〜18 歳").
+Japanese scale words are read on both sides ("15万円" is in "100,000〜299,999 円"), and an
+English age is one in 歳 ("a 16 year old" is in "16〜18 歳").
 Clock times ("19:05"), negative numbers, numbers inside longer runs (a phone number
 "0000-31-1000", a date "2024-03-12") and dotted numbers ("3.8–3.11", "192.168.1.20": versions
 and addresses, compared as written only) are in no range (an attacking helper, 2026-12-04).
@@ -64,7 +64,7 @@ _EXCLUSIVE = 1e-9  # how far inside an exclusive bound (未満, "over") the comp
 _SAME_UNIT = {"日": "day", "days": "day", "人": "person", "名": "person", "people": "person", "persons": "person",
               "円": "yen", "分": "minute", "min": "minute", "mins": "minute", "minutes": "minute",
               "hours": "hour", "hrs": "hour", "hr": "hour", "h": "hour", "泊": "night", "nights": "night",
-              "歳": "years old", "才": "years old", "year": "years old", "years": "years old"}
+              "才": "歳"}
 # A key cell or item key is short: a number with its unit ("200 mm", "P2", "99.99%"), not prose.
 MAX_KEY_CHARS = 16
 # A "key: value" item: a bullet ("-", "1.", or the "・" Japanese notes write without a list),
@@ -127,14 +127,27 @@ def _cells_and_key(line: str) -> tuple[list[str], str] | None:
     return None if item is None else ([item.group(1).strip()], item.group(1).strip())
 
 
-# A number written with a Japanese scale word: "15万円" is 150000 円, "1.5万" 15000 ("| 10万円以上 |" too).
-_SCALED = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)\s*+(万|千|億)(?=\s*+[^\W\d_]|\s*+$|\s*+[|、。,.?？!！])")
+# A number written with Japanese scale words: "15万円" is 150000 円, "1.5万" 15000, "1,500万"
+# 15000000, "1億5000万" 150000000, "1万5000円" 15000, and both ends of "5万〜30万円" (read at its
+# second end only, 1万円 fitted "5 to 300,000 円": an attack). Possessive: linear in the text.
+_SCALED_NUMBER = r"\d++(?:,\d{3})*+(?:\.\d++)?"
+_SCALED = re.compile(rf"(?<![\d.,])({_SCALED_NUMBER}\s*+[億万千](?:\s*+{_SCALED_NUMBER}\s*+[億万千])*+)(\d++)?")
+_SCALED_PART = re.compile(rf"({_SCALED_NUMBER})\s*+([億万千])")
 _SCALE = {"千": 1_000, "万": 10_000, "億": 100_000_000}
+# An age as English writes one ("a 16 year old", "16-year-olds", "aged 16"): 歳 as Japanese
+# notes write it. "3 years" alone is a duration ("3 years into the job" is in no "0〜5 歳": an attack).
+_AGE_EN = re.compile(r"\b(\d{1,3})[\s-]*+years?[\s-]*+olds?\b|\baged\s++(\d{1,3})\b", re.IGNORECASE)
+
+
+def _scaled_value(match: re.Match) -> str:
+    parts = _SCALED_PART.findall(match.group(1))
+    value = sum(float(number.replace(",", "")) * _SCALE[scale] for number, scale in parts) + float(match.group(2) or 0)
+    return f"{value:.0f}"
 
 
 def written_out(text: str) -> str:
-    """`text` with each number written with a Japanese scale word (`_SCALED`) written in full."""
-    return _SCALED.sub(lambda m: f"{float(m.group(1)) * _SCALE[m.group(2)]:.0f}", text)
+    """`text` with each number written with Japanese scale words (`_SCALED`) written in full."""
+    return _SCALED.sub(_scaled_value, text)
 
 
 def row_keys(line: str) -> RowKeys | None:
@@ -288,7 +301,9 @@ def question_numbers(question: str) -> tuple[tuple[str, str], ...]:
     """The numbers a question states with their units: (number as written without thousands
     commas, unit as compared or ""): ("12", "kg"), ("0.3", "%"), ("5.1.1", "")."""
     question = match_form(question[:MAX_LINE_CHARS])
-    return tuple((m.group(1).replace(",", ""), _unit(m.group(2))) for m in _QUESTION_NUMBER.finditer(written_out(question))) \
+    # an English age is read in both units its tables write ("16 歳", "Under 18 years")
+    stated = _AGE_EN.sub(lambda m: "{0} 歳 {0} years".format(m.group(1) or m.group(2)), written_out(question))
+    return tuple((m.group(1).replace(",", ""), _unit(m.group(2))) for m in _QUESTION_NUMBER.finditer(stated)) \
         + clock_times(question)
 
 

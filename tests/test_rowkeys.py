@@ -256,6 +256,12 @@ def test_clock_times_read_a_long_run_of_spaces_once():
     ("12万円だと？", "| 10万円以上 | 要相談 |", "| 5万円未満 | 一括 |"),  # the row's scale is read too
     # an age: "16 year old" is in "16〜18 歳", not "13〜15 歳"
     ("What is the fluoride price for a 16 year old?", "| 16〜18 歳 | 2,750 円 |", "| 13〜15 歳 | 2,750 円 |"),
+    ("What about a 16-year-old?", "| 16〜18 歳 | 2,750 円 |", "| 13〜15 歳 | 2,750 円 |"),
+    # An attack: both ends of a range are scaled ("5万〜30万円" was 5 to 300,000 円, and 1万円 fitted it)
+    ("1万円の備品を買うのに誰の承認がいる？", "| 5万円未満 | 不要 |", "| 5万〜30万円 | 部長 |"),
+    ("1,500万円では？", "| 1,000万円以上 | 理事会 |", "| 30万〜1,000万円 | 役員 |"),
+    ("1億5000万円なら？", "| 1億〜2億円 | 理事会 |", "| 30万〜1,000万円 | 役員 |"),
+    ("1万5000円の備品は？", "| 1万〜3万円 | 課長 |", "| 5万〜30万円 | 部長 |"),
 ])
 def test_a_japanese_scale_word_and_an_age_pick_their_band(question, picked, other):
     assert _picks(question, picked) and not _picks(question, other)
@@ -264,3 +270,9 @@ def test_a_japanese_scale_word_and_an_age_pick_their_band(question, picked, othe
 @pytest.mark.parametrize("question", ["万が一のときは？", "千葉店の番号は？", "億劫な作業は？"])
 def test_a_scale_word_after_no_number_is_no_number(question):
     assert question_numbers(question) == ()
+
+
+def test_years_alone_are_a_duration_not_an_age():
+    # An attack: "3 years into the job" fitted an age table's "| 0〜5 歳 |"
+    assert not _picks("I'm 3 years into the job. Do I get the bonus?", "| 0〜5 歳 | 無料 |")
+    assert _picks("aged 4?", "| 0〜5 歳 | 無料 |")
