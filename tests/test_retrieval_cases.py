@@ -1458,3 +1458,40 @@ def test_an_answer_in_a_collapsed_block_says_so_in_the_cli_the_page_and_the_api(
     other = oncall.search("What is the response time for SEV1?", 1).hits[0]
     assert other.collapsed is None and other.to_json()["collapsed"] is None
     assert "collapsed" not in format_answer(oncall.search("What is the response time for SEV1?", 1))
+
+
+# --- price-elsewhere: a price given for other things (heldout25, a fresh user) ------------------
+
+
+@pytest.fixture(scope="module")
+def prices(tmp_path_factory) -> Searcher:
+    return _searcher("price-elsewhere", tmp_path_factory)
+
+
+@pytest.mark.parametrize("question, answered", [
+    ("インプラントって1本いくらでやってる？", False),  # named beside the table, with no price
+    ("ホワイトニングはいくら？", True),  # the table's row
+    ("マウスピースっていくら？", True),
+])
+def test_a_price_given_for_other_things_does_not_answer(prices, monkeypatch, question, answered):
+    # 「インプラントって1本いくらでやってる？」 was answered by the inlay's 44,000 円 (heldout25,
+    # both profiles): a price asked of a named thing is answered by a line naming it.
+    assert prices.search(question, 3).no_answer is not answered
+    if not answered:  # without the rule, any price of the first hits answered it
+        from assistant.verdict import answer_text
+        monkeypatch.setattr("assistant.verdict.lines_about", lambda question, hit, language, lexicon=None: answer_text(hit))
+        assert not prices.search(question, 3).no_answer
+
+
+@pytest.mark.parametrize("question", ["How much do notebooks cost?", "How much do the knives cost?", "How much do copies cost?"])
+def test_a_plural_names_its_singulars_row(question):
+    # An attack on the price rule: "| Notebook | ¥150 each |" did not name "notebooks", and the
+    # question was "not in the notes".
+    from assistant.chunking import Chunk
+    from assistant.hits import Hit
+    from assistant.verdict import NAMED_DETAILS, lines_about
+
+    text = "## Prices\n\n| Item | Price |\n|---|---|\n| Notebook | ¥150 each |\n| Knife | ¥800 each |\n| Copy | ¥10 each |"
+    chunk = Chunk("a.md", "Office shop", ("Office shop", "Prices"), "prices", None, 1, 7, text)
+    about = lines_about(question, Hit(chunk, 1.0, "u", (5, 6, 7)), "en")
+    assert about.count("¥") == 1 and missing_quantity(question, [about], NAMED_DETAILS) is None
