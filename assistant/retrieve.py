@@ -324,16 +324,16 @@ class Searcher:
         alone = with_history = self.score(own)
         fused = alone.ranking
         if history:
-            # A follow-up ("その保持期間は？") names its topic only in earlier turns: add the scores of the
-            # conversation (query.conversation) without translations (every turn's words as BM25 terms pulled
-            # generic chunks up: wiki-dev follow-up Hit@5 1.0 -> 0.9), in full when it leans back, then with
-            # TOPIC_PRIOR of the turn that named the topic searched as it was answered; as a weak prior
+            # A follow-up ("その保持期間は？") names its topic only in earlier turns: add the scores
+            # of the conversation (query.conversation), without dictionary translations (every
+            # turn's words as BM25 terms pulled generic chunks up: wiki-dev follow-up Hit@5 1.0 ->
+            # 0.9), and TOPIC_PRIOR of the turn that named the topic searched alone, as it was
+            # answered; in full when the question leans back (`leans_back`), as a weak prior
             # otherwise, weaker the more it names, so a new topic is not dragged back (verdict.conversation_weight).
             encoded = self.encode(asked, translate=False)
             with_history = self.score(encoded)
-            fused = fused + conversation_weight(text) * with_history.ranking
-            if follow_up:
-                fused = fused + TOPIC_PRIOR * self.score(self.encode(context_turns(history, text)[0])).ranking
+            topic = self.score(self.encode(context_turns(history, text)[0])).ranking
+            fused = fused + conversation_weight(text) * (with_history.ranking + TOPIC_PRIOR * topic)
         # A replaced section ranks below current ones, unless the question asks about the past (superseded.py).
         superseded = 0.0
         if self.superseded:
