@@ -1495,23 +1495,3 @@ def test_a_plural_names_its_singulars_row(question):
     chunk = Chunk("a.md", "Office shop", ("Office shop", "Prices"), "prices", None, 1, 7, text)
     about = lines_about(question, Hit(chunk, 1.0, "u", (5, 6, 7)), "en")
     assert about.count("¥") == 1 and missing_quantity(question, [about], NAMED_DETAILS) is None
-
-
-# --- followup-topic: a follow-up over the other language's notes (heldout19) -----------------------
-
-
-@pytest.fixture(scope="module")
-def followup_topic(tmp_path_factory) -> Searcher:
-    return _searcher("followup-topic", tmp_path_factory)
-
-
-def test_a_follow_up_leans_toward_what_its_topic_turn_found(followup_topic, monkeypatch):
-    # "How much is the senior pass ...?" then "And when does it run out?" led with an FAQ's
-    # deadline over Japanese notes (heldout19 h19f-005, e5): the conversation, searched without
-    # its translations, no longer finds シルバーパス. The topic turn, searched as it was answered,
-    # adds TOPIC_PRIOR of its scores.
-    history = ["How much is the senior pass and who can get it?"]
-    top = followup_topic.search("And how long is it valid?", 3, history=history).hits[0]
-    assert top.chunk.source == "fares.md" and "ひなたシルバーパス" in top.chunk.heading_path
-    monkeypatch.setattr("assistant.retrieve.TOPIC_PRIOR", 0.0)
-    assert followup_topic.search("And how long is it valid?", 3, history=history).hits[0].chunk.source == "faq.md"
