@@ -30,12 +30,11 @@ from .hits import Answer, Grouper, Hit, merged
 from .language import language, notes_language, script_share
 from .lines import plain_line
 from .vocabulary import Vocabulary
-from .query import (MAX_QUESTION_CHARS, MAX_TOP_K, context_turns, conversation, question_chars, refers_back, validate_history,
+from .query import (MAX_QUESTION_CHARS, MAX_TOP_K, conversation, question_chars, refers_back, validate_history,
                     validate_question, validate_top_k)
 from .textnorm import match_form
 from .pointers import POINTED_HITS, Pointers
-from .verdict import (QUANTITY_HITS, TOPIC_PRIOR, EmbeddedRows, Verdict, answered_outside, asks_nothing, conversation_weight,
-                      leans_back)
+from .verdict import QUANTITY_HITS, EmbeddedRows, Verdict, answered_outside, asks_nothing, conversation_weight, leans_back
 from .superseded import Superseded
 from .scopes import scope_by_name, titled_scopes
 from .views import BM25View, ChunkView, LatentTermsView, LineView, PassageView, Question, SectionView, TranslatedBM25View
@@ -324,16 +323,17 @@ class Searcher:
         alone = with_history = self.score(own)
         fused = alone.ranking
         if history:
-            # A follow-up ("その保持期間は？") names its topic only in earlier turns: add the scores
-            # of the conversation (query.conversation), without dictionary translations (every
-            # turn's words as BM25 terms pulled generic chunks up: wiki-dev follow-up Hit@5 1.0 ->
-            # 0.9), and TOPIC_PRIOR of the turn that named the topic searched alone, as it was
-            # answered; in full when the question leans back (`leans_back`), as a weak prior
-            # otherwise, weaker the more it names, so a new topic is not dragged back (verdict.conversation_weight).
+            # A follow-up ("その保持期間は？") names its topic only in earlier turns: add the
+            # scores of the conversation (query.conversation), in full when the question leans
+            # back (`leans_back`: refers back, or names at most one topic word: "何時から何時まで？"
+            # took a story-time table over the bookmobile's at 0.3, heldout7 h7f-001), as a
+            # weak prior otherwise, weaker the more the question names, so a new topic is not
+            # dragged back (verdict.conversation_weight).
+            # Searched without dictionary translations: every turn's words as BM25 terms pulled generic
+            # chunks up (wiki-dev follow-up Hit@5 1.0 -> 0.9); the question's own count in `alone`.
             encoded = self.encode(asked, translate=False)
             with_history = self.score(encoded)
-            topic = self.score(self.encode(context_turns(history, text)[0])).ranking
-            fused = fused + conversation_weight(text) * (with_history.ranking + TOPIC_PRIOR * topic)
+            fused = fused + conversation_weight(text) * with_history.ranking
         # A replaced section ranks below current ones, unless the question asks about the past (superseded.py).
         superseded = 0.0
         if self.superseded:

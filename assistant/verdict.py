@@ -34,12 +34,6 @@ from .topicwords import ELLIPTICAL_KEY_TERMS, topic_words
 # questions right at rank 1 over six corpora for e5 (docs/evaluation.md, seventeenth pass).
 HISTORY_PRIOR = 0.3
 HISTORY_PRIOR_TERMS = 2
-# The weight, beside the conversation's, of the scores of the earlier turn that named a
-# follow-up's topic, searched alone (with its translations, as it was answered). Over 24
-# corpora's 179 follow-ups, e5 Hit@1 118 -> 119, Hit@5 153 -> 159; Gemma 143 -> 144, 177 -> 176
-# (1.0: e5 117 / 159; the topic's best page instead of its chunks: 119 / 158 at 0.5, 118 / 158
-# at 0.25; docs/evaluation.md, fiftieth pass).
-TOPIC_PRIOR = 0.5
 KEY_TERMS_CARRIED = 0.6  # share of a question's key terms in the top line that rules out a weak-score flag
 QUANTITY_HITS = 3  # hits whose answer lines may give the quantity a question asks for (noanswer.missing_quantity)
 
