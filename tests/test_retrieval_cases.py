@@ -1483,7 +1483,8 @@ def test_a_price_given_for_other_things_does_not_answer(prices, monkeypatch, que
         assert not prices.search(question, 3).no_answer
 
 
-@pytest.mark.parametrize("question", ["How much do notebooks cost?", "How much do the knives cost?", "How much do copies cost?"])
+@pytest.mark.parametrize("question", ["How much do notebooks cost?", "How much do the knives cost?", "How much do copies cost?",
+                                      "How much do gloves cost?"])
 def test_a_plural_names_its_singulars_row(question):
     # An attack on the price rule: "| Notebook | ¥150 each |" did not name "notebooks", and the
     # question was "not in the notes".
@@ -1491,7 +1492,7 @@ def test_a_plural_names_its_singulars_row(question):
     from assistant.hits import Hit
     from assistant.verdict import NAMED_DETAILS, lines_about
 
-    text = "## Prices\n\n| Item | Price |\n|---|---|\n| Notebook | ¥150 each |\n| Knife | ¥800 each |\n| Copy | ¥10 each |"
-    chunk = Chunk("a.md", "Office shop", ("Office shop", "Prices"), "prices", None, 1, 7, text)
-    about = lines_about(question, Hit(chunk, 1.0, "u", (5, 6, 7)), "en")
+    text = "## Prices\n\n| Item | Price |\n|---|---|\n| Notebook | ¥150 each |\n| Knife | ¥800 each |\n| Copy | ¥10 each |\n| Glove | ¥300 each |"
+    chunk = Chunk("a.md", "Office shop", ("Office shop", "Prices"), "prices", None, 1, 8, text)
+    about = lines_about(question, Hit(chunk, 1.0, "u", (5, 6, 7, 8)), "en")
     assert about.count("¥") == 1 and missing_quantity(question, [about], NAMED_DETAILS) is None
