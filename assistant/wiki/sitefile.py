@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,3 +104,14 @@ def _read_bounded(path: Path, owners: tuple[int, ...] | None) -> tuple[tuple, by
         _warn_once(f"{path}: over {MAX_CONFIG_BYTES // 1024} KB, not read as the site's configuration")
         return None
     return (str(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns), data
+
+
+def _first_file(folder: Path, names: tuple[str, ...]) -> Path:
+    """The first of `names` that exists in `folder` (the generator's own order), else the first."""
+    return next((folder / n for n in names if os.path.lexists(folder / n)), folder / names[0])
+
+
+def _literal(text: str, key: str, value: str) -> str | None:
+    """The literal `value` (a regular expression) of `key` when the file writes the key once."""
+    found = re.findall(rf"(?<![\w$.])['\"]?{key}['\"]?\s*:\s*({value})", text)
+    return found[0] if len(found) == 1 and len(re.findall(rf"(?<![\w$.])['\"]?{key}['\"]?\s*:", text)) == 1 else None
