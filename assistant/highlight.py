@@ -24,7 +24,8 @@ from .lexical import SharedTokens, TextTokens, text_tokens, tokenize
 from .lines import LineUnit, code_lines, is_content, is_table_header, parent_line
 from .paragraphleads import is_list_lead_in, leading_lines
 from .quantities import asked_answers, gives_answer
-from .rowkeys import RowKeys, key_fit, named_phrase, names_key, question_numbers, read_row
+from .daterows import date_fit, question_dates, row_dates
+from .rowkeys import RowKeys, key_cell, key_fit, named_phrase, names_key, question_numbers, read_row
 from .navigation import navigation_lines
 from .textnorm import match_form
 from .topicwords import ELLIPTICAL_KEY_TERMS, topic_words
@@ -107,6 +108,7 @@ class LineRanker:
         self._line_tokens: dict[int, TextTokens] = {}
         self._row_keys: dict[int, RowKeys] = {}  # rowkeys.row_keys of the lines that have any
         self._row_names: dict[int, frozenset[str]] = {}  # rowkeys.key_names of the lines that have any
+        self._row_dates: dict[int, tuple[tuple[int, int], ...]] = {}  # daterows.row_dates of rows that give any
         unit_of = {(unit.chunk, unit.line): i for i, unit in enumerate(lines)}
         split_chunk, text, code, nav, leads = -1, [], [], [], set()  # the current chunk's lines, code, navigation, leads
         for i, unit in enumerate(lines):
@@ -127,6 +129,9 @@ class LineRanker:
                     self._row_keys[i] = keys
                 if names:
                     self._row_names[i] = names
+                dates = row_dates(key_cell(text[at]) or "")
+                if dates:
+                    self._row_dates[i] = dates
             parent = parent_line(text, at)
             if parent is not None:
                 self.line_context[i] = unit_of.get((unit.chunk, c.line_start + parent), i)
@@ -154,6 +159,7 @@ class LineRanker:
         named: frozenset[str] = frozenset(),
         asked: tuple[re.Pattern, ...] = (),
         question: str = "",
+        dates: tuple[int, ...] = (),
     ) -> list[tuple[float, int]]:
         """(score, 1-based line number) for every answer line of a chunk, best first.
         `query` is the question's float32[dim] vector, `words` its tokens
@@ -180,9 +186,11 @@ class LineRanker:
             scores += WEIGHTS["terms"] * line_terms[ids]
         if translations:
             scores += LINE_LEXICAL_WEIGHT * np.array(translated_shares(translations, [self._tokens(i).form for i in ids]))
-        if (numbers and self._row_keys) or (named and self._row_names):
-            # Of rows that hold the stated number, the closest only ("Over 65", not "18 and over")
-            fits = [key_fit(numbers, self._row_keys[i]) if i in self._row_keys else None for i in ids]
+        if (numbers and self._row_keys) or (named and self._row_names) or (dates and self._row_dates):
+            # Of rows that hold the stated number, the closest only ("Over 65", not "18 and over");
+            # a row giving dates is held by a date the question names (daterows.py), not by its digits
+            fits = [date_fit(dates, self._row_dates[i]) if dates and i in self._row_dates
+                    else key_fit(numbers, self._row_keys[i]) if i in self._row_keys else None for i in ids]
             closest = min((fit for fit in fits if fit is not None), default=None)
             scores += ROW_KEY_WEIGHT * np.array([(fit is not None and fit == closest)
                                                  or (i in self._row_names and names_key(named, self._row_names[i]))
@@ -230,7 +238,7 @@ class LineRanker:
         answering = [i for i in group if self.chunk_answers[i]]
         scored = sorted((s for i in answering or group
                          for s in self.line_scores(i, query, words, line_terms, translations, numbers, named, asked,
-                                                   _asking_words(text, translations))), reverse=True)
+                                                   _asking_words(text, translations), question_dates(text))), reverse=True)
         return tuple(line for _, line in scored[:HIGHLIGHTS])
 
 

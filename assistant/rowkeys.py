@@ -289,6 +289,12 @@ def read_row(line: str, named: bool = True) -> tuple[RowKeys | None, frozenset[s
     return _keys_of(*found), (_names_of(found[1]) if named else frozenset())
 
 
+def key_cell(line: str) -> str | None:
+    """A row's first cell, or an item's key, in match form (None for any other line)."""
+    found = _cells_and_key(line)
+    return None if found is None else found[1]
+
+
 def names_key(named: frozenset[str], names: frozenset[str]) -> bool:
     """Whether a question names a row's `key_names`: `named` is the question's topic words
     (topicwords.topic_words, match form, lowercase), and a key name must be one of them whole.

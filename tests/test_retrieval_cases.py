@@ -1516,3 +1516,18 @@ def test_a_number_of_another_party_on_the_page_does_not_answer(tmp_path_factory,
     if not answered:  # without the owner, one key term of the question named the line
         monkeypatch.setattr("assistant.verdict.detail_owner", lambda question: None)
         assert not searcher.search(question, 3).no_answer
+
+
+# --- date-rows: a date inside a row's date range (heldout26, a fresh user) ---------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, row", [
+    ("Is the shop open on New Year's Day?", 10),  # inside 12/31〜1/3, not the 1 月 4 日 row
+    ("元日は営業してる？", 10),
+    ("大晦日は営業？", 10),
+    ("12月29日は店は開いてる？", 8),
+])
+def test_a_date_picks_the_row_whose_dates_hold_it(tmp_path_factory, question, row):
+    searcher = _searcher("date-rows", tmp_path_factory)
+    assert searcher.search(question, 1).hits[0].highlight_lines[0] == row

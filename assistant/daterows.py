@@ -1,0 +1,95 @@
+"""Calendar dates that pick a table row: "| 12 月 31 日〜1 月 3 日 | 休み |" answers "Is the shop
+open on New Year's Day?" and 「元日は営業してる？」.
+
+rowkeys.py reads a row's numbers one by one, so "12 月 31 日〜1 月 3 日" held 12, 31, 1 and 3 and
+a question's "1 月 1 日" fitted the 1 月 4 日 row as well as any; an English date ("1 January")
+or a day's name (元日, New Year's Eve) fitted nothing, and the 1 月 4 日 row was shown for New
+Year's Day in both profiles (a fresh user, heldout26, 2026-12-07). A date here is its month and
+day as one ordinal (month * 100 + day: 1231, 101), with no year: a holiday table is read the
+same each year (rowkeys and noanswer.other_year handle the year). A range may run over the new
+year (1231 to 103).
+"""
+from __future__ import annotations
+
+import re
+
+from .textnorm import match_form
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH_EN = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*+\.?"
+_DAY_EN = r"(\d{1,2})(?:st|nd|rd|th)?"
+# One date as notes and questions write it; possessive, each tried from left to right.
+_DATE = re.compile(
+    r"(?<!\d)(\d{1,2})\s*+月\s*+(\d{1,2})\s*+日"                      # 12 月 31 日
+    r"|(?<![\d/.])(\d{1,2})/(\d{1,2})(?![\d/.])"                      # 12/31 (no year, no third part)
+    rf"|\b{_MONTH_EN}\s++{_DAY_EN}\b"                                  # January 1, Jan. 1st
+    rf"|\b{_DAY_EN}\s++(?:of\s++)?{_MONTH_EN}(?![a-z])",               # 1 January, 1st of Jan
+    re.IGNORECASE)
+# Days known by name, fixed each year.
+_NAMED_DAYS = ((re.compile(r"元日|元旦|new year'?s day", re.IGNORECASE), 101),
+               (re.compile(r"大晦日|大みそか|new year'?s eve", re.IGNORECASE), 1231),
+               (re.compile(r"christmas eve|クリスマスイブ", re.IGNORECASE), 1224),
+               (re.compile(r"christmas day|\bchristmas\b(?! eve)|クリスマス(?!イブ)", re.IGNORECASE), 1225))
+_BETWEEN = re.compile(r"^\s*+(?:[（(][^）)]{0,6}[）)])?\s*+(?:〜|～|~|-|–|—|\bto\b|から)\s*+$", re.IGNORECASE)
+
+
+def _ordinal(match: re.Match) -> int | None:
+    groups = match.groups()
+    if groups[0]:
+        month, day = int(groups[0]), int(groups[1])
+    elif groups[2]:
+        month, day = int(groups[2]), int(groups[3])
+    elif groups[4]:
+        month, day = _MONTHS.index(groups[4].lower()) + 1, int(groups[5])
+    else:
+        month, day = _MONTHS.index(groups[7].lower()) + 1, int(groups[6])
+    return month * 100 + day if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
+def question_dates(question: str) -> tuple[int, ...]:
+    """The month-day ordinals (month * 100 + day) a question names: written dates and days
+    known by name (元日, New Year's Eve)."""
+    text = match_form(question)
+    found = [d for m in _DATE.finditer(text) if (d := _ordinal(m))]
+    return tuple(found + [day for pattern, day in _NAMED_DAYS if pattern.search(text)])
+
+
+def row_dates(cell: str) -> tuple[tuple[int, int], ...]:
+    """The dates a row's key cell gives, as (first, last) ordinals: a date alone is (d, d);
+    two joined by 〜, "to" or a dash are a range, which may run over the new year."""
+    text = match_form(cell)
+    found = [(m, _ordinal(m)) for m in _DATE.finditer(text)]
+    out, i = [], 0
+    while i < len(found):
+        match, first = found[i]
+        if i + 1 < len(found) and _BETWEEN.match(text[match.end():found[i + 1][0].start()]):
+            last = found[i + 1][1]
+            if first and last:
+                out.append((first, last))
+            i += 2
+            continue
+        if first:
+            out.append((first, first))
+        i += 1
+    return tuple(out)
+
+
+def date_fit(dates: tuple[int, ...], ranges: tuple[tuple[int, int], ...]) -> tuple[int, float] | None:
+    """As rowkeys.key_fit, lower is closer: (0, 0) for a date the row gives alone, (1, days
+    spanned) for one inside its range; None when the row holds none of `dates`."""
+    fits = []
+    for first, last in ranges:
+        span = _days(first, last)
+        for date in dates:
+            if first == last == date:
+                fits.append((0, 0.0))
+            elif first != last and _days(first, date) <= span:
+                fits.append((1, float(span)))
+    return min(fits, default=None)
+
+
+def _days(first: int, last: int) -> int:
+    """Days from `first` to `last` going forward, over the new year if need be (a month is
+    counted as 31 days: only order and rough width matter here)."""
+    start, end = (first // 100) * 31 + first % 100, (last // 100) * 31 + last % 100
+    return (end - start) % (12 * 31)
