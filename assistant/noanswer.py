@@ -67,6 +67,8 @@ def names_nothing(question: str) -> bool:
     if key_terms(question):
         return False
     text = normalize(question)
+    if _names_in_hiragana(text):
+        return False  # a word written in hiragana: 「まかないはいくら？」 (a fresh user, heldout26)
     if not _KANJI.search(text):
         return True
     # Only when nothing but particles is left: 「おやつは何？」 names おやつ (an attack on the rule).
@@ -75,6 +77,34 @@ def names_nothing(question: str) -> bool:
 
 
 _KANJI = re.compile(_KANJI_CLASS)
+# A run of hiragana names something when two letters or more are left once the words at its
+# ends that name nothing are taken off: asking words and demonstratives first, particles,
+# endings and answers last (まかない, おかわり, ごみ are left; それはなに, どういうこと, はい are
+# not). 「まかないはいくら？」 and 「おかわりはいくら？」 asked nothing, with no search (a fresh
+# user, heldout26, 2026-12-07). Only at the ends: inside a word, "かな" of まかない is none.
+_ASKING_HIRAGANA = (r"どうやって|どうして|どういう|どんな|いくら|いくつ|なんで|なに|なん|いつ|どこ|だれ|どれ|どの|どう|なぜ"
+                    r"|あそこ|これ|それ|あれ|ここ|そこ|この|その|あの|こっち|そっち")
+_LEADING_NOTHING = re.compile(rf"^(?:{_ASKING_HIRAGANA})")
+_TRAILING_NOTHING = re.compile(
+    rf"(?:{_ASKING_HIRAGANA}|こと|もの|いう|ください|でしょうか|でしょう|ですか|でした|です|ます|だっけ|かしら|かな"
+    r"|なの|のか|んだ|する|した|して|できる|いい|はい|いいえ|うん|ええ|って|とは|から|まで|より|[はがのをにでとへもやかよね])$")
+_HIRAGANA_RUN = re.compile(r"[\u3041-\u3096]+")
+_LONGEST_NOTHING = 40
+
+
+def _names_in_hiragana(text: str) -> bool:
+    """Whether a run of hiragana in `text` is left with two letters or more once the words
+    naming nothing are taken off its ends (`_LEADING_NOTHING`, `_TRAILING_NOTHING`), or is
+    longer than `_LONGEST_NOTHING` letters."""
+    for run in _HIRAGANA_RUN.findall(text):
+        if len(run) > _LONGEST_NOTHING:
+            return True  # longer than any such words strung together: bounds the work per run
+        before = None
+        while run and run != before:
+            before, run = run, _LEADING_NOTHING.sub("", _TRAILING_NOTHING.sub("", run))
+        if len(run) >= 2:
+            return True
+    return False
 _ASKING_KANJI = re.compile("如何|何|誰|幾")  # what, who, how many: question words, no topic
 # Possessive, longest first: "でしょうか" is also "でしょう" + "か", and backtracking over both
 # readings took 4 s for 24 of them (this pass's last read).
@@ -240,11 +270,17 @@ def _year_spellings(year: int) -> str:
     return "|".join(forms)
 
 
+_EVERY_YEAR = re.compile(r"毎年|例年|every year|each year|\bannually\b|\byearly\b")
+
+
 def other_year(question: str, text: str) -> str | None:
     """The year the question asks about (`_ASKED_YEAR`) when `text` (the top hit's, with its
     heading path) never names it in any of its spellings (`_year_spellings`): that hit is
-    about another year's. None otherwise."""
+    about another year's. None otherwise, and when `text` says it holds every year
+    (`_EVERY_YEAR`: 「毎年 3 月 31 日は棚卸し」 answers 「2028年の棚卸しの日は？」, a fresh user)."""
     haystack = normalize(text).lower()
+    if _EVERY_YEAR.search(haystack):
+        return None
     for match in _ASKED_YEAR.finditer(normalize(question)):
         year = next(g for g in match.groups() if g)
         if not re.search(_year_spellings(int(year)), haystack):

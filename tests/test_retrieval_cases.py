@@ -1263,6 +1263,9 @@ def test_a_named_things_line_names_it_as_notes_write_names(terms, text, named):
     ("2025年度の予算は？", "令和7年度予算: 行事費 40 万円", None), ("2019年度の予算は？", "令和元年度の予算", None),
     ("What are the goals for fiscal year 2026?", "Our goals for FY26:", None), ("2026年度の目標は？", "2025-26 targets", None),
     ("2027年度の目標は？", "2026年度（令和8年度）の目標", "2027"), ("FY2027 budget?", "FY26 budget", "2027"),
+    # a rule of every year answers any year's question (a fresh user, heldout26)
+    ("2028年の棚卸しの日は？", "- 毎年 3 月 31 日は棚卸しのため臨時休業。", None),
+    ("When is the 2028 stocktaking?", "Stocktaking is held every year on 31 March.", None),
 ])
 def test_a_year_written_in_another_calendar_or_short_is_the_same_year(question, text, other):
     # An attack on the rule: 令和7年度 and FY26 were "another year".
