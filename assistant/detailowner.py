@@ -33,6 +33,9 @@ _JA_DETAIL = (r"(?:電話番号|電話|内線番号|内線|携帯番号|携帯|�
 _JA_OWNERS = (
     re.compile(rf"{_JA_NOUN}の{_JA_DETAIL}"),
     re.compile(rf"{_JA_NOUN}(?:って|は)何番"),
+    # whose fee: 「正組合員の年会費はいくら？」 was answered by the 準組合員 row's 3,000 円 (a fresh
+    # user, heldout26). Not 「インプラントはいくら？」: there the thing priced is the one named.
+    re.compile(rf"{_JA_NOUN}の[\u3400-\u9fff]*(?:料金|料|費|代|賃|金|値段|価格)(?:は|って)?(?:いくら|何円)"),
 )
 
 

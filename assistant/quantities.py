@@ -165,7 +165,10 @@ _QUANTITIES = (
                 r"|\bwhat number (?:do|should|can|to) (?:i |we |you )?(?:call|dial|ring)\b"
                 r"|(?:電話|内線|ファックス|fax)番号(?:は(?:何番|何)?(?:[？?]|$)|を教えて|って何|(?:は|って)?(?:わか|分か|知って|知りたい))"
                 r"|何番に(?:電話|かけ)"),
+     # an extension a few letters after its word: "内線; 内容: 201（店長席）", a table row read with
+     # its header, answered 「カフェ厨房の内線番号は？」 (flagged: a fresh user, heldout26)
      re.compile(r"(?<![\w.])\+?\(?\d[\d ().−-]{5,}\d(?![\w.])|(?:内線|ext\.?|extension|x)\s*(?:[:：]|は)?\s*\d{2,6}"
+                r"|(?:内線|\bextensions?\b)[^\n\d]{0,12}+\d{2,6}(?!\d)"
                 r"|\|\s*\d{1,5}\s*\|"  # an extension in a table's 内線 column
                 r"|(?<![\d.])(?:110|118|119|911|999|112|171)(?![\d.])")),
     # Opening hours ("What are the opening hours of ...?", "受付時間は？") are answered by a

@@ -20,6 +20,8 @@ from assistant.detailowner import detail_owner
     ("What's this month's code for the key box?", "key box"),  # a time is no party
     ("How much is the adult class per month?", None),  # prices keep the key-term rule
     ("ホワイトニングはいくら？", None),
+    ("正組合員の年会費はいくら？", "正組合員"),  # whose fee (a fresh user, heldout26)
+    ("カフェのランチの料金はいくら？", "ランチ"),
 ])
 def test_the_owner_of_the_asked_detail(question, owner):
     assert detail_owner(question) == owner

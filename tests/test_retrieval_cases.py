@@ -1510,6 +1510,8 @@ def test_a_plural_names_its_singulars_row(question):
     ("owner-elsewhere", "What is Chen's extension?", True),
     ("owner-elsewhere-ja", "ラベルプリンターが壊れたときの修理業者の電話番号は？", False),  # the office's extension there
     ("owner-elsewhere-ja", "事務の内線番号は？", True),
+    ("owner-elsewhere-ja", "正組合員の年会費はいくら？", False),  # the 準組合員 row's fee (heldout26, a fresh user)
+    ("owner-elsewhere-ja", "準組合員の年会費はいくら？", True),
 ])
 def test_a_number_of_another_party_on_the_page_does_not_answer(tmp_path_factory, monkeypatch, case, question, answered):
     # The circumstance names the page ("battery", ラベルプリンター); a line on it gives someone
