@@ -14,7 +14,6 @@ from .answeritems import answer_items
 from .background import Background
 from .calibration import SAME_LANGUAGE_NO_SHARED_TERM_POSITION, Calibration
 from .chunking import Chunk
-from .detailowner import detail_owner
 from .hits import Hit, clip_lines
 from .language import language
 from .lines import (BULLET, TABLE_ROW, LineUnit, TableHeaders, is_table_header_row, is_todo_note, parent_line, row_text,
@@ -202,36 +201,26 @@ def lines_about(question: str, hit: Hit, hit_language: str, lexicon: Lexicon | N
     heading path and what each is read with (`_read_with`: its paragraph, its parent items),
     name what the question asks a NAMED_DETAILS detail of: one of its key terms (`names_one`)
     once the words asking for the detail are blanked (`_DETAIL_WORDS`), or, for an English
-    question over a Japanese hit, one of their dictionary translations (`lexicon`); and every
-    key term (translation) of whose detail it is, when it says (detailowner.detail_owner: the
-    office's extension on the label printer's page does not give the repair company's number;
-    24 corpora: e5 caught 212 -> 213, Gemma 211 -> 213, none flagged; docs/evaluation.md,
-    fifty-first pass). All of
+    question over a Japanese hit, one of their dictionary translations (`lexicon`). All of
     them when the question names nothing else, or its words cannot be compared with the
     hit's (a Japanese question over an English hit; no dictionary)."""
     units = answer_units(hit)
     named = _DETAIL_WORDS.sub(" ", question)
-    owner = detail_owner(question)
-    owned = _DETAIL_WORDS.sub(" ", owner) if owner else ""
     path = " > ".join(hit.chunk.heading_path)
     if hit_language == language(question):
-        terms, owner_terms = key_terms(named), key_terms(owned)
+        terms = key_terms(named)
         if terms:
-            units = [(line, before) for line, before in units if names_one(terms, f"{path}\n{before}\n{line}")
-                     and all(names_one({term}, f"{path}\n{before}\n{line}") for term in owner_terms)]
+            units = [(line, before) for line, before in units if names_one(terms, f"{path}\n{before}\n{line}")]
     else:
         translations = lexicon.translate(named) if lexicon is not None and language(question) == "en" else ()
-        owner_translations = lexicon.translate(owned) if owned and translations else ()
         if translations:
             units = [(line, before) for line, before in units
-                     if any(form and form in f"{path}\n{before}\n{line}" for _, forms in translations for form in forms)
-                     and all(any(form and form in f"{path}\n{before}\n{line}" for form in forms)
-                             for _, forms in owner_translations)]
+                     if any(form and form in f"{path}\n{before}\n{line}" for _, forms in translations for form in forms)]
     return "\n".join(line for line, _ in units)
 
 
 # The part of an organisation's name a note may leave out: 経理部 is "経理" in a contacts list.
-_ORGANISATION_SUFFIX = re.compile(r"(?<=..)(?:部|課|署|室|係|局|センター|事務所|事務局|業者|会社)$")
+_ORGANISATION_SUFFIX = re.compile(r"(?<=..)(?:部|課|署|室|係|局|センター|事務所|事務局)$")
 
 
 def names_one(terms: set[str], text: str) -> bool:

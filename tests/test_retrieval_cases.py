@@ -1501,28 +1501,6 @@ def test_a_plural_names_its_singulars_row(question):
     assert about.count("¥") == 1 and missing_quantity(question, [about], NAMED_DETAILS) is None
 
 
-# --- owner-elsewhere: a number on the page, but another party's (heldout21, 25, 26) ------------
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("case, question, answered", [
-    ("owner-elsewhere", "What number do I call to reach the battery recycling company?", False),  # named, no number
-    ("owner-elsewhere", "What is Chen's extension?", True),
-    ("owner-elsewhere-ja", "ラベルプリンターが壊れたときの修理業者の電話番号は？", False),  # the office's extension there
-    ("owner-elsewhere-ja", "事務の内線番号は？", True),
-    ("owner-elsewhere-ja", "正組合員の年会費はいくら？", False),  # the 準組合員 row's fee (heldout26, a fresh user)
-    ("owner-elsewhere-ja", "準組合員の年会費はいくら？", True),
-])
-def test_a_number_of_another_party_on_the_page_does_not_answer(tmp_path_factory, monkeypatch, case, question, answered):
-    # The circumstance names the page ("battery", ラベルプリンター); a line on it gives someone
-    # else's number (Chen's ext. 235, the office's 202). The number must be the asked party's.
-    searcher = _searcher(case, tmp_path_factory)
-    assert searcher.search(question, 3).no_answer is not answered
-    if not answered:  # without the owner, one key term of the question named the line
-        monkeypatch.setattr("assistant.verdict.detail_owner", lambda question: None)
-        assert not searcher.search(question, 3).no_answer
-
-
 # --- date-rows: a date inside a row's date range (heldout26, a fresh user) ---------------------
 
 
