@@ -30,6 +30,14 @@ _NAMED_DAYS = ((re.compile(r"元日|元旦|new year'?s day", re.IGNORECASE), 101
                (re.compile(r"大晦日|大みそか|new year'?s eve", re.IGNORECASE), 1231),
                (re.compile(r"christmas eve|クリスマスイブ", re.IGNORECASE), 1224),
                (re.compile(r"christmas day|\bchristmas\b(?! eve)|クリスマス(?!イブ)", re.IGNORECASE), 1225))
+# A range of days in one month: "Dec 29-31", "29-31 Dec", 「12月29日〜31日」 (an attack: each was
+# read as its first day alone, and 12/30 picked the 12/28 row).
+_DASH = r"\s*+(?:-|–|—|〜|～|~|\bto\b|から)\s*+"
+_DAYS_IN_MONTH = re.compile(
+    rf"\b{_MONTH_EN}\s++{_DAY_EN}{_DASH}{_DAY_EN}\b(?!\s*+(?:月|/|:|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))"
+    rf"|\b{_DAY_EN}{_DASH}{_DAY_EN}\s++(?:of\s++)?{_MONTH_EN}(?![a-z])"
+    rf"|(?<!\d)(\d{{1,2}})\s*+月\s*+(\d{{1,2}})\s*+日\s*+(?:[（(][^）)]{{0,6}}[）)])?{_DASH}(\d{{1,2}})\s*+日",
+    re.IGNORECASE)
 _BETWEEN = re.compile(r"^\s*+(?:[（(][^）)]{0,6}[）)])?\s*+(?:〜|～|~|-|–|—|\bto\b|から)\s*+$", re.IGNORECASE)
 
 
@@ -49,15 +57,32 @@ def _ordinal(match: re.Match) -> int | None:
 def question_dates(question: str) -> tuple[int, ...]:
     """The month-day ordinals (month * 100 + day) a question names: written dates and days
     known by name (元日, New Year's Eve)."""
-    text = match_form(question)
+    text = match_form(question).replace("\u2019", "'")  # a phone's apostrophe: New Year’s Day
     found = [d for m in _DATE.finditer(text) if (d := _ordinal(m))]
     return tuple(found + [day for pattern, day in _NAMED_DAYS if pattern.search(text)])
 
 
+def _days_range(match: re.Match) -> tuple[int, int] | None:
+    g = match.groups()
+    if g[0]:
+        month, first, last = _MONTHS.index(g[0].lower()) + 1, int(g[1]), int(g[2])
+    elif g[3]:
+        month, first, last = _MONTHS.index(g[5].lower()) + 1, int(g[3]), int(g[4])
+    else:
+        month, first, last = int(g[6]), int(g[7]), int(g[8])
+    if 1 <= month <= 12 and 1 <= first < last <= 31:
+        return month * 100 + first, month * 100 + last
+    return None
+
+
 def row_dates(cell: str) -> tuple[tuple[int, int], ...]:
     """The dates a row's key cell gives, as (first, last) ordinals: a date alone is (d, d);
-    two joined by 〜, "to" or a dash are a range, which may run over the new year."""
+    two joined by 〜, "to" or a dash are a range, which may run over the new year, as are
+    days of one month ("Dec 29-31", 「12月29日〜31日」)."""
     text = match_form(cell)
+    days = [r for m in _DAYS_IN_MONTH.finditer(text) if (r := _days_range(m))]
+    if days:
+        return tuple(days)
     found = [(m, _ordinal(m)) for m in _DATE.finditer(text)]
     out, i = [], 0
     while i < len(found):

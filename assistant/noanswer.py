@@ -20,6 +20,7 @@ question's wording still matches well (measured and reported in docs/evaluation.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from .quantities import missing_quantity  # noqa: F401 - part of this module's interface
 from .questionnames import each_unknown_name
@@ -58,16 +59,17 @@ def key_terms(question: str) -> set[str]:
     return {t.lower() for t in _KEY_RUN.findall(question) if t.lower() not in _QUESTION_WORDS}
 
 
-def names_nothing(question: str) -> bool:
+def names_nothing(question: str, writes: Callable[[str], bool] | None = None) -> bool:
     """True for a question with no key terms and no kanji: small talk ("ありがとう", "hi"),
     "What is it?". A kanji names something even where `key_terms` finds no run of two: a word
     written with its kana endings ("What does 切り戻し mean?", "締め日はいつ？"), but not a kanji
     that asks (`_ASKING_KANJI`): 「それは何？」 first in a chat was answered with five hits (a
-    fresh user, 2026-12-07)."""
+    fresh user, 2026-12-07). So does a word in hiragana that the notes write (`writes`:
+    vocabulary.Vocabulary.writes; None: any such word), `_names_in_hiragana`."""
     if key_terms(question):
         return False
     text = normalize(question)
-    if _names_in_hiragana(text):
+    if _names_in_hiragana(text, writes):
         return False  # a word written in hiragana: 「まかないはいくら？」 (a fresh user, heldout26)
     if not _KANJI.search(text):
         return True
@@ -92,17 +94,18 @@ _HIRAGANA_RUN = re.compile(r"[\u3041-\u3096]+")
 _LONGEST_NOTHING = 40
 
 
-def _names_in_hiragana(text: str) -> bool:
+def _names_in_hiragana(text: str, writes: Callable[[str], bool] | None) -> bool:
     """Whether a run of hiragana in `text` is left with two letters or more once the words
-    naming nothing are taken off its ends (`_LEADING_NOTHING`, `_TRAILING_NOTHING`), or is
-    longer than `_LONGEST_NOTHING` letters."""
+    naming nothing are taken off its ends (`_LEADING_NOTHING`, `_TRAILING_NOTHING`) and the
+    notes write what is left (`writes`; すみません, えっと, まだ are small talk, an attack), or
+    is longer than `_LONGEST_NOTHING` letters."""
     for run in _HIRAGANA_RUN.findall(text):
         if len(run) > _LONGEST_NOTHING:
             return True  # longer than any such words strung together: bounds the work per run
         before = None
         while run and run != before:
             before, run = run, _LEADING_NOTHING.sub("", _TRAILING_NOTHING.sub("", run))
-        if len(run) >= 2:
+        if len(run) >= 2 and (writes is None or writes(run)):
             return True
     return False
 _ASKING_KANJI = re.compile("如何|何|誰|幾")  # what, who, how many: question words, no topic
@@ -271,15 +274,17 @@ def _year_spellings(year: int) -> str:
 
 
 _EVERY_YEAR = re.compile(r"毎年|例年|every year|each year|\bannually\b|\byearly\b")
+# A year of its own beside it: "忘年会は毎年12月。2024年は..." holds 2024's, not every year's (an attack).
+_A_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)|令和\s*(?:\d|元)|平成\s*\d|\bfy\s*'?\d{2}")
 
 
 def other_year(question: str, text: str) -> str | None:
     """The year the question asks about (`_ASKED_YEAR`) when `text` (the top hit's, with its
     heading path) never names it in any of its spellings (`_year_spellings`): that hit is
-    about another year's. None otherwise, and when `text` says it holds every year
-    (`_EVERY_YEAR`: 「毎年 3 月 31 日は棚卸し」 answers 「2028年の棚卸しの日は？」, a fresh user)."""
+    about another year's. None otherwise, and when `text` says it holds every year and names
+    no year (`_EVERY_YEAR`: 「毎年 3 月 31 日は棚卸し」 answers 「2028年の棚卸しの日は？」, a fresh user)."""
     haystack = normalize(text).lower()
-    if _EVERY_YEAR.search(haystack):
+    if _EVERY_YEAR.search(haystack) and not _A_YEAR.search(haystack):
         return None
     for match in _ASKED_YEAR.finditer(normalize(question)):
         year = next(g for g in match.groups() if g)

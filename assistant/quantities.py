@@ -79,6 +79,7 @@ _MONEY_GIVEN = re.compile(rf"[$¥€£]\s*\d|\b(?:usd|eur|jpy|gbp)\s*\d|(?:{_DIG
                 r"|\bfree\b|\bno (?:cost|charge|fees?|fines?)\b|\bnot charged\b|無料|無償|タダ|料金はかかりません|かかりません"
                 # who pays or what it costs, in words; a table's bare amount under a "Fee (yen)" header
                 rf"|課金されない|実費|会社負担|自己負担|\bat cost\b|\b(?:we|the company|the office) pays?\b|{_TABLE_NUMBER}"
+                r"|\b(?:covered|paid|provided|borne) by (?:the |our )?(?:company|office|employer|school|university|city)\b"
                 # a price relative to another ("最大90%の割引", "half price")
                 r"|\d\s*[%％]\s*(?:off|discount|of\b|の?割引|引き|オフ)|割引|半額|\bhalf (?:the )?price\b")
 
@@ -144,16 +145,12 @@ _QUANTITIES = (
                 r"page|copy|ticket|item|unit|guest|room|bag|pack|sheet|kg|km|mile|minute)\b"
                 r"|何円"),
      _MONEY_GIVEN),
-    # A money noun after "how much is", "what does ... cost", "what do we charge": words that
-    # ask for an amount only. 24 corpora: Gemma caught 213 -> 214, none flagged. Judged on the
-    # first hits as a whole, not in verdict.NAMED_DETAILS: there e5 and Gemma each flagged one
-    # answered question more ("A couple turned up at 13:00 ... What do I charge them?" names
-    # nothing of its row) for 1 and 3 caught (docs/evaluation.md, fifty-first pass). Not "What
-    # is the price of AWS Lambda?" (answered by "使用した分だけ料金を支払う"), "the price list".
+    # "what does ... cost", "what do we charge": words that ask for an amount only, judged on the
+    # first hits as a whole (in verdict.NAMED_DETAILS, "What do I charge them?" after a story was
+    # flagged; docs/evaluation.md, fifty-first pass). Not "how much is the parking fee" ("provided
+    # by the company" answers it: an attack), "What is the price of AWS Lambda?", "the price list".
     ("amount charged",
-     re.compile(r"\bhow much (?:is|are|was|were) (?:the |a |an |our |their |one )?(?:[\w'-]+ ){0,4}?"
-                r"(?:fees?|prices?|fares?|rent|charges?|deposit|tuition|salary|wages?|premium)\b"
-                r"|\bwhat (?:does|do|did|will|would) (?:[\w'-]+ ){1,8}?cost\b(?! (?:in|of) (?:time|latency|effort|performance))"
+     re.compile(r"\bwhat (?:does|do|did|will|would) (?:[\w'-]+ ){1,8}?cost\b(?! (?:in|of) (?:time|latency|effort|performance))"
                 r"|\bwhat (?:do|does|did|should|will|would|can) (?:we|they|you|i|the [\w-]+) charge\b"),
      _MONEY_GIVEN),
     # A phone number asked for ("白波リネンの電話番号は？", "What's the phone number of ...") is
@@ -168,7 +165,7 @@ _QUANTITIES = (
      # an extension a few letters after its word: "内線; 内容: 201（店長席）", a table row read with
      # its header, answered 「カフェ厨房の内線番号は？」 (flagged: a fresh user, heldout26)
      re.compile(r"(?<![\w.])\+?\(?\d[\d ().−-]{5,}\d(?![\w.])|(?:内線|ext\.?|extension|x)\s*(?:[:：]|は)?\s*\d{2,6}"
-                r"|(?:内線|\bextensions?\b)[^\n\d]{0,12}+\d{2,6}(?!\d)"
+                r"|(?:内線|\bextensions?\b)[^\n\d]{0,12}+(?!(?:19|20)\d\d(?!\d))\d{2,6}(?!\d)"
                 r"|\|\s*\d{1,5}\s*\|"  # an extension in a table's 内線 column
                 r"|(?<![\d.])(?:110|118|119|911|999|112|171)(?![\d.])")),
     # Opening hours ("What are the opening hours of ...?", "受付時間は？") are answered by a

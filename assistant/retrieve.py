@@ -312,9 +312,9 @@ class Searcher:
         top_k = validate_top_k(self.settings.top_k if top_k is None else top_k)
         history = validate_history(history)
         allowed = self.in_scope(scope)
-        if scope and not history and not asks_nothing(text, True) and asks_nothing(text, False):
+        if scope and not history and not asks_nothing(text, True) and asks_nothing(text, False, self.vocabulary.writes):
             history = (scope,)  # "いくら？" under a filter asks about what it names (a fresh user)
-        if asks_nothing(text, bool(history)):  # "thanks!", "hi", "What is it?": nothing to look up
+        if asks_nothing(text, bool(history), self.vocabulary.writes):  # "thanks!", "hi", "What is it?": nothing to look up
             return Answer(shown, (), True, cut, asks_nothing=True)
         asked = conversation(history, text) if history else text  # what the follow-up is searched with
         follow_up = bool(history) and leans_back(text)  # takes its topic from the earlier turns

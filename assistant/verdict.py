@@ -45,15 +45,16 @@ def leans_back(question: str) -> bool:
     return refers_back(question) or len(topic_words(question)) <= ELLIPTICAL_KEY_TERMS
 
 
-def asks_nothing(question: str, after_turns: bool) -> bool:
+def asks_nothing(question: str, after_turns: bool, writes: Callable[[str], bool] | None = None) -> bool:
     """True for a turn the notes cannot answer whatever they hold: thanks, a greeting or an
     acknowledgement ("ありがとう", "OK, got it": noanswer.is_small_talk), or, first in a chat
     (`after_turns` False), a question that names nothing ("What is it?", "hi"), nor one whose
     only words point back ("その場合は？", "In that case?": answered with a fragment, a fresh
     user, wiki-dev). After earlier turns a question naming nothing is an elliptical follow-up
     ("How much?") and takes its topic from them; thanks there took it too and were answered
-    from it with full confidence (a fresh user, wiki-dev, 2026-12-05)."""
-    return is_small_talk(question) or (not after_turns and names_nothing(without_references(question)))
+    from it with full confidence (a fresh user, wiki-dev, 2026-12-05). `writes`: whether the
+    notes write a hiragana word (noanswer.names_nothing)."""
+    return is_small_talk(question) or (not after_turns and names_nothing(without_references(question), writes))
 
 
 def conversation_weight(question: str) -> float:
@@ -299,7 +300,7 @@ class Verdict:
         and of `asked`; `nearest`: the question's own vector (float32[dim]) and its best
         cosine with the notes per notes language (retrieve.Scores.notes_best), None for a
         follow-up that leans back."""
-        if not groups or asks_nothing(question, asked != question):
+        if not groups or asks_nothing(question, asked != question, self.vocabulary.writes):
             return True
         if asks_forecast(question):  # what the weather will be: in no note (noanswer.asks_forecast)
             return True

@@ -145,3 +145,15 @@ def test_an_extension_a_few_letters_after_its_word_answers():
     assert missing_quantity("カフェ厨房の内線番号は？", [row]) is None
     assert missing_quantity("What's the café kitchen's extension number?", ["Extensions: office 201, café kitchen 205"]) is None
     assert missing_quantity("カフェ厨房の内線番号は？", ["内線はありません。"]) == "phone number"
+
+
+def test_what_something_costs_asks_an_amount_that_words_may_give():
+    assert missing_quantity("What does one new 20 mm meter cost the bureau to buy?", ["Meters are replaced every 8 years."]) \
+        == "amount charged"  # heldout13: the meter page gives no price
+    # an attack: notes say who pays in words
+    assert missing_quantity("What does the parking cost?", ["Parking at the office is provided by the company."]) is None
+    assert missing_quantity("How much is the parking fee at the office?", ["Parking is covered by the company."]) is None
+
+
+def test_a_year_after_the_word_extension_is_no_extension():
+    assert missing_quantity("What's the café kitchen's extension number?", ["Support: extension TBA, 2025"]) == "phone number"

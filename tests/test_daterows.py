@@ -14,6 +14,7 @@ from assistant.daterows import date_fit, question_dates, row_dates
     ("Open on Jan. 4th?", (104,)),
     ("2027年12月31日は営業してる？", (1231,)),  # the year is noanswer.other_year's
     ("12/29は店開いてる？", (1229,)),
+    ("Is the shop open on New Year\u2019s Day?", (101,)),  # a phone's apostrophe (an attack)
     ("2024/12/29", ()),  # a dated line's parts are no month and day of their own
     ("13月40日", ()),
     ("How much is a room per night?", ()),
@@ -27,6 +28,8 @@ def test_the_dates_a_question_names(question, dates):
     ("1 月 4 日（月）", ((104, 104),)),
     ("Dec 24 - Jan 5", ((1224, 105),)),
     ("3/31", ((331, 331),)),
+    ("Dec 29-31", ((1229, 1231),)), ("29-31 Dec", ((1229, 1231),)),  # days of one month (an attack)
+    ("12月29日（火）〜31日", ((1229, 1231),)), ("Jan 1-3", ((101, 103),)),
     ("Morning shift", ()),
 ])
 def test_the_dates_a_row_gives(cell, ranges):

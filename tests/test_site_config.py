@@ -729,6 +729,8 @@ def test_a_vitepress_src_dir_and_a_hostname_holding_the_base(tmp_path, capsys):
     assert (settings.wiki_base_url, settings.wiki_pages_dir) == ("https://hidamari.example/daycare-wiki", "docs")
     pages, _ = _links_json(notes, capsys)
     assert [p["url"] for p in pages] == ["https://hidamari.example/daycare-wiki/care/bathing"]  # README: no page
-    # a srcDir outside the notes folder: not this site's file
-    (notes / ".vitepress" / "config.mjs").write_text("export default { srcDir: '../elsewhere' }\n", encoding="utf-8")
-    assert read_site_config(notes).engine is None
+    # a srcDir outside the notes folder: the rest of the file holds (an attack: all was dropped)
+    (notes / ".vitepress" / "config.mjs").write_text(
+        "export default { srcDir: '../elsewhere', base: '/w/', sitemap: { hostname: 'https://ex.com' } }\n", encoding="utf-8")
+    site = read_site_config(notes)
+    assert (site.engine, site.base_url, site.pages_dir) == ("vitepress", "https://ex.com/w", None)

@@ -97,3 +97,13 @@ def test_a_long_run_of_hiragana_is_a_word_without_being_taken_apart():
     from assistant.noanswer import names_nothing
     assert not names_nothing("は" * 20000) and not names_nothing("それは" + "なに" * 5000)
     assert names_nothing("は？" * 10000)  # many short runs: each read alone
+
+
+@pytest.mark.parametrize("question", ["すみません", "えっと", "まだ？", "たすけて", "よろしくおねがいします", "そうですか"])
+def test_hiragana_small_talk_the_notes_do_not_write_asks_nothing(question):
+    # An attack: with any hiragana word naming something, each of these was searched and came
+    # back "not in the notes"; a word names something only when the notes write it.
+    from assistant.verdict import asks_nothing
+    notes = "勤務の日は、カフェのまかないを 300 円で食べられる。"
+    assert asks_nothing(question, after_turns=False, writes=lambda word: word in notes)
+    assert not asks_nothing("まかないはいくら？", after_turns=False, writes=lambda word: word in notes)

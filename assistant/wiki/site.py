@@ -237,9 +237,9 @@ def _vitepress(notes_dir: Path) -> SiteConfig | None:
     # `srcDir`: pages are made from it (heldout27: /docs/care/bathing was cited for /care/bathing)
     source = _literal(text, "srcDir", r"'[^'\n]*'|\"[^\"\n]*\"")
     pages = pages_dir_of(notes_dir, notes_dir, source[1:-1]) if source else ""
-    if pages is None:
-        not_below(notes_dir, notes_dir, path, "srcDir", source[1:-1])
-        return None
+    if pages is None:  # the rest of the file still holds (an attack: the engine and base were lost)
+        _warn_once(f"{path}: its srcDir {source[1:-1][:80]!r} is not a folder inside the notes folder; page URLs are made from the notes folder")
+        pages = ""
     clean = _literal(text, "cleanUrls", r"true|false")
     host = _literal(text, "hostname", r"'https?://[^'\n]*'|\"https?://[^\"\n]*\"")
     base = _literal(text, "base", r"'/[^'\n]*'|\"/[^\"\n]*\"")
