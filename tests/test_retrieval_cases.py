@@ -1266,6 +1266,8 @@ def test_a_named_things_line_names_it_as_notes_write_names(terms, text, named):
     # a rule of every year answers any year's question (a fresh user, heldout26)
     ("2028年の棚卸しの日は？", "- 毎年 3 月 31 日は棚卸しのため臨時休業。", None),
     ("When is the 2028 stocktaking?", "Stocktaking is held every year on 31 March.", None),
+    # ... unless it names a year of its own (an attack: 2024's party answered 2025's)
+    ("2025年の忘年会の会場は？", "## 2024年の忘年会\n忘年会は毎年12月に開く。2024年は12月20日（金）、居酒屋 さくら。", "2025"),
 ])
 def test_a_year_written_in_another_calendar_or_short_is_the_same_year(question, text, other):
     # An attack on the rule: 令和7年度 and FY26 were "another year".
