@@ -108,6 +108,8 @@ def _names_in_hiragana(text: str, writes: Callable[[str], bool] | None) -> bool:
         if len(run) >= 2 and (writes is None or writes(run)):
             return True
     return False
+
+
 _ASKING_KANJI = re.compile("如何|何|誰|幾")  # what, who, how many: question words, no topic
 # Possessive, longest first: "でしょうか" is also "でしょう" + "か", and backtracking over both
 # readings took 4 s for 24 of them (this pass's last read).
