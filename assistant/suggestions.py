@@ -39,7 +39,7 @@ _NUMBERING = re.compile(r"^\d+(?:\.\d+)*[.)]?\s+")  # "3. Configure git" -> "Con
 # a fresh user's first example button, 「このページの編集について教えて」, read as "edit this
 # page" (2026-12-06). A closed class of such headings, so a list.
 _ABOUT_THE_PAGE = re.compile(
-    r"(?:この|本)(?:ページ|wiki|ウィキ)|(?:ページ|wiki|ウィキ)の(?:編集|更新|使い方)|更新履歴|変更履歴|改訂履歴"
+    r"(?:この|本)\s*+(?:ページ|wiki|ウィキ)|(?:ページ|wiki|ウィキ)\s*+の(?:編集|更新|使い方|書き方)|更新履歴|変更履歴|改訂履歴"
     r"|\b(?:this (?:page|wiki)|edit(?:ing)? (?:this|the) (?:page|wiki)|changelog|change log|revision history"
     r"|page history|contributing)\b", re.IGNORECASE)
 
@@ -96,7 +96,8 @@ def _question(heading: str, lang: str, parent: str = "") -> str:
     say of what (a fresh user, 2026-12-05), as a chat turn naming so little is a follow-up."""
     topic = _topic(heading, lang)
     within = _topic(parent, lang) if parent else ""
-    if within and within != topic and len(within) <= MAX_CHARS and len(topic_words(heading)) <= ELLIPTICAL_KEY_TERMS:
+    # Not within a heading that holds it: 「『よくある質問（FAQ）』のよくある質問について教えて」 (a fresh user, heldout26)
+    if within and topic not in within and len(within) <= MAX_CHARS and len(topic_words(heading)) <= ELLIPTICAL_KEY_TERMS:
         # the template quotes the heading above; a Japanese sentence's own quotes would double them
         return WITHIN_TEMPLATES[lang].format(within.strip("「」") if lang == "ja" else within, topic)
     return TEMPLATES[lang].format(topic)

@@ -44,6 +44,8 @@ def test_a_heading_naming_one_topic_word_is_asked_within_the_one_above_it():
     assert _question("Configure git to sign commits", "en", "Setup") == "Tell me about “Configure git to sign commits”"
     assert _question("申し込みの締め切り", "ja", "修了検定") == "申し込みの締め切りについて教えて"
     assert _question("Differences", "en", "") == "Tell me about “Differences”"  # a note without a title above
+    # a heading above that holds it says nothing more (a fresh user, heldout26)
+    assert _question("よくある質問", "ja", "よくある質問（FAQ）") == "よくある質問について教えて"
 
 
 def test_the_heading_above_is_the_nearest_that_names_a_topic():
@@ -93,7 +95,7 @@ def test_an_faq_question_heading_is_no_example():
 def test_a_section_about_the_wiki_page_itself_is_no_example():
     # A fresh user's first button, 「このページの編集について教えて」, read as "edit this page".
     searcher = _stub_searcher({
-        "faq.md": ("ja", ["ゲネプロの開始時刻", "このページの編集", "更新履歴"]),
+        "faq.md": ("ja", ["ゲネプロの開始時刻", "このページの編集", "更新履歴", "この Wiki の書き方"]),
         "ops.md": ("en", ["Editing this page", "Changelog", "Rigging limits", "Page editing rules"]),
     })
     found = {note: [h for h, _ in pairs] for note, pairs in _headings(searcher).items()}
