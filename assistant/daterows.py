@@ -21,7 +21,7 @@ _DAY_EN = r"(\d{1,2})(?:st|nd|rd|th)?"
 # One date as notes and questions write it; possessive, each tried from left to right.
 _DATE = re.compile(
     r"(?<!\d)(\d{1,2})\s*+月\s*+(\d{1,2})\s*+日"                      # 12 月 31 日
-    r"|(?<![\d/.])(\d{1,2})/(\d{1,2})(?![\d/.])"                      # 12/31 (no year, no third part)
+    r"|(?<![\d/.])(?:(?:19|20)\d\d/)?+(\d{1,2})/(\d{1,2})(?![\d/.])"     # 12/31, 2027/1/2 (a year first)
     rf"|\b{_MONTH_EN}\s++{_DAY_EN}\b"                                  # January 1, Jan. 1st
     rf"|\b{_DAY_EN}\s++(?:of\s++)?{_MONTH_EN}(?![a-z])",               # 1 January, 1st of Jan
     re.IGNORECASE)

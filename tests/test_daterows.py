@@ -15,7 +15,8 @@ from assistant.daterows import date_fit, question_dates, row_dates
     ("2027年12月31日は営業してる？", (1231,)),  # the year is noanswer.other_year's
     ("12/29は店開いてる？", (1229,)),
     ("Is the shop open on New Year\u2019s Day?", (101,)),  # a phone's apostrophe (an attack)
-    ("2024/12/29", ()),  # a dated line's parts are no month and day of their own
+    ("2024/12/29", (1229,)), ("Open on 2027/1/2?", (102,)),  # a year first (an attack)
+    ("12/29/2024", ()), ("1.2.3", ()),  # a year last is read two ways (US, Europe): none
     ("13月40日", ()),
     ("How much is a room per night?", ()),
 ])
