@@ -16,7 +16,9 @@ import re
 from .textnorm import match_form
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH_EN = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*+\.?"
+# A month as English writes it, whole: "junior 3" is no June 3, "marketing 5" no March 5.
+_MONTH_EN = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+             r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])\.?")
 _DAY_EN = r"(\d{1,2})(?:st|nd|rd|th)?"
 # One date as notes and questions write it; possessive, each tried from left to right.
 _DATE = re.compile(
@@ -48,9 +50,9 @@ def _ordinal(match: re.Match) -> int | None:
     elif groups[2]:
         month, day = int(groups[2]), int(groups[3])
     elif groups[4]:
-        month, day = _MONTHS.index(groups[4].lower()) + 1, int(groups[5])
+        month, day = _MONTHS.index(groups[4].lower()[:3]) + 1, int(groups[5])
     else:
-        month, day = _MONTHS.index(groups[7].lower()) + 1, int(groups[6])
+        month, day = _MONTHS.index(groups[7].lower()[:3]) + 1, int(groups[6])
     return month * 100 + day if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
@@ -65,9 +67,9 @@ def question_dates(question: str) -> tuple[int, ...]:
 def _days_range(match: re.Match) -> tuple[int, int] | None:
     g = match.groups()
     if g[0]:
-        month, first, last = _MONTHS.index(g[0].lower()) + 1, int(g[1]), int(g[2])
+        month, first, last = _MONTHS.index(g[0].lower()[:3]) + 1, int(g[1]), int(g[2])
     elif g[3]:
-        month, first, last = _MONTHS.index(g[5].lower()) + 1, int(g[3]), int(g[4])
+        month, first, last = _MONTHS.index(g[5].lower()[:3]) + 1, int(g[3]), int(g[4])
     else:
         month, first, last = int(g[6]), int(g[7]), int(g[8])
     if 1 <= month <= 12 and 1 <= first < last <= 31:
