@@ -35,12 +35,13 @@ _NAMED_DAYS = ((re.compile(r"元日|元旦|new year'?s day", re.IGNORECASE), 101
 # A range of days in one month: "Dec 29-31", "29-31 Dec", 「12月29日〜31日」 (an attack: each was
 # read as its first day alone, and 12/30 picked the 12/28 row).
 _DASH = r"\s*+(?:-|–|—|〜|～|~|\bto\b|から)\s*+"
+_WEEKDAY = r"\s*+(?:[（(][^）)]{0,6}[）)])?"  # 「12 月 31 日（木）」
 _DAYS_IN_MONTH = re.compile(
-    rf"\b{_MONTH_EN}\s++{_DAY_EN}{_DASH}{_DAY_EN}\b(?!\s*+(?:月|/|:|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)))"
+    rf"\b{_MONTH_EN}\s++{_DAY_EN}{_DASH}{_DAY_EN}\b(?!\s*+(?:月|/|:|{'|'.join(_MONTHS)}))"
     rf"|\b{_DAY_EN}{_DASH}{_DAY_EN}\s++(?:of\s++)?{_MONTH_EN}(?![a-z])"
-    rf"|(?<!\d)(\d{{1,2}})\s*+月\s*+(\d{{1,2}})\s*+日\s*+(?:[（(][^）)]{{0,6}}[）)])?{_DASH}(\d{{1,2}})\s*+日",
+    rf"|(?<!\d)(\d{{1,2}})\s*+月\s*+(\d{{1,2}})\s*+日{_WEEKDAY}{_DASH}(\d{{1,2}})\s*+日",
     re.IGNORECASE)
-_BETWEEN = re.compile(r"^\s*+(?:[（(][^）)]{0,6}[）)])?\s*+(?:〜|～|~|-|–|—|\bto\b|から)\s*+$", re.IGNORECASE)
+_BETWEEN = re.compile(rf"^{_WEEKDAY}{_DASH}$", re.IGNORECASE)  # what joins two dates into a range
 
 
 def _ordinal(match: re.Match) -> int | None:

@@ -25,7 +25,7 @@ from .lines import LineUnit, code_lines, is_content, is_table_header, parent_lin
 from .paragraphleads import is_list_lead_in, leading_lines
 from .quantities import asked_answers, gives_answer
 from .daterows import date_fit, question_dates, row_dates
-from .rowkeys import RowKeys, key_cell, key_fit, named_phrase, names_key, question_numbers, read_row
+from .rowkeys import RowKeys, key_fit, named_phrase, names_key, question_numbers, read_row_and_key
 from .navigation import navigation_lines
 from .textnorm import match_form
 from .topicwords import ELLIPTICAL_KEY_TERMS, topic_words
@@ -124,12 +124,12 @@ class LineRanker:
             self.line_header[i] = is_table_header(text, at) or at in leads or is_list_lead_in(text, at, code)
             self._line_chars[i] = len(text[at].strip())
             if self.line_content[i] and not self.line_header[i]:
-                keys, names = read_row(text[at], named=not code[at])
+                keys, names, key = read_row_and_key(text[at], named=not code[at])
                 if keys is not None:
                     self._row_keys[i] = keys
                 if names:
                     self._row_names[i] = names
-                dates = row_dates(key_cell(text[at]) or "")
+                dates = row_dates(key) if key else ()
                 if dates:
                     self._row_dates[i] = dates
             parent = parent_line(text, at)

@@ -283,16 +283,16 @@ def named_phrase(question: str, topics: frozenset[str]) -> str | None:
 def read_row(line: str, named: bool = True) -> tuple[RowKeys | None, frozenset[str]]:
     """`row_keys` and `key_names` of a line from one reading of its cells; `named` False
     leaves the names out (a code line is keyed by numbers only)."""
+    return read_row_and_key(line, named)[:2]
+
+
+def read_row_and_key(line: str, named: bool = True) -> tuple[RowKeys | None, frozenset[str], str | None]:
+    """`read_row` and the row's first cell (or an item's key) in match form, None for any
+    other line, from the same reading (daterows.row_dates reads the key cell's dates)."""
     found = _cells_and_key(line)
     if found is None:
-        return None, frozenset()
-    return _keys_of(*found), (_names_of(found[1]) if named else frozenset())
-
-
-def key_cell(line: str) -> str | None:
-    """A row's first cell, or an item's key, in match form (None for any other line)."""
-    found = _cells_and_key(line)
-    return None if found is None else found[1]
+        return None, frozenset(), None
+    return _keys_of(*found), (_names_of(found[1]) if named else frozenset()), found[1]
 
 
 def names_key(named: frozenset[str], names: frozenset[str]) -> bool:
