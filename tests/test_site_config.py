@@ -734,3 +734,30 @@ def test_a_vitepress_src_dir_and_a_hostname_holding_the_base(tmp_path, capsys):
         "export default { srcDir: '../elsewhere', base: '/w/', sitemap: { hostname: 'https://ex.com' } }\n", encoding="utf-8")
     site = read_site_config(notes)
     assert (site.engine, site.base_url, site.pages_dir) == ("vitepress", "https://ex.com/w", None)
+
+
+def test_a_vitepress_site_beside_the_notes_folder_when_its_src_dir_is_the_notes(tmp_path, capsys):
+    # The team pointed at the pages (`site/docs`) of a site whose `.vitepress` sits beside
+    # them with `srcDir: 'docs'`: its base and clean URLs were lost (fifty-first pass, noticed).
+    root = tmp_path / "site"
+    (root / "docs" / "care").mkdir(parents=True)
+    (root / "docs" / "care" / "bathing.md").write_text("# 入浴\n\n## お湯の温度\n\n40 度。\n", encoding="utf-8")
+    (root / ".vitepress").mkdir()
+    config = root / ".vitepress" / "config.mts"
+    config.write_text("export default { base: '/daycare-wiki/', srcDir: './docs', cleanUrls: true,\n"
+                      "  sitemap: { hostname: 'https://hidamari.example' } }\n", encoding="utf-8")
+    notes = root / "docs"
+    site = read_site_config(notes)
+    assert (site.engine, site.base_url, site.clean_urls, site.pages_dir) == (
+        "vitepress", "https://hidamari.example/daycare-wiki", True, None)
+    pages, _ = _links_json(notes, capsys)
+    assert [p["url"] for p in pages] == ["https://hidamari.example/daycare-wiki/care/bathing"]
+    # Another srcDir, or none (the notes are a folder of the site's pages): not this site's pages.
+    for other in ("export default { srcDir: 'src', base: '/w/' }\n", "export default { base: '/w/' }\n"):
+        config.write_text(other, encoding="utf-8")
+        assert read_site_config(notes).engine != "vitepress"
+    # The notes folder's own .vitepress wins over its parent's.
+    config.write_text("export default { srcDir: 'docs', base: '/outer/' }\n", encoding="utf-8")
+    (notes / ".vitepress").mkdir()
+    (notes / ".vitepress" / "config.js").write_text("export default { base: '/inner/' }\n", encoding="utf-8")
+    assert read_site_config(notes).base_path == "/inner"

@@ -11,8 +11,9 @@ on the real site without settings: where its pages are served and their URL styl
   (default `docs`) is the notes folder, or a folder below it (`pages_dir`: the notes folder is
   the project's root): the engine, `site_url`, `use_directory_urls` (MkDocs' default: true).
 - VitePress: `.vitepress/config.{js,ts,mjs,mts,cjs,cts}` in the notes folder (VitePress'
-  own layout: the folder holding `.vitepress` is the site's root): the engine; `cleanUrls`,
-  `srcDir` (`pages_dir`) and, with `sitemap: {hostname}`, `base` when written as literals.
+  own layout: the folder holding `.vitepress` is the site's root), or in its parent whose
+  `srcDir` is the notes folder: the engine; `cleanUrls`, `srcDir` (`pages_dir`) and, with
+  `sitemap: {hostname}`, `base` when written as literals (vitepress.py).
 - Docusaurus: `docusaurus.config.{js,ts,mjs,cjs}` in the parent of the notes folder, named
   `docs` (the docs plugin's default `path`) or named by a `path` literal in it, or in the
   notes folder with such a folder below it (`pages_dir`): the engine;
@@ -55,7 +56,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from pathlib import Path
 
 from .clone import wiki_clone, wiki_layout
@@ -64,6 +64,7 @@ from .jekyll import jekyll_urls
 from .mkdocsfiles import MAX_PATTERNS, pattern_lines
 from .mkdocsmarkdown import PythonCall, PythonName, python_call, read_mkdocs_markdown
 from .hugo import hugo_languages, lower_keys  # noqa: F401 - lower_keys: part of this module's interface
+from .vitepress import vitepress_site
 from .sitefile import _FIRST_READ, MAX_CONFIG_BYTES, SiteConfig, _first_file, _literal, _read_bounded, _warn_once  # noqa: F401 - MAX_CONFIG_BYTES: part of this module's interface
 
 _parsed: dict[tuple, object] = {}  # (path, device, inode, size, mtime) -> the parsed data
@@ -221,35 +222,11 @@ def _mkdocs(notes_dir: Path) -> SiteConfig | None:
     return None
 
 
-_VITEPRESS_CONFIGS = tuple(f"config.{ext}" for ext in ("js", "ts", "mjs", "mts", "cjs", "cts"))
 _DOCUSAURUS_CONFIGS = tuple(f"docusaurus.config.{ext}" for ext in ("js", "ts", "mjs", "cjs"))
 
 
 def _vitepress(notes_dir: Path) -> SiteConfig | None:
-    if os.path.islink(notes_dir / ".vitepress"):  # read as notes are: never through a link
-        _warn_once(f"{notes_dir / '.vitepress'}: a symbolic link, not read as the site's configuration")
-        return None
-    path = _first_file(notes_dir / ".vitepress", _VITEPRESS_CONFIGS)
-    found = _read_bounded(path, None)
-    if found is None:
-        return None
-    text = found[1].decode("utf-8", errors="replace")
-    # `srcDir`: pages are made from it (heldout27: /docs/care/bathing was cited for /care/bathing)
-    source = _literal(text, "srcDir", r"'[^'\n]*'|\"[^\"\n]*\"")
-    pages = pages_dir_of(notes_dir, notes_dir, source[1:-1]) if source else ""
-    if pages is None:  # the rest of the file still holds (an attack: the engine and base were lost)
-        _warn_once(f"{path}: its srcDir {source[1:-1][:80]!r} is not a folder inside the notes folder; page URLs are made from the notes folder")
-        pages = ""
-    clean = _literal(text, "cleanUrls", r"true|false")
-    host = _literal(text, "hostname", r"'https?://[^'\n]*'|\"https?://[^\"\n]*\"")
-    base = _literal(text, "base", r"'/[^'\n]*'|\"/[^\"\n]*\"")
-    served = "/" + base[1:-1].strip("/") if base and base[1:-1].strip("/") else None  # '/north/' -> /north
-    # Served at `base` on the hostname's host: a hostname often ends with the base already
-    # (heldout27: "https://hidamari.example/daycare-wiki/" cited /daycare-wiki/daycare-wiki/).
-    origin = re.match(r"https?://[^/]*", host[1:-1]).group() if host and served else None
-    base_url = origin + served if origin else host[1:-1].rstrip("/") if host else None
-    return SiteConfig(path, "vitepress", base_url, None if clean is None else clean == "true", base_path=served,
-                      pages_dir=pages or None)
+    return vitepress_site(notes_dir, _trusted_owners(notes_dir))
 
 
 def _docusaurus(notes_dir: Path) -> SiteConfig | None:
