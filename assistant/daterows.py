@@ -25,7 +25,8 @@ _DATE = re.compile(
     r"(?<!\d)(\d{1,2})\s*+月\s*+(\d{1,2})\s*+日"                      # 12 月 31 日
     r"|(?<![\d/.])(?:(?:19|20)\d\d/)?+(\d{1,2})/(\d{1,2})(?![\d/.])"     # 12/31, 2027/1/2 (a year first)
     rf"|\b{_MONTH_EN}\s++{_DAY_EN}\b"                                  # January 1, Jan. 1st
-    rf"|\b{_DAY_EN}\s++(?:of\s++)?{_MONTH_EN}(?![a-z])",               # 1 January, 1st of Jan
+    rf"|\b{_DAY_EN}\s++(?:of\s++)?{_MONTH_EN}(?![a-z])"                # 1 January, 1st of Jan
+    r"|(?<![\d/.])(\d{1,2})/(\d{1,2})/\d\d(?:\d\d)?+(?![\d/.])",          # 12/29/2024, 29/12/24 (a year last)
     re.IGNORECASE)
 # Days known by name, fixed each year.
 _NAMED_DAYS = ((re.compile(r"元日|元旦|new year'?s day", re.IGNORECASE), 101),
@@ -34,7 +35,7 @@ _NAMED_DAYS = ((re.compile(r"元日|元旦|new year'?s day", re.IGNORECASE), 101
                (re.compile(r"christmas day|\bchristmas\b(?! eve)|クリスマス(?!イブ)", re.IGNORECASE), 1225))
 # A range of days in one month: "Dec 29-31", "29-31 Dec", 「12月29日〜31日」 (an attack: each was
 # read as its first day alone, and 12/30 picked the 12/28 row).
-_DASH = r"\s*+(?:-|–|—|〜|～|~|\bto\b|から)\s*+"
+_DASH = r"\s*+(?:-|–|—|〜|～|~|\b(?:to|through|thru)\b|から)\s*+"
 _WEEKDAY = r"\s*+(?:[（(][^）)]{0,6}[）)])?"  # 「12 月 31 日（木）」
 _DAYS_IN_MONTH = re.compile(
     rf"\b{_MONTH_EN}\s++{_DAY_EN}{_DASH}{_DAY_EN}\b(?!\s*+(?:月|/|:|{'|'.join(_MONTHS)}))"
@@ -52,13 +53,21 @@ def _ordinal(match: re.Match) -> int | None:
         month, day = int(groups[2]), int(groups[3])
     elif groups[4]:
         month, day = _MONTHS.index(groups[4].lower()[:3]) + 1, int(groups[5])
-    else:
+    elif groups[7]:
         month, day = _MONTHS.index(groups[7].lower()[:3]) + 1, int(groups[6])
+    else:
+        # A year last is written month first (US) or day first (most of Europe): read only
+        # when one way is no date (29/12/2024, 12/29/2024), never 05/01/2025.
+        first, second = int(groups[8]), int(groups[9])
+        if (first <= 12) == (second <= 12):
+            return None
+        month, day = (first, second) if first <= 12 else (second, first)
     return month * 100 + day if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
 def question_dates(question: str) -> tuple[int, ...]:
-    """The month-day ordinals (month * 100 + day) a question names: written dates and days
+    """The month-day ordinals (month * 100 + day) a question names: written dates (a year
+    last only where one reading, US or European, is a date) and days
     known by name (元日, New Year's Eve)."""
     text = match_form(question).replace("\u2019", "'")  # a phone's apostrophe: New Year’s Day
     found = [d for m in _DATE.finditer(text) if (d := _ordinal(m))]
@@ -80,7 +89,7 @@ def _days_range(match: re.Match) -> tuple[int, int] | None:
 
 def row_dates(cell: str) -> tuple[tuple[int, int], ...]:
     """The dates a row's key cell gives, as (first, last) ordinals: a date alone is (d, d);
-    two joined by 〜, "to" or a dash are a range, which may run over the new year, as are
+    two joined by 〜, "to", "through" or a dash are a range, which may run over the new year, as are
     days of one month ("Dec 29-31", 「12月29日〜31日」)."""
     text = match_form(cell)
     days = [r for m in _DAYS_IN_MONTH.finditer(text) if (r := _days_range(m))]

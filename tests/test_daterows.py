@@ -16,7 +16,8 @@ from assistant.daterows import date_fit, question_dates, row_dates
     ("12/29は店開いてる？", (1229,)),
     ("Is the shop open on New Year\u2019s Day?", (101,)),  # a phone's apostrophe (an attack)
     ("2024/12/29", (1229,)), ("Open on 2027/1/2?", (102,)),  # a year first (an attack)
-    ("12/29/2024", ()), ("1.2.3", ()),  # a year last is read two ways (US, Europe): none
+    ("12/29/2024", (1229,)), ("29/12/24", (1229,)), ("12/29/20", (1229,)),  # a year last, read where one way is no date
+    ("05/01/2025", ()), ("1.2.3", ()), ("12/29/202", ()),  # read two ways (US, Europe): none
     ("13月40日", ()),
     ("How much is a room per night?", ()),
 ])
@@ -31,6 +32,7 @@ def test_the_dates_a_question_names(question, dates):
     ("3/31", ((331, 331),)),
     ("Dec 29-31", ((1229, 1231),)), ("29-31 Dec", ((1229, 1231),)),  # days of one month (an attack)
     ("12月29日（火）〜31日", ((1229, 1231),)), ("Jan 1-3", ((101, 103),)),
+    ("12/28 through 1/5", ((1228, 105),)), ("Dec 29 thru 31", ((1229, 1231),)),
     ("Morning shift", ()),
 ])
 def test_the_dates_a_row_gives(cell, ranges):
