@@ -98,12 +98,13 @@ def parse_structure(text: str) -> list:
     MAX_HEADING_PARSE_CHARS gets one text child as written). The build reads blocks, lines and
     heading text; leaving the rest of the inline markup unparsed keeps a note's parse linear
     in its length, whatever its lines hold (the quadratic link labels above)."""
-    tokens = _parser().disable("inline").parse(text)
+    env: dict = {}  # the note's link reference definitions: `## [Clinic][c]` shows "Clinic"
+    tokens = _parser().disable("inline").parse(text, env)
     inline = _parser()  # one per note: a parser's construction costs more than a heading's parse
     for i, token in enumerate(tokens):
         if token.type == "inline" and i and tokens[i - 1].type == "heading_open":
             if len(token.content) <= MAX_HEADING_PARSE_CHARS:
-                token.children = inline.parseInline(token.content)[0].children
+                token.children = inline.parseInline(token.content, env)[0].children
             else:
                 token.children = [Token("text", "", 0, content=token.content)]
     return tokens

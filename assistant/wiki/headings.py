@@ -53,6 +53,7 @@ class _Candidate:
     nested: bool  # inside a list or blockquote
     rendered: str  # text + code spans, entities decoded (what the reader sees)
     typographic: str  # the same with kramdown's typographic symbols applied
+    goldmark: str = ""  # the text Hugo's goldmark makes an id from (`_goldmark_text`)
 
 
 def parse_source(note: Note) -> list[str]:
@@ -90,8 +91,37 @@ def _candidates(lines: list[str]) -> list[_Candidate]:
                 shown.append("\n")
                 typo.append("\n")
         out.append(_Candidate(int(tok.tag[1:]), tok.map[0], tok.map[1], tok.markup in ("=", "-"),
-                              tok.level > 0, "".join(shown), "".join(typo)))
+                              tok.level > 0, "".join(shown), "".join(typo), _goldmark_text(tokens[i + 1].children or ())))
     return out
+
+
+_GOLDMARK_DASHES = re.compile(r"-{2,3}")  # goldmark's typographer: "--" an en dash, "---" an em dash
+
+
+def _goldmark_text(children) -> str:
+    """A heading's text as Hugo 0.168's goldmark makes its id from it: the text of its inline
+    content (a link's text without its URL, an image's alt text, code spans) with the
+    typographer's dashes, never an autolink, raw HTML or the markup; a setext heading's last
+    line. Hugo 0.111 took the source line instead: `## See ([Clinic](https://c.example))` was
+    `see-clinichttpscexample`, now `see-clinic` (heldout28, written blind against 0.168)."""
+    out: list[str] = []
+    skipping = False  # inside an autolink: its text is the URL, which goldmark leaves out
+    for child in children:
+        if child.type == "link_open" and child.markup in ("autolink", "linkify"):
+            skipping = True
+        elif child.type == "link_close" and skipping:
+            skipping = False
+        elif skipping:
+            continue
+        elif child.type == "text":
+            out.append(_GOLDMARK_DASHES.sub("", child.content))
+        elif child.type == "code_inline":
+            out.append(child.content)
+        elif child.type == "image":
+            out.append(_goldmark_text(child.children or ()))
+        elif child.type in ("softbreak", "hardbreak"):
+            out.clear()  # the id is made from the last line
+    return "".join(out)
 
 
 # --- kramdown family -------------------------------------------------------------------
@@ -267,21 +297,20 @@ def _split_goldmark_attrs(text: str) -> tuple[str, str | None, bool]:
 
 
 def _hugo_headings(lines: list[str]) -> list[WikiHeading]:
-    """Goldmark makes a heading's id from its source text (markup characters included, so
-    `## [a](b)` counts the URL's letters; autoid.go drops what is not a letter or digit), its
-    last line for a setext heading; a trailing `{#id .class}` on an ATX heading sets the id
-    and is not text."""
+    """Goldmark makes a heading's id from its text (`_goldmark_text`; autoid.go drops what is
+    not a letter or digit); a trailing `{#id .class}` on an ATX heading sets the id and is
+    not text. As Hugo 0.168 renders them (tests/test_wiki_engines_real.py)."""
     ids = slugs.HugoIds()
     out = []
     for cand in _candidates(lines):
-        source_line = _CONTAINER_PREFIX.sub("", lines[cand.end - 2 if cand.setext else cand.start], count=1)
-        raw = source_line.strip() if cand.setext else _atx_text(source_line)
-        text, explicit = cand.rendered, None
+        text, basis, explicit = cand.rendered, cand.goldmark, None
         if not cand.setext:
-            raw, explicit, had = _split_goldmark_attrs(raw)
+            _, explicit, had = _split_goldmark_attrs(_atx_text(_CONTAINER_PREFIX.sub("", lines[cand.start], count=1)))
             if had:
-                text = _split_goldmark_attrs(text)[0]
-        anchor = ids.explicit(explicit) if explicit else ids.add(raw)
+                text, basis = _split_goldmark_attrs(text)[0], _split_goldmark_attrs(basis)[0]
+        # No text at all (`##`, `## #`, an autolink or raw HTML alone): Hugo 0.168 gives no id;
+        # text that slugs to nothing ("## !!!") is "heading".
+        anchor = ids.explicit(explicit) if explicit else ids.add(basis) if basis else ""
         out.append(WikiHeading(cand.level, cand.start + 1, cand.end, text.strip(), anchor))
     return out
 

@@ -4,8 +4,9 @@ served (pages.hugo_page_path: translation by file name, `about.ja.md` -> /ja/abo
 content folder, `content/ja/about.md` -> /ja/about/ under `[languages.ja] contentDir =
 "content/ja"`).
 
-Rules from https://gohugo.io/content-management/multilingual/ (Hugo 0.111), each checked
-with a real build (tests/test_site_real.py). Each language reads its own `contentDir`, else
+Rules from https://gohugo.io/content-management/multilingual/, each checked with a real
+build of Hugo 0.168 (tests/test_site_real.py; first ported from 0.111, which differed in a
+suffix's case, `_index.fr.md` without fr, and a disabled language's folder). Each language reads its own `contentDir`, else
 the site's (Docsy's layout: the site's is `content/en`, Norwegian's `content/no`); the folder
 holding them all is the site's content folder. Left out, with a warning: a language's own
 `baseURL` (Hugo's multihost: its pages are served at that host's root), as citations have
@@ -35,8 +36,7 @@ def lower_keys(value) -> dict:
 class HugoLanguages:
     """A Hugo site's languages, for translation by file name and by content folder. The
     defaults are Hugo's (one language, "en"). Codes are lower-cased: Hugo lower-cases its
-    config keys, and a file's suffix names a language only in that exact spelling (`a.JA.md`
-    is the page /a.ja/)."""
+    config keys, and a file's suffix names a language in any case (`a.JA.md` is ja's page)."""
 
     default: str = "en"  # `defaultContentLanguage`
     enabled: tuple[str, ...] = ("en",)  # the `languages` keys, less the disabled ones
@@ -66,10 +66,12 @@ class HugoLanguages:
 
     def page_language(self, parts: list[str]) -> str | None:
         """The language of the page of the file at `parts` (in the content folder): its name's
-        language suffix (Hugo 0.111 serves content/en/a.ja.md at /ja/a/), else the language
+        language suffix (Hugo serves content/en/a.ja.md at /ja/a/), else the language
         whose folder holds it, else the one that reads the content folder itself; None when
         none reads it (the file is no page)."""
         code, inner = self.folder_language(parts)
+        if code is None and self.root_language is None:
+            return None  # no language reads the folder holding it, whatever its suffix names
         name = inner[-1].rpartition(".")[0] or inner[-1]
         language, stem = self.language_of(name)
         if stem != name:
@@ -94,9 +96,17 @@ class HugoLanguages:
         `about.ja` -> ("ja", "about") when `ja` is a language of the site, enabled or not;
         else (the default language, the name as it is: Hugo serves `foo.fr.md` at /foo.fr/)."""
         stem, _, suffix = name.rpartition(".")
-        if stem and suffix in self.enabled + self.disabled:
-            return suffix, stem
+        if stem and suffix.lower() in self.enabled + self.disabled:  # `a.JA.md` is ja's page /ja/a/ (Hugo 0.168)
+            return suffix.lower(), stem
         return self.default, name
+
+    def bundle_page(self, file_name: str) -> str | None:
+        """"leaf" for a leaf bundle's page (`index.md`, `Index.ja.md`), "branch" for a
+        section's (`_index.md`, `_index.ja.md`), None for another file: its name without
+        `.md` and a language suffix of the site, in any case (Hugo 0.168: `index.v1.md` and
+        `_index.fr.md` of a site without fr are pages of their own)."""
+        stem = self.language_of(file_name.rpartition(".")[0] or file_name)[1].lower()
+        return {"index": "leaf", "_index": "branch"}.get(stem)
 
     def prefix(self, language: str) -> str:
         """The folder a language's pages are served under ('' or 'ja/'): every language's but
@@ -191,7 +201,10 @@ def hugo_languages(keys: dict, path: Path, warn: Callable[[str], None],
         if "baseurl" in settings:
             warn(f"{path}: language {code!r} has its own baseURL, which citations do not follow: "
                  f"links to its pages may not land")
-    content, folders, root = _content_folders(keys, languages, default, path, project, warn)
+    # A disabled language reads no content folder (Hugo 0.168; 0.111 read its folder and built
+    # the pages there whose suffix named an enabled language).
+    content, folders, root = _content_folders(keys, {c: v for c, v in languages.items() if c not in disabled},
+                                              default, path, project, warn)
     return HugoLanguages(default, enabled, tuple(sorted(disabled)), subdir, folders, root, content)
 
 

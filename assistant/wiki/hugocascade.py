@@ -204,11 +204,15 @@ def _blocks(cascade) -> list[tuple[object, dict]]:
     order they apply, the first of a list last (so it wins): a mapping is one block whose
     `_target` is ignored (Hugo 0.111), a list one block per mapping in it."""
     if isinstance(cascade, dict):
-        return [(None, {k: v for k, v in lower_keys(cascade).items() if k != "_target"})]
+        return [(None, {k: v for k, v in lower_keys(cascade).items() if k not in _TARGET_KEYS})]
     if isinstance(cascade, list):
-        return [(b.get("_target"), {k: v for k, v in lower_keys(b).items() if k != "_target"})
+        return [(b.get("target", b.get("_target")), {k: v for k, v in lower_keys(b).items() if k not in _TARGET_KEYS})
                 for b in reversed(cascade) if isinstance(b, dict)]
     return []
+
+
+_TARGET_KEYS = ("target", "_target")  # Hugo 0.145 renamed `_target` (and `_build`) without the '_'
+
 
 
 def _is_draft(meta: dict) -> bool:
@@ -302,5 +306,4 @@ def _placed(path: str, languages: HugoLanguages) -> tuple[tuple[str, ...], str |
     is a section's page: `_index.md` or `_index.<language>.md`)."""
     parts = path.split("/")
     inner = languages.folder_language(parts)[1]
-    name = PurePosixPath(inner[-1]).stem
-    return tuple(inner[:-1]), languages.page_language(parts), languages.language_of(name)[1] == "_index"
+    return tuple(inner[:-1]), languages.page_language(parts), languages.bundle_page(inner[-1]) == "branch"

@@ -206,7 +206,7 @@ def without_suffix(name: str) -> str:
 
 def hugo_page_path(meta: dict, parts: list[str], clean: bool, languages: HugoLanguages) -> str:
     """URL path of a Hugo page: its front matter (keys lower-cased), its folder and file
-    names, the site's URL style and languages (Hugo 0.111, each rule checked by
+    names, the site's URL style and languages (Hugo 0.168, each rule checked by
     tests/test_site_real.py against a real build):
 
     - translation by file name: `about.ja.md` is the `ja` page of `about`, a suffix that is
@@ -215,13 +215,14 @@ def hugo_page_path(meta: dict, parts: list[str], clean: bool, languages: HugoLan
     - translation by content folder: a file in a language's own `contentDir` (`ja/about.md`
       under `content/ja`) is that language's page at its path in that folder, unless its
       name's suffix names another;
-    - a file named `_index.*` is its folder's section page, `index.*` a leaf bundle's page
-      (Hugo's ClassifyContentFile: by that prefix, in that case: `Index.md` is a page, and
-      `index.v1.md` a bundle); the site's own is its home page (/, /ja/);
+    - a file named `_index.md` is its folder's section page, `index.md` a leaf bundle's page,
+      with a language suffix of the site or not, in any case (HugoLanguages.bundle_page); the
+      site's own is its home page (/, /ja/);
     - `url` wins; one not starting with '/' is under the language's prefix (`url: rel/` of
       a `ja` page -> /ja/rel/), one starting with '/' is not;
     - `slug` renames a page, or a leaf bundle's folder; a section keeps its folder's name;
-    - `uglyURLs` (`clean` false): /dir/page.html, a section's or bundle's page /dir.html.
+    - `uglyURLs` (`clean` false): /dir/page.html, a leaf bundle's page /dir.html, a
+      section's /dir/index.html.
     """
     language = languages.page_language(parts) or languages.default
     parts = languages.folder_language(parts)[1]
@@ -231,20 +232,22 @@ def hugo_page_path(meta: dict, parts: list[str], clean: bool, languages: HugoLan
     url = _front_matter_path(meta.get("url"))
     if url:  # dot segments dropped as Jekyll does: a link never leaves the base path
         return jekyll_permalink(url if url.startswith("/") else prefix + url)
-    index = file_name.startswith(("_index.", "index."))
+    bundle = languages.bundle_page(file_name)
+    index = bundle is not None
     folder = parts[:-1]
     slug = _front_matter_path(meta.get("slug"))
     if slug and not index:
         name = slug
-    elif slug and file_name.startswith("index.") and folder:  # a leaf bundle's slug names its folder
+    elif slug and bundle == "leaf" and folder:  # a leaf bundle's slug names its folder
         folder = folder[:-1] + [slug]
     # MakePathSanitized keeps '/' and '.': a `slug: ../../x` must not climb out either
     folder = [hugo_path_segment(p) for p in folder]
     name = jekyll_permalink(hugo_path_segment(name)).strip("/") or "-"
     if index:
-        if not clean and folder:  # uglyURLs: a section's page is /dir.html
+        if not clean and bundle == "leaf" and folder:  # uglyURLs: a leaf bundle's page is /dir.html,
             return "/" + prefix + "".join(p + "/" for p in folder[:-1]) + folder[-1] + ".html"
-        return "/" + prefix + "".join(p + "/" for p in folder)
+        # a section's (and the home page) /dir/index.html (Hugo 0.168; 0.111 made it /dir.html)
+        return "/" + prefix + "".join(p + "/" for p in folder) + ("" if clean else "index.html")
     return "/" + prefix + "".join(p + "/" for p in folder) + name + ("/" if clean else ".html")
 
 

@@ -29,6 +29,7 @@ from typing import Callable
 from ..notemeta import hugo_front_matter
 from ..notes import Note
 from .pages import GITHUB_WIKI_PARTS_ON_EVERY_PAGE, front_matter, page_path
+from .hugo import HugoLanguages
 from .hugocascade import hidden_by_sections
 from .jekyll import JekyllUrls, document_of
 from .mkdocsfiles import mkdocs_left_out
@@ -57,14 +58,15 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
 
     notes = list(notes)
     root = PurePosixPath(pages_dir or ".")
-    bundles = _leaf_bundles(notes, root) if engine == "hugo" else set()
+    languages = site.languages if site is not None and engine == "hugo" else None
+    bundles = _leaf_bundles(notes, root, languages) if engine == "hugo" else set()
     kept, left_out, outside = [], [], []
     in_site: dict[str, Note] = {}  # each page's note with its path in the site, by its own source
     for note in notes:
         if root != PurePosixPath(".") and root not in PurePosixPath(note.source).parents:
             outside.append(note)  # said apart: a reason of its own, not a draft
             continue
-        resource = bool(bundles) and _in_leaf_bundle(note.source, bundles)
+        resource = bool(bundles) and _in_leaf_bundle(note.source, bundles, languages)
         # judged by its path in the site (Jekyll's `exclude` and `_` names are the site's)
         in_site[note.source] = _in_site(note, root)
         (kept if is_published(in_site[note.source], engine, site) and not resource else left_out).append(note)
@@ -197,26 +199,26 @@ def _disabled_language(note: Note, site: SiteConfig | None) -> bool:
     return language is None or language in languages.disabled
 
 
-def _bundle_index(path: PurePosixPath) -> bool:
-    """A leaf bundle's page: Hugo's ClassifyContentFile takes any file named `index.*` (in
-    that case: `Index.md` is a page of its own), so `index.ja.md` and `index.v1.md` too."""
-    return path.name.startswith("index.")
+def _bundle_index(path: PurePosixPath, languages: HugoLanguages | None = None) -> bool:
+    """A leaf bundle's page: `index.md` with or without a language suffix of the site, in any
+    case (HugoLanguages.bundle_page; Hugo 0.168: `index.v1.md` is a page of its own)."""
+    return (languages or HugoLanguages()).bundle_page(path.name) == "leaf"
 
 
-def _leaf_bundles(notes, root: PurePosixPath = PurePosixPath(".")) -> set[str]:
+def _leaf_bundles(notes, root: PurePosixPath = PurePosixPath("."), languages: HugoLanguages | None = None) -> set[str]:
     """Folders holding an `index.*` file: Hugo's leaf bundles, whose other files are resources
     of that page, never pages (https://gohugo.io/content-management/page-bundles/)."""
     # The content folder's own index.md (`root`) is taken as the home page, not a bundle of every
     # note; an index.md above it (the project's README page) is no page at all (an attack run:
     # one in the project's root left every note out as its resource).
     paths = (PurePosixPath(n.source) for n in notes)
-    return {str(path.parent) for path in paths if _bundle_index(path) and root in path.parents and path.parent != root}
+    return {str(path.parent) for path in paths if _bundle_index(path, languages) and root in path.parents and path.parent != root}
 
 
-def _in_leaf_bundle(source: str, bundles: set[str]) -> bool:
+def _in_leaf_bundle(source: str, bundles: set[str], languages: HugoLanguages | None = None) -> bool:
     """True for a file below a leaf bundle's folder other than that bundle's own index file."""
     path = PurePosixPath(source)
-    folders = path.parent.parents if _bundle_index(path) else (path.parent, *path.parent.parents)
+    folders = path.parent.parents if _bundle_index(path, languages) else (path.parent, *path.parent.parents)
     return any(str(folder) in bundles for folder in folders)
 
 
