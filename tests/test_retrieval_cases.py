@@ -1099,6 +1099,24 @@ def test_the_lines_about_the_named_thing_keep_its_name_whatever_asks_for_the_det
     assert lines_about("What's Aoba Print's phone number?", Hit(chunk, 1.0, "u", (13,)), "en") == "- Call Aoba Print at 0000-11-2222."
 
 
+def test_the_time_a_detail_is_asked_for_names_no_thing():
+    # "the visiting hours on weekdays" over "| Monday–Friday | 10:30–11:30 |" under "Visiting
+    # hours" was "not in the notes" in both profiles (a fresh user, heldout27); a time word
+    # that is part of a name still names it ("the night porter's phone number").
+    from assistant.chunking import Chunk
+    from assistant.hits import Hit
+    from assistant.verdict import NAMED_DETAILS, lines_about
+
+    text = "## Visiting hours\n\n| Days | Morning |\n|---|---|\n| Monday–Friday | 10:30–11:30 |\n| Sunday | closed |"
+    chunk = Chunk("v.md", "Visitors", ("Visitors", "Visiting hours"), "visiting-hours", None, 1, 6, text)
+    for question in ("What are the visiting hours on weekdays?", "What are the visiting hours in the morning?"):
+        about = lines_about(question, Hit(chunk, 1.0, "u", (5,)), "en")
+        assert "10:30" in about and missing_quantity(question, [about], NAMED_DETAILS) is None
+    text = "## Contacts\n\n- Night staff: 0000-11-2222."
+    chunk = Chunk("c.md", "Contacts", ("Contacts",), "contacts", None, 1, 3, text)
+    question = "What's the phone number of the night porter?"
+    assert missing_quantity(question, [lines_about(question, Hit(chunk, 1.0, "u", (3,)), "en")], NAMED_DETAILS) is None
+
 def test_hits_in_the_questions_language_count_when_they_carry_the_most_of_its_words():
     from assistant.chunking import Chunk
     from assistant.hits import Hit
