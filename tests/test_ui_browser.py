@@ -782,6 +782,17 @@ def test_layout_from_phone_to_desktop(live_server, new_page, search_service, bui
     ranges = page.locator("#chat .cite-lines")
     assert ranges.count() > 0
     assert ranges.evaluate_all("els => els.filter(e => e.getClientRects().length !== 1).length") == 0
+    if layout != "phone":
+        return
+    # a closed row shows its line, not one or two letters of it after the breadcrumb (a fresh
+    # user at 360 px): on a row of its own, at least half the row wide
+    ask(page, JA_QUESTION + " ", 2)
+    previews = page.locator("#chat details.hit > summary .preview")
+    assert previews.count() > 0
+    shown = previews.evaluate_all("""els => els.map(e => {
+        const row = e.parentElement.getBoundingClientRect(), r = e.getBoundingClientRect();
+        return (Math.min(r.right, row.right) - Math.max(r.left, row.left)) / row.width; })""")
+    assert min(shown) >= 0.5, shown
 
 
 def test_layout_in_a_400px_side_panel(live_server, static_server, new_page, search_service, built_settings):
