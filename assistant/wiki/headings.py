@@ -99,13 +99,12 @@ _GOLDMARK_DASHES = re.compile(r"-{2,3}")  # goldmark's typographer: "--" an en d
 
 
 def _goldmark_text(children) -> str:
-    """A heading's text as Hugo 0.168's goldmark makes its id from it: the text of its inline
-    content (a link's text without its URL, an image's alt text, code spans) with the
-    typographer's dashes, never an autolink, raw HTML or the markup; a setext heading's last
-    line. Hugo 0.111 took the source line instead: `## See ([Clinic](https://c.example))` was
-    `see-clinichttpscexample`, now `see-clinic` (heldout28, written blind against 0.168)."""
+    """A heading's text as Hugo 0.168 makes its id from it: its inline text (a link's without
+    the URL, an image's alt text, code spans) less the typographer's dashes, autolinks and raw
+    HTML; a setext heading's last line. Hugo 0.111 read the source: `## See ([C](https://c.x))`
+    was `see-chttpscx`, now `see-c` (heldout28, written blind against 0.168)."""
     out: list[str] = []
-    skipping = False  # inside an autolink: its text is the URL, which goldmark leaves out
+    skipping = False  # inside an autolink, whose text (the URL) goldmark leaves out
     for child in children:
         if child.type == "link_open" and child.markup in ("autolink", "linkify"):
             skipping = True
@@ -297,19 +296,16 @@ def _split_goldmark_attrs(text: str) -> tuple[str, str | None, bool]:
 
 
 def _hugo_headings(lines: list[str]) -> list[WikiHeading]:
-    """Goldmark makes a heading's id from its text (`_goldmark_text`; autoid.go drops what is
-    not a letter or digit); a trailing `{#id .class}` on an ATX heading sets the id and is
-    not text. As Hugo 0.168 renders them (tests/test_wiki_engines_real.py)."""
-    ids = slugs.HugoIds()
-    out = []
+    """Hugo 0.168's ids (tests/test_wiki_engines_real.py): from the heading's text (`_goldmark_text`),
+    or a trailing `{#id .class}` on an ATX heading, which is not text."""
+    ids, out = slugs.HugoIds(), []
     for cand in _candidates(lines):
         text, basis, explicit = cand.rendered, cand.goldmark, None
         if not cand.setext:
             _, explicit, had = _split_goldmark_attrs(_atx_text(_CONTAINER_PREFIX.sub("", lines[cand.start], count=1)))
             if had:
                 text, basis = _split_goldmark_attrs(text)[0], _split_goldmark_attrs(basis)[0]
-        # No text at all (`##`, `## #`, an autolink or raw HTML alone): Hugo 0.168 gives no id;
-        # text that slugs to nothing ("## !!!") is "heading".
+        # no text (`##`, an autolink alone): no id in Hugo 0.168; "## !!!" is "heading"
         anchor = ids.explicit(explicit) if explicit else ids.add(basis) if basis else ""
         out.append(WikiHeading(cand.level, cand.start + 1, cand.end, text.strip(), anchor))
     return out
