@@ -24,6 +24,10 @@ class HitOut(BaseModel):
                                                     "`??? note`) the first answer line is in: the wiki page shows it "
                                                     "closed until opened; null when the line is in view. Note "
                                                     "text (untrusted: render it safely), at most 80 characters")
+    replaced: str | None = Field(None, description="the heading that marks the section as replaced (\"旧ルール（2025年"
+                                                   "3月まで）\", \"Old app (before April 2026)\") or the folder of "
+                                                   "retired pages it is in (\"old\"); null for a current section. "
+                                                   "Note text (untrusted: render it safely)")
 
 
 class AnswerOut(BaseModel):

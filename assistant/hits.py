@@ -14,6 +14,7 @@ from typing import Sequence
 import numpy as np
 
 from .collapsed import collapsed_block
+from .superseded import replaced_by
 
 from .chunking import Chunk
 
@@ -59,6 +60,14 @@ class Hit:
             return None
         return collapsed_block(self.chunk.text, self.chunk.line_start, self.highlight_lines[0])
 
+    @property
+    def replaced(self) -> str | None:
+        """The heading marking this section as replaced, or the folder of retired pages it is
+        in ("old"); None for a current section (superseded.replaced_by). Shown with the hit:
+        an old page's 600 円 read as today's price without the page's own warning box (a
+        fresh user, heldout27)."""
+        return replaced_by(self.chunk.heading_path, self.chunk.source)
+
     def bounded(self) -> Hit:
         """This hit as shown: its text (and shown text) cut by `clip_lines`, so what one
         hit carries is at most ~MAX_HIT_CHARS characters (plus one ELLIPSIS a line)."""
@@ -85,6 +94,7 @@ class Hit:
             "truncated": truncated,
             "highlight_lines": list(self.highlight_lines),
             "collapsed": self.collapsed,
+            "replaced": self.replaced,
         }
 
 

@@ -15,7 +15,7 @@ from .hits import Answer, Hit
 from .noanswer import is_small_talk
 from .answeritems import answer_items
 from .fragments import indented_blocks_as_text
-from .scopes import shown_source
+from .scopes import shown_heading, shown_source
 
 __all__ = ["NO_ANSWER", "asks_nothing_notice", "citation", "format_answer", "format_hit", "json_text", "language",
            "terminal_safe"]
@@ -53,6 +53,18 @@ WEAK_COLLAPSED_NOTE = {"ja": "最も近い行はページの折りたたみ「{}
                        "en": "the closest line is inside the collapsed block “{}” on the page: open it to read it"}
 
 
+# The section is one the notes mark as replaced (superseded.replaced_by): its values are not
+# today's unless the question asks about the past.
+REPLACED_NOTE = {"ja": "旧版：ノートでは置き換え済みとされています（{}）",
+                 "en": "old version: the notes mark this section as replaced (“{}”)"}
+
+
+def replaced_note(hit: Hit, lang: str) -> str:
+    """The note beside a hit from a section marked as replaced, in `lang`, naming the heading
+    or folder that marks it (shown as headings are: scopes.shown_heading); "" for a current one."""
+    return REPLACED_NOTE[lang].format(shown_heading(hit.replaced)) if hit.replaced else ""
+
+
 def collapsed_note(hit: Hit, lang: str, weak: bool) -> str:
     """The note under a hit whose first answer line the page shows folded, in `lang` ('ja' /
     'en'), naming the block; "" when the line is in view."""
@@ -80,6 +92,8 @@ def format_hit(rank: int, hit: Hit, weak: bool = False, lang: str = "en") -> str
     when `weak`), then the section as written."""
     c = hit.chunk
     lines = [f"{rank}. {c.breadcrumb}", f"   {citation(hit)}  {hit.url}"]  # ' › ': a heading may hold ' > '
+    if hit.replaced:
+        lines.append("   " + replaced_note(hit, lang))
     body = c.text.split("\n")
     if hit.highlight_lines:
         lines.append("   " + (WEAK_LINES_LABEL if weak else LINES_LABEL)[lang])

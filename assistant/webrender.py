@@ -22,7 +22,7 @@ from .lines import row_text, table_header
 from .notelinks import link_rewriter
 from .paragraphleads import DEFINITION, definition_term
 from .query import MAX_QUESTION_CHARS
-from .render import NO_ANSWER, WEAK_LINES_LABEL, asks_nothing_notice, citation_parts, collapsed_note
+from .render import NO_ANSWER, WEAK_LINES_LABEL, asks_nothing_notice, citation_parts, collapsed_note, replaced_note
 from .scopes import shown_heading
 
 MARK_OPEN = '<mark class="hl">'  # the unranked form; ranked marks add "rank-N" (see _mark_open)
@@ -38,7 +38,7 @@ LINK_TARGETS = ("_top", "_blank", "_self", "_parent")
 _CLASSES = {
     "hl", "hl-block", "hit", "hit-head", "crumb", "cite", "cite-lines", "copy-cite", "cite-text", "section",
     "answer", "notice", "error", "question", "lead", "lead-label", "lead-line", "context", "more",
-    "more-label", "preview", "weak", "cut", "scope-note", "collapsed-note", "search-all", "rank-1", "rank-2", "rank-3", "again", *("cite-target" + t for t in LINK_TARGETS),
+    "more-label", "preview", "weak", "cut", "scope-note", "collapsed-note", "replaced-note", "search-all", "rank-1", "rank-2", "rank-3", "again", *("cite-target" + t for t in LINK_TARGETS),
 }
 _ALLOWED_ATTRS = {  # `class` is kept through allowed_classes (nh3 forbids it in both places)
     "a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"},
@@ -169,6 +169,7 @@ def _head(hit: Hit, lang: str, link_target: str, answer_lines: list[str], weak: 
     shown_lines = [WEAK_LINES_LABEL[lang], *answer_lines] if weak and answer_lines else answer_lines
     copy_text = "".join(f"<span>{html.escape(line)}</span>" for line in [crumb, f"{cite}  {hit.url}", *shown_lines])
     folded = f'<p class="collapsed-note">{html.escape(collapsed_note(hit, lang, weak))}</p>' if hit.collapsed else ""
+    folded += f'<p class="replaced-note">{html.escape(replaced_note(hit, lang))}</p>' if hit.replaced else ""
     return (
         f'<div class="hit-head"><nav class="crumb">{html.escape(crumb)}</nav>'
         # the line range never breaks inside: at 360 px "L5–L13" showed as "L5–L1" / "3" (a fresh user)

@@ -91,7 +91,7 @@ def test_json_equals_cli_ask_json(client, built_settings):
     assert api == json.loads(cli.stdout)
     assert set(api) == {"question", "question_cut", "no_answer", "asks_nothing", "hits"} and api["question_cut"] is False
     assert set(api["hits"][0]) == {
-        "source", "title", "heading_path", "line_start", "line_end", "score", "url", "text", "truncated", "highlight_lines", "collapsed"
+        "source", "title", "heading_path", "line_start", "line_end", "score", "url", "text", "truncated", "highlight_lines", "collapsed", "replaced"
     }
 
 

@@ -51,6 +51,10 @@ def test_a_current_section_about_old_things_is_not_replaced(heading):
     # a past form inside the question tells what happened; at its end it asks about then
     ("14 時の測定で、いちばん低いところが 0.45 だった。お客さんを上げたほうがいい？", False),
     ("2025年3月までのやり方では、督促のはがきはいつ出していた？", True), ("締め日は何日だったっけ？", True),
+    # a time before now (a fresh user, heldout27: the current price came first for these)
+    ("What did lunch cost before April 2026?", True), ("去年のキャンセル料はいくら？", True),
+    ("昨年度の料金は？", True), ("What was lunch last year?", True),
+    ("Call before 17:00, right?", False), ("Apply before May 5?", False),
 ])
 def test_a_question_about_the_past(question, past):
     assert asks_past(question) is past
@@ -173,5 +177,14 @@ def test_a_page_in_the_archive_folder_ranks_below_the_current_one(tmp_path, monk
     assert searcher.search(question, 3).hits[0].chunk.source == "延長保育.md"
     assert searcher.superseded.current_only(question).tolist() == [c.source.startswith("archive/") for c in searcher.chunks]
     assert not searcher.superseded.current_only("以前の閉所は何時だった？").any()  # asks about then: not demoted
+    # The old page says so wherever it is shown (a fresh user read an old page's fee as today's).
+    from assistant.render import format_answer
+    from assistant.webrender import answer_html
+    old = next(h for h in searcher.search(question, 3).hits if h.chunk.source.startswith("archive/"))
+    assert old.replaced == "archive" and old.to_json()["replaced"] == "archive"
+    answer = searcher.search(question, 3)
+    assert format_answer(answer).count("旧版：ノートでは置き換え済みとされています（archive）") == 1
+    assert answer_html(answer).count('class="replaced-note"') == 1
+    assert answer.hits[0].replaced is None and answer.hits[0].to_json()["replaced"] is None
     monkeypatch.setattr(retrieve, "SUPERSEDED_SPREAD", 0.0)  # the trap, without the rule
     assert searcher.search(question, 3).hits[0].chunk.source == "archive/延長保育-2024.md"
