@@ -34,6 +34,7 @@ from .query import MAX_QUESTION_CHARS, MAX_TOP_K, conversation, question_chars, 
 from .textnorm import match_form
 from .pointers import POINTED_HITS, Pointers
 from .verdict import QUANTITY_HITS, EmbeddedRows, Verdict, answered_outside, asks_nothing, conversation_weight, leans_back
+from .reasons import Reasons
 from .superseded import Superseded
 from .scopes import scope_by_name, titled_scopes
 from .views import BM25View, ChunkView, LatentTermsView, LineView, PassageView, Question, SectionView, TranslatedBM25View
@@ -121,6 +122,7 @@ class Searcher:
         # A page's lead (text before its first section) ranks after the page's best section (leads.py).
         self.leads = PageLeads(self.chunks, self.has_content)
         self.superseded = Superseded([c.heading_path for c in self.chunks], [c.source for c in self.chunks])
+        self.reasons = Reasons(self.chunks)
         self.pointers = Pointers(self.chunks, self.page_urls, self.superseded.rows(), self.chunk_languages, self.superseded.current_only)
         self.grouper = Grouper(self.chunks, settings.max_chunk_lines, self.ranker.answer_chars(n))
         # A chunk is in its note's scope and in its chapter's (Chunk.chapter), if it has one.
@@ -231,9 +233,9 @@ class Searcher:
         links ranked after content, chunks that hold no answer line last, and page leads after
         their page's best section (leads.py)."""
         raw = self.raw_score(question)
-        ranking = raw.ranking - self._calibrated_shift(question) - self._content_penalty
+        spread = self._spread.get(question.language)  # a why-question's reasons rise (reasons.py)
+        ranking = raw.ranking - self._calibrated_shift(question) - self._content_penalty + self.reasons.lift(question.text, spread)
         # A lead yields to its page's best section within LEAD_YIELD_SPREAD of the spread (always when unmeasured).
-        spread = self._spread.get(question.language)
         ranking = self.leads.after_best_section(ranking, np.inf if spread is None else LEAD_YIELD_SPREAD * spread)
         return raw._replace(ranking=ranking)
 
