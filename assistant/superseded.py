@@ -120,15 +120,6 @@ class Superseded:
         return out
 
 
-    def demotion(self, question: str) -> np.ndarray:
-        """float32[n_chunks]: 1 for the superseded chunks a question does not ask about
-        (`current_only`); -1 for every superseded chunk when it asks about the past: "What did
-        lunch cost before April 2026?" showed the current 700 円 first and the old page's
-        600 円 third (a fresh user, heldout27, Gemma); 0 for the rest."""
-        if self.groups and asks_past(question):
-            return -_mask(self.n, self.rows())
-        return self.current_only(question).astype(np.float32)
-
 
 # A heading's qualifier: what it says in brackets or after a dash ("(2023 spreadsheet)",
 # "（v1・旧版）", "— OBSOLETE").
@@ -142,12 +133,6 @@ def _naming_part(heading: str) -> str:
     (heldout15, a new user), while "v1" of "リリース手順（v1・旧版）" names the old process."""
     parts = [next(g for g in m.groups() if g is not None) for m in _QUALIFIER.finditer(heading)]
     return "\n".join(parts) if parts else heading
-
-
-def _mask(n: int, ids: np.ndarray) -> np.ndarray:
-    out = np.zeros(n, dtype=np.float32)
-    out[ids] = 1.0
-    return out
 
 
 def asks_past(question: str) -> bool:
