@@ -22,6 +22,7 @@ from .embedding import E5_ALIASES, E5Embedder, Embedder, HashEmbedder, SentenceT
 from .embedding.gemma import NAME as GEMMA_NAME
 from .calibration import CROSS_LANGUAGE_POSITION, HUB_PENALTY, SAME_LANGUAGE_NO_SHARED_TERM_POSITION
 from .errors import ModelError
+from .reasons import REASON_SPREAD
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ class ModelProfile:
     # Where the floor sits for a same-language question whose best answer line shares none of
     # its key words (calibration.SAME_LANGUAGE_NO_SHARED_TERM_POSITION).
     no_shared_term_position: float = SAME_LANGUAGE_NO_SHARED_TERM_POSITION
+    # How far a why-question lifts the chunks giving a reason, in shares of the spread (reasons.py).
+    reason_lift: float = REASON_SPREAD
 
 
 def _load_e5(query_prefix, passage_prefix):
@@ -131,6 +134,7 @@ EMBEDDINGGEMMA_300M = ModelProfile(
     # heldout10, written blind afterwards, Hit@1 the same with and without it
     # (docs/evaluation.md, twenty-first pass and the tenth held-out wiki).
     ranking_extra=(("line", 1.0),),
+    reason_lift=0.1,
     # At 0.6 (the shared default) over 18 corpora Gemma flagged 19 of 978 answered questions,
     # 3 of 52 on three wikis; at 0.5 seven of those and four follow-ups are answered, four
     # no-answer questions of 279 let through (155 -> 151); 0.4 lost eight more for none

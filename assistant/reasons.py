@@ -36,16 +36,22 @@ def asks_why(question: str) -> bool:
 class Reasons:
     """Which chunks of one index give a reason (`_GIVES_REASON` in a line of the page text)."""
 
-    def __init__(self, chunks: Sequence[Chunk]):
+    def __init__(self, chunks: Sequence[Chunk], weight: float | None = None):
+        """`weight`: the lift in shares of the index's spread (the model profile's
+        `reason_lift`; default REASON_SPREAD)."""
+        self.weight = REASON_SPREAD if weight is None else weight
         self.gives_reason = np.array([bool(_GIVES_REASON.search(match_form(c.page_text))) for c in chunks], dtype=bool)
 
     def lift(self, question: str, spread: float | None) -> np.ndarray | float:
-        """float32[n_chunks]: REASON_SPREAD x `spread` (the index's calibrated spread for the
+        """float32[n_chunks]: `weight` x `spread` (the index's calibrated spread for the
         question's language; None: unmeasured, no lift) for the chunks giving a reason when
         the question asks why; 0.0 otherwise."""
         if not spread or not asks_why(question):
             return 0.0
-        return (REASON_SPREAD * spread * self.gives_reason).astype(np.float32)
+        return (self.weight * spread * self.gives_reason).astype(np.float32)
 
 
-REASON_SPREAD = 0.2  # in shares of the index's spread, as superseded.py's demotion (measured: docs/evaluation.md)
+# In shares of the index's spread, as superseded.py's demotion. e5 over 24 corpora: Hit@1 844 ->
+# 849 at 0.2 (7 gained, 2 lost, no flag), 846 at 0.4 with 5 more answered questions flagged
+# (docs/evaluation.md, fifty-second pass); Gemma's own in profiles.py.
+REASON_SPREAD = 0.2

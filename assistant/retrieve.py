@@ -122,7 +122,7 @@ class Searcher:
         # A page's lead (text before its first section) ranks after the page's best section (leads.py).
         self.leads = PageLeads(self.chunks, self.has_content)
         self.superseded = Superseded([c.heading_path for c in self.chunks], [c.source for c in self.chunks])
-        self.reasons = Reasons(self.chunks)
+        self.reasons = Reasons(self.chunks, profile_of(self.embedder).reason_lift)
         self.pointers = Pointers(self.chunks, self.page_urls, self.superseded.rows(), self.chunk_languages, self.superseded.current_only)
         self.grouper = Grouper(self.chunks, settings.max_chunk_lines, self.ranker.answer_chars(n))
         # A chunk is in its note's scope and in its chapter's (Chunk.chapter), if it has one.
@@ -338,7 +338,7 @@ class Searcher:
         # A replaced section ranks below current ones, unless the question asks about the past (superseded.py).
         superseded = 0.0
         if self.superseded:
-            superseded = SUPERSEDED_SPREAD * (self._spread.get(own.language) or 0.0) * self.superseded.demotion(asked if follow_up else text)
+            superseded = SUPERSEDED_SPREAD * (self._spread.get(own.language) or 0.0) * self.superseded.current_only(asked if follow_up else text)
             fused = fused - superseded
         # The conversation picks sections; the question picks their answer lines, halfway with
         # its conversation for a follow-up (docs/evaluation.md, thirty-eighth pass).

@@ -36,28 +36,27 @@ def test_a_line_giving_a_reason(line, gives):
 def test_only_a_why_question_lifts_the_chunks_giving_a_reason():
     reasons = Reasons([_chunk(0, "## S0\n\n| 3 号車 | 乗せられない |"), _chunk(1, "## S1\n\n- 金具がないためです。")])
     assert reasons.lift("3号車に車いすを乗せてはいけないのはなぜ？", 2.0).tolist() == pytest.approx([0.0, REASON_SPREAD * 2.0])
+    assert Reasons([_chunk(1, "- ためです。")], 0.1).lift("なぜ？", 2.0).tolist() == pytest.approx([0.2])
     assert reasons.lift("3号車は車いすを乗せられる？", 2.0) == 0.0
     assert reasons.lift("なぜ？", None) == 0.0  # an index without a measured spread: no lift
 
 
 @pytest.mark.slow
 def test_a_why_question_ranks_the_reason_by_the_lift_over_the_real_index(tmp_path):
-    # The real searcher over tests/cases/why-reason: asked why, the chunk giving the reason
-    # scores REASON_SPREAD x the index's spread more than asked without it; the rule's row does not.
-    import assistant.reasons as reasons_module
+    # The real searcher over tests/cases/why-reason (e5, whose weight is REASON_SPREAD): asked
+    # why, the chunk giving the reason scores REASON_SPREAD x the index's spread more than with
+    # no lift; the rule's row does not.
     from assistant.config import PROJECT_ROOT, from_env
     from assistant.service import open_searcher
 
     searcher = open_searcher(from_env({}, corpus_dir=PROJECT_ROOT / "tests" / "cases" / "why-reason",
                                       index_dir=tmp_path / "index"), progress=False)
+    assert searcher.reasons.weight == REASON_SPREAD
     question = "3号車に車いすを乗せてはいけないのはなぜ？"
     scores = {}
     for weight in (0.0, REASON_SPREAD):
-        reasons_module.REASON_SPREAD = weight
-        try:
-            scores[weight] = {h.chunk.heading_path[-1]: h.score for h in searcher.search(question, 3).hits}
-        finally:
-            reasons_module.REASON_SPREAD = REASON_SPREAD
+        searcher.reasons.weight = weight
+        scores[weight] = {h.chunk.heading_path[-1]: h.score for h in searcher.search(question, 3).hits}
     spread = searcher._spread["ja"]
     assert scores[REASON_SPREAD]["事故やけがのとき"] - scores[0.0]["事故やけがのとき"] == pytest.approx(REASON_SPREAD * spread, abs=1e-4)
     assert scores[REASON_SPREAD]["車と乗れる人数"] == pytest.approx(scores[0.0]["車と乗れる人数"], abs=1e-6)
