@@ -18,12 +18,15 @@ from .chunking import Chunk
 from .textnorm import match_form
 
 # What asks for a reason; not "why not" offers ("Why not ask the office?" is advice).
-_ASKS_WHY = re.compile(r"\bwhy\b(?! not\b)|\bhow come\b|\bwhat(?:'s| is) the reason\b|\breason (?:for|why)\b"
-                       r"|なぜ|なんで(?!も)|どうして(?!も)|理由", re.IGNORECASE)
+# Not a reason's field or form: "the reason code", "enter the reason for a refund", 「欠勤理由の欄」,
+# 「理由書」 (an attack).
+_ASKS_WHY = re.compile(r"\bwhy\b(?! not\b)|\bhow come\b|\bwhat(?:'s| is| was) the reason (?:for|why|that)\b"
+                       r"|なぜ|なんで(?!も)|どうして(?!も)|理由(?:は|って|を教え|が知りたい|がわから|が分から)", re.IGNORECASE)
 # A line giving a reason: a causal clause or conjunction. Not 「から」 of a time or place (「9 時から」)
-# nor 「ため」 of a purpose noun (「確認のための用紙」): only where they end a clause.
+# nor 「ため」 of a purpose noun (「確認のための用紙」): only where they end a clause; not "since"
+# ("Since April 2025 ...") nor "in case" (a condition): an attack.
 _GIVES_REASON = re.compile(
-    r"\b(?:because|since (?!\d)|so that|otherwise|or else|to (?:avoid|prevent)|the reason|in case)\b"
+    r"\b(?:because|due to|so that|otherwise|or else|to (?:avoid|prevent)|the reason|that's why|which is why|as a result)\b"
     r"|ため(?:です|でした|だ|。|、|$)|から(?:です|でした|だ|。)|ので(?!は)|(?:だ|です|ます|ない|い|る|た)から|理由|なぜなら|というのも|しないと|防ぐ|防止|おそれ|恐れ",
     re.IGNORECASE | re.MULTILINE)
 

@@ -57,6 +57,7 @@ WEAK_COLLAPSED_NOTE = {"ja": "最も近い行はページの折りたたみ「{}
 # today's unless the question asks about the past.
 REPLACED_NOTE = {"ja": "旧版：ノートでは置き換え済みとされています（{}）",
                  "en": "old version: the notes mark this section as replaced (“{}”)"}
+REPLACED_TAG = {"ja": "旧版", "en": "old"}  # on the closed row of such a hit in the chat
 
 
 def replaced_note(hit: Hit, lang: str) -> str:

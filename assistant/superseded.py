@@ -17,7 +17,7 @@ import numpy as np
 from .noanswer import key_terms
 from .textnorm import match_form
 
-# A heading that marks its section as replaced: a period that has ended ("（〜2026年3月）",
+# A heading that marks its section as replaced: a period that has ended, with its year ("（〜2026年3月）",
 # "（2025年まで）", "(before April 2026)", "(until 2025)"), or a word for the old way of doing
 # something (旧ルール, 旧手順, 旧版, 古いやり方, 以前の手順, "Old process", "Legacy app",
 # "(deprecated)"). Not "old" or 古い alone: "古い本の除籍" and "Old data cleanup" are current
@@ -27,8 +27,12 @@ _WAY_EN = r"(?:process|procedure|rules?|app|version|workflow|steps|method|system
 # A katakana name may stand between 旧 and the way it names: "旧デプロイ手順", "旧デプロイスクリプト"
 # (heldout18's obsolete deploy page outranked the current rollback, both profiles).
 _NAMED = r"[\u30a0-\u30ff]{0,12}"
+# A period ended names its year: "（17時まで）", "(up to 3 hours)", "(until further notice)" are
+# current rules (an attack: labelled "old version", and demoted, 2026-12-07).
+_YEAR = r"(?:(?:19|20)\d\d|令和|平成)"
 _SUPERSEDED_HEADING = re.compile(
-    rf"[（(]\s*[〜~～][^）)]*[）)]|まで\s*[）)]|\((?:before|until|up to|prior to) [^)]*\)"
+    rf"[（(]\s*[〜~～][^）)]*?{_YEAR}[^）)]*[）)]|[（(][^）)]*?{_YEAR}[^）)]*まで\s*[）)]"
+    rf"|\((?:before|until|up to|prior to) [^)]*?{_YEAR}[^)]*\)"
     rf"|(?<!新)旧{_NAMED}{_WAY}|(?:古い|以前の|従来の|昔の){_NAMED}{_WAY}"
     rf"|\b(?:old|legacy|deprecated|obsolete|previous|former) (?:[\w-]+ )?{_WAY_EN}\b|\((?:deprecated|obsolete|legacy)\)"
     # a marker word after a dash or colon, or before one: "Keg tracking (2023 sheet) — OBSOLETE",
@@ -56,10 +60,8 @@ _RELEASE_EN = r"(?:version|release|build|commit|revision|image|tag|deploy(?:ment
 _AGE = r"(?<!-)(?<!\byears )(?<!\byear )(?<!\bmonths )(?<!\bweeks )(?<!\bdays )(?<!\bhow )(?<!\bor )"
 _ASKS_PAST = re.compile(
     rf"\b(?:{_AGE}old\b|{_AGE}older(?! than)|previous(?! {_RELEASE_EN}\b)|previously|used to|back when|formerly|former|legacy|deprecated|"
-    r"obsolete|in the past|before the change|was it|wasn't|weren't|were we|did we|didn't we|last year|"
-    # a time before now: "What did lunch cost before April 2026?" (a fresh user, heldout27)
-    r"(?:before|until|prior to) (?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? )?(?:19|20)\d\d)\b"
-    rf"|去年|昨年|前年|一昨年|以前|(?<!名)前は|(?<!名)前の(?!{_RELEASE})|旧|昔|かつて|古い|廃止|従来|もともと|元々|変わる前|変更前"
+    r"obsolete|in the past|before the change|was it|wasn't|weren't|were we|did we|didn't we)\b"
+    rf"|以前|(?<!名)前は|(?<!名)前の(?!{_RELEASE})|旧|昔|かつて|古い|廃止|従来|もともと|元々|変わる前|変更前"
     # a past form that ends the question asks about then ("督促のはがきはいつ出していた？"); one
     # inside it tells what happened ("14 時の測定で 0.45 だった。お客さんを上げたほうがいい？")
     rf"|(?:だった|でした|ていた)(?=\s*(?:っけ|の|か)?\s*[？?]?\s*$)",

@@ -200,7 +200,8 @@ _DETAIL_WORDS = re.compile(
     # (after a preposition: "the night desk's phone number" names the night desk)
     r"|\b(?:on|at|in|during|over|for) (?:the )?(?:week ?days?|week ?ends?|(?:public )?holidays?|mornings?|afternoons?|"
     r"evenings?|nights?|(?:mon|tues|wednes|thurs|fri|satur|sun)days?)\b|\b(?:today|tonight|tomorrow)\b"
-    r"|平日|土日|週末|祝日|休日|祝祭日|[月火水木金土日]曜日?|午前|午後|今日|明日|今夜", re.IGNORECASE)
+    r"|(?:平日|土日|週末|祝日|休日|祝祭日|[月火水木金土日]曜日?|午前|午後|今日|明日|今夜)(?=の|は|に|って|も|[？?、])", re.IGNORECASE)
+# (a Japanese one before a particle: 休日診療所 and 明日香 are names, an attack)
 
 
 def lines_about(question: str, hit: Hit, hit_language: str, lexicon: Lexicon | None = None) -> str:

@@ -22,7 +22,7 @@ from .lines import row_text, table_header
 from .notelinks import link_rewriter
 from .paragraphleads import DEFINITION, definition_term
 from .query import MAX_QUESTION_CHARS
-from .render import NO_ANSWER, WEAK_LINES_LABEL, asks_nothing_notice, citation_parts, collapsed_note, replaced_note
+from .render import NO_ANSWER, REPLACED_TAG, WEAK_LINES_LABEL, asks_nothing_notice, citation_parts, collapsed_note, replaced_note
 from .scopes import shown_heading
 
 MARK_OPEN = '<mark class="hl">'  # the unranked form; ranked marks add "rank-N" (see _mark_open)
@@ -38,7 +38,7 @@ LINK_TARGETS = ("_top", "_blank", "_self", "_parent")
 _CLASSES = {
     "hl", "hl-block", "hit", "hit-head", "crumb", "cite", "cite-lines", "copy-cite", "cite-text", "section",
     "answer", "notice", "error", "question", "lead", "lead-label", "lead-line", "context", "more",
-    "more-label", "preview", "weak", "cut", "scope-note", "collapsed-note", "replaced-note", "search-all", "rank-1", "rank-2", "rank-3", "again", *("cite-target" + t for t in LINK_TARGETS),
+    "more-label", "preview", "weak", "cut", "scope-note", "collapsed-note", "replaced-note", "replaced-tag", "search-all", "rank-1", "rank-2", "rank-3", "again", *("cite-target" + t for t in LINK_TARGETS),
 }
 _ALLOWED_ATTRS = {  # `class` is kept through allowed_classes (nh3 forbids it in both places)
     "a": {"href", "title"}, "img": {"src", "alt", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"},
@@ -274,8 +274,10 @@ def hit_html(hit: Hit, lang: str, link_target: str = "_top", weak: bool = False,
     # pages, and a collapsed row saying only "FAQ" did not tell which (a held-out wiki's tester).
     heading = c.heading_path[-1] if c.heading_path else c.source
     named = shown_heading(heading if not c.title or c.title == heading else f"{c.title}{PATH_SEPARATOR}{heading}")
+    # closed, the row says it is old too: an archived page's row read as the current one's (an attack)
+    old = f'<span class="replaced-tag">{REPLACED_TAG[lang]}</span> ' if hit.replaced else ""
     return clean(
-        f'<details class="hit"><summary><span class="crumb">{html.escape(named)}'
+        f'<details class="hit"><summary>{old}<span class="crumb">{html.escape(named)}'
         f"</span> {preview}</summary>{_head(hit, lang, link_target, lines, weak)}<div class=\"section\">{body}</div></details>"
     )
 

@@ -166,3 +166,6 @@ def test_a_number_joined_to_its_unit_by_a_hyphen_answers():
                             ["- Log in with your 4-digit staff number and your own **6-digit PIN**."]) is None
     assert missing_quantity("How long is the break?", ["- Take your own 10-minute break."]) is None
     assert missing_quantity("How many digits is the tablet PIN?", ["- Log in with your PIN."]) == "count of 桁"
+    # a one-letter unit after a hyphen is a label (an attack): rule 5-m, clause 4-h, a 3-D printer
+    assert missing_quantity("How many minutes is a break?", ["- Breaks follow rule 5-m."]) == "duration"
+    assert missing_quantity("How many hours is a shift?", ["- See clause 4-h."]) == "duration"

@@ -13,6 +13,9 @@ from assistant.reasons import REASON_SPREAD, Reasons, asks_why
     ("What's the reason for the 500 m test ride?", True), ("中止の理由は？", True),
     ("Why not ask the office?", False),  # advice, not a reason asked
     ("なんでも聞いていい？", False), ("どうしても休めないときは？", False), ("When does car 3 leave?", False),
+    # a reason's field or form is no reason asked (an attack)
+    ("What is the reason code for refunds?", False), ("Where do I enter the reason for a refund?", False),
+    ("欠勤理由の欄には何を書く？", False), ("理由書のテンプレートはどこ？", False), ("中止の理由は？", True),
 ])
 def test_a_question_asking_why(question, why):
     assert asks_why(question) is why
@@ -27,6 +30,8 @@ def _chunk(i: int, text: str) -> Chunk:
     ("- 熱があるので休む。", True), ("- 危ないからです。", True), ("- 壊れるから触らない。", True),
     ("- Car 3 has no anchor points, because it is a kei car.", True), ("- Wear gloves to avoid burns.", True),
     ("- 9 時から 17 時まで。", False), ("- 確認のための用紙は事務室に。", False), ("- Open since 2020.", False),
+    ("- Since April 2025 the timer is 120 minutes.", False), ("- In case the menu is locked, call IT.", False),  # an attack
+    ("- That's why we wait 10 minutes.", True), ("- Closed due to the heat.", True),
     ("| 3 号車 | 軽自動車 | 乗せられない |", False),
 ])
 def test_a_line_giving_a_reason(line, gives):

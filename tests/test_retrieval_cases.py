@@ -1116,6 +1116,14 @@ def test_the_time_a_detail_is_asked_for_names_no_thing():
     chunk = Chunk("c.md", "Contacts", ("Contacts",), "contacts", None, 1, 3, text)
     question = "What's the phone number of the night porter?"
     assert missing_quantity(question, [lines_about(question, Hit(chunk, 1.0, "u", (3,)), "en")], NAMED_DETAILS) is None
+    # a Japanese time word before a particle, not inside a name (an attack: 休日診療所 was
+    # answered by さくら診療所's number)
+    text = "## 連絡先\n\n- さくら診療所: 0000-11-2222"
+    chunk = Chunk("c.md", "連絡先", ("連絡先",), "contacts", None, 1, 3, text)
+    for question in ("休日診療所の電話番号は？", "日曜診療所の電話番号を教えて"):
+        assert missing_quantity(question, [lines_about(question, Hit(chunk, 1.0, "u", (3,)), "ja")], NAMED_DETAILS) == "phone number"
+    assert missing_quantity("土曜の電話番号は？", [lines_about("さくら診療所の土曜の電話番号は？", Hit(chunk, 1.0, "u", (3,)), "ja")],
+                            NAMED_DETAILS) is None
 
 def test_hits_in_the_questions_language_count_when_they_carry_the_most_of_its_words():
     from assistant.chunking import Chunk

@@ -22,6 +22,7 @@ from assistant.superseded import Superseded, asks_past
     "Keg tracking (2023 spreadsheet) — OBSOLETE", "[Deprecated] Build setup", "旧システムの使い方 - 廃止",
     "旧デプロイ手順 (deploy.sh)", "旧デプロイスクリプト", "Old deploy script",  # heldout18: a name before the way
     "延長保育の時間（旧）", "Booking (old)", "【廃止】鍵の受け渡し", "Limits (legacy)",  # the marker alone (heldout16, 24)
+    "料金（令和6年3月まで）", "Fees (until March 2025)",
 ])
 def test_a_heading_that_marks_its_section_as_replaced(heading):
     assert Superseded([("Page", heading)]).groups
@@ -31,6 +32,9 @@ def test_a_heading_that_marks_its_section_as_replaced(heading):
     "古い本の除籍", "Old data cleanup", "新旧の違い", "旧館の利用", "サービス廃止の手順", "移行（2026年4月〜）",
     "Release (v2)", "概要", "Deprecated APIs", "Handling obsolete stock", "廃止になった商品の扱い",
     "旧正月の営業", "Old tools cleanup", "旧館（本館の隣）の鍵", "Old Town (旧市街) walking route",
+    # a period with no year is today's rule (an attack: each was labelled "old version")
+    "Visitor parking (up to 3 hours)", "Road closure (until further notice)", "Submit forms (before your first day)",
+    "Lunch (~13:00)", "受付時間（17時まで）", "経費精算（月末まで）",
 ])
 def test_a_current_section_about_old_things_is_not_replaced(heading):
     assert not Superseded([("Page", heading)]).groups
@@ -51,10 +55,9 @@ def test_a_current_section_about_old_things_is_not_replaced(heading):
     # a past form inside the question tells what happened; at its end it asks about then
     ("14 時の測定で、いちばん低いところが 0.45 だった。お客さんを上げたほうがいい？", False),
     ("2025年3月までのやり方では、督促のはがきはいつ出していた？", True), ("締め日は何日だったっけ？", True),
-    # a time before now (a fresh user, heldout27: the current price came first for these)
-    ("What did lunch cost before April 2026?", True), ("去年のキャンセル料はいくら？", True),
-    ("昨年度の料金は？", True), ("What was lunch last year?", True),
-    ("Call before 17:00, right?", False), ("Apply before May 5?", False),
+    # last year's documents are asked about today (an attack on this pass's first version)
+    ("去年の源泉徴収票はどこでもらえる？", False), ("Where do I submit last year's expense report?", False),
+    ("売上の前年比はどこで見られる？", False), ("Prior to 2030, how do I submit expenses?", False),
 ])
 def test_a_question_about_the_past(question, past):
     assert asks_past(question) is past
@@ -184,7 +187,10 @@ def test_a_page_in_the_archive_folder_ranks_below_the_current_one(tmp_path, monk
     assert old.replaced == "archive" and old.to_json()["replaced"] == "archive"
     answer = searcher.search(question, 3)
     assert format_answer(answer).count("旧版：ノートでは置き換え済みとされています（archive）") == 1
-    assert answer_html(answer).count('class="replaced-note"') == 1
+    shown = answer_html(answer)
+    assert shown.count('class="replaced-note"') == 1
+    # closed, its row says so too (an attack: an archived page's closed row read as the current one)
+    assert shown.count('<summary><span class="replaced-tag">旧版</span>') == 1
     assert answer.hits[0].replaced is None and answer.hits[0].to_json()["replaced"] is None
     monkeypatch.setattr(retrieve, "SUPERSEDED_SPREAD", 0.0)  # the trap, without the rule
     assert searcher.search(question, 3).hits[0].chunk.source == "archive/延長保育-2024.md"
