@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from ..notes import Note, _front_matter_end, is_liquid_line, parse_structure
 from . import slugs
+from .goldmarktext import goldmark_text
 from .mkdocsmarkdown import MkdocsMarkdown
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class _Candidate:
     nested: bool  # inside a list or blockquote
     rendered: str  # text + code spans, entities decoded (what the reader sees)
     typographic: str  # the same with kramdown's typographic symbols applied
-    goldmark: str = ""  # the text Hugo's goldmark makes an id from (`_goldmark_text`)
+    goldmark: str = ""  # the text Hugo's goldmark makes an id from (goldmarktext.py)
 
 
 def parse_source(note: Note) -> list[str]:
@@ -91,36 +92,8 @@ def _candidates(lines: list[str]) -> list[_Candidate]:
                 shown.append("\n")
                 typo.append("\n")
         out.append(_Candidate(int(tok.tag[1:]), tok.map[0], tok.map[1], tok.markup in ("=", "-"),
-                              tok.level > 0, "".join(shown), "".join(typo), _goldmark_text(tokens[i + 1].children or ())))
+                              tok.level > 0, "".join(shown), "".join(typo), goldmark_text(tokens[i + 1].children or ())))
     return out
-
-
-_GOLDMARK_DASHES = re.compile(r"-{2,3}")  # goldmark's typographer: "--" an en dash, "---" an em dash
-
-
-def _goldmark_text(children) -> str:
-    """A heading's text as Hugo 0.168 makes its id from it: its inline text (a link's without
-    the URL, an image's alt text, code spans) less the typographer's dashes, autolinks and raw
-    HTML; a setext heading's last line. Hugo 0.111 read the source: `## See ([C](https://c.x))`
-    was `see-chttpscx`, now `see-c` (heldout28, written blind against 0.168)."""
-    out: list[str] = []
-    skipping = False  # inside an autolink, whose text (the URL) goldmark leaves out
-    for child in children:
-        if child.type == "link_open" and child.markup in ("autolink", "linkify"):
-            skipping = True
-        elif child.type == "link_close" and skipping:
-            skipping = False
-        elif skipping:
-            continue
-        elif child.type == "text":
-            out.append(_GOLDMARK_DASHES.sub("", child.content))
-        elif child.type == "code_inline":
-            out.append(child.content)
-        elif child.type == "image":
-            out.append(_goldmark_text(child.children or ()))
-        elif child.type in ("softbreak", "hardbreak"):
-            out.clear()  # the id is made from the last line
-    return "".join(out)
 
 
 # --- kramdown family -------------------------------------------------------------------
@@ -296,7 +269,7 @@ def _split_goldmark_attrs(text: str) -> tuple[str, str | None, bool]:
 
 
 def _hugo_headings(lines: list[str]) -> list[WikiHeading]:
-    """Hugo 0.168's ids (tests/test_wiki_engines_real.py): from the heading's text (`_goldmark_text`),
+    """Hugo 0.168's ids (tests/test_wiki_engines_real.py): from the heading's text (goldmarktext.py),
     or a trailing `{#id .class}` on an ATX heading, which is not text."""
     ids, out = slugs.HugoIds(), []
     for cand in _candidates(lines):
