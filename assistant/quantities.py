@@ -45,9 +45,8 @@ _NOT_ASKING_JA = r"(?!も(?!ら)|か(?!か|ら)|でも)"
 
 def _answers(units_ja: str, units_en: str, extra: str = "") -> re.Pattern:
     """A number followed by a unit of one kind: digits or kanji numerals with a Japanese or
-    English unit (joined by a hyphen too, a unit of three letters or more: "your own 6-digit
-    PIN", "a 10-minute break", not "rule 5-m", "3-D printer"), a
-    number word with a whole English unit word, or `extra` alone."""
+    English unit (by a hyphen too, a unit of 3 letters or more: "your own 6-digit PIN", not
+    "rule 5-m"), a number word with a whole English unit word, or `extra` alone."""
     return re.compile(
         rf"(?:{_DIGITS}|{_KANJI_NUMBER}){_SCALE}\s*(?:[-~〜～]\s*(?:{_DIGITS}|{_KANJI_NUMBER})\s*)?(?:{units_ja}|(?:-(?=[a-z]{{3}}))?(?:{units_en})\b)"
         rf"|{_WORD_NUMBER}(?:[\s-]+\w+)?[\s-]+(?:{units_en})\b" + (f"|{extra}" if extra else "")
