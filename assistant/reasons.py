@@ -54,7 +54,7 @@ class Reasons:
         return (self.weight * spread * self.gives_reason).astype(np.float32)
 
 
-# In shares of the index's spread, as superseded.py's demotion. e5 over 24 corpora: Hit@1 844 ->
-# 849 at 0.2 (7 gained, 2 lost, no flag), 846 at 0.4 with 5 more answered questions flagged
+# In shares of the index's spread, as superseded.py's demotion. e5 over 24 corpora: Hit@1 843 ->
+# 848 at 0.2 (7 gained, 2 lost, no flag); at 0.4 3 fewer and 5 more answered questions flagged
 # (docs/evaluation.md, fifty-second pass); Gemma's own in profiles.py.
 REASON_SPREAD = 0.2

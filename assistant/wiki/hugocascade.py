@@ -206,13 +206,13 @@ def _blocks(cascade) -> list[tuple[object, dict]]:
     if isinstance(cascade, dict):
         return [(None, {k: v for k, v in lower_keys(cascade).items() if k not in _TARGET_KEYS})]
     if isinstance(cascade, list):
-        return [(b.get("target", b.get("_target")), {k: v for k, v in lower_keys(b).items() if k not in _TARGET_KEYS})
+        return [(b.get("_target", b.get("target")), {k: v for k, v in lower_keys(b).items() if k not in _TARGET_KEYS})
                 for b in reversed(cascade) if isinstance(b, dict)]
     return []
 
 
-_TARGET_KEYS = ("target", "_target")  # Hugo 0.145 renamed `_target` (and `_build`) without the '_'
-
+# Hugo 0.145 renamed `_target` (and `_build`) without the '_'; given both, `_target` wins (an attack)
+_TARGET_KEYS = ("target", "_target")
 
 
 def _is_draft(meta: dict) -> bool:
