@@ -94,6 +94,12 @@ def test_the_first_block_of_a_list_wins_and_only_a_lower_case_target_is_one():
     assert hidden_by_sections(notes, None) == {"m/a.md"}
     notes = {"t/_index.md": {"cascade": [{"_TARGET": {"path": "/t/a.md"}, "DRAFT": True}]}, "t/a.md": {}, "t/b.md": {}}
     assert hidden_by_sections(notes, None) == {"t/_index.md", "t/a.md", "t/b.md"}
+    # Hugo 0.145 renamed `_target` to `target`; given both, `_target` counts (an attack)
+    notes = {"r/_index.md": {"cascade": [{"target": {"path": "/r/a.md"}, "draft": True}]}, "r/a.md": {}, "r/b.md": {}}
+    assert hidden_by_sections(notes, None) == {"r/a.md"}
+    notes = {"r/_index.md": {"cascade": [{"target": {"path": "/r/a.md"}, "_target": {"path": "/r/b.md"}, "draft": True}]},
+             "r/a.md": {}, "r/b.md": {}}
+    assert hidden_by_sections(notes, None) == {"r/b.md"}
 
 
 @pytest.mark.parametrize("value, true", [
