@@ -54,7 +54,7 @@ class _Candidate:
     nested: bool  # inside a list or blockquote
     rendered: str  # text + code spans, entities decoded (what the reader sees)
     typographic: str  # the same with kramdown's typographic symbols applied
-    goldmark: str = ""  # the text Hugo's goldmark makes an id from (goldmarktext.py)
+    inline: tuple = ()  # the heading's inline tokens (markdown-it), which Hugo's id is made from
 
 
 def parse_source(note: Note) -> list[str]:
@@ -92,7 +92,7 @@ def _candidates(lines: list[str]) -> list[_Candidate]:
                 shown.append("\n")
                 typo.append("\n")
         out.append(_Candidate(int(tok.tag[1:]), tok.map[0], tok.map[1], tok.markup in ("=", "-"),
-                              tok.level > 0, "".join(shown), "".join(typo), goldmark_text(tokens[i + 1].children or ())))
+                              tok.level > 0, "".join(shown), "".join(typo), tuple(tokens[i + 1].children or ())))
     return out
 
 
@@ -273,7 +273,7 @@ def _hugo_headings(lines: list[str]) -> list[WikiHeading]:
     or a trailing `{#id .class}` on an ATX heading, which is not text."""
     ids, out = slugs.HugoIds(), []
     for cand in _candidates(lines):
-        text, basis, explicit = cand.rendered, cand.goldmark, None
+        text, basis, explicit = cand.rendered, goldmark_text(cand.inline), None
         if not cand.setext:
             _, explicit, had = _split_goldmark_attrs(_atx_text(_CONTAINER_PREFIX.sub("", lines[cand.start], count=1)))
             if had:
