@@ -501,6 +501,39 @@ def test_copy_gives_text_not_html(live_server, new_page, search_service, built_s
     assert "opy" not in labels, labels
 
 
+def test_copy_in_a_frame_without_clipboard_permission(live_server, static_server, new_page, search_service,
+                                                     built_settings):
+    """A fresh user (heldout27): in a wiki page's iframe without `allow="clipboard-write"`, the
+    copy button showed a tick and copied nothing (the clipboard API is refused there). It copies
+    by the older copy command; where that fails too, it says so and shows the text, selected."""
+    root, wiki = static_server
+    base = live_server(create_app(search_service, dataclasses.replace(built_settings, allowed_origins=(wiki,))))
+    (root / "plain.html").write_text(f'<iframe id="assistant" src="{base}/embed/" width="900" height="800"></iframe>',
+                                     encoding="utf-8")
+    page = new_page(permissions=["clipboard-read", "clipboard-write"])
+    page.goto(wiki + "/plain.html")
+    frame = page.frame_locator("#assistant")
+    wait_loaded(frame)
+    answer = ask(frame, JA_QUESTION, 1)
+    button = answer.locator(".lead .copy-cite")
+    button.click()
+    expect_text = button.locator(".cite-text").evaluate("t => [...t.children].map(s => s.textContent).join('\\n')")
+    page.wait_for_timeout(300)
+    assert page.evaluate("navigator.clipboard.readText()") == expect_text
+    assert "copied" in button.get_attribute("class")
+    # Where no way of copying works, no tick: the text to copy by hand, selected.
+    page.evaluate("navigator.clipboard.writeText('before')")
+    for f in page.frames:
+        f.evaluate("document.execCommand = () => false")
+    button.click()
+    page.wait_for_timeout(300)
+    assert "copy-failed" in button.get_attribute("class") and "copied" not in button.get_attribute("class").split()
+    by_hand = answer.locator(".lead textarea.copy-by-hand")
+    assert by_hand.is_visible() and by_hand.input_value() == expect_text
+    assert by_hand.evaluate("a => document.activeElement === a && a.selectionEnd - a.selectionStart === a.value.length")
+    assert page.evaluate("navigator.clipboard.readText()") == "before"
+
+
 def test_a_citation_opens_a_new_tab_and_keeps_the_chat(live_server, new_page, search_service, built_settings):
     page = new_page()
     base = live_server(create_app(search_service, built_settings))
