@@ -38,7 +38,7 @@ from .profiles import load_embedder
 from .store import chunking_settings
 from .termsafe import terminal_safe
 from .textnorm import width_fold
-from .wiki import wiki_page
+from .wiki import HugoSections, hugo_sections, wiki_page
 
 log = logging.getLogger(__name__)
 
@@ -72,13 +72,17 @@ def _unlabelled(text: str, label: str, separator: str) -> str:
     return text[len(label) + len(separator):] if text.startswith(label + separator) else text
 
 
-def note_units(note, first: int, settings: Settings, budget: int, count_tokens) -> NoteUnits:
+def note_units(note, first: int, settings: Settings, budget: int, count_tokens,
+               sections: HugoSections | None = None) -> NoteUnits:
     """Chunks, answer lines and passages of one note (chunk ids start at `first`), keeping
-    the text to embed within AMPLIFICATION x the note's size (see there)."""
+    the text to embed within AMPLIFICATION x the note's size (see there). `sections`: a Hugo
+    site's section slugs (wiki.hugo_sections over the published notes; None: none)."""
     chunks = chunk_note(note, settings.max_chunk_lines, budget, count_tokens, settings.wiki_engine, settings.wiki_clean_urls,
-                        settings.wiki_languages, settings.wiki_pages_dir, settings.wiki_permalinks, settings.wiki_mkdocs)
+                        settings.wiki_languages, settings.wiki_pages_dir, settings.wiki_permalinks, settings.wiki_mkdocs,
+                        sections)
     shown = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls, settings.wiki_languages,
-                      settings.wiki_pages_dir, settings.wiki_permalinks, settings.wiki_mkdocs).text  # what the page shows
+                      settings.wiki_pages_dir, settings.wiki_permalinks, settings.wiki_mkdocs,
+                      sections).text  # what the page shows
     tables = TableHeaders(shown.lines)  # one per note: its chunks share its tables and leads
     leads = paragraph_leads(shown.lines, 1, len(shown.lines))[0]
     lines = [
@@ -296,11 +300,13 @@ def _build(settings: Settings, embedder: Embedder, notes, corpus: dict, progress
     chunks, chunk_texts, lines, passages = [], [], [], []
     budget = chunk_token_budget(settings, embedder)
     stages = Stages()
+    # A Hugo section's slug names the folder in every URL below it: read from all the notes.
+    sections = hugo_sections(notes, settings.wiki_languages, settings.wiki_pages_dir) if settings.wiki_engine == "hugo" else None
     with stages("chunks, lines, passages planned"):
         for note in notes:
             # Chunks and passages split the same lines: count each line's tokens once.
             count_tokens = functools.lru_cache(maxsize=None)(embedder.count_tokens)
-            units = note_units(note, len(chunks), settings, budget, count_tokens)
+            units = note_units(note, len(chunks), settings, budget, count_tokens, sections)
             chunks += units.chunks
             chunk_texts += units.chunk_texts
             lines += units.lines

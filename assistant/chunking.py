@@ -21,7 +21,7 @@ from .notes import Block, Note
 from .paragraphleads import paragraph_leads
 from .tokens import estimate_tokens
 from .textnorm import match_form, width_fold
-from .wiki import DEFAULT_ENGINE, WikiPage, wiki_page
+from .wiki import DEFAULT_ENGINE, HugoSections, WikiPage, wiki_page
 from .wiki.hugo import HugoLanguages
 from .wiki.jekyll import JekyllUrls
 from .wiki.mkdocsmarkdown import MkdocsMarkdown
@@ -263,14 +263,16 @@ def chunk_note(
     pages_dir: str = "",
     permalinks: JekyllUrls | None = None,
     mkdocs: MkdocsMarkdown | None = None,
+    sections: HugoSections | None = None,
 ) -> list[Chunk]:
     """Chunks of one note, in line order, covering every line the page shows exactly once.
 
     `wiki_engine` (assistant.wiki.ENGINES) decides headings, anchors, title and page URL
     (with `clean_urls`, a Hugo site's `languages`, the site's `pages_dir`, a Jekyll site's
-    `permalinks` and an MkDocs site's heading settings, `mkdocs`).
+    `permalinks`, an MkDocs site's heading settings, `mkdocs`, and a Hugo site's section slugs,
+    `sections`).
     """
-    page = wiki_page(note, wiki_engine, clean_urls, languages, pages_dir, permalinks, mkdocs)
+    page = wiki_page(note, wiki_engine, clean_urls, languages, pages_dir, permalinks, mkdocs, sections)
     line_tokens = [count_tokens(line) if line.strip() else 0 for line in note.lines]
     chunks, starts = [], [b.start for b in note.blocks]
     sections = _sections(note, page)

@@ -599,6 +599,41 @@ HUGO_DOCSY_NOTES = {
 }
 
 
+# A section's slug (`_index.md`) names its folder in the URL of every page below it, in each
+# language its own; a section's `url` moves only its own page (Hugo 0.168; 0.111 kept the
+# folder's name: every page below was cited at a URL the site does not have).
+HUGO_SECTION_SLUG_NOTES = {
+    "_index.md": "---\ntitle: Home\n---\n## Welcome\n",
+    "guide/_index.md": "---\ntitle: Guide\nslug: Hand Book\n---\n## Overview\n",
+    "guide/page.md": "---\ntitle: Page\n---\n## Steps\n",
+    "guide/sub/_index.md": "---\ntitle: Sub\nSlug: subx\n---\n## Sub overview\n",
+    "guide/sub/deep.md": "---\ntitle: Deep\n---\n## Deep steps\n",
+    "guide/sub/pump/index.md": "---\ntitle: Pump\nslug: pumps\n---\n## Parts\n",
+    "guide/_index.ja.md": "---\ntitle: 手引き\nslug: 手引き\n---\n## 概要\n",
+    "guide/page.ja.md": "---\ntitle: ページ\n---\n## 手順\n",
+    "guide/sub/deep.ja.md": "---\ntitle: 深い\n---\n## 深い手順\n",
+    "other/_index.md": "---\ntitle: Other\nurl: /manual/\n---\n## Manual\n",
+    "other/p.md": "---\ntitle: P\n---\n## In other\n",
+}
+
+
+@pytest.mark.parametrize("variant", ["", "uglyURLs = true\n"])
+def test_a_hugo_section_slug_names_the_folder_of_every_page_below_it(tmp_path, capsys, monkeypatch, variant):
+    repo = _hugo_site(tmp_path, monkeypatch, HUGO_SECTION_SLUG_NOTES, variant + HUGO_LANGUAGES)
+    checked, wrong = _check_links(repo / "notes", repo / "public", "/teamwiki/", capsys)
+    assert wrong == [] and checked == len(HUGO_SECTION_SLUG_NOTES)
+    assert cli.main(["links", "--corpus", str(repo / "notes"), "--json"]) == 0
+    urls = {p["source"]: unquote(p["url"][len("https://example.org/teamwiki"):])
+            for p in map(json.loads, capsys.readouterr().out.splitlines())}
+    ugly = bool(variant)
+    page = (lambda path: path + ".html") if ugly else (lambda path: path + "/")  # noqa: E731
+    assert urls["guide/page.md"] == page("/hand-book/page")
+    assert urls["guide/sub/deep.md"] == page("/hand-book/subx/deep")
+    assert urls["guide/sub/pump/index.md"] == page("/hand-book/subx/pumps")
+    assert urls["guide/page.ja.md"] == page("/ja/手引き/page") and urls["guide/sub/deep.ja.md"] == page("/ja/手引き/sub/deep")
+    assert urls["other/p.md"] == page("/other/p") and urls["other/_index.md"] == "/manual/"
+
+
 @pytest.mark.parametrize("layout", ["docsy", "config folder", "disabled root"])
 def test_every_link_lands_on_a_docsy_style_bilingual_hugo_site(tmp_path, capsys, monkeypatch, layout):
     notes = dict(HUGO_DOCSY_NOTES)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..notes import Note
 from .headings import WikiHeading, page_headings
-from .pages import front_matter, page_path, page_title
+from .pages import HugoSections, front_matter, hugo_sections, page_path, page_title
 from .shown import PageText, page_text
 from .hugo import HugoLanguages
 from .jekyll import JekyllUrls
@@ -45,26 +45,31 @@ class WikiPage:
 
 def wiki_page(note: Note, engine: str = DEFAULT_ENGINE, clean_urls: bool | None = None,
               languages: HugoLanguages | None = None, pages_dir: str = "",
-              permalinks: JekyllUrls | None = None, mkdocs: MkdocsMarkdown | None = None) -> WikiPage:
+              permalinks: JekyllUrls | None = None, mkdocs: MkdocsMarkdown | None = None,
+              sections: HugoSections | None = None) -> WikiPage:
     """The page of one note under `engine`; ValueError for an unknown engine. `languages`:
     a Hugo site's (hugo.HugoLanguages; None: Hugo's default); `pages_dir`: the folder of the
     notes folder the site makes its pages from; `permalinks`: a Jekyll site's (jekyll.JekyllUrls;
     None: Jekyll's defaults) (pages.page_path); `mkdocs`: an MkDocs site's heading settings
-    (mkdocsmarkdown.MkdocsMarkdown; None: MkDocs' defaults).
+    (mkdocsmarkdown.MkdocsMarkdown; None: MkDocs' defaults); `sections`: a Hugo site's section
+    slugs (pages.hugo_sections over its published notes; None: none).
 
     Cached by the note's content hash: a build chunks each note twice (chunks, passages).
     """
     check_engine(engine)
-    return _cached_page(note.source, note.sha256, engine, clean_urls, languages, pages_dir, permalinks, mkdocs, note)
+    return _cached_page(note.source, note.sha256, engine, clean_urls, languages, pages_dir, permalinks, mkdocs, sections,
+                        note)
 
 
 @functools.lru_cache(maxsize=512)
 def _cached_page(source: str, sha256: str, engine: str, clean_urls: bool | None, languages: HugoLanguages | None,
-                 pages_dir: str, permalinks: JekyllUrls | None, mkdocs: MkdocsMarkdown | None, note: Note) -> WikiPage:
+                 pages_dir: str, permalinks: JekyllUrls | None, mkdocs: MkdocsMarkdown | None,
+                 sections: HugoSections | None, note: Note) -> WikiPage:
     headings = tuple(page_headings(note, engine, mkdocs))
-    return WikiPage(page_title(note, engine, headings), page_path(note, engine, clean_urls, languages, pages_dir, permalinks),
+    return WikiPage(page_title(note, engine, headings), page_path(note, engine, clean_urls, languages, pages_dir, permalinks,
+                                                              sections),
                     headings, page_text(note, engine, headings))
 
 
-__all__ = ["ENGINES", "DEFAULT_ENGINE", "PageText", "WikiHeading", "WikiPage", "wiki_page", "check_engine",
-           "front_matter"]
+__all__ = ["ENGINES", "DEFAULT_ENGINE", "HugoSections", "PageText", "WikiHeading", "WikiPage", "wiki_page", "check_engine",
+           "front_matter", "hugo_sections"]

@@ -14,7 +14,7 @@ from ..cite import bare_root_for, citation_url, page_url
 from ..config import Settings
 from ..notes import load_notes
 from ..termsafe import json_text, terminal_safe
-from . import wiki_page
+from . import hugo_sections, wiki_page
 from .published import published_notes
 from .site import read_site_config
 
@@ -26,9 +26,11 @@ def page_links(settings: Settings) -> Iterator[dict]:
     warning names them."""
     site = read_site_config(settings.corpus_dir)
     bare = bare_root_for(settings.wiki_engine, settings.wiki_clean_urls)
-    for note in published_notes(load_notes(settings.corpus_dir), settings.wiki_engine, site, settings.wiki_pages_dir):
+    notes = published_notes(load_notes(settings.corpus_dir), settings.wiki_engine, site, settings.wiki_pages_dir)
+    sections = hugo_sections(notes, settings.wiki_languages, settings.wiki_pages_dir) if settings.wiki_engine == "hugo" else None
+    for note in notes:
         page = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls, settings.wiki_languages,
-                         settings.wiki_pages_dir, settings.wiki_permalinks, settings.wiki_mkdocs)
+                         settings.wiki_pages_dir, settings.wiki_permalinks, settings.wiki_mkdocs, sections)
         yield {
             "source": note.source,
             "title": page.title,

@@ -30,10 +30,12 @@ home page), else the file name made readable; for index/README files the folder'
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
@@ -100,12 +102,13 @@ def jekyll_permalink(permalink: str) -> str:
 
 
 def page_path(note: Note, engine: str, clean_urls: bool | None = None, languages: HugoLanguages | None = None,
-              pages_dir: str = "", permalinks: JekyllUrls | None = None) -> str:
+              pages_dir: str = "", permalinks: JekyllUrls | None = None, sections: HugoSections | None = None) -> str:
     """URL path of the note's page, '/'-rooted, not yet percent-encoded. `languages`: a Hugo
     site's (None: Hugo's default, one language "en"); `pages_dir`: the folder the site makes
     its pages from when the notes folder is the project's root (site.SiteConfig.pages_dir), so
     `content/visas/card.md` is the page `/visas/card/`; `permalinks`: a Jekyll site's posts,
-    collections and permalink style (jekyll.JekyllUrls; None: Jekyll's defaults)."""
+    collections and permalink style (jekyll.JekyllUrls; None: Jekyll's defaults); `sections`:
+    a Hugo site's section slugs (hugo_sections; None: none)."""
     meta = front_matter(note)
     permalink = _front_matter_path(meta.get("permalink"))
     parts = source_parts(note.source)
@@ -133,7 +136,8 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None, languages
         return "/" + "/".join(parts)
     clean = CLEAN_URLS_DEFAULT[engine] if clean_urls is None else clean_urls
     if engine == "hugo":
-        return hugo_page_path(lower_keys(meta), parts, clean, languages or HugoLanguages())  # Hugo's keys: any case
+        return hugo_page_path(lower_keys(meta), parts, clean, languages or HugoLanguages(),  # Hugo's keys: any case
+                              sections or HugoSections())
     name = without_suffix(parts[-1])
     folder = parts[:-1]
     if engine == "github-wiki":  # one flat namespace of page names: the folders are not in the URL
@@ -204,7 +208,8 @@ def without_suffix(name: str) -> str:
     return name
 
 
-def hugo_page_path(meta: dict, parts: list[str], clean: bool, languages: HugoLanguages) -> str:
+def hugo_page_path(meta: dict, parts: list[str], clean: bool, languages: HugoLanguages,
+                   sections: HugoSections | None = None) -> str:
     """URL path of a Hugo page: its front matter (keys lower-cased), its folder and file
     names, the site's URL style and languages (Hugo 0.168, each rule checked by
     tests/test_site_real.py against a real build):
@@ -220,7 +225,9 @@ def hugo_page_path(meta: dict, parts: list[str], clean: bool, languages: HugoLan
       site's own is its home page (/, /ja/);
     - `url` wins; one not starting with '/' is under the language's prefix (`url: rel/` of
       a `ja` page -> /ja/rel/), one starting with '/' is not;
-    - `slug` renames a page, or a leaf bundle's folder; a section keeps its folder's name;
+    - `slug` renames a page, or a leaf bundle's folder; a section's renames the section and
+      every page below it (`sections`, hugo_sections: content/guide/_index.md with `slug:
+      handbook` serves guide/page.md at /handbook/page/; Hugo 0.111 kept the folder's name);
     - `uglyURLs` (`clean` false): /dir/page.html, a leaf bundle's page /dir.html, a
       section's /dir/index.html.
     """
@@ -234,14 +241,14 @@ def hugo_page_path(meta: dict, parts: list[str], clean: bool, languages: HugoLan
         return jekyll_permalink(url if url.startswith("/") else prefix + url)
     bundle = languages.bundle_page(file_name)
     index = bundle is not None
-    folder = parts[:-1]
+    folder = [hugo_path_segment(p) for p in parts[:-1]]
+    if sections is not None:
+        folder = sections.folder(language, parts[:-1], folder)
     slug = _front_matter_path(meta.get("slug"))
     if slug and not index:
         name = slug
     elif slug and bundle == "leaf" and folder:  # a leaf bundle's slug names its folder
-        folder = folder[:-1] + [slug]
-    # MakePathSanitized keeps '/' and '.': a `slug: ../../x` must not climb out either
-    folder = [hugo_path_segment(p) for p in folder]
+        folder = folder[:-1] + [slug_segment(slug)]
     name = jekyll_permalink(hugo_path_segment(name)).strip("/") or "-"
     if index:
         if not clean and bundle == "leaf" and folder:  # uglyURLs: a leaf bundle's page is /dir.html,
@@ -249,6 +256,53 @@ def hugo_page_path(meta: dict, parts: list[str], clean: bool, languages: HugoLan
         # a section's (and the home page) /dir/index.html (Hugo 0.168; 0.111 made it /dir.html)
         return "/" + prefix + "".join(p + "/" for p in folder) + ("" if clean else "index.html")
     return "/" + prefix + "".join(p + "/" for p in folder) + name + ("/" if clean else ".html")
+
+
+def slug_segment(slug: str) -> str:
+    """A folder's part of a Hugo URL a `slug` gives, as MakePathSanitized writes it; it keeps
+    '/' and '.', and a `slug: ../../x` must not climb out of the site."""
+    return jekyll_permalink(hugo_path_segment(slug)).strip("/") or "-"
+
+
+@dataclass(frozen=True)
+class HugoSections:
+    """The `slug` of each section's page (`_index.md`) per language: (language, the section's
+    folder in its language's content folder, the slug). Hugo 0.168 serves the section and
+    every page below it under that name, each language under its own (checked by
+    tests/test_site_real.py); a section's `url` moves only its own page."""
+
+    slugs: tuple[tuple[str, tuple[str, ...], str], ...] = ()
+
+    @functools.cached_property
+    def _by_folder(self) -> dict[tuple[str, tuple[str, ...]], str]:
+        return {(language, folder): slug_segment(slug) for language, folder, slug in self.slugs}
+
+    def folder(self, language: str, parts: list[str], served: list[str]) -> list[str]:
+        """`served` (the segments of the folder at `parts`, sanitized) with each section's
+        segment its `language` slug, where it has one."""
+        if not self.slugs:
+            return served
+        return [self._by_folder.get((language, tuple(parts[: i + 1])), segment) for i, segment in enumerate(served)]
+
+
+def hugo_sections(notes: Iterable[Note], languages: HugoLanguages | None, pages_dir: str = "") -> HugoSections:
+    """The section slugs of a Hugo site's published `notes` (HugoSections); `languages` and
+    `pages_dir` as for page_path."""
+    languages = languages or HugoLanguages()
+    below = pages_dir.split("/") if pages_dir else []
+    slugs = []
+    for note in notes:
+        parts = source_parts(note.source)
+        if below and parts[: len(below)] == below and len(parts) > len(below):
+            parts = parts[len(below):]
+        language = languages.page_language(parts)
+        inner = languages.folder_language(parts)[1]
+        if language is None or len(inner) < 2 or languages.bundle_page(inner[-1]) != "branch":
+            continue
+        slug = _front_matter_path(lower_keys(front_matter(note)).get("slug"))
+        if slug:
+            slugs.append((language, tuple(inner[:-1]), slug))
+    return HugoSections(tuple(sorted(slugs)))
 
 
 def hugo_path_segment(name: str) -> str:
