@@ -101,6 +101,9 @@ def parse_structure(text: str) -> list:
     env: dict = {}  # the note's link reference definitions: `## [Clinic][c]` shows "Clinic"
     tokens = _parser().disable("inline").parse(text, env)
     inline = _parser()  # one per note: a parser's construction costs more than a heading's parse
+    # An escape or a character reference stays a token of its own (`text_special`): Hugo's
+    # ids keep a numeric reference as written (`&#65;` gives "65": wiki/goldmarktext.py).
+    inline.disable("text_join")
     for i, token in enumerate(tokens):
         if token.type == "inline" and i and tokens[i - 1].type == "heading_open":
             if len(token.content) <= MAX_HEADING_PARSE_CHARS:
@@ -141,7 +144,7 @@ def _inline_text(token) -> str:
     """Plain text of an inline token: code spans keep their content, markup is dropped."""
     parts = []
     for child in token.children or ():
-        if child.type in ("text", "code_inline"):
+        if child.type in ("text", "text_special", "code_inline"):
             parts.append(child.content)
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")

@@ -199,13 +199,36 @@ second line
 
 ## a -- b
 
+## A &#65; &amp; B &copy; C
+
+## Num &#x41;&#12354; ref
+
+## *&#65;b* c
+
+## [&#66;ee](x) d
+
+## \\*not em\\* here
+
+Setext id {#sx}
+---------------
+
+> Two
+> quoted {#tq}
+> ---
+
+## *d_e_f* g
+
+## _s*t_ u
+
+## *p\\_q* r
+
 [^1]: A footnote.
 """
 
 
 def test_hugo_goldmark_edge_cases_get_the_real_ids(tmp_path):
-    """Attribute lists (valid or not), explicit ids reserved against later repeats, setext
-    headings (their last line), headings in containers, markup, bare URLs, footnotes and the
+    """Attribute lists (valid or not, a setext heading's too), explicit ids reserved against
+    later repeats, setext headings (their last line), character references and escapes, headings in containers, markup, bare URLs, footnotes and the
     typographer inside emphasis and links (Hugo 0.168 keeps a container's first piece of
     text: an attack's headings): Hugo's own ids, in order (a review's mutants passed the
     corpora above)."""

@@ -11,8 +11,11 @@ Hugo 0.111 made ids from the heading's source line: `## See ([C](https://c.x))` 
   (linkify), a footnote reference (`[^1]`), autolinks and raw HTML;
 - of emphasis, a link, a strikethrough or an image, only its first piece of text: the text up
   to its first nested markup or typographer's replacement (`**What's new**` is `what`,
-  `[Step 2: **Deploy** it](x)` is `step-2`, `*Don't* panic` is `don-panic`);
-- of a setext heading, its last line.
+  `[Step 2: **Deploy** it](x)` is `step-2`, `*Don't* panic` is `don-panic`), where a run
+  of `*` or `_` that made no emphasis ends the piece after it (`*d_e*` is `d_`);
+- of a setext heading, its last line;
+- of a numeric character reference, its number as written (`&#x41;` is `x41`); of a named
+  one or an escape, the character.
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ _SPLIT = re.compile(
     r"|(?:https?://|ftp://|www\.)[^\s<]*[^\s<.,:;\"')\]!?*_~]"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|\[\^[^\]\s]+\]")
+_DELIMITER_RUN = re.compile(r"[*_]+")
 _CONTAINERS = {"em_open": "em_close", "strong_open": "strong_close", "s_open": "s_close", "link_open": "link_close"}
 
 
@@ -47,6 +51,8 @@ def goldmark_text(children) -> str:
             continue
         if child.type == "text":
             out.append(_SPLIT.sub("", child.content))
+        elif child.type == "text_special":
+            out.append(_special_text(child))
         elif child.type == "code_inline":
             out.append(child.content)
         elif child.type == "image":
@@ -55,6 +61,12 @@ def goldmark_text(children) -> str:
             out.clear()  # the id is made from the last line
         i += 1
     return "".join(out)
+
+
+def _special_text(token) -> str:
+    """An escape's or character reference's text: goldmark's of a numeric reference is its
+    number as written."""
+    return token.markup[2:-1] if token.info == "entity" and token.markup.startswith("&#") else token.content
 
 
 def _closing(children, at: int) -> int:
@@ -75,8 +87,26 @@ def _first_piece(children) -> str:
     if not children:
         return ""
     first = children[0]
-    if first.type == "text":
-        return _SPLIT.split(first.content, maxsplit=1)[0]
+    if first.type in ("text", "text_special"):  # a reference or an escape ends no piece
+        run = []
+        for child in children:
+            if child.type == "text_special":
+                run.append(_special_text(child))
+                continue
+            if child.type != "text":
+                break
+            # goldmark's piece ends before a typographer's replacement or linked address, and
+            # after a run of `*` or `_` that made no emphasis ("*d_e*" is "d_")
+            cut = _SPLIT.search(child.content)
+            delimiters = _DELIMITER_RUN.search(child.content)
+            if delimiters and (cut is None or delimiters.end() <= cut.start()):
+                run.append(child.content[: delimiters.end()])
+                break
+            if cut:
+                run.append(child.content[: cut.start()])
+                break
+            run.append(child.content)
+        return "".join(run)
     if first.type == "code_inline":
         return first.content
     if first.type in _CONTAINERS and not (first.type == "link_open" and first.markup in ("autolink", "linkify")):

@@ -25,6 +25,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+from markdown_it.token import Token
 
 from ..notes import Note, _front_matter_end, is_liquid_line, parse_structure
 from . import slugs
@@ -74,6 +75,19 @@ def _kramdown_typographic(text: str) -> str:
     return text
 
 
+def _joined_text(children) -> list:
+    """Heading inline tokens with each run of text and escapes or character references
+    (`text_special`, kept apart for Hugo's ids) joined into one text token, as markdown-it's
+    text_join makes them."""
+    out: list = []
+    for child in children:
+        if child.type in ("text", "text_special") and out and out[-1].type == "text":
+            out[-1] = Token("text", "", 0, content=out[-1].content + child.content)
+        else:
+            out.append(Token("text", "", 0, content=child.content) if child.type == "text_special" else child)
+    return out
+
+
 def _candidates(lines: list[str]) -> list[_Candidate]:
     tokens = parse_structure("\n".join(lines) + "\n")
     out = []
@@ -81,7 +95,7 @@ def _candidates(lines: list[str]) -> list[_Candidate]:
         if tok.type != "heading_open" or not tok.map:
             continue
         shown, typo = [], []
-        for child in tokens[i + 1].children or ():
+        for child in _joined_text(tokens[i + 1].children or ()):
             if child.type == "text":
                 shown.append(child.content)
                 typo.append(_kramdown_typographic(child.content))
@@ -270,14 +284,18 @@ def _split_goldmark_attrs(text: str) -> tuple[str, str | None, bool]:
 
 def _hugo_headings(lines: list[str]) -> list[WikiHeading]:
     """Hugo 0.168's ids (tests/test_wiki_engines_real.py): from the heading's text (goldmarktext.py),
-    or a trailing `{#id .class}` on an ATX heading, which is not text."""
+    or a trailing `{#id .class}` on an ATX heading or a setext heading's last line, which is
+    not text."""
     ids, out = slugs.HugoIds(), []
     for cand in _candidates(lines):
-        text, basis, explicit = cand.rendered, goldmark_text(cand.inline), None
-        if not cand.setext:
-            _, explicit, had = _split_goldmark_attrs(_atx_text(_CONTAINER_PREFIX.sub("", lines[cand.start], count=1)))
-            if had:
-                text, basis = _split_goldmark_attrs(text)[0], _split_goldmark_attrs(basis)[0]
+        text, basis = cand.rendered, goldmark_text(cand.inline)
+        if cand.setext:
+            last = _CONTAINER_PREFIX.sub("", lines[cand.end - 2], count=1).strip()
+        else:
+            last = _atx_text(_CONTAINER_PREFIX.sub("", lines[cand.start], count=1))
+        _, explicit, had = _split_goldmark_attrs(last)
+        if had:
+            text, basis = _split_goldmark_attrs(text)[0], _split_goldmark_attrs(basis)[0]
         # no text (`##`, an autolink alone): no id in Hugo 0.168; "## !!!" is "heading"
         anchor = ids.explicit(explicit) if explicit else ids.add(basis) if basis else ""
         out.append(WikiHeading(cand.level, cand.start + 1, cand.end, text.strip(), anchor))
