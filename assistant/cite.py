@@ -82,6 +82,14 @@ def page_url(base_url: str, source: str, permalink: str | None, bare_root: bool 
     return base_url.rstrip("/") + _quote_path(path)
 
 
+def base_url_for(settings, source: str) -> str:
+    """The address the page path of the note at `source` is joined to, under config.Settings
+    `settings`: the wiki's base URL, with the locale in it for a Docusaurus locale's copy of a
+    doc (wiki/docusaurusi18n.py)."""
+    translations = settings.wiki_translations
+    return translations.base_url(settings.wiki_base_url, source) if translations else settings.wiki_base_url
+
+
 def citation_url(base_url: str, source: str, permalink: str | None, anchor: str, bare_root: bool = False) -> str:
     """page_url plus '#anchor'; the anchor is a raw id, so it is always encoded (never unquoted)."""
     url = page_url(base_url, source, permalink, bare_root)

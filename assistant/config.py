@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .wiki.hugo import HugoLanguages
     from .wiki.jekyll import JekyllUrls
     from .wiki.mkdocsmarkdown import MkdocsMarkdown
+    from .wiki.docusaurusi18n import DocusaurusTranslations
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
@@ -63,6 +64,9 @@ class Settings:
     # An MkDocs site's heading settings (wiki.mkdocsmarkdown.MkdocsMarkdown: toc slugify and
     # separator, attr_list ...), from its mkdocs.yml only; None: MkDocs' defaults.
     wiki_mkdocs: MkdocsMarkdown | None = None
+    # A Docusaurus site's translated docs (wiki.docusaurusi18n.DocusaurusTranslations: each
+    # locale's folder, its pages' URLs), from its config only; None: none.
+    wiki_translations: DocusaurusTranslations | None = None
     anchor_style: str | None = None
     link_target: str = "_top"
     host: str = "127.0.0.1"
@@ -230,28 +234,16 @@ def _bool_text(value: Any) -> bool:
     return _flag(value)
 
 
-def _languages(value: Any):
-    from .wiki.hugo import HugoLanguages  # lazy: the wiki package imports the notes parser
+def _site_value(module: str, name: str, what: str) -> Callable[[Any], Any]:
+    """A check that a value is `what`: an instance of `name` of the wiki package's `module`,
+    as only a site file gives."""
+    def check(value: Any):
+        import importlib  # lazy: the wiki package imports the notes parser
 
-    if not isinstance(value, HugoLanguages):
-        raise ValueError("expected a Hugo site's languages (read from its site file)")
-    return value
-
-
-def _permalinks(value: Any):
-    from .wiki.jekyll import JekyllUrls  # lazy: the wiki package imports the notes parser
-
-    if not isinstance(value, JekyllUrls):
-        raise ValueError("expected a Jekyll site's URL settings (read from its _config.yml)")
-    return value
-
-
-def _mkdocs(value: Any):
-    from .wiki.mkdocsmarkdown import MkdocsMarkdown
-
-    if not isinstance(value, MkdocsMarkdown):
-        raise ValueError("expected an MkDocs site's markdown settings (read from its mkdocs.yml)")
-    return value
+        if not isinstance(value, getattr(importlib.import_module(f".wiki.{module}", __package__), name)):
+            raise ValueError(f"expected {what}")
+        return value
+    return check
 
 
 def _pages_dir(value: Any) -> str:
@@ -283,10 +275,11 @@ _FIELDS: dict[str, tuple[str | None, str | None, Callable[[Any], Any]]] = {
     "wiki_base_url": ("ASSISTANT_WIKI_BASE_URL", "--wiki-base-url", _base_url),
     "wiki_engine": ("ASSISTANT_WIKI_ENGINE", "--wiki-engine", _engine),
     "wiki_clean_urls": ("ASSISTANT_WIKI_CLEAN_URLS", "--wiki-clean-urls", _optional(_bool_text)),
-    "wiki_languages": (None, None, _optional(_languages)),
+    "wiki_languages": (None, None, _optional(_site_value("hugo", "HugoLanguages", "a Hugo site's languages (read from its site file)"))),
     "wiki_pages_dir": (None, None, _pages_dir),
-    "wiki_permalinks": (None, None, _optional(_permalinks)),
-    "wiki_mkdocs": (None, None, _optional(_mkdocs)),
+    "wiki_permalinks": (None, None, _optional(_site_value("jekyll", "JekyllUrls", "a Jekyll site's URL settings (read from its _config.yml)"))),
+    "wiki_mkdocs": (None, None, _optional(_site_value("mkdocsmarkdown", "MkdocsMarkdown", "an MkDocs site's markdown settings (read from its mkdocs.yml)"))),
+    "wiki_translations": (None, None, _optional(_site_value("docusaurusi18n", "DocusaurusTranslations", "a Docusaurus site's translated docs (read from its config)"))),
     "anchor_style": ("ASSISTANT_ANCHOR_STYLE", "--anchor-style", _optional(_choice("kramdown", "github"))),
     "link_target": ("ASSISTANT_LINK_TARGET", None, _choice("_top", "_blank", "_self", "_parent")),
     "host": ("ASSISTANT_HOST", "--host", _host),
@@ -344,7 +337,7 @@ def _from_site(values: dict[str, Any]) -> dict[str, Any]:
     When another engine was chosen, the file describes some other site and nothing is taken
     from it."""
     wanted = [f for f in ("wiki_engine", "wiki_base_url", "wiki_clean_urls", "wiki_languages", "wiki_pages_dir",
-                          "wiki_permalinks", "wiki_mkdocs")
+                          "wiki_permalinks", "wiki_mkdocs", "wiki_translations")
               if f not in values]
     if not wanted:
         return {}
@@ -355,7 +348,7 @@ def _from_site(values: dict[str, Any]) -> dict[str, Any]:
         return {}
     stated = {"wiki_engine": site.engine, "wiki_base_url": site.base_url, "wiki_clean_urls": site.clean_urls,
               "wiki_languages": site.languages, "wiki_pages_dir": site.pages_dir, "wiki_permalinks": site.permalinks,
-              "wiki_mkdocs": site.markdown}
+              "wiki_mkdocs": site.markdown, "wiki_translations": site.translations}
     chosen = values.get("wiki_engine", site.engine)
     if _SITE_FAMILY.get(chosen, chosen) != _SITE_FAMILY.get(site.engine, site.engine):
         return {}

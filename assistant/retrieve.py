@@ -18,7 +18,7 @@ from . import background, calibration, store, translation
 from .build import index_difference
 from .store import chunking_settings
 from .chunking import PATH_SEPARATOR
-from .cite import bare_root_for, citation_url, page_url
+from .cite import bare_root_for, base_url_for, citation_url, page_url
 from .config import Settings
 from .embedding import Embedder
 from .profiles import load_embedder, profile_of
@@ -280,7 +280,7 @@ class Searcher:
         """Each note's wiki page URL by source (cite.page_url of the page path its chunks
         carry), for the notes' own links (notelinks.py); made once per loaded index."""
         bare = bare_root_for(self.settings.wiki_engine, self.settings.wiki_clean_urls)
-        return {c.source: page_url(self.settings.wiki_base_url, c.source, c.permalink, bare) for c in self.chunks}
+        return {c.source: page_url(base_url_for(self.settings, c.source), c.source, c.permalink, bare) for c in self.chunks}
 
     def in_scope(self, scope: str | None) -> np.ndarray:
         """bool[n_chunks]: the chunks a search limited to `scope` (a value of scopes(), 'source >
@@ -384,7 +384,7 @@ class Searcher:
         holding = [i for i in group if lines and self.chunks[i].line_start <= lines[0] <= self.chunks[i].line_end]
         cited = self.chunks[(holding or group)[0]]
         c = cited if len(group) == 1 else merged([self.chunks[i] for i in sorted(group)], cited)
-        url = citation_url(self.settings.wiki_base_url, c.source, c.permalink, c.anchor,
+        url = citation_url(base_url_for(self.settings, c.source), c.source, c.permalink, c.anchor,
                            bare_root_for(self.settings.wiki_engine, self.settings.wiki_clean_urls))
         return Hit(c, float(score), url, lines)
 

@@ -67,6 +67,8 @@ def chunking_settings(settings: Settings) -> dict:
     # Recorded for Docusaurus only: its h1 is cited without the id its theme never renders
     # (wiki/headings.py), so each Docusaurus wiki's index is rebuilt once, and no other wiki's is.
     docusaurus = {"h1_id": False} if settings.wiki_engine == "docusaurus" else {}
+    if settings.wiki_engine == "docusaurus" and settings.wiki_translations:  # a locale's pages and their URLs
+        docusaurus["translations"] = settings.wiki_translations.record()
     return {
         "max_lines": settings.max_chunk_lines,
         "max_tokens": settings.max_chunk_tokens,

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..cite import bare_root_for, citation_url, page_url
+from ..cite import bare_root_for, base_url_for, citation_url, page_url
 from ..config import Settings
 from ..notes import load_notes
 from ..termsafe import json_text, terminal_safe
 from . import hugo_sections, wiki_page
+from .docusaurusi18n import pages_dir_for
 from .published import published_notes
 from .site import read_site_config
 
@@ -30,14 +31,15 @@ def page_links(settings: Settings) -> Iterator[dict]:
     sections = hugo_sections(notes, settings.wiki_languages, settings.wiki_pages_dir) if settings.wiki_engine == "hugo" else None
     for note in notes:
         page = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls, settings.wiki_languages,
-                         settings.wiki_pages_dir, settings.wiki_permalinks, settings.wiki_mkdocs, sections)
+                         pages_dir_for(settings, note.source), settings.wiki_permalinks, settings.wiki_mkdocs, sections)
+        base_url = base_url_for(settings, note.source)  # a Docusaurus locale's copy: under its locale
         yield {
             "source": note.source,
             "title": page.title,
-            "url": page_url(settings.wiki_base_url, note.source, page.path, bare),
+            "url": page_url(base_url, note.source, page.path, bare),
             "headings": [
                 {"line": h.line, "level": h.level, "text": h.text, "anchor": h.anchor,
-                 "url": citation_url(settings.wiki_base_url, note.source, page.path, h.anchor, bare)}
+                 "url": citation_url(base_url, note.source, page.path, h.anchor, bare)}
                 for h in page.headings
             ],
         }

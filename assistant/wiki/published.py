@@ -49,7 +49,8 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
     for the caller to say when it matters (build.py: when it builds, not on every question).
     `pages_dir`: the folder the site makes its pages from when the notes folder is the
     project's root (site.SiteConfig.pages_dir): a note outside it (the repository's README,
-    Hugo's `archetypes/`, a theme's files) is no page."""
+    Hugo's `archetypes/`, a theme's files) is no page, but for a Docusaurus locale's copy of
+    a doc there (`site.translations`, docusaurusi18n.py)."""
     def warn(message: str, *args) -> None:
         if said is None:
             log.warning(message, *args)
@@ -60,15 +61,22 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
     root = PurePosixPath(pages_dir or ".")
     languages = site.languages if site is not None and engine == "hugo" else None
     bundles = _leaf_bundles(notes, root, languages) if engine == "hugo" else set()
-    kept, left_out, outside = [], [], []
+    kept, left_out, outside, orphans = [], [], [], []
     in_site: dict[str, Note] = {}  # each page's note with its path in the site, by its own source
+    # A Docusaurus locale's copy of a doc is that doc's page in the locale (docusaurusi18n.py)
+    translations = site.translations if site is not None and engine == "docusaurus" else None
+    docs = {_in_site(n, root).source for n in notes if root in PurePosixPath(n.source).parents} if translations else set()
     for note in notes:
-        if root != PurePosixPath(".") and root not in PurePosixPath(note.source).parents:
+        locale = translations.locale_of(note.source) if translations else None
+        if locale is None and root != PurePosixPath(".") and root not in PurePosixPath(note.source).parents:
             outside.append(note)  # said apart: a reason of its own, not a draft
+            continue
+        if locale is not None and _in_site(note, PurePosixPath(locale[0])).source not in docs:
+            orphans.append(note)  # no doc at its path: Docusaurus builds no page of it
             continue
         resource = bool(bundles) and _in_leaf_bundle(note.source, bundles, languages)
         # judged by its path in the site (Jekyll's `exclude` and `_` names are the site's)
-        in_site[note.source] = _in_site(note, root)
+        in_site[note.source] = _in_site(note, PurePosixPath(locale[0]) if locale else root)
         (kept if is_published(in_site[note.source], engine, site) and not resource else left_out).append(note)
     if engine == "hugo" and kept:  # a section's cascade, or a section not built, hides what is below it
         metas = {n.source: hugo_front_matter(list(n.lines)) for n in in_site.values()}
@@ -76,6 +84,9 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
                                    site is not None and site.build_future, site is not None and site.build_expired)
         left_out += [n for n in kept if in_site[n.source].source in below]
         kept = [n for n in kept if in_site[n.source].source not in below]
+    if orphans:
+        warn("left out %d translated note(s) with no doc at the same path in %s/ (Docusaurus makes a locale's page "
+             "only of a doc there): %s", len(orphans), pages_dir, _named(orphans))
     if outside:
         warn("left out %d note(s) outside %s/, the folder the %s site's pages come from: %s", len(outside),
                     pages_dir, engine, _named(outside))

@@ -59,6 +59,7 @@ import posixpath
 from pathlib import Path
 
 from .clone import wiki_clone, wiki_layout
+from .docusaurusi18n import translations_of
 from .projectroot import docs_folder_below, not_below, pages_dir_of, path_literals
 from .jekyll import jekyll_urls
 from .mkdocsfiles import MAX_PATTERNS, pattern_lines
@@ -262,8 +263,15 @@ def _docusaurus_in(folder: Path, notes_dir: Path, owners: tuple[int, ...] | None
     served = None if served in (None, "/", "//") else served
     base_url = host[1:-1].rstrip("/") + (served or "") if host else None
     trailing = _literal(text, "trailingSlash", r"true|false")  # its URLs' final '/' (pages.py)
+    # A locale's copies of the docs are in the project's root, beside them (docusaurusi18n.py)
+    default = _literal(text, "defaultLocale", r"'[^'\n]*'|\"[^\"\n]*\"")
+    default = default[1:-1] if default else None
+    translations = translations_of(notes_dir, text, default, (route or "'docs'")[1:-1].strip("/")) if pages else None
+    if pages == "" and translations_of(folder, text, default, "") is not None:
+        _warn_once(f"{folder / 'i18n'}: the translated docs are outside the notes folder, and not indexed; give the "
+                   f"project's root ({folder}) as the notes folder to answer from them too")
     return SiteConfig(path, "docusaurus", base_url, None if trailing is None else trailing == "true", base_path=served,
-                      pages_dir=pages or None)
+                      pages_dir=pages or None, translations=translations)
 
 
 _HUGO_CONFIGS = tuple(f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "yml", "json"))

@@ -11,10 +11,14 @@ import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .hugo import HugoLanguages
 from .jekyll import JekyllUrls
 from .mkdocsmarkdown import MkdocsMarkdown
+
+if TYPE_CHECKING:
+    from .docusaurusi18n import DocusaurusTranslations
 
 log = logging.getLogger(__name__)
 _warned: set[str] = set()  # the file is read at every from_env and start-up line: say it once
@@ -58,6 +62,8 @@ class SiteConfig:
     # A Hugo site's `buildFuture` and `buildExpired`: pages dated later, or expired, are built.
     build_future: bool = False
     build_expired: bool = False
+    # A Docusaurus site's translated docs (docusaurusi18n.py), when the notes folder is its root.
+    translations: DocusaurusTranslations | None = None
 
 
 _FIRST_READ: dict[str, SiteConfig] = {}  # notes folder -> its first SiteConfig in this process (site.py)
