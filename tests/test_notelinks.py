@@ -136,3 +136,46 @@ def test_a_hugo_ref_shortcode_links_to_the_notes_page():
     html = section_html("\n".join(wiki_page(meter, "hugo").text.lines),
                         links=link_rewriter("field/meter.md", pages["field/meter.md"], pages))
     assert html.count('href="https://x.example/w/field/winter/"') == 2
+
+
+def test_a_hugo_ref_of_a_multilingual_project_root_links_to_the_notes_page(tmp_path):
+    """A fresh user on heldout28 (a Hugo project root, `content/ja` and `content/en`): a ref
+    path starts from the content folder of the page's language, or of the one it names
+    (`{{< relref path="/patrol/radio.md" lang="en" >}}`); those links led back to the page they
+    were on, and positional ones to the site's root with ".md" in the URL."""
+    from assistant.build import build_index
+    from assistant.config import from_env
+    from assistant.retrieve import Searcher
+    from assistant.wiki.links import page_links
+
+    notes = tmp_path / "site"
+    for source, text in {
+        "content/ja/_index.md": '---\ntitle: ホーム\n---\n## 案内\n\n料金は [料金]({{< relref "/ticket/prices.md" >}})、'
+                                '無線は英語の [Radio guide]({{< relref path="/patrol/radio.md#channels" lang="en" >}})。\n',
+        "content/ja/ticket/prices.md": "---\ntitle: 料金\n---\n## 大人\n\n5,800 円。\n",
+        "content/en/patrol/radio.md": "---\ntitle: Radio\n---\n## Channels {#channels}\n\nChannel 3.\n",
+        "content/en/ticket/prices.md": "---\ntitle: Prices\n---\n## Adults\n\n5,800 yen.\n",
+    }.items():
+        (notes / source).parent.mkdir(parents=True, exist_ok=True)
+        (notes / source).write_text(text, encoding="utf-8")
+    (notes / "hugo.toml").write_text('baseURL = "https://ski.example/ops/"\ndefaultContentLanguage = "ja"\n'
+                                     '[languages.ja]\ncontentDir = "content/ja"\n[languages.en]\ncontentDir = "content/en"\n',
+                                     encoding="utf-8")
+    settings = from_env({}, corpus_dir=notes, index_dir=tmp_path / "index", model="fake-hash")
+    build_index(settings, progress=False)
+    pages = Searcher(settings).page_urls
+    home = wiki_page_lines(settings, "content/ja/_index.md")
+    html = section_html(home, links=link_rewriter("content/ja/_index.md", pages["content/ja/_index.md"], pages))
+    assert 'href="https://ski.example/ops/ticket/prices/"' in html  # ja's own page, not en's
+    assert 'href="https://ski.example/ops/en/patrol/radio/#channels"' in html
+    assert {p["url"] for p in page_links(settings)} >= {"https://ski.example/ops/ticket/prices/",
+                                                         "https://ski.example/ops/en/patrol/radio/"}
+
+
+def wiki_page_lines(settings, source: str) -> str:
+    """The page text of the note at `source` in `settings`' notes folder, as the index shows it."""
+    from assistant.notes import load_notes
+    from assistant.wiki import wiki_page
+
+    note = next(n for n in load_notes(settings.corpus_dir) if n.source == source)
+    return "\n".join(wiki_page(note, "hugo", settings.wiki_clean_urls, settings.wiki_languages, settings.wiki_pages_dir).text.lines)

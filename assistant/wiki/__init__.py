@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from ..notes import Note
 from .headings import WikiHeading, page_headings
-from .pages import HugoSections, front_matter, hugo_sections, page_path, page_title
+from .pages import HugoSections, front_matter, hugo_ref_folder, hugo_sections, page_path, page_title
 from .shown import PageText, page_text
 from .hugo import HugoLanguages
 from .jekyll import JekyllUrls
@@ -66,9 +66,11 @@ def _cached_page(source: str, sha256: str, engine: str, clean_urls: bool | None,
                  pages_dir: str, permalinks: JekyllUrls | None, mkdocs: MkdocsMarkdown | None,
                  sections: HugoSections | None, note: Note) -> WikiPage:
     headings = tuple(page_headings(note, engine, mkdocs))
+    # A Hugo `ref` path starts from the content folder of the page's language, or the one it names
+    ref_folder = functools.partial(hugo_ref_folder, source, languages, pages_dir) if engine == "hugo" else None
     return WikiPage(page_title(note, engine, headings), page_path(note, engine, clean_urls, languages, pages_dir, permalinks,
                                                               sections),
-                    headings, page_text(note, engine, headings))
+                    headings, page_text(note, engine, headings, ref_folder))
 
 
 __all__ = ["ENGINES", "DEFAULT_ENGINE", "HugoSections", "PageText", "WikiHeading", "WikiPage", "wiki_page", "check_engine",

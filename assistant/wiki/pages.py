@@ -305,6 +305,20 @@ def hugo_sections(notes: Iterable[Note], languages: HugoLanguages | None, pages_
     return HugoSections(tuple(sorted(slugs)))
 
 
+def hugo_ref_folder(source: str, languages: HugoLanguages | None, pages_dir: str, lang: str | None) -> str:
+    """The folder of the notes folder, '/'-separated ('' for itself), that a Hugo `ref` path
+    ("/patrol/radio.md") written in the note at `source` starts from: the content folder
+    (`pages_dir`) of language `lang`, or of the note's own language when None (a language
+    with its own `contentDir` reads that folder)."""
+    languages = languages or HugoLanguages()
+    parts = source_parts(source)
+    below = pages_dir.split("/") if pages_dir else []
+    if below and parts[: len(below)] == below and len(parts) > len(below):
+        parts = parts[len(below):]
+    language = (lang or "").lower() or languages.page_language(parts) or languages.default
+    return "/".join(filter(None, (pages_dir, dict(languages.folders).get(language, ""))))
+
+
 def hugo_path_segment(name: str) -> str:
     """One path segment as Hugo's MakePathSanitized writes it (default settings)."""
     name = name.strip().replace(" ", "-")

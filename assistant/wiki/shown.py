@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 
@@ -79,6 +79,12 @@ _FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,5}$")
 # `{{< x >}}` (https://gohugo.io/content-management/shortcodes/#escaping).
 _SHORTCODE = re.compile(r"\{\{([<%])(/\*)?(?:(?!\{\{).)*?(\*/)?[>%]\}\}")
 _SHORTCODE_QUOTED = re.compile(r"\{\{[<%]\s*+([\w/-]++)\s++(?:\"([^\"]*+)\"|`([^`]*+)`)\s*+[>%]\}\}")
+# Hugo's `ref` and `relref`: a quoted path, or named arguments (`path="..." lang="en"`).
+# (Linear on a hostile tag: the arguments are taken greedily to the tag's end, and a name
+# starts only where a word does.)
+_REF_TAG = re.compile(r"\{\{[<%]\s*+(ref|relref)\s++([^{}]*)[>%]\}\}")
+_REF_NAMED = re.compile(r"(?<!\w)(\w++)\s*+=\s*+\"([^\"]*+)\"")
+_REF_POSITIONAL = re.compile(r"\"([^\"]*)\"|`([^`]*)`")
 # A shortcode's file argument: a path or a name with a lettered extension ("x.md", "a/b"),
 # never a version in a title ("Upgrade to 3.11").
 _SHORTCODE_FILE = re.compile(r"/|\.[A-Za-z][A-Za-z0-9]{0,4}$")
@@ -146,34 +152,45 @@ def _liquid(lines: list[str]) -> list[str]:
     return out
 
 
-def _shortcodes(lines: list[str]) -> tuple[list[str], set[int]]:
+def _shortcodes(lines: list[str], ref_folder: Callable[[str | None], str] | None = None) -> tuple[list[str], set[int]]:
     """Lines with Hugo shortcode tags replaced by what they show, and the 1-based lines that
-    are a lone tag's quoted argument (captions)."""
+    are a lone tag's quoted argument (captions). `ref_folder(lang)`: the folder of the notes
+    folder a `ref` path in language `lang` (None: the page's own) starts from."""
     out, captions = [], set()
     for n, line in enumerate(lines, 1):
         if "{{" not in line:
             out.append(line)
             continue
-        shown = _SHORTCODE.sub(_shortcode_shown, line)
+        shown = _SHORTCODE.sub(lambda tag: _shortcode_shown(tag, ref_folder), line)
         if shown.strip() and not _SHORTCODE.sub("", line).strip():
             captions.add(n)
         out.append(shown)
     return out, captions
 
 
-def _shortcode_shown(tag: re.Match) -> str:
+def _shortcode_shown(tag: re.Match, ref_folder: Callable[[str | None], str] | None = None) -> str:
     if tag.group(2) and tag.group(3):  # escaped: {{</* x */>}} shows {{< x >}}
         return tag.group()[:3] + tag.group()[5:-5] + tag.group()[-3:]
+    ref = _REF_TAG.fullmatch(tag.group())
+    if ref:
+        # A link to another note ("[Training]({{< ref "operations/training.md" >}})"): its path
+        # in the notes folder, which the chat points at that note's page (notelinks.py); left
+        # empty, the link went to the page it was written on (a new user, heldout13). Hugo looks
+        # a path with a folder up from the content folder of the page's language, or of `lang`
+        # (`{{< relref path="/patrol/radio.md" lang="en" >}}`: a fresh user on heldout28 saw
+        # those links lead back to the page, and positional ones to the site's root with ".md"),
+        # a bare name beside the page.
+        named = dict(_REF_NAMED.findall(ref.group(2)))
+        positional = _REF_POSITIONAL.match(ref.group(2).strip())
+        argument = named.get("path") or (next(g for g in positional.groups() if g is not None) if positional and not named else "")
+        if not argument or "/" not in argument.partition("#")[0]:
+            return argument
+        root = ref_folder(named.get("lang")) if ref_folder else ""
+        return "/" + "/".join(filter(None, (root, argument.lstrip("/"))))
     quoted = _SHORTCODE_QUOTED.fullmatch(tag.group())
     if not quoted:
         return ""
     argument = quoted.group(2) if quoted.group(2) is not None else quoted.group(3)
-    if quoted.group(1) in ("ref", "relref") and argument:
-        # A link to another note ("[Training]({{< ref "operations/training.md" >}})"): its path,
-        # which the chat points at that note's page (notelinks.py); left empty, the link went to
-        # the page it was written on (a new user, heldout13). Hugo looks a path with a folder up
-        # from the content root, a bare name beside the page.
-        return "/" + argument.lstrip("/") if "/" in argument.partition("#")[0] else argument
     return argument if argument and not _SHORTCODE_FILE.search(argument) else ""
 
 
@@ -326,9 +343,12 @@ def _without_esm(lines: list[str], code: set[int]) -> list[str]:
     return out
 
 
-def page_text(note: Note, engine: str, headings: Sequence[WikiHeading] = ()) -> PageText:
+def page_text(note: Note, engine: str, headings: Sequence[WikiHeading] = (),
+              ref_folder: Callable[[str | None], str] | None = None) -> PageText:
     """What the page of `note` shows under `engine`, per source line (module docstring);
-    `headings` are the page's (wiki.headings.page_headings), for explicit id syntax."""
+    `headings` are the page's (wiki.headings.page_headings), for explicit id syntax;
+    `ref_folder(lang)`: under Hugo, the folder of the notes folder a `ref` path in language
+    `lang` (None: the page's own) starts from (pages.hugo_ref_folder; None: the notes folder)."""
     lines = list(note.lines)
     fm_end = _front_matter_end(lines)
     lines = [""] * fm_end + lines[fm_end:]
@@ -336,7 +356,7 @@ def page_text(note: Note, engine: str, headings: Sequence[WikiHeading] = ()) -> 
     if engine in LIQUID_ENGINES:
         lines = _liquid(lines)
     elif engine == "hugo":
-        lines, captions = _shortcodes(lines)
+        lines, captions = _shortcodes(lines, ref_folder)
     # An indented block's body is text (Python-Markdown's, mkdocsblocks.py): before finding
     # code, which it read as, so its comments and nested markers are found as on the site.
     lines, _ = unindented_bodies(lines, [""] * fm_end + list(note.lines[fm_end:]))
