@@ -80,6 +80,11 @@ class Note:
     # serves it as the folder's page (its default plugin jekyll-readme-index): docs/README.md
     # at /docs/.
     folder_readme: bool = False
+    # Why the front matter was read line by line (FrontMatterError), or None: said for the
+    # notes a wiki publishes (wiki/published.py), when the index is built. Said on every
+    # parse, it came on each `ask` for Hugo's `archetypes/default.md`, a template that is no page
+    # (a fresh user, heldout28).
+    front_matter_problem: str | None = None
 
 
 def _parser() -> MarkdownIt:
@@ -181,13 +186,12 @@ def parse_note(text: str, source: str) -> Note:
     """Parse one note's text; `source` is its path relative to the corpus folder."""
     lines = _split_lines(text)
     fm_end = _front_matter_end(lines)
-    meta = {}
+    meta, problem = {}, None
     if fm_end:
         try:
             meta = front_matter_meta(lines, fm_end)
         except FrontMatterError as exc:  # a bad header must not lose the note
-            meta = exc.partial
-            log.warning("%s: front matter read line by line (%s)", source, exc)
+            meta, problem = exc.partial, str(exc)
     parsed = [
         "" if i < fm_end or is_liquid_line(line) else line for i, line in enumerate(lines)
     ]
@@ -214,6 +218,7 @@ def parse_note(text: str, source: str) -> Note:
         headings=tuple(headings),
         blocks=tuple(blocks),
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        front_matter_problem=problem,
     )
 
 

@@ -355,3 +355,30 @@ def test_a_docusaurus_index_records_its_h1_rule_and_no_other_does():
 
     assert chunking_settings(config.Settings(wiki_engine="docusaurus"))["h1_id"] is False
     assert "h1_id" not in chunking_settings(config.Settings(wiki_engine="github"))
+
+
+def test_a_front_matter_problem_is_said_for_a_page_when_the_index_is_built(tmp_path, caplog):
+    """A fresh user (heldout28): Hugo's `archetypes/default.md`, a template with Go template
+    tags in its front matter and no page, was warned about on every `ask`. Only a published
+    page's bad front matter is said, once, by the build."""
+    import logging
+
+    from assistant.build import build_index
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "archetypes").mkdir()
+    (tmp_path / "hugo.toml").write_text('baseURL = "https://x.example/"\n', encoding="utf-8")
+    (tmp_path / "archetypes" / "default.md").write_text('---\ntitle: "{{ replace .Name "-" " " }}"\ndate: {{ .Date }}\n---\n',
+                                                       encoding="utf-8")
+    (tmp_path / "content" / "page.md").write_text("---\ntitle: [unclosed\n---\n# Page\n\n## Hours\n\nOpen 9-17.\n", encoding="utf-8")
+    settings = config.from_env({}, corpus_dir=tmp_path, index_dir=tmp_path / "index", model="fake-hash")
+    with caplog.at_level(logging.WARNING):
+        load_notes(tmp_path)
+        assert "read line by line" not in caplog.text  # reading the notes says nothing
+        build_index(settings, progress=False)
+    said = [r.getMessage() for r in caplog.records if "read line by line" in r.getMessage()]
+    assert len(said) == 1 and said[0].startswith("content/page.md: front matter read line by line")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        build_index(settings, progress=False)  # up to date: nothing said again
+    assert "read line by line" not in caplog.text

@@ -84,6 +84,9 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
                                    site is not None and site.build_future, site is not None and site.build_expired)
         left_out += [n for n in kept if in_site[n.source].source in below]
         kept = [n for n in kept if in_site[n.source].source not in below]
+    for note in kept:
+        if note.front_matter_problem:  # a page's own: one a wiki does not publish is not said
+            warn("%s: front matter read line by line (%s)", note.source, note.front_matter_problem)
     if orphans:
         warn("left out %d translated note(s) with no doc at the same path in %s/ (Docusaurus makes a locale's page "
              "only of a doc there): %s", len(orphans), pages_dir, _named(orphans))
