@@ -92,7 +92,7 @@ def test_front_matter_title_and_permalink_are_used():
     assert [(h.text, h.line) for h in n.headings] == [("A Different H1", 7)]
 
 
-def test_broken_front_matter_is_ignored_and_kept_to_be_said(caplog):
+def test_broken_front_matter_is_ignored_and_kept_to_be_said():
     # Said by the build for a published page (wiki/published.py), not on every parse.
     n = parse_note("---\ntitle: [unclosed\n---\n# Heading\n", "broken.md")
 
@@ -101,7 +101,7 @@ def test_broken_front_matter_is_ignored_and_kept_to_be_said(caplog):
     assert n.front_matter_problem and "while parsing" in n.front_matter_problem
 
 
-def test_toml_front_matter_is_front_matter_not_text(caplog):
+def test_toml_front_matter_is_front_matter_not_text():
     # heldout13 (Hugo): `+++` blocks were read as a paragraph, and `weight = 20` was content.
     n = parse_note('+++\ntitle = "車両の使い方"\nweight = 20\n+++\n\n# 車両\n\n係の車両は 5 台です。\n', "v.md")
     assert n.title == "車両の使い方" and content_lines(n) == [6, 8]
