@@ -6,6 +6,7 @@ again by the id the tab keeps in sessionStorage.
 """
 from __future__ import annotations
 
+import html
 import re
 import secrets
 import threading
@@ -28,6 +29,30 @@ def bounded_chat(chat: list[dict], max_pairs: int = MAX_TURNS_SHOWN, max_chars: 
         size -= len(chat[0]["content"]) + len(chat[1]["content"])
         chat = chat[2:]
     return chat
+
+
+# Said above the oldest turn kept once older ones were dropped: a fresh user saw their first
+# question vanish at the 11th, without a word (heldout28).
+OLDER_TURNS = {"en": "Older questions and replies are no longer shown: the chat keeps the latest {n}.",
+               "ja": "古い質問と回答は表示されなくなりました（チャットに残るのは最新の {n} 件です）。"}
+
+
+_NOTICE_START = '<div class="older-turns">'
+
+
+def older_turns_notice(lang: str) -> dict:
+    """The chat's first message once older turns were dropped, in `lang` ('ja' or else English)."""
+    text = OLDER_TURNS["ja" if lang == "ja" else "en"].format(n=MAX_TURNS_SHOWN)
+    return {"role": "assistant", "content": f'{_NOTICE_START}{html.escape(text)}</div>'}
+
+
+def chat_with(chat: list[dict], added: list[dict], lang: str) -> list[dict]:
+    """`chat` with the messages `added`, bounded (bounded_chat), opening with the notice that
+    older turns are gone (older_turns_notice) once any were dropped."""
+    earlier = [m for m in chat if not (m["role"] == "assistant" and m["content"].startswith(_NOTICE_START))]
+    kept = bounded_chat(earlier + added)
+    dropped = len(kept) < len(earlier) + len(added) or len(earlier) < len(chat)
+    return [older_turns_notice(lang), *kept] if dropped else kept
 
 
 def empty_conversation() -> dict:

@@ -21,7 +21,7 @@ from . import (EXAMPLE_COUNT, MAX_HISTORY, MAX_QUESTION_CHARS, example_questions
                validate_history)
 from .language import language, reply_language
 from .scopes import listed_scopes, scope_label
-from .sessions import SESSIONS, bounded_chat, empty_conversation, new_session_id
+from .sessions import SESSIONS, chat_with, empty_conversation, new_session_id
 from .webrender import answer_html, error_html, question_html
 
 log = logging.getLogger(__name__)
@@ -191,7 +191,7 @@ def build_ui(service, settings: Settings, embed: bool = False):
         shown = question_html(used, before if linked else (), lang)  # a permalink's reader sees what it followed
         # No question (Ask on an empty box): the message alone, not an empty bubble above it (a fresh user).
         said = [{"role": "user", "content": shown}] if used.strip() else []
-        chat = bounded_chat(chat + said + [{"role": "assistant", "content": reply}])
+        chat = chat_with(chat, said + [{"role": "assistant", "content": reply}], lang)
         conversation = {**conversation, "chat": chat, "asked": asked, "lang": lang, "last": used, "scope": scope,
                         "requested_scope": requested, "before": before, "id": conversation.get("id") or new_session_id()}
         SESSIONS.save(conversation)

@@ -1316,3 +1316,26 @@ def test_one_japanese_term_in_an_english_question_keeps_the_page_english(live_se
     japanese = ask(page, "S3のバージョニングとは？", 2)  # English names in a Japanese sentence
     assert page.locator("#send").inner_text().strip() == "質問する"
     assert japanese.locator(".lead-label").inner_text().strip() in (LEAD_LABEL["ja"], WEAK_LABEL["ja"])
+
+
+def test_the_chat_says_when_older_turns_are_no_longer_shown(live_server, page, search_service, built_settings):
+    """A fresh user (heldout28): from the 11th turn the oldest vanished without a word. The
+    chat keeps its latest MAX_TURNS_SHOWN pairs and says, once, at its top, that older ones
+    are gone."""
+    from assistant.sessions import MAX_TURNS_SHOWN, OLDER_TURNS
+
+    base = live_server(create_app(search_service, built_settings))
+    page.goto(base + "/")
+    wait_loaded(page)
+    questions = [f"{JA_QUESTION} ({n})" for n in range(MAX_TURNS_SHOWN + 2)]
+    for n, question in enumerate(questions[:MAX_TURNS_SHOWN], 1):
+        ask(page, question, n)
+    assert page.locator("#chat .older-turns").count() == 0
+    for question in questions[MAX_TURNS_SHOWN:]:
+        ask(page, question, MAX_TURNS_SHOWN)
+        page.locator("#chat .question").filter(has_text=question).wait_for(timeout=TIMEOUT)
+    assert page.locator("#chat .older-turns").count() == 1
+    assert OLDER_TURNS["ja"].format(n=MAX_TURNS_SHOWN) in page.locator("#chat").inner_text()
+    assert page.locator("#chat .answer").count() == MAX_TURNS_SHOWN
+    shown = page.locator("#chat").inner_text()
+    assert questions[0] not in shown and questions[1] not in shown and questions[-1] in shown
