@@ -809,7 +809,12 @@ def test_layout_from_phone_to_desktop(live_server, new_page, search_service, bui
     page.goto(base + "/")
     wait_loaded(page)
     check_layout(page, width)
+    if layout == "phone":  # the empty chat filled the screen: the box sat at its bottom edge (a fresh user)
+        box = page.locator("#question textarea").bounding_box()
+        assert box["y"] + box["height"] <= 0.6 * height, box
     ask(page, JA_QUESTION, 1)
+    if layout == "phone":  # asked, the chat takes its height
+        assert page.locator("#chat").bounding_box()["height"] >= 0.5 * height
     check_layout(page, width)
     # a citation's line range is never broken: at 360 px "L5–L13" showed as "L5–L1" / "3" (a fresh user)
     ranges = page.locator("#chat .cite-lines")
