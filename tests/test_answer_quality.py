@@ -115,6 +115,14 @@ def test_unanswered_by_unknown_name_or_weak_score():
         ("Is it open on Sundays?", True),
         ("Is it close to the station?", True),
         ("Does it cost anything?", True),
+        # The existential "there" points at no place (a fresh user, heldout28: "Is there a
+        # shuttle bus to Tokyo?" after a canteen question was answered from the canteen).
+        ("Is there a shuttle bus to Tokyo?", False),
+        ("Are there lockers for staff?", False),
+        ("Will there be a meeting on Monday?", False),
+        ("How do I get there?", True),
+        ("Is there parking there?", True),
+        ("Is there a fee for that?", True),
     ],
 )
 def test_refers_back(question, expected):
