@@ -39,7 +39,7 @@ from .store import chunking_settings
 from .termsafe import terminal_safe
 from .textnorm import width_fold
 from .wiki import HugoSections, hugo_sections, wiki_page
-from .wiki.docusaurusi18n import pages_dir_for
+from .wiki.docusaurusi18n import page_source_for, pages_dir_for
 
 log = logging.getLogger(__name__)
 
@@ -78,11 +78,12 @@ def note_units(note, first: int, settings: Settings, budget: int, count_tokens,
     """Chunks, answer lines and passages of one note (chunk ids start at `first`), keeping
     the text to embed within AMPLIFICATION x the note's size (see there). `sections`: a Hugo
     site's section slugs (wiki.hugo_sections over the published notes; None: none)."""
-    pages_dir = pages_dir_for(settings, note.source)  # a Docusaurus locale's copy: its locale's folder
+    # A translation's page: a Docusaurus locale's copy in its locale's folder, MkDocs' `page.en.md` at /en/page/
+    pages_dir, moved = pages_dir_for(settings, note.source), page_source_for(settings, note.source)
     chunks = chunk_note(note, settings.max_chunk_lines, budget, count_tokens, settings.wiki_engine, settings.wiki_clean_urls,
-                        settings.wiki_languages, pages_dir, settings.wiki_permalinks, settings.wiki_mkdocs, sections)
+                        settings.wiki_languages, pages_dir, settings.wiki_permalinks, settings.wiki_mkdocs, sections, moved)
     shown = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls, settings.wiki_languages,
-                      pages_dir, settings.wiki_permalinks, settings.wiki_mkdocs, sections).text  # what the page shows
+                      pages_dir, settings.wiki_permalinks, settings.wiki_mkdocs, sections, moved).text  # what the page shows
     tables = TableHeaders(shown.lines)  # one per note: its chunks share its tables and leads
     leads = paragraph_leads(shown.lines, 1, len(shown.lines))[0]
     lines = [

@@ -264,15 +264,16 @@ def chunk_note(
     permalinks: JekyllUrls | None = None,
     mkdocs: MkdocsMarkdown | None = None,
     sections: HugoSections | None = None,
+    page_source: str | None = None,
 ) -> list[Chunk]:
     """Chunks of one note, in line order, covering every line the page shows exactly once.
 
     `wiki_engine` (assistant.wiki.ENGINES) decides headings, anchors, title and page URL
     (with `clean_urls`, a Hugo site's `languages`, the site's `pages_dir`, a Jekyll site's
-    `permalinks`, an MkDocs site's heading settings, `mkdocs`, and a Hugo site's section slugs,
-    `sections`).
+    `permalinks`, an MkDocs site's heading settings, `mkdocs`, a Hugo site's section slugs,
+    `sections`, and the path its URL is made from when the site's languages move it, `page_source`).
     """
-    page = wiki_page(note, wiki_engine, clean_urls, languages, pages_dir, permalinks, mkdocs, sections)
+    page = wiki_page(note, wiki_engine, clean_urls, languages, pages_dir, permalinks, mkdocs, sections, page_source)
     line_tokens = [count_tokens(line) if line.strip() else 0 for line in note.lines]
     chunks, starts = [], [b.start for b in note.blocks]
     sections = _sections(note, page)

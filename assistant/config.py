@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .wiki.jekyll import JekyllUrls
     from .wiki.mkdocsmarkdown import MkdocsMarkdown
     from .wiki.docusaurusi18n import DocusaurusTranslations
+    from .wiki.mkdocsi18n import MkdocsLanguages
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
@@ -64,9 +65,9 @@ class Settings:
     # An MkDocs site's heading settings (wiki.mkdocsmarkdown.MkdocsMarkdown: toc slugify and
     # separator, attr_list ...), from its mkdocs.yml only; None: MkDocs' defaults.
     wiki_mkdocs: MkdocsMarkdown | None = None
-    # A Docusaurus site's translated docs (wiki.docusaurusi18n.DocusaurusTranslations: each
-    # locale's folder, its pages' URLs), from its config only; None: none.
-    wiki_translations: DocusaurusTranslations | None = None
+    # A site's languages from its config only (wiki.docusaurusi18n.DocusaurusTranslations: each
+    # locale's folder; wiki.mkdocsi18n.MkdocsLanguages), which move pages' URLs; None: none.
+    wiki_translations: DocusaurusTranslations | MkdocsLanguages | None = None
     anchor_style: str | None = None
     link_target: str = "_top"
     host: str = "127.0.0.1"
@@ -234,13 +235,13 @@ def _bool_text(value: Any) -> bool:
     return _flag(value)
 
 
-def _site_value(module: str, name: str, what: str) -> Callable[[Any], Any]:
-    """A check that a value is `what`: an instance of `name` of the wiki package's `module`,
-    as only a site file gives."""
+def _site_value(*classes: tuple[str, str], what: str) -> Callable[[Any], Any]:
+    """A check that a value is `what`: an instance of one of `classes` ((a module of the wiki
+    package, a class name)), as only a site file gives."""
     def check(value: Any):
         import importlib  # lazy: the wiki package imports the notes parser
 
-        if not isinstance(value, getattr(importlib.import_module(f".wiki.{module}", __package__), name)):
+        if not any(isinstance(value, getattr(importlib.import_module(f".wiki.{m}", __package__), n)) for m, n in classes):
             raise ValueError(f"expected {what}")
         return value
     return check
@@ -275,11 +276,12 @@ _FIELDS: dict[str, tuple[str | None, str | None, Callable[[Any], Any]]] = {
     "wiki_base_url": ("ASSISTANT_WIKI_BASE_URL", "--wiki-base-url", _base_url),
     "wiki_engine": ("ASSISTANT_WIKI_ENGINE", "--wiki-engine", _engine),
     "wiki_clean_urls": ("ASSISTANT_WIKI_CLEAN_URLS", "--wiki-clean-urls", _optional(_bool_text)),
-    "wiki_languages": (None, None, _optional(_site_value("hugo", "HugoLanguages", "a Hugo site's languages (read from its site file)"))),
+    "wiki_languages": (None, None, _optional(_site_value(("hugo", "HugoLanguages"), what="a Hugo site's languages (read from its site file)"))),
     "wiki_pages_dir": (None, None, _pages_dir),
-    "wiki_permalinks": (None, None, _optional(_site_value("jekyll", "JekyllUrls", "a Jekyll site's URL settings (read from its _config.yml)"))),
-    "wiki_mkdocs": (None, None, _optional(_site_value("mkdocsmarkdown", "MkdocsMarkdown", "an MkDocs site's markdown settings (read from its mkdocs.yml)"))),
-    "wiki_translations": (None, None, _optional(_site_value("docusaurusi18n", "DocusaurusTranslations", "a Docusaurus site's translated docs (read from its config)"))),
+    "wiki_permalinks": (None, None, _optional(_site_value(("jekyll", "JekyllUrls"), what="a Jekyll site's URL settings (read from its _config.yml)"))),
+    "wiki_mkdocs": (None, None, _optional(_site_value(("mkdocsmarkdown", "MkdocsMarkdown"), what="an MkDocs site's markdown settings (read from its mkdocs.yml)"))),
+    "wiki_translations": (None, None, _optional(_site_value(("docusaurusi18n", "DocusaurusTranslations"), ("mkdocsi18n", "MkdocsLanguages"),
+                                                            what="a site's languages (read from its config)"))),
     "anchor_style": ("ASSISTANT_ANCHOR_STYLE", "--anchor-style", _optional(_choice("kramdown", "github"))),
     "link_target": ("ASSISTANT_LINK_TARGET", None, _choice("_top", "_blank", "_self", "_parent")),
     "host": ("ASSISTANT_HOST", "--host", _host),

@@ -261,6 +261,11 @@ def carries_quoted_terms(question: str, text: str) -> bool:
 # fresh user, heldout24: 「2027年度の運動会はいつ？」 got the 2026 date, the 2027 plan a TODO).
 _ASKED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年度?\s*の|\b(?:fy|fiscal year|academic year|ay)\s*'?((?:19|20)\d\d)(?!\d)"
                          r"|(?<!\d)((?:19|20)\d\d)\s*(?:fiscal|academic|financial|school) year\b", re.IGNORECASE)
+# A season or year across two, asked by its span: 「2027-28シーズンのリフト券の値段は？」 was
+# answered with the 2026-27 season's prices, whose span names 2027 too (a fresh user,
+# heldout28). Only the span itself (or its first year's 年度) names it.
+_ASKED_SPAN = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[-–/]\s*(?:(?:19|20)\d\d|\d\d)(?!\d)\s*(?:年度|シーズン|季|の|"
+                         r"(?:season|fiscal year|academic year|school year|financial year)\b)", re.IGNORECASE)
 
 
 def _year_spellings(year: int) -> str:
@@ -288,7 +293,16 @@ def other_year(question: str, text: str) -> str | None:
     haystack = normalize(text).lower()
     if _EVERY_YEAR.search(haystack) and not _A_YEAR.search(haystack):
         return None
-    for match in _ASKED_YEAR.finditer(normalize(question)):
+    asked = normalize(question)
+    for match in _ASKED_SPAN.finditer(asked):
+        first = int(match.group(1))
+        span = (rf"(?<!\d){first}\s*[-–/]\s*(?:{first + 1}|{(first + 1) % 100:02d})(?!\d)|(?<!\d){first}\s*年度"
+                rf"|\bfy\s*'?{first % 100:02d}(?!\d)")
+        if not re.search(span, haystack):
+            return match.group().strip()
+    for match in _ASKED_YEAR.finditer(asked):
+        if any(match.start() >= span.start() and match.end() <= span.end() + 2 for span in _ASKED_SPAN.finditer(asked)):
+            continue  # the year of a span: judged as the span
         year = next(g for g in match.groups() if g)
         if not re.search(_year_spellings(int(year)), haystack):
             return year

@@ -67,8 +67,9 @@ def chunking_settings(settings: Settings) -> dict:
     # Recorded for Docusaurus only: its h1 is cited without the id its theme never renders
     # (wiki/headings.py), so each Docusaurus wiki's index is rebuilt once, and no other wiki's is.
     docusaurus = {"h1_id": False} if settings.wiki_engine == "docusaurus" else {}
-    if settings.wiki_engine == "docusaurus" and settings.wiki_translations:  # a locale's pages and their URLs
-        docusaurus["translations"] = settings.wiki_translations.record()
+    # A site's languages move its pages (a Docusaurus locale's copies, MkDocs' i18n plugin):
+    # recorded only when set, so no index of another site is rebuilt.
+    translations = {"translations": settings.wiki_translations.record()} if settings.wiki_translations else {}
     return {
         "max_lines": settings.max_chunk_lines,
         "max_tokens": settings.max_chunk_tokens,
@@ -84,6 +85,7 @@ def chunking_settings(settings: Settings) -> dict:
         **pages,
         **jekyll,
         **docusaurus,
+        **translations,
         **mkdocs,
     }
 

@@ -761,3 +761,18 @@ def test_a_vitepress_site_beside_the_notes_folder_when_its_src_dir_is_the_notes(
     (notes / ".vitepress").mkdir()
     (notes / ".vitepress" / "config.js").write_text("export default { base: '/inner/' }\n", encoding="utf-8")
     assert read_site_config(notes).base_path == "/inner"
+
+
+@pytest.mark.parametrize("plugins, expected", [
+    ([{"i18n": {"languages": [{"locale": "ja", "default": True}, {"locale": "en"}]}}], ("ja", ("en",), "suffix")),
+    ({"search": None, "i18n": {"docs_structure": "folder", "languages": [{"locale": "en"}, {"locale": "ja"}]}},
+     ("en", ("ja",), "folder")),  # no default named: the first
+    ([{"i18n": {"default_language": "en", "languages": {"en": "English", "fr": "Français"}}}], ("en", ("fr",), "suffix")),
+    (["search", "i18n"], None), ([{"i18n": {"languages": [{"locale": "ja", "default": True}]}}], None),
+    ([{"i18n": {"languages": [{"locale": "../x", "default": True}, {"locale": "en"}]}}], None), ("i18n", None),
+])
+def test_an_mkdocs_site_names_its_languages_for_the_i18n_plugin(plugins, expected):
+    from assistant.wiki.mkdocsi18n import mkdocs_languages
+
+    found = mkdocs_languages(plugins)
+    assert (found and (found.default, found.others, found.structure)) == expected

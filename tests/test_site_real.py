@@ -141,6 +141,47 @@ def test_every_link_lands_on_an_mkdocs_built_page_and_heading(tmp_path, capsys, 
     assert cited and cited <= set(re.findall(r"<loc>([^<]+)</loc>", sitemap))
 
 
+# A bilingual MkDocs site by mkdocs-static-i18n (wiki/mkdocsi18n.py): the default language at
+# the root, English under /en/; by file suffix or by folder.
+MKDOCS_I18N = ("plugins:\n  - i18n:\n      docs_structure: {structure}\n      languages:\n"
+               "        - locale: ja\n          default: true\n          name: 日本語\n"
+               "        - locale: en\n          name: English\n")
+MKDOCS_I18N_NOTES = {
+    "suffix": {"index.md": "# ホーム\n\n## 案内\n", "index.en.md": "# Home\n\n## Guide\n",
+               "guide/page.md": "# 手順\n\n## 準備\n", "guide/page.en.md": "# Steps\n\n## Getting ready\n",
+               "guide/onlyja.ja.md": "# 日本語だけ\n\n## だけ\n", "guide/onlyen.en.md": "# English only\n\n## Only\n",
+               "guide/dup.md": "# 重複\n\n## 接尾辞なし\n", "guide/dup.ja.md": "# 重複\n\n## 接尾辞あり\n",
+               "guide/foo.fr.md": "# Fr\n\n## Pas de page\n", "guide/release.v2.md": "# V2\n\n## A page\n",
+               "ref/README.en.md": "# Reference\n\n## Commands\n", "ref/README.md": "# 参照\n\n## コマンド\n"},
+    "folder": {"ja/index.md": "# ホーム\n\n## 案内\n", "en/index.md": "# Home\n\n## Guide\n",
+               "ja/guide/page.md": "# 手順\n\n## 準備\n", "en/guide/page.md": "# Steps\n\n## Getting ready\n",
+               "en/guide/onlyen.md": "# English only\n\n## Only\n"},
+}
+
+
+@pytest.mark.parametrize("structure", ["suffix", "folder"])
+@pytest.mark.parametrize("variant", ["", "use_directory_urls: false\n"])
+def test_every_link_lands_on_a_page_of_a_bilingual_mkdocs_site(tmp_path, capsys, monkeypatch, structure, variant):
+    """mkdocs-static-i18n builds the default language's pages at the root and English ones
+    under /en/: `page.en.md` was cited at /page.en/, a page the site does not have."""
+    command = _mkdocs()
+    assert command, "mkdocs is not installed (requirements-dev.txt; scripts/test.sh installs it)"
+    _only_the_site_file(monkeypatch)
+    repo = tmp_path / "repo"
+    _write(repo / "docs", MKDOCS_I18N_NOTES[structure])
+    (repo / "mkdocs.yml").write_text("site_name: Team\nsite_url: https://docs.example.org/team/\n" + variant
+                                     + MKDOCS_I18N.format(structure=structure), encoding="utf-8")
+    subprocess.run([*command, "build", "--quiet"], cwd=repo, check=True, capture_output=True, timeout=120)
+    checked, wrong = _check_links(repo / "docs", repo / "site", "/team/", capsys)
+    assert cli.main(["links", "--corpus", str(repo / "docs"), "--json"]) == 0
+    urls = {p["source"]: p["url"] for p in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert wrong == [] and checked == 2 * len(urls)  # each page's h1 and h2
+    english = "guide/page.en.md" if structure == "suffix" else "en/guide/page.md"
+    assert urls[english] == "https://docs.example.org/team/en/guide/page" + ("/" if not variant else ".html")
+    if structure == "suffix":  # no page of their own: a fallback, a language the site does not build
+        assert not {"guide/dup.ja.md", "guide/foo.fr.md"} & set(urls) and "guide/release.v2.md" in urls
+
+
 # How Japanese MkDocs sites set their heading ids (mkdocsmarkdown.py): python-markdown's
 # unicode slugify, pymdown-extensions' configurable one, another separator, attr_list's {#id}.
 MKDOCS_MARKDOWN = [

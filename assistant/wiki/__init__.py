@@ -46,30 +46,31 @@ class WikiPage:
 def wiki_page(note: Note, engine: str = DEFAULT_ENGINE, clean_urls: bool | None = None,
               languages: HugoLanguages | None = None, pages_dir: str = "",
               permalinks: JekyllUrls | None = None, mkdocs: MkdocsMarkdown | None = None,
-              sections: HugoSections | None = None) -> WikiPage:
+              sections: HugoSections | None = None, page_source: str | None = None) -> WikiPage:
     """The page of one note under `engine`; ValueError for an unknown engine. `languages`:
     a Hugo site's (hugo.HugoLanguages; None: Hugo's default); `pages_dir`: the folder of the
     notes folder the site makes its pages from; `permalinks`: a Jekyll site's (jekyll.JekyllUrls;
     None: Jekyll's defaults) (pages.page_path); `mkdocs`: an MkDocs site's heading settings
     (mkdocsmarkdown.MkdocsMarkdown; None: MkDocs' defaults); `sections`: a Hugo site's section
-    slugs (pages.hugo_sections over its published notes; None: none).
+    slugs (pages.hugo_sections over its published notes; None: none); `page_source`: the path
+    the page's URL is made from when its site's languages move it (pages.page_path `source`).
 
     Cached by the note's content hash: a build chunks each note twice (chunks, passages).
     """
     check_engine(engine)
     return _cached_page(note.source, note.sha256, engine, clean_urls, languages, pages_dir, permalinks, mkdocs, sections,
-                        note)
+                        page_source, note)
 
 
 @functools.lru_cache(maxsize=512)
 def _cached_page(source: str, sha256: str, engine: str, clean_urls: bool | None, languages: HugoLanguages | None,
                  pages_dir: str, permalinks: JekyllUrls | None, mkdocs: MkdocsMarkdown | None,
-                 sections: HugoSections | None, note: Note) -> WikiPage:
+                 sections: HugoSections | None, page_source: str | None, note: Note) -> WikiPage:
     headings = tuple(page_headings(note, engine, mkdocs))
     # A Hugo `ref` path starts from the content folder of the page's language, or the one it names
     ref_folder = functools.partial(hugo_ref_folder, source, languages, pages_dir) if engine == "hugo" else None
     return WikiPage(page_title(note, engine, headings), page_path(note, engine, clean_urls, languages, pages_dir, permalinks,
-                                                              sections),
+                                                              sections, page_source),
                     headings, page_text(note, engine, headings, ref_folder))
 
 

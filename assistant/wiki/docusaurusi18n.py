@@ -49,6 +49,10 @@ class DocusaurusTranslations:
         found = self.locale_of(source)
         return found[0] if found else pages_dir
 
+    def page_source(self, source: str, pages_dir: str = "") -> str:
+        """The path a page's URL is made from: the note's own (in its locale's folder, `pages_dir`)."""
+        return source
+
     def base_url(self, base_url: str, source: str) -> str:
         """`base_url` (the docs' address: the site's url, baseUrl and routeBasePath) for the
         note at `source`: with its locale before the routeBasePath when it is a translation."""
@@ -81,9 +85,17 @@ def translations_of(root: Path, text: str, default: str | None, route: str) -> D
     return DocusaurusTranslations(folders, route) if folders else None
 
 
+
 def pages_dir_for(settings, source: str) -> str:
     """The folder the note at `source` has its page's path in, under config.Settings
-    `settings`: its locale's folder for a translation, else the site's pages folder."""
+    `settings`: its locale's folder for a Docusaurus translation, else the site's pages folder."""
     translations = settings.wiki_translations
     return translations.pages_dir(source, settings.wiki_pages_dir) if translations else settings.wiki_pages_dir
 
+
+def page_source_for(settings, source: str) -> str | None:
+    """The path the page URL of the note at `source` is made from under config.Settings
+    `settings` when its site's languages move it (mkdocsi18n.MkdocsLanguages.page_source), else None."""
+    translations = settings.wiki_translations
+    moved = translations.page_source(source, pages_dir_for(settings, source)) if translations else source
+    return moved if moved != source else None

@@ -15,7 +15,7 @@ from ..config import Settings
 from ..notes import load_notes
 from ..termsafe import json_text, terminal_safe
 from . import hugo_sections, wiki_page
-from .docusaurusi18n import pages_dir_for
+from .docusaurusi18n import page_source_for, pages_dir_for
 from .published import published_notes
 from .site import read_site_config
 
@@ -31,7 +31,8 @@ def page_links(settings: Settings) -> Iterator[dict]:
     sections = hugo_sections(notes, settings.wiki_languages, settings.wiki_pages_dir) if settings.wiki_engine == "hugo" else None
     for note in notes:
         page = wiki_page(note, settings.wiki_engine, settings.wiki_clean_urls, settings.wiki_languages,
-                         pages_dir_for(settings, note.source), settings.wiki_permalinks, settings.wiki_mkdocs, sections)
+                         pages_dir_for(settings, note.source), settings.wiki_permalinks, settings.wiki_mkdocs, sections,
+                         page_source_for(settings, note.source))
         base_url = base_url_for(settings, note.source)  # a Docusaurus locale's copy: under its locale
         yield {
             "source": note.source,

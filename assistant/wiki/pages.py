@@ -102,16 +102,19 @@ def jekyll_permalink(permalink: str) -> str:
 
 
 def page_path(note: Note, engine: str, clean_urls: bool | None = None, languages: HugoLanguages | None = None,
-              pages_dir: str = "", permalinks: JekyllUrls | None = None, sections: HugoSections | None = None) -> str:
+              pages_dir: str = "", permalinks: JekyllUrls | None = None, sections: HugoSections | None = None,
+              source: str | None = None) -> str:
     """URL path of the note's page, '/'-rooted, not yet percent-encoded. `languages`: a Hugo
     site's (None: Hugo's default, one language "en"); `pages_dir`: the folder the site makes
     its pages from when the notes folder is the project's root (site.SiteConfig.pages_dir), so
     `content/visas/card.md` is the page `/visas/card/`; `permalinks`: a Jekyll site's posts,
     collections and permalink style (jekyll.JekyllUrls; None: Jekyll's defaults); `sections`:
-    a Hugo site's section slugs (hugo_sections; None: none)."""
+    a Hugo site's section slugs (hugo_sections; None: none); `source`: the path the URL is
+    made from when not the note's own (mkdocsi18n.MkdocsLanguages.page_source: `page.en.md`
+    as `en/page.md`)."""
     meta = front_matter(note)
     permalink = _front_matter_path(meta.get("permalink"))
-    parts = source_parts(note.source)
+    parts = source_parts(source or note.source)
     if engine in ("jekyll", "kramdown"):
         urls = permalinks or JekyllUrls()
         document = document_of(parts, urls)

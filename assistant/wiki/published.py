@@ -95,6 +95,11 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
                     pages_dir, engine, _named(outside))
     if engine == "github-wiki":
         _warn_shared_page_names(kept)
+    if engine == "mkdocs" and site is not None and hasattr(site.translations, "not_pages"):
+        # `dup.ja.md` beside `dup.md` (ja the default), `foo.fr.md` without fr (mkdocsi18n.py)
+        shadowed = site.translations.not_pages({in_site[n.source].source for n in kept})
+        left_out += [n for n in kept if in_site[n.source].source in shadowed]
+        kept = [n for n in kept if in_site[n.source].source not in shadowed]
     if engine == "mkdocs":  # a README beside an index.md: MkDocs builds the index, drops the README
         folders = {PurePosixPath(n.source).parent for n in kept if PurePosixPath(n.source).stem == "index"}
         readmes = [n for n in kept if PurePosixPath(n.source).stem == "README" and PurePosixPath(n.source).parent in folders]
@@ -106,7 +111,9 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
         left_out += [note for note in notes if note.source in replaced]
     if left_out:
         reasons = ("a draft, a disabled language, a bundle's resource, or a file whose page a file with the language "
-                   "suffix makes" if engine == "hugo" else "a draft, published: false, a _ name or excluded")
+                   "suffix makes" if engine == "hugo" else "a draft, published: false, a _ name or excluded"
+                   + ("; a language the i18n plugin does not build, or the default language's copy of a page without "
+                      "a suffix" if engine == "mkdocs" and site is not None and site.translations else ""))
         if engine != "docusaurus" and any(n.source.lower().endswith(".mdx") for n in left_out):
             reasons += "; an .mdx page is published by Docusaurus only"
         warn("left out %d note(s) the %s wiki does not publish (%s): %s", len(left_out), engine, reasons,

@@ -51,6 +51,7 @@ from dataclasses import dataclass
 
 from ..notes import Note, _front_matter_end, parse_structure
 from .headings import WikiHeading, is_ial_line
+from .hugorefs import hugo_ref
 from .mkdocsblocks import MKDOCS_BLOCK, unindented_bodies
 
 LIQUID_ENGINES = ("jekyll", "kramdown")
@@ -79,12 +80,6 @@ _FILE_NAME = re.compile(r"\.[A-Za-z0-9]{2,5}$")
 # `{{< x >}}` (https://gohugo.io/content-management/shortcodes/#escaping).
 _SHORTCODE = re.compile(r"\{\{([<%])(/\*)?(?:(?!\{\{).)*?(\*/)?[>%]\}\}")
 _SHORTCODE_QUOTED = re.compile(r"\{\{[<%]\s*+([\w/-]++)\s++(?:\"([^\"]*+)\"|`([^`]*+)`)\s*+[>%]\}\}")
-# Hugo's `ref` and `relref`: a quoted path, or named arguments (`path="..." lang="en"`).
-# (Linear on a hostile tag: the arguments are taken greedily to the tag's end, and a name
-# starts only where a word does.)
-_REF_TAG = re.compile(r"\{\{[<%]\s*+(ref|relref)\s++([^{}]*)[>%]\}\}")
-_REF_NAMED = re.compile(r"(?<!\w)(\w++)\s*+=\s*+\"([^\"]*+)\"")
-_REF_POSITIONAL = re.compile(r"\"([^\"]*)\"|`([^`]*)`")
 # A shortcode's file argument: a path or a name with a lettered extension ("x.md", "a/b"),
 # never a version in a title ("Upgrade to 3.11").
 _SHORTCODE_FILE = re.compile(r"/|\.[A-Za-z][A-Za-z0-9]{0,4}$")
@@ -171,22 +166,9 @@ def _shortcodes(lines: list[str], ref_folder: Callable[[str | None], str] | None
 def _shortcode_shown(tag: re.Match, ref_folder: Callable[[str | None], str] | None = None) -> str:
     if tag.group(2) and tag.group(3):  # escaped: {{</* x */>}} shows {{< x >}}
         return tag.group()[:3] + tag.group()[5:-5] + tag.group()[-3:]
-    ref = _REF_TAG.fullmatch(tag.group())
-    if ref:
-        # A link to another note ("[Training]({{< ref "operations/training.md" >}})"): its path
-        # in the notes folder, which the chat points at that note's page (notelinks.py); left
-        # empty, the link went to the page it was written on (a new user, heldout13). Hugo looks
-        # a path with a folder up from the content folder of the page's language, or of `lang`
-        # (`{{< relref path="/patrol/radio.md" lang="en" >}}`: a fresh user on heldout28 saw
-        # those links lead back to the page, and positional ones to the site's root with ".md"),
-        # a bare name beside the page.
-        named = dict(_REF_NAMED.findall(ref.group(2)))
-        positional = _REF_POSITIONAL.match(ref.group(2).strip())
-        argument = named.get("path") or (next(g for g in positional.groups() if g is not None) if positional and not named else "")
-        if not argument or "/" not in argument.partition("#")[0]:
-            return argument
-        root = ref_folder(named.get("lang")) if ref_folder else ""
-        return "/" + "/".join(filter(None, (root, argument.lstrip("/"))))
+    ref = hugo_ref(tag.group(), ref_folder)  # a link to another note: its path (hugorefs.py)
+    if ref is not None:
+        return ref
     quoted = _SHORTCODE_QUOTED.fullmatch(tag.group())
     if not quoted:
         return ""

@@ -60,6 +60,7 @@ from pathlib import Path
 
 from .clone import wiki_clone, wiki_layout
 from .docusaurusi18n import translations_of
+from .mkdocsi18n import mkdocs_languages
 from .projectroot import docs_folder_below, not_below, pages_dir_of, path_literals
 from .jekyll import jekyll_urls
 from .mkdocsfiles import MAX_PATTERNS, pattern_lines
@@ -219,7 +220,8 @@ def _mkdocs(notes_dir: Path) -> SiteConfig | None:
         return SiteConfig(path, "mkdocs", _text(data.get("site_url")), clean if isinstance(clean, bool) else None,
                           id_setting=unfollowed, markdown=markdown, pages_dir=pages or None,
                           exclude_docs=pattern_lines(data.get("exclude_docs"), f"{path}: exclude_docs"),
-                          draft_docs=pattern_lines(data.get("draft_docs"), f"{path}: draft_docs"))
+                          draft_docs=pattern_lines(data.get("draft_docs"), f"{path}: draft_docs"),
+                          translations=mkdocs_languages(data.get("plugins")))
     return None
 
 

