@@ -1294,6 +1294,12 @@ def test_a_named_things_line_names_it_as_notes_write_names(terms, text, named):
     ("When is the 2028 stocktaking?", "Stocktaking is held every year on 31 March.", None),
     # ... unless it names a year of its own (an attack: 2024's party answered 2025's)
     ("2025年の忘年会の会場は？", "## 2024年の忘年会\n忘年会は毎年12月に開く。2024年は12月20日（金）、居酒屋 さくら。", "2025"),
+    # a season across two years, asked by its span, is named only by it (a fresh user, heldout28:
+    # the 2026-27 season's prices answered the 2027-28 season's)
+    ("2027-28シーズンのリフト券の値段は？", "リフト券料金（2026-27 シーズン）\n| 大人 | 5,800 円 |", "2027-28シーズン"),
+    ("What will a lift ticket cost in the 2027/28 season?", "Lift tickets (2026/27 season)", "2027/28 season"),
+    ("2026-27シーズンのリフト券の値段は？", "リフト券料金（2026/2027 シーズン）", None),
+    ("2027-28シーズンの予算は？", "2027年度の予算", None), ("2026-2027年度の予算は？", "2026年度予算", None),
 ])
 def test_a_year_written_in_another_calendar_or_short_is_the_same_year(question, text, other):
     # An attack on the rule: 令和7年度 and FY26 were "another year".
