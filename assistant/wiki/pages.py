@@ -171,7 +171,7 @@ def _docusaurus_path(meta: dict, folder: list[str], name: str) -> str:
     order the sidebar and leave the folders' and file's URL names. An `id` replaces the file
     name in the URL (facebook/docusaurus#10496: a wiki owner's surprise, the code's rule)."""
     index = name.lower() in ("index", "readme") or (bool(folder) and name.lower() == folder[-1].lower())
-    folder = [_NUMBER_PREFIX.sub("", part) for part in folder]
+    folder = [_without_number_prefix(part) for part in folder]
     prefix = "/" + "".join(part + "/" for part in folder)
     slug = _front_matter_path(meta.get("slug"))
     if slug:
@@ -188,7 +188,7 @@ def _docusaurus_path(meta: dict, folder: list[str], name: str) -> str:
     doc_id = _front_matter_path(doc_id)
     if doc_id and "/" not in doc_id:  # Docusaurus refuses an id with a '/'
         return prefix + doc_id
-    return prefix + _NUMBER_PREFIX.sub("", name)
+    return prefix + _without_number_prefix(name)
 
 
 def _with_trailing_slash(path: str, trailing: bool | None) -> str:
@@ -200,7 +200,17 @@ def _with_trailing_slash(path: str, trailing: bool | None) -> str:
     return path.rstrip("/") + "/" if trailing else path.rstrip("/")
 
 
-_NUMBER_PREFIX = re.compile(r"^\d+[-_.]")  # Docusaurus' DefaultNumberPrefixParser, as far as URLs go
+# Docusaurus' DefaultNumberPrefixParser (plugin-content-docs 3.x numberPrefix.ts): "01-office" is
+# "office", "003 - setup" "setup"; a date- or version-like name keeps its numbers ("2026-27-season",
+# "8.0-release": facebook/docusaurus#4640, #4653; a fresh user, heldout29). ASCII digits, as JS's \d.
+_IGNORED_NUMBER_PREFIX = re.compile(r"^[0-9]+[-_.][0-9]+")
+_NUMBER_PREFIX = re.compile(r"^[0-9]+\s*[-_.]+\s*([^-_.\s].*)$", re.DOTALL)
+
+
+def _without_number_prefix(name: str) -> str:
+    """A Docusaurus file or folder name as its URL has it: without its number prefix."""
+    found = None if _IGNORED_NUMBER_PREFIX.match(name) else _NUMBER_PREFIX.match(name)
+    return found.group(1) if found else name
 
 
 def without_suffix(name: str) -> str:
