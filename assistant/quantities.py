@@ -141,7 +141,7 @@ _QUANTITIES = (
     ("amount of money",
      re.compile(r"いくら(?!い(?!る|り)|でも|も(?!ら)|か)(?![^、。？?]{0,12}ても)"
                 r"|\bhow much (?!time\b|effort\b|latency\b|attention\b)(?:[\w'-]+ ){0,9}?(?:cost|costs|pay|paid|charge|charged|fined|stolen)\b(?! attention| in (?:time|latency|effort|performance))"
-                r"|\bhow much money\b"
+                r"|\bhow much money\b|^\W*(?:and\s+)?how much(?:\s+(?:is it|are they|for (?:it|that|them|one)))?\s*[?？!.]*\s*$"  # alone (heldout29)
                 r"|\bhow much (?:is|are|was|were|does|do|will) [^?]{0,60}?\bper (?:night|hour|day|week|month|year|person|head|"
                 r"page|copy|ticket|item|unit|guest|room|bag|pack|sheet|kg|km|mile|minute)\b"
                 r"|何円"),
@@ -380,7 +380,6 @@ def missing_quantity(question: str, texts: Iterable[str], kinds: Collection[str]
         if not answers.search(haystack):
             return kind
     return None
-
 
 
 # The words of a question that ask for a quantity and name no topic: "what time", "how many

