@@ -39,10 +39,24 @@ def wiki_link(href: str, source: str, page: str, pages: Mapping[str, str]) -> st
     if _ABSOLUTE.match(href):
         return href
     linked = linked_path(href, source)
+    if linked is not None and linked[0] not in pages and not href.startswith("/"):
+        linked = _from_a_folder_above(href, source, pages) or linked
     if linked is not None and linked[0] in pages:
         hash_, fragment = href.partition("#")[1:]
         return pages[linked[0]] + hash_ + fragment
     return urljoin(page, href)
+
+
+def _from_a_folder_above(href: str, source: str, pages: Mapping[str, str]) -> tuple[str, str] | None:
+    """A relative `href` that is no note beside `source`, read from the nearest folder above it
+    where it is one: Hugo's ref looks beside the page, then from the content folder
+    (`ref "field/winter.md"` in field/meter.md is field/winter.md); None when none holds it."""
+    folders = source.split("/")[:-1]
+    for depth in range(len(folders) - 1, -1, -1):
+        found = linked_path(href, "/".join(folders[:depth] + ["x"]))
+        if found is not None and found[0] in pages:
+            return found
+    return None
 
 
 def linked_path(href: str, source: str) -> tuple[str, str] | None:

@@ -1,6 +1,8 @@
 """A note's own links, shown in the chat, lead where the wiki leads (notelinks.py)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assistant.notelinks import link_rewriter, wiki_link
@@ -179,3 +181,18 @@ def wiki_page_lines(settings, source: str) -> str:
 
     note = next(n for n in load_notes(settings.corpus_dir) if n.source == source)
     return "\n".join(wiki_page(note, "hugo", settings.wiki_clean_urls, settings.wiki_languages, settings.wiki_pages_dir).text.lines)
+
+
+def test_a_hugo_ref_is_read_beside_the_page_first():
+    """An attack: `ref "sub/y.md"` in guide/x.md was sent to sub/y's page, another note; Hugo
+    0.168 looks beside the page first (/guide/sub/y/), then from the content folder."""
+    from assistant.notes import parse_note
+    from assistant.wiki import wiki_page
+
+    pages = {s: f"https://x.example/w/{s[:-3]}/" for s in
+             ("guide/x.md", "guide/sub/y.md", "sub/y.md", "other/z.md", "top.md")}
+    x = parse_note('# X\n\n[a]({{< ref "sub/y.md" >}}) [b]({{< relref path="./sub/y.md" >}}) '
+                   '[c]({{< ref "../other/z.md" >}}) [d]({{< ref "top.md" >}}) [e]({{< ref "/sub/y.md" >}})\n', "guide/x.md")
+    html = section_html("\n".join(wiki_page(x, "hugo").text.lines), links=link_rewriter("guide/x.md", pages["guide/x.md"], pages))
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    assert hrefs == [pages["guide/sub/y.md"], pages["guide/sub/y.md"], pages["other/z.md"], pages["top.md"], pages["sub/y.md"]]

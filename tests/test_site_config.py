@@ -770,6 +770,8 @@ def test_a_vitepress_site_beside_the_notes_folder_when_its_src_dir_is_the_notes(
     ([{"i18n": {"default_language": "en", "languages": {"en": "English", "fr": "Français"}}}], ("en", ("fr",), "suffix")),
     (["search", "i18n"], None), ([{"i18n": {"languages": [{"locale": "ja", "default": True}]}}], None),
     ([{"i18n": {"languages": [{"locale": "../x", "default": True}, {"locale": "en"}]}}], None), ("i18n", None),
+    (5, None), (True, None), (None, None),  # `plugins: 5`: a traceback on every command (an attack)
+    ([{"i18n": {"languages": [{"locale": "ja", "default": True}, {"locale": "en", "build": False}]}}], None),
 ])
 def test_an_mkdocs_site_names_its_languages_for_the_i18n_plugin(plugins, expected):
     from assistant.wiki.mkdocsi18n import mkdocs_languages

@@ -155,7 +155,9 @@ MKDOCS_I18N_NOTES = {
                "ref/README.en.md": "# Reference\n\n## Commands\n", "ref/README.md": "# 参照\n\n## コマンド\n"},
     "folder": {"ja/index.md": "# ホーム\n\n## 案内\n", "en/index.md": "# Home\n\n## Guide\n",
                "ja/guide/page.md": "# 手順\n\n## 準備\n", "en/guide/page.md": "# Steps\n\n## Getting ready\n",
-               "en/guide/onlyen.md": "# English only\n\n## Only\n"},
+               "en/guide/onlyen.md": "# English only\n\n## Only\n",
+               # a first folder named like a locale the site does not build is no page (an attack)
+               "hr/leave.md": "# Leave\n\n## Days\n", "ops/deploy.md": "# Deploy\n\n## Steps\n"},
 }
 
 
@@ -180,6 +182,8 @@ def test_every_link_lands_on_a_page_of_a_bilingual_mkdocs_site(tmp_path, capsys,
     assert urls[english] == "https://docs.example.org/team/en/guide/page" + ("/" if not variant else ".html")
     if structure == "suffix":  # no page of their own: a fallback, a language the site does not build
         assert not {"guide/dup.ja.md", "guide/foo.fr.md"} & set(urls) and "guide/release.v2.md" in urls
+    else:
+        assert "hr/leave.md" not in urls and "ops/deploy.md" in urls
 
 
 # How Japanese MkDocs sites set their heading ids (mkdocsmarkdown.py): python-markdown's
@@ -655,6 +659,9 @@ HUGO_SECTION_SLUG_NOTES = {
     "guide/sub/deep.ja.md": "---\ntitle: 深い\n---\n## 深い手順\n",
     "other/_index.md": "---\ntitle: Other\nurl: /manual/\n---\n## Manual\n",
     "other/p.md": "---\ntitle: P\n---\n## In other\n",
+    # a slug with a '/' keeps it (an attack: /guidesops/ was cited), a page's too
+    "more/_index.md": "---\ntitle: More\nslug: guides/ops\n---\n## Ops\n",
+    "more/q.md": "---\ntitle: Q\nslug: a/b\n---\n## Q\n",
 }
 
 
@@ -673,6 +680,7 @@ def test_a_hugo_section_slug_names_the_folder_of_every_page_below_it(tmp_path, c
     assert urls["guide/sub/pump/index.md"] == page("/hand-book/subx/pumps")
     assert urls["guide/page.ja.md"] == page("/ja/手引き/page") and urls["guide/sub/deep.ja.md"] == page("/ja/手引き/sub/deep")
     assert urls["other/p.md"] == page("/other/p") and urls["other/_index.md"] == "/manual/"
+    assert urls["more/q.md"] == page("/guides/ops/a/b")
 
 
 @pytest.mark.parametrize("layout", ["docsy", "config folder", "disabled root"])

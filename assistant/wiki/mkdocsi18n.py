@@ -8,11 +8,12 @@ is /en/guide/page/, `ja/guide/page.md` /guide/page/ when ja is the default).
 Rules checked with real builds of mkdocs-static-i18n 1.3 (tests/test_site_real.py): a file of
 the default language beside the same page without a suffix (`dup.ja.md` beside `dup.md`) is
 only the fallback other languages show, never the default's page, and a file whose suffix
-is a locale the site does not configure (`foo.fr.md`) no page at all (left out: published.py);
+is a locale the site does not configure (`foo.fr.md`; under `folder`, a first folder so named,
+`hr/`, `it/`) no page at all (left out: published.py); a language with `build: false` has none;
 a page another language lacks is shown there in the default's text (not indexed again).
 Read: the 1.x `languages` list (`locale`, `default`), the 0.x `default_language` and
 `languages` mapping, `docs_structure`. Left out: a language's `link` and `site_name`, other
-extensions' localized files (images), `build: false`.
+extensions' localized files (images), `build_only_locale`.
 """
 from __future__ import annotations
 
@@ -63,10 +64,12 @@ class MkdocsLanguages:
     def not_pages(self, sources: set[str]) -> set[str]:
         """Of `sources` (paths in the docs folder), the files the plugin builds no page of: the
         default language's suffixed file beside the same page without a suffix (`dup.ja.md`
-        beside `dup.md`: only other languages' fallback), and one whose suffix is a locale the
-        site does not configure (`foo.fr.md`; `release.v2.md` is a page)."""
-        if self.structure != "suffix":
-            return set()
+        beside `dup.md`: only other languages' fallback), and one whose suffix (or, under
+        `folder`, first folder) is a locale the site does not build (`foo.fr.md`, `hr/leave.md`;
+        `release.v2.md` is a page)."""
+        if self.structure == "folder":  # a first folder the plugin reads as a locale it does not build (`hr/`, `it/`)
+            return {s for s in sources if "/" in s and _PLUGIN_LOCALE.fullmatch(s.split("/")[0])
+                    and s.split("/")[0] not in (self.default, *self.others)}
         out = set()
         for source in sources:
             folder, _, name = source.rpartition("/")
@@ -96,14 +99,17 @@ def mkdocs_languages(plugins) -> MkdocsLanguages | None:
     """The languages mkdocs.yml's `plugins` (a list of names and one-key mappings, or a
     mapping) configure for the i18n plugin, or None when it is not there or names fewer
     than two valid locales."""
+    if not isinstance(plugins, (list, dict)):  # `plugins: 5`: MkDocs refuses it too (an attack: a traceback)
+        return None
     entries = plugins.items() if isinstance(plugins, dict) else (
-        (next(iter(p.items())) if isinstance(p, dict) and len(p) == 1 else (p, None)) for p in plugins or ())
+        (next(iter(p.items())) if isinstance(p, dict) and len(p) == 1 else (p, None)) for p in plugins)
     config = next((c for name, c in entries if name == "i18n"), None)
     if not isinstance(config, dict):
         return None
     languages, default = config.get("languages"), config.get("default_language")
     if isinstance(languages, list):  # 1.x: [{locale: ja, default: true}, {locale: en}]
-        entries = [lang for lang in languages if isinstance(lang, dict) and isinstance(lang.get("locale"), str)]
+        entries = [lang for lang in languages if isinstance(lang, dict) and isinstance(lang.get("locale"), str)
+                   and lang.get("build") is not False]  # a language not built has no pages
         locales = [lang["locale"] for lang in entries]
         default = next((lang["locale"] for lang in entries if lang.get("default") is True), locales[0] if locales else None)
     elif isinstance(languages, dict):  # 0.x: default_language: en, languages: {en: English, fr: Français}

@@ -262,7 +262,7 @@ def hugo_page_path(meta: dict, parts: list[str], clean: bool, languages: HugoLan
         name = slug
     elif slug and bundle == "leaf" and folder:  # a leaf bundle's slug names its folder
         folder = folder[:-1] + [slug_segment(slug)]
-    name = jekyll_permalink(hugo_path_segment(name)).strip("/") or "-"
+    name = slug_segment(name)
     if index:
         if not clean and bundle == "leaf" and folder:  # uglyURLs: a leaf bundle's page is /dir.html,
             return "/" + prefix + "".join(p + "/" for p in folder[:-1]) + folder[-1] + ".html"
@@ -274,7 +274,7 @@ def hugo_page_path(meta: dict, parts: list[str], clean: bool, languages: HugoLan
 def slug_segment(slug: str) -> str:
     """A folder's part of a Hugo URL a `slug` gives, as MakePathSanitized writes it; it keeps
     '/' and '.', and a `slug: ../../x` must not climb out of the site."""
-    return jekyll_permalink(hugo_path_segment(slug)).strip("/") or "-"
+    return jekyll_permalink("/".join(hugo_path_segment(part) for part in slug.split("/"))).strip("/") or "-"
 
 
 @dataclass(frozen=True)
