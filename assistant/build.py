@@ -38,8 +38,8 @@ from .profiles import load_embedder
 from .store import chunking_settings
 from .termsafe import terminal_safe
 from .textnorm import width_fold
+from .cite import page_source_for, pages_dir_for
 from .wiki import HugoSections, hugo_sections, wiki_page
-from .wiki.docusaurusi18n import page_source_for, pages_dir_for
 
 log = logging.getLogger(__name__)
 

@@ -82,12 +82,32 @@ def page_url(base_url: str, source: str, permalink: str | None, bare_root: bool 
     return base_url.rstrip("/") + _quote_path(path)
 
 
+# A site's languages (config.Settings.wiki_translations: a Docusaurus locale's copies,
+# wiki/docusaurusi18n.py; MkDocs' i18n plugin, wiki/mkdocsi18n.py) move a note's page: the
+# three places a page's URL is made from, per note.
+
 def base_url_for(settings, source: str) -> str:
     """The address the page path of the note at `source` is joined to, under config.Settings
     `settings`: the wiki's base URL, with the locale in it for a Docusaurus locale's copy of a
-    doc (wiki/docusaurusi18n.py)."""
+    doc."""
     translations = settings.wiki_translations
     return translations.base_url(settings.wiki_base_url, source) if translations else settings.wiki_base_url
+
+
+def pages_dir_for(settings, source: str) -> str:
+    """The folder the note at `source` has its page's path in, under config.Settings
+    `settings`: its locale's folder for a Docusaurus translation, else the site's pages folder."""
+    translations = settings.wiki_translations
+    return translations.pages_dir(source, settings.wiki_pages_dir) if translations else settings.wiki_pages_dir
+
+
+def page_source_for(settings, source: str) -> str | None:
+    """The path the page URL of the note at `source` is made from under config.Settings
+    `settings` when its site's languages move it (MkDocs' `page.en.md` as `en/page.md`), else
+    None."""
+    translations = settings.wiki_translations
+    moved = translations.page_source(source, pages_dir_for(settings, source)) if translations else source
+    return moved if moved != source else None
 
 
 def citation_url(base_url: str, source: str, permalink: str | None, anchor: str, bare_root: bool = False) -> str:

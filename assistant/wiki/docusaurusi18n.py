@@ -88,19 +88,3 @@ def translations_of(root: Path, text: str, default: str | None, route: str) -> D
                     if locale != default and _LOCALE.fullmatch(locale)
                     and (root / "i18n" / locale / _PLUGIN_FOLDER).is_dir())
     return DocusaurusTranslations(folders, route) if folders else None
-
-
-
-def pages_dir_for(settings, source: str) -> str:
-    """The folder the note at `source` has its page's path in, under config.Settings
-    `settings`: its locale's folder for a Docusaurus translation, else the site's pages folder."""
-    translations = settings.wiki_translations
-    return translations.pages_dir(source, settings.wiki_pages_dir) if translations else settings.wiki_pages_dir
-
-
-def page_source_for(settings, source: str) -> str | None:
-    """The path the page URL of the note at `source` is made from under config.Settings
-    `settings` when its site's languages move it (mkdocsi18n.MkdocsLanguages.page_source), else None."""
-    translations = settings.wiki_translations
-    moved = translations.page_source(source, pages_dir_for(settings, source)) if translations else source
-    return moved if moved != source else None

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..cite import bare_root_for, base_url_for, citation_url, page_url
+from ..cite import bare_root_for, base_url_for, citation_url, page_source_for, page_url, pages_dir_for
 from ..config import Settings
 from ..notes import load_notes
 from ..termsafe import json_text, terminal_safe
 from . import hugo_sections, wiki_page
-from .docusaurusi18n import page_source_for, pages_dir_for
 from .published import published_notes
 from .site import read_site_config
 

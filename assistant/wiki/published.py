@@ -31,6 +31,7 @@ from ..notes import Note
 from .pages import GITHUB_WIKI_PARTS_ON_EVERY_PAGE, front_matter, page_path
 from .hugo import HugoLanguages
 from .hugocascade import hidden_by_sections
+from .mkdocsi18n import MkdocsLanguages
 from .jekyll import JekyllUrls, document_of
 from .mkdocsfiles import mkdocs_left_out
 from .site import SiteConfig
@@ -84,9 +85,6 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
                                    site is not None and site.build_future, site is not None and site.build_expired)
         left_out += [n for n in kept if in_site[n.source].source in below]
         kept = [n for n in kept if in_site[n.source].source not in below]
-    for note in kept:
-        if note.front_matter_problem:  # a page's own: one a wiki does not publish is not said
-            warn("%s: front matter read line by line (%s)", note.source, note.front_matter_problem)
     if orphans:
         warn("left out %d translated note(s) with no doc at the same path in %s/ (Docusaurus makes a locale's page "
              "only of a doc there): %s", len(orphans), pages_dir, _named(orphans))
@@ -95,7 +93,7 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
                     pages_dir, engine, _named(outside))
     if engine == "github-wiki":
         _warn_shared_page_names(kept)
-    if engine == "mkdocs" and site is not None and hasattr(site.translations, "not_pages"):
+    if engine == "mkdocs" and site is not None and isinstance(site.translations, MkdocsLanguages):
         # `dup.ja.md` beside `dup.md` (ja the default), `foo.fr.md` without fr (mkdocsi18n.py)
         shadowed = site.translations.not_pages({in_site[n.source].source for n in kept})
         left_out += [n for n in kept if in_site[n.source].source in shadowed]
@@ -109,6 +107,9 @@ def published_notes(notes, engine: str, site: SiteConfig | None = None, pages_di
         replaced = _replaced_by_translation(kept, site.languages, root)
         kept = [note for note in kept if note.source not in replaced]
         left_out += [note for note in notes if note.source in replaced]
+    for note in kept:
+        if note.front_matter_problem:  # a page's own: one a wiki does not publish is not said
+            warn("%s: front matter read line by line (%s)", note.source, note.front_matter_problem)
     if left_out:
         reasons = ("a draft, a disabled language, a bundle's resource, or a file whose page a file with the language "
                    "suffix makes" if engine == "hugo" else "a draft, published: false, a _ name or excluded"
