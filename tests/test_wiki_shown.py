@@ -62,14 +62,15 @@ def test_liquid_is_text_where_the_engine_has_no_liquid(engine):
 
 def test_hugo_shortcodes_are_hidden_a_quoted_title_is_a_caption():
     # heldout13 (a Hugo wiki, hugo-book's shortcodes): the tags carry no words; a details
-    # title is shown as a label; a ref as the note's path (notelinks.py points the chat's link
-    # at that note's page; left empty it pointed at the page it was on); an escaped tag as
+    # title is shown as a label; a ref as the note's path, relative as written (notelinks.py
+    # points the chat's link at that note's page, beside the page first, then from the folders
+    # above, as Hugo does; left empty it pointed at the page it was on); an escaped tag as
     # Hugo renders it.
     page = shown('{{< hint info >}}\nClose the valve first.\n{{< /hint >}}\n{{% details "Why old mains" %}}\n'
                  'Rust lifts off.\n{{% /details %}}\nSee [Training]({{< ref "ops/training.md" >}}).\n'
                  'Write {{</* hint */>}} to open one.\n', "hugo")
     assert page.lines == ("", "Close the valve first.", "", "Why old mains", "Rust lifts off.", "",
-                          "See [Training](/ops/training.md).", "Write {{< hint >}} to open one.")
+                          "See [Training](ops/training.md).", "Write {{< hint >}} to open one.")
     assert page.captions == {4}
     assert shown('{{< hint info >}}\n', "jekyll").lines == ("",)  # Liquid reads {{ ... }} as output
 
