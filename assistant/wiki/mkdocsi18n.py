@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .pages import below_pages_dir
+
 _LOCALE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}")
 # What the plugin reads as a locale in a file name (its config.RE_LOCALE), configured or not.
 _PLUGIN_LOCALE = re.compile(r"[a-z]{2}(?:-[A-Za-z]{4})?(?:-[A-Z]{2})?|[a-z]{2}_[A-Z]{2}")
@@ -46,11 +48,7 @@ class MkdocsLanguages:
         """The path a page's URL is made from for the note at `source`, as MkDocs would serve
         it with the plugin: the locale taken off the name (or the default's folder off the
         path), another locale's as the first folder below `pages_dir`."""
-        below = pages_dir.split("/") if pages_dir else []
-        parts = source.split("/")
-        head, rest = (parts[: len(below)], parts[len(below):]) if below and parts[: len(below)] == below else ([], parts)
-        if not rest:
-            return source
+        head, rest = below_pages_dir(source.split("/"), pages_dir)
         if self.structure == "folder":
             if rest[0] == self.default and len(rest) > 1:
                 rest = rest[1:]

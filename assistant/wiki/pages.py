@@ -92,6 +92,16 @@ def source_parts(source: str) -> list[str]:
     return parts
 
 
+def below_pages_dir(parts: list[str], pages_dir: str) -> tuple[list[str], list[str]]:
+    """A note's path `parts` (source_parts) split at the site's pages folder `pages_dir`
+    ('/'-separated, '' for none; site.SiteConfig.pages_dir): (the folder's parts, the parts
+    below it), or ([], parts) for a note not below it."""
+    folder = pages_dir.split("/") if pages_dir else []
+    if folder and parts[: len(folder)] == folder and len(parts) > len(folder):
+        return parts[: len(folder)], parts[len(folder):]
+    return [], parts
+
+
 def jekyll_permalink(permalink: str) -> str:
     """Where Jekyll writes a page with this front-matter permalink, '/'-rooted: its
     URL#sanitize_url ('..' -> '/', './' dropped, '/' runs squeezed), then unescaped, as its
@@ -127,9 +137,7 @@ def page_path(note: Note, engine: str, clean_urls: bool | None = None, languages
         # attack run): bounded as a written permalink is; Jekyll cannot write such a file either.
         if path is not None and len(path) <= MAX_FRONT_MATTER_PATH:
             return jekyll_permalink(path)
-    below = pages_dir.split("/") if pages_dir else []
-    if below and parts[: len(below)] == below and len(parts) > len(below):
-        parts = parts[len(below):]
+    parts = below_pages_dir(parts, pages_dir)[1]
     if engine in ("jekyll", "kramdown") and is_bare_readme(note):
         # GitHub Pages renders no README without front matter as a page of its own: the one of
         # a folder without an index page is the folder's page (jekyll-readme-index), any other
@@ -290,6 +298,15 @@ class HugoSections:
     def _by_folder(self) -> dict[tuple[str, tuple[str, ...]], str]:
         return {(language, folder): slug_segment(slug) for language, folder, slug in self.slugs}
 
+    @functools.cached_property
+    def _hash(self) -> int:
+        return hash(self.slugs)
+
+    def __hash__(self) -> int:
+        # Part of each page's cache key (wiki._cached_page): hashing every slug again for every
+        # note made a build O(notes x sections).
+        return self._hash
+
     def folder(self, language: str, parts: list[str], served: list[str]) -> list[str]:
         """`served` (the segments of the folder at `parts`, sanitized) with each section's
         segment its `language` slug, where it has one."""
@@ -302,12 +319,9 @@ def hugo_sections(notes: Iterable[Note], languages: HugoLanguages | None, pages_
     """The section slugs of a Hugo site's published `notes` (HugoSections); `languages` and
     `pages_dir` as for page_path."""
     languages = languages or HugoLanguages()
-    below = pages_dir.split("/") if pages_dir else []
     slugs = []
     for note in notes:
-        parts = source_parts(note.source)
-        if below and parts[: len(below)] == below and len(parts) > len(below):
-            parts = parts[len(below):]
+        parts = below_pages_dir(source_parts(note.source), pages_dir)[1]
         language = languages.page_language(parts)
         inner = languages.folder_language(parts)[1]
         if language is None or len(inner) < 2 or languages.bundle_page(inner[-1]) != "branch":
@@ -324,10 +338,7 @@ def hugo_ref_folder(source: str, languages: HugoLanguages | None, pages_dir: str
     (`pages_dir`) of language `lang`, or of the note's own language when None (a language
     with its own `contentDir` reads that folder)."""
     languages = languages or HugoLanguages()
-    parts = source_parts(source)
-    below = pages_dir.split("/") if pages_dir else []
-    if below and parts[: len(below)] == below and len(parts) > len(below):
-        parts = parts[len(below):]
+    parts = below_pages_dir(source_parts(source), pages_dir)[1]
     language = (lang or "").lower() or languages.page_language(parts) or languages.default
     return "/".join(filter(None, (pages_dir, dict(languages.folders).get(language, ""))))
 
