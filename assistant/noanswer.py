@@ -9,7 +9,7 @@ Three signals that hold for unseen questions, not a list of them:
     itself (calibration.py), per question language, for whatever model built it.
   * an asked quantity the hits never give: a question naming the kind of number it wants
     ("何日間", "how many minutes", "いくら") when none of the first hits' answer lines holds a
-    number of that kind (`missing_quantity`, verdict.answer_text): a covered topic without
+    number of that kind (`missing_quantity`, nameddetails.answer_text): a covered topic without
     the asked detail.
 And a turn that asks nothing: small talk, or a question naming nothing without an earlier
 turn to take its topic from (`names_nothing`), thanks or an acknowledgement after one

@@ -147,7 +147,7 @@ _QUANTITIES = (
                 r"|何円"),
      _MONEY_GIVEN),
     # "what does ... cost", "what do we charge": words that ask for an amount only, judged on the
-    # first hits as a whole (in verdict.NAMED_DETAILS, "What do I charge them?" after a story was
+    # first hits as a whole (in nameddetails.NAMED_DETAILS, "What do I charge them?" after a story was
     # flagged; docs/evaluation.md, fifty-first pass). Not "how much is the parking fee" ("provided
     # by the company" answers it: an attack), "What is the price of AWS Lambda?", "the price list".
     ("amount charged",
