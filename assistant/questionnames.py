@@ -10,6 +10,7 @@ the notes know a name is `vocabulary.Vocabulary`'s.
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Iterator
 
@@ -276,7 +277,11 @@ def writes_person(people: list[str], text: str) -> bool:
     Latin letters ("Ms. Takano"). 「看護師の高野さんの携帯番号は？」 was answered by nurse 村上's
     mobile number (a fresh user, heldout27, both profiles)."""
     lowered = normalize(text).lower()
-    spelled = [romaji(name).lower() for name in people]
-    # Names are romanized without long vowels as often as with them: 佐藤 is Sato and Satou.
-    spelled += [re.sub(r"(?<=o)u|(?<=[ou])[ou]", "", name) for name in spelled]
-    return any(name in lowered for name in people) or any(name and name in lowered for name in spelled)
+    return any(name in lowered or any(spelled in lowered for spelled in _spellings(name)) for name in people)
+
+
+@functools.lru_cache(maxsize=1024)  # read for every answer line of every hit
+def _spellings(name: str) -> tuple[str, ...]:
+    """A Japanese name's romaji, lowercase, with and without long vowels (佐藤: satou, sato)."""
+    spelled = romaji(name).lower()
+    return tuple(filter(None, {spelled, re.sub(r"(?<=o)u|(?<=[ou])[ou]", "", spelled)}))
