@@ -14,7 +14,6 @@ from .hits import Hit, clip_lines
 from .language import language
 from .lines import BULLET, TableHeaders, parent_line
 from .noanswer import key_term_share, key_terms
-from .questionnames import marked_people, writes_person
 from .translation import Lexicon
 from .vocabulary import normalize
 
@@ -102,10 +101,9 @@ def lines_about(question: str, hit: Hit, hit_language: str, lexicon: Lexicon | N
     heading path and what each is read with (`_read_with`: its paragraph, its parent items),
     name what the question asks a NAMED_DETAILS detail of: one of its key terms (`names_one`)
     once the words asking for the detail are blanked (`_DETAIL_WORDS`), or, for an English
-    question over a Japanese hit, one of their dictionary translations (`lexicon`), for a
-    Japanese question over an English hit, a person it names (questionnames.writes_person).
-    All of them when the question names nothing else, or its words cannot be compared with
-    the hit's (a Japanese question naming no person over an English hit; no dictionary)."""
+    question over a Japanese hit, one of their dictionary translations (`lexicon`). All of
+    them when the question names nothing else, or its words cannot be compared with the
+    hit's (a Japanese question over an English hit; no dictionary)."""
     units = answer_units(hit)
     named = _DETAIL_WORDS.sub(" ", question)
     path = " > ".join(hit.chunk.heading_path)
@@ -113,12 +111,8 @@ def lines_about(question: str, hit: Hit, hit_language: str, lexicon: Lexicon | N
         terms = key_terms(named)
         if terms:
             units = [(line, before) for line, before in units if names_one(terms, f"{path}\n{before}\n{line}")]
-    elif language(question) == "ja":
-        people = marked_people(named)
-        if people:
-            units = [(line, before) for line, before in units if writes_person(people, f"{path}\n{before}\n{line}")]
     else:
-        translations = lexicon.translate(named) if lexicon is not None else ()
+        translations = lexicon.translate(named) if lexicon is not None and language(question) == "en" else ()
         if translations:
             units = [(line, before) for line, before in units
                      if any(form and form in f"{path}\n{before}\n{line}" for _, forms in translations for form in forms)]

@@ -10,13 +10,12 @@ the notes know a name is `vocabulary.Vocabulary`'s.
 """
 from __future__ import annotations
 
-import functools
 import re
 from typing import Iterator
 
 from .language import JAPANESE_CHARS, KANJI_MARKS, reply_language
 from .unidic import tagged
-from .vocabulary import TOKEN, Vocabulary, is_name, is_technical, normalize, romaji
+from .vocabulary import TOKEN, Vocabulary, is_name, is_technical, normalize
 
 # Titles before a person's name (heldout8: "Who is Ms. Usami?" was flagged for "Ms" over notes
 # naming Usami, and "Usami", after "Ms.", read as a sentence's first word, was never looked up).
@@ -111,18 +110,21 @@ def japanese_names(question: str) -> list[str]:
     # A quote with a noun right after it names a thing, however it reads: 「ゆっくり泊まろう」プラン,
     # 「また来てね」カード (an attack on the remark rule).
     quoted = [(m.group(1), _NOUN_AFTER.match(question, m.end()) is not None) for m in _QUOTED.finditer(question)]
-    return [q for q, noun_after in quoted if noun_after or not _is_remark(q)] + [_trade(m.group(1)) for m in _HONORIFIC.finditer(question)]
+    return [q for q, noun_after in quoted if noun_after or not _is_remark(q)] + [m.group(1) for m in _HONORIFIC.finditer(question)]
 
 
 # A trade and さん is the shop or vendor of that trade, no person: 「リネン屋さんに出すバスタオルは？」
 # asks about the linen company, and the notes write リネン (heldout30, both profiles flagged it
-# "not in the notes" for the name リネン屋). A one-character stem is a surname (土屋, 古屋).
+# "not in the notes" for the name リネン屋). A one-character stem is a surname (土屋, 古屋); a
+# shop's own name is known whole too (高島屋 as "Takashimaya", an attack on the rule).
 _TRADE = re.compile(r"(?<=..)(?:屋|業者)$")
 
 
-def _trade(name: str) -> str:
-    """A name marked by an honorific as the trade it names (`_TRADE`: リネン屋 -> リネン), or as it is."""
-    return _TRADE.sub("", name)
+def _known_name(name: str, vocabulary: Vocabulary) -> bool:
+    """Whether the notes write a name the question marks (`japanese_names`, `titled_people`):
+    as written, in Latin letters, or, for a trade (`_TRADE`), the trade itself."""
+    trade = _TRADE.sub("", name)
+    return vocabulary.writes(name) or vocabulary.writes_in_latin(name) or (trade != name and vocabulary.writes(trade))
 
 
 # A proper noun with the nouns written onto it names one place, group or thing as a whole:
@@ -258,30 +260,6 @@ def each_unknown_name(question: str, vocabulary: Vocabulary) -> Iterator[str]:
         if not all(t.lower() in channels for t in run) and not dated and not scenario and not _stated_measure(run, vocabulary) \
                 and not vocabulary.knows(run):
             yield " ".join(run)
-    yield from (name for name in japanese_names(question) + titled_people(question)
-               if not vocabulary.writes(name) and not vocabulary.writes_in_latin(name))
+    yield from (name for name in japanese_names(question) + titled_people(question) if not _known_name(name, vocabulary))
     yield from (name for name, proper in proper_compounds(question)
                if vocabulary.writes(proper) and not vocabulary.writes_joined(name) and not vocabulary.writes_in_latin(name))
-
-
-def marked_people(question: str) -> list[str]:
-    """The people a Japanese question names by an honorific or a title (田中さん, 高野先生,
-    佐藤店長 -> 田中, 高野, 佐藤), NFKC."""
-    return [m.group(1) for m in _HONORIFIC.finditer(normalize(question)) if m.group(1) == _trade(m.group(1))] \
-        + titled_people(question)
-
-
-def writes_person(people: list[str], text: str) -> bool:
-    """Whether `text` writes one of `people` (marked_people), as the question does or in
-    romaji: an English page writes the team's names in kanji ("Nurse 村上 (mobile)") or in
-    Latin letters ("Ms. Takano"). 「看護師の高野さんの携帯番号は？」 was answered by nurse 村上's
-    mobile number (a fresh user, heldout27, both profiles)."""
-    lowered = normalize(text).lower()
-    return any(name in lowered or any(spelled in lowered for spelled in _spellings(name)) for name in people)
-
-
-@functools.lru_cache(maxsize=1024)  # read for every answer line of every hit
-def _spellings(name: str) -> tuple[str, ...]:
-    """A Japanese name's romaji, lowercase, with and without long vowels (佐藤: satou, sato)."""
-    spelled = romaji(name).lower()
-    return tuple(filter(None, {spelled, re.sub(r"(?<=o)u|(?<=[ou])[ou]", "", spelled)}))

@@ -153,7 +153,7 @@ class Vocabulary:
         is a word of the notes, as `knows` reads an English name the notes write in Japanese.
         「まとめ役のリーダーさんからも宿泊代をもらう？」 was "not in the notes" over an English
         page whose footnote says "the leader stays free" (heldout16, Gemma)."""
-        words = [w for w in TOKEN.findall(romaji(japanese)) if w]
+        words = [w for w in TOKEN.findall(_romaji(japanese)) if w]
         return bool(words) and self._known(words, set())
 
     def has(self, word: str) -> bool:
@@ -274,7 +274,7 @@ def _cutlet():
     return katsu
 
 
-def romaji(text: str) -> str:
+def _romaji(text: str) -> str:
     """`text` in romaji (Hepburn, loanwords in their original spelling); "" when cutlet cannot
     read it."""
     with _CUTLET_LOCK:
@@ -287,7 +287,7 @@ def romaji(text: str) -> str:
 def _romanize(runs: set[str]) -> set[str]:
     out: set[str] = set()
     for run in runs:
-        words = [w.lower() for w in TOKEN.findall(romaji(run))]
+        words = [w.lower() for w in TOKEN.findall(_romaji(run))]
         if not words:
             continue
         # cutlet writes a middle dot as "/" ("区・大阪市" -> "Ku/Osaka shi"): each part is a word.
@@ -299,7 +299,7 @@ def _romanize(runs: set[str]) -> set[str]:
     # "pull request" -> "pr", サービスレベルアグリーメント -> "sla" (a tester's "PR" was an
     # unknown name over notes that write プルリクエスト).
     for loanword in {k for run in runs for k in _KATAKANA_RUN.findall(run)}:
-        parts = TOKEN.findall(romaji(loanword))
+        parts = TOKEN.findall(_romaji(loanword))
         if 2 <= len(parts) <= 4:
             out.add("".join(p[0].lower() for p in parts))
     return out
