@@ -20,7 +20,7 @@ question's wording still matches well (measured and reported in docs/evaluation.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator
+from typing import Callable
 
 from .quantities import missing_quantity  # noqa: F401 - part of this module's interface
 from .questionnames import each_unknown_name
@@ -99,34 +99,15 @@ def _names_in_hiragana(text: str, writes: Callable[[str], bool] | None) -> bool:
     naming nothing are taken off its ends (`_LEADING_NOTHING`, `_TRAILING_NOTHING`) and the
     notes write what is left (`writes`; すみません, えっと, まだ are small talk, an attack), or
     is longer than `_LONGEST_NOTHING` letters."""
-    return any(len(run) > _LONGEST_NOTHING or writes is None or writes(run) for run in _hiragana_words(text))
-
-
-def _hiragana_words(text: str) -> Iterator[str]:
-    """The runs of hiragana in `text` left with two letters or more once the words naming
-    nothing are taken off their ends; a run longer than `_LONGEST_NOTHING` letters as it is
-    (longer than any such words strung together: bounds the work per run)."""
     for run in _HIRAGANA_RUN.findall(text):
         if len(run) > _LONGEST_NOTHING:
-            yield run
-            continue
+            return True  # longer than any such words strung together: bounds the work per run
         before = None
         while run and run != before:
             before, run = run, _LEADING_NOTHING.sub("", _TRAILING_NOTHING.sub("", run))
-        if len(run) >= 2:
-            yield run
-
-
-def carries_hiragana_topic(question: str, text: str, writes: Callable[[str], bool]) -> bool:
-    """For a question with no key terms (`key_terms`) but words in hiragana the notes write
-    (`writes`: vocabulary.Vocabulary.writes), whether `text` (the top answer line) holds them
-    all: 「おやつ代はいくら？」 over "| おやつ | 120 円 |" was "not in the notes" for e5, its
-    only topic word uncounted (a fresh user, heldout27)."""
-    if key_terms(question):
-        return False
-    words = [w for w in _hiragana_words(normalize(question)) if len(w) <= _LONGEST_NOTHING and writes(w)]
-    written = normalize(text)
-    return bool(words) and all(w in written for w in words)
+        if len(run) >= 2 and (writes is None or writes(run)):
+            return True
+    return False
 
 
 _ASKING_KANJI = re.compile("如何|何|誰|幾")  # what, who, how many: question words, no topic

@@ -19,8 +19,8 @@ from .mdlines import code_lines
 from .nameddetails import NAMED_DETAILS, answer_text, lines_about
 from .paragraphleads import DEFINITION, definition_term
 from .quantities import asked_answers, gives_answer, without_quantity_words
-from .noanswer import (asks_forecast, carries_hiragana_topic, carries_quoted_terms, is_small_talk, is_unanswered,
-                       key_term_share, missing_quantity, names_nothing, other_year, shares_no_word)
+from .noanswer import (asks_forecast, carries_quoted_terms, is_small_talk, is_unanswered, key_term_share,
+                       missing_quantity, names_nothing, other_year, shares_no_word)
 from .translation import Lexicon
 from .vocabulary import Vocabulary
 from .query import refers_back, without_references
@@ -231,9 +231,7 @@ class Verdict:
         # A term the question quotes, found in the top line, is what it asks about, however
         # many other words it adds ("The brewers keep saying they'll 'crash' FV2 tomorrow. What
         # does that mean?" over the glossary's "クラッシュ［crash］", heldout15, Gemma).
-        # So is a topic word in hiragana, where the question has no other (「おやつ代はいくら？」).
-        if share >= KEY_TERMS_CARRIED or carries_quoted_terms(question, carried) \
-                or carries_hiragana_topic(question, carried, self.vocabulary.writes):
+        if share >= KEY_TERMS_CARRIED or carries_quoted_terms(question, carried):
             floor = -np.inf
         # A question of a detail alone ("How much?", 「いくら？」) takes its topic from the
         # filter or the turns before: a top line giving that kind of detail answers it (a fresh
