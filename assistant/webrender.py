@@ -13,7 +13,7 @@ import re
 from typing import Sequence
 
 from .chunking import PATH_SEPARATOR
-from .fragments import disclosure_as_text, indented_blocks_as_text, outdent, unindented_html_blocks
+from .fragments import containers_as_text, disclosure_as_text, indented_blocks_as_text, outdent, unindented_html_blocks
 from .hits import Answer, Hit
 from .language import reply_language
 from .mdparser import MAX_RANK_STYLED, markdown, rank_class
@@ -99,7 +99,7 @@ def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()
     fragments.indented_blocks_as_text). A section cut from inside a nested list renders as
     the list it is (see `outdent`)."""
     md = markdown()
-    text, added = outdent(indented_blocks_as_text(disclosure_as_text(text), raw))
+    text, added = outdent(indented_blocks_as_text(containers_as_text(disclosure_as_text(text)), raw))
     text = unindented_html_blocks(text)
     first_line -= added
     # 0-based lines of `text` -> rank (1 = best): highlight lines come best first, each with

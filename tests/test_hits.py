@@ -452,6 +452,22 @@ def test_a_footnote_definition_is_never_a_link_reference_definition():
     assert '<a href="https://e.org"' in section_html("[x]: https://e.org\n\nSee [x].\n")  # other references work
 
 
+def test_a_container_shows_its_title_on_a_line_of_its_own_not_its_markers():
+    # A fresh user (heldout27, VitePress, 2026-12-07): "::: warning 金額を聞かれたら" was shown
+    # as text and ran into the box's first line; so did a MkDocs box's title and a <summary>.
+    from assistant.webrender import section_html
+
+    out = section_html("前文。\n\n::: warning 金額を聞かれたら\n電話では答えない。\n:::\n", 1, (4,))
+    assert '<p><strong>金額を聞かれたら</strong><br>\n<mark class="hl rank-1">電話では答えない。</mark></p>' in out
+    assert ":::" not in out
+    # untitled: its type, as VitePress labels it; Docusaurus' [Title]; a marker in code is code
+    assert "<strong>TIP</strong><br>" in section_html(":::tip\nbody\n:::\n")
+    assert "<strong>Docusaurus title</strong><br>" in section_html(":::note[Docusaurus title]\nx\n:::\n")
+    assert "::: tip kept" in section_html("```\n::: tip kept\n```\n").split("<pre><code>")[1]
+    assert "<strong>MkDocs title</strong><br>" in section_html('!!! note "MkDocs title"\n    body line\n')
+    assert "<strong>要約</strong><br>" in section_html("<details>\n<summary>要約</summary>\n本文\n</details>\n")
+
+
 def test_an_admonition_or_tab_body_reads_as_text_not_as_code():
     # A fresh user (heldout21, MkDocs, 2026-12-06): the body of `!!! note`, indented four
     # columns, was an indented code block, so the answer line showed as small grey code and
