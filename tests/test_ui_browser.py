@@ -850,6 +850,13 @@ def test_layout_in_a_400px_side_panel(live_server, static_server, new_page, sear
     label = frame.locator("#k .head label span").first
     assert label.inner_text().strip() == "表示する件数"
     assert label.evaluate("el => el.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(el).fontSize)")
+    # Gradio's "↓" (to the latest reply) sat centred on the citation line (a fresh user, heldout30):
+    # scrolled up, the reply shows it in the chat's corner.
+    frame.locator("#chat .bubble-wrap").evaluate("el => el.scrollTo(0, 0)")
+    button = frame.locator("#chat .scroll-down-button-container")
+    button.wait_for(state="visible")
+    box, chat = button.bounding_box(), frame.locator("#chat").bounding_box()
+    assert box["x"] + box["width"] >= chat["x"] + chat["width"] - 12 and box["x"] > chat["x"] + chat["width"] / 2
     # A taller frame gives the chat the height: at 800 px, 200 px stayed empty under it (a fresh user).
     chat_height = lambda: frame.locator("#chat").evaluate("el => el.getBoundingClientRect().height")  # noqa: E731
     assert chat_height() == pytest.approx(330, abs=2)
