@@ -85,25 +85,36 @@ def disclosure_as_text(text: str) -> str:
     return _SUMMARY_LINE.sub(lambda m: f"{m.group(1)}**{m.group(2).strip()}**{_TITLE_BREAK}" if m.group(2).strip() else "", text)
 
 
-# markdown-it-container's markers (VitePress `::: warning Title`, Docusaurus `:::tip Title`
-# and `:::note[Title]`), and the `:::` closing one. The wiki draws the block as a box with its
-# title (the type, in capitals, when it has none, as VitePress' default theme labels it).
-_CONTAINER = re.compile(r"^([ \t]*):{3,}[ \t]*(?:([\w-]+)(?:\[([^\]\n]*)\])?(.*?))?[ \t]*$")
-_OPEN_MARK = re.compile(r"\s*\{open\}\s*$")  # `::: details Title {open}` (collapsed.py)
+# markdown-it-container's markers as the wiki reads them (VitePress `::: warning Title`,
+# Docusaurus `:::tip Title` and `:::note[Title]`): up to three spaces in (four make code), one
+# of the kinds the engines register. The page draws the block as a box with its title (the
+# type, in capitals, when it has none, as VitePress' default theme labels it).
+_CONTAINER = re.compile(r" {0,3}:{3,}[ \t]*+([A-Za-z][\w-]*+)")
+CONTAINER_KINDS = frozenset("tip info warning danger details note caution important success secondary".split())
+_CONTAINER_CLOSE = re.compile(r" {0,3}:{3,}[ \t]*")
 
 
-def containers_as_text(text: str) -> str:
-    """Container marker lines (`::: tip Title`, `:::`) outside code fences as the wiki shows
-    them: an opener its title in bold, a closer blank; the rest as it was. Lines keep their
-    numbers. With html off (webrender.py) a marker showed as text and ran into the first line
-    of the box ("::: warning 金額を聞かれたら 電話や送迎のときに...": a fresh user, heldout27)."""
+def containers_as_text(text: str, raw: str | None = None) -> str:
+    """A container's opener as the wiki shows it: its title in bold on a line of its own (a
+    hard break after it), where `text` is the section as the page shows it (wiki/shown.py: the
+    opener its title or blank, the closer blank) and `raw` the same lines as written; the rest
+    as it was, code fences left alone. Lines keep their numbers. The title ran into the box's
+    first line ("金額を聞かれたら 電話や送迎のときに...": a fresh user, heldout27)."""
     lines = text.split("\n")
-    for i, (line, in_code) in enumerate(zip(lines, code_lines(lines))):
-        mark = None if in_code else _CONTAINER.match(line)
-        if mark:
-            kind, title = mark.group(2), _OPEN_MARK.sub("", mark.group(3) or mark.group(4) or "").strip()
-            title = title or (kind or "").upper()
-            lines[i] = f"{mark.group(1)}**{title}**{_TITLE_BREAK}" if title else ""
+    written = raw.split("\n") if raw is not None else lines
+    if len(written) != len(lines):
+        return text
+    for i, (line, source, in_code) in enumerate(zip(lines, written, code_lines(written))):
+        mark = None if in_code else _CONTAINER.match(source)
+        if mark and mark.group(1).lower() in CONTAINER_KINDS:
+            title = line.strip() if raw is not None else ""
+            if raw is None:  # as written: the rest of the marker line, Docusaurus' [Title], `{open}` off
+                title = source[mark.end():].strip()
+                title = title[1:-1].strip() if title.startswith("[") and title.endswith("]") else title
+                title = title[: -len("{open}")].rstrip() if title.endswith("{open}") else title
+            lines[i] = f"**{title or mark.group(1).upper()}**{_TITLE_BREAK}"
+        elif not in_code and _CONTAINER_CLOSE.fullmatch(source):
+            lines[i] = ""
     return "\n".join(lines)
 
 

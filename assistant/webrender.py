@@ -99,7 +99,7 @@ def section_html(text: str, first_line: int = 1, highlight: tuple[int, ...] = ()
     fragments.indented_blocks_as_text). A section cut from inside a nested list renders as
     the list it is (see `outdent`)."""
     md = markdown()
-    text, added = outdent(indented_blocks_as_text(containers_as_text(disclosure_as_text(text)), raw))
+    text, added = outdent(indented_blocks_as_text(containers_as_text(disclosure_as_text(text), raw), raw))
     text = unindented_html_blocks(text)
     first_line -= added
     # 0-based lines of `text` -> rank (1 = best): highlight lines come best first, each with

@@ -453,17 +453,24 @@ def test_a_footnote_definition_is_never_a_link_reference_definition():
 
 
 def test_a_container_shows_its_title_on_a_line_of_its_own_not_its_markers():
-    # A fresh user (heldout27, VitePress, 2026-12-07): "::: warning 金額を聞かれたら" was shown
-    # as text and ran into the box's first line; so did a MkDocs box's title and a <summary>.
-    from assistant.webrender import section_html
+    # A fresh user (heldout27, VitePress, 2026-12-07): "::: warning 金額を聞かれたら" ran into the
+    # box's first line in the reply; so did a MkDocs box's title and a <summary>.
+    from assistant.chunking import chunk_note
+    from assistant.hits import Hit
+    from assistant.notes import parse_note
+    from assistant.webrender import best_hit_html, section_html
 
-    out = section_html("前文。\n\n::: warning 金額を聞かれたら\n電話では答えない。\n:::\n", 1, (4,))
-    assert '<p><strong>金額を聞かれたら</strong><br>\n<mark class="hl rank-1">電話では答えない。</mark></p>' in out
-    assert ":::" not in out
-    # untitled: its type, as VitePress labels it; Docusaurus' [Title]; a marker in code is code
-    assert "<strong>TIP</strong><br>" in section_html(":::tip\nbody\n:::\n")
+    raw = ("# 利用料\n\n前文。\n\n::: warning 金額を聞かれたら\n電話では答えない。\n:::\n\n::: tip\n本文。\n:::\n\n"
+           "```\n::: tip kept\n```\n\n    ::: tip indented code\n")
+    for engine in ("vitepress", "docusaurus", "jekyll"):
+        (chunk,) = chunk_note(parse_note(raw, "a.md"), wiki_engine=engine)
+        html = best_hit_html(Hit(chunk, 1.0, "u", (6,)), "ja")
+        assert '<strong>金額を聞かれたら</strong><br>\n<mark class="hl rank-1">電話では答えない。</mark>' in html, engine
+        assert "<strong>TIP</strong><br>" in html and ":::" not in html.replace("::: tip kept", "").replace("::: tip indented", "")
+        assert "::: tip kept" in html and "::: tip indented code" in html  # code stays code
+    # as written (no page text): Docusaurus' [Title], a bare closer blank, not a line of prose
     assert "<strong>Docusaurus title</strong><br>" in section_html(":::note[Docusaurus title]\nx\n:::\n")
-    assert "::: tip kept" in section_html("```\n::: tip kept\n```\n").split("<pre><code>")[1]
+    assert "::: by the way" in section_html("::: by the way\n")
     assert "<strong>MkDocs title</strong><br>" in section_html('!!! note "MkDocs title"\n    body line\n')
     assert "<strong>要約</strong><br>" in section_html("<details>\n<summary>要約</summary>\n本文\n</details>\n")
 
