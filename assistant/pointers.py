@@ -33,6 +33,7 @@ from .language import language
 from .lines import only_links
 from .noanswer import key_term_share
 from .notelinks import linked_path, wiki_link
+from .translatedpages import linked_original, named_original, notice_lines
 
 # The first hits a pointing hit may yield to: as many as the verdict reads (verdict.QUANTITY_HITS).
 # The verdict judges them in ranking order (retrieve.py): the best match, not what it points at.
@@ -150,6 +151,7 @@ class Pointers:
                 self._first.setdefault((chunk.source, chunk.anchor), row)
         self._rows: dict[tuple[str, str], range] = {}  # section_rows, as walked
         self._links: dict[str, frozenset[str]] = {}  # replacing_notes, as read
+        self._originals: dict[str, str | None] = {}  # original_note, as read
 
     def section_rows(self, source: str, anchor: str) -> range:
         """The chunk rows of the section `anchor` of note `source`, its subsections included
@@ -208,6 +210,31 @@ class Pointers:
             self._links[source] = frozenset(targets) if len(targets) == 1 else frozenset()
         return self._links[source]
 
+    def original_note(self, source: str) -> str | None:
+        """The note a page that says it is a translation names as its original
+        (translatedpages.py): by its own name or URL without its language, else the one note
+        its notice links to; one in the other language that does not say it is a translation
+        too (an original linking to its copy "英訳: [...]" with the copy linking back named
+        each other). None for any other page. Read once per note and kept."""
+        if source not in self._originals:
+            self._originals[source] = None
+            notice = self._notice(source)
+            if notice:
+                language = str(self.languages[self._page_first[source]])
+                page_note = lambda url: self._by_page.get(_page_key(url))  # noqa: E731
+                found = named_original(source, language, self.pages, page_note) or linked_original(
+                    notice, source, lambda line: [self._linked_note(href, source)[0] for href in link_targets(line)])
+                if found is not None and str(self.languages[self._page_first[found]]) != language and not self._notice(found):
+                    self._originals[source] = found
+        return self._originals[source]
+
+    def _notice(self, source: str) -> list[str]:
+        """The lines of note `source`'s first chunk saying it is a translation (translatedpages.notice_lines)."""
+        first = self._page_first.get(source)
+        if first is None or self.languages is None:
+            return []
+        return notice_lines(self.chunks[first].page_text, str(self.languages[first]))
+
     def pointed_rows(self, hit: Hit) -> list[range]:
         """The chunk rows of each section the hit's best answer line links to, that line read
         with the rest of its paragraph (`pointing_paragraph`)."""
@@ -251,9 +278,22 @@ class Pointers:
         section with a replaced subsection joined is current). The old page names its
         replacement ("Since 1 April 2026 the Japanese page [返金ルール](refund-policy.md)
         applies"), and an English question ranked the old English page over the current
-        Japanese one, whose section came second (a fresh user, heldout21, 2026-12-06). None
-        when nothing moves."""
-        if self._stale is None or len(hits) < 2 or not self._superseded.intersection(groups[0]):
+        Japanese one, whose section came second (a fresh user, heldout21, 2026-12-06). So does
+        the first hit on a translated page's original (`original_note`) for a question in the
+        translation's language. None when nothing moves."""
+        if len(hits) < 2:
+            return None
+        # A translated page's first hit yields to its original's (translatedpages.py): the
+        # copy says the original is right where they differ. Only for a question in the copy's
+        # language, which meets the copy first by its language: one in the original's that
+        # still ranks the copy first asks what the copy adds (three such questions over
+        # heldout22, 29 and 31 went to the original, e5).
+        original = self.original_note(hits[0].chunk.source)
+        if original is not None and self.languages is not None and language(question) == str(self.languages[groups[0][0]]):
+            position = next((p for p in range(1, min(POINTED_HITS, len(hits))) if hits[p].chunk.source == original), None)
+            if position is not None:
+                return position
+        if self._stale is None or not self._superseded.intersection(groups[0]):
             return None
         stale = self._stale(question)
         if not all(stale[row] for row in groups[0]):

