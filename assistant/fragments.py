@@ -89,7 +89,7 @@ def disclosure_as_text(text: str) -> str:
 # Docusaurus `:::tip Title` and `:::note[Title]`): up to three spaces in (four make code), one
 # of the kinds the engines register. The page draws the block as a box with its title (the
 # type, in capitals, when it has none, as VitePress' default theme labels it).
-_CONTAINER = re.compile(r" {0,3}:{3,}[ \t]*+([A-Za-z][\w-]*+)")
+_CONTAINER = re.compile(r"( {0,3}):{3,}[ \t]*+([A-Za-z][\w-]*+)")
 CONTAINER_KINDS = frozenset("tip info warning danger details note caution important success secondary".split())
 _CONTAINER_CLOSE = re.compile(r" {0,3}:{3,}[ \t]*")
 
@@ -106,13 +106,14 @@ def containers_as_text(text: str, raw: str | None = None) -> str:
         return text
     for i, (line, source, in_code) in enumerate(zip(lines, written, code_lines(written))):
         mark = None if in_code else _CONTAINER.match(source)
-        if mark and mark.group(1).lower() in CONTAINER_KINDS:
+        if mark and mark.group(2).lower() in CONTAINER_KINDS:
             title = line.strip() if raw is not None else ""
             if raw is None:  # as written: the rest of the marker line, Docusaurus' [Title], `{open}` off
                 title = source[mark.end():].strip()
                 title = title[1:-1].strip() if title.startswith("[") and title.endswith("]") else title
                 title = title[: -len("{open}")].rstrip() if title.endswith("{open}") else title
-            lines[i] = f"**{title or mark.group(1).upper()}**{_TITLE_BREAK}"
+            # its indent kept: a box inside a list item stays in the item (an attack)
+            lines[i] = f"{mark.group(1)}**{title or mark.group(2).upper()}**{_TITLE_BREAK}"
         elif not in_code and _CONTAINER_CLOSE.fullmatch(source):
             lines[i] = ""
     return "\n".join(lines)

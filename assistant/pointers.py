@@ -212,8 +212,8 @@ class Pointers:
 
     def original_note(self, source: str) -> str | None:
         """The note a page that says it is a translation names as its original
-        (translatedpages.py): by its own name or URL without its language, else the one note
-        its notice links to; one in the other language that does not say it is a translation
+        (translatedpages.py): the one note its notice links to, else the note its own name or
+        URL names without its language; one in the other language that does not say it is a translation
         too (an original linking to its copy "英訳: [...]" with the copy linking back named
         each other). None for any other page. Read once per note and kept."""
         if source not in self._originals:
@@ -222,8 +222,10 @@ class Pointers:
             if notice:
                 language = str(self.languages[self._page_first[source]])
                 page_note = lambda url: self._by_page.get(_page_key(url))  # noqa: E731
-                found = named_original(source, language, self.pages, page_note) or linked_original(
-                    notice, source, lambda line: [self._linked_note(href, source)[0] for href in link_targets(line)])
+                # The notice's own link first: a sibling named like it may be an old page ("menu.md"
+                # beside the "menu-2026.md" the notice names, an attack).
+                found = linked_original(notice, source, lambda line: [self._linked_note(href, source)[0] for href in link_targets(line)]
+                                        ) or named_original(source, language, self.pages, page_note)
                 if found is not None and str(self.languages[self._page_first[found]]) != language and not self._notice(found):
                     self._originals[source] = found
         return self._originals[source]

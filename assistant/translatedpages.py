@@ -8,9 +8,9 @@ copy best: it was answered with the copy's old check-in time, truck time or vacc
 the original, which says otherwise, came second (blind wikis heldout29, heldout30, heldout31;
 pointers.py moves the original first).
 
-The original is the note the copy's name or URL names without its language (`checkin-en.md`,
-`dogs.en.md` -> `dogs.md`; a Docusaurus or MkDocs locale's `/en/docs/x` -> `/docs/x`), else the
-one note its notice links to. A page that does not say it is a translation names none: a copy
+The original is the one note the copy's notice links to, else the note its name or URL names
+without its language (`checkin-en.md`, `dogs.en.md` -> `dogs.md`; a Docusaurus or MkDocs
+locale's `/en/docs/x` -> `/docs/x`). A page that does not say it is a translation names none: a copy
 kept in step (the i18n folders of heldout28) is an answer of its own.
 What this leaves out: following links as the wiki does (pointers.py, notelinks.py).
 """
@@ -20,17 +20,19 @@ import posixpath
 import re
 from typing import Callable, Iterable, Mapping, Sequence
 
-# A sentence saying this page is a translation, in the page's own language: "Translated from /
-# on / by / in ..." opening a sentence, "This page is a translation", "English version of ..."
-# (not "of this page": an original pointing at its copy); 「このページは…を翻訳したもの」. Not
-# "translated" elsewhere ("the guide was translated into English", "returns translated strings",
-# "are translated by the i18n team") nor 「英訳: [...](x-en.md)」 on an original (an attack: each
-# moved another page first).
+# A sentence saying this page is a translation: "Translated from / on / by / in ..." opening a
+# sentence ("**Note:** Translated from ...", "(Translated by ...)" too), "English version of ..."
+# opening one without an article, "This is the English version / a translation of", "This page is
+# a translation". Not "translated" elsewhere ("the guide was translated into English", "returns
+# translated strings", "are translated by the i18n team"), "An English version of the [館内案内] is
+# pinned at the desk", nor an original's "A Japanese version of this page is [here]" (attacks:
+# each moved another page first). Only English copies of Japanese pages are read: Japanese
+# sentences about translating (「このページは翻訳チームが管理」, 「英語のメールを翻訳したテンプレート」)
+# are not told from a notice by a pattern, and no wiki seen keeps a Japanese copy that says so.
 _NOTICE = {
-    "en": re.compile(r"(?:^|[.;!?]\s+|[—–]\s*)[*_\s>]*+translated (?:from|on|by|in)\b"
+    "en": re.compile(r"(?:^|[.;:!?(]\s*|[—–]\s*)[*_\s>]*+(?:translated (?:from|on|by|in)\b|english version of\b(?! this\b))"
                      r"|\bthis (?:page|document|article) (?:is|was) (?:an? |the )?(?:translat|english (?:version|translation))"
-                     r"|\benglish (?:version|translation) (?:of|for)\b(?! this\b)", re.IGNORECASE),
-    "ja": re.compile(r"この(?:ページ|文書|記事)は.{0,40}?(?:翻訳|和訳)|(?:から|を)(?:翻訳|和訳)し(?:まし)?た|の(?:日本語訳|和訳)(?:です|。)"),
+                     r"|\bthis is (?:the|an) english (?:version|translation) of\b(?! this\b)|\bthis is a translation of\b", re.IGNORECASE),
 }
 NOTICE_LINES = 12  # lines of a page's first chunk (title and lead) a notice is looked for in
 MAX_NOTICE_CHARS = 2000  # of each line (a notice is a sentence or two)

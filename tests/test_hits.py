@@ -468,6 +468,11 @@ def test_a_container_shows_its_title_on_a_line_of_its_own_not_its_markers():
         assert '<strong>金額を聞かれたら</strong><br>\n<mark class="hl rank-1">電話では答えない。</mark>' in html, engine
         assert "<strong>TIP</strong><br>" in html and ":::" not in html.replace("::: tip kept", "").replace("::: tip indented", "")
         assert "::: tip kept" in html and "::: tip indented code" in html  # code stays code
+    # a box inside a list item stays in the item (a second attack)
+    (chunk,) = chunk_note(parse_note("# Close\n\n1. Lights.\n\n   ::: danger Gas valve\n   Close it.\n   :::\n\n2. Doors.\n", "a.md"),
+                          wiki_engine="vitepress")
+    html = best_hit_html(Hit(chunk, 1.0, "u", (7,)), "en")
+    assert "<strong>Gas valve</strong><br>" in html and "<ol start" not in html
     # as written (no page text): Docusaurus' [Title], a bare closer blank, not a line of prose
     assert "<strong>Docusaurus title</strong><br>" in section_html(":::note[Docusaurus title]\nx\n:::\n")
     assert "::: by the way" in section_html("::: by the way\n")

@@ -309,10 +309,21 @@ def test_only_a_page_saying_it_is_itself_a_translation_names_an_original():
         "faq.md": ("ja", "# FAQ\n質問。"),
         "en/errors.md": ("en", "# Errors\nError messages shown to users are translated by the i18n team."),
         "errors.md": ("ja", "# エラー\n夜間バッチ。"),
+        # a second attack: Japanese sentences about translating, an English version "in passing"
+        "style-guide.md": ("ja", "# 表記\nこのページは翻訳チームが管理しています。質問は [Translation team](team.md) へ。"),
+        "team.md": ("en", "# Translation team\nPrices in English."),
+        "mail-ja.md": ("ja", "# メール\n英語のメールを翻訳したテンプレートは [Email templates](email.md) にあります。"),
+        "email.md": ("en", "# Email templates\nWithin one hour."),
+        "desk-faq.md": ("en", "# Desk FAQ\nAn English version of the [館内案内](house.md) is pinned at the front desk."),
+        "house.md": ("ja", "# 館内案内\n荷物は夕方まで。"),
+        # the notice's own link names the original, not an older sibling named like the copy
+        "menu-en.md": ("en", "# Breakfast\n**Note:** Translated from [朝食メニュー 2026](menu-2026.md)."),
+        "menu.md": ("ja", "# 朝食（2023 年、廃止）\n1,200 円。"),
+        "menu-2026.md": ("ja", "# 朝食メニュー 2026\n1,800 円。"),
     }
     chunks = [_chunk(source, (text.split("\n")[0][2:],), "", 1, text) for source, (_, text) in firsts.items()]
     languages = np.array([language for language, _ in firsts.values()])
     pages = {source: f"https://w.example/{source[:-3]}/" for source in firsts}
     pointers = Pointers(chunks, pages, languages=languages)
-    assert {source: pointers.original_note(source) for source in firsts} == {
-        source: ("checkin.md" if source == "checkin-en.md" else None) for source in firsts}
+    originals = {"checkin-en.md": "checkin.md", "menu-en.md": "menu-2026.md"}
+    assert {source: pointers.original_note(source) for source in firsts} == {source: originals.get(source) for source in firsts}
