@@ -30,7 +30,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 # sentences about translating (「このページは翻訳チームが管理」, 「英語のメールを翻訳したテンプレート」)
 # are not told from a notice by a pattern, and no wiki seen keeps a Japanese copy that says so.
 _NOTICE = {
-    "en": re.compile(r"(?:^|[.;:!?(]\s*|[—–]\s*)[*_\s>]*+(?:translated (?:from|on|by|in)\b|english version of\b(?! this\b))"
+    "en": re.compile(r"(?:^|[.;:!?(]|[—–])[*_\s>]*+(?:translated (?:from|on|by|in)\b|english version of\b(?! this\b))"
                      r"|\bthis (?:page|document|article) (?:is|was) (?:an? |the )?(?:translat|english (?:version|translation))"
                      r"|\bthis is (?:the|an) english (?:version|translation) of\b(?! this\b)|\bthis is a translation of\b", re.IGNORECASE),
 }
