@@ -33,7 +33,7 @@ from .language import language
 from .lines import only_links
 from .noanswer import key_term_share
 from .notelinks import linked_path, wiki_link
-from .translatedpages import linked_original, named_original, notice_lines
+from .translatedpages import named_original, notice_lines
 
 # The first hits a pointing hit may yield to: as many as the verdict reads (verdict.QUANTITY_HITS).
 # The verdict judges them in ranking order (retrieve.py): the best match, not what it points at.
@@ -205,8 +205,7 @@ class Pointers:
             first = self._page_first.get(source)
             targets: set = set()
             if first is not None and first in self._superseded:
-                targets = {self._linked_note(href, source)[0] for line in self.chunks[first].page_text.split("\n")
-                           if "](" in line for href in link_targets(line)} - {None, source}
+                targets = set(self.linked_notes(self.chunks[first].page_text.split("\n"), source)) - {None, source}
             self._links[source] = frozenset(targets) if len(targets) == 1 else frozenset()
         return self._links[source]
 
@@ -222,10 +221,13 @@ class Pointers:
             if notice:
                 language = str(self.languages[self._page_first[source]])
                 page_note = lambda url: self._by_page.get(_page_key(url))  # noqa: E731
-                # The notice's own link first: a sibling named like it may be an old page ("menu.md"
-                # beside the "menu-2026.md" the notice names, an attack).
-                found = linked_original(notice, source, lambda line: [self._linked_note(href, source)[0] for href in link_targets(line)]
-                                        ) or named_original(source, language, self.pages, page_note)
+                # The notice's one link first, when it leads to a note: a sibling named like the copy
+                # may be an old page ("menu.md" beside the "menu-2026.md" the notice names), and a
+                # second link or one to no note ("[部屋](rooms.md), since removed; questions to the
+                # [FAQ](faq.md)") names no original (attacks).
+                linked = set(self.linked_notes(notice, source))
+                found = next(iter(linked)) if len(linked) == 1 and not linked & {None, source} else None
+                found = found or named_original(source, language, self.pages, page_note)
                 if found is not None and str(self.languages[self._page_first[found]]) != language and not self._notice(found):
                     self._originals[source] = found
         return self._originals[source]
@@ -236,6 +238,11 @@ class Pointers:
         if first is None or self.languages is None:
             return []
         return notice_lines(self.chunks[first].page_text, str(self.languages[first]))
+
+    def linked_notes(self, lines: Sequence[str], source: str) -> list[str | None]:
+        """The note each link of `lines` (of note `source`) lands on, None for a link to no
+        note, in order (`_linked_note`)."""
+        return [self._linked_note(href, source)[0] for line in lines if "](" in line for href in link_targets(line)]
 
     def pointed_rows(self, hit: Hit) -> list[range]:
         """The chunk rows of each section the hit's best answer line links to, that line read

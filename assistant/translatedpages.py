@@ -8,8 +8,8 @@ copy best: it was answered with the copy's old check-in time, truck time or vacc
 the original, which says otherwise, came second (blind wikis heldout29, heldout30, heldout31;
 pointers.py moves the original first).
 
-The original is the one note the copy's notice links to, else the note its name or URL names
-without its language (`checkin-en.md`, `dogs.en.md` -> `dogs.md`; a Docusaurus or MkDocs
+The original is the one note the copy's notice links to (pointers.py follows it), else the note
+its name or URL names without its language (`checkin-en.md`, `dogs.en.md` -> `dogs.md`; a Docusaurus or MkDocs
 locale's `/en/docs/x` -> `/docs/x`). A page that does not say it is a translation names none: a copy
 kept in step (the i18n folders of heldout28) is an answer of its own.
 What this leaves out: following links as the wiki does (pointers.py, notelinks.py).
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Callable, Mapping
 
 # A sentence saying this page is a translation: "Translated from / on / by / in ..." opening a
 # sentence ("**Note:** Translated from ...", "(Translated by ...)" too), "English version of ..."
@@ -71,12 +71,3 @@ def named_original(source: str, language: str, pages: Mapping[str, str], page_no
             if found is not None and found != source:
                 return found
     return None
-
-
-def linked_original(notice: Sequence[str], source: str, link_notes: Callable[[str], Iterable[str | None]]) -> str | None:
-    """The note the notice lines' one link leads to (`link_notes`: a line's links, each its
-    note or None), else None: two links, or one to no note ("translated from [部屋](rooms.md),
-    since removed; questions to the [FAQ](faq.md)": an attack moved the FAQ first), name no
-    original."""
-    linked = set(note for line in notice for note in link_notes(line))
-    return next(iter(linked)) if len(linked) == 1 and None not in linked and source not in linked else None
